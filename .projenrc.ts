@@ -1,0 +1,122 @@
+import { javascript, typescript } from 'projen';
+import { UpdateSnapshot } from 'projen/lib/javascript';
+
+// Versions of the peer frameworks the adapters are built and tested against.
+const CDK8S = '2.70.106';
+const CONSTRUCTS = '10.8.1';
+// 3.248 is the newest @pulumi/pulumi that supports Node.js 20.
+const PULUMI = '3.248.0';
+const PULUMI_KUBERNETES = '4.34.2';
+const PULUMI_POLICY = '1.21.0';
+// cdk8s-cli is pinned exactly: its validation-plugin contract is tested against this version.
+const CDK8S_CLI = '2.207.60';
+
+const project = new typescript.TypeScriptProject({
+  name: 'hardpod',
+  description:
+    'Hardened-by-default Kubernetes workloads for cdk8s and Pulumi, with one rule engine for Pod Security Standards, CIS and NIST SP 800-190 controls at synthesis time and in CI.',
+  license: 'Apache-2.0',
+  copyrightOwner: 'The hardpod authors',
+  defaultReleaseBranch: 'main',
+  projenrcTs: true,
+  packageManager: javascript.NodePackageManager.NPM,
+  minNodeVersion: '20.12.0',
+  typescriptVersion: '~5.9.3',
+  github: false,
+  release: false,
+  buildWorkflow: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+  sampleCode: false,
+  prettier: false,
+  eslint: true,
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'bench', 'examples', 'scripts'],
+  },
+  bin: { hardpod: 'lib/cli/main.js' },
+  deps: ['yaml@^2.9.1', 'js-yaml@^4.1.0', 'kubernetes-types@^1.30.0'],
+  peerDeps: [
+    `cdk8s@^${CDK8S}`,
+    `constructs@^${CONSTRUCTS}`,
+    `@pulumi/pulumi@^${PULUMI}`,
+    `@pulumi/kubernetes@^${PULUMI_KUBERNETES}`,
+    `@pulumi/policy@^${PULUMI_POLICY}`,
+  ],
+  devDeps: [
+    `cdk8s@${CDK8S}`,
+    `constructs@${CONSTRUCTS}`,
+    `@pulumi/pulumi@${PULUMI}`,
+    `@pulumi/kubernetes@${PULUMI_KUBERNETES}`,
+    `@pulumi/policy@${PULUMI_POLICY}`,
+    `cdk8s-cli@${CDK8S_CLI}`,
+    'cdk8s-plus-33@^2.5.57',
+    '@types/js-yaml@^4.0.9',
+    'fast-check@^4.10.2',
+    'ajv@^8.20.0',
+    'typedoc@^0.28.20',
+    'typedoc-plugin-markdown@^4.14.1',
+  ],
+  tsconfig: {
+    compilerOptions: {
+      lib: ['es2022'],
+      target: 'ES2022',
+      module: 'commonjs',
+      esModuleInterop: true,
+      skipLibCheck: true,
+      isolatedModules: false,
+    },
+  },
+  tsconfigDev: {
+    compilerOptions: { skipLibCheck: true, esModuleInterop: true, lib: ['es2022'], target: 'ES2022' },
+    include: ['bench/**/*.ts', 'examples/**/*.ts', 'scripts/**/*.ts'],
+  },
+  jestOptions: {
+    updateSnapshot: UpdateSnapshot.NEVER,
+    jestConfig: {
+      testTimeout: 60_000,
+      testPathIgnorePatterns: ['/node_modules/', '/lib/', '/examples/.*/dist/'],
+      // The cluster and registry suites start real servers; they share one machine.
+      maxWorkers: 2,
+    },
+  },
+  gitignore: ['.hardpod-cache/', 'examples/*/dist/', '*.tgz', 'bench/results/'],
+});
+
+// Optional peers: the core works without any framework installed.
+project.package.addField('peerDependenciesMeta', {
+  'cdk8s': { optional: true },
+  'constructs': { optional: true },
+  '@pulumi/pulumi': { optional: true },
+  '@pulumi/kubernetes': { optional: true },
+  '@pulumi/policy': { optional: true },
+});
+
+// Subpath exports; typesVersions makes the subpaths resolve under node10/CommonJS resolution too.
+project.package.addField('exports', {
+  '.': { types: './lib/index.d.ts', default: './lib/index.js' },
+  './cdk8s': { types: './lib/cdk8s/index.d.ts', default: './lib/cdk8s/index.js' },
+  './pulumi': { types: './lib/pulumi/index.d.ts', default: './lib/pulumi/index.js' },
+  './package.json': './package.json',
+});
+project.package.addField('typesVersions', {
+  '*': {
+    cdk8s: ['lib/cdk8s/index.d.ts'],
+    pulumi: ['lib/pulumi/index.d.ts'],
+  },
+});
+
+project.addTask('example', {
+  description: 'Synthesize examples/cdk8s-app into YAML and check it with hardpod',
+  exec: 'bash scripts/example.sh',
+});
+project.addTask('bench', {
+  description: 'Run the benchmarks and print ratios against their floors',
+  exec: 'ts-node --project test/tsconfig.json bench/run.ts',
+});
+
+// Test-time servers and tools (registry, etcd, kube-apiserver, Pulumi) are installed or built
+// into a cache outside the repo before jest runs; the step is idempotent and fast when cached.
+project.testTask.prependExec('bash scripts/setup-test-env.sh');
+
+project.synth();
