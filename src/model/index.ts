@@ -1,1 +1,2 @@
-export {};
+export * from './kube-object';
+export * from './errors';
