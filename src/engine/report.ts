@@ -1,0 +1,93 @@
+import type { SourceLocation } from '../model/kube-object';
+import type { ControlMapping, Level, Severity } from '../rules/rule';
+
+/**
+ * The engine's output, shared by every reporter, the cdk8s and Pulumi adapters and the CLI.
+ * Reporters are pure functions of a Report.
+ */
+
+/** JSON report schema version; bump on any breaking change to Finding or Report. */
+export const REPORT_SCHEMA_VERSION = '1';
+
+/**
+ * - `fail`: the rule is violated;
+ * - `unknown`: the value is not known (a Pulumi output in preview; a cross-object fact missing from partial input);
+ * - `error`: the rule threw (a bug in the rule or input it could not handle);
+ * - `suppressed`: a violation waived by a suppression with a reason;
+ * Passes and not-applicable outcomes are counted in the summary, not listed as findings.
+ */
+export type FindingOutcome = 'fail' | 'unknown' | 'error' | 'suppressed';
+export type Outcome = 'pass' | 'not-applicable' | FindingOutcome;
+
+/** How a failing finding is enforced: `deny` fails the run, `warn` reports only. From config, never from the rule. */
+export type Enforcement = 'deny' | 'warn';
+
+export interface Suppression {
+  readonly rule: string;
+  readonly reason: string;
+  /** Where the suppression came from: `config` or `annotation`. */
+  readonly source: 'config' | 'annotation';
+}
+
+export interface Finding {
+  /** Rule id, e.g. `run-as-non-root`. */
+  readonly rule: string;
+  /** Upstream Pod Security check id (`runAsNonRoot`), or null for hardpod's own controls. */
+  readonly pss: string | null;
+  readonly outcome: FindingOutcome;
+  readonly severity: Severity;
+  readonly enforcement: Enforcement;
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace?: string;
+  /** Field path inside the object, e.g. `spec.template.spec.containers[0].securityContext.runAsNonRoot`. */
+  readonly path: string;
+  readonly message: string;
+  readonly remediation: string;
+  readonly controls: readonly ControlMapping[];
+  readonly source: SourceLocation;
+  readonly suppression?: Suppression;
+  /** Finding matched an entry of the adoption baseline file (known before, not new). */
+  readonly baselined?: boolean;
+}
+
+export interface ObjectSummary {
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace?: string;
+  readonly source: SourceLocation;
+}
+
+export interface ReportSummary {
+  readonly objects: number;
+  readonly checks: number;
+  readonly pass: number;
+  readonly fail: number;
+  readonly unknown: number;
+  readonly error: number;
+  readonly suppressed: number;
+  readonly notApplicable: number;
+  readonly baselined: number;
+}
+
+export interface Report {
+  readonly schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  readonly level: Level;
+  /** e.g. `1.37`. */
+  readonly kubernetesVersion: string;
+  /** Rule-set edition the run used. */
+  readonly edition: number;
+  readonly findings: readonly Finding[];
+  readonly summary: ReportSummary;
+  /** Every object evaluated. */
+  readonly objects: readonly ObjectSummary[];
+  /** Objects that hold something shaped like a pod template but whose kind the config does not map: reported, not silently passed. */
+  readonly notChecked: readonly (ObjectSummary & { readonly reason: string })[];
+  /** Rules that ran (ids), so controls views and SARIF can list rules with no findings. */
+  readonly rules: readonly string[];
+}
+
+/** True when the report holds a finding that should fail the run (a `fail` or `error` with enforcement `deny`, not baselined). */
+export function hasBlockingFindings(report: Report): boolean {
+  return report.findings.some((f) => (f.outcome === 'fail' || f.outcome === 'error') && f.enforcement === 'deny' && !f.baselined);
+}
