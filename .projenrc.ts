@@ -73,6 +73,7 @@ const project = new typescript.TypeScriptProject({
   },
   jestOptions: {
     updateSnapshot: UpdateSnapshot.NEVER,
+    passWithNoTests: false,
     jestConfig: {
       testTimeout: 60_000,
       testPathIgnorePatterns: ['/node_modules/', '/lib/', '/examples/.*/dist/'],
@@ -80,6 +81,8 @@ const project = new typescript.TypeScriptProject({
       maxWorkers: 2,
     },
   },
+  // Tests are transpiled only; the typecheck task type-checks src, tests, examples and benchmarks once.
+  tsJestOptions: { transformOptions: { isolatedModules: true } },
   gitignore: ['.hardpod-cache/', 'examples/*/dist/', '*.tgz', 'bench/results/'],
 });
 
@@ -118,5 +121,10 @@ project.addTask('bench', {
 // Test-time servers and tools (registry, etcd, kube-apiserver, Pulumi) are installed or built
 // into a cache outside the repo before jest runs; the step is idempotent and fast when cached.
 project.testTask.prependExec('bash scripts/setup-test-env.sh');
+const typecheck = project.addTask('typecheck', {
+  description: 'Type-check sources, tests, examples and benchmarks',
+  exec: 'tsc --noEmit -p test/tsconfig.json',
+});
+project.testTask.prependSpawn(typecheck);
 
 project.synth();
