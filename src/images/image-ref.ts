@@ -1,0 +1,186 @@
+import { HardpodError } from '../model/errors';
+
+/**
+ * A container image reference, normalized the way the container runtime reads it: the Docker Hub
+ * registry (`docker.io`) and its `library/` namespace are written out, everything else is kept as
+ * given. Grammar: the distribution reference grammar (github.com/distribution/reference).
+ */
+export interface ImageRef {
+  /** Registry host with optional port: `docker.io`, `ghcr.io`, `localhost:5000`, `[::1]:5000`. */
+  readonly registry: string;
+  /** Repository path inside the registry, e.g. `library/nginx` or `team/app/api`. */
+  readonly repository: string;
+  /** Tag, when the reference has one. A reference with neither tag nor digest means `latest`. */
+  readonly tag?: string;
+  /** Content digest, e.g. `sha256:` followed by 64 lowercase hex digits. */
+  readonly digest?: string;
+}
+
+/** Docker Hub's canonical registry name; its API host is `registry-1.docker.io`. */
+export const DOCKER_HUB = 'docker.io';
+const LEGACY_DOCKER_HUB = 'index.docker.io';
+const NAME_MAX_LENGTH = 255;
+
+// Pieces of the grammar, kept close to distribution/reference's regexp.go so they can be compared.
+const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const DOMAIN_NAME = /^(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*$/;
+const IPV6 = /^\[[a-fA-F0-9:]+\]$/;
+const PORT = /^[0-9]+$/;
+const TAG = /^[\w][\w.-]{0,127}$/;
+const DIGEST_ALGORITHM = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*$/;
+const HEX_64_ONLY = /^[a-f0-9]{64}$/;
+/** Hex lengths of the digest algorithms registries implement (go-digest); others are refused. */
+const DIGEST_HEX_LENGTH: Record<string, number> = { sha256: 64, sha384: 96, sha512: 128 };
+
+function invalid(text: string, what: string, where?: string): HardpodError {
+  return new HardpodError(
+    `invalid image reference ${JSON.stringify(text)}: ${what}; expected [registry[:port]/]repository[:tag][@sha256:<64 hex>]`,
+    where,
+  );
+}
+
+/** Checks a digest string (`sha256:<64 hex>`); returns an explanation when it is malformed. */
+export function digestProblem(digest: string): string | undefined {
+  const colon = digest.indexOf(':');
+  if (colon <= 0) return `digest ${JSON.stringify(digest)} has no algorithm (write sha256:<hex>)`;
+  const algorithm = digest.slice(0, colon);
+  const hex = digest.slice(colon + 1);
+  if (!DIGEST_ALGORITHM.test(algorithm)) return `digest algorithm ${JSON.stringify(algorithm)} is malformed`;
+  const length = DIGEST_HEX_LENGTH[algorithm];
+  if (length === undefined) return `digest algorithm ${JSON.stringify(algorithm)} is not supported (use sha256, sha384 or sha512)`;
+  if (!new RegExp(`^[a-f0-9]{${length}}$`).test(hex)) {
+    return `a ${algorithm} digest needs exactly ${length} lowercase hex digits, got ${JSON.stringify(hex)}`;
+  }
+  return undefined;
+}
+
+function domainProblem(domain: string): string | undefined {
+  let host = domain;
+  let port: string | undefined;
+  if (domain.startsWith('[')) {
+    const close = domain.indexOf(']');
+    if (close < 0) return `registry ${JSON.stringify(domain)} opens an IPv6 address with "[" but never closes it`;
+    host = domain.slice(0, close + 1);
+    const rest = domain.slice(close + 1);
+    if (rest !== '') {
+      if (!rest.startsWith(':')) return `registry ${JSON.stringify(domain)} has text after the IPv6 address that is not a port`;
+      port = rest.slice(1);
+    }
+    if (!IPV6.test(host)) return `registry ${JSON.stringify(domain)} is not a valid bracketed IPv6 address (zones are not allowed)`;
+  } else {
+    const colon = domain.indexOf(':');
+    if (colon >= 0) {
+      host = domain.slice(0, colon);
+      port = domain.slice(colon + 1);
+    }
+    if (!DOMAIN_NAME.test(host)) return `registry host ${JSON.stringify(host)} is not a valid host name`;
+  }
+  if (port !== undefined && !PORT.test(port)) return `registry port ${JSON.stringify(port)} is not a number`;
+  if (port !== undefined && Number(port) > 65535) return `registry port ${port} is above 65535`;
+  return undefined;
+}
+
+/**
+ * Parses an image reference as the container runtime does and makes the Docker Hub defaults
+ * explicit: `nginx` -> `docker.io/library/nginx`, `acme/app` -> `docker.io/acme/app`.
+ * A reference with both a tag and a digest keeps both (the digest is what gets pulled).
+ * @param text the reference as written by the user
+ * @param where file, line or construct path to name in the error
+ * @throws HardpodError for every malformed reference, saying what is wrong
+ */
+export function parseImageRef(text: string, where?: string): ImageRef {
+  if (typeof text !== 'string' || text.length === 0) throw invalid(String(text ?? ''), 'the reference is empty', where);
+  if (text.trim() !== text) throw invalid(text, 'the reference has leading or trailing whitespace', where);
+  if (/\s/.test(text)) throw invalid(text, 'the reference contains whitespace', where);
+  if (HEX_64_ONLY.test(text)) throw invalid(text, 'a bare 64-hex string is an image id, not a repository name', where);
+
+  let rest = text;
+  let digest: string | undefined;
+  const at = rest.indexOf('@');
+  if (at >= 0) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+    if (digest.includes('@')) throw invalid(text, 'the reference has more than one "@"', where);
+    const problem = digestProblem(digest);
+    if (problem) throw invalid(text, problem, where);
+  }
+
+  // The tag follows the last ':' that comes after the last '/' (a ':' before it belongs to a port).
+  let tag: string | undefined;
+  const lastSlash = rest.lastIndexOf('/');
+  const tagColon = rest.indexOf(':', lastSlash + 1);
+  if (tagColon >= 0) {
+    tag = rest.slice(tagColon + 1);
+    rest = rest.slice(0, tagColon);
+    if (!TAG.test(tag)) {
+      throw invalid(text, `tag ${JSON.stringify(tag)} is not valid (letters, digits, "_", "." and "-", not starting with "." or "-", at most 128 characters)`, where);
+    }
+  }
+  if (rest === '') throw invalid(text, 'the repository name is empty', where);
+
+  // The first component is a registry when it has a '.' or ':', is `localhost`, or has uppercase.
+  let registry = DOCKER_HUB;
+  let repository = rest;
+  const slash = rest.indexOf('/');
+  if (slash >= 0) {
+    const first = rest.slice(0, slash);
+    if (/[.:]/.test(first) || first === 'localhost' || first !== first.toLowerCase() || first.startsWith('[')) {
+      registry = first;
+      repository = rest.slice(slash + 1);
+    }
+  }
+  if (registry !== DOCKER_HUB) {
+    const problem = domainProblem(registry);
+    if (problem) throw invalid(text, problem, where);
+    if (registry === LEGACY_DOCKER_HUB) registry = DOCKER_HUB;
+  }
+  if (repository === '') throw invalid(text, 'the repository name is empty', where);
+  if (repository !== repository.toLowerCase()) {
+    throw invalid(text, `repository name ${JSON.stringify(repository)} must be lowercase`, where);
+  }
+  for (const component of repository.split('/')) {
+    if (component === '') throw invalid(text, `repository name ${JSON.stringify(repository)} has an empty path component`, where);
+    if (!PATH_COMPONENT.test(component)) {
+      throw invalid(
+        text,
+        `repository path component ${JSON.stringify(component)} is not valid (lowercase letters and digits, separated by ".", "_", "__" or "-")`,
+        where,
+      );
+    }
+  }
+  if (registry === DOCKER_HUB && !repository.includes('/')) repository = `library/${repository}`;
+  const nameLength = registry.length + 1 + repository.length;
+  if (nameLength > NAME_MAX_LENGTH) throw invalid(text, `the name is ${nameLength} characters long, more than ${NAME_MAX_LENGTH}`, where);
+
+  return { registry, repository, ...(tag !== undefined ? { tag } : {}), ...(digest !== undefined ? { digest } : {}) };
+}
+
+/** `registry/repository`, e.g. `docker.io/library/nginx`. */
+export function imageName(ref: ImageRef): string {
+  return `${ref.registry}/${ref.repository}`;
+}
+
+/** The fully written-out reference: `docker.io/library/nginx:1.27@sha256:...`, keeping tag and digest. */
+export function formatImageRef(ref: ImageRef): string {
+  return `${imageName(ref)}${ref.tag !== undefined ? `:${ref.tag}` : ''}${ref.digest !== undefined ? `@${ref.digest}` : ''}`;
+}
+
+/**
+ * The key a tag is locked under: the normalized name with its tag, `latest` when none is written
+ * (what the runtime pulls). Digest-only references need no lock entry and have no tag key.
+ */
+export function tagKey(ref: ImageRef): string {
+  return `${imageName(ref)}:${ref.tag ?? 'latest'}`;
+}
+
+/** The reference pinned to a digest, keeping the tag for readers: `repo:tag@sha256:...`. */
+export function withDigest(ref: ImageRef, digest: string): ImageRef {
+  const problem = digestProblem(digest);
+  if (problem) throw new HardpodError(`cannot pin ${formatImageRef(ref)}: ${problem}`);
+  return { ...ref, digest };
+}
+
+/** True when the reference names content by digest (what hardened workloads require). */
+export function isDigestPinned(ref: ImageRef): boolean {
+  return ref.digest !== undefined;
+}
