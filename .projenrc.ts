@@ -86,6 +86,18 @@ const project = new typescript.TypeScriptProject({
   gitignore: ['.hardpod-cache/', 'examples/*/dist/', '*.tgz', 'bench/results/'],
 });
 
+// The core is framework-free: only the adapters may import cdk8s, constructs or @pulumi/*.
+const FRAMEWORK_IMPORTS = ['cdk8s', 'cdk8s/*', 'cdk8s-plus-*', 'constructs', 'constructs/*', '@pulumi/*'];
+project.eslint?.addOverride({
+  files: ['src/**/*.ts'],
+  excludedFiles: ['src/cdk8s/**', 'src/pulumi/**'],
+  rules: {
+    'no-restricted-imports': ['error', {
+      patterns: [{ group: FRAMEWORK_IMPORTS, message: 'The hardpod core is framework-free; put framework code in src/cdk8s or src/pulumi.' }],
+    }],
+  },
+});
+
 // Optional peers: the core works without any framework installed.
 project.package.addField('peerDependenciesMeta', {
   'cdk8s': { optional: true },
@@ -118,13 +130,15 @@ project.addTask('bench', {
   exec: 'ts-node --project test/tsconfig.json bench/run.ts',
 });
 
-// Test-time servers and tools (registry, etcd, kube-apiserver, Pulumi) are installed or built
-// into a cache outside the repo before jest runs; the step is idempotent and fast when cached.
-project.testTask.prependExec('bash scripts/setup-test-env.sh');
+// npm test: type-check everything, build lib/ (the CLI, packaging and cdk8s-cli plugin tests run
+// the compiled code), install or build the test-time servers and tools (registry, etcd,
+// kube-apiserver, Pulumi) into a cache outside the repo (idempotent, fast when cached), then jest.
 const typecheck = project.addTask('typecheck', {
   description: 'Type-check sources, tests, examples and benchmarks',
   exec: 'tsc --noEmit -p test/tsconfig.json',
 });
+project.testTask.prependExec('bash scripts/setup-test-env.sh');
+project.testTask.prependSpawn(project.compileTask);
 project.testTask.prependSpawn(typecheck);
 
 project.synth();
