@@ -1,1 +1,4 @@
 export * from './report';
+export * from './config';
+export * from './baseline';
+export * from './evaluate';

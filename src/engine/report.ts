@@ -1,5 +1,6 @@
 import type { SourceLocation } from '../model/kube-object';
 import type { ControlMapping, Level, Severity } from '../rules/rule';
+import type { SuppressionEntry } from './config';
 
 /**
  * The engine's output, shared by every reporter, the cdk8s and Pulumi adapters and the CLI.
@@ -85,6 +86,8 @@ export interface Report {
   readonly notChecked: readonly (ObjectSummary & { readonly reason: string })[];
   /** Rules that ran (ids), so controls views and SARIF can list rules with no findings. */
   readonly rules: readonly string[];
+  /** Config suppressions that matched no finding (stale waivers worth removing). */
+  readonly unusedSuppressions?: readonly SuppressionEntry[];
 }
 
 /** True when the report holds a finding that should fail the run (a `fail` or `error` with enforcement `deny`, not baselined). */

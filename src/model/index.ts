@@ -1,2 +1,3 @@
 export * from './kube-object';
 export * from './errors';
+export * from './pod-view';

@@ -1,1 +1,2 @@
 export * from './rule';
+export * from './catalogue';

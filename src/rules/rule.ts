@@ -1,4 +1,6 @@
-import type { KubeObject } from '../model/kube-object';
+import type { ClusterContext, ResolvedConfig } from '../engine/config';
+import type { KubeObject, SourceLocation } from '../model/kube-object';
+import type { PodView, ShapeProblem } from '../model/pod-view';
 
 /**
  * The contract between the rule catalogue and the engine. A rule is data plus a pure check; the
@@ -82,4 +84,56 @@ export interface RuleContext<TConfig = unknown> {
 
 export interface Rule<TContext extends RuleContext = RuleContext> extends RuleMetadata {
   check(context: TContext): CheckResult;
+}
+
+/** A pod-scoped rule sees one pod spec (from any workload kind) at a time. */
+export interface PodRuleContext extends RuleContext<ResolvedConfig> {
+  readonly pod: PodView;
+}
+
+/** An object-scoped rule sees one object (List items one by one) with where it came from. */
+export interface ObjectRuleContext extends RuleContext<ResolvedConfig> {
+  readonly source: SourceLocation;
+  /** Pod specs found in the object (empty for non-workloads). */
+  readonly pods: readonly PodView[];
+  /** Fields of the wrong type found while extracting pod specs (template and containers). */
+  readonly shapeProblems: readonly ShapeProblem[];
+}
+
+/**
+ * An input-scoped rule sees one object plus the whole input and the cluster context the config
+ * declares. A fact that is in neither is not known: say `unknown`, not fail.
+ */
+export interface InputRuleContext extends ObjectRuleContext {
+  readonly input: InputIndex;
+  readonly cluster: ClusterContext;
+}
+
+/** The whole input, indexed for cross-object rules. Lists are expanded into their items. */
+export interface InputIndex {
+  /** Every object in input order. */
+  readonly objects: readonly KubeObject[];
+  /** Objects of one kind (e.g. `NetworkPolicy`), in input order; empty when none. */
+  byKind(kind: string): readonly KubeObject[];
+  /** The object with this kind, namespace (`undefined` for none) and name, if the input holds it. */
+  get(kind: string, namespace: string | undefined, name: string): KubeObject | undefined;
+  /** Namespaces that objects of the input live in (from `metadata.namespace`). */
+  readonly namespaces: ReadonlySet<string>;
+}
+
+export interface PodRule extends Rule<PodRuleContext> {
+  readonly scope: 'pod';
+}
+export interface ObjectRule extends Rule<ObjectRuleContext> {
+  readonly scope: 'object';
+}
+export interface InputRule extends Rule<InputRuleContext> {
+  readonly scope: 'input';
+}
+/** Any rule of the catalogue. */
+export type AnyRule = PodRule | ObjectRule | InputRule;
+
+/** Levels a rule belongs to: `restricted` includes `baseline`; `hardened` includes both. */
+export function levelIncludes(level: Level, ruleLevel: Level): boolean {
+  return LEVELS.indexOf(ruleLevel) <= LEVELS.indexOf(level);
 }

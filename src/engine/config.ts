@@ -1,0 +1,324 @@
+import { readFileSync } from 'node:fs';
+import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node as YamlNode } from 'yaml';
+import { HardpodError } from '../model/errors';
+import type { KubeObject } from '../model/kube-object';
+import { WorkloadKinds, type WorkloadKindMapping } from '../model/pod-view';
+import { NEWEST_EDITION, RULES } from '../rules/catalogue';
+import type { Level, Severity } from '../rules/rule';
+import { LEVELS } from '../rules/rule';
+import type { Enforcement } from './report';
+
+/** Kubernetes minors hardpod judges, as upstream Pod Security Admission versions its checks. */
+export const OLDEST_KUBERNETES_MINOR = 0;
+export const NEWEST_KUBERNETES_MINOR = 37;
+/** The default Kubernetes version: the newest supported. */
+export const NEWEST_KUBERNETES_VERSION = `1.${NEWEST_KUBERNETES_MINOR}`;
+
+export const SEVERITIES: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
+export const ENFORCEMENTS: readonly Enforcement[] = ['deny', 'warn'];
+
+/** Annotation prefix for suppressing one rule on one object: `hardpod.dev/suppress.<rule-id>: <reason>`. */
+export const SUPPRESS_ANNOTATION_PREFIX = 'hardpod.dev/suppress.';
+
+/** Per-rule overrides: the engine, not the rule, decides severity and enforcement. */
+export interface RuleOverride {
+  /** @default the rule's recommended severity */
+  readonly severity?: Severity;
+  /** @default the config's `enforcement` */
+  readonly enforcement?: Enforcement;
+  /** Set false to not run the rule at all. @default true */
+  readonly enabled?: boolean;
+}
+
+/** Waives one rule on one object. Matched exactly on kind, namespace and name. */
+export interface SuppressionEntry {
+  readonly rule: string;
+  readonly kind: string;
+  readonly name: string;
+  /** Omitted matches only objects without a namespace (e.g. `helm template` output). @default none */
+  readonly namespace?: string;
+  /** Why the finding is acceptable; required and non-empty. */
+  readonly reason: string;
+}
+
+/** A finding known before adoption: CI fails only on findings whose fingerprint is not listed. */
+export interface BaselineEntry {
+  /** {@link fingerprintOf} rule + kind + namespace + name + path. */
+  readonly fingerprint: string;
+  readonly rule?: string;
+  readonly kind?: string;
+  readonly namespace?: string;
+  readonly name?: string;
+  readonly path?: string;
+}
+
+export interface NamespaceContext {
+  readonly name: string;
+  /** The namespace's labels, e.g. `pod-security.kubernetes.io/enforce: restricted`. @default {} */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/**
+ * What the cluster is known to hold besides the input. Cross-object rules may assume these; a
+ * fact in neither the input nor this context is `unknown`.
+ */
+export interface ClusterContext {
+  /** Namespaces that exist, with their labels. @default none declared */
+  readonly namespaces?: readonly NamespaceContext[];
+  /** NetworkPolicies the platform owns (full objects). @default none declared */
+  readonly networkPolicies?: readonly KubeObject[];
+  /** Any other objects assumed present (ServiceAccounts, Roles, bindings ...). @default none declared */
+  readonly objects?: readonly KubeObject[];
+  /**
+   * The input is everything there is: a missing object is absent, not unknown (e.g. a whole-cluster
+   * export). @default false
+   */
+  readonly complete?: boolean;
+}
+
+/** Settings read by the `hardened` rules; open so those rules can add their own. */
+export interface HardenedConfig {
+  /** Registries (host, or host/path prefix) images may come from. @default any registry */
+  readonly allowedRegistries?: readonly string[];
+  /** Require images whose lock-file facts show no shell or package manager. @default false */
+  readonly requireMinimalImages?: boolean;
+  readonly [setting: string]: unknown;
+}
+
+/** The engine config as written by users (file or code). Every field is optional. */
+export interface EngineConfig {
+  /** @default 'hardened' */
+  readonly level?: Level;
+  /** `1.N`, from 1.0 to 1.37. @default '1.37' */
+  readonly kubernetesVersion?: string;
+  /** Rule-set edition: rules introduced in a later edition do not run. @default the newest edition */
+  readonly edition?: number;
+  /** Enforcement of failing findings of rules without an override. @default 'deny' */
+  readonly enforcement?: Enforcement;
+  /** Per-rule overrides, keyed by rule id. @default none */
+  readonly rules?: Readonly<Record<string, RuleOverride>>;
+  /** @default none */
+  readonly suppressions?: readonly SuppressionEntry[];
+  /** Refuse suppressions from config and annotations (admins of shared policy). @default false */
+  readonly forbidSuppressions?: boolean;
+  /** Findings known before adoption. @default none */
+  readonly baseline?: readonly BaselineEntry[];
+  /** @default no cluster context: cross-object facts missing from the input are unknown */
+  readonly cluster?: ClusterContext;
+  /** Custom kinds holding pod templates (Argo Rollouts, Knative and KEDA are known already). @default none */
+  readonly workloadKinds?: readonly WorkloadKindMapping[];
+  /** @default {} */
+  readonly hardened?: HardenedConfig;
+}
+
+/** The config after validation and defaults; what rules receive as `context.config`. */
+export interface ResolvedConfig {
+  readonly level: Level;
+  readonly kubernetesVersion: string;
+  readonly minor: number;
+  readonly edition: number;
+  readonly enforcement: Enforcement;
+  readonly rules: Readonly<Record<string, RuleOverride>>;
+  readonly suppressions: readonly SuppressionEntry[];
+  readonly forbidSuppressions: boolean;
+  readonly baseline: ReadonlySet<string>;
+  readonly cluster: ClusterContext;
+  readonly workloadKinds: WorkloadKinds;
+  readonly hardened: HardenedConfig;
+}
+
+/** Parses `1.N` (also `v1.N`) into the minor; throws a HardpodError outside 1.0..1.37. */
+export function parseKubernetesVersion(version: unknown, where = 'kubernetesVersion'): number {
+  const match = typeof version === 'string' ? /^v?1\.(\d{1,2})$/.exec(version.trim()) : null;
+  const minor = match ? Number(match[1]) : NaN;
+  if (!(minor >= OLDEST_KUBERNETES_MINOR && minor <= NEWEST_KUBERNETES_MINOR)) {
+    throw new HardpodError(`unsupported Kubernetes version ${JSON.stringify(version)}; expected 1.N with N from ${OLDEST_KUBERNETES_MINOR} to ${NEWEST_KUBERNETES_MINOR}, e.g. ${NEWEST_KUBERNETES_VERSION}`, where);
+  }
+  return minor;
+}
+
+/** The facts about the rule catalogue that config validation needs. */
+export interface CatalogueFacts {
+  readonly ruleIds: ReadonlySet<string>;
+  readonly newestEdition: number;
+}
+
+let facts: CatalogueFacts | undefined;
+function catalogueFacts(): CatalogueFacts {
+  facts ??= { ruleIds: new Set(RULES.map((rule) => rule.id)), newestEdition: NEWEST_EDITION };
+  return facts;
+}
+
+/**
+ * Validates a config and applies defaults. Every mistake is a HardpodError naming the key
+ * (`where` locates keys, e.g. in a config file); nothing is silently ignored.
+ */
+export function resolveConfig(config: EngineConfig = {}, where: (key: string) => string = (key) => `config ${key}`): ResolvedConfig {
+  const catalogue = catalogueFacts();
+  const raw: unknown = config;
+  if (!isRecord(raw)) throw new HardpodError('the config must be an object', where('(root)'));
+  const known = new Set(['level', 'kubernetesVersion', 'edition', 'enforcement', 'rules', 'suppressions', 'forbidSuppressions', 'baseline', 'cluster', 'workloadKinds', 'hardened']);
+  for (const key of Object.keys(raw)) {
+    if (!known.has(key)) throw new HardpodError(`unknown config key ${JSON.stringify(key)}; expected one of ${[...known].join(', ')}`, where(key));
+  }
+  const level = config.level ?? 'hardened';
+  if (!LEVELS.includes(level)) throw new HardpodError(`unknown level ${JSON.stringify(level)}; expected one of ${LEVELS.join(', ')}`, where('level'));
+  const kubernetesVersion = config.kubernetesVersion ?? NEWEST_KUBERNETES_VERSION;
+  const minor = parseKubernetesVersion(kubernetesVersion, where('kubernetesVersion'));
+  const edition = config.edition ?? catalogue.newestEdition;
+  if (!Number.isInteger(edition) || edition < 1 || edition > catalogue.newestEdition) {
+    throw new HardpodError(`unknown rule-set edition ${JSON.stringify(edition)}; expected an integer from 1 to ${catalogue.newestEdition}`, where('edition'));
+  }
+  const enforcement = config.enforcement ?? 'deny';
+  if (!ENFORCEMENTS.includes(enforcement)) throw new HardpodError(`unknown enforcement ${JSON.stringify(enforcement)}; expected deny or warn`, where('enforcement'));
+
+  const rules = config.rules ?? {};
+  if (!isRecord(rules)) throw new HardpodError('rules must be a map from rule id to { severity, enforcement, enabled }', where('rules'));
+  for (const [id, override] of Object.entries(rules)) {
+    const key = `rules.${id}`;
+    if (!catalogue.ruleIds.has(id)) throw new HardpodError(`unknown rule id ${JSON.stringify(id)}`, where(key));
+    if (!isRecord(override)) throw new HardpodError('a rule override must be an object with severity, enforcement or enabled', where(key));
+    for (const field of Object.keys(override)) {
+      if (!['severity', 'enforcement', 'enabled'].includes(field)) throw new HardpodError(`unknown rule override ${JSON.stringify(field)}; expected severity, enforcement or enabled`, where(`${key}.${field}`));
+    }
+    if (override.severity !== undefined && !SEVERITIES.includes(override.severity as Severity)) throw new HardpodError(`unknown severity ${JSON.stringify(override.severity)}; expected one of ${SEVERITIES.join(', ')}`, where(`${key}.severity`));
+    if (override.enforcement !== undefined && !ENFORCEMENTS.includes(override.enforcement as Enforcement)) throw new HardpodError(`unknown enforcement ${JSON.stringify(override.enforcement)}; expected deny or warn`, where(`${key}.enforcement`));
+    if (override.enabled !== undefined && typeof override.enabled !== 'boolean') throw new HardpodError('enabled must be true or false', where(`${key}.enabled`));
+  }
+
+  const forbidSuppressions = config.forbidSuppressions ?? false;
+  if (typeof forbidSuppressions !== 'boolean') throw new HardpodError('forbidSuppressions must be true or false', where('forbidSuppressions'));
+  const suppressions = config.suppressions ?? [];
+  if (!Array.isArray(suppressions)) throw new HardpodError('suppressions must be a list of { rule, kind, name, namespace, reason }', where('suppressions'));
+  if (forbidSuppressions && suppressions.length > 0) throw new HardpodError('suppressions are forbidden by this config (forbidSuppressions: true)', where('suppressions'));
+  suppressions.forEach((entry: unknown, i) => validateSuppression(entry, where(`suppressions[${i}]`), catalogue));
+
+  const baseline = new Set<string>();
+  const baselineEntries = config.baseline ?? [];
+  if (!Array.isArray(baselineEntries)) throw new HardpodError('baseline must be a list of { fingerprint, ... }', where('baseline'));
+  baselineEntries.forEach((entry: unknown, i) => {
+    if (!isRecord(entry) || typeof entry.fingerprint !== 'string' || !entry.fingerprint) throw new HardpodError('a baseline entry needs a fingerprint string', where(`baseline[${i}]`));
+    baseline.add(entry.fingerprint);
+  });
+
+  const cluster = config.cluster ?? {};
+  validateCluster(cluster, where);
+  const workloadKinds = config.workloadKinds ?? [];
+  if (!Array.isArray(workloadKinds)) throw new HardpodError('workloadKinds must be a list of { kind, group, templatePath }', where('workloadKinds'));
+  workloadKinds.forEach((entry: unknown, i) => {
+    if (!isRecord(entry) || typeof entry.kind !== 'string' || !entry.kind || typeof entry.templatePath !== 'string' || !entry.templatePath || (entry.group !== undefined && typeof entry.group !== 'string')) {
+      throw new HardpodError('a workload kind needs kind and templatePath strings (e.g. { kind: Rollout, group: argoproj.io, templatePath: spec.template })', where(`workloadKinds[${i}]`));
+    }
+  });
+  const hardened = config.hardened ?? {};
+  if (!isRecord(hardened)) throw new HardpodError('hardened must be an object of settings', where('hardened'));
+
+  return {
+    level, kubernetesVersion: `1.${minor}`, minor, edition, enforcement, rules, suppressions, forbidSuppressions, baseline, cluster,
+    workloadKinds: new WorkloadKinds(workloadKinds), hardened,
+  };
+}
+
+/** Validates one suppression (config entry or annotation) eagerly: known rule, non-empty reason. */
+export function validateSuppression(entry: unknown, where: string, catalogue: CatalogueFacts = catalogueFacts()): asserts entry is SuppressionEntry {
+  if (!isRecord(entry)) throw new HardpodError('a suppression must be an object { rule, kind, name, namespace, reason }', where);
+  for (const field of Object.keys(entry)) {
+    if (!['rule', 'kind', 'name', 'namespace', 'reason'].includes(field)) throw new HardpodError(`unknown suppression field ${JSON.stringify(field)}; expected rule, kind, name, namespace, reason`, where);
+  }
+  if (typeof entry.rule !== 'string' || !catalogue.ruleIds.has(entry.rule)) throw new HardpodError(`suppression names unknown rule id ${JSON.stringify(entry.rule)}`, where);
+  for (const field of ['kind', 'name'] as const) {
+    if (typeof entry[field] !== 'string' || !entry[field]) throw new HardpodError(`suppression needs ${field} (matched exactly)`, where);
+  }
+  if (entry.namespace !== undefined && typeof entry.namespace !== 'string') throw new HardpodError('suppression namespace must be a string', where);
+  if (typeof entry.reason !== 'string' || !entry.reason.trim()) throw new HardpodError(`suppression of ${entry.rule} needs a non-empty reason`, where);
+}
+
+function validateCluster(cluster: unknown, where: (key: string) => string): void {
+  if (!isRecord(cluster)) throw new HardpodError('cluster must be an object { namespaces, networkPolicies, objects, complete }', where('cluster'));
+  for (const key of Object.keys(cluster)) {
+    if (!['namespaces', 'networkPolicies', 'objects', 'complete'].includes(key)) throw new HardpodError(`unknown cluster key ${JSON.stringify(key)}; expected namespaces, networkPolicies, objects, complete`, where(`cluster.${key}`));
+  }
+  const namespaces = cluster.namespaces ?? [];
+  if (!Array.isArray(namespaces)) throw new HardpodError('cluster.namespaces must be a list of { name, labels }', where('cluster.namespaces'));
+  namespaces.forEach((ns: unknown, i) => {
+    if (!isRecord(ns) || typeof ns.name !== 'string' || !ns.name) throw new HardpodError('a namespace needs a name', where(`cluster.namespaces[${i}]`));
+    if (ns.labels !== undefined && (!isRecord(ns.labels) || Object.values(ns.labels).some((v) => typeof v !== 'string'))) throw new HardpodError('namespace labels must be a map of strings', where(`cluster.namespaces[${i}].labels`));
+  });
+  for (const key of ['networkPolicies', 'objects'] as const) {
+    const list = cluster[key] ?? [];
+    if (!Array.isArray(list)) throw new HardpodError(`cluster.${key} must be a list of Kubernetes objects`, where(`cluster.${key}`));
+    list.forEach((o: unknown, i) => {
+      if (!isRecord(o) || typeof o.kind !== 'string' || typeof o.apiVersion !== 'string') throw new HardpodError('expected a Kubernetes object with apiVersion and kind', where(`cluster.${key}[${i}]`));
+    });
+  }
+  if (cluster.complete !== undefined && typeof cluster.complete !== 'boolean') throw new HardpodError('cluster.complete must be true or false', where('cluster.complete'));
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Reads a config file (YAML or JSON). Parse errors and invalid settings are HardpodErrors naming
+ * the file and line. The result is validated too (unknown keys, rule ids,
+ * empty suppression reasons), with errors pointing at the line of the offending key.
+ */
+export function loadConfig(path: string): EngineConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new HardpodError(`cannot read config file: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, path);
+  }
+  const { config, locate } = parseConfigText(text, path);
+  resolveConfig(config, locate);
+  return config;
+}
+
+/** Parses config text; `locate(key)` gives `file:line` of a dotted key (`rules.run-as-non-root.severity`). */
+export function parseConfigText(text: string, file: string): { config: EngineConfig; locate: (key: string) => string } {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    const error = doc.errors[0];
+    const pos = lineCounter.linePos(error.pos[0]);
+    throw new HardpodError(`invalid YAML/JSON in config: ${error.message.split('\n')[0]}`, `${file}:${pos.line}`);
+  }
+  let config: unknown;
+  try {
+    config = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch (error) {
+    throw new HardpodError(`invalid config: ${(error as Error).message}`, file);
+  }
+  if (!isRecord(config)) throw new HardpodError('the config must be a mapping of settings (level, kubernetesVersion, rules ...)', `${file}:1`);
+  const locate = (key: string): string => {
+    const node = nodeAt(doc.contents as YamlNode | null, key);
+    const offset = node?.range?.[0];
+    return offset === undefined ? `${file} (${key})` : `${file}:${lineCounter.linePos(offset).line} (${key})`;
+  };
+  return { config: config as EngineConfig, locate };
+}
+
+/** The YAML node at a dotted key with `[i]` indices, or the deepest ancestor found. */
+function nodeAt(root: YamlNode | null, key: string): YamlNode | undefined {
+  let node: YamlNode | null | undefined = root;
+  let found: YamlNode | undefined = root ?? undefined;
+  // Keys may hold dots (rule ids do not; annotation-like keys might), so walk greedily.
+  const parts = key.replace(/\[(\d+)\]/g, '.$1').split('.').filter((p) => p);
+  for (let i = 0; i < parts.length && node; i++) {
+    const part = parts[i];
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === part);
+      if (!pair) return found;
+      node = pair.value as YamlNode | null;
+      found = (pair.key as YamlNode) ?? found;
+      if (node && i < parts.length - 1) found = node;
+    } else if (isSeq(node)) {
+      node = node.items[Number(part)] as YamlNode | undefined;
+      if (node) found = node;
+    } else {
+      return found;
+    }
+  }
+  return found;
+}

@@ -1,0 +1,238 @@
+import { HardpodError } from '../model/errors';
+import type { KubeObject, LocatedObject, SourceLocation } from '../model/kube-object';
+import { expandLists, extractPodViews, isFields, type PodView, type ShapeProblem } from '../model/pod-view';
+import { RULES } from '../rules/catalogue';
+import { levelIncludes, type AnyRule, type CheckResult, type InputIndex, type InputRule, type ObjectRule, type PodRule } from '../rules/rule';
+import { fingerprintOf } from './baseline';
+import { resolveConfig, SUPPRESS_ANNOTATION_PREFIX, validateSuppression, type EngineConfig, type ResolvedConfig, type SuppressionEntry } from './config';
+import { REPORT_SCHEMA_VERSION, type Finding, type ObjectSummary, type Report, type Suppression } from './report';
+
+/** The rules that run for one level, Kubernetes minor, edition and set of disabled rules. */
+interface RulePlan {
+  readonly pod: readonly PodRule[];
+  readonly object: readonly ObjectRule[];
+  readonly input: readonly InputRule[];
+  readonly ids: readonly string[];
+}
+
+const planCache = new Map<string, RulePlan>();
+
+/** The rules that apply under a resolved config, computed once per distinct config shape. */
+export function rulesFor(config: ResolvedConfig): readonly AnyRule[] {
+  const plan = planFor(config);
+  return [...plan.pod, ...plan.object, ...plan.input];
+}
+
+function planFor(config: ResolvedConfig): RulePlan {
+  const disabled = Object.keys(config.rules).filter((id) => config.rules[id].enabled === false).sort();
+  const key = `${config.level}|${config.minor}|${config.edition}|${disabled.join(',')}`;
+  let plan = planCache.get(key);
+  if (!plan) {
+    const applicable = RULES.filter((rule) =>
+      levelIncludes(config.level, rule.level) &&
+      rule.edition <= config.edition &&
+      (rule.versions?.since ?? 0) <= config.minor &&
+      !disabled.includes(rule.id));
+    plan = {
+      pod: applicable.filter((r): r is PodRule => r.scope === 'pod'),
+      object: applicable.filter((r): r is ObjectRule => r.scope === 'object'),
+      input: applicable.filter((r): r is InputRule => r.scope === 'input'),
+      ids: applicable.map((r) => r.id),
+    };
+    planCache.set(key, plan);
+  }
+  return plan;
+}
+
+/** Resolved configs are recognised by their precomputed fields. */
+function isResolved(config: EngineConfig | ResolvedConfig): config is ResolvedConfig {
+  return typeof (config as ResolvedConfig).minor === 'number' && (config as ResolvedConfig).baseline instanceof Set;
+}
+
+/**
+ * Evaluates objects against the rules of the configured level, Kubernetes version and edition.
+ * Lists are expanded into their items. Config mistakes and invalid suppression annotations throw a
+ * HardpodError (naming the file and line); a rule that throws becomes an `error` finding.
+ */
+export function evaluate(objects: readonly LocatedObject[], config: EngineConfig | ResolvedConfig = {}): Report {
+  const resolved = isResolved(config) ? config : resolveConfig(config);
+  const plan = planFor(resolved);
+  const items: { object: KubeObject; source: SourceLocation }[] = [];
+  for (const located of objects) {
+    if (!isFields(located.object) || typeof located.object.kind !== 'string') {
+      throw new HardpodError('expected a Kubernetes object with apiVersion and kind', where(located.source));
+    }
+    for (const item of expandLists(located.object)) items.push({ object: item.object, source: located.source });
+  }
+  const input = plan.input.length > 0 ? indexInput(items.map((i) => i.object)) : undefined;
+
+  const findings: Finding[] = [];
+  const objectSummaries: ObjectSummary[] = [];
+  const notChecked: (ObjectSummary & { reason: string })[] = [];
+  const usedSuppressions = new Set<SuppressionEntry>();
+  const counts = { checks: 0, pass: 0, notApplicable: 0 };
+
+  for (const { object, source } of items) {
+    const meta = isFields(object.metadata) ? object.metadata : {};
+    const kind = object.kind;
+    const name = typeof meta.name === 'string' ? meta.name : '';
+    const namespace = typeof meta.namespace === 'string' ? meta.namespace : undefined;
+    const summary: ObjectSummary = namespace === undefined ? { kind, name, source } : { kind, name, namespace, source };
+    objectSummaries.push(summary);
+
+    const annotationSuppressions = suppressionsFromAnnotations(meta.annotations, source, resolved);
+    const extraction = extractPodViews(object, resolved.workloadKinds);
+    if (extraction.notCheckedReason) notChecked.push({ ...summary, reason: extraction.notCheckedReason });
+    const pods = extraction.views;
+    const shapeProblems: ShapeProblem[] = collectShapeProblems(extraction.shapeProblems, pods);
+
+    const record = (rule: AnyRule, result: CheckResult | Error): void => {
+      counts.checks++;
+      if (result === 'not-applicable') {
+        counts.notApplicable++;
+        return;
+      }
+      if (!(result instanceof Error) && result.length === 0) {
+        counts.pass++;
+        return;
+      }
+      const override = resolved.rules[rule.id];
+      const suppression = findSuppression(rule.id, kind, namespace, name, resolved, annotationSuppressions, usedSuppressions);
+      const violations = result instanceof Error
+        ? [{ path: '', message: `rule ${rule.id} could not judge this object: ${result.message}`, error: true }]
+        : result;
+      for (const violation of violations) {
+        const isError = 'error' in violation;
+        const outcome = suppression ? 'suppressed' : isError ? 'error' : violation.unknown ? 'unknown' : 'fail';
+        const finding: Finding = {
+          rule: rule.id,
+          pss: rule.pss ?? null,
+          outcome,
+          severity: override?.severity ?? rule.severity,
+          enforcement: override?.enforcement ?? resolved.enforcement,
+          kind,
+          name,
+          ...(namespace === undefined ? {} : { namespace }),
+          path: violation.path,
+          message: violation.message,
+          remediation: rule.remediation,
+          controls: rule.controls,
+          source,
+          ...(suppression ? { suppression } : {}),
+          ...(resolved.baseline.size > 0 && resolved.baseline.has(fingerprintOf({ rule: rule.id, kind, namespace, name, path: violation.path })) ? { baselined: true } : {}),
+        };
+        findings.push(finding);
+      }
+    };
+
+    for (const rule of plan.object) {
+      if (rule.kinds && !rule.kinds.includes(kind)) continue;
+      record(rule, runCheck(() => rule.check({ minor: resolved.minor, object, config: resolved, source, pods, shapeProblems })));
+    }
+    for (const pod of pods) {
+      for (const rule of plan.pod) {
+        record(rule, runCheck(() => rule.check({ minor: resolved.minor, object, config: resolved, pod })));
+      }
+    }
+    if (input) {
+      for (const rule of plan.input) {
+        if (rule.kinds && !rule.kinds.includes(kind)) continue;
+        record(rule, runCheck(() => rule.check({ minor: resolved.minor, object, config: resolved, source, pods, shapeProblems, input, cluster: resolved.cluster })));
+      }
+    }
+  }
+
+  let fail = 0, unknown = 0, error = 0, suppressed = 0, baselined = 0;
+  for (const f of findings) {
+    if (f.outcome === 'fail') fail++;
+    else if (f.outcome === 'unknown') unknown++;
+    else if (f.outcome === 'error') error++;
+    else suppressed++;
+    if (f.baselined) baselined++;
+  }
+  const unusedSuppressions = resolved.suppressions.filter((s) => !usedSuppressions.has(s));
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    level: resolved.level,
+    kubernetesVersion: resolved.kubernetesVersion,
+    edition: resolved.edition,
+    findings,
+    summary: { objects: items.length, checks: counts.checks, pass: counts.pass, fail, unknown, error, suppressed, notApplicable: counts.notApplicable, baselined },
+    objects: objectSummaries,
+    notChecked,
+    rules: plan.ids,
+    unusedSuppressions,
+  };
+}
+
+function runCheck(check: () => CheckResult): CheckResult | Error {
+  try {
+    return check();
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
+function collectShapeProblems(extractionProblems: readonly ShapeProblem[], pods: readonly PodView[]): ShapeProblem[] {
+  if (pods.length === 1 && extractionProblems.length === 0) return pods[0].shapeProblems as ShapeProblem[];
+  const all = [...extractionProblems];
+  for (const pod of pods) all.push(...pod.shapeProblems);
+  return all;
+}
+
+function where(source: SourceLocation): string | undefined {
+  if (source.constructPath) return source.constructPath;
+  if (source.resourceName) return source.resourceName;
+  if (source.file) return source.line ? `${source.file}:${source.line}` : source.file;
+  return undefined;
+}
+
+/** Reads `hardpod.dev/suppress.<rule-id>: <reason>` annotations, validating them eagerly. */
+function suppressionsFromAnnotations(annotations: unknown, source: SourceLocation, config: ResolvedConfig): ReadonlyMap<string, string> | undefined {
+  if (!isFields(annotations)) return undefined;
+  let found: Map<string, string> | undefined;
+  for (const key in annotations) {
+    if (!key.startsWith(SUPPRESS_ANNOTATION_PREFIX)) continue;
+    const rule = key.slice(SUPPRESS_ANNOTATION_PREFIX.length);
+    const reason = annotations[key];
+    const at = `${where(source) ?? '<input>'} (annotation ${key})`;
+    validateSuppression({ rule, kind: 'annotation', name: 'annotation', reason }, at);
+    if (config.forbidSuppressions) throw new HardpodError('suppressions are forbidden by the config (forbidSuppressions: true); remove the annotation or fix the finding', at);
+    (found ??= new Map()).set(rule, reason as string);
+  }
+  return found;
+}
+
+function findSuppression(rule: string, kind: string, namespace: string | undefined, name: string, config: ResolvedConfig, annotations: ReadonlyMap<string, string> | undefined, used: Set<SuppressionEntry>): Suppression | undefined {
+  const fromAnnotation = annotations?.get(rule);
+  if (fromAnnotation !== undefined) return { rule, reason: fromAnnotation, source: 'annotation' };
+  for (const entry of config.suppressions) {
+    if (entry.rule === rule && entry.kind === kind && entry.name === name && entry.namespace === namespace) {
+      used.add(entry);
+      return { rule, reason: entry.reason, source: 'config' };
+    }
+  }
+  return undefined;
+}
+
+/** Indexes the input by kind, namespace and name for input-scoped rules. */
+export function indexInput(objects: readonly KubeObject[]): InputIndex {
+  const byKind = new Map<string, KubeObject[]>();
+  const byKey = new Map<string, KubeObject>();
+  const namespaces = new Set<string>();
+  for (const object of objects) {
+    const list = byKind.get(object.kind);
+    if (list) list.push(object);
+    else byKind.set(object.kind, [object]);
+    const meta = isFields(object.metadata) ? object.metadata : {};
+    const ns = typeof meta.namespace === 'string' ? meta.namespace : '';
+    if (ns) namespaces.add(ns);
+    if (typeof meta.name === 'string') byKey.set(`${object.kind}\u0000${ns}\u0000${meta.name}`, object);
+  }
+  return {
+    objects,
+    byKind: (kind) => byKind.get(kind) ?? [],
+    get: (kind, namespace, name) => byKey.get(`${kind}\u0000${namespace ?? ''}\u0000${name}`),
+    namespaces,
+  };
+}

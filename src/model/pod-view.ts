@@ -1,0 +1,407 @@
+import type { KubeObject } from './kube-object';
+
+/**
+ * One extractor that turns any object into pod views: every place a pod spec sits in an object
+ * (a Pod, a workload's template, a configured custom kind), with each container and its exact
+ * field path. The extractor never throws on wrong types: a malformed shape becomes a
+ * {@link ShapeProblem} that the engine reports as a finding, never a silent pass.
+ */
+
+/** The three container lists of a pod spec, in the order the kubelet starts them. */
+export type ContainerListField = 'initContainers' | 'containers' | 'ephemeralContainers';
+export const CONTAINER_LIST_FIELDS: readonly ContainerListField[] = ['initContainers', 'containers', 'ephemeralContainers'];
+
+/** A plain JSON object as read from input; every field may be missing or of the wrong type. */
+export type Fields = Readonly<Record<string, unknown>>;
+
+/** One container of a pod view. */
+export interface ContainerView {
+  /** Which list the container is in. */
+  readonly field: ContainerListField;
+  /** Index inside that list. */
+  readonly index: number;
+  /** The container as written (fields unchecked; shape problems are listed on the pod view). */
+  readonly container: Fields;
+  /** The container's name, if it is a string. */
+  readonly name?: string;
+  /** Path from the object root, e.g. `spec.template.spec.containers[0]`. */
+  readonly path: string;
+}
+
+/** A field whose type is not what Kubernetes expects; reported as a finding by the engine. */
+export interface ShapeProblem {
+  /** Path from the object root. */
+  readonly path: string;
+  readonly message: string;
+}
+
+/** A pod spec found in an object, with its metadata and containers. */
+export interface PodView {
+  /** The object the pod spec sits in (a List item, not the List). */
+  readonly object: KubeObject;
+  /** Path of the pod template inside the object: `` for a Pod, `spec.template`, `spec.jobTemplate.spec.template`. */
+  readonly templatePath: string;
+  /** Path of the pod metadata: `metadata` for a Pod, `spec.template.metadata` otherwise. */
+  readonly metadataPath: string;
+  /** Path of the pod spec: `spec` for a Pod, `spec.template.spec` otherwise. */
+  readonly specPath: string;
+  /** Pod (template) labels; empty when absent or malformed. */
+  readonly labels: Readonly<Record<string, string>>;
+  /** Pod (template) annotations; empty when absent or malformed. */
+  readonly annotations: Readonly<Record<string, string>>;
+  /** The pod spec as written; `{}` when it is not an object (then a shape problem says so). */
+  readonly spec: Fields;
+  /** Init, regular and ephemeral containers, in that order. */
+  readonly containers: readonly ContainerView[];
+  /** Fields of the wrong type that the checks read. */
+  readonly shapeProblems: readonly ShapeProblem[];
+}
+
+/**
+ * Where the pod template sits in a kind the extractor does not know by itself.
+ * Matched on `kind` and, when given, the API group of `apiVersion`.
+ */
+export interface WorkloadKindMapping {
+  readonly kind: string;
+  /** API group, e.g. `argoproj.io`; omit to match the kind in any group. @default any group */
+  readonly group?: string;
+  /** Dotted path of the pod template (an object with `metadata` and `spec`), e.g. `spec.template`. */
+  readonly templatePath: string;
+}
+
+/** Custom workload kinds that are common enough to be known without configuration. */
+export const WELL_KNOWN_WORKLOAD_KINDS: readonly WorkloadKindMapping[] = [
+  { kind: 'Rollout', group: 'argoproj.io', templatePath: 'spec.template' },
+  { kind: 'Service', group: 'serving.knative.dev', templatePath: 'spec.template' },
+  { kind: 'Configuration', group: 'serving.knative.dev', templatePath: 'spec.template' },
+  { kind: 'ScaledJob', group: 'keda.sh', templatePath: 'spec.jobTargetRef.template' },
+];
+
+/** Built-in kinds (core and apps/batch groups) and the path of their pod template. */
+const BUILT_IN_TEMPLATE_PATHS: Readonly<Record<string, readonly string[] | undefined>> = {
+  Deployment: ['spec', 'template'],
+  StatefulSet: ['spec', 'template'],
+  DaemonSet: ['spec', 'template'],
+  ReplicaSet: ['spec', 'template'],
+  ReplicationController: ['spec', 'template'],
+  Job: ['spec', 'template'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
+  PodTemplate: ['template'],
+};
+const BUILT_IN_GROUPS = new Set(['', 'apps', 'batch', 'extensions', 'apps/v1beta1', 'apps/v1beta2']);
+
+/** Kinds that never hold a pod template; skipped by the pod-template-shape detection. */
+const NON_WORKLOAD_KINDS = new Set([
+  'ConfigMap', 'Secret', 'Service', 'ServiceAccount', 'Namespace', 'NetworkPolicy', 'Role', 'ClusterRole',
+  'RoleBinding', 'ClusterRoleBinding', 'Ingress', 'IngressClass', 'PersistentVolumeClaim', 'PersistentVolume',
+  'StorageClass', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'LimitRange', 'ResourceQuota',
+  'CustomResourceDefinition', 'Endpoints', 'EndpointSlice', 'PriorityClass', 'ValidatingWebhookConfiguration',
+  'MutatingWebhookConfiguration', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'APIService',
+]);
+
+/** What {@link extractPodViews} found in one object. */
+export interface PodViewExtraction {
+  /** Pod specs found; empty for objects that hold none. */
+  readonly views: readonly PodView[];
+  /**
+   * Set when the object's kind is neither built in nor mapped, but something in it is shaped like a
+   * pod template: the object is reported as not checked instead of passing silently.
+   */
+  readonly notCheckedReason?: string;
+  /** Shape problems on the way to the pod template (e.g. `spec.template` is a string). */
+  readonly shapeProblems: readonly ShapeProblem[];
+}
+
+export interface ExtractOptions {
+  /** Extra kinds and where their pod template sits (added to {@link WELL_KNOWN_WORKLOAD_KINDS}). @default none */
+  readonly workloadKinds?: readonly WorkloadKindMapping[];
+}
+
+/** True for a plain (non-array) object. */
+export function isFields(value: unknown): value is Fields {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The API group of an apiVersion: `apps/v1` -> `apps`, `v1` -> ``. */
+export function apiGroupOf(apiVersion: unknown): string {
+  if (typeof apiVersion !== 'string') return '';
+  const slash = apiVersion.indexOf('/');
+  return slash < 0 ? '' : apiVersion.slice(0, slash);
+}
+
+/** Precomputed lookup of workload kind mappings, so extraction does no per-object parsing. */
+export class WorkloadKinds {
+  private readonly byKind = new Map<string, { group?: string; path: readonly string[]; dotted: string }[]>();
+
+  constructor(mappings: readonly WorkloadKindMapping[] = []) {
+    for (const mapping of [...mappings, ...WELL_KNOWN_WORKLOAD_KINDS]) {
+      const entries = this.byKind.get(mapping.kind) ?? [];
+      entries.push({ group: mapping.group, path: mapping.templatePath.split('.').filter((p) => p), dotted: mapping.templatePath });
+      this.byKind.set(mapping.kind, entries);
+    }
+  }
+
+  /** Path segments of the pod template for this object, or undefined when the kind is not mapped. */
+  templatePathOf(object: KubeObject): readonly string[] | undefined {
+    const entries = this.byKind.get(object.kind);
+    if (!entries) return undefined;
+    const group = apiGroupOf(object.apiVersion);
+    for (const entry of entries) if (entry.group === undefined || entry.group === group) return entry.path;
+    return undefined;
+  }
+}
+
+const DEFAULT_KINDS = new WorkloadKinds();
+
+/** Expands `v1` Lists (recursively) into their items; other objects are returned as they are. */
+export function expandLists(object: KubeObject): { object: KubeObject; path: string }[] {
+  const out: { object: KubeObject; path: string }[] = [];
+  const visit = (candidate: unknown, path: string, depth: number): void => {
+    if (!isKubeObjectLike(candidate)) return;
+    if (isList(candidate) && depth < 32) {
+      (candidate.items as unknown[]).forEach((item, i) => visit(item, path ? `${path}.items[${i}]` : `items[${i}]`, depth + 1));
+      return;
+    }
+    out.push({ object: candidate, path });
+  };
+  visit(object, '', 0);
+  return out;
+}
+
+/** A `v1` List or a typed list such as `DeploymentList`. */
+export function isList(object: KubeObject): boolean {
+  return (object.kind === 'List' || object.kind.endsWith('List')) && Array.isArray(object.items);
+}
+
+function isKubeObjectLike(value: unknown): value is KubeObject {
+  return isFields(value) && typeof value.kind === 'string';
+}
+
+/**
+ * Finds every pod spec in an object. A v1 List yields the views of its items (each view's
+ * `object` is the item). Never throws.
+ */
+export function extractPodViews(object: KubeObject, options?: ExtractOptions | WorkloadKinds): PodViewExtraction {
+  const kinds = options instanceof WorkloadKinds ? options : options?.workloadKinds?.length ? new WorkloadKinds(options.workloadKinds) : DEFAULT_KINDS;
+  if (isList(object)) {
+    const views: PodView[] = [];
+    const shapeProblems: ShapeProblem[] = [];
+    const reasons: string[] = [];
+    for (const item of expandLists(object)) {
+      const result = extractFromObject(item.object, kinds);
+      views.push(...result.views);
+      shapeProblems.push(...result.shapeProblems);
+      if (result.notCheckedReason) reasons.push(`${item.path}: ${result.notCheckedReason}`);
+    }
+    return { views, shapeProblems, notCheckedReason: reasons.length ? reasons.join('; ') : undefined };
+  }
+  return extractFromObject(object, kinds);
+}
+
+const NO_VIEWS: PodViewExtraction = { views: [], shapeProblems: [] };
+
+function extractFromObject(object: KubeObject, kinds: WorkloadKinds): PodViewExtraction {
+  const kind = object.kind;
+  if (kind === 'Pod' && apiGroupOf(object.apiVersion) === '') {
+    const spec = object.spec;
+    const problems: ShapeProblem[] = [];
+    if (!isFields(spec)) problems.push({ path: 'spec', message: `pod spec must be an object, got ${describeType(spec)}` });
+    return { views: [buildView(object, '', object.metadata, 'metadata', spec, 'spec', problems)], shapeProblems: [] };
+  }
+  const builtIn = BUILT_IN_GROUPS.has(apiGroupOf(object.apiVersion)) ? BUILT_IN_TEMPLATE_PATHS[kind] : undefined;
+  const path = builtIn ?? kinds.templatePathOf(object);
+  if (path) return viewAtTemplatePath(object, path);
+  if (NON_WORKLOAD_KINDS.has(kind)) return NO_VIEWS;
+  const found = findPodTemplateShape(object, '', 0);
+  return found ? { views: [], shapeProblems: [], notCheckedReason: `kind ${object.apiVersion}/${kind} is not a known workload kind, but ${found} looks like a pod spec; map the kind to its pod template path in the config (workloadKinds) to check it` } : NO_VIEWS;
+}
+
+function viewAtTemplatePath(object: KubeObject, path: readonly string[]): PodViewExtraction {
+  let node: unknown = object;
+  let dotted = '';
+  for (const segment of path) {
+    if (!isFields(node)) {
+      return { views: [], shapeProblems: [{ path: dotted || '(root)', message: `expected an object holding \`${segment}\`, got ${describeType(node)}` }] };
+    }
+    node = node[segment];
+    dotted = dotted ? `${dotted}.${segment}` : segment;
+    if (node === undefined || node === null) {
+      return { views: [], shapeProblems: [{ path: dotted, message: `${object.kind} has no pod template at \`${dotted}\`; expected an object with \`spec.containers\`` }] };
+    }
+  }
+  if (!isFields(node)) {
+    return { views: [], shapeProblems: [{ path: dotted, message: `pod template must be an object, got ${describeType(node)}` }] };
+  }
+  const problems: ShapeProblem[] = [];
+  const spec = node.spec;
+  if (!isFields(spec)) problems.push({ path: `${dotted}.spec`, message: `pod spec must be an object, got ${describeType(spec)}` });
+  return { views: [buildView(object, dotted, node.metadata, `${dotted}.metadata`, spec, `${dotted}.spec`, problems)], shapeProblems: [] };
+}
+
+const EMPTY_FIELDS: Fields = Object.freeze({});
+const EMPTY_STRINGS: Readonly<Record<string, string>> = Object.freeze({});
+
+function buildView(object: KubeObject, templatePath: string, metadata: unknown, metadataPath: string, rawSpec: unknown, specPath: string, problems: ShapeProblem[]): PodView {
+  const spec = isFields(rawSpec) ? rawSpec : EMPTY_FIELDS;
+  let labels = EMPTY_STRINGS;
+  let annotations = EMPTY_STRINGS;
+  if (metadata !== undefined && metadata !== null) {
+    if (!isFields(metadata)) {
+      problems.push({ path: metadataPath, message: `metadata must be an object, got ${describeType(metadata)}` });
+    } else {
+      labels = stringMap(metadata.labels, `${metadataPath}.labels`, problems);
+      annotations = stringMap(metadata.annotations, `${metadataPath}.annotations`, problems);
+    }
+  }
+  const containers: ContainerView[] = [];
+  for (const field of CONTAINER_LIST_FIELDS) {
+    const list = spec[field];
+    if (list === undefined || list === null) continue;
+    const listPath = `${specPath}.${field}`;
+    if (!Array.isArray(list)) {
+      problems.push({ path: listPath, message: `${field} must be a list of containers, got ${describeType(list)}` });
+      continue;
+    }
+    for (let i = 0; i < list.length; i++) {
+      const container: unknown = list[i];
+      const path = `${listPath}[${i}]`;
+      if (!isFields(container)) {
+        problems.push({ path, message: `a container must be an object, got ${describeType(container)}` });
+        continue;
+      }
+      containers.push({ field, index: i, container, name: typeof container.name === 'string' ? container.name : undefined, path });
+      checkContainerShape(container, path, problems);
+    }
+  }
+  if (isFields(rawSpec)) checkPodSpecShape(spec, specPath, problems);
+  return { object, templatePath, metadataPath, specPath, labels, annotations, spec, containers, shapeProblems: problems };
+}
+
+function stringMap(value: unknown, path: string, problems: ShapeProblem[]): Readonly<Record<string, string>> {
+  if (value === undefined || value === null) return EMPTY_STRINGS;
+  if (!isFields(value)) {
+    problems.push({ path, message: `must be a map of strings, got ${describeType(value)}` });
+    return EMPTY_STRINGS;
+  }
+  for (const key in value) {
+    if (typeof value[key] !== 'string') problems.push({ path: `${path}.${key}`, message: `must be a string, got ${describeType(value[key])}` });
+  }
+  return value as Readonly<Record<string, string>>;
+}
+
+// Expected types of the fields the checks read. Kept as tables so the shape check is one loop.
+type Expected = 'boolean' | 'object' | 'array' | 'string' | 'number';
+const POD_SPEC_FIELDS: readonly (readonly [string, Expected])[] = [
+  ['hostNetwork', 'boolean'], ['hostPID', 'boolean'], ['hostIPC', 'boolean'], ['hostUsers', 'boolean'],
+  ['securityContext', 'object'], ['volumes', 'array'], ['os', 'object'], ['automountServiceAccountToken', 'boolean'],
+  ['serviceAccountName', 'string'],
+];
+const POD_SECURITY_CONTEXT_FIELDS: readonly (readonly [string, Expected])[] = [
+  ['runAsNonRoot', 'boolean'], ['runAsUser', 'number'], ['seccompProfile', 'object'], ['seLinuxOptions', 'object'],
+  ['appArmorProfile', 'object'], ['sysctls', 'array'], ['windowsOptions', 'object'],
+];
+const CONTAINER_FIELDS: readonly (readonly [string, Expected])[] = [
+  ['securityContext', 'object'], ['ports', 'array'], ['image', 'string'], ['env', 'array'], ['envFrom', 'array'],
+  ['resources', 'object'], ['livenessProbe', 'object'], ['readinessProbe', 'object'], ['startupProbe', 'object'],
+  ['lifecycle', 'object'], ['volumeMounts', 'array'],
+];
+const CONTAINER_SECURITY_CONTEXT_FIELDS: readonly (readonly [string, Expected])[] = [
+  ['privileged', 'boolean'], ['allowPrivilegeEscalation', 'boolean'], ['runAsNonRoot', 'boolean'], ['runAsUser', 'number'],
+  ['readOnlyRootFilesystem', 'boolean'], ['capabilities', 'object'], ['seccompProfile', 'object'], ['seLinuxOptions', 'object'],
+  ['appArmorProfile', 'object'], ['procMount', 'string'], ['windowsOptions', 'object'],
+];
+
+function checkFields(value: Fields, table: readonly (readonly [string, Expected])[], path: string, problems: ShapeProblem[]): void {
+  for (const [field, expected] of table) {
+    const v = value[field];
+    if (v === undefined || v === null || isUnknownValue(v)) continue;
+    if (!hasType(v, expected)) problems.push({ path: `${path}.${field}`, message: `${field} must be ${article(expected)}, got ${describeType(v)}` });
+  }
+}
+
+function checkPodSpecShape(spec: Fields, path: string, problems: ShapeProblem[]): void {
+  checkFields(spec, POD_SPEC_FIELDS, path, problems);
+  const sc = spec.securityContext;
+  if (isFields(sc)) {
+    checkFields(sc, POD_SECURITY_CONTEXT_FIELDS, `${path}.securityContext`, problems);
+    if (isFields(sc.windowsOptions)) checkFields(sc.windowsOptions, [['hostProcess', 'boolean']], `${path}.securityContext.windowsOptions`, problems);
+    checkListOfObjects(sc.sysctls, `${path}.securityContext.sysctls`, problems);
+  }
+  checkListOfObjects(spec.volumes, `${path}.volumes`, problems);
+}
+
+function checkContainerShape(container: Fields, path: string, problems: ShapeProblem[]): void {
+  checkFields(container, CONTAINER_FIELDS, path, problems);
+  checkListOfObjects(container.ports, `${path}.ports`, problems);
+  const sc = container.securityContext;
+  if (!isFields(sc)) return;
+  const scPath = `${path}.securityContext`;
+  checkFields(sc, CONTAINER_SECURITY_CONTEXT_FIELDS, scPath, problems);
+  if (isFields(sc.windowsOptions)) checkFields(sc.windowsOptions, [['hostProcess', 'boolean']], `${scPath}.windowsOptions`, problems);
+  const caps = sc.capabilities;
+  if (isFields(caps)) {
+    for (const list of ['add', 'drop']) {
+      const v = caps[list];
+      if (v === undefined || v === null || isUnknownValue(v)) continue;
+      if (!Array.isArray(v)) problems.push({ path: `${scPath}.capabilities.${list}`, message: `capabilities.${list} must be a list of capability names, got ${describeType(v)}` });
+      else v.forEach((c, i) => { if (typeof c !== 'string' && !isUnknownValue(c)) problems.push({ path: `${scPath}.capabilities.${list}[${i}]`, message: `a capability name must be a string, got ${describeType(c)}` }); });
+    }
+  }
+}
+
+function checkListOfObjects(value: unknown, path: string, problems: ShapeProblem[]): void {
+  if (!Array.isArray(value)) return;
+  for (let i = 0; i < value.length; i++) {
+    if (!isFields(value[i]) && !isUnknownValue(value[i])) problems.push({ path: `${path}[${i}]`, message: `must be an object, got ${describeType(value[i])}` });
+  }
+}
+
+function hasType(value: unknown, expected: Expected): boolean {
+  switch (expected) {
+    case 'array': return Array.isArray(value);
+    case 'object': return isFields(value);
+    default: return typeof value === expected;
+  }
+}
+
+function article(expected: Expected): string {
+  return expected === 'array' ? 'a list' : expected === 'object' ? 'an object' : `a ${expected}`;
+}
+
+/** A short description of a value's type for error messages: `a string ("ALL")`, `a list`, `null`. */
+export function describeType(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'nothing';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'string') return `a string (${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)})`;
+  if (typeof value === 'object') return 'an object';
+  return `a ${typeof value} (${String(value)})`;
+}
+
+/**
+ * Depth-bounded search for something shaped like a pod template (`spec.containers` as a list) in an
+ * object of an unknown kind. Returns its path, or undefined.
+ */
+function findPodTemplateShape(node: unknown, path: string, depth: number): string | undefined {
+  if (depth > 6 || !isFields(node)) return undefined;
+  if (Array.isArray(node.containers) && depth > 0) return path;
+  for (const key in node) {
+    if (key === 'metadata' || key === 'status') continue;
+    const child = node[key];
+    if (!isFields(child)) continue;
+    const found = findPodTemplateShape(child, path ? `${path}.${key}` : key, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * Marker for a value that is not known yet (a Pulumi output during preview). The same string the
+ * Pulumi engine uses for unknowns, so resource inputs can be checked as they come.
+ */
+export const UNKNOWN_VALUE = '04da6b54-80e4-46f7-96ec-b56ff0331ba9';
+
+/** True when a field's value is not known yet. */
+export function isUnknownValue(value: unknown): boolean {
+  return value === UNKNOWN_VALUE;
+}

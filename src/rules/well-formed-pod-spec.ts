@@ -1,0 +1,20 @@
+import type { ObjectRule } from './rule';
+
+/**
+ * Fields of the wrong type (`containers: {}`, `capabilities: "ALL"`) would make every other check
+ * read nothing and pass; this rule turns each into a finding instead.
+ */
+export const wellFormedPodSpec: ObjectRule = {
+  id: 'well-formed-pod-spec',
+  title: 'Pod specs have the types Kubernetes expects',
+  remediation: 'Fix the field to the type the Kubernetes API expects (see the message); the API server would reject it, and hardpod cannot judge it.',
+  level: 'baseline',
+  severity: 'high',
+  controls: [],
+  edition: 1,
+  scope: 'object',
+  check({ pods, shapeProblems }) {
+    if (pods.length === 0 && shapeProblems.length === 0) return 'not-applicable';
+    return shapeProblems;
+  },
+};
