@@ -80,6 +80,10 @@ const project = new typescript.TypeScriptProject({
       testPathIgnorePatterns: ['/node_modules/', '/lib/', '/examples/.*/dist/'],
       // The cluster and registry suites start real servers; they share one machine.
       maxWorkers: 2,
+      // One kube-apiserver for all cluster suites of a run: started lazily by the first suite that
+      // needs it, stopped here by PID.
+      globalSetup: '<rootDir>/test/harness/jest-global-setup.ts',
+      globalTeardown: '<rootDir>/test/harness/jest-global-teardown.ts',
     },
   },
   // Tests are transpiled only; the typecheck task type-checks src, tests, examples and benchmarks once.
