@@ -1,1 +1,2 @@
-export {};
+export * from './secure-defaults';
+export * from './harden';

@@ -1,0 +1,359 @@
+/**
+ * Framework-neutral description of a hardened workload. Everything here is plain data (no
+ * functions) so that cdk8s constructs, Pulumi components and config files can all carry it.
+ *
+ * Every secure default names the hardening rule it satisfies; every default can be overridden or
+ * omitted through the documented opt-out next to it.
+ */
+
+/** A Kubernetes resource quantity such as `100m`, `0.5`, `128Mi`. */
+export type Quantity = string;
+
+/** Linux capability names as Kubernetes writes them (without `CAP_`). */
+export type Capability =
+  | 'AUDIT_CONTROL' | 'AUDIT_READ' | 'AUDIT_WRITE' | 'BLOCK_SUSPEND' | 'BPF' | 'CHECKPOINT_RESTORE'
+  | 'CHOWN' | 'DAC_OVERRIDE' | 'DAC_READ_SEARCH' | 'FOWNER' | 'FSETID' | 'IPC_LOCK' | 'IPC_OWNER'
+  | 'KILL' | 'LEASE' | 'LINUX_IMMUTABLE' | 'MAC_ADMIN' | 'MAC_OVERRIDE' | 'MKNOD' | 'NET_ADMIN'
+  | 'NET_BIND_SERVICE' | 'NET_BROADCAST' | 'NET_RAW' | 'PERFMON' | 'SETFCAP' | 'SETGID' | 'SETPCAP'
+  | 'SETUID' | 'SYS_ADMIN' | 'SYS_BOOT' | 'SYS_CHROOT' | 'SYS_MODULE' | 'SYS_NICE' | 'SYS_PACCT'
+  | 'SYS_PTRACE' | 'SYS_RAWIO' | 'SYS_RESOURCE' | 'SYS_TIME' | 'SYS_TTY_CONFIG' | 'SYSLOG' | 'WAKE_ALARM'
+  | 'ALL';
+
+/**
+ * Requests and limits. Keys left out take the default; a key set to `false` is deliberately
+ * omitted from the output (for example no CPU limit, to avoid CFS throttling).
+ */
+export interface ResourcesProps {
+  /** @default cpu `100m`, memory `128Mi` (rule `resources`) */
+  readonly requests?: { readonly 'cpu'?: Quantity | false; readonly 'memory'?: Quantity | false; readonly 'ephemeral-storage'?: Quantity | false };
+  /**
+   * @default cpu `500m`, memory `256Mi` (rule `resources`); a limit below an explicit request is
+   * raised to that request
+   */
+  readonly limits?: { readonly 'cpu'?: Quantity | false; readonly 'memory'?: Quantity | false; readonly 'ephemeral-storage'?: Quantity | false };
+}
+
+/** A port the workload serves. */
+export interface PortProps {
+  /**
+   * The port clients use (the Service port). May be below 1024: the Service maps it to
+   * `containerPort`, because a non-root process cannot bind below 1024.
+   */
+  readonly port: number;
+  /**
+   * The port the process listens on.
+   * @default `port` when it is 1024 or above (or at least `unprivilegedPortStart`); otherwise required
+   */
+  readonly containerPort?: number;
+  /** @default `port-<containerPort>` for TCP, `udp-<containerPort>` / `sctp-<containerPort>` otherwise */
+  readonly name?: string;
+  /** @default TCP */
+  readonly protocol?: 'TCP' | 'UDP' | 'SCTP';
+}
+
+/** The network action a probe takes. Exactly one of the fields. */
+export interface ProbeAction {
+  /** HTTP GET; `port` defaults to the container's first port. */
+  readonly httpGet?: { readonly path: string; readonly port?: number | string; readonly scheme?: 'HTTP' | 'HTTPS' };
+  /** TCP connect; `port` defaults to the container's first port. */
+  readonly tcpSocket?: { readonly port?: number | string };
+  /** gRPC health check; `port` defaults to the container's first port. */
+  readonly grpc?: { readonly port?: number; readonly service?: string };
+  /**
+   * Runs a command in the container. Only allowed when the image facts (from the lock file) show
+   * that the image holds `command[0]` (or a shell, for `sh`/`bash`); shell-less images cannot exec.
+   */
+  readonly exec?: { readonly command: readonly string[] };
+}
+
+/** A probe: one action plus timings. Timings default to Kubernetes' own defaults. */
+export interface ProbeProps extends ProbeAction {
+  readonly initialDelaySeconds?: number;
+  readonly periodSeconds?: number;
+  readonly timeoutSeconds?: number;
+  readonly failureThreshold?: number;
+  readonly successThreshold?: number;
+}
+
+export interface ProbesProps {
+  readonly readiness?: ProbeProps;
+  readonly liveness?: ProbeProps;
+  readonly startup?: ProbeProps;
+}
+
+/** A writable directory on an otherwise read-only root filesystem, backed by an emptyDir. */
+export interface WritablePath {
+  readonly path: string;
+  /** @default the workload's `writableSizeLimit` default, `64Mi` */
+  readonly sizeLimit?: Quantity;
+  /** `Memory` backs the directory with tmpfs (counted against the memory limit). @default disk */
+  readonly medium?: 'Memory';
+}
+
+/** A seccomp profile, or `false` to omit it (fails rule `seccomp-profile`). */
+export type SeccompProps = { readonly type: 'RuntimeDefault' } | { readonly type: 'Localhost'; readonly localhostProfile: string } | false;
+
+/** One container of the pod: the main container, a sidecar or an init container. */
+export interface ContainerProps {
+  /** Image reference; must be pinned by digest, or resolvable to a digest by the image resolver (lock file). */
+  readonly image: string;
+  /** Container name; required for sidecars and init containers (the main container's is `containerName`). */
+  readonly name?: string;
+  readonly command?: readonly string[];
+  readonly args?: readonly string[];
+  /** Plain environment variables. Keep secrets out: mount them as files. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Shorthand for `ports: [{ port }]`. */
+  readonly port?: number;
+  /** Ports the container serves. A Service is emitted when the main container has any. */
+  readonly ports?: readonly PortProps[];
+  /**
+   * Probes. `false` emits none (fails rule `probes`).
+   * @default for a container with a TCP port: readiness and liveness `tcpSocket` on its first port (rule `probes`)
+   */
+  readonly probes?: ProbesProps | false;
+  /**
+   * Directories that must stay writable; each becomes an emptyDir with a size limit, so the root
+   * filesystem can stay read-only.
+   * @default none
+   */
+  readonly writablePaths?: readonly (string | WritablePath)[];
+  /** Requests and limits, merged key by key over the defaults. */
+  readonly resources?: ResourcesProps;
+  /**
+   * User id the container runs as. Never invented: when neither this nor the image facts give
+   * one, it is left out and the kubelet verifies the image's user is not root.
+   * @default the image's numeric user from the lock file, when it is not 0
+   */
+  readonly runAsUser?: number;
+  /** @default the image's numeric group from the lock file, when it is not 0 */
+  readonly runAsGroup?: number;
+  /** Opt-out: `false` lets the container write to its root filesystem. @default true (rule `read-only-root-filesystem`) */
+  readonly readOnlyRootFilesystem?: boolean;
+  /** Opt-out. @default false (rule `allow-privilege-escalation`) */
+  readonly allowPrivilegeEscalation?: boolean;
+  /** Opt-out. @default false (rule `privileged`) */
+  readonly privileged?: boolean;
+  /** Opt-out: `false` allows this container to run as root. @default inherited from the pod, true (rule `run-as-non-root`) */
+  readonly runAsNonRoot?: boolean;
+  /**
+   * Capabilities. Every capability is dropped; `add` puts typed ones back (fails rule
+   * `capabilities-drop-all` for anything but NET_BIND_SERVICE, which is useless without root anyway).
+   * @default drop `ALL`, add nothing (rule `capabilities-drop-all`)
+   */
+  readonly capabilities?: { readonly add?: readonly Capability[]; readonly drop?: readonly Capability[] };
+  /**
+   * Seconds the native `sleep` preStop action waits, so endpoints are removed before the process
+   * stops. `false` emits no preStop hook.
+   * @default 5 for long-running containers with ports, none otherwise
+   */
+  readonly preStopSleepSeconds?: number | false;
+}
+
+/** A peer of a network allow rule. Fields combine as in NetworkPolicy (pods AND namespace). */
+export interface NetworkPeer {
+  /** Pods with these labels. */
+  readonly podLabels?: Readonly<Record<string, string>>;
+  /**
+   * Namespace by name (label `kubernetes.io/metadata.name`). Left out with `podLabels`: the
+   * policy's own namespace. `*` means every namespace.
+   */
+  readonly namespace?: string;
+  /** An IP block instead of pods. */
+  readonly ipBlock?: { readonly cidr: string; readonly except?: readonly string[] };
+}
+
+export interface NetworkPortRule {
+  readonly port: number | string;
+  /** @default TCP */
+  readonly protocol?: 'TCP' | 'UDP' | 'SCTP';
+  readonly endPort?: number;
+}
+
+/** Allows traffic with a peer, optionally only on some ports. */
+export interface AllowRule {
+  readonly peer: NetworkPeer;
+  /** @default every port */
+  readonly ports?: readonly NetworkPortRule[];
+}
+
+/**
+ * Where DNS queries go, so the default-deny egress policy can let them through:
+ * `kube-dns` (pods `k8s-app=kube-dns` in `kube-system`, port 53), `openshift` (the
+ * `openshift-dns` pods, port 5353), `{ nodeLocalAddress }` (a NodeLocal DNSCache link-local
+ * address such as `169.254.20.10`, port 53), or `off` (no DNS egress).
+ */
+export type DnsEgress = 'kube-dns' | 'openshift' | 'off' | { readonly nodeLocalAddress: string };
+
+export interface NetworkProps {
+  /**
+   * Opt-out: `false` emits no NetworkPolicy (fails rule `network-policy`).
+   * @default true: deny all ingress and egress except the rules below (rule `network-policy`)
+   */
+  readonly policy?: boolean;
+  /** @default `kube-dns` */
+  readonly dns?: DnsEgress;
+  /** @default none */
+  readonly ingress?: readonly AllowRule[];
+  /** @default none */
+  readonly egress?: readonly AllowRule[];
+}
+
+/**
+ * Defaults a platform team sets once for everything it builds (a cdk8s App or Chart, a Pulumi
+ * stack). Plain data; explicit workload props always win.
+ */
+export interface WorkloadDefaults {
+  /** Registries (host, or host/path prefix) images may come from. @default any registry */
+  readonly allowedRegistries?: readonly string[];
+  /** Resources for every container, merged key by key. @default see ResourcesProps */
+  readonly resources?: ResourcesProps;
+  /** @default RuntimeDefault (rule `seccomp-profile`) */
+  readonly seccompProfile?: SeccompProps;
+  /** Labels added to every emitted object. @default none */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** @default `kube-dns` */
+  readonly dns?: DnsEgress;
+  /** Pull secrets for private registries. @default none */
+  readonly imagePullSecrets?: readonly string[];
+  /** Size limit of each writable path. @default `64Mi` */
+  readonly writableSizeLimit?: Quantity;
+  /** Kubernetes minor the manifests target, e.g. 33; pins namespace Pod Security versions. @default 33 */
+  readonly kubernetesMinor?: number;
+}
+
+/** What every workload kind shares: identity, the main container, sidecars and pod settings. */
+export interface WorkloadProps extends Omit<ContainerProps, 'name'> {
+  /** Name of the workload and its companion objects (ServiceAccount, Service, NetworkPolicy ...). */
+  readonly name: string;
+  /** Name of the main container. @default `main` */
+  readonly containerName?: string;
+  /** @default none (cluster default namespace; fails the `not in default namespace` control) */
+  readonly namespace?: string;
+  /** Labels on every emitted object. @default none */
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly annotations?: Readonly<Record<string, string>>;
+  /** Extra labels on the pods only. */
+  readonly podLabels?: Readonly<Record<string, string>>;
+  readonly podAnnotations?: Readonly<Record<string, string>>;
+  /** Containers next to the main one; each is hardened the same way and needs a `name`. */
+  readonly sidecars?: readonly ContainerProps[];
+  /** Containers that run to completion before the others start. */
+  readonly initContainers?: readonly ContainerProps[];
+  /** Opt-out: `false` lets containers run as root. @default true (rule `run-as-non-root`) */
+  readonly runAsNonRoot?: boolean;
+  /**
+   * Group owning mounted volumes. `false` emits none.
+   * @default the main container's group when persistent volumes are mounted, with fsGroupChangePolicy OnRootMismatch
+   */
+  readonly fsGroup?: number | false;
+  /** @default the platform default, RuntimeDefault (rule `seccomp-profile`) */
+  readonly seccompProfile?: SeccompProps;
+  /** Opt-out. @default false (rule `service-account-token`) */
+  readonly automountServiceAccountToken?: boolean;
+  /**
+   * Run under an existing ServiceAccount instead of the dedicated one emitted by default.
+   * @default a dedicated ServiceAccount named after the workload, token automount off (rule `dedicated-service-account`)
+   */
+  readonly serviceAccountName?: string;
+  /** Opt-out. @default false: Service environment variables are not injected */
+  readonly enableServiceLinks?: boolean;
+  /** Opt-in: `false` runs the pod in a user namespace (Kubernetes 1.33+ or feature gate). @default omitted */
+  readonly hostUsers?: boolean;
+  /** Opt-in `Strict` (Kubernetes 1.31+ with the feature gate): no groups from the image's /etc/group. @default omitted */
+  readonly supplementalGroupsPolicy?: 'Strict' | 'Merge';
+  /** Pull secrets for private registries. @default the platform default, none */
+  readonly imagePullSecrets?: readonly string[];
+  /**
+   * Sets the safe sysctl `net.ipv4.ip_unprivileged_port_start` so non-root processes may bind
+   * from this port upwards. Prefer mapping low ports in the Service.
+   * @default omitted
+   */
+  readonly unprivilegedPortStart?: number;
+  /** Network policy settings. @default default deny, DNS to kube-dns */
+  readonly network?: NetworkProps;
+  /** Node selector. @default none */
+  readonly nodeSelector?: Readonly<Record<string, string>>;
+  /** @default Kubernetes' own (30) */
+  readonly terminationGracePeriodSeconds?: number;
+}
+
+/** Workloads that keep pods running behind a Service. */
+export interface ServingWorkloadProps extends WorkloadProps {
+  /** Opt-out: `false` emits no Service even when ports are declared. @default a ClusterIP Service when ports are declared */
+  readonly service?: false | { readonly type?: 'ClusterIP' | 'NodePort' | 'LoadBalancer' };
+}
+
+export interface DeploymentProps extends ServingWorkloadProps {
+  /** @default 2 */
+  readonly replicas?: number;
+  /**
+   * Opt-out: `false` emits no PodDisruptionBudget.
+   * @default a PodDisruptionBudget with maxUnavailable 1 when replicas > 1
+   */
+  readonly podDisruptionBudget?: false | { readonly minAvailable?: number | string; readonly maxUnavailable?: number | string };
+}
+
+export interface VolumeClaimProps {
+  readonly name: string;
+  readonly mountPath: string;
+  /** e.g. `10Gi` */
+  readonly storage: Quantity;
+  /** @default the cluster's default storage class */
+  readonly storageClassName?: string;
+  /** @default ReadWriteOnce */
+  readonly accessModes?: readonly ('ReadWriteOnce' | 'ReadOnlyMany' | 'ReadWriteMany' | 'ReadWriteOncePod')[];
+}
+
+export interface StatefulSetProps extends DeploymentProps {
+  /** Persistent volumes, one set per replica, mounted into the main container. @default none */
+  readonly volumeClaims?: readonly VolumeClaimProps[];
+}
+
+export type DaemonSetProps = ServingWorkloadProps;
+
+export interface JobProps extends WorkloadProps {
+  /** @default 3 */
+  readonly backoffLimit?: number;
+  /** @default none */
+  readonly activeDeadlineSeconds?: number;
+  /** Finished Jobs are deleted after this many seconds. @default 3600 */
+  readonly ttlSecondsAfterFinished?: number;
+  readonly completions?: number;
+  readonly parallelism?: number;
+  /** @default Never */
+  readonly restartPolicy?: 'Never' | 'OnFailure';
+}
+
+export interface CronJobProps extends JobProps {
+  /** Cron schedule, e.g. `0 3 * * *`. */
+  readonly schedule: string;
+  /** e.g. `Europe/Berlin`. @default the controller's time zone */
+  readonly timeZone?: string;
+  /** @default Forbid */
+  readonly concurrencyPolicy?: 'Allow' | 'Forbid' | 'Replace';
+  /** @default 3 */
+  readonly successfulJobsHistoryLimit?: number;
+  /** @default 1 */
+  readonly failedJobsHistoryLimit?: number;
+  readonly startingDeadlineSeconds?: number;
+}
+
+/** Pod Security Admission level. */
+export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
+
+export interface NamespaceProps {
+  readonly name: string;
+  readonly labels?: Readonly<Record<string, string>>;
+  /** @default restricted for enforce, audit and warn */
+  readonly podSecurity?: { readonly enforce?: PodSecurityLevel; readonly audit?: PodSecurityLevel; readonly warn?: PodSecurityLevel };
+  /** Pinned Pod Security version, e.g. `v1.33`. @default `v1.<kubernetesMinor>` from the defaults, v1.33 */
+  readonly podSecurityVersion?: string;
+  /**
+   * Opt-out: `false` emits no namespace-wide default-deny NetworkPolicy.
+   * @default a policy denying all ingress and egress of every pod in the namespace, except DNS (rule `network-policy`)
+   */
+  readonly defaultDeny?: boolean;
+  /** @default `kube-dns` */
+  readonly dns?: DnsEgress;
+}
