@@ -5,4 +5,5 @@ export * from './images';
 export * from './rules';
 export * from './engine';
 export * from './reporters';
+export * from './loader';
 export * from './admission';

@@ -19,6 +19,8 @@ export interface SourceLocation {
   readonly line?: number;
   /** 0-based index of the YAML document (or List item) in the file. */
   readonly documentIndex?: number;
+  /** The template that rendered the object, from a `# Source:` comment of `helm template` output. */
+  readonly template?: string;
   /** cdk8s construct path, when the object was synthesized by cdk8s. */
   readonly constructPath?: string;
   /** Pulumi resource URN or name, when the object came from Pulumi. */

@@ -1,0 +1,45 @@
+import { LineCounter, type Pair, isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import type { PathSegment } from './field-path';
+
+/**
+ * Exact line lookup with the `yaml` parser (any YAML or JSON, anchors and aliases included). Slower
+ * than the block index, so it is used only where the block index gives up, and only for documents
+ * that have findings or are Lists.
+ */
+export class ExactLines {
+  private readonly lineCounter = new LineCounter();
+  private readonly document: Document.Parsed;
+
+  constructor(text: string) {
+    // Aliases are followed by lookups one at a time, never expanded, so alias bombs stay cheap here.
+    this.document = parseDocument(text, { lineCounter: this.lineCounter, uniqueKeys: false, prettyErrors: false });
+  }
+
+  /** 0-based line of the deepest node of `segments` that exists, or undefined when the document is empty. */
+  line(segments: readonly PathSegment[]): number | undefined {
+    let node = this.document.contents as YamlNode | null;
+    if (!node) return undefined;
+    let offset = node.range?.[0];
+    for (const segment of segments) {
+      if (isAlias(node)) node = node.resolve(this.document) ?? null;
+      if (!node) break;
+      if (typeof segment === 'number' && isSeq(node)) {
+        const item = node.items[segment] as YamlNode | undefined;
+        if (!item?.range) break;
+        node = item;
+        offset = item.range[0];
+      } else if (isMap(node)) {
+        const wanted = String(segment);
+        const pair: Pair<unknown, unknown> | undefined = node.items.find((p) => (isScalar(p.key) ? String(p.key.value) : String(p.key)) === wanted);
+        if (!pair) break;
+        const key = pair.key as YamlNode | null;
+        offset = key?.range?.[0] ?? offset;
+        node = (pair.value as YamlNode | null) ?? null;
+        if (!node) break;
+      } else {
+        break;
+      }
+    }
+    return offset === undefined ? undefined : this.lineCounter.linePos(offset).line - 1;
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * Field paths as findings write them: `spec.template.spec.containers[0].securityContext`,
+ * with bracketed quoted keys for keys that hold dots: `metadata.annotations["a.b/c"]`.
+ */
+
+/** One step of a field path: a mapping key or a list index. */
+export type PathSegment = string | number;
+
+/** Splits a field path into keys and indexes. An empty path is the object root. */
+export function parseFieldPath(path: string): PathSegment[] {
+  const segments: PathSegment[] = [];
+  let i = 0;
+  let key = '';
+  const pushKey = (): void => {
+    if (key !== '') segments.push(key);
+    key = '';
+  };
+  while (i < path.length) {
+    const ch = path[i];
+    if (ch === '.') {
+      pushKey();
+      i++;
+    } else if (ch === '[') {
+      pushKey();
+      const close = findClosingBracket(path, i);
+      if (close < 0) {
+        // Not a well-formed bracket: keep the rest as one key rather than guess.
+        key = path.slice(i);
+        break;
+      }
+      const inner = path.slice(i + 1, close);
+      if (/^\d+$/.test(inner)) segments.push(Number(inner));
+      else if ((inner.startsWith('"') && inner.endsWith('"')) || (inner.startsWith("'") && inner.endsWith("'"))) segments.push(unquote(inner));
+      else segments.push(inner);
+      i = close + 1;
+    } else {
+      key += ch;
+      i++;
+    }
+  }
+  pushKey();
+  return segments;
+}
+
+function findClosingBracket(path: string, open: number): number {
+  const quote = path[open + 1];
+  if (quote === '"' || quote === "'") {
+    for (let i = open + 2; i < path.length; i++) {
+      if (path[i] === '\\') i++;
+      else if (path[i] === quote) return path[i + 1] === ']' ? i + 1 : -1;
+    }
+    return -1;
+  }
+  return path.indexOf(']', open);
+}
+
+function unquote(quoted: string): string {
+  if (quoted.startsWith('"')) {
+    try {
+      return JSON.parse(quoted) as string;
+    } catch {
+      return quoted.slice(1, -1);
+    }
+  }
+  return quoted.slice(1, -1).replace(/''/g, "'");
+}

@@ -1,0 +1,128 @@
+import { readdirSync, readFileSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { join } from 'node:path';
+import { ManifestSet } from './manifests';
+import { HardpodError } from '../model/errors';
+
+/** The name findings use for objects read from standard input. */
+export const STDIN_NAME = '<stdin>';
+
+/** Files larger than this are refused with a clear error instead of exhausting memory. */
+export const MAX_INPUT_BYTES = 256 * 1024 * 1024;
+
+const MANIFEST_EXTENSION = /\.(ya?ml|json)$/i;
+
+export interface ReadManifestsOptions {
+  /** Reads all of standard input; called once when a path is `-`. @default reads file descriptor 0 */
+  readonly readStdin?: () => string;
+}
+
+/**
+ * Reads files, folders (recursively, every `*.yaml`, `*.yml` and `*.json`; hidden folders and
+ * node_modules skipped) and `-` (standard input) into one ManifestSet. A path that does not exist,
+ * a folder without manifests or an unparseable file is a HardpodError naming it.
+ */
+export function readManifests(paths: readonly string[], options: ReadManifestsOptions = {}): ManifestSet {
+  const set = new ManifestSet();
+  let stdinRead = false;
+  for (const path of paths) {
+    if (path === '-') {
+      if (stdinRead) throw new HardpodError('standard input (-) can be given only once', '-');
+      stdinRead = true;
+      set.addText((options.readStdin ?? readStdinSync)(), STDIN_NAME);
+      continue;
+    }
+    const stats = statOrThrow(path);
+    if (stats.isDirectory()) {
+      const files = manifestFilesUnder(path);
+      if (files.length === 0) throw new HardpodError('the folder holds no *.yaml, *.yml or *.json files', path);
+      for (const file of files) set.addText(readText(file), file);
+    } else {
+      set.addText(readText(path, stats), path);
+    }
+  }
+  return set;
+}
+
+/** Manifest files under a folder, sorted, so that output is the same on every machine. */
+export function manifestFilesUnder(root: string): string[] {
+  const files: string[] = [];
+  const seen = new Set<string>();
+  const walk = (dir: string): void => {
+    // Symlinked folders are followed once: a link cycle cannot loop.
+    const real = realpathSync(dir);
+    if (seen.has(real)) return;
+    seen.add(real);
+    const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+      const path = join(dir, entry.name);
+      const isDir = entry.isDirectory() || (entry.isSymbolicLink() && statSync(path, { throwIfNoEntry: false })?.isDirectory() === true);
+      if (isDir) walk(path);
+      else if (MANIFEST_EXTENSION.test(entry.name)) files.push(path);
+    }
+  };
+  walk(root);
+  return files;
+}
+
+function statOrThrow(path: string): Stats {
+  try {
+    return statSync(path);
+  } catch (error) {
+    throw new HardpodError(describeFsError(error, 'no such file or folder'), path);
+  }
+}
+
+function readText(path: string, stats?: Stats): string {
+  const size = (stats ?? statOrThrow(path)).size;
+  if (size > MAX_INPUT_BYTES) {
+    throw new HardpodError(`the file is ${Math.round(size / 1024 / 1024)} MiB; hardpod reads files of at most ${MAX_INPUT_BYTES / 1024 / 1024} MiB (split it)`, path);
+  }
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new HardpodError(describeFsError(error, 'cannot read the file'), path);
+  }
+}
+
+function readStdinSync(): string {
+  const chunks: Buffer[] = [];
+  const buffer = Buffer.alloc(65_536);
+  let total = 0;
+  for (;;) {
+    let n: number;
+    try {
+      n = readSyncRetrying(buffer);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EOF') break;
+      throw new HardpodError(describeFsError(error, 'cannot read standard input'), STDIN_NAME);
+    }
+    if (n === 0) break;
+    total += n;
+    if (total > MAX_INPUT_BYTES) throw new HardpodError(`standard input is larger than ${MAX_INPUT_BYTES / 1024 / 1024} MiB`, STDIN_NAME);
+    chunks.push(Buffer.from(buffer.subarray(0, n)));
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** fs.readSync on a non-blocking stdin (a terminal or pipe) can report EAGAIN; wait and retry. */
+function readSyncRetrying(buffer: Buffer): number {
+  for (;;) {
+    try {
+      return readSync(0, buffer, 0, buffer.length, null);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+    }
+  }
+}
+
+function describeFsError(error: unknown, fallback: string): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOENT': return 'no such file or folder';
+    case 'EACCES': case 'EPERM': return 'permission denied';
+    case 'EISDIR': return 'is a folder, expected a file';
+    default: return code ? `${fallback} (${code})` : fallback;
+  }
+}
