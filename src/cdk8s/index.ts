@@ -1,2 +1,2 @@
 // hardpod/cdk8s: the cdk8s front door. cdk8s and constructs are optional peer dependencies.
-export {};
+export * from './constructs';

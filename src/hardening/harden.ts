@@ -85,7 +85,7 @@ export function applySecureDefaults(pod: PodSpec, options: HardeningOptions = {}
   const windows = pod.os?.name === 'windows';
   for (const entry of POD_DEFAULTS) {
     if (windows && entry.linuxOnly) continue;
-    apply(pod as Mutable, entry.path, entry.secure(getPath(pod, entry.path), pod, options), prefix, entry, changes);
+    apply(pod as unknown as Mutable, entry.path, entry.secure(getPath(pod, entry.path), pod, options), prefix, entry, changes);
   }
   for (const list of CONTAINER_LIST_FIELDS) {
     const containers = pod[list] as Container[] | undefined;
@@ -94,7 +94,7 @@ export function applySecureDefaults(pod: PodSpec, options: HardeningOptions = {}
       const containerPrefix = `${prefix}${list}[${index}].`;
       for (const entry of CONTAINER_DEFAULTS) {
         if ((windows && entry.linuxOnly) || !entry.lists.includes(list)) continue;
-        apply(container as Mutable, entry.path, entry.secure(getPath(container, entry.path), container, pod, options), containerPrefix, entry, changes);
+        apply(container as unknown as Mutable, entry.path, entry.secure(getPath(container, entry.path), container, pod, options), containerPrefix, entry, changes);
       }
     });
   }
@@ -118,7 +118,7 @@ export function harden<T extends KubeObject>(object: T, options: HardenOptions =
       // A malformed pod spec is shown as a frozen empty object: nothing to harden there.
       if (Object.isFrozen(view.spec)) continue;
       const prefix = item.path ? `${item.path}.${view.specPath}.` : `${view.specPath}.`;
-      applySecureDefaults(view.spec as PodSpec, options, prefix, changes);
+      applySecureDefaults(view.spec as unknown as PodSpec, options, prefix, changes);
     }
   }
   return { object: copy, changes };

@@ -284,7 +284,7 @@ function buildPod(props: WorkloadProps, traits: KindTraits, ctx: BuildContext, e
   const volumes: Volume[] = [];
   const usedVolumeNames = new Set<string>((extra.mounts ?? []).map((m) => m.name));
   const whereOf = (c: ResolvedContainer) => `${where} (container ${c.name})`;
-  const spec: Mutable<PodSpec> = {};
+  const spec: Mutable<PodSpec> = { containers: [] };
   if (props.serviceAccountName !== undefined) spec.serviceAccountName = props.serviceAccountName;
   else spec.serviceAccountName = props.name;
   if (props.hostUsers !== undefined) spec.hostUsers = props.hostUsers;

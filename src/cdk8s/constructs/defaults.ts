@@ -1,0 +1,54 @@
+import type { IConstruct } from 'constructs';
+import { LockFileResolver } from '../../images/lock-resolver';
+import type { ImageResolver } from '../../model/image';
+import type { ResourcesProps, WorkloadDefaults } from '../../model/workload-props';
+
+/**
+ * Golden-path defaults a platform team sets once on an App or Chart; every hardened construct
+ * under that scope uses them. A nearer scope (a Chart) overrides a farther one (the App) field by
+ * field, and explicit construct props always win.
+ */
+export interface HardpodDefaultsProps extends WorkloadDefaults {
+  /** Resolves image references to digests (and image facts). @default accepts digest-pinned references only */
+  readonly imageResolver?: ImageResolver;
+  /**
+   * Path of a `hardpod.lock.json` to resolve image tags from (written by `npx hardpod lock`);
+   * read once, when the defaults are set. Ignored when `imageResolver` is given.
+   * @default none
+   */
+  readonly lockFile?: string;
+}
+
+const DEFAULTS = new WeakMap<IConstruct, HardpodDefaultsProps>();
+
+function mergeResources(a: ResourcesProps | undefined, b: ResourcesProps | undefined): ResourcesProps | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  return { requests: { ...a.requests, ...b.requests }, limits: { ...a.limits, ...b.limits } };
+}
+
+export class HardpodDefaults {
+  /** Sets the defaults for every hardened construct under `scope` (merged over those of enclosing scopes). */
+  static set(scope: IConstruct, defaults: HardpodDefaultsProps): void {
+    const resolver = defaults.imageResolver ?? (defaults.lockFile !== undefined ? LockFileResolver.fromFile(defaults.lockFile) : undefined);
+    DEFAULTS.set(scope, { ...defaults, ...(resolver ? { imageResolver: resolver } : {}) });
+  }
+
+  /** The defaults in force at `construct`: those of every enclosing scope, nearest winning. */
+  static of(construct: IConstruct): HardpodDefaultsProps {
+    let merged: HardpodDefaultsProps = {};
+    let found = false;
+    for (const scope of construct.node.scopes) {
+      const own = DEFAULTS.get(scope);
+      if (!own) continue;
+      found = true;
+      merged = {
+        ...merged,
+        ...own,
+        resources: mergeResources(merged.resources, own.resources),
+        labels: merged.labels || own.labels ? { ...merged.labels, ...own.labels } : undefined,
+      };
+    }
+    return found ? merged : {};
+  }
+}

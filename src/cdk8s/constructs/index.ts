@@ -1,0 +1,5 @@
+export * from './defaults';
+export * from './network';
+export * from './workload';
+export * from './workloads';
+export * from './namespace';

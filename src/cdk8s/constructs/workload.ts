@@ -1,0 +1,147 @@
+import { ApiObject, Chart, Lazy, Names } from 'cdk8s';
+import { Construct } from 'constructs';
+import { HardpodDefaults, type HardpodDefaultsProps } from './defaults';
+import type { AllowOptions, INetworkPeer } from './network';
+import { buildNetworkPolicy, objectMeta } from '../../model/companions';
+import { HardpodError } from '../../model/errors';
+import type { KubeObject } from '../../model/kube-object';
+import type { AllowRule, NetworkPeer, NetworkPortRule, WorkloadProps } from '../../model/workload-props';
+import type { BuildContext, WorkloadObjects } from '../../model/workloads';
+
+/** Props every hardened construct takes: the model's props, with the name optional. */
+export type ConstructProps<P extends WorkloadProps> = Omit<P, 'name'> & {
+  /** Name of the workload and its companions. @default a unique name derived from the construct path */
+  readonly name?: string;
+};
+
+type Builder<P extends WorkloadProps> = (props: P, ctx: BuildContext) => WorkloadObjects<object>;
+
+/**
+ * Base of the hardened workload constructs: builds the finished objects once with the model
+ * builders and emits one ApiObject each. Only the NetworkPolicy stays open until synthesis, so
+ * that allowTo/allowFrom can add rules after construction.
+ */
+export abstract class HardenedWorkload extends Construct implements INetworkPeer {
+  /** Name of the workload and of its ServiceAccount, Service, NetworkPolicy and PodDisruptionBudget. */
+  readonly name: string;
+  /** Namespace, when one is set (props or the chart). */
+  readonly namespace?: string;
+  /** Labels that select this workload's pods. */
+  readonly selector: Readonly<Record<string, string>>;
+  /** The workload ApiObject (Deployment, StatefulSet ...), for escape hatches such as addJsonPatch. */
+  readonly apiObject: ApiObject;
+  readonly serviceAccount?: ApiObject;
+  readonly service?: ApiObject;
+  readonly networkPolicy?: ApiObject;
+  readonly podDisruptionBudget?: ApiObject;
+  /** The finished objects as the model built them (the NetworkPolicy without later allow rules). */
+  readonly objects: WorkloadObjects<object>;
+  private readonly ingress: AllowRule[];
+  private readonly egress: AllowRule[];
+  private readonly servedPorts: readonly { port: number; containerPort: number; protocol: string }[];
+
+  protected constructor(scope: Construct, id: string, props: ConstructProps<WorkloadProps>, build: Builder<WorkloadProps>) {
+    super(scope, id);
+    const defaults: HardpodDefaultsProps = HardpodDefaults.of(this);
+    this.name = props.name ?? Names.toDnsLabel(this);
+    this.namespace = props.namespace ?? Chart.of(this).namespace;
+    const modelProps: WorkloadProps = { ...props, name: this.name, namespace: this.namespace };
+    this.objects = build(modelProps, { where: this.node.path, defaults, imageResolver: defaults.imageResolver });
+    this.ingress = [...(props.network?.ingress ?? [])];
+    this.egress = [...(props.network?.egress ?? [])];
+    this.selector = { ...(this.objects.networkPolicy?.spec?.podSelector?.matchLabels ?? { 'app.kubernetes.io/name': this.name }) };
+
+    this.servedPorts = servedPorts(props);
+
+    const emit = (id2: string, object: KubeObject | undefined) => (object ? new ApiObject(this, id2, object as never) : undefined);
+    this.apiObject = emit(String((this.objects.workload as KubeObject).kind), this.objects.workload as KubeObject)!;
+    this.serviceAccount = emit('ServiceAccount', this.objects.serviceAccount as KubeObject | undefined);
+    this.service = emit('Service', this.objects.service as KubeObject | undefined);
+    if (this.objects.networkPolicy) {
+      const metadata = objectMeta(this.name, this.namespace, this.objects.networkPolicy.metadata?.labels ?? {});
+      const dns = props.network?.dns ?? defaults.dns;
+      this.networkPolicy = new ApiObject(this, 'NetworkPolicy', {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata,
+        spec: Lazy.any({ produce: () => buildNetworkPolicy(metadata, this.selector, { ingress: this.ingress, egress: this.egress, dns }, this.node.path).spec }),
+      });
+    }
+    this.podDisruptionBudget = emit('PodDisruptionBudget', this.objects.podDisruptionBudget as KubeObject | undefined);
+  }
+
+  toNetworkPeer(): NetworkPeer {
+    return { podLabels: this.selector, ...(this.namespace !== undefined ? { namespace: this.namespace } : {}) };
+  }
+
+  /**
+   * Allows this workload to open connections to `peer`. When `peer` is a hardened workload, its
+   * policy is opened for this workload too, and a Service port is translated to its container port.
+   */
+  allowTo(peer: INetworkPeer, options: AllowOptions = {}): void {
+    const ports = peer instanceof HardenedWorkload ? peer.policyPorts(options, this.node.path) : plainPorts(options);
+    this.addEgress({ peer: peer.toNetworkPeer(), ...(ports ? { ports } : {}) });
+    if (peer instanceof HardenedWorkload && peer !== this) peer.addIngress({ peer: this.toNetworkPeer(), ...(ports ? { ports } : {}) });
+  }
+
+  /**
+   * Allows `peer` to open connections to this workload (on its served ports unless `options`
+   * narrows them). When `peer` is a hardened workload, its egress is opened too.
+   */
+  allowFrom(peer: INetworkPeer, options: AllowOptions = {}): void {
+    const ports = this.policyPorts(options, this.node.path);
+    this.addIngress({ peer: peer.toNetworkPeer(), ...(ports ? { ports } : {}) });
+    if (peer instanceof HardenedWorkload && peer !== this) peer.addEgress({ peer: this.toNetworkPeer(), ...(ports ? { ports } : {}) });
+  }
+
+  private addIngress(rule: AllowRule): void {
+    this.checkRule(rule);
+    this.ingress.push(rule);
+  }
+
+  private addEgress(rule: AllowRule): void {
+    this.checkRule(rule);
+    this.egress.push(rule);
+  }
+
+  private checkRule(rule: AllowRule): void {
+    if (!this.networkPolicy) {
+      throw new HardpodError('cannot add a network allow rule: this workload emits no NetworkPolicy (network.policy is false)', this.node.path);
+    }
+    // Builds the peer now so a malformed one fails here, at the line that added it.
+    buildNetworkPolicy({ name: this.name, namespace: this.namespace }, this.selector, { ingress: [rule], dns: 'off' }, this.node.path);
+  }
+
+  /** Ports of a rule that reaches this workload: Service ports become container ports. */
+  private policyPorts(options: AllowOptions, where: string): NetworkPortRule[] | undefined {
+    const asked = options.ports ?? (options.port !== undefined ? [options.port] : undefined);
+    const protocol = options.protocol ?? 'TCP';
+    if (!asked) {
+      return this.servedPorts.length > 0 ? this.servedPorts.map((p) => ({ port: p.containerPort, protocol: p.protocol as NetworkPortRule['protocol'] })) : undefined;
+    }
+    return asked.map((port) => {
+      const served = this.servedPorts.find((p) => (p.port === port || p.containerPort === port) && p.protocol === protocol);
+      if (!served && this.servedPorts.length > 0) {
+        throw new HardpodError(
+          `${this.node.path} does not serve ${protocol} port ${port} (it serves ${this.servedPorts.map((p) => p.port).join(', ')})`,
+          where,
+        );
+      }
+      return { port: served ? served.containerPort : port, protocol };
+    });
+  }
+}
+
+function plainPorts(options: AllowOptions): NetworkPortRule[] | undefined {
+  const asked = options.ports ?? (options.port !== undefined ? [options.port] : undefined);
+  return asked?.map((port) => ({ port, protocol: options.protocol ?? 'TCP' }));
+}
+
+function servedPorts(props: ConstructProps<WorkloadProps>): { port: number; containerPort: number; protocol: string }[] {
+  const declared = [...(props.port !== undefined ? [{ port: props.port }] : []), ...(props.ports ?? [])];
+  return declared.map((p) => ({
+    port: p.port,
+    containerPort: (p as { containerPort?: number }).containerPort ?? p.port,
+    protocol: (p as { protocol?: string }).protocol ?? 'TCP',
+  }));
+}
