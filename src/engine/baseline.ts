@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { HardpodError } from '../model/errors';
 import type { BaselineEntry } from './config';
 import type { Report } from './report';
+import { HardpodError } from '../model/errors';
 
 /** What identifies a finding across runs: not the message or line, which change with unrelated edits. */
 export interface FingerprintFields {
@@ -35,7 +35,8 @@ export function baselineFromReport(report: Report): BaselineFile {
   for (const f of report.findings) {
     if (f.outcome === 'suppressed') continue;
     const fingerprint = fingerprintOf(f);
-    byFingerprint.set(fingerprint, { fingerprint, rule: f.rule, kind: f.kind, ...(f.namespace === undefined ? {} : { namespace: f.namespace }), name: f.name, path: f.path });
+    const namespace = f.namespace === undefined ? {} : { namespace: f.namespace };
+    byFingerprint.set(fingerprint, { fingerprint, rule: f.rule, kind: f.kind, ...namespace, name: f.name, path: f.path });
   }
   const findings = [...byFingerprint.values()].sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0));
   return { version: BASELINE_FILE_VERSION, findings };

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node as YamlNode } from 'yaml';
+import type { Enforcement } from './report';
 import { HardpodError } from '../model/errors';
 import type { KubeObject } from '../model/kube-object';
 import { WorkloadKinds, type WorkloadKindMapping } from '../model/pod-view';
 import { NEWEST_EDITION, RULES } from '../rules/catalogue';
 import type { Level, Severity } from '../rules/rule';
 import { LEVELS } from '../rules/rule';
-import type { Enforcement } from './report';
 
 /** Kubernetes minors hardpod judges, as upstream Pod Security Admission versions its checks. */
 export const OLDEST_KUBERNETES_MINOR = 0;
@@ -214,8 +214,18 @@ export function resolveConfig(config: EngineConfig = {}, where: (key: string) =>
   if (!isRecord(hardened)) throw new HardpodError('hardened must be an object of settings', where('hardened'));
 
   return {
-    level, kubernetesVersion: `1.${minor}`, minor, edition, enforcement, rules, suppressions, forbidSuppressions, baseline, cluster,
-    workloadKinds: new WorkloadKinds(workloadKinds), hardened,
+    level,
+    kubernetesVersion: `1.${minor}`,
+    minor,
+    edition,
+    enforcement,
+    rules,
+    suppressions,
+    forbidSuppressions,
+    baseline,
+    cluster,
+    workloadKinds: new WorkloadKinds(workloadKinds),
+    hardened,
   };
 }
 

@@ -1,11 +1,11 @@
+import { fingerprintOf, type FingerprintFields } from './baseline';
+import { resolveConfig, SUPPRESS_ANNOTATION_PREFIX, validateSuppression, type EngineConfig, type ResolvedConfig, type SuppressionEntry } from './config';
+import { REPORT_SCHEMA_VERSION, type Finding, type ObjectSummary, type Report, type Suppression } from './report';
 import { HardpodError } from '../model/errors';
 import type { KubeObject, LocatedObject, SourceLocation } from '../model/kube-object';
 import { expandLists, extractPodViews, isFields, type PodView, type ShapeProblem } from '../model/pod-view';
 import { RULES } from '../rules/catalogue';
 import { levelIncludes, type AnyRule, type CheckResult, type InputIndex, type InputRule, type ObjectRule, type PodRule } from '../rules/rule';
-import { fingerprintOf } from './baseline';
-import { resolveConfig, SUPPRESS_ANNOTATION_PREFIX, validateSuppression, type EngineConfig, type ResolvedConfig, type SuppressionEntry } from './config';
-import { REPORT_SCHEMA_VERSION, type Finding, type ObjectSummary, type Report, type Suppression } from './report';
 
 /** The rules that run for one level, Kubernetes minor, edition and set of disabled rules. */
 interface RulePlan {
@@ -119,7 +119,7 @@ export function evaluate(objects: readonly LocatedObject[], config: EngineConfig
           controls: rule.controls,
           source,
           ...(suppression ? { suppression } : {}),
-          ...(resolved.baseline.size > 0 && resolved.baseline.has(fingerprintOf({ rule: rule.id, kind, namespace, name, path: violation.path })) ? { baselined: true } : {}),
+          ...(isBaselined(resolved, { rule: rule.id, kind, namespace, name, path: violation.path }) ? { baselined: true } : {}),
         };
         findings.push(finding);
       }
@@ -137,7 +137,8 @@ export function evaluate(objects: readonly LocatedObject[], config: EngineConfig
     if (input) {
       for (const rule of plan.input) {
         if (rule.kinds && !rule.kinds.includes(kind)) continue;
-        record(rule, runCheck(() => rule.check({ minor: resolved.minor, object, config: resolved, source, pods, shapeProblems, input, cluster: resolved.cluster })));
+        const context = { minor: resolved.minor, object, config: resolved, source, pods, shapeProblems, input, cluster: resolved.cluster };
+        record(rule, runCheck(() => rule.check(context)));
       }
     }
   }
@@ -157,12 +158,26 @@ export function evaluate(objects: readonly LocatedObject[], config: EngineConfig
     kubernetesVersion: resolved.kubernetesVersion,
     edition: resolved.edition,
     findings,
-    summary: { objects: items.length, checks: counts.checks, pass: counts.pass, fail, unknown, error, suppressed, notApplicable: counts.notApplicable, baselined },
+    summary: {
+      objects: items.length,
+      checks: counts.checks,
+      pass: counts.pass,
+      fail,
+      unknown,
+      error,
+      suppressed,
+      notApplicable: counts.notApplicable,
+      baselined,
+    },
     objects: objectSummaries,
     notChecked,
     rules: plan.ids,
     unusedSuppressions,
   };
+}
+
+function isBaselined(config: ResolvedConfig, finding: FingerprintFields): boolean {
+  return config.baseline.size > 0 && config.baseline.has(fingerprintOf(finding));
 }
 
 function runCheck(check: () => CheckResult): CheckResult | Error {
@@ -203,7 +218,10 @@ function suppressionsFromAnnotations(annotations: unknown, source: SourceLocatio
   return found;
 }
 
-function findSuppression(rule: string, kind: string, namespace: string | undefined, name: string, config: ResolvedConfig, annotations: ReadonlyMap<string, string> | undefined, used: Set<SuppressionEntry>): Suppression | undefined {
+function findSuppression(
+  rule: string, kind: string, namespace: string | undefined, name: string,
+  config: ResolvedConfig, annotations: ReadonlyMap<string, string> | undefined, used: Set<SuppressionEntry>,
+): Suppression | undefined {
   const fromAnnotation = annotations?.get(rule);
   if (fromAnnotation !== undefined) return { rule, reason: fromAnnotation, source: 'annotation' };
   for (const entry of config.suppressions) {

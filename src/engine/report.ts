@@ -1,6 +1,6 @@
+import type { SuppressionEntry } from './config';
 import type { SourceLocation } from '../model/kube-object';
 import type { ControlMapping, Level, Severity } from '../rules/rule';
-import type { SuppressionEntry } from './config';
 
 /**
  * The engine's output, shared by every reporter, the cdk8s and Pulumi adapters and the CLI.
@@ -90,7 +90,12 @@ export interface Report {
   readonly unusedSuppressions?: readonly SuppressionEntry[];
 }
 
-/** True when the report holds a finding that should fail the run (a `fail` or `error` with enforcement `deny`, not baselined). */
+/** True for a finding that fails the run: a `fail` or `error` with enforcement `deny`, not baselined. */
+export function isBlockingFinding(f: Finding): boolean {
+  return (f.outcome === 'fail' || f.outcome === 'error') && f.enforcement === 'deny' && !f.baselined;
+}
+
+/** True when the report holds a finding that should fail the run (see {@link isBlockingFinding}). */
 export function hasBlockingFindings(report: Report): boolean {
-  return report.findings.some((f) => (f.outcome === 'fail' || f.outcome === 'error') && f.enforcement === 'deny' && !f.baselined);
+  return report.findings.some(isBlockingFinding);
 }

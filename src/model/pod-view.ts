@@ -88,6 +88,8 @@ const BUILT_IN_TEMPLATE_PATHS: Readonly<Record<string, readonly string[] | undef
   CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
   PodTemplate: ['template'],
 };
+/** Kinds that hold a pod spec in every cluster: Pod and the built-in workload kinds. */
+export const BUILT_IN_WORKLOAD_KINDS: readonly string[] = ['Pod', ...Object.keys(BUILT_IN_TEMPLATE_PATHS)];
 const BUILT_IN_GROUPS = new Set(['', 'apps', 'batch', 'extensions', 'apps/v1beta1', 'apps/v1beta2']);
 
 /** Kinds that never hold a pod template; skipped by the pod-template-shape detection. */
@@ -182,7 +184,8 @@ function isKubeObjectLike(value: unknown): value is KubeObject {
  * `object` is the item). Never throws.
  */
 export function extractPodViews(object: KubeObject, options?: ExtractOptions | WorkloadKinds): PodViewExtraction {
-  const kinds = options instanceof WorkloadKinds ? options : options?.workloadKinds?.length ? new WorkloadKinds(options.workloadKinds) : DEFAULT_KINDS;
+  const kinds = options instanceof WorkloadKinds ? options
+    : options?.workloadKinds?.length ? new WorkloadKinds(options.workloadKinds) : DEFAULT_KINDS;
   if (isList(object)) {
     const views: PodView[] = [];
     const shapeProblems: ShapeProblem[] = [];
@@ -241,7 +244,10 @@ function viewAtTemplatePath(object: KubeObject, path: readonly string[]): PodVie
 const EMPTY_FIELDS: Fields = Object.freeze({});
 const EMPTY_STRINGS: Readonly<Record<string, string>> = Object.freeze({});
 
-function buildView(object: KubeObject, templatePath: string, metadata: unknown, metadataPath: string, rawSpec: unknown, specPath: string, problems: ShapeProblem[]): PodView {
+function buildView(
+  object: KubeObject, templatePath: string, metadata: unknown, metadataPath: string,
+  rawSpec: unknown, specPath: string, problems: ShapeProblem[],
+): PodView {
   const spec = isFields(rawSpec) ? rawSpec : EMPTY_FIELDS;
   let labels = EMPTY_STRINGS;
   let annotations = EMPTY_STRINGS;

@@ -1,5 +1,24 @@
+import { allowPrivilegeEscalation } from './allow-privilege-escalation';
+import { appArmorProfile } from './app-armor-profile';
+import { capabilitiesBaseline } from './capabilities-baseline';
+import { capabilitiesRestricted } from './capabilities-restricted';
+import { hostNamespaces } from './host-namespaces';
+import { hostPathVolumes } from './host-path-volumes';
+import { hostPorts } from './host-ports';
+import { hostProbesAndHostLifecycle } from './host-probes-and-host-lifecycle';
+import { privileged } from './privileged';
+import { procMount } from './proc-mount';
+import { procMountRestricted } from './proc-mount-restricted';
+import { restrictedVolumes } from './restricted-volumes';
 import type { AnyRule } from './rule';
+import { runAsNonRoot } from './run-as-non-root';
+import { runAsUser } from './run-as-user';
+import { seLinuxOptions } from './se-linux-options';
+import { seccompProfileBaseline } from './seccomp-profile-baseline';
+import { seccompProfileRestricted } from './seccomp-profile-restricted';
+import { sysctls } from './sysctls';
 import { wellFormedPodSpec } from './well-formed-pod-spec';
+import { windowsHostProcess } from './windows-host-process';
 
 /**
  * Every rule hardpod knows, in report order. Each rule lives in its own file named after its id.
@@ -7,7 +26,27 @@ import { wellFormedPodSpec } from './well-formed-pod-spec';
  */
 export const RULES: readonly AnyRule[] = [
   wellFormedPodSpec,
-  // Pod Security Standards (baseline, restricted)
+  // Pod Security Standards, baseline
+  privileged,
+  hostNamespaces,
+  hostPorts,
+  hostPathVolumes,
+  windowsHostProcess,
+  capabilitiesBaseline,
+  appArmorProfile,
+  seLinuxOptions,
+  procMount,
+  seccompProfileBaseline,
+  sysctls,
+  hostProbesAndHostLifecycle,
+  // Pod Security Standards, restricted
+  allowPrivilegeEscalation,
+  capabilitiesRestricted,
+  procMountRestricted,
+  restrictedVolumes,
+  runAsNonRoot,
+  runAsUser,
+  seccompProfileRestricted,
   // hardened: hardpod's own controls
 ];
 

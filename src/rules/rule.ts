@@ -20,6 +20,8 @@ export interface ControlMapping {
   readonly edition: string;
   /** e.g. `5.2.7`, `4.4.3`, or a PSS control name such as `Running as Non-root`. */
   readonly id: string;
+  /** The framework names no field, so the mapping is hardpod's reading of it (all NIST SP 800-190 mappings). @default false */
+  readonly interpretation?: boolean;
 }
 
 /** A Kubernetes minor version, e.g. 34 for v1.34. Versions are compared on the minor only. */
@@ -113,12 +115,12 @@ export interface InputRuleContext extends ObjectRuleContext {
 export interface InputIndex {
   /** Every object in input order. */
   readonly objects: readonly KubeObject[];
+  /** Namespaces that objects of the input live in (from `metadata.namespace`). */
+  readonly namespaces: ReadonlySet<string>;
   /** Objects of one kind (e.g. `NetworkPolicy`), in input order; empty when none. */
   byKind(kind: string): readonly KubeObject[];
   /** The object with this kind, namespace (`undefined` for none) and name, if the input holds it. */
   get(kind: string, namespace: string | undefined, name: string): KubeObject | undefined;
-  /** Namespaces that objects of the input live in (from `metadata.namespace`). */
-  readonly namespaces: ReadonlySet<string>;
 }
 
 export interface PodRule extends Rule<PodRuleContext> {

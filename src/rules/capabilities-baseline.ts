@@ -1,0 +1,34 @@
+import type { Violation, PodRule } from './rule';
+import { cis, containerSecurityContext, describeContainer, get, listOf, nist, pss, pushIfUnknown, quote } from './support/pss';
+
+/** Capabilities a container runtime grants by default; adding any other widens the attack surface. */
+const DEFAULT_CAPABILITIES = new Set([
+  'AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT',
+]);
+
+export const capabilitiesBaseline: PodRule = {
+  id: 'capabilities-baseline',
+  pss: 'capabilities_baseline',
+  title: 'Containers add no capabilities beyond the runtime defaults',
+  remediation: 'Remove the listed capabilities from securityContext.capabilities.add; drop ALL and add back only what the process needs.',
+  level: 'baseline',
+  severity: 'high',
+  controls: [pss('Capabilities'), ...cis('5.2.8', '5.2.9'), ...nist('4.4.3')],
+  edition: 1,
+  scope: 'pod',
+  check({ pod }) {
+    const violations: Violation[] = [];
+    for (const container of pod.containers) {
+      const add = get(get(containerSecurityContext(container), 'capabilities'), 'add');
+      const addPath = `${container.path}.securityContext.capabilities.add`;
+      if (pushIfUnknown(violations, add, addPath, 'capabilities.add')) continue;
+      listOf(add).forEach((capability, i) => {
+        const path = `${addPath}[${i}]`;
+        if (pushIfUnknown(violations, capability, path, 'an added capability')) return;
+        if (typeof capability === 'string' && DEFAULT_CAPABILITIES.has(capability)) return;
+        violations.push({ path, message: `non-default capabilities (${describeContainer(container)} must not include ${quote(capability)} in securityContext.capabilities.add)` });
+      });
+    }
+    return violations;
+  },
+};

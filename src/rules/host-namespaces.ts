@@ -1,0 +1,27 @@
+import type { Violation, PodRule } from './rule';
+import { cis, nist, pss, pushIfUnknown } from './support/pss';
+
+const HOST_NAMESPACE_FIELDS = ['hostNetwork', 'hostPID', 'hostIPC'] as const;
+
+/** Sharing the host's network, process or IPC namespace breaks the pod's isolation from the node. */
+export const hostNamespaces: PodRule = {
+  id: 'host-namespaces',
+  pss: 'hostNamespaces',
+  title: 'Pods do not share host namespaces',
+  remediation: 'Remove hostNetwork, hostPID and hostIPC from the pod spec (or set them to false).',
+  level: 'baseline',
+  severity: 'critical',
+  controls: [pss('Host Namespaces'), ...cis('5.2.3', '5.2.4', '5.2.5'), ...nist('4.4.3', '4.4.2')],
+  edition: 1,
+  scope: 'pod',
+  check({ pod }) {
+    const violations: Violation[] = [];
+    for (const field of HOST_NAMESPACE_FIELDS) {
+      const value = pod.spec[field];
+      const path = `${pod.specPath}.${field}`;
+      if (pushIfUnknown(violations, value, path, field)) continue;
+      if (value === true) violations.push({ path, message: `host namespaces (${field}=true)` });
+    }
+    return violations;
+  },
+};

@@ -1,0 +1,24 @@
+import type { Violation, PodRule } from './rule';
+import { isFields } from '../model/pod-view';
+import { cis, listOf, nist, pss, quote } from './support/pss';
+
+/** hostPath volumes expose the node's filesystem (and runtime sockets) to the pod. */
+export const hostPathVolumes: PodRule = {
+  id: 'host-path-volumes',
+  pss: 'hostPathVolumes',
+  title: 'Pods do not mount hostPath volumes',
+  remediation: 'Replace the hostPath volume with an emptyDir, configMap, secret, projected or persistentVolumeClaim volume.',
+  level: 'baseline',
+  severity: 'critical',
+  controls: [pss('HostPath Volumes'), ...cis('5.2.12'), ...nist('4.5.5')],
+  edition: 1,
+  scope: 'pod',
+  check({ pod }) {
+    const violations: Violation[] = [];
+    listOf(pod.spec.volumes).forEach((volume, i) => {
+      if (!isFields(volume) || volume.hostPath === undefined || volume.hostPath === null) return;
+      violations.push({ path: `${pod.specPath}.volumes[${i}].hostPath`, message: `hostPath volumes (volume ${quote(volume.name)})` });
+    });
+    return violations;
+  },
+};

@@ -1,0 +1,42 @@
+import type { Violation, PodRule } from './rule';
+import { isFields } from '../model/pod-view';
+import { cis, listOf, nist, pss, quote } from './support/pss';
+
+/** Volume sources that keep data inside the pod's own objects or go through a PersistentVolumeClaim or CSI driver. */
+const ALLOWED_SOURCES = new Set(['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret']);
+
+/** Restricted pods use only volume types that do not reach into the node or external storage directly. */
+export const restrictedVolumes: PodRule = {
+  id: 'restricted-volumes',
+  pss: 'restrictedVolumes',
+  title: 'Pods use only restricted volume types',
+  remediation: 'Use configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected or secret volumes; reach other storage through a PersistentVolumeClaim.',
+  level: 'restricted',
+  severity: 'high',
+  controls: [pss('Volume Types'), ...cis('5.2.12'), ...nist('4.5.5')],
+  edition: 1,
+  scope: 'pod',
+  check({ pod }) {
+    const violations: Violation[] = [];
+    listOf(pod.spec.volumes).forEach((volume, i) => {
+      if (!isFields(volume)) return;
+      // A volume with no source at all is defaulted to emptyDir by the API server.
+      let allowed = true;
+      let forbidden: string | undefined;
+      for (const key in volume) {
+        if (key === 'name' || volume[key] === undefined || volume[key] === null) continue;
+        if (ALLOWED_SOURCES.has(key)) {
+          allowed = true;
+          forbidden = undefined;
+          break;
+        }
+        allowed = false;
+        forbidden ??= key;
+      }
+      if (!allowed && forbidden) {
+        violations.push({ path: `${pod.specPath}.volumes[${i}].${forbidden}`, message: `restricted volume types (volume ${quote(volume.name)} uses restricted volume type ${quote(forbidden)})` });
+      }
+    });
+    return violations;
+  },
+};

@@ -1,0 +1,57 @@
+import type { Violation, PodRule } from './rule';
+import { isFields } from '../model/pod-view';
+import { cis, containerSecurityContext, describeContainer, get, nist, podSecurityContext, pss, pushIfUnknown, quote } from './support/pss';
+
+const POD_ANNOTATION = 'seccomp.security.alpha.kubernetes.io/pod';
+const CONTAINER_ANNOTATION_PREFIX = 'container.seccomp.security.alpha.kubernetes.io/';
+const ALLOWED_TYPES = new Set(['RuntimeDefault', 'Localhost']);
+
+function allowedAnnotationValue(value: unknown): boolean {
+  return value === 'runtime/default' || value === 'docker/default' || (typeof value === 'string' && value.startsWith('localhost/'));
+}
+
+/** Turning seccomp off (Unconfined) exposes every syscall of the host kernel. */
+export const seccompProfileBaseline: PodRule = {
+  id: 'seccomp-profile-baseline',
+  pss: 'seccompProfile_baseline',
+  title: 'Seccomp is not disabled',
+  remediation: 'Set securityContext.seccompProfile.type to RuntimeDefault or Localhost (pod or container); never Unconfined.',
+  level: 'baseline',
+  severity: 'high',
+  controls: [pss('Seccomp'), ...cis('5.7.2'), ...nist('4.4.3')],
+  versions: { changes: [{ minor: 19, note: 'Judges the seccompProfile fields instead of the seccomp.security.alpha.kubernetes.io annotations.' }] },
+  edition: 1,
+  scope: 'pod',
+  check({ pod, minor }) {
+    const violations: Violation[] = [];
+    if (minor < 19) {
+      const annotations = pod.annotations;
+      if (POD_ANNOTATION in annotations && !allowedAnnotationValue(annotations[POD_ANNOTATION])) {
+        violations.push({ path: `${pod.metadataPath}.annotations.${POD_ANNOTATION}`, message: `seccompProfile (forbidden annotation ${POD_ANNOTATION}=${quote(annotations[POD_ANNOTATION])})` });
+      }
+      for (const container of pod.containers) {
+        const key = CONTAINER_ANNOTATION_PREFIX + (container.name ?? '');
+        if (key in annotations && !allowedAnnotationValue(annotations[key])) {
+          violations.push({ path: `${pod.metadataPath}.annotations.${key}`, message: `seccompProfile (forbidden annotation ${key}=${quote(annotations[key])})` });
+        }
+      }
+      return violations;
+    }
+    const podProfile = podSecurityContext(pod)?.seccompProfile;
+    if (isFields(podProfile)) {
+      const path = `${pod.specPath}.securityContext.seccompProfile.type`;
+      if (!pushIfUnknown(violations, podProfile.type, path, 'seccompProfile.type') && !ALLOWED_TYPES.has(podProfile.type as string)) {
+        violations.push({ path, message: `seccompProfile (pod must not set securityContext.seccompProfile.type to ${quote(podProfile.type ?? '')})` });
+      }
+    }
+    for (const container of pod.containers) {
+      const profile = containerSecurityContext(container)?.seccompProfile;
+      if (!isFields(profile)) continue;
+      const type = get(profile, 'type');
+      const path = `${container.path}.securityContext.seccompProfile.type`;
+      if (pushIfUnknown(violations, type, path, 'seccompProfile.type')) continue;
+      if (!ALLOWED_TYPES.has(type as string)) violations.push({ path, message: `seccompProfile (${describeContainer(container)} must not set securityContext.seccompProfile.type to ${quote(type ?? '')})` });
+    }
+    return violations;
+  },
+};

@@ -1,0 +1,78 @@
+import { isFields, isUnknownValue, type ContainerView, type Fields, type PodView } from '../../model/pod-view';
+import type { ControlMapping, Violation } from '../rule';
+
+/**
+ * Shared reading helpers for the Pod Security Standards checks. Every reader tolerates wrong
+ * types (the `well-formed-pod-spec` rule reports those), so a check never throws on odd input.
+ */
+
+/** The edition of the Pod Security Standards the controls are named after. */
+export const PSS_EDITION = 'v1.37';
+export const CIS_EDITION = 'v1.10';
+export const NIST_EDITION = '2017';
+
+export function pss(id: string): ControlMapping {
+  return { framework: 'Pod Security Standards', edition: PSS_EDITION, id };
+}
+export function cis(...ids: string[]): ControlMapping[] {
+  return ids.map((id) => ({ framework: 'CIS Kubernetes Benchmark', edition: CIS_EDITION, id }));
+}
+/** NIST SP 800-190 names countermeasures, not fields: every mapping to it is an interpretation. */
+export function nist(...ids: string[]): ControlMapping[] {
+  return ids.map((id) => ({ framework: 'NIST SP 800-190', edition: NIST_EDITION, id, interpretation: true }));
+}
+
+/** A field of an object, or undefined when the holder is not an object. */
+export function get(holder: unknown, key: string): unknown {
+  return isFields(holder) ? holder[key] : undefined;
+}
+
+/** The pod-level securityContext when it is an object. */
+export function podSecurityContext(pod: PodView): Fields | undefined {
+  const sc = pod.spec.securityContext;
+  return isFields(sc) ? sc : undefined;
+}
+
+/** A container's securityContext when it is an object. */
+export function containerSecurityContext(container: ContainerView): Fields | undefined {
+  const sc = container.container.securityContext;
+  return isFields(sc) ? sc : undefined;
+}
+
+/** `spec.os.name: windows`: upstream skips Linux-only restricted checks for these pods from 1.25. */
+export function isWindowsPod(pod: PodView): boolean {
+  return get(pod.spec.os, 'name') === 'windows';
+}
+
+/** `spec.hostUsers: false`: the pod runs in a user namespace (upstream relaxes some checks from 1.35). */
+export function usesUserNamespace(pod: PodView): boolean {
+  return pod.spec.hostUsers === false;
+}
+
+/** `"a", "b"`, as upstream quotes names in its reasons. */
+export function quote(value: unknown): string {
+  return JSON.stringify(typeof value === 'string' ? value : String(value));
+}
+
+/** A container's description in messages: `container "app"`, `init container "setup"`. */
+export function describeContainer(container: ContainerView): string {
+  const label = container.field === 'initContainers' ? 'init container' : container.field === 'ephemeralContainers' ? 'ephemeral container' : 'container';
+  return `${label} ${quote(container.name ?? `#${container.index}`)}`;
+}
+
+/** A violation whose value is not known yet (a Pulumi output in preview). */
+export function unknownAt(path: string, what: string): Violation {
+  return { path, message: `${what} is not known yet; it will be checked once the value is known`, unknown: true };
+}
+
+/** Pushes an `unknown` violation when the value is an unknown marker; true when it was. */
+export function pushIfUnknown(violations: Violation[], value: unknown, path: string, what: string): boolean {
+  if (!isUnknownValue(value)) return false;
+  violations.push(unknownAt(path, what));
+  return true;
+}
+
+/** Entries of a list field that is an array, else none. */
+export function listOf(value: unknown): readonly unknown[] {
+  return Array.isArray(value) ? value : [];
+}

@@ -1,0 +1,30 @@
+import type { Violation, PodRule } from './rule';
+import { cis, containerSecurityContext, describeContainer, get, nist, podSecurityContext, pss, pushIfUnknown } from './support/pss';
+
+/** Windows HostProcess containers run directly on the host with full access. */
+export const windowsHostProcess: PodRule = {
+  id: 'windows-host-process',
+  pss: 'windowsHostProcess',
+  title: 'Pods do not run Windows HostProcess containers',
+  remediation: 'Remove securityContext.windowsOptions.hostProcess (pod and containers) or set it to false.',
+  level: 'baseline',
+  severity: 'critical',
+  controls: [pss('HostProcess'), ...cis('5.2.11'), ...nist('4.4.3')],
+  edition: 1,
+  scope: 'pod',
+  check({ pod }) {
+    const violations: Violation[] = [];
+    const podValue = get(podSecurityContext(pod)?.windowsOptions, 'hostProcess');
+    const podPath = `${pod.specPath}.securityContext.windowsOptions.hostProcess`;
+    if (!pushIfUnknown(violations, podValue, podPath, 'windowsOptions.hostProcess') && podValue === true) {
+      violations.push({ path: podPath, message: 'hostProcess (pod must not set securityContext.windowsOptions.hostProcess=true)' });
+    }
+    for (const container of pod.containers) {
+      const value = get(containerSecurityContext(container)?.windowsOptions, 'hostProcess');
+      const path = `${container.path}.securityContext.windowsOptions.hostProcess`;
+      if (pushIfUnknown(violations, value, path, 'windowsOptions.hostProcess')) continue;
+      if (value === true) violations.push({ path, message: `hostProcess (${describeContainer(container)} must not set securityContext.windowsOptions.hostProcess=true)` });
+    }
+    return violations;
+  },
+};

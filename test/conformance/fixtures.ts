@@ -1,0 +1,99 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { load } from 'js-yaml';
+import type { KubeObject } from '../../src/model/kube-object';
+
+/** File prefix (check id lowercased) -> upstream Pod Security Admission check id. */
+export const CHECK_ID_BY_PREFIX: Readonly<Record<string, string>> = {
+  apparmorprofile: 'appArmorProfile',
+  capabilities_baseline: 'capabilities_baseline',
+  hostnamespaces: 'hostNamespaces',
+  hostpathvolumes: 'hostPathVolumes',
+  hostports: 'hostPorts',
+  hostprobesandhostlifecycle: 'hostProbesAndHostLifecycle',
+  privileged: 'privileged',
+  procmount: 'procMount',
+  selinuxoptions: 'seLinuxOptions',
+  seccompprofile_baseline: 'seccompProfile_baseline',
+  sysctls: 'sysctls',
+  windowshostprocess: 'windowsHostProcess',
+  allowprivilegeescalation: 'allowPrivilegeEscalation',
+  capabilities_restricted: 'capabilities_restricted',
+  procmount_restricted: 'procMount_restricted',
+  restrictedvolumes: 'restrictedVolumes',
+  runasnonroot: 'runAsNonRoot',
+  runasuser: 'runAsUser',
+  seccompprofile_restricted: 'seccompProfile_restricted',
+};
+
+const RELATIVE = join('shared', 'conformance', 'pod-security-admission');
+
+/**
+ * The vendored upstream fixtures folder: `HARDPOD_PSA_FIXTURES`, or `shared/conformance/...` in
+ * the repository or any folder above it. Throws when it cannot be found: the suite must fail, not skip.
+ */
+export function fixturesRoot(): string {
+  const fromEnv = process.env.HARDPOD_PSA_FIXTURES;
+  if (fromEnv) {
+    if (!existsSync(fromEnv)) throw new Error(`HARDPOD_PSA_FIXTURES=${fromEnv} does not exist`);
+    return fromEnv;
+  }
+  for (let dir = resolve(__dirname); ; dir = dirname(dir)) {
+    const candidate = join(dir, RELATIVE);
+    if (existsSync(join(candidate, 'baseline')) && existsSync(join(candidate, 'restricted'))) return candidate;
+    if (dirname(dir) === dir) break;
+  }
+  throw new Error(`Pod Security Admission fixtures not found: looked for ${RELATIVE} above ${__dirname} (set HARDPOD_PSA_FIXTURES)`);
+}
+
+export interface Fixture {
+  readonly level: 'baseline' | 'restricted';
+  readonly minor: number;
+  readonly verdict: 'pass' | 'fail';
+  readonly file: string;
+  /** Upstream check id the file exercises; undefined for the `base*` pods. */
+  readonly checkId?: string;
+  readonly pod: KubeObject;
+}
+
+/** Every fixture, parsed, grouped by level and minor. */
+export function loadFixtures(root = fixturesRoot()): Fixture[] {
+  const fixtures: Fixture[] = [];
+  for (const level of ['baseline', 'restricted'] as const) {
+    for (const versionDir of readdirSync(join(root, level))) {
+      const minor = Number(/^v1\.(\d+)$/.exec(versionDir)?.[1]);
+      if (!Number.isInteger(minor)) throw new Error(`unexpected folder ${level}/${versionDir}`);
+      for (const verdict of ['pass', 'fail'] as const) {
+        const dir = join(root, level, versionDir, verdict);
+        for (const file of readdirSync(dir).sort()) {
+          if (!file.endsWith('.yaml')) continue;
+          const prefix = file.replace(/\d*\.yaml$/, '');
+          const checkId = CHECK_ID_BY_PREFIX[prefix];
+          if (!checkId && !/^base(_linux|_windows)?$/.test(prefix)) throw new Error(`no check id for fixture ${level}/${versionDir}/${verdict}/${file}`);
+          if (!checkId && verdict === 'fail') throw new Error(`fail fixture without check id: ${file}`);
+          fixtures.push({ level, minor, verdict, file: `${level}/${versionDir}/${verdict}/${file}`, checkId, pod: load(readFileSync(join(dir, file), 'utf8')) as KubeObject });
+        }
+      }
+    }
+  }
+  return fixtures;
+}
+
+/** The pod's template wrapped in a workload, as upstream's createController does. */
+export function wrapInDeployment(pod: KubeObject): KubeObject {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: pod.metadata?.name },
+    spec: { selector: { matchLabels: { app: 'fixture' } }, template: { metadata: { ...pod.metadata, labels: { app: 'fixture' } }, spec: pod.spec } },
+  };
+}
+
+export function wrapInCronJob(pod: KubeObject): KubeObject {
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'CronJob',
+    metadata: { name: pod.metadata?.name },
+    spec: { schedule: '@daily', jobTemplate: { spec: { template: { metadata: pod.metadata, spec: pod.spec } } } },
+  };
+}
