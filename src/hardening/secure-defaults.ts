@@ -218,10 +218,11 @@ export const SECURE_DEFAULTS: readonly SecureDefault[] = [
     linuxOnly: true,
     reason: 'uid 0 is root; a known non-root image user is made explicit, an unknown one is never invented',
     secure: (current, container, pod, options) => {
-      if (current === 0) return REMOVE;
-      if (current !== undefined || pod.securityContext?.runAsUser !== undefined || !container.image) return KEEP;
-      const uid = options.imageFacts?.(container.image)?.uid;
-      return uid !== undefined && uid > 0 ? uid : KEEP;
+      if (current !== undefined && current !== 0) return KEEP;
+      // Pod-level defaults run first, so a pod-level uid here is never 0.
+      const known = pod.securityContext?.runAsUser === undefined && container.image ? options.imageFacts?.(container.image)?.uid : undefined;
+      if (known !== undefined && known > 0) return known;
+      return current === 0 ? REMOVE : KEEP;
     },
   },
   {
