@@ -1,1 +1,6 @@
-export {};
+export * from './shared';
+export * from './text';
+export * from './json';
+export * from './sarif';
+export * from './junit';
+export * from './controls';

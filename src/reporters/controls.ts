@@ -1,0 +1,192 @@
+import { locationLabel, objectKey, objectLabel } from './shared';
+import type { Finding, ObjectSummary, Report } from '../engine/report';
+import { BUILT_IN_WORKLOAD_KINDS } from '../model/pod-view';
+import { RULES } from '../rules/catalogue';
+import type { ControlMapping, RuleMetadata } from '../rules/rule';
+
+/** Frameworks the audit view covers: the ones whose numbering auditors ask for. */
+const AUDIT_FRAMEWORKS: ReadonlySet<ControlMapping['framework']> = new Set(['NIST SP 800-190', 'CIS Kubernetes Benchmark', 'CIS Docker Benchmark']);
+
+/** How one object stands against one control. */
+export type ControlVerdict = 'fails' | 'unknown' | 'waived' | 'satisfies';
+
+export interface ControlObject {
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace?: string;
+  readonly file?: string;
+  readonly line?: number;
+  readonly verdict: ControlVerdict;
+  /** Rules behind the verdict (the failing, unknown or waiving ones); empty when it satisfies. */
+  readonly rules: readonly string[];
+}
+
+export interface ControlStatus {
+  readonly framework: ControlMapping['framework'];
+  readonly edition: string;
+  readonly id: string;
+  /** True when the mapping to the control is hardpod's interpretation (all NIST SP 800-190 mappings). */
+  readonly interpretation: boolean;
+  /** Rules of the catalogue mapped to the control. */
+  readonly rules: readonly string[];
+  /** False when none of those rules ran at this level, Kubernetes version and edition. */
+  readonly assessed: boolean;
+  /** `fails` if any object fails, else `unknown` if any is unknown, else `satisfied`; `not-assessed` when no rule ran. */
+  readonly status: 'fails' | 'unknown' | 'satisfied' | 'not-assessed';
+  readonly objects: readonly ControlObject[];
+}
+
+export interface ControlsView {
+  readonly level: Report['level'];
+  readonly kubernetesVersion: string;
+  readonly edition: number;
+  readonly controls: readonly ControlStatus[];
+}
+
+export interface ControlsOptions {
+  /** Metadata of the rules. @default the built-in catalogue */
+  readonly rules?: readonly RuleMetadata[];
+}
+
+/**
+ * Every NIST SP 800-190 and CIS control the catalogue maps, with the objects of the report that
+ * satisfy, fail, waive or cannot be judged against it. An object is listed for a control when one
+ * of the control's rules concerns its kind (pod rules: Pod and the built-in workload kinds; object
+ * and input rules: their kinds) or produced a finding for it.
+ */
+export function controlsView(report: Report, options: ControlsOptions = {}): ControlsView {
+  const catalogue = options.rules ?? RULES;
+  const ran = new Set(report.rules);
+  const byControl = new Map<string, { control: ControlMapping; rules: RuleMetadata[] }>();
+  for (const rule of catalogue) {
+    for (const control of rule.controls) {
+      if (!AUDIT_FRAMEWORKS.has(control.framework)) continue;
+      const key = `${control.framework}\u0000${control.edition}\u0000${control.id}`;
+      const entry = byControl.get(key) ?? { control, rules: [] };
+      if (!entry.rules.includes(rule)) entry.rules.push(rule);
+      byControl.set(key, entry);
+    }
+  }
+
+  // Findings by object and rule, so each (control, object) pair is judged without rescanning.
+  const findingsByObject = new Map<string, Finding[]>();
+  for (const f of report.findings) {
+    const key = objectKey(f);
+    const list = findingsByObject.get(key);
+    if (list) list.push(f);
+    else findingsByObject.set(key, [f]);
+  }
+  const workloadKinds = new Set(BUILT_IN_WORKLOAD_KINDS);
+
+  const controls: ControlStatus[] = [];
+  for (const { control, rules } of byControl.values()) {
+    const running = rules.filter((r) => ran.has(r.id));
+    const objects: ControlObject[] = [];
+    if (running.length > 0) {
+      const ids = new Set(running.map((r) => r.id));
+      for (const object of report.objects) {
+        const findings = (findingsByObject.get(objectKey(object)) ?? []).filter((f) => ids.has(f.rule));
+        const concerned = findings.length > 0 || running.some((r) => concerns(r, object, workloadKinds));
+        if (!concerned) continue;
+        objects.push(judge(object, findings));
+      }
+    }
+    const status = running.length === 0 ? 'not-assessed'
+      : objects.some((o) => o.verdict === 'fails') ? 'fails'
+        : objects.some((o) => o.verdict === 'unknown') ? 'unknown' : 'satisfied';
+    controls.push({
+      framework: control.framework,
+      edition: control.edition,
+      id: control.id,
+      interpretation: control.interpretation === true || control.framework === 'NIST SP 800-190',
+      rules: rules.map((r) => r.id),
+      assessed: running.length > 0,
+      status,
+      objects,
+    });
+  }
+  controls.sort((a, b) => compareText(a.framework, b.framework) || compareText(a.edition, b.edition) || compareControlIds(a.id, b.id));
+  return { level: report.level, kubernetesVersion: report.kubernetesVersion, edition: report.edition, controls };
+}
+
+function concerns(rule: RuleMetadata, object: ObjectSummary, workloadKinds: ReadonlySet<string>): boolean {
+  if (rule.kinds) return rule.kinds.includes(object.kind);
+  if (rule.scope === 'pod') return workloadKinds.has(object.kind);
+  return true;
+}
+
+function judge(object: ObjectSummary, findings: readonly Finding[]): ControlObject {
+  const base = {
+    kind: object.kind,
+    name: object.name,
+    ...(object.namespace === undefined ? {} : { namespace: object.namespace }),
+    ...(object.source.file === undefined ? {} : { file: object.source.file }),
+    ...(object.source.line === undefined ? {} : { line: object.source.line }),
+  };
+  const rulesWith = (pick: (f: Finding) => boolean): string[] => [...new Set(findings.filter(pick).map((f) => f.rule))];
+  // A baselined failure still fails the control: the baseline defers the fix, it does not make it.
+  const failing = rulesWith((f) => f.outcome === 'fail' || f.outcome === 'error');
+  if (failing.length) return { ...base, verdict: 'fails', rules: failing };
+  const unknown = rulesWith((f) => f.outcome === 'unknown');
+  if (unknown.length) return { ...base, verdict: 'unknown', rules: unknown };
+  const waived = rulesWith((f) => f.outcome === 'suppressed');
+  if (waived.length) return { ...base, verdict: 'waived', rules: waived };
+  return { ...base, verdict: 'satisfies', rules: [] };
+}
+
+/** The controls view as JSON. */
+export function formatControlsJson(report: Report, options: ControlsOptions = {}): string {
+  return `${JSON.stringify({ schemaVersion: report.schemaVersion, ...controlsView(report, options) }, null, 2)}\n`;
+}
+
+/** The controls view as text, one block per control. */
+export function formatControlsText(report: Report, options: ControlsOptions = {}): string {
+  const view = controlsView(report, options);
+  const lines: string[] = [
+    `Controls view: level ${view.level}, Kubernetes ${view.kubernetesVersion}, rule-set edition ${view.edition}`,
+    'NIST SP 800-190 names countermeasures, not fields: its mappings are hardpod\'s interpretation.',
+    '',
+  ];
+  let framework = '';
+  for (const control of view.controls) {
+    const heading = `${control.framework} (${control.edition})`;
+    if (heading !== framework) {
+      if (framework) lines.push('');
+      lines.push(heading);
+      framework = heading;
+    }
+    const counts = countVerdicts(control.objects);
+    const status = control.status === 'not-assessed' ? `not assessed at level ${view.level}` : control.status.toUpperCase();
+    lines.push(`  ${control.id}  ${status}  (${counts})  rules: ${control.rules.join(', ')}`);
+    for (const object of control.objects) {
+      const where = locationLabel({ file: object.file, line: object.line });
+      const rules = object.rules.length ? `  [${object.rules.join(', ')}]` : '';
+      lines.push(`    ${object.verdict.padEnd(9)} ${objectLabel({ ...object, source: {} })}${where ? `  ${where}` : ''}${rules}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function countVerdicts(objects: readonly ControlObject[]): string {
+  const counts: Record<ControlVerdict, number> = { fails: 0, unknown: 0, waived: 0, satisfies: 0 };
+  for (const o of objects) counts[o.verdict]++;
+  return `${counts.fails} fail, ${counts.unknown} unknown, ${counts.waived} waived, ${counts.satisfies} satisfy`;
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Orders `5.2.10` after `5.2.9`. */
+function compareControlIds(a: string, b: string): number {
+  const pa = a.split(/[.-]/);
+  const pb = b.split(/[.-]/);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const x = pa[i] ?? '';
+    const y = pb[i] ?? '';
+    const nx = Number(x), ny = Number(y);
+    const diff = !Number.isNaN(nx) && !Number.isNaN(ny) && x !== '' && y !== '' ? nx - ny : compareText(x, y);
+    if (diff !== 0) return diff;
+  }
+  return 0;
+}

@@ -1,0 +1,62 @@
+import { blockingCount } from './shared';
+import { isBlockingFinding, type Finding, type Report } from '../engine/report';
+import type { SourceLocation } from '../model/kube-object';
+
+/**
+ * The JSON report: one finding per entry with flat, stable field names for `jq` and dashboards.
+ * `schemaVersion` is the report schema version; it changes only on breaking changes.
+ */
+export function formatJson(report: Report): string {
+  const blocking = blockingCount(report);
+  const document = {
+    schemaVersion: report.schemaVersion,
+    level: report.level,
+    kubernetesVersion: report.kubernetesVersion,
+    edition: report.edition,
+    result: blocking > 0 ? 'fail' : 'pass',
+    findings: report.findings.map(jsonFinding),
+    notChecked: report.notChecked.map((item) => ({
+      kind: item.kind,
+      name: item.name,
+      namespace: item.namespace ?? null,
+      ...jsonSource(item.source),
+      reason: item.reason,
+    })),
+    unusedSuppressions: report.unusedSuppressions ?? [],
+    summary: { ...report.summary, blocking },
+    rules: report.rules,
+  };
+  return `${JSON.stringify(document, null, 2)}\n`;
+}
+
+function jsonFinding(f: Finding): Record<string, unknown> {
+  return {
+    rule: f.rule,
+    pss: f.pss,
+    severity: f.severity,
+    outcome: f.outcome,
+    enforcement: f.enforcement,
+    blocking: isBlockingFinding(f),
+    ...jsonSource(f.source),
+    kind: f.kind,
+    name: f.name,
+    namespace: f.namespace ?? null,
+    path: f.path,
+    message: f.message,
+    remediation: f.remediation,
+    controls: f.controls.map((c) => ({ framework: c.framework, edition: c.edition, id: c.id })),
+    suppression: f.suppression ?? null,
+    baselined: f.baselined === true,
+  };
+}
+
+/** `file` and `line` are always present (null when unknown) so consumers need no existence checks. */
+function jsonSource(source: SourceLocation): Record<string, unknown> {
+  return {
+    file: source.file ?? null,
+    line: source.line ?? null,
+    ...(source.template ? { template: source.template } : {}),
+    ...(source.constructPath ? { constructPath: source.constructPath } : {}),
+    ...(source.resourceName ? { resourceName: source.resourceName } : {}),
+  };
+}

@@ -1,0 +1,136 @@
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { controlLabel, objectLabel } from './shared';
+import { fingerprintOf } from '../engine/baseline';
+import { isBlockingFinding, type Finding, type Report } from '../engine/report';
+import { RULES } from '../rules/catalogue';
+import type { RuleMetadata, Severity } from '../rules/rule';
+
+export interface SarifReportOptions {
+  /** Metadata of the rules, for descriptions and help. @default the built-in catalogue */
+  readonly rules?: readonly RuleMetadata[];
+  /** Folder that artifact URIs are relative to (the repository root for GitHub code scanning). @default `cwd` */
+  readonly root?: string;
+  /** Folder that relative file names in the report are relative to. @default process.cwd() */
+  readonly cwd?: string;
+  /** hardpod's version, recorded as the tool version. @default not recorded */
+  readonly toolVersion?: string;
+}
+
+export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
+
+/** GitHub code scanning ranks security results by this score (CVSS-like, as a string). */
+const SECURITY_SEVERITY: Readonly<Record<Severity, string>> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0' };
+
+/**
+ * SARIF 2.1.0 for code-scanning tools: every rule that ran with its help and controls, one result per
+ * finding with its file (relative to the repository root) and line, a partial fingerprint that
+ * survives line changes, suppressions as SARIF suppressions and baseline state when a baseline was used.
+ */
+export function formatSarif(report: Report, options: SarifReportOptions = {}): string {
+  const cwd = options.cwd ?? process.cwd();
+  const root = options.root ?? cwd;
+  const metadata = new Map((options.rules ?? RULES).map((rule) => [rule.id, rule]));
+  const ruleIds = [...report.rules];
+  for (const f of report.findings) if (!ruleIds.includes(f.rule)) ruleIds.push(f.rule);
+  const ruleIndex = new Map(ruleIds.map((id, i) => [id, i]));
+  const usedBaseline = report.summary.baselined > 0 || report.findings.some((f) => f.baselined);
+
+  const rules = ruleIds.map((id) => sarifRule(id, metadata.get(id), report.findings.find((f) => f.rule === id)));
+  const results = report.findings.map((f) => sarifResult(f, ruleIndex.get(f.rule)!, root, cwd, usedBaseline));
+
+  const log = {
+    $schema: SARIF_SCHEMA_URI,
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'hardpod',
+            ...(options.toolVersion ? { semanticVersion: options.toolVersion } : {}),
+            rules,
+          },
+        },
+        automationDetails: { id: `hardpod/${report.level}/` },
+        columnKind: 'utf16CodeUnits',
+        results,
+        properties: { level: report.level, kubernetesVersion: report.kubernetesVersion, edition: report.edition, summary: report.summary },
+      },
+    ],
+  };
+  return `${JSON.stringify(log, null, 2)}\n`;
+}
+
+function sarifRule(id: string, rule: RuleMetadata | undefined, example: Finding | undefined): Record<string, unknown> {
+  const title = rule?.title ?? id;
+  const remediation = rule?.remediation ?? example?.remediation ?? '';
+  const controls = rule?.controls ?? example?.controls ?? [];
+  const severity = rule?.severity ?? example?.severity ?? 'medium';
+  const controlText = controls.map((c) => `- ${controlLabel(c)}`).join('\n');
+  const pss = rule?.pss ?? example?.pss ?? undefined;
+  return {
+    id,
+    name: camelCase(id),
+    shortDescription: { text: title },
+    fullDescription: { text: `${title}.${pss ? ` Pod Security Standards check ${pss}.` : ''}` },
+    help: {
+      text: `${remediation}${controlText ? `\n\nControls:\n${controlText}` : ''}`,
+      markdown: `**Remediation:** ${remediation}${controlText ? `\n\n**Controls**\n\n${controlText}` : ''}`,
+    },
+    defaultConfiguration: { level: severity === 'low' ? 'note' : 'error' },
+    properties: {
+      'tags': ['security', 'kubernetes', ...(rule ? [`level:${rule.level}`] : []), ...(pss ? [`pss:${pss}`] : [])],
+      'precision': 'very-high',
+      'problem.severity': severity === 'low' ? 'recommendation' : severity === 'medium' ? 'warning' : 'error',
+      'security-severity': SECURITY_SEVERITY[severity],
+      'controls': controls.map((c) => ({ framework: c.framework, edition: c.edition, id: c.id })),
+    },
+  };
+}
+
+function sarifResult(f: Finding, ruleIndex: number, root: string, cwd: string, usedBaseline: boolean): Record<string, unknown> {
+  const logical = [{ fullyQualifiedName: `${objectLabel(f)}${f.path ? `:${f.path}` : ''}`, kind: 'object' }];
+  const uri = f.source.file && f.source.file !== '<stdin>' ? artifactUri(f.source.file, root, cwd) : undefined;
+  const location = uri
+    ? {
+      physicalLocation: {
+        artifactLocation: uri.relative ? { uri: uri.uri, uriBaseId: '%SRCROOT%' } : { uri: uri.uri },
+        ...(f.source.line ? { region: { startLine: f.source.line } } : {}),
+      },
+      logicalLocations: logical,
+    }
+    : { logicalLocations: logical };
+
+  // SARIF: a result whose kind is not `fail` must have level `none`.
+  const kind = f.outcome === 'unknown' ? 'review' : 'fail';
+  const level = kind !== 'fail' ? 'none' : f.outcome === 'error' || isBlockingFinding(f) ? 'error' : 'warning';
+  const message = f.outcome === 'unknown' ? `Not known from this input: ${f.message}` : f.message;
+  return {
+    ruleId: f.rule,
+    ruleIndex,
+    kind,
+    level,
+    message: { text: `${objectLabel(f)}: ${message}` },
+    locations: [location],
+    partialFingerprints: { 'hardpodFinding/v1': fingerprintOf(f) },
+    ...(f.suppression
+      ? { suppressions: [{ kind: f.suppression.source === 'annotation' ? 'inSource' : 'external', status: 'accepted', justification: f.suppression.reason }] }
+      : {}),
+    ...(usedBaseline ? { baselineState: f.baselined ? 'unchanged' : 'new' } : {}),
+    properties: { outcome: f.outcome, severity: f.severity, enforcement: f.enforcement, path: f.path, ...(f.pss ? { pss: f.pss } : {}) },
+  };
+}
+
+/** A URI relative to the root when the file is inside it (forward slashes, percent-encoded), else a file URI. */
+function artifactUri(file: string, root: string, cwd: string): { uri: string; relative: boolean } {
+  const absolute = resolve(cwd, file);
+  const rel = relative(resolve(root), absolute);
+  if (rel && !rel.startsWith('..') && !isAbsolute(rel)) {
+    return { uri: rel.split(sep).map(encodeURIComponent).join('/'), relative: true };
+  }
+  return { uri: pathToFileURL(absolute).href, relative: false };
+}
+
+function camelCase(id: string): string {
+  return id.split(/[^a-zA-Z0-9]+/).filter(Boolean).map((part) => part[0].toUpperCase() + part.slice(1)).join('');
+}

@@ -1,0 +1,81 @@
+import { isBlockingFinding, type Finding, type ObjectSummary, type Report } from '../engine/report';
+import type { SourceLocation } from '../model/kube-object';
+import type { ControlMapping } from '../rules/rule';
+
+/** Helpers every reporter shares: object identity, grouping, locations, and summary wording. */
+
+/** What identifies an object in a report: kind, namespace, name and file. */
+export interface ObjectIdentity {
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace?: string;
+  readonly source: SourceLocation;
+}
+
+/** `Deployment shop/web`, or `Deployment web` without a namespace, `Deployment (unnamed)` without a name. */
+export function objectLabel(object: ObjectIdentity): string {
+  const name = object.name === '' ? '(unnamed)' : object.name;
+  return `${object.kind} ${object.namespace ? `${object.namespace}/` : ''}${name}`;
+}
+
+/** `file:line`, `file`, a construct path or resource name, or undefined when nothing is known. */
+export function locationLabel(source: SourceLocation): string | undefined {
+  if (source.file) return source.line ? `${source.file}:${source.line}` : source.file;
+  return source.constructPath ?? source.resourceName;
+}
+
+/** Key grouping findings with their object: findings carry the object's identity, not its index. */
+export function objectKey(object: ObjectIdentity): string {
+  return `${object.source.file ?? object.source.constructPath ?? object.source.resourceName ?? ''}\u0000${object.kind}\u0000${object.namespace ?? ''}\u0000${object.name}`;
+}
+
+/** One object with its findings, in report order. */
+export interface ObjectFindings {
+  readonly object: ObjectSummary;
+  readonly findings: readonly Finding[];
+}
+
+/**
+ * Findings grouped per object, objects in input order. Findings of an object the report does not
+ * list (a hand-built report) get a group of their own, so nothing is dropped.
+ */
+export function groupByObject(report: Report): ObjectFindings[] {
+  const groups = new Map<string, { object: ObjectSummary; findings: Finding[] }>();
+  for (const object of report.objects) {
+    const key = objectKey(object);
+    if (!groups.has(key)) groups.set(key, { object, findings: [] });
+  }
+  for (const finding of report.findings) {
+    const key = objectKey(finding);
+    let group = groups.get(key);
+    if (!group) {
+      group = { object: { kind: finding.kind, name: finding.name, namespace: finding.namespace, source: finding.source }, findings: [] };
+      groups.set(key, group);
+    }
+    group.findings.push(finding);
+  }
+  return [...groups.values()];
+}
+
+/** Blocking findings: the ones that make `check` exit 1. */
+export function blockingCount(report: Report): number {
+  let count = 0;
+  for (const f of report.findings) if (isBlockingFinding(f)) count++;
+  return count;
+}
+
+/** `NIST SP 800-190 (2017) 4.4.3`. */
+export function controlLabel(control: ControlMapping): string {
+  return `${control.framework} (${control.edition}) ${control.id}`;
+}
+
+/** The summary counts in one line of prose. */
+export function summaryLine(report: Report): string {
+  const s = report.summary;
+  const parts = [`${s.pass} passed`, `${s.fail} failed${s.baselined ? ` (${s.baselined} baselined)` : ''}`];
+  if (s.unknown) parts.push(`${s.unknown} unknown`);
+  if (s.error) parts.push(`${s.error} errors`);
+  if (s.suppressed) parts.push(`${s.suppressed} suppressed`);
+  parts.push(`${s.notApplicable} not applicable`);
+  return `${s.objects} object${s.objects === 1 ? '' : 's'}, ${s.checks} checks: ${parts.join(', ')}`;
+}

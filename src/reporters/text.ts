@@ -1,0 +1,79 @@
+import { blockingCount, groupByObject, locationLabel, objectLabel, summaryLine } from './shared';
+import { isBlockingFinding, type Finding, type Report } from '../engine/report';
+
+export interface TextReportOptions {
+  /** Colour the output with ANSI escapes; decide with {@link shouldColor}. @default false */
+  readonly color?: boolean;
+  /** List objects that have no findings too. @default false */
+  readonly showPassing?: boolean;
+}
+
+/** ANSI SGR codes; styleText is not used because its TTY handling differs across Node 20 and 22. */
+const STYLES = { bold: [1, 22], dim: [2, 22], red: [31, 39], green: [32, 39], yellow: [33, 39], cyan: [36, 39], magenta: [35, 39] } as const;
+type Style = keyof typeof STYLES;
+
+/**
+ * Whether to colour output for a stream: FORCE_COLOR (other than `0`) forces it, NO_COLOR (any
+ * non-empty value) or FORCE_COLOR=0 turns it off, otherwise only a terminal that is not `dumb` gets colour.
+ */
+export function shouldColor(stream: { readonly isTTY?: boolean }, env: Readonly<Record<string, string | undefined>>): boolean {
+  const force = env.FORCE_COLOR;
+  if (force !== undefined && force !== '') return force !== '0' && force !== 'false';
+  if (env.NO_COLOR) return false;
+  return stream.isTTY === true && env.TERM !== 'dumb';
+}
+
+/** The human report: findings grouped per object, each with its field, message and remediation. */
+export function formatText(report: Report, options: TextReportOptions = {}): string {
+  const paint = (style: Style, text: string): string => (options.color ? `\u001b[${STYLES[style][0]}m${text}\u001b[${STYLES[style][1]}m` : text);
+  const lines: string[] = [];
+
+  for (const { object, findings } of groupByObject(report)) {
+    if (findings.length === 0 && !options.showPassing) continue;
+    const where = locationLabel(object.source);
+    const template = object.source.template ? ` (from ${object.source.template})` : '';
+    const verdict = findings.some(isBlockingFinding) ? paint('red', 'FAIL') : findings.length === 0 ? paint('green', 'PASS') : paint('yellow', 'NOTE');
+    lines.push(`${verdict} ${paint('bold', objectLabel(object))}${where ? `  ${paint('dim', where)}` : ''}${template}`);
+    const sorted = [...findings].sort((a, b) => (a.source.line ?? 0) - (b.source.line ?? 0));
+    for (const finding of sorted) lines.push(...findingLines(finding, paint));
+    lines.push('');
+  }
+
+  if (report.notChecked.length > 0) {
+    lines.push(paint('yellow', 'Not checked (kind not mapped to a pod template; add it to workloadKinds in the config):'));
+    for (const item of report.notChecked) {
+      lines.push(`  ${objectLabel(item)}  ${locationLabel(item.source) ?? ''}  ${item.reason}`);
+    }
+    lines.push('');
+  }
+  for (const entry of report.unusedSuppressions ?? []) {
+    lines.push(paint('yellow', `Unused suppression: ${entry.rule} on ${entry.kind} ${entry.namespace ? `${entry.namespace}/` : ''}${entry.name} matched no finding; remove it.`));
+  }
+
+  const blocking = blockingCount(report);
+  lines.push(summaryLine(report));
+  const context = `level ${report.level}, Kubernetes ${report.kubernetesVersion}, rule-set edition ${report.edition}`;
+  lines.push(blocking > 0
+    ? `${paint('red', paint('bold', 'FAIL'))}: ${blocking} blocking finding${blocking === 1 ? '' : 's'} (${context})`
+    : `${paint('green', paint('bold', 'PASS'))}: no blocking findings (${context})`);
+  return `${lines.join('\n')}\n`;
+}
+
+function findingLines(f: Finding, paint: (style: Style, text: string) => string): string[] {
+  const line = f.source.line ? `:${f.source.line}` : '';
+  let tag: string;
+  if (f.outcome === 'suppressed') tag = paint('dim', 'suppressed');
+  else if (f.baselined) tag = paint('dim', 'baselined');
+  else if (f.outcome === 'unknown') tag = paint('yellow', 'unknown');
+  else if (f.outcome === 'error') tag = paint('magenta', 'error');
+  else if (f.enforcement === 'warn') tag = paint('yellow', 'warn');
+  else tag = paint('red', 'fail');
+  const pss = f.pss ? ` [PSS ${f.pss}]` : '';
+  const out = [
+    `  ${tag} ${paint('bold', f.rule)} ${f.severity}${pss}  ${paint('cyan', f.path || '(object)')}${paint('dim', line)}`,
+    `      ${f.message}`,
+  ];
+  if (f.suppression) out.push(`      ${paint('dim', `suppressed by ${f.suppression.source}: ${f.suppression.reason}`)}`);
+  else if (f.remediation) out.push(`      ${paint('dim', 'fix:')} ${f.remediation}`);
+  return out;
+}
