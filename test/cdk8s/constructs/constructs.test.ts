@@ -1,0 +1,259 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ApiObject, Chart, JsonPatch, Testing } from 'cdk8s';
+import {
+  HardenedCronJob, HardenedDaemonSet, HardenedDeployment, HardenedJob, HardenedNamespace, HardenedStatefulSet, HardpodDefaults, Peer,
+} from '../../../src/cdk8s';
+import { LOCK_FILE_VERSION } from '../../../src/images/lock-file';
+import { HardpodError } from '../../../src/model/errors';
+
+const DIGEST = `sha256:${'a'.repeat(64)}`;
+const IMAGE = `ghcr.io/acme/web@${DIGEST}`;
+
+type Manifest = { kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; spec?: any; [k: string]: any };
+
+function chart(): Chart {
+  return new Chart(Testing.app(), 'test');
+}
+function synth(c: Chart): Manifest[] {
+  return Testing.synth(c) as Manifest[];
+}
+function ofKind(manifests: Manifest[], kind: string): Manifest[] {
+  return manifests.filter((m) => m.kind === kind);
+}
+function podSpec(m: Manifest): any {
+  return m.kind === 'CronJob' ? m.spec.jobTemplate.spec.template.spec : m.spec.template.spec;
+}
+
+describe('HardenedDeployment', () => {
+  it('the minimum synthesizes hardened', () => {
+    const c = chart();
+    new HardenedDeployment(c, 'web', { image: IMAGE, port: 8080 });
+    const out = synth(c);
+    expect(out.map((m) => m.kind).sort()).toEqual(['Deployment', 'NetworkPolicy', 'PodDisruptionBudget', 'Service', 'ServiceAccount']);
+    const [deployment] = ofKind(out, 'Deployment');
+    const pod = podSpec(deployment);
+    expect(pod.securityContext).toEqual({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(pod.automountServiceAccountToken).toBe(false);
+    expect(pod.containers[0].securityContext).toEqual({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, privileged: false, readOnlyRootFilesystem: true });
+    expect(pod.containers[0].image).toBe(IMAGE);
+    expect(pod.serviceAccountName).toBe(deployment.metadata.name);
+    expect(deployment.metadata.name).toMatch(/^test-web-[0-9a-f]{8}$/);
+  });
+
+  it('every opt-out reaches the manifest', () => {
+    const c = chart();
+    new HardenedDeployment(c, 'web', {
+      name: 'web', image: IMAGE, port: 8080, replicas: 1, readOnlyRootFilesystem: false, resources: { limits: { cpu: false } },
+      seccompProfile: false, automountServiceAccountToken: true, enableServiceLinks: true, probes: false, preStopSleepSeconds: false,
+      capabilities: { add: ['NET_ADMIN'] }, allowPrivilegeEscalation: true, privileged: true, service: false, network: { policy: false },
+      serviceAccountName: 'shared', hostUsers: false, supplementalGroupsPolicy: 'Strict',
+    });
+    const out = synth(c);
+    expect(out.map((m) => m.kind)).toEqual(['Deployment']);
+    const pod = podSpec(out[0]);
+    expect(pod.securityContext).toEqual({ runAsNonRoot: true, supplementalGroupsPolicy: 'Strict' });
+    expect(pod.hostUsers).toBe(false);
+    expect(pod.automountServiceAccountToken).toBe(true);
+    expect(pod.enableServiceLinks).toBe(true);
+    const container = pod.containers[0];
+    expect(container.securityContext).toEqual({ allowPrivilegeEscalation: true, capabilities: { add: ['NET_ADMIN'], drop: ['ALL'] }, privileged: true, readOnlyRootFilesystem: false });
+    expect(container.resources.limits).toEqual({ memory: '256Mi' });
+    expect(container.readinessProbe).toBeUndefined();
+    expect(container.lifecycle).toBeUndefined();
+  });
+
+  it('probes, writable paths, sidecars, init containers and a low port through the Service', () => {
+    const c = chart();
+    new HardenedDeployment(c, 'web', {
+      name: 'web', image: IMAGE, ports: [{ port: 80, containerPort: 8080 }],
+      probes: { readiness: { httpGet: { path: '/healthz' } }, liveness: { grpc: {} }, startup: { tcpSocket: { port: 8080 }, failureThreshold: 30 } },
+      writablePaths: ['/tmp'], sidecars: [{ name: 'proxy', image: IMAGE, runAsUser: 1337, port: 15000 }], initContainers: [{ name: 'migrate', image: IMAGE }],
+    });
+    const out = synth(c);
+    const pod = podSpec(ofKind(out, 'Deployment')[0]);
+    const [main, proxy] = pod.containers;
+    expect(main.readinessProbe).toEqual({ httpGet: { path: '/healthz', port: 'port-8080' } });
+    expect(main.livenessProbe).toEqual({ grpc: { port: 8080 } });
+    expect(main.startupProbe).toEqual({ tcpSocket: { port: 8080 }, failureThreshold: 30 });
+    expect(main.volumeMounts).toEqual([{ mountPath: '/tmp', name: 'tmp' }]);
+    expect(pod.volumes).toEqual([{ emptyDir: { sizeLimit: '64Mi' }, name: 'tmp' }]);
+    expect(proxy.securityContext.runAsUser).toBe(1337);
+    expect(pod.initContainers[0].securityContext.readOnlyRootFilesystem).toBe(true);
+    expect(ofKind(out, 'Service')[0].spec.ports).toEqual([{ name: 'port-8080', port: 80, protocol: 'TCP', targetPort: 'port-8080' }]);
+  });
+
+  it('a low port the container would bind is an error that names the path and both remedies', () => {
+    const c = chart();
+    expect(() => new HardenedDeployment(c, 'web', { image: IMAGE, port: 80 })).toThrow(HardpodError);
+    try {
+      new HardenedDeployment(c, 'web2', { image: IMAGE, port: 80 });
+      throw new Error('expected a HardpodError');
+    } catch (e) {
+      expect((e as HardpodError).message).toMatch(/^test\/web2 \(container main\): port 80 is below 1024/);
+      expect((e as HardpodError).message).toContain('containerPort');
+      expect((e as HardpodError).message).toContain('unprivilegedPortStart');
+    }
+    new HardenedDeployment(c, 'web3', { image: IMAGE, port: 80, unprivilegedPortStart: 80 });
+    const pod = podSpec(ofKind(synth(c), 'Deployment')[0]);
+    expect(pod.securityContext.sysctls).toEqual([{ name: 'net.ipv4.ip_unprivileged_port_start', value: '80' }]);
+  });
+
+  it('a tag-only image is an error naming the construct path and the lock command', () => {
+    const c = chart();
+    expect(() => new HardenedDeployment(c, 'web', { image: 'nginx:1.27' })).toThrow(/test\/web \(container main\): image "nginx:1.27" is not pinned by digest.*npx hardpod lock/);
+  });
+
+  it('escape hatches still work on the emitted ApiObject', () => {
+    const c = chart();
+    const web = new HardenedDeployment(c, 'web', { image: IMAGE });
+    web.apiObject.addJsonPatch(JsonPatch.add('/spec/template/spec/priorityClassName', 'high'));
+    expect(podSpec(ofKind(synth(c), 'Deployment')[0]).priorityClassName).toBe('high');
+    expect(ApiObject.of(web.apiObject)).toBe(web.apiObject);
+  });
+});
+
+describe('other constructs', () => {
+  it('HardenedStatefulSet: headless Service, volume claims, fsGroup', () => {
+    const c = chart();
+    new HardenedStatefulSet(c, 'db', {
+      name: 'db', image: IMAGE, port: 5432, runAsUser: 999, runAsGroup: 999, volumeClaims: [{ name: 'data', mountPath: '/data', storage: '5Gi' }],
+    });
+    const out = synth(c);
+    const sts = ofKind(out, 'StatefulSet')[0];
+    expect(sts.spec.serviceName).toBe('db');
+    expect(sts.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe('5Gi');
+    expect(podSpec(sts).securityContext).toMatchObject({ fsGroup: 999, fsGroupChangePolicy: 'OnRootMismatch' });
+    expect(ofKind(out, 'Service')[0].spec.clusterIP).toBe('None');
+    expect(ofKind(out, 'PodDisruptionBudget')).toHaveLength(0);
+  });
+  it('HardenedDaemonSet', () => {
+    const c = chart();
+    new HardenedDaemonSet(c, 'agent', { image: IMAGE, port: 9100 });
+    const out = synth(c);
+    expect(out.map((m) => m.kind).sort()).toEqual(['DaemonSet', 'NetworkPolicy', 'Service', 'ServiceAccount']);
+    expect(podSpec(ofKind(out, 'DaemonSet')[0]).containers[0].securityContext.capabilities).toEqual({ drop: ['ALL'] });
+  });
+  it('HardenedJob and HardenedCronJob', () => {
+    const c = chart();
+    new HardenedJob(c, 'migrate', { image: IMAGE, backoffLimit: 1 });
+    new HardenedCronJob(c, 'report', { image: IMAGE, schedule: '0 3 * * *', timeZone: 'Europe/Berlin', concurrencyPolicy: 'Replace' });
+    const out = synth(c);
+    const job = ofKind(out, 'Job')[0];
+    expect(job.spec.backoffLimit).toBe(1);
+    expect(podSpec(job).restartPolicy).toBe('Never');
+    const cron = ofKind(out, 'CronJob')[0];
+    expect(cron.spec).toMatchObject({ schedule: '0 3 * * *', timeZone: 'Europe/Berlin', concurrencyPolicy: 'Replace' });
+    expect(podSpec(cron).securityContext.runAsNonRoot).toBe(true);
+    expect(ofKind(out, 'Service')).toHaveLength(0);
+  });
+  it('HardenedNamespace: restricted labels, pinned version, default deny, opt-outs', () => {
+    const c = new Chart(Testing.app(), 'test', { namespace: 'elsewhere' });
+    new HardenedNamespace(c, 'ns', { name: 'shop', podSecurityVersion: 'v1.31' });
+    new HardenedNamespace(c, 'open', { name: 'open', defaultDeny: false, podSecurity: { warn: 'baseline' } });
+    const out = synth(c);
+    const [shop, open] = ofKind(out, 'Namespace');
+    expect(shop.metadata.namespace).toBeUndefined();
+    expect(shop.metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'v1.31' });
+    expect(open.metadata.labels['pod-security.kubernetes.io/warn']).toBe('baseline');
+    expect(ofKind(out, 'NetworkPolicy').map((p) => p.metadata.namespace)).toEqual(['shop']);
+  });
+});
+
+describe('network allow rules', () => {
+  it('allowTo opens both policies and maps Service ports to container ports', () => {
+    const c = chart();
+    const ns = new HardenedNamespace(c, 'ns', { name: 'shop' });
+    const web = new HardenedDeployment(c, 'web', { name: 'web', namespace: ns.name, image: IMAGE, port: 8080 });
+    const api = new HardenedDeployment(c, 'api', { name: 'api', namespace: ns.name, image: IMAGE, ports: [{ port: 80, containerPort: 9000 }] });
+    web.allowTo(api, { port: 80 });
+    api.allowFrom(Peer.namespace('monitoring'), { port: 9000 });
+    web.allowFrom(Peer.anyNamespace());
+    web.allowTo(Peer.ipBlock('10.0.0.0/8'), { port: 5432 });
+    const policies = Object.fromEntries(ofKind(synth(c), 'NetworkPolicy').map((p) => [p.metadata.name, p.spec]));
+    expect(policies.web.egress[1]).toEqual({ ports: [{ port: 9000, protocol: 'TCP' }], to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'api' } } }] });
+    expect(policies.web.egress[2]).toEqual({ ports: [{ port: 5432, protocol: 'TCP' }], to: [{ ipBlock: { cidr: '10.0.0.0/8' } }] });
+    expect(policies.web.ingress).toEqual([{ from: [{ namespaceSelector: {} }], ports: [{ port: 8080, protocol: 'TCP' }] }]);
+    expect(policies.api.ingress).toEqual([
+      { from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'web' } } }], ports: [{ port: 9000, protocol: 'TCP' }] },
+      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: [{ port: 9000, protocol: 'TCP' }] },
+    ]);
+  });
+  it('across namespaces the peer carries a namespace selector', () => {
+    const c = chart();
+    const web = new HardenedDeployment(c, 'web', { name: 'web', namespace: 'front', image: IMAGE, port: 8080 });
+    const api = new HardenedDeployment(c, 'api', { name: 'api', namespace: 'back', image: IMAGE, port: 9000 });
+    api.allowFrom(web);
+    const policies = Object.fromEntries(ofKind(synth(c), 'NetworkPolicy').map((p) => [p.metadata.name, p.spec]));
+    expect(policies.api.ingress[0].from).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'front' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'web' } } }]);
+    expect(policies.web.egress[1].to[0].namespaceSelector).toEqual({ matchLabels: { 'kubernetes.io/metadata.name': 'back' } });
+  });
+  it('a port the target does not serve, or a workload without policy, is an error naming the path', () => {
+    const c = chart();
+    const web = new HardenedDeployment(c, 'web', { image: IMAGE, port: 8080 });
+    const api = new HardenedDeployment(c, 'api', { image: IMAGE, port: 9000 });
+    expect(() => web.allowTo(api, { port: 1234 })).toThrow(/test\/api does not serve TCP port 1234/);
+    const open = new HardenedDeployment(c, 'open', { image: IMAGE, network: { policy: false } });
+    expect(() => open.allowFrom(web)).toThrow(/test\/open: cannot add a network allow rule/);
+  });
+  it('DNS egress is configurable per workload and by defaults', () => {
+    const c = chart();
+    HardpodDefaults.set(c, { dns: 'openshift' });
+    new HardenedDeployment(c, 'a', { name: 'a', image: IMAGE });
+    new HardenedDeployment(c, 'b', { name: 'b', image: IMAGE, network: { dns: { nodeLocalAddress: '169.254.20.10' } } });
+    new HardenedDeployment(c, 'c', { name: 'c', image: IMAGE, network: { dns: 'off' } });
+    const policies = Object.fromEntries(ofKind(synth(c), 'NetworkPolicy').map((p) => [p.metadata.name, p.spec]));
+    expect(policies.a.egress[0].ports[0].port).toBe(5353);
+    expect(policies.b.egress[0].to).toEqual([{ ipBlock: { cidr: '169.254.20.10/32' } }]);
+    expect(policies.c.egress).toBeUndefined();
+  });
+});
+
+describe('golden-path defaults on App and Chart', () => {
+  it('App defaults reach every construct, Chart defaults override them, props win', () => {
+    const app = Testing.app();
+    HardpodDefaults.set(app, { labels: { team: 'platform' }, resources: { requests: { cpu: '10m' }, limits: { cpu: false } }, imagePullSecrets: ['regcred'] });
+    const c1 = new Chart(app, 'one');
+    HardpodDefaults.set(c1, { labels: { tier: 'front' }, resources: { limits: { memory: '1Gi' } }, seccompProfile: { type: 'Localhost', localhostProfile: 'acme.json' } });
+    new HardenedDeployment(c1, 'web', { image: IMAGE, resources: { requests: { cpu: '20m' } } });
+    const c2 = new Chart(app, 'two');
+    new HardenedCronJob(c2, 'job', { image: IMAGE, schedule: '@daily' });
+    const web = ofKind(synth(c1), 'Deployment')[0];
+    const pod = podSpec(web);
+    expect(web.metadata.labels).toMatchObject({ team: 'platform', tier: 'front' });
+    expect(pod.containers[0].resources).toEqual({ limits: { memory: '1Gi' }, requests: { cpu: '20m', memory: '128Mi' } });
+    expect(pod.securityContext.seccompProfile).toEqual({ localhostProfile: 'acme.json', type: 'Localhost' });
+    expect(pod.imagePullSecrets).toEqual([{ name: 'regcred' }]);
+    const job = ofKind(synth(c2), 'CronJob')[0];
+    expect(podSpec(job).containers[0].resources).toEqual({ limits: { memory: '256Mi' }, requests: { cpu: '10m', memory: '128Mi' } });
+    expect(podSpec(job).securityContext.seccompProfile).toEqual({ type: 'RuntimeDefault' });
+  });
+  it('allowed registries are enforced for everything under the scope', () => {
+    const app = Testing.app();
+    HardpodDefaults.set(app, { allowedRegistries: ['registry.acme.io'] });
+    const c = new Chart(app, 'c');
+    expect(() => new HardenedJob(c, 'job', { image: IMAGE })).toThrow(/c\/job \(container main\): .*not an allowed registry/);
+  });
+  it('a lock file resolves tags and supplies the image user', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hardpod-lock-'));
+    const lockFile = join(dir, 'hardpod.lock.json');
+    writeFileSync(lockFile, JSON.stringify({
+      lockfileVersion: LOCK_FILE_VERSION,
+      images: {
+        'ghcr.io/acme/web:1.0': {
+          digest: DIGEST, mediaType: 'application/vnd.oci.image.manifest.v1+json', resolvedAt: '2026-01-01T00:00:00Z',
+          resolvedFrom: 'https://ghcr.io', facts: { uid: 10001, gid: 10001 },
+        },
+      },
+    }));
+    const app = Testing.app();
+    HardpodDefaults.set(app, { lockFile });
+    const c = new Chart(app, 'c');
+    new HardenedDeployment(c, 'web', { image: 'ghcr.io/acme/web:1.0' });
+    const container = podSpec(ofKind(synth(c), 'Deployment')[0]).containers[0];
+    expect(container.image).toBe(`ghcr.io/acme/web:1.0@${DIGEST}`);
+    expect(container.securityContext).toMatchObject({ runAsUser: 10001, runAsGroup: 10001 });
+    expect(() => new HardenedDeployment(c, 'other', { image: 'ghcr.io/acme/other:2.0' })).toThrow(/c\/other \(container main\).*no entry for ghcr.io\/acme\/other:2.0/);
+  });
+});
