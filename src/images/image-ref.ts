@@ -180,7 +180,3 @@ export function withDigest(ref: ImageRef, digest: string): ImageRef {
   return { ...ref, digest };
 }
 
-/** True when the reference names content by digest (what hardened workloads require). */
-export function isDigestPinned(ref: ImageRef): boolean {
-  return ref.digest !== undefined;
-}

@@ -1,5 +1,5 @@
-import { HardpodError } from '../../src/model/errors';
 import { formatImageRef, parseImageRef, tagKey, withDigest } from '../../src/images/image-ref';
+import { HardpodError } from '../../src/model/errors';
 
 const D = `sha256:${'a'.repeat(64)}`;
 

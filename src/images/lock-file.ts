@@ -1,0 +1,191 @@
+import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { digestProblem, formatImageRef, parseImageRef, tagKey } from './image-ref';
+import { HardpodError } from '../model/errors';
+import type { ImageFacts } from '../model/image';
+
+/** File name of the lock file, committed next to the app. */
+export const LOCK_FILE_NAME = 'hardpod.lock.json';
+/** Format version written into the lock file; readers refuse versions they do not know. */
+export const LOCK_FILE_VERSION = 1;
+
+/**
+ * Everything hardpod read from an image, recorded at lock time. Extends the facts the workload
+ * model uses with what the image rules need.
+ */
+export interface LockedImageFacts extends ImageFacts {
+  /** The config's `User` as written (`app`, `1000:1000`, `nobody:nogroup`); absent means root. */
+  readonly user?: string;
+  /** User name found in /etc/passwd for `uid`, when the layers were inspected. */
+  readonly userName?: string;
+  /** False when `user` names a user or group the image's /etc/passwd or /etc/group lacks (or the layers were not read). */
+  readonly userResolved?: boolean;
+  readonly workingDir?: string;
+  /** Exposed ports as written, with protocol: `8080/tcp`. */
+  readonly exposed?: readonly string[];
+  readonly volumes?: readonly string[];
+  /** Entrypoint and default command of the image config. */
+  readonly entrypoint?: readonly string[];
+  readonly cmd?: readonly string[];
+  /** `org.opencontainers.image.base.name` annotation. */
+  readonly baseName?: string;
+  /** `org.opencontainers.image.base.digest` annotation. */
+  readonly baseDigest?: string;
+  /** Whether a package manager (apt, apk, dnf, yum, microdnf, rpm, dpkg, pip) is installed; known only after layer inspection. */
+  readonly hasPackageManager?: boolean;
+  /** Paths of files with the setuid or setgid bit; known only after layer inspection. */
+  readonly setuidFiles?: readonly string[];
+  /** Whether the layers were read (`--inspect`); without it shell, tools, package manager and setuid are unknown. */
+  readonly inspected?: boolean;
+  /** Platform the facts were read from, e.g. `linux/amd64`. */
+  readonly platform?: string;
+}
+
+/** One locked reference. */
+export interface LockEntry {
+  /** The pinned digest: the multi-arch index digest for an index, the manifest digest otherwise. */
+  readonly digest: string;
+  /** Media type of the pinned manifest or index. */
+  readonly mediaType: string;
+  /** For an index: each platform (`linux/arm64/v8`) and its manifest digest; attestation entries are left out. */
+  readonly platforms?: Readonly<Record<string, string>>;
+  /** ISO time the tag was resolved. */
+  readonly resolvedAt: string;
+  /** Registry base URL the digest was read from (a mirror when one was used). */
+  readonly resolvedFrom: string;
+  readonly facts?: LockedImageFacts;
+}
+
+/** The lock file: references (normalized, with tag) to what they were pinned to. */
+export interface LockFile {
+  readonly lockfileVersion: typeof LOCK_FILE_VERSION;
+  /** Keyed by the normalized tagged reference, e.g. `docker.io/library/nginx:1.27`. */
+  readonly images: Readonly<Record<string, LockEntry>>;
+}
+
+export function emptyLockFile(): LockFile {
+  return { lockfileVersion: LOCK_FILE_VERSION, images: {} };
+}
+
+/** Deep copy with object keys sorted, so equal lock files serialize to equal bytes. */
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === 'object') {
+    const sorted: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) {
+      const field = (value as Record<string, unknown>)[key];
+      if (field !== undefined) sorted[key] = sortKeys(field);
+    }
+    return sorted;
+  }
+  return value;
+}
+
+/** The lock file as written: keys sorted at every level, two-space indent, one trailing newline. */
+export function serializeLockFile(lock: LockFile): string {
+  return `${JSON.stringify(sortKeys(lock), null, 2)}\n`;
+}
+
+/** Writes `content` to `path` atomically: a temp file in the same directory, fsync, rename. */
+export function writeFileAtomic(path: string, content: string): void {
+  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const fd = openSync(temp, 'wx', 0o644);
+  try {
+    writeSync(fd, content);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    renameSync(temp, path);
+  } catch (error) {
+    unlinkSync(temp);
+    throw error;
+  }
+}
+
+export function writeLockFile(path: string, lock: LockFile): void {
+  writeFileAtomic(path, serializeLockFile(lock));
+}
+
+function fail(file: string, message: string): never {
+  throw new HardpodError(`${message}; run \`npx hardpod lock --update\` to rewrite the lock file`, file);
+}
+
+/** Validates parsed JSON as a lock file, naming the file and the entry that is wrong. */
+export function parseLockFile(text: string, file: string): LockFile {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    fail(file, `not valid JSON (${(error as Error).message})`);
+  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) fail(file, 'expected a JSON object with "lockfileVersion" and "images"');
+  const root = data as Record<string, unknown>;
+  if (root.lockfileVersion !== LOCK_FILE_VERSION) {
+    fail(file, `"lockfileVersion" is ${JSON.stringify(root.lockfileVersion)}, this hardpod reads version ${LOCK_FILE_VERSION}`);
+  }
+  const images = root.images;
+  if (images === null || typeof images !== 'object' || Array.isArray(images)) fail(file, '"images" must be an object keyed by image reference');
+  for (const [key, entry] of Object.entries(images as Record<string, unknown>)) {
+    const at = `images[${JSON.stringify(key)}]`;
+    let normalized: string;
+    try {
+      const ref = parseImageRef(key);
+      if (ref.digest !== undefined || ref.tag === undefined) throw new HardpodError('a lock key is a tagged reference without digest');
+      normalized = tagKey(ref);
+    } catch (error) {
+      fail(file, `${at}: the key is not a normalized tagged reference (${(error as Error).message})`);
+    }
+    if (normalized !== key) fail(file, `${at}: the key should be written ${JSON.stringify(normalized)}`);
+    if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) fail(file, `${at} must be an object`);
+    const e = entry as Record<string, unknown>;
+    if (typeof e.digest !== 'string' || digestProblem(e.digest)) fail(file, `${at}.digest must be "sha256:<64 lowercase hex>"`);
+    if (typeof e.mediaType !== 'string') fail(file, `${at}.mediaType must be a string`);
+    if (typeof e.resolvedAt !== 'string') fail(file, `${at}.resolvedAt must be an ISO time string`);
+    if (typeof e.resolvedFrom !== 'string') fail(file, `${at}.resolvedFrom must be a registry URL`);
+    if (e.platforms !== undefined) {
+      if (e.platforms === null || typeof e.platforms !== 'object' || Array.isArray(e.platforms)) fail(file, `${at}.platforms must be an object`);
+      for (const [platform, digest] of Object.entries(e.platforms as Record<string, unknown>)) {
+        if (typeof digest !== 'string' || digestProblem(digest)) fail(file, `${at}.platforms[${JSON.stringify(platform)}] must be a digest`);
+      }
+    }
+    if (e.facts !== undefined && (e.facts === null || typeof e.facts !== 'object' || Array.isArray(e.facts))) fail(file, `${at}.facts must be an object`);
+  }
+  return data as LockFile;
+}
+
+/** Reads and validates a lock file synchronously (synthesis cannot await). */
+export function readLockFile(path: string): LockFile {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new HardpodError('lock file not found; run `npx hardpod lock` to create it', path);
+    }
+    throw error;
+  }
+  return parseLockFile(text, path);
+}
+
+/** Reads the lock file when it exists, an empty one otherwise. */
+export function readLockFileIfExists(path: string): LockFile {
+  try {
+    return readLockFile(path);
+  } catch (error) {
+    if (error instanceof HardpodError && /lock file not found/.test(error.message)) return emptyLockFile();
+    throw error;
+  }
+}
+
+/** The lock with one entry set (or replaced), as a new object. */
+export function withEntry(lock: LockFile, key: string, entry: LockEntry): LockFile {
+  return { ...lock, images: { ...lock.images, [key]: entry } };
+}
+
+/** A locked reference as the workload uses it: normalized, tag kept, digest appended. */
+export function pinnedReference(key: string, entry: LockEntry): string {
+  return `${formatImageRef(parseImageRef(key))}@${entry.digest}`;
+}

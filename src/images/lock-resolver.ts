@@ -1,0 +1,56 @@
+import { formatImageRef, parseImageRef, tagKey } from './image-ref';
+import { LOCK_FILE_NAME, readLockFile, type LockEntry, type LockFile, type LockedImageFacts } from './lock-file';
+import { HardpodError } from '../model/errors';
+import type { ImageResolver, ResolvedImage } from '../model/image';
+
+/**
+ * Resolves references from a lock file, synchronously and without network: a digest-pinned
+ * reference is accepted as is (with the facts of any entry pinned to that digest); a tag is accepted
+ * when the lock file records it, and is returned as `registry/repo:tag@sha256:...`.
+ */
+export class LockFileResolver implements ImageResolver {
+  /** Reads the lock file at `path` (synchronously) and resolves from it. */
+  static fromFile(path: string = LOCK_FILE_NAME): LockFileResolver {
+    return new LockFileResolver(readLockFile(path), path);
+  }
+
+  private readonly factsByDigest = new Map<string, LockedImageFacts>();
+  private readonly cache = new Map<string, ResolvedImage>();
+
+  /**
+   * @param lock the parsed lock file
+   * @param lockFilePath the lock file's path, named in errors @default hardpod.lock.json
+   */
+  constructor(private readonly lock: LockFile, private readonly lockFilePath: string = LOCK_FILE_NAME) {
+    for (const entry of Object.values(lock.images)) {
+      if (!entry.facts) continue;
+      this.factsByDigest.set(entry.digest, entry.facts);
+      for (const digest of Object.values(entry.platforms ?? {})) this.factsByDigest.set(digest, entry.facts);
+    }
+  }
+
+  resolve(reference: string, where: string): ResolvedImage {
+    // Synthesis resolves the same few references many times; the answer depends on the text only.
+    const cached = this.cache.get(reference);
+    if (cached) return cached;
+    const ref = parseImageRef(reference, where);
+    let resolved: ResolvedImage;
+    if (ref.digest !== undefined) {
+      const facts = this.factsByDigest.get(ref.digest);
+      resolved = { reference: formatImageRef(ref), ...(facts ? { facts } : {}) };
+    } else {
+      const key = tagKey(ref);
+      const entry: LockEntry | undefined = this.lock.images[key];
+      if (!entry) {
+        throw new HardpodError(
+          `image "${reference}" is not pinned by digest and ${this.lockFilePath} has no entry for ${key}; ` +
+            `run \`npx hardpod lock\` to resolve it (or write the digest yourself: "${reference}@sha256:<64 hex digits>")`,
+          where,
+        );
+      }
+      resolved = { reference: `${formatImageRef(ref)}@${entry.digest}`, ...(entry.facts ? { facts: entry.facts } : {}) };
+    }
+    this.cache.set(reference, resolved);
+    return resolved;
+  }
+}

@@ -1,0 +1,598 @@
+import { createHash, type Hash } from 'node:crypto';
+import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import https from 'node:https';
+import { isIP } from 'node:net';
+import { PassThrough, type Readable } from 'node:stream';
+import { dockerCredentials, type CredentialLookup, type RegistryCredential } from './credentials';
+import { DOCKER_HUB, imageName, type ImageRef } from './image-ref';
+import { parseWwwAuthenticate, type AuthChallenge } from './www-authenticate';
+import { HardpodError } from '../model/errors';
+
+/** Manifest media types, in the order they are offered in `Accept`. */
+export const MEDIA_TYPES = {
+  ociIndex: 'application/vnd.oci.image.index.v1+json',
+  dockerManifestList: 'application/vnd.docker.distribution.manifest.list.v2+json',
+  ociManifest: 'application/vnd.oci.image.manifest.v1+json',
+  dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
+} as const;
+/** All four, so that no registry down-converts an index to one platform's manifest. */
+export const MANIFEST_ACCEPT = Object.values(MEDIA_TYPES).join(', ');
+const SCHEMA1 = /application\/vnd\.docker\.distribution\.manifest\.v1\+(prettyjws|json)/;
+
+export function isIndexMediaType(mediaType: string): boolean {
+  return mediaType === MEDIA_TYPES.ociIndex || mediaType === MEDIA_TYPES.dockerManifestList;
+}
+
+/** How the client talks to registries. */
+export interface RegistryClientOptions {
+  /** Registries (`host[:port]`) that may be reached over plain HTTP. Loopback registries always may. @default [] */
+  readonly insecureRegistries?: readonly string[];
+  /**
+   * Pull-through mirrors per registry, tried in order before the registry itself, e.g.
+   * `{ 'docker.io': ['https://mirror.example.com'] }`. References and digests stay the upstream ones.
+   * @default {}
+   */
+  readonly mirrors?: Readonly<Record<string, readonly string[]>>;
+  /** Where credentials come from. @default docker config, REGISTRY_AUTH_FILE and containers auth.json */
+  readonly credentials?: CredentialLookup;
+  /** Time limit for a response to start and for each pause while reading it. @default 30000 */
+  readonly timeoutMs?: number;
+  /** Retries after a 429, a 5xx or a connection failure. @default 3 */
+  readonly retries?: number;
+  /** First backoff delay; doubles each retry (a `Retry-After` header wins, up to 30 s). @default 250 */
+  readonly retryBaseMs?: number;
+  /** Requests in flight at once, over all registries. @default 8 */
+  readonly concurrency?: number;
+  /** Largest manifest or config blob read into memory. @default 8 MiB */
+  readonly maxDocumentBytes?: number;
+  /** Receives one line per notable event (retries, rate limits); never credentials. @default none */
+  readonly log?: (line: string) => void;
+}
+
+/** A manifest or index read from a registry, verified against its digest. */
+export interface FetchedManifest {
+  readonly digest: string;
+  readonly mediaType: string;
+  readonly bytes: Buffer;
+  readonly json: ManifestJson;
+  /** Base URL that served it (a mirror, or the registry). */
+  readonly source: string;
+}
+
+export interface Descriptor {
+  readonly mediaType: string;
+  readonly digest: string;
+  readonly size: number;
+  readonly platform?: { readonly os?: string; readonly architecture?: string; readonly variant?: string };
+  readonly annotations?: Readonly<Record<string, string>>;
+}
+
+export interface ManifestJson {
+  readonly schemaVersion?: number;
+  readonly mediaType?: string;
+  readonly manifests?: readonly Descriptor[];
+  readonly config?: Descriptor;
+  readonly layers?: readonly Descriptor[];
+  readonly annotations?: Readonly<Record<string, string>>;
+}
+
+/** Counts requests in flight and makes the rest wait. */
+class Semaphore {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(private readonly limit: number) {}
+  async acquire(): Promise<() => void> {
+    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.active++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
+    };
+  }
+}
+
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/** `a.b.example.com` -> `example.com`; IP addresses and single labels stay whole. */
+function registrableDomain(hostname: string): string {
+  if (isIP(hostname.replace(/^\[|\]$/g, '')) || !hostname.includes('.')) return hostname;
+  return hostname.split('.').slice(-2).join('.');
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+interface RawResponse {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: IncomingMessage;
+  readonly url: URL;
+}
+
+/** A transient failure worth another attempt (connection refused, reset, timeout). */
+class TransientError extends Error {}
+
+/** A failure of one base URL that a mirror fallback may recover from. */
+class BaseFailure extends HardpodError {}
+
+interface CachedAuthorization {
+  readonly value: string;
+  readonly expires: number;
+}
+
+/**
+ * A client for the OCI distribution API built on node:http and node:https: HEAD then GET with the
+ * full Accept list, Bearer and Basic challenges, retries with backoff, bounded concurrency, and
+ * every manifest and blob hashed against the digest it claims.
+ */
+export class RegistryClient {
+  private readonly options: Required<Omit<RegistryClientOptions, 'log'>> & Pick<RegistryClientOptions, 'log'>;
+  private readonly semaphore: Semaphore;
+  private readonly httpAgent: http.Agent;
+  private readonly httpsAgent: https.Agent;
+  /** Authorization per base URL and repository, reused until it expires. */
+  private readonly authorizations = new Map<string, CachedAuthorization>();
+  /** Bearer tokens per realm, service and scope. */
+  private readonly tokens = new Map<string, Promise<CachedAuthorization>>();
+
+  constructor(options: RegistryClientOptions = {}) {
+    this.options = {
+      insecureRegistries: options.insecureRegistries ?? [],
+      mirrors: options.mirrors ?? {},
+      credentials: options.credentials ?? dockerCredentials(),
+      timeoutMs: options.timeoutMs ?? 30_000,
+      retries: options.retries ?? 3,
+      retryBaseMs: options.retryBaseMs ?? 250,
+      concurrency: options.concurrency ?? 8,
+      maxDocumentBytes: options.maxDocumentBytes ?? 8 * 1024 * 1024,
+      log: options.log,
+    };
+    if (!(this.options.concurrency >= 1)) throw new HardpodError('registry concurrency must be at least 1', 'concurrency');
+    this.semaphore = new Semaphore(this.options.concurrency);
+    this.httpAgent = new http.Agent({ keepAlive: true, maxSockets: this.options.concurrency });
+    this.httpsAgent = new https.Agent({ keepAlive: true, maxSockets: this.options.concurrency });
+  }
+
+  /** The requests in flight at once. */
+  get concurrency(): number {
+    return this.options.concurrency;
+  }
+
+  /** Closes kept-alive connections. */
+  close(): void {
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
+  }
+
+  /** Base URL of the registry itself: HTTPS unless loopback or listed as insecure; Docker Hub's API host. */
+  registryBase(registry: string): string {
+    const host = registry === DOCKER_HUB ? 'registry-1.docker.io' : registry;
+    const hostname = host.replace(/:\d+$/, '');
+    const plain = isLoopbackHost(hostname) || this.options.insecureRegistries.includes(registry);
+    return `${plain ? 'http' : 'https'}://${host}`;
+  }
+
+  /** Mirrors first, the registry last. */
+  private bases(registry: string): string[] {
+    return [...(this.options.mirrors[registry] ?? []).map((base) => base.replace(/\/+$/, '')), this.registryBase(registry)];
+  }
+
+  /**
+   * The digest a tag points to: HEAD with the full Accept list and `Docker-Content-Digest`; when a
+   * registry leaves that header out, a GET and the sha256 of the raw bytes.
+   */
+  async resolveTag(ref: ImageRef): Promise<{ digest: string; mediaType: string; source: string }> {
+    const tag = ref.tag ?? 'latest';
+    return this.withBases(ref, async (base) => {
+      const response = await this.request(base, ref, 'HEAD', `manifests/${tag}`, MANIFEST_ACCEPT);
+      response.body.resume();
+      this.expectOk(response, ref, `tag ${tag}`);
+      const digest = headerValue(response.headers['docker-content-digest']);
+      const mediaType = headerValue(response.headers['content-type']) ?? '';
+      if (digest && /^sha256:[a-f0-9]{64}$/.test(digest)) return { digest, mediaType: mediaType.split(';')[0].trim(), source: base };
+      const fetched = await this.fetchManifestFrom(base, ref, tag, undefined);
+      return { digest: fetched.digest, mediaType: fetched.mediaType, source: base };
+    });
+  }
+
+  /** A manifest or index by digest (verified) or by tag (hashed; checked against the header). */
+  async getManifest(ref: ImageRef, reference: string): Promise<FetchedManifest> {
+    const expected = reference.includes(':') ? reference : undefined;
+    return this.withBases(ref, (base) => this.fetchManifestFrom(base, ref, reference, expected));
+  }
+
+  /** A small blob (an image config) read whole, verified, and parsed as JSON. */
+  async getJsonBlob(ref: ImageRef, digest: string): Promise<unknown> {
+    return this.withBases(ref, async (base) => {
+      const response = await this.request(base, ref, 'GET', `blobs/${digest}`, '*/*');
+      this.expectOk(response, ref, `blob ${digest}`, response.body);
+      const bytes = await this.readVerified(response, ref, digest);
+      try {
+        return JSON.parse(bytes.toString('utf8')) as unknown;
+      } catch {
+        throw new HardpodError(`blob ${digest} of ${imageName(ref)} is not JSON`, imageName(ref));
+      }
+    });
+  }
+
+  /**
+   * A blob as a stream that is hashed while it flows. The stream errors at its end when the bytes
+   * do not match `digest`, so a consumer must treat anything read as untrusted until it ends.
+   */
+  async openBlob(ref: ImageRef, digest: string): Promise<Readable> {
+    const release = await this.semaphore.acquire();
+    try {
+      const response = await this.withBases(ref, async (base) => {
+        const answer = await this.request(base, ref, 'GET', `blobs/${digest}`, '*/*', true);
+        this.expectOk(answer, ref, `blob ${digest}`, answer.body);
+        return answer;
+      });
+      const output = new PassThrough();
+      const hash = createHash(digest.split(':')[0]);
+      response.body.on('data', (chunk: Buffer) => hash.update(chunk));
+      response.body.on('error', (error) => {
+        release();
+        output.destroy(error);
+      });
+      response.body.on('end', () => {
+        release();
+        const actual = digestOf(hash, digest);
+        if (actual !== digest) output.destroy(mismatch(ref, digest, actual, response.url));
+        else output.end();
+      });
+      output.on('close', () => {
+        release();
+        response.body.destroy();
+      });
+      response.body.pipe(output, { end: false });
+      return output;
+    } catch (error) {
+      release();
+      throw error;
+    }
+  }
+
+  private async fetchManifestFrom(base: string, ref: ImageRef, reference: string, expectedDigest: string | undefined): Promise<FetchedManifest> {
+    const response = await this.request(base, ref, 'GET', `manifests/${reference}`, MANIFEST_ACCEPT);
+    this.expectOk(response, ref, expectedDigest ? `manifest ${expectedDigest}` : `tag ${reference}`, response.body);
+    const headerDigest = headerValue(response.headers['docker-content-digest']);
+    const algorithm = (expectedDigest ?? 'sha256:').split(':')[0];
+    const bytes = await this.readBody(response, ref);
+    const actual = `${algorithm}:${createHash(algorithm).update(bytes).digest('hex')}`;
+    const claimed = expectedDigest ?? headerDigest;
+    if (claimed !== undefined && claimed !== actual) throw mismatch(ref, claimed, actual, response.url);
+    const contentType = (headerValue(response.headers['content-type']) ?? '').split(';')[0].trim();
+    let json: ManifestJson;
+    try {
+      json = JSON.parse(bytes.toString('utf8')) as ManifestJson;
+    } catch {
+      throw new HardpodError(`the manifest ${actual} of ${imageName(ref)} is not JSON`, imageName(ref));
+    }
+    const mediaType = json.mediaType ?? contentType;
+    if (SCHEMA1.test(mediaType) || json.schemaVersion === 1) {
+      throw new HardpodError(`${imageName(ref)} is stored as a Docker schema 1 manifest, which cannot be pinned safely; push it again with a current tool`, imageName(ref));
+    }
+    if (json.mediaType && contentType && contentType !== json.mediaType && !contentType.startsWith('application/json')) {
+      throw new HardpodError(`the registry sent ${imageName(ref)}'s manifest as ${contentType} but it declares ${json.mediaType}`, imageName(ref));
+    }
+    if (!Object.values(MEDIA_TYPES).includes(mediaType as (typeof MEDIA_TYPES)[keyof typeof MEDIA_TYPES])) {
+      throw new HardpodError(`the manifest of ${imageName(ref)} has media type ${JSON.stringify(mediaType)}, which is not an image or an image index`, imageName(ref));
+    }
+    return { digest: actual, mediaType, bytes, json, source: base };
+  }
+
+  /** Runs `action` against each mirror, then the registry, until one answers. */
+  private async withBases<T>(ref: ImageRef, action: (base: string) => Promise<T>): Promise<T> {
+    const bases = this.bases(ref.registry);
+    let lastError: unknown;
+    for (const [index, base] of bases.entries()) {
+      try {
+        return await action(base);
+      } catch (error) {
+        lastError = error;
+        const isLast = index === bases.length - 1;
+        // A digest mismatch is never retried elsewhere silently: it is reported.
+        if (isLast || !(error instanceof BaseFailure)) throw error;
+        this.options.log?.(`mirror ${base} failed for ${imageName(ref)} (${(error as Error).message}); trying the next source`);
+      }
+    }
+    throw lastError;
+  }
+
+  private expectOk(response: RawResponse, ref: ImageRef, what: string, body?: IncomingMessage): void {
+    if (response.status >= 200 && response.status < 300) return;
+    body?.resume();
+    const name = imageName(ref);
+    const where = `${name} (${response.url.origin})`;
+    if (response.status === 404) throw new BaseFailure(`${what} not found in ${name} (HTTP 404 from ${response.url.origin})`, where);
+    if (response.status === 401 || response.status === 403) {
+      throw new BaseFailure(
+        `the registry refused access to ${name} (HTTP ${response.status}); check the credentials for ${ref.registry} in ~/.docker/config.json, ` +
+          '$REGISTRY_AUTH_FILE or a credential helper, and that the repository exists',
+        where,
+      );
+    }
+    if (response.status === 429) throw new BaseFailure(`the registry kept answering HTTP 429 (too many requests) for ${what} after ${this.options.retries} retries; try again later or use a mirror`, where);
+    throw new BaseFailure(`the registry answered HTTP ${response.status} for ${what}${response.status >= 500 ? ` after ${this.options.retries} retries` : ''}`, where);
+  }
+
+  /** Reads a small body whole, refusing bodies above maxDocumentBytes. */
+  private async readBody(response: RawResponse, ref: ImageRef): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of response.body) {
+      size += (chunk as Buffer).length;
+      if (size > this.options.maxDocumentBytes) {
+        response.body.destroy();
+        throw new HardpodError(`a document of ${imageName(ref)} is larger than ${this.options.maxDocumentBytes} bytes`, imageName(ref));
+      }
+      chunks.push(chunk as Buffer);
+    }
+    return Buffer.concat(chunks);
+  }
+
+  private async readVerified(response: RawResponse, ref: ImageRef, digest: string): Promise<Buffer> {
+    const bytes = await this.readBody(response, ref);
+    const actual = digestOf(createHash(digest.split(':')[0]).update(bytes), digest);
+    if (actual !== digest) throw mismatch(ref, digest, actual, response.url);
+    return bytes;
+  }
+
+  /**
+   * One API request with authentication, redirects, retries and the concurrency bound.
+   * The caller consumes or discards the body. `holding` means the caller holds a concurrency slot.
+   */
+  private async request(base: string, ref: ImageRef, method: 'GET' | 'HEAD', path: string, accept: string, holding = false): Promise<RawResponse> {
+    const url = new URL(`${base}/v2/${ref.repository}/${path}`);
+    const authKey = `${base}|${ref.repository}`;
+    let challenged = false;
+    for (let attempt = 0; ; attempt++) {
+      const release = holding ? () => undefined : await this.semaphore.acquire();
+      let response: RawResponse;
+      try {
+        const cached = this.authorizations.get(authKey);
+        const authorization = cached && cached.expires > Date.now() ? cached.value : undefined;
+        response = await this.send(method, url, { Accept: accept, ...(authorization ? { Authorization: authorization } : {}) });
+      } catch (error) {
+        release();
+        if (error instanceof TransientError && attempt < this.options.retries) {
+          const delay = this.options.retryBaseMs * 2 ** attempt;
+          this.options.log?.(`${url.host}: ${error.message}; retry ${attempt + 1} of ${this.options.retries} in ${delay} ms`);
+          await sleep(delay);
+          continue;
+        }
+        if (error instanceof TransientError) {
+          throw new BaseFailure(`cannot reach the registry at ${url.origin}: ${error.message} (after ${this.options.retries} retries)`, imageName(ref));
+        }
+        throw error;
+      }
+      // The body is the caller's from here; for a GET it holds the slot until it is read.
+      if (method === 'GET' && !holding) {
+        response.body.once('close', release);
+        response.body.once('end', release);
+      } else {
+        release();
+      }
+      const remaining = headerValue(response.headers['ratelimit-remaining']);
+      if (remaining !== undefined && /^0\b/.test(remaining)) this.options.log?.(`${url.host}: rate limit reached (ratelimit-remaining: ${remaining})`);
+
+      if (response.status === 401 && !challenged) {
+        response.body.resume();
+        challenged = true;
+        const value = await this.authorize(ref, url, response.headers['www-authenticate']);
+        if (value) {
+          this.authorizations.set(authKey, value);
+          attempt--;
+          continue;
+        }
+        return response;
+      }
+      if ((response.status === 429 || response.status >= 500) && attempt < this.options.retries) {
+        response.body.resume();
+        const retryAfter = Number(headerValue(response.headers['retry-after']));
+        const delay = Number.isFinite(retryAfter) && retryAfter >= 0 ? Math.min(retryAfter * 1000, 30_000) : this.options.retryBaseMs * 2 ** attempt;
+        this.options.log?.(`${url.host}: HTTP ${response.status}; retry ${attempt + 1} of ${this.options.retries} in ${delay} ms`);
+        await sleep(delay);
+        continue;
+      }
+      return response;
+    }
+  }
+
+  /** Answers a 401 challenge: a Bearer token from the realm, or Basic credentials. */
+  private async authorize(ref: ImageRef, url: URL, header: string | string[] | undefined): Promise<CachedAuthorization | undefined> {
+    const challenges = parseWwwAuthenticate(header);
+    const credential = this.options.credentials(ref.registry, ref.repository);
+    const bearer = challenges.find((challenge) => challenge.scheme === 'bearer' && challenge.params.realm);
+    if (bearer) return this.bearerToken(ref, url, bearer, credential);
+    const basic = challenges.find((challenge) => challenge.scheme === 'basic');
+    if (basic && credential?.username !== undefined && credential.password !== undefined) {
+      if (url.protocol !== 'https:' && !isLoopbackHost(url.hostname)) {
+        throw new HardpodError(`refusing to send a password to ${url.origin} over plain HTTP`, imageName(ref));
+      }
+      const value = `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString('base64')}`;
+      return { value, expires: Number.POSITIVE_INFINITY };
+    }
+    return undefined;
+  }
+
+  private bearerToken(ref: ImageRef, url: URL, challenge: AuthChallenge, credential: RegistryCredential | undefined): Promise<CachedAuthorization> {
+    let realm: URL;
+    try {
+      realm = new URL(challenge.params.realm);
+    } catch {
+      throw new HardpodError(`the registry's token realm ${JSON.stringify(challenge.params.realm)} is not a URL`, imageName(ref));
+    }
+    if (realm.protocol !== 'https:' && !(realm.protocol === 'http:' && isLoopbackHost(realm.hostname))) {
+      throw new HardpodError(`refusing the token realm ${realm.origin}: tokens are only fetched over HTTPS (or plain HTTP on loopback)`, imageName(ref));
+    }
+    // Credentials go only to a realm on the registry's own registrable domain (or loopback to loopback).
+    const trusted =
+      registrableDomain(realm.hostname) === registrableDomain(url.hostname) || (isLoopbackHost(realm.hostname) && isLoopbackHost(url.hostname));
+    const service = challenge.params.service;
+    const scope = `repository:${ref.repository}:pull`;
+    const key = `${realm.href}|${service ?? ''}|${scope}|${trusted && credential ? 'auth' : 'anonymous'}`;
+    const sent = trusted ? credential : undefined;
+    const cached = this.tokens.get(key);
+    if (cached) return cached.then((token) => (token.expires > Date.now() ? token : this.fetchToken(key, ref, realm, service, scope, sent)));
+    return this.fetchToken(key, ref, realm, service, scope, sent);
+  }
+
+  private fetchToken(
+    key: string,
+    ref: ImageRef,
+    realm: URL,
+    service: string | undefined,
+    scope: string,
+    credential: RegistryCredential | undefined,
+  ): Promise<CachedAuthorization> {
+    const pending = (async () => {
+      const tokenUrl = new URL(realm.href);
+      let method: 'GET' | 'POST' = 'GET';
+      let body: string | undefined;
+      const headers: Record<string, string> = { Accept: 'application/json' };
+      if (credential?.identityToken) {
+        method = 'POST';
+        const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: credential.identityToken, client_id: 'hardpod', scope });
+        if (service) form.set('service', service);
+        body = form.toString();
+        headers['Content-Type'] = 'application/x-www-form-urlencoded';
+      } else {
+        if (service) tokenUrl.searchParams.set('service', service);
+        tokenUrl.searchParams.set('scope', scope);
+        if (credential?.username !== undefined && credential.password !== undefined) {
+          headers.Authorization = `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString('base64')}`;
+        }
+      }
+      let response: RawResponse | undefined;
+      for (let attempt = 0; ; attempt++) {
+        try {
+          response = await this.send(method, tokenUrl, headers, body);
+        } catch (error) {
+          if (error instanceof TransientError && attempt < this.options.retries) {
+            await sleep(this.options.retryBaseMs * 2 ** attempt);
+            continue;
+          }
+          if (error instanceof TransientError) throw new BaseFailure(`cannot reach the token service at ${realm.origin}: ${error.message}`, imageName(ref));
+          throw error;
+        }
+        if ((response.status === 429 || response.status >= 500) && attempt < this.options.retries) {
+          response.body.resume();
+          await sleep(this.options.retryBaseMs * 2 ** attempt);
+          continue;
+        }
+        break;
+      }
+      if (response.status !== 200) {
+        response.body.resume();
+        throw new BaseFailure(
+          `the token service at ${realm.origin} refused a pull token for ${imageName(ref)} (HTTP ${response.status}); check the credentials for ${ref.registry}`,
+          imageName(ref),
+        );
+      }
+      const text = (await this.readBody(response, ref)).toString('utf8');
+      let answer: { token?: string; access_token?: string; expires_in?: number };
+      try {
+        answer = JSON.parse(text) as typeof answer;
+      } catch {
+        throw new HardpodError(`the token service at ${realm.origin} answered something that is not JSON`, imageName(ref));
+      }
+      const token = answer.token ?? answer.access_token;
+      if (!token) throw new HardpodError(`the token service at ${realm.origin} answered without a token`, imageName(ref));
+      const lifetime = typeof answer.expires_in === 'number' && answer.expires_in > 0 ? answer.expires_in : 60;
+      // Renew a little early so a token never expires in flight.
+      return { value: `Bearer ${token}`, expires: Date.now() + Math.max(lifetime - 10, 1) * 1000 };
+    })();
+    this.tokens.set(key, pending);
+    pending.catch(() => this.tokens.delete(key));
+    return pending;
+  }
+
+  /** One HTTP exchange, following redirects without carrying Authorization to another origin. */
+  private async send(method: string, start: URL, headers: Record<string, string>, body?: string): Promise<RawResponse> {
+    let url = start;
+    let currentHeaders = headers;
+    for (let hop = 0; hop <= 5; hop++) {
+      const response = await this.sendOnce(method, url, currentHeaders, body);
+      if (![301, 302, 303, 307, 308].includes(response.status)) return response;
+      response.body.resume();
+      const location = headerValue(response.headers.location);
+      if (!location) return response;
+      const next = new URL(location, url);
+      if (next.protocol === 'http:' && url.protocol === 'https:' && !isLoopbackHost(next.hostname)) {
+        throw new HardpodError(`refusing a redirect from ${url.origin} to plain HTTP at ${next.origin}`, url.host);
+      }
+      if (next.origin !== url.origin) {
+        // Blob downloads are redirected to storage or a CDN: the registry's credentials stay behind.
+        const { Authorization: _dropped, ...rest } = currentHeaders;
+        currentHeaders = rest;
+      }
+      url = next;
+    }
+    throw new HardpodError(`too many redirects starting at ${start.origin}`, start.host);
+  }
+
+  private sendOnce(method: string, url: URL, headers: Record<string, string>, body?: string): Promise<RawResponse> {
+    const secure = url.protocol === 'https:';
+    if (!secure && url.protocol !== 'http:') return Promise.reject(new HardpodError(`unsupported URL scheme ${url.protocol}`, url.href));
+    const timeoutMs = this.options.timeoutMs;
+    return new Promise((resolve, reject) => {
+      const request = (secure ? https : http).request(
+        url,
+        {
+          method,
+          agent: secure ? this.httpsAgent : this.httpAgent,
+          headers: { 'User-Agent': 'hardpod', ...headers, ...(body !== undefined ? { 'Content-Length': Buffer.byteLength(body) } : {}) },
+        },
+        (response) => {
+          clearTimeout(headerTimer);
+          // A body idle for longer than the limit fails the download instead of hanging.
+          const socket = response.socket;
+          const onIdle = () => response.destroy(new HardpodError(`no data from ${url.origin} for ${timeoutMs} ms`, url.host));
+          socket.setTimeout(timeoutMs);
+          socket.on('timeout', onIdle);
+          const stopWatching = () => {
+            socket.setTimeout(0);
+            socket.off('timeout', onIdle);
+          };
+          response.once('end', stopWatching);
+          response.once('close', stopWatching);
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, body: response, url });
+        },
+      );
+      const headerTimer = setTimeout(() => request.destroy(new TransientError(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      request.on('error', (error: NodeJS.ErrnoException) => {
+        clearTimeout(headerTimer);
+        if (error instanceof TransientError || error instanceof HardpodError) {reject(error);} else if (error.code && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH'].includes(error.code)) {
+          reject(new TransientError(`${error.code}`));
+        } else {reject(new TransientError(error.message));}
+      });
+      if (body !== undefined) request.write(body);
+      request.end();
+    });
+  }
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function digestOf(hash: Hash, digest: string): string {
+  return `${digest.split(':')[0]}:${hash.digest('hex')}`;
+}
+
+function mismatch(ref: ImageRef, claimed: string, actual: string, url: URL): HardpodError {
+  return new HardpodError(
+    `content from ${url.origin} does not match its digest: expected ${claimed}, got ${actual}. ` +
+      'The registry, a mirror or a proxy altered it; nothing was written',
+    imageName(ref),
+  );
+}

@@ -1,0 +1,96 @@
+/**
+ * A loopback proxy in front of a real registry that misbehaves on request: answers with an error
+ * status a number of times, stalls, or alters the bodies it relays (so their digest no longer
+ * matches). It records every request it sees.
+ */
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface ProxyFaults {
+  /** Answer this status (with `Retry-After: 0` for 429) to the next `count` requests. */
+  status?: { code: number; count: number };
+  /** Wait this long before sending response headers. */
+  delayMs?: number;
+  /** Send headers, then stall the body this long. */
+  stallBodyMs?: number;
+  /** Alter GET bodies of paths matching this pattern (one byte changed, length kept). */
+  tamper?: RegExp;
+}
+
+export class RegistryProxy {
+
+  static async start(upstream: string): Promise<RegistryProxy> {
+    let proxy: RegistryProxy | undefined;
+    const server = http.createServer((request, response) => {
+      proxy!.handle(upstream, request, response).catch(() => {
+        // The upstream went away (a test stopped it): answer like a broken gateway.
+        if (!response.headersSent) response.writeHead(502);
+        response.end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    proxy = new RegistryProxy(server);
+    return proxy;
+  }
+
+  faults: ProxyFaults = {};
+  readonly requests: { method: string; path: string; status: number; accept?: string; authorization?: boolean }[] = [];
+
+  private constructor(private readonly server: http.Server) {}
+
+  get host(): string {
+    return `127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  get url(): string {
+    return `http://${this.host}`;
+  }
+
+  private async handle(upstream: string, request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
+    const method = request.method ?? 'GET';
+    const path = request.url ?? '/';
+    const faults = this.faults;
+    if (faults.delayMs) await new Promise((resolve) => setTimeout(resolve, faults.delayMs));
+    if (faults.status && faults.status.count > 0) {
+      faults.status.count--;
+      this.requests.push({ method, path, status: faults.status.code });
+      response.writeHead(faults.status.code, faults.status.code === 429 ? { 'Retry-After': '0' } : {});
+      response.end();
+      return;
+    }
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(request.headers)) {
+      if (typeof value === 'string' && name !== 'host') headers[name] = value;
+    }
+    const answer = await fetch(`${upstream}${path}`, { method, headers, redirect: 'manual' });
+    const authorization = request.headers.authorization !== undefined;
+    this.requests.push({ method, path, status: answer.status, accept: request.headers.accept, authorization });
+    const outHeaders: Record<string, string> = {};
+    answer.headers.forEach((value, name) => {
+      if (!['content-encoding', 'transfer-encoding', 'connection', 'keep-alive'].includes(name)) outHeaders[name] = value;
+    });
+    if (outHeaders['www-authenticate']) outHeaders['www-authenticate'] = outHeaders['www-authenticate'].split(upstream).join(this.url);
+    let body = method === 'HEAD' ? Buffer.alloc(0) : Buffer.from(await answer.arrayBuffer());
+    if (faults.tamper && method === 'GET' && faults.tamper.test(path) && body.length > 0) {
+      // JSON stays valid JSON (a leading space); other bodies get their last byte flipped.
+      if (body[0] === 0x7b) {body = Buffer.concat([Buffer.from(' '), body]);} else {
+        body = Buffer.from(body);
+        body[body.length - 1] = body[body.length - 1] === 0 ? 1 : 0;
+      }
+    }
+    if (method !== 'HEAD') outHeaders['content-length'] = String(body.length);
+    response.writeHead(answer.status, outHeaders);
+    if (faults.stallBodyMs && body.length > 0) {
+      response.write(body.subarray(0, 1));
+      await new Promise((resolve) => setTimeout(resolve, faults.stallBodyMs));
+      if (!response.destroyed) response.end(body.subarray(1));
+      return;
+    }
+    response.end(body);
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}

@@ -1,0 +1,212 @@
+/**
+ * A real OCI registry for tests: Debian's docker-registry (distribution 2.8) on 127.0.0.1 and a free
+ * port, configured by file, anonymous, with htpasswd Basic auth, or behind a small ES256 token
+ * server. Stopped by PID. Without the binaries a suite prints loudly and skips, and fails when
+ * HARDPOD_REQUIRE_SERVERS=1.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createPrivateKey, randomUUID, sign, X509Certificate, type KeyObject } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export const REGISTRY_BINARIES = ['docker-registry', 'skopeo', 'umoci', 'htpasswd', 'openssl'] as const;
+
+/** Missing binaries, or an empty list when all are on PATH. */
+export function missingRegistryTools(): string[] {
+  return REGISTRY_BINARIES.filter((binary) => spawnSync('sh', ['-c', `command -v ${binary}`]).status !== 0);
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as net.AddressInfo).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export type RegistryAuth =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'htpasswd'; readonly username: string; readonly password: string }
+  | { readonly kind: 'token'; readonly username: string; readonly password: string };
+
+export interface StartRegistryOptions {
+  readonly auth?: RegistryAuth;
+  /** Storage shared with another registry (e.g. an anonymous one the test pushes through). */
+  readonly storageDir?: string;
+}
+
+/** The ES256 token server that the registry trusts for `auth.token`. */
+export class TokenServer {
+  static async start(dir: string, username: string, password: string, service: string, issuer: string) {
+    const keyFile = path.join(dir, 'token-key.pem');
+    const certFile = path.join(dir, 'token-cert.pem');
+    const made = spawnSync('openssl', [
+      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
+      '-keyout', keyFile, '-out', certFile, '-days', '2', '-subj', '/CN=hardpod-test-token-issuer',
+    ], { encoding: 'utf8' });
+    if (made.status !== 0) throw new Error(`openssl could not make the token certificate: ${made.stderr}`);
+    const key: KeyObject = createPrivateKey(fs.readFileSync(keyFile));
+    const x5c = new X509Certificate(fs.readFileSync(certFile)).raw.toString('base64');
+    const expected = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+    let instance: TokenServer | undefined;
+    const server = http.createServer((request, response) => {
+      const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+      const authorized = request.headers.authorization === expected;
+      instance?.requests.push({ authorized, scope: url.searchParams.get('scope'), service: url.searchParams.get('service') });
+      if (!authorized) {
+        response.writeHead(401, { 'Content-Type': 'application/json' });
+        response.end('{"errors":[{"code":"UNAUTHORIZED"}]}');
+        return;
+      }
+      const scope = url.searchParams.get('scope') ?? '';
+      const [type, name, actions] = scope.split(':');
+      const now = Math.floor(Date.now() / 1000);
+      const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+      const header = b64({ alg: 'ES256', typ: 'JWT', x5c: [x5c] });
+      const claims = b64({
+        iss: issuer,
+        sub: username,
+        aud: service,
+        exp: now + 300,
+        nbf: now - 10,
+        iat: now,
+        jti: randomUUID(),
+        access: type === 'repository' ? [{ type, name, actions: actions.split(',').filter((action) => action === 'pull') }] : [],
+      });
+      const signature = sign('sha256', Buffer.from(`${header}.${claims}`), { key, dsaEncoding: 'ieee-p1363' }).toString('base64url');
+      response.writeHead(200, { 'Content-Type': 'application/json' });
+      response.end(JSON.stringify({ token: `${header}.${claims}.${signature}`, expires_in: 300 }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as net.AddressInfo).port;
+    instance = new TokenServer(server, `http://127.0.0.1:${port}/token`);
+    return { server: instance, certFile };
+  }
+
+  /** Token requests seen: whether Basic credentials came along and the scope asked for. */
+  readonly requests: { authorized: boolean; scope: string | null; service: string | null }[] = [];
+  private constructor(
+    private readonly server: http.Server,
+    readonly realm: string,
+  ) {}
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+/** A running docker-registry. */
+export class TestRegistry {
+  constructor(
+    private readonly child: ChildProcess,
+    /** `127.0.0.1:<port>`, as written in image references. */
+    readonly host: string,
+    /** Directory of the config, logs and (unless shared) storage. */
+    readonly dir: string,
+    readonly storageDir: string,
+    readonly tokenServer?: TokenServer,
+  ) {}
+
+  get url(): string {
+    return `http://${this.host}`;
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  async stop(): Promise<void> {
+    await this.tokenServer?.stop();
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      const exited = new Promise((resolve) => this.child.once('exit', resolve));
+      process.kill(this.pid, 'SIGTERM');
+      await Promise.race([exited, sleep(5000)]);
+      if (this.child.exitCode === null && this.child.signalCode === null) process.kill(this.pid, 'SIGKILL');
+    }
+  }
+}
+
+/** Starts docker-registry on 127.0.0.1 and a free port and waits until it answers /v2/. */
+export async function startRegistry(options: StartRegistryOptions = {}): Promise<TestRegistry> {
+  const auth = options.auth ?? { kind: 'none' };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hardpod-registry-'));
+  const storageDir = options.storageDir ?? path.join(dir, 'data');
+  fs.mkdirSync(storageDir, { recursive: true });
+  const port = await freePort();
+  const lines = [
+    'version: 0.1',
+    'log: {level: warn, accesslog: {disabled: true}}',
+    `storage: {filesystem: {rootdirectory: ${JSON.stringify(storageDir)}}, delete: {enabled: true}, cache: {blobdescriptor: inmemory}}`,
+    `http: {addr: "127.0.0.1:${port}", secret: "hardpod-test-secret"}`,
+  ];
+  let tokenServer: TokenServer | undefined;
+  if (auth.kind === 'htpasswd') {
+    const made = spawnSync('htpasswd', ['-Bbn', auth.username, auth.password], { encoding: 'utf8' });
+    if (made.status !== 0) throw new Error(`htpasswd failed: ${made.stderr}`);
+    const file = path.join(dir, 'htpasswd');
+    fs.writeFileSync(file, made.stdout);
+    lines.push(`auth: {htpasswd: {realm: hardpod-test, path: ${JSON.stringify(file)}}}`);
+  } else if (auth.kind === 'token') {
+    const service = 'hardpod-test-registry';
+    const issuer = 'hardpod-test-issuer';
+    const started = await TokenServer.start(dir, auth.username, auth.password, service, issuer);
+    tokenServer = started.server;
+    lines.push(`auth: {token: {realm: ${JSON.stringify(tokenServer.realm)}, service: ${service}, issuer: ${issuer}, rootcertbundle: ${JSON.stringify(started.certFile)}}}`);
+  }
+  const configFile = path.join(dir, 'config.yml');
+  fs.writeFileSync(configFile, `${lines.join('\n')}\n`);
+  const log = fs.openSync(path.join(dir, 'registry.log'), 'a');
+  const child = spawn('docker-registry', ['serve', configFile], { stdio: ['ignore', log, log] });
+  fs.closeSync(log);
+  const registry = new TestRegistry(child, `127.0.0.1:${port}`, dir, storageDir, tokenServer);
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    if (child.exitCode !== null) {
+      throw new Error(`docker-registry exited with ${child.exitCode}:\n${fs.readFileSync(path.join(dir, 'registry.log'), 'utf8')}`);
+    }
+    const status = await new Promise<number>((resolve) => {
+      const request = http.get(`${registry.url}/v2/`, (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      });
+      request.on('error', () => resolve(0));
+    });
+    if (status === 200 || status === 401) return registry;
+    if (Date.now() > deadline) {
+      await registry.stop();
+      throw new Error(`docker-registry did not answer on ${registry.url} within 15 s`);
+    }
+    await sleep(100);
+  }
+}
+
+/**
+ * Declares a suite that needs the registry binaries. Without them it prints loudly and skips, or
+ * fails under HARDPOD_REQUIRE_SERVERS=1 (CI).
+ */
+export function describeRegistry(title: string, body: () => void): void {
+  const missing = missingRegistryTools();
+  if (missing.length === 0) {
+    describe(title, body);
+    return;
+  }
+  const reason = `missing ${missing.join(', ')} (run scripts/setup/registry.sh)`;
+  describe(title, () => {
+    if (process.env.HARDPOD_REQUIRE_SERVERS === '1') {
+      test('needs a real OCI registry', () => {
+        throw new Error(`HARDPOD_REQUIRE_SERVERS=1 and the registry tools are missing: ${reason}`);
+      });
+    } else {
+      console.warn(`\n${'!'.repeat(78)}\n!! NOT RUN: ${title}\n!! no registry tools: ${reason}\n${'!'.repeat(78)}\n`);
+      test.skip(`NOT RUN (no registry tools): ${reason}`, () => undefined);
+    }
+  });
+}

@@ -1,0 +1,279 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { NAMED_USER_HARDENED, NUMERIC_USER_DISTROLESS, ROOT_WITH_SHELL } from './fixtures';
+import { parseImageRef } from '../../src/images/image-ref';
+import { RegistryClient } from '../../src/images/registry-client';
+import { resolveImage } from '../../src/images/resolve-image';
+import { HardpodError } from '../../src/model/errors';
+import { buildWithUmoci, pushImage, pushIndex, sha256 } from '../harness/oci-images';
+import { describeRegistry, freePort, startRegistry, type TestRegistry } from '../harness/registry';
+import { RegistryProxy } from '../harness/registry-proxy';
+
+const NO_CREDENTIALS = () => undefined;
+
+describeRegistry('registry client against a real docker-registry', () => {
+  let registry: TestRegistry;
+  let single: Awaited<ReturnType<typeof pushImage>>;
+  let multi: Awaited<ReturnType<typeof pushIndex>>;
+  let root: Awaited<ReturnType<typeof pushImage>>;
+  const clients: RegistryClient[] = [];
+  const client = (options: ConstructorParameters<typeof RegistryClient>[0] = {}) => {
+    const made = new RegistryClient({ credentials: NO_CREDENTIALS, retryBaseMs: 10, ...options });
+    clients.push(made);
+    return made;
+  };
+
+  beforeAll(async () => {
+    registry = await startRegistry();
+    single = await pushImage(registry.url, 'team/distroless', 'v1', NUMERIC_USER_DISTROLESS);
+    root = await pushImage(registry.url, 'team/rooty', 'v1', ROOT_WITH_SHELL);
+    multi = await pushIndex(registry.url, 'team/multi', '2.0', [NAMED_USER_HARDENED, { ...NUMERIC_USER_DISTROLESS, architecture: 'arm64', variant: 'v8' }]);
+  });
+  afterAll(async () => {
+    clients.forEach((made) => made.close());
+    await registry?.stop();
+  });
+
+  it('resolves a single-platform tag to the digest of the manifest that was pushed', async () => {
+    const entry = await resolveImage(client(), parseImageRef(`${registry.host}/team/distroless:v1`));
+    expect(entry.digest).toBe(single.digest);
+    expect(entry.mediaType).toBe('application/vnd.oci.image.manifest.v1+json');
+    expect(entry.platforms).toBeUndefined();
+    expect(entry.resolvedFrom).toBe(registry.url);
+    expect(entry.facts).toMatchObject({ user: '65532:65532', uid: 65532, gid: 65532, exposedPorts: [8443], exposed: ['8443/tcp'], inspected: false, platform: 'linux/amd64' });
+  });
+
+  it('pins a multi-arch index by its own digest, records each platform, and skips the attestation', async () => {
+    const entry = await resolveImage(client(), parseImageRef(`${registry.host}/team/multi:2.0`));
+    expect(entry.digest).toBe(multi.digest);
+    expect(entry.mediaType).toBe('application/vnd.oci.image.index.v1+json');
+    expect(entry.platforms).toEqual({ 'linux/amd64': multi.children[0].digest, 'linux/arm64/v8': multi.children[1].digest });
+    expect(Object.values(entry.platforms ?? {})).not.toContain(multi.attestation.digest);
+  });
+
+  it('resolves a named user through /etc/passwd and reads the layers with whiteouts applied', async () => {
+    const entry = await resolveImage(client(), parseImageRef(`${registry.host}/team/multi:2.0`));
+    expect(entry.facts).toMatchObject({
+      user: 'app',
+      uid: 1000,
+      gid: 1001,
+      userName: 'app',
+      userResolved: true,
+      workingDir: '/srv',
+      exposedPorts: [8080, 9090],
+      volumes: ['/data'],
+      inspected: true,
+      hasShell: true,
+      hasPackageManager: false,
+      setuidFiles: [],
+      baseName: 'docker.io/library/debian:12',
+      baseDigest: `sha256:${'b'.repeat(64)}`,
+    });
+    expect(entry.facts?.tools).toEqual(['dash', 'sh', 'wget']);
+  });
+
+  it('reads facts of another platform when asked', async () => {
+    const entry = await resolveImage(client(), parseImageRef(`${registry.host}/team/multi:2.0`), { platform: 'linux/arm64/v8', inspect: true });
+    expect(entry.digest).toBe(multi.digest);
+    expect(entry.facts).toMatchObject({ uid: 65532, platform: 'linux/arm64/v8', hasShell: false, tools: [] });
+    await expect(resolveImage(client(), parseImageRef(`${registry.host}/team/multi:2.0`), { platform: 'linux/s390x' })).rejects.toThrow(/no image for platform linux\/s390x; it has linux\/amd64, linux\/arm64\/v8/);
+  });
+
+  it('inspects a root image with a shell, a package manager and a setuid binary (Docker v2 media types)', async () => {
+    const entry = await resolveImage(client(), parseImageRef(`${registry.host}/team/rooty:v1`), { inspect: true });
+    expect(entry.digest).toBe(root.digest);
+    expect(entry.mediaType).toBe('application/vnd.docker.distribution.manifest.v2+json');
+    expect(entry.facts).toMatchObject({ uid: 0, gid: 0, userName: 'root', hasShell: true, hasPackageManager: true, setuidFiles: ['/usr/bin/su'] });
+  });
+
+  it('resolves an image written by umoci and copied by skopeo, numeric facts without layers', async () => {
+    buildWithUmoci(registry.host, 'tools/umoci', 'v3', { user: '4242:4243', port: '7000/tcp', files: { 'hello.txt': 'hi\n' } });
+    const entry = await resolveImage(client(), parseImageRef(`${registry.host}/tools/umoci:v3`));
+    const raw = await fetch(`${registry.url}/v2/tools/umoci/manifests/${entry.digest}`, { headers: { Accept: 'application/vnd.oci.image.manifest.v1+json' } });
+    expect(sha256(Buffer.from(await raw.arrayBuffer()))).toBe(entry.digest);
+    expect(entry.facts).toMatchObject({ uid: 4242, gid: 4243, exposedPorts: [7000] });
+  });
+
+  it('asks HEAD first with the full Accept list, then GETs only by digest', async () => {
+    const proxy = await RegistryProxy.start(registry.url);
+    try {
+      await resolveImage(client(), parseImageRef(`${proxy.host}/team/distroless:v1`));
+      expect(proxy.requests[0]).toMatchObject({ method: 'HEAD', path: '/v2/team/distroless/manifests/v1' });
+      expect(proxy.requests[0].accept?.split(', ').sort()).toEqual([
+        'application/vnd.docker.distribution.manifest.list.v2+json',
+        'application/vnd.docker.distribution.manifest.v2+json',
+        'application/vnd.oci.image.index.v1+json',
+        'application/vnd.oci.image.manifest.v1+json',
+      ]);
+      const gets = proxy.requests.filter((request) => request.method === 'GET');
+      expect(gets.every((request) => /sha256:/.test(request.path))).toBe(true);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('says a missing tag is not found (404) and names the repository', async () => {
+    await expect(resolveImage(client(), parseImageRef(`${registry.host}/team/distroless:nope`))).rejects.toThrow(/tag nope not found in 127\.0\.0\.1:\d+\/team\/distroless \(HTTP 404/);
+  });
+
+  it('retries 429 and 500 with backoff and then succeeds', async () => {
+    const proxy = await RegistryProxy.start(registry.url);
+    const log: string[] = [];
+    try {
+      proxy.faults = { status: { code: 429, count: 2 } };
+      const entry = await resolveImage(client({ log: (line) => log.push(line) }), parseImageRef(`${proxy.host}/team/distroless:v1`));
+      expect(entry.digest).toBe(single.digest);
+      proxy.faults = { status: { code: 500, count: 1 } };
+      expect((await resolveImage(client({ log: (line) => log.push(line) }), parseImageRef(`${proxy.host}/team/distroless:v1`))).digest).toBe(single.digest);
+      expect(log.filter((line) => /HTTP 429; retry/.test(line))).toHaveLength(2);
+      expect(log.filter((line) => /HTTP 500; retry/.test(line))).toHaveLength(1);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('gives up after the bounded retries with a clear error', async () => {
+    const proxy = await RegistryProxy.start(registry.url);
+    try {
+      proxy.faults = { status: { code: 500, count: 100 } };
+      await expect(resolveImage(client({ retries: 2 }), parseImageRef(`${proxy.host}/team/distroless:v1`))).rejects.toThrow(/HTTP 500 for tag v1 after 2 retries/);
+      expect(proxy.requests).toHaveLength(3);
+      proxy.faults = { status: { code: 429, count: 100 } };
+      await expect(resolveImage(client({ retries: 1 }), parseImageRef(`${proxy.host}/team/distroless:v1`))).rejects.toThrow(/HTTP 429/);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('reports a registry that is down', async () => {
+    const port = await freePort();
+    const error = await resolveImage(client({ retries: 1 }), parseImageRef(`127.0.0.1:${port}/team/distroless:v1`)).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(HardpodError);
+    expect((error as Error).message).toMatch(new RegExp(`cannot reach the registry at http://127.0.0.1:${port}: ECONNREFUSED`));
+  });
+
+  it('times out on a registry that does not answer, and on a body that stalls', async () => {
+    const proxy = await RegistryProxy.start(registry.url);
+    try {
+      proxy.faults = { delayMs: 2000 };
+      await expect(resolveImage(client({ timeoutMs: 300, retries: 1 }), parseImageRef(`${proxy.host}/team/distroless:v1`))).rejects.toThrow(/no answer within 300 ms/);
+      proxy.faults = { stallBodyMs: 2000 };
+      await expect(resolveImage(client({ timeoutMs: 300, retries: 0 }), parseImageRef(`${proxy.host}/team/distroless:v1`))).rejects.toThrow(/no data from http:\/\/127.0.0.1:\d+ for 300 ms/);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('rejects manifests, configs and layers whose content does not match their digest', async () => {
+    const proxy = await RegistryProxy.start(registry.url);
+    try {
+      const layerOnly = new RegExp(`/blobs/(?!${multi.children.map((child) => child.configDigest).join('|')})`);
+      for (const tamper of [/\/manifests\/sha256:/, /\/blobs\/sha256:/, layerOnly]) {
+        proxy.faults = { tamper };
+        const error = await resolveImage(client(), parseImageRef(`${proxy.host}/team/multi:2.0`), { inspect: true }).catch((caught: unknown) => caught);
+        expect(error).toBeInstanceOf(HardpodError);
+        expect((error as Error).message).toMatch(/does not match its digest: expected sha256:[a-f0-9]{64}, got sha256:[a-f0-9]{64}/);
+      }
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('pulls through a mirror while keeping the upstream digest, and falls back when the mirror fails', async () => {
+    const proxy = await RegistryProxy.start(registry.url);
+    try {
+      const ref = parseImageRef(`${registry.host}/team/distroless:v1`);
+      const entry = await resolveImage(client({ mirrors: { [registry.host]: [proxy.url] } }), ref);
+      expect(entry.digest).toBe(single.digest);
+      expect(entry.resolvedFrom).toBe(proxy.url);
+      expect(proxy.requests.length).toBeGreaterThan(0);
+      const down = `http://127.0.0.1:${await freePort()}`;
+      const fallback = await resolveImage(client({ retries: 0, mirrors: { [registry.host]: [down] } }), ref);
+      expect(fallback.resolvedFrom).toBe(registry.url);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('refuses plain HTTP to a registry that is not loopback unless it is listed as insecure', () => {
+    expect(client().registryBase('registry.example.com:5000')).toBe('https://registry.example.com:5000');
+    expect(client({ insecureRegistries: ['registry.example.com:5000'] }).registryBase('registry.example.com:5000')).toBe('http://registry.example.com:5000');
+    expect(client().registryBase('docker.io')).toBe('https://registry-1.docker.io');
+    expect(client().registryBase('[::1]:5000')).toBe('http://[::1]:5000');
+  });
+});
+
+describeRegistry('registry authentication against a real docker-registry', () => {
+  const username = 'ci-bot';
+  const password = 'pa55-w0rd-not-for-logs';
+  let open: TestRegistry;
+  let digest: string;
+  beforeAll(async () => {
+    open = await startRegistry();
+    digest = (await pushImage(open.url, 'private/app', 'v1', NUMERIC_USER_DISTROLESS)).digest;
+  });
+  afterAll(async () => {
+    await open?.stop();
+  });
+
+  function authFile(entries: Record<string, object>): NodeJS.ProcessEnv {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hardpod-auth-'));
+    fs.writeFileSync(path.join(dir, 'auth.json'), JSON.stringify({ auths: entries }));
+    return { REGISTRY_AUTH_FILE: path.join(dir, 'auth.json'), HOME: dir };
+  }
+
+  async function expectNoSecretIn(promise: Promise<unknown>, pattern: RegExp): Promise<void> {
+    const error = await promise.catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(HardpodError);
+    expect((error as Error).message).toMatch(pattern);
+    expect((error as Error).message).not.toContain(password);
+    expect((error as Error).message).not.toContain(Buffer.from(`${username}:${password}`).toString('base64'));
+  }
+
+  it('htpasswd Basic auth: credentials from REGISTRY_AUTH_FILE work; wrong or none are refused without leaking', async () => {
+    const locked = await startRegistry({ auth: { kind: 'htpasswd', username, password }, storageDir: open.storageDir });
+    const { dockerCredentials } = await import('../../src/images/credentials');
+    try {
+      const ref = parseImageRef(`${locked.host}/private/app:v1`);
+      const good = new RegistryClient({ credentials: dockerCredentials({ env: authFile({ [locked.host]: { auth: Buffer.from(`${username}:${password}`).toString('base64') } }) }) });
+      expect((await resolveImage(good, ref)).digest).toBe(digest);
+      good.close();
+      const wrong = new RegistryClient({ credentials: dockerCredentials({ env: authFile({ [`http://${locked.host}`]: { username, password: 'wrong' } }) }) });
+      await expectNoSecretIn(resolveImage(wrong, ref), /refused access to .*private\/app \(HTTP 401\)/);
+      wrong.close();
+      const none = new RegistryClient({ credentials: NO_CREDENTIALS });
+      await expectNoSecretIn(resolveImage(none, ref), /HTTP 401/);
+      none.close();
+    } finally {
+      await locked.stop();
+    }
+  });
+
+  it('Bearer token auth: a token from the realm with Basic credentials from ~/.docker/config.json; refused without', async () => {
+    const locked = await startRegistry({ auth: { kind: 'token', username, password }, storageDir: open.storageDir });
+    const { dockerCredentials } = await import('../../src/images/credentials');
+    try {
+      const ref = parseImageRef(`${locked.host}/private/app:v1`);
+      const home = fs.mkdtempSync(path.join(os.tmpdir(), 'hardpod-home-'));
+      fs.mkdirSync(path.join(home, '.docker'));
+      fs.writeFileSync(path.join(home, '.docker', 'config.json'), JSON.stringify({ auths: { [locked.host]: { auth: Buffer.from(`${username}:${password}`).toString('base64') } } }));
+      const good = new RegistryClient({ credentials: dockerCredentials({ env: { HOME: home } }) });
+      expect((await resolveImage(good, ref, { inspect: true })).digest).toBe(digest);
+      good.close();
+      const requests = locked.tokenServer!.requests;
+      expect(requests.length).toBeGreaterThan(0);
+      expect(requests.every((request) => request.authorized && request.scope === 'repository:private/app:pull' && request.service === 'hardpod-test-registry')).toBe(true);
+      // One token serves the HEAD, the manifests, the config and the layers.
+      expect(requests).toHaveLength(1);
+      const none = new RegistryClient({ credentials: NO_CREDENTIALS });
+      await expectNoSecretIn(resolveImage(none, ref), /token service at http:\/\/127.0.0.1:\d+ refused a pull token .*HTTP 401/);
+      none.close();
+      const wrong = new RegistryClient({ credentials: () => ({ username, password: 'nope' }) });
+      await expectNoSecretIn(resolveImage(wrong, ref), /refused a pull token/);
+      wrong.close();
+    } finally {
+      await locked.stop();
+    }
+  });
+});
