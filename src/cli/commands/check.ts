@@ -1,0 +1,112 @@
+import { readBaseline, writeBaseline } from '../../engine/baseline';
+import { loadConfig, NEWEST_KUBERNETES_VERSION, parseKubernetesVersion, type EngineConfig } from '../../engine/config';
+import { evaluate } from '../../engine/evaluate';
+import { hasBlockingFindings, type Report } from '../../engine/report';
+import { readManifests, type ManifestSet } from '../../loader';
+import { HardpodError } from '../../model/errors';
+import { formatControlsJson, formatControlsText } from '../../reporters/controls';
+import { formatJson } from '../../reporters/json';
+import { formatJunit } from '../../reporters/junit';
+import { formatSarif } from '../../reporters/sarif';
+import { formatText, shouldColor } from '../../reporters/text';
+import { LEVELS, type Level } from '../../rules/rule';
+import { oneOf, parseCommandArgs } from '../args';
+import { EXIT, type CliContext, type Command } from '../command';
+import { findRepositoryRoot, writeFileAtomic } from '../output';
+import { hardpodVersion } from '../version';
+
+export const CHECK_FORMATS = ['text', 'json', 'sarif', 'junit', 'controls', 'controls-json'] as const;
+export type CheckFormat = (typeof CHECK_FORMATS)[number];
+
+const USAGE = `Usage: hardpod check [options] PATH...
+
+Checks Kubernetes manifests: files, folders (every *.yaml, *.yml and *.json below them) and - for
+standard input. Multi-document YAML, JSON, v1 Lists and \`helm template\` output are read.
+
+Options:
+  --level LEVEL            baseline, restricted or hardened (default: the config's, else hardened)
+  --k8s-version 1.N        Kubernetes version to judge by (default: the config's, else ${NEWEST_KUBERNETES_VERSION})
+  --format FORMAT          ${CHECK_FORMATS.join(', ')} (default: text)
+  --output FILE            write the report to FILE (atomically) instead of standard output
+  --config FILE            engine config (YAML or JSON): rule overrides, suppressions, cluster context
+  --baseline FILE          accept the findings listed in FILE (written by --write-baseline); only new ones fail
+  --write-baseline FILE    write every current finding to FILE and exit 0 (adopting hardpod on existing code)
+  -h, --help               show this help
+
+Exit codes: 0 nothing blocking, 1 blocking findings, 2 usage error or unreadable input
+(the message names the file and line), 3 internal error.
+`;
+
+/** `hardpod check`: load, evaluate, report. */
+export const checkCommand: Command = {
+  usage: USAGE,
+  run(context: CliContext): number {
+    const { values, positionals } = parseCommandArgs('check', context.args, {
+      'level': { type: 'string' },
+      'k8s-version': { type: 'string' },
+      'format': { type: 'string', default: 'text' },
+      'output': { type: 'string' },
+      'config': { type: 'string' },
+      'baseline': { type: 'string' },
+      'write-baseline': { type: 'string' },
+    });
+    const format = oneOf('check', 'format', values.format!, CHECK_FORMATS);
+    const level = values.level === undefined ? undefined : oneOf<Level>('check', 'level', values.level, LEVELS);
+    if (values['k8s-version'] !== undefined) parseKubernetesVersion(values['k8s-version'], 'hardpod check --k8s-version');
+    if (positionals.length === 0) {
+      throw new HardpodError('give at least one file or folder to check, or - to read standard input (see hardpod check --help)', 'hardpod check');
+    }
+
+    const fileConfig: EngineConfig = values.config === undefined ? {} : loadConfig(values.config);
+    const baseline = values.baseline === undefined ? [] : readBaseline(values.baseline);
+    const config: EngineConfig = {
+      ...fileConfig,
+      ...(level ? { level } : {}),
+      ...(values['k8s-version'] !== undefined ? { kubernetesVersion: values['k8s-version'] } : {}),
+      ...(baseline.length > 0 ? { baseline: [...(fileConfig.baseline ?? []), ...baseline] } : {}),
+    };
+
+    const manifests = readManifests(positionals);
+    if (manifests.objects.length === 0) {
+      context.stderr(`hardpod check: warning: no Kubernetes objects found in ${positionals.join(', ')}\n`);
+    }
+    const report = withFieldLines(evaluate(manifests.objects, config), manifests);
+
+    if (values['write-baseline'] !== undefined) {
+      const written = writeBaseline(values['write-baseline'], report);
+      context.stderr(`hardpod check: wrote ${written.findings.length} finding${written.findings.length === 1 ? '' : 's'} to ${values['write-baseline']}\n`);
+    }
+
+    const toStdout = values.output === undefined;
+    const output = render(report, format, {
+      color: format === 'text' && shouldColor({ isTTY: toStdout && context.stdoutIsTTY }, context.env),
+      cwd: context.cwd,
+    });
+    if (toStdout) context.stdout(output);
+    else writeFileAtomic(values.output!, output);
+
+    if (values['write-baseline'] !== undefined) return EXIT.ok;
+    return hasBlockingFindings(report) ? EXIT.findings : EXIT.ok;
+  },
+};
+
+/** Points each finding at the line of its field rather than the first line of its object. */
+function withFieldLines(report: Report, manifests: ManifestSet): Report {
+  if (report.findings.length === 0) return report;
+  const findings = report.findings.map((finding) => {
+    const line = manifests.fieldLine(finding.source, finding.path);
+    return line === undefined || line === finding.source.line ? finding : { ...finding, source: { ...finding.source, line } };
+  });
+  return { ...report, findings };
+}
+
+function render(report: Report, format: CheckFormat, options: { color: boolean; cwd: string }): string {
+  switch (format) {
+    case 'text': return formatText(report, { color: options.color });
+    case 'json': return formatJson(report);
+    case 'sarif': return formatSarif(report, { cwd: options.cwd, root: findRepositoryRoot(options.cwd), toolVersion: hardpodVersion() });
+    case 'junit': return formatJunit(report);
+    case 'controls': return formatControlsText(report);
+    case 'controls-json': return formatControlsJson(report);
+  }
+}

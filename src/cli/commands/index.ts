@@ -1,0 +1,15 @@
+import type { CommandEntry } from '../command';
+
+/** Every `hardpod` command, in the order `hardpod --help` lists them. Add a command with one entry. */
+export const COMMANDS: readonly CommandEntry[] = [
+  {
+    name: 'check',
+    summary: 'Check manifests (files, folders, - for stdin) against a level; exit 1 on blocking findings',
+    load: async () => (await import('./check')).checkCommand,
+  },
+  {
+    name: 'rules',
+    summary: 'List the rules with their level, severity, Pod Security check and controls',
+    load: async () => (await import('./rules')).rulesCommand,
+  },
+];

@@ -1,0 +1,58 @@
+import { controlLabel } from '../../reporters/shared';
+import { RULES } from '../../rules/catalogue';
+import { LEVELS, levelIncludes, type Level } from '../../rules/rule';
+import { oneOf, parseCommandArgs } from '../args';
+import { EXIT, type CliContext, type Command } from '../command';
+
+const USAGE = `Usage: hardpod rules [options]
+
+Lists the rules: id, level, recommended severity, Pod Security check, the Kubernetes version a rule
+starts at, the rule-set edition that introduced it, and the controls it maps to.
+
+Options:
+  --level LEVEL     only the rules a level runs: baseline, restricted or hardened (default: all)
+  --format FORMAT   text or json (default: text)
+  -h, --help        show this help
+`;
+
+/** `hardpod rules`: the catalogue as a table or JSON. */
+export const rulesCommand: Command = {
+  usage: USAGE,
+  run(context: CliContext): number {
+    const { values } = parseCommandArgs('rules', context.args, {
+      level: { type: 'string' },
+      format: { type: 'string', default: 'text' },
+    });
+    const format = oneOf('rules', 'format', values.format!, ['text', 'json'] as const);
+    const level = values.level === undefined ? undefined : oneOf<Level>('rules', 'level', values.level, LEVELS);
+    const rules = RULES.filter((rule) => level === undefined || levelIncludes(level, rule.level));
+
+    if (format === 'json') {
+      const entries = rules.map((r) => ({
+        id: r.id,
+        title: r.title,
+        level: r.level,
+        severity: r.severity,
+        pss: r.pss ?? null,
+        scope: r.scope,
+        since: r.versions?.since !== undefined ? `1.${r.versions.since}` : null,
+        edition: r.edition,
+        remediation: r.remediation,
+        controls: r.controls.map((c) => ({ framework: c.framework, edition: c.edition, id: c.id })),
+      }));
+      context.stdout(`${JSON.stringify(entries, null, 2)}\n`);
+      return EXIT.ok;
+    }
+    const idWidth = Math.max(4, ...rules.map((r) => r.id.length));
+    const lines = [`${'rule'.padEnd(idWidth)}  ${'level'.padEnd(10)}  ${'severity'.padEnd(8)}  title`];
+    for (const r of rules) {
+      const since = r.versions?.since ? `, from Kubernetes 1.${r.versions.since}` : '';
+      lines.push(`${r.id.padEnd(idWidth)}  ${r.level.padEnd(10)}  ${r.severity.padEnd(8)}  ${r.title}`);
+      lines.push(`${''.padEnd(idWidth)}  ${r.pss ? `PSS ${r.pss}; ` : ''}edition ${r.edition}${since}`);
+      if (r.controls.length) lines.push(`${''.padEnd(idWidth)}  ${r.controls.map(controlLabel).join('; ')}`);
+    }
+    lines.push('', `${rules.length} rule${rules.length === 1 ? '' : 's'}${level ? ` at level ${level}` : ''}`);
+    context.stdout(`${lines.join('\n')}\n`);
+    return EXIT.ok;
+  },
+};

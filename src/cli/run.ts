@@ -1,0 +1,55 @@
+import { EXIT, type CliContext } from './command';
+import { COMMANDS } from './commands';
+import { hardpodVersion } from './version';
+import { isHardpodError } from '../model/errors';
+
+/** Usage of `hardpod` itself, listing the registered commands. */
+export function mainUsage(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'Usage: hardpod <command> [options]',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Run `hardpod <command> --help` for the options of a command.',
+    'Exit codes: 0 nothing blocking, 1 blocking findings, 2 usage or input error, 3 internal error.',
+    '',
+  ].join('\n');
+}
+
+/**
+ * Runs one command line (without `node` and the script) and returns the exit code. User mistakes
+ * (HardpodError) print one line naming the file, line or flag; anything else is a bug and keeps its stack.
+ */
+export async function runCli(argv: readonly string[], base: Omit<CliContext, 'args'>): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    (name === undefined ? base.stderr : base.stdout)(mainUsage());
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (name === '--version' || name === '-v') {
+    base.stdout(`${hardpodVersion()}\n`);
+    return EXIT.ok;
+  }
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) {
+    base.stderr(`hardpod: unknown command "${name}"\n\n${mainUsage()}`);
+    return EXIT.usage;
+  }
+  try {
+    const command = await entry.load();
+    if (args.includes('--help') || args.includes('-h')) {
+      base.stdout(command.usage);
+      return EXIT.ok;
+    }
+    return await command.run({ ...base, args });
+  } catch (error) {
+    if (isHardpodError(error)) {
+      base.stderr(`hardpod ${name}: error: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    base.stderr(`hardpod ${name}: internal error (please report it): ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    return EXIT.internal;
+  }
+}
