@@ -3,9 +3,9 @@ import { resolveConfig, SUPPRESS_ANNOTATION_PREFIX, validateSuppression, type En
 import { REPORT_SCHEMA_VERSION, type Finding, type ObjectSummary, type Report, type Suppression } from './report';
 import { HardpodError } from '../model/errors';
 import type { KubeObject, LocatedObject, SourceLocation } from '../model/kube-object';
-import { expandLists, extractPodViews, isFields, type PodView, type ShapeProblem } from '../model/pod-view';
+import { expandLists, extractPodViews, isFields, type PodView, type PodViewExtraction, type ShapeProblem } from '../model/pod-view';
 import { RULES } from '../rules/catalogue';
-import { levelIncludes, type AnyRule, type CheckResult, type InputIndex, type InputRule, type ObjectRule, type PodRule } from '../rules/rule';
+import { levelIncludes, type AnyRule, type CheckResult, type InputIndex, type InputRule, type ObjectRule, type PodRule, type Violation } from '../rules/rule';
 
 /** The rules that run for one level, Kubernetes minor, edition and set of disabled rules. */
 interface RulePlan {
@@ -81,7 +81,7 @@ export function evaluate(objects: readonly LocatedObject[], config: EngineConfig
     objectSummaries.push(summary);
 
     const annotationSuppressions = suppressionsFromAnnotations(meta.annotations, source, resolved);
-    const extraction = extractPodViews(object, resolved.workloadKinds);
+    const extraction = extractSafely(object, resolved);
     if (extraction.notCheckedReason) notChecked.push({ ...summary, reason: extraction.notCheckedReason });
     const pods = extraction.views;
     const shapeProblems: ShapeProblem[] = collectShapeProblems(extraction.shapeProblems, pods);
@@ -98,12 +98,11 @@ export function evaluate(objects: readonly LocatedObject[], config: EngineConfig
       }
       const override = resolved.rules[rule.id];
       const suppression = findSuppression(rule.id, kind, namespace, name, resolved, annotationSuppressions, usedSuppressions);
-      const violations = result instanceof Error
+      const violations: readonly Violation[] = result instanceof Error
         ? [{ path: '', message: `rule ${rule.id} could not judge this object: ${result.message}`, error: true }]
         : result;
       for (const violation of violations) {
-        const isError = 'error' in violation;
-        const outcome = suppression ? 'suppressed' : isError ? 'error' : violation.unknown ? 'unknown' : 'fail';
+        const outcome = suppression ? 'suppressed' : violation.error ? 'error' : violation.unknown ? 'unknown' : 'fail';
         const finding: Finding = {
           rule: rule.id,
           pss: rule.pss ?? null,
@@ -178,6 +177,15 @@ export function evaluate(objects: readonly LocatedObject[], config: EngineConfig
 
 function isBaselined(config: ResolvedConfig, finding: FingerprintFields): boolean {
   return config.baseline.size > 0 && config.baseline.has(fingerprintOf(finding));
+}
+
+/** The extractor tolerates any JSON; this guards against objects it cannot even read (throwing getters, proxies). */
+function extractSafely(object: KubeObject, config: ResolvedConfig): PodViewExtraction {
+  try {
+    return extractPodViews(object, config.workloadKinds);
+  } catch (error) {
+    return { views: [], shapeProblems: [{ path: '', message: `object could not be read: ${(error as Error).message}`, error: true }] };
+  }
 }
 
 function runCheck(check: () => CheckResult): CheckResult | Error {

@@ -33,6 +33,8 @@ export interface ShapeProblem {
   /** Path from the object root. */
   readonly path: string;
   readonly message: string;
+  /** The object could not be read at all (reported with outcome `error`). @default false */
+  readonly error?: boolean;
 }
 
 /** A pod spec found in an object, with its metadata and containers. */

@@ -33,6 +33,8 @@ export interface Violation {
   readonly message: string;
   /** The value is not known yet (a Pulumi output during preview, a cross-object fact absent from partial input). */
   readonly unknown?: boolean;
+  /** The object could not be judged at all (reported with outcome `error`). @default false */
+  readonly error?: boolean;
 }
 
 /** What a check returns: `not-applicable` (the rule does not concern this object), or the violations (empty = pass). */

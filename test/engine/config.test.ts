@@ -1,0 +1,59 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { deployment, located } from './helpers';
+import { evaluate, loadConfig } from '../../src/engine';
+import { HardpodError } from '../../src/model/errors';
+
+const dir = mkdtempSync(join(tmpdir(), 'hardpod-config-'));
+function file(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+describe('loadConfig', () => {
+  it('loads a YAML config with comments that the engine applies', () => {
+    const path = file('ok.yaml', [
+      '# team policy',
+      'level: baseline',
+      'kubernetesVersion: "1.30"',
+      'rules:',
+      '  privileged: { severity: low, enforcement: warn }',
+      'suppressions:',
+      '  - { rule: host-ports, kind: Deployment, namespace: shop, name: a, reason: legacy ingress }',
+      'hardened:',
+      '  allowedRegistries: [registry.example]',
+      '',
+    ].join('\n'));
+    const config = loadConfig(path);
+    expect(config.hardened?.allowedRegistries).toEqual(['registry.example']);
+    const report = evaluate(located(deployment('a', { containers: [{ name: 'app', securityContext: { privileged: true } }] })), config);
+    expect(report).toMatchObject({ level: 'baseline', kubernetesVersion: '1.30' });
+    expect(report.findings[0]).toMatchObject({ severity: 'low', enforcement: 'warn' });
+  });
+
+  it('loads JSON', () => {
+    expect(loadConfig(file('ok.json', '{"level": "restricted"}')).level).toBe('restricted');
+  });
+
+  it('names the file and line of a YAML syntax error', () => {
+    const path = file('broken.yaml', 'level: baseline\nrules:\n  privileged: [\n');
+    expect(() => loadConfig(path)).toThrow(HardpodError);
+    expect(() => loadConfig(path)).toThrow(new RegExp(`${path}:\\d+`));
+  });
+
+  it('names the file and line of an invalid setting', () => {
+    const path = file('bad.yaml', 'level: baseline\nrules:\n  privileged:\n    severity: urgent\n');
+    expect(() => loadConfig(path)).toThrow(new RegExp(`${path}:4 \\(rules\\.privileged\\.severity\\).*unknown severity "urgent"`));
+    const unknownKey = file('unknown.yaml', 'level: baseline\nlevle: restricted\n');
+    expect(() => loadConfig(unknownKey)).toThrow(new RegExp(`${unknownKey}:2.*unknown config key "levle"`));
+    const emptyReason = file('reason.yaml', 'suppressions:\n  - rule: privileged\n    kind: Deployment\n    name: a\n    reason: ""\n');
+    expect(() => loadConfig(emptyReason)).toThrow(new RegExp(`${emptyReason}:2.*non-empty reason`));
+  });
+
+  it('names a missing file and a config that is not a mapping', () => {
+    expect(() => loadConfig(join(dir, 'nope.yaml'))).toThrow(/nope\.yaml.*ENOENT/);
+    expect(() => loadConfig(file('list.yaml', '- a\n- b\n'))).toThrow(/must be a mapping/);
+  });
+});

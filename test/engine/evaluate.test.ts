@@ -1,0 +1,233 @@
+import { deployment, located, restrictedPod } from './helpers';
+import { evaluate, hasBlockingFindings, NEWEST_KUBERNETES_VERSION, resolveConfig } from '../../src/engine';
+import { HardpodError } from '../../src/model/errors';
+import { UNKNOWN_VALUE } from '../../src/model/pod-view';
+import { RULES } from '../../src/rules/catalogue';
+
+const privilegedPod = (name = 'root') => deployment(name, { containers: [{ name: 'app', image: 'nginx', securityContext: { privileged: true } }] });
+
+describe('evaluate: outcomes', () => {
+  it('passes a restricted pod at restricted with no findings, counting the passes', () => {
+    const report = evaluate(located(restrictedPod()), { level: 'restricted' });
+    expect(report.findings).toEqual([]);
+    expect(report.summary.pass).toBeGreaterThan(10);
+    expect(report.summary.fail).toBe(0);
+    expect(hasBlockingFindings(report)).toBe(false);
+  });
+
+  it('fails a privileged container with the upstream check id, exact path, location and controls', () => {
+    const report = evaluate(located(privilegedPod()), { level: 'baseline' });
+    const finding = report.findings.find((f) => f.rule === 'privileged')!;
+    expect(finding).toMatchObject({
+      pss: 'privileged',
+      outcome: 'fail',
+      severity: 'critical',
+      enforcement: 'deny',
+      kind: 'Deployment',
+      name: 'root',
+      namespace: 'shop',
+      path: 'spec.template.spec.containers[0].securityContext.privileged',
+      source: { file: 'input.yaml', line: 1 },
+    });
+    expect(finding.message).toContain('privileged (container "app" must not set securityContext.privileged=true)');
+    expect(finding.controls).toEqual(expect.arrayContaining([{ framework: 'CIS Kubernetes Benchmark', edition: 'v1.10', id: '5.2.2' }]));
+    expect(hasBlockingFindings(report)).toBe(true);
+  });
+
+  it('counts objects without a pod spec as not applicable', () => {
+    const report = evaluate(located({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: {} }), { level: 'baseline' });
+    expect(report.findings).toEqual([]);
+    expect(report.summary.notApplicable).toBeGreaterThan(0);
+    expect(report.summary.pass).toBe(0);
+  });
+
+  it('reports a value that is not known yet as unknown, not as pass or fail', () => {
+    const report = evaluate(located(deployment('p', { containers: [{ name: 'app', securityContext: { privileged: UNKNOWN_VALUE } }] })), { level: 'baseline' });
+    const finding = report.findings.find((f) => f.rule === 'privileged')!;
+    expect(finding.outcome).toBe('unknown');
+    expect(report.summary.unknown).toBeGreaterThan(0);
+    expect(hasBlockingFindings(report)).toBe(false);
+  });
+
+  it('turns a rule that throws into an error finding and keeps evaluating', () => {
+    jest.isolateModules(() => {
+      jest.doMock('../../src/rules/catalogue', () => {
+        const actual = jest.requireActual('../../src/rules/catalogue');
+        const throwing = { ...actual.RULES.find((r: { id: string }) => r.id === 'privileged'), id: 'throwing-rule', check: () => { throw new Error('boom'); } };
+        const rules = [...actual.RULES, throwing];
+        return { ...actual, RULES: rules, ruleById: (id: string) => rules.find((r) => r.id === id) };
+      });
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const engine = require('../../src/engine') as typeof import('../../src/engine');
+      const report = engine.evaluate(located(privilegedPod('one'), privilegedPod('two')), { level: 'baseline' });
+      const errors = report.findings.filter((f) => f.outcome === 'error');
+      expect(errors.map((f) => [f.rule, f.name])).toEqual([['throwing-rule', 'one'], ['throwing-rule', 'two']]);
+      expect(errors[0].message).toContain('boom');
+      expect(report.findings.filter((f) => f.rule === 'privileged' && f.outcome === 'fail')).toHaveLength(2);
+      expect(report.summary.error).toBe(2);
+      expect(engine.hasBlockingFindings(report)).toBe(true);
+    });
+  });
+
+  it('reports an object the extractor cannot read as an error, not a crash', () => {
+    const securityContext = Object.defineProperty({}, 'privileged', { enumerable: true, get: () => { throw new Error('unreadable'); } });
+    const report = evaluate(located(deployment('p', { containers: [{ name: 'app', securityContext }] }), privilegedPod('other')), { level: 'baseline' });
+    expect(report.findings.find((f) => f.outcome === 'error')).toMatchObject({ name: 'p', message: expect.stringContaining('unreadable') });
+    expect(report.findings.some((f) => f.name === 'other' && f.outcome === 'fail')).toBe(true);
+  });
+
+  it('reports wrong types as findings instead of passing silently', () => {
+    const report = evaluate(located(
+      deployment('a', { containers: {} as unknown as [] }),
+      deployment('b', { containers: [{ name: 'app', securityContext: { capabilities: 'ALL' } }] }),
+    ), { level: 'restricted' });
+    expect(report.findings).toEqual(expect.arrayContaining([
+      expect.objectContaining({ name: 'a', rule: 'well-formed-pod-spec', path: 'spec.template.spec.containers', outcome: 'fail' }),
+      expect.objectContaining({ name: 'b', rule: 'well-formed-pod-spec', path: 'spec.template.spec.containers[0].securityContext.capabilities' }),
+      expect.objectContaining({ name: 'b', rule: 'capabilities-restricted', outcome: 'fail' }),
+    ]));
+  });
+});
+
+describe('evaluate: levels, versions and editions', () => {
+  it('runs restricted rules at restricted and hardened, not at baseline', () => {
+    const pod = deployment('p', { containers: [{ name: 'app' }] });
+    expect(evaluate(located(pod), { level: 'baseline' }).findings).toEqual([]);
+    expect(evaluate(located(pod), { level: 'restricted' }).findings.map((f) => f.pss)).toEqual(expect.arrayContaining(['runAsNonRoot', 'allowPrivilegeEscalation']));
+    expect(evaluate(located(pod), { level: 'hardened' }).rules).toEqual(expect.arrayContaining(['run-as-non-root']));
+  });
+
+  it('applies version gates: runAsUser from 1.23, host probes from 1.34', () => {
+    const pod = restrictedPod('p', {
+      securityContext: { runAsNonRoot: true, runAsUser: 0, seccompProfile: { type: 'RuntimeDefault' } },
+    });
+    expect(evaluate(located(pod), { level: 'restricted', kubernetesVersion: '1.22' }).findings).toEqual([]);
+    expect(evaluate(located(pod), { level: 'restricted', kubernetesVersion: '1.23' }).findings.map((f) => f.pss)).toEqual(['runAsUser']);
+    const report = evaluate(located(pod), { level: 'restricted' });
+    expect(report.kubernetesVersion).toBe(NEWEST_KUBERNETES_VERSION);
+    expect(report.rules).toContain('host-probes-and-host-lifecycle');
+    expect(evaluate(located(pod), { level: 'restricted', kubernetesVersion: '1.33' }).rules).not.toContain('host-probes-and-host-lifecycle');
+  });
+
+  it('waives runAsNonRoot and runAsUser for user-namespace pods from 1.35 only', () => {
+    const pod = deployment('p', {
+      hostUsers: false,
+      securityContext: { runAsUser: 0, seccompProfile: { type: 'RuntimeDefault' } },
+      containers: [{ name: 'app', securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } }],
+    });
+    expect(evaluate(located(pod), { level: 'restricted', kubernetesVersion: '1.35' }).findings).toEqual([]);
+    expect(evaluate(located(pod), { level: 'restricted', kubernetesVersion: '1.34' }).findings.map((f) => f.pss).sort()).toEqual(['runAsNonRoot', 'runAsUser']);
+  });
+
+  it('rejects unsupported versions, levels and editions with a HardpodError naming the key', () => {
+    expect(() => evaluate([], { kubernetesVersion: '1.38' })).toThrow(HardpodError);
+    expect(() => evaluate([], { kubernetesVersion: '2.0' })).toThrow(/kubernetesVersion.*1\.N/);
+    expect(() => evaluate([], { level: 'strict' as never })).toThrow(/level/);
+    expect(() => evaluate([], { edition: 99 })).toThrow(/edition/);
+    expect(resolveConfig({ kubernetesVersion: 'v1.30' }).minor).toBe(30);
+  });
+
+  it('runs only the rules of the pinned edition', () => {
+    jest.isolateModules(() => {
+      jest.doMock('../../src/rules/catalogue', () => {
+        const actual = jest.requireActual('../../src/rules/catalogue');
+        const later = { ...actual.RULES.find((r: { id: string }) => r.id === 'privileged'), id: 'later-rule', edition: 2 };
+        const rules = [...actual.RULES, later];
+        return { ...actual, RULES: rules, NEWEST_EDITION: 2, ruleById: (id: string) => rules.find((r) => r.id === id) };
+      });
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const engine = require('../../src/engine') as typeof import('../../src/engine');
+      const input = located(privilegedPod());
+      const pinned = engine.evaluate(input, { level: 'baseline', edition: 1 });
+      const newest = engine.evaluate(input, { level: 'baseline' });
+      expect(pinned.edition).toBe(1);
+      expect(pinned.rules).not.toContain('later-rule');
+      expect(pinned.findings.some((f) => f.rule === 'later-rule')).toBe(false);
+      expect(newest.edition).toBe(2);
+      expect(newest.findings.some((f) => f.rule === 'later-rule')).toBe(true);
+    });
+  });
+
+  it('lists exactly the rules of the level, version and edition', () => {
+    const report = evaluate([], { level: 'baseline', kubernetesVersion: '1.0' });
+    const expected = RULES.filter((r) => r.level === 'baseline' && (r.versions?.since ?? 0) <= 0).map((r) => r.id);
+    expect(report.rules).toEqual(expected);
+  });
+});
+
+describe('evaluate: severity and enforcement come from config', () => {
+  it('overrides severity and enforcement per rule', () => {
+    const report = evaluate(located(privilegedPod()), { level: 'baseline', rules: { privileged: { severity: 'low', enforcement: 'warn' } } });
+    expect(report.findings[0]).toMatchObject({ rule: 'privileged', severity: 'low', enforcement: 'warn' });
+    expect(hasBlockingFindings(report)).toBe(false);
+  });
+
+  it('applies a default enforcement and can disable a rule', () => {
+    expect(evaluate(located(privilegedPod()), { level: 'baseline', enforcement: 'warn' }).findings[0].enforcement).toBe('warn');
+    const disabled = evaluate(located(privilegedPod()), { level: 'baseline', rules: { privileged: { enabled: false } } });
+    expect(disabled.findings).toEqual([]);
+    expect(disabled.rules).not.toContain('privileged');
+  });
+
+  it('refuses overrides of unknown rules or with unknown values', () => {
+    expect(() => evaluate([], { rules: { 'no-such-rule': { severity: 'low' } } })).toThrow(/unknown rule id "no-such-rule"/);
+    expect(() => evaluate([], { rules: { privileged: { severity: 'urgent' as never } } })).toThrow(/severity/);
+    expect(() => evaluate([], { rules: { privileged: { enforcement: 'block' as never } } })).toThrow(/enforcement/);
+  });
+});
+
+describe('evaluate: input shapes', () => {
+  it('expands v1 Lists (nested) and checks every item', () => {
+    const list = { apiVersion: 'v1', kind: 'List', items: [privilegedPod('a'), { apiVersion: 'v1', kind: 'List', items: [privilegedPod('b')] }] };
+    const report = evaluate(located(list), { level: 'baseline' });
+    expect(report.findings.map((f) => f.name).sort()).toEqual(['a', 'b']);
+    expect(report.summary.objects).toBe(2);
+  });
+
+  it('checks every built-in workload kind at its template path', () => {
+    const spec = { containers: [{ name: 'app', securityContext: { privileged: true } }] };
+    const template = { metadata: {}, spec };
+    const objects = [
+      { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'pod' }, spec },
+      ...['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'].map((kind) => ({ apiVersion: 'apps/v1', kind, metadata: { name: kind }, spec: { template } })),
+      { apiVersion: 'v1', kind: 'ReplicationController', metadata: { name: 'rc' }, spec: { template } },
+      { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'job' }, spec: { template } },
+      { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'cron' }, spec: { jobTemplate: { spec: { template } } } },
+      { apiVersion: 'v1', kind: 'PodTemplate', metadata: { name: 'pt' }, template },
+    ];
+    const report = evaluate(located(...objects), { level: 'baseline' });
+    expect(report.findings.map((f) => f.path)).toEqual([
+      'spec.containers[0].securityContext.privileged',
+      ...Array(5).fill('spec.template.spec.containers[0].securityContext.privileged'),
+      'spec.template.spec.containers[0].securityContext.privileged',
+      'spec.jobTemplate.spec.template.spec.containers[0].securityContext.privileged',
+      'template.spec.containers[0].securityContext.privileged',
+    ]);
+  });
+
+  it('checks Argo Rollouts, Knative Services and KEDA ScaledJobs, and CRDs mapped in the config', () => {
+    const spec = { containers: [{ name: 'app', securityContext: { privileged: true } }] };
+    const objects = [
+      { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'rollout' }, spec: { template: { spec } } },
+      { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 'ksvc' }, spec: { template: { spec } } },
+      { apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledJob', metadata: { name: 'scaled' }, spec: { jobTargetRef: { template: { spec } } } },
+      { apiVersion: 'example.com/v1', kind: 'Worker', metadata: { name: 'worker' }, spec: { podTemplate: { spec } } },
+    ];
+    const unmapped = evaluate(located(...objects), { level: 'baseline' });
+    expect(unmapped.findings.map((f) => f.name)).toEqual(['rollout', 'ksvc', 'scaled']);
+    expect(unmapped.notChecked).toEqual([expect.objectContaining({ kind: 'Worker', name: 'worker', reason: expect.stringContaining('spec.podTemplate') })]);
+    const mapped = evaluate(located(...objects), { level: 'baseline', workloadKinds: [{ kind: 'Worker', group: 'example.com', templatePath: 'spec.podTemplate' }] });
+    expect(mapped.findings.find((f) => f.name === 'worker')?.path).toBe('spec.podTemplate.spec.containers[0].securityContext.privileged');
+    expect(mapped.notChecked).toEqual([]);
+  });
+
+  it('does not mistake a core Service for a Knative Service', () => {
+    const report = evaluate(located({ apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { ports: [] } }), { level: 'baseline' });
+    expect(report.findings).toEqual([]);
+    expect(report.notChecked).toEqual([]);
+  });
+
+  it('refuses input that is not an object with a kind, naming where it came from', () => {
+    expect(() => evaluate([{ object: 'text' as never, source: { file: 'x.yaml', line: 3 } }])).toThrow(/x\.yaml:3/);
+  });
+});
