@@ -156,7 +156,7 @@ describe('other constructs', () => {
     const [shop, open] = ofKind(out, 'Namespace');
     expect(shop.metadata.namespace).toBeUndefined();
     expect(shop.metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'v1.31' });
-    expect(open.metadata.labels['pod-security.kubernetes.io/warn']).toBe('baseline');
+    expect(open.metadata.labels?.['pod-security.kubernetes.io/warn']).toBe('baseline');
     expect(ofKind(out, 'NetworkPolicy').map((p) => p.metadata.namespace)).toEqual(['shop']);
   });
 });

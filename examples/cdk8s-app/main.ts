@@ -1,0 +1,92 @@
+/**
+ * A realistic shop on hardpod: a web front end, an API, a PostgreSQL StatefulSet and a nightly
+ * worker CronJob in a namespace that enforces Pod Security `restricted`. Every workload is
+ * hardened by default; the only network paths are the ones allowed below.
+ *
+ * Run with `scripts/example.sh` (synthesizes into examples/cdk8s-app/dist and checks the YAML).
+ */
+import { join } from 'node:path';
+import { App, Chart } from 'cdk8s';
+import type { Construct } from 'constructs';
+import { HardenedCronJob, HardenedDeployment, HardenedNamespace, HardenedStatefulSet, HardpodDefaults, Peer } from '../../src/cdk8s';
+
+// Images are pinned by digest; `npx hardpod lock` can pin tags into hardpod.lock.json instead.
+const IMAGES = {
+  web: 'registry.acme.example/shop/web:2.4.1@sha256:3f1c0a8e2b7d4c6f9a0e1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f6a',
+  api: 'registry.acme.example/shop/api:1.9.0@sha256:9b8a7c6d5e4f30211223344556677889900aabbccddeeff00112233445566778',
+  postgres: 'registry.acme.example/mirror/postgres:16.4@sha256:0c1d2e3f405162738495a6b7c8d9e0f1a2b3c4d5e6f708192a3b4c5d6e7f8091',
+  worker: 'registry.acme.example/shop/worker:1.9.0@sha256:aa11bb22cc33dd44ee55ff6600778899aabbccddeeff00112233445566778899',
+};
+
+class ShopChart extends Chart {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const namespace = new HardenedNamespace(this, 'namespace', { name: 'shop' });
+
+    // Port 80 for clients, 8080 inside: a non-root process cannot bind below 1024.
+    const web = new HardenedDeployment(this, 'web', {
+      name: 'web',
+      namespace: namespace.name,
+      image: IMAGES.web,
+      ports: [{ port: 80, containerPort: 8080 }],
+      replicas: 3,
+      probes: { readiness: { httpGet: { path: '/healthz' } }, liveness: { httpGet: { path: '/livez' } } },
+      writablePaths: ['/tmp', { path: '/var/cache/nginx', sizeLimit: '256Mi' }],
+    });
+
+    const api = new HardenedDeployment(this, 'api', {
+      name: 'api',
+      namespace: namespace.name,
+      image: IMAGES.api,
+      port: 9000,
+      runAsUser: 10001,
+      runAsGroup: 10001,
+      env: { DATABASE_HOST: 'db.shop.svc', DATABASE_PASSWORD_FILE: '/run/secrets/db/password' },
+      probes: { readiness: { grpc: {} }, liveness: { grpc: {} } },
+      resources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: false } },
+      writablePaths: ['/tmp'],
+    });
+
+    const db = new HardenedStatefulSet(this, 'db', {
+      name: 'db',
+      namespace: namespace.name,
+      image: IMAGES.postgres,
+      port: 5432,
+      // The postgres image's own user; PVCs are group-owned through fsGroup.
+      runAsUser: 999,
+      runAsGroup: 999,
+      env: { PGDATA: '/var/lib/postgresql/data/pgdata' },
+      writablePaths: ['/var/run/postgresql', '/tmp'],
+      volumeClaims: [{ name: 'data', mountPath: '/var/lib/postgresql/data', storage: '20Gi' }],
+      resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { memory: '2Gi' } },
+    });
+
+    const worker = new HardenedCronJob(this, 'worker', {
+      name: 'nightly-report',
+      namespace: namespace.name,
+      image: IMAGES.worker,
+      args: ['report', '--since=24h'],
+      runAsUser: 10001,
+      schedule: '30 2 * * *',
+      timeZone: 'Etc/UTC',
+      activeDeadlineSeconds: 1800,
+      writablePaths: ['/tmp'],
+    });
+
+    // The only traffic allowed: ingress controller -> web -> api -> db, worker -> db.
+    web.allowFrom(Peer.namespace('ingress-nginx'));
+    web.allowTo(api);
+    api.allowTo(db);
+    worker.allowTo(db);
+  }
+}
+
+const app = new App({ outdir: join(__dirname, 'dist') });
+// The platform team's golden path, set once for everything in the app.
+HardpodDefaults.set(app, {
+  allowedRegistries: ['registry.acme.example'],
+  labels: { 'app.kubernetes.io/part-of': 'shop' },
+  resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } },
+});
+new ShopChart(app, 'shop');
+app.synth();
