@@ -1,18 +1,16 @@
-import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, parse, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { writeFileAtomic } from '../images/lock-file';
 import { HardpodError } from '../model/errors';
 
 /**
- * Writes a file atomically: a temp file in the same folder, then a rename, so a reader (or a CI
- * upload step) never sees half a report, and a failed run leaves the previous file intact.
+ * Writes a report or baseline atomically (temp file + rename), so a reader such as a CI upload step
+ * never sees half a file and a failed run leaves the previous one intact.
  */
-export function writeFileAtomic(path: string, content: string): void {
-  const temp = join(dirname(path), `.${parse(path).base}.${process.pid}.${Date.now()}.tmp`);
+export function writeOutputFile(path: string, content: string): void {
   try {
-    writeFileSync(temp, content);
-    renameSync(temp, path);
+    writeFileAtomic(path, content);
   } catch (error) {
-    rmSync(temp, { force: true });
     const code = (error as NodeJS.ErrnoException).code;
     throw new HardpodError(`cannot write the file${code ? ` (${code})` : ''}`, path);
   }

@@ -12,7 +12,7 @@ import { formatText, shouldColor } from '../../reporters/text';
 import { LEVELS, type Level } from '../../rules/rule';
 import { oneOf, parseCommandArgs } from '../args';
 import { EXIT, type CliContext, type Command } from '../command';
-import { findRepositoryRoot, writeFileAtomic } from '../output';
+import { findRepositoryRoot, writeOutputFile } from '../output';
 import { hardpodVersion } from '../version';
 
 export const CHECK_FORMATS = ['text', 'json', 'sarif', 'junit', 'controls', 'controls-json'] as const;
@@ -83,7 +83,7 @@ export const checkCommand: Command = {
       cwd: context.cwd,
     });
     if (toStdout) context.stdout(output);
-    else writeFileAtomic(values.output!, output);
+    else writeOutputFile(values.output!, output);
 
     if (values['write-baseline'] !== undefined) return EXIT.ok;
     return hasBlockingFindings(report) ? EXIT.findings : EXIT.ok;
