@@ -1,0 +1,215 @@
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import { buildWithInputs, type InputWorkloadProps } from './inputs';
+import { LockFileResolver } from '../images/lock-resolver';
+import { buildNamespace } from '../model/companions';
+import { HardpodError } from '../model/errors';
+import type { ImageResolver } from '../model/image';
+import type { KubeObject } from '../model/kube-object';
+import type {
+  CronJobProps, DaemonSetProps, DeploymentProps, JobProps, NamespaceProps, StatefulSetProps, WorkloadDefaults, WorkloadProps,
+} from '../model/workload-props';
+import { buildCronJob, buildDaemonSet, buildDeployment, buildJob, buildStatefulSet, type BuildContext } from '../model/workloads';
+
+/**
+ * Hardened workloads as Pulumi components: the same props and the same core builders as the
+ * cdk8s constructs, so both front doors emit the same objects. Each component registers its
+ * objects (workload, ServiceAccount, Service, NetworkPolicy, PodDisruptionBudget) as
+ * @pulumi/kubernetes resources parented to it.
+ */
+
+/** Golden-path defaults for every hardened component of a program (or one component). */
+export interface HardpodComponentDefaults extends WorkloadDefaults {
+  /** Resolves image references to digests (and image facts). @default accepts digest-pinned references only */
+  readonly imageResolver?: ImageResolver;
+  /**
+   * Path of a `hardpod.lock.json` (written by `npx hardpod lock`) to resolve image tags from; read
+   * once, when the defaults are set. Ignored when `imageResolver` is given.
+   * @default none
+   */
+  readonly lockFile?: string;
+}
+
+let programDefaults: HardpodComponentDefaults = {};
+
+function withResolver(defaults: HardpodComponentDefaults): HardpodComponentDefaults {
+  if (defaults.imageResolver || defaults.lockFile === undefined) return defaults;
+  return { ...defaults, imageResolver: LockFileResolver.fromFile(defaults.lockFile) };
+}
+
+/** Sets the defaults of every hardened component declared afterwards in this program. */
+export function setHardpodDefaults(defaults: HardpodComponentDefaults): void {
+  programDefaults = withResolver(defaults);
+}
+
+/** The program's defaults with a component's own merged over them, field by field. */
+function effectiveDefaults(own: HardpodComponentDefaults | undefined): HardpodComponentDefaults {
+  if (!own) return programDefaults;
+  const local = withResolver(own);
+  const base = programDefaults;
+  return {
+    ...base,
+    ...local,
+    ...(base.resources || local.resources
+      ? {
+        resources: {
+          requests: { ...base.resources?.requests, ...local.resources?.requests },
+          limits: { ...base.resources?.limits, ...local.resources?.limits },
+        },
+      }
+      : {}),
+    ...(base.labels || local.labels ? { labels: { ...base.labels, ...local.labels } } : {}),
+  };
+}
+
+/** Options every hardened component takes besides the workload props. */
+export interface HardenedComponentArgs {
+  /** Defaults for this component, merged over those of {@link setHardpodDefaults}. @default the program's defaults */
+  readonly defaults?: HardpodComponentDefaults;
+}
+
+type ResourceClass = new (name: string, args: never, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
+
+/** The @pulumi/kubernetes class of every kind the builders emit. */
+const RESOURCE_CLASSES: Readonly<Record<string, ResourceClass>> = {
+  Deployment: k8s.apps.v1.Deployment,
+  StatefulSet: k8s.apps.v1.StatefulSet,
+  DaemonSet: k8s.apps.v1.DaemonSet,
+  Job: k8s.batch.v1.Job,
+  CronJob: k8s.batch.v1.CronJob,
+  ServiceAccount: k8s.core.v1.ServiceAccount,
+  Service: k8s.core.v1.Service,
+  Namespace: k8s.core.v1.Namespace,
+  NetworkPolicy: k8s.networking.v1.NetworkPolicy,
+  PodDisruptionBudget: k8s.policy.v1.PodDisruptionBudget,
+};
+
+/** Registers one object as a @pulumi/kubernetes resource parented to `parent`. */
+function registerObject(name: string, args: Record<string, unknown>, parent: pulumi.Resource): pulumi.CustomResource {
+  const kind = String(args.kind);
+  const resourceClass = RESOURCE_CLASSES[kind];
+  if (!resourceClass) throw new HardpodError(`no @pulumi/kubernetes resource class for kind ${kind}`, name);
+  return new resourceClass(name, args as never, { parent });
+}
+
+/** DNS label check for names Pulumi users pass as resource names. */
+function workloadName(name: string, explicit: string | undefined): string {
+  const result = explicit ?? name;
+  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(result)) {
+    throw new HardpodError(
+      `"${result}" is not a valid Kubernetes name (lowercase letters, digits and '-', at most 63); set props.name to one`,
+      name,
+    );
+  }
+  return result;
+}
+
+/**
+ * Base of the hardened workload components. Children: the workload, then its ServiceAccount,
+ * Service, NetworkPolicy and PodDisruptionBudget as the builder emits them.
+ */
+export abstract class HardenedWorkloadComponent<P extends WorkloadProps> extends pulumi.ComponentResource {
+  /** Name of the workload and of its companions. */
+  readonly workloadName: string;
+  /** Namespace of every object, when one is set. */
+  readonly namespace: pulumi.Output<string | undefined>;
+  /** The workload resource (Deployment, StatefulSet ...). */
+  readonly workload: pulumi.CustomResource;
+  /** Every child resource, workload first. */
+  readonly resources: readonly pulumi.CustomResource[];
+  /** The finished Kubernetes objects, as the core built them. */
+  readonly objects: pulumi.Output<KubeObject[]>;
+
+  protected constructor(
+    type: string,
+    name: string,
+    args: InputWorkloadProps<P> & HardenedComponentArgs,
+    opts: pulumi.ComponentResourceOptions | undefined,
+    build: (props: P, ctx: BuildContext) => { readonly objects: readonly KubeObject[] },
+  ) {
+    super(type, name, {}, opts);
+    const { defaults: own, ...props } = args;
+    const defaults = effectiveDefaults(own);
+    this.workloadName = workloadName(name, props.name);
+    const ctx: BuildContext = { where: `${type} ${name}`, defaults, imageResolver: defaults.imageResolver };
+    const built = buildWithInputs<P>(props as InputWorkloadProps<P>, this.workloadName, ctx, build);
+    this.resources = built.args.map((object) => registerObject(name, object, this));
+    this.workload = this.resources[0];
+    this.objects = built.objects;
+    this.namespace = props.namespace === undefined ? pulumi.output(undefined) : pulumi.output(props.namespace);
+    this.registerOutputs({ workloadName: this.workloadName, namespace: this.namespace, objects: this.objects });
+  }
+}
+
+/** Props of {@link HardenedDeployment}: the model's DeploymentProps, with Inputs for namespace and images. */
+export type HardenedDeploymentArgs = InputWorkloadProps<DeploymentProps> & HardenedComponentArgs;
+/** A hardened Deployment with its ServiceAccount, Service (when ports), NetworkPolicy and PodDisruptionBudget (replicas > 1). */
+export class HardenedDeployment extends HardenedWorkloadComponent<DeploymentProps> {
+  constructor(name: string, args: HardenedDeploymentArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('hardpod:index:HardenedDeployment', name, args, opts, buildDeployment);
+  }
+}
+
+/** Props of {@link HardenedStatefulSet}. */
+export type HardenedStatefulSetArgs = InputWorkloadProps<StatefulSetProps> & HardenedComponentArgs;
+/** A hardened StatefulSet with a headless Service, persistent volumes and the usual companions. */
+export class HardenedStatefulSet extends HardenedWorkloadComponent<StatefulSetProps> {
+  constructor(name: string, args: HardenedStatefulSetArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('hardpod:index:HardenedStatefulSet', name, args, opts, buildStatefulSet);
+  }
+}
+
+/** Props of {@link HardenedDaemonSet}. */
+export type HardenedDaemonSetArgs = InputWorkloadProps<DaemonSetProps> & HardenedComponentArgs;
+/** A hardened DaemonSet (one pod per node) with its companions. */
+export class HardenedDaemonSet extends HardenedWorkloadComponent<DaemonSetProps> {
+  constructor(name: string, args: HardenedDaemonSetArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('hardpod:index:HardenedDaemonSet', name, args, opts, buildDaemonSet);
+  }
+}
+
+/** Props of {@link HardenedJob}. */
+export type HardenedJobArgs = InputWorkloadProps<JobProps> & HardenedComponentArgs;
+/** A hardened Job with its ServiceAccount and NetworkPolicy. */
+export class HardenedJob extends HardenedWorkloadComponent<JobProps> {
+  constructor(name: string, args: HardenedJobArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('hardpod:index:HardenedJob', name, args, opts, buildJob);
+  }
+}
+
+/** Props of {@link HardenedCronJob}. */
+export type HardenedCronJobArgs = InputWorkloadProps<CronJobProps> & HardenedComponentArgs;
+/** A hardened CronJob (no overlapping runs by default) with its ServiceAccount and NetworkPolicy. */
+export class HardenedCronJob extends HardenedWorkloadComponent<CronJobProps> {
+  constructor(name: string, args: HardenedCronJobArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('hardpod:index:HardenedCronJob', name, args, opts, buildCronJob);
+  }
+}
+
+/** Props of {@link HardenedNamespace}: the model's NamespaceProps with the name optional. */
+export type HardenedNamespaceArgs = Omit<NamespaceProps, 'name'> & HardenedComponentArgs & {
+  /** @default the Pulumi resource name */
+  readonly name?: string;
+};
+
+/** A Namespace enforcing Pod Security `restricted` (pinned version) with a namespace-wide default deny. */
+export class HardenedNamespace extends pulumi.ComponentResource {
+  /** The namespace's name as an output of the Namespace resource: pass it to workloads so they wait for it. */
+  readonly namespaceName: pulumi.Output<string>;
+  readonly namespace: k8s.core.v1.Namespace;
+  readonly networkPolicy?: pulumi.CustomResource;
+  readonly objects: readonly KubeObject[];
+
+  constructor(name: string, args: HardenedNamespaceArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+    super('hardpod:index:HardenedNamespace', name, {}, opts);
+    const { defaults: own, ...props } = args;
+    const built = buildNamespace({ ...props, name: workloadName(name, props.name) }, effectiveDefaults(own), `hardpod:index:HardenedNamespace ${name}`);
+    this.objects = built.objects;
+    this.namespace = registerObject(name, structuredClone(built.namespace) as Record<string, unknown>, this) as k8s.core.v1.Namespace;
+    this.networkPolicy = built.networkPolicy
+      ? new k8s.networking.v1.NetworkPolicy(name, structuredClone(built.networkPolicy) as never, { parent: this, dependsOn: [this.namespace] })
+      : undefined;
+    this.namespaceName = this.namespace.metadata.name;
+    this.registerOutputs({ namespaceName: this.namespaceName, objects: this.objects });
+  }
+}

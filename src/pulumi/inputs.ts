@@ -1,0 +1,179 @@
+import { randomBytes } from 'node:crypto';
+import * as pulumi from '@pulumi/pulumi';
+import { HardpodError } from '../model/errors';
+import type { ImageResolver, ResolvedImage } from '../model/image';
+import { DIGEST_ONLY_RESOLVER } from '../model/image';
+import type { KubeObject } from '../model/kube-object';
+import { isFields } from '../model/pod-view';
+import type { ContainerProps, WorkloadDefaults, WorkloadProps } from '../model/workload-props';
+import type { BuildContext } from '../model/workloads';
+
+/**
+ * Lets the core's synchronous builders take Pulumi Inputs (a namespace name or an image reference
+ * that another resource outputs).
+ *
+ * The objects are built twice: at once with placeholders, which gives every child resource its
+ * shape when the program runs (so previews list them), and again, inside `apply`, with the real
+ * values, which is where a bad image or namespace fails with the builders' own errors. Only the
+ * fields that hold a placeholder take their value from the second build; any other difference
+ * (image facts from the lock file that would change the pod) is an error instead of a silent drift.
+ */
+
+/** A container whose image may come from another resource. */
+export type InputContainerProps = Omit<ContainerProps, 'image'> & {
+  /** Image reference; pinned by digest, or a tag the lock file resolves. May be another resource's output. */
+  readonly image: pulumi.Input<string>;
+};
+
+/** The model's props with the name optional and Inputs where users pass other resources' outputs. */
+export type InputWorkloadProps<P extends WorkloadProps> = Omit<P, 'name' | 'namespace' | 'image' | 'sidecars' | 'initContainers'> & {
+  /** Name of the workload and its companions. @default the Pulumi resource name */
+  readonly name?: string;
+  /** Namespace; may be a HardenedNamespace's `namespaceName` or any other output. @default none */
+  readonly namespace?: pulumi.Input<string>;
+  /** Image reference of the main container; pinned by digest, or a tag the lock file resolves. */
+  readonly image: pulumi.Input<string>;
+  /** Containers next to the main one. @default none */
+  readonly sidecars?: readonly InputContainerProps[];
+  /** Containers that run to completion before the others start. @default none */
+  readonly initContainers?: readonly InputContainerProps[];
+};
+
+/** One Input of the props and where it sits. */
+interface InputSlot {
+  readonly path: readonly (string | number)[];
+  readonly value: pulumi.Input<string>;
+  readonly kind: 'namespace' | 'image';
+}
+
+/** Objects ready to become resource args (fields may be Outputs), and the finished objects. */
+export interface BuiltWithInputs {
+  /** One entry per object, in builder order; fields whose value depends on an Input are Outputs. */
+  readonly args: readonly Record<string, unknown>[];
+  /** The objects as the builder made them from the real values. */
+  readonly objects: pulumi.Output<KubeObject[]>;
+}
+
+function isPlainInput(value: unknown): value is string | undefined {
+  return value === undefined || typeof value === 'string';
+}
+
+function slotsOf(props: InputWorkloadProps<WorkloadProps>): InputSlot[] {
+  const slots: InputSlot[] = [];
+  if (props.namespace !== undefined) slots.push({ path: ['namespace'], value: props.namespace, kind: 'namespace' });
+  slots.push({ path: ['image'], value: props.image, kind: 'image' });
+  for (const list of ['sidecars', 'initContainers'] as const) {
+    (props[list] ?? []).forEach((c, i) => slots.push({ path: [list, i, 'image'], value: c.image, kind: 'image' }));
+  }
+  return slots;
+}
+
+function withValues<P extends WorkloadProps>(props: InputWorkloadProps<P>, name: string, slots: readonly InputSlot[], values: readonly string[]): P {
+  // Shallow copies down to each slot: the builders never mutate props, and Outputs cannot be cloned.
+  const out: Record<string, unknown> = { ...props, name };
+  if (props.sidecars) out.sidecars = props.sidecars.map((c) => ({ ...c }));
+  if (props.initContainers) out.initContainers = props.initContainers.map((c) => ({ ...c }));
+  slots.forEach((slot, i) => {
+    let node = out;
+    for (const key of slot.path.slice(0, -1)) node = node[key] as Record<string, unknown>;
+    node[slot.path[slot.path.length - 1]] = values[i];
+  });
+  return out as unknown as P;
+}
+
+/** A resolver that passes placeholder references through and asks the real one for the rest. */
+function placeholderAwareResolver(inner: ImageResolver, token: string): ImageResolver {
+  return {
+    resolve(reference: string, where: string): ResolvedImage {
+      return reference.includes(token) ? { reference } : inner.resolve(reference, where);
+    },
+  };
+}
+
+/** A placeholder image that passes the digest and allowed-registry checks of the first build. */
+function placeholderImage(token: string, index: number, defaults: WorkloadDefaults | undefined): string {
+  const registry = defaults?.allowedRegistries?.[0]?.replace(/\/+$/, '') ?? 'registry.hardpod.invalid';
+  return `${registry}/${token}i${index}@sha256:${'0'.repeat(64)}`;
+}
+
+function mapLeaves(value: unknown, path: (string | number)[], leaf: (s: string, path: (string | number)[]) => unknown): unknown {
+  if (typeof value === 'string') return leaf(value, path);
+  if (Array.isArray(value)) return value.map((v, i) => mapLeaves(v, [...path, i], leaf));
+  if (isFields(value)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = mapLeaves(v, [...path, k], leaf);
+    return out;
+  }
+  return value;
+}
+
+function getAt(value: unknown, path: readonly (string | number)[]): unknown {
+  let node = value;
+  for (const key of path) node = isFields(node) || Array.isArray(node) ? (node as Record<string | number, unknown>)[key] : undefined;
+  return node;
+}
+
+/**
+ * Builds the objects of one workload from props that may hold Inputs.
+ * @param build the core builder (buildDeployment ...)
+ * @param where the resource name, named in errors
+ */
+export function buildWithInputs<P extends WorkloadProps>(
+  props: InputWorkloadProps<P>,
+  name: string,
+  ctx: BuildContext,
+  build: (props: P, ctx: BuildContext) => { readonly objects: readonly KubeObject[] },
+): BuiltWithInputs {
+  const slots = slotsOf(props as InputWorkloadProps<WorkloadProps>);
+  if (slots.every((s) => isPlainInput(s.value))) {
+    const objects = build(withValues(props, name, slots, slots.map((s) => s.value as string)), ctx).objects;
+    return { args: objects.map((o) => structuredClone(o) as Record<string, unknown>), objects: pulumi.output(structuredClone([...objects])) };
+  }
+
+  // Lowercase letters and digits: valid in a DNS label and in an image repository name.
+  const token = `hp${randomBytes(5).toString('hex')}x`;
+  const placeholders = slots.map((slot, i) => (slot.kind === 'namespace' ? `${token}n${i}` : placeholderImage(token, i, ctx.defaults)));
+  const shapeCtx: BuildContext = { ...ctx, imageResolver: placeholderAwareResolver(ctx.imageResolver ?? DIGEST_ONLY_RESOLVER, token) };
+  const shapes = build(withValues(props, name, slots, placeholders), shapeCtx).objects;
+
+  const objects = pulumi.all(slots.map((s) => s.value)).apply((values) => {
+    const real = build(withValues(props, name, slots, values), ctx).objects;
+    shapes.forEach((shape, i) => {
+      const mismatch = firstDifference(shape, real[i], token);
+      if (mismatch !== undefined) {
+        throw new HardpodError(
+          `${mismatch} differs between the image known at deployment and the shape built when the program ran ` +
+            '(the lock file records facts for that image that change the pod). Pass the image reference as a plain string so its facts apply from the start.',
+          ctx.where,
+        );
+      }
+    });
+    return [...real];
+  });
+
+  const args = shapes.map((shape, i) =>
+    mapLeaves(shape, [], (leaf, path) => (leaf.includes(token) ? objects.apply((real) => getAt(real[i], path)) : leaf)) as Record<string, unknown>);
+  return { args, objects };
+}
+
+/** Path of the first field that differs outside placeholder leaves, or undefined. */
+function firstDifference(shape: unknown, real: unknown, token: string, path = ''): string | undefined {
+  if (typeof shape === 'string' && shape.includes(token)) return undefined;
+  if (Array.isArray(shape) && Array.isArray(real)) {
+    if (shape.length !== real.length) return path || '(object)';
+    for (let i = 0; i < shape.length; i++) {
+      const d = firstDifference(shape[i], real[i], token, `${path}[${i}]`);
+      if (d !== undefined) return d;
+    }
+    return undefined;
+  }
+  if (isFields(shape) && isFields(real)) {
+    const keys = new Set([...Object.keys(shape), ...Object.keys(real)]);
+    for (const key of keys) {
+      const d = firstDifference(shape[key], real[key], token, path ? `${path}.${key}` : key);
+      if (d !== undefined) return d;
+    }
+    return undefined;
+  }
+  return shape === real ? undefined : path || '(object)';
+}

@@ -1,0 +1,359 @@
+import * as policySdk from '@pulumi/policy';
+import type {
+  EnforcementLevel,
+  Policies,
+  PolicyComplianceFramework,
+  ReportViolation,
+  ResourceValidationArgs,
+  ResourceValidationPolicy,
+  StackValidationArgs,
+  StackValidationPolicy,
+} from '@pulumi/policy';
+import { HELM_RELEASE_TYPE, kubeObjectOf, restoreOpaque, splitFieldPath, toCheckable, type OpacityTest } from './resource-props';
+import { resolveConfig, type EngineConfig, type ResolvedConfig } from '../engine/config';
+import { evaluate, rulesFor } from '../engine/evaluate';
+import type { Finding, Report } from '../engine/report';
+import { harden, type HardenOptions } from '../hardening/harden';
+import { SECURE_DEFAULTS } from '../hardening/secure-defaults';
+import { HardpodError } from '../model/errors';
+import type { KubeObject, LocatedObject } from '../model/kube-object';
+import { UNKNOWN_VALUE } from '../model/pod-view';
+import type { AnyRule, ControlMapping } from '../rules/rule';
+
+/**
+ * hardpod's rules as a Pulumi policy pack (CrossGuard): one policy per rule, with the same
+ * level, severities, enforcement and suppressions as `hardpod check`, so a platform team writes its
+ * policy once and enforces it on every Kubernetes resource of every stack.
+ *
+ * What policies can see: every resource whose Pulumi type is a Kubernetes kind
+ * (`kubernetes:apps/v1:Deployment` ...), including the objects that `helm.v4.Chart`,
+ * `yaml.v2.ConfigFile`, `yaml.v2.ConfigGroup` and `kustomize.v2.Directory` register as children.
+ * What they cannot see: the objects inside a `helm.v3.Release`. Helm installs those itself, so
+ * they are never Pulumi resources; the `not-checked` policy reports every such release. Use
+ * `helm.v4.Chart` instead, or check the chart's rendered output in CI
+ * (`helm template ... | hardpod check -`).
+ *
+ * Values unknown during preview (outputs of resources not created yet) are reported as unknown
+ * through Pulumi's own channel (an advisory "can't run policy during preview" diagnostic naming
+ * the field), never as a pass; the update checks them again once known.
+ */
+
+/** Options of {@link hardpodPolicies}. */
+export interface HardpodPolicyOptions {
+  /**
+   * The engine config: level, Kubernetes version, rule overrides (severity, enforcement, enabled),
+   * suppressions and cluster context. `deny` becomes Pulumi's `mandatory`, `warn` `advisory`.
+   * @default {} (level hardened, newest Kubernetes version, every failure denied)
+   */
+  readonly config?: EngineConfig;
+  /**
+   * Rules whose policies rewrite a resource's inputs with the core's harden() before validating
+   * (Pulumi's `remediate` enforcement): `true` for every rule a secure default satisfies, or a list
+   * of rule ids. A rule no secure default satisfies cannot be remediated (for example an image
+   * digest) and is an error here.
+   * @default false: nothing is rewritten
+   */
+  readonly remediate?: boolean | readonly string[];
+  /**
+   * Settings harden() uses when remediating (default requests and limits, seccomp profile).
+   * Custom workload kinds come from the config's `workloadKinds`.
+   * @default harden()'s defaults
+   */
+  readonly hardening?: HardenOptions;
+  /**
+   * Enforcement of the `not-checked` policy, which reports what hardpod cannot check: every
+   * `helm.v3.Release`, and objects holding a pod template of a kind the config does not map.
+   * @default 'advisory'
+   */
+  readonly notCheckedEnforcement?: EnforcementLevel;
+}
+
+/** Name of the policy that reports resources whose objects hardpod cannot see. */
+export const NOT_CHECKED_POLICY = 'not-checked';
+
+/** Rule ids some secure default satisfies: these policies can remediate. */
+export function remediableRuleIds(): ReadonlySet<string> {
+  const ids = new Set<string>();
+  for (const entry of SECURE_DEFAULTS) if (entry.scope !== 'companion') for (const rule of entry.rules) ids.add(rule);
+  return ids;
+}
+
+const FRAMEWORK_ORDER: readonly ControlMapping['framework'][] = ['Pod Security Standards', 'CIS Kubernetes Benchmark', 'NIST SP 800-190', 'CIS Docker Benchmark'];
+
+/** The rule's first control, in the order above, as Pulumi's single framework field. */
+export function frameworkOf(rule: AnyRule): PolicyComplianceFramework | undefined {
+  for (const framework of FRAMEWORK_ORDER) {
+    const control = rule.controls.find((c) => c.framework === framework);
+    if (control) return { name: control.framework, version: control.edition, reference: control.id, specification: rule.title };
+  }
+  return undefined;
+}
+
+/** Every control of the rule as a tag, `<framework>-<edition>:<id>`, so all mappings stay searchable. */
+export function controlTags(rule: AnyRule): string[] {
+  const slug = (framework: string) => framework.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+  return [
+    'hardpod',
+    `level:${rule.level}`,
+    ...(rule.pss ? [`pss:${rule.pss}`] : []),
+    ...rule.controls.map((c) => `${slug(c.framework)}-${c.edition}:${c.id}`),
+  ];
+}
+
+/**
+ * The error the policy proxy throws when a policy reads a value unknown during preview. @pulumi/policy
+ * exports it at run time but leaves it out of its type declarations.
+ */
+type UnknownValueErrorClass = new (unknownSentinel: string, propertyPath: string[]) => Error;
+const UnknownValueError = (policySdk as unknown as { UnknownValueError: UnknownValueErrorClass }).UnknownValueError;
+
+/** True for the error the policy proxy throws when a policy reads a value unknown during preview. */
+function isUnknownValueError(error: unknown): error is Error {
+  return error instanceof UnknownValueError || (error instanceof Error && error.constructor.name === 'UnknownValueError');
+}
+
+/** Reads resource properties, remembering the policy runtime's own UnknownValueError class. */
+class PropsReader {
+  /** The analyzer compares with `instanceof` against its own copy of @pulumi/policy, which may not be ours. */
+  unknownErrorClass: UnknownValueErrorClass = UnknownValueError;
+  readonly test: OpacityTest = {
+    readThrows: (error) => {
+      if (!isUnknownValueError(error)) return false;
+      this.unknownErrorClass = error.constructor as UnknownValueErrorClass;
+      return true;
+    },
+  };
+}
+
+function objectName(finding: Finding): string {
+  return `${finding.kind} ${finding.namespace ? `${finding.namespace}/` : ''}${finding.name}`;
+}
+
+function violationMessage(finding: Finding): string {
+  const at = finding.path ? ` at ${finding.path}` : '';
+  const prefix = finding.outcome === 'error' ? 'could not be judged: ' : '';
+  return `${objectName(finding)}${at}: ${prefix}${finding.message}\nRemediation: ${finding.remediation}`;
+}
+
+/**
+ * Throws the error Pulumi's analyzer turns into an advisory "can't run policy" diagnostic, naming
+ * the fields and the rule, so an unknown outcome is reported instead of passing.
+ */
+function throwUnknown(ruleId: string, unknown: readonly Finding[], errorClass: UnknownValueErrorClass, why: string): never {
+  const first = unknown[0];
+  const error = new errorClass(UNKNOWN_VALUE, splitFieldPath(first.path).map(String));
+  const fields = unknown.map((f) => `${objectName(f)} ${f.path || '(object)'}`).join(', ');
+  error.message = `rule ${ruleId} cannot judge ${fields} (outcome unknown; ${why}): ${first.message}`;
+  throw error;
+}
+
+/** Why a resource policy's outcome is unknown: a value that only the update knows. */
+const UNKNOWN_IN_PREVIEW = 'the value is not known during preview, and the update checks it again';
+/** Why a stack policy's outcome is unknown: a fact about objects outside the stack. */
+const UNKNOWN_CONTEXT = 'it depends on objects outside this stack; declare them, or `complete: true`, in the config\'s cluster context';
+
+function reportFindings(
+  ruleId: string, findings: readonly Finding[], reportViolation: ReportViolation, errorClass: UnknownValueErrorClass, why: string,
+): void {
+  const unknown: Finding[] = [];
+  for (const finding of findings) {
+    if (finding.rule !== ruleId) continue;
+    if (finding.outcome === 'fail' || finding.outcome === 'error') reportViolation(violationMessage(finding), finding.source.resourceName);
+    else if (finding.outcome === 'unknown') unknown.push(finding);
+  }
+  if (unknown.length > 0) throwUnknown(ruleId, unknown, errorClass, why);
+}
+
+function enforcementOf(rule: AnyRule, config: ResolvedConfig, remediate: ReadonlySet<string>): EnforcementLevel {
+  if (remediate.has(rule.id)) return 'remediate';
+  return (config.rules[rule.id]?.enforcement ?? config.enforcement) === 'deny' ? 'mandatory' : 'advisory';
+}
+
+function remediationSet(option: HardpodPolicyOptions['remediate'], rules: readonly AnyRule[]): ReadonlySet<string> {
+  const remediable = remediableRuleIds();
+  if (option === undefined || option === false) return new Set();
+  if (option === true) return new Set(rules.filter((r) => remediable.has(r.id) && r.scope !== 'input').map((r) => r.id));
+  for (const id of option) {
+    if (!rules.some((r) => r.id === id)) throw new HardpodError(`unknown or disabled rule id "${id}"; expected a rule of the configured level`, 'remediate');
+    if (!remediable.has(id)) {
+      throw new HardpodError(`rule ${id} cannot be remediated: no secure default satisfies it; remediable rules are ${[...remediable].sort().join(', ')}`, 'remediate');
+    }
+  }
+  return new Set(option);
+}
+
+/** Evaluates one resource, once per resource however many policies ask (they ask one after the other). */
+class ResourceEvaluator {
+  private lastKey: string | undefined;
+  private lastReport: Report | undefined;
+
+  constructor(private readonly config: ResolvedConfig) {}
+
+  evaluate(object: KubeObject, urn: string): Report {
+    const key = `${urn}\n${JSON.stringify(object)}`;
+    if (key !== this.lastKey || !this.lastReport) {
+      const located: LocatedObject = { object, source: { resourceName: urn } };
+      this.lastReport = evaluate([located], this.config);
+      this.lastKey = key;
+    }
+    return this.lastReport;
+  }
+}
+
+/** The rule ids of cross-object (`input` scope) rules, switched off for one-resource evaluation. */
+function singleObjectConfig(config: EngineConfig, inputRules: readonly AnyRule[]): ResolvedConfig {
+  const rules = { ...config.rules };
+  for (const rule of inputRules) rules[rule.id] = { ...rules[rule.id], enabled: false };
+  return resolveConfig({ ...config, rules });
+}
+
+/** Policy fields every hardpod policy carries. */
+function policyMetadata(rule: AnyRule, config: ResolvedConfig, remediate: ReadonlySet<string>) {
+  const framework = frameworkOf(rule);
+  return {
+    name: rule.id,
+    displayName: rule.title,
+    description: `${rule.title} (hardpod rule ${rule.id}, level ${rule.level})`,
+    enforcementLevel: enforcementOf(rule, config, remediate),
+    severity: config.rules[rule.id]?.severity ?? rule.severity,
+    ...(framework ? { framework } : {}),
+    tags: controlTags(rule),
+    remediationSteps: rule.remediation,
+  };
+}
+
+/**
+ * Rewrites a resource's inputs with the changes harden() makes for one rule. Changes under a
+ * value unknown during preview are left out (the update remediates once it is known).
+ */
+export function remediateForRule(
+  ruleId: string, type: string, props: unknown, hardening: HardenOptions = {}, test: OpacityTest = {},
+): Record<string, unknown> | undefined {
+  const { plain, opaque } = toCheckable(props, test);
+  const object = kubeObjectOf(type, plain);
+  if (!object) return undefined;
+  const changes = harden(object, hardening).changes.filter((c) => c.rule === ruleId);
+  let changed = false;
+  for (const change of changes) {
+    const keys = splitFieldPath(change.path);
+    if (crossesUnknown(plain, keys) || change.from === UNKNOWN_VALUE) continue;
+    setOrDelete(plain, keys, change.to === undefined ? undefined : structuredClone(change.to));
+    changed = true;
+  }
+  return changed ? restoreOpaque(plain, opaque) : undefined;
+}
+
+function crossesUnknown(root: unknown, keys: readonly (string | number)[]): boolean {
+  let node = root;
+  for (const key of keys.slice(0, -1)) {
+    if (node === null || typeof node !== 'object') return false;
+    node = (node as Record<string | number, unknown>)[key];
+    if (node === UNKNOWN_VALUE) return true;
+  }
+  return false;
+}
+
+function setOrDelete(root: Record<string, unknown>, keys: readonly (string | number)[], value: unknown): void {
+  let node: Record<string | number, unknown> = root;
+  for (let i = 0; i < keys.length - 1; i++) {
+    const next = node[keys[i]];
+    if (next === null || typeof next !== 'object') {
+      if (value === undefined) return;
+      node[keys[i]] = typeof keys[i + 1] === 'number' ? [] : {};
+    }
+    node = node[keys[i]] as Record<string | number, unknown>;
+  }
+  const last = keys[keys.length - 1];
+  if (value === undefined) delete node[last];
+  else node[last] = value;
+}
+
+/**
+ * One Pulumi policy per hardpod rule of the configured level (single-object rules as resource
+ * policies, cross-object rules such as NetworkPolicy coverage as stack policies), plus
+ * {@link NOT_CHECKED_POLICY}. Config mistakes throw a HardpodError here, when the pack starts.
+ */
+export function hardpodPolicies(options: HardpodPolicyOptions = {}): Policies {
+  const engineConfig = options.config ?? {};
+  const resolved = resolveConfig(engineConfig);
+  const rules = rulesFor(resolved);
+  const inputRules = rules.filter((r) => r.scope === 'input');
+  const remediate = remediationSet(options.remediate, rules);
+  const hardening: HardenOptions = { ...options.hardening, workloadKinds: engineConfig.workloadKinds ?? options.hardening?.workloadKinds };
+  const perResource = new ResourceEvaluator(inputRules.length > 0 ? singleObjectConfig(engineConfig, inputRules) : resolved);
+
+  const checkResource = (args: ResourceValidationArgs, reader: PropsReader): Report | undefined => {
+    const object = kubeObjectOf(args.type, toCheckable(args.props, reader.test).plain);
+    return object ? perResource.evaluate(object, args.urn) : undefined;
+  };
+
+  const policies: Policies = [];
+  for (const rule of rules) {
+    if (rule.scope === 'input') {
+      const policy: StackValidationPolicy = {
+        ...policyMetadata(rule, resolved, remediate),
+        validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
+          const reader = new PropsReader();
+          const located: LocatedObject[] = [];
+          for (const resource of args.resources) {
+            const object = kubeObjectOf(resource.type, toCheckable(resource.props, reader.test).plain);
+            if (object) located.push({ object, source: { resourceName: resource.urn } });
+          }
+          if (located.length === 0) return;
+          const report = evaluate(located, { ...engineConfig, rules: onlyRule(engineConfig, rules, rule.id) });
+          reportFindings(rule.id, report.findings, reportViolation, reader.unknownErrorClass, UNKNOWN_CONTEXT);
+        },
+      };
+      policies.push(policy);
+      continue;
+    }
+    const policy: ResourceValidationPolicy = {
+      ...policyMetadata(rule, resolved, remediate),
+      validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
+        const reader = new PropsReader();
+        const report = checkResource(args, reader);
+        if (report) reportFindings(rule.id, report.findings, reportViolation, reader.unknownErrorClass, UNKNOWN_IN_PREVIEW);
+      },
+      ...(remediate.has(rule.id)
+        ? {
+          remediateResource: (args: ResourceValidationArgs) => {
+            // Below the proxies, secrets stay secret in the rewritten inputs.
+            return remediateForRule(rule.id, args.type, args.props, hardening, { ...new PropsReader().test, unwrapPolicyProxies: true });
+          },
+        }
+        : {}),
+    };
+    policies.push(policy);
+  }
+
+  policies.push({
+    name: NOT_CHECKED_POLICY,
+    displayName: 'Resources hardpod cannot check',
+    description: 'Reports Kubernetes objects no policy can see: those inside a helm.v3.Release, and pod templates in kinds the config does not map.',
+    enforcementLevel: options.notCheckedEnforcement ?? 'advisory',
+    severity: 'medium',
+    tags: ['hardpod'],
+    remediationSteps:
+      'Use helm.v4.Chart (its objects are individual resources every policy checks) instead of helm.v3.Release, or check the rendered chart in CI ' +
+      'with `helm template ... | hardpod check -`. For custom kinds, map where their pod template sits with workloadKinds in the config.',
+    validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
+      if (args.type === HELM_RELEASE_TYPE) {
+        reportViolation(
+          `helm.v3.Release ${args.name}: Helm installs the release's objects itself, so they are not Pulumi resources and no policy can check them. ` +
+            'Use helm.v4.Chart, or run `helm template ... | hardpod check -` in CI.',
+        );
+        return;
+      }
+      const report = checkResource(args, new PropsReader());
+      for (const entry of report?.notChecked ?? []) reportViolation(`${entry.kind} ${entry.name}: ${entry.reason}`);
+    },
+  });
+  return policies;
+}
+
+/** The config's rule overrides with every rule but one switched off. */
+function onlyRule(config: EngineConfig, rules: readonly AnyRule[], id: string): EngineConfig['rules'] {
+  const overrides: Record<string, NonNullable<EngineConfig['rules']>[string]> = { ...config.rules };
+  for (const rule of rules) if (rule.id !== id) overrides[rule.id] = { ...overrides[rule.id], enabled: false };
+  return overrides;
+}

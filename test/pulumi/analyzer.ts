@@ -1,0 +1,115 @@
+/**
+ * Drives policies through @pulumi/policy's own analyzer RPC handlers (the code the Pulumi engine
+ * talks to over gRPC), with protobuf requests shaped as the engine sends them. So the tests see
+ * what a `pulumi preview` would: the unknown-checking proxy, secret handling, the downgrade of
+ * unknowns to advisory, and remediation results serialized back into a Struct.
+ */
+import type { Policies } from '@pulumi/policy';
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+const server = require('@pulumi/policy/server') as {
+  makeAnalyzeRpcFun: RpcFactory;
+  makeAnalyzeStackRpcFun: RpcFactory;
+  makeRemediateRpcFun: RpcFactory;
+};
+const analyzerproto = require('@pulumi/pulumi/proto/analyzer_pb');
+// The Struct class of the protobuf runtime @pulumi/pulumi itself uses.
+const structproto = require(require.resolve('google-protobuf/google/protobuf/struct_pb', { paths: [require.resolve('@pulumi/pulumi')] }));
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+type Rpc = (call: { request: unknown }, callback: (error: Error | undefined, response: any) => void) => Promise<void>;
+type RpcFactory = (pack: string, version: string, enforcement: string, policies: Policies) => Rpc;
+
+/** The engine's marker for a value not known during preview. */
+export const UNKNOWN = '04da6b54-80e4-46f7-96ec-b56ff0331ba9';
+/** How the engine marks a secret value. */
+export function secret(value: unknown): Record<string, unknown> {
+  return { '4dabf18193072939515e22adb298388d': '1b47061264138c4ac30d75fd1eb44270', value };
+}
+
+export interface Diagnostic {
+  readonly policy: string;
+  readonly message: string;
+  readonly enforcement: 'advisory' | 'mandatory' | 'remediate' | 'disabled';
+  readonly urn: string;
+}
+
+const ENFORCEMENT_NAMES = Object.fromEntries(
+  Object.entries(analyzerproto.EnforcementLevel as Record<string, number>).map(([name, value]) => [value, name.toLowerCase()]),
+) as Record<number, Diagnostic['enforcement']>;
+
+function call(rpc: Rpc, request: unknown): Promise<any> {
+  return new Promise((resolve, reject) => {
+    void rpc({ request }, (error, response) => (error ? reject(error) : resolve(response)));
+  });
+}
+
+function diagnostics(response: any): Diagnostic[] {
+  return response.getDiagnosticsList().map((d: any) => ({
+    policy: d.getPolicyname(),
+    message: d.getMessage(),
+    enforcement: ENFORCEMENT_NAMES[d.getEnforcementlevel()],
+    urn: d.getUrn(),
+  }));
+}
+
+export function urnOf(type: string, name: string): string {
+  return `urn:pulumi:dev::app::${type}::${name}`;
+}
+
+/** What the engine sends for one resource during preview or update. */
+export interface ResourceInput {
+  readonly type: string;
+  readonly name: string;
+  readonly props: Record<string, unknown>;
+}
+
+/** An AnalyzeRequest as the engine sends it (the engine always sets the resource options). */
+function analyzeRequest(resource: ResourceInput): unknown {
+  const request = new analyzerproto.AnalyzeRequest();
+  request.setType(resource.type);
+  request.setName(resource.name);
+  request.setUrn(urnOf(resource.type, resource.name));
+  request.setProperties(structproto.Struct.fromJavaScript(resource.props));
+  request.setOptions(new analyzerproto.AnalyzerResourceOptions());
+  return request;
+}
+
+/** Runs every resource policy on one resource, as the engine's Analyze call does. */
+export async function analyze(policies: Policies, resource: ResourceInput): Promise<Diagnostic[]> {
+  const request = analyzeRequest(resource);
+  return diagnostics(await call(server.makeAnalyzeRpcFun('hardpod-test', '0.0.1', 'advisory', policies), request));
+}
+
+/** Runs every stack policy over the resources, as the engine's AnalyzeStack call does at the end of a run. */
+export async function analyzeStack(policies: Policies, resources: readonly ResourceInput[]): Promise<Diagnostic[]> {
+  const request = new analyzerproto.AnalyzeStackRequest();
+  request.setResourcesList(resources.map((r) => {
+    const resource = new analyzerproto.AnalyzerResource();
+    resource.setType(r.type);
+    resource.setName(r.name);
+    resource.setUrn(urnOf(r.type, r.name));
+    resource.setProperties(structproto.Struct.fromJavaScript(r.props));
+    resource.setOptions(new analyzerproto.AnalyzerResourceOptions());
+    return resource;
+  }));
+  return diagnostics(await call(server.makeAnalyzeStackRpcFun('hardpod-test', '0.0.1', 'advisory', policies), request));
+}
+
+export interface Remediation {
+  readonly policy: string;
+  readonly properties?: Record<string, unknown>;
+  readonly diagnostic?: string;
+}
+
+/** Runs every remediation on one resource, as the engine's Remediate call does before validation. */
+export async function remediate(policies: Policies, resource: ResourceInput): Promise<Remediation[]> {
+  // The engine sends remediations the same request as analyses.
+  const request = analyzeRequest(resource);
+  const response = await call(server.makeRemediateRpcFun('hardpod-test', '0.0.1', 'advisory', policies), request);
+  return response.getRemediationsList().map((r: any) => ({
+    policy: r.getPolicyname(),
+    ...(r.getProperties() ? { properties: r.getProperties().toJavaScript() } : {}),
+    ...(r.getDiagnostic() ? { diagnostic: r.getDiagnostic() } : {}),
+  }));
+}

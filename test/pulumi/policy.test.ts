@@ -1,0 +1,216 @@
+import type { ResourceValidationPolicy, StackValidationPolicy } from '@pulumi/policy';
+import { analyze, analyzeStack, remediate, secret, UNKNOWN, type ResourceInput } from './analyzer';
+import { resolveConfig, rulesFor } from '../../src/engine';
+import { HardpodError } from '../../src/model/errors';
+import type { KubeObject } from '../../src/model/kube-object';
+import { buildDeployment } from '../../src/model/workloads';
+import { hardpodPolicies, NOT_CHECKED_POLICY, remediableRuleIds } from '../../src/pulumi/policy';
+import { RULES } from '../../src/rules';
+
+const DIGEST = `sha256:${'a'.repeat(64)}`;
+const IMAGE = `ghcr.io/acme/web@${DIGEST}`;
+
+function typeOf(object: KubeObject): string {
+  const [group, version] = object.apiVersion.includes('/') ? object.apiVersion.split('/') : ['core', object.apiVersion];
+  return `kubernetes:${group}/${version}:${object.kind}`;
+}
+
+function resource(object: KubeObject, name = String(object.metadata?.name)): ResourceInput {
+  return { type: typeOf(object), name, props: object as unknown as Record<string, unknown> };
+}
+
+/** A Deployment as a Helm v4 chart or yaml.v2.ConfigFile registers it: a plain typed child resource. */
+function deployment(container: Record<string, unknown>, pod: Record<string, unknown> = {}): ResourceInput {
+  return {
+    type: 'kubernetes:apps/v1:Deployment',
+    name: 'shop:shop/web',
+    props: {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'shop' },
+      spec: {
+        selector: { matchLabels: { app: 'web' } },
+        template: {
+          metadata: { labels: { app: 'web' } },
+          spec: { ...pod, containers: [{ name: 'web', image: IMAGE, ...container }] },
+        },
+      },
+    },
+  };
+}
+
+const hardened = buildDeployment({ name: 'web', namespace: 'shop', image: IMAGE, port: 8080 }, { where: 'test' });
+
+describe('hardpodPolicies: one policy per rule', () => {
+  test('every rule of the level becomes a policy named after it, cross-object rules as stack policies', () => {
+    for (const level of ['baseline', 'restricted', 'hardened'] as const) {
+      const policies = hardpodPolicies({ config: { level } });
+      const expected = rulesFor(resolveConfig({ level }));
+      expect(policies.map((p) => p.name)).toEqual([...expected.map((r) => r.id), NOT_CHECKED_POLICY]);
+      for (const rule of expected) {
+        const policy = policies.find((p) => p.name === rule.id)!;
+        expect('validateStack' in policy).toBe(rule.scope === 'input');
+        expect('validateResource' in policy).toBe(rule.scope !== 'input');
+      }
+    }
+    expect(hardpodPolicies({ config: { level: 'baseline' } }).length).toBeLessThan(hardpodPolicies().length);
+  });
+
+  test('severity, enforcement and framework metadata come from the config and the rule', () => {
+    const policies = hardpodPolicies({
+      config: { enforcement: 'warn', rules: { 'privileged': { severity: 'low', enforcement: 'deny' }, 'run-as-user': { enabled: false } } },
+    });
+    const privileged = policies.find((p) => p.name === 'privileged')!;
+    const rule = RULES.find((r) => r.id === 'privileged')!;
+    expect(privileged.severity).toBe('low');
+    expect(privileged.enforcementLevel).toBe('mandatory');
+    expect(privileged.remediationSteps).toBe(rule.remediation);
+    expect(privileged.framework?.name).toBe(rule.controls[0]?.framework === 'Pod Security Standards' ? 'Pod Security Standards' : privileged.framework?.name);
+    for (const control of rule.controls) expect(privileged.tags!.some((t) => t.endsWith(`-${control.edition}:${control.id}`))).toBe(true);
+    const other = policies.find((p) => p.name === 'run-as-non-root')!;
+    expect(other.enforcementLevel).toBe('advisory');
+    expect(other.severity).toBe(RULES.find((r) => r.id === 'run-as-non-root')!.severity);
+    expect(policies.some((p) => p.name === 'run-as-user')).toBe(false);
+  });
+
+  test('config mistakes fail when the pack starts, naming what is wrong', () => {
+    expect(() => hardpodPolicies({ config: { level: 'strict' as never } })).toThrow(HardpodError);
+    expect(() => hardpodPolicies({ config: { level: 'strict' as never } })).toThrow(/unknown level "strict"/);
+    expect(() => hardpodPolicies({ remediate: ['image-digest'] })).toThrow(/image-digest cannot be remediated/);
+    expect(() => hardpodPolicies({ remediate: ['no-such-rule'] })).toThrow(/unknown or disabled rule id "no-such-rule"/);
+  });
+});
+
+describe('resource policies through the analyzer', () => {
+  const policies = hardpodPolicies();
+
+  test('a hardened Deployment and its companions raise no single-object violation', async () => {
+    for (const object of hardened.objects) {
+      const found = await analyze(policies, resource(object));
+      expect(found.filter((d) => d.enforcement === 'mandatory')).toEqual([]);
+    }
+  });
+
+  test('a privileged container fails the privileged policy with the field and the remediation', async () => {
+    const found = await analyze(policies, deployment({ securityContext: { privileged: true } }));
+    const privileged = found.filter((d) => d.policy === 'privileged');
+    expect(privileged).toHaveLength(1);
+    expect(privileged[0].enforcement).toBe('mandatory');
+    expect(privileged[0].message).toContain('Deployment shop/web');
+    expect(privileged[0].message).toContain('spec.template.spec.containers[0].securityContext.privileged');
+    expect(privileged[0].message).toContain('Remediation:');
+  });
+
+  test('enforcement warn reports the same violation as advisory', async () => {
+    const found = await analyze(hardpodPolicies({ config: { enforcement: 'warn' } }), deployment({ securityContext: { privileged: true } }));
+    expect(found.filter((d) => d.policy === 'privileged').map((d) => d.enforcement)).toEqual(['advisory']);
+  });
+
+  test('a value unknown during preview is reported as unknown (advisory, naming the field), never as a pass', async () => {
+    const found = await analyze(policies, deployment({ securityContext: { privileged: UNKNOWN } }));
+    const privileged = found.filter((d) => d.policy === 'privileged');
+    expect(privileged).toHaveLength(1);
+    expect(privileged[0].enforcement).toBe('advisory');
+    expect(privileged[0].message).toMatch(/can't run policy 'privileged'.*during preview/);
+    expect(privileged[0].message).toContain('spec.template.spec.containers[0].securityContext.privileged');
+    expect(privileged[0].message).toContain('outcome unknown');
+  });
+
+  test('an unknown image reference is unknown for the image rules, while known fields are still judged', async () => {
+    const found = await analyze(policies, deployment({ image: UNKNOWN, securityContext: { privileged: true } }));
+    expect(found.find((d) => d.policy === 'image-digest')?.enforcement).toBe('advisory');
+    expect(found.find((d) => d.policy === 'privileged')?.enforcement).toBe('mandatory');
+  });
+
+  test('objects inside a helm.v3.Release are reported as not checkable, pointing at helm.v4.Chart', async () => {
+    const found = await analyze(policies, { type: 'kubernetes:helm.sh/v3:Release', name: 'redis', props: { chart: 'redis', values: {} } });
+    expect(found).toHaveLength(1);
+    expect(found[0].policy).toBe(NOT_CHECKED_POLICY);
+    expect(found[0].message).toContain('helm.v4.Chart');
+    expect(found[0].enforcement).toBe('advisory');
+  });
+
+  test('a custom kind holding a pod template is reported as not checked, not passed', async () => {
+    const found = await analyze(policies, {
+      type: 'kubernetes:example.com/v1:Worker',
+      name: 'w',
+      props: { apiVersion: 'example.com/v1', kind: 'Worker', metadata: { name: 'w' }, spec: { template: { spec: { containers: [{ name: 'c', image: IMAGE }] } } } },
+    });
+    expect(found.map((d) => d.policy)).toEqual([NOT_CHECKED_POLICY]);
+  });
+
+  test('non-Kubernetes resources and Helm v4 / yaml v2 components themselves are not judged', async () => {
+    expect(await analyze(policies, { type: 'random:index/randomPet:RandomPet', name: 'p', props: { length: 2 } })).toEqual([]);
+    expect(await analyze(policies, { type: 'kubernetes:helm.sh/v4:Chart', name: 'c', props: { chart: 'x' } })).toEqual([]);
+    expect(await analyze(policies, { type: 'kubernetes:yaml/v2:ConfigFile', name: 'f', props: { file: 'app.yaml' } })).toEqual([]);
+  });
+});
+
+describe('remediation with harden()', () => {
+  const policies = hardpodPolicies({ remediate: true });
+
+  test('remediate: true covers every rule a secure default satisfies, and only those', () => {
+    const remediable = remediableRuleIds();
+    for (const policy of policies) {
+      const isRemediating = policy.enforcementLevel === 'remediate';
+      expect(isRemediating).toBe(remediable.has(policy.name) && 'validateResource' in policy);
+      expect(isRemediating).toBe((policy as ResourceValidationPolicy).remediateResource !== undefined);
+    }
+    expect(policies.filter((p) => p.enforcementLevel === 'remediate').length).toBeGreaterThan(3);
+  });
+
+  test('the rewritten inputs pass validation, and secrets stay secret', async () => {
+    const input = deployment(
+      { securityContext: { privileged: true, allowPrivilegeEscalation: true }, env: [{ name: 'TOKEN', value: secret('s3cr3t') }] },
+      { hostNetwork: true },
+    );
+    const remediations = await remediate(policies, input);
+    expect(remediations.map((r) => r.policy)).toEqual(expect.arrayContaining(['privileged', 'allow-privilege-escalation']));
+    const final = remediations[remediations.length - 1].properties!;
+    const spec = (final.spec as any).template.spec;
+    expect(spec.containers[0].securityContext.privileged).toBe(false);
+    expect(spec.containers[0].securityContext.allowPrivilegeEscalation).toBe(false);
+    expect(spec.containers[0].env[0].value).toEqual(secret('s3cr3t'));
+    const after = await analyze(hardpodPolicies(), { ...input, props: final });
+    for (const id of policies.filter((p) => p.enforcementLevel === 'remediate').map((p) => p.name)) {
+      expect(after.filter((d) => d.policy === id && d.enforcement === 'mandatory')).toEqual([]);
+    }
+  });
+
+  test('each policy rewrites only what its rule needs', async () => {
+    const only = hardpodPolicies({ remediate: ['privileged'] });
+    const [remediation] = await remediate(only, deployment({ securityContext: { privileged: true, allowPrivilegeEscalation: true } }));
+    expect(remediation.policy).toBe('privileged');
+    const sc = (remediation.properties!.spec as any).template.spec.containers[0].securityContext;
+    expect(sc).toEqual({ privileged: false, allowPrivilegeEscalation: true });
+  });
+
+  test('nothing under a value unknown during preview is rewritten', async () => {
+    const remediations = await remediate(hardpodPolicies({ remediate: ['privileged'] }), deployment({ securityContext: UNKNOWN }));
+    expect(remediations).toEqual([]);
+  });
+});
+
+describe('cross-object rules as stack policies', () => {
+  const policies = hardpodPolicies().filter((p): p is StackValidationPolicy => 'validateStack' in p);
+
+  test('a workload no NetworkPolicy covers fails network-policy when the platform\'s policies are declared, and is unknown otherwise', async () => {
+    expect(policies.some((p) => p.name === 'network-policy')).toBe(true);
+    const workload = resource(hardened.workload as unknown as KubeObject);
+    const declared = hardpodPolicies({ config: { cluster: { networkPolicies: [] } } }).filter((p) => 'validateStack' in p);
+    const violations = (await analyzeStack(declared, [workload])).filter((d) => d.policy === 'network-policy');
+    expect(violations).toHaveLength(1);
+    expect(violations[0].enforcement).toBe('mandatory');
+    expect(violations[0].urn).toContain('::web');
+    expect(violations[0].message).toContain('no NetworkPolicy');
+
+    const undeclared = (await analyzeStack(policies, [workload])).filter((d) => d.policy === 'network-policy');
+    expect(undeclared).toHaveLength(1);
+    expect(undeclared[0].enforcement).toBe('advisory');
+    expect(undeclared[0].message).toContain('outcome unknown');
+    expect(undeclared[0].message).toContain('cluster context');
+
+    const covered = await analyzeStack(declared, hardened.objects.map((o) => resource(o)));
+    expect(covered.filter((d) => d.policy === 'network-policy')).toEqual([]);
+  });
+});
