@@ -1,14 +1,29 @@
 import { allowPrivilegeEscalation } from './allow-privilege-escalation';
+import { allowedRegistries } from './allowed-registries';
 import { appArmorProfile } from './app-armor-profile';
 import { capabilitiesBaseline } from './capabilities-baseline';
 import { capabilitiesRestricted } from './capabilities-restricted';
+import { dedicatedServiceAccount } from './dedicated-service-account';
 import { hostNamespaces } from './host-namespaces';
 import { hostPathVolumes } from './host-path-volumes';
 import { hostPorts } from './host-ports';
 import { hostProbesAndHostLifecycle } from './host-probes-and-host-lifecycle';
+import { imageDigest } from './image-digest';
+import { namespacePsaLabels } from './namespace-psa-labels';
+import { networkPolicy } from './network-policy';
+import { noLiteralCredentials } from './no-literal-credentials';
+import { notDefaultNamespace } from './not-default-namespace';
 import { privileged } from './privileged';
+import { probes } from './probes';
 import { procMount } from './proc-mount';
 import { procMountRestricted } from './proc-mount-restricted';
+import { rbacNoClusterAdmin } from './rbac-no-cluster-admin';
+import { rbacNoEscalate } from './rbac-no-escalate';
+import { rbacNoExec } from './rbac-no-exec';
+import { rbacNoSecretRead } from './rbac-no-secret-read';
+import { rbacNoWildcards } from './rbac-no-wildcards';
+import { readOnlyRootFilesystem } from './read-only-root-filesystem';
+import { resources } from './resources';
 import { restrictedVolumes } from './restricted-volumes';
 import type { AnyRule } from './rule';
 import { runAsNonRoot } from './run-as-non-root';
@@ -16,6 +31,9 @@ import { runAsUser } from './run-as-user';
 import { seLinuxOptions } from './se-linux-options';
 import { seccompProfileBaseline } from './seccomp-profile-baseline';
 import { seccompProfileRestricted } from './seccomp-profile-restricted';
+import { secretsAsFiles } from './secrets-as-files';
+import { serviceAccountPresent } from './service-account-present';
+import { serviceAccountToken } from './service-account-token';
 import { sysctls } from './sysctls';
 import { wellFormedPodSpec } from './well-formed-pod-spec';
 import { windowsHostProcess } from './windows-host-process';
@@ -48,6 +66,24 @@ export const RULES: readonly AnyRule[] = [
   runAsUser,
   seccompProfileRestricted,
   // hardened: hardpod's own controls
+  imageDigest,
+  allowedRegistries,
+  readOnlyRootFilesystem,
+  resources,
+  serviceAccountToken,
+  dedicatedServiceAccount,
+  serviceAccountPresent,
+  networkPolicy,
+  secretsAsFiles,
+  noLiteralCredentials,
+  probes,
+  notDefaultNamespace,
+  namespacePsaLabels,
+  rbacNoClusterAdmin,
+  rbacNoWildcards,
+  rbacNoSecretRead,
+  rbacNoExec,
+  rbacNoEscalate,
 ];
 
 /** The newest rule-set edition: a config without an edition pin runs every rule. */

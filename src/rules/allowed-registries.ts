@@ -1,0 +1,60 @@
+import type { PodRule, Violation } from './rule';
+import { imageName, parseImageRef } from '../images/image-ref';
+import { HardpodError, isHardpodError } from '../model/errors';
+import { cis, describeContainer, nist, pushIfUnknown } from './support/pss';
+
+/**
+ * Images only from the registries the organisation vets. Entries are a registry host
+ * (`registry.example.com`, `localhost:5000`) or a host and path prefix (`ghcr.io/acme`), matched on
+ * whole path components after Docker Hub defaults are written out (`nginx` is `docker.io/library/nginx`).
+ */
+export const allowedRegistries: PodRule = {
+  id: 'allowed-registries',
+  title: 'Images come from an allowed registry',
+  remediation: 'Pull the image from a registry listed in the config\'s hardened.allowedRegistries (mirror it there), or add the registry to that list.',
+  level: 'hardened',
+  severity: 'high',
+  controls: [...cis('5.5.1'), ...nist('4.1.5')],
+  edition: 1,
+  scope: 'pod',
+  check({ pod, config }) {
+    const allowed = allowedPrefixes(config.hardened.allowedRegistries);
+    if (allowed === undefined) return 'not-applicable';
+    const violations: Violation[] = [];
+    for (const container of pod.containers) {
+      const path = `${container.path}.image`;
+      const image = container.container.image;
+      if (pushIfUnknown(violations, image, path, 'image')) continue;
+      // A missing or malformed image is reported by image-digest; there is no registry to judge.
+      if (typeof image !== 'string' || image === '') continue;
+      let name: string;
+      try {
+        name = imageName(parseImageRef(image));
+      } catch (error) {
+        if (isHardpodError(error)) continue;
+        throw error;
+      }
+      if (!allowed.some((prefix) => name === prefix || name.startsWith(`${prefix}/`))) {
+        violations.push({ path, message: `${describeContainer(container)} image ${JSON.stringify(image)} comes from ${name.slice(0, name.indexOf('/'))}, which is not in allowedRegistries (${allowed.join(', ')})` });
+      }
+    }
+    return violations;
+  },
+};
+
+const cache = new WeakMap<readonly unknown[], string[]>();
+
+/** The configured prefixes, normalized (`index.docker.io` -> `docker.io`, no trailing slash); undefined when not configured. */
+function allowedPrefixes(value: unknown): string[] | undefined {
+  if (value === undefined) return undefined;
+  const where = 'config hardened.allowedRegistries';
+  if (!Array.isArray(value) || value.length === 0 || value.some((v) => typeof v !== 'string' || v.trim() === '')) {
+    throw new HardpodError('allowedRegistries must be a non-empty list of registry hosts or host/path prefixes, e.g. [registry.example.com, ghcr.io/acme]', where);
+  }
+  let prefixes = cache.get(value);
+  if (!prefixes) {
+    prefixes = (value as string[]).map((entry) => entry.trim().replace(/\/+$/, '').replace(/^index\.docker\.io(?=\/|$)/, 'docker.io'));
+    cache.set(value, prefixes);
+  }
+  return prefixes;
+}

@@ -1,0 +1,70 @@
+import type { PodRule, Violation } from './rule';
+import { cis, describeContainer, get, listOf, nist } from './support/pss';
+
+/**
+ * Names that say "this is a credential". Split on `_`, `-` and `.` so `PASSWORD` and `DB_PASSWORD`
+ * match but `PASSWORDLESS_LOGIN` does not; variables that point at a credential (`*_FILE`,
+ * `*_PATH`) are excluded because their values are paths.
+ */
+const CREDENTIAL_WORDS = new Set(['PASSWORD', 'PASSWD', 'PWD', 'PASS', 'SECRET', 'TOKEN', 'APIKEY', 'CREDENTIAL', 'CREDENTIALS', 'PRIVATEKEY', 'ACCESSKEY', 'SECRETKEY', 'AUTHTOKEN', 'CLIENTSECRET']);
+const REFERENCE_SUFFIXES = new Set(['FILE', 'PATH', 'DIR', 'NAME', 'REF', 'ENABLED', 'TTL', 'TYPE', 'URL', 'ENDPOINT', 'HOST', 'PORT', 'AUDIENCE', 'ISSUER', 'LENGTH', 'EXPIRY']);
+const COMPOUNDS: readonly [string, string][] = [['API', 'KEY'], ['PRIVATE', 'KEY'], ['ACCESS', 'KEY'], ['SECRET', 'KEY'], ['AUTH', 'TOKEN'], ['CLIENT', 'SECRET']];
+
+/** Values shaped like well-known credentials, whatever the variable is called. */
+const CREDENTIAL_VALUES: readonly { kind: string; pattern: RegExp }[] = [
+  { kind: 'a private key', pattern: /-----BEGIN [A-Z ]*PRIVATE KEY-----/ },
+  { kind: 'an AWS access key id', pattern: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/ },
+  { kind: 'a GitHub token', pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})\b/ },
+  { kind: 'a Slack token', pattern: /\bxox[abprs]-[A-Za-z0-9-]{10,}/ },
+  { kind: 'a Google API key', pattern: /\bAIza[0-9A-Za-z_-]{35}\b/ },
+  { kind: 'a JSON Web Token', pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+/ },
+  { kind: 'a URL with a password', pattern: /[a-z][a-z0-9+.-]*:\/\/[^\s/:@]+:[^\s/@]+@/i },
+];
+
+/** Values that are not credentials even under a credential-like name. */
+function isHarmlessValue(value: string): boolean {
+  const v = value.trim();
+  return v === '' || /^(true|false|yes|no|on|off|none|null)$/i.test(v) || v.startsWith('/') || /^\$\([A-Za-z0-9_]+\)$/.test(v);
+}
+
+/** True when the variable name says it holds a credential. */
+export function isCredentialName(name: string): boolean {
+  const words = name.toUpperCase().split(/[_.-]+/).filter((w) => w);
+  if (words.length === 0 || REFERENCE_SUFFIXES.has(words[words.length - 1])) return false;
+  if (words.some((w) => CREDENTIAL_WORDS.has(w))) return true;
+  for (let i = 0; i + 1 < words.length; i++) {
+    if (COMPOUNDS.some(([a, b]) => words[i] === a && words[i + 1] === b)) return true;
+  }
+  return false;
+}
+
+/**
+ * Credentials written into the manifest end up in git, in CI logs and in every copy of the
+ * manifest. The message never repeats the value.
+ */
+export const noLiteralCredentials: PodRule = {
+  id: 'no-literal-credentials',
+  title: 'No credentials are written literally into environment variables',
+  remediation: 'Move the credential into a Secret (created out of band or by a secrets operator) and mount it as a file; rotate the credential, since it has been exposed.',
+  level: 'hardened',
+  severity: 'critical',
+  controls: [...cis('5.4.1'), ...nist('4.1.4')],
+  edition: 1,
+  scope: 'pod',
+  check({ pod }) {
+    const violations: Violation[] = [];
+    for (const container of pod.containers) {
+      listOf(container.container.env).forEach((env, i) => {
+        const name = get(env, 'name');
+        const value = get(env, 'value');
+        if (typeof value !== 'string' || isHarmlessValue(value)) return;
+        const path = `${container.path}.env[${i}].value`;
+        const label = typeof name === 'string' ? name : `#${i}`;
+        const shaped = CREDENTIAL_VALUES.find((c) => c.pattern.test(value));
+        if (shaped) violations.push({ path, message: `${describeContainer(container)} environment variable ${label} holds what looks like ${shaped.kind}, written literally` });
+        else if (typeof name === 'string' && isCredentialName(name)) violations.push({ path, message: `${describeContainer(container)} environment variable ${label} looks like a credential and has a literal value` });
+      });
+    }
+    return violations;
+  },
+};

@@ -1,0 +1,37 @@
+import type { PodRule, Violation } from './rule';
+import { describeContainer, pushIfUnknown } from './support/pss';
+
+/** Pods that run to completion (Jobs, CronJobs, KEDA ScaledJobs) have nothing to probe for readiness. */
+const RUN_TO_COMPLETION = new Set(['Never', 'OnFailure']);
+
+/**
+ * Without a readiness probe traffic reaches a container before it can serve; without a liveness
+ * probe a hung process is never restarted. Long-running containers need both.
+ */
+export const probes: PodRule = {
+  id: 'probes',
+  title: 'Long-running containers have liveness and readiness probes',
+  remediation: 'Add a readinessProbe and a livenessProbe (httpGet, tcpSocket or grpc; exec needs a shell-less binary in the image) to every container.',
+  level: 'hardened',
+  severity: 'low',
+  // Availability rather than confidentiality: no CIS Kubernetes or NIST SP 800-190 control names probes.
+  controls: [],
+  edition: 1,
+  scope: 'pod',
+  check({ pod }) {
+    const restartPolicy = pod.spec.restartPolicy;
+    if (typeof restartPolicy === 'string' && RUN_TO_COMPLETION.has(restartPolicy)) return 'not-applicable';
+    const violations: Violation[] = [];
+    for (const container of pod.containers) {
+      // Init containers finish before the pod serves; ephemeral containers may not declare probes.
+      if (container.field !== 'containers') continue;
+      for (const probe of ['readinessProbe', 'livenessProbe']) {
+        const value = container.container[probe];
+        const path = `${container.path}.${probe}`;
+        if (pushIfUnknown(violations, value, path, probe)) continue;
+        if (value === undefined || value === null) violations.push({ path, message: `${describeContainer(container)} has no ${probe}` });
+      }
+    }
+    return violations;
+  },
+};

@@ -1,0 +1,33 @@
+import type { ObjectRule, Violation } from './rule';
+import { grants, policyRulesOf } from './support/hardened';
+import { cis, nist } from './support/pss';
+
+/** Verbs that let a subject grant itself more than it has. */
+const ESCALATING: readonly { verb: string; group: string; resources: readonly string[] }[] = [
+  { verb: 'bind', group: 'rbac.authorization.k8s.io', resources: ['roles', 'clusterroles'] },
+  { verb: 'escalate', group: 'rbac.authorization.k8s.io', resources: ['roles', 'clusterroles'] },
+  { verb: 'impersonate', group: '', resources: ['users', 'groups', 'serviceaccounts'] },
+  { verb: 'impersonate', group: 'authentication.k8s.io', resources: ['userextras/scopes', 'uids'] },
+];
+
+/** bind, escalate and impersonate bypass RBAC's own guard against granting more than one holds. */
+export const rbacNoEscalate: ObjectRule = {
+  id: 'rbac-no-escalate',
+  title: 'Roles grant no bind, escalate or impersonate',
+  remediation: 'Remove the bind, escalate and impersonate verbs; let an administrator create the bindings the application needs.',
+  level: 'hardened',
+  severity: 'high',
+  controls: [...cis('5.1.8'), ...nist('4.3.1')],
+  edition: 1,
+  scope: 'object',
+  kinds: ['Role', 'ClusterRole'],
+  check({ object }) {
+    const violations: Violation[] = [];
+    for (const rule of policyRulesOf(object)) {
+      const found = new Set<string>();
+      for (const e of ESCALATING) for (const resource of e.resources) if (grants(rule, e.verb, e.group, resource)) found.add(`${e.verb} on ${resource}`);
+      if (found.size > 0) violations.push({ path: `${rule.path}.verbs`, message: `${object.kind} rule ${rule.path} grants ${[...found].join(', ')}` });
+    }
+    return violations;
+  },
+};

@@ -1,0 +1,28 @@
+import type { InputRule } from './rule';
+import { checkWorkloadGrants, grants } from './support/hardened';
+import { cis, nist } from './support/pss';
+
+const READ_VERBS = ['get', 'list', 'watch'];
+
+/**
+ * A workload that can read Secrets can read every credential in its namespace (or cluster):
+ * get, list or watch on `secrets`, unless the rule is limited to named Secrets (`resourceNames`),
+ * the least-privilege way for a workload to read its own. list and watch are never limited by name.
+ */
+export const rbacNoSecretRead: InputRule = {
+  id: 'rbac-no-secret-read',
+  title: 'Workloads are not granted read access to Secrets',
+  remediation: 'Mount the Secrets the workload needs as files instead of reading them from the API; if it must read one, grant get on that Secret only (resourceNames).',
+  level: 'hardened',
+  severity: 'high',
+  controls: [...cis('5.1.2'), ...nist('4.3.1')],
+  edition: 1,
+  scope: 'input',
+  kinds: ['RoleBinding', 'ClusterRoleBinding'],
+  check(context) {
+    return checkWorkloadGrants(context, 'read access to Secrets', (rule) => {
+      const verbs = READ_VERBS.filter((verb) => grants(rule, verb, '', 'secrets') && !(verb === 'get' && rule.resourceNames.length > 0 && !rule.verbs.includes('*')));
+      return verbs.length > 0 ? `${verbs.join('/')} on secrets` : undefined;
+    });
+  },
+};

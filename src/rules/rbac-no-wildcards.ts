@@ -1,0 +1,36 @@
+import type { ObjectRule, Violation } from './rule';
+import { policyRulesOf } from './support/hardened';
+import { cis, nist } from './support/pss';
+
+/**
+ * A wildcard grants whatever is added later too (new resources, CRDs, subresources such as
+ * `pods/exec`): list what is needed instead.
+ */
+export const rbacNoWildcards: ObjectRule = {
+  id: 'rbac-no-wildcards',
+  title: 'Roles grant no wildcard verbs, resources or API groups',
+  remediation: 'Replace "*" in verbs, resources, apiGroups and nonResourceURLs with the exact names the subject needs.',
+  level: 'hardened',
+  severity: 'high',
+  controls: [...cis('5.1.3'), ...nist('4.3.1')],
+  edition: 1,
+  scope: 'object',
+  kinds: ['Role', 'ClusterRole'],
+  check({ object }) {
+    const violations: Violation[] = [];
+    for (const rule of policyRulesOf(object)) {
+      const fields: [string, readonly string[], (v: string) => boolean][] = [
+        ['verbs', rule.verbs, (v) => v === '*'],
+        ['apiGroups', rule.apiGroups, (v) => v === '*'],
+        // `pods/*` and `*/scale` are wildcards too.
+        ['resources', rule.resources, (v) => v.includes('*')],
+        ['nonResourceURLs', rule.nonResourceURLs, (v) => v === '*'],
+      ];
+      for (const [field, values, isWildcard] of fields) {
+        const index = values.findIndex(isWildcard);
+        if (index >= 0) violations.push({ path: `${rule.path}.${field}`, message: `${object.kind} rule ${rule.path} uses the wildcard ${JSON.stringify(values[index])} in ${field}` });
+      }
+    }
+    return violations;
+  },
+};

@@ -1,0 +1,24 @@
+import type { PodRule, Violation } from './rule';
+import { cis, containerSecurityContext, describeContainer, nist, pushIfUnknown } from './support/pss';
+
+/** A writable root filesystem lets an intruder drop tools and persist changes inside the container. */
+export const readOnlyRootFilesystem: PodRule = {
+  id: 'read-only-root-filesystem',
+  title: 'Containers run with a read-only root filesystem',
+  remediation: 'Set securityContext.readOnlyRootFilesystem: true on every container and mount an emptyDir where the process must write (e.g. /tmp).',
+  level: 'hardened',
+  severity: 'medium',
+  controls: [...cis('5.7.3'), ...nist('4.4.4')],
+  edition: 1,
+  scope: 'pod',
+  check({ pod }) {
+    const violations: Violation[] = [];
+    for (const container of pod.containers) {
+      const value = containerSecurityContext(container)?.readOnlyRootFilesystem;
+      const path = `${container.path}.securityContext.readOnlyRootFilesystem`;
+      if (pushIfUnknown(violations, value, path, 'securityContext.readOnlyRootFilesystem')) continue;
+      if (value !== true) violations.push({ path, message: `${describeContainer(container)} must set securityContext.readOnlyRootFilesystem=true` });
+    }
+    return violations;
+  },
+};

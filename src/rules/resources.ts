@@ -1,0 +1,55 @@
+import type { PodRule, Violation } from './rule';
+import { HardpodError } from '../model/errors';
+import { isUnknownValue } from '../model/pod-view';
+import { describeContainer, get, nist } from './support/pss';
+
+/**
+ * Without requests the scheduler cannot place the pod fairly; without limits one container can
+ * starve its node. The CPU limit may be made optional (`hardened.requireCpuLimit: false`), since
+ * CPU limits throttle latency-sensitive services and CPU is compressible.
+ */
+export const resources: PodRule = {
+  id: 'resources',
+  title: 'Containers declare resource requests and limits',
+  remediation: 'Set resources.requests.cpu, resources.requests.memory and resources.limits.memory (and resources.limits.cpu unless the config makes it optional) on every container.',
+  level: 'hardened',
+  severity: 'medium',
+  // No CIS Kubernetes control covers resource bounds; NIST SP 800-190 4.4.3 (insecure runtime
+  // configuration) is the closest countermeasure.
+  controls: [...nist('4.4.3')],
+  edition: 1,
+  scope: 'pod',
+  check({ pod, config }) {
+    const requireCpuLimit = config.hardened.requireCpuLimit ?? true;
+    if (typeof requireCpuLimit !== 'boolean') throw new HardpodError(`requireCpuLimit must be true or false, got ${JSON.stringify(requireCpuLimit)}`, 'config hardened.requireCpuLimit');
+    const violations: Violation[] = [];
+    for (const container of pod.containers) {
+      // Ephemeral containers may not declare resources; they share the pod's.
+      if (container.field === 'ephemeralContainers') continue;
+      const base = `${container.path}.resources`;
+      const res = container.container.resources;
+      if (isUnknownValue(res)) {
+        violations.push({ path: base, message: `resources of ${describeContainer(container)} are not known yet`, unknown: true });
+        continue;
+      }
+      const limits = get(res, 'limits');
+      const requests = get(res, 'requests');
+      const missing: string[] = [];
+      for (const name of ['cpu', 'memory']) {
+        const limit = get(limits, name);
+        // The API server defaults a missing request to the limit, so a limit alone bounds both.
+        if (!isSet(get(requests, name)) && !isSet(limit)) missing.push(`requests.${name}`);
+        if (!isSet(limit) && (name === 'memory' || requireCpuLimit)) missing.push(`limits.${name}`);
+      }
+      if (missing.length > 0) {
+        const unknown = [limits, requests].some(isUnknownValue);
+        violations.push({ path: base, message: `${describeContainer(container)} must set resources.${missing.join(', resources.')}`, ...(unknown ? { unknown } : {}) });
+      }
+    }
+    return violations;
+  },
+};
+
+function isSet(value: unknown): boolean {
+  return (typeof value === 'string' && value.trim() !== '') || typeof value === 'number' || isUnknownValue(value);
+}

@@ -1,0 +1,35 @@
+import type { PodRule, Violation } from './rule';
+import { isFields } from '../model/pod-view';
+import { cis, describeContainer, get, listOf, nist } from './support/pss';
+
+/**
+ * Environment variables leak: into child processes, crash dumps, `/proc/<pid>/environ` and logs
+ * of tools that print their environment. Secrets mounted as files have none of those paths.
+ */
+export const secretsAsFiles: PodRule = {
+  id: 'secrets-as-files',
+  title: 'Secrets are mounted as files, not passed in environment variables',
+  remediation: 'Mount the Secret as a volume (readOnly, with defaultMode 0400) and have the process read the file; remove env[].valueFrom.secretKeyRef and envFrom[].secretRef.',
+  level: 'hardened',
+  severity: 'medium',
+  controls: [...cis('5.4.1'), ...nist('4.1.4')],
+  edition: 1,
+  scope: 'pod',
+  check({ pod }) {
+    const violations: Violation[] = [];
+    for (const container of pod.containers) {
+      listOf(container.container.env).forEach((env, i) => {
+        const ref = get(get(env, 'valueFrom'), 'secretKeyRef');
+        if (!isFields(ref)) return;
+        const variable = typeof get(env, 'name') === 'string' ? ` ${get(env, 'name') as string}` : '';
+        violations.push({ path: `${container.path}.env[${i}].valueFrom.secretKeyRef`, message: `${describeContainer(container)} reads Secret ${JSON.stringify(get(ref, 'name') ?? '')} into environment variable${variable}` });
+      });
+      listOf(container.container.envFrom).forEach((source, i) => {
+        const ref = get(source, 'secretRef');
+        if (!isFields(ref)) return;
+        violations.push({ path: `${container.path}.envFrom[${i}].secretRef`, message: `${describeContainer(container)} loads every key of Secret ${JSON.stringify(get(ref, 'name') ?? '')} into its environment` });
+      });
+    }
+    return violations;
+  },
+};

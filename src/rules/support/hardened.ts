@@ -1,0 +1,267 @@
+import type { ClusterContext } from '../../engine/config';
+import type { KubeObject } from '../../model/kube-object';
+import { isFields, isUnknownValue, type PodView } from '../../model/pod-view';
+import type { InputRuleContext, Violation } from '../rule';
+
+/**
+ * Shared reading helpers for hardpod's own (`hardened`) controls, in particular the cross-object
+ * ones: what the input and the declared cluster context hold, and when a missing object means
+ * "absent" (fail) rather than "not in this input" (unknown).
+ */
+
+/** `metadata.namespace` of an object, or undefined (namespace-less `helm template` output, cdk8s charts without one). */
+export function namespaceOf(object: KubeObject): string | undefined {
+  const ns = isFields(object.metadata) ? object.metadata.namespace : undefined;
+  return typeof ns === 'string' && ns !== '' ? ns : undefined;
+}
+
+/** `metadata.name` of an object, or ``. */
+export function nameOf(object: unknown): string {
+  const name = isFields(object) && isFields(object.metadata) ? object.metadata.name : undefined;
+  return typeof name === 'string' ? name : '';
+}
+
+/** `metadata.labels` of an object as a string map (non-string values dropped). */
+export function labelsOf(object: unknown): Readonly<Record<string, string>> {
+  const labels = isFields(object) && isFields(object.metadata) ? object.metadata.labels : undefined;
+  const out: Record<string, string> = {};
+  if (isFields(labels)) for (const key in labels) if (typeof labels[key] === 'string') out[key] = labels[key] as string;
+  return out;
+}
+
+/** `the namespace "x"` or `no namespace` for messages. */
+export function describeNamespace(namespace: string | undefined): string {
+  return namespace === undefined ? 'no namespace' : `namespace ${JSON.stringify(namespace)}`;
+}
+
+/**
+ * The service account a pod runs as: `serviceAccountName`, else the deprecated `serviceAccount`,
+ * else `default` (what the API server fills in). `explicit` says whether the spec names one.
+ */
+export function serviceAccountOf(pod: PodView): { name: string; explicit: boolean; path: string; unknown: boolean } {
+  const fromName = pod.spec.serviceAccountName;
+  if (isUnknownValue(fromName)) return { name: '', explicit: true, path: `${pod.specPath}.serviceAccountName`, unknown: true };
+  if (typeof fromName === 'string' && fromName !== '') return { name: fromName, explicit: true, path: `${pod.specPath}.serviceAccountName`, unknown: false };
+  const legacy = pod.spec.serviceAccount;
+  if (typeof legacy === 'string' && legacy !== '') return { name: legacy, explicit: true, path: `${pod.specPath}.serviceAccount`, unknown: false };
+  return { name: 'default', explicit: false, path: `${pod.specPath}.serviceAccountName`, unknown: false };
+}
+
+/**
+ * Finds an object by kind, namespace and name in the input, then in the declared cluster context
+ * (`cluster.objects`, and `cluster.networkPolicies` for NetworkPolicies). A namespace-less
+ * object of the input matches namespace-less objects only: they are installed together.
+ */
+export function lookup(context: Pick<InputRuleContext, 'input' | 'cluster'>, kind: string, namespace: string | undefined, name: string): KubeObject | undefined {
+  const fromInput = context.input.get(kind, namespace, name);
+  if (fromInput) return fromInput;
+  for (const object of clusterObjects(context.cluster, kind)) {
+    if (nameOf(object) === name && namespaceOf(object) === namespace) return object;
+  }
+  return undefined;
+}
+
+/** Objects of one kind the declared cluster context holds. */
+export function clusterObjects(cluster: ClusterContext, kind: string): readonly KubeObject[] {
+  const out: KubeObject[] = [];
+  if (kind === 'NetworkPolicy') out.push(...(cluster.networkPolicies ?? []));
+  for (const object of cluster.objects ?? []) if (object.kind === kind) out.push(object);
+  return out;
+}
+
+/** Objects of one kind from the input and the declared cluster context, input first. */
+export function objectsOfKind(context: Pick<InputRuleContext, 'input' | 'cluster'>, kind: string): readonly KubeObject[] {
+  return [...context.input.byKind(kind), ...clusterObjects(context.cluster, kind)];
+}
+
+/** True when the config says the input (with the cluster context) is everything there is. */
+export function isComplete(cluster: ClusterContext): boolean {
+  return cluster.complete === true;
+}
+
+/**
+ * The outcome for an object that is not in the input nor in the cluster context: a `fail` when the
+ * context is declared complete, otherwise `unknown` (CI input is usually partial).
+ */
+export function missing(cluster: ClusterContext, path: string, message: string, howToDeclare: string): Violation {
+  return isComplete(cluster)
+    ? { path, message: `${message}, and the cluster context is declared complete` }
+    : { path, message: `${message}; not known from this input (${howToDeclare})`, unknown: true };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Label selectors (NetworkPolicy podSelector), as the API server matches them.
+
+/**
+ * Whether a label selector (`matchLabels` and `matchExpressions`) selects these labels. An empty
+ * selector selects everything; a malformed one (wrong types, unknown operator) selects nothing,
+ * as the API server would reject it.
+ */
+export function selectorMatches(selector: unknown, labels: Readonly<Record<string, string>>): boolean {
+  if (selector === undefined || selector === null) return true;
+  if (!isFields(selector)) return false;
+  const matchLabels = selector.matchLabels;
+  if (matchLabels !== undefined && matchLabels !== null) {
+    if (!isFields(matchLabels)) return false;
+    for (const key in matchLabels) if (labels[key] !== matchLabels[key]) return false;
+  }
+  const expressions = selector.matchExpressions;
+  if (expressions !== undefined && expressions !== null) {
+    if (!Array.isArray(expressions)) return false;
+    for (const expression of expressions) if (!expressionMatches(expression, labels)) return false;
+  }
+  return true;
+}
+
+function expressionMatches(expression: unknown, labels: Readonly<Record<string, string>>): boolean {
+  if (!isFields(expression) || typeof expression.key !== 'string') return false;
+  const has = Object.prototype.hasOwnProperty.call(labels, expression.key);
+  const value = labels[expression.key];
+  const values = Array.isArray(expression.values) ? expression.values : [];
+  switch (expression.operator) {
+    case 'In': return has && values.includes(value);
+    case 'NotIn': return !has || !values.includes(value);
+    case 'Exists': return has;
+    case 'DoesNotExist': return !has;
+    default: return false;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// RBAC: what a PolicyRule grants, matched as the API server's RBAC authorizer matches it.
+
+/** One rule of a Role or ClusterRole, with its path in the object. */
+export interface PolicyRuleView {
+  readonly path: string;
+  readonly verbs: readonly string[];
+  readonly apiGroups: readonly string[];
+  readonly resources: readonly string[];
+  readonly resourceNames: readonly string[];
+  readonly nonResourceURLs: readonly string[];
+}
+
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+/** The rules of a Role or ClusterRole (`rules[]`); malformed entries are skipped. */
+export function policyRulesOf(role: KubeObject, pathPrefix = 'rules'): PolicyRuleView[] {
+  const rules = Array.isArray(role.rules) ? role.rules : [];
+  const out: PolicyRuleView[] = [];
+  rules.forEach((rule: unknown, i) => {
+    if (!isFields(rule)) return;
+    out.push({
+      path: `${pathPrefix}[${i}]`,
+      verbs: strings(rule.verbs),
+      apiGroups: strings(rule.apiGroups),
+      resources: strings(rule.resources),
+      resourceNames: strings(rule.resourceNames),
+      nonResourceURLs: strings(rule.nonResourceURLs),
+    });
+  });
+  return out;
+}
+
+/** RBAC resource matching, including `*`, `pods/*` and `*\/exec` forms. */
+function resourceMatches(ruleResource: string, resource: string): boolean {
+  if (ruleResource === '*' || ruleResource === resource) return true;
+  const slash = resource.indexOf('/');
+  if (slash < 0) return false;
+  const base = resource.slice(0, slash);
+  const sub = resource.slice(slash + 1);
+  return ruleResource === `${base}/*` || ruleResource === `*/${sub}`;
+}
+
+/**
+ * True when the rule grants `verb` on `resource` (`secrets`, `pods/exec`) of the API group
+ * (`` for the core group), for any object of that resource or, with `allowNamed`, for named ones.
+ */
+export function grants(rule: PolicyRuleView, verb: string, apiGroup: string, resource: string): boolean {
+  return (rule.verbs.includes('*') || rule.verbs.includes(verb))
+    && (rule.apiGroups.includes('*') || rule.apiGroups.includes(apiGroup))
+    && rule.resources.some((r) => resourceMatches(r, resource));
+}
+
+/**
+ * The RBAC rules of the default ClusterRoles that matter to hardpod's checks, from Kubernetes'
+ * bootstrap policy: bindings to these need no ClusterRole object in the input. `view` grants
+ * neither secrets nor exec; `edit` and `admin` grant both.
+ */
+const WRITE_AND_READ = ['create', 'delete', 'deletecollection', 'patch', 'update', 'get', 'list', 'watch'];
+export const DEFAULT_CLUSTER_ROLES: Readonly<Record<string, readonly PolicyRuleView[]>> = {
+  'cluster-admin': [
+    { path: 'rules[0]', verbs: ['*'], apiGroups: ['*'], resources: ['*'], resourceNames: [], nonResourceURLs: [] },
+  ],
+  'admin': [
+    { path: 'rules[0]', verbs: WRITE_AND_READ, apiGroups: [''], resources: ['secrets'], resourceNames: [], nonResourceURLs: [] },
+    { path: 'rules[1]', verbs: WRITE_AND_READ, apiGroups: [''], resources: ['pods/attach', 'pods/exec', 'pods/portforward', 'pods/proxy'], resourceNames: [], nonResourceURLs: [] },
+  ],
+  'edit': [
+    { path: 'rules[0]', verbs: WRITE_AND_READ, apiGroups: [''], resources: ['secrets'], resourceNames: [], nonResourceURLs: [] },
+    { path: 'rules[1]', verbs: WRITE_AND_READ, apiGroups: [''], resources: ['pods/attach', 'pods/exec', 'pods/portforward', 'pods/proxy'], resourceNames: [], nonResourceURLs: [] },
+  ],
+  'view': [],
+};
+
+/** A subject that is a workload: a ServiceAccount, or a group every service account is in. */
+export function workloadSubjects(binding: KubeObject): { path: string; description: string }[] {
+  const subjects = Array.isArray(binding.subjects) ? binding.subjects : [];
+  const out: { path: string; description: string }[] = [];
+  subjects.forEach((subject: unknown, i) => {
+    if (!isFields(subject) || typeof subject.name !== 'string') return;
+    const path = `subjects[${i}]`;
+    if (subject.kind === 'ServiceAccount') {
+      const ns = typeof subject.namespace === 'string' ? subject.namespace : namespaceOf(binding);
+      out.push({ path, description: `ServiceAccount ${ns ? `${ns}/` : ''}${subject.name}` });
+    } else if (subject.kind === 'Group' && (subject.name.startsWith('system:serviceaccounts') || subject.name === 'system:authenticated' || subject.name === 'system:unauthenticated')) {
+      out.push({ path, description: `group ${subject.name}` });
+    }
+  });
+  return out;
+}
+
+/** `roleRef` of a binding: `{ kind: Role | ClusterRole, name }`, or undefined when malformed. */
+export function roleRefOf(binding: KubeObject): { kind: 'Role' | 'ClusterRole'; name: string } | undefined {
+  const ref = binding.roleRef;
+  if (!isFields(ref) || typeof ref.name !== 'string' || (ref.kind !== 'Role' && ref.kind !== 'ClusterRole')) return undefined;
+  return { kind: ref.kind, name: ref.name };
+}
+
+/**
+ * The rules a binding grants, from the referenced Role or ClusterRole in the input or cluster
+ * context, or the default ClusterRoles; `undefined` when the role is not known.
+ */
+export function rulesGrantedBy(context: Pick<InputRuleContext, 'input' | 'cluster'>, binding: KubeObject): { role: string; rules: readonly PolicyRuleView[] } | undefined {
+  const ref = roleRefOf(binding);
+  if (!ref) return undefined;
+  const namespace = ref.kind === 'Role' ? namespaceOf(binding) : undefined;
+  const role = lookup(context, ref.kind, namespace, ref.name);
+  const label = `${ref.kind} ${ref.kind === 'Role' && namespace ? `${namespace}/` : ''}${ref.name}`;
+  if (role) return { role: label, rules: policyRulesOf(role) };
+  if (ref.kind === 'ClusterRole' && DEFAULT_CLUSTER_ROLES[ref.name]) return { role: `default ${label}`, rules: DEFAULT_CLUSTER_ROLES[ref.name] };
+  return undefined;
+}
+
+/**
+ * Shared body of the "a binding grants workloads X" rules: for each RoleBinding or
+ * ClusterRoleBinding with a workload subject, the rules of its role that grant X fail; a role
+ * that is neither in the input, the cluster context nor a default ClusterRole is `unknown`.
+ */
+export function checkWorkloadGrants(context: InputRuleContext, what: string, offends: (rule: PolicyRuleView) => string | undefined): readonly Violation[] | 'not-applicable' {
+  const binding = context.object;
+  const subjects = workloadSubjects(binding);
+  if (subjects.length === 0) return 'not-applicable';
+  const ref = roleRefOf(binding);
+  if (!ref) return [{ path: 'roleRef', message: 'roleRef must name a Role or ClusterRole (kind and name)' }];
+  const granted = rulesGrantedBy(context, binding);
+  const who = subjects.map((s) => s.description).join(', ');
+  if (!granted) {
+    return [missing(context.cluster, 'roleRef', `the ${ref.kind} ${JSON.stringify(ref.name)} this binding grants to ${who} is not in the input, so whether it grants ${what} is not known`, 'add it to the input or to cluster.objects')];
+  }
+  const violations: Violation[] = [];
+  for (const rule of granted.rules) {
+    const offence = offends(rule);
+    if (offence) violations.push({ path: 'roleRef', message: `grants ${who} ${offence} through ${granted.role} (${rule.path})` });
+  }
+  return violations;
+}

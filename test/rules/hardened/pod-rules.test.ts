@@ -1,0 +1,188 @@
+import { check, deployment, outcome, violations } from './context';
+import { UNKNOWN_VALUE } from '../../../src/model/pod-view';
+import { allowedRegistries } from '../../../src/rules/allowed-registries';
+import { dedicatedServiceAccount } from '../../../src/rules/dedicated-service-account';
+import { imageDigest } from '../../../src/rules/image-digest';
+import { isCredentialName, noLiteralCredentials } from '../../../src/rules/no-literal-credentials';
+import { notDefaultNamespace } from '../../../src/rules/not-default-namespace';
+import { probes } from '../../../src/rules/probes';
+import { readOnlyRootFilesystem } from '../../../src/rules/read-only-root-filesystem';
+import { resources } from '../../../src/rules/resources';
+import { secretsAsFiles } from '../../../src/rules/secrets-as-files';
+
+const SECURE = { readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } };
+
+describe('read-only-root-filesystem', () => {
+  test('passes when every container sets it', () => {
+    expect(outcome(check(readOnlyRootFilesystem, deployment()))).toBe('pass');
+  });
+  test('fails an unset or false value, naming the container field', () => {
+    const unset = violations(check(readOnlyRootFilesystem, deployment({ container: { securityContext: {} } })));
+    expect(unset).toEqual([expect.objectContaining({ path: 'spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem' })]);
+    expect(unset[0].message).toContain('container "app"');
+    expect(outcome(check(readOnlyRootFilesystem, deployment({ container: { securityContext: { ...SECURE, readOnlyRootFilesystem: false } } })))).toBe('fail');
+  });
+  test('judges init containers too', () => {
+    const result = check(readOnlyRootFilesystem, deployment({ pod: { initContainers: [{ name: 'setup', image: 'x' }] } }));
+    expect(violations(result).map((v) => v.path)).toEqual(['spec.template.spec.initContainers[0].securityContext.readOnlyRootFilesystem']);
+  });
+  test('an unknown value is unknown, not a failure', () => {
+    expect(outcome(check(readOnlyRootFilesystem, deployment({ container: { securityContext: { readOnlyRootFilesystem: UNKNOWN_VALUE } } })))).toBe('unknown');
+  });
+});
+
+describe('resources', () => {
+  test('passes with requests and limits', () => {
+    expect(outcome(check(resources, deployment()))).toBe('pass');
+  });
+  test('fails a container without resources, listing what is missing', () => {
+    const [v] = violations(check(resources, deployment({ container: { resources: undefined } })));
+    expect(v.message).toContain('requests.cpu, resources.limits.cpu, resources.requests.memory, resources.limits.memory');
+  });
+  test('a limit alone also bounds the request (the API server defaults it)', () => {
+    const result = check(resources, deployment({ container: { resources: { limits: { cpu: '1', memory: '1Gi' } } } }));
+    expect(outcome(result)).toBe('pass');
+  });
+  test('the CPU limit is required unless the config makes it optional', () => {
+    const noCpuLimit = deployment({ container: { resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } } } });
+    expect(violations(check(resources, noCpuLimit)).map((v) => v.message)).toEqual([expect.stringContaining('limits.cpu')]);
+    expect(outcome(check(resources, noCpuLimit, { config: { hardened: { requireCpuLimit: false } } }))).toBe('pass');
+    expect(() => check(resources, noCpuLimit, { config: { hardened: { requireCpuLimit: 'no' } } })).toThrow(/requireCpuLimit must be true or false/);
+  });
+  test('the memory limit is always required', () => {
+    const result = check(resources, deployment({ container: { resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1' } } } }), { config: { hardened: { requireCpuLimit: false } } });
+    expect(violations(result)[0].message).toContain('limits.memory');
+  });
+});
+
+describe('dedicated-service-account', () => {
+  test('passes a named service account', () => {
+    expect(outcome(check(dedicatedServiceAccount, deployment()))).toBe('pass');
+  });
+  test('fails an unset or `default` service account', () => {
+    expect(violations(check(dedicatedServiceAccount, deployment({ pod: { serviceAccountName: undefined } })))[0].message).toContain('not set');
+    expect(outcome(check(dedicatedServiceAccount, deployment({ pod: { serviceAccountName: 'default' } })))).toBe('fail');
+  });
+  test('reads the deprecated serviceAccount field', () => {
+    expect(outcome(check(dedicatedServiceAccount, deployment({ pod: { serviceAccountName: undefined, serviceAccount: 'web' } })))).toBe('pass');
+  });
+});
+
+describe('probes', () => {
+  test('passes with readiness and liveness probes', () => {
+    expect(outcome(check(probes, deployment()))).toBe('pass');
+  });
+  test('fails each missing probe', () => {
+    const result = check(probes, deployment({ container: { readinessProbe: undefined, livenessProbe: undefined } }));
+    expect(violations(result).map((v) => v.path)).toEqual([
+      'spec.template.spec.containers[0].readinessProbe',
+      'spec.template.spec.containers[0].livenessProbe',
+    ]);
+  });
+  test('run-to-completion pods (Jobs, CronJobs) are not applicable', () => {
+    const job = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'j' }, spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'x' }] } } } };
+    expect(check(probes, job)).toBe('not-applicable');
+  });
+  test('init containers need no probes', () => {
+    expect(outcome(check(probes, deployment({ pod: { initContainers: [{ name: 'setup', image: 'x' }] } })))).toBe('pass');
+  });
+});
+
+describe('image-digest', () => {
+  test('passes a digest-pinned image', () => {
+    expect(outcome(check(imageDigest, deployment()))).toBe('pass');
+  });
+  test('fails a tag, and calls out latest written or implied', () => {
+    expect(violations(check(imageDigest, deployment({ container: { image: 'nginx:1.27' } })))[0].message).toMatch(/not pinned by digest$/);
+    expect(violations(check(imageDigest, deployment({ container: { image: 'nginx:latest' } })))[0].message).toContain('uses the moving tag "latest"');
+    expect(violations(check(imageDigest, deployment({ container: { image: 'nginx' } })))[0].message).toContain('implies the moving tag "latest"');
+  });
+  test('a malformed reference fails with the parser\'s explanation', () => {
+    const [v] = violations(check(imageDigest, deployment({ container: { image: 'Nginx@sha256:abc' } })));
+    expect(v.message).toMatch(/invalid image reference/);
+    expect(v.path).toBe('spec.template.spec.containers[0].image');
+  });
+});
+
+describe('allowed-registries', () => {
+  const config = { hardened: { allowedRegistries: ['registry.example.com', 'ghcr.io/acme'] } };
+  test('is not applicable without a configured list', () => {
+    expect(check(allowedRegistries, deployment())).toBe('not-applicable');
+  });
+  test('passes images under an allowed host or host/path prefix', () => {
+    expect(outcome(check(allowedRegistries, deployment(), { config }))).toBe('pass');
+    expect(outcome(check(allowedRegistries, deployment({ container: { image: 'ghcr.io/acme/api:1' } }), { config }))).toBe('pass');
+  });
+  test('fails other registries, matching whole path components, with Docker Hub written out', () => {
+    expect(violations(check(allowedRegistries, deployment({ container: { image: 'nginx' } }), { config }))[0].message).toContain('comes from docker.io');
+    expect(outcome(check(allowedRegistries, deployment({ container: { image: 'ghcr.io/acme-evil/api:1' } }), { config }))).toBe('fail');
+    expect(outcome(check(allowedRegistries, deployment({ container: { image: 'nginx' } }), { config: { hardened: { allowedRegistries: ['index.docker.io/library'] } } }))).toBe('pass');
+  });
+  test('a malformed list is a clear error', () => {
+    expect(() => check(allowedRegistries, deployment(), { config: { hardened: { allowedRegistries: 'ghcr.io' as unknown as string[] } } })).toThrow(/non-empty list/);
+  });
+});
+
+describe('secrets-as-files', () => {
+  test('passes without secret env', () => {
+    expect(outcome(check(secretsAsFiles, deployment({ container: { env: [{ name: 'MODE', value: 'prod' }] } })))).toBe('pass');
+  });
+  test('fails secretKeyRef and envFrom secretRef', () => {
+    const result = check(secretsAsFiles, deployment({
+      container: {
+        env: [{ name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } }],
+        envFrom: [{ configMapRef: { name: 'settings' } }, { secretRef: { name: 'all' } }],
+      },
+    }));
+    expect(violations(result).map((v) => v.path)).toEqual([
+      'spec.template.spec.containers[0].env[0].valueFrom.secretKeyRef',
+      'spec.template.spec.containers[0].envFrom[1].secretRef',
+    ]);
+  });
+});
+
+describe('no-literal-credentials', () => {
+  test('passes ordinary settings and references to credentials', () => {
+    const env = [
+      { name: 'LOG_LEVEL', value: 'debug' },
+      { name: 'PASSWORD_FILE', value: '/run/secrets/db' },
+      { name: 'TOKEN_URL', value: 'https://auth.example.com/token' },
+      { name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } },
+    ];
+    expect(outcome(check(noLiteralCredentials, deployment({ container: { env } })))).toBe('pass');
+  });
+  test('fails credential names with literal values, never echoing the value', () => {
+    const [v] = violations(check(noLiteralCredentials, deployment({ container: { env: [{ name: 'DB_PASSWORD', value: 'hunter2' }] } })));
+    expect(v.path).toBe('spec.template.spec.containers[0].env[0].value');
+    expect(v.message).toContain('DB_PASSWORD');
+    expect(v.message).not.toContain('hunter2');
+  });
+  test('fails credential-shaped values under any name', () => {
+    const env = [
+      { name: 'X', value: 'AKIAABCDEFGHIJKLMNOP' },
+      { name: 'DATABASE_URL', value: 'postgres://app:s3cret@db:5432/app' },
+    ];
+    const found = violations(check(noLiteralCredentials, deployment({ container: { env } })));
+    expect(found.map((v) => v.message)).toEqual([expect.stringContaining('AWS access key'), expect.stringContaining('URL with a password')]);
+    expect(found.some((v) => v.message.includes('s3cret'))).toBe(false);
+  });
+  test('name matching splits words', () => {
+    expect(isCredentialName('API_KEY')).toBe(true);
+    expect(isCredentialName('github-token')).toBe(true);
+    expect(isCredentialName('PASSWORDLESS_LOGIN')).toBe(false);
+    expect(isCredentialName('SECRET_NAME')).toBe(false);
+  });
+});
+
+describe('not-default-namespace', () => {
+  test('passes a named namespace', () => {
+    expect(outcome(check(notDefaultNamespace, deployment()))).toBe('pass');
+  });
+  test('fails the default namespace', () => {
+    expect(outcome(check(notDefaultNamespace, deployment({ namespace: 'default' })))).toBe('fail');
+  });
+  test('namespace-less output is unknown, unless the context is complete', () => {
+    expect(outcome(check(notDefaultNamespace, deployment({ namespace: null })))).toBe('unknown');
+    expect(outcome(check(notDefaultNamespace, deployment({ namespace: null }), { config: { cluster: { complete: true } } }))).toBe('fail');
+  });
+});

@@ -1,0 +1,118 @@
+import { check, outcome, violations } from './context';
+import type { KubeObject } from '../../../src/model/kube-object';
+import { rbacNoClusterAdmin } from '../../../src/rules/rbac-no-cluster-admin';
+import { rbacNoEscalate } from '../../../src/rules/rbac-no-escalate';
+import { rbacNoExec } from '../../../src/rules/rbac-no-exec';
+import { rbacNoSecretRead } from '../../../src/rules/rbac-no-secret-read';
+import { rbacNoWildcards } from '../../../src/rules/rbac-no-wildcards';
+
+const RBAC = 'rbac.authorization.k8s.io/v1';
+
+function role(rules: Record<string, unknown>[], name = 'app', kind: 'Role' | 'ClusterRole' = 'Role'): KubeObject {
+  return { apiVersion: RBAC, kind, metadata: { name, ...(kind === 'Role' ? { namespace: 'shop' } : {}) }, rules };
+}
+function binding(roleRef: { kind: string; name: string }, subjects: Record<string, unknown>[] = [{ kind: 'ServiceAccount', name: 'web', namespace: 'shop' }], kind: 'RoleBinding' | 'ClusterRoleBinding' = 'RoleBinding'): KubeObject {
+  return { apiVersion: RBAC, kind, metadata: { name: 'b', ...(kind === 'RoleBinding' ? { namespace: 'shop' } : {}) }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', ...roleRef }, subjects };
+}
+const readConfig = role([{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list'] }]);
+
+describe('rbac-no-cluster-admin', () => {
+  test('passes a binding to a narrow role', () => {
+    expect(outcome(check(rbacNoClusterAdmin, binding({ kind: 'Role', name: 'app' })))).toBe('pass');
+  });
+  test('fails any binding to cluster-admin', () => {
+    expect(violations(check(rbacNoClusterAdmin, binding({ kind: 'ClusterRole', name: 'cluster-admin' }), {}))[0].message).toContain('in its namespace');
+    const crb = binding({ kind: 'ClusterRole', name: 'cluster-admin' }, [{ kind: 'Group', name: 'ops', apiGroup: 'rbac.authorization.k8s.io' }], 'ClusterRoleBinding');
+    expect(violations(check(rbacNoClusterAdmin, crb))[0]).toEqual({ path: 'roleRef.name', message: 'ClusterRoleBinding grants cluster-admin in the whole cluster' });
+  });
+});
+
+describe('rbac-no-wildcards', () => {
+  test('passes explicit rules', () => {
+    expect(outcome(check(rbacNoWildcards, readConfig))).toBe('pass');
+  });
+  test('fails wildcards in verbs, apiGroups, resources (including pods/*) and nonResourceURLs', () => {
+    const wild = role([
+      { apiGroups: ['*'], resources: ['configmaps'], verbs: ['get'] },
+      { apiGroups: [''], resources: ['pods/*'], verbs: ['*'] },
+      { nonResourceURLs: ['*'], verbs: ['get'] },
+    ], 'wild', 'ClusterRole');
+    expect(violations(check(rbacNoWildcards, wild)).map((v) => v.path)).toEqual(['rules[0].apiGroups', 'rules[1].verbs', 'rules[1].resources', 'rules[2].nonResourceURLs']);
+  });
+});
+
+describe('rbac-no-secret-read', () => {
+  const secretReader = role([{ apiGroups: [''], resources: ['secrets'], verbs: ['list'] }], 'reader');
+  test('passes a binding whose role reads no secrets', () => {
+    expect(outcome(check(rbacNoSecretRead, binding({ kind: 'Role', name: 'app' }), { input: [readConfig] }))).toBe('pass');
+  });
+  test('fails a service account bound to a role that reads secrets', () => {
+    const [v] = violations(check(rbacNoSecretRead, binding({ kind: 'Role', name: 'reader' }), { input: [secretReader] }));
+    expect(v.message).toBe('grants ServiceAccount shop/web list on secrets through Role shop/reader (rules[0])');
+  });
+  test('get on named secrets is least privilege; list is not', () => {
+    const named = role([{ apiGroups: [''], resources: ['secrets'], resourceNames: ['web-tls'], verbs: ['get'] }], 'named');
+    expect(outcome(check(rbacNoSecretRead, binding({ kind: 'Role', name: 'named' }), { input: [named] }))).toBe('pass');
+  });
+  test('wildcards grant secrets too, and the default edit role is known without the input', () => {
+    const everything = role([{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }], 'all');
+    expect(outcome(check(rbacNoSecretRead, binding({ kind: 'Role', name: 'all' }), { input: [everything] }))).toBe('fail');
+    expect(violations(check(rbacNoSecretRead, binding({ kind: 'ClusterRole', name: 'edit' })))[0].message).toContain('default ClusterRole edit');
+    expect(outcome(check(rbacNoSecretRead, binding({ kind: 'ClusterRole', name: 'view' })))).toBe('pass');
+  });
+  test('people are not workloads: a binding to a user or group is not applicable', () => {
+    expect(check(rbacNoSecretRead, binding({ kind: 'Role', name: 'reader' }, [{ kind: 'User', name: 'alice' }]), { input: [secretReader] })).toBe('not-applicable');
+    expect(outcome(check(rbacNoSecretRead, binding({ kind: 'Role', name: 'reader' }, [{ kind: 'Group', name: 'system:serviceaccounts:shop' }]), { input: [secretReader] }))).toBe('fail');
+  });
+  test('a role missing from partial input is unknown; from a complete context it fails', () => {
+    const [v] = violations(check(rbacNoSecretRead, binding({ kind: 'Role', name: 'reader' })));
+    expect(v.unknown).toBe(true);
+    expect(outcome(check(rbacNoSecretRead, binding({ kind: 'Role', name: 'reader' }), { config: { cluster: { complete: true } } }))).toBe('fail');
+    expect(outcome(check(rbacNoSecretRead, binding({ kind: 'Role', name: 'reader' }), { config: { cluster: { objects: [secretReader] } } }))).toBe('fail');
+  });
+  test('a Role of another namespace is not the one a RoleBinding names', () => {
+    const elsewhere = { ...secretReader, metadata: { name: 'reader', namespace: 'other' } };
+    expect(outcome(check(rbacNoSecretRead, binding({ kind: 'Role', name: 'reader' }), { input: [elsewhere] }))).toBe('unknown');
+  });
+});
+
+describe('rbac-no-exec', () => {
+  test('passes a role without exec-like subresources', () => {
+    expect(outcome(check(rbacNoExec, binding({ kind: 'Role', name: 'app' }), { input: [readConfig] }))).toBe('pass');
+  });
+  test.each(['pods/exec', 'pods/attach', 'pods/portforward', 'nodes/proxy'])('get or create on %s counts as exec', (resource) => {
+    for (const verb of ['get', 'create']) {
+      const grant = role([{ apiGroups: [''], resources: [resource], verbs: [verb] }], 'x', 'ClusterRole');
+      const result = check(rbacNoExec, binding({ kind: 'ClusterRole', name: 'x' }, undefined, 'ClusterRoleBinding'), { input: [grant] });
+      expect(violations(result)[0].message).toContain(`${verb} on ${resource}`);
+    }
+  });
+  test('pods/* and */exec match the subresource, list does not', () => {
+    const subresources = role([{ apiGroups: [''], resources: ['pods/*'], verbs: ['create'] }], 's');
+    expect(outcome(check(rbacNoExec, binding({ kind: 'Role', name: 's' }), { input: [subresources] }))).toBe('fail');
+    const anyExec = role([{ apiGroups: [''], resources: ['*/exec'], verbs: ['get'] }], 'e');
+    expect(outcome(check(rbacNoExec, binding({ kind: 'Role', name: 'e' }), { input: [anyExec] }))).toBe('fail');
+    const listOnly = role([{ apiGroups: [''], resources: ['pods/exec'], verbs: ['list'] }], 'l');
+    expect(outcome(check(rbacNoExec, binding({ kind: 'Role', name: 'l' }), { input: [listOnly] }))).toBe('pass');
+  });
+  test('the debugging Role granted to people (pods/attach for a group) is not a workload grant', () => {
+    const debug = role([{ apiGroups: [''], resources: ['pods/attach'], verbs: ['create', 'get'] }], 'debug');
+    expect(check(rbacNoExec, binding({ kind: 'Role', name: 'debug' }, [{ kind: 'Group', name: 'sre', apiGroup: 'rbac.authorization.k8s.io' }]), { input: [debug] })).toBe('not-applicable');
+  });
+});
+
+describe('rbac-no-escalate', () => {
+  test('passes ordinary rules', () => {
+    expect(outcome(check(rbacNoEscalate, readConfig))).toBe('pass');
+  });
+  test('fails bind, escalate and impersonate', () => {
+    const escalating = role([
+      { apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles'], verbs: ['bind', 'escalate'] },
+      { apiGroups: [''], resources: ['serviceaccounts'], verbs: ['impersonate'] },
+    ], 'esc', 'ClusterRole');
+    expect(violations(check(rbacNoEscalate, escalating)).map((v) => v.message)).toEqual([
+      'ClusterRole rule rules[0] grants bind on clusterroles, escalate on clusterroles',
+      'ClusterRole rule rules[1] grants impersonate on serviceaccounts',
+    ]);
+  });
+});
