@@ -21,7 +21,10 @@ const wildContainer = fc.oneof(
 const wildSpec = fc.oneof(
   anyValue,
   fieldsOf(SPEC_KEYS),
-  fc.record({ containers: fc.oneof(anyValue, fc.array(wildContainer, { maxLength: 3 })), securityContext: fc.oneof(anyValue, fieldsOf(SECURITY_KEYS)) }),
+  fc.record({
+    containers: fc.oneof(anyValue, fc.array(wildContainer, { maxLength: 3 })),
+    securityContext: fc.oneof(anyValue, fieldsOf(SECURITY_KEYS)),
+  }),
 );
 
 function wrap(kind: string, spec: unknown, metadata: Record<string, unknown> = {}): KubeObject {
