@@ -55,6 +55,8 @@ const project = new typescript.TypeScriptProject({
     '@types/js-yaml@^4.0.9',
     'fast-check@^4.10.2',
     'ajv@^8.20.0',
+    // JUnit reports are parsed in tests with a real, strict XML parser.
+    '@xmldom/xmldom@^0.9.12',
     'typedoc@^0.28.20',
     'typedoc-plugin-markdown@^4.14.1',
   ],
