@@ -132,6 +132,10 @@ project.addTask('example', {
   description: 'Synthesize examples/cdk8s-app into YAML and check it with hardpod',
   exec: 'bash scripts/example.sh',
 });
+project.addTask('rules', {
+  description: 'Generate RULES.md from the rule metadata',
+  exec: 'ts-node --project test/tsconfig.json scripts/generate-rules-md.ts',
+});
 project.addTask('bench', {
   description: 'Run the benchmarks and print ratios against their floors',
   exec: 'ts-node --project test/tsconfig.json bench/run.ts',
