@@ -1,0 +1,226 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DOMParser } from '@xmldom/xmldom';
+import Ajv from 'ajv';
+import { fixtureReport, FIXTURE_RULES } from './report-fixture';
+import { controlsView, formatControlsJson, formatControlsText } from '../../src/reporters/controls';
+import { formatJson } from '../../src/reporters/json';
+import { escapeXml, formatJunit } from '../../src/reporters/junit';
+import { formatSarif } from '../../src/reporters/sarif';
+import { formatText, shouldColor } from '../../src/reporters/text';
+
+const SCHEMA = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'sarif', 'sarif-schema-2.1.0.json'), 'utf8'));
+
+/** ajv with the string formats the SARIF schema uses (ajv-formats is not a dependency). */
+export function sarifValidator() {
+  // The schema's patterns are ECMAScript regexes without the unicode flag (one is invalid with it).
+  const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
+  ajv.addFormat('uri', (s: string) => /^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(s) && URL.canParse(s));
+  ajv.addFormat('uri-reference', (s: string) => !/[\s<>"{}|\\^`]/.test(s) && URL.canParse(s, 'file:///base/'));
+  ajv.addFormat('date-time', (s: string) => !Number.isNaN(Date.parse(s)));
+  return ajv.compile(SCHEMA);
+}
+
+/** Parses XML strictly: any well-formedness error throws. */
+export function parseXml(xml: string) {
+  return new DOMParser({ onError: (level, message) => { if (level !== 'warning') throw new Error(`${level}: ${message}`); } })
+    .parseFromString(xml, 'text/xml');
+}
+
+describe('text reporter', () => {
+  const report = fixtureReport();
+
+  test('groups findings per object with field lines, remediation and the verdict', () => {
+    const text = formatText(report);
+    const web = text.indexOf('Deployment shop/web');
+    const legacy = text.indexOf('Deployment shop/legacy');
+    expect(web).toBeGreaterThanOrEqual(0);
+    expect(legacy).toBeGreaterThan(web);
+    const webBlock = text.slice(web, legacy);
+    expect(webBlock).toContain('deploy/web.yaml:3');
+    expect(webBlock).toContain('(from web/templates/deployment.yaml)');
+    // Sorted by field line: namespace (7), image (17), privileged (19).
+    expect(webBlock.indexOf('metadata.namespace:7')).toBeLessThan(webBlock.indexOf('containers[0].image:17'));
+    expect(webBlock.indexOf('containers[0].image:17')).toBeLessThan(webBlock.indexOf('securityContext.privileged:19'));
+    expect(webBlock).toContain('fix: Set privileged: false.');
+    expect(webBlock).toMatch(/warn image-digest high/);
+    expect(webBlock).toMatch(/unknown namespace-psa-labels/);
+    expect(text).toContain('suppressed by annotation: node debugging, approved by SEC-12');
+    expect(text).toMatch(/baselined image-digest/);
+    expect(text).toContain('Not checked');
+    expect(text).toContain('Widget w');
+    expect(text).toContain('FAIL: 2 blocking findings (level hardened, Kubernetes 1.37');
+    expect(text).not.toContain('Deployment shop/clean');
+    expect(text).not.toContain('\u001b[');
+  });
+
+  test('colours only when asked, and lists passing objects on request', () => {
+    const coloured = formatText(report, { color: true, showPassing: true });
+    expect(coloured).toContain('\u001b[31m');
+    expect(coloured).toContain('Deployment shop/clean');
+  });
+
+  test('says PASS when nothing blocks', () => {
+    const passing = { ...report, findings: report.findings.filter((f) => f.enforcement === 'warn') };
+    expect(formatText(passing)).toContain('PASS: no blocking findings');
+  });
+
+  test.each([
+    [{ isTTY: true }, {}, true],
+    [{ isTTY: false }, {}, false],
+    [{ isTTY: true }, { NO_COLOR: '1' }, false],
+    [{ isTTY: false }, { FORCE_COLOR: '1' }, true],
+    [{ isTTY: true }, { FORCE_COLOR: '0' }, false],
+    [{ isTTY: true }, { TERM: 'dumb' }, false],
+    [{ isTTY: true }, { NO_COLOR: '' }, true],
+  ])('shouldColor(%j, %j) is %s', (stream, env, expected) => {
+    expect(shouldColor(stream, env)).toBe(expected);
+  });
+});
+
+describe('JSON reporter', () => {
+  test('has the documented flat finding fields and a summary', () => {
+    const json = JSON.parse(formatJson(fixtureReport()));
+    expect(json.schemaVersion).toBe('1');
+    expect(json.result).toBe('fail');
+    expect(json.summary).toMatchObject({ objects: 4, fail: 2, blocking: 2, baselined: 1 });
+    expect(json.findings).toHaveLength(6);
+    for (const f of json.findings) {
+      for (const key of ['rule', 'pss', 'severity', 'file', 'line', 'kind', 'name', 'namespace', 'path', 'message', 'outcome', 'blocking']) {
+        expect(f).toHaveProperty(key);
+      }
+    }
+    expect(json.findings[0]).toMatchObject({ rule: 'privileged', pss: 'privileged', severity: 'critical', file: 'deploy/web.yaml', line: 19, namespace: 'shop', blocking: true });
+    expect(json.findings[0]).not.toHaveProperty('template');
+    expect(json.findings[1]).toMatchObject({ rule: 'image-digest', pss: null, blocking: false, message: 'image "nginx:1.25" <is> not "pinned" & tagged' });
+    expect(json.findings[3]).toMatchObject({ namespace: null, outcome: 'suppressed', suppression: { reason: 'node debugging, approved by SEC-12' } });
+    expect(json.notChecked[0]).toMatchObject({ kind: 'Widget', file: 'crd/w.yaml', line: 4 });
+  });
+});
+
+describe('SARIF reporter', () => {
+  const validate = sarifValidator();
+
+  test('is valid against the SARIF 2.1.0 schema', () => {
+    const log = JSON.parse(formatSarif(fixtureReport(), { rules: FIXTURE_RULES, cwd: '/repo', root: '/repo', toolVersion: '1.2.3' }));
+    const valid = validate(log);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(valid).toBe(true);
+  });
+
+  test('the validator rejects a log that breaks the schema', () => {
+    const log = JSON.parse(formatSarif(fixtureReport(), { rules: FIXTURE_RULES, cwd: '/repo', root: '/repo' }));
+    log.runs[0].results[0].locations[0].physicalLocation.region.startLine = 0;
+    expect(validate(log)).toBe(false);
+    delete log.version;
+    expect(validate(log)).toBe(false);
+  });
+
+  test('carries what GitHub code scanning needs', () => {
+    const log = JSON.parse(formatSarif(fixtureReport(), { rules: FIXTURE_RULES, cwd: '/repo/sub', root: '/repo' }));
+    const run = log.runs[0];
+    const rules = run.tool.driver.rules;
+    expect(rules.map((r: { id: string }) => r.id)).toEqual(['privileged', 'image-digest', 'namespace-psa-labels']);
+    expect(rules[0].help.text).toContain('Set privileged: false.');
+    expect(rules[0].help.markdown).toContain('CIS Kubernetes Benchmark (v1.10) 5.2.2');
+    expect(rules[0].properties['security-severity']).toBe('9.5');
+    const [first, , unknown, suppressed, baselined] = run.results;
+    expect(first.ruleId).toBe('privileged');
+    expect(first.ruleIndex).toBe(0);
+    expect(first.level).toBe('error');
+    expect(first.locations[0].physicalLocation.artifactLocation).toEqual({ uri: 'sub/deploy/web.yaml', uriBaseId: '%SRCROOT%' });
+    expect(first.locations[0].physicalLocation.region).toEqual({ startLine: 19 });
+    expect(first.partialFingerprints['hardpodFinding/v1']).toMatch(/^[0-9a-f]{16}$/);
+    expect(run.results[1].level).toBe('warning');
+    expect(unknown).toMatchObject({ kind: 'review', level: 'none' });
+    expect(suppressed.suppressions).toEqual([{ kind: 'inSource', status: 'accepted', justification: 'node debugging, approved by SEC-12' }]);
+    expect(baselined.baselineState).toBe('unchanged');
+    expect(first.baselineState).toBe('new');
+  });
+
+  test('fingerprints ignore line numbers and messages', () => {
+    const report = fixtureReport();
+    const moved = { ...report, findings: report.findings.map((f) => ({ ...f, message: `${f.message}!`, source: { ...f.source, line: (f.source.line ?? 0) + 10 } })) };
+    const print = (r: typeof report) => JSON.parse(formatSarif(r, { rules: FIXTURE_RULES })).runs[0].results.map((x: { partialFingerprints: object }) => x.partialFingerprints);
+    expect(print(moved)).toEqual(print(report));
+  });
+
+  test('files outside the root become file URIs; stdin has a logical location only', () => {
+    const report = fixtureReport();
+    const elsewhere = {
+      ...report,
+      findings: [
+        { ...report.findings[0], source: { file: '/elsewhere/x y.yaml', line: 2 } },
+        { ...report.findings[1], source: { file: '<stdin>', line: 5 } },
+      ],
+    };
+    const log = JSON.parse(formatSarif(elsewhere, { rules: FIXTURE_RULES, cwd: '/repo', root: '/repo' }));
+    expect(validate(log)).toBe(true);
+    expect(log.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('file:///elsewhere/x%20y.yaml');
+    expect(log.runs[0].results[1].locations[0].physicalLocation).toBeUndefined();
+    expect(log.runs[0].results[1].locations[0].logicalLocations[0].fullyQualifiedName).toContain('Deployment shop/web');
+  });
+});
+
+describe('JUnit reporter', () => {
+  test('is well-formed XML with one testsuite per object and failures for blocking findings', () => {
+    const xml = formatJunit(fixtureReport());
+    const doc = parseXml(xml);
+    const root = doc.documentElement!;
+    expect(root.nodeName).toBe('testsuites');
+    expect(root.getAttribute('failures')).toBe('1');
+    expect(root.getAttribute('errors')).toBe('1');
+    expect(root.getAttribute('skipped')).toBe('4');
+    const suites = Array.from(doc.getElementsByTagName('testsuite'));
+    expect(suites.map((s) => s.getAttribute('name'))).toEqual(['Deployment shop/web', 'Pod debug', 'Deployment shop/legacy', 'Deployment shop/clean']);
+    const failure = doc.getElementsByTagName('failure')[0];
+    expect(failure.getAttribute('message')).toBe('container "app" must not set securityContext.privileged=true');
+    expect(failure.textContent).toContain('fix: Set privileged: false.');
+    const skippedMessages = Array.from(doc.getElementsByTagName('skipped')).map((s) => s.getAttribute('message'));
+    expect(skippedMessages).toContain('warning: image "nginx:1.25" <is> not "pinned" & tagged');
+    const clean = suites[3].getElementsByTagName('testcase');
+    expect(clean).toHaveLength(1);
+    expect(clean[0].getElementsByTagName('failure')).toHaveLength(0);
+  });
+
+  test('escapes markup and drops characters XML cannot hold', () => {
+    expect(escapeXml('a<b>&"c"\u0001', true)).toBe('a&lt;b&gt;&amp;&quot;c&quot;\ufffd');
+    expect(escapeXml('line\nnext', true)).toBe('line&#10;next');
+    expect(escapeXml('line\nnext')).toBe('line\nnext');
+    expect(() => parseXml(`<a b="${escapeXml('\u0000<&>"\ud800', true)}">${escapeXml(']]> \u001f')}</a>`)).not.toThrow();
+  });
+});
+
+describe('controls view', () => {
+  test('lists every NIST and CIS control the catalogue maps, with each object\'s verdict', () => {
+    const view = controlsView(fixtureReport(), { rules: FIXTURE_RULES });
+    const ids = view.controls.map((c) => `${c.framework} ${c.id}`);
+    expect(ids).toEqual([
+      'CIS Kubernetes Benchmark 5.2.1', 'CIS Kubernetes Benchmark 5.2.2', 'CIS Kubernetes Benchmark 5.5.1',
+      'NIST SP 800-190 4.1.5', 'NIST SP 800-190 4.4.3', 'NIST SP 800-190 4.9.9',
+    ]);
+    const privileged = view.controls.find((c) => c.id === '5.2.2')!;
+    expect(privileged.status).toBe('fails');
+    const verdicts = Object.fromEntries(privileged.objects.map((o) => [o.name, o.verdict]));
+    expect(verdicts).toEqual({ web: 'fails', debug: 'waived', legacy: 'satisfies', clean: 'satisfies' });
+    const digest = view.controls.find((c) => c.id === '5.5.1')!;
+    // A baselined failure still fails the control.
+    expect(digest.objects.find((o) => o.name === 'legacy')!.verdict).toBe('fails');
+    const psa = view.controls.find((c) => c.id === '5.2.1')!;
+    const psaVerdicts = Object.fromEntries(psa.objects.map((o) => [o.name, o.verdict]));
+    expect(psaVerdicts).toEqual({ web: 'unknown', debug: 'satisfies', legacy: 'fails', clean: 'satisfies' });
+    const notRun = view.controls.find((c) => c.id === '4.9.9')!;
+    expect(notRun).toMatchObject({ assessed: false, status: 'not-assessed', objects: [] });
+    expect(view.controls.find((c) => c.id === '4.4.3')!.interpretation).toBe(true);
+  });
+
+  test('text and JSON forms', () => {
+    const text = formatControlsText(fixtureReport(), { rules: FIXTURE_RULES });
+    expect(text).toContain('CIS Kubernetes Benchmark (v1.10)');
+    expect(text).toMatch(/5\.2\.2 {2}FAILS {2}\(1 fail, 0 unknown, 1 waived, 2 satisfy\)/);
+    expect(text).toContain('not assessed at level hardened');
+    const json = JSON.parse(formatControlsJson(fixtureReport(), { rules: FIXTURE_RULES }));
+    expect(json.controls).toHaveLength(6);
+    expect(json.schemaVersion).toBe('1');
+  });
+});
