@@ -1,0 +1,170 @@
+import { describeObject, resolveValidationOptions } from './options';
+import { evaluate } from '../../engine/evaluate';
+import { isBlockingFinding, type Finding, type Report } from '../../engine/report';
+import { HardpodError, isHardpodError } from '../../model/errors';
+import type { KubeObject, LocatedObject } from '../../model/kube-object';
+import { ruleById } from '../../rules/catalogue';
+import { LEVELS, type Level } from '../../rules/rule';
+
+// The cdk8s-cli validation-plugin contract (cdk8s-cli `lib/plugins/validation.d.ts`), restated
+// structurally so that hardpod does not depend on cdk8s-cli at run time. Tested against the pinned CLI.
+
+/** A resource that violates a rule, as the cdk8s-cli report lists it. */
+export interface CliViolatingResource {
+  readonly resourceName: string;
+  readonly locations: readonly string[];
+  readonly manifestPath: string;
+}
+
+export interface CliViolation {
+  readonly ruleName: string;
+  readonly recommendation: string;
+  readonly fix: string;
+  readonly violatingResources: readonly CliViolatingResource[];
+}
+
+export interface CliValidationReport {
+  addViolation(violation: CliViolation): void;
+  submit(status: 'success' | 'failure', metadata?: { readonly [key: string]: string }): void;
+}
+
+/** What `cdk8s synth` hands a validation plugin. */
+export interface CliValidationContext {
+  /** Paths of the synthesized manifests. */
+  readonly manifests: readonly string[];
+  /** Construct metadata: resource name -> construct path. */
+  readonly metadata: { readonly [resourceName: string]: { readonly path: string } };
+  readonly report: CliValidationReport;
+  readonly logger: { log(message: string): void };
+  parseManifest(manifestPath: string): unknown[];
+}
+
+/** Properties of the plugin, as written under `properties:` in `cdk8s.yaml` `validations:`. */
+export interface HardpodValidationProperties {
+  /** @default the config's level, else 'hardened' */
+  readonly level?: Level;
+  /** Kubernetes version `1.N`. @default the config's, else the newest supported */
+  readonly k8sVersion?: string;
+  /** Path of a hardpod config file (YAML or JSON), relative to the directory `cdk8s synth` runs in. @default none */
+  readonly config?: string;
+}
+
+const PROPERTY_NAMES = ['level', 'k8sVersion', 'config'];
+const WHERE = 'cdk8s.yaml validations[HardpodValidation].properties';
+
+/**
+ * A cdk8s-cli validation plugin running hardpod's engine on the synthesized manifests:
+ *
+ * ```yaml
+ * validations:
+ *   - package: ./node_modules/hardpod   # a local path: cdk8s-cli requires it, no npm install
+ *     version: 1.0.0
+ *     class: HardpodValidation
+ *     properties: { level: hardened, k8sVersion: '1.33', config: hardpod.yaml }
+ * ```
+ *
+ * Every failing finding becomes a violation (rule id, the resource and the field with the message);
+ * findings that do not fail the run (`unknown`, `warn`) are listed with that status in the rule name.
+ * A bad property or config is reported as a failed `hardpod-config` violation, not a stack trace.
+ */
+export class HardpodValidation {
+  private readonly properties: unknown;
+
+  constructor(properties: HardpodValidationProperties = {}) {
+    this.properties = properties;
+  }
+
+  async validate(context: CliValidationContext): Promise<void> {
+    let report: Report;
+    try {
+      const config = resolveValidationOptions(checkProperties(this.properties), WHERE);
+      report = evaluate(readManifests(context), config);
+    } catch (error) {
+      if (!isHardpodError(error)) throw error;
+      context.report.addViolation({
+        ruleName: 'hardpod-config',
+        recommendation: 'hardpod could not run: the plugin properties, the config file or a manifest is invalid',
+        fix: error.message,
+        violatingResources: [],
+      });
+      context.report.submit('failure');
+      return;
+    }
+    for (const violation of toViolations(report)) context.report.addViolation(violation);
+    const blocking = report.findings.filter(isBlockingFinding).length;
+    context.report.submit(blocking > 0 ? 'failure' : 'success', {
+      level: report.level,
+      kubernetesVersion: report.kubernetesVersion,
+      objects: String(report.summary.objects),
+      failing: String(blocking),
+      unknown: String(report.summary.unknown),
+      suppressed: String(report.summary.suppressed),
+    });
+  }
+}
+
+function checkProperties(properties: unknown): HardpodValidationProperties {
+  if (typeof properties !== 'object' || properties === null || Array.isArray(properties)) {
+    throw new HardpodError('properties must be a mapping of level, k8sVersion and config', WHERE);
+  }
+  const record = properties as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    if (!PROPERTY_NAMES.includes(key)) throw new HardpodError(`unknown property ${JSON.stringify(key)}; expected ${PROPERTY_NAMES.join(', ')}`, WHERE);
+  }
+  if (record.level !== undefined && !LEVELS.includes(record.level as Level)) throw new HardpodError(`level must be one of ${LEVELS.join(', ')}, got ${JSON.stringify(record.level)}`, `${WHERE}.level`);
+  // YAML reads `1.30` as the number 1.3: insist on a string so the version is not silently changed.
+  if (record.k8sVersion !== undefined && typeof record.k8sVersion !== 'string') throw new HardpodError(`k8sVersion must be a quoted string such as '1.33', got ${JSON.stringify(record.k8sVersion)}`, `${WHERE}.k8sVersion`);
+  if (record.config !== undefined && typeof record.config !== 'string') throw new HardpodError('config must be the path of a hardpod config file', `${WHERE}.config`);
+  return record as HardpodValidationProperties;
+}
+
+/** Every object of every manifest, located by file, document index and (from the construct metadata) construct path. */
+function readManifests(context: CliValidationContext): LocatedObject[] {
+  const located: LocatedObject[] = [];
+  for (const file of context.manifests) {
+    context.parseManifest(file).forEach((document, documentIndex) => {
+      if (document === null || document === undefined) return;
+      if (typeof document !== 'object' || Array.isArray(document) || typeof (document as KubeObject).kind !== 'string') {
+        throw new HardpodError(`document ${documentIndex} is not a Kubernetes object (expected apiVersion and kind)`, file);
+      }
+      const object = document as KubeObject;
+      const name = typeof object.metadata?.name === 'string' ? object.metadata.name : undefined;
+      const constructPath = name !== undefined ? context.metadata[name]?.path : undefined;
+      located.push({ object, source: { file, documentIndex, ...(constructPath ? { constructPath } : {}) } });
+    });
+  }
+  return located;
+}
+
+/** One violation per rule (and status), listing each resource with its fields and messages. */
+export function toViolations(report: Report): CliViolation[] {
+  const groups = new Map<string, { rule: string; findings: Finding[] }>();
+  for (const finding of report.findings) {
+    if (finding.outcome === 'suppressed' || finding.baselined) continue;
+    const status = isBlockingFinding(finding) ? '' : ` (${finding.outcome === 'fail' ? finding.enforcement : finding.outcome}, not failing)`;
+    const key = `${finding.rule}${status}`;
+    const group = groups.get(key) ?? { rule: finding.rule, findings: [] };
+    group.findings.push(finding);
+    groups.set(key, group);
+  }
+  return [...groups].map(([ruleName, { rule, findings }]) => {
+    const byResource = new Map<string, { resource: CliViolatingResource; locations: string[] }>();
+    for (const finding of findings) {
+      const manifestPath = finding.source.file ?? '';
+      const key = `${manifestPath}\u0000${describeObject(finding)}`;
+      let entry = byResource.get(key);
+      if (!entry) {
+        const locations: string[] = [];
+        entry = { resource: { resourceName: finding.name, locations, manifestPath }, locations };
+        byResource.set(key, entry);
+      }
+      entry.locations.push(`${finding.path || '(object)'}: ${finding.message}`);
+    }
+    return {
+      ruleName,
+      recommendation: ruleById(rule)?.title ?? rule,
+      fix: findings[0].remediation,
+      violatingResources: [...byResource.values()].map((e) => e.resource),
+    };
+  });
+}

@@ -1,0 +1,60 @@
+import { ApiObject } from 'cdk8s';
+import type { IConstruct } from 'constructs';
+import { describeObject, resolveValidationOptions, type ValidationOptions } from './options';
+import type { ResolvedConfig } from '../../engine/config';
+import { evaluate } from '../../engine/evaluate';
+import { isBlockingFinding, type Finding, type Report } from '../../engine/report';
+import { isHardpodError } from '../../model/errors';
+import type { LocatedObject } from '../../model/kube-object';
+
+export interface EnforceOptions extends ValidationOptions {
+  /**
+   * Receives the whole report of every validation run, including findings that do not fail
+   * synthesis (`unknown` cross-object facts, `warn` enforcement, suppressions).
+   * @default none
+   */
+  readonly onReport?: (report: Report) => void;
+}
+
+/** hardpod's entry points for cdk8s apps. */
+export class Hardpod {
+  /**
+   * Enforces the rule engine on every ApiObject under `scope` (an App or a Chart): hardpod
+   * constructs, plain ApiObjects, cdk8s-plus constructs, included YAML and Helm charts alike.
+   * `app.synth()`, `app.synthYaml()` and `Testing.synth(chart)` then fail with one line per
+   * failing finding, naming the ApiObject's construct path, the rule and the field.
+   *
+   * The options are checked now: a bad level, Kubernetes version or config throws here.
+   */
+  static enforce(scope: IConstruct, options: EnforceOptions = {}): void {
+    const config = resolveValidationOptions(options, `Hardpod.enforce(${scope.node.path || '<app>'})`);
+    scope.node.addValidation({ validate: () => validateTree(scope, config, options.onReport) });
+  }
+}
+
+/** The synthesized objects under a scope, each located by its construct path. */
+export function apiObjectsUnder(scope: IConstruct): LocatedObject[] {
+  return scope.node.findAll()
+    .filter((c): c is ApiObject => ApiObject.isApiObject(c))
+    .map((apiObject) => ({ object: apiObject.toJson(), source: { constructPath: apiObject.node.path } }));
+}
+
+function validateTree(scope: IConstruct, config: ResolvedConfig, onReport: ((report: Report) => void) | undefined): string[] {
+  let report: Report;
+  try {
+    report = evaluate(apiObjectsUnder(scope), config);
+  } catch (error) {
+    // A user mistake in the app (a suppression annotation without a reason ...) is a validation error, not a crash.
+    if (isHardpodError(error)) return [`hardpod: ${error.message}`];
+    throw error;
+  }
+  onReport?.(report);
+  return report.findings.filter(isBlockingFinding).map(formatFinding);
+}
+
+/** `[rule] construct/path (Deployment shop/web) spec.template...: message. Fix: remediation` */
+export function formatFinding(finding: Finding): string {
+  const where = finding.source.constructPath ?? finding.source.file ?? '<input>';
+  const field = finding.path ? ` ${finding.path}` : '';
+  return `[${finding.rule}] ${where} (${describeObject(finding)})${field}: ${finding.message}. Fix: ${finding.remediation}`;
+}

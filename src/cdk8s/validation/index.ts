@@ -1,0 +1,3 @@
+export * from './options';
+export * from './enforce';
+export * from './cli-plugin';

@@ -1,0 +1,45 @@
+import { resolve } from 'node:path';
+import { loadConfig, resolveConfig, type EngineConfig, type ResolvedConfig } from '../../engine/config';
+import type { Finding } from '../../engine/report';
+import { HardpodError } from '../../model/errors';
+import type { Level } from '../../rules/rule';
+
+/** What both cdk8s front doors (synth-time enforcement and the cdk8s-cli plugin) accept. */
+export interface ValidationOptions {
+  /** Level to enforce; overrides the config's `level`. @default the config's level, else 'hardened' */
+  readonly level?: Level;
+  /** Kubernetes version `1.N` to judge against; overrides the config's `kubernetesVersion`. @default the config's, else the newest supported */
+  readonly k8sVersion?: string;
+  /**
+   * Engine config: the object itself, or the path of a YAML/JSON config file (relative to the
+   * working directory), the same file `hardpod check --config` reads.
+   * @default {}
+   */
+  readonly config?: EngineConfig | string;
+}
+
+/**
+ * Resolves the options into the engine config, eagerly: a bad level, version or config file is a
+ * HardpodError naming the option or the file and line, raised before anything is synthesized.
+ */
+export function resolveValidationOptions(options: ValidationOptions, where: string): ResolvedConfig {
+  const base: EngineConfig = typeof options.config === 'string' ? loadConfig(resolve(options.config)) : options.config ?? {};
+  if (typeof base !== 'object' || base === null || Array.isArray(base)) {
+    throw new HardpodError('config must be an engine config object or the path of a config file', `${where} config`);
+  }
+  const merged: EngineConfig = {
+    ...base,
+    ...(options.level !== undefined ? { level: options.level } : {}),
+    ...(options.k8sVersion !== undefined ? { kubernetesVersion: options.k8sVersion } : {}),
+  };
+  return resolveConfig(merged, (key) => {
+    if (key === 'level') return `${where} level`;
+    if (key === 'kubernetesVersion' && options.k8sVersion !== undefined) return `${where} k8sVersion`;
+    return typeof options.config === 'string' ? `${options.config} (${key})` : `${where} config.${key}`;
+  });
+}
+
+/** `Deployment shop/web` */
+export function describeObject(finding: Pick<Finding, 'kind' | 'name' | 'namespace'>): string {
+  return `${finding.kind} ${finding.namespace ? `${finding.namespace}/` : ''}${finding.name || '(unnamed)'}`;
+}

@@ -1,0 +1,161 @@
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ApiObject, App, Chart, Include, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-33';
+import { addCompanions, hardenedDeploymentManifest, PINNED } from './fixtures';
+import { HardenedDeployment, Hardpod } from '../../../src/cdk8s';
+import type { Report } from '../../../src/engine/report';
+
+function chart(namespace?: string): Chart {
+  return new Chart(Testing.app(), 'test', namespace ? { namespace } : {});
+}
+
+/** The message Testing.synth throws, or '' when it synthesizes. */
+function synthError(c: Chart): string {
+  try {
+    Testing.synth(c);
+    return '';
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+describe('Hardpod.enforce', () => {
+  test('a clean app of plain ApiObjects synthesizes, and every object was judged', () => {
+    const c = chart();
+    addCompanions(c);
+    new ApiObject(c, 'web', hardenedDeploymentManifest() as never);
+    let report: Report | undefined;
+    Hardpod.enforce(c, { config: { hardened: { allowedRegistries: ['registry.example.com'] } }, onReport: (r) => { report = r; } });
+    expect(Testing.synth(c)).toHaveLength(4);
+    expect(report?.findings).toEqual([]);
+    expect(report?.objects.map((o) => o.source.constructPath).sort()).toEqual(['test/default-deny', 'test/namespace', 'test/service-account', 'test/web']);
+  });
+
+  test('a violating plain ApiObject fails Testing.synth, naming the construct path, rule and field', () => {
+    const c = chart();
+    addCompanions(c);
+    const manifest = hardenedDeploymentManifest('web', 'shop', 'nginx:latest');
+    new ApiObject(c, 'web', manifest as never);
+    Hardpod.enforce(c);
+    const message = synthError(c);
+    expect(message).toContain('Validation failed with the following errors');
+    expect(message).toContain('[image-digest] test/web (Deployment shop/web) spec.template.spec.containers[0].image: container "app" image "nginx:latest" is not pinned by digest');
+    expect(message).toContain('Fix: Reference every image by digest');
+  });
+
+  test('app.synth() fails too, and writes no manifest', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'hardpod-enforce-'));
+    const app = new App({ outdir });
+    const c = new Chart(app, 'prod');
+    new ApiObject(c, 'web', hardenedDeploymentManifest('web', 'shop', 'nginx') as never);
+    Hardpod.enforce(app);
+    expect(() => app.synth()).toThrow(/\[image-digest\] prod\/web \(Deployment shop\/web\)/);
+    expect(readdirSync(outdir)).toEqual([]);
+  });
+
+  test('cdk8s-plus constructs are checked through their ApiObjects', () => {
+    const c = chart('shop');
+    new kplus.Deployment(c, 'plus', { containers: [{ image: 'nginx:1.27', portNumber: 8080 }] });
+    Hardpod.enforce(c, { level: 'restricted' });
+    const message = synthError(c);
+    // cdk8s-plus drops no capabilities and sets no seccomp profile: restricted fails on both.
+    expect(message).toMatch(/\[capabilities-restricted\] test\/plus\/Resource \(Deployment shop\/test-plus-c8[0-9a-f]+\)/);
+    expect(message).toMatch(/\[seccomp-profile-restricted\] test\/plus\/Resource/);
+    expect(message).not.toContain('[image-digest]');
+  });
+
+  test('included YAML is checked, each object under its own construct path', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hardpod-include-'));
+    const file = join(dir, 'vendor.yaml');
+    writeFileSync(file, [
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: shop}\ndata: {a: b}',
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: debug, namespace: shop}\nspec:\n  containers:\n  - name: shell\n    image: busybox\n    securityContext: {privileged: true}',
+    ].join('\n---\n'));
+    const c = chart();
+    new Include(c, 'vendor', { url: file });
+    Hardpod.enforce(c, { level: 'baseline' });
+    expect(synthError(c)).toContain('[privileged] test/vendor/debug-pod-shop (Pod shop/debug) spec.containers[0].securityContext.privileged');
+  });
+
+  test('hardpod constructs are checked like any other, and pass', () => {
+    const c = chart('shop');
+    new HardenedDeployment(c, 'web', { image: PINNED, port: 8080 });
+    let report: Report | undefined;
+    Hardpod.enforce(c, { onReport: (r) => { report = r; } });
+    expect(synthError(c)).toBe('');
+    expect(report?.objects.map((o) => o.kind).sort()).toEqual(['Deployment', 'NetworkPolicy', 'PodDisruptionBudget', 'Service', 'ServiceAccount']);
+    expect(report?.findings.filter((f) => f.outcome === 'fail')).toEqual([]);
+  });
+
+  test('findings that do not fail synthesis (unknown, warn) reach onReport only', () => {
+    const c = chart();
+    new ApiObject(c, 'web', hardenedDeploymentManifest('web', 'shop', 'nginx') as never);
+    let report: Report | undefined;
+    Hardpod.enforce(c, { config: { rules: { 'image-digest': { enforcement: 'warn' } } }, onReport: (r) => { report = r; } });
+    expect(synthError(c)).toBe('');
+    const outcomes = new Map(report!.findings.map((f) => [f.rule, `${f.outcome}/${f.enforcement}`]));
+    expect(outcomes.get('image-digest')).toBe('fail/warn');
+    // Partial input: the Namespace, ServiceAccount and NetworkPolicy are not in this chart.
+    expect(outcomes.get('network-policy')).toBe('unknown/deny');
+    expect(outcomes.get('namespace-psa-labels')).toBe('unknown/deny');
+  });
+
+  test('a suppression annotation with a reason waives one rule on one object', () => {
+    const c = chart();
+    addCompanions(c);
+    const manifest = hardenedDeploymentManifest('web', 'shop', 'nginx');
+    (manifest.metadata as Record<string, unknown>).annotations = { 'hardpod.dev/suppress.image-digest': 'vendor image, pinned by the mirror' };
+    new ApiObject(c, 'web', manifest as never);
+    Hardpod.enforce(c);
+    expect(synthError(c)).toBe('');
+  });
+
+  test('an invalid suppression is a validation error naming the construct, not a crash', () => {
+    const c = chart();
+    const manifest = hardenedDeploymentManifest();
+    (manifest.metadata as Record<string, unknown>).annotations = { 'hardpod.dev/suppress.image-digest': '' };
+    new ApiObject(c, 'web', manifest as never);
+    Hardpod.enforce(c);
+    expect(synthError(c)).toMatch(/hardpod: test\/web .*needs a non-empty reason/);
+  });
+
+  test('the Kubernetes version is honoured', () => {
+    const make = (): Chart => {
+      const c = chart();
+      addCompanions(c);
+      const manifest = hardenedDeploymentManifest();
+      const spec = ((manifest.spec as any).template.spec);
+      delete spec.securityContext.seccompProfile;
+      new ApiObject(c, 'web', manifest as never);
+      return c;
+    };
+    const current = make();
+    Hardpod.enforce(current, { level: 'restricted' });
+    expect(synthError(current)).toContain('[seccomp-profile-restricted]');
+    // Before 1.19 the restricted seccomp check did not exist upstream.
+    const old = make();
+    Hardpod.enforce(old, { level: 'restricted', k8sVersion: '1.18' });
+    expect(synthError(old)).toBe('');
+  });
+
+  test('bad options are rejected when enforce is called, with a clear message', () => {
+    expect(() => Hardpod.enforce(chart(), { level: 'strict' as never })).toThrow('Hardpod.enforce(test) level: unknown level "strict"; expected one of baseline, restricted, hardened');
+    expect(() => Hardpod.enforce(chart(), { k8sVersion: '2.0' })).toThrow(/Hardpod.enforce\(test\) k8sVersion: unsupported Kubernetes version "2.0"/);
+    expect(() => Hardpod.enforce(chart(), { config: { rules: { 'no-such-rule': {} } } })).toThrow(/config.rules.no-such-rule: unknown rule id/);
+  });
+
+  test('a config file is read, and its mistakes name the file and line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hardpod-config-'));
+    const good = join(dir, 'hardpod.yaml');
+    writeFileSync(good, '# platform policy\nlevel: baseline\n');
+    const c = chart();
+    new ApiObject(c, 'web', hardenedDeploymentManifest('web', 'shop', 'nginx') as never);
+    Hardpod.enforce(c, { config: good });
+    expect(synthError(c)).toBe('');
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, 'level: hardened\nrules:\n  image-digest:\n    severity: extreme\n');
+    expect(() => Hardpod.enforce(chart(), { config: bad })).toThrow(new RegExp(`${bad.replace(/[.]/g, '\\.')}:4 .*unknown severity "extreme"`));
+  });
+});
