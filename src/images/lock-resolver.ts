@@ -1,7 +1,17 @@
+import { appendFileSync } from 'node:fs';
 import { formatImageRef, parseImageRef, tagKey } from './image-ref';
-import { LOCK_FILE_NAME, readLockFile, type LockEntry, type LockFile, type LockedImageFacts } from './lock-file';
+import { LOCK_FILE_NAME, readLockFile, readLockFileIfExists, type LockEntry, type LockFile, type LockedImageFacts } from './lock-file';
 import { HardpodError } from '../model/errors';
 import type { ImageResolver, ResolvedImage } from '../model/image';
+
+/**
+ * Set by `hardpod lock` when it runs the app to learn which images it uses: every reference the
+ * resolver sees is appended to this file (one JSON line each), and a tag the lock file lacks gets a
+ * placeholder digest instead of an error, so that the app runs to the end.
+ */
+export const LOCK_COLLECT_ENV = 'HARDPOD_LOCK_COLLECT';
+/** The digest collected references get while `hardpod lock` runs the app; never written anywhere else. */
+export const PLACEHOLDER_DIGEST = `sha256:${'0'.repeat(64)}`;
 
 /**
  * Resolves references from a lock file, synchronously and without network: a digest-pinned
@@ -11,6 +21,8 @@ import type { ImageResolver, ResolvedImage } from '../model/image';
 export class LockFileResolver implements ImageResolver {
   /** Reads the lock file at `path` (synchronously) and resolves from it. */
   static fromFile(path: string = LOCK_FILE_NAME): LockFileResolver {
+    const collectTo = process.env[LOCK_COLLECT_ENV];
+    if (collectTo) return new LockFileResolver(readLockFileIfExists(path), path, collectTo);
     return new LockFileResolver(readLockFile(path), path);
   }
 
@@ -20,8 +32,13 @@ export class LockFileResolver implements ImageResolver {
   /**
    * @param lock the parsed lock file
    * @param lockFilePath the lock file's path, named in errors @default hardpod.lock.json
+   * @param collectTo file that `hardpod lock` collects references in (see LOCK_COLLECT_ENV) @default none
    */
-  constructor(private readonly lock: LockFile, private readonly lockFilePath: string = LOCK_FILE_NAME) {
+  constructor(
+    private readonly lock: LockFile,
+    private readonly lockFilePath: string = LOCK_FILE_NAME,
+    private readonly collectTo?: string,
+  ) {
     for (const entry of Object.values(lock.images)) {
       if (!entry.facts) continue;
       this.factsByDigest.set(entry.digest, entry.facts);
@@ -31,6 +48,7 @@ export class LockFileResolver implements ImageResolver {
 
   resolve(reference: string, where: string): ResolvedImage {
     // Synthesis resolves the same few references many times; the answer depends on the text only.
+    if (this.collectTo) appendFileSync(this.collectTo, `${JSON.stringify({ reference, where })}\n`);
     const cached = this.cache.get(reference);
     if (cached) return cached;
     const ref = parseImageRef(reference, where);
@@ -41,6 +59,7 @@ export class LockFileResolver implements ImageResolver {
     } else {
       const key = tagKey(ref);
       const entry: LockEntry | undefined = this.lock.images[key];
+      if (!entry && this.collectTo) return { reference: `${formatImageRef(ref)}@${PLACEHOLDER_DIGEST}` };
       if (!entry) {
         throw new HardpodError(
           `image "${reference}" is not pinned by digest and ${this.lockFilePath} has no entry for ${key}; ` +

@@ -12,4 +12,14 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'List the rules with their level, severity, Pod Security check and controls',
     load: async () => (await import('./rules')).rulesCommand,
   },
+  {
+    name: 'lock',
+    summary: 'Resolve image tags to digests and image facts into hardpod.lock.json (--check for CI, --update)',
+    load: async () => (await import('./lock')).lockCommand,
+  },
+  {
+    name: 'pin',
+    summary: 'Rewrite image tags to digests in YAML files, keeping comments and formatting (--write)',
+    load: async () => (await import('./pin')).pinCommand,
+  },
 ];

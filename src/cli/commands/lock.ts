@@ -1,0 +1,214 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { dockerCredentials } from '../../images/credentials';
+import { LOCK_FILE_NAME } from '../../images/lock-file';
+import { imageUsesIn, runLock, type ImageUse, type LockProgress, type LockRunResult } from '../../images/lock-images';
+import { LOCK_COLLECT_ENV } from '../../images/lock-resolver';
+import { RegistryClient, type RegistryClientOptions } from '../../images/registry-client';
+import { readManifests } from '../../loader';
+import { HardpodError } from '../../model/errors';
+import { parseCommandArgs } from '../args';
+import { EXIT, type CliContext, type Command } from '../command';
+
+const USAGE = `Usage: hardpod lock [options] [PATH...]
+
+Resolves every image tag used by the manifests in PATH (files, folders, - for standard input), or,
+without PATH, by the cdk8s app in the current folder (its cdk8s.yaml \`app\` command is run once),
+and records in hardpod.lock.json each tag's digest (the multi-arch index digest, with each
+platform's manifest digest) and what the image holds (user, ports, volumes, base image ...).
+Synthesis reads that file and never touches the network. Commit it.
+
+Options:
+  --lock-file FILE            lock file to read and write (default: ${LOCK_FILE_NAME})
+  --check                     write nothing; exit 1 when a tag in use has no entry. A locked tag that
+                              now points elsewhere is a warning (see --fail-on-outdated)
+  --fail-on-outdated          with --check: exit 1 when a locked tag now points elsewhere too
+  --offline                   with --check: do not ask registries whether locked tags moved
+  --update                    re-resolve every tag in use (every entry, without PATH) and print what changed
+  --inspect                   also read the layers: shell, tools, package manager, setuid/setgid files
+                              (layers are read anyway when the image names its user)
+  --platform OS/ARCH[/VAR]    platform whose facts are recorded (default: linux/amd64, else the first)
+  --insecure-registry HOST    allow plain HTTP to HOST[:PORT] (repeatable; loopback always may)
+  --mirror REGISTRY=URL       pull REGISTRY's images through the mirror URL (repeatable); the lock
+                              file keeps the upstream reference and digest
+  --concurrency N             requests in flight at once (default: 8)
+  --timeout SECONDS           time limit per request and per pause in a download (default: 30)
+  -h, --help                  show this help
+
+Credentials come from ~/.docker/config.json (auths, credHelpers, credsStore), $DOCKER_CONFIG,
+$REGISTRY_AUTH_FILE and the containers auth.json files; they are never printed.
+
+Exit codes: 0 done (or, with --check, nothing missing), 1 missing (or outdated with
+--fail-on-outdated) entries, 2 usage error, unreadable input or a registry error (nothing written).
+`;
+
+/** Flags shared by `lock` and `pin` for talking to registries. */
+export const REGISTRY_FLAGS = {
+  'insecure-registry': { type: 'string', multiple: true },
+  'mirror': { type: 'string', multiple: true },
+  'concurrency': { type: 'string' },
+  'timeout': { type: 'string' },
+} as const;
+
+function positiveNumber(command: string, flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!(number > 0) || !Number.isFinite(number)) throw new HardpodError(`--${flag} must be a positive number, got "${value}"`, `hardpod ${command}`);
+  return number;
+}
+
+/** Registry client options from the shared flags. */
+export function registryClientOptions(
+  command: string,
+  values: { 'insecure-registry'?: string[]; 'mirror'?: string[]; 'concurrency'?: string; 'timeout'?: string },
+  context: CliContext,
+): RegistryClientOptions {
+  const mirrors: Record<string, string[]> = {};
+  for (const mirror of values.mirror ?? []) {
+    const equals = mirror.indexOf('=');
+    const url = mirror.slice(equals + 1);
+    if (equals <= 0 || !/^https?:\/\/[^/]/.test(url)) {
+      throw new HardpodError(`--mirror must be REGISTRY=URL (e.g. docker.io=https://mirror.example.com), got "${mirror}"`, `hardpod ${command}`);
+    }
+    (mirrors[mirror.slice(0, equals)] ??= []).push(url);
+  }
+  const concurrency = positiveNumber(command, 'concurrency', values.concurrency);
+  const timeout = positiveNumber(command, 'timeout', values.timeout);
+  return {
+    insecureRegistries: values['insecure-registry'] ?? [],
+    mirrors,
+    credentials: dockerCredentials({ env: { ...context.env } }),
+    ...(concurrency ? { concurrency: Math.floor(concurrency) } : {}),
+    ...(timeout ? { timeoutMs: timeout * 1000 } : {}),
+    log: (line) => context.stderr(`hardpod ${command}: ${line}\n`),
+  };
+}
+
+/** A bar redrawn in place on a terminal; one line per image otherwise (CI logs). */
+export function progressFor(command: string, context: CliContext): LockProgress {
+  const interactive = context.stdoutIsTTY && !context.env.CI;
+  let total = 0;
+  let done = 0;
+  return {
+    start(count) {
+      total = count;
+      done = 0;
+    },
+    done(key, error) {
+      done++;
+      if (interactive) {
+        const width = 30;
+        const filled = total === 0 ? width : Math.round((done / total) * width);
+        context.stderr(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${key.slice(0, 60).padEnd(60)}`);
+      } else {
+        context.stderr(`hardpod ${command}: ${error ? 'failed' : 'resolved'} ${key} (${done}/${total})\n`);
+      }
+    },
+    finish() {
+      if (interactive && total > 0) context.stderr('\n');
+    },
+  };
+}
+
+/**
+ * Runs the cdk8s app of `cwd` (its cdk8s.yaml `app` command) once, with synthesis going to a
+ * temporary folder and the lock-file resolver collecting every image reference it sees.
+ */
+function imageUsesOfCdk8sApp(context: CliContext): ImageUse[] {
+  const configFile = join(context.cwd, 'cdk8s.yaml');
+  if (!existsSync(configFile)) {
+    throw new HardpodError('give manifest files or folders, or run `hardpod lock` in a cdk8s app folder (one with cdk8s.yaml)', 'hardpod lock');
+  }
+  const app = (parseYaml(readFileSync(configFile, 'utf8')) as { app?: unknown } | null)?.app;
+  if (typeof app !== 'string' || app.trim() === '') throw new HardpodError('cdk8s.yaml has no `app` command to run', configFile);
+  const dir = mkdtempSync(join(tmpdir(), 'hardpod-lock-'));
+  try {
+    const collected = join(dir, 'images.jsonl');
+    const outdir = join(dir, 'dist');
+    const result = spawnSync(app, {
+      shell: true,
+      cwd: context.cwd,
+      env: { ...context.env, [LOCK_COLLECT_ENV]: collected, CDK8S_OUTDIR: outdir },
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    if (result.status !== 0) {
+      throw new HardpodError(`the cdk8s app (\`${app}\`) failed with exit code ${result.status}:\n${(result.stderr || result.stdout).trim().slice(-4000)}`, configFile);
+    }
+    const uses: ImageUse[] = existsSync(collected)
+      ? readFileSync(collected, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as ImageUse)
+      : [];
+    // Images written directly in manifests (not through hardpod constructs) count too.
+    if (existsSync(outdir) && readdirSync(outdir).length > 0) {
+      uses.push(...imageUsesIn(readManifests([outdir]).objects).filter((use) => !/@sha256:0{64}$/.test(use.reference)));
+    }
+    return uses;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function printResult(result: LockRunResult, lockFile: string, context: CliContext): void {
+  for (const key of result.added) context.stdout(`+ ${key} ${result.lock.images[key].digest}\n`);
+  for (const change of result.changed) context.stdout(`~ ${change.key} ${change.from} -> ${change.to}\n`);
+  const unchanged = result.added.length === 0 && result.changed.length === 0;
+  context.stdout(unchanged ? `${lockFile} is up to date (${Object.keys(result.lock.images).length} images)\n` : `wrote ${lockFile}\n`);
+}
+
+/** `hardpod lock`: resolve tags to digests and image facts into hardpod.lock.json. */
+export const lockCommand: Command = {
+  usage: USAGE,
+  async run(context: CliContext): Promise<number> {
+    const { values, positionals } = parseCommandArgs('lock', context.args, {
+      'lock-file': { type: 'string' },
+      'check': { type: 'boolean' },
+      'fail-on-outdated': { type: 'boolean' },
+      'offline': { type: 'boolean' },
+      'update': { type: 'boolean' },
+      'inspect': { type: 'boolean' },
+      'platform': { type: 'string' },
+      ...REGISTRY_FLAGS,
+    });
+    if (values.check && values.update) throw new HardpodError('--check and --update exclude each other', 'hardpod lock');
+    if (values.platform !== undefined && !/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(values.platform)) {
+      throw new HardpodError(`--platform must be OS/ARCH or OS/ARCH/VARIANT (e.g. linux/arm64/v8), got "${values.platform}"`, 'hardpod lock');
+    }
+    const lockFile = resolve(context.cwd, values['lock-file'] ?? LOCK_FILE_NAME);
+    const mode = values.check ? 'check' : values.update ? 'update' : 'lock';
+    const uses = positionals.length > 0 ? imageUsesIn(readManifests(positionals.map((path) => (path === '-' ? path : resolve(context.cwd, path)))).objects) : mode === 'update' ? [] : imageUsesOfCdk8sApp(context);
+    const client = new RegistryClient(registryClientOptions('lock', values, context));
+    try {
+      const result = await runLock({
+        lockFilePath: lockFile,
+        uses,
+        mode,
+        client,
+        inspect: values.inspect ?? false,
+        ...(values.platform ? { platform: values.platform } : {}),
+        checkOutdated: !values.offline,
+        progress: progressFor('lock', context),
+      });
+      if (mode !== 'check') {
+        printResult(result, values['lock-file'] ?? LOCK_FILE_NAME, context);
+        return EXIT.ok;
+      }
+      for (const missing of result.missing) {
+        context.stdout(`missing: ${missing.reference} (used at ${missing.where}) has no entry in ${values['lock-file'] ?? LOCK_FILE_NAME}\n`);
+      }
+      for (const outdated of result.outdated) {
+        context.stdout(`${values['fail-on-outdated'] ? 'outdated' : 'warning: outdated'}: ${outdated.key} is locked to ${outdated.from}, the registry now has ${outdated.to}\n`);
+      }
+      for (const unverified of result.unverified) context.stderr(`hardpod lock: warning: could not check ${unverified.key}: ${unverified.reason}\n`);
+      if (result.missing.length > 0) context.stdout('run `npx hardpod lock` to add the missing entries\n');
+      if (result.outdated.length > 0) context.stdout('run `npx hardpod lock --update` to move the outdated entries\n');
+      const failed = result.missing.length > 0 || (values['fail-on-outdated'] === true && result.outdated.length > 0);
+      if (!failed) context.stdout(`${values['lock-file'] ?? LOCK_FILE_NAME}: every image in use is locked\n`);
+      return failed ? EXIT.findings : EXIT.ok;
+    } finally {
+      client.close();
+    }
+  },
+};

@@ -1,0 +1,167 @@
+import { readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseImageRef, tagKey } from '../../images/image-ref';
+import { LOCK_FILE_NAME, readLockFileIfExists, writeFileAtomic } from '../../images/lock-file';
+import { applyPins, findImageScalars, lineDiff, pinAsWritten, tagsToPin, type ImageOccurrence, type PinEdit } from '../../images/pin-yaml';
+import { RegistryClient } from '../../images/registry-client';
+import { manifestFilesUnder } from '../../loader';
+import { HardpodError } from '../../model/errors';
+import { parseCommandArgs } from '../args';
+import { EXIT, type CliContext, type Command } from '../command';
+import { REGISTRY_FLAGS, registryClientOptions } from './lock';
+
+const USAGE = `Usage: hardpod pin [options] PATH...
+
+Rewrites image tags to digests (\`nginx:1.27\` -> \`nginx:1.27@sha256:...\`) in existing YAML: hand-
+written manifests, kustomize bases. Only the image values change; comments, key order and formatting
+stay. Without --write it prints the diff. Digests come from the lock file, else from the registry.
+
+  PATH is a file or a folder (every *.yaml, *.yml and *.json below it), or - to read manifests on
+  standard input and write the pinned manifests to standard output.
+
+Options:
+  --write                     rewrite the files (atomically; nothing is written if any image fails)
+  --lock-file FILE            lock file to take digests from (default: ${LOCK_FILE_NAME})
+  --offline                   only use the lock file; a tag it lacks is an error
+  --kustomize                 print kustomization \`images:\` entries with digests instead of rewriting
+  --insecure-registry HOST    allow plain HTTP to HOST[:PORT] (repeatable; loopback always may)
+  --mirror REGISTRY=URL       pull through a mirror (repeatable)
+  --concurrency N             requests in flight at once (default: 8)
+  --timeout SECONDS           time limit per request (default: 30)
+  -h, --help                  show this help
+
+Rendered output that the next render would undo is better pinned where it is rendered:
+  Helm:       helm template my-release ./chart --post-renderer npx \\
+                --post-renderer-args hardpod --post-renderer-args pin --post-renderer-args -
+  kustomize:  hardpod pin --kustomize base/ >> kustomization.yaml   (images[].digest entries)
+
+Exit codes: 0 done (or nothing to pin), 2 usage error, unreadable YAML or an image that could not be
+resolved (nothing written).
+`;
+
+interface FilePlan {
+  readonly file: string;
+  readonly text: string;
+  readonly occurrences: readonly ImageOccurrence[];
+}
+
+/** `hardpod pin`: tags to digests in YAML files, keeping everything else byte for byte. */
+export const pinCommand: Command = {
+  usage: USAGE,
+  async run(context: CliContext): Promise<number> {
+    const { values, positionals } = parseCommandArgs('pin', context.args, {
+      'write': { type: 'boolean' },
+      'lock-file': { type: 'string' },
+      'offline': { type: 'boolean' },
+      'kustomize': { type: 'boolean' },
+      ...REGISTRY_FLAGS,
+    });
+    if (positionals.length === 0) throw new HardpodError('give at least one YAML file or folder, or - for standard input (see hardpod pin --help)', 'hardpod pin');
+    const stdinMode = positionals.includes('-');
+    if (stdinMode && positionals.length > 1) throw new HardpodError('- (standard input) cannot be combined with files', 'hardpod pin');
+
+    // Read and parse everything first: a bad file stops the run before anything is resolved or written.
+    const plans: FilePlan[] = [];
+    const files = stdinMode ? ['-'] : positionals.flatMap((path) => {
+      const full = resolve(context.cwd, path);
+      let isDirectory: boolean;
+      try {
+        isDirectory = statSync(full).isDirectory();
+      } catch {
+        throw new HardpodError('no such file or folder', path);
+      }
+      return isDirectory ? manifestFilesUnder(full) : [full];
+    });
+    for (const file of files) {
+      const text = file === '-' ? readFileSync(0, 'utf8') : readFileSync(file, 'utf8');
+      plans.push({ file, text, occurrences: tagsToPin(findImageScalars(text, file === '-' ? '<stdin>' : file), file) });
+    }
+
+    const digests = await digestsFor(plans, values, context);
+
+    if (values.kustomize) {
+      const lines = ['images:'];
+      const seen = new Set<string>();
+      for (const plan of plans) {
+        for (const occurrence of plan.occurrences) {
+          const name = occurrence.reference.replace(/:[^/:]*$/, '');
+          if (seen.has(name)) continue;
+          seen.add(name);
+          lines.push(`- name: ${name}`, `  digest: ${digests.get(tagKey(parseImageRef(occurrence.reference)))}`);
+        }
+      }
+      context.stdout(`${lines.join('\n')}\n`);
+      return EXIT.ok;
+    }
+
+    const rewritten = plans.map((plan) => {
+      const edits: PinEdit[] = plan.occurrences.map((occurrence) => ({
+        occurrence,
+        pinned: pinAsWritten(occurrence.reference, digests.get(tagKey(parseImageRef(occurrence.reference)))!),
+      }));
+      return { ...plan, after: applyPins(plan.text, edits) };
+    });
+    if (stdinMode) {
+      context.stdout(rewritten[0].after);
+      return EXIT.ok;
+    }
+    let changedFiles = 0;
+    for (const plan of rewritten) {
+      if (plan.after === plan.text) continue;
+      changedFiles++;
+      if (values.write) writeFileAtomic(plan.file, plan.after);
+      else context.stdout(lineDiff(plan.file, plan.text, plan.after));
+    }
+    const pinned = rewritten.reduce((count, plan) => count + plan.occurrences.length, 0);
+    context.stderr(
+      pinned === 0
+        ? 'hardpod pin: every image is already pinned by digest\n'
+        : `hardpod pin: ${values.write ? 'pinned' : 'would pin'} ${pinned} image${pinned === 1 ? '' : 's'} in ${changedFiles} file${changedFiles === 1 ? '' : 's'}${values.write ? '' : ' (run with --write to rewrite them)'}\n`,
+    );
+    return EXIT.ok;
+  },
+};
+
+/** The digest of every tag in the plans: from the lock file, else (unless offline) from the registry. */
+async function digestsFor(
+  plans: readonly FilePlan[],
+  values: { 'lock-file'?: string; 'offline'?: boolean; 'insecure-registry'?: string[]; 'mirror'?: string[]; 'concurrency'?: string; 'timeout'?: string },
+  context: CliContext,
+): Promise<Map<string, string>> {
+  const lockFile = resolve(context.cwd, values['lock-file'] ?? LOCK_FILE_NAME);
+  const lock = readLockFileIfExists(lockFile);
+  const digests = new Map<string, string>();
+  const missing = new Map<string, string>();
+  for (const plan of plans) {
+    for (const occurrence of plan.occurrences) {
+      const key = tagKey(parseImageRef(occurrence.reference));
+      const entry = lock.images[key];
+      if (entry) digests.set(key, entry.digest);
+      else if (!missing.has(key)) missing.set(key, `${plan.file}:${occurrence.line}`);
+    }
+  }
+  if (missing.size === 0) return digests;
+  if (values.offline) {
+    const list = [...missing].map(([key, where]) => `  ${key} (${where})`).join('\n');
+    throw new HardpodError(`${missing.size} tag(s) have no entry in the lock file; run \`npx hardpod lock PATH...\` first:\n${list}`, lockFile);
+  }
+  const client = new RegistryClient(registryClientOptions('pin', values, context));
+  try {
+    const keys = [...missing.keys()];
+    // The tag's digest, then the manifest fetched by it and hashed: only verified digests are written.
+    const answers = await Promise.allSettled(keys.map(async (key) => {
+      const ref = parseImageRef(key);
+      const head = await client.resolveTag(ref);
+      return client.getManifest(ref, head.digest);
+    }));
+    const failures: string[] = [];
+    answers.forEach((answer, index) => {
+      if (answer.status === 'fulfilled') digests.set(keys[index], answer.value.digest);
+      else failures.push(`  ${keys[index]} (${missing.get(keys[index])}): ${(answer.reason as Error).message}`);
+    });
+    if (failures.length > 0) throw new HardpodError(`${failures.length} image(s) could not be resolved; no file was changed:\n${failures.join('\n')}`, 'hardpod pin');
+    return digests;
+  } finally {
+    client.close();
+  }
+}

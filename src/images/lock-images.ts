@@ -1,0 +1,178 @@
+import { parseImageRef, tagKey, type ImageRef } from './image-ref';
+import { readLockFileIfExists, writeLockFile, type LockEntry, type LockFile } from './lock-file';
+import type { RegistryClient } from './registry-client';
+import { resolveImage, type ResolveImageOptions } from './resolve-image';
+import { HardpodError } from '../model/errors';
+import type { LocatedObject } from '../model/kube-object';
+import { extractPodViews } from '../model/pod-view';
+
+/** One place an image reference is used: a manifest field (`file:line`) or a construct path. */
+export interface ImageUse {
+  readonly reference: string;
+  readonly where: string;
+}
+
+/** Every container image in the objects, with `file:line` (or document) of its object. */
+export function imageUsesIn(objects: readonly LocatedObject[]): ImageUse[] {
+  const uses: ImageUse[] = [];
+  for (const { object, source } of objects) {
+    for (const view of extractPodViews(object).views) {
+      for (const container of view.containers) {
+        const image = container.container.image;
+        if (typeof image !== 'string' || image === '') continue;
+        const file = source.constructPath ?? source.file ?? '<input>';
+        uses.push({ reference: image, where: `${file}${source.line !== undefined ? `:${source.line}` : ''} ${container.path}.image` });
+      }
+    }
+  }
+  return uses;
+}
+
+/** Progress of a run that resolves many images: a bar on a terminal, plain lines in CI. */
+export interface LockProgress {
+  start(total: number): void;
+  /** One image finished (resolved, or failed with `error`). */
+  done(key: string, error?: string): void;
+  finish(): void;
+}
+
+/**
+ * - `lock`: resolve tags the lock file lacks, keep the rest;
+ * - `update`: re-resolve every tag in use (every entry when no uses are given) and report changes;
+ * - `check`: write nothing; list tags the lock lacks, and locked tags that now point elsewhere.
+ */
+export type LockMode = 'lock' | 'update' | 'check';
+
+export interface LockRunOptions extends ResolveImageOptions {
+  readonly lockFilePath: string;
+  readonly uses: readonly ImageUse[];
+  readonly mode: LockMode;
+  readonly client: RegistryClient;
+  /** In `check` mode, ask the registries whether locked tags moved. @default true */
+  readonly checkOutdated?: boolean;
+  /** @default no progress output */
+  readonly progress?: LockProgress;
+}
+
+export interface DigestChange {
+  readonly key: string;
+  readonly from: string;
+  readonly to: string;
+}
+
+export interface LockRunResult {
+  /** The lock file after the run (what was written, or would be). */
+  readonly lock: LockFile;
+  /** Whether the lock file was (re)written. */
+  readonly written: boolean;
+  readonly added: readonly string[];
+  /** Tags re-resolved to a different digest (`update`). */
+  readonly changed: readonly DigestChange[];
+  /** Tags in use that the lock file lacks (`check`), with where they are used. */
+  readonly missing: readonly ImageUse[];
+  /** Locked tags that the registry now resolves to another digest (`check`). */
+  readonly outdated: readonly DigestChange[];
+  /** Locked tags whose registry could not be asked (`check`); a warning, not a failure. */
+  readonly unverified: readonly { readonly key: string; readonly reason: string }[];
+}
+
+/** Runs at most `limit` tasks at a time (the client bounds requests; this bounds images in memory). */
+async function mapLimited<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
+  const results: PromiseSettledResult<R>[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      try {
+        results[index] = { status: 'fulfilled', value: await task(items[index]) };
+      } catch (reason) {
+        results[index] = { status: 'rejected', reason };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Resolves the tags in use against their registries and updates the lock file. Nothing is written
+ * unless every image resolved and verified: one failure leaves the lock file as it was.
+ */
+export async function runLock(options: LockRunOptions): Promise<LockRunResult> {
+  const before = readLockFileIfExists(options.lockFilePath);
+  // Tag keys in use, each with its first use (for messages); digest references need no entry.
+  const used = new Map<string, { ref: ImageRef; use: ImageUse }>();
+  for (const use of options.uses) {
+    const ref = parseImageRef(use.reference, use.where);
+    if (ref.digest !== undefined) continue;
+    const key = tagKey(ref);
+    if (!used.has(key)) used.set(key, { ref: parseImageRef(key), use });
+  }
+  if (options.mode === 'update' && options.uses.length === 0) {
+    for (const key of Object.keys(before.images)) used.set(key, { ref: parseImageRef(key), use: { reference: key, where: options.lockFilePath } });
+  }
+  const keys = [...used.keys()].sort();
+  const result = {
+    added: [] as string[],
+    changed: [] as DigestChange[],
+    missing: [] as ImageUse[],
+    outdated: [] as DigestChange[],
+    unverified: [] as { key: string; reason: string }[],
+  };
+
+  if (options.mode === 'check') {
+    const present = keys.filter((key) => before.images[key]);
+    for (const key of keys) if (!before.images[key]) result.missing.push(used.get(key)!.use);
+    if (options.checkOutdated !== false && present.length > 0) {
+      options.progress?.start(present.length);
+      const answers = await mapLimited(present, options.client.concurrency, async (key) => {
+        const current = await options.client.resolveTag(used.get(key)!.ref);
+        options.progress?.done(key);
+        return current.digest;
+      });
+      options.progress?.finish();
+      answers.forEach((answer, index) => {
+        const key = present[index];
+        if (answer.status === 'rejected') result.unverified.push({ key, reason: messageOf(answer.reason) });
+        else if (answer.value !== before.images[key].digest) result.outdated.push({ key, from: before.images[key].digest, to: answer.value });
+      });
+    }
+    return { lock: before, written: false, ...result };
+  }
+
+  const toResolve = options.mode === 'update' ? keys : keys.filter((key) => !before.images[key]);
+  options.progress?.start(toResolve.length);
+  const resolved = await mapLimited(toResolve, options.client.concurrency, async (key) => {
+    try {
+      const entry = await resolveImage(options.client, used.get(key)!.ref, options);
+      options.progress?.done(key);
+      return entry;
+    } catch (error) {
+      options.progress?.done(key, messageOf(error));
+      throw error;
+    }
+  });
+  options.progress?.finish();
+  const failures = resolved.flatMap((answer, index) => (answer.status === 'rejected' ? [`  ${toResolve[index]} (used at ${used.get(toResolve[index])!.use.where}): ${messageOf(answer.reason)}`] : []));
+  if (failures.length > 0) {
+    throw new HardpodError(`${failures.length} of ${toResolve.length} images could not be resolved; ${options.lockFilePath} was not changed:\n${failures.join('\n')}`, options.lockFilePath);
+  }
+  const images: Record<string, LockEntry> = { ...before.images };
+  resolved.forEach((answer, index) => {
+    const key = toResolve[index];
+    const entry = (answer as PromiseFulfilledResult<LockEntry>).value;
+    const previous = before.images[key];
+    if (!previous) result.added.push(key);
+    else if (previous.digest !== entry.digest) result.changed.push({ key, from: previous.digest, to: entry.digest });
+    // An unchanged digest keeps its entry as it was, so the file does not churn on every update.
+    images[key] = previous && previous.digest === entry.digest && !options.inspect ? previous : entry;
+  });
+  const lock: LockFile = { lockfileVersion: before.lockfileVersion, images };
+  const written = toResolve.length > 0 && (result.added.length > 0 || result.changed.length > 0 || JSON.stringify(lock) !== JSON.stringify(before));
+  if (written) writeLockFile(options.lockFilePath, lock);
+  return { lock, written, ...result };
+}

@@ -1,0 +1,187 @@
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { NAMED_USER_HARDENED, NUMERIC_USER_DISTROLESS } from './fixtures';
+import { readLockFile } from '../../src/images/lock-file';
+import { cliMainPath } from '../cli/cli-process';
+import { pushImage } from '../harness/oci-images';
+import { describeRegistry, startRegistry, type TestRegistry } from '../harness/registry';
+import { RegistryProxy } from '../harness/registry-proxy';
+
+/** Runs the real bin without blocking this process (the proxy under test lives here). */
+function hardpod(args: string[], cwd: string, input = ''): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cliMainPath(), ...args], { cwd, env: { ...process.env, NO_COLOR: '1', CI: '1', HOME: cwd, DOCKER_CONFIG: cwd } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+    child.stdin.end(input);
+  });
+}
+
+describeRegistry('hardpod lock and hardpod pin against a real docker-registry', () => {
+  let registry: TestRegistry;
+  let web: string;
+  let worker: string;
+  let dir: string;
+
+  const deployment = (host: string, webTag = 'v1') => `# the web tier
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web   # keep this name
+spec:
+  template:
+    spec:
+      initContainers:
+        - name: init
+          image: "${host}/team/worker:1.0"   # double quoted
+      containers:
+        - name: web
+          image: ${host}/team/web:${webTag}
+          ports: [{containerPort: 8080}]
+        - name: pinned
+          image: '${host}/team/worker@sha256:${'c'.repeat(64)}'
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: nightly}
+spec:
+  schedule: "0 3 * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          containers:
+            - {name: job, image: '${host}/team/worker:1.0'}
+`;
+
+  beforeAll(async () => {
+    cliMainPath();
+    registry = await startRegistry();
+    web = (await pushImage(registry.url, 'team/web', 'v1', NAMED_USER_HARDENED)).digest;
+    worker = (await pushImage(registry.url, 'team/worker', '1.0', NUMERIC_USER_DISTROLESS)).digest;
+  }, 120_000);
+  afterAll(async () => {
+    await registry?.stop();
+  });
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hardpod-lock-cli-'));
+    fs.writeFileSync(path.join(dir, 'app.yaml'), deployment(registry.host));
+  });
+
+  it('locks every tag used by the manifests, with digests, platforms and facts', async () => {
+    const result = await hardpod(['lock', 'app.yaml'], dir);
+    expect(result.stderr).toMatch(/resolved 127\.0\.0\.1:\d+\/team\/web:v1 \(\d\/2\)/);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain(`+ ${registry.host}/team/web:v1 ${web}`);
+    const lock = readLockFile(path.join(dir, 'hardpod.lock.json'));
+    expect(Object.keys(lock.images)).toEqual([`${registry.host}/team/web:v1`, `${registry.host}/team/worker:1.0`]);
+    expect(lock.images[`${registry.host}/team/worker:1.0`]).toMatchObject({ digest: worker, resolvedFrom: registry.url, facts: { uid: 65532 } });
+    expect(lock.images[`${registry.host}/team/web:v1`].facts).toMatchObject({ uid: 1000, gid: 1001, exposedPorts: [8080, 9090] });
+    const again = await hardpod(['lock', 'app.yaml'], dir);
+    expect(again.stdout).toMatch(/hardpod.lock.json is up to date \(2 images\)/);
+  });
+
+  it('--check fails on a missing entry, warns on a moved tag, and --update moves it', async () => {
+    expect((await hardpod(['lock', 'app.yaml'], dir)).status).toBe(0);
+    expect((await hardpod(['lock', '--check', 'app.yaml'], dir)).status).toBe(0);
+
+    fs.writeFileSync(path.join(dir, 'app.yaml'), deployment(registry.host, 'v2'));
+    await pushImage(registry.url, 'team/web', 'v2', NUMERIC_USER_DISTROLESS);
+    const missing = await hardpod(['lock', '--check', 'app.yaml'], dir);
+    expect(missing.status).toBe(1);
+    expect(missing.stdout).toMatch(new RegExp(`missing: ${registry.host}/team/web:v2 \\(used at .*app.yaml:2 spec.template.spec.containers\\[0\\].image\\)`));
+
+    fs.writeFileSync(path.join(dir, 'app.yaml'), deployment(registry.host));
+    const lockBefore = fs.readFileSync(path.join(dir, 'hardpod.lock.json'));
+    const moved = (await pushImage(registry.url, 'team/worker', '1.0', { ...NUMERIC_USER_DISTROLESS, user: '7:7' })).digest;
+    try {
+      const warned = await hardpod(['lock', '--check', 'app.yaml'], dir);
+      expect(warned.status).toBe(0);
+      expect(warned.stdout).toContain(`warning: outdated: ${registry.host}/team/worker:1.0 is locked to ${worker}, the registry now has ${moved}`);
+      expect((await hardpod(['lock', '--check', '--fail-on-outdated', 'app.yaml'], dir)).status).toBe(1);
+      expect(fs.readFileSync(path.join(dir, 'hardpod.lock.json'))).toEqual(lockBefore);
+
+      const updated = await hardpod(['lock', '--update', 'app.yaml'], dir);
+      expect(updated.status).toBe(0);
+      expect(updated.stdout).toContain(`~ ${registry.host}/team/worker:1.0 ${worker} -> ${moved}`);
+      expect(readLockFile(path.join(dir, 'hardpod.lock.json')).images[`${registry.host}/team/worker:1.0`].facts?.uid).toBe(7);
+    } finally {
+      await pushImage(registry.url, 'team/worker', '1.0', NUMERIC_USER_DISTROLESS);
+    }
+  });
+
+  it('leaves the lock file byte for byte when a mirror returns content that does not match its digest', async () => {
+    expect((await hardpod(['lock', 'app.yaml'], dir)).status).toBe(0);
+    const lockFile = path.join(dir, 'hardpod.lock.json');
+    const before = fs.readFileSync(lockFile);
+    const proxy = await RegistryProxy.start(registry.url);
+    try {
+      proxy.faults = { tamper: /\/manifests\/sha256:/ };
+      const result = await hardpod(['lock', '--update', '--mirror', `${registry.host}=${proxy.url}`, 'app.yaml'], dir);
+      expect(result.status).toBe(2);
+      expect(result.stderr).toMatch(/does not match its digest/);
+      expect(result.stderr).toMatch(/hardpod.lock.json was not changed/);
+      expect(fs.readFileSync(lockFile)).toEqual(before);
+      expect(fs.readdirSync(dir).sort()).toEqual(['app.yaml', 'hardpod.lock.json']);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('pin prints a diff, and --write changes only the image values, keeping comments and quotes', async () => {
+    const file = path.join(dir, 'app.yaml');
+    const original = fs.readFileSync(file, 'utf8');
+    const diff = await hardpod(['pin', 'app.yaml'], dir);
+    expect(diff.status).toBe(0);
+    expect(diff.stdout).toContain(`-          image: ${registry.host}/team/web:v1\n+          image: ${registry.host}/team/web:v1@${web}`);
+    expect(diff.stderr).toMatch(/would pin 3 images in 1 file/);
+    expect(fs.readFileSync(file, 'utf8')).toBe(original);
+
+    const written = await hardpod(['pin', '--write', 'app.yaml'], dir);
+    expect(written.status).toBe(0);
+    const expected = original
+      .replace(`"${registry.host}/team/worker:1.0"`, `"${registry.host}/team/worker:1.0@${worker}"`)
+      .replace(`image: ${registry.host}/team/web:v1`, `image: ${registry.host}/team/web:v1@${web}`)
+      .replace(`'${registry.host}/team/worker:1.0'`, `'${registry.host}/team/worker:1.0@${worker}'`);
+    expect(fs.readFileSync(file, 'utf8')).toBe(expected);
+    expect(expected).toContain('# double quoted');
+    expect(fs.readdirSync(dir)).toEqual(['app.yaml']);
+    const again = await hardpod(['pin', '--write', 'app.yaml'], dir);
+    expect(again.stderr).toMatch(/every image is already pinned/);
+  });
+
+  it('pin leaves every file byte for byte when one image cannot be resolved', async () => {
+    const second = path.join(dir, 'z-broken.yaml');
+    fs.writeFileSync(second, deployment(registry.host, 'does-not-exist'));
+    const before = [fs.readFileSync(path.join(dir, 'app.yaml')), fs.readFileSync(second)];
+    const result = await hardpod(['pin', '--write', '.'], dir);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/1 image\(s\) could not be resolved; no file was changed/);
+    expect(result.stderr).toMatch(/team\/web:does-not-exist .*z-broken.yaml:14.*not found/);
+    expect([fs.readFileSync(path.join(dir, 'app.yaml')), fs.readFileSync(second)]).toEqual(before);
+  });
+
+  it('pin - works as a Helm post-renderer, and --kustomize prints images[].digest entries', async () => {
+    const rendered = await hardpod(['pin', '-'], dir, deployment(registry.host));
+    expect(rendered.status).toBe(0);
+    expect(rendered.stdout).toContain(`image: ${registry.host}/team/web:v1@${web}`);
+    expect(rendered.stdout).toContain('# keep this name');
+    const kustomize = await hardpod(['pin', '--kustomize', 'app.yaml'], dir);
+    expect(kustomize.stdout).toBe(`images:\n- name: ${registry.host}/team/worker\n  digest: ${worker}\n- name: ${registry.host}/team/web\n  digest: ${web}\n`);
+  });
+
+  it('pin --offline uses only the lock file', async () => {
+    const offline = await hardpod(['pin', '--offline', 'app.yaml'], dir);
+    expect(offline.status).toBe(2);
+    expect(offline.stderr).toMatch(/2 tag\(s\) have no entry in the lock file; run `npx hardpod lock PATH...` first/);
+    expect((await hardpod(['lock', 'app.yaml'], dir)).status).toBe(0);
+    expect((await hardpod(['pin', '--offline', '--write', 'app.yaml'], dir)).status).toBe(0);
+    expect(fs.readFileSync(path.join(dir, 'app.yaml'), 'utf8')).toContain(`@${web}`);
+  });
+});
