@@ -46,7 +46,8 @@ function findClosingBracket(path: string, open: number): number {
   const quote = path[open + 1];
   if (quote === '"' || quote === "'") {
     for (let i = open + 2; i < path.length; i++) {
-      if (path[i] === '\\') i++;
+      if (quote === '"' && path[i] === '\\') i++;
+      else if (quote === "'" && path[i] === "'" && path[i + 1] === "'") i++;
       else if (path[i] === quote) return path[i + 1] === ']' ? i + 1 : -1;
     }
     return -1;

@@ -99,10 +99,11 @@ export class ManifestSet {
     }
     // List items get their own line, found by the exact parser (Lists are rare and usually small).
     const exact = new ExactLines(record.text);
+    const lineOf = (path: string): number => record.startLine + (exact.line(parseFieldPath(path)) ?? line - record.startLine);
+    checkListItems(object, '', lineOf, file);
     for (const item of expandLists(object)) {
       const prefix = parseFieldPath(item.path);
-      const itemLine = record.startLine + (exact.line(prefix) ?? line - record.startLine);
-      checkObject(item.object, `${file}:${itemLine}`);
+      const itemLine = lineOf(item.path);
       this.push(item.object, { ...record, prefix, exact, index: null }, { file, line: itemLine, documentIndex, ...(template ? { template } : {}) });
     }
   }
@@ -210,6 +211,17 @@ function checkObject(value: Readonly<Record<string, unknown>>, where: string): K
     throw new HardpodError(`items of a ${value.kind} must be a list, found ${describeType(value.items)}`, where);
   }
   return value as KubeObject;
+}
+
+/** Every item of a List (and of Lists inside it) must be an object: expansion would skip others silently. */
+function checkListItems(list: KubeObject, path: string, lineOf: (path: string) => number, file: string): void {
+  (list.items as unknown[]).forEach((item, i) => {
+    const itemPath = `${path ? `${path}.` : ''}items[${i}]`;
+    const where = `${file}:${lineOf(itemPath)}`;
+    if (!isFields(item)) throw new HardpodError(`a ${list.kind} item must be a Kubernetes object, found ${describeType(item)}`, where);
+    const object = checkObject(item, where);
+    if (isList(object)) checkListItems(object, itemPath, lineOf, file);
+  });
 }
 
 /** 0-based line of `segments` in the document: the indentation index when it applies, else the exact parser. */

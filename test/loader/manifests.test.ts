@@ -1,0 +1,211 @@
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { dump } from 'js-yaml';
+import { ManifestSet, manifestFilesUnder, parseFieldPath, readManifests } from '../../src/loader';
+import { splitDocuments } from '../../src/loader/split';
+import { isHardpodError } from '../../src/model/errors';
+
+/** The HardpodError message of `fn`, failing the test when it throws anything else or nothing. */
+function errorOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (error) {
+    if (isHardpodError(error)) return error.message;
+    throw error;
+  }
+  throw new Error('expected a HardpodError');
+}
+
+const load = (text: string, file = 'in.yaml') => {
+  const set = new ManifestSet();
+  set.addText(text, file);
+  return set;
+};
+
+const HELM = `---
+# Source: shop/templates/serviceaccount.yaml
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: web
+---
+# Source: shop/templates/deployment.yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  annotations:
+    "example.com/a.b": "x"
+spec:
+  template:
+    spec:
+      containers:
+        - name: app
+          image: nginx   # trailing comment
+          args: ["--port", "8080"]
+          env:
+            - name: SCRIPT
+              value: |
+                key: not a key
+                - not an item
+          securityContext:
+            runAsNonRoot: false
+`;
+
+describe('splitting documents', () => {
+  test('finds start lines, content lines and helm Source comments; drops empty documents', () => {
+    const docs = splitDocuments('# only a comment\n---\n---\n# c\n\na: 1\n...\n---\nb: 2\n--- # marker comment\nc: 3\n---\n');
+    expect(docs.map((d) => [d.startLine, d.contentLine, d.index])).toEqual([[3, 6, 1], [8, 9, 2], [10, 11, 3]]);
+    const helm = splitDocuments(HELM);
+    expect(helm.map((d) => d.template)).toEqual(['shop/templates/serviceaccount.yaml', 'shop/templates/deployment.yaml']);
+    expect(helm.map((d) => d.contentLine)).toEqual([3, 9]);
+  });
+
+  test('a bare first document without a marker is a document', () => {
+    expect(splitDocuments('a: 1\n---\nb: 2\n').map((d) => [d.startLine, d.contentLine, d.index])).toEqual([[1, 1, 0], [2, 3, 1]]);
+  });
+
+  test('`---` inside a line or a longer dash run is not a marker', () => {
+    expect(splitDocuments('a: "---"\nb: ----\n')).toHaveLength(1);
+  });
+});
+
+describe('loading manifests', () => {
+  test('helm template output: objects at their first content line, with the template they came from', () => {
+    const set = load(HELM, 'out.yaml');
+    expect(set.objects.map((o) => [o.object.kind, o.source.line, o.source.template, o.source.documentIndex])).toEqual([
+      ['ServiceAccount', 3, 'shop/templates/serviceaccount.yaml', 0],
+      ['Deployment', 9, 'shop/templates/deployment.yaml', 1],
+    ]);
+  });
+
+  test('field lines, looked up lazily, including missing fields, quoted keys and block scalars', () => {
+    const set = load(HELM, 'out.yaml');
+    const deployment = set.objects[1].source;
+    expect(set.fieldLine(deployment, 'spec.template.spec.containers[0].securityContext.runAsNonRoot')).toBe(28);
+    // A missing field points at its deepest present ancestor.
+    expect(set.fieldLine(deployment, 'spec.template.spec.containers[0].securityContext.capabilities.drop')).toBe(27);
+    expect(set.fieldLine(deployment, 'spec.template.spec.containers[0].image')).toBe(20);
+    expect(set.fieldLine(deployment, 'spec.template.spec.containers[0].args[1]')).toBe(21);
+    expect(set.fieldLine(deployment, 'metadata.annotations["example.com/a.b"]')).toBe(14);
+    expect(set.fieldLine(deployment, '')).toBe(9);
+    expect(set.fieldLine({ file: 'other.yaml', line: 9 }, 'spec')).toBeUndefined();
+  });
+
+  test('anchors, aliases and merge keys resolve; lines still found', () => {
+    const set = load('apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels: &l {app: a}\nspec:\n  x: *l\n  containers:\n  - <<: {name: c}\n    image: i\n');
+    expect(set.objects[0].object.spec).toEqual({ x: { app: 'a' }, containers: [{ name: 'c', image: 'i' }] });
+    expect(set.fieldLine(set.objects[0].source, 'spec.containers[0].image')).toBe(10);
+  });
+
+  test('JSON, including a v1 List whose items get their own lines', () => {
+    const list = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'a' } }, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'b' }, spec: { containers: [] } }] }, null, 2);
+    const set = load(`\n${list}`, 'list.json');
+    expect(set.objects.map((o) => [o.object.metadata?.name, o.source.line])).toEqual([['a', 6], ['b', 13]]);
+    expect(set.fieldLine(set.objects[1].source, 'spec.containers')).toBe(20);
+  });
+
+  test('a YAML List and typed lists (DeploymentList) are expanded', () => {
+    const set = load('apiVersion: apps/v1\nkind: DeploymentList\nitems:\n- apiVersion: apps/v1\n  kind: Deployment\n  metadata: {name: a}\n');
+    expect(set.objects.map((o) => [o.object.kind, o.source.line])).toEqual([['Deployment', 4]]);
+  });
+
+  test('a UTF-8 byte order mark is ignored', () => {
+    expect(load('\ufeffapiVersion: v1\nkind: Pod\n').objects).toHaveLength(1);
+  });
+
+  test.each([
+    ['malformed YAML', 'apiVersion: v1\nkind: Pod\nspec: [\n', /^in\.yaml:4: invalid YAML: /],
+    ['duplicate keys', 'apiVersion: v1\nkind: Pod\nkind: Pod\n', /^in\.yaml:3: invalid YAML: duplicated mapping key/],
+    ['a string document', '---\napiVersion: v1\nkind: Pod\n---\njust words\n', /^in\.yaml:5: expected a Kubernetes object .* found a string \("just words"\)/],
+    ['a number document', '42\n', /^in\.yaml:1: expected a Kubernetes object .* found a number \(42\)/],
+    ['a list document', '- a\n', /^in\.yaml:1: .* found a list/],
+    ['no kind', 'apiVersion: v1\nmetadata: {}\n', /^in\.yaml:1: a Kubernetes object needs kind as a non-empty string, found nothing/],
+    ['kind of the wrong type', 'apiVersion: v1\nkind: [Pod]\n', /^in\.yaml:1: .*kind.* found a list/],
+    ['metadata of the wrong type', 'apiVersion: v1\nkind: Pod\nmetadata: web\n', /^in\.yaml:1: metadata must be a mapping/],
+    ['name of the wrong type', 'apiVersion: v1\nkind: Pod\nmetadata: {name: 3}\n', /^in\.yaml:1: metadata\.name must be a string, found a number/],
+    ['List items not a list', 'apiVersion: v1\nkind: List\nitems: {}\n', /^in\.yaml:1: items of a List must be a list/],
+    ['a List item without kind', 'apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  metadata: {}\n- {}\n', /^in\.yaml:4: .*needs kind/],
+    ['a List item that is a string', 'apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n- oops\n', /^in\.yaml:6: a List item must be a Kubernetes object, found a string/],
+    ['deep nesting', `apiVersion: v1\nkind: Pod\nspec: ${'['.repeat(5000)}${']'.repeat(5000)}\n`, /^in\.yaml:3: the document is nested more than 200 levels deep/],
+    ['deep JSON nesting', `{"apiVersion":"v1","kind":"Pod","spec":${'['.repeat(100_000)}${']'.repeat(100_000)}}`, /^in\.yaml:1: the document is nested more than 200 levels deep/],
+    ['a tab-indented file', 'apiVersion: v1\nkind: Pod\nspec:\n\tcontainers: []\n', /^in\.yaml:4: invalid YAML/],
+  ])('%s is a HardpodError naming the file and line', (_name, text, expected) => {
+    expect(errorOf(() => load(text))).toMatch(expected);
+  });
+
+  test('an alias bomb (billion laughs) is refused quickly, naming the document', () => {
+    const levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+    for (let i = 1; i < 9; i++) {
+      const prev = String.fromCharCode(96 + i);
+      levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${prev}`).join(',')}]`);
+    }
+    const text = `apiVersion: v1\nkind: ConfigMap\n---\n# bomb\napiVersion: v1\nkind: ConfigMap\n${levels.join('\n')}\n`;
+    const started = Date.now();
+    expect(errorOf(() => load(text))).toMatch(/^in\.yaml:5: the document's aliases expand to more than \d+ values/);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  test('modest alias use is fine', () => {
+    const set = load('apiVersion: v1\nkind: Pod\nmetadata:\n  labels: &l {a: "1"}\n  annotations: *l\n');
+    expect(set.objects[0].object.metadata?.annotations).toEqual({ a: '1' });
+  });
+});
+
+describe('reading files, folders and stdin', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'hardpod-loader-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const pod = (name: string) => dump({ apiVersion: 'v1', kind: 'Pod', metadata: { name } });
+
+  test('folders recursively, sorted, only manifest extensions, hidden folders and node_modules skipped, link cycles once', () => {
+    mkdirSync(join(dir, 'b', 'deeper'), { recursive: true });
+    mkdirSync(join(dir, '.git'));
+    mkdirSync(join(dir, 'node_modules'));
+    writeFileSync(join(dir, 'b', 'deeper', 'z.yml'), pod('z'));
+    writeFileSync(join(dir, 'a.yaml'), pod('a'));
+    writeFileSync(join(dir, 'c.JSON'), JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'c' } }));
+    writeFileSync(join(dir, 'notes.txt'), 'not yaml: [');
+    writeFileSync(join(dir, '.git', 'x.yaml'), 'not: [');
+    writeFileSync(join(dir, 'node_modules', 'x.yaml'), 'not: [');
+    symlinkSync(dir, join(dir, 'b', 'loop'));
+    expect(manifestFilesUnder(dir).map((f) => f.slice(dir.length + 1))).toEqual(['a.yaml', join('b', 'deeper', 'z.yml'), 'c.JSON']);
+    const set = readManifests([dir, join(dir, 'a.yaml')]);
+    expect(set.objects.map((o) => o.object.metadata?.name)).toEqual(['a', 'z', 'c', 'a']);
+  });
+
+  test('stdin is read once, named <stdin>', () => {
+    const set = readManifests(['-'], { readStdin: () => pod('from-stdin') });
+    expect(set.objects[0].source).toMatchObject({ file: '<stdin>', line: 1 });
+    expect(errorOf(() => readManifests(['-', '-'], { readStdin: () => '' }))).toMatch(/only once/);
+  });
+
+  test('missing paths and folders without manifests are errors naming them', () => {
+    expect(errorOf(() => readManifests([join(dir, 'nope.yaml')]))).toBe(`${join(dir, 'nope.yaml')}: no such file or folder`);
+    mkdirSync(join(dir, 'empty'));
+    expect(errorOf(() => readManifests([join(dir, 'empty')]))).toMatch(/the folder holds no \*\.yaml, \*\.yml or \*\.json files/);
+  });
+
+  test('an error in the second file names that file', () => {
+    writeFileSync(join(dir, 'a.yaml'), pod('a'));
+    writeFileSync(join(dir, 'b.yaml'), `${pod('b')}---\nkind: [\n`);
+    expect(errorOf(() => readManifests([dir]))).toMatch(new RegExp(`^${join(dir, 'b.yaml').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:7: invalid YAML`));
+  });
+});
+
+describe('field paths', () => {
+  test.each([
+    ['', []],
+    ['spec.containers[0].image', ['spec', 'containers', 0, 'image']],
+    ['metadata.annotations["a.b/c"]', ['metadata', 'annotations', 'a.b/c']],
+    ["metadata.labels['x''y']", ['metadata', 'labels', "x'y"]],
+    ['items[2].spec', ['items', 2, 'spec']],
+    ['a[unclosed', ['a', '[unclosed']],
+  ])('%s', (path, expected) => {
+    expect(parseFieldPath(path)).toEqual(expected);
+  });
+});
