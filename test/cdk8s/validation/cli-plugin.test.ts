@@ -1,0 +1,192 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Validation } from 'cdk8s-cli/lib/plugins';
+import { stringify } from 'yaml';
+import { hardenedDeploymentManifest } from './fixtures';
+import { HardpodValidation, type CliValidationContext } from '../../../src/cdk8s';
+
+/**
+ * The cdk8s-cli validation plugin, run the way users run it: `cdk8s synth` of the pinned cdk8s-cli
+ * loads the compiled class from a local plugin package named in cdk8s.yaml `validations:`.
+ */
+
+const REPO = join(__dirname, '..', '..', '..');
+const CDK8S = join(REPO, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s');
+const COMPILED = join(REPO, 'lib', 'cdk8s', 'index.js');
+
+// The real ValidationContext of the pinned CLI (its only runtime export of `cdk8s-cli/plugins`).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { ValidationContext } = require('cdk8s-cli/plugins') as { ValidationContext: new (manifests: readonly string[], pkg: string, version: string, metadata?: object, stdout?: boolean) => CliValidationContext & { report: { success: boolean; toJson(): any; toString(): string } } };
+
+// Compile-time proof that the class satisfies the CLI's plugin interface.
+const asPlugin: Validation = new HardpodValidation({ level: 'hardened' });
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** `npx tsc --build` when lib/ is missing or older than src/ (npm test compiles before jest). */
+function ensureCompiled(): void {
+  if (existsSync(COMPILED) && statSync(COMPILED).mtimeMs >= newestMtime(join(REPO, 'src'))) return;
+  // Emits even when another area has a type error (noEmitOnError is off); the type-check step reports those.
+  spawnSync(process.execPath, [join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '--build'], { cwd: REPO, encoding: 'utf8' });
+  if (!existsSync(join(REPO, 'lib', 'cdk8s', 'validation', 'cli-plugin.js'))) throw new Error('npx tsc --build did not produce lib/cdk8s/validation/cli-plugin.js');
+}
+
+interface Project {
+  readonly dir: string;
+  /** Where the fake `npm` on PATH records any call. */
+  readonly npmCalls: string;
+}
+
+/**
+ * A cdk8s project: `app: node main.js`, a local plugin package `./hardpod-plugin` that re-exports the
+ * compiled hardpod/cdk8s, and a fake `npm` first on PATH that records calls and fails, so any
+ * attempt to install the plugin is seen.
+ */
+function project(app: string, properties: Record<string, unknown>, files: Record<string, string> = {}): Project {
+  const dir = mkdtempSync(join(tmpdir(), 'hardpod-cdk8s-cli-'));
+  symlinkSync(join(REPO, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  mkdirSync(join(dir, 'hardpod-plugin'));
+  writeFileSync(join(dir, 'hardpod-plugin', 'package.json'), JSON.stringify({ name: 'hardpod-plugin', version: '1.0.0', main: 'index.js' }));
+  writeFileSync(join(dir, 'hardpod-plugin', 'index.js'), `module.exports = require(${JSON.stringify(COMPILED)});\n`);
+  writeFileSync(join(dir, 'main.js'), app);
+  writeFileSync(join(dir, 'cdk8s.yaml'), stringify({
+    language: 'typescript',
+    app: 'node main.js',
+    validations: [{ package: './hardpod-plugin', version: '1.0.0', class: 'HardpodValidation', properties }],
+  }));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  const bin = join(dir, 'fake-bin');
+  mkdirSync(bin);
+  const npmCalls = join(dir, 'npm-calls.log');
+  writeFileSync(join(bin, 'npm'), `#!/bin/sh\necho "npm $*" >> ${JSON.stringify(npmCalls)}\nexit 1\n`);
+  chmodSync(join(bin, 'npm'), 0o755);
+  return { dir, npmCalls };
+}
+
+function synth(p: Project, ...args: string[]): { status: number | null; output: string } {
+  // --no-check-upgrade: otherwise the CLI asks the npm registry for its newest version on every run.
+  const result = spawnSync(CDK8S, ['synth', '--no-check-upgrade', ...args], {
+    cwd: p.dir,
+    encoding: 'utf8',
+    env: { ...process.env, PATH: `${join(p.dir, 'fake-bin')}:${process.env.PATH}`, FORCE_COLOR: '0', NO_COLOR: '1' },
+    timeout: 120_000,
+  });
+  return { status: result.status, output: `${result.stdout}\n${result.stderr}` };
+}
+
+/** A cdk8s app (CommonJS) with one chart `prod` holding a Deployment with `image`, plus what `extra` adds. */
+function appSource(image: string, extra = ''): string {
+  return [
+    "const { App, Chart, ApiObject } = require('cdk8s');",
+    'const app = new App();',
+    "const chart = new Chart(app, 'prod');",
+    `new ApiObject(chart, 'web', ${JSON.stringify(hardenedDeploymentManifest('web', 'shop', image))});`,
+    extra,
+    'app.synth();',
+  ].join('\n');
+}
+
+describe('HardpodValidation under cdk8s synth (cdk8s-cli 2.207.60)', () => {
+  beforeAll(ensureCompiled, 180_000);
+
+  test('the pinned CLI is the one under test', () => {
+    expect(JSON.parse(readFileSync(join(REPO, 'node_modules', 'cdk8s-cli', 'package.json'), 'utf8')).version).toBe('2.207.60');
+    expect(typeof asPlugin.validate).toBe('function');
+  });
+
+  test('a violating app fails synth (exit 2), naming the rule and the construct path, without npm', () => {
+    const p = project(appSource('nginx:1.27'), { level: 'hardened', k8sVersion: '1.33' });
+    const reportFile = join(p.dir, 'reports.json');
+    const { status, output } = synth(p, '--validation-reports-output-file', reportFile);
+    expect(status).toBe(2);
+    expect(output).toContain('image-digest');
+    expect(output).toContain('Construct Path: prod/web');
+    expect(output).toContain('container "app" image "nginx:1.27" is not pinned by digest');
+    expect(output).toContain('Validation failed');
+    expect(existsSync(p.npmCalls)).toBe(false);
+    const { reports } = JSON.parse(readFileSync(reportFile, 'utf8'));
+    expect(reports).toHaveLength(1);
+    expect(reports[0].summary).toEqual(expect.objectContaining({ status: 'failure', metadata: expect.objectContaining({ level: 'hardened', kubernetesVersion: '1.33' }) }));
+    const digest = reports[0].violations.find((v: any) => v.ruleName === 'image-digest');
+    expect(digest.recommendation).toBe('Images are pinned by digest');
+    expect(digest.violatingConstructs).toEqual([expect.objectContaining({
+      constructPath: 'prod/web',
+      resourceName: 'web',
+      manifestPath: 'dist/prod.k8s.yaml',
+      locations: ['spec.template.spec.containers[0].image: container "app" image "nginx:1.27" is not pinned by digest'],
+    })]);
+  });
+
+  test('a clean app synthesizes (exit 0) with a config file from properties', () => {
+    const companions = `
+new ApiObject(chart, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } });
+new ApiObject(chart, 'sa', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'web', namespace: 'shop' }, automountServiceAccountToken: false });
+new ApiObject(chart, 'deny', { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny', namespace: 'shop' }, spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } });`;
+    const p = project(appSource(`registry.example.com/shop/web:1@sha256:${'c'.repeat(64)}`, companions), { config: 'hardpod.yaml' }, {
+      'hardpod.yaml': '# platform policy\nlevel: hardened\nhardened:\n  allowedRegistries: [registry.example.com]\n',
+    });
+    const { status, output } = synth(p);
+    expect(output).toMatch(/Status +│ success/);
+    expect(output).toMatch(/failing +│ 0 /);
+    expect(status).toBe(0);
+    expect(existsSync(join(p.dir, 'dist', 'prod.k8s.yaml'))).toBe(true);
+    expect(existsSync(p.npmCalls)).toBe(false);
+  });
+
+  test('a bad property is reported as a failed hardpod-config violation, not a stack trace', () => {
+    const p = project(appSource('nginx'), { level: 'strict' });
+    const { status, output } = synth(p);
+    expect(status).toBe(2);
+    expect(output).toContain('hardpod-config');
+    expect(output).toContain('level must be one of baseline, restricted, hardened, got "strict"');
+    expect(output).not.toMatch(/^\s+at .*\.js:\d+/m);
+  });
+});
+
+describe('HardpodValidation with the CLI\'s own ValidationContext', () => {
+  function manifests(documents: object[]): string {
+    const dir = mkdtempSync(join(tmpdir(), 'hardpod-plugin-'));
+    const file = join(dir, 'app.k8s.yaml');
+    writeFileSync(file, documents.map((d) => stringify(d)).join('---\n'));
+    return file;
+  }
+
+  test('unknown and warn findings are listed as not failing, and the run succeeds', async () => {
+    const file = manifests([hardenedDeploymentManifest('web', 'shop', 'nginx')]);
+    const context = new ValidationContext([file], 'hardpod', '1.0.0', { web: { path: 'prod/web' } });
+    const dir = mkdtempSync(join(tmpdir(), 'hardpod-plugin-config-'));
+    writeFileSync(join(dir, 'hardpod.json'), JSON.stringify({ rules: { 'image-digest': { enforcement: 'warn' } } }));
+    await new HardpodValidation({ config: join(dir, 'hardpod.json') }).validate(context);
+    expect(context.report.success).toBe(true);
+    const names = context.report.toJson().violations.map((v: any) => v.ruleName);
+    expect(names).toEqual(expect.arrayContaining(['image-digest (warn, not failing)', 'network-policy (unknown, not failing)']));
+    expect(names.some((n: string) => !n.includes('not failing'))).toBe(false);
+  });
+
+  test('cross-object rules see every manifest of the app together', async () => {
+    const deny = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny', namespace: 'shop' }, spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } };
+    const context = new ValidationContext([manifests([hardenedDeploymentManifest()]), manifests([deny])], 'hardpod', '1.0.0', {});
+    await new HardpodValidation({ config: undefined }).validate(context);
+    const names = context.report.toJson().violations.map((v: any) => v.ruleName);
+    expect(names).not.toContain('network-policy (unknown, not failing)');
+    expect(names).toContain('service-account-present (unknown, not failing)');
+  });
+
+  test('unknown properties and unquoted versions are refused', async () => {
+    for (const [properties, message] of [[{ levle: 'hardened' }, 'unknown property "levle"'], [{ k8sVersion: 1.3 }, 'k8sVersion must be a quoted string']] as const) {
+      const context = new ValidationContext([manifests([hardenedDeploymentManifest()])], 'hardpod', '1.0.0', {});
+      await new HardpodValidation(properties as never).validate(context);
+      expect(context.report.success).toBe(false);
+      expect(context.report.toJson().violations[0].fix).toContain(message);
+    }
+  });
+});
