@@ -205,9 +205,9 @@ export class HardenedNamespace extends pulumi.ComponentResource {
     const { defaults: own, ...props } = args;
     const built = buildNamespace({ ...props, name: workloadName(name, props.name) }, effectiveDefaults(own), `hardpod:index:HardenedNamespace ${name}`);
     this.objects = built.objects;
-    this.namespace = registerObject(name, structuredClone(built.namespace) as Record<string, unknown>, this) as k8s.core.v1.Namespace;
+    this.namespace = registerObject(name, built.namespace as Record<string, unknown>, this) as k8s.core.v1.Namespace;
     this.networkPolicy = built.networkPolicy
-      ? new k8s.networking.v1.NetworkPolicy(name, structuredClone(built.networkPolicy) as never, { parent: this, dependsOn: [this.namespace] })
+      ? new k8s.networking.v1.NetworkPolicy(name, built.networkPolicy as never, { parent: this, dependsOn: [this.namespace] })
       : undefined;
     this.namespaceName = this.namespace.metadata.name;
     this.registerOutputs({ namespaceName: this.namespaceName, objects: this.objects });

@@ -127,7 +127,8 @@ export function buildWithInputs<P extends WorkloadProps>(
   const slots = slotsOf(props as InputWorkloadProps<WorkloadProps>);
   if (slots.every((s) => isPlainInput(s.value))) {
     const objects = build(withValues(props, name, slots, slots.map((s) => s.value as string)), ctx).objects;
-    return { args: objects.map((o) => structuredClone(o) as Record<string, unknown>), objects: pulumi.output(structuredClone([...objects])) };
+    // The builders return fresh objects and Pulumi never mutates resource args: no copies needed.
+    return { args: objects as readonly Record<string, unknown>[], objects: pulumi.output([...objects]) as unknown as pulumi.Output<KubeObject[]> };
   }
 
   // Lowercase letters and digits: valid in a DNS label and in an image repository name.

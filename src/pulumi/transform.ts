@@ -75,13 +75,13 @@ export function hardpodTransform(options: HardpodTransformOptions = {}): pulumi.
     if (!object || extractPodViews(object, config.workloadKinds).views.length === 0) return undefined;
 
     const log = options.log ?? ((severity: 'info' | 'warn', message: string) => pulumi.log[severity](message));
-    let result: pulumi.ResourceTransformResult | undefined;
+    let rewritten = false;
     if (options.harden) {
       const hardened = harden(object, { ...options.hardening, workloadKinds: engineConfig.workloadKinds ?? options.hardening?.workloadKinds });
       if (hardened.changes.length > 0) {
         object = hardened.object;
+        rewritten = true;
         log('info', `hardpod hardened ${args.type} ${args.name}:\n  ${hardened.changes.map(describeChange).join('\n  ')}`);
-        result = { props: restoreOpaque(structuredClone(hardened.object) as Record<string, unknown>, opaque), opts: args.opts };
       }
     }
 
@@ -98,7 +98,8 @@ export function hardpodTransform(options: HardpodTransformOptions = {}): pulumi.
         `${args.type} ${args.name}`,
       );
     }
-    return result;
+    // Checked with unknowns marked as such; only then do the Outputs and secrets go back in.
+    return rewritten ? { props: restoreOpaque(object as Record<string, unknown>, opaque), opts: args.opts } : undefined;
   };
 }
 

@@ -1,0 +1,152 @@
+import * as pulumi from '@pulumi/pulumi';
+import { Chart, Testing } from 'cdk8s';
+import { installMocks, registeredUnder, runMockedProgram, valueOf } from './mocks';
+import * as cdk8s from '../../src/cdk8s';
+import { HardpodError } from '../../src/model/errors';
+import type { KubeObject } from '../../src/model/kube-object';
+import * as hp from '../../src/pulumi';
+import { FIXTURE_IMAGE, FIXTURE_INIT_IMAGE, FIXTURE_SIDECAR_IMAGE, WORKLOAD_PROP_SETS, type WorkloadPropSet } from '../fixtures/workload-props';
+
+beforeAll(() => installMocks(false));
+
+/** What the cdk8s construct synthesizes for a prop set. */
+function cdk8sObjects(set: WorkloadPropSet): KubeObject[] {
+  const chart = new Chart(Testing.app(), 'test');
+  if (set.defaults) cdk8s.HardpodDefaults.set(chart, set.defaults);
+  const props = set.props as never;
+  switch (set.kind) {
+    case 'Deployment': new cdk8s.HardenedDeployment(chart, 'w', props); break;
+    case 'StatefulSet': new cdk8s.HardenedStatefulSet(chart, 'w', props); break;
+    case 'DaemonSet': new cdk8s.HardenedDaemonSet(chart, 'w', props); break;
+    case 'Job': new cdk8s.HardenedJob(chart, 'w', props); break;
+    case 'CronJob': new cdk8s.HardenedCronJob(chart, 'w', props); break;
+    case 'Namespace': new cdk8s.HardenedNamespace(chart, 'w', props); break;
+  }
+  return Testing.synth(chart) as KubeObject[];
+}
+
+type Component = hp.HardenedWorkloadComponent<never> | hp.HardenedNamespace;
+
+/** The Pulumi component for a prop set; `transform` may turn plain values into Inputs. */
+function component(set: WorkloadPropSet, name: string, transform: (props: any) => any = (p) => p): Component {
+  const args = { ...transform(set.props), ...(set.defaults ? { defaults: set.defaults } : {}) };
+  switch (set.kind) {
+    case 'Deployment': return new hp.HardenedDeployment(name, args);
+    case 'StatefulSet': return new hp.HardenedStatefulSet(name, args);
+    case 'DaemonSet': return new hp.HardenedDaemonSet(name, args);
+    case 'Job': return new hp.HardenedJob(name, args);
+    case 'CronJob': return new hp.HardenedCronJob(name, args);
+    case 'Namespace': return new hp.HardenedNamespace(name, args);
+  }
+}
+
+function childrenOf(c: Component): pulumi.CustomResource[] {
+  return c instanceof hp.HardenedNamespace ? [c.namespace, ...(c.networkPolicy ? [c.networkPolicy] : [])] : [...c.resources];
+}
+
+const key = (o: { kind?: unknown; metadata?: { name?: unknown } }) => `${String(o.kind)}/${String(o.metadata?.name)}`;
+
+/** Every plain string that can be an Input becomes an Output, as when it comes from another resource. */
+function asOutputs(props: any): any {
+  const image = (c: any) => ({ ...c, image: pulumi.output(c.image) });
+  return {
+    ...image(props),
+    ...(props.namespace !== undefined ? { namespace: pulumi.output(props.namespace) } : {}),
+    ...(props.sidecars ? { sidecars: props.sidecars.map(image) } : {}),
+    ...(props.initContainers ? { initContainers: props.initContainers.map(image) } : {}),
+  };
+}
+
+describe('components emit what the cdk8s constructs emit, object by object (shared prop table)', () => {
+  WORKLOAD_PROP_SETS.forEach((set, index) => {
+    test(`${set.kind}: ${set.title}`, async () => {
+      const expected = cdk8sObjects(set);
+      const c = component(set, `same-${index}`);
+      const { urns, records } = await registeredUnder(childrenOf(c));
+      const type = `hardpod:index:Hardened${set.kind}`;
+      for (const urn of urns) expect(urn).toContain(`::${type}$kubernetes:`);
+      const actual = records.filter((r) => r.type.startsWith('kubernetes:')).map((r) => r.inputs);
+      expect(actual.map(key).sort()).toEqual(expected.map(key).sort());
+      for (const object of expected) expect(actual.find((a) => key(a) === key(object))).toEqual(object);
+    });
+  });
+
+  WORKLOAD_PROP_SETS.filter((s) => s.kind !== 'Namespace').forEach((set, index) => {
+    test(`${set.kind}: ${set.title}, with namespace and images as Outputs`, async () => {
+      const expected = cdk8sObjects(set);
+      const c = component(set, `outputs-${index}`, asOutputs) as hp.HardenedWorkloadComponent<never>;
+      const { records } = await registeredUnder(childrenOf(c));
+      const actual = records.filter((r) => r.type.startsWith('kubernetes:')).map((r) => r.inputs);
+      expect(actual.map(key).sort()).toEqual(expected.map(key).sort());
+      for (const object of expected) expect(actual.find((a) => key(a) === key(object))).toEqual(object);
+      expect(await valueOf(c.objects)).toEqual(expect.arrayContaining(expected));
+    });
+  });
+});
+
+describe('component behaviour', () => {
+  test('the component registers its outputs and children carry its type in their URN', async () => {
+    const web = new hp.HardenedDeployment('outputs-web', { image: FIXTURE_IMAGE, port: 8080, namespace: 'shop' });
+    expect(web.workloadName).toBe('outputs-web');
+    expect(await valueOf(web.namespace)).toBe('shop');
+    expect(await valueOf(web.workload.urn)).toMatch(/::hardpod:index:HardenedDeployment\$kubernetes:apps\/v1:Deployment::outputs-web$/);
+    const objects = await valueOf(web.objects);
+    expect(objects.map((o) => o.kind)).toEqual(['Deployment', 'ServiceAccount', 'Service', 'NetworkPolicy', 'PodDisruptionBudget']);
+  });
+
+  test('a namespace from a HardenedNamespace waits for it and lands in every object', async () => {
+    const ns = new hp.HardenedNamespace('ns-shop', { name: 'shop' });
+    const api = new hp.HardenedCronJob('ns-job', { namespace: ns.namespaceName, image: FIXTURE_IMAGE, schedule: '@daily' });
+    const { records } = await registeredUnder(childrenOf(api));
+    expect(records.length).toBe(3);
+    for (const r of records) expect(r.inputs.metadata.namespace).toBe('shop');
+  });
+
+  // A failing apply fails the registration of the children that depend on it: Pulumi reports that
+  // as the program's error. Unhandled rejections would fail a jest test, so a real program runs it.
+  test('an unpinned image from an Output fails the program with the builder\'s error, naming the component', () => {
+    const run = runMockedProgram("new hp.HardenedDeployment('bad-image', { image: pulumi.output('ghcr.io/acme/web:latest'), port: 8080 });");
+    expect(run.status).not.toBe(0);
+    expect(run.output).toContain('HardpodError');
+    expect(run.output).toContain('hardpod:index:HardenedDeployment bad-image (container main): image "ghcr.io/acme/web:latest" is not pinned by digest');
+  });
+
+  test('an image from an Output still honours the allowed registries', () => {
+    const run = runMockedProgram(
+      "new hp.HardenedDeployment('bad-registry', { image: pulumi.output('docker.io/library/nginx@sha256:' + 'd'.repeat(64)), port: 8080, defaults: { allowedRegistries: ['ghcr.io/acme'] } });",
+    );
+    expect(run.status).not.toBe(0);
+    expect(run.output).toContain('which is not an allowed registry (allowed: ghcr.io/acme)');
+  });
+
+  test('plain props are checked at once: a bad name or an unpinned image throws a HardpodError where the component is declared', () => {
+    expect(() => new hp.HardenedDeployment('Web_1', { image: FIXTURE_IMAGE })).toThrow(/"Web_1" is not a valid Kubernetes name/);
+    expect(() => new hp.HardenedDeployment('tag', { image: 'ghcr.io/acme/web:1.0' })).toThrow(HardpodError);
+  });
+
+  test('program defaults apply to every component, and a component\'s own defaults win field by field', async () => {
+    hp.setHardpodDefaults({ labels: { 'app.kubernetes.io/part-of': 'shop' }, resources: { limits: { cpu: '2' } } });
+    try {
+      const job = new hp.HardenedJob('defaults-job', { image: FIXTURE_IMAGE, defaults: { labels: { team: 'data' }, resources: { limits: { memory: '1Gi' } } } });
+      const [workload] = await valueOf(job.objects);
+      expect(workload.metadata?.labels).toEqual(expect.objectContaining({ 'app.kubernetes.io/part-of': 'shop', 'team': 'data' }));
+      const limits = (workload as any).spec.template.spec.containers[0].resources.limits;
+      expect(limits).toEqual({ cpu: '2', memory: '1Gi' });
+    } finally {
+      hp.setHardpodDefaults({});
+    }
+  });
+
+  test('sidecar and init images as Outputs keep their positions', async () => {
+    const web = new hp.HardenedDeployment('positions', {
+      image: pulumi.output(FIXTURE_IMAGE),
+      port: 8080,
+      sidecars: [{ name: 'proxy', image: pulumi.output(FIXTURE_SIDECAR_IMAGE), port: 15001 }],
+      initContainers: [{ name: 'migrate', image: Promise.resolve(FIXTURE_INIT_IMAGE) }],
+    });
+    const { records } = await registeredUnder([web.workload]);
+    const pod = records[0].inputs.spec.template.spec;
+    expect(pod.containers.map((c: any) => c.image)).toEqual([FIXTURE_IMAGE, FIXTURE_SIDECAR_IMAGE]);
+    expect(pod.initContainers.map((c: any) => c.image)).toEqual([FIXTURE_INIT_IMAGE]);
+  });
+});
