@@ -3,9 +3,12 @@ import { resolveConfig, SUPPRESS_ANNOTATION_PREFIX, validateSuppression, type En
 import { REPORT_SCHEMA_VERSION, type Finding, type ObjectSummary, type Report, type Suppression } from './report';
 import { HardpodError } from '../model/errors';
 import type { KubeObject, LocatedObject, SourceLocation } from '../model/kube-object';
-import { expandLists, extractPodViews, isFields, type PodView, type PodViewExtraction, type ShapeProblem } from '../model/pod-view';
+import { expandLists, extractPodViews, isFields, isList, type PodView, type PodViewExtraction, type ShapeProblem } from '../model/pod-view';
 import { RULES } from '../rules/catalogue';
-import { levelIncludes, type AnyRule, type CheckResult, type InputIndex, type InputRule, type ObjectRule, type PodRule, type Violation } from '../rules/rule';
+import {
+  levelIncludes, type AnyRule, type CheckResult, type InputIndex, type InputRule, type InputRuleContext, type ObjectRule, type ObjectRuleContext,
+  type PodRule, type PodRuleContext, type RuleContext, type Violation,
+} from '../rules/rule';
 
 /** The rules that run for one level, Kubernetes minor, edition and set of disabled rules. */
 interface RulePlan {
@@ -62,85 +65,51 @@ export function evaluate(objects: readonly LocatedObject[], config: EngineConfig
     if (!isFields(located.object) || typeof located.object.kind !== 'string') {
       throw new HardpodError('expected a Kubernetes object with apiVersion and kind', where(located.source));
     }
-    for (const item of expandLists(located.object)) items.push({ object: item.object, source: located.source });
+    if (isList(located.object)) {
+      for (const item of expandLists(located.object)) items.push({ object: item.object, source: located.source });
+    } else {
+      items.push(located);
+    }
   }
   const input = plan.input.length > 0 ? indexInput(items.map((i) => i.object)) : undefined;
-
-  const findings: Finding[] = [];
+  const recorder = new Recorder(resolved);
   const objectSummaries: ObjectSummary[] = [];
   const notChecked: (ObjectSummary & { reason: string })[] = [];
-  const usedSuppressions = new Set<SuppressionEntry>();
-  const counts = { checks: 0, pass: 0, notApplicable: 0 };
+  const minor = resolved.minor;
 
   for (const { object, source } of items) {
-    const meta = isFields(object.metadata) ? object.metadata : {};
+    const meta = isFields(object.metadata) ? object.metadata : EMPTY;
     const kind = object.kind;
     const name = typeof meta.name === 'string' ? meta.name : '';
     const namespace = typeof meta.namespace === 'string' ? meta.namespace : undefined;
     const summary: ObjectSummary = namespace === undefined ? { kind, name, source } : { kind, name, namespace, source };
     objectSummaries.push(summary);
+    recorder.startObject(kind, name, namespace, source, suppressionsFromAnnotations(meta.annotations, source, resolved));
 
-    const annotationSuppressions = suppressionsFromAnnotations(meta.annotations, source, resolved);
     const extraction = extractSafely(object, resolved);
     if (extraction.notCheckedReason) notChecked.push({ ...summary, reason: extraction.notCheckedReason });
     const pods = extraction.views;
-    const shapeProblems: ShapeProblem[] = collectShapeProblems(extraction.shapeProblems, pods);
+    const shapeProblems = collectShapeProblems(extraction.shapeProblems, pods);
 
-    const record = (rule: AnyRule, result: CheckResult | Error): void => {
-      counts.checks++;
-      if (result === 'not-applicable') {
-        counts.notApplicable++;
-        return;
+    if (plan.object.length > 0) {
+      // One context per object, shared by its rules: checks are pure and must not keep it.
+      const context: ObjectRuleContext = { minor, object, config: resolved, source, pods, shapeProblems };
+      for (const rule of plan.object) {
+        if (!rule.kinds || rule.kinds.includes(kind)) recorder.run(rule, context);
       }
-      if (!(result instanceof Error) && result.length === 0) {
-        counts.pass++;
-        return;
-      }
-      const override = resolved.rules[rule.id];
-      const suppression = findSuppression(rule.id, kind, namespace, name, resolved, annotationSuppressions, usedSuppressions);
-      const violations: readonly Violation[] = result instanceof Error
-        ? [{ path: '', message: `rule ${rule.id} could not judge this object: ${result.message}`, error: true }]
-        : result;
-      for (const violation of violations) {
-        const outcome = suppression ? 'suppressed' : violation.error ? 'error' : violation.unknown ? 'unknown' : 'fail';
-        const finding: Finding = {
-          rule: rule.id,
-          pss: rule.pss ?? null,
-          outcome,
-          severity: override?.severity ?? rule.severity,
-          enforcement: override?.enforcement ?? resolved.enforcement,
-          kind,
-          name,
-          ...(namespace === undefined ? {} : { namespace }),
-          path: violation.path,
-          message: violation.message,
-          remediation: rule.remediation,
-          controls: rule.controls,
-          source,
-          ...(suppression ? { suppression } : {}),
-          ...(isBaselined(resolved, { rule: rule.id, kind, namespace, name, path: violation.path }) ? { baselined: true } : {}),
-        };
-        findings.push(finding);
-      }
-    };
-
-    for (const rule of plan.object) {
-      if (rule.kinds && !rule.kinds.includes(kind)) continue;
-      record(rule, runCheck(() => rule.check({ minor: resolved.minor, object, config: resolved, source, pods, shapeProblems })));
     }
     for (const pod of pods) {
-      for (const rule of plan.pod) {
-        record(rule, runCheck(() => rule.check({ minor: resolved.minor, object, config: resolved, pod })));
-      }
+      const context: PodRuleContext = { minor, object, config: resolved, pod };
+      for (const rule of plan.pod) recorder.run(rule, context);
     }
     if (input) {
+      const context: InputRuleContext = { minor, object, config: resolved, source, pods, shapeProblems, input, cluster: resolved.cluster };
       for (const rule of plan.input) {
-        if (rule.kinds && !rule.kinds.includes(kind)) continue;
-        const context = { minor: resolved.minor, object, config: resolved, source, pods, shapeProblems, input, cluster: resolved.cluster };
-        record(rule, runCheck(() => rule.check(context)));
+        if (!rule.kinds || rule.kinds.includes(kind)) recorder.run(rule, context);
       }
     }
   }
+  const { findings, counts, usedSuppressions } = recorder;
 
   let fail = 0, unknown = 0, error = 0, suppressed = 0, baselined = 0;
   for (const f of findings) {
@@ -188,11 +157,73 @@ function extractSafely(object: KubeObject, config: ResolvedConfig): PodViewExtra
   }
 }
 
-function runCheck(check: () => CheckResult): CheckResult | Error {
-  try {
-    return check();
-  } catch (error) {
-    return error instanceof Error ? error : new Error(String(error));
+const EMPTY: Readonly<Record<string, unknown>> = Object.freeze({});
+
+/** Runs checks and turns their results into findings for the object being evaluated (one per evaluate call). */
+class Recorder {
+  readonly findings: Finding[] = [];
+  readonly counts = { checks: 0, pass: 0, notApplicable: 0 };
+  readonly usedSuppressions = new Set<SuppressionEntry>();
+  private kind = '';
+  private name = '';
+  private namespace: string | undefined;
+  private source: SourceLocation = {};
+  private annotationSuppressions: ReadonlyMap<string, string> | undefined;
+
+  constructor(private readonly config: ResolvedConfig) {}
+
+  startObject(kind: string, name: string, namespace: string | undefined, source: SourceLocation, annotationSuppressions: ReadonlyMap<string, string> | undefined): void {
+    this.kind = kind;
+    this.name = name;
+    this.namespace = namespace;
+    this.source = source;
+    this.annotationSuppressions = annotationSuppressions;
+  }
+
+  run<C extends RuleContext>(rule: AnyRule & { check(context: C): CheckResult }, context: C): void {
+    let result: CheckResult | Error;
+    try {
+      result = rule.check(context);
+    } catch (error) {
+      result = error instanceof Error ? error : new Error(String(error));
+    }
+    this.counts.checks++;
+    if (result === 'not-applicable') {
+      this.counts.notApplicable++;
+    } else if (!(result instanceof Error) && result.length === 0) {
+      this.counts.pass++;
+    } else {
+      this.record(rule, result);
+    }
+  }
+
+  private record(rule: AnyRule, result: readonly Violation[] | Error): void {
+    const { config, kind, name, namespace, source } = this;
+    const override = config.rules[rule.id];
+    const suppression = findSuppression(rule.id, kind, namespace, name, config, this.annotationSuppressions, this.usedSuppressions);
+    const violations: readonly Violation[] = result instanceof Error
+      ? [{ path: '', message: `rule ${rule.id} could not judge this object: ${result.message}`, error: true }]
+      : result;
+    for (const violation of violations) {
+      const outcome = suppression ? 'suppressed' : violation.error ? 'error' : violation.unknown ? 'unknown' : 'fail';
+      this.findings.push({
+        rule: rule.id,
+        pss: rule.pss ?? null,
+        outcome,
+        severity: override?.severity ?? rule.severity,
+        enforcement: override?.enforcement ?? config.enforcement,
+        kind,
+        name,
+        ...(namespace === undefined ? {} : { namespace }),
+        path: violation.path,
+        message: violation.message,
+        remediation: rule.remediation,
+        controls: rule.controls,
+        source,
+        ...(suppression ? { suppression } : {}),
+        ...(isBaselined(config, { rule: rule.id, kind, namespace, name, path: violation.path }) ? { baselined: true } : {}),
+      });
+    }
   }
 }
 

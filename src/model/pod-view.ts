@@ -297,70 +297,86 @@ function stringMap(value: unknown, path: string, problems: ShapeProblem[]): Read
   return value as Readonly<Record<string, string>>;
 }
 
-// Expected types of the fields the checks read. Kept as tables so the shape check is one loop.
+// Expected types of the fields the checks read, looked up per key present (objects carry few keys).
 type Expected = 'boolean' | 'object' | 'array' | 'string' | 'number';
-const POD_SPEC_FIELDS: readonly (readonly [string, Expected])[] = [
+type FieldTypes = ReadonlyMap<string, Expected>;
+const POD_SPEC_FIELDS: FieldTypes = new Map<string, Expected>([
   ['hostNetwork', 'boolean'], ['hostPID', 'boolean'], ['hostIPC', 'boolean'], ['hostUsers', 'boolean'],
   ['securityContext', 'object'], ['volumes', 'array'], ['os', 'object'], ['automountServiceAccountToken', 'boolean'],
   ['serviceAccountName', 'string'],
-];
-const POD_SECURITY_CONTEXT_FIELDS: readonly (readonly [string, Expected])[] = [
+]);
+const POD_SECURITY_CONTEXT_FIELDS: FieldTypes = new Map<string, Expected>([
   ['runAsNonRoot', 'boolean'], ['runAsUser', 'number'], ['seccompProfile', 'object'], ['seLinuxOptions', 'object'],
   ['appArmorProfile', 'object'], ['sysctls', 'array'], ['windowsOptions', 'object'],
-];
-const CONTAINER_FIELDS: readonly (readonly [string, Expected])[] = [
+]);
+const CONTAINER_FIELDS: FieldTypes = new Map<string, Expected>([
   ['securityContext', 'object'], ['ports', 'array'], ['image', 'string'], ['env', 'array'], ['envFrom', 'array'],
   ['resources', 'object'], ['livenessProbe', 'object'], ['readinessProbe', 'object'], ['startupProbe', 'object'],
   ['lifecycle', 'object'], ['volumeMounts', 'array'],
-];
-const CONTAINER_SECURITY_CONTEXT_FIELDS: readonly (readonly [string, Expected])[] = [
+]);
+const CONTAINER_SECURITY_CONTEXT_FIELDS: FieldTypes = new Map<string, Expected>([
   ['privileged', 'boolean'], ['allowPrivilegeEscalation', 'boolean'], ['runAsNonRoot', 'boolean'], ['runAsUser', 'number'],
   ['readOnlyRootFilesystem', 'boolean'], ['capabilities', 'object'], ['seccompProfile', 'object'], ['seLinuxOptions', 'object'],
   ['appArmorProfile', 'object'], ['procMount', 'string'], ['windowsOptions', 'object'],
-];
+]);
+const HOST_PROCESS_FIELDS: FieldTypes = new Map<string, Expected>([['hostProcess', 'boolean']]);
 
-function checkFields(value: Fields, table: readonly (readonly [string, Expected])[], path: string, problems: ShapeProblem[]): void {
-  for (const [field, expected] of table) {
+/**
+ * Reports fields of `value` whose type is not the expected one. The path is built as
+ * `base + suffix` only when a problem is found: this runs for every container of every object.
+ */
+function checkFields(value: Fields, types: FieldTypes, base: string, suffix: string, problems: ShapeProblem[]): void {
+  for (const field in value) {
+    const expected = types.get(field);
+    if (expected === undefined) continue;
     const v = value[field];
-    if (v === undefined || v === null || isUnknownValue(v)) continue;
-    if (!hasType(v, expected)) problems.push({ path: `${path}.${field}`, message: `${field} must be ${article(expected)}, got ${describeType(v)}` });
+    if (v === undefined || v === null || hasType(v, expected) || isUnknownValue(v)) continue;
+    problems.push({ path: `${base}${suffix}.${field}`, message: `${field} must be ${article(expected)}, got ${describeType(v)}` });
   }
 }
 
 function checkPodSpecShape(spec: Fields, path: string, problems: ShapeProblem[]): void {
-  checkFields(spec, POD_SPEC_FIELDS, path, problems);
+  checkFields(spec, POD_SPEC_FIELDS, path, '', problems);
   const sc = spec.securityContext;
   if (isFields(sc)) {
-    checkFields(sc, POD_SECURITY_CONTEXT_FIELDS, `${path}.securityContext`, problems);
-    if (isFields(sc.windowsOptions)) checkFields(sc.windowsOptions, [['hostProcess', 'boolean']], `${path}.securityContext.windowsOptions`, problems);
-    checkListOfObjects(sc.sysctls, `${path}.securityContext.sysctls`, problems);
+    checkFields(sc, POD_SECURITY_CONTEXT_FIELDS, path, '.securityContext', problems);
+    if (isFields(sc.windowsOptions)) checkFields(sc.windowsOptions, HOST_PROCESS_FIELDS, path, '.securityContext.windowsOptions', problems);
+    if (Array.isArray(sc.sysctls)) checkListOfObjects(sc.sysctls, path, '.securityContext.sysctls', problems);
   }
-  checkListOfObjects(spec.volumes, `${path}.volumes`, problems);
+  if (Array.isArray(spec.volumes)) checkListOfObjects(spec.volumes, path, '.volumes', problems);
 }
 
 function checkContainerShape(container: Fields, path: string, problems: ShapeProblem[]): void {
-  checkFields(container, CONTAINER_FIELDS, path, problems);
-  checkListOfObjects(container.ports, `${path}.ports`, problems);
+  checkFields(container, CONTAINER_FIELDS, path, '', problems);
+  if (Array.isArray(container.ports)) checkListOfObjects(container.ports, path, '.ports', problems);
   const sc = container.securityContext;
   if (!isFields(sc)) return;
-  const scPath = `${path}.securityContext`;
-  checkFields(sc, CONTAINER_SECURITY_CONTEXT_FIELDS, scPath, problems);
-  if (isFields(sc.windowsOptions)) checkFields(sc.windowsOptions, [['hostProcess', 'boolean']], `${scPath}.windowsOptions`, problems);
+  checkFields(sc, CONTAINER_SECURITY_CONTEXT_FIELDS, path, '.securityContext', problems);
+  if (isFields(sc.windowsOptions)) checkFields(sc.windowsOptions, HOST_PROCESS_FIELDS, path, '.securityContext.windowsOptions', problems);
   const caps = sc.capabilities;
   if (isFields(caps)) {
-    for (const list of ['add', 'drop']) {
-      const v = caps[list];
-      if (v === undefined || v === null || isUnknownValue(v)) continue;
-      if (!Array.isArray(v)) problems.push({ path: `${scPath}.capabilities.${list}`, message: `capabilities.${list} must be a list of capability names, got ${describeType(v)}` });
-      else v.forEach((c, i) => { if (typeof c !== 'string' && !isUnknownValue(c)) problems.push({ path: `${scPath}.capabilities.${list}[${i}]`, message: `a capability name must be a string, got ${describeType(c)}` }); });
+    checkCapabilityList(caps.add, 'add', path, problems);
+    checkCapabilityList(caps.drop, 'drop', path, problems);
+  }
+}
+
+function checkCapabilityList(list: unknown, name: 'add' | 'drop', path: string, problems: ShapeProblem[]): void {
+  if (list === undefined || list === null || isUnknownValue(list)) return;
+  if (!Array.isArray(list)) {
+    problems.push({ path: `${path}.securityContext.capabilities.${name}`, message: `capabilities.${name} must be a list of capability names, got ${describeType(list)}` });
+    return;
+  }
+  for (let i = 0; i < list.length; i++) {
+    const c: unknown = list[i];
+    if (typeof c !== 'string' && !isUnknownValue(c)) {
+      problems.push({ path: `${path}.securityContext.capabilities.${name}[${i}]`, message: `a capability name must be a string, got ${describeType(c)}` });
     }
   }
 }
 
-function checkListOfObjects(value: unknown, path: string, problems: ShapeProblem[]): void {
-  if (!Array.isArray(value)) return;
+function checkListOfObjects(value: readonly unknown[], base: string, suffix: string, problems: ShapeProblem[]): void {
   for (let i = 0; i < value.length; i++) {
-    if (!isFields(value[i]) && !isUnknownValue(value[i])) problems.push({ path: `${path}[${i}]`, message: `must be an object, got ${describeType(value[i])}` });
+    if (!isFields(value[i]) && !isUnknownValue(value[i])) problems.push({ path: `${base}${suffix}[${i}]`, message: `must be an object, got ${describeType(value[i])}` });
   }
 }
 
