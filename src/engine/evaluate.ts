@@ -172,7 +172,10 @@ class Recorder {
 
   constructor(private readonly config: ResolvedConfig) {}
 
-  startObject(kind: string, name: string, namespace: string | undefined, source: SourceLocation, annotationSuppressions: ReadonlyMap<string, string> | undefined): void {
+  startObject(
+    kind: string, name: string, namespace: string | undefined, source: SourceLocation,
+    annotationSuppressions: ReadonlyMap<string, string> | undefined,
+  ): void {
     this.kind = kind;
     this.name = name;
     this.namespace = namespace;
