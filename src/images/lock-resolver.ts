@@ -18,7 +18,12 @@ export const PLACEHOLDER_DIGEST = `sha256:${'0'.repeat(64)}`;
  * reference is accepted as is (with the facts of any entry pinned to that digest); a tag is accepted
  * when the lock file records it, and is returned as `registry/repo:tag@sha256:...`.
  */
-export class LockFileResolver implements ImageResolver {
+/** Looks up the facts of an image reference; what the image-facts rules read from `hardened.imageFacts`. */
+export interface ImageFactsLookup {
+  factsFor(reference: string): LockedImageFacts | undefined;
+}
+
+export class LockFileResolver implements ImageResolver, ImageFactsLookup {
   /** Reads the lock file at `path` (synchronously) and resolves from it. */
   static fromFile(path: string = LOCK_FILE_NAME): LockFileResolver {
     const collectTo = process.env[LOCK_COLLECT_ENV];
@@ -44,6 +49,21 @@ export class LockFileResolver implements ImageResolver {
       this.factsByDigest.set(entry.digest, entry.facts);
       for (const digest of Object.values(entry.platforms ?? {})) this.factsByDigest.set(digest, entry.facts);
     }
+  }
+
+  /**
+   * The facts recorded for a reference as it appears in a manifest (`repo:tag@sha256:...` by digest,
+   * a tag by its entry), or undefined when the lock file has none. Never throws.
+   */
+  factsFor(reference: string): LockedImageFacts | undefined {
+    let ref;
+    try {
+      ref = parseImageRef(reference);
+    } catch {
+      return undefined;
+    }
+    if (ref.digest !== undefined) return this.factsByDigest.get(ref.digest);
+    return this.lock.images[tagKey(ref)]?.facts;
   }
 
   resolve(reference: string, where: string): ResolvedImage {

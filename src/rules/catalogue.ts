@@ -9,6 +9,11 @@ import { hostPathVolumes } from './host-path-volumes';
 import { hostPorts } from './host-ports';
 import { hostProbesAndHostLifecycle } from './host-probes-and-host-lifecycle';
 import { imageDigest } from './image-digest';
+import { imageMinimal } from './image-minimal';
+import { imageNoSetuid } from './image-no-setuid';
+import { imageNonRootUser } from './image-non-root-user';
+import { imagePortExposed } from './image-port-exposed';
+import { imageToolPresent } from './image-tool-present';
 import { namespacePsaLabels } from './namespace-psa-labels';
 import { networkPolicy } from './network-policy';
 import { noLiteralCredentials } from './no-literal-credentials';
@@ -84,6 +89,12 @@ export const RULES: readonly AnyRule[] = [
   rbacNoSecretRead,
   rbacNoExec,
   rbacNoEscalate,
+  // hardened: image facts recorded by `hardpod lock`
+  imageNonRootUser,
+  imageMinimal,
+  imageNoSetuid,
+  imageToolPresent,
+  imagePortExposed,
 ];
 
 /** The newest rule-set edition: a config without an edition pin runs every rule. */

@@ -1,0 +1,41 @@
+import type { PodRule, Violation } from './rule';
+import { PACKAGE_MANAGERS, SHELLS } from '../images/image-facts';
+import { cisDocker, containersWithFacts, notInspected } from './support/image-facts';
+import { describeContainer, nist, quote } from './support/pss';
+
+/**
+ * Where the platform team requires minimal images (`hardened.requireMinimalImages`), an image holds
+ * neither a shell nor a package manager: less to exploit, and nothing to install tools with.
+ * Debugging goes through ephemeral containers instead.
+ */
+export const imageMinimal: PodRule = {
+  id: 'image-minimal',
+  title: 'Images hold no shell or package manager (when minimal images are required)',
+  remediation: 'Build on a minimal base (distroless, scratch, chainguard/wolfi static) without a shell or package manager; debug with ephemeral containers.',
+  level: 'hardened',
+  severity: 'medium',
+  controls: [...cisDocker('4.3'), ...nist('4.1.1')],
+  edition: 1,
+  scope: 'pod',
+  check({ pod, config }) {
+    if (config.hardened.requireMinimalImages !== true) return 'not-applicable';
+    const violations: Violation[] = [];
+    const entries = containersWithFacts(pod, config, violations);
+    if (entries === 'not-applicable') return entries;
+    for (const entry of entries) {
+      const { facts } = entry;
+      if (!facts.inspected || !facts.tools) {
+        violations.push(notInspected(entry, 'a shell or package manager'));
+        continue;
+      }
+      const found = facts.tools.filter((tool) => SHELLS.includes(tool) || PACKAGE_MANAGERS.includes(tool));
+      if (found.length > 0) {
+        violations.push({
+          path: `${entry.container.path}.image`,
+          message: `${describeContainer(entry.container)}'s image ${quote(entry.image)} holds ${found.join(', ')}; minimal images are required here`,
+        });
+      }
+    }
+    return violations;
+  },
+};

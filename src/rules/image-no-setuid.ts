@@ -1,0 +1,40 @@
+import type { PodRule, Violation } from './rule';
+import { cisDocker, containersWithFacts, notInspected } from './support/image-facts';
+import { describeContainer, nist, quote } from './support/pss';
+
+const LISTED = 5;
+
+/**
+ * setuid and setgid binaries are the classic way from a container user to root. With
+ * allowPrivilegeEscalation: false the kernel ignores the bits (no_new_privs), but the benchmark asks
+ * for images without them, so that one missing field does not reopen the path.
+ */
+export const imageNoSetuid: PodRule = {
+  id: 'image-no-setuid',
+  title: 'Images hold no setuid or setgid files',
+  remediation: 'Remove the bits in the image build (e.g. `RUN find / -xdev -perm /6000 -type f -exec chmod a-s {} +`) or use a minimal base.',
+  level: 'hardened',
+  severity: 'medium',
+  controls: [...cisDocker('4.8'), ...nist('4.1.1')],
+  edition: 1,
+  scope: 'pod',
+  check({ pod, config }) {
+    const violations: Violation[] = [];
+    const entries = containersWithFacts(pod, config, violations);
+    if (entries === 'not-applicable') return entries;
+    for (const entry of entries) {
+      const files = entry.facts.setuidFiles;
+      if (!entry.facts.inspected || !files) {
+        violations.push(notInspected(entry, 'setuid or setgid files'));
+        continue;
+      }
+      if (files.length === 0) continue;
+      const listed = files.slice(0, LISTED).join(', ') + (files.length > LISTED ? ` and ${files.length - LISTED} more` : '');
+      violations.push({
+        path: `${entry.container.path}.image`,
+        message: `${describeContainer(entry.container)}'s image ${quote(entry.image)} holds setuid/setgid files: ${listed}`,
+      });
+    }
+    return violations;
+  },
+};

@@ -1,0 +1,38 @@
+import type { PodRule, Violation } from './rule';
+import { containersWithFacts } from './support/image-facts';
+import { describeContainer, listOf, quote } from './support/pss';
+import { isFields } from '../model/pod-view';
+
+/**
+ * A declared containerPort the image does not EXPOSE is usually a typo or a stale manifest: the
+ * Service and NetworkPolicy then open a port nothing listens on. Images that expose nothing say
+ * nothing about their ports and are not judged.
+ */
+export const imagePortExposed: PodRule = {
+  id: 'image-port-exposed',
+  title: 'Declared container ports are ports the image exposes',
+  remediation: 'Use the port the image exposes (see the lock file facts), or EXPOSE the port in the image build.',
+  level: 'hardened',
+  severity: 'low',
+  controls: [],
+  edition: 1,
+  scope: 'pod',
+  check({ pod, config }) {
+    const violations: Violation[] = [];
+    const entries = containersWithFacts(pod, config, violations);
+    if (entries === 'not-applicable') return entries;
+    for (const { container, image, facts } of entries) {
+      const exposed = facts.exposedPorts ?? [];
+      if (exposed.length === 0) continue;
+      listOf(container.container.ports).forEach((port, index) => {
+        const number = isFields(port) ? port.containerPort : undefined;
+        if (typeof number !== 'number' || exposed.includes(number)) return;
+        violations.push({
+          path: `${container.path}.ports[${index}].containerPort`,
+          message: `${describeContainer(container)} declares port ${number}, but its image ${quote(image)} exposes ${exposed.join(', ')}`,
+        });
+      });
+    }
+    return violations;
+  },
+};
