@@ -1,6 +1,6 @@
 import type { EngineConfig } from '../../src/engine/config';
 import { evaluate } from '../../src/engine/evaluate';
-import type { LockedImageFacts } from '../../src/images/lock-file';
+import type { LockEntry, LockedImageFacts } from '../../src/images/lock-file';
 import { LockFileResolver } from '../../src/images/lock-resolver';
 import { imageMinimal } from '../../src/rules/image-minimal';
 import { imageNoSetuid } from '../../src/rules/image-no-setuid';
@@ -13,7 +13,7 @@ const DIGEST = PINNED_IMAGE.split('@')[1];
 
 /** Engine config whose lock file records `facts` for the test deployment's image. */
 function withFacts(facts: LockedImageFacts | undefined, hardened: Record<string, unknown> = {}): EngineConfig {
-  const images = facts
+  const images: Record<string, LockEntry> = facts
     ? { 'registry.example.com/team/app:1.2.3': { digest: DIGEST, mediaType: 'application/vnd.oci.image.manifest.v1+json', resolvedAt: 't', resolvedFrom: 'https://registry.example.com', facts } }
     : {};
   return { hardened: { ...hardened, imageFacts: new LockFileResolver({ lockfileVersion: 1, images }) } };
