@@ -1,31 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { DOMParser } from '@xmldom/xmldom';
-import Ajv from 'ajv';
 import { fixtureReport, FIXTURE_RULES } from './report-fixture';
+import { parseXml, sarifValidator } from './validators';
 import { controlsView, formatControlsJson, formatControlsText } from '../../src/reporters/controls';
 import { formatJson } from '../../src/reporters/json';
 import { escapeXml, formatJunit } from '../../src/reporters/junit';
 import { formatSarif } from '../../src/reporters/sarif';
 import { formatText, shouldColor } from '../../src/reporters/text';
-
-const SCHEMA = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'sarif', 'sarif-schema-2.1.0.json'), 'utf8'));
-
-/** ajv with the string formats the SARIF schema uses (ajv-formats is not a dependency). */
-export function sarifValidator() {
-  // The schema's patterns are ECMAScript regexes without the unicode flag (one is invalid with it).
-  const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
-  ajv.addFormat('uri', (s: string) => /^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(s) && URL.canParse(s));
-  ajv.addFormat('uri-reference', (s: string) => !/[\s<>"{}|\\^`]/.test(s) && URL.canParse(s, 'file:///base/'));
-  ajv.addFormat('date-time', (s: string) => !Number.isNaN(Date.parse(s)));
-  return ajv.compile(SCHEMA);
-}
-
-/** Parses XML strictly: any well-formedness error throws. */
-export function parseXml(xml: string) {
-  return new DOMParser({ onError: (level, message) => { if (level !== 'warning') throw new Error(`${level}: ${message}`); } })
-    .parseFromString(xml, 'text/xml');
-}
 
 describe('text reporter', () => {
   const report = fixtureReport();
@@ -141,7 +120,8 @@ describe('SARIF reporter', () => {
   test('fingerprints ignore line numbers and messages', () => {
     const report = fixtureReport();
     const moved = { ...report, findings: report.findings.map((f) => ({ ...f, message: `${f.message}!`, source: { ...f.source, line: (f.source.line ?? 0) + 10 } })) };
-    const print = (r: typeof report) => JSON.parse(formatSarif(r, { rules: FIXTURE_RULES })).runs[0].results.map((x: { partialFingerprints: object }) => x.partialFingerprints);
+    const print = (r: typeof report) => JSON.parse(formatSarif(r, { rules: FIXTURE_RULES }))
+      .runs[0].results.map((x: { partialFingerprints: object }) => x.partialFingerprints);
     expect(print(moved)).toEqual(print(report));
   });
 

@@ -1,0 +1,263 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cliMainPath, runHardpod, type CliResult } from './cli-process';
+import { parseXml, sarifValidator } from '../reporters/validators';
+
+/** A Deployment, its Namespace, ServiceAccount and NetworkPolicy that pass every hardened rule. */
+const HARDENED_APP = readFileSync(join(__dirname, 'hardened-app.yaml'), 'utf8');
+
+/** The hardened app with its container made privileged, on the line after the app's last. */
+const PRIVILEGED_APP = `${HARDENED_APP}          privileged: true\n`;
+const PRIVILEGED_LINE = HARDENED_APP.split('\n').length;
+
+const POD = `apiVersion: v1
+kind: Pod
+metadata:
+  name: plain
+spec:
+  containers:
+  - name: app
+    image: nginx
+`;
+
+let dir: string;
+beforeAll(() => {
+  cliMainPath();
+  dir = mkdtempSync(join(tmpdir(), 'hardpod-cli-'));
+  writeFileSync(join(dir, 'hardened.yaml'), HARDENED_APP);
+  writeFileSync(join(dir, 'privileged.yaml'), PRIVILEGED_APP);
+  writeFileSync(join(dir, 'pod.yaml'), POD);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const check = (args: string[], options: Parameters<typeof runHardpod>[1] = {}): CliResult => runHardpod(['check', ...args], { cwd: dir, ...options });
+
+/** A user mistake: exit 2, one message on stderr, no stack trace, nothing on stdout. */
+function expectUsageError(result: CliResult, message: RegExp): void {
+  expect(result.status).toBe(2);
+  expect(result.stderr).toMatch(message);
+  expect(result.stderr).not.toMatch(/\n\s+at /);
+  expect(result.stdout).toBe('');
+}
+
+describe('hardpod check exit codes', () => {
+  test('0 when nothing blocks (the hardened app at the default level)', () => {
+    const result = check(['hardened.yaml']);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toContain('PASS: no blocking findings (level hardened, Kubernetes 1.37');
+    expect(result.status).toBe(0);
+  });
+
+  test('1 on blocking findings, with the field line of each', () => {
+    const result = check(['privileged.yaml']);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toMatch(new RegExp(String.raw`fail privileged critical \[PSS privileged\] {2}spec\.template\.spec\.containers\[0\]\.securityContext\.privileged:${PRIVILEGED_LINE}`));
+    expect(result.stdout).toContain('FAIL: 1 blocking finding');
+  });
+
+  test('2 with file and line for unparseable input', () => {
+    writeFileSync(join(dir, 'broken.yaml'), `${POD}---\napiVersion: v1\nkind: Pod\nspec: {containers: [\n`);
+    expectUsageError(check(['pod.yaml', 'broken.yaml']), /^hardpod check: error: broken\.yaml:13: invalid YAML: /);
+  });
+
+  test('2 for a document that is not an object', () => {
+    writeFileSync(join(dir, 'scalar.yaml'), `${POD}---\n"just a string"\n`);
+    expectUsageError(check(['scalar.yaml']), /scalar\.yaml:10: expected a Kubernetes object .* found a string/);
+  });
+
+  test('2 for an alias bomb, quickly', () => {
+    const lines = ['apiVersion: v1', 'kind: ConfigMap', 'a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 10; i++) lines.push(`${'abcdefghij'[i]}: &${'abcdefghij'[i]} [${Array(10).fill(`*${'abcdefghij'[i - 1]}`).join(', ')}]`);
+    writeFileSync(join(dir, 'bomb.yaml'), `${lines.join('\n')}\n`);
+    expectUsageError(check(['bomb.yaml']), /bomb\.yaml:1: the document's aliases expand to more than/);
+  });
+
+  test.each([
+    [['--level', 'strict', 'pod.yaml'], /--level must be one of baseline, restricted, hardened, got "strict"/],
+    [['--k8s-version', '2.0', 'pod.yaml'], /hardpod check --k8s-version: unsupported Kubernetes version "2\.0"/],
+    [['--format', 'xml', 'pod.yaml'], /--format must be one of text, json, sarif, junit, controls, controls-json/],
+    [['--frobnicate', 'pod.yaml'], /Unknown option '--frobnicate'.*see hardpod check --help/],
+    [[], /give at least one file or folder to check, or - to read standard input/],
+    [['missing.yaml'], /missing\.yaml: no such file or folder/],
+    [['--baseline', 'missing-baseline.json', 'pod.yaml'], /missing-baseline\.json: cannot read baseline file/],
+  ])('2 for usage errors: %j', (args, message) => {
+    expectUsageError(check(args), message);
+  });
+
+  test('a config error names the config file and line', () => {
+    writeFileSync(join(dir, 'bad-config.yaml'), 'level: hardened\nrules:\n  no-such-rule:\n    severity: high\n');
+    expectUsageError(check(['--config', 'bad-config.yaml', 'pod.yaml']), /bad-config\.yaml:3/);
+  });
+});
+
+describe('hardpod check inputs', () => {
+  test('stdin with -', () => {
+    const result = check(['--format', 'json', '-'], { input: PRIVILEGED_APP });
+    expect(result.status).toBe(1);
+    const json = JSON.parse(result.stdout);
+    expect(json.findings.map((f: { file: string }) => f.file)).toEqual(['<stdin>']);
+  });
+
+  test('folders recursively, and helm template output keeps the template', () => {
+    const folder = join(dir, 'chart-out');
+    mkdirSync(join(folder, 'nested'), { recursive: true });
+    writeFileSync(join(folder, 'a.yaml'), HARDENED_APP);
+    writeFileSync(join(folder, 'nested', 'b.yml'), `---\n# Source: shop/templates/pod.yaml\n${POD}`);
+    writeFileSync(join(folder, 'nested', 'ignored.txt'), 'not: [');
+    const result = check(['--level', 'baseline', '--format', 'json', 'chart-out']);
+    expect(result.status).toBe(0);
+    const json = JSON.parse(result.stdout);
+    expect(json.summary.objects).toBe(5);
+    const strict = JSON.parse(check(['--level', 'restricted', '--format', 'json', 'chart-out']).stdout);
+    const podFinding = strict.findings.find((f: { name: string }) => f.name === 'plain');
+    expect(podFinding).toMatchObject({ file: join('chart-out', 'nested', 'b.yml'), template: 'shop/templates/pod.yaml', kind: 'Pod' });
+  });
+
+  test('--k8s-version judges by that version (seccomp is required from 1.19)', () => {
+    const rulesAt = (version: string) => JSON.parse(check(['--level', 'restricted', '--k8s-version', version, '--format', 'json', 'pod.yaml']).stdout)
+      .findings.map((f: { rule: string }) => f.rule);
+    expect(rulesAt('1.18')).not.toContain('seccomp-profile-restricted');
+    expect(rulesAt('1.37')).toContain('seccomp-profile-restricted');
+  });
+});
+
+describe('hardpod check formats', () => {
+  test('json has the documented fields with field lines', () => {
+    const result = check(['--format', 'json', 'privileged.yaml']);
+    expect(result.status).toBe(1);
+    const json = JSON.parse(result.stdout);
+    expect(json.schemaVersion).toBe('1');
+    expect(json.findings).toEqual([expect.objectContaining({
+      rule: 'privileged',
+      pss: 'privileged',
+      severity: 'critical',
+      file: 'privileged.yaml',
+      line: PRIVILEGED_LINE,
+      kind: 'Deployment',
+      name: 'web',
+      namespace: 'shop',
+      path: 'spec.template.spec.containers[0].securityContext.privileged',
+    })]);
+    expect(json.summary).toMatchObject({ objects: 4, fail: 1, blocking: 1 });
+  });
+
+  test('sarif is valid against the SARIF 2.1.0 schema, with repository-relative URIs', () => {
+    const result = check(['--format', 'sarif', 'privileged.yaml', 'pod.yaml']);
+    expect(result.status).toBe(1);
+    const log = JSON.parse(result.stdout);
+    const validate = sarifValidator();
+    expect(validate(log)).toBe(true);
+    const results = log.runs[0].results;
+    expect(results.length).toBeGreaterThan(5);
+    expect(results[0].locations[0].physicalLocation).toEqual({ artifactLocation: { uri: 'privileged.yaml', uriBaseId: '%SRCROOT%' }, region: { startLine: PRIVILEGED_LINE } });
+    expect(log.runs[0].tool.driver.rules.length).toBeGreaterThan(20);
+  });
+
+  test('junit is well-formed XML with a failure per blocking finding', () => {
+    const result = check(['--format', 'junit', 'privileged.yaml']);
+    const doc = parseXml(result.stdout);
+    expect(doc.getElementsByTagName('testsuite')).toHaveLength(4);
+    expect(doc.getElementsByTagName('failure')).toHaveLength(1);
+    expect(doc.documentElement!.getAttribute('failures')).toBe('1');
+  });
+
+  test('controls view lists NIST and CIS controls with the objects that satisfy or fail them', () => {
+    const text = check(['--format', 'controls', 'privileged.yaml']).stdout;
+    expect(text).toMatch(/CIS Kubernetes Benchmark \(v1\.10\)\n/);
+    expect(text).toMatch(/ 5\.2\.2 {2}FAILS/);
+    expect(text).toMatch(/fails {5}Deployment shop\/web {2}privileged\.yaml:\d+ {2}\[privileged\]/);
+    const json = JSON.parse(check(['--format', 'controls-json', 'hardened.yaml']).stdout);
+    const nist = json.controls.filter((c: { framework: string }) => c.framework === 'NIST SP 800-190');
+    expect(nist.length).toBeGreaterThan(3);
+    expect(json.controls.every((c: { status: string }) => c.status !== 'fails')).toBe(true);
+    const privileged = json.controls.find((c: { id: string; framework: string }) => c.framework === 'CIS Kubernetes Benchmark' && c.id === '5.2.2');
+    expect(privileged.objects).toEqual([expect.objectContaining({ kind: 'Deployment', name: 'web', verdict: 'satisfies' })]);
+  });
+
+  test('text is coloured only when forced, never with NO_COLOR', () => {
+    expect(check(['privileged.yaml'], { env: { NO_COLOR: undefined, FORCE_COLOR: '1' } }).stdout).toContain('\u001b[31m');
+    expect(check(['privileged.yaml']).stdout).not.toContain('\u001b[');
+  });
+
+  test('--output writes the report atomically and prints nothing', () => {
+    const out = join(dir, 'reports');
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, 'report.sarif'), 'previous');
+    const result = check(['--format', 'sarif', '--output', join('reports', 'report.sarif'), 'privileged.yaml']);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(JSON.parse(readFileSync(join(out, 'report.sarif'), 'utf8')).version).toBe('2.1.0');
+    expect(readdirSync(out)).toEqual(['report.sarif']);
+    expectUsageError(check(['--output', join('no-such-dir', 'r.txt'), 'pod.yaml']), /no-such-dir\/r\.txt: cannot write the file/);
+  });
+});
+
+describe('hardpod check adoption', () => {
+  test('baseline round trip: known findings pass, a new one fails', () => {
+    const written = check(['--write-baseline', 'baseline.json', 'pod.yaml']);
+    expect(written.status).toBe(0);
+    expect(written.stderr).toMatch(/wrote \d+ findings to baseline\.json/);
+    const baseline = JSON.parse(readFileSync(join(dir, 'baseline.json'), 'utf8'));
+    expect(baseline.version).toBe(1);
+    expect(baseline.findings.length).toBeGreaterThan(3);
+
+    const again = check(['--baseline', 'baseline.json', '--format', 'json', 'pod.yaml']);
+    expect(again.status).toBe(0);
+    expect(JSON.parse(again.stdout).summary.baselined).toBe(baseline.findings.length);
+
+    writeFileSync(join(dir, 'pod-worse.yaml'), `${POD}    securityContext:\n      privileged: true\n`);
+    const worse = check(['--baseline', 'baseline.json', '--format', 'json', 'pod-worse.yaml']);
+    expect(worse.status).toBe(1);
+    const blocking = JSON.parse(worse.stdout).findings.filter((f: { blocking: boolean }) => f.blocking);
+    expect(blocking.map((f: { rule: string }) => f.rule)).toEqual(['privileged']);
+  });
+
+  test('config: level and a suppression with its reason, shown in the report', () => {
+    writeFileSync(join(dir, 'hardpod.yaml'), [
+      'level: baseline',
+      'suppressions:',
+      '  - rule: privileged',
+      '    kind: Deployment',
+      '    namespace: shop',
+      '    name: web',
+      '    reason: GPU driver installer, reviewed in SEC-42',
+      '',
+    ].join('\n'));
+    const result = check(['--config', 'hardpod.yaml', 'privileged.yaml']);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('suppressed by config: GPU driver installer, reviewed in SEC-42');
+    expect(result.stdout).toContain('level baseline');
+    // A flag overrides the config.
+    expect(check(['--config', 'hardpod.yaml', '--level', 'restricted', 'pod.yaml']).stdout).toContain('level restricted');
+  });
+});
+
+describe('hardpod', () => {
+  test('--help lists the commands; check --help its options; --version the package version', () => {
+    const help = runHardpod(['--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/check .*\n.*rules /);
+    const checkHelp = runHardpod(['check', '--help']);
+    expect(checkHelp.status).toBe(0);
+    for (const flag of ['--level', '--k8s-version', '--format', '--output', '--config', '--baseline', '--write-baseline']) expect(checkHelp.stdout).toContain(flag);
+    const version = runHardpod(['--version']);
+    expect(version.stdout.trim()).toBe(JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')).version);
+  });
+
+  test('no command or an unknown one is a usage error', () => {
+    expect(runHardpod([]).status).toBe(2);
+    expectUsageError(runHardpod(['chek']), /unknown command "chek"/);
+  });
+
+  test('rules lists the catalogue with level, severity and controls', () => {
+    const text = runHardpod(['rules']);
+    expect(text.status).toBe(0);
+    expect(text.stdout).toMatch(/privileged +baseline +critical/);
+    const all = JSON.parse(runHardpod(['rules', '--format', 'json']).stdout);
+    const baseline = JSON.parse(runHardpod(['rules', '--level', 'baseline', '--format', 'json']).stdout);
+    expect(baseline.length).toBeLessThan(all.length);
+    expect(baseline.every((r: { level: string }) => r.level === 'baseline')).toBe(true);
+    expect(all.find((r: { id: string }) => r.id === 'privileged').controls).toContainEqual({ framework: 'CIS Kubernetes Benchmark', edition: 'v1.10', id: '5.2.2' });
+  });
+});
