@@ -57,11 +57,15 @@ const WHERE = 'cdk8s.yaml validations[HardpodValidation].properties';
  *
  * ```yaml
  * validations:
- *   - package: ./node_modules/hardpod   # a local path: cdk8s-cli requires it, no npm install
+ *   - package: ./node_modules/hardpod/lib/cdk8s
  *     version: 1.0.0
  *     class: HardpodValidation
  *     properties: { level: hardened, k8sVersion: '1.33', config: hardpod.yaml }
  * ```
+ *
+ * cdk8s-cli requires a `package` that is an absolute path or starts with `./` directly, with no
+ * network; any other value (`hardpod`, `../x`) is taken as an npm package name and installed with
+ * `npm install` into its plugins directory on first use.
  *
  * Every failing finding becomes a violation (rule id, the resource and the field with the message);
  * findings that do not fail the run (`unknown`, `warn`) are listed with that status in the rule name.

@@ -47,13 +47,16 @@ interface Project {
 }
 
 /**
- * A cdk8s project: `app: node main.js`, a local plugin package `./hardpod-plugin` that re-exports the
- * compiled hardpod/cdk8s, and a fake `npm` first on PATH that records calls and fails, so any
- * attempt to install the plugin is seen.
+ * A cdk8s project: `app: node main.js`, with cdk8s, constructs and hardpod itself (this checkout)
+ * in its node_modules; a local plugin package `./hardpod-plugin` that re-exports the compiled
+ * hardpod/cdk8s; and a fake `npm` first on PATH that records calls and fails, so any attempt to
+ * install the plugin is seen. `plugin` is what cdk8s.yaml names as the plugin package.
  */
-function project(app: string, properties: Record<string, unknown>, files: Record<string, string> = {}): Project {
+function project(app: string, properties: Record<string, unknown>, files: Record<string, string> = {}, plugin = './hardpod-plugin'): Project {
   const dir = mkdtempSync(join(tmpdir(), 'hardpod-cdk8s-cli-'));
-  symlinkSync(join(REPO, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  mkdirSync(join(dir, 'node_modules'));
+  for (const dependency of ['cdk8s', 'constructs']) symlinkSync(join(REPO, 'node_modules', dependency), join(dir, 'node_modules', dependency), 'dir');
+  symlinkSync(REPO, join(dir, 'node_modules', 'hardpod'), 'dir');
   mkdirSync(join(dir, 'hardpod-plugin'));
   writeFileSync(join(dir, 'hardpod-plugin', 'package.json'), JSON.stringify({ name: 'hardpod-plugin', version: '1.0.0', main: 'index.js' }));
   writeFileSync(join(dir, 'hardpod-plugin', 'index.js'), `module.exports = require(${JSON.stringify(COMPILED)});\n`);
@@ -61,7 +64,7 @@ function project(app: string, properties: Record<string, unknown>, files: Record
   writeFileSync(join(dir, 'cdk8s.yaml'), stringify({
     language: 'typescript',
     app: 'node main.js',
-    validations: [{ package: './hardpod-plugin', version: '1.0.0', class: 'HardpodValidation', properties }],
+    validations: [{ package: plugin, version: '1.0.0', class: 'HardpodValidation', properties }],
   }));
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   const bin = join(dir, 'fake-bin');
@@ -74,7 +77,8 @@ function project(app: string, properties: Record<string, unknown>, files: Record
 
 function synth(p: Project, ...args: string[]): { status: number | null; output: string } {
   // --no-check-upgrade: otherwise the CLI asks the npm registry for its newest version on every run.
-  const result = spawnSync(CDK8S, ['synth', '--no-check-upgrade', ...args], {
+  // --plugins-dir: where npm-named plugins would be installed (default ~/.cdk8s/plugins).
+  const result = spawnSync(CDK8S, ['synth', '--no-check-upgrade', '--plugins-dir', join(p.dir, 'plugins'), ...args], {
     cwd: p.dir,
     encoding: 'utf8',
     env: { ...process.env, PATH: `${join(p.dir, 'fake-bin')}:${process.env.PATH}`, FORCE_COLOR: '0', NO_COLOR: '1' },
@@ -113,6 +117,7 @@ describe('HardpodValidation under cdk8s synth (cdk8s-cli 2.207.60)', () => {
     expect(output).toContain('container "app" image "nginx:1.27" is not pinned by digest');
     expect(output).toContain('Validation failed');
     expect(existsSync(p.npmCalls)).toBe(false);
+    expect(output).not.toContain('Installing validation plugin');
     const { reports } = JSON.parse(readFileSync(reportFile, 'utf8'));
     expect(reports).toHaveLength(1);
     expect(reports[0].summary).toEqual(expect.objectContaining({ status: 'failure', metadata: expect.objectContaining({ level: 'hardened', kubernetesVersion: '1.33' }) }));
@@ -126,20 +131,28 @@ describe('HardpodValidation under cdk8s synth (cdk8s-cli 2.207.60)', () => {
     })]);
   });
 
-  test('a clean app synthesizes (exit 0) with a config file from properties', () => {
+  test('a clean app synthesizes (exit 0), with the plugin named as the installed package\'s lib/cdk8s and a config file', () => {
     const companions = `
 new ApiObject(chart, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } });
 new ApiObject(chart, 'sa', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'web', namespace: 'shop' }, automountServiceAccountToken: false });
 new ApiObject(chart, 'deny', { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny', namespace: 'shop' }, spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } });`;
     const p = project(appSource(`registry.example.com/shop/web:1@sha256:${'c'.repeat(64)}`, companions), { config: 'hardpod.yaml' }, {
       'hardpod.yaml': '# platform policy\nlevel: hardened\nhardened:\n  allowedRegistries: [registry.example.com]\n',
-    });
+    }, './node_modules/hardpod/lib/cdk8s');
     const { status, output } = synth(p);
     expect(output).toMatch(/Status +│ success/);
     expect(output).toMatch(/failing +│ 0 /);
     expect(status).toBe(0);
     expect(existsSync(join(p.dir, 'dist', 'prod.k8s.yaml'))).toBe(true);
     expect(existsSync(p.npmCalls)).toBe(false);
+  });
+
+  test('a package not written as ./path is taken for an npm name and installed with npm', () => {
+    const p = project(appSource('nginx'), {}, {}, 'hardpod-plugin');
+    const { status, output } = synth(p);
+    expect(output).toContain('Installing validation plugin: hardpod-plugin@1.0.0');
+    expect(readFileSync(p.npmCalls, 'utf8')).toBe(`npm install hardpod-plugin@1.0.0 --no-save --prefix ${join(p.dir, 'plugins', 'hardpod-plugin', '1.0.0')}\n`);
+    expect(status).not.toBe(0);
   });
 
   test('a bad property is reported as a failed hardpod-config violation, not a stack trace', () => {
