@@ -1,4 +1,4 @@
-import { fingerprintOf, type FingerprintFields } from './baseline';
+import { fingerprintOf } from './baseline';
 import { resolveConfig, SUPPRESS_ANNOTATION_PREFIX, validateSuppression, type EngineConfig, type ResolvedConfig, type SuppressionEntry } from './config';
 import { REPORT_SCHEMA_VERSION, type Finding, type ObjectSummary, type Report, type Suppression } from './report';
 import { HardpodError } from '../model/errors';
@@ -144,9 +144,7 @@ export function evaluate(objects: readonly LocatedObject[], config: EngineConfig
   };
 }
 
-function isBaselined(config: ResolvedConfig, finding: FingerprintFields): boolean {
-  return config.baseline.size > 0 && config.baseline.has(fingerprintOf(finding));
-}
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** The extractor tolerates any JSON; this guards against objects it cannot even read (throwing getters, proxies). */
 function extractSafely(object: KubeObject, config: ResolvedConfig): PodViewExtraction {
@@ -207,25 +205,32 @@ class Recorder {
     const violations: readonly Violation[] = result instanceof Error
       ? [{ path: '', message: `rule ${rule.id} could not judge this object: ${result.message}`, error: true }]
       : result;
+    const severity = override?.severity ?? rule.severity;
+    const enforcement = override?.enforcement ?? config.enforcement;
+    const pss = rule.pss ?? null;
     for (const violation of violations) {
       const outcome = suppression ? 'suppressed' : violation.error ? 'error' : violation.unknown ? 'unknown' : 'fail';
-      this.findings.push({
+      // Built field by field (no spreads): a run over thousands of objects can yield thousands of findings.
+      const finding: Mutable<Finding> = {
         rule: rule.id,
-        pss: rule.pss ?? null,
+        pss,
         outcome,
-        severity: override?.severity ?? rule.severity,
-        enforcement: override?.enforcement ?? config.enforcement,
+        severity,
+        enforcement,
         kind,
         name,
-        ...(namespace === undefined ? {} : { namespace }),
         path: violation.path,
         message: violation.message,
         remediation: rule.remediation,
         controls: rule.controls,
         source,
-        ...(suppression ? { suppression } : {}),
-        ...(isBaselined(config, { rule: rule.id, kind, namespace, name, path: violation.path }) ? { baselined: true } : {}),
-      });
+      };
+      if (namespace !== undefined) finding.namespace = namespace;
+      if (suppression) finding.suppression = suppression;
+      if (config.baseline.size > 0 && config.baseline.has(fingerprintOf({ rule: rule.id, kind, namespace, name, path: violation.path }))) {
+        finding.baselined = true;
+      }
+      this.findings.push(finding);
     }
   }
 }

@@ -1,4 +1,5 @@
 import type { Violation, PodRule } from './rule';
+import type { ContainerView } from '../model/pod-view';
 import { cis, describeContainer, get, nist, pss, pushIfUnknown, quote } from './support/pss';
 
 const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
@@ -18,21 +19,33 @@ export const hostProbesAndHostLifecycle: PodRule = {
   edition: 1,
   scope: 'pod',
   check({ pod }) {
-    const violations: Violation[] = [];
-    const visit = (describe: string, handler: unknown, handlerPath: string): void => {
-      for (const kind of HANDLER_KINDS) {
-        const host = get(get(handler, kind), 'host');
-        const path = `${handlerPath}.${kind}.host`;
-        if (host === undefined || host === null || host === '' || pushIfUnknown(violations, host, path, `${kind}.host`)) continue;
-        violations.push({ path, message: `probe or lifecycle host (${describe} uses probe or lifecycle host ${quote(host)})` });
-      }
-    };
+    let violations: Violation[] | undefined;
     for (const container of pod.containers) {
-      const describe = describeContainer(container);
-      for (const probe of PROBES) visit(describe, container.container[probe], `${container.path}.${probe}`);
+      for (const probe of PROBES) {
+        const handler = container.container[probe];
+        if (handler !== undefined && handler !== null) violations = checkHandler(container, handler, `.${probe}`, violations);
+      }
       const lifecycle = container.container.lifecycle;
-      for (const handler of LIFECYCLE_HANDLERS) visit(describe, get(lifecycle, handler), `${container.path}.lifecycle.${handler}`);
+      if (lifecycle === undefined || lifecycle === null) continue;
+      for (const name of LIFECYCLE_HANDLERS) {
+        const handler = get(lifecycle, name);
+        if (handler !== undefined && handler !== null) violations = checkHandler(container, handler, `.lifecycle.${name}`, violations);
+      }
     }
-    return violations;
+    return violations ?? [];
   },
 };
+
+/** Adds a violation per httpGet or tcpSocket host of one probe or handler; paths are built only for violations. */
+function checkHandler(container: ContainerView, handler: unknown, suffix: string, violations: Violation[] | undefined): Violation[] | undefined {
+  for (const kind of HANDLER_KINDS) {
+    const host = get(get(handler, kind), 'host');
+    if (host === undefined || host === null || host === '') continue;
+    const path = `${container.path}${suffix}.${kind}.host`;
+    violations ??= [];
+    if (!pushIfUnknown(violations, host, path, `${kind}.host`)) {
+      violations.push({ path, message: `probe or lifecycle host (${describeContainer(container)} uses probe or lifecycle host ${quote(host)})` });
+    }
+  }
+  return violations;
+}
