@@ -1,4 +1,4 @@
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
 import { formatImageRef, parseImageRef, tagKey } from './image-ref';
 import { LOCK_FILE_NAME, readLockFile, readLockFileIfExists, type LockEntry, type LockFile, type LockedImageFacts } from './lock-file';
 import { HardpodError } from '../model/errors';
@@ -92,4 +92,18 @@ export class LockFileResolver implements ImageResolver, ImageFactsLookup {
     this.cache.set(reference, resolved);
     return resolved;
   }
+}
+
+/** The engine config key (under `hardened`) the image-facts rules read a {@link ImageFactsLookup} from. */
+export const IMAGE_FACTS_SETTING = 'imageFacts';
+
+/**
+ * The `hardened` settings that hand a lock file's facts to the image-facts rules: empty when the
+ * file does not exist and was not asked for explicitly.
+ * @param path lock file path
+ * @param required the user named the file, so its absence is an error
+ */
+export function lockFileFactsSetting(path: string, required: boolean): { readonly [IMAGE_FACTS_SETTING]?: ImageFactsLookup } {
+  if (!required && !existsSync(path)) return {};
+  return { [IMAGE_FACTS_SETTING]: new LockFileResolver(readLockFile(path), path) };
 }

@@ -1,7 +1,10 @@
+import { resolve } from 'node:path';
 import { readBaseline, writeBaseline } from '../../engine/baseline';
 import { loadConfig, NEWEST_KUBERNETES_VERSION, parseKubernetesVersion, type EngineConfig } from '../../engine/config';
 import { evaluate } from '../../engine/evaluate';
 import { hasBlockingFindings, type Report } from '../../engine/report';
+import { LOCK_FILE_NAME } from '../../images/lock-file';
+import { lockFileFactsSetting } from '../../images/lock-resolver';
 import { readManifests, type ManifestSet } from '../../loader';
 import { HardpodError } from '../../model/errors';
 import { formatControlsJson, formatControlsText } from '../../reporters/controls';
@@ -30,6 +33,7 @@ Options:
   --output FILE            write the report to FILE (atomically) instead of standard output
   --config FILE            engine config (YAML or JSON): rule overrides, suppressions, cluster context
   --baseline FILE          accept the findings listed in FILE (written by --write-baseline); only new ones fail
+  --lock-file FILE         image facts for the image-* rules (default: hardpod.lock.json here, if present)
   --write-baseline FILE    write every current finding to FILE and exit 0 (adopting hardpod on existing code)
   -h, --help               show this help
 
@@ -49,6 +53,7 @@ export const checkCommand: Command = {
       'config': { type: 'string' },
       'baseline': { type: 'string' },
       'write-baseline': { type: 'string' },
+      'lock-file': { type: 'string' },
     });
     const format = oneOf('check', 'format', values.format!, CHECK_FORMATS);
     const level = values.level === undefined ? undefined : oneOf<Level>('check', 'level', values.level, LEVELS);
@@ -59,8 +64,10 @@ export const checkCommand: Command = {
 
     const fileConfig: EngineConfig = values.config === undefined ? {} : loadConfig(values.config);
     const baseline = values.baseline === undefined ? [] : readBaseline(values.baseline);
+    const lockFacts = lockFileFactsSetting(resolve(context.cwd, values['lock-file'] ?? LOCK_FILE_NAME), values['lock-file'] !== undefined);
     const config: EngineConfig = {
       ...fileConfig,
+      ...(lockFacts.imageFacts ? { hardened: { ...fileConfig.hardened, ...lockFacts } } : {}),
       ...(level ? { level } : {}),
       ...(values['k8s-version'] !== undefined ? { kubernetesVersion: values['k8s-version'] } : {}),
       ...(baseline.length > 0 ? { baseline: [...(fileConfig.baseline ?? []), ...baseline] } : {}),

@@ -1,6 +1,6 @@
 import type { ResolvedConfig } from '../../engine/config';
 import type { LockedImageFacts } from '../../images/lock-file';
-import type { ImageFactsLookup } from '../../images/lock-resolver';
+import { IMAGE_FACTS_SETTING, type ImageFactsLookup } from '../../images/lock-resolver';
 import { isFields, isUnknownValue, type ContainerView, type PodView } from '../../model/pod-view';
 import type { ControlMapping, Violation } from '../rule';
 import { describeContainer, quote } from './pss';
@@ -15,9 +15,6 @@ export const CIS_DOCKER_EDITION = 'v1.6.0';
 export function cisDocker(...ids: string[]): ControlMapping[] {
   return ids.map((id) => ({ framework: 'CIS Docker Benchmark', edition: CIS_DOCKER_EDITION, id }));
 }
-
-/** The config key the lock-file facts are passed in. */
-export const IMAGE_FACTS_SETTING = 'imageFacts';
 
 /** The facts lookup in the config, or undefined when no lock file was given. */
 export function imageFactsLookup(config: ResolvedConfig): ImageFactsLookup | undefined {
