@@ -94,7 +94,8 @@ export function applySecureDefaults(pod: PodSpec, options: HardeningOptions = {}
       const containerPrefix = `${prefix}${list}[${index}].`;
       for (const entry of CONTAINER_DEFAULTS) {
         if ((windows && entry.linuxOnly) || !entry.lists.includes(list)) continue;
-        apply(container as unknown as Mutable, entry.path, entry.secure(getPath(container, entry.path), container, pod, options), containerPrefix, entry, changes);
+        const outcome = entry.secure(getPath(container, entry.path), container, pod, options);
+        apply(container as unknown as Mutable, entry.path, outcome, containerPrefix, entry, changes);
       }
     });
   }

@@ -20,7 +20,12 @@ export function selectorLabels(name: string): Record<string, string> {
 }
 
 /** Metadata shared by a workload and its companions. */
-export function objectMeta(name: string, namespace: string | undefined, labels: Readonly<Record<string, string>>, annotations?: Readonly<Record<string, string>>): ObjectMeta {
+export function objectMeta(
+  name: string,
+  namespace: string | undefined,
+  labels: Readonly<Record<string, string>>,
+  annotations?: Readonly<Record<string, string>>,
+): ObjectMeta {
   return {
     name,
     ...(namespace !== undefined ? { namespace } : {}),
@@ -42,7 +47,12 @@ export interface ServicePort {
 }
 
 /** A Service in front of the workload's pods; `headless` for StatefulSets. */
-export function buildService(metadata: ObjectMeta, selector: Record<string, string>, ports: readonly ServicePort[], options: { type?: string; headless?: boolean } = {}): Service {
+export function buildService(
+  metadata: ObjectMeta,
+  selector: Record<string, string>,
+  ports: readonly ServicePort[],
+  options: { type?: string; headless?: boolean } = {},
+): Service {
   return {
     apiVersion: 'v1',
     kind: 'Service',
@@ -56,7 +66,11 @@ export function buildService(metadata: ObjectMeta, selector: Record<string, stri
 }
 
 /** At most `maxUnavailable` (default 1) pods evicted at once by voluntary disruptions. */
-export function buildPodDisruptionBudget(metadata: ObjectMeta, selector: Record<string, string>, budget: { minAvailable?: number | string; maxUnavailable?: number | string } = {}): PodDisruptionBudget {
+export function buildPodDisruptionBudget(
+  metadata: ObjectMeta,
+  selector: Record<string, string>,
+  budget: { minAvailable?: number | string; maxUnavailable?: number | string } = {},
+): PodDisruptionBudget {
   const limit = budget.minAvailable !== undefined ? { minAvailable: budget.minAvailable } : { maxUnavailable: budget.maxUnavailable ?? 1 };
   return { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata, spec: { ...limit, selector: { matchLabels: { ...selector } } } };
 }

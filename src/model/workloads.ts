@@ -132,7 +132,9 @@ function buildProbe(p: ProbeProps, kind: string, c: ResolvedContainer, where: st
     return first.name;
   };
   const probe: Mutable<Probe> = {};
-  if (p.httpGet) probe.httpGet = { path: p.httpGet.path, port: p.httpGet.port ?? defaultPort(), ...(p.httpGet.scheme ? { scheme: p.httpGet.scheme } : {}) };
+  if (p.httpGet) {
+    probe.httpGet = { path: p.httpGet.path, port: p.httpGet.port ?? defaultPort(), ...(p.httpGet.scheme ? { scheme: p.httpGet.scheme } : {}) };
+  }
   if (p.tcpSocket) probe.tcpSocket = { port: p.tcpSocket.port ?? defaultPort() };
   if (p.grpc) {
     const port = p.grpc.port ?? c.ports.find((x) => x.protocol === 'TCP')?.containerPort;
@@ -161,8 +163,11 @@ interface KindTraits {
   readonly restartPolicy?: 'Never' | 'OnFailure';
 }
 
-function resourcesFor(c: ContainerProps, defaults: WorkloadDefaults): { explicit: Mutable<Record<string, Record<string, string>>>; omitted: [string, string][] } {
-  const explicit: Mutable<Record<string, Record<string, string>>> = {};
+type ResourceMap = Record<string, Record<string, string>>;
+
+/** Platform and container resources merged: values to set, and `[section, key]` pairs deliberately omitted. */
+function resourcesFor(c: ContainerProps, defaults: WorkloadDefaults): { explicit: ResourceMap; omitted: [string, string][] } {
+  const explicit: ResourceMap = {};
   const omitted: [string, string][] = [];
   const layers: (ResourcesProps | undefined)[] = [defaults.resources, c.resources];
   for (const section of ['requests', 'limits'] as const) {
@@ -190,7 +195,9 @@ function containerSpec(
   if (p.command) container.command = [...p.command];
   if (p.args) container.args = [...p.args];
   if (p.env && Object.keys(p.env).length > 0) container.env = Object.entries(p.env).map(([name, value]) => ({ name, value }));
-  if (c.ports.length > 0) container.ports = c.ports.map((port): ContainerPort => ({ name: port.name, containerPort: port.containerPort, protocol: port.protocol }));
+  if (c.ports.length > 0) {
+    container.ports = c.ports.map((port): ContainerPort => ({ name: port.name, containerPort: port.containerPort, protocol: port.protocol }));
+  }
 
   const mounts: VolumeMount[] = [...extraMounts];
   for (const entry of p.writablePaths ?? []) {
@@ -199,7 +206,8 @@ function containerSpec(
     let volumeName = pathSlug(w.path);
     for (let i = 2; usedVolumeNames.has(volumeName); i++) volumeName = `${pathSlug(w.path).slice(0, 46)}-${i}`;
     usedVolumeNames.add(volumeName);
-    volumes.push({ name: volumeName, emptyDir: { sizeLimit: w.sizeLimit ?? defaults.writableSizeLimit ?? DEFAULT_WRITABLE_SIZE, ...(w.medium ? { medium: w.medium } : {}) } });
+    const sizeLimit = w.sizeLimit ?? defaults.writableSizeLimit ?? DEFAULT_WRITABLE_SIZE;
+    volumes.push({ name: volumeName, emptyDir: { sizeLimit, ...(w.medium ? { medium: w.medium } : {}) } });
     mounts.push({ name: volumeName, mountPath: w.path });
   }
   if (mounts.length > 0) container.volumeMounts = mounts;
@@ -263,14 +271,20 @@ interface PodBuild {
   readonly labels: Record<string, string>;
 }
 
-function buildPod(props: WorkloadProps, traits: KindTraits, ctx: BuildContext, extra: { mounts?: readonly VolumeMount[]; needsFsGroup?: boolean } = {}): PodBuild {
+function buildPod(
+  props: WorkloadProps,
+  traits: KindTraits,
+  ctx: BuildContext,
+  extra: { mounts?: readonly VolumeMount[]; needsFsGroup?: boolean } = {},
+): PodBuild {
   const defaults = ctx.defaults ?? {};
   const where = ctx.where;
   if (typeof props.name !== 'string' || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(props.name) || props.name.length > 63) {
     fail(`name "${props.name}" is not a DNS label (lowercase letters, digits and "-", at most 63 characters)`, where);
   }
-  if (props.unprivilegedPortStart !== undefined && (!Number.isInteger(props.unprivilegedPortStart) || props.unprivilegedPortStart < 0 || props.unprivilegedPortStart > 65535)) {
-    fail(`unprivilegedPortStart ${props.unprivilegedPortStart} is not a port number`, where);
+  const portStart = props.unprivilegedPortStart;
+  if (portStart !== undefined && (!Number.isInteger(portStart) || portStart < 0 || portStart > 65535)) {
+    fail(`unprivilegedPortStart ${portStart} is not a port number`, where);
   }
   const main = resolveContainer({ ...props, name: undefined }, 'main', 0, props, ctx);
   const sidecars = (props.sidecars ?? []).map((c, i) => resolveContainer(c, 'sidecar', i, props, ctx));
@@ -337,7 +351,10 @@ function buildPod(props: WorkloadProps, traits: KindTraits, ctx: BuildContext, e
   if (props.enableServiceLinks !== undefined) spec.enableServiceLinks = props.enableServiceLinks;
   const all = [...inits, main, ...sidecars];
   const containers = [...(spec.initContainers ?? []), ...spec.containers];
-  all.forEach((c, i) => applyContainerOptOuts(containers[i], c, defaults, props.runAsNonRoot === false || c.props.runAsNonRoot === false, whereOf(c)));
+  all.forEach((c, i) => {
+    const rootAllowed = props.runAsNonRoot === false || c.props.runAsNonRoot === false;
+    applyContainerOptOuts(containers[i], c, defaults, rootAllowed, whereOf(c));
+  });
 
   const selector = selectorLabels(props.name);
   const labels = { ...defaults.labels, ...props.labels, ...selector, ...MANAGED_BY_LABEL };
@@ -375,12 +392,16 @@ function finish<W extends object>(
   const networkPolicy =
     network.policy === false
       ? undefined
-      : buildNetworkPolicy(meta(), pod.selector, { ingress: network.ingress, egress: network.egress, dns: network.dns ?? ctx.defaults?.dns }, ctx.where);
+      : buildNetworkPolicy(meta(), pod.selector, {
+        ingress: network.ingress, egress: network.egress, dns: network.dns ?? ctx.defaults?.dns,
+      }, ctx.where);
   const podDisruptionBudget =
     options.replicas !== undefined && options.replicas > 1 && options.pdb !== false
       ? buildPodDisruptionBudget(meta(), pod.selector, options.pdb)
       : undefined;
-  const objects = [workload, serviceAccount, service, networkPolicy, podDisruptionBudget].filter((o): o is NonNullable<typeof o> => o !== undefined).map(asKubeObject);
+  const objects = [workload, serviceAccount, service, networkPolicy, podDisruptionBudget]
+    .filter((o): o is NonNullable<typeof o> => o !== undefined)
+    .map(asKubeObject);
   return { workload, serviceAccount, service, networkPolicy, podDisruptionBudget, objects };
 }
 

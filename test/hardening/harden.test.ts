@@ -47,7 +47,9 @@ describe('harden()', () => {
 
   it('never invents a runAsUser, removes uid 0, and uses known image facts', () => {
     const pod: KubeObject = {
-      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' },
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p' },
       spec: { securityContext: { runAsUser: 0 }, containers: [{ name: 'a', image: 'a' }, { name: 'b', image: 'b', securityContext: { runAsUser: 0 } }] },
     };
     const plain = harden(pod);
@@ -63,12 +65,16 @@ describe('harden()', () => {
 
   it('fixes insecure values, keeps secure ones', () => {
     const pod: KubeObject = {
-      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' },
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p' },
       spec: {
-        hostNetwork: true, hostPID: false,
+        hostNetwork: true,
+        hostPID: false,
         securityContext: { seccompProfile: { type: 'Localhost', localhostProfile: 'x.json' } },
         containers: [{
-          name: 'a', image: 'a',
+          name: 'a',
+          image: 'a',
           securityContext: { privileged: true, capabilities: { add: ['SYS_ADMIN', 'NET_BIND_SERVICE'], drop: ['NET_RAW'] }, seccompProfile: { type: 'Unconfined' } },
           resources: { requests: { memory: '2Gi' }, limits: { cpu: '50m' } },
         }],
@@ -101,6 +107,7 @@ describe('harden()', () => {
   // Arbitrary pods built from the fields the table touches, with secure, insecure and odd values.
   const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
   const quantity = fc.constantFrom('50m', '100m', '2', '64Mi', '1Gi', '300Mi');
+  const resourceMap = fc.record({ cpu: maybe(quantity), memory: maybe(quantity) }, { requiredKeys: [] });
   const containerArb = fc.record({
     name: fc.constantFrom('a', 'b'),
     image: fc.constantFrom('img-a', 'img-b'),
@@ -113,7 +120,7 @@ describe('harden()', () => {
       capabilities: maybe(fc.record({ add: maybe(fc.subarray(['NET_ADMIN', 'NET_BIND_SERVICE', 'SYS_ADMIN'])), drop: maybe(fc.subarray(['ALL', 'NET_RAW'])) })),
       seccompProfile: maybe(fc.constantFrom({ type: 'Unconfined' }, { type: 'RuntimeDefault' })),
     }, { requiredKeys: [] })),
-    resources: maybe(fc.record({ requests: maybe(fc.record({ cpu: maybe(quantity), memory: maybe(quantity) }, { requiredKeys: [] })), limits: maybe(fc.record({ cpu: maybe(quantity), memory: maybe(quantity) }, { requiredKeys: [] })) }, { requiredKeys: [] })),
+    resources: maybe(fc.record({ requests: maybe(resourceMap), limits: maybe(resourceMap) }, { requiredKeys: [] })),
   }, { requiredKeys: ['name', 'image'] });
   const podArb = fc.record({
     hostNetwork: maybe(fc.boolean()),
@@ -147,7 +154,7 @@ describe('harden()', () => {
     fc.assert(fc.property(podArb, (pod) => {
       const spec = harden(wrap('Pod', JSON.parse(JSON.stringify(pod)))).object.spec as {
         securityContext?: Record<string, unknown>;
-        containers: { securityContext?: Record<string, unknown>; resources?: { requests?: Record<string, string>; limits?: Record<string, string> } }[];
+        containers: { securityContext?: Record<string, unknown>; resources?: Record<'requests' | 'limits', Record<string, string> | undefined> }[];
       };
       expect(spec.securityContext?.runAsNonRoot).toBe(true);
       expect(spec.securityContext?.runAsUser).not.toBe(0);

@@ -64,7 +64,9 @@ export abstract class HardenedWorkload extends Construct implements INetworkPeer
         apiVersion: 'networking.k8s.io/v1',
         kind: 'NetworkPolicy',
         metadata,
-        spec: Lazy.any({ produce: () => buildNetworkPolicy(metadata, this.selector, { ingress: this.ingress, egress: this.egress, dns }, this.node.path).spec }),
+        spec: Lazy.any({
+          produce: () => buildNetworkPolicy(metadata, this.selector, { ingress: this.ingress, egress: this.egress, dns }, this.node.path).spec,
+        }),
       });
     }
     this.podDisruptionBudget = emit('PodDisruptionBudget', this.objects.podDisruptionBudget as KubeObject | undefined);
