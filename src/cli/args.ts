@@ -1,15 +1,33 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { HardpodError } from '../model/errors';
 
-type Options = NonNullable<ParseArgsConfig['options']>;
+/** One flag: a string (`--level hardened`) or a boolean (`--update`), given once or, with `multiple`, repeatedly. */
+export interface FlagSpec {
+  readonly type: 'string' | 'boolean';
+  readonly multiple?: boolean;
+  readonly short?: string;
+  readonly default?: string | boolean | readonly string[] | readonly boolean[];
+}
+
+/** The flags a command accepts, by long name. */
+export type FlagSpecs = Readonly<Record<string, FlagSpec>>;
+
+type FlagValue<S extends FlagSpec> = (S['type'] extends 'boolean' ? boolean : string) extends infer V ? (S['multiple'] extends true ? V[] : V) : never;
+
+/** Parsed flags, typed by their specs (absent when not given and without default), and positional arguments. */
+export interface ParsedArgs<T extends FlagSpecs> {
+  readonly values: { readonly [K in keyof T]?: FlagValue<T[K]> };
+  readonly positionals: readonly string[];
+}
 
 /**
  * node's parseArgs, strict, with its errors turned into HardpodErrors naming the command, so a
  * mistyped flag is a one-line message and exit code 2, not a stack trace.
  */
-export function parseCommandArgs<T extends Options>(command: string, args: readonly string[], options: T) {
+export function parseCommandArgs<T extends FlagSpecs>(command: string, args: readonly string[], options: T): ParsedArgs<T> {
   try {
-    return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
+    const parsed = parseArgs({ args: [...args], options: options as ParseArgsConfig['options'], allowPositionals: true, strict: true });
+    return parsed as unknown as ParsedArgs<T>;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
