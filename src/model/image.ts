@@ -6,6 +6,8 @@ import { parseImageRef } from '../images/image-ref';
  * that defaults fit the image instead of breaking it.
  */
 export interface ImageFacts {
+  /** The image config's `User` as written (`app`, `1000:1000`). */
+  readonly user?: string;
   /** Numeric user the image runs as (its `USER`, resolved against /etc/passwd). */
   readonly uid?: number;
   /** Numeric primary group of that user. */

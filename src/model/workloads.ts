@@ -7,7 +7,7 @@ import type {
 import type { NetworkPolicy } from 'kubernetes-types/networking/v1';
 import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1';
 import {
-  MANAGED_BY_LABEL, asKubeObject, buildNetworkPolicy, buildPodDisruptionBudget, buildService, buildServiceAccount,
+  DEFAULT_KUBERNETES_MINOR, MANAGED_BY_LABEL, asKubeObject, buildNetworkPolicy, buildPodDisruptionBudget, buildService, buildServiceAccount,
   objectMeta, selectorLabels, type ServicePort,
 } from './companions';
 import { HardpodError } from './errors';
@@ -47,6 +47,8 @@ export interface WorkloadObjects<W> {
 export const PRIVILEGED_PORT_LIMIT = 1024;
 const DEFAULT_WRITABLE_SIZE = '64Mi';
 const DEFAULT_PRESTOP_SECONDS = 5;
+/** The native `sleep` lifecycle action is on by default from Kubernetes 1.30. */
+const SLEEP_ACTION_MINOR = 30;
 const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'busybox']);
 
 type Role = 'main' | 'sidecar' | 'init';
@@ -221,9 +223,13 @@ function containerSpec(
     if (probes.startup) container.startupProbe = buildProbe(probes.startup, 'startup', c, where);
   }
 
-  const preStop = p.preStopSleepSeconds ?? (traits.serving && c.role !== 'init' && c.ports.length > 0 ? DEFAULT_PRESTOP_SECONDS : false);
+  const minor = defaults.kubernetesMinor ?? DEFAULT_KUBERNETES_MINOR;
+  const sleepSupported = minor >= SLEEP_ACTION_MINOR;
+  const preStop = p.preStopSleepSeconds ?? (sleepSupported && traits.serving && c.role !== 'init' && c.ports.length > 0 ? DEFAULT_PRESTOP_SECONDS : false);
   if (preStop !== false) {
     if (c.role === 'init') fail('init containers cannot have a preStop hook', where);
+    if (!sleepSupported) fail(`preStopSleepSeconds needs the native sleep action of Kubernetes 1.${SLEEP_ACTION_MINOR}+, but the target is 1.${minor}`, where);
+    if (!Number.isInteger(preStop) || preStop < 1) fail(`preStopSleepSeconds ${preStop} must be a whole number of seconds >= 1`, where);
     // The native sleep action (Kubernetes 1.30+) needs no `sleep` binary, so it works in shell-less images.
     container.lifecycle = { preStop: { sleep: { seconds: preStop } } };
   }
@@ -250,6 +256,13 @@ function applyContainerOptOuts(container: Container, c: ResolvedContainer, defau
     sc.runAsUser = p.runAsUser;
   } else if (uid === 0 && !rootAllowed) {
     fail(`image "${c.image.reference}" runs as root (uid 0, per the lock file); set runAsUser to a non-zero uid it supports, or runAsNonRoot: false`, where);
+  } else if (uid === undefined && !rootAllowed && c.image.facts?.user !== undefined && !/^\d+(:\d+)?$/.test(c.image.facts.user)) {
+    // The kubelet cannot prove a user name is not root and refuses to start the container.
+    fail(
+      `image "${c.image.reference}" runs as user "${c.image.facts.user}", a name the lock file could not resolve to a uid; ` +
+        'the kubelet refuses names under runAsNonRoot: set runAsUser to its numeric uid (or lock with --inspect)',
+      where,
+    );
   }
   if (p.runAsGroup !== undefined) sc.runAsGroup = p.runAsGroup;
 

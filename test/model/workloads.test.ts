@@ -68,10 +68,23 @@ describe('buildDeployment defaults', () => {
 describe('opt-outs', () => {
   it('every security default can be overridden or omitted', () => {
     const built = buildDeployment({
-      name: 'web', image: IMAGE, port: 8080, readOnlyRootFilesystem: false, allowPrivilegeEscalation: true, privileged: true,
-      capabilities: { add: ['NET_ADMIN'] }, seccompProfile: false, automountServiceAccountToken: true, enableServiceLinks: true,
-      probes: false, preStopSleepSeconds: false, resources: { limits: { cpu: false } }, replicas: 1,
-      network: { policy: false }, service: false, serviceAccountName: 'shared',
+      name: 'web',
+      image: IMAGE,
+      port: 8080,
+      readOnlyRootFilesystem: false,
+      allowPrivilegeEscalation: true,
+      privileged: true,
+      capabilities: { add: ['NET_ADMIN'] },
+      seccompProfile: false,
+      automountServiceAccountToken: true,
+      enableServiceLinks: true,
+      probes: false,
+      preStopSleepSeconds: false,
+      resources: { limits: { cpu: false } },
+      replicas: 1,
+      network: { policy: false },
+      service: false,
+      serviceAccountName: 'shared',
     }, ctx);
     const pod = podOf(built.workload as KubeObject);
     const main = pod.containers[0];
@@ -207,8 +220,10 @@ describe('other builders', () => {
   it('namespace: restricted everywhere, pinned version, default deny', () => {
     const ns = buildNamespace({ name: 'shop' }, { kubernetesMinor: 32 });
     expect(ns.namespace.metadata?.labels).toMatchObject({
-      'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'v1.32',
-      'pod-security.kubernetes.io/audit': 'restricted', 'pod-security.kubernetes.io/warn': 'restricted',
+      'pod-security.kubernetes.io/enforce': 'restricted',
+      'pod-security.kubernetes.io/enforce-version': 'v1.32',
+      'pod-security.kubernetes.io/audit': 'restricted',
+      'pod-security.kubernetes.io/warn': 'restricted',
     });
     expect(ns.networkPolicy?.spec?.podSelector).toEqual({});
     expect(buildNamespace({ name: 'shop', defaultDeny: false }).objects).toHaveLength(1);
@@ -218,5 +233,21 @@ describe('other builders', () => {
     expect(dnsEgressRule('openshift')?.ports?.[0].port).toBe(5353);
     expect(dnsEgressRule({ nodeLocalAddress: '169.254.20.10' })?.to).toEqual([{ ipBlock: { cidr: '169.254.20.10/32' } }]);
     expect(() => dnsEgressRule('coredns' as never)).toThrow(HardpodError);
+  });
+});
+
+describe('image users and Kubernetes versions', () => {
+  const resolver = (facts: Record<string, unknown>): ImageResolver => ({ resolve: (reference) => ({ reference, facts }) });
+  it('a user name the lock file could not resolve is an error, a resolved one is fine', () => {
+    expect(error(() => buildDeployment({ name: 'web', image: IMAGE }, { where: 'x', imageResolver: resolver({ user: 'app' }) })).message).toContain('runAsUser to its numeric uid');
+    expect(() => buildDeployment({ name: 'web', image: IMAGE }, { where: 'x', imageResolver: resolver({ user: 'app', uid: 1000 }) })).not.toThrow();
+    expect(() => buildDeployment({ name: 'web', image: IMAGE }, { where: 'x', imageResolver: resolver({ user: '1000:1000' }) })).not.toThrow();
+    expect(() => buildDeployment({ name: 'web', image: IMAGE, runAsUser: 1000 }, { where: 'x', imageResolver: resolver({ user: 'app' }) })).not.toThrow();
+  });
+  it('the native sleep preStop is only defaulted where Kubernetes has it', () => {
+    const old = buildDeployment({ name: 'web', image: IMAGE, port: 8080 }, { where: 'x', defaults: { kubernetesMinor: 29 } });
+    expect(mainOf(old.workload as KubeObject).lifecycle).toBeUndefined();
+    expect(error(() => buildDeployment({ name: 'web', image: IMAGE, preStopSleepSeconds: 3 }, { where: 'x', defaults: { kubernetesMinor: 29 } })).message).toContain('1.30+');
+    expect(mainOf(buildDeployment({ name: 'web', image: IMAGE, preStopSleepSeconds: 3 }, ctx).workload as KubeObject).lifecycle).toEqual({ preStop: { sleep: { seconds: 3 } } });
   });
 });
