@@ -129,6 +129,10 @@ export interface ResolvedConfig {
 
 /** Parses `1.N` (also `v1.N`) into the minor; throws a HardpodError outside 1.0..1.37. */
 export function parseKubernetesVersion(version: unknown, where = 'kubernetesVersion'): number {
+  if (typeof version === 'number') {
+    // YAML reads 1.30 as the number 1.3: refuse rather than guess which minor was meant.
+    throw new HardpodError(`Kubernetes version ${version} is a number; write it as a quoted string such as "${NEWEST_KUBERNETES_VERSION}" (YAML reads 1.30 as 1.3)`, where);
+  }
   const match = typeof version === 'string' ? /^v?1\.(\d{1,2})$/.exec(version.trim()) : null;
   const minor = match ? Number(match[1]) : NaN;
   if (!(minor >= OLDEST_KUBERNETES_MINOR && minor <= NEWEST_KUBERNETES_MINOR)) {

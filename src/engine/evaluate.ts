@@ -82,13 +82,14 @@ export function evaluate(objects: readonly LocatedObject[], config: EngineConfig
     const kind = object.kind;
     const name = typeof meta.name === 'string' ? meta.name : '';
     const namespace = typeof meta.namespace === 'string' ? meta.namespace : undefined;
-    const summary: ObjectSummary = namespace === undefined ? { kind, name, source } : { kind, name, namespace, source };
-    objectSummaries.push(summary);
     recorder.startObject(kind, name, namespace, source, suppressionsFromAnnotations(meta.annotations, source, resolved));
-
     const extraction = extractSafely(object, resolved);
-    if (extraction.notCheckedReason) notChecked.push({ ...summary, reason: extraction.notCheckedReason });
     const pods = extraction.views;
+    const summary: ObjectSummary = namespace === undefined
+      ? { kind, name, source, podSpecs: pods.length }
+      : { kind, name, namespace, source, podSpecs: pods.length };
+    objectSummaries.push(summary);
+    if (extraction.notCheckedReason) notChecked.push({ ...summary, reason: extraction.notCheckedReason });
     const shapeProblems = collectShapeProblems(extraction.shapeProblems, pods);
 
     if (plan.object.length > 0) {

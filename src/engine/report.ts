@@ -57,6 +57,8 @@ export interface ObjectSummary {
   readonly name: string;
   readonly namespace?: string;
   readonly source: SourceLocation;
+  /** Pod specs the engine found in the object (0 for non-workloads), so views can tell pod rules applied. */
+  readonly podSpecs?: number;
 }
 
 export interface ReportSummary {

@@ -33,6 +33,11 @@ describe('loadConfig', () => {
     expect(report.findings[0]).toMatchObject({ severity: 'low', enforcement: 'warn' });
   });
 
+  it('refuses an unquoted version that YAML reads as a number', () => {
+    const path = file('number.yaml', 'kubernetesVersion: 1.30\n');
+    expect(() => loadConfig(path)).toThrow(new RegExp(`${path}:1.*quoted string`));
+  });
+
   it('loads JSON', () => {
     expect(loadConfig(file('ok.json', '{"level": "restricted"}')).level).toBe('restricted');
   });

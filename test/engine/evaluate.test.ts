@@ -182,6 +182,7 @@ describe('evaluate: input shapes', () => {
     const report = evaluate(located(list), { level: 'baseline' });
     expect(report.findings.map((f) => f.name).sort()).toEqual(['a', 'b']);
     expect(report.summary.objects).toBe(2);
+    expect(report.objects.map((o) => [o.name, o.podSpecs])).toEqual([['a', 1], ['b', 1]]);
   });
 
   it('checks every built-in workload kind at its template path', () => {
