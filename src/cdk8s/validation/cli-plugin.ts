@@ -1,8 +1,9 @@
-import { describeObject, resolveValidationOptions } from './options';
+import { resolveValidationOptions } from './options';
 import { evaluate } from '../../engine/evaluate';
 import { isBlockingFinding, type Finding, type Report } from '../../engine/report';
 import { HardpodError, isHardpodError } from '../../model/errors';
 import type { KubeObject, LocatedObject } from '../../model/kube-object';
+import { objectLabel } from '../../reporters/shared';
 import { ruleById } from '../../rules/catalogue';
 import { LEVELS, type Level } from '../../rules/rule';
 
@@ -155,7 +156,7 @@ export function toViolations(report: Report): CliViolation[] {
     const byResource = new Map<string, { resource: CliViolatingResource; locations: string[] }>();
     for (const finding of findings) {
       const manifestPath = finding.source.file ?? '';
-      const key = `${manifestPath}\u0000${describeObject(finding)}`;
+      const key = `${manifestPath}\u0000${objectLabel(finding)}`;
       let entry = byResource.get(key);
       if (!entry) {
         const locations: string[] = [];

@@ -1,11 +1,12 @@
 import { ApiObject } from 'cdk8s';
 import type { IConstruct } from 'constructs';
-import { describeObject, resolveValidationOptions, type ValidationOptions } from './options';
+import { resolveValidationOptions, type ValidationOptions } from './options';
 import type { ResolvedConfig } from '../../engine/config';
 import { evaluate } from '../../engine/evaluate';
 import { isBlockingFinding, type Finding, type Report } from '../../engine/report';
 import { isHardpodError } from '../../model/errors';
 import type { LocatedObject } from '../../model/kube-object';
+import { objectLabel } from '../../reporters/shared';
 
 export interface EnforceOptions extends ValidationOptions {
   /**
@@ -56,5 +57,5 @@ function validateTree(scope: IConstruct, config: ResolvedConfig, onReport: ((rep
 export function formatFinding(finding: Finding): string {
   const where = finding.source.constructPath ?? finding.source.file ?? '<input>';
   const field = finding.path ? ` ${finding.path}` : '';
-  return `[${finding.rule}] ${where} (${describeObject(finding)})${field}: ${finding.message}. Fix: ${finding.remediation}`;
+  return `[${finding.rule}] ${where} (${objectLabel(finding)})${field}: ${finding.message}. Fix: ${finding.remediation}`;
 }

@@ -1,3 +1,4 @@
-export * from './options';
-export * from './enforce';
-export * from './cli-plugin';
+export type { ValidationOptions } from './options';
+export { Hardpod, type EnforceOptions } from './enforce';
+export { HardpodValidation, type HardpodValidationProperties } from './cli-plugin';
+export type { CliValidationContext, CliValidationReport, CliViolation, CliViolatingResource } from './cli-plugin';

@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import { loadConfig, resolveConfig, type EngineConfig, type ResolvedConfig } from '../../engine/config';
-import type { Finding } from '../../engine/report';
 import { HardpodError } from '../../model/errors';
 import type { Level } from '../../rules/rule';
 
@@ -37,9 +36,4 @@ export function resolveValidationOptions(options: ValidationOptions, where: stri
     if (key === 'kubernetesVersion' && options.k8sVersion !== undefined) return `${where} k8sVersion`;
     return typeof options.config === 'string' ? `${options.config} (${key})` : `${where} config.${key}`;
   });
-}
-
-/** `Deployment shop/web` */
-export function describeObject(finding: Pick<Finding, 'kind' | 'name' | 'namespace'>): string {
-  return `${finding.kind} ${finding.namespace ? `${finding.namespace}/` : ''}${finding.name || '(unnamed)'}`;
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ApiObject, App, Chart, Include, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
 import { addCompanions, hardenedDeploymentManifest, PINNED } from './fixtures';
-import { HardenedDeployment, Hardpod } from '../../../src/cdk8s';
+import { HardenedDeployment, HardenedNamespace, Hardpod } from '../../../src/cdk8s';
 import type { Report } from '../../../src/engine/report';
 
 function chart(namespace?: string): Chart {
@@ -79,14 +79,15 @@ describe('Hardpod.enforce', () => {
     expect(synthError(c)).toContain('[privileged] test/vendor/debug-pod-shop (Pod shop/debug) spec.containers[0].securityContext.privileged');
   });
 
-  test('hardpod constructs are checked like any other, and pass', () => {
+  test('hardpod constructs are checked like any other, and pass every hardened rule with their namespace', () => {
     const c = chart('shop');
+    new HardenedNamespace(c, 'ns', { name: 'shop' });
     new HardenedDeployment(c, 'web', { image: PINNED, port: 8080 });
     let report: Report | undefined;
     Hardpod.enforce(c, { onReport: (r) => { report = r; } });
     expect(synthError(c)).toBe('');
-    expect(report?.objects.map((o) => o.kind).sort()).toEqual(['Deployment', 'NetworkPolicy', 'PodDisruptionBudget', 'Service', 'ServiceAccount']);
-    expect(report?.findings.filter((f) => f.outcome === 'fail')).toEqual([]);
+    expect(report?.objects.map((o) => o.kind).sort()).toEqual(['Deployment', 'Namespace', 'NetworkPolicy', 'NetworkPolicy', 'PodDisruptionBudget', 'Service', 'ServiceAccount']);
+    expect(report?.findings).toEqual([]);
   });
 
   test('findings that do not fail synthesis (unknown, warn) reach onReport only', () => {
