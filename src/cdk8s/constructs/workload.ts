@@ -2,7 +2,7 @@ import { ApiObject, Chart, Lazy, Names } from 'cdk8s';
 import { Construct } from 'constructs';
 import { HardpodDefaults, type HardpodDefaultsProps } from './defaults';
 import type { AllowOptions, INetworkPeer } from './network';
-import { buildNetworkPolicy, objectMeta } from '../../model/companions';
+import { buildNetworkPolicy, objectMeta, selectorLabels } from '../../model/companions';
 import { HardpodError } from '../../model/errors';
 import type { KubeObject } from '../../model/kube-object';
 import type { AllowRule, NetworkPeer, NetworkPortRule, WorkloadProps } from '../../model/workload-props';
@@ -49,7 +49,7 @@ export abstract class HardenedWorkload extends Construct implements INetworkPeer
     this.objects = build(modelProps, { where: this.node.path, defaults, imageResolver: defaults.imageResolver });
     this.ingress = [...(props.network?.ingress ?? [])];
     this.egress = [...(props.network?.egress ?? [])];
-    this.selector = { ...(this.objects.networkPolicy?.spec?.podSelector?.matchLabels ?? { 'app.kubernetes.io/name': this.name }) };
+    this.selector = selectorLabels(this.name);
 
     this.servedPorts = servedPorts(props);
 
@@ -81,6 +81,7 @@ export abstract class HardenedWorkload extends Construct implements INetworkPeer
    * policy is opened for this workload too, and a Service port is translated to its container port.
    */
   allowTo(peer: INetworkPeer, options: AllowOptions = {}): void {
+    this.checkNamespaces(peer);
     const ports = peer instanceof HardenedWorkload ? peer.policyPorts(options, this.node.path) : plainPorts(options);
     this.addEgress({ peer: peer.toNetworkPeer(), ...(ports ? { ports } : {}) });
     if (peer instanceof HardenedWorkload && peer !== this) peer.addIngress({ peer: this.toNetworkPeer(), ...(ports ? { ports } : {}) });
@@ -91,9 +92,21 @@ export abstract class HardenedWorkload extends Construct implements INetworkPeer
    * narrows them). When `peer` is a hardened workload, its egress is opened too.
    */
   allowFrom(peer: INetworkPeer, options: AllowOptions = {}): void {
+    this.checkNamespaces(peer);
     const ports = this.policyPorts(options, this.node.path);
     this.addIngress({ peer: peer.toNetworkPeer(), ...(ports ? { ports } : {}) });
     if (peer instanceof HardenedWorkload && peer !== this) peer.addEgress({ peer: this.toNetworkPeer(), ...(ports ? { ports } : {}) });
+  }
+
+  /** Without a namespace on both sides a cross-workload rule could select pods in the wrong namespace. */
+  private checkNamespaces(peer: INetworkPeer): void {
+    if (!(peer instanceof HardenedWorkload) || (this.namespace === undefined) === (peer.namespace === undefined)) return;
+    const [withNs, without] = this.namespace !== undefined ? [this, peer] : [peer, this];
+    throw new HardpodError(
+      `cannot allow traffic between ${this.node.path} and ${peer.node.path}: ${withNs.node.path} is in namespace "${withNs.namespace}" ` +
+        `but ${without.node.path} has none; set namespace on both (or on their charts)`,
+      this.node.path,
+    );
   }
 
   private addIngress(rule: AllowRule): void {

@@ -45,10 +45,25 @@ describe('HardenedDeployment', () => {
   it('every opt-out reaches the manifest', () => {
     const c = chart();
     new HardenedDeployment(c, 'web', {
-      name: 'web', image: IMAGE, port: 8080, replicas: 1, readOnlyRootFilesystem: false, resources: { limits: { cpu: false } },
-      seccompProfile: false, automountServiceAccountToken: true, enableServiceLinks: true, probes: false, preStopSleepSeconds: false,
-      capabilities: { add: ['NET_ADMIN'] }, allowPrivilegeEscalation: true, privileged: true, service: false, network: { policy: false },
-      serviceAccountName: 'shared', hostUsers: false, supplementalGroupsPolicy: 'Strict',
+      name: 'web',
+      image: IMAGE,
+      port: 8080,
+      replicas: 1,
+      readOnlyRootFilesystem: false,
+      resources: { limits: { cpu: false } },
+      seccompProfile: false,
+      automountServiceAccountToken: true,
+      enableServiceLinks: true,
+      probes: false,
+      preStopSleepSeconds: false,
+      capabilities: { add: ['NET_ADMIN'] },
+      allowPrivilegeEscalation: true,
+      privileged: true,
+      service: false,
+      network: { policy: false },
+      serviceAccountName: 'shared',
+      hostUsers: false,
+      supplementalGroupsPolicy: 'Strict',
     });
     const out = synth(c);
     expect(out.map((m) => m.kind)).toEqual(['Deployment']);
@@ -67,9 +82,13 @@ describe('HardenedDeployment', () => {
   it('probes, writable paths, sidecars, init containers and a low port through the Service', () => {
     const c = chart();
     new HardenedDeployment(c, 'web', {
-      name: 'web', image: IMAGE, ports: [{ port: 80, containerPort: 8080 }],
+      name: 'web',
+      image: IMAGE,
+      ports: [{ port: 80, containerPort: 8080 }],
       probes: { readiness: { httpGet: { path: '/healthz' } }, liveness: { grpc: {} }, startup: { tcpSocket: { port: 8080 }, failureThreshold: 30 } },
-      writablePaths: ['/tmp'], sidecars: [{ name: 'proxy', image: IMAGE, runAsUser: 1337, port: 15000 }], initContainers: [{ name: 'migrate', image: IMAGE }],
+      writablePaths: ['/tmp'],
+      sidecars: [{ name: 'proxy', image: IMAGE, runAsUser: 1337, port: 15000 }],
+      initContainers: [{ name: 'migrate', image: IMAGE }],
     });
     const out = synth(c);
     const pod = podSpec(ofKind(out, 'Deployment')[0]);
@@ -196,6 +215,8 @@ describe('network allow rules', () => {
     expect(() => web.allowTo(api, { port: 1234 })).toThrow(/test\/api does not serve TCP port 1234/);
     const open = new HardenedDeployment(c, 'open', { image: IMAGE, network: { policy: false } });
     expect(() => open.allowFrom(web)).toThrow(/test\/open: cannot add a network allow rule/);
+    const namespaced = new HardenedDeployment(c, 'namespaced', { image: IMAGE, namespace: 'shop' });
+    expect(() => namespaced.allowTo(api)).toThrow(/test\/namespaced is in namespace "shop" but test\/api has none/);
   });
   it('DNS egress is configurable per workload and by defaults', () => {
     const c = chart();
@@ -242,8 +263,11 @@ describe('golden-path defaults on App and Chart', () => {
       lockfileVersion: LOCK_FILE_VERSION,
       images: {
         'ghcr.io/acme/web:1.0': {
-          digest: DIGEST, mediaType: 'application/vnd.oci.image.manifest.v1+json', resolvedAt: '2026-01-01T00:00:00Z',
-          resolvedFrom: 'https://ghcr.io', facts: { uid: 10001, gid: 10001 },
+          digest: DIGEST,
+          mediaType: 'application/vnd.oci.image.manifest.v1+json',
+          resolvedAt: '2026-01-01T00:00:00Z',
+          resolvedFrom: 'https://ghcr.io',
+          facts: { uid: 10001, gid: 10001 },
         },
       },
     }));

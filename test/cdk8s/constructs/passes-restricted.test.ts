@@ -4,8 +4,8 @@ import {
   HardenedCronJob, HardenedDaemonSet, HardenedDeployment, HardenedJob, HardenedNamespace, HardenedStatefulSet, HardpodDefaults,
   type HardenedDeploymentProps,
 } from '../../../src/cdk8s';
-import { evaluate } from '../../../src/engine/evaluate';
 import { NEWEST_KUBERNETES_MINOR, OLDEST_KUBERNETES_MINOR } from '../../../src/engine/config';
+import { evaluate } from '../../../src/engine/evaluate';
 import type { ImageResolver, KubeObject } from '../../../src/model';
 
 const IMAGE = `ghcr.io/acme/web@sha256:${'a'.repeat(64)}`;
