@@ -13,6 +13,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseWarningHeaders } from './warnings';
+import type { KubeObject } from '../../src/model';
 
 export { parseWarningHeaders } from './warnings';
 
@@ -169,7 +170,7 @@ function isAlive(pid: number): boolean {
   }
 }
 
-function tail(file: string, lines = 40): string {
+function tail(file: string, lines = 15): string {
   if (!fs.existsSync(file)) return `(no ${file})`;
   return fs.readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
 }
@@ -204,6 +205,8 @@ export async function startCluster(toolchain: ClusterToolchain): Promise<Cluster
     '--service-account-issuer=https://kubernetes.default.svc',
     '--service-account-key-file=sa.key', '--service-account-signing-key-file=sa.key',
     '--service-cluster-ip-range=10.0.0.0/24',
+    // The kubernetes Service's endpoints may not point at loopback; nothing here needs them.
+    '--endpoint-reconciler-type=none',
     // Lets privileged fixtures reach Pod Security admission instead of failing validation first.
     '--allow-privileged=true',
     '--admission-control-config-file=admission.yaml',
@@ -273,8 +276,8 @@ export class Cluster {
         method,
         agent: this.agent,
         headers: {
-          'Authorization': `Bearer ${this.endpoint.token}`,
-          'Accept': 'application/json',
+          Authorization: `Bearer ${this.endpoint.token}`,
+          Accept: 'application/json',
           ...(payload === undefined ? {} : { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(payload) }),
         },
       }, (response) => {
@@ -436,13 +439,8 @@ export async function stopEndpoint(endpoint: ClusterEndpoint): Promise<void> {
   fs.rmSync(endpoint.etcdDataDir, { recursive: true, force: true });
 }
 
-/** The minimal shape the harness needs of an object. */
-export interface KubeObjectLike {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly metadata?: { readonly name?: string; readonly namespace?: string; readonly [key: string]: unknown };
-  readonly [field: string]: unknown;
-}
+/** Any Kubernetes object as plain data. */
+export type KubeObjectLike = KubeObject;
 
 /** Labels that make Pod Security enforce and warn at a level and version. */
 export function podSecurityLabels(level: 'privileged' | 'baseline' | 'restricted', version: string): Record<string, string> {

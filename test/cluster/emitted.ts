@@ -1,0 +1,170 @@
+/**
+ * Everything the library emits, over a broad table of props: every workload builder (the model the
+ * cdk8s constructs and Pulumi components render) and the namespace builder. The cluster suites send
+ * all of it to the real API server.
+ */
+import {
+  buildCronJob, buildDaemonSet, buildDeployment, buildJob, buildNamespace, buildStatefulSet,
+  type BuildContext, type CronJobProps, type DeploymentProps, type JobProps, type KubeObject, type NamespaceProps,
+  type StatefulSetProps, type WorkloadDefaults, type WorkloadProps,
+} from '../../src/model';
+
+const IMAGE = `registry.example/team/app@sha256:${'c'.repeat(64)}`;
+const SIDECAR_IMAGE = `registry.example/team/proxy@sha256:${'d'.repeat(64)}`;
+const INIT_IMAGE = `registry.example/team/migrate@sha256:${'e'.repeat(64)}`;
+
+export interface EmittedCase {
+  /** Which builder and props, for failure messages. */
+  readonly id: string;
+  readonly objects: readonly KubeObject[];
+}
+
+type CommonProps = Omit<WorkloadProps, 'name' | 'image'>;
+
+/** Props every workload kind accepts, each case exercising a different part of the model. */
+const COMMON: Readonly<Record<string, CommonProps>> = {
+  'minimal': {},
+  'one port': { port: 8080 },
+  'low service port mapped to a high container port': { ports: [{ port: 80, containerPort: 8080 }] },
+  'several ports and protocols': { ports: [{ port: 8080, name: 'http' }, { port: 9090, name: 'metrics' }, { port: 5353, protocol: 'UDP' }] },
+  'http, grpc and tcp probes': {
+    ports: [{ port: 8080 }, { port: 9000 }],
+    probes: { readiness: { httpGet: { path: '/ready' } }, liveness: { grpc: { port: 9000 } }, startup: { tcpSocket: {}, failureThreshold: 30, periodSeconds: 2 } },
+  },
+  'no probes': { port: 8080, probes: false },
+  'writable paths': { writablePaths: ['/tmp', { path: '/var/cache/app', sizeLimit: '1Gi' }, { path: '/run', medium: 'Memory' }] },
+  'custom resources, no cpu limit': { resources: { requests: { 'cpu': '250m', 'memory': '64Mi', 'ephemeral-storage': '1Gi' }, limits: { cpu: false, memory: '1Gi' } } },
+  'explicit user and group': { runAsUser: 10001, runAsGroup: 10001 },
+  'writable root filesystem': { readOnlyRootFilesystem: false },
+  'NET_BIND_SERVICE added back': { capabilities: { add: ['NET_BIND_SERVICE'] }, port: 8080 },
+  'command, args and env': { command: ['/app/server'], args: ['--listen', ':8080'], env: { LOG_LEVEL: 'debug', GREETING: 'hello, world' }, port: 8080 },
+  'sidecar and init container': {
+    port: 8080,
+    sidecars: [{ name: 'proxy', image: SIDECAR_IMAGE, ports: [{ port: 15001 }], writablePaths: ['/tmp'] }],
+    initContainers: [{ name: 'migrate', image: INIT_IMAGE, args: ['up'], runAsUser: 2000 }],
+  },
+  'localhost seccomp profile': { seccompProfile: { type: 'Localhost', localhostProfile: 'profiles/app.json' } },
+  'service account token mounted': { automountServiceAccountToken: true },
+  'existing service account': { serviceAccountName: 'default' },
+  'user namespace': { hostUsers: false },
+  'strict supplemental groups': { supplementalGroupsPolicy: 'Strict' },
+  'unprivileged port start lowered': { port: 80, unprivilegedPortStart: 80 },
+  'network allow rules': {
+    port: 8080,
+    network: {
+      ingress: [{ peer: { podLabels: { role: 'frontend' } }, ports: [{ port: 8080 }] }, { peer: { namespace: 'monitoring' } }, { peer: { namespace: '*', podLabels: { app: 'scraper' } } }],
+      egress: [{ peer: { ipBlock: { cidr: '10.0.0.0/8', except: ['10.0.1.0/24'] } }, ports: [{ port: 5432 }, { port: 30000, endPort: 32767 }] }],
+    },
+  },
+  'openshift dns': { network: { dns: 'openshift' } },
+  'node-local dns': { network: { dns: { nodeLocalAddress: '169.254.20.10' } } },
+  'no dns egress': { network: { dns: 'off' } },
+  'no network policy': { network: { policy: false } },
+  'labels, annotations and scheduling': {
+    labels: { 'team': 'payments', 'app.kubernetes.io/part-of': 'shop' },
+    annotations: { 'example.com/owner': 'payments@example.com' },
+    podLabels: { tier: 'backend' },
+    podAnnotations: { 'example.com/scrape': 'true' },
+    nodeSelector: { 'kubernetes.io/os': 'linux' },
+    terminationGracePeriodSeconds: 60,
+  },
+  'pull secrets': { imagePullSecrets: ['registry-credentials'] },
+  'service links and no preStop sleep': { port: 8080, enableServiceLinks: true, preStopSleepSeconds: false },
+  'long preStop sleep': { port: 8080, preStopSleepSeconds: 20 },
+};
+
+const DEPLOYMENT_ONLY: Readonly<Record<string, Partial<DeploymentProps>>> = {
+  'one replica (no PodDisruptionBudget)': { replicas: 1, port: 8080 },
+  'five replicas, custom budget': { replicas: 5, port: 8080, podDisruptionBudget: { minAvailable: '60%' } },
+  'no budget': { replicas: 3, podDisruptionBudget: false },
+  'NodePort service': { port: 8080, service: { type: 'NodePort' } },
+  'LoadBalancer service': { port: 8080, service: { type: 'LoadBalancer' } },
+  'no service': { port: 8080, service: false },
+};
+
+const STATEFULSET_ONLY: Readonly<Record<string, Partial<StatefulSetProps>>> = {
+  'persistent volumes': { port: 5432, runAsUser: 999, runAsGroup: 999, volumeClaims: [{ name: 'data', mountPath: '/var/lib/data', storage: '10Gi' }, { name: 'wal', mountPath: '/var/lib/wal', storage: '1Gi', storageClassName: 'fast', accessModes: ['ReadWriteOncePod'] }] },
+  'three replicas': { replicas: 3, port: 5432 },
+  'persistent volume with explicit fsGroup': { fsGroup: 2000, volumeClaims: [{ name: 'data', mountPath: '/data', storage: '1Gi' }] },
+};
+
+const JOB_ONLY: Readonly<Record<string, Partial<JobProps>>> = {
+  'parallel job': { completions: 10, parallelism: 3, backoffLimit: 1, activeDeadlineSeconds: 600, ttlSecondsAfterFinished: 60 },
+  'restart on failure': { restartPolicy: 'OnFailure' },
+};
+
+const CRONJOB_ONLY: Readonly<Record<string, Partial<CronJobProps>>> = {
+  'time zone and history': { timeZone: 'Europe/Berlin', concurrencyPolicy: 'Replace', successfulJobsHistoryLimit: 1, failedJobsHistoryLimit: 5, startingDeadlineSeconds: 120 },
+  'macro schedule': { schedule: '@daily' },
+};
+
+/** Platform defaults a team might set, applied to the whole table once more. */
+const DEFAULTS: Readonly<Record<string, WorkloadDefaults>> = {
+  'no platform defaults': {},
+  'platform defaults': {
+    allowedRegistries: ['registry.example/team'],
+    resources: { requests: { cpu: '50m' }, limits: { memory: '512Mi' } },
+    labels: { 'platform.example.com/tenant': 'shop' },
+    dns: 'openshift',
+    imagePullSecrets: ['platform-pull'],
+    writableSizeLimit: '128Mi',
+    kubernetesMinor: 37,
+  },
+};
+
+/** Every workload builder over every props case. */
+export function emittedWorkloads(): EmittedCase[] {
+  const cases: EmittedCase[] = [];
+  const add = (id: string, build: (ctx: BuildContext) => { objects: readonly KubeObject[] }, defaults: WorkloadDefaults): void => {
+    cases.push({ id, objects: build({ where: id, defaults }).objects });
+  };
+  // Names are unique across the whole table, so one namespace can hold every case's ServiceAccount.
+  let n = 0;
+  for (const [defaultsId, defaults] of Object.entries(DEFAULTS)) {
+    for (const [caseId, props] of Object.entries(COMMON)) {
+      const base = { ...props, image: IMAGE };
+      add(`Deployment ${caseId} (${defaultsId})`, (ctx) => buildDeployment({ ...base, name: `app-${n++}` }, ctx), defaults);
+      add(`StatefulSet ${caseId} (${defaultsId})`, (ctx) => buildStatefulSet({ ...base, name: `app-${n++}` }, ctx), defaults);
+      add(`DaemonSet ${caseId} (${defaultsId})`, (ctx) => buildDaemonSet({ ...base, name: `app-${n++}` }, ctx), defaults);
+      add(`Job ${caseId} (${defaultsId})`, (ctx) => buildJob({ ...base, name: `app-${n++}` }, ctx), defaults);
+      add(`CronJob ${caseId} (${defaultsId})`, (ctx) => buildCronJob({ ...base, name: `app-${n++}`, schedule: '*/15 * * * *' }, ctx), defaults);
+    }
+    for (const [caseId, props] of Object.entries(DEPLOYMENT_ONLY)) {
+      add(`Deployment ${caseId} (${defaultsId})`, (ctx) => buildDeployment({ ...props, name: `app-${n++}`, image: IMAGE }, ctx), defaults);
+    }
+    for (const [caseId, props] of Object.entries(STATEFULSET_ONLY)) {
+      add(`StatefulSet ${caseId} (${defaultsId})`, (ctx) => buildStatefulSet({ ...props, name: `app-${n++}`, image: IMAGE }, ctx), defaults);
+    }
+    for (const [caseId, props] of Object.entries(JOB_ONLY)) {
+      add(`Job ${caseId} (${defaultsId})`, (ctx) => buildJob({ ...props, name: `app-${n++}`, image: IMAGE }, ctx), defaults);
+    }
+    for (const [caseId, props] of Object.entries(CRONJOB_ONLY)) {
+      add(`CronJob ${caseId} (${defaultsId})`, (ctx) => buildCronJob({ schedule: '0 3 * * *', ...props, name: `app-${n++}`, image: IMAGE }, ctx), defaults);
+    }
+  }
+  return cases;
+}
+
+/** Namespaces the library emits: every Pod Security level and mode, pinned versions, DNS variants. */
+export function emittedNamespaces(): EmittedCase[] {
+  const table: Readonly<Record<string, Omit<NamespaceProps, 'name'>>> = {
+    'defaults': {},
+    'labels': { labels: { 'team': 'payments', 'example.com/cost-center': '1234' } },
+    'baseline enforce, restricted warn': { podSecurity: { enforce: 'baseline', audit: 'restricted', warn: 'restricted' } },
+    'privileged': { podSecurity: { enforce: 'privileged', audit: 'privileged', warn: 'privileged' } },
+    'pinned v1.25': { podSecurityVersion: 'v1.25' },
+    'latest': { podSecurityVersion: 'latest' },
+    'no default deny': { defaultDeny: false },
+    'openshift dns': { dns: 'openshift' },
+    'node-local dns': { dns: { nodeLocalAddress: '169.254.20.10' } },
+    'no dns': { dns: 'off' },
+  };
+  const cases: EmittedCase[] = [];
+  let n = 0;
+  for (const [id, props] of Object.entries(table)) {
+    for (const [defaultsId, defaults] of Object.entries(DEFAULTS)) {
+      cases.push({ id: `Namespace ${id} (${defaultsId})`, objects: buildNamespace({ ...props, name: `emitted-ns-${n++}` }, defaults, id).objects });
+    }
+  }
+  return cases;
+}
