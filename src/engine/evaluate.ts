@@ -3,7 +3,7 @@ import { resolveConfig, SUPPRESS_ANNOTATION_PREFIX, validateSuppression, type En
 import { REPORT_SCHEMA_VERSION, type Finding, type ObjectSummary, type Report, type Suppression } from './report';
 import { HardpodError } from '../model/errors';
 import type { KubeObject, LocatedObject, SourceLocation } from '../model/kube-object';
-import { expandLists, extractPodViews, isFields, isList, type PodView, type PodViewExtraction, type ShapeProblem } from '../model/pod-view';
+import { describeType, expandLists, extractPodViews, isFields, isList, type PodView, type PodViewExtraction, type ShapeProblem } from '../model/pod-view';
 import { RULES } from '../rules/catalogue';
 import {
   levelIncludes, type AnyRule, type CheckResult, type InputIndex, type InputRule, type InputRuleContext, type ObjectRule, type ObjectRuleContext,
@@ -66,7 +66,10 @@ export function evaluate(objects: readonly LocatedObject[], config: EngineConfig
       throw new HardpodError('expected a Kubernetes object with apiVersion and kind', where(located.source));
     }
     if (isList(located.object)) {
-      for (const item of expandLists(located.object)) items.push({ object: item.object, source: located.source });
+      const onInvalid = (path: string, value: unknown): never => {
+        throw new HardpodError(`${path} is not a Kubernetes object (got ${describeType(value)}); expected an object with apiVersion and kind`, where(located.source));
+      };
+      for (const item of expandLists(located.object, onInvalid)) items.push({ object: item.object, source: located.source });
     } else {
       items.push(located);
     }

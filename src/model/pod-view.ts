@@ -157,11 +157,17 @@ export class WorkloadKinds {
 
 const DEFAULT_KINDS = new WorkloadKinds();
 
-/** Expands `v1` Lists (recursively) into their items; other objects are returned as they are. */
-export function expandLists(object: KubeObject): { object: KubeObject; path: string }[] {
+/**
+ * Expands `v1` Lists (recursively) into their items; other objects are returned as they are.
+ * Items that are not Kubernetes objects are passed to `onInvalid` (a List item is never dropped silently).
+ */
+export function expandLists(object: KubeObject, onInvalid?: (path: string, value: unknown) => void): { object: KubeObject; path: string }[] {
   const out: { object: KubeObject; path: string }[] = [];
   const visit = (candidate: unknown, path: string, depth: number): void => {
-    if (!isKubeObjectLike(candidate)) return;
+    if (!isKubeObjectLike(candidate)) {
+      onInvalid?.(path, candidate);
+      return;
+    }
     if (isList(candidate) && depth < 32) {
       (candidate.items as unknown[]).forEach((item, i) => visit(item, path ? `${path}.items[${i}]` : `items[${i}]`, depth + 1));
       return;
@@ -174,7 +180,7 @@ export function expandLists(object: KubeObject): { object: KubeObject; path: str
 
 /** A `v1` List or a typed list such as `DeploymentList`. */
 export function isList(object: KubeObject): boolean {
-  return (object.kind === 'List' || object.kind.endsWith('List')) && Array.isArray(object.items);
+  return typeof object.kind === 'string' && object.kind.endsWith('List') && Array.isArray(object.items);
 }
 
 function isKubeObjectLike(value: unknown): value is KubeObject {
@@ -192,7 +198,10 @@ export function extractPodViews(object: KubeObject, options?: ExtractOptions | W
     const views: PodView[] = [];
     const shapeProblems: ShapeProblem[] = [];
     const reasons: string[] = [];
-    for (const item of expandLists(object)) {
+    const onInvalid = (path: string, value: unknown): void => {
+      shapeProblems.push({ path, message: `a List item must be a Kubernetes object, got ${describeType(value)}` });
+    };
+    for (const item of expandLists(object, onInvalid)) {
       const result = extractFromObject(item.object, kinds);
       views.push(...result.views);
       shapeProblems.push(...result.shapeProblems);

@@ -230,5 +230,7 @@ describe('evaluate: input shapes', () => {
 
   it('refuses input that is not an object with a kind, naming where it came from', () => {
     expect(() => evaluate([{ object: 'text' as never, source: { file: 'x.yaml', line: 3 } }])).toThrow(/x\.yaml:3/);
+    const list = { apiVersion: 'v1', kind: 'List', items: [privilegedPod('a'), 'oops'] };
+    expect(() => evaluate([{ object: list, source: { file: 'l.yaml', line: 1 } }])).toThrow(/l\.yaml:1: items\[1\] is not a Kubernetes object/);
   });
 });
