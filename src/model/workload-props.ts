@@ -53,31 +53,40 @@ export interface PortProps {
 
 /** The network action a probe takes. Exactly one of the fields. */
 export interface ProbeAction {
-  /** HTTP GET; `port` defaults to the container's first port. */
+  /** HTTP GET; `port` defaults to the container's first port. @default none */
   readonly httpGet?: { readonly path: string; readonly port?: number | string; readonly scheme?: 'HTTP' | 'HTTPS' };
-  /** TCP connect; `port` defaults to the container's first port. */
+  /** TCP connect; `port` defaults to the container's first port. @default none */
   readonly tcpSocket?: { readonly port?: number | string };
-  /** gRPC health check; `port` defaults to the container's first port. */
+  /** gRPC health check; `port` defaults to the container's first port. @default none */
   readonly grpc?: { readonly port?: number; readonly service?: string };
   /**
    * Runs a command in the container. Only allowed when the image facts (from the lock file) show
    * that the image holds `command[0]` (or a shell, for `sh`/`bash`); shell-less images cannot exec.
+   * @default none
    */
   readonly exec?: { readonly command: readonly string[] };
 }
 
 /** A probe: one action plus timings. Timings default to Kubernetes' own defaults. */
 export interface ProbeProps extends ProbeAction {
+  /** @default 0 (Kubernetes' default) */
   readonly initialDelaySeconds?: number;
+  /** @default 10 (Kubernetes' default) */
   readonly periodSeconds?: number;
+  /** @default 1 (Kubernetes' default) */
   readonly timeoutSeconds?: number;
+  /** @default 3 (Kubernetes' default) */
   readonly failureThreshold?: number;
+  /** @default 1 (Kubernetes' default; must be 1 for liveness and startup) */
   readonly successThreshold?: number;
 }
 
 export interface ProbesProps {
+  /** Gates traffic: the pod leaves the Service endpoints while it fails. @default none */
   readonly readiness?: ProbeProps;
+  /** Restarts the container when it fails. @default none */
   readonly liveness?: ProbeProps;
+  /** Holds the other probes back until the container has started. @default none */
   readonly startup?: ProbeProps;
 }
 
@@ -97,15 +106,20 @@ export type SeccompProps = { readonly type: 'RuntimeDefault' } | { readonly type
 export interface ContainerProps {
   /** Image reference; must be pinned by digest, or resolvable to a digest by the image resolver (lock file). */
   readonly image: string;
-  /** Container name; required for sidecars and init containers (the main container's is `containerName`). */
+  /**
+   * Container name; required for sidecars and init containers (the main container's is `containerName`).
+   * @default none (an error for sidecars and init containers)
+   */
   readonly name?: string;
+  /** Overrides the image's entrypoint. @default the image's ENTRYPOINT */
   readonly command?: readonly string[];
+  /** @default the image's CMD */
   readonly args?: readonly string[];
-  /** Plain environment variables. Keep secrets out: mount them as files. */
+  /** Plain environment variables. Keep secrets out: mount them as files. @default none */
   readonly env?: Readonly<Record<string, string>>;
-  /** Shorthand for `ports: [{ port }]`. */
+  /** Shorthand for `ports: [{ port }]`. @default none */
   readonly port?: number;
-  /** Ports the container serves. A Service is emitted when the main container has any. */
+  /** Ports the container serves. A Service is emitted when the main container has any. @default none */
   readonly ports?: readonly PortProps[];
   /**
    * Probes. `false` emits none (fails rule `probes`).
@@ -118,7 +132,7 @@ export interface ContainerProps {
    * @default none
    */
   readonly writablePaths?: readonly (string | WritablePath)[];
-  /** Requests and limits, merged key by key over the defaults. */
+  /** Requests and limits, merged key by key over the defaults. @default the platform defaults, else see ResourcesProps (rule `resources`) */
   readonly resources?: ResourcesProps;
   /**
    * User id the container runs as. Never invented: when neither this nor the image facts give
@@ -152,14 +166,15 @@ export interface ContainerProps {
 
 /** A peer of a network allow rule. Fields combine as in NetworkPolicy (pods AND namespace). */
 export interface NetworkPeer {
-  /** Pods with these labels. */
+  /** Pods with these labels. @default any pod (of the namespace, when one is given) */
   readonly podLabels?: Readonly<Record<string, string>>;
   /**
    * Namespace by name (label `kubernetes.io/metadata.name`). Left out with `podLabels`: the
    * policy's own namespace. `*` means every namespace.
+   * @default the policy's own namespace
    */
   readonly namespace?: string;
-  /** An IP block instead of pods. */
+  /** An IP block instead of pods. @default none */
   readonly ipBlock?: { readonly cidr: string; readonly except?: readonly string[] };
 }
 
@@ -167,6 +182,7 @@ export interface NetworkPortRule {
   readonly port: number | string;
   /** @default TCP */
   readonly protocol?: 'TCP' | 'UDP' | 'SCTP';
+  /** Last port of a range starting at `port`. @default a single port */
   readonly endPort?: number;
 }
 
@@ -232,13 +248,15 @@ export interface WorkloadProps extends Omit<ContainerProps, 'name'> {
   readonly namespace?: string;
   /** Labels on every emitted object. @default none */
   readonly labels?: Readonly<Record<string, string>>;
+  /** Annotations on the workload object. @default none */
   readonly annotations?: Readonly<Record<string, string>>;
-  /** Extra labels on the pods only. */
+  /** Extra labels on the pods only. @default none */
   readonly podLabels?: Readonly<Record<string, string>>;
+  /** @default none */
   readonly podAnnotations?: Readonly<Record<string, string>>;
-  /** Containers next to the main one; each is hardened the same way and needs a `name`. */
+  /** Containers next to the main one; each is hardened the same way and needs a `name`. @default none */
   readonly sidecars?: readonly ContainerProps[];
-  /** Containers that run to completion before the others start. */
+  /** Containers that run to completion before the others start. @default none */
   readonly initContainers?: readonly ContainerProps[];
   /** Opt-out: `false` lets containers run as root. @default true (rule `run-as-non-root`) */
   readonly runAsNonRoot?: boolean;
@@ -319,7 +337,9 @@ export interface JobProps extends WorkloadProps {
   readonly activeDeadlineSeconds?: number;
   /** Finished Jobs are deleted after this many seconds. @default 3600 */
   readonly ttlSecondsAfterFinished?: number;
+  /** @default 1 (Kubernetes' default) */
   readonly completions?: number;
+  /** @default 1 (Kubernetes' default) */
   readonly parallelism?: number;
   /** @default Never */
   readonly restartPolicy?: 'Never' | 'OnFailure';
@@ -336,6 +356,7 @@ export interface CronJobProps extends JobProps {
   readonly successfulJobsHistoryLimit?: number;
   /** @default 1 */
   readonly failedJobsHistoryLimit?: number;
+  /** Skip a run that could not start within this many seconds. @default no deadline */
   readonly startingDeadlineSeconds?: number;
 }
 
@@ -344,6 +365,7 @@ export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
 
 export interface NamespaceProps {
   readonly name: string;
+  /** @default none besides the Pod Security labels */
   readonly labels?: Readonly<Record<string, string>>;
   /** @default restricted for enforce, audit and warn */
   readonly podSecurity?: { readonly enforce?: PodSecurityLevel; readonly audit?: PodSecurityLevel; readonly warn?: PodSecurityLevel };

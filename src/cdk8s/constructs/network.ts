@@ -8,7 +8,7 @@ export interface INetworkPeer {
 
 /** Which ports an allow rule opens. */
 export interface AllowOptions {
-  /** One port. For a hardened workload, its Service port is translated to the container port. */
+  /** One port. For a hardened workload, its Service port is translated to the container port. @default see `ports` */
   readonly port?: number;
   /** Several ports. @default every port the target workload serves, or every port for other peers */
   readonly ports?: readonly number[];
