@@ -10,7 +10,9 @@ import type { AnyRule, ControlMapping, Level } from '../src/rules/rule';
 
 const LEVEL_INTRO: Record<Level, string> = {
   baseline: 'Pod Security Standards `baseline`, judged exactly as upstream Pod Security Admission judges it at the chosen Kubernetes version.',
-  restricted: 'Pod Security Standards `restricted`: everything in baseline, plus these checks, as upstream Pod Security Admission judges them.',
+  restricted: 'Pod Security Standards `restricted`: everything in baseline, plus these checks, as upstream Pod Security Admission judges them. '
+    + 'Where upstream lets a restricted check stand in for its baseline counterpart (capabilities, seccomp, procMount, volume types), '
+    + 'hardpod runs both, so a pod fails restricted exactly when upstream rejects it and every finding carries its own upstream check id.',
   hardened: 'hardpod\'s own controls (the default level): everything in restricted, plus these checks.',
 };
 
