@@ -227,19 +227,43 @@ export function roleRefOf(binding: KubeObject): { kind: 'Role' | 'ClusterRole'; 
   return { kind: ref.kind, name: ref.name };
 }
 
+/** What a binding grants: the role's label, its rules, and whether more rules may come from outside the input. */
+export interface GrantedRules {
+  readonly role: string;
+  readonly rules: readonly PolicyRuleView[];
+  /** Set for an aggregated ClusterRole when ClusterRoles outside the input may add rules to it. */
+  readonly openAggregation?: string;
+}
+
 /**
  * The rules a binding grants, from the referenced Role or ClusterRole in the input or cluster
- * context, or the default ClusterRoles; `undefined` when the role is not known.
+ * context, or the default ClusterRoles; `undefined` when the role is not known. An aggregated
+ * ClusterRole (`aggregationRule`) holds the rules of every ClusterRole its selectors match, which
+ * the controller fills in: those are collected from the input and the cluster context.
  */
-export function rulesGrantedBy(context: Pick<InputRuleContext, 'input' | 'cluster'>, binding: KubeObject): { role: string; rules: readonly PolicyRuleView[] } | undefined {
+export function rulesGrantedBy(context: Pick<InputRuleContext, 'input' | 'cluster'>, binding: KubeObject): GrantedRules | undefined {
   const ref = roleRefOf(binding);
   if (!ref) return undefined;
   const namespace = ref.kind === 'Role' ? namespaceOf(binding) : undefined;
   const role = lookup(context, ref.kind, namespace, ref.name);
   const label = `${ref.kind} ${ref.kind === 'Role' && namespace ? `${namespace}/` : ''}${ref.name}`;
-  if (role) return { role: label, rules: policyRulesOf(role) };
-  if (ref.kind === 'ClusterRole' && DEFAULT_CLUSTER_ROLES[ref.name]) return { role: `default ${label}`, rules: DEFAULT_CLUSTER_ROLES[ref.name] };
-  return undefined;
+  if (!role) {
+    if (ref.kind === 'ClusterRole' && DEFAULT_CLUSTER_ROLES[ref.name]) return { role: `default ${label}`, rules: DEFAULT_CLUSTER_ROLES[ref.name] };
+    return undefined;
+  }
+  const aggregation = ref.kind === 'ClusterRole' && isFields(role.aggregationRule) ? role.aggregationRule : undefined;
+  if (!aggregation) return { role: label, rules: policyRulesOf(role) };
+  const selectors = Array.isArray(aggregation.clusterRoleSelectors) ? aggregation.clusterRoleSelectors : [];
+  const rules = [...policyRulesOf(role)];
+  for (const source of objectsOfKind(context, 'ClusterRole')) {
+    if (source === role || !selectors.some((selector: unknown) => isFields(selector) && selectorMatches(selector, labelsOf(source)))) continue;
+    rules.push(...policyRulesOf(source, `(aggregated from ClusterRole ${nameOf(source)}) rules`));
+  }
+  return {
+    role: `aggregated ${label}`,
+    rules,
+    ...(context.cluster.complete ? {} : { openAggregation: `${label} aggregates the rules of every ClusterRole its aggregationRule selects, and ClusterRoles outside the input may match` }),
+  };
 }
 
 /**
@@ -262,6 +286,10 @@ export function checkWorkloadGrants(context: InputRuleContext, what: string, off
   for (const rule of granted.rules) {
     const offence = offends(rule);
     if (offence) violations.push({ path: 'roleRef', message: `grants ${who} ${offence} through ${granted.role} (${rule.path})` });
+  }
+  // Known offences fail; without one, an open aggregation leaves the answer unknown.
+  if (violations.length === 0 && granted.openAggregation) {
+    violations.push({ path: 'roleRef', message: `whether ${who} gets ${what} is not known: ${granted.openAggregation} (declare them in cluster.objects, or set cluster.complete)`, unknown: true });
   }
   return violations;
 }

@@ -116,3 +116,28 @@ describe('rbac-no-escalate', () => {
     ]);
   });
 });
+
+describe('aggregated ClusterRoles', () => {
+  const aggregated: KubeObject = {
+    apiVersion: RBAC,
+    kind: 'ClusterRole',
+    metadata: { name: 'monitoring' },
+    aggregationRule: { clusterRoleSelectors: [{ matchLabels: { 'example.com/aggregate-to-monitoring': 'true' } }] },
+    rules: [],
+  };
+  const part = (name: string, rules: Record<string, unknown>[]): KubeObject => ({
+    apiVersion: RBAC, kind: 'ClusterRole', metadata: { name, labels: { 'example.com/aggregate-to-monitoring': 'true' } }, rules,
+  });
+  const bindAggregated = binding({ kind: 'ClusterRole', name: 'monitoring' }, undefined, 'ClusterRoleBinding');
+
+  test('rules of the ClusterRoles it selects count', () => {
+    const exec = part('monitoring-exec', [{ apiGroups: [''], resources: ['pods/exec'], verbs: ['create'] }]);
+    const [v] = violations(check(rbacNoExec, bindAggregated, { input: [aggregated, exec] }));
+    expect(v.message).toContain('through aggregated ClusterRole monitoring ((aggregated from ClusterRole monitoring-exec) rules[0])');
+  });
+  test('without an offending rule in the input, others in the cluster may add one: unknown, unless complete', () => {
+    const harmless = part('monitoring-read', [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }]);
+    expect(outcome(check(rbacNoExec, bindAggregated, { input: [aggregated, harmless] }))).toBe('unknown');
+    expect(outcome(check(rbacNoExec, bindAggregated, { input: [aggregated, harmless], config: { cluster: { complete: true } } }))).toBe('pass');
+  });
+});
