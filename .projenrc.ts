@@ -71,8 +71,16 @@ const project = new typescript.TypeScriptProject({
     },
   },
   tsconfigDev: {
-    compilerOptions: { skipLibCheck: true, esModuleInterop: true, lib: ['es2022'], target: 'ES2022' },
-    include: ['bench/**/*.ts', 'examples/**/*.ts', 'scripts/**/*.ts'],
+    compilerOptions: {
+      skipLibCheck: true,
+      esModuleInterop: true,
+      lib: ['es2022'],
+      target: 'ES2022',
+      // Examples that depend on the package by name (the policy pack's `file:../..`) type-check against src.
+      paths: { 'hardpod': ['../src/index.ts'], 'hardpod/*': ['../src/*/index.ts'] },
+    },
+    // test/tsconfig.json sits in test/: these paths are relative to it.
+    include: ['../bench/**/*.ts', '../examples/**/*.ts', '../scripts/**/*.ts'],
   },
   jestOptions: {
     updateSnapshot: UpdateSnapshot.NEVER,

@@ -2,12 +2,12 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { buildWithInputs, type InputWorkloadProps } from './inputs';
 import { LockFileResolver } from '../images/lock-resolver';
-import { buildNamespace } from '../model/companions';
+import { buildNamespace, selectorLabels } from '../model/companions';
 import { HardpodError } from '../model/errors';
 import type { ImageResolver } from '../model/image';
 import type { KubeObject } from '../model/kube-object';
 import type {
-  CronJobProps, DaemonSetProps, DeploymentProps, JobProps, NamespaceProps, StatefulSetProps, WorkloadDefaults, WorkloadProps,
+  CronJobProps, DaemonSetProps, DeploymentProps, JobProps, NamespaceProps, NetworkPeer, StatefulSetProps, WorkloadDefaults, WorkloadProps,
 } from '../model/workload-props';
 import { buildCronJob, buildDaemonSet, buildDeployment, buildJob, buildStatefulSet, type BuildContext } from '../model/workloads';
 
@@ -119,6 +119,8 @@ export abstract class HardenedWorkloadComponent<P extends WorkloadProps> extends
   readonly resources: readonly pulumi.CustomResource[];
   /** The finished Kubernetes objects, as the core built them. */
   readonly objects: pulumi.Output<KubeObject[]>;
+  /** Labels that select this workload's pods (what other workloads' network rules match). */
+  readonly selector: Readonly<Record<string, string>>;
 
   protected constructor(
     type: string,
@@ -137,8 +139,18 @@ export abstract class HardenedWorkloadComponent<P extends WorkloadProps> extends
     this.workload = this.resources[0];
     this.objects = built.objects;
     this.namespace = props.namespace === undefined ? pulumi.output(undefined) : pulumi.output(props.namespace);
+    this.selector = selectorLabels(this.workloadName);
     this.registerOutputs({ workloadName: this.workloadName, namespace: this.namespace, objects: this.objects });
   }
+}
+
+/**
+ * The pods of the hardened workload called `name` as a peer of a `network.ingress` or
+ * `network.egress` rule. Peers are known by name, so two workloads can allow each other before
+ * either exists. Leave `namespace` out for a workload in the policy's own namespace.
+ */
+export function workloadPeer(name: string, namespace?: string): NetworkPeer {
+  return { podLabels: selectorLabels(name), ...(namespace !== undefined ? { namespace } : {}) };
 }
 
 /** Props of {@link HardenedDeployment}: the model's DeploymentProps, with Inputs for namespace and images. */

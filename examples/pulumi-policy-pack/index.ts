@@ -1,0 +1,28 @@
+/**
+ * hardpod's rules as a Pulumi policy pack. The policies come from the same engine config as
+ * `hardpod check` (a hardpod.config.yaml next to this file, when there is one), so CI and every
+ * stack enforce one policy. Publish it once for the organisation (`pulumi policy publish`), or
+ * run it locally: `pulumi preview --policy-pack <this directory>`.
+ *
+ * Set `remediate` to let the pack harden workloads itself (Pulumi's `remediate` enforcement):
+ * every stack's Deployments, StatefulSets ... are rewritten with hardpod's secure defaults before
+ * they are validated, without touching the programs.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { PolicyPack } from '@pulumi/policy';
+// hardpod comes from this pack's package.json (`file:../..`); the repository's lint resolver does not see it.
+// eslint-disable-next-line import/no-unresolved
+import { loadConfig } from 'hardpod';
+// eslint-disable-next-line import/no-unresolved
+import { hardpodPolicies } from 'hardpod/pulumi';
+
+const configFile = join(__dirname, 'hardpod.config.yaml');
+
+new PolicyPack('hardpod', {
+  description: 'hardpod: Pod Security Standards, CIS Kubernetes Benchmark and NIST SP 800-190 controls for Kubernetes workloads',
+  policies: hardpodPolicies({
+    config: existsSync(configFile) ? loadConfig(configFile) : {},
+    remediate: process.env.HARDPOD_REMEDIATE === '1',
+  }),
+});
