@@ -29,9 +29,9 @@ export function labelsOf(object: unknown): Readonly<Record<string, string>> {
   return out;
 }
 
-/** `the namespace "x"` or `no namespace` for messages. */
+/** `namespace "x"`, or for namespace-less output `the namespace it is applied to`, for messages. */
 export function describeNamespace(namespace: string | undefined): string {
-  return namespace === undefined ? 'no namespace' : `namespace ${JSON.stringify(namespace)}`;
+  return namespace === undefined ? 'the namespace it is applied to' : `namespace ${JSON.stringify(namespace)}`;
 }
 
 /**
