@@ -2,15 +2,18 @@ import type { Violation, PodRule } from './rule';
 import { isFields } from '../model/pod-view';
 import { cis, listOf, nist, pss, quote } from './support/pss';
 
-/** Volume sources that keep data inside the pod's own objects or go through a PersistentVolumeClaim or CSI driver. */
-const ALLOWED_SOURCES = new Set(['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret']);
+/**
+ * Volume sources that keep data inside the pod's own objects, an OCI image, or go through a
+ * PersistentVolumeClaim or CSI driver. Upstream allows `image` at every version (the check has one version).
+ */
+const ALLOWED_SOURCES = new Set(['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'image', 'persistentVolumeClaim', 'projected', 'secret']);
 
 /** Restricted pods use only volume types that do not reach into the node or external storage directly. */
 export const restrictedVolumes: PodRule = {
   id: 'restricted-volumes',
   pss: 'restrictedVolumes',
   title: 'Pods use only restricted volume types',
-  remediation: 'Use configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected or secret volumes; reach other storage through a PersistentVolumeClaim.',
+  remediation: 'Use configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected or secret volumes; reach other storage through a PersistentVolumeClaim.',
   level: 'restricted',
   severity: 'high',
   controls: [pss('Volume Types'), ...cis('5.2.12'), ...nist('4.5.5')],
