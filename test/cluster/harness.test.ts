@@ -63,7 +63,9 @@ describeCluster('cluster harness', (cluster) => {
 
   test('a violating Deployment is admitted with one warning whose text keeps its commas', async () => {
     const deployment = deploymentFromPod(rootPod());
-    for (const verdict of [await cluster().dryRunCreate(deployment, restricted), await cluster().apply(deployment, { namespace: restricted, dryRun: true })]) {
+    const created = await cluster().dryRunCreate(deployment, restricted);
+    const applied = await cluster().apply(deployment, { namespace: restricted, dryRun: true });
+    for (const verdict of [created, applied]) {
       expect(verdict.allowed).toBe(true);
       expect(verdict.warnings).toHaveLength(1);
       expect(verdict.warnings[0]).toMatch(/^would violate PodSecurity "restricted:v1\.\d+": allowPrivilegeEscalation != false .*, runAsUser=0 /);

@@ -42,7 +42,10 @@ function setPath(target: Fields, path: string, value: unknown): void {
   else current[last] = value;
 }
 
-/** A change: path relative to the pod spec or to a container, and the value (undefined removes it). */
+/**
+ * A change: path relative to the pod spec or to a container (a leading `/` means the pod spec even
+ * in a container change), and the value (undefined removes it).
+ */
 type Change = readonly [path: string, value: unknown];
 
 const SECCOMP_LOCALHOST = { type: 'Localhost', localhostProfile: 'profiles/audit.json' };
@@ -76,7 +79,8 @@ const CONTAINER_CHANGES: readonly (readonly Change[])[] = [
   [['securityContext.seccompProfile', { type: 'Unconfined' }]],
   [['securityContext.seccompProfile', { type: 'RuntimeDefault' }]],
   [['securityContext.seccompProfile', SECCOMP_LOCALHOST]],
-  [['securityContext.procMount', 'Unmasked']],
+  // API validation allows Unmasked only in a user namespace.
+  [['securityContext.procMount', 'Unmasked'], ['/hostUsers', false]],
   [['securityContext.procMount', 'Default']],
   [['securityContext.seLinuxOptions', { type: 'container_t' }]],
   [['securityContext.seLinuxOptions', { type: 'container_init_t' }]],
@@ -147,12 +151,15 @@ const POD_CHANGES: readonly (readonly Change[])[] = [
   [['volumes', [{ name: 'v', iscsi: { targetPortal: '10.0.0.2:3260', iqn: 'iqn.2001-04.com.example:storage', lun: 0 } }]]],
 ];
 
-function applyChanges(target: Fields, changes: readonly Change[]): void {
-  for (const [path, value] of changes) setPath(target, path, structuredClone(value));
+function applyChanges(spec: Fields, target: Fields, changes: readonly Change[]): void {
+  for (const [path, value] of changes) {
+    if (path.startsWith('/')) setPath(spec, path.slice(1), structuredClone(value));
+    else setPath(target, path, structuredClone(value));
+  }
 }
 
 function describe(prefix: string, changes: readonly Change[]): string {
-  return changes.map(([path, value]) => `${prefix}${path}=${value === undefined ? '<removed>' : JSON.stringify(value)}`).join(' + ');
+  return changes.map(([path, value]) => `${path.startsWith('/') ? `spec.${path.slice(1)}` : `${prefix}${path}`}=${value === undefined ? '<removed>' : JSON.stringify(value)}`).join(' + ');
 }
 
 /** Every mutation of the hardened Pod; names are DNS labels so they can be created. */
@@ -164,12 +171,12 @@ export function mutationCorpus(): Mutation[] {
     pod.metadata.name = `mutation-${corpus.length}`;
     corpus.push({ id, pod });
   };
-  for (const changes of POD_CHANGES) add(describe('spec.', changes), (spec) => applyChanges(spec, changes));
+  for (const changes of POD_CHANGES) add(describe('spec.', changes), (spec) => applyChanges(spec, spec, changes));
   for (const list of ['containers', 'initContainers'] as const) {
     for (const changes of CONTAINER_CHANGES) {
       // Init containers run to completion: probes and lifecycle hooks are not allowed there.
       if (list === 'initContainers' && changes.some(([path]) => /^(livenessProbe|readinessProbe|lifecycle)/.test(path))) continue;
-      add(describe(`spec.${list}[0].`, changes), (spec) => applyChanges((spec[list] as Fields[])[0], changes));
+      add(describe(`spec.${list}[0].`, changes), (spec) => applyChanges(spec, (spec[list] as Fields[])[0], changes));
     }
   }
   return corpus;

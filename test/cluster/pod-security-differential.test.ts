@@ -1,0 +1,170 @@
+/**
+ * Differential: the real kube-apiserver's Pod Security admission and the hardpod engine judge the same
+ * Pods (upstream's fixtures at every version the server knows, and hardened output mutated one field
+ * at a time) and must agree on every one. Each disagreement is written as a ready regression file.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as yaml from 'js-yaml';
+import { mutationCorpus } from './mutations';
+import { regressionFileText } from './regressions';
+import type { Cluster, KubeObjectLike } from '../harness/cluster';
+import { describeCluster } from '../harness/cluster-suite';
+import {
+  deploymentFromPod, engineVerdict, mapLimit, serverPodVerdict,
+  type EngineVerdict, type PodSecurityLevel, type ServerPodVerdict,
+} from '../harness/pod-security';
+
+const FIXTURES = path.resolve(__dirname, '../../../shared/conformance/pod-security-admission');
+const LEVELS: readonly PodSecurityLevel[] = ['baseline', 'restricted'];
+const CONCURRENCY = 6;
+
+/** Upstream's fixture versions, `v1.0` ... `v1.37`, in order. */
+function fixtureVersions(): string[] {
+  if (!fs.existsSync(FIXTURES)) return [];
+  return fs.readdirSync(path.join(FIXTURES, 'restricted')).filter((v) => /^v1\.\d+$/.test(v))
+    .sort((a, b) => Number(a.slice(3)) - Number(b.slice(3)));
+}
+
+interface Judged {
+  readonly name: string;
+  readonly pod: KubeObjectLike;
+  readonly server: ServerPodVerdict;
+  readonly engine: EngineVerdict | { error: string };
+}
+
+interface Disagreement {
+  readonly name: string;
+  readonly detail: string;
+}
+
+/** Where candidate regression files go: beside the server's logs, outside the repo. */
+function writeCandidates(
+  cluster: Cluster, level: PodSecurityLevel, version: string, found: readonly (Judged & { description: string })[],
+): string | undefined {
+  if (found.length === 0) return undefined;
+  const dir = path.join(cluster.endpoint.runDir, 'regression-candidates');
+  fs.mkdirSync(dir, { recursive: true });
+  for (const entry of found) {
+    const file = path.join(dir, `${level}-${version}-${entry.name}.yaml`.replace(/[^a-zA-Z0-9._-]+/g, '-'));
+    fs.writeFileSync(file, regressionFileText({ description: entry.description, level, version, allowed: entry.server.allowed, pod: entry.pod }));
+  }
+  return dir;
+}
+
+async function judge(
+  cluster: Cluster, namespace: string, name: string, pod: KubeObjectLike, level: PodSecurityLevel, minor: number, file?: string,
+): Promise<Judged> {
+  const server = await serverPodVerdict(cluster, pod, namespace);
+  let engine: Judged['engine'];
+  try {
+    engine = engineVerdict(pod, level, minor, file);
+  } catch (error) {
+    engine = { error: (error as Error).message };
+  }
+  return { name, pod, server, engine };
+}
+
+function engineDisagrees(entry: Judged): string | undefined {
+  if ('error' in entry.engine) return `engine threw: ${entry.engine.error}`;
+  if (entry.engine.allowed === entry.server.allowed) return undefined;
+  return entry.server.allowed
+    ? `server admits, engine denies: ${entry.engine.reasons.join('; ')}`
+    : `server denies (${entry.server.message ?? entry.server.status}), engine admits`;
+}
+
+function report(title: string, disagreements: readonly Disagreement[], candidates?: string): string {
+  if (disagreements.length === 0) return '';
+  const shown = disagreements.slice(0, 40).map((d) => `  ${d.name}: ${d.detail.length > 400 ? `${d.detail.slice(0, 400)}...` : d.detail}`).join('\n');
+  return `${title}: ${disagreements.length} disagreement(s)\n${shown}${disagreements.length > 40 ? `\n  ... and ${disagreements.length - 40} more` : ''}` +
+    (candidates ? `\nregression files for them: ${candidates} (copy into test/cluster/regressions/)` : '');
+}
+
+describeCluster('Pod Security: the real API server and the hardpod engine agree', (cluster) => {
+  const versions = fixtureVersions();
+
+  test('the upstream fixtures are present and the server knows their newest version', () => {
+    expect(versions.length).toBeGreaterThan(30);
+    const newest = Number(versions[versions.length - 1].slice(3));
+    expect(cluster().minor).toBeGreaterThanOrEqual(newest);
+  });
+
+  describe.each(LEVELS)('upstream fixtures at %s', (level) => {
+    test.each(versions)(`${level} %s: server matches upstream's expectation, engine matches the server`, async (version) => {
+      const minor = Number(version.slice(3));
+      const namespace = await cluster().createPodSecurityNamespace(`fixtures-${level}-${version.replace('.', '-')}`, level, version);
+      const files: { file: string; expected: 'pass' | 'fail' }[] = [];
+      for (const expected of ['pass', 'fail'] as const) {
+        const dir = path.join(FIXTURES, level, version, expected);
+        for (const name of fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) files.push({ file: path.join(dir, name), expected });
+      }
+      expect(files.length).toBeGreaterThan(10);
+
+      const judged = await mapLimit(files, CONCURRENCY, async ({ file }) => {
+        const fixture = yaml.load(fs.readFileSync(file, 'utf8')) as KubeObjectLike;
+        // Upstream names some fixtures with underscores, which a Pod name may not hold; the name plays no part in Pod Security.
+        const pod = { ...fixture, metadata: { ...fixture.metadata, name: String(fixture.metadata?.name).replace(/_/g, '-') } };
+        return judge(cluster(), namespace, `${path.basename(path.dirname(file))}/${path.basename(file)}`, pod, level, minor, file);
+      });
+
+      const serverWrong: Disagreement[] = [];
+      const engineWrong: (Judged & { description: string })[] = [];
+      judged.forEach((entry, i) => {
+        const { expected } = files[i];
+        if (expected === 'pass' && !entry.server.allowed) serverWrong.push({ name: entry.name, detail: `rejected ${entry.server.status}: ${entry.server.message}` });
+        // procMount failures are refused by API validation (422) since 1.35, before Pod Security sees them.
+        const refused = entry.server.podSecurityDenied || (entry.server.status === 422 && entry.name.includes('procmount'));
+        if (expected === 'fail' && !refused) serverWrong.push({ name: entry.name, detail: `not refused by Pod Security: ${entry.server.status} ${entry.server.message ?? ''}` });
+        const detail = engineDisagrees(entry);
+        if (detail) engineWrong.push({ ...entry, description: `upstream fixture ${level}/${version}/${entry.name}: ${detail}` });
+      });
+      const candidates = writeCandidates(cluster(), level, version, engineWrong);
+      const problems = [
+        report(`server vs upstream fixtures (${level} ${version})`, serverWrong),
+        report(`engine vs server (${level} ${version})`, engineWrong.map((e) => ({ name: e.name, detail: engineDisagrees(e) ?? '' })), candidates),
+      ].filter(Boolean).join('\n\n');
+      expect(problems).toBe('');
+    }, 300_000);
+  });
+
+  describe.each(LEVELS)('hardened output mutated one field at a time, at %s', (level) => {
+    test(`every mutation gets the same verdict from the server and the engine (${level}, the server's version)`, async () => {
+      const corpus = mutationCorpus();
+      const minor = cluster().minor;
+      const namespace = await cluster().createPodSecurityNamespace(`mutations-${level}`, level);
+      const judged = await mapLimit(corpus, CONCURRENCY, (m) => judge(cluster(), namespace, m.id, m.pod, level, minor));
+
+      // The corpus holds valid Pods only: anything but admitted or refused by Pod Security is a bad case.
+      const invalid = judged.filter((j) => !j.server.allowed && !j.server.podSecurityDenied)
+        .map((j) => ({ name: j.name, detail: `${j.server.status} ${j.server.message ?? ''}` }));
+      const engineWrong = judged.filter((j) => engineDisagrees(j)).map((j) => ({ ...j, description: `mutation ${j.name}: ${engineDisagrees(j)}` }));
+      const candidates = writeCandidates(cluster(), level, cluster().podSecurityVersion, engineWrong.map((e, i) => ({ ...e, name: `mutation-${i}` })));
+
+      // Both verdicts occur, so the corpus exercises the checks rather than one side of them.
+      expect(judged.filter((j) => j.server.allowed).length).toBeGreaterThan(10);
+      expect(judged.filter((j) => j.server.podSecurityDenied).length).toBeGreaterThan(10);
+      expect(judged[0].server.allowed).toBe(true);
+      expect(judged[0].server.warnings).toEqual([]);
+      const problems = [
+        report('corpus cases the API server refused before Pod Security judged them', invalid),
+        report(`engine vs server (${level})`, engineWrong.map((e) => ({ name: e.name, detail: engineDisagrees(e) ?? '' })), candidates),
+      ].filter(Boolean).join('\n\n');
+      expect(problems).toBe('');
+    }, 300_000);
+  });
+
+  test('as shipped: a Deployment is admitted, with a Pod Security warning exactly when its Pod would be refused', async () => {
+    const corpus = mutationCorpus();
+    const namespace = await cluster().createPodSecurityNamespace('mutations-deployments', 'restricted');
+    const results = await mapLimit(corpus, CONCURRENCY, async (m) => {
+      const pod = await cluster().dryRunCreate(m.pod, namespace);
+      const deployment = await cluster().dryRunCreate(deploymentFromPod(m.pod), namespace);
+      return { id: m.id, pod, deployment };
+    });
+    const wrong = results.filter(({ pod, deployment }) => {
+      const warned = deployment.warnings.some((w) => w.includes('would violate PodSecurity'));
+      return !deployment.allowed || warned === pod.allowed;
+    }).map(({ id, pod, deployment }) => `${id}: pod ${pod.status}, deployment ${deployment.status} warnings ${JSON.stringify(deployment.warnings)}`);
+    expect(wrong).toEqual([]);
+  }, 300_000);
+});
