@@ -17,7 +17,8 @@ describe('regressions: the engine gives the recorded server verdict', () => {
 
   test.each(CASES.map((c) => [c.file.split('/').pop(), c] as const))('%s', (_name, regression) => {
     const verdict = engineVerdict(regression.pod, regression.level, minorOf(regression.version), regression.file);
-    expect({ allowed: verdict.allowed, reasons: verdict.reasons }).toEqual({ allowed: regression.allowed, reasons: regression.allowed ? [] : expect.anything() });
+    expect({ allowed: verdict.allowed, reasons: verdict.reasons })
+      .toEqual({ allowed: regression.allowed, reasons: regression.allowed ? [] : expect.anything() });
   });
 });
 
