@@ -28,7 +28,10 @@ function mergeResources(a: ResourcesProps | undefined, b: ResourcesProps | undef
 }
 
 export class HardpodDefaults {
-  /** Sets the defaults for every hardened construct under `scope` (merged over those of enclosing scopes). */
+  /**
+   * Sets the defaults for every hardened construct under `scope` (merged over those of enclosing
+   * scopes). Constructs read them when they are created, so set them before adding workloads.
+   */
   static set(scope: IConstruct, defaults: HardpodDefaultsProps): void {
     const resolver = defaults.imageResolver ?? (defaults.lockFile !== undefined ? LockFileResolver.fromFile(defaults.lockFile) : undefined);
     DEFAULTS.set(scope, { ...defaults, ...(resolver ? { imageResolver: resolver } : {}) });
