@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node as YamlNode } from 'yaml';
+import type { Node as YamlNode } from 'yaml';
 import type { Enforcement } from './report';
 import { HardpodError } from '../model/errors';
 import type { KubeObject } from '../model/kube-object';
@@ -291,6 +291,7 @@ export function loadConfig(path: string): EngineConfig {
 
 /** Parses config text; `locate(key)` gives `file:line` of a dotted key (`rules.run-as-non-root.severity`). */
 export function parseConfigText(text: string, file: string): { config: EngineConfig; locate: (key: string) => string } {
+  const { LineCounter, parseDocument } = yamlModule();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) {
@@ -315,6 +316,7 @@ export function parseConfigText(text: string, file: string): { config: EngineCon
 
 /** The YAML node at a dotted key with `[i]` indices, or the deepest ancestor found. */
 function nodeAt(root: YamlNode | null, key: string): YamlNode | undefined {
+  const { isMap, isScalar, isSeq } = yamlModule();
   let node: YamlNode | null | undefined = root;
   let found: YamlNode | undefined = root ?? undefined;
   // Keys may hold dots (rule ids do not; annotation-like keys might), so walk greedily.
@@ -335,4 +337,10 @@ function nodeAt(root: YamlNode | null, key: string): YamlNode | undefined {
     }
   }
   return found;
+}
+
+/** The `yaml` package, loaded only when a config file is read: `check` without a config never pays for it. */
+function yamlModule(): typeof import('yaml') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('yaml') as typeof import('yaml');
 }

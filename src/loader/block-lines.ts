@@ -22,6 +22,13 @@ interface SignificantLine {
   readonly indent: number;
   /** The line from its first non-space character (comments not stripped). */
   readonly text: string;
+  /** `text` split into key and value, when it is a `key: value` line (computed once, used twice). */
+  readonly split?: KeyValue;
+}
+
+interface KeyValue {
+  readonly key: string;
+  readonly value: string;
 }
 
 /** Thrown inside the scan when the text leaves the supported subset; never escapes this module. */
@@ -79,10 +86,17 @@ function significantLines(text: string): SignificantLine[] {
       if (content === '' || content.startsWith('#')) continue;
       throw new Unsupported();
     }
-    blockScalarParent = blockScalarParentColumn(content, indent);
-    out.push({ line: i, indent, text: content });
+    const split = isDash(content) ? undefined : splitKey(content);
+    blockScalarParent = split ? (isBlockScalarHeader(split.value) ? indent : -1) : blockScalarParentColumn(content, indent);
+    out.push({ line: i, indent, text: content, split });
   }
   return out;
+}
+
+/** A `|` or `>` block scalar header (with indicators and a comment); checked by first character first, as few values qualify. */
+function isBlockScalarHeader(value: string): boolean {
+  const first = value.charCodeAt(0);
+  return (first === 124 || first === 62) && BLOCK_SCALAR_VALUE.test(value);
 }
 
 /**
@@ -95,13 +109,12 @@ function blockScalarParentColumn(content: string, indent: number): number {
   while (isDash(rest)) {
     const after = rest.slice(1);
     const spaces = after.length - after.trimStart().length;
-    if (BLOCK_SCALAR_VALUE.test(after.trimStart())) return column;
+    if (isBlockScalarHeader(after.trimStart())) return column;
     column += 1 + spaces;
     rest = after.trimStart();
   }
   const split = splitKey(rest);
-  if (split && BLOCK_SCALAR_VALUE.test(split.value)) return column;
-  return -1;
+  return split && isBlockScalarHeader(split.value) ? column : -1;
 }
 
 function isDash(text: string): boolean {
@@ -109,7 +122,7 @@ function isDash(text: string): boolean {
 }
 
 /** Splits `key: value` (plain or single-line quoted key); undefined when the line is not a simple key. */
-function splitKey(text: string): { key: string; value: string } | undefined {
+function splitKey(text: string): KeyValue | undefined {
   let key: string;
   let rest: string;
   const first = text[0];
@@ -211,6 +224,7 @@ class BlockParser {
   private sequence(indent: number): BlockNode {
     const first = this.lines[this.pos].line;
     const items: BlockNode[] = [];
+    let split: KeyValue | undefined;
     while (!this.done() && this.lines[this.pos].indent === indent && isDash(this.lines[this.pos].text)) {
       const line = this.lines[this.pos];
       const after = line.text.slice(1);
@@ -220,10 +234,10 @@ class BlockParser {
         items.push(this.blockValue(indent, false) ?? { line: line.line });
       } else if (isDash(value)) {
         throw new Unsupported();
-      } else if (splitKey(value)) {
+      } else if ((split = splitKey(value))) {
         // A mapping that starts on the dash line: continue as if its first key stood on its own line.
         const column = indent + 1 + (after.length - value.length);
-        this.lines[this.pos] = { line: line.line, indent: column, text: value };
+        this.lines[this.pos] = { line: line.line, indent: column, text: value, split };
         items.push(this.mapping(column));
       } else {
         checkScalar(value);
@@ -241,14 +255,14 @@ class BlockParser {
     const entries = new Map<string, BlockNode>();
     while (!this.done() && this.lines[this.pos].indent === indent && !isDash(this.lines[this.pos].text)) {
       const line = this.lines[this.pos];
-      const split = splitKey(line.text);
+      const split = line.split;
       if (!split || split.key === '<<' || entries.has(split.key)) throw new Unsupported();
       this.pos++;
       if (split.value === '') {
         const child = this.blockValue(indent, true);
         entries.set(split.key, { line: line.line, entries: child?.entries, items: child?.items });
       } else {
-        if (!BLOCK_SCALAR_VALUE.test(split.value)) checkScalar(split.value);
+        if (!isBlockScalarHeader(split.value)) checkScalar(split.value);
         this.skipMoreIndented(indent);
         entries.set(split.key, { line: line.line });
       }

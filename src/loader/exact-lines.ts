@@ -1,4 +1,4 @@
-import { LineCounter, type Pair, isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import type { Document, LineCounter, Node as YamlNode, Pair } from 'yaml';
 import type { PathSegment } from './field-path';
 
 /**
@@ -7,16 +7,22 @@ import type { PathSegment } from './field-path';
  * that have findings or are Lists.
  */
 export class ExactLines {
-  private readonly lineCounter = new LineCounter();
+  private readonly yaml: typeof import('yaml');
+  private readonly lineCounter: LineCounter;
   private readonly document: Document.Parsed;
 
   constructor(text: string) {
+    // Loaded on first use: most runs never need it, and loading it costs more than a small check.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    this.yaml = require('yaml') as typeof import('yaml');
+    this.lineCounter = new this.yaml.LineCounter();
     // Aliases are followed by lookups one at a time, never expanded, so alias bombs stay cheap here.
-    this.document = parseDocument(text, { lineCounter: this.lineCounter, uniqueKeys: false, prettyErrors: false });
+    this.document = this.yaml.parseDocument(text, { lineCounter: this.lineCounter, uniqueKeys: false, prettyErrors: false });
   }
 
   /** 0-based line of the deepest node of `segments` that exists, or undefined when the document is empty. */
   line(segments: readonly PathSegment[]): number | undefined {
+    const { isAlias, isMap, isScalar, isSeq } = this.yaml;
     let node = this.document.contents as YamlNode | null;
     if (!node) return undefined;
     let offset = node.range?.[0];

@@ -6,8 +6,21 @@
 /** One step of a field path: a mapping key or a list index. */
 export type PathSegment = string | number;
 
-/** Splits a field path into keys and indexes. An empty path is the object root. */
-export function parseFieldPath(path: string): PathSegment[] {
+/** Findings repeat the same few paths across objects: each distinct path is parsed once. */
+const parsedPaths = new Map<string, readonly PathSegment[]>();
+const MAX_CACHED_PATHS = 10_000;
+
+/** Splits a field path into keys and indexes (cached; do not mutate the result). An empty path is the object root. */
+export function parseFieldPath(path: string): readonly PathSegment[] {
+  let segments = parsedPaths.get(path);
+  if (!segments) {
+    segments = splitFieldPath(path);
+    if (parsedPaths.size < MAX_CACHED_PATHS) parsedPaths.set(path, segments);
+  }
+  return segments;
+}
+
+function splitFieldPath(path: string): PathSegment[] {
   const segments: PathSegment[] = [];
   let i = 0;
   let key = '';

@@ -1,4 +1,5 @@
-import { load as loadYaml, YAMLException, type LoadOptions as YamlLoadOptions } from 'js-yaml';
+import * as jsYaml from 'js-yaml';
+import { CORE_SCHEMA, load as loadYaml, YAMLException, type LoadOptions as YamlLoadOptions, type Type as YamlType } from 'js-yaml';
 import { indexBlockYaml, lineInBlockIndex, type BlockNode } from './block-lines';
 import { ExactLines } from './exact-lines';
 import { parseFieldPath, type PathSegment } from './field-path';
@@ -23,6 +24,18 @@ export const MAX_NESTING_DEPTH = 200;
 const MAX_EXPANSION_PER_CHARACTER = 4;
 const MIN_EXPANSION_LIMIT = 100_000;
 
+/**
+ * YAML as Kubernetes reads it: the core schema plus merge keys. Unlike js-yaml's default schema, an
+ * unquoted date stays a string (as it does through kubectl's YAML-to-JSON conversion), and no plain
+ * scalar pays for the timestamp check. Tagged values of the other YAML 1.1 types still load. (js-yaml's
+ * type definitions lack its `types` export.)
+ */
+const yamlTypes = (jsYaml as unknown as { types: Readonly<Record<'merge' | 'timestamp' | 'binary' | 'omap' | 'pairs' | 'set', YamlType>> }).types;
+const KUBERNETES_SCHEMA = CORE_SCHEMA.extend({
+  implicit: [yamlTypes.merge],
+  explicit: [yamlTypes.timestamp, yamlTypes.binary, yamlTypes.omap, yamlTypes.pairs, yamlTypes.set],
+});
+
 /** Recent js-yaml 4.x bounds nesting (`maxDepth`; older versions overflow the stack, caught below); its type definitions lack the option. */
 type JsYamlOptions = YamlLoadOptions & { maxDepth?: number };
 
@@ -40,8 +53,8 @@ interface DocumentRecord {
 /** Objects read from any number of files, with lazy field-line lookup for findings. */
 export class ManifestSet {
   private readonly located: LocatedObject[] = [];
-  /** `file \0 line` of each object -> its document. */
-  private readonly documents = new Map<string, DocumentRecord>();
+  /** Per file, the document of the object starting at each line. */
+  private readonly documents = new Map<string, Map<number, DocumentRecord>>();
 
   /** Every object read so far, Lists expanded into their items, in input order. */
   get objects(): readonly LocatedObject[] {
@@ -80,9 +93,9 @@ export class ManifestSet {
    */
   fieldLine(source: SourceLocation, path: string): number | undefined {
     if (source.file === undefined || source.line === undefined) return undefined;
-    const record = this.documents.get(`${source.file}\u0000${source.line}`);
+    const record = this.documents.get(source.file)?.get(source.line);
     if (!record) return undefined;
-    const segments = [...record.prefix, ...parseFieldPath(path)];
+    const segments = record.prefix.length ? [...record.prefix, ...parseFieldPath(path)] : parseFieldPath(path);
     const line = lineInDocument(record, segments);
     return line === undefined ? source.line : record.startLine + line;
   }
@@ -108,11 +121,12 @@ export class ManifestSet {
     }
   }
 
-  private push(object: KubeObject, record: DocumentRecord, source: SourceLocation): void {
+  private push(object: KubeObject, record: DocumentRecord, source: SourceLocation & { file: string; line: number }): void {
     this.located.push({ object, source });
-    const key = `${source.file}\u0000${source.line}`;
+    let byLine = this.documents.get(source.file);
+    if (!byLine) this.documents.set(source.file, (byLine = new Map()));
     // Several objects on one line (a one-line JSON List) share the first one's record: lines stay right.
-    if (!this.documents.has(key)) this.documents.set(key, record);
+    if (!byLine.has(source.line)) byLine.set(source.line, record);
   }
 }
 
@@ -120,7 +134,7 @@ export class ManifestSet {
 function parseYamlDocument(text: string, file: string, startLine: number, contentLine: number): unknown {
   let value: unknown;
   try {
-    value = loadYaml(text, { filename: file, maxDepth: MAX_NESTING_DEPTH } as JsYamlOptions);
+    value = loadYaml(text, { filename: file, schema: KUBERNETES_SCHEMA, maxDepth: MAX_NESTING_DEPTH } as JsYamlOptions);
   } catch (error) {
     if (error instanceof YAMLException) {
       const line = startLine + (error.mark?.line ?? 0);

@@ -23,10 +23,13 @@ export function shouldColor(stream: { readonly isTTY?: boolean }, env: Readonly<
   return stream.isTTY === true && env.TERM !== 'dumb';
 }
 
-/** The human report: findings grouped per object, each with its field, message and remediation. */
+/** The human report: findings grouped per object, each with its field and message, and each rule's remediation at its first finding. */
 export function formatText(report: Report, options: TextReportOptions = {}): string {
   const paint = (style: Style, text: string): string => (options.color ? `\u001b[${STYLES[style][0]}m${text}\u001b[${STYLES[style][1]}m` : text);
   const lines: string[] = [];
+  // A rule's remediation is printed at its first finding only: on large inputs the same advice
+  // repeated for every object would bury the findings.
+  const explained = new Set<string>();
 
   for (const { object, findings } of groupByObject(report)) {
     if (findings.length === 0 && !options.showPassing) continue;
@@ -35,7 +38,10 @@ export function formatText(report: Report, options: TextReportOptions = {}): str
     const verdict = findings.some(isBlockingFinding) ? paint('red', 'FAIL') : findings.length === 0 ? paint('green', 'PASS') : paint('yellow', 'NOTE');
     lines.push(`${verdict} ${paint('bold', objectLabel(object))}${where ? `  ${paint('dim', where)}` : ''}${template}`);
     const sorted = [...findings].sort((a, b) => (a.source.line ?? 0) - (b.source.line ?? 0));
-    for (const finding of sorted) lines.push(...findingLines(finding, paint));
+    for (const finding of sorted) {
+      findingLines(finding, paint, !explained.has(finding.rule), lines);
+      explained.add(finding.rule);
+    }
     lines.push('');
   }
 
@@ -59,7 +65,7 @@ export function formatText(report: Report, options: TextReportOptions = {}): str
   return `${lines.join('\n')}\n`;
 }
 
-function findingLines(f: Finding, paint: (style: Style, text: string) => string): string[] {
+function findingLines(f: Finding, paint: (style: Style, text: string) => string, explain: boolean, out: string[]): void {
   const line = f.source.line ? `:${f.source.line}` : '';
   let tag: string;
   if (f.outcome === 'suppressed') tag = paint('dim', 'suppressed');
@@ -69,11 +75,10 @@ function findingLines(f: Finding, paint: (style: Style, text: string) => string)
   else if (f.enforcement === 'warn') tag = paint('yellow', 'warn');
   else tag = paint('red', 'fail');
   const pss = f.pss ? ` [PSS ${f.pss}]` : '';
-  const out = [
+  out.push(
     `  ${tag} ${paint('bold', f.rule)} ${f.severity}${pss}  ${paint('cyan', f.path || '(object)')}${paint('dim', line)}`,
     `      ${f.message}`,
-  ];
+  );
   if (f.suppression) out.push(`      ${paint('dim', `suppressed by ${f.suppression.source}: ${f.suppression.reason}`)}`);
-  else if (f.remediation) out.push(`      ${paint('dim', 'fix:')} ${f.remediation}`);
-  return out;
+  else if (explain && f.remediation) out.push(`      ${paint('dim', 'fix:')} ${f.remediation}`);
 }

@@ -30,6 +30,8 @@ describe('text reporter', () => {
     expect(text).toContain('Widget w');
     expect(text).toContain('FAIL: 2 blocking findings (level hardened, Kubernetes 1.37');
     expect(text).not.toContain('Deployment shop/clean');
+    // Each rule's remediation once, at its first finding.
+    expect(text.split('fix: Pin images by digest.')).toHaveLength(2);
     expect(text).not.toContain('\u001b[');
   });
 
