@@ -9,8 +9,10 @@ export type RuleId =
   | 'allow-privilege-escalation'
   | 'run-as-non-root'
   | 'run-as-user'
-  | 'capabilities-drop-all'
-  | 'seccomp-profile'
+  | 'capabilities-baseline'
+  | 'capabilities-restricted'
+  | 'seccomp-profile-baseline'
+  | 'seccomp-profile-restricted'
   | 'read-only-root-filesystem'
   | 'resources'
   | 'service-account-token'
@@ -147,7 +149,7 @@ export const SECURE_DEFAULTS: readonly SecureDefault[] = [
     id: 'pod.seccompProfile',
     scope: 'pod',
     path: ['securityContext', 'seccompProfile'],
-    rules: ['seccomp-profile'],
+    rules: ['seccomp-profile-restricted', 'seccomp-profile-baseline'],
     linuxOnly: true,
     reason: 'a seccomp profile blocks the system calls containers never need',
     secure: (current, _pod, options) =>
@@ -244,7 +246,7 @@ export const SECURE_DEFAULTS: readonly SecureDefault[] = [
     scope: 'container',
     path: ['securityContext', 'capabilities', 'drop'],
     lists: ALL_LISTS,
-    rules: ['capabilities-drop-all'],
+    rules: ['capabilities-restricted'],
     linuxOnly: true,
     reason: 'a non-root process needs no capabilities; dropping ALL removes the runtime\'s defaults',
     secure: (current) => (Array.isArray(current) && current.includes('ALL') ? KEEP : ['ALL']),
@@ -254,7 +256,7 @@ export const SECURE_DEFAULTS: readonly SecureDefault[] = [
     scope: 'container',
     path: ['securityContext', 'capabilities', 'add'],
     lists: ALL_LISTS,
-    rules: ['capabilities-drop-all'],
+    rules: ['capabilities-restricted', 'capabilities-baseline'],
     linuxOnly: true,
     reason: 'only NET_BIND_SERVICE may be added back, and a non-root process cannot use even that',
     secure: (current) => {
@@ -269,7 +271,7 @@ export const SECURE_DEFAULTS: readonly SecureDefault[] = [
     scope: 'container',
     path: ['securityContext', 'seccompProfile'],
     lists: ALL_LISTS,
-    rules: ['seccomp-profile'],
+    rules: ['seccomp-profile-baseline', 'seccomp-profile-restricted'],
     linuxOnly: true,
     reason: 'a container must not opt out of the pod\'s seccomp profile',
     secure: (current) => (isUnconfined(current) ? REMOVE : KEEP),

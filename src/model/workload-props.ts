@@ -99,7 +99,7 @@ export interface WritablePath {
   readonly medium?: 'Memory';
 }
 
-/** A seccomp profile, or `false` to omit it (fails rule `seccomp-profile`). */
+/** A seccomp profile, or `false` to omit it (fails rule `seccomp-profile-restricted`). */
 export type SeccompProps = { readonly type: 'RuntimeDefault' } | { readonly type: 'Localhost'; readonly localhostProfile: string } | false;
 
 /** One container of the pod: the main container, a sidecar or an init container. */
@@ -152,8 +152,8 @@ export interface ContainerProps {
   readonly runAsNonRoot?: boolean;
   /**
    * Capabilities. Every capability is dropped; `add` puts typed ones back (fails rule
-   * `capabilities-drop-all` for anything but NET_BIND_SERVICE, which is useless without root anyway).
-   * @default drop `ALL`, add nothing (rule `capabilities-drop-all`)
+   * `capabilities-restricted` for anything but NET_BIND_SERVICE, which is useless without root anyway).
+   * @default drop `ALL`, add nothing (rule `capabilities-restricted`)
    */
   readonly capabilities?: { readonly add?: readonly Capability[]; readonly drop?: readonly Capability[] };
   /**
@@ -224,7 +224,7 @@ export interface WorkloadDefaults {
   readonly allowedRegistries?: readonly string[];
   /** Resources for every container, merged key by key. @default see ResourcesProps */
   readonly resources?: ResourcesProps;
-  /** @default RuntimeDefault (rule `seccomp-profile`) */
+  /** @default RuntimeDefault (rule `seccomp-profile-restricted`) */
   readonly seccompProfile?: SeccompProps;
   /** Labels added to every emitted object. @default none */
   readonly labels?: Readonly<Record<string, string>>;
@@ -265,7 +265,7 @@ export interface WorkloadProps extends Omit<ContainerProps, 'name'> {
    * @default the main container's group when persistent volumes are mounted, with fsGroupChangePolicy OnRootMismatch
    */
   readonly fsGroup?: number | false;
-  /** @default the platform default, RuntimeDefault (rule `seccomp-profile`) */
+  /** @default the platform default, RuntimeDefault (rule `seccomp-profile-restricted`) */
   readonly seccompProfile?: SeccompProps;
   /** Opt-out. @default false (rule `service-account-token`) */
   readonly automountServiceAccountToken?: boolean;

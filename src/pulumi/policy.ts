@@ -71,6 +71,9 @@ export interface HardpodPolicyOptions {
 /** Name of the policy that reports resources whose objects hardpod cannot see. */
 export const NOT_CHECKED_POLICY = 'not-checked';
 
+/** The rules each secure default satisfies, by the default's id. */
+const RULES_OF_DEFAULT: ReadonlyMap<string, readonly string[]> = new Map(SECURE_DEFAULTS.map((d) => [d.id, d.rules]));
+
 /** Rule ids some secure default satisfies: these policies can remediate. */
 export function remediableRuleIds(): ReadonlySet<string> {
   const ids = new Set<string>();
@@ -232,7 +235,8 @@ export function remediateForRule(
   const { plain, opaque } = toCheckable(props, test);
   const object = kubeObjectOf(type, plain);
   if (!object) return undefined;
-  const changes = harden(object, hardening).changes.filter((c) => c.rule === ruleId);
+  // A default may satisfy several rules; the change names its first, the table names them all.
+  const changes = harden(object, hardening).changes.filter((c) => c.rule === ruleId || RULES_OF_DEFAULT.get(c.default)?.includes(ruleId));
   let changed = false;
   for (const change of changes) {
     const keys = splitFieldPath(change.path);

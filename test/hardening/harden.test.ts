@@ -3,7 +3,8 @@ import { harden, SECURE_DEFAULTS, type RuleId } from '../../src/hardening';
 import type { KubeObject } from '../../src/model';
 
 const RULE_IDS: readonly RuleId[] = [
-  'privileged', 'allow-privilege-escalation', 'run-as-non-root', 'run-as-user', 'capabilities-drop-all', 'seccomp-profile',
+  'privileged', 'allow-privilege-escalation', 'run-as-non-root', 'run-as-user', 'capabilities-baseline', 'capabilities-restricted',
+  'seccomp-profile-baseline', 'seccomp-profile-restricted',
   'read-only-root-filesystem', 'resources', 'service-account-token', 'dedicated-service-account', 'host-namespaces',
   'network-policy', 'probes',
 ];

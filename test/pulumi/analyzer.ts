@@ -20,6 +20,55 @@ const structproto = require(require.resolve('google-protobuf/google/protobuf/str
 type Rpc = (call: { request: unknown }, callback: (error: Error | undefined, response: any) => void) => Promise<void>;
 type RpcFactory = (pack: string, version: string, enforcement: string, policies: Policies) => Rpc;
 
+/** Where requests go: the analyzer handlers in this process, or a served policy pack over gRPC. */
+export interface AnalyzerTarget {
+  readonly analyze: (request: unknown) => Promise<any>;
+  readonly analyzeStack: (request: unknown) => Promise<any>;
+  readonly remediate: (request: unknown) => Promise<any>;
+}
+
+function inProcess(policies: Policies): AnalyzerTarget {
+  const via = (factory: RpcFactory) => (request: unknown) => call(factory('hardpod-test', '0.0.1', 'advisory', policies), request);
+  return { analyze: via(server.makeAnalyzeRpcFun), analyzeStack: via(server.makeAnalyzeStackRpcFun), remediate: via(server.makeRemediateRpcFun) };
+}
+
+function targetOf(policies: Policies | AnalyzerTarget): AnalyzerTarget {
+  return Array.isArray(policies) ? inProcess(policies) : (policies as AnalyzerTarget);
+}
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+const fromPulumi = (id: string) => require(require.resolve(id, { paths: [require.resolve('@pulumi/pulumi')] }));
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/** A policy pack served over gRPC (as the Pulumi CLI reaches it), plus its GetAnalyzerInfo. */
+export interface ServedPack extends AnalyzerTarget {
+  readonly info: () => Promise<{ name: string; enforcement: Diagnostic['enforcement']; severity: string }[]>;
+  readonly close: () => void;
+}
+
+export function overGrpc(address: string): ServedPack {
+  const grpc = fromPulumi('@grpc/grpc-js');
+  const services = require('@pulumi/pulumi/proto/analyzer_grpc_pb'); // eslint-disable-line @typescript-eslint/no-require-imports
+  const empty = fromPulumi('google-protobuf/google/protobuf/empty_pb');
+  const client = new services.AnalyzerClient(address, grpc.credentials.createInsecure());
+  const unary = (method: string) => (request: unknown) => new Promise<any>((resolve, reject) => {
+    client[method](request, (error: Error | null, response: any) => (error ? reject(error) : resolve(response)));
+  });
+  const severities = Object.fromEntries(Object.entries(analyzerproto.PolicySeverity as Record<string, number>).map(([n, v]) => [v, n.replace('POLICY_SEVERITY_', '').toLowerCase()]));
+  return {
+    analyze: unary('analyze'),
+    analyzeStack: unary('analyzeStack'),
+    remediate: unary('remediate'),
+    info: async () => {
+      const info = await unary('getAnalyzerInfo')(new empty.Empty());
+      return info.getPoliciesList().map((p: any) => ({
+        name: p.getName(), enforcement: ENFORCEMENT_NAMES[p.getEnforcementlevel()], severity: severities[p.getSeverity()],
+      }));
+    },
+    close: () => client.close(),
+  };
+}
+
 /** The engine's marker for a value not known during preview. */
 export const UNKNOWN = '04da6b54-80e4-46f7-96ec-b56ff0331ba9';
 /** How the engine marks a secret value. */
@@ -76,13 +125,12 @@ function analyzeRequest(resource: ResourceInput): unknown {
 }
 
 /** Runs every resource policy on one resource, as the engine's Analyze call does. */
-export async function analyze(policies: Policies, resource: ResourceInput): Promise<Diagnostic[]> {
-  const request = analyzeRequest(resource);
-  return diagnostics(await call(server.makeAnalyzeRpcFun('hardpod-test', '0.0.1', 'advisory', policies), request));
+export async function analyze(policies: Policies | AnalyzerTarget, resource: ResourceInput): Promise<Diagnostic[]> {
+  return diagnostics(await targetOf(policies).analyze(analyzeRequest(resource)));
 }
 
 /** Runs every stack policy over the resources, as the engine's AnalyzeStack call does at the end of a run. */
-export async function analyzeStack(policies: Policies, resources: readonly ResourceInput[]): Promise<Diagnostic[]> {
+export async function analyzeStack(policies: Policies | AnalyzerTarget, resources: readonly ResourceInput[]): Promise<Diagnostic[]> {
   const request = new analyzerproto.AnalyzeStackRequest();
   request.setResourcesList(resources.map((r) => {
     const resource = new analyzerproto.AnalyzerResource();
@@ -93,7 +141,7 @@ export async function analyzeStack(policies: Policies, resources: readonly Resou
     resource.setOptions(new analyzerproto.AnalyzerResourceOptions());
     return resource;
   }));
-  return diagnostics(await call(server.makeAnalyzeStackRpcFun('hardpod-test', '0.0.1', 'advisory', policies), request));
+  return diagnostics(await targetOf(policies).analyzeStack(request));
 }
 
 export interface Remediation {
@@ -103,10 +151,10 @@ export interface Remediation {
 }
 
 /** Runs every remediation on one resource, as the engine's Remediate call does before validation. */
-export async function remediate(policies: Policies, resource: ResourceInput): Promise<Remediation[]> {
+export async function remediate(policies: Policies | AnalyzerTarget, resource: ResourceInput): Promise<Remediation[]> {
   // The engine sends remediations the same request as analyses.
   const request = analyzeRequest(resource);
-  const response = await call(server.makeRemediateRpcFun('hardpod-test', '0.0.1', 'advisory', policies), request);
+  const response = await targetOf(policies).remediate(request);
   return response.getRemediationsList().map((r: any) => ({
     policy: r.getPolicyname(),
     ...(r.getProperties() ? { properties: r.getProperties().toJavaScript() } : {}),

@@ -149,6 +149,11 @@ describe('resource policies through the analyzer', () => {
 describe('remediation with harden()', () => {
   const policies = hardpodPolicies({ remediate: true });
 
+  test('every rule a secure default names is a rule of the catalogue, so its policy can remediate', () => {
+    const catalogue = new Set(RULES.map((r) => r.id));
+    for (const id of remediableRuleIds()) expect(catalogue.has(id) ? id : `${id} (not in the catalogue)`).toBe(id);
+  });
+
   test('remediate: true covers every rule a secure default satisfies, and only those', () => {
     const remediable = remediableRuleIds();
     for (const policy of policies) {

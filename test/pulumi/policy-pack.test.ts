@@ -1,0 +1,69 @@
+import { analyze, remediate, UNKNOWN, type ResourceInput } from './analyzer';
+import { ensureBuilt, installPack, servePack, type RunningPack } from './served-pack';
+import { RULES } from '../../src/rules';
+
+/**
+ * The example policy pack as a process, reached over gRPC the way the Pulumi CLI reaches it: its
+ * entry file, its dependency on hardpod by local path, its config file and the analyzer protocol.
+ */
+
+const IMAGE = `ghcr.io/acme/web@sha256:${'a'.repeat(64)}`;
+
+function privilegedDeployment(privileged: unknown): ResourceInput {
+  return {
+    type: 'kubernetes:apps/v1:Deployment',
+    name: 'web',
+    props: {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'shop' },
+      spec: {
+        selector: { matchLabels: { app: 'web' } },
+        template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: IMAGE, securityContext: { privileged } }] } },
+      },
+    },
+  };
+}
+
+let pack: RunningPack | undefined;
+
+beforeAll(async () => {
+  ensureBuilt();
+  const dir = installPack('level: restricted\nrules:\n  privileged:\n    severity: low\n');
+  pack = await servePack(dir, { HARDPOD_REMEDIATE: '1' });
+}, 600_000);
+
+afterAll(() => pack?.stop());
+
+describe('examples/pulumi-policy-pack served over gRPC', () => {
+  test('it announces one policy per rule of the configured level, with the config\'s severities', async () => {
+    const info = await pack!.info();
+    const restricted = RULES.filter((r) => r.level !== 'hardened').map((r) => r.id);
+    expect(info.map((p) => p.name).sort()).toEqual([...restricted, 'not-checked'].sort());
+    const privileged = info.find((p) => p.name === 'privileged')!;
+    expect(privileged.severity).toBe('low');
+    expect(privileged.enforcement).toBe('remediate');
+  });
+
+  test('a violation is reported as mandatory once remediation could not fix it', async () => {
+    const found = await analyze(pack!, privilegedDeployment(true));
+    expect(found.filter((d) => d.policy === 'privileged').map((d) => d.enforcement)).toEqual(['mandatory']);
+  });
+
+  test('remediation rewrites the inputs with hardpod\'s secure defaults', async () => {
+    const remediations = await remediate(pack!, privilegedDeployment(true));
+    const last = remediations[remediations.length - 1].properties as any;
+    const container = last.spec.template.spec.containers[0];
+    expect(container.securityContext).toEqual(expect.objectContaining({ privileged: false, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } }));
+    expect(last.spec.template.spec.securityContext).toEqual(expect.objectContaining({ runAsNonRoot: true }));
+    expect((await analyze(pack!, { ...privilegedDeployment(true), props: last })).filter((d) => d.enforcement === 'mandatory')).toEqual([]);
+  });
+
+  test('an unknown value is reported as unknown, not passed', async () => {
+    const found = await analyze(pack!, privilegedDeployment(UNKNOWN));
+    const privileged = found.filter((d) => d.policy === 'privileged');
+    expect(privileged).toHaveLength(1);
+    expect(privileged[0].enforcement).toBe('advisory');
+    expect(privileged[0].message).toContain('outcome unknown');
+  });
+});

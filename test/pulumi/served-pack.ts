@@ -1,0 +1,76 @@
+/**
+ * Serves examples/pulumi-policy-pack the way the Pulumi CLI has it served: installed next to its
+ * dependencies (hardpod by `file:../..`, a symlink to this repository, which resolves to the
+ * built lib/), started with @pulumi/pulumi's own `run-policy-pack`, answering gRPC on a loopback
+ * port it prints on stdout.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { overGrpc, type ServedPack } from './analyzer';
+
+export const REPO = path.resolve(__dirname, '../..');
+const PACK = path.join(REPO, 'examples/pulumi-policy-pack');
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : fs.statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+/** Compiles the package (as `npm test` does before jest) when lib/ is missing or older than src/. */
+export function ensureBuilt(): void {
+  const built = path.join(REPO, 'lib/pulumi/index.js');
+  if (fs.existsSync(built) && newestMtime(path.join(REPO, 'lib')) >= newestMtime(path.join(REPO, 'src'))) return;
+  const run = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '--build'], { cwd: REPO, encoding: 'utf8', timeout: 600_000 });
+  if (run.status !== 0) throw new Error(`compiling hardpod for the policy pack failed:\n${run.stdout}${run.stderr}`);
+}
+
+/** A copy of the example pack with its dependencies linked as `npm install` would leave them. */
+export function installPack(config?: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hardpod-pack-'));
+  for (const file of ['index.ts', 'package.json', 'PulumiPolicy.yaml']) fs.copyFileSync(path.join(PACK, file), path.join(dir, file));
+  if (config !== undefined) fs.writeFileSync(path.join(dir, 'hardpod.config.yaml'), config);
+  fs.mkdirSync(path.join(dir, 'node_modules/@pulumi'), { recursive: true });
+  fs.symlinkSync(REPO, path.join(dir, 'node_modules/hardpod'));
+  for (const pkg of ['pulumi', 'policy']) fs.symlinkSync(path.join(REPO, 'node_modules/@pulumi', pkg), path.join(dir, 'node_modules/@pulumi', pkg));
+  return dir;
+}
+
+export interface RunningPack extends ServedPack {
+  readonly process: ChildProcess;
+  readonly stop: () => void;
+}
+
+/** Starts the pack in `dir` and connects to it; rejects with its output when it does not come up. */
+export function servePack(dir: string, env: NodeJS.ProcessEnv = {}): Promise<RunningPack> {
+  const runner = path.join(REPO, 'node_modules/@pulumi/pulumi/cmd/run-policy-pack');
+  // The engine address is only used for logging to the engine; no engine runs here.
+  const child = spawn(process.execPath, [runner, '127.0.0.1:1', dir], { cwd: dir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { child.kill(); reject(new Error(`the policy pack did not start within 120 s:\n${output}`)); }, 120_000);
+    child.stderr!.on('data', (chunk) => { output += String(chunk); });
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`the policy pack exited with ${code}:\n${output}`)); });
+    child.stdout!.on('data', (chunk) => {
+      output += String(chunk);
+      const port = /^(\d+)\s*$/m.exec(output)?.[1];
+      if (!port) return;
+      clearTimeout(timer);
+      const client = overGrpc(`127.0.0.1:${port}`);
+      resolve({
+        ...client,
+        process: child,
+        stop: () => {
+          client.close();
+          child.removeAllListeners('exit');
+          if (child.pid !== undefined && child.exitCode === null) process.kill(child.pid, 'SIGTERM');
+        },
+      });
+    });
+  });
+}
