@@ -5,7 +5,7 @@ import { cis, nist } from './support/pss';
 /**
  * Subresources that run commands in, or open streams to, other containers: holding any of them is
  * as strong as exec. Both verbs count, since the streaming endpoints accept GET (websockets) and
- * POST (create).
+ * POST (create). A grant limited to named pods (`resourceNames`) is still exec into those pods.
  */
 const EXEC_RESOURCES = ['pods/exec', 'pods/attach', 'pods/portforward', 'nodes/proxy'];
 const EXEC_VERBS = ['get', 'create'];
@@ -25,6 +25,8 @@ export const rbacNoExec: InputRule = {
     return checkWorkloadGrants(context, 'exec-like access', (rule) => {
       const found: string[] = [];
       for (const resource of EXEC_RESOURCES) {
+        // Nodes are cluster-scoped: a RoleBinding grants nothing on them, whatever its role says.
+        if (resource.startsWith('nodes/') && context.object.kind === 'RoleBinding') continue;
         const verbs = EXEC_VERBS.filter((verb) => grants(rule, verb, '', resource));
         if (verbs.length > 0) found.push(`${verbs.join('/')} on ${resource}`);
       }

@@ -6,8 +6,9 @@ const READ_VERBS = ['get', 'list', 'watch'];
 
 /**
  * A workload that can read Secrets can read every credential in its namespace (or cluster):
- * get, list or watch on `secrets`, unless the rule is limited to named Secrets (`resourceNames`),
- * the least-privilege way for a workload to read its own. list and watch are never limited by name.
+ * get, list or watch on `secrets`. A rule limited to named Secrets (`resourceNames`) is the
+ * least-privilege way for a workload to read its own, and reads no other: the RBAC authorizer
+ * matches it only for requests that name one of them.
  */
 export const rbacNoSecretRead: InputRule = {
   id: 'rbac-no-secret-read',
@@ -21,7 +22,8 @@ export const rbacNoSecretRead: InputRule = {
   kinds: ['RoleBinding', 'ClusterRoleBinding'],
   check(context) {
     return checkWorkloadGrants(context, 'read access to Secrets', (rule) => {
-      const verbs = READ_VERBS.filter((verb) => grants(rule, verb, '', 'secrets') && !(verb === 'get' && rule.resourceNames.length > 0 && !rule.verbs.includes('*')));
+      if (rule.resourceNames.length > 0) return undefined;
+      const verbs = READ_VERBS.filter((verb) => grants(rule, verb, '', 'secrets'));
       return verbs.length > 0 ? `${verbs.join('/')} on secrets` : undefined;
     });
   },

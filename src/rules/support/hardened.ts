@@ -162,19 +162,19 @@ export function policyRulesOf(role: KubeObject, pathPrefix = 'rules'): PolicyRul
   return out;
 }
 
-/** RBAC resource matching, including `*`, `pods/*` and `*\/exec` forms. */
+/**
+ * RBAC resource matching as the authorizer does it (rbac/v1 ResourceMatches): `*`, the exact
+ * `resource/subresource`, or `*\/subresource`. `pods/*` is no wildcard to the authorizer: it matches nothing.
+ */
 function resourceMatches(ruleResource: string, resource: string): boolean {
   if (ruleResource === '*' || ruleResource === resource) return true;
   const slash = resource.indexOf('/');
-  if (slash < 0) return false;
-  const base = resource.slice(0, slash);
-  const sub = resource.slice(slash + 1);
-  return ruleResource === `${base}/*` || ruleResource === `*/${sub}`;
+  return slash >= 0 && ruleResource === `*/${resource.slice(slash + 1)}`;
 }
 
 /**
  * True when the rule grants `verb` on `resource` (`secrets`, `pods/exec`) of the API group
- * (`` for the core group), for any object of that resource or, with `allowNamed`, for named ones.
+ * (`` for the core group), for some object of that resource (`resourceNames` is not looked at).
  */
 export function grants(rule: PolicyRuleView, verb: string, apiGroup: string, resource: string): boolean {
   return (rule.verbs.includes('*') || rule.verbs.includes(verb))
