@@ -82,6 +82,8 @@ export interface HardenedConfig {
   readonly allowedRegistries?: readonly string[];
   /** Require images whose lock-file facts show no shell or package manager. @default false */
   readonly requireMinimalImages?: boolean;
+  /** Require a CPU limit on every container (the `resources` rule); CPU limits throttle latency-sensitive services. @default true */
+  readonly requireCpuLimit?: boolean;
   readonly [setting: string]: unknown;
 }
 

@@ -47,7 +47,7 @@ describe('resources', () => {
     const noCpuLimit = deployment({ container: { resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } } } });
     expect(violations(check(resources, noCpuLimit)).map((v) => v.message)).toEqual([expect.stringContaining('limits.cpu')]);
     expect(outcome(check(resources, noCpuLimit, { config: { hardened: { requireCpuLimit: false } } }))).toBe('pass');
-    expect(() => check(resources, noCpuLimit, { config: { hardened: { requireCpuLimit: 'no' } } })).toThrow(/requireCpuLimit must be true or false/);
+    expect(() => check(resources, noCpuLimit, { config: { hardened: { requireCpuLimit: 'no' as unknown as boolean } } })).toThrow(/requireCpuLimit must be true or false/);
   });
   test('the memory limit is always required', () => {
     const result = check(resources, deployment({ container: { resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1' } } } }), { config: { hardened: { requireCpuLimit: false } } });
