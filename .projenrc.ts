@@ -113,6 +113,13 @@ project.eslint?.addOverride({
   },
 });
 
+// Benchmarks, examples and scripts are type-checked through test/tsconfig.json, which includes
+// them; the default project service only finds the root tsconfig (src/ only).
+project.eslint?.addOverride({
+  files: ['bench/**/*.ts', 'examples/**/*.ts', 'scripts/**/*.ts'],
+  parserOptions: { projectService: false, project: './test/tsconfig.json' },
+} as javascript.EslintOverride);
+
 // Optional peers: the core works without any framework installed.
 project.package.addField('peerDependenciesMeta', {
   'cdk8s': { optional: true },
