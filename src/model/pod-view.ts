@@ -79,16 +79,59 @@ export const WELL_KNOWN_WORKLOAD_KINDS: readonly WorkloadKindMapping[] = [
   { kind: 'ScaledJob', group: 'keda.sh', templatePath: 'spec.jobTargetRef.template' },
 ];
 
-/** Built-in kinds (core and apps/batch groups) and the path of their pod template. */
-const BUILT_IN_TEMPLATE_PATHS: Readonly<Record<string, readonly string[] | undefined>> = {
-  Deployment: ['spec', 'template'],
-  StatefulSet: ['spec', 'template'],
-  DaemonSet: ['spec', 'template'],
-  ReplicaSet: ['spec', 'template'],
-  ReplicationController: ['spec', 'template'],
-  Job: ['spec', 'template'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
-  PodTemplate: ['template'],
+/**
+ * One place a pod template sits, with its paths computed once: extraction builds no path strings
+ * for well-formed objects (container paths are cached by index).
+ */
+export class TemplateLocation {
+  readonly segments: readonly string[];
+  readonly metadataPath: string;
+  readonly specPath: string;
+  private readonly containerPaths: Record<ContainerListField, string[]> = { initContainers: [], containers: [], ephemeralContainers: [] };
+
+  constructor(readonly templatePath: string) {
+    this.segments = templatePath.split('.').filter((p) => p);
+    this.metadataPath = templatePath ? `${templatePath}.metadata` : 'metadata';
+    this.specPath = templatePath ? `${templatePath}.spec` : 'spec';
+  }
+
+  listPath(field: ContainerListField): string {
+    return `${this.specPath}.${field}`;
+  }
+
+  containerPath(field: ContainerListField, index: number): string {
+    const cache = this.containerPaths[field];
+    return cache[index] ??= `${this.specPath}.${field}[${index}]`;
+  }
+
+  /** The dotted path of the first `count` segments, for messages about a broken path. */
+  prefix(count: number): string {
+    return this.segments.slice(0, count).join('.');
+  }
+}
+
+const locations = new Map<string, TemplateLocation>();
+function locationOf(templatePath: string): TemplateLocation {
+  let location = locations.get(templatePath);
+  if (!location) {
+    location = new TemplateLocation(templatePath);
+    locations.set(templatePath, location);
+  }
+  return location;
+}
+
+const POD_LOCATION = locationOf('');
+
+/** Built-in kinds (core and apps/batch groups) and where their pod template sits. */
+const BUILT_IN_TEMPLATE_PATHS: Readonly<Record<string, TemplateLocation | undefined>> = {
+  Deployment: locationOf('spec.template'),
+  StatefulSet: locationOf('spec.template'),
+  DaemonSet: locationOf('spec.template'),
+  ReplicaSet: locationOf('spec.template'),
+  ReplicationController: locationOf('spec.template'),
+  Job: locationOf('spec.template'),
+  CronJob: locationOf('spec.jobTemplate.spec.template'),
+  PodTemplate: locationOf('template'),
 };
 /** Kinds that hold a pod spec in every cluster: Pod and the built-in workload kinds. */
 export const BUILT_IN_WORKLOAD_KINDS: readonly string[] = ['Pod', ...Object.keys(BUILT_IN_TEMPLATE_PATHS)];
@@ -135,23 +178,28 @@ export function apiGroupOf(apiVersion: unknown): string {
 
 /** Precomputed lookup of workload kind mappings, so extraction does no per-object parsing. */
 export class WorkloadKinds {
-  private readonly byKind = new Map<string, { group?: string; path: readonly string[]; dotted: string }[]>();
+  private readonly byKind = new Map<string, { group?: string; location: TemplateLocation }[]>();
 
   constructor(mappings: readonly WorkloadKindMapping[] = []) {
     for (const mapping of [...mappings, ...WELL_KNOWN_WORKLOAD_KINDS]) {
       const entries = this.byKind.get(mapping.kind) ?? [];
-      entries.push({ group: mapping.group, path: mapping.templatePath.split('.').filter((p) => p), dotted: mapping.templatePath });
+      entries.push({ group: mapping.group, location: locationOf(mapping.templatePath) });
       this.byKind.set(mapping.kind, entries);
     }
   }
 
-  /** Path segments of the pod template for this object, or undefined when the kind is not mapped. */
-  templatePathOf(object: KubeObject): readonly string[] | undefined {
+  /** Where the pod template sits in this object, or undefined when the kind is not mapped. */
+  templateLocationOf(object: KubeObject): TemplateLocation | undefined {
     const entries = this.byKind.get(object.kind);
     if (!entries) return undefined;
     const group = apiGroupOf(object.apiVersion);
-    for (const entry of entries) if (entry.group === undefined || entry.group === group) return entry.path;
+    for (const entry of entries) if (entry.group === undefined || entry.group === group) return entry.location;
     return undefined;
+  }
+
+  /** Dotted path of the pod template for this object, or undefined when the kind is not mapped. */
+  templatePathOf(object: KubeObject): string | undefined {
+    return this.templateLocationOf(object)?.templatePath;
   }
 }
 
@@ -220,45 +268,43 @@ function extractFromObject(object: KubeObject, kinds: WorkloadKinds): PodViewExt
     const spec = object.spec;
     const problems: ShapeProblem[] = [];
     if (!isFields(spec)) problems.push({ path: 'spec', message: `pod spec must be an object, got ${describeType(spec)}` });
-    return { views: [buildView(object, '', object.metadata, 'metadata', spec, 'spec', problems)], shapeProblems: [] };
+    return { views: [buildView(object, POD_LOCATION, object.metadata, spec, problems)], shapeProblems: [] };
   }
   const builtIn = BUILT_IN_GROUPS.has(apiGroupOf(object.apiVersion)) ? BUILT_IN_TEMPLATE_PATHS[kind] : undefined;
-  const path = builtIn ?? kinds.templatePathOf(object);
-  if (path) return viewAtTemplatePath(object, path);
+  const location = builtIn ?? kinds.templateLocationOf(object);
+  if (location) return viewAt(object, location);
   if (NON_WORKLOAD_KINDS.has(kind)) return NO_VIEWS;
   const found = findPodTemplateShape(object, '', 0);
   return found ? { views: [], shapeProblems: [], notCheckedReason: `kind ${object.apiVersion}/${kind} is not a known workload kind, but ${found} looks like a pod spec; map the kind to its pod template path in the config (workloadKinds) to check it` } : NO_VIEWS;
 }
 
-function viewAtTemplatePath(object: KubeObject, path: readonly string[]): PodViewExtraction {
+function viewAt(object: KubeObject, location: TemplateLocation): PodViewExtraction {
+  const segments = location.segments;
   let node: unknown = object;
-  let dotted = '';
-  for (const segment of path) {
+  for (let i = 0; i < segments.length; i++) {
     if (!isFields(node)) {
-      return { views: [], shapeProblems: [{ path: dotted || '(root)', message: `expected an object holding \`${segment}\`, got ${describeType(node)}` }] };
+      return { views: [], shapeProblems: [{ path: location.prefix(i) || '(root)', message: `expected an object holding \`${segments[i]}\`, got ${describeType(node)}` }] };
     }
-    node = node[segment];
-    dotted = dotted ? `${dotted}.${segment}` : segment;
+    node = node[segments[i]];
     if (node === undefined || node === null) {
-      return { views: [], shapeProblems: [{ path: dotted, message: `${object.kind} has no pod template at \`${dotted}\`; expected an object with \`spec.containers\`` }] };
+      const path = location.prefix(i + 1);
+      return { views: [], shapeProblems: [{ path, message: `${object.kind} has no pod template at \`${path}\`; expected an object with \`spec.containers\`` }] };
     }
   }
   if (!isFields(node)) {
-    return { views: [], shapeProblems: [{ path: dotted, message: `pod template must be an object, got ${describeType(node)}` }] };
+    return { views: [], shapeProblems: [{ path: location.templatePath, message: `pod template must be an object, got ${describeType(node)}` }] };
   }
   const problems: ShapeProblem[] = [];
   const spec = node.spec;
-  if (!isFields(spec)) problems.push({ path: `${dotted}.spec`, message: `pod spec must be an object, got ${describeType(spec)}` });
-  return { views: [buildView(object, dotted, node.metadata, `${dotted}.metadata`, spec, `${dotted}.spec`, problems)], shapeProblems: [] };
+  if (!isFields(spec)) problems.push({ path: location.specPath, message: `pod spec must be an object, got ${describeType(spec)}` });
+  return { views: [buildView(object, location, node.metadata, spec, problems)], shapeProblems: [] };
 }
 
 const EMPTY_FIELDS: Fields = Object.freeze({});
 const EMPTY_STRINGS: Readonly<Record<string, string>> = Object.freeze({});
 
-function buildView(
-  object: KubeObject, templatePath: string, metadata: unknown, metadataPath: string,
-  rawSpec: unknown, specPath: string, problems: ShapeProblem[],
-): PodView {
+function buildView(object: KubeObject, location: TemplateLocation, metadata: unknown, rawSpec: unknown, problems: ShapeProblem[]): PodView {
+  const { templatePath, metadataPath, specPath } = location;
   const spec = isFields(rawSpec) ? rawSpec : EMPTY_FIELDS;
   let labels = EMPTY_STRINGS;
   let annotations = EMPTY_STRINGS;
@@ -266,22 +312,21 @@ function buildView(
     if (!isFields(metadata)) {
       problems.push({ path: metadataPath, message: `metadata must be an object, got ${describeType(metadata)}` });
     } else {
-      labels = stringMap(metadata.labels, `${metadataPath}.labels`, problems);
-      annotations = stringMap(metadata.annotations, `${metadataPath}.annotations`, problems);
+      labels = stringMap(metadata.labels, metadataPath, '.labels', problems);
+      annotations = stringMap(metadata.annotations, metadataPath, '.annotations', problems);
     }
   }
   const containers: ContainerView[] = [];
   for (const field of CONTAINER_LIST_FIELDS) {
     const list = spec[field];
     if (list === undefined || list === null) continue;
-    const listPath = `${specPath}.${field}`;
     if (!Array.isArray(list)) {
-      problems.push({ path: listPath, message: `${field} must be a list of containers, got ${describeType(list)}` });
+      problems.push({ path: location.listPath(field), message: `${field} must be a list of containers, got ${describeType(list)}` });
       continue;
     }
     for (let i = 0; i < list.length; i++) {
       const container: unknown = list[i];
-      const path = `${listPath}[${i}]`;
+      const path = location.containerPath(field, i);
       if (!isFields(container)) {
         problems.push({ path, message: `a container must be an object, got ${describeType(container)}` });
         continue;
@@ -294,14 +339,14 @@ function buildView(
   return { object, templatePath, metadataPath, specPath, labels, annotations, spec, containers, shapeProblems: problems };
 }
 
-function stringMap(value: unknown, path: string, problems: ShapeProblem[]): Readonly<Record<string, string>> {
+function stringMap(value: unknown, base: string, suffix: string, problems: ShapeProblem[]): Readonly<Record<string, string>> {
   if (value === undefined || value === null) return EMPTY_STRINGS;
   if (!isFields(value)) {
-    problems.push({ path, message: `must be a map of strings, got ${describeType(value)}` });
+    problems.push({ path: `${base}${suffix}`, message: `must be a map of strings, got ${describeType(value)}` });
     return EMPTY_STRINGS;
   }
   for (const key in value) {
-    if (typeof value[key] !== 'string') problems.push({ path: `${path}.${key}`, message: `must be a string, got ${describeType(value[key])}` });
+    if (typeof value[key] !== 'string') problems.push({ path: `${base}${suffix}.${key}`, message: `must be a string, got ${describeType(value[key])}` });
   }
   return value as Readonly<Record<string, string>>;
 }

@@ -51,7 +51,13 @@ export function usesUserNamespace(pod: PodView): boolean {
 
 /** `"a", "b"`, as upstream quotes names in its reasons. */
 export function quote(value: unknown): string {
-  return JSON.stringify(typeof value === 'string' ? value : String(value));
+  const text = typeof value === 'string' ? value : String(value);
+  // Names and values are usually plain ASCII; JSON escaping is only needed for quotes, backslashes and the rest.
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code === 0x22 || code === 0x5c || code > 0x7e) return JSON.stringify(text);
+  }
+  return `"${text}"`;
 }
 
 /** A container's description in messages: `container "app"`, `init container "setup"`. */
