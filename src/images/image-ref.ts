@@ -31,6 +31,18 @@ const DIGEST_ALGORITHM = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*$/
 const HEX_64_ONLY = /^[a-f0-9]{64}$/;
 /** Hex lengths of the digest algorithms registries implement (go-digest); others are refused. */
 const DIGEST_HEX_LENGTH: Record<string, number> = { sha256: 64, sha384: 96, sha512: 128 };
+const DIGEST_HEX: Record<string, RegExp> = { sha256: /^[a-f0-9]{64}$/, sha384: /^[a-f0-9]{96}$/, sha512: /^[a-f0-9]{128}$/ };
+
+/**
+ * The common, well-formed case in one pass (lowercase host with optional port, lowercase path, tag,
+ * sha256 digest); anything else goes through the step-by-step parser, which explains what is wrong.
+ * Synthesis parses every image reference, so this keeps lock-file resolution cheap.
+ */
+const DNS_LABEL = '[a-z0-9](?:[a-z0-9-]*[a-z0-9])?';
+const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const SIMPLE_REFERENCE = new RegExp(
+  `^(?:(${DNS_LABEL}(?:\\.${DNS_LABEL})*(?::[0-9]{1,5})?)/)?(${COMPONENT}(?:/${COMPONENT})*)(?::([\\w][\\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$`,
+);
 
 function invalid(text: string, what: string, where?: string): HardpodError {
   return new HardpodError(
@@ -48,7 +60,7 @@ export function digestProblem(digest: string): string | undefined {
   if (!DIGEST_ALGORITHM.test(algorithm)) return `digest algorithm ${JSON.stringify(algorithm)} is malformed`;
   const length = DIGEST_HEX_LENGTH[algorithm];
   if (length === undefined) return `digest algorithm ${JSON.stringify(algorithm)} is not supported (use sha256, sha384 or sha512)`;
-  if (!new RegExp(`^[a-f0-9]{${length}}$`).test(hex)) {
+  if (!DIGEST_HEX[algorithm].test(hex)) {
     return `a ${algorithm} digest needs exactly ${length} lowercase hex digits, got ${JSON.stringify(hex)}`;
   }
   return undefined;
@@ -89,6 +101,28 @@ function domainProblem(domain: string): string | undefined {
  * @throws HardpodError for every malformed reference, saying what is wrong
  */
 export function parseImageRef(text: string, where?: string): ImageRef {
+  const simple = typeof text === 'string' ? SIMPLE_REFERENCE.exec(text) : null;
+  if (simple) {
+    const [, first, path, tag, digest] = simple;
+    // Without '.', ':' or `localhost` the first component is a Docker Hub namespace, not a host.
+    const isHost = first !== undefined && (first.includes('.') || first.includes(':') || first === 'localhost');
+    let registry = isHost ? first : DOCKER_HUB;
+    let repository = first !== undefined && !isHost ? `${first}/${path}` : path;
+    const port = isHost ? /:(\d+)$/.exec(first) : null;
+    const bareHex = first === undefined && tag === undefined && digest === undefined && HEX_64_ONLY.test(path);
+    if (!bareHex && !(port && Number(port[1]) > 65535) && (first === undefined || isHost || PATH_COMPONENT.test(first))) {
+      if (registry === LEGACY_DOCKER_HUB) registry = DOCKER_HUB;
+      if (registry === DOCKER_HUB && !repository.includes('/')) repository = `library/${repository}`;
+      if (registry.length + 1 + repository.length <= NAME_MAX_LENGTH) {
+        return { registry, repository, ...(tag !== undefined ? { tag } : {}), ...(digest !== undefined ? { digest } : {}) };
+      }
+    }
+  }
+  return parseImageRefStepByStep(text, where);
+}
+
+/** The full parser: every rule of the grammar in turn, with an error that names the rule broken. Exported for tests. */
+export function parseImageRefStepByStep(text: string, where?: string): ImageRef {
   if (typeof text !== 'string' || text.length === 0) throw invalid(String(text ?? ''), 'the reference is empty', where);
   if (text.trim() !== text) throw invalid(text, 'the reference has leading or trailing whitespace', where);
   if (/\s/.test(text)) throw invalid(text, 'the reference contains whitespace', where);

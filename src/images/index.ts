@@ -5,3 +5,5 @@ export * from './credentials';
 export * from './registry-client';
 export * from './image-facts';
 export * from './resolve-image';
+export * from './lock-images';
+export * from './pin-yaml';

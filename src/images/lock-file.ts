@@ -113,8 +113,44 @@ function fail(file: string, message: string): never {
   throw new HardpodError(`${message}; run \`npx hardpod lock --update\` to rewrite the lock file`, file);
 }
 
-/** Validates parsed JSON as a lock file, naming the file and the entry that is wrong. */
-export function parseLockFile(text: string, file: string): LockFile {
+/** Checks one entry of a lock file, naming the file and the entry that is wrong. */
+export function validateLockEntry(file: string, key: string, entry: unknown): asserts entry is LockEntry {
+  const at = `images[${JSON.stringify(key)}]`;
+  if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) fail(file, `${at} must be an object`);
+  const e = entry as Record<string, unknown>;
+  if (typeof e.digest !== 'string' || digestProblem(e.digest)) fail(file, `${at}.digest must be "sha256:<64 lowercase hex>"`);
+  if (typeof e.mediaType !== 'string') fail(file, `${at}.mediaType must be a string`);
+  if (typeof e.resolvedAt !== 'string') fail(file, `${at}.resolvedAt must be an ISO time string`);
+  if (typeof e.resolvedFrom !== 'string') fail(file, `${at}.resolvedFrom must be a registry URL`);
+  if (e.platforms !== undefined) {
+    if (e.platforms === null || typeof e.platforms !== 'object' || Array.isArray(e.platforms)) fail(file, `${at}.platforms must be an object`);
+    for (const [platform, digest] of Object.entries(e.platforms as Record<string, unknown>)) {
+      if (typeof digest !== 'string' || digestProblem(digest)) fail(file, `${at}.platforms[${JSON.stringify(platform)}] must be a digest`);
+    }
+  }
+  if (e.facts !== undefined && (e.facts === null || typeof e.facts !== 'object' || Array.isArray(e.facts))) fail(file, `${at}.facts must be an object`);
+}
+
+/** Checks that a key is a normalized tagged reference (what `hardpod lock` writes). */
+function validateLockKey(file: string, key: string): void {
+  const at = `images[${JSON.stringify(key)}]`;
+  let normalized: string;
+  try {
+    const ref = parseImageRef(key);
+    if (ref.digest !== undefined || ref.tag === undefined) throw new HardpodError('a lock key is a tagged reference without digest');
+    normalized = tagKey(ref);
+  } catch (error) {
+    fail(file, `${at}: the key is not a normalized tagged reference (${(error as Error).message})`);
+  }
+  if (normalized !== key) fail(file, `${at}: the key should be written ${JSON.stringify(normalized)}`);
+}
+
+/**
+ * Parses and validates a lock file, naming the file and the entry that is wrong.
+ * @param entries `all` checks every key and entry; `lazy` checks the file's shape only, leaving each
+ * entry to be checked when it is used (synthesis reads a lock file on every run and uses few entries).
+ */
+export function parseLockFile(text: string, file: string, entries: 'all' | 'lazy' = 'all'): LockFile {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -128,36 +164,17 @@ export function parseLockFile(text: string, file: string): LockFile {
   }
   const images = root.images;
   if (images === null || typeof images !== 'object' || Array.isArray(images)) fail(file, '"images" must be an object keyed by image reference');
-  for (const [key, entry] of Object.entries(images as Record<string, unknown>)) {
-    const at = `images[${JSON.stringify(key)}]`;
-    let normalized: string;
-    try {
-      const ref = parseImageRef(key);
-      if (ref.digest !== undefined || ref.tag === undefined) throw new HardpodError('a lock key is a tagged reference without digest');
-      normalized = tagKey(ref);
-    } catch (error) {
-      fail(file, `${at}: the key is not a normalized tagged reference (${(error as Error).message})`);
+  if (entries === 'all') {
+    for (const [key, entry] of Object.entries(images as Record<string, unknown>)) {
+      validateLockKey(file, key);
+      validateLockEntry(file, key, entry);
     }
-    if (normalized !== key) fail(file, `${at}: the key should be written ${JSON.stringify(normalized)}`);
-    if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) fail(file, `${at} must be an object`);
-    const e = entry as Record<string, unknown>;
-    if (typeof e.digest !== 'string' || digestProblem(e.digest)) fail(file, `${at}.digest must be "sha256:<64 lowercase hex>"`);
-    if (typeof e.mediaType !== 'string') fail(file, `${at}.mediaType must be a string`);
-    if (typeof e.resolvedAt !== 'string') fail(file, `${at}.resolvedAt must be an ISO time string`);
-    if (typeof e.resolvedFrom !== 'string') fail(file, `${at}.resolvedFrom must be a registry URL`);
-    if (e.platforms !== undefined) {
-      if (e.platforms === null || typeof e.platforms !== 'object' || Array.isArray(e.platforms)) fail(file, `${at}.platforms must be an object`);
-      for (const [platform, digest] of Object.entries(e.platforms as Record<string, unknown>)) {
-        if (typeof digest !== 'string' || digestProblem(digest)) fail(file, `${at}.platforms[${JSON.stringify(platform)}] must be a digest`);
-      }
-    }
-    if (e.facts !== undefined && (e.facts === null || typeof e.facts !== 'object' || Array.isArray(e.facts))) fail(file, `${at}.facts must be an object`);
   }
   return data as LockFile;
 }
 
 /** Reads and validates a lock file synchronously (synthesis cannot await). */
-export function readLockFile(path: string): LockFile {
+export function readLockFile(path: string, entries: 'all' | 'lazy' = 'all'): LockFile {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -167,7 +184,7 @@ export function readLockFile(path: string): LockFile {
     }
     throw error;
   }
-  return parseLockFile(text, path);
+  return parseLockFile(text, path, entries);
 }
 
 /** Reads the lock file when it exists, an empty one otherwise. */

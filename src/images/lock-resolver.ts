@@ -1,6 +1,6 @@
 import { appendFileSync, existsSync } from 'node:fs';
 import { formatImageRef, parseImageRef, tagKey } from './image-ref';
-import { LOCK_FILE_NAME, readLockFile, readLockFileIfExists, type LockEntry, type LockFile, type LockedImageFacts } from './lock-file';
+import { LOCK_FILE_NAME, readLockFile, readLockFileIfExists, validateLockEntry, type LockEntry, type LockFile, type LockedImageFacts } from './lock-file';
 import { HardpodError } from '../model/errors';
 import type { ImageResolver, ResolvedImage } from '../model/image';
 
@@ -28,10 +28,13 @@ export class LockFileResolver implements ImageResolver, ImageFactsLookup {
   static fromFile(path: string = LOCK_FILE_NAME): LockFileResolver {
     const collectTo = process.env[LOCK_COLLECT_ENV];
     if (collectTo) return new LockFileResolver(readLockFileIfExists(path), path, collectTo);
-    return new LockFileResolver(readLockFile(path), path);
+    // Entries are checked when used: synthesis reads the file every run and uses few of them.
+    return new LockFileResolver(readLockFile(path, 'lazy'), path);
   }
 
-  private readonly factsByDigest = new Map<string, LockedImageFacts>();
+  /** Built on first use: only digest references and the image-facts rules need it. */
+  private factsByDigestIndex?: Map<string, LockedImageFacts>;
+  private readonly checked = new Set<string>();
   private readonly cache = new Map<string, ResolvedImage>();
 
   /**
@@ -43,12 +46,28 @@ export class LockFileResolver implements ImageResolver, ImageFactsLookup {
     private readonly lock: LockFile,
     private readonly lockFilePath: string = LOCK_FILE_NAME,
     private readonly collectTo?: string,
-  ) {
-    for (const entry of Object.values(lock.images)) {
-      if (!entry.facts) continue;
-      this.factsByDigest.set(entry.digest, entry.facts);
-      for (const digest of Object.values(entry.platforms ?? {})) this.factsByDigest.set(digest, entry.facts);
+  ) {}
+
+  private get factsByDigest(): Map<string, LockedImageFacts> {
+    if (!this.factsByDigestIndex) {
+      this.factsByDigestIndex = new Map();
+      for (const [key, entry] of Object.entries(this.lock.images)) {
+        const checked = this.entry(key, entry);
+        if (!checked.facts) continue;
+        this.factsByDigestIndex.set(checked.digest, checked.facts);
+        for (const digest of Object.values(checked.platforms ?? {})) this.factsByDigestIndex.set(digest, checked.facts);
+      }
     }
+    return this.factsByDigestIndex;
+  }
+
+  /** An entry, checked the first time it is used. */
+  private entry(key: string, entry: unknown): LockEntry {
+    if (!this.checked.has(key)) {
+      validateLockEntry(this.lockFilePath, key, entry);
+      this.checked.add(key);
+    }
+    return entry as LockEntry;
   }
 
   /**
@@ -63,7 +82,9 @@ export class LockFileResolver implements ImageResolver, ImageFactsLookup {
       return undefined;
     }
     if (ref.digest !== undefined) return this.factsByDigest.get(ref.digest);
-    return this.lock.images[tagKey(ref)]?.facts;
+    const key = tagKey(ref);
+    const entry = this.lock.images[key];
+    return entry ? this.entry(key, entry).facts : undefined;
   }
 
   resolve(reference: string, where: string): ResolvedImage {
@@ -78,7 +99,8 @@ export class LockFileResolver implements ImageResolver, ImageFactsLookup {
       resolved = { reference: formatImageRef(ref), ...(facts ? { facts } : {}) };
     } else {
       const key = tagKey(ref);
-      const entry: LockEntry | undefined = this.lock.images[key];
+      const found: unknown = this.lock.images[key];
+      const entry = found === undefined ? undefined : this.entry(key, found);
       if (!entry && this.collectTo) return { reference: `${formatImageRef(ref)}@${PLACEHOLDER_DIGEST}` };
       if (!entry) {
         throw new HardpodError(

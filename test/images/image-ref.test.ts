@@ -1,4 +1,5 @@
-import { formatImageRef, parseImageRef, tagKey, withDigest } from '../../src/images/image-ref';
+import fc from 'fast-check';
+import { formatImageRef, parseImageRef, parseImageRefStepByStep, tagKey, withDigest } from '../../src/images/image-ref';
 import { HardpodError } from '../../src/model/errors';
 
 const D = `sha256:${'a'.repeat(64)}`;
@@ -97,5 +98,23 @@ describe('parseImageRef: malformed references', () => {
     expect((thrown as HardpodError).message).toMatch(message);
     expect((thrown as HardpodError).where).toBe('app/web');
     expect((thrown as HardpodError).message).toContain('expected [registry[:port]/]repository');
+  });
+});
+
+describe('parseImageRef: the one-pass fast path agrees with the step-by-step parser', () => {
+  const outcome = (parse: () => unknown) => {
+    try {
+      return parse();
+    } catch (error) {
+      return { error: (error as Error).message };
+    }
+  };
+  it('on generated references', () => {
+    const piece = fc.constantFrom('a', 'b1', 'x-y', 'x--y', 'x.y', 'x_y', 'x__y', 'x___y', '-a', 'a-', 'A', 'localhost', 'ghcr.io', 'h.io:5000', 'h.io:99999', '[::1]:5', 'index.docker.io', 'docker.io', '', '0'.repeat(64));
+    const reference = fc.tuple(fc.array(piece, { minLength: 1, maxLength: 4 }), fc.option(fc.constantFrom('v1', '1.27', '-x', 'T_a.g', '')), fc.option(fc.constantFrom(D, 'sha256:abc', `sha512:${'b'.repeat(128)}`)))
+      .map(([parts, tag, digest]) => `${parts.join('/')}${tag === null ? '' : `:${tag}`}${digest === null ? '' : `@${digest}`}`);
+    fc.assert(fc.property(reference, (text) => {
+      expect(outcome(() => parseImageRef(text))).toEqual(outcome(() => parseImageRefStepByStep(text)));
+    }), { numRuns: 3000 });
   });
 });

@@ -117,3 +117,16 @@ describe('LockFileResolver', () => {
     expect(readFileSync(path, 'utf8')).toBe(serializeLockFile(sample()));
   });
 });
+
+describe('LockFileResolver reading a file lazily', () => {
+  it('checks an entry when it is used, naming the file and the entry', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hardpod-lock-'));
+    const path = join(dir, 'hardpod.lock.json');
+    const lock = sample();
+    writeFileSync(path, serializeLockFile({ ...lock, images: { ...lock.images, 'ghcr.io/acme/broken:v1': { ...lock.images['ghcr.io/acme/web:v2'], digest: 'sha256:short' } } }));
+    const resolver = LockFileResolver.fromFile(path);
+    expect(resolver.resolve('ghcr.io/acme/web:v2', 'app').reference).toContain(SINGLE);
+    expect(() => resolver.resolve('ghcr.io/acme/broken:v1', 'app')).toThrow(/images\["ghcr.io\/acme\/broken:v1"\].digest must be/);
+    expect(() => readLockFile(path)).toThrow(/broken/);
+  });
+});
