@@ -1,7 +1,7 @@
 import type { InputRule, Violation } from './rule';
 import type { KubeObject } from '../model/kube-object';
 import { isFields } from '../model/pod-view';
-import { describeNamespace, nameOf, namespaceOf, objectsOfKind, selectorMatches } from './support/hardened';
+import { clusterObjects, describeNamespace, nameOf, namespaceOf, selectorMatches } from './support/hardened';
 import { cis, get, nist } from './support/pss';
 
 type Direction = 'Ingress' | 'Egress';
@@ -15,7 +15,7 @@ const DIRECTIONS: readonly Direction[] = ['Ingress', 'Egress'];
 export const networkPolicy: InputRule = {
   id: 'network-policy',
   title: 'Pods are isolated by NetworkPolicies for ingress and egress',
-  remediation: 'Add a default-deny NetworkPolicy to the namespace (podSelector: {}, policyTypes: [Ingress, Egress]) and allow only the traffic the workload needs; declare platform-owned policies in the config\'s cluster.networkPolicies.',
+  remediation: 'Add a default-deny NetworkPolicy to the namespace (podSelector: {}, policyTypes: [Ingress, Egress]) and allow only the traffic the workload needs; declare platform-owned policies in the config\'s cluster.networkPolicies (without a namespace for one the platform installs in every namespace).',
   level: 'hardened',
   severity: 'medium',
   controls: [...cis('5.3.2'), ...nist('4.3.3', '4.4.2')],
@@ -24,7 +24,11 @@ export const networkPolicy: InputRule = {
   check(context) {
     if (context.pods.length === 0) return 'not-applicable';
     const namespace = namespaceOf(context.object);
-    const policies = objectsOfKind(context, 'NetworkPolicy').filter((p) => namespaceOf(p) === namespace);
+    // A platform policy declared without a namespace stands for one installed in every namespace.
+    const policies = [
+      ...context.input.byKind('NetworkPolicy').filter((p) => namespaceOf(p) === namespace),
+      ...clusterObjects(context.cluster, 'NetworkPolicy').filter((p) => namespaceOf(p) === undefined || namespaceOf(p) === namespace),
+    ];
     // The platform's policies are known when it declares them (even as an empty list).
     const policiesKnown = context.cluster.complete === true || context.cluster.networkPolicies !== undefined;
     const violations: Violation[] = [];

@@ -91,6 +91,13 @@ describe('network-policy', () => {
     expect(outcome(check(networkPolicy, deployment(), { config: { cluster: { networkPolicies: [] } } }))).toBe('fail');
     expect(outcome(check(networkPolicy, deployment(), { config: { cluster: { complete: true } } }))).toBe('fail');
   });
+  test('a platform policy declared without a namespace covers every namespace, namespace-less output included', () => {
+    const everywhere = { cluster: { networkPolicies: [networkPolicyObject(undefined, null)] } };
+    expect(outcome(check(networkPolicy, deployment(), { config: everywhere }))).toBe('pass');
+    expect(outcome(check(networkPolicy, deployment({ namespace: null }), { config: everywhere }))).toBe('pass');
+    // In the input, a namespace-less policy is installed with the output, into one namespace only.
+    expect(outcome(check(networkPolicy, deployment(), { input: [networkPolicyObject(undefined, null)] }))).toBe('unknown');
+  });
   test('namespace-less output is covered by namespace-less policies installed with it', () => {
     expect(outcome(check(networkPolicy, deployment({ namespace: null }), { input: [networkPolicyObject(undefined, null)] }))).toBe('pass');
   });
