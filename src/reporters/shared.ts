@@ -45,16 +45,24 @@ export function groupByObject(report: Report): ObjectFindings[] {
     const key = objectKey(object);
     if (!groups.has(key)) groups.set(key, { object, findings: [] });
   }
+  let previous: Finding | undefined;
+  let group: { object: ObjectSummary; findings: Finding[] } | undefined;
   for (const finding of report.findings) {
-    const key = objectKey(finding);
-    let group = groups.get(key);
+    // The engine emits an object's findings together: only a change of object needs a key lookup.
+    if (!previous || !sameObject(previous, finding)) group = groups.get(objectKey(finding));
+    previous = finding;
     if (!group) {
       group = { object: { kind: finding.kind, name: finding.name, namespace: finding.namespace, source: finding.source }, findings: [] };
-      groups.set(key, group);
+      groups.set(objectKey(finding), group);
     }
     group.findings.push(finding);
   }
   return [...groups.values()];
+}
+
+function sameObject(a: Finding, b: Finding): boolean {
+  return a.name === b.name && a.kind === b.kind && a.namespace === b.namespace && a.source.file === b.source.file
+    && a.source.constructPath === b.source.constructPath && a.source.resourceName === b.source.resourceName;
 }
 
 /** Blocking findings: the ones that make `check` exit 1. */

@@ -111,6 +111,11 @@ describe('loading manifests', () => {
     expect(set.objects.map((o) => [o.object.kind, o.source.line])).toEqual([['Deployment', 4]]);
   });
 
+  test('YAML as Kubernetes reads it: unquoted dates stay strings, tagged YAML 1.1 types still load', () => {
+    const set = load('apiVersion: v1\nkind: ConfigMap\ndata:\n  released: 2024-01-31\n  at: 2024-01-31T10:00:00Z\n  raw: !!binary aGk=\n');
+    expect(set.objects[0].object.data).toMatchObject({ released: '2024-01-31', at: '2024-01-31T10:00:00Z' });
+  });
+
   test('a UTF-8 byte order mark is ignored', () => {
     expect(load('\ufeffapiVersion: v1\nkind: Pod\n').objects).toHaveLength(1);
   });
