@@ -32,7 +32,7 @@ export function resolveValidationOptions(options: ValidationOptions, where: stri
     ...(options.k8sVersion !== undefined ? { kubernetesVersion: options.k8sVersion } : {}),
   };
   return resolveConfig(merged, (key) => {
-    if (key === 'level') return `${where} level`;
+    if (key === 'level' && options.level !== undefined) return `${where} level`;
     if (key === 'kubernetesVersion' && options.k8sVersion !== undefined) return `${where} k8sVersion`;
     return typeof options.config === 'string' ? `${options.config} (${key})` : `${where} config.${key}`;
   });
