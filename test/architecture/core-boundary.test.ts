@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
 /**
- * The core (`hardpod`) must load without cdk8s, constructs or @pulumi/*: they are optional peers
+ * The core (`hardpod`) must load without cdk8s, constructs or any @pulumi package: they are optional peers
  * reached only through `hardpod/cdk8s` and `hardpod/pulumi`. Loading the core in a fresh process
  * and listing what it pulled in proves it for the whole import graph, not only direct imports.
  */
