@@ -8,11 +8,13 @@ import {
   type BuildContext, type CronJobProps, type DeploymentProps, type JobProps, type KubeObject, type NamespaceProps,
   type StatefulSetProps, type WorkloadDefaults, type WorkloadProps,
 } from '../../src/model';
+import { WORKLOAD_PROP_SETS, type WorkloadPropSet } from '../fixtures/workload-props';
 
 const IMAGE = `registry.example/team/app@sha256:${'c'.repeat(64)}`;
 const SIDECAR_IMAGE = `registry.example/team/proxy@sha256:${'d'.repeat(64)}`;
 const INIT_IMAGE = `registry.example/team/migrate@sha256:${'e'.repeat(64)}`;
 
+/** Objects emitted together (a namespace and its default-deny policy). */
 export interface EmittedCase {
   /** Which builder and props, for failure messages. */
   readonly id: string;
@@ -112,37 +114,64 @@ const DEFAULTS: Readonly<Record<string, WorkloadDefaults>> = {
   },
 };
 
-/** Every workload builder over every props case. */
-export function emittedWorkloads(): EmittedCase[] {
-  const cases: EmittedCase[] = [];
-  const add = (id: string, build: (ctx: BuildContext) => { objects: readonly KubeObject[] }, defaults: WorkloadDefaults): void => {
-    cases.push({ id, objects: build({ where: id, defaults }).objects });
-  };
-  // Names are unique across the whole table, so one namespace can hold every case's ServiceAccount.
+/** One row of the table: a workload kind, its props and the platform defaults in force. */
+export type WorkloadCase = WorkloadPropSet & {
+  readonly kind: Exclude<WorkloadPropSet['kind'], 'Namespace'>;
+  readonly id: string;
+  /** Hardened output expected: no opt-out in the props. The shared table's rows do not promise that. */
+  readonly hardened: boolean;
+};
+
+/**
+ * Every workload kind over every props case, twice (without and with platform defaults), plus the
+ * prop table the front doors' own tests share. Names are unique across the whole table, so one
+ * namespace can hold every case's ServiceAccount.
+ */
+export function workloadCases(): WorkloadCase[] {
+  const cases: WorkloadCase[] = [];
   let n = 0;
+  const add = (row: Omit<WorkloadPropSet, 'title'> & { kind: WorkloadCase['kind'] }, id: string, defaults: WorkloadDefaults, hardened = true): void => {
+    const props = { ...row.props, name: `app-${n++}` };
+    cases.push({ ...row, props, defaults, id, title: id, hardened } as WorkloadCase);
+  };
   for (const [defaultsId, defaults] of Object.entries(DEFAULTS)) {
     for (const [caseId, props] of Object.entries(COMMON)) {
-      const base = { ...props, image: IMAGE };
-      add(`Deployment ${caseId} (${defaultsId})`, (ctx) => buildDeployment({ ...base, name: `app-${n++}` }, ctx), defaults);
-      add(`StatefulSet ${caseId} (${defaultsId})`, (ctx) => buildStatefulSet({ ...base, name: `app-${n++}` }, ctx), defaults);
-      add(`DaemonSet ${caseId} (${defaultsId})`, (ctx) => buildDaemonSet({ ...base, name: `app-${n++}` }, ctx), defaults);
-      add(`Job ${caseId} (${defaultsId})`, (ctx) => buildJob({ ...base, name: `app-${n++}` }, ctx), defaults);
-      add(`CronJob ${caseId} (${defaultsId})`, (ctx) => buildCronJob({ ...base, name: `app-${n++}`, schedule: '*/15 * * * *' }, ctx), defaults);
+      const base = { ...props, name: '', image: IMAGE };
+      add({ kind: 'Deployment', props: base }, `Deployment ${caseId} (${defaultsId})`, defaults);
+      add({ kind: 'StatefulSet', props: base }, `StatefulSet ${caseId} (${defaultsId})`, defaults);
+      add({ kind: 'DaemonSet', props: base }, `DaemonSet ${caseId} (${defaultsId})`, defaults);
+      add({ kind: 'Job', props: base }, `Job ${caseId} (${defaultsId})`, defaults);
+      add({ kind: 'CronJob', props: { ...base, schedule: '*/15 * * * *' } }, `CronJob ${caseId} (${defaultsId})`, defaults);
     }
     for (const [caseId, props] of Object.entries(DEPLOYMENT_ONLY)) {
-      add(`Deployment ${caseId} (${defaultsId})`, (ctx) => buildDeployment({ ...props, name: `app-${n++}`, image: IMAGE }, ctx), defaults);
+      add({ kind: 'Deployment', props: { ...props, name: '', image: IMAGE } }, `Deployment ${caseId} (${defaultsId})`, defaults);
     }
     for (const [caseId, props] of Object.entries(STATEFULSET_ONLY)) {
-      add(`StatefulSet ${caseId} (${defaultsId})`, (ctx) => buildStatefulSet({ ...props, name: `app-${n++}`, image: IMAGE }, ctx), defaults);
+      add({ kind: 'StatefulSet', props: { ...props, name: '', image: IMAGE } }, `StatefulSet ${caseId} (${defaultsId})`, defaults);
     }
     for (const [caseId, props] of Object.entries(JOB_ONLY)) {
-      add(`Job ${caseId} (${defaultsId})`, (ctx) => buildJob({ ...props, name: `app-${n++}`, image: IMAGE }, ctx), defaults);
+      add({ kind: 'Job', props: { ...props, name: '', image: IMAGE } }, `Job ${caseId} (${defaultsId})`, defaults);
     }
     for (const [caseId, props] of Object.entries(CRONJOB_ONLY)) {
-      add(`CronJob ${caseId} (${defaultsId})`, (ctx) => buildCronJob({ schedule: '0 3 * * *', ...props, name: `app-${n++}`, image: IMAGE }, ctx), defaults);
+      add({ kind: 'CronJob', props: { schedule: '0 3 * * *', ...props, name: '', image: IMAGE } }, `CronJob ${caseId} (${defaultsId})`, defaults);
     }
   }
+  for (const set of WORKLOAD_PROP_SETS) {
+    if (set.kind !== 'Namespace') add(set as WorkloadCase, `${set.kind} ${set.title} (shared prop table)`, set.defaults ?? {}, false);
+  }
   return cases;
+}
+
+/** What the model builders emit for a case (the objects both front doors render). */
+export function buildWithModel(c: WorkloadCase): KubeObject[] {
+  const ctx: BuildContext = { where: c.id, defaults: c.defaults };
+  switch (c.kind) {
+    case 'Deployment': return [...buildDeployment(c.props, ctx).objects];
+    case 'StatefulSet': return [...buildStatefulSet(c.props, ctx).objects];
+    case 'DaemonSet': return [...buildDaemonSet(c.props, ctx).objects];
+    case 'Job': return [...buildJob(c.props, ctx).objects];
+    case 'CronJob': return [...buildCronJob(c.props, ctx).objects];
+  }
 }
 
 /** Namespaces the library emits: every Pod Security level and mode, pinned versions, DNS variants. */
