@@ -13,16 +13,27 @@ import { join } from 'node:path';
 import { PolicyPack } from '@pulumi/policy';
 // hardpod comes from this pack's package.json (`file:../..`); the repository's lint resolver does not see it.
 // eslint-disable-next-line import/no-unresolved
-import { loadConfig } from 'hardpod';
+import { isHardpodError, loadConfig } from 'hardpod';
 // eslint-disable-next-line import/no-unresolved
 import { hardpodPolicies } from 'hardpod/pulumi';
 
 const configFile = join(__dirname, 'hardpod.config.yaml');
 
+function policies() {
+  try {
+    return hardpodPolicies({
+      config: existsSync(configFile) ? loadConfig(configFile) : {},
+      remediate: process.env.HARDPOD_REMEDIATE === '1',
+    });
+  } catch (error) {
+    if (!isHardpodError(error)) throw error;
+    // A mistake in the config: say what and where, without a stack trace.
+    console.error(`hardpod policy pack: ${error.message}`);
+    return process.exit(1);
+  }
+}
+
 new PolicyPack('hardpod', {
   description: 'hardpod: Pod Security Standards, CIS Kubernetes Benchmark and NIST SP 800-190 controls for Kubernetes workloads',
-  policies: hardpodPolicies({
-    config: existsSync(configFile) ? loadConfig(configFile) : {},
-    remediate: process.env.HARDPOD_REMEDIATE === '1',
-  }),
+  policies: policies(),
 });

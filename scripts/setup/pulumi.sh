@@ -76,7 +76,7 @@ build_cli() {
     return
   fi
   command -v go >/dev/null || { echo "pulumi setup: Go toolchain not found (need go >= 1.25)" >&2; exit 1; }
-  log "building the Pulumi CLI v$PULUMI_VERSION (cold: about 15 minutes on 2 shared cores; cache $CACHE/go)"
+  log "building the Pulumi CLI v$PULUMI_VERSION (cold: up to 50 minutes with -p 1 on 2 shared cores, 15 s with a warm build cache in $CACHE/go)"
   local start=$SECONDS
   (
     cd "$HARNESS/cli"
