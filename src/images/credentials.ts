@@ -96,9 +96,10 @@ function findAuth(file: AuthConfigFile, path: string, registry: string, reposito
   return best ? fromAuthEntry(best.entry, path, best.key) : undefined;
 }
 
-function runHelper(helper: string, registry: string, timeoutMs: number): RegistryCredential | undefined {
+function runHelper(helper: string, registry: string, timeoutMs: number, env: NodeJS.ProcessEnv): RegistryCredential | undefined {
   const serverUrl = registry === DOCKER_HUB ? DOCKER_HUB_SERVER_URL : registry;
-  const result = spawnSync(`docker-credential-${helper}`, ['get'], { input: serverUrl, timeout: timeoutMs, encoding: 'utf8' });
+  // Found on the PATH of the environment the lookup was made for; its output is never logged.
+  const result = spawnSync(`docker-credential-${helper}`, ['get'], { input: serverUrl, timeout: timeoutMs, encoding: 'utf8', env });
   if (result.error) {
     throw new HardpodError(`credential helper docker-credential-${helper} could not run (${(result.error as NodeJS.ErrnoException).code ?? 'error'})`, `credentials for ${registry}`);
   }
@@ -145,10 +146,9 @@ export function dockerCredentials(options: CredentialSourceOptions = {}): Creden
       const file = readJsonFile(dockerConfig);
       if (file) {
         const helper = Object.entries(file.credHelpers ?? {}).find(([key]) => normalizeCredentialKey(key) === registry)?.[1];
-        if (helper) {found = runHelper(helper, registry, timeoutMs);} else {
-          found = findAuth(file, dockerConfig, registry, repository);
-          if (!found && file.credsStore) found = runHelper(file.credsStore, registry, timeoutMs);
-        }
+        // A registry's own helper wins; then an entry in auths; then the store for everything else.
+        found = helper ? runHelper(helper, registry, timeoutMs, env) : findAuth(file, dockerConfig, registry, repository);
+        if (!found && !helper && file.credsStore) found = runHelper(file.credsStore, registry, timeoutMs, env);
       }
     }
     cache.set(cacheKey, found);

@@ -106,6 +106,14 @@ function registrableDomain(hostname: string): string {
   return hostname.split('.').slice(-2).join('.');
 }
 
+/**
+ * Credentials go to a token realm only on the registry's own registrable domain (`auth.docker.io`
+ * for `registry-1.docker.io`), or loopback to loopback; any other realm gets an anonymous request.
+ */
+export function realmMayReceiveCredentials(realmHostname: string, registryHostname: string): boolean {
+  return registrableDomain(realmHostname) === registrableDomain(registryHostname) || (isLoopbackHost(realmHostname) && isLoopbackHost(registryHostname));
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -434,9 +442,7 @@ export class RegistryClient {
     if (realm.protocol !== 'https:' && !(realm.protocol === 'http:' && isLoopbackHost(realm.hostname))) {
       throw new HardpodError(`refusing the token realm ${realm.origin}: tokens are only fetched over HTTPS (or plain HTTP on loopback)`, imageName(ref));
     }
-    // Credentials go only to a realm on the registry's own registrable domain (or loopback to loopback).
-    const trusted =
-      registrableDomain(realm.hostname) === registrableDomain(url.hostname) || (isLoopbackHost(realm.hostname) && isLoopbackHost(url.hostname));
+    const trusted = realmMayReceiveCredentials(realm.hostname, url.hostname);
     const service = challenge.params.service;
     const scope = `repository:${ref.repository}:pull`;
     const key = `${realm.href}|${service ?? ''}|${scope}|${trusted && credential ? 'auth' : 'anonymous'}`;

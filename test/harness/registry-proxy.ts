@@ -13,8 +13,10 @@ export interface ProxyFaults {
   delayMs?: number;
   /** Send headers, then stall the body this long. */
   stallBodyMs?: number;
-  /** Alter GET bodies of paths matching this pattern (one byte changed, length kept). */
+  /** Alter GET bodies of paths matching this pattern (JSON gets a leading space, other bodies a flipped last byte). */
   tamper?: RegExp;
+  /** Answer GETs of blobs with a 307 to this base URL (as registries send blob downloads to storage). */
+  redirectBlobsTo?: string;
 }
 
 export class RegistryProxy {
@@ -55,6 +57,12 @@ export class RegistryProxy {
       faults.status.count--;
       this.requests.push({ method, path, status: faults.status.code });
       response.writeHead(faults.status.code, faults.status.code === 429 ? { 'Retry-After': '0' } : {});
+      response.end();
+      return;
+    }
+    if (faults.redirectBlobsTo && method === 'GET' && path.includes('/blobs/')) {
+      this.requests.push({ method, path, status: 307, accept: request.headers.accept, authorization: request.headers.authorization !== undefined });
+      response.writeHead(307, { Location: `${faults.redirectBlobsTo}${path}` });
       response.end();
       return;
     }

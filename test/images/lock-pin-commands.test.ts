@@ -134,6 +134,32 @@ spec:
     }
   });
 
+  it('without PATH, runs the cdk8s app once and locks the images it resolves and writes', async () => {
+    const lib = path.join(path.dirname(cliMainPath()), '..');
+    fs.rmSync(path.join(dir, 'app.yaml'));
+    fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), 'language: typescript\napp: node app.js\n');
+    // A stand-in for a cdk8s app: resolves one image through the lock file (as hardpod constructs
+    // do) and writes a manifest with another image written directly, into CDK8S_OUTDIR.
+    fs.writeFileSync(path.join(dir, 'app.js'), `
+      const fs = require('node:fs');
+      const { LockFileResolver } = require(${JSON.stringify(path.join(lib, 'images', 'lock-resolver.js'))});
+      const web = LockFileResolver.fromFile('hardpod.lock.json').resolve('${registry.host}/team/web:v1', 'app/web/Deployment');
+      fs.mkdirSync(process.env.CDK8S_OUTDIR, { recursive: true });
+      fs.writeFileSync(process.env.CDK8S_OUTDIR + '/app.k8s.yaml', [
+        'apiVersion: v1', 'kind: Pod', 'metadata: {name: p}', 'spec:', '  containers:',
+        '    - {name: web, image: "' + web.reference + '"}', '    - {name: worker, image: "${registry.host}/team/worker:1.0"}', '',
+      ].join('\\n'));
+    `);
+    const result = await hardpod(['lock'], dir);
+    expect(result.stderr).not.toMatch(/error/);
+    expect(result.status).toBe(0);
+    const lock = readLockFile(path.join(dir, 'hardpod.lock.json'));
+    expect(Object.keys(lock.images)).toEqual([`${registry.host}/team/web:v1`, `${registry.host}/team/worker:1.0`]);
+    expect(lock.images[`${registry.host}/team/web:v1`].digest).toBe(web);
+    expect(fs.readdirSync(dir).sort()).toEqual(['app.js', 'cdk8s.yaml', 'hardpod.lock.json']);
+    expect((await hardpod(['lock', '--check', '--offline'], dir)).status).toBe(0);
+  });
+
   it('pin prints a diff, and --write changes only the image values, keeping comments and quotes', async () => {
     const file = path.join(dir, 'app.yaml');
     const original = fs.readFileSync(file, 'utf8');

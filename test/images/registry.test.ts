@@ -250,6 +250,55 @@ describeRegistry('registry authentication against a real docker-registry', () =>
     }
   });
 
+  it('follows a blob redirect to another origin without carrying the Authorization header', async () => {
+    const locked = await startRegistry({ auth: { kind: 'htpasswd', username, password }, storageDir: open.storageDir });
+    const front = await RegistryProxy.start(locked.url);
+    const storage = await RegistryProxy.start(open.url);
+    try {
+      front.faults = { redirectBlobsTo: storage.url };
+      const client = new RegistryClient({ credentials: () => ({ username, password }) });
+      const entry = await resolveImage(client, parseImageRef(`${front.host}/private/app:v1`), { inspect: true });
+      client.close();
+      expect(entry.digest).toBe(digest);
+      expect(front.requests.filter((request) => request.status === 307).every((request) => request.authorization)).toBe(true);
+      const blobs = storage.requests.filter((request) => request.path.includes('/blobs/'));
+      expect(blobs.length).toBeGreaterThanOrEqual(2);
+      expect(blobs.every((request) => request.authorization === false)).toBe(true);
+    } finally {
+      await front.stop();
+      await storage.stop();
+      await locked.stop();
+    }
+  });
+
+  it('asks a docker-credential helper named in credHelpers, and credsStore for the rest', async () => {
+    const locked = await startRegistry({ auth: { kind: 'htpasswd', username, password }, storageDir: open.storageDir });
+    const { dockerCredentials } = await import('../../src/images/credentials');
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'hardpod-helper-'));
+    const bin = path.join(home, 'bin');
+    fs.mkdirSync(bin);
+    const log = path.join(home, 'asked.txt');
+    // A helper as docker runs it: the server URL on stdin, {ServerURL, Username, Secret} on stdout.
+    fs.writeFileSync(path.join(bin, 'docker-credential-test'), `#!/bin/sh\nread server\necho "$server" >> ${log}\nprintf '{"ServerURL":"%s","Username":"${username}","Secret":"${password}"}' "$server"\n`, { mode: 0o755 });
+    fs.writeFileSync(path.join(bin, 'docker-credential-empty'), '#!/bin/sh\necho "credentials not found in native keychain"\nexit 1\n', { mode: 0o755 });
+    fs.mkdirSync(path.join(home, '.docker'));
+    const env = { HOME: home, PATH: `${bin}:${process.env.PATH}` };
+    try {
+      fs.writeFileSync(path.join(home, '.docker', 'config.json'), JSON.stringify({ credHelpers: { [locked.host]: 'test' }, credsStore: 'empty' }));
+      const viaHelper = new RegistryClient({ credentials: dockerCredentials({ env }) });
+      expect((await resolveImage(viaHelper, parseImageRef(`${locked.host}/private/app:v1`))).digest).toBe(digest);
+      viaHelper.close();
+      expect(fs.readFileSync(log, 'utf8').trim()).toBe(locked.host);
+
+      fs.writeFileSync(path.join(home, '.docker', 'config.json'), JSON.stringify({ credsStore: 'empty' }));
+      const viaStore = new RegistryClient({ credentials: dockerCredentials({ env }) });
+      await expectNoSecretIn(resolveImage(viaStore, parseImageRef(`${locked.host}/private/app:v1`)), /HTTP 401/);
+      viaStore.close();
+    } finally {
+      await locked.stop();
+    }
+  });
+
   it('Bearer token auth: a token from the realm with Basic credentials from ~/.docker/config.json; refused without', async () => {
     const locked = await startRegistry({ auth: { kind: 'token', username, password }, storageDir: open.storageDir });
     const { dockerCredentials } = await import('../../src/images/credentials');
