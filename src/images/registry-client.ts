@@ -111,7 +111,8 @@ function registrableDomain(hostname: string): string {
  * for `registry-1.docker.io`), or loopback to loopback; any other realm gets an anonymous request.
  */
 export function realmMayReceiveCredentials(realmHostname: string, registryHostname: string): boolean {
-  return registrableDomain(realmHostname) === registrableDomain(registryHostname) || (isLoopbackHost(realmHostname) && isLoopbackHost(registryHostname));
+  if (isLoopbackHost(realmHostname) && isLoopbackHost(registryHostname)) return true;
+  return registrableDomain(realmHostname) === registrableDomain(registryHostname);
 }
 
 function sleep(ms: number): Promise<void> {
