@@ -61,7 +61,7 @@ const api = new HardenedDeployment('api', {
   runAsGroup: 10001,
   env: { DATABASE_HOST: 'db.shop.svc', DATABASE_PASSWORD_FILE: '/run/secrets/db/password' },
   probes: { readiness: { grpc: {} }, liveness: { grpc: {} } },
-  resources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: false } },
+  resources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '2', memory: '1Gi' } },
   writablePaths: ['/tmp'],
   network: {
     ingress: [{ peer: workloadPeer('web'), ports: [{ port: 9000 }] }],
