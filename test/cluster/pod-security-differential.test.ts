@@ -31,6 +31,8 @@ interface Judged {
   readonly pod: KubeObjectLike;
   readonly server: ServerPodVerdict;
   readonly engine: EngineVerdict | { error: string };
+  /** The engine's verdict on the same Pod wrapped as a Deployment's template. */
+  readonly engineOnDeployment: EngineVerdict | { error: string };
 }
 
 interface Disagreement {
@@ -56,21 +58,25 @@ async function judge(
   cluster: Cluster, namespace: string, name: string, pod: KubeObjectLike, level: PodSecurityLevel, minor: number, file?: string,
 ): Promise<Judged> {
   const server = await serverPodVerdict(cluster, pod, namespace);
-  let engine: Judged['engine'];
-  try {
-    engine = engineVerdict(pod, level, minor, file);
-  } catch (error) {
-    engine = { error: (error as Error).message };
-  }
-  return { name, pod, server, engine };
+  const safely = (object: KubeObjectLike): Judged['engine'] => {
+    try {
+      return engineVerdict(object, level, minor, file);
+    } catch (error) {
+      return { error: (error as Error).message };
+    }
+  };
+  return { name, pod, server, engine: safely(pod), engineOnDeployment: safely(deploymentFromPod(pod)) };
 }
 
 function engineDisagrees(entry: Judged): string | undefined {
-  if ('error' in entry.engine) return `engine threw: ${entry.engine.error}`;
-  if (entry.engine.allowed === entry.server.allowed) return undefined;
-  return entry.server.allowed
-    ? `server admits, engine denies: ${entry.engine.reasons.join('; ')}`
-    : `server denies (${entry.server.message ?? entry.server.status}), engine admits`;
+  for (const [what, engine] of [['Pod', entry.engine], ['Pod as a Deployment template', entry.engineOnDeployment]] as const) {
+    if ('error' in engine) return `engine threw on the ${what}: ${engine.error}`;
+    if (engine.allowed === entry.server.allowed) continue;
+    return entry.server.allowed
+      ? `server admits, engine denies the ${what}: ${engine.reasons.join('; ')}`
+      : `server denies (${entry.server.message ?? entry.server.status}), engine admits the ${what}`;
+  }
+  return undefined;
 }
 
 function report(title: string, disagreements: readonly Disagreement[], candidates?: string): string {
@@ -118,6 +124,18 @@ describeCluster('Pod Security: the real API server and the hardpod engine agree'
         const detail = engineDisagrees(entry);
         if (detail) engineWrong.push({ ...entry, description: `upstream fixture ${level}/${version}/${entry.name}: ${detail}` });
       });
+      // At the server's own version, also as upstream does: the fixture as a Deployment's template is
+      // admitted, with a Pod Security warning exactly when the Pod is refused.
+      if (version === cluster().podSecurityVersion) {
+        await mapLimit(judged, CONCURRENCY, async (entry) => {
+          if (entry.server.status === 422) return;
+          const deployment = await cluster().dryRunCreate(deploymentFromPod(entry.pod), namespace);
+          const warned = deployment.warnings.some((w) => w.startsWith('would violate PodSecurity'));
+          if (!deployment.allowed || warned === entry.server.allowed) {
+            serverWrong.push({ name: `${entry.name} as a Deployment`, detail: `${deployment.status}, warnings ${JSON.stringify(deployment.warnings)}; the Pod got ${entry.server.status}` });
+          }
+        });
+      }
       const candidates = writeCandidates(cluster(), level, version, engineWrong);
       const problems = [
         report(`server vs upstream fixtures (${level} ${version})`, serverWrong),
