@@ -113,15 +113,19 @@ export interface ResourceInput {
   readonly props: Record<string, unknown>;
 }
 
-/** An AnalyzeRequest as the engine sends it (the engine always sets the resource options). */
+/** Fills an AnalyzeRequest or AnalyzerResource as the engine does (it always sets the resource options). */
+function describeResource<T>(message: T, resource: ResourceInput): T {
+  const m = message as any;
+  m.setType(resource.type);
+  m.setName(resource.name);
+  m.setUrn(urnOf(resource.type, resource.name));
+  m.setProperties(structproto.Struct.fromJavaScript(resource.props));
+  m.setOptions(new analyzerproto.AnalyzerResourceOptions());
+  return message;
+}
+
 function analyzeRequest(resource: ResourceInput): unknown {
-  const request = new analyzerproto.AnalyzeRequest();
-  request.setType(resource.type);
-  request.setName(resource.name);
-  request.setUrn(urnOf(resource.type, resource.name));
-  request.setProperties(structproto.Struct.fromJavaScript(resource.props));
-  request.setOptions(new analyzerproto.AnalyzerResourceOptions());
-  return request;
+  return describeResource(new analyzerproto.AnalyzeRequest(), resource);
 }
 
 /** Runs every resource policy on one resource, as the engine's Analyze call does. */
@@ -132,15 +136,7 @@ export async function analyze(policies: Policies | AnalyzerTarget, resource: Res
 /** Runs every stack policy over the resources, as the engine's AnalyzeStack call does at the end of a run. */
 export async function analyzeStack(policies: Policies | AnalyzerTarget, resources: readonly ResourceInput[]): Promise<Diagnostic[]> {
   const request = new analyzerproto.AnalyzeStackRequest();
-  request.setResourcesList(resources.map((r) => {
-    const resource = new analyzerproto.AnalyzerResource();
-    resource.setType(r.type);
-    resource.setName(r.name);
-    resource.setUrn(urnOf(r.type, r.name));
-    resource.setProperties(structproto.Struct.fromJavaScript(r.props));
-    resource.setOptions(new analyzerproto.AnalyzerResourceOptions());
-    return resource;
-  }));
+  request.setResourcesList(resources.map((r) => describeResource(new analyzerproto.AnalyzerResource(), r)));
   return diagnostics(await targetOf(policies).analyzeStack(request));
 }
 
@@ -160,4 +156,17 @@ export async function remediate(policies: Policies | AnalyzerTarget, resource: R
     ...(r.getProperties() ? { properties: r.getProperties().toJavaScript() } : {}),
     ...(r.getDiagnostic() ? { diagnostic: r.getDiagnostic() } : {}),
   }));
+}
+
+/** Props of a Deployment as the engine hands them over (a plain typed resource, e.g. from helm.v4.Chart). */
+export function deploymentProps(container: Record<string, unknown>, pod: Record<string, unknown> = {}, image = `ghcr.io/acme/web@sha256:${'a'.repeat(64)}`): Record<string, unknown> {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'web', namespace: 'shop' },
+    spec: {
+      selector: { matchLabels: { app: 'web' } },
+      template: { metadata: { labels: { app: 'web' } }, spec: { ...pod, containers: [{ name: 'web', image, ...container }] } },
+    },
+  };
 }

@@ -1,4 +1,4 @@
-import { analyze, remediate, UNKNOWN, type ResourceInput } from './analyzer';
+import { analyze, deploymentProps, remediate, UNKNOWN, type ResourceInput } from './analyzer';
 import { ensureBuilt, installPack, servePack, type RunningPack } from './served-pack';
 import { RULES } from '../../src/rules';
 
@@ -7,22 +7,8 @@ import { RULES } from '../../src/rules';
  * entry file, its dependency on hardpod by local path, its config file and the analyzer protocol.
  */
 
-const IMAGE = `ghcr.io/acme/web@sha256:${'a'.repeat(64)}`;
-
 function privilegedDeployment(privileged: unknown): ResourceInput {
-  return {
-    type: 'kubernetes:apps/v1:Deployment',
-    name: 'web',
-    props: {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: 'web', namespace: 'shop' },
-      spec: {
-        selector: { matchLabels: { app: 'web' } },
-        template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: IMAGE, securityContext: { privileged } }] } },
-      },
-    },
-  };
+  return { type: 'kubernetes:apps/v1:Deployment', name: 'web', props: deploymentProps({ securityContext: { privileged } }) };
 }
 
 let pack: RunningPack | undefined;

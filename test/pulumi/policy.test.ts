@@ -1,5 +1,5 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from '@pulumi/policy';
-import { analyze, analyzeStack, remediate, secret, UNKNOWN, type ResourceInput } from './analyzer';
+import { analyze, analyzeStack, deploymentProps, remediate, secret, UNKNOWN, type ResourceInput } from './analyzer';
 import { resolveConfig, rulesFor } from '../../src/engine';
 import { HardpodError } from '../../src/model/errors';
 import type { KubeObject } from '../../src/model/kube-object';
@@ -21,22 +21,7 @@ function resource(object: KubeObject, name = String(object.metadata?.name)): Res
 
 /** A Deployment as a Helm v4 chart or yaml.v2.ConfigFile registers it: a plain typed child resource. */
 function deployment(container: Record<string, unknown>, pod: Record<string, unknown> = {}): ResourceInput {
-  return {
-    type: 'kubernetes:apps/v1:Deployment',
-    name: 'shop:shop/web',
-    props: {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: 'web', namespace: 'shop' },
-      spec: {
-        selector: { matchLabels: { app: 'web' } },
-        template: {
-          metadata: { labels: { app: 'web' } },
-          spec: { ...pod, containers: [{ name: 'web', image: IMAGE, ...container }] },
-        },
-      },
-    },
-  };
+  return { type: 'kubernetes:apps/v1:Deployment', name: 'shop:shop/web', props: deploymentProps(container, pod, IMAGE) };
 }
 
 const hardened = buildDeployment({ name: 'web', namespace: 'shop', image: IMAGE, port: 8080 }, { where: 'test' });

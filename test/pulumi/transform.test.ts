@@ -1,5 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import { secret } from './analyzer';
+import { deploymentProps, secret } from './analyzer';
 import { HardpodError } from '../../src/model/errors';
 import { hardpodTransform, type HardpodTransformOptions } from '../../src/pulumi/transform';
 import { FIXTURE_IMAGE } from '../fixtures/workload-props';
@@ -11,21 +11,7 @@ import { FIXTURE_IMAGE } from '../fixtures/workload-props';
  */
 
 function deploymentArgs(container: Record<string, unknown>, pod: Record<string, unknown> = {}): pulumi.ResourceTransformArgs {
-  return {
-    custom: true,
-    type: 'kubernetes:apps/v1:Deployment',
-    name: 'web',
-    opts: { protect: false },
-    props: {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: 'web', namespace: 'shop' },
-      spec: {
-        selector: { matchLabels: { app: 'web' } },
-        template: { metadata: { labels: { app: 'web' } }, spec: { ...pod, containers: [{ name: 'web', image: FIXTURE_IMAGE, ...container }] } },
-      },
-    },
-  };
+  return { custom: true, type: 'kubernetes:apps/v1:Deployment', name: 'web', opts: { protect: false }, props: deploymentProps(container, pod, FIXTURE_IMAGE) };
 }
 
 function run(options: HardpodTransformOptions, args: pulumi.ResourceTransformArgs) {
