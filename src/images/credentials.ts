@@ -100,7 +100,8 @@ function runHelper(helper: string, registry: string, timeoutMs: number, env: Nod
   const serverUrl = registry === DOCKER_HUB ? DOCKER_HUB_SERVER_URL : registry;
   // Found on the PATH of the environment the lookup was made for; its output is never logged.
   const result = spawnSync(`docker-credential-${helper}`, ['get'], { input: serverUrl, timeout: timeoutMs, encoding: 'utf8', env });
-  if (result.error) {
+  // EPIPE: the helper exited without reading the server URL (it has nothing); its exit status says so.
+  if (result.error && (result.error as NodeJS.ErrnoException).code !== 'EPIPE') {
     throw new HardpodError(`credential helper docker-credential-${helper} could not run (${(result.error as NodeJS.ErrnoException).code ?? 'error'})`, `credentials for ${registry}`);
   }
   // Helpers exit non-zero with "credentials not found" when they hold nothing for the server.

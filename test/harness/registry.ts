@@ -57,16 +57,18 @@ export class TokenServer {
     const x5c = new X509Certificate(fs.readFileSync(certFile)).raw.toString('base64');
     const expected = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
     let instance: TokenServer | undefined;
-    const server = http.createServer((request, response) => {
+    // The OAuth2 refresh-token grant (docker's `identitytoken`): the password doubles as refresh token.
+    const answer = (request: http.IncomingMessage, response: http.ServerResponse, form: URLSearchParams | undefined) => {
       const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-      const authorized = request.headers.authorization === expected;
-      instance?.requests.push({ authorized, scope: url.searchParams.get('scope'), service: url.searchParams.get('service') });
+      const params = form ?? url.searchParams;
+      const authorized = form ? form.get('grant_type') === 'refresh_token' && form.get('refresh_token') === password : request.headers.authorization === expected;
+      instance?.requests.push({ authorized, scope: params.get('scope'), service: params.get('service'), method: request.method ?? 'GET' });
       if (!authorized) {
         response.writeHead(401, { 'Content-Type': 'application/json' });
         response.end('{"errors":[{"code":"UNAUTHORIZED"}]}');
         return;
       }
-      const scope = url.searchParams.get('scope') ?? '';
+      const scope = params.get('scope') ?? '';
       const [type, name, actions] = scope.split(':');
       const now = Math.floor(Date.now() / 1000);
       const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -83,7 +85,17 @@ export class TokenServer {
       });
       const signature = sign('sha256', Buffer.from(`${header}.${claims}`), { key, dsaEncoding: 'ieee-p1363' }).toString('base64url');
       response.writeHead(200, { 'Content-Type': 'application/json' });
-      response.end(JSON.stringify({ token: `${header}.${claims}.${signature}`, expires_in: 300 }));
+      const token = `${header}.${claims}.${signature}`;
+      response.end(JSON.stringify(form ? { access_token: token, expires_in: 300 } : { token, expires_in: 300 }));
+    };
+    const server = http.createServer((request, response) => {
+      if (request.method !== 'POST') {
+        answer(request, response, undefined);
+        return;
+      }
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => answer(request, response, new URLSearchParams(body)));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as net.AddressInfo).port;
@@ -92,7 +104,7 @@ export class TokenServer {
   }
 
   /** Token requests seen: whether Basic credentials came along and the scope asked for. */
-  readonly requests: { authorized: boolean; scope: string | null; service: string | null }[] = [];
+  readonly requests: { authorized: boolean; scope: string | null; service: string | null; method: string }[] = [];
   private constructor(
     private readonly server: http.Server,
     readonly realm: string,
@@ -128,7 +140,9 @@ export class TestRegistry {
     if (this.child.exitCode === null && this.child.signalCode === null) {
       const exited = new Promise((resolve) => this.child.once('exit', resolve));
       process.kill(this.pid, 'SIGTERM');
-      await Promise.race([exited, sleep(5000)]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, 5000)))]);
+      clearTimeout(timer);
       if (this.child.exitCode === null && this.child.signalCode === null) process.kill(this.pid, 'SIGKILL');
     }
   }

@@ -321,6 +321,11 @@ describeRegistry('registry authentication against a real docker-registry', () =>
       const wrong = new RegistryClient({ credentials: () => ({ username, password: 'nope' }) });
       await expectNoSecretIn(resolveImage(wrong, ref), /refused a pull token/);
       wrong.close();
+      // An identity token (OAuth2 refresh token) is exchanged with a POST, answered with access_token.
+      const refresh = new RegistryClient({ credentials: () => ({ identityToken: password }) });
+      expect((await resolveImage(refresh, ref)).digest).toBe(digest);
+      refresh.close();
+      expect(requests.some((request) => request.method === 'POST' && request.authorized && request.scope === 'repository:private/app:pull')).toBe(true);
     } finally {
       await locked.stop();
     }
