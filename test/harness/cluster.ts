@@ -141,7 +141,14 @@ function pruneOldRuns(): void {
   if (!fs.existsSync(RUNS_DIR)) return;
   const runs = fs.readdirSync(RUNS_DIR).sort();
   for (const old of runs.slice(0, Math.max(0, runs.length - KEEP_RUNS))) {
-    fs.rmSync(path.join(RUNS_DIR, old), { recursive: true, force: true });
+    const dir = path.join(RUNS_DIR, old);
+    // A server another test run still uses keeps its directory.
+    const endpointFile = path.join(dir, 'endpoint.json');
+    if (fs.existsSync(endpointFile)) {
+      const { pids } = JSON.parse(fs.readFileSync(endpointFile, 'utf8')) as ClusterEndpoint;
+      if (isAlive(pids.kubeApiserver) || isAlive(pids.etcd)) continue;
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
