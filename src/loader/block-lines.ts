@@ -1,96 +1,261 @@
 import type { PathSegment } from './field-path';
 
 /**
- * A line index of block-style YAML, built by a scan of indentation instead of a full parse: the
- * common shape of Kubernetes manifests (block mappings and sequences, plain or single-line quoted
- * scalars, block scalars) is indexed in a fraction of a parse's time. Anything else (anchors,
- * aliases, tags, merge keys, multi-line flow collections or quoted strings, complex keys) makes
- * {@link indexBlockYaml} return undefined, and the caller falls back to the exact parser.
+ * Field lines in block-style YAML without a second parse. One pass over a document records where
+ * each line starts and how far it is indented (two typed arrays, nothing else); a field path is then
+ * resolved by scanning those lines: keys at a mapping's column, dashes at a sequence's column. The
+ * common shape of Kubernetes manifests (block mappings and sequences, plain and single-line quoted
+ * scalars, single-line flow collections, block scalars, comments) is covered. Anything else (anchors,
+ * aliases, tags, merge keys, multi-line flow collections or quoted strings, complex or escaped keys,
+ * tabs) makes {@link indexBlockYaml} return undefined, and the caller falls back to the exact parser.
+ *
+ * The document was parsed successfully by the YAML parser before lines are asked for, so the scan
+ * may rely on it being well-formed.
  */
 
-/** A node of the index: the 0-based line it starts on, and its children. */
-export interface BlockNode {
-  readonly line: number;
-  readonly entries?: ReadonlyMap<string, BlockNode>;
-  readonly items?: readonly BlockNode[];
-}
-
-interface SignificantLine {
-  /** 0-based line in the document text. */
-  readonly line: number;
-  /** Column of `text`. */
-  readonly indent: number;
-  /** The line from its first non-space character (comments not stripped). */
-  readonly text: string;
-  /** `text` split into key and value, when it is a `key: value` line (computed once, used twice). */
-  readonly split?: KeyValue;
-}
-
-interface KeyValue {
-  readonly key: string;
-  readonly value: string;
-}
-
-/** Thrown inside the scan when the text leaves the supported subset; never escapes this module. */
+/** Thrown inside the index pass when the text leaves the supported subset; never escapes this module. */
 class Unsupported extends Error {}
 
+const SPACE = 32, TAB = 9, CR = 13, LF = 10, HASH = 35, DASH = 45, COLON = 58, DQUOTE = 34, SQUOTE = 39;
+
 const BLOCK_SCALAR_VALUE = /^[|>][1-9+-]{0,2}\s*(#.*)?$/;
+/** Characters that make a line worth a closer look: quotes, flow, anchors, aliases, tags, block scalars, complex keys, escapes. */
+const SPECIAL = /["'{[&*!|>?<\\%@`]/;
+
+/** The line index of one document; resolve paths with {@link lineInBlockIndex}. */
+export interface BlockIndex {
+  readonly text: string;
+  /** Offset in `text` where each line starts. */
+  readonly starts: Int32Array;
+  /** Column of each line's first character, or -1 for a line that holds no node (blank, comment, marker, block scalar content). */
+  readonly indents: Int32Array;
+  /** First line holding a node. */
+  readonly root: number;
+}
 
 /** Indexes one YAML document. Returns undefined when the text is outside the supported subset. */
-export function indexBlockYaml(text: string): BlockNode | undefined {
+export function indexBlockYaml(text: string): BlockIndex | undefined {
+  let count = 1;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count++;
+  const starts = new Int32Array(count);
+  const indents = new Int32Array(count);
+  let root = -1;
+  // Lines more indented than this column belong to a block scalar.
+  let blockScalarParent = -1;
   try {
-    const lines = significantLines(text);
-    if (lines.length === 0) return undefined;
-    const parser = new BlockParser(lines);
-    const root = parser.collection(lines[0].indent);
-    if (!parser.done()) return undefined;
-    return root;
+    let start = 0;
+    for (let line = 0; line < count; line++) {
+      let end = text.indexOf('\n', start);
+      if (end === -1) end = text.length;
+      starts[line] = start;
+      indents[line] = -1;
+      let contentEnd = end;
+      if (contentEnd > start && text.charCodeAt(contentEnd - 1) === CR) contentEnd--;
+      let at = start;
+      while (at < contentEnd && text.charCodeAt(at) === SPACE) at++;
+      const indent = at - start;
+      const blank = at === contentEnd;
+      if (!blank && blockScalarParent >= 0 && indent > blockScalarParent) {
+        start = end + 1;
+        continue;
+      }
+      if (!blank) blockScalarParent = -1;
+      const first = text.charCodeAt(at);
+      if (blank || first === HASH) {
+        start = end + 1;
+        continue;
+      }
+      if (first === TAB) throw new Unsupported();
+      const content = text.slice(at, contentEnd);
+      if (line === 0 && content.startsWith('---')) {
+        const rest = content.slice(3).trimStart();
+        if (rest !== '' && !rest.startsWith('#')) throw new Unsupported();
+        start = end + 1;
+        continue;
+      }
+      blockScalarParent = checkLine(content, indent, root < 0);
+      indents[line] = indent;
+      if (root < 0) root = line;
+      start = end + 1;
+    }
   } catch (error) {
     if (error instanceof Unsupported) return undefined;
     throw error;
   }
+  return root < 0 ? undefined : { text, starts, indents, root };
+}
+
+/**
+ * Checks one line holding a node and returns the column block scalar content must be indented
+ * beyond when the line opens one (else -1). Throws Unsupported outside the supported subset.
+ */
+function checkLine(content: string, indent: number, isRoot: boolean): number {
+  let column = indent;
+  let rest = content;
+  let afterDash = false;
+  if (isDash(rest)) {
+    const after = rest.slice(1);
+    rest = after.trimStart();
+    column += 1 + (after.length - rest.length);
+    afterDash = true;
+    if (isDash(rest)) throw new Unsupported();
+    if (rest === '' || rest.startsWith('#')) return -1;
+  }
+  if (!SPECIAL.test(rest)) {
+    if (isRoot && !afterDash && splitKey(rest) === undefined) throw new Unsupported();
+    return -1;
+  }
+  const split = splitKey(rest);
+  if (split) {
+    if (split.key === '<<') throw new Unsupported();
+    if (isBlockScalarHeader(split.value)) return column;
+    checkScalar(split.value);
+    return -1;
+  }
+  if (afterDash) {
+    // `- |`: the content belongs to the item, so it must be indented beyond the dash.
+    if (isBlockScalarHeader(rest)) return indent;
+    checkScalar(rest);
+    return -1;
+  }
+  // Not a key and not an item: the continuation of a multi-line plain scalar, unless it starts like a node.
+  if (isRoot || '&*!?:%@`{["\'|>-'.includes(rest[0])) throw new Unsupported();
+  return -1;
 }
 
 /** 0-based line of the deepest node of `segments` that exists (the root's line for an empty path). */
-export function lineInBlockIndex(root: BlockNode, segments: readonly PathSegment[]): number {
-  let node = root;
+export function lineInBlockIndex(index: BlockIndex, segments: readonly PathSegment[]): number {
+  const { text, starts, indents } = index;
+  const count = indents.length;
+  let block = index.root;
+  let column = indents[block];
+  let sequence = dashAt(text, starts[block] + column);
+  let result = block;
   for (const segment of segments) {
-    const next = typeof segment === 'number' ? node.items?.[segment] : node.entries?.get(segment);
-    if (!next) break;
-    node = next;
+    if (sequence) {
+      if (typeof segment !== 'number') break;
+      let item = -1;
+      for (let line = block, seen = -1; line < count; line++) {
+        const indent = indents[line];
+        if (indent < 0) continue;
+        if (indent < column || (indent === column && !dashAt(text, starts[line] + column))) break;
+        if (indent === column && ++seen === segment) {
+          item = line;
+          break;
+        }
+      }
+      if (item < 0) break;
+      let at = starts[item] + column + 1;
+      while (text.charCodeAt(at) === SPACE) at++;
+      if (atLineEnd(text, at)) {
+        // `-` alone: the item is the block on the following lines.
+        const next = nextNodeLine(indents, item + 1);
+        if (next < 0 || indents[next] <= column) {
+          result = item;
+          break;
+        }
+        result = block = next;
+        column = indents[next];
+        sequence = dashAt(text, starts[next] + column);
+      } else if (keyEnd(text, at, undefined) >= 0) {
+        // A mapping that starts on the dash line.
+        result = block = item;
+        column = at - starts[item];
+        sequence = false;
+      } else {
+        result = item;
+        break;
+      }
+    } else {
+      const key = String(segment);
+      let entry = -1, valueAt = -1;
+      for (let line = block; line < count; line++) {
+        const indent = indents[line];
+        if (indent < 0) continue;
+        if (line > block && indent < column) break;
+        if (line > block && indent !== column) continue;
+        const at = starts[line] + column;
+        if (dashAt(text, at)) continue;
+        const end = keyEnd(text, at, key);
+        if (end >= 0) {
+          entry = line;
+          valueAt = end;
+          break;
+        }
+      }
+      if (entry < 0) break;
+      result = entry;
+      while (text.charCodeAt(valueAt) === SPACE || text.charCodeAt(valueAt) === TAB) valueAt++;
+      if (!atLineEnd(text, valueAt)) break;
+      const next = nextNodeLine(indents, entry + 1);
+      if (next < 0) break;
+      const nextIndent = indents[next];
+      const nextIsDash = dashAt(text, starts[next] + nextIndent);
+      if (!(nextIndent > column || (nextIndent === column && nextIsDash))) break;
+      block = next;
+      column = nextIndent;
+      sequence = nextIsDash;
+    }
   }
-  return node.line;
+  return result;
 }
 
-/** Drops blanks, comments, the `---` marker and block scalar content. */
-function significantLines(text: string): SignificantLine[] {
-  const raw = text.split('\n');
-  const out: SignificantLine[] = [];
-  // Lines more indented than this column belong to a block scalar.
-  let blockScalarParent = -1;
-  for (let i = 0; i < raw.length; i++) {
-    let line = raw[i];
-    if (line.endsWith('\r')) line = line.slice(0, -1);
-    let indent = 0;
-    while (indent < line.length && line.charCodeAt(indent) === 32) indent++;
-    if (indent === line.length) continue;
-    if (blockScalarParent >= 0) {
-      if (indent > blockScalarParent) continue;
-      blockScalarParent = -1;
+function nextNodeLine(indents: Int32Array, from: number): number {
+  for (let line = from; line < indents.length; line++) if (indents[line] >= 0) return line;
+  return -1;
+}
+
+/** True at the end of a line, or before a comment. */
+function atLineEnd(text: string, at: number): boolean {
+  const ch = text.charCodeAt(at);
+  return at >= text.length || ch === LF || ch === CR || ch === HASH;
+}
+
+function dashAt(text: string, at: number): boolean {
+  if (text.charCodeAt(at) !== DASH) return false;
+  const next = text.charCodeAt(at + 1);
+  return at + 1 >= text.length || next === SPACE || next === LF || next === CR || next === TAB;
+}
+
+/**
+ * When a key (`key`, or any key when undefined) starts at `at`, plain or quoted, the offset just
+ * after its colon; else -1.
+ */
+function keyEnd(text: string, at: number, key: string | undefined): number {
+  const first = text.charCodeAt(at);
+  let after: number;
+  if (first === DQUOTE || first === SQUOTE) {
+    const quote = text[at];
+    if (key === undefined) {
+      after = text.indexOf(quote, at + 1);
+      if (after < 0) return -1;
+      after++;
+    } else {
+      if (key.includes(quote) || !text.startsWith(key, at + 1) || text.charCodeAt(at + 1 + key.length) !== first) return -1;
+      after = at + key.length + 2;
     }
-    let content = line.slice(indent);
-    if (content.startsWith('#')) continue;
-    if (content.charCodeAt(0) === 9) throw new Unsupported();
-    if (i === 0 && (content === '---' || content.startsWith('--- ') || content.startsWith('---\t'))) {
-      content = content.slice(3).trimStart();
-      if (content === '' || content.startsWith('#')) continue;
-      throw new Unsupported();
+    while (text.charCodeAt(after) === SPACE) after++;
+  } else if (key === undefined) {
+    if ('{[&*!|>?%@`#'.includes(text[at])) return -1;
+    after = at;
+    for (;;) {
+      const colon = text.indexOf(':', after);
+      const lineEnd = text.indexOf('\n', at);
+      if (colon < 0 || (lineEnd >= 0 && colon > lineEnd)) return -1;
+      after = colon;
+      if (followedBySpace(text, colon + 1)) break;
+      after++;
     }
-    const split = isDash(content) ? undefined : splitKey(content);
-    blockScalarParent = split ? (isBlockScalarHeader(split.value) ? indent : -1) : blockScalarParentColumn(content, indent);
-    out.push({ line: i, indent, text: content, split });
+  } else {
+    if (!text.startsWith(key, at)) return -1;
+    after = at + key.length;
   }
-  return out;
+  return text.charCodeAt(after) === COLON && followedBySpace(text, after + 1) ? after + 1 : -1;
+}
+
+function followedBySpace(text: string, at: number): boolean {
+  const ch = text.charCodeAt(at);
+  return at >= text.length || ch === SPACE || ch === TAB || ch === LF || ch === CR;
 }
 
 /** A `|` or `>` block scalar header (with indicators and a comment); checked by first character first, as few values qualify. */
@@ -99,30 +264,12 @@ function isBlockScalarHeader(value: string): boolean {
   return (first === 124 || first === 62) && BLOCK_SCALAR_VALUE.test(value);
 }
 
-/**
- * When the line opens a block scalar (`key: |`, `- >-`), the column its content must be indented
- * beyond: the key's column, or the dash's for a sequence item. Otherwise -1.
- */
-function blockScalarParentColumn(content: string, indent: number): number {
-  let column = indent;
-  let rest = content;
-  while (isDash(rest)) {
-    const after = rest.slice(1);
-    const spaces = after.length - after.trimStart().length;
-    if (isBlockScalarHeader(after.trimStart())) return column;
-    column += 1 + spaces;
-    rest = after.trimStart();
-  }
-  const split = splitKey(rest);
-  return split && isBlockScalarHeader(split.value) ? column : -1;
-}
-
 function isDash(text: string): boolean {
   return text === '-' || text.startsWith('- ');
 }
 
 /** Splits `key: value` (plain or single-line quoted key); undefined when the line is not a simple key. */
-function splitKey(text: string): KeyValue | undefined {
+function splitKey(text: string): { key: string; value: string } | undefined {
   let key: string;
   let rest: string;
   const first = text[0];
@@ -130,12 +277,9 @@ function splitKey(text: string): KeyValue | undefined {
     const close = closingQuote(text);
     if (close < 0) return undefined;
     const inner = text.slice(1, close);
-    if (first === '"') {
-      if (inner.includes('\\')) throw new Unsupported();
-      key = inner;
-    } else {
-      key = inner.replace(/''/g, "'");
-    }
+    // Escaped or doubled quotes in keys are not matched by the scan.
+    if (inner.includes('\\') || inner.includes(first)) throw new Unsupported();
+    key = inner;
     rest = text.slice(close + 1).trimStart();
     if (!(rest === ':' || rest.startsWith(': ') || rest.startsWith(':\t'))) return undefined;
     rest = rest.slice(1);
@@ -144,8 +288,9 @@ function splitKey(text: string): KeyValue | undefined {
     let colon = text.indexOf(':');
     while (colon >= 0 && !(colon === text.length - 1 || text[colon + 1] === ' ' || text[colon + 1] === '\t')) colon = text.indexOf(':', colon + 1);
     if (colon < 0) return undefined;
-    key = text.slice(0, colon).trimEnd();
-    if (key.includes(' #')) return undefined;
+    key = text.slice(0, colon);
+    // `key :` and keys holding ` #` are valid YAML the scan does not match.
+    if (key.endsWith(' ') || key.includes(' #')) throw new Unsupported();
     rest = text.slice(colon + 1);
   }
   let value = rest.trim();
@@ -158,7 +303,9 @@ function closingQuote(text: string): number {
   const quote = text[0];
   for (let i = 1; i < text.length; i++) {
     const ch = text[i];
-    if (quote === '"' && ch === '\\') {i++;} else if (ch === quote) {
+    if (quote === '"' && ch === '\\') {
+      i++;
+    } else if (ch === quote) {
       if (quote === "'" && text[i + 1] === "'") i++;
       else return i;
     }
@@ -182,92 +329,12 @@ function flowClosesOnLine(value: string): boolean {
       const close = closingQuote(value.slice(i));
       if (close < 0) return false;
       i += close;
-    } else if (ch === '{' || ch === '[') {depth++;} else if (ch === '}' || ch === ']') {
+    } else if (ch === '{' || ch === '[') {
+      depth++;
+    } else if (ch === '}' || ch === ']') {
       depth--;
       if (depth === 0) return true;
     }
   }
   return false;
-}
-
-class BlockParser {
-  private pos = 0;
-  private readonly lines: SignificantLine[];
-
-  constructor(lines: SignificantLine[]) {
-    this.lines = lines;
-  }
-
-  done(): boolean {
-    return this.pos >= this.lines.length;
-  }
-
-  collection(indent: number): BlockNode {
-    return isDash(this.lines[this.pos].text) ? this.sequence(indent) : this.mapping(indent);
-  }
-
-  /** The block value after `key:` or `-` with nothing after it, or undefined for a null value. */
-  private blockValue(parentIndent: number, allowSameIndentSequence: boolean): BlockNode | undefined {
-    if (this.done()) return undefined;
-    const next = this.lines[this.pos];
-    if (next.indent > parentIndent || (allowSameIndentSequence && next.indent === parentIndent && isDash(next.text))) {
-      return this.collection(next.indent);
-    }
-    return undefined;
-  }
-
-  /** Skips continuation lines of a multi-line plain scalar. */
-  private skipMoreIndented(indent: number): void {
-    while (!this.done() && this.lines[this.pos].indent > indent) this.pos++;
-  }
-
-  private sequence(indent: number): BlockNode {
-    const first = this.lines[this.pos].line;
-    const items: BlockNode[] = [];
-    let split: KeyValue | undefined;
-    while (!this.done() && this.lines[this.pos].indent === indent && isDash(this.lines[this.pos].text)) {
-      const line = this.lines[this.pos];
-      const after = line.text.slice(1);
-      const value = after.trimStart();
-      if (value === '' || value.startsWith('#')) {
-        this.pos++;
-        items.push(this.blockValue(indent, false) ?? { line: line.line });
-      } else if (isDash(value)) {
-        throw new Unsupported();
-      } else if ((split = splitKey(value))) {
-        // A mapping that starts on the dash line: continue as if its first key stood on its own line.
-        const column = indent + 1 + (after.length - value.length);
-        this.lines[this.pos] = { line: line.line, indent: column, text: value, split };
-        items.push(this.mapping(column));
-      } else {
-        checkScalar(value);
-        this.pos++;
-        this.skipMoreIndented(indent);
-        items.push({ line: line.line });
-      }
-    }
-    if (!this.done() && this.lines[this.pos].indent > indent) throw new Unsupported();
-    return { line: first, items };
-  }
-
-  private mapping(indent: number): BlockNode {
-    const first = this.lines[this.pos].line;
-    const entries = new Map<string, BlockNode>();
-    while (!this.done() && this.lines[this.pos].indent === indent && !isDash(this.lines[this.pos].text)) {
-      const line = this.lines[this.pos];
-      const split = line.split;
-      if (!split || split.key === '<<' || entries.has(split.key)) throw new Unsupported();
-      this.pos++;
-      if (split.value === '') {
-        const child = this.blockValue(indent, true);
-        entries.set(split.key, { line: line.line, entries: child?.entries, items: child?.items });
-      } else {
-        if (!isBlockScalarHeader(split.value)) checkScalar(split.value);
-        this.skipMoreIndented(indent);
-        entries.set(split.key, { line: line.line });
-      }
-    }
-    if (!this.done() && this.lines[this.pos].indent > indent) throw new Unsupported();
-    return { line: first, entries };
-  }
 }

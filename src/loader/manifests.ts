@@ -1,6 +1,6 @@
 import * as jsYaml from 'js-yaml';
 import { CORE_SCHEMA, load as loadYaml, YAMLException, type LoadOptions as YamlLoadOptions, type Type as YamlType } from 'js-yaml';
-import { indexBlockYaml, lineInBlockIndex, type BlockNode } from './block-lines';
+import { indexBlockYaml, lineInBlockIndex, type BlockIndex } from './block-lines';
 import { ExactLines } from './exact-lines';
 import { parseFieldPath, type PathSegment } from './field-path';
 import { splitDocuments } from './split';
@@ -46,7 +46,7 @@ interface DocumentRecord {
   readonly startLine: number;
   /** Path of the object inside the document: `items[2]` for a List item, empty otherwise. */
   readonly prefix: readonly PathSegment[];
-  index?: BlockNode | null;
+  index?: BlockIndex | null;
   exact?: ExactLines;
 }
 

@@ -1,0 +1,112 @@
+/**
+ * `hardpod check` over 5,000 Deployments (about 2.7 MB of YAML) as a whole process, against a
+ * process that only parses the same file with js-yaml: the floor any YAML-reading checker pays.
+ * Both run interleaved in the same rounds. The CLI is the compiled bin (`npx tsc --build` first).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ratioAgainstFloor, report } from './measure';
+
+const DEPLOYMENTS = 5000;
+const REPO = join(__dirname, '..');
+const MAIN = join(REPO, 'lib', 'cli', 'main.js');
+
+/** Deterministic pseudo-random numbers, so every run checks the same file. */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1103515245 + 12345) % 0x80000000;
+    return state / 0x7fffffff;
+  };
+}
+
+/**
+ * Realistic, varied Deployments: `helm template` style comments, one to three containers, some init
+ * containers, env, ports, resources and probes on some, security contexts from none to fully hardened,
+ * block and flow style mixed.
+ */
+export function deploymentsYaml(count: number): string {
+  const next = random(42);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)];
+  const teams = ['payments', 'search', 'catalog', 'checkout', 'identity', 'media', 'ledger', 'notify'];
+  const images = ['nginx:1.27', 'ghcr.io/acme/api:2.4.1', 'registry.example.com/shop/web@sha256:9f2b1c3d4e5f60718293a4b5c6d7e8f90123456789abcdef0123456789abcdef', 'redis:7', 'quay.io/acme/worker:v3'];
+  const docs: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const team = pick(teams);
+    const name = `${team}-${i}`;
+    const hardened = next() < 0.25;
+    const lines: string[] = [
+      '---',
+      `# Source: ${team}/templates/deployment.yaml`,
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata:',
+      `  name: ${name}`,
+      `  namespace: ${team}`,
+      'spec:',
+      `  replicas: ${1 + Math.floor(next() * 5)}`,
+      '  selector:',
+      `    matchLabels: {app: ${name}}`,
+      '  template:',
+      '    metadata:',
+      `      labels: {app: ${name}}`,
+      '    spec:',
+    ];
+    if (hardened) {
+      lines.push(`      serviceAccountName: ${name}`, '      automountServiceAccountToken: false', '      securityContext: {runAsNonRoot: true, runAsUser: 10001, seccompProfile: {type: RuntimeDefault}}');
+    } else if (next() < 0.3) {
+      lines.push('      hostNetwork: true');
+    }
+    if (next() < 0.1) {
+      lines.push('      initContainers:', '      - name: migrate', `        image: ${pick(images)}`, '        command: ["/bin/migrate", "--up"]');
+    }
+    lines.push('      containers:');
+    const containers = next() < 0.1 ? 2 : 1;
+    for (let c = 0; c < containers; c++) {
+      lines.push(`      - name: ${c === 0 ? 'app' : `sidecar-${c}`}`, `        image: ${pick(images)}`);
+      if (next() < 0.4) lines.push('        ports:', `        - containerPort: ${8000 + c}`);
+      if (next() < 0.2) lines.push('        env:', '        - name: LOG_LEVEL', '          value: info');
+      if (hardened || next() < 0.2) lines.push('        resources:', '          requests: {cpu: 100m, memory: 128Mi}', '          limits: {memory: 256Mi}');
+      if (hardened || next() < 0.2) lines.push(`        readinessProbe: {httpGet: {path: /ready, port: ${8000 + c}}}`, `        livenessProbe: {httpGet: {path: /live, port: ${8000 + c}}}`);
+      if (hardened) {
+        lines.push('        securityContext:', '          allowPrivilegeEscalation: false', '          readOnlyRootFilesystem: true', '          capabilities: {drop: [ALL]}');
+      } else if (next() < 0.2) {
+        lines.push('        securityContext:', '          privileged: true');
+      }
+    }
+    docs.push(lines.join('\n'));
+  }
+  return `${docs.join('\n')}\n`;
+}
+
+function main(): void {
+  // Compile the bin as users run it; errors elsewhere in the tree do not stop the emit.
+  spawnSync('npx', ['tsc', '--build'], { cwd: REPO, stdio: 'inherit' });
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing after npx tsc --build`);
+
+  const dir = mkdtempSync(join(tmpdir(), 'hardpod-bench-'));
+  try {
+    const file = join(dir, 'deployments.yaml');
+    writeFileSync(file, deploymentsYaml(DEPLOYMENTS));
+    const megabytes = statSync(file).size / 1024 / 1024;
+
+    const subject = (): void => {
+      // Exit 1 (findings) is the expected outcome; anything else is a failure of the benchmark.
+      const run = spawnSync(process.execPath, [MAIN, 'check', file], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+      if (run.status !== 1) throw new Error(`hardpod check exited ${run.status}: ${run.stderr}`);
+    };
+    const floor = (): void => {
+      execFileSync(process.execPath, ['-e', `require('js-yaml').loadAll(require('fs').readFileSync(${JSON.stringify(file)}, 'utf8'))`], { cwd: REPO, stdio: 'ignore' });
+    };
+    const { ratio, subjectMs, floorMs } = ratioAgainstFloor(subject, floor, 7);
+    const perSecond = Math.round(DEPLOYMENTS / (subjectMs / 1000));
+    console.log(`${megabytes.toFixed(2)} MB; hardpod check ${subjectMs.toFixed(0)} ms, js-yaml parse ${floorMs.toFixed(0)} ms (median, whole processes)`);
+    report('check 5000 Deployments vs js-yaml parse (whole process)', ratio, 1.5, `${perSecond} objects/s`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) main();
