@@ -26,6 +26,16 @@ function fixtureVersions(): string[] {
     .sort((a, b) => Number(a.slice(3)) - Number(b.slice(3)));
 }
 
+/**
+ * Versions the mutation corpus is judged at: each one where upstream changed a check (1.8
+ * allowPrivilegeEscalation, 1.19 seccomp fields, 1.22 capabilities, 1.23 runAsUser, 1.25, 1.29, 1.31
+ * seLinux, 1.34 host probes, 1.35 user-namespace waivers ...) and the newest, which the server's own.
+ */
+function mutationVersions(all: readonly string[]): string[] {
+  const changes = new Set(['v1.0', 'v1.8', 'v1.19', 'v1.22', 'v1.23', 'v1.25', 'v1.27', 'v1.29', 'v1.31', 'v1.32', 'v1.33', 'v1.34', 'v1.35']);
+  return all.filter((v, i) => changes.has(v) || i === all.length - 1);
+}
+
 interface Judged {
   readonly name: string;
   readonly pod: KubeObjectLike;
@@ -146,17 +156,17 @@ describeCluster('Pod Security: the real API server and the hardpod engine agree'
   });
 
   describe.each(LEVELS)('hardened output mutated one field at a time, at %s', (level) => {
-    test(`every mutation gets the same verdict from the server and the engine (${level}, the server's version)`, async () => {
+    test.each(mutationVersions(versions))(`every mutation gets the same verdict from the server and the engine (${level} %s)`, async (version) => {
       const corpus = mutationCorpus();
-      const minor = cluster().minor;
-      const namespace = await cluster().createPodSecurityNamespace(`mutations-${level}`, level);
+      const minor = Number(version.slice(3));
+      const namespace = await cluster().createPodSecurityNamespace(`mutations-${level}-${version.replace('.', '-')}`, level, version);
       const judged = await mapLimit(corpus, CONCURRENCY, (m) => judge(cluster(), namespace, m.id, m.pod, level, minor));
 
       // The corpus holds valid Pods only: anything but admitted or refused by Pod Security is a bad case.
       const invalid = judged.filter((j) => !j.server.allowed && !j.server.podSecurityDenied)
         .map((j) => ({ name: j.name, detail: `${j.server.status} ${j.server.message ?? ''}` }));
       const engineWrong = judged.filter((j) => engineDisagrees(j)).map((j) => ({ ...j, description: `mutation ${j.name}: ${engineDisagrees(j)}` }));
-      const candidates = writeCandidates(cluster(), level, cluster().podSecurityVersion, engineWrong.map((e, i) => ({ ...e, name: `mutation-${i}` })));
+      const candidates = writeCandidates(cluster(), level, version, engineWrong.map((e, i) => ({ ...e, name: `mutation-${i}` })));
 
       // Both verdicts occur, so the corpus exercises the checks rather than one side of them.
       expect(judged.filter((j) => j.server.allowed).length).toBeGreaterThan(10);
@@ -165,7 +175,7 @@ describeCluster('Pod Security: the real API server and the hardpod engine agree'
       expect(judged[0].server.warnings).toEqual([]);
       const problems = [
         report('corpus cases the API server refused before Pod Security judged them', invalid),
-        report(`engine vs server (${level})`, engineWrong.map((e) => ({ name: e.name, detail: engineDisagrees(e) ?? '' })), candidates),
+        report(`engine vs server (${level} ${version})`, engineWrong.map((e) => ({ name: e.name, detail: engineDisagrees(e) ?? '' })), candidates),
       ].filter(Boolean).join('\n\n');
       expect(problems).toBe('');
     }, 300_000);
