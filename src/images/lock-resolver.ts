@@ -1,5 +1,5 @@
 import { appendFileSync, existsSync } from 'node:fs';
-import { formatImageRef, parseImageRef, tagKey } from './image-ref';
+import { formatImageRef, imageName, parseImageRef, tagKey, type ImageRef } from './image-ref';
 import { LOCK_FILE_NAME, readLockFile, readLockFileIfExists, validateLockEntry, type LockEntry, type LockFile, type LockedImageFacts } from './lock-file';
 import { HardpodError } from '../model/errors';
 import type { ImageResolver, ResolvedImage } from '../model/image';
@@ -18,6 +18,18 @@ export const PLACEHOLDER_DIGEST = `sha256:${'0'.repeat(64)}`;
  * reference is accepted as is (with the facts of any entry pinned to that digest); a tag is accepted
  * when the lock file records it, and is returned as `registry/repo:tag@sha256:...`.
  */
+export interface LockFileResolverOptions {
+  /**
+   * Emit references to a mirror instead of the upstream registry, with the same digest, e.g.
+   * `{ 'docker.io': 'mirror.example.com/dockerhub' }` turns `nginx:1.27` into
+   * `mirror.example.com/dockerhub/library/nginx:1.27@sha256:...`. The lock file keeps the upstream reference.
+   * @default upstream references
+   */
+  readonly mirrorReferences?: Readonly<Record<string, string>>;
+  /** Set by `hardpod lock` through LOCK_COLLECT_ENV. @default none */
+  readonly collectTo?: string;
+}
+
 /** Looks up the facts of an image reference; what the image-facts rules read from `hardened.imageFacts`. */
 export interface ImageFactsLookup {
   factsFor(reference: string): LockedImageFacts | undefined;
@@ -25,11 +37,11 @@ export interface ImageFactsLookup {
 
 export class LockFileResolver implements ImageResolver, ImageFactsLookup {
   /** Reads the lock file at `path` (synchronously) and resolves from it. */
-  static fromFile(path: string = LOCK_FILE_NAME): LockFileResolver {
+  static fromFile(path: string = LOCK_FILE_NAME, options: LockFileResolverOptions = {}): LockFileResolver {
     const collectTo = process.env[LOCK_COLLECT_ENV];
-    if (collectTo) return new LockFileResolver(readLockFileIfExists(path), path, collectTo);
+    if (collectTo) return new LockFileResolver(readLockFileIfExists(path), path, { ...options, collectTo });
     // Entries are checked when used: synthesis reads the file every run and uses few of them.
-    return new LockFileResolver(readLockFile(path, 'lazy'), path);
+    return new LockFileResolver(readLockFile(path, 'lazy'), path, options);
   }
 
   /** Built on first use: only digest references and the image-facts rules need it. */
@@ -40,13 +52,29 @@ export class LockFileResolver implements ImageResolver, ImageFactsLookup {
   /**
    * @param lock the parsed lock file
    * @param lockFilePath the lock file's path, named in errors @default hardpod.lock.json
-   * @param collectTo file that `hardpod lock` collects references in (see LOCK_COLLECT_ENV) @default none
+   * @param options mirror references; collection for `hardpod lock` @default {}
    */
   constructor(
     private readonly lock: LockFile,
     private readonly lockFilePath: string = LOCK_FILE_NAME,
-    private readonly collectTo?: string,
-  ) {}
+    private readonly options: LockFileResolverOptions = {},
+  ) {
+    this.collectTo = options.collectTo;
+    for (const [registry, mirror] of Object.entries(options.mirrorReferences ?? {})) {
+      if (!/^[^/\s]+(\/[a-z0-9._-]+)*$/.test(mirror) || mirror.endsWith('/')) {
+        throw new HardpodError(`mirror reference for ${registry} must be host[:port][/path], got ${JSON.stringify(mirror)}`, 'mirrorReferences');
+      }
+    }
+  }
+
+  private readonly collectTo?: string;
+
+  /** The reference as emitted: the upstream name, or the configured mirror's with the same digest. */
+  private emitted(ref: ImageRef, digest: string): string {
+    const mirror = this.options.mirrorReferences?.[ref.registry];
+    const name = mirror ? `${mirror}/${ref.repository}` : imageName(ref);
+    return `${name}${ref.tag !== undefined ? `:${ref.tag}` : ''}@${digest}`;
+  }
 
   private get factsByDigest(): Map<string, LockedImageFacts> {
     if (!this.factsByDigestIndex) {
@@ -96,7 +124,7 @@ export class LockFileResolver implements ImageResolver, ImageFactsLookup {
     let resolved: ResolvedImage;
     if (ref.digest !== undefined) {
       const facts = this.factsByDigest.get(ref.digest);
-      resolved = { reference: formatImageRef(ref), ...(facts ? { facts } : {}) };
+      resolved = { reference: this.emitted(ref, ref.digest), ...(facts ? { facts } : {}) };
     } else {
       const key = tagKey(ref);
       const found: unknown = this.lock.images[key];
@@ -109,7 +137,7 @@ export class LockFileResolver implements ImageResolver, ImageFactsLookup {
           where,
         );
       }
-      resolved = { reference: `${formatImageRef(ref)}@${entry.digest}`, ...(entry.facts ? { facts: entry.facts } : {}) };
+      resolved = { reference: this.emitted(ref, entry.digest), ...(entry.facts ? { facts: entry.facts } : {}) };
     }
     this.cache.set(reference, resolved);
     return resolved;

@@ -130,3 +130,13 @@ describe('LockFileResolver reading a file lazily', () => {
     expect(() => readLockFile(path)).toThrow(/broken/);
   });
 });
+
+describe('LockFileResolver mirror references', () => {
+  it('emits the mirror name with the upstream digest; the lock keeps the upstream key', () => {
+    const resolver = new LockFileResolver(sample(), 'hardpod.lock.json', { mirrorReferences: { 'docker.io': 'mirror.example.com:5000/hub' } });
+    expect(resolver.resolve('nginx:1.27', 'app').reference).toBe(`mirror.example.com:5000/hub/library/nginx:1.27@${INDEX}`);
+    expect(resolver.resolve(`nginx@${ARM}`, 'app').reference).toBe(`mirror.example.com:5000/hub/library/nginx@${ARM}`);
+    expect(resolver.resolve('ghcr.io/acme/web:v2', 'app').reference).toBe(`ghcr.io/acme/web:v2@${SINGLE}`);
+    expect(() => new LockFileResolver(sample(), 'x', { mirrorReferences: { 'docker.io': 'https://mirror/' } })).toThrow(/host\[:port\]\[\/path\]/);
+  });
+});
