@@ -3,7 +3,7 @@ import { resolveConfig, SUPPRESS_ANNOTATION_PREFIX, validateSuppression, type En
 import { REPORT_SCHEMA_VERSION, type Finding, type ObjectSummary, type Report, type Suppression } from './report';
 import { HardpodError } from '../model/errors';
 import type { KubeObject, LocatedObject, SourceLocation } from '../model/kube-object';
-import { describeType, expandLists, extractPodViews, isFields, isList, type PodView, type PodViewExtraction, type ShapeProblem } from '../model/pod-view';
+import { describeType, expandLists, extractPodViews, isFields, isList, isUnknownValue, type PodView, type PodViewExtraction, type ShapeProblem } from '../model/pod-view';
 import { RULES } from '../rules/catalogue';
 import {
   levelIncludes, type AnyRule, type CheckResult, type InputIndex, type InputRule, type InputRuleContext, type ObjectRule, type ObjectRuleContext,
@@ -85,7 +85,7 @@ export function evaluate(objects: readonly LocatedObject[], config: EngineConfig
     const kind = object.kind;
     const name = typeof meta.name === 'string' ? meta.name : '';
     const namespace = typeof meta.namespace === 'string' ? meta.namespace : undefined;
-    recorder.startObject(kind, name, namespace, source, suppressionsFromAnnotations(meta.annotations, source, resolved));
+    recorder.startObject(object, kind, name, namespace, source, suppressionsFromAnnotations(meta.annotations, source, resolved));
     const extraction = extractSafely(object, resolved);
     const pods = extraction.views;
     const summary: ObjectSummary = namespace === undefined
@@ -166,6 +166,8 @@ class Recorder {
   readonly findings: Finding[] = [];
   readonly counts = { checks: 0, pass: 0, notApplicable: 0 };
   readonly usedSuppressions = new Set<SuppressionEntry>();
+  private object: KubeObject = { apiVersion: '', kind: '' };
+  private holdsUnknown: boolean | undefined;
   private kind = '';
   private name = '';
   private namespace: string | undefined;
@@ -175,14 +177,26 @@ class Recorder {
   constructor(private readonly config: ResolvedConfig) {}
 
   startObject(
-    kind: string, name: string, namespace: string | undefined, source: SourceLocation,
+    object: KubeObject, kind: string, name: string, namespace: string | undefined, source: SourceLocation,
     annotationSuppressions: ReadonlyMap<string, string> | undefined,
   ): void {
+    this.object = object;
+    this.holdsUnknown = undefined;
     this.kind = kind;
     this.name = name;
     this.namespace = namespace;
     this.source = source;
     this.annotationSuppressions = annotationSuppressions;
+  }
+
+  /**
+   * A failure whose path runs through a value not known yet (a Pulumi output in preview, replaced
+   * by UNKNOWN_VALUE at any depth: a whole securityContext, a container list) is unknown, not a
+   * failure: the rule could not see the real value. The object is scanned once, on its first failure.
+   */
+  private throughUnknown(path: string): boolean {
+    this.holdsUnknown ??= containsUnknown(this.object, 0);
+    return this.holdsUnknown && crossesUnknown(this.object, path);
   }
 
   run<C extends RuleContext>(rule: AnyRule & { check(context: C): CheckResult }, context: C): void {
@@ -213,7 +227,8 @@ class Recorder {
     const enforcement = override?.enforcement ?? config.enforcement;
     const pss = rule.pss ?? null;
     for (const violation of violations) {
-      const outcome = suppression ? 'suppressed' : violation.error ? 'error' : violation.unknown ? 'unknown' : 'fail';
+      const outcome = suppression ? 'suppressed' : violation.error ? 'error'
+        : violation.unknown || this.throughUnknown(violation.path) ? 'unknown' : 'fail';
       // Built field by field (no spreads): a run over thousands of objects can yield thousands of findings.
       const finding: Mutable<Finding> = {
         rule: rule.id,
@@ -237,6 +252,43 @@ class Recorder {
       this.findings.push(finding);
     }
   }
+}
+
+/** True when any value in the object is the unknown marker (depth-bounded like the extractor). */
+function containsUnknown(node: unknown, depth: number): boolean {
+  if (isUnknownValue(node)) return true;
+  if (typeof node !== 'object' || node === null || depth > 64) return false;
+  if (Array.isArray(node)) {
+    for (const item of node) if (containsUnknown(item, depth + 1)) return true;
+    return false;
+  }
+  for (const key in node) if (containsUnknown((node as Record<string, unknown>)[key], depth + 1)) return true;
+  return false;
+}
+
+/** True when walking a field path (`spec.containers[0].securityContext.x`) meets the unknown marker. */
+export function crossesUnknown(object: unknown, path: string): boolean {
+  let node: unknown = object;
+  let i = 0;
+  while (i < path.length) {
+    if (isUnknownValue(node)) return true;
+    if (typeof node !== 'object' || node === null) return false;
+    let key: string | number;
+    if (path[i] === '[') {
+      const close = path.indexOf(']', i);
+      if (close < 0) return false;
+      key = Number(path.slice(i + 1, close));
+      i = close + 1;
+    } else {
+      let end = i;
+      while (end < path.length && path[end] !== '.' && path[end] !== '[') end++;
+      key = path.slice(i, end);
+      i = end;
+    }
+    if (path[i] === '.') i++;
+    node = (node as Record<string | number, unknown>)[key];
+  }
+  return isUnknownValue(node);
 }
 
 function collectShapeProblems(extractionProblems: readonly ShapeProblem[], pods: readonly PodView[]): ShapeProblem[] {

@@ -18,7 +18,9 @@ export const runAsNonRoot: PodRule = {
     const violations: Violation[] = [];
     const podValue = podSecurityContext(pod)?.runAsNonRoot;
     const podPath = `${pod.specPath}.securityContext.runAsNonRoot`;
-    const podUnknown = pushIfUnknown(violations, podValue, podPath, 'securityContext.runAsNonRoot');
+    // A pod securityContext not known yet may hold runAsNonRoot: true, so containers that rely on it are unknown.
+    const podUnknown = pushIfUnknown(violations, pod.spec.securityContext, `${pod.specPath}.securityContext`, 'the pod securityContext')
+      || pushIfUnknown(violations, podValue, podPath, 'securityContext.runAsNonRoot');
     if (podValue === false) violations.push({ path: podPath, message: 'runAsNonRoot != true (pod must not set securityContext.runAsNonRoot=false)' });
     for (const container of pod.containers) {
       const value = containerSecurityContext(container)?.runAsNonRoot;

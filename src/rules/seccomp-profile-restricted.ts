@@ -22,7 +22,8 @@ export const seccompProfileRestricted: PodRule = {
     const podProfile = podSecurityContext(pod)?.seccompProfile;
     const podPath = `${pod.specPath}.securityContext.seccompProfile.type`;
     let podValid = false;
-    let podUnknown = false;
+    let podUnknown = pushIfUnknown(violations, pod.spec.securityContext, `${pod.specPath}.securityContext`, 'the pod securityContext')
+      || pushIfUnknown(violations, podProfile, `${pod.specPath}.securityContext.seccompProfile`, 'the pod seccompProfile');
     if (isFields(podProfile)) {
       podUnknown = pushIfUnknown(violations, podProfile.type, podPath, 'seccompProfile.type');
       podValid = ALLOWED_TYPES.has(podProfile.type as string);
