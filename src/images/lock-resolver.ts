@@ -48,6 +48,7 @@ export class LockFileResolver implements ImageResolver, ImageFactsLookup {
   private factsByDigestIndex?: Map<string, LockedImageFacts>;
   private readonly checked = new Set<string>();
   private readonly cache = new Map<string, ResolvedImage>();
+  private readonly collectTo?: string;
 
   /**
    * @param lock the parsed lock file
@@ -66,8 +67,6 @@ export class LockFileResolver implements ImageResolver, ImageFactsLookup {
       }
     }
   }
-
-  private readonly collectTo?: string;
 
   /** The reference as emitted: the upstream name, or the configured mirror's with the same digest. */
   private emitted(ref: ImageRef, digest: string): string {
