@@ -24,10 +24,34 @@ function newestMtime(dir: string): number {
 
 /** Compiles the package (as `npm test` does before jest) when lib/ is missing or older than src/. */
 export function ensureBuilt(): void {
-  const built = path.join(REPO, 'lib/pulumi/index.js');
-  if (fs.existsSync(built) && newestMtime(path.join(REPO, 'lib')) >= newestMtime(path.join(REPO, 'src'))) return;
-  const run = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '--build'], { cwd: REPO, encoding: 'utf8', timeout: 600_000 });
-  if (run.status !== 0) throw new Error(`compiling hardpod for the policy pack failed:\n${run.stdout}${run.stderr}`);
+  const fresh = () => fs.existsSync(path.join(REPO, 'lib/pulumi/index.js')) && newestMtime(path.join(REPO, 'lib')) >= newestMtime(path.join(REPO, 'src'));
+  if (fresh()) return;
+  // Test files run in parallel: one compiles, the others wait for it.
+  const lock = path.join(os.tmpdir(), 'hardpod-lib-build.lock');
+  const deadline = Date.now() + 600_000;
+  while (!tryMkdir(lock)) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock}`);
+    // A lock left by a killed run is older than any compile.
+    if (Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 900_000) fs.rmSync(lock, { recursive: true, force: true });
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+  }
+  try {
+    if (fresh()) return;
+    const run = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '--build'], { cwd: REPO, encoding: 'utf8', timeout: 600_000 });
+    if (run.status !== 0) throw new Error(`compiling hardpod for the policy pack failed:\n${run.stdout}${run.stderr}`);
+  } finally {
+    fs.rmdirSync(lock);
+  }
+}
+
+function tryMkdir(dir: string): boolean {
+  try {
+    fs.mkdirSync(dir);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    return false;
+  }
 }
 
 /** A copy of the example pack with its dependencies linked as `npm install` would leave them. */
