@@ -151,6 +151,21 @@ const POD_CHANGES: readonly (readonly Change[])[] = [
   [['volumes', [{ name: 'v', iscsi: { targetPortal: '10.0.0.2:3260', iqn: 'iqn.2001-04.com.example:storage', lun: 0 } }]]],
 ];
 
+/**
+ * Changes to the Pod's metadata: the annotations older Pod Security versions read (seccomp before
+ * 1.19, AppArmor), including values that contradict the fields.
+ */
+const METADATA_CHANGES: readonly (readonly Change[])[] = [
+  [['annotations', { 'seccomp.security.alpha.kubernetes.io/pod': 'runtime/default' }]],
+  // API validation refuses an annotation that contradicts the field, so the field goes.
+  [['annotations', { 'seccomp.security.alpha.kubernetes.io/pod': 'unconfined' }], ['/securityContext.seccompProfile', undefined]],
+  [['annotations', { 'container.seccomp.security.alpha.kubernetes.io/app': 'unconfined' }]],
+  [['annotations', { 'container.apparmor.security.beta.kubernetes.io/app': 'runtime/default' }]],
+  [['annotations', { 'container.apparmor.security.beta.kubernetes.io/app': 'unconfined' }]],
+  [['annotations', { 'container.apparmor.security.beta.kubernetes.io/init': 'localhost/k8s-apparmor-example' }]],
+  [['annotations', { 'example.com/unrelated': 'true' }]],
+];
+
 function applyChanges(spec: Fields, target: Fields, changes: readonly Change[]): void {
   for (const [path, value] of changes) {
     if (path.startsWith('/')) setPath(spec, path.slice(1), structuredClone(value));
@@ -165,13 +180,14 @@ function describe(prefix: string, changes: readonly Change[]): string {
 /** Every mutation of the hardened Pod; names are DNS labels so they can be created. */
 export function mutationCorpus(): Mutation[] {
   const corpus: Mutation[] = [{ id: 'hardened (unchanged)', pod: hardenedPod() }];
-  const add = (id: string, mutate: (spec: Fields) => void): void => {
+  const add = (id: string, mutate: (spec: Fields, metadata: Fields) => void): void => {
     const pod = structuredClone(hardenedPod()) as KubeObject & { metadata: Fields; spec: Fields };
-    mutate(pod.spec);
+    mutate(pod.spec, pod.metadata);
     pod.metadata.name = `mutation-${corpus.length}`;
     corpus.push({ id, pod });
   };
   for (const changes of POD_CHANGES) add(describe('spec.', changes), (spec) => applyChanges(spec, spec, changes));
+  for (const changes of METADATA_CHANGES) add(describe('metadata.', changes), (spec, metadata) => applyChanges(spec, metadata, changes));
   for (const list of ['containers', 'initContainers'] as const) {
     for (const changes of CONTAINER_CHANGES) {
       // Init containers run to completion: probes and lifecycle hooks are not allowed there.
