@@ -25,6 +25,7 @@ const USAGE = `Usage: hardpod check [options] PATH...
 
 Checks Kubernetes manifests: files, folders (every *.yaml, *.yml and *.json below them) and - for
 standard input. Multi-document YAML, JSON, v1 Lists and \`helm template\` output are read.
+Every document must be a Kubernetes object (apiVersion and kind): other YAML is an error, not skipped.
 
 Options:
   --level LEVEL            baseline, restricted or hardened (default: the config's, else hardened)
