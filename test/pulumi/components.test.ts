@@ -1,13 +1,35 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { Chart, Testing } from 'cdk8s';
 import { installMocks, registeredUnder, runMockedProgram, valueOf } from './mocks';
 import * as cdk8s from '../../src/cdk8s';
+import { LOCK_FILE_VERSION } from '../../src/images/lock-file';
 import { HardpodError } from '../../src/model/errors';
 import type { KubeObject } from '../../src/model/kube-object';
 import * as hp from '../../src/pulumi';
-import { FIXTURE_IMAGE, FIXTURE_INIT_IMAGE, FIXTURE_SIDECAR_IMAGE, WORKLOAD_PROP_SETS, type WorkloadPropSet } from '../fixtures/workload-props';
+import { FIXTURE_DIGEST, FIXTURE_IMAGE, FIXTURE_INIT_IMAGE, FIXTURE_SIDECAR_IMAGE, WORKLOAD_PROP_SETS, type WorkloadPropSet } from '../fixtures/workload-props';
 
 beforeAll(() => installMocks(false));
+
+/** A lock file that pins ghcr.io/acme/web:1.0 and records its user, as `hardpod lock` writes it. */
+function writeLockFile(): string {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'hardpod-lock-')), 'hardpod.lock.json');
+  fs.writeFileSync(file, JSON.stringify({
+    lockfileVersion: LOCK_FILE_VERSION,
+    images: {
+      'ghcr.io/acme/web:1.0': {
+        digest: FIXTURE_DIGEST,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        resolvedAt: '2026-01-01T00:00:00Z',
+        resolvedFrom: 'https://ghcr.io',
+        facts: { uid: 10001, gid: 10001 },
+      },
+    },
+  }));
+  return file;
+}
 
 /** What the cdk8s construct synthesizes for a prop set. */
 function cdk8sObjects(set: WorkloadPropSet): KubeObject[] {
@@ -135,6 +157,29 @@ describe('component behaviour', () => {
     } finally {
       hp.setHardpodDefaults({});
     }
+  });
+
+  test('image tags resolve through the same lock file as the cdk8s constructs, image user included', async () => {
+    const lockFile = writeLockFile();
+    const web = new hp.HardenedDeployment('locked', { image: 'ghcr.io/acme/web:1.0', port: 8080, defaults: { lockFile } });
+    const [workload] = await valueOf(web.objects);
+    const container = (workload as any).spec.template.spec.containers[0];
+    expect(container.image).toBe(`ghcr.io/acme/web:1.0@${FIXTURE_DIGEST}`);
+    expect(container.securityContext).toMatchObject({ runAsUser: 10001, runAsGroup: 10001 });
+
+    const chart = new Chart(Testing.app(), 'test');
+    cdk8s.HardpodDefaults.set(chart, { lockFile });
+    new cdk8s.HardenedDeployment(chart, 'w', { name: 'locked', image: 'ghcr.io/acme/web:1.0', port: 8080 });
+    expect((Testing.synth(chart) as KubeObject[]).find((o) => o.kind === 'Deployment')).toEqual(workload);
+
+    expect(() => new hp.HardenedDeployment('unlocked', { image: 'ghcr.io/acme/other:2.0', defaults: { lockFile } })).toThrow(/no entry for ghcr.io\/acme\/other:2.0/);
+  });
+
+  test('a locked tag that arrives as an Output, whose image facts would change the pod, fails instead of drifting', () => {
+    const lockFile = writeLockFile();
+    const run = runMockedProgram(`new hp.HardenedDeployment('late', { image: pulumi.output('ghcr.io/acme/web:1.0'), port: 8080, defaults: { lockFile: ${JSON.stringify(lockFile)} } });`);
+    expect(run.status).not.toBe(0);
+    expect(run.output).toMatch(/securityContext\.run(AsUser|AsGroup) differs between the image known at deployment and the shape built when the program ran/);
   });
 
   test('sidecar and init images as Outputs keep their positions', async () => {
