@@ -1,5 +1,6 @@
 import type { Violation, PodRule } from './rule';
-import { cis, containerSecurityContext, describeContainer, get, isWindowsPod, listOf, nist, pss, pushIfUnknown, quote } from './support/pss';
+import { isUnknownValue } from '../model/pod-view';
+import { cis, containerSecurityContext, describeContainer, get, isWindowsPod, listOf, nist, pss, pushIfUnknown, quote, unknownAt } from './support/pss';
 
 /** Containers drop ALL capabilities and may add back only NET_BIND_SERVICE. */
 export const capabilitiesRestricted: PodRule = {
@@ -20,8 +21,12 @@ export const capabilitiesRestricted: PodRule = {
       const capabilities = get(containerSecurityContext(container), 'capabilities');
       const capsPath = `${container.path}.securityContext.capabilities`;
       const drop = get(capabilities, 'drop');
-      if (!pushIfUnknown(violations, drop, `${capsPath}.drop`, 'capabilities.drop') && !listOf(drop).includes('ALL')) {
-        violations.push({ path: `${capsPath}.drop`, message: `unrestricted capabilities (${describeContainer(container)} must set securityContext.capabilities.drop=["ALL"])` });
+      const dropped = listOf(drop);
+      if (!pushIfUnknown(violations, drop, `${capsPath}.drop`, 'capabilities.drop') && !dropped.includes('ALL')) {
+        // An entry not known yet may be ALL.
+        violations.push(dropped.some(isUnknownValue)
+          ? unknownAt(`${capsPath}.drop`, 'capabilities.drop')
+          : { path: `${capsPath}.drop`, message: `unrestricted capabilities (${describeContainer(container)} must set securityContext.capabilities.drop=["ALL"])` });
       }
       const add = get(capabilities, 'add');
       if (pushIfUnknown(violations, add, `${capsPath}.add`, 'capabilities.add')) continue;

@@ -129,6 +129,29 @@ describe('properties', () => {
     }), { numRuns: 300 });
   });
 
+  /** Every path to a value in a plain JSON tree. */
+  function pathsOf(node: unknown, prefix: (string | number)[] = []): (string | number)[][] {
+    if (typeof node !== 'object' || node === null) return [prefix];
+    const keys: (string | number)[] = Array.isArray(node) ? node.map((_, i) => i) : Object.keys(node);
+    return [prefix, ...keys.flatMap((k) => pathsOf((node as Record<string | number, unknown>)[k], [...prefix, k]))];
+  }
+  function replaced(node: unknown, path: (string | number)[], value: unknown): unknown {
+    if (path.length === 0) return value;
+    const copy: Record<string | number, unknown> = Array.isArray(node) ? [...node] : { ...(node as object) };
+    copy[path[0]] = replaced(copy[path[0]], path.slice(1), value);
+    return copy;
+  }
+
+  it('a value not known yet in a passing pod never turns into a failure, only unknown', () => {
+    fc.assert(fc.property(podSpec, fc.nat(), (spec, pick) => {
+      const object = wrap('Deployment', hardenLike(spec));
+      const paths = pathsOf(object).filter((p) => p.length > 2 && p[0] === 'spec');
+      const target = paths[pick % paths.length];
+      const report = evaluate([{ object: replaced(object, target, UNKNOWN_VALUE) as KubeObject, source: {} }], restricted);
+      expect(report.findings.filter((f) => f.outcome !== 'unknown')).toEqual([]);
+    }), { numRuns: 400 });
+  });
+
   it('restricted finds everything baseline finds, and wrapping a pod in a workload keeps the verdicts', () => {
     fc.assert(fc.property(podSpec, fc.integer({ min: 0, max: 37 }), (spec, minor) => {
       const version = `1.${minor}`;
