@@ -32,7 +32,8 @@ export function ensureBuilt(): void {
   while (!tryMkdir(lock)) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock}`);
     // A lock left by a killed run is older than any compile.
-    if (Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 900_000) fs.rmSync(lock, { recursive: true, force: true });
+    const since = Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+    if (since > 900_000) fs.rmSync(lock, { recursive: true, force: true });
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
   }
   try {
