@@ -31,7 +31,7 @@ export type KubeMinor = number;
 export interface Violation {
   readonly path: string;
   readonly message: string;
-  /** The value is not known yet (a Pulumi output during preview, a cross-object fact absent from partial input). */
+  /** The value is not known yet (a Pulumi output during preview, a cross-object fact absent from partial input). @default false */
   readonly unknown?: boolean;
   /** The object could not be judged at all (reported with outcome `error`). @default false */
   readonly error?: boolean;

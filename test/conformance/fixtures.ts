@@ -26,6 +26,29 @@ export const CHECK_ID_BY_PREFIX: Readonly<Record<string, string>> = {
   seccompprofile_restricted: 'seccompProfile_restricted',
 };
 
+/** Upstream's expected reason substring per check id (the fixtures README; the check id itself where none is set). */
+export const EXPECTED_SUBSTRING: Readonly<Record<string, string>> = {
+  appArmorProfile: 'forbidden AppArmor profile',
+  capabilities_baseline: 'capabilities',
+  hostNamespaces: 'host namespaces',
+  hostPathVolumes: 'hostPath',
+  hostPorts: 'hostPort',
+  hostProbesAndHostLifecycle: 'probe or lifecycle host',
+  privileged: 'privileged',
+  procMount: 'procMount',
+  seLinuxOptions: 'seLinuxOptions',
+  seccompProfile_baseline: 'seccompProfile',
+  sysctls: 'forbidden sysctl',
+  windowsHostProcess: 'hostProcess',
+  allowPrivilegeEscalation: 'allowPrivilegeEscalation',
+  capabilities_restricted: 'unrestricted capabilities',
+  procMount_restricted: 'procMount',
+  restrictedVolumes: 'restricted volume types',
+  runAsNonRoot: 'runAsNonRoot',
+  runAsUser: 'runAsUser',
+  seccompProfile_restricted: 'seccompProfile',
+};
+
 const RELATIVE = join('shared', 'conformance', 'pod-security-admission');
 
 /**

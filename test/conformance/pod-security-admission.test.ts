@@ -1,4 +1,4 @@
-import { loadFixtures, wrapInCronJob, wrapInDeployment, type Fixture } from './fixtures';
+import { EXPECTED_SUBSTRING, loadFixtures, wrapInCronJob, wrapInDeployment, type Fixture } from './fixtures';
 import { evaluate, resolveConfig } from '../../src/engine';
 import type { KubeObject } from '../../src/model/kube-object';
 
@@ -25,8 +25,14 @@ function disagreements(group: Fixture[], wrap: (pod: KubeObject) => KubeObject):
     if (fixture.verdict === 'pass' && report.findings.length > 0) {
       problems.push(`${fixture.file}: expected no findings, got ${report.findings.map((f) => `${f.pss ?? f.rule}: ${f.message}`).join(' | ')}`);
     }
-    if (fixture.verdict === 'fail' && !report.findings.some((f) => f.pss === fixture.checkId && f.outcome === 'fail')) {
-      problems.push(`${fixture.file}: expected a ${fixture.checkId} finding, got ${report.findings.map((f) => f.pss ?? f.rule).join(', ') || 'none'}`);
+    if (fixture.verdict === 'fail') {
+      const own = report.findings.filter((f) => f.pss === fixture.checkId && f.outcome === 'fail');
+      const substring = EXPECTED_SUBSTRING[fixture.checkId!];
+      if (own.length === 0) {
+        problems.push(`${fixture.file}: expected a ${fixture.checkId} finding, got ${report.findings.map((f) => f.pss ?? f.rule).join(', ') || 'none'}`);
+      } else if (!own.some((f) => f.message.includes(substring))) {
+        problems.push(`${fixture.file}: the ${fixture.checkId} message does not contain upstream's reason ${JSON.stringify(substring)}: ${own[0].message}`);
+      }
     }
   }
   return problems;
