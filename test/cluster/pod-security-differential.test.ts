@@ -4,10 +4,12 @@
  * at a time) and must agree on every one. Each disagreement is written as a ready regression file.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
 import { mutationCorpus } from './mutations';
 import { regressionFileText } from './regressions';
+import { runHardpod } from '../cli/cli-process';
 import type { Cluster, KubeObjectLike } from '../harness/cluster';
 import { describeCluster } from '../harness/cluster-suite';
 import {
@@ -180,6 +182,28 @@ describeCluster('Pod Security: the real API server and the hardpod engine agree'
       expect(problems).toBe('');
     }, 300_000);
   });
+
+  test.each(LEVELS)('the hardpod CLI (check --level %s) gives the server\'s verdict on every mutation, file by file', async (level) => {
+    const corpus = mutationCorpus();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hardpod-mutations-'));
+    try {
+      for (const m of corpus) fs.writeFileSync(path.join(dir, `${m.pod.metadata?.name}.yaml`), yaml.dump(m.pod));
+      const namespace = await cluster().createPodSecurityNamespace(`cli-${level}`, level);
+      const server = await mapLimit(corpus, CONCURRENCY, (m) => serverPodVerdict(cluster(), m.pod, namespace));
+      const run = runHardpod(['check', '--level', level, '--k8s-version', `1.${cluster().minor}`, '--format', 'json', dir]);
+      expect(run.stderr).toBe('');
+      const report = JSON.parse(run.stdout) as { findings: { outcome: string; file: string | null }[] };
+      const refusedFiles = new Set(report.findings.filter((f) => f.outcome !== 'suppressed').map((f) => path.basename(f.file ?? '')));
+      const wrong = corpus.map((m, i) => ({ id: m.id, server: server[i].allowed, cli: !refusedFiles.has(`${m.pod.metadata?.name}.yaml`) }))
+        .filter((v) => v.server !== v.cli)
+        .map((v) => `${v.id}: server ${v.server ? 'admits' : 'refuses'}, CLI ${v.cli ? 'admits' : 'refuses'}`);
+      expect(wrong).toEqual([]);
+      // Exit code 1 when anything is refused, as CI relies on.
+      expect(run.status).toBe(server.some((v) => !v.allowed) ? 1 : 0);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 300_000);
 
   test('as shipped: a Deployment is admitted, with a Pod Security warning exactly when its Pod would be refused', async () => {
     const corpus = mutationCorpus();
