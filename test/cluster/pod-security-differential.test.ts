@@ -192,8 +192,8 @@ describeCluster('Pod Security: the real API server and the hardpod engine agree'
       const server = await mapLimit(corpus, CONCURRENCY, (m) => serverPodVerdict(cluster(), m.pod, namespace));
       const run = runHardpod(['check', '--level', level, '--k8s-version', `1.${cluster().minor}`, '--format', 'json', dir]);
       expect(run.stderr).toBe('');
-      const report = JSON.parse(run.stdout) as { findings: { outcome: string; file: string | null }[] };
-      const refusedFiles = new Set(report.findings.filter((f) => f.outcome !== 'suppressed').map((f) => path.basename(f.file ?? '')));
+      const cliReport = JSON.parse(run.stdout) as { findings: { outcome: string; file: string | null }[] };
+      const refusedFiles = new Set(cliReport.findings.filter((f) => f.outcome !== 'suppressed').map((f) => path.basename(f.file ?? '')));
       const wrong = corpus.map((m, i) => ({ id: m.id, server: server[i].allowed, cli: !refusedFiles.has(`${m.pod.metadata?.name}.yaml`) }))
         .filter((v) => v.server !== v.cli)
         .map((v) => `${v.id}: server ${v.server ? 'admits' : 'refuses'}, CLI ${v.cli ? 'admits' : 'refuses'}`);
