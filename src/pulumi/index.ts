@@ -9,4 +9,4 @@ export * from './components';
 export * from './inputs';
 export * from './policy';
 export * from './transform';
-export { kubernetesTypeOf, HELM_RELEASE_TYPE } from './resource-props';
+export { kubernetesTypeOf, HELM_RELEASE_TYPE, type OpacityTest } from './resource-props';

@@ -115,8 +115,9 @@ function getAt(value: unknown, path: readonly (string | number)[]): unknown {
 
 /**
  * Builds the objects of one workload from props that may hold Inputs.
+ * @param name the workload's name
+ * @param ctx where the component is (named in errors), the defaults and the image resolver
  * @param build the core builder (buildDeployment ...)
- * @param where the resource name, named in errors
  */
 export function buildWithInputs<P extends WorkloadProps>(
   props: InputWorkloadProps<P>,

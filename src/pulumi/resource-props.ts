@@ -29,11 +29,14 @@ export interface CheckableProps {
  * proxy's `UnknownValueError`); `isOpaque` recognises an opaque value that reads fine (an Output).
  */
 export interface OpacityTest {
+  /** True when a read threw because the value is unknown. @default no read error is expected */
   readonly readThrows?: (error: unknown) => boolean;
+  /** True for a value that reads fine but cannot be judged now (an Output). @default only the unknown marker and class instances */
   readonly isOpaque?: (value: unknown) => boolean;
   /**
    * Read below @pulumi/policy's proxies, so that values they would unwrap on reading (secrets in
    * remediation inputs) are kept as they are and put back by {@link restoreOpaque}.
+   * @default false
    */
   readonly unwrapPolicyProxies?: boolean;
 }
