@@ -137,7 +137,7 @@ describe('properties', () => {
   }
   function replaced(node: unknown, path: (string | number)[], value: unknown): unknown {
     if (path.length === 0) return value;
-    const copy: Record<string | number, unknown> = Array.isArray(node) ? [...node] : { ...(node as object) };
+    const copy = (Array.isArray(node) ? [...node] : { ...(node as object) }) as Record<string | number, unknown>;
     copy[path[0]] = replaced(copy[path[0]], path.slice(1), value);
     return copy;
   }
