@@ -104,13 +104,15 @@ function messageOf(error: unknown): string {
  */
 export async function runLock(options: LockRunOptions): Promise<LockRunResult> {
   const before = readLockFileIfExists(options.lockFilePath);
-  // Tag keys in use, each with its first use (for messages); digest references need no entry.
+  // Tag keys in use, each with its first use (for messages). A `repo:tag@digest` reference is
+  // locked at the digest it pins (so its facts are known); a digest without a tag has no key.
   const used = new Map<string, { ref: ImageRef; use: ImageUse }>();
   for (const use of options.uses) {
     const ref = parseImageRef(use.reference, use.where);
-    if (ref.digest !== undefined) continue;
+    if (ref.digest !== undefined && ref.tag === undefined) continue;
     const key = tagKey(ref);
-    if (!used.has(key)) used.set(key, { ref: parseImageRef(key), use });
+    const keyRef = parseImageRef(key);
+    if (!used.has(key)) used.set(key, { ref: ref.digest !== undefined ? { ...keyRef, digest: ref.digest } : keyRef, use });
   }
   if (options.mode === 'update' && options.uses.length === 0) {
     for (const key of Object.keys(before.images)) used.set(key, { ref: parseImageRef(key), use: { reference: key, where: options.lockFilePath } });

@@ -182,6 +182,17 @@ spec:
     expect(again.stderr).toMatch(/every image is already pinned/);
   });
 
+  it('locks tag@digest references at the digest they pin, so their facts are known', async () => {
+    expect((await hardpod(['pin', '--write', 'app.yaml'], dir)).status).toBe(0);
+    expect(fs.readdirSync(dir)).toEqual(['app.yaml']);
+    const result = await hardpod(['lock', '--inspect', 'app.yaml'], dir);
+    expect(result.status).toBe(0);
+    const lock = readLockFile(path.join(dir, 'hardpod.lock.json'));
+    expect(lock.images[`${registry.host}/team/web:v1`]).toMatchObject({ digest: web, facts: { uid: 1000, inspected: true } });
+    expect(lock.images[`${registry.host}/team/worker:1.0`].digest).toBe(worker);
+    expect((await hardpod(['lock', '--check', 'app.yaml'], dir)).status).toBe(0);
+  });
+
   it('pin leaves every file byte for byte when one image cannot be resolved', async () => {
     const second = path.join(dir, 'z-broken.yaml');
     fs.writeFileSync(second, deployment(registry.host, 'does-not-exist'));
