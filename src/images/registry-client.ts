@@ -424,7 +424,8 @@ export class RegistryClient {
     if (bearer) return this.bearerToken(ref, url, bearer, credential);
     const basic = challenges.find((challenge) => challenge.scheme === 'basic');
     if (basic && credential?.username !== undefined && credential.password !== undefined) {
-      if (url.protocol !== 'https:' && !isLoopbackHost(url.hostname)) {
+      // Plain HTTP carries the password in clear: only to loopback, or a registry the user named insecure.
+      if (url.protocol !== 'https:' && !isLoopbackHost(url.hostname) && !this.options.insecureRegistries.includes(ref.registry)) {
         throw new HardpodError(`refusing to send a password to ${url.origin} over plain HTTP`, imageName(ref));
       }
       const value = `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString('base64')}`;
