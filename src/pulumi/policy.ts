@@ -9,14 +9,14 @@ import type {
   StackValidationArgs,
   StackValidationPolicy,
 } from '@pulumi/policy';
-import { HELM_RELEASE_TYPE, kubeObjectOf, restoreOpaque, splitFieldPath, toCheckable, type OpacityTest } from './resource-props';
+import { HELM_RELEASE_TYPE, kubeObjectOf, restoreOpaque, splitFieldPath, toCheckable, unwrapPolicyProxy, type OpacityTest } from './resource-props';
 import { resolveConfig, type EngineConfig, type ResolvedConfig } from '../engine/config';
 import { evaluate, rulesFor } from '../engine/evaluate';
 import type { Finding, Report } from '../engine/report';
 import { harden, type HardenOptions } from '../hardening/harden';
 import { SECURE_DEFAULTS } from '../hardening/secure-defaults';
 import { HardpodError } from '../model/errors';
-import type { KubeObject, LocatedObject } from '../model/kube-object';
+import type { LocatedObject } from '../model/kube-object';
 import { UNKNOWN_VALUE } from '../model/pod-view';
 import type { AnyRule, ControlMapping } from '../rules/rule';
 
@@ -115,17 +115,24 @@ function isUnknownValueError(error: unknown): error is Error {
   return error instanceof UnknownValueError || (error instanceof Error && error.constructor.name === 'UnknownValueError');
 }
 
-/** Reads resource properties, remembering the policy runtime's own UnknownValueError class. */
-class PropsReader {
-  /** The analyzer compares with `instanceof` against its own copy of @pulumi/policy, which may not be ours. */
-  unknownErrorClass: UnknownValueErrorClass = UnknownValueError;
-  readonly test: OpacityTest = {
-    readThrows: (error) => {
-      if (!isUnknownValueError(error)) return false;
-      this.unknownErrorClass = error.constructor as UnknownValueErrorClass;
-      return true;
-    },
-  };
+/**
+ * The UnknownValueError class of the @pulumi/policy copy that made `props` (the analyzer compares
+ * with `instanceof` against its own copy, which may not be the one hardpod loads): the proxy throws
+ * it when a field it wraps holds the engine's unknown marker, so one is put there for a moment.
+ */
+function unknownErrorClassOf(props: unknown): UnknownValueErrorClass {
+  if (typeof props !== 'object' || props === null) return UnknownValueError;
+  const target = props as Record<string, unknown>;
+  const probe = '__hardpodUnknownProbe';
+  try {
+    target[probe] = UNKNOWN_VALUE;
+    void target[probe];
+  } catch (error) {
+    if (isUnknownValueError(error)) return error.constructor as UnknownValueErrorClass;
+  } finally {
+    delete target[probe];
+  }
+  return UnknownValueError;
 }
 
 function objectName(finding: Finding): string {
@@ -156,7 +163,7 @@ const UNKNOWN_IN_PREVIEW = 'the value is not known during preview, and the updat
 const UNKNOWN_CONTEXT = 'it depends on objects outside this stack; declare them, or `complete: true`, in the config\'s cluster context';
 
 function reportFindings(
-  ruleId: string, findings: readonly Finding[], reportViolation: ReportViolation, errorClass: UnknownValueErrorClass, why: string,
+  ruleId: string, findings: readonly Finding[], reportViolation: ReportViolation, errorClass: () => UnknownValueErrorClass, why: string,
 ): void {
   const unknown: Finding[] = [];
   for (const finding of findings) {
@@ -164,7 +171,7 @@ function reportFindings(
     if (finding.outcome === 'fail' || finding.outcome === 'error') reportViolation(violationMessage(finding), finding.source.resourceName);
     else if (finding.outcome === 'unknown') unknown.push(finding);
   }
-  if (unknown.length > 0) throwUnknown(ruleId, unknown, errorClass, why);
+  if (unknown.length > 0) throwUnknown(ruleId, unknown, errorClass(), why);
 }
 
 function enforcementOf(rule: AnyRule, config: ResolvedConfig, remediate: ReadonlySet<string>): EnforcementLevel {
@@ -185,22 +192,57 @@ function remediationSet(option: HardpodPolicyOptions['remediate'], rules: readon
   return new Set(option);
 }
 
-/** Evaluates one resource, once per resource however many policies ask (they ask one after the other). */
+/**
+ * Evaluates one resource once, however many policies ask (the analyzer asks them one after the
+ * other, each with a fresh copy of the same properties). Reads below the policy proxy: unknowns are
+ * the engine's marker there, which the rules judge as unknown.
+ */
 class ResourceEvaluator {
-  private lastKey: string | undefined;
-  private lastReport: Report | undefined;
+  private last: { type: string; urn: string; raw: unknown; result: EvaluatedResource | undefined } | undefined;
 
   constructor(private readonly config: ResolvedConfig) {}
 
-  evaluate(object: KubeObject, urn: string): Report {
-    const key = `${urn}\n${JSON.stringify(object)}`;
-    if (key !== this.lastKey || !this.lastReport) {
-      const located: LocatedObject = { object, source: { resourceName: urn } };
-      this.lastReport = evaluate([located], this.config);
-      this.lastKey = key;
-    }
-    return this.lastReport;
+  evaluate(type: string, props: unknown, urn: string): EvaluatedResource | undefined {
+    const raw = unwrapPolicyProxy(props);
+    const last = this.last;
+    if (last && last.urn === urn && last.type === type && sameData(last.raw, raw)) return last.result;
+    const object = kubeObjectOf(type, toCheckable(raw).plain);
+    const result = object ? indexByRule(evaluate([{ object, source: { resourceName: urn } }], this.config)) : undefined;
+    this.last = { type, urn, raw, result };
+    return result;
   }
+}
+
+/** A report with its findings grouped by rule, so each policy finds its own at once. */
+interface EvaluatedResource {
+  readonly report: Report;
+  readonly byRule: ReadonlyMap<string, readonly Finding[]>;
+}
+
+function indexByRule(report: Report): EvaluatedResource {
+  const byRule = new Map<string, Finding[]>();
+  for (const finding of report.findings) {
+    const list = byRule.get(finding.rule);
+    if (list) list.push(finding);
+    else byRule.set(finding.rule, [finding]);
+  }
+  return { report, byRule };
+}
+
+/** Deep equality of deserialized property values (JSON data; other objects by identity). */
+function sameData(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameData(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b) || Object.getPrototypeOf(a) !== Object.prototype || Object.getPrototypeOf(b) !== Object.prototype) return false;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const key of keys) if (!sameData((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false;
+  return true;
 }
 
 /** The rule ids of cross-object (`input` scope) rules, switched off for one-resource evaluation. */
@@ -286,10 +328,7 @@ export function hardpodPolicies(options: HardpodPolicyOptions = {}): Policies {
   const hardening: HardenOptions = { ...options.hardening, workloadKinds: engineConfig.workloadKinds ?? options.hardening?.workloadKinds };
   const perResource = new ResourceEvaluator(inputRules.length > 0 ? singleObjectConfig(engineConfig, inputRules) : resolved);
 
-  const checkResource = (args: ResourceValidationArgs, reader: PropsReader): Report | undefined => {
-    const object = kubeObjectOf(args.type, toCheckable(args.props, reader.test).plain);
-    return object ? perResource.evaluate(object, args.urn) : undefined;
-  };
+  const checkResource = (args: ResourceValidationArgs): EvaluatedResource | undefined => perResource.evaluate(args.type, args.props, args.urn);
 
   const policies: Policies = [];
   for (const rule of rules) {
@@ -297,15 +336,14 @@ export function hardpodPolicies(options: HardpodPolicyOptions = {}): Policies {
       const policy: StackValidationPolicy = {
         ...policyMetadata(rule, resolved, remediate),
         validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
-          const reader = new PropsReader();
           const located: LocatedObject[] = [];
           for (const resource of args.resources) {
-            const object = kubeObjectOf(resource.type, toCheckable(resource.props, reader.test).plain);
+            const object = kubeObjectOf(resource.type, toCheckable(unwrapPolicyProxy(resource.props)).plain);
             if (object) located.push({ object, source: { resourceName: resource.urn } });
           }
           if (located.length === 0) return;
           const report = evaluate(located, { ...engineConfig, rules: onlyRule(engineConfig, rules, rule.id) });
-          reportFindings(rule.id, report.findings, reportViolation, reader.unknownErrorClass, UNKNOWN_CONTEXT);
+          reportFindings(rule.id, report.findings, reportViolation, () => unknownErrorClassOf(args.resources[0]?.props), UNKNOWN_CONTEXT);
         },
       };
       policies.push(policy);
@@ -314,15 +352,14 @@ export function hardpodPolicies(options: HardpodPolicyOptions = {}): Policies {
     const policy: ResourceValidationPolicy = {
       ...policyMetadata(rule, resolved, remediate),
       validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
-        const reader = new PropsReader();
-        const report = checkResource(args, reader);
-        if (report) reportFindings(rule.id, report.findings, reportViolation, reader.unknownErrorClass, UNKNOWN_IN_PREVIEW);
+        const found = checkResource(args)?.byRule.get(rule.id);
+        if (found) reportFindings(rule.id, found, reportViolation, () => unknownErrorClassOf(args.props), UNKNOWN_IN_PREVIEW);
       },
       ...(remediate.has(rule.id)
         ? {
           remediateResource: (args: ResourceValidationArgs) => {
             // Below the proxies, secrets stay secret in the rewritten inputs.
-            return remediateForRule(rule.id, args.type, args.props, hardening, { ...new PropsReader().test, unwrapPolicyProxies: true });
+            return remediateForRule(rule.id, args.type, args.props, hardening, { unwrapPolicyProxies: true });
           },
         }
         : {}),
@@ -348,7 +385,7 @@ export function hardpodPolicies(options: HardpodPolicyOptions = {}): Policies {
         );
         return;
       }
-      const report = checkResource(args, new PropsReader());
+      const report = checkResource(args)?.report;
       for (const entry of report?.notChecked ?? []) reportViolation(`${entry.kind} ${entry.name}: ${entry.reason}`);
     },
   });

@@ -45,7 +45,8 @@ export interface OpacityTest {
 const IS_POLICY_PROXY = '__isSpecialProxy';
 const POLICY_PROXY_TARGET = '__getSpecialProxyTarget';
 
-function unwrapPolicyProxy(value: unknown): unknown {
+/** The plain object below @pulumi/policy's proxies (unknowns as the engine's marker), or the value itself. */
+export function unwrapPolicyProxy(value: unknown): unknown {
   let current = value;
   for (let i = 0; i < 4 && typeof current === 'object' && current !== null; i++) {
     const fields = current as Record<string, unknown>;
