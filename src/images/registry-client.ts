@@ -419,7 +419,9 @@ export class RegistryClient {
   /** Answers a 401 challenge: a Bearer token from the realm, or Basic credentials. */
   private async authorize(ref: ImageRef, url: URL, header: string | string[] | undefined): Promise<CachedAuthorization | undefined> {
     const challenges = parseWwwAuthenticate(header);
-    const credential = this.options.credentials(ref.registry, ref.repository);
+    // A mirror gets its own credentials, never the upstream registry's.
+    const upstream = new URL(this.registryBase(ref.registry)).host === url.host;
+    const credential = this.options.credentials(upstream ? ref.registry : url.host, ref.repository);
     const bearer = challenges.find((challenge) => challenge.scheme === 'bearer' && challenge.params.realm);
     if (bearer) return this.bearerToken(ref, url, bearer, credential);
     const basic = challenges.find((challenge) => challenge.scheme === 'basic');

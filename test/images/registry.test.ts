@@ -271,6 +271,26 @@ describeRegistry('registry authentication against a real docker-registry', () =>
     }
   });
 
+  it('never sends the upstream registry\'s credentials to a mirror', async () => {
+    const mirror = await startRegistry({ auth: { kind: 'htpasswd', username, password }, storageDir: open.storageDir });
+    const asked: string[] = [];
+    try {
+      const client = new RegistryClient({
+        retries: 0,
+        mirrors: { 'registry.example.invalid': [mirror.url] },
+        credentials: (registry) => {
+          asked.push(registry);
+          return registry === 'registry.example.invalid' ? { username, password } : undefined;
+        },
+      });
+      await expect(resolveImage(client, parseImageRef('registry.example.invalid/private/app:v1'))).rejects.toThrow(/cannot reach|ENOTFOUND|EAI_AGAIN/);
+      client.close();
+      expect(asked).toEqual([mirror.host]);
+    } finally {
+      await mirror.stop();
+    }
+  });
+
   it('asks a docker-credential helper named in credHelpers, and credsStore for the rest', async () => {
     const locked = await startRegistry({ auth: { kind: 'htpasswd', username, password }, storageDir: open.storageDir });
     const { dockerCredentials } = await import('../../src/images/credentials');
