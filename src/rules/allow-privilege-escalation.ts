@@ -1,5 +1,6 @@
 import type { Violation, PodRule } from './rule';
-import { cis, containerSecurityContext, describeContainer, isWindowsPod, nist, pss, pushIfUnknown } from './support/pss';
+import { isUnknownValue } from '../model/pod-view';
+import { cis, containerSecurityContext, describeContainer, isWindowsPod, nist, PASS, pss, unknownAt } from './support/pss';
 
 /** Without allowPrivilegeEscalation: false, setuid binaries and file capabilities can raise privileges. */
 export const allowPrivilegeEscalation: PodRule = {
@@ -14,14 +15,17 @@ export const allowPrivilegeEscalation: PodRule = {
   edition: 1,
   scope: 'pod',
   check({ pod, minor }) {
-    if (minor >= 25 && isWindowsPod(pod)) return [];
-    const violations: Violation[] = [];
+    if (minor >= 25 && isWindowsPod(pod)) return PASS;
+    let violations: Violation[] | undefined;
     for (const container of pod.containers) {
       const value = containerSecurityContext(container)?.allowPrivilegeEscalation;
-      const path = `${container.path}.securityContext.allowPrivilegeEscalation`;
-      if (pushIfUnknown(violations, value, path, 'securityContext.allowPrivilegeEscalation')) continue;
-      if (value !== false) violations.push({ path, message: `allowPrivilegeEscalation != false (${describeContainer(container)} must set securityContext.allowPrivilegeEscalation=false)` });
+      if (value === false) continue;
+      (violations ??= []).push(isUnknownValue(value)
+        ? unknownAt(`${container.path}${FIELD}`, 'securityContext.allowPrivilegeEscalation')
+        : { path: `${container.path}${FIELD}`, message: `allowPrivilegeEscalation != false (${describeContainer(container)} must set securityContext.allowPrivilegeEscalation=false)` });
     }
-    return violations;
+    return violations ?? PASS;
   },
 };
+
+const FIELD = '.securityContext.allowPrivilegeEscalation';

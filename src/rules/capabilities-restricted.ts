@@ -1,6 +1,6 @@
 import type { Violation, PodRule } from './rule';
 import { isUnknownValue } from '../model/pod-view';
-import { cis, containerSecurityContext, describeContainer, get, isWindowsPod, listOf, nist, pss, pushIfUnknown, quote, unknownAt } from './support/pss';
+import { cis, containerSecurityContext, describeContainer, get, isWindowsPod, listOf, nist, PASS, pss, quote, unknownAt } from './support/pss';
 
 /** Containers drop ALL capabilities and may add back only NET_BIND_SERVICE. */
 export const capabilitiesRestricted: PodRule = {
@@ -15,27 +15,36 @@ export const capabilitiesRestricted: PodRule = {
   edition: 1,
   scope: 'pod',
   check({ pod, minor }) {
-    if (minor >= 25 && isWindowsPod(pod)) return [];
-    const violations: Violation[] = [];
+    if (minor >= 25 && isWindowsPod(pod)) return PASS;
+    let violations: Violation[] | undefined;
     for (const container of pod.containers) {
       const capabilities = get(containerSecurityContext(container), 'capabilities');
-      const capsPath = `${container.path}.securityContext.capabilities`;
       const drop = get(capabilities, 'drop');
       const dropped = listOf(drop);
-      if (!pushIfUnknown(violations, drop, `${capsPath}.drop`, 'capabilities.drop') && !dropped.includes('ALL')) {
-        // An entry not known yet may be ALL.
-        violations.push(dropped.some(isUnknownValue)
-          ? unknownAt(`${capsPath}.drop`, 'capabilities.drop')
-          : { path: `${capsPath}.drop`, message: `unrestricted capabilities (${describeContainer(container)} must set securityContext.capabilities.drop=["ALL"])` });
+      if (!dropped.includes('ALL')) {
+        const path = `${container.path}${CAPABILITIES}.drop`;
+        // The list, or an entry of it, not known yet may hold ALL.
+        (violations ??= []).push(isUnknownValue(drop) || dropped.some(isUnknownValue)
+          ? unknownAt(path, 'capabilities.drop')
+          : { path, message: `unrestricted capabilities (${describeContainer(container)} must set securityContext.capabilities.drop=["ALL"])` });
       }
       const add = get(capabilities, 'add');
-      if (pushIfUnknown(violations, add, `${capsPath}.add`, 'capabilities.add')) continue;
-      listOf(add).forEach((capability, i) => {
-        const path = `${capsPath}.add[${i}]`;
-        if (pushIfUnknown(violations, capability, path, 'an added capability') || capability === 'NET_BIND_SERVICE') return;
-        violations.push({ path, message: `unrestricted capabilities (${describeContainer(container)} must not include ${quote(capability)} in securityContext.capabilities.add)` });
-      });
+      if (isUnknownValue(add)) {
+        (violations ??= []).push(unknownAt(`${container.path}${CAPABILITIES}.add`, 'capabilities.add'));
+        continue;
+      }
+      const added = listOf(add);
+      for (let i = 0; i < added.length; i++) {
+        const capability = added[i];
+        if (capability === 'NET_BIND_SERVICE') continue;
+        const path = `${container.path}${CAPABILITIES}.add[${i}]`;
+        (violations ??= []).push(isUnknownValue(capability)
+          ? unknownAt(path, 'an added capability')
+          : { path, message: `unrestricted capabilities (${describeContainer(container)} must not include ${quote(capability)} in securityContext.capabilities.add)` });
+      }
     }
-    return violations;
+    return violations ?? PASS;
   },
 };
+
+const CAPABILITIES = '.securityContext.capabilities';

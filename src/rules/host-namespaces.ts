@@ -1,5 +1,6 @@
 import type { Violation, PodRule } from './rule';
-import { cis, nist, pss, pushIfUnknown } from './support/pss';
+import { isUnknownValue } from '../model/pod-view';
+import { cis, nist, PASS, pss, unknownAt } from './support/pss';
 
 const HOST_NAMESPACE_FIELDS = ['hostNetwork', 'hostPID', 'hostIPC'] as const;
 
@@ -15,13 +16,12 @@ export const hostNamespaces: PodRule = {
   edition: 1,
   scope: 'pod',
   check({ pod }) {
-    const violations: Violation[] = [];
+    let violations: Violation[] | undefined;
     for (const field of HOST_NAMESPACE_FIELDS) {
       const value = pod.spec[field];
-      const path = `${pod.specPath}.${field}`;
-      if (pushIfUnknown(violations, value, path, field)) continue;
-      if (value === true) violations.push({ path, message: `host namespaces (${field}=true)` });
+      if (value === true) (violations ??= []).push({ path: `${pod.specPath}.${field}`, message: `host namespaces (${field}=true)` });
+      else if (isUnknownValue(value)) (violations ??= []).push(unknownAt(`${pod.specPath}.${field}`, field));
     }
-    return violations;
+    return violations ?? PASS;
   },
 };

@@ -1,5 +1,6 @@
 import type { Violation, PodRule } from './rule';
-import { cis, containerSecurityContext, describeContainer, nist, pss, pushIfUnknown } from './support/pss';
+import { isUnknownValue } from '../model/pod-view';
+import { cis, containerSecurityContext, describeContainer, nist, PASS, pss, unknownAt } from './support/pss';
 
 /** Privileged containers disable most security mechanisms and get full access to the host. */
 export const privileged: PodRule = {
@@ -13,13 +14,17 @@ export const privileged: PodRule = {
   edition: 1,
   scope: 'pod',
   check({ pod }) {
-    const violations: Violation[] = [];
+    let violations: Violation[] | undefined;
     for (const container of pod.containers) {
       const value = containerSecurityContext(container)?.privileged;
-      const path = `${container.path}.securityContext.privileged`;
-      if (pushIfUnknown(violations, value, path, 'securityContext.privileged')) continue;
-      if (value === true) violations.push({ path, message: `privileged (${describeContainer(container)} must not set securityContext.privileged=true)` });
+      if (value === true) {
+        (violations ??= []).push({ path: `${container.path}${FIELD}`, message: `privileged (${describeContainer(container)} must not set securityContext.privileged=true)` });
+      } else if (isUnknownValue(value)) {
+        (violations ??= []).push(unknownAt(`${container.path}${FIELD}`, 'securityContext.privileged'));
+      }
     }
-    return violations;
+    return violations ?? PASS;
   },
 };
+
+const FIELD = '.securityContext.privileged';

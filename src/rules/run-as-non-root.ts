@@ -1,5 +1,6 @@
 import type { Violation, PodRule } from './rule';
-import { cis, containerSecurityContext, describeContainer, nist, podSecurityContext, pss, pushIfUnknown, usesUserNamespace } from './support/pss';
+import { isUnknownValue } from '../model/pod-view';
+import { cis, containerSecurityContext, describeContainer, nist, PASS, podSecurityContext, pss, unknownAt, usesUserNamespace } from './support/pss';
 
 /** Containers must be required to run as a non-root user. */
 export const runAsNonRoot: PodRule = {
@@ -14,24 +15,34 @@ export const runAsNonRoot: PodRule = {
   edition: 1,
   scope: 'pod',
   check({ pod, minor }) {
-    if (minor >= 35 && usesUserNamespace(pod)) return [];
-    const violations: Violation[] = [];
+    if (minor >= 35 && usesUserNamespace(pod)) return PASS;
+    let violations: Violation[] | undefined;
+    const podContext = pod.spec.securityContext;
     const podValue = podSecurityContext(pod)?.runAsNonRoot;
-    const podPath = `${pod.specPath}.securityContext.runAsNonRoot`;
     // A pod securityContext not known yet may hold runAsNonRoot: true, so containers that rely on it are unknown.
-    const podUnknown = pushIfUnknown(violations, pod.spec.securityContext, `${pod.specPath}.securityContext`, 'the pod securityContext')
-      || pushIfUnknown(violations, podValue, podPath, 'securityContext.runAsNonRoot');
-    if (podValue === false) violations.push({ path: podPath, message: 'runAsNonRoot != true (pod must not set securityContext.runAsNonRoot=false)' });
+    let podUnknown = false;
+    if (isUnknownValue(podContext)) {
+      podUnknown = true;
+      (violations ??= []).push(unknownAt(`${pod.specPath}.securityContext`, 'the pod securityContext'));
+    } else if (isUnknownValue(podValue)) {
+      podUnknown = true;
+      (violations ??= []).push(unknownAt(`${pod.specPath}${FIELD}`, 'securityContext.runAsNonRoot'));
+    } else if (podValue === false) {
+      (violations ??= []).push({ path: `${pod.specPath}${FIELD}`, message: 'runAsNonRoot != true (pod must not set securityContext.runAsNonRoot=false)' });
+    }
     for (const container of pod.containers) {
       const value = containerSecurityContext(container)?.runAsNonRoot;
-      const path = `${container.path}.securityContext.runAsNonRoot`;
-      if (pushIfUnknown(violations, value, path, 'securityContext.runAsNonRoot')) continue;
-      if (value === false) {
-        violations.push({ path, message: `runAsNonRoot != true (${describeContainer(container)} must not set securityContext.runAsNonRoot=false)` });
-      } else if (value !== true && podValue !== true && !podUnknown) {
-        violations.push({ path, message: `runAsNonRoot != true (pod or ${describeContainer(container)} must set securityContext.runAsNonRoot=true)` });
+      if (value === true) continue;
+      if (isUnknownValue(value)) {
+        (violations ??= []).push(unknownAt(`${container.path}${FIELD}`, 'securityContext.runAsNonRoot'));
+      } else if (value === false) {
+        (violations ??= []).push({ path: `${container.path}${FIELD}`, message: `runAsNonRoot != true (${describeContainer(container)} must not set securityContext.runAsNonRoot=false)` });
+      } else if (podValue !== true && !podUnknown) {
+        (violations ??= []).push({ path: `${container.path}${FIELD}`, message: `runAsNonRoot != true (pod or ${describeContainer(container)} must set securityContext.runAsNonRoot=true)` });
       }
     }
-    return violations;
+    return violations ?? PASS;
   },
 };
+
+const FIELD = '.securityContext.runAsNonRoot';

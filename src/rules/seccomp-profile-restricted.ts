@@ -1,6 +1,6 @@
 import type { Violation, PodRule } from './rule';
-import { isFields } from '../model/pod-view';
-import { cis, containerSecurityContext, describeContainer, get, isWindowsPod, nist, podSecurityContext, pss, pushIfUnknown, quote } from './support/pss';
+import { isFields, isUnknownValue } from '../model/pod-view';
+import { cis, containerSecurityContext, describeContainer, isWindowsPod, nist, PASS, podSecurityContext, pss, quote, unknownAt } from './support/pss';
 
 const ALLOWED_TYPES = new Set(['RuntimeDefault', 'Localhost']);
 
@@ -17,29 +17,44 @@ export const seccompProfileRestricted: PodRule = {
   edition: 1,
   scope: 'pod',
   check({ pod, minor }) {
-    if (minor >= 25 && isWindowsPod(pod)) return [];
-    const violations: Violation[] = [];
+    if (minor >= 25 && isWindowsPod(pod)) return PASS;
+    let violations: Violation[] | undefined;
+    const podContext = pod.spec.securityContext;
     const podProfile = podSecurityContext(pod)?.seccompProfile;
-    const podPath = `${pod.specPath}.securityContext.seccompProfile.type`;
     let podValid = false;
-    let podUnknown = pushIfUnknown(violations, pod.spec.securityContext, `${pod.specPath}.securityContext`, 'the pod securityContext')
-      || pushIfUnknown(violations, podProfile, `${pod.specPath}.securityContext.seccompProfile`, 'the pod seccompProfile');
-    if (isFields(podProfile)) {
-      podUnknown = pushIfUnknown(violations, podProfile.type, podPath, 'seccompProfile.type');
-      podValid = ALLOWED_TYPES.has(podProfile.type as string);
-      if (!podValid && !podUnknown) violations.push({ path: podPath, message: `seccompProfile (pod must not set securityContext.seccompProfile.type to ${quote(podProfile.type ?? '')})` });
+    let podUnknown = false;
+    if (isUnknownValue(podContext)) {
+      podUnknown = true;
+      (violations ??= []).push(unknownAt(`${pod.specPath}.securityContext`, 'the pod securityContext'));
+    } else if (isUnknownValue(podProfile)) {
+      podUnknown = true;
+      (violations ??= []).push(unknownAt(`${pod.specPath}.securityContext.seccompProfile`, 'the pod seccompProfile'));
+    } else if (isFields(podProfile)) {
+      const type = podProfile.type;
+      podValid = ALLOWED_TYPES.has(type as string);
+      if (isUnknownValue(type)) {
+        podUnknown = true;
+        (violations ??= []).push(unknownAt(`${pod.specPath}${TYPE}`, 'seccompProfile.type'));
+      } else if (!podValid) {
+        (violations ??= []).push({ path: `${pod.specPath}${TYPE}`, message: `seccompProfile (pod must not set securityContext.seccompProfile.type to ${quote(type ?? '')})` });
+      }
     }
     for (const container of pod.containers) {
       const profile = containerSecurityContext(container)?.seccompProfile;
-      const path = `${container.path}.securityContext.seccompProfile.type`;
       if (isFields(profile)) {
-        const type = get(profile, 'type');
-        if (pushIfUnknown(violations, type, path, 'seccompProfile.type')) continue;
-        if (!ALLOWED_TYPES.has(type as string)) violations.push({ path, message: `seccompProfile (${describeContainer(container)} must not set securityContext.seccompProfile.type to ${quote(type ?? '')})` });
+        const type = profile.type;
+        if (ALLOWED_TYPES.has(type as string)) continue;
+        (violations ??= []).push(isUnknownValue(type)
+          ? unknownAt(`${container.path}${TYPE}`, 'seccompProfile.type')
+          : { path: `${container.path}${TYPE}`, message: `seccompProfile (${describeContainer(container)} must not set securityContext.seccompProfile.type to ${quote(type ?? '')})` });
+      } else if (isUnknownValue(profile)) {
+        (violations ??= []).push(unknownAt(`${container.path}.securityContext.seccompProfile`, 'seccompProfile'));
       } else if (!podValid && !podUnknown) {
-        violations.push({ path, message: `seccompProfile (pod or ${describeContainer(container)} must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")` });
+        (violations ??= []).push({ path: `${container.path}${TYPE}`, message: `seccompProfile (pod or ${describeContainer(container)} must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")` });
       }
     }
-    return violations;
+    return violations ?? PASS;
   },
 };
+
+const TYPE = '.securityContext.seccompProfile.type';

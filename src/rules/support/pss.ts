@@ -66,6 +66,9 @@ export function describeContainer(container: ContainerView): string {
   return `${label} ${quote(container.name ?? `#${container.index}`)}`;
 }
 
+/** The result of a check that found nothing: shared, so passing checks allocate nothing. */
+export const PASS: readonly Violation[] = Object.freeze([]);
+
 /** A violation whose value is not known yet (a Pulumi output in preview). */
 export function unknownAt(path: string, what: string): Violation {
   return { path, message: `${what} is not known yet; it will be checked once the value is known`, unknown: true };
