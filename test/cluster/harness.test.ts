@@ -4,6 +4,7 @@
  */
 import { hardenedPod } from './mutations';
 import type { KubeObject } from '../../src/model';
+import type { Verdict } from '../harness/cluster';
 import { describeCluster } from '../harness/cluster-suite';
 import { deploymentFromPod, podFromTemplate } from '../harness/pod-security';
 
@@ -83,6 +84,38 @@ describeCluster('cluster harness', (cluster) => {
     // Server-side apply refuses a field missing from the schema with 500 "field not declared in schema".
     expect(unknown.allowed).toBe(false);
     expect(unknown.message).toContain('.automountToken: field not declared in schema');
+  });
+  test('a ValidatingAdmissionPolicy, once bound and loaded, refuses what it matches', async () => {
+    const name = cluster().uniqueNamespaceName('no-latest-tag');
+    const policy = {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicy',
+      metadata: { name },
+      spec: {
+        failurePolicy: 'Fail',
+        matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'] }] },
+        validations: [{ expression: "object.spec.containers.all(c, !c.image.endsWith(':latest'))", message: 'images must not use the latest tag' }],
+      },
+    };
+    const binding = {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicyBinding',
+      metadata: { name },
+      spec: { policyName: name, validationActions: ['Deny'], matchResources: { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': restricted } } } },
+    };
+    expect((await cluster().create(policy)).status).toBe(201);
+    expect((await cluster().create(binding)).status).toBe(201);
+    const latest = structuredClone(hardenedPod()) as KubeObject & { spec: { containers: { image: string }[] } };
+    latest.spec.containers[0].image = 'registry.example/app:latest';
+    let refused: Verdict | undefined;
+    await cluster().waitUntil('the policy refuses a :latest image', async () => {
+      refused = await cluster().dryRunCreate(latest, restricted);
+      return !refused.allowed;
+    });
+    expect(refused?.message).toContain('images must not use the latest tag');
+    expect((await cluster().dryRunCreate(hardenedPod(), restricted)).allowed).toBe(true);
+    await cluster().request('DELETE', `/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicybindings/${name}`);
+    await cluster().request('DELETE', `/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies/${name}`);
   });
 });
 

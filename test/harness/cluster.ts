@@ -427,6 +427,18 @@ export class Cluster {
     return this.request('PATCH', `${collection}/${encodeURIComponent(name)}?${query}`, target, 'application/apply-patch+yaml');
   }
 
+  /**
+   * Repeats `probe` until it returns true, e.g. until a just-bound ValidatingAdmissionPolicy (which
+   * the server loads asynchronously) refuses a known-bad dry run. Throws with `what` on timeout.
+   */
+  async waitUntil(what: string, probe: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await probe())) {
+      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting until ${what}`);
+      await sleep(250);
+    }
+  }
+
   /** Stops kube-apiserver, then etcd, by PID; removes etcd's data. Logs stay in runDir. */
   async stop(): Promise<void> {
     this.agent.destroy();
