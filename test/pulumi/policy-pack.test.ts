@@ -53,3 +53,23 @@ describe('examples/pulumi-policy-pack served over gRPC', () => {
     expect(privileged[0].message).toContain('outcome unknown');
   });
 });
+
+describe('the pack with its own copy of @pulumi/policy (as npm installs it next to hardpod by file:../..)', () => {
+  let own: RunningPack | undefined;
+  beforeAll(async () => {
+    own = await servePack(installPack(undefined, true));
+  }, 600_000);
+  afterAll(() => own?.stop());
+
+  test('an unknown value is still reported as unknown through the analyzer\'s own error class', async () => {
+    const found = await analyze(own!, privilegedDeployment(UNKNOWN));
+    const privileged = found.filter((d) => d.policy === 'privileged');
+    expect(privileged.map((d) => d.enforcement)).toEqual(['advisory']);
+    expect(privileged[0].message).toMatch(/can't run policy 'privileged'.*outcome unknown/s);
+  });
+
+  test('a violation is still mandatory', async () => {
+    const found = await analyze(own!, privilegedDeployment(true));
+    expect(found.filter((d) => d.policy === 'privileged').map((d) => d.enforcement)).toEqual(['mandatory']);
+  });
+});

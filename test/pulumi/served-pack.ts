@@ -55,14 +55,29 @@ function tryMkdir(dir: string): boolean {
   }
 }
 
-/** A copy of the example pack with its dependencies linked as `npm install` would leave them. */
-export function installPack(config?: string): string {
+/**
+ * A copy of the example pack with its dependencies laid out as `npm install` leaves them: hardpod
+ * as a symlink to this repository (`file:../..`). With `ownPolicyCopy`, @pulumi/policy is a copy
+ * of its own, as npm installs it for the pack, while hardpod loads the repository's: two copies of
+ * the module, as users get them.
+ */
+export function installPack(config?: string, ownPolicyCopy = false): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hardpod-pack-'));
   for (const file of ['index.ts', 'package.json', 'PulumiPolicy.yaml']) fs.copyFileSync(path.join(PACK, file), path.join(dir, file));
   if (config !== undefined) fs.writeFileSync(path.join(dir, 'hardpod.config.yaml'), config);
-  fs.mkdirSync(path.join(dir, 'node_modules/@pulumi'), { recursive: true });
-  fs.symlinkSync(REPO, path.join(dir, 'node_modules/hardpod'));
-  for (const pkg of ['pulumi', 'policy']) fs.symlinkSync(path.join(REPO, 'node_modules/@pulumi', pkg), path.join(dir, 'node_modules/@pulumi', pkg));
+  const modules = path.join(dir, 'node_modules');
+  fs.mkdirSync(path.join(modules, '@pulumi'), { recursive: true });
+  fs.symlinkSync(REPO, path.join(modules, 'hardpod'));
+  fs.symlinkSync(path.join(REPO, 'node_modules/@pulumi/pulumi'), path.join(modules, '@pulumi/pulumi'));
+  if (ownPolicyCopy) {
+    fs.cpSync(path.join(REPO, 'node_modules/@pulumi/policy'), path.join(modules, '@pulumi/policy'), { recursive: true });
+    // Its own dependencies, which npm would hoist next to it.
+    fs.mkdirSync(path.join(modules, '@grpc'));
+    fs.symlinkSync(path.join(REPO, 'node_modules/@grpc/grpc-js'), path.join(modules, '@grpc/grpc-js'));
+    fs.symlinkSync(path.join(REPO, 'node_modules/google-protobuf'), path.join(modules, 'google-protobuf'));
+  } else {
+    fs.symlinkSync(path.join(REPO, 'node_modules/@pulumi/policy'), path.join(modules, '@pulumi/policy'));
+  }
   return dir;
 }
 
