@@ -1,4 +1,4 @@
-import { analyze, deploymentProps, remediate, UNKNOWN, type ResourceInput } from './analyzer';
+import { analyze, analyzeStack, deploymentProps, remediate, UNKNOWN, type ResourceInput } from './analyzer';
 import { ensureBuilt, installPack, servePack, type RunningPack } from './served-pack';
 import { RULES } from '../../src/rules';
 
@@ -66,6 +66,13 @@ describe('the pack with its own copy of @pulumi/policy (as npm installs it next 
     const privileged = found.filter((d) => d.policy === 'privileged');
     expect(privileged.map((d) => d.enforcement)).toEqual(['advisory']);
     expect(privileged[0].message).toMatch(/can't run policy 'privileged'.*outcome unknown/s);
+  });
+
+  test('a cross-object fact outside the stack is reported as unknown by the stack policy', async () => {
+    const found = await analyzeStack(own!, [privilegedDeployment(false)]);
+    const coverage = found.filter((d) => d.policy === 'network-policy');
+    expect(coverage.map((d) => d.enforcement)).toEqual(['advisory']);
+    expect(coverage[0].message).toContain('cluster context');
   });
 
   test('a violation is still mandatory', async () => {
