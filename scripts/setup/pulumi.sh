@@ -38,6 +38,7 @@ export GOFLAGS="-mod=readonly"
 export GONOSUMDB="github.com/pulumi/pulumi/pkg/v3"
 
 mkdir -p "$BIN" "$UNAVAILABLE"
+command -v go >/dev/null || { echo "pulumi setup: Go toolchain not found (need go >= 1.25, the pulumi go.mod's go line)" >&2; exit 1; }
 
 # Records that the module proxy refused a module version, with its own words.
 # Args: binary name, module@version, the go command's error output.
@@ -64,7 +65,13 @@ module_served() {
     rm -f "$UNAVAILABLE/$binary.txt"
     return 0
   fi
-  record_unavailable "$binary" "$module" "$(grep -E '"Error"|403|404|not available' <<<"$output" | head -n 5)"
+  # Only the proxy's own refusal is final; anything else (no network, a timeout) is not recorded.
+  if grep -qE '403 Forbidden|404 Not Found|410 Gone|not available' <<<"$output"; then
+    record_unavailable "$binary" "$module" "$(grep -E '"Error"|403|404|410|not available' <<<"$output" | head -n 5)"
+  else
+    log "could not ask the Go module proxy about $module (not recorded; asked again next run):"
+    sed 's/^/  /' <<<"$output" | tail -n 5
+  fi
   return 1
 }
 
@@ -75,7 +82,6 @@ build_cli() {
     log "cached: $bin ($("$bin" version))"
     return
   fi
-  command -v go >/dev/null || { echo "pulumi setup: Go toolchain not found (need go >= 1.25)" >&2; exit 1; }
   log "building the Pulumi CLI v$PULUMI_VERSION (cold: up to 50 minutes with -p 1 on 2 shared cores, 15 s with a warm build cache in $CACHE/go)"
   local start=$SECONDS
   (
