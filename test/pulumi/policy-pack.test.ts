@@ -1,5 +1,5 @@
 import { analyze, analyzeStack, deploymentProps, remediate, UNKNOWN, type ResourceInput } from './analyzer';
-import { ensureBuilt, installPack, servePack, type RunningPack } from './served-pack';
+import { ensureBuilt, installPack, removeInstalledPacks, servePack, type RunningPack } from './served-pack';
 import { RULES } from '../../src/rules';
 
 /**
@@ -19,7 +19,10 @@ beforeAll(async () => {
   pack = await servePack(dir, { HARDPOD_REMEDIATE: '1' });
 }, 600_000);
 
-afterAll(() => pack?.stop());
+afterAll(() => {
+  pack?.stop();
+  removeInstalledPacks();
+});
 
 describe('examples/pulumi-policy-pack served over gRPC', () => {
   test('it announces one policy per rule of the configured level, with the config\'s severities', async () => {

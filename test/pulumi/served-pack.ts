@@ -55,6 +55,13 @@ function tryMkdir(dir: string): boolean {
   }
 }
 
+const installed: string[] = [];
+
+/** Removes every pack copy this test file installed. */
+export function removeInstalledPacks(): void {
+  for (const dir of installed.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+}
+
 /**
  * A copy of the example pack with its dependencies laid out as `npm install` leaves them: hardpod
  * as a symlink to this repository (`file:../..`). With `ownPolicyCopy`, @pulumi/policy is a copy
@@ -63,6 +70,7 @@ function tryMkdir(dir: string): boolean {
  */
 export function installPack(config?: string, ownPolicyCopy = false): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hardpod-pack-'));
+  installed.push(dir);
   for (const file of ['index.ts', 'package.json', 'PulumiPolicy.yaml']) fs.copyFileSync(path.join(PACK, file), path.join(dir, file));
   if (config !== undefined) fs.writeFileSync(path.join(dir, 'hardpod.config.yaml'), config);
   const modules = path.join(dir, 'node_modules');

@@ -17,7 +17,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { LocalWorkspace, PulumiCommand, type Stack } from '@pulumi/pulumi/automation';
-import { ensureBuilt, installPack, REPO } from './served-pack';
+import { ensureBuilt, installPack, removeInstalledPacks, REPO } from './served-pack';
 import { findToolchain, toolchainStatus, type Piece } from './toolchain';
 import { registerHardpodTransform } from '../../src/pulumi';
 
@@ -89,6 +89,7 @@ describeWith(['pulumi'], 'the Pulumi CLI built from github.com/pulumi/pulumi/pkg
 
   afterAll(() => {
     if (home) fs.rmSync(home, { recursive: true, force: true });
+    removeInstalledPacks();
   });
 
   test('reports the version it was built as', () => {
