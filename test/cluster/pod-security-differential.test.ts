@@ -16,14 +16,14 @@ import {
   deploymentFromPod, engineVerdict, mapLimit, serverPodVerdict,
   type EngineVerdict, type PodSecurityLevel, type ServerPodVerdict,
 } from '../harness/pod-security';
+import { fixturesRoot } from '../conformance/fixtures';
 
-const FIXTURES = path.resolve(__dirname, '../../../shared/conformance/pod-security-admission');
+const FIXTURES = fixturesRoot();
 const LEVELS: readonly PodSecurityLevel[] = ['baseline', 'restricted'];
 const CONCURRENCY = 6;
 
 /** Upstream's fixture versions, `v1.0` ... `v1.37`, in order. */
 function fixtureVersions(): string[] {
-  if (!fs.existsSync(FIXTURES)) return [];
   return fs.readdirSync(path.join(FIXTURES, 'restricted')).filter((v) => /^v1\.\d+$/.test(v))
     .sort((a, b) => Number(a.slice(3)) - Number(b.slice(3)));
 }

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { load } from 'js-yaml';
 import type { KubeObject } from '../../src/model/kube-object';
 
@@ -49,24 +49,19 @@ export const EXPECTED_SUBSTRING: Readonly<Record<string, string>> = {
   seccompProfile_restricted: 'seccompProfile',
 };
 
-const RELATIVE = join('shared', 'conformance', 'pod-security-admission');
+/** Upstream's fixtures, vendored unchanged with their README (source commit) and LICENSE. */
+const VENDORED = resolve(__dirname, '..', 'fixtures', 'pod-security-admission');
 
 /**
- * The vendored upstream fixtures folder: `HARDPOD_PSA_FIXTURES`, or `shared/conformance/...` in
- * the repository or any folder above it. Throws when it cannot be found: the suite must fail, not skip.
+ * The upstream fixtures folder: `HARDPOD_PSA_FIXTURES` (to run against another upstream snapshot),
+ * else the vendored copy. Throws when it is missing: the suites must fail, not skip.
  */
 export function fixturesRoot(): string {
-  const fromEnv = process.env.HARDPOD_PSA_FIXTURES;
-  if (fromEnv) {
-    if (!existsSync(fromEnv)) throw new Error(`HARDPOD_PSA_FIXTURES=${fromEnv} does not exist`);
-    return fromEnv;
+  const root = process.env.HARDPOD_PSA_FIXTURES || VENDORED;
+  if (!existsSync(join(root, 'baseline')) || !existsSync(join(root, 'restricted'))) {
+    throw new Error(`Pod Security Admission fixtures not found in ${root} (expected baseline/ and restricted/)`);
   }
-  for (let dir = resolve(__dirname); ; dir = dirname(dir)) {
-    const candidate = join(dir, RELATIVE);
-    if (existsSync(join(candidate, 'baseline')) && existsSync(join(candidate, 'restricted'))) return candidate;
-    if (dirname(dir) === dir) break;
-  }
-  throw new Error(`Pod Security Admission fixtures not found: looked for ${RELATIVE} above ${__dirname} (set HARDPOD_PSA_FIXTURES)`);
+  return root;
 }
 
 export interface Fixture {
