@@ -10,13 +10,13 @@ import * as yaml from 'js-yaml';
 import { mutationCorpus } from './mutations';
 import { regressionFileText } from './regressions';
 import { runHardpod } from '../cli/cli-process';
+import { fixturesRoot } from '../conformance/fixtures';
 import type { Cluster, KubeObjectLike } from '../harness/cluster';
 import { describeCluster } from '../harness/cluster-suite';
 import {
   deploymentFromPod, engineVerdict, mapLimit, serverPodVerdict,
   type EngineVerdict, type PodSecurityLevel, type ServerPodVerdict,
 } from '../harness/pod-security';
-import { fixturesRoot } from '../conformance/fixtures';
 
 const FIXTURES = fixturesRoot();
 const LEVELS: readonly PodSecurityLevel[] = ['baseline', 'restricted'];
