@@ -161,6 +161,9 @@ function extractSafely(object: KubeObject, config: ResolvedConfig): PodViewExtra
 
 const EMPTY: Readonly<Record<string, unknown>> = Object.freeze({});
 
+/** Bounds the strings a Recorder shares; inputs with more distinct messages keep the rest as built. */
+const MAX_INTERNED_STRINGS = 100_000;
+
 /** Runs checks and turns their results into findings for the object being evaluated (one per evaluate call). */
 class Recorder {
   readonly findings: Finding[] = [];
@@ -173,8 +176,21 @@ class Recorder {
   private namespace: string | undefined;
   private source: SourceLocation = {};
   private annotationSuppressions: ReadonlyMap<string, string> | undefined;
+  /**
+   * One copy of each distinct message and path: across thousands of objects the same few hundred
+   * strings recur (`container "app" must set ...`), and keeping one freshly built copy per finding
+   * doubles the memory a large report holds, which the garbage collector pays for.
+   */
+  private readonly interned = new Map<string, string>();
 
   constructor(private readonly config: ResolvedConfig) {}
+
+  private intern(text: string): string {
+    const known = this.interned.get(text);
+    if (known !== undefined) return known;
+    if (this.interned.size < MAX_INTERNED_STRINGS) this.interned.set(text, text);
+    return text;
+  }
 
   startObject(
     object: KubeObject, kind: string, name: string, namespace: string | undefined, source: SourceLocation,
@@ -238,8 +254,8 @@ class Recorder {
         enforcement,
         kind,
         name,
-        path: violation.path,
-        message: violation.message,
+        path: this.intern(violation.path),
+        message: this.intern(violation.message),
         remediation: rule.remediation,
         controls: rule.controls,
         source,
