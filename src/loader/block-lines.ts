@@ -2,7 +2,7 @@ import type { PathSegment } from './field-path';
 
 /**
  * Field lines in block-style YAML without a second parse. One pass over a document records where
- * each line starts and how far it is indented (two typed arrays, nothing else); a field path is then
+ * each line starts and how far it is indented (two arrays of integers, nothing else); a field path is then
  * resolved by scanning those lines: keys at a mapping's column, dashes at a sequence's column. The
  * common shape of Kubernetes manifests (block mappings and sequences, plain and single-line quoted
  * scalars, single-line flow collections, block scalars, comments) is covered. Anything else (anchors,
@@ -26,9 +26,9 @@ const SPECIAL = /["'{[&*!|>?<\\%@`]/;
 export interface BlockIndex {
   readonly text: string;
   /** Offset in `text` where each line starts. */
-  readonly starts: Int32Array;
+  readonly starts: readonly number[];
   /** Column of each line's first character, or -1 for a line that holds no node (blank, comment, marker, block scalar content). */
-  readonly indents: Int32Array;
+  readonly indents: readonly number[];
   /** First line holding a node. */
   readonly root: number;
 }
@@ -37,18 +37,22 @@ export interface BlockIndex {
 export function indexBlockYaml(text: string): BlockIndex | undefined {
   let count = 1;
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count++;
-  const starts = new Int32Array(count);
-  const indents = new Int32Array(count);
+  // Plain arrays of small integers, not typed arrays: a typed array of more than a few lines gets a
+  // separately allocated backing store, and a run indexes thousands of documents.
+  const starts: number[] = [];
+  const indents: number[] = [];
   let root = -1;
   // Lines more indented than this column belong to a block scalar.
   let blockScalarParent = -1;
+  // Offset of the next special character (see SPECIAL) at or after the current line, found lazily.
+  let specialAt = -1;
   try {
     let start = 0;
     for (let line = 0; line < count; line++) {
       let end = text.indexOf('\n', start);
       if (end === -1) end = text.length;
-      starts[line] = start;
-      indents[line] = -1;
+      starts.push(start);
+      indents.push(-1);
       let contentEnd = end;
       if (contentEnd > start && text.charCodeAt(contentEnd - 1) === CR) contentEnd--;
       let at = start;
@@ -66,6 +70,14 @@ export function indexBlockYaml(text: string): BlockIndex | undefined {
         continue;
       }
       if (first === TAB) throw new Unsupported();
+      // Most lines are a plain `key: value` or `key:`: no special character, not a dash, not the
+      // first node. They need no closer look, and no copy of the line.
+      if (specialAt < at) specialAt = nextSpecial(text, at);
+      if (specialAt >= contentEnd && root >= 0 && first !== DASH) {
+        indents[line] = indent;
+        start = end + 1;
+        continue;
+      }
       const content = text.slice(at, contentEnd);
       if (line === 0 && content.startsWith('---')) {
         const rest = content.slice(3).trimStart();
@@ -83,6 +95,14 @@ export function indexBlockYaml(text: string): BlockIndex | undefined {
     throw error;
   }
   return root < 0 ? undefined : { text, starts, indents, root };
+}
+
+const SPECIAL_ANYWHERE = new RegExp(SPECIAL.source, 'g');
+
+/** Offset of the first special character at or after `from`, or the text's length: one forward scan serves many lines. */
+function nextSpecial(text: string, from: number): number {
+  SPECIAL_ANYWHERE.lastIndex = from;
+  return SPECIAL_ANYWHERE.exec(text)?.index ?? text.length;
 }
 
 /**
@@ -200,7 +220,7 @@ export function lineInBlockIndex(index: BlockIndex, segments: readonly PathSegme
   return result;
 }
 
-function nextNodeLine(indents: Int32Array, from: number): number {
+function nextNodeLine(indents: readonly number[], from: number): number {
   for (let line = from; line < indents.length; line++) if (indents[line] >= 0) return line;
   return -1;
 }
