@@ -275,9 +275,22 @@ export class Cluster {
     return { etcd: path.join(this.endpoint.runDir, 'etcd.log'), kubeApiserver: path.join(this.endpoint.runDir, 'kube-apiserver.log') };
   }
 
-  /** Sends one request and reads the whole answer. */
-  request(method: string, urlPath: string, body?: unknown, contentType = 'application/json'): Promise<Verdict> {
+  /**
+   * Sends one request and reads the whole answer. A keep-alive socket the server closed while idle
+   * fails with ECONNRESET on reuse before anything was sent; that request is sent again once on a
+   * new socket (the remedy Node's http documentation gives), anything else is an error.
+   */
+  async request(method: string, urlPath: string, body?: unknown, contentType = 'application/json'): Promise<Verdict> {
     const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+    try {
+      return await this.send(method, urlPath, payload, contentType);
+    } catch (error) {
+      if (!(error instanceof StaleSocketError)) throw error;
+      return this.send(method, urlPath, payload, contentType);
+    }
+  }
+
+  private send(method: string, urlPath: string, payload: string | undefined, contentType: string): Promise<Verdict> {
     return new Promise((resolve, reject) => {
       const request = https.request(`${this.endpoint.url}${urlPath}`, {
         method,
@@ -318,7 +331,9 @@ export class Cluster {
           });
         });
       });
-      request.on('error', reject);
+      request.on('error', (error: NodeJS.ErrnoException) => {
+        reject(request.reusedSocket && error.code === 'ECONNRESET' ? new StaleSocketError(error.message) : error);
+      });
       if (payload !== undefined) request.write(payload);
       request.end();
     });
@@ -474,3 +489,6 @@ export function podSecurityLabels(level: 'privileged' | 'baseline' | 'restricted
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/** A reused keep-alive socket was already closed by the server. */
+class StaleSocketError extends Error {}
