@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { App, Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { HardenedCronJob, HardenedDeployment, HardenedNamespace, HardenedStatefulSet, HardpodDefaults, Peer } from '../../src/cdk8s';
+import { HardenedCronJob, HardenedDeployment, HardenedNamespace, HardenedStatefulSet, Hardpod, HardpodDefaults, Peer } from '../../src/cdk8s';
 
 // Images are pinned by digest; `npx hardpod lock` can pin tags into hardpod.lock.json instead.
 const IMAGES = {
@@ -89,4 +89,7 @@ HardpodDefaults.set(app, {
   resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } },
 });
 new ShopChart(app, 'shop');
+// Every object in the app is checked at synthesis: a failing finding stops app.synth() with the
+// construct path, before any YAML is written.
+Hardpod.enforce(app, { level: 'hardened' });
 app.synth();
