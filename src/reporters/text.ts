@@ -23,6 +23,9 @@ export function shouldColor(stream: { readonly isTTY?: boolean }, env: Readonly<
   return stream.isTTY === true && env.TERM !== 'dumb';
 }
 
+/** About 200 KB of report text: larger than V8's largest young-generation object. */
+const PIECES_PER_CHUNK = 20_000;
+
 /** A styler: ANSI codes around text, or the text itself when colour is off. */
 type Paint = (style: Style, text: string) => string;
 const plain: Paint = (_style, text) => text;
@@ -31,16 +34,17 @@ const ansi: Paint = (style, text) => `\u001b[${STYLES[style][0]}m${text}\u001b[$
 /** The human report: findings grouped per object, each with its field and message, and each rule's remediation at its first finding. */
 export function formatText(report: Report, options: TextReportOptions = {}): string {
   const paint = options.color ? ansi : plain;
-  // Each object's lines are joined into one flat chunk at once: on large reports, thousands of
-  // small per-line strings kept alive until the end cost more in garbage collection than the joins.
+  // Pieces are joined into large flat chunks as they accumulate: on large reports, thousands of
+  // small per-line strings kept alive until the end cost more in garbage collection than the joins,
+  // and chunks this large are allocated outside the young generation, never copied by it.
   const chunks: string[] = [];
+  let parts: string[] = [];
   // A rule's remediation is printed at its first finding only: on large inputs the same advice
   // repeated for every object would bury the findings.
   const explained = new Set<string>();
 
   for (const { object, findings } of groupByObject(report)) {
     if (findings.length === 0 && !options.showPassing) continue;
-    const parts: string[] = [];
     const where = locationLabel(object.source);
     const verdict = findings.some(isBlockingFinding) ? paint('red', 'FAIL') : findings.length === 0 ? paint('green', 'PASS') : paint('yellow', 'NOTE');
     parts.push(verdict, ' ', paint('bold', objectLabel(object)));
@@ -52,8 +56,12 @@ export function formatText(report: Report, options: TextReportOptions = {}): str
       explained.add(finding.rule);
     }
     parts.push('\n');
-    chunks.push(parts.join(''));
+    if (parts.length >= PIECES_PER_CHUNK) {
+      chunks.push(parts.join(''));
+      parts = [];
+    }
   }
+  chunks.push(parts.join(''));
 
   const lines: string[] = [];
   if (report.notChecked.length > 0) {
