@@ -151,6 +151,10 @@ project.addTask('rules', {
   description: 'Generate RULES.md from the rule metadata',
   exec: 'ts-node --project test/tsconfig.json scripts/generate-rules-md.ts',
 });
+project.addTask('docgen', {
+  description: 'Generate API.md from the TSDoc of hardpod, hardpod/cdk8s and hardpod/pulumi',
+  exec: 'bash scripts/generate-api-md.sh',
+});
 project.addTask('bench', {
   description: 'Run the benchmarks and print ratios against their floors',
   exec: 'ts-node --project test/tsconfig.json bench/run.ts',

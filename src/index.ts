@@ -1,4 +1,10 @@
-// hardpod core: framework-free. Nothing reachable from here may import cdk8s, constructs or @pulumi/*.
+/**
+ * The framework-free core: workload model and builders, `harden()`, images and the lock file, the rule catalogue, the engine, reporters and the manifest loader.
+ *
+ * hardpod core: framework-free. Nothing reachable from here may import cdk8s, constructs or @pulumi/*.
+ *
+ * @module hardpod
+ */
 export * from './model';
 export * from './hardening';
 export * from './images';
