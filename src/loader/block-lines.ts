@@ -31,6 +31,21 @@ export interface BlockIndex {
   readonly indents: readonly number[];
   /** First line holding a node. */
   readonly root: number;
+  /** The last lookup's walk, so that the next one resumes after the segments they share. */
+  readonly walk: WalkMemo;
+}
+
+/**
+ * A lookup's path and the walk's state after each of its segments: an object's findings come
+ * together and share most of their path (`spec.template.spec.containers[0].securityContext...`),
+ * so each lookup scans only the lines below the shared part.
+ */
+interface WalkMemo {
+  segments: readonly PathSegment[];
+  /** Segments fully walked: states 0..depth are valid. */
+  depth: number;
+  /** Per state: block line, column, 1 when the block is a sequence, result line. */
+  readonly states: number[];
 }
 
 /** Indexes one YAML document. Returns undefined when the text is outside the supported subset. */
@@ -94,7 +109,7 @@ export function indexBlockYaml(text: string): BlockIndex | undefined {
     if (error instanceof Unsupported) return undefined;
     throw error;
   }
-  return root < 0 ? undefined : { text, starts, indents, root };
+  return root < 0 ? undefined : { text, starts, indents, root, walk: { segments: [], depth: 0, states: [] } };
 }
 
 const SPECIAL_ANYWHERE = new RegExp(SPECIAL.source, 'g');
@@ -145,13 +160,33 @@ function checkLine(content: string, indent: number, isRoot: boolean): number {
 
 /** 0-based line of the deepest node of `segments` that exists (the root's line for an empty path). */
 export function lineInBlockIndex(index: BlockIndex, segments: readonly PathSegment[]): number {
-  const { text, starts, indents } = index;
+  const { text, starts, indents, walk } = index;
   const count = indents.length;
-  let block = index.root;
-  let column = indents[block];
-  let sequence = dashAt(text, starts[block] + column);
-  let result = block;
-  for (const segment of segments) {
+  const states = walk.states;
+  let depth = 0;
+  if (states.length === 0) {
+    const column = indents[index.root];
+    states.push(index.root, column, dashAt(text, starts[index.root] + column) ? 1 : 0, index.root);
+  }
+  const shared = Math.min(walk.depth, segments.length);
+  while (depth < shared && walk.segments[depth] === segments[depth]) depth++;
+  let block = states[4 * depth];
+  let column = states[4 * depth + 1];
+  let sequence = states[4 * depth + 2] === 1;
+  let result = states[4 * depth + 3];
+  walk.segments = segments;
+  walk.depth = depth;
+  for (; depth < segments.length; depth++) {
+    if (depth > walk.depth) {
+      // The previous segment was walked fully: remember the state it left.
+      const at = 4 * depth;
+      states[at] = block;
+      states[at + 1] = column;
+      states[at + 2] = sequence ? 1 : 0;
+      states[at + 3] = result;
+      walk.depth = depth;
+    }
+    const segment = segments[depth];
     if (sequence) {
       if (typeof segment !== 'number') break;
       let item = -1;
@@ -216,6 +251,14 @@ export function lineInBlockIndex(index: BlockIndex, segments: readonly PathSegme
       column = nextIndent;
       sequence = nextIsDash;
     }
+  }
+  if (depth === segments.length && depth > walk.depth) {
+    const at = 4 * depth;
+    states[at] = block;
+    states[at + 1] = column;
+    states[at + 2] = sequence ? 1 : 0;
+    states[at + 3] = result;
+    walk.depth = depth;
   }
   return result;
 }

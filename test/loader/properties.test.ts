@@ -99,6 +99,10 @@ describe('loader properties', () => {
         for (const path of paths(object)) {
           expect([path, lineInBlockIndex(index, path)]).toEqual([path, exact.line(path)]);
         }
+        // Lookups resume from the previous one's shared prefix: any order, and paths that leave the document, agree too.
+        for (const path of paths(object).reverse().flatMap((p) => [[...p, 'missing'], p, [...p, 99]])) {
+          expect([path, lineInBlockIndex(index, path)]).toEqual([path, exact.line(path)]);
+        }
       }),
       { numRuns: 1500 },
     );
