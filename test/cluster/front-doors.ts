@@ -3,28 +3,17 @@
  * (synthesized by cdk8s) and the Pulumi components (the inputs they register, under Pulumi's mocks).
  * Objects every door emits identically are sent to the server once.
  */
-import { Chart, Testing } from 'cdk8s';
 import { buildWithModel, type WorkloadCase } from './emitted';
-import * as cdk8s from '../../src/cdk8s';
 import type { KubeObject } from '../../src/model';
 import * as hp from '../../src/pulumi';
+import { synthesizeConstruct } from '../fixtures/synthesize-cdk8s';
 import { installMocks, registeredUnder } from '../pulumi/mocks';
 
 export type FrontDoor = 'model' | 'cdk8s' | 'pulumi';
 
 /** What the cdk8s construct synthesizes for a case. */
 export function renderWithCdk8s(c: WorkloadCase): KubeObject[] {
-  const chart = new Chart(Testing.app(), 'cluster');
-  cdk8s.HardpodDefaults.set(chart, c.defaults ?? {});
-  const props = c.props as never;
-  switch (c.kind) {
-    case 'Deployment': new cdk8s.HardenedDeployment(chart, 'workload', props); break;
-    case 'StatefulSet': new cdk8s.HardenedStatefulSet(chart, 'workload', props); break;
-    case 'DaemonSet': new cdk8s.HardenedDaemonSet(chart, 'workload', props); break;
-    case 'Job': new cdk8s.HardenedJob(chart, 'workload', props); break;
-    case 'CronJob': new cdk8s.HardenedCronJob(chart, 'workload', props); break;
-  }
-  return Testing.synth(chart) as KubeObject[];
+  return synthesizeConstruct(c.kind, c.props, c.defaults ?? {}, 'workload');
 }
 
 let mocked: Promise<void> | undefined;

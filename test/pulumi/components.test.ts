@@ -2,13 +2,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
-import { Chart, Testing } from 'cdk8s';
 import { installMocks, registeredUnder, runMockedProgram, valueOf } from './mocks';
-import * as cdk8s from '../../src/cdk8s';
 import { LOCK_FILE_VERSION } from '../../src/images/lock-file';
 import { HardpodError } from '../../src/model/errors';
 import type { KubeObject } from '../../src/model/kube-object';
 import * as hp from '../../src/pulumi';
+import { synthesizeConstruct } from '../fixtures/synthesize-cdk8s';
 import { FIXTURE_DIGEST, FIXTURE_IMAGE, FIXTURE_INIT_IMAGE, FIXTURE_SIDECAR_IMAGE, WORKLOAD_PROP_SETS, type WorkloadPropSet } from '../fixtures/workload-props';
 
 beforeAll(() => installMocks(false));
@@ -33,18 +32,7 @@ function writeLockFile(): string {
 
 /** What the cdk8s construct synthesizes for a prop set. */
 function cdk8sObjects(set: WorkloadPropSet): KubeObject[] {
-  const chart = new Chart(Testing.app(), 'test');
-  if (set.defaults) cdk8s.HardpodDefaults.set(chart, set.defaults);
-  const props = set.props as never;
-  switch (set.kind) {
-    case 'Deployment': new cdk8s.HardenedDeployment(chart, 'w', props); break;
-    case 'StatefulSet': new cdk8s.HardenedStatefulSet(chart, 'w', props); break;
-    case 'DaemonSet': new cdk8s.HardenedDaemonSet(chart, 'w', props); break;
-    case 'Job': new cdk8s.HardenedJob(chart, 'w', props); break;
-    case 'CronJob': new cdk8s.HardenedCronJob(chart, 'w', props); break;
-    case 'Namespace': new cdk8s.HardenedNamespace(chart, 'w', props); break;
-  }
-  return Testing.synth(chart) as KubeObject[];
+  return synthesizeConstruct(set.kind, set.props, set.defaults, 'w');
 }
 
 type Component = hp.HardenedWorkloadComponent<never> | hp.HardenedNamespace;
@@ -167,10 +155,8 @@ describe('component behaviour', () => {
     expect(container.image).toBe(`ghcr.io/acme/web:1.0@${FIXTURE_DIGEST}`);
     expect(container.securityContext).toMatchObject({ runAsUser: 10001, runAsGroup: 10001 });
 
-    const chart = new Chart(Testing.app(), 'test');
-    cdk8s.HardpodDefaults.set(chart, { lockFile });
-    new cdk8s.HardenedDeployment(chart, 'w', { name: 'locked', image: 'ghcr.io/acme/web:1.0', port: 8080 });
-    expect((Testing.synth(chart) as KubeObject[]).find((o) => o.kind === 'Deployment')).toEqual(workload);
+    const synthesized = synthesizeConstruct('Deployment', { name: 'locked', image: 'ghcr.io/acme/web:1.0', port: 8080 }, { lockFile }, 'w');
+    expect(synthesized.find((o) => o.kind === 'Deployment')).toEqual(workload);
 
     expect(() => new hp.HardenedDeployment('unlocked', { image: 'ghcr.io/acme/other:2.0', defaults: { lockFile } })).toThrow(/no entry for ghcr.io\/acme\/other:2.0/);
   });
