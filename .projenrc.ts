@@ -76,6 +76,8 @@ const project = new typescript.TypeScriptProject({
       esModuleInterop: true,
       lib: ['es2022'],
       target: 'ES2022',
+      // ts-jest transpiles each test file alone (fast); the typecheck task type-checks everything once.
+      isolatedModules: true,
       // Examples that depend on the package by name (the policy pack's `file:../..`) type-check against src.
       paths: { 'hardpod': ['../src/index.ts'], 'hardpod/*': ['../src/*/index.ts'] },
     },
@@ -96,8 +98,6 @@ const project = new typescript.TypeScriptProject({
       globalTeardown: '<rootDir>/test/harness/jest-global-teardown.ts',
     },
   },
-  // Tests are transpiled only; the typecheck task type-checks src, tests, examples and benchmarks once.
-  tsJestOptions: { transformOptions: { isolatedModules: true } },
   gitignore: ['.hardpod-cache/', 'examples/*/dist/', '*.tgz', 'bench/results/'],
 });
 
