@@ -46,7 +46,10 @@ export async function runCli(argv: readonly string[], base: Omit<CliContext, 'ar
     return await command.run({ ...base, args });
   } catch (error) {
     if (isHardpodError(error)) {
-      base.stderr(`hardpod ${name}: error: ${error.message}\n`);
+      // Errors about the command line name the command as their place; it is already the prefix.
+      const prefix = `hardpod ${name}: `;
+      const message = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+      base.stderr(`${prefix}error: ${message}\n`);
       return EXIT.usage;
     }
     base.stderr(`hardpod ${name}: internal error (please report it): ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
