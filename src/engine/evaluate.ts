@@ -349,7 +349,8 @@ function findSuppression(
 /** Indexes the input by kind, namespace and name for input-scoped rules. */
 export function indexInput(objects: readonly KubeObject[]): InputIndex {
   const byKind = new Map<string, KubeObject[]>();
-  const byKey = new Map<string, KubeObject>();
+  // kind -> namespace ('' for none) -> name: lookups build no key strings (rules look up thousands of times).
+  const byKey = new Map<string, Map<string, Map<string, KubeObject>>>();
   const namespaces = new Set<string>();
   for (const object of objects) {
     const list = byKind.get(object.kind);
@@ -358,12 +359,18 @@ export function indexInput(objects: readonly KubeObject[]): InputIndex {
     const meta = isFields(object.metadata) ? object.metadata : {};
     const ns = typeof meta.namespace === 'string' ? meta.namespace : '';
     if (ns) namespaces.add(ns);
-    if (typeof meta.name === 'string') byKey.set(`${object.kind}\u0000${ns}\u0000${meta.name}`, object);
+    if (typeof meta.name === 'string') {
+      let inKind = byKey.get(object.kind);
+      if (!inKind) byKey.set(object.kind, (inKind = new Map()));
+      let inNamespace = inKind.get(ns);
+      if (!inNamespace) inKind.set(ns, (inNamespace = new Map()));
+      inNamespace.set(meta.name, object);
+    }
   }
   return {
     objects,
     byKind: (kind) => byKind.get(kind) ?? [],
-    get: (kind, namespace, name) => byKey.get(`${kind}\u0000${namespace ?? ''}\u0000${name}`),
+    get: (kind, namespace, name) => byKey.get(kind)?.get(namespace ?? '')?.get(name),
     namespaces,
   };
 }
