@@ -12,4 +12,3 @@ export * from './rules';
 export * from './engine';
 export * from './reporters';
 export * from './loader';
-export * from './admission';
