@@ -1,7 +1,7 @@
 /**
  * The framework-free core: workload model and builders, `harden()`, images and the lock file, the rule catalogue, the engine, reporters and the manifest loader.
  *
- * hardpod core: framework-free. Nothing reachable from here may import cdk8s, constructs or @pulumi/*.
+ * Nothing reachable from here may import cdk8s, constructs or any @pulumi package.
  *
  * @module hardpod
  */
