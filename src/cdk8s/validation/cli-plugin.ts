@@ -48,9 +48,11 @@ export interface HardpodValidationProperties {
   readonly k8sVersion?: string;
   /** Path of a hardpod config file (YAML or JSON), relative to the directory `cdk8s synth` runs in. @default none */
   readonly config?: string;
+  /** Lock file whose image facts the image-* rules judge. @default `hardpod.lock.json` in that directory, when it exists */
+  readonly lockFile?: string;
 }
 
-const PROPERTY_NAMES = ['level', 'k8sVersion', 'config'];
+const PROPERTY_NAMES = ['level', 'k8sVersion', 'config', 'lockFile'];
 const WHERE = 'cdk8s.yaml validations[HardpodValidation].properties';
 
 /**
@@ -110,7 +112,7 @@ export class HardpodValidation {
 
 function checkProperties(properties: unknown): HardpodValidationProperties {
   if (typeof properties !== 'object' || properties === null || Array.isArray(properties)) {
-    throw new HardpodError('properties must be a mapping of level, k8sVersion and config', WHERE);
+    throw new HardpodError(`properties must be a mapping of ${PROPERTY_NAMES.join(', ')}`, WHERE);
   }
   const record = properties as Record<string, unknown>;
   for (const key of Object.keys(record)) {
@@ -120,6 +122,7 @@ function checkProperties(properties: unknown): HardpodValidationProperties {
   // YAML reads `1.30` as the number 1.3: insist on a string so the version is not silently changed.
   if (record.k8sVersion !== undefined && typeof record.k8sVersion !== 'string') throw new HardpodError(`k8sVersion must be a quoted string such as '1.33', got ${JSON.stringify(record.k8sVersion)}`, `${WHERE}.k8sVersion`);
   if (record.config !== undefined && typeof record.config !== 'string') throw new HardpodError('config must be the path of a hardpod config file', `${WHERE}.config`);
+  if (record.lockFile !== undefined && typeof record.lockFile !== 'string') throw new HardpodError('lockFile must be the path of a hardpod.lock.json file', `${WHERE}.lockFile`);
   return record as HardpodValidationProperties;
 }
 

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiObject, App, Chart, Include, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
-import { addCompanions, hardenedDeploymentManifest, PINNED } from './fixtures';
+import { addCompanions, DIGEST, hardenedDeploymentManifest, PINNED } from './fixtures';
 import { HardenedDeployment, HardenedNamespace, Hardpod } from '../../../src/cdk8s';
 import type { Report } from '../../../src/engine/report';
+import { serializeLockFile } from '../../../src/images/lock-file';
 
 function chart(namespace?: string): Chart {
   return new Chart(Testing.app(), 'test', namespace ? { namespace } : {});
@@ -145,6 +146,37 @@ describe('Hardpod.enforce', () => {
     expect(() => Hardpod.enforce(chart(), { level: 'strict' as never })).toThrow('Hardpod.enforce(test) level: unknown level "strict"; expected one of baseline, restricted, hardened');
     expect(() => Hardpod.enforce(chart(), { k8sVersion: '2.0' })).toThrow(/Hardpod.enforce\(test\) k8sVersion: unsupported Kubernetes version "2.0"/);
     expect(() => Hardpod.enforce(chart(), { config: { rules: { 'no-such-rule': {} } } })).toThrow(/config.rules.no-such-rule: unknown rule id/);
+  });
+
+  test('image facts from a lock file reach the image rules, and a named lock file must exist', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hardpod-enforce-lock-'));
+    const lockFile = join(dir, 'hardpod.lock.json');
+    writeFileSync(lockFile, serializeLockFile({
+      lockfileVersion: 1,
+      images: {
+        'registry.example.com/shop/web:1.0': {
+          digest: DIGEST,
+          mediaType: 'application/vnd.oci.image.manifest.v1+json',
+          resolvedAt: '2026-01-01T00:00:00.000Z',
+          resolvedFrom: 'https://registry.example.com',
+          facts: { uid: 0, gid: 0 },
+        },
+      },
+    }));
+    const withLock = chart();
+    addCompanions(withLock);
+    new ApiObject(withLock, 'web', hardenedDeploymentManifest() as never);
+    Hardpod.enforce(withLock, { config: { hardened: { allowedRegistries: ['registry.example.com'] } }, lockFile });
+    // The image's user is root and nothing sets runAsUser: the kubelet would refuse to start it.
+    expect(synthError(withLock)).toMatch(/\[image-non-root-user\] test\/web /);
+
+    const withoutLock = chart();
+    addCompanions(withoutLock);
+    new ApiObject(withoutLock, 'web', hardenedDeploymentManifest() as never);
+    Hardpod.enforce(withoutLock, { config: { hardened: { allowedRegistries: ['registry.example.com'] } } });
+    expect(synthError(withoutLock)).toBe('');
+
+    expect(() => Hardpod.enforce(chart(), { lockFile: join(dir, 'missing.json') })).toThrow(/missing\.json: lock file not found/);
   });
 
   test('a config file is read, and its mistakes name the file and line', () => {
