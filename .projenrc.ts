@@ -96,6 +96,7 @@ const project = new typescript.TypeScriptProject({
       // needs it, stopped here by PID.
       globalSetup: '<rootDir>/test/harness/jest-global-setup.ts',
       globalTeardown: '<rootDir>/test/harness/jest-global-teardown.ts',
+      setupFiles: ['<rootDir>/test/setup/fast-check.ts'],
     },
   },
   gitignore: ['.hardpod-cache/', 'examples/*/dist/', '*.tgz', 'bench/results/'],
