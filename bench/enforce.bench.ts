@@ -8,36 +8,10 @@ import { ApiObject, App, Chart } from 'cdk8s';
 import { ratioAgainstFloor, report } from './measure';
 import { Hardpod } from '../src/cdk8s';
 import type { Report } from '../src/engine/report';
+import { hardenedDeploymentManifest } from '../test/cdk8s/validation/fixtures';
 
 const COUNT = 1000;
 const IMAGE = `registry.example.com/shop/web:1@sha256:${'a'.repeat(64)}`;
-
-function deployment(name: string): Record<string, unknown> {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name, namespace: 'shop' },
-    spec: {
-      selector: { matchLabels: { app: name } },
-      template: {
-        metadata: { labels: { app: name } },
-        spec: {
-          serviceAccountName: name,
-          automountServiceAccountToken: false,
-          securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
-          containers: [{
-            name: 'app',
-            image: IMAGE,
-            securityContext: { readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
-            resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
-            readinessProbe: { httpGet: { path: '/ready', port: 8080 } },
-            livenessProbe: { httpGet: { path: '/live', port: 8080 } },
-          }],
-        },
-      },
-    },
-  };
-}
 
 let lastReport: Report | undefined;
 
@@ -48,7 +22,7 @@ function app(enforce: boolean): string {
   new ApiObject(chart, 'deny', { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny', namespace: 'shop' }, spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } } as never);
   for (let i = 0; i < COUNT; i++) {
     new ApiObject(chart, `sa-${i}`, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: `web-${i}`, namespace: 'shop' }, automountServiceAccountToken: false } as never);
-    new ApiObject(chart, `web-${i}`, deployment(`web-${i}`) as never);
+    new ApiObject(chart, `web-${i}`, hardenedDeploymentManifest(`web-${i}`, 'shop', IMAGE) as never);
   }
   if (enforce) Hardpod.enforce(a, { onReport: (r) => { lastReport = r; } });
   return a.synthYaml();
