@@ -7,12 +7,16 @@
  * - mixed (5.3 MB): 80% of the Deployments pass every hardened rule and come with their ServiceAccount,
  *   plus each team's labelled Namespace and default-deny NetworkPolicy; the other 20% as above
  *   (about 9,700 findings), as in the CI of a team that has adopted hardpod.
+ * For each input the same CLI also runs with every rule disabled (a config file), against the same
+ * floor: what reading, extracting and reporting cost without any rule, so that the rules' own share
+ * of the ratio is visible.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ratioAgainstFloor, report } from './measure';
+import { RULES } from '../src/rules/catalogue';
 
 const DEPLOYMENTS = 5000;
 const REPO = join(__dirname, '..');
@@ -152,19 +156,24 @@ function measure(dir: string, variant: string, name: string, options: Deployment
   const file = join(dir, `${variant}.yaml`);
   writeFileSync(file, deploymentsYaml(DEPLOYMENTS, options));
   const megabytes = statSync(file).size / 1024 / 1024;
+  const noRules = join(dir, 'no-rules.json');
+  writeFileSync(noRules, JSON.stringify({ rules: Object.fromEntries(RULES.map((rule) => [rule.id, { enabled: false }])) }));
 
-  const subject = (): void => {
-    // Exit 1 (findings) is the expected outcome; anything else is a failure of the benchmark.
-    const run = spawnSync(process.execPath, [MAIN, 'check', file], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
-    if (run.status !== 1) throw new Error(`hardpod check exited ${run.status}: ${run.stderr}`);
+  // Exit 1 (findings) is the expected outcome with rules, 0 without; anything else fails the benchmark.
+  const check = (args: readonly string[], expectedStatus: number): void => {
+    const run = spawnSync(process.execPath, [MAIN, 'check', ...args, file], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+    if (run.status !== expectedStatus) throw new Error(`hardpod check ${args.join(' ')} exited ${run.status}: ${run.stderr}`);
   };
+  const subject = (): void => check([], 1);
   const floor = (): void => {
     execFileSync(process.execPath, ['-e', `require('js-yaml').loadAll(require('fs').readFileSync(${JSON.stringify(file)}, 'utf8'))`], { cwd: REPO, stdio: 'ignore' });
   };
   const { ratio, subjectMs, floorMs } = ratioAgainstFloor(subject, floor, 7);
+  const withoutRules = ratioAgainstFloor(() => check(['--config', noRules], 0), floor, 7);
   const perSecond = Math.round(DEPLOYMENTS / (subjectMs / 1000));
   console.log(`${variant}: ${megabytes.toFixed(2)} MB; hardpod check ${subjectMs.toFixed(0)} ms, js-yaml parse ${floorMs.toFixed(0)} ms (median, whole processes)`);
-  report(name, ratio, 1.5, `${perSecond} Deployments/s`);
+  console.log(`${variant}: with every rule disabled ${withoutRules.subjectMs.toFixed(0)} ms, ${withoutRules.ratio.toFixed(2)}x the parse`);
+  report(name, ratio, 1.5, `${perSecond} Deployments/s; ${withoutRules.ratio.toFixed(2)}x with every rule disabled`);
 }
 
 if (require.main === module) main();
