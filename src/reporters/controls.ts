@@ -7,8 +7,11 @@ import type { ControlMapping, RuleMetadata } from '../rules/rule';
 /** Frameworks the audit view covers: the ones whose numbering auditors ask for. */
 const AUDIT_FRAMEWORKS: ReadonlySet<ControlMapping['framework']> = new Set(['NIST SP 800-190', 'CIS Kubernetes Benchmark', 'CIS Docker Benchmark']);
 
-/** How one object stands against one control. */
-export type ControlVerdict = 'fails' | 'unknown' | 'waived' | 'satisfies';
+/**
+ * How one object stands against one control. `not-checked`: the object's kind holds something
+ * shaped like a pod template but is not mapped to it, so no rule could judge it.
+ */
+export type ControlVerdict = 'fails' | 'unknown' | 'not-checked' | 'waived' | 'satisfies';
 
 export interface ControlObject {
   readonly kind: string;
@@ -31,7 +34,7 @@ export interface ControlStatus {
   readonly rules: readonly string[];
   /** False when none of those rules ran at this level, Kubernetes version and edition. */
   readonly assessed: boolean;
-  /** `fails` if any object fails, else `unknown` if any is unknown, else `satisfied`; `not-assessed` when no rule ran. */
+  /** `fails` if any object fails, else `unknown` if any is unknown or not checked, else `satisfied`; `not-assessed` when no rule ran. */
   readonly status: 'fails' | 'unknown' | 'satisfied' | 'not-assessed';
   readonly objects: readonly ControlObject[];
 }
@@ -51,8 +54,10 @@ export interface ControlsOptions {
 /**
  * Every NIST SP 800-190 and CIS control the catalogue maps, with the objects of the report that
  * satisfy, fail, waive or cannot be judged against it. An object is listed for a control when one
- * of the control's rules concerns its kind (pod rules: Pod and the built-in workload kinds; object
- * and input rules: their kinds) or produced a finding for it.
+ * of the control's rules concerns it (rules that list kinds: objects of those kinds; every other
+ * rule: objects that hold a pod spec) or produced a finding for it. Objects that were not checked
+ * (unmapped kinds holding a pod template) are listed under every control about pod specs, so an
+ * audit never reads them as satisfying it.
  */
 export function controlsView(report: Report, options: ControlsOptions = {}): ControlsView {
   const catalogue = options.rules ?? RULES;
@@ -77,6 +82,7 @@ export function controlsView(report: Report, options: ControlsOptions = {}): Con
     else findingsByObject.set(key, [f]);
   }
   const workloadKinds = new Set(BUILT_IN_WORKLOAD_KINDS);
+  const notChecked = new Map(report.notChecked.map((item) => [objectKey(item), item]));
 
   const controls: ControlStatus[] = [];
   for (const { control, rules } of byControl.values()) {
@@ -85,15 +91,17 @@ export function controlsView(report: Report, options: ControlsOptions = {}): Con
     if (running.length > 0) {
       const ids = new Set(running.map((r) => r.id));
       for (const object of report.objects) {
-        const findings = (findingsByObject.get(objectKey(object)) ?? []).filter((f) => ids.has(f.rule));
-        const concerned = findings.length > 0 || running.some((r) => concerns(r, object, workloadKinds));
+        const key = objectKey(object);
+        const findings = (findingsByObject.get(key) ?? []).filter((f) => ids.has(f.rule));
+        const unchecked = notChecked.has(key) && running.some((r) => !r.kinds);
+        const concerned = findings.length > 0 || unchecked || running.some((r) => concerns(r, object, workloadKinds));
         if (!concerned) continue;
-        objects.push(judge(object, findings));
+        objects.push(findings.length === 0 && unchecked ? { ...identity(object), verdict: 'not-checked', rules: [] } : judge(object, findings));
       }
     }
     const status = running.length === 0 ? 'not-assessed'
       : objects.some((o) => o.verdict === 'fails') ? 'fails'
-        : objects.some((o) => o.verdict === 'unknown') ? 'unknown' : 'satisfied';
+        : objects.some((o) => o.verdict === 'unknown' || o.verdict === 'not-checked') ? 'unknown' : 'satisfied';
     controls.push({
       framework: control.framework,
       edition: control.edition,
@@ -109,20 +117,29 @@ export function controlsView(report: Report, options: ControlsOptions = {}): Con
   return { level: report.level, kubernetesVersion: report.kubernetesVersion, edition: report.edition, controls };
 }
 
+/**
+ * Rules that list kinds concern objects of those kinds; every other rule (pod rules, and the object
+ * and input rules about workloads) concerns objects that hold a pod spec: the catalogue test holds
+ * each of those to `not-applicable` on an object without one. Hand-built reports without pod-spec
+ * counts fall back to the built-in workload kinds.
+ */
 function concerns(rule: RuleMetadata, object: ObjectSummary, workloadKinds: ReadonlySet<string>): boolean {
   if (rule.kinds) return rule.kinds.includes(object.kind);
-  if (rule.scope === 'pod') return workloadKinds.has(object.kind);
-  return true;
+  return object.podSpecs === undefined ? workloadKinds.has(object.kind) : object.podSpecs > 0;
 }
 
-function judge(object: ObjectSummary, findings: readonly Finding[]): ControlObject {
-  const base = {
+function identity(object: ObjectSummary): Omit<ControlObject, 'verdict' | 'rules'> {
+  return {
     kind: object.kind,
     name: object.name,
     ...(object.namespace === undefined ? {} : { namespace: object.namespace }),
     ...(object.source.file === undefined ? {} : { file: object.source.file }),
     ...(object.source.line === undefined ? {} : { line: object.source.line }),
   };
+}
+
+function judge(object: ObjectSummary, findings: readonly Finding[]): ControlObject {
+  const base = identity(object);
   const rulesWith = (pick: (f: Finding) => boolean): string[] => [...new Set(findings.filter(pick).map((f) => f.rule))];
   // A baselined failure still fails the control: the baseline defers the fix, it does not make it.
   const failing = rulesWith((f) => f.outcome === 'fail' || f.outcome === 'error');
@@ -161,16 +178,16 @@ export function formatControlsText(report: Report, options: ControlsOptions = {}
     for (const object of control.objects) {
       const where = locationLabel({ file: object.file, line: object.line });
       const rules = object.rules.length ? `  [${object.rules.join(', ')}]` : '';
-      lines.push(`    ${object.verdict.padEnd(9)} ${objectLabel({ ...object, source: {} })}${where ? `  ${where}` : ''}${rules}`);
+      lines.push(`    ${object.verdict.padEnd(11)} ${objectLabel({ ...object, source: {} })}${where ? `  ${where}` : ''}${rules}`);
     }
   }
   return `${lines.join('\n')}\n`;
 }
 
 function countVerdicts(objects: readonly ControlObject[]): string {
-  const counts: Record<ControlVerdict, number> = { fails: 0, unknown: 0, waived: 0, satisfies: 0 };
+  const counts: Record<ControlVerdict, number> = { 'fails': 0, 'unknown': 0, 'not-checked': 0, 'waived': 0, 'satisfies': 0 };
   for (const o of objects) counts[o.verdict]++;
-  return `${counts.fails} fail, ${counts.unknown} unknown, ${counts.waived} waived, ${counts.satisfies} satisfy`;
+  return `${counts.fails} fail, ${counts.unknown} unknown, ${counts['not-checked'] ? `${counts['not-checked']} not checked, ` : ''}${counts.waived} waived, ${counts.satisfies} satisfy`;
 }
 
 function compareText(a: string, b: string): number {

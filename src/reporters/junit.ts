@@ -1,21 +1,27 @@
-import { groupByObject, locationLabel, objectLabel } from './shared';
+import { groupByObject, locationLabel, objectKey, objectLabel } from './shared';
 import { isBlockingFinding, type Finding, type Report } from '../engine/report';
 
 /**
  * JUnit XML for CI test tabs: one testsuite per object, one testcase per finding. Blocking findings
  * and rule errors are failures; warnings, unknowns, suppressed and baselined findings are skipped
- * with the reason; an object without findings is one passing testcase.
+ * with the reason; an object without findings is one passing testcase, unless it was not checked
+ * (an unmapped kind holding a pod template): that is one skipped testcase saying why.
  */
 export function formatJunit(report: Report): string {
   const suites: string[] = [];
   let tests = 0, failures = 0, errors = 0, skipped = 0;
+  const notChecked = new Map(report.notChecked.map((item) => [objectKey(item), item.reason]));
   for (const { object, findings } of groupByObject(report)) {
     const label = objectLabel(object);
     const file = object.source.file;
     const classname = `hardpod.${object.kind}.${object.namespace ? `${object.namespace}.` : ''}${object.name || 'unnamed'}`;
     const cases: string[] = [];
     let suiteFailures = 0, suiteErrors = 0, suiteSkipped = 0;
-    if (findings.length === 0) {
+    const notCheckedReason = notChecked.get(objectKey(object));
+    if (notCheckedReason !== undefined) {
+      suiteSkipped++;
+      cases.push(`    <testcase ${attrs({ name: 'not checked', classname, file, line: object.source.line })}>\n      <skipped ${attrs({ message: `not checked: ${notCheckedReason}` })}/>\n    </testcase>`);
+    } else if (findings.length === 0) {
       cases.push(`    <testcase ${attrs({ name: `passes ${report.level}`, classname, file, line: object.source.line })}/>`);
     }
     for (const f of findings) {

@@ -1,8 +1,8 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { controlLabel, objectLabel } from './shared';
+import { controlLabel, objectLabel, type ObjectIdentity } from './shared';
 import { fingerprintOf } from '../engine/baseline';
-import { isBlockingFinding, type Finding, type Report } from '../engine/report';
+import { isBlockingFinding, type Finding, type ObjectSummary, type Report } from '../engine/report';
 import { RULES } from '../rules/catalogue';
 import type { RuleMetadata, Severity } from '../rules/rule';
 
@@ -26,6 +26,8 @@ const SECURITY_SEVERITY: Readonly<Record<Severity, string>> = { critical: '9.5',
  * SARIF 2.1.0 for code-scanning tools: every rule that ran with its help and controls, one result per
  * finding with its file (relative to the repository root) and line, a partial fingerprint that
  * survives line changes, suppressions as SARIF suppressions and baseline state when a baseline was used.
+ * Objects that were not checked (an unmapped kind holding a pod template) are warnings of the
+ * `not-checked` rule, so code scanning shows them instead of a clean result.
  */
 export function formatSarif(report: Report, options: SarifReportOptions = {}): string {
   const cwd = options.cwd ?? process.cwd();
@@ -38,6 +40,10 @@ export function formatSarif(report: Report, options: SarifReportOptions = {}): s
 
   const rules = ruleIds.map((id) => sarifRule(id, metadata.get(id), report.findings.find((f) => f.rule === id)));
   const results = report.findings.map((f) => sarifResult(f, ruleIndex.get(f.rule)!, root, cwd, usedBaseline));
+  if (report.notChecked.length > 0) {
+    rules.push(NOT_CHECKED_RULE);
+    for (const item of report.notChecked) results.push(notCheckedResult(item, rules.length - 1, root, cwd));
+  }
 
   const log = {
     $schema: SARIF_SCHEMA_URI,
@@ -88,18 +94,51 @@ function sarifRule(id: string, rule: RuleMetadata | undefined, example: Finding 
   };
 }
 
-function sarifResult(f: Finding, ruleIndex: number, root: string, cwd: string, usedBaseline: boolean): Record<string, unknown> {
-  const logical = [{ fullyQualifiedName: `${objectLabel(f)}${f.path ? `:${f.path}` : ''}`, kind: 'object' }];
-  const uri = f.source.file && f.source.file !== '<stdin>' ? artifactUri(f.source.file, root, cwd) : undefined;
-  const location = uri
+/** The pseudo-rule of objects no rule could judge; not in the catalogue, as it checks nothing. */
+const NOT_CHECKED_ID = 'not-checked';
+const NOT_CHECKED_RULE: Record<string, unknown> = {
+  id: NOT_CHECKED_ID,
+  name: 'NotChecked',
+  shortDescription: { text: 'Object holds a pod template hardpod does not know where to find' },
+  fullDescription: { text: 'The object\'s kind is neither a built-in workload kind nor mapped in the config, but something in it is shaped like a pod template, so no rule judged its pods.' },
+  help: {
+    text: 'Map the kind to its pod template path in the config (workloadKinds: [{ kind, group, templatePath }]) so that every rule checks it.',
+    markdown: '**Remediation:** map the kind to its pod template path in the config (`workloadKinds: [{ kind, group, templatePath }]`) so that every rule checks it.',
+  },
+  defaultConfiguration: { level: 'warning' },
+  properties: { 'tags': ['security', 'kubernetes', 'coverage'], 'precision': 'high', 'problem.severity': 'warning' },
+};
+
+function notCheckedResult(item: ObjectSummary & { readonly reason: string }, ruleIndex: number, root: string, cwd: string): Record<string, unknown> {
+  return {
+    ruleId: NOT_CHECKED_ID,
+    ruleIndex,
+    kind: 'fail',
+    level: 'warning',
+    message: { text: `${objectLabel(item)}: not checked: ${item.reason}` },
+    locations: [resultLocation(item, '', root, cwd)],
+    partialFingerprints: { 'hardpodFinding/v1': fingerprintOf({ rule: NOT_CHECKED_ID, kind: item.kind, namespace: item.namespace, name: item.name, path: '' }) },
+    properties: { outcome: 'not-checked' },
+  };
+}
+
+/** Where a result is: the file and line when the object came from a file, its label always. */
+function resultLocation(object: ObjectIdentity, path: string, root: string, cwd: string): Record<string, unknown> {
+  const logical = [{ fullyQualifiedName: `${objectLabel(object)}${path ? `:${path}` : ''}`, kind: 'object' }];
+  const uri = object.source.file && object.source.file !== '<stdin>' ? artifactUri(object.source.file, root, cwd) : undefined;
+  return uri
     ? {
       physicalLocation: {
         artifactLocation: uri.relative ? { uri: uri.uri, uriBaseId: '%SRCROOT%' } : { uri: uri.uri },
-        ...(f.source.line ? { region: { startLine: f.source.line } } : {}),
+        ...(object.source.line ? { region: { startLine: object.source.line } } : {}),
       },
       logicalLocations: logical,
     }
     : { logicalLocations: logical };
+}
+
+function sarifResult(f: Finding, ruleIndex: number, root: string, cwd: string, usedBaseline: boolean): Record<string, unknown> {
+  const location = resultLocation(f, f.path, root, cwd);
 
   // SARIF: a result whose kind is not `fail` must have level `none`.
   const kind = f.outcome === 'unknown' ? 'review' : 'fail';

@@ -2,7 +2,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderRulesMarkdown, RULES_MD_PATH } from '../../scripts/generate-rules-md';
 import { NEWEST_EDITION, RULES, ruleById } from '../../src/rules/catalogue';
+import type { KubeObject } from '../../src/model/kube-object';
 import { LEVELS } from '../../src/rules/rule';
+import { check } from '../rules/hardened/context';
 import { CHECK_ID_BY_PREFIX } from '../conformance/fixtures';
 
 const RULES_DIR = join(__dirname, '..', '..', 'src', 'rules');
@@ -46,6 +48,14 @@ describe('rule catalogue', () => {
       expect(['baseline', 'restricted']).toContain(rule.level);
       expect(rule.controls.some((c) => c.framework === 'Pod Security Standards')).toBe(true);
     }
+  });
+
+  // The controls view lists an object under a rule without `kinds` only when it holds a pod spec.
+  it.each(['ServiceAccount', 'ConfigMap', 'Namespace', 'NetworkPolicy'])('every object or input rule without kinds says not-applicable for a %s', (kind) => {
+    const object: KubeObject = { apiVersion: 'v1', kind, metadata: { name: 'x', namespace: 'shop' } };
+    const unscoped = RULES.filter((r) => r.scope !== 'pod' && !r.kinds);
+    expect(unscoped.length).toBeGreaterThan(3);
+    for (const rule of unscoped) expect([rule.id, check(rule, object, { input: [object] })]).toEqual([rule.id, 'not-applicable']);
   });
 });
 

@@ -84,14 +84,16 @@ export function fixtureReport(): Report {
     kubernetesVersion: '1.37',
     edition: 1,
     findings,
-    summary: { objects: 4, checks: 40, pass: 30, fail: 2, unknown: 1, error: 1, suppressed: 1, notApplicable: 5, baselined: 1 },
+    summary: { objects: 5, checks: 40, pass: 30, fail: 2, unknown: 1, error: 1, suppressed: 1, notApplicable: 5, baselined: 1 },
     objects: [
       { kind: 'Deployment', name: 'web', namespace: 'shop', source: { file: 'deploy/web.yaml', line: 3, template: 'web/templates/deployment.yaml' } },
       { kind: 'Pod', name: 'debug', source: { file: 'deploy/debug.yaml', line: 1 } },
       { kind: 'Deployment', name: 'legacy', namespace: 'shop', source: { file: 'legacy/app.yaml', line: 1 } },
       { kind: 'Deployment', name: 'clean', namespace: 'shop', source: { file: 'ok/clean.yaml', line: 1 } },
+      // As the engine reports it: among the objects (with no pod spec found) and in notChecked.
+      { kind: 'Widget', name: 'w', source: { file: 'crd/w.yaml', line: 4 }, podSpecs: 0 },
     ],
-    notChecked: [{ kind: 'Widget', name: 'w', source: { file: 'crd/w.yaml', line: 4 }, reason: 'spec.template looks like a pod template' }],
+    notChecked: [{ kind: 'Widget', name: 'w', source: { file: 'crd/w.yaml', line: 4 }, podSpecs: 0, reason: 'spec.template looks like a pod template' }],
     rules: ['privileged', 'image-digest', 'namespace-psa-labels'],
   };
 }

@@ -64,7 +64,7 @@ describe('JSON reporter', () => {
     const json = JSON.parse(formatJson(fixtureReport()));
     expect(json.schemaVersion).toBe('1');
     expect(json.result).toBe('fail');
-    expect(json.summary).toMatchObject({ objects: 4, fail: 2, blocking: 2, baselined: 1 });
+    expect(json.summary).toMatchObject({ objects: 5, fail: 2, blocking: 2, baselined: 1 });
     expect(json.findings).toHaveLength(6);
     for (const f of json.findings) {
       for (const key of ['rule', 'pss', 'severity', 'file', 'line', 'kind', 'name', 'namespace', 'path', 'message', 'outcome', 'blocking']) {
@@ -101,7 +101,7 @@ describe('SARIF reporter', () => {
     const log = JSON.parse(formatSarif(fixtureReport(), { rules: FIXTURE_RULES, cwd: '/repo/sub', root: '/repo' }));
     const run = log.runs[0];
     const rules = run.tool.driver.rules;
-    expect(rules.map((r: { id: string }) => r.id)).toEqual(['privileged', 'image-digest', 'namespace-psa-labels']);
+    expect(rules.map((r: { id: string }) => r.id)).toEqual(['privileged', 'image-digest', 'namespace-psa-labels', 'not-checked']);
     expect(rules[0].help.text).toContain('Set privileged: false.');
     expect(rules[0].help.markdown).toContain('CIS Kubernetes Benchmark (v1.10) 5.2.2');
     expect(rules[0].properties['security-severity']).toBe('9.5');
@@ -117,6 +117,17 @@ describe('SARIF reporter', () => {
     expect(suppressed.suppressions).toEqual([{ kind: 'inSource', status: 'accepted', justification: 'node debugging, approved by SEC-12' }]);
     expect(baselined.baselineState).toBe('unchanged');
     expect(first.baselineState).toBe('new');
+    // An object no rule could judge is a visible warning, not a clean result.
+    const notChecked = run.results.at(-1);
+    expect(notChecked).toMatchObject({ ruleId: 'not-checked', ruleIndex: 3, kind: 'fail', level: 'warning' });
+    expect(notChecked.message.text).toBe('Widget w: not checked: spec.template looks like a pod template');
+    expect(notChecked.locations[0].physicalLocation).toEqual({ artifactLocation: { uri: 'sub/crd/w.yaml', uriBaseId: '%SRCROOT%' }, region: { startLine: 4 } });
+  });
+
+  test('has no not-checked rule when every object was checked', () => {
+    const log = JSON.parse(formatSarif({ ...fixtureReport(), notChecked: [] }, { rules: FIXTURE_RULES }));
+    expect(log.runs[0].tool.driver.rules.map((r: { id: string }) => r.id)).not.toContain('not-checked');
+    expect(validate(log)).toBe(true);
   });
 
   test('fingerprints ignore line numbers and messages', () => {
@@ -152,9 +163,9 @@ describe('JUnit reporter', () => {
     expect(root.nodeName).toBe('testsuites');
     expect(root.getAttribute('failures')).toBe('1');
     expect(root.getAttribute('errors')).toBe('1');
-    expect(root.getAttribute('skipped')).toBe('4');
+    expect(root.getAttribute('skipped')).toBe('5');
     const suites = Array.from(doc.getElementsByTagName('testsuite'));
-    expect(suites.map((s) => s.getAttribute('name'))).toEqual(['Deployment shop/web', 'Pod debug', 'Deployment shop/legacy', 'Deployment shop/clean']);
+    expect(suites.map((s) => s.getAttribute('name'))).toEqual(['Deployment shop/web', 'Pod debug', 'Deployment shop/legacy', 'Deployment shop/clean', 'Widget w']);
     const failure = doc.getElementsByTagName('failure')[0];
     expect(failure.getAttribute('message')).toBe('container "app" must not set securityContext.privileged=true');
     expect(failure.textContent).toContain('fix: Set privileged: false.');
@@ -163,6 +174,12 @@ describe('JUnit reporter', () => {
     const clean = suites[3].getElementsByTagName('testcase');
     expect(clean).toHaveLength(1);
     expect(clean[0].getElementsByTagName('failure')).toHaveLength(0);
+    // An object no rule could judge is skipped with the reason, never a passing testcase.
+    const widget = suites[4].getElementsByTagName('testcase');
+    expect(widget).toHaveLength(1);
+    expect(widget[0].getAttribute('name')).toBe('not checked');
+    expect(widget[0].getElementsByTagName('skipped')[0].getAttribute('message')).toBe('not checked: spec.template looks like a pod template');
+    expect(suites[4].getAttribute('skipped')).toBe('1');
   });
 
   test('escapes markup and drops characters XML cannot hold', () => {
@@ -184,7 +201,7 @@ describe('controls view', () => {
     const privileged = view.controls.find((c) => c.id === '5.2.2')!;
     expect(privileged.status).toBe('fails');
     const verdicts = Object.fromEntries(privileged.objects.map((o) => [o.name, o.verdict]));
-    expect(verdicts).toEqual({ web: 'fails', debug: 'waived', legacy: 'satisfies', clean: 'satisfies' });
+    expect(verdicts).toEqual({ web: 'fails', debug: 'waived', legacy: 'satisfies', clean: 'satisfies', w: 'not-checked' });
     const digest = view.controls.find((c) => c.id === '5.5.1')!;
     // A baselined failure still fails the control.
     expect(digest.objects.find((o) => o.name === 'legacy')!.verdict).toBe('fails');
@@ -196,10 +213,38 @@ describe('controls view', () => {
     expect(view.controls.find((c) => c.id === '4.4.3')!.interpretation).toBe(true);
   });
 
+  test('an object that was not checked keeps a control from reading as satisfied', () => {
+    const report = fixtureReport();
+    const onlyWidgetLeft = { ...report, findings: report.findings.filter((f) => f.rule !== 'privileged') };
+    const privileged = controlsView(onlyWidgetLeft, { rules: FIXTURE_RULES }).controls.find((c) => c.id === '5.2.2')!;
+    expect(privileged.status).toBe('unknown');
+    const checkedOnly = controlsView({ ...onlyWidgetLeft, notChecked: [] }, { rules: FIXTURE_RULES }).controls.find((c) => c.id === '5.2.2')!;
+    expect(checkedOnly.status).toBe('satisfied');
+    // Without a pod spec, an object is not listed under controls about pod specs at all.
+    expect(checkedOnly.objects.map((o) => o.name)).not.toContain('w');
+  });
+
+  test('objects without a pod spec are not listed as satisfying pod controls; mapped workloads are', () => {
+    const report = fixtureReport();
+    const withMore = {
+      ...report,
+      objects: [
+        ...report.objects,
+        { kind: 'ServiceAccount', name: 'web', namespace: 'shop', source: { file: 'deploy/web.yaml', line: 40 }, podSpecs: 0 },
+        { kind: 'Rollout', name: 'canary', namespace: 'shop', source: { file: 'deploy/rollout.yaml', line: 1 }, podSpecs: 1 },
+      ],
+    };
+    const privileged = controlsView(withMore, { rules: FIXTURE_RULES }).controls.find((c) => c.id === '5.2.2')!;
+    const names = privileged.objects.map((o) => `${o.kind} ${o.name}`);
+    expect(names).toContain('Rollout canary');
+    expect(names).not.toContain('ServiceAccount web');
+  });
+
   test('text and JSON forms', () => {
     const text = formatControlsText(fixtureReport(), { rules: FIXTURE_RULES });
     expect(text).toContain('CIS Kubernetes Benchmark (v1.10)');
-    expect(text).toMatch(/5\.2\.2 {2}FAILS {2}\(1 fail, 0 unknown, 1 waived, 2 satisfy\)/);
+    expect(text).toMatch(/5\.2\.2 {2}FAILS {2}\(1 fail, 0 unknown, 1 not checked, 1 waived, 2 satisfy\)/);
+    expect(text).toMatch(/ {4}not-checked Widget w {2}crd\/w\.yaml:4/);
     expect(text).toContain('not assessed at level hardened');
     const json = JSON.parse(formatControlsJson(fixtureReport(), { rules: FIXTURE_RULES }));
     expect(json.controls).toHaveLength(6);
