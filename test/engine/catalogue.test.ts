@@ -1,11 +1,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderRulesMarkdown, RULES_MD_PATH } from '../../scripts/generate-rules-md';
-import { NEWEST_EDITION, RULES, ruleById } from '../../src/rules/catalogue';
 import type { KubeObject } from '../../src/model/kube-object';
+import { NEWEST_EDITION, RULES, ruleById } from '../../src/rules/catalogue';
 import { LEVELS } from '../../src/rules/rule';
-import { check } from '../rules/hardened/context';
 import { CHECK_ID_BY_PREFIX } from '../conformance/fixtures';
+import { check } from '../rules/hardened/context';
 
 const RULES_DIR = join(__dirname, '..', '..', 'src', 'rules');
 const NOT_RULES = new Set(['rule.ts', 'catalogue.ts', 'index.ts']);
