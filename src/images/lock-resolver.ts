@@ -147,12 +147,14 @@ export class LockFileResolver implements ImageResolver, ImageFactsLookup {
 export const IMAGE_FACTS_SETTING = 'imageFacts';
 
 /**
- * The `hardened` settings that hand a lock file's facts to the image-facts rules: empty when the
- * file does not exist and was not asked for explicitly.
+ * The engine config with a lock file's image facts under `hardened`, as every front door (`hardpod
+ * check`, cdk8s enforcement, Pulumi policies) hands them to the image-* rules; the config itself
+ * when the file does not exist and was not asked for explicitly.
  * @param path lock file path
  * @param required the user named the file, so its absence is an error
  */
-export function lockFileFactsSetting(path: string, required: boolean): { readonly [IMAGE_FACTS_SETTING]?: ImageFactsLookup } {
-  if (!required && !existsSync(path)) return {};
-  return { [IMAGE_FACTS_SETTING]: new LockFileResolver(readLockFile(path), path) };
+export function withLockFileFacts<C extends { readonly hardened?: Readonly<Record<string, unknown>> }>(config: C, path: string, required: boolean): C {
+  if (!required && !existsSync(path)) return config;
+  const facts: ImageFactsLookup = new LockFileResolver(readLockFile(path), path);
+  return { ...config, hardened: { ...config.hardened, [IMAGE_FACTS_SETTING]: facts } };
 }

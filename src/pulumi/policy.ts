@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import * as policySdk from '@pulumi/policy';
 import type {
   EnforcementLevel,
@@ -14,6 +15,7 @@ import { resolveConfig, type EngineConfig, type ResolvedConfig } from '../engine
 import { evaluate, rulesFor } from '../engine/evaluate';
 import type { Finding, Report } from '../engine/report';
 import { harden, type HardenOptions } from '../hardening/harden';
+import { withLockFileFacts } from '../images/lock-resolver';
 import { SECURE_DEFAULTS } from '../hardening/secure-defaults';
 import { HardpodError } from '../model/errors';
 import type { LocatedObject } from '../model/kube-object';
@@ -66,6 +68,13 @@ export interface HardpodPolicyOptions {
    * @default 'advisory'
    */
   readonly notCheckedEnforcement?: EnforcementLevel;
+  /**
+   * Lock file whose image facts the image-* rules judge (image user, shell, ports ...), as
+   * `hardpod check --lock-file` does; relative to the policy pack's working directory. The file
+   * must exist. A policy pack serves many programs, so no lock file is picked up unless named.
+   * @default none: the image-* rules that need facts are not applicable
+   */
+  readonly lockFile?: string;
 }
 
 /** Name of the policy that reports resources whose objects hardpod cannot see. */
@@ -320,7 +329,7 @@ function setOrDelete(root: Record<string, unknown>, keys: readonly (string | num
  * {@link NOT_CHECKED_POLICY}. Config mistakes throw a HardpodError here, when the pack starts.
  */
 export function hardpodPolicies(options: HardpodPolicyOptions = {}): Policies {
-  const engineConfig = options.config ?? {};
+  const engineConfig = options.lockFile === undefined ? options.config ?? {} : withLockFileFacts(options.config ?? {}, resolve(options.lockFile), true);
   const resolved = resolveConfig(engineConfig);
   const rules = rulesFor(resolved);
   const inputRules = rules.filter((r) => r.scope === 'input');

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { loadConfig, resolveConfig, type EngineConfig, type ResolvedConfig } from '../../engine/config';
 import { LOCK_FILE_NAME } from '../../images/lock-file';
-import { lockFileFactsSetting } from '../../images/lock-resolver';
+import { withLockFileFacts } from '../../images/lock-resolver';
 import { HardpodError } from '../../model/errors';
 import type { Level } from '../../rules/rule';
 
@@ -34,10 +34,8 @@ export function resolveValidationOptions(options: ValidationOptions, where: stri
   if (typeof base !== 'object' || base === null || Array.isArray(base)) {
     throw new HardpodError('config must be an engine config object or the path of a config file', `${where} config`);
   }
-  const lockFacts = lockFileFactsSetting(resolve(options.lockFile ?? LOCK_FILE_NAME), options.lockFile !== undefined);
   const merged: EngineConfig = {
-    ...base,
-    ...(lockFacts.imageFacts ? { hardened: { ...base.hardened, ...lockFacts } } : {}),
+    ...withLockFileFacts(base, resolve(options.lockFile ?? LOCK_FILE_NAME), options.lockFile !== undefined),
     ...(options.level !== undefined ? { level: options.level } : {}),
     ...(options.k8sVersion !== undefined ? { kubernetesVersion: options.k8sVersion } : {}),
   };

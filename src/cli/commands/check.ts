@@ -4,7 +4,7 @@ import { loadConfig, NEWEST_KUBERNETES_VERSION, parseKubernetesVersion, type Eng
 import { evaluate } from '../../engine/evaluate';
 import { hasBlockingFindings, type Finding, type Report } from '../../engine/report';
 import { LOCK_FILE_NAME } from '../../images/lock-file';
-import { lockFileFactsSetting } from '../../images/lock-resolver';
+import { withLockFileFacts } from '../../images/lock-resolver';
 import { readManifests, type ManifestSet } from '../../loader';
 import { HardpodError } from '../../model/errors';
 import type { SourceLocation } from '../../model/kube-object';
@@ -66,10 +66,8 @@ export const checkCommand: Command = {
 
     const fileConfig: EngineConfig = values.config === undefined ? {} : loadConfig(values.config);
     const baseline = values.baseline === undefined ? [] : readBaseline(values.baseline);
-    const lockFacts = lockFileFactsSetting(resolve(context.cwd, values['lock-file'] ?? LOCK_FILE_NAME), values['lock-file'] !== undefined);
     const config: EngineConfig = {
-      ...fileConfig,
-      ...(lockFacts.imageFacts ? { hardened: { ...fileConfig.hardened, ...lockFacts } } : {}),
+      ...withLockFileFacts(fileConfig, resolve(context.cwd, values['lock-file'] ?? LOCK_FILE_NAME), values['lock-file'] !== undefined),
       ...(level ? { level } : {}),
       ...(values['k8s-version'] !== undefined ? { kubernetesVersion: values['k8s-version'] } : {}),
       ...(baseline.length > 0 ? { baseline: [...(fileConfig.baseline ?? []), ...baseline] } : {}),
