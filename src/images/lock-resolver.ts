@@ -153,7 +153,8 @@ export const IMAGE_FACTS_SETTING = 'imageFacts';
  * @param path lock file path
  * @param required the user named the file, so its absence is an error
  */
-export function withLockFileFacts<C extends { readonly hardened?: Readonly<Record<string, unknown>> }>(config: C, path: string, required: boolean): C {
+type WithHardened = { readonly hardened?: Readonly<Record<string, unknown>> };
+export function withLockFileFacts<C extends WithHardened>(config: C, path: string, required: boolean): C {
   if (!required && !existsSync(path)) return config;
   const facts: ImageFactsLookup = new LockFileResolver(readLockFile(path), path);
   return { ...config, hardened: { ...config.hardened, [IMAGE_FACTS_SETTING]: facts } };

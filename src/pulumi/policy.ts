@@ -15,8 +15,8 @@ import { resolveConfig, type EngineConfig, type ResolvedConfig } from '../engine
 import { evaluate, rulesFor } from '../engine/evaluate';
 import type { Finding, Report } from '../engine/report';
 import { harden, type HardenOptions } from '../hardening/harden';
-import { withLockFileFacts } from '../images/lock-resolver';
 import { SECURE_DEFAULTS } from '../hardening/secure-defaults';
+import { withLockFileFacts } from '../images/lock-resolver';
 import { HardpodError } from '../model/errors';
 import type { LocatedObject } from '../model/kube-object';
 import { UNKNOWN_VALUE } from '../model/pod-view';
@@ -329,7 +329,8 @@ function setOrDelete(root: Record<string, unknown>, keys: readonly (string | num
  * {@link NOT_CHECKED_POLICY}. Config mistakes throw a HardpodError here, when the pack starts.
  */
 export function hardpodPolicies(options: HardpodPolicyOptions = {}): Policies {
-  const engineConfig = options.lockFile === undefined ? options.config ?? {} : withLockFileFacts(options.config ?? {}, resolve(options.lockFile), true);
+  const baseConfig = options.config ?? {};
+  const engineConfig = options.lockFile === undefined ? baseConfig : withLockFileFacts(baseConfig, resolve(options.lockFile), true);
   const resolved = resolveConfig(engineConfig);
   const rules = rulesFor(resolved);
   const inputRules = rules.filter((r) => r.scope === 'input');
