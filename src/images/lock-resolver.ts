@@ -146,6 +146,9 @@ export class LockFileResolver implements ImageResolver, ImageFactsLookup {
 /** The engine config key (under `hardened`) the image-facts rules read a {@link ImageFactsLookup} from. */
 export const IMAGE_FACTS_SETTING = 'imageFacts';
 
+/** Engine configs and what front doors build from them: anything with `hardened` settings. */
+type WithHardened = { readonly hardened?: Readonly<Record<string, unknown>> };
+
 /**
  * The engine config with a lock file's image facts under `hardened`, as every front door (`hardpod
  * check`, cdk8s enforcement, Pulumi policies) hands them to the image-* rules; the config itself
@@ -153,7 +156,6 @@ export const IMAGE_FACTS_SETTING = 'imageFacts';
  * @param path lock file path
  * @param required the user named the file, so its absence is an error
  */
-type WithHardened = { readonly hardened?: Readonly<Record<string, unknown>> };
 export function withLockFileFacts<C extends WithHardened>(config: C, path: string, required: boolean): C {
   if (!required && !existsSync(path)) return config;
   const facts: ImageFactsLookup = new LockFileResolver(readLockFile(path), path);
