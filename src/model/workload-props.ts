@@ -276,9 +276,18 @@ export interface WorkloadProps extends Omit<ContainerProps, 'name'> {
   readonly serviceAccountName?: string;
   /** Opt-out. @default false: Service environment variables are not injected */
   readonly enableServiceLinks?: boolean;
-  /** Opt-in: `false` runs the pod in a user namespace (Kubernetes 1.33+ or feature gate). @default omitted */
+  /**
+   * Opt-in: `false` runs the pod in a user namespace. Needs a target of Kubernetes 1.33+
+   * (`kubernetesMinor`), where user namespaces are on by default; older targets are an error, as
+   * their API servers drop the field unless a feature gate is on.
+   * @default omitted
+   */
   readonly hostUsers?: boolean;
-  /** Opt-in `Strict` (Kubernetes 1.31+ with the feature gate): no groups from the image's /etc/group. @default omitted */
+  /**
+   * Opt-in `Strict`: no groups from the image's /etc/group. Needs a target of Kubernetes 1.33+
+   * (`kubernetesMinor`), where the feature is on by default; older targets are an error.
+   * @default omitted
+   */
   readonly supplementalGroupsPolicy?: 'Strict' | 'Merge';
   /** Pull secrets for private registries. @default the platform default, none */
   readonly imagePullSecrets?: readonly string[];

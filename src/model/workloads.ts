@@ -49,6 +49,15 @@ const DEFAULT_WRITABLE_SIZE = '64Mi';
 const DEFAULT_PRESTOP_SECONDS = 5;
 /** The native `sleep` lifecycle action is on by default from Kubernetes 1.30. */
 const SLEEP_ACTION_MINOR = 30;
+/**
+ * Pod fields behind feature gates: the API server knows the field from `known`, and honours it
+ * without a gate from `onByDefault`. In between it drops a field whose gate is off, so the pod
+ * would run without the hardening it asked for and nobody would be told.
+ */
+const GATED_POD_FIELDS = {
+  hostUsers: { known: 25, onByDefault: 33, gate: 'UserNamespacesSupport' },
+  supplementalGroupsPolicy: { known: 31, onByDefault: 33, gate: 'SupplementalGroupsPolicy' },
+} as const;
 const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'busybox']);
 
 type Role = 'main' | 'sidecar' | 'init';
@@ -284,6 +293,16 @@ interface PodBuild {
   readonly labels: Record<string, string>;
 }
 
+/** Fails for a gated pod field the target version does not know, or would silently drop when it hardens. */
+function checkGatedField(field: keyof typeof GATED_POD_FIELDS, value: unknown, hardens: boolean, minor: number, where: string): void {
+  if (value === undefined) return;
+  const { known, onByDefault, gate } = GATED_POD_FIELDS[field];
+  if (minor < known) fail(`${field} is a pod field from Kubernetes 1.${known}, but the target is 1.${minor} (kubernetesMinor); its API server rejects it`, where);
+  if (hardens && minor < onByDefault) {
+    fail(`${field}: ${JSON.stringify(value)} needs Kubernetes 1.${onByDefault}+, where the ${gate} feature is on by default; the target is 1.${minor} (kubernetesMinor), whose API server drops the field unless that feature gate is on, and the pod would run without it`, where);
+  }
+}
+
 function buildPod(
   props: WorkloadProps,
   traits: KindTraits,
@@ -299,6 +318,10 @@ function buildPod(
   if (portStart !== undefined && (!Number.isInteger(portStart) || portStart < 0 || portStart > 65535)) {
     fail(`unprivilegedPortStart ${portStart} is not a port number`, where);
   }
+  const minor = defaults.kubernetesMinor ?? DEFAULT_KUBERNETES_MINOR;
+  // Only the values that harden need the gate: hostUsers: true and Merge are what a dropped field means anyway.
+  checkGatedField('hostUsers', props.hostUsers, props.hostUsers === false, minor, where);
+  checkGatedField('supplementalGroupsPolicy', props.supplementalGroupsPolicy, props.supplementalGroupsPolicy === 'Strict', minor, where);
   const main = resolveContainer({ ...props, name: undefined }, 'main', 0, props, ctx);
   const sidecars = (props.sidecars ?? []).map((c, i) => resolveContainer(c, 'sidecar', i, props, ctx));
   const inits = (props.initContainers ?? []).map((c, i) => resolveContainer(c, 'init', i, props, ctx));

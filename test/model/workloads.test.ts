@@ -1,7 +1,7 @@
 import type { Container, PodSpec } from 'kubernetes-types/core/v1';
 import {
   buildCronJob, buildDaemonSet, buildDeployment, buildJob, buildNamespace, buildStatefulSet, dnsEgressRule,
-  type BuildContext, type ImageResolver, type KubeObject,
+  type BuildContext, type ImageResolver, type KubeObject, type WorkloadProps,
 } from '../../src/model';
 import { HardpodError } from '../../src/model/errors';
 
@@ -249,5 +249,20 @@ describe('image users and Kubernetes versions', () => {
     expect(mainOf(old.workload as KubeObject).lifecycle).toBeUndefined();
     expect(error(() => buildDeployment({ name: 'web', image: IMAGE, preStopSleepSeconds: 3 }, { where: 'x', defaults: { kubernetesMinor: 29 } })).message).toContain('1.30+');
     expect(mainOf(buildDeployment({ name: 'web', image: IMAGE, preStopSleepSeconds: 3 }, ctx).workload as KubeObject).lifecycle).toEqual({ preStop: { sleep: { seconds: 3 } } });
+  });
+  it('user namespaces and strict supplemental groups need a target where the API server honours them', () => {
+    const build = (props: Partial<WorkloadProps>, kubernetesMinor: number) => buildDeployment({ name: 'web', image: IMAGE, ...props }, { where: 'shop/web', defaults: { kubernetesMinor } });
+    const podSpec = (props: Partial<WorkloadProps>, minor: number) => ((build(props, minor).workload as KubeObject).spec as { template: { spec: Record<string, unknown> } }).template.spec;
+    expect(podSpec({ hostUsers: false }, 33).hostUsers).toBe(false);
+    expect(podSpec({ supplementalGroupsPolicy: 'Strict' }, 33).securityContext).toMatchObject({ supplementalGroupsPolicy: 'Strict' });
+    // Between the field's introduction and its default-on version the API server drops it silently.
+    const dropped = error(() => build({ hostUsers: false }, 32));
+    expect(dropped.message).toMatch(/^shop\/web: hostUsers: false needs Kubernetes 1\.33\+.*UserNamespacesSupport.*target is 1\.32/);
+    expect(error(() => build({ supplementalGroupsPolicy: 'Strict' }, 31)).message).toMatch(/supplementalGroupsPolicy: "Strict" needs Kubernetes 1\.33\+.*SupplementalGroupsPolicy/);
+    // The values a dropped field amounts to are fine wherever the field exists, and unknown before.
+    expect(podSpec({ hostUsers: true }, 30).hostUsers).toBe(true);
+    expect(podSpec({ supplementalGroupsPolicy: 'Merge' }, 31).securityContext).toMatchObject({ supplementalGroupsPolicy: 'Merge' });
+    expect(error(() => build({ hostUsers: true }, 24)).message).toMatch(/hostUsers is a pod field from Kubernetes 1\.25, but the target is 1\.24/);
+    expect(error(() => build({ supplementalGroupsPolicy: 'Merge' }, 30)).message).toMatch(/from Kubernetes 1\.31, but the target is 1\.30/);
   });
 });
