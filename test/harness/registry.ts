@@ -11,6 +11,7 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { describeWithTools } from './required-tools';
 
 export const REGISTRY_BINARIES = ['docker-registry', 'skopeo', 'umoci', 'htpasswd', 'openssl'] as const;
 
@@ -208,19 +209,5 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
  */
 export function describeRegistry(title: string, body: () => void): void {
   const missing = missingRegistryTools();
-  if (missing.length === 0) {
-    describe(title, body);
-    return;
-  }
-  const reason = `missing ${missing.join(', ')} (run scripts/setup/registry.sh)`;
-  describe(title, () => {
-    if (process.env.HARDPOD_REQUIRE_SERVERS === '1') {
-      test('needs a real OCI registry', () => {
-        throw new Error(`HARDPOD_REQUIRE_SERVERS=1 and the registry tools are missing: ${reason}`);
-      });
-    } else {
-      console.warn(`\n${'!'.repeat(78)}\n!! NOT RUN: ${title}\n!! no registry tools: ${reason}\n${'!'.repeat(78)}\n`);
-      test.skip(`NOT RUN (no registry tools): ${reason}`, () => undefined);
-    }
-  });
+  describeWithTools(title, 'registry tools', missing.length === 0 ? undefined : `missing ${missing.join(', ')} (run scripts/setup/registry.sh)`, body);
 }

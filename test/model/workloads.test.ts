@@ -252,7 +252,8 @@ describe('image users and Kubernetes versions', () => {
   });
   it('user namespaces and strict supplemental groups need a target where the API server honours them', () => {
     const build = (props: Partial<WorkloadProps>, kubernetesMinor: number) => buildDeployment({ name: 'web', image: IMAGE, ...props }, { where: 'shop/web', defaults: { kubernetesMinor } });
-    const podSpec = (props: Partial<WorkloadProps>, minor: number) => ((build(props, minor).workload as KubeObject).spec as { template: { spec: Record<string, unknown> } }).template.spec;
+    const podSpec = (props: Partial<WorkloadProps>, minor: number): Record<string, unknown> =>
+      ((build(props, minor).workload as KubeObject).spec as { template: { spec: Record<string, unknown> } }).template.spec;
     expect(podSpec({ hostUsers: false }, 33).hostUsers).toBe(false);
     expect(podSpec({ supplementalGroupsPolicy: 'Strict' }, 33).securityContext).toMatchObject({ supplementalGroupsPolicy: 'Strict' });
     // Between the field's introduction and its default-on version the API server drops it silently.
