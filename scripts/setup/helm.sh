@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Provides the real Helm v3 CLI for test/helm, built from its Go module and cached outside the repo:
+#   $HARDPOD_CACHE/helm-<version>/helm        the binary   (helm.sh/helm/v3/cmd/helm)
+#   $HARDPOD_CACHE/helm-toolchain.json        where it is, read by test/harness/helm.ts
+# Helm 3, because `hardpod pin -` is a Helm 3 post-renderer (Helm 4 runs post-renderers as plugins).
+# Idempotent: with the binary cached it only checks its version and returns within a second.
+#
+# Env: HARDPOD_CACHE (default ~/.cache/hardpod).
+set -euo pipefail
+
+HELM_VERSION="3.22.0"
+
+CACHE="${HARDPOD_CACHE:-$HOME/.cache/hardpod}"
+DEST="$CACHE/helm-$HELM_VERSION"
+BIN="$DEST/helm"
+MANIFEST="$CACHE/helm-toolchain.json"
+
+log() { echo "helm setup: $*"; }
+
+export GOTOOLCHAIN=local CGO_ENABLED=0
+# Shared with the other Go builds of the test harness, so common dependencies (client-go ...) compile once.
+export GOMODCACHE="$CACHE/go/mod" GOCACHE="$CACHE/go/build"
+
+write_manifest() {
+  printf '{\n  "helmVersion": "%s",\n  "helm": "%s"\n}\n' "$HELM_VERSION" "$BIN" >"$MANIFEST.tmp"
+  mv "$MANIFEST.tmp" "$MANIFEST"
+}
+
+if [ -x "$BIN" ] && [ "$("$BIN" version --template '{{.Version}}' 2>/dev/null)" = "v$HELM_VERSION" ]; then
+  log "cached: $BIN (v$HELM_VERSION)"
+  write_manifest
+  exit 0
+fi
+
+command -v go >/dev/null || { echo "helm setup: Go toolchain not found (need go >= 1.25, helm's go.mod go line)" >&2; exit 1; }
+mkdir -p "$DEST"
+log "building Helm v$HELM_VERSION (cold: several minutes on 2 shared cores; seconds with a warm build cache in $CACHE/go)"
+start=$SECONDS
+# `go install module@version` builds exactly the released module with its own go.mod, checked
+# against the Go checksum database.
+GOBIN="$DEST/.build" nice -n 10 go install -trimpath \
+  -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=v$HELM_VERSION" \
+  "helm.sh/helm/v3/cmd/helm@v$HELM_VERSION"
+mv "$DEST/.build/helm" "$BIN"
+rmdir "$DEST/.build"
+log "built $BIN in $((SECONDS - start)) s: $("$BIN" version --template '{{.Version}}')"
+write_manifest

@@ -1,0 +1,123 @@
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serializeLockFile } from '../../src/images/lock-file';
+import { cliMainPath, runHardpod } from '../cli/cli-process';
+import { describeHelm, runHelm } from '../harness/helm';
+
+/**
+ * `helm template` output as CI meets it, rendered by the real Helm 3 CLI from a chart in
+ * test/fixtures/helm: checked by `hardpod check -`, and pinned by `hardpod pin -` running as Helm's
+ * post-renderer (Helm writes the rendered manifests to its stdin and reads the pinned ones back).
+ */
+
+const CHART = join(__dirname, '..', 'fixtures', 'helm', 'shop');
+const IMAGE = 'registry.example.com/shop/web';
+const DIGEST = `sha256:${'4'.repeat(64)}`;
+
+interface JsonFinding {
+  readonly rule: string;
+  readonly outcome: string;
+  readonly blocking: boolean;
+  readonly line: number;
+  readonly template?: string;
+  readonly kind: string;
+  readonly path: string;
+}
+
+describeHelm('helm template output through the real Helm 3 CLI', (helm) => {
+  let home: string;
+  let lockFile: string;
+  let postRenderer: string;
+
+  beforeAll(() => {
+    home = mkdtempSync(join(tmpdir(), 'hardpod-helm-'));
+    lockFile = join(home, 'hardpod.lock.json');
+    writeFileSync(lockFile, serializeLockFile({
+      lockfileVersion: 1,
+      images: {
+        [`${IMAGE}:1.4.2`]: {
+          digest: DIGEST,
+          mediaType: 'application/vnd.oci.image.index.v1+json',
+          resolvedAt: '2026-11-01T00:00:00.000Z',
+          resolvedFrom: 'https://registry.example.com',
+        },
+      },
+    }));
+    // What `npm install hardpod` puts on PATH: an executable `hardpod`.
+    postRenderer = join(home, 'hardpod');
+    writeFileSync(postRenderer, `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(cliMainPath())} "$@"\n`);
+    chmodSync(postRenderer, 0o755);
+  });
+  afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+  const render = (...args: string[]) => {
+    const result = runHelm(helm, ['template', 'shop', CHART, ...args], home);
+    if (result.error) throw result.error;
+    return result;
+  };
+  const check = (manifests: string, ...args: string[]) => {
+    const result = runHardpod(['check', '-', '--format', 'json', ...args], { input: manifests });
+    const findings = result.status === 2 ? [] : (JSON.parse(result.stdout) as { findings: JsonFinding[] }).findings;
+    return { status: result.status, stderr: result.stderr, findings };
+  };
+  /** 1-based line of the first line of `text` that contains `needle`. */
+  const lineOf = (text: string, needle: string) => text.split('\n').findIndex((line) => line.includes(needle)) + 1;
+
+  test('hardpod check reads the render from stdin and names each finding\'s template and line', () => {
+    const rendered = render();
+    expect(rendered.stderr).toBe('');
+    expect(rendered.status).toBe(0);
+    expect(rendered.stdout).toContain('# Source: shop/templates/deployment.yaml');
+
+    const { status, findings } = check(rendered.stdout);
+    // The tag is not pinned: image-digest blocks.
+    expect(status).toBe(1);
+    const digest = findings.filter((f) => f.rule === 'image-digest');
+    expect(digest).toHaveLength(1);
+    expect(digest[0]).toMatchObject({ outcome: 'fail', blocking: true, template: 'shop/templates/deployment.yaml', kind: 'Deployment' });
+    expect(digest[0].line).toBe(lineOf(rendered.stdout, `image: "${IMAGE}:1.4.2"`));
+    // Namespace-less chart output: what depends on the namespace is unknown, not failed.
+    const psa = findings.find((f) => f.rule === 'namespace-psa-labels');
+    expect(psa?.outcome).toBe('unknown');
+    // The chart's ServiceAccount and default-deny NetworkPolicy are in the render and count.
+    expect(findings.filter((f) => f.rule === 'service-account-present' || f.rule === 'network-policy')).toEqual([]);
+    expect(findings.filter((f) => f.blocking).map((f) => f.rule)).toEqual(['image-digest']);
+  });
+
+  test('a value that breaks the hardening fails the check at the rendered line of its template', () => {
+    const rendered = render('--set', 'privileged=true');
+    expect(rendered.status).toBe(0);
+    const { status, findings } = check(rendered.stdout);
+    expect(status).toBe(1);
+    const privileged = findings.find((f) => f.rule === 'privileged')!;
+    expect(privileged).toMatchObject({ blocking: true, template: 'shop/templates/deployment.yaml', path: 'spec.template.spec.containers[0].securityContext.privileged' });
+    expect(privileged.line).toBe(lineOf(rendered.stdout, 'privileged: true'));
+  });
+
+  test('hardpod pin - as Helm\'s post-renderer pins the image from the lock file; the pinned render passes', () => {
+    const plain = render();
+    const pinned = render('--post-renderer', postRenderer, '--post-renderer-args', 'pin', '--post-renderer-args', '-',
+      '--post-renderer-args', '--offline', '--post-renderer-args', `--lock-file=${lockFile}`);
+    expect(pinned.stderr).toBe('');
+    expect(pinned.status).toBe(0);
+    expect(pinned.stdout).toContain(`image: "${IMAGE}:1.4.2@${DIGEST}"`);
+    expect(pinned.stdout).not.toContain(`image: "${IMAGE}:1.4.2"`);
+    // Only the image changed: every other object and field comes back from the post-renderer as Helm rendered it.
+    const objectsOf = (text: string) => text.split(/^---$/m).map((doc) => doc.replace(/^# Source: .*$/m, '').trim()).filter(Boolean).sort();
+    expect(objectsOf(pinned.stdout)).toEqual(objectsOf(plain.stdout.replace(`${IMAGE}:1.4.2"`, `${IMAGE}:1.4.2@${DIGEST}"`)));
+
+    const { status, findings } = check(pinned.stdout);
+    expect(findings.filter((f) => f.blocking)).toEqual([]);
+    expect(status).toBe(0);
+  });
+
+  test('an image the lock file lacks fails the render with hardpod\'s message, and nothing is printed', () => {
+    const failed = render('--set', 'image.tag=9.9.9', '--post-renderer', postRenderer, '--post-renderer-args', 'pin', '--post-renderer-args', '-',
+      '--post-renderer-args', '--offline', '--post-renderer-args', `--lock-file=${lockFile}`);
+    expect(failed.status).not.toBe(0);
+    expect(failed.stdout).toBe('');
+    expect(failed.stderr).toContain(`${IMAGE}:9.9.9`);
+    expect(failed.stderr).toMatch(/no entry in the lock file/);
+  });
+});
