@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Provides a real kube-apiserver and etcd for test/cluster, cached outside the repo:
+# Provides a real kube-apiserver, etcd and kubectl for test/cluster, cached outside the repo:
 #   $HARDPOD_CACHE/k8s-v<version>/kube-apiserver   built from the Go module k8s.io/kubernetes
+#   $HARDPOD_CACHE/k8s-v<version>/kubectl          built from the same module (the commands users run)
 #   $HARDPOD_CACHE/etcd-<debian version>/usr/bin/etcd   Debian's etcd-server, unpacked (never started by dpkg)
-#   $HARDPOD_CACHE/cluster-toolchain.json          where both are, read by test/harness/cluster.ts
+#   $HARDPOD_CACHE/cluster-toolchain.json          where they are, read by test/harness/cluster.ts
 # Idempotent: with both cached it only checks them and returns within seconds.
 #
 # The Go module k8s.io/kubernetes requires its staging modules (k8s.io/api, ...) at a fake v0.0.0
@@ -24,6 +25,9 @@ CACHE="${HARDPOD_CACHE:-$HOME/.cache/hardpod}"
 WRAPPER="$ROOT/test/harness/kube-apiserver"
 DEST="$CACHE/k8s-v$K8S_VERSION"
 BIN="$DEST/kube-apiserver"
+KUBECTL="$DEST/kubectl"
+# The commands built from k8s.io/kubernetes; each is a `tool` of the wrapper module.
+TOOLS=(kube-apiserver kubectl)
 MINOR="$(cut -d. -f2 <<<"$K8S_VERSION")"
 STAGING_VERSION="v0.${K8S_VERSION#1.}"
 
@@ -84,8 +88,8 @@ export GOMODCACHE="$CACHE/go/mod" GOCACHE="$CACHE/go/build"
 export GOFLAGS="-mod=readonly"
 
 # Writes the wrapper's go.mod for $K8S_VERSION: k8s's go/godebug lines (GODEBUG counts only in the
-# main module), a tool directive so tidy keeps the requirement (the wrapper has no Go code), and a
-# replace for every staging module k8s requires at v0.0.0.
+# main module), a tool directive per command so tidy keeps what they need (the wrapper has no Go
+# code), and a replace for every staging module k8s requires at v0.0.0.
 generate_wrapper() {
   log "generating $WRAPPER/go.mod for k8s.io/kubernetes v$K8S_VERSION"
   local kmod
@@ -99,7 +103,7 @@ generate_wrapper() {
     echo
     grep -E '^(go|godebug) ' "$kmod"
     echo
-    echo 'tool k8s.io/kubernetes/cmd/kube-apiserver'
+    for tool in "${TOOLS[@]}"; do echo "tool k8s.io/kubernetes/cmd/$tool"; done
     echo
     echo "require k8s.io/kubernetes v$K8S_VERSION"
     echo
@@ -112,42 +116,49 @@ generate_wrapper() {
   (cd "$WRAPPER" && GOFLAGS=-mod=mod go mod tidy)
 }
 
-build_apiserver() {
-  if [ -x "$BIN" ] && "$BIN" --version 2>/dev/null | grep -qx "Kubernetes v$K8S_VERSION"; then
-    log "cached: $BIN ($("$BIN" --version))"
+# True when the wrapper's go.mod is for $K8S_VERSION and names every command as a tool.
+wrapper_current() {
+  grep -qE "^(require)?[[:space:]]*k8s.io/kubernetes v$K8S_VERSION( |\$)" "$WRAPPER/go.mod" 2>/dev/null || return 1
+  for tool in "${TOOLS[@]}"; do grep -qx "tool k8s.io/kubernetes/cmd/$tool" "$WRAPPER/go.mod" || return 1; done
+}
+
+# Builds one command of k8s.io/kubernetes into $DEST, stamped with the version, unless it is cached.
+# Args: command name, binary path, the command's version check (prints one line to compare).
+build_command() {
+  local command="$1" bin="$2" version_check="$3"
+  if [ -x "$bin" ] && [ "$(eval "$version_check" 2>/dev/null)" = "v$K8S_VERSION" ]; then
+    log "cached: $bin (v$K8S_VERSION)"
     return
   fi
-  command -v go >/dev/null || unavailable "no Go toolchain (go) on PATH to build kube-apiserver v$K8S_VERSION"
+  command -v go >/dev/null || unavailable "no Go toolchain (go) on PATH to build $command v$K8S_VERSION"
   local need have
   need="$(sed -n 's/^go \([0-9.]*\)$/\1/p' "$WRAPPER/go.mod" 2>/dev/null || true)"
   have="$(go env GOVERSION | sed 's/^go//')"
   if [ -n "$need" ] && [ "$(printf '%s\n%s\n' "$need" "$have" | sort -V | head -n1)" != "$need" ]; then
     unavailable "Go $have is older than go $need, which k8s.io/kubernetes v$K8S_VERSION needs"
   fi
-  if ! grep -qE "^(require)?[[:space:]]*k8s.io/kubernetes v$K8S_VERSION( |\$)" "$WRAPPER/go.mod" 2>/dev/null; then
-    generate_wrapper
-  fi
+  wrapper_current || generate_wrapper
   mkdir -p "$DEST"
-  log "building kube-apiserver v$K8S_VERSION (cold: tens of minutes on 2 cores; cache $CACHE/go)"
+  log "building $command v$K8S_VERSION (cold: tens of minutes on 2 cores for kube-apiserver, minutes more for kubectl; cache $CACHE/go)"
   local start=$SECONDS
   (
     cd "$WRAPPER"
-    nice -n 10 go build -p 2 -trimpath -o "$BIN.tmp" -ldflags "-s -w \
+    nice -n 10 go build -p 2 -trimpath -o "$bin.tmp" -ldflags "-s -w \
       -X k8s.io/component-base/version.gitVersion=v$K8S_VERSION \
       -X k8s.io/component-base/version.gitMajor=1 \
       -X k8s.io/component-base/version.gitMinor=$MINOR \
       -X k8s.io/component-base/version.gitTreeState=clean" \
-      k8s.io/kubernetes/cmd/kube-apiserver
+      "k8s.io/kubernetes/cmd/$command"
   )
-  mv "$BIN.tmp" "$BIN"
-  log "built $BIN in $((SECONDS - start)) s: $("$BIN" --version)"
+  mv "$bin.tmp" "$bin"
+  log "built $bin in $((SECONDS - start)) s"
 }
 
 # Tells test/harness/cluster.ts which binaries to start.
 write_manifest() {
   local manifest="$CACHE/cluster-toolchain.json"
-  printf '{\n  "kubernetesVersion": "%s",\n  "kubeApiserver": "%s",\n  "etcd": "%s"\n}\n' \
-    "$K8S_VERSION" "$BIN" "$ETCD_BIN" >"$manifest.tmp"
+  printf '{\n  "kubernetesVersion": "%s",\n  "kubeApiserver": "%s",\n  "kubectl": "%s",\n  "etcd": "%s"\n}\n' \
+    "$K8S_VERSION" "$BIN" "$KUBECTL" "$ETCD_BIN" >"$manifest.tmp"
   mv "$manifest.tmp" "$manifest"
 }
 
@@ -155,5 +166,6 @@ write_manifest() {
 exec 9>"$CACHE/kube-apiserver-setup.lock"
 flock 9
 install_etcd
-build_apiserver
+build_command kube-apiserver "$BIN" '"$BIN" --version | sed "s/^Kubernetes //"'
+build_command kubectl "$KUBECTL" '"$KUBECTL" version --client -o json | sed -n "s/.*\"gitVersion\": \"\\(v[^\"]*\\)\".*/\\1/p"'
 write_manifest

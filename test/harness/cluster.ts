@@ -22,7 +22,15 @@ export interface ClusterToolchain {
   /** e.g. `1.37.2` */
   readonly kubernetesVersion: string;
   readonly kubeApiserver: string;
+  /** kubectl of the same version, for the commands the library hands to people. */
+  readonly kubectl: string;
   readonly etcd: string;
+}
+
+/** A user (and groups) the admin token impersonates, so RBAC judges the request as theirs. */
+export interface Impersonation {
+  readonly user: string;
+  readonly groups?: readonly string[];
 }
 
 /** How to reach a running cluster; plain data so it can be shared between jest workers. */
@@ -70,7 +78,7 @@ export function findToolchain(): { toolchain: ClusterToolchain } | { missing: st
     return { missing: `${TOOLCHAIN_MANIFEST} not found; run scripts/setup/kube-apiserver.sh (npm test does)` };
   }
   const toolchain = JSON.parse(fs.readFileSync(TOOLCHAIN_MANIFEST, 'utf8')) as ClusterToolchain;
-  for (const [name, file] of [['kube-apiserver', toolchain.kubeApiserver], ['etcd', toolchain.etcd]] as const) {
+  for (const [name, file] of [['kube-apiserver', toolchain.kubeApiserver], ['kubectl', toolchain.kubectl], ['etcd', toolchain.etcd]] as const) {
     try {
       fs.accessSync(file, fs.constants.X_OK);
     } catch {
@@ -280,17 +288,31 @@ export class Cluster {
    * fails with ECONNRESET on reuse before anything was sent; that request is sent again once on a
    * new socket (the remedy Node's http documentation gives), anything else is an error.
    */
-  async request(method: string, urlPath: string, body?: unknown, contentType = 'application/json'): Promise<Verdict> {
+  async request(method: string, urlPath: string, body?: unknown, contentType = 'application/json', as?: Impersonation): Promise<Verdict> {
     const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
     try {
-      return await this.send(method, urlPath, payload, contentType);
+      return await this.send(method, urlPath, payload, contentType, as);
     } catch (error) {
       if (!(error instanceof StaleSocketError)) throw error;
-      return this.send(method, urlPath, payload, contentType);
+      return this.send(method, urlPath, payload, contentType, as);
     }
   }
 
-  private send(method: string, urlPath: string, payload: string | undefined, contentType: string): Promise<Verdict> {
+  /** A kubeconfig for kubectl with the admin token (add `--as`/`--as-group` to act as someone else), written into `dir`. */
+  writeKubeconfig(dir: string): string {
+    const file = path.join(dir, 'kubeconfig');
+    fs.writeFileSync(file, JSON.stringify({
+      'apiVersion': 'v1',
+      'kind': 'Config',
+      'clusters': [{ name: 'hardpod-test', cluster: { 'server': this.endpoint.url, 'certificate-authority': this.endpoint.caFile } }],
+      'users': [{ name: 'admin', user: { token: this.endpoint.token } }],
+      'contexts': [{ name: 'hardpod-test', context: { cluster: 'hardpod-test', user: 'admin' } }],
+      'current-context': 'hardpod-test',
+    }), { mode: 0o600 });
+    return file;
+  }
+
+  private send(method: string, urlPath: string, payload: string | undefined, contentType: string, as?: Impersonation): Promise<Verdict> {
     return new Promise((resolve, reject) => {
       const request = https.request(`${this.endpoint.url}${urlPath}`, {
         method,
@@ -298,6 +320,7 @@ export class Cluster {
         headers: {
           Authorization: `Bearer ${this.endpoint.token}`,
           Accept: 'application/json',
+          ...(as ? { 'Impersonate-User': as.user, ...(as.groups?.length ? { 'Impersonate-Group': [...as.groups] } : {}) } : {}),
           ...(payload === undefined ? {} : { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(payload) }),
         },
       }, (response) => {
