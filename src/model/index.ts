@@ -6,3 +6,4 @@ export * from './quantity';
 export * from './workload-props';
 export * from './companions';
 export * from './workloads';
+export * from './debug-access';

@@ -3,6 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { buildWithInputs, type InputWorkloadProps } from './inputs';
 import { LockFileResolver } from '../images/lock-resolver';
 import { buildNamespace, selectorLabels } from '../model/companions';
+import { buildDebugAccess, type DebugAccessObjects, type DebugAccessProps } from '../model/debug-access';
 import { HardpodError } from '../model/errors';
 import type { ImageResolver } from '../model/image';
 import type { KubeObject } from '../model/kube-object';
@@ -82,14 +83,18 @@ const RESOURCE_CLASSES: Readonly<Record<string, ResourceClass>> = {
   Namespace: k8s.core.v1.Namespace,
   NetworkPolicy: k8s.networking.v1.NetworkPolicy,
   PodDisruptionBudget: k8s.policy.v1.PodDisruptionBudget,
+  Role: k8s.rbac.v1.Role,
+  RoleBinding: k8s.rbac.v1.RoleBinding,
+  ValidatingAdmissionPolicy: k8s.admissionregistration.v1.ValidatingAdmissionPolicy,
+  ValidatingAdmissionPolicyBinding: k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding,
 };
 
 /** Registers one object as a @pulumi/kubernetes resource parented to `parent`. */
-function registerObject(name: string, args: Record<string, unknown>, parent: pulumi.Resource): pulumi.CustomResource {
+function registerObject(name: string, args: Record<string, unknown>, parent: pulumi.Resource, dependsOn?: pulumi.Resource[]): pulumi.CustomResource {
   const kind = String(args.kind);
   const resourceClass = RESOURCE_CLASSES[kind];
   if (!resourceClass) throw new HardpodError(`no @pulumi/kubernetes resource class for kind ${kind}`, name);
-  return new resourceClass(name, args as never, { parent });
+  return new resourceClass(name, args as never, dependsOn ? { parent, dependsOn } : { parent });
 }
 
 /** DNS label check for names Pulumi users pass as resource names. */
@@ -223,5 +228,35 @@ export class HardenedNamespace extends pulumi.ComponentResource {
       : undefined;
     this.namespaceName = this.namespace.metadata.name;
     this.registerOutputs({ namespaceName: this.namespaceName, objects: this.objects });
+  }
+}
+
+/** Props of {@link HardenedDebugAccess}: the model's DebugAccessProps. */
+export type HardenedDebugAccessArgs = DebugAccessProps & HardenedComponentArgs;
+
+/**
+ * Ephemeral debug containers for a group of people in one namespace, always paired with the
+ * admission policy that admits only the approved debug image with a restricted security context.
+ * Children: the ValidatingAdmissionPolicy and its binding, then the Role and RoleBinding.
+ */
+export class HardenedDebugAccess extends pulumi.ComponentResource {
+  readonly resources: readonly pulumi.CustomResource[];
+  readonly objects: readonly KubeObject[];
+  /** The pinned image, the `--custom` container fields, the whole debug container and the command. */
+  readonly built: DebugAccessObjects;
+
+  constructor(name: string, args: HardenedDebugAccessArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('hardpod:index:HardenedDebugAccess', name, {}, opts);
+    const { defaults: own, ...props } = args;
+    const defaults = effectiveDefaults(own);
+    this.built = buildDebugAccess(props, { where: `hardpod:index:HardenedDebugAccess ${name}`, defaults, imageResolver: defaults.imageResolver });
+    this.objects = this.built.objects;
+    // The policy comes first and the grant depends on it: the access never exists unguarded.
+    const policy = registerObject(`${name}-policy`, this.built.admissionPolicy as Record<string, unknown>, this);
+    const binding = registerObject(`${name}-policy-binding`, this.built.admissionPolicyBinding as Record<string, unknown>, this, [policy]);
+    const role = registerObject(`${name}-role`, this.built.role as Record<string, unknown>, this, [binding]);
+    const roleBinding = registerObject(`${name}-role-binding`, this.built.roleBinding as Record<string, unknown>, this, [role]);
+    this.resources = [policy, binding, role, roleBinding];
+    this.registerOutputs({ objects: this.objects, image: this.built.image });
   }
 }

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { installMocks, registeredUnder, runMockedProgram, valueOf } from './mocks';
 import { LOCK_FILE_VERSION } from '../../src/images/lock-file';
+import { buildDebugAccess } from '../../src/model/debug-access';
 import { HardpodError } from '../../src/model/errors';
 import type { KubeObject } from '../../src/model/kube-object';
 import * as hp from '../../src/pulumi';
@@ -102,6 +103,20 @@ describe('component behaviour', () => {
     expect(await valueOf(web.workload.urn)).toMatch(/::hardpod:index:HardenedDeployment\$kubernetes:apps\/v1:Deployment::outputs-web$/);
     const objects = await valueOf(web.objects);
     expect(objects.map((o) => o.kind)).toEqual(['Deployment', 'ServiceAccount', 'Service', 'NetworkPolicy', 'PodDisruptionBudget']);
+  });
+
+  test('HardenedDebugAccess registers the builder\'s objects, the admission policy before the grant it guards', async () => {
+    const props = { namespace: 'shop', group: 'shop-oncall', image: `ghcr.io/acme/debug-tools@${FIXTURE_DIGEST}` };
+    const access = new hp.HardenedDebugAccess('shop-debug', props);
+    const { urns, records } = await registeredUnder(access.resources);
+    for (const urn of urns) expect(urn).toContain('::hardpod:index:HardenedDebugAccess$kubernetes:');
+    const expected = buildDebugAccess(props, { where: 'test' }).objects;
+    expect(records.map((r) => r.inputs)).toEqual(expected);
+    expect(records.map((r) => r.type)).toEqual([
+      'kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy', 'kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding',
+      'kubernetes:rbac.authorization.k8s.io/v1:Role', 'kubernetes:rbac.authorization.k8s.io/v1:RoleBinding',
+    ]);
+    expect(access.built.kubectlDebugCommand('web-1')).toContain('--profile=restricted');
   });
 
   test('a namespace from a HardenedNamespace waits for it and lands in every object', async () => {

@@ -3,3 +3,4 @@ export * from './network';
 export * from './workload';
 export * from './workloads';
 export * from './namespace';
+export * from './debug-access';

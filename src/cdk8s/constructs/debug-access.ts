@@ -1,0 +1,49 @@
+import { ApiObject, Chart, JsonPatch } from 'cdk8s';
+import { Construct } from 'constructs';
+import { HardpodDefaults } from './defaults';
+import { buildDebugAccess, type DebugAccessObjects, type DebugAccessProps, type KubectlDebugOptions } from '../../model/debug-access';
+import { HardpodError } from '../../model/errors';
+
+/** Props of {@link HardenedDebugAccess}: see DebugAccessProps. */
+export type HardenedDebugAccessProps = Omit<DebugAccessProps, 'namespace'> & {
+  /** Namespace whose pods may be debugged. @default the chart's namespace */
+  readonly namespace?: string;
+};
+
+/**
+ * Ephemeral debug containers for a group of people in one namespace: a Role and RoleBinding that
+ * grant patching ephemeral containers and attaching to them, always paired with a
+ * ValidatingAdmissionPolicy (and its binding) that admits a new ephemeral container there only
+ * with the approved digest-pinned debug image and a restricted security context. The `kubectl
+ * debug` command and its `--custom` file come with it.
+ */
+export class HardenedDebugAccess extends Construct {
+  readonly role: ApiObject;
+  readonly roleBinding: ApiObject;
+  readonly admissionPolicy: ApiObject;
+  readonly admissionPolicyBinding: ApiObject;
+  /** The pinned image, the `--custom` container fields and the whole debug container. */
+  readonly built: DebugAccessObjects;
+
+  constructor(scope: Construct, id: string, props: HardenedDebugAccessProps) {
+    super(scope, id);
+    const chartNamespace = Chart.of(this).namespace;
+    const namespace = props.namespace ?? chartNamespace;
+    if (namespace === undefined) throw new HardpodError('debug access needs a namespace: set namespace, or give the chart one', this.node.path);
+    const defaults = HardpodDefaults.of(this);
+    this.built = buildDebugAccess({ ...props, namespace }, { where: this.node.path, defaults, imageResolver: defaults.imageResolver });
+    this.admissionPolicy = new ApiObject(this, 'ValidatingAdmissionPolicy', this.built.admissionPolicy as never);
+    this.admissionPolicyBinding = new ApiObject(this, 'ValidatingAdmissionPolicyBinding', this.built.admissionPolicyBinding as never);
+    // The policy and its binding are cluster-scoped: never inherit the chart's namespace.
+    if (chartNamespace !== undefined) {
+      for (const object of [this.admissionPolicy, this.admissionPolicyBinding]) object.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    }
+    this.role = new ApiObject(this, 'Role', this.built.role as never);
+    this.roleBinding = new ApiObject(this, 'RoleBinding', this.built.roleBinding as never);
+  }
+
+  /** The `kubectl debug` command for one pod; write {@link DebugAccessObjects.customContainer} to its `--custom` file. */
+  kubectlDebugCommand(pod: string, options?: KubectlDebugOptions): string {
+    return this.built.kubectlDebugCommand(pod, options);
+  }
+}

@@ -1,0 +1,239 @@
+import type { Role, RoleBinding } from 'kubernetes-types/rbac/v1';
+import { asKubeObject, DEFAULT_KUBERNETES_MINOR, MANAGED_BY_LABEL } from './companions';
+import { HardpodError } from './errors';
+import { DIGEST_ONLY_RESOLVER } from './image';
+import type { KubeObject } from './kube-object';
+import type { BuildContext } from './workloads';
+
+/**
+ * The sanctioned way into shell-less images: ephemeral debug containers, granted to a group of
+ * people in one namespace and always paired with an admission policy. The grant (patching
+ * `pods/ephemeralcontainers`, attaching to them) is as strong as exec, so the policy admits a new
+ * ephemeral container in that namespace only when it runs the approved digest-pinned debug image
+ * with a restricted security context. Whoever adds it (the group, an admin, a controller) gets the
+ * same answer.
+ */
+
+/** Props of {@link buildDebugAccess}. */
+export interface DebugAccessProps {
+  /** Name of the Role, RoleBinding and (prefixed with the namespace) the admission policy. @default `debug` */
+  readonly name?: string;
+  /** Namespace whose pods may be debugged. */
+  readonly namespace: string;
+  /** Group (as the cluster's authenticator names it) whose members may debug. */
+  readonly group: string;
+  /**
+   * The debug image: the tools a shell-less workload image lacks. Pinned by digest (a tag is
+   * resolved through the lock file when one is configured); the admission policy admits exactly
+   * this reference.
+   */
+  readonly image: string;
+  /** User the debug container runs as. @default 65532 (the `nonroot` user of distroless images) */
+  readonly runAsUser?: number;
+  /** Group the debug container runs as. @default `runAsUser` */
+  readonly runAsGroup?: number;
+  /** Labels on every emitted object. @default none */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/** What {@link buildDebugAccess} emits and what a person needs to use it. */
+export interface DebugAccessObjects {
+  /** Get, list and watch pods; patch their ephemeral containers; attach to them. */
+  readonly role: KubeObject;
+  /** Binds the Role to the group. */
+  readonly roleBinding: KubeObject;
+  /** Admits new ephemeral containers only with the approved image and a restricted security context. */
+  readonly admissionPolicy: KubeObject;
+  /** Applies the policy to the namespace, denying what it does not admit. */
+  readonly admissionPolicyBinding: KubeObject;
+  /** Every object above, in apply order (the policy before the grant it guards). */
+  readonly objects: readonly KubeObject[];
+  /** The pinned debug image reference the policy admits. */
+  readonly image: string;
+  /**
+   * The container fields `kubectl debug --custom` adds to its `restricted` profile: user, group,
+   * read-only root filesystem. Write it to the file the command names.
+   */
+  readonly customContainer: Readonly<Record<string, unknown>>;
+  /** The whole ephemeral container the command creates (for checks and for tools that add it themselves). */
+  readonly debugContainer: Readonly<Record<string, unknown>>;
+  /** The `kubectl debug` command for one pod of the namespace. */
+  kubectlDebugCommand(pod: string, options?: KubectlDebugOptions): string;
+}
+
+/** Options of {@link DebugAccessObjects.kubectlDebugCommand}. */
+export interface KubectlDebugOptions {
+  /** Container whose process namespace the debugger joins. @default none (the pod's own namespaces only) */
+  readonly target?: string;
+  /** File holding {@link DebugAccessObjects.customContainer} as JSON. @default `debug-container.json` */
+  readonly customFile?: string;
+  /** Attach a terminal (`-it`). @default true */
+  readonly attach?: boolean;
+  /** Name of the debug container. @default `debugger` */
+  readonly container?: string;
+}
+
+/** ValidatingAdmissionPolicy is `admissionregistration.k8s.io/v1` from Kubernetes 1.30. */
+const ADMISSION_POLICY_MINOR = 30;
+const DEFAULT_DEBUG_USER = 65532;
+const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** Ephemeral containers a request adds: the ones whose names the pod did not have before. */
+const ADDED_CONTAINERS =
+  '(has(object.spec.ephemeralContainers) ? object.spec.ephemeralContainers : []).filter(c, ' +
+  '!(has(oldObject.spec.ephemeralContainers) ? oldObject.spec.ephemeralContainers : []).exists(o, o.name == c.name))';
+
+/** The Pod Security `restricted` requirements, for one container `c` of the pod `object`. */
+const RESTRICTED_CHECKS: readonly { expression: string; message: string }[] = [
+  {
+    expression: 'has(c.securityContext) && has(c.securityContext.runAsNonRoot) && c.securityContext.runAsNonRoot == true',
+    message: 'must set securityContext.runAsNonRoot: true',
+  },
+  {
+    expression: 'has(c.securityContext) && has(c.securityContext.allowPrivilegeEscalation) && c.securityContext.allowPrivilegeEscalation == false',
+    message: 'must set securityContext.allowPrivilegeEscalation: false',
+  },
+  {
+    expression: 'has(c.securityContext) && has(c.securityContext.capabilities) && has(c.securityContext.capabilities.drop) && ' +
+      "c.securityContext.capabilities.drop.exists(d, d == 'ALL') && " +
+      '(!has(c.securityContext.capabilities.add) || size(c.securityContext.capabilities.add) == 0)',
+    message: 'must drop ALL capabilities and add none',
+  },
+  {
+    expression: '!has(c.securityContext) || !has(c.securityContext.privileged) || c.securityContext.privileged == false',
+    message: 'must not be privileged',
+  },
+  {
+    // A container's own profile overrides the pod's: Unconfined there is unconfined whatever the pod says.
+    expression: "has(c.securityContext) && has(c.securityContext.seccompProfile) ? c.securityContext.seccompProfile.type in ['RuntimeDefault', 'Localhost'] : " +
+      "(has(object.spec.securityContext) && has(object.spec.securityContext.seccompProfile) && object.spec.securityContext.seccompProfile.type in ['RuntimeDefault', 'Localhost'])",
+    message: 'must run with the RuntimeDefault (or a Localhost) seccomp profile',
+  },
+];
+
+/** Role, RoleBinding and the admission policy that make ephemeral debug containers the only way in. */
+export function buildDebugAccess(props: DebugAccessProps, ctx: BuildContext): DebugAccessObjects {
+  const where = ctx.where;
+  const name = props.name ?? 'debug';
+  for (const [field, value] of [['name', name], ['namespace', props.namespace]] as const) {
+    if (typeof value !== 'string' || !DNS_LABEL.test(value) || value.length > 63) {
+      throw new HardpodError(`${field} "${value}" is not a DNS label (lowercase letters, digits and "-", at most 63 characters)`, where);
+    }
+  }
+  if (typeof props.group !== 'string' || props.group.trim() === '') throw new HardpodError('group must name the group of people who may debug', where);
+  const minor = ctx.defaults?.kubernetesMinor ?? DEFAULT_KUBERNETES_MINOR;
+  if (minor < ADMISSION_POLICY_MINOR) {
+    throw new HardpodError(`debug access is always paired with a ValidatingAdmissionPolicy (admissionregistration.k8s.io/v1, Kubernetes 1.${ADMISSION_POLICY_MINOR}+), but the target is 1.${minor} (kubernetesMinor)`, where);
+  }
+  const runAsUser = props.runAsUser ?? DEFAULT_DEBUG_USER;
+  const runAsGroup = props.runAsGroup ?? runAsUser;
+  for (const [field, value] of [['runAsUser', runAsUser], ['runAsGroup', runAsGroup]] as const) {
+    if (!Number.isInteger(value) || value < 1) throw new HardpodError(`${field} ${value} must be a non-root numeric id (>= 1)`, where);
+  }
+  const image = (ctx.imageResolver ?? DIGEST_ONLY_RESOLVER).resolve(props.image, `${where} (debug image)`).reference;
+
+  const labels = { ...ctx.defaults?.labels, ...props.labels, ...MANAGED_BY_LABEL };
+  const policyName = `hardpod-debug.${props.namespace}.${name}`;
+  const role: Role = {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'Role',
+    metadata: { name, namespace: props.namespace, labels, annotations: { 'hardpod.dev/admission-policy': policyName } },
+    rules: [
+      { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: [''], resources: ['pods/ephemeralcontainers'], verbs: ['patch'] },
+      // Attach streams over a websocket (GET) or SPDY (POST, `create`).
+      { apiGroups: [''], resources: ['pods/attach'], verbs: ['get', 'create'] },
+    ],
+  };
+  const roleBinding: RoleBinding = {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'RoleBinding',
+    metadata: { name, namespace: props.namespace, labels },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
+    subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: props.group }],
+  };
+  const imageLiteral = celString(image);
+  const admissionPolicy = asKubeObject({
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingAdmissionPolicy',
+    metadata: { name: policyName, labels },
+    spec: {
+      failurePolicy: 'Fail',
+      matchConstraints: {
+        resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['UPDATE'], resources: ['pods/ephemeralcontainers'] }],
+      },
+      variables: [{ name: 'added', expression: ADDED_CONTAINERS }],
+      validations: [
+        {
+          expression: `variables.added.all(c, c.image == ${imageLiteral})`,
+          message: `ephemeral containers in namespace ${props.namespace} must run the approved debug image ${image}`,
+          reason: 'Forbidden',
+        },
+        ...RESTRICTED_CHECKS.map((check) => ({
+          expression: `variables.added.all(c, ${check.expression})`,
+          message: `ephemeral containers in namespace ${props.namespace} ${check.message}`,
+          reason: 'Forbidden',
+        })),
+      ],
+    },
+  });
+  const admissionPolicyBinding = asKubeObject({
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingAdmissionPolicyBinding',
+    metadata: { name: policyName, labels },
+    spec: {
+      policyName,
+      validationActions: ['Deny'],
+      matchResources: { namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: props.namespace } } },
+    },
+  });
+
+  const customContainer = {
+    securityContext: { runAsUser, runAsGroup, readOnlyRootFilesystem: true },
+  };
+  const debugContainer = {
+    name: 'debugger',
+    image,
+    stdin: true,
+    tty: true,
+    securityContext: {
+      runAsNonRoot: true,
+      runAsUser,
+      runAsGroup,
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
+    },
+  };
+  const namespace = props.namespace;
+  return {
+    role: asKubeObject(role),
+    roleBinding: asKubeObject(roleBinding),
+    admissionPolicy,
+    admissionPolicyBinding,
+    objects: [admissionPolicy, admissionPolicyBinding, asKubeObject(role), asKubeObject(roleBinding)],
+    image,
+    customContainer,
+    debugContainer,
+    kubectlDebugCommand(pod: string, options: KubectlDebugOptions = {}): string {
+      const args = ['kubectl', 'debug', '--namespace', namespace, pod];
+      if (options.attach ?? true) args.push('-it');
+      args.push(`--image=${image}`, `--container=${options.container ?? 'debugger'}`);
+      if (options.target) args.push(`--target=${options.target}`);
+      args.push('--profile=restricted', `--custom=${options.customFile ?? 'debug-container.json'}`);
+      return args.map(shellWord).join(' ');
+    },
+  };
+}
+
+/** A CEL string literal. */
+function celString(text: string): string {
+  return JSON.stringify(text);
+}
+
+/** A word for a POSIX shell: quoted only when it needs to be. */
+function shellWord(word: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
+}

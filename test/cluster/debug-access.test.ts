@@ -1,0 +1,181 @@
+/**
+ * The sanctioned way into shell-less images, on the real API server: the emitted Role, RoleBinding,
+ * ValidatingAdmissionPolicy and binding are accepted; a member of the group can add exactly the
+ * approved debug container to a pod and nothing else (no other image, no weaker security context,
+ * no exec, no other namespace); the policy holds for admins too, and on its own in a namespace
+ * that enforces no Pod Security level; and the `kubectl debug` command the library prints, run by
+ * a real kubectl as that member, creates the debug container.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hardenedPod } from './mutations';
+import { buildDebugAccess, type DebugAccessObjects, type KubeObject } from '../../src/model';
+import { findToolchain, type Cluster, type Impersonation, type Verdict } from '../harness/cluster';
+import { describeCluster } from '../harness/cluster-suite';
+
+const DEBUG_IMAGE = `ghcr.io/acme/debug-tools:1.0@sha256:${'d'.repeat(64)}`;
+const OTHER_IMAGE = `docker.io/library/busybox:1.36@sha256:${'e'.repeat(64)}`;
+const GROUP = 'shop-oncall';
+const MEMBER: Impersonation = { user: 'alice', groups: [GROUP] };
+const OUTSIDER: Impersonation = { user: 'mallory', groups: ['shop-developers'] };
+const POD = 'web';
+
+describeCluster('debug access: ephemeral containers, granted to a group and guarded by admission', (cluster) => {
+  let namespace = '';
+  let otherNamespace = '';
+  let laxNamespace = '';
+  let access: DebugAccessObjects;
+  let laxAccess: DebugAccessObjects;
+  let work = '';
+
+  const podPath = (ns = namespace) => `/api/v1/namespaces/${ns}/pods/${POD}`;
+  /** Adds one ephemeral container with a strategic-merge patch of the subresource, as kubectl debug does. */
+  const addContainer = (c: Cluster, container: Record<string, unknown>, as?: Impersonation, ns = namespace, dryRun = false): Promise<Verdict> =>
+    c.request('PATCH', `${podPath(ns)}/ephemeralcontainers${dryRun ? '?dryRun=All' : ''}`,
+      { spec: { ephemeralContainers: [container] } }, 'application/strategic-merge-patch+json', as);
+  const withContainer = (changes: Record<string, unknown>, name: string) => ({ ...access.debugContainer, ...changes, name });
+  const createAccess = async (ns: string) => {
+    const built = buildDebugAccess({ namespace: ns, group: GROUP, image: DEBUG_IMAGE }, { where: 'test' });
+    for (const object of built.objects) {
+      const created = await cluster().create(object);
+      if (!created.allowed || created.warnings.length > 0) throw new Error(`${object.kind}: ${created.status} ${created.message ?? ''} ${created.warnings.join('; ')}`);
+    }
+    await createPod(ns);
+    // The server loads a new policy asynchronously: wait until it refuses a foreign image.
+    await cluster().waitUntil(`the debug admission policy of ${ns} to take effect`, async () => {
+      const verdict = await addContainer(cluster(), { ...built.debugContainer, image: OTHER_IMAGE, name: 'probe' }, undefined, ns, true);
+      return !verdict.allowed && /approved debug image/.test(verdict.message ?? '');
+    });
+    return built;
+  };
+  const withSecurityContext = (changes: Record<string, unknown>, name: string) =>
+    withContainer({ securityContext: { ...(access.debugContainer.securityContext as object), ...changes } }, name);
+  const createPod = async (ns: string) => {
+    const pod: KubeObject = { ...hardenedPod(), metadata: { name: POD, labels: { 'app.kubernetes.io/name': POD } } };
+    const created = await cluster().create(pod, ns);
+    if (!created.allowed) throw new Error(`cannot create the pod in ${ns}: ${created.status} ${created.message}`);
+  };
+
+  beforeAll(async () => {
+    const c = cluster();
+    // Enforcing restricted: the debug container must pass Pod Security as well as the policy.
+    namespace = await c.createPodSecurityNamespace('debug-access', 'restricted');
+    otherNamespace = await c.createPodSecurityNamespace('debug-elsewhere', 'restricted');
+    // No Pod Security labels: nothing but the policy judges security contexts here.
+    laxNamespace = await c.createNamespace(c.uniqueNamespaceName('debug-lax'));
+    access = await createAccess(namespace);
+    laxAccess = await createAccess(laxNamespace);
+    await createPod(otherNamespace);
+    work = mkdtempSync(join(tmpdir(), 'hardpod-debug-'));
+  }, 120_000);
+  afterAll(() => {
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  test('a member of the group may add the approved debug container', async () => {
+    const verdict = await addContainer(cluster(), withContainer({}, 'approved'), MEMBER);
+    expect([verdict.status, verdict.message, verdict.warnings]).toEqual([200, undefined, []]);
+    const pod = (await cluster().request('GET', podPath())).body as { spec: { ephemeralContainers: { name: string; image: string }[] } };
+    expect(pod.spec.ephemeralContainers.map((e) => [e.name, e.image])).toContainEqual(['approved', DEBUG_IMAGE]);
+  });
+
+  test.each([
+    ['another image', () => withContainer({ image: OTHER_IMAGE }, 'other-image'), /must run the approved debug image/],
+    ['the same image by tag', () => withContainer({ image: 'ghcr.io/acme/debug-tools:1.0' }, 'by-tag'), /must run the approved debug image/],
+  ])('the policy refuses %s, for the group and for an admin alike', async (_what, container, reason) => {
+    for (const as of [MEMBER, undefined]) {
+      const verdict = await addContainer(cluster(), container(), as);
+      expect(verdict.allowed).toBe(false);
+      expect(verdict.message).toMatch(reason);
+      expect(verdict.message).toContain(access.admissionPolicy.metadata?.name);
+    }
+  });
+
+  // In a namespace without Pod Security enforcement, the policy alone keeps the debug container restricted.
+  test.each([
+    ['privileged', () => withSecurityContext({ privileged: true, allowPrivilegeEscalation: true }, 'privileged'), /allowPrivilegeEscalation: false|must not be privileged/],
+    ['root allowed', () => withSecurityContext({ runAsNonRoot: false }, 'root'), /runAsNonRoot: true/],
+    ['privilege escalation', () => withSecurityContext({ allowPrivilegeEscalation: true }, 'escalation'), /allowPrivilegeEscalation: false/],
+    ['an added capability', () => withSecurityContext({ capabilities: { drop: ['ALL'], add: ['SYS_PTRACE'] } }, 'ptrace'), /drop ALL capabilities and add none/],
+    ['an Unconfined seccomp profile over the pod\'s RuntimeDefault', () => withSecurityContext({ seccompProfile: { type: 'Unconfined' } }, 'unconfined'), /seccomp profile/],
+  ])('where no Pod Security level is enforced, the policy alone refuses %s', async (_what, container, reason) => {
+    for (const as of [MEMBER, undefined]) {
+      const verdict = await addContainer(cluster(), container(), as, laxNamespace);
+      expect(verdict.allowed).toBe(false);
+      expect(verdict.message).toMatch(reason);
+      expect(verdict.message).toContain(laxAccess.admissionPolicy.metadata?.name);
+    }
+    // The approved container passes there too.
+    expect((await addContainer(cluster(), withContainer({}, `ok-${Math.random().toString(36).slice(2, 8)}`), MEMBER, laxNamespace)).status).toBe(200);
+  });
+
+  test('a debug container without its own seccomp profile runs under the pod\'s RuntimeDefault and is admitted', async () => {
+    const verdict = await addContainer(cluster(), withSecurityContext({ seccompProfile: undefined }, 'pod-seccomp'), MEMBER, laxNamespace);
+    expect([verdict.status, verdict.message]).toEqual([200, undefined]);
+  });
+
+  test('the grant is no more than that: no exec, no other namespace, nobody outside the group', async () => {
+    const review = async (as: Impersonation, resource: string, subresource: string, verb: string, ns = namespace) => {
+      const verdict = await cluster().request('POST', '/apis/authorization.k8s.io/v1/subjectaccessreviews', {
+        apiVersion: 'authorization.k8s.io/v1',
+        kind: 'SubjectAccessReview',
+        spec: { user: as.user, groups: as.groups, resourceAttributes: { namespace: ns, resource, subresource, verb } },
+      });
+      return (verdict.body as { status: { allowed: boolean } }).status.allowed;
+    };
+    expect(await review(MEMBER, 'pods', 'ephemeralcontainers', 'patch')).toBe(true);
+    expect(await review(MEMBER, 'pods', 'attach', 'create')).toBe(true);
+    expect(await review(MEMBER, 'pods', 'exec', 'create')).toBe(false);
+    expect(await review(MEMBER, 'pods', 'portforward', 'create')).toBe(false);
+    expect(await review(MEMBER, 'pods', '', 'delete')).toBe(false);
+    expect(await review(MEMBER, 'secrets', '', 'get')).toBe(false);
+    expect(await review(MEMBER, 'pods', 'ephemeralcontainers', 'patch', otherNamespace)).toBe(false);
+    expect(await review(OUTSIDER, 'pods', 'ephemeralcontainers', 'patch')).toBe(false);
+
+    const elsewhere = await addContainer(cluster(), withContainer({}, 'elsewhere'), MEMBER, otherNamespace);
+    expect(elsewhere.status).toBe(403);
+    const outsider = await addContainer(cluster(), withContainer({}, 'outsider'), OUTSIDER);
+    expect(outsider.status).toBe(403);
+  });
+
+  test('the kubectl debug command, run by a real kubectl as a member, adds the debug container', () => {
+    const kubectl = findToolchain();
+    if ('missing' in kubectl) throw new Error(kubectl.missing);
+    const kubeconfig = cluster().writeKubeconfig(work);
+    writeFileSync(join(work, 'debug-container.json'), JSON.stringify(access.customContainer));
+    // Without a terminal (no kubelet runs the container here); everything else as printed.
+    const command = access.kubectlDebugCommand(POD, { attach: false, container: 'kubectl-debugger' });
+    expect(command).toMatch(/^kubectl debug --namespace \S+ web --image=\S+ --container=kubectl-debugger --profile=restricted --custom=debug-container\.json$/);
+    const run = spawnSync('/bin/sh', ['-c', `${command} --as=${MEMBER.user} --as-group=${GROUP}`], {
+      cwd: work,
+      encoding: 'utf8',
+      env: { PATH: `${join(kubectl.toolchain.kubectl, '..')}:${process.env.PATH}`, KUBECONFIG: kubeconfig, HOME: work },
+      timeout: 60_000,
+    });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    return cluster().request('GET', podPath()).then((verdict) => {
+      const pod = verdict.body as { spec: { ephemeralContainers: Record<string, unknown>[] } };
+      const created = pod.spec.ephemeralContainers.find((e) => e.name === 'kubectl-debugger');
+      expect(created).toMatchObject({ image: DEBUG_IMAGE, securityContext: access.debugContainer.securityContext });
+    });
+  });
+
+  test('kubectl debug with any other image is refused with the policy\'s reason', () => {
+    const kubectl = findToolchain();
+    if ('missing' in kubectl) throw new Error(kubectl.missing);
+    const kubeconfig = cluster().writeKubeconfig(work);
+    writeFileSync(join(work, 'debug-container.json'), JSON.stringify(access.customContainer));
+    const command = access.kubectlDebugCommand(POD, { attach: false, container: 'sneaky' }).replace(DEBUG_IMAGE, OTHER_IMAGE);
+    const run = spawnSync('/bin/sh', ['-c', `${command} --as=${MEMBER.user} --as-group=${GROUP}`], {
+      cwd: work,
+      encoding: 'utf8',
+      env: { PATH: `${join(kubectl.toolchain.kubectl, '..')}:${process.env.PATH}`, KUBECONFIG: kubeconfig, HOME: work },
+      timeout: 60_000,
+    });
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toMatch(/must run the approved debug image/);
+  });
+});

@@ -1,0 +1,110 @@
+import { App, Chart, Testing } from 'cdk8s';
+import { HardenedDebugAccess } from '../../src/cdk8s/constructs';
+import { evaluate } from '../../src/engine/evaluate';
+import { buildDebugAccess, buildDeployment, HardpodError, type BuildContext, type KubeObject } from '../../src/model';
+
+const DEBUG_IMAGE = `ghcr.io/acme/debug-tools:1.0@sha256:${'d'.repeat(64)}`;
+const APP_IMAGE = `ghcr.io/acme/web@sha256:${'a'.repeat(64)}`;
+const ctx: BuildContext = { where: 'platform/debug' };
+
+function error(fn: () => unknown): HardpodError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof HardpodError) return e;
+    throw e;
+  }
+  throw new Error('expected a HardpodError');
+}
+
+describe('buildDebugAccess', () => {
+  const built = buildDebugAccess({ namespace: 'shop', group: 'shop-oncall', image: DEBUG_IMAGE }, ctx);
+
+  test('grants the group ephemeral containers and attach in one namespace, nothing else', () => {
+    expect(built.role).toMatchObject({ kind: 'Role', metadata: { name: 'debug', namespace: 'shop' } });
+    expect(built.role.rules).toEqual([
+      { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: [''], resources: ['pods/ephemeralcontainers'], verbs: ['patch'] },
+      { apiGroups: [''], resources: ['pods/attach'], verbs: ['get', 'create'] },
+    ]);
+    expect(JSON.stringify(built.role.rules)).not.toMatch(/pods\/exec|"\*"/);
+    expect(built.roleBinding).toMatchObject({
+      kind: 'RoleBinding',
+      metadata: { name: 'debug', namespace: 'shop' },
+      roleRef: { kind: 'Role', name: 'debug' },
+      subjects: [{ kind: 'Group', name: 'shop-oncall', apiGroup: 'rbac.authorization.k8s.io' }],
+    });
+  });
+
+  test('is always paired with an admission policy for the namespace that names the approved image', () => {
+    const policy = built.admissionPolicy;
+    expect(policy).toMatchObject({ apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicy', metadata: { name: 'hardpod-debug.shop.debug' } });
+    const spec = policy.spec as { failurePolicy: string; matchConstraints: unknown; validations: { expression: string }[] };
+    expect(spec.failurePolicy).toBe('Fail');
+    expect(spec.matchConstraints).toEqual({ resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['UPDATE'], resources: ['pods/ephemeralcontainers'] }] });
+    expect(spec.validations[0].expression).toBe(`variables.added.all(c, c.image == "${DEBUG_IMAGE}")`);
+    expect(spec.validations.map((v) => v.expression).join('\n')).toMatch(/runAsNonRoot[\s\S]*allowPrivilegeEscalation[\s\S]*'ALL'[\s\S]*privileged[\s\S]*seccompProfile/);
+    expect(built.admissionPolicyBinding.spec).toEqual({
+      policyName: 'hardpod-debug.shop.debug',
+      validationActions: ['Deny'],
+      matchResources: { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } } },
+    });
+    expect(built.role.metadata?.annotations).toEqual({ 'hardpod.dev/admission-policy': 'hardpod-debug.shop.debug' });
+    // The guard before the grant, in apply order.
+    expect(built.objects.map((o) => o.kind)).toEqual(['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'Role', 'RoleBinding']);
+  });
+
+  test('the debug container passes restricted, and the emitted objects pass hardened', () => {
+    const workload = buildDeployment({ name: 'web', namespace: 'shop', image: APP_IMAGE, port: 8080 }, ctx).workload as KubeObject;
+    const template = (workload.spec as { template: { metadata: Record<string, unknown>; spec: Record<string, unknown> } }).template;
+    const pod: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { ...template.metadata, name: 'web-1', namespace: 'shop' },
+      spec: { ...template.spec, ephemeralContainers: [built.debugContainer] },
+    };
+    const restricted = evaluate([{ object: pod, source: {} }], { level: 'restricted' });
+    expect(restricted.findings).toEqual([]);
+    expect(restricted.summary.pass).toBeGreaterThan(10);
+    const hardened = evaluate(built.objects.map((object) => ({ object, source: {} })), { level: 'hardened' });
+    expect(hardened.findings.filter((f) => f.outcome === 'fail')).toEqual([]);
+  });
+
+  test('the kubectl debug command uses the restricted profile and the custom container file', () => {
+    expect(built.kubectlDebugCommand('web-7d9c')).toBe(
+      `kubectl debug --namespace shop web-7d9c -it --image=${DEBUG_IMAGE} --container=debugger --profile=restricted --custom=debug-container.json`,
+    );
+    expect(built.kubectlDebugCommand('web-7d9c', { target: 'main', customFile: 'my debug.json', attach: false, container: 'dbg' })).toBe(
+      `kubectl debug --namespace shop web-7d9c --image=${DEBUG_IMAGE} --container=dbg --target=main --profile=restricted '--custom=my debug.json'`,
+    );
+    expect(built.customContainer).toEqual({ securityContext: { runAsUser: 65532, runAsGroup: 65532, readOnlyRootFilesystem: true } });
+  });
+
+  test('mistakes are errors naming the construct and what is expected', () => {
+    expect(error(() => buildDebugAccess({ namespace: 'shop', group: 'g', image: 'busybox:1.36' }, ctx)).message)
+      .toMatch(/^platform\/debug \(debug image\): .*busybox:1\.36/);
+    expect(error(() => buildDebugAccess({ namespace: 'shop', group: 'g', image: DEBUG_IMAGE }, { ...ctx, defaults: { kubernetesMinor: 29 } })).message)
+      .toMatch(/ValidatingAdmissionPolicy .*1\.30\+.*target is 1\.29/);
+    expect(error(() => buildDebugAccess({ namespace: 'Shop', group: 'g', image: DEBUG_IMAGE }, ctx)).message).toMatch(/namespace "Shop" is not a DNS label/);
+    expect(error(() => buildDebugAccess({ namespace: 'shop', group: ' ', image: DEBUG_IMAGE }, ctx)).message).toMatch(/group must name/);
+    expect(error(() => buildDebugAccess({ namespace: 'shop', group: 'g', image: DEBUG_IMAGE, runAsUser: 0 }, ctx)).message).toMatch(/runAsUser 0 must be a non-root/);
+  });
+});
+
+describe('HardenedDebugAccess (cdk8s)', () => {
+  test('takes the chart\'s namespace for the grant and keeps the policy cluster-scoped', () => {
+    const chart = new Chart(Testing.app(), 'platform', { namespace: 'shop' });
+    const access = new HardenedDebugAccess(chart, 'debug', { group: 'shop-oncall', image: DEBUG_IMAGE });
+    const objects = Testing.synth(chart) as KubeObject[];
+    expect(objects.map((o) => [o.kind, o.metadata?.namespace])).toEqual([
+      ['ValidatingAdmissionPolicy', undefined], ['ValidatingAdmissionPolicyBinding', undefined], ['Role', 'shop'], ['RoleBinding', 'shop'],
+    ]);
+    expect(objects).toEqual(buildDebugAccess({ namespace: 'shop', group: 'shop-oncall', image: DEBUG_IMAGE }, ctx).objects);
+    expect(access.kubectlDebugCommand('web-1')).toContain('--namespace shop web-1 -it');
+  });
+
+  test('without a namespace anywhere it is an error naming the construct path', () => {
+    const chart = new Chart(new App(), 'platform');
+    expect(() => new HardenedDebugAccess(chart, 'debug', { group: 'g', image: DEBUG_IMAGE })).toThrow(/^platform\/debug: debug access needs a namespace/);
+  });
+});
