@@ -10,16 +10,14 @@ set -euo pipefail
 
 HELM_VERSION="3.22.0"
 
-CACHE="${HARDPOD_CACHE:-$HOME/.cache/hardpod}"
+# shellcheck source=lib/go-cache.sh
+source "$(dirname "$0")/lib/go-cache.sh"
 DEST="$CACHE/helm-$HELM_VERSION"
 BIN="$DEST/helm"
 MANIFEST="$CACHE/helm-toolchain.json"
 
 log() { echo "helm setup: $*"; }
 
-export GOTOOLCHAIN=local CGO_ENABLED=0
-# Shared with the other Go builds of the test harness, so common dependencies (client-go ...) compile once.
-export GOMODCACHE="$CACHE/go/mod" GOCACHE="$CACHE/go/build"
 
 write_manifest() {
   printf '{\n  "helmVersion": "%s",\n  "helm": "%s"\n}\n' "$HELM_VERSION" "$BIN" >"$MANIFEST.tmp"

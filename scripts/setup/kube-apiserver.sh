@@ -21,7 +21,8 @@ set -euo pipefail
 K8S_VERSION="${HARDPOD_K8S_VERSION:-1.37.2}"
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
-CACHE="${HARDPOD_CACHE:-$HOME/.cache/hardpod}"
+# shellcheck source=lib/go-cache.sh
+source "$(dirname "$0")/lib/go-cache.sh"
 WRAPPER="$ROOT/test/harness/kube-apiserver"
 DEST="$CACHE/k8s-v$K8S_VERSION"
 BIN="$DEST/kube-apiserver"
@@ -81,10 +82,7 @@ apt_get() {
   if [ "$(id -u)" = 0 ]; then apt-get "$@"; else sudo apt-get "$@"; fi
 }
 
-# --- kube-apiserver from Go modules ---
-export GOTOOLCHAIN=local CGO_ENABLED=0
-# Keep module downloads and compiled packages beside the binary so later runs on this machine reuse them.
-export GOMODCACHE="$CACHE/go/mod" GOCACHE="$CACHE/go/build"
+# --- kube-apiserver and kubectl from Go modules (Go caches: lib/go-cache.sh) ---
 export GOFLAGS="-mod=readonly"
 
 # Writes the wrapper's go.mod for $K8S_VERSION: k8s's go/godebug lines (GODEBUG counts only in the

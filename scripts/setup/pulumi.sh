@@ -22,7 +22,8 @@ PULUMI_VERSION="3.248.0"
 KUBERNETES_PROVIDER_VERSION="4.34.2"
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
-CACHE="${HARDPOD_CACHE:-$HOME/.cache/hardpod}"
+# shellcheck source=lib/go-cache.sh
+source "$(dirname "$0")/lib/go-cache.sh"
 HARNESS="$ROOT/test/harness/pulumi"
 DEST="$CACHE/pulumi-$PULUMI_VERSION"
 BIN="$DEST/bin"
@@ -30,9 +31,6 @@ UNAVAILABLE="$DEST/unavailable"
 
 log() { echo "pulumi setup: $*"; }
 
-export GOTOOLCHAIN=local CGO_ENABLED=0
-# Shared with the other Go builds of the test harness, so common dependencies compile once.
-export GOMODCACHE="$CACHE/go/mod" GOCACHE="$CACHE/go/build"
 export GOFLAGS="-mod=readonly"
 # The checksum database does not list pkg/v3 at this version; go.sum (committed) pins its hash.
 export GONOSUMDB="github.com/pulumi/pulumi/pkg/v3"
