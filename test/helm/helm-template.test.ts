@@ -1,8 +1,8 @@
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serializeLockFile } from '../../src/images/lock-file';
 import { cliMainPath, runHardpod } from '../cli/cli-process';
+import { writeLockFile } from '../fixtures/lock-file';
 import { describeHelm, runHelm } from '../harness/helm';
 
 /**
@@ -32,18 +32,7 @@ describeHelm('helm template output through the real Helm 3 CLI', (helm) => {
 
   beforeAll(() => {
     home = mkdtempSync(join(tmpdir(), 'hardpod-helm-'));
-    lockFile = join(home, 'hardpod.lock.json');
-    writeFileSync(lockFile, serializeLockFile({
-      lockfileVersion: 1,
-      images: {
-        [`${IMAGE}:1.4.2`]: {
-          digest: DIGEST,
-          mediaType: 'application/vnd.oci.image.index.v1+json',
-          resolvedAt: '2026-11-01T00:00:00.000Z',
-          resolvedFrom: 'https://registry.example.com',
-        },
-      },
-    }));
+    lockFile = writeLockFile({ [`${IMAGE}:1.4.2`]: { digest: DIGEST } }, home);
     // What `npm install hardpod` puts on PATH: an executable `hardpod`.
     postRenderer = join(home, 'hardpod');
     writeFileSync(postRenderer, `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(cliMainPath())} "$@"\n`);

@@ -1,34 +1,18 @@
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { installMocks, registeredUnder, runMockedProgram, valueOf } from './mocks';
-import { LOCK_FILE_VERSION } from '../../src/images/lock-file';
 import { buildDebugAccess } from '../../src/model/debug-access';
 import { HardpodError } from '../../src/model/errors';
 import type { KubeObject } from '../../src/model/kube-object';
 import * as hp from '../../src/pulumi';
+import { writeLockFile } from '../fixtures/lock-file';
 import { synthesizeConstruct } from '../fixtures/synthesize-cdk8s';
 import { FIXTURE_DIGEST, FIXTURE_IMAGE, FIXTURE_INIT_IMAGE, FIXTURE_SIDECAR_IMAGE, WORKLOAD_PROP_SETS, type WorkloadPropSet } from '../fixtures/workload-props';
 
 beforeAll(() => installMocks(false));
 
 /** A lock file that pins ghcr.io/acme/web:1.0 and records its user, as `hardpod lock` writes it. */
-function writeLockFile(): string {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'hardpod-lock-')), 'hardpod.lock.json');
-  fs.writeFileSync(file, JSON.stringify({
-    lockfileVersion: LOCK_FILE_VERSION,
-    images: {
-      'ghcr.io/acme/web:1.0': {
-        digest: FIXTURE_DIGEST,
-        mediaType: 'application/vnd.oci.image.manifest.v1+json',
-        resolvedAt: '2026-01-01T00:00:00Z',
-        resolvedFrom: 'https://ghcr.io',
-        facts: { uid: 10001, gid: 10001 },
-      },
-    },
-  }));
-  return file;
+function webLockFile(): string {
+  return writeLockFile({ 'ghcr.io/acme/web:1.0': { digest: FIXTURE_DIGEST, facts: { uid: 10001, gid: 10001 } } });
 }
 
 /** What the cdk8s construct synthesizes for a prop set. */
@@ -163,7 +147,7 @@ describe('component behaviour', () => {
   });
 
   test('image tags resolve through the same lock file as the cdk8s constructs, image user included', async () => {
-    const lockFile = writeLockFile();
+    const lockFile = webLockFile();
     const web = new hp.HardenedDeployment('locked', { image: 'ghcr.io/acme/web:1.0', port: 8080, defaults: { lockFile } });
     const [workload] = await valueOf(web.objects);
     const container = (workload as any).spec.template.spec.containers[0];
@@ -177,7 +161,7 @@ describe('component behaviour', () => {
   });
 
   test('a locked tag that arrives as an Output, whose image facts would change the pod, fails instead of drifting', () => {
-    const lockFile = writeLockFile();
+    const lockFile = webLockFile();
     const run = runMockedProgram(`new hp.HardenedDeployment('late', { image: pulumi.output('ghcr.io/acme/web:1.0'), port: 8080, defaults: { lockFile: ${JSON.stringify(lockFile)} } });`);
     expect(run.status).not.toBe(0);
     expect(run.output).toMatch(/securityContext\.run(AsUser|AsGroup) differs between the image known at deployment and the shape built when the program ran/);

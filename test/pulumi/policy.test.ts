@@ -1,15 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { ResourceValidationPolicy, StackValidationPolicy } from '@pulumi/policy';
 import { analyze, analyzeStack, deploymentProps, remediate, secret, UNKNOWN, type ResourceInput } from './analyzer';
 import { resolveConfig, rulesFor } from '../../src/engine';
-import { serializeLockFile } from '../../src/images/lock-file';
 import { HardpodError } from '../../src/model/errors';
 import type { KubeObject } from '../../src/model/kube-object';
 import { buildDeployment } from '../../src/model/workloads';
 import { hardpodPolicies, NOT_CHECKED_POLICY, remediableRuleIds } from '../../src/pulumi/policy';
 import { RULES } from '../../src/rules';
+import { writeLockFile } from '../fixtures/lock-file';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
 const IMAGE = `ghcr.io/acme/web@${DIGEST}`;
@@ -112,20 +110,7 @@ describe('resource policies through the analyzer', () => {
   });
 
   test('image facts from a named lock file reach the image rules, as in hardpod check and cdk8s', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'hardpod-policy-lock-'));
-    const lockFile = join(dir, 'hardpod.lock.json');
-    writeFileSync(lockFile, serializeLockFile({
-      lockfileVersion: 1,
-      images: {
-        'ghcr.io/acme/web:1.0': {
-          digest: DIGEST,
-          mediaType: 'application/vnd.oci.image.manifest.v1+json',
-          resolvedAt: '2026-01-01T00:00:00.000Z',
-          resolvedFrom: 'https://ghcr.io',
-          facts: { uid: 0, gid: 0 },
-        },
-      },
-    }));
+    const lockFile = writeLockFile({ 'ghcr.io/acme/web:1.0': { digest: DIGEST, facts: { uid: 0, gid: 0 } } });
     // The image's user is root and nothing sets runAsUser: the kubelet would refuse to start it.
     const rootImage = deployment({}, { securityContext: { runAsNonRoot: true } });
     const withLock = await analyze(hardpodPolicies({ lockFile }), rootImage);
@@ -135,7 +120,7 @@ describe('resource policies through the analyzer', () => {
     // A user set in the pod answers the rule whatever the image says.
     const withUser = await analyze(hardpodPolicies({ lockFile }), deployment({}, { securityContext: { runAsNonRoot: true, runAsUser: 10001 } }));
     expect(withUser.filter((d) => d.policy === 'image-non-root-user')).toEqual([]);
-    expect(() => hardpodPolicies({ lockFile: join(dir, 'missing.json') })).toThrow(/missing\.json: lock file not found/);
+    expect(() => hardpodPolicies({ lockFile: join(dirname(lockFile), 'missing.json') })).toThrow(/missing\.json: lock file not found/);
   });
 
   test('objects inside a helm.v3.Release are reported as not checkable, pointing at helm.v4.Chart', async () => {

@@ -1,12 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ApiObject, Chart, JsonPatch, Testing } from 'cdk8s';
 import {
   HardenedCronJob, HardenedDaemonSet, HardenedDeployment, HardenedJob, HardenedNamespace, HardenedStatefulSet, HardpodDefaults, Peer,
 } from '../../../src/cdk8s';
-import { LOCK_FILE_VERSION } from '../../../src/images/lock-file';
 import { HardpodError } from '../../../src/model/errors';
+import { writeLockFile } from '../../fixtures/lock-file';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
 const IMAGE = `ghcr.io/acme/web@${DIGEST}`;
@@ -257,20 +254,7 @@ describe('golden-path defaults on App and Chart', () => {
     expect(() => new HardenedJob(c, 'job', { image: IMAGE })).toThrow(/c\/job \(container main\): .*not an allowed registry/);
   });
   it('a lock file resolves tags and supplies the image user', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'hardpod-lock-'));
-    const lockFile = join(dir, 'hardpod.lock.json');
-    writeFileSync(lockFile, JSON.stringify({
-      lockfileVersion: LOCK_FILE_VERSION,
-      images: {
-        'ghcr.io/acme/web:1.0': {
-          digest: DIGEST,
-          mediaType: 'application/vnd.oci.image.manifest.v1+json',
-          resolvedAt: '2026-01-01T00:00:00Z',
-          resolvedFrom: 'https://ghcr.io',
-          facts: { uid: 10001, gid: 10001 },
-        },
-      },
-    }));
+    const lockFile = writeLockFile({ 'ghcr.io/acme/web:1.0': { digest: DIGEST, facts: { uid: 10001, gid: 10001 } } });
     const app = Testing.app();
     HardpodDefaults.set(app, { lockFile });
     const c = new Chart(app, 'c');

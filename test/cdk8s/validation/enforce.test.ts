@@ -6,7 +6,7 @@ import * as kplus from 'cdk8s-plus-33';
 import { addCompanions, DIGEST, hardenedDeploymentManifest, PINNED } from './fixtures';
 import { HardenedDeployment, HardenedNamespace, Hardpod } from '../../../src/cdk8s';
 import type { Report } from '../../../src/engine/report';
-import { serializeLockFile } from '../../../src/images/lock-file';
+import { writeLockFile } from '../../fixtures/lock-file';
 
 function chart(namespace?: string): Chart {
   return new Chart(Testing.app(), 'test', namespace ? { namespace } : {});
@@ -150,19 +150,7 @@ describe('Hardpod.enforce', () => {
 
   test('image facts from a lock file reach the image rules, and a named lock file must exist', () => {
     const dir = mkdtempSync(join(tmpdir(), 'hardpod-enforce-lock-'));
-    const lockFile = join(dir, 'hardpod.lock.json');
-    writeFileSync(lockFile, serializeLockFile({
-      lockfileVersion: 1,
-      images: {
-        'registry.example.com/shop/web:1.0': {
-          digest: DIGEST,
-          mediaType: 'application/vnd.oci.image.manifest.v1+json',
-          resolvedAt: '2026-01-01T00:00:00.000Z',
-          resolvedFrom: 'https://registry.example.com',
-          facts: { uid: 0, gid: 0 },
-        },
-      },
-    }));
+    const lockFile = writeLockFile({ 'registry.example.com/shop/web:1.0': { digest: DIGEST, facts: { uid: 0, gid: 0 } } }, dir);
     const withLock = chart();
     addCompanions(withLock);
     new ApiObject(withLock, 'web', hardenedDeploymentManifest() as never);
