@@ -160,6 +160,47 @@ spec:
     expect((await hardpod(['lock', '--check', '--offline'], dir)).status).toBe(0);
   });
 
+  it('without PATH, runs the Pulumi program once under Pulumi\'s mocks and locks the images its components use', async () => {
+    const lib = path.join(path.dirname(cliMainPath()), '..');
+    fs.rmSync(path.join(dir, 'app.yaml'));
+    // A real Pulumi TypeScript program on hardpod's components, with the project's own @pulumi/pulumi and ts-node.
+    fs.symlinkSync(path.join(__dirname, '..', '..', 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+    fs.writeFileSync(path.join(dir, 'Pulumi.yaml'), 'name: shop\nruntime:\n  name: nodejs\n  options: {typescript: true}\n');
+    fs.writeFileSync(path.join(dir, 'Pulumi.dev.yaml'), 'config:\n  shop:webTag: v1\n  shop:dbPassword:\n    secure: AAABAGx0aGlzIGlzIG5vdCByZWFs\n');
+    fs.writeFileSync(path.join(dir, 'index.ts'), `
+      import * as pulumi from '@pulumi/pulumi';
+      import { HardenedCronJob, HardenedDeployment, setHardpodDefaults } from ${JSON.stringify(path.join(lib, 'pulumi'))};
+      const config = new pulumi.Config();
+      config.requireSecret('dbPassword');
+      setHardpodDefaults({ lockFile: 'hardpod.lock.json' });
+      new HardenedDeployment('web', { namespace: 'shop', image: '${registry.host}/team/web:' + config.require('webTag'), port: 8080 });
+      // An image known only as an Output, as when it comes from another resource (its user set
+      // explicitly: image facts cannot shape a pod whose image is not known when the program runs).
+      new HardenedCronJob('nightly', {
+        namespace: 'shop', image: pulumi.output('${registry.host}/team/worker:1.0'), schedule: '0 3 * * *', runAsUser: 10001, runAsGroup: 10001,
+      });
+    `);
+    const result = await hardpod(['lock', '--stack', 'dev'], dir);
+    expect(result.stderr).not.toMatch(/error|warning/);
+    expect(result.status).toBe(0);
+    const lock = readLockFile(path.join(dir, 'hardpod.lock.json'));
+    expect(Object.keys(lock.images)).toEqual([`${registry.host}/team/web:v1`, `${registry.host}/team/worker:1.0`]);
+    expect(lock.images[`${registry.host}/team/web:v1`].digest).toBe(web);
+    expect(lock.images[`${registry.host}/team/worker:1.0`].digest).toBe(worker);
+    expect(fs.readdirSync(dir).sort()).toEqual(['Pulumi.dev.yaml', 'Pulumi.yaml', 'hardpod.lock.json', 'index.ts', 'node_modules']);
+    const check = await hardpod(['lock', '--check', '--offline', '--stack', 'dev'], dir);
+    expect([check.status, check.stderr]).toEqual([0, '']);
+
+    // Without the stack's config the program itself fails, and hardpod lock says so with the program's words.
+    const withoutConfig = await hardpod(['lock'], dir);
+    expect(withoutConfig.status).toBe(2);
+    expect(withoutConfig.stderr).toMatch(/Pulumi\.yaml: the Pulumi program .* failed/);
+    expect(withoutConfig.stderr).toMatch(/Missing required configuration variable 'shop:dbPassword'|shop:dbPassword/);
+    const unknownStack = await hardpod(['lock', '--stack', 'prod'], dir);
+    expect(unknownStack.status).toBe(2);
+    expect(unknownStack.stderr).toMatch(/Pulumi\.prod\.yaml: no such stack config file/);
+  });
+
   it('pin prints a diff, and --write changes only the image values, keeping comments and quotes', async () => {
     const file = path.join(dir, 'app.yaml');
     const original = fs.readFileSync(file, 'utf8');

@@ -1,23 +1,19 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { resolve } from 'node:path';
 import { dockerCredentials } from '../../images/credentials';
 import { LOCK_FILE_NAME } from '../../images/lock-file';
-import { imageUsesIn, runLock, type ImageUse, type LockProgress, type LockRunResult } from '../../images/lock-images';
-import { LOCK_COLLECT_ENV } from '../../images/lock-resolver';
+import { imageUsesIn, runLock, type LockProgress, type LockRunResult } from '../../images/lock-images';
 import { RegistryClient, type RegistryClientOptions } from '../../images/registry-client';
 import { readManifests } from '../../loader';
 import { HardpodError } from '../../model/errors';
+import { imageUsesOfApp } from '../app-images';
 import { parseCommandArgs } from '../args';
 import { EXIT, type CliContext, type Command } from '../command';
 
 const USAGE = `Usage: hardpod lock [options] [PATH...]
 
 Resolves every image tag used by the manifests in PATH (files, folders, - for standard input), or,
-without PATH, by the cdk8s app in the current folder (its cdk8s.yaml \`app\` command is run once),
-and records in hardpod.lock.json each tag's digest (the multi-arch index digest, with each
+without PATH, by the program in the current folder, run once: a cdk8s app (its cdk8s.yaml \`app\`
+command) or a Pulumi Node.js program (under Pulumi's mocks: no engine, no cluster), and records in hardpod.lock.json each tag's digest (the multi-arch index digest, with each
 platform's manifest digest) and what the image holds (user, ports, volumes, base image ...).
 Synthesis reads that file and never touches the network. Commit it.
 
@@ -31,6 +27,8 @@ Options:
   --inspect                   also read the layers: shell, tools, package manager, setuid/setgid files
                               (layers are read anyway when the image names its user)
   --platform OS/ARCH[/VAR]    platform whose facts are recorded (default: linux/amd64, else the first)
+  --stack NAME                Pulumi: run the program with the config of Pulumi.NAME.yaml (secrets read
+                              as a placeholder; default: no config)
   --insecure-registry HOST    allow plain HTTP to HOST[:PORT] (repeatable; loopback always may)
   --mirror REGISTRY=URL       pull REGISTRY's images through the mirror URL (repeatable); the lock
                               file keeps the upstream reference and digest
@@ -113,44 +111,6 @@ export function progressFor(command: string, context: CliContext): LockProgress 
   };
 }
 
-/**
- * Runs the cdk8s app of `cwd` (its cdk8s.yaml `app` command) once, with synthesis going to a
- * temporary folder and the lock-file resolver collecting every image reference it sees.
- */
-function imageUsesOfCdk8sApp(context: CliContext): ImageUse[] {
-  const configFile = join(context.cwd, 'cdk8s.yaml');
-  if (!existsSync(configFile)) {
-    throw new HardpodError('give manifest files or folders, or run `hardpod lock` in a cdk8s app folder (one with cdk8s.yaml)', 'hardpod lock');
-  }
-  const app = (parseYaml(readFileSync(configFile, 'utf8')) as { app?: unknown } | null)?.app;
-  if (typeof app !== 'string' || app.trim() === '') throw new HardpodError('cdk8s.yaml has no `app` command to run', configFile);
-  const dir = mkdtempSync(join(tmpdir(), 'hardpod-lock-'));
-  try {
-    const collected = join(dir, 'images.jsonl');
-    const outdir = join(dir, 'dist');
-    const result = spawnSync(app, {
-      shell: true,
-      cwd: context.cwd,
-      env: { ...context.env, [LOCK_COLLECT_ENV]: collected, CDK8S_OUTDIR: outdir },
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    if (result.status !== 0) {
-      throw new HardpodError(`the cdk8s app (\`${app}\`) failed with exit code ${result.status}:\n${(result.stderr || result.stdout).trim().slice(-4000)}`, configFile);
-    }
-    const uses: ImageUse[] = existsSync(collected)
-      ? readFileSync(collected, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as ImageUse)
-      : [];
-    // Images written directly in manifests (not through hardpod constructs) count too.
-    if (existsSync(outdir) && readdirSync(outdir).length > 0) {
-      uses.push(...imageUsesIn(readManifests([outdir]).objects).filter((use) => !/@sha256:0{64}$/.test(use.reference)));
-    }
-    return uses;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 function printResult(result: LockRunResult, lockFile: string, context: CliContext): void {
   for (const key of result.added) context.stdout(`+ ${key} ${result.lock.images[key].digest}\n`);
   for (const change of result.changed) context.stdout(`~ ${change.key} ${change.from} -> ${change.to}\n`);
@@ -170,6 +130,7 @@ export const lockCommand: Command = {
       'update': { type: 'boolean' },
       'inspect': { type: 'boolean' },
       'platform': { type: 'string' },
+      'stack': { type: 'string' },
       ...REGISTRY_FLAGS,
     });
     if (values.check && values.update) throw new HardpodError('--check and --update exclude each other', 'hardpod lock');
@@ -178,7 +139,9 @@ export const lockCommand: Command = {
     }
     const lockFile = resolve(context.cwd, values['lock-file'] ?? LOCK_FILE_NAME);
     const mode = values.check ? 'check' : values.update ? 'update' : 'lock';
-    const uses = positionals.length > 0 ? imageUsesIn(readManifests(positionals.map((path) => (path === '-' ? path : resolve(context.cwd, path)))).objects) : mode === 'update' ? [] : imageUsesOfCdk8sApp(context);
+    const uses = positionals.length > 0
+      ? imageUsesIn(readManifests(positionals.map((path) => (path === '-' ? path : resolve(context.cwd, path)))).objects)
+      : mode === 'update' ? [] : imageUsesOfApp(context, values.stack === undefined ? {} : { stack: values.stack });
     const client = new RegistryClient(registryClientOptions('lock', values, context));
     try {
       const result = await runLock({
