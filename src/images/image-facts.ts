@@ -1,6 +1,7 @@
-import type { Readable } from 'node:stream';
+import type { Readable, Transform } from 'node:stream';
 import type { ReadEntry } from 'tar';
 import type { LockedImageFacts } from './lock-file';
+import { createZstdDecompress } from './zstd';
 import { HardpodError } from '../model/errors';
 
 /**
@@ -79,12 +80,17 @@ function normalizePath(path: string): string {
   return path.replace(/^(\.\/|\/)+/, '').replace(/\/+$/, '');
 }
 
+export interface ApplyLayerOptions {
+  /** The layer is Zstandard-compressed (its media type says `+zstd`); gzip is recognised by itself. @default false */
+  readonly zstd?: boolean;
+}
+
 /**
  * Reads one layer (a tar stream, gzip or zstd compressed or not) and applies it to the files
  * seen so far: `.wh.<name>` deletes a lower file, `.wh..wh..opq` empties a lower directory.
  * Only headers are kept, plus the content of /etc/passwd and /etc/group.
  */
-export function applyLayer(files: Map<string, FileRecord>, layer: Readable, where: string): Promise<void> {
+export function applyLayer(files: Map<string, FileRecord>, layer: Readable, where: string, options: ApplyLayerOptions = {}): Promise<void> {
   const added = new Map<string, FileRecord>();
   const deleted: string[] = [];
   const opaque: string[] = [];
@@ -102,12 +108,18 @@ export function applyLayer(files: Map<string, FileRecord>, layer: Readable, wher
     const fail = (error: Error) => {
       if (settled || parserError) return;
       parserError = error;
-      layer.unpipe();
-      layer.once('end', () => {
+      const rejectNow = () => {
         if (settled) return;
         settled = true;
         reject(wrap(error));
-      });
+      };
+      // A layer read to its end already (its digest checked) has no 'end' left to wait for.
+      if (layer.readableEnded) {
+        rejectNow();
+        return;
+      }
+      layer.unpipe();
+      layer.once('end', rejectNow);
       layer.resume();
     };
     // tar is loaded on first use: `hardpod check` reaches this module through the rules and never reads layers.
@@ -156,7 +168,28 @@ export function applyLayer(files: Map<string, FileRecord>, layer: Readable, wher
       for (const [path, record] of added) files.set(path, record);
       resolve();
     });
-    layer.pipe(parser as unknown as NodeJS.WritableStream);
+    let tarStream: Readable = layer;
+    if (options.zstd) {
+      tarStream = createZstdDecompress();
+      tarStream.on('error', fail);
+      layer.pipe(tarStream as Transform);
+    }
+    // Fed by hand rather than piped: the parser can throw from write() (content it cannot read,
+    // such as a compression this Node.js lacks), and a throw inside a pipe would escape this promise.
+    const feed = (write: () => unknown): void => {
+      try {
+        if (write() === false) tarStream.pause();
+      } catch (error) {
+        fail(error instanceof Error ? error : new Error(String(error)));
+      }
+    };
+    parser.on('drain', () => tarStream.resume());
+    tarStream.on('data', (chunk: Buffer) => {
+      if (!parserError) feed(() => parser.write(chunk));
+    });
+    tarStream.on('end', () => {
+      if (!parserError) feed(() => parser.end());
+    });
   });
 }
 

@@ -70,12 +70,9 @@ export async function resolveImage(client: RegistryClient, ref: ImageRef, option
   if (options.inspect || namedAccount) {
     const files = new Map();
     for (const layer of image.json.layers ?? []) {
-      if (/zstd/.test(layer.mediaType)) {
-        throw new HardpodError(`${name} has a zstd-compressed layer, which hardpod cannot inspect yet; lock without --inspect`, name);
-      }
       // One layer at a time: each is streamed through the hash and the tar parser, never held whole.
       const stream = await client.openBlob(ref, layer.digest);
-      await applyLayer(files, stream, name);
+      await applyLayer(files, stream, name, { zstd: /[+.]zstd$/.test(layer.mediaType ?? '') });
     }
     filesystem = filesystemFacts(files);
   }

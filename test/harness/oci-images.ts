@@ -178,6 +178,8 @@ export interface UmociImage {
   readonly user: string;
   readonly port: string;
   readonly files: Readonly<Record<string, string>>;
+  /** Layer compression skopeo writes to the registry. @default gzip, as umoci wrote it */
+  readonly compression?: 'zstd';
 }
 
 export function buildWithUmoci(registryHost: string, repository: string, tag: string, options: UmociImage): void {
@@ -195,7 +197,8 @@ export function buildWithUmoci(registryHost: string, repository: string, tag: st
     }
     run('umoci', ['repack', '--image', `${layout}:${tag}`, bundle]);
     run('umoci', ['config', '--image', `${layout}:${tag}`, '--architecture', 'amd64', '--os', 'linux', '--config.user', options.user, '--config.exposedports', options.port]);
-    run('skopeo', ['copy', '--quiet', `oci:${layout}:${tag}`, `docker://${registryHost}/${repository}:${tag}`, '--dest-tls-verify=false']);
+    const compression = options.compression ? ['--dest-compress-format', options.compression] : [];
+    run('skopeo', ['copy', '--quiet', ...compression, `oci:${layout}:${tag}`, `docker://${registryHost}/${repository}:${tag}`, '--dest-tls-verify=false']);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -95,6 +95,21 @@ describeRegistry('registry client against a real docker-registry', () => {
     expect(entry.facts).toMatchObject({ uid: 4242, gid: 4243, exposedPorts: [7000] });
   });
 
+  it('reads zstd-compressed layers (skopeo --dest-compress-format zstd) to resolve a named user', async () => {
+    buildWithUmoci(registry.host, 'tools/zstd', 'v1', {
+      user: 'app:app',
+      port: '8080/tcp',
+      files: { 'etc/passwd': 'root:x:0:0::/root:/sbin/nologin\napp:x:1234:1235::/home/app:/sbin/nologin\n', 'etc/group': 'root:x:0:\napp:x:1235:\n' },
+      compression: 'zstd',
+    });
+    const entry = await resolveImage(client(), parseImageRef(`${registry.host}/tools/zstd:v1`), { inspect: true });
+    const raw = await fetch(`${registry.url}/v2/tools/zstd/manifests/${entry.digest}`, { headers: { Accept: 'application/vnd.oci.image.manifest.v1+json' } });
+    const manifest = (await raw.json()) as { layers: { mediaType: string }[] };
+    expect(manifest.layers.map((l) => l.mediaType)).toEqual(['application/vnd.oci.image.layer.v1.tar+zstd']);
+    // The user is a name: only the layers' /etc/passwd and /etc/group turn it into numbers.
+    expect(entry.facts).toMatchObject({ uid: 1234, gid: 1235, userName: 'app', exposedPorts: [8080], hasShell: false });
+  });
+
   it('asks HEAD first with the full Accept list, then GETs only by digest', async () => {
     const proxy = await RegistryProxy.start(registry.url);
     try {
