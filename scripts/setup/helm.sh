@@ -30,7 +30,11 @@ if [ -x "$BIN" ] && [ "$("$BIN" version --template '{{.Version}}' 2>/dev/null)" 
   exit 0
 fi
 
-command -v go >/dev/null || { echo "helm setup: Go toolchain not found (need go >= 1.25, helm's go.mod go line)" >&2; exit 1; }
+SETUP_NAME="helm setup" SETUP_SUITES="the Helm suite (test/helm)"
+# shellcheck source=lib/unavailable.sh
+source "$(dirname "$0")/lib/unavailable.sh"
+
+command -v go >/dev/null || unavailable "Go toolchain not found (need go >= 1.25, helm's go.mod go line)"
 mkdir -p "$DEST"
 log "building Helm v$HELM_VERSION (cold: several minutes on 2 shared cores; seconds with a warm build cache in $CACHE/go)"
 start=$SECONDS
@@ -38,7 +42,7 @@ start=$SECONDS
 # against the Go checksum database.
 GOBIN="$DEST/.build" nice -n 10 go install -trimpath \
   -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=v$HELM_VERSION" \
-  "helm.sh/helm/v3/cmd/helm@v$HELM_VERSION"
+  "helm.sh/helm/v3/cmd/helm@v$HELM_VERSION" || unavailable "go install helm.sh/helm/v3/cmd/helm@v$HELM_VERSION failed (see above)"
 mv "$DEST/.build/helm" "$BIN"
 rmdir "$DEST/.build"
 log "built $BIN in $((SECONDS - start)) s: $("$BIN" version --template '{{.Version}}')"

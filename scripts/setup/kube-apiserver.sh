@@ -38,12 +38,9 @@ log() { echo "kube-apiserver setup: $*"; }
 
 # A missing prerequisite is loud; it fails only where the servers are required (CI sets
 # HARDPOD_REQUIRE_SERVERS=1). The cluster suites then report themselves as not run.
-unavailable() {
-  local bar="!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"
-  printf '%s\n!! kube-apiserver setup: %s\n!! the cluster suites (test/cluster) will not run\n%s\n' "$bar" "$*" "$bar" >&2
-  if [ "${HARDPOD_REQUIRE_SERVERS:-}" = 1 ]; then exit 1; fi
-  exit 0
-}
+SETUP_NAME="kube-apiserver setup" SETUP_SUITES="the cluster suites (test/cluster)"
+# shellcheck source=lib/unavailable.sh
+source "$(dirname "$0")/lib/unavailable.sh"
 
 # --- etcd (Debian etcd-server, unpacked without its maintainer scripts so nothing autostarts) ---
 ETCD_BIN=""
