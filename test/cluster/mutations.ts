@@ -197,3 +197,32 @@ export function mutationCorpus(): Mutation[] {
   }
   return corpus;
 }
+
+/** An ephemeral container added to a running Pod through the `ephemeralcontainers` subresource. */
+export interface EphemeralMutation {
+  readonly id: string;
+  readonly container: Record<string, unknown>;
+}
+
+/** Fields ephemeral containers may not have (API validation refuses them), so their changes are left out. */
+const NOT_FOR_EPHEMERAL = /^(ports|livenessProbe|readinessProbe|startupProbe|lifecycle|resources)/;
+
+/**
+ * The hardened app container as an ephemeral debug container (what ephemeral containers may not
+ * carry removed), then with each container change that applies to one; changes that also need a
+ * pod-level field are left out, as the subresource cannot change the pod.
+ */
+export function ephemeralMutationCorpus(): EphemeralMutation[] {
+  const app = (hardenedPod().spec as { containers: Fields[] }).containers[0];
+  const base: Fields = { name: 'debugger', image: DIGEST('d') };
+  for (const [key, value] of Object.entries(app)) if (!NOT_FOR_EPHEMERAL.test(key) && key !== 'name' && key !== 'image') base[key] = structuredClone(value);
+  const corpus: EphemeralMutation[] = [{ id: 'hardened (unchanged)', container: base }];
+  for (const changes of CONTAINER_CHANGES) {
+    if (changes.some(([path]) => path.startsWith('/') || NOT_FOR_EPHEMERAL.test(path))) continue;
+    const container = structuredClone(base);
+    applyChanges({}, container, changes);
+    container.name = `debugger-${corpus.length}`;
+    corpus.push({ id: describe('spec.ephemeralContainers[0].', changes), container });
+  }
+  return corpus;
+}

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
-import { mutationCorpus } from './mutations';
+import { ephemeralMutationCorpus, hardenedPod, mutationCorpus } from './mutations';
 import { regressionFileText } from './regressions';
 import { runHardpod } from '../cli/cli-process';
 import { fixturesRoot } from '../conformance/fixtures';
@@ -180,6 +180,35 @@ describeCluster('Pod Security: the real API server and the hardpod engine agree'
         report(`engine vs server (${level} ${version})`, engineWrong.map((e) => ({ name: e.name, detail: engineDisagrees(e) ?? '' })), candidates),
       ].filter(Boolean).join('\n\n');
       expect(problems).toBe('');
+    }, 300_000);
+  });
+
+  // Ephemeral containers cannot be created with a Pod, only added to an existing one through the
+  // `ephemeralcontainers` subresource, which Pod Security judges as an update of the whole Pod.
+  describe.each(LEVELS)('ephemeral containers added to a running hardened Pod, one field changed at a time, at %s', (level) => {
+    test.each(mutationVersions(versions))(`every ephemeral container gets the same verdict from the server and the engine (${level} %s)`, async (version) => {
+      const corpus = ephemeralMutationCorpus();
+      const minor = Number(version.slice(3));
+      const c = cluster();
+      const namespace = await c.createPodSecurityNamespace(`ephemeral-${level}-${version.replace('.', '-')}`, level, version);
+      const base = { ...hardenedPod(), metadata: { name: 'target', labels: { 'app.kubernetes.io/name': 'target' } } } as KubeObjectLike;
+      const created = await c.create(base, namespace);
+      expect([created.status, created.message]).toEqual([201, undefined]);
+      const judged = await mapLimit(corpus, CONCURRENCY, async (m) => {
+        const server = await c.request('PATCH', `/api/v1/namespaces/${namespace}/pods/target/ephemeralcontainers?dryRun=All`,
+          { spec: { ephemeralContainers: [m.container] } }, 'application/strategic-merge-patch+json');
+        const pod = { ...base, metadata: { ...base.metadata, namespace }, spec: { ...(base.spec as object), ephemeralContainers: [m.container] } };
+        return { id: m.id, server, engine: engineVerdict(pod as KubeObjectLike, level, minor) };
+      });
+      // Only Pod Security may refuse: anything else means the case is not a valid ephemeral container.
+      const invalid = judged.filter((j) => !j.server.allowed && !(j.server.status === 403 && (j.server.message ?? '').includes('violates PodSecurity')))
+        .map((j) => `${j.id}: ${j.server.status} ${j.server.message ?? ''}`);
+      expect(invalid).toEqual([]);
+      expect(judged[0].server.allowed).toBe(true);
+      expect(judged.filter((j) => !j.server.allowed).length).toBeGreaterThan(level === 'restricted' ? 10 : 3);
+      const wrong = judged.filter((j) => j.server.allowed !== j.engine.allowed)
+        .map((j) => `${j.id}: server ${j.server.allowed ? 'admits' : `refuses (${j.server.message})`}, engine ${j.engine.allowed ? 'admits' : `refuses (${j.engine.reasons.join('; ')})`}`);
+      expect(wrong).toEqual([]);
     }, 300_000);
   });
 
