@@ -36,7 +36,7 @@ const project = new typescript.TypeScriptProject({
   },
   bin: { hardpod: 'lib/cli/main.js' },
   // tar: npm's own streaming tar parser, used to read image layers without holding them in memory.
-  deps: ['yaml@^2.9.1', 'js-yaml@^4.1.0', 'kubernetes-types@^1.30.0', 'tar@^7.5.23', 'fzstd@^0.1.1'],
+  deps: ['yaml@^2.9.1', 'js-yaml@^4.1.0', 'kubernetes-types@^1.30.0', 'tar@^7.5.23', 'fzstd@^0.1.1', 'tldts@^7.0.0'],
   peerDeps: [
     `cdk8s@^${CDK8S}`,
     `constructs@^${CONSTRUCTS}`,

@@ -100,10 +100,17 @@ export function isLoopbackHost(hostname: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
-/** `a.b.example.com` -> `example.com`; IP addresses and single labels stay whole. */
+/**
+ * The registrable domain by the Public Suffix List, private suffixes included: `a.b.example.com` ->
+ * `example.com`, `registry.example.co.uk` -> `example.co.uk`, `team.github.io` stays whole. IP
+ * addresses, single labels and names without a known suffix stay whole too.
+ */
 function registrableDomain(hostname: string): string {
   if (isIP(hostname.replace(/^\[|\]$/g, '')) || !hostname.includes('.')) return hostname;
-  return hostname.split('.').slice(-2).join('.');
+  // Loaded on first use (a token challenge): the suffix list is large, and most runs never need it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { getDomain } = require('tldts') as typeof import('tldts');
+  return getDomain(hostname, { allowPrivateDomains: true }) ?? hostname;
 }
 
 /**

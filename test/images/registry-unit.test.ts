@@ -23,6 +23,11 @@ describe('credential trust', () => {
     expect(realmMayReceiveCredentials('evil.example.com', 'ghcr.io')).toBe(false);
     expect(realmMayReceiveCredentials('127.0.0.1', 'localhost')).toBe(true);
     expect(realmMayReceiveCredentials('10.0.0.1', '10.0.0.2')).toBe(false);
+    // Registrable domains come from the Public Suffix List: two organisations under co.uk are strangers.
+    expect(realmMayReceiveCredentials('auth.example.co.uk', 'registry.example.co.uk')).toBe(true);
+    expect(realmMayReceiveCredentials('auth.other.co.uk', 'registry.example.co.uk')).toBe(false);
+    expect(realmMayReceiveCredentials('evil.github.io', 'team.github.io')).toBe(false);
+    expect(realmMayReceiveCredentials('gitlab.com', 'registry.gitlab.com')).toBe(true);
     expect(isLoopbackHost('[::1]')).toBe(true);
     expect(isLoopbackHost('127.1.2.3')).toBe(true);
     expect(isLoopbackHost('128.0.0.1')).toBe(false);
