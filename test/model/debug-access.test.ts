@@ -1,4 +1,5 @@
 import { App, Chart, Testing } from 'cdk8s';
+import fc from 'fast-check';
 import { HardenedDebugAccess } from '../../src/cdk8s/constructs';
 import { evaluate } from '../../src/engine/evaluate';
 import { buildDebugAccess, buildDeployment, HardpodError, type BuildContext, type KubeObject } from '../../src/model';
@@ -88,6 +89,43 @@ describe('buildDebugAccess', () => {
     expect(error(() => buildDebugAccess({ namespace: 'Shop', group: 'g', image: DEBUG_IMAGE }, ctx)).message).toMatch(/namespace "Shop" is not a DNS label/);
     expect(error(() => buildDebugAccess({ namespace: 'shop', group: ' ', image: DEBUG_IMAGE }, ctx)).message).toMatch(/group must name/);
     expect(error(() => buildDebugAccess({ namespace: 'shop', group: 'g', image: DEBUG_IMAGE, runAsUser: 0 }, ctx)).message).toMatch(/runAsUser 0 must be a non-root/);
+  });
+});
+
+describe('buildDebugAccess over arbitrary props', () => {
+  const label = fc.stringMatching(/^[a-z0-9]([-a-z0-9]{0,20}[a-z0-9])?$/);
+  const props = fc.record({
+    namespace: label,
+    name: fc.option(label, { nil: undefined }),
+    group: fc.string({ minLength: 1, maxLength: 30 }).filter((g) => g.trim() !== ''),
+    runAsUser: fc.option(fc.integer({ min: 1, max: 2 ** 31 - 1 }), { nil: undefined }),
+    minor: fc.integer({ min: 30, max: 37 }),
+  });
+
+  test('always pairs the grant with a policy for exactly its namespace, never grants exec, and its container passes restricted', () => {
+    fc.assert(fc.property(props, ({ minor, ...p }) => {
+      const built = buildDebugAccess({ ...p, image: DEBUG_IMAGE }, { where: 'prop', defaults: { kubernetesMinor: minor } });
+      const kinds = built.objects.map((o) => o.kind);
+      expect(kinds).toEqual(['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'Role', 'RoleBinding']);
+      type BindingSpec = { policyName: string; matchResources: { namespaceSelector: { matchLabels: Record<string, string> } } };
+      const binding = built.admissionPolicyBinding.spec as BindingSpec;
+      expect(binding.policyName).toBe(built.admissionPolicy.metadata?.name);
+      expect(binding.matchResources.namespaceSelector.matchLabels).toEqual({ 'kubernetes.io/metadata.name': p.namespace });
+      expect(built.role.metadata?.namespace).toBe(p.namespace);
+      expect(built.roleBinding.metadata?.namespace).toBe(p.namespace);
+      const rules = built.role.rules as { resources: string[]; verbs: string[] }[];
+      for (const rule of rules) {
+        expect(rule.resources.filter((r) => ['pods/exec', 'pods/portforward', 'nodes/proxy', '*', 'secrets'].includes(r))).toEqual([]);
+        expect(rule.verbs).not.toContain('*');
+      }
+      const pod: KubeObject = {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'p', namespace: p.namespace },
+        spec: { securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } }, containers: [], ephemeralContainers: [built.debugContainer] },
+      };
+      expect(evaluate([{ object: pod, source: {} }], { level: 'restricted', kubernetesVersion: `1.${minor}` }).findings.map((f) => f.rule)).toEqual([]);
+    }));
   });
 });
 
