@@ -177,15 +177,8 @@ export function lineInBlockIndex(index: BlockIndex, segments: readonly PathSegme
   walk.segments = segments;
   walk.depth = depth;
   for (; depth < segments.length; depth++) {
-    if (depth > walk.depth) {
-      // The previous segment was walked fully: remember the state it left.
-      const at = 4 * depth;
-      states[at] = block;
-      states[at + 1] = column;
-      states[at + 2] = sequence ? 1 : 0;
-      states[at + 3] = result;
-      walk.depth = depth;
-    }
+    // The previous segment was walked fully: remember the state it left.
+    if (depth > walk.depth) remember(walk, depth, block, column, sequence, result);
     const segment = segments[depth];
     if (sequence) {
       if (typeof segment !== 'number') break;
@@ -252,15 +245,18 @@ export function lineInBlockIndex(index: BlockIndex, segments: readonly PathSegme
       sequence = nextIsDash;
     }
   }
-  if (depth === segments.length && depth > walk.depth) {
-    const at = 4 * depth;
-    states[at] = block;
-    states[at + 1] = column;
-    states[at + 2] = sequence ? 1 : 0;
-    states[at + 3] = result;
-    walk.depth = depth;
-  }
+  if (depth === segments.length && depth > walk.depth) remember(walk, depth, block, column, sequence, result);
   return result;
+}
+
+/** Records the walk's state after `depth` segments, so a later lookup sharing them resumes there. */
+function remember(walk: WalkMemo, depth: number, block: number, column: number, sequence: boolean, result: number): void {
+  const at = 4 * depth;
+  walk.states[at] = block;
+  walk.states[at + 1] = column;
+  walk.states[at + 2] = sequence ? 1 : 0;
+  walk.states[at + 3] = result;
+  walk.depth = depth;
 }
 
 function nextNodeLine(indents: readonly number[], from: number): number {
