@@ -12,7 +12,13 @@ export const MANAGED_BY_LABEL = { 'app.kubernetes.io/managed-by': 'hardpod' } as
 export const WORKLOAD_LABEL = 'app.kubernetes.io/name';
 /** The Kubernetes minor manifests target unless the defaults say otherwise. */
 export const DEFAULT_KUBERNETES_MINOR = 33;
-const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+/** The label the API server sets on every Namespace to its name, for selecting one namespace. */
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
+/** A DNS label (RFC 1123): what Kubernetes accepts as the name of a namespace, workload or companion. */
+export function isDnsLabel(name: unknown): name is string {
+  return typeof name === 'string' && name.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name);
+}
 
 /** Labels that select the pods of the workload called `name`. */
 export function selectorLabels(name: string): Record<string, string> {

@@ -1,5 +1,5 @@
 import type { Role, RoleBinding } from 'kubernetes-types/rbac/v1';
-import { asKubeObject, DEFAULT_KUBERNETES_MINOR, MANAGED_BY_LABEL } from './companions';
+import { asKubeObject, DEFAULT_KUBERNETES_MINOR, isDnsLabel, MANAGED_BY_LABEL, NAMESPACE_NAME_LABEL } from './companions';
 import { HardpodError } from './errors';
 import { DIGEST_ONLY_RESOLVER } from './image';
 import type { KubeObject } from './kube-object';
@@ -76,8 +76,6 @@ export interface KubectlDebugOptions {
 /** ValidatingAdmissionPolicy is `admissionregistration.k8s.io/v1` from Kubernetes 1.30. */
 const ADMISSION_POLICY_MINOR = 30;
 const DEFAULT_DEBUG_USER = 65532;
-const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** Ephemeral containers a request adds: the ones whose names the pod did not have before. */
 const ADDED_CONTAINERS =
@@ -117,7 +115,7 @@ export function buildDebugAccess(props: DebugAccessProps, ctx: BuildContext): De
   const where = ctx.where;
   const name = props.name ?? 'debug';
   for (const [field, value] of [['name', name], ['namespace', props.namespace]] as const) {
-    if (typeof value !== 'string' || !DNS_LABEL.test(value) || value.length > 63) {
+    if (!isDnsLabel(value)) {
       throw new HardpodError(`${field} "${value}" is not a DNS label (lowercase letters, digits and "-", at most 63 characters)`, where);
     }
   }

@@ -8,7 +8,7 @@ import type { NetworkPolicy } from 'kubernetes-types/networking/v1';
 import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1';
 import {
   DEFAULT_KUBERNETES_MINOR, MANAGED_BY_LABEL, asKubeObject, buildNetworkPolicy, buildPodDisruptionBudget, buildService, buildServiceAccount,
-  objectMeta, selectorLabels, type ServicePort,
+  isDnsLabel, objectMeta, selectorLabels, type ServicePort,
 } from './companions';
 import { HardpodError } from './errors';
 import { DIGEST_ONLY_RESOLVER, type ImageFacts, type ImageResolver, type ResolvedImage } from './image';
@@ -311,7 +311,7 @@ function buildPod(
 ): PodBuild {
   const defaults = ctx.defaults ?? {};
   const where = ctx.where;
-  if (typeof props.name !== 'string' || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(props.name) || props.name.length > 63) {
+  if (!isDnsLabel(props.name)) {
     fail(`name "${props.name}" is not a DNS label (lowercase letters, digits and "-", at most 63 characters)`, where);
   }
   const portStart = props.unprivilegedPortStart;

@@ -2,7 +2,7 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { buildWithInputs, type InputWorkloadProps } from './inputs';
 import { LockFileResolver } from '../images/lock-resolver';
-import { buildNamespace, selectorLabels } from '../model/companions';
+import { buildNamespace, isDnsLabel, selectorLabels } from '../model/companions';
 import { buildDebugAccess, type DebugAccessObjects, type DebugAccessProps } from '../model/debug-access';
 import { HardpodError } from '../model/errors';
 import type { ImageResolver } from '../model/image';
@@ -100,7 +100,7 @@ function registerObject(name: string, args: Record<string, unknown>, parent: pul
 /** DNS label check for names Pulumi users pass as resource names. */
 function workloadName(name: string, explicit: string | undefined): string {
   const result = explicit ?? name;
-  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(result)) {
+  if (!isDnsLabel(result)) {
     throw new HardpodError(
       `"${result}" is not a valid Kubernetes name (lowercase letters, digits and '-', at most 63); set props.name to one`,
       name,
