@@ -82,7 +82,7 @@ export function controlsView(report: Report, options: ControlsOptions = {}): Con
     else findingsByObject.set(key, [f]);
   }
   const workloadKinds = new Set(BUILT_IN_WORKLOAD_KINDS);
-  const notChecked = new Map(report.notChecked.map((item) => [objectKey(item), item]));
+  const notChecked = new Set(report.notChecked.map(objectKey));
 
   const controls: ControlStatus[] = [];
   for (const { control, rules } of byControl.values()) {

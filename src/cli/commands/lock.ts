@@ -13,8 +13,9 @@ const USAGE = `Usage: hardpod lock [options] [PATH...]
 
 Resolves every image tag used by the manifests in PATH (files, folders, - for standard input), or,
 without PATH, by the program in the current folder, run once: a cdk8s app (its cdk8s.yaml \`app\`
-command) or a Pulumi Node.js program (under Pulumi's mocks: no engine, no cluster), and records in hardpod.lock.json each tag's digest (the multi-arch index digest, with each
-platform's manifest digest) and what the image holds (user, ports, volumes, base image ...).
+command) or a Pulumi Node.js program (under Pulumi's mocks: no engine, no cluster), and records in
+hardpod.lock.json each tag's digest (the multi-arch index digest, with each platform's manifest
+digest) and what the image holds (user, ports, volumes, base image ...).
 Synthesis reads that file and never touches the network. Commit it.
 
 Options:
