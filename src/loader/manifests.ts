@@ -1,6 +1,7 @@
 import * as jsYaml from 'js-yaml';
 import { CORE_SCHEMA, load as loadYaml, YAMLException, type LoadOptions as YamlLoadOptions, type Type as YamlType } from 'js-yaml';
 import { indexBlockYaml, lineInBlockIndex, type BlockIndex } from './block-lines';
+import { parseBlockYaml, type ScalarResolver } from './block-yaml';
 import { ExactLines } from './exact-lines';
 import { parseFieldPath, type PathSegment } from './field-path';
 import { splitDocuments } from './split';
@@ -10,8 +11,9 @@ import { describeType, expandLists, isFields, isList } from '../model/pod-view';
 
 /**
  * Parses manifest text (multi-document YAML, JSON, v1 Lists, `helm template` output) into located
- * objects. Each document is parsed by js-yaml (fast); the line of a field inside an object is
- * looked up only when asked, for findings, by an indentation index or, failing that, the `yaml` parser.
+ * objects. Each document is parsed by the block YAML parser, which covers the usual shape of
+ * manifests and yields a line index as it goes, or else by js-yaml. The line of a field inside an
+ * object is looked up only when asked, for findings, by that index or, failing that, the `yaml` parser.
  */
 
 /** Nesting deeper than this is refused: no Kubernetes object comes near it, and recursion stays bounded. */
@@ -31,10 +33,12 @@ const MIN_EXPANSION_LIMIT = 100_000;
  * type definitions lack its `types` export.)
  */
 const yamlTypes = (jsYaml as unknown as { types: Readonly<Record<'merge' | 'timestamp' | 'binary' | 'omap' | 'pairs' | 'set', YamlType>> }).types;
-const KUBERNETES_SCHEMA = CORE_SCHEMA.extend({
+export const KUBERNETES_SCHEMA = CORE_SCHEMA.extend({
   implicit: [yamlTypes.merge],
   explicit: [yamlTypes.timestamp, yamlTypes.binary, yamlTypes.omap, yamlTypes.pairs, yamlTypes.set],
 });
+/** The schema's implicit types, in js-yaml's order: the block parser resolves plain scalars with exactly these. */
+export const KUBERNETES_SCALAR_RESOLVERS = (KUBERNETES_SCHEMA as unknown as { compiledImplicit: readonly ScalarResolver[] }).compiledImplicit;
 
 /** Recent js-yaml 4.x bounds nesting (`maxDepth`; older versions overflow the stack, caught below); its type definitions lack the option. */
 type JsYamlOptions = YamlLoadOptions & { maxDepth?: number };
@@ -79,9 +83,13 @@ export class ManifestSet {
       }
     }
     for (const doc of splitDocuments(text)) {
-      const value = parseYamlDocument(doc.text, file, doc.startLine, doc.contentLine);
+      const block = parseBlockYaml(doc.text, KUBERNETES_SCALAR_RESOLVERS);
+      const value = block ? block.value : parseYamlDocument(doc.text, file, doc.startLine, doc.contentLine);
       if (value === null || value === undefined) continue;
-      this.addDocument(value, { text: doc.text, startLine: doc.startLine, prefix: [] }, file, doc.contentLine, doc.template, doc.index);
+      const record: DocumentRecord = block
+        ? { text: doc.text, startLine: doc.startLine, prefix: [], index: block.index }
+        : { text: doc.text, startLine: doc.startLine, prefix: [] };
+      this.addDocument(value, record, file, doc.contentLine, doc.template, doc.index);
     }
     return this.located.length - before;
   }

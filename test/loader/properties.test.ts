@@ -6,24 +6,7 @@ import { indexBlockYaml, lineInBlockIndex } from '../../src/loader/block-lines';
 import { ExactLines } from '../../src/loader/exact-lines';
 import type { PathSegment } from '../../src/loader/field-path';
 import { isHardpodError } from '../../src/model/errors';
-
-/** Pieces of YAML syntax, so random text often comes close to valid YAML and its edge cases. */
-const yamlPiece = fc.oneof(
-  fc.constantFrom(
-    '---', '...', '- ', ': ', '{', '}', '[', ']', ', ', '&a ', '*a', '<<: *a', '|', '>-', '# c', '"', "'", '\n', '\n', '\n', '  ', '    ', '\t',
-    'apiVersion: v1', 'kind: Pod', 'kind: List', 'items:', 'metadata:', 'name: x', 'spec:', 'containers:', '!!str ', '!!binary ', '%YAML 1.2', '~', 'null', '123', '\ufeff', '\u0000',
-  ),
-  fc.string({ maxLength: 8 }),
-);
-/** Whole objects and separators, so that many random streams hold valid documents next to broken ones. */
-const documentPiece = fc.constantFrom(
-  '\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n',
-  '\n---\napiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n      - name: a\n        image: i\n',
-  '\n---\n{"apiVersion": "v1", "kind": "List", "items": [{"apiVersion": "v1", "kind": "Pod"}]}\n',
-  '\n---\n', '\n...\n', '\n# Source: c/t.yaml\n',
-);
-const yamlText = fc.array(fc.oneof({ weight: 3, arbitrary: documentPiece }, { weight: 2, arbitrary: yamlPiece }), { maxLength: 40 })
-  .map((pieces) => pieces.join(''));
+import { dumpOptions, value, yamlText } from '../fixtures/yaml-arbitraries';
 
 describe('loader properties', () => {
   test('any text yields Kubernetes objects or a HardpodError naming file and line, never a crash', () => {
@@ -57,28 +40,6 @@ describe('loader properties', () => {
     // Both outcomes must be exercised for the property to mean anything.
     expect(loaded).toBeGreaterThan(30);
     expect(refused).toBeGreaterThan(30);
-  });
-
-  const key = fc.oneof(
-    fc.constantFrom('name', 'image', 'app.kubernetes.io/name', 'a b', 'x: y', '- dash', '#hash', 'quote"d', "it's", '123', 'true', '', 'null', 'key\\with'),
-    fc.string({ maxLength: 6 }),
-  );
-  const scalar = fc.oneof(
-    fc.string({ maxLength: 20 }), fc.integer(), fc.boolean(), fc.constant(null),
-    fc.constantFrom('multi\nline\ntext', 'a: b', '- x', '#x', '|', 'trailing ', '"q"', '---', '...'),
-  );
-  const value = fc.letrec((tie) => ({
-    node: fc.oneof({ maxDepth: 5 }, scalar, tie('map'), tie('seq')),
-    map: fc.dictionary(key, tie('node'), { maxKeys: 4 }),
-    seq: fc.array(tie('node'), { maxLength: 4 }),
-  })).map;
-  const dumpOptions = fc.record({
-    indent: fc.constantFrom(2, 4),
-    noArrayIndent: fc.boolean(),
-    lineWidth: fc.constantFrom(-1, 20, 80),
-    flowLevel: fc.constantFrom(-1, -1, 2),
-    quotingType: fc.constantFrom("'" as const, '"' as const),
-    forceQuotes: fc.boolean(),
   });
 
   function paths(node: unknown, prefix: PathSegment[] = [], out: PathSegment[][] = []): PathSegment[][] {

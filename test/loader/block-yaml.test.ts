@@ -1,0 +1,166 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import * as fc from 'fast-check';
+import { dump, load } from 'js-yaml';
+import { parseDocument } from 'yaml';
+import { deploymentsYaml } from '../../bench/check.bench';
+import { indexBlockYaml, lineInBlockIndex } from '../../src/loader/block-lines';
+import { parseBlockYaml } from '../../src/loader/block-yaml';
+import { ExactLines } from '../../src/loader/exact-lines';
+import type { PathSegment } from '../../src/loader/field-path';
+import { KUBERNETES_SCALAR_RESOLVERS, KUBERNETES_SCHEMA } from '../../src/loader/manifests';
+import { splitDocuments } from '../../src/loader/split';
+import { dumpOptions, value, yamlText } from '../fixtures/yaml-arbitraries';
+
+/**
+ * The block parser must read every document it accepts exactly as js-yaml does (values, types, key
+ * order), and yield the same line index as the indentation indexer; whatever it declines goes to js-yaml.
+ */
+
+type Outcome = 'fast' | 'declined';
+
+/** Parses `text` both ways and fails on any difference; returns which path the document took. */
+function agreesWithJsYaml(text: string): Outcome {
+  const fast = parseBlockYaml(text, KUBERNETES_SCALAR_RESOLVERS);
+  if (!fast) return 'declined';
+  let expected: unknown;
+  try {
+    expected = load(text, { schema: KUBERNETES_SCHEMA });
+  } catch (error) {
+    throw new Error(`the block parser accepted a document js-yaml refuses (${(error as Error).message}):\n${text}`);
+  }
+  // isDeepStrictEqual tells -0, NaN and types apart; the JSON text compares key order.
+  if (!isDeepStrictEqual(fast.value, expected) || JSON.stringify(fast.value) !== JSON.stringify(expected)) {
+    throw new Error(`the block parser read\n${JSON.stringify(fast.value)}\nwhere js-yaml reads\n${JSON.stringify(expected)}\nfrom:\n${text}`);
+  }
+  // The line index must match the indentation indexer's where that applies, and find every field
+  // where the exact parser does (where the `yaml` parser reads the same data as js-yaml).
+  const index = indexBlockYaml(text);
+  if (index) {
+    const { indents, starts, root } = fast.index;
+    expect({ indents, starts, root }).toEqual({ indents: index.indents, starts: index.starts, root: index.root });
+  }
+  const reread = parseDocument(text);
+  if (reread.errors.length === 0 && JSON.stringify(reread.toJS()) === JSON.stringify(expected)) {
+    const exact = new ExactLines(text);
+    for (const path of fieldPaths(expected)) expect([path, lineInBlockIndex(fast.index, path)]).toEqual([path, exact.line(path)]);
+  }
+  return 'fast';
+}
+
+function fieldPaths(node: unknown, prefix: PathSegment[] = [], out: PathSegment[][] = []): PathSegment[][] {
+  out.push(prefix);
+  if (Array.isArray(node)) node.forEach((item, i) => fieldPaths(item, [...prefix, i], out));
+  else if (node !== null && typeof node === 'object') for (const [k, v] of Object.entries(node)) fieldPaths(v, [...prefix, k], out);
+  return out;
+}
+
+function* yamlFiles(dir: string): Generator<string> {
+  for (const entry of readdirSync(dir)) {
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) yield* yamlFiles(path);
+    else if (/\.ya?ml$/.test(entry)) yield path;
+  }
+}
+
+function outcomes(texts: Iterable<string>): Record<Outcome, number> {
+  const counts = { fast: 0, declined: 0 };
+  for (const text of texts) for (const doc of splitDocuments(text)) counts[agreesWithJsYaml(doc.text)]++;
+  return counts;
+}
+
+describe('block YAML parser', () => {
+  test('reads every upstream Pod Security fixture and example manifest as js-yaml does', () => {
+    const dirs = [join(__dirname, '../fixtures/pod-security-admission'), join(__dirname, '../../examples')];
+    const counts = outcomes([...dirs.flatMap((dir) => [...yamlFiles(dir)])].map((file) => readFileSync(file, 'utf8')));
+    // The fast path must actually serve manifests as they are written.
+    expect(counts.fast).toBeGreaterThan(4500);
+    expect(counts.declined / (counts.fast + counts.declined)).toBeLessThan(0.01);
+  });
+
+  test('reads every document of the benchmark input (5,000 Deployments with their companions)', () => {
+    const counts = outcomes([deploymentsYaml(300), deploymentsYaml(300, { compliantShare: 0.8 })]);
+    expect(counts).toEqual({ fast: expect.any(Number), declined: 0 });
+  });
+
+  test.each([
+    ['literal block scalars, each chomping, at the end and in the middle', 'a: |\n  x\n   y\n\n  z\n\nb: |-\n  x\n\nc: |+\n  x\n\n\nd: |\n  last\n'],
+    ['a literal block scalar in a sequence and a compact mapping', 'l:\n- |\n  one\n- k: |+\n    two\n\n  j: 1\n'],
+    ['indentless and nested sequences, compact mappings', 'spec:\n  containers:\n  - name: a\n    args:\n    - -x\n    -\n      - nested\n  - name: b\nn: ~\n'],
+    ['flow collections', 'a: {x: 1, "y": [a, \'b\', {c: d}], z: []}\nb: [ {}, -1, .inf, 0x1F, "it\'s", \'q\'\'\' ]\n'],
+    ['plain scalars that resolve, as values and as keys', 'a: 0o17\nb: 1e3\nc: True\nd: NULL\ne: 1_000\n1.0: x\ntrue: y\n~: z\nf: 2024-01-01\ng: http://x:80/a#frag\n'],
+    ['comments everywhere', '--- # doc\n# top\na: 1 # one\n  # odd\nb:   # none\n# mid\n  c: "#" # c\n'],
+    ['quoted keys and values', '"a b": \'c\'\n\'d\': "e"\n"": x\n'],
+  ])('%s', (_name, text) => {
+    expect(agreesWithJsYaml(text)).toBe('fast');
+  });
+
+  test.each([
+    ['anchors and aliases', 'a: &x 1\nb: *x\n'],
+    ['merge keys', 'a: {x: 1}\nb:\n  <<: {y: 2}\n'],
+    ['tags', 'a: !!str 1\n'],
+    ['folded block scalars', 'a: >\n  x\n  y\n'],
+    ['multi-line plain scalars', 'a: x\n  y\n'],
+    ['multi-line flow collections', 'a: [x,\n  y]\n'],
+    ['escapes in double quotes', 'a: "x\\ny"\n'],
+    ['duplicate keys (an error js-yaml reports)', 'a: 1\na: 2\n'],
+    ['bad indentation (an error js-yaml reports)', 'a:\n    b: 1\n  c: 2\n'],
+    ['tabs', 'a:\tb\n'],
+    ['carriage returns', 'a: b\r\n'],
+    ['control characters (an error js-yaml reports)', 'a: b\u0000\n'],
+    ['a block scalar ending the text without a newline', 'a: |\n  x'],
+    ['__proto__ keys', '__proto__: {a: 1}\n'],
+  ])('declines %s, which js-yaml reads or refuses', (_name, text) => {
+    expect(parseBlockYaml(text, KUBERNETES_SCALAR_RESOLVERS)).toBeUndefined();
+  });
+
+  test('random values dumped in any style read back as js-yaml reads them', () => {
+    const counts = { fast: 0, declined: 0 };
+    fc.assert(
+      fc.property(value, dumpOptions, fc.constantFrom('', '---\n', '--- # c\n# c\n'), (object, options, head) => {
+        counts[agreesWithJsYaml(`${head}${dump(object, options)}`)]++;
+      }),
+      { numRuns: 3000 },
+    );
+    expect(counts.fast).toBeGreaterThan(1000);
+    expect(counts.declined).toBeGreaterThan(100);
+  });
+
+  test('random and broken text is either read as js-yaml reads it or left to js-yaml', () => {
+    const counts = { fast: 0, declined: 0 };
+    fc.assert(
+      fc.property(yamlText, (text) => {
+        for (const doc of splitDocuments(text)) counts[agreesWithJsYaml(doc.text)]++;
+      }),
+      { numRuns: 3000 },
+    );
+    expect(counts.fast).toBeGreaterThan(500);
+    expect(counts.declined).toBeGreaterThan(500);
+  });
+
+  test('a manifest with any one character inserted, deleted or replaced is read as js-yaml reads it, or declined', () => {
+    const manifest = [
+      '---', '# Source: shop/templates/deployment.yaml', 'apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  name: web',
+      '  labels: {app: web, tier: "front"}', 'spec:', '  template:', '    spec:', '      containers:', '      - name: app',
+      "        image: 'nginx:1.27'", '        args: ["--port", 8080]', '        env:', '        - name: A', '          value: |',
+      '            line one', '            line two', '        securityContext:', '          capabilities:', '            drop:',
+      '            - ALL', '      securityContext: # pod', '        runAsUser: 10001', '',
+    ].join('\n');
+    const edit = fc.record({
+      at: fc.nat(manifest.length),
+      remove: fc.nat(2),
+      insert: fc.oneof(fc.constantFrom('', ' ', '  ', ':', '-', '- ', '#', ' #', "'", '"', '|', '{', '}', '[', ']', ',', '\n', '\n  ', 'x'), fc.string({ maxLength: 3 })),
+    });
+    const counts = { fast: 0, declined: 0 };
+    fc.assert(
+      fc.property(edit, ({ at, remove, insert }) => {
+        const text = manifest.slice(0, at) + insert + manifest.slice(at + remove);
+        for (const doc of splitDocuments(text)) counts[agreesWithJsYaml(doc.text)]++;
+      }),
+      { numRuns: 4000 },
+    );
+    expect(counts.fast).toBeGreaterThan(1000);
+    expect(counts.declined).toBeGreaterThan(200);
+  });
+});
