@@ -1,5 +1,14 @@
 #!/usr/bin/env node
+import { EXIT } from './command';
 import { runCli } from './run';
+
+// A reader that closes the pipe early (`hardpod check | head`) has read all it wanted: the rest of
+// the report is dropped quietly, and the exit code stays the command's own.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') return;
+  process.stderr.write(`hardpod: cannot write to standard output (${error.code ?? error.message})\n`);
+  process.exitCode = EXIT.usage;
+});
 
 // Exit through process.exitCode, not process.exit(), so that large outputs on pipes are flushed.
 void runCli(process.argv.slice(2), {

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -178,6 +179,16 @@ describe('hardpod check formats', () => {
   test('text is coloured only when forced, never with NO_COLOR', () => {
     expect(check(['privileged.yaml'], { env: { NO_COLOR: undefined, FORCE_COLOR: '1' } }).stdout).toContain('\u001b[31m');
     expect(check(['privileged.yaml']).stdout).not.toContain('\u001b[');
+  });
+
+  test('a reader that closes the pipe early gets no error: exit code as without it, nothing on stderr', () => {
+    const many = Array.from({ length: 400 }, (_, i) => POD.replace('name: plain', `name: plain-${i}`)).join('---\n');
+    writeFileSync(join(dir, 'many.yaml'), many);
+    // The shell's pipe: `head` reads one line and exits while hardpod is still writing.
+    const run = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${cliMainPath()}" check many.yaml | head -n 1 >/dev/null; echo "status \${PIPESTATUS[0]}" >&2`], {
+      cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' },
+    });
+    expect(run.stderr).toBe('status 1\n');
   });
 
   test('--output writes the report atomically and prints nothing', () => {
