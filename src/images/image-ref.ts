@@ -101,6 +101,18 @@ function domainProblem(domain: string): string | undefined {
  * @throws HardpodError for every malformed reference, saying what is wrong
  */
 export function parseImageRef(text: string, where?: string): ImageRef {
+  const known = typeof text === 'string' ? parsedRefs.get(text) : undefined;
+  if (known) return known;
+  const ref = Object.freeze(parseImageRefUncached(text, where));
+  if (parsedRefs.size < MAX_PARSED_REFS) parsedRefs.set(text, ref);
+  return ref;
+}
+
+/** References parsed so far: a run checks thousands of containers that share a few images. */
+const parsedRefs = new Map<string, ImageRef>();
+const MAX_PARSED_REFS = 10_000;
+
+function parseImageRefUncached(text: string, where?: string): ImageRef {
   const simple = typeof text === 'string' ? SIMPLE_REFERENCE.exec(text) : null;
   if (simple) {
     const [, first, path, tag, digest] = simple;
