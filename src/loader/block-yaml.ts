@@ -33,6 +33,8 @@ const UNSUPPORTED = new Error('outside the block YAML subset');
  */
 const DECLINED_CHARACTERS = /[\x00-\x09\x0B-\x1F\x7F-\x84\x86-\x9F\uFEFF\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:[^\uD800-\uDBFF]|^)[\uDC00-\uDFFF]/;
 
+const PRINTABLE_ASCII = /^[\n\x20-\x7E]*$/;
+
 /** Deeper documents go to js-yaml, which applies the configured nesting limit and its error. */
 const MAX_DEPTH = 64;
 
@@ -52,7 +54,8 @@ for (const ch of '#&*!|>\'"%@`,[]{}?:') INDICATOR[ch.charCodeAt(0)] = 1;
  * Returns undefined when the text is outside the subset or holds no node.
  */
 export function parseBlockYaml(text: string, resolvers: readonly ScalarResolver[]): BlockDocument | undefined {
-  if (DECLINED_CHARACTERS.test(text)) return undefined;
+  // Printable ASCII and newlines only, the usual case, needs no closer look.
+  if (!PRINTABLE_ASCII.test(text) && DECLINED_CHARACTERS.test(text)) return undefined;
   try {
     return new BlockParser(text, resolvers).document();
   } catch (error) {
