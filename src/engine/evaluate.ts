@@ -3,7 +3,7 @@ import { resolveConfig, SUPPRESS_ANNOTATION_PREFIX, validateSuppression, type En
 import { REPORT_SCHEMA_VERSION, type Finding, type ObjectSummary, type Report, type Suppression } from './report';
 import { HardpodError } from '../model/errors';
 import type { KubeObject, LocatedObject, SourceLocation } from '../model/kube-object';
-import { describeType, expandLists, extractPodViews, isFields, isList, isUnknownValue, type PodView, type PodViewExtraction, type ShapeProblem } from '../model/pod-view';
+import { describeType, expandLists, extractPodViews, isFields, isList, isUnknownValue, UNKNOWN_VALUE, type PodView, type PodViewExtraction, type ShapeProblem } from '../model/pod-view';
 import { RULES } from '../rules/catalogue';
 import {
   levelIncludes, type AnyRule, type CheckResult, type InputIndex, type InputRule, type InputRuleContext, type ObjectRule, type ObjectRuleContext,
@@ -54,8 +54,9 @@ function isResolved(config: EngineConfig | ResolvedConfig): config is ResolvedCo
 
 /**
  * Evaluates objects against the rules of the configured level, Kubernetes version and edition.
- * Lists are expanded into their items. Config mistakes and invalid suppression annotations throw a
- * HardpodError (naming the file and line); a rule that throws becomes an `error` finding.
+ * Lists are expanded into their items. Config mistakes, invalid suppression annotations and, outside Pulumi,
+ * objects holding the unknown-value marker throw a HardpodError (naming the file and line); a rule
+ * that throws becomes an `error` finding.
  */
 export function evaluate(objects: readonly LocatedObject[], config: EngineConfig | ResolvedConfig = {}): Report {
   const resolved = isResolved(config) ? config : resolveConfig(config);
@@ -170,7 +171,8 @@ class Recorder {
   readonly counts = { checks: 0, pass: 0, notApplicable: 0 };
   readonly usedSuppressions = new Set<SuppressionEntry>();
   private object: KubeObject = { apiVersion: '', kind: '' };
-  private holdsUnknown: boolean | undefined;
+  /** Where the object holds the unknown marker ('' for the object itself), null when nowhere; found on the first failure. */
+  private markerPath: string | null | undefined;
   private kind = '';
   private name = '';
   private namespace: string | undefined;
@@ -197,7 +199,7 @@ class Recorder {
     annotationSuppressions: ReadonlyMap<string, string> | undefined,
   ): void {
     this.object = object;
-    this.holdsUnknown = undefined;
+    this.markerPath = undefined;
     this.kind = kind;
     this.name = name;
     this.namespace = namespace;
@@ -209,10 +211,23 @@ class Recorder {
    * A failure whose path runs through a value not known yet (a Pulumi output in preview, replaced
    * by UNKNOWN_VALUE at any depth: a whole securityContext, a container list) is unknown, not a
    * failure: the rule could not see the real value. The object is scanned once, on its first failure.
+   *
+   * Only Pulumi objects may hold the marker. Anywhere else it is a string a manifest could carry to
+   * turn failures into unknowns (`containers: <marker>`), so such an object is refused.
    */
-  private throughUnknown(path: string): boolean {
-    this.holdsUnknown ??= containsUnknown(this.object, 0);
-    return this.holdsUnknown && crossesUnknown(this.object, path);
+  private unknownOrFail(violation: Violation): 'unknown' | 'fail' {
+    if (this.markerPath === undefined) {
+      const found = unknownMarkerPath(this.object, 0);
+      this.markerPath = found ? formatFieldPath(found) : null;
+    }
+    if (this.markerPath === null) return violation.unknown ? 'unknown' : 'fail';
+    if (this.source.resourceName === undefined) {
+      throw new HardpodError(
+        `${this.markerPath || 'the object'} holds Pulumi's unknown-value marker (${UNKNOWN_VALUE}), which only a Pulumi preview produces; a manifest holding it is refused rather than judged unknown`,
+        where(this.source),
+      );
+    }
+    return violation.unknown || crossesUnknown(this.object, violation.path) ? 'unknown' : 'fail';
   }
 
   run<C extends RuleContext>(rule: AnyRule & { check(context: C): CheckResult }, context: C): void {
@@ -245,8 +260,7 @@ class Recorder {
     const enforcement = override?.enforcement ?? config.enforcement;
     const pss = rule.pss ?? null;
     for (const violation of violations) {
-      const outcome = suppression ? 'suppressed' : violation.error ? 'error'
-        : violation.unknown || this.throughUnknown(violation.path) ? 'unknown' : 'fail';
+      const outcome = suppression ? 'suppressed' : violation.error ? 'error' : this.unknownOrFail(violation);
       const path = this.intern(violation.path);
       const message = this.intern(violation.message);
       const { id, remediation, controls } = rule;
@@ -264,16 +278,29 @@ class Recorder {
   }
 }
 
-/** True when any value in the object is the unknown marker (depth-bounded like the extractor). */
-function containsUnknown(node: unknown, depth: number): boolean {
-  if (isUnknownValue(node)) return true;
-  if (typeof node !== 'object' || node === null || depth > 64) return false;
+/**
+ * The field path of the first unknown marker in the object (depth-bounded like the extractor), or
+ * undefined. The path is built only on the way back from a find: most objects hold no marker.
+ */
+function unknownMarkerPath(node: unknown, depth: number): (string | number)[] | undefined {
+  if (isUnknownValue(node)) return [];
+  if (typeof node !== 'object' || node === null || depth > 64) return undefined;
   if (Array.isArray(node)) {
-    for (const item of node) if (containsUnknown(item, depth + 1)) return true;
-    return false;
+    for (let i = 0; i < node.length; i++) {
+      const found = unknownMarkerPath(node[i], depth + 1);
+      if (found) return [i, ...found];
+    }
+    return undefined;
   }
-  for (const key in node) if (containsUnknown((node as Record<string, unknown>)[key], depth + 1)) return true;
-  return false;
+  for (const key in node) {
+    const found = unknownMarkerPath((node as Record<string, unknown>)[key], depth + 1);
+    if (found) return [key, ...found];
+  }
+  return undefined;
+}
+
+function formatFieldPath(segments: readonly (string | number)[]): string {
+  return segments.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
 }
 
 /** True when walking a field path (`spec.containers[0].securityContext.x`) meets the unknown marker. */

@@ -1,4 +1,4 @@
-import { deployment, located, restrictedPod } from './helpers';
+import { deployment, inPreview, located, restrictedPod } from './helpers';
 import { evaluate, hasBlockingFindings, NEWEST_KUBERNETES_VERSION, resolveConfig } from '../../src/engine';
 import { HardpodError } from '../../src/model/errors';
 import { UNKNOWN_VALUE } from '../../src/model/pod-view';
@@ -42,11 +42,22 @@ describe('evaluate: outcomes', () => {
   });
 
   it('reports a value that is not known yet as unknown, not as pass or fail', () => {
-    const report = evaluate(located(deployment('p', { containers: [{ name: 'app', securityContext: { privileged: UNKNOWN_VALUE } }] })), { level: 'baseline' });
+    const report = evaluate(inPreview(deployment('p', { containers: [{ name: 'app', securityContext: { privileged: UNKNOWN_VALUE } }] })), { level: 'baseline' });
     const finding = report.findings.find((f) => f.rule === 'privileged')!;
     expect(finding.outcome).toBe('unknown');
     expect(report.summary.unknown).toBeGreaterThan(0);
     expect(hasBlockingFindings(report)).toBe(false);
+  });
+
+  it('refuses the unknown-value marker outside a Pulumi preview, where it would turn failures into unknowns', () => {
+    const sneaky = (source: Record<string, string | number>) => [{ object: deployment('p', { containers: UNKNOWN_VALUE }), source }];
+    expect(() => evaluate(sneaky({ file: 'app.yaml', line: 7 }), { level: 'baseline' }))
+      .toThrow(/^app\.yaml:7: spec\.template\.spec\.containers holds Pulumi's unknown-value marker/);
+    expect(() => evaluate(sneaky({ constructPath: 'app/web/Deployment' }), { level: 'baseline' })).toThrow(/^app\/web\/Deployment: spec\.template/);
+    expect(() => evaluate(sneaky({}), { level: 'baseline' })).toThrow(HardpodError);
+    // The same object from a preview is judged unknown; a marker where no check looks changes nothing and is not searched for.
+    expect(evaluate(inPreview(deployment('p', { containers: UNKNOWN_VALUE })), { level: 'baseline' }).summary.unknown).toBe(1);
+    expect(evaluate(located(restrictedPod('p', { subdomain: UNKNOWN_VALUE })), { level: 'restricted' }).findings).toEqual([]);
   });
 
   it('turns a rule that throws into an error finding and keeps evaluating', () => {

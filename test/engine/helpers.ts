@@ -26,3 +26,11 @@ export function deployment(name: string, podSpec: Record<string, unknown>, metad
 export function located(...objects: KubeObject[]): LocatedObject[] {
   return objects.map((object, i) => ({ object, source: { file: 'input.yaml', line: 1 + i * 20, documentIndex: i } }));
 }
+
+/** Where a Pulumi preview's objects come from: only they may hold the unknown-value marker. */
+export const PREVIEW_SOURCE = { resourceName: 'urn:pulumi:dev::shop::kubernetes:apps/v1:Deployment::web' } as const;
+
+/** Objects as a Pulumi preview hands them over, values not known yet included. */
+export function inPreview(...objects: KubeObject[]): LocatedObject[] {
+  return objects.map((object) => ({ object, source: PREVIEW_SOURCE }));
+}

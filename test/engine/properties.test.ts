@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { PREVIEW_SOURCE } from './helpers';
 import { evaluate, resolveConfig } from '../../src/engine';
 import type { KubeObject } from '../../src/model/kube-object';
 import { extractPodViews, UNKNOWN_VALUE } from '../../src/model/pod-view';
@@ -63,7 +64,7 @@ describe('properties', () => {
 
   it('the engine never crashes and no rule throws on any shape', () => {
     fc.assert(fc.property(kinds, wildSpec, wildMetadata, fc.integer({ min: 0, max: 37 }), (kind, spec, metadata, minor) => {
-      const report = evaluate([{ object: wrap(kind, spec, metadata as Record<string, unknown>), source: {} }], { level: 'restricted', kubernetesVersion: `1.${minor}` });
+      const report = evaluate([{ object: wrap(kind, spec, metadata as Record<string, unknown>), source: PREVIEW_SOURCE }], { level: 'restricted', kubernetesVersion: `1.${minor}` });
       expect(report.findings.filter((f) => f.outcome === 'error')).toEqual([]);
     }), { numRuns: 400 });
   });
@@ -71,7 +72,7 @@ describe('properties', () => {
   it('a container list of the wrong type is never a silent pass', () => {
     const notAList = anyValue.filter((v) => v !== undefined && v !== null && !Array.isArray(v));
     fc.assert(fc.property(fc.constantFrom('Pod', 'Deployment', 'CronJob'), notAList, (kind, containers) => {
-      const report = evaluate([{ object: wrap(kind, { containers }), source: {} }], baseline);
+      const report = evaluate([{ object: wrap(kind, { containers }), source: PREVIEW_SOURCE }], baseline);
       expect(report.findings.some((f) => f.rule === 'well-formed-pod-spec' && f.path.endsWith('.containers'))).toBe(true);
     }), { numRuns: 200 });
   });
@@ -124,7 +125,7 @@ describe('properties', () => {
 
   it('a harden-like mutation of any pod passes restricted', () => {
     fc.assert(fc.property(podSpec, (spec) => {
-      const report = evaluate([{ object: wrap('Deployment', hardenLike(spec)), source: {} }], restricted);
+      const report = evaluate([{ object: wrap('Deployment', hardenLike(spec)), source: PREVIEW_SOURCE }], restricted);
       expect(report.findings).toEqual([]);
     }), { numRuns: 300 });
   });
@@ -147,7 +148,7 @@ describe('properties', () => {
       const object = wrap('Deployment', hardenLike(spec));
       const paths = pathsOf(object).filter((p) => p.length > 2 && p[0] === 'spec');
       const target = paths[pick % paths.length];
-      const report = evaluate([{ object: replaced(object, target, UNKNOWN_VALUE) as KubeObject, source: {} }], restricted);
+      const report = evaluate([{ object: replaced(object, target, UNKNOWN_VALUE) as KubeObject, source: PREVIEW_SOURCE }], restricted);
       expect(report.findings.filter((f) => f.outcome !== 'unknown')).toEqual([]);
     }), { numRuns: 400 });
   });
@@ -155,12 +156,12 @@ describe('properties', () => {
   it('restricted finds everything baseline finds, and wrapping a pod in a workload keeps the verdicts', () => {
     fc.assert(fc.property(podSpec, fc.integer({ min: 0, max: 37 }), (spec, minor) => {
       const version = `1.${minor}`;
-      const asPod = evaluate([{ object: wrap('Pod', spec), source: {} }], { level: 'restricted', kubernetesVersion: version });
-      const asBaseline = evaluate([{ object: wrap('Pod', spec), source: {} }], { level: 'baseline', kubernetesVersion: version });
+      const asPod = evaluate([{ object: wrap('Pod', spec), source: PREVIEW_SOURCE }], { level: 'restricted', kubernetesVersion: version });
+      const asBaseline = evaluate([{ object: wrap('Pod', spec), source: PREVIEW_SOURCE }], { level: 'baseline', kubernetesVersion: version });
       const keys = (r: typeof asPod) => new Set(r.findings.map((f) => `${f.rule}:${f.path.replace(/^spec\.template\.|^spec\.jobTemplate\.spec\.template\./, '')}`));
       const restrictedKeys = keys(asPod);
       for (const key of keys(asBaseline)) expect(restrictedKeys).toContain(key);
-      const asDeployment = evaluate([{ object: wrap('Deployment', spec), source: {} }], { level: 'restricted', kubernetesVersion: version });
+      const asDeployment = evaluate([{ object: wrap('Deployment', spec), source: PREVIEW_SOURCE }], { level: 'restricted', kubernetesVersion: version });
       expect([...keys(asDeployment)].sort()).toEqual([...restrictedKeys].sort());
     }), { numRuns: 200 });
   });

@@ -1,4 +1,4 @@
-import { deployment, located } from './helpers';
+import { deployment, inPreview } from './helpers';
 import { crossesUnknown, evaluate } from '../../src/engine';
 import { UNKNOWN_VALUE } from '../../src/model/pod-view';
 
@@ -10,7 +10,7 @@ const hardenedContainer = { name: 'app', securityContext: { allowPrivilegeEscala
 const podSecurityContext = { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } };
 
 function outcomes(spec: Record<string, unknown>): string[] {
-  const report = evaluate(located(deployment('web', spec)), { level: 'restricted' });
+  const report = evaluate(inPreview(deployment('web', spec)), { level: 'restricted' });
   return report.findings.map((f) => `${f.rule}:${f.outcome}`).sort();
 }
 

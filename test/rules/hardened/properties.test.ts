@@ -4,6 +4,7 @@ import { evaluate } from '../../../src/engine/evaluate';
 import type { KubeObject } from '../../../src/model/kube-object';
 import { UNKNOWN_VALUE } from '../../../src/model/pod-view';
 import { RULES } from '../../../src/rules/catalogue';
+import { PREVIEW_SOURCE } from '../../engine/helpers';
 
 /**
  * Property-based: whatever shape the fields the hardened rules read have (wrong types, unknown
@@ -37,7 +38,7 @@ describe('hardened rules on any shape', () => {
       fc.array(fc.oneof(wildDeployment, wildPolicy, wildRole, wildBinding, wildServiceAccount, wildNamespace), { minLength: 1, maxLength: 6 }),
       fc.constantFrom({}, { complete: true }, { networkPolicies: [] }),
       (objects, cluster) => {
-        const report = evaluate(objects.map((object, i) => ({ object, source: { documentIndex: i } })), { cluster, hardened: { allowedRegistries: ['registry.example.com'] } });
+        const report = evaluate(objects.map((object, i) => ({ object, source: { ...PREVIEW_SOURCE, documentIndex: i } })), { cluster, hardened: { allowedRegistries: ['registry.example.com'] } });
         const errors = report.findings.filter((f) => f.outcome === 'error' && HARDENED.has(f.rule));
         expect(errors).toEqual([]);
       },
