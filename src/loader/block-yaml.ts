@@ -39,7 +39,7 @@ const PRINTABLE_ASCII = /^[\n\x20-\x7E]*$/;
 const MAX_DEPTH = 64;
 
 const SPACE = 32, LF = 10, HASH = 35, DASH = 45, COLON = 58, DQUOTE = 34, SQUOTE = 39, BACKSLASH = 92;
-const COMMA = 44, LBRACKET = 91, RBRACKET = 93, LBRACE = 123, RBRACE = 125, PIPE = 124;
+const COMMA = 44, LBRACKET = 91, RBRACKET = 93, LBRACE = 123, RBRACE = 125, PIPE = 124, DOT = 46, PLUS = 43;
 
 /** First characters of a plain scalar that a schema type may resolve (null, bool, numbers, merge); any other is a string. */
 const MAY_RESOLVE = new Uint8Array(128);
@@ -85,7 +85,7 @@ class BlockParser {
       indents.push(at === end || first === HASH ? -1 : at - start);
       // js-yaml takes `---` or `...` at a line's start for a document marker, whatever follows; only
       // the chunk's own opening marker is read here (see document()).
-      if (at === start && (first === DASH || first === 46) && (text.startsWith('...', at) || (start > 0 && text.startsWith('---', at)))) throw UNSUPPORTED;
+      if (at === start && (first === DASH || first === DOT) && (text.startsWith('...', at) || (start > 0 && text.startsWith('---', at)))) throw UNSUPPORTED;
       if (end === length) break;
       start = end + 1;
     }
@@ -252,7 +252,7 @@ class BlockParser {
     const { text, starts, indents } = this;
     let chomp = text.charCodeAt(at + 1);
     let p = at + 1;
-    if (chomp === DASH || chomp === 43 /* + */) p++;
+    if (chomp === DASH || chomp === PLUS) p++;
     else chomp = 0;
     if (p < end && text.charCodeAt(p) !== SPACE) throw UNSUPPORTED;
     while (p < end && text.charCodeAt(p) === SPACE) p++;
@@ -291,7 +291,7 @@ class BlockParser {
       emptyLines = 0;
       indents[l] = -1;
     }
-    if (chomp === 43) result += '\n'.repeat(1 + emptyLines);
+    if (chomp === PLUS) result += '\n'.repeat(1 + emptyLines);
     else if (chomp !== DASH) result += '\n';
     this.line = l;
     return result;
