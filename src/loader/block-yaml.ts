@@ -391,12 +391,7 @@ class FlowReader {
   private mapping(depth: number): Record<string, unknown> {
     const text = this.text;
     const result: Record<string, unknown> = {};
-    this.at++;
-    this.skipSpaces();
-    if (text.charCodeAt(this.at) === RBRACE) {
-      this.at++;
-      return result;
-    }
+    if (this.openEmpty(RBRACE)) return result;
     for (;;) {
       const first = text.charCodeAt(this.at);
       const key = first === DQUOTE || first === SQUOTE ? this.quoted() : String(this.plain());
@@ -414,18 +409,22 @@ class FlowReader {
   private sequence(depth: number): unknown[] {
     const text = this.text;
     const result: unknown[] = [];
-    this.at++;
-    this.skipSpaces();
-    if (text.charCodeAt(this.at) === RBRACKET) {
-      this.at++;
-      return result;
-    }
+    if (this.openEmpty(RBRACKET)) return result;
     for (;;) {
       result.push(this.node(depth + 1));
       // `[a: b]` is a single-pair mapping in YAML: left to js-yaml.
       if (text.charCodeAt(this.at) === COLON) throw UNSUPPORTED;
       if (this.endOfEntry(RBRACKET)) return result;
     }
+  }
+
+  /** Steps over the opening bracket; true when the collection is empty (its closing bracket consumed too). */
+  private openEmpty(close: number): boolean {
+    this.at++;
+    this.skipSpaces();
+    if (this.text.charCodeAt(this.at) !== close) return false;
+    this.at++;
+    return true;
   }
 
   /** After an entry: true at the closing bracket (consumed), false after a comma followed by another entry. */
