@@ -1,9 +1,9 @@
-import * as jsYaml from 'js-yaml';
-import { CORE_SCHEMA, load as loadYaml, YAMLException, type LoadOptions as YamlLoadOptions, type Type as YamlType } from 'js-yaml';
+import { load as loadYaml, YAMLException, type LoadOptions as YamlLoadOptions } from 'js-yaml';
 import { indexBlockYaml, lineInBlockIndex, type BlockIndex } from './block-lines';
-import { parseBlockYaml, type ScalarResolver } from './block-yaml';
+import { parseBlockYaml } from './block-yaml';
 import { ExactLines } from './exact-lines';
 import { parseFieldPath, type PathSegment } from './field-path';
+import { KUBERNETES_SCALAR_RESOLVERS, KUBERNETES_SCHEMA } from './kubernetes-schema';
 import { splitDocuments } from './split';
 import { HardpodError } from '../model/errors';
 import type { KubeObject, LocatedObject, SourceLocation } from '../model/kube-object';
@@ -25,20 +25,6 @@ export const MAX_NESTING_DEPTH = 200;
  */
 const MAX_EXPANSION_PER_CHARACTER = 4;
 const MIN_EXPANSION_LIMIT = 100_000;
-
-/**
- * YAML as Kubernetes reads it: the core schema plus merge keys. Unlike js-yaml's default schema, an
- * unquoted date stays a string (as it does through kubectl's YAML-to-JSON conversion), and no plain
- * scalar pays for the timestamp check. Tagged values of the other YAML 1.1 types still load. (js-yaml's
- * type definitions lack its `types` export.)
- */
-const yamlTypes = (jsYaml as unknown as { types: Readonly<Record<'merge' | 'timestamp' | 'binary' | 'omap' | 'pairs' | 'set', YamlType>> }).types;
-export const KUBERNETES_SCHEMA = CORE_SCHEMA.extend({
-  implicit: [yamlTypes.merge],
-  explicit: [yamlTypes.timestamp, yamlTypes.binary, yamlTypes.omap, yamlTypes.pairs, yamlTypes.set],
-});
-/** The schema's implicit types, in js-yaml's order: the block parser resolves plain scalars with exactly these. */
-export const KUBERNETES_SCALAR_RESOLVERS = (KUBERNETES_SCHEMA as unknown as { compiledImplicit: readonly ScalarResolver[] }).compiledImplicit;
 
 /** Recent js-yaml 4.x bounds nesting (`maxDepth`; older versions overflow the stack, caught below); its type definitions lack the option. */
 type JsYamlOptions = YamlLoadOptions & { maxDepth?: number };

@@ -9,7 +9,7 @@ import { indexBlockYaml, lineInBlockIndex } from '../../src/loader/block-lines';
 import { parseBlockYaml } from '../../src/loader/block-yaml';
 import { ExactLines } from '../../src/loader/exact-lines';
 import type { PathSegment } from '../../src/loader/field-path';
-import { KUBERNETES_SCALAR_RESOLVERS, KUBERNETES_SCHEMA } from '../../src/loader/manifests';
+import { KUBERNETES_SCALAR_RESOLVERS, KUBERNETES_SCHEMA } from '../../src/loader/kubernetes-schema';
 import { splitDocuments } from '../../src/loader/split';
 import { dumpOptions, value, yamlText } from '../fixtures/yaml-arbitraries';
 
