@@ -3,10 +3,13 @@ import { EXIT } from './command';
 import { runCli } from './run';
 
 // A reader that closes the pipe early (`hardpod check | head`) has read all it wanted: the rest of
-// the report is dropped quietly, and the exit code stays the command's own.
+// the report is dropped quietly, and the exit code stays the command's own. Any other write error
+// (a full disk) means the report was lost: exit 2, whenever the error arrives.
+let outputLost = false;
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') return;
-  process.stderr.write(`hardpod: cannot write to standard output (${error.code ?? error.message})\n`);
+  if (!outputLost) process.stderr.write(`hardpod: cannot write to standard output (${error.code ?? error.message})\n`);
+  outputLost = true;
   process.exitCode = EXIT.usage;
 });
 
@@ -18,5 +21,5 @@ void runCli(process.argv.slice(2), {
   stderr: (text) => process.stderr.write(text),
   stdoutIsTTY: process.stdout.isTTY === true,
 }).then((code) => {
-  process.exitCode = code;
+  process.exitCode = outputLost ? EXIT.usage : code;
 });

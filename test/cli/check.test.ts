@@ -191,6 +191,12 @@ describe('hardpod check formats', () => {
     expect(run.stderr).toBe('status 1\n');
   });
 
+  test('a report that cannot be written (a full disk) is exit 2 with the reason, not a pass', () => {
+    const run = spawnSync('bash', ['-c', `"${process.execPath}" "${cliMainPath()}" check hardened.yaml > /dev/full`], { cwd: dir, encoding: 'utf8' });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe('hardpod: cannot write to standard output (ENOSPC)\n');
+  });
+
   test('--output writes the report atomically and prints nothing', () => {
     const out = join(dir, 'reports');
     mkdirSync(out, { recursive: true });
