@@ -12,6 +12,7 @@ import * as https from 'node:https';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { CACHE_DIR } from './cache-dir';
 import { parseWarningHeaders } from './warnings';
 import type { KubeObject } from '../../src/model';
 
@@ -62,7 +63,6 @@ export interface Verdict {
   readonly body: unknown;
 }
 
-export const CACHE_DIR = process.env.HARDPOD_CACHE ?? path.join(os.homedir(), '.cache', 'hardpod');
 const TOOLCHAIN_MANIFEST = path.join(CACHE_DIR, 'cluster-toolchain.json');
 const RUNS_DIR = path.join(CACHE_DIR, 'cluster-runs');
 /** Logs of this many recent runs are kept for looking at failures. */

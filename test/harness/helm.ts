@@ -1,7 +1,7 @@
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { CACHE_DIR } from './cache-dir';
 import { describeWithTools } from './required-tools';
 
 /**
@@ -10,7 +10,6 @@ import { describeWithTools } from './required-tools';
  * from the machine's Helm configuration leaks in.
  */
 
-const CACHE_DIR = process.env.HARDPOD_CACHE ?? join(homedir(), '.cache', 'hardpod');
 const TOOLCHAIN_MANIFEST = join(CACHE_DIR, 'helm-toolchain.json');
 
 /** Path of the helm binary, or why it is missing. */

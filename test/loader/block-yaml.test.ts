@@ -12,7 +12,7 @@ import type { PathSegment } from '../../src/loader/field-path';
 import { KUBERNETES_SCALAR_RESOLVERS, KUBERNETES_SCHEMA } from '../../src/loader/kubernetes-schema';
 import { splitDocuments } from '../../src/loader/split';
 import { dumpOptions, value, yamlText } from '../fixtures/yaml-arbitraries';
-import { CACHE_DIR } from '../harness/cluster';
+import { CACHE_DIR } from '../harness/cache-dir';
 import { describeWithTools } from '../harness/required-tools';
 
 /**

@@ -3,8 +3,8 @@
  * and, for each missing one, whether the setup recorded why it cannot be built here.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { CACHE_DIR } from '../harness/cache-dir';
 
 export const PULUMI_VERSION = '3.248.0';
 export const PIECES = ['pulumi', 'pulumi-language-nodejs', 'pulumi-resource-kubernetes'] as const;
@@ -21,7 +21,7 @@ export interface Toolchain {
 }
 
 export function findToolchain(): Toolchain {
-  const root = path.join(process.env.HARDPOD_CACHE ?? path.join(os.homedir(), '.cache/hardpod'), `pulumi-${PULUMI_VERSION}`);
+  const root = path.join(CACHE_DIR, `pulumi-${PULUMI_VERSION}`);
   const bin = path.join(root, 'bin');
   const present = new Set<Piece>();
   const unavailable = new Map<Piece, string>();
