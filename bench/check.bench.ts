@@ -9,7 +9,8 @@
  *   (about 9,700 findings), as in the CI of a team that has adopted hardpod.
  * For each input the same CLI also runs with every rule disabled (a config file), against the same
  * floor: what reading, extracting and reporting cost without any rule, so that the rules' own share
- * of the ratio is visible.
+ * of the ratio is visible. And hardpod's loader alone (values and line index, as `check` reads) runs
+ * against the same floor: reading must cost no more than the js-yaml parse.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -21,6 +22,7 @@ import { RULES } from '../src/rules/catalogue';
 const DEPLOYMENTS = 5000;
 const REPO = join(__dirname, '..');
 const MAIN = join(REPO, 'lib', 'cli', 'main.js');
+const LOADER = join(REPO, 'lib', 'loader', 'index.js');
 
 /** Deterministic pseudo-random numbers, so every run checks the same file. */
 function random(seed: number): () => number {
@@ -170,10 +172,14 @@ function measure(dir: string, variant: string, name: string, options: Deployment
   };
   const { ratio, subjectMs, floorMs } = ratioAgainstFloor(subject, floor, 7);
   const withoutRules = ratioAgainstFloor(() => check(['--config', noRules], 0), floor, 7);
+  const reading = ratioAgainstFloor(() => {
+    execFileSync(process.execPath, ['-e', `require(${JSON.stringify(LOADER)}).readManifests([${JSON.stringify(file)}])`], { cwd: REPO, stdio: 'ignore' });
+  }, floor, 7);
   const perSecond = Math.round(DEPLOYMENTS / (subjectMs / 1000));
   console.log(`${variant}: ${megabytes.toFixed(2)} MB; hardpod check ${subjectMs.toFixed(0)} ms, js-yaml parse ${floorMs.toFixed(0)} ms (median, whole processes)`);
   console.log(`${variant}: with every rule disabled ${withoutRules.subjectMs.toFixed(0)} ms, ${withoutRules.ratio.toFixed(2)}x the parse`);
   report(name, ratio, 1.5, `${perSecond} Deployments/s; ${withoutRules.ratio.toFixed(2)}x with every rule disabled`);
+  report(`read ${variant} input with hardpod's loader vs js-yaml parse (whole process)`, reading.ratio, 1, `${reading.subjectMs.toFixed(0)} ms vs ${reading.floorMs.toFixed(0)} ms`);
 }
 
 if (require.main === module) main();
