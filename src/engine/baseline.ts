@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { BaselineEntry } from './config';
 import type { Report } from './report';
 import { HardpodError } from '../model/errors';
+import { writeFileAtomic } from '../model/files';
 
 /** What identifies a finding across runs: not the message or line, which change with unrelated edits. */
 export interface FingerprintFields {
@@ -42,12 +43,10 @@ export function baselineFromReport(report: Report): BaselineFile {
   return { version: BASELINE_FILE_VERSION, findings };
 }
 
-/** Writes a baseline file atomically (temp file + rename). */
+/** Writes a baseline file atomically; a file that cannot be written is a HardpodError naming it. */
 export function writeBaseline(path: string, report: Report): BaselineFile {
   const baseline = baselineFromReport(report);
-  const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, `${JSON.stringify(baseline, null, 2)}\n`);
-  renameSync(temp, path);
+  writeFileAtomic(path, `${JSON.stringify(baseline, null, 2)}\n`);
   return baseline;
 }
 

@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { digestProblem, formatImageRef, parseImageRef, tagKey } from './image-ref';
 import { HardpodError } from '../model/errors';
+import { writeFileAtomic } from '../model/files';
 import type { ImageFacts } from '../model/image';
 
 /** File name of the lock file, committed next to the app. */
@@ -85,24 +84,6 @@ function sortKeys(value: unknown): unknown {
 /** The lock file as written: keys sorted at every level, two-space indent, one trailing newline. */
 export function serializeLockFile(lock: LockFile): string {
   return `${JSON.stringify(sortKeys(lock), null, 2)}\n`;
-}
-
-/** Writes `content` to `path` atomically: a temp file in the same directory, fsync, rename. */
-export function writeFileAtomic(path: string, content: string): void {
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  const fd = openSync(temp, 'wx', 0o644);
-  try {
-    writeSync(fd, content);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    renameSync(temp, path);
-  } catch (error) {
-    unlinkSync(temp);
-    throw error;
-  }
 }
 
 export function writeLockFile(path: string, lock: LockFile): void {

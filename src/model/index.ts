@@ -1,5 +1,6 @@
 export * from './kube-object';
 export * from './errors';
+export * from './files';
 export * from './pod-view';
 export * from './image';
 export * from './quantity';

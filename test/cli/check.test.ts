@@ -191,6 +191,11 @@ describe('hardpod check formats', () => {
     expect(run.stderr).toBe('status 1\n');
   });
 
+  test('a baseline or report that cannot be written is exit 2 naming the file, not an internal error', () => {
+    expectUsageError(check(['--write-baseline', 'missing/baseline.json', 'privileged.yaml']), /^hardpod check: error: missing\/baseline\.json: cannot write the file \(ENOENT\)\n$/);
+    expectUsageError(check(['--output', 'missing/report.json', 'privileged.yaml']), /^hardpod check: error: missing\/report\.json: cannot write the file \(ENOENT\)\n$/);
+  });
+
   test('a report that cannot be written (a full disk) is exit 2 with the reason, not a pass', () => {
     const run = spawnSync('bash', ['-c', `"${process.execPath}" "${cliMainPath()}" check hardened.yaml > /dev/full`], { cwd: dir, encoding: 'utf8' });
     expect(run.status).toBe(2);

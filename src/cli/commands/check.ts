@@ -7,6 +7,7 @@ import { LOCK_FILE_NAME } from '../../images/lock-file';
 import { withLockFileFacts } from '../../images/lock-resolver';
 import { readManifests, type ManifestSet } from '../../loader';
 import { HardpodError } from '../../model/errors';
+import { writeFileAtomic } from '../../model/files';
 import type { SourceLocation } from '../../model/kube-object';
 import { formatControlsJson, formatControlsText } from '../../reporters/controls';
 import { formatJson } from '../../reporters/json';
@@ -16,7 +17,7 @@ import { formatText, shouldColor } from '../../reporters/text';
 import { LEVELS, type Level } from '../../rules/rule';
 import { oneOf, parseCommandArgs } from '../args';
 import { EXIT, type CliContext, type Command } from '../command';
-import { findRepositoryRoot, writeOutputFile } from '../output';
+import { findRepositoryRoot } from '../output';
 import { hardpodVersion } from '../version';
 
 export const CHECK_FORMATS = ['text', 'json', 'sarif', 'junit', 'controls', 'controls-json'] as const;
@@ -90,7 +91,7 @@ export const checkCommand: Command = {
       cwd: context.cwd,
     });
     if (toStdout) context.stdout(output);
-    else writeOutputFile(values.output!, output);
+    else writeFileAtomic(values.output!, output);
 
     if (values['write-baseline'] !== undefined) return EXIT.ok;
     return hasBlockingFindings(report) ? EXIT.findings : EXIT.ok;

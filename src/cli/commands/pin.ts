@@ -1,11 +1,12 @@
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseImageRef, tagKey } from '../../images/image-ref';
-import { LOCK_FILE_NAME, readLockFileIfExists, writeFileAtomic } from '../../images/lock-file';
+import { LOCK_FILE_NAME, readLockFileIfExists } from '../../images/lock-file';
 import { applyPins, findImageScalars, lineDiff, pinAsWritten, tagsToPin, type ImageOccurrence, type PinEdit } from '../../images/pin-yaml';
 import { RegistryClient } from '../../images/registry-client';
 import { manifestFilesUnder } from '../../loader';
 import { HardpodError } from '../../model/errors';
+import { writeFileAtomic } from '../../model/files';
 import { parseCommandArgs } from '../args';
 import { EXIT, type CliContext, type Command } from '../command';
 import { REGISTRY_FLAGS, registryClientOptions } from './lock';
