@@ -6,8 +6,13 @@ import { runCli } from './run';
 // the report is dropped quietly, and the exit code stays the command's own. Any other write error
 // (a full disk) means the report was lost: exit 2, whenever the error arrives.
 let outputLost = false;
+let readerGone = false;
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') return;
+  // Writes after the reader left fail too (the stream is destroyed): they are part of the same goodbye.
+  if (error.code === 'EPIPE' || readerGone) {
+    readerGone = true;
+    return;
+  }
   if (!outputLost) process.stderr.write(`hardpod: cannot write to standard output (${error.code ?? error.message})\n`);
   outputLost = true;
   process.exitCode = EXIT.usage;

@@ -33,11 +33,20 @@ const ansi: Paint = (style, text) => `\u001b[${STYLES[style][0]}m${text}\u001b[$
 
 /** The human report: findings grouped per object, each with its field and message, and each rule's remediation at its first finding. */
 export function formatText(report: Report, options: TextReportOptions = {}): string {
+  const chunks: string[] = [];
+  formatTextChunks(report, options, (chunk) => chunks.push(chunk));
+  return chunks.join('');
+}
+
+/**
+ * The same report as {@link formatText}, handed to `emit` in chunks of a few hundred KB as it is
+ * built: a report of tens of thousands of findings is written out without ever being one string.
+ */
+export function formatTextChunks(report: Report, options: TextReportOptions, emit: (chunk: string) => void): void {
   const paint = options.color ? ansi : plain;
   // Pieces are joined into large flat chunks as they accumulate: on large reports, thousands of
   // small per-line strings kept alive until the end cost more in garbage collection than the joins,
   // and chunks this large are allocated outside the young generation, never copied by it.
-  const chunks: string[] = [];
   let parts: string[] = [];
   // A rule's remediation is printed at its first finding only: on large inputs the same advice
   // repeated for every object would bury the findings.
@@ -57,11 +66,11 @@ export function formatText(report: Report, options: TextReportOptions = {}): str
     }
     parts.push('\n');
     if (parts.length >= PIECES_PER_CHUNK) {
-      chunks.push(parts.join(''));
+      emit(parts.join(''));
       parts = [];
     }
   }
-  chunks.push(parts.join(''));
+  if (parts.length > 0) emit(parts.join(''));
 
   const lines: string[] = [];
   if (report.notChecked.length > 0) {
@@ -81,8 +90,7 @@ export function formatText(report: Report, options: TextReportOptions = {}): str
   lines.push(blocking > 0
     ? `${paint('red', paint('bold', 'FAIL'))}: ${blocking} blocking finding${blocking === 1 ? '' : 's'} (${context})`
     : `${paint('green', paint('bold', 'PASS'))}: no blocking findings (${context})`);
-  chunks.push(lines.join('\n'), '\n');
-  return chunks.join('');
+  emit(`${lines.join('\n')}\n`);
 }
 
 /** An object's findings ordered by line (stable); the array itself when it is in order already, as the engine's usually is not. */

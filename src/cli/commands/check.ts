@@ -13,7 +13,7 @@ import { formatControlsJson, formatControlsText } from '../../reporters/controls
 import { formatJson } from '../../reporters/json';
 import { formatJunit } from '../../reporters/junit';
 import { formatSarif } from '../../reporters/sarif';
-import { formatText, shouldColor } from '../../reporters/text';
+import { formatText, formatTextChunks, shouldColor } from '../../reporters/text';
 import { LEVELS, type Level } from '../../rules/rule';
 import { oneOf, parseCommandArgs } from '../args';
 import { EXIT, type CliContext, type Command } from '../command';
@@ -86,12 +86,11 @@ export const checkCommand: Command = {
     }
 
     const toStdout = values.output === undefined;
-    const output = render(report, format, {
-      color: format === 'text' && shouldColor({ isTTY: toStdout && context.stdoutIsTTY }, context.env),
-      cwd: context.cwd,
-    });
-    if (toStdout) context.stdout(output);
-    else writeFileAtomic(values.output!, output);
+    const color = format === 'text' && shouldColor({ isTTY: toStdout && context.stdoutIsTTY }, context.env);
+    // Text goes out chunk by chunk as it is built; a file is written whole, atomically.
+    if (toStdout && format === 'text') formatTextChunks(report, { color }, context.stdout);
+    else if (toStdout) context.stdout(render(report, format, { color, cwd: context.cwd }));
+    else writeFileAtomic(values.output!, render(report, format, { color, cwd: context.cwd }));
 
     if (values['write-baseline'] !== undefined) return EXIT.ok;
     return hasBlockingFindings(report) ? EXIT.findings : EXIT.ok;
