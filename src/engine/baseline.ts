@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { BaselineEntry } from './config';
 import type { Report } from './report';
 import { HardpodError } from '../model/errors';
-import { writeFileAtomic } from '../model/files';
+import { readUserFile, writeFileAtomic } from '../model/files';
 
 /** What identifies a finding across runs: not the message or line, which change with unrelated edits. */
 export interface FingerprintFields {
@@ -52,12 +51,12 @@ export function writeBaseline(path: string, report: Report): BaselineFile {
 
 /** Reads a baseline file; a missing or malformed file is a HardpodError naming it. */
 export function readBaseline(path: string): readonly BaselineEntry[] {
+  const text = readUserFile(path, 'baseline file');
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
+    parsed = JSON.parse(text);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new HardpodError(code ? `cannot read baseline file: ${code}` : `baseline file is not valid JSON: ${(error as Error).message}`, path);
+    throw new HardpodError(`baseline file is not valid JSON: ${(error as Error).message}`, path);
   }
   const file = parsed as Partial<BaselineFile>;
   if (typeof parsed !== 'object' || parsed === null || file.version !== BASELINE_FILE_VERSION || !Array.isArray(file.findings)) {

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import type { Node as YamlNode } from 'yaml';
 import type { Enforcement } from './report';
 import { HardpodError } from '../model/errors';
+import { readUserFile } from '../model/files';
 import type { KubeObject } from '../model/kube-object';
 import { WorkloadKinds, type WorkloadKindMapping } from '../model/pod-view';
 import { NEWEST_EDITION, RULES } from '../rules/catalogue';
@@ -280,12 +280,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * empty suppression reasons), with errors pointing at the line of the offending key.
  */
 export function loadConfig(path: string): EngineConfig {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new HardpodError(`cannot read config file: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, path);
-  }
+  const text = readUserFile(path, 'config file');
   const { config, locate } = parseConfigText(text, path);
   resolveConfig(config, locate);
   return config;

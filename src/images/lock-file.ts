@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { digestProblem, formatImageRef, parseImageRef, tagKey } from './image-ref';
 import { HardpodError } from '../model/errors';
-import { writeFileAtomic } from '../model/files';
+import { readUserFile, writeFileAtomic } from '../model/files';
 import type { ImageFacts } from '../model/image';
 
 /** File name of the lock file, committed next to the app. */
@@ -156,26 +156,13 @@ export function parseLockFile(text: string, file: string, entries: 'all' | 'lazy
 
 /** Reads and validates a lock file synchronously (synthesis cannot await). */
 export function readLockFile(path: string, entries: 'all' | 'lazy' = 'all'): LockFile {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new HardpodError('lock file not found; run `npx hardpod lock` to create it', path);
-    }
-    throw error;
-  }
+  const text = readUserFile(path, 'lock file', 'lock file not found; run `npx hardpod lock` to create it');
   return parseLockFile(text, path, entries);
 }
 
 /** Reads the lock file when it exists, an empty one otherwise. */
 export function readLockFileIfExists(path: string): LockFile {
-  try {
-    return readLockFile(path);
-  } catch (error) {
-    if (error instanceof HardpodError && /lock file not found/.test(error.message)) return emptyLockFile();
-    throw error;
-  }
+  return existsSync(path) ? readLockFile(path) : emptyLockFile();
 }
 
 /** The lock with one entry set (or replaced), as a new object. */

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, readSync, realpathSync, statSync, type Stats
 import { join } from 'node:path';
 import { ManifestSet } from './manifests';
 import { HardpodError } from '../model/errors';
+import { describeFileError } from '../model/files';
 
 /** The name findings use for objects read from standard input. */
 export const STDIN_NAME = '<stdin>';
@@ -69,7 +70,7 @@ function statOrThrow(path: string): Stats {
   try {
     return statSync(path);
   } catch (error) {
-    throw new HardpodError(describeFsError(error, 'no such file or folder'), path);
+    throw new HardpodError(describeFileError(error, 'no such file or folder'), path);
   }
 }
 
@@ -81,7 +82,7 @@ function readText(path: string, stats?: Stats): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {
-    throw new HardpodError(describeFsError(error, 'cannot read the file'), path);
+    throw new HardpodError(describeFileError(error, 'cannot read the file'), path);
   }
 }
 
@@ -95,7 +96,7 @@ function readStdinSync(): string {
       n = readSyncRetrying(buffer);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EOF') break;
-      throw new HardpodError(describeFsError(error, 'cannot read standard input'), STDIN_NAME);
+      throw new HardpodError(describeFileError(error, 'cannot read standard input'), STDIN_NAME);
     }
     if (n === 0) break;
     total += n;
@@ -114,15 +115,5 @@ function readSyncRetrying(buffer: Buffer): number {
       if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
     }
-  }
-}
-
-function describeFsError(error: unknown, fallback: string): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  switch (code) {
-    case 'ENOENT': return 'no such file or folder';
-    case 'EACCES': case 'EPERM': return 'permission denied';
-    case 'EISDIR': return 'is a folder, expected a file';
-    default: return code ? `${fallback} (${code})` : fallback;
   }
 }

@@ -81,7 +81,11 @@ describe('hardpod check exit codes', () => {
     [['--frobnicate', 'pod.yaml'], /Unknown option '--frobnicate'.*see hardpod check --help/],
     [[], /give at least one file or folder to check, or - to read standard input/],
     [['missing.yaml'], /missing\.yaml: no such file or folder/],
-    [['--baseline', 'missing-baseline.json', 'pod.yaml'], /missing-baseline\.json: cannot read baseline file/],
+    [['--baseline', 'missing-baseline.json', 'pod.yaml'], /missing-baseline\.json: cannot read the baseline file: no such file or folder/],
+    // A folder where a file belongs: each file option says which file it could not read, without a stack trace.
+    [['--config', '.', 'pod.yaml'], /^hardpod check: error: \.: cannot read the config file: is a folder, expected a file\n$/],
+    [['--baseline', '.', 'pod.yaml'], /^hardpod check: error: \.: cannot read the baseline file: is a folder, expected a file\n$/],
+    [['--lock-file', '.', 'pod.yaml'], /: cannot read the lock file: is a folder, expected a file\n$/],
   ])('2 for usage errors: %j', (args, message) => {
     expectUsageError(check(args), message);
   });

@@ -89,6 +89,6 @@ describe('adoption baseline', () => {
     expect(() => readBaseline(file)).toThrow(new RegExp(`${file}.*not a hardpod baseline file`));
     writeFileSync(file, '{');
     expect(() => readBaseline(file)).toThrow(/not valid JSON/);
-    expect(() => readBaseline(join(dir, 'missing.json'))).toThrow(/ENOENT/);
+    expect(() => readBaseline(join(dir, 'missing.json'))).toThrow(/missing\.json: cannot read the baseline file: no such file or folder/);
   });
 });

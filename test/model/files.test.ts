@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isHardpodError } from '../../src/model/errors';
-import { writeFileAtomic } from '../../src/model/files';
+import { readUserFile, writeFileAtomic } from '../../src/model/files';
 
 let dir: string;
 beforeEach(() => {
@@ -44,5 +44,21 @@ describe('writeFileAtomic', () => {
     expect((error as Error).message).toMatch(/: cannot write the file \((EISDIR|ENOTEMPTY|EEXIST)\)$/);
     expect(readdirSync(dir)).toEqual(['out.json']);
     expect(readFileSync(join(target, 'keep'), 'utf8')).toBe('kept');
+  });
+});
+
+describe('readUserFile', () => {
+  test('reads the text, or names the file and says why not', () => {
+    const file = join(dir, 'config.yaml');
+    writeFileSync(file, 'level: hardened\n');
+    expect(readUserFile(file, 'config file')).toBe('level: hardened\n');
+    expect((thrown(() => readUserFile(dir, 'config file')) as Error).message).toBe(`${dir}: cannot read the config file: is a folder, expected a file`);
+    expect((thrown(() => readUserFile(join(dir, 'none'), 'baseline file')) as Error).message).toBe(`${join(dir, 'none')}: cannot read the baseline file: no such file or folder`);
+  });
+
+  test('a missing file can say how to create it', () => {
+    const error = thrown(() => readUserFile(join(dir, 'hardpod.lock.json'), 'lock file', 'lock file not found; run `npx hardpod lock` to create it'));
+    expect(isHardpodError(error)).toBe(true);
+    expect((error as Error).message).toBe(`${join(dir, 'hardpod.lock.json')}: lock file not found; run \`npx hardpod lock\` to create it`);
   });
 });
