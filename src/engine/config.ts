@@ -5,7 +5,7 @@ import { readUserFile } from '../model/files';
 import type { KubeObject } from '../model/kube-object';
 import { WorkloadKinds, type WorkloadKindMapping } from '../model/pod-view';
 import { NEWEST_EDITION, RULES } from '../rules/catalogue';
-import type { Level, Severity } from '../rules/rule';
+import type { Level, SettingCheck, Severity } from '../rules/rule';
 import { LEVELS } from '../rules/rule';
 
 /** Kubernetes minors hardpod judges, as upstream Pod Security Admission versions its checks. */
@@ -76,7 +76,7 @@ export interface ClusterContext {
   readonly complete?: boolean;
 }
 
-/** Settings read by the `hardened` rules; open so those rules can add their own. */
+/** Settings read by the `hardened` rules; open so those rules can add their own (each rule declares and checks the ones it reads). */
 export interface HardenedConfig {
   /** Registries (host, or host/path prefix) images may come from. @default any registry */
   readonly allowedRegistries?: readonly string[];
@@ -147,11 +147,17 @@ export function parseKubernetesVersion(version: unknown, where = 'kubernetesVers
 export interface CatalogueFacts {
   readonly ruleIds: ReadonlySet<string>;
   readonly newestEdition: number;
+  /** The settings under `hardened` that rules read, with their checks. */
+  readonly settings: ReadonlyMap<string, SettingCheck>;
 }
 
 let facts: CatalogueFacts | undefined;
 function catalogueFacts(): CatalogueFacts {
-  facts ??= { ruleIds: new Set(RULES.map((rule) => rule.id)), newestEdition: NEWEST_EDITION };
+  if (!facts) {
+    const settings = new Map<string, SettingCheck>();
+    for (const rule of RULES) for (const [key, check] of Object.entries(rule.settings ?? {})) if (!settings.has(key)) settings.set(key, check);
+    facts = { ruleIds: new Set(RULES.map((rule) => rule.id)), newestEdition: NEWEST_EDITION, settings };
+  }
   return facts;
 }
 
@@ -218,6 +224,14 @@ export function resolveConfig(config: EngineConfig = {}, where: (key: string) =>
   });
   const hardened = config.hardened ?? {};
   if (!isRecord(hardened)) throw new HardpodError('hardened must be an object of settings', where('hardened'));
+  for (const key of Object.keys(hardened)) {
+    const checkSetting = catalogue.settings.get(key);
+    if (!checkSetting) {
+      throw new HardpodError(`unknown setting ${JSON.stringify(key)}; expected one of ${[...catalogue.settings.keys()].join(', ')}`, where(`hardened.${key}`));
+    }
+    const problem = checkSetting(hardened[key]);
+    if (problem !== undefined) throw new HardpodError(problem, where(`hardened.${key}`));
+  }
 
   return {
     level,

@@ -1,6 +1,6 @@
 import type { PodRule, Violation } from './rule';
 import { imageName, parseImageRef } from '../images/image-ref';
-import { HardpodError, isHardpodError } from '../model/errors';
+import { isHardpodError } from '../model/errors';
 import { cis, describeContainer, nist, pushIfUnknown } from './support/pss';
 
 /**
@@ -17,6 +17,11 @@ export const allowedRegistries: PodRule = {
   controls: [...cis('5.5.1'), ...nist('4.1.5')],
   edition: 1,
   scope: 'pod',
+  settings: {
+    allowedRegistries: (value) => value === undefined || (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string' && v.trim() !== ''))
+      ? undefined
+      : 'allowedRegistries must be a non-empty list of registry hosts or host/path prefixes, e.g. [registry.example.com, ghcr.io/acme]',
+  },
   check({ pod, config }) {
     const allowed = allowedPrefixes(config.hardened.allowedRegistries);
     if (allowed === undefined) return 'not-applicable';
@@ -42,18 +47,17 @@ export const allowedRegistries: PodRule = {
   },
 };
 
-const cache = new WeakMap<readonly unknown[], string[]>();
+const cache = new WeakMap<readonly string[], string[]>();
 
-/** The configured prefixes, normalized (`index.docker.io` -> `docker.io`, no trailing slash); undefined when not configured. */
-function allowedPrefixes(value: unknown): string[] | undefined {
+/**
+ * The configured prefixes (checked with the config), normalized (`index.docker.io` -> `docker.io`,
+ * no trailing slash); undefined when not configured.
+ */
+function allowedPrefixes(value: readonly string[] | undefined): string[] | undefined {
   if (value === undefined) return undefined;
-  const where = 'config hardened.allowedRegistries';
-  if (!Array.isArray(value) || value.length === 0 || value.some((v) => typeof v !== 'string' || v.trim() === '')) {
-    throw new HardpodError('allowedRegistries must be a non-empty list of registry hosts or host/path prefixes, e.g. [registry.example.com, ghcr.io/acme]', where);
-  }
   let prefixes = cache.get(value);
   if (!prefixes) {
-    prefixes = (value as string[]).map((entry) => entry.trim().replace(/\/+$/, '').replace(/^index\.docker\.io(?=\/|$)/, 'docker.io'));
+    prefixes = value.map((entry) => entry.trim().replace(/\/+$/, '').replace(/^index\.docker\.io(?=\/|$)/, 'docker.io'));
     cache.set(value, prefixes);
   }
   return prefixes;

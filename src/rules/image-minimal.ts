@@ -1,7 +1,8 @@
 import type { PodRule, Violation } from './rule';
 import { PACKAGE_MANAGERS, SHELLS } from '../images/image-facts';
-import { cisDocker, containersWithFacts, notInspected } from './support/image-facts';
+import { cisDocker, containersWithFacts, notInspected, IMAGE_FACTS_SETTINGS } from './support/image-facts';
 import { describeContainer, nist, quote } from './support/pss';
+import { booleanSetting } from './support/settings';
 
 /**
  * Where the platform team requires minimal images (`hardened.requireMinimalImages`), an image holds
@@ -17,6 +18,7 @@ export const imageMinimal: PodRule = {
   controls: [...cisDocker('4.3'), ...nist('4.1.1')],
   edition: 1,
   scope: 'pod',
+  settings: { ...IMAGE_FACTS_SETTINGS, requireMinimalImages: booleanSetting('requireMinimalImages') },
   check({ pod, config }) {
     if (config.hardened.requireMinimalImages !== true) return 'not-applicable';
     const violations: Violation[] = [];

@@ -1,5 +1,5 @@
 import type { PodRule, Violation } from './rule';
-import { cisDocker, containersWithFacts, notInspected } from './support/image-facts';
+import { cisDocker, containersWithFacts, notInspected, IMAGE_FACTS_SETTINGS } from './support/image-facts';
 import { describeContainer, nist, quote } from './support/pss';
 
 const LISTED = 5;
@@ -18,6 +18,7 @@ export const imageNoSetuid: PodRule = {
   controls: [...cisDocker('4.8'), ...nist('4.1.1')],
   edition: 1,
   scope: 'pod',
+  settings: IMAGE_FACTS_SETTINGS,
   check({ pod, config }) {
     const violations: Violation[] = [];
     const entries = containersWithFacts(pod, config, violations);

@@ -1,5 +1,5 @@
 import type { PodRule, Violation } from './rule';
-import { cisDocker, containersWithFacts } from './support/image-facts';
+import { cisDocker, containersWithFacts, IMAGE_FACTS_SETTINGS } from './support/image-facts';
 import { containerSecurityContext, describeContainer, nist, podSecurityContext, quote } from './support/pss';
 
 /**
@@ -17,6 +17,7 @@ export const imageNonRootUser: PodRule = {
   controls: [...cisDocker('4.1'), ...nist('4.1.2', '4.4.3')],
   edition: 1,
   scope: 'pod',
+  settings: IMAGE_FACTS_SETTINGS,
   check({ pod, config }) {
     const violations: Violation[] = [];
     const entries = containersWithFacts(pod, config, violations);

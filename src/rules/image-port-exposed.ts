@@ -1,5 +1,5 @@
 import type { PodRule, Violation } from './rule';
-import { containersWithFacts } from './support/image-facts';
+import { containersWithFacts, IMAGE_FACTS_SETTINGS } from './support/image-facts';
 import { describeContainer, listOf, quote } from './support/pss';
 import { isFields } from '../model/pod-view';
 
@@ -17,6 +17,7 @@ export const imagePortExposed: PodRule = {
   controls: [],
   edition: 1,
   scope: 'pod',
+  settings: IMAGE_FACTS_SETTINGS,
   check({ pod, config }) {
     const violations: Violation[] = [];
     const entries = containersWithFacts(pod, config, violations);

@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import type { PodRule, Violation } from './rule';
 import { SHELLS } from '../images/image-facts';
-import { containersWithFacts, execCommandsOf, notInspected } from './support/image-facts';
+import { containersWithFacts, execCommandsOf, notInspected, IMAGE_FACTS_SETTINGS } from './support/image-facts';
 import { describeContainer, nist, quote } from './support/pss';
 
 /** Directories the image-facts record lists executables of; other absolute paths cannot be judged. */
@@ -21,6 +21,7 @@ export const imageToolPresent: PodRule = {
   controls: [...nist('4.1.1')],
   edition: 1,
   scope: 'pod',
+  settings: IMAGE_FACTS_SETTINGS,
   check({ pod, config }) {
     const violations: Violation[] = [];
     const entries = containersWithFacts(pod, config, violations);

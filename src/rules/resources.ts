@@ -1,7 +1,7 @@
 import type { PodRule, Violation } from './rule';
-import { HardpodError } from '../model/errors';
 import { isUnknownValue } from '../model/pod-view';
 import { describeContainer, get, nist } from './support/pss';
+import { booleanSetting } from './support/settings';
 
 /**
  * Without requests the scheduler cannot place the pod fairly; without limits one container can
@@ -19,9 +19,9 @@ export const resources: PodRule = {
   controls: [...nist('4.4.3')],
   edition: 1,
   scope: 'pod',
+  settings: { requireCpuLimit: booleanSetting('requireCpuLimit') },
   check({ pod, config }) {
-    const requireCpuLimit = config.hardened.requireCpuLimit ?? true;
-    if (typeof requireCpuLimit !== 'boolean') throw new HardpodError(`requireCpuLimit must be true or false, got ${JSON.stringify(requireCpuLimit)}`, 'config hardened.requireCpuLimit');
+    const requireCpuLimit = config.hardened.requireCpuLimit !== false;
     const violations: Violation[] = [];
     for (const container of pod.containers) {
       // Ephemeral containers may not declare resources; they share the pod's.

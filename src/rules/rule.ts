@@ -86,7 +86,19 @@ export interface RuleContext<TConfig = unknown> {
   readonly config: TConfig;
 }
 
+/**
+ * Checks one setting under the config's `hardened` key: what is wrong with the value, or undefined
+ * when it is right (or absent).
+ */
+export type SettingCheck = (value: unknown) => string | undefined;
+
 export interface Rule<TContext extends RuleContext = RuleContext> extends RuleMetadata {
+  /**
+   * The settings under `hardened` the rule reads, each with its check. The config is checked against
+   * them when it is resolved, so a typo or a wrong type is a config error naming the key, never a
+   * silent default nor an error finding on every object. @default none
+   */
+  readonly settings?: Readonly<Record<string, SettingCheck>>;
   check(context: TContext): CheckResult;
 }
 

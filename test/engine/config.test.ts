@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deployment, located } from './helpers';
-import { evaluate, loadConfig } from '../../src/engine';
+import { evaluate, loadConfig, resolveConfig } from '../../src/engine';
 import { HardpodError } from '../../src/model/errors';
 
 const dir = mkdtempSync(join(tmpdir(), 'hardpod-config-'));
@@ -55,6 +55,20 @@ describe('loadConfig', () => {
     expect(() => loadConfig(unknownKey)).toThrow(new RegExp(`${unknownKey}:2.*unknown config key "levle"`));
     const emptyReason = file('reason.yaml', 'suppressions:\n  - rule: privileged\n    kind: Deployment\n    name: a\n    reason: ""\n');
     expect(() => loadConfig(emptyReason)).toThrow(new RegExp(`${emptyReason}:2.*non-empty reason`));
+  });
+
+  it('checks the hardened settings the rules read, naming the file and line of a typo or a wrong type', () => {
+    const cases: [string, RegExp][] = [
+      ['hardened:\n  allowedRegistrys: [ghcr.io/acme]\n', /:2 \(hardened\.allowedRegistrys\): unknown setting "allowedRegistrys"; expected one of .*allowedRegistries/],
+      ['hardened:\n  allowedRegistries: ghcr.io/acme\n', /:2 \(hardened\.allowedRegistries\): allowedRegistries must be a non-empty list/],
+      ['hardened:\n  allowedRegistries: []\n', /:2 \(hardened\.allowedRegistries\): allowedRegistries must be a non-empty list/],
+      ['level: hardened\nhardened:\n  requireCpuLimit: "no"\n', /:3 \(hardened\.requireCpuLimit\): requireCpuLimit must be true or false, got "no"/],
+      ['hardened:\n  requireMinimalImages: 1\n', /:2 \(hardened\.requireMinimalImages\): requireMinimalImages must be true or false, got 1/],
+      ['hardened:\n  imageFacts: {}\n', /:2 \(hardened\.imageFacts\): imageFacts holds the facts hardpod reads from a lock file/],
+    ];
+    cases.forEach(([text, message], i) => expect(() => loadConfig(file(`hardened-${i}.yaml`, text))).toThrow(message));
+    const good = loadConfig(file('hardened-good.yaml', 'hardened:\n  allowedRegistries: [ghcr.io/acme]\n  requireCpuLimit: false\n  requireMinimalImages: true\n'));
+    expect(resolveConfig(good).hardened).toEqual({ allowedRegistries: ['ghcr.io/acme'], requireCpuLimit: false, requireMinimalImages: true });
   });
 
   it('names a missing file and a config that is not a mapping', () => {

@@ -2,7 +2,7 @@ import type { ResolvedConfig } from '../../engine/config';
 import type { LockedImageFacts } from '../../images/lock-file';
 import { IMAGE_FACTS_SETTING, type ImageFactsLookup } from '../../images/lock-resolver';
 import { isFields, isUnknownValue, type ContainerView, type PodView } from '../../model/pod-view';
-import type { ControlMapping, Violation } from '../rule';
+import type { ControlMapping, SettingCheck, Violation } from '../rule';
 import { describeContainer, quote } from './pss';
 
 /**
@@ -16,10 +16,21 @@ export function cisDocker(...ids: string[]): ControlMapping[] {
   return ids.map((id) => ({ framework: 'CIS Docker Benchmark', edition: CIS_DOCKER_EDITION, id }));
 }
 
+function isFactsLookup(value: unknown): value is ImageFactsLookup {
+  return value !== null && typeof value === 'object' && typeof (value as ImageFactsLookup).factsFor === 'function';
+}
+
+/** The setting the image-facts rules read: facts that hardpod takes from a lock file, never written in a config. */
+export const IMAGE_FACTS_SETTINGS: Readonly<Record<string, SettingCheck>> = {
+  [IMAGE_FACTS_SETTING]: (value) => (value === undefined || isFactsLookup(value)
+    ? undefined
+    : `${IMAGE_FACTS_SETTING} holds the facts hardpod reads from a lock file (hardpod check --lock-file, the lockFile option of the cdk8s and Pulumi adapters); it cannot be written in a config`),
+};
+
 /** The facts lookup in the config, or undefined when no lock file was given. */
 export function imageFactsLookup(config: ResolvedConfig): ImageFactsLookup | undefined {
   const lookup = config.hardened[IMAGE_FACTS_SETTING];
-  return lookup !== null && typeof lookup === 'object' && typeof (lookup as ImageFactsLookup).factsFor === 'function' ? (lookup as ImageFactsLookup) : undefined;
+  return isFactsLookup(lookup) ? lookup : undefined;
 }
 
 /** One container with the facts of its image. */
