@@ -221,6 +221,9 @@ export function resolveConfig(config: EngineConfig = {}, where: (key: string) =>
     if (!isRecord(entry) || typeof entry.kind !== 'string' || !entry.kind || typeof entry.templatePath !== 'string' || !entry.templatePath || (entry.group !== undefined && typeof entry.group !== 'string')) {
       throw new HardpodError('a workload kind needs kind and templatePath strings (e.g. { kind: Rollout, group: argoproj.io, templatePath: spec.template })', where(`workloadKinds[${i}]`));
     }
+    if (!/^[^.\s]+(\.[^.\s]+)*$/.test(entry.templatePath)) {
+      throw new HardpodError(`templatePath ${JSON.stringify(entry.templatePath)} must be a dotted path of field names, e.g. spec.template`, where(`workloadKinds[${i}].templatePath`));
+    }
   });
   const hardened = config.hardened ?? {};
   if (!isRecord(hardened)) throw new HardpodError('hardened must be an object of settings', where('hardened'));

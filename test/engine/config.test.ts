@@ -57,7 +57,7 @@ describe('loadConfig', () => {
     expect(() => loadConfig(emptyReason)).toThrow(new RegExp(`${emptyReason}:2.*non-empty reason`));
   });
 
-  it('checks the hardened settings the rules read, naming the file and line of a typo or a wrong type', () => {
+  it('checks the hardened settings the rules read and the workload kinds, naming the file and line of a typo or a wrong type', () => {
     const cases: [string, RegExp][] = [
       ['hardened:\n  allowedRegistrys: [ghcr.io/acme]\n', /:2 \(hardened\.allowedRegistrys\): unknown setting "allowedRegistrys"; expected one of .*allowedRegistries/],
       ['hardened:\n  allowedRegistries: ghcr.io/acme\n', /:2 \(hardened\.allowedRegistries\): allowedRegistries must be a non-empty list/],
@@ -65,6 +65,7 @@ describe('loadConfig', () => {
       ['level: hardened\nhardened:\n  requireCpuLimit: "no"\n', /:3 \(hardened\.requireCpuLimit\): requireCpuLimit must be true or false, got "no"/],
       ['hardened:\n  requireMinimalImages: 1\n', /:2 \(hardened\.requireMinimalImages\): requireMinimalImages must be true or false, got 1/],
       ['hardened:\n  imageFacts: {}\n', /:2 \(hardened\.imageFacts\): imageFacts holds the facts hardpod reads from a lock file/],
+      ['workloadKinds:\n  - kind: Rollout\n    templatePath: spec..template\n', /:3 \(workloadKinds\[0\]\.templatePath\): templatePath "spec\.\.template" must be a dotted path of field names/],
     ];
     cases.forEach(([text, message], i) => expect(() => loadConfig(file(`hardened-${i}.yaml`, text))).toThrow(message));
     const good = loadConfig(file('hardened-good.yaml', 'hardened:\n  allowedRegistries: [ghcr.io/acme]\n  requireCpuLimit: false\n  requireMinimalImages: true\n'));
