@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, readSync, realpathSync, statSync, type Stats
 import { join } from 'node:path';
 import { ManifestSet } from './manifests';
 import { HardpodError } from '../model/errors';
-import { describeFileError } from '../model/files';
+import { decodeUtf8, describeFileError, realPathIfExists } from '../model/files';
 
 /** The name findings use for objects read from standard input. */
 export const STDIN_NAME = '<stdin>';
@@ -15,30 +15,45 @@ const MANIFEST_EXTENSION = /\.(ya?ml|json)$/i;
 export interface ReadManifestsOptions {
   /** Reads all of standard input; called once when a path is `-`. @default reads file descriptor 0 */
   readonly readStdin?: () => string;
+  /**
+   * Files the run reads or writes for itself (its config, baseline, lock file, report): skipped
+   * when a folder walk meets them, so that `hardpod check .` does not take them for manifests.
+   * A file named on its own is still read. @default none
+   */
+  readonly ownFiles?: readonly string[];
 }
 
 /**
  * Reads files, folders (recursively, every `*.yaml`, `*.yml` and `*.json`; hidden folders and
- * node_modules skipped) and `-` (standard input) into one ManifestSet. A path that does not exist,
- * a folder without manifests or an unparseable file is a HardpodError naming it.
+ * node_modules skipped) and `-` (standard input) into one ManifestSet. A file reached twice (named
+ * twice, or named and inside a named folder) is read once. A path that does not exist, a folder
+ * without manifests, a file that is not UTF-8 or an unparseable one is a HardpodError naming it.
  */
 export function readManifests(paths: readonly string[], options: ReadManifestsOptions = {}): ManifestSet {
   const set = new ManifestSet();
   let stdinRead = false;
+  const own = new Set((options.ownFiles ?? []).map(realPathIfExists).filter((path): path is string => path !== undefined));
+  const read = new Set<string>();
+  const add = (file: string, inFolder: boolean, stats?: Stats): void => {
+    const real = realPathIfExists(file) ?? file;
+    if (read.has(real) || (inFolder && own.has(real))) return;
+    read.add(real);
+    set.addText(readManifestFile(file, stats), file);
+  };
   for (const path of paths) {
     if (path === '-') {
       if (stdinRead) throw new HardpodError('standard input (-) can be given only once', '-');
       stdinRead = true;
-      set.addText((options.readStdin ?? readStdinSync)(), STDIN_NAME);
+      set.addText((options.readStdin ?? readStandardInput)(), STDIN_NAME);
       continue;
     }
     const stats = statOrThrow(path);
     if (stats.isDirectory()) {
       const files = manifestFilesUnder(path);
       if (files.length === 0) throw new HardpodError('the folder holds no *.yaml, *.yml or *.json files', path);
-      for (const file of files) set.addText(readText(file), file);
+      for (const file of files) add(file, true);
     } else {
-      set.addText(readText(path, stats), path);
+      add(path, false, stats);
     }
   }
   return set;
@@ -74,19 +89,26 @@ function statOrThrow(path: string): Stats {
   }
 }
 
-function readText(path: string, stats?: Stats): string {
+/**
+ * A manifest file's text. Files over {@link MAX_INPUT_BYTES} and files that are not UTF-8 are refused.
+ * @throws HardpodError naming the file (and line) and why
+ */
+export function readManifestFile(path: string, stats?: Stats): string {
   const size = (stats ?? statOrThrow(path)).size;
   if (size > MAX_INPUT_BYTES) {
     throw new HardpodError(`the file is ${Math.round(size / 1024 / 1024)} MiB; hardpod reads files of at most ${MAX_INPUT_BYTES / 1024 / 1024} MiB (split it)`, path);
   }
+  let bytes: Buffer;
   try {
-    return readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (error) {
     throw new HardpodError(describeFileError(error, 'cannot read the file'), path);
   }
+  return decodeUtf8(bytes, path);
 }
 
-function readStdinSync(): string {
+/** All of standard input as UTF-8 text, refused when over {@link MAX_INPUT_BYTES} or not UTF-8. */
+export function readStandardInput(): string {
   const chunks: Buffer[] = [];
   const buffer = Buffer.alloc(65_536);
   let total = 0;
@@ -103,7 +125,7 @@ function readStdinSync(): string {
     if (total > MAX_INPUT_BYTES) throw new HardpodError(`standard input is larger than ${MAX_INPUT_BYTES / 1024 / 1024} MiB`, STDIN_NAME);
     chunks.push(Buffer.from(buffer.subarray(0, n)));
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return decodeUtf8(Buffer.concat(chunks), STDIN_NAME);
 }
 
 /** fs.readSync on a non-blocking stdin (a terminal or pipe) can report EAGAIN; wait and retry. */

@@ -1,5 +1,6 @@
+import { isUtf8 } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, realpathSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { HardpodError } from './errors';
 
@@ -10,11 +11,56 @@ import { HardpodError } from './errors';
  * @throws HardpodError naming the file and why it cannot be read
  */
 export function readUserFile(path: string, what: string, whenMissing?: string): string {
+  let bytes: Buffer;
   try {
-    return readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (error) {
     if (whenMissing !== undefined && (error as NodeJS.ErrnoException).code === 'ENOENT') throw new HardpodError(whenMissing, path);
     throw new HardpodError(`cannot read the ${what}: ${describeFileError(error, 'read error')}`, path);
+  }
+  return decodeUtf8(bytes, path);
+}
+
+/**
+ * Decodes text that must be UTF-8 (as Kubernetes manifests are). Anything else is refused: decoding
+ * it anyway would turn the bytes into U+FFFD silently, into names and fingerprints, and into a
+ * file that a command rewrites.
+ * @param name the file (or `<stdin>`), for the message
+ * @throws HardpodError naming `name:line` and the first byte that is not UTF-8
+ */
+export function decodeUtf8(bytes: Buffer, name: string): string {
+  if (isUtf8(bytes)) return bytes.toString('utf8');
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    throw new HardpodError('encoded in UTF-16; hardpod reads UTF-8: convert it (e.g. `iconv -f UTF-16 -t UTF-8`)', `${name}:1`);
+  }
+  const at = firstInvalidUtf8(bytes);
+  let line = 1;
+  for (let i = bytes.indexOf(0x0a); i !== -1 && i < at; i = bytes.indexOf(0x0a, i + 1)) line++;
+  const byte = bytes[at].toString(16).toUpperCase().padStart(2, '0');
+  throw new HardpodError(
+    `not valid UTF-8: byte 0x${byte} at offset ${at}; hardpod reads UTF-8: re-encode it (e.g. \`iconv -f LATIN1 -t UTF-8\` for Latin-1)`,
+    `${name}:${line}`,
+  );
+}
+
+/** Offset of the first byte that does not start a valid UTF-8 sequence (only called on text that is not valid UTF-8). */
+function firstInvalidUtf8(bytes: Buffer): number {
+  for (let i = 0; i < bytes.length;) {
+    const lead = bytes[i];
+    const length = lead < 0x80 ? 1 : lead >= 0xc2 && lead < 0xe0 ? 2 : lead >= 0xe0 && lead < 0xf0 ? 3 : lead >= 0xf0 && lead < 0xf5 ? 4 : 0;
+    // isUtf8 on the one sequence rules out truncation, overlong forms and surrogates as well.
+    if (length === 0 || !isUtf8(bytes.subarray(i, i + length))) return i;
+    i += length;
+  }
+  return bytes.length;
+}
+
+/** The real path (symlinks resolved) of an existing file, else undefined. */
+export function realPathIfExists(path: string): string | undefined {
+  try {
+    return realpathSync(path);
+  } catch {
+    return undefined;
   }
 }
 

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cliMainPath, runHardpod, type CliResult } from './cli-process';
+import { emptyLockFile, LOCK_FILE_NAME, serializeLockFile } from '../../src/images/lock-file';
 import { parseXml, sarifValidator } from '../reporters/validators';
 
 /** A Deployment, its Namespace, ServiceAccount and NetworkPolicy that pass every hardened rule. */
@@ -117,6 +118,55 @@ describe('hardpod check inputs', () => {
     const strict = JSON.parse(check(['--level', 'restricted', '--format', 'json', 'chart-out']).stdout);
     const podFinding = strict.findings.find((f: { name: string }) => f.name === 'plain');
     expect(podFinding).toMatchObject({ file: join('chart-out', 'nested', 'b.yml'), template: 'shop/templates/pod.yaml', kind: 'Pod' });
+  });
+
+  test('a file reached twice (named twice, or named and inside a named folder) is checked once', () => {
+    const folder = join(dir, 'twice');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'pod.yaml'), POD);
+    const result = check(['--level', 'baseline', '--format', 'json', 'twice/pod.yaml', './twice/pod.yaml', join(folder, 'pod.yaml'), 'twice']);
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout).summary.objects).toBe(1);
+  });
+
+  test('in a folder, the files the run reads or writes for itself are not taken for manifests; other YAML still is', () => {
+    const folder = join(dir, 'own-files');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'pod.yaml'), POD);
+    writeFileSync(join(folder, 'hardpod.config.yaml'), 'level: baseline\n');
+    writeFileSync(join(folder, LOCK_FILE_NAME), serializeLockFile(emptyLockFile()));
+    const inFolder = { cwd: folder };
+    const written = check(['--config', 'hardpod.config.yaml', '--write-baseline', 'baseline.json', '.'], inFolder);
+    expect(written.stderr).toBe('hardpod check: wrote 0 findings to baseline.json\n');
+    expect(written.status).toBe(0);
+    // Twice, so that the report of the first run is in the folder for the second.
+    for (let run = 0; run < 2; run++) {
+      const again = check(['--config', 'hardpod.config.yaml', '--baseline', 'baseline.json', '--format', 'json', '--output', 'report.json', '.'], inFolder);
+      expect(again.stderr).toBe('');
+      expect(again.status).toBe(0);
+      expect(JSON.parse(readFileSync(join(folder, 'report.json'), 'utf8')).summary.objects).toBe(1);
+    }
+    writeFileSync(join(folder, 'values.yaml'), 'replicaCount: 1\n');
+    expectUsageError(check(['--config', 'hardpod.config.yaml', '--baseline', 'baseline.json', '--output', 'report.json', '.'], inFolder), /^hardpod check: error: values\.yaml:1: a Kubernetes object needs apiVersion/);
+    // Named on its own, an own file is read like any other.
+    expectUsageError(check(['--config', 'hardpod.config.yaml', 'hardpod.config.yaml'], inFolder), /hardpod\.config\.yaml:1: a Kubernetes object needs apiVersion/);
+  });
+
+  test('a report or baseline is never written over a file being checked', () => {
+    writeFileSync(join(dir, 'mine.yaml'), POD);
+    expectUsageError(check(['--output', 'mine.yaml', 'mine.yaml']), /^hardpod check: error: --output mine\.yaml is one of the files being checked, and writing there would replace it/);
+    expectUsageError(check(['--write-baseline', join(dir, 'mine.yaml'), './mine.yaml']), /--write-baseline .*mine\.yaml is one of the files being checked/);
+    expect(readFileSync(join(dir, 'mine.yaml'), 'utf8')).toBe(POD);
+  });
+
+  test('text that is not UTF-8 is refused with its line, not read with replacement characters', () => {
+    const latin1 = Buffer.from(POD.replace('name: plain', 'name: caf\u00e9'), 'latin1');
+    const offset = latin1.indexOf(0xe9);
+    writeFileSync(join(dir, 'latin1.yaml'), latin1);
+    expectUsageError(check(['latin1.yaml']), new RegExp(`^hardpod check: error: latin1\\.yaml:4: not valid UTF-8: byte 0xE9 at offset ${offset}; hardpod reads UTF-8`));
+    expectUsageError(check(['-'], { input: latin1 }), /^hardpod check: error: <stdin>:4: not valid UTF-8: byte 0xE9/);
+    writeFileSync(join(dir, 'utf16.yaml'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(POD, 'utf16le')]));
+    expectUsageError(check(['utf16.yaml']), /^hardpod check: error: utf16\.yaml:1: encoded in UTF-16; hardpod reads UTF-8/);
   });
 
   test('--k8s-version judges by that version (seccomp is required from 1.19)', () => {

@@ -75,7 +75,8 @@ export interface CliResult {
 /** Runs `hardpod ...args` in `cwd`, with `input` on standard input. Colour is off unless `env` turns it on. */
 export interface RunOptions {
   readonly cwd?: string;
-  readonly input?: string;
+  /** Text, or bytes to send as they are (e.g. not UTF-8). */
+  readonly input?: string | Buffer;
   readonly env?: Record<string, string | undefined>;
 }
 

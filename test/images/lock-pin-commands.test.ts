@@ -85,6 +85,10 @@ spec:
     expect(lock.images[`${registry.host}/team/web:v1`].facts).toMatchObject({ uid: 1000, gid: 1001, exposedPorts: [8080, 9090] });
     const again = await hardpod(['lock', 'app.yaml'], dir);
     expect(again.stdout).toMatch(/hardpod.lock.json is up to date \(2 images\)/);
+    // The folder holds the lock file now: it is not taken for a manifest.
+    const folder = await hardpod(['lock', '--check', '--offline', '.'], dir);
+    expect(folder.stderr).toBe('');
+    expect(folder.status).toBe(0);
   });
 
   it('--check fails on a missing entry, warns on a moved tag, and --update moves it', async () => {
@@ -243,6 +247,23 @@ spec:
     expect(result.stderr).toMatch(/1 image\(s\) could not be resolved; no file was changed/);
     expect(result.stderr).toMatch(/team\/web:does-not-exist .*z-broken.yaml:14.*not found/);
     expect([fs.readFileSync(path.join(dir, 'app.yaml')), fs.readFileSync(second)]).toEqual(before);
+  });
+
+  it('pin rewrites a file reached twice once, and refuses a file that is not UTF-8 before changing any', async () => {
+    const written = await hardpod(['pin', '--write', 'app.yaml', './app.yaml', '.'], dir);
+    expect(written.stderr).toBe('hardpod pin: pinned 3 images in 1 file\n');
+    expect(written.status).toBe(0);
+    expect(fs.readFileSync(path.join(dir, 'app.yaml'), 'utf8')).toContain(`image: ${registry.host}/team/web:v1@${web}`);
+
+    fs.writeFileSync(path.join(dir, 'app.yaml'), deployment(registry.host));
+    const latin1 = Buffer.from(`# caf\u00e9\n${deployment(registry.host)}`, 'latin1');
+    fs.writeFileSync(path.join(dir, 'latin1.yaml'), latin1);
+    const before = fs.readFileSync(path.join(dir, 'app.yaml'));
+    const refused = await hardpod(['pin', '--write', '.'], dir);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/latin1\.yaml:1: not valid UTF-8: byte 0xE9 at offset 5; hardpod reads UTF-8/);
+    expect(fs.readFileSync(path.join(dir, 'latin1.yaml'))).toEqual(latin1);
+    expect(fs.readFileSync(path.join(dir, 'app.yaml'))).toEqual(before);
   });
 
   it('pin - works as a Helm post-renderer, and --kustomize prints images[].digest entries', async () => {

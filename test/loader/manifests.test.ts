@@ -179,8 +179,19 @@ describe('reading files, folders and stdin', () => {
     writeFileSync(join(dir, 'node_modules', 'x.yaml'), 'not: [');
     symlinkSync(dir, join(dir, 'b', 'loop'));
     expect(manifestFilesUnder(dir).map((f) => f.slice(dir.length + 1))).toEqual(['a.yaml', join('b', 'deeper', 'z.yml'), 'c.JSON']);
+    // a.yaml is reached again by name, and through a link: read once.
+    symlinkSync(join(dir, 'a.yaml'), join(dir, 'b', 'a-link.yaml'));
     const set = readManifests([dir, join(dir, 'a.yaml')]);
-    expect(set.objects.map((o) => o.object.metadata?.name)).toEqual(['a', 'z', 'c', 'a']);
+    expect(set.objects.map((o) => o.object.metadata?.name)).toEqual(['a', 'z', 'c']);
+  });
+
+  test('the run\'s own files are skipped in folders, and read when named', () => {
+    writeFileSync(join(dir, 'a.yaml'), pod('a'));
+    writeFileSync(join(dir, 'baseline.json'), '{"version": 1, "findings": []}');
+    const ownFiles = [join(dir, 'baseline.json'), join(dir, 'not-written-yet.json')];
+    expect(readManifests([dir], { ownFiles }).objects.map((o) => o.object.metadata?.name)).toEqual(['a']);
+    expect(errorOf(() => readManifests([join(dir, 'baseline.json')], { ownFiles }))).toMatch(/baseline\.json:1: a Kubernetes object needs apiVersion/);
+    expect(errorOf(() => readManifests([dir]))).toMatch(/baseline\.json:1: a Kubernetes object needs apiVersion/);
   });
 
   test('stdin is read once, named <stdin>', () => {

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isHardpodError } from '../../src/model/errors';
-import { readUserFile, writeFileAtomic } from '../../src/model/files';
+import { decodeUtf8, readUserFile, writeFileAtomic } from '../../src/model/files';
 
 let dir: string;
 beforeEach(() => {
@@ -60,5 +60,38 @@ describe('readUserFile', () => {
     const error = thrown(() => readUserFile(join(dir, 'hardpod.lock.json'), 'lock file', 'lock file not found; run `npx hardpod lock` to create it'));
     expect(isHardpodError(error)).toBe(true);
     expect((error as Error).message).toBe(`${join(dir, 'hardpod.lock.json')}: lock file not found; run \`npx hardpod lock\` to create it`);
+  });
+});
+
+describe('decodeUtf8', () => {
+  const message = (bytes: Buffer): string => (thrown(() => decodeUtf8(bytes, 'app.yaml')) as Error).message;
+
+  test('UTF-8 is decoded as it is, a byte order mark and characters beyond the BMP included', () => {
+    const text = '\uFEFFname: café 🚀\n';
+    expect(decodeUtf8(Buffer.from(text, 'utf8'), 'app.yaml')).toBe(text);
+  });
+
+  test.each([
+    ['a Latin-1 byte after valid multi-byte characters', Buffer.concat([Buffer.from('a: é\nb: ✓\nc: caf'), Buffer.from([0xe9, 0x0a])]), 3, 0xe9],
+    ['an overlong form', Buffer.concat([Buffer.from('a: '), Buffer.from([0xc0, 0xaf])]), 1, 0xc0],
+    ['an encoded surrogate', Buffer.concat([Buffer.from('a: b\n'), Buffer.from([0xed, 0xa0, 0x80])]), 2, 0xed],
+    ['a sequence cut off at the end', Buffer.concat([Buffer.from('a: b\n\nc: '), Buffer.from([0xe2, 0x82])]), 3, 0xe2],
+    ['a continuation byte on its own', Buffer.concat([Buffer.from('a: '), Buffer.from([0x80])]), 1, 0x80],
+  ])('%s is refused at its line and offset', (_, bytes, line, byte) => {
+    const offset = bytes.indexOf(byte);
+    expect(message(bytes)).toMatch(new RegExp(`^app\\.yaml:${line}: not valid UTF-8: byte 0x${byte.toString(16).toUpperCase()} at offset ${offset}; `));
+  });
+
+  test('UTF-16 (either byte order) is named as such', () => {
+    const utf16le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('a: b\n', 'utf16le')]);
+    const utf16be = Buffer.from(utf16le.subarray(0).swap16());
+    expect(message(utf16le)).toMatch(/^app\.yaml:1: encoded in UTF-16; hardpod reads UTF-8/);
+    expect(message(utf16be)).toMatch(/^app\.yaml:1: encoded in UTF-16/);
+  });
+
+  test('readUserFile refuses a config that is not UTF-8 the same way', () => {
+    const file = join(dir, 'config.yaml');
+    writeFileSync(file, Buffer.from('level: h\u00e4rdened\n', 'latin1'));
+    expect((thrown(() => readUserFile(file, 'config file')) as Error).message).toMatch(new RegExp(`^${file}:1: not valid UTF-8: byte 0xE4 at offset 8`));
   });
 });

@@ -7,7 +7,7 @@ import { LOCK_FILE_NAME } from '../../images/lock-file';
 import { withLockFileFacts } from '../../images/lock-resolver';
 import { readManifests, type ManifestSet } from '../../loader';
 import { HardpodError } from '../../model/errors';
-import { writeFileAtomic } from '../../model/files';
+import { realPathIfExists, writeFileAtomic } from '../../model/files';
 import type { SourceLocation } from '../../model/kube-object';
 import { formatControlsJson, formatControlsText } from '../../reporters/controls';
 import { formatJson } from '../../reporters/json';
@@ -28,6 +28,8 @@ const USAGE = `Usage: hardpod check [options] PATH...
 Checks Kubernetes manifests: files, folders (every *.yaml, *.yml and *.json below them) and - for
 standard input. Multi-document YAML, JSON, v1 Lists and \`helm template\` output are read.
 Every document must be a Kubernetes object (apiVersion and kind): other YAML is an error, not skipped.
+In folders, the files this run reads or writes for itself (--config, --baseline, the lock file,
+--output, --write-baseline) are not read as manifests. A file reached twice is read once.
 
 Options:
   --level LEVEL            baseline, restricted or hardened (default: the config's, else hardened)
@@ -65,16 +67,21 @@ export const checkCommand: Command = {
       throw new HardpodError('give at least one file or folder to check, or - to read standard input (see hardpod check --help)', 'hardpod check');
     }
 
+    const outputs = { '--output': values.output, '--write-baseline': values['write-baseline'] };
+    refuseWritingOverInputs(outputs, positionals);
+    const lockFile = resolve(context.cwd, values['lock-file'] ?? LOCK_FILE_NAME);
+
     const fileConfig: EngineConfig = values.config === undefined ? {} : loadConfig(values.config);
     const baseline = values.baseline === undefined ? [] : readBaseline(values.baseline);
     const config: EngineConfig = {
-      ...withLockFileFacts(fileConfig, resolve(context.cwd, values['lock-file'] ?? LOCK_FILE_NAME), values['lock-file'] !== undefined),
+      ...withLockFileFacts(fileConfig, lockFile, values['lock-file'] !== undefined),
       ...(level ? { level } : {}),
       ...(values['k8s-version'] !== undefined ? { kubernetesVersion: values['k8s-version'] } : {}),
       ...(baseline.length > 0 ? { baseline: [...(fileConfig.baseline ?? []), ...baseline] } : {}),
     };
 
-    const manifests = readManifests(positionals);
+    const ownFiles = [values.config, values.baseline, lockFile, ...Object.values(outputs)].filter((path): path is string => path !== undefined);
+    const manifests = readManifests(positionals, { ownFiles });
     if (manifests.objects.length === 0) {
       context.stderr(`hardpod check: warning: no Kubernetes objects found in ${positionals.join(', ')}\n`);
     }
@@ -96,6 +103,18 @@ export const checkCommand: Command = {
     return hasBlockingFindings(report) ? EXIT.findings : EXIT.ok;
   },
 };
+
+/** A report or baseline written over a file being checked would destroy it: refused before anything is read. */
+function refuseWritingOverInputs(targets: Readonly<Record<string, string | undefined>>, inputs: readonly string[]): void {
+  const inputFiles = new Set(inputs.map(realPathIfExists).filter((path) => path !== undefined));
+  for (const [option, target] of Object.entries(targets)) {
+    if (target === undefined) continue;
+    const real = realPathIfExists(target);
+    if (real !== undefined && inputFiles.has(real)) {
+      throw new HardpodError(`${option} ${target} is one of the files being checked, and writing there would replace it; write to another file`, 'hardpod check');
+    }
+  }
+}
 
 /**
  * Points each finding at the line of its field rather than the first line of its object. The

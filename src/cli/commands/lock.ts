@@ -16,7 +16,8 @@ without PATH, by the program in the current folder, run once: a cdk8s app (its c
 command) or a Pulumi Node.js program (under Pulumi's mocks: no engine, no cluster), and records in
 hardpod.lock.json each tag's digest (the multi-arch index digest, with each platform's manifest
 digest) and what the image holds (user, ports, volumes, base image ...).
-Synthesis reads that file and never touches the network. Commit it.
+Synthesis reads that file and never touches the network. Commit it. In a folder given as PATH,
+the lock file itself is not read as a manifest.
 
 Options:
   --lock-file FILE            lock file to read and write (default: ${LOCK_FILE_NAME})
@@ -141,7 +142,7 @@ export const lockCommand: Command = {
     const lockFile = resolve(context.cwd, values['lock-file'] ?? LOCK_FILE_NAME);
     const mode = values.check ? 'check' : values.update ? 'update' : 'lock';
     const uses = positionals.length > 0
-      ? imageUsesIn(readManifests(positionals.map((path) => (path === '-' ? path : resolve(context.cwd, path)))).objects)
+      ? imageUsesIn(readManifests(positionals.map((path) => (path === '-' ? path : resolve(context.cwd, path))), { ownFiles: [lockFile] }).objects)
       : mode === 'update' ? [] : imageUsesOfApp(context, values.stack === undefined ? {} : { stack: values.stack });
     const client = new RegistryClient(registryClientOptions('lock', values, context));
     try {

@@ -1,12 +1,12 @@
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseImageRef, tagKey } from '../../images/image-ref';
 import { LOCK_FILE_NAME, readLockFileIfExists } from '../../images/lock-file';
 import { applyPins, findImageScalars, lineDiff, pinAsWritten, tagsToPin, type ImageOccurrence, type PinEdit } from '../../images/pin-yaml';
 import { RegistryClient } from '../../images/registry-client';
-import { manifestFilesUnder } from '../../loader';
+import { manifestFilesUnder, readManifestFile, readStandardInput, STDIN_NAME } from '../../loader';
 import { HardpodError } from '../../model/errors';
-import { writeFileAtomic } from '../../model/files';
+import { describeFileError, realPathIfExists, writeFileAtomic } from '../../model/files';
 import { parseCommandArgs } from '../args';
 import { EXIT, type CliContext, type Command } from '../command';
 import { REGISTRY_FLAGS, registryClientOptions } from './lock';
@@ -63,19 +63,10 @@ export const pinCommand: Command = {
 
     // Read and parse everything first: a bad file stops the run before anything is resolved or written.
     const plans: FilePlan[] = [];
-    const files = stdinMode ? ['-'] : positionals.flatMap((path) => {
-      const full = resolve(context.cwd, path);
-      let isDirectory: boolean;
-      try {
-        isDirectory = statSync(full).isDirectory();
-      } catch {
-        throw new HardpodError('no such file or folder', path);
-      }
-      return isDirectory ? manifestFilesUnder(full) : [full];
-    });
+    const files = stdinMode ? ['-'] : filesToPin(positionals, context.cwd);
     for (const file of files) {
-      const text = file === '-' ? readFileSync(0, 'utf8') : readFileSync(file, 'utf8');
-      plans.push({ file, text, occurrences: tagsToPin(findImageScalars(text, file === '-' ? '<stdin>' : file), file) });
+      const text = file === '-' ? readStandardInput() : readManifestFile(file);
+      plans.push({ file, text, occurrences: tagsToPin(findImageScalars(text, file === '-' ? STDIN_NAME : file), file) });
     }
 
     const digests = await digestsFor(plans, values, context);
@@ -122,6 +113,25 @@ export const pinCommand: Command = {
     return EXIT.ok;
   },
 };
+
+/** The files under the paths (folders walked), each once however often it is reached: a file is rewritten once. */
+function filesToPin(paths: readonly string[], cwd: string): string[] {
+  const files = new Map<string, string>();
+  for (const path of paths) {
+    const full = resolve(cwd, path);
+    let isDirectory: boolean;
+    try {
+      isDirectory = statSync(full).isDirectory();
+    } catch (error) {
+      throw new HardpodError(describeFileError(error, 'no such file or folder'), path);
+    }
+    for (const file of isDirectory ? manifestFilesUnder(full) : [full]) {
+      const real = realPathIfExists(file) ?? file;
+      if (!files.has(real)) files.set(real, file);
+    }
+  }
+  return [...files.values()];
+}
 
 /** The digest of every tag in the plans: from the lock file, else (unless offline) from the registry. */
 async function digestsFor(
