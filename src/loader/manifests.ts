@@ -5,7 +5,7 @@ import { ExactLines } from './exact-lines';
 import { parseFieldPath, type PathSegment } from './field-path';
 import { KUBERNETES_SCALAR_RESOLVERS, KUBERNETES_SCHEMA } from './kubernetes-schema';
 import { splitDocuments } from './split';
-import { HardpodError } from '../model/errors';
+import { HardpodError, isHardpodError } from '../model/errors';
 import type { KubeObject, LocatedObject, SourceLocation } from '../model/kube-object';
 import { describeType, expandLists, isFields, isList } from '../model/pod-view';
 
@@ -69,13 +69,17 @@ export class ManifestSet {
       }
     }
     for (const doc of splitDocuments(text)) {
-      const block = parseBlockYaml(doc.text, KUBERNETES_SCALAR_RESOLVERS);
-      const value = block ? block.value : parseYamlDocument(doc.text, file, doc.startLine, doc.contentLine);
-      if (value === null || value === undefined) continue;
-      const record: DocumentRecord = block
-        ? { text: doc.text, startLine: doc.startLine, prefix: [], index: block.index }
-        : { text: doc.text, startLine: doc.startLine, prefix: [] };
-      this.addDocument(value, record, file, doc.contentLine, doc.template, doc.index);
+      try {
+        const block = parseBlockYaml(doc.text, KUBERNETES_SCALAR_RESOLVERS);
+        const value = block ? block.value : parseYamlDocument(doc.text, file, doc.startLine, doc.contentLine);
+        if (value === null || value === undefined) continue;
+        const record: DocumentRecord = block
+          ? { text: doc.text, startLine: doc.startLine, prefix: [], index: block.index }
+          : { text: doc.text, startLine: doc.startLine, prefix: [] };
+        this.addDocument(value, record, file, doc.contentLine, doc.template, doc.index);
+      } catch (error) {
+        throw withTemplateHint(error, doc.text);
+      }
     }
     return this.located.length - before;
   }
@@ -122,6 +126,15 @@ export class ManifestSet {
     // Several objects on one line (a one-line JSON List) share the first one's record: lines stay right.
     if (!byLine.has(source.line)) byLine.set(source.line, record);
   }
+}
+
+/**
+ * A document that cannot be read and holds `{{ ... }}` is most likely a Helm template that was not
+ * rendered (`name: {{ .Values.name }}` even parses, as a mapping): the error says so.
+ */
+function withTemplateHint(error: unknown, text: string): unknown {
+  if (!isHardpodError(error) || !/\{\{.*\}\}/.test(text)) return error;
+  return new HardpodError(`${error.reason} (the document holds {{ ... }}: if it is a Helm template, check what it renders, e.g. \`helm template RELEASE CHART | hardpod check -\`)`, error.where);
 }
 
 /** Parses one document's text; YAML errors become HardpodErrors at the right file line. */

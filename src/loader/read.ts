@@ -59,7 +59,14 @@ export function readManifests(paths: readonly string[], options: ReadManifestsOp
   return set;
 }
 
-/** Manifest files under a folder, sorted, so that output is the same on every machine. */
+/** The file that makes a folder a Helm chart. */
+const HELM_CHART_FILE = 'Chart.yaml';
+
+/**
+ * Manifest files under a folder, sorted, so that output is the same on every machine. A folder
+ * holding a Helm chart is a HardpodError naming it: its templates would read as broken YAML or,
+ * worse, as objects with `{{ }}` mappings for values.
+ */
 export function manifestFilesUnder(root: string): string[] {
   const files: string[] = [];
   const seen = new Set<string>();
@@ -69,6 +76,12 @@ export function manifestFilesUnder(root: string): string[] {
     if (seen.has(real)) return;
     seen.add(real);
     const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    if (entries.some((entry) => entry.name === HELM_CHART_FILE && !entry.isDirectory())) {
+      throw new HardpodError(
+        `a Helm chart (it holds ${HELM_CHART_FILE}), whose templates are not manifests yet: give hardpod what it renders instead (\`helm template RELEASE ${dir}\`, saved to a file or piped to - for standard input)`,
+        dir,
+      );
+    }
     for (const entry of entries) {
       if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
       const path = join(dir, entry.name);

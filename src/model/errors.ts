@@ -4,11 +4,11 @@
  */
 export class HardpodError extends Error {
   /**
-   * @param message what was wrong and what is expected
+   * @param reason what was wrong and what is expected (the message is `where: reason`)
    * @param where the file and line, construct path or config key the mistake is in
    */
-  constructor(message: string, public readonly where?: string) {
-    super(where ? `${where}: ${message}` : message);
+  constructor(readonly reason: string, public readonly where?: string) {
+    super(where ? `${where}: ${reason}` : reason);
     this.name = 'HardpodError';
   }
 }

@@ -185,6 +185,29 @@ describe('reading files, folders and stdin', () => {
     expect(set.objects.map((o) => o.object.metadata?.name)).toEqual(['a', 'z', 'c']);
   });
 
+  test('a Helm chart in a folder is an error saying to check what it renders, not YAML errors in its templates', () => {
+    writeFileSync(join(dir, 'a.yaml'), pod('a'));
+    const chart = join(dir, 'charts', 'shop');
+    mkdirSync(join(chart, 'templates'), { recursive: true });
+    writeFileSync(join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: shop\nversion: 0.1.0\n');
+    writeFileSync(join(chart, 'templates', 'pod.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Values.name }}\n');
+    expect(errorOf(() => readManifests([dir]))).toBe(
+      `${chart}: a Helm chart (it holds Chart.yaml), whose templates are not manifests yet: give hardpod what it renders instead (\`helm template RELEASE ${chart}\`, saved to a file or piped to - for standard input)`,
+    );
+  });
+
+  test.each([
+    ['parses, as a mapping', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Values.name }}\n', /^t\.yaml:1: metadata\.name must be a string, found an object \(the document holds \{\{ \.\.\. \}\}: if it is a Helm template/],
+    ['is not YAML', 'apiVersion: v1\nkind: Pod\nmetadata:\n  labels:\n    {{- include "labels" . | nindent 4 }}\n', /^t\.yaml:5: invalid YAML: .*\(the document holds \{\{ \.\.\. \}\}: if it is a Helm template, check what it renders/],
+  ])('an unrendered Helm template that %s gets a hint in its error', (_, text, message) => {
+    expect(errorOf(() => new ManifestSet().addText(text, 't.yaml'))).toMatch(message);
+  });
+
+  test('text with {{ }} that reads fine (a Prometheus rule in a ConfigMap) is read as it is', () => {
+    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: rules\ndata:\n  alert: "{{ $labels.instance }} is down"\n';
+    expect(new ManifestSet().addText(text, 't.yaml')).toBe(1);
+  });
+
   test('the run\'s own files are skipped in folders, and read when named', () => {
     writeFileSync(join(dir, 'a.yaml'), pod('a'));
     writeFileSync(join(dir, 'baseline.json'), '{"version": 1, "findings": []}');

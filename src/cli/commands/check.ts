@@ -29,7 +29,8 @@ Checks Kubernetes manifests: files, folders (every *.yaml, *.yml and *.json belo
 standard input. Multi-document YAML, JSON, v1 Lists and \`helm template\` output are read.
 Every document must be a Kubernetes object (apiVersion and kind): other YAML is an error, not skipped.
 In folders, the files this run reads or writes for itself (--config, --baseline, the lock file,
---output, --write-baseline) are not read as manifests. A file reached twice is read once.
+--output, --write-baseline) are not read as manifests, and a Helm chart (a folder holding
+Chart.yaml) is an error: check what it renders. A file reached twice is read once.
 
 Options:
   --level LEVEL            baseline, restricted or hardened (default: the config's, else hardened)
