@@ -91,6 +91,16 @@ describe('hardpod check exit codes', () => {
     expectUsageError(check(args), message);
   });
 
+  test('2 for an input without any Kubernetes object, unless --allow-empty', () => {
+    writeFileSync(join(dir, 'empty.yaml'), '# rendered nothing\n---\n');
+    expectUsageError(check(['empty.yaml']), /^hardpod check: error: empty\.yaml: no Kubernetes objects found, so nothing was checked; give --allow-empty/);
+    expectUsageError(check(['-']), /^hardpod check: error: -: no Kubernetes objects found/);
+    const allowed = check(['--allow-empty', '--format', 'json', 'empty.yaml']);
+    expect(allowed.status).toBe(0);
+    expect(allowed.stderr).toBe('');
+    expect(JSON.parse(allowed.stdout).summary.objects).toBe(0);
+  });
+
   test('a config error names the config file and line', () => {
     writeFileSync(join(dir, 'bad-config.yaml'), 'level: hardened\nrules:\n  no-such-rule:\n    severity: high\n');
     expectUsageError(check(['--config', 'bad-config.yaml', 'pod.yaml']), /bad-config\.yaml:3/);

@@ -41,6 +41,7 @@ Options:
   --baseline FILE          accept the findings listed in FILE (written by --write-baseline); only new ones fail
   --lock-file FILE         image facts for the image-* rules (default: hardpod.lock.json here, if present)
   --write-baseline FILE    write every current finding to FILE and exit 0 (adopting hardpod on existing code)
+  --allow-empty            exit 0 when the input holds no Kubernetes object (else exit 2: nothing was checked)
   -h, --help               show this help
 
 Exit codes: 0 nothing blocking, 1 blocking findings, 2 usage error or unreadable input
@@ -60,6 +61,7 @@ export const checkCommand: Command = {
       'baseline': { type: 'string' },
       'write-baseline': { type: 'string' },
       'lock-file': { type: 'string' },
+      'allow-empty': { type: 'boolean' },
     });
     const format = oneOf('check', 'format', values.format!, CHECK_FORMATS);
     const level = values.level === undefined ? undefined : oneOf<Level>('check', 'level', values.level, LEVELS);
@@ -83,8 +85,9 @@ export const checkCommand: Command = {
 
     const ownFiles = [values.config, values.baseline, lockFile, ...Object.values(outputs)].filter((path): path is string => path !== undefined);
     const manifests = readManifests(positionals, { ownFiles });
-    if (manifests.objects.length === 0) {
-      context.stderr(`hardpod check: warning: no Kubernetes objects found in ${positionals.join(', ')}\n`);
+    // An empty input is usually a step before that failed (a render, a build): checking nothing is not a pass.
+    if (manifests.objects.length === 0 && !values['allow-empty']) {
+      throw new HardpodError('no Kubernetes objects found, so nothing was checked; give --allow-empty when an empty input is expected (a chart that renders nothing under these values)', positionals.join(', '));
     }
     const report = withFieldLines(evaluate(manifests.objects, config), manifests);
 
