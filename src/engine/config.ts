@@ -129,16 +129,19 @@ export interface ResolvedConfig {
   readonly hardened: HardenedConfig;
 }
 
-/** Parses `1.N` (also `v1.N`) into the minor; throws a HardpodError outside 1.0..1.37. */
+/**
+ * Parses `1.N` (also `v1.N`, and `1.N.P` as a cluster reports it: the rules change only with the
+ * minor) into the minor; throws a HardpodError outside 1.0..1.37.
+ */
 export function parseKubernetesVersion(version: unknown, where = 'kubernetesVersion'): number {
   if (typeof version === 'number') {
     // YAML reads 1.30 as the number 1.3: refuse rather than guess which minor was meant.
     throw new HardpodError(`Kubernetes version ${version} is a number; write it as a quoted string such as "${NEWEST_KUBERNETES_VERSION}" (YAML reads 1.30 as 1.3)`, where);
   }
-  const match = typeof version === 'string' ? /^v?1\.(\d{1,2})$/.exec(version.trim()) : null;
+  const match = typeof version === 'string' ? /^v?1\.(\d{1,2})(?:\.\d{1,3})?$/.exec(version.trim()) : null;
   const minor = match ? Number(match[1]) : NaN;
   if (!(minor >= OLDEST_KUBERNETES_MINOR && minor <= NEWEST_KUBERNETES_MINOR)) {
-    throw new HardpodError(`unsupported Kubernetes version ${JSON.stringify(version)}; expected 1.N with N from ${OLDEST_KUBERNETES_MINOR} to ${NEWEST_KUBERNETES_MINOR}, e.g. ${NEWEST_KUBERNETES_VERSION}`, where);
+    throw new HardpodError(`unsupported Kubernetes version ${JSON.stringify(version)}; expected 1.N (or 1.N.P) with N from ${OLDEST_KUBERNETES_MINOR} to ${NEWEST_KUBERNETES_MINOR}, e.g. ${NEWEST_KUBERNETES_VERSION}`, where);
   }
   return minor;
 }

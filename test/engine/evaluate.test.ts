@@ -136,6 +136,9 @@ describe('evaluate: levels, versions and editions', () => {
     expect(() => evaluate([], { level: 'strict' as never })).toThrow(/level/);
     expect(() => evaluate([], { edition: 99 })).toThrow(/edition/);
     expect(resolveConfig({ kubernetesVersion: 'v1.30' }).minor).toBe(30);
+    // A patch version, as a cluster reports it, means its minor.
+    expect(resolveConfig({ kubernetesVersion: 'v1.30.2' })).toMatchObject({ minor: 30, kubernetesVersion: '1.30' });
+    expect(() => evaluate([], { kubernetesVersion: '1.30.2.1' })).toThrow(/unsupported Kubernetes version "1\.30\.2\.1"; expected 1\.N \(or 1\.N\.P\)/);
   });
 
   it('runs only the rules of the pinned edition', () => {

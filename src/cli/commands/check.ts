@@ -34,7 +34,8 @@ Chart.yaml) is an error: check what it renders. A file reached twice is read onc
 
 Options:
   --level LEVEL            baseline, restricted or hardened (default: the config's, else hardened)
-  --k8s-version 1.N        Kubernetes version to judge by (default: the config's, else ${NEWEST_KUBERNETES_VERSION})
+  --k8s-version 1.N        Kubernetes version to judge by (default: the config's, else ${NEWEST_KUBERNETES_VERSION});
+                           1.N.P, a cluster's version, means 1.N
   --format FORMAT          ${CHECK_FORMATS.join(', ')} (default: text)
   --output FILE            write the report to FILE (atomically) instead of standard output
   --config FILE            engine config (YAML or JSON): rule overrides, suppressions, cluster context
