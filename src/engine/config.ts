@@ -129,6 +129,8 @@ export interface ResolvedConfig {
   readonly hardened: HardenedConfig;
 }
 
+const WORKLOAD_KIND_KEYS: readonly string[] = ['kind', 'group', 'templatePath', 'referencePath'];
+
 /**
  * Parses `1.N` (also `v1.N`, and `1.N.P` as a cluster reports it: the rules change only with the
  * minor) into the minor; throws a HardpodError outside 1.0..1.37.
@@ -224,8 +226,16 @@ export function resolveConfig(config: EngineConfig = {}, where: (key: string) =>
     if (!isRecord(entry) || typeof entry.kind !== 'string' || !entry.kind || typeof entry.templatePath !== 'string' || !entry.templatePath || (entry.group !== undefined && typeof entry.group !== 'string')) {
       throw new HardpodError('a workload kind needs kind and templatePath strings (e.g. { kind: Rollout, group: argoproj.io, templatePath: spec.template })', where(`workloadKinds[${i}]`));
     }
-    if (!/^[^.\s]+(\.[^.\s]+)*$/.test(entry.templatePath)) {
-      throw new HardpodError(`templatePath ${JSON.stringify(entry.templatePath)} must be a dotted path of field names, e.g. spec.template`, where(`workloadKinds[${i}].templatePath`));
+    const unknownKey = Object.keys(entry).find((key) => !WORKLOAD_KIND_KEYS.includes(key));
+    if (unknownKey !== undefined) {
+      throw new HardpodError(`unknown key ${JSON.stringify(unknownKey)} in a workload kind; expected ${WORKLOAD_KIND_KEYS.join(', ')}`, where(`workloadKinds[${i}].${unknownKey}`));
+    }
+    for (const [field, example] of [['templatePath', 'spec.template'], ['referencePath', 'spec.workloadRef']] as const) {
+      const path = entry[field];
+      if (path === undefined && field === 'referencePath') continue;
+      if (typeof path !== 'string' || !/^[^.\s]+(\.[^.\s]+)*$/.test(path)) {
+        throw new HardpodError(`${field} ${JSON.stringify(path)} must be a dotted path of field names, e.g. ${example}`, where(`workloadKinds[${i}].${field}`));
+      }
     }
   });
   const hardened = config.hardened ?? {};

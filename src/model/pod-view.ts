@@ -69,11 +69,18 @@ export interface WorkloadKindMapping {
   readonly group?: string;
   /** Dotted path of the pod template (an object with `metadata` and `spec`), e.g. `spec.template`. */
   readonly templatePath: string;
+  /**
+   * Dotted path of a field that may stand in for the template, pointing at another workload that
+   * holds the pods (Argo Rollouts' `spec.workloadRef`): an object with it and without a template has
+   * no pod of its own to check (the workload it points at is checked where it is defined).
+   * @default none: the template is required
+   */
+  readonly referencePath?: string;
 }
 
 /** Custom workload kinds that are common enough to be known without configuration. */
 export const WELL_KNOWN_WORKLOAD_KINDS: readonly WorkloadKindMapping[] = [
-  { kind: 'Rollout', group: 'argoproj.io', templatePath: 'spec.template' },
+  { kind: 'Rollout', group: 'argoproj.io', templatePath: 'spec.template', referencePath: 'spec.workloadRef' },
   { kind: 'Service', group: 'serving.knative.dev', templatePath: 'spec.template' },
   { kind: 'Configuration', group: 'serving.knative.dev', templatePath: 'spec.template' },
   { kind: 'ScaledJob', group: 'keda.sh', templatePath: 'spec.jobTargetRef.template' },
@@ -178,29 +185,46 @@ export function apiGroupOf(apiVersion: unknown): string {
 
 /** Precomputed lookup of workload kind mappings, so extraction does no per-object parsing. */
 export class WorkloadKinds {
-  private readonly byKind = new Map<string, { group?: string; location: TemplateLocation }[]>();
+  private readonly byKind = new Map<string, MappedKind[]>();
 
   constructor(mappings: readonly WorkloadKindMapping[] = []) {
     for (const mapping of [...mappings, ...WELL_KNOWN_WORKLOAD_KINDS]) {
       const entries = this.byKind.get(mapping.kind) ?? [];
-      entries.push({ group: mapping.group, location: locationOf(mapping.templatePath) });
+      entries.push({
+        group: mapping.group,
+        location: locationOf(mapping.templatePath),
+        reference: mapping.referencePath === undefined ? undefined : mapping.referencePath.split('.'),
+      });
       this.byKind.set(mapping.kind, entries);
     }
   }
 
-  /** Where the pod template sits in this object, or undefined when the kind is not mapped. */
-  templateLocationOf(object: KubeObject): TemplateLocation | undefined {
+  /** Where the pod template sits in this object (and what may stand in for it), or undefined when the kind is not mapped. */
+  mappingOf(object: KubeObject): MappedKind | undefined {
     const entries = this.byKind.get(object.kind);
     if (!entries) return undefined;
     const group = apiGroupOf(object.apiVersion);
-    for (const entry of entries) if (entry.group === undefined || entry.group === group) return entry.location;
+    for (const entry of entries) if (entry.group === undefined || entry.group === group) return entry;
     return undefined;
   }
+}
 
-  /** Dotted path of the pod template for this object, or undefined when the kind is not mapped. */
-  templatePathOf(object: KubeObject): string | undefined {
-    return this.templateLocationOf(object)?.templatePath;
+/** A workload kind mapping, its paths split once. */
+interface MappedKind {
+  readonly group?: string;
+  readonly location: TemplateLocation;
+  /** Segments of {@link WorkloadKindMapping.referencePath}. */
+  readonly reference?: readonly string[];
+}
+
+/** The value at a path of field names, undefined where the path breaks off. */
+function valueAt(object: unknown, segments: readonly string[]): unknown {
+  let node = object;
+  for (const segment of segments) {
+    if (!isFields(node)) return undefined;
+    node = node[segment];
   }
+  return node;
 }
 
 const DEFAULT_KINDS = new WorkloadKinds();
@@ -271,8 +295,13 @@ function extractFromObject(object: KubeObject, kinds: WorkloadKinds): PodViewExt
     return { views: [buildView(object, POD_LOCATION, object.metadata, spec, problems)], shapeProblems: [] };
   }
   const builtIn = BUILT_IN_GROUPS.has(apiGroupOf(object.apiVersion)) ? BUILT_IN_TEMPLATE_PATHS[kind] : undefined;
-  const location = builtIn ?? kinds.templateLocationOf(object);
-  if (location) return viewAt(object, location);
+  if (builtIn) return viewAt(object, builtIn);
+  const mapped = kinds.mappingOf(object);
+  if (mapped) {
+    // A reference instead of a template (a Rollout's workloadRef): the pods are the referenced workload's.
+    if (mapped.reference && valueAt(object, mapped.reference) != null && valueAt(object, mapped.location.segments) == null) return NO_VIEWS;
+    return viewAt(object, mapped.location);
+  }
   if (NON_WORKLOAD_KINDS.has(kind)) return NO_VIEWS;
   const found = findPodTemplateShape(object, '', 0);
   return found ? { views: [], shapeProblems: [], notCheckedReason: `kind ${object.apiVersion}/${kind} is not a known workload kind, but ${found} looks like a pod spec; map the kind to its pod template path in the config (workloadKinds) to check it` } : NO_VIEWS;

@@ -66,6 +66,8 @@ describe('loadConfig', () => {
       ['hardened:\n  requireMinimalImages: 1\n', /:2 \(hardened\.requireMinimalImages\): requireMinimalImages must be true or false, got 1/],
       ['hardened:\n  imageFacts: {}\n', /:2 \(hardened\.imageFacts\): imageFacts holds the facts hardpod reads from a lock file/],
       ['workloadKinds:\n  - kind: Rollout\n    templatePath: spec..template\n', /:3 \(workloadKinds\[0\]\.templatePath\): templatePath "spec\.\.template" must be a dotted path of field names/],
+      ['workloadKinds:\n  - kind: Worker\n    templatePath: spec.template\n    referencePath: 3\n', /:4 \(workloadKinds\[0\]\.referencePath\): referencePath 3 must be a dotted path of field names, e\.g\. spec\.workloadRef/],
+      ['workloadKinds:\n  - kind: Worker\n    templatepath: spec.template\n    templatePath: spec.template\n', /:3 \(workloadKinds\[0\]\.templatepath\): unknown key "templatepath" in a workload kind; expected kind, group, templatePath, referencePath/],
     ];
     cases.forEach(([text, message], i) => expect(() => loadConfig(file(`hardened-${i}.yaml`, text))).toThrow(message));
     const good = loadConfig(file('hardened-good.yaml', 'hardened:\n  allowedRegistries: [ghcr.io/acme]\n  requireCpuLimit: false\n  requireMinimalImages: true\n'));

@@ -236,6 +236,26 @@ describe('evaluate: input shapes', () => {
     expect(mapped.notChecked).toEqual([]);
   });
 
+  it('a Rollout that points at a Deployment (workloadRef) instead of holding a template has no pod of its own; one with neither is broken', () => {
+    const rollout = (name: string, spec: Record<string, unknown>) => ({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name }, spec });
+    const podSpec = { containers: [{ name: 'app', securityContext: { privileged: true } }] };
+    const report = evaluate(located(
+      rollout('by-reference', { workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' } }),
+      rollout('both', { workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, template: { spec: podSpec } }),
+      rollout('neither', { replicas: 2 }),
+    ), { level: 'baseline' });
+    expect(report.findings.map((f) => [f.name, f.rule, f.path])).toEqual([
+      ['both', 'privileged', 'spec.template.spec.containers[0].securityContext.privileged'],
+      ['neither', 'well-formed-pod-spec', 'spec.template'],
+    ]);
+    expect(report.objects.map((o) => o.podSpecs)).toEqual([0, 1, 0]);
+    // Mapped kinds can say the same.
+    const worker = { apiVersion: 'example.com/v1', kind: 'Worker', metadata: { name: 'w' }, spec: { deploymentRef: 'web' } };
+    const workloadKinds = [{ kind: 'Worker', templatePath: 'spec.template', referencePath: 'spec.deploymentRef' }];
+    expect(evaluate(located(worker), { level: 'baseline', workloadKinds }).findings).toEqual([]);
+    expect(evaluate(located(worker), { level: 'baseline', workloadKinds: [{ kind: 'Worker', templatePath: 'spec.template' }] }).findings.map((f) => f.rule)).toEqual(['well-formed-pod-spec']);
+  });
+
   it('does not mistake a core Service for a Knative Service', () => {
     const report = evaluate(located({ apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { ports: [] } }), { level: 'baseline' });
     expect(report.findings).toEqual([]);
