@@ -24,7 +24,10 @@ export type Capability =
  * omitted from the output (for example no CPU limit, to avoid CFS throttling).
  */
 export interface ResourcesProps {
-  /** @default cpu `100m`, memory `128Mi` (rule `resources`) */
+  /**
+   * @default cpu `100m`, memory `128Mi` (rule `resources`); a default request above an explicit limit
+   * is lowered to that limit, and an explicit request above an explicit limit is an error
+   */
   readonly requests?: { readonly 'cpu'?: Quantity | false; readonly 'memory'?: Quantity | false; readonly 'ephemeral-storage'?: Quantity | false };
   /**
    * @default cpu `500m`, memory `256Mi` (rule `resources`); a limit below an explicit request is
@@ -45,7 +48,13 @@ export interface PortProps {
    * @default `port` when it is 1024 or above (or at least `unprivilegedPortStart`); otherwise required
    */
   readonly containerPort?: number;
-  /** @default `port-<containerPort>` for TCP, `udp-<containerPort>` / `sctp-<containerPort>` otherwise */
+  /**
+   * A port name (at most 15 lowercase letters, digits and inner `-`, at least one letter), unique in the container.
+   * When several ports share a `containerPort`, the container declares it once and each Service port
+   * gets its own name.
+   * @default `port-<containerPort>` for TCP, `udp-<containerPort>` / `sctp-<containerPort>` otherwise;
+   * `port-<port>` (`udp-<port>` ...) for each of several ports sharing a `containerPort`
+   */
   readonly name?: string;
   /** @default TCP */
   readonly protocol?: 'TCP' | 'UDP' | 'SCTP';
@@ -107,7 +116,7 @@ export interface ContainerProps {
   /** Image reference; must be pinned by digest, or resolvable to a digest by the image resolver (lock file). */
   readonly image: string;
   /**
-   * Container name; required for sidecars and init containers (the main container's is `containerName`).
+   * Container name, a DNS label; required for sidecars and init containers (the main container's is `containerName`).
    * @default none (an error for sidecars and init containers)
    */
   readonly name?: string;
@@ -115,7 +124,11 @@ export interface ContainerProps {
   readonly command?: readonly string[];
   /** @default the image's CMD */
   readonly args?: readonly string[];
-  /** Plain environment variables. Keep secrets out: mount them as files. @default none */
+  /**
+   * Plain environment variables as `{ NAME: 'value' }` (names non-empty printable ASCII without `=`).
+   * Keep secrets out: mount them as files.
+   * @default none
+   */
   readonly env?: Readonly<Record<string, string>>;
   /** Shorthand for `ports: [{ port }]`. @default none */
   readonly port?: number;
@@ -158,7 +171,7 @@ export interface ContainerProps {
   readonly capabilities?: { readonly add?: readonly Capability[]; readonly drop?: readonly Capability[] };
   /**
    * Seconds the native `sleep` preStop action waits, so endpoints are removed before the process
-   * stops. `false` emits no preStop hook.
+   * stops. Must be below `terminationGracePeriodSeconds`. `false` emits no preStop hook.
    * @default 5 for long-running containers with ports, none otherwise
    */
   readonly preStopSleepSeconds?: number | false;
@@ -242,15 +255,15 @@ export interface WorkloadDefaults {
 export interface WorkloadProps extends Omit<ContainerProps, 'name'> {
   /** Name of the workload and its companion objects (ServiceAccount, Service, NetworkPolicy ...). */
   readonly name: string;
-  /** Name of the main container. @default `main` */
+  /** Name of the main container, a DNS label. @default `main` */
   readonly containerName?: string;
-  /** @default none (cluster default namespace; fails the `not in default namespace` control) */
+  /** A DNS label. @default none (cluster default namespace; fails the `not in default namespace` control) */
   readonly namespace?: string;
-  /** Labels on every emitted object. @default none */
+  /** Labels on every emitted object; hardpod's own `app.kubernetes.io/name` and `app.kubernetes.io/managed-by` are refused. @default none */
   readonly labels?: Readonly<Record<string, string>>;
   /** Annotations on the workload object. @default none */
   readonly annotations?: Readonly<Record<string, string>>;
-  /** Extra labels on the pods only. @default none */
+  /** Extra labels on the pods only; hardpod's own `app.kubernetes.io/name` and `app.kubernetes.io/managed-by` are refused. @default none */
   readonly podLabels?: Readonly<Record<string, string>>;
   /** @default none */
   readonly podAnnotations?: Readonly<Record<string, string>>;
@@ -262,7 +275,8 @@ export interface WorkloadProps extends Omit<ContainerProps, 'name'> {
   readonly runAsNonRoot?: boolean;
   /**
    * Group owning mounted volumes. `false` emits none.
-   * @default the main container's group when persistent volumes are mounted, with fsGroupChangePolicy OnRootMismatch
+   * @default the main container's group (`runAsGroup`, else the image's group unless it is 0) when persistent volumes are
+   * mounted, with fsGroupChangePolicy OnRootMismatch; without one that is an error
    */
   readonly fsGroup?: number | false;
   /** @default the platform default, RuntimeDefault (rule `seccomp-profile-restricted`) */
@@ -301,7 +315,7 @@ export interface WorkloadProps extends Omit<ContainerProps, 'name'> {
   readonly network?: NetworkProps;
   /** Node selector. @default none */
   readonly nodeSelector?: Readonly<Record<string, string>>;
-  /** @default Kubernetes' own (30) */
+  /** Must be above every `preStopSleepSeconds`. @default Kubernetes' own (30) */
   readonly terminationGracePeriodSeconds?: number;
 }
 
@@ -322,7 +336,9 @@ export interface DeploymentProps extends ServingWorkloadProps {
 }
 
 export interface VolumeClaimProps {
+  /** A DNS label, unique among the claims. */
   readonly name: string;
+  /** An absolute path, not also a writable path. */
   readonly mountPath: string;
   /** e.g. `10Gi` */
   readonly storage: Quantity;
@@ -332,6 +348,7 @@ export interface VolumeClaimProps {
   readonly accessModes?: readonly ('ReadWriteOnce' | 'ReadOnlyMany' | 'ReadWriteMany' | 'ReadWriteOncePod')[];
 }
 
+/** A StatefulSet always gets a headless Service (`service: false` omits it); a `service.type` other than ClusterIP is an error. */
 export interface StatefulSetProps extends DeploymentProps {
   /** Persistent volumes, one set per replica, mounted into the main container. @default none */
   readonly volumeClaims?: readonly VolumeClaimProps[];
@@ -354,10 +371,14 @@ export interface JobProps extends WorkloadProps {
   readonly restartPolicy?: 'Never' | 'OnFailure';
 }
 
+/** A CronJob's name has at most 52 characters: its controller appends 11 to name the Jobs. */
 export interface CronJobProps extends JobProps {
-  /** Cron schedule, e.g. `0 3 * * *`. */
+  /**
+   * Five cron fields, e.g. `0 3 * * *`, or one of `@yearly`, `@annually`, `@monthly`, `@weekly`,
+   * `@daily`, `@midnight`, `@hourly`, `@every <duration>`. No `TZ=`/`CRON_TZ=` prefix: use `timeZone`.
+   */
   readonly schedule: string;
-  /** e.g. `Europe/Berlin`. @default the controller's time zone */
+  /** An IANA time zone, e.g. `Europe/Berlin`. @default the controller's time zone */
   readonly timeZone?: string;
   /** @default Forbid */
   readonly concurrencyPolicy?: 'Allow' | 'Forbid' | 'Replace';

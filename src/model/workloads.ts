@@ -7,15 +7,17 @@ import type {
 import type { NetworkPolicy } from 'kubernetes-types/networking/v1';
 import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1';
 import {
-  DEFAULT_KUBERNETES_MINOR, MANAGED_BY_LABEL, asKubeObject, buildNetworkPolicy, buildPodDisruptionBudget, buildService, buildServiceAccount,
+  DEFAULT_KUBERNETES_MINOR, MANAGED_BY_LABEL, WORKLOAD_LABEL, asKubeObject, buildNetworkPolicy, buildPodDisruptionBudget, buildService,
+  buildServiceAccount, checkPodDisruptionBudget,
   isDnsLabel, objectMeta, selectorLabels, type ServicePort,
 } from './companions';
 import { HardpodError } from './errors';
 import { DIGEST_ONLY_RESOLVER, type ImageFacts, type ImageResolver, type ResolvedImage } from './image';
 import type { KubeObject } from './kube-object';
+import { parseQuantity, quantityGreater } from './quantity';
 import type {
   ContainerProps, CronJobProps, DaemonSetProps, DeploymentProps, JobProps, PortProps, ProbeProps, ResourcesProps,
-  ServingWorkloadProps, StatefulSetProps, WorkloadDefaults, WorkloadProps,
+  ServingWorkloadProps, StatefulSetProps, VolumeClaimProps, WorkloadDefaults, WorkloadProps,
 } from './workload-props';
 import { applySecureDefaults } from '../hardening/harden';
 import { DEFAULT_RESOURCES, RUNTIME_DEFAULT_SECCOMP, type HardeningOptions } from '../hardening/secure-defaults';
@@ -47,6 +49,8 @@ export interface WorkloadObjects<W> {
 export const PRIVILEGED_PORT_LIMIT = 1024;
 const DEFAULT_WRITABLE_SIZE = '64Mi';
 const DEFAULT_PRESTOP_SECONDS = 5;
+/** Kubernetes' default terminationGracePeriodSeconds. */
+const DEFAULT_GRACE_SECONDS = 30;
 /** The native `sleep` lifecycle action is on by default from Kubernetes 1.30. */
 const SLEEP_ACTION_MINOR = 30;
 /**
@@ -68,11 +72,51 @@ interface ResolvedContainer {
   readonly role: Role;
   readonly name: string;
   readonly image: ResolvedImage;
-  readonly ports: readonly (Required<Pick<PortProps, 'port' | 'containerPort' | 'name' | 'protocol'>>)[];
+  /** One entry per Service port; `targetName` names the container port it maps to. */
+  readonly ports: readonly (Required<Pick<PortProps, 'port' | 'containerPort' | 'name' | 'protocol'>> & { readonly targetName: string })[];
 }
 
 function fail(message: string, where: string): never {
   throw new HardpodError(message, where);
+}
+
+type Shape = 'object' | 'array' | 'string' | 'number' | 'string[]' | 'object[]';
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const SHAPE_OK: Record<Shape, (v: unknown) => boolean> = {
+  'object': isRecord,
+  'array': Array.isArray,
+  'string': (v) => typeof v === 'string',
+  'number': (v) => typeof v === 'number',
+  'string[]': (v) => Array.isArray(v) && v.every((x) => typeof x === 'string'),
+  'object[]': (v) => Array.isArray(v) && v.every(isRecord),
+};
+const SHAPE_NAME: Record<Shape, string> = {
+  'object': 'an object',
+  'array': 'a list',
+  'string': 'a string',
+  'number': 'a number',
+  'string[]': 'a list of strings',
+  'object[]': 'a list of objects',
+};
+
+/**
+ * Props from JSON, YAML or plain JavaScript are not type-checked: refuse a wrong shape here with the
+ * field's name, instead of a TypeError deep inside or a silently mangled object. Undefined passes
+ * (every field checked is optional); `false` passes where it is an opt-out.
+ */
+function checkShape(value: unknown, shape: Shape, field: string, where: string, falseAllowed = false): void {
+  if (value === undefined || (falseAllowed && value === false) || SHAPE_OK[shape](value)) return;
+  const got = value === null ? 'null' : Array.isArray(value) ? 'a list' : isRecord(value) ? 'an object' : JSON.stringify(value) ?? typeof value;
+  fail(`${field} must be ${SHAPE_NAME[shape]}${falseAllowed ? ' or false' : ''} (got ${got})`, where);
+}
+
+function checkDnsLabel(value: unknown, field: string, where: string): void {
+  if (!isDnsLabel(value)) fail(`${field} ${JSON.stringify(value)} is not a DNS label (lowercase letters, digits and "-", at most 63 characters)`, where);
+}
+
+/** A whole number of at least `min` (counts, ids, seconds), or undefined. */
+function checkWhole(value: unknown, field: string, min: number, where: string): void {
+  if (value !== undefined && (!Number.isInteger(value) || (value as number) < min)) fail(`${field} ${String(value)} must be a whole number >= ${min}`, where);
 }
 
 function checkRegistry(reference: string, allowed: readonly string[] | undefined, where: string): void {
@@ -87,11 +131,16 @@ function portName(containerPort: number, protocol: string): string {
   return protocol === 'TCP' ? `port-${containerPort}` : `${protocol.toLowerCase()}-${containerPort}`;
 }
 
+/** The API server's IANA_SVC_NAME, which container and Service port names must be. */
+function isPortName(name: string): boolean {
+  return name.length <= 15 && /^[a-z0-9]+(-[a-z0-9]+)*$/.test(name) && /[a-z]/.test(name);
+}
+
 function normalizePorts(c: ContainerProps, props: WorkloadProps, facts: ImageFacts | undefined, where: string): ResolvedContainer['ports'] {
   const declared: PortProps[] = [...(c.port !== undefined ? [{ port: c.port }] : []), ...(c.ports ?? [])];
   const lowest = props.unprivilegedPortStart ?? PRIVILEGED_PORT_LIMIT;
   const rootAllowed = props.runAsNonRoot === false || c.runAsNonRoot === false;
-  return declared.map((p) => {
+  const resolved = declared.map((p) => {
     if (!Number.isInteger(p.port) || p.port < 1 || p.port > 65535) fail(`port ${p.port} is not a port number (1-65535)`, where);
     const containerPort = p.containerPort ?? (p.port >= lowest || rootAllowed ? p.port : undefined);
     if (containerPort === undefined || (containerPort < lowest && !rootAllowed)) {
@@ -109,14 +158,90 @@ function normalizePorts(c: ContainerProps, props: WorkloadProps, facts: ImageFac
       fail(`the image does not expose port ${containerPort} (it exposes ${exposed.join(', ')}); listen on one of those or fix the image`, where);
     }
     const protocol = p.protocol ?? 'TCP';
-    return { port: p.port, containerPort, protocol, name: p.name ?? portName(containerPort, protocol) };
+    if (p.name !== undefined && (typeof p.name !== 'string' || !isPortName(p.name))) {
+      fail(`port name ${JSON.stringify(p.name)} is not a valid port name (at most 15 lowercase letters, digits and single inner "-", with at least one letter)`, where);
+    }
+    return { port: p.port, containerPort, protocol, explicitName: p.name };
   });
+  // Several Service ports may map to one container port: the container declares it once, and each
+  // Service port keeps its own name (named after its Service port when the container port's is taken).
+  const targets = new Map<string, string>();
+  const shared = new Set<string>();
+  for (const p of resolved) {
+    const key = `${p.containerPort}/${p.protocol}`;
+    if (targets.has(key)) shared.add(key);
+    else targets.set(key, p.explicitName ?? portName(p.containerPort, p.protocol));
+  }
+  const ports = resolved.map((p) => {
+    const key = `${p.containerPort}/${p.protocol}`;
+    const name = p.explicitName ?? (shared.has(key) ? portName(p.port, p.protocol) : targets.get(key)!);
+    return { port: p.port, containerPort: p.containerPort, protocol: p.protocol, name, targetName: targets.get(key)! };
+  });
+  const unique = (values: string[], what: string, fix: string) => {
+    const dup = values.find((v, i) => values.indexOf(v) !== i);
+    if (dup !== undefined) fail(`two ports have the same ${what} ${dup}; ${fix}`, where);
+  };
+  unique(ports.map((p) => `${p.port}/${p.protocol}`), 'Service port', 'declare each port once');
+  unique(ports.map((p) => p.name), 'name', 'give each port its own name');
+  unique([...targets.values()], 'container port name', 'give each container port its own name');
+  return ports;
+}
+
+/** The container's own port list: one entry per container port, however many Service ports map to it. */
+function containerPorts(c: ResolvedContainer): ContainerPort[] {
+  const seen = new Set<string>();
+  return c.ports.filter((p) => !seen.has(p.targetName) && seen.add(p.targetName))
+    .map((p) => ({ name: p.targetName, containerPort: p.containerPort, protocol: p.protocol }));
+}
+
+const CONTAINER_SHAPES: readonly (readonly [keyof ContainerProps, Shape])[] = [
+  ['command', 'string[]'], ['args', 'string[]'], ['port', 'number'], ['ports', 'object[]'],
+  ['writablePaths', 'array'], ['resources', 'object'], ['capabilities', 'object'],
+];
+const POD_SHAPES: readonly (readonly [keyof StatefulSetProps, Shape])[] = [
+  ['containerName', 'string'], ['namespace', 'string'], ['sidecars', 'array'], ['initContainers', 'array'], ['labels', 'object'],
+  ['podLabels', 'object'], ['annotations', 'object'], ['podAnnotations', 'object'], ['nodeSelector', 'object'],
+  ['network', 'object'], ['imagePullSecrets', 'string[]'], ['volumeClaims', 'object[]'],
+];
+
+/** Shape of one container's props (see checkShape); the values are checked where they are used. */
+function checkContainerShape(c: ContainerProps, where: string): void {
+  for (const [field, shape] of CONTAINER_SHAPES) checkShape(c[field], shape, field, where);
+  checkShape(c.probes, 'object', 'probes', where, true);
+  for (const kind of ['readiness', 'liveness', 'startup'] as const) checkShape(c.probes ? c.probes[kind] : undefined, 'object', `probes.${kind}`, where);
+  for (const section of ['requests', 'limits'] as const) checkShape(c.resources?.[section], 'object', `resources.${section}`, where);
+  for (const list of ['add', 'drop'] as const) checkShape(c.capabilities?.[list], 'string[]', `capabilities.${list}`, where);
+  if (Array.isArray(c.env)) fail("env must be an object { NAME: 'value' } (got a list; hardpod does not take Kubernetes' [{ name, value }] form)", where);
+  checkShape(c.env, 'object', 'env', where);
+  for (const [name, value] of Object.entries(c.env ?? {})) {
+    // The API server's rule for env names: non-empty, no '=', printable ASCII.
+    if (!/^[\x20-\x3c\x3e-\x7e]+$/.test(name)) fail(`env name ${JSON.stringify(name)} is not a variable name (non-empty printable ASCII without "=")`, where);
+    checkShape(value, 'string', `env.${name}`, where);
+  }
+}
+
+/** Shape of the workload's own props (see checkShape); containers are checked by checkContainerShape. */
+function checkPodShape(props: WorkloadProps, where: string): void {
+  if (!isRecord(props)) fail('props are missing: a workload needs at least { image } (a digest-pinned reference)', where);
+  for (const [field, shape] of POD_SHAPES) checkShape(props[field as keyof WorkloadProps], shape, field, where);
+  checkShape((props as ServingWorkloadProps).service, 'object', 'service', where, true);
+  for (const direction of ['ingress', 'egress'] as const) {
+    const rules = props.network?.[direction];
+    checkShape(rules, 'object[]', `network.${direction}`, where);
+    rules?.forEach((rule, i) => {
+      if (!isRecord(rule.peer)) fail(`network.${direction}[${i}].peer must be an object (podLabels, namespace or ipBlock)`, where);
+    });
+  }
 }
 
 function resolveContainer(c: ContainerProps, role: Role, index: number, props: WorkloadProps, ctx: BuildContext): ResolvedContainer {
+  const list = role === 'init' ? 'initContainers' : 'sidecars';
+  if (role !== 'main' && !isRecord(c)) fail(`${list}[${index}] must be an object with a name and an image`, ctx.where);
   const name = role === 'main' ? (props.containerName ?? 'main') : c.name;
-  const where = name ? `${ctx.where} (container ${name})` : `${ctx.where} (${role === 'init' ? 'initContainers' : 'sidecars'}[${index}])`;
+  const where = name ? `${ctx.where} (container ${name})` : `${ctx.where} (${list}[${index}])`;
   if (!name) fail(`every ${role === 'init' ? 'init container' : 'sidecar'} needs a name`, where);
+  checkDnsLabel(name, 'container name', where);
+  checkContainerShape(c, where);
   if (typeof c.image !== 'string' || c.image === '') fail('image is required (a digest-pinned reference)', where);
   const image = (ctx.imageResolver ?? DIGEST_ONLY_RESOLVER).resolve(c.image, where);
   checkRegistry(image.reference, ctx.defaults?.allowedRegistries, where);
@@ -137,10 +262,21 @@ function checkExecTool(command: readonly string[], facts: ImageFacts | undefined
 function buildProbe(p: ProbeProps, kind: string, c: ResolvedContainer, where: string): Probe {
   const actions = (['httpGet', 'tcpSocket', 'grpc', 'exec'] as const).filter((a) => p[a] !== undefined);
   if (actions.length !== 1) fail(`the ${kind} probe needs exactly one of httpGet, tcpSocket, grpc or exec (got ${actions.length})`, where);
+  for (const action of actions) checkShape(p[action], 'object', `probes.${kind}.${action}`, where);
+  if (p.exec && !SHAPE_OK['string[]'](p.exec.command)) fail(`probes.${kind}.exec.command must be a list of strings, such as ['/healthcheck']`, where);
+  for (const port of [p.httpGet?.port, p.tcpSocket?.port, p.grpc?.port]) {
+    if (typeof port === 'number' && (!Number.isInteger(port) || port < 1 || port > 65535)) fail(`the ${kind} probe's port ${port} is not a port number (1-65535)`, where);
+  }
+  checkWhole(p.initialDelaySeconds, `probes.${kind}.initialDelaySeconds`, 0, where);
+  for (const timing of ['periodSeconds', 'timeoutSeconds', 'failureThreshold', 'successThreshold'] as const) checkWhole(p[timing], `probes.${kind}.${timing}`, 1, where);
+  // The API server refuses anything else: only readiness can need several successes in a row.
+  if (kind !== 'readiness' && p.successThreshold !== undefined && p.successThreshold !== 1) {
+    fail(`probes.${kind}.successThreshold must be 1 (only a readiness probe may need more successes)`, where);
+  }
   const defaultPort = (): string | number => {
     const first = c.ports.find((port) => port.protocol === 'TCP');
     if (!first) fail(`the ${kind} probe has no port and the container declares no TCP port`, where);
-    return first.name;
+    return first.targetName;
   };
   const probe: Mutable<Probe> = {};
   if (p.httpGet) {
@@ -176,48 +312,79 @@ interface KindTraits {
 
 type ResourceMap = Record<string, Record<string, string>>;
 
-/** Platform and container resources merged: values to set, and `[section, key]` pairs deliberately omitted. */
-function resourcesFor(c: ContainerProps, defaults: WorkloadDefaults): { explicit: ResourceMap; omitted: [string, string][] } {
+/** Fails unless `value` is a non-negative Kubernetes quantity such as `100m`, `0.5` or `128Mi`. */
+function checkQuantity(value: unknown, field: string, where: string): void {
+  const parsed = typeof value === 'string' ? parseQuantity(value) : undefined;
+  if (parsed === undefined || parsed < 0) fail(`${field} ${JSON.stringify(value)} is not a quantity (such as 100m, 0.5, 128Mi or 10Gi)`, where);
+}
+
+/**
+ * Platform and container resources merged: values to set, and `[section, key]` pairs deliberately
+ * omitted. A request above its limit is refused by the API server, so a default gives way to an
+ * explicit value: a default limit is raised to an explicit request, a default request lowered to
+ * an explicit limit. Two values from the same layer that contradict each other are an error.
+ */
+function resourcesFor(c: ContainerProps, defaults: WorkloadDefaults, where: string): { explicit: ResourceMap; omitted: [string, string][] } {
   const explicit: ResourceMap = {};
   const omitted: [string, string][] = [];
-  const layers: (ResourcesProps | undefined)[] = [defaults.resources, c.resources];
+  const layers: [ResourcesProps | undefined, string][] = [[defaults.resources, 'the platform default resources'], [c.resources, 'resources']];
   for (const section of ['requests', 'limits'] as const) {
     const merged: Record<string, string | false> = {};
-    for (const layer of layers) Object.assign(merged, layer?.[section] ?? {});
+    for (const [layer, name] of layers) {
+      for (const [key, value] of Object.entries(layer?.[section] ?? {})) {
+        if (value !== false && value !== undefined) checkQuantity(value, `${name}.${section}.${key}`, where);
+        if (value !== undefined) merged[key] = value;
+      }
+    }
     for (const [key, value] of Object.entries(merged)) {
       if (value === false) omitted.push([section, key]);
-      else if (value !== undefined) (explicit[section] ??= {})[key] = value;
+      else (explicit[section] ??= {})[key] = value;
     }
+  }
+  const own = (section: 'requests' | 'limits', key: string) => typeof (c.resources?.[section] as Record<string, unknown> | undefined)?.[key] === 'string';
+  for (const [key, request] of Object.entries(explicit.requests ?? {})) {
+    const limit = explicit.limits?.[key];
+    if (limit === undefined || !quantityGreater(request, limit)) continue;
+    if (own('requests', key) !== own('limits', key)) {
+      if (own('requests', key)) explicit.limits[key] = request;
+      else explicit.requests[key] = limit;
+      continue;
+    }
+    const from = own('requests', key) ? 'resources' : 'the platform default resources';
+    fail(`${from} set a ${key} request ${request} above its limit ${limit}, which the API server rejects; lower the request or raise the limit`, where);
   }
   return { explicit, omitted };
 }
 
-function containerSpec(
-  c: ResolvedContainer,
-  traits: KindTraits,
-  volumes: Volume[],
-  usedVolumeNames: Set<string>,
-  defaults: WorkloadDefaults,
-  extraMounts: readonly VolumeMount[],
-  where: string,
-): Container {
+/** What the containers of one pod share while they are built. */
+interface PodParts {
+  readonly volumes: Volume[];
+  readonly usedVolumeNames: Set<string>;
+  readonly defaults: WorkloadDefaults;
+  readonly terminationGracePeriodSeconds: number;
+}
+
+function containerSpec(c: ResolvedContainer, traits: KindTraits, pod: PodParts, extraMounts: readonly VolumeMount[], where: string): Container {
   const p = c.props;
+  const { volumes, usedVolumeNames, defaults } = pod;
   const container: Mutable<Container> = { name: c.name, image: c.image.reference };
   if (p.command) container.command = [...p.command];
   if (p.args) container.args = [...p.args];
   if (p.env && Object.keys(p.env).length > 0) container.env = Object.entries(p.env).map(([name, value]) => ({ name, value }));
-  if (c.ports.length > 0) {
-    container.ports = c.ports.map((port): ContainerPort => ({ name: port.name, containerPort: port.containerPort, protocol: port.protocol }));
-  }
+  if (c.ports.length > 0) container.ports = containerPorts(c);
 
   const mounts: VolumeMount[] = [...extraMounts];
-  for (const entry of p.writablePaths ?? []) {
+  for (const [index, entry] of (p.writablePaths ?? []).entries()) {
     const w = typeof entry === 'string' ? { path: entry } : entry;
+    if (!isRecord(w) || typeof w.path !== 'string') fail(`writablePaths[${index}] must be a path or { path, sizeLimit?, medium? }`, where);
     if (!w.path.startsWith('/')) fail(`writable path "${w.path}" must be absolute`, where);
+    // Two volumes on one mountPath are refused by the API server.
+    if (mounts.some((m) => m.mountPath === w.path)) fail(`"${w.path}" is mounted twice (writablePaths, volumeClaims); mount each path once`, where);
     let volumeName = pathSlug(w.path);
     for (let i = 2; usedVolumeNames.has(volumeName); i++) volumeName = `${pathSlug(w.path).slice(0, 46)}-${i}`;
     usedVolumeNames.add(volumeName);
     const sizeLimit = w.sizeLimit ?? defaults.writableSizeLimit ?? DEFAULT_WRITABLE_SIZE;
+    checkQuantity(sizeLimit, w.sizeLimit !== undefined ? `the sizeLimit of ${w.path}` : 'writableSizeLimit', where);
     volumes.push({ name: volumeName, emptyDir: { sizeLimit, ...(w.medium ? { medium: w.medium } : {}) } });
     mounts.push({ name: volumeName, mountPath: w.path });
   }
@@ -239,10 +406,15 @@ function containerSpec(
     if (c.role === 'init') fail('init containers cannot have a preStop hook', where);
     if (!sleepSupported) fail(`preStopSleepSeconds needs the native sleep action of Kubernetes 1.${SLEEP_ACTION_MINOR}+, but the target is 1.${minor}`, where);
     if (!Number.isInteger(preStop) || preStop < 1) fail(`preStopSleepSeconds ${preStop} must be a whole number of seconds >= 1`, where);
+    // The kubelet kills the container when the grace period ends, sleep or not.
+    if (preStop >= pod.terminationGracePeriodSeconds) {
+      const which = p.preStopSleepSeconds === undefined ? `the default preStopSleepSeconds ${preStop}` : `preStopSleepSeconds ${preStop}`;
+      fail(`${which} must be below terminationGracePeriodSeconds (${pod.terminationGracePeriodSeconds}); lower it (false omits it) or raise terminationGracePeriodSeconds`, where);
+    }
     // The native sleep action (Kubernetes 1.30+) needs no `sleep` binary, so it works in shell-less images.
     container.lifecycle = { preStop: { sleep: { seconds: preStop } } };
   }
-  const { explicit } = resourcesFor(p, defaults);
+  const { explicit } = resourcesFor(p, defaults, where);
   if (Object.keys(explicit).length > 0) container.resources = explicit;
   return container;
 }
@@ -273,10 +445,11 @@ function applyContainerOptOuts(container: Container, c: ResolvedContainer, defau
       where,
     );
   }
+  checkWhole(p.runAsGroup, 'runAsGroup', 0, where);
   if (p.runAsGroup !== undefined) sc.runAsGroup = p.runAsGroup;
 
   if (container.resources) {
-    for (const [section, key] of resourcesFor(p, defaults).omitted) {
+    for (const [section, key] of resourcesFor(p, defaults, where).omitted) {
       const bucket = (container.resources as Record<string, Record<string, unknown> | undefined>)[section];
       if (bucket) {
         delete bucket[key];
@@ -303,17 +476,47 @@ function checkGatedField(field: keyof typeof GATED_POD_FIELDS, value: unknown, h
   }
 }
 
+/** hardpod's own labels: the selector (names the pods, matched by the Service and policies) and managed-by. */
+const OWN_LABELS = [WORKLOAD_LABEL, ...Object.keys(MANAGED_BY_LABEL)];
+
+function checkOwnLabels(props: WorkloadProps, defaults: WorkloadDefaults, where: string): void {
+  const sources = { 'labels': props.labels, 'podLabels': props.podLabels, 'the platform default labels': defaults.labels };
+  for (const [field, labels] of Object.entries(sources)) {
+    const own = OWN_LABELS.find((key) => labels !== undefined && key in labels);
+    if (own) fail(`${field} sets "${own}", a label hardpod sets itself (the selector is the workload name, managed-by is hardpod); use another label`, where);
+  }
+}
+
+/** Mounts of the StatefulSet's volume claims in the main container, checked. */
+function claimMounts(claims: readonly VolumeClaimProps[], where: string): VolumeMount[] {
+  const mounts: VolumeMount[] = [];
+  claims.forEach((claim, i) => {
+    const at = `volumeClaims[${i}]`;
+    checkDnsLabel(claim.name, `${at}.name`, where);
+    if (mounts.some((m) => m.name === claim.name)) fail(`two volumeClaims are named "${claim.name}"`, where);
+    if (typeof claim.mountPath !== 'string' || !claim.mountPath.startsWith('/')) fail(`${at}.mountPath ${JSON.stringify(claim.mountPath)} must be an absolute path`, where);
+    if (mounts.some((m) => m.mountPath === claim.mountPath)) fail(`"${claim.mountPath}" is mounted twice (volumeClaims); mount each path once`, where);
+    checkQuantity(claim.storage, `${at}.storage`, where);
+    mounts.push({ name: claim.name, mountPath: claim.mountPath });
+  });
+  return mounts;
+}
+
 function buildPod(
   props: WorkloadProps,
   traits: KindTraits,
   ctx: BuildContext,
-  extra: { mounts?: readonly VolumeMount[]; needsFsGroup?: boolean } = {},
+  extra: { claims?: readonly VolumeClaimProps[] } = {},
 ): PodBuild {
   const defaults = ctx.defaults ?? {};
   const where = ctx.where;
-  if (!isDnsLabel(props.name)) {
-    fail(`name "${props.name}" is not a DNS label (lowercase letters, digits and "-", at most 63 characters)`, where);
-  }
+  checkPodShape(props, where);
+  checkDnsLabel(props.name, 'name', where);
+  if (props.namespace !== undefined) checkDnsLabel(props.namespace, 'namespace', where);
+  checkOwnLabels(props, defaults, where);
+  checkWhole(props.terminationGracePeriodSeconds, 'terminationGracePeriodSeconds', 0, where);
+  if (props.fsGroup !== false) checkWhole(props.fsGroup, 'fsGroup', 0, where);
+  const mounts = claimMounts(extra.claims ?? [], where);
   const portStart = props.unprivilegedPortStart;
   if (portStart !== undefined && (!Number.isInteger(portStart) || portStart < 0 || portStart > 65535)) {
     fail(`unprivilegedPortStart ${portStart} is not a port number`, where);
@@ -332,7 +535,12 @@ function buildPod(
   }
 
   const volumes: Volume[] = [];
-  const usedVolumeNames = new Set<string>((extra.mounts ?? []).map((m) => m.name));
+  const parts: PodParts = {
+    volumes,
+    usedVolumeNames: new Set<string>(mounts.map((m) => m.name)),
+    defaults,
+    terminationGracePeriodSeconds: props.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS,
+  };
   const whereOf = (c: ResolvedContainer) => `${where} (container ${c.name})`;
   const spec: Mutable<PodSpec> = { containers: [] };
   if (props.serviceAccountName !== undefined) spec.serviceAccountName = props.serviceAccountName;
@@ -343,16 +551,19 @@ function buildPod(
   if (props.nodeSelector) spec.nodeSelector = { ...props.nodeSelector };
   if (props.terminationGracePeriodSeconds !== undefined) spec.terminationGracePeriodSeconds = props.terminationGracePeriodSeconds;
   if (traits.restartPolicy) spec.restartPolicy = traits.restartPolicy;
-  if (inits.length > 0) spec.initContainers = inits.map((c) => containerSpec(c, traits, volumes, usedVolumeNames, defaults, [], whereOf(c)));
+  if (inits.length > 0) spec.initContainers = inits.map((c) => containerSpec(c, traits, parts, [], whereOf(c)));
   spec.containers = [
-    containerSpec(main, traits, volumes, usedVolumeNames, defaults, extra.mounts ?? [], whereOf(main)),
-    ...sidecars.map((c) => containerSpec(c, traits, volumes, usedVolumeNames, defaults, [], whereOf(c))),
+    containerSpec(main, traits, parts, mounts, whereOf(main)),
+    ...sidecars.map((c) => containerSpec(c, traits, parts, [], whereOf(c))),
   ];
   if (volumes.length > 0) spec.volumes = volumes;
 
   const securityContext: Mutable<PodSecurityContext> = {};
-  const fsGroup = props.fsGroup ?? (extra.needsFsGroup ? (props.runAsGroup ?? main.image.facts?.gid) : undefined);
-  if (extra.needsFsGroup && props.fsGroup === undefined && fsGroup === undefined) {
+  const needsFsGroup = mounts.length > 0;
+  // An image's gid 0 (root's group) is no group to hand volumes to: better the error below.
+  const imageGid = main.image.facts?.gid === 0 ? undefined : main.image.facts?.gid;
+  const fsGroup = props.fsGroup ?? (needsFsGroup ? (props.runAsGroup ?? imageGid) : undefined);
+  if (needsFsGroup && props.fsGroup === undefined && fsGroup === undefined) {
     fail('persistent volumes need an fsGroup so the non-root user can write them: set fsGroup (or runAsGroup), lock the image so its group is known, or set fsGroup: false', where);
   }
   if (fsGroup !== undefined && fsGroup !== false) {
@@ -419,7 +630,7 @@ function finish<W extends object>(
 ): WorkloadObjects<W> {
   const meta = () => objectMeta(props.name, props.namespace, pod.labels);
   const serviceAccount = props.serviceAccountName === undefined ? buildServiceAccount(meta()) : undefined;
-  const ports: ServicePort[] = pod.main.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.name, protocol: p.protocol }));
+  const ports: ServicePort[] = pod.main.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.targetName, protocol: p.protocol }));
   const service =
     options.headless || (options.service !== undefined && ports.length > 0 && options.service !== false)
       ? buildService(meta(), pod.selector, ports, { headless: options.headless, type: options.service ? options.service.type : undefined })
@@ -431,9 +642,10 @@ function finish<W extends object>(
       : buildNetworkPolicy(meta(), pod.selector, {
         ingress: network.ingress, egress: network.egress, dns: network.dns ?? ctx.defaults?.dns,
       }, ctx.where);
+  checkPodDisruptionBudget(options.pdb, options.replicas, ctx.where);
   const podDisruptionBudget =
     options.replicas !== undefined && options.replicas > 1 && options.pdb !== false
-      ? buildPodDisruptionBudget(meta(), pod.selector, options.pdb)
+      ? buildPodDisruptionBudget(meta(), pod.selector, options.pdb, ctx.where)
       : undefined;
   const objects = [workload, serviceAccount, service, networkPolicy, podDisruptionBudget]
     .filter((o): o is NonNullable<typeof o> => o !== undefined)
@@ -465,9 +677,11 @@ export function buildDeployment(props: DeploymentProps, ctx: BuildContext): Work
 
 /** A hardened StatefulSet with a headless Service, persistent volumes (fsGroup set) and the usual companions. */
 export function buildStatefulSet(props: StatefulSetProps, ctx: BuildContext): WorkloadObjects<StatefulSet> {
-  const claims = props.volumeClaims ?? [];
-  const mounts = claims.map((c) => ({ name: c.name, mountPath: c.mountPath }));
-  const pod = buildPod(props, { serving: true }, ctx, { mounts, needsFsGroup: claims.length > 0 });
+  const claims = props?.volumeClaims ?? [];
+  const pod = buildPod(props, { serving: true }, ctx, { claims });
+  if (props.service && props.service.type !== undefined && props.service.type !== 'ClusterIP') {
+    fail(`service.type ${props.service.type} is not possible: a StatefulSet gets a headless Service (stable pod DNS names); expose it through a separate Service`, ctx.where);
+  }
   const replicas = checkReplicas(props.replicas ?? 1, ctx.where);
   const volumeClaimTemplates: PersistentVolumeClaim[] = claims.map((c) => ({
     metadata: { name: c.name },
@@ -504,7 +718,8 @@ export function buildDaemonSet(props: DaemonSetProps, ctx: BuildContext): Worklo
   return finish(workload, props, pod, ctx, { service: props.service ?? {} });
 }
 
-function jobSpec(props: JobProps, pod: PodBuild): JobSpec {
+function jobSpec(props: JobProps, pod: PodBuild, where: string): JobSpec {
+  checkWhole(props.backoffLimit, 'backoffLimit', 0, where);
   return {
     backoffLimit: props.backoffLimit ?? 3,
     ttlSecondsAfterFinished: props.ttlSecondsAfterFinished ?? 3600,
@@ -518,16 +733,45 @@ function jobSpec(props: JobProps, pod: PodBuild): JobSpec {
 /** A hardened Job (no Service) with its ServiceAccount and NetworkPolicy. */
 export function buildJob(props: JobProps, ctx: BuildContext): WorkloadObjects<Job> {
   const pod = buildPod(props, { serving: false, restartPolicy: props.restartPolicy ?? 'Never' }, ctx);
-  const workload: Job = { apiVersion: 'batch/v1', kind: 'Job', metadata: workloadMeta(props, pod), spec: jobSpec(props, pod) };
+  const workload: Job = { apiVersion: 'batch/v1', kind: 'Job', metadata: workloadMeta(props, pod), spec: jobSpec(props, pod, ctx.where) };
   return finish(workload, props, pod, ctx, {});
+}
+
+/** The CronJob controller appends 11 characters to name its Jobs, which must stay DNS labels. */
+const CRONJOB_MAX_NAME = 52;
+const CRON_MACROS = new Set(['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly']);
+/** One cron field: digits, * , - / ? L W # and month or day names (JAN, MON). */
+const CRON_FIELD = /^(?:[0-9*,\-/?LW#]|JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC|SUN|MON|TUE|WED|THU|FRI|SAT)+$/i;
+/** A Go duration as `@every` takes it, such as 1h30m or 90s. */
+const GO_DURATION = /^(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+$/;
+
+/** Checks the CronJob name, schedule and time zone as the API server would. */
+function checkSchedule(props: CronJobProps, where: string): void {
+  if (props.name.length > CRONJOB_MAX_NAME) fail(`name "${props.name}" has ${props.name.length} characters; a CronJob name may have at most ${CRONJOB_MAX_NAME}, as its Jobs are named after it`, where);
+  const schedule = props.schedule;
+  if (typeof schedule !== 'string') fail(`schedule must be a cron schedule such as "0 3 * * *" or @daily (got ${typeof schedule})`, where);
+  if (/^\s*(CRON_)?TZ=/.test(schedule)) fail(`schedule "${schedule}" sets a time zone, which the API server refuses; use the timeZone prop`, where);
+  const fields = schedule.trim().split(/\s+/);
+  const valid = schedule.startsWith('@')
+    ? CRON_MACROS.has(schedule.trim()) || (fields.length === 2 && fields[0] === '@every' && GO_DURATION.test(fields[1]))
+    : fields.length === 5 && fields.every((f) => CRON_FIELD.test(f));
+  if (!valid) {
+    fail(`schedule "${schedule}" is not a cron schedule: five fields (minute hour day-of-month month day-of-week) such as "0 3 * * *", or one of ${[...CRON_MACROS].join(', ')}, @every <duration>`, where);
+  }
+  if (props.timeZone !== undefined) {
+    try {
+      if (typeof props.timeZone !== 'string' || props.timeZone === '') throw new RangeError();
+      new Intl.DateTimeFormat('en', { timeZone: props.timeZone });
+    } catch {
+      fail(`timeZone ${JSON.stringify(props.timeZone)} is not a time zone (an IANA name such as Europe/Berlin or Etc/UTC)`, where);
+    }
+  }
 }
 
 /** A hardened CronJob (no overlapping runs by default) with its ServiceAccount and NetworkPolicy. */
 export function buildCronJob(props: CronJobProps, ctx: BuildContext): WorkloadObjects<CronJob> {
-  if (typeof props.schedule !== 'string' || props.schedule.trim().split(/\s+/).length < 5 && !props.schedule.startsWith('@')) {
-    fail(`schedule "${props.schedule}" is not a cron schedule (five fields such as "0 3 * * *", or @daily)`, ctx.where);
-  }
   const pod = buildPod(props, { serving: false, restartPolicy: props.restartPolicy ?? 'Never' }, ctx);
+  checkSchedule(props, ctx.where);
   const workload: CronJob = {
     apiVersion: 'batch/v1',
     kind: 'CronJob',
@@ -539,7 +783,7 @@ export function buildCronJob(props: CronJobProps, ctx: BuildContext): WorkloadOb
       successfulJobsHistoryLimit: props.successfulJobsHistoryLimit ?? 3,
       failedJobsHistoryLimit: props.failedJobsHistoryLimit ?? 1,
       ...(props.startingDeadlineSeconds !== undefined ? { startingDeadlineSeconds: props.startingDeadlineSeconds } : {}),
-      jobTemplate: { metadata: { labels: { ...pod.labels } }, spec: jobSpec(props, pod) },
+      jobTemplate: { metadata: { labels: { ...pod.labels } }, spec: jobSpec(props, pod, ctx.where) },
     },
   };
   return finish(workload, props, pod, ctx, {});

@@ -145,4 +145,15 @@ describe('HardenedDebugAccess (cdk8s)', () => {
     const chart = new Chart(new App(), 'platform');
     expect(() => new HardenedDebugAccess(chart, 'debug', { group: 'g', image: DEBUG_IMAGE })).toThrow(/^platform\/debug: debug access needs a namespace/);
   });
+
+  test('two debug accesses of one name in one namespace are an error naming both construct paths', () => {
+    const app = Testing.app();
+    new HardenedDebugAccess(new Chart(app, 'team-a', { namespace: 'shop' }), 'debug', { group: 'a', image: DEBUG_IMAGE });
+    const teamB = new Chart(app, 'team-b', { namespace: 'shop' });
+    expect(() => new HardenedDebugAccess(teamB, 'debug', { group: 'b', image: DEBUG_IMAGE })).toThrow(
+      /^team-b\/debug: debug access "debug" in namespace "shop" is already emitted by team-a\/debug; .*give one of them another name/);
+    new HardenedDebugAccess(teamB, 'other', { name: 'debug-b', group: 'b', image: DEBUG_IMAGE });
+    new HardenedDebugAccess(teamB, 'elsewhere', { namespace: 'web', group: 'b', image: DEBUG_IMAGE });
+    expect((Testing.synth(teamB) as KubeObject[]).map((o) => `${o.kind}/${o.metadata?.name}`).filter((n) => n.startsWith('Role/'))).toEqual(['Role/debug-b', 'Role/debug']);
+  });
 });

@@ -267,3 +267,136 @@ describe('image users and Kubernetes versions', () => {
     expect(error(() => build({ supplementalGroupsPolicy: 'Merge' }, 30)).message).toMatch(/from Kubernetes 1\.31, but the target is 1\.30/);
   });
 });
+
+describe('props the API server would reject are errors naming the construct path', () => {
+  const factsResolver = (facts: Record<string, unknown>): ImageResolver => ({ resolve: (reference) => ({ reference, facts }) });
+  /** The error of building `props` over a minimal Deployment; its message starts with the construct path. */
+  const refused = (props: Record<string, unknown>, context: BuildContext = ctx): string => {
+    const e = error(() => buildDeployment({ name: 'web', image: IMAGE, ...props } as WorkloadProps, context));
+    expect(e.message.startsWith('app/web')).toBe(true);
+    return e.message;
+  };
+  const platform: BuildContext = {
+    where: 'app/web',
+    defaults: { resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } } },
+  };
+
+  it('an explicit request above a platform default limit raises that limit; a platform request above an explicit limit is lowered', () => {
+    const raised = buildDeployment({ name: 'web', image: IMAGE, resources: { requests: { cpu: '2', memory: '1Gi' } } }, platform);
+    expect(mainOf(raised.workload as KubeObject).resources).toEqual({ requests: { cpu: '2', memory: '1Gi' }, limits: { cpu: '2', memory: '1Gi' } });
+    const lowered = buildDeployment({ name: 'web', image: IMAGE, resources: { limits: { cpu: '50m' } } }, platform);
+    expect(mainOf(lowered.workload as KubeObject).resources).toEqual({ requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '50m', memory: '512Mi' } });
+  });
+  it('a namespace name the API refuses, and a disruption budget that would be dropped or refused, are errors (as Pulumi components build them)', () => {
+    expect(error(() => buildNamespace({ name: 'Bad_NS' }, {}, 'app/ns')).message).toMatch(/^app\/ns: namespace name "Bad_NS" is not valid/);
+    expect(refused({ replicas: 1, podDisruptionBudget: { minAvailable: 1 } })).toMatch(/^app\/web: /);
+    expect(refused({ replicas: 3, podDisruptionBudget: { minAvailable: 1, maxUnavailable: 1 } })).toMatch(/^app\/web: /);
+  });
+
+  it('an explicit request above an explicit limit and quantities that are not quantities are errors', () => {
+    expect(refused({ resources: { requests: { cpu: '0.5' }, limits: { cpu: '0.25' } } })).toContain('resources set a cpu request 0.5 above its limit 0.25');
+    expect(refused({ resources: {} }, { where: 'app/web', defaults: { resources: { requests: { memory: '1Gi' }, limits: { memory: '512Mi' } } } }))
+      .toContain('the platform default resources set a memory request 1Gi above its limit 512Mi');
+    expect(refused({ resources: { requests: { cpu: 'lots' } } })).toContain('resources.requests.cpu "lots" is not a quantity');
+    expect(refused({ writablePaths: [{ path: '/tmp', sizeLimit: '64 MB' }] })).toContain('"64 MB" is not a quantity');
+    expect(refused({ writablePaths: ['/tmp'] }, { where: 'app/web', defaults: { writableSizeLimit: 'big' } })).toContain('writableSizeLimit "big"');
+    const claim = error(() => buildStatefulSet({ name: 'db', image: IMAGE, fsGroup: 70, volumeClaims: [{ name: 'data', mountPath: '/data', storage: 'ten' }] }, ctx));
+    expect(claim.message).toContain('volumeClaims[0].storage "ten" is not a quantity');
+  });
+  it('labels and podLabels cannot set the selector or managed-by label', () => {
+    expect(refused({ podLabels: { 'app.kubernetes.io/name': 'web' } })).toContain('podLabels sets "app.kubernetes.io/name"');
+    expect(refused({ labels: { 'app.kubernetes.io/managed-by': 'helm' } })).toContain('labels sets "app.kubernetes.io/managed-by"');
+  });
+  it('a CronJob name longer than 52 characters, or a schedule or time zone the API server refuses, is an error', () => {
+    const cron = (props: Record<string, unknown>) => error(() => buildCronJob({ name: 'report', image: IMAGE, schedule: '0 3 * * *', ...props } as never, ctx)).message;
+    expect(cron({ name: 'a'.repeat(53) })).toContain('at most 52');
+    expect(() => buildCronJob({ name: 'a'.repeat(52), image: IMAGE, schedule: '@daily' }, ctx)).not.toThrow();
+    expect(cron({ schedule: '0 0 3 * * *' })).toContain('five fields');
+    expect(cron({ schedule: '@bogus' })).toContain('not a cron schedule');
+    expect(cron({ schedule: '0 3 * * * ;' })).toContain('not a cron schedule');
+    expect(cron({ schedule: 'CRON_TZ=UTC 0 3 * * *' })).toContain('use the timeZone prop');
+    expect(cron({ timeZone: 'Mars/Olympus' })).toContain('timeZone "Mars/Olympus" is not a time zone');
+    for (const schedule of ['*/15 0-6 1,15 JAN-MAR MON-FRI', '0 0 L * ?', '@every 1h30m', '@midnight']) {
+      expect(() => buildCronJob({ name: 'report', image: IMAGE, schedule, timeZone: 'Europe/Berlin' }, ctx)).not.toThrow();
+    }
+  });
+  it('two Service ports on one container port declare it once; duplicate or invalid port names are errors', () => {
+    const built = buildDeployment({ name: 'web', image: IMAGE, ports: [{ port: 80, containerPort: 8080 }, { port: 8080 }] }, ctx);
+    expect(mainOf(built.workload as KubeObject).ports).toEqual([{ name: 'port-8080', containerPort: 8080, protocol: 'TCP' }]);
+    expect(built.service?.spec?.ports).toEqual([
+      { name: 'port-80', port: 80, targetPort: 'port-8080', protocol: 'TCP' },
+      { name: 'port-8080', port: 8080, targetPort: 'port-8080', protocol: 'TCP' },
+    ]);
+    expect(refused({ ports: [{ port: 8080 }, { port: 8080 }] })).toContain('same Service port 8080/TCP');
+    expect(refused({ ports: [{ port: 8080, name: 'http' }, { port: 9090, name: 'http' }] })).toContain('same name http');
+    for (const name of ['metrics-endpoint', 'HTTP', '8080', 'a--b', '-web']) expect(refused({ ports: [{ port: 9090, name }] })).toContain('not a valid port name');
+  });
+  it('preStopSleepSeconds must end before the termination grace period', () => {
+    expect(refused({ port: 8080, preStopSleepSeconds: 45 })).toContain('below terminationGracePeriodSeconds (30)');
+    expect(refused({ port: 8080, terminationGracePeriodSeconds: 5 })).toContain('the default preStopSleepSeconds 5 must be below terminationGracePeriodSeconds (5)');
+    expect(() => buildDeployment({ name: 'web', image: IMAGE, port: 8080, preStopSleepSeconds: 45, terminationGracePeriodSeconds: 60 }, ctx)).not.toThrow();
+  });
+  it('container names, the namespace and env names must be what Kubernetes accepts', () => {
+    expect(refused({ containerName: 'Main_X' })).toContain('container name "Main_X" is not a DNS label');
+    expect(refused({ sidecars: [{ name: 'Proxy', image: SIDECAR }] })).toContain('"Proxy" is not a DNS label');
+    expect(refused({ initContainers: [{ name: 'init.1', image: SIDECAR }] })).toContain('"init.1" is not a DNS label');
+    expect(refused({ namespace: 'Shop_1' })).toContain('namespace "Shop_1" is not a DNS label');
+    expect(refused({ env: { '': 'x' } })).toContain('env name "" is not a variable name');
+    expect(refused({ env: { 'A=B': 'y' } })).toContain('env name "A=B"');
+    expect(refused({ env: { café: 'y' } })).toContain('is not a variable name');
+    expect(mainOf(buildDeployment({ name: 'web', image: IMAGE, env: { 'my.var-1': 'x' } }, ctx).workload as KubeObject).env).toEqual([{ name: 'my.var-1', value: 'x' }]);
+  });
+  it('a path mounted twice, or a volume claim with a bad name or relative mountPath, is an error', () => {
+    expect(refused({ writablePaths: ['/tmp', '/tmp'] })).toContain('"/tmp" is mounted twice');
+    const sts = (claims: Record<string, unknown>[], props: Record<string, unknown> = {}) =>
+      error(() => buildStatefulSet({ name: 'db', image: IMAGE, fsGroup: 70, volumeClaims: claims as never, ...props }, ctx)).message;
+    const data = { name: 'data', mountPath: '/var/lib/postgresql/data', storage: '10Gi' };
+    expect(sts([data], { writablePaths: ['/tmp', '/var/lib/postgresql/data'] })).toContain('"/var/lib/postgresql/data" is mounted twice');
+    expect(sts([data, { ...data, name: 'other' }])).toContain('mounted twice');
+    expect(sts([{ ...data, name: 'Data' }])).toContain('volumeClaims[0].name "Data" is not a DNS label');
+    expect(sts([{ ...data, mountPath: 'data' }])).toContain('volumeClaims[0].mountPath "data" must be an absolute path');
+  });
+  it('probes: liveness and startup successThreshold 1, no negative timings, numeric ports 1-65535', () => {
+    expect(refused({ port: 8080, probes: { liveness: { httpGet: { path: '/healthz' }, successThreshold: 2 } } })).toContain('probes.liveness.successThreshold must be 1');
+    expect(refused({ port: 8080, probes: { startup: { tcpSocket: {}, successThreshold: 3 } } })).toContain('probes.startup.successThreshold must be 1');
+    expect(refused({ port: 8080, probes: { readiness: { tcpSocket: {}, initialDelaySeconds: -1 } } })).toContain('initialDelaySeconds -1 must be a whole number >= 0');
+    expect(refused({ port: 8080, probes: { readiness: { tcpSocket: {}, periodSeconds: 0 } } })).toContain('periodSeconds 0');
+    expect(refused({ port: 8080, probes: { readiness: { httpGet: { path: '/', port: 99999 } } } })).toContain('port 99999 is not a port number');
+    expect(refused({ port: 8080, probes: { readiness: { grpc: { port: 0 } } } })).toContain('port 0 is not a port number');
+    const ok = buildDeployment({ name: 'web', image: IMAGE, port: 8080, probes: { readiness: { tcpSocket: {}, successThreshold: 2 } } }, ctx);
+    expect(mainOf(ok.workload as KubeObject).readinessProbe?.successThreshold).toBe(2);
+  });
+  it('runAsGroup, fsGroup, backoffLimit and terminationGracePeriodSeconds must be whole numbers >= 0', () => {
+    expect(refused({ runAsGroup: -1 })).toContain('runAsGroup -1');
+    expect(refused({ runAsGroup: 1.5 })).toContain('runAsGroup 1.5');
+    expect(refused({ fsGroup: -5 })).toContain('fsGroup -5');
+    expect(refused({ terminationGracePeriodSeconds: -1 })).toContain('terminationGracePeriodSeconds -1');
+    expect(error(() => buildJob({ name: 'migrate', image: IMAGE, backoffLimit: -1 }, ctx)).message).toContain('backoffLimit -1');
+  });
+  it('a StatefulSet does not take the root group (gid 0) of a root image as its fsGroup', () => {
+    const claims = [{ name: 'data', mountPath: '/data', storage: '1Gi' }];
+    const rootImage = { where: 'app/db', imageResolver: factsResolver({ user: '', uid: 0, gid: 0 }) };
+    expect(error(() => buildStatefulSet({ name: 'db', image: IMAGE, runAsUser: 1000, volumeClaims: claims }, rootImage)).message).toContain('need an fsGroup');
+    const withGroup = buildStatefulSet({ name: 'db', image: IMAGE, runAsUser: 1000, runAsGroup: 1000, volumeClaims: claims }, rootImage);
+    expect(podOf(withGroup.workload as KubeObject).securityContext?.fsGroup).toBe(1000);
+  });
+  it('a StatefulSet refuses a Service type: it gets a headless Service', () => {
+    const e = error(() => buildStatefulSet({ name: 'db', image: IMAGE, port: 5432, service: { type: 'LoadBalancer' } }, ctx));
+    expect(e.message).toContain('a StatefulSet gets a headless Service');
+  });
+  it('untyped props of the wrong shape name the field and what it must be', () => {
+    expect(error(() => buildDeployment(undefined as never, ctx)).message).toBe('app/web: props are missing: a workload needs at least { image } (a digest-pinned reference)');
+    expect(refused({ writablePaths: [{}] })).toContain('writablePaths[0] must be a path or { path, sizeLimit?, medium? }');
+    expect(refused({ writablePaths: [null] })).toContain('writablePaths[0] must be');
+    expect(refused({ writablePaths: '/tmp' })).toContain('writablePaths must be a list (got "/tmp")');
+    expect(refused({ command: 'serve' })).toContain('command must be a list of strings (got "serve")');
+    expect(refused({ capabilities: { add: 'NET_ADMIN' } })).toContain('capabilities.add must be a list of strings');
+    expect(refused({ sidecars: { name: 'proxy', image: SIDECAR } })).toContain('sidecars must be a list (got an object)');
+    expect(refused({ sidecars: [null] })).toContain('sidecars[0] must be an object');
+    expect(refused({ probes: { liveness: { exec: {} } } })).toContain('probes.liveness.exec.command must be a list of strings');
+    expect(refused({ env: [{ name: 'A', value: 'b' }] })).toContain("env must be an object { NAME: 'value' } (got a list");
+    expect(refused({ env: { A: 1 } })).toContain('env.A must be a string');
+    expect(refused({ network: { ingress: [{}] } })).toContain('network.ingress[0].peer must be an object');
+    expect(refused({ service: 'LoadBalancer' })).toContain('service must be an object or false');
+  });
+});

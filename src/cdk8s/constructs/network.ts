@@ -10,7 +10,10 @@ export interface INetworkPeer {
 export interface AllowOptions {
   /** One port. For a hardened workload, its Service port is translated to the container port. @default see `ports` */
   readonly port?: number;
-  /** Several ports. @default every port the target workload serves, or every port for other peers */
+  /**
+   * Several ports.
+   * @default every port the target workload's containers (sidecars included) serve, or every port for other peers
+   */
   readonly ports?: readonly number[];
   /** @default TCP */
   readonly protocol?: NetworkPortRule['protocol'];

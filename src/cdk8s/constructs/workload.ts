@@ -5,12 +5,12 @@ import type { AllowOptions, INetworkPeer } from './network';
 import { buildNetworkPolicy, objectMeta, selectorLabels } from '../../model/companions';
 import { HardpodError } from '../../model/errors';
 import type { KubeObject } from '../../model/kube-object';
-import type { AllowRule, NetworkPeer, NetworkPortRule, WorkloadProps } from '../../model/workload-props';
+import type { AllowRule, NetworkPeer, NetworkPortRule, PortProps, WorkloadProps } from '../../model/workload-props';
 import type { BuildContext, WorkloadObjects } from '../../model/workloads';
 
 /** Props every hardened construct takes: the model's props, with the name optional. */
 export type ConstructProps<P extends WorkloadProps> = Omit<P, 'name'> & {
-  /** Name of the workload and its companions. @default a unique name derived from the construct path */
+  /** Name of the workload and its companions. @default a unique name derived from the construct path (at most 52 characters for a CronJob, 63 otherwise) */
   readonly name?: string;
 };
 
@@ -38,12 +38,18 @@ export abstract class HardenedWorkload extends Construct implements INetworkPeer
   readonly objects: WorkloadObjects<object>;
   private readonly ingress: AllowRule[];
   private readonly egress: AllowRule[];
-  private readonly servedPorts: readonly { port: number; containerPort: number; protocol: string }[];
+  private readonly servedPorts: readonly ServedPort[];
 
-  protected constructor(scope: Construct, id: string, props: ConstructProps<WorkloadProps>, build: Builder<WorkloadProps>) {
+  /**
+   * @param maxNameLength the longest name the API accepts for this kind (52 for a CronJob, whose
+   * controller appends 11 characters to name its Jobs)
+   */
+  protected constructor(scope: Construct, id: string, props: ConstructProps<WorkloadProps>, build: Builder<WorkloadProps>, maxNameLength = 63) {
     super(scope, id);
+    // Props from JSON or plain JavaScript: the builder checks their shape, but the name is read first.
+    if (props === null || typeof props !== 'object') throw new HardpodError(`props must be an object (got ${props === null ? 'null' : typeof props})`, this.node.path);
     const defaults: HardpodDefaultsProps = HardpodDefaults.of(this);
-    this.name = props.name ?? Names.toDnsLabel(this);
+    this.name = props.name ?? Names.toDnsLabel(this, { maxLen: maxNameLength });
     this.namespace = props.namespace ?? Chart.of(this).namespace;
     const modelProps: WorkloadProps = { ...props, name: this.name, namespace: this.namespace };
     this.objects = build(modelProps, { where: this.node.path, defaults, imageResolver: defaults.imageResolver });
@@ -84,7 +90,8 @@ export abstract class HardenedWorkload extends Construct implements INetworkPeer
     this.checkNamespaces(peer);
     const ports = peer instanceof HardenedWorkload ? peer.policyPorts(options, this.node.path) : plainPorts(options);
     this.addEgress({ peer: peer.toNetworkPeer(), ...(ports ? { ports } : {}) });
-    if (peer instanceof HardenedWorkload && peer !== this) peer.addIngress({ peer: this.toNetworkPeer(), ...(ports ? { ports } : {}) });
+    // For itself too: both ends of a connection between replicas are this policy.
+    if (peer instanceof HardenedWorkload) peer.addIngress({ peer: this.toNetworkPeer(), ...(ports ? { ports } : {}) });
   }
 
   /**
@@ -95,7 +102,7 @@ export abstract class HardenedWorkload extends Construct implements INetworkPeer
     this.checkNamespaces(peer);
     const ports = this.policyPorts(options, this.node.path);
     this.addIngress({ peer: peer.toNetworkPeer(), ...(ports ? { ports } : {}) });
-    if (peer instanceof HardenedWorkload && peer !== this) peer.addEgress({ peer: this.toNetworkPeer(), ...(ports ? { ports } : {}) });
+    if (peer instanceof HardenedWorkload) peer.addEgress({ peer: this.toNetworkPeer(), ...(ports ? { ports } : {}) });
   }
 
   /** Without a namespace on both sides a cross-workload rule could select pods in the wrong namespace. */
@@ -138,7 +145,8 @@ export abstract class HardenedWorkload extends Construct implements INetworkPeer
       const served = this.servedPorts.find((p) => (p.port === port || p.containerPort === port) && p.protocol === protocol);
       if (!served && this.servedPorts.length > 0) {
         throw new HardpodError(
-          `${this.node.path} does not serve ${protocol} port ${port} (it serves ${this.servedPorts.map((p) => p.port).join(', ')})`,
+          `${this.node.path} does not serve ${protocol} port ${port} (it serves ${this.servedPorts.map(describePort).join(', ')}): ` +
+            'name one of those ports, with its protocol',
           where,
         );
       }
@@ -152,11 +160,16 @@ function plainPorts(options: AllowOptions): NetworkPortRule[] | undefined {
   return asked?.map((port) => ({ port, protocol: options.protocol ?? 'TCP' }));
 }
 
-function servedPorts(props: ConstructProps<WorkloadProps>): { port: number; containerPort: number; protocol: string }[] {
-  const declared = [...(props.port !== undefined ? [{ port: props.port }] : []), ...(props.ports ?? [])];
-  return declared.map((p) => ({
-    port: p.port,
-    containerPort: (p as { containerPort?: number }).containerPort ?? p.port,
-    protocol: (p as { protocol?: string }).protocol ?? 'TCP',
-  }));
+type ServedPort = { port: number; containerPort: number; protocol: string };
+
+/** `TCP 80 (container port 8080)`, for messages. */
+function describePort(p: ServedPort): string {
+  return `${p.protocol} ${p.port}${p.containerPort !== p.port ? ` (container port ${p.containerPort})` : ''}`;
+}
+
+/** Every port the pod serves, sidecars' included: a policy must reach them all (the Service only the main container's). */
+function servedPorts(props: ConstructProps<WorkloadProps>): ServedPort[] {
+  const containers = [props, ...(props.sidecars ?? [])];
+  const declared: PortProps[] = containers.flatMap((c) => [...(c?.port !== undefined ? [{ port: c.port }] : []), ...(c?.ports ?? [])]);
+  return declared.map((p) => ({ port: p.port, containerPort: p.containerPort ?? p.port, protocol: p.protocol ?? 'TCP' }));
 }

@@ -52,6 +52,7 @@ export class HardenedJob extends HardenedWorkload {
 /** A hardened CronJob: no overlapping runs by default. */
 export class HardenedCronJob extends HardenedWorkload {
   constructor(scope: Construct, id: string, props: HardenedCronJobProps) {
-    super(scope, id, props, buildCronJob as AnyBuilder);
+    // The CronJob controller appends 11 characters to name each Job, so the API caps the name at 52.
+    super(scope, id, props, buildCronJob as AnyBuilder, 52);
   }
 }

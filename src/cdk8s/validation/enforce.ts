@@ -1,5 +1,5 @@
 import { ApiObject } from 'cdk8s';
-import type { IConstruct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import { resolveValidationOptions, type ValidationOptions } from './options';
 import type { ResolvedConfig } from '../../engine/config';
 import { evaluate } from '../../engine/evaluate';
@@ -29,8 +29,17 @@ export class Hardpod {
    */
   static enforce(scope: IConstruct, options: EnforceOptions = {}): void {
     const config = resolveValidationOptions(options, `Hardpod.enforce(${scope.node.path || '<app>'})`);
-    scope.node.addValidation({ validate: () => validateTree(scope, config, options.onReport) });
+    // cdk8s prefixes each message with the validating construct's path in brackets, and the app's is
+    // empty ("[] ..."): validate the app from a child named after hardpod instead.
+    const validator = scope.node.path === '' ? new Construct(scope, uniqueId(scope, 'hardpod')) : scope;
+    validator.node.addValidation({ validate: () => validateTree(scope, config, options.onReport) });
   }
+}
+
+function uniqueId(scope: IConstruct, id: string): string {
+  let unique = id;
+  for (let n = 2; scope.node.tryFindChild(unique); n++) unique = `${id}-${n}`;
+  return unique;
 }
 
 /** The synthesized objects under a scope, each located by its construct path. */

@@ -24,6 +24,11 @@ function podSpec(m: Manifest): any {
 }
 
 describe('HardenedDeployment', () => {
+  it('props that are not an object (plain JavaScript, JSON) are an error naming the construct path, not a TypeError', () => {
+    const c = chart();
+    expect(() => new HardenedDeployment(c, 'web', undefined as never)).toThrow(new HardpodError('props must be an object (got undefined)', 'test/web'));
+  });
+
   it('the minimum synthesizes hardened', () => {
     const c = chart();
     new HardenedDeployment(c, 'web', { image: IMAGE, port: 8080 });
@@ -144,6 +149,27 @@ describe('other constructs', () => {
     expect(ofKind(out, 'Service')[0].spec.clusterIP).toBe('None');
     expect(ofKind(out, 'PodDisruptionBudget')).toHaveLength(0);
   });
+  it('a CronJob\'s generated name fits the 52 characters the API allows a CronJob', () => {
+    const c = chart();
+    new HardenedCronJob(c, 'nightly-database-backup-job-for-acme-shop', { image: IMAGE, schedule: '0 3 * * *' });
+    new HardenedDeployment(c, 'nightly-database-backup-job-for-acme-shop-web', { image: IMAGE });
+    const out = synth(c);
+    const cron = ofKind(out, 'CronJob')[0];
+    expect(cron.metadata.name.length).toBeLessThanOrEqual(52);
+    expect(cron.metadata.name).toMatch(/nightly-database-backup-job-for-acme-shop-[0-9a-f]{8}$/);
+    expect(ofKind(out, 'Deployment')[0].metadata.name.length).toBeGreaterThan(52);
+  });
+  it('podDisruptionBudget: both limits, or an explicit budget that would not be emitted, are errors naming the path', () => {
+    const c = chart();
+    expect(() => new HardenedDeployment(c, 'both', { image: IMAGE, podDisruptionBudget: { minAvailable: 1, maxUnavailable: 1 } })).toThrow(
+      /^test\/both: podDisruptionBudget sets both minAvailable \(1\) and maxUnavailable \(1\); the API accepts only one/);
+    expect(() => new HardenedDeployment(c, 'one', { image: IMAGE, replicas: 1, podDisruptionBudget: { minAvailable: 1 } })).toThrow(
+      /^test\/one: podDisruptionBudget is set but replicas is 1, and a PodDisruptionBudget is emitted only for replicas > 1/);
+    expect(() => new HardenedStatefulSet(c, 'db', { image: IMAGE, runAsGroup: 70, podDisruptionBudget: { maxUnavailable: 1 } })).toThrow(HardpodError);
+    new HardenedDeployment(c, 'off', { image: IMAGE, replicas: 1, podDisruptionBudget: false });
+    new HardenedDeployment(c, 'min', { name: 'min', image: IMAGE, replicas: 3, podDisruptionBudget: { minAvailable: 2 } });
+    expect(ofKind(synth(c), 'PodDisruptionBudget').map((p) => p.spec.minAvailable)).toEqual([2]);
+  });
   it('HardenedDaemonSet', () => {
     const c = chart();
     new HardenedDaemonSet(c, 'agent', { image: IMAGE, port: 9100 });
@@ -188,11 +214,12 @@ describe('network allow rules', () => {
     web.allowFrom(Peer.anyNamespace());
     web.allowTo(Peer.ipBlock('10.0.0.0/8'), { port: 5432 });
     const policies = Object.fromEntries(ofKind(synth(c), 'NetworkPolicy').map((p) => [p.metadata.name, p.spec]));
-    expect(policies.web.egress[1]).toEqual({ ports: [{ port: 9000, protocol: 'TCP' }], to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'api' } } }] });
+    const inShop = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } } };
+    expect(policies.web.egress[1]).toEqual({ ports: [{ port: 9000, protocol: 'TCP' }], to: [{ ...inShop, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'api' } } }] });
     expect(policies.web.egress[2]).toEqual({ ports: [{ port: 5432, protocol: 'TCP' }], to: [{ ipBlock: { cidr: '10.0.0.0/8' } }] });
     expect(policies.web.ingress).toEqual([{ from: [{ namespaceSelector: {} }], ports: [{ port: 8080, protocol: 'TCP' }] }]);
     expect(policies.api.ingress).toEqual([
-      { from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'web' } } }], ports: [{ port: 9000, protocol: 'TCP' }] },
+      { from: [{ ...inShop, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'web' } } }], ports: [{ port: 9000, protocol: 'TCP' }] },
       { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: [{ port: 9000, protocol: 'TCP' }] },
     ]);
   });
@@ -214,6 +241,66 @@ describe('network allow rules', () => {
     expect(() => open.allowFrom(web)).toThrow(/test\/open: cannot add a network allow rule/);
     const namespaced = new HardenedDeployment(c, 'namespaced', { image: IMAGE, namespace: 'shop' });
     expect(() => namespaced.allowTo(api)).toThrow(/test\/namespaced is in namespace "shop" but test\/api has none/);
+  });
+  it('a peer naming the policy\'s own namespace still selects it by name, so the rule means the same wherever it lives', () => {
+    const c = new Chart(Testing.app(), 'test', { namespace: 'shop' });
+    const web = new HardenedDeployment(c, 'web', { name: 'web', image: IMAGE, port: 8080 });
+    web.allowFrom(Peer.pods({ role: 'scraper' }, 'shop'));
+    web.allowFrom(Peer.pods({ role: 'local' }));
+    const policy = ofKind(synth(c), 'NetworkPolicy')[0];
+    expect(policy.spec.ingress.map((r: any) => r.from[0])).toEqual([
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } }, podSelector: { matchLabels: { role: 'scraper' } } },
+      { podSelector: { matchLabels: { role: 'local' } } },
+    ]);
+  });
+  it('allowFrom(self) and allowTo(self) open ingress and egress, so replicas can reach each other', () => {
+    const c = new Chart(Testing.app(), 'test', { namespace: 'shop' });
+    const db = new HardenedStatefulSet(c, 'db', { name: 'db', image: IMAGE, port: 5432, runAsGroup: 70 });
+    const cache = new HardenedDeployment(c, 'cache', { name: 'cache', image: IMAGE, port: 6379 });
+    db.allowFrom(db);
+    cache.allowTo(cache);
+    const policies = Object.fromEntries(ofKind(synth(c), 'NetworkPolicy').map((p) => [p.metadata.name, p.spec]));
+    const self = (name: string) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': name } } });
+    expect(policies.db.ingress).toEqual([{ from: [self('db')], ports: [{ port: 5432, protocol: 'TCP' }] }]);
+    expect(policies.db.egress.slice(1)).toEqual([{ to: [self('db')], ports: [{ port: 5432, protocol: 'TCP' }] }]);
+    expect(policies.cache.ingress).toEqual([{ from: [self('cache')], ports: [{ port: 6379, protocol: 'TCP' }] }]);
+    expect(policies.cache.egress.slice(1)).toEqual([{ to: [self('cache')], ports: [{ port: 6379, protocol: 'TCP' }] }]);
+  });
+  it('a sidecar\'s port can be opened (not served by the Service), and a wrong port\'s message names the protocols', () => {
+    const c = chart();
+    const web = new HardenedDeployment(c, 'web', { name: 'web', image: IMAGE, port: 8080, sidecars: [{ name: 'metrics', image: IMAGE, port: 9090 }] });
+    web.allowFrom(Peer.namespace('monitoring'), { port: 9090 });
+    const out = synth(c);
+    expect(ofKind(out, 'NetworkPolicy')[0].spec.ingress[0].ports).toEqual([{ port: 9090, protocol: 'TCP' }]);
+    expect(ofKind(out, 'Service')[0].spec.ports.map((p: any) => p.port)).toEqual([8080]);
+    const dns = new HardenedDeployment(c, 'dns', { image: IMAGE, ports: [{ port: 53, containerPort: 5353, protocol: 'UDP' }] });
+    expect(() => dns.allowFrom(Peer.namespace('x'), { port: 5353 })).toThrow(
+      'test/dns: test/dns does not serve TCP port 5353 (it serves UDP 53 (container port 5353)): name one of those ports, with its protocol');
+    expect(() => dns.allowFrom(Peer.namespace('x'), { port: 53, protocol: 'UDP' })).not.toThrow();
+  });
+  it('malformed peers, CIDRs, DNS addresses and ports are errors naming the construct path', () => {
+    const c = chart();
+    const web = new HardenedDeployment(c, 'web', { image: IMAGE, port: 8080 });
+    const fails = (fn: () => unknown, message: RegExp) => {
+      expect(fn).toThrow(HardpodError);
+      expect(fn).toThrow(message);
+    };
+    fails(() => web.allowTo(Peer.ipBlock('10.0.0.0/33')), /^test\/web: ipBlock.cidr "10.0.0.0\/33" is not a CIDR: write an IPv4 or IPv6 address and a prefix length/);
+    fails(() => web.allowTo(Peer.ipBlock('not-a-cidr')), /^test\/web: ipBlock.cidr "not-a-cidr" is not a CIDR/);
+    fails(() => web.allowTo(Peer.ipBlock('10.0.0.0')), /ipBlock.cidr "10.0.0.0" is not a CIDR/);
+    fails(() => web.allowTo(Peer.ipBlock('10.0.0.0/8', ['10.1.0.0/16', '10.2.0.0/x'])), /^test\/web: ipBlock.except\[1\] "10.2.0.0\/x" is not a CIDR/);
+    fails(() => web.allowTo(Peer.namespace('')), /^test\/web: network peer namespace "" is not a namespace name/);
+    fails(() => web.allowTo(Peer.pods({ '': 'x' })), /^test\/web: network peer podLabels .* has an empty key/);
+    fails(() => web.allowTo(Peer.namespace('db'), { port: 0 }), /^test\/web: ports\[0\].port 0 is not a port: use a number from 1 to 65535/);
+    fails(() => web.allowTo(Peer.namespace('db'), { port: 70000 }), /ports\[0\].port 70000 is not a port/);
+    fails(() => web.allowFrom(Peer.namespace('db'), { port: 70000 }), /test\/web does not serve TCP port 70000/);
+    const withNetwork = (network: object) => () => synth(((c2) => (new HardenedDeployment(c2, 'web', { image: IMAGE, network }), c2))(chart()));
+    fails(withNetwork({ ingress: [{ peer: { namespace: 'x' }, ports: [{ port: 8000, endPort: 7000 }] }] }), /^test\/web: ports\[0\].endPort 7000 does not end a range from port 8000/);
+    fails(withNetwork({ dns: { nodeLocalAddress: '169.254.20' } }), /^test\/web: dns.nodeLocalAddress "169.254.20" is not an IP address/);
+    expect(withNetwork({ ingress: [{ peer: { namespace: 'x' }, ports: [{ port: 8000, endPort: 8100 }] }] })).not.toThrow();
+    const v6 = chart();
+    new HardenedDeployment(v6, 'web', { name: 'web', image: IMAGE, network: { dns: { nodeLocalAddress: 'fd00::a' }, egress: [{ peer: { ipBlock: { cidr: 'fd00::/8' } } }] } });
+    expect(ofKind(synth(v6), 'NetworkPolicy')[0].spec.egress.map((r: any) => r.to[0].ipBlock.cidr)).toEqual(['fd00::a/128', 'fd00::/8']);
   });
   it('DNS egress is configurable per workload and by defaults', () => {
     const c = chart();

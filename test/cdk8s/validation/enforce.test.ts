@@ -56,6 +56,23 @@ describe('Hardpod.enforce', () => {
     expect(readdirSync(outdir)).toEqual([]);
   });
 
+  test('on the app, failures are not prefixed with its empty path ("[]"), and the app still synthesizes its charts', () => {
+    const app = Testing.app();
+    const c = new Chart(app, 'prod');
+    new ApiObject(c, 'web', hardenedDeploymentManifest('web', 'shop', 'nginx') as never);
+    Hardpod.enforce(app);
+    Hardpod.enforce(app, { level: 'baseline' });
+    const message = synthError(c);
+    expect(message).not.toContain('[]');
+    expect(message).toContain('\n  [hardpod] [image-digest] prod/web (Deployment shop/web)');
+    const clean = Testing.app();
+    const ok = new Chart(clean, 'prod');
+    addCompanions(ok);
+    new ApiObject(ok, 'web', hardenedDeploymentManifest() as never);
+    Hardpod.enforce(clean, { config: { hardened: { allowedRegistries: ['registry.example.com'] } } });
+    expect(clean.synthYaml()).toContain('kind: Deployment');
+  });
+
   test('cdk8s-plus constructs are checked through their ApiObjects', () => {
     const c = chart('shop');
     new kplus.Deployment(c, 'plus', { containers: [{ image: 'nginx:1.27', portNumber: 8080 }] });
