@@ -69,6 +69,18 @@ export interface HardenedComponentArgs {
   readonly defaults?: HardpodComponentDefaults;
 }
 
+/**
+ * The args of a component, checked for being an object: args from `config.requireObject` or plain
+ * JavaScript are not type-checked, and destructuring a missing one would throw a bare TypeError.
+ */
+function objectArgs<T extends object>(args: T | undefined, where: string): T {
+  if (typeof args !== 'object' || args === null || Array.isArray(args)) {
+    const got = args === null ? 'null' : Array.isArray(args) ? 'an array' : typeof args;
+    throw new HardpodError(`args must be an object of props (got ${got}); pass the component's props as its second argument`, where);
+  }
+  return args;
+}
+
 type ResourceClass = new (name: string, args: never, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
 
 /** The @pulumi/kubernetes class of every kind the builders emit. */
@@ -135,7 +147,7 @@ export abstract class HardenedWorkloadComponent<P extends WorkloadProps> extends
     build: (props: P, ctx: BuildContext) => { readonly objects: readonly KubeObject[] },
   ) {
     super(type, name, {}, opts);
-    const { defaults: own, ...props } = args;
+    const { defaults: own, ...props } = objectArgs(args, `${type} ${name}`);
     const defaults = effectiveDefaults(own);
     this.workloadName = workloadName(name, props.name);
     const ctx: BuildContext = { where: `${type} ${name}`, defaults, imageResolver: defaults.imageResolver };
@@ -219,7 +231,7 @@ export class HardenedNamespace extends pulumi.ComponentResource {
 
   constructor(name: string, args: HardenedNamespaceArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super('hardpod:index:HardenedNamespace', name, {}, opts);
-    const { defaults: own, ...props } = args;
+    const { defaults: own, ...props } = objectArgs(args, `hardpod:index:HardenedNamespace ${name}`);
     const built = buildNamespace({ ...props, name: workloadName(name, props.name) }, effectiveDefaults(own), `hardpod:index:HardenedNamespace ${name}`);
     this.objects = built.objects;
     this.namespace = registerObject(name, built.namespace as Record<string, unknown>, this) as k8s.core.v1.Namespace;
@@ -247,7 +259,7 @@ export class HardenedDebugAccess extends pulumi.ComponentResource {
 
   constructor(name: string, args: HardenedDebugAccessArgs, opts?: pulumi.ComponentResourceOptions) {
     super('hardpod:index:HardenedDebugAccess', name, {}, opts);
-    const { defaults: own, ...props } = args;
+    const { defaults: own, ...props } = objectArgs(args, `hardpod:index:HardenedDebugAccess ${name}`);
     const defaults = effectiveDefaults(own);
     this.built = buildDebugAccess(props, { where: `hardpod:index:HardenedDebugAccess ${name}`, defaults, imageResolver: defaults.imageResolver });
     this.objects = this.built.objects;

@@ -10,7 +10,10 @@ import type {
   StackValidationArgs,
   StackValidationPolicy,
 } from '@pulumi/policy';
-import { HELM_RELEASE_TYPE, kubeObjectOf, restoreOpaque, splitFieldPath, toCheckable, unwrapPolicyProxy, type OpacityTest } from './resource-props';
+import {
+  HELM_RELEASE_TYPE, applyChanges, changeSatisfies, failingRuleIds, holdsPodSpec, isPatchType, kubeObjectOf,
+  patchNotChecked, patchedObjectOf, restoreOpaque, splitFieldPath, toCheckable, unwrapPolicyProxy, type OpacityTest,
+} from './resource-props';
 import { resolveConfig, type EngineConfig, type ResolvedConfig } from '../engine/config';
 import { evaluate, rulesFor } from '../engine/evaluate';
 import type { Finding, Report } from '../engine/report';
@@ -33,7 +36,9 @@ import type { AnyRule, ControlMapping } from '../rules/rule';
  * What they cannot see: the objects inside a `helm.v3.Release`. Helm installs those itself, so
  * they are never Pulumi resources; the `not-checked` policy reports every such release. Use
  * `helm.v4.Chart` instead, or check the chart's rendered output in CI
- * (`helm template ... | hardpod check -`).
+ * (`helm template ... | hardpod check -`). Patch resources (`kubernetes:apps/v1:DeploymentPatch` ...)
+ * change only some fields of an object declared elsewhere, so `not-checked` reports those that
+ * touch a workload instead of judging them.
  *
  * Values unknown during preview (outputs of resources not created yet) are reported as unknown
  * through Pulumi's own channel (an advisory "can't run policy during preview" diagnostic naming
@@ -52,7 +57,9 @@ export interface HardpodPolicyOptions {
    * Rules whose policies rewrite a resource's inputs with the core's harden() before validating
    * (Pulumi's `remediate` enforcement): `true` for every rule a secure default satisfies, or a list
    * of rule ids. A rule no secure default satisfies cannot be remediated (for example an image
-   * digest) and is an error here.
+   * digest) and is an error here. A policy rewrites a resource only when its rule fails there: a
+   * setting that passes, is suppressed, baselined or allowed by the config stays as written, and
+   * patch resources (`DeploymentPatch` ...) are never rewritten.
    * @default false: nothing is rewritten
    */
   readonly remediate?: boolean | readonly string[];
@@ -64,7 +71,8 @@ export interface HardpodPolicyOptions {
   readonly hardening?: HardenOptions;
   /**
    * Enforcement of the `not-checked` policy, which reports what hardpod cannot check: every
-   * `helm.v3.Release`, and objects holding a pod template of a kind the config does not map.
+   * `helm.v3.Release`, patches of workloads, and objects holding a pod template of a kind the config
+   * does not map.
    * @default 'advisory'
    */
   readonly notCheckedEnforcement?: EnforcementLevel;
@@ -79,9 +87,6 @@ export interface HardpodPolicyOptions {
 
 /** Name of the policy that reports resources whose objects hardpod cannot see. */
 export const NOT_CHECKED_POLICY = 'not-checked';
-
-/** The rules each secure default satisfies, by the default's id. */
-const RULES_OF_DEFAULT: ReadonlyMap<string, readonly string[]> = new Map(SECURE_DEFAULTS.map((d) => [d.id, d.rules]));
 
 /** Rule ids some secure default satisfies: these policies can remediate. */
 export function remediableRuleIds(): ReadonlySet<string> {
@@ -176,7 +181,8 @@ function reportFindings(
 ): void {
   const unknown: Finding[] = [];
   for (const finding of findings) {
-    if (finding.rule !== ruleId) continue;
+    // A baselined finding was accepted when the baseline was taken, as `hardpod check` treats it.
+    if (finding.rule !== ruleId || finding.baselined) continue;
     if (finding.outcome === 'fail' || finding.outcome === 'error') reportViolation(violationMessage(finding), finding.source.resourceName);
     else if (finding.outcome === 'unknown') unknown.push(finding);
   }
@@ -277,50 +283,23 @@ function policyMetadata(rule: AnyRule, config: ResolvedConfig, remediate: Readon
 }
 
 /**
- * Rewrites a resource's inputs with the changes harden() makes for one rule. Changes under a
- * value unknown during preview are left out (the update remediates once it is known).
+ * Rewrites a resource's inputs with the changes harden() makes for one rule, only when that rule
+ * fails on the resource as `config` judges it: a setting that passes, is suppressed (annotation or
+ * config), baselined, or allowed by the config is left as written. Changes under a value unknown
+ * during preview are left out (the update remediates once it is known).
+ * @param config the resolved config the resource is judged with @default the default config
  */
 export function remediateForRule(
-  ruleId: string, type: string, props: unknown, hardening: HardenOptions = {}, test: OpacityTest = {},
+  ruleId: string, type: string, props: unknown, hardening: HardenOptions = {}, test: OpacityTest = {}, config: ResolvedConfig = resolveConfig({}),
 ): Record<string, unknown> | undefined {
   const { plain, opaque } = toCheckable(props, test);
   const object = kubeObjectOf(type, plain);
   if (!object) return undefined;
-  // A default may satisfy several rules; the change names its first, the table names them all.
-  const changes = harden(object, hardening).changes.filter((c) => c.rule === ruleId || RULES_OF_DEFAULT.get(c.default)?.includes(ruleId));
-  let changed = false;
-  for (const change of changes) {
-    const keys = splitFieldPath(change.path);
-    if (crossesUnknown(plain, keys) || change.from === UNKNOWN_VALUE) continue;
-    setOrDelete(plain, keys, change.to === undefined ? undefined : structuredClone(change.to));
-    changed = true;
-  }
-  return changed ? restoreOpaque(plain, opaque) : undefined;
-}
-
-function crossesUnknown(root: unknown, keys: readonly (string | number)[]): boolean {
-  let node = root;
-  for (const key of keys.slice(0, -1)) {
-    if (node === null || typeof node !== 'object') return false;
-    node = (node as Record<string | number, unknown>)[key];
-    if (node === UNKNOWN_VALUE) return true;
-  }
-  return false;
-}
-
-function setOrDelete(root: Record<string, unknown>, keys: readonly (string | number)[], value: unknown): void {
-  let node: Record<string | number, unknown> = root;
-  for (let i = 0; i < keys.length - 1; i++) {
-    const next = node[keys[i]];
-    if (next === null || typeof next !== 'object') {
-      if (value === undefined) return;
-      node[keys[i]] = typeof keys[i + 1] === 'number' ? [] : {};
-    }
-    node = node[keys[i]] as Record<string | number, unknown>;
-  }
-  const last = keys[keys.length - 1];
-  if (value === undefined) delete node[last];
-  else node[last] = value;
+  const failing = failingRuleIds(evaluate([{ object, source: { resourceName: type } }], config).findings);
+  if (!failing.has(ruleId)) return undefined;
+  const only = new Set([ruleId]);
+  const applied = applyChanges(plain, harden(object, hardening).changes.filter((c) => changeSatisfies(c, only)));
+  return applied.length > 0 ? restoreOpaque(plain, opaque) : undefined;
 }
 
 /**
@@ -336,7 +315,8 @@ export function hardpodPolicies(options: HardpodPolicyOptions = {}): Policies {
   const inputRules = rules.filter((r) => r.scope === 'input');
   const remediate = remediationSet(options.remediate, rules);
   const hardening: HardenOptions = { ...options.hardening, workloadKinds: engineConfig.workloadKinds ?? options.hardening?.workloadKinds };
-  const perResource = new ResourceEvaluator(inputRules.length > 0 ? singleObjectConfig(engineConfig, inputRules) : resolved);
+  const singleObject = inputRules.length > 0 ? singleObjectConfig(engineConfig, inputRules) : resolved;
+  const perResource = new ResourceEvaluator(singleObject);
 
   const checkResource = (args: ResourceValidationArgs): EvaluatedResource | undefined => perResource.evaluate(args.type, args.props, args.urn);
 
@@ -369,7 +349,7 @@ export function hardpodPolicies(options: HardpodPolicyOptions = {}): Policies {
         ? {
           remediateResource: (args: ResourceValidationArgs) => {
             // Below the proxies, secrets stay secret in the rewritten inputs.
-            return remediateForRule(rule.id, args.type, args.props, hardening, { unwrapPolicyProxies: true });
+            return remediateForRule(rule.id, args.type, args.props, hardening, { unwrapPolicyProxies: true }, singleObject);
           },
         }
         : {}),
@@ -380,7 +360,7 @@ export function hardpodPolicies(options: HardpodPolicyOptions = {}): Policies {
   policies.push({
     name: NOT_CHECKED_POLICY,
     displayName: 'Resources hardpod cannot check',
-    description: 'Reports Kubernetes objects no policy can see: those inside a helm.v3.Release, and pod templates in kinds the config does not map.',
+    description: 'Reports Kubernetes objects no policy can see: those inside a helm.v3.Release, patches of workloads, and pod templates in kinds the config does not map.',
     enforcementLevel: options.notCheckedEnforcement ?? 'advisory',
     severity: 'medium',
     tags: ['hardpod'],
@@ -393,6 +373,11 @@ export function hardpodPolicies(options: HardpodPolicyOptions = {}): Policies {
           `helm.v3.Release ${args.name}: Helm installs the release's objects itself, so they are not Pulumi resources and no policy can check them. ` +
             'Use helm.v4.Chart, or run `helm template ... | hardpod check -` in CI.',
         );
+        return;
+      }
+      if (isPatchType(args.type)) {
+        const patched = patchedObjectOf(args.type, toCheckable(unwrapPolicyProxy(args.props)).plain);
+        if (patched && holdsPodSpec(patched, singleObject)) reportViolation(patchNotChecked(args.type, args.name));
         return;
       }
       const report = checkResource(args)?.report;

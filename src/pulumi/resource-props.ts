@@ -1,5 +1,9 @@
+import type { ResolvedConfig } from '../engine/config';
+import type { Finding } from '../engine/report';
+import type { HardeningChange } from '../hardening/harden';
+import { SECURE_DEFAULTS } from '../hardening/secure-defaults';
 import type { KubeObject } from '../model/kube-object';
-import { UNKNOWN_VALUE, isFields } from '../model/pod-view';
+import { UNKNOWN_VALUE, extractPodViews, isFields } from '../model/pod-view';
 
 /**
  * Turns Pulumi resource properties (as policies and transforms receive them) into plain
@@ -142,12 +146,54 @@ const NON_OBJECT_MODULES = new Set(['helm.sh/v3', 'helm.sh/v4', 'yaml', 'yaml/v2
  * YAML and kustomize components).
  */
 export function kubernetesTypeOf(type: string): { apiVersion: string; kind: string } | undefined {
+  return isPatchType(type) ? undefined : typeTokenParts(type);
+}
+
+function typeTokenParts(type: string): { apiVersion: string; kind: string } | undefined {
   const match = /^kubernetes:([^:]+):([^:]+)$/.exec(type);
   if (!match) return undefined;
   const [, module, kind] = match;
   if (NON_OBJECT_MODULES.has(module) || !module.includes('/')) return undefined;
   const [group, version] = module.split('/', 2);
   return { apiVersion: group === 'core' ? version : `${group}/${version}`, kind };
+}
+
+/**
+ * True for @pulumi/kubernetes patch resources (`kubernetes:apps/v1:DeploymentPatch` ...): partial
+ * server-side-apply patches of an object that exists elsewhere, so judging one as a complete object
+ * would report fields the patch merely leaves alone, and rewriting one would take ownership of them.
+ */
+export function isPatchType(type: string): boolean {
+  return /^kubernetes:[^:]+:[^:]+Patch$/.test(type) && typeTokenParts(type) !== undefined;
+}
+
+/**
+ * The object a patch resource patches, as far as the patch spells it out (apiVersion and kind of
+ * the patched kind), so callers can tell whether it touches a pod template. Undefined for other types.
+ */
+export function patchedObjectOf(type: string, plain: Record<string, unknown>): KubeObject | undefined {
+  const parts = isPatchType(type) ? typeTokenParts(type) : undefined;
+  return parts ? withTypeOf(parts.apiVersion, parts.kind.slice(0, -'Patch'.length), plain) : undefined;
+}
+
+function withTypeOf(apiVersion: string, kind: string, plain: Record<string, unknown>): KubeObject {
+  return {
+    ...plain,
+    apiVersion: typeof plain.apiVersion === 'string' && plain.apiVersion !== UNKNOWN_VALUE ? plain.apiVersion : apiVersion,
+    kind: typeof plain.kind === 'string' && plain.kind !== UNKNOWN_VALUE ? plain.kind : kind,
+  } as KubeObject;
+}
+
+/** True when the object holds (or, for a known workload kind, should hold) a pod spec. */
+export function holdsPodSpec(object: KubeObject, config: ResolvedConfig): boolean {
+  const extraction = extractPodViews(object, config.workloadKinds);
+  return extraction.views.length > 0 || extraction.shapeProblems.length > 0 || extraction.notCheckedReason !== undefined;
+}
+
+/** Why a patch of a workload is not checked, and what to do instead. */
+export function patchNotChecked(type: string, name: string): string {
+  return `${type} ${name}: a patch changes only some fields of an object that exists elsewhere, so hardpod cannot judge the pod it ` +
+    'leaves behind and never rewrites it; check the object it patches (where it is declared, or with `hardpod check` on the live object).';
 }
 
 /** The type token of a Helm release: its objects are not individual resources, so no policy sees them. */
@@ -159,12 +205,7 @@ export const HELM_RELEASE_TYPE = 'kubernetes:helm.sh/v3:Release';
  */
 export function kubeObjectOf(type: string, plain: Record<string, unknown>): KubeObject | undefined {
   const fromType = kubernetesTypeOf(type);
-  if (!fromType) return undefined;
-  return {
-    ...plain,
-    apiVersion: typeof plain.apiVersion === 'string' && plain.apiVersion !== UNKNOWN_VALUE ? plain.apiVersion : fromType.apiVersion,
-    kind: typeof plain.kind === 'string' && plain.kind !== UNKNOWN_VALUE ? plain.kind : fromType.kind,
-  } as KubeObject;
+  return fromType ? withTypeOf(fromType.apiVersion, fromType.kind, plain) : undefined;
 }
 
 /**
@@ -180,4 +221,60 @@ export function splitFieldPath(path: string): (string | number)[] {
     while ((m = re.exec(part)) !== null) keys.push(m[1] !== undefined ? m[1] : Number(m[2]));
   }
   return keys;
+}
+
+/** The rules each secure default satisfies, by the default's id. */
+const RULES_OF_DEFAULT: ReadonlyMap<string, readonly string[]> = new Map(SECURE_DEFAULTS.map((d) => [d.id, d.rules]));
+
+/**
+ * Rules that fail on the object and are neither suppressed nor baselined: the only ones a rewrite
+ * may act on. A setting that passes, is waived, or is allowed by the config is the user's choice.
+ */
+export function failingRuleIds(findings: readonly Finding[]): ReadonlySet<string> {
+  return new Set(findings.filter((f) => f.outcome === 'fail' && !f.baselined).map((f) => f.rule));
+}
+
+/** True when a harden() change satisfies one of the rules (a default may satisfy several; the change names its first). */
+export function changeSatisfies(change: HardeningChange, rules: ReadonlySet<string>): boolean {
+  return (change.rule !== undefined && rules.has(change.rule)) || (RULES_OF_DEFAULT.get(change.default)?.some((r) => rules.has(r)) ?? false);
+}
+
+/**
+ * Applies harden() changes to plain properties in place. Changes under a value unknown now are left
+ * out (the next run makes them once it is known). Returns the changes applied.
+ */
+export function applyChanges(plain: Record<string, unknown>, changes: readonly HardeningChange[]): HardeningChange[] {
+  const applied: HardeningChange[] = [];
+  for (const change of changes) {
+    const keys = splitFieldPath(change.path);
+    if (crossesUnknown(plain, keys) || change.from === UNKNOWN_VALUE) continue;
+    setOrDelete(plain, keys, change.to === undefined ? undefined : structuredClone(change.to));
+    applied.push(change);
+  }
+  return applied;
+}
+
+function crossesUnknown(root: unknown, keys: readonly (string | number)[]): boolean {
+  let node = root;
+  for (const key of keys.slice(0, -1)) {
+    if (node === null || typeof node !== 'object') return false;
+    node = (node as Record<string | number, unknown>)[key];
+    if (node === UNKNOWN_VALUE) return true;
+  }
+  return false;
+}
+
+function setOrDelete(root: Record<string, unknown>, keys: readonly (string | number)[], value: unknown): void {
+  let node: Record<string | number, unknown> = root;
+  for (let i = 0; i < keys.length - 1; i++) {
+    const next = node[keys[i]];
+    if (next === null || typeof next !== 'object') {
+      if (value === undefined) return;
+      node[keys[i]] = typeof keys[i + 1] === 'number' ? [] : {};
+    }
+    node = node[keys[i]] as Record<string | number, unknown>;
+  }
+  const last = keys[keys.length - 1];
+  if (value === undefined) delete node[last];
+  else node[last] = value;
 }

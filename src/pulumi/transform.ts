@@ -1,5 +1,8 @@
 import * as pulumi from '@pulumi/pulumi';
-import { kubeObjectOf, restoreOpaque, toCheckable, type OpacityTest } from './resource-props';
+import {
+  HELM_RELEASE_TYPE, applyChanges, changeSatisfies, failingRuleIds, holdsPodSpec, isPatchType, kubeObjectOf,
+  patchNotChecked, patchedObjectOf, restoreOpaque, toCheckable, type OpacityTest,
+} from './resource-props';
 import { resolveConfig, type EngineConfig } from '../engine/config';
 import { evaluate, rulesFor } from '../engine/evaluate';
 import type { Finding } from '../engine/report';
@@ -25,7 +28,12 @@ import { extractPodViews, isFields } from '../model/pod-view';
 export interface HardpodTransformOptions {
   /** Rules to check, severities and enforcement (`deny` fails the program, `warn` logs). @default {} */
   readonly config?: EngineConfig;
-  /** Rewrite each workload with harden() before checking it. @default false: only check */
+  /**
+   * Rewrite each workload with harden() before checking it, for the rules that fail on it: a
+   * setting that passes, is suppressed (annotation or config), baselined, or allowed by the config
+   * is left as written. Patch resources (`DeploymentPatch` ...) are never rewritten.
+   * @default false: only check
+   */
   readonly harden?: boolean;
   /** Settings harden() uses (default requests and limits, seccomp profile). @default harden()'s defaults */
   readonly hardening?: HardenOptions;
@@ -40,11 +48,55 @@ export interface HardpodTransformOptions {
 /** The marker key Pulumi's SDK puts on secret values it hands to transforms. */
 const SECRET_SIGNATURE_KEY = '4dabf18193072939515e22adb298388d';
 
+function isSecretMarker(value: unknown): value is Record<string, unknown> {
+  return isFields(value) && value[SECRET_SIGNATURE_KEY] !== undefined;
+}
+
 /** Outputs, promises and secret markers cannot be read now: the core sees them as unknown. */
 const TRANSFORM_OPACITY: OpacityTest = {
-  isOpaque: (value) =>
-    pulumi.Output.isInstance(value) || value instanceof Promise || (isFields(value) && value[SECRET_SIGNATURE_KEY] !== undefined),
+  isOpaque: (value) => pulumi.Output.isInstance(value) || value instanceof Promise || isSecretMarker(value),
 };
+
+/** A secret marker whose object or list was lifted out so the core can check what it holds. */
+interface LiftedSecret {
+  readonly path: readonly (string | number)[];
+  readonly marker: Record<string, unknown>;
+}
+
+/**
+ * The SDK marks a whole top-level property secret when anything inside it is (an env value makes
+ * `spec` one secret marker), which would hide the pod. Copies the props with each marker that holds
+ * an object or list replaced by its value; leaf secrets stay opaque (unknown to the checks).
+ */
+function liftSecrets(props: Record<string, unknown>): { props: Record<string, unknown>; lifted: LiftedSecret[] } {
+  const lifted: LiftedSecret[] = [];
+  const lift = (value: unknown, path: (string | number)[]): unknown => {
+    if (isSecretMarker(value) && typeof value.value === 'object' && value.value !== null && !TRANSFORM_OPACITY.isOpaque!(value.value)) {
+      lifted.push({ path, marker: value });
+      return lift(value.value, path);
+    }
+    if (Array.isArray(value)) return value.map((item, i) => lift(item, [...path, i]));
+    if (isFields(value) && !TRANSFORM_OPACITY.isOpaque!(value) && Object.getPrototypeOf(value) === Object.prototype) {
+      return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, lift(item, [...path, key])]));
+    }
+    return value;
+  };
+  return { props: lift(props, []) as Record<string, unknown>, lifted };
+}
+
+/** Wraps the (rewritten) values at the lifted paths in their secret markers again, innermost first. */
+function relockSecrets(props: Record<string, unknown>, lifted: readonly LiftedSecret[]): Record<string, unknown> {
+  for (const { path, marker } of [...lifted].sort((a, b) => b.path.length - a.path.length)) {
+    let parent: unknown = props;
+    for (const key of path.slice(0, -1)) parent = (parent as Record<string | number, unknown> | undefined)?.[key];
+    const last = path[path.length - 1];
+    if (isFields(parent) || Array.isArray(parent)) {
+      const container = parent as Record<string | number, unknown>;
+      container[last] = { ...marker, value: container[last] };
+    }
+  }
+  return props;
+}
 
 function describeChange(change: HardeningChange): string {
   const to = change.to === undefined ? 'removed' : JSON.stringify(change.to);
@@ -58,7 +110,9 @@ function describeFinding(f: Finding): string {
 /**
  * A resource transform (for `pulumi.runtime.registerResourceTransform` or a resource's
  * `transforms` option) that hardens and checks every Kubernetes workload. A failing finding whose
- * enforcement is `deny` throws a HardpodError naming the resource, the rule and the field.
+ * enforcement is `deny` throws a HardpodError naming the resource, the rule and the field. What it
+ * cannot check is logged as a warning, never passed silently: a `helm.v3.Release`, a patch
+ * resource of a workload, a custom kind holding a pod template the config does not map.
  */
 export function hardpodTransform(options: HardpodTransformOptions = {}): pulumi.ResourceTransform {
   const engineConfig = options.config ?? {};
@@ -70,22 +124,46 @@ export function hardpodTransform(options: HardpodTransformOptions = {}): pulumi.
 
   return (args: pulumi.ResourceTransformArgs): pulumi.ResourceTransformResult | undefined => {
     if (!args.custom) return undefined;
-    const { plain, opaque } = toCheckable(args.props, TRANSFORM_OPACITY);
-    let object = kubeObjectOf(args.type, plain);
-    if (!object || extractPodViews(object, config.workloadKinds).views.length === 0) return undefined;
-
     const log = options.log ?? ((severity: 'info' | 'warn', message: string) => pulumi.log[severity](message));
+    // The README promises never a silent pass: what cannot be checked is said so.
+    if (args.type === HELM_RELEASE_TYPE) {
+      log('warn', `hardpod cannot check helm.v3.Release ${args.name}: Helm installs the release's objects itself, so no transform sees them. ` +
+        'Use helm.v4.Chart, or run `helm template ... | hardpod check -` in CI.');
+      return undefined;
+    }
+    const { props, lifted } = liftSecrets(args.props);
+    const { plain, opaque } = toCheckable(props, TRANSFORM_OPACITY);
+    if (isPatchType(args.type)) {
+      const patched = patchedObjectOf(args.type, plain);
+      if (patched && holdsPodSpec(patched, config)) log('warn', `hardpod: ${patchNotChecked(args.type, args.name)}`);
+      return undefined;
+    }
+    let object = kubeObjectOf(args.type, plain);
+    if (!object) return undefined;
+    const extraction = extractPodViews(object, config.workloadKinds);
+    if (extraction.views.length === 0) {
+      if (extraction.notCheckedReason) {
+        log('warn', `hardpod cannot check ${args.type} ${args.name}: ${extraction.notCheckedReason}`);
+        return undefined;
+      }
+      // A known workload kind whose pod is missing or unknown in preview is judged anyway, so the outcome is logged.
+      if (extraction.shapeProblems.length === 0) return undefined;
+    }
+
+    let report = evaluate([{ object, source: { resourceName: args.name } }], config);
     let rewritten = false;
     if (options.harden) {
-      const hardened = harden(object, { ...options.hardening, workloadKinds: engineConfig.workloadKinds ?? options.hardening?.workloadKinds });
-      if (hardened.changes.length > 0) {
-        object = hardened.object;
+      const failing = failingRuleIds(report.findings);
+      const changes = harden(object, { ...options.hardening, workloadKinds: engineConfig.workloadKinds ?? options.hardening?.workloadKinds }).changes
+        .filter((c) => changeSatisfies(c, failing));
+      const applied = applyChanges(object as Record<string, unknown>, changes);
+      if (applied.length > 0) {
         rewritten = true;
-        log('info', `hardpod hardened ${args.type} ${args.name}:\n  ${hardened.changes.map(describeChange).join('\n  ')}`);
+        log('info', `hardpod hardened ${args.type} ${args.name}:\n  ${applied.map(describeChange).join('\n  ')}`);
+        report = evaluate([{ object, source: { resourceName: args.name } }], config);
       }
     }
 
-    const report = evaluate([{ object, source: { resourceName: args.name } }], config);
     const blocking = report.findings.filter((f) => (f.outcome === 'fail' || f.outcome === 'error') && f.enforcement === 'deny' && !f.baselined);
     const warnings = report.findings.filter((f) => !blocking.includes(f) && f.outcome !== 'suppressed');
     if (warnings.length > 0) {
@@ -99,7 +177,7 @@ export function hardpodTransform(options: HardpodTransformOptions = {}): pulumi.
       );
     }
     // Checked with unknowns marked as such; only then do the Outputs and secrets go back in.
-    return rewritten ? { props: restoreOpaque(object as Record<string, unknown>, opaque), opts: args.opts } : undefined;
+    return rewritten ? { props: relockSecrets(restoreOpaque(object as Record<string, unknown>, opaque), lifted), opts: args.opts } : undefined;
   };
 }
 

@@ -180,3 +180,15 @@ describe('component behaviour', () => {
     expect(pod.initContainers.map((c: any) => c.image)).toEqual([FIXTURE_INIT_IMAGE]);
   });
 });
+
+describe('untyped component args', () => {
+  test('missing or non-object args fail with a HardpodError naming the component, not a TypeError', () => {
+    const make = (args: unknown) => () => new hp.HardenedDeployment('untyped', args as never);
+    for (const args of [undefined, null, 'web', ['web']]) {
+      expect(make(args)).toThrow(HardpodError);
+      expect(make(args)).toThrow(/hardpod:index:HardenedDeployment untyped: args must be an object of props/);
+    }
+    expect(() => new hp.HardenedDebugAccess('dbg', undefined as never)).toThrow(/hardpod:index:HardenedDebugAccess dbg: args must be an object/);
+    expect(() => new hp.HardenedNamespace('ns', null as never)).toThrow(/hardpod:index:HardenedNamespace ns: args must be an object/);
+  });
+});

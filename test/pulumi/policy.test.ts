@@ -1,7 +1,8 @@
 import { dirname, join } from 'node:path';
 import type { ResourceValidationPolicy, StackValidationPolicy } from '@pulumi/policy';
 import { analyze, analyzeStack, deploymentProps, remediate, secret, UNKNOWN, type ResourceInput } from './analyzer';
-import { resolveConfig, rulesFor } from '../../src/engine';
+import { evaluate, resolveConfig, rulesFor } from '../../src/engine';
+import { baselineFromReport } from '../../src/engine/baseline';
 import { HardpodError } from '../../src/model/errors';
 import type { KubeObject } from '../../src/model/kube-object';
 import { buildDeployment } from '../../src/model/workloads';
@@ -218,5 +219,61 @@ describe('cross-object rules as stack policies', () => {
 
     const covered = await analyzeStack(declared, hardened.objects.map((o) => resource(o)));
     expect(covered.filter((d) => d.policy === 'network-policy')).toEqual([]);
+  });
+});
+
+describe('what the pack leaves as written', () => {
+  const suppressedWorkload = () => buildDeployment({
+    name: 'legacy',
+    namespace: 'shop',
+    image: IMAGE,
+    port: 8080,
+    readOnlyRootFilesystem: false,
+    annotations: { 'hardpod.dev/suppress.read-only-root-filesystem': 'writes /var/lib/x; SHOP-123' },
+  }, { where: 'test' }).workload as unknown as KubeObject;
+
+  test('remediation rewrites only rules that fail: suppressed, baselined and config-allowed settings stay', async () => {
+    const legacy = resource(suppressedWorkload(), 'legacy');
+    expect(await remediate(hardpodPolicies({ remediate: true }), legacy)).toEqual([]);
+
+    const unannotated = structuredClone(legacy.props) as any;
+    delete unannotated.metadata.annotations;
+    const suppressions = [{ rule: 'read-only-root-filesystem', kind: 'Deployment', namespace: 'shop', name: 'legacy', reason: 'writes /var/lib/x' }];
+    expect(await remediate(hardpodPolicies({ config: { suppressions }, remediate: true }), { ...legacy, props: unannotated })).toEqual([]);
+    // Without the suppression the same setting is rewritten.
+    expect((await remediate(hardpodPolicies({ remediate: true }), { ...legacy, props: unannotated })).map((r) => r.policy)).toEqual(['read-only-root-filesystem']);
+
+    const noCpuLimit = buildDeployment({ name: 'web', namespace: 'shop', image: IMAGE, port: 8080, resources: { limits: { cpu: false } } }, { where: 'test' });
+    const web = resource(noCpuLimit.workload as unknown as KubeObject);
+    expect(await remediate(hardpodPolicies({ config: { hardened: { requireCpuLimit: false } }, remediate: true }), web)).toEqual([]);
+    expect((await remediate(hardpodPolicies({ remediate: true }), web)).map((r) => r.policy)).toEqual(['resources']);
+  });
+
+  test('findings the config\'s baseline accepts are neither violations nor remediated, as in hardpod check', async () => {
+    const privileged = deployment({ securityContext: { privileged: true } });
+    const report = evaluate([{ object: privileged.props as unknown as KubeObject, source: { file: 'x.yaml' } }], {});
+    const baseline = baselineFromReport(report).findings;
+    expect(await analyze(hardpodPolicies({ config: { baseline } }), privileged)).toEqual([]);
+    expect(await remediate(hardpodPolicies({ config: { baseline }, remediate: true }), privileged)).toEqual([]);
+    // A new finding outside the baseline still blocks.
+    const worse = deployment({ securityContext: { privileged: true } }, { hostNetwork: true });
+    expect((await analyze(hardpodPolicies({ config: { baseline } }), worse)).map((d) => `${d.policy}/${d.enforcement}`)).toEqual(['host-namespaces/mandatory']);
+  });
+
+  test('patch resources are reported as not checked, never judged as whole objects or remediated', async () => {
+    const props = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'shop', annotations: { 'pulumi.com/patchForce': 'true' } },
+      spec: { template: { spec: { containers: [{ name: 'main', image: IMAGE }] } } },
+    };
+    const patch = { type: 'kubernetes:apps/v1:DeploymentPatch', name: 'bump-web', props };
+    const found = await analyze(hardpodPolicies(), patch);
+    expect(found.map((d) => `${d.policy}/${d.enforcement}`)).toEqual([`${NOT_CHECKED_POLICY}/advisory`]);
+    expect(found[0].message).toMatch(/kubernetes:apps\/v1:DeploymentPatch bump-web: a patch changes only some fields/);
+    expect(await analyze(hardpodPolicies(), { ...patch, props: { ...props, spec: { replicas: 5 } } })).toHaveLength(1);
+    expect(await remediate(hardpodPolicies({ remediate: true }), patch)).toEqual([]);
+    // Patches of objects without pods say nothing.
+    expect(await analyze(hardpodPolicies(), { type: 'kubernetes:core/v1:ConfigMapPatch', name: 'c', props: { apiVersion: 'v1', kind: 'ConfigMap', data: { a: 'b' } } })).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import fc from 'fast-check';
 import { UNKNOWN_VALUE } from '../../src/model/pod-view';
-import { kubeObjectOf, kubernetesTypeOf, restoreOpaque, splitFieldPath, toCheckable } from '../../src/pulumi/resource-props';
+import { isPatchType, kubeObjectOf, kubernetesTypeOf, patchedObjectOf, restoreOpaque, splitFieldPath, toCheckable } from '../../src/pulumi/resource-props';
 
 /** A value Pulumi hands over that the core cannot read: an Output, a class instance. */
 class Asset {
@@ -89,6 +89,17 @@ describe('Pulumi type tokens', () => {
     expect(kubeObjectOf('kubernetes:apps/v1:Deployment', { metadata: { name: 'w' } })).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'w' } });
     expect(kubeObjectOf('kubernetes:apps/v1:Deployment', { apiVersion: UNKNOWN_VALUE, kind: 'Deployment' })?.apiVersion).toBe('apps/v1');
     expect(kubeObjectOf('kubernetes:helm.sh/v3:Release', { chart: 'x' })).toBeUndefined();
+  });
+
+  test('patch tokens are partial objects: not Kubernetes objects to judge, but their patched kind is known', () => {
+    expect(isPatchType('kubernetes:apps/v1:DeploymentPatch')).toBe(true);
+    expect(isPatchType('kubernetes:core/v1:ConfigMapPatch')).toBe(true);
+    expect(isPatchType('kubernetes:apps/v1:Deployment')).toBe(false);
+    expect(isPatchType('kubernetes:helm.sh/v3:ReleasePatch')).toBe(false);
+    expect(kubernetesTypeOf('kubernetes:apps/v1:DeploymentPatch')).toBeUndefined();
+    expect(kubeObjectOf('kubernetes:apps/v1:DeploymentPatch', { spec: { replicas: 2 } })).toBeUndefined();
+    expect(patchedObjectOf('kubernetes:apps/v1:DeploymentPatch', { spec: { replicas: 2 } })).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', spec: { replicas: 2 } });
+    expect(patchedObjectOf('kubernetes:apps/v1:Deployment', {})).toBeUndefined();
   });
 
   test('field paths split as Pulumi property paths', () => {

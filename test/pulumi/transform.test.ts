@@ -1,6 +1,10 @@
 import * as pulumi from '@pulumi/pulumi';
 import { deploymentProps, secret } from './analyzer';
+import { evaluate } from '../../src/engine';
+import { baselineFromReport } from '../../src/engine/baseline';
 import { HardpodError } from '../../src/model/errors';
+import type { KubeObject } from '../../src/model/kube-object';
+import { buildDeployment } from '../../src/model/workloads';
 import { hardpodTransform, type HardpodTransformOptions } from '../../src/pulumi/transform';
 import { FIXTURE_IMAGE } from '../fixtures/workload-props';
 
@@ -22,6 +26,12 @@ function run(options: HardpodTransformOptions, args: pulumi.ResourceTransformArg
 }
 
 const podOf = (props: any) => props.spec.template.spec;
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+const rpc = require('@pulumi/pulumi/runtime/rpc') as { deserializeProperties: (struct: unknown) => Record<string, unknown> };
+// The Struct class of the protobuf runtime @pulumi/pulumi itself uses.
+const structproto = require(require.resolve('google-protobuf/google/protobuf/struct_pb', { paths: [require.resolve('@pulumi/pulumi')] }));
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 describe('hardpodTransform', () => {
   test('a privileged workload fails the program with a HardpodError naming the resource, rule and field', () => {
@@ -69,6 +79,72 @@ describe('hardpodTransform', () => {
     const configMap = { custom: true, type: 'kubernetes:core/v1:ConfigMap', name: 'c', opts: {}, props: { apiVersion: 'v1', kind: 'ConfigMap', data: { a: 'b' } } };
     expect(run({ harden: true }, configMap)).toEqual({ result: undefined, logs: [] });
     expect(run({ harden: true }, { custom: true, type: 'random:index/randomPet:RandomPet', name: 'p', opts: {}, props: { length: 2 } }).result).toBeUndefined();
+  });
+
+  test('harden: true leaves settings alone that are suppressed, baselined or allowed by the config', () => {
+    const legacy = buildDeployment({
+      name: 'legacy',
+      namespace: 'shop',
+      image: FIXTURE_IMAGE,
+      port: 8080,
+      readOnlyRootFilesystem: false,
+      annotations: { 'hardpod.dev/suppress.read-only-root-filesystem': 'writes /var/lib/x; SHOP-123' },
+    }, { where: 'test' }).workload;
+    const legacyArgs = { custom: true, type: 'kubernetes:apps/v1:Deployment', name: 'legacy', opts: {}, props: legacy as unknown as Record<string, unknown> };
+    expect(run({ harden: true }, legacyArgs)).toEqual({ result: undefined, logs: [] });
+
+    const noCpuLimit = buildDeployment({ name: 'web', namespace: 'shop', image: FIXTURE_IMAGE, port: 8080, resources: { limits: { cpu: false } } }, { where: 'test' }).workload;
+    const webArgs = { ...legacyArgs, name: 'web', props: noCpuLimit as unknown as Record<string, unknown> };
+    expect(run({ harden: true, config: { hardened: { requireCpuLimit: false } } }, webArgs)).toEqual({ result: undefined, logs: [] });
+    expect(podOf(run({ harden: true }, webArgs).result!.props).containers[0].resources.limits.cpu).toBeDefined();
+
+    const privileged = deploymentArgs({ securityContext: { privileged: true } });
+    const config = { enforcement: 'warn' as const, rules: { 'dedicated-service-account': { enabled: false }, 'probes': { enabled: false } } };
+    const report = evaluate([{ object: privileged.props as unknown as KubeObject, source: { resourceName: 'web' } }], config);
+    const baseline = baselineFromReport(report).findings;
+    const { result, logs } = run({ harden: true, config: { ...config, baseline } }, privileged);
+    expect(result).toBeUndefined();
+    expect(logs.filter((l) => l.severity === 'info')).toEqual([]);
+  });
+
+  test('a spec the SDK marks secret as a whole (a secret inside it) is checked, and a rewrite keeps it secret', () => {
+    // As the callback server hands it over: rpc.deserializeProperties lifts the env secret to all of `spec`.
+    const wire = deploymentProps({ securityContext: { privileged: true }, env: [{ name: 'GREETING', value: secret('hi') }] }, {}, FIXTURE_IMAGE);
+    const props = rpc.deserializeProperties(structproto.Struct.fromJavaScript(wire)) as Record<string, any>;
+    expect(Object.keys(props.spec)).toEqual(Object.keys(secret(undefined)));
+    const args = { custom: true, type: 'kubernetes:apps/v1:Deployment', name: 'web', opts: {}, props };
+    expect(() => run({}, args)).toThrow(/privileged at spec\.template\.spec\.containers\[0\]\.securityContext\.privileged/);
+
+    const { result } = run({ harden: true, config: { rules: { 'dedicated-service-account': { enabled: false }, 'probes': { enabled: false } } } }, args);
+    const spec = result!.props.spec;
+    expect(spec).toEqual(secret(expect.anything()));
+    expect(spec.value.template.spec.containers[0].securityContext.privileged).toBe(false);
+    expect(spec.value.template.spec.containers[0].env).toEqual([{ name: 'GREETING', value: 'hi' }]);
+    expect(props.spec.value.template.spec.containers[0].securityContext.privileged).toBe(true);
+  });
+
+  test('what it cannot check is logged, never passed silently', () => {
+    const worker = {
+      custom: true,
+      type: 'kubernetes:example.com/v1:Worker',
+      name: 'w',
+      opts: {},
+      props: { apiVersion: 'example.com/v1', kind: 'Worker', metadata: { name: 'w' }, spec: { template: { spec: { containers: [{ name: 'c', image: FIXTURE_IMAGE }] } } } },
+    };
+    const logged = (args: pulumi.ResourceTransformArgs, options: HardpodTransformOptions = {}) => {
+      const { result, logs } = run(options, args);
+      expect(result).toBeUndefined();
+      return logs.map((l) => `${l.severity}: ${l.message}`).join('\n');
+    };
+    expect(logged(worker)).toMatch(/^warn: hardpod cannot check kubernetes:example.com\/v1:Worker w: .*map the kind to its pod template path in the config \(workloadKinds\)/);
+    expect(logged({ custom: true, type: 'kubernetes:helm.sh/v3:Release', name: 'redis', opts: {}, props: { chart: 'redis' } }))
+      .toMatch(/^warn: hardpod cannot check helm.v3.Release redis: .*helm.v4.Chart/);
+    // In preview a workload's whole spec may be an unknown Output: its outcome is logged as unknown.
+    const unknownSpec = { ...deploymentArgs({}), props: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: pulumi.output(new Promise<never>(() => {})) } };
+    expect(logged(unknownSpec)).toMatch(/^warn: hardpod: kubernetes:apps\/v1:Deployment web:\n {2}unknown during preview: well-formed-pod-spec at spec/);
+    // A patch is partial: warned about, neither judged as a whole object nor rewritten.
+    const patch = { ...deploymentArgs({}), type: 'kubernetes:apps/v1:DeploymentPatch', name: 'bump-web' };
+    expect(logged(patch, { harden: true })).toMatch(/^warn: hardpod: kubernetes:apps\/v1:DeploymentPatch bump-web: a patch changes only some fields/);
   });
 
   test('a config mistake fails when the transform is made, not per resource', () => {
