@@ -21,6 +21,11 @@ export function isDnsLabel(name: unknown): name is string {
   return typeof name === 'string' && name.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name);
 }
 
+/** Fails unless `value` is a DNS label; `field` names it in the message (`namespace`, `container name`). */
+export function checkDnsLabel(value: unknown, field: string, where: string | undefined): void {
+  if (!isDnsLabel(value)) throw new HardpodError(`${field} ${JSON.stringify(value)} is not a DNS label (lowercase letters, digits and "-", at most 63 characters)`, where);
+}
+
 /** Labels that select the pods of the workload called `name`. */
 export function selectorLabels(name: string): Record<string, string> {
   return { [WORKLOAD_LABEL]: name };
@@ -238,7 +243,7 @@ const LEVELS: readonly PodSecurityLevel[] = ['privileged', 'baseline', 'restrict
 
 /** A Namespace that enforces, audits and warns at Pod Security `restricted`, pinned to one version. */
 export function buildNamespace(props: NamespaceProps, defaults: WorkloadDefaults = {}, where?: string): NamespaceObjects {
-  if (!isDnsLabel(props.name)) throw new HardpodError(`namespace name ${JSON.stringify(props.name)} is not valid: lowercase letters, digits and '-', at most 63 characters, starting and ending with a letter or digit`, where);
+  checkDnsLabel(props.name, 'namespace name', where);
   const version = props.podSecurityVersion ?? `v1.${defaults.kubernetesMinor ?? DEFAULT_KUBERNETES_MINOR}`;
   if (!/^(v1\.\d+|latest)$/.test(version)) throw new HardpodError(`podSecurityVersion "${version}" is not valid: write v1.<minor>, e.g. v1.33`, where);
   const labels: Record<string, string> = { ...defaults.labels, ...props.labels, ...MANAGED_BY_LABEL };

@@ -1,5 +1,5 @@
 import type { Role, RoleBinding } from 'kubernetes-types/rbac/v1';
-import { asKubeObject, DEFAULT_KUBERNETES_MINOR, isDnsLabel, MANAGED_BY_LABEL, NAMESPACE_NAME_LABEL } from './companions';
+import { asKubeObject, checkDnsLabel, DEFAULT_KUBERNETES_MINOR, MANAGED_BY_LABEL, NAMESPACE_NAME_LABEL } from './companions';
 import { HardpodError } from './errors';
 import { DIGEST_ONLY_RESOLVER } from './image';
 import type { KubeObject } from './kube-object';
@@ -114,11 +114,7 @@ const RESTRICTED_CHECKS: readonly { expression: string; message: string }[] = [
 export function buildDebugAccess(props: DebugAccessProps, ctx: BuildContext): DebugAccessObjects {
   const where = ctx.where;
   const name = props.name ?? 'debug';
-  for (const [field, value] of [['name', name], ['namespace', props.namespace]] as const) {
-    if (!isDnsLabel(value)) {
-      throw new HardpodError(`${field} "${value}" is not a DNS label (lowercase letters, digits and "-", at most 63 characters)`, where);
-    }
-  }
+  for (const [field, value] of [['name', name], ['namespace', props.namespace]] as const) checkDnsLabel(value, field, where);
   if (typeof props.group !== 'string' || props.group.trim() === '') throw new HardpodError('group must name the group of people who may debug', where);
   const minor = ctx.defaults?.kubernetesMinor ?? DEFAULT_KUBERNETES_MINOR;
   if (minor < ADMISSION_POLICY_MINOR) {

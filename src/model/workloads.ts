@@ -9,11 +9,12 @@ import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1';
 import {
   DEFAULT_KUBERNETES_MINOR, MANAGED_BY_LABEL, WORKLOAD_LABEL, asKubeObject, buildNetworkPolicy, buildPodDisruptionBudget, buildService,
   buildServiceAccount, checkPodDisruptionBudget,
-  isDnsLabel, objectMeta, selectorLabels, type ServicePort,
+  checkDnsLabel, objectMeta, selectorLabels, type ServicePort,
 } from './companions';
 import { HardpodError } from './errors';
 import { DIGEST_ONLY_RESOLVER, type ImageFacts, type ImageResolver, type ResolvedImage } from './image';
 import type { KubeObject } from './kube-object';
+import { isFields } from './pod-view';
 import { parseQuantity, quantityGreater } from './quantity';
 import type {
   ContainerProps, CronJobProps, DaemonSetProps, DeploymentProps, JobProps, PortProps, ProbeProps, ResourcesProps,
@@ -81,14 +82,13 @@ function fail(message: string, where: string): never {
 }
 
 type Shape = 'object' | 'array' | 'string' | 'number' | 'string[]' | 'object[]';
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const SHAPE_OK: Record<Shape, (v: unknown) => boolean> = {
-  'object': isRecord,
+  'object': isFields,
   'array': Array.isArray,
   'string': (v) => typeof v === 'string',
   'number': (v) => typeof v === 'number',
   'string[]': (v) => Array.isArray(v) && v.every((x) => typeof x === 'string'),
-  'object[]': (v) => Array.isArray(v) && v.every(isRecord),
+  'object[]': (v) => Array.isArray(v) && v.every(isFields),
 };
 const SHAPE_NAME: Record<Shape, string> = {
   'object': 'an object',
@@ -106,12 +106,8 @@ const SHAPE_NAME: Record<Shape, string> = {
  */
 function checkShape(value: unknown, shape: Shape, field: string, where: string, falseAllowed = false): void {
   if (value === undefined || (falseAllowed && value === false) || SHAPE_OK[shape](value)) return;
-  const got = value === null ? 'null' : Array.isArray(value) ? 'a list' : isRecord(value) ? 'an object' : JSON.stringify(value) ?? typeof value;
+  const got = value === null ? 'null' : Array.isArray(value) ? 'a list' : isFields(value) ? 'an object' : JSON.stringify(value) ?? typeof value;
   fail(`${field} must be ${SHAPE_NAME[shape]}${falseAllowed ? ' or false' : ''} (got ${got})`, where);
-}
-
-function checkDnsLabel(value: unknown, field: string, where: string): void {
-  if (!isDnsLabel(value)) fail(`${field} ${JSON.stringify(value)} is not a DNS label (lowercase letters, digits and "-", at most 63 characters)`, where);
 }
 
 /** A whole number of at least `min` (counts, ids, seconds), or undefined. */
@@ -222,21 +218,21 @@ function checkContainerShape(c: ContainerProps, where: string): void {
 
 /** Shape of the workload's own props (see checkShape); containers are checked by checkContainerShape. */
 function checkPodShape(props: WorkloadProps, where: string): void {
-  if (!isRecord(props)) fail('props are missing: a workload needs at least { image } (a digest-pinned reference)', where);
+  if (!isFields(props)) fail('props are missing: a workload needs at least { image } (a digest-pinned reference)', where);
   for (const [field, shape] of POD_SHAPES) checkShape(props[field as keyof WorkloadProps], shape, field, where);
   checkShape((props as ServingWorkloadProps).service, 'object', 'service', where, true);
   for (const direction of ['ingress', 'egress'] as const) {
     const rules = props.network?.[direction];
     checkShape(rules, 'object[]', `network.${direction}`, where);
     rules?.forEach((rule, i) => {
-      if (!isRecord(rule.peer)) fail(`network.${direction}[${i}].peer must be an object (podLabels, namespace or ipBlock)`, where);
+      if (!isFields(rule.peer)) fail(`network.${direction}[${i}].peer must be an object (podLabels, namespace or ipBlock)`, where);
     });
   }
 }
 
 function resolveContainer(c: ContainerProps, role: Role, index: number, props: WorkloadProps, ctx: BuildContext): ResolvedContainer {
   const list = role === 'init' ? 'initContainers' : 'sidecars';
-  if (role !== 'main' && !isRecord(c)) fail(`${list}[${index}] must be an object with a name and an image`, ctx.where);
+  if (role !== 'main' && !isFields(c)) fail(`${list}[${index}] must be an object with a name and an image`, ctx.where);
   const name = role === 'main' ? (props.containerName ?? 'main') : c.name;
   const where = name ? `${ctx.where} (container ${name})` : `${ctx.where} (${list}[${index}])`;
   if (!name) fail(`every ${role === 'init' ? 'init container' : 'sidecar'} needs a name`, where);
@@ -376,7 +372,7 @@ function containerSpec(c: ResolvedContainer, traits: KindTraits, pod: PodParts, 
   const mounts: VolumeMount[] = [...extraMounts];
   for (const [index, entry] of (p.writablePaths ?? []).entries()) {
     const w = typeof entry === 'string' ? { path: entry } : entry;
-    if (!isRecord(w) || typeof w.path !== 'string') fail(`writablePaths[${index}] must be a path or { path, sizeLimit?, medium? }`, where);
+    if (!isFields(w) || typeof w.path !== 'string') fail(`writablePaths[${index}] must be a path or { path, sizeLimit?, medium? }`, where);
     if (!w.path.startsWith('/')) fail(`writable path "${w.path}" must be absolute`, where);
     // Two volumes on one mountPath are refused by the API server.
     if (mounts.some((m) => m.mountPath === w.path)) fail(`"${w.path}" is mounted twice (writablePaths, volumeClaims); mount each path once`, where);

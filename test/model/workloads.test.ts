@@ -288,7 +288,7 @@ describe('props the API server would reject are errors naming the construct path
     expect(mainOf(lowered.workload as KubeObject).resources).toEqual({ requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '50m', memory: '512Mi' } });
   });
   it('a namespace name the API refuses, and a disruption budget that would be dropped or refused, are errors (as Pulumi components build them)', () => {
-    expect(error(() => buildNamespace({ name: 'Bad_NS' }, {}, 'app/ns')).message).toMatch(/^app\/ns: namespace name "Bad_NS" is not valid/);
+    expect(error(() => buildNamespace({ name: 'Bad_NS' }, {}, 'app/ns')).message).toMatch(/^app\/ns: namespace name "Bad_NS" is not a DNS label/);
     expect(refused({ replicas: 1, podDisruptionBudget: { minAvailable: 1 } })).toMatch(/^app\/web: /);
     expect(refused({ replicas: 3, podDisruptionBudget: { minAvailable: 1, maxUnavailable: 1 } })).toMatch(/^app\/web: /);
   });
