@@ -2,6 +2,7 @@ import type { ResolvedConfig } from '../engine/config';
 import type { Finding } from '../engine/report';
 import type { HardeningChange } from '../hardening/harden';
 import { SECURE_DEFAULTS } from '../hardening/secure-defaults';
+import { parseFieldPath } from '../loader/field-path';
 import type { KubeObject } from '../model/kube-object';
 import { UNKNOWN_VALUE, extractPodViews, isFields } from '../model/pod-view';
 
@@ -209,18 +210,11 @@ export function kubeObjectOf(type: string, plain: Record<string, unknown>): Kube
 }
 
 /**
- * A field path as the engine writes it (`spec.template.spec.containers[0].image`) split into keys,
- * as Pulumi writes property paths.
+ * A field path as the engine writes it (`spec.template.spec.containers[0].image`, quoted keys
+ * included) split into keys, as Pulumi writes property paths: the loader's parser, in a fresh copy.
  */
 export function splitFieldPath(path: string): (string | number)[] {
-  const keys: (string | number)[] = [];
-  for (const part of path.split('.')) {
-    if (!part) continue;
-    const re = /([^[\]]+)|\[(\d+)\]/g;
-    let m: RegExpExecArray | null;
-    while ((m = re.exec(part)) !== null) keys.push(m[1] !== undefined ? m[1] : Number(m[2]));
-  }
-  return keys;
+  return [...parseFieldPath(path)];
 }
 
 /** The rules each secure default satisfies, by the default's id. */
