@@ -2,6 +2,7 @@ import { fingerprintOf } from './baseline';
 import { resolveConfig, SUPPRESS_ANNOTATION_PREFIX, validateSuppression, type EngineConfig, type ResolvedConfig, type SuppressionEntry } from './config';
 import { REPORT_SCHEMA_VERSION, type Finding, type ObjectSummary, type Report, type Suppression } from './report';
 import { HardpodError } from '../model/errors';
+import { formatFieldPath } from '../model/field-path';
 import type { KubeObject, LocatedObject, SourceLocation } from '../model/kube-object';
 import { describeType, expandLists, extractPodViews, isFields, isList, isUnknownValue, UNKNOWN_VALUE, type PodView, type PodViewExtraction, type ShapeProblem } from '../model/pod-view';
 import { RULES } from '../rules/catalogue';
@@ -297,10 +298,6 @@ function unknownMarkerPath(node: unknown, depth: number): (string | number)[] | 
     if (found) return [key, ...found];
   }
   return undefined;
-}
-
-function formatFieldPath(segments: readonly (string | number)[]): string {
-  return segments.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
 }
 
 /** True when walking a field path (`spec.containers[0].securityContext.x`) meets the unknown marker. */

@@ -1,4 +1,4 @@
-import type { PathSegment } from './field-path';
+import type { PathSegment } from '../model/field-path';
 
 /**
  * Field lines in block-style YAML without a second parse. One pass over a document records where

@@ -43,7 +43,7 @@ const COMMA = 44, LBRACKET = 91, RBRACKET = 93, LBRACE = 123, RBRACE = 125, PIPE
 
 /** First characters of a plain scalar that a schema type may resolve (null, bool, numbers, merge); any other is a string. */
 const MAY_RESOLVE = new Uint8Array(128);
-for (const ch of '~nNtTfF-+.0123456789<') MAY_RESOLVE[ch.charCodeAt(0)] = 1;
+for (const ch of '~nNtTfFyYoO-+.0123456789<') MAY_RESOLVE[ch.charCodeAt(0)] = 1;
 
 /** Characters that cannot start a plain scalar or a plain key (YAML indicators); `-` is checked on its own. */
 const INDICATOR = new Uint8Array(128);
@@ -344,11 +344,19 @@ class BlockParser {
     throw UNSUPPORTED;
   }
 
-  /** A plain scalar's value under the schema: null, a boolean, a number, or the string itself. */
+  /**
+   * A plain scalar's value under the schema: null, a boolean, a number, or the string itself. An
+   * infinite or NaN number is left to js-yaml's path, where the loader refuses it with its line.
+   */
   resolve(plain: string): unknown {
     const first = plain.charCodeAt(0);
     if (first < 128 && MAY_RESOLVE[first] === 1) {
-      for (const type of this.resolvers) if (type.resolve(plain)) return type.construct(plain);
+      for (const type of this.resolvers) {
+        if (!type.resolve(plain)) continue;
+        const value = type.construct(plain);
+        if (typeof value === 'number' && !Number.isFinite(value)) throw UNSUPPORTED;
+        return value;
+      }
     }
     return plain;
   }

@@ -1,5 +1,5 @@
 import type { Document, LineCounter, Node as YamlNode, Pair } from 'yaml';
-import type { PathSegment } from './field-path';
+import type { PathSegment } from '../model/field-path';
 
 /**
  * Exact line lookup with the `yaml` parser (any YAML or JSON, anchors and aliases included). Slower

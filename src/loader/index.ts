@@ -1,3 +1,3 @@
 export * from './manifests';
 export * from './read';
-export * from './field-path';
+

@@ -8,3 +8,4 @@ export * from './workload-props';
 export * from './companions';
 export * from './workloads';
 export * from './debug-access';
+export * from './field-path';

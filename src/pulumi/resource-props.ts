@@ -2,7 +2,7 @@ import type { ResolvedConfig } from '../engine/config';
 import type { Finding } from '../engine/report';
 import type { HardeningChange } from '../hardening/harden';
 import { SECURE_DEFAULTS } from '../hardening/secure-defaults';
-import { parseFieldPath } from '../loader/field-path';
+import { parseFieldPath } from '../model/field-path';
 import type { KubeObject } from '../model/kube-object';
 import { UNKNOWN_VALUE, extractPodViews, isFields } from '../model/pod-view';
 

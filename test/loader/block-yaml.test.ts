@@ -8,9 +8,9 @@ import { deploymentsYaml } from '../../bench/check.bench';
 import { indexBlockYaml, lineInBlockIndex } from '../../src/loader/block-lines';
 import { parseBlockYaml } from '../../src/loader/block-yaml';
 import { ExactLines } from '../../src/loader/exact-lines';
-import type { PathSegment } from '../../src/loader/field-path';
 import { KUBERNETES_SCALAR_RESOLVERS, KUBERNETES_SCHEMA } from '../../src/loader/kubernetes-schema';
 import { splitDocuments } from '../../src/loader/split';
+import type { PathSegment } from '../../src/model/field-path';
 import { dumpOptions, value, yamlText } from '../fixtures/yaml-arbitraries';
 import { CACHE_DIR } from '../harness/cache-dir';
 import { describeWithTools } from '../harness/required-tools';
@@ -101,7 +101,7 @@ describe('block YAML parser', () => {
     ['literal block scalars, each chomping, at the end and in the middle', 'a: |\n  x\n   y\n\n  z\n\nb: |-\n  x\n\nc: |+\n  x\n\n\nd: |\n  last\n'],
     ['a literal block scalar in a sequence and a compact mapping', 'l:\n- |\n  one\n- k: |+\n    two\n\n  j: 1\n'],
     ['indentless and nested sequences, compact mappings', 'spec:\n  containers:\n  - name: a\n    args:\n    - -x\n    -\n      - nested\n  - name: b\nn: ~\n'],
-    ['flow collections', 'a: {x: 1, "y": [a, \'b\', {c: d}], z: []}\nb: [ {}, -1, .inf, 0x1F, "it\'s", \'q\'\'\' ]\n'],
+    ['flow collections', 'a: {x: 1, "y": [a, \'b\', {c: d}], z: []}\nb: [ {}, -1, .5, 0x1F, 010, yes, off, "it\'s", \'q\'\'\' ]\n'],
     ['plain scalars that resolve, as values and as keys', 'a: 0o17\nb: 1e3\nc: True\nd: NULL\ne: 1_000\n1.0: x\ntrue: y\n~: z\nf: 2024-01-01\ng: http://x:80/a#frag\n'],
     ['comments everywhere', '--- # doc\n# top\na: 1 # one\n  # odd\nb:   # none\n# mid\n  c: "#" # c\n'],
     ['quoted keys and values', '"a b": \'c\'\n\'d\': "e"\n"": x\n'],
@@ -124,6 +124,8 @@ describe('block YAML parser', () => {
     ['control characters (an error js-yaml reports)', 'a: b\u0000\n'],
     ['a block scalar ending the text without a newline', 'a: |\n  x'],
     ['__proto__ keys', '__proto__: {a: 1}\n'],
+    ['infinite and NaN numbers (which the loader refuses with their line)', 'a: [1, .inf]\n'],
+    ['NaN as a value', 'a: .NaN\n'],
   ])('declines %s, which js-yaml reads or refuses', (_name, text) => {
     expect(parseBlockYaml(text, KUBERNETES_SCALAR_RESOLVERS)).toBeUndefined();
   });

@@ -2,9 +2,10 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dump } from 'js-yaml';
-import { ManifestSet, manifestFilesUnder, parseFieldPath, readManifests } from '../../src/loader';
+import { ManifestSet, manifestFilesUnder, readManifests } from '../../src/loader';
 import { splitDocuments } from '../../src/loader/split';
 import { isHardpodError } from '../../src/model/errors';
+import { formatFieldPath, parseFieldPath } from '../../src/model/field-path';
 
 /** The HardpodError message of `fn`, failing the test when it throws anything else or nothing. */
 function errorOf(fn: () => unknown): string {
@@ -246,5 +247,15 @@ describe('field paths', () => {
     ['a[unclosed', ['a', '[unclosed']],
   ])('%s', (path, expected) => {
     expect(parseFieldPath(path)).toEqual(expected);
+  });
+
+  test.each([
+    [['spec', 'containers', 0, 'image'], 'spec.containers[0].image'],
+    [['metadata', 'annotations', 'a.b/c'], 'metadata.annotations["a.b/c"]'],
+    [['x', "it's", 'q"uote', 'a[0]', '', '8'], 'x["it\'s"]["q\\"uote"]["a[0]"][""].8'],
+    [[0, 'a'], '[0].a'],
+  ])('%j is written as %s, which reads back as the same keys', (segments, path) => {
+    expect(formatFieldPath(segments)).toBe(path);
+    expect(parseFieldPath(formatFieldPath(segments))).toEqual(segments);
   });
 });

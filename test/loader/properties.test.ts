@@ -4,8 +4,8 @@ import { parseDocument } from 'yaml';
 import { ManifestSet } from '../../src/loader';
 import { indexBlockYaml, lineInBlockIndex } from '../../src/loader/block-lines';
 import { ExactLines } from '../../src/loader/exact-lines';
-import type { PathSegment } from '../../src/loader/field-path';
 import { isHardpodError } from '../../src/model/errors';
+import type { PathSegment } from '../../src/model/field-path';
 import { dumpOptions, value, yamlText } from '../fixtures/yaml-arbitraries';
 
 describe('loader properties', () => {

@@ -78,3 +78,17 @@ function unquote(quoted: string): string {
   }
   return quoted.slice(1, -1).replace(/''/g, "'");
 }
+
+/** Keys written bare in a path; any other key is bracketed and quoted, as {@link parseFieldPath} reads it. */
+const BARE_KEY = /^[^.[\]"']+$/;
+
+/** Writes keys and indexes as a field path: `spec.containers[0].securityContext`, `metadata.annotations["a.b/c"]`. */
+export function formatFieldPath(segments: readonly PathSegment[]): string {
+  let path = '';
+  for (const segment of segments) {
+    if (typeof segment === 'number') path += `[${segment}]`;
+    else if (BARE_KEY.test(segment)) path += path === '' ? segment : `.${segment}`;
+    else path += `[${JSON.stringify(segment)}]`;
+  }
+  return path;
+}
