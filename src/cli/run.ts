@@ -2,6 +2,7 @@ import { EXIT, type CliContext } from './command';
 import { COMMANDS } from './commands';
 import { hardpodVersion } from './version';
 import { isHardpodError } from '../model/errors';
+import { printable } from '../reporters/shared';
 
 /** Usage of `hardpod` itself, listing the registered commands. */
 export function mainUsage(): string {
@@ -49,7 +50,8 @@ export async function runCli(argv: readonly string[], base: Omit<CliContext, 'ar
       // Errors about the command line name the command as their place; it is already the prefix.
       const prefix = `hardpod ${name}: `;
       const message = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
-      base.stderr(`${prefix}error: ${message}\n`);
+      // Messages quote the input (names, keys, values): each line is made safe to print.
+      base.stderr(`${prefix}error: ${message.split('\n').map(printable).join('\n')}\n`);
       return EXIT.usage;
     }
     base.stderr(`hardpod ${name}: internal error (please report it): ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);

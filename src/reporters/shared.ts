@@ -12,16 +12,31 @@ export interface ObjectIdentity {
   readonly source: SourceLocation;
 }
 
+/**
+ * Control characters (C0, DEL, C1) and bidirectional-text controls: a manifest's names, keys and
+ * values may hold them, and printed raw they would let the input drive the reader's terminal
+ * (`\x1b[2K` erasing a FAIL line, a title change, text shown reversed) or break a report's lines.
+ */
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+const UNPRINTABLE_ALL = new RegExp(UNPRINTABLE.source, 'g');
+
+/** Text from the input made safe to print: each unprintable character written as a `\uXXXX` escape. */
+export function printable(text: string): string {
+  if (!UNPRINTABLE.test(text)) return text;
+  return text.replace(UNPRINTABLE_ALL, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** `Deployment shop/web`, or `Deployment web` without a namespace, `Deployment (unnamed)` without a name. */
 export function objectLabel(object: ObjectIdentity): string {
   const name = object.name === '' ? '(unnamed)' : object.name;
-  return `${object.kind} ${object.namespace ? `${object.namespace}/` : ''}${name}`;
+  return printable(`${object.kind} ${object.namespace ? `${object.namespace}/` : ''}${name}`);
 }
 
 /** `file:line`, `file`, a construct path or resource name, or undefined when nothing is known. */
 export function locationLabel(source: SourceLocation): string | undefined {
-  if (source.file) return source.line ? `${source.file}:${source.line}` : source.file;
-  return source.constructPath ?? source.resourceName;
+  if (source.file) return printable(source.line ? `${source.file}:${source.line}` : source.file);
+  const label = source.constructPath ?? source.resourceName;
+  return label === undefined ? undefined : printable(label);
 }
 
 /** Key grouping findings with their object: findings carry the object's identity, not its index. */

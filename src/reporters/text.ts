@@ -1,4 +1,4 @@
-import { blockingCount, groupByObject, locationLabel, objectLabel, summaryLine } from './shared';
+import { blockingCount, groupByObject, locationLabel, objectLabel, printable, summaryLine } from './shared';
 import { isBlockingFinding, type Finding, type Report } from '../engine/report';
 
 export interface TextReportOptions {
@@ -58,7 +58,7 @@ export function formatTextChunks(report: Report, options: TextReportOptions, emi
     const verdict = findings.some(isBlockingFinding) ? paint('red', 'FAIL') : findings.length === 0 ? paint('green', 'PASS') : paint('yellow', 'NOTE');
     parts.push(verdict, ' ', paint('bold', objectLabel(object)));
     if (where) parts.push('  ', paint('dim', where));
-    if (object.source.template) parts.push(' (from ', object.source.template, ')');
+    if (object.source.template) parts.push(' (from ', printable(object.source.template), ')');
     parts.push('\n');
     for (const finding of byLine(findings)) {
       findingLines(finding, paint, !explained.has(finding.rule), parts);
@@ -76,12 +76,12 @@ export function formatTextChunks(report: Report, options: TextReportOptions, emi
   if (report.notChecked.length > 0) {
     lines.push(paint('yellow', 'Not checked (kind not mapped to a pod template; add it to workloadKinds in the config):'));
     for (const item of report.notChecked) {
-      lines.push(`  ${objectLabel(item)}  ${locationLabel(item.source) ?? ''}  ${item.reason}`);
+      lines.push(`  ${objectLabel(item)}  ${locationLabel(item.source) ?? ''}  ${printable(item.reason)}`);
     }
     lines.push('');
   }
   for (const entry of report.unusedSuppressions ?? []) {
-    lines.push(paint('yellow', `Unused suppression: ${entry.rule} on ${entry.kind} ${entry.namespace ? `${entry.namespace}/` : ''}${entry.name} matched no finding; remove it.`));
+    lines.push(paint('yellow', printable(`Unused suppression: ${entry.rule} on ${entry.kind} ${entry.namespace ? `${entry.namespace}/` : ''}${entry.name} matched no finding; remove it.`)));
   }
 
   const blocking = blockingCount(report);
@@ -115,7 +115,7 @@ function findingLines(f: Finding, paint: Paint, explain: boolean, out: string[])
   // One string per finding: tens of thousands of findings make a piece per field cost more than the text.
   const pss = f.pss ? ` [PSS ${f.pss}]` : '';
   const line = f.source.line ? paint('dim', `:${f.source.line}`) : '';
-  out.push(`  ${tag} ${paint('bold', f.rule)} ${f.severity}${pss}  ${paint('cyan', f.path || '(object)')}${line}\n      ${f.message}\n`);
-  if (f.suppression) out.push('      ', paint('dim', `suppressed by ${f.suppression.source}: ${f.suppression.reason}`), '\n');
+  out.push(`  ${tag} ${paint('bold', f.rule)} ${f.severity}${pss}  ${paint('cyan', printable(f.path) || '(object)')}${line}\n      ${printable(f.message)}\n`);
+  if (f.suppression) out.push('      ', paint('dim', `suppressed by ${f.suppression.source}: ${printable(f.suppression.reason)}`), '\n');
   else if (explain && f.remediation) out.push('      ', paint('dim', 'fix:'), ' ', f.remediation, '\n');
 }

@@ -105,6 +105,12 @@ describe('hardpod check exit codes', () => {
     writeFileSync(join(dir, 'bad-config.yaml'), 'level: hardened\nrules:\n  no-such-rule:\n    severity: high\n');
     expectUsageError(check(['--config', 'bad-config.yaml', 'pod.yaml']), /bad-config\.yaml:3/);
   });
+  test('an error quoting the input escapes the control characters it holds', () => {
+    writeFileSync(join(dir, 'hostile.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  "x\\eM\\rPASS": .inf\n');
+    const result = check(['hostile.yaml']);
+    expectUsageError(result, /hostile\.yaml:5: spec\.x\\u001bM\\u000dPASS reads as Infinity/);
+    expect(result.stderr).not.toMatch(/[\u001b\r]/);
+  });
 });
 
 describe('hardpod check inputs', () => {

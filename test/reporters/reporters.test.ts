@@ -56,6 +56,34 @@ describe('text reporter', () => {
     expect(chunks.at(-1)).toMatch(/FAIL\u001b\[22m\u001b\[39m: \d+ blocking findings/);
   });
 
+  test('input text cannot drive the terminal: control and bidi characters in names, files, paths, messages and reasons are escaped', () => {
+    const hostile = (text: string): string => `${text}\u001b[2K\r\u0007\u202e\u009b`;
+    const escaped = '\\u001b[2K\\u000d\\u0007\\u202e\\u009b';
+    const tainted = {
+      ...report,
+      objects: report.objects.map((o) => ({ ...o, name: hostile(o.name), source: { ...o.source, file: o.source.file && hostile(o.source.file), template: o.source.template && hostile(o.source.template) } })),
+      findings: report.findings.map((f) => ({
+        ...f,
+        name: hostile(f.name),
+        path: hostile(f.path),
+        message: hostile(f.message),
+        source: { ...f.source, file: f.source.file && hostile(f.source.file), template: f.source.template && hostile(f.source.template) },
+        ...(f.suppression ? { suppression: { ...f.suppression, reason: hostile(f.suppression.reason) } } : {}),
+      })),
+      notChecked: report.notChecked.map((o) => ({ ...o, name: hostile(o.name), reason: hostile(o.reason) })),
+    };
+    for (const text of [formatText(tainted, { showPassing: true }), formatText(tainted, { color: true, showPassing: true })]) {
+      // Only newlines, and the reporter's own colour codes when asked for, remain.
+      expect(text.replace(/\u001b\[\d+m/g, '')).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
+      expect(text).toContain(`Deployment shop/web${escaped}`);
+      expect(text).toContain(`deploy/web.yaml${escaped}`);
+      expect(text).toContain(`node debugging, approved by SEC-12${escaped}`);
+    }
+    const controls = formatControlsText(tainted, { rules: FIXTURE_RULES });
+    expect(controls).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
+    expect(controls).toContain(escaped);
+  });
+
   test('says PASS when nothing blocks', () => {
     const passing = { ...report, findings: report.findings.filter((f) => f.enforcement === 'warn') };
     expect(formatText(passing)).toContain('PASS: no blocking findings');
