@@ -61,7 +61,11 @@ describe('text reporter', () => {
     const escaped = '\\u001b[2K\\u000d\\u0007\\u202e\\u009b';
     const tainted = {
       ...report,
-      objects: report.objects.map((o) => ({ ...o, name: hostile(o.name), source: { ...o.source, file: o.source.file && hostile(o.source.file), template: o.source.template && hostile(o.source.template) } })),
+      objects: report.objects.map((o) => ({
+        ...o,
+        name: hostile(o.name),
+        source: { ...o.source, file: o.source.file && hostile(o.source.file), template: o.source.template && hostile(o.source.template) },
+      })),
       findings: report.findings.map((f) => ({
         ...f,
         name: hostile(f.name),
