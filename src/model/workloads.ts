@@ -11,6 +11,7 @@ import {
   buildServiceAccount, checkPodDisruptionBudget,
   checkDnsLabel, objectMeta, selectorLabels, type ServicePort,
 } from './companions';
+import { cronScheduleProblem, timeZoneProblem } from './cron';
 import { HardpodError } from './errors';
 import { DIGEST_ONLY_RESOLVER, type ImageFacts, type ImageResolver, type ResolvedImage } from './image';
 import type { KubeObject } from './kube-object';
@@ -735,32 +736,19 @@ export function buildJob(props: JobProps, ctx: BuildContext): WorkloadObjects<Jo
 
 /** The CronJob controller appends 11 characters to name its Jobs, which must stay DNS labels. */
 const CRONJOB_MAX_NAME = 52;
-const CRON_MACROS = new Set(['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly']);
-/** One cron field: digits, * , - / ? L W # and month or day names (JAN, MON). */
-const CRON_FIELD = /^(?:[0-9*,\-/?LW#]|JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC|SUN|MON|TUE|WED|THU|FRI|SAT)+$/i;
-/** A Go duration as `@every` takes it, such as 1h30m or 90s. */
-const GO_DURATION = /^(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+$/;
-
 /** Checks the CronJob name, schedule and time zone as the API server would. */
 function checkSchedule(props: CronJobProps, where: string): void {
   if (props.name.length > CRONJOB_MAX_NAME) fail(`name "${props.name}" has ${props.name.length} characters; a CronJob name may have at most ${CRONJOB_MAX_NAME}, as its Jobs are named after it`, where);
   const schedule = props.schedule;
   if (typeof schedule !== 'string') fail(`schedule must be a cron schedule such as "0 3 * * *" or @daily (got ${typeof schedule})`, where);
-  if (/^\s*(CRON_)?TZ=/.test(schedule)) fail(`schedule "${schedule}" sets a time zone, which the API server refuses; use the timeZone prop`, where);
-  const fields = schedule.trim().split(/\s+/);
-  const valid = schedule.startsWith('@')
-    ? CRON_MACROS.has(schedule.trim()) || (fields.length === 2 && fields[0] === '@every' && GO_DURATION.test(fields[1]))
-    : fields.length === 5 && fields.every((f) => CRON_FIELD.test(f));
-  if (!valid) {
-    fail(`schedule "${schedule}" is not a cron schedule: five fields (minute hour day-of-month month day-of-week) such as "0 3 * * *", or one of ${[...CRON_MACROS].join(', ')}, @every <duration>`, where);
+  const scheduleProblem = cronScheduleProblem(schedule);
+  if (scheduleProblem) {
+    fail(`schedule "${schedule}" is not a cron schedule the API server accepts (${scheduleProblem}); write five fields (minute hour day-of-month month day-of-week) such as "0 3 * * *", or one of @hourly, @daily, @weekly, @monthly, @yearly, @every <duration>`, where);
   }
   if (props.timeZone !== undefined) {
-    try {
-      if (typeof props.timeZone !== 'string' || props.timeZone === '') throw new RangeError();
-      new Intl.DateTimeFormat('en', { timeZone: props.timeZone });
-    } catch {
-      fail(`timeZone ${JSON.stringify(props.timeZone)} is not a time zone (an IANA name such as Europe/Berlin or Etc/UTC)`, where);
-    }
+    if (typeof props.timeZone !== 'string') fail(`timeZone must be an IANA time zone name such as Europe/Berlin (got ${typeof props.timeZone})`, where);
+    const zoneProblem = timeZoneProblem(props.timeZone);
+    if (zoneProblem) fail(`timeZone ${JSON.stringify(props.timeZone)} is refused by the API server: ${zoneProblem} (an IANA name such as Europe/Berlin or Etc/UTC)`, where);
   }
 }
 
