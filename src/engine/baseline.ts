@@ -2,7 +2,10 @@ import { createHash } from 'node:crypto';
 import type { BaselineEntry } from './config';
 import type { Report } from './report';
 import { HardpodError } from '../model/errors';
+import { formatFieldPath, parseFieldPath } from '../model/field-path';
 import { readUserFile, writeFileAtomic } from '../model/files';
+import type { KubeObject, LocatedObject, SourceLocation } from '../model/kube-object';
+import { expandLists, isList } from '../model/pod-view';
 
 /** What identifies a finding across runs: not the message or line, which change with unrelated edits. */
 export interface FingerprintFields {
@@ -13,7 +16,10 @@ export interface FingerprintFields {
   readonly path: string;
 }
 
-/** Stable fingerprint of a finding: sha256 of rule, kind, namespace, name and path, 16 hex digits. */
+/**
+ * Stable fingerprint of a finding: sha256 of rule, kind, namespace, name and path, 16 hex digits.
+ * An empty namespace is the same as none, as Kubernetes reads it.
+ */
 export function fingerprintOf(finding: FingerprintFields): string {
   return createHash('sha256')
     .update(`${finding.rule}\u0000${finding.kind}\u0000${finding.namespace ?? ''}\u0000${finding.name}\u0000${finding.path}`)
@@ -21,49 +27,144 @@ export function fingerprintOf(finding: FingerprintFields): string {
     .slice(0, 16);
 }
 
-/** Baseline file format version. */
-export const BASELINE_FILE_VERSION = 1;
+/**
+ * The list fields whose items Kubernetes itself identifies by a key (their strategic-merge keys):
+ * a finding on a container is about the container named `app`, wherever it sits in the list.
+ */
+const ITEM_KEYS: Readonly<Record<string, string>> = {
+  containers: 'name',
+  initContainers: 'name',
+  ephemeralContainers: 'name',
+  volumes: 'name',
+  env: 'name',
+  imagePullSecrets: 'name',
+  volumeMounts: 'mountPath',
+  ports: 'containerPort',
+};
+
+/**
+ * The path a baseline identifies a finding by: list indexes of keyed lists become their item's key
+ * (`spec.template.spec.containers[name="app"].securityContext.privileged`), so reordering
+ * containers or adding one does not make old findings new. An item without its key, or whose key
+ * is not unique in the list, keeps its index. Paths through no keyed list are returned unchanged.
+ */
+export function identityPath(object: KubeObject, path: string): string {
+  if (!path.includes('[')) return path;
+  const segments = parseFieldPath(path);
+  let node: unknown = object;
+  let parentKey: string | number | undefined;
+  let out = '';
+  let changed = false;
+  for (const segment of segments) {
+    const key = typeof segment === 'number' && typeof parentKey === 'string' && Array.isArray(node) ? ITEM_KEYS[parentKey] : undefined;
+    const value = key === undefined ? undefined : itemKey((node as unknown[])[segment as number], key);
+    if (value !== undefined && (node as unknown[]).filter((item) => itemKey(item, key!) === value).length === 1) {
+      out += `[${key}=${JSON.stringify(value)}]`;
+      changed = true;
+    } else {
+      const formatted = formatFieldPath([segment]);
+      out += out !== '' && !formatted.startsWith('[') ? `.${formatted}` : formatted;
+    }
+    node = typeof node === 'object' && node !== null ? (node as Record<string | number, unknown>)[segment] : undefined;
+    parentKey = segment;
+  }
+  return changed ? out : path;
+}
+
+function itemKey(item: unknown, key: string): string | number | undefined {
+  if (typeof item !== 'object' || item === null || Array.isArray(item)) return undefined;
+  const value = (item as Record<string, unknown>)[key];
+  return (typeof value === 'string' && value !== '') || typeof value === 'number' ? value : undefined;
+}
+
+/**
+ * Baseline file format version. Version 2 fingerprints identify items of keyed lists by their key
+ * ({@link identityPath}); version 1 files (list indexes) are still read and matched.
+ */
+export const BASELINE_FILE_VERSION = 2;
+const READABLE_BASELINE_VERSIONS: readonly number[] = [1, 2];
 
 export interface BaselineFile {
-  readonly version: typeof BASELINE_FILE_VERSION;
+  readonly version: number;
   readonly findings: readonly BaselineEntry[];
 }
 
-/** The baseline that accepts every failing, unknown or error finding of a report (sorted, deduplicated). */
-export function baselineFromReport(report: Report): BaselineFile {
+/**
+ * The baseline that accepts every failing, unknown or error finding of a report (sorted, deduplicated).
+ * Give the evaluated objects so entries identify list items by key ({@link identityPath}); without
+ * them entries use the findings' paths as they are, which still match but not after a reorder.
+ */
+export function baselineFromReport(report: Report, objects?: readonly LocatedObject[]): BaselineFile {
+  const lookup = objects === undefined ? undefined : objectLookup(objects);
   const byFingerprint = new Map<string, BaselineEntry>();
   for (const f of report.findings) {
     if (f.outcome === 'suppressed') continue;
-    const fingerprint = fingerprintOf(f);
-    const namespace = f.namespace === undefined ? {} : { namespace: f.namespace };
-    byFingerprint.set(fingerprint, { fingerprint, rule: f.rule, kind: f.kind, ...namespace, name: f.name, path: f.path });
+    const object = lookup?.get(objectKey(f.source, f.kind, f.namespace, f.name));
+    const path = object === undefined ? f.path : identityPath(object, f.path);
+    const namespace = f.namespace ? f.namespace : undefined;
+    const fingerprint = fingerprintOf({ rule: f.rule, kind: f.kind, namespace, name: f.name, path });
+    const entry = { fingerprint, rule: f.rule, kind: f.kind, ...(namespace === undefined ? {} : { namespace }), name: f.name, path };
+    byFingerprint.set(fingerprint, entry);
   }
   const findings = [...byFingerprint.values()].sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0));
   return { version: BASELINE_FILE_VERSION, findings };
 }
 
+/** Finds the object of a finding by where it was read and its identity (a List's items share their source). */
+function objectLookup(objects: readonly LocatedObject[]): Map<string, KubeObject> {
+  const byKey = new Map<string, KubeObject>();
+  for (const { object, source } of objects) {
+    const items = isList(object) ? expandLists(object).map((item) => item.object) : [object];
+    for (const item of items) {
+      const meta = typeof item.metadata === 'object' && item.metadata !== null ? item.metadata as Record<string, unknown> : {};
+      const key = objectKey(source, item.kind, typeof meta.namespace === 'string' ? meta.namespace : undefined, typeof meta.name === 'string' ? meta.name : '');
+      if (!byKey.has(key)) byKey.set(key, item);
+    }
+  }
+  return byKey;
+}
+
+function objectKey(source: SourceLocation, kind: string, namespace: string | undefined, name: string): string {
+  return [source.file, source.documentIndex, source.constructPath, source.resourceName, kind, namespace ?? '', name].join('\u0000');
+}
+
 /** Writes a baseline file atomically; a file that cannot be written is a HardpodError naming it. */
-export function writeBaseline(path: string, report: Report): BaselineFile {
-  const baseline = baselineFromReport(report);
+export function writeBaseline(path: string, report: Report, objects?: readonly LocatedObject[]): BaselineFile {
+  const baseline = baselineFromReport(report, objects);
   writeFileAtomic(path, `${JSON.stringify(baseline, null, 2)}\n`);
   return baseline;
 }
 
-/** Reads a baseline file; a missing or malformed file is a HardpodError naming it. */
+/** The line of a JSON.parse error's `at position N` (the last line when the input ends early). */
+function jsonErrorLine(text: string, message: string): number {
+  const position = /at position (\d+)/.exec(message);
+  const end = position ? Math.min(Number(position[1]), text.length) : text.length;
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < end; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+/** Reads a baseline file; a missing or malformed file is a HardpodError naming it (and the line of a JSON error). */
 export function readBaseline(path: string): readonly BaselineEntry[] {
   const text = readUserFile(path, 'baseline file');
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new HardpodError(`baseline file is not valid JSON: ${(error as Error).message}`, path);
+    const message = (error as Error).message.replace(/ \(line \d+ column \d+\)$/, '');
+    throw new HardpodError(`baseline file is not valid JSON: ${message}; write it again with hardpod check --write-baseline`, `${path}:${jsonErrorLine(text, message)}`);
   }
   const file = parsed as Partial<BaselineFile>;
-  if (typeof parsed !== 'object' || parsed === null || file.version !== BASELINE_FILE_VERSION || !Array.isArray(file.findings)) {
+  if (typeof parsed !== 'object' || parsed === null || !Array.isArray(file.findings) || typeof file.version !== 'number') {
     throw new HardpodError(`not a hardpod baseline file; expected { "version": ${BASELINE_FILE_VERSION}, "findings": [ { "fingerprint": ... } ] } as written by --write-baseline`, path);
   }
+  if (!READABLE_BASELINE_VERSIONS.includes(file.version)) {
+    throw new HardpodError(`baseline file version ${file.version} is not one this hardpod reads (${READABLE_BASELINE_VERSIONS.join(' or ')}); upgrade hardpod, or write the baseline again with --write-baseline`, path);
+  }
   file.findings.forEach((entry, i) => {
-    if (typeof entry !== 'object' || entry === null || typeof entry.fingerprint !== 'string') throw new HardpodError(`findings[${i}] needs a fingerprint string`, path);
+    if (typeof entry !== 'object' || entry === null || typeof entry.fingerprint !== 'string' || !entry.fingerprint) {
+      throw new HardpodError(`findings[${i}] needs a fingerprint string; write the baseline again with --write-baseline`, path);
+    }
   });
   return file.findings;
 }

@@ -30,12 +30,15 @@ export interface RuleOverride {
   readonly enabled?: boolean;
 }
 
-/** Waives one rule on one object. Matched exactly on kind, namespace and name. */
+/**
+ * Waives one rule on one object. Matched exactly on kind, namespace and name; an empty namespace is
+ * the same as none, as Kubernetes reads it.
+ */
 export interface SuppressionEntry {
   readonly rule: string;
   readonly kind: string;
   readonly name: string;
-  /** Omitted matches only objects without a namespace (e.g. `helm template` output). @default none */
+  /** Omitted (or empty) matches only objects without a namespace (e.g. `helm template` output). @default none */
   readonly namespace?: string;
   /** Why the finding is acceptable; required and non-empty. */
   readonly reason: string;
@@ -43,7 +46,7 @@ export interface SuppressionEntry {
 
 /** A finding known before adoption: CI fails only on findings whose fingerprint is not listed. */
 export interface BaselineEntry {
-  /** {@link fingerprintOf} rule + kind + namespace + name + path. */
+  /** {@link fingerprintOf} rule + kind + namespace + name + path ({@link identityPath}, or the finding's path in version 1 files). */
   readonly fingerprint: string;
   readonly rule?: string;
   readonly kind?: string;
@@ -124,6 +127,8 @@ export interface ResolvedConfig {
   readonly suppressions: readonly SuppressionEntry[];
   readonly forbidSuppressions: boolean;
   readonly baseline: ReadonlySet<string>;
+  /** The baseline entries the fingerprints came from, for reporting entries that matched nothing. */
+  readonly baselineEntries: readonly BaselineEntry[];
   readonly cluster: ClusterContext;
   readonly workloadKinds: WorkloadKinds;
   readonly hardened: HardenedConfig;
@@ -132,15 +137,16 @@ export interface ResolvedConfig {
 const WORKLOAD_KIND_KEYS: readonly string[] = ['kind', 'group', 'templatePath', 'referencePath'];
 
 /**
- * Parses `1.N` (also `v1.N`, and `1.N.P` as a cluster reports it: the rules change only with the
- * minor) into the minor; throws a HardpodError outside 1.0..1.37.
+ * Parses `1.N` (also `v1.N`, and `1.N.P` as a cluster reports it, with a build suffix such as
+ * `-gke.100` or `+k3s1`: the rules change only with the minor) into the minor; throws a HardpodError
+ * outside 1.0..1.37. A minor with a leading zero (`1.03`) is refused: 1.3 and 1.30 are both meant.
  */
 export function parseKubernetesVersion(version: unknown, where = 'kubernetesVersion'): number {
   if (typeof version === 'number') {
     // YAML reads 1.30 as the number 1.3: refuse rather than guess which minor was meant.
     throw new HardpodError(`Kubernetes version ${version} is a number; write it as a quoted string such as "${NEWEST_KUBERNETES_VERSION}" (YAML reads 1.30 as 1.3)`, where);
   }
-  const match = typeof version === 'string' ? /^v?1\.(\d{1,2})(?:\.\d{1,3})?$/.exec(version.trim()) : null;
+  const match = typeof version === 'string' ? /^v?1\.(0|[1-9]\d?)(?:\.\d{1,3}(?:[-+][0-9A-Za-z.+-]*)?)?$/.exec(version.trim()) : null;
   const minor = match ? Number(match[1]) : NaN;
   if (!(minor >= OLDEST_KUBERNETES_MINOR && minor <= NEWEST_KUBERNETES_MINOR)) {
     throw new HardpodError(`unsupported Kubernetes version ${JSON.stringify(version)}; expected 1.N (or 1.N.P) with N from ${OLDEST_KUBERNETES_MINOR} to ${NEWEST_KUBERNETES_MINOR}, e.g. ${NEWEST_KUBERNETES_VERSION}`, where);
@@ -176,7 +182,12 @@ export function resolveConfig(config: EngineConfig = {}, where: (key: string) =>
   if (!isRecord(raw)) throw new HardpodError('the config must be an object', where('(root)'));
   const known = new Set(['level', 'kubernetesVersion', 'edition', 'enforcement', 'rules', 'suppressions', 'forbidSuppressions', 'baseline', 'cluster', 'workloadKinds', 'hardened']);
   for (const key of Object.keys(raw)) {
-    if (!known.has(key)) throw new HardpodError(`unknown config key ${JSON.stringify(key)}; expected one of ${[...known].join(', ')}`, where(key));
+    if (!known.has(key)) throw new HardpodError(`unknown config key ${JSON.stringify(key)}${didYouMean(key, known)}; expected one of ${[...known].join(', ')}`, where(key));
+  }
+  // `edition:` with nothing after it is null in YAML: defaulting it would silently unpin the edition
+  // (or turn forbidSuppressions off), so a key written without a value is a mistake.
+  for (const key of ['level', 'kubernetesVersion', 'edition', 'enforcement', 'forbidSuppressions']) {
+    if (raw[key] === null) throw new HardpodError(`${key} has no value; give one or remove the key to use the default`, where(key));
   }
   const level = config.level ?? 'hardened';
   if (!LEVELS.includes(level)) throw new HardpodError(`unknown level ${JSON.stringify(level)}; expected one of ${LEVELS.join(', ')}`, where('level'));
@@ -193,10 +204,10 @@ export function resolveConfig(config: EngineConfig = {}, where: (key: string) =>
   if (!isRecord(rules)) throw new HardpodError('rules must be a map from rule id to { severity, enforcement, enabled }', where('rules'));
   for (const [id, override] of Object.entries(rules)) {
     const key = `rules.${id}`;
-    if (!catalogue.ruleIds.has(id)) throw new HardpodError(`unknown rule id ${JSON.stringify(id)}`, where(key));
+    if (!catalogue.ruleIds.has(id)) throw new HardpodError(`unknown rule id ${JSON.stringify(id)}${didYouMean(id, catalogue.ruleIds)}; hardpod rules lists them`, where(key));
     if (!isRecord(override)) throw new HardpodError('a rule override must be an object with severity, enforcement or enabled', where(key));
     for (const field of Object.keys(override)) {
-      if (!['severity', 'enforcement', 'enabled'].includes(field)) throw new HardpodError(`unknown rule override ${JSON.stringify(field)}; expected severity, enforcement or enabled`, where(`${key}.${field}`));
+      if (!OVERRIDE_KEYS.includes(field)) throw new HardpodError(`unknown rule override ${JSON.stringify(field)}${didYouMean(field, OVERRIDE_KEYS)}; expected severity, enforcement or enabled`, where(`${key}.${field}`));
     }
     if (override.severity !== undefined && !SEVERITIES.includes(override.severity as Severity)) throw new HardpodError(`unknown severity ${JSON.stringify(override.severity)}; expected one of ${SEVERITIES.join(', ')}`, where(`${key}.severity`));
     if (override.enforcement !== undefined && !ENFORCEMENTS.includes(override.enforcement as Enforcement)) throw new HardpodError(`unknown enforcement ${JSON.stringify(override.enforcement)}; expected deny or warn`, where(`${key}.enforcement`));
@@ -214,7 +225,7 @@ export function resolveConfig(config: EngineConfig = {}, where: (key: string) =>
   const baselineEntries = config.baseline ?? [];
   if (!Array.isArray(baselineEntries)) throw new HardpodError('baseline must be a list of { fingerprint, ... }', where('baseline'));
   baselineEntries.forEach((entry: unknown, i) => {
-    if (!isRecord(entry) || typeof entry.fingerprint !== 'string' || !entry.fingerprint) throw new HardpodError('a baseline entry needs a fingerprint string', where(`baseline[${i}]`));
+    if (!isRecord(entry) || typeof entry.fingerprint !== 'string' || !entry.fingerprint) throw new HardpodError('a baseline entry needs a fingerprint string (entries as hardpod check --write-baseline writes them)', where(`baseline[${i}]`));
     baseline.add(entry.fingerprint);
   });
 
@@ -259,6 +270,7 @@ export function resolveConfig(config: EngineConfig = {}, where: (key: string) =>
     suppressions,
     forbidSuppressions,
     baseline,
+    baselineEntries,
     cluster,
     workloadKinds: new WorkloadKinds(workloadKinds),
     hardened,
@@ -269,9 +281,12 @@ export function resolveConfig(config: EngineConfig = {}, where: (key: string) =>
 export function validateSuppression(entry: unknown, where: string, catalogue: CatalogueFacts = catalogueFacts()): asserts entry is SuppressionEntry {
   if (!isRecord(entry)) throw new HardpodError('a suppression must be an object { rule, kind, name, namespace, reason }', where);
   for (const field of Object.keys(entry)) {
-    if (!['rule', 'kind', 'name', 'namespace', 'reason'].includes(field)) throw new HardpodError(`unknown suppression field ${JSON.stringify(field)}; expected rule, kind, name, namespace, reason`, where);
+    if (!SUPPRESSION_KEYS.includes(field)) throw new HardpodError(`unknown suppression field ${JSON.stringify(field)}${didYouMean(field, SUPPRESSION_KEYS)}; expected rule, kind, name, namespace, reason`, where);
   }
-  if (typeof entry.rule !== 'string' || !catalogue.ruleIds.has(entry.rule)) throw new HardpodError(`suppression names unknown rule id ${JSON.stringify(entry.rule)}`, where);
+  if (typeof entry.rule !== 'string' || !catalogue.ruleIds.has(entry.rule)) {
+    const hint = typeof entry.rule === 'string' ? didYouMean(entry.rule, catalogue.ruleIds) : '';
+    throw new HardpodError(`suppression names unknown rule id ${JSON.stringify(entry.rule)}${hint}; hardpod rules lists them`, where);
+  }
   for (const field of ['kind', 'name'] as const) {
     if (typeof entry[field] !== 'string' || !entry[field]) throw new HardpodError(`suppression needs ${field} (matched exactly)`, where);
   }
@@ -282,7 +297,7 @@ export function validateSuppression(entry: unknown, where: string, catalogue: Ca
 function validateCluster(cluster: unknown, where: (key: string) => string): void {
   if (!isRecord(cluster)) throw new HardpodError('cluster must be an object { namespaces, networkPolicies, objects, complete }', where('cluster'));
   for (const key of Object.keys(cluster)) {
-    if (!['namespaces', 'networkPolicies', 'objects', 'complete'].includes(key)) throw new HardpodError(`unknown cluster key ${JSON.stringify(key)}; expected namespaces, networkPolicies, objects, complete`, where(`cluster.${key}`));
+    if (!CLUSTER_KEYS.includes(key)) throw new HardpodError(`unknown cluster key ${JSON.stringify(key)}${didYouMean(key, CLUSTER_KEYS)}; expected namespaces, networkPolicies, objects, complete`, where(`cluster.${key}`));
   }
   const namespaces = cluster.namespaces ?? [];
   if (!Array.isArray(namespaces)) throw new HardpodError('cluster.namespaces must be a list of { name, labels }', where('cluster.namespaces'));
@@ -295,9 +310,46 @@ function validateCluster(cluster: unknown, where: (key: string) => string): void
     if (!Array.isArray(list)) throw new HardpodError(`cluster.${key} must be a list of Kubernetes objects`, where(`cluster.${key}`));
     list.forEach((o: unknown, i) => {
       if (!isRecord(o) || typeof o.kind !== 'string' || typeof o.apiVersion !== 'string') throw new HardpodError('expected a Kubernetes object with apiVersion and kind', where(`cluster.${key}[${i}]`));
+      // Rules look declared objects up by name: one without a name would be ignored.
+      if (!isRecord(o.metadata) || typeof o.metadata.name !== 'string' || !o.metadata.name) {
+        throw new HardpodError(`a declared ${o.kind} needs metadata.name, as rules look objects up by name`, where(`cluster.${key}[${i}]`));
+      }
+      // A Service or a typo'd kind here would be ignored by the rules that read NetworkPolicies.
+      if (key === 'networkPolicies' && o.kind !== 'NetworkPolicy') {
+        throw new HardpodError(`cluster.networkPolicies holds NetworkPolicy objects, got kind ${JSON.stringify(o.kind)}; put other objects under cluster.objects`, where(`cluster.${key}[${i}].kind`));
+      }
     });
   }
   if (cluster.complete !== undefined && typeof cluster.complete !== 'boolean') throw new HardpodError('cluster.complete must be true or false', where('cluster.complete'));
+}
+
+const OVERRIDE_KEYS: readonly string[] = ['severity', 'enforcement', 'enabled'];
+const SUPPRESSION_KEYS: readonly string[] = ['rule', 'kind', 'name', 'namespace', 'reason'];
+const CLUSTER_KEYS: readonly string[] = ['namespaces', 'networkPolicies', 'objects', 'complete'];
+
+/** ` (did you mean "x"?)` for the closest candidate within two edits (or differing only in case), else ''. */
+export function didYouMean(word: string, candidates: Iterable<string>): string {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const candidate of candidates) {
+    const distance = candidate.toLowerCase() === word.toLowerCase() ? 0 : editDistance(word, candidate, bestDistance);
+    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
+  }
+  return best === undefined ? '' : ` (did you mean ${JSON.stringify(best)}?)`;
+}
+
+/** Levenshtein distance, or `limit` once it is known to be at least that. */
+function editDistance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) >= limit) return limit;
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return Math.min(previous[b.length], limit);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -324,7 +376,12 @@ export function parseConfigText(text: string, file: string): { config: EngineCon
   if (doc.errors.length > 0) {
     const error = doc.errors[0];
     const pos = lineCounter.linePos(error.pos[0]);
-    throw new HardpodError(`invalid YAML/JSON in config: ${error.message.split('\n')[0]}`, `${file}:${pos.line}`);
+    const message = error.code === 'MULTIPLE_DOCS'
+      ? 'the config file holds more than one YAML document (a --- line); put every setting in one document'
+      : error.code === 'DUPLICATE_KEY'
+        ? 'a key appears twice in the same mapping; keep one (which one applies would otherwise depend on the reader)'
+        : `invalid YAML/JSON in config: ${error.message.split('\n')[0]}`;
+    throw new HardpodError(message, `${file}:${pos.line}`);
   }
   let config: unknown;
   try {

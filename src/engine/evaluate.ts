@@ -1,6 +1,6 @@
-import { fingerprintOf } from './baseline';
-import { resolveConfig, SUPPRESS_ANNOTATION_PREFIX, validateSuppression, type EngineConfig, type ResolvedConfig, type SuppressionEntry } from './config';
-import { REPORT_SCHEMA_VERSION, type Finding, type ObjectSummary, type Report, type Suppression } from './report';
+import { fingerprintOf, identityPath } from './baseline';
+import { resolveConfig, SUPPRESS_ANNOTATION_PREFIX, validateSuppression, type BaselineEntry, type EngineConfig, type ResolvedConfig, type SuppressionEntry } from './config';
+import { REPORT_SCHEMA_VERSION, type Finding, type ObjectSummary, type Report, type Suppression, type UnusedSuppression } from './report';
 import { HardpodError } from '../model/errors';
 import { formatFieldPath } from '../model/field-path';
 import type { KubeObject, LocatedObject, SourceLocation } from '../model/kube-object';
@@ -115,7 +115,7 @@ export function evaluate(objects: readonly LocatedObject[], config: EngineConfig
       }
     }
   }
-  const { findings, counts, usedSuppressions } = recorder;
+  const { findings, counts, usedSuppressions, annotationSuppressions, matchedBaseline } = recorder;
 
   let fail = 0, unknown = 0, error = 0, suppressed = 0, baselined = 0;
   for (const f of findings) {
@@ -123,9 +123,15 @@ export function evaluate(objects: readonly LocatedObject[], config: EngineConfig
     else if (f.outcome === 'unknown') unknown++;
     else if (f.outcome === 'error') error++;
     else suppressed++;
-    if (f.baselined) baselined++;
+    // Only findings the baseline keeps from blocking: a baselined unknown or suppressed finding is counted as such.
+    if (f.baselined && (f.outcome === 'fail' || f.outcome === 'error')) baselined++;
   }
-  const unusedSuppressions = resolved.suppressions.filter((s) => !usedSuppressions.has(s));
+  const unusedSuppressions: UnusedSuppression[] = resolved.suppressions.filter((s) => !usedSuppressions.has(s)).map((s) => ({ ...s, source: 'config' }));
+  for (const { kind, name, namespace, suppressions, used } of annotationSuppressions) {
+    for (const [rule, reason] of suppressions) {
+      if (!used.has(rule)) unusedSuppressions.push(namespace === undefined ? { rule, kind, name, reason, source: 'annotation' } : { rule, kind, namespace, name, reason, source: 'annotation' });
+    }
+  }
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     level: resolved.level,
@@ -147,7 +153,30 @@ export function evaluate(objects: readonly LocatedObject[], config: EngineConfig
     notChecked,
     rules: plan.ids,
     unusedSuppressions,
+    staleBaseline: staleBaselineEntries(resolved.baselineEntries, matchedBaseline, plan.ids, objectSummaries),
   };
+}
+
+/**
+ * Baseline entries that matched no finding although their rule ran on their object. An entry for a
+ * rule this run did not run (another level, version or edition) or an object not in this input is
+ * not stale: the run could not have found it.
+ */
+function staleBaselineEntries(
+  entries: readonly BaselineEntry[], matched: ReadonlySet<string>, ruleIds: readonly string[], objects: readonly ObjectSummary[],
+): BaselineEntry[] {
+  if (entries.length === 0) return [];
+  const ran = new Set(ruleIds);
+  const key = (kind: string, namespace: string | undefined, name: string): string => `${kind}\u0000${namespace ?? ''}\u0000${name}`;
+  const evaluated = new Set(objects.map((o) => key(o.kind, o.namespace, o.name)));
+  const stale = new Map<string, BaselineEntry>();
+  for (const entry of entries) {
+    if (matched.has(entry.fingerprint) || entry.rule === undefined || !ran.has(entry.rule)) continue;
+    // Entries without their object's identity (hand-written) cannot be judged.
+    if (entry.kind === undefined || entry.name === undefined) continue;
+    if (evaluated.has(key(entry.kind, entry.namespace, entry.name))) stale.set(entry.fingerprint, entry);
+  }
+  return [...stale.values()];
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -163,6 +192,15 @@ function extractSafely(object: KubeObject, config: ResolvedConfig): PodViewExtra
 
 const EMPTY: Readonly<Record<string, unknown>> = Object.freeze({});
 
+/** One object's suppression annotations (rule id to reason) and the rules they waived. */
+interface AnnotationSuppressions {
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace?: string;
+  readonly suppressions: ReadonlyMap<string, string>;
+  readonly used: Set<string>;
+}
+
 /** Bounds the strings a Recorder shares; inputs with more distinct messages keep the rest as built. */
 const MAX_INTERNED_STRINGS = 100_000;
 
@@ -171,6 +209,12 @@ class Recorder {
   readonly findings: Finding[] = [];
   readonly counts = { checks: 0, pass: 0, notApplicable: 0 };
   readonly usedSuppressions = new Set<SuppressionEntry>();
+  /** Each object's annotation suppressions with the rules they waived, to report the unused ones. */
+  readonly annotationSuppressions: AnnotationSuppressions[] = [];
+  /** Baseline fingerprints that matched a finding, to report the entries that matched none. */
+  readonly matchedBaseline = new Set<string>();
+  /** The rules the current object's suppression annotations waived so far. */
+  private usedAnnotations: Set<string> | undefined;
   private object: KubeObject = { apiVersion: '', kind: '' };
   /** Where the object holds the unknown marker ('' for the object itself), null when nowhere; found on the first failure. */
   private markerPath: string | null | undefined;
@@ -178,7 +222,7 @@ class Recorder {
   private name = '';
   private namespace: string | undefined;
   private source: SourceLocation = {};
-  private annotationSuppressions: ReadonlyMap<string, string> | undefined;
+  private objectAnnotations: ReadonlyMap<string, string> | undefined;
   /**
    * One copy of each distinct message and path: across thousands of objects the same few hundred
    * strings recur (`container "app" must set ...`), and keeping one freshly built copy per finding
@@ -205,7 +249,28 @@ class Recorder {
     this.name = name;
     this.namespace = namespace;
     this.source = source;
-    this.annotationSuppressions = annotationSuppressions;
+    this.objectAnnotations = annotationSuppressions;
+    this.usedAnnotations = undefined;
+    if (annotationSuppressions !== undefined) {
+      this.usedAnnotations = new Set();
+      const record = { kind, name, suppressions: annotationSuppressions, used: this.usedAnnotations };
+      this.annotationSuppressions.push(namespace === undefined ? record : { ...record, namespace });
+    }
+  }
+
+  /** True when a baseline entry lists the finding, by its identity path or (version 1 files) its path as it is. */
+  private isBaselined(rule: string, path: string): boolean {
+    const { kind, namespace, name } = this;
+    const identity = identityPath(this.object, path);
+    let found = false;
+    for (const candidate of identity === path ? [path] : [identity, path]) {
+      const fingerprint = fingerprintOf({ rule, kind, namespace, name, path: candidate });
+      if (this.config.baseline.has(fingerprint)) {
+        this.matchedBaseline.add(fingerprint);
+        found = true;
+      }
+    }
+    return found;
   }
 
   /**
@@ -251,9 +316,9 @@ class Recorder {
   private record(rule: AnyRule, result: readonly Violation[] | Error): void {
     const { config, kind, name, namespace, source } = this;
     const override = config.rules[rule.id];
-    const suppression = config.suppressions.length === 0 && this.annotationSuppressions === undefined
+    const suppression = config.suppressions.length === 0 && this.objectAnnotations === undefined
       ? undefined
-      : findSuppression(rule.id, kind, namespace, name, config, this.annotationSuppressions, this.usedSuppressions);
+      : findSuppression(rule.id, kind, namespace, name, config, this.objectAnnotations, this.usedSuppressions, this.usedAnnotations);
     const violations: readonly Violation[] = result instanceof Error
       ? [{ path: '', message: `rule ${rule.id} could not judge this object: ${result.message}`, error: true }]
       : result;
@@ -271,9 +336,7 @@ class Recorder {
         ? { rule: id, pss, outcome, severity, enforcement, kind, name, path, message, remediation, controls, source }
         : { rule: id, pss, outcome, severity, enforcement, kind, name, path, message, remediation, controls, source, namespace };
       if (suppression) finding.suppression = suppression;
-      if (config.baseline.size > 0 && config.baseline.has(fingerprintOf({ rule: rule.id, kind, namespace, name, path: violation.path }))) {
-        finding.baselined = true;
-      }
+      if (config.baseline.size > 0 && this.isBaselined(rule.id, violation.path)) finding.baselined = true;
       this.findings.push(finding);
     }
   }
@@ -339,7 +402,11 @@ function where(source: SourceLocation): string | undefined {
   return undefined;
 }
 
-/** Reads `hardpod.dev/suppress.<rule-id>: <reason>` annotations, validating them eagerly. */
+/**
+ * Reads `hardpod.dev/suppress.<rule-id>: <reason>` annotations, validating them eagerly. Only the
+ * object's own `metadata.annotations` count: a pod template's annotations (spec.template.metadata)
+ * describe the Pods it creates, and a List's describe no object the rules judge.
+ */
 function suppressionsFromAnnotations(annotations: unknown, source: SourceLocation, config: ResolvedConfig): ReadonlyMap<string, string> | undefined {
   if (!isFields(annotations)) return undefined;
   let found: Map<string, string> | undefined;
@@ -357,12 +424,17 @@ function suppressionsFromAnnotations(annotations: unknown, source: SourceLocatio
 
 function findSuppression(
   rule: string, kind: string, namespace: string | undefined, name: string,
-  config: ResolvedConfig, annotations: ReadonlyMap<string, string> | undefined, used: Set<SuppressionEntry>,
+  config: ResolvedConfig, annotations: ReadonlyMap<string, string> | undefined, used: Set<SuppressionEntry>, usedAnnotations: Set<string> | undefined,
 ): Suppression | undefined {
   const fromAnnotation = annotations?.get(rule);
-  if (fromAnnotation !== undefined) return { rule, reason: fromAnnotation, source: 'annotation' };
+  if (fromAnnotation !== undefined) {
+    usedAnnotations?.add(rule);
+    return { rule, reason: fromAnnotation, source: 'annotation' };
+  }
+  // An empty namespace is no namespace, as Kubernetes reads `namespace: ""`.
+  const objectNamespace = namespace || undefined;
   for (const entry of config.suppressions) {
-    if (entry.rule === rule && entry.kind === kind && entry.name === name && entry.namespace === namespace) {
+    if (entry.rule === rule && entry.kind === kind && entry.name === name && (entry.namespace || undefined) === objectNamespace) {
       used.add(entry);
       return { rule, reason: entry.reason, source: 'config' };
     }

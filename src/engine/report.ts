@@ -1,4 +1,4 @@
-import type { SuppressionEntry } from './config';
+import type { BaselineEntry, SuppressionEntry } from './config';
 import type { SourceLocation } from '../model/kube-object';
 import type { ControlMapping, Level, Severity } from '../rules/rule';
 
@@ -70,6 +70,7 @@ export interface ReportSummary {
   readonly error: number;
   readonly suppressed: number;
   readonly notApplicable: number;
+  /** `fail` and `error` findings the adoption baseline accepts (so they do not block). */
   readonly baselined: number;
 }
 
@@ -88,8 +89,19 @@ export interface Report {
   readonly notChecked: readonly (ObjectSummary & { readonly reason: string })[];
   /** Rules that ran (ids), so controls views and SARIF can list rules with no findings. */
   readonly rules: readonly string[];
-  /** Config suppressions that matched no finding (stale waivers worth removing). */
-  readonly unusedSuppressions?: readonly SuppressionEntry[];
+  /** Suppressions, from the config or an object's annotation, that matched no finding (stale waivers worth removing). */
+  readonly unusedSuppressions?: readonly UnusedSuppression[];
+  /**
+   * Baseline entries that matched no finding although their rule ran on their object: the finding
+   * was fixed, so the entry can go (write the baseline again). Entries for rules or objects outside
+   * this run are not listed.
+   */
+  readonly staleBaseline?: readonly BaselineEntry[];
+}
+
+/** A suppression that waived nothing, with where it was written. */
+export interface UnusedSuppression extends SuppressionEntry {
+  readonly source: 'config' | 'annotation';
 }
 
 /** True for a finding that fails the run: a `fail` or `error` with enforcement `deny`, not baselined. */

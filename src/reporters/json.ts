@@ -23,6 +23,7 @@ export function formatJson(report: Report): string {
       reason: item.reason,
     })),
     unusedSuppressions: report.unusedSuppressions ?? [],
+    staleBaseline: report.staleBaseline ?? [],
     summary: { ...report.summary, blocking },
     rules: report.rules,
   };

@@ -1,4 +1,5 @@
 import { blockingCount, groupByObject, locationLabel, objectLabel, printable, summaryLine } from './shared';
+import { SUPPRESS_ANNOTATION_PREFIX } from '../engine/config';
 import { isBlockingFinding, type Finding, type Report } from '../engine/report';
 
 export interface TextReportOptions {
@@ -81,7 +82,13 @@ export function formatTextChunks(report: Report, options: TextReportOptions, emi
     lines.push('');
   }
   for (const entry of report.unusedSuppressions ?? []) {
-    lines.push(paint('yellow', printable(`Unused suppression: ${entry.rule} on ${entry.kind} ${entry.namespace ? `${entry.namespace}/` : ''}${entry.name} matched no finding; remove it.`)));
+    const what = entry.source === 'annotation' ? `the annotation ${SUPPRESS_ANNOTATION_PREFIX}${entry.rule}` : 'it from the config';
+    lines.push(paint('yellow', printable(`Unused suppression: ${entry.rule} on ${objectLabel({ ...entry, source: {} })} matched no finding; remove ${what}.`)));
+  }
+  const stale = report.staleBaseline ?? [];
+  if (stale.length > 0) {
+    lines.push(paint('yellow', `Stale baseline: ${stale.length} entr${stale.length === 1 ? 'y matches' : 'ies match'} no finding any more (fixed); write the baseline again with --write-baseline to drop ${stale.length === 1 ? 'it' : 'them'}:`));
+    for (const entry of stale) lines.push(printable(`  ${entry.rule ?? '?'} on ${entry.kind ?? '?'} ${entry.namespace ? `${entry.namespace}/` : ''}${entry.name ?? '?'} ${entry.path ?? ''}`));
   }
 
   const blocking = blockingCount(report);

@@ -291,18 +291,44 @@ describe('hardpod check adoption', () => {
     expect(written.status).toBe(0);
     expect(written.stderr).toMatch(/wrote \d+ findings to baseline\.json/);
     const baseline = JSON.parse(readFileSync(join(dir, 'baseline.json'), 'utf8'));
-    expect(baseline.version).toBe(1);
+    expect(baseline.version).toBe(2);
     expect(baseline.findings.length).toBeGreaterThan(3);
 
     const again = check(['--baseline', 'baseline.json', '--format', 'json', 'pod.yaml']);
     expect(again.status).toBe(0);
-    expect(JSON.parse(again.stdout).summary.baselined).toBe(baseline.findings.length);
+    const report = JSON.parse(again.stdout);
+    expect(report.findings.every((f: { baselined: boolean }) => f.baselined)).toBe(true);
+    // Baselined counts the findings it keeps from blocking: fail and error, not unknown.
+    expect(report.summary.baselined).toBe(report.summary.fail + report.summary.error);
+    expect(report.summary.baselined).toBeGreaterThan(0);
 
     writeFileSync(join(dir, 'pod-worse.yaml'), `${POD}    securityContext:\n      privileged: true\n`);
     const worse = check(['--baseline', 'baseline.json', '--format', 'json', 'pod-worse.yaml']);
     expect(worse.status).toBe(1);
     const blocking = JSON.parse(worse.stdout).findings.filter((f: { blocking: boolean }) => f.blocking);
     expect(blocking.map((f: { rule: string }) => f.rule)).toEqual(['privileged']);
+  });
+
+  test('a baseline survives reordered containers, and an entry whose finding was fixed is reported as stale', () => {
+    const containers = (...names: string[]): string => names.map((n) => `  - name: ${n}\n    image: nginx\n`).join('');
+    const pod = (...names: string[]): string => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: two\n  namespace: shop\nspec:\n  containers:\n${containers(...names)}`;
+    writeFileSync(join(dir, 'two.yaml'), pod('app', 'sidecar'));
+    expect(check(['--write-baseline', 'two-baseline.json', 'two.yaml']).status).toBe(0);
+    writeFileSync(join(dir, 'two.yaml'), pod('sidecar', 'app'));
+    const reordered = check(['--baseline', 'two-baseline.json', 'two.yaml']);
+    expect(reordered.status).toBe(0);
+    expect(reordered.stdout).not.toContain('Stale baseline');
+    writeFileSync(join(dir, 'two.yaml'), pod('app'));
+    const fixed = check(['--baseline', 'two-baseline.json', 'two.yaml']);
+    expect(fixed.status).toBe(0);
+    expect(fixed.stdout).toMatch(/Stale baseline: \d+ entries match no finding any more \(fixed\); write the baseline again/);
+    expect(fixed.stdout).toContain('containers[name="sidecar"]');
+    expect(JSON.parse(check(['--baseline', 'two-baseline.json', '--format', 'json', 'two.yaml']).stdout).staleBaseline.length).toBeGreaterThan(0);
+  });
+
+  test('a config key without a value is an error naming its line, not the default', () => {
+    writeFileSync(join(dir, 'no-edition.yaml'), 'level: hardened\nedition:\n');
+    expectUsageError(check(['--config', 'no-edition.yaml', 'pod.yaml']), /no-edition\.yaml:2/);
   });
 
   test('config: level and a suppression with its reason, shown in the report', () => {

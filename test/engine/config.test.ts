@@ -78,4 +78,54 @@ describe('loadConfig', () => {
     expect(() => loadConfig(join(dir, 'nope.yaml'))).toThrow(/nope\.yaml: cannot read the config file: no such file or folder/);
     expect(() => loadConfig(file('list.yaml', '- a\n- b\n'))).toThrow(/must be a mapping/);
   });
+
+  it('refuses a scalar key written without a value instead of silently using the default', () => {
+    for (const key of ['level', 'kubernetesVersion', 'edition', 'enforcement', 'forbidSuppressions']) {
+      const path = file(`null-${key}.yaml`, `rules: {}\n${key}:\n`);
+      expect(() => loadConfig(path)).toThrow(new RegExp(`${path}:2 \\(${key}\\): ${key} has no value; give one or remove the key`));
+    }
+  });
+
+  it('suggests the key or rule id a typo meant', () => {
+    expect(() => loadConfig(file('typo-key.yaml', 'level: baseline\nforbidSuppresions: true\n'))).toThrow(/:2 \(forbidSuppresions\): unknown config key "forbidSuppresions" \(did you mean "forbidSuppressions"\?\)/);
+    expect(() => loadConfig(file('typo-rule.yaml', 'rules:\n  privilegd: { enabled: false }\n'))).toThrow(/:2 \(rules\.privilegd\): unknown rule id "privilegd" \(did you mean "privileged"\?\); hardpod rules lists them/);
+    expect(() => loadConfig(file('typo-field.yaml', 'rules:\n  privileged:\n    Severity: low\n'))).toThrow(/:3 .*unknown rule override "Severity" \(did you mean "severity"\?\)/);
+    const suppression = file('typo-suppression.yaml', 'suppressions:\n  - { rule: privileged, kind: Deployment, name: a, reason: ok }\n  - { rule: host-port, kind: Deployment, name: a, reason: ok }\n');
+    expect(() => loadConfig(suppression)).toThrow(new RegExp(`${suppression}:3 \\(suppressions\\[1\\]\\): suppression names unknown rule id "host-port" \\(did you mean "host-ports"\\?\\)`));
+    expect(() => loadConfig(file('far.yaml', 'colour: blue\n'))).toThrow(/unknown config key "colour"; expected one of/);
+  });
+
+  it('words duplicate keys and extra documents for a user, naming the line', () => {
+    const duplicate = file('duplicate.yaml', 'level: baseline\nedition: 1\nlevel: restricted\n');
+    expect(() => loadConfig(duplicate)).toThrow(new RegExp(`${duplicate}:3: a key appears twice in the same mapping; keep one`));
+    expect(() => loadConfig(file('duplicate.json', '{"level": "baseline",\n "level": "hardened"}'))).toThrow(/duplicate\.json:2: a key appears twice/);
+    const twoDocuments = file('two.yaml', 'level: baseline\n---\nlevel: restricted\n');
+    expect(() => loadConfig(twoDocuments)).toThrow(new RegExp(`${twoDocuments}:2: the config file holds more than one YAML document \\(a --- line\\); put every setting in one document`));
+    expect(() => loadConfig(twoDocuments)).not.toThrow(/parseAllDocuments/);
+  });
+
+  it('reads JSON indented with tabs, and an empty or comment-only file as the defaults', () => {
+    expect(loadConfig(file('tabs.json', '{\n\t"level": "baseline",\n\t"rules": {\n\t\t"privileged": { "severity": "low" }\n\t}\n}\n'))).toEqual({ level: 'baseline', rules: { privileged: { severity: 'low' } } });
+    expect(resolveConfig(loadConfig(file('empty.yaml', '')))).toMatchObject({ level: 'hardened', enforcement: 'deny' });
+    expect(loadConfig(file('comments.yaml', '# nothing yet\n'))).toEqual({});
+  });
+
+  it('accepts a Kubernetes version as a cluster reports it, and refuses a minor with a leading zero', () => {
+    for (const version of ['v1.30.2-gke.1587003', '1.30.2+k3s1', 'v1.30.2-eks-a1b2c3', '1.30.2', '1.30']) {
+      expect(resolveConfig({ kubernetesVersion: version }).kubernetesVersion).toBe('1.30');
+    }
+    expect(resolveConfig({ kubernetesVersion: '1.0' }).minor).toBe(0);
+    const leadingZero = file('zero.yaml', 'level: baseline\nkubernetesVersion: "1.03"\n');
+    expect(() => loadConfig(leadingZero)).toThrow(new RegExp(`${leadingZero}:2 \\(kubernetesVersion\\): unsupported Kubernetes version "1.03"`));
+    expect(() => resolveConfig({ kubernetesVersion: '1.30-gke' })).toThrow(/unsupported Kubernetes version/);
+  });
+
+  it('requires NetworkPolicy objects under cluster.networkPolicies', () => {
+    const path = file('np.yaml', 'cluster:\n  networkPolicies:\n    - apiVersion: v1\n      kind: Service\n      metadata: { name: web }\n');
+    expect(() => loadConfig(path)).toThrow(new RegExp(`${path}:4 \\(cluster\\.networkPolicies\\[0\\]\\.kind\\): cluster\\.networkPolicies holds NetworkPolicy objects, got kind "Service"; put other objects under cluster\\.objects`));
+    const nameless = file('nameless.yaml', 'cluster:\n  objects:\n    - { apiVersion: v1, kind: ServiceAccount, metadata: { namespace: shop } }\n');
+    expect(() => loadConfig(nameless)).toThrow(new RegExp(`${nameless}:3 \\(cluster\\.objects\\[0\\]\\): a declared ServiceAccount needs metadata\\.name`));
+    const ok = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny', namespace: 'shop' }, spec: { podSelector: {} } };
+    expect(resolveConfig({ cluster: { networkPolicies: [ok] } }).cluster.networkPolicies).toEqual([ok]);
+  });
 });

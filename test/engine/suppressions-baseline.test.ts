@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deployment, located } from './helpers';
-import { baselineFromReport, evaluate, fingerprintOf, hasBlockingFindings, readBaseline, writeBaseline } from '../../src/engine';
+import { baselineFromReport, evaluate, fingerprintOf, hasBlockingFindings, identityPath, readBaseline, writeBaseline } from '../../src/engine';
 import { HardpodError } from '../../src/model/errors';
 
 const privileged = (name: string, metadata: Record<string, unknown> = {}) =>
@@ -89,6 +89,137 @@ describe('adoption baseline', () => {
     expect(() => readBaseline(file)).toThrow(new RegExp(`${file}.*not a hardpod baseline file`));
     writeFileSync(file, '{');
     expect(() => readBaseline(file)).toThrow(/not valid JSON/);
+    writeFileSync(file, '{\n  "version": 2,\n  "findings": [],\n}\n');
+    expect(() => readBaseline(file)).toThrow(new RegExp(`${file}:4: baseline file is not valid JSON: .*; write it again with hardpod check --write-baseline`));
     expect(() => readBaseline(join(dir, 'missing.json'))).toThrow(/missing\.json: cannot read the baseline file: no such file or folder/);
+  });
+});
+
+describe('suppressions: matching and unused ones', () => {
+  const inNamespace = (namespace: string | undefined) => privileged('a', { namespace });
+
+  it('treats an empty namespace as no namespace, on the object and in the entry alike', () => {
+    const noNamespace = { rule: 'privileged', kind: 'Deployment', name: 'a', reason: 'cluster-scoped render' };
+    const emptyNamespace = { ...noNamespace, namespace: '' };
+    for (const [object, entry] of [[inNamespace(''), noNamespace], [inNamespace(undefined), emptyNamespace], [inNamespace(''), emptyNamespace]] as const) {
+      const report = evaluate(located(object), { level: 'baseline', suppressions: [entry] });
+      expect(report.findings.map((f) => f.outcome)).toEqual(['suppressed']);
+      expect(report.unusedSuppressions).toEqual([]);
+    }
+    // A real namespace still never matches an entry without one.
+    expect(evaluate(located(inNamespace('shop')), { level: 'baseline', suppressions: [emptyNamespace] }).findings[0].outcome).toBe('fail');
+  });
+
+  it('reports annotation suppressions that waived nothing, with their object and source, as it does config entries', () => {
+    const notPrivileged = deployment('quiet', { containers: [{ name: 'app' }] }, { annotations: { 'hardpod.dev/suppress.privileged': 'was privileged once' } });
+    const used = privileged('loud', { annotations: { 'hardpod.dev/suppress.privileged': 'CNI plugin' } });
+    const report = evaluate(located(notPrivileged, used), {
+      level: 'baseline',
+      suppressions: [{ rule: 'host-ports', kind: 'Deployment', namespace: 'shop', name: 'loud', reason: 'legacy' }],
+    });
+    expect(report.findings.map((f) => [f.name, f.outcome])).toEqual([['loud', 'suppressed']]);
+    expect(report.unusedSuppressions).toEqual([
+      { rule: 'host-ports', kind: 'Deployment', namespace: 'shop', name: 'loud', reason: 'legacy', source: 'config' },
+      { rule: 'privileged', kind: 'Deployment', namespace: 'shop', name: 'quiet', reason: 'was privileged once', source: 'annotation' },
+    ]);
+  });
+
+  it('reads annotations from the object itself (each List item included), never from its pod template or a List', () => {
+    const annotation = { 'hardpod.dev/suppress.privileged': 'reviewed' };
+    const onTemplate = privileged('template');
+    (onTemplate.spec as { template: { metadata: Record<string, unknown> } }).template.metadata.annotations = annotation;
+    const list = { apiVersion: 'v1', kind: 'List', metadata: { annotations: annotation }, items: [privileged('item', { annotations: annotation }), privileged('plain')] };
+    const report = evaluate(located(onTemplate, list), { level: 'baseline' });
+    expect(report.findings.map((f) => [f.name, f.outcome])).toEqual([['template', 'fail'], ['item', 'suppressed'], ['plain', 'fail']]);
+    expect(() => evaluate(located(list), { level: 'baseline', forbidSuppressions: true })).toThrow(/forbidden/);
+  });
+});
+
+describe('adoption baseline: identity across edits', () => {
+  const app = (containers: Record<string, unknown>[], name = 'a') => deployment(name, { containers });
+  const bad = { name: 'app', securityContext: { privileged: true } };
+  const sidecar = { name: 'sidecar' };
+  const at = (object: ReturnType<typeof app>, file: string, documentIndex: number) =>
+    [{ object, source: { file, line: 1 + documentIndex * 10, documentIndex } }];
+
+  it('identifies a container by its name: reordering containers, adding one, moving the document or renaming the file keeps old findings known', () => {
+    const before = at(app([sidecar, bad]), 'a.yaml', 0);
+    const baseline = baselineFromReport(evaluate(before, { level: 'baseline' }), before);
+    expect(baseline.findings).toEqual([expect.objectContaining({ rule: 'privileged', path: 'spec.template.spec.containers[name="app"].securityContext.privileged' })]);
+    for (const after of [
+      at(app([bad, sidecar]), 'a.yaml', 0),
+      at(app([{ name: 'init' }, sidecar, bad]), 'a.yaml', 0),
+      at(app([sidecar, bad]), 'renamed.yaml', 3),
+    ]) {
+      const report = evaluate(after, { level: 'baseline', baseline: baseline.findings });
+      expect(report.findings.map((f) => f.baselined)).toEqual([true]);
+      expect(hasBlockingFindings(report)).toBe(false);
+    }
+    // A second privileged container is a new finding.
+    const more = evaluate(at(app([{ ...bad, name: 'other' }, sidecar, bad]), 'a.yaml', 0), { level: 'baseline', baseline: baseline.findings });
+    expect(more.findings.map((f) => [f.path, !!f.baselined])).toEqual([
+      ['spec.template.spec.containers[0].securityContext.privileged', false],
+      ['spec.template.spec.containers[2].securityContext.privileged', true],
+    ]);
+  });
+
+  it('keeps the index for items without a unique key', () => {
+    const object = deployment('a', { containers: [{ name: 'x' }, { name: 'x' }, {}], volumes: [{ name: 'data' }] });
+    expect(identityPath(object, 'spec.template.spec.containers[1].image')).toBe('spec.template.spec.containers[1].image');
+    expect(identityPath(object, 'spec.template.spec.containers[2].image')).toBe('spec.template.spec.containers[2].image');
+    expect(identityPath(object, 'spec.template.spec.volumes[0].hostPath')).toBe('spec.template.spec.volumes[name="data"].hostPath');
+    expect(identityPath(object, 'metadata.annotations["a.b/c"]')).toBe('metadata.annotations["a.b/c"]');
+  });
+
+  it('still reads version 1 files, whose fingerprints use list indexes', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hardpod-baseline-v1-'));
+    const file = join(dir, 'v1.json');
+    const path = 'spec.template.spec.containers[0].securityContext.privileged';
+    const entry = { fingerprint: fingerprintOf({ rule: 'privileged', kind: 'Deployment', namespace: 'shop', name: 'a', path }), rule: 'privileged', kind: 'Deployment', namespace: 'shop', name: 'a', path };
+    writeFileSync(file, JSON.stringify({ version: 1, findings: [entry] }));
+    const report = evaluate(located(app([bad])), { level: 'baseline', baseline: readBaseline(file) });
+    expect(report.findings.map((f) => f.baselined)).toEqual([true]);
+    expect(report.staleBaseline).toEqual([]);
+    writeFileSync(file, JSON.stringify({ version: 9, findings: [] }));
+    expect(() => readBaseline(file)).toThrow(new RegExp(`${file}: baseline file version 9 is not one this hardpod reads \\(1 or 2\\); upgrade hardpod, or write the baseline again`));
+  });
+
+  it('writes the identity the baseline matches by when given the objects', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hardpod-baseline-v2-'));
+    const file = join(dir, 'baseline.json');
+    const objects = located(app([sidecar, bad]));
+    const report = evaluate(objects, { level: 'baseline' });
+    // As the CLI does: findings point at their field's line through a copy of their object's source.
+    for (const finding of report.findings) (finding as { source: object }).source = { ...finding.source, line: 42 };
+    const written = writeBaseline(file, report, objects);
+    expect(written.version).toBe(2);
+    expect(written.findings.map((f) => f.path)).toEqual(['spec.template.spec.containers[name="app"].securityContext.privileged']);
+    expect(readBaseline(file)).toEqual(written.findings);
+    const reordered = evaluate(located(app([bad, sidecar])), { level: 'baseline', baseline: readBaseline(file) });
+    expect(hasBlockingFindings(reordered)).toBe(false);
+  });
+
+  it('lists entries whose finding is gone as stale, but not entries for rules or objects outside the run', () => {
+    const objects = located(app([bad]), app([bad], 'b'));
+    const baseline = baselineFromReport(evaluate(objects, { level: 'baseline' }), objects).findings;
+    const duplicated = [...baseline, ...baseline];
+    const fixedA = evaluate(located(app([{ name: 'app' }]), app([bad], 'b')), { level: 'baseline', baseline: duplicated });
+    expect(fixedA.staleBaseline).toEqual([expect.objectContaining({ name: 'a', rule: 'privileged' })]);
+    // Only b checked: a's entry is not judged.
+    expect(evaluate(located(app([bad], 'b')), { level: 'baseline', baseline }).staleBaseline).toEqual([]);
+    // The rule did not run: nothing is known about its findings.
+    expect(evaluate(located(app([{ name: 'app' }])), { level: 'baseline', baseline, rules: { privileged: { enabled: false } } }).staleBaseline).toEqual([]);
+  });
+
+  it('counts as baselined only the failures and errors the baseline keeps from blocking', () => {
+    // Unknowns (the ServiceAccount is not in the input) are baselined too, but are counted as unknown.
+    const objects = located(deployment('a', { serviceAccountName: 'x', containers: [{ name: 'app', image: 'nginx', securityContext: { privileged: true } }] }));
+    const baseline = baselineFromReport(evaluate(objects), objects).findings;
+    const report = evaluate(objects, { baseline });
+    expect(report.summary.unknown).toBeGreaterThan(0);
+    expect(report.findings.filter((f) => f.outcome === 'unknown').every((f) => f.baselined)).toBe(true);
+    expect(report.summary.baselined).toBe(report.summary.fail);
+    const suppressed = evaluate(objects, { baseline, suppressions: [{ rule: 'privileged', kind: 'Deployment', namespace: 'shop', name: 'a', reason: 'reviewed' }] });
+    expect(suppressed.summary.baselined).toBe(suppressed.summary.fail);
   });
 });

@@ -88,6 +88,21 @@ describe('text reporter', () => {
     expect(controls).toContain(escaped);
   });
 
+  test('lists unused suppressions with where to remove them, and stale baseline entries', () => {
+    const text = formatText({
+      ...report,
+      unusedSuppressions: [
+        { rule: 'privileged', kind: 'Deployment', namespace: 'shop', name: 'web', reason: 'r', source: 'annotation' },
+        { rule: 'image-digest', kind: 'Deployment', name: 'old', reason: 'r', source: 'config' },
+      ],
+      staleBaseline: [{ fingerprint: 'f', rule: 'probes', kind: 'Deployment', namespace: 'shop', name: 'web', path: 'spec.template.spec.containers[name="app"].readinessProbe' }],
+    });
+    expect(text).toContain('Unused suppression: privileged on Deployment shop/web matched no finding; remove the annotation hardpod.dev/suppress.privileged.');
+    expect(text).toContain('Unused suppression: image-digest on Deployment old matched no finding; remove it from the config.');
+    expect(text).toContain('Stale baseline: 1 entry matches no finding any more (fixed); write the baseline again with --write-baseline to drop it:');
+    expect(text).toContain('  probes on Deployment shop/web spec.template.spec.containers[name="app"].readinessProbe');
+  });
+
   test('says PASS when nothing blocks', () => {
     const passing = { ...report, findings: report.findings.filter((f) => f.enforcement === 'warn') };
     expect(formatText(passing)).toContain('PASS: no blocking findings');

@@ -93,7 +93,7 @@ export const checkCommand: Command = {
     const report = withFieldLines(evaluate(manifests.objects, config), manifests);
 
     if (values['write-baseline'] !== undefined) {
-      const written = writeBaseline(values['write-baseline'], report);
+      const written = writeBaseline(values['write-baseline'], report, manifests.objects);
       context.stderr(`hardpod check: wrote ${written.findings.length} finding${written.findings.length === 1 ? '' : 's'} to ${values['write-baseline']}\n`);
     }
 
