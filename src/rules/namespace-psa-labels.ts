@@ -1,9 +1,12 @@
 import type { InputRule, InputRuleContext, Violation } from './rule';
-import type { ClusterContext } from '../engine/config';
-import { describeNamespace, labelsOf, namespaceOf, objectsOfKind } from './support/hardened';
+import type { KubeObject } from '../model/kube-object';
+import { isFields } from '../model/pod-view';
+import { clusterObjects, describeNamespace, labelsOf, nameOf, namespaceOf } from './support/hardened';
 import { cis, nist } from './support/pss';
 
-const ENFORCE = 'pod-security.kubernetes.io/enforce';
+const PREFIX = 'pod-security.kubernetes.io/';
+const ENFORCE = `${PREFIX}enforce`;
+const ENFORCE_VERSION = `${PREFIX}enforce-version`;
 
 /**
  * Pod Security Admission only protects namespaces that ask for it: the workload's namespace must
@@ -12,7 +15,7 @@ const ENFORCE = 'pod-security.kubernetes.io/enforce';
 export const namespacePsaLabels: InputRule = {
   id: 'namespace-psa-labels',
   title: 'The workload\'s namespace enforces Pod Security `restricted`',
-  remediation: `Label the Namespace with ${ENFORCE}: restricted (and warn/audit: restricted), or declare its labels in the config's cluster.namespaces when the platform owns it.`,
+  remediation: `Label the Namespace with ${ENFORCE}: restricted (and warn/audit: restricted), with ${ENFORCE_VERSION} unset, latest, or a version that has every restricted check (v1.23 or later); or declare its labels in the config's cluster.namespaces when the platform owns it.`,
   level: 'hardened',
   severity: 'medium',
   controls: [...cis('5.2.1'), ...nist('4.3.4')],
@@ -22,34 +25,91 @@ export const namespacePsaLabels: InputRule = {
     if (context.pods.length === 0) return 'not-applicable';
     const namespace = namespaceOf(context.object);
     if (namespace === undefined) return namespaceLess(context);
-    const labels = namespaceLabels(context, namespace);
-    if (!labels) {
+    const known = namespaceLabels(context, namespace);
+    if (!known) {
       const message = `the Namespace ${JSON.stringify(namespace)} is not in the input`;
       return context.cluster.complete
         ? [{ path: 'metadata.namespace', message: `${message}, and the cluster context is declared complete` }]
         : [{ path: 'metadata.namespace', message: `${message}, so its Pod Security labels are not known (add it to the input or to cluster.namespaces)`, unknown: true }];
     }
-    return judge(labels, describeNamespace(namespace));
+    return judge(known, describeNamespace(namespace), context.minor);
   },
 };
 
-/** The labels of a namespace from the input, `cluster.namespaces` or `cluster.objects`; undefined when unknown. */
-function namespaceLabels(context: Pick<InputRuleContext, 'input' | 'cluster'>, name: string): Readonly<Record<string, string>> | undefined {
-  const object = objectsOfKind(context, 'Namespace').find((ns) => ns.metadata?.name === name);
-  if (object) return labelsOf(object);
-  const declared = (context.cluster.namespaces ?? []).find((ns) => ns.name === name);
-  return declared ? declared.labels ?? {} : undefined;
+/** A namespace's labels, and for one of the input (still to be applied) its labels as written. */
+interface KnownNamespace {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly fromInput: boolean;
+  readonly written?: unknown;
 }
 
-function judge(labels: Readonly<Record<string, string>>, where: string): Violation[] {
-  const enforce = labels[ENFORCE];
-  if (enforce === 'restricted') return [];
-  return [{
-    path: 'metadata.namespace',
-    message: enforce === undefined
-      ? `${where} has no ${ENFORCE} label, so Pod Security Admission enforces nothing there`
-      : `${where} enforces Pod Security ${JSON.stringify(enforce)}, not "restricted"`,
-  }];
+function inputNamespace(object: KubeObject): KnownNamespace {
+  return { name: nameOf(object), labels: labelsOf(object), fromInput: true, written: object.metadata?.labels };
+}
+
+/** The namespace from the input, `cluster.objects` or `cluster.namespaces`; undefined when unknown. */
+function namespaceLabels(context: Pick<InputRuleContext, 'input' | 'cluster'>, name: string): KnownNamespace | undefined {
+  const fromInput = context.input.byKind('Namespace').find((ns) => nameOf(ns) === name);
+  if (fromInput) return inputNamespace(fromInput);
+  const object = clusterObjects(context.cluster, 'Namespace').find((ns) => nameOf(ns) === name);
+  if (object) return { name, labels: labelsOf(object), fromInput: false };
+  const declared = (context.cluster.namespaces ?? []).find((ns) => ns.name === name);
+  return declared ? { name, labels: declared.labels ?? {}, fromInput: false } : undefined;
+}
+
+const LEVEL_VALUES = ['privileged', 'baseline', 'restricted'];
+const VERSION_VALUE = /^v1\.([0-9]|[1-9][0-9]*)$/;
+
+/** The Pod Security labels with invalid values (a YAML number included), as Pod Security admission parses them. */
+function invalidLabels(written: unknown): string[] {
+  if (!isFields(written)) return [];
+  const out: string[] = [];
+  for (const mode of ['enforce', 'audit', 'warn']) {
+    const level = written[`${PREFIX}${mode}`];
+    if (level !== undefined && !LEVEL_VALUES.includes(level as string)) out.push(`${PREFIX}${mode}: ${JSON.stringify(level)} (expected privileged, baseline or restricted)`);
+    const version = written[`${PREFIX}${mode}-version`];
+    if (version !== undefined && version !== 'latest' && !(typeof version === 'string' && VERSION_VALUE.test(version))) {
+      out.push(`${PREFIX}${mode}-version: ${JSON.stringify(version)} (expected latest or v1.N)`);
+    }
+  }
+  return out;
+}
+
+/**
+ * What Pod Security admission enforces in the namespace. Creating a Namespace (or changing its
+ * labels) with an invalid Pod Security label is refused, so one in the input never gets there; a
+ * namespace that already carries one is enforced at restricted, latest (upstream PolicyToEvaluate).
+ */
+function judge(namespace: KnownNamespace, where: string, minor: number): Violation[] {
+  const fail = (message: string): Violation[] => [{ path: 'metadata.namespace', message }];
+  const { labels } = namespace;
+  if (namespace.fromInput) {
+    const invalid = invalidLabels(namespace.written);
+    if (invalid.length > 0) return fail(`${where} has invalid Pod Security labels, ${invalid.join(', ')}; the API server refuses to create the Namespace or change its labels with them, so fix their values`);
+  }
+  const level = labels[ENFORCE];
+  if (level === undefined) {
+    return fail(`${where} has no ${ENFORCE} label, so Pod Security Admission enforces only the cluster's default level there (privileged unless the API server's admission configuration sets another); label it ${ENFORCE}: restricted`);
+  }
+  if (LEVEL_VALUES.includes(level) && level !== 'restricted') return fail(`${where} enforces Pod Security ${JSON.stringify(level)}, not "restricted"; set ${ENFORCE}: restricted`);
+  const version = VERSION_VALUE.exec(labels[ENFORCE_VERSION] ?? '');
+  const needed = newestRestrictedCheck(minor);
+  if (version && Number(version[1]) < needed) {
+    return fail(`${where} enforces restricted as of ${labels[ENFORCE_VERSION]} (${ENFORCE_VERSION}), which lacks restricted checks Pod Security added up to v1.${needed}, so pods breaking them are admitted; set ${ENFORCE_VERSION} to latest or v1.${minor}`);
+  }
+  return [];
+}
+
+/**
+ * Minors at which Pod Security added a restricted-level check (allowPrivilegeEscalation v1.8,
+ * seccompProfile v1.19, capabilities v1.22, runAsUser v1.23); later changes to restricted-level
+ * checks only relaxed them. A namespace pinned before one of these admits what it forbids.
+ */
+const RESTRICTED_CHECKS_ADDED = [8, 19, 22, 23];
+
+function newestRestrictedCheck(minor: number): number {
+  return RESTRICTED_CHECKS_ADDED.filter((m) => m <= minor).reduce((a, b) => Math.max(a, b), 0);
 }
 
 /**
@@ -57,17 +117,27 @@ function judge(labels: Readonly<Record<string, string>>, where: string): Violati
  * only known when the context is complete and every namespace it knows enforces `restricted`.
  */
 function namespaceLess(context: InputRuleContext): Violation[] {
-  const known = allNamespaces(context.cluster, context);
+  const known = allNamespaces(context);
   if (context.cluster.complete && known.length > 0) {
-    const weak = known.find((ns) => ns.labels[ENFORCE] !== 'restricted');
-    if (!weak) return [];
-    return [{ path: 'metadata.namespace', message: `the workload names no namespace and could land in ${JSON.stringify(weak.name)}, which does not enforce restricted` }];
+    for (const namespace of known) {
+      const [weak] = judge(namespace, describeNamespace(namespace.name), context.minor);
+      if (weak) return [{ path: 'metadata.namespace', message: `the workload names no namespace and could land in ${JSON.stringify(namespace.name)}: ${weak.message}` }];
+    }
+    return [];
   }
   return [{ path: 'metadata.namespace', message: 'the workload names no namespace (e.g. `helm template` output), so whether its namespace enforces restricted is not known; set metadata.namespace, or declare every namespace in the cluster context with complete: true', unknown: true }];
 }
 
-function allNamespaces(cluster: ClusterContext, context: Pick<InputRuleContext, 'input' | 'cluster'>): { name: string; labels: Readonly<Record<string, string>> }[] {
-  const out = objectsOfKind(context, 'Namespace').map((ns) => ({ name: String(ns.metadata?.name ?? ''), labels: labelsOf(ns) }));
-  for (const ns of cluster.namespaces ?? []) if (!out.some((o) => o.name === ns.name)) out.push({ name: ns.name, labels: ns.labels ?? {} });
+function allNamespaces(context: Pick<InputRuleContext, 'input' | 'cluster'>): KnownNamespace[] {
+  const out: KnownNamespace[] = [];
+  const seen = new Set<string>();
+  const add = (namespace: KnownNamespace): void => {
+    if (seen.has(namespace.name)) return;
+    seen.add(namespace.name);
+    out.push(namespace);
+  };
+  for (const ns of context.input.byKind('Namespace')) add(inputNamespace(ns));
+  for (const ns of clusterObjects(context.cluster, 'Namespace')) add({ name: nameOf(ns), labels: labelsOf(ns), fromInput: false });
+  for (const ns of context.cluster.namespaces ?? []) add({ name: ns.name, labels: ns.labels ?? {}, fromInput: false });
   return out;
 }

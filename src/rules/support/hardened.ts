@@ -43,6 +43,7 @@ export function serviceAccountOf(pod: PodView): { name: string; explicit: boolea
   if (isUnknownValue(fromName)) return { name: '', explicit: true, path: `${pod.specPath}.serviceAccountName`, unknown: true };
   if (typeof fromName === 'string' && fromName !== '') return { name: fromName, explicit: true, path: `${pod.specPath}.serviceAccountName`, unknown: false };
   const legacy = pod.spec.serviceAccount;
+  if (isUnknownValue(legacy)) return { name: '', explicit: true, path: `${pod.specPath}.serviceAccount`, unknown: true };
   if (typeof legacy === 'string' && legacy !== '') return { name: legacy, explicit: true, path: `${pod.specPath}.serviceAccount`, unknown: false };
   return { name: 'default', explicit: false, path: `${pod.specPath}.serviceAccountName`, unknown: false };
 }
@@ -94,8 +95,9 @@ export function missing(cluster: ClusterContext, path: string, message: string, 
 
 /**
  * Whether a label selector (`matchLabels` and `matchExpressions`) selects these labels. An empty
- * selector selects everything; a malformed one (wrong types, unknown operator) selects nothing,
- * as the API server would reject it.
+ * selector selects everything; a malformed one (wrong types, unknown operator, `In`/`NotIn`
+ * without values, `Exists`/`DoesNotExist` with values) selects nothing, as the API server refuses
+ * an object holding it.
  */
 export function selectorMatches(selector: unknown, labels: Readonly<Record<string, string>>): boolean {
   if (selector === undefined || selector === null) return true;
@@ -103,7 +105,9 @@ export function selectorMatches(selector: unknown, labels: Readonly<Record<strin
   const matchLabels = selector.matchLabels;
   if (matchLabels !== undefined && matchLabels !== null) {
     if (!isFields(matchLabels)) return false;
-    for (const key in matchLabels) if (labels[key] !== matchLabels[key]) return false;
+    for (const key in matchLabels) {
+      if (typeof matchLabels[key] !== 'string' || !Object.prototype.hasOwnProperty.call(labels, key) || labels[key] !== matchLabels[key]) return false;
+    }
   }
   const expressions = selector.matchExpressions;
   if (expressions !== undefined && expressions !== null) {
@@ -117,12 +121,15 @@ function expressionMatches(expression: unknown, labels: Readonly<Record<string, 
   if (!isFields(expression) || typeof expression.key !== 'string') return false;
   const has = Object.prototype.hasOwnProperty.call(labels, expression.key);
   const value = labels[expression.key];
-  const values = Array.isArray(expression.values) ? expression.values : [];
+  const raw = expression.values;
+  if (raw !== undefined && raw !== null && (!Array.isArray(raw) || raw.some((v) => typeof v !== 'string'))) return false;
+  const values: readonly unknown[] = Array.isArray(raw) ? raw : [];
   switch (expression.operator) {
-    case 'In': return has && values.includes(value);
-    case 'NotIn': return !has || !values.includes(value);
-    case 'Exists': return has;
-    case 'DoesNotExist': return !has;
+    // The API server requires values for In and NotIn and refuses them for Exists and DoesNotExist.
+    case 'In': return values.length > 0 && has && values.includes(value);
+    case 'NotIn': return values.length > 0 && (!has || !values.includes(value));
+    case 'Exists': return values.length === 0 && has;
+    case 'DoesNotExist': return values.length === 0 && !has;
     default: return false;
   }
 }

@@ -1,4 +1,7 @@
 import { check, deployment, namespaceObject, networkPolicyObject, outcome, serviceAccount, violations } from './context';
+import type { KubeObject } from '../../../src/model/kube-object';
+import { UNKNOWN_VALUE } from '../../../src/model/pod-view';
+import { dedicatedServiceAccount } from '../../../src/rules/dedicated-service-account';
 import { namespacePsaLabels } from '../../../src/rules/namespace-psa-labels';
 import { networkPolicy } from '../../../src/rules/network-policy';
 import { serviceAccountPresent } from '../../../src/rules/service-account-present';
@@ -127,5 +130,99 @@ describe('namespace-psa-labels', () => {
     const restricted = { 'pod-security.kubernetes.io/enforce': 'restricted' };
     expect(outcome(check(namespacePsaLabels, helm, { config: { cluster: { complete: true, namespaces: [{ name: 'a', labels: restricted }, { name: 'b', labels: restricted }] } } }))).toBe('pass');
     expect(outcome(check(namespacePsaLabels, helm, { config: { cluster: { complete: true, namespaces: [{ name: 'a', labels: restricted }, { name: 'b' }] } } }))).toBe('fail');
+  });
+});
+
+describe('network-policy reads policies as the API server does', () => {
+  const config = { cluster: { networkPolicies: [] } };
+  test('a selector the API server refuses selects nothing', () => {
+    for (const expression of [
+      { key: 'app', operator: 'NotIn' },
+      { key: 'app', operator: 'NotIn', values: [] },
+      { key: 'tier', operator: 'DoesNotExist', values: ['db'] },
+      { key: 'app', operator: 'Exists', values: ['web'] },
+      { key: 'app', operator: 'In', values: [1] },
+    ]) {
+      const refused = networkPolicyObject({ podSelector: { matchExpressions: [expression] }, policyTypes: ['Ingress', 'Egress'] });
+      expect({ expression, outcome: outcome(check(networkPolicy, deployment(), { input: [refused], config })) }).toEqual({ expression, outcome: 'fail' });
+    }
+    const valid = networkPolicyObject({ podSelector: { matchExpressions: [{ key: 'app', operator: 'NotIn', values: ['db'] }, { key: 'tier', operator: 'DoesNotExist' }] }, policyTypes: ['Ingress', 'Egress'] });
+    expect(outcome(check(networkPolicy, deployment(), { input: [valid], config }))).toBe('pass');
+  });
+  test('policyTypes: [] is defaulted like an absent one', () => {
+    const both = networkPolicyObject({ podSelector: {}, policyTypes: [], egress: [{ ports: [{ port: 53, protocol: 'UDP' }] }] });
+    expect(outcome(check(networkPolicy, deployment(), { input: [both], config }))).toBe('pass');
+  });
+  test('an empty or null egress list does not make a policy isolate egress', () => {
+    for (const egress of [[], null]) {
+      const ingressOnly = networkPolicyObject({ podSelector: {}, egress });
+      const [v] = violations(check(networkPolicy, deployment(), { input: [ingressOnly], config }));
+      expect({ egress, message: v.message }).toEqual({ egress, message: expect.stringContaining('selects the pod for Egress') });
+    }
+  });
+  test('labels the controller or API server adds to every pod are selectable', () => {
+    const denyAll = (podSelector: Record<string, unknown>): readonly ReturnType<typeof networkPolicyObject>[] => [networkPolicyObject({ podSelector, policyTypes: ['Ingress', 'Egress'] })];
+    const exists = (key: string): Record<string, unknown> => ({ matchExpressions: [{ key, operator: 'Exists' }] });
+    const absent = (key: string): Record<string, unknown> => ({ matchExpressions: [{ key, operator: 'DoesNotExist' }] });
+    expect(outcome(check(networkPolicy, deployment(), { input: denyAll(exists('pod-template-hash')), config }))).toBe('pass');
+    expect(outcome(check(networkPolicy, deployment(), { input: denyAll(absent('pod-template-hash')), config }))).toBe('fail');
+    const job = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'migrate', namespace: 'shop' }, spec: { template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image: 'x' }] } } } };
+    expect(outcome(check(networkPolicy, job, { input: denyAll({ matchLabels: { 'batch.kubernetes.io/job-name': 'migrate' } }), config }))).toBe('pass');
+    expect(outcome(check(networkPolicy, job, { input: denyAll(absent('job-name')), config }))).toBe('fail');
+    const cronJob = { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'nightly', namespace: 'shop' }, spec: { schedule: '@daily', jobTemplate: { spec: job.spec } } };
+    expect(outcome(check(networkPolicy, cronJob, { input: denyAll(exists('batch.kubernetes.io/job-name')), config }))).toBe('pass');
+    // A CronJob's Jobs get generated names, which no policy can list in advance.
+    expect(outcome(check(networkPolicy, cronJob, { input: denyAll({ matchLabels: { 'job-name': 'nightly' } }), config }))).toBe('fail');
+    // A bare Pod carries only its own labels.
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'shop', labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image: 'x' }] } };
+    expect(outcome(check(networkPolicy, pod, { input: denyAll(absent('pod-template-hash')), config }))).toBe('pass');
+  });
+});
+
+describe('service accounts named through the deprecated serviceAccount field', () => {
+  test('the deprecated field names the account when serviceAccountName is empty, and an unknown one is unknown', () => {
+    const legacy = deployment({ pod: { serviceAccountName: '', serviceAccount: 'web' } });
+    expect(outcome(check(dedicatedServiceAccount, legacy))).toBe('pass');
+    expect(outcome(check(serviceAccountPresent, legacy, { input: [serviceAccount()] }))).toBe('pass');
+    const pending = deployment({ pod: { serviceAccountName: undefined, serviceAccount: UNKNOWN_VALUE } });
+    const [v] = violations(check(dedicatedServiceAccount, pending));
+    expect(v).toEqual(expect.objectContaining({ unknown: true, path: 'spec.template.spec.serviceAccount' }));
+    expect(outcome(check(serviceAccountPresent, pending))).toBe('unknown');
+  });
+});
+
+describe('namespace-psa-labels reads the labels as Pod Security admission does', () => {
+  const ENFORCE = 'pod-security.kubernetes.io/enforce';
+  const VERSION = 'pod-security.kubernetes.io/enforce-version';
+  const judged = (labels: Record<string, string>, where: 'input' | 'declared', kubernetesVersion = '1.37') => check(namespacePsaLabels, deployment(), where === 'input'
+    ? { input: [namespaceObject('shop', labels)], config: { kubernetesVersion } }
+    : { config: { kubernetesVersion, cluster: { namespaces: [{ name: 'shop', labels }] } } });
+  test('a Namespace in the input with an invalid Pod Security label is refused by the API server, so it fails', () => {
+    const refused: Record<string, unknown>[] = [{ [ENFORCE]: 'restricted', [VERSION]: 1.3 }, { [ENFORCE]: 'Restricted' }, { [ENFORCE]: 'restricted', [VERSION]: '1.37' }, { [ENFORCE]: 'restricted', 'pod-security.kubernetes.io/warn': 'strict' }];
+    for (const labels of refused) {
+      const [v] = violations(check(namespacePsaLabels, deployment(), { input: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels } } as unknown as KubeObject] }));
+      expect({ labels, message: v.message }).toEqual({ labels, message: expect.stringContaining('refuses to create the Namespace') });
+    }
+  });
+  test('a declared existing namespace with an invalid level or version is enforced as restricted, latest', () => {
+    expect(outcome(judged({ [ENFORCE]: 'Restricted' }, 'declared'))).toBe('pass');
+    expect(outcome(judged({ [ENFORCE]: 'restricted', [VERSION]: '1.30' }, 'declared'))).toBe('pass');
+  });
+  test('restricted pinned to a version before its last added check (runAsUser, v1.23) fails', () => {
+    const [v] = violations(judged({ [ENFORCE]: 'restricted', [VERSION]: 'v1.22' }, 'input'));
+    expect(v.message).toContain('enforces restricted as of v1.22');
+    expect(v.message).toContain('up to v1.23');
+    expect(outcome(judged({ [ENFORCE]: 'restricted', [VERSION]: 'v1.0' }, 'declared'))).toBe('fail');
+    // Judged at 1.22, restricted as of v1.22 is all there is.
+    expect(outcome(judged({ [ENFORCE]: 'restricted', [VERSION]: 'v1.22' }, 'input', '1.22'))).toBe('pass');
+    expect(outcome(judged({ [ENFORCE]: 'restricted', [VERSION]: 'v1.18' }, 'input', '1.22'))).toBe('fail');
+    for (const version of ['latest', 'v1.23', 'v1.33', 'v1.37', 'v1.40']) expect(outcome(judged({ [ENFORCE]: 'restricted', [VERSION]: version }, 'input'))).toBe('pass');
+  });
+  test('namespace-less output in a complete context fails when any namespace pins an old restricted', () => {
+    const helm = deployment({ namespace: null });
+    const namespaces: { name: string; labels: Record<string, string> }[] = [{ name: 'a', labels: { [ENFORCE]: 'restricted' } }, { name: 'b', labels: { [ENFORCE]: 'restricted', [VERSION]: 'v1.20' } }];
+    const cluster = { complete: true, namespaces };
+    const [v] = violations(check(namespacePsaLabels, helm, { config: { cluster } }));
+    expect(v.message).toContain('could land in "b"');
   });
 });
