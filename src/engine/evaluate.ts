@@ -2,7 +2,7 @@ import { fingerprintOf, identityPath } from './baseline';
 import { resolveConfig, SUPPRESS_ANNOTATION_PREFIX, validateSuppression, type BaselineEntry, type EngineConfig, type ResolvedConfig, type SuppressionEntry } from './config';
 import { REPORT_SCHEMA_VERSION, type Finding, type ObjectSummary, type Report, type Suppression, type UnusedSuppression } from './report';
 import { HardpodError } from '../model/errors';
-import { formatFieldPath } from '../model/field-path';
+import { findValuePath, formatFieldPath } from '../model/field-path';
 import type { KubeObject, LocatedObject, SourceLocation } from '../model/kube-object';
 import { describeType, expandLists, extractPodViews, isFields, isList, isUnknownValue, UNKNOWN_VALUE, type PodView, type PodViewExtraction, type ShapeProblem } from '../model/pod-view';
 import { RULES } from '../rules/catalogue';
@@ -283,7 +283,8 @@ class Recorder {
    */
   private unknownOrFail(violation: Violation): 'unknown' | 'fail' {
     if (this.markerPath === undefined) {
-      const found = unknownMarkerPath(this.object, 0);
+      // Depth-bounded like the extractor.
+      const found = findValuePath(this.object, isUnknownValue, 65);
       this.markerPath = found ? formatFieldPath(found) : null;
     }
     if (this.markerPath === null) return violation.unknown ? 'unknown' : 'fail';
@@ -340,27 +341,6 @@ class Recorder {
       this.findings.push(finding);
     }
   }
-}
-
-/**
- * The field path of the first unknown marker in the object (depth-bounded like the extractor), or
- * undefined. The path is built only on the way back from a find: most objects hold no marker.
- */
-function unknownMarkerPath(node: unknown, depth: number): (string | number)[] | undefined {
-  if (isUnknownValue(node)) return [];
-  if (typeof node !== 'object' || node === null || depth > 64) return undefined;
-  if (Array.isArray(node)) {
-    for (let i = 0; i < node.length; i++) {
-      const found = unknownMarkerPath(node[i], depth + 1);
-      if (found) return [i, ...found];
-    }
-    return undefined;
-  }
-  for (const key in node) {
-    const found = unknownMarkerPath((node as Record<string, unknown>)[key], depth + 1);
-    if (found) return [key, ...found];
-  }
-  return undefined;
 }
 
 /** True when walking a field path (`spec.containers[0].securityContext.x`) meets the unknown marker. */

@@ -92,3 +92,25 @@ export function formatFieldPath(segments: readonly PathSegment[]): string {
   }
   return path;
 }
+
+/**
+ * The path of the first value, depth first in key order, for which `matches` holds, or undefined;
+ * values deeper than `maxDepth` are not searched. The path is built only on the way back from a
+ * find: most searches find nothing.
+ */
+export function findValuePath(node: unknown, matches: (value: unknown) => boolean, maxDepth: number, depth = 0): PathSegment[] | undefined {
+  if (matches(node)) return [];
+  if (typeof node !== 'object' || node === null || depth >= maxDepth) return undefined;
+  if (Array.isArray(node)) {
+    for (let i = 0; i < node.length; i++) {
+      const found = findValuePath(node[i], matches, maxDepth, depth + 1);
+      if (found) return [i, ...found];
+    }
+    return undefined;
+  }
+  for (const key in node) {
+    const found = findValuePath((node as Record<string, unknown>)[key], matches, maxDepth, depth + 1);
+    if (found) return [key, ...found];
+  }
+  return undefined;
+}
