@@ -243,6 +243,31 @@ export class HardenedNamespace extends pulumi.ComponentResource {
   }
 }
 
+/** Per Pulumi stack, the component that emits each namespace's debug access of one name. Mocks run with no stack: one map for them. */
+const CLAIMED_DEBUG_ACCESS = new WeakMap<object, Map<string, string>>();
+const WITHOUT_STACK = {};
+
+/**
+ * Two debug accesses with one name in one namespace would emit the same Role, RoleBinding and
+ * admission policy under two Pulumi resources, each overwriting the other on every update.
+ */
+function claimDebugAccess(role: KubeObject, component: string): void {
+  const stack: object = pulumi.runtime.getStackResource() ?? WITHOUT_STACK;
+  const claimed = CLAIMED_DEBUG_ACCESS.get(stack) ?? new Map<string, string>();
+  CLAIMED_DEBUG_ACCESS.set(stack, claimed);
+  const meta = role.metadata as { name: string; namespace: string };
+  const key = `${meta.namespace}/${meta.name}`;
+  const other = claimed.get(key);
+  if (other !== undefined) {
+    throw new HardpodError(
+      `debug access "${meta.name}" in namespace "${meta.namespace}" is already emitted by ${other}; both would emit the same Role, RoleBinding and ` +
+        'admission policy, each overwriting the other: give one of them another name (the name arg)',
+      component,
+    );
+  }
+  claimed.set(key, component);
+}
+
 /** Props of {@link HardenedDebugAccess}: the model's DebugAccessProps. */
 export type HardenedDebugAccessArgs = DebugAccessProps & HardenedComponentArgs;
 
@@ -262,6 +287,7 @@ export class HardenedDebugAccess extends pulumi.ComponentResource {
     const { defaults: own, ...props } = objectArgs(args, `hardpod:index:HardenedDebugAccess ${name}`);
     const defaults = effectiveDefaults(own);
     this.built = buildDebugAccess(props, { where: `hardpod:index:HardenedDebugAccess ${name}`, defaults, imageResolver: defaults.imageResolver });
+    claimDebugAccess(this.built.role, `hardpod:index:HardenedDebugAccess ${name}`);
     this.objects = this.built.objects;
     // The policy comes first and the grant depends on it: the access never exists unguarded.
     const policy = registerObject(`${name}-policy`, this.built.admissionPolicy as Record<string, unknown>, this);

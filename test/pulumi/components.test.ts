@@ -101,6 +101,12 @@ describe('component behaviour', () => {
       'kubernetes:rbac.authorization.k8s.io/v1:Role', 'kubernetes:rbac.authorization.k8s.io/v1:RoleBinding',
     ]);
     expect(access.built.kubectlDebugCommand('web-1')).toContain('--profile=restricted');
+    // A second one of that name in that namespace would overwrite the first's objects; another name or namespace is fine.
+    expect(() => new hp.HardenedDebugAccess('shop-debug-2', props)).toThrow(
+      /^hardpod:index:HardenedDebugAccess shop-debug-2: debug access "debug" in namespace "shop" is already emitted by hardpod:index:HardenedDebugAccess shop-debug;/,
+    );
+    expect(() => new hp.HardenedDebugAccess('shop-debug-3', { ...props, name: 'debug-b' })).not.toThrow();
+    expect(() => new hp.HardenedDebugAccess('web-debug', { ...props, namespace: 'web' })).not.toThrow();
   });
 
   test('a namespace from a HardenedNamespace waits for it and lands in every object', async () => {
