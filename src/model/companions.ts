@@ -21,6 +21,59 @@ export function isDnsLabel(name: unknown): name is string {
   return typeof name === 'string' && name.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name);
 }
 
+/** A DNS subdomain (RFC 1123): what Kubernetes accepts as the name of most objects, and as a label key's prefix. */
+export function isDnsSubdomain(name: unknown): name is string {
+  return typeof name === 'string' && name.length <= 253 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(name);
+}
+
+/** The API server's IANA_SVC_NAME, which container, Service and named probe or policy ports must be. */
+export function isPortName(name: unknown): name is string {
+  return typeof name === 'string' && name.length <= 15 && /^[a-z0-9]+(-[a-z0-9]+)*$/.test(name) && /[a-z]/.test(name);
+}
+
+const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+
+/** Why `key` is not a label or annotation key (`[prefix/]name`), or undefined when it is one. */
+export function qualifiedNameProblem(key: string): string | undefined {
+  const slash = key.indexOf('/');
+  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+  const name = slash >= 0 ? key.slice(slash + 1) : key;
+  if (prefix !== undefined && !isDnsSubdomain(prefix)) return `its prefix ${JSON.stringify(prefix)} is not a DNS subdomain (lowercase letters, digits, "-" and ".", at most 253 characters)`;
+  if (name.length === 0 || name.length > 63 || !LABEL_NAME.test(name)) {
+    return 'its name part must be 1 to 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit';
+  }
+  return undefined;
+}
+
+/** Fails unless every key and value is one the API server accepts in `metadata.labels` and label selectors. */
+export function checkLabels(labels: Readonly<Record<string, unknown>> | undefined, field: string, where: string | undefined): void {
+  for (const [key, value] of Object.entries(labels ?? {})) {
+    if (key === '') throw new HardpodError(`${field} ${JSON.stringify(labels)} has an empty key: give label keys such as app or example.com/team`, where);
+    const problem = qualifiedNameProblem(key);
+    if (problem) throw new HardpodError(`${field} key ${JSON.stringify(key)} is not a label key: ${problem} (such as app or example.com/team)`, where);
+    if (typeof value !== 'string' || value.length > 63 || (value !== '' && !LABEL_NAME.test(value))) {
+      throw new HardpodError(
+        `${field} value ${JSON.stringify(value)} of ${key} is not a label value: at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit (or empty)`,
+        where,
+      );
+    }
+  }
+}
+
+/** The API server's limit on the total size of an object's annotations. */
+const ANNOTATIONS_MAX_BYTES = 256 * 1024;
+
+/** Fails unless every key is a valid annotation key and the annotations fit the API server's size limit. */
+export function checkAnnotations(annotations: Readonly<Record<string, unknown>> | undefined, field: string, where: string | undefined): void {
+  let size = 0;
+  for (const [key, value] of Object.entries(annotations ?? {})) {
+    const problem = qualifiedNameProblem(key.toLowerCase());
+    if (problem) throw new HardpodError(`${field} key ${JSON.stringify(key)} is not an annotation key: ${problem} (such as example.com/owner)`, where);
+    size += Buffer.byteLength(key) + Buffer.byteLength(String(value));
+  }
+  if (size > ANNOTATIONS_MAX_BYTES) throw new HardpodError(`${field} total ${size} bytes; the API server accepts at most ${ANNOTATIONS_MAX_BYTES} (256 KiB)`, where);
+}
+
 /** Fails unless `value` is a DNS label; `field` names it in the message (`namespace`, `container name`). */
 export function checkDnsLabel(value: unknown, field: string, where: string | undefined): void {
   if (!isDnsLabel(value)) throw new HardpodError(`${field} ${JSON.stringify(value)} is not a DNS label (lowercase letters, digits and "-", at most 63 characters)`, where);
@@ -96,6 +149,19 @@ export function checkPodDisruptionBudget(budget: DisruptionBudget | false | unde
       where,
     );
   }
+  for (const field of ['minAvailable', 'maxUnavailable'] as const) {
+    const value = budget[field];
+    if (value === undefined) continue;
+    const ok = typeof value === 'number'
+      ? Number.isInteger(value) && value >= 0 && value <= INT32_MAX
+      : typeof value === 'string' && /^\d+%$/.test(value) && Number(value.slice(0, -1)) <= 100;
+    if (!ok) {
+      throw new HardpodError(
+        `podDisruptionBudget.${field} ${JSON.stringify(value)} is not a number of pods or a percentage: use a whole number >= 0 or a percentage from 0% to 100% such as "50%"`,
+        where,
+      );
+    }
+  }
   if (replicas !== undefined && replicas <= 1) {
     throw new HardpodError(
       `podDisruptionBudget is set but replicas is ${replicas}, and a PodDisruptionBudget is emitted only for replicas > 1: raise replicas, or remove podDisruptionBudget`,
@@ -116,17 +182,91 @@ export function buildPodDisruptionBudget(
   return { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata, spec: { ...limit, selector: { matchLabels: { ...selector } } } };
 }
 
+/** The largest value of the API's int32 fields (replicas, probe seconds, ids). */
+export const INT32_MAX = 2 ** 31 - 1;
+
+/** An address as a number, with its family; undefined unless plain IPv4 or IPv6 text (no zone). */
+function parseAddress(address: string): { bits: bigint; family: 4 | 6 } | undefined {
+  const family = isIP(address) as 0 | 4 | 6;
+  if (family === 0 || address.includes('%')) return undefined;
+  const v4 = (text: string): bigint => text.split('.').reduce((n, octet) => n * 256n + BigInt(Number(octet)), 0n);
+  if (family === 4) return { bits: v4(address), family };
+  let text = address;
+  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (dotted) {
+    const n = v4(dotted[1]);
+    text = `${text.slice(0, dotted.index)}${(n / 65536n).toString(16)}:${(n % 65536n).toString(16)}`;
+  }
+  const [head, tail] = text.includes('::') ? text.split('::') : [text, undefined];
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
+  return { bits: groups.reduce((n, g) => n * 65536n + BigInt(parseInt(g, 16)), 0n), family };
+}
+
+/** RFC 5952 text of an IPv6 address: lowercase, no leading zeros, the longest run of zero groups as `::`. */
+function canonicalIPv6(bits: bigint): string {
+  const groups = Array.from({ length: 8 }, (_, i) => Number((bits / 2n ** BigInt(112 - 16 * i)) % 65536n));
+  let best = { start: -1, length: 1 };
+  for (let i = 0; i < 8; i++) {
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > best.length) best = { start: i, length: j - i };
+    i = j;
+  }
+  const hex = (list: number[]) => list.map((g) => g.toString(16)).join(':');
+  if (best.start < 0) return hex(groups);
+  return `${hex(groups.slice(0, best.start))}::${hex(groups.slice(best.start + best.length))}`;
+}
+
+/** A CIDR the API server accepts, as its network bits, prefix length and family; or why not. */
+function parseCidr(cidr: unknown): { bits: bigint; prefix: number; family: 4 | 6 } | { problem: string } {
+  const [address, prefix, ...rest] = typeof cidr === 'string' ? cidr.split('/') : [];
+  const parsed = address !== undefined ? parseAddress(address) : undefined;
+  const width = parsed?.family === 6 ? 128 : 32;
+  if (!parsed || rest.length > 0 || prefix === undefined || !/^(0|[1-9]\d{0,2})$/.test(prefix) || Number(prefix) > width) {
+    return { problem: 'is not a CIDR: write an IPv4 or IPv6 address and a prefix length without leading zeros, e.g. 10.0.0.0/8 or fd00::/8' };
+  }
+  if (parsed.family === 6 && parsed.bits / 2n ** 32n === 0xffffn) {
+    return { problem: 'is an IPv4-mapped IPv6 address, which the API server refuses: write the IPv4 CIDR itself, e.g. 10.0.0.0/8' };
+  }
+  if (parsed.family === 6 && canonicalIPv6(parsed.bits) !== address) {
+    // The API server admits it with a warning; the canonical text is what it asks for.
+    return { problem: `is not written the canonical way (the API server warns about it): write ${canonicalIPv6(parsed.bits)}/${prefix}` };
+  }
+  const hostBits = BigInt(width - Number(prefix));
+  const network = parsed.bits - (parsed.bits % 2n ** hostBits);
+  if (network !== parsed.bits) {
+    // Older API servers took the network part silently; newer ones refuse host bits, so write what every version accepts.
+    const canonical = parsed.family === 4
+      ? [24n, 16n, 8n, 0n].map((s) => Number((network / 2n ** s) % 256n)).join('.')
+      : canonicalIPv6(network);
+    return { problem: `has bits set beyond its prefix length, which the API server refuses: write the network address, ${canonical}/${prefix}` };
+  }
+  return { bits: parsed.bits, prefix: Number(prefix), family: parsed.family };
+}
+
 /**
- * Throws unless `cidr` is an IPv4 or IPv6 address with a prefix length in range (`10.0.0.0/8`).
+ * Throws unless `cidr` is an IPv4 or IPv6 network the API server accepts (`10.0.0.0/8`).
  * @param field what the CIDR is, for the message (`ipBlock.cidr`)
  */
 export function checkCidr(cidr: unknown, field: string, where?: string): void {
-  const [address, prefix, ...rest] = typeof cidr === 'string' ? cidr.split('/') : [];
-  const family = address !== undefined ? isIP(address) : 0;
-  const maxPrefix = family === 6 ? 128 : 32;
-  if (family === 0 || rest.length > 0 || prefix === undefined || !/^\d{1,3}$/.test(prefix) || Number(prefix) > maxPrefix) {
-    throw new HardpodError(`${field} ${JSON.stringify(cidr)} is not a CIDR: write an IPv4 or IPv6 address and a prefix length, e.g. 10.0.0.0/8 or fd00::/8`, where);
-  }
+  const parsed = parseCidr(cidr);
+  if ('problem' in parsed) throw new HardpodError(`${field} ${JSON.stringify(cidr)} ${parsed.problem}`, where);
+}
+
+/** Throws unless every `except` CIDR is a strict subset of `cidr`, as the API server requires. */
+function checkExcept(cidr: string, except: readonly string[], where?: string): void {
+  const outer = parseCidr(cidr);
+  if ('problem' in outer) return;
+  except.forEach((text, i) => {
+    checkCidr(text, `ipBlock.except[${i}]`, where);
+    const inner = parseCidr(text) as { bits: bigint; prefix: number; family: 4 | 6 };
+    const width = BigInt(outer.family === 4 ? 32 : 128);
+    const block = 2n ** (width - BigInt(outer.prefix));
+    const inside = inner.family === outer.family && inner.prefix > outer.prefix && inner.bits / block === outer.bits / block;
+    if (!inside) throw new HardpodError(`ipBlock.except[${i}] ${JSON.stringify(text)} is not inside ipBlock.cidr ${cidr}: each except must be a smaller network within it`, where);
+  });
 }
 
 const DNS_PORTS = (port: number): NetworkPolicyPort[] => [{ protocol: 'UDP', port }, { protocol: 'TCP', port }];
@@ -148,10 +288,11 @@ export function dnsEgressRule(dns: DnsEgress = 'kube-dns', where?: string): Netw
   }
   if (typeof dns === 'object' && dns !== null && typeof dns.nodeLocalAddress === 'string') {
     const family = isIP(dns.nodeLocalAddress);
-    if (family === 0) {
-      throw new HardpodError(`dns.nodeLocalAddress ${JSON.stringify(dns.nodeLocalAddress)} is not an IP address: write one such as 169.254.20.10`, where);
-    }
-    return { to: [{ ipBlock: { cidr: `${dns.nodeLocalAddress}/${family === 6 ? 128 : 32}` } }], ports: DNS_PORTS(53) };
+    const cidr = `${dns.nodeLocalAddress}/${family === 6 ? 128 : 32}`;
+    const parsed = parseCidr(cidr);
+    if (family === 0) throw new HardpodError(`dns.nodeLocalAddress ${JSON.stringify(dns.nodeLocalAddress)} is not an IP address: write one such as 169.254.20.10`, where);
+    if ('problem' in parsed) throw new HardpodError(`dns.nodeLocalAddress ${JSON.stringify(dns.nodeLocalAddress)} becomes ipBlock.cidr ${cidr}, which ${parsed.problem}`, where);
+    return { to: [{ ipBlock: { cidr } }], ports: DNS_PORTS(53) };
   }
   throw new HardpodError(`dns ${JSON.stringify(dns)} is not valid: use 'kube-dns', 'openshift', 'off' or { nodeLocalAddress: '169.254.20.10' }`, where);
 }
@@ -166,20 +307,21 @@ export function networkPeer(peer: NetworkPeer, where?: string): NetworkPolicyPee
   if (peer.ipBlock) {
     if (peer.podLabels || peer.namespace !== undefined) throw new HardpodError('a network peer is either an ipBlock or pods/namespace, not both', where);
     checkCidr(peer.ipBlock.cidr, 'ipBlock.cidr', where);
-    (peer.ipBlock.except ?? []).forEach((cidr, i) => checkCidr(cidr, `ipBlock.except[${i}]`, where));
+    checkExcept(peer.ipBlock.cidr, peer.ipBlock.except ?? [], where);
     return { ipBlock: { cidr: peer.ipBlock.cidr, ...(peer.ipBlock.except ? { except: [...peer.ipBlock.except] } : {}) } };
   }
   if (!peer.podLabels && peer.namespace === undefined) {
     throw new HardpodError('a network peer needs podLabels, a namespace (or "*") or an ipBlock', where);
   }
   if (peer.namespace !== undefined && peer.namespace !== '*' && !isDnsLabel(peer.namespace)) {
-    throw new HardpodError(`network peer namespace ${JSON.stringify(peer.namespace)} is not a namespace name: use a DNS label (lowercase letters, digits and "-") or "*" for every namespace`, where);
+    // The API server would take any label value here, but a namespace of that name cannot exist: the rule would match nothing.
+    throw new HardpodError(
+      `network peer namespace ${JSON.stringify(peer.namespace)} is not a namespace name, so the rule would match nothing (hardpod refuses it): ` +
+        'use a DNS label (lowercase letters, digits and "-") or "*" for every namespace',
+      where,
+    );
   }
-  for (const [key, value] of Object.entries(peer.podLabels ?? {})) {
-    if (key === '' || typeof value !== 'string') {
-      throw new HardpodError(`network peer podLabels ${JSON.stringify(peer.podLabels)} has an empty key or a non-string value: give label keys and string values`, where);
-    }
-  }
+  checkLabels(peer.podLabels, 'network peer podLabels', where);
   const out: NetworkPolicyPeer = {};
   if (peer.podLabels) out.podSelector = { matchLabels: { ...peer.podLabels } };
   if (peer.namespace === '*') out.namespaceSelector = {};
@@ -188,8 +330,11 @@ export function networkPeer(peer: NetworkPeer, where?: string): NetworkPolicyPee
 }
 
 function checkPort(port: unknown, field: string, where?: string): void {
-  if (typeof port === 'string' ? port === '' : !(Number.isInteger(port) && (port as number) >= 1 && (port as number) <= 65535)) {
-    throw new HardpodError(`${field} ${JSON.stringify(port)} is not a port: use a number from 1 to 65535 or a port name`, where);
+  if (typeof port === 'string' ? !isPortName(port) : !(Number.isInteger(port) && (port as number) >= 1 && (port as number) <= 65535)) {
+    throw new HardpodError(
+      `${field} ${JSON.stringify(port)} is not a port: use a number from 1 to 65535 or a port name (at most 15 lowercase letters, digits and single inner "-", with at least one letter)`,
+      where,
+    );
   }
 }
 
@@ -244,6 +389,8 @@ const LEVELS: readonly PodSecurityLevel[] = ['privileged', 'baseline', 'restrict
 /** A Namespace that enforces, audits and warns at Pod Security `restricted`, pinned to one version. */
 export function buildNamespace(props: NamespaceProps, defaults: WorkloadDefaults = {}, where?: string): NamespaceObjects {
   checkDnsLabel(props.name, 'namespace name', where);
+  checkLabels(props.labels, 'labels', where);
+  checkLabels(defaults.labels, 'the platform default labels', where);
   const version = props.podSecurityVersion ?? `v1.${defaults.kubernetesMinor ?? DEFAULT_KUBERNETES_MINOR}`;
   if (!/^(v1\.\d+|latest)$/.test(version)) throw new HardpodError(`podSecurityVersion "${version}" is not valid: write v1.<minor>, e.g. v1.33`, where);
   const labels: Record<string, string> = { ...defaults.labels, ...props.labels, ...MANAGED_BY_LABEL };

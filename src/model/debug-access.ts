@@ -1,5 +1,7 @@
 import type { Role, RoleBinding } from 'kubernetes-types/rbac/v1';
-import { asKubeObject, checkDnsLabel, DEFAULT_KUBERNETES_MINOR, MANAGED_BY_LABEL, NAMESPACE_NAME_LABEL } from './companions';
+import {
+  asKubeObject, checkDnsLabel, checkLabels, DEFAULT_KUBERNETES_MINOR, INT32_MAX, isDnsLabel, isDnsSubdomain, MANAGED_BY_LABEL, NAMESPACE_NAME_LABEL,
+} from './companions';
 import { HardpodError } from './errors';
 import { DIGEST_ONLY_RESOLVER } from './image';
 import type { KubeObject } from './kube-object';
@@ -114,8 +116,20 @@ const RESTRICTED_CHECKS: readonly { expression: string; message: string }[] = [
 export function buildDebugAccess(props: DebugAccessProps, ctx: BuildContext): DebugAccessObjects {
   const where = ctx.where;
   const name = props.name ?? 'debug';
+  if (isDnsSubdomain(name) && !isDnsLabel(name)) {
+    throw new HardpodError(
+      `name ${JSON.stringify(name)} is not a DNS label: hardpod names debug access with one (lowercase letters, digits and "-", at most 63 characters, no ".") ` +
+        'because it is also the last part of the admission policy name hardpod-debug.<namespace>.<name>, although a Role alone would accept it',
+      where,
+    );
+  }
   for (const [field, value] of [['name', name], ['namespace', props.namespace]] as const) checkDnsLabel(value, field, where);
-  if (typeof props.group !== 'string' || props.group.trim() === '') throw new HardpodError('group must name the group of people who may debug', where);
+  checkLabels(props.labels, 'labels', where);
+  checkLabels(ctx.defaults?.labels, 'the platform default labels', where);
+  if (typeof props.group !== 'string' || props.group.trim() === '') {
+    // The API server takes a blank group name, but no one is in that group: the grant would be dead.
+    throw new HardpodError(`group must name the group of people who may debug (got ${JSON.stringify(props.group)}; hardpod refuses a blank name, which no one's group has)`, where);
+  }
   const minor = ctx.defaults?.kubernetesMinor ?? DEFAULT_KUBERNETES_MINOR;
   if (minor < ADMISSION_POLICY_MINOR) {
     throw new HardpodError(`debug access is always paired with a ValidatingAdmissionPolicy (admissionregistration.k8s.io/v1, Kubernetes 1.${ADMISSION_POLICY_MINOR}+), but the target is 1.${minor} (kubernetesMinor)`, where);
@@ -123,7 +137,7 @@ export function buildDebugAccess(props: DebugAccessProps, ctx: BuildContext): De
   const runAsUser = props.runAsUser ?? DEFAULT_DEBUG_USER;
   const runAsGroup = props.runAsGroup ?? runAsUser;
   for (const [field, value] of [['runAsUser', runAsUser], ['runAsGroup', runAsGroup]] as const) {
-    if (!Number.isInteger(value) || value < 1) throw new HardpodError(`${field} ${value} must be a non-root numeric id (>= 1)`, where);
+    if (!Number.isInteger(value) || value < 1 || value > INT32_MAX) throw new HardpodError(`${field} ${value} must be a non-root numeric id (1 to ${INT32_MAX})`, where);
   }
   const image = (ctx.imageResolver ?? DIGEST_ONLY_RESOLVER).resolve(props.image, `${where} (debug image)`).reference;
 

@@ -8,8 +8,8 @@ import type { NetworkPolicy } from 'kubernetes-types/networking/v1';
 import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1';
 import {
   DEFAULT_KUBERNETES_MINOR, MANAGED_BY_LABEL, WORKLOAD_LABEL, asKubeObject, buildNetworkPolicy, buildPodDisruptionBudget, buildService,
-  buildServiceAccount, checkPodDisruptionBudget,
-  checkDnsLabel, objectMeta, selectorLabels, type ServicePort,
+  buildServiceAccount, checkAnnotations, checkLabels, checkPodDisruptionBudget,
+  checkDnsLabel, INT32_MAX, isDnsLabel, isDnsSubdomain, isPortName, objectMeta, selectorLabels, type ServicePort,
 } from './companions';
 import { cronScheduleProblem, timeZoneProblem } from './cron';
 import { HardpodError } from './errors';
@@ -111,9 +111,20 @@ function checkShape(value: unknown, shape: Shape, field: string, where: string, 
   fail(`${field} must be ${SHAPE_NAME[shape]}${falseAllowed ? ' or false' : ''} (got ${got})`, where);
 }
 
-/** A whole number of at least `min` (counts, ids, seconds), or undefined. */
-function checkWhole(value: unknown, field: string, min: number, where: string): void {
-  if (value !== undefined && (!Number.isInteger(value) || (value as number) < min)) fail(`${field} ${String(value)} must be a whole number >= ${min}`, where);
+/** The largest JavaScript number an int64 field of the API takes (2^63 - 1 itself is not one). */
+const INT64_MAX = 2 ** 63 - 1024;
+/** The largest user or group id the API server accepts. */
+const MAX_ID = INT32_MAX;
+
+/**
+ * A whole number from `min` to `max` (counts, ids, seconds), or undefined. The default `max` is the
+ * API's int32 fields' limit; int64 fields pass `INT64_MAX`.
+ */
+function checkWhole(value: unknown, field: string, min: number, where: string, max: number = INT32_MAX): void {
+  if (value !== undefined && (!Number.isInteger(value) || (value as number) < min || (value as number) > max)) {
+    const upTo = ` and <= ${max === INT64_MAX ? '2^63 - 1' : max}`;
+    fail(`${field} ${String(value)} must be a whole number >= ${min}${upTo}`, where);
+  }
 }
 
 function checkRegistry(reference: string, allowed: readonly string[] | undefined, where: string): void {
@@ -126,11 +137,6 @@ function checkRegistry(reference: string, allowed: readonly string[] | undefined
 
 function portName(containerPort: number, protocol: string): string {
   return protocol === 'TCP' ? `port-${containerPort}` : `${protocol.toLowerCase()}-${containerPort}`;
-}
-
-/** The API server's IANA_SVC_NAME, which container and Service port names must be. */
-function isPortName(name: string): boolean {
-  return name.length <= 15 && /^[a-z0-9]+(-[a-z0-9]+)*$/.test(name) && /[a-z]/.test(name);
 }
 
 function normalizePorts(c: ContainerProps, props: WorkloadProps, facts: ImageFacts | undefined, where: string): ResolvedContainer['ports'] {
@@ -263,11 +269,16 @@ function buildProbe(p: ProbeProps, kind: string, c: ResolvedContainer, where: st
   if (p.exec && !SHAPE_OK['string[]'](p.exec.command)) fail(`probes.${kind}.exec.command must be a list of strings, such as ['/healthcheck']`, where);
   for (const port of [p.httpGet?.port, p.tcpSocket?.port, p.grpc?.port]) {
     if (typeof port === 'number' && (!Number.isInteger(port) || port < 1 || port > 65535)) fail(`the ${kind} probe's port ${port} is not a port number (1-65535)`, where);
+    if (typeof port === 'string' && !isPortName(port)) {
+      fail(`the ${kind} probe's port ${JSON.stringify(port)} is neither a port number nor a port name (at most 15 lowercase letters, digits and single inner "-", with at least one letter)`, where);
+    }
   }
-  checkWhole(p.initialDelaySeconds, `probes.${kind}.initialDelaySeconds`, 0, where);
-  for (const timing of ['periodSeconds', 'timeoutSeconds', 'failureThreshold', 'successThreshold'] as const) checkWhole(p[timing], `probes.${kind}.${timing}`, 1, where);
+  // 0 is what the API reads as unset: it stands for the field's default.
+  for (const timing of ['initialDelaySeconds', 'periodSeconds', 'timeoutSeconds', 'failureThreshold', 'successThreshold'] as const) {
+    checkWhole(p[timing], `probes.${kind}.${timing}`, 0, where);
+  }
   // The API server refuses anything else: only readiness can need several successes in a row.
-  if (kind !== 'readiness' && p.successThreshold !== undefined && p.successThreshold !== 1) {
+  if (kind !== 'readiness' && p.successThreshold !== undefined && p.successThreshold > 1) {
     fail(`probes.${kind}.successThreshold must be 1 (only a readiness probe may need more successes)`, where);
   }
   const defaultPort = (): string | number => {
@@ -310,9 +321,14 @@ interface KindTraits {
 type ResourceMap = Record<string, Record<string, string>>;
 
 /** Fails unless `value` is a non-negative Kubernetes quantity such as `100m`, `0.5` or `128Mi`. */
-function checkQuantity(value: unknown, field: string, where: string): void {
+function checkQuantity(value: unknown, field: string, where: string, positive = false): void {
+  if (typeof value === 'string' && value.trim() !== '' && /^\s*[+-]?\.?(?:[eE][+-]?\d*|[KMGTPE]i|[numkMGTPE])?\s*$/.test(value)) {
+    // The API server reads a sign or a dot alone as 0; that is a typo far more often than a wish.
+    fail(`${field} ${JSON.stringify(value)} has no digits; hardpod refuses it although the API server would read it as 0: write a quantity such as 100m, 0.5 or 128Mi (or 0)`, where);
+  }
   const parsed = typeof value === 'string' ? parseQuantity(value) : undefined;
   if (parsed === undefined || parsed < 0) fail(`${field} ${JSON.stringify(value)} is not a quantity (such as 100m, 0.5, 128Mi or 10Gi)`, where);
+  if (positive && !(parsed > 0)) fail(`${field} ${JSON.stringify(value)} must be more than zero (such as 1Gi or 10Gi)`, where);
 }
 
 /**
@@ -402,11 +418,19 @@ function containerSpec(c: ResolvedContainer, traits: KindTraits, pod: PodParts, 
   if (preStop !== false) {
     if (c.role === 'init') fail('init containers cannot have a preStop hook', where);
     if (!sleepSupported) fail(`preStopSleepSeconds needs the native sleep action of Kubernetes 1.${SLEEP_ACTION_MINOR}+, but the target is 1.${minor}`, where);
+    if (preStop === 0) {
+      // API servers before 1.33 refuse a zero sleep, and it delays nothing.
+      fail('preStopSleepSeconds 0 is refused by hardpod (API servers before 1.33 refuse it too, and it delays nothing): use false to omit the hook, or >= 1', where);
+    }
     if (!Number.isInteger(preStop) || preStop < 1) fail(`preStopSleepSeconds ${preStop} must be a whole number of seconds >= 1`, where);
     // The kubelet kills the container when the grace period ends, sleep or not.
     if (preStop >= pod.terminationGracePeriodSeconds) {
       const which = p.preStopSleepSeconds === undefined ? `the default preStopSleepSeconds ${preStop}` : `preStopSleepSeconds ${preStop}`;
-      fail(`${which} must be below terminationGracePeriodSeconds (${pod.terminationGracePeriodSeconds}); lower it (false omits it) or raise terminationGracePeriodSeconds`, where);
+      fail(
+        `${which} must be below terminationGracePeriodSeconds (${pod.terminationGracePeriodSeconds}): the API server allows up to it, but hardpod refuses it ` +
+          'because the container would be killed without time to shut down; lower it (false omits it) or raise terminationGracePeriodSeconds',
+        where,
+      );
     }
     // The native sleep action (Kubernetes 1.30+) needs no `sleep` binary, so it works in shell-less images.
     container.lifecycle = { preStop: { sleep: { seconds: preStop } } };
@@ -429,7 +453,7 @@ function applyContainerOptOuts(container: Container, c: ResolvedContainer, defau
 
   const uid = p.runAsUser ?? c.image.facts?.uid;
   if (p.runAsUser !== undefined) {
-    if (!Number.isInteger(p.runAsUser) || p.runAsUser < 0) fail(`runAsUser ${p.runAsUser} is not a uid`, where);
+    if (!Number.isInteger(p.runAsUser) || p.runAsUser < 0 || p.runAsUser > MAX_ID) fail(`runAsUser ${p.runAsUser} is not a uid (a whole number from 0 to ${MAX_ID})`, where);
     if (p.runAsUser === 0 && !rootAllowed) fail('runAsUser 0 is root; use a non-zero uid, or set runAsNonRoot: false to run as root on purpose', where);
     sc.runAsUser = p.runAsUser;
   } else if (uid === 0 && !rootAllowed) {
@@ -442,7 +466,7 @@ function applyContainerOptOuts(container: Container, c: ResolvedContainer, defau
       where,
     );
   }
-  checkWhole(p.runAsGroup, 'runAsGroup', 0, where);
+  checkWhole(p.runAsGroup, 'runAsGroup', 0, where, MAX_ID);
   if (p.runAsGroup !== undefined) sc.runAsGroup = p.runAsGroup;
 
   if (container.resources) {
@@ -473,6 +497,21 @@ function checkGatedField(field: keyof typeof GATED_POD_FIELDS, value: unknown, h
   }
 }
 
+/**
+ * Workload names are DNS labels for every kind: the name also names the Service (a DNS label),
+ * ServiceAccount, NetworkPolicy and PodDisruptionBudget, and is the value of the selector label.
+ */
+function checkWorkloadName(name: unknown, where: string): void {
+  if (isDnsSubdomain(name) && !isDnsLabel(name)) {
+    fail(
+      `name ${JSON.stringify(name)} is not a DNS label: hardpod names every workload with one (lowercase letters, digits and "-", at most 63 characters, no ".") ` +
+        'because the name also names its Service and labels its pods, although this kind alone would accept it',
+      where,
+    );
+  }
+  checkDnsLabel(name, 'name', where);
+}
+
 /** hardpod's own labels: the selector (names the pods, matched by the Service and policies) and managed-by. */
 const OWN_LABELS = [WORKLOAD_LABEL, ...Object.keys(MANAGED_BY_LABEL)];
 
@@ -493,7 +532,11 @@ function claimMounts(claims: readonly VolumeClaimProps[], where: string): Volume
     if (mounts.some((m) => m.name === claim.name)) fail(`two volumeClaims are named "${claim.name}"`, where);
     if (typeof claim.mountPath !== 'string' || !claim.mountPath.startsWith('/')) fail(`${at}.mountPath ${JSON.stringify(claim.mountPath)} must be an absolute path`, where);
     if (mounts.some((m) => m.mountPath === claim.mountPath)) fail(`"${claim.mountPath}" is mounted twice (volumeClaims); mount each path once`, where);
-    checkQuantity(claim.storage, `${at}.storage`, where);
+    checkQuantity(claim.storage, `${at}.storage`, where, true);
+    // An empty storageClassName is the API's way to ask for no dynamic provisioning, so it passes.
+    if (claim.storageClassName !== undefined && claim.storageClassName !== '' && !isDnsSubdomain(claim.storageClassName)) {
+      fail(`${at}.storageClassName ${JSON.stringify(claim.storageClassName)} is not a StorageClass name (lowercase letters, digits, "-" and ".", at most 253 characters)`, where);
+    }
     mounts.push({ name: claim.name, mountPath: claim.mountPath });
   });
   return mounts;
@@ -508,15 +551,33 @@ function buildPod(
   const defaults = ctx.defaults ?? {};
   const where = ctx.where;
   checkPodShape(props, where);
-  checkDnsLabel(props.name, 'name', where);
+  checkWorkloadName(props.name, where);
   if (props.namespace !== undefined) checkDnsLabel(props.namespace, 'namespace', where);
   checkOwnLabels(props, defaults, where);
-  checkWhole(props.terminationGracePeriodSeconds, 'terminationGracePeriodSeconds', 0, where);
-  if (props.fsGroup !== false) checkWhole(props.fsGroup, 'fsGroup', 0, where);
+  checkLabels(props.labels, 'labels', where);
+  checkLabels(props.podLabels, 'podLabels', where);
+  checkLabels(defaults.labels, 'the platform default labels', where);
+  checkLabels(props.nodeSelector, 'nodeSelector', where);
+  checkAnnotations(props.annotations, 'annotations', where);
+  checkAnnotations(props.podAnnotations, 'podAnnotations', where);
+  if (props.serviceAccountName === '') {
+    fail('serviceAccountName "" would run the pods as the namespace\'s default ServiceAccount; hardpod refuses it: omit serviceAccountName for a dedicated one, or name one', where);
+  }
+  if (props.serviceAccountName !== undefined && !isDnsSubdomain(props.serviceAccountName)) {
+    fail(`serviceAccountName ${JSON.stringify(props.serviceAccountName)} is not a ServiceAccount name (lowercase letters, digits, "-" and ".", at most 253 characters)`, where);
+  }
+  const grace = props.terminationGracePeriodSeconds;
+  if (typeof grace === 'number' && grace < 0) {
+    // The API server silently turns a negative grace period into 1 second.
+    fail(`terminationGracePeriodSeconds ${grace} is negative, which the API server would turn into 1 second; hardpod refuses it: use a whole number >= 0`, where);
+  }
+  checkWhole(grace, 'terminationGracePeriodSeconds', 0, where, INT64_MAX);
+  if (props.fsGroup !== false) checkWhole(props.fsGroup, 'fsGroup', 0, where, MAX_ID);
   const mounts = claimMounts(extra.claims ?? [], where);
   const portStart = props.unprivilegedPortStart;
   if (portStart !== undefined && (!Number.isInteger(portStart) || portStart < 0 || portStart > 65535)) {
-    fail(`unprivilegedPortStart ${portStart} is not a port number`, where);
+    // The API server passes any sysctl value on; the kernel refuses one outside 0-65535 and the pod never starts.
+    fail(`unprivilegedPortStart ${portStart} is not a port number (a whole number from 0 to 65535, which the kernel requires)`, where);
   }
   const minor = defaults.kubernetesMinor ?? DEFAULT_KUBERNETES_MINOR;
   // Only the values that harden need the gate: hostUsers: true and Merge are what a dropped field means anyway.
@@ -655,7 +716,7 @@ function workloadMeta(props: WorkloadProps, pod: PodBuild) {
 }
 
 function checkReplicas(replicas: number, where: string): number {
-  if (!Number.isInteger(replicas) || replicas < 0) fail(`replicas ${replicas} is not a whole number >= 0`, where);
+  if (!Number.isInteger(replicas) || replicas < 0 || replicas > INT32_MAX) fail(`replicas ${replicas} is not a whole number from 0 to ${INT32_MAX}`, where);
   return replicas;
 }
 
@@ -717,6 +778,8 @@ export function buildDaemonSet(props: DaemonSetProps, ctx: BuildContext): Worklo
 
 function jobSpec(props: JobProps, pod: PodBuild, where: string): JobSpec {
   checkWhole(props.backoffLimit, 'backoffLimit', 0, where);
+  checkWhole(props.activeDeadlineSeconds, 'activeDeadlineSeconds', 0, where, INT64_MAX);
+  for (const field of ['ttlSecondsAfterFinished', 'completions', 'parallelism'] as const) checkWhole(props[field], field, 0, where);
   return {
     backoffLimit: props.backoffLimit ?? 3,
     ttlSecondsAfterFinished: props.ttlSecondsAfterFinished ?? 3600,
@@ -738,6 +801,8 @@ export function buildJob(props: JobProps, ctx: BuildContext): WorkloadObjects<Jo
 const CRONJOB_MAX_NAME = 52;
 /** Checks the CronJob name, schedule and time zone as the API server would. */
 function checkSchedule(props: CronJobProps, where: string): void {
+  for (const field of ['successfulJobsHistoryLimit', 'failedJobsHistoryLimit'] as const) checkWhole(props[field], field, 0, where);
+  checkWhole(props.startingDeadlineSeconds, 'startingDeadlineSeconds', 0, where, INT64_MAX);
   if (props.name.length > CRONJOB_MAX_NAME) fail(`name "${props.name}" has ${props.name.length} characters; a CronJob name may have at most ${CRONJOB_MAX_NAME}, as its Jobs are named after it`, where);
   const schedule = props.schedule;
   if (typeof schedule !== 'string') fail(`schedule must be a cron schedule such as "0 3 * * *" or @daily (got ${typeof schedule})`, where);

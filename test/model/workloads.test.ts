@@ -365,7 +365,10 @@ describe('props the API server would reject are errors naming the construct path
     expect(refused({ port: 8080, probes: { liveness: { httpGet: { path: '/healthz' }, successThreshold: 2 } } })).toContain('probes.liveness.successThreshold must be 1');
     expect(refused({ port: 8080, probes: { startup: { tcpSocket: {}, successThreshold: 3 } } })).toContain('probes.startup.successThreshold must be 1');
     expect(refused({ port: 8080, probes: { readiness: { tcpSocket: {}, initialDelaySeconds: -1 } } })).toContain('initialDelaySeconds -1 must be a whole number >= 0');
-    expect(refused({ port: 8080, probes: { readiness: { tcpSocket: {}, periodSeconds: 0 } } })).toContain('periodSeconds 0');
+    // 0 is the API's unset: the server fills in the default.
+    expect(() => buildDeployment({ name: 'web', image: IMAGE, port: 8080, probes: { readiness: { tcpSocket: {}, periodSeconds: 0 } } }, ctx)).not.toThrow();
+    expect(refused({ port: 8080, probes: { readiness: { tcpSocket: {}, periodSeconds: 2 ** 31 } } })).toContain('periodSeconds 2147483648 must be a whole number >= 0 and <= 2147483647');
+    expect(refused({ port: 8080, probes: { readiness: { httpGet: { path: '/', port: 'HTTP' } } } })).toContain('port "HTTP" is neither a port number nor a port name');
     expect(refused({ port: 8080, probes: { readiness: { httpGet: { path: '/', port: 99999 } } } })).toContain('port 99999 is not a port number');
     expect(refused({ port: 8080, probes: { readiness: { grpc: { port: 0 } } } })).toContain('port 0 is not a port number');
     const ok = buildDeployment({ name: 'web', image: IMAGE, port: 8080, probes: { readiness: { tcpSocket: {}, successThreshold: 2 } } }, ctx);
@@ -403,5 +406,45 @@ describe('props the API server would reject are errors naming the construct path
     expect(refused({ env: { A: 1 } })).toContain('env.A must be a string');
     expect(refused({ network: { ingress: [{}] } })).toContain('network.ingress[0].peer must be an object');
     expect(refused({ service: 'LoadBalancer' })).toContain('service must be an object or false');
+  });
+});
+
+describe('values the API server refuses, found by dry-running generated values (test/cluster/builder-validation.test.ts)', () => {
+  const refusal = (props: Record<string, unknown>): string => error(() => buildDeployment({ name: 'web', image: IMAGE, port: 8080, ...props } as WorkloadProps, ctx)).message;
+  const egress = (ipBlock: object) => ({ network: { egress: [{ peer: { ipBlock } }] } });
+
+  it('CIDRs with host bits, leading zeros, IPv4-mapped or non-canonical IPv6, and excepts outside the CIDR', () => {
+    expect(refusal(egress({ cidr: '10.0.0.1/8' }))).toContain('"10.0.0.1/8" has bits set beyond its prefix length, which the API server refuses: write the network address, 10.0.0.0/8');
+    expect(refusal(egress({ cidr: 'fd00::1/8' }))).toContain('write the network address, fd00::/8');
+    expect(refusal(egress({ cidr: '10.0.0.0/08' }))).toContain('is not a CIDR');
+    expect(refusal(egress({ cidr: '::ffff:10.0.0.0/104' }))).toContain('IPv4-mapped');
+    expect(refusal(egress({ cidr: 'FD00::/8' }))).toContain('write fd00::/8');
+    expect(refusal(egress({ cidr: '10.0.0.0/8', except: ['10.0.0.0/8'] }))).toContain('ipBlock.except[0] "10.0.0.0/8" is not inside ipBlock.cidr 10.0.0.0/8');
+    expect(refusal(egress({ cidr: '10.0.0.0/8', except: ['fd00::/8'] }))).toContain('is not inside');
+    expect(refusal({ network: { dns: { nodeLocalAddress: 'fe80::1%eth0' } } })).toContain('dns.nodeLocalAddress "fe80::1%eth0"');
+    for (const cidr of ['10.0.0.0/8', '0.0.0.0/0', 'fd00::/8', '2001:db8::1:0:0:1/128', '64:ff9b::102:304/128']) expect(() => buildDeployment({ name: 'web', image: IMAGE, ...egress({ cidr }) } as WorkloadProps, ctx)).not.toThrow();
+  });
+  it('disruption budgets, int32 and id bounds, zero storage, labels, named policy ports and ServiceAccount names', () => {
+    expect(refusal({ replicas: 3, podDisruptionBudget: { minAvailable: '150%' } })).toContain('podDisruptionBudget.minAvailable "150%" is not a number of pods or a percentage');
+    expect(refusal({ replicas: 3, podDisruptionBudget: { maxUnavailable: -1 } })).toContain('podDisruptionBudget.maxUnavailable -1');
+    expect(() => buildDeployment({ name: 'web', image: IMAGE, replicas: 3, podDisruptionBudget: { maxUnavailable: '0%' } }, ctx)).not.toThrow();
+    expect(refusal({ replicas: 2 ** 31 })).toContain('replicas 2147483648 is not a whole number from 0 to 2147483647');
+    expect(refusal({ runAsUser: 2 ** 31 })).toContain('runAsUser 2147483648 is not a uid');
+    expect(refusal({ fsGroup: 2 ** 31 })).toContain('fsGroup 2147483648');
+    expect(refusal({ terminationGracePeriodSeconds: 2 ** 63 })).toContain('terminationGracePeriodSeconds 9223372036854776000 must be a whole number >= 0 and <= 2^63 - 1');
+    expect(refusal({ terminationGracePeriodSeconds: -1 })).toContain('hardpod refuses it');
+    expect(refusal({ labels: { '-team': 'x' } })).toContain('labels key "-team" is not a label key');
+    expect(refusal({ podLabels: { team: 'a b' } })).toContain('podLabels value "a b" of team is not a label value');
+    expect(refusal({ nodeSelector: { 'Acme.io/zone': 'a' } })).toContain('its prefix "Acme.io" is not a DNS subdomain');
+    expect(refusal({ annotations: { 'a/b/c': 'x' } })).toContain('annotations key "a/b/c" is not an annotation key');
+    expect(refusal({ serviceAccountName: 'Web' })).toContain('serviceAccountName "Web" is not a ServiceAccount name');
+    expect(refusal({ network: { ingress: [{ peer: { podLabels: { a: 'b' } }, ports: [{ port: '8080' }] }] } })).toContain('ports[0].port "8080" is not a port');
+    expect(refusal({ resources: { requests: { cpu: '+' } } })).toContain('has no digits; hardpod refuses it');
+    const claim = error(() => buildStatefulSet({ name: 'db', image: IMAGE, fsGroup: 70, volumeClaims: [{ name: 'data', mountPath: '/data', storage: '0Gi' }] }, ctx));
+    expect(claim.message).toContain('volumeClaims[0].storage "0Gi" must be more than zero');
+    const job = (props: Record<string, unknown>) => error(() => buildJob({ name: 'batch', image: IMAGE, ...props } as never, ctx)).message;
+    expect(job({ activeDeadlineSeconds: -1 })).toContain('activeDeadlineSeconds -1');
+    expect(job({ completions: 2 ** 31 })).toContain('completions 2147483648');
+    expect(error(() => buildJob({ name: 'my.job', image: IMAGE }, ctx)).message).toContain('although this kind alone would accept it');
   });
 });

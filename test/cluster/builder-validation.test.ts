@@ -1,0 +1,641 @@
+/**
+ * The workload builders refuse exactly the prop values the real API server refuses. Each value is
+ * given to a builder, and the objects carrying it (the builder's own output when it accepts, or the
+ * output for a known-good value with the value put in its place when it refuses) are dry-run
+ * created. Values come from lists of known cases and from fast-check generators built out of the
+ * pieces the field's syntax is made of. Values hardpod refuses on purpose although the server
+ * admits them are listed in DELIBERATE with the reason, and their refusal must say so.
+ */
+import * as fc from 'fast-check';
+import {
+  buildCronJob, buildDaemonSet, buildDebugAccess, buildDeployment, buildJob, buildNamespace, buildStatefulSet, type BuildContext, type KubeObject,
+} from '../../src/model';
+import { isHardpodError } from '../../src/model/errors';
+import type { Cluster } from '../harness/cluster';
+import { describeCluster } from '../harness/cluster-suite';
+import { mapLimit } from '../harness/pod-security';
+
+const IMAGE = `ghcr.io/acme/web@sha256:${'a'.repeat(64)}`;
+const CTX: BuildContext = { where: 'app/web' };
+type Props = Record<string, unknown>;
+type Fields = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const KINDS = {
+  deployment: (p: Props) => buildDeployment({ name: 'web', image: IMAGE, port: 8080, ...p } as never, CTX).objects,
+  statefulset: (p: Props) => buildStatefulSet({ name: 'db', image: IMAGE, port: 8080, fsGroup: 1000, ...p } as never, CTX).objects,
+  daemonset: (p: Props) => buildDaemonSet({ name: 'agent', image: IMAGE, ...p } as never, CTX).objects,
+  job: (p: Props) => buildJob({ name: 'batch', image: IMAGE, ...p } as never, CTX).objects,
+  cronjob: (p: Props) => buildCronJob({ name: 'report', image: IMAGE, schedule: '0 3 * * *', ...p } as never, CTX).objects,
+  namespace: (p: Props) => buildNamespace({ name: 'team', ...p } as never, {}, 'app/ns').objects,
+  debug: (p: Props) => {
+    const built = buildDebugAccess({ namespace: 'team', group: 'developers', image: IMAGE, ...p } as never, CTX);
+    // The debug container is added to running pods; a Pod running it proves its fields the same way.
+    const { stdin: _stdin, tty: _tty, ...container } = built.debugContainer as Fields;
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'debugged' }, spec: { containers: [container] } };
+    return [...built.objects, pod as KubeObject];
+  },
+} as const;
+type Kind = keyof typeof KINDS;
+
+/** One prop the builders validate: how to give it a value, and where the value lands in the objects. */
+interface Field<V> {
+  readonly name: string;
+  readonly kind: Kind;
+  /** A value both accept, for the objects a refused value is put into. */
+  readonly good: V;
+  readonly props: (v: V) => Props;
+  readonly place: (objects: Fields[], v: V) => void;
+}
+
+const byKind = (objects: Fields[], kind: string): Fields => {
+  const found = objects.find((o) => o.kind === kind);
+  if (!found) throw new Error(`no ${kind} among ${objects.map((o) => o.kind).join(', ')}`);
+  return found;
+};
+const podSpec = (objects: Fields[]): Fields => {
+  const w = objects.find((o) => o.kind === 'Pod') ?? objects[0];
+  return w.kind === 'CronJob' ? w.spec.jobTemplate.spec.template.spec : w.kind === 'Pod' ? w.spec : w.spec.template.spec;
+};
+const main = (objects: Fields[]): Fields => podSpec(objects).containers[0];
+/** Replaces every string equal to `from` (a generated port name) in the objects. */
+function replaceStrings(value: unknown, from: string, to: unknown): unknown {
+  if (value === from) return to;
+  if (Array.isArray(value)) return value.map((v) => replaceStrings(v, from, to));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceStrings(v, from, to)]));
+  return value;
+}
+
+type Outcome = { objects: readonly KubeObject[] } | { refused: string };
+function attempt(kind: Kind, props: Props): Outcome {
+  try {
+    return { objects: KINDS[kind](props) };
+  } catch (error) {
+    if (isHardpodError(error)) return { refused: error.message };
+    throw error;
+  }
+}
+
+/** Values of a field the builder refuses on purpose though the server admits them; the refusal must name the reason. */
+interface Deliberate {
+  readonly field: string;
+  /** Which values, and why hardpod refuses them. */
+  readonly why: string;
+  /** Matches the builder's message, which must say that hardpod refuses it and why. */
+  readonly reason: RegExp;
+}
+
+/** What the builder said, what the server said, for one value. */
+interface Judged {
+  readonly field: string;
+  readonly value: unknown;
+  readonly refusedByBuilder: string | undefined;
+  readonly allowedByServer: boolean;
+  readonly serverMessage?: string;
+  readonly warnings: readonly string[];
+}
+
+async function judge<V>(c: Cluster, namespace: string, field: Field<V>, value: V): Promise<Judged> {
+  const built = attempt(field.kind, field.props(value));
+  let objects: Fields[];
+  if ('objects' in built) {
+    objects = built.objects as unknown as Fields[];
+  } else {
+    const base = attempt(field.kind, field.props(field.good));
+    if ('refused' in base) throw new Error(`${field.name}: the good value ${JSON.stringify(field.good)} is refused: ${base.refused}`);
+    objects = JSON.parse(JSON.stringify(base.objects)) as Fields[];
+    field.place(objects, value);
+  }
+  const warnings: string[] = [];
+  for (const object of objects) {
+    const verdict = await c.dryRunCreate(object as KubeObject, namespace);
+    warnings.push(...verdict.warnings);
+    if (!verdict.allowed) {
+      return {
+        field: field.name,
+        value,
+        refusedByBuilder: 'refused' in built ? built.refused : undefined,
+        allowedByServer: false,
+        serverMessage: `${object.kind}: ${verdict.message}`,
+        warnings,
+      };
+    }
+  }
+  return { field: field.name, value, refusedByBuilder: 'refused' in built ? built.refused : undefined, allowedByServer: true, warnings };
+}
+
+/** Disagreements among judged values, deliberate refusals taken out (their message must give the reason). */
+function disagreements(judged: readonly Judged[], deliberate: readonly Deliberate[] = []): string[] {
+  const found: string[] = [];
+  for (const j of judged) {
+    const what = `${j.field} ${JSON.stringify(j.value)}`;
+    const builderAllows = j.refusedByBuilder === undefined;
+    if (builderAllows === j.allowedByServer) continue;
+    if (!builderAllows && deliberate.some((d) => d.field === j.field && kept(d, j.refusedByBuilder!))) continue;
+    found.push(`${what}: the builder ${builderAllows ? 'accepts it' : `refuses it (${j.refusedByBuilder})`}, the API server ${j.allowedByServer ? 'admits it' : `refuses it: ${j.serverMessage}`}`);
+  }
+  return found;
+}
+
+const kept = (d: Deliberate, message: string): boolean => d.reason.test(message);
+
+async function judgeAll<V>(c: Cluster, namespace: string, field: Field<V>, values: readonly V[]): Promise<Judged[]> {
+  const unique = [...new Map(values.map((v) => [JSON.stringify(v) ?? String(v), v])).values()];
+  return mapLimit(unique, 8, (v) => judge(c, namespace, field, v));
+}
+
+/** Both verdicts must be common, or the comparison proves little. */
+function expectBothVerdicts(judged: readonly Judged[], atLeast: number): void {
+  expect(judged.filter((j) => j.allowedByServer).length).toBeGreaterThanOrEqual(atLeast);
+  expect(judged.filter((j) => !j.allowedByServer).length).toBeGreaterThanOrEqual(atLeast);
+}
+
+// ---- values -------------------------------------------------------------------------------------
+
+const QUANTITY_KNOWN = [
+  '100m', '1Gi', '1e3', '+1', '.5', '1.', '0x10', '1E', '1e', '1E3', '1e-3', '1e+3', '-1', '-0', '0', '-100m', '1.5Gi', '1.0005Gi', '1.25Mi',
+  '0.0001Ki', '1.123456789Gi', '0.1m', '0.0001', '1n', '1u', '1Ki', '1ki', '1K', '1k', '1KB', '1 Gi', ' 1Gi', '1Gi ', '', '.', '+', '1..5',
+  '9223372036854775807', '9223372036854775808', '99999999999999999999999', '1e18', '1e19', '1e308', '1e400', '8Ei', '9Ei', '1000000Ei',
+  '1e1000000', '0.000000001', '-', '+.', '-.', '.m', '+Gi', '.e3', '-0.0000000001', '0.0000000001', '1.5e3', '1.5E', 'Infinity', 'NaN', '1_000', '١', '1E-3', '1ee3', '1Ei', '1P', '1T', '1G', '1M',
+];
+const quantity = fc.tuple(
+  fc.constantFrom('', '', '', '+', '-'),
+  fc.constantFrom('0', '1', '5', '12', '100', '0.5', '1.5', '.5', '1.', '1.25', '0.001', '1.0001', '12345678901234567890'),
+  fc.constantFrom('', 'm', 'k', 'K', 'M', 'G', 'Ki', 'Mi', 'Gi', 'Ei', 'E', 'e3', 'e-2', 'E+2', 'n', 'u', 'i', 'e', 'mi', 'x'),
+).map((parts) => parts.join(''));
+
+const DNS_LABEL_KNOWN = [
+  'web', 'a', '1', '1web', ' ', '  ', 'system:masters', 'a b', 'A.B_c', 'a'.repeat(254), 'web-1', '-web', 'web-', 'we--b', 'Web', 'web.app', 'web_app', '', 'a'.repeat(63), 'a'.repeat(64), 'wéb', 'web ',
+];
+const dnsLabel = fc.stringMatching(/^[a-z0-9.A-Z_-]{1,8}$/);
+const longLabel = fc.integer({ min: 50, max: 70 }).map((n) => 'x'.repeat(n));
+
+const PORT_NAME_KNOWN = ['8080',
+  'http', 'web-1', 'a', '1', '1a', 'a1', '-http', 'http-', 'ht--tp', 'HTTP', 'h_ttp', 'h.ttp', 'abcdefghijklmno', 'abcdefghijklmnop', '123456789012345',
+  '12345678901234a', ''];
+const portName = fc.array(fc.constantFrom('a', 'z', '0', '9', '-', '-', 'A', '_', '.'), { minLength: 1, maxLength: 17 }).map((p) => p.join(''));
+
+// NaN and Infinity are left out: JSON has no way to send them.
+const INTEGERS_KNOWN = [
+  -1, 0, 1, 2, 3, 9, 10, 29, 30, 31, 100, 1.5,
+  65535, 65536, 2 ** 31 - 1, 2 ** 31, 2 ** 32, 2 ** 53, 2 ** 62, 2 ** 63 - 1024, 2 ** 63, -(2 ** 31), 1e21,
+];
+const integer = fc.oneof(
+  fc.integer({ min: -5, max: 40 }), fc.integer({ min: 2 ** 31 - 3, max: 2 ** 31 + 3 }), fc.constantFrom(0.5, 2 ** 62, 2 ** 64),
+);
+
+const CIDR_KNOWN = [
+  '10.0.0.0/8', '10.0.0.1/8', '10.0.0.0/32', '10.0.0.0/33', '10.0.0.0/0', '0.0.0.0/0', '10.0.0.0', '10.0.0.0/', '10.0.0.0/08', '10.0.0.0/008',
+  '010.0.0.0/8', '10.0.0.0/8/8', '10.0.0/8', '256.0.0.0/8', 'fd00::/8', 'fd00:0::/8', 'fd00::0:1/128', '2001:db8:0:0:1:0:0:1/128', '2001:db8::1:0:0:1/128', '64:ff9b::1.2.3.4/128', 'fd00::1/8', 'fd00::/128', 'fd00::/129', '::/0', '::ffff:10.0.0.0/104',
+  '::ffff:10.0.0.0/8', 'fe80::1%eth0/64', 'FD00::/8', '10.0.0.0/+8', '10.0.0.0/-1', ' 10.0.0.0/8', '10.0.0.0/8 ', '', 'fd00::/08', '1.2.3.4/32',
+];
+const cidr = fc.tuple(
+  fc.constantFrom('10.0.0.0', '10.1.2.3', '192.168.0.0', '0.0.0.0', '255.255.255.255', '010.0.0.1', 'fd00::', 'fd00::1', '::', '::ffff:1.2.3.4', '1.2.3'),
+  fc.constantFrom('/0', '/8', '/16', '/24', '/32', '/33', '/64', '/128', '/129', '/08', '', '/'),
+).map(([a, p]) => a + p);
+
+const ENV_NAME_KNOWN = [
+  'PATH', 'my_var', 'MY-VAR', 'my.var', '1VAR', 'VAR=1', '=', ' ', 'A B', 'a:b', '$x', '~', '\u007f', 'é', '\t', 'x\ny', 'A'.repeat(300), '',
+];
+const envName = fc.array(fc.constantFrom('A', 'z', '_', '1', '-', '.', ' ', '=', '$', '\u00e9', '\u0001', '~', ':'), { minLength: 1, maxLength: 6 })
+  .map((p) => p.join(''));
+
+const LABEL_KEY_KNOWN = [
+  'team', 'Team', 'team_x', 'team.x', '-team', 'team-', 'acme.io/team', 'ACME.io/team', 'acme_io/team', 'acme.io/', '/team', 'a/b/c', 'acme.io/Team.X_1',
+  `${'a'.repeat(63)}`, `${'a'.repeat(64)}`, `${'a'.repeat(250)}.io/x`, `${'a'.repeat(254)}/x`, 'kubernetes.io/team', 'k8s.io/x', '',
+];
+const labelKey = fc.tuple(
+  fc.constantFrom('', '', 'acme.io/', 'Acme.io/', 'acme_io/', '-acme.io/', 'a/', '/'),
+  fc.array(fc.constantFrom('a', 'Z', '0', '-', '_', '.', ' ', '/'), { minLength: 0, maxLength: 6 }).map((p) => p.join('')),
+).map(([prefix, name]) => prefix + name);
+const LABEL_VALUE_KNOWN = ['', 'web', 'Web_1.x', '-web', 'web-', '.web', 'a'.repeat(63), 'a'.repeat(64), 'a b', 'a/b', 'é'];
+const labelValue = fc.array(fc.constantFrom('a', 'Z', '0', '-', '_', '.', ' ', '/'), { minLength: 0, maxLength: 6 }).map((p) => p.join(''));
+
+const PDB_KNOWN: (number | string)[] = [0, 1, 2, 5, -1, 1.5, '0%', '50%', '100%', '101%', '150%', '-1%', '50', '5.5%', 'abc', '', '%', ' 50%', '050%', '50 %', '1e2%'];
+const pdbValue = fc.oneof(fc.integer({ min: -3, max: 200 }), fc.integer({ min: -3, max: 200 }).map((n) => `${n}%`), fc.constantFrom('10', 'x%', '%5'));
+
+// ---- fields -------------------------------------------------------------------------------------
+
+const quantityField = (name: string, props: (v: string) => Props, place: (o: Fields[], v: string) => void, kind: Kind = 'deployment'): Field<string> =>
+  ({ name, kind, good: '1', props, place });
+
+const QUANTITY_FIELDS: Field<string>[] = [
+  quantityField('resources.requests.cpu', (v) => ({ resources: { requests: { cpu: v }, limits: { cpu: false } } }), (o, v) => {
+    main(o).resources.requests.cpu = v;
+  }),
+  quantityField('resources.limits.memory', (v) => ({ resources: { requests: { memory: false }, limits: { memory: v } } }), (o, v) => {
+    main(o).resources.limits.memory = v;
+  }),
+  quantityField('writablePaths[].sizeLimit', (v) => ({ writablePaths: [{ path: '/tmp', sizeLimit: v }] }), (o, v) => {
+    podSpec(o).volumes[0].emptyDir.sizeLimit = v;
+  }),
+  quantityField('volumeClaims[].storage', (v) => ({ volumeClaims: [{ name: 'data', mountPath: '/data', storage: v }] }), (o, v) => {
+    o[0].spec.volumeClaimTemplates[0].spec.resources.requests.storage = v;
+  }, 'statefulset'),
+];
+
+/** The name is every object's name, the selector label's value and the ServiceAccount's name: it goes everywhere `abc` is. */
+const everywhere = (o: Fields[], v: string): void => {
+  o.splice(0, o.length, ...(JSON.parse(JSON.stringify(o).replace(/(?<=[".])abc(?=")/g, JSON.stringify(v).slice(1, -1))) as Fields[]));
+};
+const nameField = (kind: Kind): Field<string> => ({ name: `${kind} name`, kind, good: 'abc', props: (v) => ({ name: v }), place: everywhere });
+const DEBUG_NAME: Field<string> = { name: 'debug name', kind: 'debug', good: 'abc', props: (v) => ({ name: v }), place: everywhere };
+
+const CONTAINER_NAME: Field<string> = {
+  name: 'containerName',
+  kind: 'deployment',
+  good: 'abc',
+  props: (v) => ({ containerName: v }),
+  place: (o, v) => {
+    main(o).name = v;
+  },
+};
+const SIDECAR_NAME: Field<string> = {
+  name: 'sidecars[].name',
+  kind: 'deployment',
+  good: 'abc',
+  props: (v) => ({ sidecars: [{ name: v, image: IMAGE }] }),
+  place: (o, v) => {
+    podSpec(o).containers[1].name = v;
+  },
+};
+const CLAIM_NAME: Field<string> = {
+  name: 'volumeClaims[].name',
+  kind: 'statefulset',
+  good: 'abc',
+  props: (v) => ({ volumeClaims: [{ name: v, mountPath: '/data', storage: '1Gi' }] }),
+  place: (o, v) => {
+    o[0].spec.volumeClaimTemplates[0].metadata.name = v;
+    main(o).volumeMounts[0].name = v;
+  },
+};
+const NAMESPACE_NAME: Field<string> = {
+  name: 'namespace name',
+  kind: 'namespace',
+  good: 'abc',
+  props: (v) => ({ name: v }),
+  place: (o, v) => {
+    o[0].metadata.name = v;
+  },
+};
+const STORAGE_CLASS: Field<string> = {
+  name: 'volumeClaims[].storageClassName',
+  kind: 'statefulset',
+  good: 'abc',
+  props: (v) => ({ volumeClaims: [{ name: 'data', mountPath: '/data', storage: '1Gi', storageClassName: v }] }),
+  place: (o, v) => {
+    o[0].spec.volumeClaimTemplates[0].spec.storageClassName = v;
+  },
+};
+const DEBUG_GROUP: Field<string> = {
+  name: 'debug group',
+  kind: 'debug',
+  good: 'abc',
+  props: (v) => ({ group: v }),
+  place: (o, v) => {
+    byKind(o, 'RoleBinding').subjects[0].name = v;
+  },
+};
+const SERVICE_ACCOUNT: Field<string> = {
+  name: 'serviceAccountName',
+  kind: 'deployment',
+  good: 'abc',
+  props: (v) => ({ serviceAccountName: v }),
+  place: (o, v) => {
+    podSpec(o).serviceAccountName = v;
+  },
+};
+
+const ENV_NAME: Field<string> = {
+  name: 'env name',
+  kind: 'deployment',
+  good: 'ABC',
+  props: (v) => ({ env: { [v]: 'x' } }),
+  place: (o, v) => {
+    main(o).env[0].name = v;
+  },
+};
+
+const PORT_NAME: Field<string> = {
+  name: 'ports[].name',
+  kind: 'deployment',
+  good: 'goodname',
+  props: (v) => ({ port: undefined, ports: [{ port: 8080, name: v }] }),
+  place: (o, v) => o.splice(0, o.length, ...(replaceStrings(o, 'goodname', v) as Fields[])),
+};
+const PROBE_PORT: Field<string | number> = {
+  name: 'probes.readiness.httpGet.port',
+  kind: 'deployment',
+  good: 8080,
+  props: (v) => ({ probes: { readiness: { httpGet: { path: '/', port: v } } } }),
+  place: (o, v) => {
+    main(o).readinessProbe.httpGet.port = v;
+  },
+};
+const TCP_PROBE_PORT: Field<string | number> = {
+  name: 'probes.liveness.tcpSocket.port',
+  kind: 'deployment',
+  good: 8080,
+  props: (v) => ({ probes: { liveness: { tcpSocket: { port: v } } } }),
+  place: (o, v) => {
+    main(o).livenessProbe.tcpSocket.port = v;
+  },
+};
+const POLICY_PORT: Field<string | number> = {
+  name: 'network.ingress[].ports[].port',
+  kind: 'deployment',
+  good: 8080,
+  props: (v) => ({ network: { ingress: [{ peer: { podLabels: { app: 'x' } }, ports: [{ port: v }] }] } }),
+  place: (o, v) => {
+    byKind(o, 'NetworkPolicy').spec.ingress[0].ports[0].port = v;
+  },
+};
+const SERVICE_PORT: Field<number> = {
+  name: 'ports[].port',
+  kind: 'deployment',
+  good: 8080,
+  props: (v) => ({ port: undefined, ports: [{ port: v, containerPort: 8080 }] }),
+  place: (o, v) => {
+    byKind(o, 'Service').spec.ports[0].port = v;
+  },
+};
+const CONTAINER_PORT: Field<number> = {
+  name: 'ports[].containerPort',
+  kind: 'deployment',
+  good: 8080,
+  props: (v) => ({ port: undefined, unprivilegedPortStart: 1, ports: [{ port: 8080, containerPort: v }] }),
+  place: (o, v) => {
+    main(o).ports[0].containerPort = v;
+  },
+};
+const END_PORT: Field<number> = {
+  name: 'network.egress[].ports[].endPort',
+  kind: 'deployment',
+  good: 9000,
+  props: (v) => ({ network: { egress: [{ peer: { podLabels: { app: 'x' } }, ports: [{ port: 8080, endPort: v }] }] } }),
+  place: (o, v) => {
+    byKind(o, 'NetworkPolicy').spec.egress[1].ports[0].endPort = v;
+  },
+};
+
+const probeTiming = (kind: 'readiness' | 'liveness', timing: string): Field<number> => ({
+  name: `probes.${kind}.${timing}`,
+  kind: 'deployment',
+  good: 1,
+  props: (v) => ({ probes: { [kind]: { tcpSocket: {}, [timing]: v } } }),
+  place: (o, v) => {
+    main(o)[`${kind}Probe`][timing] = v;
+  },
+});
+const PROBE_TIMINGS = [
+  ...['initialDelaySeconds', 'periodSeconds', 'timeoutSeconds', 'failureThreshold', 'successThreshold'].map((t) => probeTiming('readiness', t)),
+  probeTiming('liveness', 'successThreshold'),
+];
+
+const intField = (kind: Kind, name: string, props: (v: number) => Props, place: (o: Fields[], v: number) => void, good = 1): Field<number> =>
+  ({ name: `${kind} ${name}`, kind, good, props, place });
+const INT_FIELDS: Field<number>[] = [
+  intField('deployment', 'replicas', (v) => ({ replicas: v, podDisruptionBudget: false }), (o, v) => {
+    o[0].spec.replicas = v;
+  }),
+  intField('statefulset', 'replicas', (v) => ({ replicas: v, podDisruptionBudget: false }), (o, v) => {
+    o[0].spec.replicas = v;
+  }),
+  intField('deployment', 'terminationGracePeriodSeconds', (v) => ({ terminationGracePeriodSeconds: v, preStopSleepSeconds: false }), (o, v) => {
+    podSpec(o).terminationGracePeriodSeconds = v;
+  }),
+  intField('deployment', 'preStopSleepSeconds', (v) => ({ preStopSleepSeconds: v, terminationGracePeriodSeconds: 30 }), (o, v) => {
+    main(o).lifecycle.preStop.sleep.seconds = v;
+  }),
+  intField('deployment', 'runAsUser', (v) => ({ runAsUser: v }), (o, v) => {
+    main(o).securityContext.runAsUser = v;
+  }),
+  intField('deployment', 'runAsGroup', (v) => ({ runAsGroup: v }), (o, v) => {
+    main(o).securityContext.runAsGroup = v;
+  }),
+  intField('deployment', 'fsGroup', (v) => ({ fsGroup: v }), (o, v) => {
+    podSpec(o).securityContext.fsGroup = v;
+  }),
+  intField('deployment', 'unprivilegedPortStart', (v) => ({ unprivilegedPortStart: v, port: 65535 }), (o, v) => {
+    podSpec(o).securityContext.sysctls[0].value = String(v);
+  }),
+  intField('debug', 'runAsUser', (v) => ({ runAsUser: v }), (o, v) => {
+    main(o).securityContext.runAsUser = v;
+  }),
+  intField('debug', 'runAsGroup', (v) => ({ runAsGroup: v }), (o, v) => {
+    main(o).securityContext.runAsGroup = v;
+  }),
+  intField('job', 'backoffLimit', (v) => ({ backoffLimit: v }), (o, v) => {
+    o[0].spec.backoffLimit = v;
+  }),
+  intField('job', 'activeDeadlineSeconds', (v) => ({ activeDeadlineSeconds: v }), (o, v) => {
+    o[0].spec.activeDeadlineSeconds = v;
+  }),
+  intField('job', 'ttlSecondsAfterFinished', (v) => ({ ttlSecondsAfterFinished: v }), (o, v) => {
+    o[0].spec.ttlSecondsAfterFinished = v;
+  }),
+  intField('job', 'completions', (v) => ({ completions: v }), (o, v) => {
+    o[0].spec.completions = v;
+  }),
+  intField('job', 'parallelism', (v) => ({ parallelism: v }), (o, v) => {
+    o[0].spec.parallelism = v;
+  }),
+  intField('cronjob', 'successfulJobsHistoryLimit', (v) => ({ successfulJobsHistoryLimit: v }), (o, v) => {
+    o[0].spec.successfulJobsHistoryLimit = v;
+  }),
+  intField('cronjob', 'failedJobsHistoryLimit', (v) => ({ failedJobsHistoryLimit: v }), (o, v) => {
+    o[0].spec.failedJobsHistoryLimit = v;
+  }),
+  intField('cronjob', 'startingDeadlineSeconds', (v) => ({ startingDeadlineSeconds: v }), (o, v) => {
+    o[0].spec.startingDeadlineSeconds = v;
+  }),
+];
+
+const pdbField = (which: 'minAvailable' | 'maxUnavailable'): Field<number | string> => ({
+  name: `podDisruptionBudget.${which}`,
+  kind: 'deployment',
+  good: 1,
+  props: (v) => ({ replicas: 3, podDisruptionBudget: { [which]: v } }),
+  place: (o, v) => {
+    const spec = byKind(o, 'PodDisruptionBudget').spec;
+    delete spec.minAvailable;
+    delete spec.maxUnavailable;
+    spec[which] = v;
+  },
+});
+
+const peerCidr = (which: 'cidr' | 'except'): Field<string> => ({
+  name: `ipBlock.${which}`,
+  kind: 'deployment',
+  good: which === 'cidr' ? '10.0.0.0/8' : '10.1.0.0/16',
+  props: (v) => ({ network: { egress: [{ peer: { ipBlock: which === 'cidr' ? { cidr: v } : { cidr: '10.0.0.0/8', except: [v] } } }] } }),
+  place: (o, v) => {
+    const block = byKind(o, 'NetworkPolicy').spec.egress[1].to[0].ipBlock;
+    if (which === 'cidr') block.cidr = v;
+    else block.except = [v];
+  },
+});
+const NODE_LOCAL_DNS: Field<string> = {
+  name: 'dns.nodeLocalAddress',
+  kind: 'deployment',
+  good: '169.254.20.10',
+  props: (v) => ({ network: { dns: { nodeLocalAddress: v } } }),
+  place: (o, v) => {
+    byKind(o, 'NetworkPolicy').spec.egress[0].to[0].ipBlock.cidr = `${v}/${v.includes(':') ? 128 : 32}`;
+  },
+};
+const PEER_NAMESPACE: Field<string> = {
+  name: 'network peer namespace',
+  kind: 'deployment',
+  good: 'abc',
+  props: (v) => ({ network: { ingress: [{ peer: { namespace: v } }] } }),
+  place: (o, v) => {
+    byKind(o, 'NetworkPolicy').spec.ingress[0].from[0].namespaceSelector.matchLabels['kubernetes.io/metadata.name'] = v;
+  },
+};
+
+type Label = [string, string];
+const labelField = (name: string, kind: Kind, props: (l: Label) => Props, place: (o: Fields[], l: Label) => void): Field<Label> =>
+  ({ name, kind, good: ['team', 'web'], props, place });
+const putLabel = (target: Fields, [k, v]: Label, section = 'labels'): void => {
+  target[section] = { ...target[section], [k]: v };
+};
+const LABEL_FIELDS: Field<Label>[] = [
+  labelField('labels', 'deployment', (l) => ({ labels: { [l[0]]: l[1] } }), (o, l) => {
+    for (const object of o) putLabel(object.metadata, l);
+  }),
+  labelField('podLabels', 'deployment', (l) => ({ podLabels: { [l[0]]: l[1] } }), (o, l) => putLabel(o[0].spec.template.metadata, l)),
+  labelField('nodeSelector', 'deployment', (l) => ({ nodeSelector: { [l[0]]: l[1] } }), (o, l) => {
+    podSpec(o).nodeSelector = { [l[0]]: l[1] };
+  }),
+  labelField('annotations', 'deployment', (l) => ({ annotations: { [l[0]]: l[1] } }), (o, l) => putLabel(o[0].metadata, l, 'annotations')),
+  labelField('network peer podLabels', 'deployment', (l) => ({ network: { ingress: [{ peer: { podLabels: { [l[0]]: l[1] } } }] } }), (o, l) => {
+    byKind(o, 'NetworkPolicy').spec.ingress[0].from[0].podSelector.matchLabels = { [l[0]]: l[1] };
+  }),
+  labelField('namespace labels', 'namespace', (l) => ({ labels: { [l[0]]: l[1] } }), (o, l) => {
+    for (const object of o) putLabel(object.metadata, l);
+  }),
+  labelField('debug labels', 'debug', (l) => ({ labels: { [l[0]]: l[1] } }), (o, l) => {
+    for (const object of o) if (object.kind !== 'Pod') putLabel(object.metadata, l);
+  }),
+];
+
+/** Refused on purpose although the server admits them. Each refusal names its reason. */
+const DELIBERATE: Deliberate[] = [
+  ...['resources.requests.cpu', 'resources.limits.memory', 'writablePaths[].sizeLimit', 'volumeClaims[].storage'].map((field) => ({
+    field, why: 'a sign or a dot with no digits ("+", "."), which the server reads as 0: a typo, not a wish', reason: /has no digits; hardpod refuses it/,
+  })),
+  ...(['daemonset', 'job', 'cronjob'] as const).map((kind) => ({
+    field: `${kind} name`,
+    why: 'a DNS subdomain that is no DNS label ("web.app"): one naming rule for every kind, as the name also names the Service and labels pods',
+    reason: /hardpod names every workload with one .*although this kind alone would accept it/,
+  })),
+  {
+    field: 'debug name',
+    why: 'a DNS subdomain that is no DNS label: it ends the admission policy name hardpod-debug.<namespace>.<name>',
+    reason: /hardpod names debug access with one/,
+  },
+  {
+    field: 'network peer namespace',
+    why: 'a label value that is no namespace name ("Web", "a.b"): no namespace can have it, the rule would match nothing',
+    reason: /the rule would match nothing \(hardpod refuses it\)/,
+  },
+  { field: 'deployment preStopSleepSeconds', why: '0: delays nothing, and API servers before 1.33 refuse it', reason: /preStopSleepSeconds 0 is refused by hardpod/ },
+  {
+    field: 'deployment preStopSleepSeconds',
+    why: 'equal to terminationGracePeriodSeconds: the container would be killed with no time to shut down',
+    reason: /hardpod refuses it because the container would be killed/,
+  },
+  {
+    field: 'deployment unprivilegedPortStart',
+    why: 'outside 0-65535: the server passes the sysctl on, the kernel refuses it and the pod never starts',
+    reason: /which the kernel requires/,
+  },
+  {
+    field: 'deployment terminationGracePeriodSeconds', why: 'negative: the server silently makes it 1 second', reason: /would turn into 1 second; hardpod refuses it/,
+  },
+  {
+    field: 'serviceAccountName',
+    why: '"": the pods would run as the namespace\'s default ServiceAccount instead of a dedicated one',
+    reason: /default ServiceAccount; hardpod refuses it/,
+  },
+  ...['ipBlock.cidr', 'ipBlock.except', 'dns.nodeLocalAddress'].map((field) => ({
+    field, why: 'IPv6 not in RFC 5952 form ("FD00::/8"): the server admits it with a warning', reason: /not written the canonical way \(the API server warns about it\)/,
+  })),
+  { field: 'debug group', why: 'blank (" "): no one is in a group of that name, the grant would be dead', reason: /hardpod refuses a blank name/ },
+  { field: 'deployment runAsUser', why: '0 (root) while runAsNonRoot holds: the kubelet would refuse to start it', reason: /runAsUser 0 is root/ },
+  ...['runAsUser', 'runAsGroup'].map((id) => ({ field: `debug ${id}`, why: '0: the debug container never runs as root', reason: /must be a non-root numeric id/ })),
+];
+
+const sample = <V>(arbitrary: fc.Arbitrary<V>, n: number): V[] => fc.sample(arbitrary, { numRuns: n });
+
+describeCluster('workload builders: the builder refuses what the API server refuses', (cluster) => {
+  let namespace: string;
+  beforeAll(async () => {
+    namespace = await cluster().createNamespace(cluster().uniqueNamespaceName('builder'));
+  });
+  const check = async <V>(fields: readonly Field<V>[], values: readonly V[]): Promise<Judged[]> =>
+    (await Promise.all(fields.map((f) => judgeAll(cluster(), namespace, f, values)))).flat();
+
+  test('resource quantities', async () => {
+    const judged = await check(QUANTITY_FIELDS, [...QUANTITY_KNOWN, ...sample(quantity, 150)]);
+    expectBothVerdicts(judged, 40);
+    expect(disagreements(judged, DELIBERATE)).toEqual([]);
+  });
+  test('names (DNS labels)', async () => {
+    const values = [...DNS_LABEL_KNOWN, ...sample(dnsLabel, 60), ...sample(longLabel, 5)];
+    const fields = [
+      ...(['deployment', 'statefulset', 'daemonset', 'job', 'cronjob'] as const).map((k) => nameField(k)),
+      NAMESPACE_NAME, CONTAINER_NAME, SIDECAR_NAME, CLAIM_NAME, DEBUG_NAME, PEER_NAMESPACE, SERVICE_ACCOUNT, STORAGE_CLASS, DEBUG_GROUP,
+    ];
+    const judged = await check(fields, values);
+    expectBothVerdicts(judged, 40);
+    expect(disagreements(judged, DELIBERATE)).toEqual([]);
+  });
+  test('env names', async () => {
+    const judged = await check([ENV_NAME], [...ENV_NAME_KNOWN, ...sample(envName, 80)]);
+    expectBothVerdicts(judged, 5);
+    expect(disagreements(judged, DELIBERATE)).toEqual([]);
+  });
+  test('port names and numbers', async () => {
+    const names = [...PORT_NAME_KNOWN, ...sample(portName, 80)];
+    const numbers = [...INTEGERS_KNOWN, ...sample(integer, 30), ...sample(fc.integer({ min: -2, max: 70000 }), 30)];
+    const judged = [
+      ...await check([PORT_NAME], names),
+      ...await check([PROBE_PORT, TCP_PROBE_PORT, POLICY_PORT], [...names, ...numbers]),
+      ...await check([SERVICE_PORT, CONTAINER_PORT, END_PORT], numbers),
+    ];
+    expectBothVerdicts(judged, 40);
+    expect(disagreements(judged, DELIBERATE)).toEqual([]);
+  });
+  test('whole numbers: probes, grace periods, replicas, ids, Job and CronJob fields', async () => {
+    const judged = await check([...PROBE_TIMINGS, ...INT_FIELDS], [...INTEGERS_KNOWN, ...sample(integer, 30)]);
+    expectBothVerdicts(judged, 40);
+    expect(disagreements(judged, DELIBERATE)).toEqual([]);
+  });
+  test('PodDisruptionBudget minAvailable and maxUnavailable', async () => {
+    const judged = await check([pdbField('minAvailable'), pdbField('maxUnavailable')], [...PDB_KNOWN, ...sample(pdbValue, 60)]);
+    expectBothVerdicts(judged, 20);
+    expect(disagreements(judged, DELIBERATE)).toEqual([]);
+  });
+  test('CIDRs and addresses of network peers', async () => {
+    const values = [...CIDR_KNOWN, ...sample(cidr, 80)];
+    const judged = [
+      ...await check([peerCidr('cidr'), peerCidr('except')], values),
+      ...await check([NODE_LOCAL_DNS], values.map((v) => v.split('/')[0])),
+    ];
+    expectBothVerdicts(judged, 20);
+    expect(disagreements(judged, DELIBERATE)).toEqual([]);
+    // What the builder accepts must not draw a warning either: newer servers refuse what older ones warn about.
+    const warned = judged.filter((j) => j.refusedByBuilder === undefined && j.warnings.length > 0).map((j) => `${j.field} ${j.value}: ${j.warnings.join('; ')}`);
+    expect(warned).toEqual([]);
+  });
+  test('label keys and values', async () => {
+    const values: Label[] = [
+      ...LABEL_KEY_KNOWN.map((k): Label => [k, 'web']), ...LABEL_VALUE_KNOWN.map((v): Label => ['team', v]),
+      ...sample(fc.tuple(labelKey, labelValue), 80),
+    ];
+    const judged = await check(LABEL_FIELDS, values);
+    expectBothVerdicts(judged, 40);
+    expect(disagreements(judged, DELIBERATE)).toEqual([]);
+  });
+});
