@@ -6,8 +6,8 @@ import type { BlockIndex } from './block-lines';
  * index of {@link BlockIndex} as it goes. It covers block mappings and sequences (indentless ones
  * too), plain and single-line quoted scalars, single-line flow collections, literal block scalars and
  * comments. Anything else (anchors, aliases, tags, merge keys, folded or indentation-indicated block
- * scalars, multi-line plain, quoted or flow scalars, escapes in double quotes, complex or duplicate
- * keys, tabs, carriage returns) makes it return undefined, and the caller parses the document with
+ * scalars, multi-line plain, quoted or flow scalars, escapes in double quotes, complex, duplicate or
+ * very long keys, `?` in flow scalars, tabs, carriage returns) makes it return undefined, and the caller parses the document with
  * js-yaml instead, which also reports every error. Within the subset, values are exactly js-yaml's:
  * plain scalars go through the same schema resolvers, and a differential test holds the two to it.
  */
@@ -29,17 +29,21 @@ const UNSUPPORTED = new Error('outside the block YAML subset');
 
 /**
  * Documents holding these are left to js-yaml: tabs, carriage returns and byte order marks (which
- * it reads in ways the line scan does not), and what it refuses in scalars (its own pattern), for its error.
+ * it reads in ways the line scan does not), what it refuses in scalars (its own pattern), for its
+ * error, and the YAML 1.1 line breaks U+0085, U+2028 and U+2029, which the loader refuses.
  */
-const DECLINED_CHARACTERS = /[\x00-\x09\x0B-\x1F\x7F-\x84\x86-\x9F\uFEFF\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:[^\uD800-\uDBFF]|^)[\uDC00-\uDFFF]/;
+const DECLINED_CHARACTERS = /[\x00-\x09\x0B-\x1F\x7F-\x9F\u2028\u2029\uFEFF\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:[^\uD800-\uDBFF]|^)[\uDC00-\uDFFF]/;
 
 const PRINTABLE_ASCII = /^[\n\x20-\x7E]*$/;
+
+/** Longer keys go to js-yaml, and the loader refuses them as kubectl does (go-yaml's limit for a key before its colon). */
+const MAX_KEY_LENGTH = 1024;
 
 /** Deeper documents go to js-yaml, which applies the configured nesting limit and its error. */
 const MAX_DEPTH = 64;
 
 const SPACE = 32, LF = 10, HASH = 35, DASH = 45, COLON = 58, DQUOTE = 34, SQUOTE = 39, BACKSLASH = 92;
-const COMMA = 44, LBRACKET = 91, RBRACKET = 93, LBRACE = 123, RBRACE = 125, PIPE = 124, DOT = 46, PLUS = 43;
+const QUESTION = 63, COMMA = 44, LBRACKET = 91, RBRACKET = 93, LBRACE = 123, RBRACE = 125, PIPE = 124, DOT = 46, PLUS = 43;
 
 /** First characters of a plain scalar that a schema type may resolve (null, bool, numbers, merge); any other is a string. */
 const MAY_RESOLVE = new Uint8Array(128);
@@ -124,7 +128,7 @@ class BlockParser {
         const close = this.closingQuote(at, end);
         key = text.slice(at + 1, close);
         // Doubled quotes in keys are left to js-yaml, as the line index does not match them.
-        if (text.charCodeAt(close + 1) !== COLON || key.includes(text[at])) throw UNSUPPORTED;
+        if (text.charCodeAt(close + 1) !== COLON || key.includes(text[at]) || close + 1 - at > MAX_KEY_LENGTH) throw UNSUPPORTED;
         after = close + 2;
       } else {
         if (first < 128 && INDICATOR[first] === 1) throw UNSUPPORTED;
@@ -132,7 +136,7 @@ class BlockParser {
         const colon = this.keyColon(at, end);
         if (colon < 0) throw UNSUPPORTED;
         const plain = text.slice(at, colon);
-        if (text.charCodeAt(colon - 1) === SPACE || plain === '<<') throw UNSUPPORTED;
+        if (text.charCodeAt(colon - 1) === SPACE || plain === '<<' || colon - at > MAX_KEY_LENGTH) throw UNSUPPORTED;
         key = String(this.resolve(plain));
         after = colon + 1;
       }
@@ -402,8 +406,9 @@ class FlowReader {
     if (this.openEmpty(RBRACE)) return result;
     for (;;) {
       const first = text.charCodeAt(this.at);
+      const keyStart = this.at;
       const key = first === DQUOTE || first === SQUOTE ? this.quoted() : String(this.plain());
-      if (text.charCodeAt(this.at) !== COLON || text.charCodeAt(this.at + 1) !== SPACE) throw UNSUPPORTED;
+      if (text.charCodeAt(this.at) !== COLON || text.charCodeAt(this.at + 1) !== SPACE || this.at - keyStart > MAX_KEY_LENGTH) throw UNSUPPORTED;
       if (key === '__proto__' || Object.prototype.hasOwnProperty.call(result, key)) throw UNSUPPORTED;
       this.at += 2;
       this.skipSpaces();
@@ -476,7 +481,8 @@ class FlowReader {
       if (ch === COLON) {
         const next = text.charCodeAt(i + 1);
         if (next === SPACE || isFlowIndicator(next)) break;
-      } else if (ch === HASH && text.charCodeAt(i - 1) === SPACE) {
+      } else if ((ch === HASH && text.charCodeAt(i - 1) === SPACE) || ch === QUESTION) {
+        // go-yaml ends a plain scalar at `?` in a flow collection: left to js-yaml, and the loader refuses it.
         throw UNSUPPORTED;
       }
     }

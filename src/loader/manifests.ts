@@ -2,6 +2,7 @@ import { load as loadYaml, YAMLException, type LoadOptions as YamlLoadOptions } 
 import { indexBlockYaml, lineInBlockIndex, type BlockIndex } from './block-lines';
 import { parseBlockYaml } from './block-yaml';
 import { ExactLines } from './exact-lines';
+import { scalarChecker, keyIssue, lineBreakIssue, type GoYamlIssue } from './go-yaml-checks';
 import { KUBERNETES_SCALAR_RESOLVERS, KUBERNETES_SCHEMA } from './kubernetes-schema';
 import { splitDocuments } from './split';
 import { HardpodError, isHardpodError } from '../model/errors';
@@ -10,10 +11,12 @@ import type { KubeObject, LocatedObject, SourceLocation } from '../model/kube-ob
 import { describeType, expandLists, isFields, isList } from '../model/pod-view';
 
 /**
- * Parses manifest text (multi-document YAML, JSON, v1 Lists, `helm template` output) into located
+ * Parses manifest text (multi-document YAML, JSON objects, v1 Lists, `helm template` output) into located
  * objects. Each document is parsed by the block YAML parser, which covers the usual shape of
  * manifests and yields a line index as it goes, or else by js-yaml. The line of a field inside an
  * object is looked up only when asked, for findings, by that index or, failing that, the `yaml` parser.
+ * Streams, JSON and YAML syntax are read as kubectl reads them; where that cannot be matched, or
+ * would silently drop what the file says (a duplicated key), the text is refused naming its line.
  */
 
 /** Nesting deeper than this is refused: no Kubernetes object comes near it, and recursion stays bounded. */
@@ -60,15 +63,13 @@ export class ManifestSet {
     const before = this.located.length;
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     const trimmed = text.trimStart();
+    let yamlFrom = 0;
     if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
-      const json = parseJson(text);
-      if (json.ok) {
-        const line = 1 + countNewlines(text, text.length - trimmed.length);
-        this.addDocument(json.value, { text, startLine: 1, prefix: [] }, file, line, undefined, 0);
-        return this.located.length - before;
-      }
+      yamlFrom = this.addJsonStream(text, file);
+      if (yamlFrom < 0) return this.located.length - before;
     }
-    for (const doc of splitDocuments(text)) {
+    const yaml = yamlFrom === 0 ? text : text.slice(yamlFrom);
+    for (const doc of splitDocuments(yaml, file, 1 + countNewlines(text, yamlFrom))) {
       try {
         const block = parseBlockYaml(doc.text, KUBERNETES_SCALAR_RESOLVERS);
         const value = block ? block.value : parseYamlDocument(doc.text, file, doc.startLine, doc.contentLine);
@@ -96,6 +97,48 @@ export class ManifestSet {
     const segments = record.prefix.length ? [...record.prefix, ...parseFieldPath(path)] : parseFieldPath(path);
     const line = lineInDocument(record, segments);
     return line === undefined ? source.line : record.startLine + line;
+  }
+
+  /**
+   * Reads text starting with `{` as kubectl does: a stream of JSON values, one after another
+   * (`null` skipped). Returns -1 when all of it was JSON, else the offset from which kubectl reads
+   * the rest as YAML: the start when not even the first value is JSON, or the line after the first
+   * object when only that one is (after two or more, kubectl refuses the file, and so does hardpod).
+   */
+  private addJsonStream(text: string, file: string): number {
+    let at = skipJsonSpace(text, 0);
+    let count = 0;
+    let firstEnd = 0;
+    // Lines are counted as the stream is read: one pass in all.
+    let countedTo = 0;
+    let countedLine = 1;
+    const lineAt = (offset: number): number => {
+      for (let i = text.indexOf('\n', countedTo); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) countedLine++;
+      countedTo = offset;
+      return countedLine;
+    };
+    while (at < text.length) {
+      const scan = scanJsonValue(text, at);
+      const json = scan ? parseJson(scan.end === text.length && at === 0 ? text : text.slice(at, scan.end)) : undefined;
+      const line = lineAt(at);
+      if (!scan || !json?.ok) {
+        if (count <= 1) return count === 0 ? 0 : afterFirstLine(text, firstEnd);
+        throw new HardpodError('not a JSON value, after JSON objects: kubectl reads the file as a stream of JSON objects and refuses it; fix the JSON or write the file as YAML documents separated by ---', `${file}:${line}`);
+      }
+      if (scan.duplicate) {
+        throw duplicateKeyError(JSON.stringify(scan.duplicate.key), `${file}:${lineAt(scan.duplicate.offset)}`);
+      }
+      if (json.value !== null) {
+        // The object's own text, from its `{` on its first line: field lines count from there.
+        const whole = at === 0 && scan.end === text.length;
+        const record: DocumentRecord = { text: whole ? text : text.slice(at, scan.end), startLine: line, prefix: [] };
+        this.addDocument(json.value, record, file, line, undefined, count);
+      }
+      if (count === 0) firstEnd = scan.end;
+      count++;
+      at = skipJsonSpace(text, scan.end);
+    }
+    return -1;
   }
 
   private addDocument(value: unknown, record: DocumentRecord, file: string, line: number, template: string | undefined, documentIndex: number): void {
@@ -139,12 +182,30 @@ function withTemplateHint(error: unknown, text: string): unknown {
 
 /** Parses one document's text; YAML errors become HardpodErrors at the right file line. */
 function parseYamlDocument(text: string, file: string, startLine: number, contentLine: number): unknown {
+  const refuse = (issue: GoYamlIssue | undefined): void => {
+    if (issue) throw new HardpodError(issue.reason, `${file}:${startLine + countNewlines(text, issue.offset)}`);
+  };
+  refuse(lineBreakIssue(text));
+  // Only a backslash or a tab can make a scalar read differently by go-yaml (see scalarChecker).
+  const escapes = text.includes('\\') || text.includes('\t') ? scalarChecker() : undefined;
   let value: unknown;
   try {
-    value = loadYaml(text, { filename: file, schema: KUBERNETES_SCHEMA, maxDepth: MAX_NESTING_DEPTH } as JsYamlOptions);
+    const options = { filename: file, schema: KUBERNETES_SCHEMA, maxDepth: MAX_NESTING_DEPTH, ...(escapes ? { listener: escapes.listener } : {}) };
+    value = loadYaml(text, options as JsYamlOptions);
   } catch (error) {
     if (error instanceof YAMLException) {
       const line = startLine + (error.mark?.line ?? 0);
+      if (error.reason === 'unknown escape sequence') {
+        throw new HardpodError('a double-quoted string holds an escape hardpod cannot read as kubectl does (\\\' for one); write the character without the backslash', `${file}:${line}`);
+      }
+      if (error.reason === 'duplicated mapping key') throw duplicateKeyError(keyAtMark(text, error.mark), `${file}:${line}`);
+      // go-yaml reads one node per document: after a flow collection, kubectl ignores the rest unseen.
+      if (error.reason === 'end of the stream or a document separator is expected' && /^(?:\s*(?:#.*|---.*)?\n)*\s*[[{]/.test(text)) {
+        throw new HardpodError(
+          'content after the document\'s flow collection ({...} or [...]): kubectl reads the collection and silently ignores the rest; put a --- line before what follows, or remove it',
+          `${file}:${line}`,
+        );
+      }
       const reason = error.reason.startsWith('nesting exceeded maxDepth')
         ? `the document is nested more than ${MAX_NESTING_DEPTH} levels deep; no Kubernetes object is`
         : `invalid YAML: ${error.reason}`;
@@ -165,6 +226,8 @@ function parseYamlDocument(text: string, file: string, startLine: number, conten
       );
     }
   }
+  refuse(escapes?.issue());
+  refuse(keyIssue(text, KUBERNETES_SCALAR_RESOLVERS));
   if (NON_FINITE_TEXT.test(text)) refuseNonFiniteNumbers(value, text, file, startLine);
   return value;
 }
@@ -206,6 +269,97 @@ function nonFinitePath(node: unknown, depth: number): PathSegment[] | undefined 
 
 function getAt(node: unknown, path: readonly PathSegment[]): unknown {
   return path.reduce<unknown>((at, segment) => (at as Record<string | number, unknown>)[segment], node);
+}
+
+/**
+ * A key given twice in one mapping is refused: kubectl keeps the last value silently, so a second
+ * `securityContext:` would replace the first, unseen by whoever reads the first.
+ */
+function duplicateKeyError(key: string | undefined, where: string): HardpodError {
+  return new HardpodError(
+    `the key ${key ?? ''}${key ? ' ' : ''}appears twice in one mapping: kubectl would keep only the last one, silently dropping the first; remove or merge the duplicate`,
+    where,
+  );
+}
+
+/** The key a js-yaml duplicate-key error points at: the text up to its colon on that line. */
+function keyAtMark(text: string, mark: { line: number; column: number } | undefined): string | undefined {
+  if (!mark) return undefined;
+  const lineText = text.split('\n', mark.line + 1)[mark.line] ?? '';
+  const key = /^(?:[-?] +)*("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#'"][^#]*?)\s*:(?:\s|$)/.exec(lineText.slice(mark.column).trimStart());
+  if (!key) return undefined;
+  return /^["']/.test(key[1]) ? key[1] : JSON.stringify(key[1]);
+}
+
+/** Go's json.Decoder whitespace between values. */
+function skipJsonSpace(text: string, at: number): number {
+  for (let c = text.charCodeAt(at); c === 32 || c === 10 || c === 13 || c === 9; c = text.charCodeAt(++at));
+  return at;
+}
+
+/**
+ * Where kubectl's YAML reading starts after one JSON object: past the whitespace that follows it,
+ * up to and including the first newline.
+ */
+function afterFirstLine(text: string, end: number): number {
+  let at = end;
+  while (at < text.length && /\s/.test(text[at])) {
+    if (text.charCodeAt(at++) === 10) return at;
+  }
+  return at;
+}
+
+/**
+ * The end of the JSON value starting at `at`, found by its brackets and strings (JSON.parse then
+ * checks it), and its first key given twice in one object, which JSON.parse would silently
+ * collapse to the last. Undefined when the text ends before the value does.
+ */
+function scanJsonValue(text: string, at: number): { end: number; duplicate?: { key: string; offset: number } } | undefined {
+  const keys: (Set<string> | null)[] = [];
+  let duplicate: { key: string; offset: number } | undefined;
+  let expectKey = false;
+  for (let i = at; i < text.length;) {
+    const c = text.charCodeAt(i);
+    if (c === 34 /* " */) {
+      let j = i + 1;
+      for (let d = text.charCodeAt(j); j < text.length && d !== 34; d = text.charCodeAt(j)) j += d === 92 /* \ */ ? 2 : 1;
+      if (j >= text.length) return undefined;
+      const top = keys[keys.length - 1];
+      if (top && expectKey && !duplicate) {
+        const raw = text.slice(i, j + 1);
+        let key: string;
+        try {
+          key = raw.includes('\\') ? (JSON.parse(raw) as string) : raw.slice(1, -1);
+        } catch {
+          return { end: j + 1 };
+        }
+        if (top.has(key)) duplicate = { key, offset: i };
+        else top.add(key);
+      }
+      expectKey = false;
+      i = j + 1;
+      if (keys.length === 0) return { end: i };
+    } else if (c === 123 /* { */ || c === 91 /* [ */) {
+      keys.push(c === 123 ? new Set() : null);
+      expectKey = c === 123;
+      i++;
+    } else if (c === 125 /* } */ || c === 93 /* ] */) {
+      keys.pop();
+      i++;
+      if (keys.length === 0) return { end: i, ...(duplicate ? { duplicate } : {}) };
+    } else if (c === 44 /* , */) {
+      expectKey = keys[keys.length - 1] !== null;
+      i++;
+    } else if (keys.length === 0 && !(c === 32 || c === 10 || c === 13 || c === 9)) {
+      // A scalar at the top: a number or literal runs to the next delimiter.
+      let j = i + 1;
+      while (j < text.length && !/[\s,\]}[{":]/.test(text[j])) j++;
+      return { end: j };
+    } else {
+      i++;
+    }
+  }
+  return undefined;
 }
 
 type JsonResult = { ok: true; value: unknown } | { ok: false };

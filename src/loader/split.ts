@@ -1,9 +1,12 @@
+import { HardpodError } from '../model/errors';
+
 /**
  * Splits a multi-document YAML stream into its documents without parsing them, so that each
  * document can be parsed by the fast parser and still be reported at its own line.
  *
  * A line that starts with `---` or `...` followed by a space or the line end is a document marker
  * everywhere in YAML 1.2, even inside block scalars and quoted strings, so a line scan is exact.
+ * Lines are split where kubectl splits them (see MARKER).
  */
 
 /** One document of a YAML stream, not yet parsed. */
@@ -20,60 +23,156 @@ export interface RawDocument {
   readonly index: number;
 }
 
-const MARKER = /^(?:---|\.\.\.)(?=[ \t\r\n]|$)/gm;
+/**
+ * kubectl's splitter (k8s.io/apimachinery's YAMLReader) ends a document at every line that starts
+ * with `---`, whatever follows, and refuses the file when anything but spaces or a comment follows
+ * on that line. go-yaml then reads each piece's first document only: after a `...` line it ignores
+ * the rest of the piece. Both are matched here, so that the objects are those kubectl reads.
+ */
+const MARKER = /^(?:---|\.\.\.(?=[ \t\r\n]|$))/gm;
 const HELM_SOURCE = /^#\s*Source:\s*(\S.*?)\s*$/;
+/** What may follow `---` on its line for kubectl (Go's strings.TrimSpace, then a comment or nothing). */
+const SEPARATOR_REST = /^[\s\u0085]*(?:#[^]*)?$/;
+/**
+ * kubectl keeps a separator line in the document that follows when it comes first in the file or
+ * right after another separator line; go-yaml then reads it, as a document start only when a space,
+ * a tab or the line end follows the dashes.
+ */
+const GO_YAML_DOCUMENT_START = /^---(?:[ \t]|\r?$)/;
+/** A separator line js-yaml reads the same as kubectl: `---` then nothing, or spaces and a comment. */
+const PLAIN_SEPARATOR = /^---(?:[ \t]+(?:#.*)?)?\r?$/;
 
-/** Splits `text` into its non-empty documents (documents holding only comments or blanks are dropped). */
-export function splitDocuments(text: string): RawDocument[] {
+/**
+ * Splits `text` into its non-empty documents (documents holding only comments or blanks are dropped).
+ * Throws a HardpodError at `file:line` where kubectl would refuse the stream or skip content.
+ * `firstLine` is the file line of the text's first line.
+ */
+export function splitDocuments(text: string, file = '<text>', firstLine = 1): RawDocument[] {
   const documents: RawDocument[] = [];
   let index = 0;
   let chunkStart = 0;
-  let chunkStartLine = 1;
+  let chunkStartLine = firstLine;
   // Newlines are counted incrementally between chunk boundaries: one pass over the text in all.
   let countedTo = 0;
-  let countedLine = 1;
+  let countedLine = firstLine;
   const lineAt = (offset: number): number => {
     for (let i = text.indexOf('\n', countedTo); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) countedLine++;
     countedTo = offset;
     return countedLine;
   };
+  const lineEndAt = (offset: number): number => {
+    const end = text.indexOf('\n', offset);
+    return end === -1 ? text.length : end;
+  };
 
   // `hasMarker`: the chunk began with `---`, so it counts as a document even when empty.
   const flush = (end: number, hasMarker: boolean): void => {
-    const chunk = text.slice(chunkStart, end);
+    let chunk = text.slice(chunkStart, end);
+    // `---#comment` and the like separate documents for kubectl; js-yaml needs the plain marker.
+    if (hasMarker && chunk.charCodeAt(3) !== 10 && !PLAIN_SEPARATOR.test(chunk.slice(0, lineEndAt(chunkStart) - chunkStart))) {
+      chunk = `---${chunk.slice(lineEndAt(chunkStart) - chunkStart)}`;
+    }
+    // After a separator kubectl drops, go-yaml reads a new stream, where a byte order mark is no content.
+    if (hasMarker && !markerSeen) {
+      const next = chunk.indexOf('\n') + 1;
+      if (next > 0 && chunk.charCodeAt(next) === 0xfeff) chunk = chunk.slice(0, next) + chunk.slice(next + 1);
+    }
     const head = documentHead(chunk, hasMarker);
     if (head) {
+      if (head.directive) {
+        throw new HardpodError(
+          'kubectl cannot read a YAML directive (%YAML, %TAG): its document splitter cuts the directive off its document at the next `---` and fails; remove the directive',
+          `${file}:${chunkStartLine + head.lineOffset}`,
+        );
+      }
       documents.push({ text: chunk, startLine: chunkStartLine, contentLine: chunkStartLine + head.lineOffset, template: head.template, index });
+    } else if (chunk.includes('\t')) {
+      // A document of blank and comment lines is skipped, unless go-yaml refuses a tab leading one of them.
+      const tab = /^ *\t/m.exec(chunk);
+      if (tab) {
+        throw new HardpodError(
+          'a tab in the indentation of a line: kubectl\'s YAML parser refuses it, even on a blank or comment line; indent with spaces',
+          `${file}:${chunkStartLine + countNewlines(chunk, tab.index)}`,
+        );
+      }
     }
     if (head || hasMarker) index++;
   };
 
   let chunkHasMarker = false;
+  // Whether kubectl leaves the current chunk's `---` line for go-yaml to read (see GO_YAML_DOCUMENT_START).
+  let markerSeen = false;
+  // The end of the last separator line kubectl dropped: a separator line starting there is kept.
+  let droppedEnd = -1;
+  // After a `...` line, the offset from which only blanks and comments may come until the next `---`.
+  let endedAt = -1;
+  const checkAfterEnd = (end: number): void => {
+    const rest = text.slice(endedAt, end);
+    const content = /^[ \t]*(?!\.\.\.(?:[ \t\r]|$))[^\s#]/m.exec(rest);
+    if (content) {
+      throw new HardpodError(
+        'content after a `...` document end line and before the next `---`: kubectl ignores it (go-yaml reads one document up to `...`), so it would never reach the cluster; start it with a `---` line or remove the `...` line',
+        `${file}:${lineAt(endedAt) + countNewlines(rest, content.index)}`,
+      );
+    }
+    endedAt = -1;
+  };
   MARKER.lastIndex = 0;
   for (let match = MARKER.exec(text); match; match = MARKER.exec(text)) {
     const at = match.index;
-    if (at > chunkStart || chunkHasMarker) flush(at, chunkHasMarker);
     if (match[0] === '---') {
+      const rest = text.slice(at + 3, lineEndAt(at));
+      if (!SEPARATOR_REST.test(rest)) {
+        throw new HardpodError(
+          `a line starting with \`---\` holds more (\`${rest.trim().slice(0, 40)}\`): kubectl takes every such line for a document separator and refuses the file when anything but a comment follows; put the content on the next line`,
+          `${file}:${lineAt(at)}`,
+        );
+      }
+      const lineEnd = lineEndAt(at);
+      const seen = at === 0 || at === droppedEnd;
+      droppedEnd = seen ? -1 : Math.min(lineEnd + 1, text.length);
+      if (seen && !GO_YAML_DOCUMENT_START.test(text.slice(at, lineEnd))) {
+        throw new HardpodError(
+          'a `---` line without a space after the dashes, first in the file or right after another `---` line: kubectl then reads it as text, not as a separator, and refuses the file; write a space after ---',
+          `${file}:${lineAt(at)}`,
+        );
+      }
+      if (endedAt >= 0) checkAfterEnd(at);
+      else if (at > chunkStart || chunkHasMarker) flush(at, chunkHasMarker);
       chunkStart = at;
       chunkStartLine = lineAt(at);
       chunkHasMarker = true;
-    } else {
-      // `...` ends a document; what follows its line starts the next one.
-      const lineEnd = text.indexOf('\n', at);
-      chunkStart = lineEnd === -1 ? text.length : lineEnd + 1;
-      chunkStartLine = lineAt(chunkStart);
+      markerSeen = seen;
+    } else if (endedAt < 0) {
+      // go-yaml refuses a `...` before any node unless it read a `---` first.
+      if (!markerSeen && !documentHead(text.slice(chunkStart, at), chunkHasMarker)) {
+        throw new HardpodError(
+          'a `...` document end line with no document before it (only comments or blank lines since the previous `---`): kubectl refuses the file; remove the `...` line',
+          `${file}:${lineAt(at)}`,
+        );
+      }
+      // `...` ends the document: the chunk stops before it.
+      if (at > chunkStart || chunkHasMarker) flush(at, chunkHasMarker);
+      chunkStart = endedAt = at + 3;
       chunkHasMarker = false;
     }
   }
-  if (chunkStart < text.length || chunkHasMarker) flush(text.length, chunkHasMarker);
+  if (endedAt >= 0) checkAfterEnd(text.length);
+  else if (chunkStart < text.length || chunkHasMarker) flush(text.length, chunkHasMarker);
   return documents;
+}
+
+function countNewlines(text: string, end: number): number {
+  let count = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < end; i = text.indexOf('\n', i + 1)) count++;
+  return count;
 }
 
 /**
  * Finds the first content line of a document chunk: skips the `---` marker (when nothing but a
  * comment follows it), blank lines and comments. Returns undefined for an empty document.
  */
-function documentHead(chunk: string, hasMarker: boolean): { lineOffset: number; template?: string } | undefined {
+function documentHead(chunk: string, hasMarker: boolean): { lineOffset: number; template?: string; directive?: boolean } | undefined {
   let template: string | undefined;
   let lineOffset = 0;
   let start = 0;
@@ -84,7 +183,7 @@ function documentHead(chunk: string, hasMarker: boolean): { lineOffset: number; 
     if (hasMarker && lineOffset === 0) line = line.slice(3);
     const trimmed = line.trim();
     if (trimmed !== '' && !trimmed.startsWith('#')) {
-      return { lineOffset, template };
+      return { lineOffset, template, ...(line.startsWith('%') ? { directive: true } : {}) };
     }
     const source = HELM_SOURCE.exec(trimmed);
     if (source) template = source[1];

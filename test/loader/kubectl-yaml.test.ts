@@ -1,13 +1,12 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as fc from 'fast-check';
+import { canonicalJson, missingKubectl, readWithKubectl } from './kubectl-reading';
 import { ManifestSet } from '../../src/loader';
 import type { ScalarResolver } from '../../src/loader/block-yaml';
 import { KUBERNETES_SCALAR_RESOLVERS } from '../../src/loader/kubernetes-schema';
 import { isHardpodError } from '../../src/model/errors';
-import { findToolchain } from '../harness/cluster';
 import { describeWithTools } from '../harness/required-tools';
 
 /**
@@ -17,10 +16,6 @@ import { describeWithTools } from '../harness/required-tools';
  * must come out the same. Plain scalars are generated from the characters that make numbers,
  * booleans and nulls, so that every syntax go-yaml resolves is met, plus a list of known cases.
  */
-
-const found = findToolchain();
-const kubectl = 'toolchain' in found ? found.toolchain.kubectl : '';
-const PROBE_LABEL = 'hardpod-probe';
 
 const KNOWN_SCALARS = [
   'yes', 'Yes', 'YES', 'yEs', 'y', 'Y', 'no', 'No', 'NO', 'n', 'N', 'on', 'On', 'ON', 'oN', 'off', 'Off', 'OFF',
@@ -70,17 +65,6 @@ function keyOutsideComparison(scalar: string): boolean {
   return tag.endsWith(':null') || tag.endsWith(':float') || (tag.endsWith(':int') && !Number.isSafeInteger(type!.construct(scalar)));
 }
 
-/**
- * JSON with keys sorted (kubectl prints Go maps sorted): Kubernetes receives JSON, where key order
- * means nothing and -0 and 0 are one number.
- */
-function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v);
-}
-
 /** Reads `text` both ways and lists every object that differs. */
 function differences(text: string, file: string, scalars: readonly string[]): string[] {
   writeFileSync(file, text);
@@ -91,30 +75,14 @@ function differences(text: string, file: string, scalars: readonly string[]): st
   if (ours.objects.length !== theirs.items!.length) return [`hardpod read ${ours.objects.length} objects, kubectl ${theirs.items!.length}`];
   const mismatches: string[] = [];
   ours.objects.forEach((located, i) => {
-    const expected = canonicalJson(withoutProbeLabel(theirs.items![i]));
+    const expected = canonicalJson(theirs.items![i]);
     const actual = canonicalJson(located.object);
     if (actual !== expected) mismatches.push(`${JSON.stringify(scalars[i])}: hardpod ${actual}, kubectl ${expected}`);
   });
   return mismatches;
 }
 
-function readWithKubectl(file: string): { items?: unknown[]; stderr: string; status: number | null } {
-  const run = spawnSync(kubectl, ['label', '--local', '-f', file, '-o', 'json', `${PROBE_LABEL}=1`], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-  if (run.status !== 0) return { stderr: run.stderr, status: run.status };
-  // One pretty-printed object after another, each closing with `}` alone on a line.
-  const items = run.stdout.split(/(?<=^\})\n(?=\{)/m).map((json) => JSON.parse(json) as unknown);
-  return { items, stderr: run.stderr, status: run.status };
-}
-
-/** kubectl's copy without the label it was asked to add. */
-function withoutProbeLabel(object: unknown): unknown {
-  const copy = JSON.parse(JSON.stringify(object)) as { metadata: { labels?: Record<string, string> } };
-  delete copy.metadata.labels?.[PROBE_LABEL];
-  if (copy.metadata.labels && Object.keys(copy.metadata.labels).length === 0) delete copy.metadata.labels;
-  return copy;
-}
-
-describeWithTools('YAML is read as kubectl reads it', 'kubectl', 'missing' in found ? found.missing : undefined, () => {
+describeWithTools('YAML is read as kubectl reads it', 'kubectl', missingKubectl, () => {
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'hardpod-kubectl-yaml-'));

@@ -1,0 +1,298 @@
+import { isAlias, isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
+import type { ScalarResolver } from './block-yaml';
+
+/**
+ * Where js-yaml and go-yaml v2 (which kubectl reads YAML with) part ways on a document js-yaml
+ * reads, each is found here so that the loader refuses the document instead of judging a value
+ * the cluster would not receive, or one that kubectl refuses. Only documents the block parser
+ * declined come here, and each check runs only when the text holds what it looks for.
+ */
+
+/** One reason to refuse, at a 0-based offset in the document's text. */
+export interface GoYamlIssue {
+  readonly offset: number;
+  readonly reason: string;
+}
+
+/**
+ * U+0085, U+2028 and U+2029 are line breaks to go-yaml (YAML 1.1) and ordinary characters to
+ * js-yaml (YAML 1.2): a value holding one reads differently, or kubectl refuses the file.
+ */
+const YAML_11_LINE_BREAK = /[\u0085\u2028\u2029]/;
+
+export function lineBreakIssue(text: string): GoYamlIssue | undefined {
+  const found = YAML_11_LINE_BREAK.exec(text);
+  if (!found) return undefined;
+  const code = `U+${found[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+  return {
+    offset: found.index,
+    reason: `the character ${code} is a line break to kubectl's YAML parser (YAML 1.1) but not to others, so the document reads differently; remove it, or write it as an escape in a double-quoted string (\\N, \\L, \\P)`,
+  };
+}
+
+/** Tags and anchors before a node's content. */
+const NODE_PROPERTIES = /^\s*(?:[!&]\S*\s+)*/;
+
+/** A js-yaml parser state, as its listener sees it. */
+interface ListenedState {
+  position: number;
+  kind: string | null;
+  input: string;
+}
+
+/** A multi-line scalar or flow collection, where a tab may lead a line. */
+interface Span {
+  start: number;
+  end: number;
+  /** For a plain scalar, the indentation of its parent (a tab beyond it is allowed); -1 otherwise. */
+  parent: number;
+}
+
+/**
+ * A js-yaml listener that finds, in what js-yaml reads, what go-yaml refuses or reads otherwise:
+ * double-quoted escapes (`\/`, a UTF-16 surrogate in `\u`/`\U`, a code point beyond U+10FFFF, an
+ * escaped line break before an empty line, whose line feed js-yaml drops) and tabs leading a line
+ * outside scalars and flow collections or in a block scalar's indentation. `issue()` gives the first.
+ */
+export function scalarChecker(): { listener: (event: 'open' | 'close', state: ListenedState) => void; issue: () => GoYamlIssue | undefined } {
+  const opened: number[] = [];
+  const spans: Span[] = [];
+  let input = '';
+  let found: GoYamlIssue | undefined;
+  const listener = (event: 'open' | 'close', state: ListenedState): void => {
+    if (event === 'open') {
+      opened.push(state.position);
+      return;
+    }
+    const start = opened.pop() ?? 0;
+    input = state.input;
+    if (found) return;
+    const raw = state.input.slice(start, state.position);
+    const quote = NODE_PROPERTIES.exec(raw)![0].length;
+    const first = raw.charCodeAt(quote);
+    if (raw.includes('\n') && input.includes('\t')) {
+      const plain = state.kind === 'scalar' && first !== 34 && first !== 39 && first !== 124 && first !== 62;
+      if (state.kind === 'scalar' || first === 123 /* { */ || first === 91 /* [ */) {
+        spans.push({ start: start + quote, end: state.position, parent: plain ? parentIndent(input, start + quote) : -1 });
+      }
+    }
+    if (state.kind !== 'scalar') return;
+    if ((first === 124 /* | */ || first === 62 /* > */) && input.includes('\t')) {
+      found = blockScalarTabIssue(input, start + quote);
+      return;
+    }
+    if (first !== 34 /* " */) return;
+    for (let i = raw.indexOf('\\', quote); i !== -1; i = raw.indexOf('\\', i + 2)) {
+      const escape = raw[i + 1];
+      let reason: string | undefined;
+      if ((escape === '\n' || escape === '\r') && /^\n?[ \t]*\r?\n/.test(raw.slice(i + 2))) {
+        reason = 'a backslash at the end of a line in a double-quoted string, followed by an empty line: kubectl reads a line break for each empty line (as the YAML spec says), which hardpod\'s YAML parser drops; write \\n for the line breaks instead';
+      } else if (escape === '/') {
+        reason = 'the escape \\/ in a double-quoted string is unknown to kubectl\'s YAML parser (YAML 1.1), which refuses the file; write / without the backslash';
+      } else if (escape === 'u' || escape === 'U') {
+        const code = parseInt(raw.slice(i + 2, i + (escape === 'u' ? 6 : 10)), 16);
+        if ((code >= 0xd800 && code <= 0xdfff) || code > 0x10ffff) {
+          reason = `the escape ${raw.slice(i, i + (escape === 'u' ? 6 : 10))} in a double-quoted string is not a Unicode character (a UTF-16 surrogate or beyond U+10FFFF), which kubectl's YAML parser refuses; write the character itself, or \\U with its 8-digit code point`;
+        }
+      }
+      if (reason) {
+        found = { offset: start + i, reason };
+        return;
+      }
+    }
+  };
+  return { listener, issue: () => found ?? (input.includes('\t') ? leadingTabIssue(input, spans) : undefined) };
+}
+
+/**
+ * go-yaml refuses a tab in the whitespace that starts a line in block context (a blank or comment
+ * line too), except inside a quoted or block scalar or a flow collection, and inside a multi-line
+ * plain scalar beyond its parent's indentation. js-yaml reads such lines as blank.
+ */
+function leadingTabIssue(text: string, spans: readonly Span[]): GoYamlIssue | undefined {
+  const leadingTab = /^ *\t/gm;
+  for (let match = leadingTab.exec(text); match; match = leadingTab.exec(text)) {
+    const tab = match.index + match[0].length - 1;
+    const within = spans.filter((span) => span.start <= tab && tab < span.end);
+    if (within.some((span) => span.parent < 0)) continue;
+    if (within.length > 0 && tab - match.index > Math.min(...within.map((span) => span.parent))) continue;
+    return {
+      offset: match.index,
+      reason: 'a tab in the indentation of a line: kubectl\'s YAML parser refuses it (outside quoted and block scalars and flow collections), even on a blank or comment line; indent with spaces',
+    };
+  }
+  return undefined;
+}
+
+/**
+ * The indentation go-yaml's parser is at for a node starting at `at`: the column of the key on its
+ * line, or, for a list item's own value (`- value`), of the last dash before it.
+ */
+function parentIndent(text: string, at: number): number {
+  const lineStart = text.lastIndexOf('\n', at - 1) + 1;
+  const head = /^((?:[ ]*-[ ]+)*)[ ]*/.exec(text.slice(lineStart, at))!;
+  return head[0].length === at - lineStart && head[1] ? head[1].lastIndexOf('-') : head[0].length;
+}
+
+/**
+ * go-yaml refuses a tab where a block scalar's indentation is still expected: after the spaces of
+ * a line before the first content line (the indentation is not known yet), or after fewer spaces
+ * than the indentation (a whitespace line, too). js-yaml takes such a tab as content or blank.
+ * The indentation is the parent's (the column of the key, or of the dash for a list item) plus
+ * the indicator, or, without one, that of the first content line.
+ */
+function blockScalarTabIssue(text: string, header: number): GoYamlIssue | undefined {
+  const parent = parentIndent(text, header);
+  const indicator = /^[|>][-+]?([1-9])?/.exec(text.slice(header))?.[1];
+  let indent = indicator ? parent + Number(indicator) : 0;
+  for (let at = text.indexOf('\n', header) + 1; at > 0 && at < text.length; at = text.indexOf('\n', at) + 1) {
+    let spaces = 0;
+    while (text.charCodeAt(at + spaces) === 32) spaces++;
+    const next = text.charCodeAt(at + spaces);
+    if (next === 9 && (indent === 0 || spaces < indent)) {
+      return {
+        offset: at,
+        reason: 'a tab where the indentation of a block scalar (| or >) is expected: kubectl\'s YAML parser refuses it; indent with spaces, and put tabs only after the block\'s indentation',
+      };
+    }
+    if (Number.isNaN(next) || next === 10 || next === 13) continue;
+    if (indent === 0) indent = Math.max(spaces, parent + 1);
+    if (spaces < indent) return undefined;
+  }
+  return undefined;
+}
+
+/**
+ * What may make a key a mapping or a list, a merge depend on order, or a `?` part of a flow
+ * collection's plain scalar: checked with a full parse.
+ */
+const COMPLEX_OR_MERGE = /<<|\?|[\]}][ \t]*:/;
+
+/**
+ * Structure go-yaml reads differently: a mapping or a list as a key (kubectl refuses it, js-yaml
+ * makes it a string), a key over go-yaml's length limit, a merge (`<<`) of anything but mappings,
+ * a merge that sets a key an earlier entry of the same mapping already set (go-yaml v2 lets the
+ * later one win, so the merged value replaces an explicit one; js-yaml and the YAML merge spec
+ * keep the explicit one), and a `?` in a plain scalar of a flow collection (go-yaml's key indicator).
+ */
+export function keyIssue(text: string, resolvers: readonly ScalarResolver[]): GoYamlIssue | undefined {
+  const longLine = hasLineLongerThan(text, MAX_KEY_LENGTH);
+  if (!longLine && !COMPLEX_OR_MERGE.test(text)) return undefined;
+  const doc = parseDocument(text, { merge: false, uniqueKeys: false });
+  // The yaml package counts UTF-16 units, go-yaml characters.
+  const longKey = (error: { code: string; pos: [number, number] }): boolean =>
+    error.code === 'KEY_OVER_1024_CHARS' && [...text.slice(error.pos[0], error.pos[1])].length > MAX_KEY_LENGTH;
+  const tooLong = doc.errors.find(longKey);
+  if (tooLong) return { offset: tooLong.pos[0], reason: LONG_KEY };
+  if (doc.errors.some((error) => error.code !== 'KEY_OVER_1024_CHARS')) return undefined;
+  let found: GoYamlIssue | undefined;
+  visit(doc, {
+    Scalar(_key, scalar, path) {
+      if (scalar.type === 'PLAIN' && String(scalar.source).includes('?') && path.some((node) => (isMap(node) || isSeq(node)) && node.flow)) {
+        found = {
+          offset: scalar.range?.[0] ?? 0,
+          reason: 'a ? inside an unquoted value in a flow collection ({...} or [...]): kubectl\'s YAML parser reads it as a key indicator, not as part of the value; quote the value',
+        };
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+    Map(_key, map) {
+      const set = new Set<string>();
+      for (const pair of map.items) {
+        const key = pair.key as YamlNode | null;
+        const target = isAlias(key) ? key.resolve(doc) : key;
+        if (isMap(target) || isSeq(target)) {
+          found = { offset: key?.range?.[0] ?? 0, reason: 'a mapping key that is itself a mapping or a list: kubectl refuses it (invalid map key); use a string key' };
+          return visit.BREAK;
+        }
+        if (longLine && key?.range && keyLength(text, key.range[0], key.range[1]) > MAX_KEY_LENGTH) {
+          found = { offset: key.range[0], reason: LONG_KEY };
+          return visit.BREAK;
+        }
+        if (isMergeKey(key) && !mergesMappings(pair.value as YamlNode | null, doc)) {
+          found = { offset: key.range[0], reason: 'a merge (<<) of something other than a mapping or a list of mappings (an alias to a list is neither): kubectl refuses it' };
+          return visit.BREAK;
+        }
+        if (isMergeKey(key)) {
+          // Within one merge both agree (the first mapping of a list wins): only earlier entries count.
+          const mergedKeys = new Set(effectiveKeys(pair.value as YamlNode | null, doc, resolvers, 0));
+          for (const merged of mergedKeys) {
+            if (set.has(merged)) {
+              found = {
+                offset: key.range?.[0] ?? 0,
+                reason: `the merge (<<) sets the key ${JSON.stringify(merged)}, which an earlier entry of this mapping already sets: kubectl (go-yaml v2) keeps the merged value, most other YAML tools the earlier one; put the << entry first or remove one of them`,
+              };
+              return visit.BREAK;
+            }
+          }
+          for (const merged of mergedKeys) set.add(merged);
+        } else if (target) {
+          set.add(keyText(target, resolvers));
+        }
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
+/** go-yaml's limit on the characters from an implicit key's start to its colon. */
+const MAX_KEY_LENGTH = 1024;
+const LONG_KEY = `a mapping key of more than ${MAX_KEY_LENGTH} characters before its colon: kubectl's YAML parser refuses it; shorten the key`;
+
+function hasLineLongerThan(text: string, length: number): boolean {
+  for (let start = 0; start < text.length;) {
+    const end = text.indexOf('\n', start);
+    if ((end === -1 ? text.length : end) - start > length) return true;
+    if (end === -1) return false;
+    start = end + 1;
+  }
+  return false;
+}
+
+/** The characters (code points, as go-yaml counts) from a key at `start` to its colon on the same line; 0 for an explicit (`?`) key. */
+function keyLength(text: string, start: number, end: number): number {
+  let colon = end;
+  while (text.charCodeAt(colon) === 32 || text.charCodeAt(colon) === 9) colon++;
+  if (text.charCodeAt(colon) !== 58 /* : */) return 0;
+  const span = text.slice(start, colon);
+  return span.length > MAX_KEY_LENGTH ? [...span].length : span.length;
+}
+
+/** A merge value go-yaml takes: a mapping, or a list whose items are mappings, directly or through aliases. */
+function mergesMappings(value: YamlNode | null, doc: Document): boolean {
+  const target = isAlias(value) ? value.resolve(doc) : value;
+  if (isMap(target)) return true;
+  if (isAlias(value)) return !isSeq(target);
+  if (!isSeq(target)) return true; // Scalars and nulls: js-yaml refuses them already, with its own error.
+  return (target.items as YamlNode[]).every((item) => isMap(isAlias(item) ? item.resolve(doc) : item));
+}
+
+function isMergeKey(key: YamlNode | null): key is YamlNode & { range: [number, number, number] } {
+  return isScalar(key) && key.source === '<<' && key.type === 'PLAIN' && (key.tag === undefined || key.tag === 'tag:yaml.org,2002:merge');
+}
+
+/** A scalar key as the loader writes it: a plain one resolved by the schema, others by their text. */
+function keyText(node: YamlNode, resolvers: readonly ScalarResolver[]): string {
+  if (!isScalar(node)) return '';
+  if (node.type === 'PLAIN' && node.tag === undefined && typeof node.source === 'string') {
+    const type = resolvers.find((t) => t.resolve(node.source as string));
+    return String(type ? type.construct(node.source) : node.source);
+  }
+  return String(node.value);
+}
+
+/** The keys a merge value brings: of the mapping, of each mapping in a list, through aliases and their own merges. */
+function effectiveKeys(node: YamlNode | null, doc: Document, resolvers: readonly ScalarResolver[], depth: number): string[] {
+  const target = isAlias(node) ? node.resolve(doc) : node;
+  if (depth > 50 || !target) return [];
+  if (isSeq(target)) return (target.items as YamlNode[]).flatMap((item) => effectiveKeys(item, doc, resolvers, depth + 1));
+  if (!isMap(target)) return [];
+  return target.items.flatMap((pair) => {
+    const key = pair.key as YamlNode | null;
+    if (isMergeKey(key)) return effectiveKeys(pair.value as YamlNode | null, doc, resolvers, depth + 1);
+    const resolved = isAlias(key) ? key.resolve(doc) : key;
+    return resolved ? [keyText(resolved, resolvers)] : [];
+  });
+}
