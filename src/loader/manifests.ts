@@ -6,7 +6,7 @@ import { scalarChecker, keyIssue, lineBreakIssue, type GoYamlIssue } from './go-
 import { KUBERNETES_SCALAR_RESOLVERS, KUBERNETES_SCHEMA } from './kubernetes-schema';
 import { splitDocuments } from './split';
 import { HardpodError, isHardpodError } from '../model/errors';
-import { formatFieldPath, parseFieldPath, type PathSegment } from '../model/field-path';
+import { findValuePath, formatFieldPath, parseFieldPath, type PathSegment } from '../model/field-path';
 import type { KubeObject, LocatedObject, SourceLocation } from '../model/kube-object';
 import { describeType, expandLists, isFields, isList } from '../model/pod-view';
 
@@ -240,7 +240,7 @@ const NON_FINITE_TEXT = /\.(?:inf|nan)\b/i;
  * so hardpod does too, naming the field's line, rather than judge an object no cluster would receive.
  */
 function refuseNonFiniteNumbers(value: unknown, text: string, file: string, startLine: number): void {
-  const path = nonFinitePath(value, 0);
+  const path = findValuePath(value, (v) => typeof v === 'number' && !Number.isFinite(v), MAX_NESTING_DEPTH + 1);
   if (!path) return;
   const line = new ExactLines(text).line(path) ?? 0;
   const field = formatFieldPath(path) || 'the document';
@@ -248,23 +248,6 @@ function refuseNonFiniteNumbers(value: unknown, text: string, file: string, star
     `${field} reads as ${String(getAt(value, path))}: Kubernetes reads no infinite or NaN number (kubectl refuses the file, as JSON has none); quote the value if it is meant as a string`,
     `${file}:${startLine + line}`,
   );
-}
-
-function nonFinitePath(node: unknown, depth: number): PathSegment[] | undefined {
-  if (typeof node === 'number') return Number.isFinite(node) ? undefined : [];
-  if (node === null || typeof node !== 'object' || depth > MAX_NESTING_DEPTH) return undefined;
-  if (Array.isArray(node)) {
-    for (let i = 0; i < node.length; i++) {
-      const found = nonFinitePath(node[i], depth + 1);
-      if (found) return [i, ...found];
-    }
-    return undefined;
-  }
-  for (const key in node) {
-    const found = nonFinitePath((node as Record<string, unknown>)[key], depth + 1);
-    if (found) return [key, ...found];
-  }
-  return undefined;
 }
 
 function getAt(node: unknown, path: readonly PathSegment[]): unknown {
