@@ -393,6 +393,10 @@ const PROBE_TIMINGS = [
 
 const intField = (kind: Kind, name: string, props: (v: number) => Props, place: (o: Fields[], v: number) => void, good = 1): Field<number> =>
   ({ name: `${kind} ${name}`, kind, good, props, place });
+/** An int prop of the same name as a field of the workload's own spec (Job and CronJob settings). */
+const topSpecField = (kind: Kind, name: string): Field<number> => intField(kind, name, (v) => ({ [name]: v }), (o, v) => {
+  o[0].spec[name] = v;
+});
 const INT_FIELDS: Field<number>[] = [
   intField('deployment', 'replicas', (v) => ({ replicas: v, podDisruptionBudget: false }), (o, v) => {
     o[0].spec.replicas = v;
@@ -424,30 +428,14 @@ const INT_FIELDS: Field<number>[] = [
   intField('debug', 'runAsGroup', (v) => ({ runAsGroup: v }), (o, v) => {
     main(o).securityContext.runAsGroup = v;
   }),
-  intField('job', 'backoffLimit', (v) => ({ backoffLimit: v }), (o, v) => {
-    o[0].spec.backoffLimit = v;
-  }),
-  intField('job', 'activeDeadlineSeconds', (v) => ({ activeDeadlineSeconds: v }), (o, v) => {
-    o[0].spec.activeDeadlineSeconds = v;
-  }),
-  intField('job', 'ttlSecondsAfterFinished', (v) => ({ ttlSecondsAfterFinished: v }), (o, v) => {
-    o[0].spec.ttlSecondsAfterFinished = v;
-  }),
-  intField('job', 'completions', (v) => ({ completions: v }), (o, v) => {
-    o[0].spec.completions = v;
-  }),
-  intField('job', 'parallelism', (v) => ({ parallelism: v }), (o, v) => {
-    o[0].spec.parallelism = v;
-  }),
-  intField('cronjob', 'successfulJobsHistoryLimit', (v) => ({ successfulJobsHistoryLimit: v }), (o, v) => {
-    o[0].spec.successfulJobsHistoryLimit = v;
-  }),
-  intField('cronjob', 'failedJobsHistoryLimit', (v) => ({ failedJobsHistoryLimit: v }), (o, v) => {
-    o[0].spec.failedJobsHistoryLimit = v;
-  }),
-  intField('cronjob', 'startingDeadlineSeconds', (v) => ({ startingDeadlineSeconds: v }), (o, v) => {
-    o[0].spec.startingDeadlineSeconds = v;
-  }),
+  topSpecField('job', 'backoffLimit'),
+  topSpecField('job', 'activeDeadlineSeconds'),
+  topSpecField('job', 'ttlSecondsAfterFinished'),
+  topSpecField('job', 'completions'),
+  topSpecField('job', 'parallelism'),
+  topSpecField('cronjob', 'successfulJobsHistoryLimit'),
+  topSpecField('cronjob', 'failedJobsHistoryLimit'),
+  topSpecField('cronjob', 'startingDeadlineSeconds'),
 ];
 
 const pdbField = (which: 'minAvailable' | 'maxUnavailable'): Field<number | string> => ({
