@@ -4,7 +4,7 @@ import { parseBlockYaml } from './block-yaml';
 import { ExactLines } from './exact-lines';
 import { scalarChecker, keyIssue, lineBreakIssue, type GoYamlIssue } from './go-yaml-checks';
 import { KUBERNETES_SCALAR_RESOLVERS, KUBERNETES_SCHEMA } from './kubernetes-schema';
-import { splitDocuments } from './split';
+import { countNewlines, splitDocuments } from './split';
 import { HardpodError, isHardpodError } from '../model/errors';
 import { findValuePath, formatFieldPath, parseFieldPath, type PathSegment } from '../model/field-path';
 import type { KubeObject, LocatedObject, SourceLocation } from '../model/kube-object';
@@ -428,10 +428,4 @@ function lineInDocument(record: DocumentRecord, segments: readonly PathSegment[]
   if (record.index) return lineInBlockIndex(record.index, segments);
   record.exact ??= new ExactLines(record.text);
   return record.exact.line(segments);
-}
-
-function countNewlines(text: string, end: number): number {
-  let count = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < end; i = text.indexOf('\n', i + 1)) count++;
-  return count;
 }

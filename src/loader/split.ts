@@ -162,7 +162,8 @@ export function splitDocuments(text: string, file = '<text>', firstLine = 1): Ra
   return documents;
 }
 
-function countNewlines(text: string, end: number): number {
+/** How many line breaks `text` holds before offset `end`. */
+export function countNewlines(text: string, end: number): number {
   let count = 0;
   for (let i = text.indexOf('\n'); i !== -1 && i < end; i = text.indexOf('\n', i + 1)) count++;
   return count;
