@@ -1,5 +1,8 @@
-import { isAlias, isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
+import type { Document, Node as YamlNode } from 'yaml';
 import type { ScalarResolver } from './block-yaml';
+
+/** The `yaml` package, loaded by the first check that needs it. */
+let yaml: typeof import('yaml');
 
 /**
  * Where js-yaml and go-yaml v2 (which kubectl reads YAML with) part ways on a document js-yaml
@@ -178,7 +181,10 @@ const COMPLEX_OR_MERGE = /<<|\?|[\]}][ \t]*:/;
 export function keyIssue(text: string, resolvers: readonly ScalarResolver[]): GoYamlIssue | undefined {
   const longLine = hasLineLongerThan(text, MAX_KEY_LENGTH);
   if (!longLine && !COMPLEX_OR_MERGE.test(text)) return undefined;
-  const doc = parseDocument(text, { merge: false, uniqueKeys: false });
+  // Loaded on first use: most inputs never need it, and loading it costs more than a small check.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  yaml ??= require('yaml') as typeof import('yaml');
+  const doc = yaml.parseDocument(text, { merge: false, uniqueKeys: false });
   // The yaml package counts UTF-16 units, go-yaml characters.
   const longKey = (error: { code: string; pos: [number, number] }): boolean =>
     error.code === 'KEY_OVER_1024_CHARS' && [...text.slice(error.pos[0], error.pos[1])].length > MAX_KEY_LENGTH;
@@ -186,14 +192,14 @@ export function keyIssue(text: string, resolvers: readonly ScalarResolver[]): Go
   if (tooLong) return { offset: tooLong.pos[0], reason: LONG_KEY };
   if (doc.errors.some((error) => error.code !== 'KEY_OVER_1024_CHARS')) return undefined;
   let found: GoYamlIssue | undefined;
-  visit(doc, {
+  yaml.visit(doc, {
     Scalar(_key, scalar, path) {
-      if (scalar.type === 'PLAIN' && String(scalar.source).includes('?') && path.some((node) => (isMap(node) || isSeq(node)) && node.flow)) {
+      if (scalar.type === 'PLAIN' && String(scalar.source).includes('?') && path.some((node) => (yaml.isMap(node) || yaml.isSeq(node)) && node.flow)) {
         found = {
           offset: scalar.range?.[0] ?? 0,
           reason: 'a ? inside an unquoted value in a flow collection ({...} or [...]): kubectl\'s YAML parser reads it as a key indicator, not as part of the value; quote the value',
         };
-        return visit.BREAK;
+        return yaml.visit.BREAK;
       }
       return undefined;
     },
@@ -201,18 +207,18 @@ export function keyIssue(text: string, resolvers: readonly ScalarResolver[]): Go
       const set = new Set<string>();
       for (const pair of map.items) {
         const key = pair.key as YamlNode | null;
-        const target = isAlias(key) ? key.resolve(doc) : key;
-        if (isMap(target) || isSeq(target)) {
+        const target = yaml.isAlias(key) ? key.resolve(doc) : key;
+        if (yaml.isMap(target) || yaml.isSeq(target)) {
           found = { offset: key?.range?.[0] ?? 0, reason: 'a mapping key that is itself a mapping or a list: kubectl refuses it (invalid map key); use a string key' };
-          return visit.BREAK;
+          return yaml.visit.BREAK;
         }
         if (longLine && key?.range && keyLength(text, key.range[0], key.range[1]) > MAX_KEY_LENGTH) {
           found = { offset: key.range[0], reason: LONG_KEY };
-          return visit.BREAK;
+          return yaml.visit.BREAK;
         }
         if (isMergeKey(key) && !mergesMappings(pair.value as YamlNode | null, doc)) {
           found = { offset: key.range[0], reason: 'a merge (<<) of something other than a mapping or a list of mappings (an alias to a list is neither): kubectl refuses it' };
-          return visit.BREAK;
+          return yaml.visit.BREAK;
         }
         if (isMergeKey(key)) {
           // Within one merge both agree (the first mapping of a list wins): only earlier entries count.
@@ -223,7 +229,7 @@ export function keyIssue(text: string, resolvers: readonly ScalarResolver[]): Go
                 offset: key.range?.[0] ?? 0,
                 reason: `the merge (<<) sets the key ${JSON.stringify(merged)}, which an earlier entry of this mapping already sets: kubectl (go-yaml v2) keeps the merged value, most other YAML tools the earlier one; put the << entry first or remove one of them`,
               };
-              return visit.BREAK;
+              return yaml.visit.BREAK;
             }
           }
           for (const merged of mergedKeys) set.add(merged);
@@ -262,20 +268,20 @@ function keyLength(text: string, start: number, end: number): number {
 
 /** A merge value go-yaml takes: a mapping, or a list whose items are mappings, directly or through aliases. */
 function mergesMappings(value: YamlNode | null, doc: Document): boolean {
-  const target = isAlias(value) ? value.resolve(doc) : value;
-  if (isMap(target)) return true;
-  if (isAlias(value)) return !isSeq(target);
-  if (!isSeq(target)) return true; // Scalars and nulls: js-yaml refuses them already, with its own error.
-  return (target.items as YamlNode[]).every((item) => isMap(isAlias(item) ? item.resolve(doc) : item));
+  const target = yaml.isAlias(value) ? value.resolve(doc) : value;
+  if (yaml.isMap(target)) return true;
+  if (yaml.isAlias(value)) return !yaml.isSeq(target);
+  if (!yaml.isSeq(target)) return true; // Scalars and nulls: js-yaml refuses them already, with its own error.
+  return (target.items as YamlNode[]).every((item) => yaml.isMap(yaml.isAlias(item) ? item.resolve(doc) : item));
 }
 
 function isMergeKey(key: YamlNode | null): key is YamlNode & { range: [number, number, number] } {
-  return isScalar(key) && key.source === '<<' && key.type === 'PLAIN' && (key.tag === undefined || key.tag === 'tag:yaml.org,2002:merge');
+  return yaml.isScalar(key) && key.source === '<<' && key.type === 'PLAIN' && (key.tag === undefined || key.tag === 'tag:yaml.org,2002:merge');
 }
 
 /** A scalar key as the loader writes it: a plain one resolved by the schema, others by their text. */
 function keyText(node: YamlNode, resolvers: readonly ScalarResolver[]): string {
-  if (!isScalar(node)) return '';
+  if (!yaml.isScalar(node)) return '';
   if (node.type === 'PLAIN' && node.tag === undefined && typeof node.source === 'string') {
     const type = resolvers.find((t) => t.resolve(node.source as string));
     return String(type ? type.construct(node.source) : node.source);
@@ -285,14 +291,14 @@ function keyText(node: YamlNode, resolvers: readonly ScalarResolver[]): string {
 
 /** The keys a merge value brings: of the mapping, of each mapping in a list, through aliases and their own merges. */
 function effectiveKeys(node: YamlNode | null, doc: Document, resolvers: readonly ScalarResolver[], depth: number): string[] {
-  const target = isAlias(node) ? node.resolve(doc) : node;
+  const target = yaml.isAlias(node) ? node.resolve(doc) : node;
   if (depth > 50 || !target) return [];
-  if (isSeq(target)) return (target.items as YamlNode[]).flatMap((item) => effectiveKeys(item, doc, resolvers, depth + 1));
-  if (!isMap(target)) return [];
+  if (yaml.isSeq(target)) return (target.items as YamlNode[]).flatMap((item) => effectiveKeys(item, doc, resolvers, depth + 1));
+  if (!yaml.isMap(target)) return [];
   return target.items.flatMap((pair) => {
     const key = pair.key as YamlNode | null;
     if (isMergeKey(key)) return effectiveKeys(pair.value as YamlNode | null, doc, resolvers, depth + 1);
-    const resolved = isAlias(key) ? key.resolve(doc) : key;
+    const resolved = yaml.isAlias(key) ? key.resolve(doc) : key;
     return resolved ? [keyText(resolved, resolvers)] : [];
   });
 }
