@@ -374,22 +374,32 @@ function stringMap(value: unknown, base: string, suffix: string, problems: Shape
     problems.push({ path: `${base}${suffix}`, message: `must be a map of strings, got ${describeType(value)}` });
     return EMPTY_STRINGS;
   }
+  let nulls = false;
   for (const key in value) {
-    if (typeof value[key] !== 'string') problems.push({ path: `${base}${suffix}.${key}`, message: `must be a string, got ${describeType(value[key])}` });
+    const v = value[key];
+    if (typeof v === 'string') continue;
+    // The API server reads a null value as the empty string.
+    if (v === null) nulls = true;
+    else problems.push({ path: `${base}${suffix}.${key}`, message: `must be a string, got ${describeType(v)}` });
   }
-  return value as Readonly<Record<string, string>>;
+  if (!nulls) return value as Readonly<Record<string, string>>;
+  const copy: Record<string, string> = {};
+  for (const key in value) copy[key] = value[key] === null ? '' : value[key] as string;
+  return copy;
 }
 
 // Expected types of the fields the checks read, looked up per key present (objects carry few keys).
-type Expected = 'boolean' | 'object' | 'array' | 'string' | 'number';
+// `integer` is an int64 and `int32` a port number's type: the API server refuses a fraction or a number
+// out of range while decoding.
+type Expected = 'boolean' | 'object' | 'array' | 'string' | 'integer' | 'int32';
 type FieldTypes = ReadonlyMap<string, Expected>;
 const POD_SPEC_FIELDS: FieldTypes = new Map<string, Expected>([
   ['hostNetwork', 'boolean'], ['hostPID', 'boolean'], ['hostIPC', 'boolean'], ['hostUsers', 'boolean'],
   ['securityContext', 'object'], ['volumes', 'array'], ['os', 'object'], ['automountServiceAccountToken', 'boolean'],
-  ['serviceAccountName', 'string'],
+  ['serviceAccountName', 'string'], ['serviceAccount', 'string'],
 ]);
 const POD_SECURITY_CONTEXT_FIELDS: FieldTypes = new Map<string, Expected>([
-  ['runAsNonRoot', 'boolean'], ['runAsUser', 'number'], ['seccompProfile', 'object'], ['seLinuxOptions', 'object'],
+  ['runAsNonRoot', 'boolean'], ['runAsUser', 'integer'], ['seccompProfile', 'object'], ['seLinuxOptions', 'object'],
   ['appArmorProfile', 'object'], ['sysctls', 'array'], ['windowsOptions', 'object'],
 ]);
 const CONTAINER_FIELDS: FieldTypes = new Map<string, Expected>([
@@ -398,7 +408,7 @@ const CONTAINER_FIELDS: FieldTypes = new Map<string, Expected>([
   ['lifecycle', 'object'], ['volumeMounts', 'array'],
 ]);
 const CONTAINER_SECURITY_CONTEXT_FIELDS: FieldTypes = new Map<string, Expected>([
-  ['privileged', 'boolean'], ['allowPrivilegeEscalation', 'boolean'], ['runAsNonRoot', 'boolean'], ['runAsUser', 'number'],
+  ['privileged', 'boolean'], ['allowPrivilegeEscalation', 'boolean'], ['runAsNonRoot', 'boolean'], ['runAsUser', 'integer'],
   ['readOnlyRootFilesystem', 'boolean'], ['capabilities', 'object'], ['seccompProfile', 'object'], ['seLinuxOptions', 'object'],
   ['appArmorProfile', 'object'], ['procMount', 'string'], ['windowsOptions', 'object'],
 ]);
@@ -426,12 +436,36 @@ function checkPodSpecShape(spec: Fields, path: string, problems: ShapeProblem[])
     if (isFields(sc.windowsOptions)) checkFields(sc.windowsOptions, HOST_PROCESS_FIELDS, path, '.securityContext.windowsOptions', problems);
     if (Array.isArray(sc.sysctls)) checkListOfObjects(sc.sysctls, path, '.securityContext.sysctls', problems);
   }
-  if (Array.isArray(spec.volumes)) checkListOfObjects(spec.volumes, path, '.volumes', problems);
+  if (Array.isArray(spec.volumes)) checkVolumes(spec.volumes, path, problems);
+}
+
+/** Volume sources: each is an object in the API (a source of another type is refused when decoded). */
+const VOLUME_SOURCES: ReadonlySet<string> = new Set([
+  'awsElasticBlockStore', 'azureDisk', 'azureFile', 'cephfs', 'cinder', 'configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'fc',
+  'flexVolume', 'flocker', 'gcePersistentDisk', 'gitRepo', 'glusterfs', 'hostPath', 'image', 'iscsi', 'nfs', 'persistentVolumeClaim',
+  'photonPersistentDisk', 'portworxVolume', 'projected', 'quobyte', 'rbd', 'scaleIO', 'secret', 'storageos', 'vsphereVolume',
+]);
+
+function checkVolumes(volumes: readonly unknown[], path: string, problems: ShapeProblem[]): void {
+  for (let i = 0; i < volumes.length; i++) {
+    const volume = volumes[i];
+    if (!isFields(volume)) {
+      if (!isUnknownValue(volume)) problems.push({ path: `${path}.volumes[${i}]`, message: `must be an object, got ${describeType(volume)}` });
+      continue;
+    }
+    // A source of the wrong type would still count as that source for the volume-type checks.
+    for (const key in volume) {
+      const source = volume[key];
+      if (key === 'name' || source === null || source === undefined || isFields(source) || isUnknownValue(source) || !VOLUME_SOURCES.has(key)) continue;
+      problems.push({ path: `${path}.volumes[${i}].${key}`, message: `the ${key} volume source must be an object, got ${describeType(source)}` });
+    }
+  }
 }
 
 function checkContainerShape(container: Fields, path: string, problems: ShapeProblem[]): void {
   checkFields(container, CONTAINER_FIELDS, path, '', problems);
-  if (Array.isArray(container.ports)) checkListOfObjects(container.ports, path, '.ports', problems);
+  if (Array.isArray(container.ports)) checkPorts(container.ports, path, problems);
+  if (Array.isArray(container.env)) checkEnv(container.env, path, problems);
   const sc = container.securityContext;
   if (!isFields(sc)) return;
   checkFields(sc, CONTAINER_SECURITY_CONTEXT_FIELDS, path, '.securityContext', problems);
@@ -443,6 +477,39 @@ function checkContainerShape(container: Fields, path: string, problems: ShapePro
   }
 }
 
+const PORT_FIELDS: FieldTypes = new Map<string, Expected>([['containerPort', 'int32'], ['hostPort', 'int32']]);
+
+/** Container ports: a port number of another type would be skipped by the port checks. */
+function checkPorts(ports: readonly unknown[], path: string, problems: ShapeProblem[]): void {
+  for (let i = 0; i < ports.length; i++) {
+    const port = ports[i];
+    if (isFields(port)) {
+      if (!hasType(port.containerPort, 'int32') || (port.hostPort != null && !hasType(port.hostPort, 'int32'))) {
+        checkFields(port, PORT_FIELDS, path, `.ports[${i}]`, problems);
+      }
+    } else if (!isUnknownValue(port)) {
+      problems.push({ path: `${path}.ports[${i}]`, message: `must be an object, got ${describeType(port)}` });
+    }
+  }
+}
+
+const ENV_FIELDS: FieldTypes = new Map<string, Expected>([['name', 'string'], ['value', 'string'], ['valueFrom', 'object']]);
+
+/** Environment variables: the credential checks read names and values only when they are strings. */
+function checkEnv(env: readonly unknown[], path: string, problems: ShapeProblem[]): void {
+  for (let i = 0; i < env.length; i++) {
+    const variable = env[i];
+    if (isFields(variable)) {
+      const { name, value, valueFrom } = variable;
+      if (typeof name !== 'string' || (value != null && typeof value !== 'string') || (valueFrom != null && !isFields(valueFrom))) {
+        checkFields(variable, ENV_FIELDS, path, `.env[${i}]`, problems);
+      }
+    } else if (!isUnknownValue(variable)) {
+      problems.push({ path: `${path}.env[${i}]`, message: `must be an object, got ${describeType(variable)}` });
+    }
+  }
+}
+
 function checkCapabilityList(list: unknown, name: 'add' | 'drop', path: string, problems: ShapeProblem[]): void {
   if (list === undefined || list === null || isUnknownValue(list)) return;
   if (!Array.isArray(list)) {
@@ -451,7 +518,8 @@ function checkCapabilityList(list: unknown, name: 'add' | 'drop', path: string, 
   }
   for (let i = 0; i < list.length; i++) {
     const c: unknown = list[i];
-    if (typeof c !== 'string' && !isUnknownValue(c)) {
+    // A null entry is read as the empty capability name, which the API server accepts.
+    if (typeof c !== 'string' && c !== null && !isUnknownValue(c)) {
       problems.push({ path: `${path}.securityContext.capabilities.${name}[${i}]`, message: `a capability name must be a string, got ${describeType(c)}` });
     }
   }
@@ -463,16 +531,28 @@ function checkListOfObjects(value: readonly unknown[], base: string, suffix: str
   }
 }
 
+/** Bound of an int64: JSON numbers at or beyond it do not decode. */
+const INT64_LIMIT = 2 ** 63;
+const INT32_LIMIT = 2 ** 31;
+
 function hasType(value: unknown, expected: Expected): boolean {
   switch (expected) {
     case 'array': return Array.isArray(value);
     case 'object': return isFields(value);
+    case 'integer': return typeof value === 'number' && Number.isInteger(value) && Math.abs(value) < INT64_LIMIT;
+    case 'int32': return typeof value === 'number' && Number.isInteger(value) && value >= -INT32_LIMIT && value < INT32_LIMIT;
     default: return typeof value === expected;
   }
 }
 
 function article(expected: Expected): string {
-  return expected === 'array' ? 'a list' : expected === 'object' ? 'an object' : `a ${expected}`;
+  switch (expected) {
+    case 'array': return 'a list';
+    case 'object': return 'an object';
+    case 'integer': return 'a whole number that fits in 64 bits';
+    case 'int32': return 'a whole number that fits in 32 bits';
+    default: return `a ${expected}`;
+  }
 }
 
 /** A short description of a value's type for error messages: `a string ("ALL")`, `a list`, `null`. */

@@ -90,3 +90,61 @@ describe('extractPodViews', () => {
     expect(extraction.shapeProblems).toEqual([{ path: 'items[2]', message: expect.stringContaining('a number (42)') }]);
   });
 });
+
+describe('shape problems agree with what the API server decodes', () => {
+  const problemsOf = (podSpec: Record<string, unknown>) =>
+    extractPodViews({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: podSpec }).views[0].shapeProblems.map((p) => p.path);
+  const withContainer = (container: Record<string, unknown>) => problemsOf({ containers: [{ name: 'app', ...container }] });
+
+  it('reads a null label or annotation value as the empty string, as the server does', () => {
+    const view = extractPodViews({
+      apiVersion: 'v1', kind: 'Pod', metadata: { labels: { a: null, b: 'x' }, annotations: { c: null, d: 5 } } as never, spec: { containers: [] },
+    }).views[0];
+    expect(view.shapeProblems.map((p) => p.path)).toEqual(['metadata.annotations.d']);
+    expect(view.labels).toEqual({ a: '', b: 'x' });
+    expect(view.annotations.c).toBe('');
+  });
+
+  it('accepts a null capability name (the empty name) and refuses other types', () => {
+    expect(withContainer({ securityContext: { capabilities: { add: [null], drop: [null, 'ALL'] } } })).toEqual([]);
+    expect(withContainer({ securityContext: { capabilities: { add: [5], drop: [{}] } } })).toEqual([
+      'spec.containers[0].securityContext.capabilities.add[0]',
+      'spec.containers[0].securityContext.capabilities.drop[0]',
+    ]);
+  });
+
+  it('wants runAsUser to be a whole number that fits in an int64', () => {
+    for (const ok of [0, 1000, 2 ** 53, -(2 ** 62)]) expect(problemsOf({ securityContext: { runAsUser: ok } })).toEqual([]);
+    for (const bad of [1000.5, 0.5, 1e20, 2 ** 63, -(2 ** 63), '1000']) {
+      expect(problemsOf({ securityContext: { runAsUser: bad } })).toEqual(['spec.securityContext.runAsUser']);
+      expect(withContainer({ securityContext: { runAsUser: bad } })).toEqual(['spec.containers[0].securityContext.runAsUser']);
+    }
+  });
+
+  it('wants container and host ports to be whole numbers that fit in an int32', () => {
+    expect(withContainer({ ports: [{ containerPort: 8080, hostPort: 8080 }, { containerPort: 2 ** 31 - 1 }] })).toEqual([]);
+    expect(withContainer({ ports: [{ containerPort: '8080' }, { containerPort: 8080, hostPort: 8080.5 }, { containerPort: 2 ** 31 }, 'x'] })).toEqual([
+      'spec.containers[0].ports[0].containerPort',
+      'spec.containers[0].ports[1].hostPort',
+      'spec.containers[0].ports[2].containerPort',
+      'spec.containers[0].ports[3]',
+    ]);
+  });
+
+  it('checks the deprecated serviceAccount, env entries and volume sources', () => {
+    expect(problemsOf({ serviceAccount: 5 })).toEqual(['spec.serviceAccount']);
+    expect(withContainer({ env: [{ name: 'A', value: 'x' }, { name: 'B', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } }] })).toEqual([]);
+    expect(withContainer({ env: [{ name: 'A', value: 5 }, { name: 5, value: 'x' }, { name: 'C', valueFrom: 'x' }, null] })).toEqual([
+      'spec.containers[0].env[0].value',
+      'spec.containers[0].env[1].name',
+      'spec.containers[0].env[2].valueFrom',
+      'spec.containers[0].env[3]',
+    ]);
+    expect(problemsOf({ volumes: [{ name: 'a', emptyDir: {} }, { name: 'b', emptyDir: null }, { name: 'c', notASource: 'x' }] })).toEqual([]);
+    expect(problemsOf({ volumes: [{ name: 'a', emptyDir: 'x' }, { name: 'b', secret: [] }, { name: 'c', hostPath: '/etc' }] })).toEqual([
+      'spec.volumes[0].emptyDir',
+      'spec.volumes[1].secret',
+      'spec.volumes[2].hostPath',
+    ]);
+  });
+});
