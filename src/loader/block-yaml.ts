@@ -9,14 +9,8 @@ import type { BlockIndex } from './block-lines';
  * scalars, multi-line plain, quoted or flow scalars, escapes in double quotes, complex, duplicate or
  * very long keys, `?` in flow scalars, tabs, carriage returns) makes it return undefined, and the caller parses the document with
  * js-yaml instead, which also reports every error. Within the subset, values are exactly js-yaml's:
- * plain scalars go through the same schema resolvers, and a differential test holds the two to it.
+ * plain scalars resolve as the schema resolves them (the caller passes the resolver), and a differential test holds the two to it.
  */
-
-/** A schema type that may resolve a plain scalar (js-yaml's implicit types). */
-export interface ScalarResolver {
-  resolve(data: string): boolean;
-  construct(data: string): unknown;
-}
 
 /** One document parsed by {@link parseBlockYaml}. */
 export interface BlockDocument {
@@ -57,11 +51,11 @@ for (const ch of '#&*!|>\'"%@`,[]{}?:') INDICATOR[ch.charCodeAt(0)] = 1;
  * Parses one YAML document (a chunk from splitDocuments: an optional `---` line, then the node).
  * Returns undefined when the text is outside the subset or holds no node.
  */
-export function parseBlockYaml(text: string, resolvers: readonly ScalarResolver[]): BlockDocument | undefined {
+export function parseBlockYaml(text: string, resolveScalar: (plain: string) => unknown): BlockDocument | undefined {
   // Printable ASCII and newlines only, the usual case, needs no closer look.
   if (!PRINTABLE_ASCII.test(text) && DECLINED_CHARACTERS.test(text)) return undefined;
   try {
-    return new BlockParser(text, resolvers).document();
+    return new BlockParser(text, resolveScalar).document();
   } catch (error) {
     if (error === UNSUPPORTED) return undefined;
     throw error;
@@ -76,7 +70,7 @@ class BlockParser {
   /** The first line not consumed yet. */
   private line = 0;
 
-  constructor(readonly text: string, private readonly resolvers: readonly ScalarResolver[]) {
+  constructor(readonly text: string, private readonly resolveScalar: (plain: string) => unknown) {
     const { starts, indents } = this;
     const length = text.length;
     for (let start = 0; ; ) {
@@ -355,12 +349,9 @@ class BlockParser {
   resolve(plain: string): unknown {
     const first = plain.charCodeAt(0);
     if (first < 128 && MAY_RESOLVE[first] === 1) {
-      for (const type of this.resolvers) {
-        if (!type.resolve(plain)) continue;
-        const value = type.construct(plain);
-        if (typeof value === 'number' && !Number.isFinite(value)) throw UNSUPPORTED;
-        return value;
-      }
+      const value = this.resolveScalar(plain);
+      if (typeof value === 'number' && !Number.isFinite(value)) throw UNSUPPORTED;
+      return value;
     }
     return plain;
   }

@@ -1,5 +1,4 @@
 import type { Document, Node as YamlNode } from 'yaml';
-import type { ScalarResolver } from './block-yaml';
 
 /** The `yaml` package, loaded by the first check that needs it. */
 let yaml: typeof import('yaml');
@@ -178,7 +177,7 @@ const COMPLEX_OR_MERGE = /<<|\?|[\]}][ \t]*:/;
  * later one win, so the merged value replaces an explicit one; js-yaml and the YAML merge spec
  * keep the explicit one), and a `?` in a plain scalar of a flow collection (go-yaml's key indicator).
  */
-export function keyIssue(text: string, resolvers: readonly ScalarResolver[]): GoYamlIssue | undefined {
+export function keyIssue(text: string, resolveScalar: (plain: string) => unknown): GoYamlIssue | undefined {
   const longLine = hasLineLongerThan(text, MAX_KEY_LENGTH);
   if (!longLine && !COMPLEX_OR_MERGE.test(text)) return undefined;
   // Loaded on first use: most inputs never need it, and loading it costs more than a small check.
@@ -222,7 +221,7 @@ export function keyIssue(text: string, resolvers: readonly ScalarResolver[]): Go
         }
         if (isMergeKey(key)) {
           // Within one merge both agree (the first mapping of a list wins): only earlier entries count.
-          const mergedKeys = new Set(effectiveKeys(pair.value as YamlNode | null, doc, resolvers, 0));
+          const mergedKeys = new Set(effectiveKeys(pair.value as YamlNode | null, doc, resolveScalar, 0));
           for (const merged of mergedKeys) {
             if (set.has(merged)) {
               found = {
@@ -234,7 +233,7 @@ export function keyIssue(text: string, resolvers: readonly ScalarResolver[]): Go
           }
           for (const merged of mergedKeys) set.add(merged);
         } else if (target) {
-          set.add(keyText(target, resolvers));
+          set.add(keyText(target, resolveScalar));
         }
       }
       return undefined;
@@ -280,25 +279,24 @@ function isMergeKey(key: YamlNode | null): key is YamlNode & { range: [number, n
 }
 
 /** A scalar key as the loader writes it: a plain one resolved by the schema, others by their text. */
-function keyText(node: YamlNode, resolvers: readonly ScalarResolver[]): string {
+function keyText(node: YamlNode, resolveScalar: (plain: string) => unknown): string {
   if (!yaml.isScalar(node)) return '';
   if (node.type === 'PLAIN' && node.tag === undefined && typeof node.source === 'string') {
-    const type = resolvers.find((t) => t.resolve(node.source as string));
-    return String(type ? type.construct(node.source) : node.source);
+    return String(resolveScalar(node.source));
   }
   return String(node.value);
 }
 
 /** The keys a merge value brings: of the mapping, of each mapping in a list, through aliases and their own merges. */
-function effectiveKeys(node: YamlNode | null, doc: Document, resolvers: readonly ScalarResolver[], depth: number): string[] {
+function effectiveKeys(node: YamlNode | null, doc: Document, resolveScalar: (plain: string) => unknown, depth: number): string[] {
   const target = yaml.isAlias(node) ? node.resolve(doc) : node;
   if (depth > 50 || !target) return [];
-  if (yaml.isSeq(target)) return (target.items as YamlNode[]).flatMap((item) => effectiveKeys(item, doc, resolvers, depth + 1));
+  if (yaml.isSeq(target)) return (target.items as YamlNode[]).flatMap((item) => effectiveKeys(item, doc, resolveScalar, depth + 1));
   if (!yaml.isMap(target)) return [];
   return target.items.flatMap((pair) => {
     const key = pair.key as YamlNode | null;
-    if (isMergeKey(key)) return effectiveKeys(pair.value as YamlNode | null, doc, resolvers, depth + 1);
+    if (isMergeKey(key)) return effectiveKeys(pair.value as YamlNode | null, doc, resolveScalar, depth + 1);
     const resolved = yaml.isAlias(key) ? key.resolve(doc) : key;
-    return resolved ? [keyText(resolved, resolvers)] : [];
+    return resolved ? [keyText(resolved, resolveScalar)] : [];
   });
 }

@@ -1,6 +1,5 @@
 import * as jsYaml from 'js-yaml';
 import { FAILSAFE_SCHEMA, Type, type Type as YamlType } from 'js-yaml';
-import type { ScalarResolver } from './block-yaml';
 
 /**
  * YAML as Kubernetes reads it. kubectl, Helm and the API server turn YAML into JSON with
@@ -75,6 +74,27 @@ function goYamlFloat(text: string): number | undefined {
     value = Number(plain);
   }
   return Number.isFinite(value) ? value : undefined;
+}
+
+/** The plain scalars that read as a boolean or null, with their value. */
+const WORD_VALUES = new Map<string, boolean | null>([
+  ...[...TRUE_WORDS].map((word): [string, boolean] => [word, true]),
+  ...[...FALSE_WORDS].map((word): [string, boolean] => [word, false]),
+  ...['', '~', 'null', 'Null', 'NULL'].map((word): [string, null] => [word, null]),
+]);
+
+/**
+ * A plain scalar's value as the schema's implicit types below resolve it (null, a boolean, a
+ * number, or the text itself), in one pass: the block parser's hot path. The block parser's
+ * differential test holds it to js-yaml reading with {@link KUBERNETES_SCHEMA}.
+ */
+export function resolveKubernetesScalar(plain: string): unknown {
+  const word = WORD_VALUES.get(plain);
+  if (word !== undefined) return word;
+  const first = plain.charCodeAt(0);
+  if ((first >= 48 && first <= 57) || first === 43 || first === 45) return goYamlInt(plain) ?? goYamlFloat(plain) ?? plain;
+  if (first === 46 /* . */) return goYamlFloat(plain) ?? plain;
+  return plain;
 }
 
 const kubernetesBool = new Type('tag:yaml.org,2002:bool', {
@@ -195,5 +215,12 @@ export const KUBERNETES_SCHEMA = FAILSAFE_SCHEMA.extend({
   explicit: [explicitNull, explicitTimestamp, explicitBinary, explicitMerge, anyTagScalar, anyTagSequence, anyTagMapping],
 });
 
-/** The schema's implicit types, in js-yaml's order: the block parser resolves plain scalars with exactly these. */
+/** A schema type that may resolve a plain scalar (js-yaml's implicit types). */
+export interface ScalarResolver {
+  readonly tag: string;
+  resolve(data: string): boolean;
+  construct(data: string): unknown;
+}
+
+/** The schema's implicit types, in js-yaml's order, each with its tag (which type a plain scalar reads as). */
 export const KUBERNETES_SCALAR_RESOLVERS = (KUBERNETES_SCHEMA as unknown as { compiledImplicit: readonly ScalarResolver[] }).compiledImplicit;

@@ -3,7 +3,7 @@ import { indexBlockYaml, lineInBlockIndex, type BlockIndex } from './block-lines
 import { parseBlockYaml } from './block-yaml';
 import { ExactLines } from './exact-lines';
 import { scalarChecker, keyIssue, lineBreakIssue, type GoYamlIssue } from './go-yaml-checks';
-import { KUBERNETES_SCALAR_RESOLVERS, KUBERNETES_SCHEMA } from './kubernetes-schema';
+import { KUBERNETES_SCHEMA, resolveKubernetesScalar } from './kubernetes-schema';
 import { countNewlines, splitDocuments } from './split';
 import { HardpodError, isHardpodError } from '../model/errors';
 import { findValuePath, formatFieldPath, parseFieldPath, type PathSegment } from '../model/field-path';
@@ -71,7 +71,7 @@ export class ManifestSet {
     const yaml = yamlFrom === 0 ? text : text.slice(yamlFrom);
     for (const doc of splitDocuments(yaml, file, 1 + countNewlines(text, yamlFrom))) {
       try {
-        const block = parseBlockYaml(doc.text, KUBERNETES_SCALAR_RESOLVERS);
+        const block = parseBlockYaml(doc.text, resolveKubernetesScalar);
         const value = block ? block.value : parseYamlDocument(doc.text, file, doc.startLine, doc.contentLine);
         if (value === null || value === undefined) continue;
         const record: DocumentRecord = block
@@ -227,7 +227,7 @@ function parseYamlDocument(text: string, file: string, startLine: number, conten
     }
   }
   refuse(escapes?.issue());
-  refuse(keyIssue(text, KUBERNETES_SCALAR_RESOLVERS));
+  refuse(keyIssue(text, resolveKubernetesScalar));
   if (NON_FINITE_TEXT.test(text)) refuseNonFiniteNumbers(value, text, file, startLine);
   return value;
 }

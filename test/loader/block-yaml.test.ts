@@ -8,7 +8,7 @@ import { deploymentsYaml } from '../../bench/check.bench';
 import { indexBlockYaml, lineInBlockIndex } from '../../src/loader/block-lines';
 import { parseBlockYaml } from '../../src/loader/block-yaml';
 import { ExactLines } from '../../src/loader/exact-lines';
-import { KUBERNETES_SCALAR_RESOLVERS, KUBERNETES_SCHEMA } from '../../src/loader/kubernetes-schema';
+import { KUBERNETES_SCHEMA, resolveKubernetesScalar } from '../../src/loader/kubernetes-schema';
 import { splitDocuments, type RawDocument } from '../../src/loader/split';
 import { isHardpodError } from '../../src/model/errors';
 import type { PathSegment } from '../../src/model/field-path';
@@ -28,7 +28,7 @@ type Outcome = 'fast' | 'declined';
  * `exactLines` (slow: a second parser), every field's line is also checked against the exact parser.
  */
 function agreesWithJsYaml(text: string, exactLines = true): Outcome {
-  const fast = parseBlockYaml(text, KUBERNETES_SCALAR_RESOLVERS);
+  const fast = parseBlockYaml(text, resolveKubernetesScalar);
   if (!fast) return 'declined';
   let expected: unknown;
   try {
@@ -138,7 +138,7 @@ describe('block YAML parser', () => {
     ['infinite and NaN numbers (which the loader refuses with their line)', 'a: [1, .inf]\n'],
     ['NaN as a value', 'a: .NaN\n'],
   ])('declines %s, which js-yaml reads or refuses', (_name, text) => {
-    expect(parseBlockYaml(text, KUBERNETES_SCALAR_RESOLVERS)).toBeUndefined();
+    expect(parseBlockYaml(text, resolveKubernetesScalar)).toBeUndefined();
   });
 
   test('random values dumped in any style read back as js-yaml reads them', () => {

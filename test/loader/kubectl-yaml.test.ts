@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import * as fc from 'fast-check';
 import { canonicalJson, missingKubectl, readWithKubectl } from './kubectl-reading';
 import { ManifestSet } from '../../src/loader';
-import type { ScalarResolver } from '../../src/loader/block-yaml';
 import { KUBERNETES_SCALAR_RESOLVERS } from '../../src/loader/kubernetes-schema';
 import { isHardpodError } from '../../src/model/errors';
 import { describeWithTools } from '../harness/required-tools';
@@ -60,7 +59,7 @@ function keysCorpus(scalars: readonly string[]): string {
  * formatting. The schema's own resolvers tell which type a scalar reads as.
  */
 function keyOutsideComparison(scalar: string): boolean {
-  const type = KUBERNETES_SCALAR_RESOLVERS.find((t) => t.resolve(scalar)) as (ScalarResolver & { tag?: string }) | undefined;
+  const type = KUBERNETES_SCALAR_RESOLVERS.find((t) => t.resolve(scalar));
   const tag = type?.tag ?? '';
   return tag.endsWith(':null') || tag.endsWith(':float') || (tag.endsWith(':int') && !Number.isSafeInteger(type!.construct(scalar)));
 }
