@@ -121,14 +121,15 @@ export function splitDocuments(text: string, file = '<text>', firstLine = 1): Ra
   for (let match = MARKER.exec(text); match; match = MARKER.exec(text)) {
     const at = match.index;
     if (match[0] === '---') {
-      const rest = text.slice(at + 3, lineEndAt(at));
-      if (!SEPARATOR_REST.test(rest)) {
+      // `---` alone on its line, the usual separator, needs no closer look.
+      const lineEnd = text.charCodeAt(at + 3) === 10 ? at + 3 : lineEndAt(at);
+      const rest = text.slice(at + 3, lineEnd);
+      if (rest !== '' && !SEPARATOR_REST.test(rest)) {
         throw new HardpodError(
           `a line starting with \`---\` holds more (\`${rest.trim().slice(0, 40)}\`): kubectl takes every such line for a document separator and refuses the file when anything but a comment follows; put the content on the next line`,
           `${file}:${lineAt(at)}`,
         );
       }
-      const lineEnd = lineEndAt(at);
       const seen = at === 0 || at === droppedEnd;
       droppedEnd = seen ? -1 : Math.min(lineEnd + 1, text.length);
       if (seen && !GO_YAML_DOCUMENT_START.test(text.slice(at, lineEnd))) {
@@ -184,7 +185,7 @@ function documentHead(chunk: string, hasMarker: boolean): { lineOffset: number; 
     if (hasMarker && lineOffset === 0) line = line.slice(3);
     const trimmed = line.trim();
     if (trimmed !== '' && !trimmed.startsWith('#')) {
-      return { lineOffset, template, ...(line.startsWith('%') ? { directive: true } : {}) };
+      return line.charCodeAt(0) === 37 /* % */ ? { lineOffset, template, directive: true } : { lineOffset, template };
     }
     const source = HELM_SOURCE.exec(trimmed);
     if (source) template = source[1];
