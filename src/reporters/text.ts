@@ -52,6 +52,13 @@ export function formatTextChunks(report: Report, options: TextReportOptions, emi
   // A rule's remediation is printed at its first finding only: on large inputs the same advice
   // repeated for every object would bury the findings.
   const explained = new Set<string>();
+  // Findings repeat the same few hundred paths and messages: each is made printable once.
+  const printed = new Map<string, string>();
+  const safe = (text: string): string => {
+    let result = printed.get(text);
+    if (result === undefined) printed.set(text, (result = printable(text)));
+    return result;
+  };
 
   for (const { object, findings } of groupByObject(report)) {
     if (findings.length === 0 && !options.showPassing) continue;
@@ -62,7 +69,7 @@ export function formatTextChunks(report: Report, options: TextReportOptions, emi
     if (object.source.template) parts.push(' (from ', printable(object.source.template), ')');
     parts.push('\n');
     for (const finding of byLine(findings)) {
-      findingLines(finding, paint, !explained.has(finding.rule), parts);
+      findingLines(finding, paint, !explained.has(finding.rule), safe, parts);
       explained.add(finding.rule);
     }
     parts.push('\n');
@@ -111,7 +118,7 @@ function byLine(findings: readonly Finding[]): readonly Finding[] {
 }
 
 /** Appends a finding's lines (each ending in a newline) to `out`. */
-function findingLines(f: Finding, paint: Paint, explain: boolean, out: string[]): void {
+function findingLines(f: Finding, paint: Paint, explain: boolean, safe: (text: string) => string, out: string[]): void {
   let tag: string;
   if (f.outcome === 'suppressed') tag = paint('dim', 'suppressed');
   else if (f.baselined) tag = paint('dim', 'baselined');
@@ -122,7 +129,7 @@ function findingLines(f: Finding, paint: Paint, explain: boolean, out: string[])
   // One string per finding: tens of thousands of findings make a piece per field cost more than the text.
   const pss = f.pss ? ` [PSS ${f.pss}]` : '';
   const line = f.source.line ? paint('dim', `:${f.source.line}`) : '';
-  out.push(`  ${tag} ${paint('bold', f.rule)} ${f.severity}${pss}  ${paint('cyan', printable(f.path) || '(object)')}${line}\n      ${printable(f.message)}\n`);
+  out.push(`  ${tag} ${paint('bold', f.rule)} ${f.severity}${pss}  ${paint('cyan', safe(f.path) || '(object)')}${line}\n      ${safe(f.message)}\n`);
   if (f.suppression) out.push('      ', paint('dim', `suppressed by ${f.suppression.source}: ${printable(f.suppression.reason)}`), '\n');
   else if (explain && f.remediation) out.push('      ', paint('dim', 'fix:'), ' ', f.remediation, '\n');
 }
