@@ -32,12 +32,22 @@ export const namespacePsaLabels: InputRule = {
         ? [{ path: 'metadata.namespace', message: `${message}, and the cluster context is declared complete` }]
         : [{ path: 'metadata.namespace', message: `${message}, so its Pod Security labels are not known (add it to the input or to cluster.namespaces)`, unknown: true }];
     }
-    return judge(known, describeNamespace(namespace), context.minor);
+    // Thousands of workloads share a few namespaces: each is judged once per evaluation (per input index).
+    let judged = JUDGED.get(context.input);
+    if (!judged) JUDGED.set(context.input, (judged = new Map()));
+    let violations = judged.get(known.source);
+    if (!violations) judged.set(known.source, (violations = judge(known, describeNamespace(namespace), context.minor)));
+    return violations;
   },
 };
 
+/** Per evaluation, the verdict on each namespace (the Namespace object or the config's entry). */
+const JUDGED = new WeakMap<object, Map<object, Violation[]>>();
+
 /** A namespace's labels, and for one of the input (still to be applied) its labels as written. */
 interface KnownNamespace {
+  /** The object the labels come from: the Namespace, or the config's namespace entry. */
+  readonly source: object;
   readonly name: string;
   readonly labels: Readonly<Record<string, string>>;
   readonly fromInput: boolean;
@@ -45,7 +55,7 @@ interface KnownNamespace {
 }
 
 function inputNamespace(object: KubeObject): KnownNamespace {
-  return { name: nameOf(object), labels: labelsOf(object), fromInput: true, written: object.metadata?.labels };
+  return { source: object, name: nameOf(object), labels: labelsOf(object), fromInput: true, written: object.metadata?.labels };
 }
 
 /** The namespace from the input, `cluster.objects` or `cluster.namespaces`; undefined when unknown. */
@@ -53,9 +63,9 @@ function namespaceLabels(context: Pick<InputRuleContext, 'input' | 'cluster'>, n
   const fromInput = context.input.byKind('Namespace').find((ns) => nameOf(ns) === name);
   if (fromInput) return inputNamespace(fromInput);
   const object = clusterObjects(context.cluster, 'Namespace').find((ns) => nameOf(ns) === name);
-  if (object) return { name, labels: labelsOf(object), fromInput: false };
+  if (object) return { source: object, name, labels: labelsOf(object), fromInput: false };
   const declared = (context.cluster.namespaces ?? []).find((ns) => ns.name === name);
-  return declared ? { name, labels: declared.labels ?? {}, fromInput: false } : undefined;
+  return declared ? { source: declared, name, labels: declared.labels ?? {}, fromInput: false } : undefined;
 }
 
 const LEVEL_VALUES = ['privileged', 'baseline', 'restricted'];
@@ -137,7 +147,7 @@ function allNamespaces(context: Pick<InputRuleContext, 'input' | 'cluster'>): Kn
     out.push(namespace);
   };
   for (const ns of context.input.byKind('Namespace')) add(inputNamespace(ns));
-  for (const ns of clusterObjects(context.cluster, 'Namespace')) add({ name: nameOf(ns), labels: labelsOf(ns), fromInput: false });
-  for (const ns of context.cluster.namespaces ?? []) add({ name: ns.name, labels: ns.labels ?? {}, fromInput: false });
+  for (const ns of clusterObjects(context.cluster, 'Namespace')) add({ source: ns, name: nameOf(ns), labels: labelsOf(ns), fromInput: false });
+  for (const ns of context.cluster.namespaces ?? []) add({ source: ns, name: ns.name, labels: ns.labels ?? {}, fromInput: false });
   return out;
 }
