@@ -1,6 +1,7 @@
 import type { PodRule, Violation } from './rule';
 import { isUnknownValue } from '../model/pod-view';
-import { describeContainer, get, nist } from './support/pss';
+import { parseQuantity } from '../model/quantity';
+import { describeContainer, get, nist, quote } from './support/pss';
 import { booleanSetting } from './support/settings';
 
 /**
@@ -45,10 +46,40 @@ export const resources: PodRule = {
         const unknown = [limits, requests].some(isUnknownValue);
         violations.push({ path: base, message: `${describeContainer(container)} must set resources.${missing.join(', resources.')}`, ...(unknown ? { unknown } : {}) });
       }
+      violations.push(...refusedValues(describeContainer(container), base, requests, limits));
     }
     return violations;
   },
 };
+
+/**
+ * Values that declare nothing a cluster would run (otherwise they would count as set): a request or
+ * limit that is not a quantity or is negative, which the API server refuses (or, for a bare sign or
+ * dot, reads as 0), and a request above its limit, which it refuses.
+ */
+function refusedValues(container: string, base: string, requests: unknown, limits: unknown): Violation[] {
+  const out: Violation[] = [];
+  const amounts: Record<string, number | undefined> = {};
+  for (const [kind, values] of [['requests', requests], ['limits', limits]] as const) {
+    for (const name of ['cpu', 'memory']) {
+      const value = get(values, name);
+      if (value === undefined || value === null || isUnknownValue(value)) continue;
+      const amount = typeof value === 'string' || typeof value === 'number' ? parseQuantity(value) : undefined;
+      if (amount === undefined || amount < 0) {
+        out.push({ path: `${base}.${kind}.${name}`, message: `${container} sets resources.${kind}.${name} to ${quote(value)}, which is not a resource quantity of 0 or more: give one such as 500m, 2 or 256Mi` });
+      } else {
+        amounts[`${kind}.${name}`] = amount;
+      }
+    }
+  }
+  for (const name of ['cpu', 'memory']) {
+    const request = amounts[`requests.${name}`], limit = amounts[`limits.${name}`];
+    if (request !== undefined && limit !== undefined && request > limit) {
+      out.push({ path: `${base}.requests.${name}`, message: `${container} requests more ${name} (${quote(get(requests, name))}) than its limit (${quote(get(limits, name))}), which the API server refuses: lower the request or raise the limit` });
+    }
+  }
+  return out;
+}
 
 function isSet(value: unknown): boolean {
   return (typeof value === 'string' && value.trim() !== '') || typeof value === 'number' || isUnknownValue(value);

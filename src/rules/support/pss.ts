@@ -51,13 +51,22 @@ export function usesUserNamespace(pod: PodView): boolean {
 
 /** `"a", "b"`, as upstream quotes names in its reasons. */
 export function quote(value: unknown): string {
-  const text = typeof value === 'string' ? value : String(value);
+  const text = typeof value === 'string' ? value : textOf(value);
   // Names and values are usually plain ASCII; JSON escaping is only needed for quotes, backslashes and the rest.
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
     if (code < 0x20 || code === 0x22 || code === 0x5c || code > 0x7e) return JSON.stringify(text);
   }
   return `"${text}"`;
+}
+
+/** Any value as text; an object without a prototype (which String() cannot convert) as its JSON. */
+function textOf(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return JSON.stringify(value) ?? Object.prototype.toString.call(value);
+  }
 }
 
 /** A container's description in messages: `container "app"`, `init container "setup"`. */

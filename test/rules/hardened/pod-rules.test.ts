@@ -9,6 +9,7 @@ import { probes } from '../../../src/rules/probes';
 import { readOnlyRootFilesystem } from '../../../src/rules/read-only-root-filesystem';
 import { resources } from '../../../src/rules/resources';
 import { secretsAsFiles } from '../../../src/rules/secrets-as-files';
+import { quote } from '../../../src/rules/support/pss';
 
 const SECURE = { readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } };
 
@@ -35,6 +36,17 @@ describe('resources', () => {
   test('passes with requests and limits', () => {
     expect(outcome(check(resources, deployment()))).toBe('pass');
   });
+  test('fails values that declare nothing: not a quantity, negative, or a request above its limit', () => {
+    const bad = deployment({ container: { resources: { requests: { cpu: 'lots', memory: '512Mi' }, limits: { cpu: '-1', memory: '256Mi' } } } });
+    expect(violations(check(resources, bad)).map((v) => [v.path, v.message])).toEqual([
+      [expect.stringMatching(/resources\.requests\.cpu$/), expect.stringContaining('sets resources.requests.cpu to "lots", which is not a resource quantity of 0 or more')],
+      [expect.stringMatching(/resources\.limits\.cpu$/), expect.stringContaining('sets resources.limits.cpu to "-1"')],
+      [expect.stringMatching(/resources\.requests\.memory$/), expect.stringContaining('requests more memory ("512Mi") than its limit ("256Mi"), which the API server refuses')],
+    ]);
+    const fine = deployment({ container: { resources: { requests: { cpu: 0.5, memory: '1e3' }, limits: { cpu: '500m', memory: '1Ki' } } } });
+    expect(outcome(check(resources, fine))).toBe('pass');
+  });
+
   test('fails a container without resources, listing what is missing', () => {
     const [v] = violations(check(resources, deployment({ container: { resources: undefined } })));
     expect(v.message).toContain('requests.cpu, resources.limits.cpu, resources.requests.memory, resources.limits.memory');
@@ -184,5 +196,15 @@ describe('not-default-namespace', () => {
   test('namespace-less output is unknown, unless the context is complete', () => {
     expect(outcome(check(notDefaultNamespace, deployment({ namespace: null })))).toBe('unknown');
     expect(outcome(check(notDefaultNamespace, deployment({ namespace: null }), { config: { cluster: { complete: true } } }))).toBe('fail');
+  });
+});
+
+describe('message quoting', () => {
+  test('quotes any value, an object without a prototype too (a rule must not throw on it)', () => {
+    const bare = Object.assign(Object.create(null) as Record<string, unknown>, { a: 1 });
+    expect(quote(bare)).toBe(JSON.stringify('{"a":1}'));
+    expect(quote('plain')).toBe('"plain"');
+    expect(quote('say "hi"')).toBe('"say \\"hi\\""');
+    expect(quote(5)).toBe('"5"');
   });
 });
