@@ -87,7 +87,9 @@ export function scalarChecker(): { listener: (event: 'open' | 'close', state: Li
     for (let i = raw.indexOf('\\', quote); i !== -1; i = raw.indexOf('\\', i + 2)) {
       const escape = raw[i + 1];
       let reason: string | undefined;
-      if ((escape === '\n' || escape === '\r') && /^\n?[ \t]*\r?\n/.test(raw.slice(i + 2))) {
+      // The escaped line break is LF or CRLF; an empty line must follow it.
+      const next = i + 2 + (escape === '\r' && raw[i + 2] === '\n' ? 1 : 0);
+      if ((escape === '\n' || escape === '\r') && /^[ \t]*\r?\n/.test(raw.slice(next))) {
         reason = 'a backslash at the end of a line in a double-quoted string, followed by an empty line: kubectl reads a line break for each empty line (as the YAML spec says), which hardpod\'s YAML parser drops; write \\n for the line breaks instead';
       } else if (escape === '/') {
         reason = 'the escape \\/ in a double-quoted string is unknown to kubectl\'s YAML parser (YAML 1.1), which refuses the file; write / without the backslash';

@@ -98,6 +98,7 @@ const SCALARS_AND_KEYS: Record<string, string> = {
   'a ? inside block plain scalars': withX('  a: a?b\n  b?c: 1\n  d: ?x\n'),
   'tabs after content, in flow collections and in multi-line scalars beyond the indentation': withX('  a: x\t\n  b: [1,\t2]\n  c: {p:\t1}\n  d: one\n   \ttwo\n  e: "one\n  \ttwo"\n  f: |\n    x\n    \ty\n'),
   'a no-break space inside a plain scalar': withX('  a: x\u00a0y\n'),
+  'an escaped line break in a double-quoted string, CRLF line ends': withX('  a: "one\\\n    two"\n  b: 1\n').replace(/\n/g, '\r\n'),
 };
 
 const JSON_INPUT: Record<string, string> = {
