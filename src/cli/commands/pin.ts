@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseImageRef, tagKey } from '../../images/image-ref';
 import { LOCK_FILE_NAME, readLockFileIfExists } from '../../images/lock-file';
-import { applyPins, findImageScalars, lineDiff, pinAsWritten, tagsToPin, type ImageOccurrence, type PinEdit } from '../../images/pin-yaml';
+import { lineDiff, pinText, planPins, type ImageOccurrence } from '../../images/pin-yaml';
 import { RegistryClient } from '../../images/registry-client';
 import { manifestFilesUnder, readManifestFile, readStandardInput, STDIN_NAME } from '../../loader';
 import { HardpodError } from '../../model/errors';
@@ -36,12 +36,17 @@ Rendered output that the next render would undo is better pinned where it is ren
                 --post-renderer-args hardpod --post-renderer-args pin --post-renderer-args -
   kustomize:  hardpod pin --kustomize base/ >> kustomization.yaml   (images[].digest entries)
 
-Exit codes: 0 done (or nothing to pin), 2 usage error, unreadable YAML or an image that could not be
-resolved (nothing written).
+Files hardpod check refuses are refused here too, and so is an image pin cannot rewrite without
+changing something else (one written through an alias or a << merge); the error names file:line.
+
+Exit codes: 0 done (or nothing to pin), 2 usage error, unreadable YAML, an image that cannot be pinned
+where it is written, or one that could not be resolved (nothing written).
 `;
 
 interface FilePlan {
   readonly file: string;
+  /** The name messages use: the path, or <stdin>. */
+  readonly name: string;
   readonly text: string;
   readonly occurrences: readonly ImageOccurrence[];
 }
@@ -66,7 +71,8 @@ export const pinCommand: Command = {
     const files = stdinMode ? ['-'] : filesToPin(positionals, context.cwd);
     for (const file of files) {
       const text = file === '-' ? readStandardInput() : readManifestFile(file);
-      plans.push({ file, text, occurrences: tagsToPin(findImageScalars(text, file === '-' ? STDIN_NAME : file), file) });
+      const name = file === '-' ? STDIN_NAME : file;
+      plans.push({ file, name, text, occurrences: planPins(text, name) });
     }
 
     const digests = await digestsFor(plans, values, context);
@@ -86,13 +92,11 @@ export const pinCommand: Command = {
       return EXIT.ok;
     }
 
-    const rewritten = plans.map((plan) => {
-      const edits: PinEdit[] = plan.occurrences.map((occurrence) => ({
-        occurrence,
-        pinned: pinAsWritten(occurrence.reference, digests.get(tagKey(parseImageRef(occurrence.reference)))!),
-      }));
-      return { ...plan, after: applyPins(plan.text, edits) };
-    });
+    // Every file is rewritten and checked before the first one is written.
+    const rewritten = plans.map((plan) => ({
+      ...plan,
+      after: pinText(plan.text, plan.name, plan.occurrences, (reference) => digests.get(tagKey(parseImageRef(reference)))!),
+    }));
     if (stdinMode) {
       context.stdout(rewritten[0].after);
       return EXIT.ok;
@@ -148,7 +152,7 @@ async function digestsFor(
       const key = tagKey(parseImageRef(occurrence.reference));
       const entry = lock.images[key];
       if (entry) digests.set(key, entry.digest);
-      else if (!missing.has(key)) missing.set(key, `${plan.file}:${occurrence.line}`);
+      else if (!missing.has(key)) missing.set(key, `${plan.name}:${occurrence.line}`);
     }
   }
   if (missing.size === 0) return digests;
