@@ -64,7 +64,7 @@ function refusedValues(container: string, base: string, requests: unknown, limit
     for (const name of ['cpu', 'memory']) {
       const value = get(values, name);
       if (value === undefined || value === null || isUnknownValue(value)) continue;
-      const amount = typeof value === 'string' || typeof value === 'number' ? parseQuantity(value) : undefined;
+      const amount = typeof value === 'number' ? value : typeof value === 'string' ? quantityOf(value) : undefined;
       if (amount === undefined || amount < 0) {
         out.push({ path: `${base}.${kind}.${name}`, message: `${container} sets resources.${kind}.${name} to ${quote(value)}, which is not a resource quantity of 0 or more: give one such as 500m, 2 or 256Mi` });
       } else {
@@ -79,6 +79,17 @@ function refusedValues(container: string, base: string, requests: unknown, limit
     }
   }
   return out;
+}
+
+/** Manifests repeat a few quantities (`100m`, `128Mi`) thousands of times: each is parsed once. */
+const QUANTITIES = new Map<string, number | undefined>();
+const MAX_CACHED_QUANTITIES = 1_000;
+
+function quantityOf(text: string): number | undefined {
+  if (QUANTITIES.has(text)) return QUANTITIES.get(text);
+  const amount = parseQuantity(text);
+  if (QUANTITIES.size < MAX_CACHED_QUANTITIES) QUANTITIES.set(text, amount);
+  return amount;
 }
 
 function isSet(value: unknown): boolean {
