@@ -1,5 +1,5 @@
 import type { PodRule, Violation } from './rule';
-import { isUnknownValue } from '../model/pod-view';
+import { isUnknownValue, type ContainerView } from '../model/pod-view';
 import { parseQuantity } from '../model/quantity';
 import { describeContainer, get, nist, quote } from './support/pss';
 import { booleanSetting } from './support/settings';
@@ -46,7 +46,7 @@ export const resources: PodRule = {
         const unknown = [limits, requests].some(isUnknownValue);
         violations.push({ path: base, message: `${describeContainer(container)} must set resources.${missing.join(', resources.')}`, ...(unknown ? { unknown } : {}) });
       }
-      violations.push(...refusedValues(describeContainer(container), base, requests, limits));
+      addRefusedValues(container, base, requests, limits, violations);
     }
     return violations;
   },
@@ -57,28 +57,35 @@ export const resources: PodRule = {
  * limit that is not a quantity or is negative, which the API server refuses (or, for a bare sign or
  * dot, reads as 0), and a request above its limit, which it refuses.
  */
-function refusedValues(container: string, base: string, requests: unknown, limits: unknown): Violation[] {
-  const out: Violation[] = [];
-  const amounts: Record<string, number | undefined> = {};
-  for (const [kind, values] of [['requests', requests], ['limits', limits]] as const) {
-    for (const name of ['cpu', 'memory']) {
-      const value = get(values, name);
-      if (value === undefined || value === null || isUnknownValue(value)) continue;
-      const amount = typeof value === 'number' ? value : typeof value === 'string' ? quantityOf(value) : undefined;
-      if (amount === undefined || amount < 0) {
-        out.push({ path: `${base}.${kind}.${name}`, message: `${container} sets resources.${kind}.${name} to ${quote(value)}, which is not a resource quantity of 0 or more: give one such as 500m, 2 or 256Mi` });
-      } else {
-        amounts[`${kind}.${name}`] = amount;
-      }
-    }
-  }
-  for (const name of ['cpu', 'memory']) {
-    const request = amounts[`requests.${name}`], limit = amounts[`limits.${name}`];
+function addRefusedValues(container: ContainerView, base: string, requests: unknown, limits: unknown, out: Violation[]): void {
+  for (const name of RESOURCE_NAMES) {
+    const request = amountOf(get(requests, name));
+    const limit = amountOf(get(limits, name));
+    if (Number.isNaN(request)) out.push(notAQuantity(container, base, 'requests', name, get(requests, name)));
+    if (Number.isNaN(limit)) out.push(notAQuantity(container, base, 'limits', name, get(limits, name)));
     if (request !== undefined && limit !== undefined && request > limit) {
-      out.push({ path: `${base}.requests.${name}`, message: `${container} requests more ${name} (${quote(get(requests, name))}) than its limit (${quote(get(limits, name))}), which the API server refuses: lower the request or raise the limit` });
+      out.push({
+        path: `${base}.requests.${name}`,
+        message: `${describeContainer(container)} requests more ${name} (${quote(get(requests, name))}) than its limit (${quote(get(limits, name))}), which the API server refuses: lower the request or raise the limit`,
+      });
     }
   }
-  return out;
+}
+
+const RESOURCE_NAMES = ['cpu', 'memory'] as const;
+
+/** A request or limit as a number: undefined when absent or not known yet, NaN when not a quantity of 0 or more. */
+function amountOf(value: unknown): number | undefined {
+  if (value === undefined || value === null || isUnknownValue(value)) return undefined;
+  const amount = typeof value === 'number' ? value : typeof value === 'string' ? quantityOf(value) : undefined;
+  return amount === undefined || amount < 0 ? NaN : amount;
+}
+
+function notAQuantity(container: ContainerView, base: string, kind: string, name: string, value: unknown): Violation {
+  return {
+    path: `${base}.${kind}.${name}`,
+    message: `${describeContainer(container)} sets resources.${kind}.${name} to ${quote(value)}, which is not a resource quantity of 0 or more: give one such as 500m, 2 or 256Mi`,
+  };
 }
 
 /** Manifests repeat a few quantities (`100m`, `128Mi`) thousands of times: each is parsed once. */
