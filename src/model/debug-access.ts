@@ -245,3 +245,23 @@ function celString(text: string): string {
 function shellWord(word: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
 }
+
+/**
+ * Two debug accesses with one name in one namespace would emit the same Role, RoleBinding and
+ * admission policy, each overwriting the other. Records `built` as emitted by `owner` in `claimed`
+ * (one map per app or stack, keyed by namespace and name); throws, naming both, when another already is.
+ * @param nameArg what the name is called where `owner` was declared (the `name` prop or arg)
+ */
+export function claimDebugAccess(claimed: Map<string, string>, built: DebugAccessObjects, owner: string, nameArg: string): void {
+  const meta = built.role.metadata as { name: string; namespace: string };
+  const key = `${meta.namespace}/${meta.name}`;
+  const other = claimed.get(key);
+  if (other !== undefined) {
+    throw new HardpodError(
+      `debug access "${meta.name}" in namespace "${meta.namespace}" is already emitted by ${other}; both would emit the same Role, RoleBinding and ` +
+        `admission policy, each overwriting the other: give one of them another name (the ${nameArg})`,
+      owner,
+    );
+  }
+  claimed.set(key, owner);
+}

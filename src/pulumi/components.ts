@@ -3,7 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { buildWithInputs, type InputWorkloadProps } from './inputs';
 import { LockFileResolver } from '../images/lock-resolver';
 import { buildNamespace, isDnsLabel, selectorLabels } from '../model/companions';
-import { buildDebugAccess, type DebugAccessObjects, type DebugAccessProps } from '../model/debug-access';
+import { buildDebugAccess, claimDebugAccess, type DebugAccessObjects, type DebugAccessProps } from '../model/debug-access';
 import { HardpodError } from '../model/errors';
 import type { ImageResolver } from '../model/image';
 import type { KubeObject } from '../model/kube-object';
@@ -247,27 +247,6 @@ export class HardenedNamespace extends pulumi.ComponentResource {
 const CLAIMED_DEBUG_ACCESS = new WeakMap<object, Map<string, string>>();
 const WITHOUT_STACK = {};
 
-/**
- * Two debug accesses with one name in one namespace would emit the same Role, RoleBinding and
- * admission policy under two Pulumi resources, each overwriting the other on every update.
- */
-function claimDebugAccess(role: KubeObject, component: string): void {
-  const stack: object = pulumi.runtime.getStackResource() ?? WITHOUT_STACK;
-  const claimed = CLAIMED_DEBUG_ACCESS.get(stack) ?? new Map<string, string>();
-  CLAIMED_DEBUG_ACCESS.set(stack, claimed);
-  const meta = role.metadata as { name: string; namespace: string };
-  const key = `${meta.namespace}/${meta.name}`;
-  const other = claimed.get(key);
-  if (other !== undefined) {
-    throw new HardpodError(
-      `debug access "${meta.name}" in namespace "${meta.namespace}" is already emitted by ${other}; both would emit the same Role, RoleBinding and ` +
-        'admission policy, each overwriting the other: give one of them another name (the name arg)',
-      component,
-    );
-  }
-  claimed.set(key, component);
-}
-
 /** Props of {@link HardenedDebugAccess}: the model's DebugAccessProps. */
 export type HardenedDebugAccessArgs = DebugAccessProps & HardenedComponentArgs;
 
@@ -287,7 +266,9 @@ export class HardenedDebugAccess extends pulumi.ComponentResource {
     const { defaults: own, ...props } = objectArgs(args, `hardpod:index:HardenedDebugAccess ${name}`);
     const defaults = effectiveDefaults(own);
     this.built = buildDebugAccess(props, { where: `hardpod:index:HardenedDebugAccess ${name}`, defaults, imageResolver: defaults.imageResolver });
-    claimDebugAccess(this.built.role, `hardpod:index:HardenedDebugAccess ${name}`);
+    const stack: object = pulumi.runtime.getStackResource() ?? WITHOUT_STACK;
+    if (!CLAIMED_DEBUG_ACCESS.has(stack)) CLAIMED_DEBUG_ACCESS.set(stack, new Map());
+    claimDebugAccess(CLAIMED_DEBUG_ACCESS.get(stack)!, this.built, `hardpod:index:HardenedDebugAccess ${name}`, 'name arg');
     this.objects = this.built.objects;
     // The policy comes first and the grant depends on it: the access never exists unguarded.
     const policy = registerObject(`${name}-policy`, this.built.admissionPolicy as Record<string, unknown>, this);

@@ -1,7 +1,7 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct, type IConstruct } from 'constructs';
 import { HardpodDefaults } from './defaults';
-import { buildDebugAccess, type DebugAccessObjects, type DebugAccessProps, type KubectlDebugOptions } from '../../model/debug-access';
+import { buildDebugAccess, claimDebugAccess, type DebugAccessObjects, type DebugAccessProps, type KubectlDebugOptions } from '../../model/debug-access';
 import { HardpodError } from '../../model/errors';
 
 /** Props of {@link HardenedDebugAccess}: see DebugAccessProps. */
@@ -18,23 +18,6 @@ export type HardenedDebugAccessProps = Omit<DebugAccessProps, 'namespace'> & {
 
 /** Per app, the construct path that emits the debug access of each namespace and name. */
 const CLAIMED = new WeakMap<IConstruct, Map<string, string>>();
-
-/** Two debug accesses with one name in one namespace would emit the same objects, the last applied winning. */
-function claimName(access: Construct, namespace: string, name: string): void {
-  const root = access.node.root;
-  const claimed = CLAIMED.get(root) ?? new Map<string, string>();
-  CLAIMED.set(root, claimed);
-  const key = `${namespace}/${name}`;
-  const other = claimed.get(key);
-  if (other !== undefined) {
-    throw new HardpodError(
-      `debug access "${name}" in namespace "${namespace}" is already emitted by ${other}; both would emit the same Role, RoleBinding and ` +
-        'admission policy, each overwriting the other: give one of them another name (the name prop)',
-      access.node.path,
-    );
-  }
-  claimed.set(key, access.node.path);
-}
 
 /**
  * Ephemeral debug containers for a group of people in one namespace: a Role and RoleBinding that
@@ -58,7 +41,9 @@ export class HardenedDebugAccess extends Construct {
     if (namespace === undefined) throw new HardpodError('debug access needs a namespace: set namespace, or give the chart one', this.node.path);
     const defaults = HardpodDefaults.of(this);
     this.built = buildDebugAccess({ ...props, namespace }, { where: this.node.path, defaults, imageResolver: defaults.imageResolver });
-    claimName(this, namespace, String(this.built.role.metadata?.name));
+    const root = this.node.root;
+    if (!CLAIMED.has(root)) CLAIMED.set(root, new Map());
+    claimDebugAccess(CLAIMED.get(root)!, this.built, this.node.path, 'name prop');
     this.admissionPolicy = new ApiObject(this, 'ValidatingAdmissionPolicy', this.built.admissionPolicy as never);
     this.admissionPolicyBinding = new ApiObject(this, 'ValidatingAdmissionPolicyBinding', this.built.admissionPolicyBinding as never);
     // The policy and its binding are cluster-scoped: never inherit the chart's namespace.
