@@ -1,7 +1,9 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Scalar } from 'yaml';
 import { parseImageRef } from './image-ref';
+import { scanJsonValue, skipJsonSpace } from '../loader/json-scan';
 import { resolveKubernetesScalar } from '../loader/kubernetes-schema';
 import { ManifestSet } from '../loader/manifests';
+import { countNewlines } from '../loader/split';
 import { HardpodError } from '../model/errors';
 import { formatFieldPath, type PathSegment } from '../model/field-path';
 import type { LocatedObject } from '../model/kube-object';
@@ -54,7 +56,7 @@ function scanImageScalars(text: string, file: string): ImageOccurrence[] {
   const objects = jsonStreamRanges(text);
   if (objects) {
     const inObjects: ImageOccurrence[] = [];
-    const scanned = objects.every(([start, end]) => scanYaml(text.slice(start, end), start, inObjects, lineAt(text, start) - 1) === undefined);
+    const scanned = objects.every(([start, end]) => scanYaml(text.slice(start, end), start, inObjects, countNewlines(text, start)) === undefined);
     if (scanned) return inObjects;
   }
   const json = /^\uFEFF?\s*[{[]/.test(text) ? 'write each JSON object as its own document (a --- line between them), or ' : '';
@@ -95,52 +97,20 @@ function scanYaml(source: string, offset: number, found: ImageOccurrence[], line
   return undefined;
 }
 
-function lineAt(text: string, offset: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
-}
-
-/** Offsets of each JSON value of a text that is nothing but JSON values (and JSON whitespace), else undefined. */
+/** Offsets of each JSON object or array of a text that is nothing but JSON values (and JSON whitespace), else undefined. */
 function jsonStreamRanges(text: string): [number, number][] | undefined {
   const ranges: [number, number][] = [];
-  const space = (at: number): number => {
-    while (at < text.length && ' \n\r\t'.includes(text[at])) at++;
-    return at;
-  };
-  let at = space(text.charCodeAt(0) === 0xfeff ? 1 : 0);
+  let at = skipJsonSpace(text, text.charCodeAt(0) === 0xfeff ? 1 : 0);
   while (at < text.length) {
-    let end = at;
-    if (text[at] === '{' || text[at] === '[') {
-      let depth = 0;
-      let inString = false;
-      for (; end < text.length; end++) {
-        const c = text[end];
-        if (inString) {
-          if (c === '\\') end++;
-          else if (c === '"') inString = false;
-        } else if (c === '"') {
-          inString = true;
-        } else if (c === '{' || c === '[') {
-          depth++;
-        } else if ((c === '}' || c === ']') && --depth === 0) {
-          end++;
-          break;
-        }
-      }
-      if (depth !== 0) return undefined;
-    } else {
-      const scalar = /^(?:null|true|false|-?\d[\d.eE+-]*)/.exec(text.slice(at, at + 64));
-      if (!scalar) return undefined;
-      end = at + scalar[0].length;
-    }
+    const end = scanJsonValue(text, at)?.end;
+    if (end === undefined) return undefined;
     try {
       JSON.parse(text.slice(at, end));
     } catch {
       return undefined;
     }
     if (text[at] === '{' || text[at] === '[') ranges.push([at, end]);
-    at = space(end);
+    at = skipJsonSpace(text, end);
   }
   return ranges;
 }
