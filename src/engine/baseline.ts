@@ -5,6 +5,7 @@ import { HardpodError } from '../model/errors';
 import { formatFieldPath, parseFieldPath } from '../model/field-path';
 import { readUserFile, writeFileAtomic } from '../model/files';
 import type { KubeObject, LocatedObject, SourceLocation } from '../model/kube-object';
+import { countNewlines } from '../model/lines';
 import { expandLists, isList } from '../model/pod-view';
 
 /** What identifies a finding across runs: not the message or line, which change with unrelated edits. */
@@ -139,9 +140,7 @@ export function writeBaseline(path: string, report: Report, objects?: readonly L
 function jsonErrorLine(text: string, message: string): number {
   const position = /at position (\d+)/.exec(message);
   const end = position ? Math.min(Number(position[1]), text.length) : text.length;
-  let line = 1;
-  for (let i = text.indexOf('\n'); i !== -1 && i < end; i = text.indexOf('\n', i + 1)) line++;
-  return line;
+  return 1 + countNewlines(text, end);
 }
 
 /** Reads a baseline file; a missing or malformed file is a HardpodError naming it (and the line of a JSON error). */

@@ -3,10 +3,10 @@ import { parseImageRef } from './image-ref';
 import { scanJsonValue, skipJsonSpace } from '../loader/json-scan';
 import { resolveKubernetesScalar } from '../loader/kubernetes-schema';
 import { ManifestSet } from '../loader/manifests';
-import { countNewlines } from '../loader/split';
 import { HardpodError } from '../model/errors';
 import { formatFieldPath, type PathSegment } from '../model/field-path';
 import type { LocatedObject } from '../model/kube-object';
+import { countNewlines } from '../model/lines';
 
 /** One `image:` value in a YAML file that names a tag. */
 export interface ImageOccurrence {

@@ -5,10 +5,11 @@ import { ExactLines } from './exact-lines';
 import { scalarChecker, keyIssue, lineBreakIssue, type GoYamlIssue } from './go-yaml-checks';
 import { scanJsonValue, skipJsonSpace } from './json-scan';
 import { KUBERNETES_SCHEMA, resolveKubernetesScalar } from './kubernetes-schema';
-import { countNewlines, splitDocuments } from './split';
+import { splitDocuments } from './split';
 import { HardpodError, isHardpodError } from '../model/errors';
 import { findValuePath, formatFieldPath, parseFieldPath, type PathSegment } from '../model/field-path';
 import type { KubeObject, LocatedObject, SourceLocation } from '../model/kube-object';
+import { countNewlines, lineCounter } from '../model/lines';
 import { describeType, expandLists, isFields, isList } from '../model/pod-view';
 
 /**
@@ -111,13 +112,7 @@ export class ManifestSet {
     let count = 0;
     let firstEnd = 0;
     // Lines are counted as the stream is read: one pass in all.
-    let countedTo = 0;
-    let countedLine = 1;
-    const lineAt = (offset: number): number => {
-      for (let i = text.indexOf('\n', countedTo); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) countedLine++;
-      countedTo = offset;
-      return countedLine;
-    };
+    const lineAt = lineCounter(text);
     while (at < text.length) {
       const scan = scanJsonValue(text, at);
       const json = scan ? parseJson(scan.end === text.length && at === 0 ? text : text.slice(at, scan.end)) : undefined;

@@ -1,4 +1,5 @@
 import { HardpodError } from '../model/errors';
+import { countNewlines, lineCounter } from '../model/lines';
 
 /**
  * Splits a multi-document YAML stream into its documents without parsing them, so that each
@@ -53,13 +54,7 @@ export function splitDocuments(text: string, file = '<text>', firstLine = 1): Ra
   let chunkStart = 0;
   let chunkStartLine = firstLine;
   // Newlines are counted incrementally between chunk boundaries: one pass over the text in all.
-  let countedTo = 0;
-  let countedLine = firstLine;
-  const lineAt = (offset: number): number => {
-    for (let i = text.indexOf('\n', countedTo); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) countedLine++;
-    countedTo = offset;
-    return countedLine;
-  };
+  const lineAt = lineCounter(text, firstLine);
   const lineEndAt = (offset: number): number => {
     const end = text.indexOf('\n', offset);
     return end === -1 ? text.length : end;
@@ -163,12 +158,6 @@ export function splitDocuments(text: string, file = '<text>', firstLine = 1): Ra
   return documents;
 }
 
-/** How many line breaks `text` holds before offset `end`. */
-export function countNewlines(text: string, end: number): number {
-  let count = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < end; i = text.indexOf('\n', i + 1)) count++;
-  return count;
-}
 
 /**
  * Finds the first content line of a document chunk: skips the `---` marker (when nothing but a
