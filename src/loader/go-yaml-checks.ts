@@ -113,7 +113,7 @@ export function scalarChecker(): { listener: (event: 'open' | 'close', state: Li
  * line too), except inside a quoted or block scalar or a flow collection, and inside a multi-line
  * plain scalar beyond its parent's indentation. js-yaml reads such lines as blank.
  */
-function leadingTabIssue(text: string, spans: readonly Span[]): GoYamlIssue | undefined {
+export function leadingTabIssue(text: string, spans: readonly Span[] = []): GoYamlIssue | undefined {
   const leadingTab = /^ *\t/gm;
   for (let match = leadingTab.exec(text); match; match = leadingTab.exec(text)) {
     const tab = match.index + match[0].length - 1;

@@ -1,3 +1,4 @@
+import { leadingTabIssue } from './go-yaml-checks';
 import { HardpodError } from '../model/errors';
 import { countNewlines, lineCounter } from '../model/lines';
 
@@ -83,13 +84,8 @@ export function splitDocuments(text: string, file = '<text>', firstLine = 1): Ra
       documents.push({ text: chunk, startLine: chunkStartLine, contentLine: chunkStartLine + head.lineOffset, template: head.template, index });
     } else if (chunk.includes('\t')) {
       // A document of blank and comment lines is skipped, unless go-yaml refuses a tab leading one of them.
-      const tab = /^ *\t/m.exec(chunk);
-      if (tab) {
-        throw new HardpodError(
-          'a tab in the indentation of a line: kubectl\'s YAML parser refuses it, even on a blank or comment line; indent with spaces',
-          `${file}:${chunkStartLine + countNewlines(chunk, tab.index)}`,
-        );
-      }
+      const tab = leadingTabIssue(chunk);
+      if (tab) throw new HardpodError(tab.reason, `${file}:${chunkStartLine + countNewlines(chunk, tab.offset)}`);
     }
     if (head || hasMarker) index++;
   };
