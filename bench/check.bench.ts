@@ -9,7 +9,7 @@
  *   (about 9,700 findings), as in the CI of a team that has adopted hardpod.
  * For each input the same CLI also runs with every rule disabled (a config file), against the same
  * floor: what reading, extracting and reporting cost without any rule, so that the rules' own share
- * of the ratio is visible. And hardpod's loader alone (values and line index, as `check` reads) runs
+ * of the ratio is visible; and without the CLI's V8 settings (src/cli/v8-tuning.ts), to show their share. And hardpod's loader alone (values and line index, as `check` reads) runs
  * against the same floor: reading must cost no more than the js-yaml parse.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -162,8 +162,8 @@ function measure(dir: string, variant: string, name: string, options: Deployment
   writeFileSync(noRules, JSON.stringify({ rules: Object.fromEntries(RULES.map((rule) => [rule.id, { enabled: false }])) }));
 
   // Exit 1 (findings) is the expected outcome with rules, 0 without; anything else fails the benchmark.
-  const check = (args: readonly string[], expectedStatus: number): void => {
-    const run = spawnSync(process.execPath, [MAIN, 'check', ...args, file], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const check = (args: readonly string[], expectedStatus: number, nodeFlags: readonly string[] = []): void => {
+    const run = spawnSync(process.execPath, [...nodeFlags, MAIN, 'check', ...args, file], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
     if (run.status !== expectedStatus) throw new Error(`hardpod check ${args.join(' ')} exited ${run.status}: ${run.stderr}`);
   };
   const subject = (): void => check([], 1);
@@ -172,13 +172,16 @@ function measure(dir: string, variant: string, name: string, options: Deployment
   };
   const { ratio, subjectMs, floorMs } = ratioAgainstFloor(subject, floor, 7);
   const withoutRules = ratioAgainstFloor(() => check(['--config', noRules], 0), floor, 7);
+  // The user's own V8 flags win over the CLI's (src/cli/v8-tuning.ts): this is the CLI without them.
+  const untuned = ratioAgainstFloor(() => check([], 1, ['--turbo-inlining']), floor, 7);
   const reading = ratioAgainstFloor(() => {
     execFileSync(process.execPath, ['-e', `require(${JSON.stringify(LOADER)}).readManifests([${JSON.stringify(file)}])`], { cwd: REPO, stdio: 'ignore' });
   }, floor, 7);
   const perSecond = Math.round(DEPLOYMENTS / (subjectMs / 1000));
   console.log(`${variant}: ${megabytes.toFixed(2)} MB; hardpod check ${subjectMs.toFixed(0)} ms, js-yaml parse ${floorMs.toFixed(0)} ms (median, whole processes)`);
   console.log(`${variant}: with every rule disabled ${withoutRules.subjectMs.toFixed(0)} ms, ${withoutRules.ratio.toFixed(2)}x the parse`);
-  report(name, ratio, 1.5, `${perSecond} Deployments/s; ${withoutRules.ratio.toFixed(2)}x with every rule disabled`);
+  console.log(`${variant}: without the CLI's V8 settings ${untuned.subjectMs.toFixed(0)} ms, ${untuned.ratio.toFixed(2)}x the parse`);
+  report(name, ratio, 1.5, `${perSecond} Deployments/s; ${withoutRules.ratio.toFixed(2)}x with every rule disabled, ${untuned.ratio.toFixed(2)}x without the CLI's V8 settings`);
   report(`read ${variant} input with hardpod's loader vs js-yaml parse (whole process)`, reading.ratio, 1, `${reading.subjectMs.toFixed(0)} ms vs ${reading.floorMs.toFixed(0)} ms`);
 }
 
