@@ -1,8 +1,8 @@
-import type { InputRule, Violation } from './rule';
+import type { InputRule, InputRuleContext, Violation } from './rule';
 import type { KubeObject } from '../model/kube-object';
 import { isFields } from '../model/pod-view';
 import { clusterObjects, describeNamespace, nameOf, namespaceOf, selectorMatches } from './support/hardened';
-import { cis, get, nist } from './support/pss';
+import { cis, get, nist, PASS } from './support/pss';
 
 type Direction = 'Ingress' | 'Egress';
 const DIRECTIONS: readonly Direction[] = ['Ingress', 'Egress'];
@@ -24,40 +24,81 @@ export const networkPolicy: InputRule = {
   check(context) {
     if (context.pods.length === 0) return 'not-applicable';
     const namespace = namespaceOf(context.object);
-    // A platform policy declared without a namespace stands for one installed in every namespace.
-    const policies = [
-      ...context.input.byKind('NetworkPolicy').filter((p) => namespaceOf(p) === namespace),
-      ...clusterObjects(context.cluster, 'NetworkPolicy').filter((p) => namespaceOf(p) === undefined || namespaceOf(p) === namespace),
-    ];
+    const { policies, selectsRuntimeLabels } = policiesFor(context, namespace);
     // The platform's policies are known when it declares them (even as an empty list).
     const policiesKnown = context.cluster.complete === true || context.cluster.networkPolicies !== undefined;
-    const violations: Violation[] = [];
-    // The labels controllers add matter only to policies that select on them, which few do.
-    const selectsRuntimeLabels = policies.some(selectsOnRuntimeLabel);
+    let violations: Violation[] | undefined;
     for (const pod of context.pods) {
       const labels = selectsRuntimeLabels ? runtimeLabels(context.object, pod.labels, context.minor) : pod.labels;
-      const selecting = policies.filter((p) => selectorMatches(get(p.spec, 'podSelector'), labels));
       const unisolated: Direction[] = [];
       for (const direction of DIRECTIONS) {
-        const isolating = selecting.filter((p) => policyTypesOf(p).includes(direction));
-        if (isolating.length === 0) {
-          unisolated.push(direction);
-          continue;
-        }
+        let isolated = false;
         // Policies add up: one rule that allows everything opens the direction whatever the others say.
-        const open = isolating.find((p) => allowsAll(p, direction));
-        if (open) violations.push({ path: `${pod.metadataPath}.labels`, message: `NetworkPolicy ${JSON.stringify(nameOf(open))} selects the pod but allows all ${direction.toLowerCase()} traffic, so the pod is not isolated for ${direction}; narrow that rule to the peers and ports the workload needs` });
+        let open: KubeObject | undefined;
+        for (const policy of policies) {
+          if (!policy.types.includes(direction) || !selectorMatches(policy.selector, labels)) continue;
+          isolated = true;
+          if (policy.allowsAll[direction]) {
+            open = policy.object;
+            break;
+          }
+        }
+        if (!isolated) unisolated.push(direction);
+        else if (open) (violations ??= []).push({ path: `${pod.metadataPath}.labels`, message: `NetworkPolicy ${JSON.stringify(nameOf(open))} selects the pod but allows all ${direction.toLowerCase()} traffic, so the pod is not isolated for ${direction}; narrow that rule to the peers and ports the workload needs` });
       }
       if (unisolated.length === 0) continue;
       const what = `no NetworkPolicy in ${describeNamespace(namespace)} selects the pod for ${unisolated.join(' and ')}, so that traffic is not denied by default`;
       const fix = `add a default-deny NetworkPolicy (podSelector: {}, policyTypes: [${unisolated.join(', ')}])`;
-      violations.push(policiesKnown
+      (violations ??= []).push(policiesKnown
         ? { path: `${pod.metadataPath}.labels`, message: `${what}; ${fix}` }
         : { path: `${pod.metadataPath}.labels`, message: `${what} as far as this input shows; ${fix}, or declare the policies the platform owns in cluster.networkPolicies`, unknown: true });
     }
-    return violations;
+    return violations ?? PASS;
   },
 };
+
+/** A NetworkPolicy with what the check asks of it for every pod, read once. */
+interface PolicyFacts {
+  readonly object: KubeObject;
+  readonly selector: unknown;
+  readonly types: readonly string[];
+  readonly allowsAll: Readonly<Record<Direction, boolean>>;
+}
+
+/** The policies that may select a namespace's pods: the input's in the namespace, then the platform's. */
+interface NamespacePolicies {
+  readonly policies: readonly PolicyFacts[];
+  /** Whether any of them selects on a label that controllers add, so that pods need their runtime labels. */
+  readonly selectsRuntimeLabels: boolean;
+}
+
+/** Per evaluation (per input index), each namespace's policies: thousands of workloads share a few namespaces. */
+const BY_NAMESPACE = new WeakMap<object, Map<string | undefined, NamespacePolicies>>();
+
+function policiesFor(context: InputRuleContext, namespace: string | undefined): NamespacePolicies {
+  let cache = BY_NAMESPACE.get(context.input);
+  if (!cache) BY_NAMESPACE.set(context.input, (cache = new Map()));
+  let found = cache.get(namespace);
+  if (!found) {
+    // A platform policy declared without a namespace stands for one installed in every namespace.
+    const objects = [
+      ...context.input.byKind('NetworkPolicy').filter((p) => namespaceOf(p) === namespace),
+      ...clusterObjects(context.cluster, 'NetworkPolicy').filter((p) => namespaceOf(p) === undefined || namespaceOf(p) === namespace),
+    ];
+    found = {
+      policies: objects.map((object) => ({
+        object,
+        selector: get(object.spec, 'podSelector'),
+        types: policyTypesOf(object),
+        allowsAll: { Ingress: allowsAll(object, 'Ingress'), Egress: allowsAll(object, 'Egress') },
+      })),
+      // The labels controllers add matter only to policies that select on them, which few do.
+      selectsRuntimeLabels: objects.some(selectsOnRuntimeLabel),
+    };
+    cache.set(namespace, found);
+  }
+  return found;
+}
 
 /**
  * A value no selector can name: it stands for what a controller generates (a template hash, a
