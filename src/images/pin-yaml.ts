@@ -1,7 +1,7 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Scalar } from 'yaml';
 import { parseImageRef } from './image-ref';
 import { scanJsonValue, skipJsonSpace } from '../loader/json-scan';
-import { resolveKubernetesScalar } from '../loader/kubernetes-schema';
+import { resolveKubernetesScalar } from '../loader/kubernetes-scalars';
 import { ManifestSet } from '../loader/manifests';
 import { HardpodError } from '../model/errors';
 import { formatFieldPath, type PathSegment } from '../model/field-path';

@@ -1,10 +1,10 @@
-import { load as loadYaml, YAMLException, type LoadOptions as YamlLoadOptions } from 'js-yaml';
+import type { LoadOptions as YamlLoadOptions } from 'js-yaml';
 import { indexBlockYaml, lineInBlockIndex, type BlockIndex } from './block-lines';
 import { parseBlockYaml } from './block-yaml';
 import { ExactLines } from './exact-lines';
 import { scalarChecker, keyIssue, lineBreakIssue, type GoYamlIssue } from './go-yaml-checks';
 import { scanJsonValue, skipJsonSpace } from './json-scan';
-import { KUBERNETES_SCHEMA, resolveKubernetesScalar } from './kubernetes-schema';
+import { resolveKubernetesScalar } from './kubernetes-scalars';
 import { splitDocuments } from './split';
 import { HardpodError, isHardpodError } from '../model/errors';
 import { findValuePath, formatFieldPath, parseFieldPath, type PathSegment } from '../model/field-path';
@@ -30,6 +30,17 @@ export const MAX_NESTING_DEPTH = 200;
  */
 const MAX_EXPANSION_PER_CHARACTER = 4;
 const MIN_EXPANSION_LIMIT = 100_000;
+
+/**
+ * js-yaml with the Kubernetes schema, loaded for the first document the block parser declines: most
+ * inputs never need it, and loading it costs every run about 10 ms.
+ */
+let fallbackParser: { readonly jsYaml: typeof import('js-yaml'); readonly schema: typeof import('./kubernetes-schema').KUBERNETES_SCHEMA } | undefined;
+function loadFallbackParser(): NonNullable<typeof fallbackParser> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  fallbackParser ??= { jsYaml: require('js-yaml') as typeof import('js-yaml'), schema: (require('./kubernetes-schema') as typeof import('./kubernetes-schema')).KUBERNETES_SCHEMA };
+  return fallbackParser;
+}
 
 /** Recent js-yaml 4.x bounds nesting (`maxDepth`; older versions overflow the stack, caught below); its type definitions lack the option. */
 type JsYamlOptions = YamlLoadOptions & { maxDepth?: number };
@@ -184,12 +195,13 @@ function parseYamlDocument(text: string, file: string, startLine: number, conten
   refuse(lineBreakIssue(text));
   // Only a backslash or a tab can make a scalar read differently by go-yaml (see scalarChecker).
   const escapes = text.includes('\\') || text.includes('\t') ? scalarChecker() : undefined;
+  const { jsYaml, schema } = loadFallbackParser();
   let value: unknown;
   try {
-    const options = { filename: file, schema: KUBERNETES_SCHEMA, maxDepth: MAX_NESTING_DEPTH, ...(escapes ? { listener: escapes.listener } : {}) };
-    value = loadYaml(text, options as JsYamlOptions);
+    const options = { filename: file, schema, maxDepth: MAX_NESTING_DEPTH, ...(escapes ? { listener: escapes.listener } : {}) };
+    value = jsYaml.load(text, options as JsYamlOptions);
   } catch (error) {
-    if (error instanceof YAMLException) {
+    if (error instanceof jsYaml.YAMLException) {
       const line = startLine + (error.mark?.line ?? 0);
       if (error.reason === 'unknown escape sequence') {
         throw new HardpodError('a double-quoted string holds an escape hardpod cannot read as kubectl does (\\\' for one); write the character without the backslash', `${file}:${line}`);
