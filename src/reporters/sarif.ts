@@ -19,6 +19,29 @@ export interface SarifReportOptions {
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 
+/**
+ * GitHub code scanning rejects a SARIF run with more results than this, and stores only the 5,000
+ * most severe of a run it accepts.
+ */
+export const GITHUB_MAX_RESULTS_PER_RUN = 25_000;
+
+/** How many results {@link formatSarif} writes for a report: one per finding and per object not checked. */
+export function sarifResultCount(report: Report): number {
+  return report.findings.length + report.notChecked.length;
+}
+
+/**
+ * Why GitHub code scanning would reject the report's SARIF, or undefined: a file that passes every
+ * schema check but is refused at upload is no use to a CI step, so the step is told before it uploads.
+ */
+export function githubSarifLimitProblem(report: Report): string | undefined {
+  const results = sarifResultCount(report);
+  if (results <= GITHUB_MAX_RESULTS_PER_RUN) return undefined;
+  const count = (n: number): string => n.toLocaleString('en-US');
+  return `the SARIF report holds ${count(results)} results, and GitHub code scanning rejects a run of more than ${count(GITHUB_MAX_RESULTS_PER_RUN)} `
+    + '(and shows at most 5,000): fix the most common findings first, or suppress those that are accepted, with their reasons';
+}
+
 /** GitHub code scanning ranks security results by this score (CVSS-like, as a string). */
 const SECURITY_SEVERITY: Readonly<Record<Severity, string>> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0' };
 

@@ -225,6 +225,28 @@ describe('hardpod check formats', () => {
     expect(log.runs[0].tool.driver.rules.length).toBeGreaterThan(20);
   });
 
+  test('sarif with more results than GitHub code scanning accepts comes with a warning, the report unchanged', () => {
+    // Each of these Deployments has about a dozen findings at the hardened level.
+    const deployments = Array.from({ length: 2200 }, (_, i) => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web-${i}, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: app, image: "nginx:1.27"}]
+`).join('---\n');
+    writeFileSync(join(dir, 'many.yaml'), deployments);
+    const result = check(['--format', 'sarif', 'many.yaml']);
+    expect(result.status).toBe(1);
+    const results = JSON.parse(result.stdout).runs[0].results.length;
+    expect(results).toBeGreaterThan(25_000);
+    expect(result.stderr).toBe(`hardpod check: warning: the SARIF report holds ${results.toLocaleString('en-US')} results, and GitHub code scanning rejects a run of more than 25,000 (and shows at most 5,000): fix the most common findings first, or suppress those that are accepted, with their reasons\n`);
+    // Below the limit: no warning.
+    expect(check(['--format', 'sarif', 'privileged.yaml']).stderr).toBe('');
+  });
+
   test('junit is well-formed XML with a failure per blocking finding', () => {
     const result = check(['--format', 'junit', 'privileged.yaml']);
     const doc = parseXml(result.stdout);

@@ -3,7 +3,7 @@ import { parseXml, sarifValidator } from './validators';
 import { controlsView, formatControlsJson, formatControlsText } from '../../src/reporters/controls';
 import { formatJson } from '../../src/reporters/json';
 import { escapeXml, formatJunit } from '../../src/reporters/junit';
-import { formatSarif } from '../../src/reporters/sarif';
+import { formatSarif, GITHUB_MAX_RESULTS_PER_RUN, githubSarifLimitProblem, sarifResultCount } from '../../src/reporters/sarif';
 import { formatText, formatTextChunks, shouldColor } from '../../src/reporters/text';
 
 describe('text reporter', () => {
@@ -149,6 +149,19 @@ describe('SARIF reporter', () => {
     const valid = validate(log);
     expect(validate.errors ?? []).toEqual([]);
     expect(valid).toBe(true);
+  });
+
+  test('says when GitHub code scanning would reject the run for its number of results, counted as written', () => {
+    const report = fixtureReport();
+    const written = JSON.parse(formatSarif(report, { rules: FIXTURE_RULES, cwd: '/repo', root: '/repo' })).runs[0].results;
+    expect(sarifResultCount(report)).toBe(written.length);
+    expect(githubSarifLimitProblem(report)).toBeUndefined();
+    const withResults = (count: number): typeof report => ({
+      ...report,
+      findings: Array.from({ length: count - report.notChecked.length }, (_, i) => ({ ...report.findings[0], name: `web-${i}` })),
+    });
+    expect(githubSarifLimitProblem(withResults(GITHUB_MAX_RESULTS_PER_RUN))).toBeUndefined();
+    expect(githubSarifLimitProblem(withResults(GITHUB_MAX_RESULTS_PER_RUN + 1))).toMatch(/holds 25,001 results, and GitHub code scanning rejects a run of more than 25,000/);
   });
 
   test('the validator rejects a log that breaks the schema', () => {

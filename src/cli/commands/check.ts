@@ -12,7 +12,7 @@ import type { SourceLocation } from '../../model/kube-object';
 import { formatControlsJson, formatControlsText } from '../../reporters/controls';
 import { formatJson } from '../../reporters/json';
 import { formatJunit } from '../../reporters/junit';
-import { formatSarif } from '../../reporters/sarif';
+import { formatSarif, githubSarifLimitProblem } from '../../reporters/sarif';
 import { formatText, formatTextChunks, shouldColor } from '../../reporters/text';
 import { LEVELS, type Level } from '../../rules/rule';
 import { oneOf, parseCommandArgs } from '../args';
@@ -103,6 +103,8 @@ export const checkCommand: Command = {
     if (toStdout && format === 'text') formatTextChunks(report, { color }, context.stdout);
     else if (toStdout) context.stdout(render(report, format, { color, cwd: context.cwd }));
     else writeFileAtomic(values.output!, render(report, format, { color, cwd: context.cwd }));
+    const sarifProblem = format === 'sarif' ? githubSarifLimitProblem(report) : undefined;
+    if (sarifProblem) context.stderr(`hardpod check: warning: ${sarifProblem}\n`);
 
     if (values['write-baseline'] !== undefined) return EXIT.ok;
     return hasBlockingFindings(report) ? EXIT.findings : EXIT.ok;
