@@ -3,6 +3,7 @@ import type { Namespace, Service, ServiceAccount } from 'kubernetes-types/core/v
 import type { ObjectMeta } from 'kubernetes-types/meta/v1';
 import type { NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyIngressRule, NetworkPolicyPeer, NetworkPolicyPort } from 'kubernetes-types/networking/v1';
 import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1';
+import { INT32_MAX, isPortNumber } from './api-integers';
 import { HardpodError } from './errors';
 import type { KubeObject } from './kube-object';
 import type { AllowRule, DnsEgress, NamespaceProps, NetworkPeer, PodSecurityLevel, WorkloadDefaults } from './workload-props';
@@ -182,9 +183,6 @@ export function buildPodDisruptionBudget(
   return { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata, spec: { ...limit, selector: { matchLabels: { ...selector } } } };
 }
 
-/** The largest value of the API's int32 fields (replicas, probe seconds, ids). */
-export const INT32_MAX = 2 ** 31 - 1;
-
 /** An address as a number, with its family; undefined unless plain IPv4 or IPv6 text (no zone). */
 function parseAddress(address: string): { bits: bigint; family: 4 | 6 } | undefined {
   const family = isIP(address) as 0 | 4 | 6;
@@ -330,7 +328,7 @@ export function networkPeer(peer: NetworkPeer, where?: string): NetworkPolicyPee
 }
 
 function checkPort(port: unknown, field: string, where?: string): void {
-  if (typeof port === 'string' ? !isPortName(port) : !(Number.isInteger(port) && (port as number) >= 1 && (port as number) <= 65535)) {
+  if (typeof port === 'string' ? !isPortName(port) : !isPortNumber(port)) {
     throw new HardpodError(
       `${field} ${JSON.stringify(port)} is not a port: use a number from 1 to 65535 or a port name (at most 15 lowercase letters, digits and single inner "-", with at least one letter)`,
       where,

@@ -1,3 +1,4 @@
+export * from './api-integers';
 export * from './kube-object';
 export * from './errors';
 export * from './files';

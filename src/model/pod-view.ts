@@ -1,3 +1,4 @@
+import { isInt32, isInt64 } from './api-integers';
 import type { KubeObject } from './kube-object';
 
 /**
@@ -531,16 +532,12 @@ function checkListOfObjects(value: readonly unknown[], base: string, suffix: str
   }
 }
 
-/** Bound of an int64: JSON numbers at or beyond it do not decode. */
-const INT64_LIMIT = 2 ** 63;
-const INT32_LIMIT = 2 ** 31;
-
 function hasType(value: unknown, expected: Expected): boolean {
   switch (expected) {
     case 'array': return Array.isArray(value);
     case 'object': return isFields(value);
-    case 'integer': return typeof value === 'number' && Number.isInteger(value) && Math.abs(value) < INT64_LIMIT;
-    case 'int32': return typeof value === 'number' && Number.isInteger(value) && value >= -INT32_LIMIT && value < INT32_LIMIT;
+    case 'integer': return isInt64(value);
+    case 'int32': return isInt32(value);
     default: return typeof value === expected;
   }
 }

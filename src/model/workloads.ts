@@ -6,10 +6,11 @@ import type {
 } from 'kubernetes-types/core/v1';
 import type { NetworkPolicy } from 'kubernetes-types/networking/v1';
 import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1';
+import { INT32_MAX, INT64_MAX, isPortNumber } from './api-integers';
 import {
   DEFAULT_KUBERNETES_MINOR, MANAGED_BY_LABEL, WORKLOAD_LABEL, asKubeObject, buildNetworkPolicy, buildPodDisruptionBudget, buildService,
   buildServiceAccount, checkAnnotations, checkLabels, checkPodDisruptionBudget,
-  checkDnsLabel, INT32_MAX, isDnsLabel, isDnsSubdomain, isPortName, objectMeta, selectorLabels, type ServicePort,
+  checkDnsLabel, isDnsLabel, isDnsSubdomain, isPortName, objectMeta, selectorLabels, type ServicePort,
 } from './companions';
 import { cronScheduleProblem, timeZoneProblem } from './cron';
 import { HardpodError } from './errors';
@@ -111,8 +112,6 @@ function checkShape(value: unknown, shape: Shape, field: string, where: string, 
   fail(`${field} must be ${SHAPE_NAME[shape]}${falseAllowed ? ' or false' : ''} (got ${got})`, where);
 }
 
-/** The largest JavaScript number an int64 field of the API takes (2^63 - 1 itself is not one). */
-const INT64_MAX = 2 ** 63 - 1024;
 /** The largest user or group id the API server accepts. */
 const MAX_ID = INT32_MAX;
 
@@ -144,7 +143,7 @@ function normalizePorts(c: ContainerProps, props: WorkloadProps, facts: ImageFac
   const lowest = props.unprivilegedPortStart ?? PRIVILEGED_PORT_LIMIT;
   const rootAllowed = props.runAsNonRoot === false || c.runAsNonRoot === false;
   const resolved = declared.map((p) => {
-    if (!Number.isInteger(p.port) || p.port < 1 || p.port > 65535) fail(`port ${p.port} is not a port number (1-65535)`, where);
+    if (!isPortNumber(p.port)) fail(`port ${p.port} is not a port number (1-65535)`, where);
     const containerPort = p.containerPort ?? (p.port >= lowest || rootAllowed ? p.port : undefined);
     if (containerPort === undefined || (containerPort < lowest && !rootAllowed)) {
       const asked = containerPort ?? p.port;
@@ -155,7 +154,7 @@ function normalizePorts(c: ContainerProps, props: WorkloadProps, facts: ImageFac
         where,
       );
     }
-    if (!Number.isInteger(containerPort) || containerPort < 1 || containerPort > 65535) fail(`containerPort ${containerPort} is not a port number (1-65535)`, where);
+    if (!isPortNumber(containerPort)) fail(`containerPort ${containerPort} is not a port number (1-65535)`, where);
     const exposed = facts?.exposedPorts;
     if (exposed && exposed.length > 0 && !exposed.includes(containerPort)) {
       fail(`the image does not expose port ${containerPort} (it exposes ${exposed.join(', ')}); listen on one of those or fix the image`, where);
@@ -268,7 +267,7 @@ function buildProbe(p: ProbeProps, kind: string, c: ResolvedContainer, where: st
   for (const action of actions) checkShape(p[action], 'object', `probes.${kind}.${action}`, where);
   if (p.exec && !SHAPE_OK['string[]'](p.exec.command)) fail(`probes.${kind}.exec.command must be a list of strings, such as ['/healthcheck']`, where);
   for (const port of [p.httpGet?.port, p.tcpSocket?.port, p.grpc?.port]) {
-    if (typeof port === 'number' && (!Number.isInteger(port) || port < 1 || port > 65535)) fail(`the ${kind} probe's port ${port} is not a port number (1-65535)`, where);
+    if (typeof port === 'number' && !isPortNumber(port)) fail(`the ${kind} probe's port ${port} is not a port number (1-65535)`, where);
     if (typeof port === 'string' && !isPortName(port)) {
       fail(`the ${kind} probe's port ${JSON.stringify(port)} is neither a port number nor a port name (at most 15 lowercase letters, digits and single inner "-", with at least one letter)`, where);
     }
