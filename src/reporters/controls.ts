@@ -1,3 +1,4 @@
+import { ChunkWriter, joinChunks, StreamedList, streamedList, writeJson, type Emit } from './chunks';
 import { locationLabel, objectKey, objectLabel } from './shared';
 import type { Finding, ObjectSummary, Report } from '../engine/report';
 import { BUILT_IN_WORKLOAD_KINDS } from '../model/pod-view';
@@ -153,35 +154,44 @@ function judge(object: ObjectSummary, findings: readonly Finding[]): ControlObje
 
 /** The controls view as JSON. */
 export function formatControlsJson(report: Report, options: ControlsOptions = {}): string {
-  return `${JSON.stringify({ schemaVersion: report.schemaVersion, ...controlsView(report, options) }, null, 2)}\n`;
+  return joinChunks((emit) => formatControlsJsonChunks(report, options, emit));
+}
+
+/** The same JSON as {@link formatControlsJson}, handed to `emit` in chunks (object by object). */
+export function formatControlsJsonChunks(report: Report, options: ControlsOptions, emit: Emit): void {
+  const view = controlsView(report, options);
+  const controls = streamedList(view.controls, (control) => ({ ...control, objects: new StreamedList(control.objects) }));
+  writeJson({ schemaVersion: report.schemaVersion, ...view, controls }, emit);
 }
 
 /** The controls view as text, one block per control. */
 export function formatControlsText(report: Report, options: ControlsOptions = {}): string {
+  return joinChunks((emit) => formatControlsTextChunks(report, options, emit));
+}
+
+/** The same text as {@link formatControlsText}, handed to `emit` in chunks. */
+export function formatControlsTextChunks(report: Report, options: ControlsOptions, emit: Emit): void {
   const view = controlsView(report, options);
-  const lines: string[] = [
-    `Controls view: level ${view.level}, Kubernetes ${view.kubernetesVersion}, rule-set edition ${view.edition}`,
-    'NIST SP 800-190 names countermeasures, not fields: its mappings are hardpod\'s interpretation.',
-    '',
-  ];
+  const out = new ChunkWriter(emit);
+  out.write(`Controls view: level ${view.level}, Kubernetes ${view.kubernetesVersion}, rule-set edition ${view.edition}\n`);
+  out.write('NIST SP 800-190 names countermeasures, not fields: its mappings are hardpod\'s interpretation.\n\n');
   let framework = '';
   for (const control of view.controls) {
     const heading = `${control.framework} (${control.edition})`;
     if (heading !== framework) {
-      if (framework) lines.push('');
-      lines.push(heading);
+      out.write(framework ? `\n${heading}\n` : `${heading}\n`);
       framework = heading;
     }
     const counts = countVerdicts(control.objects);
     const status = control.status === 'not-assessed' ? `not assessed at level ${view.level}` : control.status.toUpperCase();
-    lines.push(`  ${control.id}  ${status}  (${counts})  rules: ${control.rules.join(', ')}`);
+    out.write(`  ${control.id}  ${status}  (${counts})  rules: ${control.rules.join(', ')}\n`);
     for (const object of control.objects) {
       const where = locationLabel({ file: object.file, line: object.line });
       const rules = object.rules.length ? `  [${object.rules.join(', ')}]` : '';
-      lines.push(`    ${object.verdict.padEnd(11)} ${objectLabel({ ...object, source: {} })}${where ? `  ${where}` : ''}${rules}`);
+      out.write(`    ${object.verdict.padEnd(11)} ${objectLabel({ ...object, source: {} })}${where ? `  ${where}` : ''}${rules}\n`);
     }
   }
-  return `${lines.join('\n')}\n`;
+  out.flush();
 }
 
 function countVerdicts(objects: readonly ControlObject[]): string {

@@ -1,3 +1,4 @@
+export * from './chunks';
 export * from './shared';
 export * from './text';
 export * from './json';

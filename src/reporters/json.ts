@@ -1,3 +1,4 @@
+import { joinChunks, streamedList, writeJson, type Emit } from './chunks';
 import { blockingCount } from './shared';
 import { isBlockingFinding, type Finding, type Report } from '../engine/report';
 import type { SourceLocation } from '../model/kube-object';
@@ -7,6 +8,11 @@ import type { SourceLocation } from '../model/kube-object';
  * `schemaVersion` is the report schema version; it changes only on breaking changes.
  */
 export function formatJson(report: Report): string {
+  return joinChunks((emit) => formatJsonChunks(report, emit));
+}
+
+/** The same report as {@link formatJson}, handed to `emit` in chunks as it is written (see chunks.ts). */
+export function formatJsonChunks(report: Report, emit: Emit): void {
   const blocking = blockingCount(report);
   const document = {
     schemaVersion: report.schemaVersion,
@@ -14,7 +20,7 @@ export function formatJson(report: Report): string {
     kubernetesVersion: report.kubernetesVersion,
     edition: report.edition,
     result: blocking > 0 ? 'fail' : 'pass',
-    findings: report.findings.map(jsonFinding),
+    findings: streamedList(report.findings, jsonFinding),
     notChecked: report.notChecked.map((item) => ({
       kind: item.kind,
       name: item.name,
@@ -27,7 +33,7 @@ export function formatJson(report: Report): string {
     summary: { ...report.summary, blocking },
     rules: report.rules,
   };
-  return `${JSON.stringify(document, null, 2)}\n`;
+  writeJson(document, emit);
 }
 
 function jsonFinding(f: Finding): Record<string, unknown> {

@@ -1,3 +1,4 @@
+import { ChunkWriter, joinChunks, type Emit } from './chunks';
 import { groupByObject, locationLabel, objectKey, objectLabel } from './shared';
 import { isBlockingFinding, type Finding, type Report } from '../engine/report';
 
@@ -8,18 +9,42 @@ import { isBlockingFinding, type Finding, type Report } from '../engine/report';
  * (an unmapped kind holding a pod template): that is one skipped testcase saying why.
  */
 export function formatJunit(report: Report): string {
-  const suites: string[] = [];
-  let tests = 0, failures = 0, errors = 0, skipped = 0;
+  return joinChunks((emit) => formatJunitChunks(report, emit));
+}
+
+/** How a finding is reported: a failure, an error, or a skipped testcase. */
+type CaseKind = 'failure' | 'error' | 'skipped';
+
+function caseKind(f: Finding): CaseKind {
+  if (f.outcome === 'error' && !f.baselined) return 'error';
+  return isBlockingFinding(f) ? 'failure' : 'skipped';
+}
+
+/**
+ * The same XML as {@link formatJunit}, handed to `emit` in chunks. The totals open the document, so
+ * they are counted in a first pass and each suite is written in the second.
+ */
+export function formatJunitChunks(report: Report, emit: Emit): void {
   const notChecked = new Map(report.notChecked.map((item) => [objectKey(item), item.reason]));
-  for (const { object, findings } of groupByObject(report)) {
-    const label = objectLabel(object);
+  const groups = groupByObject(report);
+  const totals = { tests: 0, failures: 0, errors: 0, skipped: 0 };
+  for (const { object, findings } of groups) {
+    const counts = suiteCounts(findings, notChecked.has(objectKey(object)));
+    totals.tests += counts.tests;
+    totals.failures += counts.failures;
+    totals.errors += counts.errors;
+    totals.skipped += counts.skipped;
+  }
+  const out = new ChunkWriter(emit);
+  const name = `hardpod check (${report.level}, Kubernetes ${report.kubernetesVersion})`;
+  out.write(`<?xml version="1.0" encoding="UTF-8"?>\n<testsuites ${attrs({ name, ...totals })}>\n`);
+  for (const { object, findings } of groups) {
     const file = object.source.file;
     const classname = `hardpod.${object.kind}.${object.namespace ? `${object.namespace}.` : ''}${object.name || 'unnamed'}`;
-    const cases: string[] = [];
-    let suiteFailures = 0, suiteErrors = 0, suiteSkipped = 0;
     const notCheckedReason = notChecked.get(objectKey(object));
+    const counts = suiteCounts(findings, notCheckedReason !== undefined);
+    const cases: string[] = [];
     if (notCheckedReason !== undefined) {
-      suiteSkipped++;
       cases.push(`    <testcase ${attrs({ name: 'not checked', classname, file, line: object.source.line })}>\n      <skipped ${attrs({ message: `not checked: ${notCheckedReason}` })}/>\n    </testcase>`);
     } else if (findings.length === 0) {
       cases.push(`    <testcase ${attrs({ name: `passes ${report.level}`, classname, file, line: object.source.line })}/>`);
@@ -27,26 +52,36 @@ export function formatJunit(report: Report): string {
     for (const f of findings) {
       const body = escapeXml(findingText(f));
       const caseAttrs = attrs({ name: `${f.rule}${f.path ? ` ${f.path}` : ''}`, classname, file: f.source.file, line: f.source.line });
-      if (f.outcome === 'error' && !f.baselined) {
-        suiteErrors++;
-        cases.push(`    <testcase ${caseAttrs}>\n      <error ${attrs({ message: f.message, type: 'rule-error' })}>${body}</error>\n    </testcase>`);
-      } else if (isBlockingFinding(f)) {
-        suiteFailures++;
-        cases.push(`    <testcase ${caseAttrs}>\n      <failure ${attrs({ message: f.message, type: f.severity })}>${body}</failure>\n    </testcase>`);
-      } else {
-        suiteSkipped++;
-        cases.push(`    <testcase ${caseAttrs}>\n      <skipped ${attrs({ message: `${skipReason(f)}: ${f.message}` })}/>\n    </testcase>`);
-      }
+      const kind = caseKind(f);
+      const detail = kind === 'error'
+        ? `<error ${attrs({ message: f.message, type: 'rule-error' })}>${body}</error>`
+        : kind === 'failure'
+          ? `<failure ${attrs({ message: f.message, type: f.severity })}>${body}</failure>`
+          : `<skipped ${attrs({ message: `${skipReason(f)}: ${f.message}` })}/>`;
+      cases.push(`    <testcase ${caseAttrs}>\n      ${detail}\n    </testcase>`);
     }
-    const count = cases.length;
-    tests += count;
-    failures += suiteFailures;
-    errors += suiteErrors;
-    skipped += suiteSkipped;
-    suites.push(`  <testsuite ${attrs({ name: label, tests: count, failures: suiteFailures, errors: suiteErrors, skipped: suiteSkipped, file })}>\n${cases.join('\n')}\n  </testsuite>`);
+    out.write(`  <testsuite ${attrs({ name: objectLabel(object), ...counts, file })}>\n${cases.join('\n')}\n  </testsuite>\n`);
   }
-  const name = `hardpod check (${report.level}, Kubernetes ${report.kubernetesVersion})`;
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites ${attrs({ name, tests, failures, errors, skipped })}>\n${suites.join('\n')}${suites.length ? '\n' : ''}</testsuites>\n`;
+  out.write('</testsuites>\n');
+  out.flush();
+}
+
+/** One object's testcases by kind: one per finding, or one passing (or, when not checked, skipped) testcase. */
+function suiteCounts(findings: readonly Finding[], notChecked: boolean): { tests: number; failures: number; errors: number; skipped: number } {
+  const counts = { tests: findings.length, failures: 0, errors: 0, skipped: 0 };
+  if (notChecked) {
+    counts.tests++;
+    counts.skipped++;
+  } else if (findings.length === 0) {
+    counts.tests++;
+  }
+  for (const f of findings) {
+    const kind = caseKind(f);
+    if (kind === 'failure') counts.failures++;
+    else if (kind === 'error') counts.errors++;
+    else counts.skipped++;
+  }
+  return counts;
 }
 
 function skipReason(f: Finding): string {

@@ -1,5 +1,6 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { joinChunks, streamedList, writeJson, type Emit } from './chunks';
 import { controlLabel, objectLabel, type ObjectIdentity } from './shared';
 import { fingerprintOf } from '../engine/baseline';
 import { isBlockingFinding, type Finding, type ObjectSummary, type Report } from '../engine/report';
@@ -53,6 +54,11 @@ const SECURITY_SEVERITY: Readonly<Record<Severity, string>> = { critical: '9.5',
  * `not-checked` rule, so code scanning shows them instead of a clean result.
  */
 export function formatSarif(report: Report, options: SarifReportOptions = {}): string {
+  return joinChunks((emit) => formatSarifChunks(report, options, emit));
+}
+
+/** The same log as {@link formatSarif}, handed to `emit` in chunks as it is written (see chunks.ts). */
+export function formatSarifChunks(report: Report, options: SarifReportOptions, emit: Emit): void {
   const cwd = options.cwd ?? process.cwd();
   const root = options.root ?? cwd;
   const metadata = new Map((options.rules ?? RULES).map((rule) => [rule.id, rule]));
@@ -62,11 +68,11 @@ export function formatSarif(report: Report, options: SarifReportOptions = {}): s
   const usedBaseline = report.summary.baselined > 0 || report.findings.some((f) => f.baselined);
 
   const rules = ruleIds.map((id) => sarifRule(id, metadata.get(id), report.findings.find((f) => f.rule === id)));
-  const results = report.findings.map((f) => sarifResult(f, ruleIndex.get(f.rule)!, root, cwd, usedBaseline));
-  if (report.notChecked.length > 0) {
-    rules.push(NOT_CHECKED_RULE);
-    for (const item of report.notChecked) results.push(notCheckedResult(item, rules.length - 1, root, cwd));
-  }
+  if (report.notChecked.length > 0) rules.push(NOT_CHECKED_RULE);
+  const notCheckedIndex = rules.length - 1;
+  const results = streamedList([...report.findings, ...report.notChecked], (item) => ('rule' in item
+    ? sarifResult(item, ruleIndex.get(item.rule)!, root, cwd, usedBaseline)
+    : notCheckedResult(item, notCheckedIndex, root, cwd)));
 
   const log = {
     $schema: SARIF_SCHEMA_URI,
@@ -87,7 +93,7 @@ export function formatSarif(report: Report, options: SarifReportOptions = {}): s
       },
     ],
   };
-  return `${JSON.stringify(log, null, 2)}\n`;
+  writeJson(log, emit);
 }
 
 function sarifRule(id: string, rule: RuleMetadata | undefined, example: Finding | undefined): Record<string, unknown> {

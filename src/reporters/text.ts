@@ -1,3 +1,4 @@
+import { ChunkWriter, joinChunks, type Emit } from './chunks';
 import { blockingCount, groupByObject, locationLabel, objectLabel, printable, summaryLine } from './shared';
 import { SUPPRESS_ANNOTATION_PREFIX } from '../engine/config';
 import { isBlockingFinding, type Finding, type Report } from '../engine/report';
@@ -24,9 +25,6 @@ export function shouldColor(stream: { readonly isTTY?: boolean }, env: Readonly<
   return stream.isTTY === true && env.TERM !== 'dumb';
 }
 
-/** About 300 KB of report text: larger than V8's largest young-generation object. */
-const PIECES_PER_CHUNK = 2_000;
-
 /** A styler: ANSI codes around text, or the text itself when colour is off. */
 type Paint = (style: Style, text: string) => string;
 const plain: Paint = (_style, text) => text;
@@ -34,21 +32,16 @@ const ansi: Paint = (style, text) => `\u001b[${STYLES[style][0]}m${text}\u001b[$
 
 /** The human report: findings grouped per object, each with its field and message, and each rule's remediation at its first finding. */
 export function formatText(report: Report, options: TextReportOptions = {}): string {
-  const chunks: string[] = [];
-  formatTextChunks(report, options, (chunk) => chunks.push(chunk));
-  return chunks.join('');
+  return joinChunks((emit) => formatTextChunks(report, options, emit));
 }
 
 /**
- * The same report as {@link formatText}, handed to `emit` in chunks of a few hundred KB as it is
- * built: a report of tens of thousands of findings is written out without ever being one string.
+ * The same report as {@link formatText}, handed to `emit` in chunks as it is built (see chunks.ts):
+ * a report of tens of thousands of findings is written out without ever being one string.
  */
-export function formatTextChunks(report: Report, options: TextReportOptions, emit: (chunk: string) => void): void {
+export function formatTextChunks(report: Report, options: TextReportOptions, emit: Emit): void {
   const paint = options.color ? ansi : plain;
-  // Pieces are joined into large flat chunks as they accumulate: on large reports, thousands of
-  // small per-line strings kept alive until the end cost more in garbage collection than the joins,
-  // and chunks this large are allocated outside the young generation, never copied by it.
-  let parts: string[] = [];
+  const out = new ChunkWriter(emit);
   // A rule's remediation is printed at its first finding only: on large inputs the same advice
   // repeated for every object would bury the findings.
   const explained = new Set<string>();
@@ -64,21 +57,16 @@ export function formatTextChunks(report: Report, options: TextReportOptions, emi
     if (findings.length === 0 && !options.showPassing) continue;
     const where = locationLabel(object.source);
     const verdict = findings.some(isBlockingFinding) ? paint('red', 'FAIL') : findings.length === 0 ? paint('green', 'PASS') : paint('yellow', 'NOTE');
-    parts.push(verdict, ' ', paint('bold', objectLabel(object)));
-    if (where) parts.push('  ', paint('dim', where));
-    if (object.source.template) parts.push(' (from ', printable(object.source.template), ')');
-    parts.push('\n');
+    out.write(`${verdict} ${paint('bold', objectLabel(object))}`);
+    if (where) out.write(`  ${paint('dim', where)}`);
+    if (object.source.template) out.write(` (from ${printable(object.source.template)})`);
+    out.write('\n');
     for (const finding of byLine(findings)) {
-      findingLines(finding, paint, !explained.has(finding.rule), safe, parts);
+      findingLines(finding, paint, !explained.has(finding.rule), safe, out);
       explained.add(finding.rule);
     }
-    parts.push('\n');
-    if (parts.length >= PIECES_PER_CHUNK) {
-      emit(parts.join(''));
-      parts = [];
-    }
+    out.write('\n');
   }
-  if (parts.length > 0) emit(parts.join(''));
 
   const lines: string[] = [];
   if (report.notChecked.length > 0) {
@@ -104,7 +92,8 @@ export function formatTextChunks(report: Report, options: TextReportOptions, emi
   lines.push(blocking > 0
     ? `${paint('red', paint('bold', 'FAIL'))}: ${blocking} blocking finding${blocking === 1 ? '' : 's'} (${context})`
     : `${paint('green', paint('bold', 'PASS'))}: no blocking findings (${context})`);
-  emit(`${lines.join('\n')}\n`);
+  out.write(`${lines.join('\n')}\n`);
+  out.flush();
 }
 
 /** An object's findings ordered by line (stable); the array itself when it is in order already, as the engine's usually is not. */
@@ -117,8 +106,8 @@ function byLine(findings: readonly Finding[]): readonly Finding[] {
   return findings;
 }
 
-/** Appends a finding's lines (each ending in a newline) to `out`. */
-function findingLines(f: Finding, paint: Paint, explain: boolean, safe: (text: string) => string, out: string[]): void {
+/** Writes a finding's lines (each ending in a newline). */
+function findingLines(f: Finding, paint: Paint, explain: boolean, safe: (text: string) => string, out: ChunkWriter): void {
   let tag: string;
   if (f.outcome === 'suppressed') tag = paint('dim', 'suppressed');
   else if (f.baselined) tag = paint('dim', 'baselined');
@@ -129,7 +118,7 @@ function findingLines(f: Finding, paint: Paint, explain: boolean, safe: (text: s
   // One string per finding: tens of thousands of findings make a piece per field cost more than the text.
   const pss = f.pss ? ` [PSS ${f.pss}]` : '';
   const line = f.source.line ? paint('dim', `:${f.source.line}`) : '';
-  out.push(`  ${tag} ${paint('bold', f.rule)} ${f.severity}${pss}  ${paint('cyan', safe(f.path) || '(object)')}${line}\n      ${safe(f.message)}\n`);
-  if (f.suppression) out.push('      ', paint('dim', `suppressed by ${f.suppression.source}: ${printable(f.suppression.reason)}`), '\n');
-  else if (explain && f.remediation) out.push('      ', paint('dim', 'fix:'), ' ', f.remediation, '\n');
+  out.write(`  ${tag} ${paint('bold', f.rule)} ${f.severity}${pss}  ${paint('cyan', safe(f.path) || '(object)')}${line}\n      ${safe(f.message)}\n`);
+  if (f.suppression) out.write(`      ${paint('dim', `suppressed by ${f.suppression.source}: ${printable(f.suppression.reason)}`)}\n`);
+  else if (explain && f.remediation) out.write(`      ${paint('dim', 'fix:')} ${f.remediation}\n`);
 }

@@ -4,7 +4,7 @@ import { controlsView, formatControlsJson, formatControlsText } from '../../src/
 import { formatJson } from '../../src/reporters/json';
 import { escapeXml, formatJunit } from '../../src/reporters/junit';
 import { formatSarif, GITHUB_MAX_RESULTS_PER_RUN, githubSarifLimitProblem, sarifResultCount } from '../../src/reporters/sarif';
-import { formatText, formatTextChunks, shouldColor } from '../../src/reporters/text';
+import { formatText, shouldColor } from '../../src/reporters/text';
 
 describe('text reporter', () => {
   const report = fixtureReport();
@@ -39,21 +39,6 @@ describe('text reporter', () => {
     const coloured = formatText(report, { color: true, showPassing: true });
     expect(coloured).toContain('\u001b[31m');
     expect(coloured).toContain('Deployment shop/clean');
-  });
-
-  test('a large report comes in several chunks that join into exactly the whole text', () => {
-    // The fixture's objects and findings repeated under other names: thousands of findings.
-    const copies = Array.from({ length: 400 }, (_, i) => i);
-    const large = {
-      ...report,
-      objects: copies.flatMap((i) => report.objects.map((o) => ({ ...o, name: `${o.name}-${i}` }))),
-      findings: copies.flatMap((i) => report.findings.map((f) => ({ ...f, name: `${f.name}-${i}` }))),
-    };
-    const chunks: string[] = [];
-    formatTextChunks(large, { color: true }, (chunk) => chunks.push(chunk));
-    expect(chunks.length).toBeGreaterThan(2);
-    expect(chunks.join('')).toBe(formatText(large, { color: true }));
-    expect(chunks.at(-1)).toMatch(/FAIL\u001b\[22m\u001b\[39m: \d+ blocking findings/);
   });
 
   test('input text cannot drive the terminal: control and bidi characters in names, files, paths, messages and reasons are escaped', () => {
