@@ -82,19 +82,39 @@ export function describeFileError(error: unknown, fallback: string): string {
  * @throws HardpodError naming the file and the system's reason (`ENOENT`, `EACCES`, `ENOSPC` ...)
  */
 export function writeFileAtomic(path: string, content: string): void {
+  writeFileAtomicChunks(path, (write) => write(content));
+}
+
+/**
+ * Writes what `produce` hands to its `write` to `path` atomically, as {@link writeFileAtomic} does,
+ * without holding it whole: for reports larger than one string can be. An error thrown by `produce`
+ * leaves the previous file as it was too, and is thrown on.
+ */
+export function writeFileAtomicChunks(path: string, produce: (write: (chunk: string) => void) => void): void {
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    const fd = openSync(temp, 'wx', 0o644);
+  // A failure of the file system names the file; any other error of `produce` is thrown on as it is.
+  let systemError: unknown;
+  const system = <T>(action: () => T): T => {
     try {
-      writeSync(fd, content);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
+      return action();
+    } catch (error) {
+      systemError ??= error;
+      throw error;
     }
-    renameSync(temp, path);
+  };
+  try {
+    const fd = system(() => openSync(temp, 'wx', 0o644));
+    try {
+      produce((chunk) => system(() => writeSync(fd, chunk)));
+      system(() => fsyncSync(fd));
+    } finally {
+      system(() => closeSync(fd));
+    }
+    system(() => renameSync(temp, path));
   } catch (error) {
     rmSync(temp, { force: true });
-    const code = (error as NodeJS.ErrnoException).code;
+    if (systemError === undefined) throw error;
+    const code = (systemError as NodeJS.ErrnoException).code;
     throw new HardpodError(`cannot write the file${code ? ` (${code})` : ''}`, path);
   }
 }

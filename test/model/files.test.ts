@@ -1,8 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isHardpodError } from '../../src/model/errors';
-import { decodeUtf8, readUserFile, writeFileAtomic } from '../../src/model/files';
+import { decodeUtf8, readUserFile, writeFileAtomic, writeFileAtomicChunks } from '../../src/model/files';
 
 let dir: string;
 beforeEach(() => {
@@ -44,6 +45,48 @@ describe('writeFileAtomic', () => {
     expect((error as Error).message).toMatch(/: cannot write the file \((EISDIR|ENOTEMPTY|EEXIST)\)$/);
     expect(readdirSync(dir)).toEqual(['out.json']);
     expect(readFileSync(join(target, 'keep'), 'utf8')).toBe('kept');
+  });
+});
+
+describe('writeFileAtomicChunks', () => {
+  test('writes the chunks in order and replaces the file whole', () => {
+    const file = join(dir, 'report.json');
+    writeFileSync(file, 'old');
+    writeFileAtomicChunks(file, (write) => ['{', '"a": 1', '}\n'].forEach(write));
+    expect(readFileSync(file, 'utf8')).toBe('{"a": 1}\n');
+    expect(readdirSync(dir)).toEqual(['report.json']);
+  });
+
+  test('an error of the producer keeps what was there, removes the temp file and is thrown as it is', () => {
+    const file = join(dir, 'report.json');
+    writeFileSync(file, 'old');
+    const failure = new Error('the report could not be built');
+    const error = thrown(() => writeFileAtomicChunks(file, (write) => {
+      write('half a report');
+      throw failure;
+    }));
+    expect(error).toBe(failure);
+    expect(readFileSync(file, 'utf8')).toBe('old');
+    expect(readdirSync(dir)).toEqual(['report.json']);
+  });
+
+  test('a write that fails halfway (the file size limit) is a HardpodError naming the file, and what was there stays', () => {
+    const file = join(dir, 'report.json');
+    writeFileSync(file, 'old');
+    // Under `ulimit -f`, a write beyond the limit fails with EFBIG (Node ignores SIGXFSZ).
+    const script = `
+      const { writeFileAtomicChunks } = require(${JSON.stringify(join(__dirname, '..', '..', 'src', 'model', 'files'))});
+      try {
+        writeFileAtomicChunks(process.argv[1], (write) => { for (let i = 0; i < 64; i++) write('x'.repeat(64 * 1024)); });
+        console.log('written');
+      } catch (error) {
+        console.log(error.name, error.message);
+      }`;
+    const run = spawnSync('bash', ['-c', 'ulimit -f 1024 && exec "$0" -r ts-node/register/transpile-only -e "$1" "$2"', process.execPath, script, file], { encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(run.stdout.trim()).toBe(`HardpodError ${file}: cannot write the file (EFBIG)`);
+    expect(readFileSync(file, 'utf8')).toBe('old');
+    expect(readdirSync(dir)).toEqual(['report.json']);
   });
 });
 

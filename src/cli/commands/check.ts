@@ -7,13 +7,14 @@ import { LOCK_FILE_NAME } from '../../images/lock-file';
 import { withLockFileFacts } from '../../images/lock-resolver';
 import { readManifests, type ManifestSet } from '../../loader';
 import { HardpodError } from '../../model/errors';
-import { realPathIfExists, writeFileAtomic } from '../../model/files';
+import { realPathIfExists, writeFileAtomicChunks } from '../../model/files';
 import type { SourceLocation } from '../../model/kube-object';
-import { formatControlsJson, formatControlsText } from '../../reporters/controls';
-import { formatJson } from '../../reporters/json';
-import { formatJunit } from '../../reporters/junit';
-import { formatSarif, githubSarifLimitProblem } from '../../reporters/sarif';
-import { formatText, formatTextChunks, shouldColor } from '../../reporters/text';
+import type { Emit } from '../../reporters/chunks';
+import { formatControlsJsonChunks, formatControlsTextChunks } from '../../reporters/controls';
+import { formatJsonChunks } from '../../reporters/json';
+import { formatJunitChunks } from '../../reporters/junit';
+import { formatSarifChunks, githubSarifLimitProblem } from '../../reporters/sarif';
+import { formatTextChunks, shouldColor } from '../../reporters/text';
 import { LEVELS, type Level } from '../../rules/rule';
 import { oneOf, parseCommandArgs } from '../args';
 import { EXIT, type CliContext, type Command } from '../command';
@@ -99,10 +100,11 @@ export const checkCommand: Command = {
 
     const toStdout = values.output === undefined;
     const color = format === 'text' && shouldColor({ isTTY: toStdout && context.stdoutIsTTY }, context.env);
-    // Text goes out chunk by chunk as it is built; a file is written whole, atomically.
-    if (toStdout && format === 'text') formatTextChunks(report, { color }, context.stdout);
-    else if (toStdout) context.stdout(render(report, format, { color, cwd: context.cwd }));
-    else writeFileAtomic(values.output!, render(report, format, { color, cwd: context.cwd }));
+    // Every format goes out chunk by chunk as it is built (a large report can exceed the longest
+    // string there is); a file is replaced atomically once complete.
+    const options = { color, cwd: context.cwd };
+    if (toStdout) render(report, format, options, context.stdout);
+    else writeFileAtomicChunks(values.output!, (write) => render(report, format, options, write));
     const sarifProblem = format === 'sarif' ? githubSarifLimitProblem(report) : undefined;
     if (sarifProblem) context.stderr(`hardpod check: warning: ${sarifProblem}\n`);
 
@@ -148,13 +150,13 @@ function withFieldLines(report: Report, manifests: ManifestSet): Report {
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-function render(report: Report, format: CheckFormat, options: { color: boolean; cwd: string }): string {
+function render(report: Report, format: CheckFormat, options: { color: boolean; cwd: string }, emit: Emit): void {
   switch (format) {
-    case 'text': return formatText(report, { color: options.color });
-    case 'json': return formatJson(report);
-    case 'sarif': return formatSarif(report, { cwd: options.cwd, root: findRepositoryRoot(options.cwd), toolVersion: hardpodVersion() });
-    case 'junit': return formatJunit(report);
-    case 'controls': return formatControlsText(report);
-    case 'controls-json': return formatControlsJson(report);
+    case 'text': return formatTextChunks(report, { color: options.color }, emit);
+    case 'json': return formatJsonChunks(report, emit);
+    case 'sarif': return formatSarifChunks(report, { cwd: options.cwd, root: findRepositoryRoot(options.cwd), toolVersion: hardpodVersion() }, emit);
+    case 'junit': return formatJunitChunks(report, emit);
+    case 'controls': return formatControlsTextChunks(report, {}, emit);
+    case 'controls-json': return formatControlsJsonChunks(report, {}, emit);
   }
 }
