@@ -74,7 +74,7 @@ export function controlsView(report: Report, options: ControlsOptions = {}): Con
     }
   }
 
-  // Findings by object and rule, so each (control, object) pair is judged without rescanning.
+  // Each object's identity, findings and whether it was checked, worked out once for all controls.
   const findingsByObject = new Map<string, Finding[]>();
   for (const f of report.findings) {
     const key = objectKey(f);
@@ -84,6 +84,10 @@ export function controlsView(report: Report, options: ControlsOptions = {}): Con
   }
   const workloadKinds = new Set(BUILT_IN_WORKLOAD_KINDS);
   const notChecked = new Set(report.notChecked.map(objectKey));
+  const objectFacts = report.objects.map((object) => {
+    const key = objectKey(object);
+    return { object, identity: identity(object), findings: findingsByObject.get(key) ?? NO_FINDINGS, notChecked: notChecked.has(key) };
+  });
 
   const controls: ControlStatus[] = [];
   for (const { control, rules } of byControl.values()) {
@@ -91,13 +95,13 @@ export function controlsView(report: Report, options: ControlsOptions = {}): Con
     const objects: ControlObject[] = [];
     if (running.length > 0) {
       const ids = new Set(running.map((r) => r.id));
-      for (const object of report.objects) {
-        const key = objectKey(object);
-        const findings = (findingsByObject.get(key) ?? []).filter((f) => ids.has(f.rule));
-        const unchecked = notChecked.has(key) && running.some((r) => !r.kinds);
-        const concerned = findings.length > 0 || unchecked || running.some((r) => concerns(r, object, workloadKinds));
+      const aboutPodSpecs = running.some((r) => !r.kinds);
+      for (const facts of objectFacts) {
+        const findings = facts.findings.filter((f) => ids.has(f.rule));
+        const unchecked = facts.notChecked && aboutPodSpecs;
+        const concerned = findings.length > 0 || unchecked || running.some((r) => concerns(r, facts.object, workloadKinds));
         if (!concerned) continue;
-        objects.push(findings.length === 0 && unchecked ? { ...identity(object), verdict: 'not-checked', rules: [] } : judge(object, findings));
+        objects.push(findings.length === 0 && unchecked ? { ...facts.identity, verdict: 'not-checked', rules: [] } : judge(facts.identity, findings));
       }
     }
     const status = running.length === 0 ? 'not-assessed'
@@ -139,17 +143,20 @@ function identity(object: ObjectSummary): Omit<ControlObject, 'verdict' | 'rules
   };
 }
 
-function judge(object: ObjectSummary, findings: readonly Finding[]): ControlObject {
-  const base = identity(object);
-  const rulesWith = (pick: (f: Finding) => boolean): string[] => [...new Set(findings.filter(pick).map((f) => f.rule))];
+const NO_FINDINGS: readonly Finding[] = [];
+
+/** The worst outcome among an object's findings for a control decides; the rules behind it are listed once each, in order. */
+function judge(identity: Omit<ControlObject, 'verdict' | 'rules'>, findings: readonly Finding[]): ControlObject {
   // A baselined failure still fails the control: the baseline defers the fix, it does not make it.
-  const failing = rulesWith((f) => f.outcome === 'fail' || f.outcome === 'error');
-  if (failing.length) return { ...base, verdict: 'fails', rules: failing };
-  const unknown = rulesWith((f) => f.outcome === 'unknown');
-  if (unknown.length) return { ...base, verdict: 'unknown', rules: unknown };
-  const waived = rulesWith((f) => f.outcome === 'suppressed');
-  if (waived.length) return { ...base, verdict: 'waived', rules: waived };
-  return { ...base, verdict: 'satisfies', rules: [] };
+  const byVerdict: Record<'fails' | 'unknown' | 'waived', string[]> = { fails: [], unknown: [], waived: [] };
+  for (const f of findings) {
+    const verdict = f.outcome === 'fail' || f.outcome === 'error' ? 'fails' : f.outcome === 'unknown' ? 'unknown' : f.outcome === 'suppressed' ? 'waived' : undefined;
+    if (verdict && !byVerdict[verdict].includes(f.rule)) byVerdict[verdict].push(f.rule);
+  }
+  for (const verdict of ['fails', 'unknown', 'waived'] as const) {
+    if (byVerdict[verdict].length > 0) return { ...identity, verdict, rules: byVerdict[verdict] };
+  }
+  return { ...identity, verdict: 'satisfies', rules: [] };
 }
 
 /** The controls view as JSON. */
