@@ -146,7 +146,7 @@ function identity(object: ObjectSummary): Omit<ControlObject, 'verdict' | 'rules
 const NO_FINDINGS: readonly Finding[] = [];
 
 /** The worst outcome among an object's findings for a control decides; the rules behind it are listed once each, in order. */
-function judge(identity: Omit<ControlObject, 'verdict' | 'rules'>, findings: readonly Finding[]): ControlObject {
+function judge(base: Omit<ControlObject, 'verdict' | 'rules'>, findings: readonly Finding[]): ControlObject {
   // A baselined failure still fails the control: the baseline defers the fix, it does not make it.
   const byVerdict: Record<'fails' | 'unknown' | 'waived', string[]> = { fails: [], unknown: [], waived: [] };
   for (const f of findings) {
@@ -154,9 +154,9 @@ function judge(identity: Omit<ControlObject, 'verdict' | 'rules'>, findings: rea
     if (verdict && !byVerdict[verdict].includes(f.rule)) byVerdict[verdict].push(f.rule);
   }
   for (const verdict of ['fails', 'unknown', 'waived'] as const) {
-    if (byVerdict[verdict].length > 0) return { ...identity, verdict, rules: byVerdict[verdict] };
+    if (byVerdict[verdict].length > 0) return { ...base, verdict, rules: byVerdict[verdict] };
   }
-  return { ...identity, verdict: 'satisfies', rules: [] };
+  return { ...base, verdict: 'satisfies', rules: [] };
 }
 
 /** The controls view as JSON. */
