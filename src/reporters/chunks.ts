@@ -69,8 +69,7 @@ export function writeJson(value: unknown, emit: Emit): void {
 
 function writeValue(value: unknown, indent: string, out: ChunkWriter): void {
   if (!holdsStreamedList(value)) {
-    // A nested value is the same text as on its own, with every line after the first indented.
-    out.write(JSON.stringify(value, null, 2).replace(/\n/g, `\n${indent}`));
+    out.write(stringifyAt(value, indent.length / 2));
     return;
   }
   const inner = `${indent}  `;
@@ -98,10 +97,30 @@ function writeValue(value: unknown, indent: string, out: ChunkWriter): void {
   out.write(empty ? '{}' : `\n${indent}}`);
 }
 
+/**
+ * `JSON.stringify(value, null, 2)` as it reads `depth` lists deep in a document: every line after
+ * the first indented by two spaces per level. Serialized inside `depth` one-item lists, so that
+ * JSON.stringify indents it (no second pass over the text), then cut out of them.
+ */
+function stringifyAt(value: unknown, depth: number): string {
+  let wrapped = value;
+  for (let i = 0; i < depth; i++) wrapped = [wrapped];
+  const text = JSON.stringify(wrapped, null, 2);
+  // Each level opens with `[` and a newline after its indentation, and closes the same way.
+  const around = depth * (depth + 1);
+  return depth === 0 ? text : text.slice(around + 2 * depth, text.length - around);
+}
+
 /** Whether a StreamedList sits in `value`: only the containers around one are written piece by piece. */
 function holdsStreamedList(value: unknown): boolean {
   if (value instanceof StreamedList) return true;
   if (typeof value !== 'object' || value === null) return false;
-  const children = Array.isArray(value) ? value : Object.values(value);
-  return children.some(holdsStreamedList);
+  if (Array.isArray(value)) {
+    for (const item of value) if (holdsStreamedList(item)) return true;
+    return false;
+  }
+  for (const key in value) {
+    if (holdsStreamedList((value as Record<string, unknown>)[key])) return true;
+  }
+  return false;
 }
