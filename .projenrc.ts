@@ -152,6 +152,10 @@ project.addTask('rules', {
   description: 'Generate RULES.md from the rule metadata',
   exec: 'ts-node --project test/tsconfig.json scripts/generate-rules-md.ts',
 });
+project.addTask('time-zones', {
+  description: 'Generate src/model/time-zone-names.ts from the time zone database of the Go toolchain',
+  exec: 'ts-node --project test/tsconfig.json scripts/generate-time-zone-names.ts',
+});
 project.addTask('docgen', {
   description: 'Generate API.md from the TSDoc of hardpod, hardpod/cdk8s and hardpod/pulumi',
   exec: 'bash scripts/generate-api-md.sh',

@@ -4,6 +4,8 @@
  * and a lookup of the name. Each function returns why a value is refused, or undefined.
  */
 
+import { IANA_TIME_ZONE_NAMES } from './time-zone-names';
+
 interface FieldBounds {
   readonly name: string;
   readonly min: number;
@@ -97,12 +99,14 @@ function intOrName(text: string, bounds: FieldBounds): number | string {
 
 /** Each part of an IANA name: ASCII letters, digits, `.`, `-`, `_`, `+`, at most 14 characters. */
 const TIME_ZONE_PART = /^[A-Za-z.\-_0-9+]{1,14}$/;
-let canonicalByLowerCase: Map<string, string> | undefined;
+let namesByLowerCase: Map<string, string> | undefined;
 
 /**
  * Why the API server would refuse `timeZone`, or undefined. The server loads the name from its
- * time zone database, case-sensitively; here Intl knows the names, and the list of canonical ones
- * tells a wrong case (`europe/berlin`) apart. A wrongly cased alias (`us/pacific`) is not caught.
+ * time zone database, case-sensitively: the database's names (links such as `US/Pacific` and
+ * placeholders such as `Factory` included) and Intl's canonical ones are known here with their
+ * case, so a wrong case (`europe/berlin`, `us/pacific`) gets a suggestion; beyond them, Intl
+ * (which reads names case-insensitively) vouches for zones newer than the list.
  */
 export function timeZoneProblem(timeZone: string): string | undefined {
   if (timeZone === '') return 'the time zone is empty';
@@ -110,13 +114,15 @@ export function timeZoneProblem(timeZone: string): string | undefined {
     if (part === '.' || part === '..' || part.startsWith('-') || !TIME_ZONE_PART.test(part)) return 'not an IANA time zone name';
   }
   if (timeZone.toLowerCase() === 'local') return 'Local is not an explicit time zone; name one such as Europe/Berlin or Etc/UTC';
+  namesByLowerCase ??= new Map([...Intl.supportedValuesOf('timeZone'), ...IANA_TIME_ZONE_NAMES].map((name) => [name.toLowerCase(), name]));
+  const known = namesByLowerCase.get(timeZone.toLowerCase());
+  if (known === timeZone) return undefined;
+  if (known !== undefined) return `time zone names are case-sensitive: did you mean ${known}?`;
+  // A zone newer than the database list, if this Node's Intl knows it.
   try {
     new Intl.DateTimeFormat('en', { timeZone });
   } catch {
     return 'unknown time zone';
   }
-  canonicalByLowerCase ??= new Map(Intl.supportedValuesOf('timeZone').concat('UTC').map((name) => [name.toLowerCase(), name]));
-  const canonical = canonicalByLowerCase.get(timeZone.toLowerCase());
-  if (canonical !== undefined && canonical !== timeZone) return `time zone names are case-sensitive: did you mean ${canonical}?`;
   return undefined;
 }

@@ -8,6 +8,7 @@
 import * as fc from 'fast-check';
 import { buildCronJob, type KubeObject } from '../../src/model';
 import { isHardpodError } from '../../src/model/errors';
+import { IANA_TIME_ZONE_NAMES } from '../../src/model/time-zone-names';
 import type { Cluster } from '../harness/cluster';
 import { describeCluster } from '../harness/cluster-suite';
 import { mapLimit } from '../harness/pod-security';
@@ -49,6 +50,8 @@ const TIME_ZONES = [
   'america/port-au-prince', 'Asia/Kolkata', 'Asia/Calcutta', 'US/Pacific', 'Etc/UTC', 'Etc/GMT+5', 'Etc/GMT-14', 'UTC', 'utc', 'Local',
   'local', 'Mars/Olympus', 'Europe/Berlin/', '/Europe/Berlin', 'Europe//Berlin', '../Europe/Berlin', 'Europe/-Berlin', 'Europe/Berlin ',
   'Antarctica/DumontDUrville', 'America/Argentina/ComodRivadavia', 'Pacific/Port_Moresby', 'Zulu', 'GMT', 'EST5EDT', '',
+  // Links of the database in the wrong case, which Intl accepts.
+  'us/pacific', 'US/PACIFIC', 'asia/calcutta', 'zulu', 'gmt', 'est5edt', 'etc/gmt+5', 'Europe/kiev', 'antarctica/dumontdurville',
 ];
 
 function rawCronJob(schedule: string, timeZone?: string): KubeObject {
@@ -114,4 +117,15 @@ describeCluster('CronJob schedules and time zones: the builder refuses what the 
   test('time zones', async () => {
     expect(await disagreements(cluster(), namespace, TIME_ZONES.map((timeZone) => ({ schedule: '0 3 * * *', timeZone })))).toEqual([]);
   });
+
+  test('every name of the time zone database, as written and with its case changed', async () => {
+    // Flips the case of one letter, chosen by fast-check: a name the server must refuse.
+    const recased = fc.sample(fc.constantFrom(...IANA_TIME_ZONE_NAMES).chain((name) => fc.nat(name.length - 1).map((i) => {
+      const letters = [...name].map((c, at) => ({ c, at })).filter(({ c }) => c.toLowerCase() !== c.toUpperCase());
+      const { c, at } = letters[i % letters.length];
+      return name.slice(0, at) + (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase()) + name.slice(at + 1);
+    })), { numRuns: 150 });
+    const cases = [...IANA_TIME_ZONE_NAMES, ...recased].map((timeZone) => ({ schedule: '0 3 * * *', timeZone }));
+    expect(await disagreements(cluster(), namespace, cases)).toEqual([]);
+  }, 300_000);
 });

@@ -320,6 +320,8 @@ describe('props the API server would reject are errors naming the construct path
     expect(cron({ schedule: '0 0 * * 7' })).toContain('day of week "7": 7 is above the maximum 6');
     expect(cron({ timeZone: 'Mars/Olympus' })).toContain('timeZone "Mars/Olympus" is refused by the API server: unknown time zone');
     expect(cron({ timeZone: 'europe/berlin' })).toContain('did you mean Europe/Berlin?');
+    // A link of the database, which Intl reads case-insensitively as its zone.
+    expect(cron({ timeZone: 'us/pacific' })).toContain('did you mean US/Pacific?');
     expect(cron({ timeZone: 'Local' })).toContain('Local is not an explicit time zone');
     for (const schedule of ['*/15 0-6 1,15 JAN-MAR MON-FRI', '0 0 ? * sun', '@every 1h30m', '@midnight', '5/10 * * * *']) {
       expect(() => buildCronJob({ name: 'report', image: IMAGE, schedule, timeZone: 'Europe/Berlin' }, ctx)).not.toThrow();
