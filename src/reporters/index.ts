@@ -1,4 +1,4 @@
-export * from './chunks';
+export type { Emit } from './chunks';
 export * from './shared';
 export * from './text';
 export * from './json';
