@@ -46,6 +46,11 @@ interface WalkMemo {
   depth: number;
   /** Per state: block line, column, 1 when the block is a sequence, result line. */
   readonly states: number[];
+  /**
+   * Per state whose block is a sequence: the index and line of the item last found in it, so that
+   * the items of a long sequence (a List's) are looked up in turn without rescanning those before.
+   */
+  readonly items: number[];
 }
 
 /** Indexes one YAML document. Returns undefined when the text is outside the supported subset. */
@@ -109,7 +114,7 @@ export function indexBlockYaml(text: string): BlockIndex | undefined {
     if (error instanceof Unsupported) return undefined;
     throw error;
   }
-  return root < 0 ? undefined : { text, starts, indents, root, walk: { segments: [], depth: 0, states: [] } };
+  return root < 0 ? undefined : { text, starts, indents, root, walk: { segments: [], depth: 0, states: [], items: [] } };
 }
 
 const SPECIAL_ANYWHERE = new RegExp(SPECIAL.source, 'g');
@@ -170,6 +175,8 @@ export function lineInBlockIndex(index: BlockIndex, segments: readonly PathSegme
   }
   const shared = Math.min(walk.depth, segments.length);
   while (depth < shared && walk.segments[depth] === segments[depth]) depth++;
+  // An item found after a state the walk leaves now (a different prefix) says nothing about the new one.
+  if (walk.items.length > 2 * (depth + 1)) walk.items.length = 2 * (depth + 1);
   let block = states[4 * depth];
   let column = states[4 * depth + 1];
   let sequence = states[4 * depth + 2] === 1;
@@ -183,7 +190,9 @@ export function lineInBlockIndex(index: BlockIndex, segments: readonly PathSegme
     if (sequence) {
       if (typeof segment !== 'number') break;
       let item = -1;
-      for (let line = block, seen = -1; line < count; line++) {
+      // Resume after the item last found in this sequence when it comes before the one asked for.
+      const known = 2 * depth < walk.items.length && walk.items[2 * depth] <= segment;
+      for (let line = known ? walk.items[2 * depth + 1] : block, seen = known ? walk.items[2 * depth] - 1 : -1; line < count; line++) {
         const indent = indents[line];
         if (indent < 0) continue;
         if (indent < column || (indent === column && !dashAt(text, starts[line] + column))) break;
@@ -193,6 +202,10 @@ export function lineInBlockIndex(index: BlockIndex, segments: readonly PathSegme
         }
       }
       if (item < 0) break;
+      // Entries of shallower sequences on the walk are kept; a gap is filled with no entry (-1 never matches `<=`).
+      while (walk.items.length < 2 * depth) walk.items.push(Number.MAX_SAFE_INTEGER, -1);
+      walk.items[2 * depth] = segment;
+      walk.items[2 * depth + 1] = item;
       let at = starts[item] + column + 1;
       while (text.charCodeAt(at) === SPACE) at++;
       if (atLineEnd(text, at)) {

@@ -105,7 +105,7 @@ class BlockParser {
     const at = starts[root] + column;
     const value = this.isDash(at) ? this.sequence(root, column, 0) : this.mapping(root, at, column, 0);
     if (this.nextNode(this.line) >= 0) throw UNSUPPORTED;
-    return { value, index: { text, starts, indents, root, walk: { segments: [], depth: 0, states: [] } } };
+    return { value, index: { text, starts, indents, root, walk: { segments: [], depth: 0, states: [], items: [] } } };
   }
 
   /** A block mapping whose first key starts at `at` on `line`; its keys sit at `column`. */

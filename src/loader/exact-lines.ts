@@ -2,9 +2,9 @@ import type { Document, LineCounter, Node as YamlNode, Pair } from 'yaml';
 import type { PathSegment } from '../model/field-path';
 
 /**
- * Exact line lookup with the `yaml` parser (any YAML or JSON, anchors and aliases included). Slower
- * than the block index, so it is used only where the block index gives up, and only for documents
- * that have findings or are Lists.
+ * Exact line lookup with the `yaml` parser (any YAML, anchors and aliases included). Much slower
+ * than the block index and the JSON outline, so it is used only for YAML documents the block index
+ * gives up on, and only once one of them has a finding or is a List.
  */
 export class ExactLines {
   private readonly yaml: typeof import('yaml');

@@ -3,6 +3,7 @@ import { indexBlockYaml, lineInBlockIndex, type BlockIndex } from './block-lines
 import { parseBlockYaml } from './block-yaml';
 import { ExactLines } from './exact-lines';
 import { scalarChecker, keyIssue, lineBreakIssue, type GoYamlIssue } from './go-yaml-checks';
+import { JsonLines } from './json-lines';
 import { scanJsonValue, skipJsonSpace } from './json-scan';
 import { resolveKubernetesScalar } from './kubernetes-scalars';
 import { splitDocuments } from './split';
@@ -52,8 +53,16 @@ interface DocumentRecord {
   readonly startLine: number;
   /** Path of the object inside the document: `items[2]` for a List item, empty otherwise. */
   readonly prefix: readonly PathSegment[];
+  /** The text is JSON (one value of a JSON stream). @default false */
+  readonly json?: boolean;
   index?: BlockIndex | null;
-  exact?: ExactLines;
+  exact?: FieldLines;
+}
+
+/** Where the block index gives up: JSON's outline or the exact YAML parser. */
+interface FieldLines {
+  /** 0-based line of the deepest node of `segments` that exists, or undefined when the document is empty. */
+  line(segments: readonly PathSegment[]): number | undefined;
 }
 
 /** Objects read from any number of files, with lazy field-line lookup for findings. */
@@ -138,7 +147,7 @@ export class ManifestSet {
       if (json.value !== null) {
         // The object's own text, from its `{` on its first line: field lines count from there.
         const whole = at === 0 && scan.end === text.length;
-        const record: DocumentRecord = { text: whole ? text : text.slice(at, scan.end), startLine: line, prefix: [] };
+        const record: DocumentRecord = { text: whole ? text : text.slice(at, scan.end), startLine: line, prefix: [], json: true };
         this.addDocument(json.value, record, file, line, undefined, count);
       }
       if (count === 0) firstEnd = scan.end;
@@ -158,14 +167,15 @@ export class ManifestSet {
       this.push(object, record, { file, line, documentIndex, ...(template ? { template } : {}) });
       return;
     }
-    // List items get their own line, found by the exact parser (Lists are rare and usually small).
-    const exact = new ExactLines(record.text);
-    const lineOf = (path: string): number => record.startLine + (exact.line(parseFieldPath(path)) ?? line - record.startLine);
+    // List items get their own line. `kubectl get -o yaml` (or json) writes Lists of thousands of
+    // objects: their lines are looked up in turn, and the record's line index (built on the first
+    // lookup) is shared by every item's record.
+    const lineOf = (path: string): number => record.startLine + (lineInDocument(record, parseFieldPath(path)) ?? line - record.startLine);
     checkListItems(object, '', lineOf, file);
     for (const item of expandLists(object)) {
       const prefix = parseFieldPath(item.path);
       const itemLine = lineOf(item.path);
-      this.push(item.object, { ...record, prefix, exact, index: null }, { file, line: itemLine, documentIndex, ...(template ? { template } : {}) });
+      this.push(item.object, { ...record, prefix }, { file, line: itemLine, documentIndex, ...(template ? { template } : {}) });
     }
   }
 
@@ -375,8 +385,8 @@ function checkListItems(list: KubeObject, path: string, lineOf: (path: string) =
 
 /** 0-based line of `segments` in the document: the indentation index when it applies, else the exact parser. */
 function lineInDocument(record: DocumentRecord, segments: readonly PathSegment[]): number | undefined {
-  if (record.index === undefined) record.index = indexBlockYaml(record.text) ?? null;
+  if (record.index === undefined) record.index = record.json ? null : indexBlockYaml(record.text) ?? null;
   if (record.index) return lineInBlockIndex(record.index, segments);
-  record.exact ??= new ExactLines(record.text);
+  record.exact ??= record.json ? new JsonLines(record.text) : new ExactLines(record.text);
   return record.exact.line(segments);
 }
