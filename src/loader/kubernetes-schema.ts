@@ -69,8 +69,16 @@ function isGoTimestamp(text: string): boolean {
   if (separator !== undefined && (separator === ' ') !== (zone === undefined)) return false;
   if (zone !== undefined && zone !== 'Z' && (Number(zone.slice(1, 3)) > 24 || Number(zone.slice(4)) > 60)) return false;
   const m = Number(month), d = Number(day);
-  if (m < 1 || m > 12 || d < 1 || d > new Date(Date.UTC(Number(year), m, 0)).getUTCDate()) return false;
+  if (m < 1 || m > 12 || d < 1 || d > daysInMonth(Number(year), m)) return false;
   return hour === undefined || (Number(hour) < 24 && Number(minute) < 60 && Number(second) < 60);
+}
+/**
+ * Days in a month of the proleptic Gregorian calendar, as Go's time package counts them. (Date.UTC
+ * reads years 0 to 99 as 1900 to 1999, which made 0000-02-29, a leap day, look invalid.)
+ */
+function daysInMonth(year: number, month: number): number {
+  if (month !== 2) return [31, 0, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
 }
 const explicitTimestamp = new Type('tag:yaml.org,2002:timestamp', {
   kind: 'scalar',
