@@ -191,7 +191,7 @@ export function lineInBlockIndex(index: BlockIndex, segments: readonly PathSegme
       if (typeof segment !== 'number') break;
       let item = -1;
       // Resume after the item last found in this sequence when it comes before the one asked for.
-      const known = 2 * depth < walk.items.length && walk.items[2 * depth] <= segment;
+      const known = 2 * depth < walk.items.length && walk.items[2 * depth] >= 0 && walk.items[2 * depth] <= segment;
       for (let line = known ? walk.items[2 * depth + 1] : block, seen = known ? walk.items[2 * depth] - 1 : -1; line < count; line++) {
         const indent = indents[line];
         if (indent < 0) continue;
@@ -202,8 +202,9 @@ export function lineInBlockIndex(index: BlockIndex, segments: readonly PathSegme
         }
       }
       if (item < 0) break;
-      // Entries of shallower sequences on the walk are kept; a gap is filled with no entry (-1 never matches `<=`).
-      while (walk.items.length < 2 * depth) walk.items.push(Number.MAX_SAFE_INTEGER, -1);
+      // Entries of shallower sequences on the walk are kept; a gap is filled with no entry (-1), small
+      // integers only, so that the array keeps V8's fastest element kind.
+      while (walk.items.length < 2 * depth) walk.items.push(-1, -1);
       walk.items[2 * depth] = segment;
       walk.items[2 * depth + 1] = item;
       let at = starts[item] + column + 1;
