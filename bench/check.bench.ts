@@ -9,13 +9,16 @@
  *   (about 9,700 findings), as in the CI of a team that has adopted hardpod.
  * For each input the same CLI also runs with every rule disabled (a config file), against the same
  * floor: what reading, extracting and reporting cost without any rule, so that the rules' own share
- * of the ratio is visible; and without the CLI's V8 settings (src/cli/v8-tuning.ts), to show their share. And hardpod's loader alone (values and line index, as `check` reads) runs
- * against the same floor: reading must cost no more than the js-yaml parse.
+ * of the ratio is visible; and without the CLI's V8 settings (src/cli/v8-tuning.ts), to show their
+ * share. hardpod's loader alone (values and line index, as `check` reads) runs against the same
+ * floor: reading must cost no more than the js-yaml parse. Last, the mixed input as one List in JSON
+ * (`kubectl get -A -o json`) runs against js-yaml parsing that file.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadAll } from 'js-yaml';
 import { ratioAgainstFloor, report } from './measure';
 import { RULES } from '../src/rules/catalogue';
 
@@ -149,9 +152,31 @@ function main(): void {
     // the mix a team's CI sees once it has adopted hardpod: 80% compliant with their companions.
     measure(dir, 'all-violating', 'check 5000 Deployments vs js-yaml parse (whole process)', {});
     measure(dir, 'mixed', 'check 5000 Deployments, 80% compliant, vs js-yaml parse (whole process)', { compliantShare: 0.8 });
+    measureList(dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The mixed input as one List in JSON, as `kubectl get -A -o json` writes it (four-space indent):
+ * one document of 9,000 items, whose field lines come from the JSON outline, not the block index.
+ */
+function measureList(dir: string): void {
+  const file = join(dir, 'list.json');
+  const items = loadAll(deploymentsYaml(DEPLOYMENTS, { compliantShare: 0.8 })).filter((item) => item !== null);
+  writeFileSync(file, JSON.stringify({ apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' }, items }, null, 4));
+  const megabytes = statSync(file).size / 1024 / 1024;
+  const check = (): void => {
+    const run = spawnSync(process.execPath, [MAIN, 'check', file], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+    if (run.status !== 1) throw new Error(`hardpod check exited ${run.status}: ${run.stderr}`);
+  };
+  const floor = (): void => {
+    execFileSync(process.execPath, ['-e', `require('js-yaml').loadAll(require('fs').readFileSync(${JSON.stringify(file)}, 'utf8'))`], { cwd: REPO, stdio: 'ignore' });
+  };
+  const { ratio, subjectMs, floorMs } = ratioAgainstFloor(check, floor, 7);
+  console.log(`list: ${megabytes.toFixed(2)} MB; hardpod check ${subjectMs.toFixed(0)} ms, js-yaml parse ${floorMs.toFixed(0)} ms (median, whole processes)`);
+  report('check the mixed input as a kubectl get -o json List vs js-yaml parse (whole process)', ratio, 1.5, `${items.length} items, ${Math.round(items.length / (subjectMs / 1000))} objects/s`);
 }
 
 function measure(dir: string, variant: string, name: string, options: DeploymentsOptions): void {
