@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { BaselineEntry } from './config';
 import type { Report } from './report';
+import { StreamedList, writeJson } from '../model/chunks';
 import { HardpodError } from '../model/errors';
 import { formatFieldPath, parseFieldPath } from '../model/field-path';
-import { readUserFile, writeFileAtomic } from '../model/files';
+import { readUserFile, writeFileAtomicChunks } from '../model/files';
 import type { KubeObject, LocatedObject, SourceLocation } from '../model/kube-object';
 import { countNewlines } from '../model/lines';
 import { expandLists, isList } from '../model/pod-view';
@@ -132,7 +133,8 @@ function objectKey(source: SourceLocation, kind: string, namespace: string | und
 /** Writes a baseline file atomically; a file that cannot be written is a HardpodError naming it. */
 export function writeBaseline(path: string, report: Report, objects?: readonly LocatedObject[]): BaselineFile {
   const baseline = baselineFromReport(report, objects);
-  writeFileAtomic(path, `${JSON.stringify(baseline, null, 2)}\n`);
+  // Written entry by entry: a baseline of a few million findings is longer than one string can be.
+  writeFileAtomicChunks(path, (write) => writeJson({ ...baseline, findings: new StreamedList(baseline.findings) }, write));
   return baseline;
 }
 

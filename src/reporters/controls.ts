@@ -1,6 +1,6 @@
-import { ChunkWriter, joinChunks, StreamedList, streamedList, writeJson, type Emit } from './chunks';
 import { locationLabel, objectKey, objectLabel } from './shared';
 import type { Finding, ObjectSummary, Report } from '../engine/report';
+import { ChunkWriter, joinChunks, StreamedList, streamedList, writeJson, type Emit } from '../model/chunks';
 import { BUILT_IN_WORKLOAD_KINDS } from '../model/pod-view';
 import { RULES } from '../rules/catalogue';
 import type { ControlMapping, RuleMetadata } from '../rules/rule';

@@ -1,4 +1,4 @@
-export type { Emit } from './chunks';
+export type { Emit } from '../model/chunks';
 export * from './shared';
 export * from './text';
 export * from './json';

@@ -1,6 +1,6 @@
-import { joinChunks, streamedList, writeJson, type Emit } from './chunks';
 import { blockingCount } from './shared';
 import { isBlockingFinding, type Finding, type Report } from '../engine/report';
+import { joinChunks, streamedList, writeJson, type Emit } from '../model/chunks';
 import type { SourceLocation } from '../model/kube-object';
 
 /**

@@ -1,6 +1,6 @@
-import { ChunkWriter, joinChunks, type Emit } from './chunks';
 import { groupByObject, locationLabel, objectKey, objectLabel } from './shared';
 import { isBlockingFinding, type Finding, type Report } from '../engine/report';
+import { ChunkWriter, joinChunks, type Emit } from '../model/chunks';
 
 /**
  * JUnit XML for CI test tabs: one testsuite per object, one testcase per finding. Blocking findings

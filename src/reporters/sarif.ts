@@ -1,9 +1,9 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { joinChunks, streamedList, writeJson, type Emit } from './chunks';
 import { controlLabel, objectLabel, type ObjectIdentity } from './shared';
 import { fingerprintOf } from '../engine/baseline';
 import { isBlockingFinding, type Finding, type ObjectSummary, type Report } from '../engine/report';
+import { joinChunks, streamedList, writeJson, type Emit } from '../model/chunks';
 import { RULES } from '../rules/catalogue';
 import type { RuleMetadata, Severity } from '../rules/rule';
 

@@ -1,7 +1,7 @@
-import { ChunkWriter, joinChunks, type Emit } from './chunks';
 import { blockingCount, groupByObject, locationLabel, objectLabel, printable, summaryLine } from './shared';
 import { SUPPRESS_ANNOTATION_PREFIX } from '../engine/config';
 import { isBlockingFinding, type Finding, type Report } from '../engine/report';
+import { ChunkWriter, joinChunks, type Emit } from '../model/chunks';
 
 export interface TextReportOptions {
   /** Colour the output with ANSI escapes; decide with {@link shouldColor}. @default false */

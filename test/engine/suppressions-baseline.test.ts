@@ -83,7 +83,8 @@ describe('adoption baseline', () => {
     const dir = mkdtempSync(join(tmpdir(), 'hardpod-baseline-'));
     const file = join(dir, 'baseline.json');
     const written = writeBaseline(file, evaluate(located(privileged('a')), { level: 'baseline' }));
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(written);
+    // Written entry by entry, in exactly the layout JSON.stringify gives it.
+    expect(readFileSync(file, 'utf8')).toBe(`${JSON.stringify(written, null, 2)}\n`);
     expect(readBaseline(file)).toEqual(written.findings);
     writeFileSync(file, '{"findings": 3}');
     expect(() => readBaseline(file)).toThrow(new RegExp(`${file}.*not a hardpod baseline file`));

@@ -6,10 +6,10 @@ import { hasBlockingFindings, type Finding, type Report } from '../../engine/rep
 import { LOCK_FILE_NAME } from '../../images/lock-file';
 import { withLockFileFacts } from '../../images/lock-resolver';
 import { readManifests, type ManifestSet } from '../../loader';
+import type { Emit } from '../../model/chunks';
 import { HardpodError } from '../../model/errors';
 import { realPathIfExists, writeFileAtomicChunks } from '../../model/files';
 import type { SourceLocation } from '../../model/kube-object';
-import type { Emit } from '../../reporters/chunks';
 import { formatControlsJsonChunks, formatControlsTextChunks } from '../../reporters/controls';
 import { formatJsonChunks } from '../../reporters/json';
 import { formatJunitChunks } from '../../reporters/junit';

@@ -1,12 +1,12 @@
 import fc from 'fast-check';
-import { fixtureReport, FIXTURE_RULES } from './report-fixture';
 import type { Report } from '../../src/engine/report';
-import { StreamedList, writeJson, type Emit } from '../../src/reporters/chunks';
+import { StreamedList, writeJson, type Emit } from '../../src/model/chunks';
 import { formatControlsJson, formatControlsJsonChunks, formatControlsText, formatControlsTextChunks } from '../../src/reporters/controls';
 import { formatJson, formatJsonChunks } from '../../src/reporters/json';
 import { formatJunit, formatJunitChunks } from '../../src/reporters/junit';
 import { formatSarif, formatSarifChunks } from '../../src/reporters/sarif';
 import { formatText, formatTextChunks } from '../../src/reporters/text';
+import { fixtureReport, FIXTURE_RULES } from '../reporters/report-fixture';
 
 function chunksOf(format: (emit: Emit) => void): string[] {
   const chunks: string[] = [];

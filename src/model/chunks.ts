@@ -1,7 +1,8 @@
 /**
- * Reports handed out in chunks as they are built. A report of hundreds of thousands of findings can
- * exceed the longest string V8 can hold (about 512 MB: JSON or SARIF for some 50,000 objects), and
- * even below that, holding it whole doubles the memory a large run needs.
+ * Output handed out in chunks as it is built: the reports and the baseline file. A report of
+ * hundreds of thousands of findings can exceed the longest string V8 can hold (about 512 MB: JSON
+ * or SARIF for some 50,000 objects), and even below that, holding it whole doubles the memory a
+ * large run needs.
  */
 
 /** Receives a report piece by piece, in order. */
