@@ -1,4 +1,4 @@
-import { isUtf8 } from 'node:buffer';
+import { constants as bufferConstants, isUtf8 } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, readFileSync, realpathSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -29,6 +29,7 @@ export function readUserFile(path: string, what: string, whenMissing?: string): 
  * @throws HardpodError naming `name:line` and the first byte that is not UTF-8
  */
 export function decodeUtf8(bytes: Buffer, name: string): string {
+  refuseOversizedText(bytes.length, name);
   if (isUtf8(bytes)) return bytes.toString('utf8');
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
     throw new HardpodError('encoded in UTF-16; hardpod reads UTF-8: convert it (e.g. `iconv -f UTF-16 -t UTF-8`)', `${name}:1`);
@@ -41,6 +42,18 @@ export function decodeUtf8(bytes: Buffer, name: string): string {
     `not valid UTF-8: byte 0x${byte} at offset ${at}; hardpod reads UTF-8: re-encode it (e.g. \`iconv -f LATIN1 -t UTF-8\` for Latin-1)`,
     `${name}:${line}`,
   );
+}
+
+/**
+ * A file longer than the longest string V8 can hold (about 512 MB) cannot be read as text: refused
+ * with its name, rather than an internal error from deep inside Node.
+ * @param maxLength the longest string, in characters (@default this Node's)
+ */
+export function refuseOversizedText(byteLength: number, name: string, maxLength: number = bufferConstants.MAX_STRING_LENGTH): void {
+  if (byteLength <= maxLength) return;
+  // Worded as the manifest reader's own (smaller) limit is.
+  const mebibytes = (n: number): number => Math.round(n / 1024 / 1024);
+  throw new HardpodError(`the file is ${mebibytes(byteLength)} MiB; hardpod reads files of at most ${mebibytes(maxLength)} MiB (split it)`, name);
 }
 
 /** Offset of the first byte that does not start a valid UTF-8 sequence (only called on text that is not valid UTF-8). */

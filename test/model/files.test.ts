@@ -1,9 +1,10 @@
+import { constants } from 'node:buffer';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isHardpodError } from '../../src/model/errors';
-import { decodeUtf8, readUserFile, writeFileAtomic, writeFileAtomicChunks } from '../../src/model/files';
+import { decodeUtf8, readUserFile, refuseOversizedText, writeFileAtomic, writeFileAtomicChunks } from '../../src/model/files';
 
 let dir: string;
 beforeEach(() => {
@@ -87,6 +88,22 @@ describe('writeFileAtomicChunks', () => {
     expect(run.stdout.trim()).toBe(`HardpodError ${file}: cannot write the file (EFBIG)`);
     expect(readFileSync(file, 'utf8')).toBe('old');
     expect(readdirSync(dir)).toEqual(['report.json']);
+  });
+});
+
+describe('refuseOversizedText', () => {
+  test('a file longer than the longest string (a baseline of millions of findings) is refused naming it, not an internal error', () => {
+    // V8's limit here, and the file one byte beyond it (no such file is read in a test: it takes half a gigabyte).
+    const max = 0x1fffffe8;
+    expect(() => refuseOversizedText(max, 'helm-output.yaml', max)).not.toThrow();
+    const error = thrown(() => refuseOversizedText(max + 1, 'helm-output.yaml', max));
+    expect(isHardpodError(error)).toBe(true);
+    expect((error as Error).message).toBe('helm-output.yaml: the file is 512 MiB; hardpod reads files of at most 512 MiB (split it)');
+  });
+
+  test('the default limit is this Node\'s own, which bytes.toString would hit', () => {
+    expect(() => refuseOversizedText(constants.MAX_STRING_LENGTH + 1, 'x.yaml')).toThrow(/x\.yaml: the file is \d+ MiB; hardpod reads files of at most \d+ MiB/);
+    expect(() => decodeUtf8(Buffer.from('ok'), 'x.yaml')).not.toThrow();
   });
 });
 
