@@ -24,6 +24,8 @@ interface ListOutline {
 const QUOTE = 34, BACKSLASH = 92, OPEN_BRACE = 123, CLOSE_BRACE = 125, OPEN_BRACKET = 91, CLOSE_BRACKET = 93, COMMA = 44, COLON = 58;
 
 export class JsonLines {
+  /** The first key given twice in one object, in text order (JSON.parse silently keeps the last value). */
+  duplicate: { readonly key: string; readonly offset: number } | undefined;
   private readonly root: Outline | undefined;
   private lineStarts: number[] | undefined;
 
@@ -84,6 +86,7 @@ export class JsonLines {
         const valueAt = this.skipSpace(this.skipSpace(keyEnd) + 1);
         const value = this.outline(valueAt);
         if (!keys.has(key)) keys.set(key, { keyOffset: next, value: value.outline });
+        else this.duplicate ??= { key, offset: next };
         next = this.afterComma(value.end);
       }
       return { outline: { offset: at, keys }, end: next + 1 };

@@ -133,6 +133,18 @@ export class ManifestSet {
     let firstEnd = 0;
     // Lines are counted as the stream is read: one pass in all.
     const lineAt = lineCounter(text);
+    // The usual file is one JSON value (`kubectl get -o json`): parsed whole, and outlined for its
+    // field lines in the same pass that finds a key given twice, so the text is scanned once.
+    const valueText = at === 0 ? text : text.slice(at);
+    const single = parseJson(valueText);
+    if (single.ok) {
+      const outline = new JsonLines(valueText);
+      const line = lineAt(at);
+      if (outline.duplicate) throw duplicateKeyError(JSON.stringify(outline.duplicate.key), `${file}:${lineAt(at + outline.duplicate.offset)}`);
+      const record: DocumentRecord = { text: valueText, startLine: line, prefix: [], json: true, index: null, exact: outline };
+      if (single.value !== null) this.addDocument(single.value, record, file, line, undefined, 0);
+      return -1;
+    }
     while (at < text.length) {
       const scan = scanJsonValue(text, at);
       const json = scan ? parseJson(scan.end === text.length && at === 0 ? text : text.slice(at, scan.end)) : undefined;

@@ -172,6 +172,7 @@ const REFUSED_BY_HARDPOD: [string, string, number, RegExp][] = [
   ['two objects without a separator', `${pod('a')}\n${pod('b')}`, 6, /the key "apiVersion" appears twice in one mapping/],
   ['a duplicated key in JSON', jsonPod('a', ',"x":1,\n"x":2'), 2, /the key "x" appears twice in one mapping: kubectl would keep only the last one/],
   ['a duplicated key in JSON, one written as an escape', jsonPod('a', ',"x":1,"\\u0078":2'), 1, /the key "x" appears twice/],
+  ['a duplicated key in the second item of a JSON List', `{\n  "apiVersion": "v1",\n  "kind": "List",\n  "items": [\n    ${jsonPod('a')},\n    {"apiVersion": "v1", "kind": "Pod",\n     "metadata": {"name": "b"},\n     "metadata": {"name": "c"}}\n  ]\n}\n`, 8, /the key "metadata" appears twice/],
   ['a duplicated key in the second object of a JSON stream', `${jsonPod('a')}\n{"apiVersion":"v1","kind":"Pod","metadata":{"name":"b",\n"name":"c"}}`, 3, /the key "name" appears twice/],
   ['a merge after an explicit key it sets', withX('  a: &a {p: 1}\n  m:\n    p: 2\n    <<: *a\n'), 9, /the merge \(<<\) sets the key "p", which an earlier entry of this mapping already sets: kubectl \(go-yaml v2\) keeps the merged value/],
   ['two merges setting one key', withX('  a: &a {p: 1}\n  b: &b {p: 2}\n  m:\n    <<: *a\n    <<: *b\n'), 10, /the merge \(<<\) sets the key "p"/],
