@@ -14,15 +14,11 @@ HELM_VERSION="3.22.0"
 source "$(dirname "$0")/lib/go-cache.sh"
 DEST="$CACHE/helm-$HELM_VERSION"
 BIN="$DEST/helm"
-MANIFEST="$CACHE/helm-toolchain.json"
 
 log() { echo "helm setup: $*"; }
 
 
-write_manifest() {
-  printf '{\n  "helmVersion": "%s",\n  "helm": "%s"\n}\n' "$HELM_VERSION" "$BIN" >"$MANIFEST.tmp"
-  mv "$MANIFEST.tmp" "$MANIFEST"
-}
+write_manifest() { write_toolchain_manifest helm helmVersion "$HELM_VERSION" helm "$BIN"; }
 
 if [ -x "$BIN" ] && [ "$("$BIN" version --template '{{.Version}}' 2>/dev/null)" = "v$HELM_VERSION" ]; then
   log "cached: $BIN (v$HELM_VERSION)"

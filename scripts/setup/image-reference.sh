@@ -16,14 +16,10 @@ MODULE="$ROOT/test/harness/image-reference"
 HASH="$(cat "$MODULE/go.mod" "$MODULE/go.sum" "$MODULE/main.go" | sha256sum | cut -c1-12)"
 DEST="$CACHE/image-reference-$HASH"
 BIN="$DEST/image-reference"
-MANIFEST="$CACHE/image-reference-toolchain.json"
 
 log() { echo "image-reference setup: $*"; }
 
-write_manifest() {
-  printf '{\n  "imageReference": "%s"\n}\n' "$BIN" >"$MANIFEST.tmp"
-  mv "$MANIFEST.tmp" "$MANIFEST"
-}
+write_manifest() { write_toolchain_manifest image-reference imageReference "$BIN"; }
 
 if [ -x "$BIN" ]; then
   log "cached: $BIN"

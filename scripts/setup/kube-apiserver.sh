@@ -151,10 +151,7 @@ build_command() {
 
 # Tells test/harness/cluster.ts which binaries to start.
 write_manifest() {
-  local manifest="$CACHE/cluster-toolchain.json"
-  printf '{\n  "kubernetesVersion": "%s",\n  "kubeApiserver": "%s",\n  "kubectl": "%s",\n  "etcd": "%s"\n}\n' \
-    "$K8S_VERSION" "$BIN" "$KUBECTL" "$ETCD_BIN" >"$manifest.tmp"
-  mv "$manifest.tmp" "$manifest"
+  write_toolchain_manifest cluster kubernetesVersion "$K8S_VERSION" kubeApiserver "$BIN" kubectl "$KUBECTL" etcd "$ETCD_BIN"
 }
 
 # One installer at a time per cache: parallel test runs on one machine wait instead of building twice.

@@ -5,3 +5,19 @@
 CACHE="${HARDPOD_CACHE:-$HOME/.cache/hardpod}"
 export GOTOOLCHAIN=local CGO_ENABLED=0
 export GOMODCACHE="$CACHE/go/mod" GOCACHE="$CACHE/go/build"
+
+# Writes $CACHE/<name>-toolchain.json atomically from key and value pairs: where the test harness
+# finds what a set-up script built. Usage: write_toolchain_manifest helm helmVersion 3.22.0 helm /path/helm
+write_toolchain_manifest() {
+  local file="$CACHE/$1-toolchain.json" body="" separator="" value
+  shift
+  while [ $# -ge 2 ]; do
+    value="${2//\\/\\\\}"
+    value="${value//\"/\\\"}"
+    body+="$separator  \"$1\": \"$value\""
+    separator=$',\n'
+    shift 2
+  done
+  printf '{\n%s\n}\n' "$body" >"$file.tmp"
+  mv "$file.tmp" "$file"
+}
