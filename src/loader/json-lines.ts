@@ -1,3 +1,4 @@
+import { jsonStringEnd, jsonStringText, skipJsonSpace } from './json-scan';
 import type { PathSegment } from '../model/field-path';
 
 /**
@@ -21,7 +22,7 @@ interface ListOutline {
   readonly items: Outline[];
 }
 
-const QUOTE = 34, BACKSLASH = 92, OPEN_BRACE = 123, CLOSE_BRACE = 125, OPEN_BRACKET = 91, CLOSE_BRACKET = 93, COMMA = 44, COLON = 58;
+const QUOTE = 34, OPEN_BRACE = 123, CLOSE_BRACE = 125, OPEN_BRACKET = 91, CLOSE_BRACKET = 93, COMMA = 44, COLON = 58;
 
 export class JsonLines {
   /** The first key given twice in one object, in text order (JSON.parse silently keeps the last value). */
@@ -30,7 +31,7 @@ export class JsonLines {
   private lineStarts: number[] | undefined;
 
   constructor(private readonly text: string) {
-    const at = this.skipSpace(0);
+    const at = skipJsonSpace(text, 0);
     this.root = at < text.length ? this.outline(at).outline : undefined;
   }
 
@@ -78,12 +79,11 @@ export class JsonLines {
     const first = text.charCodeAt(at);
     if (first === OPEN_BRACE) {
       const keys: ObjectOutline['keys'] = new Map();
-      let next = this.skipSpace(at + 1);
+      let next = skipJsonSpace(text, at + 1);
       while (text.charCodeAt(next) !== CLOSE_BRACE) {
-        const keyEnd = this.stringEnd(next);
-        const raw = text.slice(next + 1, keyEnd - 1);
-        const key = raw.includes('\\') ? (JSON.parse(text.slice(next, keyEnd)) as string) : raw;
-        const valueAt = this.skipSpace(this.skipSpace(keyEnd) + 1);
+        const keyEnd = jsonStringEnd(text, next);
+        const key = jsonStringText(text, next, keyEnd);
+        const valueAt = skipJsonSpace(text, skipJsonSpace(text, keyEnd) + 1);
         const value = this.outline(valueAt);
         if (!keys.has(key)) keys.set(key, { keyOffset: next, value: value.outline });
         else this.duplicate ??= { key, offset: next };
@@ -93,7 +93,7 @@ export class JsonLines {
     }
     if (first === OPEN_BRACKET) {
       const items: Outline[] = [];
-      let next = this.skipSpace(at + 1);
+      let next = skipJsonSpace(text, at + 1);
       while (text.charCodeAt(next) !== CLOSE_BRACKET) {
         const item = this.outline(next);
         items.push(item.outline);
@@ -101,7 +101,7 @@ export class JsonLines {
       }
       return { outline: { offset: at, items }, end: next + 1 };
     }
-    if (first === QUOTE) return { outline: at, end: this.stringEnd(at) };
+    if (first === QUOTE) return { outline: at, end: jsonStringEnd(text, at) };
     // A number, true, false or null: up to the next delimiter.
     let end = at;
     while (end < text.length && !isDelimiter(text.charCodeAt(end))) end++;
@@ -110,31 +110,8 @@ export class JsonLines {
 
   /** After a value: past the comma and the space around it, or at the closing bracket. */
   private afterComma(at: number): number {
-    const next = this.skipSpace(at);
-    return this.text.charCodeAt(next) === COMMA ? this.skipSpace(next + 1) : next;
-  }
-
-  /** The offset after the string starting at `at` (its closing quote included). */
-  private stringEnd(at: number): number {
-    const { text } = this;
-    let i = at + 1;
-    while (i < text.length) {
-      const code = text.charCodeAt(i);
-      if (code === BACKSLASH) i += 2;
-      else if (code === QUOTE) return i + 1;
-      else i++;
-    }
-    return text.length;
-  }
-
-  private skipSpace(at: number): number {
-    const { text } = this;
-    while (at < text.length) {
-      const code = text.charCodeAt(at);
-      if (code !== 32 && code !== 10 && code !== 13 && code !== 9) break;
-      at++;
-    }
-    return at;
+    const next = skipJsonSpace(this.text, at);
+    return this.text.charCodeAt(next) === COMMA ? skipJsonSpace(this.text, next + 1) : next;
   }
 }
 

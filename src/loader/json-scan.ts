@@ -6,6 +6,19 @@ export function skipJsonSpace(text: string, at: number): number {
   return at;
 }
 
+/** The offset after the string whose opening quote is at `at` (its closing quote included), or -1 when the text ends first. */
+export function jsonStringEnd(text: string, at: number): number {
+  let j = at + 1;
+  for (let d = text.charCodeAt(j); j < text.length && d !== 34 /* " */; d = text.charCodeAt(j)) j += d === 92 /* \ */ ? 2 : 1;
+  return j >= text.length ? -1 : j + 1;
+}
+
+/** The text of the JSON string from `start` (its opening quote) to `end` (after its closing quote), escapes decoded. Throws on an invalid escape. */
+export function jsonStringText(text: string, start: number, end: number): string {
+  const raw = text.slice(start, end);
+  return raw.includes('\\') ? (JSON.parse(raw) as string) : raw.slice(1, -1);
+}
+
 /**
  * The end of the JSON value starting at `at`, found by its brackets and strings (JSON.parse then
  * checks it), and its first key given twice in one object, which JSON.parse would silently
@@ -18,23 +31,21 @@ export function scanJsonValue(text: string, at: number): { end: number; duplicat
   for (let i = at; i < text.length;) {
     const c = text.charCodeAt(i);
     if (c === 34 /* " */) {
-      let j = i + 1;
-      for (let d = text.charCodeAt(j); j < text.length && d !== 34; d = text.charCodeAt(j)) j += d === 92 /* \ */ ? 2 : 1;
-      if (j >= text.length) return undefined;
+      const end = jsonStringEnd(text, i);
+      if (end < 0) return undefined;
       const top = keys[keys.length - 1];
       if (top && expectKey && !duplicate) {
-        const raw = text.slice(i, j + 1);
         let key: string;
         try {
-          key = raw.includes('\\') ? (JSON.parse(raw) as string) : raw.slice(1, -1);
+          key = jsonStringText(text, i, end);
         } catch {
-          return { end: j + 1 };
+          return { end };
         }
         if (top.has(key)) duplicate = { key, offset: i };
         else top.add(key);
       }
       expectKey = false;
-      i = j + 1;
+      i = end;
       if (keys.length === 0) return { end: i };
     } else if (c === 123 /* { */ || c === 91 /* [ */) {
       keys.push(c === 123 ? new Set() : null);
