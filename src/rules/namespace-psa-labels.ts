@@ -1,7 +1,7 @@
-import type { InputRule, InputRuleContext, Violation } from './rule';
+import type { InputIndex, InputRule, InputRuleContext, Violation } from './rule';
 import type { KubeObject } from '../model/kube-object';
 import { isFields } from '../model/pod-view';
-import { clusterObjects, describeNamespace, labelsOf, nameOf, namespaceOf } from './support/hardened';
+import { clusterObjects, describeNamespace, labelsOf, nameOf, namespaceOf, oncePerEvaluation } from './support/hardened';
 import { cis, nist } from './support/pss';
 
 const PREFIX = 'pod-security.kubernetes.io/';
@@ -32,17 +32,12 @@ export const namespacePsaLabels: InputRule = {
         ? [{ path: 'metadata.namespace', message: `${message}, and the cluster context is declared complete` }]
         : [{ path: 'metadata.namespace', message: `${message}, so its Pod Security labels are not known (add it to the input or to cluster.namespaces)`, unknown: true }];
     }
-    // Thousands of workloads share a few namespaces: each is judged once per evaluation (per input index).
-    let judged = JUDGED.get(context.input);
-    if (!judged) JUDGED.set(context.input, (judged = new Map()));
-    let violations = judged.get(known.source);
-    if (!violations) judged.set(known.source, (violations = judge(known, describeNamespace(namespace), context.minor)));
-    return violations;
+    return oncePerEvaluation(JUDGED, context.input, known.source, () => judge(known, describeNamespace(namespace), context.minor));
   },
 };
 
 /** Per evaluation, the verdict on each namespace (the Namespace object or the config's entry). */
-const JUDGED = new WeakMap<object, Map<object, Violation[]>>();
+const JUDGED = new WeakMap<InputIndex, Map<object, Violation[]>>();
 
 /** A namespace's labels, and for one of the input (still to be applied) its labels as written. */
 interface KnownNamespace {

@@ -1,7 +1,7 @@
-import type { InputRule, InputRuleContext, Violation } from './rule';
+import type { InputIndex, InputRule, InputRuleContext, Violation } from './rule';
 import type { KubeObject } from '../model/kube-object';
 import { isFields } from '../model/pod-view';
-import { clusterObjects, describeNamespace, nameOf, namespaceOf, selectorMatches } from './support/hardened';
+import { clusterObjects, describeNamespace, nameOf, namespaceOf, oncePerEvaluation, selectorMatches } from './support/hardened';
 import { cis, get, nist, PASS } from './support/pss';
 
 type Direction = 'Ingress' | 'Egress';
@@ -73,19 +73,16 @@ interface NamespacePolicies {
 }
 
 /** Per evaluation (per input index), each namespace's policies: thousands of workloads share a few namespaces. */
-const BY_NAMESPACE = new WeakMap<object, Map<string | undefined, NamespacePolicies>>();
+const BY_NAMESPACE = new WeakMap<InputIndex, Map<string | undefined, NamespacePolicies>>();
 
 function policiesFor(context: InputRuleContext, namespace: string | undefined): NamespacePolicies {
-  let cache = BY_NAMESPACE.get(context.input);
-  if (!cache) BY_NAMESPACE.set(context.input, (cache = new Map()));
-  let found = cache.get(namespace);
-  if (!found) {
+  return oncePerEvaluation(BY_NAMESPACE, context.input, namespace, () => {
     // A platform policy declared without a namespace stands for one installed in every namespace.
     const objects = [
       ...context.input.byKind('NetworkPolicy').filter((p) => namespaceOf(p) === namespace),
       ...clusterObjects(context.cluster, 'NetworkPolicy').filter((p) => namespaceOf(p) === undefined || namespaceOf(p) === namespace),
     ];
-    found = {
+    return {
       policies: objects.map((object) => ({
         object,
         selector: get(object.spec, 'podSelector'),
@@ -95,9 +92,7 @@ function policiesFor(context: InputRuleContext, namespace: string | undefined): 
       // The labels controllers add matter only to policies that select on them, which few do.
       selectsRuntimeLabels: objects.some(selectsOnRuntimeLabel),
     };
-    cache.set(namespace, found);
-  }
-  return found;
+  });
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { ClusterContext } from '../../engine/config';
 import type { KubeObject } from '../../model/kube-object';
 import { isFields, isUnknownValue, type PodView } from '../../model/pod-view';
-import type { InputRuleContext, Violation } from '../rule';
+import type { InputIndex, InputRuleContext, Violation } from '../rule';
 
 /**
  * Shared reading helpers for hardpod's own (`hardened`) controls, in particular the cross-object
@@ -299,4 +299,16 @@ export function checkWorkloadGrants(context: InputRuleContext, what: string, off
     violations.push({ path: 'roleRef', message: `whether ${who} gets ${what} is not known: ${granted.openAggregation} (declare them in cluster.objects, or set cluster.complete)`, unknown: true });
   }
   return violations;
+}
+
+/**
+ * The value for `key` worked out once per evaluation: `cache` holds one map per input index (an
+ * evaluation's own), so thousands of workloads sharing a few namespaces pay for each once.
+ */
+export function oncePerEvaluation<K, V>(cache: WeakMap<InputIndex, Map<K, V>>, input: InputIndex, key: K, compute: () => V): V {
+  let values = cache.get(input);
+  if (!values) cache.set(input, (values = new Map()));
+  let value = values.get(key);
+  if (value === undefined) values.set(key, (value = compute()));
+  return value;
 }
