@@ -68,6 +68,11 @@ const project = new typescript.TypeScriptProject({
       esModuleInterop: true,
       skipLibCheck: true,
       isolatedModules: false,
+      // Source maps beside the output, not inside it: Node reads and scans every module it loads,
+      // and inline maps (with their sources) triple what a `hardpod check` loads before its first line.
+      inlineSourceMap: false,
+      inlineSources: false,
+      sourceMap: true,
     },
   },
   tsconfigDev: {

@@ -15,7 +15,9 @@ const SAFE_BY_MINOR: readonly (readonly [number, ReadonlySet<string>])[] = [
 
 /** The safe sysctls at a Kubernetes minor. */
 export function safeSysctls(minor: number): ReadonlySet<string> {
-  for (const [since, names] of SAFE_BY_MINOR) if (minor >= since) return names;
+  // An index loop, not `for (const [since, names] of ...)`: destructuring runs the iterator protocol
+  // per entry, which costs a microsecond a call before V8 optimizes it, and this runs once per pod.
+  for (let i = 0; i < SAFE_BY_MINOR.length; i++) if (minor >= SAFE_BY_MINOR[i][0]) return SAFE_BY_MINOR[i][1];
   return SAFE_BY_MINOR[SAFE_BY_MINOR.length - 1][1];
 }
 
