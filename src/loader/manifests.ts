@@ -4,7 +4,7 @@ import { parseBlockYaml } from './block-yaml';
 import { ExactLines } from './exact-lines';
 import { scalarChecker, keyIssue, lineBreakIssue, type GoYamlIssue } from './go-yaml-checks';
 import { JsonLines } from './json-lines';
-import { scanJsonValue, skipJsonSpace } from './json-scan';
+import { firstDuplicateKey, scanJsonValue, skipJsonSpace } from './json-scan';
 import { resolveKubernetesScalar } from './kubernetes-scalars';
 import { splitDocuments } from './split';
 import { HardpodError, isHardpodError } from '../model/errors';
@@ -133,15 +133,17 @@ export class ManifestSet {
     let firstEnd = 0;
     // Lines are counted as the stream is read: one pass in all.
     const lineAt = lineCounter(text);
-    // The usual file is one JSON value (`kubectl get -o json`): parsed whole, and outlined for its
-    // field lines in the same pass that finds a key given twice, so the text is scanned once.
+    // The usual file is one JSON value (`kubectl get -o json`): parsed whole, and scanned once, for
+    // its brackets (the field lines' outline) and its keys. A key given twice leaves the parsed
+    // value with fewer keys than the text has: only then is the text searched for which one.
     const valueText = at === 0 ? text : text.slice(at);
     const single = parseJson(valueText);
-    if (single.ok) {
-      const outline = new JsonLines(valueText);
+    const singleScan = single.ok ? scanJsonValue(valueText, 0) : undefined;
+    if (single.ok && singleScan) {
       const line = lineAt(at);
-      if (outline.duplicate) throw duplicateKeyError(JSON.stringify(outline.duplicate.key), `${file}:${lineAt(at + outline.duplicate.offset)}`);
-      const record: DocumentRecord = { text: valueText, startLine: line, prefix: [], json: true, index: null, exact: outline };
+      if (singleScan.keys !== single.keys) throwDuplicateKey(valueText, 0, (offset) => `${file}:${lineAt(at + offset)}`);
+      const exact = new JsonLines(valueText, singleScan);
+      const record: DocumentRecord = { text: valueText, startLine: line, prefix: [], json: true, index: null, exact };
       if (single.value !== null) this.addDocument(single.value, record, file, line, undefined, 0);
       return -1;
     }
@@ -153,9 +155,7 @@ export class ManifestSet {
         if (count <= 1) return count === 0 ? 0 : afterFirstLine(text, firstEnd);
         throw new HardpodError('not a JSON value, after JSON objects: kubectl reads the file as a stream of JSON objects and refuses it; fix the JSON or write the file as YAML documents separated by ---', `${file}:${line}`);
       }
-      if (scan.duplicate) {
-        throw duplicateKeyError(JSON.stringify(scan.duplicate.key), `${file}:${lineAt(scan.duplicate.offset)}`);
-      }
+      if (scan.keys !== json.keys) throwDuplicateKey(text, at, (offset) => `${file}:${lineAt(offset)}`);
       if (json.value !== null) {
         // The object's own text, from its `{` on its first line: field lines count from there.
         const whole = at === 0 && scan.end === text.length;
@@ -318,7 +318,7 @@ function afterFirstLine(text: string, end: number): number {
 }
 
 
-type JsonResult = { ok: true; value: unknown } | { ok: false };
+type JsonResult = { ok: true; value: unknown; keys: number } | { ok: false };
 
 /** JSON.parse is several times faster than a YAML parser; YAML is the fallback for anything else. */
 function parseJson(text: string): JsonResult {
@@ -329,8 +329,39 @@ function parseJson(text: string): JsonResult {
     return { ok: false };
   }
   // JSON.parse has no depth limit; the rules walk objects recursively.
-  if (value !== null && typeof value === 'object' && !withinDepth(value, MAX_NESTING_DEPTH)) return { ok: false };
-  return { ok: true, value };
+  const keys = keysWithinDepth(value, 0, MAX_NESTING_DEPTH);
+  return keys < 0 ? { ok: false } : { ok: true, value, keys };
+}
+
+/**
+ * The keys of every object in a parsed JSON value, or -1 when it nests deeper than `maxDepth`.
+ * Recursion is bounded by `maxDepth`; fewer keys than the text holds means one was given twice.
+ */
+function keysWithinDepth(value: unknown, depth: number, maxDepth: number): number {
+  if (value === null || typeof value !== 'object') return 0;
+  if (depth > maxDepth) return -1;
+  let keys = 0;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const inner = keysWithinDepth(value[i], depth + 1, maxDepth);
+      if (inner < 0) return -1;
+      keys += inner;
+    }
+    return keys;
+  }
+  for (const key in value) {
+    const inner = keysWithinDepth((value as Record<string, unknown>)[key], depth + 1, maxDepth);
+    if (inner < 0) return -1;
+    keys += inner + 1;
+  }
+  return keys;
+}
+
+/** Refuses a JSON value whose key count says a key was given twice, naming the first such key and its line. */
+function throwDuplicateKey(text: string, at: number, where: (offset: number) => string): never {
+  const duplicate = firstDuplicateKey(text, at);
+  // The counts differ only when a key repeats, so the search finds it; the fallback names no key.
+  throw duplicateKeyError(duplicate && JSON.stringify(duplicate.key), where(duplicate?.offset ?? at));
 }
 
 /** Counts values reachable from `root` as a tree (shared nodes counted each time), stopping at `limit`. */
@@ -348,17 +379,6 @@ function withinExpansionLimit(root: object, limit: number): boolean {
   return true;
 }
 
-function withinDepth(root: object, maxDepth: number): boolean {
-  const stack: [unknown, number][] = [[root, 0]];
-  while (stack.length > 0) {
-    const [value, depth] = stack.pop()!;
-    if (value === null || typeof value !== 'object') continue;
-    if (depth > maxDepth) return false;
-    if (Array.isArray(value)) for (const item of value) stack.push([item, depth + 1]);
-    else for (const key in value) stack.push([(value as Record<string, unknown>)[key], depth + 1]);
-  }
-  return true;
-}
 
 /** The checks every object must pass before rules see it: apiVersion, kind and metadata of the right types. */
 function checkObject(value: Readonly<Record<string, unknown>>, where: string): KubeObject {

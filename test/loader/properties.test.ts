@@ -5,6 +5,7 @@ import { ManifestSet } from '../../src/loader';
 import { indexBlockYaml, lineInBlockIndex } from '../../src/loader/block-lines';
 import { ExactLines } from '../../src/loader/exact-lines';
 import { JsonLines } from '../../src/loader/json-lines';
+import { firstDuplicateKey, scanJsonValue } from '../../src/loader/json-scan';
 import { isHardpodError } from '../../src/model/errors';
 import type { PathSegment } from '../../src/model/field-path';
 import { dumpOptions, value, yamlText } from '../fixtures/yaml-arbitraries';
@@ -123,5 +124,62 @@ describe('loader properties', () => {
       }),
       { numRuns: 1500 },
     );
+  });
+
+  test('counting colons finds a key given twice in any object of a JSON value, and the search names the first one', () => {
+    /** Keys in a parsed value: what JSON.parse kept. */
+    const parsedKeys = (v: unknown): number => Array.isArray(v)
+      ? v.reduce((sum: number, item) => sum + parsedKeys(item), 0)
+      : v !== null && typeof v === 'object' ? Object.values(v).reduce((sum: number, item) => sum + 1 + parsedKeys(item), 0) : 0;
+    let duplicated = 0;
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 5 }), fc.infiniteStream(fc.nat(7)), fc.constantFrom('', ' ', '\n  '), (json, draws, gap) => {
+        const drawn = draws[Symbol.iterator]();
+        // The first repeated key in text order, as the writer emits it.
+        let first: { key: string; offset: number } | undefined;
+        let text = '';
+        const write = (v: unknown): void => {
+          if (Array.isArray(v)) {
+            text += '[';
+            v.forEach((item, i) => {
+              if (i > 0) text += `,${gap}`;
+              write(item);
+            });
+            text += ']';
+          } else if (v !== null && typeof v === 'object') {
+            const entries = Object.entries(v);
+            text += `{${gap}`;
+            entries.forEach(([key, item], i) => {
+              if (i > 0) text += `,${gap}`;
+              text += `${JSON.stringify(key)}:${gap}`;
+              write(item);
+              // Now and then the same key again, written with an escape or plainly.
+              if (drawn.next().value === 0) {
+                const offset = text.length + 1 + gap.length;
+                text += `,${gap}${drawn.next().value < 4 ? JSON.stringify(key) : `"${[...key].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')}"`}:${gap}null`;
+                first ??= { key, offset };
+              }
+            });
+            text += `${gap}}`;
+          } else {
+            text += JSON.stringify(v);
+          }
+        };
+        write(json);
+        const scan = scanJsonValue(text, 0)!;
+        expect(scan.end).toBe(text.length);
+        const kept = parsedKeys(JSON.parse(text));
+        if (first === undefined) {
+          expect(scan.keys).toBe(kept);
+          expect(firstDuplicateKey(text, 0)).toBeUndefined();
+        } else {
+          duplicated++;
+          expect(scan.keys).toBeGreaterThan(kept);
+          expect(firstDuplicateKey(text, 0)).toEqual(first);
+        }
+      }),
+      { numRuns: 1000 },
+    );
+    expect(duplicated).toBeGreaterThan(100);
   });
 });
