@@ -43,6 +43,49 @@ const QUESTION = 63, COMMA = 44, LBRACKET = 91, RBRACKET = 93, LBRACE = 123, RBR
 const MAY_RESOLVE = new Uint8Array(128);
 for (const ch of '~nNtTfFyYoO-+.0123456789<') MAY_RESOLVE[ch.charCodeAt(0)] = 1;
 
+/**
+ * Field names of the Kubernetes API that manifests repeat in every object. A plain key that is one
+ * of them is taken from here: the same string each time, which property stores find at once, instead
+ * of a fresh slice of the text that each store must look up in V8's string table and then drops.
+ * None is a word the schema resolves (`true`, `null`, `on`); a test holds every one to that.
+ */
+export const KNOWN_KEYS: readonly string[] = [
+  'apiVersion', 'kind', 'metadata', 'name', 'namespace', 'labels', 'annotations', 'spec', 'status', 'data', 'items',
+  'replicas', 'selector', 'matchLabels', 'matchExpressions', 'template', 'strategy', 'rollingUpdate', 'maxSurge', 'maxUnavailable',
+  'containers', 'initContainers', 'ephemeralContainers', 'image', 'imagePullPolicy', 'command', 'args', 'workingDir',
+  'ports', 'containerPort', 'hostPort', 'protocol', 'env', 'envFrom', 'value', 'valueFrom', 'secretKeyRef', 'configMapKeyRef',
+  'fieldRef', 'fieldPath', 'key', 'resources', 'requests', 'limits', 'cpu', 'memory', 'ephemeral-storage',
+  'securityContext', 'runAsNonRoot', 'runAsUser', 'runAsGroup', 'fsGroup', 'supplementalGroups', 'seccompProfile', 'type',
+  'localhostProfile', 'allowPrivilegeEscalation', 'readOnlyRootFilesystem', 'capabilities', 'drop', 'add', 'privileged',
+  'procMount', 'seLinuxOptions', 'appArmorProfile', 'windowsOptions', 'sysctls', 'hostUsers',
+  'readinessProbe', 'livenessProbe', 'startupProbe', 'httpGet', 'tcpSocket', 'grpc', 'exec', 'path', 'port', 'scheme',
+  'initialDelaySeconds', 'periodSeconds', 'timeoutSeconds', 'failureThreshold', 'successThreshold', 'lifecycle', 'preStop', 'postStart',
+  'volumeMounts', 'mountPath', 'subPath', 'readOnly', 'volumes', 'emptyDir', 'configMap', 'secret', 'secretName', 'persistentVolumeClaim',
+  'claimName', 'hostPath', 'projected', 'sources', 'serviceAccountName', 'serviceAccount', 'automountServiceAccountToken',
+  'hostNetwork', 'hostPID', 'hostIPC', 'nodeSelector', 'tolerations', 'operator', 'effect', 'affinity', 'topologySpreadConstraints',
+  'priorityClassName', 'restartPolicy', 'terminationGracePeriodSeconds', 'dnsPolicy', 'imagePullSecrets', 'app',
+  'podSelector', 'namespaceSelector', 'policyTypes', 'ingress', 'egress', 'from', 'to',
+  'schedule', 'jobTemplate', 'backoffLimit', 'concurrencyPolicy', 'serviceName', 'volumeClaimTemplates', 'accessModes', 'storage',
+  'clusterIP', 'targetPort', 'rules', 'apiGroups', 'verbs', 'roleRef', 'subjects', 'apiGroup', 'creationTimestamp', 'uid',
+  'resourceVersion', 'generation', 'ownerReferences', 'finalizers',
+];
+
+/** {@link KNOWN_KEYS} by length, then first character: a key is compared with one or two names at most. */
+const KNOWN_KEYS_BY_LENGTH: (string[] | undefined)[] = [];
+for (const name of KNOWN_KEYS) (KNOWN_KEYS_BY_LENGTH[name.length] ??= []).push(name);
+
+/** The known field name written at `at` with `length` characters, if it is one. */
+function knownKey(text: string, at: number, length: number): string | undefined {
+  const candidates = KNOWN_KEYS_BY_LENGTH[length];
+  if (candidates === undefined) return undefined;
+  const first = text.charCodeAt(at);
+  for (let i = 0; i < candidates.length; i++) {
+    const name = candidates[i];
+    if (name.charCodeAt(0) === first && text.startsWith(name, at)) return name;
+  }
+  return undefined;
+}
+
 /** Characters that cannot start a plain scalar or a plain key (YAML indicators); `-` is checked on its own. */
 const INDICATOR = new Uint8Array(128);
 for (const ch of '#&*!|>\'"%@`,[]{}?:') INDICATOR[ch.charCodeAt(0)] = 1;
@@ -129,9 +172,14 @@ class BlockParser {
         if (first === DASH && this.isDash(at)) throw UNSUPPORTED;
         const colon = this.keyColon(at, end);
         if (colon < 0) throw UNSUPPORTED;
-        const plain = text.slice(at, colon);
-        if (text.charCodeAt(colon - 1) === SPACE || plain === '<<' || colon - at > MAX_KEY_LENGTH) throw UNSUPPORTED;
-        key = String(this.resolve(plain));
+        const known = knownKey(text, at, colon - at);
+        if (known !== undefined) {
+          key = known;
+        } else {
+          const plain = text.slice(at, colon);
+          if (text.charCodeAt(colon - 1) === SPACE || plain === '<<' || colon - at > MAX_KEY_LENGTH) throw UNSUPPORTED;
+          key = String(this.resolve(plain));
+        }
         after = colon + 1;
       }
       if (after < end && text.charCodeAt(after) !== SPACE) throw UNSUPPORTED;
@@ -483,7 +531,8 @@ class FlowReader {
     let stop = i;
     while (text.charCodeAt(stop - 1) === SPACE) stop--;
     this.at = i;
-    return this.parser.resolve(text.slice(start, stop));
+    // Flow mappings are mostly keys (`{cpu: 100m, memory: 128Mi}`); a value equal to a known name is that same string.
+    return knownKey(text, start, stop - start) ?? this.parser.resolve(text.slice(start, stop));
   }
 
   private skipSpaces(): void {

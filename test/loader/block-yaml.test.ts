@@ -6,7 +6,7 @@ import { dump, load } from 'js-yaml';
 import { parseDocument } from 'yaml';
 import { deploymentsYaml } from '../../bench/check.bench';
 import { indexBlockYaml, lineInBlockIndex } from '../../src/loader/block-lines';
-import { parseBlockYaml } from '../../src/loader/block-yaml';
+import { KNOWN_KEYS, parseBlockYaml } from '../../src/loader/block-yaml';
 import { ExactLines } from '../../src/loader/exact-lines';
 import { resolveKubernetesScalar } from '../../src/loader/kubernetes-scalars';
 import { KUBERNETES_SCHEMA } from '../../src/loader/kubernetes-schema';
@@ -140,6 +140,15 @@ describe('block YAML parser', () => {
     ['NaN as a value', 'a: .NaN\n'],
   ])('declines %s, which js-yaml reads or refuses', (_name, text) => {
     expect(parseBlockYaml(text, resolveKubernetesScalar)).toBeUndefined();
+  });
+
+  test('known field names are words the schema keeps as strings, and read as js-yaml reads them as keys and values, next to names sharing their start', () => {
+    for (const name of KNOWN_KEYS) {
+      expect([name, resolveKubernetesScalar(name)]).toEqual([name, name]);
+      const near = [`${name}x`, name.slice(0, -1), `x${name.slice(1)}`].filter((n) => n !== '' && !KNOWN_KEYS.includes(n));
+      const text = [`${name}: 1`, ...near.map((n, i) => `${n}: ${i + 2}`), `flow: {${name}: ${name}, ${near.map((n) => `${n}: ${n}`).join(', ')}}`, `list: [${name}, ${near.join(', ')}]`, ''].join('\n');
+      expect([name, agreesWithJsYaml(text)]).toEqual([name, 'fast']);
+    }
   });
 
   test('random values dumped in any style read back as js-yaml reads them', () => {
