@@ -2,6 +2,7 @@ import type { ClusterContext } from '../../engine/config';
 import type { KubeObject } from '../../model/kube-object';
 import { isFields, isUnknownValue, type PodView } from '../../model/pod-view';
 import type { InputIndex, InputRuleContext, Violation } from '../rule';
+import { quoted, text } from './shared-text';
 
 /**
  * Shared reading helpers for hardpod's own (`hardened`) controls, in particular the cross-object
@@ -31,7 +32,7 @@ export function labelsOf(object: unknown): Readonly<Record<string, string>> {
 
 /** `namespace "x"`, or for namespace-less output `the namespace it is applied to`, for messages. */
 export function describeNamespace(namespace: string | undefined): string {
-  return namespace === undefined ? 'the namespace it is applied to' : `namespace ${JSON.stringify(namespace)}`;
+  return namespace === undefined ? 'the namespace it is applied to' : text`namespace ${quoted(namespace)}`;
 }
 
 /**
@@ -40,12 +41,12 @@ export function describeNamespace(namespace: string | undefined): string {
  */
 export function serviceAccountOf(pod: PodView): { name: string; explicit: boolean; path: string; unknown: boolean } {
   const fromName = pod.spec.serviceAccountName;
-  if (isUnknownValue(fromName)) return { name: '', explicit: true, path: `${pod.specPath}.serviceAccountName`, unknown: true };
-  if (typeof fromName === 'string' && fromName !== '') return { name: fromName, explicit: true, path: `${pod.specPath}.serviceAccountName`, unknown: false };
+  if (isUnknownValue(fromName)) return { name: '', explicit: true, path: text`${pod.specPath}.serviceAccountName`, unknown: true };
+  if (typeof fromName === 'string' && fromName !== '') return { name: fromName, explicit: true, path: text`${pod.specPath}.serviceAccountName`, unknown: false };
   const legacy = pod.spec.serviceAccount;
-  if (isUnknownValue(legacy)) return { name: '', explicit: true, path: `${pod.specPath}.serviceAccount`, unknown: true };
-  if (typeof legacy === 'string' && legacy !== '') return { name: legacy, explicit: true, path: `${pod.specPath}.serviceAccount`, unknown: false };
-  return { name: 'default', explicit: false, path: `${pod.specPath}.serviceAccountName`, unknown: false };
+  if (isUnknownValue(legacy)) return { name: '', explicit: true, path: text`${pod.specPath}.serviceAccount`, unknown: true };
+  if (typeof legacy === 'string' && legacy !== '') return { name: legacy, explicit: true, path: text`${pod.specPath}.serviceAccount`, unknown: false };
+  return { name: 'default', explicit: false, path: text`${pod.specPath}.serviceAccountName`, unknown: false };
 }
 
 /**
@@ -86,8 +87,8 @@ export function isComplete(cluster: ClusterContext): boolean {
  */
 export function missing(cluster: ClusterContext, path: string, message: string, howToDeclare: string): Violation {
   return isComplete(cluster)
-    ? { path, message: `${message}, and the cluster context is declared complete` }
-    : { path, message: `${message}; not known from this input (${howToDeclare})`, unknown: true };
+    ? { path, message: text`${message}, and the cluster context is declared complete` }
+    : { path, message: text`${message}; not known from this input (${howToDeclare})`, unknown: true };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 import { isFields, isUnknownValue, type ContainerView, type Fields, type PodView } from '../../model/pod-view';
 import type { ControlMapping, Violation } from '../rule';
+import { quoted, text } from './shared-text';
 
 /**
  * Shared reading helpers for the Pod Security Standards checks. Every reader tolerates wrong
@@ -49,15 +50,9 @@ export function usesUserNamespace(pod: PodView): boolean {
   return pod.spec.hostUsers === false;
 }
 
-/** `"a", "b"`, as upstream quotes names in its reasons. */
+/** `"a", "b"`, as upstream quotes names in its reasons; shared (see shared-text.ts), so messages can be keyed by it. */
 export function quote(value: unknown): string {
-  const text = typeof value === 'string' ? value : textOf(value);
-  // Names and values are usually plain ASCII; JSON escaping is only needed for quotes, backslashes and the rest.
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x20 || code === 0x22 || code === 0x5c || code > 0x7e) return JSON.stringify(text);
-  }
-  return `"${text}"`;
+  return quoted(typeof value === 'string' ? value : textOf(value));
 }
 
 /** Any value as text; an object without a prototype (which String() cannot convert) as its JSON. */
@@ -69,10 +64,10 @@ function textOf(value: unknown): string {
   }
 }
 
-/** A container's description in messages: `container "app"`, `init container "setup"`. */
+/** A container's description in messages: `container "app"`, `init container "setup"`; shared (see shared-text.ts). */
 export function describeContainer(container: ContainerView): string {
   const label = container.field === 'initContainers' ? 'init container' : container.field === 'ephemeralContainers' ? 'ephemeral container' : 'container';
-  return `${label} ${quote(container.name ?? `#${container.index}`)}`;
+  return container.name === undefined ? text`${label} "#${container.index}"` : text`${label} ${quoted(container.name)}`;
 }
 
 /** The result of a check that found nothing: shared, so passing checks allocate nothing. */
@@ -80,7 +75,7 @@ export const PASS: readonly Violation[] = Object.freeze([]);
 
 /** A violation whose value is not known yet (a Pulumi output in preview). */
 export function unknownAt(path: string, what: string): Violation {
-  return { path, message: `${what} is not known yet; it will be checked once the value is known`, unknown: true };
+  return { path, message: text`${what} is not known yet; it will be checked once the value is known`, unknown: true };
 }
 
 /** Pushes an `unknown` violation when the value is an unknown marker; true when it was. */
