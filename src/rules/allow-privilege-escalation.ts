@@ -1,6 +1,7 @@
 import type { Violation, PodRule } from './rule';
 import { isUnknownValue } from '../model/pod-view';
 import { cis, containerSecurityContext, describeContainer, isWindowsPod, nist, PASS, pss, unknownAt } from './support/pss';
+import { text } from './support/shared-text';
 
 /** Without allowPrivilegeEscalation: false, setuid binaries and file capabilities can raise privileges. */
 export const allowPrivilegeEscalation: PodRule = {
@@ -21,8 +22,8 @@ export const allowPrivilegeEscalation: PodRule = {
       const value = containerSecurityContext(container)?.allowPrivilegeEscalation;
       if (value === false) continue;
       (violations ??= []).push(isUnknownValue(value)
-        ? unknownAt(`${container.path}${FIELD}`, 'securityContext.allowPrivilegeEscalation')
-        : { path: `${container.path}${FIELD}`, message: `allowPrivilegeEscalation != false (${describeContainer(container)} must set securityContext.allowPrivilegeEscalation=false)` });
+        ? unknownAt(text`${container.path}${FIELD}`, 'securityContext.allowPrivilegeEscalation')
+        : { path: text`${container.path}${FIELD}`, message: text`allowPrivilegeEscalation != false (${describeContainer(container)} must set securityContext.allowPrivilegeEscalation=false)` });
     }
     return violations ?? PASS;
   },

@@ -2,6 +2,7 @@ import type { PodRule, Violation } from './rule';
 import { imageName, parseImageRef } from '../images/image-ref';
 import { isHardpodError } from '../model/errors';
 import { cis, describeContainer, nist, pushIfUnknown } from './support/pss';
+import { text } from './support/shared-text';
 
 /**
  * Images only from the registries the organisation vets. Entries are a registry host
@@ -27,7 +28,7 @@ export const allowedRegistries: PodRule = {
     if (allowed === undefined) return 'not-applicable';
     const violations: Violation[] = [];
     for (const container of pod.containers) {
-      const path = `${container.path}.image`;
+      const path = text`${container.path}.image`;
       const image = container.container.image;
       if (pushIfUnknown(violations, image, path, 'image')) continue;
       // A missing or malformed image is reported by image-digest; there is no registry to judge.

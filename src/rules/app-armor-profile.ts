@@ -1,5 +1,6 @@
 import type { Violation, PodRule } from './rule';
 import { cis, containerSecurityContext, describeContainer, get, nist, podSecurityContext, pss, pushIfUnknown, quote } from './support/pss';
+import { text } from './support/shared-text';
 
 const ANNOTATION_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
 const ALLOWED_TYPES = new Set(['RuntimeDefault', 'Localhost']);
@@ -23,25 +24,24 @@ export const appArmorProfile: PodRule = {
   check({ pod }) {
     const violations: Violation[] = [];
     const podType = get(podSecurityContext(pod)?.appArmorProfile, 'type');
-    const podPath = `${pod.specPath}.securityContext.appArmorProfile.type`;
+    const podPath = text`${pod.specPath}.securityContext.appArmorProfile.type`;
     if (podSecurityContext(pod)?.appArmorProfile != null && !pushIfUnknown(violations, podType, podPath, 'appArmorProfile.type') && !ALLOWED_TYPES.has(podType as string)) {
-      violations.push({ path: podPath, message: `forbidden AppArmor profile (pod must not set AppArmor profile type to ${quote(podType ?? '')})` });
+      violations.push({ path: podPath, message: text`forbidden AppArmor profile (pod must not set AppArmor profile type to ${quote(podType ?? '')})` });
     }
     for (const container of pod.containers) {
       const profile = containerSecurityContext(container)?.appArmorProfile;
       if (profile === undefined || profile === null) continue;
       const type = get(profile, 'type');
-      const path = `${container.path}.securityContext.appArmorProfile.type`;
+      if (ALLOWED_TYPES.has(type as string)) continue;
+      const path = text`${container.path}.securityContext.appArmorProfile.type`;
       if (pushIfUnknown(violations, type, path, 'appArmorProfile.type')) continue;
-      if (!ALLOWED_TYPES.has(type as string)) {
-        violations.push({ path, message: `forbidden AppArmor profile (${describeContainer(container)} must not set AppArmor profile type to ${quote(type ?? '')})` });
-      }
+      violations.push({ path, message: text`forbidden AppArmor profile (${describeContainer(container)} must not set AppArmor profile type to ${quote(type ?? '')})` });
     }
     for (const key in pod.annotations) {
       if (!key.startsWith(ANNOTATION_PREFIX)) continue;
       const value = pod.annotations[key];
       if (typeof value === 'string' && allowedAnnotationValue(value)) continue;
-      violations.push({ path: `${pod.metadataPath}.annotations.${key}`, message: `forbidden AppArmor profile (annotation ${key}=${quote(value)})` });
+      violations.push({ path: text`${pod.metadataPath}.annotations.${key}`, message: text`forbidden AppArmor profile (annotation ${key}=${quote(value)})` });
     }
     return violations;
   },

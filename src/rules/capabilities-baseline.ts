@@ -1,5 +1,6 @@
 import type { Violation, PodRule } from './rule';
 import { cis, containerSecurityContext, describeContainer, get, listOf, nist, pss, pushIfUnknown, quote } from './support/pss';
+import { text } from './support/shared-text';
 
 /** Capabilities a container runtime grants by default; adding any other widens the attack surface. */
 const DEFAULT_CAPABILITIES = new Set([
@@ -20,13 +21,14 @@ export const capabilitiesBaseline: PodRule = {
     const violations: Violation[] = [];
     for (const container of pod.containers) {
       const add = get(get(containerSecurityContext(container), 'capabilities'), 'add');
-      const addPath = `${container.path}.securityContext.capabilities.add`;
+      if (add === undefined || add === null) continue;
+      const addPath = text`${container.path}.securityContext.capabilities.add`;
       if (pushIfUnknown(violations, add, addPath, 'capabilities.add')) continue;
       listOf(add).forEach((capability, i) => {
-        const path = `${addPath}[${i}]`;
+        const path = text`${addPath}[${i}]`;
         if (pushIfUnknown(violations, capability, path, 'an added capability')) return;
         if (typeof capability === 'string' && DEFAULT_CAPABILITIES.has(capability)) return;
-        violations.push({ path, message: `non-default capabilities (${describeContainer(container)} must not include ${quote(capability)} in securityContext.capabilities.add)` });
+        violations.push({ path, message: text`non-default capabilities (${describeContainer(container)} must not include ${quote(capability)} in securityContext.capabilities.add)` });
       });
     }
     return violations;

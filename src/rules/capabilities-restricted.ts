@@ -1,6 +1,7 @@
 import type { Violation, PodRule } from './rule';
 import { isUnknownValue } from '../model/pod-view';
 import { cis, containerSecurityContext, describeContainer, get, isWindowsPod, listOf, nist, PASS, pss, quote, unknownAt } from './support/pss';
+import { text } from './support/shared-text';
 
 /** Containers drop ALL capabilities and may add back only NET_BIND_SERVICE. */
 export const capabilitiesRestricted: PodRule = {
@@ -22,25 +23,25 @@ export const capabilitiesRestricted: PodRule = {
       const drop = get(capabilities, 'drop');
       const dropped = listOf(drop);
       if (!dropped.includes('ALL')) {
-        const path = `${container.path}${CAPABILITIES}.drop`;
+        const path = text`${container.path}${CAPABILITIES}.drop`;
         // The list, or an entry of it, not known yet may hold ALL.
         (violations ??= []).push(isUnknownValue(drop) || dropped.some(isUnknownValue)
           ? unknownAt(path, 'capabilities.drop')
-          : { path, message: `unrestricted capabilities (${describeContainer(container)} must set securityContext.capabilities.drop=["ALL"])` });
+          : { path, message: text`unrestricted capabilities (${describeContainer(container)} must set securityContext.capabilities.drop=["ALL"])` });
       }
       const add = get(capabilities, 'add');
       if (isUnknownValue(add)) {
-        (violations ??= []).push(unknownAt(`${container.path}${CAPABILITIES}.add`, 'capabilities.add'));
+        (violations ??= []).push(unknownAt(text`${container.path}${CAPABILITIES}.add`, 'capabilities.add'));
         continue;
       }
       const added = listOf(add);
       for (let i = 0; i < added.length; i++) {
         const capability = added[i];
         if (capability === 'NET_BIND_SERVICE') continue;
-        const path = `${container.path}${CAPABILITIES}.add[${i}]`;
+        const path = text`${container.path}${CAPABILITIES}.add[${i}]`;
         (violations ??= []).push(isUnknownValue(capability)
           ? unknownAt(path, 'an added capability')
-          : { path, message: `unrestricted capabilities (${describeContainer(container)} must not include ${quote(capability)} in securityContext.capabilities.add)` });
+          : { path, message: text`unrestricted capabilities (${describeContainer(container)} must not include ${quote(capability)} in securityContext.capabilities.add)` });
       }
     }
     return violations ?? PASS;

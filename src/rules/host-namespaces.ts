@@ -1,6 +1,7 @@
 import type { Violation, PodRule } from './rule';
 import { isUnknownValue } from '../model/pod-view';
 import { cis, nist, PASS, pss, unknownAt } from './support/pss';
+import { text } from './support/shared-text';
 
 const HOST_NAMESPACE_FIELDS = ['hostNetwork', 'hostPID', 'hostIPC'] as const;
 
@@ -19,8 +20,8 @@ export const hostNamespaces: PodRule = {
     let violations: Violation[] | undefined;
     for (const field of HOST_NAMESPACE_FIELDS) {
       const value = pod.spec[field];
-      if (value === true) (violations ??= []).push({ path: `${pod.specPath}.${field}`, message: `host namespaces (${field}=true)` });
-      else if (isUnknownValue(value)) (violations ??= []).push(unknownAt(`${pod.specPath}.${field}`, field));
+      if (value === true) (violations ??= []).push({ path: text`${pod.specPath}.${field}`, message: text`host namespaces (${field}=true)` });
+      else if (isUnknownValue(value)) (violations ??= []).push(unknownAt(text`${pod.specPath}.${field}`, field));
     }
     return violations ?? PASS;
   },

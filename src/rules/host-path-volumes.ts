@@ -1,6 +1,7 @@
 import type { Violation, PodRule } from './rule';
 import { isFields } from '../model/pod-view';
 import { cis, listOf, nist, pss, quote } from './support/pss';
+import { text } from './support/shared-text';
 
 /** hostPath volumes expose the node's filesystem (and runtime sockets) to the pod. */
 export const hostPathVolumes: PodRule = {
@@ -17,7 +18,7 @@ export const hostPathVolumes: PodRule = {
     const violations: Violation[] = [];
     listOf(pod.spec.volumes).forEach((volume, i) => {
       if (!isFields(volume) || volume.hostPath === undefined || volume.hostPath === null) return;
-      violations.push({ path: `${pod.specPath}.volumes[${i}].hostPath`, message: `hostPath volumes (volume ${quote(volume.name)})` });
+      violations.push({ path: text`${pod.specPath}.volumes[${i}].hostPath`, message: text`hostPath volumes (volume ${quote(volume.name)})` });
     });
     return violations;
   },

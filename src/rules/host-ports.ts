@@ -1,6 +1,7 @@
 import type { Violation, PodRule } from './rule';
 import { isFields } from '../model/pod-view';
 import { cis, describeContainer, listOf, nist, pss, pushIfUnknown } from './support/pss';
+import { text } from './support/shared-text';
 
 /** A hostPort binds the node's port: it bypasses network policy and limits scheduling. */
 export const hostPorts: PodRule = {
@@ -18,11 +19,11 @@ export const hostPorts: PodRule = {
     for (const container of pod.containers) {
       listOf(container.container.ports).forEach((port, i) => {
         if (!isFields(port)) return;
-        const path = `${container.path}.ports[${i}].hostPort`;
+        const path = text`${container.path}.ports[${i}].hostPort`;
         const value = port.hostPort;
         if (pushIfUnknown(violations, value, path, 'hostPort')) return;
         if (value !== undefined && value !== null && value !== 0) {
-          violations.push({ path, message: `hostPort (${describeContainer(container)} uses hostPort ${String(value)})` });
+          violations.push({ path, message: text`hostPort (${describeContainer(container)} uses hostPort ${String(value)})` });
         }
       });
     }

@@ -1,6 +1,7 @@
 import type { Violation, PodRule } from './rule';
 import type { ContainerView } from '../model/pod-view';
 import { cis, describeContainer, get, nist, pss, pushIfUnknown, quote } from './support/pss';
+import { text } from './support/shared-text';
 
 const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
 const LIFECYCLE_HANDLERS = ['postStart', 'preStop'] as const;
@@ -41,10 +42,10 @@ function checkHandler(container: ContainerView, handler: unknown, suffix: string
   for (const kind of HANDLER_KINDS) {
     const host = get(get(handler, kind), 'host');
     if (host === undefined || host === null || host === '') continue;
-    const path = `${container.path}${suffix}.${kind}.host`;
+    const path = text`${container.path}${suffix}.${kind}.host`;
     violations ??= [];
     if (!pushIfUnknown(violations, host, path, `${kind}.host`)) {
-      violations.push({ path, message: `probe or lifecycle host (${describeContainer(container)} uses probe or lifecycle host ${quote(host)})` });
+      violations.push({ path, message: text`probe or lifecycle host (${describeContainer(container)} uses probe or lifecycle host ${quote(host)})` });
     }
   }
   return violations;

@@ -2,6 +2,7 @@ import type { PodRule, Violation } from './rule';
 import { parseImageRef } from '../images/image-ref';
 import { isHardpodError } from '../model/errors';
 import { cis, describeContainer, nist, pushIfUnknown } from './support/pss';
+import { text } from './support/shared-text';
 
 /**
  * A tag can be moved to other content at any time; only a digest names what was reviewed and
@@ -19,11 +20,11 @@ export const imageDigest: PodRule = {
   check({ pod }) {
     const violations: Violation[] = [];
     for (const container of pod.containers) {
-      const path = `${container.path}.image`;
+      const path = text`${container.path}.image`;
       const image = container.container.image;
       if (pushIfUnknown(violations, image, path, 'image')) continue;
       if (typeof image !== 'string' || image === '') {
-        violations.push({ path, message: `${describeContainer(container)} names no image` });
+        violations.push({ path, message: text`${describeContainer(container)} names no image` });
         continue;
       }
       let digest: string | undefined;
@@ -36,11 +37,9 @@ export const imageDigest: PodRule = {
         continue;
       }
       if (digest !== undefined) continue;
-      const latest = tag === undefined || tag === 'latest';
-      violations.push({
-        path,
-        message: `${describeContainer(container)} image ${JSON.stringify(image)} is not pinned by digest${latest ? ` and ${tag === undefined ? 'implies' : 'uses'} the moving tag "latest"` : ''}`,
-      });
+      // A reference that parsed holds no character JSON would escape: quoted as it is.
+      const latest = tag === undefined ? ' and implies the moving tag "latest"' : tag === 'latest' ? ' and uses the moving tag "latest"' : '';
+      violations.push({ path, message: text`${describeContainer(container)} image "${image}" is not pinned by digest${latest}` });
     }
     return violations;
   },

@@ -3,6 +3,7 @@ import { PACKAGE_MANAGERS, SHELLS } from '../images/image-facts';
 import { cisDocker, containersWithFacts, notInspected, IMAGE_FACTS_SETTINGS } from './support/image-facts';
 import { describeContainer, nist, quote } from './support/pss';
 import { booleanSetting } from './support/settings';
+import { text } from './support/shared-text';
 
 /**
  * Where the platform team requires minimal images (`hardened.requireMinimalImages`), an image holds
@@ -33,7 +34,7 @@ export const imageMinimal: PodRule = {
       const found = facts.tools.filter((tool) => SHELLS.includes(tool) || PACKAGE_MANAGERS.includes(tool));
       if (found.length > 0) {
         violations.push({
-          path: `${entry.container.path}.image`,
+          path: text`${entry.container.path}.image`,
           message: `${describeContainer(entry.container)}'s image ${quote(entry.image)} holds ${found.join(', ')}; minimal images are required here`,
         });
       }

@@ -1,6 +1,7 @@
 import type { PodRule, Violation } from './rule';
 import { cisDocker, containersWithFacts, notInspected, IMAGE_FACTS_SETTINGS } from './support/image-facts';
 import { describeContainer, nist, quote } from './support/pss';
+import { text } from './support/shared-text';
 
 const LISTED = 5;
 
@@ -32,7 +33,7 @@ export const imageNoSetuid: PodRule = {
       if (files.length === 0) continue;
       const listed = files.slice(0, LISTED).join(', ') + (files.length > LISTED ? ` and ${files.length - LISTED} more` : '');
       violations.push({
-        path: `${entry.container.path}.image`,
+        path: text`${entry.container.path}.image`,
         message: `${describeContainer(entry.container)}'s image ${quote(entry.image)} holds setuid/setgid files: ${listed}`,
       });
     }

@@ -1,6 +1,7 @@
 import type { PodRule, Violation } from './rule';
 import { cisDocker, containersWithFacts, IMAGE_FACTS_SETTINGS } from './support/image-facts';
 import { containerSecurityContext, describeContainer, nist, podSecurityContext, quote } from './support/pss';
+import { text } from './support/shared-text';
 
 /**
  * The image's own user must be a non-root uid the kubelet can verify, unless the pod sets
@@ -27,7 +28,7 @@ export const imageNonRootUser: PodRule = {
       const runAsUser = containerSecurityContext(container)?.runAsUser ?? podUser;
       // An explicit uid decides; runAsUser 0 is the run-as-user rule's finding, not this one's.
       if (runAsUser !== undefined) continue;
-      const path = `${container.path}.securityContext.runAsUser`;
+      const path = text`${container.path}.securityContext.runAsUser`;
       const who = `${describeContainer(container)} sets no runAsUser and its image ${quote(image)}`;
       const user = facts.user ?? '';
       const named = user !== '' && !/^\d+(:\d+)?$/.test(user);

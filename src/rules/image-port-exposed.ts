@@ -2,6 +2,7 @@ import type { PodRule, Violation } from './rule';
 import { containersWithFacts, IMAGE_FACTS_SETTINGS } from './support/image-facts';
 import { describeContainer, listOf, quote } from './support/pss';
 import { isFields } from '../model/pod-view';
+import { text } from './support/shared-text';
 
 /**
  * A declared containerPort the image does not EXPOSE is usually a typo or a stale manifest: the
@@ -29,7 +30,7 @@ export const imagePortExposed: PodRule = {
         const number = isFields(port) ? port.containerPort : undefined;
         if (typeof number !== 'number' || exposed.includes(number)) return;
         violations.push({
-          path: `${container.path}.ports[${index}].containerPort`,
+          path: text`${container.path}.ports[${index}].containerPort`,
           message: `${describeContainer(container)} declares port ${number}, but its image ${quote(image)} exposes ${exposed.join(', ')}`,
         });
       });

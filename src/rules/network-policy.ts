@@ -3,6 +3,7 @@ import type { KubeObject } from '../model/kube-object';
 import { isFields } from '../model/pod-view';
 import { clusterObjects, describeNamespace, nameOf, namespaceOf, oncePerEvaluation, selectorMatches } from './support/hardened';
 import { cis, get, nist, PASS } from './support/pss';
+import { text } from './support/shared-text';
 
 type Direction = 'Ingress' | 'Egress';
 const DIRECTIONS: readonly Direction[] = ['Ingress', 'Egress'];
@@ -44,14 +45,18 @@ export const networkPolicy: InputRule = {
           }
         }
         if (!isolated) unisolated.push(direction);
-        else if (open) (violations ??= []).push({ path: `${pod.metadataPath}.labels`, message: `NetworkPolicy ${JSON.stringify(nameOf(open))} selects the pod but allows all ${direction.toLowerCase()} traffic, so the pod is not isolated for ${direction}; narrow that rule to the peers and ports the workload needs` });
+        else if (open) (violations ??= []).push({ path: text`${pod.metadataPath}.labels`, message: `NetworkPolicy ${JSON.stringify(nameOf(open))} selects the pod but allows all ${direction.toLowerCase()} traffic, so the pod is not isolated for ${direction}; narrow that rule to the peers and ports the workload needs` });
       }
       if (unisolated.length === 0) continue;
-      const what = `no NetworkPolicy in ${describeNamespace(namespace)} selects the pod for ${unisolated.join(' and ')}, so that traffic is not denied by default`;
-      const fix = `add a default-deny NetworkPolicy (podSelector: {}, policyTypes: [${unisolated.join(', ')}])`;
+      const [first, second] = unisolated;
+      const directions = second === undefined ? first : text`${first} and ${second}`;
+      const types = second === undefined ? first : text`${first}, ${second}`;
+      const what = text`no NetworkPolicy in ${describeNamespace(namespace)} selects the pod for ${directions}, so that traffic is not denied by default`;
+      const fix = text`add a default-deny NetworkPolicy (podSelector: {}, policyTypes: [${types}])`;
+      const path = text`${pod.metadataPath}.labels`;
       (violations ??= []).push(policiesKnown
-        ? { path: `${pod.metadataPath}.labels`, message: `${what}; ${fix}` }
-        : { path: `${pod.metadataPath}.labels`, message: `${what} as far as this input shows; ${fix}, or declare the policies the platform owns in cluster.networkPolicies`, unknown: true });
+        ? { path, message: text`${what}; ${fix}` }
+        : { path, message: text`${what} as far as this input shows; ${fix}, or declare the policies the platform owns in cluster.networkPolicies`, unknown: true });
     }
     return violations ?? PASS;
   },

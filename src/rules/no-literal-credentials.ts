@@ -1,5 +1,6 @@
 import type { PodRule, Violation } from './rule';
 import { cis, describeContainer, get, listOf, nist } from './support/pss';
+import { text } from './support/shared-text';
 
 /**
  * Names that say "this is a credential". Split on `_`, `-` and `.` so `PASSWORD` and `DB_PASSWORD`
@@ -58,7 +59,7 @@ export const noLiteralCredentials: PodRule = {
         const name = get(env, 'name');
         const value = get(env, 'value');
         if (typeof value !== 'string' || isHarmlessValue(value)) return;
-        const path = `${container.path}.env[${i}].value`;
+        const path = text`${container.path}.env[${i}].value`;
         const label = typeof name === 'string' ? name : `#${i}`;
         const shaped = CREDENTIAL_VALUES.find((c) => c.pattern.test(value));
         if (shaped) violations.push({ path, message: `${describeContainer(container)} environment variable ${label} holds what looks like ${shaped.kind}, written literally` });

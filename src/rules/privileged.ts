@@ -1,6 +1,7 @@
 import type { Violation, PodRule } from './rule';
 import { isUnknownValue } from '../model/pod-view';
 import { cis, containerSecurityContext, describeContainer, nist, PASS, pss, unknownAt } from './support/pss';
+import { text } from './support/shared-text';
 
 /** Privileged containers disable most security mechanisms and get full access to the host. */
 export const privileged: PodRule = {
@@ -18,9 +19,9 @@ export const privileged: PodRule = {
     for (const container of pod.containers) {
       const value = containerSecurityContext(container)?.privileged;
       if (value === true) {
-        (violations ??= []).push({ path: `${container.path}${FIELD}`, message: `privileged (${describeContainer(container)} must not set securityContext.privileged=true)` });
+        (violations ??= []).push({ path: text`${container.path}${FIELD}`, message: text`privileged (${describeContainer(container)} must not set securityContext.privileged=true)` });
       } else if (isUnknownValue(value)) {
-        (violations ??= []).push(unknownAt(`${container.path}${FIELD}`, 'securityContext.privileged'));
+        (violations ??= []).push(unknownAt(text`${container.path}${FIELD}`, 'securityContext.privileged'));
       }
     }
     return violations ?? PASS;

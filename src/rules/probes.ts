@@ -1,5 +1,7 @@
 import type { PodRule, Violation } from './rule';
+import { isUnknownValue } from '../model/pod-view';
 import { describeContainer, pushIfUnknown } from './support/pss';
+import { text } from './support/shared-text';
 
 /** Pods that run to completion (Jobs, CronJobs, KEDA ScaledJobs) have nothing to probe for readiness. */
 const RUN_TO_COMPLETION = new Set(['Never', 'OnFailure']);
@@ -27,9 +29,10 @@ export const probes: PodRule = {
       if (container.field !== 'containers') continue;
       for (const probe of ['readinessProbe', 'livenessProbe']) {
         const value = container.container[probe];
-        const path = `${container.path}.${probe}`;
+        if (value !== undefined && value !== null && !isUnknownValue(value)) continue;
+        const path = text`${container.path}.${probe}`;
         if (pushIfUnknown(violations, value, path, probe)) continue;
-        if (value === undefined || value === null) violations.push({ path, message: `${describeContainer(container)} has no ${probe}` });
+        violations.push({ path, message: text`${describeContainer(container)} has no ${probe}` });
       }
     }
     return violations;

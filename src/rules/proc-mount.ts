@@ -1,15 +1,17 @@
 import type { Violation, PodRule } from './rule';
 import type { PodView } from '../model/pod-view';
 import { cis, containerSecurityContext, describeContainer, nist, pss, pushIfUnknown, quote, usesUserNamespace } from './support/pss';
+import { text } from './support/shared-text';
 
 /** Containers whose procMount is set to anything but Default (the masked /proc). */
 export function unmaskedProcMounts(pod: PodView): Violation[] {
   const violations: Violation[] = [];
   for (const container of pod.containers) {
     const value = containerSecurityContext(container)?.procMount;
-    const path = `${container.path}.securityContext.procMount`;
-    if (value === undefined || value === null || pushIfUnknown(violations, value, path, 'securityContext.procMount')) continue;
-    if (value !== 'Default') violations.push({ path, message: `procMount (${describeContainer(container)} must not set securityContext.procMount to ${quote(value)})` });
+    if (value === undefined || value === null || value === 'Default') continue;
+    const path = text`${container.path}.securityContext.procMount`;
+    if (pushIfUnknown(violations, value, path, 'securityContext.procMount')) continue;
+    violations.push({ path, message: text`procMount (${describeContainer(container)} must not set securityContext.procMount to ${quote(value)})` });
   }
   return violations;
 }

@@ -1,5 +1,6 @@
 import type { PodRule, Violation } from './rule';
 import { cis, containerSecurityContext, describeContainer, nist, pushIfUnknown } from './support/pss';
+import { text } from './support/shared-text';
 
 /** A writable root filesystem lets an intruder drop tools and persist changes inside the container. */
 export const readOnlyRootFilesystem: PodRule = {
@@ -15,9 +16,10 @@ export const readOnlyRootFilesystem: PodRule = {
     const violations: Violation[] = [];
     for (const container of pod.containers) {
       const value = containerSecurityContext(container)?.readOnlyRootFilesystem;
-      const path = `${container.path}.securityContext.readOnlyRootFilesystem`;
+      if (value === true) continue;
+      const path = text`${container.path}.securityContext.readOnlyRootFilesystem`;
       if (pushIfUnknown(violations, value, path, 'securityContext.readOnlyRootFilesystem')) continue;
-      if (value !== true) violations.push({ path, message: `${describeContainer(container)} must set securityContext.readOnlyRootFilesystem=true` });
+      violations.push({ path, message: text`${describeContainer(container)} must set securityContext.readOnlyRootFilesystem=true` });
     }
     return violations;
   },

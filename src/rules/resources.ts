@@ -3,6 +3,7 @@ import { isUnknownValue, type ContainerView } from '../model/pod-view';
 import { parseQuantity } from '../model/quantity';
 import { describeContainer, get, nist, quote } from './support/pss';
 import { booleanSetting } from './support/settings';
+import { text } from './support/shared-text';
 
 /**
  * Without requests the scheduler cannot place the pod fairly; without limits one container can
@@ -27,24 +28,24 @@ export const resources: PodRule = {
     for (const container of pod.containers) {
       // Ephemeral containers may not declare resources; they share the pod's.
       if (container.field === 'ephemeralContainers') continue;
-      const base = `${container.path}.resources`;
+      const base = text`${container.path}.resources`;
       const res = container.container.resources;
       if (isUnknownValue(res)) {
-        violations.push({ path: base, message: `resources of ${describeContainer(container)} are not known yet`, unknown: true });
+        violations.push({ path: base, message: text`resources of ${describeContainer(container)} are not known yet`, unknown: true });
         continue;
       }
       const limits = get(res, 'limits');
       const requests = get(res, 'requests');
-      const missing: string[] = [];
-      for (const name of ['cpu', 'memory']) {
+      let missing: string | undefined;
+      for (const name of RESOURCE_NAMES) {
         const limit = get(limits, name);
         // The API server defaults a missing request to the limit, so a limit alone bounds both.
-        if (!isSet(get(requests, name)) && !isSet(limit)) missing.push(`requests.${name}`);
-        if (!isSet(limit) && (name === 'memory' || requireCpuLimit)) missing.push(`limits.${name}`);
+        if (!isSet(get(requests, name)) && !isSet(limit)) missing = listed(missing, REQUEST_FIELDS[name]);
+        if (!isSet(limit) && (name === 'memory' || requireCpuLimit)) missing = listed(missing, LIMIT_FIELDS[name]);
       }
-      if (missing.length > 0) {
+      if (missing !== undefined) {
         const unknown = [limits, requests].some(isUnknownValue);
-        violations.push({ path: base, message: `${describeContainer(container)} must set resources.${missing.join(', resources.')}`, ...(unknown ? { unknown } : {}) });
+        violations.push({ path: base, message: text`${describeContainer(container)} must set ${missing}`, ...(unknown ? { unknown } : {}) });
       }
       addRefusedValues(container, base, requests, limits, violations);
     }
@@ -65,14 +66,21 @@ function addRefusedValues(container: ContainerView, base: string, requests: unkn
     if (Number.isNaN(limit)) out.push(notAQuantity(container, base, 'limits', name, get(limits, name)));
     if (request !== undefined && limit !== undefined && request > limit) {
       out.push({
-        path: `${base}.requests.${name}`,
-        message: `${describeContainer(container)} requests more ${name} (${quote(get(requests, name))}) than its limit (${quote(get(limits, name))}), which the API server refuses: lower the request or raise the limit`,
+        path: text`${base}.requests.${name}`,
+        message: text`${describeContainer(container)} requests more ${name} (${quote(get(requests, name))}) than its limit (${quote(get(limits, name))}), which the API server refuses: lower the request or raise the limit`,
       });
     }
   }
 }
 
 const RESOURCE_NAMES = ['cpu', 'memory'] as const;
+const REQUEST_FIELDS = { cpu: 'resources.requests.cpu', memory: 'resources.requests.memory' } as const;
+const LIMIT_FIELDS = { cpu: 'resources.limits.cpu', memory: 'resources.limits.memory' } as const;
+
+/** `a, b`: a list of fields, shared per combination. */
+function listed(list: string | undefined, field: string): string {
+  return list === undefined ? field : text`${list}, ${field}`;
+}
 
 /** A request or limit as a number: undefined when absent or not known yet, NaN when not a quantity of 0 or more. */
 function amountOf(value: unknown): number | undefined {
@@ -83,8 +91,8 @@ function amountOf(value: unknown): number | undefined {
 
 function notAQuantity(container: ContainerView, base: string, kind: string, name: string, value: unknown): Violation {
   return {
-    path: `${base}.${kind}.${name}`,
-    message: `${describeContainer(container)} sets resources.${kind}.${name} to ${quote(value)}, which is not a resource quantity of 0 or more: give one such as 500m, 2 or 256Mi`,
+    path: text`${base}.${kind}.${name}`,
+    message: text`${describeContainer(container)} sets resources.${kind}.${name} to ${quote(value)}, which is not a resource quantity of 0 or more: give one such as 500m, 2 or 256Mi`,
   };
 }
 
@@ -92,10 +100,10 @@ function notAQuantity(container: ContainerView, base: string, kind: string, name
 const QUANTITIES = new Map<string, number | undefined>();
 const MAX_CACHED_QUANTITIES = 1_000;
 
-function quantityOf(text: string): number | undefined {
-  if (QUANTITIES.has(text)) return QUANTITIES.get(text);
-  const amount = parseQuantity(text);
-  if (QUANTITIES.size < MAX_CACHED_QUANTITIES) QUANTITIES.set(text, amount);
+function quantityOf(written: string): number | undefined {
+  if (QUANTITIES.has(written)) return QUANTITIES.get(written);
+  const amount = parseQuantity(written);
+  if (QUANTITIES.size < MAX_CACHED_QUANTITIES) QUANTITIES.set(written, amount);
   return amount;
 }
 

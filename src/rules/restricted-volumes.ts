@@ -1,6 +1,7 @@
 import type { Violation, PodRule } from './rule';
 import { isFields } from '../model/pod-view';
 import { cis, listOf, nist, pss, quote } from './support/pss';
+import { text } from './support/shared-text';
 
 /**
  * Volume sources that keep data inside the pod's own objects, an OCI image, or go through a
@@ -37,7 +38,7 @@ export const restrictedVolumes: PodRule = {
         forbidden ??= key;
       }
       if (!allowed && forbidden) {
-        violations.push({ path: `${pod.specPath}.volumes[${i}].${forbidden}`, message: `restricted volume types (volume ${quote(volume.name)} uses restricted volume type ${quote(forbidden)})` });
+        violations.push({ path: text`${pod.specPath}.volumes[${i}].${forbidden}`, message: text`restricted volume types (volume ${quote(volume.name)} uses restricted volume type ${quote(forbidden)})` });
       }
     });
     return violations;

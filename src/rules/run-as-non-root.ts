@@ -1,6 +1,7 @@
 import type { Violation, PodRule } from './rule';
 import { isUnknownValue } from '../model/pod-view';
 import { cis, containerSecurityContext, describeContainer, nist, PASS, podSecurityContext, pss, unknownAt, usesUserNamespace } from './support/pss';
+import { text } from './support/shared-text';
 
 /** Containers must be required to run as a non-root user. */
 export const runAsNonRoot: PodRule = {
@@ -23,22 +24,22 @@ export const runAsNonRoot: PodRule = {
     let podUnknown = false;
     if (isUnknownValue(podContext)) {
       podUnknown = true;
-      (violations ??= []).push(unknownAt(`${pod.specPath}.securityContext`, 'the pod securityContext'));
+      (violations ??= []).push(unknownAt(text`${pod.specPath}.securityContext`, 'the pod securityContext'));
     } else if (isUnknownValue(podValue)) {
       podUnknown = true;
-      (violations ??= []).push(unknownAt(`${pod.specPath}${FIELD}`, 'securityContext.runAsNonRoot'));
+      (violations ??= []).push(unknownAt(text`${pod.specPath}${FIELD}`, 'securityContext.runAsNonRoot'));
     } else if (podValue === false) {
-      (violations ??= []).push({ path: `${pod.specPath}${FIELD}`, message: 'runAsNonRoot != true (pod must not set securityContext.runAsNonRoot=false)' });
+      (violations ??= []).push({ path: text`${pod.specPath}${FIELD}`, message: 'runAsNonRoot != true (pod must not set securityContext.runAsNonRoot=false)' });
     }
     for (const container of pod.containers) {
       const value = containerSecurityContext(container)?.runAsNonRoot;
       if (value === true) continue;
       if (isUnknownValue(value)) {
-        (violations ??= []).push(unknownAt(`${container.path}${FIELD}`, 'securityContext.runAsNonRoot'));
+        (violations ??= []).push(unknownAt(text`${container.path}${FIELD}`, 'securityContext.runAsNonRoot'));
       } else if (value === false) {
-        (violations ??= []).push({ path: `${container.path}${FIELD}`, message: `runAsNonRoot != true (${describeContainer(container)} must not set securityContext.runAsNonRoot=false)` });
+        (violations ??= []).push({ path: text`${container.path}${FIELD}`, message: text`runAsNonRoot != true (${describeContainer(container)} must not set securityContext.runAsNonRoot=false)` });
       } else if (podValue !== true && !podUnknown) {
-        (violations ??= []).push({ path: `${container.path}${FIELD}`, message: `runAsNonRoot != true (pod or ${describeContainer(container)} must set securityContext.runAsNonRoot=true)` });
+        (violations ??= []).push({ path: text`${container.path}${FIELD}`, message: text`runAsNonRoot != true (pod or ${describeContainer(container)} must set securityContext.runAsNonRoot=true)` });
       }
     }
     return violations ?? PASS;

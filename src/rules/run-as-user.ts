@@ -1,5 +1,7 @@
 import type { Violation, PodRule } from './rule';
+import { isUnknownValue } from '../model/pod-view';
 import { cis, containerSecurityContext, describeContainer, nist, podSecurityContext, pss, pushIfUnknown, usesUserNamespace } from './support/pss';
+import { text } from './support/shared-text';
 
 /** An explicit runAsUser: 0 runs the process as root whatever the image says. */
 export const runAsUser: PodRule = {
@@ -17,15 +19,16 @@ export const runAsUser: PodRule = {
     if (minor >= 35 && usesUserNamespace(pod)) return [];
     const violations: Violation[] = [];
     const podValue = podSecurityContext(pod)?.runAsUser;
-    const podPath = `${pod.specPath}.securityContext.runAsUser`;
+    const podPath = text`${pod.specPath}.securityContext.runAsUser`;
     if (!pushIfUnknown(violations, podValue, podPath, 'securityContext.runAsUser') && podValue === 0) {
       violations.push({ path: podPath, message: 'runAsUser=0 (pod must not set runAsUser=0)' });
     }
     for (const container of pod.containers) {
       const value = containerSecurityContext(container)?.runAsUser;
-      const path = `${container.path}.securityContext.runAsUser`;
+      if (value !== 0 && !isUnknownValue(value)) continue;
+      const path = text`${container.path}.securityContext.runAsUser`;
       if (pushIfUnknown(violations, value, path, 'securityContext.runAsUser')) continue;
-      if (value === 0) violations.push({ path, message: `runAsUser=0 (${describeContainer(container)} must not set runAsUser=0)` });
+      if (value === 0) violations.push({ path, message: text`runAsUser=0 (${describeContainer(container)} must not set runAsUser=0)` });
     }
     return violations;
   },

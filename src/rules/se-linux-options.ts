@@ -1,6 +1,7 @@
 import type { Violation, PodRule } from './rule';
 import { isFields, type Fields } from '../model/pod-view';
 import { cis, containerSecurityContext, describeContainer, nist, podSecurityContext, pss, quote } from './support/pss';
+import { text } from './support/shared-text';
 
 const ALLOWED_TYPES_1_0 = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t']);
 const ALLOWED_TYPES_1_31 = new Set([...ALLOWED_TYPES_1_0, 'container_engine_t']);
@@ -33,13 +34,13 @@ export const seLinuxOptions: PodRule = {
     const podOptions = podSecurityContext(pod)?.seLinuxOptions;
     if (isFields(podOptions)) {
       const found = problems(podOptions, allowed);
-      if (found.length) violations.push({ path: `${pod.specPath}.securityContext.seLinuxOptions`, message: `seLinuxOptions (pod set forbidden securityContext.seLinuxOptions: ${found.join('; ')})` });
+      if (found.length) violations.push({ path: text`${pod.specPath}.securityContext.seLinuxOptions`, message: `seLinuxOptions (pod set forbidden securityContext.seLinuxOptions: ${found.join('; ')})` });
     }
     for (const container of pod.containers) {
       const options = containerSecurityContext(container)?.seLinuxOptions;
       if (!isFields(options)) continue;
       const found = problems(options, allowed);
-      if (found.length) violations.push({ path: `${container.path}.securityContext.seLinuxOptions`, message: `seLinuxOptions (${describeContainer(container)} set forbidden securityContext.seLinuxOptions: ${found.join('; ')})` });
+      if (found.length) violations.push({ path: text`${container.path}.securityContext.seLinuxOptions`, message: `seLinuxOptions (${describeContainer(container)} set forbidden securityContext.seLinuxOptions: ${found.join('; ')})` });
     }
     return violations;
   },

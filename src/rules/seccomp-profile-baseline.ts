@@ -1,6 +1,7 @@
 import type { Violation, PodRule } from './rule';
 import { isFields } from '../model/pod-view';
 import { cis, containerSecurityContext, describeContainer, get, nist, podSecurityContext, pss, pushIfUnknown, quote } from './support/pss';
+import { text } from './support/shared-text';
 
 const POD_ANNOTATION = 'seccomp.security.alpha.kubernetes.io/pod';
 const CONTAINER_ANNOTATION_PREFIX = 'container.seccomp.security.alpha.kubernetes.io/';
@@ -27,30 +28,30 @@ export const seccompProfileBaseline: PodRule = {
     if (minor < 19) {
       const annotations = pod.annotations;
       if (POD_ANNOTATION in annotations && !allowedAnnotationValue(annotations[POD_ANNOTATION])) {
-        violations.push({ path: `${pod.metadataPath}.annotations.${POD_ANNOTATION}`, message: `seccompProfile (forbidden annotation ${POD_ANNOTATION}=${quote(annotations[POD_ANNOTATION])})` });
+        violations.push({ path: text`${pod.metadataPath}.annotations.${POD_ANNOTATION}`, message: text`seccompProfile (forbidden annotation ${POD_ANNOTATION}=${quote(annotations[POD_ANNOTATION])})` });
       }
       for (const container of pod.containers) {
         const key = CONTAINER_ANNOTATION_PREFIX + (container.name ?? '');
         if (key in annotations && !allowedAnnotationValue(annotations[key])) {
-          violations.push({ path: `${pod.metadataPath}.annotations.${key}`, message: `seccompProfile (forbidden annotation ${key}=${quote(annotations[key])})` });
+          violations.push({ path: text`${pod.metadataPath}.annotations.${key}`, message: text`seccompProfile (forbidden annotation ${key}=${quote(annotations[key])})` });
         }
       }
       return violations;
     }
     const podProfile = podSecurityContext(pod)?.seccompProfile;
     if (isFields(podProfile)) {
-      const path = `${pod.specPath}.securityContext.seccompProfile.type`;
+      const path = text`${pod.specPath}.securityContext.seccompProfile.type`;
       if (!pushIfUnknown(violations, podProfile.type, path, 'seccompProfile.type') && !ALLOWED_TYPES.has(podProfile.type as string)) {
-        violations.push({ path, message: `seccompProfile (pod must not set securityContext.seccompProfile.type to ${quote(podProfile.type ?? '')})` });
+        violations.push({ path, message: text`seccompProfile (pod must not set securityContext.seccompProfile.type to ${quote(podProfile.type ?? '')})` });
       }
     }
     for (const container of pod.containers) {
       const profile = containerSecurityContext(container)?.seccompProfile;
       if (!isFields(profile)) continue;
       const type = get(profile, 'type');
-      const path = `${container.path}.securityContext.seccompProfile.type`;
+      const path = text`${container.path}.securityContext.seccompProfile.type`;
       if (pushIfUnknown(violations, type, path, 'seccompProfile.type')) continue;
-      if (!ALLOWED_TYPES.has(type as string)) violations.push({ path, message: `seccompProfile (${describeContainer(container)} must not set securityContext.seccompProfile.type to ${quote(type ?? '')})` });
+      if (!ALLOWED_TYPES.has(type as string)) violations.push({ path, message: text`seccompProfile (${describeContainer(container)} must not set securityContext.seccompProfile.type to ${quote(type ?? '')})` });
     }
     return violations;
   },

@@ -1,6 +1,7 @@
 import type { Violation, PodRule } from './rule';
 import { isFields, isUnknownValue } from '../model/pod-view';
 import { cis, containerSecurityContext, describeContainer, isWindowsPod, nist, PASS, podSecurityContext, pss, quote, unknownAt } from './support/pss';
+import { text } from './support/shared-text';
 
 const ALLOWED_TYPES = new Set(['RuntimeDefault', 'Localhost']);
 
@@ -25,18 +26,18 @@ export const seccompProfileRestricted: PodRule = {
     let podUnknown = false;
     if (isUnknownValue(podContext)) {
       podUnknown = true;
-      (violations ??= []).push(unknownAt(`${pod.specPath}.securityContext`, 'the pod securityContext'));
+      (violations ??= []).push(unknownAt(text`${pod.specPath}.securityContext`, 'the pod securityContext'));
     } else if (isUnknownValue(podProfile)) {
       podUnknown = true;
-      (violations ??= []).push(unknownAt(`${pod.specPath}.securityContext.seccompProfile`, 'the pod seccompProfile'));
+      (violations ??= []).push(unknownAt(text`${pod.specPath}.securityContext.seccompProfile`, 'the pod seccompProfile'));
     } else if (isFields(podProfile)) {
       const type = podProfile.type;
       podValid = ALLOWED_TYPES.has(type as string);
       if (isUnknownValue(type)) {
         podUnknown = true;
-        (violations ??= []).push(unknownAt(`${pod.specPath}${TYPE}`, 'seccompProfile.type'));
+        (violations ??= []).push(unknownAt(text`${pod.specPath}${TYPE}`, 'seccompProfile.type'));
       } else if (!podValid) {
-        (violations ??= []).push({ path: `${pod.specPath}${TYPE}`, message: `seccompProfile (pod must not set securityContext.seccompProfile.type to ${quote(type ?? '')})` });
+        (violations ??= []).push({ path: text`${pod.specPath}${TYPE}`, message: text`seccompProfile (pod must not set securityContext.seccompProfile.type to ${quote(type ?? '')})` });
       }
     }
     for (const container of pod.containers) {
@@ -45,12 +46,12 @@ export const seccompProfileRestricted: PodRule = {
         const type = profile.type;
         if (ALLOWED_TYPES.has(type as string)) continue;
         (violations ??= []).push(isUnknownValue(type)
-          ? unknownAt(`${container.path}${TYPE}`, 'seccompProfile.type')
-          : { path: `${container.path}${TYPE}`, message: `seccompProfile (${describeContainer(container)} must not set securityContext.seccompProfile.type to ${quote(type ?? '')})` });
+          ? unknownAt(text`${container.path}${TYPE}`, 'seccompProfile.type')
+          : { path: text`${container.path}${TYPE}`, message: text`seccompProfile (${describeContainer(container)} must not set securityContext.seccompProfile.type to ${quote(type ?? '')})` });
       } else if (isUnknownValue(profile)) {
-        (violations ??= []).push(unknownAt(`${container.path}.securityContext.seccompProfile`, 'seccompProfile'));
+        (violations ??= []).push(unknownAt(text`${container.path}.securityContext.seccompProfile`, 'seccompProfile'));
       } else if (!podValid && !podUnknown) {
-        (violations ??= []).push({ path: `${container.path}${TYPE}`, message: `seccompProfile (pod or ${describeContainer(container)} must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")` });
+        (violations ??= []).push({ path: text`${container.path}${TYPE}`, message: text`seccompProfile (pod or ${describeContainer(container)} must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")` });
       }
     }
     return violations ?? PASS;

@@ -1,6 +1,7 @@
 import type { PodRule, Violation } from './rule';
 import { isFields } from '../model/pod-view';
 import { cis, describeContainer, get, listOf, nist } from './support/pss';
+import { text } from './support/shared-text';
 
 /**
  * Environment variables leak: into child processes, crash dumps, `/proc/<pid>/environ` and logs
@@ -22,12 +23,12 @@ export const secretsAsFiles: PodRule = {
         const ref = get(get(env, 'valueFrom'), 'secretKeyRef');
         if (!isFields(ref)) return;
         const variable = typeof get(env, 'name') === 'string' ? ` ${get(env, 'name') as string}` : '';
-        violations.push({ path: `${container.path}.env[${i}].valueFrom.secretKeyRef`, message: `${describeContainer(container)} reads Secret ${JSON.stringify(get(ref, 'name') ?? '')} into environment variable${variable}` });
+        violations.push({ path: text`${container.path}.env[${i}].valueFrom.secretKeyRef`, message: `${describeContainer(container)} reads Secret ${JSON.stringify(get(ref, 'name') ?? '')} into environment variable${variable}` });
       });
       listOf(container.container.envFrom).forEach((source, i) => {
         const ref = get(source, 'secretRef');
         if (!isFields(ref)) return;
-        violations.push({ path: `${container.path}.envFrom[${i}].secretRef`, message: `${describeContainer(container)} loads every key of Secret ${JSON.stringify(get(ref, 'name') ?? '')} into its environment` });
+        violations.push({ path: text`${container.path}.envFrom[${i}].secretRef`, message: `${describeContainer(container)} loads every key of Secret ${JSON.stringify(get(ref, 'name') ?? '')} into its environment` });
       });
     }
     return violations;

@@ -2,6 +2,7 @@ import type { InputRule, Violation } from './rule';
 import { isUnknownValue } from '../model/pod-view';
 import { lookup, missing, namespaceOf, serviceAccountOf } from './support/hardened';
 import { cis, nist } from './support/pss';
+import { quoted, text } from './support/shared-text';
 
 /**
  * A mounted service-account token lets anyone who gets code execution in the pod talk to the API
@@ -21,7 +22,7 @@ export const serviceAccountToken: InputRule = {
     if (context.pods.length === 0) return 'not-applicable';
     const violations: Violation[] = [];
     for (const pod of context.pods) {
-      const path = `${pod.specPath}.automountServiceAccountToken`;
+      const path = text`${pod.specPath}.automountServiceAccountToken`;
       const onPod = pod.spec.automountServiceAccountToken;
       if (isUnknownValue(onPod)) {
         violations.push({ path, message: 'automountServiceAccountToken is not known yet', unknown: true });
@@ -40,12 +41,12 @@ export const serviceAccountToken: InputRule = {
       const namespace = namespaceOf(context.object);
       const serviceAccount = lookup(context, 'ServiceAccount', namespace, account.name);
       if (!serviceAccount) {
-        violations.push(missing(context.cluster, path, `the pod does not set automountServiceAccountToken: false, and its ServiceAccount ${JSON.stringify(account.name)} is not in the input, so whether the token is mounted depends on that ServiceAccount`, 'set it on the pod, or add the ServiceAccount to the input or to cluster.objects'));
+        violations.push(missing(context.cluster, path, text`the pod does not set automountServiceAccountToken: false, and its ServiceAccount ${quoted(account.name)} is not in the input, so whether the token is mounted depends on that ServiceAccount`, 'set it on the pod, or add the ServiceAccount to the input or to cluster.objects'));
         continue;
       }
       const onAccount = serviceAccount.automountServiceAccountToken;
-      if (isUnknownValue(onAccount)) violations.push({ path, message: `automountServiceAccountToken of ServiceAccount ${JSON.stringify(account.name)} is not known yet`, unknown: true });
-      else if (onAccount !== false) violations.push({ path, message: `neither the pod nor its ServiceAccount ${JSON.stringify(account.name)} sets automountServiceAccountToken: false, so the token is mounted` });
+      if (isUnknownValue(onAccount)) violations.push({ path, message: text`automountServiceAccountToken of ServiceAccount ${quoted(account.name)} is not known yet`, unknown: true });
+      else if (onAccount !== false) violations.push({ path, message: text`neither the pod nor its ServiceAccount ${quoted(account.name)} sets automountServiceAccountToken: false, so the token is mounted` });
     }
     return violations;
   },

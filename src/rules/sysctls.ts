@@ -1,6 +1,7 @@
 import type { Violation, PodRule } from './rule';
 import { isFields } from '../model/pod-view';
 import { cis, listOf, nist, podSecurityContext, pss, pushIfUnknown, quote } from './support/pss';
+import { text } from './support/shared-text';
 
 /** The safe (namespaced, isolated) sysctls, as the list grew by Kubernetes minor. */
 const SAFE_1_0 = ['kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.tcp_syncookies', 'net.ipv4.ping_group_range', 'net.ipv4.ip_unprivileged_port_start'];
@@ -43,13 +44,13 @@ export const sysctls: PodRule = {
   check({ pod, minor }) {
     const safe = safeSysctls(minor);
     const violations: Violation[] = [];
-    const basePath = `${pod.specPath}.securityContext.sysctls`;
+    const basePath = text`${pod.specPath}.securityContext.sysctls`;
     listOf(podSecurityContext(pod)?.sysctls).forEach((sysctl, i) => {
       const name = isFields(sysctl) ? sysctl.name : sysctl;
-      const path = `${basePath}[${i}].name`;
+      const path = text`${basePath}[${i}].name`;
       if (pushIfUnknown(violations, name, path, 'sysctl name')) return;
       if (typeof name === 'string' && safe.has(name)) return;
-      violations.push({ path, message: `forbidden sysctls (${typeof name === 'string' ? name : quote(name)})` });
+      violations.push({ path, message: text`forbidden sysctls (${typeof name === 'string' ? name : quote(name)})` });
     });
     return violations;
   },

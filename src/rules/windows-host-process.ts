@@ -1,5 +1,7 @@
 import type { Violation, PodRule } from './rule';
+import { isUnknownValue } from '../model/pod-view';
 import { cis, containerSecurityContext, describeContainer, get, nist, podSecurityContext, pss, pushIfUnknown } from './support/pss';
+import { text } from './support/shared-text';
 
 /** Windows HostProcess containers run directly on the host with full access. */
 export const windowsHostProcess: PodRule = {
@@ -15,15 +17,16 @@ export const windowsHostProcess: PodRule = {
   check({ pod }) {
     const violations: Violation[] = [];
     const podValue = get(podSecurityContext(pod)?.windowsOptions, 'hostProcess');
-    const podPath = `${pod.specPath}.securityContext.windowsOptions.hostProcess`;
+    const podPath = text`${pod.specPath}.securityContext.windowsOptions.hostProcess`;
     if (!pushIfUnknown(violations, podValue, podPath, 'windowsOptions.hostProcess') && podValue === true) {
       violations.push({ path: podPath, message: 'hostProcess (pod must not set securityContext.windowsOptions.hostProcess=true)' });
     }
     for (const container of pod.containers) {
       const value = get(containerSecurityContext(container)?.windowsOptions, 'hostProcess');
-      const path = `${container.path}.securityContext.windowsOptions.hostProcess`;
+      if (value !== true && !isUnknownValue(value)) continue;
+      const path = text`${container.path}.securityContext.windowsOptions.hostProcess`;
       if (pushIfUnknown(violations, value, path, 'windowsOptions.hostProcess')) continue;
-      if (value === true) violations.push({ path, message: `hostProcess (${describeContainer(container)} must not set securityContext.windowsOptions.hostProcess=true)` });
+      if (value === true) violations.push({ path, message: text`hostProcess (${describeContainer(container)} must not set securityContext.windowsOptions.hostProcess=true)` });
     }
     return violations;
   },
