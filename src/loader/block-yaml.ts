@@ -70,19 +70,17 @@ export const KNOWN_KEYS: readonly string[] = [
   'resourceVersion', 'generation', 'ownerReferences', 'finalizers',
 ];
 
-/** {@link KNOWN_KEYS} by length, then first character: a key is compared with one or two names at most. */
-const KNOWN_KEYS_BY_LENGTH: (string[] | undefined)[] = [];
-for (const name of KNOWN_KEYS) (KNOWN_KEYS_BY_LENGTH[name.length] ??= []).push(name);
+/** {@link KNOWN_KEYS} by length and first character (`length * 128 + code`): a key is compared with one name, rarely two. */
+const KNOWN_KEYS_BY_SHAPE: (string[] | undefined)[] = [];
+for (const name of KNOWN_KEYS) (KNOWN_KEYS_BY_SHAPE[name.length * 128 + name.charCodeAt(0)] ??= []).push(name);
 
 /** The known field name written at `at` with `length` characters, if it is one. */
 function knownKey(text: string, at: number, length: number): string | undefined {
-  const candidates = KNOWN_KEYS_BY_LENGTH[length];
-  if (candidates === undefined) return undefined;
   const first = text.charCodeAt(at);
-  for (let i = 0; i < candidates.length; i++) {
-    const name = candidates[i];
-    if (name.charCodeAt(0) === first && text.startsWith(name, at)) return name;
-  }
+  if (first >= 128) return undefined;
+  const candidates = KNOWN_KEYS_BY_SHAPE[length * 128 + first];
+  if (candidates === undefined) return undefined;
+  for (let i = 0; i < candidates.length; i++) if (text.startsWith(candidates[i], at)) return candidates[i];
   return undefined;
 }
 
