@@ -157,19 +157,15 @@ function evaluateObject(run: ObjectRun, object: KubeObject, source: SourceLocati
   if (plan.object.length > 0) {
     // One context per object, shared by its rules: checks are pure and must not keep it.
     const context: ObjectRuleContext = { minor, object, config: resolved, source, pods, shapeProblems };
-    for (const rule of plan.object) {
-      if (!rule.kinds || rule.kinds.includes(kind)) recorder.run(rule, context);
-    }
+    recorder.runAll(plan.object, context, kind);
   }
   for (const pod of pods) {
     const context: PodRuleContext = { minor, object, config: resolved, pod };
-    for (const rule of plan.pod) recorder.run(rule, context);
+    recorder.runAll(plan.pod, context, kind);
   }
   if (input) {
     const context: InputRuleContext = { minor, object, config: resolved, source, pods, shapeProblems, input, cluster: resolved.cluster };
-    for (const rule of plan.input) {
-      if (!rule.kinds || rule.kinds.includes(kind)) recorder.run(rule, context);
-    }
+    recorder.runAll(plan.input, context, kind);
   }
 }
 
@@ -322,20 +318,37 @@ class Recorder {
     return violation.unknown || crossesUnknown(this.object, violation.path) ? 'unknown' : 'fail';
   }
 
-  run<C extends RuleContext>(rule: AnyRule & { check(context: C): CheckResult }, context: C): void {
-    let result: CheckResult | Error;
-    try {
-      result = rule.check(context);
-    } catch (error) {
-      result = error instanceof Error ? error : new Error(String(error));
-    }
-    this.counts.checks++;
-    if (result === 'not-applicable') {
-      this.counts.notApplicable++;
-    } else if (!(result instanceof Error) && result.length === 0) {
-      this.counts.pass++;
-    } else {
-      this.record(rule, result);
+  /**
+   * Runs `rules` (those whose `kinds` include `kind`) on one context. The checks are called from
+   * this one loop, inside one try: a call and a try per check cost more than most checks do, over
+   * hundreds of thousands of checks in a run that ends before V8 has optimized much. A check that
+   * throws becomes an `error` finding, and the loop resumes after it.
+   */
+  runAll<C extends RuleContext>(rules: readonly (AnyRule & { check(context: C): CheckResult })[], context: C, kind: string): void {
+    const { counts } = this;
+    let next = 0;
+    // Set while a check runs: only its errors are the rule's; the recorder's own (a refused marker) propagate.
+    let checking: AnyRule | undefined;
+    for (;;) {
+      try {
+        while (next < rules.length) {
+          const rule = rules[next++];
+          if (rule.kinds && !rule.kinds.includes(kind)) continue;
+          checking = rule;
+          const result = rule.check(context);
+          checking = undefined;
+          counts.checks++;
+          if (result === 'not-applicable') counts.notApplicable++;
+          else if (result.length === 0) counts.pass++;
+          else this.record(rule, result);
+        }
+        return;
+      } catch (error) {
+        if (checking === undefined) throw error;
+        counts.checks++;
+        this.record(checking, error instanceof Error ? error : new Error(String(error)));
+        checking = undefined;
+      }
     }
   }
 

@@ -34,6 +34,30 @@ describe('evaluate: outcomes', () => {
     expect(hasBlockingFindings(report)).toBe(true);
   });
 
+  it('turns a check that throws into an error finding on that object only, and runs the rules after it', () => {
+    // privileged runs first at baseline; host-namespaces and host-ports come after it.
+    const root = deployment('root', { hostNetwork: true, containers: [{ name: 'app', image: 'nginx', securityContext: { privileged: true }, ports: [{ containerPort: 80, hostPort: 80 }] }] });
+    const input = located(restrictedPod('first'), root, restrictedPod('last'));
+    const clean = evaluate(input, { level: 'baseline' });
+    const privileged = RULES.find((rule) => rule.id === 'privileged')!;
+    const spy = jest.spyOn(privileged, 'check').mockImplementation((context) => {
+      if (context.object.metadata?.name === 'root') throw new Error('boom');
+      return [];
+    });
+    try {
+      const report = evaluate(input, { level: 'baseline' });
+      expect(report.findings.filter((f) => f.outcome === 'error')).toEqual([
+        expect.objectContaining({ rule: 'privileged', name: 'root', path: '', message: 'rule privileged could not judge this object: boom' }),
+      ]);
+      const judged = (r: typeof report): string[] => r.findings.filter((f) => f.rule !== 'privileged').map((f) => `${f.name} ${f.rule} ${f.path}`);
+      expect(judged(clean)).toEqual(expect.arrayContaining(['root host-namespaces spec.template.spec.hostNetwork', 'root host-ports spec.template.spec.containers[0].ports[0].hostPort']));
+      expect(judged(report)).toEqual(judged(clean));
+      expect(report.summary).toEqual({ ...clean.summary, fail: clean.summary.fail - 1, error: 1 });
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('counts objects without a pod spec as not applicable', () => {
     const report = evaluate(located({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: {} }), { level: 'baseline' });
     expect(report.findings).toEqual([]);
