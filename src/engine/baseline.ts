@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { BaselineEntry } from './config';
 import type { Report } from './report';
 import { StreamedList, writeJson } from '../model/chunks';
@@ -16,6 +15,14 @@ export interface FingerprintFields {
   readonly namespace?: string;
   readonly name: string;
   readonly path: string;
+}
+
+/** node:crypto's createHash, loaded on the first fingerprint: only runs with a baseline make any. */
+let loadedCreateHash: typeof import('node:crypto').createHash | undefined;
+function createHash(algorithm: string): import('node:crypto').Hash {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  loadedCreateHash ??= (require('node:crypto') as typeof import('node:crypto')).createHash;
+  return loadedCreateHash(algorithm);
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Readable, Transform } from 'node:stream';
 import type { ReadEntry } from 'tar';
 import type { LockedImageFacts } from './lock-file';
+import { PACKAGE_MANAGERS, SHELLS } from './tool-names';
 import { createZstdDecompress } from './zstd';
 import { HardpodError } from '../model/errors';
 
@@ -29,8 +30,6 @@ const BASE_NAME = 'org.opencontainers.image.base.name';
 const BASE_DIGEST = 'org.opencontainers.image.base.digest';
 /** Directories searched for executables, as on a default PATH. */
 const PATH_DIRECTORIES = ['usr/local/sbin', 'usr/local/bin', 'usr/sbin', 'usr/bin', 'sbin', 'bin'];
-export const SHELLS = ['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'mksh', 'busybox'];
-export const PACKAGE_MANAGERS = ['apt', 'apt-get', 'dpkg', 'apk', 'dnf', 'yum', 'microdnf', 'tdnf', 'rpm', 'zypper', 'pacman', 'pip', 'pip3'];
 /** /etc/passwd and /etc/group above this size are not read (they are never this large in practice). */
 const MAX_ACCOUNT_FILE_BYTES = 1024 * 1024;
 

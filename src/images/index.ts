@@ -4,6 +4,7 @@ export * from './lock-resolver';
 export * from './credentials';
 export * from './registry-client';
 export * from './image-facts';
+export * from './tool-names';
 export * from './resolve-image';
 export * from './lock-images';
 export * from './pin-yaml';

@@ -1,5 +1,4 @@
 import { constants as bufferConstants, isUtf8 } from 'node:buffer';
-import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, readFileSync, realpathSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { HardpodError } from './errors';
@@ -104,6 +103,9 @@ export function writeFileAtomic(path: string, content: string): void {
  * leaves the previous file as it was too, and is thrown on.
  */
 export function writeFileAtomicChunks(path: string, produce: (write: (chunk: string) => void) => void): void {
+  // node:crypto is loaded here, not with the module: a plain `hardpod check` writes no file and need not pay for it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { randomBytes } = require('node:crypto') as typeof import('node:crypto');
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   // A failure of the file system names the file; any other error of `produce` is thrown on as it is.
   let systemError: unknown;

@@ -1,5 +1,5 @@
 import type { PodRule, Violation } from './rule';
-import { PACKAGE_MANAGERS, SHELLS } from '../images/image-facts';
+import { PACKAGE_MANAGERS, SHELLS } from '../images/tool-names';
 import { cisDocker, containersWithFacts, notInspected, IMAGE_FACTS_SETTINGS } from './support/image-facts';
 import { describeContainer, nist, quote } from './support/pss';
 import { booleanSetting } from './support/settings';

@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import type { PodRule, Violation } from './rule';
-import { SHELLS } from '../images/image-facts';
+import { SHELLS } from '../images/tool-names';
 import { containersWithFacts, execCommandsOf, notInspected, IMAGE_FACTS_SETTINGS } from './support/image-facts';
 import { describeContainer, nist, quote } from './support/pss';
 
