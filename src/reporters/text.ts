@@ -45,13 +45,7 @@ export function formatTextChunks(report: Report, options: TextReportOptions, emi
   // A rule's remediation is printed at its first finding only: on large inputs the same advice
   // repeated for every object would bury the findings.
   const explained = new Set<string>();
-  // Findings repeat the same few hundred paths and messages: each is made printable once.
-  const printed = new Map<string, string>();
-  const safe = (text: string): string => {
-    let result = printed.get(text);
-    if (result === undefined) printed.set(text, (result = printable(text)));
-    return result;
-  };
+  const texts = new FindingTexts(paint);
 
   for (const { object, findings } of groupByObject(report)) {
     if (findings.length === 0 && !options.showPassing) continue;
@@ -62,7 +56,7 @@ export function formatTextChunks(report: Report, options: TextReportOptions, emi
     if (object.source.template) out.write(` (from ${printable(object.source.template)})`);
     out.write('\n');
     for (const finding of byLine(findings)) {
-      findingLines(finding, paint, !explained.has(finding.rule), safe, out);
+      findingLines(finding, paint, !explained.has(finding.rule), texts, out);
       explained.add(finding.rule);
     }
     out.write('\n');
@@ -107,18 +101,76 @@ function byLine(findings: readonly Finding[]): readonly Finding[] {
 }
 
 /** Writes a finding's lines (each ending in a newline). */
-function findingLines(f: Finding, paint: Paint, explain: boolean, safe: (text: string) => string, out: ChunkWriter): void {
-  let tag: string;
-  if (f.outcome === 'suppressed') tag = paint('dim', 'suppressed');
-  else if (f.baselined) tag = paint('dim', 'baselined');
-  else if (f.outcome === 'unknown') tag = paint('yellow', 'unknown');
-  else if (f.outcome === 'error') tag = paint('magenta', 'error');
-  else if (f.enforcement === 'warn') tag = paint('yellow', 'warn');
-  else tag = paint('red', 'fail');
+function findingLines(f: Finding, paint: Paint, explain: boolean, texts: FindingTexts, out: ChunkWriter): void {
+  const { head, tail } = texts.of(f);
   // One string per finding: tens of thousands of findings make a piece per field cost more than the text.
-  const pss = f.pss ? ` [PSS ${f.pss}]` : '';
-  const line = f.source.line ? paint('dim', `:${f.source.line}`) : '';
-  out.write(`  ${tag} ${paint('bold', f.rule)} ${f.severity}${pss}  ${paint('cyan', safe(f.path) || '(object)')}${line}\n      ${safe(f.message)}\n`);
+  out.write(f.source.line ? `${head}${paint('dim', `:${f.source.line}`)}${tail}` : `${head}${tail}`);
   if (f.suppression) out.write(`      ${paint('dim', `suppressed by ${f.suppression.source}: ${printable(f.suppression.reason)}`)}\n`);
   else if (explain && f.remediation) out.write(`      ${paint('dim', 'fix:')} ${f.remediation}\n`);
+}
+
+/** A finding's lines before and after its line number. */
+interface FindingText {
+  readonly rule: string;
+  readonly tag: string;
+  readonly severity: string;
+  readonly pss: string | null;
+  /** `  fail rule severity [PSS id]  path`. */
+  readonly head: string;
+  /** The message line: `\n      message\n`. */
+  readonly tail: string;
+}
+
+/**
+ * The painted text of findings, made once per message and path: across thousands of objects a rule
+ * reports the same path and message (the rules share those strings), so each finding's text is
+ * looked up rather than painted, escaped and joined again.
+ */
+class FindingTexts {
+  private readonly byMessage = new Map<string, Map<string, FindingText[]>>();
+  private readonly tags: Readonly<Record<'suppressed' | 'baselined' | 'unknown' | 'error' | 'warn' | 'fail', string>>;
+
+  constructor(private readonly paint: Paint) {
+    this.tags = {
+      suppressed: paint('dim', 'suppressed'),
+      baselined: paint('dim', 'baselined'),
+      unknown: paint('yellow', 'unknown'),
+      error: paint('magenta', 'error'),
+      warn: paint('yellow', 'warn'),
+      fail: paint('red', 'fail'),
+    };
+  }
+
+  of(f: Finding): FindingText {
+    const tag = this.tagOf(f);
+    let byPath = this.byMessage.get(f.message);
+    if (byPath === undefined) this.byMessage.set(f.message, (byPath = new Map()));
+    let texts = byPath.get(f.path);
+    if (texts === undefined) byPath.set(f.path, (texts = []));
+    for (const text of texts) {
+      if (text.rule === f.rule && text.tag === tag && text.severity === f.severity && text.pss === f.pss) return text;
+    }
+    const { paint } = this;
+    const pss = f.pss ? ` [PSS ${f.pss}]` : '';
+    // Joined from an array: the result is one flat string, which thousands of findings then share.
+    const text: FindingText = {
+      rule: f.rule,
+      tag,
+      severity: f.severity,
+      pss: f.pss,
+      head: ['  ', tag, ' ', paint('bold', f.rule), ' ', f.severity, pss, '  ', paint('cyan', printable(f.path) || '(object)')].join(''),
+      tail: ['\n      ', printable(f.message), '\n'].join(''),
+    };
+    texts.push(text);
+    return text;
+  }
+
+  private tagOf(f: Finding): string {
+    const { tags } = this;
+    if (f.outcome === 'suppressed') return tags.suppressed;
+    if (f.baselined) return tags.baselined;
+    if (f.outcome === 'unknown') return tags.unknown;
+    if (f.outcome === 'error') return tags.error;
+    return f.enforcement === 'warn' ? tags.warn : tags.fail;
+  }
 }

@@ -1,5 +1,6 @@
 import { fixtureReport, FIXTURE_RULES } from './report-fixture';
 import { parseXml, sarifValidator } from './validators';
+import type { Finding } from '../../src/engine/report';
 import { controlsView, formatControlsJson, formatControlsText } from '../../src/reporters/controls';
 import { formatJson } from '../../src/reporters/json';
 import { escapeXml, formatJunit } from '../../src/reporters/junit';
@@ -86,6 +87,26 @@ describe('text reporter', () => {
     expect(text).toContain('Unused suppression: image-digest on Deployment old matched no finding; remove it from the config.');
     expect(text).toContain('Stale baseline: 1 entry matches no finding any more (fixed); write the baseline again with --write-baseline to drop it:');
     expect(text).toContain('  probes on Deployment shop/web spec.template.spec.containers[name="app"].readinessProbe');
+  });
+
+  test('findings that share a path and message still get their own rule, outcome, severity and line', () => {
+    const path = 'spec.template.spec.containers[0].securityContext.privileged';
+    const message = 'container "app" must not set securityContext.privileged=true';
+    const base = report.findings[0];
+    const on = (name: string, line: number, overrides: Partial<Finding>): Finding => ({ ...base, name, path, message, source: { file: 'all.yaml', line }, ...overrides });
+    const findings = [
+      on('a', 1, {}), on('b', 2, {}), on('c', 3, { enforcement: 'warn' }), on('d', 4, { outcome: 'suppressed', suppression: { rule: 'privileged', reason: 'approved', source: 'config' } }),
+      on('e', 5, { baselined: true }), on('f', 6, { severity: 'low' }), on('g', 7, { rule: 'capabilities-restricted', pss: 'capabilities_restricted' }), on('h', 8, { pss: null }),
+    ];
+    const objects = findings.map((f) => ({ kind: f.kind, name: f.name, namespace: f.namespace, source: f.source }));
+    const lines = formatText({ ...report, findings, objects }).split('\n').filter((line) => line.includes(path));
+    const head = (tag: string, rule: string, severity: string, pss: string): string => `  ${tag} ${rule} ${severity}${pss}  ${path}`;
+    expect(lines).toEqual([
+      `${head('fail', 'privileged', 'critical', ' [PSS privileged]')}:1`, `${head('fail', 'privileged', 'critical', ' [PSS privileged]')}:2`,
+      `${head('warn', 'privileged', 'critical', ' [PSS privileged]')}:3`, `${head('suppressed', 'privileged', 'critical', ' [PSS privileged]')}:4`,
+      `${head('baselined', 'privileged', 'critical', ' [PSS privileged]')}:5`, `${head('fail', 'privileged', 'low', ' [PSS privileged]')}:6`,
+      `${head('fail', 'capabilities-restricted', 'critical', ' [PSS capabilities_restricted]')}:7`, `${head('fail', 'privileged', 'critical', '')}:8`,
+    ]);
   });
 
   test('says PASS when nothing blocks', () => {
