@@ -76,11 +76,16 @@ export function evaluate(objects: readonly LocatedObject[], config: EngineConfig
       items.push(located);
     }
   }
-  const input = plan.input.length > 0 ? indexInput(items.map((i) => i.object)) : undefined;
+  const active: ActivePlan = {
+    pod: activeRules(plan.pod, resolved),
+    object: activeRules(plan.object, resolved),
+    input: activeRules(plan.input, resolved),
+  };
+  const input = active.input.run.length > 0 ? indexInput(items.map((i) => i.object)) : undefined;
   const recorder = new Recorder(resolved);
   const objectSummaries: ObjectSummary[] = [];
   const notChecked: (ObjectSummary & { reason: string })[] = [];
-  const run: ObjectRun = { plan, config: resolved, recorder, input, objectSummaries, notChecked };
+  const run: ObjectRun = { plan: active, config: resolved, recorder, input, objectSummaries, notChecked };
   for (const { object, source } of items) evaluateObject(run, object, source);
   const { findings, counts, usedSuppressions, annotationSuppressions, matchedBaseline } = recorder;
 
@@ -126,7 +131,7 @@ export function evaluate(objects: readonly LocatedObject[], config: EngineConfig
 
 /** What evaluating one object needs from its evaluate() call. */
 interface ObjectRun {
-  readonly plan: RulePlan;
+  readonly plan: ActivePlan;
   readonly config: ResolvedConfig;
   readonly recorder: Recorder;
   readonly input: InputIndex | undefined;
@@ -154,19 +159,41 @@ function evaluateObject(run: ObjectRun, object: KubeObject, source: SourceLocati
   if (extraction.notCheckedReason) notChecked.push({ ...summary, reason: extraction.notCheckedReason });
   const shapeProblems = collectShapeProblems(extraction.shapeProblems, pods);
 
-  if (plan.object.length > 0) {
+  if (plan.object.run.length > 0) {
     // One context per object, shared by its rules: checks are pure and must not keep it.
     const context: ObjectRuleContext = { minor, object, config: resolved, source, pods, shapeProblems };
-    recorder.runAll(plan.object, context, kind);
+    recorder.runAll(plan.object.run, context, kind);
   }
+  recorder.countNotApplicable(plan.object.skipped, kind, 1);
   for (const pod of pods) {
     const context: PodRuleContext = { minor, object, config: resolved, pod };
-    recorder.runAll(plan.pod, context, kind);
+    recorder.runAll(plan.pod.run, context, kind);
   }
+  recorder.countNotApplicable(plan.pod.skipped, kind, pods.length);
   if (input) {
     const context: InputRuleContext = { minor, object, config: resolved, source, pods, shapeProblems, input, cluster: resolved.cluster };
-    recorder.runAll(plan.input, context, kind);
+    recorder.runAll(plan.input.run, context, kind);
   }
+  recorder.countNotApplicable(plan.input.skipped, kind, 1);
+}
+
+/** A plan's rules of one scope, split by whether they can apply under the evaluation's config. */
+interface ActiveRules<R extends AnyRule> {
+  readonly run: readonly R[];
+  /** Rules whose {@link AnyRule.appliesUnder} said no: counted not applicable, never called. */
+  readonly skipped: readonly R[];
+}
+
+interface ActivePlan {
+  readonly pod: ActiveRules<PodRule>;
+  readonly object: ActiveRules<ObjectRule>;
+  readonly input: ActiveRules<InputRule>;
+}
+
+function activeRules<R extends AnyRule>(rules: readonly R[], config: ResolvedConfig): ActiveRules<R> {
+  const run: R[] = [], skipped: R[] = [];
+  for (const rule of rules) (rule.appliesUnder === undefined || rule.appliesUnder(config) ? run : skipped).push(rule);
+  return { run, skipped };
 }
 
 /**
@@ -316,6 +343,15 @@ class Recorder {
       );
     }
     return violation.unknown || crossesUnknown(this.object, violation.path) ? 'unknown' : 'fail';
+  }
+
+  /** Counts `rules` (those whose `kinds` include `kind`) not applicable `times` over, as if each had been run and said so. */
+  countNotApplicable(rules: readonly AnyRule[], kind: string, times: number): void {
+    for (const rule of rules) {
+      if (rule.kinds && !rule.kinds.includes(kind)) continue;
+      this.counts.checks += times;
+      this.counts.notApplicable += times;
+    }
   }
 
   /**

@@ -23,6 +23,7 @@ export const allowedRegistries: PodRule = {
       ? undefined
       : 'allowedRegistries must be a non-empty list of registry hosts or host/path prefixes, e.g. [registry.example.com, ghcr.io/acme]',
   },
+  appliesUnder: (config) => config.hardened.allowedRegistries !== undefined,
   check({ pod, config }) {
     const allowed = allowedPrefixes(config.hardened.allowedRegistries);
     if (allowed === undefined) return 'not-applicable';

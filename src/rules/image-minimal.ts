@@ -1,6 +1,6 @@
 import type { PodRule, Violation } from './rule';
 import { PACKAGE_MANAGERS, SHELLS } from '../images/tool-names';
-import { cisDocker, containersWithFacts, notInspected, IMAGE_FACTS_SETTINGS } from './support/image-facts';
+import { cisDocker, containersWithFacts, notInspected, IMAGE_FACTS_SETTINGS, hasImageFacts } from './support/image-facts';
 import { describeContainer, nist, quote } from './support/pss';
 import { booleanSetting } from './support/settings';
 import { text } from './support/shared-text';
@@ -20,6 +20,7 @@ export const imageMinimal: PodRule = {
   edition: 1,
   scope: 'pod',
   settings: { ...IMAGE_FACTS_SETTINGS, requireMinimalImages: booleanSetting('requireMinimalImages') },
+  appliesUnder: (config) => config.hardened.requireMinimalImages === true && hasImageFacts(config),
   check({ pod, config }) {
     if (config.hardened.requireMinimalImages !== true) return 'not-applicable';
     const violations: Violation[] = [];

@@ -1,5 +1,5 @@
 import type { PodRule, Violation } from './rule';
-import { cisDocker, containersWithFacts, notInspected, IMAGE_FACTS_SETTINGS } from './support/image-facts';
+import { cisDocker, containersWithFacts, notInspected, IMAGE_FACTS_SETTINGS, hasImageFacts } from './support/image-facts';
 import { describeContainer, nist, quote } from './support/pss';
 import { text } from './support/shared-text';
 
@@ -20,6 +20,7 @@ export const imageNoSetuid: PodRule = {
   edition: 1,
   scope: 'pod',
   settings: IMAGE_FACTS_SETTINGS,
+  appliesUnder: hasImageFacts,
   check({ pod, config }) {
     const violations: Violation[] = [];
     const entries = containersWithFacts(pod, config, violations);

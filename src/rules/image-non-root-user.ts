@@ -1,5 +1,5 @@
 import type { PodRule, Violation } from './rule';
-import { cisDocker, containersWithFacts, IMAGE_FACTS_SETTINGS } from './support/image-facts';
+import { cisDocker, containersWithFacts, IMAGE_FACTS_SETTINGS, hasImageFacts } from './support/image-facts';
 import { containerSecurityContext, describeContainer, nist, podSecurityContext, quote } from './support/pss';
 import { text } from './support/shared-text';
 
@@ -19,6 +19,7 @@ export const imageNonRootUser: PodRule = {
   edition: 1,
   scope: 'pod',
   settings: IMAGE_FACTS_SETTINGS,
+  appliesUnder: hasImageFacts,
   check({ pod, config }) {
     const violations: Violation[] = [];
     const entries = containersWithFacts(pod, config, violations);

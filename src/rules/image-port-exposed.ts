@@ -1,5 +1,5 @@
 import type { PodRule, Violation } from './rule';
-import { containersWithFacts, IMAGE_FACTS_SETTINGS } from './support/image-facts';
+import { containersWithFacts, IMAGE_FACTS_SETTINGS, hasImageFacts } from './support/image-facts';
 import { describeContainer, listOf, quote } from './support/pss';
 import { isFields } from '../model/pod-view';
 import { text } from './support/shared-text';
@@ -19,6 +19,7 @@ export const imagePortExposed: PodRule = {
   edition: 1,
   scope: 'pod',
   settings: IMAGE_FACTS_SETTINGS,
+  appliesUnder: hasImageFacts,
   check({ pod, config }) {
     const violations: Violation[] = [];
     const entries = containersWithFacts(pod, config, violations);

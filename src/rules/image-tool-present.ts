@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import type { PodRule, Violation } from './rule';
 import { SHELLS } from '../images/tool-names';
-import { containersWithFacts, execCommandsOf, notInspected, IMAGE_FACTS_SETTINGS } from './support/image-facts';
+import { containersWithFacts, execCommandsOf, notInspected, IMAGE_FACTS_SETTINGS, hasImageFacts } from './support/image-facts';
 import { describeContainer, nist, quote } from './support/pss';
 
 /** Directories the image-facts record lists executables of; other absolute paths cannot be judged. */
@@ -22,6 +22,7 @@ export const imageToolPresent: PodRule = {
   edition: 1,
   scope: 'pod',
   settings: IMAGE_FACTS_SETTINGS,
+  appliesUnder: hasImageFacts,
   check({ pod, config }) {
     const violations: Violation[] = [];
     const entries = containersWithFacts(pod, config, violations);

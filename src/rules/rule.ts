@@ -99,6 +99,12 @@ export interface Rule<TContext extends RuleContext = RuleContext> extends RuleMe
    * silent default nor an error finding on every object. @default none
    */
   readonly settings?: Readonly<Record<string, SettingCheck>>;
+  /**
+   * False when the rule cannot apply to any object under this config (the image-facts rules
+   * without a lock file): the engine then counts it not applicable for every object or pod it
+   * would have judged, without calling {@link check}. Asked once per evaluation. @default always applies
+   */
+  appliesUnder?(config: ResolvedConfig): boolean;
   check(context: TContext): CheckResult;
 }
 

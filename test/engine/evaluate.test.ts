@@ -58,6 +58,29 @@ describe('evaluate: outcomes', () => {
     }
   });
 
+  it('a rule that cannot apply under the config is counted not applicable without being called, the report unchanged', () => {
+    const hinted = RULES.filter((rule) => rule.appliesUnder !== undefined);
+    expect(hinted.map((rule) => rule.id)).toEqual(expect.arrayContaining(['allowed-registries', 'image-minimal', 'image-no-setuid', 'image-non-root-user', 'image-port-exposed', 'image-tool-present']));
+    const input = located(restrictedPod('first'), privilegedPod(), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: {} });
+    for (const config of [{}, { hardened: { allowedRegistries: ['registry.example.com'] } }, { hardened: { requireMinimalImages: true } }]) {
+      const checks = hinted.map((rule) => jest.spyOn(rule, 'check'));
+      try {
+        const report = evaluate(input, config);
+        const resolved = resolveConfig(config);
+        hinted.forEach((rule, i) => expect([rule.id, checks[i].mock.calls.length > 0]).toEqual([rule.id, rule.appliesUnder!(resolved)]));
+        // The same evaluation with every rule called: the same report, counts included.
+        const unhinted = hinted.map((rule) => jest.spyOn(rule as Required<typeof rule>, 'appliesUnder').mockReturnValue(true));
+        try {
+          expect(evaluate(input, config)).toEqual(report);
+        } finally {
+          unhinted.forEach((spy) => spy.mockRestore());
+        }
+      } finally {
+        checks.forEach((spy) => spy.mockRestore());
+      }
+    }
+  });
+
   it('counts objects without a pod spec as not applicable', () => {
     const report = evaluate(located({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: {} }), { level: 'baseline' });
     expect(report.findings).toEqual([]);

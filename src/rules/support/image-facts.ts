@@ -33,6 +33,11 @@ export function imageFactsLookup(config: ResolvedConfig): ImageFactsLookup | und
   return isFactsLookup(lookup) ? lookup : undefined;
 }
 
+/** The image-facts rules' {@link Rule.appliesUnder}: only a lock file gives them facts to judge. */
+export function hasImageFacts(config: ResolvedConfig): boolean {
+  return imageFactsLookup(config) !== undefined;
+}
+
 /** One container with the facts of its image. */
 export interface ContainerFacts {
   readonly container: ContainerView;
