@@ -63,7 +63,8 @@ export function evaluate(objects: readonly LocatedObject[], config: EngineConfig
   const resolved = isResolved(config) ? config : resolveConfig(config);
   const plan = planFor(resolved);
   const items: { object: KubeObject; source: SourceLocation }[] = [];
-  for (const located of objects) {
+  for (let j = 0; j < objects.length; j++) {
+    const located = objects[j];
     if (!isFields(located.object) || typeof located.object.kind !== 'string') {
       throw new HardpodError('expected a Kubernetes object with apiVersion and kind', where(located.source));
     }
@@ -90,7 +91,8 @@ export function evaluate(objects: readonly LocatedObject[], config: EngineConfig
   const { findings, counts, usedSuppressions, annotationSuppressions, matchedBaseline } = recorder;
 
   let fail = 0, unknown = 0, error = 0, suppressed = 0, baselined = 0;
-  for (const f of findings) {
+  for (let i = 0; i < findings.length; i++) {
+    const f = findings[i];
     if (f.outcome === 'fail') fail++;
     else if (f.outcome === 'unknown') unknown++;
     else if (f.outcome === 'error') error++;
@@ -99,7 +101,8 @@ export function evaluate(objects: readonly LocatedObject[], config: EngineConfig
     if (f.baselined && (f.outcome === 'fail' || f.outcome === 'error')) baselined++;
   }
   const unusedSuppressions: UnusedSuppression[] = resolved.suppressions.filter((s) => !usedSuppressions.has(s)).map((s) => ({ ...s, source: 'config' }));
-  for (const { kind, name, namespace, suppressions, used } of annotationSuppressions) {
+  for (let i = 0; i < annotationSuppressions.length; i++) {
+    const { kind, name, namespace, suppressions, used } = annotationSuppressions[i];
     for (const [rule, reason] of suppressions) {
       if (!used.has(rule)) unusedSuppressions.push(namespace === undefined ? { rule, kind, name, reason, source: 'annotation' } : { rule, kind, namespace, name, reason, source: 'annotation' });
     }
@@ -165,7 +168,8 @@ function evaluateObject(run: ObjectRun, object: KubeObject, source: SourceLocati
     recorder.runAll(plan.object.run, context, kind);
   }
   recorder.countNotApplicable(plan.object.skipped, kind, 1);
-  for (const pod of pods) {
+  for (let i = 0; i < pods.length; i++) {
+    const pod = pods[i];
     const context: PodRuleContext = { minor, object, config: resolved, pod };
     recorder.runAll(plan.pod.run, context, kind);
   }
@@ -218,7 +222,8 @@ function staleBaselineEntries(
   const key = (kind: string, namespace: string | undefined, name: string): string => `${kind}\u0000${namespace ?? ''}\u0000${name}`;
   const evaluated = new Set(objects.map((o) => key(o.kind, o.namespace, o.name)));
   const stale = new Map<string, BaselineEntry>();
-  for (const entry of entries) {
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i];
     if (matched.has(entry.fingerprint) || entry.rule === undefined || !ran.has(entry.rule)) continue;
     // Entries without their object's identity (hand-written) cannot be judged.
     if (entry.kind === undefined || entry.name === undefined) continue;
@@ -347,7 +352,8 @@ class Recorder {
 
   /** Counts `rules` (those whose `kinds` include `kind`) not applicable `times` over, as if each had been run and said so. */
   countNotApplicable(rules: readonly AnyRule[], kind: string, times: number): void {
-    for (const rule of rules) {
+    for (let j = 0; j < rules.length; j++) {
+      const rule = rules[j];
       if (rule.kinds && !rule.kinds.includes(kind)) continue;
       this.counts.checks += times;
       this.counts.notApplicable += times;
@@ -400,7 +406,8 @@ class Recorder {
     const severity = override?.severity ?? rule.severity;
     const enforcement = override?.enforcement ?? config.enforcement;
     const pss = rule.pss ?? null;
-    for (const violation of violations) {
+    for (let j = 0; j < violations.length; j++) {
+      const violation = violations[j];
       const outcome = suppression ? 'suppressed' : violation.error ? 'error' : this.unknownOrFail(violation);
       const path = this.intern(violation.path);
       const message = this.intern(violation.message);
@@ -487,7 +494,8 @@ function findSuppression(
   }
   // An empty namespace is no namespace, as Kubernetes reads `namespace: ""`.
   const objectNamespace = namespace || undefined;
-  for (const entry of config.suppressions) {
+  for (let i = 0; i < config.suppressions.length; i++) {
+    const entry = config.suppressions[i];
     if (entry.rule === rule && entry.kind === kind && entry.name === name && (entry.namespace || undefined) === objectNamespace) {
       used.add(entry);
       return { rule, reason: entry.reason, source: 'config' };
@@ -502,7 +510,8 @@ export function indexInput(objects: readonly KubeObject[]): InputIndex {
   // kind -> namespace ('' for none) -> name: lookups build no key strings (rules look up thousands of times).
   const byKey = new Map<string, Map<string, Map<string, KubeObject>>>();
   const namespaces = new Set<string>();
-  for (const object of objects) {
+  for (let i = 0; i < objects.length; i++) {
+    const object = objects[i];
     const list = byKind.get(object.kind);
     if (list) list.push(object);
     else byKind.set(object.kind, [object]);

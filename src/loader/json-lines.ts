@@ -36,7 +36,8 @@ export class JsonLines {
     let offset = this.start;
     // The container the walk is in (-1 at a scalar).
     let container = this.scan && this.scan.containers > 0 && this.scan.opens[0] === this.start ? 0 : -1;
-    for (const segment of segments) {
+    for (let j = 0; j < segments.length; j++) {
+      const segment = segments[j];
       if (container < 0) break;
       const { keys, offsets, containers } = this.membersOf(container);
       const position = keys ? keys.get(String(segment)) : typeof segment === 'number' && offsets[segment] !== undefined ? segment : undefined;

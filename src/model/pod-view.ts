@@ -221,7 +221,8 @@ interface MappedKind {
 /** The value at a path of field names, undefined where the path breaks off. */
 function valueAt(object: unknown, segments: readonly string[]): unknown {
   let node = object;
-  for (const segment of segments) {
+  for (let j = 0; j < segments.length; j++) {
+    const segment = segments[j];
     if (!isFields(node)) return undefined;
     node = node[segment];
   }
@@ -347,7 +348,8 @@ function buildView(object: KubeObject, location: TemplateLocation, metadata: unk
     }
   }
   const containers: ContainerView[] = [];
-  for (const field of CONTAINER_LIST_FIELDS) {
+  for (let j = 0; j < CONTAINER_LIST_FIELDS.length; j++) {
+    const field = CONTAINER_LIST_FIELDS[j];
     const list = spec[field];
     if (list === undefined || list === null) continue;
     if (!Array.isArray(list)) {

@@ -56,13 +56,15 @@ export interface ObjectFindings {
  */
 export function groupByObject(report: Report): ObjectFindings[] {
   const groups = new Map<string, { object: ObjectSummary; findings: Finding[] }>();
-  for (const object of report.objects) {
+  for (let i = 0; i < report.objects.length; i++) {
+    const object = report.objects[i];
     const key = objectKey(object);
     if (!groups.has(key)) groups.set(key, { object, findings: [] });
   }
   let previous: Finding | undefined;
   let group: { object: ObjectSummary; findings: Finding[] } | undefined;
-  for (const finding of report.findings) {
+  for (let i = 0; i < report.findings.length; i++) {
+    const finding = report.findings[i];
     // The engine emits an object's findings together: only a change of object needs a key lookup.
     if (!previous || !sameObject(previous, finding)) group = groups.get(objectKey(finding));
     previous = finding;

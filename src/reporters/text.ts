@@ -55,7 +55,9 @@ export function formatTextChunks(report: Report, options: TextReportOptions, emi
     if (where) out.write(`  ${paint('dim', where)}`);
     if (object.source.template) out.write(` (from ${printable(object.source.template)})`);
     out.write('\n');
-    for (const finding of byLine(findings)) {
+    const ordered = byLine(findings);
+    for (let i = 0; i < ordered.length; i++) {
+      const finding = ordered[i];
       findingLines(finding, paint, !explained.has(finding.rule), texts, out);
       explained.add(finding.rule);
     }
@@ -65,7 +67,8 @@ export function formatTextChunks(report: Report, options: TextReportOptions, emi
   const lines: string[] = [];
   if (report.notChecked.length > 0) {
     lines.push(paint('yellow', 'Not checked (kind not mapped to a pod template; add it to workloadKinds in the config):'));
-    for (const item of report.notChecked) {
+    for (let j = 0; j < report.notChecked.length; j++) {
+      const item = report.notChecked[j];
       lines.push(`  ${objectLabel(item)}  ${locationLabel(item.source) ?? ''}  ${printable(item.reason)}`);
     }
     lines.push('');
@@ -147,7 +150,8 @@ class FindingTexts {
     if (byPath === undefined) this.byMessage.set(f.message, (byPath = new Map()));
     let texts = byPath.get(f.path);
     if (texts === undefined) byPath.set(f.path, (texts = []));
-    for (const text of texts) {
+    for (let i = 0; i < texts.length; i++) {
+      const text = texts[i];
       if (text.rule === f.rule && text.tag === tag && text.severity === f.severity && text.pss === f.pss) return text;
     }
     const { paint } = this;

@@ -18,7 +18,8 @@ export const allowPrivilegeEscalation: PodRule = {
   check({ pod, minor }) {
     if (minor >= 25 && isWindowsPod(pod)) return PASS;
     let violations: Violation[] | undefined;
-    for (const container of pod.containers) {
+    for (let i = 0; i < pod.containers.length; i++) {
+      const container = pod.containers[i];
       const value = containerSecurityContext(container)?.allowPrivilegeEscalation;
       if (value === false) continue;
       (violations ??= []).push(isUnknownValue(value)

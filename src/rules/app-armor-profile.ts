@@ -28,7 +28,8 @@ export const appArmorProfile: PodRule = {
     if (podSecurityContext(pod)?.appArmorProfile != null && !pushIfUnknown(violations, podType, podPath, 'appArmorProfile.type') && !ALLOWED_TYPES.has(podType as string)) {
       violations.push({ path: podPath, message: text`forbidden AppArmor profile (pod must not set AppArmor profile type to ${quote(podType ?? '')})` });
     }
-    for (const container of pod.containers) {
+    for (let i = 0; i < pod.containers.length; i++) {
+      const container = pod.containers[i];
       const profile = containerSecurityContext(container)?.appArmorProfile;
       if (profile === undefined || profile === null) continue;
       const type = get(profile, 'type');

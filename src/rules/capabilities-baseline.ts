@@ -19,7 +19,8 @@ export const capabilitiesBaseline: PodRule = {
   scope: 'pod',
   check({ pod }) {
     const violations: Violation[] = [];
-    for (const container of pod.containers) {
+    for (let j = 0; j < pod.containers.length; j++) {
+      const container = pod.containers[j];
       const add = get(get(containerSecurityContext(container), 'capabilities'), 'add');
       if (add === undefined || add === null) continue;
       const addPath = text`${container.path}.securityContext.capabilities.add`;

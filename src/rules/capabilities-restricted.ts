@@ -18,7 +18,8 @@ export const capabilitiesRestricted: PodRule = {
   check({ pod, minor }) {
     if (minor >= 25 && isWindowsPod(pod)) return PASS;
     let violations: Violation[] | undefined;
-    for (const container of pod.containers) {
+    for (let j = 0; j < pod.containers.length; j++) {
+      const container = pod.containers[j];
       const capabilities = get(containerSecurityContext(container), 'capabilities');
       const drop = get(capabilities, 'drop');
       const dropped = listOf(drop);

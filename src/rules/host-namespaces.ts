@@ -18,7 +18,8 @@ export const hostNamespaces: PodRule = {
   scope: 'pod',
   check({ pod }) {
     let violations: Violation[] | undefined;
-    for (const field of HOST_NAMESPACE_FIELDS) {
+    for (let i = 0; i < HOST_NAMESPACE_FIELDS.length; i++) {
+      const field = HOST_NAMESPACE_FIELDS[i];
       const value = pod.spec[field];
       if (value === true) (violations ??= []).push({ path: text`${pod.specPath}.${field}`, message: text`host namespaces (${field}=true)` });
       else if (isUnknownValue(value)) (violations ??= []).push(unknownAt(text`${pod.specPath}.${field}`, field));

@@ -16,7 +16,8 @@ export const hostPorts: PodRule = {
   scope: 'pod',
   check({ pod }) {
     const violations: Violation[] = [];
-    for (const container of pod.containers) {
+    for (let j = 0; j < pod.containers.length; j++) {
+      const container = pod.containers[j];
       listOf(container.container.ports).forEach((port, i) => {
         if (!isFields(port)) return;
         const path = text`${container.path}.ports[${i}].hostPort`;

@@ -21,14 +21,17 @@ export const hostProbesAndHostLifecycle: PodRule = {
   scope: 'pod',
   check({ pod }) {
     let violations: Violation[] | undefined;
-    for (const container of pod.containers) {
-      for (const probe of PROBES) {
+    for (let i = 0; i < pod.containers.length; i++) {
+      const container = pod.containers[i];
+      for (let j = 0; j < PROBES.length; j++) {
+        const probe = PROBES[j];
         const handler = container.container[probe];
         if (handler !== undefined && handler !== null) violations = checkHandler(container, handler, `.${probe}`, violations);
       }
       const lifecycle = container.container.lifecycle;
       if (lifecycle === undefined || lifecycle === null) continue;
-      for (const name of LIFECYCLE_HANDLERS) {
+      for (let j = 0; j < LIFECYCLE_HANDLERS.length; j++) {
+        const name = LIFECYCLE_HANDLERS[j];
         const handler = get(lifecycle, name);
         if (handler !== undefined && handler !== null) violations = checkHandler(container, handler, `.lifecycle.${name}`, violations);
       }
@@ -39,7 +42,8 @@ export const hostProbesAndHostLifecycle: PodRule = {
 
 /** Adds a violation per httpGet or tcpSocket host of one probe or handler; paths are built only for violations. */
 function checkHandler(container: ContainerView, handler: unknown, suffix: string, violations: Violation[] | undefined): Violation[] | undefined {
-  for (const kind of HANDLER_KINDS) {
+  for (let i = 0; i < HANDLER_KINDS.length; i++) {
+    const kind = HANDLER_KINDS[i];
     const host = get(get(handler, kind), 'host');
     if (host === undefined || host === null || host === '') continue;
     const path = text`${container.path}${suffix}.${kind}.host`;

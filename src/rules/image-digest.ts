@@ -19,7 +19,8 @@ export const imageDigest: PodRule = {
   scope: 'pod',
   check({ pod }) {
     const violations: Violation[] = [];
-    for (const container of pod.containers) {
+    for (let i = 0; i < pod.containers.length; i++) {
+      const container = pod.containers[i];
       const path = text`${container.path}.image`;
       const image = container.container.image;
       if (pushIfUnknown(violations, image, path, 'image')) continue;

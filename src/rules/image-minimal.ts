@@ -26,7 +26,8 @@ export const imageMinimal: PodRule = {
     const violations: Violation[] = [];
     const entries = containersWithFacts(pod, config, violations);
     if (entries === 'not-applicable') return entries;
-    for (const entry of entries) {
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i];
       const { facts } = entry;
       if (!facts.inspected || !facts.tools) {
         violations.push(notInspected(entry, 'a shell or package manager'));

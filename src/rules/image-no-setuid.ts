@@ -25,7 +25,8 @@ export const imageNoSetuid: PodRule = {
     const violations: Violation[] = [];
     const entries = containersWithFacts(pod, config, violations);
     if (entries === 'not-applicable') return entries;
-    for (const entry of entries) {
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i];
       const files = entry.facts.setuidFiles;
       if (!entry.facts.inspected || !files) {
         violations.push(notInspected(entry, 'setuid or setgid files'));

@@ -25,7 +25,8 @@ export const imageNonRootUser: PodRule = {
     const entries = containersWithFacts(pod, config, violations);
     if (entries === 'not-applicable') return entries;
     const podUser = podSecurityContext(pod)?.runAsUser;
-    for (const { container, image, facts } of entries) {
+    for (let i = 0; i < entries.length; i++) {
+      const { container, image, facts } = entries[i];
       const runAsUser = containerSecurityContext(container)?.runAsUser ?? podUser;
       // An explicit uid decides; runAsUser 0 is the run-as-user rule's finding, not this one's.
       if (runAsUser !== undefined) continue;

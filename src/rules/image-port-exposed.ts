@@ -24,7 +24,8 @@ export const imagePortExposed: PodRule = {
     const violations: Violation[] = [];
     const entries = containersWithFacts(pod, config, violations);
     if (entries === 'not-applicable') return entries;
-    for (const { container, image, facts } of entries) {
+    for (let i = 0; i < entries.length; i++) {
+      const { container, image, facts } = entries[i];
       const exposed = facts.exposedPorts ?? [];
       if (exposed.length === 0) continue;
       listOf(container.container.ports).forEach((port, index) => {

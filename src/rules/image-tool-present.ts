@@ -27,7 +27,8 @@ export const imageToolPresent: PodRule = {
     const violations: Violation[] = [];
     const entries = containersWithFacts(pod, config, violations);
     if (entries === 'not-applicable') return entries;
-    for (const entry of entries) {
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i];
       const commands = execCommandsOf(entry.container);
       if (commands.length === 0) continue;
       const tools = entry.facts.tools;
@@ -35,7 +36,8 @@ export const imageToolPresent: PodRule = {
         violations.push(notInspected(entry, 'the tools its commands call'));
         continue;
       }
-      for (const command of commands) {
+      for (let j = 0; j < commands.length; j++) {
+        const command = commands[j];
         const absolute = command.executable.startsWith('/');
         // A relative path or a binary outside the PATH folders (e.g. /app/server) is not listed in the facts.
         if (command.executable.includes('/') && !(absolute && PATH_DIRECTORIES.has(posix.dirname(command.executable)))) continue;

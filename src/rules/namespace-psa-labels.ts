@@ -124,7 +124,8 @@ function newestRestrictedCheck(minor: number): number {
 function namespaceLess(context: InputRuleContext): Violation[] {
   const known = allNamespaces(context);
   if (context.cluster.complete && known.length > 0) {
-    for (const namespace of known) {
+    for (let i = 0; i < known.length; i++) {
+      const namespace = known[i];
       const [weak] = judge(namespace, describeNamespace(namespace.name), context.minor);
       if (weak) return [{ path: 'metadata.namespace', message: `the workload names no namespace and could land in ${JSON.stringify(namespace.name)}: ${weak.message}` }];
     }

@@ -29,14 +29,17 @@ export const networkPolicy: InputRule = {
     // The platform's policies are known when it declares them (even as an empty list).
     const policiesKnown = context.cluster.complete === true || context.cluster.networkPolicies !== undefined;
     let violations: Violation[] | undefined;
-    for (const pod of context.pods) {
+    for (let i = 0; i < context.pods.length; i++) {
+      const pod = context.pods[i];
       const labels = selectsRuntimeLabels ? runtimeLabels(context.object, pod.labels, context.minor) : pod.labels;
       const unisolated: Direction[] = [];
-      for (const direction of DIRECTIONS) {
+      for (let j = 0; j < DIRECTIONS.length; j++) {
+        const direction = DIRECTIONS[j];
         let isolated = false;
         // Policies add up: one rule that allows everything opens the direction whatever the others say.
         let open: KubeObject | undefined;
-        for (const policy of policies) {
+        for (let k = 0; k < policies.length; k++) {
+          const policy = policies[k];
           if (!policy.types.includes(direction) || !selectorMatches(policy.selector, labels)) continue;
           isolated = true;
           if (policy.allowsAll[direction]) {

@@ -54,7 +54,8 @@ export const noLiteralCredentials: PodRule = {
   scope: 'pod',
   check({ pod }) {
     const violations: Violation[] = [];
-    for (const container of pod.containers) {
+    for (let j = 0; j < pod.containers.length; j++) {
+      const container = pod.containers[j];
       listOf(container.container.env).forEach((env, i) => {
         const name = get(env, 'name');
         const value = get(env, 'value');

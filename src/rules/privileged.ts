@@ -16,7 +16,8 @@ export const privileged: PodRule = {
   scope: 'pod',
   check({ pod }) {
     let violations: Violation[] | undefined;
-    for (const container of pod.containers) {
+    for (let i = 0; i < pod.containers.length; i++) {
+      const container = pod.containers[i];
       const value = containerSecurityContext(container)?.privileged;
       if (value === true) {
         (violations ??= []).push({ path: text`${container.path}${FIELD}`, message: text`privileged (${describeContainer(container)} must not set securityContext.privileged=true)` });

@@ -24,7 +24,8 @@ export const probes: PodRule = {
     const restartPolicy = pod.spec.restartPolicy;
     if (typeof restartPolicy === 'string' && RUN_TO_COMPLETION.has(restartPolicy)) return 'not-applicable';
     const violations: Violation[] = [];
-    for (const container of pod.containers) {
+    for (let i = 0; i < pod.containers.length; i++) {
+      const container = pod.containers[i];
       // Init containers finish before the pod serves; ephemeral containers may not declare probes.
       if (container.field !== 'containers') continue;
       for (const probe of ['readinessProbe', 'livenessProbe']) {

@@ -6,7 +6,8 @@ import { text } from './support/shared-text';
 /** Containers whose procMount is set to anything but Default (the masked /proc). */
 export function unmaskedProcMounts(pod: PodView): Violation[] {
   const violations: Violation[] = [];
-  for (const container of pod.containers) {
+  for (let i = 0; i < pod.containers.length; i++) {
+    const container = pod.containers[i];
     const value = containerSecurityContext(container)?.procMount;
     if (value === undefined || value === null || value === 'Default') continue;
     const path = text`${container.path}.securityContext.procMount`;

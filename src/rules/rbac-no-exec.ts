@@ -24,7 +24,8 @@ export const rbacNoExec: InputRule = {
   check(context) {
     return checkWorkloadGrants(context, 'exec-like access', (rule) => {
       const found: string[] = [];
-      for (const resource of EXEC_RESOURCES) {
+      for (let i = 0; i < EXEC_RESOURCES.length; i++) {
+        const resource = EXEC_RESOURCES[i];
         // Nodes are cluster-scoped: a RoleBinding grants nothing on them, whatever its role says.
         if (resource.startsWith('nodes/') && context.object.kind === 'RoleBinding') continue;
         const verbs = EXEC_VERBS.filter((verb) => grants(rule, verb, '', resource));

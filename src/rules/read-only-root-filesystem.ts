@@ -14,7 +14,8 @@ export const readOnlyRootFilesystem: PodRule = {
   scope: 'pod',
   check({ pod }) {
     const violations: Violation[] = [];
-    for (const container of pod.containers) {
+    for (let i = 0; i < pod.containers.length; i++) {
+      const container = pod.containers[i];
       const value = containerSecurityContext(container)?.readOnlyRootFilesystem;
       if (value === true) continue;
       const path = text`${container.path}.securityContext.readOnlyRootFilesystem`;

@@ -25,7 +25,8 @@ export const resources: PodRule = {
   check({ pod, config }) {
     const requireCpuLimit = config.hardened.requireCpuLimit !== false;
     const violations: Violation[] = [];
-    for (const container of pod.containers) {
+    for (let i = 0; i < pod.containers.length; i++) {
+      const container = pod.containers[i];
       // Ephemeral containers may not declare resources; they share the pod's.
       if (container.field === 'ephemeralContainers') continue;
       const base = text`${container.path}.resources`;
@@ -37,7 +38,8 @@ export const resources: PodRule = {
       const limits = get(res, 'limits');
       const requests = get(res, 'requests');
       let missing: string | undefined;
-      for (const name of RESOURCE_NAMES) {
+      for (let j = 0; j < RESOURCE_NAMES.length; j++) {
+        const name = RESOURCE_NAMES[j];
         const limit = get(limits, name);
         // The API server defaults a missing request to the limit, so a limit alone bounds both.
         if (!isSet(get(requests, name)) && !isSet(limit)) missing = listed(missing, REQUEST_FIELDS[name]);
@@ -59,7 +61,8 @@ export const resources: PodRule = {
  * dot, reads as 0), and a request above its limit, which it refuses.
  */
 function addRefusedValues(container: ContainerView, base: string, requests: unknown, limits: unknown, out: Violation[]): void {
-  for (const name of RESOURCE_NAMES) {
+  for (let i = 0; i < RESOURCE_NAMES.length; i++) {
+    const name = RESOURCE_NAMES[i];
     const request = amountOf(get(requests, name));
     const limit = amountOf(get(limits, name));
     if (Number.isNaN(request)) out.push(notAQuantity(container, base, 'requests', name, get(requests, name)));

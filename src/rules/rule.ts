@@ -105,6 +105,11 @@ export interface Rule<TContext extends RuleContext = RuleContext> extends RuleMe
    * would have judged, without calling {@link check}. Asked once per evaluation. @default always applies
    */
   appliesUnder?(config: ResolvedConfig): boolean;
+  /**
+   * Judges one context. Checks run cold: a `hardpod check` ends before V8 has optimized most of
+   * them, and until then `for...of` runs the iterator protocol on every loop (a tenth of the
+   * engine's time on 5,000 Deployments, measured), so checks and the engine loop over arrays by index.
+   */
   check(context: TContext): CheckResult;
 }
 

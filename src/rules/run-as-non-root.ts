@@ -31,7 +31,8 @@ export const runAsNonRoot: PodRule = {
     } else if (podValue === false) {
       (violations ??= []).push({ path: text`${pod.specPath}${FIELD}`, message: 'runAsNonRoot != true (pod must not set securityContext.runAsNonRoot=false)' });
     }
-    for (const container of pod.containers) {
+    for (let i = 0; i < pod.containers.length; i++) {
+      const container = pod.containers[i];
       const value = containerSecurityContext(container)?.runAsNonRoot;
       if (value === true) continue;
       if (isUnknownValue(value)) {

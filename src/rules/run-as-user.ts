@@ -23,7 +23,8 @@ export const runAsUser: PodRule = {
     if (!pushIfUnknown(violations, podValue, podPath, 'securityContext.runAsUser') && podValue === 0) {
       violations.push({ path: podPath, message: 'runAsUser=0 (pod must not set runAsUser=0)' });
     }
-    for (const container of pod.containers) {
+    for (let i = 0; i < pod.containers.length; i++) {
+      const container = pod.containers[i];
       const value = containerSecurityContext(container)?.runAsUser;
       if (value !== 0 && !isUnknownValue(value)) continue;
       const path = text`${container.path}.securityContext.runAsUser`;

@@ -36,7 +36,8 @@ export const seLinuxOptions: PodRule = {
       const found = problems(podOptions, allowed);
       if (found.length) violations.push({ path: text`${pod.specPath}.securityContext.seLinuxOptions`, message: `seLinuxOptions (pod set forbidden securityContext.seLinuxOptions: ${found.join('; ')})` });
     }
-    for (const container of pod.containers) {
+    for (let i = 0; i < pod.containers.length; i++) {
+      const container = pod.containers[i];
       const options = containerSecurityContext(container)?.seLinuxOptions;
       if (!isFields(options)) continue;
       const found = problems(options, allowed);

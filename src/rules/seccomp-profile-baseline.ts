@@ -30,7 +30,8 @@ export const seccompProfileBaseline: PodRule = {
       if (POD_ANNOTATION in annotations && !allowedAnnotationValue(annotations[POD_ANNOTATION])) {
         violations.push({ path: text`${pod.metadataPath}.annotations.${POD_ANNOTATION}`, message: text`seccompProfile (forbidden annotation ${POD_ANNOTATION}=${quote(annotations[POD_ANNOTATION])})` });
       }
-      for (const container of pod.containers) {
+      for (let i = 0; i < pod.containers.length; i++) {
+        const container = pod.containers[i];
         const key = CONTAINER_ANNOTATION_PREFIX + (container.name ?? '');
         if (key in annotations && !allowedAnnotationValue(annotations[key])) {
           violations.push({ path: text`${pod.metadataPath}.annotations.${key}`, message: text`seccompProfile (forbidden annotation ${key}=${quote(annotations[key])})` });
@@ -45,7 +46,8 @@ export const seccompProfileBaseline: PodRule = {
         violations.push({ path, message: text`seccompProfile (pod must not set securityContext.seccompProfile.type to ${quote(podProfile.type ?? '')})` });
       }
     }
-    for (const container of pod.containers) {
+    for (let i = 0; i < pod.containers.length; i++) {
+      const container = pod.containers[i];
       const profile = containerSecurityContext(container)?.seccompProfile;
       if (!isFields(profile)) continue;
       const type = get(profile, 'type');

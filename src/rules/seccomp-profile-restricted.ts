@@ -40,7 +40,8 @@ export const seccompProfileRestricted: PodRule = {
         (violations ??= []).push({ path: text`${pod.specPath}${TYPE}`, message: text`seccompProfile (pod must not set securityContext.seccompProfile.type to ${quote(type ?? '')})` });
       }
     }
-    for (const container of pod.containers) {
+    for (let i = 0; i < pod.containers.length; i++) {
+      const container = pod.containers[i];
       const profile = containerSecurityContext(container)?.seccompProfile;
       if (isFields(profile)) {
         const type = profile.type;

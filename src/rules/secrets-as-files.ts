@@ -18,7 +18,8 @@ export const secretsAsFiles: PodRule = {
   scope: 'pod',
   check({ pod }) {
     const violations: Violation[] = [];
-    for (const container of pod.containers) {
+    for (let j = 0; j < pod.containers.length; j++) {
+      const container = pod.containers[j];
       listOf(container.container.env).forEach((env, i) => {
         const ref = get(get(env, 'valueFrom'), 'secretKeyRef');
         if (!isFields(ref)) return;

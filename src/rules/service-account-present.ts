@@ -20,7 +20,8 @@ export const serviceAccountPresent: InputRule = {
     if (context.pods.length === 0) return 'not-applicable';
     const violations: Violation[] = [];
     let applicable = false;
-    for (const pod of context.pods) {
+    for (let i = 0; i < context.pods.length; i++) {
+      const pod = context.pods[i];
       const account = serviceAccountOf(pod);
       if (account.unknown) {
         applicable = true;

@@ -21,7 +21,8 @@ export const serviceAccountToken: InputRule = {
   check(context) {
     if (context.pods.length === 0) return 'not-applicable';
     const violations: Violation[] = [];
-    for (const pod of context.pods) {
+    for (let i = 0; i < context.pods.length; i++) {
+      const pod = context.pods[i];
       const path = text`${pod.specPath}.automountServiceAccountToken`;
       const onPod = pod.spec.automountServiceAccountToken;
       if (isUnknownValue(onPod)) {

@@ -21,7 +21,8 @@ export const windowsHostProcess: PodRule = {
     if (!pushIfUnknown(violations, podValue, podPath, 'windowsOptions.hostProcess') && podValue === true) {
       violations.push({ path: podPath, message: 'hostProcess (pod must not set securityContext.windowsOptions.hostProcess=true)' });
     }
-    for (const container of pod.containers) {
+    for (let i = 0; i < pod.containers.length; i++) {
+      const container = pod.containers[i];
       const value = get(containerSecurityContext(container)?.windowsOptions, 'hostProcess');
       if (value !== true && !isUnknownValue(value)) continue;
       const path = text`${container.path}.securityContext.windowsOptions.hostProcess`;

@@ -291,7 +291,8 @@ export function checkWorkloadGrants(context: InputRuleContext, what: string, off
     return [missing(context.cluster, 'roleRef', `the ${ref.kind} ${JSON.stringify(ref.name)} this binding grants to ${who} is not in the input, so whether it grants ${what} is not known`, 'add it to the input or to cluster.objects')];
   }
   const violations: Violation[] = [];
-  for (const rule of granted.rules) {
+  for (let i = 0; i < granted.rules.length; i++) {
+    const rule = granted.rules[i];
     const offence = offends(rule);
     if (offence) violations.push({ path: 'roleRef', message: `grants ${who} ${offence} through ${granted.role} (${rule.path})` });
   }

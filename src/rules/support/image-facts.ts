@@ -54,7 +54,8 @@ export function containersWithFacts(pod: PodView, config: ResolvedConfig, violat
   const lookup = imageFactsLookup(config);
   if (!lookup) return 'not-applicable';
   const found: ContainerFacts[] = [];
-  for (const container of pod.containers) {
+  for (let i = 0; i < pod.containers.length; i++) {
+    const container = pod.containers[i];
     const image = container.container.image;
     // A missing, malformed or unknown image is reported by image-digest.
     if (typeof image !== 'string' || image === '' || isUnknownValue(image)) continue;
