@@ -25,12 +25,14 @@ export const capabilitiesBaseline: PodRule = {
       if (add === undefined || add === null) continue;
       const addPath = text`${container.path}.securityContext.capabilities.add`;
       if (pushIfUnknown(violations, add, addPath, 'capabilities.add')) continue;
-      listOf(add).forEach((capability, i) => {
+      const added = listOf(add);
+      for (let i = 0; i < added.length; i++) {
+        const capability = added[i];
         const path = text`${addPath}[${i}]`;
-        if (pushIfUnknown(violations, capability, path, 'an added capability')) return;
-        if (typeof capability === 'string' && DEFAULT_CAPABILITIES.has(capability)) return;
+        if (pushIfUnknown(violations, capability, path, 'an added capability')) continue;
+        if (typeof capability === 'string' && DEFAULT_CAPABILITIES.has(capability)) continue;
         violations.push({ path, message: text`non-default capabilities (${describeContainer(container)} must not include ${quote(capability)} in securityContext.capabilities.add)` });
-      });
+      }
     }
     return violations;
   },

@@ -16,10 +16,12 @@ export const hostPathVolumes: PodRule = {
   scope: 'pod',
   check({ pod }) {
     const violations: Violation[] = [];
-    listOf(pod.spec.volumes).forEach((volume, i) => {
-      if (!isFields(volume) || volume.hostPath === undefined || volume.hostPath === null) return;
+    const volumes = listOf(pod.spec.volumes);
+    for (let i = 0; i < volumes.length; i++) {
+      const volume = volumes[i];
+      if (!isFields(volume) || volume.hostPath === undefined || volume.hostPath === null) continue;
       violations.push({ path: text`${pod.specPath}.volumes[${i}].hostPath`, message: text`hostPath volumes (volume ${quote(volume.name)})` });
-    });
+    }
     return violations;
   },
 };

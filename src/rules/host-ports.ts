@@ -18,15 +18,17 @@ export const hostPorts: PodRule = {
     const violations: Violation[] = [];
     for (let j = 0; j < pod.containers.length; j++) {
       const container = pod.containers[j];
-      listOf(container.container.ports).forEach((port, i) => {
-        if (!isFields(port)) return;
+      const ports = listOf(container.container.ports);
+      for (let i = 0; i < ports.length; i++) {
+        const port = ports[i];
+        if (!isFields(port)) continue;
         const path = text`${container.path}.ports[${i}].hostPort`;
         const value = port.hostPort;
-        if (pushIfUnknown(violations, value, path, 'hostPort')) return;
+        if (pushIfUnknown(violations, value, path, 'hostPort')) continue;
         if (value !== undefined && value !== null && value !== 0) {
           violations.push({ path, message: text`hostPort (${describeContainer(container)} uses hostPort ${String(value)})` });
         }
-      });
+      }
     }
     return violations;
   },

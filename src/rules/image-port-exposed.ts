@@ -28,14 +28,16 @@ export const imagePortExposed: PodRule = {
       const { container, image, facts } = entries[i];
       const exposed = facts.exposedPorts ?? [];
       if (exposed.length === 0) continue;
-      listOf(container.container.ports).forEach((port, index) => {
+      const ports = listOf(container.container.ports);
+      for (let index = 0; index < ports.length; index++) {
+        const port = ports[index];
         const number = isFields(port) ? port.containerPort : undefined;
-        if (typeof number !== 'number' || exposed.includes(number)) return;
+        if (typeof number !== 'number' || exposed.includes(number)) continue;
         violations.push({
           path: text`${container.path}.ports[${index}].containerPort`,
           message: `${describeContainer(container)} declares port ${number}, but its image ${quote(image)} exposes ${exposed.join(', ')}`,
         });
-      });
+      }
     }
     return violations;
   },

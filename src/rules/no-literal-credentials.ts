@@ -56,16 +56,18 @@ export const noLiteralCredentials: PodRule = {
     const violations: Violation[] = [];
     for (let j = 0; j < pod.containers.length; j++) {
       const container = pod.containers[j];
-      listOf(container.container.env).forEach((env, i) => {
+      const variables = listOf(container.container.env);
+      for (let i = 0; i < variables.length; i++) {
+        const env = variables[i];
         const name = get(env, 'name');
         const value = get(env, 'value');
-        if (typeof value !== 'string' || isHarmlessValue(value)) return;
+        if (typeof value !== 'string' || isHarmlessValue(value)) continue;
         const path = text`${container.path}.env[${i}].value`;
         const label = typeof name === 'string' ? name : `#${i}`;
         const shaped = CREDENTIAL_VALUES.find((c) => c.pattern.test(value));
         if (shaped) violations.push({ path, message: `${describeContainer(container)} environment variable ${label} holds what looks like ${shaped.kind}, written literally` });
         else if (typeof name === 'string' && isCredentialName(name)) violations.push({ path, message: `${describeContainer(container)} environment variable ${label} looks like a credential and has a literal value` });
-      });
+      }
     }
     return violations;
   },

@@ -22,8 +22,10 @@ export const restrictedVolumes: PodRule = {
   scope: 'pod',
   check({ pod }) {
     const violations: Violation[] = [];
-    listOf(pod.spec.volumes).forEach((volume, i) => {
-      if (!isFields(volume)) return;
+    const volumes = listOf(pod.spec.volumes);
+    for (let i = 0; i < volumes.length; i++) {
+      const volume = volumes[i];
+      if (!isFields(volume)) continue;
       // A volume with no source at all is defaulted to emptyDir by the API server.
       let allowed = true;
       let forbidden: string | undefined;
@@ -40,7 +42,7 @@ export const restrictedVolumes: PodRule = {
       if (!allowed && forbidden) {
         violations.push({ path: text`${pod.specPath}.volumes[${i}].${forbidden}`, message: text`restricted volume types (volume ${quote(volume.name)} uses restricted volume type ${quote(forbidden)})` });
       }
-    });
+    }
     return violations;
   },
 };

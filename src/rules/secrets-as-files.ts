@@ -20,17 +20,21 @@ export const secretsAsFiles: PodRule = {
     const violations: Violation[] = [];
     for (let j = 0; j < pod.containers.length; j++) {
       const container = pod.containers[j];
-      listOf(container.container.env).forEach((env, i) => {
+      const variables = listOf(container.container.env);
+      for (let i = 0; i < variables.length; i++) {
+        const env = variables[i];
         const ref = get(get(env, 'valueFrom'), 'secretKeyRef');
-        if (!isFields(ref)) return;
+        if (!isFields(ref)) continue;
         const variable = typeof get(env, 'name') === 'string' ? ` ${get(env, 'name') as string}` : '';
         violations.push({ path: text`${container.path}.env[${i}].valueFrom.secretKeyRef`, message: `${describeContainer(container)} reads Secret ${JSON.stringify(get(ref, 'name') ?? '')} into environment variable${variable}` });
-      });
-      listOf(container.container.envFrom).forEach((source, i) => {
+      }
+      const envFrom = listOf(container.container.envFrom);
+      for (let i = 0; i < envFrom.length; i++) {
+        const source = envFrom[i];
         const ref = get(source, 'secretRef');
-        if (!isFields(ref)) return;
+        if (!isFields(ref)) continue;
         violations.push({ path: text`${container.path}.envFrom[${i}].secretRef`, message: `${describeContainer(container)} loads every key of Secret ${JSON.stringify(get(ref, 'name') ?? '')} into its environment` });
-      });
+      }
     }
     return violations;
   },

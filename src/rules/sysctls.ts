@@ -1,6 +1,6 @@
 import type { Violation, PodRule } from './rule';
 import { isFields } from '../model/pod-view';
-import { cis, listOf, nist, podSecurityContext, pss, pushIfUnknown, quote } from './support/pss';
+import { cis, listOf, nist, PASS, podSecurityContext, pss, pushIfUnknown, quote } from './support/pss';
 import { text } from './support/shared-text';
 
 /** The safe (namespaced, isolated) sysctls, as the list grew by Kubernetes minor. */
@@ -42,16 +42,19 @@ export const sysctls: PodRule = {
   edition: 1,
   scope: 'pod',
   check({ pod, minor }) {
+    const entries = listOf(podSecurityContext(pod)?.sysctls);
+    if (entries.length === 0) return PASS;
     const safe = safeSysctls(minor);
     const violations: Violation[] = [];
     const basePath = text`${pod.specPath}.securityContext.sysctls`;
-    listOf(podSecurityContext(pod)?.sysctls).forEach((sysctl, i) => {
+    for (let i = 0; i < entries.length; i++) {
+      const sysctl = entries[i];
       const name = isFields(sysctl) ? sysctl.name : sysctl;
       const path = text`${basePath}[${i}].name`;
-      if (pushIfUnknown(violations, name, path, 'sysctl name')) return;
-      if (typeof name === 'string' && safe.has(name)) return;
+      if (pushIfUnknown(violations, name, path, 'sysctl name')) continue;
+      if (typeof name === 'string' && safe.has(name)) continue;
       violations.push({ path, message: text`forbidden sysctls (${typeof name === 'string' ? name : quote(name)})` });
-    });
+    }
     return violations;
   },
 };
