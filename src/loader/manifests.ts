@@ -380,6 +380,9 @@ function withinExpansionLimit(root: object, limit: number): boolean {
 }
 
 
+/** Metadata fields that must be strings when set. */
+const METADATA_STRINGS = ['name', 'namespace', 'generateName'] as const;
+
 /** The checks every object must pass before rules see it: apiVersion, kind and metadata of the right types. */
 function checkObject(value: Readonly<Record<string, unknown>>, where: string): KubeObject {
   if (typeof value.apiVersion !== 'string' || value.apiVersion === '') {
@@ -391,7 +394,8 @@ function checkObject(value: Readonly<Record<string, unknown>>, where: string): K
   const metadata = value.metadata;
   if (metadata !== undefined && metadata !== null) {
     if (!isFields(metadata)) throw new HardpodError(`metadata must be a mapping, found ${describeType(metadata)}`, where);
-    for (const field of ['name', 'namespace', 'generateName']) {
+    for (let i = 0; i < METADATA_STRINGS.length; i++) {
+      const field = METADATA_STRINGS[i];
       const v = metadata[field];
       if (v !== undefined && v !== null && typeof v !== 'string') {
         throw new HardpodError(`metadata.${field} must be a string, found ${describeType(v)}`, where);

@@ -205,7 +205,7 @@ export class WorkloadKinds {
     const entries = this.byKind.get(object.kind);
     if (!entries) return undefined;
     const group = apiGroupOf(object.apiVersion);
-    for (const entry of entries) if (entry.group === undefined || entry.group === group) return entry;
+    for (let i = 0; i < entries.length; i++) if (entries[i].group === undefined || entries[i].group === group) return entries[i];
     return undefined;
   }
 }
