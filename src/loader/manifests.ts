@@ -116,7 +116,8 @@ export class ManifestSet {
     if (source.file === undefined || source.line === undefined) return undefined;
     const record = this.documents.get(source.file)?.get(source.line);
     if (!record) return undefined;
-    const segments = record.prefix.length ? [...record.prefix, ...parseFieldPath(path)] : parseFieldPath(path);
+    // concat, not a spread: a spread runs the iterator protocol, and this runs once per finding of a List item.
+    const segments = record.prefix.length ? record.prefix.concat(parseFieldPath(path)) : parseFieldPath(path);
     const line = lineInDocument(record, segments);
     return line === undefined ? source.line : record.startLine + line;
   }

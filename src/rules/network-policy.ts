@@ -51,7 +51,7 @@ export const networkPolicy: InputRule = {
         else if (open) (violations ??= []).push({ path: text`${pod.metadataPath}.labels`, message: `NetworkPolicy ${JSON.stringify(nameOf(open))} selects the pod but allows all ${direction.toLowerCase()} traffic, so the pod is not isolated for ${direction}; narrow that rule to the peers and ports the workload needs` });
       }
       if (unisolated.length === 0) continue;
-      const [first, second] = unisolated;
+      const first = unisolated[0], second = unisolated[1];
       const directions = second === undefined ? first : text`${first} and ${second}`;
       const types = second === undefined ? first : text`${first}, ${second}`;
       const what = text`no NetworkPolicy in ${describeNamespace(namespace)} selects the pod for ${directions}, so that traffic is not denied by default`;
