@@ -78,11 +78,11 @@ export function evaluate(objects: readonly LocatedObject[], config: EngineConfig
     }
   }
   const active: ActivePlan = {
-    pod: activeRules(plan.pod, resolved),
-    object: activeRules(plan.object, resolved),
-    input: activeRules(plan.input, resolved),
+    pod: new ScopeRules(plan.pod, resolved),
+    object: new ScopeRules(plan.object, resolved),
+    input: new ScopeRules(plan.input, resolved),
   };
-  const input = active.input.run.length > 0 ? indexInput(items.map((i) => i.object)) : undefined;
+  const input = active.input.anyToRun ? indexInput(items.map((i) => i.object)) : undefined;
   const recorder = new Recorder(resolved);
   const objectSummaries: ObjectSummary[] = [];
   const notChecked: (ObjectSummary & { reason: string })[] = [];
@@ -162,42 +162,61 @@ function evaluateObject(run: ObjectRun, object: KubeObject, source: SourceLocati
   if (extraction.notCheckedReason) notChecked.push({ ...summary, reason: extraction.notCheckedReason });
   const shapeProblems = collectShapeProblems(extraction.shapeProblems, pods);
 
-  if (plan.object.run.length > 0) {
+  const objectRules = plan.object.forKind(kind);
+  if (objectRules.run.length > 0) {
     // One context per object, shared by its rules: checks are pure and must not keep it.
     const context: ObjectRuleContext = { minor, object, config: resolved, source, pods, shapeProblems };
-    recorder.runAll(plan.object.run, context, kind);
+    recorder.runAll(objectRules.run, context);
   }
-  recorder.countNotApplicable(plan.object.skipped, kind, 1);
+  recorder.countNotApplicable(objectRules.skipped);
+  const podRules = plan.pod.forKind(kind);
   for (let i = 0; i < pods.length; i++) {
     const pod = pods[i];
     const context: PodRuleContext = { minor, object, config: resolved, pod };
-    recorder.runAll(plan.pod.run, context, kind);
+    recorder.runAll(podRules.run, context);
   }
-  recorder.countNotApplicable(plan.pod.skipped, kind, pods.length);
-  if (input) {
+  recorder.countNotApplicable(podRules.skipped * pods.length);
+  const inputRules = plan.input.forKind(kind);
+  if (input && inputRules.run.length > 0) {
     const context: InputRuleContext = { minor, object, config: resolved, source, pods, shapeProblems, input, cluster: resolved.cluster };
-    recorder.runAll(plan.input.run, context, kind);
+    recorder.runAll(inputRules.run, context);
   }
-  recorder.countNotApplicable(plan.input.skipped, kind, 1);
+  recorder.countNotApplicable(inputRules.skipped);
 }
 
-/** A plan's rules of one scope, split by whether they can apply under the evaluation's config. */
-interface ActiveRules<R extends AnyRule> {
-  readonly run: readonly R[];
-  /** Rules whose {@link AnyRule.appliesUnder} said no: counted not applicable, never called. */
-  readonly skipped: readonly R[];
+/**
+ * A plan's rules of one scope for an evaluation: per object kind, those that run (their `kinds`
+ * include it) and how many cannot apply under the config ({@link AnyRule.appliesUnder}), worked out
+ * once per kind rather than per object.
+ */
+class ScopeRules<R extends AnyRule> {
+  /** Whether any rule of the scope runs on some kind. */
+  readonly anyToRun: boolean;
+  private readonly run: readonly R[];
+  private readonly skipped: readonly R[];
+  private readonly byKind = new Map<string, { readonly run: readonly R[]; readonly skipped: number }>();
+
+  constructor(rules: readonly R[], config: ResolvedConfig) {
+    this.run = rules.filter((rule) => rule.appliesUnder === undefined || rule.appliesUnder(config));
+    this.skipped = rules.filter((rule) => !this.run.includes(rule));
+    this.anyToRun = this.run.length > 0;
+  }
+
+  forKind(kind: string): { readonly run: readonly R[]; readonly skipped: number } {
+    let rules = this.byKind.get(kind);
+    if (rules === undefined) {
+      const judges = (rule: R): boolean => !rule.kinds || rule.kinds.includes(kind);
+      rules = { run: this.run.filter(judges), skipped: this.skipped.filter(judges).length };
+      this.byKind.set(kind, rules);
+    }
+    return rules;
+  }
 }
 
 interface ActivePlan {
-  readonly pod: ActiveRules<PodRule>;
-  readonly object: ActiveRules<ObjectRule>;
-  readonly input: ActiveRules<InputRule>;
-}
-
-function activeRules<R extends AnyRule>(rules: readonly R[], config: ResolvedConfig): ActiveRules<R> {
-  const run: R[] = [], skipped: R[] = [];
-  for (const rule of rules) (rule.appliesUnder === undefined || rule.appliesUnder(config) ? run : skipped).push(rule);
-  return { run, skipped };
+  readonly pod: ScopeRules<PodRule>;
+  readonly object: ScopeRules<ObjectRule>;
+  readonly input: ScopeRules<InputRule>;
 }
 
 /**
@@ -350,23 +369,19 @@ class Recorder {
     return violation.unknown || crossesUnknown(this.object, violation.path) ? 'unknown' : 'fail';
   }
 
-  /** Counts `rules` (those whose `kinds` include `kind`) not applicable `times` over, as if each had been run and said so. */
-  countNotApplicable(rules: readonly AnyRule[], kind: string, times: number): void {
-    for (let j = 0; j < rules.length; j++) {
-      const rule = rules[j];
-      if (rule.kinds && !rule.kinds.includes(kind)) continue;
-      this.counts.checks += times;
-      this.counts.notApplicable += times;
-    }
+  /** Counts `times` checks not applicable, as if rules that cannot apply under the config had been run and said so. */
+  countNotApplicable(times: number): void {
+    this.counts.checks += times;
+    this.counts.notApplicable += times;
   }
 
   /**
-   * Runs `rules` (those whose `kinds` include `kind`) on one context. The checks are called from
-   * this one loop, inside one try: a call and a try per check cost more than most checks do, over
-   * hundreds of thousands of checks in a run that ends before V8 has optimized much. A check that
-   * throws becomes an `error` finding, and the loop resumes after it.
+   * Runs `rules` on one context. The checks are called from this one loop, inside one try: a call
+   * and a try per check cost more than most checks do, over hundreds of thousands of checks in a
+   * run that ends before V8 has optimized much. A check that throws becomes an `error` finding,
+   * and the loop resumes after it.
    */
-  runAll<C extends RuleContext>(rules: readonly (AnyRule & { check(context: C): CheckResult })[], context: C, kind: string): void {
+  runAll<C extends RuleContext>(rules: readonly (AnyRule & { check(context: C): CheckResult })[], context: C): void {
     const { counts } = this;
     let next = 0;
     // Set while a check runs: only its errors are the rule's; the recorder's own (a refused marker) propagate.
@@ -375,19 +390,17 @@ class Recorder {
       try {
         while (next < rules.length) {
           const rule = rules[next++];
-          if (rule.kinds && !rule.kinds.includes(kind)) continue;
           checking = rule;
           const result = rule.check(context);
           checking = undefined;
-          counts.checks++;
           if (result === 'not-applicable') counts.notApplicable++;
           else if (result.length === 0) counts.pass++;
           else this.record(rule, result);
         }
+        counts.checks += rules.length;
         return;
       } catch (error) {
         if (checking === undefined) throw error;
-        counts.checks++;
         this.record(checking, error instanceof Error ? error : new Error(String(error)));
         checking = undefined;
       }
