@@ -46,7 +46,7 @@ export const resources: PodRule = {
         if (!isSet(limit) && (name === 'memory' || requireCpuLimit)) missing = listed(missing, LIMIT_FIELDS[name]);
       }
       if (missing !== undefined) {
-        const unknown = [limits, requests].some(isUnknownValue);
+        const unknown = isUnknownValue(limits) || isUnknownValue(requests);
         violations.push({ path: base, message: text`${describeContainer(container)} must set ${missing}`, ...(unknown ? { unknown } : {}) });
       }
       addRefusedValues(container, base, requests, limits, violations);
