@@ -124,6 +124,8 @@ interface FindingText {
   readonly tail: string;
 }
 
+const MAX_KEPT_FINDING_TEXTS = 100_000;
+
 /**
  * The painted text of findings, made once per message and path: across thousands of objects a rule
  * reports the same path and message (the rules share those strings), so each finding's text is
@@ -131,6 +133,8 @@ interface FindingText {
  */
 class FindingTexts {
   private readonly byMessage = new Map<string, Map<string, FindingText[]>>();
+  /** Texts kept; past the bound, findings of messages not seen yet are painted each time (messages naming each object would otherwise fill it). */
+  private kept = 0;
   private readonly tags: Readonly<Record<'suppressed' | 'baselined' | 'unknown' | 'error' | 'warn' | 'fail', string>>;
 
   constructor(private readonly paint: Paint) {
@@ -146,13 +150,12 @@ class FindingTexts {
 
   of(f: Finding): FindingText {
     const tag = this.tagOf(f);
-    let byPath = this.byMessage.get(f.message);
-    if (byPath === undefined) this.byMessage.set(f.message, (byPath = new Map()));
-    let texts = byPath.get(f.path);
-    if (texts === undefined) byPath.set(f.path, (texts = []));
-    for (let i = 0; i < texts.length; i++) {
-      const text = texts[i];
-      if (text.rule === f.rule && text.tag === tag && text.severity === f.severity && text.pss === f.pss) return text;
+    const texts = this.byMessage.get(f.message)?.get(f.path);
+    if (texts !== undefined) {
+      for (let i = 0; i < texts.length; i++) {
+        const text = texts[i];
+        if (text.rule === f.rule && text.tag === tag && text.severity === f.severity && text.pss === f.pss) return text;
+      }
     }
     const { paint } = this;
     const pss = f.pss ? ` [PSS ${f.pss}]` : '';
@@ -165,7 +168,16 @@ class FindingTexts {
       head: ['  ', tag, ' ', paint('bold', f.rule), ' ', f.severity, pss, '  ', paint('cyan', printable(f.path) || '(object)')].join(''),
       tail: ['\n      ', printable(f.message), '\n'].join(''),
     };
-    texts.push(text);
+    if (this.kept < MAX_KEPT_FINDING_TEXTS) {
+      this.kept++;
+      if (texts !== undefined) {
+        texts.push(text);
+      } else {
+        let byPath = this.byMessage.get(f.message);
+        if (byPath === undefined) this.byMessage.set(f.message, (byPath = new Map()));
+        byPath.set(f.path, [text]);
+      }
+    }
     return text;
   }
 
