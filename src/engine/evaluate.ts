@@ -77,11 +77,7 @@ export function evaluate(objects: readonly LocatedObject[], config: EngineConfig
       items.push(located);
     }
   }
-  const active: ActivePlan = {
-    pod: new ScopeRules(plan.pod, resolved),
-    object: new ScopeRules(plan.object, resolved),
-    input: new ScopeRules(plan.input, resolved),
-  };
+  const active = activePlanFor(plan, resolved);
   const input = active.input.anyToRun ? indexInput(items.map((i) => i.object)) : undefined;
   const recorder = new Recorder(resolved);
   const objectSummaries: ObjectSummary[] = [];
@@ -217,6 +213,18 @@ interface ActivePlan {
   readonly pod: ScopeRules<PodRule>;
   readonly object: ScopeRules<ObjectRule>;
   readonly input: ScopeRules<InputRule>;
+}
+
+/** Per resolved config: a Pulumi policy pack evaluates each resource on its own, with the same config. */
+const activePlans = new WeakMap<ResolvedConfig, ActivePlan>();
+
+function activePlanFor(plan: RulePlan, config: ResolvedConfig): ActivePlan {
+  let active = activePlans.get(config);
+  if (active === undefined) {
+    active = { pod: new ScopeRules(plan.pod, config), object: new ScopeRules(plan.object, config), input: new ScopeRules(plan.input, config) };
+    activePlans.set(config, active);
+  }
+  return active;
 }
 
 /**
