@@ -70,8 +70,9 @@ const project = new typescript.TypeScriptProject({
       isolatedModules: false,
       // Source maps beside the output, not inside it: Node reads and scans every module it loads,
       // and inline maps (with their sources) triple what a `hardpod check` loads before its first line.
+      // The .map files keep the sources (the package ships no src/); Node reads them only for --enable-source-maps.
       inlineSourceMap: false,
-      inlineSources: false,
+      inlineSources: true,
       sourceMap: true,
     },
   },
