@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// First: the compile cache covers only the modules loaded after it (see compile-cache.ts).
+import './compile-cache';
 import { EXIT } from './command';
 import { runCli } from './run';
 import { applyCliV8Flags } from './v8-tuning';
