@@ -6,6 +6,9 @@ import { text } from './support/shared-text';
 /** Pods that run to completion (Jobs, CronJobs, KEDA ScaledJobs) have nothing to probe for readiness. */
 const RUN_TO_COMPLETION = new Set(['Never', 'OnFailure']);
 
+/** The probes every long-running container needs, in the order their findings are listed. */
+const REQUIRED_PROBES = ['readinessProbe', 'livenessProbe'] as const;
+
 /**
  * Without a readiness probe traffic reaches a container before it can serve; without a liveness
  * probe a hung process is never restarted. Long-running containers need both.
@@ -28,7 +31,8 @@ export const probes: PodRule = {
       const container = pod.containers[i];
       // Init containers finish before the pod serves; ephemeral containers may not declare probes.
       if (container.field !== 'containers') continue;
-      for (const probe of ['readinessProbe', 'livenessProbe']) {
+      for (let j = 0; j < REQUIRED_PROBES.length; j++) {
+        const probe = REQUIRED_PROBES[j];
         const value = container.container[probe];
         if (value !== undefined && value !== null && !isUnknownValue(value)) continue;
         const path = text`${container.path}.${probe}`;
