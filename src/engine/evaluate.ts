@@ -193,9 +193,11 @@ class ScopeRules<R extends AnyRule> {
   private readonly byKind = new Map<string, { readonly run: readonly R[]; readonly skipped: number }>();
 
   constructor(rules: readonly R[], config: ResolvedConfig) {
-    this.run = rules.filter((rule) => rule.appliesUnder === undefined || rule.appliesUnder(config));
-    this.skipped = rules.filter((rule) => !this.run.includes(rule));
-    this.anyToRun = this.run.length > 0;
+    const run: R[] = [], skipped: R[] = [];
+    for (const rule of rules) (rule.appliesUnder === undefined || rule.appliesUnder(config) ? run : skipped).push(rule);
+    this.run = run;
+    this.skipped = skipped;
+    this.anyToRun = run.length > 0;
   }
 
   forKind(kind: string): { readonly run: readonly R[]; readonly skipped: number } {

@@ -102,7 +102,7 @@ export interface Rule<TContext extends RuleContext = RuleContext> extends RuleMe
   /**
    * False when the rule cannot apply to any object under this config (the image-facts rules
    * without a lock file): the engine then counts it not applicable for every object or pod it
-   * would have judged, without calling {@link check}. Asked once per evaluation. @default always applies
+   * would have judged, without calling {@link check}. Asked once per resolved config. @default always applies
    */
   appliesUnder?(config: ResolvedConfig): boolean;
   /**
