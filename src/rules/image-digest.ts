@@ -1,7 +1,7 @@
 import type { PodRule, Violation } from './rule';
 import { parseImageRef } from '../images/image-ref';
 import { isHardpodError } from '../model/errors';
-import { cis, describeContainer, nist, pushIfUnknown } from './support/pss';
+import { cis, describeContainer, nist, pushIfUnknown, quote } from './support/pss';
 import { text } from './support/shared-text';
 
 /**
@@ -38,9 +38,8 @@ export const imageDigest: PodRule = {
         continue;
       }
       if (digest !== undefined) continue;
-      // A reference that parsed holds no character JSON would escape: quoted as it is.
       const latest = tag === undefined ? ' and implies the moving tag "latest"' : tag === 'latest' ? ' and uses the moving tag "latest"' : '';
-      violations.push({ path, message: text`${describeContainer(container)} image "${image}" is not pinned by digest${latest}` });
+      violations.push({ path, message: text`${describeContainer(container)} image ${quote(image)} is not pinned by digest${latest}` });
     }
     return violations;
   },
