@@ -150,7 +150,8 @@ class FindingTexts {
 
   of(f: Finding): FindingText {
     const tag = this.tagOf(f);
-    const texts = this.byMessage.get(f.message)?.get(f.path);
+    const byPath = this.byMessage.get(f.message);
+    const texts = byPath?.get(f.path);
     if (texts !== undefined) {
       for (let i = 0; i < texts.length; i++) {
         const text = texts[i];
@@ -170,13 +171,9 @@ class FindingTexts {
     };
     if (this.kept < MAX_KEPT_FINDING_TEXTS) {
       this.kept++;
-      if (texts !== undefined) {
-        texts.push(text);
-      } else {
-        let byPath = this.byMessage.get(f.message);
-        if (byPath === undefined) this.byMessage.set(f.message, (byPath = new Map()));
-        byPath.set(f.path, [text]);
-      }
+      if (texts !== undefined) texts.push(text);
+      else if (byPath !== undefined) byPath.set(f.path, [text]);
+      else this.byMessage.set(f.message, new Map([[f.path, [text]]]));
     }
     return text;
   }
