@@ -380,7 +380,6 @@ function withinExpansionLimit(root: object, limit: number): boolean {
   return true;
 }
 
-
 /** Metadata fields that must be strings when set. */
 const METADATA_STRINGS = ['name', 'namespace', 'generateName'] as const;
 
