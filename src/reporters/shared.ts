@@ -39,9 +39,14 @@ export function locationLabel(source: SourceLocation): string | undefined {
   return label === undefined ? undefined : printable(label);
 }
 
-/** Key grouping findings with their object: findings carry the object's identity, not its index. */
+/**
+ * Key grouping findings with their object: findings carry the object's identity, not its index.
+ * The document index is part of it, so that a file holding the same object twice (a copy pasted
+ * into a second document) reports each copy's findings under its own line.
+ */
 export function objectKey(object: ObjectIdentity): string {
-  return `${object.source.file ?? object.source.constructPath ?? object.source.resourceName ?? ''}\u0000${object.kind}\u0000${object.namespace ?? ''}\u0000${object.name}`;
+  const { source } = object;
+  return `${source.file ?? source.constructPath ?? source.resourceName ?? ''}\u0000${source.documentIndex ?? ''}\u0000${object.kind}\u0000${object.namespace ?? ''}\u0000${object.name}`;
 }
 
 /** One object with its findings, in report order. */
@@ -55,6 +60,29 @@ export interface ObjectFindings {
  * list (a hand-built report) get a group of their own, so nothing is dropped.
  */
 export function groupByObject(report: Report): ObjectFindings[] {
+  return groupInReportOrder(report) ?? groupByKey(report);
+}
+
+/**
+ * The grouping of a report as evaluate() makes it: each object's findings together, in the order of
+ * the objects. Both lists are walked at once, with no key built per object or finding (a large
+ * run has thousands of each). Undefined when some finding is out of that order.
+ */
+function groupInReportOrder(report: Report): ObjectFindings[] | undefined {
+  const { objects, findings } = report;
+  const groups: ObjectFindings[] = new Array(objects.length);
+  let next = 0;
+  for (let i = 0; i < objects.length; i++) {
+    const object = objects[i];
+    let end = next;
+    while (end < findings.length && sameObject(findings[end], object)) end++;
+    groups[i] = { object, findings: findings.slice(next, end) };
+    next = end;
+  }
+  return next === findings.length ? groups : undefined;
+}
+
+function groupByKey(report: Report): ObjectFindings[] {
   const groups = new Map<string, { object: ObjectSummary; findings: Finding[] }>();
   for (let i = 0; i < report.objects.length; i++) {
     const object = report.objects[i];
@@ -77,9 +105,11 @@ export function groupByObject(report: Report): ObjectFindings[] {
   return [...groups.values()];
 }
 
-function sameObject(a: Finding, b: Finding): boolean {
+/** Whether two findings, or a finding and an object, are about the same object ({@link objectKey} without building it). */
+function sameObject(a: ObjectIdentity, b: ObjectIdentity): boolean {
   return a.name === b.name && a.kind === b.kind && a.namespace === b.namespace && a.source.file === b.source.file
-    && a.source.constructPath === b.source.constructPath && a.source.resourceName === b.source.resourceName;
+    && a.source.documentIndex === b.source.documentIndex && a.source.constructPath === b.source.constructPath
+    && a.source.resourceName === b.source.resourceName;
 }
 
 /** Blocking findings: the ones that make `check` exit 1. */

@@ -121,6 +121,20 @@ describe('hardpod check inputs', () => {
     expect(json.findings.map((f: { file: string }) => f.file)).toEqual(['<stdin>']);
   });
 
+  test('a file holding the same object twice reports each copy under its own line, in text and JUnit', () => {
+    const second = POD.replace('spec:\n', 'spec:\n  hostNetwork: true\n');
+    const secondLine = POD.split('\n').length + 1;
+    writeFileSync(join(dir, 'twice.yaml'), `${POD}---\n${second}`);
+    const text = check(['--level', 'baseline', 'twice.yaml']);
+    expect(text.status).toBe(1);
+    // The first copy passes; the second copy's finding is under its own header, not the first's.
+    expect(text.stdout).toMatch(new RegExp(String.raw`^FAIL Pod plain  twice\.yaml:${secondLine}\n  fail host-namespaces critical \[PSS hostNamespaces\]  spec\.hostNetwork:${secondLine + 5}\n`));
+    expect(text.stdout).not.toContain('twice.yaml:1\n');
+    const junit = parseXml(check(['--level', 'baseline', '--format', 'junit', 'twice.yaml']).stdout);
+    const suites = Array.from(junit.getElementsByTagName('testsuite'));
+    expect(suites.map((suite) => [suite.getAttribute('name'), suite.getAttribute('failures')])).toEqual([['Pod plain', '0'], ['Pod plain', '1']]);
+  });
+
   test('folders recursively, and helm template output keeps the template', () => {
     const folder = join(dir, 'chart-out');
     mkdirSync(join(folder, 'nested'), { recursive: true });

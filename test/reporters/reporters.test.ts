@@ -109,6 +109,31 @@ describe('text reporter', () => {
     ]);
   });
 
+  test('a hand-built report whose findings are out of object order is grouped as the engine\'s would be', () => {
+    // The objects' runs of findings in reverse, each run in its own order.
+    const runs = ['legacy', 'debug', 'web'].map((name) => report.findings.filter((f) => f.name === name));
+    const reordered = { ...report, findings: runs.flat() };
+    expect(reordered.findings).toHaveLength(report.findings.length);
+    expect(formatText(reordered)).toBe(formatText(report));
+    expect(formatJunit(reordered)).toBe(formatJunit(report));
+    // A finding of an object the report does not list gets a group of its own, after the listed ones.
+    const stray = { ...report.findings[0], name: 'stray', source: { file: 'deploy/stray.yaml', line: 5 } };
+    const text = formatText({ ...report, findings: [stray, ...report.findings] });
+    expect(text.indexOf('FAIL Deployment shop/stray  deploy/stray.yaml:5')).toBeGreaterThan(text.indexOf('Deployment shop/legacy'));
+  });
+
+  test('an object\'s findings are in line order, equal lines in the order found, however many there are', () => {
+    const base = report.findings[0];
+    const object = { kind: base.kind, name: base.name, namespace: base.namespace, source: { file: 'many.yaml', line: 1 } };
+    for (const count of [5, 40]) {
+      // Lines count down, each given to two findings: the second of a pair was found after the first.
+      const findings = Array.from({ length: count }, (_, i) => ({ ...base, path: `spec.f${i}`, source: { file: 'many.yaml', line: 100 - Math.floor(i / 2) } }));
+      const printed = formatText({ ...report, findings, objects: [object] }).split('\n').filter((line) => line.includes('  spec.f')).map((line) => line.trim().split('  ')[1]);
+      const expected = findings.map((f, i) => ({ f, i })).sort((a, b) => a.f.source.line - b.f.source.line || a.i - b.i).map(({ f }) => `${f.path}:${f.source.line}`);
+      expect(printed).toEqual(expected);
+    }
+  });
+
   test('says PASS when nothing blocks', () => {
     const passing = { ...report, findings: report.findings.filter((f) => f.enforcement === 'warn') };
     expect(formatText(passing)).toContain('PASS: no blocking findings');
