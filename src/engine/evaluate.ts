@@ -85,17 +85,6 @@ export function evaluate(objects: readonly LocatedObject[], config: EngineConfig
   const run: ObjectRun = { plan: active, config: resolved, recorder, input, objectSummaries, notChecked };
   for (const { object, source } of items) evaluateObject(run, object, source);
   const { findings, counts, usedSuppressions, annotationSuppressions, matchedBaseline } = recorder;
-
-  let fail = 0, unknown = 0, error = 0, suppressed = 0, baselined = 0;
-  for (let i = 0; i < findings.length; i++) {
-    const f = findings[i];
-    if (f.outcome === 'fail') fail++;
-    else if (f.outcome === 'unknown') unknown++;
-    else if (f.outcome === 'error') error++;
-    else suppressed++;
-    // Only findings the baseline keeps from blocking: a baselined unknown or suppressed finding is counted as such.
-    if (f.baselined && (f.outcome === 'fail' || f.outcome === 'error')) baselined++;
-  }
   const unusedSuppressions: UnusedSuppression[] = resolved.suppressions.filter((s) => !usedSuppressions.has(s)).map((s) => ({ ...s, source: 'config' }));
   for (let i = 0; i < annotationSuppressions.length; i++) {
     const { kind, name, namespace, suppressions, used } = annotationSuppressions[i];
@@ -113,12 +102,12 @@ export function evaluate(objects: readonly LocatedObject[], config: EngineConfig
       objects: items.length,
       checks: counts.checks,
       pass: counts.pass,
-      fail,
-      unknown,
-      error,
-      suppressed,
+      fail: counts.fail,
+      unknown: counts.unknown,
+      error: counts.error,
+      suppressed: counts.suppressed,
       notApplicable: counts.notApplicable,
-      baselined,
+      baselined: counts.baselined,
     },
     objects: objectSummaries,
     notChecked,
@@ -289,7 +278,8 @@ const MAX_INTERNED_STRINGS = 100_000;
 /** Runs checks and turns their results into findings for the object being evaluated (one per evaluate call). */
 class Recorder {
   readonly findings: Finding[] = [];
-  readonly counts = { checks: 0, pass: 0, notApplicable: 0 };
+  /** Checks by result, and findings by outcome, counted as they are recorded. */
+  readonly counts = { checks: 0, pass: 0, notApplicable: 0, fail: 0, unknown: 0, error: 0, suppressed: 0, baselined: 0 };
   readonly usedSuppressions = new Set<SuppressionEntry>();
   /** Each object's annotation suppressions with the rules they waived, to report the unused ones. */
   readonly annotationSuppressions: AnnotationSuppressions[] = [];
@@ -418,7 +408,7 @@ class Recorder {
   }
 
   private record(rule: AnyRule, result: readonly Violation[] | Error): void {
-    const { config, kind, name, namespace, source } = this;
+    const { config, counts, kind, name, namespace, source } = this;
     const override = config.rules[rule.id];
     const suppression = config.suppressions.length === 0 && this.objectAnnotations === undefined
       ? undefined
@@ -441,7 +431,12 @@ class Recorder {
         ? { rule: id, pss, outcome, severity, enforcement, kind, name, path, message, remediation, controls, source }
         : { rule: id, pss, outcome, severity, enforcement, kind, name, path, message, remediation, controls, source, namespace };
       if (suppression) finding.suppression = suppression;
-      if (config.baseline.size > 0 && this.isBaselined(rule.id, violation.path)) finding.baselined = true;
+      counts[outcome]++;
+      if (config.baseline.size > 0 && this.isBaselined(rule.id, violation.path)) {
+        finding.baselined = true;
+        // Only findings the baseline keeps from blocking: a baselined unknown or suppressed finding is counted as such.
+        if (outcome === 'fail' || outcome === 'error') counts.baselined++;
+      }
       this.findings.push(finding);
     }
   }
