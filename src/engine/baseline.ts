@@ -4,7 +4,7 @@ import { StreamedList, writeJson } from '../model/chunks';
 import { HardpodError } from '../model/errors';
 import { formatFieldPath, parseFieldPath } from '../model/field-path';
 import { readUserFile, writeFileAtomicChunks } from '../model/files';
-import type { KubeObject, LocatedObject, SourceLocation } from '../model/kube-object';
+import { objectIdentityKey, type KubeObject, type LocatedObject } from '../model/kube-object';
 import { countNewlines } from '../model/lines';
 import { expandLists, isList } from '../model/pod-view';
 
@@ -108,7 +108,7 @@ export function baselineFromReport(report: Report, objects?: readonly LocatedObj
   const byFingerprint = new Map<string, BaselineEntry>();
   for (const f of report.findings) {
     if (f.outcome === 'suppressed') continue;
-    const object = lookup?.get(objectKey(f.source, f.kind, f.namespace, f.name));
+    const object = lookup?.get(objectIdentityKey(f.source, f.kind, f.namespace, f.name));
     const path = object === undefined ? f.path : identityPath(object, f.path);
     const namespace = f.namespace ? f.namespace : undefined;
     const fingerprint = fingerprintOf({ rule: f.rule, kind: f.kind, namespace, name: f.name, path });
@@ -126,15 +126,11 @@ function objectLookup(objects: readonly LocatedObject[]): Map<string, KubeObject
     const items = isList(object) ? expandLists(object).map((item) => item.object) : [object];
     for (const item of items) {
       const meta = typeof item.metadata === 'object' && item.metadata !== null ? item.metadata as Record<string, unknown> : {};
-      const key = objectKey(source, item.kind, typeof meta.namespace === 'string' ? meta.namespace : undefined, typeof meta.name === 'string' ? meta.name : '');
+      const key = objectIdentityKey(source, item.kind, typeof meta.namespace === 'string' ? meta.namespace : undefined, typeof meta.name === 'string' ? meta.name : '');
       if (!byKey.has(key)) byKey.set(key, item);
     }
   }
   return byKey;
-}
-
-function objectKey(source: SourceLocation, kind: string, namespace: string | undefined, name: string): string {
-  return [source.file, source.documentIndex, source.constructPath, source.resourceName, kind, namespace ?? '', name].join('\u0000');
 }
 
 /** Writes a baseline file atomically; a file that cannot be written is a HardpodError naming it. */

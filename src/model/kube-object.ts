@@ -32,3 +32,12 @@ export interface LocatedObject {
   readonly object: KubeObject;
   readonly source: SourceLocation;
 }
+
+/**
+ * A key naming one object of an input: where it was read (file and document, construct path or
+ * resource) with its kind, namespace and name. Findings carry these rather than the object, so
+ * reports and baselines match findings to their objects by this key.
+ */
+export function objectIdentityKey(source: SourceLocation, kind: string, namespace: string | undefined, name: string): string {
+  return `${source.file ?? ''}\u0000${source.documentIndex ?? ''}\u0000${source.constructPath ?? ''}\u0000${source.resourceName ?? ''}\u0000${kind}\u0000${namespace ?? ''}\u0000${name}`;
+}

@@ -1,5 +1,5 @@
 import { isBlockingFinding, type Finding, type ObjectSummary, type Report } from '../engine/report';
-import type { SourceLocation } from '../model/kube-object';
+import { objectIdentityKey, type SourceLocation } from '../model/kube-object';
 import type { ControlMapping } from '../rules/rule';
 
 /** Helpers every reporter shares: object identity, grouping, locations, and summary wording. */
@@ -40,13 +40,12 @@ export function locationLabel(source: SourceLocation): string | undefined {
 }
 
 /**
- * Key grouping findings with their object: findings carry the object's identity, not its index.
- * The document index is part of it, so that a file holding the same object twice (a copy pasted
- * into a second document) reports each copy's findings under its own line.
+ * Key grouping findings with their object ({@link objectIdentityKey}): findings carry the object's
+ * identity, not its index. The document index is part of it, so that a file holding the same object
+ * twice (a copy pasted into a second document) reports each copy's findings under its own line.
  */
 export function objectKey(object: ObjectIdentity): string {
-  const { source } = object;
-  return `${source.file ?? source.constructPath ?? source.resourceName ?? ''}\u0000${source.documentIndex ?? ''}\u0000${object.kind}\u0000${object.namespace ?? ''}\u0000${object.name}`;
+  return objectIdentityKey(object.source, object.kind, object.namespace, object.name);
 }
 
 /** One object with its findings, in report order. */
