@@ -424,12 +424,7 @@ class Recorder {
       const outcome = suppression ? 'suppressed' : violation.error ? 'error' : this.unknownOrFail(violation);
       const path = this.intern(violation.path);
       const message = this.intern(violation.message);
-      const { id, remediation, controls } = rule;
-      // Built field by field (no spreads), the namespace inside the literal rather than added after:
-      // every field then sits in the object itself, and a run can yield tens of thousands of findings.
-      const finding: Mutable<Finding> = namespace === undefined
-        ? { rule: id, pss, outcome, severity, enforcement, kind, name, path, message, remediation, controls, source }
-        : { rule: id, pss, outcome, severity, enforcement, kind, name, path, message, remediation, controls, source, namespace };
+      const finding = newFinding(rule, pss, outcome, severity, enforcement, kind, name, namespace, path, message, source);
       if (suppression) finding.suppression = suppression;
       counts[outcome]++;
       if (config.baseline.size > 0 && this.isBaselined(rule.id, violation.path)) {
@@ -440,6 +435,23 @@ class Recorder {
       this.findings.push(finding);
     }
   }
+}
+
+/**
+ * A finding, built field by field (no spreads), the namespace inside the literal rather than added
+ * after: every field then sits in the object itself, and a run can yield tens of thousands of
+ * findings. In a function of its own, not in Recorder.record: findings outlive the run, and when V8
+ * moves a literal's allocations to the old generation midway, it throws away the optimized code of
+ * the function holding it, and the longer that function, the longer its compile takes again.
+ */
+function newFinding(
+  rule: AnyRule, pss: string | null, outcome: Finding['outcome'], severity: Finding['severity'], enforcement: Finding['enforcement'],
+  kind: string, name: string, namespace: string | undefined, path: string, message: string, source: SourceLocation,
+): Mutable<Finding> {
+  const { id, remediation, controls } = rule;
+  return namespace === undefined
+    ? { rule: id, pss, outcome, severity, enforcement, kind, name, path, message, remediation, controls, source }
+    : { rule: id, pss, outcome, severity, enforcement, kind, name, path, message, remediation, controls, source, namespace };
 }
 
 /** True when walking a field path (`spec.containers[0].securityContext.x`) meets the unknown marker. */
