@@ -10,6 +10,7 @@
  * For each input the same CLI also runs with every rule disabled (a config file), against the same
  * floor: what reading, extracting and reporting cost without any rule, so that the rules' own share
  * of the ratio is visible; and without the CLI's V8 settings (src/cli/v8-tuning.ts), to show their
+ * share; and reading and evaluating alone, without field lines or a report, to show the report's
  * share. hardpod's loader alone (values and line index, as `check` reads) runs against the same
  * floor: reading must cost no more than the js-yaml parse. Last, the mixed input as one List in JSON
  * (`kubectl get -A -o json`) runs against js-yaml parsing that file.
@@ -20,12 +21,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadAll } from 'js-yaml';
 import { ratioAgainstFloor, report } from './measure';
+import { CLI_V8_FLAGS } from '../src/cli/v8-tuning';
 import { RULES } from '../src/rules/catalogue';
 
 const DEPLOYMENTS = 5000;
 const REPO = join(__dirname, '..');
 const MAIN = join(REPO, 'lib', 'cli', 'main.js');
 const LOADER = join(REPO, 'lib', 'loader', 'index.js');
+const EVALUATE = join(REPO, 'lib', 'engine', 'evaluate.js');
 
 /** Deterministic pseudo-random numbers, so every run checks the same file. */
 function random(seed: number): () => number {
@@ -202,11 +205,18 @@ function measure(dir: string, variant: string, name: string, options: Deployment
   const reading = ratioAgainstFloor(() => {
     execFileSync(process.execPath, ['-e', `require(${JSON.stringify(LOADER)}).readManifests([${JSON.stringify(file)}])`], { cwd: REPO, stdio: 'ignore' });
   }, floor, 7);
+  // The report's share: the same reading and evaluation, with the CLI's V8 settings, in a process
+  // that neither looks up field lines nor writes a report.
+  const withoutReport = ratioAgainstFloor(() => {
+    const script = `require(${JSON.stringify(EVALUATE)}).evaluate(require(${JSON.stringify(LOADER)}).readManifests([${JSON.stringify(file)}]).objects, {})`;
+    execFileSync(process.execPath, [...CLI_V8_FLAGS, '-e', script], { cwd: REPO, stdio: 'ignore' });
+  }, floor, 7);
   const perSecond = Math.round(DEPLOYMENTS / (subjectMs / 1000));
   console.log(`${variant}: ${megabytes.toFixed(2)} MB; hardpod check ${subjectMs.toFixed(0)} ms, js-yaml parse ${floorMs.toFixed(0)} ms (median, whole processes)`);
   console.log(`${variant}: with every rule disabled ${withoutRules.subjectMs.toFixed(0)} ms, ${withoutRules.ratio.toFixed(2)}x the parse`);
   console.log(`${variant}: without the CLI's V8 settings ${untuned.subjectMs.toFixed(0)} ms, ${untuned.ratio.toFixed(2)}x the parse`);
-  report(name, ratio, 1.5, `${perSecond} Deployments/s; ${withoutRules.ratio.toFixed(2)}x with every rule disabled, ${untuned.ratio.toFixed(2)}x without the CLI's V8 settings`);
+  console.log(`${variant}: reading and evaluating alone (no field lines, no report) ${withoutReport.subjectMs.toFixed(0)} ms, ${withoutReport.ratio.toFixed(2)}x the parse`);
+  report(name, ratio, 1.5, `${perSecond} Deployments/s; ${withoutRules.ratio.toFixed(2)}x with every rule disabled, ${untuned.ratio.toFixed(2)}x without the CLI's V8 settings, ${withoutReport.ratio.toFixed(2)}x reading and evaluating without a report`);
   report(`read ${variant} input with hardpod's loader vs js-yaml parse (whole process)`, reading.ratio, 1, `${reading.subjectMs.toFixed(0)} ms vs ${reading.floorMs.toFixed(0)} ms`);
 }
 
