@@ -213,17 +213,20 @@ function remediationSet(option: HardpodPolicyOptions['remediate'], rules: readon
  * the engine's marker there, which the rules judge as unknown.
  */
 class ResourceEvaluator {
-  private last: { type: string; urn: string; raw: unknown; result: EvaluatedResource | undefined } | undefined;
+  private last: { type: string; urn: string; data: readonly unknown[]; result: EvaluatedResource | undefined } | undefined;
 
   constructor(private readonly config: ResolvedConfig) {}
 
   evaluate(type: string, props: unknown, urn: string): EvaluatedResource | undefined {
     const raw = unwrapPolicyProxy(props);
     const last = this.last;
-    if (last && last.urn === urn && last.type === type && sameData(last.raw, raw)) return last.result;
+    // The same resource again only when every value is: a `pulumi up` sees it in preview with unknowns, then known.
+    if (last && last.urn === urn && last.type === type && matchesFlatData(raw, last.data, 0) === last.data.length) return last.result;
     const object = kubeObjectOf(type, toCheckable(raw).plain);
     const result = object ? indexByRule(evaluate([{ object, source: { resourceName: urn } }], this.config)) : undefined;
-    this.last = { type, urn, raw, result };
+    const data: unknown[] = [];
+    flattenData(raw, data);
+    this.last = { type, urn, data, result };
     return result;
   }
 }
@@ -244,20 +247,71 @@ function indexByRule(report: Report): EvaluatedResource {
   return { report, byRule };
 }
 
-/** Deep equality of deserialized property values (JSON data; other objects by identity). */
-function sameData(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameData(a[i], b[i])) return false;
-    return true;
+/*
+ * Deserialized property values (JSON data; other objects stand for themselves) as a flat list, in
+ * walk order: a mapping is OPEN_MAPPING, then each key and its value, then CLOSE; a list is
+ * OPEN_LIST, its items, CLOSE. Comparing the next copy against the list is one walk over that copy,
+ * with no key listed or looked up twice; the same data with its keys in another order reads as
+ * different, which only costs an evaluation.
+ */
+const OPEN_MAPPING = Symbol('{');
+const OPEN_LIST = Symbol('[');
+const CLOSE = Symbol('close');
+
+function isPlainData(value: object): boolean {
+  return Object.getPrototypeOf(value) === Object.prototype;
+}
+
+function flattenData(value: unknown, out: unknown[]): void {
+  if (typeof value !== 'object' || value === null) {
+    out.push(value);
+  } else if (Array.isArray(value)) {
+    out.push(OPEN_LIST);
+    for (let i = 0; i < value.length; i++) flattenData(value[i], out);
+    out.push(CLOSE);
+  } else if (!isPlainData(value)) {
+    out.push(value);
+  } else {
+    out.push(OPEN_MAPPING);
+    // Plain objects inherit no enumerable keys: for...in yields their own.
+    for (const key in value) {
+      out.push(key);
+      flattenData((value as Record<string, unknown>)[key], out);
+    }
+    out.push(CLOSE);
   }
-  if (Array.isArray(b) || Object.getPrototypeOf(a) !== Object.prototype || Object.getPrototypeOf(b) !== Object.prototype) return false;
-  const keys = Object.keys(a);
-  if (keys.length !== Object.keys(b).length) return false;
-  for (const key of keys) if (!sameData((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false;
-  return true;
+}
+
+/** Where `value`'s part of `data` ends when it matches `data` from `at` on, else -1. */
+function matchesFlatData(value: unknown, data: readonly unknown[], at: number): number {
+  if (typeof value !== 'object' || value === null) return data[at] === value ? at + 1 : -1;
+  if (Array.isArray(value)) {
+    if (data[at] !== OPEN_LIST) return -1;
+    let next = at + 1;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      // Leaves are compared here: most values are, and a call per value costs more than the comparison.
+      if (typeof item !== 'object' || item === null) {
+        if (data[next++] !== item) return -1;
+      } else if ((next = matchesFlatData(item, data, next)) < 0) {
+        return -1;
+      }
+    }
+    return data[next] === CLOSE ? next + 1 : -1;
+  }
+  if (!isPlainData(value)) return data[at] === value ? at + 1 : -1;
+  if (data[at] !== OPEN_MAPPING) return -1;
+  let next = at + 1;
+  for (const key in value) {
+    if (data[next++] !== key) return -1;
+    const field = (value as Record<string, unknown>)[key];
+    if (typeof field !== 'object' || field === null) {
+      if (data[next++] !== field) return -1;
+    } else if ((next = matchesFlatData(field, data, next)) < 0) {
+      return -1;
+    }
+  }
+  return data[next] === CLOSE ? next + 1 : -1;
 }
 
 /** The rule ids of cross-object (`input` scope) rules, switched off for one-resource evaluation. */

@@ -104,6 +104,22 @@ describe('resource policies through the analyzer', () => {
     expect(privileged[0].message).toContain('outcome unknown');
   });
 
+  test('the same resource asked again with other values is judged again, not answered from the last time', async () => {
+    // As `pulumi up` asks: in preview with a value unknown, then with it known; each policy gets its own copy.
+    const pack = hardpodPolicies();
+    const privilegedOf = async (value: unknown): Promise<string[]> =>
+      (await analyze(pack, deployment({ securityContext: { privileged: value } }))).filter((d) => d.policy === 'privileged').map((d) => d.enforcement);
+    expect(await privilegedOf(UNKNOWN)).toEqual(['advisory']);
+    expect(await privilegedOf(true)).toEqual(['mandatory']);
+    expect(await privilegedOf(true)).toEqual(['mandatory']);
+    expect(await privilegedOf(false)).toEqual([]);
+    // A change deep in a list, and the same values with their keys in another order.
+    const withPorts = (ports: Record<string, unknown>[]) => deployment({ ports, securityContext: { privileged: true } });
+    expect((await analyze(pack, withPorts([{ containerPort: 8080 }]))).filter((d) => d.policy === 'host-ports')).toEqual([]);
+    expect((await analyze(pack, withPorts([{ containerPort: 8080, hostPort: 8080 }]))).filter((d) => d.policy === 'host-ports').map((d) => d.enforcement)).toEqual(['mandatory']);
+    expect((await analyze(pack, withPorts([{ hostPort: 8080, containerPort: 8080 }]))).filter((d) => d.policy === 'host-ports').map((d) => d.enforcement)).toEqual(['mandatory']);
+  });
+
   test('an unknown image reference is unknown for the image rules, while known fields are still judged', async () => {
     const found = await analyze(policies, deployment({ image: UNKNOWN, securityContext: { privileged: true } }));
     expect(found.find((d) => d.policy === 'image-digest')?.enforcement).toBe('advisory');
