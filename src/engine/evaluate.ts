@@ -27,7 +27,19 @@ export function rulesFor(config: ResolvedConfig): readonly AnyRule[] {
   return [...plan.pod, ...plan.object, ...plan.input];
 }
 
+/** Per resolved config, its plan: a Pulumi policy pack evaluates each resource on its own, with the same config. */
+const plansByConfig = new WeakMap<ResolvedConfig, RulePlan>();
+
 function planFor(config: ResolvedConfig): RulePlan {
+  let plan = plansByConfig.get(config);
+  if (plan === undefined) {
+    plan = planForShape(config);
+    plansByConfig.set(config, plan);
+  }
+  return plan;
+}
+
+function planForShape(config: ResolvedConfig): RulePlan {
   const disabled = Object.keys(config.rules).filter((id) => config.rules[id].enabled === false).sort();
   const key = `${config.level}|${config.minor}|${config.edition}|${disabled.join(',')}`;
   let plan = planCache.get(key);
