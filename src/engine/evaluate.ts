@@ -27,16 +27,29 @@ export function rulesFor(config: ResolvedConfig): readonly AnyRule[] {
   return [...plan.pod, ...plan.object, ...plan.input];
 }
 
-/** Per resolved config, its plan: a Pulumi policy pack evaluates each resource on its own, with the same config. */
-const plansByConfig = new WeakMap<ResolvedConfig, RulePlan>();
+/**
+ * Per resolved config, its plan and the rules that run per kind, worked out on first use: a Pulumi
+ * policy pack evaluates each resource on its own, with the same config.
+ */
+const plansByConfig = new WeakMap<ResolvedConfig, ConfigPlans>();
+
+interface ConfigPlans {
+  readonly plan: RulePlan;
+  /** Worked out by the first evaluate() with the config. */
+  active?: ActivePlan;
+}
+
+function plansOf(config: ResolvedConfig): ConfigPlans {
+  let plans = plansByConfig.get(config);
+  if (plans === undefined) {
+    plans = { plan: planForShape(config) };
+    plansByConfig.set(config, plans);
+  }
+  return plans;
+}
 
 function planFor(config: ResolvedConfig): RulePlan {
-  let plan = plansByConfig.get(config);
-  if (plan === undefined) {
-    plan = planForShape(config);
-    plansByConfig.set(config, plan);
-  }
-  return plan;
+  return plansOf(config).plan;
 }
 
 function planForShape(config: ResolvedConfig): RulePlan {
@@ -73,7 +86,8 @@ function isResolved(config: EngineConfig | ResolvedConfig): config is ResolvedCo
  */
 export function evaluate(objects: readonly LocatedObject[], config: EngineConfig | ResolvedConfig = {}): Report {
   const resolved = isResolved(config) ? config : resolveConfig(config);
-  const plan = planFor(resolved);
+  const plans = plansOf(resolved);
+  const plan = plans.plan;
   const items: { object: KubeObject; source: SourceLocation }[] = [];
   for (let j = 0; j < objects.length; j++) {
     const located = objects[j];
@@ -89,7 +103,7 @@ export function evaluate(objects: readonly LocatedObject[], config: EngineConfig
       items.push(located);
     }
   }
-  const active = activePlanFor(plan, resolved);
+  const active = (plans.active ??= activePlan(plan, resolved));
   const input = active.input.anyToRun ? indexInput(items.map((i) => i.object)) : undefined;
   const recorder = new Recorder(resolved);
   const objectSummaries: ObjectSummary[] = [];
@@ -218,16 +232,8 @@ interface ActivePlan {
   readonly input: ScopeRules<InputRule>;
 }
 
-/** Per resolved config: a Pulumi policy pack evaluates each resource on its own, with the same config. */
-const activePlans = new WeakMap<ResolvedConfig, ActivePlan>();
-
-function activePlanFor(plan: RulePlan, config: ResolvedConfig): ActivePlan {
-  let active = activePlans.get(config);
-  if (active === undefined) {
-    active = { pod: new ScopeRules(plan.pod, config), object: new ScopeRules(plan.object, config), input: new ScopeRules(plan.input, config) };
-    activePlans.set(config, active);
-  }
-  return active;
+function activePlan(plan: RulePlan, config: ResolvedConfig): ActivePlan {
+  return { pod: new ScopeRules(plan.pod, config), object: new ScopeRules(plan.object, config), input: new ScopeRules(plan.input, config) };
 }
 
 /**
