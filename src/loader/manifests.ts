@@ -148,9 +148,10 @@ export class ManifestSet {
       if (single.value !== null) this.addDocument(single.value, record, file, line, undefined, 0);
       return -1;
     }
+    // A stream of values (or text that is not JSON after all): value by value.
     while (at < text.length) {
       const scan = scanJsonValue(text, at);
-      const json = scan ? parseJson(scan.end === text.length && at === 0 ? text : text.slice(at, scan.end)) : undefined;
+      const json = scan ? parseJson(text.slice(at, scan.end)) : undefined;
       const line = lineAt(at);
       if (!scan || !json?.ok) {
         if (count <= 1) return count === 0 ? 0 : afterFirstLine(text, firstEnd);
@@ -159,8 +160,7 @@ export class ManifestSet {
       if (scan.keys !== json.keys) throwDuplicateKey(text, at, (offset) => `${file}:${lineAt(offset)}`);
       if (json.value !== null) {
         // The object's own text, from its `{` on its first line: field lines count from there.
-        const whole = at === 0 && scan.end === text.length;
-        const record: DocumentRecord = { text: whole ? text : text.slice(at, scan.end), startLine: line, prefix: [], json: true };
+        const record: DocumentRecord = { text: text.slice(at, scan.end), startLine: line, prefix: [], json: true };
         this.addDocument(json.value, record, file, line, undefined, count);
       }
       if (count === 0) firstEnd = scan.end;
