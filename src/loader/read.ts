@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, readSync, realpathSync, statSync, type Stats
 import { join } from 'node:path';
 import { ManifestSet } from './manifests';
 import { HardpodError } from '../model/errors';
-import { decodeUtf8, describeFileError, realPathIfExists } from '../model/files';
+import { decodeUtf8, describeFileError, realPathIfExists, refuseOversizedText } from '../model/files';
 
 /** The name findings use for objects read from standard input. */
 export const STDIN_NAME = '<stdin>';
@@ -108,9 +108,7 @@ function statOrThrow(path: string): Stats {
  */
 export function readManifestFile(path: string, stats?: Stats): string {
   const size = (stats ?? statOrThrow(path)).size;
-  if (size > MAX_INPUT_BYTES) {
-    throw new HardpodError(`the file is ${Math.round(size / 1024 / 1024)} MiB; hardpod reads files of at most ${MAX_INPUT_BYTES / 1024 / 1024} MiB (split it)`, path);
-  }
+  refuseOversizedText(size, path, MAX_INPUT_BYTES);
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);

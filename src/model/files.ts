@@ -44,13 +44,13 @@ export function decodeUtf8(bytes: Buffer, name: string): string {
 }
 
 /**
- * A file longer than the longest string V8 can hold (about 512 MB) cannot be read as text: refused
- * with its name, rather than an internal error from deep inside Node.
- * @param maxLength the longest string, in characters (@default this Node's)
+ * Refuses a file too large to read as text, with its name, rather than an internal error from deep
+ * inside Node or memory exhausted: by default one longer than the longest string V8 can hold (about
+ * 512 MB); the manifest reader sets its own, smaller limit.
+ * @param maxLength the most bytes read as text (@default this Node's longest string, in characters)
  */
 export function refuseOversizedText(byteLength: number, name: string, maxLength: number = bufferConstants.MAX_STRING_LENGTH): void {
   if (byteLength <= maxLength) return;
-  // Worded as the manifest reader's own (smaller) limit is.
   const mebibytes = (n: number): number => Math.round(n / 1024 / 1024);
   throw new HardpodError(`the file is ${mebibytes(byteLength)} MiB; hardpod reads files of at most ${mebibytes(maxLength)} MiB (split it)`, name);
 }

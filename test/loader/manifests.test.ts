@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dump } from 'js-yaml';
-import { ManifestSet, manifestFilesUnder, readManifests } from '../../src/loader';
+import { ManifestSet, manifestFilesUnder, MAX_INPUT_BYTES, readManifests } from '../../src/loader';
 import { splitDocuments } from '../../src/loader/split';
 import { isHardpodError } from '../../src/model/errors';
 import { formatFieldPath, parseFieldPath } from '../../src/model/field-path';
@@ -167,6 +167,14 @@ describe('reading files, folders and stdin', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   const pod = (name: string) => dump({ apiVersion: 'v1', kind: 'Pod', metadata: { name } });
+
+  test('a file over the size limit is refused by name before it is read', () => {
+    const file = join(dir, 'huge.yaml');
+    // Sparse: the size is there, the bytes are not.
+    writeFileSync(file, '');
+    truncateSync(file, MAX_INPUT_BYTES + 1);
+    expect(() => readManifests([file])).toThrow(`${file}: the file is ${MAX_INPUT_BYTES / 1024 / 1024} MiB; hardpod reads files of at most ${MAX_INPUT_BYTES / 1024 / 1024} MiB (split it)`);
+  });
 
   test('folders recursively, sorted, only manifest extensions, hidden folders and node_modules skipped, link cycles once', () => {
     mkdirSync(join(dir, 'b', 'deeper'), { recursive: true });
