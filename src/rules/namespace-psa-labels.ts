@@ -3,6 +3,7 @@ import type { KubeObject } from '../model/kube-object';
 import { isFields } from '../model/pod-view';
 import { clusterObjects, describeNamespace, labelsOf, nameOf, namespaceOf, oncePerEvaluation } from './support/hardened';
 import { cis, nist } from './support/pss';
+import { quoted, text } from './support/shared-text';
 
 const PREFIX = 'pod-security.kubernetes.io/';
 const ENFORCE = `${PREFIX}enforce`;
@@ -27,10 +28,10 @@ export const namespacePsaLabels: InputRule = {
     if (namespace === undefined) return namespaceLess(context);
     const known = namespaceLabels(context, namespace);
     if (!known) {
-      const message = `the Namespace ${JSON.stringify(namespace)} is not in the input`;
+      const message = text`the Namespace ${quoted(namespace)} is not in the input`;
       return context.cluster.complete
-        ? [{ path: 'metadata.namespace', message: `${message}, and the cluster context is declared complete` }]
-        : [{ path: 'metadata.namespace', message: `${message}, so its Pod Security labels are not known (add it to the input or to cluster.namespaces)`, unknown: true }];
+        ? [{ path: 'metadata.namespace', message: text`${message}, and the cluster context is declared complete` }]
+        : [{ path: 'metadata.namespace', message: text`${message}, so its Pod Security labels are not known (add it to the input or to cluster.namespaces)`, unknown: true }];
     }
     return oncePerEvaluation(JUDGED, context.input, known.source, () => judge(known, describeNamespace(namespace), context.minor));
   },
@@ -127,7 +128,7 @@ function namespaceLess(context: InputRuleContext): Violation[] {
     for (let i = 0; i < known.length; i++) {
       const namespace = known[i];
       const [weak] = judge(namespace, describeNamespace(namespace.name), context.minor);
-      if (weak) return [{ path: 'metadata.namespace', message: `the workload names no namespace and could land in ${JSON.stringify(namespace.name)}: ${weak.message}` }];
+      if (weak) return [{ path: 'metadata.namespace', message: text`the workload names no namespace and could land in ${quoted(namespace.name)}: ${weak.message}` }];
     }
     return [];
   }
