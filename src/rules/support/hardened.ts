@@ -211,7 +211,24 @@ export const DEFAULT_CLUSTER_ROLES: Readonly<Record<string, readonly PolicyRuleV
   'view': [],
 };
 
-/** A subject that is a workload: a ServiceAccount, or a group every service account is in. */
+/** The user name a service account authenticates as is this prefix, then `<namespace>:<name>`. */
+const SERVICE_ACCOUNT_USER_PREFIX = 'system:serviceaccount:';
+
+/**
+ * The `<namespace>/<name>` of the ServiceAccount a `User` subject names, or undefined when it
+ * names a person: the authorizer matches a User subject by user name, and a service account's
+ * user name is `system:serviceaccount:<namespace>:<name>`.
+ */
+function serviceAccountUser(userName: string): string | undefined {
+  if (!userName.startsWith(SERVICE_ACCOUNT_USER_PREFIX)) return undefined;
+  const parts = userName.slice(SERVICE_ACCOUNT_USER_PREFIX.length).split(':');
+  return parts.length === 2 && parts[0] !== '' && parts[1] !== '' ? `${parts[0]}/${parts[1]}` : undefined;
+}
+
+/**
+ * A subject that is a workload: a ServiceAccount, a User whose name is a service account's user
+ * name, or a group every service account is in.
+ */
 export function workloadSubjects(binding: KubeObject): { path: string; description: string }[] {
   const subjects = Array.isArray(binding.subjects) ? binding.subjects : [];
   const out: { path: string; description: string }[] = [];
@@ -221,6 +238,9 @@ export function workloadSubjects(binding: KubeObject): { path: string; descripti
     if (subject.kind === 'ServiceAccount') {
       const ns = typeof subject.namespace === 'string' ? subject.namespace : namespaceOf(binding);
       out.push({ path, description: `ServiceAccount ${ns ? `${ns}/` : ''}${subject.name}` });
+    } else if (subject.kind === 'User') {
+      const account = serviceAccountUser(subject.name);
+      if (account) out.push({ path, description: `ServiceAccount ${account}` });
     } else if (subject.kind === 'Group' && (subject.name.startsWith('system:serviceaccounts') || subject.name === 'system:authenticated' || subject.name === 'system:unauthenticated')) {
       out.push({ path, description: `group ${subject.name}` });
     }

@@ -64,6 +64,15 @@ describe('rbac-no-secret-read', () => {
     expect(check(rbacNoSecretRead, binding({ kind: 'Role', name: 'reader' }, [{ kind: 'User', name: 'alice' }]), { input: [secretReader] })).toBe('not-applicable');
     expect(outcome(check(rbacNoSecretRead, binding({ kind: 'Role', name: 'reader' }, [{ kind: 'Group', name: 'system:serviceaccounts:shop' }]), { input: [secretReader] }))).toBe('fail');
   });
+  test('a User subject named as a service account authenticates is that ServiceAccount', () => {
+    const asUser = binding({ kind: 'Role', name: 'reader' }, [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'system:serviceaccount:shop:web' }]);
+    const [v] = violations(check(rbacNoSecretRead, asUser, { input: [secretReader] }));
+    expect(v.message).toBe('grants ServiceAccount shop/web list on secrets through Role shop/reader (rules[0])');
+    // Not a service account user name: no namespace, or a name with a colon.
+    for (const name of ['system:serviceaccount:web', 'system:serviceaccount:shop:web:x', 'system:serviceaccount::web']) {
+      expect(check(rbacNoSecretRead, binding({ kind: 'Role', name: 'reader' }, [{ kind: 'User', name }]), { input: [secretReader] })).toBe('not-applicable');
+    }
+  });
   test('a role missing from partial input is unknown; from a complete context it fails', () => {
     const [v] = violations(check(rbacNoSecretRead, binding({ kind: 'Role', name: 'reader' })));
     expect(v.unknown).toBe(true);
@@ -103,6 +112,11 @@ describe('rbac-no-exec', () => {
     expect(outcome(check(rbacNoExec, binding({ kind: 'Role', name: 'e' }), { input: [anyExec] }))).toBe('fail');
     const listOnly = role([{ apiGroups: [''], resources: ['pods/exec'], verbs: ['list'] }], 'l');
     expect(outcome(check(rbacNoExec, binding({ kind: 'Role', name: 'l' }), { input: [listOnly] }))).toBe('pass');
+  });
+  test('a User subject named as a service account authenticates gets exec like that ServiceAccount', () => {
+    const exec = role([{ apiGroups: [''], resources: ['pods/exec'], verbs: ['create'] }], 'x');
+    const asUser = binding({ kind: 'Role', name: 'x' }, [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'system:serviceaccount:shop:web' }]);
+    expect(violations(check(rbacNoExec, asUser, { input: [exec] }))[0].message).toBe('grants ServiceAccount shop/web create on pods/exec through Role shop/x (rules[0])');
   });
   test('the debugging Role granted to people (pods/attach for a group) is not a workload grant', () => {
     const debug = role([{ apiGroups: [''], resources: ['pods/attach'], verbs: ['create', 'get'] }], 'debug');
