@@ -16,7 +16,7 @@ const ENFORCE_VERSION = `${PREFIX}enforce-version`;
 export const namespacePsaLabels: InputRule = {
   id: 'namespace-psa-labels',
   title: 'The workload\'s namespace enforces Pod Security `restricted`',
-  remediation: `Label the Namespace with ${ENFORCE}: restricted (and warn/audit: restricted), with ${ENFORCE_VERSION} unset, latest, or a version that has every restricted check (v1.23 or later); or declare its labels in the config's cluster.namespaces when the platform owns it.`,
+  remediation: `Label the Namespace with ${ENFORCE}: restricted (and warn/audit: restricted), with ${ENFORCE_VERSION} unset, latest, or a version that has every check restricted includes (v1.34 or later); or declare its labels in the config's cluster.namespaces when the platform owns it.`,
   level: 'hardened',
   severity: 'medium',
   controls: [...cis('5.2.1'), ...nist('4.3.4')],
@@ -102,17 +102,19 @@ function judge(namespace: KnownNamespace, where: string, minor: number): Violati
   const version = VERSION_VALUE.exec(labels[ENFORCE_VERSION] ?? '');
   const needed = newestRestrictedCheck(minor);
   if (version && Number(version[1]) < needed) {
-    return fail(`${where} enforces restricted as of ${labels[ENFORCE_VERSION]} (${ENFORCE_VERSION}), which lacks restricted checks Pod Security added up to v1.${needed}, so pods breaking them are admitted; set ${ENFORCE_VERSION} to latest or v1.${minor}`);
+    return fail(`${where} enforces restricted as of ${labels[ENFORCE_VERSION]} (${ENFORCE_VERSION}), which lacks checks Pod Security added to restricted up to v1.${needed}, so pods breaking them are admitted; set ${ENFORCE_VERSION} to latest or v1.${minor}`);
   }
   return [];
 }
 
 /**
- * Minors at which Pod Security added a restricted-level check (allowPrivilegeEscalation v1.8,
- * seccompProfile v1.19, capabilities v1.22, runAsUser v1.23); later changes to restricted-level
- * checks only relaxed them. A namespace pinned before one of these admits what it forbids.
+ * Minors at which Pod Security added a check that restricted runs, its own or a baseline one
+ * (allowPrivilegeEscalation v1.8, seccompProfile v1.19, capabilities v1.22, runAsUser v1.23,
+ * hostProbesAndHostLifecycle v1.34); its other changes only relaxed checks (procMount_restricted
+ * v1.35 keeps for restricted what baseline relaxed then). A namespace pinned before one of these
+ * admits what it forbids.
  */
-const RESTRICTED_CHECKS_ADDED = [8, 19, 22, 23];
+const RESTRICTED_CHECKS_ADDED = [8, 19, 22, 23, 34];
 
 function newestRestrictedCheck(minor: number): number {
   return RESTRICTED_CHECKS_ADDED.filter((m) => m <= minor).reduce((a, b) => Math.max(a, b), 0);

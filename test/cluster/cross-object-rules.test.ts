@@ -261,11 +261,13 @@ describeCluster('namespace-psa-labels agrees with Pod Security admission', (clus
       image: IMAGE,
       securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
     };
-    // Refused by restricted at any version (no runAsNonRoot), and by restricted from v1.23 on (its last added check: runAsUser 0).
+    // Refused by restricted at any version (no runAsNonRoot), from v1.23 on (runAsUser 0), and from
+    // v1.34 on (a probe host: hostProbesAndHostLifecycle, the last check restricted gained).
     const notRestricted = { containers: [{ name: 'app', image: IMAGE }] };
     const rootUser = { containers: [{ ...restrictedContainer, securityContext: { ...restrictedContainer.securityContext, runAsUser: 0 } }] };
+    const probeHost = { containers: [{ ...restrictedContainer, livenessProbe: { httpGet: { host: '169.254.169.254', port: 8080 } } }] };
     const levels = [undefined, 'restricted', 'baseline', 'privileged', 'Restricted', ''];
-    const versions = [undefined, 'latest', `v${version}`, 'v1.30', 'v1.23', 'v1.22', 'v1.0', 'v1.99', version, 'LATEST'];
+    const versions = [undefined, 'latest', `v${version}`, 'v1.34', 'v1.33', 'v1.30', 'v1.23', 'v1.22', 'v1.0', 'v1.99', version, 'LATEST'];
     const seen = new Set<string>();
     for (const level of levels) {
       for (const enforceVersion of versions) {
@@ -280,7 +282,8 @@ describeCluster('namespace-psa-labels agrees with Pod Security admission', (clus
           await mustCreate(c, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: name } });
           const refusesPlain = !(await c.dryRunCreate(pod('plain', name, {}, notRestricted))).allowed;
           const refusesRootUser = !(await c.dryRunCreate(pod('root', name, {}, rootUser))).allowed;
-          enforcesRestricted = refusesPlain && refusesRootUser;
+          const refusesProbeHost = !(await c.dryRunCreate(pod('probe', name, {}, probeHost))).allowed;
+          enforcesRestricted = refusesPlain && refusesRootUser && (c.minor < 34 || refusesProbeHost);
         }
         const workload = pod('web', name, {}, notRestricted);
         const judged = outcome(check(namespacePsaLabels, workload, { input: [namespaceObject], config: { kubernetesVersion: version } }));

@@ -1,6 +1,7 @@
 import { check, deployment, namespaceObject, networkPolicyObject, outcome, serviceAccount, violations } from './context';
 import type { KubeObject } from '../../../src/model/kube-object';
 import { UNKNOWN_VALUE } from '../../../src/model/pod-view';
+import { RULES } from '../../../src/rules/catalogue';
 import { dedicatedServiceAccount } from '../../../src/rules/dedicated-service-account';
 import { namespacePsaLabels } from '../../../src/rules/namespace-psa-labels';
 import { networkPolicy } from '../../../src/rules/network-policy';
@@ -208,15 +209,28 @@ describe('namespace-psa-labels reads the labels as Pod Security admission does',
     expect(outcome(judged({ [ENFORCE]: 'Restricted' }, 'declared'))).toBe('pass');
     expect(outcome(judged({ [ENFORCE]: 'restricted', [VERSION]: '1.30' }, 'declared'))).toBe('pass');
   });
-  test('restricted pinned to a version before its last added check (runAsUser, v1.23) fails', () => {
-    const [v] = violations(judged({ [ENFORCE]: 'restricted', [VERSION]: 'v1.22' }, 'input'));
-    expect(v.message).toContain('enforces restricted as of v1.22');
-    expect(v.message).toContain('up to v1.23');
+  test('restricted pinned to a version before its last added check (hostProbesAndHostLifecycle, v1.34) fails', () => {
+    const [v] = violations(judged({ [ENFORCE]: 'restricted', [VERSION]: 'v1.33' }, 'input'));
+    expect(v.message).toContain('enforces restricted as of v1.33');
+    expect(v.message).toContain('added to restricted up to v1.34');
     expect(outcome(judged({ [ENFORCE]: 'restricted', [VERSION]: 'v1.0' }, 'declared'))).toBe('fail');
     // Judged at 1.22, restricted as of v1.22 is all there is.
     expect(outcome(judged({ [ENFORCE]: 'restricted', [VERSION]: 'v1.22' }, 'input', '1.22'))).toBe('pass');
     expect(outcome(judged({ [ENFORCE]: 'restricted', [VERSION]: 'v1.18' }, 'input', '1.22'))).toBe('fail');
-    for (const version of ['latest', 'v1.23', 'v1.33', 'v1.37', 'v1.40']) expect(outcome(judged({ [ENFORCE]: 'restricted', [VERSION]: version }, 'input'))).toBe('pass');
+    expect(outcome(judged({ [ENFORCE]: 'restricted', [VERSION]: 'v1.23' }, 'input', '1.33'))).toBe('pass');
+    for (const version of ['latest', 'v1.34', 'v1.37', 'v1.40']) expect(outcome(judged({ [ENFORCE]: 'restricted', [VERSION]: version }, 'input'))).toBe('pass');
+  });
+  test('a pin just before any Pod Security check restricted gained fails when judged at that check\'s version', () => {
+    // procMount_restricted (v1.35) keeps for restricted what baseline procMount relaxed at v1.35:
+    // a v1.34 pin already forbids all it forbids, so it adds nothing to pin for.
+    const relaxationCounterparts = ['proc-mount-restricted'];
+    const versioned = RULES.filter((rule) => rule.pss !== undefined && (rule.versions?.since ?? 0) > 0);
+    expect(versioned.map((rule) => rule.id)).toEqual(expect.arrayContaining(relaxationCounterparts));
+    for (const rule of versioned) {
+      const since = rule.versions?.since as number;
+      const verdict = outcome(judged({ [ENFORCE]: 'restricted', [VERSION]: `v1.${since - 1}` }, 'input', `1.${since}`));
+      expect({ rule: rule.id, verdict }).toEqual({ rule: rule.id, verdict: relaxationCounterparts.includes(rule.id) ? 'pass' : 'fail' });
+    }
   });
   test('namespace-less output in a complete context fails when any namespace pins an old restricted', () => {
     const helm = deployment({ namespace: null });
