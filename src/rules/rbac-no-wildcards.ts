@@ -24,7 +24,8 @@ export const rbacNoWildcards: ObjectRule = {
         ['apiGroups', rule.apiGroups, (v) => v === '*'],
         // `pods/*` and `*/scale` are wildcards too.
         ['resources', rule.resources, (v) => v.includes('*')],
-        ['nonResourceURLs', rule.nonResourceURLs, (v) => v === '*'],
+        // The authorizer reads a trailing `*` as a prefix wildcard: `/api/*` grants every URL under /api/.
+        ['nonResourceURLs', rule.nonResourceURLs, (v) => v.endsWith('*')],
       ];
       for (const [field, values, isWildcard] of fields) {
         const index = values.findIndex(isWildcard);

@@ -39,6 +39,13 @@ describe('rbac-no-wildcards', () => {
     ], 'wild', 'ClusterRole');
     expect(violations(check(rbacNoWildcards, wild)).map((v) => v.path)).toEqual(['rules[0].apiGroups', 'rules[1].verbs', 'rules[1].resources', 'rules[2].nonResourceURLs']);
   });
+  test('a nonResourceURL ending in * is a prefix wildcard; a * elsewhere is no wildcard to the authorizer', () => {
+    const prefixes = role([{ nonResourceURLs: ['/healthz', '/*'], verbs: ['get'] }, { nonResourceURLs: ['/api/*'], verbs: ['get'] }, { nonResourceURLs: ['/a*b'], verbs: ['get'] }], 'urls', 'ClusterRole');
+    expect(violations(check(rbacNoWildcards, prefixes)).map((v) => v.message)).toEqual([
+      'ClusterRole rule rules[0] uses the wildcard "/*" in nonResourceURLs',
+      'ClusterRole rule rules[1] uses the wildcard "/api/*" in nonResourceURLs',
+    ]);
+  });
 });
 
 describe('rbac-no-secret-read', () => {
