@@ -145,6 +145,18 @@ describe('rbac-no-escalate', () => {
       'ClusterRole rule rules[1] grants impersonate on serviceaccounts',
     ]);
   });
+  test('impersonate on any user extra key is flagged like scopes, as the API server authorizes each key as userextras/<key>', () => {
+    const extras = role([
+      { apiGroups: ['authentication.k8s.io'], resources: ['userextras/foo'], verbs: ['impersonate'] },
+      { apiGroups: ['*'], resources: ['*/bar'], verbs: ['*'] },
+      { apiGroups: ['authentication.k8s.io'], resources: ['userextras/foo'], verbs: ['get'] },
+      { apiGroups: [''], resources: ['userextras/foo'], verbs: ['impersonate'] },
+    ], 'extras', 'ClusterRole');
+    expect(violations(check(rbacNoEscalate, extras)).map((v) => v.message)).toEqual([
+      'ClusterRole rule rules[0] grants impersonate on userextras/foo',
+      'ClusterRole rule rules[1] grants impersonate on userextras/bar',
+    ]);
+  });
 });
 
 describe('aggregated ClusterRoles', () => {
