@@ -1,6 +1,6 @@
 import type { PodRule, Violation } from './rule';
-import { isUnknownValue } from '../model/pod-view';
-import { describeContainer, pushIfUnknown } from './support/pss';
+import { isUnknownValue, type ContainerView } from '../model/pod-view';
+import { describeContainer, pushIfUnknown, unknownAt } from './support/pss';
 import { text } from './support/shared-text';
 
 /** Pods that run to completion (Jobs, CronJobs, KEDA ScaledJobs) have nothing to probe for readiness. */
@@ -10,13 +10,26 @@ const RUN_TO_COMPLETION = new Set(['Never', 'OnFailure']);
 const REQUIRED_PROBES = ['readinessProbe', 'livenessProbe'] as const;
 
 /**
+ * Whether the container runs for the pod's whole life: a regular container, or a native sidecar
+ * (an init container with `restartPolicy: Always`). Other init containers finish before the pod
+ * serves; ephemeral containers may not declare probes. `unknown` when an init container's
+ * restartPolicy is not known yet.
+ */
+function longRunning(container: ContainerView): boolean | 'unknown' {
+  if (container.field === 'containers') return true;
+  if (container.field !== 'initContainers') return false;
+  const restartPolicy = container.container.restartPolicy;
+  return isUnknownValue(restartPolicy) ? 'unknown' : restartPolicy === 'Always';
+}
+
+/**
  * Without a readiness probe traffic reaches a container before it can serve; without a liveness
  * probe a hung process is never restarted. Long-running containers need both.
  */
 export const probes: PodRule = {
   id: 'probes',
   title: 'Long-running containers have liveness and readiness probes',
-  remediation: 'Add a readinessProbe and a livenessProbe (httpGet, tcpSocket or grpc; exec needs a shell-less binary in the image) to every container.',
+  remediation: 'Add a readinessProbe and a livenessProbe (httpGet, tcpSocket or grpc; exec needs a shell-less binary in the image) to every container, and to every sidecar init container (restartPolicy: Always).',
   level: 'hardened',
   severity: 'low',
   // Availability rather than confidentiality: no CIS Kubernetes or NIST SP 800-190 control names probes.
@@ -29,15 +42,21 @@ export const probes: PodRule = {
     const violations: Violation[] = [];
     for (let i = 0; i < pod.containers.length; i++) {
       const container = pod.containers[i];
-      // Init containers finish before the pod serves; ephemeral containers may not declare probes.
-      if (container.field !== 'containers') continue;
+      const runs = longRunning(container);
+      if (runs === false) continue;
       for (let j = 0; j < REQUIRED_PROBES.length; j++) {
         const probe = REQUIRED_PROBES[j];
         const value = container.container[probe];
         if (value !== undefined && value !== null && !isUnknownValue(value)) continue;
+        if (runs === 'unknown') {
+          // Whether the probe is needed waits on the restartPolicy: one finding for the container.
+          violations.push(unknownAt(text`${container.path}.restartPolicy`, text`whether ${describeContainer(container)} is a sidecar that needs probes`));
+          break;
+        }
         const path = text`${container.path}.${probe}`;
         if (pushIfUnknown(violations, value, path, probe)) continue;
-        violations.push({ path, message: text`${describeContainer(container)} has no ${probe}` });
+        const sidecar = container.field === 'initContainers' ? ' (a sidecar: restartPolicy Always)' : '';
+        violations.push({ path, message: text`${describeContainer(container)}${sidecar} has no ${probe}` });
       }
     }
     return violations;

@@ -97,6 +97,20 @@ describe('probes', () => {
   });
   test('init containers need no probes', () => {
     expect(outcome(check(probes, deployment({ pod: { initContainers: [{ name: 'setup', image: 'x' }] } })))).toBe('pass');
+    expect(outcome(check(probes, deployment({ pod: { initContainers: [{ name: 'setup', image: 'x', restartPolicy: 'OnFailure' }] } })))).toBe('pass');
+  });
+  test('a sidecar init container (restartPolicy: Always) runs for the pod\'s whole life and needs both probes', () => {
+    const proxy = { name: 'proxy', image: 'x', restartPolicy: 'Always', readinessProbe: { tcpSocket: { port: 15000 } } };
+    expect(violations(check(probes, deployment({ pod: { initContainers: [{ name: 'setup', image: 'x' }, proxy] } })))).toEqual([
+      { path: 'spec.template.spec.initContainers[1].livenessProbe', message: 'init container "proxy" (a sidecar: restartPolicy Always) has no livenessProbe' },
+    ]);
+    const probed = { ...proxy, livenessProbe: { tcpSocket: { port: 15000 } } };
+    expect(outcome(check(probes, deployment({ pod: { initContainers: [probed] } })))).toBe('pass');
+  });
+  test('an init container whose restartPolicy is not known yet is unknown when it lacks probes', () => {
+    const [v, ...rest] = violations(check(probes, deployment({ pod: { initContainers: [{ name: 'proxy', image: 'x', restartPolicy: UNKNOWN_VALUE }] } })));
+    expect(rest).toEqual([]);
+    expect(v).toEqual(expect.objectContaining({ path: 'spec.template.spec.initContainers[0].restartPolicy', unknown: true }));
   });
 });
 
