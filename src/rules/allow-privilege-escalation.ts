@@ -1,6 +1,6 @@
 import type { Violation, PodRule } from './rule';
 import { isUnknownValue } from '../model/pod-view';
-import { cis, containerSecurityContext, describeContainer, isWindowsPod, nist, PASS, pss, unknownAt } from './support/pss';
+import { cis, containerSecurityContext, describeContainer, exemptAsWindowsPod, nist, PASS, pss, unknownAt } from './support/pss';
 import { text } from './support/shared-text';
 
 /** Without allowPrivilegeEscalation: false, setuid binaries and file capabilities can raise privileges. */
@@ -16,7 +16,7 @@ export const allowPrivilegeEscalation: PodRule = {
   edition: 1,
   scope: 'pod',
   check({ pod, minor }) {
-    if (minor >= 25 && isWindowsPod(pod)) return PASS;
+    if (exemptAsWindowsPod(pod, minor)) return PASS;
     let violations: Violation[] | undefined;
     for (let i = 0; i < pod.containers.length; i++) {
       const container = pod.containers[i];

@@ -1,5 +1,5 @@
 import type { Violation, PodRule } from './rule';
-import { cis, containerSecurityContext, describeContainer, get, listOf, nist, pss, pushIfUnknown, quote } from './support/pss';
+import { cis, containerSecurityContext, describeContainer, exemptAsWindowsPod, get, listOf, nist, PASS, pss, pushIfUnknown, quote, restrictedOverridesBaseline } from './support/pss';
 import { text } from './support/shared-text';
 
 /** Capabilities a container runtime grants by default; adding any other widens the attack surface. */
@@ -15,9 +15,12 @@ export const capabilitiesBaseline: PodRule = {
   level: 'baseline',
   severity: 'high',
   controls: [pss('Capabilities'), ...cis('5.2.8', '5.2.9'), ...nist('4.4.3')],
+  versions: { changes: [{ minor: 25, note: 'At restricted and hardened, pods with spec.os.name: windows pass: capabilities_restricted overrides this check there and exempts them.' }] },
   edition: 1,
   scope: 'pod',
-  check({ pod }) {
+  check({ pod, minor, config }) {
+    // capabilities_restricted overrides this check and allows Windows pods.
+    if (exemptAsWindowsPod(pod, minor) && restrictedOverridesBaseline(config.level)) return PASS;
     const violations: Violation[] = [];
     for (let j = 0; j < pod.containers.length; j++) {
       const container = pod.containers[j];

@@ -1,6 +1,6 @@
 import type { Violation, PodRule } from './rule';
 import { isUnknownValue } from '../model/pod-view';
-import { cis, containerSecurityContext, describeContainer, get, isWindowsPod, listOf, nist, PASS, pss, quote, unknownAt } from './support/pss';
+import { cis, containerSecurityContext, describeContainer, exemptAsWindowsPod, get, listOf, nist, PASS, pss, quote, unknownAt } from './support/pss';
 import { text } from './support/shared-text';
 
 /** Containers drop ALL capabilities and may add back only NET_BIND_SERVICE. */
@@ -16,7 +16,7 @@ export const capabilitiesRestricted: PodRule = {
   edition: 1,
   scope: 'pod',
   check({ pod, minor }) {
-    if (minor >= 25 && isWindowsPod(pod)) return PASS;
+    if (exemptAsWindowsPod(pod, minor)) return PASS;
     let violations: Violation[] | undefined;
     for (let j = 0; j < pod.containers.length; j++) {
       const container = pod.containers[j];

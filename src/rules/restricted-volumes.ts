@@ -1,13 +1,7 @@
 import type { Violation, PodRule } from './rule';
 import { isFields } from '../model/pod-view';
-import { cis, listOf, nist, pss, quote } from './support/pss';
+import { cis, forbiddenVolumeSource, listOf, nist, pss, quote } from './support/pss';
 import { text } from './support/shared-text';
-
-/**
- * Volume sources that keep data inside the pod's own objects, an OCI image, or go through a
- * PersistentVolumeClaim or CSI driver. Upstream allows `image` at every version (the check has one version).
- */
-const ALLOWED_SOURCES = new Set(['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'image', 'persistentVolumeClaim', 'projected', 'secret']);
 
 /** Restricted pods use only volume types that do not reach into the node or external storage directly. */
 export const restrictedVolumes: PodRule = {
@@ -26,20 +20,8 @@ export const restrictedVolumes: PodRule = {
     for (let i = 0; i < volumes.length; i++) {
       const volume = volumes[i];
       if (!isFields(volume)) continue;
-      // A volume with no source at all is defaulted to emptyDir by the API server.
-      let allowed = true;
-      let forbidden: string | undefined;
-      for (const key in volume) {
-        if (key === 'name' || volume[key] === undefined || volume[key] === null) continue;
-        if (ALLOWED_SOURCES.has(key)) {
-          allowed = true;
-          forbidden = undefined;
-          break;
-        }
-        allowed = false;
-        forbidden ??= key;
-      }
-      if (!allowed && forbidden) {
+      const forbidden = forbiddenVolumeSource(volume);
+      if (forbidden !== undefined) {
         violations.push({ path: text`${pod.specPath}.volumes[${i}].${forbidden}`, message: text`restricted volume types (volume ${quote(volume.name)} uses restricted volume type ${quote(forbidden)})` });
       }
     }

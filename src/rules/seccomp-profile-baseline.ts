@@ -1,6 +1,6 @@
 import type { Violation, PodRule } from './rule';
 import { isFields } from '../model/pod-view';
-import { cis, containerSecurityContext, describeContainer, get, nist, podSecurityContext, pss, pushIfUnknown, quote } from './support/pss';
+import { cis, containerSecurityContext, describeContainer, exemptAsWindowsPod, get, nist, PASS, podSecurityContext, pss, pushIfUnknown, quote, restrictedOverridesBaseline } from './support/pss';
 import { text } from './support/shared-text';
 
 const POD_ANNOTATION = 'seccomp.security.alpha.kubernetes.io/pod';
@@ -20,10 +20,17 @@ export const seccompProfileBaseline: PodRule = {
   level: 'baseline',
   severity: 'high',
   controls: [pss('Seccomp'), ...cis('5.7.2'), ...nist('4.4.3')],
-  versions: { changes: [{ minor: 19, note: 'Judges the seccompProfile fields instead of the seccomp.security.alpha.kubernetes.io annotations.' }] },
+  versions: {
+    changes: [
+      { minor: 19, note: 'Judges the seccompProfile fields instead of the seccomp.security.alpha.kubernetes.io annotations.' },
+      { minor: 25, note: 'At restricted and hardened, pods with spec.os.name: windows pass: seccompProfile_restricted overrides this check there and exempts them.' },
+    ],
+  },
   edition: 1,
   scope: 'pod',
-  check({ pod, minor }) {
+  check({ pod, minor, config }) {
+    // seccompProfile_restricted overrides this check and allows Windows pods.
+    if (exemptAsWindowsPod(pod, minor) && restrictedOverridesBaseline(config.level)) return PASS;
     const violations: Violation[] = [];
     if (minor < 19) {
       const annotations = pod.annotations;

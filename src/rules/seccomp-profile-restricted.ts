@@ -1,6 +1,6 @@
 import type { Violation, PodRule } from './rule';
 import { isFields, isUnknownValue } from '../model/pod-view';
-import { cis, containerSecurityContext, describeContainer, isWindowsPod, nist, PASS, podSecurityContext, pss, quote, unknownAt } from './support/pss';
+import { cis, containerSecurityContext, describeContainer, exemptAsWindowsPod, nist, PASS, podSecurityContext, pss, quote, unknownAt } from './support/pss';
 import { text } from './support/shared-text';
 
 const ALLOWED_TYPES = new Set(['RuntimeDefault', 'Localhost']);
@@ -18,7 +18,7 @@ export const seccompProfileRestricted: PodRule = {
   edition: 1,
   scope: 'pod',
   check({ pod, minor }) {
-    if (minor >= 25 && isWindowsPod(pod)) return PASS;
+    if (exemptAsWindowsPod(pod, minor)) return PASS;
     let violations: Violation[] | undefined;
     const podContext = pod.spec.securityContext;
     const podProfile = podSecurityContext(pod)?.seccompProfile;

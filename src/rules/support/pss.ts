@@ -1,5 +1,5 @@
 import { isFields, isUnknownValue, type ContainerView, type Fields, type PodView } from '../../model/pod-view';
-import type { ControlMapping, Violation } from '../rule';
+import { levelIncludes, type ControlMapping, type KubeMinor, type Level, type Violation } from '../rule';
 import { quoted, text } from './shared-text';
 
 /**
@@ -40,9 +40,43 @@ export function containerSecurityContext(container: ContainerView): Fields | und
   return isFields(sc) ? sc : undefined;
 }
 
-/** `spec.os.name: windows`: upstream skips Linux-only restricted checks for these pods from 1.25. */
-export function isWindowsPod(pod: PodView): boolean {
-  return get(pod.spec.os, 'name') === 'windows';
+/**
+ * `spec.os.name: windows` from 1.25: upstream's Linux-only restricted checks (allowPrivilegeEscalation,
+ * capabilities_restricted, seccompProfile_restricted) allow these pods.
+ */
+export function exemptAsWindowsPod(pod: PodView, minor: KubeMinor): boolean {
+  return minor >= 25 && get(pod.spec.os, 'name') === 'windows';
+}
+
+/**
+ * At restricted (and hardened, which includes it) upstream skips the baseline checks a restricted
+ * check overrides (capabilities_baseline, seccompProfile_baseline, hostPathVolumes): the restricted
+ * verdict stands for both. The baseline rules still run there to name what they find, but pass
+ * what their restricted counterpart allows.
+ */
+export function restrictedOverridesBaseline(level: Level): boolean {
+  return levelIncludes(level, 'restricted');
+}
+
+/**
+ * Volume sources that keep data inside the pod's own objects, an OCI image, or go through a
+ * PersistentVolumeClaim or CSI driver. Upstream allows `image` at every version (the check has one version).
+ */
+const RESTRICTED_VOLUME_SOURCES = new Set(['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'image', 'persistentVolumeClaim', 'projected', 'secret']);
+
+/**
+ * The source restrictedVolumes refuses a volume for (its first set source), or undefined when it
+ * allows the volume: one allowed source is enough, as upstream tests those first. A volume with no
+ * source at all is defaulted to emptyDir by the API server.
+ */
+export function forbiddenVolumeSource(volume: Fields): string | undefined {
+  let forbidden: string | undefined;
+  for (const key in volume) {
+    if (key === 'name' || volume[key] === undefined || volume[key] === null) continue;
+    if (RESTRICTED_VOLUME_SOURCES.has(key)) return undefined;
+    forbidden ??= key;
+  }
+  return forbidden;
 }
 
 /** `spec.hostUsers: false`: the pod runs in a user namespace (upstream relaxes some checks from 1.35). */
