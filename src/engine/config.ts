@@ -3,16 +3,13 @@ import type { Enforcement } from './report';
 import { HardpodError } from '../model/errors';
 import { readUserFile } from '../model/files';
 import type { KubeObject } from '../model/kube-object';
+import { NEWEST_KUBERNETES_MINOR, NEWEST_KUBERNETES_VERSION, OLDEST_KUBERNETES_MINOR } from '../model/kubernetes-versions';
 import { WorkloadKinds, type WorkloadKindMapping } from '../model/pod-view';
 import { NEWEST_EDITION, RULES } from '../rules/catalogue';
 import type { Level, SettingCheck, Severity } from '../rules/rule';
 import { LEVELS } from '../rules/rule';
 
-/** Kubernetes minors hardpod judges, as upstream Pod Security Admission versions its checks. */
-export const OLDEST_KUBERNETES_MINOR = 0;
-export const NEWEST_KUBERNETES_MINOR = 37;
-/** The default Kubernetes version: the newest supported. */
-export const NEWEST_KUBERNETES_VERSION = `1.${NEWEST_KUBERNETES_MINOR}`;
+export { OLDEST_KUBERNETES_MINOR, NEWEST_KUBERNETES_MINOR, NEWEST_KUBERNETES_VERSION } from '../model/kubernetes-versions';
 
 export const SEVERITIES: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
 export const ENFORCEMENTS: readonly Enforcement[] = ['deny', 'warn'];

@@ -6,6 +6,7 @@ import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1';
 import { INT32_MAX, isPortNumber } from './api-integers';
 import { HardpodError } from './errors';
 import type { KubeObject } from './kube-object';
+import { NEWEST_KUBERNETES_MINOR } from './kubernetes-versions';
 import type { AllowRule, DnsEgress, NamespaceProps, NetworkPeer, PodSecurityLevel, WorkloadDefaults } from './workload-props';
 
 /** Label every emitted object carries. */
@@ -384,13 +385,18 @@ export interface NamespaceObjects {
 
 const LEVELS: readonly PodSecurityLevel[] = ['privileged', 'baseline', 'restricted'];
 
-/** A Namespace that enforces, audits and warns at Pod Security `restricted`, pinned to one version. */
+/**
+ * A Namespace that enforces, audits and warns at Pod Security `restricted`, pinned to one version:
+ * by default the newest hardpod judges (or the target's, when newer). An older API server treats
+ * a newer pin as its own latest, so the pin admits nothing more on the target, and on an upgraded
+ * cluster it still has every check Pod Security added up to that version.
+ */
 export function buildNamespace(props: NamespaceProps, defaults: WorkloadDefaults = {}, where?: string): NamespaceObjects {
   checkDnsLabel(props.name, 'namespace name', where);
   checkLabels(props.labels, 'labels', where);
   checkLabels(defaults.labels, 'the platform default labels', where);
-  const version = props.podSecurityVersion ?? `v1.${defaults.kubernetesMinor ?? DEFAULT_KUBERNETES_MINOR}`;
-  if (!/^(v1\.\d+|latest)$/.test(version)) throw new HardpodError(`podSecurityVersion "${version}" is not valid: write v1.<minor>, e.g. v1.33`, where);
+  const version = props.podSecurityVersion ?? `v1.${Math.max(defaults.kubernetesMinor ?? DEFAULT_KUBERNETES_MINOR, NEWEST_KUBERNETES_MINOR)}`;
+  if (!/^(v1\.\d+|latest)$/.test(version)) throw new HardpodError(`podSecurityVersion "${version}" is not valid: write v1.<minor>, e.g. v1.${NEWEST_KUBERNETES_MINOR}, or latest`, where);
   const labels: Record<string, string> = { ...defaults.labels, ...props.labels, ...MANAGED_BY_LABEL };
   for (const mode of ['enforce', 'audit', 'warn'] as const) {
     const level = props.podSecurity?.[mode] ?? 'restricted';

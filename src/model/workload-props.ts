@@ -247,7 +247,7 @@ export interface WorkloadDefaults {
   readonly imagePullSecrets?: readonly string[];
   /** Size limit of each writable path. @default `64Mi` */
   readonly writableSizeLimit?: Quantity;
-  /** Kubernetes minor the manifests target, e.g. 33; pins namespace Pod Security versions. @default 33 */
+  /** Kubernetes minor the manifests target, e.g. 33: which API fields and features the manifests may use. @default 33 */
   readonly kubernetesMinor?: number;
 }
 
@@ -399,7 +399,10 @@ export interface NamespaceProps {
   readonly labels?: Readonly<Record<string, string>>;
   /** @default restricted for enforce, audit and warn */
   readonly podSecurity?: { readonly enforce?: PodSecurityLevel; readonly audit?: PodSecurityLevel; readonly warn?: PodSecurityLevel };
-  /** Pinned Pod Security version, e.g. `v1.33`. @default `v1.<kubernetesMinor>` from the defaults, v1.33 */
+  /**
+   * Pinned Pod Security version, e.g. `v1.37`, or `latest`. An API server older than the pin enforces its own latest.
+   * @default the newest version hardpod judges (v1.37), or `v1.<kubernetesMinor>` from the defaults when that is newer
+   */
   readonly podSecurityVersion?: string;
   /**
    * Opt-out: `false` emits no namespace-wide default-deny NetworkPolicy.

@@ -4,6 +4,7 @@ import {
   type BuildContext, type ImageResolver, type KubeObject, type WorkloadProps,
 } from '../../src/model';
 import { HardpodError } from '../../src/model/errors';
+import { NEWEST_KUBERNETES_VERSION } from '../../src/model/kubernetes-versions';
 
 const IMAGE = `ghcr.io/acme/web@sha256:${'a'.repeat(64)}`;
 const SIDECAR = `ghcr.io/acme/proxy:1.2@sha256:${'b'.repeat(64)}`;
@@ -218,10 +219,14 @@ describe('other builders', () => {
     expect(podOf(built.workload as KubeObject).initContainers?.[0].securityContext?.capabilities).toEqual({ drop: ['ALL'] });
   });
   it('namespace: restricted everywhere, pinned version, default deny', () => {
+    // Pinned to the newest version hardpod judges, not to an older target: a check at any version
+    // hardpod supports finds no check missing from the pin (namespace-psa-labels).
     const ns = buildNamespace({ name: 'shop' }, { kubernetesMinor: 32 });
+    expect(buildNamespace({ name: 'shop' }, { kubernetesMinor: 40 }).namespace.metadata?.labels?.['pod-security.kubernetes.io/enforce-version']).toBe('v1.40');
+    expect(buildNamespace({ name: 'shop', podSecurityVersion: 'v1.31' }).namespace.metadata?.labels?.['pod-security.kubernetes.io/enforce-version']).toBe('v1.31');
     expect(ns.namespace.metadata?.labels).toMatchObject({
       'pod-security.kubernetes.io/enforce': 'restricted',
-      'pod-security.kubernetes.io/enforce-version': 'v1.32',
+      'pod-security.kubernetes.io/enforce-version': `v${NEWEST_KUBERNETES_VERSION}`,
       'pod-security.kubernetes.io/audit': 'restricted',
       'pod-security.kubernetes.io/warn': 'restricted',
     });
