@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { controlLabel, objectLabel, type ObjectIdentity } from './shared';
 import { fingerprintOf } from '../engine/baseline';
 import { isBlockingFinding, type Finding, type ObjectSummary, type Report } from '../engine/report';
+import { STDIN_NAME } from '../loader/read';
 import { joinChunks, streamedList, writeJson, type Emit } from '../model/chunks';
 import { RULES } from '../rules/catalogue';
 import type { RuleMetadata, Severity } from '../rules/rule';
@@ -43,12 +44,29 @@ export function githubSarifLimitProblem(report: Report): string | undefined {
     + '(and shows at most 5,000): fix the most common findings first, or suppress those that are accepted, with their reasons';
 }
 
+/**
+ * Why GitHub code scanning would show some of the report's SARIF results without a file, or
+ * undefined: results about objects read from standard input with no Helm `# Source:` comment point
+ * at `<stdin>`, which the repository does not hold. The upload succeeds; the step is told why those
+ * alerts have no code to show.
+ */
+export function githubSarifLocationProblem(report: Report): string | undefined {
+  let unlocated = 0;
+  for (const f of report.findings) if (fromStdinWithoutTemplate(f.source)) unlocated++;
+  for (const item of report.notChecked) if (fromStdinWithoutTemplate(item.source)) unlocated++;
+  if (unlocated === 0) return undefined;
+  return `${unlocated} SARIF result${unlocated === 1 ? '' : 's'} point${unlocated === 1 ? 's' : ''} at <stdin>, which is no file of the repository: `
+    + 'their objects came from standard input without a Helm "# Source:" comment, so GitHub code scanning shows them without code; '
+    + 'check the manifest files instead to point at their files and lines';
+}
+
 /** GitHub code scanning ranks security results by this score (CVSS-like, as a string). */
 const SECURITY_SEVERITY: Readonly<Record<Severity, string>> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0' };
 
 /**
  * SARIF 2.1.0 for code-scanning tools: every rule that ran with its help and controls, one result per
- * finding with its file (relative to the repository root) and line, a partial fingerprint that
+ * finding with its file (relative to the repository root) and line (from standard input: the Helm
+ * `# Source:` template without a line, or else `<stdin>`, as code scanning needs a file for every result), a partial fingerprint that
  * survives line changes, suppressions as SARIF suppressions and baseline state when a baseline was used.
  * Objects that were not checked (an unmapped kind holding a pod template) are warnings of the
  * `not-checked` rule, so code scanning shows them instead of a clean result.
@@ -151,19 +169,48 @@ function notCheckedResult(item: ObjectSummary & { readonly reason: string }, rul
   };
 }
 
-/** Where a result is: the file and line when the object came from a file, its label always. */
+/**
+ * Where a result is. GitHub code scanning rejects a whole upload when one result has no file
+ * (`physicalLocation.artifactLocation`), so every result names one, with the object's label as its
+ * logical location:
+ * - the file and line the object was read from;
+ * - for an object read from standard input, the Helm template of its `# Source:` comment, with no
+ *   line (the line is that of the rendered output, not of the template);
+ * - otherwise a file that cannot be in the repository, `<stdin>` (with the line in the input) or
+ *   `<input>` (an object from cdk8s or Pulumi), so the result is kept and reads as what it is.
+ */
 function resultLocation(object: ObjectIdentity, path: string, root: string, cwd: string): Record<string, unknown> {
-  const logical = [{ fullyQualifiedName: `${objectLabel(object)}${path ? `:${path}` : ''}`, kind: 'object' }];
-  const uri = object.source.file && object.source.file !== '<stdin>' ? artifactUri(object.source.file, root, cwd) : undefined;
-  return uri
-    ? {
+  const logicalLocations = [{ fullyQualifiedName: `${objectLabel(object)}${path ? `:${path}` : ''}`, kind: 'object' }];
+  const { file, line, template } = object.source;
+  const fromStdin = file === STDIN_NAME;
+  const repositoryFile = fromStdin ? template : file;
+  if (repositoryFile) {
+    const uri = artifactUri(repositoryFile, root, cwd);
+    return {
       physicalLocation: {
         artifactLocation: uri.relative ? { uri: uri.uri, uriBaseId: '%SRCROOT%' } : { uri: uri.uri },
-        ...(object.source.line ? { region: { startLine: object.source.line } } : {}),
+        ...(line && !fromStdin ? { region: { startLine: line } } : {}),
       },
-      logicalLocations: logical,
-    }
-    : { logicalLocations: logical };
+      logicalLocations,
+    };
+  }
+  return {
+    physicalLocation: {
+      artifactLocation: { uri: fromStdin ? STDIN_URI : INPUT_URI },
+      ...(line ? { region: { startLine: line } } : {}),
+    },
+    logicalLocations,
+  };
+}
+
+/** The artifact of results read from standard input with no `# Source:` template, percent-encoded as a URI must be. */
+const STDIN_URI = encodeURIComponent(STDIN_NAME);
+/** The artifact of results about objects that came from no file (cdk8s constructs, Pulumi resources). */
+const INPUT_URI = encodeURIComponent('<input>');
+
+/** Whether the object was read from standard input with no `# Source:` template, so its results point at `<stdin>`. */
+function fromStdinWithoutTemplate(source: ObjectIdentity['source']): boolean {
+  return source.file === STDIN_NAME && !source.template;
 }
 
 function sarifResult(f: Finding, ruleIndex: number, root: string, cwd: string, usedBaseline: boolean): Record<string, unknown> {

@@ -261,6 +261,26 @@ spec:
     expect(check(['--format', 'sarif', 'privileged.yaml']).stderr).toBe('');
   });
 
+  test('sarif from stdin points each result at its Helm template, or at <stdin> with a warning, so code scanning accepts it', () => {
+    const lastSeparator = PRIVILEGED_APP.lastIndexOf('---\n') + 4;
+    const rendered = `${PRIVILEGED_APP.slice(0, lastSeparator)}# Source: shop/templates/deployment.yaml\n${PRIVILEGED_APP.slice(lastSeparator)}`;
+    const templated = check(['--format', 'sarif', '--level', 'baseline', '-'], { input: rendered });
+    expect(templated.status).toBe(1);
+    expect(templated.stderr).toBe('');
+    const validate = sarifValidator();
+    const log = JSON.parse(templated.stdout);
+    expect(validate(log)).toBe(true);
+    expect(log.runs[0].results.map((r: { locations: Array<{ physicalLocation: unknown }> }) => r.locations[0].physicalLocation))
+      .toEqual([{ artifactLocation: { uri: 'shop/templates/deployment.yaml', uriBaseId: '%SRCROOT%' } }]);
+
+    const bare = check(['--format', 'sarif', '--level', 'baseline', '-'], { input: PRIVILEGED_APP });
+    expect(bare.status).toBe(1);
+    const bareLog = JSON.parse(bare.stdout);
+    expect(validate(bareLog)).toBe(true);
+    expect(bareLog.runs[0].results[0].locations[0].physicalLocation).toEqual({ artifactLocation: { uri: '%3Cstdin%3E' }, region: { startLine: PRIVILEGED_LINE } });
+    expect(bare.stderr).toMatch(/^hardpod check: warning: 1 SARIF result points at <stdin>, which is no file of the repository: .*# Source:/);
+  });
+
   test('junit is well-formed XML with a failure per blocking finding', () => {
     const result = check(['--format', 'junit', 'privileged.yaml']);
     const doc = parseXml(result.stdout);

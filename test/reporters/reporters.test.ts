@@ -4,7 +4,7 @@ import type { Finding } from '../../src/engine/report';
 import { controlsView, formatControlsJson, formatControlsText } from '../../src/reporters/controls';
 import { formatJson } from '../../src/reporters/json';
 import { escapeXml, formatJunit } from '../../src/reporters/junit';
-import { formatSarif, GITHUB_MAX_RESULTS_PER_RUN, githubSarifLimitProblem, sarifResultCount } from '../../src/reporters/sarif';
+import { formatSarif, GITHUB_MAX_RESULTS_PER_RUN, githubSarifLimitProblem, githubSarifLocationProblem, sarifResultCount } from '../../src/reporters/sarif';
 import { formatText, shouldColor } from '../../src/reporters/text';
 
 describe('text reporter', () => {
@@ -244,20 +244,39 @@ describe('SARIF reporter', () => {
     expect(print(moved)).toEqual(print(report));
   });
 
-  test('files outside the root become file URIs; stdin has a logical location only', () => {
+  test('files outside the root become file URIs', () => {
     const report = fixtureReport();
-    const elsewhere = {
-      ...report,
-      findings: [
-        { ...report.findings[0], source: { file: '/elsewhere/x y.yaml', line: 2 } },
-        { ...report.findings[1], source: { file: '<stdin>', line: 5 } },
-      ],
-    };
+    const elsewhere = { ...report, findings: [{ ...report.findings[0], source: { file: '/elsewhere/x y.yaml', line: 2 } }] };
     const log = JSON.parse(formatSarif(elsewhere, { rules: FIXTURE_RULES, cwd: '/repo', root: '/repo' }));
     expect(validate(log)).toBe(true);
     expect(log.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('file:///elsewhere/x%20y.yaml');
-    expect(log.runs[0].results[1].locations[0].physicalLocation).toBeUndefined();
-    expect(log.runs[0].results[1].locations[0].logicalLocations[0].fullyQualifiedName).toContain('Deployment shop/web');
+  });
+
+  test('every result names a file, as code scanning requires: from stdin the Helm template without a line, else <stdin>; without a file <input>', () => {
+    const report = fixtureReport();
+    const fromStdin = {
+      ...report,
+      findings: [
+        { ...report.findings[0], source: { file: '<stdin>', line: 40, template: 'shop/templates/deployment.yaml' } },
+        { ...report.findings[1], source: { file: '<stdin>', line: 5 } },
+        { ...report.findings[2], source: { constructPath: 'app/web/Deployment' } },
+      ],
+      notChecked: [{ ...report.notChecked[0], source: { file: '<stdin>', line: 60, template: 'shop/templates/widget.yaml' } }],
+    };
+    const log = JSON.parse(formatSarif(fromStdin, { rules: FIXTURE_RULES, cwd: '/repo/sub', root: '/repo' }));
+    expect(validate.errors ?? []).toEqual([]);
+    expect(validate(log)).toBe(true);
+    const locations = log.runs[0].results.map((r: { locations: Array<Record<string, unknown>> }) => r.locations[0]);
+    expect(locations.map((l: Record<string, unknown>) => l.physicalLocation)).toEqual([
+      { artifactLocation: { uri: 'sub/shop/templates/deployment.yaml', uriBaseId: '%SRCROOT%' } },
+      { artifactLocation: { uri: '%3Cstdin%3E' }, region: { startLine: 5 } },
+      { artifactLocation: { uri: '%3Cinput%3E' } },
+      { artifactLocation: { uri: 'sub/shop/templates/widget.yaml', uriBaseId: '%SRCROOT%' } },
+    ]);
+    expect(locations[0].logicalLocations[0].fullyQualifiedName).toBe('Deployment shop/web:spec.template.spec.containers[0].securityContext.privileged');
+    // The one result that points at <stdin> is worth a word to the CI step; a template or a file is not.
+    expect(githubSarifLocationProblem(fromStdin)).toMatch(/^1 SARIF result points at <stdin>, which is no file of the repository/);
+    expect(githubSarifLocationProblem(report)).toBeUndefined();
   });
 });
 

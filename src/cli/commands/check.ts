@@ -13,7 +13,7 @@ import type { SourceLocation } from '../../model/kube-object';
 import { formatControlsJsonChunks, formatControlsTextChunks } from '../../reporters/controls';
 import { formatJsonChunks } from '../../reporters/json';
 import { formatJunitChunks } from '../../reporters/junit';
-import { formatSarifChunks, githubSarifLimitProblem } from '../../reporters/sarif';
+import { formatSarifChunks, githubSarifLimitProblem, githubSarifLocationProblem } from '../../reporters/sarif';
 import { formatTextChunks, shouldColor } from '../../reporters/text';
 import { LEVELS, type Level } from '../../rules/rule';
 import { oneOf, parseCommandArgs } from '../args';
@@ -105,8 +105,11 @@ export const checkCommand: Command = {
     const options = { color, cwd: context.cwd };
     if (toStdout) render(report, format, options, context.stdout);
     else writeFileAtomicChunks(values.output!, (write) => render(report, format, options, write));
-    const sarifProblem = format === 'sarif' ? githubSarifLimitProblem(report) : undefined;
-    if (sarifProblem) context.stderr(`hardpod check: warning: ${sarifProblem}\n`);
+    if (format === 'sarif') {
+      for (const problem of [githubSarifLimitProblem(report), githubSarifLocationProblem(report)]) {
+        if (problem) context.stderr(`hardpod check: warning: ${problem}\n`);
+      }
+    }
 
     if (values['write-baseline'] !== undefined) return EXIT.ok;
     return hasBlockingFindings(report) ? EXIT.findings : EXIT.ok;
