@@ -1,4 +1,5 @@
-import { isBlockingFinding, type Finding, type ObjectSummary, type Report } from '../engine/report';
+import { SUPPRESS_ANNOTATION_PREFIX, type BaselineEntry } from '../engine/config';
+import { isBlockingFinding, type Finding, type ObjectSummary, type Report, type Suppression, type UnusedSuppression } from '../engine/report';
 import { objectIdentityKey, type SourceLocation } from '../model/kube-object';
 import type { ControlMapping } from '../rules/rule';
 
@@ -132,4 +133,40 @@ export function summaryLine(report: Report): string {
   if (s.suppressed) parts.push(`${s.suppressed} suppressed`);
   parts.push(`${s.notApplicable} not applicable`);
   return `${s.objects} object${s.objects === 1 ? '' : 's'}, ${s.checks} checks: ${parts.join(', ')}`;
+}
+
+/**
+ * An unused suppression as every report words it, with where to remove it:
+ * `Unused suppression: privileged on Deployment shop/web matched no finding; remove the annotation hardpod.dev/suppress.privileged.`
+ */
+export function unusedSuppressionText(entry: UnusedSuppression): string {
+  const what = entry.source === 'annotation' ? `the annotation ${SUPPRESS_ANNOTATION_PREFIX}${entry.rule}` : 'it from the config';
+  return printable(`Unused suppression: ${entry.rule} on ${objectLabel({ ...entry, source: {} })} matched no finding; remove ${what}.`);
+}
+
+/** What stale baseline entries are and what to do, for a list of `count` of them. */
+export function staleBaselineHeading(count: number): string {
+  return `Stale baseline: ${count} entr${count === 1 ? 'y matches' : 'ies match'} no finding any more (fixed); write the baseline again with --write-baseline to drop ${count === 1 ? 'it' : 'them'}:`;
+}
+
+/** A baseline entry's finding: `probes on Deployment shop/web spec.template.spec.containers[name="app"].readinessProbe`. */
+export function baselineEntryLabel(entry: BaselineEntry): string {
+  return printable(`${entry.rule ?? '?'} on ${entry.kind ?? '?'} ${entry.namespace ? `${entry.namespace}/` : ''}${entry.name ?? '?'} ${entry.path ?? ''}`.trimEnd());
+}
+
+/** `suppressed by annotation: <reason>`, as the text reports write a suppression. */
+export function suppressionText(suppression: Suppression): string {
+  return `suppressed by ${suppression.source}: ${printable(suppression.reason)}`;
+}
+
+/**
+ * The lines the text reports end with about suppressions and the baseline: each unused suppression,
+ * then the stale baseline entries under their heading (both painted by `highlight`), added to `lines`.
+ */
+export function suppressionNoteLines(report: Report, highlight: (text: string) => string, lines: string[]): void {
+  for (const entry of report.unusedSuppressions ?? []) lines.push(highlight(unusedSuppressionText(entry)));
+  const stale = report.staleBaseline ?? [];
+  if (stale.length === 0) return;
+  lines.push(highlight(staleBaselineHeading(stale.length)));
+  for (const entry of stale) lines.push(`  ${baselineEntryLabel(entry)}`);
 }

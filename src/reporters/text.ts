@@ -1,5 +1,4 @@
-import { blockingCount, groupByObject, locationLabel, objectLabel, printable, summaryLine } from './shared';
-import { SUPPRESS_ANNOTATION_PREFIX } from '../engine/config';
+import { blockingCount, groupByObject, locationLabel, objectLabel, printable, suppressionNoteLines, suppressionText, summaryLine } from './shared';
 import { isBlockingFinding, type Finding, type Report } from '../engine/report';
 import { ChunkWriter, joinChunks, type Emit } from '../model/chunks';
 
@@ -73,15 +72,7 @@ export function formatTextChunks(report: Report, options: TextReportOptions, emi
     }
     lines.push('');
   }
-  for (const entry of report.unusedSuppressions ?? []) {
-    const what = entry.source === 'annotation' ? `the annotation ${SUPPRESS_ANNOTATION_PREFIX}${entry.rule}` : 'it from the config';
-    lines.push(paint('yellow', printable(`Unused suppression: ${entry.rule} on ${objectLabel({ ...entry, source: {} })} matched no finding; remove ${what}.`)));
-  }
-  const stale = report.staleBaseline ?? [];
-  if (stale.length > 0) {
-    lines.push(paint('yellow', `Stale baseline: ${stale.length} entr${stale.length === 1 ? 'y matches' : 'ies match'} no finding any more (fixed); write the baseline again with --write-baseline to drop ${stale.length === 1 ? 'it' : 'them'}:`));
-    for (const entry of stale) lines.push(printable(`  ${entry.rule ?? '?'} on ${entry.kind ?? '?'} ${entry.namespace ? `${entry.namespace}/` : ''}${entry.name ?? '?'} ${entry.path ?? ''}`));
-  }
+  suppressionNoteLines(report, (text) => paint('yellow', text), lines);
 
   const blocking = blockingCount(report);
   lines.push(summaryLine(report));
@@ -126,7 +117,7 @@ function findingLines(f: Finding, paint: Paint, explain: boolean, texts: Finding
   const { head, tail } = texts.of(f);
   // One string per finding: tens of thousands of findings make a piece per field cost more than the text.
   out.write(f.source.line ? `${head}${paint('dim', `:${f.source.line}`)}${tail}` : `${head}${tail}`);
-  if (f.suppression) out.write(`      ${paint('dim', `suppressed by ${f.suppression.source}: ${printable(f.suppression.reason)}`)}\n`);
+  if (f.suppression) out.write(`      ${paint('dim', suppressionText(f.suppression))}\n`);
   else if (explain && f.remediation) out.write(`      ${paint('dim', 'fix:')} ${f.remediation}\n`);
 }
 
