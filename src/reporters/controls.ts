@@ -1,5 +1,6 @@
-import { locationLabel, objectKey, objectLabel } from './shared';
-import type { Finding, ObjectSummary, Report } from '../engine/report';
+import { locationLabel, objectKey, objectLabel, suppressionNoteLines, suppressionText } from './shared';
+import type { BaselineEntry } from '../engine/config';
+import type { Finding, ObjectSummary, Report, Suppression, UnusedSuppression } from '../engine/report';
 import { ChunkWriter, joinChunks, StreamedList, streamedList, writeJson, type Emit } from '../model/chunks';
 import { BUILT_IN_WORKLOAD_KINDS } from '../model/pod-view';
 import { RULES } from '../rules/catalogue';
@@ -23,6 +24,8 @@ export interface ControlObject {
   readonly verdict: ControlVerdict;
   /** Rules behind the verdict (the failing, unknown or waiving ones); empty when it satisfies. */
   readonly rules: readonly string[];
+  /** For a `waived` verdict, the suppression of each of those rules, with its reason and where it was written. @default none */
+  readonly suppressions?: readonly Suppression[];
 }
 
 export interface ControlStatus {
@@ -45,6 +48,10 @@ export interface ControlsView {
   readonly kubernetesVersion: string;
   readonly edition: number;
   readonly controls: readonly ControlStatus[];
+  /** Suppressions that waived nothing, as the report lists them: an audit sees every waiver written. */
+  readonly unusedSuppressions: readonly UnusedSuppression[];
+  /** Baseline entries whose finding is gone, as the report lists them. */
+  readonly staleBaseline: readonly BaselineEntry[];
 }
 
 export interface ControlsOptions {
@@ -58,7 +65,9 @@ export interface ControlsOptions {
  * of the control's rules concerns it (rules that list kinds: objects of those kinds; every other
  * rule: objects that hold a pod spec) or produced a finding for it. Objects that were not checked
  * (unmapped kinds holding a pod template) are listed under every control about pod specs, so an
- * audit never reads them as satisfying it.
+ * audit never reads them as satisfying it. A waiver shows each suppression's reason, and the view
+ * lists the suppressions that waived nothing and the stale baseline entries, so an audit sees every
+ * waiver written.
  */
 export function controlsView(report: Report, options: ControlsOptions = {}): ControlsView {
   const catalogue = options.rules ?? RULES;
@@ -119,7 +128,14 @@ export function controlsView(report: Report, options: ControlsOptions = {}): Con
     });
   }
   controls.sort((a, b) => compareText(a.framework, b.framework) || compareText(a.edition, b.edition) || compareControlIds(a.id, b.id));
-  return { level: report.level, kubernetesVersion: report.kubernetesVersion, edition: report.edition, controls };
+  return {
+    level: report.level,
+    kubernetesVersion: report.kubernetesVersion,
+    edition: report.edition,
+    controls,
+    unusedSuppressions: report.unusedSuppressions ?? [],
+    staleBaseline: report.staleBaseline ?? [],
+  };
 }
 
 /**
@@ -145,17 +161,23 @@ function identity(object: ObjectSummary): Omit<ControlObject, 'verdict' | 'rules
 
 const NO_FINDINGS: readonly Finding[] = [];
 
-/** The worst outcome among an object's findings for a control decides; the rules behind it are listed once each, in order. */
+/**
+ * The worst outcome among an object's findings for a control decides; the rules behind it are
+ * listed once each, in order, and a waiver comes with the suppression of each rule.
+ */
 function judge(base: Omit<ControlObject, 'verdict' | 'rules'>, findings: readonly Finding[]): ControlObject {
   // A baselined failure still fails the control: the baseline defers the fix, it does not make it.
   const byVerdict: Record<'fails' | 'unknown' | 'waived', string[]> = { fails: [], unknown: [], waived: [] };
+  let suppressions: Suppression[] | undefined;
   for (const f of findings) {
     const verdict = f.outcome === 'fail' || f.outcome === 'error' ? 'fails' : f.outcome === 'unknown' ? 'unknown' : f.outcome === 'suppressed' ? 'waived' : undefined;
-    if (verdict && !byVerdict[verdict].includes(f.rule)) byVerdict[verdict].push(f.rule);
+    if (!verdict || byVerdict[verdict].includes(f.rule)) continue;
+    byVerdict[verdict].push(f.rule);
+    if (f.suppression) (suppressions ??= []).push(f.suppression);
   }
-  for (const verdict of ['fails', 'unknown', 'waived'] as const) {
-    if (byVerdict[verdict].length > 0) return { ...base, verdict, rules: byVerdict[verdict] };
-  }
+  if (byVerdict.fails.length > 0) return { ...base, verdict: 'fails', rules: byVerdict.fails };
+  if (byVerdict.unknown.length > 0) return { ...base, verdict: 'unknown', rules: byVerdict.unknown };
+  if (byVerdict.waived.length > 0) return { ...base, verdict: 'waived', rules: byVerdict.waived, ...(suppressions ? { suppressions } : {}) };
   return { ...base, verdict: 'satisfies', rules: [] };
 }
 
@@ -196,8 +218,12 @@ export function formatControlsTextChunks(report: Report, options: ControlsOption
       const where = locationLabel({ file: object.file, line: object.line });
       const rules = object.rules.length ? `  [${object.rules.join(', ')}]` : '';
       out.write(`    ${object.verdict.padEnd(11)} ${objectLabel({ ...object, source: {} })}${where ? `  ${where}` : ''}${rules}\n`);
+      for (const suppression of object.suppressions ?? []) out.write(`                ${suppression.rule} ${suppressionText(suppression)}\n`);
     }
   }
+  const notes: string[] = [];
+  suppressionNoteLines(report, (text) => text, notes);
+  if (notes.length > 0) out.write(`\n${notes.join('\n')}\n`);
   out.flush();
 }
 

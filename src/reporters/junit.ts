@@ -1,4 +1,4 @@
-import { groupByObject, locationLabel, objectKey, objectLabel } from './shared';
+import { baselineEntryLabel, groupByObject, locationLabel, objectKey, objectLabel, staleBaselineHeading, unusedSuppressionText } from './shared';
 import { isBlockingFinding, type Finding, type Report } from '../engine/report';
 import { ChunkWriter, joinChunks, type Emit } from '../model/chunks';
 
@@ -6,7 +6,8 @@ import { ChunkWriter, joinChunks, type Emit } from '../model/chunks';
  * JUnit XML for CI test tabs: one testsuite per object, one testcase per finding. Blocking findings
  * and rule errors are failures; warnings, unknowns, suppressed and baselined findings are skipped
  * with the reason; an object without findings is one passing testcase, unless it was not checked
- * (an unmapped kind holding a pod template): that is one skipped testcase saying why.
+ * (an unmapped kind holding a pod template): that is one skipped testcase saying why. Unused
+ * suppressions and stale baseline entries close the report, as skipped testcases of their own suite.
  */
 export function formatJunit(report: Report): string {
   return joinChunks((emit) => formatJunitChunks(report, emit));
@@ -35,6 +36,9 @@ export function formatJunitChunks(report: Report, emit: Emit): void {
     totals.errors += counts.errors;
     totals.skipped += counts.skipped;
   }
+  const upkeep = upkeepCases(report);
+  totals.tests += upkeep.length;
+  totals.skipped += upkeep.length;
   const out = new ChunkWriter(emit);
   const name = `hardpod check (${report.level}, Kubernetes ${report.kubernetesVersion})`;
   out.write(`<?xml version="1.0" encoding="UTF-8"?>\n<testsuites ${attrs({ name, ...totals })}>\n`);
@@ -62,8 +66,30 @@ export function formatJunitChunks(report: Report, emit: Emit): void {
     }
     out.write(`  <testsuite ${attrs({ name: objectLabel(object), ...counts, file })}>\n${cases.join('\n')}\n  </testsuite>\n`);
   }
+  if (upkeep.length > 0) {
+    out.write(`  <testsuite ${attrs({ name: 'suppressions and baseline', tests: upkeep.length, failures: 0, errors: 0, skipped: upkeep.length })}>\n${upkeep.join('\n')}\n  </testsuite>\n`);
+  }
   out.write('</testsuites>\n');
   out.flush();
+}
+
+/**
+ * Suppressions that waived nothing and baseline entries whose finding is gone: one skipped testcase
+ * each, saying what to remove, so a CI test tab lists them as the text report does.
+ */
+function upkeepCases(report: Report): string[] {
+  const cases: string[] = [];
+  const classname = 'hardpod.suppressions';
+  for (const entry of report.unusedSuppressions ?? []) {
+    const name = `unused suppression ${entry.rule} on ${objectLabel({ ...entry, source: {} })}`;
+    cases.push(`    <testcase ${attrs({ name, classname })}>\n      <skipped ${attrs({ message: unusedSuppressionText(entry) })}/>\n    </testcase>`);
+  }
+  const staleHeading = staleBaselineHeading(1);
+  for (const entry of report.staleBaseline ?? []) {
+    const label = baselineEntryLabel(entry);
+    cases.push(`    <testcase ${attrs({ name: `stale baseline entry ${label}`, classname: 'hardpod.baseline' })}>\n      <skipped ${attrs({ message: `${staleHeading} ${label}` })}/>\n    </testcase>`);
+  }
+  return cases;
 }
 
 /** One object's testcases by kind: one per finding, or one passing (or, when not checked, skipped) testcase. */

@@ -1,6 +1,6 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { controlLabel, objectLabel, type ObjectIdentity } from './shared';
+import { baselineEntryLabel, controlLabel, objectLabel, staleBaselineHeading, unusedSuppressionText, type ObjectIdentity } from './shared';
 import { fingerprintOf } from '../engine/baseline';
 import { isBlockingFinding, type Finding, type ObjectSummary, type Report } from '../engine/report';
 import { STDIN_NAME } from '../loader/read';
@@ -66,9 +66,10 @@ const SECURITY_SEVERITY: Readonly<Record<Severity, string>> = { critical: '9.5',
 /**
  * SARIF 2.1.0 for code-scanning tools: every rule that ran with its help and controls, one result per
  * finding with its file (relative to the repository root) and line (from standard input: the Helm
- * `# Source:` template without a line, or else `<stdin>`, as code scanning needs a file for every result), a partial fingerprint that
- * survives line changes, suppressions as SARIF suppressions and baseline state when a baseline was used.
- * Objects that were not checked (an unmapped kind holding a pod template) are warnings of the
+ * `# Source:` template without a line, or else `<stdin>`, as code scanning needs a file for every
+ * result), a partial fingerprint that survives line changes, suppressions as SARIF suppressions (the
+ * reason as justification) and baseline state when a baseline was used. Unused suppressions and stale
+ * baseline entries are configuration notifications of the run's invocation. Objects that were not checked (an unmapped kind holding a pod template) are warnings of the
  * `not-checked` rule, so code scanning shows them instead of a clean result.
  */
 export function formatSarif(report: Report, options: SarifReportOptions = {}): string {
@@ -105,6 +106,7 @@ export function formatSarifChunks(report: Report, options: SarifReportOptions, e
           },
         },
         automationDetails: { id: `hardpod/${report.level}/` },
+        invocations: [invocation(report)],
         columnKind: 'utf16CodeUnits',
         results,
         properties: { level: report.level, kubernetesVersion: report.kubernetesVersion, edition: report.edition, summary: report.summary },
@@ -112,6 +114,33 @@ export function formatSarifChunks(report: Report, options: SarifReportOptions, e
     ],
   };
   writeJson(log, emit);
+}
+
+/**
+ * The run's invocation. Suppressions that waived nothing and baseline entries whose finding is gone
+ * are problems of the tool's configuration (its config file, annotations and baseline), not results
+ * about the manifests: they are configuration notifications, each with its entry in its properties.
+ */
+function invocation(report: Report): Record<string, unknown> {
+  const notifications: Record<string, unknown>[] = [];
+  for (const entry of report.unusedSuppressions ?? []) {
+    notifications.push({
+      descriptor: { id: 'unused-suppression' },
+      level: 'warning',
+      message: { text: unusedSuppressionText(entry) },
+      properties: { suppression: entry },
+    });
+  }
+  const staleHeading = staleBaselineHeading(1);
+  for (const entry of report.staleBaseline ?? []) {
+    notifications.push({
+      descriptor: { id: 'stale-baseline' },
+      level: 'warning',
+      message: { text: `${staleHeading} ${baselineEntryLabel(entry)}` },
+      properties: { baselineEntry: entry },
+    });
+  }
+  return { executionSuccessful: true, ...(notifications.length > 0 ? { toolConfigurationNotifications: notifications } : {}) };
 }
 
 function sarifRule(id: string, rule: RuleMetadata | undefined, example: Finding | undefined): Record<string, unknown> {

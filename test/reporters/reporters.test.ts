@@ -376,3 +376,59 @@ describe('controls view', () => {
     expect(json.schemaVersion).toBe('1');
   });
 });
+
+describe('suppressions and the baseline in every format', () => {
+  const withUpkeep = {
+    ...fixtureReport(),
+    unusedSuppressions: [{ rule: 'image-digest', kind: 'Pod', name: 'debug', reason: 'vendor image', source: 'annotation' as const }],
+    staleBaseline: [{ fingerprint: 'f', rule: 'privileged', kind: 'Deployment', namespace: 'shop', name: 'old', path: 'spec.template.spec.containers[name="app"].securityContext.privileged' }],
+  };
+  const unused = 'Unused suppression: image-digest on Pod debug matched no finding; remove the annotation hardpod.dev/suppress.image-digest.';
+  const stale = 'Stale baseline: 1 entry matches no finding any more (fixed); write the baseline again with --write-baseline to drop it: '
+    + 'privileged on Deployment shop/old spec.template.spec.containers[name="app"].securityContext.privileged';
+
+  test('SARIF: configuration notifications of the invocation, still valid SARIF', () => {
+    const log = JSON.parse(formatSarif(withUpkeep, { rules: FIXTURE_RULES, cwd: '/repo', root: '/repo' }));
+    const validate = sarifValidator();
+    expect(validate(log)).toBe(true);
+    const [invocation] = log.runs[0].invocations;
+    expect(invocation.executionSuccessful).toBe(true);
+    expect(invocation.toolConfigurationNotifications).toEqual([
+      { descriptor: { id: 'unused-suppression' }, level: 'warning', message: { text: unused }, properties: { suppression: withUpkeep.unusedSuppressions[0] } },
+      { descriptor: { id: 'stale-baseline' }, level: 'warning', message: { text: stale }, properties: { baselineEntry: withUpkeep.staleBaseline[0] } },
+    ]);
+    // Nothing to say: no notifications.
+    expect(JSON.parse(formatSarif(fixtureReport(), { rules: FIXTURE_RULES })).runs[0].invocations).toEqual([{ executionSuccessful: true }]);
+  });
+
+  test('JUnit: a suite of skipped testcases saying what to remove, counted in the totals', () => {
+    const doc = parseXml(formatJunit(withUpkeep));
+    const root = doc.documentElement!;
+    expect(root.getAttribute('tests')).toBe(String(Number(parseXml(formatJunit(fixtureReport())).documentElement!.getAttribute('tests')) + 2));
+    expect(root.getAttribute('skipped')).toBe('7');
+    const suite = Array.from(doc.getElementsByTagName('testsuite')).at(-1)!;
+    expect(suite.getAttribute('name')).toBe('suppressions and baseline');
+    expect(suite.getAttribute('skipped')).toBe('2');
+    const messages = Array.from(suite.getElementsByTagName('skipped')).map((s) => s.getAttribute('message'));
+    expect(messages).toEqual([unused, stale]);
+  });
+
+  test('controls: a waived object shows each suppression\'s reason, and the view lists unused and stale entries', () => {
+    const view = controlsView(withUpkeep, { rules: FIXTURE_RULES });
+    const debug = view.controls.find((c) => c.id === '5.2.2')!.objects.find((o) => o.name === 'debug')!;
+    expect(debug).toMatchObject({ verdict: 'waived', rules: ['privileged'], suppressions: [{ rule: 'privileged', reason: 'node debugging, approved by SEC-12', source: 'annotation' }] });
+    expect(view.unusedSuppressions).toEqual(withUpkeep.unusedSuppressions);
+    expect(view.staleBaseline).toEqual(withUpkeep.staleBaseline);
+
+    const json = JSON.parse(formatControlsJson(withUpkeep, { rules: FIXTURE_RULES }));
+    expect(json.controls.find((c: { id: string }) => c.id === '5.2.2').objects.find((o: { name: string }) => o.name === 'debug').suppressions[0].reason)
+      .toBe('node debugging, approved by SEC-12');
+    expect(json.unusedSuppressions).toEqual(withUpkeep.unusedSuppressions);
+    expect(json.staleBaseline).toEqual(withUpkeep.staleBaseline);
+
+    const text = formatControlsText(withUpkeep, { rules: FIXTURE_RULES });
+    expect(text).toMatch(/ {4}waived {6}Pod debug {2}deploy\/debug\.yaml:1 {2}\[privileged\]\n {16}privileged suppressed by annotation: node debugging, approved by SEC-12\n/);
+    expect(text).toContain(`\n${unused}\n`);
+    expect(text).toContain('\n  privileged on Deployment shop/old spec.template.spec.containers[name="app"].securityContext.privileged\n');
+  });
+});
