@@ -100,6 +100,75 @@ describe('loading manifests', () => {
     expect(set.fieldLine(set.objects[0].source, 'spec.containers[0].image')).toBe(10);
   });
 
+  test('a path through an alias stops at the alias, not in the anchored original of another object', () => {
+    const text = [
+      'apiVersion: v1', //                      1
+      'kind: Pod',
+      'metadata: {name: p}',
+      'spec:',
+      '  containers:', //                       5
+      '  - name: app',
+      '    securityContext: &sc',
+      '      privileged: true',
+      '  - &second',
+      '    name: sidecar', //                   10
+      '  initContainers:',
+      '  - name: init',
+      '    securityContext: *sc',
+      '  - *second',
+      '',
+    ].join('\n');
+    const set = load(text);
+    const pod = set.objects[0].source;
+    expect(set.fieldLine(pod, 'spec.containers[0].securityContext.privileged')).toBe(8);
+    expect(set.fieldLine(pod, 'spec.initContainers[0].securityContext.privileged')).toBe(13);
+    expect(set.fieldLine(pod, 'spec.initContainers[0].securityContext')).toBe(13);
+    expect(set.fieldLine(pod, 'spec.initContainers[1].name')).toBe(14);
+    // Through the anchored original itself, the path goes as deep as the text shows.
+    expect(set.fieldLine(pod, 'spec.containers[1].name')).toBe(10);
+  });
+
+  test('a key a merge brings in: in the merged mapping when it is written in place, else at the alias that brings it', () => {
+    const text = [
+      'apiVersion: v1', //                      1
+      'kind: Pod',
+      'metadata: {name: p}',
+      'spec:',
+      '  containers:', //                       5
+      '  - name: app',
+      '    securityContext:',
+      '      <<: &base',
+      '        privileged: true',
+      '        <<: {runAsUser: 0}', //          10
+      '  - name: sidecar',
+      '    securityContext:',
+      '      runAsNonRoot: true',
+      '      <<: *base',
+      '  - name: third', //                     15
+      '    securityContext:',
+      '      <<: [{readOnlyRootFilesystem: false}, *base]',
+      '      privileged: false',
+      '',
+    ].join('\n');
+    const set = load(text);
+    const pod = set.objects[0].source;
+    expect((set.objects[0].object.spec as { containers: Array<{ securityContext: unknown }> }).containers.map((c) => c.securityContext)).toEqual([
+      { privileged: true, runAsUser: 0 },
+      { privileged: true, runAsNonRoot: true, runAsUser: 0 },
+      { privileged: false, readOnlyRootFilesystem: false, runAsUser: 0 },
+    ]);
+    expect(set.fieldLine(pod, 'spec.containers[0].securityContext.privileged')).toBe(9);
+    expect(set.fieldLine(pod, 'spec.containers[0].securityContext.runAsUser')).toBe(10);
+    expect(set.fieldLine(pod, 'spec.containers[1].securityContext.privileged')).toBe(14);
+    expect(set.fieldLine(pod, 'spec.containers[1].securityContext.runAsUser')).toBe(14);
+    expect(set.fieldLine(pod, 'spec.containers[1].securityContext.runAsNonRoot')).toBe(13);
+    // An own key wins over a merged one; a key no merge brings in points at the mapping's key.
+    expect(set.fieldLine(pod, 'spec.containers[2].securityContext.privileged')).toBe(18);
+    expect(set.fieldLine(pod, 'spec.containers[2].securityContext.readOnlyRootFilesystem')).toBe(17);
+    expect(set.fieldLine(pod, 'spec.containers[2].securityContext.runAsUser')).toBe(17);
+    expect(set.fieldLine(pod, 'spec.containers[2].securityContext.capabilities')).toBe(16);
+  });
+
   test('JSON, including a v1 List whose items get their own lines', () => {
     const list = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'a' } }, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'b' }, spec: { containers: [] } }] }, null, 2);
     const set = load(`\n${list}`, 'list.json');
