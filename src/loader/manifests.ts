@@ -10,7 +10,7 @@ import { splitDocuments } from './split';
 import { HardpodError, isHardpodError } from '../model/errors';
 import { findValuePath, formatFieldPath, parseFieldPath, type PathSegment } from '../model/field-path';
 import type { KubeObject, LocatedObject, SourceLocation } from '../model/kube-object';
-import { countNewlines, lineCounter } from '../model/lines';
+import { countNewlines, firstBareCarriageReturn, lineCounter } from '../model/lines';
 import { describeType, expandLists, isFields, isList } from '../model/pod-view';
 
 /**
@@ -84,6 +84,7 @@ export class ManifestSet {
   addText(text: string, file: string): number {
     const before = this.located.length;
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    refuseBareCarriageReturns(text, file);
     const trimmed = text.trimStart();
     let yamlFrom = 0;
     if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
@@ -208,6 +209,20 @@ export class ManifestSet {
 function withTemplateHint(error: unknown, text: string): unknown {
   if (!isHardpodError(error) || !/\{\{.*\}\}/.test(text)) return error;
   return new HardpodError(`${error.reason} (the document holds {{ ... }}: if it is a Helm template, check what it renders, e.g. \`helm template RELEASE CHART | hardpod check -\`)`, error.where);
+}
+
+/**
+ * A carriage return without a line feed is a line break to YAML and to kubectl's YAML parser, but not
+ * to kubectl's document splitter (nor to hardpod's line counting, which counts LF as kubectl's
+ * splitter does): such a file's documents and lines cannot read as written, so it is refused.
+ */
+function refuseBareCarriageReturns(text: string, file: string): void {
+  const at = firstBareCarriageReturn(text);
+  if (at < 0) return;
+  throw new HardpodError(
+    'a line ends in a bare carriage return (CR without LF, the old Mac OS line end): kubectl\'s YAML parser takes it for a line break but its document splitter does not, so the documents and lines would not read as written; save the file with LF or CRLF line ends',
+    `${file}:${1 + countNewlines(text, at)}`,
+  );
 }
 
 /** Parses one document's text; YAML errors become HardpodErrors at the right file line. */

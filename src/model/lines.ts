@@ -20,3 +20,11 @@ export function lineCounter(text: string, firstLine = 1): (offset: number) => nu
     return countedLine;
   };
 }
+
+/** Offset of the first carriage return not followed by a line feed (the old Mac OS line end), or -1. */
+export function firstBareCarriageReturn(text: string): number {
+  for (let i = text.indexOf('\r'); i !== -1; i = text.indexOf('\r', i + 1)) {
+    if (text.charCodeAt(i + 1) !== 10) return i;
+  }
+  return -1;
+}

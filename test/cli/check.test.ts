@@ -135,6 +135,17 @@ describe('hardpod check inputs', () => {
     expect(suites.map((suite) => [suite.getAttribute('name'), suite.getAttribute('failures')])).toEqual([['Pod plain', '0'], ['Pod plain', '1']]);
   });
 
+  test('a finding through an alias is at the alias, and a file with CR-only line ends is refused at its line', () => {
+    const anchored = POD.replace('    image: nginx\n', '    image: nginx\n    securityContext: &sc\n      privileged: true\n  initContainers:\n  - name: init\n    image: nginx\n    securityContext: *sc\n');
+    writeFileSync(join(dir, 'alias.yaml'), anchored);
+    const result = check(['--level', 'baseline', '--format', 'json', 'alias.yaml']);
+    expect(result.status).toBe(1);
+    const lines = (JSON.parse(result.stdout) as { findings: Array<{ path: string; line: number }> }).findings.map((f) => [f.path, f.line]);
+    expect(lines).toEqual(expect.arrayContaining([['spec.containers[0].securityContext.privileged', 10], ['spec.initContainers[0].securityContext.privileged', 14]]));
+    writeFileSync(join(dir, 'cr.yaml'), anchored.replace(/\n/g, '\r'));
+    expectUsageError(check(['cr.yaml']), /^hardpod check: error: cr\.yaml:1: a line ends in a bare carriage return/);
+  });
+
   test('folders recursively, and helm template output keeps the template', () => {
     const folder = join(dir, 'chart-out');
     mkdirSync(join(folder, 'nested'), { recursive: true });

@@ -205,6 +205,9 @@ describe('loading manifests', () => {
     ['a List item that is a string', 'apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n- oops\n', /^in\.yaml:6: a List item must be a Kubernetes object, found a string/],
     ['deep nesting', `apiVersion: v1\nkind: Pod\nspec: ${'['.repeat(5000)}${']'.repeat(5000)}\n`, /^in\.yaml:3: the document is nested more than 200 levels deep/],
     ['deep JSON nesting', `{"apiVersion":"v1","kind":"Pod","spec":${'['.repeat(100_000)}${']'.repeat(100_000)}}`, /^in\.yaml:1: the document is nested more than 200 levels deep/],
+    ['CR-only line ends', 'apiVersion: v1\rkind: Pod\rmetadata:\r  name: a\r', /^in\.yaml:1: a line ends in a bare carriage return \(CR without LF, the old Mac OS line end\).*save the file with LF or CRLF line ends$/],
+    ['a bare CR after LF lines', 'apiVersion: v1\nkind: Pod\nmetadata:\r  name: a\n', /^in\.yaml:3: a line ends in a bare carriage return/],
+    ['CR-only line ends in JSON', '{\r"apiVersion": "v1",\r"kind": "Pod"\r}\r', /^in\.yaml:1: a line ends in a bare carriage return/],
     ['a tab-indented file', 'apiVersion: v1\nkind: Pod\nspec:\n\tcontainers: []\n', /^in\.yaml:4: invalid YAML/],
   ])('%s is a HardpodError naming the file and line', (_name, text, expected) => {
     expect(errorOf(() => load(text))).toMatch(expected);
