@@ -311,11 +311,22 @@ function duplicateKeyError(key: string | undefined, where: string): HardpodError
   );
 }
 
-/** The key a js-yaml duplicate-key error points at: the text up to its colon on that line. */
+/** Item and explicit-key indicators, anchors and tags before a key: not part of its name. */
+const BEFORE_KEY = /^\s*(?:[-?]\s+)*(?:[&!]\S*\s+)*/;
+/** A key written as a scalar, quoted or plain, up to its colon. */
+const KEY_BEFORE_COLON = /^("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#'"][^#]*?)\s*:(?:\s|$)/;
+/** The scalar of an explicit key (`? key`), up to the line end or a comment. */
+const EXPLICIT_KEY = /^("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#'"|>][^#]*?)\s*(?:#.*)?$/;
+
+/**
+ * The key a js-yaml duplicate-key error points at, without its anchor or tag: on the mark's line, up
+ * to its colon, or the rest of the line after the `?` of an explicit key, where js-yaml points.
+ */
 function keyAtMark(text: string, mark: { line: number; column: number } | undefined): string | undefined {
   if (!mark) return undefined;
   const lineText = text.split('\n', mark.line + 1)[mark.line] ?? '';
-  const key = /^(?:[-?] +)*("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#'"][^#]*?)\s*:(?:\s|$)/.exec(lineText.slice(mark.column).trimStart());
+  const explicit = /\?\s*$/.test(lineText.slice(0, mark.column));
+  const key = (explicit ? EXPLICIT_KEY : KEY_BEFORE_COLON).exec(lineText.slice(mark.column).replace(BEFORE_KEY, ''));
   if (!key) return undefined;
   return /^["']/.test(key[1]) ? key[1] : JSON.stringify(key[1]);
 }

@@ -193,6 +193,8 @@ describe('loading manifests', () => {
   test.each([
     ['malformed YAML', 'apiVersion: v1\nkind: Pod\nspec: [\n', /^in\.yaml:4: invalid YAML: /],
     ['duplicate keys', 'apiVersion: v1\nkind: Pod\nkind: Pod\n', /^in\.yaml:3: the key "kind" appears twice in one mapping: kubectl would keep only the last one/],
+    ['duplicate keys with an anchor or a tag', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  &n name: b\n  !!str name: c\n', /^in\.yaml:5: the key "name" appears twice in one mapping/],
+    ['duplicate explicit keys', 'apiVersion: v1\nkind: Pod\nmetadata:\n  ? name\n  : a\n  ? name # again\n  : b\n', /^in\.yaml:6: the key "name" appears twice in one mapping/],
     ['a string document', '---\napiVersion: v1\nkind: Pod\n---\njust words\n', /^in\.yaml:5: expected a Kubernetes object .* found a string \("just words"\)/],
     ['a number document', '42\n', /^in\.yaml:1: expected a Kubernetes object .* found a number \(42\)/],
     ['a list document', '- a\n', /^in\.yaml:1: .* found a list/],
