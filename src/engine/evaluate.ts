@@ -73,6 +73,34 @@ function planForShape(config: ResolvedConfig): RulePlan {
   return plan;
 }
 
+/**
+ * The first place among shape problems where a value not known yet stands for an object or a list
+ * (a Pulumi output in preview: a whole securityContext, the volumes, one volume), as the violation
+ * every check of the object that finds nothing wrong reports instead of passing: what it would read
+ * below that value is hidden, and may be `privileged: true` or a hostPath volume. Which fields each
+ * check reads is not tracked, so every check judging the object (a pod's checks, for the pod holding
+ * it) is unknown unless it fails on what is known.
+ *
+ * Outside Pulumi the marker is refused, as on a failure ({@link Recorder}).
+ */
+function hiddenValueIn(problems: readonly ShapeProblem[], source: SourceLocation): Violation | undefined {
+  for (let i = 0; i < problems.length; i++) {
+    const { path, unknown } = problems[i];
+    if (!unknown) continue;
+    if (source.resourceName === undefined) refuseUnknownMarker(path, source);
+    return { path, message: `${path} is not known yet and may hold what this check looks for; it is checked once the value is known`, unknown: true };
+  }
+  return undefined;
+}
+
+/** Only a Pulumi preview produces the marker: in a manifest it is a string that would turn failures into unknowns. */
+function refuseUnknownMarker(path: string, source: SourceLocation): never {
+  throw new HardpodError(
+    `${path || 'the object'} holds Pulumi's unknown-value marker (${UNKNOWN_VALUE}), which only a Pulumi preview produces; a manifest holding it is refused rather than judged unknown`,
+    where(source),
+  );
+}
+
 /** Resolved configs are recognised by their precomputed fields. */
 function isResolved(config: EngineConfig | ResolvedConfig): config is ResolvedConfig {
   return typeof (config as ResolvedConfig).minor === 'number' && (config as ResolvedConfig).baseline instanceof Set;
@@ -172,25 +200,27 @@ function evaluateObject(run: ObjectRun, object: KubeObject, source: SourceLocati
   objectSummaries.push(summary);
   if (extraction.notCheckedReason) notChecked.push({ ...summary, reason: extraction.notCheckedReason });
   const shapeProblems = collectShapeProblems(extraction.shapeProblems, pods);
+  // Looked for only among shape problems, which well-formed objects have none of.
+  const objectHidden = shapeProblems.length === 0 ? undefined : hiddenValueIn(shapeProblems, source);
 
   const objectRules = plan.object.forKind(kind);
   if (objectRules.run.length > 0) {
     // One context per object, shared by its rules: checks are pure and must not keep it.
     const context: ObjectRuleContext = { minor, object, config: resolved, source, pods, shapeProblems };
-    recorder.runAll(objectRules.run, context);
+    recorder.runAll(objectRules.run, context, objectHidden);
   }
   recorder.countNotApplicable(objectRules.skipped);
   const podRules = plan.pod.forKind(kind);
   for (let i = 0; i < pods.length; i++) {
     const pod = pods[i];
     const context: PodRuleContext = { minor, object, config: resolved, pod };
-    recorder.runAll(podRules.run, context);
+    recorder.runAll(podRules.run, context, objectHidden && (pods.length === 1 ? objectHidden : hiddenValueIn(pod.shapeProblems, source)));
   }
   recorder.countNotApplicable(podRules.skipped * pods.length);
   const inputRules = plan.input.forKind(kind);
   if (input && inputRules.run.length > 0) {
     const context: InputRuleContext = { minor, object, config: resolved, source, pods, shapeProblems, input, cluster: resolved.cluster };
-    recorder.runAll(inputRules.run, context);
+    recorder.runAll(inputRules.run, context, objectHidden);
   }
   recorder.countNotApplicable(inputRules.skipped);
 }
@@ -378,12 +408,7 @@ class Recorder {
       this.markerPath = found ? formatFieldPath(found) : null;
     }
     if (this.markerPath === null) return violation.unknown ? 'unknown' : 'fail';
-    if (this.source.resourceName === undefined) {
-      throw new HardpodError(
-        `${this.markerPath || 'the object'} holds Pulumi's unknown-value marker (${UNKNOWN_VALUE}), which only a Pulumi preview produces; a manifest holding it is refused rather than judged unknown`,
-        where(this.source),
-      );
-    }
+    if (this.source.resourceName === undefined) refuseUnknownMarker(this.markerPath, this.source);
     return violation.unknown || crossesUnknown(this.object, violation.path) ? 'unknown' : 'fail';
   }
 
@@ -398,8 +423,11 @@ class Recorder {
    * and a try per check cost more than most checks do, over hundreds of thousands of checks in a
    * run that ends before V8 has optimized much. A check that throws becomes an `error` finding,
    * and the loop resumes after it.
+   *
+   * `hidden`: where the context holds a value not known yet that checks would read below
+   * ({@link hiddenValueIn}); a check that passes or is not applicable then records it as unknown.
    */
-  runAll<C extends RuleContext>(rules: readonly (AnyRule & { check(context: C): CheckResult })[], context: C): void {
+  runAll<C extends RuleContext>(rules: readonly (AnyRule & { check(context: C): CheckResult })[], context: C, hidden?: Violation): void {
     const { counts } = this;
     let next = 0;
     // Set while a check runs: only its errors are the rule's; the recorder's own (a refused marker) propagate.
@@ -411,9 +439,10 @@ class Recorder {
           checking = rule;
           const result = rule.check(context);
           checking = undefined;
-          if (result === 'not-applicable') counts.notApplicable++;
-          else if (result.length === 0) counts.pass++;
-          else this.record(rule, result);
+          if (result !== 'not-applicable' && result.length > 0) this.record(rule, result);
+          else if (hidden !== undefined) this.record(rule, [hidden]);
+          else if (result === 'not-applicable') counts.notApplicable++;
+          else counts.pass++;
         }
         counts.checks += rules.length;
         return;

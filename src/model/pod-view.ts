@@ -36,6 +36,13 @@ export interface ShapeProblem {
   readonly message: string;
   /** The object could not be read at all (reported with outcome `error`). @default false */
   readonly error?: boolean;
+  /**
+   * The field holds the unknown-value marker ({@link UNKNOWN_VALUE}) where an object or a list belongs
+   * (a whole securityContext, the volumes): its shape, and every field the checks would read below it,
+   * are not known yet. The engine then reports each check of the object that finds nothing wrong as
+   * unknown. @default false
+   */
+  readonly unknown?: boolean;
 }
 
 /** A pod spec found in an object, with its metadata and containers. */
@@ -293,7 +300,7 @@ function extractFromObject(object: KubeObject, kinds: WorkloadKinds): PodViewExt
   if (kind === 'Pod' && apiGroupOf(object.apiVersion) === '') {
     const spec = object.spec;
     const problems: ShapeProblem[] = [];
-    if (!isFields(spec)) problems.push({ path: 'spec', message: `pod spec must be an object, got ${describeType(spec)}` });
+    if (!isFields(spec)) problems.push(shapeProblem('spec', spec, `pod spec must be an object, got ${describeType(spec)}`));
     return { views: [buildView(object, POD_LOCATION, object.metadata, spec, problems)], shapeProblems: [] };
   }
   const builtIn = BUILT_IN_GROUPS.has(apiGroupOf(object.apiVersion)) ? BUILT_IN_TEMPLATE_PATHS[kind] : undefined;
@@ -314,7 +321,7 @@ function viewAt(object: KubeObject, location: TemplateLocation): PodViewExtracti
   let node: unknown = object;
   for (let i = 0; i < segments.length; i++) {
     if (!isFields(node)) {
-      return { views: [], shapeProblems: [{ path: location.prefix(i) || '(root)', message: `expected an object holding \`${segments[i]}\`, got ${describeType(node)}` }] };
+      return { views: [], shapeProblems: [shapeProblem(location.prefix(i) || '(root)', node, `expected an object holding \`${segments[i]}\`, got ${describeType(node)}`)] };
     }
     node = node[segments[i]];
     if (node === undefined || node === null) {
@@ -323,15 +330,25 @@ function viewAt(object: KubeObject, location: TemplateLocation): PodViewExtracti
     }
   }
   if (!isFields(node)) {
-    return { views: [], shapeProblems: [{ path: location.templatePath, message: `pod template must be an object, got ${describeType(node)}` }] };
+    return { views: [], shapeProblems: [shapeProblem(location.templatePath, node, `pod template must be an object, got ${describeType(node)}`)] };
   }
   const problems: ShapeProblem[] = [];
   const spec = node.spec;
-  if (!isFields(spec)) problems.push({ path: location.specPath, message: `pod spec must be an object, got ${describeType(spec)}` });
+  if (!isFields(spec)) problems.push(shapeProblem(location.specPath, spec, `pod spec must be an object, got ${describeType(spec)}`));
   return { views: [buildView(object, location, node.metadata, spec, problems)], shapeProblems: [] };
 }
 
 const EMPTY_FIELDS: Fields = Object.freeze({});
+
+/**
+ * The shape problem for a field whose value is wrong, or, when it is the unknown-value marker where
+ * an object or list belongs, the problem saying it is not known yet ({@link ShapeProblem.unknown}).
+ */
+function shapeProblem(path: string, value: unknown, message: string): ShapeProblem {
+  return isUnknownValue(value)
+    ? { path, message: `${path} is not known yet, so nothing it holds can be checked; the checks judge it once it is known`, unknown: true }
+    : { path, message };
+}
 const EMPTY_STRINGS: Readonly<Record<string, string>> = Object.freeze({});
 
 function buildView(object: KubeObject, location: TemplateLocation, metadata: unknown, rawSpec: unknown, problems: ShapeProblem[]): PodView {
@@ -341,7 +358,7 @@ function buildView(object: KubeObject, location: TemplateLocation, metadata: unk
   let annotations = EMPTY_STRINGS;
   if (metadata !== undefined && metadata !== null) {
     if (!isFields(metadata)) {
-      problems.push({ path: metadataPath, message: `metadata must be an object, got ${describeType(metadata)}` });
+      problems.push(shapeProblem(metadataPath, metadata, `metadata must be an object, got ${describeType(metadata)}`));
     } else {
       labels = stringMap(metadata.labels, metadataPath, '.labels', problems);
       annotations = stringMap(metadata.annotations, metadataPath, '.annotations', problems);
@@ -353,14 +370,14 @@ function buildView(object: KubeObject, location: TemplateLocation, metadata: unk
     const list = spec[field];
     if (list === undefined || list === null) continue;
     if (!Array.isArray(list)) {
-      problems.push({ path: location.listPath(field), message: `${field} must be a list of containers, got ${describeType(list)}` });
+      problems.push(shapeProblem(location.listPath(field), list, `${field} must be a list of containers, got ${describeType(list)}`));
       continue;
     }
     for (let i = 0; i < list.length; i++) {
       const container: unknown = list[i];
       const path = location.containerPath(field, i);
       if (!isFields(container)) {
-        problems.push({ path, message: `a container must be an object, got ${describeType(container)}` });
+        problems.push(shapeProblem(path, container, `a container must be an object, got ${describeType(container)}`));
         continue;
       }
       containers.push({ field, index: i, container, name: typeof container.name === 'string' ? container.name : undefined, path });
@@ -374,7 +391,7 @@ function buildView(object: KubeObject, location: TemplateLocation, metadata: unk
 function stringMap(value: unknown, base: string, suffix: string, problems: ShapeProblem[]): Readonly<Record<string, string>> {
   if (value === undefined || value === null) return EMPTY_STRINGS;
   if (!isFields(value)) {
-    problems.push({ path: `${base}${suffix}`, message: `must be a map of strings, got ${describeType(value)}` });
+    problems.push(shapeProblem(`${base}${suffix}`, value, `must be a map of strings, got ${describeType(value)}`));
     return EMPTY_STRINGS;
   }
   let nulls = false;
@@ -408,8 +425,13 @@ const POD_SECURITY_CONTEXT_FIELDS: FieldTypes = new Map<string, Expected>([
 const CONTAINER_FIELDS: FieldTypes = new Map<string, Expected>([
   ['securityContext', 'object'], ['ports', 'array'], ['image', 'string'], ['env', 'array'], ['envFrom', 'array'],
   ['resources', 'object'], ['livenessProbe', 'object'], ['readinessProbe', 'object'], ['startupProbe', 'object'],
-  ['lifecycle', 'object'], ['volumeMounts', 'array'],
+  ['lifecycle', 'object'], ['volumeMounts', 'array'], ['command', 'array'], ['args', 'array'],
 ]);
+/** What a probe or lifecycle hook runs: the host and exec checks read below these. */
+const HANDLER_FIELDS: FieldTypes = new Map<string, Expected>([['exec', 'object'], ['httpGet', 'object'], ['tcpSocket', 'object'], ['grpc', 'object']]);
+const LIFECYCLE_FIELDS: FieldTypes = new Map<string, Expected>([['postStart', 'object'], ['preStop', 'object']]);
+const ENV_FROM_FIELDS: FieldTypes = new Map<string, Expected>([['configMapRef', 'object'], ['secretRef', 'object']]);
+const VALUE_FROM_FIELDS: FieldTypes = new Map<string, Expected>([['configMapKeyRef', 'object'], ['secretKeyRef', 'object']]);
 const CONTAINER_SECURITY_CONTEXT_FIELDS: FieldTypes = new Map<string, Expected>([
   ['privileged', 'boolean'], ['allowPrivilegeEscalation', 'boolean'], ['runAsNonRoot', 'boolean'], ['runAsUser', 'integer'],
   ['readOnlyRootFilesystem', 'boolean'], ['capabilities', 'object'], ['seccompProfile', 'object'], ['seLinuxOptions', 'object'],
@@ -426,8 +448,10 @@ function checkFields(value: Fields, types: FieldTypes, base: string, suffix: str
     const expected = types.get(field);
     if (expected === undefined) continue;
     const v = value[field];
-    if (v === undefined || v === null || hasType(v, expected) || isUnknownValue(v)) continue;
-    problems.push({ path: `${base}${suffix}.${field}`, message: `${field} must be ${article(expected)}, got ${describeType(v)}` });
+    if (v === undefined || v === null || hasType(v, expected)) continue;
+    // A leaf not known yet is judged unknown by the checks that read it; below an object or a list they would read nothing.
+    if (isUnknownValue(v) && expected !== 'object' && expected !== 'array') continue;
+    problems.push(shapeProblem(`${base}${suffix}.${field}`, v, `${field} must be ${article(expected)}, got ${describeType(v)}`));
   }
 }
 
@@ -453,7 +477,7 @@ function checkVolumes(volumes: readonly unknown[], path: string, problems: Shape
   for (let i = 0; i < volumes.length; i++) {
     const volume = volumes[i];
     if (!isFields(volume)) {
-      if (!isUnknownValue(volume)) problems.push({ path: `${path}.volumes[${i}]`, message: `must be an object, got ${describeType(volume)}` });
+      problems.push(shapeProblem(`${path}.volumes[${i}]`, volume, `must be an object, got ${describeType(volume)}`));
       continue;
     }
     // A source of the wrong type would still count as that source for the volume-type checks.
@@ -469,6 +493,8 @@ function checkContainerShape(container: Fields, path: string, problems: ShapePro
   checkFields(container, CONTAINER_FIELDS, path, '', problems);
   if (Array.isArray(container.ports)) checkPorts(container.ports, path, problems);
   if (Array.isArray(container.env)) checkEnv(container.env, path, problems);
+  if (Array.isArray(container.envFrom)) checkEnvFrom(container.envFrom, path, problems);
+  checkHandlers(container, path, problems);
   const sc = container.securityContext;
   if (!isFields(sc)) return;
   checkFields(sc, CONTAINER_SECURITY_CONTEXT_FIELDS, path, '.securityContext', problems);
@@ -490,8 +516,37 @@ function checkPorts(ports: readonly unknown[], path: string, problems: ShapeProb
       if (!hasType(port.containerPort, 'int32') || (port.hostPort != null && !hasType(port.hostPort, 'int32'))) {
         checkFields(port, PORT_FIELDS, path, `.ports[${i}]`, problems);
       }
-    } else if (!isUnknownValue(port)) {
-      problems.push({ path: `${path}.ports[${i}]`, message: `must be an object, got ${describeType(port)}` });
+    } else {
+      problems.push(shapeProblem(`${path}.ports[${i}]`, port, `must be an object, got ${describeType(port)}`));
+    }
+  }
+}
+
+/** Absent (or null) or an object: the test before building a path for a closer look. */
+function isObjectOrAbsent(value: unknown): boolean {
+  return value === undefined || value === null || isFields(value);
+}
+
+/** Probe and lifecycle handlers: a host or a command the checks look for would go unseen in one of another type. */
+function checkHandlers(container: Fields, path: string, problems: ShapeProblem[]): void {
+  const { livenessProbe, readinessProbe, startupProbe, lifecycle } = container;
+  if (isFields(livenessProbe)) checkFields(livenessProbe, HANDLER_FIELDS, path, '.livenessProbe', problems);
+  if (isFields(readinessProbe)) checkFields(readinessProbe, HANDLER_FIELDS, path, '.readinessProbe', problems);
+  if (isFields(startupProbe)) checkFields(startupProbe, HANDLER_FIELDS, path, '.startupProbe', problems);
+  if (!isFields(lifecycle)) return;
+  checkFields(lifecycle, LIFECYCLE_FIELDS, path, '.lifecycle', problems);
+  if (isFields(lifecycle.postStart)) checkFields(lifecycle.postStart, HANDLER_FIELDS, path, '.lifecycle.postStart', problems);
+  if (isFields(lifecycle.preStop)) checkFields(lifecycle.preStop, HANDLER_FIELDS, path, '.lifecycle.preStop', problems);
+}
+
+/** envFrom sources: the Secret checks read their secretRef. */
+function checkEnvFrom(sources: readonly unknown[], path: string, problems: ShapeProblem[]): void {
+  for (let i = 0; i < sources.length; i++) {
+    const source = sources[i];
+    if (!isFields(source)) {
+      problems.push(shapeProblem(`${path}.envFrom[${i}]`, source, `must be an object, got ${describeType(source)}`));
+    } else if (!isObjectOrAbsent(source.secretRef) || !isObjectOrAbsent(source.configMapRef)) {
+      checkFields(source, ENV_FROM_FIELDS, path, `.envFrom[${i}]`, problems);
     }
   }
 }
@@ -507,16 +562,19 @@ function checkEnv(env: readonly unknown[], path: string, problems: ShapeProblem[
       if (typeof name !== 'string' || (value != null && typeof value !== 'string') || (valueFrom != null && !isFields(valueFrom))) {
         checkFields(variable, ENV_FIELDS, path, `.env[${i}]`, problems);
       }
-    } else if (!isUnknownValue(variable)) {
-      problems.push({ path: `${path}.env[${i}]`, message: `must be an object, got ${describeType(variable)}` });
+      if (isFields(valueFrom) && (!isObjectOrAbsent(valueFrom.secretKeyRef) || !isObjectOrAbsent(valueFrom.configMapKeyRef))) {
+        checkFields(valueFrom, VALUE_FROM_FIELDS, path, `.env[${i}].valueFrom`, problems);
+      }
+    } else {
+      problems.push(shapeProblem(`${path}.env[${i}]`, variable, `must be an object, got ${describeType(variable)}`));
     }
   }
 }
 
 function checkCapabilityList(list: unknown, name: 'add' | 'drop', path: string, problems: ShapeProblem[]): void {
-  if (list === undefined || list === null || isUnknownValue(list)) return;
+  if (list === undefined || list === null) return;
   if (!Array.isArray(list)) {
-    problems.push({ path: `${path}.securityContext.capabilities.${name}`, message: `capabilities.${name} must be a list of capability names, got ${describeType(list)}` });
+    problems.push(shapeProblem(`${path}.securityContext.capabilities.${name}`, list, `capabilities.${name} must be a list of capability names, got ${describeType(list)}`));
     return;
   }
   for (let i = 0; i < list.length; i++) {
@@ -530,7 +588,7 @@ function checkCapabilityList(list: unknown, name: 'add' | 'drop', path: string, 
 
 function checkListOfObjects(value: readonly unknown[], base: string, suffix: string, problems: ShapeProblem[]): void {
   for (let i = 0; i < value.length; i++) {
-    if (!isFields(value[i]) && !isUnknownValue(value[i])) problems.push({ path: `${base}${suffix}[${i}]`, message: `must be an object, got ${describeType(value[i])}` });
+    if (!isFields(value[i])) problems.push(shapeProblem(`${base}${suffix}[${i}]`, value[i], `must be an object, got ${describeType(value[i])}`));
   }
 }
 

@@ -105,6 +105,20 @@ describe('shape problems agree with what the API server decodes', () => {
     expect(view.annotations.c).toBe('');
   });
 
+  it('refuses probe and hook handlers, envFrom sources and secret references of another type, where the host and Secret checks look', () => {
+    expect(withContainer({
+      livenessProbe: { httpGet: { port: 8080 } }, lifecycle: { preStop: { exec: { command: ['x'] } } },
+      envFrom: [{ secretRef: { name: 's' } }], env: [{ name: 'A', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } }],
+    })).toEqual([]);
+    expect(withContainer({
+      livenessProbe: { httpGet: 'x' }, lifecycle: { preStop: 'x' }, command: 'sh',
+      envFrom: ['x', { secretRef: 'x' }], env: [{ name: 'A', valueFrom: { secretKeyRef: 'x' } }],
+    }).sort()).toEqual([
+      'spec.containers[0].command', 'spec.containers[0].envFrom[0]', 'spec.containers[0].envFrom[1].secretRef',
+      'spec.containers[0].env[0].valueFrom.secretKeyRef', 'spec.containers[0].lifecycle.preStop', 'spec.containers[0].livenessProbe.httpGet',
+    ]);
+  });
+
   it('accepts a null capability name (the empty name) and refuses other types', () => {
     expect(withContainer({ securityContext: { capabilities: { add: [null], drop: [null, 'ALL'] } } })).toEqual([]);
     expect(withContainer({ securityContext: { capabilities: { add: [5], drop: [{}] } } })).toEqual([

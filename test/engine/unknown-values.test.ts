@@ -1,5 +1,6 @@
-import { deployment, inPreview } from './helpers';
+import { deployment, inPreview, located } from './helpers';
 import { crossesUnknown, evaluate } from '../../src/engine';
+import { HardpodError } from '../../src/model/errors';
 import { UNKNOWN_VALUE } from '../../src/model/pod-view';
 
 /**
@@ -15,21 +16,36 @@ function outcomes(spec: Record<string, unknown>): string[] {
 }
 
 describe('values not known yet', () => {
-  it('a whole container securityContext that is unknown makes its checks unknown', () => {
-    const result = outcomes({ securityContext: podSecurityContext, containers: [{ name: 'app', securityContext: UNKNOWN_VALUE }] });
-    expect(result).toEqual(['allow-privilege-escalation:unknown', 'capabilities-restricted:unknown']);
+  it('a whole container securityContext that is unknown makes every check of the pod unknown: it may hold privileged: true', () => {
+    const report = evaluate(inPreview(deployment('web', { securityContext: podSecurityContext, containers: [{ name: 'app', securityContext: UNKNOWN_VALUE }] })), { level: 'baseline' });
+    expect(report.summary.pass).toBe(0);
+    expect(report.summary.fail).toBe(0);
+    const privileged = report.findings.find((f) => f.rule === 'privileged');
+    expect(privileged).toMatchObject({ outcome: 'unknown', path: 'spec.template.spec.containers[0].securityContext' });
+    expect(privileged?.message).toContain('not known yet');
   });
 
-  it('an unknown container list is unknown, not a malformed spec', () => {
-    expect(outcomes({ securityContext: podSecurityContext, containers: UNKNOWN_VALUE })).toEqual(['well-formed-pod-spec:unknown']);
+  it.each([
+    ['the pod securityContext', { securityContext: UNKNOWN_VALUE, containers: [hardenedContainer] }, 'host-namespaces'],
+    ['capabilities', { containers: [{ name: 'app', securityContext: { capabilities: UNKNOWN_VALUE } }] }, 'capabilities-baseline'],
+    ['the volumes', { volumes: UNKNOWN_VALUE, containers: [hardenedContainer] }, 'host-path-volumes'],
+    ['one volume', { volumes: [{ name: 'a', emptyDir: {} }, UNKNOWN_VALUE], containers: [hardenedContainer] }, 'host-path-volumes'],
+    ['the ports', { containers: [{ ...hardenedContainer, ports: UNKNOWN_VALUE }] }, 'host-ports'],
+    ['a probe handler', { containers: [{ ...hardenedContainer, livenessProbe: { httpGet: UNKNOWN_VALUE } }] }, 'host-probes-and-host-lifecycle'],
+  ])('an unknown object or list (%s) is unknown to the checks that read below it, never a pass', (_what, spec, rule) => {
+    const report = evaluate(inPreview(deployment('web', spec)), { level: 'baseline' });
+    expect(report.summary.pass).toBe(0);
+    expect(report.findings.filter((f) => f.rule === rule).map((f) => f.outcome)).toEqual(['unknown']);
   });
 
-  it('an unknown pod securityContext makes the pod-or-container checks unknown', () => {
-    const result = outcomes({ securityContext: UNKNOWN_VALUE, containers: [hardenedContainer] });
-    expect(result).toEqual(['run-as-non-root:unknown', 'seccomp-profile-restricted:unknown']);
+  it('an unknown container list is unknown to every check, not a malformed spec', () => {
+    const report = evaluate(inPreview(deployment('web', { securityContext: podSecurityContext, containers: UNKNOWN_VALUE })), { level: 'restricted' });
+    expect(report.summary.pass).toBe(0);
+    expect(new Set(report.findings.map((f) => f.outcome))).toEqual(new Set(['unknown']));
+    expect(report.findings.map((f) => f.rule)).toEqual(expect.arrayContaining(['well-formed-pod-spec', 'privileged', 'run-as-non-root']));
   });
 
-  it('unknown capabilities and unknown entries are unknown; a known failure next to them still fails', () => {
+  it('a failure on known data next to an unknown object still fails', () => {
     const result = outcomes({
       securityContext: podSecurityContext,
       containers: [
@@ -37,12 +53,24 @@ describe('values not known yet', () => {
         { name: 'b', securityContext: { allowPrivilegeEscalation: true, capabilities: { drop: ['ALL'], add: [UNKNOWN_VALUE] } } },
       ],
     });
-    expect(result).toEqual([
-      'allow-privilege-escalation:fail',
-      'capabilities-baseline:unknown',
-      'capabilities-restricted:unknown',
-      'capabilities-restricted:unknown',
-    ]);
+    expect(result).toContain('allow-privilege-escalation:fail');
+    expect(result).toContain('capabilities-baseline:unknown');
+    expect(result.filter((r) => r.endsWith(':fail'))).toEqual(['allow-privilege-escalation:fail']);
+  });
+
+  it('an unknown leaf makes only the checks that read it unknown', () => {
+    const report = evaluate(inPreview(deployment('web', { containers: [{ name: 'app', securityContext: { privileged: UNKNOWN_VALUE } }] })), { level: 'baseline' });
+    expect(report.findings.map((f) => `${f.rule}:${f.outcome}`)).toEqual(['privileged:unknown']);
+    expect(report.summary.pass).toBeGreaterThan(0);
+  });
+
+  it.each([
+    ['a container securityContext', { containers: [{ name: 'app', securityContext: UNKNOWN_VALUE }] }, 'spec.template.spec.containers[0].securityContext'],
+    ['the volumes', { volumes: UNKNOWN_VALUE, containers: [{ name: 'app' }] }, 'spec.template.spec.volumes'],
+  ])('outside a Pulumi preview, the marker in place of %s is refused, naming the file and line', (_what, spec, path) => {
+    const run = (): unknown => evaluate(located(deployment('web', spec)), { level: 'baseline' });
+    expect(run).toThrow(HardpodError);
+    expect(run).toThrow(`input.yaml:1: ${path} holds Pulumi's unknown-value marker`);
   });
 
   it('walks field paths through objects and lists', () => {

@@ -104,6 +104,20 @@ describe('resource policies through the analyzer', () => {
     expect(privileged[0].message).toContain('outcome unknown');
   });
 
+  test.each([
+    ['a container securityContext', deployment({ securityContext: UNKNOWN })],
+    ['capabilities', deployment({ securityContext: { capabilities: UNKNOWN } })],
+    ['the pod securityContext', deployment({}, { securityContext: UNKNOWN })],
+    ['the volumes', deployment({}, { volumes: UNKNOWN })],
+    ['one volume', deployment({}, { volumes: [UNKNOWN] })],
+  ])('%s unknown during preview is unknown (advisory) for the policies that read below it, never a pass', async (_what, workload) => {
+    const found = await analyze(hardpodPolicies({ config: { level: 'baseline' } }), workload);
+    for (const policy of ['privileged', 'capabilities-baseline', 'host-path-volumes', 'seccomp-profile-baseline']) {
+      expect(found.filter((d) => d.policy === policy).map((d) => d.enforcement)).toEqual(['advisory']);
+    }
+    expect(found.find((d) => d.policy === 'privileged')?.message).toMatch(/can't run policy 'privileged'.*outcome unknown/s);
+  });
+
   test('the same resource asked again with other values is judged again, not answered from the last time', async () => {
     // As `pulumi up` asks: in preview with a value unknown, then with it known; each policy gets its own copy.
     const pack = hardpodPolicies();

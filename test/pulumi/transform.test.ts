@@ -74,6 +74,17 @@ describe('hardpodTransform', () => {
     expect(logs.some((l) => l.severity === 'warn' && /unknown during preview: image-digest at spec.template.spec.containers\[0\].image/.test(l.message))).toBe(true);
   });
 
+  test('an Output in place of an object or a list (a securityContext, the volumes) makes the checks below it unknown, never a pass', () => {
+    const unresolved = (): pulumi.Output<never> => pulumi.output(new Promise<never>(() => {}));
+    for (const args of [deploymentArgs({ securityContext: unresolved() }), deploymentArgs({}, { volumes: unresolved() })]) {
+      const { result, logs } = run({ config: { level: 'baseline' } }, args);
+      expect(result).toBeUndefined();
+      const warned = logs.filter((l) => l.severity === 'warn').map((l) => l.message).join('\n');
+      expect(warned).toContain('unknown during preview: privileged at ');
+      expect(warned).toContain('unknown during preview: host-path-volumes at ');
+    }
+  });
+
   test('components, non-workload objects and other providers\' resources are left alone', () => {
     expect(run({}, { ...deploymentArgs({ securityContext: { privileged: true } }), custom: false }).result).toBeUndefined();
     const configMap = { custom: true, type: 'kubernetes:core/v1:ConfigMap', name: 'c', opts: {}, props: { apiVersion: 'v1', kind: 'ConfigMap', data: { a: 'b' } } };
