@@ -12,10 +12,12 @@ import type { BuildContext } from '../model/workloads';
  * Lets the core's synchronous builders take Pulumi Inputs (a namespace name or an image reference
  * that another resource outputs).
  *
- * The objects are built twice: at once with placeholders, which gives every child resource its
- * shape when the program runs (so previews list them), and again, inside `apply`, with the real
- * values, which is where a bad image or namespace fails with the builders' own errors. Only the
- * fields that hold a placeholder take their value from the second build; any other difference
+ * The objects are built twice: at once with a placeholder for each Output (literal values as they
+ * are, so a bad literal image or namespace fails at once, and stays known in preview), which gives
+ * every child resource its shape when the program runs (so previews list them), and again, inside
+ * `apply`, with the real values, which is where a bad image or namespace from an Output fails with
+ * the builders' own errors. Only the fields that hold a placeholder take their value from the
+ * second build; any other difference
  * (image facts from the lock file that would change the pod) is an error instead of a silent drift.
  */
 
@@ -134,7 +136,9 @@ export function buildWithInputs<P extends WorkloadProps>(
 
   // Lowercase letters and digits: valid in a DNS label and in an image repository name.
   const token = `hp${randomBytes(5).toString('hex')}x`;
-  const placeholders = slots.map((slot, i) => (slot.kind === 'namespace' ? `${token}n${i}` : placeholderImage(token, i, ctx.defaults)));
+  // Only Outputs (and promises) get a placeholder: literal values are checked by this first build, and stay literal.
+  const placeholders = slots.map((slot, i) =>
+    (isPlainInput(slot.value) ? slot.value as string : slot.kind === 'namespace' ? `${token}n${i}` : placeholderImage(token, i, ctx.defaults)));
   const shapeCtx: BuildContext = { ...ctx, imageResolver: placeholderAwareResolver(ctx.imageResolver ?? DIGEST_ONLY_RESOLVER, token) };
   const shapes = build(withValues(props, name, slots, placeholders), shapeCtx).objects;
 
