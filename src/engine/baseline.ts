@@ -4,7 +4,7 @@ import { StreamedList, writeJson } from '../model/chunks';
 import { HardpodError } from '../model/errors';
 import { formatFieldPath, parseFieldPath } from '../model/field-path';
 import { readUserFile, writeFileAtomicChunks } from '../model/files';
-import { objectIdentityKey, type KubeObject, type LocatedObject } from '../model/kube-object';
+import { generateNameOf, objectIdentityKey, type KubeObject, type LocatedObject } from '../model/kube-object';
 import { countNewlines } from '../model/lines';
 import { expandLists, isList } from '../model/pod-view';
 
@@ -14,6 +14,8 @@ export interface FingerprintFields {
   readonly kind: string;
   readonly namespace?: string;
   readonly name: string;
+  /** `metadata.generateName` of an object without a name: it identifies the object instead. */
+  readonly generateName?: string;
   readonly path: string;
 }
 
@@ -27,11 +29,15 @@ function createHash(algorithm: string): import('node:crypto').Hash {
 
 /**
  * Stable fingerprint of a finding: sha256 of rule, kind, namespace, name and path, 16 hex digits.
- * An empty namespace is the same as none, as Kubernetes reads it.
+ * An empty namespace is the same as none, as Kubernetes reads it. An object without a name is
+ * identified by its generateName, marked so that it never equals a name (`migrate-` named so, or
+ * the empty name that version 2 files gave every unnamed object).
  */
 export function fingerprintOf(finding: FingerprintFields): string {
+  // U+0001 cannot occur in a Kubernetes name.
+  const name = finding.name === '' && finding.generateName !== undefined ? `\u0001${finding.generateName}` : finding.name;
   return createHash('sha256')
-    .update(`${finding.rule}\u0000${finding.kind}\u0000${finding.namespace ?? ''}\u0000${finding.name}\u0000${finding.path}`)
+    .update(`${finding.rule}\u0000${finding.kind}\u0000${finding.namespace ?? ''}\u0000${name}\u0000${finding.path}`)
     .digest('hex')
     .slice(0, 16);
 }
@@ -87,11 +93,14 @@ function itemKey(item: unknown, key: string): string | number | undefined {
 }
 
 /**
- * Baseline file format version. Version 2 fingerprints identify items of keyed lists by their key
- * ({@link identityPath}); version 1 files (list indexes) are still read and matched.
+ * Baseline file format version. Version 3 fingerprints identify an object without a name by its
+ * generateName ({@link fingerprintOf}); version 2 ones identify items of keyed lists by their key
+ * ({@link identityPath}). Version 1 and 2 files are still read: their entries for named objects
+ * match as before, while their entries for unnamed objects (all sharing the name '') match nothing,
+ * so such findings show as new until the baseline is written again.
  */
-export const BASELINE_FILE_VERSION = 2;
-const READABLE_BASELINE_VERSIONS: readonly number[] = [1, 2];
+export const BASELINE_FILE_VERSION = 3;
+const READABLE_BASELINE_VERSIONS: readonly number[] = [1, 2, 3];
 
 export interface BaselineFile {
   readonly version: number;
@@ -108,11 +117,20 @@ export function baselineFromReport(report: Report, objects?: readonly LocatedObj
   const byFingerprint = new Map<string, BaselineEntry>();
   for (const f of report.findings) {
     if (f.outcome === 'suppressed') continue;
-    const object = lookup?.get(objectIdentityKey(f.source, f.kind, f.namespace, f.name));
+    const object = lookup?.get(objectIdentityKey(f.source, f.kind, f.namespace, f.name, f.generateName));
     const path = object === undefined ? f.path : identityPath(object, f.path);
     const namespace = f.namespace ? f.namespace : undefined;
-    const fingerprint = fingerprintOf({ rule: f.rule, kind: f.kind, namespace, name: f.name, path });
-    const entry = { fingerprint, rule: f.rule, kind: f.kind, ...(namespace === undefined ? {} : { namespace }), name: f.name, path };
+    const { generateName } = f;
+    const fingerprint = fingerprintOf({ rule: f.rule, kind: f.kind, namespace, name: f.name, generateName, path });
+    const entry: BaselineEntry = {
+      fingerprint,
+      rule: f.rule,
+      kind: f.kind,
+      ...(namespace === undefined ? {} : { namespace }),
+      name: f.name,
+      ...(generateName === undefined ? {} : { generateName }),
+      path,
+    };
     byFingerprint.set(fingerprint, entry);
   }
   const findings = [...byFingerprint.values()].sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0));
@@ -126,7 +144,8 @@ function objectLookup(objects: readonly LocatedObject[]): Map<string, KubeObject
     const items = isList(object) ? expandLists(object).map((item) => item.object) : [object];
     for (const item of items) {
       const meta = typeof item.metadata === 'object' && item.metadata !== null ? item.metadata as Record<string, unknown> : {};
-      const key = objectIdentityKey(source, item.kind, typeof meta.namespace === 'string' ? meta.namespace : undefined, typeof meta.name === 'string' ? meta.name : '');
+      const name = typeof meta.name === 'string' ? meta.name : '';
+      const key = objectIdentityKey(source, item.kind, typeof meta.namespace === 'string' ? meta.namespace : undefined, name, generateNameOf(meta));
       if (!byKey.has(key)) byKey.set(key, item);
     }
   }
@@ -163,7 +182,7 @@ export function readBaseline(path: string): readonly BaselineEntry[] {
     throw new HardpodError(`not a hardpod baseline file; expected { "version": ${BASELINE_FILE_VERSION}, "findings": [ { "fingerprint": ... } ] } as written by --write-baseline`, path);
   }
   if (!READABLE_BASELINE_VERSIONS.includes(file.version)) {
-    throw new HardpodError(`baseline file version ${file.version} is not one this hardpod reads (${READABLE_BASELINE_VERSIONS.join(' or ')}); upgrade hardpod, or write the baseline again with --write-baseline`, path);
+    throw new HardpodError(`baseline file version ${file.version} is not one this hardpod reads (${READABLE_BASELINE_VERSIONS.slice(0, -1).join(', ')} or ${READABLE_BASELINE_VERSIONS.at(-1)}); upgrade hardpod, or write the baseline again with --write-baseline`, path);
   }
   file.findings.forEach((entry, i) => {
     if (typeof entry !== 'object' || entry === null || typeof entry.fingerprint !== 'string' || !entry.fingerprint) {

@@ -43,12 +43,17 @@ export interface SuppressionEntry {
 
 /** A finding known before adoption: CI fails only on findings whose fingerprint is not listed. */
 export interface BaselineEntry {
-  /** {@link fingerprintOf} rule + kind + namespace + name + path ({@link identityPath}, or the finding's path in version 1 files). */
+  /**
+   * {@link fingerprintOf} rule + kind + namespace + name (or generateName) + path ({@link identityPath},
+   * or the finding's path in version 1 files).
+   */
   readonly fingerprint: string;
   readonly rule?: string;
   readonly kind?: string;
   readonly namespace?: string;
   readonly name?: string;
+  /** The object's `metadata.generateName` when it has no name (version 3 files). */
+  readonly generateName?: string;
   readonly path?: string;
 }
 

@@ -3,7 +3,7 @@ import { resolveConfig, SUPPRESS_ANNOTATION_PREFIX, validateSuppression, type Ba
 import { REPORT_SCHEMA_VERSION, type Finding, type ObjectSummary, type Report, type Suppression, type UnusedSuppression } from './report';
 import { HardpodError } from '../model/errors';
 import { findValuePath, formatFieldPath } from '../model/field-path';
-import type { KubeObject, LocatedObject, SourceLocation } from '../model/kube-object';
+import { generateNameOf, type KubeObject, type LocatedObject, type SourceLocation } from '../model/kube-object';
 import { describeType, expandLists, extractPodViews, isFields, isList, isUnknownValue, UNKNOWN_VALUE, type PodView, type PodViewExtraction, type ShapeProblem } from '../model/pod-view';
 import { RULES } from '../rules/catalogue';
 import {
@@ -141,9 +141,12 @@ export function evaluate(objects: readonly LocatedObject[], config: EngineConfig
   const { findings, counts, usedSuppressions, annotationSuppressions, matchedBaseline } = recorder;
   const unusedSuppressions: UnusedSuppression[] = resolved.suppressions.filter((s) => !usedSuppressions.has(s)).map((s) => ({ ...s, source: 'config' }));
   for (let i = 0; i < annotationSuppressions.length; i++) {
-    const { kind, name, namespace, suppressions, used } = annotationSuppressions[i];
+    const { kind, name, generateName, namespace, suppressions, used } = annotationSuppressions[i];
     for (const [rule, reason] of suppressions) {
-      if (!used.has(rule)) unusedSuppressions.push(namespace === undefined ? { rule, kind, name, reason, source: 'annotation' } : { rule, kind, namespace, name, reason, source: 'annotation' });
+      if (used.has(rule)) continue;
+      const unused: Mutable<UnusedSuppression> = namespace === undefined ? { rule, kind, name, reason, source: 'annotation' } : { rule, kind, namespace, name, reason, source: 'annotation' };
+      if (generateName !== undefined) unused.generateName = generateName;
+      unusedSuppressions.push(unused);
     }
   }
   return {
@@ -192,11 +195,12 @@ function evaluateObject(run: ObjectRun, object: KubeObject, source: SourceLocati
   const meta = isFields(object.metadata) ? object.metadata : EMPTY;
   const kind = object.kind;
   const name = typeof meta.name === 'string' ? meta.name : '';
+  const generateName = name === '' ? generateNameOf(meta) : undefined;
   const namespace = typeof meta.namespace === 'string' ? meta.namespace : undefined;
-  recorder.startObject(object, kind, name, namespace, source, suppressionsFromAnnotations(meta.annotations, source, resolved));
+  recorder.startObject(object, kind, name, generateName, namespace, source, suppressionsFromAnnotations(meta.annotations, source, resolved));
   const extraction = extractSafely(object, resolved);
   const pods = extraction.views;
-  const summary = objectSummary(kind, name, namespace, source, pods.length);
+  const summary = objectSummary(kind, name, generateName, namespace, source, pods.length);
   objectSummaries.push(summary);
   if (extraction.notCheckedReason) notChecked.push({ ...summary, reason: extraction.notCheckedReason });
   const shapeProblems = collectShapeProblems(extraction.shapeProblems, pods);
@@ -271,8 +275,12 @@ function activePlan(plan: RulePlan, config: ResolvedConfig): ActivePlan {
  * such a literal's allocations to the old generation midway, it throws away an optimized compile of
  * the function holding the literal (30 ms of compile work for evaluateObject) and starts over.
  */
-function objectSummary(kind: string, name: string, namespace: string | undefined, source: SourceLocation, podSpecs: number): ObjectSummary {
-  return namespace === undefined ? { kind, name, source, podSpecs } : { kind, name, namespace, source, podSpecs };
+function objectSummary(
+  kind: string, name: string, generateName: string | undefined, namespace: string | undefined, source: SourceLocation, podSpecs: number,
+): ObjectSummary {
+  const summary: Mutable<ObjectSummary> = namespace === undefined ? { kind, name, source, podSpecs } : { kind, name, namespace, source, podSpecs };
+  if (generateName !== undefined) summary.generateName = generateName;
+  return summary;
 }
 
 /**
@@ -285,15 +293,16 @@ function staleBaselineEntries(
 ): BaselineEntry[] {
   if (entries.length === 0) return [];
   const ran = new Set(ruleIds);
-  const key = (kind: string, namespace: string | undefined, name: string): string => `${kind}\u0000${namespace ?? ''}\u0000${name}`;
-  const evaluated = new Set(objects.map((o) => key(o.kind, o.namespace, o.name)));
+  const key = (kind: string, namespace: string | undefined, name: string, generateName: string | undefined): string =>
+    `${kind}\u0000${namespace ?? ''}\u0000${name}\u0000${generateName ?? ''}`;
+  const evaluated = new Set(objects.map((o) => key(o.kind, o.namespace, o.name, o.generateName)));
   const stale = new Map<string, BaselineEntry>();
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i];
     if (matched.has(entry.fingerprint) || entry.rule === undefined || !ran.has(entry.rule)) continue;
     // Entries without their object's identity (hand-written) cannot be judged.
     if (entry.kind === undefined || entry.name === undefined) continue;
-    if (evaluated.has(key(entry.kind, entry.namespace, entry.name))) stale.set(entry.fingerprint, entry);
+    if (evaluated.has(key(entry.kind, entry.namespace, entry.name, entry.generateName))) stale.set(entry.fingerprint, entry);
   }
   return [...stale.values()];
 }
@@ -315,6 +324,7 @@ const EMPTY: Readonly<Record<string, unknown>> = Object.freeze({});
 interface AnnotationSuppressions {
   readonly kind: string;
   readonly name: string;
+  readonly generateName?: string;
   readonly namespace?: string;
   readonly suppressions: ReadonlyMap<string, string>;
   readonly used: Set<string>;
@@ -340,6 +350,7 @@ class Recorder {
   private markerPath: string | null | undefined;
   private kind = '';
   private name = '';
+  private generateName: string | undefined;
   private namespace: string | undefined;
   private source: SourceLocation = {};
   private objectAnnotations: ReadonlyMap<string, string> | undefined;
@@ -360,31 +371,33 @@ class Recorder {
   }
 
   startObject(
-    object: KubeObject, kind: string, name: string, namespace: string | undefined, source: SourceLocation,
+    object: KubeObject, kind: string, name: string, generateName: string | undefined, namespace: string | undefined, source: SourceLocation,
     annotationSuppressions: ReadonlyMap<string, string> | undefined,
   ): void {
     this.object = object;
     this.markerPath = undefined;
     this.kind = kind;
     this.name = name;
+    this.generateName = generateName;
     this.namespace = namespace;
     this.source = source;
     this.objectAnnotations = annotationSuppressions;
     this.usedAnnotations = undefined;
     if (annotationSuppressions !== undefined) {
       this.usedAnnotations = new Set();
-      const record = { kind, name, suppressions: annotationSuppressions, used: this.usedAnnotations };
+      const record: AnnotationSuppressions = { kind, name, suppressions: annotationSuppressions, used: this.usedAnnotations };
+      if (generateName !== undefined) (record as Mutable<AnnotationSuppressions>).generateName = generateName;
       this.annotationSuppressions.push(namespace === undefined ? record : { ...record, namespace });
     }
   }
 
   /** True when a baseline entry lists the finding, by its identity path or (version 1 files) its path as it is. */
   private isBaselined(rule: string, path: string): boolean {
-    const { kind, namespace, name } = this;
+    const { kind, namespace, name, generateName } = this;
     const identity = identityPath(this.object, path);
     let found = false;
     for (const candidate of identity === path ? [path] : [identity, path]) {
-      const fingerprint = fingerprintOf({ rule, kind, namespace, name, path: candidate });
+      const fingerprint = fingerprintOf({ rule, kind, namespace, name, generateName, path: candidate });
       if (this.config.baseline.has(fingerprint)) {
         this.matchedBaseline.add(fingerprint);
         found = true;
@@ -473,6 +486,8 @@ class Recorder {
       const message = this.intern(violation.message);
       const finding = newFinding(rule, pss, outcome, severity, enforcement, kind, name, namespace, path, message, source);
       if (suppression) finding.suppression = suppression;
+      // Set after the literal: only unnamed objects have it, and the common literal keeps its shape.
+      if (this.generateName !== undefined) finding.generateName = this.generateName;
       counts[outcome]++;
       if (config.baseline.size > 0 && this.isBaselined(rule.id, violation.path)) {
         finding.baselined = true;

@@ -40,6 +40,8 @@ export interface Finding {
   readonly enforcement: Enforcement;
   readonly kind: string;
   readonly name: string;
+  /** The object's `metadata.generateName` when it has no name (`name` is then ''): what identifies it instead. */
+  readonly generateName?: string;
   readonly namespace?: string;
   /** Field path inside the object, e.g. `spec.template.spec.containers[0].securityContext.runAsNonRoot`. */
   readonly path: string;
@@ -55,6 +57,8 @@ export interface Finding {
 export interface ObjectSummary {
   readonly kind: string;
   readonly name: string;
+  /** The object's `metadata.generateName` when it has no name (`name` is then ''): what identifies it instead. */
+  readonly generateName?: string;
   readonly namespace?: string;
   readonly source: SourceLocation;
   /** Pod specs the engine found in the object (0 for non-workloads), so views can tell pod rules applied. */
@@ -102,6 +106,8 @@ export interface Report {
 /** A suppression that waived nothing, with where it was written. */
 export interface UnusedSuppression extends SuppressionEntry {
   readonly source: 'config' | 'annotation';
+  /** The annotated object's `metadata.generateName` when it has no name. */
+  readonly generateName?: string;
 }
 
 /** True for a finding that fails the run: a `fail` or `error` with enforcement `deny`, not baselined. */

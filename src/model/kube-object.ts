@@ -35,9 +35,20 @@ export interface LocatedObject {
 
 /**
  * A key naming one object of an input: where it was read (file and document, construct path or
- * resource) with its kind, namespace and name. Findings carry these rather than the object, so
- * reports and baselines match findings to their objects by this key.
+ * resource) with its kind, namespace and name (or, for an object without a name, its generateName).
+ * Findings carry these rather than the object, so reports and baselines match findings to their
+ * objects by this key.
  */
-export function objectIdentityKey(source: SourceLocation, kind: string, namespace: string | undefined, name: string): string {
-  return `${source.file ?? ''}\u0000${source.documentIndex ?? ''}\u0000${source.constructPath ?? ''}\u0000${source.resourceName ?? ''}\u0000${kind}\u0000${namespace ?? ''}\u0000${name}`;
+export function objectIdentityKey(source: SourceLocation, kind: string, namespace: string | undefined, name: string, generateName?: string): string {
+  return `${source.file ?? ''}\u0000${source.documentIndex ?? ''}\u0000${source.constructPath ?? ''}\u0000${source.resourceName ?? ''}\u0000${kind}\u0000${namespace ?? ''}\u0000${name}\u0000${generateName ?? ''}`;
+}
+
+/**
+ * The `metadata.generateName` that identifies an object without a name (the API server names it
+ * at creation: `migrate-` becomes `migrate-x7k2p`), or undefined when the object has a name or no
+ * generateName. Without it, every unnamed object of a kind and namespace would share one identity.
+ */
+export function generateNameOf(metadata: Readonly<Record<string, unknown>>): string | undefined {
+  const generateName = metadata.generateName;
+  return !(typeof metadata.name === 'string' && metadata.name !== '') && typeof generateName === 'string' && generateName !== '' ? generateName : undefined;
 }

@@ -18,6 +18,8 @@ export type ControlVerdict = 'fails' | 'unknown' | 'not-checked' | 'waived' | 's
 export interface ControlObject {
   readonly kind: string;
   readonly name: string;
+  /** `metadata.generateName` of an object without a name. */
+  readonly generateName?: string;
   readonly namespace?: string;
   readonly file?: string;
   readonly line?: number;
@@ -153,6 +155,7 @@ function identity(object: ObjectSummary): Omit<ControlObject, 'verdict' | 'rules
   return {
     kind: object.kind,
     name: object.name,
+    ...(object.generateName === undefined ? {} : { generateName: object.generateName }),
     ...(object.namespace === undefined ? {} : { namespace: object.namespace }),
     ...(object.source.file === undefined ? {} : { file: object.source.file }),
     ...(object.source.line === undefined ? {} : { line: object.source.line }),

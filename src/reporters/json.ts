@@ -24,6 +24,7 @@ export function formatJsonChunks(report: Report, emit: Emit): void {
     notChecked: report.notChecked.map((item) => ({
       kind: item.kind,
       name: item.name,
+      generateName: item.generateName ?? null,
       namespace: item.namespace ?? null,
       ...jsonSource(item.source),
       reason: item.reason,
@@ -47,6 +48,7 @@ function jsonFinding(f: Finding): Record<string, unknown> {
     ...jsonSource(f.source),
     kind: f.kind,
     name: f.name,
+    generateName: f.generateName ?? null,
     namespace: f.namespace ?? null,
     path: f.path,
     message: f.message,

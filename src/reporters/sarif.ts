@@ -193,7 +193,7 @@ function notCheckedResult(item: ObjectSummary & { readonly reason: string }, rul
     level: 'warning',
     message: { text: `${objectLabel(item)}: not checked: ${item.reason}` },
     locations: [resultLocation(item, '', root, cwd)],
-    partialFingerprints: { 'hardpodFinding/v1': fingerprintOf({ rule: NOT_CHECKED_ID, kind: item.kind, namespace: item.namespace, name: item.name, path: '' }) },
+    partialFingerprints: { 'hardpodFinding/v1': fingerprintOf({ rule: NOT_CHECKED_ID, kind: item.kind, namespace: item.namespace, name: item.name, generateName: item.generateName, path: '' }) },
     properties: { outcome: 'not-checked' },
   };
 }

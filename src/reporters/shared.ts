@@ -5,10 +5,12 @@ import type { ControlMapping } from '../rules/rule';
 
 /** Helpers every reporter shares: object identity, grouping, locations, and summary wording. */
 
-/** What identifies an object in a report: kind, namespace, name and file. */
+/** What identifies an object in a report: kind, namespace, name (or generateName) and file. */
 export interface ObjectIdentity {
   readonly kind: string;
   readonly name: string;
+  /** `metadata.generateName` of an object without a name. */
+  readonly generateName?: string;
   readonly namespace?: string;
   readonly source: SourceLocation;
 }
@@ -27,9 +29,12 @@ export function printable(text: string): string {
   return text.replace(UNPRINTABLE_ALL, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-/** `Deployment shop/web`, or `Deployment web` without a namespace, `Deployment (unnamed)` without a name. */
+/**
+ * `Deployment shop/web`, or `Deployment web` without a namespace; `Job shop/migrate-* (generateName)`
+ * for an object named at creation from its generateName, `Deployment (unnamed)` with neither.
+ */
 export function objectLabel(object: ObjectIdentity): string {
-  const name = object.name === '' ? '(unnamed)' : object.name;
+  const name = object.name !== '' ? object.name : object.generateName !== undefined ? `${object.generateName}* (generateName)` : '(unnamed)';
   return printable(`${object.kind} ${object.namespace ? `${object.namespace}/` : ''}${name}`);
 }
 
@@ -46,7 +51,7 @@ export function locationLabel(source: SourceLocation): string | undefined {
  * twice (a copy pasted into a second document) reports each copy's findings under its own line.
  */
 export function objectKey(object: ObjectIdentity): string {
-  return objectIdentityKey(object.source, object.kind, object.namespace, object.name);
+  return objectIdentityKey(object.source, object.kind, object.namespace, object.name, object.generateName);
 }
 
 /** One object with its findings, in report order. */
@@ -97,7 +102,8 @@ function groupByKey(report: Report): ObjectFindings[] {
     if (!previous || !sameObject(previous, finding)) group = groups.get(objectKey(finding));
     previous = finding;
     if (!group) {
-      group = { object: { kind: finding.kind, name: finding.name, namespace: finding.namespace, source: finding.source }, findings: [] };
+      const { kind, name, generateName, namespace, source } = finding;
+      group = { object: { kind, name, generateName, namespace, source }, findings: [] };
       groups.set(objectKey(finding), group);
     }
     group.findings.push(finding);
@@ -107,7 +113,7 @@ function groupByKey(report: Report): ObjectFindings[] {
 
 /** Whether two findings, or a finding and an object, are about the same object ({@link objectKey} without building it). */
 function sameObject(a: ObjectIdentity, b: ObjectIdentity): boolean {
-  return a.name === b.name && a.kind === b.kind && a.namespace === b.namespace && a.source.file === b.source.file
+  return a.name === b.name && a.kind === b.kind && a.namespace === b.namespace && a.generateName === b.generateName && a.source.file === b.source.file
     && a.source.documentIndex === b.source.documentIndex && a.source.constructPath === b.source.constructPath
     && a.source.resourceName === b.source.resourceName;
 }
@@ -151,7 +157,10 @@ export function staleBaselineHeading(count: number): string {
 
 /** A baseline entry's finding: `probes on Deployment shop/web spec.template.spec.containers[name="app"].readinessProbe`. */
 export function baselineEntryLabel(entry: BaselineEntry): string {
-  return printable(`${entry.rule ?? '?'} on ${entry.kind ?? '?'} ${entry.namespace ? `${entry.namespace}/` : ''}${entry.name ?? '?'} ${entry.path ?? ''}`.trimEnd());
+  const object = entry.kind === undefined || entry.name === undefined
+    ? '?'
+    : objectLabel({ kind: entry.kind, name: entry.name, generateName: entry.generateName, namespace: entry.namespace, source: {} });
+  return printable(`${entry.rule ?? '?'} on ${object} ${entry.path ?? ''}`.trimEnd());
 }
 
 /** `suppressed by annotation: <reason>`, as the text reports write a suppression. */

@@ -358,7 +358,7 @@ describe('hardpod check adoption', () => {
     expect(written.status).toBe(0);
     expect(written.stderr).toMatch(/wrote \d+ findings to baseline\.json/);
     const baseline = JSON.parse(readFileSync(join(dir, 'baseline.json'), 'utf8'));
-    expect(baseline.version).toBe(2);
+    expect(baseline.version).toBe(3);
     expect(baseline.findings.length).toBeGreaterThan(3);
 
     const again = check(['--baseline', 'baseline.json', '--format', 'json', 'pod.yaml']);
@@ -374,6 +374,17 @@ describe('hardpod check adoption', () => {
     expect(worse.status).toBe(1);
     const blocking = JSON.parse(worse.stdout).findings.filter((f: { blocking: boolean }) => f.blocking);
     expect(blocking.map((f: { rule: string }) => f.rule)).toEqual(['privileged']);
+  });
+
+  test('a new object with another generateName is new to the baseline, and is labelled by its generateName', () => {
+    const job = (generateName: string): string => `apiVersion: batch/v1\nkind: Job\nmetadata: {generateName: ${generateName}}\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - {name: a, image: b, securityContext: {privileged: true}}\n`;
+    writeFileSync(join(dir, 'gen-migrate.yaml'), job('migrate-'));
+    writeFileSync(join(dir, 'gen-new.yaml'), job('brand-new-'));
+    expect(check(['--level', 'baseline', '--write-baseline', 'gen-baseline.json', 'gen-migrate.yaml']).status).toBe(0);
+    const result = check(['--level', 'baseline', '--baseline', 'gen-baseline.json', 'gen-migrate.yaml', 'gen-new.yaml']);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain('NOTE Job migrate-* (generateName)  gen-migrate.yaml:1');
+    expect(result.stdout).toContain('FAIL Job brand-new-* (generateName)  gen-new.yaml:1');
   });
 
   test('a baseline survives reordered containers, and an entry whose finding was fixed is reported as stale', () => {

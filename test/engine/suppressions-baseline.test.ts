@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { deployment, located } from './helpers';
 import { baselineFromReport, evaluate, fingerprintOf, hasBlockingFindings, identityPath, readBaseline, writeBaseline } from '../../src/engine';
 import { HardpodError } from '../../src/model/errors';
+import type { KubeObject } from '../../src/model/kube-object';
 
 const privileged = (name: string, metadata: Record<string, unknown> = {}) =>
   deployment(name, { containers: [{ name: 'app', securityContext: { privileged: true } }] }, metadata);
@@ -182,7 +183,7 @@ describe('adoption baseline: identity across edits', () => {
     expect(report.findings.map((f) => f.baselined)).toEqual([true]);
     expect(report.staleBaseline).toEqual([]);
     writeFileSync(file, JSON.stringify({ version: 9, findings: [] }));
-    expect(() => readBaseline(file)).toThrow(new RegExp(`${file}: baseline file version 9 is not one this hardpod reads \\(1 or 2\\); upgrade hardpod, or write the baseline again`));
+    expect(() => readBaseline(file)).toThrow(new RegExp(`${file}: baseline file version 9 is not one this hardpod reads \\(1, 2 or 3\\); upgrade hardpod, or write the baseline again`));
   });
 
   it('writes the identity the baseline matches by when given the objects', () => {
@@ -193,7 +194,7 @@ describe('adoption baseline: identity across edits', () => {
     // As the CLI does: findings point at their field's line through a copy of their object's source.
     for (const finding of report.findings) (finding as { source: object }).source = { ...finding.source, line: 42 };
     const written = writeBaseline(file, report, objects);
-    expect(written.version).toBe(2);
+    expect(written.version).toBe(3);
     expect(written.findings.map((f) => f.path)).toEqual(['spec.template.spec.containers[name="app"].securityContext.privileged']);
     expect(readBaseline(file)).toEqual(written.findings);
     const reordered = evaluate(located(app([bad, sidecar])), { level: 'baseline', baseline: readBaseline(file) });
@@ -210,6 +211,32 @@ describe('adoption baseline: identity across edits', () => {
     expect(evaluate(located(app([bad], 'b')), { level: 'baseline', baseline }).staleBaseline).toEqual([]);
     // The rule did not run: nothing is known about its findings.
     expect(evaluate(located(app([{ name: 'app' }])), { level: 'baseline', baseline, rules: { privileged: { enabled: false } } }).staleBaseline).toEqual([]);
+  });
+
+  it('identifies an object without a name by its generateName, never by the empty name or a name equal to it', () => {
+    const job = (metadata: Record<string, unknown>, securityContext: Record<string, unknown> = { privileged: true }): KubeObject => ({
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata,
+      spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'a', securityContext }] } } },
+    });
+    const migrate = located(job({ generateName: 'migrate-' }));
+    const baseline = baselineFromReport(evaluate(migrate, { level: 'baseline' }), migrate).findings;
+    expect(baseline).toEqual([expect.objectContaining({ kind: 'Job', name: '', generateName: 'migrate-' })]);
+    const report = evaluate(located(job({ generateName: 'migrate-' }), job({ generateName: 'brand-new-' }), job({ name: 'migrate-' })), { level: 'baseline', baseline });
+    expect(report.findings.map((f) => [f.name, f.generateName, !!f.baselined])).toEqual([['', 'migrate-', true], ['', 'brand-new-', false], ['migrate-', undefined, false]]);
+    expect(report.objects.map((o) => o.generateName)).toEqual(['migrate-', 'brand-new-', undefined]);
+    expect(hasBlockingFindings(report)).toBe(true);
+    // Fixed: the entry is stale for its own object only.
+    expect(evaluate(located(job({ generateName: 'migrate-' }, {})), { level: 'baseline', baseline }).staleBaseline).toEqual(baseline);
+    expect(evaluate(located(job({ generateName: 'other-' }, {})), { level: 'baseline', baseline }).staleBaseline).toEqual([]);
+  });
+
+  it('keeps the fingerprints of named objects, so baselines written before still match them', () => {
+    // The fingerprint of this finding as every earlier version wrote it.
+    expect(fingerprintOf({ rule: 'privileged', kind: 'Deployment', namespace: 'shop', name: 'a', path: 'spec.x' })).toBe('15ef77ce9043e184');
+    expect(fingerprintOf({ rule: 'privileged', kind: 'Job', name: '', generateName: 'migrate-', path: 'spec.x' }))
+      .not.toBe(fingerprintOf({ rule: 'privileged', kind: 'Job', name: '', path: 'spec.x' }));
   });
 
   it('counts as baselined only the failures and errors the baseline keeps from blocking', () => {
