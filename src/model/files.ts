@@ -1,6 +1,6 @@
 import { constants as bufferConstants, isUtf8 } from 'node:buffer';
 import { closeSync, fsyncSync, openSync, readFileSync, realpathSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { HardpodError } from './errors';
 
 /**
@@ -74,6 +74,15 @@ export function realPathIfExists(path: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The file a path names, however it is spelled (`out.json`, `./x/../out.json`, through a symlink):
+ * the real path of an existing file, else its folder's real path joined with its name (a file
+ * about to be written), else the path made absolute.
+ */
+export function fileIdentity(path: string): string {
+  return realPathIfExists(path) ?? join(realPathIfExists(dirname(path)) ?? resolve(dirname(path)), basename(path));
 }
 
 /** Why a file could not be read, in words (`no such file or folder`, `permission denied` ...), else `fallback (CODE)`. */

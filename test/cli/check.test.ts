@@ -200,6 +200,22 @@ describe('hardpod check inputs', () => {
     expect(readFileSync(join(dir, 'mine.yaml'), 'utf8')).toBe(POD);
   });
 
+  test('the report is never written over the baseline or another file the run reads, however the path is spelled', () => {
+    mkdirSync(join(dir, 'own'), { recursive: true });
+    expectUsageError(
+      check(['--output', 'own/same.json', '--write-baseline', './own/../own/same.json', 'privileged.yaml']),
+      /^hardpod check: error: --output own\/same\.json and --write-baseline \.\/own\/\.\.\/own\/same\.json are the same file, and the report would replace the baseline; give each its own file\n$/,
+    );
+    expect(readdirSync(join(dir, 'own'))).toEqual([]);
+    writeFileSync(join(dir, 'own', 'config.yaml'), 'level: baseline\n');
+    expectUsageError(check(['--config', 'own/config.yaml', '--output', join(dir, 'own', 'config.yaml'), 'privileged.yaml']), /--output .*config\.yaml is the --config file of this run/);
+    expect(readFileSync(join(dir, 'own', 'config.yaml'), 'utf8')).toBe('level: baseline\n');
+    // Refreshing the baseline in place is what --write-baseline is for.
+    expect(check(['--write-baseline', 'own/b.json', 'privileged.yaml']).status).toBe(0);
+    expect(check(['--baseline', 'own/b.json', '--write-baseline', './own/b.json', 'privileged.yaml']).status).toBe(0);
+    expectUsageError(check(['--baseline', 'own/b.json', '--output', 'own/b.json', 'privileged.yaml']), /--output own\/b\.json is the --baseline file of this run/);
+  });
+
   test('text that is not UTF-8 is refused with its line, not read with replacement characters', () => {
     const latin1 = Buffer.from(POD.replace('name: plain', 'name: caf\u00e9'), 'latin1');
     const offset = latin1.indexOf(0xe9);

@@ -8,7 +8,7 @@ import { withLockFileFacts } from '../../images/lock-resolver';
 import { readManifests, type ManifestSet } from '../../loader';
 import type { Emit } from '../../model/chunks';
 import { HardpodError } from '../../model/errors';
-import { realPathIfExists, writeFileAtomicChunks } from '../../model/files';
+import { fileIdentity, realPathIfExists, writeFileAtomicChunks } from '../../model/files';
 import type { SourceLocation } from '../../model/kube-object';
 import { formatControlsJsonChunks, formatControlsTextChunks } from '../../reporters/controls';
 import { formatJsonChunks } from '../../reporters/json';
@@ -73,8 +73,9 @@ export const checkCommand: Command = {
     }
 
     const outputs = { '--output': values.output, '--write-baseline': values['write-baseline'] };
-    refuseWritingOverInputs(outputs, positionals);
     const lockFile = resolve(context.cwd, values['lock-file'] ?? LOCK_FILE_NAME);
+    refuseWritingOverInputs(outputs, positionals);
+    refuseWritingOverOwnFiles(values, lockFile);
 
     const fileConfig: EngineConfig = values.config === undefined ? {} : loadConfig(values.config);
     const baseline = values.baseline === undefined ? [] : readBaseline(values.baseline);
@@ -124,6 +125,32 @@ function refuseWritingOverInputs(targets: Readonly<Record<string, string | undef
     const real = realPathIfExists(target);
     if (real !== undefined && inputFiles.has(real)) {
       throw new HardpodError(`${option} ${target} is one of the files being checked, and writing there would replace it; write to another file`, 'hardpod check');
+    }
+  }
+}
+
+/**
+ * The report written over the baseline or a file the run reads (config, baseline, lock file) would
+ * destroy it, and a run that then reports success hides that: refused before anything is read.
+ * Only --write-baseline may name the --baseline it refreshes.
+ */
+function refuseWritingOverOwnFiles(values: Readonly<Record<string, unknown>>, lockFile: string): void {
+  const identity = (option: string): string | undefined => (typeof values[option] === 'string' ? fileIdentity(values[option] as string) : undefined);
+  const output = identity('output');
+  const baselineOutput = identity('write-baseline');
+  if (output !== undefined && output === baselineOutput) {
+    throw new HardpodError(
+      `--output ${values.output} and --write-baseline ${values['write-baseline']} are the same file, and the report would replace the baseline; give each its own file`,
+      'hardpod check',
+    );
+  }
+  const read: [string, string | undefined][] = [['--config', identity('config')], ['--baseline', identity('baseline')], ['the lock file', realPathIfExists(lockFile)]];
+  for (const [option, target] of [['--output', output], ['--write-baseline', baselineOutput]] as const) {
+    if (target === undefined) continue;
+    for (const [readBy, file] of read) {
+      if (file !== target || (option === '--write-baseline' && readBy === '--baseline')) continue;
+      const given = values[option.slice(2)] as string;
+      throw new HardpodError(`${option} ${given} is ${readBy === 'the lock file' ? readBy : `the ${readBy} file`} of this run, and writing there would replace it; write to another file`, 'hardpod check');
     }
   }
 }
