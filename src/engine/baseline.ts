@@ -4,8 +4,8 @@ import { StreamedList, writeJson } from '../model/chunks';
 import { HardpodError } from '../model/errors';
 import { formatFieldPath, parseFieldPath } from '../model/field-path';
 import { readUserFile, writeFileAtomicChunks } from '../model/files';
+import { parseJsonText } from '../model/json-text';
 import { generateNameOf, objectIdentityKey, type KubeObject, type LocatedObject } from '../model/kube-object';
-import { countNewlines } from '../model/lines';
 import { expandLists, isList } from '../model/pod-view';
 
 /** What identifies a finding across runs: not the message or line, which change with unrelated edits. */
@@ -160,23 +160,11 @@ export function writeBaseline(path: string, report: Report, objects?: readonly L
   return baseline;
 }
 
-/** The line of a JSON.parse error's `at position N` (the last line when the input ends early). */
-function jsonErrorLine(text: string, message: string): number {
-  const position = /at position (\d+)/.exec(message);
-  const end = position ? Math.min(Number(position[1]), text.length) : text.length;
-  return 1 + countNewlines(text, end);
-}
-
 /** Reads a baseline file; a missing or malformed file is a HardpodError naming it (and the line of a JSON error). */
 export function readBaseline(path: string): readonly BaselineEntry[] {
-  const text = readUserFile(path, 'baseline file');
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    const message = (error as Error).message.replace(/ \(line \d+ column \d+\)$/, '');
-    throw new HardpodError(`baseline file is not valid JSON: ${message}; write it again with hardpod check --write-baseline`, `${path}:${jsonErrorLine(text, message)}`);
-  }
+  const json = parseJsonText(readUserFile(path, 'baseline file'));
+  if (!json.ok) throw new HardpodError(`baseline file is not valid JSON: ${json.problem}; write it again with hardpod check --write-baseline`, `${path}:${json.line}`);
+  const parsed = json.value;
   const file = parsed as Partial<BaselineFile>;
   if (typeof parsed !== 'object' || parsed === null || !Array.isArray(file.findings) || typeof file.version !== 'number') {
     throw new HardpodError(`not a hardpod baseline file; expected { "version": ${BASELINE_FILE_VERSION}, "findings": [ { "fingerprint": ... } ] } as written by --write-baseline`, path);

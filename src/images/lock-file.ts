@@ -3,6 +3,7 @@ import { digestProblem, formatImageRef, parseImageRef, tagKey } from './image-re
 import { HardpodError } from '../model/errors';
 import { readUserFile, writeFileAtomic } from '../model/files';
 import type { ImageFacts } from '../model/image';
+import { parseJsonText } from '../model/json-text';
 
 /** File name of the lock file, committed next to the app. */
 export const LOCK_FILE_NAME = 'hardpod.lock.json';
@@ -132,12 +133,9 @@ function validateLockKey(file: string, key: string): void {
  * entry to be checked when it is used (synthesis reads a lock file on every run and uses few entries).
  */
 export function parseLockFile(text: string, file: string, entries: 'all' | 'lazy' = 'all'): LockFile {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    fail(file, `not valid JSON (${(error as Error).message})`);
-  }
+  const json = parseJsonText(text);
+  if (!json.ok) fail(`${file}:${json.line}`, `not valid JSON: ${json.problem}`);
+  const data = json.value;
   if (data === null || typeof data !== 'object' || Array.isArray(data)) fail(file, 'expected a JSON object with "lockfileVersion" and "images"');
   const root = data as Record<string, unknown>;
   if (root.lockfileVersion !== LOCK_FILE_VERSION) {

@@ -65,7 +65,16 @@ describe('lock file', () => {
   it.each(broken)('names the file and the problem: %s', (_name, text, message) => {
     expect(() => parseLockFile(text, '/app/hardpod.lock.json')).toThrow(HardpodError);
     expect(() => parseLockFile(text, '/app/hardpod.lock.json')).toThrow(message);
-    expect(() => parseLockFile(text, '/app/hardpod.lock.json')).toThrow(/^\/app\/hardpod.lock.json: /);
+    expect(() => parseLockFile(text, '/app/hardpod.lock.json')).toThrow(/^\/app\/hardpod.lock.json(:\d+)?: /);
+  });
+
+  it('names the line of a JSON error and what was expected, without quoting the file, and skips a byte-order mark', () => {
+    const text = '{\n  "lockfileVersion": 1,\n  "images": {\n    "x": nope\n  }\n}\n';
+    expect(() => parseLockFile(text, 'hardpod.lock.json')).toThrow(new Error(
+      'hardpod.lock.json:4: not valid JSON: unexpected "nope"; expected a JSON value: a string in double quotes, a number, true, false, null, an object or an array; '
+      + 'run `npx hardpod lock --update` to rewrite the lock file',
+    ));
+    expect(parseLockFile(`\uFEFF${serializeLockFile(sample())}`, 'hardpod.lock.json')).toEqual(sample());
   });
 
   it('says which command creates a missing lock file', () => {
