@@ -568,8 +568,14 @@ function suppressionsFromAnnotations(annotations: unknown, source: SourceLocatio
     const rule = key.slice(SUPPRESS_ANNOTATION_PREFIX.length);
     const reason = annotations[key];
     const at = `${where(source) ?? '<input>'} (annotation ${key})`;
-    validateSuppression({ rule, kind: 'annotation', name: 'annotation', reason }, at);
-    if (config.forbidSuppressions) throw new HardpodError('suppressions are forbidden by the config (forbidSuppressions: true); remove the annotation or fix the finding', at);
+    try {
+      validateSuppression({ rule, kind: 'annotation', name: 'annotation', reason }, at);
+      if (config.forbidSuppressions) throw new HardpodError('suppressions are forbidden by the config (forbidSuppressions: true); remove the annotation or fix the finding', at);
+    } catch (error) {
+      // With the annotation's field, so that a reader knowing its line can name it.
+      const field = { source, path: formatFieldPath(['metadata', 'annotations', key]), label: `annotation ${key}` };
+      throw error instanceof HardpodError ? new HardpodError(error.reason, error.where, field) : error;
+    }
     (found ??= new Map()).set(rule, reason as string);
   }
   return found;

@@ -216,6 +216,14 @@ describe('hardpod check inputs', () => {
     expectUsageError(check(['--baseline', 'own/b.json', '--output', 'own/b.json', 'privileged.yaml']), /--output own\/b\.json is the --baseline file of this run/);
   });
 
+  test('a suppression annotation in error is named by its own line, not its object\'s', () => {
+    const annotated = (annotation: string): string => `${POD.replace('  name: plain\n', `  name: plain\n  labels:\n    app: plain\n  annotations:\n    ${annotation}\n`)}`;
+    writeFileSync(join(dir, 'annotated.yaml'), `${POD}---\n${annotated('hardpod.dev/suppress.privileged: "   "')}`);
+    expectUsageError(check(['annotated.yaml']), /^hardpod check: error: annotated\.yaml:17 \(annotation hardpod\.dev\/suppress\.privileged\): suppression of privileged needs a non-empty reason\n$/);
+    writeFileSync(join(dir, 'annotated.yaml'), annotated('hardpod.dev/suppress.privilegd: typo'));
+    expectUsageError(check(['annotated.yaml']), /^hardpod check: error: annotated\.yaml:8 \(annotation hardpod\.dev\/suppress\.privilegd\): suppression names unknown rule id "privilegd"/);
+  });
+
   test('text that is not UTF-8 is refused with its line, not read with replacement characters', () => {
     const latin1 = Buffer.from(POD.replace('name: plain', 'name: caf\u00e9'), 'latin1');
     const offset = latin1.indexOf(0xe9);

@@ -48,6 +48,16 @@ describe('suppressions', () => {
     expect(() => evaluate(located(badAnnotation))).toThrow(/input\.yaml:1.*non-empty reason/);
     const unknownRule = privileged('a', { annotations: { 'hardpod.dev/suppress.privilegd': 'typo' } });
     expect(() => evaluate(located(unknownRule))).toThrow(/unknown rule id "privilegd"/);
+    // The error carries the annotation's field, for a reader that knows its line.
+    const thrown = (() => {
+      try {
+        evaluate(located(unknownRule));
+      } catch (error) {
+        return error as HardpodError;
+      }
+      return undefined;
+    })();
+    expect(thrown?.field).toEqual({ source: located(unknownRule)[0].source, path: 'metadata.annotations["hardpod.dev/suppress.privilegd"]', label: 'annotation hardpod.dev/suppress.privilegd' });
   });
 
   it('can be forbidden by the config, for config entries and annotations alike', () => {

@@ -7,7 +7,7 @@ import { LOCK_FILE_NAME } from '../../images/lock-file';
 import { withLockFileFacts } from '../../images/lock-resolver';
 import { readManifests, type ManifestSet } from '../../loader';
 import type { Emit } from '../../model/chunks';
-import { HardpodError } from '../../model/errors';
+import { HardpodError, isHardpodError } from '../../model/errors';
 import { fileIdentity, realPathIfExists, writeFileAtomicChunks } from '../../model/files';
 import type { SourceLocation } from '../../model/kube-object';
 import { formatControlsJsonChunks, formatControlsTextChunks } from '../../reporters/controls';
@@ -92,7 +92,7 @@ export const checkCommand: Command = {
     if (manifests.objects.length === 0 && !values['allow-empty']) {
       throw new HardpodError('no Kubernetes objects found, so nothing was checked; give --allow-empty when an empty input is expected (a chart that renders nothing under these values)', positionals.join(', '));
     }
-    const report = withFieldLines(evaluate(manifests.objects, config), manifests);
+    const report = withFieldLines(evaluateNamingFieldLines(manifests, config), manifests);
 
     if (values['write-baseline'] !== undefined) {
       const written = writeBaseline(values['write-baseline'], report, manifests.objects);
@@ -152,6 +152,19 @@ function refuseWritingOverOwnFiles(values: Readonly<Record<string, unknown>>, lo
       const given = values[option.slice(2)] as string;
       throw new HardpodError(`${option} ${given} is ${readBy === 'the lock file' ? readBy : `the ${readBy} file`} of this run, and writing there would replace it; write to another file`, 'hardpod check');
     }
+  }
+}
+
+/** evaluate(), its errors about a field of an object (a suppression annotation) naming the field's line, not the object's. */
+function evaluateNamingFieldLines(manifests: ManifestSet, config: EngineConfig): Report {
+  try {
+    return evaluate(manifests.objects, config);
+  } catch (error) {
+    if (!isHardpodError(error) || error.field === undefined) throw error;
+    const { source, path, label } = error.field;
+    const line = manifests.fieldLine(source, path);
+    if (source.file === undefined || line === undefined) throw error;
+    throw new HardpodError(error.reason, `${source.file}:${line} (${label})`, error.field);
   }
 }
 
