@@ -72,6 +72,8 @@ const WHERE = 'cdk8s.yaml validations[HardpodValidation].properties';
  *
  * Every failing finding becomes a violation (rule id, the resource and the field with the message);
  * findings that do not fail the run (`unknown`, `warn`) are listed with that status in the rule name.
+ * An object hardpod cannot check (a kind the config's `workloadKinds` does not map, holding a pod
+ * template) fails the run as a `not-checked` violation: it is never a silent pass.
  * A bad property or config is reported as a failed `hardpod-config` violation, not a stack trace.
  */
 export class HardpodValidation {
@@ -99,11 +101,12 @@ export class HardpodValidation {
     }
     for (const violation of toViolations(report)) context.report.addViolation(violation);
     const blocking = report.findings.filter(isBlockingFinding).length;
-    context.report.submit(blocking > 0 ? 'failure' : 'success', {
+    context.report.submit(blocking > 0 || report.notChecked.length > 0 ? 'failure' : 'success', {
       level: report.level,
       kubernetesVersion: report.kubernetesVersion,
       objects: String(report.summary.objects),
       failing: String(blocking),
+      notChecked: String(report.notChecked.length),
       unknown: String(report.summary.unknown),
       suppressed: String(report.summary.suppressed),
     });
@@ -155,7 +158,7 @@ export function toViolations(report: Report): CliViolation[] {
     group.findings.push(finding);
     groups.set(key, group);
   }
-  return [...groups].map(([ruleName, { rule, findings }]) => {
+  const violations: CliViolation[] = [...groups].map(([ruleName, { rule, findings }]) => {
     const byResource = new Map<string, { resource: CliViolatingResource; locations: string[] }>();
     for (const finding of findings) {
       const manifestPath = finding.source.file ?? '';
@@ -175,4 +178,13 @@ export function toViolations(report: Report): CliViolation[] {
       violatingResources: [...byResource.values()].map((e) => e.resource),
     };
   });
+  if (report.notChecked.length > 0) {
+    violations.push({
+      ruleName: 'not-checked',
+      recommendation: 'Objects that hold a pod template are checked: hardpod reads the pod template of a kind only where the config maps it',
+      fix: 'Map each kind to its pod template path in the config: workloadKinds: [{ kind, group, templatePath }]',
+      violatingResources: report.notChecked.map((item) => ({ resourceName: item.name, locations: [item.reason], manifestPath: item.source.file ?? '' })),
+    });
+  }
+  return violations;
 }

@@ -23,7 +23,9 @@ export class Hardpod {
    * Enforces the rule engine on every ApiObject under `scope` (an App or a Chart): hardpod
    * constructs, plain ApiObjects, cdk8s-plus constructs, included YAML and Helm charts alike.
    * `app.synth()`, `app.synthYaml()` and `Testing.synth(chart)` then fail with one line per
-   * failing finding, naming the ApiObject's construct path, the rule and the field.
+   * failing finding, naming the ApiObject's construct path, the rule and the field. An object
+   * hardpod cannot check (a kind the config's `workloadKinds` does not map, holding a pod
+   * template) fails synthesis too, as `[not-checked]`: it is never a silent pass.
    *
    * The options are checked now: a bad level, Kubernetes version or config throws here.
    */
@@ -59,7 +61,9 @@ function validateTree(scope: IConstruct, config: ResolvedConfig, onReport: ((rep
     throw error;
   }
   onReport?.(report);
-  return report.findings.filter(isBlockingFinding).map(formatFinding);
+  const failures = report.findings.filter(isBlockingFinding).map(formatFinding);
+  for (const item of report.notChecked) failures.push(formatNotChecked(item));
+  return failures;
 }
 
 /** `[rule] construct/path (Deployment shop/web) spec.template...: message. Fix: remediation` */
@@ -67,4 +71,9 @@ export function formatFinding(finding: Finding): string {
   const where = finding.source.constructPath ?? finding.source.file ?? '<input>';
   const field = finding.path ? ` ${finding.path}` : '';
   return `[${finding.rule}] ${where} (${objectLabel(finding)})${field}: ${finding.message}. Fix: ${finding.remediation}`;
+}
+
+/** `[not-checked] construct/path (Worker shop/worker): hardpod cannot check it: reason` */
+function formatNotChecked(item: Report['notChecked'][number]): string {
+  return `[not-checked] ${item.source.constructPath ?? item.source.file ?? '<input>'} (${objectLabel(item)}): hardpod cannot check it: ${item.reason}`;
 }

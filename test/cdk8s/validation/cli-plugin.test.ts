@@ -185,6 +185,24 @@ describe('HardpodValidation with the CLI\'s own ValidationContext', () => {
     expect(names.some((n: string) => !n.includes('not failing'))).toBe(false);
   });
 
+  test('an object of a kind hardpod cannot read that holds a pod template fails the run as a not-checked violation', async () => {
+    const worker = {
+      apiVersion: 'batch.acme.io/v1',
+      kind: 'Worker',
+      metadata: { name: 'worker', namespace: 'shop' },
+      spec: { podTemplate: { spec: { hostPID: true, containers: [{ name: 'a', image: 'nginx', securityContext: { privileged: true } }] } } },
+    };
+    const context = new ValidationContext([manifests([worker])], 'hardpod', '1.0.0', {});
+    await new HardpodValidation({ level: 'baseline' }).validate(context);
+    expect(context.report.success).toBe(false);
+    const json = context.report.toJson();
+    expect(json.summary.metadata.notChecked).toBe('1');
+    const notChecked = json.violations.find((v: any) => v.ruleName === 'not-checked');
+    expect(notChecked.fix).toContain('workloadKinds');
+    expect(notChecked.violatingConstructs).toHaveLength(1);
+    expect(notChecked.violatingConstructs[0].locations[0]).toContain('kind batch.acme.io/v1/Worker is not a known workload kind');
+  });
+
   test('cross-object rules see every manifest of the app together', async () => {
     const deny = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny', namespace: 'shop' }, spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } };
     const context = new ValidationContext([manifests([hardenedDeploymentManifest()]), manifests([deny])], 'hardpod', '1.0.0', {});

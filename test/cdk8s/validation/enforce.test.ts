@@ -121,6 +121,28 @@ describe('Hardpod.enforce', () => {
     expect(outcomes.get('namespace-psa-labels')).toBe('unknown/deny');
   });
 
+  test('an object of a kind hardpod cannot read that holds a pod template fails synthesis as not checked, naming the fix', () => {
+    const worker = (c: Chart): ApiObject => new ApiObject(c, 'worker', {
+      apiVersion: 'batch.acme.io/v1',
+      kind: 'Worker',
+      metadata: { name: 'worker' },
+      spec: { podTemplate: { spec: { hostPID: true, containers: [{ name: 'a', image: 'nginx', securityContext: { privileged: true } }] } } },
+    });
+    const unmapped = chart('shop');
+    worker(unmapped);
+    Hardpod.enforce(unmapped, { level: 'baseline' });
+    const message = synthError(unmapped);
+    expect(message).toContain('[not-checked] test/worker (Worker shop/worker): hardpod cannot check it: kind batch.acme.io/v1/Worker is not a known workload kind');
+    expect(message).toContain('(workloadKinds)');
+    // Mapped, the kind is checked like any workload.
+    const mapped = chart('shop');
+    worker(mapped);
+    Hardpod.enforce(mapped, { level: 'baseline', config: { workloadKinds: [{ kind: 'Worker', group: 'batch.acme.io', templatePath: 'spec.podTemplate' }] } });
+    const checked = synthError(mapped);
+    expect(checked).not.toContain('[not-checked]');
+    expect(checked).toContain('[privileged] test/worker (Worker shop/worker) spec.podTemplate.spec.containers[0].securityContext.privileged');
+  });
+
   test('a suppression annotation with a reason waives one rule on one object', () => {
     const c = chart();
     addCompanions(c);
