@@ -3,7 +3,7 @@ import { evaluate } from '../../engine/evaluate';
 import { isBlockingFinding, type Finding, type Report } from '../../engine/report';
 import { HardpodError, isHardpodError } from '../../model/errors';
 import type { KubeObject, LocatedObject } from '../../model/kube-object';
-import { objectLabel } from '../../reporters/shared';
+import { objectLabel, type ObjectIdentity } from '../../reporters/shared';
 import { ruleById } from '../../rules/catalogue';
 import { LEVELS, type Level } from '../../rules/rule';
 
@@ -70,7 +70,11 @@ const WHERE = 'cdk8s.yaml validations[HardpodValidation].properties';
  * network; any other value (`hardpod`, `../x`) is taken as an npm package name and installed with
  * `npm install` into its plugins directory on first use.
  *
- * Every failing finding becomes a violation (rule id, the resource and the field with the message);
+ * Every failing finding becomes a violation (rule id, the resource and the field with the message).
+ * A resource is named `construct/path (Deployment shop/web)`, or `Deployment shop/web` when the
+ * construct metadata cannot tell it apart (cdk8s records one construct path per object name, and a
+ * hardened workload's objects share one name). The CLI's own "Construct Path" field, which it looks
+ * up by resource name, shows N/A.
  * findings that do not fail the run (`unknown`, `warn`) are listed with that status in the rule name.
  * An object hardpod cannot check (a kind the config's `workloadKinds` does not map, holding a pod
  * template) fails the run as a `not-checked` violation: it is never a silent pass.
@@ -129,9 +133,15 @@ function checkProperties(properties: unknown): HardpodValidationProperties {
   return record as HardpodValidationProperties;
 }
 
-/** Every object of every manifest, located by file, document index and (from the construct metadata) construct path. */
+/**
+ * Every object of every manifest, located by file, document index and (from the construct metadata)
+ * construct path. cdk8s records one construct path per object name, the last object's, so a name
+ * that several objects share (a hardened workload and its ServiceAccount, Service ...) names no
+ * construct rather than a wrong one.
+ */
 function readManifests(context: CliValidationContext): LocatedObject[] {
   const located: LocatedObject[] = [];
+  const objectsPerName = new Map<string, number>();
   for (const file of context.manifests) {
     context.parseManifest(file).forEach((document, documentIndex) => {
       if (document === null || document === undefined) return;
@@ -139,12 +149,28 @@ function readManifests(context: CliValidationContext): LocatedObject[] {
         throw new HardpodError(`document ${documentIndex} is not a Kubernetes object (expected apiVersion and kind)`, file);
       }
       const object = document as KubeObject;
-      const name = typeof object.metadata?.name === 'string' ? object.metadata.name : undefined;
-      const constructPath = name !== undefined ? context.metadata[name]?.path : undefined;
-      located.push({ object, source: { file, documentIndex, ...(constructPath ? { constructPath } : {}) } });
+      const name = nameOf(object);
+      if (name !== undefined) objectsPerName.set(name, (objectsPerName.get(name) ?? 0) + 1);
+      located.push({ object, source: { file, documentIndex } });
     });
   }
-  return located;
+  return located.map((entry) => {
+    const name = nameOf(entry.object);
+    const constructPath = name !== undefined && objectsPerName.get(name) === 1 ? context.metadata[name]?.path : undefined;
+    return constructPath ? { object: entry.object, source: { ...entry.source, constructPath } } : entry;
+  });
+}
+
+function nameOf(object: KubeObject): string | undefined {
+  return typeof object.metadata?.name === 'string' ? object.metadata.name : undefined;
+}
+
+/**
+ * `construct/path (Deployment shop/web)`, or `Deployment shop/web` when the construct is not known:
+ * the kind and namespace tell apart the objects that share a name.
+ */
+function resourceName(object: ObjectIdentity): string {
+  return object.source.constructPath !== undefined ? `${object.source.constructPath} (${objectLabel(object)})` : objectLabel(object);
 }
 
 /** One violation per rule (and status), listing each resource with its fields and messages. */
@@ -166,7 +192,7 @@ export function toViolations(report: Report): CliViolation[] {
       let entry = byResource.get(key);
       if (!entry) {
         const locations: string[] = [];
-        entry = { resource: { resourceName: finding.name, locations, manifestPath }, locations };
+        entry = { resource: { resourceName: resourceName(finding), locations, manifestPath }, locations };
         byResource.set(key, entry);
       }
       entry.locations.push(`${finding.path || '(object)'}: ${finding.message}`);
@@ -183,7 +209,7 @@ export function toViolations(report: Report): CliViolation[] {
       ruleName: 'not-checked',
       recommendation: 'Objects that hold a pod template are checked: hardpod reads the pod template of a kind only where the config maps it',
       fix: 'Map each kind to its pod template path in the config: workloadKinds: [{ kind, group, templatePath }]',
-      violatingResources: report.notChecked.map((item) => ({ resourceName: item.name, locations: [item.reason], manifestPath: item.source.file ?? '' })),
+      violatingResources: report.notChecked.map((item) => ({ resourceName: resourceName(item), locations: [item.reason], manifestPath: item.source.file ?? '' })),
     });
   }
   return violations;

@@ -113,7 +113,7 @@ describe('HardpodValidation under cdk8s synth (cdk8s-cli 2.207.60)', () => {
     const { status, output } = synth(p, '--validation-reports-output-file', reportFile);
     expect(status).toBe(2);
     expect(output).toContain('image-digest');
-    expect(output).toContain('Construct Path: prod/web');
+    expect(output).toContain('Resource Name: prod/web (Deployment shop/web)');
     expect(output).toContain('container "app" image "nginx:1.27" is not pinned by digest');
     expect(output).toContain('Validation failed');
     expect(existsSync(p.npmCalls)).toBe(false);
@@ -124,8 +124,7 @@ describe('HardpodValidation under cdk8s synth (cdk8s-cli 2.207.60)', () => {
     const digest = reports[0].violations.find((v: any) => v.ruleName === 'image-digest');
     expect(digest.recommendation).toBe('Images are pinned by digest');
     expect(digest.violatingConstructs).toEqual([expect.objectContaining({
-      constructPath: 'prod/web',
-      resourceName: 'web',
+      resourceName: 'prod/web (Deployment shop/web)',
       manifestPath: 'dist/prod.k8s.yaml',
       locations: ['spec.template.spec.containers[0].image: container "app" image "nginx:1.27" is not pinned by digest'],
     })]);
@@ -201,6 +200,21 @@ describe('HardpodValidation with the CLI\'s own ValidationContext', () => {
     expect(notChecked.fix).toContain('workloadKinds');
     expect(notChecked.violatingConstructs).toHaveLength(1);
     expect(notChecked.violatingConstructs[0].locations[0]).toContain('kind batch.acme.io/v1/Worker is not a known workload kind');
+  });
+
+  test('a resource is named by its kind, namespace and name, and by its construct only when the construct metadata tells it apart', async () => {
+    const privileged = hardenedDeploymentManifest('web', 'shop', 'nginx');
+    (privileged.spec as any).template.spec.containers[0].securityContext.privileged = true;
+    const serviceAccount = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'web', namespace: 'shop' }, automountServiceAccountToken: false };
+    const other = hardenedDeploymentManifest('api', 'shop', 'nginx');
+    (other.spec as any).template.spec.containers[0].securityContext.privileged = true;
+    // cdk8s records one construct path per name, the last object's: here the ServiceAccount's.
+    const metadata = { web: { path: 'prod/web/ServiceAccount' }, api: { path: 'prod/api/Deployment' } };
+    const context = new ValidationContext([manifests([privileged, serviceAccount, other])], 'hardpod', '1.0.0', metadata);
+    await new HardpodValidation({ level: 'baseline' }).validate(context);
+    const resources = context.report.toJson().violations.find((v: any) => v.ruleName === 'privileged').violatingConstructs;
+    expect(resources.map((r: any) => r.resourceName)).toEqual(['Deployment shop/web', 'prod/api/Deployment (Deployment shop/api)']);
+    expect(JSON.stringify(resources)).not.toContain('ServiceAccount');
   });
 
   test('cross-object rules see every manifest of the app together', async () => {
