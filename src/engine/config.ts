@@ -329,10 +329,13 @@ const OVERRIDE_KEYS: readonly string[] = ['severity', 'enforcement', 'enabled'];
 const SUPPRESSION_KEYS: readonly string[] = ['rule', 'kind', 'name', 'namespace', 'reason'];
 const CLUSTER_KEYS: readonly string[] = ['namespaces', 'networkPolicies', 'objects', 'complete'];
 
-/** ` (did you mean "x"?)` for the closest candidate within two edits (or differing only in case), else ''. */
+/**
+ * ` (did you mean "x"?)` for the closest candidate within two edits, or a fifth of the word for
+ * longer words (`allowedRegistry` is three from `allowedRegistries`), or differing only in case, else ''.
+ */
 export function didYouMean(word: string, candidates: Iterable<string>): string {
   let best: string | undefined;
-  let bestDistance = 3;
+  let bestDistance = Math.max(2, Math.floor(word.length / 5)) + 1;
   for (const candidate of candidates) {
     const distance = candidate.toLowerCase() === word.toLowerCase() ? 0 : editDistance(word, candidate, bestDistance);
     if (distance < bestDistance) [best, bestDistance] = [candidate, distance];

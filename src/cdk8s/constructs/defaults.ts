@@ -1,7 +1,10 @@
 import type { IConstruct } from 'constructs';
 import { LockFileResolver } from '../../images/lock-resolver';
+import { HardpodError } from '../../model/errors';
 import type { ImageResolver } from '../../model/image';
 import type { ResourcesProps, WorkloadDefaults } from '../../model/workload-props';
+import { allowedRegistries } from '../../rules/allowed-registries';
+import { checkOptionKeys, scopeLabel } from '../validation/options';
 
 /**
  * Golden-path defaults a platform team sets once on an App or Chart; every hardened construct
@@ -21,6 +24,22 @@ export interface HardpodDefaultsProps extends WorkloadDefaults {
 
 const DEFAULTS = new WeakMap<IConstruct, HardpodDefaultsProps>();
 
+/** Every defaults key; the record type keeps the list in step with HardpodDefaultsProps. */
+const KNOWN_DEFAULTS: Record<keyof HardpodDefaultsProps, true> = {
+  allowedRegistries: true,
+  resources: true,
+  seccompProfile: true,
+  labels: true,
+  dns: true,
+  imagePullSecrets: true,
+  writableSizeLimit: true,
+  kubernetesMinor: true,
+  imageResolver: true,
+  lockFile: true,
+};
+const DEFAULTS_KEYS = Object.keys(KNOWN_DEFAULTS);
+const checkAllowedRegistries = allowedRegistries.settings!.allowedRegistries;
+
 function mergeResources(a: ResourcesProps | undefined, b: ResourcesProps | undefined): ResourcesProps | undefined {
   if (!a) return b;
   if (!b) return a;
@@ -31,8 +50,14 @@ export class HardpodDefaults {
   /**
    * Sets the defaults for every hardened construct under `scope` (merged over those of enclosing
    * scopes). Constructs read them when they are created, so set them before adding workloads.
+   * An unknown key or an empty `allowedRegistries` throws here.
    */
   static set(scope: IConstruct, defaults: HardpodDefaultsProps): void {
+    const where = `HardpodDefaults.set(${scopeLabel(scope)})`;
+    checkOptionKeys(defaults, DEFAULTS_KEYS, where);
+    // An empty list would refuse every image with an unhelpful message: the config's check says what is expected.
+    const registriesProblem = checkAllowedRegistries(defaults.allowedRegistries);
+    if (registriesProblem !== undefined) throw new HardpodError(registriesProblem, `${where} allowedRegistries`);
     const resolver = defaults.imageResolver ?? (defaults.lockFile !== undefined ? LockFileResolver.fromFile(defaults.lockFile) : undefined);
     DEFAULTS.set(scope, { ...defaults, ...(resolver ? { imageResolver: resolver } : {}) });
   }

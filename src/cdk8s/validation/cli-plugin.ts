@@ -1,4 +1,5 @@
 import { resolveValidationOptions } from './options';
+import { didYouMean } from '../../engine/config';
 import { evaluate } from '../../engine/evaluate';
 import { isBlockingFinding, type Finding, type Report } from '../../engine/report';
 import { HardpodError, isHardpodError } from '../../model/errors';
@@ -123,7 +124,7 @@ function checkProperties(properties: unknown): HardpodValidationProperties {
   }
   const record = properties as Record<string, unknown>;
   for (const key of Object.keys(record)) {
-    if (!PROPERTY_NAMES.includes(key)) throw new HardpodError(`unknown property ${JSON.stringify(key)}; expected ${PROPERTY_NAMES.join(', ')}`, WHERE);
+    if (!PROPERTY_NAMES.includes(key)) throw new HardpodError(`unknown property ${JSON.stringify(key)}${didYouMean(key, PROPERTY_NAMES)}; expected ${PROPERTY_NAMES.join(', ')}`, WHERE);
   }
   if (record.level !== undefined && !LEVELS.includes(record.level as Level)) throw new HardpodError(`level must be one of ${LEVELS.join(', ')}, got ${JSON.stringify(record.level)}`, `${WHERE}.level`);
   // YAML reads `1.30` as the number 1.3: insist on a string so the version is not silently changed.

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, type IConstruct } from 'constructs';
-import { resolveValidationOptions, type ValidationOptions } from './options';
+import { checkOptionKeys, resolveValidationOptions, scopeLabel, type ValidationOptions } from './options';
 import type { ResolvedConfig } from '../../engine/config';
 import { evaluate } from '../../engine/evaluate';
 import { isBlockingFinding, type Finding, type Report } from '../../engine/report';
@@ -27,16 +27,22 @@ export class Hardpod {
    * hardpod cannot check (a kind the config's `workloadKinds` does not map, holding a pod
    * template) fails synthesis too, as `[not-checked]`: it is never a silent pass.
    *
-   * The options are checked now: a bad level, Kubernetes version or config throws here.
+   * The options are checked now: an unknown option, a bad level, Kubernetes version or config throws here.
    */
   static enforce(scope: IConstruct, options: EnforceOptions = {}): void {
-    const config = resolveValidationOptions(options, `Hardpod.enforce(${scope.node.path || '<app>'})`);
+    const where = `Hardpod.enforce(${scopeLabel(scope)})`;
+    checkOptionKeys(options, ENFORCE_OPTION_KEYS, where);
+    const config = resolveValidationOptions(options, where);
     // cdk8s prefixes each message with the validating construct's path in brackets, and the app's is
     // empty ("[] ..."): validate the app from a child named after hardpod instead.
     const validator = scope.node.path === '' ? new Construct(scope, uniqueId(scope, 'hardpod')) : scope;
     validator.node.addValidation({ validate: () => validateTree(scope, config, options.onReport) });
   }
 }
+
+/** Every option enforce reads; the record type keeps the list in step with EnforceOptions. */
+const ENFORCE_OPTIONS: Record<keyof EnforceOptions, true> = { level: true, k8sVersion: true, config: true, lockFile: true, onReport: true };
+const ENFORCE_OPTION_KEYS = Object.keys(ENFORCE_OPTIONS);
 
 function uniqueId(scope: IConstruct, id: string): string {
   let unique = id;

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import { loadConfig, resolveConfig, type EngineConfig, type ResolvedConfig } from '../../engine/config';
+import type { IConstruct } from 'constructs';
+import { didYouMean, loadConfig, resolveConfig, type EngineConfig, type ResolvedConfig } from '../../engine/config';
 import { LOCK_FILE_NAME } from '../../images/lock-file';
 import { withLockFileFacts } from '../../images/lock-resolver';
 import { HardpodError } from '../../model/errors';
@@ -44,4 +45,23 @@ export function resolveValidationOptions(options: ValidationOptions, where: stri
     if (key === 'kubernetesVersion' && options.k8sVersion !== undefined) return `${where} k8sVersion`;
     return typeof options.config === 'string' ? `${options.config} (${key})` : `${where} config.${key}`;
   });
+}
+
+/**
+ * Refuses options that are not an object, or that hold a key `known` lacks: options often come
+ * from JSON or YAML, where TypeScript cannot catch a misspelled key, and an ignored one fails open
+ * (`allowedRegistry` would let any registry through).
+ */
+export function checkOptionKeys(options: unknown, known: readonly string[], where: string): void {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new HardpodError(`options must be an object of ${known.join(', ')} (got ${options === null ? 'null' : Array.isArray(options) ? 'a list' : typeof options})`, where);
+  }
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) throw new HardpodError(`unknown option ${JSON.stringify(key)}${didYouMean(key, known)}; expected one of ${known.join(', ')}`, where);
+  }
+}
+
+/** How a message names a scope: its construct path, or `<app>` for the app's empty one. */
+export function scopeLabel(scope: IConstruct): string {
+  return scope.node.path || '<app>';
 }

@@ -340,6 +340,17 @@ describe('golden-path defaults on App and Chart', () => {
     const c = new Chart(app, 'c');
     expect(() => new HardenedJob(c, 'job', { image: IMAGE })).toThrow(/c\/job \(container main\): .*not an allowed registry/);
   });
+  it('an unknown key (defaults read from JSON or YAML) or an empty registry list is refused, naming the scope', () => {
+    const app = Testing.app();
+    const c = new Chart(app, 'c');
+    expect(() => HardpodDefaults.set(c, { allowedRegistry: ['ghcr.io/acme'] } as never)).toThrow(
+      /^HardpodDefaults\.set\(c\): unknown option "allowedRegistry" \(did you mean "allowedRegistries"\?\); expected one of allowedRegistries, /,
+    );
+    expect(() => HardpodDefaults.set(app, { allowedRegistries: [] })).toThrow(
+      'HardpodDefaults.set(<app>) allowedRegistries: allowedRegistries must be a non-empty list of registry hosts or host/path prefixes',
+    );
+    expect(() => HardpodDefaults.set(app, null as never)).toThrow('HardpodDefaults.set(<app>): options must be an object of allowedRegistries, ');
+  });
   it('a lock file resolves tags and supplies the image user', () => {
     const lockFile = writeLockFile({ 'ghcr.io/acme/web:1.0': { digest: DIGEST, facts: { uid: 10001, gid: 10001 } } });
     const app = Testing.app();

@@ -6,6 +6,7 @@ import * as kplus from 'cdk8s-plus-33';
 import { addCompanions, DIGEST, hardenedDeploymentManifest, PINNED } from './fixtures';
 import { HardenedDeployment, HardenedNamespace, Hardpod } from '../../../src/cdk8s';
 import type { Report } from '../../../src/engine/report';
+import { HardpodError } from '../../../src/model/errors';
 import { writeLockFile } from '../../fixtures/lock-file';
 
 function chart(namespace?: string): Chart {
@@ -185,6 +186,9 @@ describe('Hardpod.enforce', () => {
     expect(() => Hardpod.enforce(chart(), { level: 'strict' as never })).toThrow('Hardpod.enforce(test) level: unknown level "strict"; expected one of baseline, restricted, hardened');
     expect(() => Hardpod.enforce(chart(), { k8sVersion: '2.0' })).toThrow(/Hardpod.enforce\(test\) k8sVersion: unsupported Kubernetes version "2.0"/);
     expect(() => Hardpod.enforce(chart(), { config: { rules: { 'no-such-rule': {} } } })).toThrow(/config.rules.no-such-rule: unknown rule id/);
+    expect(() => Hardpod.enforce(chart(), { levle: 'baseline' } as never)).toThrow('Hardpod.enforce(test): unknown option "levle" (did you mean "level"?); expected one of level, ');
+    expect(() => Hardpod.enforce(Testing.app(), null as never)).toThrow('Hardpod.enforce(<app>): options must be an object of level, ');
+    expect(() => Hardpod.enforce(Testing.app(), null as never)).toThrow(HardpodError);
   });
 
   test('image facts from a lock file reach the image rules, and a named lock file must exist', () => {
