@@ -216,7 +216,9 @@ export type DnsEgress = 'kube-dns' | 'openshift' | 'off' | { readonly nodeLocalA
 
 export interface NetworkProps {
   /**
-   * Opt-out: `false` emits no NetworkPolicy (fails rule `network-policy`).
+   * Opt-out: `false` emits no NetworkPolicy. Rule `network-policy` then fails when the input holds
+   * the namespace's policies (or the config declares them), and is `unknown` otherwise (a warning
+   * under `Hardpod.enforce`, not a failure).
    * @default true: deny all ingress and egress except the rules below (rule `network-policy`)
    */
   readonly policy?: boolean;

@@ -1,3 +1,4 @@
+import { nonBlockingStatus } from './enforce';
 import { resolveValidationOptions } from './options';
 import { didYouMean } from '../../engine/config';
 import { evaluate } from '../../engine/evaluate';
@@ -179,7 +180,7 @@ export function toViolations(report: Report): CliViolation[] {
   const groups = new Map<string, { rule: string; findings: Finding[] }>();
   for (const finding of report.findings) {
     if (finding.outcome === 'suppressed' || finding.baselined) continue;
-    const status = isBlockingFinding(finding) ? '' : ` (${finding.outcome === 'fail' ? finding.enforcement : finding.outcome}, not failing)`;
+    const status = isBlockingFinding(finding) ? '' : ` (${nonBlockingStatus(finding)}, not failing)`;
     const key = `${finding.rule}${status}`;
     const group = groups.get(key) ?? { rule: finding.rule, findings: [] };
     group.findings.push(finding);

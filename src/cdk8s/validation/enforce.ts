@@ -15,6 +15,14 @@ export interface EnforceOptions extends ValidationOptions {
    * @default none
    */
   readonly onReport?: (report: Report) => void;
+  /**
+   * Receives, once per enforcement, each finding that does not fail synthesis but is no pass
+   * either: an `unknown` outcome (a fact the app does not hold, such as its Namespace or a
+   * NetworkPolicy selecting the pods) or a failure whose enforcement is `warn`. cdk8s has no
+   * warning channel of its own.
+   * @default prints each to standard error
+   */
+  readonly onWarning?: (message: string) => void;
 }
 
 /** hardpod's entry points for cdk8s apps. */
@@ -26,6 +34,7 @@ export class Hardpod {
    * failing finding, naming the ApiObject's construct path, the rule and the field. An object
    * hardpod cannot check (a kind the config's `workloadKinds` does not map, holding a pod
    * template) fails synthesis too, as `[not-checked]`: it is never a silent pass.
+   * Findings that do not fail synthesis (`unknown`, `warn`) are printed as warnings (see `onWarning`).
    *
    * The options are checked now: an unknown option, a bad level, Kubernetes version or config throws here.
    */
@@ -36,12 +45,27 @@ export class Hardpod {
     // cdk8s prefixes each message with the validating construct's path in brackets, and the app's is
     // empty ("[] ..."): validate the app from a child named after hardpod instead.
     const validator = scope.node.path === '' ? new Construct(scope, uniqueId(scope, 'hardpod')) : scope;
-    validator.node.addValidation({ validate: () => validateTree(scope, config, options.onReport) });
+    // cdk8s validates the whole app once per chart it synthesizes: each warning is given once.
+    const warned = new Set<string>();
+    const warn = options.onWarning ?? ((message: string) => process.stderr.write(`${message}\n`));
+    const onWarning = (message: string): void => {
+      if (warned.has(message)) return;
+      warned.add(message);
+      warn(message);
+    };
+    validator.node.addValidation({ validate: () => validateTree(scope, config, options.onReport, onWarning) });
   }
 }
 
 /** Every option enforce reads; the record type keeps the list in step with EnforceOptions. */
-const ENFORCE_OPTIONS: Record<keyof EnforceOptions, true> = { level: true, k8sVersion: true, config: true, lockFile: true, onReport: true };
+const ENFORCE_OPTIONS: Record<keyof EnforceOptions, true> = {
+  level: true,
+  k8sVersion: true,
+  config: true,
+  lockFile: true,
+  onReport: true,
+  onWarning: true,
+};
 const ENFORCE_OPTION_KEYS = Object.keys(ENFORCE_OPTIONS);
 
 function uniqueId(scope: IConstruct, id: string): string {
@@ -57,7 +81,9 @@ export function apiObjectsUnder(scope: IConstruct): LocatedObject[] {
     .map((apiObject) => ({ object: apiObject.toJson(), source: { constructPath: apiObject.node.path } }));
 }
 
-function validateTree(scope: IConstruct, config: ResolvedConfig, onReport: ((report: Report) => void) | undefined): string[] {
+function validateTree(
+  scope: IConstruct, config: ResolvedConfig, onReport: ((report: Report) => void) | undefined, onWarning: (message: string) => void,
+): string[] {
   let report: Report;
   try {
     report = evaluate(apiObjectsUnder(scope), config);
@@ -67,6 +93,11 @@ function validateTree(scope: IConstruct, config: ResolvedConfig, onReport: ((rep
     throw error;
   }
   onReport?.(report);
+  for (const finding of report.findings) {
+    if (finding.outcome !== 'suppressed' && !finding.baselined && !isBlockingFinding(finding)) {
+      onWarning(`hardpod warning (${nonBlockingStatus(finding)}, not failing): ${formatFinding(finding)}`);
+    }
+  }
   const failures = report.findings.filter(isBlockingFinding).map(formatFinding);
   for (const item of report.notChecked) failures.push(formatNotChecked(item));
   return failures;
@@ -77,6 +108,11 @@ export function formatFinding(finding: Finding): string {
   const where = finding.source.constructPath ?? finding.source.file ?? '<input>';
   const field = finding.path ? ` ${finding.path}` : '';
   return `[${finding.rule}] ${where} (${objectLabel(finding)})${field}: ${finding.message}. Fix: ${finding.remediation}`;
+}
+
+/** Why a finding that is not a pass does not fail the run: `unknown`, or its `warn` enforcement. */
+export function nonBlockingStatus(finding: Finding): string {
+  return finding.outcome === 'fail' ? finding.enforcement : finding.outcome;
 }
 
 /** `[not-checked] construct/path (Worker shop/worker): hardpod cannot check it: reason` */

@@ -109,12 +109,15 @@ describe('Hardpod.enforce', () => {
     expect(report?.findings).toEqual([]);
   });
 
-  test('findings that do not fail synthesis (unknown, warn) reach onReport only', () => {
+  test('findings that do not fail synthesis (unknown, warn) are warnings, and reach onReport', () => {
     const c = chart();
     new ApiObject(c, 'web', hardenedDeploymentManifest('web', 'shop', 'nginx') as never);
     let report: Report | undefined;
-    Hardpod.enforce(c, { config: { rules: { 'image-digest': { enforcement: 'warn' } } }, onReport: (r) => { report = r; } });
+    const warnings: string[] = [];
+    Hardpod.enforce(c, { config: { rules: { 'image-digest': { enforcement: 'warn' } } }, onReport: (r) => { report = r; }, onWarning: (m) => warnings.push(m) });
     expect(synthError(c)).toBe('');
+    expect(warnings).toContainEqual(expect.stringMatching(/^hardpod warning \(warn, not failing\): \[image-digest\] test\/web \(Deployment shop\/web\) /));
+    expect(warnings).toContainEqual(expect.stringMatching(/^hardpod warning \(unknown, not failing\): \[network-policy\] test\/web \(Deployment shop\/web\) /));
     const outcomes = new Map(report!.findings.map((f) => [f.rule, `${f.outcome}/${f.enforcement}`]));
     expect(outcomes.get('image-digest')).toBe('fail/warn');
     // Partial input: the Namespace, ServiceAccount and NetworkPolicy are not in this chart.
@@ -142,6 +145,20 @@ describe('Hardpod.enforce', () => {
     const checked = synthError(mapped);
     expect(checked).not.toContain('[not-checked]');
     expect(checked).toContain('[privileged] test/worker (Worker shop/worker) spec.podTemplate.spec.containers[0].securityContext.privileged');
+  });
+
+  test('a workload without its NetworkPolicy (network.policy: false) is a network-policy warning, given once however many charts synthesize', () => {
+    const app = Testing.app();
+    const c = new Chart(app, 'c', { namespace: 'shop' });
+    new Chart(app, 'other');
+    new HardenedDeployment(c, 'w', { image: PINNED, port: 8080, network: { policy: false } });
+    const warnings: string[] = [];
+    Hardpod.enforce(app, { config: { hardened: { allowedRegistries: ['registry.example.com'] } }, onWarning: (m) => warnings.push(m) });
+    app.synthYaml();
+    Testing.synth(c);
+    const network = warnings.filter((m) => m.includes('[network-policy]'));
+    expect(network).toHaveLength(1);
+    expect(network[0]).toMatch(/^hardpod warning \(unknown, not failing\): \[network-policy\] c\/w\/Deployment \(Deployment shop\/c-w-[0-9a-f]+\) .*no NetworkPolicy in namespace "shop" selects the pod/);
   });
 
   test('a suppression annotation with a reason waives one rule on one object', () => {
