@@ -5,7 +5,7 @@ import {
 } from './companions';
 import { HardpodError } from './errors';
 import { DIGEST_ONLY_RESOLVER } from './image';
-import type { KubeObject } from './kube-object';
+import { claimObjectKey, type KubeObject } from './kube-object';
 import type { BuildContext } from './workloads';
 
 /**
@@ -255,14 +255,7 @@ function shellWord(word: string): string {
  */
 export function claimDebugAccess(claimed: Map<string, string>, built: DebugAccessObjects, owner: string, nameArg: string): void {
   const meta = built.role.metadata as { name: string; namespace: string };
-  const key = `${meta.namespace}/${meta.name}`;
-  const other = claimed.get(key);
-  if (other !== undefined) {
-    throw new HardpodError(
-      `debug access "${meta.name}" in namespace "${meta.namespace}" is already emitted by ${other}; both would emit the same Role, RoleBinding and ` +
-        `admission policy, each overwriting the other: give one of them another name (the ${nameArg})`,
-      owner,
-    );
-  }
-  claimed.set(key, owner);
+  claimObjectKey(claimed, `${meta.namespace}/${meta.name}`, owner, (other) =>
+    `debug access "${meta.name}" in namespace "${meta.namespace}" is already emitted by ${other}; both would emit the same Role, RoleBinding and ` +
+      `admission policy, each overwriting the other: give one of them another name (the ${nameArg})`);
 }

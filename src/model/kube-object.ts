@@ -1,4 +1,5 @@
 import type { ObjectMeta } from 'kubernetes-types/meta/v1';
+import { HardpodError } from './errors';
 
 /**
  * Any Kubernetes object as plain data. The core works on plain objects so that cdk8s, Pulumi and
@@ -51,4 +52,15 @@ export function objectIdentityKey(source: SourceLocation, kind: string, namespac
 export function generateNameOf(metadata: Readonly<Record<string, unknown>>): string | undefined {
   const generateName = metadata.generateName;
   return !(typeof metadata.name === 'string' && metadata.name !== '') && typeof generateName === 'string' && generateName !== '' ? generateName : undefined;
+}
+
+/**
+ * Records that `owner` (a construct path) emits the object or objects known by `key`, refusing a
+ * second owner: objects of one kind, namespace and name overwrite each other when applied.
+ * `conflict` words the refusal, given the first owner.
+ */
+export function claimObjectKey(claimed: Map<string, string>, key: string, owner: string, conflict: (firstOwner: string) => string): void {
+  const first = claimed.get(key);
+  if (first !== undefined) throw new HardpodError(conflict(first), owner);
+  claimed.set(key, owner);
 }

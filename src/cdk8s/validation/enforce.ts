@@ -5,7 +5,8 @@ import type { ResolvedConfig } from '../../engine/config';
 import { evaluate } from '../../engine/evaluate';
 import { isBlockingFinding, type Finding, type Report } from '../../engine/report';
 import { isHardpodError } from '../../model/errors';
-import type { LocatedObject } from '../../model/kube-object';
+import { claimObjectKey, type LocatedObject } from '../../model/kube-object';
+import { apiGroupOf } from '../../model/pod-view';
 import { objectLabel } from '../../reporters/shared';
 
 export interface EnforceOptions extends ValidationOptions {
@@ -34,6 +35,7 @@ export class Hardpod {
    * failing finding, naming the ApiObject's construct path, the rule and the field. An object
    * hardpod cannot check (a kind the config's `workloadKinds` does not map, holding a pod
    * template) fails synthesis too, as `[not-checked]`: it is never a silent pass.
+   * So do two ApiObjects of one kind, namespace and name, which would overwrite each other when applied.
    * Findings that do not fail synthesis (`unknown`, `warn`) are printed as warnings (see `onWarning`).
    *
    * The options are checked now: an unknown option, a bad level, Kubernetes version or config throws here.
@@ -84,9 +86,11 @@ export function apiObjectsUnder(scope: IConstruct): LocatedObject[] {
 function validateTree(
   scope: IConstruct, config: ResolvedConfig, onReport: ((report: Report) => void) | undefined, onWarning: (message: string) => void,
 ): string[] {
+  const objects = apiObjectsUnder(scope);
+  const duplicates = duplicateObjects(objects);
   let report: Report;
   try {
-    report = evaluate(apiObjectsUnder(scope), config);
+    report = evaluate(objects, config);
   } catch (error) {
     // A user mistake in the app (a suppression annotation without a reason ...) is a validation error, not a crash.
     if (isHardpodError(error)) return [`hardpod: ${error.message}`];
@@ -98,9 +102,33 @@ function validateTree(
       onWarning(`hardpod warning (${nonBlockingStatus(finding)}, not failing): ${formatFinding(finding)}`);
     }
   }
-  const failures = report.findings.filter(isBlockingFinding).map(formatFinding);
+  const failures = [...duplicates, ...report.findings.filter(isBlockingFinding).map(formatFinding)];
   for (const item of report.notChecked) failures.push(formatNotChecked(item));
   return failures;
+}
+
+/**
+ * One error for each object that another ApiObject under the scope emits with the same API group,
+ * kind, namespace and name (two charts' workloads both named `web` in `shop`): applied, one
+ * would silently overwrite the other.
+ */
+function duplicateObjects(objects: readonly LocatedObject[]): string[] {
+  const claimed = new Map<string, string>();
+  const errors: string[] = [];
+  for (const { object, source } of objects) {
+    const name = object.metadata?.name;
+    if (typeof name !== 'string' || name === '') continue;
+    const label = objectLabel({ kind: object.kind, name, namespace: object.metadata?.namespace, source });
+    const key = `${apiGroupOf(object.apiVersion)}\u0000${object.kind}\u0000${object.metadata?.namespace ?? ''}\u0000${name}`;
+    try {
+      claimObjectKey(claimed, key, source.constructPath!, (first) =>
+        `${label} is also emitted by ${first}; applied, one would overwrite the other: give one of them another name or namespace`);
+    } catch (error) {
+      if (!isHardpodError(error)) throw error;
+      errors.push(`hardpod: ${error.message}`);
+    }
+  }
+  return errors;
 }
 
 /** `[rule] construct/path (Deployment shop/web) spec.template...: message. Fix: remediation` */

@@ -161,6 +161,25 @@ describe('Hardpod.enforce', () => {
     expect(network[0]).toMatch(/^hardpod warning \(unknown, not failing\): \[network-policy\] c\/w\/Deployment \(Deployment shop\/c-w-[0-9a-f]+\) .*no NetworkPolicy in namespace "shop" selects the pod/);
   });
 
+  test('two objects of one kind, namespace and name (two charts\' workloads named web in shop) fail synthesis, naming both construct paths', () => {
+    const app = Testing.app();
+    const a = new Chart(app, 'a', { namespace: 'shop' });
+    const b = new Chart(app, 'b', { namespace: 'shop' });
+    new HardenedDeployment(a, 'web', { name: 'web', image: PINNED, port: 8080 });
+    new HardenedDeployment(b, 'web', { name: 'web', image: PINNED, port: 9090 });
+    Hardpod.enforce(app, { onWarning: () => undefined });
+    const message = synthError(a);
+    for (const kind of ['Deployment', 'ServiceAccount', 'Service', 'NetworkPolicy']) {
+      expect(message).toContain(`hardpod: b/web/${kind}: ${kind} shop/web is also emitted by a/web/${kind}; applied, one would overwrite the other`);
+    }
+    // The same name in another namespace, or for another kind, is another object.
+    const clean = Testing.app();
+    new HardenedDeployment(new Chart(clean, 'a', { namespace: 'shop' }), 'web', { name: 'web', image: PINNED, port: 8080 });
+    new HardenedDeployment(new Chart(clean, 'b', { namespace: 'staging' }), 'web', { name: 'web', image: PINNED, port: 8080 });
+    Hardpod.enforce(clean, { config: { hardened: { allowedRegistries: ['registry.example.com'] } }, onWarning: () => undefined });
+    expect(() => clean.synthYaml()).not.toThrow();
+  });
+
   test('a suppression annotation with a reason waives one rule on one object', () => {
     const c = chart();
     addCompanions(c);
