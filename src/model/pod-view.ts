@@ -1,4 +1,5 @@
 import { isInt32, isInt64 } from './api-integers';
+import { findValuePath, formatFieldPath } from './field-path';
 import type { KubeObject } from './kube-object';
 
 /**
@@ -312,7 +313,7 @@ function extractFromObject(object: KubeObject, kinds: WorkloadKinds): PodViewExt
     return viewAt(object, mapped.location);
   }
   if (NON_WORKLOAD_KINDS.has(kind)) return NO_VIEWS;
-  const found = findPodTemplateShape(object, '', 0);
+  const found = findPodTemplateShape(object);
   return found ? { views: [], shapeProblems: [], notCheckedReason: `kind ${object.apiVersion}/${kind} is not a known workload kind, but ${found} looks like a pod spec; map the kind to its pod template path in the config (workloadKinds) to check it` } : NO_VIEWS;
 }
 
@@ -623,18 +624,27 @@ export function describeType(value: unknown): string {
 }
 
 /**
- * Depth-bounded search for something shaped like a pod template (`spec.containers` as a list) in an
- * object of an unknown kind. Returns its path, or undefined.
+ * How deep below the object root the search for a pod spec in an unknown kind looks. Deep enough for
+ * templates in lists of templates (JobSet `spec.replicatedJobs[0].template.spec.template.spec` is 7
+ * levels down) and for whole manifests embedded in a resource; the work stays linear in the object's
+ * size, which the loader bounds (aliases included).
  */
-function findPodTemplateShape(node: unknown, path: string, depth: number): string | undefined {
-  if (depth > 6 || !isFields(node)) return undefined;
-  if (Array.isArray(node.containers) && depth > 0) return path;
-  for (const key in node) {
+const POD_SPEC_SEARCH_DEPTH = 16;
+
+/** Shaped like a pod spec: an object with a `containers` list. */
+function looksLikePodSpec(value: unknown): boolean {
+  return isFields(value) && Array.isArray(value.containers);
+}
+
+/**
+ * Depth-bounded search, through mappings and lists, for something shaped like a pod spec in an
+ * object of an unknown kind (its own metadata and status aside). Returns its path, or undefined.
+ */
+function findPodTemplateShape(object: KubeObject): string | undefined {
+  for (const key in object) {
     if (key === 'metadata' || key === 'status') continue;
-    const child = node[key];
-    if (!isFields(child)) continue;
-    const found = findPodTemplateShape(child, path ? `${path}.${key}` : key, depth + 1);
-    if (found) return found;
+    const found = findValuePath(object[key], looksLikePodSpec, POD_SPEC_SEARCH_DEPTH, 1);
+    if (found) return formatFieldPath([key, ...found]);
   }
   return undefined;
 }

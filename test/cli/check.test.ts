@@ -23,6 +23,27 @@ spec:
     image: nginx
 `;
 
+/** A JobSet: its pod templates sit in a list, `spec.replicatedJobs[].template.spec.template`. */
+const JOBSET = `apiVersion: jobset.x-k8s.io/v1alpha2
+kind: JobSet
+metadata:
+  name: trainer
+spec:
+  replicatedJobs:
+  - name: workers
+    replicas: 2
+    template:
+      spec:
+        template:
+          spec:
+            hostNetwork: true
+            containers:
+            - name: app
+              image: nginx
+              securityContext:
+                privileged: true
+`;
+
 let dir: string;
 beforeAll(() => {
   cliMainPath();
@@ -159,6 +180,17 @@ describe('hardpod check inputs', () => {
     const strict = JSON.parse(check(['--level', 'restricted', '--format', 'json', 'chart-out']).stdout);
     const podFinding = strict.findings.find((f: { name: string }) => f.name === 'plain');
     expect(podFinding).toMatchObject({ file: join('chart-out', 'nested', 'b.yml'), template: 'shop/templates/pod.yaml', kind: 'Pod' });
+  });
+
+  test('an unknown kind holding a pod template in a list (a JobSet) is listed as not checked, in text and JUnit, not passed', () => {
+    writeFileSync(join(dir, 'jobset.yaml'), JOBSET);
+    const text = check(['--level', 'baseline', 'jobset.yaml']);
+    expect(text.status).toBe(0);
+    expect(text.stdout).toContain('Not checked (kind not mapped to a pod template');
+    expect(text.stdout).toContain('JobSet trainer  jobset.yaml:1  kind jobset.x-k8s.io/v1alpha2/JobSet is not a known workload kind, but spec.replicatedJobs[0].template.spec.template.spec looks like a pod spec');
+    const junit = parseXml(check(['--level', 'baseline', '--format', 'junit', 'jobset.yaml']).stdout);
+    const cases = Array.from(junit.getElementsByTagName('testcase')).map((c) => c.getAttribute('name'));
+    expect(cases).toEqual(['not checked']);
   });
 
   test('a file reached twice (named twice, or named and inside a named folder) is checked once', () => {

@@ -69,6 +69,29 @@ describe('extractPodViews', () => {
     expect(extractPodViews(worker('example.com/v1'), { workloadKinds: [{ kind: 'Worker', templatePath: 'spec.pod' }] }).views).toHaveLength(1);
   });
 
+  it('lists an unknown kind as not checked when a pod spec sits in a list or deep in mappings', () => {
+    const cases: [KubeObject, string][] = [
+      [{ apiVersion: 'jobset.x-k8s.io/v1alpha2', kind: 'JobSet', spec: { replicatedJobs: [{ name: 'w', template: { spec: { template: { spec } } } }] } }, 'spec.replicatedJobs[0].template.spec.template.spec'],
+      [{ apiVersion: 'batch.volcano.sh/v1alpha1', kind: 'Job', spec: { tasks: [{ name: 'a', template: {} }, { name: 't', template: { spec } }] } }, 'spec.tasks[1].template.spec'],
+      [{ apiVersion: 'ray.io/v1', kind: 'RayCluster', spec: { workerGroupSpecs: [{ groupName: 'g', template: { spec } }] } }, 'spec.workerGroupSpecs[0].template.spec'],
+      [{ apiVersion: 'acme.io/v1', kind: 'Deep', spec: { a: { b: { jobTemplate: { spec: { template: { spec } } } } } } }, 'spec.a.b.jobTemplate.spec.template.spec'],
+      [{ apiVersion: 'acme.io/v1', kind: 'Nested', spec: { groups: [[{ pod: spec }]] } }, 'spec.groups[0][0].pod'],
+    ];
+    for (const [object, path] of cases) {
+      const extraction = extractPodViews(object);
+      expect(extraction.views).toEqual([]);
+      expect(extraction.notCheckedReason).toContain(`but ${path} looks like a pod spec`);
+    }
+  });
+
+  it('searches an unknown kind to a bounded depth, skipping its own metadata and status', () => {
+    let deep: unknown = spec;
+    for (let i = 0; i < 16; i++) deep = { next: deep };
+    expect(extractPodViews({ apiVersion: 'acme.io/v1', kind: 'Deep', spec: deep }).notCheckedReason).toBeUndefined();
+    expect(extractPodViews({ apiVersion: 'acme.io/v1', kind: 'Deep', spec: (deep as { next: unknown }).next }).notCheckedReason).toBeDefined();
+    expect(extractPodViews({ apiVersion: 'acme.io/v1', kind: 'Report', metadata: { name: 'r' }, status: { last: { spec } } })).toEqual({ views: [], shapeProblems: [] });
+  });
+
   it('never treats non-workload kinds as unchecked workloads', () => {
     const configMap = { apiVersion: 'v1', kind: 'ConfigMap', data: { template: { spec: { containers: [] } } } } as unknown as KubeObject;
     expect(extractPodViews(configMap)).toEqual({ views: [], shapeProblems: [] });
