@@ -369,11 +369,16 @@ function buildView(object: KubeObject, location: TemplateLocation, metadata: unk
   for (let j = 0; j < CONTAINER_LIST_FIELDS.length; j++) {
     const field = CONTAINER_LIST_FIELDS[j];
     const list = spec[field];
-    if (list === undefined || list === null) continue;
+    if (list === undefined || list === null) {
+      // The API server requires a container: a pod spec without any (a typo such as `container:`) would pass every check unread.
+      if (field === 'containers' && spec === rawSpec) problems.push({ path: location.listPath(field), message: `containers must be a list of at least one container, got ${describeType(list)}` });
+      continue;
+    }
     if (!Array.isArray(list)) {
       problems.push(shapeProblem(location.listPath(field), list, `${field} must be a list of containers, got ${describeType(list)}`));
       continue;
     }
+    if (list.length === 0 && field === 'containers') problems.push({ path: location.listPath(field), message: 'containers must be a list of at least one container, got an empty list' });
     for (let i = 0; i < list.length; i++) {
       const container: unknown = list[i];
       const path = location.containerPath(field, i);

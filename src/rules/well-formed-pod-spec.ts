@@ -1,7 +1,8 @@
 import type { ObjectRule } from './rule';
 
 /**
- * Fields of the wrong type (`containers: {}`, `capabilities: "ALL"`) would make every other check
+ * Fields of the wrong type (`containers: {}`, `capabilities: "ALL"`), and a pod spec without any
+ * container (`containers` missing or empty, e.g. misspelt `container:`), would make every other check
  * read nothing and pass; this rule turns each into a finding instead.
  */
 export const wellFormedPodSpec: ObjectRule = {

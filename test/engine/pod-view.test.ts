@@ -116,12 +116,12 @@ describe('extractPodViews', () => {
 
 describe('shape problems agree with what the API server decodes', () => {
   const problemsOf = (podSpec: Record<string, unknown>) =>
-    extractPodViews({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: podSpec }).views[0].shapeProblems.map((p) => p.path);
+    extractPodViews({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'app' }], ...podSpec } }).views[0].shapeProblems.map((p) => p.path);
   const withContainer = (container: Record<string, unknown>) => problemsOf({ containers: [{ name: 'app', ...container }] });
 
   it('reads a null label or annotation value as the empty string, as the server does', () => {
     const view = extractPodViews({
-      apiVersion: 'v1', kind: 'Pod', metadata: { labels: { a: null, b: 'x' }, annotations: { c: null, d: 5 } } as never, spec: { containers: [] },
+      apiVersion: 'v1', kind: 'Pod', metadata: { labels: { a: null, b: 'x' }, annotations: { c: null, d: 5 } } as never, spec: { containers: [{ name: 'app' }] },
     }).views[0];
     expect(view.shapeProblems.map((p) => p.path)).toEqual(['metadata.annotations.d']);
     expect(view.labels).toEqual({ a: '', b: 'x' });
@@ -140,6 +140,18 @@ describe('shape problems agree with what the API server decodes', () => {
       'spec.containers[0].command', 'spec.containers[0].envFrom[0]', 'spec.containers[0].envFrom[1].secretRef',
       'spec.containers[0].env[0].valueFrom.secretKeyRef', 'spec.containers[0].lifecycle.preStop', 'spec.containers[0].livenessProbe.httpGet',
     ]);
+  });
+
+  it('requires at least one container: a missing, null or empty list is a problem, as the API server refuses it', () => {
+    const missing = { path: 'spec.containers', message: 'containers must be a list of at least one container, got nothing' };
+    expect(extractPodViews({ apiVersion: 'v1', kind: 'Pod', spec: { container: [{ name: 'app', securityContext: { privileged: true } }] } }).views[0].shapeProblems).toEqual([missing]);
+    expect(extractPodViews({ apiVersion: 'apps/v1', kind: 'Deployment', spec: { template: { spec: { initContainers: [{ name: 'init' }] } } } }).views[0].shapeProblems)
+      .toEqual([{ path: 'spec.template.spec.containers', message: missing.message }]);
+    expect(problemsOf({ containers: null })).toEqual(['spec.containers']);
+    expect(extractPodViews({ apiVersion: 'v1', kind: 'Pod', spec: { containers: [] } }).views[0].shapeProblems)
+      .toEqual([{ path: 'spec.containers', message: 'containers must be a list of at least one container, got an empty list' }]);
+    // A spec that is not an object is one problem, not two.
+    expect(extractPodViews({ apiVersion: 'v1', kind: 'Pod', spec: 'x' }).views[0].shapeProblems.map((p) => p.path)).toEqual(['spec']);
   });
 
   it('accepts a null capability name (the empty name) and refuses other types', () => {

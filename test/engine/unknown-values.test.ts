@@ -45,6 +45,11 @@ describe('values not known yet', () => {
     expect(report.findings.map((f) => f.rule)).toEqual(expect.arrayContaining(['well-formed-pod-spec', 'privileged', 'run-as-non-root']));
   });
 
+  it('a pod spec without containers is malformed even when other values are not known yet', () => {
+    expect(outcomes({ securityContext: UNKNOWN_VALUE })).toContain('well-formed-pod-spec:fail');
+    expect(outcomes({ securityContext: podSecurityContext, containers: [] })).toEqual(['well-formed-pod-spec:fail']);
+  });
+
   it('a failure on known data next to an unknown object still fails', () => {
     const result = outcomes({
       securityContext: podSecurityContext,

@@ -7,6 +7,8 @@ import { buildDebugAccess, buildDeployment, HardpodError, type BuildContext, typ
 const DEBUG_IMAGE = `ghcr.io/acme/debug-tools:1.0@sha256:${'d'.repeat(64)}`;
 const APP_IMAGE = `ghcr.io/acme/web@sha256:${'a'.repeat(64)}`;
 const ctx: BuildContext = { where: 'platform/debug' };
+/** The pod's own container, which passes restricted: a pod needs one besides the ephemeral debug container. */
+const RESTRICTED_APP_CONTAINER = { name: 'app', image: APP_IMAGE, securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } };
 
 function error(fn: () => unknown): HardpodError {
   try {
@@ -122,7 +124,7 @@ describe('buildDebugAccess over arbitrary props', () => {
         apiVersion: 'v1',
         kind: 'Pod',
         metadata: { name: 'p', namespace: p.namespace },
-        spec: { securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } }, containers: [], ephemeralContainers: [built.debugContainer] },
+        spec: { securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } }, containers: [RESTRICTED_APP_CONTAINER], ephemeralContainers: [built.debugContainer] },
       };
       expect(evaluate([{ object: pod, source: {} }], { level: 'restricted', kubernetesVersion: `1.${minor}` }).findings.map((f) => f.rule)).toEqual([]);
     }));
