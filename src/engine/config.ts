@@ -112,7 +112,11 @@ export interface EngineConfig {
   readonly baseline?: readonly BaselineEntry[];
   /** @default no cluster context: cross-object facts missing from the input are unknown */
   readonly cluster?: ClusterContext;
-  /** Custom kinds holding pod templates (Argo Rollouts, Knative and KEDA are known already). @default none */
+  /**
+   * Custom kinds holding pod templates (Argo Rollouts, Knative and KEDA are known already). A
+   * `templatePath` may take every item of a list with `[*]`: `spec.replicatedJobs[*].template.spec.template`
+   * (JobSet), `spec.tasks[*].template` (Volcano). @default none
+   */
   readonly workloadKinds?: readonly WorkloadKindMapping[];
   /** @default {} */
   readonly hardened?: HardenedConfig;
@@ -137,6 +141,9 @@ export interface ResolvedConfig {
 }
 
 const WORKLOAD_KIND_KEYS: readonly string[] = ['kind', 'group', 'templatePath', 'referencePath'];
+/** Field names joined by dots; in a template path, a field may end in `[*]` (every item of a list). */
+const TEMPLATE_PATH = /^[^.\s[\]]+(\[\*\])?(\.[^.\s[\]]+(\[\*\])?)*$/;
+const REFERENCE_PATH = /^[^.\s[\]]+(\.[^.\s[\]]+)*$/;
 
 /**
  * Parses `1.N` (also `v1.N`, and `1.N.P` as a cluster reports it, with a build suffix such as
@@ -243,12 +250,14 @@ export function resolveConfig(config: EngineConfig = {}, where: (key: string) =>
     if (unknownKey !== undefined) {
       throw new HardpodError(`unknown key ${JSON.stringify(unknownKey)} in a workload kind; expected ${WORKLOAD_KIND_KEYS.join(', ')}`, where(`workloadKinds[${i}].${unknownKey}`));
     }
-    for (const [field, example] of [['templatePath', 'spec.template'], ['referencePath', 'spec.workloadRef']] as const) {
-      const path = entry[field];
-      if (path === undefined && field === 'referencePath') continue;
-      if (typeof path !== 'string' || !/^[^.\s]+(\.[^.\s]+)*$/.test(path)) {
-        throw new HardpodError(`${field} ${JSON.stringify(path)} must be a dotted path of field names, e.g. ${example}`, where(`workloadKinds[${i}].${field}`));
-      }
+    if (!TEMPLATE_PATH.test(entry.templatePath)) {
+      throw new HardpodError(
+        `templatePath ${JSON.stringify(entry.templatePath)} must be a dotted path of field names, with [*] after a list field to take every item of the list, e.g. spec.template or spec.replicatedJobs[*].template.spec.template`,
+        where(`workloadKinds[${i}].templatePath`),
+      );
+    }
+    if (entry.referencePath !== undefined && (typeof entry.referencePath !== 'string' || !REFERENCE_PATH.test(entry.referencePath))) {
+      throw new HardpodError(`referencePath ${JSON.stringify(entry.referencePath)} must be a dotted path of field names, e.g. spec.workloadRef`, where(`workloadKinds[${i}].referencePath`));
     }
   });
   const hardened = config.hardened ?? {};

@@ -1,5 +1,5 @@
 import { isInt32, isInt64 } from './api-integers';
-import { findValuePath, formatFieldPath } from './field-path';
+import { findValuePath, formatFieldPath, type PathSegment } from './field-path';
 import type { KubeObject } from './kube-object';
 
 /**
@@ -76,7 +76,13 @@ export interface WorkloadKindMapping {
   readonly kind: string;
   /** API group, e.g. `argoproj.io`; omit to match the kind in any group. @default any group */
   readonly group?: string;
-  /** Dotted path of the pod template (an object with `metadata` and `spec`), e.g. `spec.template`. */
+  /**
+   * Dotted path of the pod template (an object with `metadata` and `spec`), e.g. `spec.template`.
+   * `[*]` after a list field stands for every item of the list, each holding a pod template
+   * checked on its own, e.g. JobSet's `spec.replicatedJobs[*].template.spec.template`; findings then
+   * name the item (`spec.replicatedJobs[0].template.spec.template.spec.containers[0]`). The list
+   * must be present (an empty list holds no pod).
+   */
   readonly templatePath: string;
   /**
    * Dotted path of a field that may stand in for the template, pointing at another workload that
@@ -95,6 +101,9 @@ export const WELL_KNOWN_WORKLOAD_KINDS: readonly WorkloadKindMapping[] = [
   { kind: 'ScaledJob', group: 'keda.sh', templatePath: 'spec.jobTargetRef.template' },
 ];
 
+/** Written after a list field in a template path: every item of the list. */
+const EVERY_ITEM = '[*]';
+
 /**
  * One place a pod template sits, with its paths computed once: extraction builds no path strings
  * for well-formed objects (container paths are cached by index).
@@ -103,16 +112,42 @@ export class TemplateLocation {
   readonly segments: readonly string[];
   readonly metadataPath: string;
   readonly specPath: string;
+  /** Index of the first segment that stands for every item of a list (`replicatedJobs[*]`), or -1. */
+  readonly listStep: number;
+  /** The list field of that segment (`replicatedJobs`). */
+  readonly listKey: string = '';
   private readonly containerPaths: Record<ContainerListField, string[]> = { initContainers: [], containers: [], ephemeralContainers: [] };
+  /** The location of each list item's template, built once per index. */
+  private readonly itemLocations: TemplateLocation[] = [];
 
   constructor(readonly templatePath: string) {
     this.segments = templatePath.split('.').filter((p) => p);
     this.metadataPath = templatePath ? `${templatePath}.metadata` : 'metadata';
     this.specPath = templatePath ? `${templatePath}.spec` : 'spec';
+    this.listStep = this.segments.findIndex((segment) => segment.endsWith(EVERY_ITEM));
+    if (this.listStep >= 0) this.listKey = this.segments[this.listStep].slice(0, -EVERY_ITEM.length);
   }
 
+  /** The path of a container list of the pod spec, e.g. `spec.template.spec.containers`. */
   listPath(field: ContainerListField): string {
     return `${this.specPath}.${field}`;
+  }
+
+  /** The path of the list that {@link listStep} walks, e.g. `spec.replicatedJobs`. */
+  templateListPath(): string {
+    return this.listStep > 0 ? `${this.prefix(this.listStep)}.${this.listKey}` : this.listKey;
+  }
+
+  /** The location of the template in item `index` of the list at {@link listStep}: `[*]` there becomes `[index]`. */
+  itemLocation(index: number): TemplateLocation {
+    let location = this.itemLocations[index];
+    if (!location) {
+      const segments = this.segments.slice();
+      segments[this.listStep] = `${this.listKey}[${index}]`;
+      location = new TemplateLocation(segments.join('.'));
+      this.itemLocations[index] = location;
+    }
+    return location;
   }
 
   containerPath(field: ContainerListField, index: number): string {
@@ -199,9 +234,12 @@ export class WorkloadKinds {
   constructor(mappings: readonly WorkloadKindMapping[] = []) {
     for (const mapping of [...mappings, ...WELL_KNOWN_WORKLOAD_KINDS]) {
       const entries = this.byKind.get(mapping.kind) ?? [];
+      const location = locationOf(mapping.templatePath);
       entries.push({
         group: mapping.group,
-        location: locationOf(mapping.templatePath),
+        location,
+        // With a list in the path, the list is what holds the templates.
+        template: location.listStep < 0 ? location.segments : [...location.segments.slice(0, location.listStep), location.listKey],
         reference: mapping.referencePath === undefined ? undefined : mapping.referencePath.split('.'),
       });
       this.byKind.set(mapping.kind, entries);
@@ -222,6 +260,8 @@ export class WorkloadKinds {
 interface MappedKind {
   readonly group?: string;
   readonly location: TemplateLocation;
+  /** The field names to the template, or to the list holding the templates: its presence rules out the reference. */
+  readonly template: readonly string[];
   /** Segments of {@link WorkloadKindMapping.referencePath}. */
   readonly reference?: readonly string[];
 }
@@ -309,34 +349,92 @@ function extractFromObject(object: KubeObject, kinds: WorkloadKinds): PodViewExt
   const mapped = kinds.mappingOf(object);
   if (mapped) {
     // A reference instead of a template (a Rollout's workloadRef): the pods are the referenced workload's.
-    if (mapped.reference && valueAt(object, mapped.reference) != null && valueAt(object, mapped.location.segments) == null) return NO_VIEWS;
+    if (mapped.reference && valueAt(object, mapped.reference) != null && valueAt(object, mapped.template) == null) return NO_VIEWS;
     return viewAt(object, mapped.location);
   }
   if (NON_WORKLOAD_KINDS.has(kind)) return NO_VIEWS;
   const found = findPodTemplateShape(object);
-  return found ? { views: [], shapeProblems: [], notCheckedReason: `kind ${object.apiVersion}/${kind} is not a known workload kind, but ${found} looks like a pod spec; map the kind to its pod template path in the config (workloadKinds) to check it` } : NO_VIEWS;
+  if (!found) return NO_VIEWS;
+  const hint = templatePathOf(found);
+  return {
+    views: [],
+    shapeProblems: [],
+    notCheckedReason: `kind ${object.apiVersion}/${kind} is not a known workload kind, but ${formatFieldPath(found)} looks like a pod spec; map the kind to its pod template path in the config (workloadKinds) to check it${hint ? ` (here templatePath: ${hint})` : ''}`,
+  };
+}
+
+/**
+ * The templatePath that maps a pod spec found at `segments`: its template, each list index as `[*]`
+ * (`spec.replicatedJobs[0].template.spec.template.spec` -> `spec.replicatedJobs[*].template.spec.template`).
+ * Undefined when the spec sits in no template (`spec.podSpec`) or the path cannot be written as one.
+ */
+function templatePathOf(segments: readonly PathSegment[]): string | undefined {
+  const last = segments.length - 1;
+  if (last < 1 || segments[last] !== 'spec') return undefined;
+  let path = '';
+  for (let i = 0; i < last; i++) {
+    const segment = segments[i];
+    if (typeof segment === 'number') {
+      if (typeof segments[i - 1] === 'number') return undefined;
+      path += EVERY_ITEM;
+    } else if (/^[^.\s[\]"']+$/.test(segment)) {
+      path += path ? `.${segment}` : segment;
+    } else {
+      return undefined;
+    }
+  }
+  return path;
 }
 
 function viewAt(object: KubeObject, location: TemplateLocation): PodViewExtraction {
+  const views: PodView[] = [];
+  const shapeProblems: ShapeProblem[] = [];
+  collectViews(object, location, object, 0, views, shapeProblems);
+  return { views, shapeProblems };
+}
+
+/**
+ * Walks `location` from `node` (the value at its segment `from`) to the pod template and adds its
+ * view, or the problem that stops the walk. At a list step (`[*]`) each item is walked on with a
+ * location of its own, so that its views and problems name the item.
+ */
+function collectViews(
+  object: KubeObject, location: TemplateLocation, node: unknown, from: number, views: PodView[], shapeProblems: ShapeProblem[],
+): void {
   const segments = location.segments;
-  let node: unknown = object;
-  for (let i = 0; i < segments.length; i++) {
+  for (let i = from; i < segments.length; i++) {
+    const key = i === location.listStep ? location.listKey : segments[i];
     if (!isFields(node)) {
-      return { views: [], shapeProblems: [shapeProblem(location.prefix(i) || '(root)', node, `expected an object holding \`${segments[i]}\`, got ${describeType(node)}`)] };
+      shapeProblems.push(shapeProblem(location.prefix(i) || '(root)', node, `expected an object holding \`${key}\`, got ${describeType(node)}`));
+      return;
     }
-    node = node[segments[i]];
+    node = node[key];
+    if (i === location.listStep) {
+      if (!Array.isArray(node)) {
+        const path = location.templateListPath();
+        const rest = segments.slice(i + 1).join('.');
+        shapeProblems.push(node === undefined || node === null
+          ? { path, message: `${object.kind} has no list of pod templates at \`${path}\`; expected a list of objects with \`${rest}\`` }
+          : shapeProblem(path, node, `expected a list of objects with \`${rest}\` at \`${path}\`, got ${describeType(node)}`));
+        return;
+      }
+      for (let j = 0; j < node.length; j++) collectViews(object, location.itemLocation(j), node[j], i + 1, views, shapeProblems);
+      return;
+    }
     if (node === undefined || node === null) {
       const path = location.prefix(i + 1);
-      return { views: [], shapeProblems: [{ path, message: `${object.kind} has no pod template at \`${path}\`; expected an object with \`spec.containers\`` }] };
+      shapeProblems.push({ path, message: `${object.kind} has no pod template at \`${path}\`; expected an object with \`spec.containers\`` });
+      return;
     }
   }
   if (!isFields(node)) {
-    return { views: [], shapeProblems: [shapeProblem(location.templatePath, node, `pod template must be an object, got ${describeType(node)}`)] };
+    shapeProblems.push(shapeProblem(location.templatePath, node, `pod template must be an object, got ${describeType(node)}`));
+    return;
   }
   const problems: ShapeProblem[] = [];
   const spec = node.spec;
   if (!isFields(spec)) problems.push(shapeProblem(location.specPath, spec, `pod spec must be an object, got ${describeType(spec)}`));
-  return { views: [buildView(object, location, node.metadata, spec, problems)], shapeProblems: [] };
+  views.push(buildView(object, location, node.metadata, spec, problems));
 }
 
 const EMPTY_FIELDS: Fields = Object.freeze({});
@@ -645,11 +743,11 @@ function looksLikePodSpec(value: unknown): boolean {
  * Depth-bounded search, through mappings and lists, for something shaped like a pod spec in an
  * object of an unknown kind (its own metadata and status aside). Returns its path, or undefined.
  */
-function findPodTemplateShape(object: KubeObject): string | undefined {
+function findPodTemplateShape(object: KubeObject): PathSegment[] | undefined {
   for (const key in object) {
     if (key === 'metadata' || key === 'status') continue;
     const found = findValuePath(object[key], looksLikePodSpec, POD_SPEC_SEARCH_DEPTH, 1);
-    if (found) return formatFieldPath([key, ...found]);
+    if (found) return [key, ...found];
   }
   return undefined;
 }

@@ -193,6 +193,20 @@ describe('hardpod check inputs', () => {
     expect(cases).toEqual(['not checked']);
   });
 
+  test('a JobSet mapped with [*] in workloadKinds is checked: each replicated job\'s pod, with its real path and line', () => {
+    writeFileSync(join(dir, 'jobset.yaml'), JOBSET);
+    writeFileSync(join(dir, 'jobset-config.yaml'), "workloadKinds:\n  - { kind: JobSet, group: jobset.x-k8s.io, templatePath: 'spec.replicatedJobs[*].template.spec.template' }\n");
+    const result = check(['--level', 'baseline', '--config', 'jobset-config.yaml', '--format', 'json', 'jobset.yaml']);
+    expect(result.status).toBe(1);
+    const json = JSON.parse(result.stdout);
+    expect(json.notChecked).toEqual([]);
+    const lineOf = (text: string): number => JOBSET.split('\n').findIndex((line) => line.includes(text)) + 1;
+    expect(json.findings.map((f: { rule: string; path: string; line: number }) => [f.rule, f.path, f.line])).toEqual([
+      ['privileged', 'spec.replicatedJobs[0].template.spec.template.spec.containers[0].securityContext.privileged', lineOf('privileged: true')],
+      ['host-namespaces', 'spec.replicatedJobs[0].template.spec.template.spec.hostNetwork', lineOf('hostNetwork: true')],
+    ]);
+  });
+
   test('a file reached twice (named twice, or named and inside a named folder) is checked once', () => {
     const folder = join(dir, 'twice');
     mkdirSync(folder);

@@ -74,6 +74,25 @@ describe('loadConfig', () => {
     expect(resolveConfig(good).hardened).toEqual({ allowedRegistries: ['ghcr.io/acme'], requireCpuLimit: false, requireMinimalImages: true });
   });
 
+  it('takes [*] after a list field in a templatePath, refusing any other bracket, naming the file and line', () => {
+    const kinds = (templatePath: string, extra = '') => `workloadKinds:\n  - kind: JobSet\n    group: jobset.x-k8s.io\n    templatePath: '${templatePath}'\n${extra}`;
+    const good = loadConfig(file('jobset.yaml', kinds('spec.replicatedJobs[*].template.spec.template')));
+    const jobSet = {
+      apiVersion: 'jobset.x-k8s.io/v1alpha2',
+      kind: 'JobSet',
+      metadata: { name: 'trainer' },
+      spec: { replicatedJobs: [{ name: 'w', template: { spec: { template: { spec: { containers: [{ name: 'app', image: 'nginx', securityContext: { privileged: true } }] } } } } }] },
+    };
+    const report = evaluate([{ object: jobSet, source: {} }], { ...good, level: 'baseline' });
+    expect(report.findings.map((f) => [f.rule, f.path])).toEqual([['privileged', 'spec.replicatedJobs[0].template.spec.template.spec.containers[0].securityContext.privileged']]);
+    for (const bad of ['spec.replicatedJobs[0].template', 'spec.replicatedJobs[].template', 'spec.groups[*][*].template', 'spec.[*].template', 'spec.jobs[name=a].template']) {
+      expect(() => loadConfig(file('bad-path.yaml', kinds(bad))))
+        .toThrow(new RegExp(`bad-path\\.yaml:4 \\(workloadKinds\\[0\\]\\.templatePath\\): templatePath ${JSON.stringify(bad).replace(/[.[\]*]/g, '\\$&')} must be a dotted path of field names, with \\[\\*\\] after a list field`));
+    }
+    expect(() => loadConfig(file('bad-ref.yaml', kinds('spec.replicatedJobs[*].template.spec.template', '    referencePath: spec.refs[*]\n'))))
+      .toThrow(/bad-ref\.yaml:5 \(workloadKinds\[0\]\.referencePath\): referencePath "spec\.refs\[\*\]" must be a dotted path of field names/);
+  });
+
   it('names a missing file and a config that is not a mapping', () => {
     expect(() => loadConfig(join(dir, 'nope.yaml'))).toThrow(/nope\.yaml: cannot read the config file: no such file or folder/);
     expect(() => loadConfig(file('list.yaml', '- a\n- b\n'))).toThrow(/must be a mapping/);

@@ -69,6 +69,47 @@ describe('extractPodViews', () => {
     expect(extractPodViews(worker('example.com/v1'), { workloadKinds: [{ kind: 'Worker', templatePath: 'spec.pod' }] }).views).toHaveLength(1);
   });
 
+  it('maps templates held in a list with [*]: one view per item, named by its index', () => {
+    const kinds = new WorkloadKinds([{ kind: 'JobSet', templatePath: 'spec.replicatedJobs[*].template.spec.template' }]);
+    const jobSet = (replicatedJobs: unknown): KubeObject => ({ apiVersion: 'jobset.x-k8s.io/v1alpha2', kind: 'JobSet', spec: { replicatedJobs } });
+    const job = (podSpec: unknown) => ({ name: 'j', template: { spec: { template: { metadata: { labels: { app: 'j' } }, spec: podSpec } } } });
+    const { views, shapeProblems } = extractPodViews(jobSet([job(spec), job({ containers: [{ name: 'other' }] })]), kinds);
+    expect(shapeProblems).toEqual([]);
+    expect(views.map((v) => [v.templatePath, v.metadataPath, v.specPath, v.labels.app])).toEqual([
+      ['spec.replicatedJobs[0].template.spec.template', 'spec.replicatedJobs[0].template.spec.template.metadata', 'spec.replicatedJobs[0].template.spec.template.spec', 'j'],
+      ['spec.replicatedJobs[1].template.spec.template', 'spec.replicatedJobs[1].template.spec.template.metadata', 'spec.replicatedJobs[1].template.spec.template.spec', 'j'],
+    ]);
+    expect(views[1].containers.map((c) => c.path)).toEqual(['spec.replicatedJobs[1].template.spec.template.spec.containers[0]']);
+    // Each item stands on its own: a broken one is a problem at its own path, the others are still checked.
+    const mixed = extractPodViews(jobSet([{ name: 'a', template: {} }, null, job(spec)]), kinds);
+    expect(mixed.views.map((v) => v.specPath)).toEqual(['spec.replicatedJobs[2].template.spec.template.spec']);
+    expect(mixed.shapeProblems).toEqual([
+      { path: 'spec.replicatedJobs[0].template.spec', message: expect.stringContaining('JobSet has no pod template at `spec.replicatedJobs[0].template.spec`') },
+      { path: 'spec.replicatedJobs[1]', message: 'expected an object holding `template`, got null' },
+    ]);
+    expect(extractPodViews(jobSet(undefined), kinds).shapeProblems)
+      .toEqual([{ path: 'spec.replicatedJobs', message: 'JobSet has no list of pod templates at `spec.replicatedJobs`; expected a list of objects with `template.spec.template`' }]);
+    expect(extractPodViews(jobSet({ workers: job(spec) }), kinds).shapeProblems)
+      .toEqual([{ path: 'spec.replicatedJobs', message: 'expected a list of objects with `template.spec.template` at `spec.replicatedJobs`, got an object' }]);
+    expect(extractPodViews(jobSet([]), kinds)).toEqual({ views: [], shapeProblems: [] });
+  });
+
+  it('maps lists inside lists, and a list of templates itself', () => {
+    const kinds = new WorkloadKinds([
+      { kind: 'Pipeline', templatePath: 'spec.stages[*].steps[*].pod' },
+      { kind: 'Pool', templatePath: 'spec.templates[*]', referencePath: 'spec.poolRef' },
+    ]);
+    const pipeline: KubeObject = { apiVersion: 'ci.io/v1', kind: 'Pipeline', spec: { stages: [{ steps: [{ pod: { spec } }] }, { steps: [{ pod: { spec } }, { pod: { spec } }] }] } };
+    expect(extractPodViews(pipeline, kinds).views.map((v) => v.specPath)).toEqual([
+      'spec.stages[0].steps[0].pod.spec', 'spec.stages[1].steps[0].pod.spec', 'spec.stages[1].steps[1].pod.spec',
+    ]);
+    const pool = (fields: Record<string, unknown>): KubeObject => ({ apiVersion: 'ci.io/v1', kind: 'Pool', spec: fields });
+    expect(extractPodViews(pool({ templates: [{ spec }] }), kinds).views.map((v) => v.specPath)).toEqual(['spec.templates[0].spec']);
+    // The list being present is what rules out the reference standing in for it.
+    expect(extractPodViews(pool({ poolRef: { name: 'p' } }), kinds)).toEqual({ views: [], shapeProblems: [] });
+    expect(extractPodViews(pool({ poolRef: { name: 'p' }, templates: [{ spec }] }), kinds).views).toHaveLength(1);
+  });
+
   it('lists an unknown kind as not checked when a pod spec sits in a list or deep in mappings', () => {
     const cases: [KubeObject, string][] = [
       [{ apiVersion: 'jobset.x-k8s.io/v1alpha2', kind: 'JobSet', spec: { replicatedJobs: [{ name: 'w', template: { spec: { template: { spec } } } }] } }, 'spec.replicatedJobs[0].template.spec.template.spec'],
@@ -82,6 +123,10 @@ describe('extractPodViews', () => {
       expect(extraction.views).toEqual([]);
       expect(extraction.notCheckedReason).toContain(`but ${path} looks like a pod spec`);
     }
+    // The reason names the templatePath that maps the kind, when the spec sits in a template.
+    expect(extractPodViews(cases[0][0]).notCheckedReason).toMatch(/\(workloadKinds\) to check it \(here templatePath: spec\.replicatedJobs\[\*\]\.template\.spec\.template\)$/);
+    expect(extractPodViews(cases[1][0]).notCheckedReason).toMatch(/\(here templatePath: spec\.tasks\[\*\]\.template\)$/);
+    expect(extractPodViews(cases[4][0]).notCheckedReason).toMatch(/to check it$/);
   });
 
   it('searches an unknown kind to a bounded depth, skipping its own metadata and status', () => {

@@ -35,10 +35,13 @@ function wrap(kind: string, spec: unknown, metadata: Record<string, unknown> = {
     case 'CronJob': return { apiVersion: 'batch/v1', kind, metadata: { name: 'c' }, spec: { jobTemplate: { spec: { template } } } };
     case 'List': return { apiVersion: 'v1', kind, items: [wrap('Pod', spec, metadata), wrap('Deployment', spec, metadata)] };
     case 'Widget': return { apiVersion: 'example.com/v1', kind, metadata: { name: 'w' }, spec: { template } };
+    case 'JobSet': return { apiVersion: 'jobset.x-k8s.io/v1alpha2', kind, metadata: { name: 'j' }, spec: { replicatedJobs: [{ name: 'a', template: { spec: { template } } }, { name: 'b', template: { spec: { template } } }] } };
     default: return { apiVersion: 'apps/v1', kind, metadata: { name: 'd' }, spec: { template } };
   }
 }
-const kinds = fc.constantFrom('Pod', 'Deployment', 'StatefulSet', 'CronJob', 'List', 'Widget');
+const kinds = fc.constantFrom('Pod', 'Deployment', 'StatefulSet', 'CronJob', 'List', 'Widget', 'JobSet');
+/** JobSet mapped as its users would: a pod template in each item of a list. */
+const workloadKinds = [{ kind: 'JobSet', templatePath: 'spec.replicatedJobs[*].template.spec.template' }];
 const wildMetadata = fc.oneof(anyValue, fc.record({ annotations: fc.oneof(anyValue, fc.dictionary(fc.constantFrom('container.apparmor.security.beta.kubernetes.io/app', 'seccomp.security.alpha.kubernetes.io/pod', 'x'), anyValue)) }));
 
 function at(object: unknown, path: string): unknown {
@@ -54,7 +57,8 @@ describe('properties', () => {
   it('the extractor never throws, and every container path points at the container it names', () => {
     fc.assert(fc.property(kinds, wildSpec, wildMetadata, (kind, spec, metadata) => {
       const object = wrap(kind, spec, metadata as Record<string, unknown>);
-      const extraction = extractPodViews(object);
+      const extraction = extractPodViews(object, { workloadKinds });
+      if (kind === 'JobSet') expect(extraction.views.map((view) => view.templatePath)).toEqual(['spec.replicatedJobs[0].template.spec.template', 'spec.replicatedJobs[1].template.spec.template']);
       for (const view of extraction.views) {
         expect(at(view.object, view.specPath)).toBe(spec);
         for (const container of view.containers) expect(at(view.object, container.path)).toBe(container.container);
@@ -64,7 +68,7 @@ describe('properties', () => {
 
   it('the engine never crashes and no rule throws on any shape', () => {
     fc.assert(fc.property(kinds, wildSpec, wildMetadata, fc.integer({ min: 0, max: 37 }), (kind, spec, metadata, minor) => {
-      const report = evaluate([{ object: wrap(kind, spec, metadata as Record<string, unknown>), source: PREVIEW_SOURCE }], { level: 'restricted', kubernetesVersion: `1.${minor}` });
+      const report = evaluate([{ object: wrap(kind, spec, metadata as Record<string, unknown>), source: PREVIEW_SOURCE }], { level: 'restricted', kubernetesVersion: `1.${minor}`, workloadKinds });
       expect(report.findings.filter((f) => f.outcome === 'error')).toEqual([]);
     }), { numRuns: 400 });
   });
