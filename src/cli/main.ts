@@ -1,12 +1,10 @@
 #!/usr/bin/env node
 // First: the compile cache covers only the modules loaded after it (see compile-cache.ts).
 import './compile-cache';
+// Second: the V8 settings, before the commands' modules load (see apply-v8-tuning.ts).
+import './apply-v8-tuning';
 import { EXIT } from './command';
 import { runCli } from './run';
-import { applyCliV8Flags } from './v8-tuning';
-
-// Before any command runs: loading the modules runs nothing hot, so nothing is optimized yet.
-applyCliV8Flags(process.execArgv, process.env.NODE_OPTIONS);
 
 // A reader that closes the pipe early (`hardpod check | head`) has read all it wanted: the rest of
 // the report is dropped quietly, and the exit code stays the command's own. Any other write error
