@@ -13,8 +13,9 @@ import type { BuildContext } from './workloads';
  * people in one namespace and always paired with an admission policy. The grant (patching
  * `pods/ephemeralcontainers`, attaching to them) is as strong as exec, so the policy admits a new
  * ephemeral container in that namespace only when it runs the approved digest-pinned debug image
- * with a restricted security context. Whoever adds it (the group, an admin, a controller) gets the
- * same answer.
+ * with a restricted security context and takes no environment from Secrets or ConfigMaps (which
+ * would read objects the group cannot get). Whoever adds it (the group, an admin, a controller)
+ * gets the same answer.
  */
 
 /** Props of {@link buildDebugAccess}. */
@@ -45,7 +46,10 @@ export interface DebugAccessObjects {
   readonly role: KubeObject;
   /** Binds the Role to the group. */
   readonly roleBinding: KubeObject;
-  /** Admits new ephemeral containers only with the approved image and a restricted security context. */
+  /**
+   * Admits new ephemeral containers only with the approved image, a restricted security context and
+   * no environment from Secrets or ConfigMaps.
+   */
   readonly admissionPolicy: KubeObject;
   /** Applies the policy to the namespace, denying what it does not admit. */
   readonly admissionPolicyBinding: KubeObject;
@@ -110,6 +114,27 @@ const RESTRICTED_CHECKS: readonly { expression: string; message: string }[] = [
     expression: "has(c.securityContext) && has(c.securityContext.seccompProfile) ? c.securityContext.seccompProfile.type in ['RuntimeDefault', 'Localhost'] : " +
       "(has(object.spec.securityContext) && has(object.spec.securityContext.seccompProfile) && object.spec.securityContext.seccompProfile.type in ['RuntimeDefault', 'Localhost'])",
     message: 'must run with the RuntimeDefault (or a Localhost) seccomp profile',
+  },
+];
+
+/**
+ * What the added container may read besides the pod's own data, for one container `c`. The kubelet
+ * fetches every Secret and ConfigMap a container's environment names (the Node authorizer allows
+ * that for ephemeral containers too), so an environment from them would hand the group any Secret
+ * or ConfigMap of the namespace, which it cannot get. Mounts of the pod's own volumes (volumeMounts,
+ * volumeDevices) stay allowed: they hold the data of the pod being debugged, which its containers
+ * already see, and nothing the pod does not have.
+ */
+const NO_FOREIGN_DATA_CHECKS: readonly { expression: string; message: string }[] = [
+  {
+    // Every envFrom source (secretRef, configMapRef) reads an object of the namespace.
+    expression: '!has(c.envFrom) || size(c.envFrom) == 0',
+    message: 'must not take environment variables from Secrets or ConfigMaps (envFrom)',
+  },
+  {
+    // An allow list, so a source added to a later API version is refused until judged.
+    expression: '!has(c.env) || c.env.all(e, !has(e.valueFrom) || has(e.valueFrom.fieldRef) || has(e.valueFrom.resourceFieldRef))',
+    message: 'must not take environment variables from Secrets, ConfigMaps or files (env valueFrom): plain values, fieldRef and resourceFieldRef are allowed',
   },
 ];
 
@@ -179,7 +204,7 @@ export function buildDebugAccess(props: DebugAccessProps, ctx: BuildContext): De
           message: `ephemeral containers in namespace ${props.namespace} must run the approved debug image ${image}`,
           reason: 'Forbidden',
         },
-        ...RESTRICTED_CHECKS.map((check) => ({
+        ...[...RESTRICTED_CHECKS, ...NO_FOREIGN_DATA_CHECKS].map((check) => ({
           expression: `variables.added.all(c, ${check.expression})`,
           message: `ephemeral containers in namespace ${props.namespace} ${check.message}`,
           reason: 'Forbidden',

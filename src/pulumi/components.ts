@@ -252,7 +252,8 @@ export type HardenedDebugAccessArgs = DebugAccessProps & HardenedComponentArgs;
 
 /**
  * Ephemeral debug containers for a group of people in one namespace, always paired with the
- * admission policy that admits only the approved debug image with a restricted security context.
+ * admission policy that admits only the approved debug image with a restricted security context
+ * and no environment from Secrets or ConfigMaps.
  * Children: the ValidatingAdmissionPolicy and its binding, then the Role and RoleBinding.
  */
 export class HardenedDebugAccess extends pulumi.ComponentResource {

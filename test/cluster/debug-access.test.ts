@@ -2,7 +2,7 @@
  * The sanctioned way into shell-less images, on the real API server: the emitted Role, RoleBinding,
  * ValidatingAdmissionPolicy and binding are accepted; a member of the group can add exactly the
  * approved debug container to a pod and nothing else (no other image, no weaker security context,
- * no exec, no other namespace); the policy holds for admins too, and on its own in a namespace
+ * no environment from Secrets or ConfigMaps, no exec, no other namespace); the policy holds for admins too, and on its own in a namespace
  * that enforces no Pod Security level; and the `kubectl debug` command the library prints, run by
  * a real kubectl as that member, creates the debug container.
  */
@@ -109,6 +109,33 @@ describeCluster('debug access: ephemeral containers, granted to a group and guar
     }
     // The approved container passes there too.
     expect((await addContainer(cluster(), withContainer({}, `ok-${Math.random().toString(36).slice(2, 8)}`), MEMBER, laxNamespace)).status).toBe(200);
+  });
+
+  // The kubelet fetches whatever the environment names: that would read Secrets and ConfigMaps the group cannot get.
+  test.each([
+    ['an environment from a Secret', () => withContainer({ envFrom: [{ secretRef: { name: 'db-root' } }] }, 'env-secret'), /\(envFrom\)/],
+    ['an environment from a ConfigMap', () => withContainer({ envFrom: [{ configMapRef: { name: 'settings' } }] }, 'env-config'), /\(envFrom\)/],
+    ['a variable from a Secret key', () => withContainer({ env: [{ name: 'P', valueFrom: { secretKeyRef: { name: 'db-root', key: 'password' } } }] }, 'key-secret'), /\(env valueFrom\)/],
+    ['a variable from a ConfigMap key', () => withContainer({ env: [{ name: 'S', valueFrom: { configMapKeyRef: { name: 'settings', key: 'url' } } }] }, 'key-config'), /\(env valueFrom\)/],
+  ])('the policy refuses %s, with or without Pod Security', async (_what, container, reason) => {
+    for (const [ns, policy] of [[namespace, access], [laxNamespace, laxAccess]] as const) {
+      for (const as of [MEMBER, undefined]) {
+        const verdict = await addContainer(cluster(), container(), as, ns);
+        expect(verdict.allowed).toBe(false);
+        expect(verdict.message).toMatch(reason);
+        expect(verdict.message).toContain(policy.admissionPolicy.metadata?.name);
+      }
+    }
+  });
+
+  test('plain environment values and the downward API stay allowed', async () => {
+    const env = [
+      { name: 'LOG_LEVEL', value: 'debug' },
+      { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+      { name: 'MEMORY_LIMIT', valueFrom: { resourceFieldRef: { resource: 'limits.memory', containerName: 'app' } } },
+    ];
+    const verdict = await addContainer(cluster(), withContainer({ env }, 'plain-env'), MEMBER, laxNamespace);
+    expect([verdict.status, verdict.message]).toEqual([200, undefined]);
   });
 
   test('a debug container without its own seccomp profile runs under the pod\'s RuntimeDefault and is admitted', async () => {

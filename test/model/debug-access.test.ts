@@ -57,6 +57,17 @@ describe('buildDebugAccess', () => {
     expect(built.objects.map((o) => o.kind)).toEqual(['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'Role', 'RoleBinding']);
   });
 
+  test('the policy refuses an environment read from Secrets or ConfigMaps, which the group cannot get', () => {
+    const validations = (built.admissionPolicy.spec as { validations: { expression: string; message: string }[] }).validations;
+    const byField = (field: string) => validations.filter((v) => v.message.includes(field));
+    expect(byField('(envFrom)')).toEqual([expect.objectContaining({ expression: 'variables.added.all(c, !has(c.envFrom) || size(c.envFrom) == 0)' })]);
+    // Only the downward API may fill a value: secretKeyRef, configMapKeyRef (and any later source) are refused.
+    expect(byField('(env valueFrom)')).toEqual([expect.objectContaining({
+      expression: 'variables.added.all(c, !has(c.env) || c.env.all(e, !has(e.valueFrom) || has(e.valueFrom.fieldRef) || has(e.valueFrom.resourceFieldRef)))',
+    })]);
+    expect(byField('(env valueFrom)')[0].message).toMatch(/^ephemeral containers in namespace shop must not take environment variables from Secrets, ConfigMaps/);
+  });
+
   test('the debug container passes restricted, and the emitted objects pass hardened', () => {
     const workload = buildDeployment({ name: 'web', namespace: 'shop', image: APP_IMAGE, port: 8080 }, ctx).workload as KubeObject;
     const template = (workload.spec as { template: { metadata: Record<string, unknown>; spec: Record<string, unknown> } }).template;
