@@ -1,9 +1,10 @@
 import type { Violation, PodRule } from './rule';
+import { CONFINING_PROFILE_TYPES } from './support/confinement';
 import { cis, containerSecurityContext, describeContainer, get, nist, podSecurityContext, pss, pushIfUnknown, quote } from './support/pss';
 import { text } from './support/shared-text';
 
 const ANNOTATION_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
-const ALLOWED_TYPES = new Set(['RuntimeDefault', 'Localhost']);
+const ALLOWED_TYPES = new Set(CONFINING_PROFILE_TYPES);
 
 /** The deprecated annotation accepts the runtime default, a localhost profile, or nothing. */
 function allowedAnnotationValue(value: string): boolean {

@@ -1,10 +1,11 @@
 import type { Violation, PodRule } from './rule';
 import { isFields, type Fields } from '../model/pod-view';
+import { allowedSeLinuxTypes } from './support/confinement';
 import { cis, containerSecurityContext, describeContainer, nist, podSecurityContext, pss, quote } from './support/pss';
 import { text } from './support/shared-text';
 
-const ALLOWED_TYPES_1_0 = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t']);
-const ALLOWED_TYPES_1_31 = new Set([...ALLOWED_TYPES_1_0, 'container_engine_t']);
+const ALLOWED_TYPES_1_0 = new Set(allowedSeLinuxTypes(0));
+const ALLOWED_TYPES_1_31 = new Set(allowedSeLinuxTypes(31));
 
 /** What is wrong with one seLinuxOptions, or an empty list. */
 function problems(options: Fields, allowedTypes: ReadonlySet<string>): string[] {

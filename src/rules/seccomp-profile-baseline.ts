@@ -1,11 +1,12 @@
 import type { Violation, PodRule } from './rule';
 import { isFields } from '../model/pod-view';
+import { CONFINING_PROFILE_TYPES } from './support/confinement';
 import { cis, containerSecurityContext, describeContainer, exemptAsWindowsPod, get, nist, PASS, podSecurityContext, pss, pushIfUnknown, quote, restrictedOverridesBaseline } from './support/pss';
 import { text } from './support/shared-text';
 
 const POD_ANNOTATION = 'seccomp.security.alpha.kubernetes.io/pod';
 const CONTAINER_ANNOTATION_PREFIX = 'container.seccomp.security.alpha.kubernetes.io/';
-const ALLOWED_TYPES = new Set(['RuntimeDefault', 'Localhost']);
+const ALLOWED_TYPES = new Set(CONFINING_PROFILE_TYPES);
 
 function allowedAnnotationValue(value: unknown): boolean {
   return value === 'runtime/default' || value === 'docker/default' || (typeof value === 'string' && value.startsWith('localhost/'));

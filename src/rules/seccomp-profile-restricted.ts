@@ -1,9 +1,10 @@
 import type { Violation, PodRule } from './rule';
 import { isFields, isUnknownValue } from '../model/pod-view';
+import { CONFINING_PROFILE_TYPES } from './support/confinement';
 import { cis, containerSecurityContext, describeContainer, exemptAsWindowsPod, nist, PASS, podSecurityContext, pss, quote, unknownAt } from './support/pss';
 import { text } from './support/shared-text';
 
-const ALLOWED_TYPES = new Set(['RuntimeDefault', 'Localhost']);
+const ALLOWED_TYPES = new Set(CONFINING_PROFILE_TYPES);
 
 /** Restricted pods must turn seccomp on explicitly, for the pod or for every container. */
 export const seccompProfileRestricted: PodRule = {
