@@ -7,15 +7,17 @@ import { HardpodError } from './errors';
 import { DIGEST_ONLY_RESOLVER } from './image';
 import { claimObjectKey, type KubeObject } from './kube-object';
 import type { BuildContext } from './workloads';
+import { allowedSeLinuxTypes, CONFINING_PROFILE_TYPES } from '../rules/support/confinement';
 
 /**
  * The sanctioned way into shell-less images: ephemeral debug containers, granted to a group of
  * people in one namespace and always paired with an admission policy. The grant (patching
  * `pods/ephemeralcontainers`, attaching to them) is as strong as exec, so the policy admits a new
  * ephemeral container in that namespace only when it runs the approved digest-pinned debug image
- * with a restricted security context and takes no environment from Secrets or ConfigMaps (which
- * would read objects the group cannot get). Whoever adds it (the group, an admin, a controller)
- * gets the same answer.
+ * with a restricted security context (the Pod Security `restricted` container requirements, the
+ * pod's settings judged where the container sets none, so it holds where no Pod Security level is
+ * enforced) and takes no environment from Secrets or ConfigMaps (which would read objects the
+ * group cannot get). Whoever adds it (the group, an admin, a controller) gets the same answer.
  */
 
 /** Props of {@link buildDebugAccess}. */
@@ -47,8 +49,9 @@ export interface DebugAccessObjects {
   /** Binds the Role to the group. */
   readonly roleBinding: KubeObject;
   /**
-   * Admits new ephemeral containers only with the approved image, a restricted security context and
-   * no environment from Secrets or ConfigMaps.
+   * Admits new ephemeral containers only with the approved image, a restricted security context
+   * (what Pod Security `restricted` requires of a container, the pod's settings judged where the
+   * container sets none) and no environment from Secrets or ConfigMaps.
    */
   readonly admissionPolicy: KubeObject;
   /** Applies the policy to the namespace, denying what it does not admit. */
@@ -89,33 +92,86 @@ const ADDED_CONTAINERS =
   '(has(object.spec.ephemeralContainers) ? object.spec.ephemeralContainers : []).filter(c, ' +
   '!(has(oldObject.spec.ephemeralContainers) ? oldObject.spec.ephemeralContainers : []).exists(o, o.name == c.name))';
 
-/** The Pod Security `restricted` requirements, for one container `c` of the pod `object`. */
-const RESTRICTED_CHECKS: readonly { expression: string; message: string }[] = [
-  {
-    expression: 'has(c.securityContext) && has(c.securityContext.runAsNonRoot) && c.securityContext.runAsNonRoot == true',
-    message: 'must set securityContext.runAsNonRoot: true',
-  },
-  {
-    expression: 'has(c.securityContext) && has(c.securityContext.allowPrivilegeEscalation) && c.securityContext.allowPrivilegeEscalation == false',
-    message: 'must set securityContext.allowPrivilegeEscalation: false',
-  },
-  {
-    expression: 'has(c.securityContext) && has(c.securityContext.capabilities) && has(c.securityContext.capabilities.drop) && ' +
-      "c.securityContext.capabilities.drop.exists(d, d == 'ALL') && " +
-      '(!has(c.securityContext.capabilities.add) || size(c.securityContext.capabilities.add) == 0)',
-    message: 'must drop ALL capabilities and add none',
-  },
-  {
-    expression: '!has(c.securityContext) || !has(c.securityContext.privileged) || c.securityContext.privileged == false',
-    message: 'must not be privileged',
-  },
-  {
-    // A container's own profile overrides the pod's: Unconfined there is unconfined whatever the pod says.
-    expression: "has(c.securityContext) && has(c.securityContext.seccompProfile) ? c.securityContext.seccompProfile.type in ['RuntimeDefault', 'Localhost'] : " +
-      "(has(object.spec.securityContext) && has(object.spec.securityContext.seccompProfile) && object.spec.securityContext.seccompProfile.type in ['RuntimeDefault', 'Localhost'])",
-    message: 'must run with the RuntimeDefault (or a Localhost) seccomp profile',
-  },
-];
+/** `has()` of a dotted path under `root` and of every field on the way: true when the whole path is set. */
+function present(root: string, path: string): string {
+  const parts = path.split('.');
+  return parts.map((_, i) => `has(${root}.${parts.slice(0, i + 1).join('.')})`).join(' && ');
+}
+
+/** A CEL list of string literals. */
+function celList(values: readonly string[]): string {
+  return `[${values.map(celString).join(', ')}]`;
+}
+
+/**
+ * The Pod Security `restricted` requirements (baseline's included) on what one added container `c`
+ * of the pod `object` runs with, at a Kubernetes minor. Where a container setting falls back to the
+ * pod's, the pod's is judged when the container sets none: a pod admitted where no Pod Security
+ * level is enforced may carry any, and the debug container would run with it. The pod-level
+ * settings themselves cannot change here (the subresource only adds ephemeral containers).
+ */
+function restrictedChecks(minor: number): readonly { expression: string; message: string }[] {
+  const sc = 'c.securityContext';
+  const podSc = 'object.spec.securityContext';
+  const profileTypes = celList(CONFINING_PROFILE_TYPES);
+  const seLinuxTypes = allowedSeLinuxTypes(minor);
+  // The kubelet takes the container's seLinuxOptions whole when it sets them, else the pod's.
+  const seLinuxAllowed = (options: string) =>
+    `(!has(${options}.type) || ${options}.type in ${celList(seLinuxTypes)}) && ` +
+    `(!has(${options}.user) || ${options}.user == '') && (!has(${options}.role) || ${options}.role == '')`;
+  return [
+    {
+      expression: `${present('c', 'securityContext.runAsNonRoot')} && ${sc}.runAsNonRoot == true`,
+      message: 'must set securityContext.runAsNonRoot: true',
+    },
+    {
+      expression: `${present('c', 'securityContext.runAsUser')} ? ${sc}.runAsUser != 0 : ` +
+        `!(${present('object.spec', 'securityContext.runAsUser')} && ${podSc}.runAsUser == 0)`,
+      message: 'must not run as user 0 (securityContext.runAsUser, its own or else the pod\'s)',
+    },
+    {
+      expression: `${present('c', 'securityContext.allowPrivilegeEscalation')} && ${sc}.allowPrivilegeEscalation == false`,
+      message: 'must set securityContext.allowPrivilegeEscalation: false',
+    },
+    {
+      // Stricter than restricted, which allows adding NET_BIND_SERVICE: a non-root debugger cannot use it.
+      expression: `${present('c', 'securityContext.capabilities.drop')} && ${sc}.capabilities.drop.exists(d, d == 'ALL') && ` +
+        `(!has(${sc}.capabilities.add) || size(${sc}.capabilities.add) == 0)`,
+      message: 'must drop ALL capabilities and add none',
+    },
+    {
+      expression: `!(${present('c', 'securityContext.privileged')}) || ${sc}.privileged == false`,
+      message: 'must not be privileged',
+    },
+    {
+      // A container's own profile overrides the pod's: Unconfined there is unconfined whatever the pod says.
+      expression: `${present('c', 'securityContext.seccompProfile')} ? ${sc}.seccompProfile.type in ${profileTypes} : ` +
+        `(${present('object.spec', 'securityContext.seccompProfile')} && ${podSc}.seccompProfile.type in ${profileTypes})`,
+      message: 'must run with the RuntimeDefault (or a Localhost) seccomp profile',
+    },
+    {
+      // Without its own profile the container runs with the pod's. (The deprecated per-container
+      // annotation cannot name it: validation refuses one for a container the pod does not have yet.)
+      expression: `${present('c', 'securityContext.appArmorProfile')} ? ${sc}.appArmorProfile.type in ${profileTypes} : ` +
+        `!(${present('object.spec', 'securityContext.appArmorProfile')}) || ${podSc}.appArmorProfile.type in ${profileTypes}`,
+      message: 'must not run without AppArmor confinement (appArmorProfile, its own or else the pod\'s, may only be RuntimeDefault or Localhost)',
+    },
+    {
+      expression: `${present('c', 'securityContext.seLinuxOptions')} ? ${seLinuxAllowed(`${sc}.seLinuxOptions`)} : ` +
+        `(!(${present('object.spec', 'securityContext.seLinuxOptions')}) || ${seLinuxAllowed(`${podSc}.seLinuxOptions`)})`,
+      message: `must not set a SELinux user or role, and may set only the type ${seLinuxTypes.filter((t) => t !== '').join(', ')} (securityContext.seLinuxOptions, its own or else the pod's)`,
+    },
+    {
+      expression: `!(${present('c', 'securityContext.procMount')}) || ${sc}.procMount == 'Default'`,
+      message: 'must keep the default masked /proc (securityContext.procMount: Default)',
+    },
+    {
+      expression: `${present('c', 'securityContext.windowsOptions.hostProcess')} ? ${sc}.windowsOptions.hostProcess == false : ` +
+        `!(${present('object.spec', 'securityContext.windowsOptions.hostProcess')} && ${podSc}.windowsOptions.hostProcess == true)`,
+      message: 'must not be a Windows HostProcess container (securityContext.windowsOptions.hostProcess, its own or else the pod\'s)',
+    },
+  ];
+}
 
 /**
  * What the added container may read besides the pod's own data, for one container `c`. The kubelet
@@ -204,7 +260,7 @@ export function buildDebugAccess(props: DebugAccessProps, ctx: BuildContext): De
           message: `ephemeral containers in namespace ${props.namespace} must run the approved debug image ${image}`,
           reason: 'Forbidden',
         },
-        ...[...RESTRICTED_CHECKS, ...NO_FOREIGN_DATA_CHECKS].map((check) => ({
+        ...[...restrictedChecks(minor), ...NO_FOREIGN_DATA_CHECKS].map((check) => ({
           expression: `variables.added.all(c, ${check.expression})`,
           message: `ephemeral containers in namespace ${props.namespace} ${check.message}`,
           reason: 'Forbidden',

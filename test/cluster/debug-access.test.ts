@@ -2,9 +2,10 @@
  * The sanctioned way into shell-less images, on the real API server: the emitted Role, RoleBinding,
  * ValidatingAdmissionPolicy and binding are accepted; a member of the group can add exactly the
  * approved debug container to a pod and nothing else (no other image, no weaker security context,
- * no environment from Secrets or ConfigMaps, no exec, no other namespace); the policy holds for admins too, and on its own in a namespace
- * that enforces no Pod Security level; and the `kubectl debug` command the library prints, run by
- * a real kubectl as that member, creates the debug container.
+ * none inherited from the pod, no environment from Secrets or ConfigMaps, no exec, no other
+ * namespace); the policy holds for admins too, and on its own in a namespace that enforces no Pod
+ * Security level; and the `kubectl debug` command the library prints, run by a real kubectl as
+ * that member, creates the debug container.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -30,10 +31,12 @@ describeCluster('debug access: ephemeral containers, granted to a group and guar
   let laxAccess: DebugAccessObjects;
   let work = '';
 
-  const podPath = (ns = namespace) => `/api/v1/namespaces/${ns}/pods/${POD}`;
+  const podPath = (ns = namespace, pod = POD) => `/api/v1/namespaces/${ns}/pods/${pod}`;
   /** Adds one ephemeral container with a strategic-merge patch of the subresource, as kubectl debug does. */
-  const addContainer = (c: Cluster, container: Record<string, unknown>, as?: Impersonation, ns = namespace, dryRun = false): Promise<Verdict> =>
-    c.request('PATCH', `${podPath(ns)}/ephemeralcontainers${dryRun ? '?dryRun=All' : ''}`,
+  const addContainer = (
+    c: Cluster, container: Record<string, unknown>, as?: Impersonation, ns = namespace, dryRun = false, pod = POD,
+  ): Promise<Verdict> =>
+    c.request('PATCH', `${podPath(ns, pod)}/ephemeralcontainers${dryRun ? '?dryRun=All' : ''}`,
       { spec: { ephemeralContainers: [container] } }, 'application/strategic-merge-patch+json', as);
   const withContainer = (changes: Record<string, unknown>, name: string) => ({ ...access.debugContainer, ...changes, name });
   const createAccess = async (ns: string) => {
@@ -100,6 +103,10 @@ describeCluster('debug access: ephemeral containers, granted to a group and guar
     ['privilege escalation', () => withSecurityContext({ allowPrivilegeEscalation: true }, 'escalation'), /allowPrivilegeEscalation: false/],
     ['an added capability', () => withSecurityContext({ capabilities: { drop: ['ALL'], add: ['SYS_PTRACE'] } }, 'ptrace'), /drop ALL capabilities and add none/],
     ['an Unconfined seccomp profile over the pod\'s RuntimeDefault', () => withSecurityContext({ seccompProfile: { type: 'Unconfined' } }, 'unconfined'), /seccomp profile/],
+    ['an Unconfined AppArmor profile', () => withSecurityContext({ appArmorProfile: { type: 'Unconfined' } }, 'apparmor'), /AppArmor confinement/],
+    ['the unconfined SELinux type spc_t', () => withSecurityContext({ seLinuxOptions: { type: 'spc_t' } }, 'spc'), /SELinux user or role, and may set only the type container_t/],
+    ['a SELinux user and role', () => withSecurityContext({ seLinuxOptions: { user: 'system_u', role: 'system_r' } }, 'selinux-user'), /SELinux user or role/],
+    ['user 0', () => withSecurityContext({ runAsUser: 0 }, 'uid0'), /must not run as user 0/],
   ])('where no Pod Security level is enforced, the policy alone refuses %s', async (_what, container, reason) => {
     for (const as of [MEMBER, undefined]) {
       const verdict = await addContainer(cluster(), container(), as, laxNamespace);
@@ -109,6 +116,31 @@ describeCluster('debug access: ephemeral containers, granted to a group and guar
     }
     // The approved container passes there too.
     expect((await addContainer(cluster(), withContainer({}, `ok-${Math.random().toString(36).slice(2, 8)}`), MEMBER, laxNamespace)).status).toBe(200);
+  });
+
+  test('where no Pod Security level is enforced, a debug container that sets no confinement of its own may not take the pod\'s unconfined one', async () => {
+    // Admitted only because nothing enforces Pod Security here; a user namespace (hostUsers: false) lets a container unmask /proc.
+    const base = hardenedPod();
+    const spec = base.spec as Record<string, unknown>;
+    const podSecurityContext = { ...(spec.securityContext as object), runAsUser: 0, appArmorProfile: { type: 'Unconfined' }, seLinuxOptions: { type: 'spc_t', user: 'system_u' } };
+    const created = await cluster().create({ ...base, metadata: { name: 'loose' }, spec: { ...spec, hostUsers: false, securityContext: podSecurityContext } }, laxNamespace);
+    expect([created.status, created.message]).toEqual([201, undefined]);
+    const confined = { appArmorProfile: { type: 'RuntimeDefault' }, seLinuxOptions: { type: 'container_t' } };
+    const add = (changes: Record<string, unknown>, name: string) => addContainer(cluster(), withSecurityContext(changes, name), MEMBER, laxNamespace, false, 'loose');
+    for (const [changes, reason] of [
+      [{ seLinuxOptions: confined.seLinuxOptions }, /AppArmor confinement/],
+      [{ appArmorProfile: confined.appArmorProfile }, /SELinux user or role/],
+      [{ ...confined, runAsUser: undefined }, /must not run as user 0/],
+      [{ ...confined, procMount: 'Unmasked' }, /procMount: Default/],
+    ] as const) {
+      const verdict = await add(changes, 'inherits');
+      expect(verdict.allowed).toBe(false);
+      expect(verdict.message).toMatch(reason);
+      expect(verdict.message).toContain(laxAccess.admissionPolicy.metadata?.name);
+    }
+    // With its own confinement the debug container is admitted into that pod too.
+    const verdict = await add(confined, 'confined');
+    expect([verdict.status, verdict.message]).toEqual([200, undefined]);
   });
 
   // The kubelet fetches whatever the environment names: that would read Secrets and ConfigMaps the group cannot get.

@@ -57,6 +57,32 @@ describe('buildDebugAccess', () => {
     expect(built.objects.map((o) => o.kind)).toEqual(['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'Role', 'RoleBinding']);
   });
 
+  test('the policy enforces every restricted requirement a container\'s securityContext can set, judging the pod\'s where the container sets none', () => {
+    type Validation = { expression: string; message: string };
+    const policyAt = (minor: number) =>
+      (buildDebugAccess({ namespace: 'shop', group: 'g', image: DEBUG_IMAGE }, { ...ctx, defaults: { kubernetesMinor: minor } }).admissionPolicy.spec as { validations: Validation[] }).validations;
+    const validations = policyAt(33);
+    const about = (text: string): Validation => {
+      const found = validations.filter((v) => v.message.includes(text));
+      expect(found).toHaveLength(1);
+      return found[0];
+    };
+    expect(about('user 0').expression).toMatch(/c\.securityContext\.runAsUser != 0 : !\(.*object\.spec\.securityContext\.runAsUser == 0\)/);
+    expect(about('AppArmor').expression).toMatch(/c\.securityContext\.appArmorProfile\.type in \["RuntimeDefault", "Localhost"\] : .*object\.spec\.securityContext\.appArmorProfile\.type in \["RuntimeDefault", "Localhost"\]/);
+    const seLinux = about('SELinux').expression;
+    for (const holder of ['c.securityContext', 'object.spec.securityContext']) {
+      expect(seLinux).toContain(`${holder}.seLinuxOptions.type in ["", "container_t", "container_init_t", "container_kvm_t", "container_engine_t"]`);
+      expect(seLinux).toContain(`(!has(${holder}.seLinuxOptions.user) || ${holder}.seLinuxOptions.user == '')`);
+      expect(seLinux).toContain(`(!has(${holder}.seLinuxOptions.role) || ${holder}.seLinuxOptions.role == '')`);
+    }
+    expect(about('procMount').expression).toBe("variables.added.all(c, !(has(c.securityContext) && has(c.securityContext.procMount)) || c.securityContext.procMount == 'Default')");
+    expect(about('HostProcess').expression).toMatch(/c\.securityContext\.windowsOptions\.hostProcess == false : !\(.*object\.spec\.securityContext\.windowsOptions\.hostProcess == true\)/);
+    // container_engine_t is an allowed type from 1.31 only, as Pod Security has it.
+    const seLinuxAt30 = policyAt(30).find((v) => v.message.includes('SELinux'));
+    expect(seLinuxAt30?.expression).not.toContain('container_engine_t');
+    expect(seLinuxAt30?.message).toMatch(/only the type container_t, container_init_t, container_kvm_t \(/);
+  });
+
   test('the policy refuses an environment read from Secrets or ConfigMaps, which the group cannot get', () => {
     const validations = (built.admissionPolicy.spec as { validations: { expression: string; message: string }[] }).validations;
     const byField = (field: string) => validations.filter((v) => v.message.includes(field));
