@@ -169,6 +169,7 @@ export function evaluate(objects: readonly LocatedObject[], config: EngineConfig
     objects: objectSummaries,
     notChecked,
     rules: plan.ids,
+    inapplicableRules: active.inapplicable,
     unusedSuppressions,
     staleBaseline: staleBaselineEntries(resolved.baselineEntries, matchedBaseline, plan.ids, objectSummaries),
   };
@@ -200,9 +201,6 @@ function evaluateObject(run: ObjectRun, object: KubeObject, source: SourceLocati
   recorder.startObject(object, kind, name, generateName, namespace, source, suppressionsFromAnnotations(meta.annotations, source, resolved));
   const extraction = extractSafely(object, resolved);
   const pods = extraction.views;
-  const summary = objectSummary(kind, name, generateName, namespace, source, pods.length);
-  objectSummaries.push(summary);
-  if (extraction.notCheckedReason) notChecked.push({ ...summary, reason: extraction.notCheckedReason });
   const shapeProblems = collectShapeProblems(extraction.shapeProblems, pods);
   // Looked for only among shape problems, which well-formed objects have none of.
   const objectHidden = shapeProblems.length === 0 ? undefined : hiddenValueIn(shapeProblems, source);
@@ -227,6 +225,9 @@ function evaluateObject(run: ObjectRun, object: KubeObject, source: SourceLocati
     recorder.runAll(inputRules.run, context, objectHidden);
   }
   recorder.countNotApplicable(inputRules.skipped);
+  const summary = objectSummary(kind, name, generateName, namespace, source, pods.length, recorder.notApplicableToObject());
+  objectSummaries.push(summary);
+  if (extraction.notCheckedReason) notChecked.push({ ...summary, reason: extraction.notCheckedReason });
 }
 
 /**
@@ -237,8 +238,9 @@ function evaluateObject(run: ObjectRun, object: KubeObject, source: SourceLocati
 class ScopeRules<R extends AnyRule> {
   /** Whether any rule of the scope runs on some kind. */
   readonly anyToRun: boolean;
+  /** The rules that cannot apply to any object under the config, so run on none. */
+  readonly skipped: readonly R[];
   private readonly run: readonly R[];
-  private readonly skipped: readonly R[];
   private readonly byKind = new Map<string, { readonly run: readonly R[]; readonly skipped: number }>();
 
   constructor(rules: readonly R[], config: ResolvedConfig) {
@@ -264,10 +266,14 @@ interface ActivePlan {
   readonly pod: ScopeRules<PodRule>;
   readonly object: ScopeRules<ObjectRule>;
   readonly input: ScopeRules<InputRule>;
+  /** Ids of the plan's rules that cannot apply under the config (in every scope), in catalogue order. */
+  readonly inapplicable: readonly string[];
 }
 
 function activePlan(plan: RulePlan, config: ResolvedConfig): ActivePlan {
-  return { pod: new ScopeRules(plan.pod, config), object: new ScopeRules(plan.object, config), input: new ScopeRules(plan.input, config) };
+  const pod = new ScopeRules(plan.pod, config), object = new ScopeRules(plan.object, config), input = new ScopeRules(plan.input, config);
+  const skipped = new Set<AnyRule>([...pod.skipped, ...object.skipped, ...input.skipped]);
+  return { pod, object, input, inapplicable: RULES.filter((rule) => skipped.has(rule)).map((rule) => rule.id) };
 }
 
 /**
@@ -277,9 +283,11 @@ function activePlan(plan: RulePlan, config: ResolvedConfig): ActivePlan {
  */
 function objectSummary(
   kind: string, name: string, generateName: string | undefined, namespace: string | undefined, source: SourceLocation, podSpecs: number,
+  notApplicable: readonly string[] | undefined,
 ): ObjectSummary {
   const summary: Mutable<ObjectSummary> = namespace === undefined ? { kind, name, source, podSpecs } : { kind, name, namespace, source, podSpecs };
   if (generateName !== undefined) summary.generateName = generateName;
+  if (notApplicable !== undefined) summary.notApplicable = notApplicable;
   return summary;
 }
 
@@ -332,6 +340,14 @@ interface AnnotationSuppressions {
 
 /** Bounds the strings a Recorder shares; inputs with more distinct messages keep the rest as built. */
 const MAX_INTERNED_STRINGS = 100_000;
+/** Bounds the not-applicable lists a Recorder shares (a few per kind in practice); further ones are copied. */
+const MAX_SHARED_NOT_APPLICABLE = 64;
+
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 
 /** Runs checks and turns their results into findings for the object being evaluated (one per evaluate call). */
 class Recorder {
@@ -360,6 +376,13 @@ class Recorder {
    * doubles the memory a large report holds, which the garbage collector pays for.
    */
   private readonly interned = new Map<string, string>();
+  /** Rules that found the current object not applicable so far: one buffer, reused for every object. */
+  private readonly notApplicableRules: string[] = [];
+  /**
+   * The distinct lists {@link notApplicableToObject} handed out: objects alike (every Service, every
+   * Job) share one list rather than each holding a copy.
+   */
+  private readonly sharedNotApplicable: (readonly string[])[] = [];
 
   constructor(private readonly config: ResolvedConfig) {}
 
@@ -383,6 +406,7 @@ class Recorder {
     this.source = source;
     this.objectAnnotations = annotationSuppressions;
     this.usedAnnotations = undefined;
+    this.notApplicableRules.length = 0;
     if (annotationSuppressions !== undefined) {
       this.usedAnnotations = new Set();
       const record: AnnotationSuppressions = { kind, name, suppressions: annotationSuppressions, used: this.usedAnnotations };
@@ -425,6 +449,20 @@ class Recorder {
     return violation.unknown || crossesUnknown(this.object, violation.path) ? 'unknown' : 'fail';
   }
 
+  /**
+   * The rules that ran on the current object and found it (or one of its pod specs) not applicable,
+   * in run order, or undefined when none did. The list is shared with alike objects: never modify it.
+   */
+  notApplicableToObject(): readonly string[] | undefined {
+    const found = this.notApplicableRules;
+    if (found.length === 0) return undefined;
+    const shared = this.sharedNotApplicable;
+    for (let i = 0; i < shared.length; i++) if (sameStrings(shared[i], found)) return shared[i];
+    const copy = found.slice();
+    if (shared.length < MAX_SHARED_NOT_APPLICABLE) shared.push(copy);
+    return copy;
+  }
+
   /** Counts `times` checks not applicable, as if rules that cannot apply under the config had been run and said so. */
   countNotApplicable(times: number): void {
     this.counts.checks += times;
@@ -452,10 +490,17 @@ class Recorder {
           checking = rule;
           const result = rule.check(context);
           checking = undefined;
-          if (result !== 'not-applicable' && result.length > 0) this.record(rule, result);
-          else if (hidden !== undefined) this.record(rule, [hidden]);
-          else if (result === 'not-applicable') counts.notApplicable++;
-          else counts.pass++;
+          if (result !== 'not-applicable' && result.length > 0) {
+            this.record(rule, result);
+          } else if (hidden !== undefined) {
+            this.record(rule, [hidden]);
+          } else if (result === 'not-applicable') {
+            counts.notApplicable++;
+            // Views must not read the rule's silence as a pass: it judged nothing here.
+            this.notApplicableRules.push(rule.id);
+          } else {
+            counts.pass++;
+          }
         }
         counts.checks += rules.length;
         return;

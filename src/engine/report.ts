@@ -63,6 +63,12 @@ export interface ObjectSummary {
   readonly source: SourceLocation;
   /** Pod specs the engine found in the object (0 for non-workloads), so views can tell pod rules applied. */
   readonly podSpecs?: number;
+  /**
+   * Rules that ran on the object but found it, or one of its pod specs, not applicable (a binding
+   * without a workload subject, an image the lock file does not hold): they judged nothing there, so
+   * views do not count them as evidence. Alike objects share one list. @default none
+   */
+  readonly notApplicable?: readonly string[];
 }
 
 export interface ReportSummary {
@@ -93,6 +99,12 @@ export interface Report {
   readonly notChecked: readonly (ObjectSummary & { readonly reason: string })[];
   /** Rules that ran (ids), so controls views and SARIF can list rules with no findings. */
   readonly rules: readonly string[];
+  /**
+   * Rules of {@link rules} that could apply to no object under the config and judged none (the
+   * image-facts rules without a lock file, allowed-registries without `hardened.allowedRegistries`):
+   * each counted not applicable. @default none
+   */
+  readonly inapplicableRules?: readonly string[];
   /** Suppressions, from the config or an object's annotation, that matched no finding (stale waivers worth removing). */
   readonly unusedSuppressions?: readonly UnusedSuppression[];
   /**

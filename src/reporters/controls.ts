@@ -10,10 +10,12 @@ import type { ControlMapping, RuleMetadata } from '../rules/rule';
 const AUDIT_FRAMEWORKS: ReadonlySet<ControlMapping['framework']> = new Set(['NIST SP 800-190', 'CIS Kubernetes Benchmark', 'CIS Docker Benchmark']);
 
 /**
- * How one object stands against one control. `not-checked`: the object's kind holds something
- * shaped like a pod template but is not mapped to it, so no rule could judge it.
+ * How one object stands against one control. `satisfies`: one of the control's rules ran on the
+ * object and passed, and none failed. `not-checked`: the object's kind holds something shaped like
+ * a pod template but is not mapped to it, so no rule could judge it. `not-applicable`: the control's
+ * rules ran on the object but found nothing of theirs to judge (a binding without a workload subject).
  */
-export type ControlVerdict = 'fails' | 'unknown' | 'not-checked' | 'waived' | 'satisfies';
+export type ControlVerdict = 'fails' | 'unknown' | 'not-checked' | 'waived' | 'not-applicable' | 'satisfies';
 
 export interface ControlObject {
   readonly kind: string;
@@ -24,7 +26,7 @@ export interface ControlObject {
   readonly file?: string;
   readonly line?: number;
   readonly verdict: ControlVerdict;
-  /** Rules behind the verdict (the failing, unknown or waiving ones); empty when it satisfies. */
+  /** Rules behind the verdict (the failing, unknown, waiving or not applicable ones); empty when it satisfies. */
   readonly rules: readonly string[];
   /** For a `waived` verdict, the suppression of each of those rules, with its reason and where it was written. @default none */
   readonly suppressions?: readonly Suppression[];
@@ -38,10 +40,25 @@ export interface ControlStatus {
   readonly interpretation: boolean;
   /** Rules of the catalogue mapped to the control. */
   readonly rules: readonly string[];
-  /** False when none of those rules ran at this level, Kubernetes version and edition. */
+  /**
+   * Those of {@link rules} that ran but could judge no object under the config (the image-facts
+   * rules without a lock file, allowed-registries without `hardened.allowedRegistries`).
+   */
+  readonly inapplicableRules: readonly string[];
+  /** False when the control is `not-assessed`: no rule of it judged any object. */
   readonly assessed: boolean;
-  /** `fails` if any object fails, else `unknown` if any is unknown or not checked, else `satisfied`; `not-assessed` when no rule ran. */
+  /**
+   * `fails` if any object fails, else `unknown` if any is unknown or not checked, else `satisfied`
+   * when some object satisfies it; `not-assessed` when no object was judged (see {@link notAssessedReason}).
+   */
   readonly status: 'fails' | 'unknown' | 'satisfied' | 'not-assessed';
+  /**
+   * Why the control is `not-assessed`: `not-run` (its rules do not run at this level, Kubernetes
+   * version and edition), `inapplicable` (they ran but the config gives them nothing to judge, see
+   * {@link inapplicableRules}), `no-objects` (no object of the input is one they judge, or each
+   * was not applicable). @default none: the control was assessed
+   */
+  readonly notAssessedReason?: 'not-run' | 'inapplicable' | 'no-objects';
   readonly objects: readonly ControlObject[];
 }
 
@@ -65,15 +82,19 @@ export interface ControlsOptions {
  * Every NIST SP 800-190 and CIS control the catalogue maps, with the objects of the report that
  * satisfy, fail, waive or cannot be judged against it. An object is listed for a control when one
  * of the control's rules concerns it (rules that list kinds: objects of those kinds; every other
- * rule: objects that hold a pod spec) or produced a finding for it. Objects that were not checked
- * (unmapped kinds holding a pod template) are listed under every control about pod specs, so an
- * audit never reads them as satisfying it. A waiver shows each suppression's reason, and the view
- * lists the suppressions that waived nothing and the stale baseline entries, so an audit sees every
- * waiver written.
+ * rule: objects that hold a pod spec) or produced a finding for it. Only a rule that ran on the
+ * object and passed is evidence that it satisfies the control: a rule the config gives nothing to
+ * judge ({@link Report.inapplicableRules}), or one that found the object not applicable
+ * ({@link ObjectSummary.notApplicable}), is not, and a control no object satisfies is never
+ * `satisfied`. Objects that were not checked (unmapped kinds holding a pod template) are listed
+ * under every control about pod specs, so an audit never reads them as satisfying it. A waiver
+ * shows each suppression's reason, and the view lists the suppressions that waived nothing and the
+ * stale baseline entries, so an audit sees every waiver written.
  */
 export function controlsView(report: Report, options: ControlsOptions = {}): ControlsView {
   const catalogue = options.rules ?? RULES;
-  const ran = new Set(report.rules);
+  const inapplicable = new Set(report.inapplicableRules);
+  const ran = new Set(report.rules.filter((id) => !inapplicable.has(id)));
   const byControl = new Map<string, { control: ControlMapping; rules: RuleMetadata[] }>();
   for (const rule of catalogue) {
     for (const control of rule.controls) {
@@ -109,23 +130,31 @@ export function controlsView(report: Report, options: ControlsOptions = {}): Con
       const aboutPodSpecs = running.some((r) => !r.kinds);
       for (const facts of objectFacts) {
         const findings = facts.findings.filter((f) => ids.has(f.rule));
-        const unchecked = facts.notChecked && aboutPodSpecs;
-        const concerned = findings.length > 0 || unchecked || running.some((r) => concerns(r, facts.object, workloadKinds));
-        if (!concerned) continue;
-        objects.push(findings.length === 0 && unchecked ? { ...facts.identity, verdict: 'not-checked', rules: [] } : judge(facts.identity, findings));
+        if (findings.length > 0) {
+          objects.push(judge(facts.identity, findings));
+        } else if (facts.notChecked && aboutPodSpecs) {
+          objects.push({ ...facts.identity, verdict: 'not-checked', rules: [] });
+        } else {
+          const concerned = running.filter((r) => concerns(r, facts.object, workloadKinds));
+          if (concerned.length === 0) continue;
+          const notApplicable = facts.object.notApplicable;
+          const judged = notApplicable === undefined || concerned.some((r) => !notApplicable.includes(r.id));
+          objects.push(judged ? { ...facts.identity, verdict: 'satisfies', rules: [] } : { ...facts.identity, verdict: 'not-applicable', rules: concerned.map((r) => r.id) });
+        }
       }
     }
-    const status = running.length === 0 ? 'not-assessed'
-      : objects.some((o) => o.verdict === 'fails') ? 'fails'
-        : objects.some((o) => o.verdict === 'unknown' || o.verdict === 'not-checked') ? 'unknown' : 'satisfied';
+    const status = statusOf(objects);
+    const assessed = status !== 'not-assessed';
     controls.push({
       framework: control.framework,
       edition: control.edition,
       id: control.id,
       interpretation: control.interpretation === true || control.framework === 'NIST SP 800-190',
       rules: rules.map((r) => r.id),
-      assessed: running.length > 0,
+      inapplicableRules: rules.filter((r) => inapplicable.has(r.id)).map((r) => r.id),
+      assessed,
       status,
+      ...(assessed ? {} : { notAssessedReason: running.length > 0 ? 'no-objects' : rules.some((r) => inapplicable.has(r.id)) ? 'inapplicable' : 'not-run' }),
       objects,
     });
   }
@@ -163,6 +192,17 @@ function identity(object: ObjectSummary): Omit<ControlObject, 'verdict' | 'rules
 }
 
 const NO_FINDINGS: readonly Finding[] = [];
+
+/** A control's status from its objects' verdicts: satisfied only on the evidence of an object that satisfies it. */
+function statusOf(objects: readonly ControlObject[]): ControlStatus['status'] {
+  let satisfies = false, unknown = false;
+  for (const { verdict } of objects) {
+    if (verdict === 'fails') return 'fails';
+    if (verdict === 'unknown' || verdict === 'not-checked') unknown = true;
+    else if (verdict === 'satisfies' || verdict === 'waived') satisfies = true;
+  }
+  return unknown ? 'unknown' : satisfies ? 'satisfied' : 'not-assessed';
+}
 
 /**
  * The worst outcome among an object's findings for a control decides; the rules behind it are
@@ -214,14 +254,16 @@ export function formatControlsTextChunks(report: Report, options: ControlsOption
       out.write(framework ? `\n${heading}\n` : `${heading}\n`);
       framework = heading;
     }
-    const counts = countVerdicts(control.objects);
-    const status = control.status === 'not-assessed' ? `not assessed at level ${view.level}` : control.status.toUpperCase();
-    out.write(`  ${control.id}  ${status}  (${counts})  rules: ${control.rules.join(', ')}\n`);
+    // A control no object was judged on may still list objects its rules found not applicable.
+    const counts = control.objects.length > 0 || control.assessed ? `  (${countVerdicts(control.objects)})` : '';
+    const status = control.assessed ? control.status.toUpperCase() : `NOT ASSESSED: ${notAssessedText(control, view)}`;
+    const idle = control.assessed && control.inapplicableRules.length > 0 ? `; ${inapplicableText(control.inapplicableRules)}` : '';
+    out.write(`  ${control.id}  ${status}${counts}  rules: ${control.rules.join(', ')}${idle}\n`);
     for (const object of control.objects) {
       const where = locationLabel({ file: object.file, line: object.line });
       const rules = object.rules.length ? `  [${object.rules.join(', ')}]` : '';
-      out.write(`    ${object.verdict.padEnd(11)} ${objectLabel({ ...object, source: {} })}${where ? `  ${where}` : ''}${rules}\n`);
-      for (const suppression of object.suppressions ?? []) out.write(`                ${suppression.rule} ${suppressionText(suppression)}\n`);
+      out.write(`    ${object.verdict.padEnd(14)} ${objectLabel({ ...object, source: {} })}${where ? `  ${where}` : ''}${rules}\n`);
+      for (const suppression of object.suppressions ?? []) out.write(`                   ${suppression.rule} ${suppressionText(suppression)}\n`);
     }
   }
   const notes: string[] = [];
@@ -231,9 +273,23 @@ export function formatControlsTextChunks(report: Report, options: ControlsOption
 }
 
 function countVerdicts(objects: readonly ControlObject[]): string {
-  const counts: Record<ControlVerdict, number> = { 'fails': 0, 'unknown': 0, 'not-checked': 0, 'waived': 0, 'satisfies': 0 };
+  const counts: Record<ControlVerdict, number> = { 'fails': 0, 'unknown': 0, 'not-checked': 0, 'waived': 0, 'not-applicable': 0, 'satisfies': 0 };
   for (const o of objects) counts[o.verdict]++;
-  return `${counts.fails} fail, ${counts.unknown} unknown, ${counts['not-checked'] ? `${counts['not-checked']} not checked, ` : ''}${counts.waived} waived, ${counts.satisfies} satisfy`;
+  const notChecked = counts['not-checked'] ? `${counts['not-checked']} not checked, ` : '';
+  const notApplicable = counts['not-applicable'] ? `${counts['not-applicable']} not applicable, ` : '';
+  return `${counts.fails} fail, ${counts.unknown} unknown, ${notChecked}${counts.waived} waived, ${notApplicable}${counts.satisfies} satisfy`;
+}
+
+function notAssessedText(control: ControlStatus, view: ControlsView): string {
+  switch (control.notAssessedReason) {
+    case 'no-objects': return 'no object in the input that its rules apply to';
+    case 'inapplicable': return inapplicableText(control.inapplicableRules);
+    default: return `its rules do not run at level ${view.level}, Kubernetes ${view.kubernetesVersion}, rule-set edition ${view.edition}`;
+  }
+}
+
+function inapplicableText(rules: readonly string[]): string {
+  return `nothing to judge under this config (no lock file or setting for it): ${rules.join(', ')}`;
 }
 
 function compareText(a: string, b: string): number {

@@ -374,7 +374,7 @@ spec:
     const text = check(['--format', 'controls', 'privileged.yaml']).stdout;
     expect(text).toMatch(/CIS Kubernetes Benchmark \(v1\.10\)\n/);
     expect(text).toMatch(/ 5\.2\.2 {2}FAILS/);
-    expect(text).toMatch(/fails {7}Deployment shop\/web {2}privileged\.yaml:\d+ {2}\[privileged\]/);
+    expect(text).toMatch(/fails {10}Deployment shop\/web {2}privileged\.yaml:\d+ {2}\[privileged\]/);
     const json = JSON.parse(check(['--format', 'controls-json', 'hardened.yaml']).stdout);
     const nist = json.controls.filter((c: { framework: string }) => c.framework === 'NIST SP 800-190');
     expect(nist.length).toBeGreaterThan(3);

@@ -68,10 +68,21 @@ describe('evaluate: outcomes', () => {
         const report = evaluate(input, config);
         const resolved = resolveConfig(config);
         hinted.forEach((rule, i) => expect([rule.id, checks[i].mock.calls.length > 0]).toEqual([rule.id, rule.appliesUnder!(resolved)]));
-        // The same evaluation with every rule called: the same report, counts included.
+        const inapplicable = hinted.filter((rule) => !rule.appliesUnder!(resolved)).map((rule) => rule.id);
+        expect(report.inapplicableRules).toEqual(inapplicable);
+        // The same evaluation with every rule called: the same report, counts included, except that the
+        // rules the config gives nothing to judge are listed once rather than as not applicable on each object.
         const unhinted = hinted.map((rule) => jest.spyOn(rule as Required<typeof rule>, 'appliesUnder').mockReturnValue(true));
         try {
-          expect(evaluate(input, config)).toEqual(report);
+          const called = evaluate(input, config);
+          const objects = called.objects.map(({ notApplicable, ...object }) => {
+            const judgedNothing = inapplicable.filter((id) => notApplicable?.includes(id));
+            // Pod rules: not applicable on each object holding a pod spec, and on no other.
+            expect([object.name, judgedNothing]).toEqual([object.name, object.podSpecs! > 0 ? inapplicable : []]);
+            const rest = notApplicable?.filter((id) => !inapplicable.includes(id)) ?? [];
+            return rest.length > 0 ? { ...object, notApplicable: rest } : object;
+          });
+          expect({ ...called, objects, inapplicableRules: inapplicable }).toEqual(report);
         } finally {
           unhinted.forEach((spy) => spy.mockRestore());
         }

@@ -334,7 +334,7 @@ describe('controls view', () => {
     const psaVerdicts = Object.fromEntries(psa.objects.map((o) => [o.name, o.verdict]));
     expect(psaVerdicts).toEqual({ web: 'unknown', debug: 'satisfies', legacy: 'fails', clean: 'satisfies' });
     const notRun = view.controls.find((c) => c.id === '4.9.9')!;
-    expect(notRun).toMatchObject({ assessed: false, status: 'not-assessed', objects: [] });
+    expect(notRun).toMatchObject({ assessed: false, status: 'not-assessed', notAssessedReason: 'not-run', objects: [] });
     expect(view.controls.find((c) => c.id === '4.4.3')!.interpretation).toBe(true);
   });
 
@@ -369,8 +369,8 @@ describe('controls view', () => {
     const text = formatControlsText(fixtureReport(), { rules: FIXTURE_RULES });
     expect(text).toContain('CIS Kubernetes Benchmark (v1.10)');
     expect(text).toMatch(/5\.2\.2 {2}FAILS {2}\(1 fail, 0 unknown, 1 not checked, 1 waived, 2 satisfy\)/);
-    expect(text).toMatch(/ {4}not-checked Widget w {2}crd\/w\.yaml:4/);
-    expect(text).toContain('not assessed at level hardened');
+    expect(text).toMatch(/ {4}not-checked {4}Widget w {2}crd\/w\.yaml:4/);
+    expect(text).toContain('4.9.9  NOT ASSESSED: its rules do not run at level hardened, Kubernetes 1.37, rule-set edition 1  rules: not-at-this-level');
     const json = JSON.parse(formatControlsJson(fixtureReport(), { rules: FIXTURE_RULES }));
     expect(json.controls).toHaveLength(6);
     expect(json.schemaVersion).toBe('1');
@@ -427,7 +427,7 @@ describe('suppressions and the baseline in every format', () => {
     expect(json.staleBaseline).toEqual(withUpkeep.staleBaseline);
 
     const text = formatControlsText(withUpkeep, { rules: FIXTURE_RULES });
-    expect(text).toMatch(/ {4}waived {6}Pod debug {2}deploy\/debug\.yaml:1 {2}\[privileged\]\n {16}privileged suppressed by annotation: node debugging, approved by SEC-12\n/);
+    expect(text).toMatch(/ {4}waived {9}Pod debug {2}deploy\/debug\.yaml:1 {2}\[privileged\]\n {19}privileged suppressed by annotation: node debugging, approved by SEC-12\n/);
     expect(text).toContain(`\n${unused}\n`);
     expect(text).toContain('\n  privileged on Deployment shop/old spec.template.spec.containers[name="app"].securityContext.privileged\n');
   });

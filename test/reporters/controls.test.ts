@@ -1,0 +1,106 @@
+import { evaluate, type EngineConfig } from '../../src/engine';
+import { ManifestSet } from '../../src/loader';
+import { controlsView, formatControlsJson, formatControlsText, type ControlStatus } from '../../src/reporters/controls';
+
+/** The controls view of manifests as `hardpod check` reads and evaluates them. */
+function viewOf(yaml: string, config: EngineConfig = {}) {
+  const manifests = new ManifestSet();
+  manifests.addText(yaml, 'input.yaml');
+  const report = evaluate(manifests.objects, config);
+  return { report, view: controlsView(report) };
+}
+
+function control(controls: readonly ControlStatus[], framework: ControlStatus['framework'], id: string): ControlStatus {
+  const found = controls.find((c) => c.framework === framework && c.id === id);
+  if (!found) throw new Error(`no control ${framework} ${id}`);
+  return found;
+}
+
+const DIGEST = 'sha256:' + '0123456789abcdef'.repeat(4);
+
+/** A Deployment that passes every rule hardpod can judge without the cluster or a lock file. */
+const HARDENED = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      serviceAccountName: web
+      automountServiceAccountToken: false
+      securityContext: {runAsNonRoot: true, runAsUser: 10001, seccompProfile: {type: RuntimeDefault}}
+      containers:
+      - name: app
+        image: registry.example.com/web@${DIGEST}
+        securityContext: {allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: {drop: [ALL]}}
+        resources: {requests: {cpu: 100m, memory: 64Mi}, limits: {cpu: 200m, memory: 128Mi}}
+        livenessProbe: {httpGet: {path: /, port: 8080}}
+        readinessProbe: {httpGet: {path: /, port: 8080}}
+`;
+
+const CIS = 'CIS Kubernetes Benchmark';
+const DOCKER = 'CIS Docker Benchmark';
+
+describe('controls view: only a check that ran and passed is evidence', () => {
+  test('a rule the config gives nothing to judge (no lock file) satisfies no control', () => {
+    const { report, view } = viewOf(HARDENED);
+    expect(report.inapplicableRules).toEqual(expect.arrayContaining(['image-non-root-user', 'allowed-registries']));
+    for (const id of ['4.1', '4.3', '4.8']) {
+      expect(control(view.controls, DOCKER, id)).toMatchObject({ status: 'not-assessed', assessed: false, notAssessedReason: 'inapplicable', objects: [] });
+    }
+    // A rule that did judge the object still counts.
+    expect(control(view.controls, CIS, '5.2.2')).toMatchObject({ status: 'satisfied', assessed: true });
+    // 5.5.1: image-digest judged it, allowed-registries did not; the text says which one had nothing to judge.
+    expect(control(view.controls, CIS, '5.5.1')).toMatchObject({ status: 'satisfied', inapplicableRules: ['allowed-registries'] });
+    const text = formatControlsText(report);
+    expect(text).toMatch(/\n {2}4\.1 {2}NOT ASSESSED: nothing to judge under this config \(no lock file or setting for it\): image-non-root-user {2}rules: image-non-root-user\n/);
+    expect(text).toMatch(/\n {2}5\.5\.1 {2}SATISFIED .*; nothing to judge under this config \(no lock file or setting for it\): allowed-registries\n/);
+    const json = JSON.parse(formatControlsJson(report));
+    expect(json.controls.find((c: { id: string }) => c.id === '4.1')).toMatchObject({ status: 'not-assessed', assessed: false, notAssessedReason: 'inapplicable' });
+  });
+
+  test('an object a rule found not applicable does not satisfy its control', () => {
+    // Bound to a group, not a workload: the workload RBAC rules have nothing to judge on it.
+    const { report, view } = viewOf(`apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: secret-reader, namespace: shop}
+rules:
+- apiGroups: [""]
+  resources: [secrets, pods/exec]
+  verbs: [get, list, create]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: devs, namespace: shop}
+subjects:
+- {kind: Group, name: devs, apiGroup: rbac.authorization.k8s.io}
+roleRef: {kind: Role, name: secret-reader, apiGroup: rbac.authorization.k8s.io}
+`);
+    expect(report.objects.find((o) => o.kind === 'RoleBinding')!.notApplicable).toEqual(expect.arrayContaining(['rbac-no-secret-read', 'rbac-no-exec']));
+    for (const id of ['5.1.2', '5.1.10']) {
+      const secrets = control(view.controls, CIS, id);
+      expect(secrets).toMatchObject({ status: 'not-assessed', assessed: false, notAssessedReason: 'no-objects' });
+      expect(secrets.objects.map((o) => [o.kind, o.verdict])).toEqual([['RoleBinding', 'not-applicable']]);
+    }
+    expect(formatControlsText(report)).toMatch(/\n {4}not-applicable RoleBinding shop\/devs {2}input\.yaml:9 {2}\[rbac-no-secret-read\]\n/);
+    // The Role itself was judged by the rules about roles.
+    expect(control(view.controls, CIS, '5.1.3')).toMatchObject({ status: 'satisfied', objects: [{ kind: 'Role', verdict: 'satisfies' }] });
+  });
+
+  test('objects alike share one not-applicable list', () => {
+    const { report } = viewOf('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n');
+    const [a, b] = report.objects;
+    expect(a.notApplicable).toContain('network-policy');
+    expect(b.notApplicable).toBe(a.notApplicable);
+  });
+
+  test('a control with no object to judge is not assessed, not satisfied', () => {
+    const { report, view } = viewOf('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: shop}\ndata: {a: b}\n');
+    const statuses = new Set(view.controls.map((c) => c.status));
+    expect(statuses).toEqual(new Set(['not-assessed']));
+    expect(control(view.controls, CIS, '5.2.2')).toMatchObject({ assessed: false, notAssessedReason: 'no-objects', objects: [] });
+    expect(formatControlsText(report)).toMatch(/\n {2}5\.2\.2 {2}NOT ASSESSED: no object in the input that its rules apply to {2}rules: privileged\n/);
+    expect(formatControlsText(report)).not.toContain('SATISFIED');
+  });
+});
