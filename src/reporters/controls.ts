@@ -5,15 +5,18 @@ import { ChunkWriter, joinChunks, StreamedList, streamedList, writeJson, type Em
 import { BUILT_IN_WORKLOAD_KINDS } from '../model/pod-view';
 import { RULES } from '../rules/catalogue';
 import type { ControlMapping, RuleMetadata } from '../rules/rule';
+import { wellFormedPodSpec } from '../rules/well-formed-pod-spec';
 
 /** Frameworks the audit view covers: the ones whose numbering auditors ask for. */
 const AUDIT_FRAMEWORKS: ReadonlySet<ControlMapping['framework']> = new Set(['NIST SP 800-190', 'CIS Kubernetes Benchmark', 'CIS Docker Benchmark']);
 
 /**
  * How one object stands against one control. `satisfies`: one of the control's rules ran on the
- * object and passed, and none failed. `not-checked`: the object's kind holds something shaped like
- * a pod template but is not mapped to it, so no rule could judge it. `not-applicable`: the control's
- * rules ran on the object but found nothing of theirs to judge (a binding without a workload subject).
+ * object and passed, and none failed. `not-checked`: the control's rules could not read the object:
+ * its kind holds something shaped like a pod template but is not mapped to it, or its pod spec holds
+ * fields of the wrong type (`well-formed-pod-spec` fails it), which the rules read as absent.
+ * `not-applicable`: the control's rules ran on the object but found nothing of theirs to judge (a
+ * binding without a workload subject).
  */
 export type ControlVerdict = 'fails' | 'unknown' | 'not-checked' | 'waived' | 'not-applicable' | 'satisfies';
 
@@ -26,7 +29,10 @@ export interface ControlObject {
   readonly file?: string;
   readonly line?: number;
   readonly verdict: ControlVerdict;
-  /** Rules behind the verdict (the failing, unknown, waiving or not applicable ones); empty when it satisfies. */
+  /**
+   * Rules behind the verdict (the failing, unknown, waiving or not applicable ones, or
+   * `well-formed-pod-spec` for a pod spec the rules could not read); empty when it satisfies or its kind is not mapped.
+   */
   readonly rules: readonly string[];
   /** For a `waived` verdict, the suppression of each of those rules, with its reason and where it was written. @default none */
   readonly suppressions?: readonly Suppression[];
@@ -86,8 +92,9 @@ export interface ControlsOptions {
  * object and passed is evidence that it satisfies the control: a rule the config gives nothing to
  * judge ({@link Report.inapplicableRules}), or one that found the object not applicable
  * ({@link ObjectSummary.notApplicable}), is not, and a control no object satisfies is never
- * `satisfied`. Objects that were not checked (unmapped kinds holding a pod template) are listed
- * under every control about pod specs, so an audit never reads them as satisfying it. A waiver
+ * `satisfied`. Objects that were not checked (unmapped kinds holding a pod template) and objects
+ * whose pod spec holds fields of the wrong type are `not-checked` under every control about pod
+ * specs that they do not fail, so an audit never reads them as satisfying it. A waiver
  * shows each suppression's reason, and the view lists the suppressions that waived nothing and the
  * stale baseline entries, so an audit sees every waiver written.
  */
@@ -118,7 +125,9 @@ export function controlsView(report: Report, options: ControlsOptions = {}): Con
   const notChecked = new Set(report.notChecked.map(objectKey));
   const objectFacts = report.objects.map((object) => {
     const key = objectKey(object);
-    return { object, identity: identity(object), findings: findingsByObject.get(key) ?? NO_FINDINGS, notChecked: notChecked.has(key) };
+    const findings = findingsByObject.get(key) ?? NO_FINDINGS;
+    const malformed = findings.some((f) => f.rule === wellFormedPodSpec.id);
+    return { object, identity: identity(object), findings, notChecked: notChecked.has(key), malformed };
   });
 
   const controls: ControlStatus[] = [];
@@ -130,8 +139,14 @@ export function controlsView(report: Report, options: ControlsOptions = {}): Con
       const aboutPodSpecs = running.some((r) => !r.kinds);
       for (const facts of objectFacts) {
         const findings = facts.findings.filter((f) => ids.has(f.rule));
-        if (findings.length > 0) {
-          objects.push(judge(facts.identity, findings));
+        const fromFindings = findings.length > 0 ? judge(facts.identity, findings) : undefined;
+        if (fromFindings?.verdict === 'fails') {
+          objects.push(fromFindings);
+        } else if (facts.malformed && aboutPodSpecs) {
+          // The rules read a field of the wrong type as absent: what they found (or did not) says nothing.
+          objects.push({ ...facts.identity, verdict: 'not-checked', rules: [wellFormedPodSpec.id] });
+        } else if (fromFindings) {
+          objects.push(fromFindings);
         } else if (facts.notChecked && aboutPodSpecs) {
           objects.push({ ...facts.identity, verdict: 'not-checked', rules: [] });
         } else {

@@ -104,3 +104,29 @@ roleRef: {kind: Role, name: secret-reader, apiGroup: rbac.authorization.k8s.io}
     expect(formatControlsText(report)).not.toContain('SATISFIED');
   });
 });
+
+describe('controls view: a pod spec the rules could not read', () => {
+  // Strings where Kubernetes expects a list and an object: the rules read them as absent.
+  const MALFORMED = HARDENED
+    .replace('      containers:\n', '      volumes: "hostPath"\n      containers:\n')
+    .replace('        securityContext: {allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: {drop: [ALL]}}\n', '        securityContext: "privileged"\n');
+
+  test('satisfies no control about pod specs, and says which rule could not read it', () => {
+    const { report, view } = viewOf(MALFORMED);
+    expect(report.findings.filter((f) => f.rule === 'well-formed-pod-spec').map((f) => f.path).sort()).toEqual([
+      'spec.template.spec.containers[0].securityContext', 'spec.template.spec.volumes',
+    ]);
+    for (const id of ['5.2.2', '5.2.12']) {
+      const c = control(view.controls, CIS, id);
+      expect(c.status).toBe('unknown');
+      expect(c.objects).toEqual([expect.objectContaining({ kind: 'Deployment', name: 'web', verdict: 'not-checked', rules: ['well-formed-pod-spec'] })]);
+    }
+    expect(view.controls.filter((c) => c.objects.some((o) => o.verdict === 'satisfies'))).toEqual([]);
+    expect(formatControlsText(report)).toMatch(/\n {2}5\.2\.2 {2}UNKNOWN {2}\(0 fail, 0 unknown, 1 not checked, 0 waived, 0 satisfy\).*\n {4}not-checked {4}Deployment shop\/web {2}input\.yaml:1 {2}\[well-formed-pod-spec\]\n/);
+  });
+
+  test('a failure it can read still fails the control', () => {
+    const { view } = viewOf(MALFORMED.replace('      serviceAccountName: web\n', '      serviceAccountName: web\n      hostNetwork: true\n'));
+    expect(control(view.controls, CIS, '5.2.5').objects).toEqual([expect.objectContaining({ verdict: 'fails', rules: ['host-namespaces'] })]);
+  });
+});
