@@ -54,10 +54,11 @@ export interface ControlStatus {
   /** False when the control is `not-assessed`: no rule of it judged any object. */
   readonly assessed: boolean;
   /**
-   * `fails` if any object fails, else `unknown` if any is unknown or not checked, else `satisfied`
-   * when some object satisfies it; `not-assessed` when no object was judged (see {@link notAssessedReason}).
+   * `fails` if any object fails, else `unknown` if any is unknown or not checked, else `waived` if a
+   * suppression waived a violation on any (each object says why), else `satisfied` when some object
+   * satisfies it; `not-assessed` when no object was judged (see {@link notAssessedReason}).
    */
-  readonly status: 'fails' | 'unknown' | 'satisfied' | 'not-assessed';
+  readonly status: 'fails' | 'unknown' | 'waived' | 'satisfied' | 'not-assessed';
   /**
    * Why the control is `not-assessed`: `not-run` (its rules do not run at this level, Kubernetes
    * version and edition), `inapplicable` (they ran but the config gives them nothing to judge, see
@@ -208,15 +209,19 @@ function identity(object: ObjectSummary): Omit<ControlObject, 'verdict' | 'rules
 
 const NO_FINDINGS: readonly Finding[] = [];
 
-/** A control's status from its objects' verdicts: satisfied only on the evidence of an object that satisfies it. */
+/**
+ * A control's status from its objects' verdicts: satisfied only on the evidence of an object that
+ * satisfies it, and never while a violation stands waived (an exception is not compliance).
+ */
 function statusOf(objects: readonly ControlObject[]): ControlStatus['status'] {
-  let satisfies = false, unknown = false;
+  let satisfies = false, unknown = false, waived = false;
   for (const { verdict } of objects) {
     if (verdict === 'fails') return 'fails';
     if (verdict === 'unknown' || verdict === 'not-checked') unknown = true;
-    else if (verdict === 'satisfies' || verdict === 'waived') satisfies = true;
+    else if (verdict === 'waived') waived = true;
+    else if (verdict === 'satisfies') satisfies = true;
   }
-  return unknown ? 'unknown' : satisfies ? 'satisfied' : 'not-assessed';
+  return unknown ? 'unknown' : waived ? 'waived' : satisfies ? 'satisfied' : 'not-assessed';
 }
 
 /**

@@ -130,3 +130,27 @@ describe('controls view: a pod spec the rules could not read', () => {
     expect(control(view.controls, CIS, '5.2.5').objects).toEqual([expect.objectContaining({ verdict: 'fails', rules: ['host-namespaces'] })]);
   });
 });
+
+describe('controls view: waivers', () => {
+  const PRIVILEGED = HARDENED.replace('allowPrivilegeEscalation: false,', 'privileged: true, allowPrivilegeEscalation: false,');
+  const waiver = { rule: 'privileged', kind: 'Deployment', namespace: 'shop', name: 'web', reason: 'CNI agent needs it (SEC-123)' };
+
+  test('a control whose violation is waived is waived, not satisfied, with the waiver shown', () => {
+    const { report, view } = viewOf(PRIVILEGED, { suppressions: [waiver] });
+    const privileged = control(view.controls, CIS, '5.2.2');
+    expect(privileged.status).toBe('waived');
+    expect(privileged.assessed).toBe(true);
+    expect(privileged.objects).toEqual([expect.objectContaining({ verdict: 'waived', rules: ['privileged'], suppressions: [{ rule: 'privileged', reason: waiver.reason, source: 'config' }] })]);
+    const text = formatControlsText(report);
+    expect(text).toMatch(/\n {2}5\.2\.2 {2}WAIVED {2}\(0 fail, 0 unknown, 1 waived, 0 satisfy\).*\n {4}waived {9}Deployment shop\/web {2}input\.yaml:1 {2}\[privileged\]\n {19}privileged suppressed by config: CNI agent needs it \(SEC-123\)\n/);
+    expect(JSON.parse(formatControlsJson(report)).controls.find((c: { id: string }) => c.id === '5.2.2').status).toBe('waived');
+  });
+
+  test('a waiver on one object keeps the control from reading as satisfied by the others', () => {
+    const other = HARDENED.replace(/name: web/g, 'name: api').replace(/app: web/g, 'app: api').replace('serviceAccountName: web', 'serviceAccountName: api');
+    const { view } = viewOf(`${PRIVILEGED}---\n${other}`, { suppressions: [waiver] });
+    const privileged = control(view.controls, CIS, '5.2.2');
+    expect(privileged.objects.map((o) => [o.name, o.verdict])).toEqual([['web', 'waived'], ['api', 'satisfies']]);
+    expect(privileged.status).toBe('waived');
+  });
+});
