@@ -17,6 +17,8 @@ interface RulePlan {
   readonly object: readonly ObjectRule[];
   readonly input: readonly InputRule[];
   readonly ids: readonly string[];
+  /** Rules the level, Kubernetes minor and edition include but the config disables. */
+  readonly disabled: readonly string[];
 }
 
 const planCache = new Map<string, RulePlan>();
@@ -57,16 +59,17 @@ function planForShape(config: ResolvedConfig): RulePlan {
   const key = `${config.level}|${config.minor}|${config.edition}|${disabled.join(',')}`;
   let plan = planCache.get(key);
   if (!plan) {
-    const applicable = RULES.filter((rule) =>
+    const inRun = RULES.filter((rule) =>
       levelIncludes(config.level, rule.level) &&
       rule.edition <= config.edition &&
-      (rule.versions?.since ?? 0) <= config.minor &&
-      !disabled.includes(rule.id));
+      (rule.versions?.since ?? 0) <= config.minor);
+    const applicable = inRun.filter((rule) => !disabled.includes(rule.id));
     plan = {
       pod: applicable.filter((r): r is PodRule => r.scope === 'pod'),
       object: applicable.filter((r): r is ObjectRule => r.scope === 'object'),
       input: applicable.filter((r): r is InputRule => r.scope === 'input'),
       ids: applicable.map((r) => r.id),
+      disabled: inRun.filter((rule) => disabled.includes(rule.id)).map((r) => r.id),
     };
     planCache.set(key, plan);
   }
@@ -169,6 +172,7 @@ export function evaluate(objects: readonly LocatedObject[], config: EngineConfig
     objects: objectSummaries,
     notChecked,
     rules: plan.ids,
+    disabledRules: plan.disabled,
     inapplicableRules: active.inapplicable,
     unusedSuppressions,
     staleBaseline: staleBaselineEntries(resolved.baselineEntries, matchedBaseline, plan.ids, objectSummaries),

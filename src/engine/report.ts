@@ -100,6 +100,11 @@ export interface Report {
   /** Rules that ran (ids), so controls views and SARIF can list rules with no findings. */
   readonly rules: readonly string[];
   /**
+   * Rules the level, Kubernetes version and edition include but the config disables
+   * (`rules: {<id>: {enabled: false}}`), so an audit tells a config choice from a level. @default none
+   */
+  readonly disabledRules?: readonly string[];
+  /**
    * Rules of {@link rules} that could apply to no object under the config and judged none (the
    * image-facts rules without a lock file, allowed-registries without `hardened.allowedRegistries`):
    * each counted not applicable. @default none

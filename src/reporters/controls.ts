@@ -46,6 +46,8 @@ export interface ControlStatus {
   readonly interpretation: boolean;
   /** Rules of the catalogue mapped to the control. */
   readonly rules: readonly string[];
+  /** Those of {@link rules} the config disables, though the level, Kubernetes version and edition include them. */
+  readonly disabledRules: readonly string[];
   /**
    * Those of {@link rules} that ran but could judge no object under the config (the image-facts
    * rules without a lock file, allowed-registries without `hardened.allowedRegistries`).
@@ -60,12 +62,13 @@ export interface ControlStatus {
    */
   readonly status: 'fails' | 'unknown' | 'waived' | 'satisfied' | 'not-assessed';
   /**
-   * Why the control is `not-assessed`: `not-run` (its rules do not run at this level, Kubernetes
-   * version and edition), `inapplicable` (they ran but the config gives them nothing to judge, see
-   * {@link inapplicableRules}), `no-objects` (no object of the input is one they judge, or each
-   * was not applicable). @default none: the control was assessed
+   * Why the control is `not-assessed`, the first that holds: `no-objects` (its rules ran, but no
+   * object of the input is one they judge, or each was not applicable), `disabled` (the config
+   * disables a rule of it, see {@link disabledRules}), `inapplicable` (they ran but the config gives
+   * them nothing to judge, see {@link inapplicableRules}), `not-run` (its rules do not run at this
+   * level, Kubernetes version and edition). @default none: the control was assessed
    */
-  readonly notAssessedReason?: 'not-run' | 'inapplicable' | 'no-objects';
+  readonly notAssessedReason?: 'no-objects' | 'disabled' | 'inapplicable' | 'not-run';
   readonly objects: readonly ControlObject[];
 }
 
@@ -73,6 +76,8 @@ export interface ControlsView {
   readonly level: Report['level'];
   readonly kubernetesVersion: string;
   readonly edition: number;
+  /** Every rule the config disables ({@link Report.disabledRules}), whether or not it maps a control. */
+  readonly disabledRules: readonly string[];
   readonly controls: readonly ControlStatus[];
   /** Suppressions that waived nothing, as the report lists them: an audit sees every waiver written. */
   readonly unusedSuppressions: readonly UnusedSuppression[];
@@ -102,6 +107,7 @@ export interface ControlsOptions {
 export function controlsView(report: Report, options: ControlsOptions = {}): ControlsView {
   const catalogue = options.rules ?? RULES;
   const inapplicable = new Set(report.inapplicableRules);
+  const disabled = new Set(report.disabledRules);
   const ran = new Set(report.rules.filter((id) => !inapplicable.has(id)));
   const byControl = new Map<string, { control: ControlMapping; rules: RuleMetadata[] }>();
   for (const rule of catalogue) {
@@ -167,10 +173,11 @@ export function controlsView(report: Report, options: ControlsOptions = {}): Con
       id: control.id,
       interpretation: control.interpretation === true || control.framework === 'NIST SP 800-190',
       rules: rules.map((r) => r.id),
+      disabledRules: rules.filter((r) => disabled.has(r.id)).map((r) => r.id),
       inapplicableRules: rules.filter((r) => inapplicable.has(r.id)).map((r) => r.id),
       assessed,
       status,
-      ...(assessed ? {} : { notAssessedReason: running.length > 0 ? 'no-objects' : rules.some((r) => inapplicable.has(r.id)) ? 'inapplicable' : 'not-run' }),
+      ...(assessed ? {} : { notAssessedReason: notAssessedReason(rules, running.length > 0, disabled, inapplicable) }),
       objects,
     });
   }
@@ -179,10 +186,20 @@ export function controlsView(report: Report, options: ControlsOptions = {}): Con
     level: report.level,
     kubernetesVersion: report.kubernetesVersion,
     edition: report.edition,
+    disabledRules: report.disabledRules ?? [],
     controls,
     unusedSuppressions: report.unusedSuppressions ?? [],
     staleBaseline: report.staleBaseline ?? [],
   };
+}
+
+function notAssessedReason(
+  rules: readonly RuleMetadata[], anyRan: boolean, disabled: ReadonlySet<string>, inapplicable: ReadonlySet<string>,
+): NonNullable<ControlStatus['notAssessedReason']> {
+  if (anyRan) return 'no-objects';
+  // A config that switches a rule off is what an audit most needs to see, before any level choice.
+  if (rules.some((r) => disabled.has(r.id))) return 'disabled';
+  return rules.some((r) => inapplicable.has(r.id)) ? 'inapplicable' : 'not-run';
 }
 
 /**
@@ -266,7 +283,9 @@ export function formatControlsTextChunks(report: Report, options: ControlsOption
   const view = controlsView(report, options);
   const out = new ChunkWriter(emit);
   out.write(`Controls view: level ${view.level}, Kubernetes ${view.kubernetesVersion}, rule-set edition ${view.edition}\n`);
-  out.write('NIST SP 800-190 names countermeasures, not fields: its mappings are hardpod\'s interpretation.\n\n');
+  out.write('NIST SP 800-190 names countermeasures, not fields: its mappings are hardpod\'s interpretation.\n');
+  if (view.disabledRules.length > 0) out.write(`Rules disabled by the config: ${view.disabledRules.join(', ')}.\n`);
+  out.write('\n');
   let framework = '';
   for (const control of view.controls) {
     const heading = `${control.framework} (${control.edition})`;
@@ -277,8 +296,7 @@ export function formatControlsTextChunks(report: Report, options: ControlsOption
     // A control no object was judged on may still list objects its rules found not applicable.
     const counts = control.objects.length > 0 || control.assessed ? `  (${countVerdicts(control.objects)})` : '';
     const status = control.assessed ? control.status.toUpperCase() : `NOT ASSESSED: ${notAssessedText(control, view)}`;
-    const idle = control.assessed && control.inapplicableRules.length > 0 ? `; ${inapplicableText(control.inapplicableRules)}` : '';
-    out.write(`  ${control.id}  ${status}${counts}  rules: ${control.rules.join(', ')}${idle}\n`);
+    out.write(`  ${control.id}  ${status}${counts}  rules: ${control.rules.join(', ')}${control.assessed ? idleRulesText(control) : ''}\n`);
     for (const object of control.objects) {
       const where = locationLabel({ file: object.file, line: object.line });
       const rules = object.rules.length ? `  [${object.rules.join(', ')}]` : '';
@@ -303,13 +321,18 @@ function countVerdicts(objects: readonly ControlObject[]): string {
 function notAssessedText(control: ControlStatus, view: ControlsView): string {
   switch (control.notAssessedReason) {
     case 'no-objects': return 'no object in the input that its rules apply to';
-    case 'inapplicable': return inapplicableText(control.inapplicableRules);
+    case 'disabled':
+    case 'inapplicable': return idleRulesText(control).slice(2);
     default: return `its rules do not run at level ${view.level}, Kubernetes ${view.kubernetesVersion}, rule-set edition ${view.edition}`;
   }
 }
 
-function inapplicableText(rules: readonly string[]): string {
-  return `nothing to judge under this config (no lock file or setting for it): ${rules.join(', ')}`;
+/** `; disabled by the config: ...; nothing to judge ...: ...` for the control's rules that judged nothing, or ''. */
+function idleRulesText(control: ControlStatus): string {
+  let text = '';
+  if (control.disabledRules.length > 0) text += `; disabled by the config: ${control.disabledRules.join(', ')}`;
+  if (control.inapplicableRules.length > 0) text += `; nothing to judge under this config (no lock file or setting for it): ${control.inapplicableRules.join(', ')}`;
+  return text;
 }
 
 function compareText(a: string, b: string): number {

@@ -154,3 +154,35 @@ describe('controls view: waivers', () => {
     expect(privileged.status).toBe('waived');
   });
 });
+
+describe('controls view: rules disabled by the config', () => {
+  const PRIVILEGED = HARDENED.replace('allowPrivilegeEscalation: false,', 'privileged: true, allowPrivilegeEscalation: false,');
+
+  test('a control whose rule the config disables says so, not that the level excludes it', () => {
+    const { report, view } = viewOf(PRIVILEGED, { rules: { 'privileged': { enabled: false }, 'well-formed-pod-spec': { enabled: false } } });
+    expect(report.disabledRules).toEqual(['well-formed-pod-spec', 'privileged']);
+    expect(view.disabledRules).toEqual(['well-formed-pod-spec', 'privileged']);
+    expect(control(view.controls, CIS, '5.2.2')).toMatchObject({ status: 'not-assessed', notAssessedReason: 'disabled', disabledRules: ['privileged'], objects: [] });
+    const text = formatControlsText(report);
+    expect(text).toContain('\nRules disabled by the config: well-formed-pod-spec, privileged.\n');
+    expect(text).toMatch(/\n {2}5\.2\.2 {2}NOT ASSESSED: disabled by the config: privileged {2}rules: privileged\n/);
+    // A control another rule still assesses names the disabled one.
+    expect(control(view.controls, 'NIST SP 800-190', '4.4.3')).toMatchObject({ assessed: true, disabledRules: ['privileged'] });
+    expect(text).toMatch(/\n {2}4\.4\.3 {2}[A-Z]+ .*rules: privileged, .*; disabled by the config: privileged[;\n]/);
+    expect(JSON.parse(formatControlsJson(report)).controls.find((c: { id: string }) => c.id === '5.2.2')).toMatchObject({ notAssessedReason: 'disabled', disabledRules: ['privileged'] });
+  });
+
+  test('a rule outside the level is not reported as disabled', () => {
+    const { report, view } = viewOf(PRIVILEGED, { level: 'baseline', rules: { 'image-digest': { enabled: false } } });
+    expect(report.disabledRules).toEqual([]);
+    expect(control(view.controls, CIS, '5.5.1')).toMatchObject({ notAssessedReason: 'not-run', disabledRules: [] });
+  });
+
+  test('a disabled rule and one with nothing to judge: both are named', () => {
+    const { report, view } = viewOf(PRIVILEGED.replace(`@${DIGEST}`, ':latest'), { rules: { 'image-digest': { enabled: false } } });
+    expect(control(view.controls, CIS, '5.5.1')).toMatchObject({ status: 'not-assessed', notAssessedReason: 'disabled', disabledRules: ['image-digest'], inapplicableRules: ['allowed-registries'] });
+    expect(formatControlsText(report)).toMatch(
+      /\n {2}5\.5\.1 {2}NOT ASSESSED: disabled by the config: image-digest; nothing to judge under this config \(no lock file or setting for it\): allowed-registries {2}rules: image-digest, allowed-registries\n/,
+    );
+  });
+});
