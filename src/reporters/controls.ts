@@ -3,7 +3,7 @@ import type { BaselineEntry } from '../engine/config';
 import type { Finding, ObjectSummary, Report, Suppression, UnusedSuppression } from '../engine/report';
 import { ChunkWriter, joinChunks, StreamedList, streamedList, writeJson, type Emit } from '../model/chunks';
 import { BUILT_IN_WORKLOAD_KINDS } from '../model/pod-view';
-import { RULES } from '../rules/catalogue';
+import { CONTROLS, RULES } from '../rules/catalogue';
 import type { ControlMapping, RuleMetadata } from '../rules/rule';
 import { wellFormedPodSpec } from '../rules/well-formed-pod-spec';
 
@@ -44,7 +44,7 @@ export interface ControlStatus {
   readonly id: string;
   /** True when the mapping to the control is hardpod's interpretation (all NIST SP 800-190 mappings). */
   readonly interpretation: boolean;
-  /** Rules of the catalogue mapped to the control. */
+  /** Rules of the catalogue mapped to the control (none for a control no rule checks yet). */
   readonly rules: readonly string[];
   /** Those of {@link rules} the config disables, though the level, Kubernetes version and edition include them. */
   readonly disabledRules: readonly string[];
@@ -66,9 +66,9 @@ export interface ControlStatus {
    * object of the input is one they judge, or each was not applicable), `disabled` (the config
    * disables a rule of it, see {@link disabledRules}), `inapplicable` (they ran but the config gives
    * them nothing to judge, see {@link inapplicableRules}), `not-run` (its rules do not run at this
-   * level, Kubernetes version and edition). @default none: the control was assessed
+   * level, Kubernetes version and edition), `no-rule` (no rule of the catalogue checks it). @default none: the control was assessed
    */
-  readonly notAssessedReason?: 'no-objects' | 'disabled' | 'inapplicable' | 'not-run';
+  readonly notAssessedReason?: 'no-objects' | 'disabled' | 'inapplicable' | 'not-run' | 'no-rule';
   readonly objects: readonly ControlObject[];
 }
 
@@ -88,11 +88,14 @@ export interface ControlsView {
 export interface ControlsOptions {
   /** Metadata of the rules. @default the built-in catalogue */
   readonly rules?: readonly RuleMetadata[];
+  /** Controls to list even when no rule maps them (those of other frameworks are left out). @default the built-in {@link CONTROLS} */
+  readonly controls?: readonly ControlMapping[];
 }
 
 /**
- * Every NIST SP 800-190 and CIS control the catalogue maps, with the objects of the report that
- * satisfy, fail, waive or cannot be judged against it. An object is listed for a control when one
+ * Every NIST SP 800-190 and CIS control of the controls catalogue ({@link CONTROLS}) or that a rule
+ * maps, with the objects of the report that satisfy, fail, waive or cannot be judged against it (a
+ * control no rule checks is listed as not assessed). An object is listed for a control when one
  * of the control's rules concerns it (rules that list kinds: objects of those kinds; every other
  * rule: objects that hold a pod spec) or produced a finding for it. Only a rule that ran on the
  * object and passed is evidence that it satisfies the control: a rule the config gives nothing to
@@ -110,13 +113,18 @@ export function controlsView(report: Report, options: ControlsOptions = {}): Con
   const disabled = new Set(report.disabledRules);
   const ran = new Set(report.rules.filter((id) => !inapplicable.has(id)));
   const byControl = new Map<string, { control: ControlMapping; rules: RuleMetadata[] }>();
+  const entryOf = (control: ControlMapping): { control: ControlMapping; rules: RuleMetadata[] } => {
+    const key = `${control.framework}\u0000${control.edition}\u0000${control.id}`;
+    let entry = byControl.get(key);
+    if (entry === undefined) byControl.set(key, (entry = { control, rules: [] }));
+    return entry;
+  };
+  for (const control of options.controls ?? CONTROLS) if (AUDIT_FRAMEWORKS.has(control.framework)) entryOf(control);
   for (const rule of catalogue) {
     for (const control of rule.controls) {
       if (!AUDIT_FRAMEWORKS.has(control.framework)) continue;
-      const key = `${control.framework}\u0000${control.edition}\u0000${control.id}`;
-      const entry = byControl.get(key) ?? { control, rules: [] };
+      const entry = entryOf(control);
       if (!entry.rules.includes(rule)) entry.rules.push(rule);
-      byControl.set(key, entry);
     }
   }
 
@@ -196,6 +204,7 @@ export function controlsView(report: Report, options: ControlsOptions = {}): Con
 function notAssessedReason(
   rules: readonly RuleMetadata[], anyRan: boolean, disabled: ReadonlySet<string>, inapplicable: ReadonlySet<string>,
 ): NonNullable<ControlStatus['notAssessedReason']> {
+  if (rules.length === 0) return 'no-rule';
   if (anyRan) return 'no-objects';
   // A config that switches a rule off is what an audit most needs to see, before any level choice.
   if (rules.some((r) => disabled.has(r.id))) return 'disabled';
@@ -296,7 +305,8 @@ export function formatControlsTextChunks(report: Report, options: ControlsOption
     // A control no object was judged on may still list objects its rules found not applicable.
     const counts = control.objects.length > 0 || control.assessed ? `  (${countVerdicts(control.objects)})` : '';
     const status = control.assessed ? control.status.toUpperCase() : `NOT ASSESSED: ${notAssessedText(control, view)}`;
-    out.write(`  ${control.id}  ${status}${counts}  rules: ${control.rules.join(', ')}${control.assessed ? idleRulesText(control) : ''}\n`);
+    const controlRules = control.rules.length > 0 ? `  rules: ${control.rules.join(', ')}` : '';
+    out.write(`  ${control.id}  ${status}${counts}${controlRules}${control.assessed ? idleRulesText(control) : ''}\n`);
     for (const object of control.objects) {
       const where = locationLabel({ file: object.file, line: object.line });
       const rules = object.rules.length ? `  [${object.rules.join(', ')}]` : '';
@@ -320,6 +330,7 @@ function countVerdicts(objects: readonly ControlObject[]): string {
 
 function notAssessedText(control: ControlStatus, view: ControlsView): string {
   switch (control.notAssessedReason) {
+    case 'no-rule': return 'no rule checks it';
     case 'no-objects': return 'no object in the input that its rules apply to';
     case 'disabled':
     case 'inapplicable': return idleRulesText(control).slice(2);

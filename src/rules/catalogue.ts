@@ -30,7 +30,7 @@ import { rbacNoWildcards } from './rbac-no-wildcards';
 import { readOnlyRootFilesystem } from './read-only-root-filesystem';
 import { resources } from './resources';
 import { restrictedVolumes } from './restricted-volumes';
-import type { AnyRule } from './rule';
+import type { AnyRule, ControlMapping } from './rule';
 import { runAsNonRoot } from './run-as-non-root';
 import { runAsUser } from './run-as-user';
 import { seLinuxOptions } from './se-linux-options';
@@ -39,6 +39,8 @@ import { seccompProfileRestricted } from './seccomp-profile-restricted';
 import { secretsAsFiles } from './secrets-as-files';
 import { serviceAccountPresent } from './service-account-present';
 import { serviceAccountToken } from './service-account-token';
+import { cisDocker } from './support/image-facts';
+import { cis, nist } from './support/pss';
 import { sysctls } from './sysctls';
 import { wellFormedPodSpec } from './well-formed-pod-spec';
 import { windowsHostProcess } from './windows-host-process';
@@ -95,6 +97,24 @@ export const RULES: readonly AnyRule[] = [
   imageNoSetuid,
   imageToolPresent,
   imagePortExposed,
+];
+
+/**
+ * The CIS Kubernetes, CIS Docker and NIST SP 800-190 controls a manifest-level check can enforce
+ * (the design's controls catalogue), whether or not a rule checks them yet: the controls view lists
+ * each, so an audit sees the ones no rule checks (CIS Kubernetes 5.1.4, CIS Docker 4.5, NIST SP
+ * 800-190 4.2.3) rather than missing them. Beyond the design's RBAC row (5.1.1-5.1.4), the
+ * benchmark numbers what rbac-no-escalate checks 5.1.8 (bind, impersonate and escalate) and the
+ * nodes/proxy access rbac-no-exec checks 5.1.10. Every such control a rule maps must be listed here.
+ */
+export const CONTROLS: readonly ControlMapping[] = [
+  ...cis(
+    '5.1.1', '5.1.2', '5.1.3', '5.1.4', '5.1.5', '5.1.6', '5.1.8', '5.1.10',
+    '5.2.1', '5.2.2', '5.2.3', '5.2.4', '5.2.5', '5.2.6', '5.2.7', '5.2.8', '5.2.9', '5.2.10', '5.2.11', '5.2.12', '5.2.13',
+    '5.3.2', '5.4.1', '5.5.1', '5.7.2', '5.7.3', '5.7.4',
+  ),
+  ...cisDocker('4.1', '4.3', '4.5', '4.8'),
+  ...nist('4.1.1', '4.1.2', '4.1.4', '4.1.5', '4.2.2', '4.2.3', '4.3.1', '4.3.3', '4.3.4', '4.4.2', '4.4.3', '4.4.4', '4.5.5'),
 ];
 
 /** The newest rule-set edition: a config without an edition pin runs every rule. */

@@ -1,6 +1,7 @@
 import { evaluate, type EngineConfig } from '../../src/engine';
 import { ManifestSet } from '../../src/loader';
 import { controlsView, formatControlsJson, formatControlsText, type ControlStatus } from '../../src/reporters/controls';
+import { CONTROLS, RULES } from '../../src/rules/catalogue';
 
 /** The controls view of manifests as `hardpod check` reads and evaluates them. */
 function viewOf(yaml: string, config: EngineConfig = {}) {
@@ -184,5 +185,29 @@ describe('controls view: rules disabled by the config', () => {
     expect(formatControlsText(report)).toMatch(
       /\n {2}5\.5\.1 {2}NOT ASSESSED: disabled by the config: image-digest; nothing to judge under this config \(no lock file or setting for it\): allowed-registries {2}rules: image-digest, allowed-registries\n/,
     );
+  });
+});
+
+describe('controls view: the controls catalogue', () => {
+  test('lists every control of the catalogue, those no rule checks as not assessed', () => {
+    const { report, view } = viewOf(HARDENED);
+    const listed = view.controls.map((c) => `${c.framework} ${c.edition} ${c.id}`);
+    expect(listed).toEqual(expect.arrayContaining(CONTROLS.map((c) => `${c.framework} ${c.edition} ${c.id}`)));
+    for (const [framework, id] of [[CIS, '5.1.4'], [DOCKER, '4.5'], ['NIST SP 800-190', '4.2.3']] as const) {
+      expect(control(view.controls, framework, id)).toMatchObject({ rules: [], assessed: false, status: 'not-assessed', notAssessedReason: 'no-rule', objects: [] });
+    }
+    expect(control(view.controls, 'NIST SP 800-190', '4.2.3').interpretation).toBe(true);
+    const text = formatControlsText(report);
+    expect(text).toContain('\n  5.1.4  NOT ASSESSED: no rule checks it\n');
+    expect(text).toContain('\n  4.5  NOT ASSESSED: no rule checks it\n');
+  });
+
+  test('every CIS and NIST control a rule maps is in the catalogue, under the benchmark\'s number', () => {
+    const catalogue = new Set(CONTROLS.map((c) => `${c.framework} ${c.edition} ${c.id}`));
+    const mapped = RULES.flatMap((rule) => rule.controls.filter((c) => c.framework !== 'Pod Security Standards').map((c) => `${rule.id}: ${c.framework} ${c.edition} ${c.id}`));
+    expect(mapped.filter((entry) => !catalogue.has(entry.slice(entry.indexOf(': ') + 2)))).toEqual([]);
+    // CIS Kubernetes 5.1.8 is bind, impersonate and escalate; 5.1.10 the proxy subresource of nodes.
+    expect(RULES.find((r) => r.id === 'rbac-no-escalate')!.controls).toContainEqual({ framework: CIS, edition: 'v1.10', id: '5.1.8' });
+    expect(RULES.find((r) => r.id === 'rbac-no-exec')!.controls).toContainEqual({ framework: CIS, edition: 'v1.10', id: '5.1.10' });
   });
 });
