@@ -193,11 +193,7 @@ export function resolveConfig(config: EngineConfig = {}, where: (key: string) =>
   for (const key of Object.keys(raw)) {
     if (!known.has(key)) throw new HardpodError(`unknown config key ${JSON.stringify(key)}${didYouMean(key, known)}; expected one of ${[...known].join(', ')}`, where(key));
   }
-  // `edition:` with nothing after it is null in YAML: defaulting it would silently unpin the edition
-  // (or turn forbidSuppressions off), so a key written without a value is a mistake.
-  for (const key of ['level', 'kubernetesVersion', 'edition', 'enforcement', 'forbidSuppressions']) {
-    if (raw[key] === null) throw new HardpodError(`${key} has no value; give one or remove the key to use the default`, where(key));
-  }
+  for (const key of Object.keys(raw)) refuseKeysWithoutValue(raw[key], key, where);
   const level = config.level ?? 'hardened';
   if (!LEVELS.includes(level)) throw new HardpodError(`unknown level ${JSON.stringify(level)}; expected one of ${LEVELS.join(', ')}`, where('level'));
   const kubernetesVersion = config.kubernetesVersion ?? NEWEST_KUBERNETES_VERSION;
@@ -286,6 +282,29 @@ export function resolveConfig(config: EngineConfig = {}, where: (key: string) =>
     workloadKinds: new WorkloadKinds(workloadKinds),
     hardened,
   };
+}
+
+/** The lists of Kubernetes objects a config declares: null is an ordinary field value inside them (`creationTimestamp: null`, `secrets: null`). */
+const DECLARED_OBJECT_LISTS: ReadonlySet<string> = new Set(['cluster.networkPolicies', 'cluster.objects']);
+
+/**
+ * Refuses a key (or list item) written without a value, at any depth: `edition:` with nothing
+ * after it is null in YAML, and defaulting it would silently unpin the edition, drop the cluster
+ * context, or read `networkPolicies:` as "the platform declares none" (turning unknown into fail).
+ */
+function refuseKeysWithoutValue(value: unknown, key: string, where: (key: string) => string): void {
+  if (value === null) {
+    const remove = key.endsWith(']') ? 'remove the item' : 'remove the key to use the default';
+    throw new HardpodError(`${key} has no value; give one or ${remove}`, where(key));
+  }
+  if (Array.isArray(value)) {
+    const declaredObjects = DECLARED_OBJECT_LISTS.has(key);
+    value.forEach((item: unknown, i) => {
+      if (!declaredObjects || item === null) refuseKeysWithoutValue(item, `${key}[${i}]`, where);
+    });
+  } else if (isRecord(value)) {
+    for (const field of Object.keys(value)) refuseKeysWithoutValue(value[field], `${key}.${field}`, where);
+  }
 }
 
 /** Validates one suppression (config entry or annotation) eagerly: known rule, non-empty reason. */

@@ -105,6 +105,36 @@ describe('loadConfig', () => {
     }
   });
 
+  it('refuses a key or list item written without a value at any depth, naming its line, rather than defaulting it', () => {
+    const cases: [string, number, string][] = [
+      ['cluster:\n  networkPolicies:\n', 2, 'cluster.networkPolicies'],
+      ['cluster:\n  objects:\n', 2, 'cluster.objects'],
+      ['level: baseline\ncluster:\n', 2, 'cluster'],
+      ['rules:\n', 1, 'rules'],
+      ['suppressions:\n', 1, 'suppressions'],
+      ['baseline:\n', 1, 'baseline'],
+      ['workloadKinds:\n', 1, 'workloadKinds'],
+      ['hardened:\n', 1, 'hardened'],
+      ['rules:\n  privileged:\n    severity:\n', 3, 'rules.privileged.severity'],
+      ['cluster:\n  namespaces:\n    - name: shop\n      labels:\n', 4, 'cluster.namespaces[0].labels'],
+    ];
+    for (const [text, line, key] of cases) {
+      const path = file('null-nested.yaml', text);
+      expect(() => loadConfig(path)).toThrow(`${path}:${line} (${key}): ${key} has no value; give one or remove the key to use the default`);
+    }
+    const emptyItem = file('null-item.yaml', 'suppressions:\n  -\n');
+    expect(() => loadConfig(emptyItem)).toThrow(`${emptyItem}:2 (suppressions[0]): suppressions[0] has no value; give one or remove the item`);
+    // Inside a declared Kubernetes object, null is an ordinary value, as in the input.
+    const declared = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'web', namespace: 'shop' }, secrets: null };
+    expect(resolveConfig({ cluster: { objects: [declared] } }).cluster.objects).toEqual([declared]);
+  });
+
+  it('keeps network-policy unknown unless policies are declared: an empty networkPolicies key is refused, not read as none', () => {
+    const path = file('np-null.yaml', 'cluster:\n  networkPolicies:\n');
+    expect(() => loadConfig(path)).toThrow(HardpodError);
+    expect(() => resolveConfig({ cluster: { networkPolicies: null as unknown as [] } })).toThrow('config cluster.networkPolicies: cluster.networkPolicies has no value');
+  });
+
   it('suggests the key or rule id a typo meant', () => {
     expect(() => loadConfig(file('typo-key.yaml', 'level: baseline\nforbidSuppresions: true\n'))).toThrow(/:2 \(forbidSuppresions\): unknown config key "forbidSuppresions" \(did you mean "forbidSuppressions"\?\)/);
     expect(() => loadConfig(file('typo-rule.yaml', 'rules:\n  privilegd: { enabled: false }\n'))).toThrow(/:2 \(rules\.privilegd\): unknown rule id "privilegd" \(did you mean "privileged"\?\); hardpod rules lists them/);
