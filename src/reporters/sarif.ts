@@ -2,6 +2,7 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { baselineEntryLabel, controlLabel, objectLabel, staleBaselineHeading, unusedSuppressionText, type ObjectIdentity } from './shared';
 import { fingerprintOf } from '../engine/baseline';
+import type { EngineConfig } from '../engine/config';
 import { isBlockingFinding, type Finding, type ObjectSummary, type Report } from '../engine/report';
 import { STDIN_NAME } from '../loader/read';
 import { joinChunks, streamedList, writeJson, type Emit } from '../model/chunks';
@@ -17,6 +18,12 @@ export interface SarifReportOptions {
   readonly cwd?: string;
   /** hardpod's version, recorded as the tool version. @default not recorded */
   readonly toolVersion?: string;
+  /**
+   * The run's per-rule overrides (the config's `rules`): a rule's configured severity is the one its
+   * SARIF rule ranks by (`security-severity`), also for a rule without results.
+   * @default the severity of the rule's findings, else the rule's own
+   */
+  readonly ruleOverrides?: EngineConfig['rules'];
 }
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -81,12 +88,15 @@ export function formatSarifChunks(report: Report, options: SarifReportOptions, e
   const cwd = options.cwd ?? process.cwd();
   const root = options.root ?? cwd;
   const metadata = new Map((options.rules ?? RULES).map((rule) => [rule.id, rule]));
+  // Each rule's first finding: it carries the severity the run gave the rule.
+  const firstFinding = new Map<string, Finding>();
+  for (const f of report.findings) if (!firstFinding.has(f.rule)) firstFinding.set(f.rule, f);
   const ruleIds = [...report.rules];
-  for (const f of report.findings) if (!ruleIds.includes(f.rule)) ruleIds.push(f.rule);
+  for (const id of firstFinding.keys()) if (!ruleIds.includes(id)) ruleIds.push(id);
   const ruleIndex = new Map(ruleIds.map((id, i) => [id, i]));
   const usedBaseline = report.summary.baselined > 0 || report.findings.some((f) => f.baselined);
 
-  const rules = ruleIds.map((id) => sarifRule(id, metadata.get(id), report.findings.find((f) => f.rule === id)));
+  const rules = ruleIds.map((id) => sarifRule(id, metadata.get(id), firstFinding.get(id), options.ruleOverrides?.[id]?.severity));
   if (report.notChecked.length > 0) rules.push(NOT_CHECKED_RULE);
   const notCheckedIndex = rules.length - 1;
   const results = streamedList([...report.findings, ...report.notChecked], (item) => ('rule' in item
@@ -143,11 +153,17 @@ function invocation(report: Report): Record<string, unknown> {
   return { executionSuccessful: true, ...(notifications.length > 0 ? { toolConfigurationNotifications: notifications } : {}) };
 }
 
-function sarifRule(id: string, rule: RuleMetadata | undefined, example: Finding | undefined): Record<string, unknown> {
+/**
+ * A rule's descriptor. Its severity is the one the run configured (`configured`, else its findings'),
+ * as code scanning ranks and filters alerts by it.
+ */
+function sarifRule(
+  id: string, rule: RuleMetadata | undefined, example: Finding | undefined, configured: Severity | undefined,
+): Record<string, unknown> {
   const title = rule?.title ?? id;
   const remediation = rule?.remediation ?? example?.remediation ?? '';
   const controls = rule?.controls ?? example?.controls ?? [];
-  const severity = rule?.severity ?? example?.severity ?? 'medium';
+  const severity = configured ?? example?.severity ?? rule?.severity ?? 'medium';
   const controlText = controls.map((c) => `- ${controlLabel(c)}`).join('\n');
   const pss = rule?.pss ?? example?.pss ?? undefined;
   return {
@@ -245,9 +261,10 @@ function fromStdinWithoutTemplate(source: ObjectIdentity['source']): boolean {
 function sarifResult(f: Finding, ruleIndex: number, root: string, cwd: string, usedBaseline: boolean): Record<string, unknown> {
   const location = resultLocation(f, f.path, root, cwd);
 
-  // SARIF: a result whose kind is not `fail` must have level `none`.
+  // SARIF: a result whose kind is not `fail` must have level `none`. A result is an error when it
+  // fails the run, as the exit code and the JSON result say; a rule error under warn, or baselined, warns.
   const kind = f.outcome === 'unknown' ? 'review' : 'fail';
-  const level = kind !== 'fail' ? 'none' : f.outcome === 'error' || isBlockingFinding(f) ? 'error' : 'warning';
+  const level = kind !== 'fail' ? 'none' : isBlockingFinding(f) ? 'error' : 'warning';
   const message = f.outcome === 'unknown' ? `Not known from this input: ${f.message}` : f.message;
   return {
     ruleId: f.rule,

@@ -320,6 +320,15 @@ describe('hardpod check formats', () => {
     expect(log.runs[0].tool.driver.rules.length).toBeGreaterThan(20);
   });
 
+  test('sarif ranks rules by the severity the config gives them, with or without findings', () => {
+    writeFileSync(join(dir, 'severities.yaml'), 'rules:\n  privileged: { severity: low }\n  host-ports: { severity: critical }\n');
+    const log = JSON.parse(check(['--config', 'severities.yaml', '--format', 'sarif', 'privileged.yaml']).stdout);
+    const severity = (id: string) => log.runs[0].tool.driver.rules.find((r: { id: string }) => r.id === id).properties['security-severity'];
+    expect(severity('privileged')).toBe('3.0');
+    expect(severity('host-ports')).toBe('9.5');
+    expect(log.runs[0].results.find((r: { ruleId: string }) => r.ruleId === 'privileged').level).toBe('error');
+  });
+
   test('sarif with more results than GitHub code scanning accepts comes with a warning, the report unchanged', () => {
     // Each of these Deployments has about a dozen findings at the hardened level.
     const deployments = Array.from({ length: 2200 }, (_, i) => `apiVersion: apps/v1

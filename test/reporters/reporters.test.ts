@@ -230,6 +230,24 @@ describe('SARIF reporter', () => {
     expect(notChecked.locations[0].physicalLocation).toEqual({ artifactLocation: { uri: 'sub/crd/w.yaml', uriBaseId: '%SRCROOT%' }, region: { startLine: 4 } });
   });
 
+  test('ranks each rule by the severity the run configured, and makes a result an error only when it blocks', () => {
+    const report = fixtureReport();
+    // privileged (critical in the catalogue) downgraded to low; namespace-psa-labels (medium) raised to critical, its error under warn.
+    const findings = report.findings.map((f) => (f.rule === 'privileged' ? { ...f, severity: 'low' as const } : f.rule === 'namespace-psa-labels' ? { ...f, enforcement: 'warn' as const } : f));
+    const log = JSON.parse(formatSarif({ ...report, findings }, { rules: FIXTURE_RULES, ruleOverrides: { 'namespace-psa-labels': { severity: 'critical', enforcement: 'warn' } } }));
+    expect(validate(log)).toBe(true);
+    const descriptor = (id: string) => log.runs[0].tool.driver.rules.find((r: { id: string }) => r.id === id);
+    expect(descriptor('privileged')).toMatchObject({ defaultConfiguration: { level: 'note' }, properties: { 'security-severity': '3.0', 'problem.severity': 'recommendation' } });
+    expect(descriptor('namespace-psa-labels')).toMatchObject({ defaultConfiguration: { level: 'error' }, properties: { 'security-severity': '9.5', 'problem.severity': 'error' } });
+    // Without the overrides, a rule's findings still give its configured severity.
+    const fromFindings = JSON.parse(formatSarif({ ...report, findings }, { rules: FIXTURE_RULES })).runs[0].tool.driver.rules[0];
+    expect(fromFindings.properties['security-severity']).toBe('3.0');
+    // A blocking fail of the downgraded rule still fails the run: an error; a rule error under warn blocks nothing: a warning.
+    const results = log.runs[0].results;
+    expect(results[0]).toMatchObject({ ruleId: 'privileged', level: 'error' });
+    expect(results.find((r: { properties: { outcome: string } }) => r.properties.outcome === 'error')).toMatchObject({ ruleId: 'namespace-psa-labels', level: 'warning' });
+  });
+
   test('has no not-checked rule when every object was checked', () => {
     const log = JSON.parse(formatSarif({ ...fixtureReport(), notChecked: [] }, { rules: FIXTURE_RULES }));
     expect(log.runs[0].tool.driver.rules.map((r: { id: string }) => r.id)).not.toContain('not-checked');

@@ -103,7 +103,7 @@ export const checkCommand: Command = {
     const color = format === 'text' && shouldColor({ isTTY: toStdout && context.stdoutIsTTY }, context.env);
     // Every format goes out chunk by chunk as it is built (a large report can exceed the longest
     // string there is); a file is replaced atomically once complete.
-    const options = { color, cwd: context.cwd };
+    const options = { color, cwd: context.cwd, ruleOverrides: config.rules };
     if (toStdout) render(report, format, options, context.stdout);
     else writeFileAtomicChunks(values.output!, (write) => render(report, format, options, write));
     if (format === 'sarif') {
@@ -193,11 +193,11 @@ function withFieldLines(report: Report, manifests: ManifestSet): Report {
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-function render(report: Report, format: CheckFormat, options: { color: boolean; cwd: string }, emit: Emit): void {
+function render(report: Report, format: CheckFormat, options: { color: boolean; cwd: string; ruleOverrides: EngineConfig['rules'] }, emit: Emit): void {
   switch (format) {
     case 'text': return formatTextChunks(report, { color: options.color }, emit);
     case 'json': return formatJsonChunks(report, emit);
-    case 'sarif': return formatSarifChunks(report, { cwd: options.cwd, root: findRepositoryRoot(options.cwd), toolVersion: hardpodVersion() }, emit);
+    case 'sarif': return formatSarifChunks(report, { cwd: options.cwd, root: findRepositoryRoot(options.cwd), toolVersion: hardpodVersion(), ruleOverrides: options.ruleOverrides }, emit);
     case 'junit': return formatJunitChunks(report, emit);
     case 'controls': return formatControlsTextChunks(report, {}, emit);
     case 'controls-json': return formatControlsJsonChunks(report, {}, emit);
