@@ -201,6 +201,47 @@ export function parseImageRefStepByStep(text: string, where?: string): ImageRef 
   return { registry, repository, ...(tag !== undefined ? { tag } : {}), ...(digest !== undefined ? { digest } : {}) };
 }
 
+/**
+ * Why `entry` cannot be a registry prefix that image names are matched against (allowed registries),
+ * or undefined. A prefix is a registry host (with optional port) as an image reference writes it,
+ * optionally followed by repository path components; trailing slashes are ignored. The forms that
+ * could never match an image (a URL, a wildcard, a tag or digest, an upper-case host, a first
+ * component the runtime reads as a Docker Hub namespace) are refused, saying what to write instead.
+ */
+export function registryPrefixProblem(entry: string): string | undefined {
+  const prefix = entry.trim().replace(/\/+$/, '');
+  const problem = registryPrefixShapeProblem(prefix);
+  return problem === undefined
+    ? undefined
+    : `${JSON.stringify(entry)} ${problem}; expected a registry host or host/path prefix as image references write it, e.g. registry.example.com, localhost:5000 or ghcr.io/acme`;
+}
+
+function registryPrefixShapeProblem(prefix: string): string | undefined {
+  if (prefix === '') return 'is empty';
+  const scheme = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.exec(prefix);
+  if (scheme) return `is a URL; write it without ${scheme[0]} (${prefix.slice(scheme[0].length)})`;
+  if (prefix.includes('*')) return `holds a wildcard; entries are prefixes matched on whole path components, so write ${JSON.stringify(prefix.replace(/\/?\*.*$/, ''))} to allow everything below it`;
+  if (prefix.includes('@')) return 'names a digest, which is part of one image, not of a registry or repository prefix';
+  const slash = prefix.indexOf('/');
+  const host = slash < 0 ? prefix : prefix.slice(0, slash);
+  const path = slash < 0 ? '' : prefix.slice(slash + 1);
+  if (path.includes(':')) return `names a tag, which is part of one image, not of a repository prefix; write ${JSON.stringify(prefix.slice(0, prefix.lastIndexOf(':')))}`;
+  // As in parseImageRef: without '.', ':' or `localhost` the first component is a Docker Hub namespace.
+  if (!/[.:]/.test(host) && host !== 'localhost' && !host.startsWith('[')) {
+    return `starts with ${JSON.stringify(host)}, which image references read as a Docker Hub namespace, not a registry host; write ${JSON.stringify(`${DOCKER_HUB}/${prefix}`)}`;
+  }
+  const hostProblem = domainProblem(host);
+  if (hostProblem !== undefined) return `has an invalid host: ${hostProblem}`;
+  if (host !== host.toLowerCase()) return `has upper-case letters in its host, which image references write in lowercase; write ${JSON.stringify(host.toLowerCase())}`;
+  if (path === '') return undefined;
+  for (const component of path.split('/')) {
+    if (!PATH_COMPONENT.test(component)) {
+      return `has the repository path component ${JSON.stringify(component)}, which no image name holds (lowercase letters and digits, separated by ".", "_", "__" or "-")`;
+    }
+  }
+  return undefined;
+}
+
 /** `registry/repository`, e.g. `docker.io/library/nginx`. */
 export function imageName(ref: ImageRef): string {
   return `${ref.registry}/${ref.repository}`;

@@ -1,5 +1,5 @@
 import type { PodRule, Violation } from './rule';
-import { imageName, parseImageRef } from '../images/image-ref';
+import { imageName, parseImageRef, registryPrefixProblem } from '../images/image-ref';
 import { isHardpodError } from '../model/errors';
 import { cis, describeContainer, nist, pushIfUnknown } from './support/pss';
 import { text } from './support/shared-text';
@@ -19,9 +19,18 @@ export const allowedRegistries: PodRule = {
   edition: 1,
   scope: 'pod',
   settings: {
-    allowedRegistries: (value) => value === undefined || (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string' && v.trim() !== ''))
-      ? undefined
-      : 'allowedRegistries must be a non-empty list of registry hosts or host/path prefixes, e.g. [registry.example.com, ghcr.io/acme]',
+    allowedRegistries: (value) => {
+      if (value === undefined) return undefined;
+      if (!Array.isArray(value) || value.length === 0 || !value.every((v) => typeof v === 'string' && v.trim() !== '')) {
+        return 'allowedRegistries must be a non-empty list of registry hosts or host/path prefixes, e.g. [registry.example.com, ghcr.io/acme]';
+      }
+      // An entry that can never match would fail every image with a misleading finding.
+      for (let i = 0; i < value.length; i++) {
+        const problem = registryPrefixProblem(value[i] as string);
+        if (problem !== undefined) return `allowedRegistries[${i}] ${problem}`;
+      }
+      return undefined;
+    },
   },
   appliesUnder: (config) => config.hardened.allowedRegistries !== undefined,
   check({ pod, config }) {

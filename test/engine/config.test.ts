@@ -62,6 +62,8 @@ describe('loadConfig', () => {
       ['hardened:\n  allowedRegistrys: [ghcr.io/acme]\n', /:2 \(hardened\.allowedRegistrys\): unknown setting "allowedRegistrys"; expected one of .*allowedRegistries/],
       ['hardened:\n  allowedRegistries: ghcr.io/acme\n', /:2 \(hardened\.allowedRegistries\): allowedRegistries must be a non-empty list/],
       ['hardened:\n  allowedRegistries: []\n', /:2 \(hardened\.allowedRegistries\): allowedRegistries must be a non-empty list/],
+      ['hardened:\n  allowedRegistries:\n    - ghcr.io/acme\n    - https://registry.example.com\n', /:2 \(hardened\.allowedRegistries\): allowedRegistries\[1\] "https:\/\/registry\.example\.com" is a URL; write it without https:\/\/ \(registry\.example\.com\); expected a registry host or host\/path prefix/],
+      ['hardened:\n  allowedRegistries: [REGISTRY.example.com]\n', /:2 \(hardened\.allowedRegistries\): allowedRegistries\[0\] "REGISTRY\.example\.com" has upper-case letters in its host/],
       ['level: hardened\nhardened:\n  requireCpuLimit: "no"\n', /:3 \(hardened\.requireCpuLimit\): requireCpuLimit must be true or false, got "no"/],
       ['hardened:\n  requireMinimalImages: 1\n', /:2 \(hardened\.requireMinimalImages\): requireMinimalImages must be true or false, got 1/],
       ['hardened:\n  imageFacts: {}\n', /:2 \(hardened\.imageFacts\): imageFacts holds the facts hardpod reads from a lock file/],

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { formatImageRef, parseImageRef, parseImageRefStepByStep, tagKey, withDigest } from '../../src/images/image-ref';
+import { formatImageRef, imageName, parseImageRef, parseImageRefStepByStep, registryPrefixProblem, tagKey, withDigest } from '../../src/images/image-ref';
 import { HardpodError } from '../../src/model/errors';
 
 const D = `sha256:${'a'.repeat(64)}`;
@@ -116,5 +116,32 @@ describe('parseImageRef: the one-pass fast path agrees with the step-by-step par
     fc.assert(fc.property(reference, (text) => {
       expect(outcome(() => parseImageRef(text))).toEqual(outcome(() => parseImageRefStepByStep(text)));
     }), { numRuns: 3000 });
+  });
+});
+
+describe('registryPrefixProblem', () => {
+  test('takes a registry host, with a port or a repository path, as image names start', () => {
+    for (const entry of ['registry.example.com', 'localhost:5000', 'localhost', '[::1]:5000', 'ghcr.io/acme', 'ghcr.io/acme/', 'docker.io/library', 'index.docker.io']) {
+      expect(registryPrefixProblem(entry)).toBeUndefined();
+    }
+    // Every accepted prefix is the start of some image name.
+    for (const entry of ['ghcr.io/acme', 'localhost:5000']) expect(imageName(parseImageRef(`${entry}/app:1`)).startsWith(`${entry}/`)).toBe(true);
+  });
+
+  test('refuses the forms no image name can start with, saying what to write', () => {
+    const cases: [string, string][] = [
+      ['https://registry.example.com', 'is a URL; write it without https:// (registry.example.com)'],
+      ['registry.example.com/*', 'holds a wildcard; entries are prefixes matched on whole path components, so write "registry.example.com"'],
+      ['registry.example.com/web:1.0', 'names a tag, which is part of one image, not of a repository prefix; write "registry.example.com/web"'],
+      [`ghcr.io/acme/web@sha256:${'a'.repeat(64)}`, 'names a digest'],
+      ['REGISTRY.example.com', 'has upper-case letters in its host, which image references write in lowercase; write "registry.example.com"'],
+      ['acme/app', 'starts with "acme", which image references read as a Docker Hub namespace, not a registry host; write "docker.io/acme/app"'],
+      ['ghcr.io/Acme', 'has the repository path component "Acme", which no image name holds'],
+      ['registry.example.com:99999', 'has an invalid host: registry port 99999 is above 65535'],
+    ];
+    for (const [entry, problem] of cases) {
+      expect(registryPrefixProblem(entry)).toContain(`${JSON.stringify(entry)} ${problem}`);
+      expect(registryPrefixProblem(entry)).toMatch(/; expected a registry host or host\/path prefix as image references write it, e\.g\. registry\.example\.com/);
+    }
   });
 });
