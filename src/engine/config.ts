@@ -2,7 +2,7 @@ import type { Node as YamlNode } from 'yaml';
 import type { Enforcement } from './report';
 import { HardpodError } from '../model/errors';
 import { readUserFile } from '../model/files';
-import type { KubeObject } from '../model/kube-object';
+import { claimObjectKey, type KubeObject } from '../model/kube-object';
 import { NEWEST_KUBERNETES_MINOR, NEWEST_KUBERNETES_VERSION, OLDEST_KUBERNETES_MINOR } from '../model/kubernetes-versions';
 import { WorkloadKinds, type WorkloadKindMapping } from '../model/pod-view';
 import { NEWEST_EDITION, RULES } from '../rules/catalogue';
@@ -329,11 +329,19 @@ function validateCluster(cluster: unknown, where: (key: string) => string): void
   for (const key of Object.keys(cluster)) {
     if (!CLUSTER_KEYS.includes(key)) throw new HardpodError(`unknown cluster key ${JSON.stringify(key)}${didYouMean(key, CLUSTER_KEYS)}; expected namespaces, networkPolicies, objects, complete`, where(`cluster.${key}`));
   }
+  // Rules take the first declaration of an object: a second one (other labels, another spec) would be
+  // ignored silently, so each kind, namespace and name is declared once, a Namespace in either list.
+  const declared = new Map<string, string>();
+  const declare = (kind: string, namespace: unknown, name: string, key: string): void => {
+    const ns = typeof namespace === 'string' && namespace !== '' ? namespace : undefined;
+    claimObjectKey(declared, `${kind}\u0000${ns ?? ''}\u0000${name}`, where(key), (first) => `${kind} ${JSON.stringify(ns === undefined ? name : `${ns}/${name}`)} is declared twice in the cluster context, first at ${first}; keep one, as only one of them would apply`);
+  };
   const namespaces = cluster.namespaces ?? [];
   if (!Array.isArray(namespaces)) throw new HardpodError('cluster.namespaces must be a list of { name, labels }', where('cluster.namespaces'));
   namespaces.forEach((ns: unknown, i) => {
     if (!isRecord(ns) || typeof ns.name !== 'string' || !ns.name) throw new HardpodError('a namespace needs a name', where(`cluster.namespaces[${i}]`));
     if (ns.labels !== undefined && (!isRecord(ns.labels) || Object.values(ns.labels).some((v) => typeof v !== 'string'))) throw new HardpodError('namespace labels must be a map of strings', where(`cluster.namespaces[${i}].labels`));
+    declare('Namespace', undefined, ns.name, `cluster.namespaces[${i}]`);
   });
   for (const key of ['networkPolicies', 'objects'] as const) {
     const list = cluster[key] ?? [];
@@ -348,6 +356,7 @@ function validateCluster(cluster: unknown, where: (key: string) => string): void
       if (key === 'networkPolicies' && o.kind !== 'NetworkPolicy') {
         throw new HardpodError(`cluster.networkPolicies holds NetworkPolicy objects, got kind ${JSON.stringify(o.kind)}; put other objects under cluster.objects`, where(`cluster.${key}[${i}].kind`));
       }
+      declare(o.kind, o.metadata.namespace, o.metadata.name, `cluster.${key}[${i}]`);
     });
   }
   if (cluster.complete !== undefined && typeof cluster.complete !== 'boolean') throw new HardpodError('cluster.complete must be true or false', where('cluster.complete'));

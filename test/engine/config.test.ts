@@ -171,6 +171,29 @@ describe('loadConfig', () => {
     expect(() => resolveConfig({ kubernetesVersion: '1.30-gke' })).toThrow(/unsupported Kubernetes version/);
   });
 
+  it('refuses an object declared twice in the cluster context, naming both lines, as only one would apply', () => {
+    const namespaces = file('ns-twice.yaml', [
+      'cluster:',
+      '  namespaces:',
+      '    - name: shop',
+      '      labels: { pod-security.kubernetes.io/enforce: privileged }',
+      '    - name: shop',
+      '      labels: { pod-security.kubernetes.io/enforce: restricted }',
+      '',
+    ].join('\n'));
+    expect(() => loadConfig(namespaces)).toThrow(`${namespaces}:5 (cluster.namespaces[1]): Namespace "shop" is declared twice in the cluster context, first at ${namespaces}:3 (cluster.namespaces[0]); keep one`);
+    // A Namespace object and a namespaces entry of the same name are the same namespace.
+    const both = file('ns-both.yaml', 'cluster:\n  namespaces: [{ name: shop }]\n  objects:\n    - { apiVersion: v1, kind: Namespace, metadata: { name: shop } }\n');
+    expect(() => loadConfig(both)).toThrow(`${both}:4 (cluster.objects[0]): Namespace "shop" is declared twice in the cluster context, first at ${both}:2 (cluster.namespaces[0])`);
+    const policy = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny', namespace: 'shop' }, spec: { podSelector: {} } };
+    expect(() => resolveConfig({ cluster: { networkPolicies: [policy], objects: [policy] } }))
+      .toThrow('config cluster.objects[0]: NetworkPolicy "shop/deny" is declared twice in the cluster context, first at config cluster.networkPolicies[0]');
+    const account = (namespace?: string) => ({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'web', namespace } });
+    expect(() => resolveConfig({ cluster: { objects: [account('shop'), account('shop')] } })).toThrow(/ServiceAccount "shop\/web" is declared twice/);
+    // Other namespaces or kinds are other objects.
+    expect(() => resolveConfig({ cluster: { objects: [account('shop'), account('team'), { ...account('shop'), kind: 'Role' }] } })).not.toThrow();
+  });
+
   it('requires NetworkPolicy objects under cluster.networkPolicies', () => {
     const path = file('np.yaml', 'cluster:\n  networkPolicies:\n    - apiVersion: v1\n      kind: Service\n      metadata: { name: web }\n');
     expect(() => loadConfig(path)).toThrow(new RegExp(`${path}:4 \\(cluster\\.networkPolicies\\[0\\]\\.kind\\): cluster\\.networkPolicies holds NetworkPolicy objects, got kind "Service"; put other objects under cluster\\.objects`));
