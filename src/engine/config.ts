@@ -8,6 +8,7 @@ import { WorkloadKinds, type WorkloadKindMapping } from '../model/pod-view';
 import { NEWEST_EDITION, RULES } from '../rules/catalogue';
 import type { Level, SettingCheck, Severity } from '../rules/rule';
 import { LEVELS } from '../rules/rule';
+import { NAMESPACED_LOOKUP_KINDS } from '../rules/support/hardened';
 
 export { OLDEST_KUBERNETES_MINOR, NEWEST_KUBERNETES_MINOR, NEWEST_KUBERNETES_VERSION } from '../model/kubernetes-versions';
 
@@ -355,6 +356,12 @@ function validateCluster(cluster: unknown, where: (key: string) => string): void
       // A Service or a typo'd kind here would be ignored by the rules that read NetworkPolicies.
       if (key === 'networkPolicies' && o.kind !== 'NetworkPolicy') {
         throw new HardpodError(`cluster.networkPolicies holds NetworkPolicy objects, got kind ${JSON.stringify(o.kind)}; put other objects under cluster.objects`, where(`cluster.${key}[${i}].kind`));
+      }
+      if (NAMESPACED_LOOKUP_KINDS.has(o.kind) && (typeof o.metadata.namespace !== 'string' || o.metadata.namespace === '')) {
+        throw new HardpodError(
+          `a declared ${o.kind} needs metadata.namespace: rules look a ${o.kind} up in the namespace of the object that names it, so one without a namespace would match no namespaced workload or binding; give the namespace it is in`,
+          where(`cluster.${key}[${i}].metadata`),
+        );
       }
       declare(o.kind, o.metadata.namespace, o.metadata.name, `cluster.${key}[${i}]`);
     });

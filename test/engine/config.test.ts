@@ -194,6 +194,17 @@ describe('loadConfig', () => {
     expect(() => resolveConfig({ cluster: { objects: [account('shop'), account('team'), { ...account('shop'), kind: 'Role' }] } })).not.toThrow();
   });
 
+  it('requires a namespace on a declared ServiceAccount or Role, which rules look up by namespace, and not on a NetworkPolicy', () => {
+    const account = file('sa-no-ns.yaml', 'cluster:\n  objects:\n    - apiVersion: v1\n      kind: ServiceAccount\n      metadata: { name: web }\n');
+    expect(() => loadConfig(account)).toThrow(`${account}:5 (cluster.objects[0].metadata): a declared ServiceAccount needs metadata.namespace: rules look a ServiceAccount up in the namespace of the object that names it`);
+    const role = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'reader', namespace: '' } };
+    expect(() => resolveConfig({ cluster: { objects: [role] } })).toThrow('config cluster.objects[0].metadata: a declared Role needs metadata.namespace');
+    // Without a namespace, a NetworkPolicy means one in every namespace; a ClusterRole has none.
+    const everywhere = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny' }, spec: { podSelector: {} } };
+    const clusterRole = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'reader' } };
+    expect(() => resolveConfig({ cluster: { networkPolicies: [everywhere], objects: [clusterRole, { ...everywhere, metadata: { name: 'other' } }] } })).not.toThrow();
+  });
+
   it('requires NetworkPolicy objects under cluster.networkPolicies', () => {
     const path = file('np.yaml', 'cluster:\n  networkPolicies:\n    - apiVersion: v1\n      kind: Service\n      metadata: { name: web }\n');
     expect(() => loadConfig(path)).toThrow(new RegExp(`${path}:4 \\(cluster\\.networkPolicies\\[0\\]\\.kind\\): cluster\\.networkPolicies holds NetworkPolicy objects, got kind "Service"; put other objects under cluster\\.objects`));

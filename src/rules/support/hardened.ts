@@ -50,6 +50,14 @@ export function serviceAccountOf(pod: PodView): { name: string; explicit: boolea
 }
 
 /**
+ * The namespaced kinds rules {@link lookup} in the namespace of the object naming them (a workload's
+ * ServiceAccount, a RoleBinding's Role). Declared in the cluster context without a namespace, such an
+ * object would match no namespaced object, so the config refuses it. A NetworkPolicy without one is
+ * not here: declared so, it means one in every namespace.
+ */
+export const NAMESPACED_LOOKUP_KINDS: ReadonlySet<string> = new Set(['ServiceAccount', 'Role']);
+
+/**
  * Finds an object by kind, namespace and name in the input, then in the declared cluster context
  * (`cluster.objects`, and `cluster.networkPolicies` for NetworkPolicies). A namespace-less
  * object of the input matches namespace-less objects only: they are installed together.
