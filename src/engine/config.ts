@@ -4,7 +4,7 @@ import { HardpodError } from '../model/errors';
 import { readUserFile } from '../model/files';
 import { claimObjectKey, type KubeObject } from '../model/kube-object';
 import { NEWEST_KUBERNETES_MINOR, NEWEST_KUBERNETES_VERSION, OLDEST_KUBERNETES_MINOR } from '../model/kubernetes-versions';
-import { WorkloadKinds, type WorkloadKindMapping } from '../model/pod-view';
+import { describeType, WorkloadKinds, type WorkloadKindMapping } from '../model/pod-view';
 import { NEWEST_EDITION, RULES } from '../rules/catalogue';
 import type { Level, SettingCheck, Severity } from '../rules/rule';
 import { LEVELS } from '../rules/rule';
@@ -225,7 +225,7 @@ export function resolveConfig(config: EngineConfig = {}, where: (key: string) =>
   const suppressions = config.suppressions ?? [];
   if (!Array.isArray(suppressions)) throw new HardpodError('suppressions must be a list of { rule, kind, name, namespace, reason }', where('suppressions'));
   if (forbidSuppressions && suppressions.length > 0) throw new HardpodError('suppressions are forbidden by this config (forbidSuppressions: true)', where('suppressions'));
-  suppressions.forEach((entry: unknown, i) => validateSuppression(entry, where(`suppressions[${i}]`), catalogue));
+  suppressions.forEach((entry: unknown, i) => validateSuppression(entry, where(`suppressions[${i}]`), catalogue, (field) => where(`suppressions[${i}].${field}`)));
 
   const baseline = new Set<string>();
   const baselineEntries = config.baseline ?? [];
@@ -308,21 +308,30 @@ function refuseKeysWithoutValue(value: unknown, key: string, where: (key: string
   }
 }
 
-/** Validates one suppression (config entry or annotation) eagerly: known rule, non-empty reason. */
-export function validateSuppression(entry: unknown, where: string, catalogue: CatalogueFacts = catalogueFacts()): asserts entry is SuppressionEntry {
+/**
+ * Validates one suppression (config entry or annotation) eagerly: known rule, non-empty reason.
+ * @param where the entry, for what is wrong with it as a whole (a field missing)
+ * @param whereField a field of the entry (a config entry's key and line), for what is wrong with the field; by default `where`
+ */
+export function validateSuppression(
+  entry: unknown, where: string, catalogue: CatalogueFacts = catalogueFacts(), whereField: (field: string) => string = () => where,
+): asserts entry is SuppressionEntry {
   if (!isRecord(entry)) throw new HardpodError('a suppression must be an object { rule, kind, name, namespace, reason }', where);
   for (const field of Object.keys(entry)) {
-    if (!SUPPRESSION_KEYS.includes(field)) throw new HardpodError(`unknown suppression field ${JSON.stringify(field)}${didYouMean(field, SUPPRESSION_KEYS)}; expected rule, kind, name, namespace, reason`, where);
+    if (!SUPPRESSION_KEYS.includes(field)) throw new HardpodError(`unknown suppression field ${JSON.stringify(field)}${didYouMean(field, SUPPRESSION_KEYS)}; expected rule, kind, name, namespace, reason`, whereField(field));
   }
-  if (typeof entry.rule !== 'string' || !catalogue.ruleIds.has(entry.rule)) {
-    const hint = typeof entry.rule === 'string' ? didYouMean(entry.rule, catalogue.ruleIds) : '';
-    throw new HardpodError(`suppression names unknown rule id ${JSON.stringify(entry.rule)}${hint}; hardpod rules lists them`, where);
+  const required = { rule: 'a rule id', kind: 'matched exactly', name: 'matched exactly', reason: 'why the finding is acceptable' };
+  for (const [field, what] of Object.entries(required) as [keyof typeof required, string][]) {
+    if (entry[field] === undefined) throw new HardpodError(`suppression needs ${field} (${what})`, where);
+    if (typeof entry[field] !== 'string') throw new HardpodError(`suppression ${field} must be a string, got ${describeType(entry[field])}`, whereField(field));
   }
+  if (entry.namespace !== undefined && typeof entry.namespace !== 'string') throw new HardpodError(`suppression namespace must be a string, got ${describeType(entry.namespace)}`, whereField('namespace'));
+  const rule = entry.rule as string;
+  if (!catalogue.ruleIds.has(rule)) throw new HardpodError(`suppression names unknown rule id ${JSON.stringify(rule)}${didYouMean(rule, catalogue.ruleIds)}; hardpod rules lists them`, whereField('rule'));
   for (const field of ['kind', 'name'] as const) {
-    if (typeof entry[field] !== 'string' || !entry[field]) throw new HardpodError(`suppression needs ${field} (matched exactly)`, where);
+    if (entry[field] === '') throw new HardpodError(`suppression ${field} is empty; give the object's ${field} (matched exactly)`, whereField(field));
   }
-  if (entry.namespace !== undefined && typeof entry.namespace !== 'string') throw new HardpodError('suppression namespace must be a string', where);
-  if (typeof entry.reason !== 'string' || !entry.reason.trim()) throw new HardpodError(`suppression of ${entry.rule} needs a non-empty reason`, where);
+  if (!(entry.reason as string).trim()) throw new HardpodError(`suppression of ${rule} needs a non-empty reason`, whereField('reason'));
 }
 
 function validateCluster(cluster: unknown, where: (key: string) => string): void {

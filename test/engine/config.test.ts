@@ -54,7 +54,7 @@ describe('loadConfig', () => {
     const unknownKey = file('unknown.yaml', 'level: baseline\nlevle: restricted\n');
     expect(() => loadConfig(unknownKey)).toThrow(new RegExp(`${unknownKey}:2.*unknown config key "levle"`));
     const emptyReason = file('reason.yaml', 'suppressions:\n  - rule: privileged\n    kind: Deployment\n    name: a\n    reason: ""\n');
-    expect(() => loadConfig(emptyReason)).toThrow(new RegExp(`${emptyReason}:2.*non-empty reason`));
+    expect(() => loadConfig(emptyReason)).toThrow(new RegExp(`${emptyReason}:5 \\(suppressions\\[0\\]\\.reason\\).*non-empty reason`));
   });
 
   it('checks the hardened settings the rules read and the workload kinds, naming the file and line of a typo or a wrong type', () => {
@@ -137,12 +137,31 @@ describe('loadConfig', () => {
     expect(() => resolveConfig({ cluster: { networkPolicies: null as unknown as [] } })).toThrow('config cluster.networkPolicies: cluster.networkPolicies has no value');
   });
 
+  it('names the key and line of a wrong suppression field, and says a field of the wrong type is one', () => {
+    const entry = (field: string) => file('suppression-field.yaml', `suppressions:\n  - rule: privileged\n    kind: Deployment\n    name: bad\n    reason: legacy\n${field}\n`);
+    const cases: [string, string][] = [
+      ['    namespace: 5', '6 (suppressions[0].namespace): suppression namespace must be a string, got a number (5)'],
+      ['    expires: 2025-01-01', '6 (suppressions[0].expires): unknown suppression field "expires"'],
+    ];
+    for (const [field, message] of cases) {
+      const path = entry(field);
+      expect(() => loadConfig(path)).toThrow(`${path}:${message}`);
+    }
+    const numberName = file('suppression-name.yaml', 'suppressions:\n  - rule: privileged\n    kind: Deployment\n    name: 7\n    reason: legacy\n');
+    expect(() => loadConfig(numberName)).toThrow(`${numberName}:4 (suppressions[0].name): suppression name must be a string, got a number (7)`);
+    // A field that is not written at all is missing from the entry, named at the entry.
+    const noName = file('suppression-no-name.yaml', 'suppressions:\n  - rule: privileged\n    kind: Deployment\n    reason: legacy\n');
+    expect(() => loadConfig(noName)).toThrow(`${noName}:2 (suppressions[0]): suppression needs name (matched exactly)`);
+    const emptyKind = file('suppression-empty-kind.yaml', 'suppressions:\n  - rule: privileged\n    kind: ""\n    name: bad\n    reason: legacy\n');
+    expect(() => loadConfig(emptyKind)).toThrow(`${emptyKind}:3 (suppressions[0].kind): suppression kind is empty`);
+  });
+
   it('suggests the key or rule id a typo meant', () => {
     expect(() => loadConfig(file('typo-key.yaml', 'level: baseline\nforbidSuppresions: true\n'))).toThrow(/:2 \(forbidSuppresions\): unknown config key "forbidSuppresions" \(did you mean "forbidSuppressions"\?\)/);
     expect(() => loadConfig(file('typo-rule.yaml', 'rules:\n  privilegd: { enabled: false }\n'))).toThrow(/:2 \(rules\.privilegd\): unknown rule id "privilegd" \(did you mean "privileged"\?\); hardpod rules lists them/);
     expect(() => loadConfig(file('typo-field.yaml', 'rules:\n  privileged:\n    Severity: low\n'))).toThrow(/:3 .*unknown rule override "Severity" \(did you mean "severity"\?\)/);
     const suppression = file('typo-suppression.yaml', 'suppressions:\n  - { rule: privileged, kind: Deployment, name: a, reason: ok }\n  - { rule: host-port, kind: Deployment, name: a, reason: ok }\n');
-    expect(() => loadConfig(suppression)).toThrow(new RegExp(`${suppression}:3 \\(suppressions\\[1\\]\\): suppression names unknown rule id "host-port" \\(did you mean "host-ports"\\?\\)`));
+    expect(() => loadConfig(suppression)).toThrow(new RegExp(`${suppression}:3 \\(suppressions\\[1\\]\\.rule\\): suppression names unknown rule id "host-port" \\(did you mean "host-ports"\\?\\)`));
     expect(() => loadConfig(file('far.yaml', 'colour: blue\n'))).toThrow(/unknown config key "colour"; expected one of/);
   });
 
