@@ -167,6 +167,7 @@ export function evaluate(objects: readonly LocatedObject[], config: EngineConfig
       error: counts.error,
       suppressed: counts.suppressed,
       notApplicable: counts.notApplicable,
+      checksWithFindings: counts.checksWithFindings,
       baselined: counts.baselined,
     },
     objects: objectSummaries,
@@ -357,7 +358,7 @@ function sameStrings(a: readonly string[], b: readonly string[]): boolean {
 class Recorder {
   readonly findings: Finding[] = [];
   /** Checks by result, and findings by outcome, counted as they are recorded. */
-  readonly counts = { checks: 0, pass: 0, notApplicable: 0, fail: 0, unknown: 0, error: 0, suppressed: 0, baselined: 0 };
+  readonly counts = { checks: 0, pass: 0, notApplicable: 0, checksWithFindings: 0, fail: 0, unknown: 0, error: 0, suppressed: 0, baselined: 0 };
   readonly usedSuppressions = new Set<SuppressionEntry>();
   /** Each object's annotation suppressions with the rules they waived, to report the unused ones. */
   readonly annotationSuppressions: AnnotationSuppressions[] = [];
@@ -518,6 +519,8 @@ class Recorder {
 
   private record(rule: AnyRule, result: readonly Violation[] | Error): void {
     const { config, counts, kind, name, namespace, source } = this;
+    // Called once per check result, whatever the number of its violations.
+    counts.checksWithFindings++;
     const override = config.rules[rule.id];
     const suppression = config.suppressions.length === 0 && this.objectAnnotations === undefined
       ? undefined

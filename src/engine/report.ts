@@ -71,15 +71,29 @@ export interface ObjectSummary {
   readonly notApplicable?: readonly string[];
 }
 
+/**
+ * The run's counts. A check is one rule judging one object (or pod); `checks` is `pass` +
+ * `notApplicable` + `checksWithFindings`. `fail`, `unknown`, `error` and `suppressed` count findings,
+ * and one check can have several (two privileged containers: one check, two findings).
+ */
 export interface ReportSummary {
   readonly objects: number;
+  /** Checks run (or counted not applicable without running). */
   readonly checks: number;
+  /** Checks that passed. */
   readonly pass: number;
+  /** Findings with outcome `fail`. */
   readonly fail: number;
+  /** Findings with outcome `unknown`. */
   readonly unknown: number;
+  /** Findings with outcome `error`. */
   readonly error: number;
+  /** Findings with outcome `suppressed`. */
   readonly suppressed: number;
+  /** Checks that did not apply. */
   readonly notApplicable: number;
+  /** Checks that recorded at least one finding, of any outcome. */
+  readonly checksWithFindings: number;
   /** `fail` and `error` findings the adoption baseline accepts (so they do not block). */
   readonly baselined: number;
 }

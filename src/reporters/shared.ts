@@ -130,15 +130,23 @@ export function controlLabel(control: ControlMapping): string {
   return `${control.framework} (${control.edition}) ${control.id}`;
 }
 
-/** The summary counts in one line of prose. */
+/**
+ * The summary counts in one line of prose, checks and findings apart so that each adds up (a check
+ * can have several findings): `1 object, 13 checks: 12 passed, 1 with findings, 0 not applicable; 2 findings: 2 failed`.
+ */
 export function summaryLine(report: Report): string {
   const s = report.summary;
-  const parts = [`${s.pass} passed`, `${s.fail} failed${s.baselined ? ` (${s.baselined} baselined)` : ''}`];
-  if (s.unknown) parts.push(`${s.unknown} unknown`);
-  if (s.error) parts.push(`${s.error} errors`);
-  if (s.suppressed) parts.push(`${s.suppressed} suppressed`);
-  parts.push(`${s.notApplicable} not applicable`);
-  return `${s.objects} object${s.objects === 1 ? '' : 's'}, ${s.checks} checks: ${parts.join(', ')}`;
+  const checks = [`${s.pass} passed`];
+  if (s.checksWithFindings) checks.push(`${s.checksWithFindings} with findings`);
+  checks.push(`${s.notApplicable} not applicable`);
+  const findings: string[] = [];
+  if (s.fail) findings.push(`${s.fail} failed${s.baselined ? ` (${s.baselined} baselined)` : ''}`);
+  if (s.unknown) findings.push(`${s.unknown} unknown`);
+  if (s.error) findings.push(`${s.error} error${s.error === 1 ? '' : 's'}${s.baselined && !s.fail ? ` (${s.baselined} baselined)` : ''}`);
+  if (s.suppressed) findings.push(`${s.suppressed} suppressed`);
+  const findingCount = s.fail + s.unknown + s.error + s.suppressed;
+  const findingText = findingCount === 0 ? 'no findings' : `${findingCount} finding${findingCount === 1 ? '' : 's'}: ${findings.join(', ')}`;
+  return `${s.objects} object${s.objects === 1 ? '' : 's'}, ${s.checks} checks: ${checks.join(', ')}; ${findingText}`;
 }
 
 /**

@@ -34,6 +34,17 @@ describe('evaluate: outcomes', () => {
     expect(hasBlockingFindings(report)).toBe(true);
   });
 
+  it('counts checks and findings apart: a check with two violations is one check with findings, and the checks add up', () => {
+    const twoPrivileged = deployment('two', { containers: ['a', 'b'].map((name) => ({ name, image: 'nginx', securityContext: { privileged: true } })) });
+    const { summary } = evaluate(located(twoPrivileged), { level: 'baseline' });
+    expect(summary.fail).toBe(2);
+    expect(summary.checksWithFindings).toBe(1);
+    expect(summary.pass + summary.notApplicable + summary.checksWithFindings).toBe(summary.checks);
+    const mixed = evaluate(located(twoPrivileged, restrictedPod('ok')), { level: 'hardened' }).summary;
+    expect(mixed.unknown).toBeGreaterThan(0);
+    expect(mixed.pass + mixed.notApplicable + mixed.checksWithFindings).toBe(mixed.checks);
+  });
+
   it('turns a check that throws into an error finding on that object only, and runs the rules after it', () => {
     // privileged runs first at baseline; host-namespaces and host-ports come after it.
     const root = deployment('root', { hostNetwork: true, containers: [{ name: 'app', image: 'nginx', securityContext: { privileged: true }, ports: [{ containerPort: 80, hostPort: 80 }] }] });

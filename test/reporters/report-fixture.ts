@@ -84,7 +84,9 @@ export function fixtureReport(): Report {
     kubernetesVersion: '1.37',
     edition: 1,
     findings,
-    summary: { objects: 5, checks: 40, pass: 30, fail: 2, unknown: 1, error: 1, suppressed: 1, notApplicable: 5, baselined: 1 },
+    summary: {
+      objects: 5, checks: 40, pass: 30, fail: 2, unknown: 1, error: 1, suppressed: 1, notApplicable: 5, checksWithFindings: 5, baselined: 1,
+    },
     objects: [
       { kind: 'Deployment', name: 'web', namespace: 'shop', source: { file: 'deploy/web.yaml', line: 3, template: 'web/templates/deployment.yaml' } },
       { kind: 'Pod', name: 'debug', source: { file: 'deploy/debug.yaml', line: 1 } },

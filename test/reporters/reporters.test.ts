@@ -5,6 +5,7 @@ import { controlsView, formatControlsJson, formatControlsText } from '../../src/
 import { formatJson } from '../../src/reporters/json';
 import { escapeXml, formatJunit } from '../../src/reporters/junit';
 import { formatSarif, GITHUB_MAX_RESULTS_PER_RUN, githubSarifLimitProblem, githubSarifLocationProblem, sarifResultCount } from '../../src/reporters/sarif';
+import { summaryLine } from '../../src/reporters/shared';
 import { formatText, shouldColor } from '../../src/reporters/text';
 
 describe('text reporter', () => {
@@ -34,6 +35,17 @@ describe('text reporter', () => {
     // Each rule's remediation once, at its first finding.
     expect(text.split('fix: Pin images by digest.')).toHaveLength(2);
     expect(text).not.toContain('\u001b[');
+  });
+
+  test('words the summary so that checks and findings each add up, as one check can have several findings', () => {
+    const summary = {
+      objects: 1, checks: 13, pass: 12, fail: 2, unknown: 0, error: 0, suppressed: 0, notApplicable: 0, checksWithFindings: 1, baselined: 0,
+    };
+    expect(summaryLine({ ...report, summary })).toBe('1 object, 13 checks: 12 passed, 1 with findings, 0 not applicable; 2 findings: 2 failed');
+    expect(summaryLine(report))
+      .toBe('5 objects, 40 checks: 30 passed, 5 with findings, 5 not applicable; 5 findings: 2 failed (1 baselined), 1 unknown, 1 error, 1 suppressed');
+    const clean = { ...summary, checks: 12, fail: 0, checksWithFindings: 0 };
+    expect(summaryLine({ ...report, summary: clean })).toBe('1 object, 12 checks: 12 passed, 0 not applicable; no findings');
   });
 
   test('colours only when asked, and lists passing objects on request', () => {
