@@ -3,10 +3,12 @@ import { isBlockingFinding, type Finding, type Report } from '../engine/report';
 import { ChunkWriter, joinChunks, type Emit } from '../model/chunks';
 
 /**
- * JUnit XML for CI test tabs: one testsuite per object, one testcase per finding. Blocking findings
- * and rule errors are failures; warnings, unknowns, suppressed and baselined findings are skipped
- * with the reason; an object without findings is one passing testcase, unless it was not checked
- * (an unmapped kind holding a pod template): that is one skipped testcase saying why. Unused
+ * JUnit XML for CI test tabs: one testsuite per object, one testcase per finding. Failures and errors
+ * follow the exit code, as CI test steps fail the build on either: a blocking finding is a failure, a
+ * blocking rule error (a rule that could not judge the object) an error, and what blocks nothing
+ * (warnings and rule errors under `enforcement: warn`, unknowns, suppressed and baselined findings)
+ * is skipped with the reason. An object without findings is one passing testcase, unless it was not
+ * checked (an unmapped kind holding a pod template): that is one skipped testcase saying why. Unused
  * suppressions and stale baseline entries close the report, as skipped testcases of their own suite.
  */
 export function formatJunit(report: Report): string {
@@ -17,8 +19,8 @@ export function formatJunit(report: Report): string {
 type CaseKind = 'failure' | 'error' | 'skipped';
 
 function caseKind(f: Finding): CaseKind {
-  if (f.outcome === 'error' && !f.baselined) return 'error';
-  return isBlockingFinding(f) ? 'failure' : 'skipped';
+  if (!isBlockingFinding(f)) return 'skipped';
+  return f.outcome === 'error' ? 'error' : 'failure';
 }
 
 /**
@@ -114,6 +116,7 @@ function skipReason(f: Finding): string {
   if (f.outcome === 'suppressed') return `suppressed (${f.suppression?.reason ?? 'no reason'})`;
   if (f.baselined) return 'baselined';
   if (f.outcome === 'unknown') return 'unknown';
+  if (f.outcome === 'error') return 'rule error, not blocking (enforcement warn)';
   return 'warning';
 }
 

@@ -337,6 +337,17 @@ describe('JUnit reporter', () => {
     expect(suites[4].getAttribute('skipped')).toBe('1');
   });
 
+  test('marks a rule error an error only when it blocks, as the exit code does: under enforcement warn it is skipped', () => {
+    const report = fixtureReport();
+    const findings = report.findings.map((f) => (f.outcome === 'error' ? { ...f, enforcement: 'warn' as const } : f));
+    const doc = parseXml(formatJunit({ ...report, findings }));
+    expect(doc.documentElement!.getAttribute('errors')).toBe('0');
+    expect(doc.getElementsByTagName('error')).toHaveLength(0);
+    expect(doc.documentElement!.getAttribute('skipped')).toBe('6');
+    const skippedMessages = Array.from(doc.getElementsByTagName('skipped')).map((s) => s.getAttribute('message'));
+    expect(skippedMessages).toContain('rule error, not blocking (enforcement warn): rule namespace-psa-labels could not judge this object: boom\ufffd');
+  });
+
   test('escapes markup and drops characters XML cannot hold', () => {
     expect(escapeXml('a<b>&"c"\u0001', true)).toBe('a&lt;b&gt;&amp;&quot;c&quot;\ufffd');
     expect(escapeXml('line\nnext', true)).toBe('line&#10;next');
