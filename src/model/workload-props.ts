@@ -135,8 +135,11 @@ export interface ContainerProps {
   /** Ports the container serves. A Service is emitted when the main container has any. @default none */
   readonly ports?: readonly PortProps[];
   /**
-   * Probes. `false` emits none (fails rule `probes`).
-   * @default for a container with a TCP port: readiness and liveness `tcpSocket` on its first port (rule `probes`)
+   * Probes. `false` emits none, which rule `probes` still fails for a long-running container
+   * (Deployment, StatefulSet, DaemonSet): suppress it there with a reason (annotation
+   * `hardpod.dev/suppress.probes`).
+   * @default for a container with a TCP port: readiness and liveness `tcpSocket` on its first TCP port (rule `probes`);
+   * a long-running container without one is an error (give probes, or `false`); none for Jobs and CronJobs
    */
   readonly probes?: ProbesProps | false;
   /**

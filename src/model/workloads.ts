@@ -376,6 +376,17 @@ interface PodParts {
   readonly terminationGracePeriodSeconds: number;
 }
 
+/**
+ * A long-running container without a TCP port gets no default probes, and rule `probes` (level
+ * hardened, the default) fails without them: refuse rather than emit what the default check fails.
+ */
+const NO_DEFAULT_PROBES =
+  'this long-running container declares no TCP port, so it gets no default probes, and rule probes (level hardened, the default) ' +
+  'fails a long-running container without a readinessProbe and a livenessProbe: give probes: { readiness, liveness } explicitly ' +
+  '(exec with a tool the image holds, grpc, or httpGet/tcpSocket on a port the container declares), or opt out with probes: false, ' +
+  'which rule probes still reports, so it then needs a suppression with a reason (the annotation hardpod.dev/suppress.probes: <reason> ' +
+  'in the workload\'s annotations, or a suppression in the config)';
+
 function containerSpec(c: ResolvedContainer, traits: KindTraits, pod: PodParts, extraMounts: readonly VolumeMount[], where: string): Container {
   const p = c.props;
   const { volumes, usedVolumeNames, defaults } = pod;
@@ -405,6 +416,7 @@ function containerSpec(c: ResolvedContainer, traits: KindTraits, pod: PodParts, 
   if (c.role === 'init' && p.probes) fail('init containers cannot have probes', where);
   if (c.role !== 'init' && p.probes !== false) {
     const firstTcp = c.ports.find((port) => port.protocol === 'TCP');
+    if (p.probes === undefined && traits.serving && !firstTcp) fail(NO_DEFAULT_PROBES, where);
     const probes = p.probes ?? (firstTcp && traits.serving ? { readiness: { tcpSocket: {} }, liveness: { tcpSocket: {} } } : {});
     if (probes.readiness) container.readinessProbe = buildProbe(probes.readiness, 'readiness', c, where);
     if (probes.liveness) container.livenessProbe = buildProbe(probes.liveness, 'liveness', c, where);

@@ -137,17 +137,19 @@ export function workloadCases(): WorkloadCase[] {
   for (const [defaultsId, defaults] of Object.entries(DEFAULTS)) {
     for (const [caseId, props] of Object.entries(COMMON)) {
       const base = { ...props, name: '', image: IMAGE };
-      add({ kind: 'Deployment', props: base }, `Deployment ${caseId} (${defaultsId})`, defaults);
-      add({ kind: 'StatefulSet', props: base }, `StatefulSet ${caseId} (${defaultsId})`, defaults);
-      add({ kind: 'DaemonSet', props: base }, `DaemonSet ${caseId} (${defaultsId})`, defaults);
+      // Long-running kinds need a TCP port for their default probes; Jobs also run without one.
+      const serving = props.port === undefined && props.ports === undefined ? { ...base, port: 8080 } : base;
+      add({ kind: 'Deployment', props: serving }, `Deployment ${caseId} (${defaultsId})`, defaults);
+      add({ kind: 'StatefulSet', props: serving }, `StatefulSet ${caseId} (${defaultsId})`, defaults);
+      add({ kind: 'DaemonSet', props: serving }, `DaemonSet ${caseId} (${defaultsId})`, defaults);
       add({ kind: 'Job', props: base }, `Job ${caseId} (${defaultsId})`, defaults);
       add({ kind: 'CronJob', props: { ...base, schedule: '*/15 * * * *' } }, `CronJob ${caseId} (${defaultsId})`, defaults);
     }
     for (const [caseId, props] of Object.entries(DEPLOYMENT_ONLY)) {
-      add({ kind: 'Deployment', props: { ...props, name: '', image: IMAGE } }, `Deployment ${caseId} (${defaultsId})`, defaults);
+      add({ kind: 'Deployment', props: { port: 8080, ...props, name: '', image: IMAGE } }, `Deployment ${caseId} (${defaultsId})`, defaults);
     }
     for (const [caseId, props] of Object.entries(STATEFULSET_ONLY)) {
-      add({ kind: 'StatefulSet', props: { ...props, name: '', image: IMAGE } }, `StatefulSet ${caseId} (${defaultsId})`, defaults);
+      add({ kind: 'StatefulSet', props: { port: 5432, ...props, name: '', image: IMAGE } }, `StatefulSet ${caseId} (${defaultsId})`, defaults);
     }
     for (const [caseId, props] of Object.entries(JOB_ONLY)) {
       add({ kind: 'Job', props: { ...props, name: '', image: IMAGE } }, `Job ${caseId} (${defaultsId})`, defaults);

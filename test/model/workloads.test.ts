@@ -66,6 +66,30 @@ describe('buildDeployment defaults', () => {
   });
 });
 
+describe('probes of long-running containers without a TCP port', () => {
+  const facts: ImageResolver = { resolve: (reference) => ({ reference, facts: { tools: ['/healthcheck'] } }) };
+  it('are refused with defaults, as rule probes would fail them, naming the path and both ways out', () => {
+    for (const build of [buildDeployment, buildStatefulSet, buildDaemonSet]) {
+      const e = error(() => build({ name: 'worker', image: IMAGE, fsGroup: false }, { where: 'app/worker' }));
+      expect(e.message).toMatch(/^app\/worker \(container main\): this long-running container declares no TCP port, so it gets no default probes/);
+      expect(e.message).toContain('give probes: { readiness, liveness } explicitly');
+      expect(e.message).toContain('opt out with probes: false, which rule probes still reports');
+      expect(e.message).toContain('hardpod.dev/suppress.probes');
+    }
+    // A UDP port cannot be probed by the default tcpSocket probe; a port-less sidecar of a Deployment is long-running too.
+    expect(error(() => buildDeployment({ name: 'dns', image: IMAGE, ports: [{ port: 5353, protocol: 'UDP' }] }, ctx)).message).toContain('declares no TCP port');
+    expect(error(() => buildDeployment({ name: 'web', image: IMAGE, port: 8080, sidecars: [{ name: 'agent', image: SIDECAR }] }, ctx)).message)
+      .toMatch(/^app\/web \(container agent\): this long-running container declares no TCP port/);
+  });
+  it('are emitted as given, omitted with probes: false, and not needed by Jobs', () => {
+    const exec = { exec: { command: ['/healthcheck'] } };
+    const probed = buildDeployment({ name: 'worker', image: IMAGE, probes: { readiness: exec, liveness: exec } }, { where: 'app/worker', imageResolver: facts });
+    expect(mainOf(probed.workload as KubeObject).livenessProbe).toEqual({ exec: { command: ['/healthcheck'] } });
+    expect(mainOf(buildDeployment({ name: 'worker', image: IMAGE, probes: false }, ctx).workload as KubeObject).readinessProbe).toBeUndefined();
+    expect(mainOf(buildJob({ name: 'migrate', image: IMAGE }, ctx).workload as KubeObject).readinessProbe).toBeUndefined();
+  });
+});
+
 describe('opt-outs', () => {
   it('every security default can be overridden or omitted', () => {
     const built = buildDeployment({
@@ -108,12 +132,12 @@ describe('opt-outs', () => {
     expect(mainOf(built.workload as KubeObject).ports).toEqual([{ name: 'port-80', containerPort: 80, protocol: 'TCP' }]);
   });
   it('an explicit request above the default limit raises the limit', () => {
-    const built = buildDeployment({ name: 'web', image: IMAGE, resources: { requests: { memory: '1Gi' } } }, ctx);
+    const built = buildDeployment({ name: 'web', image: IMAGE, port: 8080, resources: { requests: { memory: '1Gi' } } }, ctx);
     expect(mainOf(built.workload as KubeObject).resources).toEqual({ requests: { cpu: '100m', memory: '1Gi' }, limits: { cpu: '500m', memory: '1Gi' } });
   });
   it('platform defaults apply and explicit props win', () => {
     const defaults = { resources: { requests: { cpu: '50m' }, limits: { cpu: false as const } }, seccompProfile: { type: 'Localhost' as const, localhostProfile: 'p.json' }, labels: { team: 'a' }, imagePullSecrets: ['pull'] };
-    const built = buildDeployment({ name: 'web', image: IMAGE, resources: { limits: { cpu: '2' } } }, { where: 'x', defaults });
+    const built = buildDeployment({ name: 'web', image: IMAGE, port: 8080, resources: { limits: { cpu: '2' } } }, { where: 'x', defaults });
     const pod = podOf(built.workload as KubeObject);
     expect(pod.containers[0].resources).toEqual({ requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '2', memory: '256Mi' } });
     expect(pod.securityContext?.seccompProfile).toEqual({ type: 'Localhost', localhostProfile: 'p.json' });
@@ -150,15 +174,15 @@ describe('images', () => {
     expect(e.message).toContain('hardpod.lock.json');
   });
   it('refuses registries outside the allowed list', () => {
-    const e = error(() => buildDeployment({ name: 'web', image: IMAGE }, { where: 'x', defaults: { allowedRegistries: ['registry.acme.io'] } }));
+    const e = error(() => buildDeployment({ name: 'web', image: IMAGE, port: 8080 }, { where: 'x', defaults: { allowedRegistries: ['registry.acme.io'] } }));
     expect(e.message).toContain('not an allowed registry');
-    expect(() => buildDeployment({ name: 'web', image: IMAGE }, { where: 'x', defaults: { allowedRegistries: ['ghcr.io/acme'] } })).not.toThrow();
-    expect(() => buildDeployment({ name: 'web', image: IMAGE }, { where: 'x', defaults: { allowedRegistries: ['ghcr.io/ac'] } })).toThrow(HardpodError);
+    expect(() => buildDeployment({ name: 'web', image: IMAGE, port: 8080 }, { where: 'x', defaults: { allowedRegistries: ['ghcr.io/acme'] } })).not.toThrow();
+    expect(() => buildDeployment({ name: 'web', image: IMAGE, port: 8080 }, { where: 'x', defaults: { allowedRegistries: ['ghcr.io/ac'] } })).toThrow(HardpodError);
   });
   const factsResolver = (facts: Record<string, unknown>): ImageResolver => ({ resolve: (reference) => ({ reference, facts }) });
   it('takes the uid and gid from image facts, per container', () => {
     const built = buildDeployment({
-      name: 'web', image: IMAGE, sidecars: [{ name: 'proxy', image: SIDECAR, runAsUser: 2000 }],
+      name: 'web', image: IMAGE, port: 8080, sidecars: [{ name: 'proxy', image: SIDECAR, runAsUser: 2000, port: 15001 }],
     }, { where: 'x', imageResolver: factsResolver({ uid: 1001, gid: 1002 }) });
     const [main, proxy] = podOf(built.workload as KubeObject).containers;
     expect(main.securityContext?.runAsUser).toBe(1001);
@@ -167,18 +191,18 @@ describe('images', () => {
     expect(podOf(built.workload as KubeObject).securityContext?.runAsUser).toBeUndefined();
   });
   it('refuses an image whose user is root unless told', () => {
-    expect(error(() => buildDeployment({ name: 'web', image: IMAGE }, { where: 'x', imageResolver: factsResolver({ uid: 0 }) })).message).toContain('runs as root');
-    const built = buildDeployment({ name: 'web', image: IMAGE, runAsUser: 65532 }, { where: 'x', imageResolver: factsResolver({ uid: 0 }) });
+    expect(error(() => buildDeployment({ name: 'web', image: IMAGE, port: 8080 }, { where: 'x', imageResolver: factsResolver({ uid: 0 }) })).message).toContain('runs as root');
+    const built = buildDeployment({ name: 'web', image: IMAGE, port: 8080, runAsUser: 65532 }, { where: 'x', imageResolver: factsResolver({ uid: 0 }) });
     expect(mainOf(built.workload as KubeObject).securityContext?.runAsUser).toBe(65532);
   });
   it('allows exec probes only for tools the image has', () => {
     const probes = { readiness: { exec: { command: ['/usr/bin/wget', '-q', 'localhost'] } } };
-    expect(error(() => buildDeployment({ name: 'web', image: IMAGE, probes }, ctx)).message).toContain('nothing is known');
-    expect(error(() => buildDeployment({ name: 'web', image: IMAGE, probes }, { where: 'x', imageResolver: factsResolver({ tools: ['curl'] }) })).message).toContain('does not contain');
-    const built = buildDeployment({ name: 'web', image: IMAGE, probes }, { where: 'x', imageResolver: factsResolver({ tools: ['wget'] }) });
+    expect(error(() => buildDeployment({ name: 'web', image: IMAGE, port: 8080, probes }, ctx)).message).toContain('nothing is known');
+    expect(error(() => buildDeployment({ name: 'web', image: IMAGE, port: 8080, probes }, { where: 'x', imageResolver: factsResolver({ tools: ['curl'] }) })).message).toContain('does not contain');
+    const built = buildDeployment({ name: 'web', image: IMAGE, port: 8080, probes }, { where: 'x', imageResolver: factsResolver({ tools: ['wget'] }) });
     expect(mainOf(built.workload as KubeObject).readinessProbe?.exec?.command?.[0]).toBe('/usr/bin/wget');
     const shell = { liveness: { exec: { command: ['sh', '-c', 'true'] } } };
-    expect(() => buildDeployment({ name: 'web', image: IMAGE, probes: shell }, { where: 'x', imageResolver: factsResolver({ hasShell: false }) })).toThrow(HardpodError);
+    expect(() => buildDeployment({ name: 'web', image: IMAGE, port: 8080, probes: shell }, { where: 'x', imageResolver: factsResolver({ hasShell: false }) })).toThrow(HardpodError);
   });
   it('refuses a port the image does not expose', () => {
     expect(error(() => buildDeployment({ name: 'web', image: IMAGE, port: 8080 }, { where: 'x', imageResolver: factsResolver({ exposedPorts: [9000] }) })).message).toContain('does not expose port 8080');
@@ -187,7 +211,7 @@ describe('images', () => {
 
 describe('other builders', () => {
   it('writablePaths become size-limited emptyDirs', () => {
-    const built = buildDaemonSet({ name: 'agent', image: IMAGE, writablePaths: ['/tmp', { path: '/var/cache/nginx', sizeLimit: '1Gi', medium: 'Memory' }] }, ctx);
+    const built = buildDaemonSet({ name: 'agent', image: IMAGE, port: 8080, writablePaths: ['/tmp', { path: '/var/cache/nginx', sizeLimit: '1Gi', medium: 'Memory' }] }, ctx);
     const pod = podOf(built.workload as KubeObject);
     expect(pod.volumes).toEqual([{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }, { name: 'var-cache-nginx', emptyDir: { sizeLimit: '1Gi', medium: 'Memory' } }]);
     expect(pod.containers[0].volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }, { name: 'var-cache-nginx', mountPath: '/var/cache/nginx' }]);
@@ -201,7 +225,7 @@ describe('other builders', () => {
     expect(built.workload.spec?.serviceName).toBe('db');
     expect(built.workload.spec?.replicas).toBe(1);
     expect(pod.containers[0].volumeMounts).toEqual([{ name: 'data', mountPath: '/var/lib/postgresql' }]);
-    expect(error(() => buildStatefulSet({ name: 'db', image: IMAGE, volumeClaims: [{ name: 'd', mountPath: '/d', storage: '1Gi' }] }, ctx)).message).toContain('fsGroup');
+    expect(error(() => buildStatefulSet({ name: 'db', image: IMAGE, port: 5432, volumeClaims: [{ name: 'd', mountPath: '/d', storage: '1Gi' }] }, ctx)).message).toContain('fsGroup');
   });
   it('Job and CronJob: no Service, no preStop, Never restarts', () => {
     const job = buildJob({ name: 'migrate', image: IMAGE, port: 8080 }, ctx);
@@ -214,8 +238,8 @@ describe('other builders', () => {
     expect(() => buildCronJob({ name: 'report', image: IMAGE, schedule: 'daily' }, ctx)).toThrow(/not a cron schedule/);
   });
   it('sidecars and init containers need names and are hardened alike', () => {
-    expect(error(() => buildDeployment({ name: 'web', image: IMAGE, sidecars: [{ image: SIDECAR }] }, ctx)).message).toContain('needs a name');
-    const built = buildDeployment({ name: 'web', image: IMAGE, initContainers: [{ name: 'init', image: SIDECAR }] }, ctx);
+    expect(error(() => buildDeployment({ name: 'web', image: IMAGE, port: 8080, sidecars: [{ image: SIDECAR }] }, ctx)).message).toContain('needs a name');
+    const built = buildDeployment({ name: 'web', image: IMAGE, port: 8080, initContainers: [{ name: 'init', image: SIDECAR }] }, ctx);
     expect(podOf(built.workload as KubeObject).initContainers?.[0].securityContext?.capabilities).toEqual({ drop: ['ALL'] });
   });
   it('namespace: restricted everywhere, pinned version, default deny', () => {
@@ -244,19 +268,19 @@ describe('other builders', () => {
 describe('image users and Kubernetes versions', () => {
   const resolver = (facts: Record<string, unknown>): ImageResolver => ({ resolve: (reference) => ({ reference, facts }) });
   it('a user name the lock file could not resolve is an error, a resolved one is fine', () => {
-    expect(error(() => buildDeployment({ name: 'web', image: IMAGE }, { where: 'x', imageResolver: resolver({ user: 'app' }) })).message).toContain('runAsUser to its numeric uid');
-    expect(() => buildDeployment({ name: 'web', image: IMAGE }, { where: 'x', imageResolver: resolver({ user: 'app', uid: 1000 }) })).not.toThrow();
-    expect(() => buildDeployment({ name: 'web', image: IMAGE }, { where: 'x', imageResolver: resolver({ user: '1000:1000' }) })).not.toThrow();
-    expect(() => buildDeployment({ name: 'web', image: IMAGE, runAsUser: 1000 }, { where: 'x', imageResolver: resolver({ user: 'app' }) })).not.toThrow();
+    expect(error(() => buildDeployment({ name: 'web', image: IMAGE, port: 8080 }, { where: 'x', imageResolver: resolver({ user: 'app' }) })).message).toContain('runAsUser to its numeric uid');
+    expect(() => buildDeployment({ name: 'web', image: IMAGE, port: 8080 }, { where: 'x', imageResolver: resolver({ user: 'app', uid: 1000 }) })).not.toThrow();
+    expect(() => buildDeployment({ name: 'web', image: IMAGE, port: 8080 }, { where: 'x', imageResolver: resolver({ user: '1000:1000' }) })).not.toThrow();
+    expect(() => buildDeployment({ name: 'web', image: IMAGE, port: 8080, runAsUser: 1000 }, { where: 'x', imageResolver: resolver({ user: 'app' }) })).not.toThrow();
   });
   it('the native sleep preStop is only defaulted where Kubernetes has it', () => {
     const old = buildDeployment({ name: 'web', image: IMAGE, port: 8080 }, { where: 'x', defaults: { kubernetesMinor: 29 } });
     expect(mainOf(old.workload as KubeObject).lifecycle).toBeUndefined();
-    expect(error(() => buildDeployment({ name: 'web', image: IMAGE, preStopSleepSeconds: 3 }, { where: 'x', defaults: { kubernetesMinor: 29 } })).message).toContain('1.30+');
-    expect(mainOf(buildDeployment({ name: 'web', image: IMAGE, preStopSleepSeconds: 3 }, ctx).workload as KubeObject).lifecycle).toEqual({ preStop: { sleep: { seconds: 3 } } });
+    expect(error(() => buildDeployment({ name: 'web', image: IMAGE, port: 8080, preStopSleepSeconds: 3 }, { where: 'x', defaults: { kubernetesMinor: 29 } })).message).toContain('1.30+');
+    expect(mainOf(buildDeployment({ name: 'web', image: IMAGE, port: 8080, preStopSleepSeconds: 3 }, ctx).workload as KubeObject).lifecycle).toEqual({ preStop: { sleep: { seconds: 3 } } });
   });
   it('user namespaces and strict supplemental groups need a target where the API server honours them', () => {
-    const build = (props: Partial<WorkloadProps>, kubernetesMinor: number) => buildDeployment({ name: 'web', image: IMAGE, ...props }, { where: 'shop/web', defaults: { kubernetesMinor } });
+    const build = (props: Partial<WorkloadProps>, kubernetesMinor: number) => buildDeployment({ name: 'web', image: IMAGE, port: 8080, ...props }, { where: 'shop/web', defaults: { kubernetesMinor } });
     const podSpec = (props: Partial<WorkloadProps>, minor: number): Record<string, unknown> =>
       ((build(props, minor).workload as KubeObject).spec as { template: { spec: Record<string, unknown> } }).template.spec;
     expect(podSpec({ hostUsers: false }, 33).hostUsers).toBe(false);
@@ -277,7 +301,7 @@ describe('props the API server would reject are errors naming the construct path
   const factsResolver = (facts: Record<string, unknown>): ImageResolver => ({ resolve: (reference) => ({ reference, facts }) });
   /** The error of building `props` over a minimal Deployment; its message starts with the construct path. */
   const refused = (props: Record<string, unknown>, context: BuildContext = ctx): string => {
-    const e = error(() => buildDeployment({ name: 'web', image: IMAGE, ...props } as WorkloadProps, context));
+    const e = error(() => buildDeployment({ name: 'web', image: IMAGE, ...(props.ports ? {} : { port: 8080 }), ...props } as WorkloadProps, context));
     expect(e.message.startsWith('app/web')).toBe(true);
     return e.message;
   };
@@ -287,9 +311,9 @@ describe('props the API server would reject are errors naming the construct path
   };
 
   it('an explicit request above a platform default limit raises that limit; a platform request above an explicit limit is lowered', () => {
-    const raised = buildDeployment({ name: 'web', image: IMAGE, resources: { requests: { cpu: '2', memory: '1Gi' } } }, platform);
+    const raised = buildDeployment({ name: 'web', image: IMAGE, port: 8080, resources: { requests: { cpu: '2', memory: '1Gi' } } }, platform);
     expect(mainOf(raised.workload as KubeObject).resources).toEqual({ requests: { cpu: '2', memory: '1Gi' }, limits: { cpu: '2', memory: '1Gi' } });
-    const lowered = buildDeployment({ name: 'web', image: IMAGE, resources: { limits: { cpu: '50m' } } }, platform);
+    const lowered = buildDeployment({ name: 'web', image: IMAGE, port: 8080, resources: { limits: { cpu: '50m' } } }, platform);
     expect(mainOf(lowered.workload as KubeObject).resources).toEqual({ requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '50m', memory: '512Mi' } });
   });
   it('a namespace name the API refuses, and a disruption budget that would be dropped or refused, are errors (as Pulumi components build them)', () => {
@@ -356,7 +380,7 @@ describe('props the API server would reject are errors naming the construct path
     expect(refused({ env: { '': 'x' } })).toContain('env name "" is not a variable name');
     expect(refused({ env: { 'A=B': 'y' } })).toContain('env name "A=B"');
     expect(refused({ env: { café: 'y' } })).toContain('is not a variable name');
-    expect(mainOf(buildDeployment({ name: 'web', image: IMAGE, env: { 'my.var-1': 'x' } }, ctx).workload as KubeObject).env).toEqual([{ name: 'my.var-1', value: 'x' }]);
+    expect(mainOf(buildDeployment({ name: 'web', image: IMAGE, port: 8080, env: { 'my.var-1': 'x' } }, ctx).workload as KubeObject).env).toEqual([{ name: 'my.var-1', value: 'x' }]);
   });
   it('a path mounted twice, or a volume claim with a bad name or relative mountPath, is an error', () => {
     expect(refused({ writablePaths: ['/tmp', '/tmp'] })).toContain('"/tmp" is mounted twice');
@@ -391,8 +415,8 @@ describe('props the API server would reject are errors naming the construct path
   it('a StatefulSet does not take the root group (gid 0) of a root image as its fsGroup', () => {
     const claims = [{ name: 'data', mountPath: '/data', storage: '1Gi' }];
     const rootImage = { where: 'app/db', imageResolver: factsResolver({ user: '', uid: 0, gid: 0 }) };
-    expect(error(() => buildStatefulSet({ name: 'db', image: IMAGE, runAsUser: 1000, volumeClaims: claims }, rootImage)).message).toContain('need an fsGroup');
-    const withGroup = buildStatefulSet({ name: 'db', image: IMAGE, runAsUser: 1000, runAsGroup: 1000, volumeClaims: claims }, rootImage);
+    expect(error(() => buildStatefulSet({ name: 'db', image: IMAGE, port: 5432, runAsUser: 1000, volumeClaims: claims }, rootImage)).message).toContain('need an fsGroup');
+    const withGroup = buildStatefulSet({ name: 'db', image: IMAGE, port: 5432, runAsUser: 1000, runAsGroup: 1000, volumeClaims: claims }, rootImage);
     expect(podOf(withGroup.workload as KubeObject).securityContext?.fsGroup).toBe(1000);
   });
   it('a StatefulSet refuses a Service type: it gets a headless Service', () => {
@@ -429,12 +453,12 @@ describe('values the API server refuses, found by dry-running generated values (
     expect(refusal(egress({ cidr: '10.0.0.0/8', except: ['10.0.0.0/8'] }))).toContain('ipBlock.except[0] "10.0.0.0/8" is not inside ipBlock.cidr 10.0.0.0/8');
     expect(refusal(egress({ cidr: '10.0.0.0/8', except: ['fd00::/8'] }))).toContain('is not inside');
     expect(refusal({ network: { dns: { nodeLocalAddress: 'fe80::1%eth0' } } })).toContain('dns.nodeLocalAddress "fe80::1%eth0"');
-    for (const cidr of ['10.0.0.0/8', '0.0.0.0/0', 'fd00::/8', '2001:db8::1:0:0:1/128', '64:ff9b::102:304/128']) expect(() => buildDeployment({ name: 'web', image: IMAGE, ...egress({ cidr }) } as WorkloadProps, ctx)).not.toThrow();
+    for (const cidr of ['10.0.0.0/8', '0.0.0.0/0', 'fd00::/8', '2001:db8::1:0:0:1/128', '64:ff9b::102:304/128']) expect(() => buildDeployment({ name: 'web', image: IMAGE, port: 8080, ...egress({ cidr }) } as WorkloadProps, ctx)).not.toThrow();
   });
   it('disruption budgets, int32 and id bounds, zero storage, labels, named policy ports and ServiceAccount names', () => {
     expect(refusal({ replicas: 3, podDisruptionBudget: { minAvailable: '150%' } })).toContain('podDisruptionBudget.minAvailable "150%" is not a number of pods or a percentage');
     expect(refusal({ replicas: 3, podDisruptionBudget: { maxUnavailable: -1 } })).toContain('podDisruptionBudget.maxUnavailable -1');
-    expect(() => buildDeployment({ name: 'web', image: IMAGE, replicas: 3, podDisruptionBudget: { maxUnavailable: '0%' } }, ctx)).not.toThrow();
+    expect(() => buildDeployment({ name: 'web', image: IMAGE, port: 8080, replicas: 3, podDisruptionBudget: { maxUnavailable: '0%' } }, ctx)).not.toThrow();
     expect(refusal({ replicas: 2 ** 31 })).toContain('replicas 2147483648 is not a whole number from 0 to 2147483647');
     expect(refusal({ runAsUser: 2 ** 31 })).toContain('runAsUser 2147483648 is not a uid');
     expect(refusal({ fsGroup: 2 ** 31 })).toContain('fsGroup 2147483648');

@@ -1,6 +1,6 @@
 import { ApiObject, Chart, JsonPatch, Testing } from 'cdk8s';
 import {
-  HardenedCronJob, HardenedDaemonSet, HardenedDeployment, HardenedJob, HardenedNamespace, HardenedStatefulSet, HardpodDefaults, Peer,
+  HardenedCronJob, HardenedDaemonSet, HardenedDeployment, HardenedJob, HardenedNamespace, HardenedStatefulSet, Hardpod, HardpodDefaults, Peer,
 } from '../../../src/cdk8s';
 import { HardpodError } from '../../../src/model/errors';
 import { writeLockFile } from '../../fixtures/lock-file';
@@ -128,10 +128,32 @@ describe('HardenedDeployment', () => {
 
   it('escape hatches still work on the emitted ApiObject', () => {
     const c = chart();
-    const web = new HardenedDeployment(c, 'web', { image: IMAGE });
+    const web = new HardenedDeployment(c, 'web', { image: IMAGE, port: 8080 });
     web.apiObject.addJsonPatch(JsonPatch.add('/spec/template/spec/priorityClassName', 'high'));
     expect(podSpec(ofKind(synth(c), 'Deployment')[0]).priorityClassName).toBe('high');
     expect(ApiObject.of(web.apiObject)).toBe(web.apiObject);
+  });
+});
+
+describe('a long-running workload without a TCP port', () => {
+  it('is refused at construction, naming the construct path, rather than failing the default level under Hardpod.enforce', () => {
+    expect(() => new HardenedDeployment(chart(), 'worker', { image: IMAGE })).toThrow(/^test\/worker \(container main\): this long-running container declares no TCP port/);
+  });
+  it('with probes: false is still reported by rule probes, and a suppression with a reason lets it through', () => {
+    const enforced = (annotations?: Record<string, string>): string => {
+      const c = chart();
+      new HardenedNamespace(c, 'ns', { name: 'shop' });
+      new HardenedDeployment(c, 'worker', { image: IMAGE, namespace: 'shop', probes: false, ...(annotations ? { annotations } : {}) });
+      Hardpod.enforce(c, { config: { level: 'hardened' } });
+      try {
+        synth(c);
+        return '';
+      } catch (e) {
+        return (e as Error).message;
+      }
+    };
+    expect(enforced()).toContain('[probes]');
+    expect(enforced({ 'hardpod.dev/suppress.probes': 'a queue worker; its health is the queue depth alert' })).toBe('');
   });
 });
 
@@ -152,7 +174,7 @@ describe('other constructs', () => {
   it('a CronJob\'s generated name fits the 52 characters the API allows a CronJob', () => {
     const c = chart();
     new HardenedCronJob(c, 'nightly-database-backup-job-for-acme-shop', { image: IMAGE, schedule: '0 3 * * *' });
-    new HardenedDeployment(c, 'nightly-database-backup-job-for-acme-shop-web', { image: IMAGE });
+    new HardenedDeployment(c, 'nightly-database-backup-job-for-acme-shop-web', { image: IMAGE, port: 8080 });
     const out = synth(c);
     const cron = ofKind(out, 'CronJob')[0];
     expect(cron.metadata.name.length).toBeLessThanOrEqual(52);
@@ -161,13 +183,13 @@ describe('other constructs', () => {
   });
   it('podDisruptionBudget: both limits, or an explicit budget that would not be emitted, are errors naming the path', () => {
     const c = chart();
-    expect(() => new HardenedDeployment(c, 'both', { image: IMAGE, podDisruptionBudget: { minAvailable: 1, maxUnavailable: 1 } })).toThrow(
+    expect(() => new HardenedDeployment(c, 'both', { image: IMAGE, port: 8080, podDisruptionBudget: { minAvailable: 1, maxUnavailable: 1 } })).toThrow(
       /^test\/both: podDisruptionBudget sets both minAvailable \(1\) and maxUnavailable \(1\); the API accepts only one/);
-    expect(() => new HardenedDeployment(c, 'one', { image: IMAGE, replicas: 1, podDisruptionBudget: { minAvailable: 1 } })).toThrow(
+    expect(() => new HardenedDeployment(c, 'one', { image: IMAGE, port: 8080, replicas: 1, podDisruptionBudget: { minAvailable: 1 } })).toThrow(
       /^test\/one: podDisruptionBudget is set but replicas is 1, and a PodDisruptionBudget is emitted only for replicas > 1/);
-    expect(() => new HardenedStatefulSet(c, 'db', { image: IMAGE, runAsGroup: 70, podDisruptionBudget: { maxUnavailable: 1 } })).toThrow(HardpodError);
-    new HardenedDeployment(c, 'off', { image: IMAGE, replicas: 1, podDisruptionBudget: false });
-    new HardenedDeployment(c, 'min', { name: 'min', image: IMAGE, replicas: 3, podDisruptionBudget: { minAvailable: 2 } });
+    expect(() => new HardenedStatefulSet(c, 'db', { image: IMAGE, port: 8080, runAsGroup: 70, podDisruptionBudget: { maxUnavailable: 1 } })).toThrow(HardpodError);
+    new HardenedDeployment(c, 'off', { image: IMAGE, port: 8080, replicas: 1, podDisruptionBudget: false });
+    new HardenedDeployment(c, 'min', { name: 'min', image: IMAGE, port: 8080, replicas: 3, podDisruptionBudget: { minAvailable: 2 } });
     expect(ofKind(synth(c), 'PodDisruptionBudget').map((p) => p.spec.minAvailable)).toEqual([2]);
   });
   it('HardenedDaemonSet', () => {
@@ -237,9 +259,9 @@ describe('network allow rules', () => {
     const web = new HardenedDeployment(c, 'web', { image: IMAGE, port: 8080 });
     const api = new HardenedDeployment(c, 'api', { image: IMAGE, port: 9000 });
     expect(() => web.allowTo(api, { port: 1234 })).toThrow(/test\/api does not serve TCP port 1234/);
-    const open = new HardenedDeployment(c, 'open', { image: IMAGE, network: { policy: false } });
+    const open = new HardenedDeployment(c, 'open', { image: IMAGE, port: 8080, network: { policy: false } });
     expect(() => open.allowFrom(web)).toThrow(/test\/open: cannot add a network allow rule/);
-    const namespaced = new HardenedDeployment(c, 'namespaced', { image: IMAGE, namespace: 'shop' });
+    const namespaced = new HardenedDeployment(c, 'namespaced', { image: IMAGE, port: 8080, namespace: 'shop' });
     expect(() => namespaced.allowTo(api)).toThrow(/test\/namespaced is in namespace "shop" but test\/api has none/);
   });
   it('a peer naming the policy\'s own namespace still selects it by name, so the rule means the same wherever it lives', () => {
@@ -273,7 +295,7 @@ describe('network allow rules', () => {
     const out = synth(c);
     expect(ofKind(out, 'NetworkPolicy')[0].spec.ingress[0].ports).toEqual([{ port: 9090, protocol: 'TCP' }]);
     expect(ofKind(out, 'Service')[0].spec.ports.map((p: any) => p.port)).toEqual([8080]);
-    const dns = new HardenedDeployment(c, 'dns', { image: IMAGE, ports: [{ port: 53, containerPort: 5353, protocol: 'UDP' }] });
+    const dns = new HardenedDeployment(c, 'dns', { image: IMAGE, ports: [{ port: 53, containerPort: 5353, protocol: 'UDP' }], probes: false });
     expect(() => dns.allowFrom(Peer.namespace('x'), { port: 5353 })).toThrow(
       'test/dns: test/dns does not serve TCP port 5353 (it serves UDP 53 (container port 5353)): name one of those ports, with its protocol');
     expect(() => dns.allowFrom(Peer.namespace('x'), { port: 53, protocol: 'UDP' })).not.toThrow();
@@ -294,20 +316,20 @@ describe('network allow rules', () => {
     fails(() => web.allowTo(Peer.namespace('db'), { port: 0 }), /^test\/web: ports\[0\].port 0 is not a port: use a number from 1 to 65535/);
     fails(() => web.allowTo(Peer.namespace('db'), { port: 70000 }), /ports\[0\].port 70000 is not a port/);
     fails(() => web.allowFrom(Peer.namespace('db'), { port: 70000 }), /test\/web does not serve TCP port 70000/);
-    const withNetwork = (network: object) => () => synth(((c2) => (new HardenedDeployment(c2, 'web', { image: IMAGE, network }), c2))(chart()));
+    const withNetwork = (network: object) => () => synth(((c2) => (new HardenedDeployment(c2, 'web', { image: IMAGE, port: 8080, network }), c2))(chart()));
     fails(withNetwork({ ingress: [{ peer: { namespace: 'x' }, ports: [{ port: 8000, endPort: 7000 }] }] }), /^test\/web: ports\[0\].endPort 7000 does not end a range from port 8000/);
     fails(withNetwork({ dns: { nodeLocalAddress: '169.254.20' } }), /^test\/web: dns.nodeLocalAddress "169.254.20" is not an IP address/);
     expect(withNetwork({ ingress: [{ peer: { namespace: 'x' }, ports: [{ port: 8000, endPort: 8100 }] }] })).not.toThrow();
     const v6 = chart();
-    new HardenedDeployment(v6, 'web', { name: 'web', image: IMAGE, network: { dns: { nodeLocalAddress: 'fd00::a' }, egress: [{ peer: { ipBlock: { cidr: 'fd00::/8' } } }] } });
+    new HardenedDeployment(v6, 'web', { name: 'web', image: IMAGE, port: 8080, network: { dns: { nodeLocalAddress: 'fd00::a' }, egress: [{ peer: { ipBlock: { cidr: 'fd00::/8' } } }] } });
     expect(ofKind(synth(v6), 'NetworkPolicy')[0].spec.egress.map((r: any) => r.to[0].ipBlock.cidr)).toEqual(['fd00::a/128', 'fd00::/8']);
   });
   it('DNS egress is configurable per workload and by defaults', () => {
     const c = chart();
     HardpodDefaults.set(c, { dns: 'openshift' });
-    new HardenedDeployment(c, 'a', { name: 'a', image: IMAGE });
-    new HardenedDeployment(c, 'b', { name: 'b', image: IMAGE, network: { dns: { nodeLocalAddress: '169.254.20.10' } } });
-    new HardenedDeployment(c, 'c', { name: 'c', image: IMAGE, network: { dns: 'off' } });
+    new HardenedDeployment(c, 'a', { name: 'a', image: IMAGE, port: 8080 });
+    new HardenedDeployment(c, 'b', { name: 'b', image: IMAGE, port: 8080, network: { dns: { nodeLocalAddress: '169.254.20.10' } } });
+    new HardenedDeployment(c, 'c', { name: 'c', image: IMAGE, port: 8080, network: { dns: 'off' } });
     const policies = Object.fromEntries(ofKind(synth(c), 'NetworkPolicy').map((p) => [p.metadata.name, p.spec]));
     expect(policies.a.egress[0].ports[0].port).toBe(5353);
     expect(policies.b.egress[0].to).toEqual([{ ipBlock: { cidr: '169.254.20.10/32' } }]);
@@ -321,7 +343,7 @@ describe('golden-path defaults on App and Chart', () => {
     HardpodDefaults.set(app, { labels: { team: 'platform' }, resources: { requests: { cpu: '10m' }, limits: { cpu: false } }, imagePullSecrets: ['regcred'] });
     const c1 = new Chart(app, 'one');
     HardpodDefaults.set(c1, { labels: { tier: 'front' }, resources: { limits: { memory: '1Gi' } }, seccompProfile: { type: 'Localhost', localhostProfile: 'acme.json' } });
-    new HardenedDeployment(c1, 'web', { image: IMAGE, resources: { requests: { cpu: '20m' } } });
+    new HardenedDeployment(c1, 'web', { image: IMAGE, port: 8080, resources: { requests: { cpu: '20m' } } });
     const c2 = new Chart(app, 'two');
     new HardenedCronJob(c2, 'job', { image: IMAGE, schedule: '@daily' });
     const web = ofKind(synth(c1), 'Deployment')[0];
@@ -356,10 +378,10 @@ describe('golden-path defaults on App and Chart', () => {
     const app = Testing.app();
     HardpodDefaults.set(app, { lockFile });
     const c = new Chart(app, 'c');
-    new HardenedDeployment(c, 'web', { image: 'ghcr.io/acme/web:1.0' });
+    new HardenedDeployment(c, 'web', { image: 'ghcr.io/acme/web:1.0', port: 8080 });
     const container = podSpec(ofKind(synth(c), 'Deployment')[0]).containers[0];
     expect(container.image).toBe(`ghcr.io/acme/web:1.0@${DIGEST}`);
     expect(container.securityContext).toMatchObject({ runAsUser: 10001, runAsGroup: 10001 });
-    expect(() => new HardenedDeployment(c, 'other', { image: 'ghcr.io/acme/other:2.0' })).toThrow(/c\/other \(container main\).*no entry for ghcr.io\/acme\/other:2.0/);
+    expect(() => new HardenedDeployment(c, 'other', { image: 'ghcr.io/acme/other:2.0', port: 8080 })).toThrow(/c\/other \(container main\).*no entry for ghcr.io\/acme\/other:2.0/);
   });
 });

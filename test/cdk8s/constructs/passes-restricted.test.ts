@@ -38,9 +38,11 @@ const factsResolver: ImageResolver = { resolve: (reference) => ({ reference, fac
 
 function emitAll(scope: Construct, id: string, props: Omit<HardenedDeploymentProps, 'image'>): void {
   const withImage = { ...props, image: IMAGE };
-  new HardenedDeployment(scope, `${id}-deployment`, withImage);
-  new HardenedStatefulSet(scope, `${id}-statefulset`, { ...withImage, volumeClaims: [{ name: 'data', mountPath: '/data', storage: '1Gi' }], fsGroup: 2000 });
-  new HardenedDaemonSet(scope, `${id}-daemonset`, withImage);
+  // Long-running kinds need a TCP port for their default probes; Jobs also run without one.
+  const serving = props.port === undefined && props.ports === undefined ? { ...withImage, port: 8080 } : withImage;
+  new HardenedDeployment(scope, `${id}-deployment`, serving);
+  new HardenedStatefulSet(scope, `${id}-statefulset`, { ...serving, volumeClaims: [{ name: 'data', mountPath: '/data', storage: '1Gi' }], fsGroup: 2000 });
+  new HardenedDaemonSet(scope, `${id}-daemonset`, serving);
   new HardenedJob(scope, `${id}-job`, withImage);
   new HardenedCronJob(scope, `${id}-cronjob`, { ...withImage, schedule: '*/5 * * * *' });
 }
@@ -73,7 +75,7 @@ describe('every construct passes Pod Security Standards restricted', () => {
 
   it('the same check fails an opted-out workload, so the zero above is earned', () => {
     const chart = new Chart(Testing.app(), 'control');
-    new HardenedDeployment(chart, 'root', { image: IMAGE, privileged: true, runAsNonRoot: false, seccompProfile: false });
+    new HardenedDeployment(chart, 'root', { image: IMAGE, port: 8080, privileged: true, runAsNonRoot: false, seccompProfile: false });
     const report = evaluate((Testing.synth(chart) as KubeObject[]).map((object) => ({ object, source: {} })), { level: 'restricted', kubernetesVersion: '1.37' });
     const failed = new Set(report.findings.filter((f) => f.outcome === 'fail').map((f) => f.rule));
     for (const rule of ['privileged', 'run-as-non-root']) expect(failed.has(rule)).toBe(true);
