@@ -60,13 +60,18 @@ export interface PortProps {
   readonly protocol?: 'TCP' | 'UDP' | 'SCTP';
 }
 
-/** The network action a probe takes. Exactly one of the fields. */
+/**
+ * The network action a probe takes. Exactly one of the fields. A `port` is a TCP container port
+ * (`containerPort`, not the Service side of a mapping) or its name; one the container does not
+ * declare is an error, as the probe would always fail (a number is not checked when the container
+ * declares no ports).
+ */
 export interface ProbeAction {
-  /** HTTP GET; `port` defaults to the container's first port. @default none */
+  /** HTTP GET; `port` defaults to the container's first TCP port. @default none */
   readonly httpGet?: { readonly path: string; readonly port?: number | string; readonly scheme?: 'HTTP' | 'HTTPS' };
-  /** TCP connect; `port` defaults to the container's first port. @default none */
+  /** TCP connect; `port` defaults to the container's first TCP port. @default none */
   readonly tcpSocket?: { readonly port?: number | string };
-  /** gRPC health check; `port` defaults to the container's first port. @default none */
+  /** gRPC health check; `port` defaults to the container's first TCP port. @default none */
   readonly grpc?: { readonly port?: number; readonly service?: string };
   /**
    * Runs a command in the container. Only allowed when the image facts (from the lock file) show

@@ -261,6 +261,27 @@ function checkExecTool(command: readonly string[], facts: ImageFacts | undefined
   if (!present) fail(`an exec probe runs "${tool}", which the image does not contain; use an httpGet, tcpSocket or grpc probe`, where);
 }
 
+/**
+ * The kubelet resolves a named probe port against the container's own ports and fails the probe
+ * when it finds none; a number the container does not listen on (such as the Service side of an
+ * 80 -> 8080 mapping) never answers. Either way the pod never becomes ready, or a liveness probe
+ * restarts it forever. Probes connect over TCP, so the port must be a TCP one.
+ */
+function checkProbePort(port: number | string, kind: string, c: ResolvedContainer, where: string): void {
+  const declared = containerPorts(c);
+  if (typeof port === 'number' && declared.length === 0) return;
+  const match = declared.find((p) => (typeof port === 'string' ? p.name === port : p.containerPort === port) && p.protocol === 'TCP');
+  if (match) return;
+  const listed = declared.length > 0
+    ? `the container declares ${declared.map((p) => `${p.containerPort}/${p.protocol} (named ${p.name})`).join(', ')}`
+    : 'the container declares no ports';
+  const servicePort = typeof port === 'number' ? c.ports.find((p) => p.port === port && p.containerPort !== port) : undefined;
+  const hint = servicePort
+    ? `; ${port} is the Service port, the container listens on ${servicePort.containerPort}`
+    : typeof port === 'string' ? '; the kubelet cannot resolve the name and the probe always fails' : '; nothing answers there, so the probe always fails';
+  fail(`the ${kind} probe's port ${JSON.stringify(port)} is not a TCP port of this container (${listed})${hint}: probe one of its TCP ports, by number or name`, where);
+}
+
 function buildProbe(p: ProbeProps, kind: string, c: ResolvedContainer, where: string): Probe {
   const actions = (['httpGet', 'tcpSocket', 'grpc', 'exec'] as const).filter((a) => p[a] !== undefined);
   if (actions.length !== 1) fail(`the ${kind} probe needs exactly one of httpGet, tcpSocket, grpc or exec (got ${actions.length})`, where);
@@ -285,6 +306,7 @@ function buildProbe(p: ProbeProps, kind: string, c: ResolvedContainer, where: st
     if (!first) fail(`the ${kind} probe has no port and the container declares no TCP port`, where);
     return first.targetName;
   };
+  for (const port of [p.httpGet?.port, p.tcpSocket?.port, p.grpc?.port]) if (port !== undefined) checkProbePort(port, kind, c, where);
   const probe: Mutable<Probe> = {};
   if (p.httpGet) {
     probe.httpGet = { path: p.httpGet.path, port: p.httpGet.port ?? defaultPort(), ...(p.httpGet.scheme ? { scheme: p.httpGet.scheme } : {}) };

@@ -549,6 +549,11 @@ const DELIBERATE: Deliberate[] = [
   ...['ipBlock.cidr', 'ipBlock.except', 'dns.nodeLocalAddress'].map((field) => ({
     field, why: 'IPv6 not in RFC 5952 form ("FD00::/8"): the server admits it with a warning', reason: /not written the canonical way \(the API server warns about it\)/,
   })),
+  ...['probes.readiness.httpGet.port', 'probes.liveness.tcpSocket.port'].map((field) => ({
+    field,
+    why: 'a name or number the container does not declare: the kubelet cannot resolve the name, nothing answers on the number, the probe always fails',
+    reason: /is not a TCP port of this container/,
+  })),
   { field: 'debug group', why: 'blank (" "): no one is in a group of that name, the grant would be dead', reason: /hardpod refuses a blank name/ },
   { field: 'deployment runAsUser', why: '0 (root) while runAsNonRoot holds: the kubelet would refuse to start it', reason: /runAsUser 0 is root/ },
   ...['runAsUser', 'runAsGroup'].map((id) => ({ field: `debug ${id}`, why: '0: the debug container never runs as root', reason: /must be a non-root numeric id/ })),

@@ -90,6 +90,36 @@ describe('probes of long-running containers without a TCP port', () => {
   });
 });
 
+describe('probe ports', () => {
+  const refusedProbe = (props: Partial<WorkloadProps>): string => error(() => buildDeployment({ name: 'web', image: IMAGE, ...props } as WorkloadProps, ctx)).message;
+  it('a name the container does not declare is refused, as the kubelet cannot resolve it', () => {
+    expect(refusedProbe({ port: 8080, probes: { readiness: { httpGet: { path: '/', port: 'nope' } }, liveness: { tcpSocket: {} } } }))
+      .toBe('app/web (container main): the readiness probe\'s port "nope" is not a TCP port of this container (the container declares 8080/TCP (named port-8080)); ' +
+        'the kubelet cannot resolve the name and the probe always fails: probe one of its TCP ports, by number or name');
+    expect(refusedProbe({ probes: { readiness: { tcpSocket: { port: 'http' } } } })).toContain('the container declares no ports');
+  });
+  it('the Service side of a mapping, or any number the container does not declare, is refused', () => {
+    expect(refusedProbe({ ports: [{ port: 80, containerPort: 8080 }], probes: { readiness: { tcpSocket: { port: 80 } }, liveness: { tcpSocket: {} } } }))
+      .toContain('port 80 is not a TCP port of this container (the container declares 8080/TCP (named port-8080)); ' +
+        '80 is the Service port, the container listens on 8080');
+    expect(refusedProbe({ port: 8080, probes: { readiness: { grpc: { port: 9000 } }, liveness: { tcpSocket: {} } } })).toContain('port 9000 is not a TCP port of this container');
+    // Probes connect over TCP.
+    expect(refusedProbe({ ports: [{ port: 8080 }, { port: 5353, protocol: 'UDP' }], probes: { readiness: { tcpSocket: { port: 5353 } }, liveness: { tcpSocket: {} } } }))
+      .toContain('port 5353 is not a TCP port of this container (the container declares 8080/TCP (named port-8080), 5353/UDP (named udp-5353))');
+  });
+  it('a declared port passes by number or name; a number is not checked when the container declares no ports', () => {
+    const built = buildDeployment({
+      name: 'web',
+      image: IMAGE,
+      ports: [{ port: 80, containerPort: 8080, name: 'http' }, { port: 9000 }],
+      probes: { readiness: { httpGet: { path: '/', port: 'http' } }, liveness: { tcpSocket: { port: 8080 } }, startup: { grpc: { port: 9000 } } },
+    }, ctx);
+    expect(mainOf(built.workload as KubeObject).readinessProbe?.httpGet?.port).toBe('http');
+    const portless = buildDeployment({ name: 'web', image: IMAGE, probes: { readiness: { tcpSocket: { port: 8080 } }, liveness: { tcpSocket: { port: 8080 } } } }, ctx);
+    expect(mainOf(portless.workload as KubeObject).livenessProbe?.tcpSocket?.port).toBe(8080);
+  });
+});
+
 describe('opt-outs', () => {
   it('every security default can be overridden or omitted', () => {
     const built = buildDeployment({
