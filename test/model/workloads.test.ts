@@ -99,7 +99,8 @@ describe('probe ports', () => {
     expect(refusedProbe({ probes: { readiness: { tcpSocket: { port: 'http' } } } })).toContain('the container declares no ports');
   });
   it('the Service side of a mapping, or any number the container does not declare, is refused', () => {
-    expect(refusedProbe({ ports: [{ port: 80, containerPort: 8080 }], probes: { readiness: { tcpSocket: { port: 80 } }, liveness: { tcpSocket: {} } } }))
+    const mapped = { port: 80, containerPort: 8080 };
+    expect(refusedProbe({ ports: [mapped], probes: { readiness: { tcpSocket: { port: 80 } }, liveness: { tcpSocket: {} } } }))
       .toContain('port 80 is not a TCP port of this container (the container declares 8080/TCP (named port-8080)); ' +
         '80 is the Service port, the container listens on 8080');
     expect(refusedProbe({ port: 8080, probes: { readiness: { grpc: { port: 9000 } }, liveness: { tcpSocket: {} } } })).toContain('port 9000 is not a TCP port of this container');
