@@ -136,6 +136,24 @@ export function buildService(
 export interface DisruptionBudget {
   readonly minAvailable?: number | string;
   readonly maxUnavailable?: number | string;
+  readonly unhealthyPodEvictionPolicy?: 'AlwaysAllow' | 'IfHealthyBudget';
+}
+
+/**
+ * `spec.unhealthyPodEvictionPolicy` of a PodDisruptionBudget is beta and on by default from
+ * Kubernetes 1.27 (GA in 1.31); before that the API server drops it or refuses it.
+ */
+export const UNHEALTHY_POD_EVICTION_POLICY_MINOR = 27;
+
+/**
+ * Whether `value` (a whole number or a percentage, already checked) of `field` leaves no pod to
+ * evict: the disruption controller rounds percentages up, so minAvailable "67%" of 3 is 3.
+ */
+function blocksEveryEviction(field: 'minAvailable' | 'maxUnavailable', value: number | string, replicas: number | undefined): boolean {
+  const percent = typeof value === 'string' ? Number(value.slice(0, -1)) : undefined;
+  if (field === 'maxUnavailable') return percent !== undefined ? percent === 0 : value === 0;
+  if (percent !== undefined) return percent === 100 || (replicas !== undefined && Math.ceil((percent * replicas) / 100) >= replicas);
+  return replicas !== undefined && (value as number) >= replicas;
 }
 
 /**
@@ -170,18 +188,53 @@ export function checkPodDisruptionBudget(budget: DisruptionBudget | false | unde
       where,
     );
   }
+  for (const field of ['minAvailable', 'maxUnavailable'] as const) {
+    const value = budget[field];
+    if (value === undefined || !blocksEveryEviction(field, value, replicas)) continue;
+    throw new HardpodError(
+      `podDisruptionBudget.${field} ${JSON.stringify(value)}${replicas !== undefined ? ` with replicas ${replicas}` : ''} blocks every voluntary eviction, ` +
+        'so a node drain or cluster upgrade waits on these pods forever; hardpod refuses it although the API server accepts it: ' +
+        'let at least one pod go (maxUnavailable >= 1, or minAvailable below replicas), or set podDisruptionBudget: false',
+      where,
+    );
+  }
+  const policy = budget.unhealthyPodEvictionPolicy;
+  if (policy !== undefined && policy !== 'AlwaysAllow' && policy !== 'IfHealthyBudget') {
+    throw new HardpodError(`podDisruptionBudget.unhealthyPodEvictionPolicy ${JSON.stringify(policy)} is not a policy: use AlwaysAllow or IfHealthyBudget`, where);
+  }
 }
 
-/** At most `maxUnavailable` (default 1) pods evicted at once by voluntary disruptions. */
+/**
+ * At most `maxUnavailable` (default 1) pods evicted at once by voluntary disruptions. Pods that run
+ * but are not Ready may always be evicted (AlwaysAllow, where the target has the field): otherwise,
+ * with every replica unhealthy (a crash loop, a dependency down), the budget refuses every eviction
+ * and node drains hang, which is why the Kubernetes docs recommend AlwaysAllow.
+ * @param kubernetesMinor the target Kubernetes minor (defaults' `kubernetesMinor`)
+ */
 export function buildPodDisruptionBudget(
   metadata: ObjectMeta,
   selector: Record<string, string>,
   budget: DisruptionBudget = {},
   where?: string,
+  kubernetesMinor: number = DEFAULT_KUBERNETES_MINOR,
 ): PodDisruptionBudget {
   checkPodDisruptionBudget(budget, undefined, where);
   const limit = budget.minAvailable !== undefined ? { minAvailable: budget.minAvailable } : { maxUnavailable: budget.maxUnavailable ?? 1 };
-  return { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata, spec: { ...limit, selector: { matchLabels: { ...selector } } } };
+  const supported = kubernetesMinor >= UNHEALTHY_POD_EVICTION_POLICY_MINOR;
+  if (budget.unhealthyPodEvictionPolicy !== undefined && !supported) {
+    throw new HardpodError(
+      `podDisruptionBudget.unhealthyPodEvictionPolicy needs Kubernetes 1.${UNHEALTHY_POD_EVICTION_POLICY_MINOR}+, but the target is 1.${kubernetesMinor} (kubernetesMinor), ` +
+        'whose API server drops or refuses the field: remove it, or raise kubernetesMinor',
+      where,
+    );
+  }
+  const policy = budget.unhealthyPodEvictionPolicy ?? (supported ? 'AlwaysAllow' : undefined);
+  return {
+    apiVersion: 'policy/v1',
+    kind: 'PodDisruptionBudget',
+    metadata,
+    spec: { ...limit, selector: { matchLabels: { ...selector } }, ...(policy ? { unhealthyPodEvictionPolicy: policy } : {}) },
+  };
 }
 
 /** An address as a number, with its family; undefined unless plain IPv4 or IPv6 text (no zone). */

@@ -339,10 +339,18 @@ export interface DeploymentProps extends ServingWorkloadProps {
   /** @default 2 */
   readonly replicas?: number;
   /**
-   * Opt-out: `false` emits no PodDisruptionBudget.
-   * @default a PodDisruptionBudget with maxUnavailable 1 when replicas > 1
+   * Opt-out: `false` emits no PodDisruptionBudget. Only one of `minAvailable` and `maxUnavailable`;
+   * a budget that lets no pod go (maxUnavailable 0, minAvailable "100%" or >= replicas) is an error,
+   * as node drains would wait on it forever. `unhealthyPodEvictionPolicy` needs a target of 1.27+.
+   * @default a PodDisruptionBudget with maxUnavailable 1 when replicas > 1, and unhealthyPodEvictionPolicy
+   * AlwaysAllow (pods that run but are not Ready may be evicted, so drains do not hang) when the target
+   * (`kubernetesMinor`) is 1.27+
    */
-  readonly podDisruptionBudget?: false | { readonly minAvailable?: number | string; readonly maxUnavailable?: number | string };
+  readonly podDisruptionBudget?: false | {
+    readonly minAvailable?: number | string;
+    readonly maxUnavailable?: number | string;
+    readonly unhealthyPodEvictionPolicy?: 'AlwaysAllow' | 'IfHealthyBudget';
+  };
 }
 
 export interface VolumeClaimProps {

@@ -736,7 +736,7 @@ function finish<W extends object>(
   checkPodDisruptionBudget(options.pdb, options.replicas, ctx.where);
   const podDisruptionBudget =
     options.replicas !== undefined && options.replicas > 1 && options.pdb !== false
-      ? buildPodDisruptionBudget(meta(), pod.selector, options.pdb, ctx.where)
+      ? buildPodDisruptionBudget(meta(), pod.selector, options.pdb, ctx.where, ctx.defaults?.kubernetesMinor)
       : undefined;
   const objects = [workload, serviceAccount, service, networkPolicy, podDisruptionBudget]
     .filter((o): o is NonNullable<typeof o> => o !== undefined)

@@ -554,6 +554,11 @@ const DELIBERATE: Deliberate[] = [
     why: 'a name or number the container does not declare: the kubelet cannot resolve the name, nothing answers on the number, the probe always fails',
     reason: /is not a TCP port of this container/,
   })),
+  ...['podDisruptionBudget.minAvailable', 'podDisruptionBudget.maxUnavailable'].map((field) => ({
+    field,
+    why: 'a budget that lets none of the 3 replicas go (maxUnavailable 0, minAvailable 3 or "100%"): node drains would wait on it forever',
+    reason: /blocks every voluntary eviction/,
+  })),
   { field: 'debug group', why: 'blank (" "): no one is in a group of that name, the grant would be dead', reason: /hardpod refuses a blank name/ },
   { field: 'deployment runAsUser', why: '0 (root) while runAsNonRoot holds: the kubelet would refuse to start it', reason: /runAsUser 0 is root/ },
   ...['runAsUser', 'runAsGroup'].map((id) => ({ field: `debug ${id}`, why: '0: the debug container never runs as root', reason: /must be a non-root numeric id/ })),

@@ -1,7 +1,7 @@
 import type { Container, PodSpec } from 'kubernetes-types/core/v1';
 import {
   buildCronJob, buildDaemonSet, buildDeployment, buildJob, buildNamespace, buildStatefulSet, dnsEgressRule,
-  type BuildContext, type ImageResolver, type KubeObject, type WorkloadProps,
+  type BuildContext, type DeploymentProps, type ImageResolver, type KubeObject, type WorkloadProps,
 } from '../../src/model';
 import { HardpodError } from '../../src/model/errors';
 import { NEWEST_KUBERNETES_VERSION } from '../../src/model/kubernetes-versions';
@@ -58,7 +58,9 @@ describe('buildDeployment defaults', () => {
     expect(built.networkPolicy?.spec?.policyTypes).toEqual(['Ingress', 'Egress']);
     expect(built.networkPolicy?.spec?.ingress).toBeUndefined();
     expect(built.networkPolicy?.spec?.egress).toEqual([dnsEgressRule('kube-dns')]);
-    expect(built.podDisruptionBudget?.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: { 'app.kubernetes.io/name': 'web' } } });
+    expect(built.podDisruptionBudget?.spec).toEqual({
+      maxUnavailable: 1, selector: { matchLabels: { 'app.kubernetes.io/name': 'web' } }, unhealthyPodEvictionPolicy: 'AlwaysAllow',
+    });
     expect(built.serviceAccount?.automountServiceAccountToken).toBe(false);
   });
   it('is plain data that survives JSON', () => {
@@ -118,6 +120,32 @@ describe('probe ports', () => {
     expect(mainOf(built.workload as KubeObject).readinessProbe?.httpGet?.port).toBe('http');
     const portless = buildDeployment({ name: 'web', image: IMAGE, probes: { readiness: { tcpSocket: { port: 8080 } }, liveness: { tcpSocket: { port: 8080 } } } }, ctx);
     expect(mainOf(portless.workload as KubeObject).livenessProbe?.tcpSocket?.port).toBe(8080);
+  });
+});
+
+describe('pod disruption budgets never block node drains', () => {
+  const budget = (props: Partial<DeploymentProps>, kubernetesMinor?: number) =>
+    buildDeployment({ name: 'web', image: IMAGE, port: 8080, ...props }, { where: 'app/web', defaults: kubernetesMinor ? { kubernetesMinor } : {} }).podDisruptionBudget?.spec;
+  it('unhealthy pods may always be evicted where the target has the field (1.27+), and the policy can be chosen', () => {
+    expect(budget({}, 27)?.unhealthyPodEvictionPolicy).toBe('AlwaysAllow');
+    expect(budget({ replicas: 3, podDisruptionBudget: { minAvailable: 2 } })).toMatchObject({ minAvailable: 2, unhealthyPodEvictionPolicy: 'AlwaysAllow' });
+    expect(budget({}, 26)).toEqual({ maxUnavailable: 1, selector: { matchLabels: { 'app.kubernetes.io/name': 'web' } } });
+    expect(budget({ podDisruptionBudget: { unhealthyPodEvictionPolicy: 'IfHealthyBudget' } })?.unhealthyPodEvictionPolicy).toBe('IfHealthyBudget');
+    expect(error(() => budget({ podDisruptionBudget: { unhealthyPodEvictionPolicy: 'AlwaysAllow' } }, 26)).message)
+      .toMatch(/^app\/web: podDisruptionBudget.unhealthyPodEvictionPolicy needs Kubernetes 1.27\+, but the target is 1.26/);
+    expect(error(() => budget({ podDisruptionBudget: { unhealthyPodEvictionPolicy: 'Always' as never } })).message).toContain('is not a policy: use AlwaysAllow or IfHealthyBudget');
+  });
+  it('a budget that lets no pod go is refused, naming the path', () => {
+    const blocked = (podDisruptionBudget: object, replicas = 3) => error(() => budget({ replicas, podDisruptionBudget })).message;
+    expect(blocked({ maxUnavailable: 0 })).toBe(
+      'app/web: podDisruptionBudget.maxUnavailable 0 with replicas 3 blocks every voluntary eviction, so a node drain or cluster upgrade waits on these pods forever; ' +
+        'hardpod refuses it although the API server accepts it: let at least one pod go (maxUnavailable >= 1, or minAvailable below replicas), or set podDisruptionBudget: false');
+    expect(blocked({ maxUnavailable: '0%' })).toContain('blocks every voluntary eviction');
+    expect(blocked({ minAvailable: '100%' })).toContain('podDisruptionBudget.minAvailable "100%" with replicas 3 blocks every voluntary eviction');
+    expect(blocked({ minAvailable: 3 })).toContain('blocks every voluntary eviction');
+    // The disruption controller rounds a percentage up: 67% of 3 is 3.
+    expect(blocked({ minAvailable: '67%' })).toContain('blocks every voluntary eviction');
+    for (const ok of [{ minAvailable: '66%' }, { minAvailable: 2 }, { maxUnavailable: '1%' }, { minAvailable: 0 }]) expect(budget({ replicas: 3, podDisruptionBudget: ok })).toBeDefined();
   });
 });
 
@@ -489,7 +517,7 @@ describe('values the API server refuses, found by dry-running generated values (
   it('disruption budgets, int32 and id bounds, zero storage, labels, named policy ports and ServiceAccount names', () => {
     expect(refusal({ replicas: 3, podDisruptionBudget: { minAvailable: '150%' } })).toContain('podDisruptionBudget.minAvailable "150%" is not a number of pods or a percentage');
     expect(refusal({ replicas: 3, podDisruptionBudget: { maxUnavailable: -1 } })).toContain('podDisruptionBudget.maxUnavailable -1');
-    expect(() => buildDeployment({ name: 'web', image: IMAGE, port: 8080, replicas: 3, podDisruptionBudget: { maxUnavailable: '0%' } }, ctx)).not.toThrow();
+    expect(() => buildDeployment({ name: 'web', image: IMAGE, port: 8080, replicas: 3, podDisruptionBudget: { maxUnavailable: '1%' } }, ctx)).not.toThrow();
     expect(refusal({ replicas: 2 ** 31 })).toContain('replicas 2147483648 is not a whole number from 0 to 2147483647');
     expect(refusal({ runAsUser: 2 ** 31 })).toContain('runAsUser 2147483648 is not a uid');
     expect(refusal({ fsGroup: 2 ** 31 })).toContain('fsGroup 2147483648');
