@@ -277,7 +277,13 @@ export interface WorkloadProps extends Omit<ContainerProps, 'name'> {
   readonly podLabels?: Readonly<Record<string, string>>;
   /** @default none */
   readonly podAnnotations?: Readonly<Record<string, string>>;
-  /** Containers next to the main one; each is hardened the same way and needs a `name`. @default none */
+  /**
+   * Containers next to the main one; each is hardened the same way and needs a `name`. In a Job or
+   * CronJob they are native sidecars (init containers with `restartPolicy: Always`, started before
+   * the init containers and stopped when the main container ends, so the Job completes), which needs
+   * a target of Kubernetes 1.29+ (`kubernetesMinor`); older targets are an error.
+   * @default none
+   */
   readonly sidecars?: readonly ContainerProps[];
   /** Containers that run to completion before the others start. @default none */
   readonly initContainers?: readonly ContainerProps[];

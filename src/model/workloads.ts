@@ -56,6 +56,8 @@ const DEFAULT_PRESTOP_SECONDS = 5;
 const DEFAULT_GRACE_SECONDS = 30;
 /** The native `sleep` lifecycle action is on by default from Kubernetes 1.30. */
 const SLEEP_ACTION_MINOR = 30;
+/** Native sidecars (init containers with `restartPolicy: Always`) are on by default from Kubernetes 1.29. */
+const NATIVE_SIDECAR_MINOR = 29;
 /**
  * Pod fields behind feature gates: the API server knows the field from `known`, and honours it
  * without a gate from `onByDefault`. In between it drops a field whose gate is off, so the pod
@@ -642,11 +644,26 @@ function buildPod(
   if (props.nodeSelector) spec.nodeSelector = { ...props.nodeSelector };
   if (props.terminationGracePeriodSeconds !== undefined) spec.terminationGracePeriodSeconds = props.terminationGracePeriodSeconds;
   if (traits.restartPolicy) spec.restartPolicy = traits.restartPolicy;
-  if (inits.length > 0) spec.initContainers = inits.map((c) => containerSpec(c, traits, parts, [], whereOf(c)));
-  spec.containers = [
-    containerSpec(main, traits, parts, mounts, whereOf(main)),
-    ...sidecars.map((c) => containerSpec(c, traits, parts, [], whereOf(c))),
-  ];
+  // A sidecar among the regular containers of a run-to-completion pod keeps it running after the main
+  // container exits: the Job never completes. As a native sidecar (an init container that restarts
+  // always) it starts before the init containers, which may need it, and stops when the main one ends.
+  const nativeSidecars = !traits.serving && sidecars.length > 0;
+  if (nativeSidecars && minor < NATIVE_SIDECAR_MINOR) {
+    fail(
+      `sidecars of a Job or CronJob are emitted as native sidecars (init containers with restartPolicy: Always), on by default from Kubernetes 1.${NATIVE_SIDECAR_MINOR}, ` +
+        `but the target is 1.${minor} (kubernetesMinor); as ordinary containers they would keep the pod running after the main container exits, ` +
+        'so the Job would never complete (nor a CronJob with concurrencyPolicy Forbid run again): raise kubernetesMinor, or run the sidecar\'s work in the main container',
+      where,
+    );
+  }
+  const initOrder = nativeSidecars ? [...sidecars, ...inits] : inits;
+  const regular = nativeSidecars ? [main] : [main, ...sidecars];
+  const specOf = (c: ResolvedContainer): Container => {
+    const container = containerSpec(c, traits, parts, c === main ? mounts : [], whereOf(c));
+    return nativeSidecars && c.role === 'sidecar' ? { ...container, restartPolicy: 'Always' } : container;
+  };
+  if (initOrder.length > 0) spec.initContainers = initOrder.map(specOf);
+  spec.containers = regular.map(specOf);
   if (volumes.length > 0) spec.volumes = volumes;
 
   const securityContext: Mutable<PodSecurityContext> = {};
@@ -687,7 +704,7 @@ function buildPod(
   if (props.runAsNonRoot === false) podSc.runAsNonRoot = false;
   if (props.automountServiceAccountToken !== undefined) spec.automountServiceAccountToken = props.automountServiceAccountToken;
   if (props.enableServiceLinks !== undefined) spec.enableServiceLinks = props.enableServiceLinks;
-  const all = [...inits, main, ...sidecars];
+  const all = [...initOrder, ...regular];
   const containers = [...(spec.initContainers ?? []), ...spec.containers];
   all.forEach((c, i) => {
     const rootAllowed = props.runAsNonRoot === false || c.props.runAsNonRoot === false;

@@ -1,4 +1,5 @@
 import type { Container, PodSpec } from 'kubernetes-types/core/v1';
+import { evaluate } from '../../src/engine/evaluate';
 import {
   buildCronJob, buildDaemonSet, buildDeployment, buildJob, buildNamespace, buildStatefulSet, dnsEgressRule,
   type BuildContext, type DeploymentProps, type ImageResolver, type KubeObject, type WorkloadProps,
@@ -146,6 +147,35 @@ describe('pod disruption budgets never block node drains', () => {
     // The disruption controller rounds a percentage up: 67% of 3 is 3.
     expect(blocked({ minAvailable: '67%' })).toContain('blocks every voluntary eviction');
     for (const ok of [{ minAvailable: '66%' }, { minAvailable: 2 }, { maxUnavailable: '1%' }, { minAvailable: 0 }]) expect(budget({ replicas: 3, podDisruptionBudget: ok })).toBeDefined();
+  });
+});
+
+describe('sidecars of run-to-completion pods', () => {
+  const sidecar = { name: 'cloud-sql-proxy', image: SIDECAR, port: 5432 };
+  it('are native sidecars (init containers that restart always, before the others), so the Job completes', () => {
+    for (const build of [buildJob, (props: WorkloadProps, c: BuildContext) => buildCronJob({ ...props, schedule: '@daily' }, c)]) {
+      const built = build({ name: 'migrate', image: IMAGE, sidecars: [sidecar], initContainers: [{ name: 'wait', image: SIDECAR }] }, ctx);
+      const pod = podOf(built.workload as KubeObject);
+      expect(pod.containers.map((c) => c.name)).toEqual(['main']);
+      expect(pod.initContainers?.map((c) => [c.name, c.restartPolicy])).toEqual([['cloud-sql-proxy', 'Always'], ['wait', undefined]]);
+      expect(pod.initContainers?.[0]).toMatchObject({
+        ports: [{ name: 'port-5432', containerPort: 5432, protocol: 'TCP' }],
+        securityContext: { readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+      });
+      // Rule probes asks nothing of a run-to-completion pod, native sidecars included.
+      const report = evaluate(built.objects.map((object) => ({ object, source: {} })), { level: 'hardened', kubernetesVersion: '1.33' });
+      expect(report.findings.filter((f) => f.rule === 'probes' && f.outcome === 'fail')).toEqual([]);
+    }
+    // Long-running pods keep sidecars among their containers.
+    expect(podOf(buildDeployment({ name: 'web', image: IMAGE, port: 8080, sidecars: [sidecar] }, ctx).workload as KubeObject).containers.map((c) => c.name))
+      .toEqual(['main', 'cloud-sql-proxy']);
+  });
+  it('are refused for targets before native sidecars were on by default (1.29), naming the path', () => {
+    const old: BuildContext = { where: 'app/migrate', defaults: { kubernetesMinor: 28 } };
+    expect(error(() => buildJob({ name: 'migrate', image: IMAGE, sidecars: [sidecar] }, old)).message)
+      .toMatch(/^app\/migrate: sidecars of a Job or CronJob are emitted as native sidecars .* from Kubernetes 1\.29, but the target is 1\.28 .*the Job would never complete/);
+    expect(() => buildJob({ name: 'migrate', image: IMAGE }, old)).not.toThrow();
+    expect(() => buildJob({ name: 'migrate', image: IMAGE, sidecars: [sidecar] }, { where: 'x', defaults: { kubernetesMinor: 29 } })).not.toThrow();
   });
 });
 
