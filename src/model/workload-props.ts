@@ -402,7 +402,12 @@ export interface CronJobProps extends JobProps {
    * `@daily`, `@midnight`, `@hourly`, `@every <duration>`. No `TZ=`/`CRON_TZ=` prefix: use `timeZone`.
    */
   readonly schedule: string;
-  /** An IANA time zone, e.g. `Europe/Berlin`. @default the controller's time zone */
+  /**
+   * An IANA time zone, e.g. `Europe/Berlin`: a name of the time zone database Go embeds, which the
+   * API server reads (case-sensitive; links such as `US/Pacific` included, names it dropped such as
+   * `US/Pacific-New` refused).
+   * @default the controller's time zone
+   */
   readonly timeZone?: string;
   /** @default Forbid */
   readonly concurrencyPolicy?: 'Allow' | 'Forbid' | 'Replace';

@@ -52,6 +52,8 @@ const TIME_ZONES = [
   'Antarctica/DumontDUrville', 'America/Argentina/ComodRivadavia', 'Pacific/Port_Moresby', 'Zulu', 'GMT', 'EST5EDT', '',
   // Links of the database in the wrong case, which Intl accepts.
   'us/pacific', 'US/PACIFIC', 'asia/calcutta', 'zulu', 'gmt', 'est5edt', 'etc/gmt+5', 'Europe/kiev', 'antarctica/dumontdurville',
+  // Names the database dropped, which Intl still knows.
+  'SystemV/AST4', 'US/Pacific-New',
 ];
 
 function rawCronJob(schedule: string, timeZone?: string): KubeObject {

@@ -441,6 +441,11 @@ describe('props the API server would reject are errors naming the construct path
     // A link of the database, which Intl reads case-insensitively as its zone.
     expect(cron({ timeZone: 'us/pacific' })).toContain('did you mean US/Pacific?');
     expect(cron({ timeZone: 'Local' })).toContain('Local is not an explicit time zone');
+    // Names the database dropped, which Node's Intl still knows: the API server refuses them.
+    for (const timeZone of ['SystemV/AST4', 'US/Pacific-New']) {
+      expect(cron({ timeZone })).toBe(`app/web: timeZone "${timeZone}" is refused by the API server: unknown time zone ` +
+        '(not in the time zone database Go embeds, which the API server reads) (an IANA name such as Europe/Berlin or Etc/UTC)');
+    }
     for (const schedule of ['*/15 0-6 1,15 JAN-MAR MON-FRI', '0 0 ? * sun', '@every 1h30m', '@midnight', '5/10 * * * *']) {
       expect(() => buildCronJob({ name: 'report', image: IMAGE, schedule, timeZone: 'Europe/Berlin' }, ctx)).not.toThrow();
     }
