@@ -15,7 +15,7 @@ import {
 import { cronScheduleProblem, timeZoneProblem } from './cron';
 import { HardpodError } from './errors';
 import { DIGEST_ONLY_RESOLVER, type ImageFacts, type ImageResolver, type ResolvedImage } from './image';
-import type { KubeObject } from './kube-object';
+import { claimObjectKey, type KubeObject } from './kube-object';
 import { isFields } from './pod-view';
 import { parseQuantity, quantityGreater } from './quantity';
 import type {
@@ -46,6 +46,19 @@ export interface WorkloadObjects<W> {
   readonly podDisruptionBudget?: PodDisruptionBudget;
   /** Every object above, workload first. */
   readonly objects: readonly KubeObject[];
+}
+
+/**
+ * Records that `owner` (a construct path) emits the workload `name` in `namespace`, refusing a
+ * second one of that name there, of any kind: both would emit companions (ServiceAccount,
+ * NetworkPolicy, Service, PodDisruptionBudget) of one kind, namespace and name, each overwriting
+ * the other on apply, and their pods would carry the same selector label.
+ */
+export function claimWorkloadName(claimed: Map<string, string>, name: string, namespace: string | undefined, owner: string): void {
+  claimObjectKey(claimed, `${namespace ?? ''}/${name}`, owner, (first) =>
+    `a workload named "${name}"${namespace !== undefined ? ` in namespace "${namespace}"` : ' without a namespace'} is already emitted by ${first}; ` +
+      'both would emit a ServiceAccount, NetworkPolicy (and Service, PodDisruptionBudget) of that name, each overwriting the other on apply, ' +
+      `and select each other's pods (label ${WORKLOAD_LABEL}: ${name}): give one of them another name (the name prop)`);
 }
 
 /** Non-root processes cannot bind below this port unless the sysctl lowers it. */

@@ -1,12 +1,12 @@
 import { ApiObject, Chart, Lazy, Names } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import { HardpodDefaults, type HardpodDefaultsProps } from './defaults';
 import type { AllowOptions, INetworkPeer } from './network';
 import { buildNetworkPolicy, objectMeta, selectorLabels } from '../../model/companions';
 import { HardpodError } from '../../model/errors';
 import type { KubeObject } from '../../model/kube-object';
 import type { AllowRule, NetworkPeer, NetworkPortRule, PortProps, WorkloadProps } from '../../model/workload-props';
-import type { BuildContext, WorkloadObjects } from '../../model/workloads';
+import { claimWorkloadName, type BuildContext, type WorkloadObjects } from '../../model/workloads';
 
 /** Props every hardened construct takes: the model's props, with the name optional. */
 export type ConstructProps<P extends WorkloadProps> = Omit<P, 'name'> & {
@@ -15,6 +15,9 @@ export type ConstructProps<P extends WorkloadProps> = Omit<P, 'name'> & {
 };
 
 type Builder<P extends WorkloadProps> = (props: P, ctx: BuildContext) => WorkloadObjects<object>;
+
+/** Per app, the construct path that emits the workload of each namespace and name. */
+const CLAIMED = new WeakMap<IConstruct, Map<string, string>>();
 
 /**
  * Base of the hardened workload constructs: builds the finished objects once with the model
@@ -53,6 +56,9 @@ export abstract class HardenedWorkload extends Construct implements INetworkPeer
     this.namespace = props.namespace ?? Chart.of(this).namespace;
     const modelProps: WorkloadProps = { ...props, name: this.name, namespace: this.namespace };
     this.objects = build(modelProps, { where: this.node.path, defaults, imageResolver: defaults.imageResolver });
+    const root = this.node.root;
+    if (!CLAIMED.has(root)) CLAIMED.set(root, new Map());
+    claimWorkloadName(CLAIMED.get(root)!, this.name, this.namespace, this.node.path);
     this.ingress = [...(props.network?.ingress ?? [])];
     this.egress = [...(props.network?.egress ?? [])];
     this.selector = selectorLabels(this.name);

@@ -157,6 +157,21 @@ describe('a long-running workload without a TCP port', () => {
   });
 });
 
+describe('workload names', () => {
+  it('a second workload of one name in one namespace, of any kind, is refused at construction, naming both paths', () => {
+    const c = new Chart(Testing.app(), 'c', { namespace: 'shop' });
+    new HardenedDeployment(c, 'api', { name: 'api', image: IMAGE, port: 8080 });
+    expect(() => new HardenedCronJob(c, 'nightly', { name: 'api', image: IMAGE, schedule: '@daily' })).toThrow(new HardpodError(
+      'a workload named "api" in namespace "shop" is already emitted by c/api; both would emit a ServiceAccount, NetworkPolicy (and Service, PodDisruptionBudget) ' +
+        'of that name, each overwriting the other on apply, and select each other\'s pods (label app.kubernetes.io/name: api): give one of them another name (the name prop)',
+      'c/nightly',
+    ));
+    // Another namespace, or another app, is another workload.
+    new HardenedCronJob(c, 'staging', { name: 'api', namespace: 'staging', image: IMAGE, schedule: '@daily' });
+    new HardenedDeployment(new Chart(Testing.app(), 'c', { namespace: 'shop' }), 'api', { name: 'api', image: IMAGE, port: 8080 });
+  });
+});
+
 describe('other constructs', () => {
   it('HardenedStatefulSet: headless Service, volume claims, fsGroup', () => {
     const c = chart();
