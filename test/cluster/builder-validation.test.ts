@@ -253,7 +253,7 @@ const SIDECAR_NAME: Field<string> = {
   name: 'sidecars[].name',
   kind: 'deployment',
   good: 'abc',
-  props: (v) => ({ sidecars: [{ name: v, image: IMAGE }] }),
+  props: (v) => ({ sidecars: [{ name: v, image: IMAGE, port: 15001 }] }),
   place: (o, v) => {
     podSpec(o).containers[1].name = v;
   },
