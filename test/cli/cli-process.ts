@@ -36,7 +36,9 @@ export function cliMainPath(): string {
   const hash = createHash('sha256');
   for (const file of files) hash.update(file).update(readFileSync(file));
   // Outside the repo, so jest does not crawl the copy; node_modules is linked for module resolution.
-  const root = join(tmpdir(), 'hardpod-cli-build');
+  // One folder per checkout: a test run clears its checkout's older builds, never another checkout's
+  // build that a run there is using.
+  const root = join(tmpdir(), 'hardpod-cli-build', createHash('sha256').update(REPO).digest('hex').slice(0, 16));
   const target = join(root, hash.digest('hex').slice(0, 16));
   const main = join(target, 'lib', 'cli', 'main.js');
   if (!existsSync(main)) {
