@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { digestProblem, formatImageRef, parseImageRef, tagKey } from './image-ref';
+import { JsonLines } from '../loader/json-lines';
 import { HardpodError } from '../model/errors';
 import { readUserFile, writeFileAtomic } from '../model/files';
 import type { ImageFacts } from '../model/image';
@@ -95,26 +96,105 @@ function fail(file: string, message: string): never {
   throw new HardpodError(`${message}; run \`npx hardpod lock --update\` to rewrite the lock file`, file);
 }
 
+/** Where a field of the lock file is: `file:line` when the text is at hand, else the file. */
+type Locate = (path: readonly string[]) => string;
+
+/** Finds lines only when an error names one: reading a valid lock file never scans its text twice. */
+function locatorIn(body: string, file: string): Locate {
+  let lines: JsonLines | undefined;
+  return (path) => {
+    lines ??= new JsonLines(body);
+    const line = lines.line(path);
+    return line === undefined ? file : `${file}:${line + 1}`;
+  };
+}
+
+/** What each recorded fact must be: the image rules read them as these types. */
+type FactType = 'string' | 'boolean' | 'id' | 'ports' | 'strings';
+const FACT_TYPES: Readonly<Record<keyof LockedImageFacts, FactType>> = {
+  user: 'string',
+  uid: 'id',
+  gid: 'id',
+  exposedPorts: 'ports',
+  hasShell: 'boolean',
+  tools: 'strings',
+  userName: 'string',
+  userResolved: 'boolean',
+  workingDir: 'string',
+  exposed: 'strings',
+  volumes: 'strings',
+  entrypoint: 'strings',
+  cmd: 'strings',
+  baseName: 'string',
+  baseDigest: 'string',
+  hasPackageManager: 'boolean',
+  setuidFiles: 'strings',
+  inspected: 'boolean',
+  platform: 'string',
+};
+const FACT_TYPE_NAMES: Readonly<Record<FactType, string>> = {
+  string: 'a string',
+  boolean: 'true or false',
+  id: 'a non-negative integer (a numeric id)',
+  ports: 'a list of port numbers (integers 0 to 65535)',
+  strings: 'a list of strings',
+};
+
+function isId(value: unknown): boolean {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0;
+}
+
+function hasFactType(value: unknown, type: FactType): boolean {
+  switch (type) {
+    case 'string': return typeof value === 'string';
+    case 'boolean': return typeof value === 'boolean';
+    case 'id': return isId(value);
+    case 'ports': return Array.isArray(value) && value.every((port) => isId(port) && (port as number) <= 65535);
+    case 'strings': return Array.isArray(value) && value.every((item) => typeof item === 'string');
+  }
+}
+
+/** How a JSON value is written, for messages: `"abc"` is a string, `5` a number. */
+function jsonTypeOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)}`;
+}
+
 /** Checks one entry of a lock file, naming the file and the entry that is wrong. */
 export function validateLockEntry(file: string, key: string, entry: unknown): asserts entry is LockEntry {
+  checkLockEntry(key, entry, () => file);
+}
+
+function checkLockEntry(key: string, entry: unknown, locate: Locate): asserts entry is LockEntry {
   const at = `images[${JSON.stringify(key)}]`;
-  if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) fail(file, `${at} must be an object`);
+  const field = (name: string) => locate(['images', key, name]);
+  if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) fail(locate(['images', key]), `${at} must be an object`);
   const e = entry as Record<string, unknown>;
-  if (typeof e.digest !== 'string' || digestProblem(e.digest)) fail(file, `${at}.digest must be "sha256:<64 lowercase hex>"`);
-  if (typeof e.mediaType !== 'string') fail(file, `${at}.mediaType must be a string`);
-  if (typeof e.resolvedAt !== 'string') fail(file, `${at}.resolvedAt must be an ISO time string`);
-  if (typeof e.resolvedFrom !== 'string') fail(file, `${at}.resolvedFrom must be a registry URL`);
+  if (typeof e.digest !== 'string' || digestProblem(e.digest)) fail(field('digest'), `${at}.digest must be "sha256:<64 lowercase hex>"`);
+  if (typeof e.mediaType !== 'string') fail(field('mediaType'), `${at}.mediaType must be a string`);
+  if (typeof e.resolvedAt !== 'string') fail(field('resolvedAt'), `${at}.resolvedAt must be an ISO time string`);
+  if (typeof e.resolvedFrom !== 'string') fail(field('resolvedFrom'), `${at}.resolvedFrom must be a registry URL`);
   if (e.platforms !== undefined) {
-    if (e.platforms === null || typeof e.platforms !== 'object' || Array.isArray(e.platforms)) fail(file, `${at}.platforms must be an object`);
+    if (e.platforms === null || typeof e.platforms !== 'object' || Array.isArray(e.platforms)) fail(field('platforms'), `${at}.platforms must be an object`);
     for (const [platform, digest] of Object.entries(e.platforms as Record<string, unknown>)) {
-      if (typeof digest !== 'string' || digestProblem(digest)) fail(file, `${at}.platforms[${JSON.stringify(platform)}] must be a digest`);
+      if (typeof digest !== 'string' || digestProblem(digest)) fail(locate(['images', key, 'platforms', platform]), `${at}.platforms[${JSON.stringify(platform)}] must be a digest`);
     }
   }
-  if (e.facts !== undefined && (e.facts === null || typeof e.facts !== 'object' || Array.isArray(e.facts))) fail(file, `${at}.facts must be an object`);
+  if (e.facts === undefined) return;
+  if (e.facts === null || typeof e.facts !== 'object' || Array.isArray(e.facts)) fail(field('facts'), `${at}.facts must be an object`);
+  // The image rules trust these types; a hand-edited or merged file must not reach them otherwise.
+  // Facts this hardpod does not know (written by a newer one) are left alone.
+  const facts = e.facts as Record<string, unknown>;
+  for (const name of Object.keys(facts)) {
+    const type = Object.prototype.hasOwnProperty.call(FACT_TYPES, name) ? FACT_TYPES[name as keyof LockedImageFacts] : undefined;
+    if (type === undefined || facts[name] === undefined || hasFactType(facts[name], type)) continue;
+    fail(locate(['images', key, 'facts', name]), `${at}.facts.${name} must be ${FACT_TYPE_NAMES[type]}, not ${jsonTypeOf(facts[name])}`);
+  }
 }
 
 /** Checks that a key is a normalized tagged reference (what `hardpod lock` writes). */
-function validateLockKey(file: string, key: string): void {
+function validateLockKey(where: string, key: string): void {
   const at = `images[${JSON.stringify(key)}]`;
   let normalized: string;
   try {
@@ -122,9 +202,9 @@ function validateLockKey(file: string, key: string): void {
     if (ref.digest !== undefined || ref.tag === undefined) throw new HardpodError('a lock key is a tagged reference without digest');
     normalized = tagKey(ref);
   } catch (error) {
-    fail(file, `${at}: the key is not a normalized tagged reference (${(error as Error).message})`);
+    fail(where, `${at}: the key is not a normalized tagged reference (${(error as Error).message})`);
   }
-  if (normalized !== key) fail(file, `${at}: the key should be written ${JSON.stringify(normalized)}`);
+  if (normalized !== key) fail(where, `${at}: the key should be written ${JSON.stringify(normalized)}`);
 }
 
 /**
@@ -135,6 +215,8 @@ function validateLockKey(file: string, key: string): void {
 export function parseLockFile(text: string, file: string, entries: 'all' | 'lazy' = 'all'): LockFile {
   const json = parseJsonText(text);
   if (!json.ok) fail(`${file}:${json.line}`, `not valid JSON: ${json.problem}`);
+  // The text as parsed (without a byte-order mark), for the lines of errors.
+  const locate = locatorIn(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, file);
   const data = json.value;
   if (data === null || typeof data !== 'object' || Array.isArray(data)) fail(file, 'expected a JSON object with "lockfileVersion" and "images"');
   const root = data as Record<string, unknown>;
@@ -145,8 +227,8 @@ export function parseLockFile(text: string, file: string, entries: 'all' | 'lazy
   if (images === null || typeof images !== 'object' || Array.isArray(images)) fail(file, '"images" must be an object keyed by image reference');
   if (entries === 'all') {
     for (const [key, entry] of Object.entries(images as Record<string, unknown>)) {
-      validateLockKey(file, key);
-      validateLockEntry(file, key, entry);
+      validateLockKey(locate(['images', key]), key);
+      checkLockEntry(key, entry, locate);
     }
   }
   return data as LockFile;

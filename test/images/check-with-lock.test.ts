@@ -54,4 +54,38 @@ describe('hardpod check reads image facts from the lock file', () => {
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/nope.json: lock file not found; run `npx hardpod lock`/);
   });
+
+  it.each([
+    ['setuidFiles', '"abc"', 'a list of strings, not string "abc"'],
+    ['exposed', '5', 'a list of strings, not number 5'],
+    ['tools', '5', 'a list of strings, not number 5'],
+    ['uid', '"root"', 'a non-negative integer (a numeric id), not string "root"'],
+    ['user', '["a"]', 'a string, not a list'],
+    ['exposedPorts', '["x"]', 'a list of port numbers (integers 0 to 65535), not a list'],
+    ['hasShell', '"yes"', 'true or false, not string "yes"'],
+  ])('refuses a lock file whose facts.%s has the wrong type, naming its line and the expected type', (field, value, expected) => {
+    const text = [
+      '{',
+      '  "lockfileVersion": 1,',
+      '  "images": {',
+      '    "registry.example.com/team/web:1.0": {',
+      `      "digest": "${DIGEST}",`,
+      '      "mediaType": "application/vnd.oci.image.manifest.v1+json",',
+      '      "resolvedAt": "2026-01-01T00:00:00.000Z",',
+      '      "resolvedFrom": "https://registry.example.com",',
+      '      "facts": {',
+      '        "inspected": true,',
+      `        "${field}": ${value}`,
+      '      }',
+      '    }',
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    fs.writeFileSync(path.join(dir, 'hardpod.lock.json'), text);
+    const result = runHardpod(['check', '--level', 'hardened', 'pod.yaml'], { cwd: dir });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(`hardpod.lock.json:11: images["registry.example.com/team/web:1.0"].facts.${field} must be ${expected}`);
+    expect(result.stdout).not.toMatch(/is not a function/);
+  });
 });
