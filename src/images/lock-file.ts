@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
 import { digestProblem, formatImageRef, parseImageRef, tagKey } from './image-ref';
 import { JsonLines } from '../loader/json-lines';
+import { firstDuplicateKey, keysWithinDepth, scanJsonValue, skipJsonSpace } from '../loader/json-scan';
 import { HardpodError } from '../model/errors';
 import { readUserFile, writeFileAtomic } from '../model/files';
 import type { ImageFacts } from '../model/image';
 import { parseJsonText } from '../model/json-text';
+import { countNewlines } from '../model/lines';
 
 /** File name of the lock file, committed next to the app. */
 export const LOCK_FILE_NAME = 'hardpod.lock.json';
@@ -193,6 +195,30 @@ function checkLockEntry(key: string, entry: unknown, locate: Locate): asserts en
   }
 }
 
+/** Deeper than this, a lock file is not one: it nests five levels (images, entry, facts, list). */
+const MAX_LOCK_FILE_DEPTH = 32;
+
+/**
+ * JSON.parse keeps the last of two equal keys; in a lock file they come from a merge gone wrong,
+ * and whichever entry happens to be last would pin the image unseen. A parsed value with fewer keys
+ * than the text has had one given twice: only then is the text searched for which.
+ */
+function refuseDuplicateKeys(body: string, value: unknown, file: string): void {
+  const start = skipJsonSpace(body, 0);
+  const keys = keysWithinDepth(value, 0, MAX_LOCK_FILE_DEPTH);
+  if (keys < 0) fail(file, `the JSON nests more than ${MAX_LOCK_FILE_DEPTH} levels deep; a lock file nests five`);
+  const scan = scanJsonValue(body, start);
+  if (!scan || scan.keys === keys) return;
+  const duplicate = firstDuplicateKey(body, start);
+  if (!duplicate) fail(file, 'a key is given twice in one object');
+  const first = 1 + countNewlines(body, duplicate.firstOffset);
+  const second = 1 + countNewlines(body, duplicate.offset);
+  fail(
+    `${file}:${second}`,
+    `the key ${JSON.stringify(duplicate.key)} is given twice in one object, on lines ${first} and ${second} (a merge can leave this), and only the last would be read; keep one`,
+  );
+}
+
 /** Checks that a key is a normalized tagged reference (what `hardpod lock` writes). */
 function validateLockKey(where: string, key: string): void {
   const at = `images[${JSON.stringify(key)}]`;
@@ -216,7 +242,9 @@ export function parseLockFile(text: string, file: string, entries: 'all' | 'lazy
   const json = parseJsonText(text);
   if (!json.ok) fail(`${file}:${json.line}`, `not valid JSON: ${json.problem}`);
   // The text as parsed (without a byte-order mark), for the lines of errors.
-  const locate = locatorIn(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, file);
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  refuseDuplicateKeys(body, json.value, file);
+  const locate = locatorIn(body, file);
   const data = json.value;
   if (data === null || typeof data !== 'object' || Array.isArray(data)) fail(file, 'expected a JSON object with "lockfileVersion" and "images"');
   const root = data as Record<string, unknown>;

@@ -104,11 +104,36 @@ function grown(array: Int32Array): Int32Array {
 }
 
 /**
+ * The keys of every object in a parsed JSON value, or -1 when it nests deeper than `maxDepth`.
+ * Recursion is bounded by `maxDepth`; fewer keys than the text holds means one was given twice.
+ */
+export function keysWithinDepth(value: unknown, depth: number, maxDepth: number): number {
+  if (value === null || typeof value !== 'object') return 0;
+  if (depth > maxDepth) return -1;
+  let keys = 0;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const inner = keysWithinDepth(value[i], depth + 1, maxDepth);
+      if (inner < 0) return -1;
+      keys += inner;
+    }
+    return keys;
+  }
+  for (const key in value) {
+    const inner = keysWithinDepth((value as Record<string, unknown>)[key], depth + 1, maxDepth);
+    if (inner < 0) return -1;
+    keys += inner + 1;
+  }
+  return keys;
+}
+
+/**
  * The first key given twice in one object of the JSON value at `at`, in text order, which JSON.parse
  * would silently collapse to the last. Only called once {@link JsonScan.keys} says there is one.
  */
-export function firstDuplicateKey(text: string, at: number): { key: string; offset: number } | undefined {
-  const keys: (Set<string> | null)[] = [];
+export function firstDuplicateKey(text: string, at: number): { key: string; offset: number; firstOffset: number } | undefined {
+  // Each open object's keys, with the offset of each key's first occurrence; null for an array.
+  const keys: (Map<string, number> | null)[] = [];
   let expectKey = false;
   for (let i = at; i < text.length;) {
     const c = text.charCodeAt(i);
@@ -118,13 +143,14 @@ export function firstDuplicateKey(text: string, at: number): { key: string; offs
       const top = keys[keys.length - 1];
       if (top && expectKey) {
         const key = jsonStringText(text, i, end);
-        if (top.has(key)) return { key, offset: i };
-        top.add(key);
+        const firstOffset = top.get(key);
+        if (firstOffset !== undefined) return { key, offset: i, firstOffset };
+        top.set(key, i);
       }
       expectKey = false;
       i = end;
     } else if (c === 123 /* { */ || c === 91 /* [ */) {
-      keys.push(c === 123 ? new Set() : null);
+      keys.push(c === 123 ? new Map() : null);
       expectKey = c === 123;
       i++;
     } else if (c === 125 /* } */ || c === 93 /* ] */) {

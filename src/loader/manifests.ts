@@ -4,7 +4,7 @@ import { parseBlockYaml } from './block-yaml';
 import { ExactLines } from './exact-lines';
 import { scalarChecker, keyIssue, lineBreakIssue, type GoYamlIssue } from './go-yaml-checks';
 import { JsonLines } from './json-lines';
-import { firstDuplicateKey, scanJsonValue, skipJsonSpace } from './json-scan';
+import { firstDuplicateKey, keysWithinDepth, scanJsonValue, skipJsonSpace } from './json-scan';
 import { resolveKubernetesScalar } from './kubernetes-scalars';
 import { splitDocuments } from './split';
 import { HardpodError, isHardpodError } from '../model/errors';
@@ -358,30 +358,6 @@ function parseJson(text: string): JsonResult {
   // JSON.parse has no depth limit; the rules walk objects recursively.
   const keys = keysWithinDepth(value, 0, MAX_NESTING_DEPTH);
   return keys < 0 ? { ok: false } : { ok: true, value, keys };
-}
-
-/**
- * The keys of every object in a parsed JSON value, or -1 when it nests deeper than `maxDepth`.
- * Recursion is bounded by `maxDepth`; fewer keys than the text holds means one was given twice.
- */
-function keysWithinDepth(value: unknown, depth: number, maxDepth: number): number {
-  if (value === null || typeof value !== 'object') return 0;
-  if (depth > maxDepth) return -1;
-  let keys = 0;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const inner = keysWithinDepth(value[i], depth + 1, maxDepth);
-      if (inner < 0) return -1;
-      keys += inner;
-    }
-    return keys;
-  }
-  for (const key in value) {
-    const inner = keysWithinDepth((value as Record<string, unknown>)[key], depth + 1, maxDepth);
-    if (inner < 0) return -1;
-    keys += inner + 1;
-  }
-  return keys;
 }
 
 /** Refuses a JSON value whose key count says a key was given twice, naming the first such key and its line. */

@@ -77,6 +77,26 @@ describe('lock file', () => {
     expect(parseLockFile(`\uFEFF${serializeLockFile(sample())}`, 'hardpod.lock.json')).toEqual(sample());
   });
 
+  it('refuses a key given twice (a merge gone wrong), naming both lines, rather than keeping the last', () => {
+    const entry = (digest: string) => `{"digest":"${digest}","mediaType":"m","resolvedAt":"t","resolvedFrom":"u"}`;
+    const text = [
+      '{',
+      '  "lockfileVersion": 1,',
+      '  "images": {',
+      `    "docker.io/library/nginx:1.27": ${entry(INDEX)},`,
+      `    "ghcr.io/acme/web:v2": ${entry(SINGLE)},`,
+      `    "docker.io/library/nginx:1.27": ${entry(AMD)}`,
+      '  }',
+      '}',
+    ].join('\n');
+    expect(() => parseLockFile(text, 'hardpod.lock.json')).toThrow(
+      /^hardpod.lock.json:6: the key "docker.io\/library\/nginx:1.27" is given twice in one object, on lines 4 and 6/,
+    );
+    expect(() => parseLockFile(`\uFEFF${text}`, 'hardpod.lock.json', 'lazy')).toThrow(/lines 4 and 6/);
+    // The same key in two objects is no duplicate.
+    expect(parseLockFile(serializeLockFile(sample()), 'hardpod.lock.json').images['ghcr.io/acme/web:v2'].digest).toBe(SINGLE);
+  });
+
   it('says which command creates a missing lock file', () => {
     expect(() => readLockFile('/nonexistent/hardpod.lock.json')).toThrow(/npx hardpod lock/);
   });
