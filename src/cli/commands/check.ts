@@ -18,6 +18,7 @@ import { formatTextChunks, shouldColor } from '../../reporters/text';
 import { LEVELS, type Level } from '../../rules/rule';
 import { oneOf, parseCommandArgs } from '../args';
 import { EXIT, type CliContext, type Command } from '../command';
+import { refuseEmptyInput } from '../input';
 import { findRepositoryRoot } from '../output';
 import { hardpodVersion } from '../version';
 
@@ -88,10 +89,7 @@ export const checkCommand: Command = {
 
     const ownFiles = [values.config, values.baseline, lockFile, ...Object.values(outputs)].filter((path): path is string => path !== undefined);
     const manifests = readManifests(positionals, { ownFiles });
-    // An empty input is usually a step before that failed (a render, a build): checking nothing is not a pass.
-    if (manifests.objects.length === 0 && !values['allow-empty']) {
-      throw new HardpodError('no Kubernetes objects found, so nothing was checked; give --allow-empty when an empty input is expected (a chart that renders nothing under these values)', positionals.join(', '));
-    }
+    if (!values['allow-empty']) refuseEmptyInput(manifests, positionals, 'checked');
     const report = withFieldLines(evaluateNamingFieldLines(manifests, config), manifests);
 
     if (values['write-baseline'] !== undefined) {

@@ -1,13 +1,14 @@
 import { resolve } from 'node:path';
 import { dockerCredentials } from '../../images/credentials';
 import { LOCK_FILE_NAME } from '../../images/lock-file';
-import { imageUsesIn, runLock, type LockProgress, type LockRunResult } from '../../images/lock-images';
+import { imageUsesIn, runLock, type ImageUse, type LockProgress, type LockRunResult } from '../../images/lock-images';
 import { RegistryClient, type RegistryClientOptions } from '../../images/registry-client';
 import { readManifests } from '../../loader';
 import { HardpodError } from '../../model/errors';
 import { imageUsesOfApp } from '../app-images';
 import { parseCommandArgs } from '../args';
 import { EXIT, type CliContext, type Command } from '../command';
+import { refuseEmptyInput } from '../input';
 
 const USAGE = `Usage: hardpod lock [options] [PATH...]
 
@@ -28,6 +29,7 @@ Options:
   --update                    re-resolve every tag in use (every entry, without PATH) and print what changed
   --inspect                   also read the layers: shell, tools, package manager, setuid/setgid files
                               (layers are read anyway when the image names its user)
+  --allow-empty               exit 0 when PATH holds no Kubernetes object (else exit 2: nothing was locked)
   --platform OS/ARCH[/VAR]    platform whose facts are recorded (default: linux/amd64, else the first)
   --stack NAME                Pulumi: run the program with the config of Pulumi.NAME.yaml (secrets read
                               as a placeholder; default: no config)
@@ -133,6 +135,7 @@ export const lockCommand: Command = {
       'inspect': { type: 'boolean' },
       'platform': { type: 'string' },
       'stack': { type: 'string' },
+      'allow-empty': { type: 'boolean' },
       ...REGISTRY_FLAGS,
     });
     if (values.check && values.update) throw new HardpodError('--check and --update exclude each other', 'hardpod lock');
@@ -141,9 +144,15 @@ export const lockCommand: Command = {
     }
     const lockFile = resolve(context.cwd, values['lock-file'] ?? LOCK_FILE_NAME);
     const mode = values.check ? 'check' : values.update ? 'update' : 'lock';
-    const uses = positionals.length > 0
-      ? imageUsesIn(readManifests(positionals.map((path) => (path === '-' ? path : resolve(context.cwd, path))), { ownFiles: [lockFile] }).objects)
-      : mode === 'update' ? [] : imageUsesOfApp(context, values.stack === undefined ? {} : { stack: values.stack });
+    let uses: ImageUse[];
+    if (positionals.length > 0) {
+      const manifests = readManifests(positionals.map((path) => (path === '-' ? path : resolve(context.cwd, path))), { ownFiles: [lockFile] });
+      // Empty input from a failed render must not pass --check, nor make --update re-resolve every entry.
+      if (!values['allow-empty']) refuseEmptyInput(manifests, positionals, 'locked');
+      uses = imageUsesIn(manifests.objects);
+    } else {
+      uses = mode === 'update' ? [] : imageUsesOfApp(context, values.stack === undefined ? {} : { stack: values.stack });
+    }
     const client = new RegistryClient(registryClientOptions('lock', values, context));
     try {
       const result = await runLock({
