@@ -1,5 +1,6 @@
+import { existsSync } from 'node:fs';
 import { parseImageRef, tagKey, type ImageRef } from './image-ref';
-import { readLockFileIfExists, writeLockFile, type LockEntry, type LockFile } from './lock-file';
+import { readLockFile, readLockFileIfExists, writeLockFile, type LockEntry, type LockFile } from './lock-file';
 import type { RegistryClient } from './registry-client';
 import { resolveImage, type ResolveImageOptions } from './resolve-image';
 import { HardpodError } from '../model/errors';
@@ -45,6 +46,12 @@ export type LockMode = 'lock' | 'update' | 'check';
 
 export interface LockRunOptions extends ResolveImageOptions {
   readonly lockFilePath: string;
+  /**
+   * The user named the lock file: its absence is an error, not an empty lock, except in `lock`
+   * mode, which creates it.
+   * @default false
+   */
+  readonly lockFileNamed?: boolean;
   readonly uses: readonly ImageUse[];
   readonly mode: LockMode;
   readonly client: RegistryClient;
@@ -103,7 +110,9 @@ function messageOf(error: unknown): string {
  * unless every image resolved and verified: one failure leaves the lock file as it was.
  */
 export async function runLock(options: LockRunOptions): Promise<LockRunResult> {
-  const before = readLockFileIfExists(options.lockFilePath);
+  const existed = existsSync(options.lockFilePath);
+  // A named file that is missing is a typo to report, not an empty lock to check or update against.
+  const before = options.lockFileNamed && options.mode !== 'lock' ? readLockFile(options.lockFilePath) : readLockFileIfExists(options.lockFilePath);
   // Tag keys in use, each with its first use (for messages). A `repo:tag@digest` reference is
   // locked at the digest it pins (so its facts are known); a digest without a tag has no key.
   const used = new Map<string, { ref: ImageRef; use: ImageUse }>();
@@ -174,7 +183,9 @@ export async function runLock(options: LockRunOptions): Promise<LockRunResult> {
     images[key] = previous && previous.digest === entry.digest && !options.inspect ? previous : entry;
   });
   const lock: LockFile = { lockfileVersion: before.lockfileVersion, images };
-  const written = toResolve.length > 0 && (result.added.length > 0 || result.changed.length > 0 || JSON.stringify(lock) !== JSON.stringify(before));
+  const changed = toResolve.length > 0 && (result.added.length > 0 || result.changed.length > 0 || JSON.stringify(lock) !== JSON.stringify(before));
+  // `lock` creates the file even with no tag to record, so that the steps after it find one.
+  const written = changed || (options.mode === 'lock' && !existed);
   if (written) writeLockFile(options.lockFilePath, lock);
   return { lock, written, ...result };
 }

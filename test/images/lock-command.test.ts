@@ -22,4 +22,34 @@ describe('hardpod lock without a registry', () => {
     const allowed = lock(['--check', '--offline', '--allow-empty', 'empty.yaml']);
     expect(allowed.status).toBe(0);
   });
+
+  const DIGEST = `sha256:${'d'.repeat(64)}`;
+  const pod = (image: string) => `apiVersion: v1
+kind: Pod
+metadata: {name: web}
+spec:
+  containers:
+    - name: web
+      image: ${image}
+`;
+
+  it('refuses a named --lock-file that does not exist when it reads one, as check does; plain lock creates it', () => {
+    fs.writeFileSync(path.join(dir, 'tagged.yaml'), pod('registry.example.com/team/web:1.0'));
+    fs.writeFileSync(path.join(dir, 'pinned.yaml'), pod(`registry.example.com/team/web@${DIGEST}`));
+    for (const result of [
+      lock(['--update', '--lock-file', 'typo.json']),
+      lock(['--update', '--lock-file', 'typo.json', 'pinned.yaml']),
+      lock(['--check', '--offline', '--lock-file', 'typo.json', 'tagged.yaml']),
+      runHardpod(['pin', '--offline', '--lock-file', 'typo.json', 'tagged.yaml'], { cwd: dir }),
+    ]) {
+      expect(result.status).toBe(2);
+      expect(result.stderr).toMatch(/typo\.json: lock file not found; run `npx hardpod lock` to create it/);
+    }
+    expect(fs.existsSync(path.join(dir, 'typo.json'))).toBe(false);
+
+    const created = lock(['--lock-file', 'new.json', 'pinned.yaml']);
+    expect(created.status).toBe(0);
+    expect(created.stdout).toMatch(/wrote new\.json/);
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'new.json'), 'utf8'))).toEqual({ lockfileVersion: 1, images: {} });
+  });
 });

@@ -21,7 +21,8 @@ Synthesis reads that file and never touches the network. Commit it. In a folder 
 the lock file itself is not read as a manifest.
 
 Options:
-  --lock-file FILE            lock file to read and write (default: ${LOCK_FILE_NAME})
+  --lock-file FILE            lock file to read and write (default: ${LOCK_FILE_NAME}); a FILE named
+                              here must exist, except for plain \`lock\`, which creates it
   --check                     write nothing; exit 1 when a tag in use has no entry. A locked tag that
                               now points elsewhere is a warning (see --fail-on-outdated)
   --fail-on-outdated          with --check: exit 1 when a locked tag now points elsewhere too
@@ -118,8 +119,7 @@ export function progressFor(command: string, context: CliContext): LockProgress 
 function printResult(result: LockRunResult, lockFile: string, context: CliContext): void {
   for (const key of result.added) context.stdout(`+ ${key} ${result.lock.images[key].digest}\n`);
   for (const change of result.changed) context.stdout(`~ ${change.key} ${change.from} -> ${change.to}\n`);
-  const unchanged = result.added.length === 0 && result.changed.length === 0;
-  context.stdout(unchanged ? `${lockFile} is up to date (${Object.keys(result.lock.images).length} images)\n` : `wrote ${lockFile}\n`);
+  context.stdout(result.written ? `wrote ${lockFile}\n` : `${lockFile} is up to date (${Object.keys(result.lock.images).length} images)\n`);
 }
 
 /** `hardpod lock`: resolve tags to digests and image facts into hardpod.lock.json. */
@@ -157,6 +157,7 @@ export const lockCommand: Command = {
     try {
       const result = await runLock({
         lockFilePath: lockFile,
+        lockFileNamed: values['lock-file'] !== undefined,
         uses,
         mode,
         client,

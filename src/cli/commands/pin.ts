@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseImageRef, tagKey } from '../../images/image-ref';
-import { LOCK_FILE_NAME, readLockFileIfExists } from '../../images/lock-file';
+import { LOCK_FILE_NAME, readLockFile, readLockFileIfExists } from '../../images/lock-file';
 import { lineDiff, pinText, planPins, type ImageOccurrence } from '../../images/pin-yaml';
 import { RegistryClient } from '../../images/registry-client';
 import { manifestFilesUnder, readManifestFile, readStandardInput, STDIN_NAME } from '../../loader';
@@ -22,7 +22,8 @@ stay. Without --write it prints the diff. Digests come from the lock file, else 
 
 Options:
   --write                     rewrite the files (atomically; nothing is written if any image fails)
-  --lock-file FILE            lock file to take digests from (default: ${LOCK_FILE_NAME})
+  --lock-file FILE            lock file to take digests from (default: ${LOCK_FILE_NAME}, if present;
+                              a FILE named here must exist)
   --offline                   only use the lock file; a tag it lacks is an error
   --kustomize                 print kustomization \`images:\` entries with digests instead of rewriting
   --insecure-registry HOST    allow plain HTTP to HOST[:PORT] (repeatable; loopback always may)
@@ -144,7 +145,8 @@ async function digestsFor(
   context: CliContext,
 ): Promise<Map<string, string>> {
   const lockFile = resolve(context.cwd, values['lock-file'] ?? LOCK_FILE_NAME);
-  const lock = readLockFileIfExists(lockFile);
+  // A lock file the user named must exist: a typo would otherwise resolve every tag anew, unseen.
+  const lock = values['lock-file'] !== undefined ? readLockFile(lockFile) : readLockFileIfExists(lockFile);
   const digests = new Map<string, string>();
   const missing = new Map<string, string>();
   for (const plan of plans) {
