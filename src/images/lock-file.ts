@@ -94,8 +94,12 @@ export function writeLockFile(path: string, lock: LockFile): void {
   writeFileAtomic(path, serializeLockFile(lock));
 }
 
+/**
+ * A lock file hardpod cannot read stops every command that reads it, `lock --update` included: the
+ * way out is the file itself, mended by hand or written anew.
+ */
 function fail(file: string, message: string): never {
-  throw new HardpodError(`${message}; run \`npx hardpod lock --update\` to rewrite the lock file`, file);
+  throw new HardpodError(`${message}; fix it by hand, or delete it and run \`npx hardpod lock\` (with the PATH it was locked from, if any) to resolve every image again`, file);
 }
 
 /** Where a field of the lock file is: `file:line` when the text is at hand, else the file. */

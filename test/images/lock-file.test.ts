@@ -72,7 +72,7 @@ describe('lock file', () => {
     const text = '{\n  "lockfileVersion": 1,\n  "images": {\n    "x": nope\n  }\n}\n';
     expect(() => parseLockFile(text, 'hardpod.lock.json')).toThrow(new Error(
       'hardpod.lock.json:4: not valid JSON: unexpected "nope"; expected a JSON value: a string in double quotes, a number, true, false, null, an object or an array; '
-      + 'run `npx hardpod lock --update` to rewrite the lock file',
+      + 'fix it by hand, or delete it and run `npx hardpod lock` (with the PATH it was locked from, if any) to resolve every image again',
     ));
     expect(parseLockFile(`\uFEFF${serializeLockFile(sample())}`, 'hardpod.lock.json')).toEqual(sample());
   });
