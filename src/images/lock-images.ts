@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { parseImageRef, tagKey, type ImageRef } from './image-ref';
 import { readLockFile, readLockFileIfExists, writeLockFile, type LockEntry, type LockFile } from './lock-file';
-import type { RegistryClient } from './registry-client';
+import { isRegistryNotFound, type RegistryClient } from './registry-client';
 import { resolveImage, type ResolveImageOptions } from './resolve-image';
 import { HardpodError } from '../model/errors';
 import type { LocatedObject } from '../model/kube-object';
@@ -67,6 +67,12 @@ export interface DigestChange {
   readonly to: string;
 }
 
+/** A locked tag `check` could not compare with its registry, and why. */
+export interface UnverifiedTag {
+  readonly key: string;
+  readonly reason: string;
+}
+
 export interface LockRunResult {
   /** The lock file after the run (what was written, or would be). */
   readonly lock: LockFile;
@@ -79,8 +85,10 @@ export interface LockRunResult {
   readonly missing: readonly ImageUse[];
   /** Locked tags that the registry now resolves to another digest (`check`). */
   readonly outdated: readonly DigestChange[];
-  /** Locked tags whose registry could not be asked (`check`); a warning, not a failure. */
-  readonly unverified: readonly { readonly key: string; readonly reason: string }[];
+  /** Locked tags their registry says no longer exist: HTTP 404 for the tag or its repository (`check`). */
+  readonly gone: readonly UnverifiedTag[];
+  /** Locked tags whose registry could not be asked, or did not answer (`check`). */
+  readonly unverified: readonly UnverifiedTag[];
 }
 
 /** Runs at most `limit` tasks at a time (the client bounds requests; this bounds images in memory). */
@@ -132,7 +140,8 @@ export async function runLock(options: LockRunOptions): Promise<LockRunResult> {
     changed: [] as DigestChange[],
     missing: [] as ImageUse[],
     outdated: [] as DigestChange[],
-    unverified: [] as { key: string; reason: string }[],
+    gone: [] as UnverifiedTag[],
+    unverified: [] as UnverifiedTag[],
   };
 
   if (options.mode === 'check') {
@@ -148,7 +157,7 @@ export async function runLock(options: LockRunOptions): Promise<LockRunResult> {
       options.progress?.finish();
       answers.forEach((answer, index) => {
         const key = present[index];
-        if (answer.status === 'rejected') result.unverified.push({ key, reason: messageOf(answer.reason) });
+        if (answer.status === 'rejected') (isRegistryNotFound(answer.reason) ? result.gone : result.unverified).push({ key, reason: messageOf(answer.reason) });
         else if (answer.value !== before.images[key].digest) result.outdated.push({ key, from: before.images[key].digest, to: answer.value });
       });
     }

@@ -139,6 +139,14 @@ class TransientError extends Error {}
 /** A failure of one base URL that a mirror fallback may recover from. */
 class BaseFailure extends HardpodError {}
 
+/** The registry answered that what was asked for does not exist (HTTP 404): an answer, not an outage. */
+class NotFoundFailure extends BaseFailure {}
+
+/** Whether a registry error is its answer that the tag, manifest or blob does not exist (HTTP 404). */
+export function isRegistryNotFound(error: unknown): boolean {
+  return error instanceof NotFoundFailure;
+}
+
 interface CachedAuthorization {
   readonly value: string;
   readonly expires: number;
@@ -328,7 +336,7 @@ export class RegistryClient {
     body?.resume();
     const name = imageName(ref);
     const where = `${name} (${response.url.origin})`;
-    if (response.status === 404) throw new BaseFailure(`${what} not found in ${name} (HTTP 404 from ${response.url.origin})`, where);
+    if (response.status === 404) throw new NotFoundFailure(`${what} not found in ${name} (HTTP 404 from ${response.url.origin})`, where);
     if (response.status === 401 || response.status === 403) {
       throw new BaseFailure(
         `the registry refused access to ${name} (HTTP ${response.status}); check the credentials for ${ref.registry} in ~/.docker/config.json, ` +

@@ -120,6 +120,36 @@ spec:
     }
   });
 
+  it('--check --fail-on-outdated fails on a locked tag that is gone (exit 1) or whose registry cannot be asked (exit 2)', async () => {
+    const entry = { digest: `sha256:${'e'.repeat(64)}`, mediaType: 'application/vnd.oci.image.manifest.v1+json', resolvedAt: '2026-01-01T00:00:00.000Z', resolvedFrom: registry.url };
+    const gone = `${registry.host}/team/nope:1.0`;
+    const unreachable = '127.0.0.1:9/team/app:1.0';
+    const pod = (images: string[]) => `apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+${images.map((image, index) => `    - {name: c${index}, image: '${image}'}`).join('\n')}
+`;
+    fs.writeFileSync(path.join(dir, 'hardpod.lock.json'), JSON.stringify({ lockfileVersion: 1, images: { [gone]: entry, [unreachable]: entry } }));
+    fs.writeFileSync(path.join(dir, 'gone.yaml'), pod([gone]));
+    fs.writeFileSync(path.join(dir, 'both.yaml'), pod([gone, unreachable]));
+
+    const warned = await hardpod(['lock', '--check', 'gone.yaml'], dir);
+    expect(warned.status).toBe(0);
+    expect(warned.stdout).toMatch(new RegExp(`warning: gone: ${gone} is locked, but the registry no longer has it: .*HTTP 404`));
+
+    const failed = await hardpod(['lock', '--check', '--fail-on-outdated', 'gone.yaml'], dir);
+    expect(failed.status).toBe(1);
+    expect(failed.stdout).toMatch(new RegExp(`^gone: ${gone} is locked`, 'm'));
+    expect(failed.stdout).not.toMatch(/every image in use is locked/);
+
+    const cannotTell = await hardpod(['lock', '--check', '--fail-on-outdated', 'both.yaml'], dir);
+    expect(cannotTell.status).toBe(2);
+    expect(cannotTell.stderr).toMatch(new RegExp(`error: could not check ${unreachable}: .*cannot reach`));
+    expect(cannotTell.stdout).not.toMatch(/every image in use is locked/);
+  });
+
   it('leaves the lock file byte for byte when a mirror returns content that does not match its digest', async () => {
     expect((await hardpod(['lock', 'app.yaml'], dir)).status).toBe(0);
     const lockFile = path.join(dir, 'hardpod.lock.json');

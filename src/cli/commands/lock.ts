@@ -25,7 +25,8 @@ Options:
                               here must exist, except for plain \`lock\`, which creates it
   --check                     write nothing; exit 1 when a tag in use has no entry. A locked tag that
                               now points elsewhere is a warning (see --fail-on-outdated)
-  --fail-on-outdated          with --check: exit 1 when a locked tag now points elsewhere too
+  --fail-on-outdated          with --check: exit 1 when a locked tag now points elsewhere or is gone
+                              (HTTP 404) too, and 2 when a registry cannot be asked
   --offline                   with --check: do not ask registries whether locked tags moved
   --update                    re-resolve every tag in use (every entry, without PATH) and print what changed
   --inspect                   also read the layers: shell, tools, package manager, setuid/setgid files
@@ -44,8 +45,9 @@ Options:
 Credentials come from ~/.docker/config.json (auths, credHelpers, credsStore), $DOCKER_CONFIG,
 $REGISTRY_AUTH_FILE and the containers auth.json files; they are never printed.
 
-Exit codes: 0 done (or, with --check, nothing missing), 1 missing (or outdated with
---fail-on-outdated) entries, 2 usage error, unreadable input or a registry error (nothing written).
+Exit codes: 0 done (or, with --check, nothing missing), 1 missing (or, with --fail-on-outdated,
+outdated or gone) entries, 2 usage error, unreadable input or a registry error (nothing written;
+with --check --fail-on-outdated, a locked tag whose registry did not answer).
 `;
 
 /** Flags shared by `lock` and `pin` for talking to registries. */
@@ -170,17 +172,27 @@ export const lockCommand: Command = {
         printResult(result, values['lock-file'] ?? LOCK_FILE_NAME, context);
         return EXIT.ok;
       }
+      const lockName = values['lock-file'] ?? LOCK_FILE_NAME;
+      const strict = values['fail-on-outdated'] === true;
       for (const missing of result.missing) {
-        context.stdout(`missing: ${missing.reference} (used at ${missing.where}) has no entry in ${values['lock-file'] ?? LOCK_FILE_NAME}\n`);
+        context.stdout(`missing: ${missing.reference} (used at ${missing.where}) has no entry in ${lockName}\n`);
       }
       for (const outdated of result.outdated) {
-        context.stdout(`${values['fail-on-outdated'] ? 'outdated' : 'warning: outdated'}: ${outdated.key} is locked to ${outdated.from}, the registry now has ${outdated.to}\n`);
+        context.stdout(`${strict ? 'outdated' : 'warning: outdated'}: ${outdated.key} is locked to ${outdated.from}, the registry now has ${outdated.to}\n`);
       }
-      for (const unverified of result.unverified) context.stderr(`hardpod lock: warning: could not check ${unverified.key}: ${unverified.reason}\n`);
+      for (const gone of result.gone) context.stdout(`${strict ? 'gone' : 'warning: gone'}: ${gone.key} is locked, but the registry no longer has it: ${gone.reason}\n`);
+      for (const unverified of result.unverified) context.stderr(`hardpod lock: ${strict ? 'error' : 'warning'}: could not check ${unverified.key}: ${unverified.reason}\n`);
       if (result.missing.length > 0) context.stdout('run `npx hardpod lock` to add the missing entries\n');
       if (result.outdated.length > 0) context.stdout('run `npx hardpod lock --update` to move the outdated entries\n');
-      const failed = result.missing.length > 0 || (values['fail-on-outdated'] === true && result.outdated.length > 0);
-      if (!failed) context.stdout(`${values['lock-file'] ?? LOCK_FILE_NAME}: every image in use is locked\n`);
+      if (result.gone.length > 0) context.stdout('a tag that is gone cannot be pulled: use one that exists, then run `npx hardpod lock`\n');
+      // --fail-on-outdated promises that every locked tag still points where it did: one the
+      // registry did not answer for is not known to, and is no pass.
+      if (strict && result.unverified.length > 0) {
+        context.stderr(`hardpod lock: ${result.unverified.length} locked tag(s) could not be checked, so ${lockName} is not known to be current\n`);
+        return EXIT.usage;
+      }
+      const failed = result.missing.length > 0 || (strict && (result.outdated.length > 0 || result.gone.length > 0));
+      if (!failed) context.stdout(`${lockName}: every image in use is locked\n`);
       return failed ? EXIT.findings : EXIT.ok;
     } finally {
       client.close();
