@@ -4,7 +4,7 @@ import { readLockFile, readLockFileIfExists, writeLockFile, type LockEntry, type
 import { isRegistryNotFound, type RegistryClient } from './registry-client';
 import { resolveImage, type ResolveImageOptions } from './resolve-image';
 import { HardpodError } from '../model/errors';
-import type { LocatedObject } from '../model/kube-object';
+import type { LocatedObject, SourceLocation } from '../model/kube-object';
 import { extractPodViews } from '../model/pod-view';
 
 /** One place an image reference is used: a manifest field (`file:line`) or a construct path. */
@@ -13,8 +13,17 @@ export interface ImageUse {
   readonly where: string;
 }
 
-/** Every container image in the objects, with `file:line` (or document) of its object. */
-export function imageUsesIn(objects: readonly LocatedObject[]): ImageUse[] {
+/** Finds the line of a field inside an object read from a file (a loader's `ManifestSet`). */
+export interface FieldLineLookup {
+  /** The 1-based line of the field at `path` (`spec.containers[0].image`), or undefined when unknown. */
+  fieldLine(source: SourceLocation, path: string): number | undefined;
+}
+
+/**
+ * Every container image in the objects, with `file:line` (or construct path) of its `image` field.
+ * @param lines the field lines of the objects' files, as check and pin name them @default the object's first line
+ */
+export function imageUsesIn(objects: readonly LocatedObject[], lines?: FieldLineLookup): ImageUse[] {
   const uses: ImageUse[] = [];
   for (const { object, source } of objects) {
     for (const view of extractPodViews(object).views) {
@@ -22,7 +31,9 @@ export function imageUsesIn(objects: readonly LocatedObject[]): ImageUse[] {
         const image = container.container.image;
         if (typeof image !== 'string' || image === '') continue;
         const file = source.constructPath ?? source.file ?? '<input>';
-        uses.push({ reference: image, where: `${file}${source.line !== undefined ? `:${source.line}` : ''} ${container.path}.image` });
+        const field = `${container.path}.image`;
+        const line = lines?.fieldLine(source, field) ?? source.line;
+        uses.push({ reference: image, where: `${file}${line !== undefined ? `:${line}` : ''} ${field}` });
       }
     }
   }

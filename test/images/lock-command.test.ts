@@ -52,4 +52,35 @@ spec:
     expect(created.stdout).toMatch(/wrote new\.json/);
     expect(JSON.parse(fs.readFileSync(path.join(dir, 'new.json'), 'utf8'))).toEqual({ lockfileVersion: 1, images: {} });
   });
+
+  it('names the line of the image field, as pin and check do, in errors and missing entries', () => {
+    fs.writeFileSync(path.join(dir, 'bad.yaml'), `apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+    - name: web
+      image: Team/App:1.0
+`);
+    const bad = lock(['--check', '--offline', 'bad.yaml']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/bad\.yaml:8 spec\.containers\[0\]\.image: invalid image reference/);
+
+    fs.writeFileSync(path.join(dir, 'two.yaml'), `apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+    - name: a
+      image: registry.example.com/team/a:1.0
+    - name: b
+      image: registry.example.com/team/b:1.0
+`);
+    const missing = lock(['--check', '--offline', 'two.yaml']);
+    expect(missing.status).toBe(1);
+    expect(missing.stdout).toMatch(/missing: registry\.example\.com\/team\/a:1\.0 \(used at .*two\.yaml:8 spec\.containers\[0\]\.image\)/);
+    expect(missing.stdout).toMatch(/missing: registry\.example\.com\/team\/b:1\.0 \(used at .*two\.yaml:10 spec\.containers\[1\]\.image\)/);
+  });
 });

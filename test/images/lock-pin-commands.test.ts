@@ -99,7 +99,7 @@ spec:
     await pushImage(registry.url, 'team/web', 'v2', NUMERIC_USER_DISTROLESS);
     const missing = await hardpod(['lock', '--check', 'app.yaml'], dir);
     expect(missing.status).toBe(1);
-    expect(missing.stdout).toMatch(new RegExp(`missing: ${registry.host}/team/web:v2 \\(used at .*app.yaml:2 spec.template.spec.containers\\[0\\].image\\)`));
+    expect(missing.stdout).toMatch(new RegExp(`missing: ${registry.host}/team/web:v2 \\(used at .*app.yaml:14 spec.template.spec.containers\\[0\\].image\\)`));
 
     fs.writeFileSync(path.join(dir, 'app.yaml'), deployment(registry.host));
     const lockBefore = fs.readFileSync(path.join(dir, 'hardpod.lock.json'));

@@ -151,7 +151,7 @@ export const lockCommand: Command = {
       const manifests = readManifests(positionals.map((path) => (path === '-' ? path : resolve(context.cwd, path))), { ownFiles: [lockFile] });
       // Empty input from a failed render must not pass --check, nor make --update re-resolve every entry.
       if (!values['allow-empty']) refuseEmptyInput(manifests, positionals, 'locked');
-      uses = imageUsesIn(manifests.objects);
+      uses = imageUsesIn(manifests.objects, manifests);
     } else {
       uses = mode === 'update' ? [] : imageUsesOfApp(context, values.stack === undefined ? {} : { stack: values.stack });
     }
