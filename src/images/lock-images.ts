@@ -132,18 +132,23 @@ export async function runLock(options: LockRunOptions): Promise<LockRunResult> {
   const existed = existsSync(options.lockFilePath);
   // A named file that is missing is a typo to report, not an empty lock to check or update against.
   const before = options.lockFileNamed && options.mode !== 'lock' ? readLockFile(options.lockFilePath) : readLockFileIfExists(options.lockFilePath);
-  // Tag keys in use, each with its first use (for messages). A `repo:tag@digest` reference is
-  // locked at the digest it pins (so its facts are known); a digest without a tag has no key.
-  const used = new Map<string, { ref: ImageRef; use: ImageUse }>();
+  // Tag keys in use, each with its first use (for messages). A key is always resolved by its tag:
+  // a `repo:tag@digest` reference says which image it runs, not where the tag points, so the
+  // digests such references pin are compared with the tag's once resolved, whatever their order.
+  // A digest without a tag has no key.
+  const used = new Map<string, { ref: ImageRef; use: ImageUse; pinned: ImageUse[] }>();
   for (const use of options.uses) {
     const ref = parseImageRef(use.reference, use.where);
     if (ref.digest !== undefined && ref.tag === undefined) continue;
     const key = tagKey(ref);
-    const keyRef = parseImageRef(key);
-    if (!used.has(key)) used.set(key, { ref: ref.digest !== undefined ? { ...keyRef, digest: ref.digest } : keyRef, use });
+    let keyUses = used.get(key);
+    if (!keyUses) used.set(key, (keyUses = { ref: parseImageRef(key), use, pinned: [] }));
+    if (ref.digest !== undefined) keyUses.pinned.push(use);
   }
   if (options.mode === 'update' && options.uses.length === 0) {
-    for (const key of Object.keys(before.images)) used.set(key, { ref: parseImageRef(key), use: { reference: key, where: options.lockFilePath } });
+    for (const key of Object.keys(before.images)) {
+      used.set(key, { ref: parseImageRef(key), use: { reference: key, where: options.lockFilePath }, pinned: [] });
+    }
   }
   const keys = [...used.keys()].sort();
   const result = {
@@ -188,9 +193,23 @@ export async function runLock(options: LockRunOptions): Promise<LockRunResult> {
     }
   });
   options.progress?.finish();
-  const failures = resolved.flatMap((answer, index) => (answer.status === 'rejected' ? [`  ${toResolve[index]} (used at ${used.get(toResolve[index])!.use.where}): ${messageOf(answer.reason)}`] : []));
+  // Per image, what keeps it from being locked.
+  const problems = resolved.map((answer, index) => {
+    const key = toResolve[index];
+    if (answer.status === 'rejected') return [`  ${key} (used at ${used.get(key)!.use.where}): ${messageOf(answer.reason)}`];
+    // Recording the tag at a digest it does not point to would make the next check call it outdated.
+    return used.get(key)!.pinned.flatMap((use) => {
+      const pinned = parseImageRef(use.reference).digest!;
+      return pinned === answer.value.digest ? [] : [
+        `  ${key} (used at ${use.where}): the reference pins ${pinned}, but the tag points to ${answer.value.digest}; ` +
+          'remove the digest and run `npx hardpod pin` again, or write the tag that image has',
+      ];
+    });
+  });
+  const failures = problems.flat();
   if (failures.length > 0) {
-    throw new HardpodError(`${failures.length} of ${toResolve.length} images could not be resolved; ${options.lockFilePath} was not changed:\n${failures.join('\n')}`, options.lockFilePath);
+    const failed = problems.filter((lines) => lines.length > 0).length;
+    throw new HardpodError(`${failed} of ${toResolve.length} images could not be resolved; ${options.lockFilePath} was not changed:\n${failures.join('\n')}`, options.lockFilePath);
   }
   const images: Record<string, LockEntry> = { ...before.images };
   resolved.forEach((answer, index) => {

@@ -268,6 +268,25 @@ ${images.map((image, index) => `    - {name: c${index}, image: '${image}'}`).joi
     expect((await hardpod(['lock', '--check', 'app.yaml'], dir)).status).toBe(0);
   });
 
+  it('refuses a tag@digest reference whose digest is not the tag\'s, in whichever order the containers come', async () => {
+    const wrong = `${registry.host}/team/web:v1@${worker}`;
+    const plain = `${registry.host}/team/web:v1`;
+    const pod = (images: string[]) => `apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+${images.map((image, index) => `    - {name: c${index}, image: '${image}'}`).join('\n')}
+`;
+    for (const images of [[wrong, plain], [plain, wrong], [wrong]]) {
+      fs.writeFileSync(path.join(dir, 'p.yaml'), pod(images));
+      const result = await hardpod(['lock', 'p.yaml'], dir);
+      expect(result.status).toBe(2);
+      expect(result.stderr).toContain(`${plain} (used at ${path.join(dir, 'p.yaml')}:${6 + images.indexOf(wrong)} spec.containers[${images.indexOf(wrong)}].image): the reference pins ${worker}, but the tag points to ${web}`);
+      expect(fs.existsSync(path.join(dir, 'hardpod.lock.json'))).toBe(false);
+    }
+  });
+
   it('pin leaves every file byte for byte when one image cannot be resolved', async () => {
     const second = path.join(dir, 'z-broken.yaml');
     fs.writeFileSync(second, deployment(registry.host, 'does-not-exist'));

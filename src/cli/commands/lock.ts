@@ -18,7 +18,8 @@ command) or a Pulumi Node.js program (under Pulumi's mocks: no engine, no cluste
 hardpod.lock.json each tag's digest (the multi-arch index digest, with each platform's manifest
 digest) and what the image holds (user, ports, volumes, base image ...).
 Synthesis reads that file and never touches the network. Commit it. In a folder given as PATH,
-the lock file itself is not read as a manifest.
+the lock file itself is not read as a manifest. A tag is always resolved at the registry: a
+\`repo:tag@sha256:...\` reference whose digest is not the tag's is an error.
 
 Options:
   --lock-file FILE            lock file to read and write (default: ${LOCK_FILE_NAME}); a FILE named
