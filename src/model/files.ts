@@ -1,7 +1,7 @@
 import { constants as bufferConstants, isUtf8 } from 'node:buffer';
-import { closeSync, fsyncSync, openSync, readFileSync, realpathSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, fchownSync, fsyncSync, openSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { HardpodError } from './errors';
+import { HardpodError, isHardpodError } from './errors';
 
 /**
  * Reads a file the user named (a config, baseline or lock file) as UTF-8.
@@ -96,14 +96,68 @@ export function describeFileError(error: unknown, fallback: string): string {
   }
 }
 
+/** Options of an atomic write. */
+export interface AtomicWriteOptions {
+  /**
+   * What the command read from the file before working out the new content (`null`: the file did
+   * not exist). The write is refused, and nothing is written, when the file no longer holds it: an
+   * edit made meanwhile (while a registry answered) would otherwise be lost.
+   * @default no check
+   */
+  readonly readContent?: string | null;
+}
+
+/** One file to write with {@link writeFilesAtomic}. */
+export interface AtomicWrite extends AtomicWriteOptions {
+  readonly path: string;
+  readonly content: string;
+}
+
 /**
- * Writes `content` to `path` atomically: a temp file in the same directory, fsync, rename. A reader
+ * Writes `content` to `path` atomically: a temp file next to the real file, fsync, rename. A reader
  * never sees half a file, and on any failure the previous file is left as it was and the temp file
- * is removed.
- * @throws HardpodError naming the file and the system's reason (`ENOENT`, `EACCES`, `ENOSPC` ...)
+ * is removed. A symlink stays a link (its target is rewritten), and an existing file keeps its mode
+ * (and its owner, where this process may set it); a new file is created 0644 (less the umask).
+ * @throws HardpodError naming the file and the system's reason (`ENOENT`, `EACCES`, `ENOSPC` ...),
+ * or that the file changed since it was read (see {@link AtomicWriteOptions.readContent})
  */
-export function writeFileAtomic(path: string, content: string): void {
-  writeFileAtomicChunks(path, (write) => write(content));
+export function writeFileAtomic(path: string, content: string, options: AtomicWriteOptions = {}): void {
+  writeFilesAtomic([{ path, content, ...options }]);
+}
+
+/**
+ * Writes several files as one change, as far as a file system allows: every temp file is written
+ * and synced first, and every file is checked to be unchanged since it was read; only then are they
+ * renamed into place. A failure before the renames writes nothing. A rename failing midway (rare:
+ * the temp files sit next to their targets) is reported with the files rewritten and those not.
+ * @throws HardpodError naming the file and what went wrong
+ */
+export function writeFilesAtomic(writes: readonly AtomicWrite[]): void {
+  const pending: PendingWrite[] = [];
+  try {
+    for (const write of writes) pending.push(prepareWrite(write.path, (chunk) => chunk(write.content)));
+    writes.forEach((write, index) => {
+      if (write.readContent !== undefined) refuseIfChanged(pending[index].target, write.path, write.readContent, writes.length);
+    });
+  } catch (error) {
+    for (const file of pending) file.discard();
+    if (writes.length > 1 && isHardpodError(error) && pending.length < writes.length) {
+      throw new HardpodError(`${error.reason}; no file was changed`, error.where);
+    }
+    throw error;
+  }
+  for (let index = 0; index < pending.length; index++) {
+    try {
+      pending[index].commit();
+    } catch (error) {
+      for (const file of pending.slice(index + 1)) file.discard();
+      if (index === 0) throw error;
+      const paths = (files: readonly PendingWrite[]) => files.map((file) => file.path).join(', ');
+      throw new HardpodError(
+        `${(error as Error).message}; already rewritten: ${paths(pending.slice(0, index))}; not rewritten: ${paths(pending.slice(index))}`,
+      );
+    }
+  }
 }
 
 /**
@@ -112,10 +166,44 @@ export function writeFileAtomic(path: string, content: string): void {
  * leaves the previous file as it was too, and is thrown on.
  */
 export function writeFileAtomicChunks(path: string, produce: (write: (chunk: string) => void) => void): void {
+  prepareWrite(path, produce).commit();
+}
+
+/** A temp file written and synced, waiting to be renamed over its target (or discarded). */
+interface PendingWrite {
+  /** The path as the user wrote it, for messages. */
+  readonly path: string;
+  /** The file the rename replaces: the path with symlinks resolved. */
+  readonly target: string;
+  /** Renames the temp file over the target; on failure removes it and throws a HardpodError naming the path. */
+  commit(): void;
+  discard(): void;
+}
+
+/** Where writing through `path` lands: symlinks followed (a dangling one to the file it names), so the link is kept. */
+function writeTarget(path: string): string {
+  let target = path;
+  // 40 links at most, as the kernel allows (ELOOP beyond).
+  for (let hops = 0; hops < 40; hops++) {
+    const real = realPathIfExists(target);
+    if (real !== undefined) return real;
+    let link: string;
+    try {
+      link = readlinkSync(target);
+    } catch {
+      return target; // Not a link (a file to create): written where it is named.
+    }
+    target = resolve(dirname(target), link);
+  }
+  return target;
+}
+
+function prepareWrite(path: string, produce: (write: (chunk: string) => void) => void): PendingWrite {
   // node:crypto is loaded here, not with the module: a plain `hardpod check` writes no file and need not pay for it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { randomBytes } = require('node:crypto') as typeof import('node:crypto');
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const target = writeTarget(path);
+  const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
   // A failure of the file system names the file; any other error of `produce` is thrown on as it is.
   let systemError: unknown;
   const system = <T>(action: () => T): T => {
@@ -126,19 +214,66 @@ export function writeFileAtomicChunks(path: string, produce: (write: (chunk: str
       throw error;
     }
   };
+  const fail = (error: unknown): never => {
+    rmSync(temp, { force: true });
+    if (systemError === undefined) throw error;
+    const code = (systemError as NodeJS.ErrnoException).code;
+    throw new HardpodError(`cannot write the file${code ? ` (${code})` : ''}`, path);
+  };
   try {
+    const existing = statSync(target, { throwIfNoEntry: false });
     const fd = system(() => openSync(temp, 'wx', 0o644));
     try {
+      if (existing) {
+        // The replacement is the same file to its users: same permissions (a 0600 file stays
+        // private, a 0444 one read-only), same owner where this process may set it (root may;
+        // others keep their own, which is the owner already unless the folder is shared).
+        try {
+          fchownSync(fd, existing.uid, existing.gid);
+        } catch {
+          // Not permitted: the file becomes this user's, as any editor's save would make it.
+        }
+        // After the chown, which clears setuid and setgid bits.
+        // eslint-disable-next-line no-bitwise
+        system(() => fchmodSync(fd, existing.mode & 0o7777));
+      }
       produce((chunk) => system(() => writeSync(fd, chunk)));
       system(() => fsyncSync(fd));
     } finally {
       system(() => closeSync(fd));
     }
-    system(() => renameSync(temp, path));
   } catch (error) {
-    rmSync(temp, { force: true });
-    if (systemError === undefined) throw error;
-    const code = (systemError as NodeJS.ErrnoException).code;
-    throw new HardpodError(`cannot write the file${code ? ` (${code})` : ''}`, path);
+    fail(error);
   }
+  return {
+    path,
+    target,
+    commit() {
+      try {
+        system(() => renameSync(temp, target));
+      } catch (error) {
+        fail(error);
+      }
+    },
+    discard() {
+      rmSync(temp, { force: true });
+    },
+  };
+}
+
+/** Throws (naming `path`) when the file at `target` no longer holds `readContent` (`null`: when it now exists). */
+function refuseIfChanged(target: string, path: string, readContent: string | null, fileCount: number): void {
+  let now: string | null;
+  try {
+    now = readFileSync(target).toString('utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new HardpodError(`cannot read the file again before writing it: ${describeFileError(error, 'read error')}`, path);
+    now = null;
+  }
+  if (now === readContent) return;
+  throw new HardpodError(
+    `the file ${readContent === null ? 'was created' : now === null ? 'was removed' : 'changed'} after hardpod read it (edited meanwhile?); ` +
+    `${fileCount > 1 ? 'no file was changed' : 'nothing was written'}: run the command again`,
+    path,
+  );
 }

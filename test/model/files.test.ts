@@ -1,6 +1,6 @@
 import { constants } from 'node:buffer';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isHardpodError } from '../../src/model/errors';
@@ -46,6 +46,52 @@ describe('writeFileAtomic', () => {
     expect((error as Error).message).toMatch(/: cannot write the file \((EISDIR|ENOTEMPTY|EEXIST)\)$/);
     expect(readdirSync(dir)).toEqual(['out.json']);
     expect(readFileSync(join(target, 'keep'), 'utf8')).toBe('kept');
+  });
+});
+
+describe('writeFileAtomic through links and with permissions', () => {
+  const modeOf = (path: string) => statSync(path).mode % 0o1000;
+
+  test('a symlink stays a link and the file it points to is rewritten', () => {
+    mkdirSync(join(dir, 'real'));
+    const target = join(dir, 'real', 'target.yaml');
+    writeFileSync(target, 'old');
+    symlinkSync(join('real', 'target.yaml'), join(dir, 'link.yaml'));
+    writeFileAtomic(join(dir, 'link.yaml'), 'new');
+    expect(lstatSync(join(dir, 'link.yaml')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(target, 'utf8')).toBe('new');
+    expect(readdirSync(join(dir, 'real'))).toEqual(['target.yaml']);
+    expect(readdirSync(dir).sort()).toEqual(['link.yaml', 'real']);
+  });
+
+  test('a dangling symlink creates the file it names and stays a link', () => {
+    symlinkSync('made.json', join(dir, 'link.json'));
+    writeFileAtomic(join(dir, 'link.json'), '{}');
+    expect(lstatSync(join(dir, 'link.json')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(dir, 'made.json'), 'utf8')).toBe('{}');
+  });
+
+  test('an existing file keeps its mode (0600 stays private, 0444 read-only); a new one is 0644 less the umask', () => {
+    for (const mode of [0o600, 0o444, 0o640, 0o755]) {
+      const file = join(dir, `f${mode.toString(8)}.yaml`);
+      writeFileSync(file, 'old');
+      chmodSync(file, mode);
+      writeFileAtomic(file, 'new');
+      expect(readFileSync(file, 'utf8')).toBe('new');
+      expect(modeOf(file).toString(8)).toBe(mode.toString(8));
+    }
+    if (process.getuid?.() === 0) {
+      // Root may keep the owner too: a file in a shared folder stays its owner's.
+      const owned = join(dir, 'owned.yaml');
+      writeFileSync(owned, 'old');
+      chownSync(owned, 1234, 2345);
+      writeFileAtomic(owned, 'new');
+      expect([statSync(owned).uid, statSync(owned).gid]).toEqual([1234, 2345]);
+    }
+    const created = join(dir, 'new.yaml');
+    writeFileAtomic(created, 'x');
+    // eslint-disable-next-line no-bitwise
+    expect(modeOf(created)).toBe(0o644 & ~process.umask());
   });
 });
 
