@@ -3,7 +3,7 @@ import { digestProblem, formatImageRef, parseImageRef, tagKey } from './image-re
 import { JsonLines } from '../loader/json-lines';
 import { firstDuplicateKey, keysWithinDepth, scanJsonValue, skipJsonSpace } from '../loader/json-scan';
 import { HardpodError } from '../model/errors';
-import { readUserFile, writeFileAtomic } from '../model/files';
+import { readUserFile, writeFileAtomic, type AtomicWriteOptions } from '../model/files';
 import type { ImageFacts } from '../model/image';
 import { parseJsonText } from '../model/json-text';
 import { countNewlines } from '../model/lines';
@@ -90,8 +90,12 @@ export function serializeLockFile(lock: LockFile): string {
   return `${JSON.stringify(sortKeys(lock), null, 2)}\n`;
 }
 
-export function writeLockFile(path: string, lock: LockFile): void {
-  writeFileAtomic(path, serializeLockFile(lock));
+/**
+ * Writes the lock file atomically (a symlink stays a link, the mode is kept).
+ * @param options `readContent`: the text read before resolving, so an edit made meanwhile is not overwritten
+ */
+export function writeLockFile(path: string, lock: LockFile, options: AtomicWriteOptions = {}): void {
+  writeFileAtomic(path, serializeLockFile(lock), options);
 }
 
 /**
@@ -274,7 +278,14 @@ export function readLockFile(path: string, entries: 'all' | 'lazy' = 'all'): Loc
 
 /** Reads the lock file when it exists, an empty one otherwise. */
 export function readLockFileIfExists(path: string): LockFile {
-  return existsSync(path) ? readLockFile(path) : emptyLockFile();
+  return readLockFileForUpdate(path).lock;
+}
+
+/** The lock file (an empty one when it does not exist) and the text it was read from (`null`: none), to rewrite it safely. */
+export function readLockFileForUpdate(path: string): { readonly lock: LockFile; readonly text: string | null } {
+  if (!existsSync(path)) return { lock: emptyLockFile(), text: null };
+  const text = readUserFile(path, 'lock file', 'lock file not found; run `npx hardpod lock` to create it');
+  return { lock: parseLockFile(text, path), text };
 }
 
 /** The lock with one entry set (or replaced), as a new object. */

@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
 import { parseImageRef, tagKey, type ImageRef } from './image-ref';
-import { readLockFile, readLockFileIfExists, writeLockFile, type LockEntry, type LockFile } from './lock-file';
+import { readLockFile, readLockFileForUpdate, writeLockFile, type LockEntry, type LockFile } from './lock-file';
 import { isRegistryNotFound, type RegistryClient } from './registry-client';
 import { resolveImage, type ResolveImageOptions } from './resolve-image';
 import { HardpodError } from '../model/errors';
@@ -129,9 +128,11 @@ function messageOf(error: unknown): string {
  * unless every image resolved and verified: one failure leaves the lock file as it was.
  */
 export async function runLock(options: LockRunOptions): Promise<LockRunResult> {
-  const existed = existsSync(options.lockFilePath);
-  // A named file that is missing is a typo to report, not an empty lock to check or update against.
-  const before = options.lockFileNamed && options.mode !== 'lock' ? readLockFile(options.lockFilePath) : readLockFileIfExists(options.lockFilePath);
+  // The text read is kept: resolving takes a while, and an edit made to the file meanwhile refuses the write.
+  const { lock: before, text: readText } = readLockFileForUpdate(options.lockFilePath);
+  const existed = readText !== null;
+  // A named file that is missing is a typo to report (readLockFile says it is not found), not an empty lock to check or update against.
+  if (!existed && options.lockFileNamed && options.mode !== 'lock') readLockFile(options.lockFilePath);
   // Tag keys in use, each with its first use (for messages). A key is always resolved by its tag:
   // a `repo:tag@digest` reference says which image it runs, not where the tag points, so the
   // digests such references pin are compared with the tag's once resolved, whatever their order.
@@ -225,6 +226,6 @@ export async function runLock(options: LockRunOptions): Promise<LockRunResult> {
   const changed = toResolve.length > 0 && (result.added.length > 0 || result.changed.length > 0 || JSON.stringify(lock) !== JSON.stringify(before));
   // `lock` creates the file even with no tag to record, so that the steps after it find one.
   const written = changed || (options.mode === 'lock' && !existed);
-  if (written) writeLockFile(options.lockFilePath, lock);
+  if (written) writeLockFile(options.lockFilePath, lock, { readContent: readText });
   return { lock, written, ...result };
 }

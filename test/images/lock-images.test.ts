@@ -43,6 +43,32 @@ describe('runLock without a reachable registry', () => {
     expect(fs.readdirSync(dir)).toEqual([]);
   });
 
+  it('refuses to write a lock file edited while the registry answered, and keeps the edit', async () => {
+    const lockFilePath = path.join(dir, 'hardpod.lock.json');
+    const edited = serializeLockFile({ lockfileVersion: 1, images: {} }).replace('{}', '{ }');
+    const manifest = { schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { digest: DIGEST }, layers: [] };
+    const slowRegistry = {
+      concurrency: 1,
+      async resolveTag() {
+        // A colleague's edit lands while the registry is being asked.
+        fs.writeFileSync(lockFilePath, edited);
+        return { digest: DIGEST, mediaType: manifest.mediaType, source: `http://${host}` };
+      },
+      async getManifest() {
+        return { digest: DIGEST, mediaType: manifest.mediaType, bytes: Buffer.from(''), json: manifest, source: `http://${host}` };
+      },
+      async getJsonBlob() {
+        return { config: { User: '1000' } };
+      },
+    } as unknown as RegistryClient;
+    const error = await runLock({ lockFilePath, uses: [{ reference: `${host}/team/app:v1`, where: 'a.yaml:1' }], mode: 'lock', client: slowRegistry })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(HardpodError);
+    expect((error as Error).message).toBe(`${lockFilePath}: the file was created after hardpod read it (edited meanwhile?); nothing was written: run the command again`);
+    expect(fs.readFileSync(lockFilePath, 'utf8')).toBe(edited);
+    expect(fs.readdirSync(dir)).toEqual(['hardpod.lock.json']);
+  });
+
   it('finds images in every container list of every workload kind', () => {
     const cronJob = {
       apiVersion: 'batch/v1',

@@ -95,6 +95,24 @@ describe('writeFileAtomic through links and with permissions', () => {
   });
 });
 
+describe('writeFileAtomic with the content read before', () => {
+  test('writes when the file still holds what was read, and refuses (writing nothing) when it was edited or removed meanwhile', () => {
+    const file = join(dir, 'app.yaml');
+    writeFileSync(file, 'read');
+    writeFileAtomic(file, 'pinned', { readContent: 'read' });
+    expect(readFileSync(file, 'utf8')).toBe('pinned');
+
+    const edited = thrown(() => writeFileAtomic(file, 'pinned again', { readContent: 'read' }));
+    expect(isHardpodError(edited)).toBe(true);
+    expect((edited as Error).message).toBe(`${file}: the file changed after hardpod read it (edited meanwhile?); nothing was written: run the command again`);
+    expect(readFileSync(file, 'utf8')).toBe('pinned');
+
+    rmSync(file);
+    expect((thrown(() => writeFileAtomic(file, 'x', { readContent: 'pinned' })) as Error).message).toMatch(/the file was removed after hardpod read it/);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
 describe('writeFileAtomicChunks', () => {
   test('writes the chunks in order and replaces the file whole', () => {
     const file = join(dir, 'report.json');

@@ -106,7 +106,8 @@ export const pinCommand: Command = {
     for (const plan of rewritten) {
       if (plan.after === plan.text) continue;
       changedFiles++;
-      if (values.write) writeFileAtomic(plan.file, plan.after);
+      // Resolving took a while: an edit made to the file meanwhile refuses the write rather than being lost.
+      if (values.write) writeFileAtomic(plan.file, plan.after, { readContent: plan.text });
       else context.stdout(lineDiff(plan.file, plan.text, plan.after));
     }
     const pinned = rewritten.reduce((count, plan) => count + plan.occurrences.length, 0);

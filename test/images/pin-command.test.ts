@@ -1,0 +1,114 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { runCli } from '../../src/cli/run';
+
+/**
+ * A registry serving one manifest per `repository:tag`, enough for `hardpod pin` to resolve and
+ * verify a digest. `onRequest` runs before each answer (to edit a file while pin waits).
+ */
+class ManifestRegistry {
+  static async start(): Promise<ManifestRegistry> {
+    const registry = new ManifestRegistry();
+    await new Promise<void>((resolve) => registry.server.listen(0, '127.0.0.1', resolve));
+    return registry;
+  }
+
+  static digestOf(bytes: Buffer): string {
+    return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+  }
+
+  onRequest: (() => void) | undefined;
+  private readonly manifests = new Map<string, Buffer>();
+  private readonly server = http.createServer((request, response) => {
+    this.onRequest?.();
+    const match = /^\/v2\/(.+)\/manifests\/([^/]+)$/.exec(request.url ?? '');
+    const bytes = match ? this.manifests.get(`${match[1]}:${match[2]}`) ?? this.manifests.get(`${match[1]}@${match[2]}`) : undefined;
+    if (!bytes) {
+      response.writeHead(404).end();
+      return;
+    }
+    response.writeHead(200, {
+      'Content-Type': 'application/vnd.oci.image.manifest.v1+json',
+      'Docker-Content-Digest': ManifestRegistry.digestOf(bytes),
+      'Content-Length': bytes.length,
+    });
+    response.end(request.method === 'HEAD' ? undefined : bytes);
+  });
+
+  get host(): string {
+    return `127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** Serves a distinct manifest for `repository:tag` and returns its digest. */
+  add(repository: string, tag: string): string {
+    const bytes = Buffer.from(JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: `sha256:${createHash('sha256').update(tag).digest('hex')}`, size: 2 },
+      layers: [],
+    }));
+    const digest = ManifestRegistry.digestOf(bytes);
+    this.manifests.set(`${repository}:${tag}`, bytes);
+    this.manifests.set(`${repository}@${digest}`, bytes);
+    return digest;
+  }
+
+  stop(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+async function hardpod(args: string[], cwd: string): Promise<{ status: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const status = await runCli(args, {
+    cwd,
+    env: { HOME: cwd, DOCKER_CONFIG: cwd, CI: '1' },
+    stdoutIsTTY: false,
+    stdout: (text) => (stdout += text),
+    stderr: (text) => (stderr += text),
+  });
+  return { status, stdout, stderr };
+}
+
+const pod = (image: string, name = 'app') => `# a hand-written pod
+apiVersion: v1
+kind: Pod
+metadata:
+  name: ${name}
+spec:
+  containers:
+    - name: app
+      image: ${image}   # keep
+`;
+
+let registry: ManifestRegistry;
+let dir: string;
+beforeAll(async () => {
+  registry = await ManifestRegistry.start();
+});
+afterAll(() => registry.stop());
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hardpod-pin-'));
+  registry.onRequest = undefined;
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('hardpod pin --write', () => {
+  it('refuses to write a file edited while the registry answered, and keeps the edit', async () => {
+    registry.add('team/app', '1.0');
+    const file = path.join(dir, 'race.yaml');
+    fs.writeFileSync(file, pod(`${registry.host}/team/app:1.0`));
+    const edited = `${pod(`${registry.host}/team/app:1.0`)}      env:\n        - {name: ADDED_BY_COLLEAGUE, value: "x"}\n`;
+    registry.onRequest = () => fs.writeFileSync(file, edited);
+    const result = await hardpod(['pin', '--write', 'race.yaml'], dir);
+    expect(result.stderr).toMatch(/^hardpod pin: error: \S*race\.yaml: the file changed after hardpod read it \(edited meanwhile\?\); nothing was written: run the command again\n$/);
+    expect(result.status).toBe(2);
+    expect(fs.readFileSync(file, 'utf8')).toBe(edited);
+    expect(fs.readdirSync(dir)).toEqual(['race.yaml']);
+  });
+});
