@@ -320,6 +320,11 @@ ${images.map((image, index) => `    - {name: c${index}, image: '${image}'}`).joi
     expect(rendered.status).toBe(0);
     expect(rendered.stdout).toContain(`image: ${registry.host}/team/web:v1@${web}`);
     expect(rendered.stdout).toContain('# keep this name');
+    // app.yaml also runs team/worker pinned to another digest, which an entry for team/worker would repin.
+    const refused = await hardpod(['pin', '--kustomize', 'app.yaml'], dir);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain(`kustomize \`images:\` entries match ${registry.host}/team/worker whatever its tag`);
+    fs.writeFileSync(path.join(dir, 'app.yaml'), deployment(registry.host).replace(`'${registry.host}/team/worker@sha256:${'c'.repeat(64)}'`, `'${registry.host}/team/other@sha256:${'c'.repeat(64)}'`));
     const kustomize = await hardpod(['pin', '--kustomize', 'app.yaml'], dir);
     expect(kustomize.stdout).toBe(`images:\n- name: ${registry.host}/team/worker\n  digest: ${worker}\n- name: ${registry.host}/team/web\n  digest: ${web}\n`);
   });

@@ -57,6 +57,11 @@ class ManifestRegistry {
     return digest;
   }
 
+  /** Makes `repository:tag` serve what `repository:target` serves. */
+  alias(repository: string, tag: string, target: string): void {
+    this.manifests.set(`${repository}:${tag}`, this.manifests.get(`${repository}:${target}`)!);
+  }
+
   stop(): Promise<void> {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
@@ -110,5 +115,51 @@ describe('hardpod pin --write', () => {
     expect(result.status).toBe(2);
     expect(fs.readFileSync(file, 'utf8')).toBe(edited);
     expect(fs.readdirSync(dir)).toEqual(['race.yaml']);
+  });
+});
+
+describe('hardpod pin --kustomize', () => {
+  const twoContainers = (first: string, second: string) => `apiVersion: v1
+kind: Pod
+metadata:
+  name: app
+spec:
+  containers:
+    - name: one
+      image: ${first}
+    - name: two
+      image: ${second}
+`;
+
+  it('refuses two tags of one name at different digests, naming both, as one kustomize entry would give one of them the wrong image', async () => {
+    const one = registry.add('team/app', '1.0');
+    const two = registry.add('team/app', '2.0');
+    fs.writeFileSync(path.join(dir, 'k.yaml'), twoContainers(`${registry.host}/team/app:1.0`, `${registry.host}/team/app:2.0`));
+    const result = await hardpod(['pin', '--kustomize', 'k.yaml'], dir);
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain(`kustomize \`images:\` entries match ${registry.host}/team/app whatever its tag`);
+    expect(result.stderr).toMatch(new RegExp(`team/app:1\\.0 \\(\\S*k\\.yaml:8\\) is ${one}\n {2}${registry.host}/team/app:2\\.0 \\(\\S*k\\.yaml:10\\) is ${two}\n`));
+  });
+
+  it('refuses a tag beside an image of the same name pinned to another digest, which the entry would repin', async () => {
+    registry.add('team/app', '1.0');
+    fs.writeFileSync(path.join(dir, 'k.yaml'), twoContainers(`${registry.host}/team/app:1.0`, `${registry.host}/team/app@sha256:${'c'.repeat(64)}`));
+    const result = await hardpod(['pin', '--kustomize', 'k.yaml'], dir);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(`team/app@sha256:${'c'.repeat(64)} (`);
+  });
+
+  it('gives one entry for tags of one name at the same digest, and one per name', async () => {
+    const one = registry.add('team/app', '1.0');
+    const other = registry.add('team/other', '3');
+    // latest serves the same manifest as 1.0 here.
+    registry.alias('team/app', 'latest', '1.0');
+    fs.writeFileSync(path.join(dir, 'a.yaml'), twoContainers(`${registry.host}/team/app:1.0`, `${registry.host}/team/app:latest`));
+    fs.writeFileSync(path.join(dir, 'b.yaml'), twoContainers(`${registry.host}/team/other:3`, `${registry.host}/team/app@${one}`));
+    const result = await hardpod(['pin', '--kustomize', '.'], dir);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toBe(`images:\n- name: ${registry.host}/team/app\n  digest: ${one}\n- name: ${registry.host}/team/other\n  digest: ${other}\n`);
   });
 });

@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseImageRef, tagKey } from '../../images/image-ref';
 import { LOCK_FILE_NAME, readLockFile, readLockFileIfExists } from '../../images/lock-file';
-import { lineDiff, pinText, planPins, type ImageOccurrence } from '../../images/pin-yaml';
+import { findImageScalars, lineDiff, pinText, planPins, type ImageOccurrence } from '../../images/pin-yaml';
 import { RegistryClient } from '../../images/registry-client';
 import { manifestFilesUnder, readManifestFile, readStandardInput, STDIN_NAME } from '../../loader';
 import { HardpodError } from '../../model/errors';
@@ -25,7 +25,9 @@ Options:
   --lock-file FILE            lock file to take digests from (default: ${LOCK_FILE_NAME}, if present;
                               a FILE named here must exist)
   --offline                   only use the lock file; a tag it lacks is an error
-  --kustomize                 print kustomization \`images:\` entries with digests instead of rewriting
+  --kustomize                 print kustomization \`images:\` entries with digests instead of rewriting;
+                              an entry applies to every tag of its name, so two tags of one name at
+                              different digests are refused (pin those files with --write instead)
   --insecure-registry HOST    allow plain HTTP to HOST[:PORT] (repeatable; loopback always may)
   --mirror REGISTRY=URL       pull through a mirror (repeatable)
   --concurrency N             requests in flight at once (default: 8)
@@ -79,17 +81,7 @@ export const pinCommand: Command = {
     const digests = await digestsFor(plans, values, context);
 
     if (values.kustomize) {
-      const lines = ['images:'];
-      const seen = new Set<string>();
-      for (const plan of plans) {
-        for (const occurrence of plan.occurrences) {
-          const name = occurrence.reference.replace(/:[^/:]*$/, '');
-          if (seen.has(name)) continue;
-          seen.add(name);
-          lines.push(`- name: ${name}`, `  digest: ${digests.get(tagKey(parseImageRef(occurrence.reference)))}`);
-        }
-      }
-      context.stdout(`${lines.join('\n')}\n`);
+      context.stdout(kustomizeImages(plans, digests));
       return EXIT.ok;
     }
 
@@ -119,6 +111,42 @@ export const pinCommand: Command = {
     return EXIT.ok;
   },
 };
+
+/**
+ * kustomization `images:` entries giving each tagged image its digest. kustomize matches an entry
+ * by the image name as written, whatever its tag, and sets the digest on every image of that name:
+ * two tags of one name at different digests (or a tag beside an image already pinned elsewhere)
+ * cannot be expressed, and are refused naming each reference rather than pinning some to the wrong image.
+ */
+function kustomizeImages(plans: readonly FilePlan[], digests: ReadonlyMap<string, string>): string {
+  const byName = new Map<string, { digest: string; reference: string; where: string }[]>();
+  for (const plan of plans) {
+    // Images already pinned by digest are matched by their name too: an entry would repin them.
+    for (const occurrence of findImageScalars(plan.text, plan.name)) {
+      const ref = parseImageRef(occurrence.reference, `${plan.name}:${occurrence.line}`);
+      const digest = ref.digest ?? digests.get(tagKey(ref))!;
+      const name = occurrence.reference.replace(/@.*$/, '').replace(/:[^/:]*$/, '');
+      const uses = byName.get(name) ?? [];
+      byName.set(name, uses);
+      uses.push({ digest, reference: occurrence.reference, where: `${plan.name}:${occurrence.line}` });
+    }
+  }
+  const lines = ['images:'];
+  for (const [name, uses] of byName) {
+    const conflicting = uses.filter((use) => use.digest !== uses[0].digest);
+    if (conflicting.length > 0) {
+      const list = [uses[0], ...conflicting].map((use) => `  ${use.reference} (${use.where}) is ${use.digest}`).join('\n');
+      throw new HardpodError(
+        `kustomize \`images:\` entries match ${name} whatever its tag, and these references of it are different images, so one entry would give some of them the wrong digest:\n${list}\n` +
+        'pin the files themselves instead (hardpod pin --write), or use one tag of the image',
+        'hardpod pin --kustomize',
+      );
+    }
+    // Only names with a tag to pin need an entry.
+    if (uses.some((use) => !parseImageRef(use.reference).digest)) lines.push(`- name: ${name}`, `  digest: ${uses[0].digest}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
 
 /** The files under the paths (folders walked), each once however often it is reached: a file is rewritten once. */
 function filesToPin(paths: readonly string[], cwd: string): string[] {
