@@ -118,6 +118,23 @@ describe('hardpod pin --write', () => {
   });
 });
 
+describe('hardpod pin --write on several files', () => {
+  it('writes no file when one of them cannot be written', async () => {
+    registry.add('team/app', '1.0');
+    const image = `${registry.host}/team/app:1.0`;
+    fs.writeFileSync(path.join(dir, 'a.yaml'), pod(image));
+    fs.mkdirSync(path.join(dir, 'sub'));
+    fs.writeFileSync(path.join(dir, 'sub', 'b.yaml'), pod(image, 'b'));
+    // b.yaml's folder goes away while the registry answers: its temp file cannot be created.
+    registry.onRequest = () => fs.rmSync(path.join(dir, 'sub'), { recursive: true, force: true });
+    const result = await hardpod(['pin', '--write', 'a.yaml', 'sub/b.yaml'], dir);
+    expect(result.stderr).toMatch(/^hardpod pin: error: \S*sub\/b\.yaml: cannot write the file \(ENOENT\); no file was changed\n$/);
+    expect(result.status).toBe(2);
+    expect(fs.readFileSync(path.join(dir, 'a.yaml'), 'utf8')).toBe(pod(image));
+    expect(fs.readdirSync(dir)).toEqual(['a.yaml']);
+  });
+});
+
 describe('hardpod pin --kustomize', () => {
   const twoContainers = (first: string, second: string) => `apiVersion: v1
 kind: Pod

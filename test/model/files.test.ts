@@ -4,7 +4,7 @@ import { chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, r
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isHardpodError } from '../../src/model/errors';
-import { decodeUtf8, readUserFile, refuseOversizedText, writeFileAtomic, writeFileAtomicChunks } from '../../src/model/files';
+import { decodeUtf8, readUserFile, refuseOversizedText, writeFileAtomic, writeFileAtomicChunks, writeFilesAtomic } from '../../src/model/files';
 
 let dir: string;
 beforeEach(() => {
@@ -110,6 +110,47 @@ describe('writeFileAtomic with the content read before', () => {
     rmSync(file);
     expect((thrown(() => writeFileAtomic(file, 'x', { readContent: 'pinned' })) as Error).message).toMatch(/the file was removed after hardpod read it/);
     expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe('writeFilesAtomic', () => {
+  test('writes every file, or none when one cannot be prepared', () => {
+    const a = join(dir, 'a.yaml');
+    writeFileSync(a, 'old a');
+    writeFilesAtomic([{ path: a, content: 'new a' }, { path: join(dir, 'b.yaml'), content: 'new b' }]);
+    expect([readFileSync(a, 'utf8'), readFileSync(join(dir, 'b.yaml'), 'utf8')]).toEqual(['new a', 'new b']);
+
+    const missing = join(dir, 'missing', 'c.yaml');
+    const error = thrown(() => writeFilesAtomic([{ path: a, content: 'newer a' }, { path: missing, content: 'c' }]));
+    expect((error as Error).message).toBe(`${missing}: cannot write the file (ENOENT); no file was changed`);
+    expect(readFileSync(a, 'utf8')).toBe('new a');
+    expect(readdirSync(dir).sort()).toEqual(['a.yaml', 'b.yaml']);
+  });
+
+  test('a file changed since it was read stops every write', () => {
+    const a = join(dir, 'a.yaml');
+    const b = join(dir, 'b.yaml');
+    writeFileSync(a, 'a');
+    writeFileSync(b, 'b edited');
+    const error = thrown(() => writeFilesAtomic([{ path: a, content: 'A', readContent: 'a' }, { path: b, content: 'B', readContent: 'b' }]));
+    expect((error as Error).message).toBe(`${b}: the file changed after hardpod read it (edited meanwhile?); no file was changed: run the command again`);
+    expect([readFileSync(a, 'utf8'), readFileSync(b, 'utf8')]).toEqual(['a', 'b edited']);
+    expect(readdirSync(dir).sort()).toEqual(['a.yaml', 'b.yaml']);
+  });
+
+  test('a rename failing midway names the files rewritten and those not', () => {
+    const a = join(dir, 'a.yaml');
+    writeFileSync(a, 'old a');
+    // A non-empty folder where the second file should go: its temp file is written, its rename fails.
+    const folder = join(dir, 'b.yaml');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'keep'), 'kept');
+    const c = join(dir, 'c.yaml');
+    writeFileSync(c, 'old c');
+    const error = thrown(() => writeFilesAtomic([{ path: a, content: 'new a' }, { path: folder, content: 'b' }, { path: c, content: 'new c' }]));
+    expect((error as Error).message).toMatch(new RegExp(`^${folder}: cannot write the file \\((EISDIR|ENOTEMPTY|EEXIST)\\); already rewritten: ${a}; not rewritten: ${folder}, ${c}$`));
+    expect([readFileSync(a, 'utf8'), readFileSync(c, 'utf8')]).toEqual(['new a', 'old c']);
+    expect(readdirSync(dir).sort()).toEqual(['a.yaml', 'b.yaml', 'c.yaml']);
   });
 });
 

@@ -6,7 +6,7 @@ import { findImageScalars, lineDiff, pinText, planPins, type ImageOccurrence } f
 import { RegistryClient } from '../../images/registry-client';
 import { manifestFilesUnder, readManifestFile, readStandardInput, STDIN_NAME } from '../../loader';
 import { HardpodError } from '../../model/errors';
-import { describeFileError, realPathIfExists, writeFileAtomic } from '../../model/files';
+import { describeFileError, realPathIfExists, writeFilesAtomic } from '../../model/files';
 import { parseCommandArgs } from '../args';
 import { EXIT, type CliContext, type Command } from '../command';
 import { REGISTRY_FLAGS, registryClientOptions } from './lock';
@@ -21,7 +21,8 @@ stay. Without --write it prints the diff. Digests come from the lock file, else 
   standard input and write the pinned manifests to standard output.
 
 Options:
-  --write                     rewrite the files (atomically; nothing is written if any image fails)
+  --write                     rewrite the files, all or none: nothing is written if any image fails,
+                              any file cannot be written, or a file changed while pin ran
   --lock-file FILE            lock file to take digests from (default: ${LOCK_FILE_NAME}, if present;
                               a FILE named here must exist)
   --offline                   only use the lock file; a tag it lacks is an error
@@ -94,13 +95,14 @@ export const pinCommand: Command = {
       context.stdout(rewritten[0].after);
       return EXIT.ok;
     }
-    let changedFiles = 0;
-    for (const plan of rewritten) {
-      if (plan.after === plan.text) continue;
-      changedFiles++;
-      // Resolving took a while: an edit made to the file meanwhile refuses the write rather than being lost.
-      if (values.write) writeFileAtomic(plan.file, plan.after, { readContent: plan.text });
-      else context.stdout(lineDiff(plan.file, plan.text, plan.after));
+    const changed = rewritten.filter((plan) => plan.after !== plan.text);
+    const changedFiles = changed.length;
+    if (values.write) {
+      // All files or none: every temp file is written first. Resolving took a while: a file edited
+      // meanwhile refuses the write rather than losing the edit.
+      writeFilesAtomic(changed.map((plan) => ({ path: plan.file, content: plan.after, readContent: plan.text })));
+    } else {
+      for (const plan of changed) context.stdout(lineDiff(plan.file, plan.text, plan.after));
     }
     const pinned = rewritten.reduce((count, plan) => count + plan.occurrences.length, 0);
     context.stderr(
