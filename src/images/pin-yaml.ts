@@ -166,14 +166,21 @@ export function pinAsWritten(reference: string, digest: string): string {
   return `${reference}@${digest}`;
 }
 
-/** A line diff of the changed lines, in unified-diff style. */
+/**
+ * A unified diff of the changed lines, one hunk per line, that `patch -p0` applies: `file` is used
+ * as given (a relative path stays relative), and a last line without a line break is marked so.
+ */
 export function lineDiff(file: string, before: string, after: string): string {
   const a = before.split('\n');
   const b = after.split('\n');
   if (a.length !== b.length) throw new Error('pinning changed the number of lines');
+  // The last piece of a text that does not end with a line break is a line without one.
+  const noNewline = '\n\\ No newline at end of file';
   const hunks: string[] = [];
   for (let i = 0; i < a.length; i++) {
-    if (a[i] !== b[i]) hunks.push(`@@ -${i + 1} +${i + 1} @@\n-${a[i]}\n+${b[i]}`);
+    if (a[i] === b[i]) continue;
+    const marker = i === a.length - 1 ? noNewline : '';
+    hunks.push(`@@ -${i + 1} +${i + 1} @@\n-${a[i]}${marker}\n+${b[i]}${marker}`);
   }
   return hunks.length === 0 ? '' : `--- ${file}\n+++ ${file}\n${hunks.join('\n')}\n`;
 }

@@ -110,6 +110,8 @@ export interface AtomicWriteOptions {
 /** One file to write with {@link writeFilesAtomic}. */
 export interface AtomicWrite extends AtomicWriteOptions {
   readonly path: string;
+  /** How messages name the file (the path as the user gave it). @default path */
+  readonly name?: string;
   readonly content: string;
 }
 
@@ -135,9 +137,9 @@ export function writeFileAtomic(path: string, content: string, options: AtomicWr
 export function writeFilesAtomic(writes: readonly AtomicWrite[]): void {
   const pending: PendingWrite[] = [];
   try {
-    for (const write of writes) pending.push(prepareWrite(write.path, (chunk) => chunk(write.content)));
+    for (const write of writes) pending.push(prepareWrite(write.path, (chunk) => chunk(write.content), write.name));
     writes.forEach((write, index) => {
-      if (write.readContent !== undefined) refuseIfChanged(pending[index].target, write.path, write.readContent, writes.length);
+      if (write.readContent !== undefined) refuseIfChanged(pending[index].target, write.name ?? write.path, write.readContent, writes.length);
     });
   } catch (error) {
     for (const file of pending) file.discard();
@@ -152,7 +154,7 @@ export function writeFilesAtomic(writes: readonly AtomicWrite[]): void {
     } catch (error) {
       for (const file of pending.slice(index + 1)) file.discard();
       if (index === 0) throw error;
-      const paths = (files: readonly PendingWrite[]) => files.map((file) => file.path).join(', ');
+      const paths = (files: readonly PendingWrite[]) => files.map((file) => file.name).join(', ');
       throw new HardpodError(
         `${(error as Error).message}; already rewritten: ${paths(pending.slice(0, index))}; not rewritten: ${paths(pending.slice(index))}`,
       );
@@ -171,8 +173,8 @@ export function writeFileAtomicChunks(path: string, produce: (write: (chunk: str
 
 /** A temp file written and synced, waiting to be renamed over its target (or discarded). */
 interface PendingWrite {
-  /** The path as the user wrote it, for messages. */
-  readonly path: string;
+  /** The file as messages name it. */
+  readonly name: string;
   /** The file the rename replaces: the path with symlinks resolved. */
   readonly target: string;
   /** Renames the temp file over the target; on failure removes it and throws a HardpodError naming the path. */
@@ -198,7 +200,7 @@ function writeTarget(path: string): string {
   return target;
 }
 
-function prepareWrite(path: string, produce: (write: (chunk: string) => void) => void): PendingWrite {
+function prepareWrite(path: string, produce: (write: (chunk: string) => void) => void, name = path): PendingWrite {
   // node:crypto is loaded here, not with the module: a plain `hardpod check` writes no file and need not pay for it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { randomBytes } = require('node:crypto') as typeof import('node:crypto');
@@ -218,7 +220,7 @@ function prepareWrite(path: string, produce: (write: (chunk: string) => void) =>
     rmSync(temp, { force: true });
     if (systemError === undefined) throw error;
     const code = (systemError as NodeJS.ErrnoException).code;
-    throw new HardpodError(`cannot write the file${code ? ` (${code})` : ''}`, path);
+    throw new HardpodError(`cannot write the file${code ? ` (${code})` : ''}`, name);
   };
   try {
     const existing = statSync(target, { throwIfNoEntry: false });
@@ -246,7 +248,7 @@ function prepareWrite(path: string, produce: (write: (chunk: string) => void) =>
     fail(error);
   }
   return {
-    path,
+    name,
     target,
     commit() {
       try {

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
@@ -111,7 +112,7 @@ describe('hardpod pin --write', () => {
     const edited = `${pod(`${registry.host}/team/app:1.0`)}      env:\n        - {name: ADDED_BY_COLLEAGUE, value: "x"}\n`;
     registry.onRequest = () => fs.writeFileSync(file, edited);
     const result = await hardpod(['pin', '--write', 'race.yaml'], dir);
-    expect(result.stderr).toMatch(/^hardpod pin: error: \S*race\.yaml: the file changed after hardpod read it \(edited meanwhile\?\); nothing was written: run the command again\n$/);
+    expect(result.stderr).toMatch(/^hardpod pin: error: race\.yaml: the file changed after hardpod read it \(edited meanwhile\?\); nothing was written: run the command again\n$/);
     expect(result.status).toBe(2);
     expect(fs.readFileSync(file, 'utf8')).toBe(edited);
     expect(fs.readdirSync(dir)).toEqual(['race.yaml']);
@@ -128,10 +129,32 @@ describe('hardpod pin --write on several files', () => {
     // b.yaml's folder goes away while the registry answers: its temp file cannot be created.
     registry.onRequest = () => fs.rmSync(path.join(dir, 'sub'), { recursive: true, force: true });
     const result = await hardpod(['pin', '--write', 'a.yaml', 'sub/b.yaml'], dir);
-    expect(result.stderr).toMatch(/^hardpod pin: error: \S*sub\/b\.yaml: cannot write the file \(ENOENT\); no file was changed\n$/);
+    expect(result.stderr).toMatch(/^hardpod pin: error: sub\/b\.yaml: cannot write the file \(ENOENT\); no file was changed\n$/);
     expect(result.status).toBe(2);
     expect(fs.readFileSync(path.join(dir, 'a.yaml'), 'utf8')).toBe(pod(image));
     expect(fs.readdirSync(dir)).toEqual(['a.yaml']);
+  });
+});
+
+describe('hardpod pin (the diff)', () => {
+  it('prints a diff that patch -p0 applies: paths as given, and a last line without a line break marked', async () => {
+    const digest = registry.add('team/app', '1.0');
+    const image = `${registry.host}/team/app:1.0`;
+    fs.writeFileSync(path.join(dir, 'a.yaml'), pod(image));
+    fs.mkdirSync(path.join(dir, 'base'));
+    const noFinalNewline = pod(image).replace(/ {3}# keep\n$/, '');
+    fs.writeFileSync(path.join(dir, 'base', 'nonl.yaml'), noFinalNewline);
+    const diff = await hardpod(['pin', 'a.yaml', 'base'], dir);
+    expect(diff.status).toBe(0);
+    expect(diff.stdout).toBe(
+      `--- a.yaml\n+++ a.yaml\n@@ -9 +9 @@\n-      image: ${image}   # keep\n+      image: ${image}@${digest}   # keep\n` +
+      `--- base/nonl.yaml\n+++ base/nonl.yaml\n@@ -9 +9 @@\n-      image: ${image}\n\\ No newline at end of file\n+      image: ${image}@${digest}\n\\ No newline at end of file\n`,
+    );
+    const patch = spawnSync('patch', ['-p0', '--batch'], { cwd: dir, input: diff.stdout, encoding: 'utf8' });
+    expect(patch.stderr).toBe('');
+    expect(patch.status).toBe(0);
+    expect(fs.readFileSync(path.join(dir, 'a.yaml'), 'utf8')).toBe(pod(`${image}@${digest}`));
+    expect(fs.readFileSync(path.join(dir, 'base', 'nonl.yaml'), 'utf8')).toBe(noFinalNewline.replace(image, `${image}@${digest}`));
   });
 });
 
@@ -156,7 +179,7 @@ spec:
     expect(result.status).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain(`kustomize \`images:\` entries match ${registry.host}/team/app whatever its tag`);
-    expect(result.stderr).toMatch(new RegExp(`team/app:1\\.0 \\(\\S*k\\.yaml:8\\) is ${one}\n {2}${registry.host}/team/app:2\\.0 \\(\\S*k\\.yaml:10\\) is ${two}\n`));
+    expect(result.stderr).toMatch(new RegExp(`team/app:1\\.0 \\(k\\.yaml:8\\) is ${one}\n {2}${registry.host}/team/app:2\\.0 \\(k\\.yaml:10\\) is ${two}\n`));
   });
 
   it('refuses a tag beside an image of the same name pinned to another digest, which the entry would repin', async () => {

@@ -430,7 +430,7 @@ describe('hardpod pin changes nothing but the container images it pins', () => {
           // Without --write: the diff, line for line, and the file untouched.
           writeFileSync(join(dir, 'app.yaml'), generated.text);
           const diff = await runPin(['--offline', 'app.yaml'], dir);
-          expect(diff.stdout).toBe(lineDiff(join(dir, 'app.yaml'), generated.text, generated.expected));
+          expect(diff.stdout).toBe(lineDiff('app.yaml', generated.text, generated.expected));
           expect(readFileSync(join(dir, 'app.yaml'), 'utf8')).toBe(generated.text);
           expect(readdirSync(dir).sort()).toEqual(['app.yaml', 'hardpod.lock.json']);
         }),

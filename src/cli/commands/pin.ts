@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { parseImageRef, tagKey } from '../../images/image-ref';
 import { LOCK_FILE_NAME, readLockFile, readLockFileIfExists } from '../../images/lock-file';
 import { findImageScalars, lineDiff, pinText, planPins, type ImageOccurrence } from '../../images/pin-yaml';
@@ -47,10 +47,18 @@ Exit codes: 0 done (or nothing to pin), 2 usage error, unreadable YAML, an image
 where it is written, or one that could not be resolved (nothing written).
 `;
 
-interface FilePlan {
+/** A file to pin: where it is, and how the user named it. */
+interface FileToPin {
+  /** The path read and written (absolute), or - for standard input. */
   readonly file: string;
-  /** The name messages use: the path, or <stdin>. */
+  /**
+   * The name messages and the diff use: the path as given (a file under a folder: the folder as
+   * given joined with the rest), so a diff of relative paths applies with `patch -p0`; or <stdin>.
+   */
   readonly name: string;
+}
+
+interface FilePlan extends FileToPin {
   readonly text: string;
   readonly occurrences: readonly ImageOccurrence[];
 }
@@ -72,10 +80,9 @@ export const pinCommand: Command = {
 
     // Read and parse everything first: a bad file stops the run before anything is resolved or written.
     const plans: FilePlan[] = [];
-    const files = stdinMode ? ['-'] : filesToPin(positionals, context.cwd);
-    for (const file of files) {
+    const files = stdinMode ? [{ file: '-', name: STDIN_NAME }] : filesToPin(positionals, context.cwd);
+    for (const { file, name } of files) {
       const text = file === '-' ? readStandardInput() : readManifestFile(file);
-      const name = file === '-' ? STDIN_NAME : file;
       plans.push({ file, name, text, occurrences: planPins(text, name) });
     }
 
@@ -100,9 +107,9 @@ export const pinCommand: Command = {
     if (values.write) {
       // All files or none: every temp file is written first. Resolving took a while: a file edited
       // meanwhile refuses the write rather than losing the edit.
-      writeFilesAtomic(changed.map((plan) => ({ path: plan.file, content: plan.after, readContent: plan.text })));
+      writeFilesAtomic(changed.map((plan) => ({ path: plan.file, name: plan.name, content: plan.after, readContent: plan.text })));
     } else {
-      for (const plan of changed) context.stdout(lineDiff(plan.file, plan.text, plan.after));
+      for (const plan of changed) context.stdout(lineDiff(plan.name, plan.text, plan.after));
     }
     const pinned = rewritten.reduce((count, plan) => count + plan.occurrences.length, 0);
     context.stderr(
@@ -151,8 +158,8 @@ function kustomizeImages(plans: readonly FilePlan[], digests: ReadonlyMap<string
 }
 
 /** The files under the paths (folders walked), each once however often it is reached: a file is rewritten once. */
-function filesToPin(paths: readonly string[], cwd: string): string[] {
-  const files = new Map<string, string>();
+function filesToPin(paths: readonly string[], cwd: string): FileToPin[] {
+  const files = new Map<string, FileToPin>();
   for (const path of paths) {
     const full = resolve(cwd, path);
     let isDirectory: boolean;
@@ -163,7 +170,7 @@ function filesToPin(paths: readonly string[], cwd: string): string[] {
     }
     for (const file of isDirectory ? manifestFilesUnder(full) : [full]) {
       const real = realPathIfExists(file) ?? file;
-      if (!files.has(real)) files.set(real, file);
+      if (!files.has(real)) files.set(real, { file, name: isDirectory ? join(path, relative(full, file)) : path });
     }
   }
   return [...files.values()];
