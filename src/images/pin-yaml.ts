@@ -195,11 +195,27 @@ export function tagsToPin(occurrences: readonly ImageOccurrence[], file: string)
  * `hardpod check` reads, every container image it holds can be pinned where it is written, and
  * pinning changes nothing but those images. Throws a HardpodError naming `file:line` otherwise.
  */
-export function planPins(text: string, file: string): ImageOccurrence[] {
+export function planPins(text: string, file: string): readonly ImageOccurrence[] {
+  return planFilePins(text, file).occurrences;
+}
+
+/** What one file holds for `hardpod pin`: see {@link planFilePins}. */
+export interface FilePinPlan {
+  /** The tags to pin. */
+  readonly occurrences: readonly ImageOccurrence[];
+  /** Kubernetes objects in the file (none: an empty file, or comments only). */
+  readonly objectCount: number;
+  /** Container image values in the file, pinned by digest already or not. */
+  readonly imageCount: number;
+}
+
+/** {@link planPins}, with what the file holds besides: its objects and images, counted. */
+export function planFilePins(text: string, file: string): FilePinPlan {
   const before = loadManifests(text, file);
-  const occurrences = tagsToPin(scanImageScalars(text, file), file);
+  const images = scanImageScalars(text, file);
+  const occurrences = tagsToPin(images, file);
   verifyPins(before, applyAll(text, occurrences, () => PLACEHOLDER_DIGEST), file, () => PLACEHOLDER_DIGEST);
-  return occurrences;
+  return { occurrences, objectCount: before.objects.length, imageCount: images.length };
 }
 
 /**

@@ -49,14 +49,22 @@ export function readManifests(paths: readonly string[], options: ReadManifestsOp
     }
     const stats = statOrThrow(path);
     if (stats.isDirectory()) {
-      const files = manifestFilesUnder(path);
-      if (files.length === 0) throw new HardpodError('the folder holds no *.yaml, *.yml or *.json files', path);
-      for (const file of files) add(file, true);
+      for (const file of manifestFilesOfFolder(path)) add(file, true);
     } else {
       add(path, false, stats);
     }
   }
   return set;
+}
+
+/**
+ * {@link manifestFilesUnder} a folder given as input: one without any is a HardpodError naming it (a wrong path, not a pass).
+ * @param name the folder as the user gave it, for the message (@default path)
+ */
+export function manifestFilesOfFolder(path: string, name: string = path): string[] {
+  const files = manifestFilesUnder(path);
+  if (files.length === 0) throw new HardpodError('the folder holds no *.yaml, *.yml or *.json files', name);
+  return files;
 }
 
 /** The file that makes a folder a Helm chart. */

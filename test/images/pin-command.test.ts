@@ -158,6 +158,33 @@ describe('hardpod pin (the diff)', () => {
   });
 });
 
+describe('hardpod pin on input without images', () => {
+  it('refuses a folder without manifests and an input without objects, as check does', async () => {
+    fs.mkdirSync(path.join(dir, 'empty'));
+    fs.writeFileSync(path.join(dir, 'empty', 'readme.txt'), 'not a manifest');
+    const folder = await hardpod(['pin', '--offline', 'empty'], dir);
+    expect(folder.stderr).toBe(`hardpod pin: error: empty: the folder holds no *.yaml, *.yml or *.json files\n`);
+    expect(folder.status).toBe(2);
+
+    fs.writeFileSync(path.join(dir, 'blank.yaml'), '# nothing yet\n');
+    const blank = await hardpod(['pin', '--offline', 'blank.yaml'], dir);
+    expect(blank.stderr).toMatch(/^hardpod pin: error: blank\.yaml: no Kubernetes objects found, so nothing was pinned; give --allow-empty when an empty input is expected/);
+    expect(blank.status).toBe(2);
+    const allowed = await hardpod(['pin', '--offline', '--allow-empty', 'blank.yaml'], dir);
+    expect(allowed.stderr).toBe('hardpod pin: the manifests hold no container image, so there is nothing to pin\n');
+    expect(allowed.status).toBe(0);
+  });
+
+  it('says that manifests without any container image hold nothing to pin, not that every image is pinned', async () => {
+    fs.writeFileSync(path.join(dir, 'config.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {image: "nginx:1.27"}\n');
+    const result = await hardpod(['pin', '--offline', 'config.yaml'], dir);
+    expect(result.stderr).toBe('hardpod pin: the manifests hold no container image, so there is nothing to pin\n');
+    expect(result.status).toBe(0);
+    fs.writeFileSync(path.join(dir, 'config.yaml'), pod(`nginx@sha256:${'a'.repeat(64)}`));
+    expect((await hardpod(['pin', '--offline', 'config.yaml'], dir)).stderr).toBe('hardpod pin: every image is already pinned by digest\n');
+  });
+});
+
 describe('hardpod pin --kustomize', () => {
   const twoContainers = (first: string, second: string) => `apiVersion: v1
 kind: Pod

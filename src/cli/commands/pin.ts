@@ -2,9 +2,9 @@ import { statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseImageRef, tagKey } from '../../images/image-ref';
 import { LOCK_FILE_NAME, readLockFile, readLockFileIfExists } from '../../images/lock-file';
-import { findImageScalars, lineDiff, pinText, planPins, type ImageOccurrence } from '../../images/pin-yaml';
+import { findImageScalars, lineDiff, pinText, planFilePins, type ImageOccurrence } from '../../images/pin-yaml';
 import { RegistryClient } from '../../images/registry-client';
-import { manifestFilesUnder, readManifestFile, readStandardInput, STDIN_NAME } from '../../loader';
+import { manifestFilesOfFolder, readManifestFile, readStandardInput, STDIN_NAME } from '../../loader';
 import { HardpodError } from '../../model/errors';
 import { describeFileError, realPathIfExists, writeFilesAtomic } from '../../model/files';
 import { parseCommandArgs } from '../args';
@@ -29,6 +29,8 @@ Options:
   --kustomize                 print kustomization \`images:\` entries with digests instead of rewriting;
                               an entry applies to every tag of its name, so two tags of one name at
                               different digests are refused (pin those files with --write instead)
+  --allow-empty               exit 0 when the input holds no Kubernetes object (else exit 2: nothing
+                              was pinned)
   --insecure-registry HOST    allow plain HTTP to HOST[:PORT] (repeatable; loopback always may)
   --mirror REGISTRY=URL       pull through a mirror (repeatable)
   --concurrency N             requests in flight at once (default: 8)
@@ -43,8 +45,9 @@ Rendered output that the next render would undo is better pinned where it is ren
 Files hardpod check refuses are refused here too, and so is an image pin cannot rewrite without
 changing something else (one written through an alias or a << merge); the error names file:line.
 
-Exit codes: 0 done (or nothing to pin), 2 usage error, unreadable YAML, an image that cannot be pinned
-where it is written, or one that could not be resolved (nothing written).
+Exit codes: 0 done (or nothing to pin), 2 usage error, unreadable YAML, no Kubernetes object (a folder
+without manifests, an empty file), an image that cannot be pinned where it is written, or one that
+could not be resolved (nothing written).
 `;
 
 /** A file to pin: where it is, and how the user named it. */
@@ -72,6 +75,7 @@ export const pinCommand: Command = {
       'lock-file': { type: 'string' },
       'offline': { type: 'boolean' },
       'kustomize': { type: 'boolean' },
+      'allow-empty': { type: 'boolean' },
       ...REGISTRY_FLAGS,
     });
     if (positionals.length === 0) throw new HardpodError('give at least one YAML file or folder, or - for standard input (see hardpod pin --help)', 'hardpod pin');
@@ -81,9 +85,21 @@ export const pinCommand: Command = {
     // Read and parse everything first: a bad file stops the run before anything is resolved or written.
     const plans: FilePlan[] = [];
     const files = stdinMode ? [{ file: '-', name: STDIN_NAME }] : filesToPin(positionals, context.cwd);
+    let objectCount = 0;
+    let imageCount = 0;
     for (const { file, name } of files) {
       const text = file === '-' ? readStandardInput() : readManifestFile(file);
-      plans.push({ file, name, text, occurrences: planPins(text, name) });
+      const plan = planFilePins(text, name);
+      objectCount += plan.objectCount;
+      imageCount += plan.imageCount;
+      plans.push({ file, name, text, occurrences: plan.occurrences });
+    }
+    // An empty input is usually a step before that failed (a render, a build): pinning nothing is not a success.
+    if (objectCount === 0 && !values['allow-empty']) {
+      throw new HardpodError(
+        'no Kubernetes objects found, so nothing was pinned; give --allow-empty when an empty input is expected (a chart that renders nothing under these values)',
+        files.map((file) => file.name).join(', '),
+      );
     }
 
     const digests = await digestsFor(plans, values, context);
@@ -113,7 +129,9 @@ export const pinCommand: Command = {
     }
     const pinned = rewritten.reduce((count, plan) => count + plan.occurrences.length, 0);
     context.stderr(
-      pinned === 0
+      imageCount === 0
+        ? 'hardpod pin: the manifests hold no container image, so there is nothing to pin\n'
+        : pinned === 0
         ? 'hardpod pin: every image is already pinned by digest\n'
         : `hardpod pin: ${values.write ? 'pinned' : 'would pin'} ${pinned} image${pinned === 1 ? '' : 's'} in ${changedFiles} file${changedFiles === 1 ? '' : 's'}${values.write ? '' : ' (run with --write to rewrite them)'}\n`,
     );
@@ -168,7 +186,7 @@ function filesToPin(paths: readonly string[], cwd: string): FileToPin[] {
     } catch (error) {
       throw new HardpodError(describeFileError(error, 'no such file or folder'), path);
     }
-    for (const file of isDirectory ? manifestFilesUnder(full) : [full]) {
+    for (const file of isDirectory ? manifestFilesOfFolder(full, path) : [full]) {
       const real = realPathIfExists(file) ?? file;
       if (!files.has(real)) files.set(real, { file, name: isDirectory ? join(path, relative(full, file)) : path });
     }
