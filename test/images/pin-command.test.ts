@@ -163,7 +163,7 @@ describe('hardpod pin on input without images', () => {
     fs.mkdirSync(path.join(dir, 'empty'));
     fs.writeFileSync(path.join(dir, 'empty', 'readme.txt'), 'not a manifest');
     const folder = await hardpod(['pin', '--offline', 'empty'], dir);
-    expect(folder.stderr).toBe(`hardpod pin: error: empty: the folder holds no *.yaml, *.yml or *.json files\n`);
+    expect(folder.stderr).toBe('hardpod pin: error: empty: the folder holds no *.yaml, *.yml or *.json files\n');
     expect(folder.status).toBe(2);
 
     fs.writeFileSync(path.join(dir, 'blank.yaml'), '# nothing yet\n');

@@ -132,8 +132,8 @@ export const pinCommand: Command = {
       imageCount === 0
         ? 'hardpod pin: the manifests hold no container image, so there is nothing to pin\n'
         : pinned === 0
-        ? 'hardpod pin: every image is already pinned by digest\n'
-        : `hardpod pin: ${values.write ? 'pinned' : 'would pin'} ${pinned} image${pinned === 1 ? '' : 's'} in ${changedFiles} file${changedFiles === 1 ? '' : 's'}${values.write ? '' : ' (run with --write to rewrite them)'}\n`,
+          ? 'hardpod pin: every image is already pinned by digest\n'
+          : `hardpod pin: ${values.write ? 'pinned' : 'would pin'} ${pinned} image${pinned === 1 ? '' : 's'} in ${changedFiles} file${changedFiles === 1 ? '' : 's'}${values.write ? '' : ' (run with --write to rewrite them)'}\n`,
     );
     return EXIT.ok;
   },
