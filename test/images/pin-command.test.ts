@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runCli } from '../../src/cli/run';
+import { serializeLockFile } from '../../src/images/lock-file';
 
 /**
  * A registry serving one manifest per `repository:tag`, enough for `hardpod pin` to resolve and
@@ -228,5 +229,31 @@ spec:
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(result.stdout).toBe(`images:\n- name: ${registry.host}/team/app\n  digest: ${one}\n- name: ${registry.host}/team/other\n  digest: ${other}\n`);
+  });
+});
+
+describe('registry flags', () => {
+  it('are checked up front, even when the lock file answers every tag', async () => {
+    const digest = `sha256:${'a'.repeat(64)}`;
+    fs.writeFileSync(path.join(dir, 'hardpod.lock.json'), serializeLockFile({
+      lockfileVersion: 1,
+      images: { 'docker.io/library/nginx:1.27': { digest, mediaType: 'application/vnd.oci.image.index.v1+json', resolvedAt: 't', resolvedFrom: 'https://registry-1.docker.io' } },
+    }));
+    fs.writeFileSync(path.join(dir, 'app.yaml'), pod('nginx:1.27'));
+    expect((await hardpod(['pin', '--offline', 'app.yaml'], dir)).status).toBe(0);
+    const cases: [string[], string][] = [
+      [['--concurrency', 'abc'], '--concurrency must be a positive number, got "abc"'],
+      [['--concurrency', '0.5'], '--concurrency must be a whole number of requests, got "0.5"'],
+      [['--mirror', 'x'], '--mirror must be REGISTRY=URL (e.g. docker.io=https://mirror.example.com), got "x"'],
+      [['--timeout', 'soon'], '--timeout must be a positive number, got "soon"'],
+    ];
+    for (const [flags, message] of cases) {
+      for (const command of [['pin', '--offline', 'app.yaml'], ['pin', 'app.yaml'], ['lock', 'missing.yaml']]) {
+        const result = await hardpod([...command, ...flags], dir);
+        expect(result.stderr).toBe(`hardpod ${command[0]}: error: ${message}\n`);
+        expect(result.status).toBe(2);
+      }
+    }
+    expect(fs.readFileSync(path.join(dir, 'app.yaml'), 'utf8')).toBe(pod('nginx:1.27'));
   });
 });

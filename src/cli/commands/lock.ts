@@ -39,7 +39,7 @@ Options:
   --insecure-registry HOST    allow plain HTTP to HOST[:PORT] (repeatable; loopback always may)
   --mirror REGISTRY=URL       pull REGISTRY's images through the mirror URL (repeatable); the lock
                               file keeps the upstream reference and digest
-  --concurrency N             requests in flight at once (default: 8)
+  --concurrency N             requests in flight at once, a whole number (default: 8)
   --timeout SECONDS           time limit per request and per pause in a download (default: 30)
   -h, --help                  show this help
 
@@ -66,12 +66,23 @@ function positiveNumber(command: string, flag: string, value: string | undefined
   return number;
 }
 
-/** Registry client options from the shared flags. */
-export function registryClientOptions(
+/** The shared registry flags, checked. */
+export interface RegistryFlags {
+  readonly insecureRegistries: readonly string[];
+  readonly mirrors: Readonly<Record<string, string[]>>;
+  readonly concurrency?: number;
+  readonly timeoutMs?: number;
+}
+
+/**
+ * Checks the shared registry flags. Called as soon as the command line is read, so a mistake is a
+ * usage error whether or not a registry ends up being asked (the lock file may answer everything).
+ * @throws HardpodError naming the flag and what it expects
+ */
+export function parseRegistryFlags(
   command: string,
   values: { 'insecure-registry'?: string[]; 'mirror'?: string[]; 'concurrency'?: string; 'timeout'?: string },
-  context: CliContext,
-): RegistryClientOptions {
+): RegistryFlags {
   const mirrors: Record<string, string[]> = {};
   for (const mirror of values.mirror ?? []) {
     const equals = mirror.indexOf('=');
@@ -82,13 +93,26 @@ export function registryClientOptions(
     (mirrors[mirror.slice(0, equals)] ??= []).push(url);
   }
   const concurrency = positiveNumber(command, 'concurrency', values.concurrency);
+  if (concurrency !== undefined && !Number.isInteger(concurrency)) {
+    throw new HardpodError(`--concurrency must be a whole number of requests, got "${values.concurrency}"`, `hardpod ${command}`);
+  }
   const timeout = positiveNumber(command, 'timeout', values.timeout);
   return {
     insecureRegistries: values['insecure-registry'] ?? [],
     mirrors,
+    ...(concurrency !== undefined ? { concurrency } : {}),
+    ...(timeout !== undefined ? { timeoutMs: timeout * 1000 } : {}),
+  };
+}
+
+/** Registry client options from the shared flags (checked by {@link parseRegistryFlags}). */
+export function registryClientOptions(command: string, flags: RegistryFlags, context: CliContext): RegistryClientOptions {
+  return {
+    insecureRegistries: [...flags.insecureRegistries],
+    mirrors: flags.mirrors,
     credentials: dockerCredentials({ env: { ...context.env } }),
-    ...(concurrency ? { concurrency: Math.floor(concurrency) } : {}),
-    ...(timeout ? { timeoutMs: timeout * 1000 } : {}),
+    ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
+    ...(flags.timeoutMs !== undefined ? { timeoutMs: flags.timeoutMs } : {}),
     log: (line) => context.stderr(`hardpod ${command}: ${line}\n`),
   };
 }
@@ -142,6 +166,7 @@ export const lockCommand: Command = {
       ...REGISTRY_FLAGS,
     });
     if (values.check && values.update) throw new HardpodError('--check and --update exclude each other', 'hardpod lock');
+    const registryFlags = parseRegistryFlags('lock', values);
     if (values.platform !== undefined && !/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(values.platform)) {
       throw new HardpodError(`--platform must be OS/ARCH or OS/ARCH/VARIANT (e.g. linux/arm64/v8), got "${values.platform}"`, 'hardpod lock');
     }
@@ -156,7 +181,7 @@ export const lockCommand: Command = {
     } else {
       uses = mode === 'update' ? [] : imageUsesOfApp(context, values.stack === undefined ? {} : { stack: values.stack });
     }
-    const client = new RegistryClient(registryClientOptions('lock', values, context));
+    const client = new RegistryClient(registryClientOptions('lock', registryFlags, context));
     try {
       const result = await runLock({
         lockFilePath: lockFile,

@@ -9,7 +9,7 @@ import { HardpodError } from '../../model/errors';
 import { describeFileError, realPathIfExists, writeFilesAtomic } from '../../model/files';
 import { parseCommandArgs } from '../args';
 import { EXIT, type CliContext, type Command } from '../command';
-import { REGISTRY_FLAGS, registryClientOptions } from './lock';
+import { parseRegistryFlags, REGISTRY_FLAGS, registryClientOptions, type RegistryFlags } from './lock';
 
 const USAGE = `Usage: hardpod pin [options] PATH...
 
@@ -33,7 +33,7 @@ Options:
                               was pinned)
   --insecure-registry HOST    allow plain HTTP to HOST[:PORT] (repeatable; loopback always may)
   --mirror REGISTRY=URL       pull through a mirror (repeatable)
-  --concurrency N             requests in flight at once (default: 8)
+  --concurrency N             requests in flight at once, a whole number (default: 8)
   --timeout SECONDS           time limit per request (default: 30)
   -h, --help                  show this help
 
@@ -44,6 +44,8 @@ Rendered output that the next render would undo is better pinned where it is ren
 
 Files hardpod check refuses are refused here too, and so is an image pin cannot rewrite without
 changing something else (one written through an alias or a << merge); the error names file:line.
+
+Registry flags are checked even when the lock file answers every tag.
 
 Exit codes: 0 done (or nothing to pin), 2 usage error, unreadable YAML, no Kubernetes object (a folder
 without manifests, an empty file), an image that cannot be pinned where it is written, or one that
@@ -79,6 +81,7 @@ export const pinCommand: Command = {
       ...REGISTRY_FLAGS,
     });
     if (positionals.length === 0) throw new HardpodError('give at least one YAML file or folder, or - for standard input (see hardpod pin --help)', 'hardpod pin');
+    const registryFlags = parseRegistryFlags('pin', values);
     const stdinMode = positionals.includes('-');
     if (stdinMode && positionals.length > 1) throw new HardpodError('- (standard input) cannot be combined with files', 'hardpod pin');
 
@@ -102,7 +105,7 @@ export const pinCommand: Command = {
       );
     }
 
-    const digests = await digestsFor(plans, values, context);
+    const digests = await digestsFor(plans, values, registryFlags, context);
 
     if (values.kustomize) {
       context.stdout(kustomizeImages(plans, digests));
@@ -197,7 +200,8 @@ function filesToPin(paths: readonly string[], cwd: string): FileToPin[] {
 /** The digest of every tag in the plans: from the lock file, else (unless offline) from the registry. */
 async function digestsFor(
   plans: readonly FilePlan[],
-  values: { 'lock-file'?: string; 'offline'?: boolean; 'insecure-registry'?: string[]; 'mirror'?: string[]; 'concurrency'?: string; 'timeout'?: string },
+  values: { 'lock-file'?: string; 'offline'?: boolean },
+  registryFlags: RegistryFlags,
   context: CliContext,
 ): Promise<Map<string, string>> {
   const lockFile = resolve(context.cwd, values['lock-file'] ?? LOCK_FILE_NAME);
@@ -218,7 +222,7 @@ async function digestsFor(
     const list = [...missing].map(([key, where]) => `  ${key} (${where})`).join('\n');
     throw new HardpodError(`${missing.size} tag(s) have no entry in the lock file; run \`npx hardpod lock PATH...\` first:\n${list}`, lockFile);
   }
-  const client = new RegistryClient(registryClientOptions('pin', values, context));
+  const client = new RegistryClient(registryClientOptions('pin', registryFlags, context));
   try {
     const keys = [...missing.keys()];
     // The tag's digest, then the manifest fetched by it and hashed: only verified digests are written.
