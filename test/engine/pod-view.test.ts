@@ -175,12 +175,17 @@ describe('shape problems agree with what the API server decodes', () => {
 
   it('refuses probe and hook handlers, envFrom sources and secret references of another type, where the host and Secret checks look', () => {
     expect(withContainer({
-      livenessProbe: { httpGet: { port: 8080 } }, lifecycle: { preStop: { exec: { command: ['x'] } } },
-      envFrom: [{ secretRef: { name: 's' } }], env: [{ name: 'A', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } }],
+      livenessProbe: { httpGet: { port: 8080 } },
+      lifecycle: { preStop: { exec: { command: ['x'] } } },
+      envFrom: [{ secretRef: { name: 's' } }],
+      env: [{ name: 'A', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } }],
     })).toEqual([]);
     expect(withContainer({
-      livenessProbe: { httpGet: 'x' }, lifecycle: { preStop: 'x' }, command: 'sh',
-      envFrom: ['x', { secretRef: 'x' }], env: [{ name: 'A', valueFrom: { secretKeyRef: 'x' } }],
+      livenessProbe: { httpGet: 'x' },
+      lifecycle: { preStop: 'x' },
+      command: 'sh',
+      envFrom: ['x', { secretRef: 'x' }],
+      env: [{ name: 'A', valueFrom: { secretKeyRef: 'x' } }],
     }).sort()).toEqual([
       'spec.containers[0].command', 'spec.containers[0].envFrom[0]', 'spec.containers[0].envFrom[1].secretRef',
       'spec.containers[0].env[0].valueFrom.secretKeyRef', 'spec.containers[0].lifecycle.preStop', 'spec.containers[0].livenessProbe.httpGet',
