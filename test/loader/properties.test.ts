@@ -136,7 +136,7 @@ describe('loader properties', () => {
       fc.property(fc.jsonValue({ maxDepth: 5 }), fc.infiniteStream(fc.nat(7)), fc.constantFrom('', ' ', '\n  '), (json, draws, gap) => {
         const drawn = draws[Symbol.iterator]();
         // The first repeated key in text order, as the writer emits it.
-        let first: { key: string; offset: number } | undefined;
+        let first: { key: string; offset: number; firstOffset: number } | undefined;
         let text = '';
         const write = (v: unknown): void => {
           if (Array.isArray(v)) {
@@ -151,13 +151,14 @@ describe('loader properties', () => {
             text += `{${gap}`;
             entries.forEach(([key, item], i) => {
               if (i > 0) text += `,${gap}`;
+              const keyOffset = text.length;
               text += `${JSON.stringify(key)}:${gap}`;
               write(item);
               // Now and then the same key again, written with an escape or plainly.
               if (drawn.next().value === 0) {
                 const offset = text.length + 1 + gap.length;
                 text += `,${gap}${drawn.next().value < 4 ? JSON.stringify(key) : `"${[...key].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')}"`}:${gap}null`;
-                first ??= { key, offset };
+                first ??= { key, offset, firstOffset: keyOffset };
               }
             });
             text += `${gap}}`;
