@@ -23,6 +23,17 @@ function hardpod(args: string[], cwd: string, input = ''): Promise<{ status: num
   });
 }
 
+
+/** A Pod running one container per image, in order. */
+function podWithImages(images: readonly string[]): string {
+  return `apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+${images.map((image, index) => `    - {name: c${index}, image: '${image}'}`).join('\n')}
+`;
+}
 describeRegistry('hardpod lock and hardpod pin against a real docker-registry', () => {
   let registry: TestRegistry;
   let web: string;
@@ -124,16 +135,9 @@ spec:
     const entry = { digest: `sha256:${'e'.repeat(64)}`, mediaType: 'application/vnd.oci.image.manifest.v1+json', resolvedAt: '2026-01-01T00:00:00.000Z', resolvedFrom: registry.url };
     const gone = `${registry.host}/team/nope:1.0`;
     const unreachable = '127.0.0.1:9/team/app:1.0';
-    const pod = (images: string[]) => `apiVersion: v1
-kind: Pod
-metadata: {name: p}
-spec:
-  containers:
-${images.map((image, index) => `    - {name: c${index}, image: '${image}'}`).join('\n')}
-`;
     fs.writeFileSync(path.join(dir, 'hardpod.lock.json'), JSON.stringify({ lockfileVersion: 1, images: { [gone]: entry, [unreachable]: entry } }));
-    fs.writeFileSync(path.join(dir, 'gone.yaml'), pod([gone]));
-    fs.writeFileSync(path.join(dir, 'both.yaml'), pod([gone, unreachable]));
+    fs.writeFileSync(path.join(dir, 'gone.yaml'), podWithImages([gone]));
+    fs.writeFileSync(path.join(dir, 'both.yaml'), podWithImages([gone, unreachable]));
 
     const warned = await hardpod(['lock', '--check', 'gone.yaml'], dir);
     expect(warned.status).toBe(0);
@@ -271,15 +275,8 @@ ${images.map((image, index) => `    - {name: c${index}, image: '${image}'}`).joi
   it('refuses a tag@digest reference whose digest is not the tag\'s, in whichever order the containers come', async () => {
     const wrong = `${registry.host}/team/web:v1@${worker}`;
     const plain = `${registry.host}/team/web:v1`;
-    const pod = (images: string[]) => `apiVersion: v1
-kind: Pod
-metadata: {name: p}
-spec:
-  containers:
-${images.map((image, index) => `    - {name: c${index}, image: '${image}'}`).join('\n')}
-`;
     for (const images of [[wrong, plain], [plain, wrong], [wrong]]) {
-      fs.writeFileSync(path.join(dir, 'p.yaml'), pod(images));
+      fs.writeFileSync(path.join(dir, 'p.yaml'), podWithImages(images));
       const result = await hardpod(['lock', 'p.yaml'], dir);
       expect(result.status).toBe(2);
       expect(result.stderr).toContain(`${plain} (used at ${path.join(dir, 'p.yaml')}:${6 + images.indexOf(wrong)} spec.containers[${images.indexOf(wrong)}].image): the reference pins ${worker}, but the tag points to ${web}`);
