@@ -348,7 +348,7 @@ const MAX_INTERNED_STRINGS = 100_000;
 /** Bounds the not-applicable lists a Recorder shares (a few per kind in practice); further ones are copied. */
 const MAX_SHARED_NOT_APPLICABLE = 64;
 
-function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
@@ -381,13 +381,16 @@ class Recorder {
    * doubles the memory a large report holds, which the garbage collector pays for.
    */
   private readonly interned = new Map<string, string>();
-  /** Rules that found the current object not applicable so far: one buffer, reused for every object. */
-  private readonly notApplicableRules: string[] = [];
   /**
-   * The distinct lists {@link notApplicableToObject} handed out: objects alike (every Service, every
-   * Job) share one list rather than each holding a copy.
+   * Rules that found the current object not applicable so far: one buffer, reused for every object.
+   * The rules themselves, not their ids: no property read in the loop that runs every check.
    */
-  private readonly sharedNotApplicable: (readonly string[])[] = [];
+  private readonly notApplicableRules: AnyRule[] = [];
+  /**
+   * The distinct lists {@link notApplicableToObject} handed out, with the rules they were made from:
+   * objects alike (every Service, every Job) share one list rather than each holding a copy.
+   */
+  private readonly sharedNotApplicable: { readonly rules: readonly AnyRule[]; readonly ids: readonly string[] }[] = [];
 
   constructor(private readonly config: ResolvedConfig) {}
 
@@ -462,10 +465,10 @@ class Recorder {
     const found = this.notApplicableRules;
     if (found.length === 0) return undefined;
     const shared = this.sharedNotApplicable;
-    for (let i = 0; i < shared.length; i++) if (sameStrings(shared[i], found)) return shared[i];
-    const copy = found.slice();
-    if (shared.length < MAX_SHARED_NOT_APPLICABLE) shared.push(copy);
-    return copy;
+    for (let i = 0; i < shared.length; i++) if (sameItems(shared[i].rules, found)) return shared[i].ids;
+    const ids = found.map((rule) => rule.id);
+    if (shared.length < MAX_SHARED_NOT_APPLICABLE) shared.push({ rules: found.slice(), ids });
+    return ids;
   }
 
   /** Counts `times` checks not applicable, as if rules that cannot apply under the config had been run and said so. */
@@ -502,7 +505,7 @@ class Recorder {
           } else if (result === 'not-applicable') {
             counts.notApplicable++;
             // Views must not read the rule's silence as a pass: it judged nothing here.
-            this.notApplicableRules.push(rule.id);
+            this.notApplicableRules.push(rule);
           } else {
             counts.pass++;
           }
