@@ -172,11 +172,10 @@ export class ManifestSet {
   }
 
   private addDocument(value: unknown, record: DocumentRecord, file: string, line: number, template: string | undefined, documentIndex: number): void {
-    const where = `${file}:${line}`;
     if (!isFields(value)) {
-      throw new HardpodError(`expected a Kubernetes object (a mapping with apiVersion and kind), found ${describeType(value)}`, where);
+      throw new HardpodError(`expected a Kubernetes object (a mapping with apiVersion and kind), found ${describeType(value)}`, `${file}:${line}`);
     }
-    const object = checkObject(value, where);
+    const object = checkObject(value, '', record, file, line);
     if (!isList(object)) {
       this.push(object, record, { file, line, documentIndex, ...(template ? { template } : {}) });
       return;
@@ -184,11 +183,10 @@ export class ManifestSet {
     // List items get their own line. `kubectl get -o yaml` (or json) writes Lists of thousands of
     // objects: their lines are looked up in turn, and the record's line index (built on the first
     // lookup) is shared by every item's record.
-    const lineOf = (path: string): number => record.startLine + (lineInDocument(record, parseFieldPath(path)) ?? line - record.startLine);
-    checkListItems(object, '', lineOf, file);
+    checkListItems(object, '', record, file, line);
     for (const item of expandLists(object)) {
       const prefix = parseFieldPath(item.path);
-      const itemLine = lineOf(item.path);
+      const itemLine = lineOfPath(record, item.path, line);
       this.push(item.object, { ...record, prefix }, { file, line: itemLine, documentIndex, ...(template ? { template } : {}) });
     }
   }
@@ -386,39 +384,54 @@ function withinExpansionLimit(root: object, limit: number): boolean {
 const METADATA_STRINGS = ['name', 'namespace', 'generateName'] as const;
 
 /** The checks every object must pass before rules see it: apiVersion, kind and metadata of the right types. */
-function checkObject(value: Readonly<Record<string, unknown>>, where: string): KubeObject {
+function checkObject(value: Readonly<Record<string, unknown>>, path: string, record: DocumentRecord, file: string, line: number): KubeObject {
   if (typeof value.apiVersion !== 'string' || value.apiVersion === '') {
+    const where = value.apiVersion === undefined ? `${file}:${line}` : fieldWhere(record, file, line, path, 'apiVersion');
     throw new HardpodError(`a Kubernetes object needs apiVersion as a non-empty string, found ${describeType(value.apiVersion)}`, where);
   }
   if (typeof value.kind !== 'string' || value.kind === '') {
+    const where = value.kind === undefined ? `${file}:${line}` : fieldWhere(record, file, line, path, 'kind');
     throw new HardpodError(`a Kubernetes object needs kind as a non-empty string, found ${describeType(value.kind)}`, where);
   }
   const metadata = value.metadata;
   if (metadata !== undefined && metadata !== null) {
-    if (!isFields(metadata)) throw new HardpodError(`metadata must be a mapping, found ${describeType(metadata)}`, where);
+    if (!isFields(metadata)) throw new HardpodError(`metadata must be a mapping, found ${describeType(metadata)}`, fieldWhere(record, file, line, path, 'metadata'));
     for (let i = 0; i < METADATA_STRINGS.length; i++) {
       const field = METADATA_STRINGS[i];
       const v = metadata[field];
       if (v !== undefined && v !== null && typeof v !== 'string') {
-        throw new HardpodError(`metadata.${field} must be a string, found ${describeType(v)}`, where);
+        throw new HardpodError(`metadata.${field} must be a string, found ${describeType(v)}`, fieldWhere(record, file, line, path, `metadata.${field}`));
       }
     }
   }
   if (isList(value as KubeObject) === false && (value.kind === 'List' || value.kind.endsWith('List')) && value.items !== undefined && !Array.isArray(value.items)) {
-    throw new HardpodError(`items of a ${value.kind} must be a list, found ${describeType(value.items)}`, where);
+    throw new HardpodError(`items of a ${value.kind} must be a list, found ${describeType(value.items)}`, fieldWhere(record, file, line, path, 'items'));
   }
   return value as KubeObject;
 }
 
 /** Every item of a List (and of Lists inside it) must be an object: expansion would skip others silently. */
-function checkListItems(list: KubeObject, path: string, lineOf: (path: string) => number, file: string): void {
+function checkListItems(list: KubeObject, path: string, record: DocumentRecord, file: string, line: number): void {
   (list.items as unknown[]).forEach((item, i) => {
     const itemPath = `${path ? `${path}.` : ''}items[${i}]`;
-    const where = `${file}:${lineOf(itemPath)}`;
-    if (!isFields(item)) throw new HardpodError(`a ${list.kind} item must be a Kubernetes object, found ${describeType(item)}`, where);
-    const object = checkObject(item, where);
-    if (isList(object)) checkListItems(object, itemPath, lineOf, file);
+    const itemLine = lineOfPath(record, itemPath, line);
+    if (!isFields(item)) throw new HardpodError(`a ${list.kind} item must be a Kubernetes object, found ${describeType(item)}`, `${file}:${itemLine}`);
+    const object = checkObject(item, itemPath, record, file, itemLine);
+    if (isList(object)) checkListItems(object, itemPath, record, file, itemLine);
   });
+}
+
+/**
+ * `file:line` of `field` of the object at `path` in the document, for an error about that field.
+ * Looked up only when the error is raised: objects that pass their checks pay for no lookup.
+ */
+function fieldWhere(record: DocumentRecord, file: string, objectLine: number, path: string, field: string): string {
+  return `${file}:${lineOfPath(record, path ? `${path}.${field}` : field, objectLine)}`;
+}
+
+/** 1-based file line of the field at `path` (as findings write it) in the document, or `fallback` when it cannot be found. */
+function lineOfPath(record: DocumentRecord, path: string, fallback: number): number {
+  return record.startLine + (lineInDocument(record, parseFieldPath(path)) ?? fallback - record.startLine);
 }
 
 /** 0-based line of `segments` in the document: the indentation index when it applies, else the exact parser. */

@@ -199,10 +199,17 @@ describe('loading manifests', () => {
     ['a number document', '42\n', /^in\.yaml:1: expected a Kubernetes object .* found a number \(42\)/],
     ['a list document', '- a\n', /^in\.yaml:1: .* found a list/],
     ['no kind', 'apiVersion: v1\nmetadata: {}\n', /^in\.yaml:1: a Kubernetes object needs kind as a non-empty string, found nothing/],
-    ['kind of the wrong type', 'apiVersion: v1\nkind: [Pod]\n', /^in\.yaml:1: .*kind.* found a list/],
-    ['metadata of the wrong type', 'apiVersion: v1\nkind: Pod\nmetadata: web\n', /^in\.yaml:1: metadata must be a mapping/],
-    ['name of the wrong type', 'apiVersion: v1\nkind: Pod\nmetadata: {name: 3}\n', /^in\.yaml:1: metadata\.name must be a string, found a number/],
-    ['List items not a list', 'apiVersion: v1\nkind: List\nitems: {}\n', /^in\.yaml:1: items of a List must be a list/],
+    ['kind of the wrong type', 'apiVersion: v1\nkind: [Pod]\n', /^in\.yaml:2: .*kind.* found a list/],
+    ['apiVersion of the wrong type', '# a pod\nkind: Pod\napiVersion: 1\n', /^in\.yaml:3: a Kubernetes object needs apiVersion as a non-empty string, found a number/],
+    ['metadata of the wrong type', 'apiVersion: v1\nkind: Pod\nmetadata: web\n', /^in\.yaml:3: metadata must be a mapping/],
+    ['name of the wrong type', 'apiVersion: v1\nkind: Pod\nmetadata:\n  labels: {app: web}\n  name: true\n', /^in\.yaml:5: metadata\.name must be a string, found a boolean/],
+    ['name of the wrong type in a flow mapping', 'apiVersion: v1\nkind: Pod\nmetadata: {name: 3}\n', /^in\.yaml:3: metadata\.name must be a string, found a number/],
+    ['namespace of the wrong type', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: 5\n', /^in\.yaml:5: metadata\.namespace must be a string, found a number/],
+    ['generateName of the wrong type', 'apiVersion: v1\nkind: Pod\nmetadata:\n  generateName:\n  - web-\n', /^in\.yaml:4: metadata\.generateName must be a string, found a list/],
+    ['name of the wrong type in JSON', '{\n  "apiVersion": "v1",\n  "kind": "Pod",\n  "metadata": {\n    "name": false\n  }\n}\n', /^in\.yaml:5: metadata\.name must be a string, found a boolean/],
+    ['name of the wrong type in a later document', 'apiVersion: v1\nkind: Pod\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: 7\n', /^in\.yaml:7: metadata\.name must be a string, found a number/],
+    ['List items not a list', 'apiVersion: v1\nkind: List\nitems: {}\n', /^in\.yaml:3: items of a List must be a list/],
+    ['a List item\'s name of the wrong type', 'apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: true\n', /^in\.yaml:7: metadata\.name must be a string, found a boolean/],
     ['a List item without kind', 'apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  metadata: {}\n- {}\n', /^in\.yaml:4: .*needs kind/],
     ['a List item that is a string', 'apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n- oops\n', /^in\.yaml:6: a List item must be a Kubernetes object, found a string/],
     ['deep nesting', `apiVersion: v1\nkind: Pod\nspec: ${'['.repeat(5000)}${']'.repeat(5000)}\n`, /^in\.yaml:3: the document is nested more than 200 levels deep/],
@@ -280,7 +287,7 @@ describe('reading files, folders and stdin', () => {
   });
 
   test.each([
-    ['parses, as a mapping', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Values.name }}\n', /^t\.yaml:1: metadata\.name must be a string, found an object \(the document holds \{\{ \.\.\. \}\}: if it is a Helm template/],
+    ['parses, as a mapping', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Values.name }}\n', /^t\.yaml:4: metadata\.name must be a string, found an object \(the document holds \{\{ \.\.\. \}\}: if it is a Helm template/],
     ['is not YAML', 'apiVersion: v1\nkind: Pod\nmetadata:\n  labels:\n    {{- include "labels" . | nindent 4 }}\n', /^t\.yaml:5: invalid YAML: .*\(the document holds \{\{ \.\.\. \}\}: if it is a Helm template, check what it renders/],
   ])('an unrendered Helm template that %s gets a hint in its error', (_, text, message) => {
     expect(errorOf(() => new ManifestSet().addText(text, 't.yaml'))).toMatch(message);
