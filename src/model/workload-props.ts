@@ -140,9 +140,10 @@ export interface ContainerProps {
   /** Ports the container serves. A Service is emitted when the main container has any. @default none */
   readonly ports?: readonly PortProps[];
   /**
-   * Probes. `false` emits none, which rule `probes` still fails for a long-running container
-   * (Deployment, StatefulSet, DaemonSet): suppress it there with a reason (annotation
-   * `hardpod.dev/suppress.probes`).
+   * Probes. A long-running container (Deployment, StatefulSet, DaemonSet) needs both `readiness`
+   * and `liveness` (rule `probes`): explicit probes lacking either are an error. `false` emits none,
+   * which rule `probes` still fails for a long-running container: suppress it there with a reason
+   * (annotation `hardpod.dev/suppress.probes`).
    * @default for a container with a TCP port: readiness and liveness `tcpSocket` on its first TCP port (rule `probes`);
    * a long-running container without one is an error (give probes, or `false`); none for Jobs and CronJobs
    */

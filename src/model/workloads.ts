@@ -413,16 +413,30 @@ interface PodParts {
   readonly terminationGracePeriodSeconds: number;
 }
 
+/** Why a long-running container must have both probes, and how to opt out: shared by the refusals below. */
+const PROBES_REQUIRED =
+  'rule probes (level hardened, the default) fails a long-running container without a readinessProbe and a livenessProbe';
+const PROBES_OPT_OUT =
+  'or opt out with probes: false, which rule probes still reports, so it then needs a suppression with a reason ' +
+  '(the annotation hardpod.dev/suppress.probes: <reason> in the workload\'s annotations, or a suppression in the config)';
+
 /**
  * A long-running container without a TCP port gets no default probes, and rule `probes` (level
  * hardened, the default) fails without them: refuse rather than emit what the default check fails.
  */
 const NO_DEFAULT_PROBES =
-  'this long-running container declares no TCP port, so it gets no default probes, and rule probes (level hardened, the default) ' +
-  'fails a long-running container without a readinessProbe and a livenessProbe: give probes: { readiness, liveness } explicitly ' +
-  '(exec with a tool the image holds, grpc, or httpGet/tcpSocket on a port the container declares), or opt out with probes: false, ' +
-  'which rule probes still reports, so it then needs a suppression with a reason (the annotation hardpod.dev/suppress.probes: <reason> ' +
-  'in the workload\'s annotations, or a suppression in the config)';
+  `this long-running container declares no TCP port, so it gets no default probes, and ${PROBES_REQUIRED}: ` +
+  'give probes: { readiness, liveness } explicitly ' +
+  `(exec with a tool the image holds, grpc, or httpGet/tcpSocket on a port the container declares), ${PROBES_OPT_OUT}`;
+
+/** The probes rule `probes` requires of every long-running container. */
+const REQUIRED_PROBE_KINDS = ['readiness', 'liveness'] as const;
+
+/** Explicit probes of a long-running container that lack one rule `probes` requires: refused for the same reason. */
+function incompleteProbes(missing: readonly string[]): string {
+  return `probes gives this long-running container no ${missing.map((kind) => `${kind} probe`).join(' and no ')}, and ${PROBES_REQUIRED}: ` +
+    `give both, probes: { readiness, liveness }, ${PROBES_OPT_OUT}`;
+}
 
 function containerSpec(c: ResolvedContainer, traits: KindTraits, pod: PodParts, extraMounts: readonly VolumeMount[], where: string): Container {
   const p = c.props;
@@ -458,6 +472,8 @@ function containerSpec(c: ResolvedContainer, traits: KindTraits, pod: PodParts, 
     if (probes.readiness) container.readinessProbe = buildProbe(probes.readiness, 'readiness', c, where);
     if (probes.liveness) container.livenessProbe = buildProbe(probes.liveness, 'liveness', c, where);
     if (probes.startup) container.startupProbe = buildProbe(probes.startup, 'startup', c, where);
+    const missing = traits.serving ? REQUIRED_PROBE_KINDS.filter((kind) => !probes[kind]) : [];
+    if (missing.length > 0) fail(incompleteProbes(missing), where);
   }
 
   const minor = defaults.kubernetesMinor ?? DEFAULT_KUBERNETES_MINOR;

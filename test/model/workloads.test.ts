@@ -93,6 +93,32 @@ describe('probes of long-running containers without a TCP port', () => {
   });
 });
 
+describe('explicit probes of long-running containers', () => {
+  const tcp = { tcpSocket: {} };
+  it('are refused without readiness or liveness, as rule probes would fail them, naming the path, the missing probe and the opt-out', () => {
+    for (const build of [buildDeployment, buildStatefulSet, buildDaemonSet]) {
+      const e = error(() => build({ name: 'web', image: IMAGE, port: 8080, fsGroup: false, probes: { liveness: tcp } }, ctx));
+      expect(e.message).toMatch(/^app\/web \(container main\): probes gives this long-running container no readiness probe, and rule probes/);
+      expect(e.message).toContain('opt out with probes: false, which rule probes still reports');
+      expect(e.message).toContain('hardpod.dev/suppress.probes');
+    }
+    expect(error(() => buildDeployment({ name: 'web', image: IMAGE, port: 8080, probes: { readiness: tcp, startup: tcp } }, ctx)).message)
+      .toContain('no liveness probe, and rule probes');
+    expect(error(() => buildDeployment({ name: 'web', image: IMAGE, port: 8080, probes: {} }, ctx)).message)
+      .toContain('no readiness probe and no liveness probe');
+    // A sidecar of a Deployment is long-running too.
+    const sidecars = [{ name: 'agent', image: SIDECAR, port: 9000, probes: { readiness: tcp } }];
+    expect(error(() => buildDeployment({ name: 'web', image: IMAGE, port: 8080, sidecars }, ctx)).message)
+      .toMatch(/^app\/web \(container agent\): probes gives this long-running container no liveness probe/);
+  });
+  it('of Jobs and CronJobs may give only one, as rule probes asks nothing of them', () => {
+    const liveness = { tcpSocket: { port: 8080 } };
+    const job = buildJob({ name: 'migrate', image: IMAGE, probes: { liveness } }, ctx);
+    expect(mainOf(job.workload as KubeObject).livenessProbe).toEqual({ tcpSocket: { port: 8080 } });
+    expect(() => buildCronJob({ name: 'report', image: IMAGE, schedule: '0 3 * * *', probes: { liveness } }, ctx)).not.toThrow();
+  });
+});
+
 describe('probe ports', () => {
   const refusedProbe = (props: Partial<WorkloadProps>): string => error(() => buildDeployment({ name: 'web', image: IMAGE, ...props } as WorkloadProps, ctx)).message;
   it('a name the container does not declare is refused, as the kubelet cannot resolve it', () => {
@@ -285,12 +311,12 @@ describe('images', () => {
     expect(mainOf(built.workload as KubeObject).securityContext?.runAsUser).toBe(65532);
   });
   it('allows exec probes only for tools the image has', () => {
-    const probes = { readiness: { exec: { command: ['/usr/bin/wget', '-q', 'localhost'] } } };
+    const probes = { readiness: { exec: { command: ['/usr/bin/wget', '-q', 'localhost'] } }, liveness: { tcpSocket: {} } };
     expect(error(() => buildDeployment({ name: 'web', image: IMAGE, port: 8080, probes }, ctx)).message).toContain('nothing is known');
     expect(error(() => buildDeployment({ name: 'web', image: IMAGE, port: 8080, probes }, { where: 'x', imageResolver: factsResolver({ tools: ['curl'] }) })).message).toContain('does not contain');
     const built = buildDeployment({ name: 'web', image: IMAGE, port: 8080, probes }, { where: 'x', imageResolver: factsResolver({ tools: ['wget'] }) });
     expect(mainOf(built.workload as KubeObject).readinessProbe?.exec?.command?.[0]).toBe('/usr/bin/wget');
-    const shell = { liveness: { exec: { command: ['sh', '-c', 'true'] } } };
+    const shell = { readiness: { tcpSocket: {} }, liveness: { exec: { command: ['sh', '-c', 'true'] } } };
     expect(() => buildDeployment({ name: 'web', image: IMAGE, port: 8080, probes: shell }, { where: 'x', imageResolver: factsResolver({ hasShell: false }) })).toThrow(HardpodError);
   });
   it('refuses a port the image does not expose', () => {
@@ -491,12 +517,12 @@ describe('props the API server would reject are errors naming the construct path
     expect(refused({ port: 8080, probes: { startup: { tcpSocket: {}, successThreshold: 3 } } })).toContain('probes.startup.successThreshold must be 1');
     expect(refused({ port: 8080, probes: { readiness: { tcpSocket: {}, initialDelaySeconds: -1 } } })).toContain('initialDelaySeconds -1 must be a whole number >= 0');
     // 0 is the API's unset: the server fills in the default.
-    expect(() => buildDeployment({ name: 'web', image: IMAGE, port: 8080, probes: { readiness: { tcpSocket: {}, periodSeconds: 0 } } }, ctx)).not.toThrow();
+    expect(() => buildDeployment({ name: 'web', image: IMAGE, port: 8080, probes: { readiness: { tcpSocket: {}, periodSeconds: 0 }, liveness: { tcpSocket: {} } } }, ctx)).not.toThrow();
     expect(refused({ port: 8080, probes: { readiness: { tcpSocket: {}, periodSeconds: 2 ** 31 } } })).toContain('periodSeconds 2147483648 must be a whole number >= 0 and <= 2147483647');
     expect(refused({ port: 8080, probes: { readiness: { httpGet: { path: '/', port: 'HTTP' } } } })).toContain('port "HTTP" is neither a port number nor a port name');
     expect(refused({ port: 8080, probes: { readiness: { httpGet: { path: '/', port: 99999 } } } })).toContain('port 99999 is not a port number');
     expect(refused({ port: 8080, probes: { readiness: { grpc: { port: 0 } } } })).toContain('port 0 is not a port number');
-    const ok = buildDeployment({ name: 'web', image: IMAGE, port: 8080, probes: { readiness: { tcpSocket: {}, successThreshold: 2 } } }, ctx);
+    const ok = buildDeployment({ name: 'web', image: IMAGE, port: 8080, probes: { readiness: { tcpSocket: {}, successThreshold: 2 }, liveness: { tcpSocket: {} } } }, ctx);
     expect(mainOf(ok.workload as KubeObject).readinessProbe?.successThreshold).toBe(2);
   });
   it('runAsGroup, fsGroup, backoffLimit and terminationGracePeriodSeconds must be whole numbers >= 0', () => {

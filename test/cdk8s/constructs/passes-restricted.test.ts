@@ -55,7 +55,8 @@ function synthesize(): KubeObject[] {
   // Image facts from a lock file: uid/gid come from the image, an exec probe uses a tool it has.
   const locked = new Chart(app, 'locked');
   HardpodDefaults.set(locked, { imageResolver: factsResolver });
-  emitAll(locked, 'facts', { port: 8080, probes: { readiness: { exec: { command: ['wget', '-q', 'localhost:8080'] } } } });
+  const wget = { exec: { command: ['wget', '-q', 'localhost:8080'] } };
+  emitAll(locked, 'facts', { port: 8080, probes: { readiness: wget, liveness: wget } });
   return [...Testing.synth(chart), ...Testing.synth(locked)] as KubeObject[];
 }
 
