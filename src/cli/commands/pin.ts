@@ -52,6 +52,9 @@ without manifests, an empty file), an image that cannot be pinned where it is wr
 could not be resolved (nothing written).
 `;
 
+/** Said when the objects hold no container image: nothing to pin, and not an error. */
+const NO_IMAGES = 'hardpod pin: the manifests hold no container image, so there is nothing to pin\n';
+
 /** A file to pin: where it is, and how the user named it. */
 interface FileToPin {
   /** The path read and written (absolute), or - for standard input. */
@@ -108,7 +111,9 @@ export const pinCommand: Command = {
     const digests = await digestsFor(plans, values, registryFlags, context);
 
     if (values.kustomize) {
-      context.stdout(kustomizeImages(plans, digests));
+      // A bare `images:` appended to a kustomization would set its images to null: print nothing.
+      if (imageCount === 0) context.stderr(NO_IMAGES);
+      else context.stdout(kustomizeImages(plans, digests));
       return EXIT.ok;
     }
 
@@ -133,7 +138,7 @@ export const pinCommand: Command = {
     const pinned = rewritten.reduce((count, plan) => count + plan.occurrences.length, 0);
     context.stderr(
       imageCount === 0
-        ? 'hardpod pin: the manifests hold no container image, so there is nothing to pin\n'
+        ? NO_IMAGES
         : pinned === 0
           ? 'hardpod pin: every image is already pinned by digest\n'
           : `hardpod pin: ${values.write ? 'pinned' : 'would pin'} ${pinned} image${pinned === 1 ? '' : 's'} in ${changedFiles} file${changedFiles === 1 ? '' : 's'}${values.write ? '' : ' (run with --write to rewrite them)'}\n`,
