@@ -185,12 +185,17 @@ describe('hardpod pin on input without images', () => {
     expect((await hardpod(['pin', '--offline', 'config.yaml'], dir)).stderr).toBe('hardpod pin: every image is already pinned by digest\n');
   });
 
-  it('prints no kustomize entries, not a bare images: key, for manifests without any container image', async () => {
+  it('prints no kustomize entries, not a bare images: key, for manifests without any container image or with every image pinned', async () => {
     fs.writeFileSync(path.join(dir, 'config.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: b}\n');
     const result = await hardpod(['pin', '--offline', '--kustomize', 'config.yaml'], dir);
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe('hardpod pin: the manifests hold no container image, so there is nothing to pin\n');
     expect(result.status).toBe(0);
+    fs.writeFileSync(path.join(dir, 'config.yaml'), pod(`nginx@sha256:${'a'.repeat(64)}`));
+    const pinned = await hardpod(['pin', '--offline', '--kustomize', 'config.yaml'], dir);
+    expect(pinned.stdout).toBe('');
+    expect(pinned.stderr).toBe('hardpod pin: every image is already pinned by digest\n');
+    expect(pinned.status).toBe(0);
   });
 });
 

@@ -54,6 +54,8 @@ could not be resolved (nothing written).
 
 /** Said when the objects hold no container image: nothing to pin, and not an error. */
 const NO_IMAGES = 'hardpod pin: the manifests hold no container image, so there is nothing to pin\n';
+/** Said when every image is pinned by digest already. */
+const ALL_PINNED = 'hardpod pin: every image is already pinned by digest\n';
 
 /** A file to pin: where it is, and how the user named it. */
 interface FileToPin {
@@ -112,8 +114,9 @@ export const pinCommand: Command = {
 
     if (values.kustomize) {
       // A bare `images:` appended to a kustomization would set its images to null: print nothing.
-      if (imageCount === 0) context.stderr(NO_IMAGES);
-      else context.stdout(kustomizeImages(plans, digests));
+      const entries = imageCount === 0 ? '' : kustomizeImages(plans, digests);
+      if (entries === '') context.stderr(imageCount === 0 ? NO_IMAGES : ALL_PINNED);
+      else context.stdout(entries);
       return EXIT.ok;
     }
 
@@ -140,7 +143,7 @@ export const pinCommand: Command = {
       imageCount === 0
         ? NO_IMAGES
         : pinned === 0
-          ? 'hardpod pin: every image is already pinned by digest\n'
+          ? ALL_PINNED
           : `hardpod pin: ${values.write ? 'pinned' : 'would pin'} ${pinned} image${pinned === 1 ? '' : 's'} in ${changedFiles} file${changedFiles === 1 ? '' : 's'}${values.write ? '' : ' (run with --write to rewrite them)'}\n`,
     );
     return EXIT.ok;
@@ -148,7 +151,7 @@ export const pinCommand: Command = {
 };
 
 /**
- * kustomization `images:` entries giving each tagged image its digest. kustomize matches an entry
+ * kustomization `images:` entries giving each tagged image its digest ('' when no image has a tag to pin). kustomize matches an entry
  * by the image name as written, whatever its tag, and sets the digest on every image of that name:
  * two tags of one name at different digests (or a tag beside an image already pinned elsewhere)
  * cannot be expressed, and are refused naming each reference rather than pinning some to the wrong image.
@@ -180,7 +183,8 @@ function kustomizeImages(plans: readonly FilePlan[], digests: ReadonlyMap<string
     // Only names with a tag to pin need an entry.
     if (uses.some((use) => !parseImageRef(use.reference).digest)) lines.push(`- name: ${name}`, `  digest: ${uses[0].digest}`);
   }
-  return `${lines.join('\n')}\n`;
+  // Every image pinned already: no entry, and no bare key.
+  return lines.length === 1 ? '' : `${lines.join('\n')}\n`;
 }
 
 /** The files under the paths (folders walked), each once however often it is reached: a file is rewritten once. */
