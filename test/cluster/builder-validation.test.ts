@@ -326,7 +326,7 @@ const PROBE_PORT: Field<string | number> = {
   name: 'probes.readiness.httpGet.port',
   kind: 'deployment',
   good: 8080,
-  props: (v) => ({ probes: { readiness: { httpGet: { path: '/', port: v } } } }),
+  props: (v) => ({ probes: { readiness: { httpGet: { path: '/', port: v } }, liveness: { tcpSocket: {} } } }),
   place: (o, v) => {
     main(o).readinessProbe.httpGet.port = v;
   },
@@ -335,7 +335,7 @@ const TCP_PROBE_PORT: Field<string | number> = {
   name: 'probes.liveness.tcpSocket.port',
   kind: 'deployment',
   good: 8080,
-  props: (v) => ({ probes: { liveness: { tcpSocket: { port: v } } } }),
+  props: (v) => ({ probes: { liveness: { tcpSocket: { port: v } }, readiness: { tcpSocket: {} } } }),
   place: (o, v) => {
     main(o).livenessProbe.tcpSocket.port = v;
   },
@@ -381,7 +381,8 @@ const probeTiming = (kind: 'readiness' | 'liveness', timing: string): Field<numb
   name: `probes.${kind}.${timing}`,
   kind: 'deployment',
   good: 1,
-  props: (v) => ({ probes: { [kind]: { tcpSocket: {}, [timing]: v } } }),
+  // A long-running container needs both probes; the other one is plain.
+  props: (v) => ({ probes: { [kind]: { tcpSocket: {}, [timing]: v }, [kind === 'readiness' ? 'liveness' : 'readiness']: { tcpSocket: {} } } }),
   place: (o, v) => {
     main(o)[`${kind}Probe`][timing] = v;
   },
