@@ -175,7 +175,7 @@ export class ManifestSet {
     if (!isFields(value)) {
       throw new HardpodError(`expected a Kubernetes object (a mapping with apiVersion and kind), found ${describeType(value)}`, `${file}:${line}`);
     }
-    const object = checkObject(value, '', record, file, line);
+    const object = checkObject(value, '', record, file, () => line);
     if (!isList(object)) {
       this.push(object, record, { file, line, documentIndex, ...(template ? { template } : {}) });
       return;
@@ -183,7 +183,7 @@ export class ManifestSet {
     // List items get their own line. `kubectl get -o yaml` (or json) writes Lists of thousands of
     // objects: their lines are looked up in turn, and the record's line index (built on the first
     // lookup) is shared by every item's record.
-    checkListItems(object, '', record, file, line);
+    checkListItems(object, '', record, file, () => line);
     for (const item of expandLists(object)) {
       const prefix = parseFieldPath(item.path);
       const itemLine = lineOfPath(record, item.path, line);
@@ -384,13 +384,13 @@ function withinExpansionLimit(root: object, limit: number): boolean {
 const METADATA_STRINGS = ['name', 'namespace', 'generateName'] as const;
 
 /** The checks every object must pass before rules see it: apiVersion, kind and metadata of the right types. */
-function checkObject(value: Readonly<Record<string, unknown>>, path: string, record: DocumentRecord, file: string, line: number): KubeObject {
+function checkObject(value: Readonly<Record<string, unknown>>, path: string, record: DocumentRecord, file: string, line: () => number): KubeObject {
   if (typeof value.apiVersion !== 'string' || value.apiVersion === '') {
-    const where = value.apiVersion === undefined ? `${file}:${line}` : fieldWhere(record, file, line, path, 'apiVersion');
+    const where = value.apiVersion === undefined ? `${file}:${line()}` : fieldWhere(record, file, line, path, 'apiVersion');
     throw new HardpodError(`a Kubernetes object needs apiVersion as a non-empty string, found ${describeType(value.apiVersion)}`, where);
   }
   if (typeof value.kind !== 'string' || value.kind === '') {
-    const where = value.kind === undefined ? `${file}:${line}` : fieldWhere(record, file, line, path, 'kind');
+    const where = value.kind === undefined ? `${file}:${line()}` : fieldWhere(record, file, line, path, 'kind');
     throw new HardpodError(`a Kubernetes object needs kind as a non-empty string, found ${describeType(value.kind)}`, where);
   }
   const metadata = value.metadata;
@@ -411,11 +411,12 @@ function checkObject(value: Readonly<Record<string, unknown>>, path: string, rec
 }
 
 /** Every item of a List (and of Lists inside it) must be an object: expansion would skip others silently. */
-function checkListItems(list: KubeObject, path: string, record: DocumentRecord, file: string, line: number): void {
+function checkListItems(list: KubeObject, path: string, record: DocumentRecord, file: string, line: () => number): void {
   (list.items as unknown[]).forEach((item, i) => {
     const itemPath = `${path ? `${path}.` : ''}items[${i}]`;
-    const itemLine = lineOfPath(record, itemPath, line);
-    if (!isFields(item)) throw new HardpodError(`a ${list.kind} item must be a Kubernetes object, found ${describeType(item)}`, `${file}:${itemLine}`);
+    // Looked up only for an error: addDocument looks up the line of every item that passes.
+    const itemLine = (): number => lineOfPath(record, itemPath, line());
+    if (!isFields(item)) throw new HardpodError(`a ${list.kind} item must be a Kubernetes object, found ${describeType(item)}`, `${file}:${itemLine()}`);
     const object = checkObject(item, itemPath, record, file, itemLine);
     if (isList(object)) checkListItems(object, itemPath, record, file, itemLine);
   });
@@ -425,8 +426,8 @@ function checkListItems(list: KubeObject, path: string, record: DocumentRecord, 
  * `file:line` of `field` of the object at `path` in the document, for an error about that field.
  * Looked up only when the error is raised: objects that pass their checks pay for no lookup.
  */
-function fieldWhere(record: DocumentRecord, file: string, objectLine: number, path: string, field: string): string {
-  return `${file}:${lineOfPath(record, path ? `${path}.${field}` : field, objectLine)}`;
+function fieldWhere(record: DocumentRecord, file: string, objectLine: () => number, path: string, field: string): string {
+  return `${file}:${lineOfPath(record, path ? `${path}.${field}` : field, objectLine())}`;
 }
 
 /** 1-based file line of the field at `path` (as findings write it) in the document, or `fallback` when it cannot be found. */
