@@ -298,14 +298,25 @@ function refuseKeysWithoutValue(value: unknown, key: string, where: (key: string
     const remove = key.endsWith(']') ? 'remove the item' : 'remove the key to use the default';
     throw new HardpodError(`${key} has no value; give one or ${remove}`, where(key));
   }
+  // Only nulls and containers are walked into (no key is built for the baseline's thousands of
+  // strings), and only written data: an object of a class (the lock file's facts lookup) is not.
   if (Array.isArray(value)) {
     const declaredObjects = DECLARED_OBJECT_LISTS.has(key);
     value.forEach((item: unknown, i) => {
-      if (!declaredObjects || item === null) refuseKeysWithoutValue(item, `${key}[${i}]`, where);
+      if (item === null || (!declaredObjects && typeof item === 'object')) refuseKeysWithoutValue(item, `${key}[${i}]`, where);
     });
-  } else if (isRecord(value)) {
-    for (const field of Object.keys(value)) refuseKeysWithoutValue(value[field], `${key}.${field}`, where);
+  } else if (isRecord(value) && isWrittenData(value)) {
+    for (const field of Object.keys(value)) {
+      const child = value[field];
+      if (typeof child === 'object') refuseKeysWithoutValue(child, `${key}.${field}`, where);
+    }
   }
+}
+
+/** An object as YAML, JSON or an object literal make it, not an instance of a class. */
+function isWrittenData(value: object): boolean {
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
 }
 
 /**
