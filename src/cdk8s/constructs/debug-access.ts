@@ -1,5 +1,6 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
-import { Construct, type IConstruct } from 'constructs';
+import { Construct } from 'constructs';
+import { AppClaims } from './app-claims';
 import { HardpodDefaults } from './defaults';
 import { buildDebugAccess, claimDebugAccess, type DebugAccessObjects, type DebugAccessProps, type KubectlDebugOptions } from '../../model/debug-access';
 import { HardpodError } from '../../model/errors';
@@ -17,7 +18,7 @@ export type HardenedDebugAccessProps = Omit<DebugAccessProps, 'namespace'> & {
 };
 
 /** Per app, the construct path that emits the debug access of each namespace and name. */
-const CLAIMED = new WeakMap<IConstruct, Map<string, string>>();
+const CLAIMED = new AppClaims();
 
 /**
  * Ephemeral debug containers for a group of people in one namespace: a Role and RoleBinding that
@@ -41,9 +42,7 @@ export class HardenedDebugAccess extends Construct {
     if (namespace === undefined) throw new HardpodError('debug access needs a namespace: set namespace, or give the chart one', this.node.path);
     const defaults = HardpodDefaults.of(this);
     this.built = buildDebugAccess({ ...props, namespace }, { where: this.node.path, defaults, imageResolver: defaults.imageResolver });
-    const root = this.node.root;
-    if (!CLAIMED.has(root)) CLAIMED.set(root, new Map());
-    claimDebugAccess(CLAIMED.get(root)!, this.built, this.node.path, 'name prop');
+    claimDebugAccess(CLAIMED.of(this), this.built, this.node.path, 'name prop');
     this.admissionPolicy = new ApiObject(this, 'ValidatingAdmissionPolicy', this.built.admissionPolicy as never);
     this.admissionPolicyBinding = new ApiObject(this, 'ValidatingAdmissionPolicyBinding', this.built.admissionPolicyBinding as never);
     // The policy and its binding are cluster-scoped: never inherit the chart's namespace.

@@ -1,5 +1,6 @@
 import { ApiObject, Chart, Lazy, Names } from 'cdk8s';
-import { Construct, type IConstruct } from 'constructs';
+import { Construct } from 'constructs';
+import { AppClaims } from './app-claims';
 import { HardpodDefaults, type HardpodDefaultsProps } from './defaults';
 import type { AllowOptions, INetworkPeer } from './network';
 import { buildNetworkPolicy, objectMeta, selectorLabels } from '../../model/companions';
@@ -17,7 +18,7 @@ export type ConstructProps<P extends WorkloadProps> = Omit<P, 'name'> & {
 type Builder<P extends WorkloadProps> = (props: P, ctx: BuildContext) => WorkloadObjects<object>;
 
 /** Per app, the construct path that emits the workload of each namespace and name. */
-const CLAIMED = new WeakMap<IConstruct, Map<string, string>>();
+const CLAIMED = new AppClaims();
 
 /**
  * Base of the hardened workload constructs: builds the finished objects once with the model
@@ -56,9 +57,7 @@ export abstract class HardenedWorkload extends Construct implements INetworkPeer
     this.namespace = props.namespace ?? Chart.of(this).namespace;
     const modelProps: WorkloadProps = { ...props, name: this.name, namespace: this.namespace };
     this.objects = build(modelProps, { where: this.node.path, defaults, imageResolver: defaults.imageResolver });
-    const root = this.node.root;
-    if (!CLAIMED.has(root)) CLAIMED.set(root, new Map());
-    claimWorkloadName(CLAIMED.get(root)!, this.name, this.namespace, this.node.path);
+    claimWorkloadName(CLAIMED.of(this), this.name, this.namespace, this.node.path);
     this.ingress = [...(props.network?.ingress ?? [])];
     this.egress = [...(props.network?.egress ?? [])];
     this.selector = selectorLabels(this.name);
