@@ -1,4 +1,4 @@
-import { baselineEntryLabel, groupByObject, locationLabel, objectKey, objectLabel, staleBaselineHeading, unusedSuppressionText } from './shared';
+import { baselineEntryLabel, groupByObject, locationLabel, objectKey, objectLabel, staleBaselineEntryText, unusedSuppressionText } from './shared';
 import { isBlockingFinding, type Finding, type Report } from '../engine/report';
 import { ChunkWriter, joinChunks, type Emit } from '../model/chunks';
 
@@ -86,10 +86,9 @@ function upkeepCases(report: Report): string[] {
     const name = `unused suppression ${entry.rule} on ${objectLabel({ ...entry, source: {} })}`;
     cases.push(`    <testcase ${attrs({ name, classname })}>\n      <skipped ${attrs({ message: unusedSuppressionText(entry) })}/>\n    </testcase>`);
   }
-  const staleHeading = staleBaselineHeading(1);
   for (const entry of report.staleBaseline ?? []) {
-    const label = baselineEntryLabel(entry);
-    cases.push(`    <testcase ${attrs({ name: `stale baseline entry ${label}`, classname: 'hardpod.baseline' })}>\n      <skipped ${attrs({ message: `${staleHeading} ${label}` })}/>\n    </testcase>`);
+    const name = `stale baseline entry ${baselineEntryLabel(entry)}`;
+    cases.push(`    <testcase ${attrs({ name, classname: 'hardpod.baseline' })}>\n      <skipped ${attrs({ message: staleBaselineEntryText(entry) })}/>\n    </testcase>`);
   }
   return cases;
 }

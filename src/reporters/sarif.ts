@@ -1,6 +1,6 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { baselineEntryLabel, controlLabel, objectLabel, staleBaselineHeading, unusedSuppressionText, type ObjectIdentity } from './shared';
+import { controlLabel, objectLabel, staleBaselineEntryText, unusedSuppressionText, type ObjectIdentity } from './shared';
 import { fingerprintOf } from '../engine/baseline';
 import type { EngineConfig } from '../engine/config';
 import { isBlockingFinding, type Finding, type ObjectSummary, type Report } from '../engine/report';
@@ -141,12 +141,11 @@ function invocation(report: Report): Record<string, unknown> {
       properties: { suppression: entry },
     });
   }
-  const staleHeading = staleBaselineHeading(1);
   for (const entry of report.staleBaseline ?? []) {
     notifications.push({
       descriptor: { id: 'stale-baseline' },
       level: 'warning',
-      message: { text: `${staleHeading} ${baselineEntryLabel(entry)}` },
+      message: { text: staleBaselineEntryText(entry) },
       properties: { baselineEntry: entry },
     });
   }

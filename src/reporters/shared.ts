@@ -171,6 +171,11 @@ export function baselineEntryLabel(entry: BaselineEntry): string {
   return printable(`${entry.rule ?? '?'} on ${object} ${entry.path ?? ''}`.trimEnd());
 }
 
+/** One stale baseline entry on its own line, as the formats without a list heading (JUnit, SARIF) word it. */
+export function staleBaselineEntryText(entry: BaselineEntry): string {
+  return `${staleBaselineHeading(1)} ${baselineEntryLabel(entry)}`;
+}
+
 /** `suppressed by annotation: <reason>`, as the text reports write a suppression. */
 export function suppressionText(suppression: Suppression): string {
   return `suppressed by ${suppression.source}: ${printable(suppression.reason)}`;
