@@ -634,13 +634,21 @@ function isObjectOrAbsent(value: unknown): boolean {
 /** Probe and lifecycle handlers: a host or a command the checks look for would go unseen in one of another type. */
 function checkHandlers(container: Fields, path: string, problems: ShapeProblem[]): void {
   const { livenessProbe, readinessProbe, startupProbe, lifecycle } = container;
-  if (isFields(livenessProbe)) checkFields(livenessProbe, HANDLER_FIELDS, path, '.livenessProbe', problems);
-  if (isFields(readinessProbe)) checkFields(readinessProbe, HANDLER_FIELDS, path, '.readinessProbe', problems);
-  if (isFields(startupProbe)) checkFields(startupProbe, HANDLER_FIELDS, path, '.startupProbe', problems);
+  checkHandler(livenessProbe, path, '.livenessProbe', problems);
+  checkHandler(readinessProbe, path, '.readinessProbe', problems);
+  checkHandler(startupProbe, path, '.startupProbe', problems);
   if (!isFields(lifecycle)) return;
-  checkFields(lifecycle, LIFECYCLE_FIELDS, path, '.lifecycle', problems);
-  if (isFields(lifecycle.postStart)) checkFields(lifecycle.postStart, HANDLER_FIELDS, path, '.lifecycle.postStart', problems);
-  if (isFields(lifecycle.preStop)) checkFields(lifecycle.preStop, HANDLER_FIELDS, path, '.lifecycle.preStop', problems);
+  if (!isObjectOrAbsent(lifecycle.postStart) || !isObjectOrAbsent(lifecycle.preStop)) checkFields(lifecycle, LIFECYCLE_FIELDS, path, '.lifecycle', problems);
+  checkHandler(lifecycle.postStart, path, '.lifecycle.postStart', problems);
+  checkHandler(lifecycle.preStop, path, '.lifecycle.preStop', problems);
+}
+
+/** One probe or hook: its handler fields looked at closely only when one is not an object, as in the common case all are. */
+function checkHandler(handler: unknown, path: string, suffix: string, problems: ShapeProblem[]): void {
+  if (!isFields(handler)) return;
+  const { exec, httpGet, tcpSocket, grpc } = handler;
+  if (isObjectOrAbsent(exec) && isObjectOrAbsent(httpGet) && isObjectOrAbsent(tcpSocket) && isObjectOrAbsent(grpc)) return;
+  checkFields(handler, HANDLER_FIELDS, path, suffix, problems);
 }
 
 /** envFrom sources: the Secret checks read their secretRef. */
