@@ -25,7 +25,7 @@ const planCache = new Map<string, RulePlan>();
 
 /** The rules that apply under a resolved config, computed once per distinct config shape. */
 export function rulesFor(config: ResolvedConfig): readonly AnyRule[] {
-  const plan = planFor(config);
+  const { plan } = plansOf(config);
   return [...plan.pod, ...plan.object, ...plan.input];
 }
 
@@ -48,10 +48,6 @@ function plansOf(config: ResolvedConfig): ConfigPlans {
     plansByConfig.set(config, plans);
   }
   return plans;
-}
-
-function planFor(config: ResolvedConfig): RulePlan {
-  return plansOf(config).plan;
 }
 
 function planForShape(config: ResolvedConfig): RulePlan {
