@@ -76,8 +76,8 @@ const WHERE = 'cdk8s.yaml validations[HardpodValidation].properties';
  * A resource is named `construct/path (Deployment shop/web)`, or `Deployment shop/web` when the
  * construct metadata cannot tell it apart (cdk8s records one construct path per object name, and a
  * hardened workload's objects share one name). The CLI's own "Construct Path" field, which it looks
- * up by resource name, shows N/A.
- * findings that do not fail the run (`unknown`, `warn`) are listed with that status in the rule name.
+ * up by resource name, shows N/A. Findings that do not fail the run (`unknown`, `warn`) are listed
+ * with that status in the rule name.
  * An object hardpod cannot check (a kind the config's `workloadKinds` does not map, holding a pod
  * template) fails the run as a `not-checked` violation: it is never a silent pass.
  * A bad property or config is reported as a failed `hardpod-config` violation, not a stack trace.
