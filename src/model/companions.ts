@@ -448,7 +448,7 @@ export function buildNamespace(props: NamespaceProps, defaults: WorkloadDefaults
   checkDnsLabel(props.name, 'namespace name', where);
   checkLabels(props.labels, 'labels', where);
   checkLabels(defaults.labels, 'the platform default labels', where);
-  const version = props.podSecurityVersion ?? `v1.${Math.max(defaults.kubernetesMinor ?? DEFAULT_KUBERNETES_MINOR, NEWEST_KUBERNETES_MINOR)}`;
+  const version = props.podSecurityVersion ?? `v1.${Math.max(defaults.kubernetesMinor ?? NEWEST_KUBERNETES_MINOR, NEWEST_KUBERNETES_MINOR)}`;
   if (!/^(v1\.\d+|latest)$/.test(version)) throw new HardpodError(`podSecurityVersion "${version}" is not valid: write v1.<minor>, e.g. v1.${NEWEST_KUBERNETES_MINOR}, or latest`, where);
   const labels: Record<string, string> = { ...defaults.labels, ...props.labels, ...MANAGED_BY_LABEL };
   for (const mode of ['enforce', 'audit', 'warn'] as const) {
