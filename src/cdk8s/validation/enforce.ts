@@ -118,11 +118,11 @@ function duplicateObjects(objects: readonly LocatedObject[]): string[] {
   for (const { object, source } of objects) {
     const name = object.metadata?.name;
     if (typeof name !== 'string' || name === '') continue;
-    const label = objectLabel({ kind: object.kind, name, namespace: object.metadata?.namespace, source });
     const key = `${apiGroupOf(object.apiVersion)}\u0000${object.kind}\u0000${object.metadata?.namespace ?? ''}\u0000${name}`;
     try {
+      // The label is built only for a conflict: this runs over every ApiObject at each synthesis.
       claimObjectKey(claimed, key, source.constructPath!, (first) =>
-        `${label} is also emitted by ${first}; applied, one would overwrite the other: give one of them another name or namespace`);
+        `${objectLabel({ kind: object.kind, name, namespace: object.metadata?.namespace, source })} is also emitted by ${first}; applied, one would overwrite the other: give one of them another name or namespace`);
     } catch (error) {
       if (!isHardpodError(error)) throw error;
       errors.push(`hardpod: ${error.message}`);
