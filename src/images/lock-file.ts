@@ -249,8 +249,7 @@ function validateLockKey(where: string, key: string): void {
 export function parseLockFile(text: string, file: string, entries: 'all' | 'lazy' = 'all'): LockFile {
   const json = parseJsonText(text);
   if (!json.ok) fail(`${file}:${json.line}`, `not valid JSON: ${json.problem}`);
-  // The text as parsed (without a byte-order mark), for the lines of errors.
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const body = json.body;
   refuseDuplicateKeys(body, json.value, file);
   const locate = locatorIn(body, file);
   const data = json.value;

@@ -1,7 +1,10 @@
 import { countNewlines } from './lines';
 
 /** A JSON file's value, or the line where it stops being JSON and what was expected there. */
-export type JsonTextResult = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly line: number; readonly problem: string };
+export type JsonTextResult =
+  // `body` is the text as parsed (without a byte-order mark), for callers that find lines in it.
+  | { readonly ok: true; readonly value: unknown; readonly body: string }
+  | { readonly ok: false; readonly line: number; readonly problem: string };
 
 /**
  * Parses the JSON text of a file hardpod wrote and reads back (a baseline, a lock file), skipping a
@@ -12,7 +15,7 @@ export type JsonTextResult = { readonly ok: true; readonly value: unknown } | { 
 export function parseJsonText(text: string): JsonTextResult {
   const json = text.charCodeAt(0) === BYTE_ORDER_MARK ? text.slice(1) : text;
   try {
-    return { ok: true, value: JSON.parse(json) };
+    return { ok: true, value: JSON.parse(json), body: json };
   } catch (error) {
     // Only a malformed file gets here: the search below re-parses prefixes of it.
     const offset = firstInvalidOffset(json);
