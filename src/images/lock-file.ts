@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { digestProblem, formatImageRef, parseImageRef, tagKey } from './image-ref';
 import { JsonLines } from '../loader/json-lines';
-import { firstDuplicateKey, keysWithinDepth, scanJsonValue, skipJsonSpace } from '../loader/json-scan';
+import { firstDuplicateKey, keysWithinDepth, scanJsonValue, skipJsonSpace, type JsonScan } from '../loader/json-scan';
 import { HardpodError } from '../model/errors';
 import { readUserFile, writeFileAtomic, type AtomicWriteOptions } from '../model/files';
 import type { ImageFacts } from '../model/image';
@@ -110,10 +110,10 @@ function fail(file: string, message: string): never {
 type Locate = (path: readonly string[]) => string;
 
 /** Finds lines only when an error names one: reading a valid lock file never scans its text twice. */
-function locatorIn(body: string, file: string): Locate {
+function locatorIn(body: string, file: string, scan: JsonScan | undefined): Locate {
   let lines: JsonLines | undefined;
   return (path) => {
-    lines ??= new JsonLines(body);
+    lines ??= new JsonLines(body, scan);
     const line = lines.line(path);
     return line === undefined ? file : `${file}:${line + 1}`;
   };
@@ -209,14 +209,15 @@ const MAX_LOCK_FILE_DEPTH = 32;
 /**
  * JSON.parse keeps the last of two equal keys; in a lock file they come from a merge gone wrong,
  * and whichever entry happens to be last would pin the image unseen. A parsed value with fewer keys
- * than the text has had one given twice: only then is the text searched for which.
+ * than the text has had one given twice: only then is the text searched for which. Returns the
+ * text's scan, which finds the lines of later errors without scanning the text again.
  */
-function refuseDuplicateKeys(body: string, value: unknown, file: string): void {
+function refuseDuplicateKeys(body: string, value: unknown, file: string): JsonScan | undefined {
   const start = skipJsonSpace(body, 0);
   const keys = keysWithinDepth(value, 0, MAX_LOCK_FILE_DEPTH);
   if (keys < 0) fail(file, `the JSON nests more than ${MAX_LOCK_FILE_DEPTH} levels deep; a lock file nests five`);
   const scan = scanJsonValue(body, start);
-  if (!scan || scan.keys === keys) return;
+  if (!scan || scan.keys === keys) return scan;
   const duplicate = firstDuplicateKey(body, start);
   if (!duplicate) fail(file, 'a key is given twice in one object');
   const first = 1 + countNewlines(body, duplicate.firstOffset);
@@ -228,7 +229,8 @@ function refuseDuplicateKeys(body: string, value: unknown, file: string): void {
 }
 
 /** Checks that a key is a normalized tagged reference (what `hardpod lock` writes). */
-function validateLockKey(where: string, key: string): void {
+function validateLockKey(key: string, locate: Locate): void {
+  const where = () => locate(['images', key]);
   const at = `images[${JSON.stringify(key)}]`;
   let normalized: string;
   try {
@@ -236,9 +238,9 @@ function validateLockKey(where: string, key: string): void {
     if (ref.digest !== undefined || ref.tag === undefined) throw new HardpodError('a lock key is a tagged reference without digest');
     normalized = tagKey(ref);
   } catch (error) {
-    fail(where, `${at}: the key is not a normalized tagged reference (${(error as Error).message})`);
+    fail(where(), `${at}: the key is not a normalized tagged reference (${(error as Error).message})`);
   }
-  if (normalized !== key) fail(where, `${at}: the key should be written ${JSON.stringify(normalized)}`);
+  if (normalized !== key) fail(where(), `${at}: the key should be written ${JSON.stringify(normalized)}`);
 }
 
 /**
@@ -250,8 +252,8 @@ export function parseLockFile(text: string, file: string, entries: 'all' | 'lazy
   const json = parseJsonText(text);
   if (!json.ok) fail(`${file}:${json.line}`, `not valid JSON: ${json.problem}`);
   const body = json.body;
-  refuseDuplicateKeys(body, json.value, file);
-  const locate = locatorIn(body, file);
+  const scan = refuseDuplicateKeys(body, json.value, file);
+  const locate = locatorIn(body, file, scan);
   const data = json.value;
   if (data === null || typeof data !== 'object' || Array.isArray(data)) fail(file, 'expected a JSON object with "lockfileVersion" and "images"');
   const root = data as Record<string, unknown>;
@@ -262,7 +264,7 @@ export function parseLockFile(text: string, file: string, entries: 'all' | 'lazy
   if (images === null || typeof images !== 'object' || Array.isArray(images)) fail(file, '"images" must be an object keyed by image reference');
   if (entries === 'all') {
     for (const [key, entry] of Object.entries(images as Record<string, unknown>)) {
-      validateLockKey(locate(['images', key]), key);
+      validateLockKey(key, locate);
       checkLockEntry(key, entry, locate);
     }
   }
