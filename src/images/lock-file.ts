@@ -271,9 +271,12 @@ export function parseLockFile(text: string, file: string, entries: 'all' | 'lazy
   return data as LockFile;
 }
 
+/** What reading a lock file that must exist says when there is none. */
+const LOCK_FILE_NOT_FOUND = 'lock file not found; run `npx hardpod lock` to create it';
+
 /** Reads and validates a lock file synchronously (synthesis cannot await). */
 export function readLockFile(path: string, entries: 'all' | 'lazy' = 'all'): LockFile {
-  const text = readUserFile(path, 'lock file', 'lock file not found; run `npx hardpod lock` to create it');
+  const text = readUserFile(path, 'lock file', LOCK_FILE_NOT_FOUND);
   return parseLockFile(text, path, entries);
 }
 
@@ -282,10 +285,13 @@ export function readLockFileIfExists(path: string): LockFile {
   return readLockFileForUpdate(path).lock;
 }
 
-/** The lock file (an empty one when it does not exist) and the text it was read from (`null`: none), to rewrite it safely. */
-export function readLockFileForUpdate(path: string): { readonly lock: LockFile; readonly text: string | null } {
-  if (!existsSync(path)) return { lock: emptyLockFile(), text: null };
-  const text = readUserFile(path, 'lock file', 'lock file not found; run `npx hardpod lock` to create it');
+/**
+ * The lock file (an empty one when it does not exist) and the text it was read from (`null`: none), to rewrite it safely.
+ * @param mustExist refuse a missing file as not found (as {@link readLockFile} does) rather than read it as an empty lock @default false
+ */
+export function readLockFileForUpdate(path: string, mustExist = false): { readonly lock: LockFile; readonly text: string | null } {
+  if (!mustExist && !existsSync(path)) return { lock: emptyLockFile(), text: null };
+  const text = readUserFile(path, 'lock file', LOCK_FILE_NOT_FOUND);
   return { lock: parseLockFile(text, path), text };
 }
 

@@ -1,5 +1,5 @@
 import { parseImageRef, tagKey, type ImageRef } from './image-ref';
-import { readLockFile, readLockFileForUpdate, writeLockFile, type LockEntry, type LockFile } from './lock-file';
+import { readLockFileForUpdate, writeLockFile, type LockEntry, type LockFile } from './lock-file';
 import { isRegistryNotFound, type RegistryClient } from './registry-client';
 import { resolveImage, type ResolveImageOptions } from './resolve-image';
 import { HardpodError } from '../model/errors';
@@ -129,10 +129,10 @@ function messageOf(error: unknown): string {
  */
 export async function runLock(options: LockRunOptions): Promise<LockRunResult> {
   // The text read is kept: resolving takes a while, and an edit made to the file meanwhile refuses the write.
-  const { lock: before, text: readText } = readLockFileForUpdate(options.lockFilePath);
+  // A named file that is missing is a typo to report, not an empty lock to check or update against.
+  const mustExist = options.lockFileNamed === true && options.mode !== 'lock';
+  const { lock: before, text: readText } = readLockFileForUpdate(options.lockFilePath, mustExist);
   const existed = readText !== null;
-  // A named file that is missing is a typo to report (readLockFile says it is not found), not an empty lock to check or update against.
-  if (!existed && options.lockFileNamed && options.mode !== 'lock') readLockFile(options.lockFilePath);
   // Tag keys in use, each with its first use (for messages). A key is always resolved by its tag:
   // a `repo:tag@digest` reference says which image it runs, not where the tag points, so the
   // digests such references pin are compared with the tag's once resolved, whatever their order.
