@@ -119,6 +119,12 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, task: (item:
   return results;
 }
 
+/** A use whose reference pins a digest besides its tag, with that digest. */
+interface PinnedUse {
+  readonly use: ImageUse;
+  readonly digest: string;
+}
+
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -137,14 +143,14 @@ export async function runLock(options: LockRunOptions): Promise<LockRunResult> {
   // a `repo:tag@digest` reference says which image it runs, not where the tag points, so the
   // digests such references pin are compared with the tag's once resolved, whatever their order.
   // A digest without a tag has no key.
-  const used = new Map<string, { ref: ImageRef; use: ImageUse; pinned: ImageUse[] }>();
+  const used = new Map<string, { ref: ImageRef; use: ImageUse; pinned: PinnedUse[] }>();
   for (const use of options.uses) {
     const ref = parseImageRef(use.reference, use.where);
     if (ref.digest !== undefined && ref.tag === undefined) continue;
     const key = tagKey(ref);
     let keyUses = used.get(key);
     if (!keyUses) used.set(key, (keyUses = { ref: parseImageRef(key), use, pinned: [] }));
-    if (ref.digest !== undefined) keyUses.pinned.push(use);
+    if (ref.digest !== undefined) keyUses.pinned.push({ use, digest: ref.digest });
   }
   if (options.mode === 'update' && options.uses.length === 0) {
     for (const key of Object.keys(before.images)) {
@@ -199,8 +205,7 @@ export async function runLock(options: LockRunOptions): Promise<LockRunResult> {
     const key = toResolve[index];
     if (answer.status === 'rejected') return [`  ${key} (used at ${used.get(key)!.use.where}): ${messageOf(answer.reason)}`];
     // Recording the tag at a digest it does not point to would make the next check call it outdated.
-    return used.get(key)!.pinned.flatMap((use) => {
-      const pinned = parseImageRef(use.reference).digest!;
+    return used.get(key)!.pinned.flatMap(({ use, digest: pinned }) => {
       return pinned === answer.value.digest ? [] : [
         `  ${key} (used at ${use.where}): the reference pins ${pinned}, but the tag points to ${answer.value.digest}; ` +
           'remove the digest and run `npx hardpod pin` again, or write the tag that image has',
