@@ -190,15 +190,6 @@ export function tagsToPin(occurrences: readonly ImageOccurrence[], file: string)
   return occurrences.filter((occurrence) => parseImageRef(occurrence.reference, `${file}:${occurrence.line}`).digest === undefined);
 }
 
-/**
- * The tags to pin in one file's text, checked before any digest is looked up: the file is one
- * `hardpod check` reads, every container image it holds can be pinned where it is written, and
- * pinning changes nothing but those images. Throws a HardpodError naming `file:line` otherwise.
- */
-export function planPins(text: string, file: string): readonly ImageOccurrence[] {
-  return planFilePins(text, file).occurrences;
-}
-
 /** What one file holds for `hardpod pin`: see {@link planFilePins}. */
 export interface FilePinPlan {
   /** The tags to pin. */
@@ -209,7 +200,12 @@ export interface FilePinPlan {
   readonly imageCount: number;
 }
 
-/** {@link planPins}, with what the file holds besides: its objects and images, counted. */
+/**
+ * The tags to pin in one file's text, checked before any digest is looked up: the file is one
+ * `hardpod check` reads, every container image it holds can be pinned where it is written, and
+ * pinning changes nothing but those images. Throws a HardpodError naming `file:line` otherwise.
+ * With them, what the file holds besides: its objects and images, counted.
+ */
 export function planFilePins(text: string, file: string): FilePinPlan {
   const before = loadManifests(text, file);
   const images = scanImageScalars(text, file);

@@ -7,7 +7,7 @@ import * as fc from 'fast-check';
 import { pinCommand } from '../../src/cli/commands/pin';
 import { parseImageRef, tagKey } from '../../src/images/image-ref';
 import { LOCK_FILE_VERSION, parseLockFile, serializeLockFile, type LockFile } from '../../src/images/lock-file';
-import { lineDiff, pinText, planPins } from '../../src/images/pin-yaml';
+import { lineDiff, pinText, planFilePins } from '../../src/images/pin-yaml';
 import { ManifestSet } from '../../src/loader';
 import { HardpodError, isHardpodError } from '../../src/model/errors';
 import { parseFieldPath } from '../../src/model/field-path';
@@ -51,7 +51,7 @@ const pinnedForm = (reference: string): string => (parseImageRef(reference).dige
 
 /** The library path of `hardpod pin`: plan (refusing what cannot be pinned), then rewrite with the lock's digests. */
 function pin(text: string, file = 'app.yaml'): string {
-  return pinText(text, file, planPins(text, file), lockedDigest);
+  return pinText(text, file, planFilePins(text, file).occurrences, lockedDigest);
 }
 
 function refusal(action: () => unknown): HardpodError {
@@ -486,7 +486,7 @@ describe('hardpod pin refuses what it cannot pin without changing something else
   ];
 
   test.each(REFUSED_BY_CHECK)('%s: refused at the line check names, and the file is left as it was', async (_name, text, line, reason) => {
-    const error = refusal(() => planPins(text, 'app.yaml'));
+    const error = refusal(() => planFilePins(text, 'app.yaml').occurrences);
     expect(error.where).toBe(`app.yaml:${line}`);
     expect(error.reason).toMatch(reason);
     // The same refusal as hardpod check's.
@@ -529,7 +529,7 @@ describe('hardpod pin refuses what it cannot pin without changing something else
         }
         if (checkError === undefined) return;
         refusedCount++;
-        const error = refusal(() => planPins(mutated, 'app.yaml'));
+        const error = refusal(() => planFilePins(mutated, 'app.yaml').occurrences);
         expect(error.message).toBe(checkError);
         expect(error.where).toMatch(/^app\.yaml:\d+$/);
       }),
@@ -540,21 +540,21 @@ describe('hardpod pin refuses what it cannot pin without changing something else
 
   test('an image written through an alias of a value outside the containers is refused at its line, naming why', () => {
     const text = `${POD}  annotations:\n    img: &img nginx:1.27\nspec:\n  containers:\n  - name: a\n    image: *img\n`;
-    const error = refusal(() => planPins(text, 'app.yaml'));
+    const error = refusal(() => planFilePins(text, 'app.yaml').occurrences);
     expect(error.where).toBe('app.yaml:10');
     expect(error.reason).toMatch(/^spec\.containers\[0\]\.image: the image "nginx:1\.27" cannot be pinned here: its value .* comes from an alias \(\*name\) or a << merge.*write the reference out at this field/);
   });
 
   test('an image merged into a container with << is refused at its line', () => {
     const text = `${POD}x: &base {name: a, image: nginx:1.27}\nspec:\n  containers:\n  - <<: *base\n    name: b\n`;
-    const error = refusal(() => planPins(text, 'app.yaml'));
+    const error = refusal(() => planFilePins(text, 'app.yaml').occurrences);
     expect(error.where).toBe('app.yaml:8');
     expect(error.reason).toMatch(/spec\.containers\[0\]\.image: the image "nginx:1\.27" cannot be pinned here/);
   });
 
   test('an anchored image that an annotation also uses is refused: pinning it would change the annotation', () => {
     const text = 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: a\n    image: &img nginx:1.27\nmetadata:\n  name: p\n  annotations:\n    img: *img\n';
-    const error = refusal(() => planPins(text, 'app.yaml'));
+    const error = refusal(() => planFilePins(text, 'app.yaml').occurrences);
     expect(error.where).toBe('app.yaml:10');
     expect(error.reason).toMatch(/^metadata\.annotations\.img: pinning would also change this field \("nginx:1\.27"\), which is not a container image/);
   });
@@ -620,13 +620,13 @@ describe('hardpod pin: images in every style and place', () => {
       expect(pin(text, 'app.json')).toBe(text.replace('nginx\\u003a1.27"', `nginx\\u003a1.27@${digest('nginx:1.27')}"`).replace('"nginx"', `"nginx@${digest('nginx')}"`));
     }
     // Lines count from the file's start, not the object's.
-    const error = refusal(() => planPins(`${json('a', 'nginx')}\n${json('b', 'Bad:1')}`, 'app.json'));
+    const error = refusal(() => planFilePins(`${json('a', 'nginx')}\n${json('b', 'Bad:1')}`, 'app.json').occurrences);
     expect(error.where).toBe('app.json:2');
     expect(error.reason).toMatch(/must be lowercase/);
     // What pin's YAML parser cannot place though check reads it is refused, never guessed at.
     const glued = `${POD}spec:\n  containers:\n  - {name: a, image: nginx}\n---# next\n${POD}`;
     new ManifestSet().addText(glued, 'app.yaml');
-    const refused = refusal(() => planPins(glued, 'app.yaml'));
+    const refused = refusal(() => planFilePins(glued, 'app.yaml').occurrences);
     expect(refused.where).toBe('app.yaml:8');
     expect(refused.reason).toMatch(/^hardpod pin cannot find the image values in this file \(.*\); pin the images by hand$/);
   });
