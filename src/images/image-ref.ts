@@ -116,8 +116,7 @@ function parseImageRefUncached(text: string, where?: string): ImageRef {
   const simple = typeof text === 'string' ? SIMPLE_REFERENCE.exec(text) : null;
   if (simple) {
     const [, first, path, tag, digest] = simple;
-    // Without '.', ':' or `localhost` the first component is a Docker Hub namespace, not a host.
-    const isHost = first !== undefined && (first.includes('.') || first.includes(':') || first === 'localhost');
+    const isHost = first !== undefined && isRegistryHost(first);
     let registry = isHost ? first : DOCKER_HUB;
     let repository = first !== undefined && !isHost ? `${first}/${path}` : path;
     const port = isHost ? /:(\d+)$/.exec(first) : null;
@@ -164,13 +163,13 @@ export function parseImageRefStepByStep(text: string, where?: string): ImageRef 
   }
   if (rest === '') throw invalid(text, 'the repository name is empty', where);
 
-  // The first component is a registry when it has a '.' or ':', is `localhost`, or has uppercase.
+  // The first component is a registry when it looks like a host, has uppercase, or is a bracketed IPv6 address.
   let registry = DOCKER_HUB;
   let repository = rest;
   const slash = rest.indexOf('/');
   if (slash >= 0) {
     const first = rest.slice(0, slash);
-    if (/[.:]/.test(first) || first === 'localhost' || first !== first.toLowerCase() || first.startsWith('[')) {
+    if (isRegistryHost(first) || first !== first.toLowerCase() || first.startsWith('[')) {
       registry = first;
       repository = rest.slice(slash + 1);
     }
@@ -202,6 +201,19 @@ export function parseImageRefStepByStep(text: string, where?: string): ImageRef 
 }
 
 /**
+ * Whether the first component of an image name is a registry host: it has a '.' or ':' or is
+ * `localhost`. Otherwise image references read it as a Docker Hub namespace.
+ */
+function isRegistryHost(component: string): boolean {
+  return component.includes('.') || component.includes(':') || component === 'localhost';
+}
+
+/** A configured registry prefix as it is matched: surrounding whitespace and trailing slashes ignored. */
+export function registryPrefixOf(entry: string): string {
+  return entry.trim().replace(/\/+$/, '');
+}
+
+/**
  * Why `entry` cannot be a registry prefix that image names are matched against (allowed registries),
  * or undefined. A prefix is a registry host (with optional port) as an image reference writes it,
  * optionally followed by repository path components; trailing slashes are ignored. The forms that
@@ -209,7 +221,7 @@ export function parseImageRefStepByStep(text: string, where?: string): ImageRef 
  * component the runtime reads as a Docker Hub namespace) are refused, saying what to write instead.
  */
 export function registryPrefixProblem(entry: string): string | undefined {
-  const prefix = entry.trim().replace(/\/+$/, '');
+  const prefix = registryPrefixOf(entry);
   const problem = registryPrefixShapeProblem(prefix);
   return problem === undefined
     ? undefined
@@ -226,8 +238,7 @@ function registryPrefixShapeProblem(prefix: string): string | undefined {
   const host = slash < 0 ? prefix : prefix.slice(0, slash);
   const path = slash < 0 ? '' : prefix.slice(slash + 1);
   if (path.includes(':')) return `names a tag, which is part of one image, not of a repository prefix; write ${JSON.stringify(prefix.slice(0, prefix.lastIndexOf(':')))}`;
-  // As in parseImageRef: without '.', ':' or `localhost` the first component is a Docker Hub namespace.
-  if (!/[.:]/.test(host) && host !== 'localhost' && !host.startsWith('[')) {
+  if (!isRegistryHost(host) && !host.startsWith('[')) {
     return `starts with ${JSON.stringify(host)}, which image references read as a Docker Hub namespace, not a registry host; write ${JSON.stringify(`${DOCKER_HUB}/${prefix}`)}`;
   }
   const hostProblem = domainProblem(host);

@@ -1,5 +1,5 @@
 import type { PodRule, Violation } from './rule';
-import { imageName, parseImageRef, registryPrefixProblem } from '../images/image-ref';
+import { imageName, parseImageRef, registryPrefixOf, registryPrefixProblem } from '../images/image-ref';
 import { isHardpodError } from '../model/errors';
 import { cis, describeContainer, nist, pushIfUnknown } from './support/pss';
 import { text } from './support/shared-text';
@@ -69,7 +69,7 @@ function allowedPrefixes(value: readonly string[] | undefined): string[] | undef
   if (value === undefined) return undefined;
   let prefixes = cache.get(value);
   if (!prefixes) {
-    prefixes = value.map((entry) => entry.trim().replace(/\/+$/, '').replace(/^index\.docker\.io(?=\/|$)/, 'docker.io'));
+    prefixes = value.map((entry) => registryPrefixOf(entry).replace(/^index\.docker\.io(?=\/|$)/, 'docker.io'));
     cache.set(value, prefixes);
   }
   return prefixes;
