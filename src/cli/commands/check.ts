@@ -89,7 +89,7 @@ export const checkCommand: Command = {
 
     const ownFiles = [values.config, values.baseline, lockFile, ...Object.values(outputs)].filter((path): path is string => path !== undefined);
     const manifests = readManifests(positionals, { ownFiles });
-    if (!values['allow-empty']) refuseEmptyInput(manifests, positionals, 'checked');
+    if (!values['allow-empty']) refuseEmptyInput(manifests.objects.length, positionals, 'checked');
     const report = withFieldLines(evaluateNamingFieldLines(manifests, config), manifests);
 
     if (values['write-baseline'] !== undefined) {

@@ -176,7 +176,7 @@ export const lockCommand: Command = {
     if (positionals.length > 0) {
       const manifests = readManifests(positionals.map((path) => (path === '-' ? path : resolve(context.cwd, path))), { ownFiles: [lockFile] });
       // Empty input from a failed render must not pass --check, nor make --update re-resolve every entry.
-      if (!values['allow-empty']) refuseEmptyInput(manifests, positionals, 'locked');
+      if (!values['allow-empty']) refuseEmptyInput(manifests.objects.length, positionals, 'locked');
       uses = imageUsesIn(manifests.objects, manifests);
     } else {
       uses = mode === 'update' ? [] : imageUsesOfApp(context, values.stack === undefined ? {} : { stack: values.stack });

@@ -8,6 +8,7 @@ import { manifestFilesOfFolder, readManifestFile, readStandardInput, STDIN_NAME 
 import { HardpodError } from '../../model/errors';
 import { describeFileError, realPathIfExists, writeFilesAtomic } from '../../model/files';
 import { parseCommandArgs } from '../args';
+import { refuseEmptyInput } from '../input';
 import { EXIT, type CliContext, type Command } from '../command';
 import { parseRegistryFlags, REGISTRY_FLAGS, registryClientOptions, type RegistryFlags } from './lock';
 
@@ -102,13 +103,7 @@ export const pinCommand: Command = {
       imageCount += plan.imageCount;
       plans.push({ file, name, text, occurrences: plan.occurrences });
     }
-    // An empty input is usually a step before that failed (a render, a build): pinning nothing is not a success.
-    if (objectCount === 0 && !values['allow-empty']) {
-      throw new HardpodError(
-        'no Kubernetes objects found, so nothing was pinned; give --allow-empty when an empty input is expected (a chart that renders nothing under these values)',
-        files.map((file) => file.name).join(', '),
-      );
-    }
+    if (!values['allow-empty']) refuseEmptyInput(objectCount, files.map((file) => file.name), 'pinned');
 
     const digests = await digestsFor(plans, values, registryFlags, context);
 
