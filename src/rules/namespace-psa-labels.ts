@@ -10,13 +10,22 @@ const ENFORCE = `${PREFIX}enforce`;
 const ENFORCE_VERSION = `${PREFIX}enforce-version`;
 
 /**
+ * Minors at which Pod Security added a check that restricted runs, its own or a baseline one
+ * (allowPrivilegeEscalation v1.8, seccompProfile v1.19, capabilities v1.22, runAsUser v1.23,
+ * hostProbesAndHostLifecycle v1.34); its other changes only relaxed checks (procMount_restricted
+ * v1.35 keeps for restricted what baseline relaxed then). A namespace pinned before one of these
+ * admits what it forbids.
+ */
+const RESTRICTED_CHECKS_ADDED = [8, 19, 22, 23, 34];
+
+/**
  * Pod Security Admission only protects namespaces that ask for it: the workload's namespace must
  * enforce `restricted`, so a later edit that weakens the pod is rejected by the cluster itself.
  */
 export const namespacePsaLabels: InputRule = {
   id: 'namespace-psa-labels',
   title: 'The workload\'s namespace enforces Pod Security `restricted`',
-  remediation: `Label the Namespace with ${ENFORCE}: restricted (and warn/audit: restricted), with ${ENFORCE_VERSION} unset, latest, or a version that has every check restricted includes (v1.34 or later); or declare its labels in the config's cluster.namespaces when the platform owns it.`,
+  remediation: `Label the Namespace with ${ENFORCE}: restricted (and warn/audit: restricted), with ${ENFORCE_VERSION} unset, latest, or a version that has every check restricted includes (v1.${RESTRICTED_CHECKS_ADDED[RESTRICTED_CHECKS_ADDED.length - 1]} or later); or declare its labels in the config's cluster.namespaces when the platform owns it.`,
   level: 'hardened',
   severity: 'medium',
   controls: [...cis('5.2.1'), ...nist('4.3.4')],
@@ -106,15 +115,6 @@ function judge(namespace: KnownNamespace, where: string, minor: number): Violati
   }
   return [];
 }
-
-/**
- * Minors at which Pod Security added a check that restricted runs, its own or a baseline one
- * (allowPrivilegeEscalation v1.8, seccompProfile v1.19, capabilities v1.22, runAsUser v1.23,
- * hostProbesAndHostLifecycle v1.34); its other changes only relaxed checks (procMount_restricted
- * v1.35 keeps for restricted what baseline relaxed then). A namespace pinned before one of these
- * admits what it forbids.
- */
-const RESTRICTED_CHECKS_ADDED = [8, 19, 22, 23, 34];
 
 function newestRestrictedCheck(minor: number): number {
   return RESTRICTED_CHECKS_ADDED.filter((m) => m <= minor).reduce((a, b) => Math.max(a, b), 0);
