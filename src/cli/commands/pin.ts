@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { parseRegistryFlags, REGISTRY_FLAGS, registryClientOptions, type RegistryFlags } from './lock';
 import { parseImageRef, tagKey } from '../../images/image-ref';
 import { LOCK_FILE_NAME, readLockFile, readLockFileIfExists } from '../../images/lock-file';
 import { findImageScalars, lineDiff, pinText, planFilePins, type ImageOccurrence } from '../../images/pin-yaml';
@@ -8,9 +9,8 @@ import { manifestFilesOfFolder, readManifestFile, readStandardInput, STDIN_NAME 
 import { HardpodError } from '../../model/errors';
 import { describeFileError, realPathIfExists, writeFilesAtomic } from '../../model/files';
 import { parseCommandArgs } from '../args';
-import { refuseEmptyInput } from '../input';
 import { EXIT, type CliContext, type Command } from '../command';
-import { parseRegistryFlags, REGISTRY_FLAGS, registryClientOptions, type RegistryFlags } from './lock';
+import { refuseEmptyInput } from '../input';
 
 const USAGE = `Usage: hardpod pin [options] PATH...
 
