@@ -99,8 +99,8 @@ function present(root: string, path: string): string {
 }
 
 /** A CEL list of string literals. */
-function celList(values: readonly string[]): string {
-  return `[${values.map(celString).join(', ')}]`;
+function celList(values: Iterable<string>): string {
+  return `[${[...values].map(celString).join(', ')}]`;
 }
 
 /**
@@ -159,7 +159,7 @@ function restrictedChecks(minor: number): readonly { expression: string; message
     {
       expression: `${present('c', 'securityContext.seLinuxOptions')} ? ${seLinuxAllowed(`${sc}.seLinuxOptions`)} : ` +
         `(!(${present('object.spec', 'securityContext.seLinuxOptions')}) || ${seLinuxAllowed(`${podSc}.seLinuxOptions`)})`,
-      message: `must not set a SELinux user or role, and may set only the type ${seLinuxTypes.filter((t) => t !== '').join(', ')} (securityContext.seLinuxOptions, its own or else the pod's)`,
+      message: `must not set a SELinux user or role, and may set only the type ${[...seLinuxTypes].filter((t) => t !== '').join(', ')} (securityContext.seLinuxOptions, its own or else the pod's)`,
     },
     {
       expression: `!(${present('c', 'securityContext.procMount')}) || ${sc}.procMount == 'Default'`,

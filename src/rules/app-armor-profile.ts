@@ -4,7 +4,6 @@ import { cis, containerSecurityContext, describeContainer, get, nist, podSecurit
 import { text } from './support/shared-text';
 
 const ANNOTATION_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
-const ALLOWED_TYPES = new Set(CONFINING_PROFILE_TYPES);
 
 /** The deprecated annotation accepts the runtime default, a localhost profile, or nothing. */
 function allowedAnnotationValue(value: string): boolean {
@@ -26,7 +25,7 @@ export const appArmorProfile: PodRule = {
     const violations: Violation[] = [];
     const podType = get(podSecurityContext(pod)?.appArmorProfile, 'type');
     const podPath = text`${pod.specPath}.securityContext.appArmorProfile.type`;
-    if (podSecurityContext(pod)?.appArmorProfile != null && !pushIfUnknown(violations, podType, podPath, 'appArmorProfile.type') && !ALLOWED_TYPES.has(podType as string)) {
+    if (podSecurityContext(pod)?.appArmorProfile != null && !pushIfUnknown(violations, podType, podPath, 'appArmorProfile.type') && !CONFINING_PROFILE_TYPES.has(podType as string)) {
       violations.push({ path: podPath, message: text`forbidden AppArmor profile (pod must not set AppArmor profile type to ${quote(podType ?? '')})` });
     }
     for (let i = 0; i < pod.containers.length; i++) {
@@ -34,7 +33,7 @@ export const appArmorProfile: PodRule = {
       const profile = containerSecurityContext(container)?.appArmorProfile;
       if (profile === undefined || profile === null) continue;
       const type = get(profile, 'type');
-      if (ALLOWED_TYPES.has(type as string)) continue;
+      if (CONFINING_PROFILE_TYPES.has(type as string)) continue;
       const path = text`${container.path}.securityContext.appArmorProfile.type`;
       if (pushIfUnknown(violations, type, path, 'appArmorProfile.type')) continue;
       violations.push({ path, message: text`forbidden AppArmor profile (${describeContainer(container)} must not set AppArmor profile type to ${quote(type ?? '')})` });

@@ -4,9 +4,6 @@ import { allowedSeLinuxTypes } from './support/confinement';
 import { cis, containerSecurityContext, describeContainer, nist, podSecurityContext, pss, quote } from './support/pss';
 import { text } from './support/shared-text';
 
-const ALLOWED_TYPES_1_0 = new Set(allowedSeLinuxTypes(0));
-const ALLOWED_TYPES_1_31 = new Set(allowedSeLinuxTypes(31));
-
 /** What is wrong with one seLinuxOptions, or an empty list. */
 function problems(options: Fields, allowedTypes: ReadonlySet<string>): string[] {
   const found: string[] = [];
@@ -30,7 +27,7 @@ export const seLinuxOptions: PodRule = {
   edition: 1,
   scope: 'pod',
   check({ pod, minor }) {
-    const allowed = minor >= 31 ? ALLOWED_TYPES_1_31 : ALLOWED_TYPES_1_0;
+    const allowed = allowedSeLinuxTypes(minor);
     const violations: Violation[] = [];
     const podOptions = podSecurityContext(pod)?.seLinuxOptions;
     if (isFields(podOptions)) {

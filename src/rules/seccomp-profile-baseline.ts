@@ -6,7 +6,6 @@ import { text } from './support/shared-text';
 
 const POD_ANNOTATION = 'seccomp.security.alpha.kubernetes.io/pod';
 const CONTAINER_ANNOTATION_PREFIX = 'container.seccomp.security.alpha.kubernetes.io/';
-const ALLOWED_TYPES = new Set(CONFINING_PROFILE_TYPES);
 
 function allowedAnnotationValue(value: unknown): boolean {
   return value === 'runtime/default' || value === 'docker/default' || (typeof value === 'string' && value.startsWith('localhost/'));
@@ -50,7 +49,7 @@ export const seccompProfileBaseline: PodRule = {
     const podProfile = podSecurityContext(pod)?.seccompProfile;
     if (isFields(podProfile)) {
       const path = text`${pod.specPath}.securityContext.seccompProfile.type`;
-      if (!pushIfUnknown(violations, podProfile.type, path, 'seccompProfile.type') && !ALLOWED_TYPES.has(podProfile.type as string)) {
+      if (!pushIfUnknown(violations, podProfile.type, path, 'seccompProfile.type') && !CONFINING_PROFILE_TYPES.has(podProfile.type as string)) {
         violations.push({ path, message: text`seccompProfile (pod must not set securityContext.seccompProfile.type to ${quote(podProfile.type ?? '')})` });
       }
     }
@@ -61,7 +60,7 @@ export const seccompProfileBaseline: PodRule = {
       const type = get(profile, 'type');
       const path = text`${container.path}.securityContext.seccompProfile.type`;
       if (pushIfUnknown(violations, type, path, 'seccompProfile.type')) continue;
-      if (!ALLOWED_TYPES.has(type as string)) violations.push({ path, message: text`seccompProfile (${describeContainer(container)} must not set securityContext.seccompProfile.type to ${quote(type ?? '')})` });
+      if (!CONFINING_PROFILE_TYPES.has(type as string)) violations.push({ path, message: text`seccompProfile (${describeContainer(container)} must not set securityContext.seccompProfile.type to ${quote(type ?? '')})` });
     }
     return violations;
   },

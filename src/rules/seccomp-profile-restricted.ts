@@ -4,7 +4,6 @@ import { CONFINING_PROFILE_TYPES } from './support/confinement';
 import { cis, containerSecurityContext, describeContainer, exemptAsWindowsPod, nist, PASS, podSecurityContext, pss, quote, unknownAt } from './support/pss';
 import { text } from './support/shared-text';
 
-const ALLOWED_TYPES = new Set(CONFINING_PROFILE_TYPES);
 
 /** Restricted pods must turn seccomp on explicitly, for the pod or for every container. */
 export const seccompProfileRestricted: PodRule = {
@@ -33,7 +32,7 @@ export const seccompProfileRestricted: PodRule = {
       (violations ??= []).push(unknownAt(text`${pod.specPath}.securityContext.seccompProfile`, 'the pod seccompProfile'));
     } else if (isFields(podProfile)) {
       const type = podProfile.type;
-      podValid = ALLOWED_TYPES.has(type as string);
+      podValid = CONFINING_PROFILE_TYPES.has(type as string);
       if (isUnknownValue(type)) {
         podUnknown = true;
         (violations ??= []).push(unknownAt(text`${pod.specPath}${TYPE}`, 'seccompProfile.type'));
@@ -46,7 +45,7 @@ export const seccompProfileRestricted: PodRule = {
       const profile = containerSecurityContext(container)?.seccompProfile;
       if (isFields(profile)) {
         const type = profile.type;
-        if (ALLOWED_TYPES.has(type as string)) continue;
+        if (CONFINING_PROFILE_TYPES.has(type as string)) continue;
         (violations ??= []).push(isUnknownValue(type)
           ? unknownAt(text`${container.path}${TYPE}`, 'seccompProfile.type')
           : { path: text`${container.path}${TYPE}`, message: text`seccompProfile (${describeContainer(container)} must not set securityContext.seccompProfile.type to ${quote(type ?? '')})` });

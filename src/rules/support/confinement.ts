@@ -4,12 +4,12 @@
  */
 
 /** Seccomp (restricted) and AppArmor (baseline) profile types that keep a container confined. */
-export const CONFINING_PROFILE_TYPES: readonly string[] = ['RuntimeDefault', 'Localhost'];
+export const CONFINING_PROFILE_TYPES: ReadonlySet<string> = new Set(['RuntimeDefault', 'Localhost']);
 
-const SE_LINUX_TYPES_1_0: readonly string[] = ['', 'container_t', 'container_init_t', 'container_kvm_t'];
-const SE_LINUX_TYPES_1_31: readonly string[] = [...SE_LINUX_TYPES_1_0, 'container_engine_t'];
+const SE_LINUX_TYPES_1_0: ReadonlySet<string> = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t']);
+const SE_LINUX_TYPES_1_31: ReadonlySet<string> = new Set([...SE_LINUX_TYPES_1_0, 'container_engine_t']);
 
 /** The seLinuxOptions types baseline allows at a Kubernetes minor ('' is none); container_engine_t from 1.31. */
-export function allowedSeLinuxTypes(minor: number): readonly string[] {
+export function allowedSeLinuxTypes(minor: number): ReadonlySet<string> {
   return minor >= 31 ? SE_LINUX_TYPES_1_31 : SE_LINUX_TYPES_1_0;
 }
