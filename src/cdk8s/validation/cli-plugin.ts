@@ -1,6 +1,5 @@
 import { nonBlockingStatus } from './enforce';
-import { resolveValidationOptions } from './options';
-import { didYouMean } from '../../engine/config';
+import { checkOptionKeys, resolveValidationOptions } from './options';
 import { evaluate } from '../../engine/evaluate';
 import { isBlockingFinding, type Finding, type Report } from '../../engine/report';
 import { HardpodError, isHardpodError } from '../../model/errors';
@@ -120,13 +119,8 @@ export class HardpodValidation {
 }
 
 function checkProperties(properties: unknown): HardpodValidationProperties {
-  if (typeof properties !== 'object' || properties === null || Array.isArray(properties)) {
-    throw new HardpodError(`properties must be a mapping of ${PROPERTY_NAMES.join(', ')}`, WHERE);
-  }
+  checkOptionKeys(properties, PROPERTY_NAMES, WHERE, 'property');
   const record = properties as Record<string, unknown>;
-  for (const key of Object.keys(record)) {
-    if (!PROPERTY_NAMES.includes(key)) throw new HardpodError(`unknown property ${JSON.stringify(key)}${didYouMean(key, PROPERTY_NAMES)}; expected ${PROPERTY_NAMES.join(', ')}`, WHERE);
-  }
   if (record.level !== undefined && !LEVELS.includes(record.level as Level)) throw new HardpodError(`level must be one of ${LEVELS.join(', ')}, got ${JSON.stringify(record.level)}`, `${WHERE}.level`);
   // YAML reads `1.30` as the number 1.3: insist on a string so the version is not silently changed.
   if (record.k8sVersion !== undefined && typeof record.k8sVersion !== 'string') throw new HardpodError(`k8sVersion must be a quoted string such as '1.33', got ${JSON.stringify(record.k8sVersion)}`, `${WHERE}.k8sVersion`);

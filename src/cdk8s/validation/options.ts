@@ -52,12 +52,13 @@ export function resolveValidationOptions(options: ValidationOptions, where: stri
  * from JSON or YAML, where TypeScript cannot catch a misspelled key, and an ignored one fails open
  * (`allowedRegistry` would let any registry through).
  */
-export function checkOptionKeys(options: unknown, known: readonly string[], where: string): void {
+export function checkOptionKeys(options: unknown, known: readonly string[], where: string, noun: 'option' | 'property' = 'option'): void {
+  const plural = noun === 'option' ? 'options' : 'properties';
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new HardpodError(`options must be an object of ${known.join(', ')} (got ${options === null ? 'null' : Array.isArray(options) ? 'a list' : typeof options})`, where);
+    throw new HardpodError(`${plural} must be a mapping of ${known.join(', ')} (got ${options === null ? 'null' : Array.isArray(options) ? 'a list' : typeof options})`, where);
   }
   for (const key of Object.keys(options)) {
-    if (!known.includes(key)) throw new HardpodError(`unknown option ${JSON.stringify(key)}${didYouMean(key, known)}; expected one of ${known.join(', ')}`, where);
+    if (!known.includes(key)) throw new HardpodError(`unknown ${noun} ${JSON.stringify(key)}${didYouMean(key, known)}; expected one of ${known.join(', ')}`, where);
   }
 }
 

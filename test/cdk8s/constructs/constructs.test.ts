@@ -386,7 +386,7 @@ describe('golden-path defaults on App and Chart', () => {
     expect(() => HardpodDefaults.set(app, { allowedRegistries: [] })).toThrow(
       'HardpodDefaults.set(<app>) allowedRegistries: allowedRegistries must be a non-empty list of registry hosts or host/path prefixes',
     );
-    expect(() => HardpodDefaults.set(app, null as never)).toThrow('HardpodDefaults.set(<app>): options must be an object of allowedRegistries, ');
+    expect(() => HardpodDefaults.set(app, null as never)).toThrow('HardpodDefaults.set(<app>): options must be a mapping of allowedRegistries, ');
   });
   it('a lock file resolves tags and supplies the image user', () => {
     const lockFile = writeLockFile({ 'ghcr.io/acme/web:1.0': { digest: DIGEST, facts: { uid: 10001, gid: 10001 } } });

@@ -221,7 +221,7 @@ describe('Hardpod.enforce', () => {
     expect(() => Hardpod.enforce(chart(), { k8sVersion: '2.0' })).toThrow(/Hardpod.enforce\(test\) k8sVersion: unsupported Kubernetes version "2.0"/);
     expect(() => Hardpod.enforce(chart(), { config: { rules: { 'no-such-rule': {} } } })).toThrow(/config.rules.no-such-rule: unknown rule id/);
     expect(() => Hardpod.enforce(chart(), { levle: 'baseline' } as never)).toThrow('Hardpod.enforce(test): unknown option "levle" (did you mean "level"?); expected one of level, ');
-    expect(() => Hardpod.enforce(Testing.app(), null as never)).toThrow('Hardpod.enforce(<app>): options must be an object of level, ');
+    expect(() => Hardpod.enforce(Testing.app(), null as never)).toThrow('Hardpod.enforce(<app>): options must be a mapping of level, ');
     expect(() => Hardpod.enforce(Testing.app(), null as never)).toThrow(HardpodError);
   });
 
