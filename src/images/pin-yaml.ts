@@ -197,7 +197,7 @@ export interface FilePinPlan {
   /** Kubernetes objects in the file (none: an empty file, or comments only). */
   readonly objectCount: number;
   /** Container image values in the file, pinned by digest already or not. */
-  readonly imageCount: number;
+  readonly images: readonly ImageOccurrence[];
 }
 
 /**
@@ -211,7 +211,7 @@ export function planFilePins(text: string, file: string): FilePinPlan {
   const images = scanImageScalars(text, file);
   const occurrences = tagsToPin(images, file);
   verifyPins(before, applyAll(text, occurrences, () => PLACEHOLDER_DIGEST), file, () => PLACEHOLDER_DIGEST);
-  return { occurrences, objectCount: before.objects.length, imageCount: images.length };
+  return { occurrences, objectCount: before.objects.length, images };
 }
 
 /**

@@ -3,7 +3,7 @@ import { join, relative, resolve } from 'node:path';
 import { parseRegistryFlags, REGISTRY_FLAGS, registryClientOptions, type RegistryFlags } from './lock';
 import { parseImageRef, tagKey } from '../../images/image-ref';
 import { LOCK_FILE_NAME, readLockFile, readLockFileIfExists } from '../../images/lock-file';
-import { findImageScalars, lineDiff, pinText, planFilePins, type ImageOccurrence } from '../../images/pin-yaml';
+import { lineDiff, pinText, planFilePins, type ImageOccurrence } from '../../images/pin-yaml';
 import { RegistryClient } from '../../images/registry-client';
 import { manifestFilesOfFolder, readManifestFile, readStandardInput, STDIN_NAME } from '../../loader';
 import { HardpodError } from '../../model/errors';
@@ -72,6 +72,8 @@ interface FileToPin {
 interface FilePlan extends FileToPin {
   readonly text: string;
   readonly occurrences: readonly ImageOccurrence[];
+  /** Every image value of the file, pinned already or not. */
+  readonly images: readonly ImageOccurrence[];
 }
 
 /** `hardpod pin`: tags to digests in YAML files, keeping everything else byte for byte. */
@@ -100,8 +102,8 @@ export const pinCommand: Command = {
       const text = file === '-' ? readStandardInput() : readManifestFile(file);
       const plan = planFilePins(text, name);
       objectCount += plan.objectCount;
-      imageCount += plan.imageCount;
-      plans.push({ file, name, text, occurrences: plan.occurrences });
+      imageCount += plan.images.length;
+      plans.push({ file, name, text, occurrences: plan.occurrences, images: plan.images });
     }
     if (!values['allow-empty']) refuseEmptyInput(objectCount, files.map((file) => file.name), 'pinned');
 
@@ -155,7 +157,7 @@ function kustomizeImages(plans: readonly FilePlan[], digests: ReadonlyMap<string
   const byName = new Map<string, { digest: string; reference: string; where: string }[]>();
   for (const plan of plans) {
     // Images already pinned by digest are matched by their name too: an entry would repin them.
-    for (const occurrence of findImageScalars(plan.text, plan.name)) {
+    for (const occurrence of plan.images) {
       const ref = parseImageRef(occurrence.reference, `${plan.name}:${occurrence.line}`);
       const digest = ref.digest ?? digests.get(tagKey(ref))!;
       const name = occurrence.reference.replace(/@.*$/, '').replace(/:[^/:]*$/, '');
