@@ -306,7 +306,7 @@ export function formatControlsTextChunks(report: Report, options: ControlsOption
     const counts = control.objects.length > 0 || control.assessed ? `  (${countVerdicts(control.objects)})` : '';
     const status = control.assessed ? control.status.toUpperCase() : `NOT ASSESSED: ${notAssessedText(control, view)}`;
     const controlRules = control.rules.length > 0 ? `  rules: ${control.rules.join(', ')}` : '';
-    out.write(`  ${control.id}  ${status}${counts}${controlRules}${control.assessed ? idleRulesText(control) : ''}\n`);
+    out.write(`  ${control.id}  ${status}${counts}${controlRules}${control.assessed ? idleRules(control).map((part) => `; ${part}`).join('') : ''}\n`);
     for (const object of control.objects) {
       const where = locationLabel({ file: object.file, line: object.line });
       const rules = object.rules.length ? `  [${object.rules.join(', ')}]` : '';
@@ -333,17 +333,17 @@ function notAssessedText(control: ControlStatus, view: ControlsView): string {
     case 'no-rule': return 'no rule checks it';
     case 'no-objects': return 'no object in the input that its rules apply to';
     case 'disabled':
-    case 'inapplicable': return idleRulesText(control).slice(2);
+    case 'inapplicable': return idleRules(control).join('; ');
     default: return `its rules do not run at level ${view.level}, Kubernetes ${view.kubernetesVersion}, rule-set edition ${view.edition}`;
   }
 }
 
-/** `; disabled by the config: ...; nothing to judge ...: ...` for the control's rules that judged nothing, or ''. */
-function idleRulesText(control: ControlStatus): string {
-  let text = '';
-  if (control.disabledRules.length > 0) text += `; disabled by the config: ${control.disabledRules.join(', ')}`;
-  if (control.inapplicableRules.length > 0) text += `; nothing to judge under this config (no lock file or setting for it): ${control.inapplicableRules.join(', ')}`;
-  return text;
+/** `disabled by the config: ...`, `nothing to judge ...: ...`: the control's rules that judged nothing, by why. */
+function idleRules(control: ControlStatus): string[] {
+  const parts: string[] = [];
+  if (control.disabledRules.length > 0) parts.push(`disabled by the config: ${control.disabledRules.join(', ')}`);
+  if (control.inapplicableRules.length > 0) parts.push(`nothing to judge under this config (no lock file or setting for it): ${control.inapplicableRules.join(', ')}`);
+  return parts;
 }
 
 function compareText(a: string, b: string): number {
