@@ -73,10 +73,8 @@ export const checkCommand: Command = {
       throw new HardpodError('give at least one file or folder to check, or - to read standard input (see hardpod check --help)', 'hardpod check');
     }
 
-    const outputs = { '--output': values.output, '--write-baseline': values['write-baseline'] };
     const lockFile = resolve(context.cwd, values['lock-file'] ?? LOCK_FILE_NAME);
-    refuseWritingOverInputs(outputs, positionals);
-    refuseWritingOverOwnFiles(values, lockFile);
+    refuseWritingOverReadFiles(values, positionals, lockFile);
 
     const fileConfig: EngineConfig = values.config === undefined ? {} : loadConfig(values.config);
     const baseline = values.baseline === undefined ? [] : readBaseline(values.baseline);
@@ -87,7 +85,7 @@ export const checkCommand: Command = {
       ...(baseline.length > 0 ? { baseline: [...(fileConfig.baseline ?? []), ...baseline] } : {}),
     };
 
-    const ownFiles = [values.config, values.baseline, lockFile, ...Object.values(outputs)].filter((path): path is string => path !== undefined);
+    const ownFiles = [values.config, values.baseline, lockFile, values.output, values['write-baseline']].filter((path): path is string => path !== undefined);
     const manifests = readManifests(positionals, { ownFiles });
     if (!values['allow-empty']) refuseEmptyInput(manifests.objects.length, positionals, 'checked');
     const report = withFieldLines(evaluateNamingFieldLines(manifests, config), manifests);
@@ -115,25 +113,14 @@ export const checkCommand: Command = {
   },
 };
 
-/** A report or baseline written over a file being checked would destroy it: refused before anything is read. */
-function refuseWritingOverInputs(targets: Readonly<Record<string, string | undefined>>, inputs: readonly string[]): void {
-  const inputFiles = new Set(inputs.map(realPathIfExists).filter((path) => path !== undefined));
-  for (const [option, target] of Object.entries(targets)) {
-    if (target === undefined) continue;
-    const real = realPathIfExists(target);
-    if (real !== undefined && inputFiles.has(real)) {
-      throw new HardpodError(`${option} ${target} is one of the files being checked, and writing there would replace it; write to another file`, 'hardpod check');
-    }
-  }
-}
-
 /**
- * The report written over the baseline or a file the run reads (config, baseline, lock file) would
- * destroy it, and a run that then reports success hides that: refused before anything is read.
- * Only --write-baseline may name the --baseline it refreshes.
+ * The report or baseline written over a file the run reads (an input, the config, the baseline, the
+ * lock file) would destroy it, and a run that then reports success hides that: refused before
+ * anything is read, however the paths are spelled. Only --write-baseline may name the --baseline it refreshes.
  */
-function refuseWritingOverOwnFiles(values: Readonly<Record<string, unknown>>, lockFile: string): void {
-  const identity = (option: string): string | undefined => (typeof values[option] === 'string' ? fileIdentity(values[option] as string) : undefined);
+function refuseWritingOverReadFiles(values: Readonly<Record<string, unknown>>, inputs: readonly string[], lockFile: string): void {
+  const given = (option: string): string | undefined => (typeof values[option] === 'string' ? values[option] as string : undefined);
+  const identity = (option: string): string | undefined => (given(option) === undefined ? undefined : fileIdentity(given(option)!));
   const output = identity('output');
   const baselineOutput = identity('write-baseline');
   if (output !== undefined && output === baselineOutput) {
@@ -142,13 +129,17 @@ function refuseWritingOverOwnFiles(values: Readonly<Record<string, unknown>>, lo
       'hardpod check',
     );
   }
-  const read: [string, string | undefined][] = [['--config', identity('config')], ['--baseline', identity('baseline')], ['the lock file', realPathIfExists(lockFile)]];
+  const read: [string, string | undefined][] = [
+    ...inputs.map((input): [string, string | undefined] => ['one of the files being checked', realPathIfExists(input)]),
+    ['the --config file of this run', identity('config')],
+    ['the --baseline file of this run', identity('baseline')],
+    ['the lock file of this run', realPathIfExists(lockFile)],
+  ];
   for (const [option, target] of [['--output', output], ['--write-baseline', baselineOutput]] as const) {
     if (target === undefined) continue;
-    for (const [readBy, file] of read) {
-      if (file !== target || (option === '--write-baseline' && readBy === '--baseline')) continue;
-      const given = values[option.slice(2)] as string;
-      throw new HardpodError(`${option} ${given} is ${readBy === 'the lock file' ? readBy : `the ${readBy} file`} of this run, and writing there would replace it; write to another file`, 'hardpod check');
+    for (const [what, file] of read) {
+      if (file !== target || (option === '--write-baseline' && what === 'the --baseline file of this run')) continue;
+      throw new HardpodError(`${option} ${given(option.slice(2))} is ${what}, and writing there would replace it; write to another file`, 'hardpod check');
     }
   }
 }
