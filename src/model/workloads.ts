@@ -302,6 +302,21 @@ function buildProbe(p: ProbeProps, kind: string, c: ResolvedContainer, where: st
   if (actions.length !== 1) fail(`the ${kind} probe needs exactly one of httpGet, tcpSocket, grpc or exec (got ${actions.length})`, where);
   for (const action of actions) checkShape(p[action], 'object', `probes.${kind}.${action}`, where);
   if (p.exec && !SHAPE_OK['string[]'](p.exec.command)) fail(`probes.${kind}.exec.command must be a list of strings, such as ['/healthcheck']`, where);
+  // The API server refuses these types and values, and would only say so at deploy time.
+  checkShape(p.httpGet?.path, 'string', `probes.${kind}.httpGet.path`, where);
+  // '' is what the API server defaults to HTTP, as it is left out here.
+  if (p.httpGet?.scheme !== undefined && !['HTTP', 'HTTPS', ''].includes(p.httpGet.scheme)) {
+    fail(`probes.${kind}.httpGet.scheme must be HTTP or HTTPS (got ${JSON.stringify(p.httpGet.scheme)})`, where);
+  }
+  checkShape(p.grpc?.service, 'string', `probes.${kind}.grpc.service`, where);
+  // A gRPC probe's port is a number only: the API has no port name there.
+  checkShape(p.grpc?.port, 'number', `probes.${kind}.grpc.port`, where);
+  for (const action of ['httpGet', 'tcpSocket'] as const) {
+    const port = p[action]?.port;
+    if (port !== undefined && typeof port !== 'number' && typeof port !== 'string') {
+      fail(`probes.${kind}.${action}.port must be a port number or a port name (got ${JSON.stringify(port) ?? typeof port})`, where);
+    }
+  }
   for (const port of [p.httpGet?.port, p.tcpSocket?.port, p.grpc?.port]) {
     if (typeof port === 'number' && !isPortNumber(port)) fail(`the ${kind} probe's port ${port} is not a port number (1-65535)`, where);
     if (typeof port === 'string' && !isPortName(port)) {

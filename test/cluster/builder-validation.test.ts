@@ -340,6 +340,24 @@ const TCP_PROBE_PORT: Field<string | number> = {
     main(o).livenessProbe.tcpSocket.port = v;
   },
 };
+/** A field of a readiness probe's action (the liveness probe stays plain). */
+const probeAction = (action: 'httpGet' | 'grpc', field: string, good: unknown, base: Props = {}): Field<unknown> => ({
+  name: `probes.readiness.${action}.${field}`,
+  kind: 'deployment',
+  good,
+  props: (v) => ({ probes: { readiness: { [action]: { ...base, [field]: v } }, liveness: { tcpSocket: {} } } }),
+  place: (o, v) => {
+    main(o).readinessProbe[action][field] = v;
+  },
+});
+const PROBE_ACTION_FIELDS: readonly [Field<unknown>, readonly unknown[]][] = [
+  [probeAction('grpc', 'port', 8080), [8080, 'port-8080', '8080', true, { port: 8080 }, [8080]]],
+  [probeAction('grpc', 'service', 'health', { port: 8080 }), ['health', '', 5, false, ['health']]],
+  [probeAction('httpGet', 'scheme', 'HTTP', { path: '/' }), ['HTTP', 'HTTPS', 'http', 'https', 'FTP', '', 1]],
+  [probeAction('httpGet', 'path', '/', { port: 8080 }), ['/', '/healthz?full=1', '', 5, true, { path: '/' }]],
+  [probeAction('httpGet', 'port', 8080, { path: '/' }), [8080, 'port-8080', true, null, { port: 8080 }, 8080.5]],
+];
+
 const POLICY_PORT: Field<string | number> = {
   name: 'network.ingress[].ports[].port',
   kind: 'deployment',
@@ -604,6 +622,11 @@ describeCluster('workload builders: the builder refuses what the API server refu
       ...await check([SERVICE_PORT, CONTAINER_PORT, END_PORT], numbers),
     ];
     expectBothVerdicts(judged, 40);
+    expect(disagreements(judged, DELIBERATE)).toEqual([]);
+  });
+  test('probe actions: the types and values of their fields', async () => {
+    const judged = (await Promise.all(PROBE_ACTION_FIELDS.map(([field, values]) => check([field], values)))).flat();
+    expectBothVerdicts(judged, 10);
     expect(disagreements(judged, DELIBERATE)).toEqual([]);
   });
   test('whole numbers: probes, grace periods, replicas, ids, Job and CronJob fields', async () => {

@@ -522,6 +522,12 @@ describe('props the API server would reject are errors naming the construct path
     expect(refused({ port: 8080, probes: { readiness: { httpGet: { path: '/', port: 'HTTP' } } } })).toContain('port "HTTP" is neither a port number nor a port name');
     expect(refused({ port: 8080, probes: { readiness: { httpGet: { path: '/', port: 99999 } } } })).toContain('port 99999 is not a port number');
     expect(refused({ port: 8080, probes: { readiness: { grpc: { port: 0 } } } })).toContain('port 0 is not a port number');
+    // Props from JSON or YAML are not type-checked: what the API server would refuse at deploy time is refused here.
+    expect(refused({ port: 8080, probes: { readiness: { grpc: { port: 'port-8080' } } } })).toContain('probes.readiness.grpc.port must be a number (got "port-8080")');
+    expect(refused({ port: 8080, probes: { readiness: { httpGet: { path: '/', port: true } } } })).toContain('probes.readiness.httpGet.port must be a port number or a port name (got true)');
+    expect(refused({ port: 8080, probes: { readiness: { httpGet: { path: '/', scheme: 'https' } } } })).toContain('probes.readiness.httpGet.scheme must be HTTP or HTTPS (got "https")');
+    expect(refused({ port: 8080, probes: { readiness: { httpGet: { path: 5 } } } })).toContain('probes.readiness.httpGet.path must be a string (got 5)');
+    expect(refused({ port: 8080, probes: { readiness: { grpc: { service: 5 } } } })).toContain('probes.readiness.grpc.service must be a string (got 5)');
     const ok = buildDeployment({ name: 'web', image: IMAGE, port: 8080, probes: { readiness: { tcpSocket: {}, successThreshold: 2 }, liveness: { tcpSocket: {} } } }, ctx);
     expect(mainOf(ok.workload as KubeObject).readinessProbe?.successThreshold).toBe(2);
   });
