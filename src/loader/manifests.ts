@@ -8,7 +8,7 @@ import { firstDuplicateKey, keysWithinDepth, scanJsonValue, skipJsonSpace } from
 import { resolveKubernetesScalar } from './kubernetes-scalars';
 import { splitDocuments } from './split';
 import { HardpodError, isHardpodError } from '../model/errors';
-import { findValuePath, formatFieldPath, parseFieldPath, type PathSegment } from '../model/field-path';
+import { findValuePath, formatFieldPath, parseFieldPath, valueAtPath, type PathSegment } from '../model/field-path';
 import type { KubeObject, LocatedObject, SourceLocation } from '../model/kube-object';
 import { countNewlines, firstBareCarriageReturn, lineCounter } from '../model/lines';
 import { describeType, expandLists, isFields, isList } from '../model/pod-view';
@@ -289,13 +289,9 @@ function refuseNonFiniteNumbers(value: unknown, text: string, file: string, star
   const line = new ExactLines(text).line(path) ?? 0;
   const field = formatFieldPath(path) || 'the document';
   throw new HardpodError(
-    `${field} reads as ${String(getAt(value, path))}: Kubernetes reads no infinite or NaN number (kubectl refuses the file, as JSON has none); quote the value if it is meant as a string`,
+    `${field} reads as ${String(valueAtPath(value, path))}: Kubernetes reads no infinite or NaN number (kubectl refuses the file, as JSON has none); quote the value if it is meant as a string`,
     `${file}:${startLine + line}`,
   );
-}
-
-function getAt(node: unknown, path: readonly PathSegment[]): unknown {
-  return path.reduce<unknown>((at, segment) => (at as Record<string | number, unknown>)[segment], node);
 }
 
 /**

@@ -114,3 +114,10 @@ export function findValuePath(node: unknown, matches: (value: unknown) => boolea
   }
   return undefined;
 }
+
+/** The value at `path` below `node`, or undefined where the path breaks off. */
+export function valueAtPath(node: unknown, path: readonly PathSegment[]): unknown {
+  let at = node;
+  for (const segment of path) at = typeof at === 'object' && at !== null ? (at as Record<string | number, unknown>)[segment] : undefined;
+  return at;
+}

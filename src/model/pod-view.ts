@@ -1,5 +1,5 @@
 import { isInt32, isInt64 } from './api-integers';
-import { findValuePath, formatFieldPath, type PathSegment } from './field-path';
+import { findValuePath, formatFieldPath, valueAtPath, type PathSegment } from './field-path';
 import type { KubeObject } from './kube-object';
 
 /**
@@ -353,14 +353,36 @@ function extractFromObject(object: KubeObject, kinds: WorkloadKinds): PodViewExt
     return viewAt(object, mapped.location);
   }
   if (NON_WORKLOAD_KINDS.has(kind)) return NO_VIEWS;
-  const found = findPodTemplateShape(object);
-  if (!found) return NO_VIEWS;
-  const hint = templatePathOf(found);
-  return {
-    views: [],
-    shapeProblems: [],
-    notCheckedReason: `kind ${object.apiVersion}/${kind} is not a known workload kind, but ${formatFieldPath(found)} looks like a pod spec; map the kind to its pod template path in the config (workloadKinds) to check it${hint ? ` (here templatePath: ${hint})` : ''}`,
-  };
+  const reason = notCheckedReason(object);
+  return reason === undefined ? NO_VIEWS : { views: [], shapeProblems: [], notCheckedReason: reason };
+}
+
+/**
+ * Why an object of an unknown kind is not checked, or undefined when nothing in it looks like what
+ * runs in a pod. A pod spec in a pod template can be mapped (workloadKinds), and the reason gives the
+ * templatePath; anything else (a pod spec right under spec as in Prometheus Operator kinds, containers
+ * outside any pod spec as Tekton's steps, a security context as Strimzi's pod templates) cannot, and
+ * the reason says what to check instead rather than send the user after a mapping that cannot be written.
+ */
+function notCheckedReason(object: KubeObject): string | undefined {
+  const unknownKind = `kind ${object.apiVersion}/${object.kind} is not a known workload kind`;
+  const podSpec = findShape(object, looksLikePodSpec);
+  const hint = podSpec && templatePathOf(podSpec);
+  if (hint) return `${unknownKind}, but ${formatFieldPath(podSpec)} looks like a pod spec; map the kind to its pod template path in the config (workloadKinds) to check it (here templatePath: ${hint})`;
+  if (podSpec) return `${unknownKind}, but ${formatFieldPath(podSpec)} looks like a pod spec outside a pod template (an object with metadata and spec)${cannotMap(object)}`;
+  const container = findShape(object, looksLikeContainerSettings);
+  if (!container) return undefined;
+  const settings = valueAtPath(object, container) as Fields;
+  const what = isFields(settings.securityContext)
+    ? `${formatFieldPath([...container, 'securityContext'])} is a security context`
+    : `${formatFieldPath(container)} looks like a container (name and image)`;
+  return `${unknownKind}, but ${what} outside any pod spec${cannotMap(object)}`;
+}
+
+/** The end of a not-checked reason that no workloadKinds mapping can fix: what to check instead. */
+function cannotMap(object: KubeObject): string {
+  const namespace = isFields(object.metadata) && typeof object.metadata.namespace === 'string' && object.metadata.namespace ? object.metadata.namespace : 'NAMESPACE';
+  return `, which workloadKinds cannot map; check the workloads or pods made from it in the cluster instead (\`kubectl get statefulsets,deployments,daemonsets,jobs,pods -n ${namespace} -o yaml | hardpod check -\`)`;
 }
 
 /**
@@ -748,13 +770,21 @@ function looksLikePodSpec(value: unknown): boolean {
 }
 
 /**
- * Depth-bounded search, through mappings and lists, for something shaped like a pod spec in an
- * object of an unknown kind (its own metadata and status aside). Returns its path, or undefined.
+ * Settings of what runs in a pod: a `securityContext` mapping (of a pod or a container), or a
+ * container as Kubernetes writes one (a name and an image).
  */
-function findPodTemplateShape(object: KubeObject): PathSegment[] | undefined {
+function looksLikeContainerSettings(value: unknown): boolean {
+  return isFields(value) && (isFields(value.securityContext) || (typeof value.image === 'string' && typeof value.name === 'string'));
+}
+
+/**
+ * Depth-bounded search, through mappings and lists, for something `matches` in an object of an
+ * unknown kind (its own metadata and status aside). Returns its path, or undefined.
+ */
+function findShape(object: KubeObject, matches: (value: unknown) => boolean): PathSegment[] | undefined {
   for (const key in object) {
     if (key === 'metadata' || key === 'status') continue;
-    const found = findValuePath(object[key], looksLikePodSpec, POD_SPEC_SEARCH_DEPTH, 1);
+    const found = findValuePath(object[key], matches, POD_SPEC_SEARCH_DEPTH, 1);
     if (found) return [key, ...found];
   }
   return undefined;

@@ -190,11 +190,11 @@ const NOT_CHECKED_ID = 'not-checked';
 const NOT_CHECKED_RULE: Record<string, unknown> = {
   id: NOT_CHECKED_ID,
   name: 'NotChecked',
-  shortDescription: { text: 'Object holds a pod template hardpod does not know where to find' },
-  fullDescription: { text: 'The object\'s kind is neither a built-in workload kind nor mapped in the config, but something in it is shaped like a pod template, so no rule judged its pods.' },
+  shortDescription: { text: 'Object holds a pod template or containers hardpod does not know where to find' },
+  fullDescription: { text: 'The object\'s kind is neither a built-in workload kind nor mapped in the config, but something in it is shaped like a pod template, a container or a security context, so no rule judged its pods.' },
   help: {
-    text: 'Map the kind to its pod template path in the config (workloadKinds: [{ kind, group, templatePath }]) so that every rule checks it.',
-    markdown: '**Remediation:** map the kind to its pod template path in the config (`workloadKinds: [{ kind, group, templatePath }]`) so that every rule checks it.',
+    text: 'Map the kind to its pod template path in the config (workloadKinds: [{ kind, group, templatePath }]) so that every rule checks it. Where the result says no mapping can express it, check the workloads or pods made from the object instead.',
+    markdown: '**Remediation:** map the kind to its pod template path in the config (`workloadKinds: [{ kind, group, templatePath }]`) so that every rule checks it. Where the result says no mapping can express it, check the workloads or pods made from the object instead.',
   },
   defaultConfiguration: { level: 'warning' },
   properties: { 'tags': ['security', 'kubernetes', 'coverage'], 'precision': 'high', 'problem.severity': 'warning' },

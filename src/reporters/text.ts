@@ -65,7 +65,7 @@ export function formatTextChunks(report: Report, options: TextReportOptions, emi
 
   const lines: string[] = [];
   if (report.notChecked.length > 0) {
-    lines.push(paint('yellow', 'Not checked (kind not mapped to a pod template; add it to workloadKinds in the config):'));
+    lines.push(paint('yellow', 'Not checked (kind not mapped to a pod template; each says how to check it):'));
     for (let j = 0; j < report.notChecked.length; j++) {
       const item = report.notChecked[j];
       lines.push(`  ${objectLabel(item)}  ${locationLabel(item.source) ?? ''}  ${printable(item.reason)}`);

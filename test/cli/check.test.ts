@@ -193,6 +193,26 @@ describe('hardpod check inputs', () => {
     expect(cases).toEqual(['not checked']);
   });
 
+  test('operator kinds no workloadKinds mapping can express (Prometheus, Tekton Task, Strimzi Kafka) are listed as not checked, with what to check instead', () => {
+    writeFileSync(join(dir, 'operators.yaml'), [
+      'apiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nmetadata: {name: k8s, namespace: monitoring}\nspec:\n  containers:\n  - name: config-reloader\n    securityContext: {privileged: true}\n',
+      'apiVersion: tekton.dev/v1\nkind: Task\nmetadata: {name: build, namespace: ci}\nspec:\n  steps:\n  - name: build\n    image: docker:dind\n    securityContext: {privileged: true}\n',
+      'apiVersion: kafka.strimzi.io/v1beta2\nkind: Kafka\nmetadata: {name: events, namespace: kafka}\nspec:\n  kafka:\n    replicas: 3\n    template:\n      kafkaContainer:\n        securityContext: {privileged: true}\n',
+    ].join('---\n'));
+    const text = check(['operators.yaml']);
+    expect(text.status).toBe(0);
+    expect(text.stdout).toContain('Not checked (kind not mapped to a pod template; each says how to check it):');
+    expect(text.stdout).toContain('Prometheus monitoring/k8s  operators.yaml:1  kind monitoring.coreos.com/v1/Prometheus is not a known workload kind, but spec looks like a pod spec outside a pod template');
+    expect(text.stdout).toContain('-n monitoring -o yaml | hardpod check -');
+    const json = JSON.parse(check(['--format', 'json', 'operators.yaml']).stdout);
+    expect(json.notChecked.map((item: { kind: string; line: number; reason: string }) => [item.kind, item.line, item.reason.replace(/.* but (\S+) .*/, '$1')])).toEqual([
+      ['Prometheus', 1, 'spec'], ['Task', 9, 'spec.steps[0].securityContext'], ['Kafka', 18, 'spec.kafka.template.kafkaContainer.securityContext'],
+    ]);
+    for (const item of json.notChecked) expect(item.reason).toContain('which workloadKinds cannot map; check the workloads or pods made from it in the cluster instead');
+    const sarif = JSON.parse(check(['--format', 'sarif', 'operators.yaml']).stdout);
+    expect(sarif.runs[0].results.map((r: { ruleId: string }) => r.ruleId)).toEqual(['not-checked', 'not-checked', 'not-checked']);
+  });
+
   test('a JobSet mapped with [*] in workloadKinds is checked: each replicated job\'s pod, with its real path and line', () => {
     writeFileSync(join(dir, 'jobset.yaml'), JOBSET);
     writeFileSync(join(dir, 'jobset-config.yaml'), "workloadKinds:\n  - { kind: JobSet, group: jobset.x-k8s.io, templatePath: 'spec.replicatedJobs[*].template.spec.template' }\n");

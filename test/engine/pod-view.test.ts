@@ -126,7 +126,33 @@ describe('extractPodViews', () => {
     // The reason names the templatePath that maps the kind, when the spec sits in a template.
     expect(extractPodViews(cases[0][0]).notCheckedReason).toMatch(/\(workloadKinds\) to check it \(here templatePath: spec\.replicatedJobs\[\*\]\.template\.spec\.template\)$/);
     expect(extractPodViews(cases[1][0]).notCheckedReason).toMatch(/\(here templatePath: spec\.tasks\[\*\]\.template\)$/);
-    expect(extractPodViews(cases[4][0]).notCheckedReason).toMatch(/to check it$/);
+    // A pod spec in no template cannot be mapped: the reason says what to check instead.
+    expect(extractPodViews(cases[4][0]).notCheckedReason).toMatch(/spec\.groups\[0\]\[0\]\.pod looks like a pod spec outside a pod template .*, which workloadKinds cannot map; check the workloads or pods made from it/);
+  });
+
+  it('lists Prometheus Operator kinds, whose pod fields sit right under spec, as not checked with advice a user can follow', () => {
+    const prometheus: KubeObject = { apiVersion: 'monitoring.coreos.com/v1', kind: 'Prometheus', metadata: { name: 'k8s', namespace: 'monitoring' }, spec: { containers: [{ name: 'config-reloader', securityContext: { privileged: true } }] } };
+    const reason = extractPodViews(prometheus).notCheckedReason;
+    expect(reason).toContain('but spec looks like a pod spec outside a pod template');
+    expect(reason).not.toContain('to check it');
+    expect(reason).toContain('`kubectl get statefulsets,deployments,daemonsets,jobs,pods -n monitoring -o yaml | hardpod check -`');
+  });
+
+  it('lists an unknown kind as not checked when it holds containers or security contexts outside any pod spec (Tekton, Strimzi)', () => {
+    const task: KubeObject = { apiVersion: 'tekton.dev/v1', kind: 'Task', metadata: { name: 'build' }, spec: { steps: [{ name: 'build', image: 'docker:dind', script: 'make' }] } };
+    expect(extractPodViews(task)).toEqual({
+      views: [],
+      shapeProblems: [],
+      notCheckedReason: expect.stringMatching(/^kind tekton\.dev\/v1\/Task is not a known workload kind, but spec\.steps\[0\] looks like a container \(name and image\) outside any pod spec, which workloadKinds cannot map; check the workloads or pods made from it .*-n NAMESPACE -o yaml/),
+    });
+    const kafka: KubeObject = { apiVersion: 'kafka.strimzi.io/v1beta2', kind: 'Kafka', metadata: { name: 'c', namespace: 'kafka' }, spec: { kafka: { replicas: 3, template: { pod: { securityContext: { runAsUser: 0 } } } } } };
+    expect(extractPodViews(kafka).notCheckedReason).toMatch(/but spec\.kafka\.template\.pod\.securityContext is a security context outside any pod spec/);
+    // A pod spec is still what is named first, with the templatePath that maps it.
+    const flink: KubeObject = { apiVersion: 'flink.apache.org/v1beta1', kind: 'FlinkDeployment', spec: { image: 'flink', podTemplate: { spec: { securityContext: {}, containers: [{ name: 'main', securityContext: {} }] } } } };
+    expect(extractPodViews(flink).notCheckedReason).toMatch(/spec\.podTemplate\.spec looks like a pod spec; .*\(here templatePath: spec\.podTemplate\)$/);
+    // Objects of no workload kind, and images named without a container around them, stay quiet.
+    expect(extractPodViews({ apiVersion: 'image.toolkit.fluxcd.io/v1beta2', kind: 'ImageRepository', spec: { image: 'ghcr.io/x/y', interval: '1m' } }).notCheckedReason).toBeUndefined();
+    expect(extractPodViews({ apiVersion: 'v1', kind: 'ConfigMap', data: { securityContext: 'x' } }).notCheckedReason).toBeUndefined();
   });
 
   it('searches an unknown kind to a bounded depth, skipping its own metadata and status', () => {
