@@ -46,6 +46,12 @@ function loadFallbackParser(): NonNullable<typeof fallbackParser> {
 /** Recent js-yaml 4.x bounds nesting (`maxDepth`; older versions overflow the stack, caught below); its type definitions lack the option. */
 type JsYamlOptions = YamlLoadOptions & { maxDepth?: number };
 
+/**
+ * A document that is no Kubernetes object at all: not a mapping, or a mapping with neither apiVersion
+ * nor kind (a chart's values.yaml, a package.json). A folder walk lists every file that starts with one.
+ */
+export class NotAManifestError extends HardpodError {}
+
 /** One parsed document, kept so that field lines can be looked up later. */
 interface DocumentRecord {
   readonly text: string;
@@ -173,7 +179,10 @@ export class ManifestSet {
 
   private addDocument(value: unknown, record: DocumentRecord, file: string, line: number, template: string | undefined, documentIndex: number): void {
     if (!isFields(value)) {
-      throw new HardpodError(`expected a Kubernetes object (a mapping with apiVersion and kind), found ${describeType(value)}`, `${file}:${line}`);
+      throw new NotAManifestError(`expected a Kubernetes object (a mapping with apiVersion and kind), found ${describeType(value)}`, `${file}:${line}`);
+    }
+    if (value.apiVersion === undefined && value.kind === undefined) {
+      throw new NotAManifestError('a Kubernetes object needs apiVersion as a non-empty string, found nothing', `${file}:${line}`);
     }
     const object = checkObject(value, '', record, file, () => line);
     if (!isList(object)) {

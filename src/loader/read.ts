@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
-import { join } from 'node:path';
-import { ManifestSet } from './manifests';
-import { HardpodError } from '../model/errors';
+import { basename, dirname, join } from 'node:path';
+import { ManifestSet, NotAManifestError } from './manifests';
+import { HardpodError, isHardpodError } from '../model/errors';
 import { decodeUtf8, describeFileError, realPathIfExists, refuseOversizedText } from '../model/files';
 
 /** The name findings use for objects read from standard input. */
@@ -34,11 +34,20 @@ export function readManifests(paths: readonly string[], options: ReadManifestsOp
   let stdinRead = false;
   const own = new Set((options.ownFiles ?? []).map(realPathIfExists).filter((path): path is string => path !== undefined));
   const read = new Set<string>();
-  const add = (file: string, inFolder: boolean, stats?: Stats): void => {
+  const unread: UnreadFile[] = [];
+  const add = (file: string, folder: string | undefined, stats?: Stats): void => {
     const real = realPathIfExists(file) ?? file;
-    if (read.has(real) || (inFolder && own.has(real))) return;
+    if (read.has(real) || (folder !== undefined && own.has(real))) return;
     read.add(real);
-    set.addText(readManifestFile(file, stats), file);
+    const before = set.objects.length;
+    try {
+      set.addText(readManifestFile(file, stats), file);
+    } catch (error) {
+      // A folder walk meets the repository's other YAML and JSON (values.yaml, package.json, a
+      // tsconfig.json with comments): every file that yields nothing is named at once.
+      if (folder === undefined || !isHardpodError(error) || set.objects.length > before) throw error;
+      unread.push({ folder, error, file });
+    }
   };
   for (const path of paths) {
     if (path === '-') {
@@ -49,13 +58,46 @@ export function readManifests(paths: readonly string[], options: ReadManifestsOp
     }
     const stats = statOrThrow(path);
     if (stats.isDirectory()) {
-      for (const file of manifestFilesOfFolder(path)) add(file, true);
+      for (const file of manifestFilesOfFolder(path)) add(file, path);
     } else {
-      add(path, false, stats);
+      add(path, undefined, stats);
     }
   }
+  // One broken manifest reads as before; a file that is no manifest at all, or several, are listed.
+  if (unread.length === 1 && !(unread[0].error instanceof NotAManifestError)) throw unread[0].error;
+  if (unread.length > 0) throw unreadFilesError(unread);
   return set;
 }
+
+/** A file of a folder walk that yielded no object, and why. */
+interface UnreadFile {
+  /** The folder given, whose walk found the file. */
+  readonly folder: string;
+  readonly file: string;
+  readonly error: HardpodError;
+}
+
+/** How many files {@link unreadFilesError} names; the rest are counted. */
+const LISTED_UNREAD_FILES = 10;
+
+/** The files of folder walks that could not be read, each with its line and reason, and what to give instead. */
+function unreadFilesError(unread: readonly UnreadFile[]): HardpodError {
+  const folders = [...new Set(unread.map((entry) => entry.folder))];
+  const lines = unread.slice(0, LISTED_UNREAD_FILES).map(({ error, file }) => {
+    const kustomization = KUSTOMIZATION_FILES.has(basename(file)) ? ` (a kustomization: check what it builds, \`kustomize build ${dirname(file)} | hardpod check -\`)` : '';
+    return `\n  ${error.message}${kustomization}`;
+  });
+  if (unread.length > LISTED_UNREAD_FILES) lines.push(`\n  and ${unread.length - LISTED_UNREAD_FILES} more`);
+  const files = unread.length === 1 ? '1 file below it is not a Kubernetes manifest' : `${unread.length} files below it are not Kubernetes manifests`;
+  return new HardpodError(
+    `${files}, and every *.yaml, *.yml and *.json file below a folder is read as one:${lines.join('')}\n` +
+      'give the folders or files that hold only manifests instead, or what a chart or kustomization renders on standard input (-); fix any manifest listed',
+    folders.join(', '),
+  );
+}
+
+/** The names kustomize looks for in a folder. */
+const KUSTOMIZATION_FILES = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
 
 /**
  * {@link manifestFilesUnder} a folder given as input: one without any is a HardpodError naming it (a wrong path, not a pass).

@@ -254,7 +254,7 @@ describe('hardpod check inputs', () => {
       expect(JSON.parse(readFileSync(join(folder, 'report.json'), 'utf8')).summary.objects).toBe(1);
     }
     writeFileSync(join(folder, 'values.yaml'), 'replicaCount: 1\n');
-    expectUsageError(check(['--config', 'hardpod.config.yaml', '--baseline', 'baseline.json', '--output', 'report.json', '.'], inFolder), /^hardpod check: error: values\.yaml:1: a Kubernetes object needs apiVersion/);
+    expectUsageError(check(['--config', 'hardpod.config.yaml', '--baseline', 'baseline.json', '--output', 'report.json', '.'], inFolder), /^hardpod check: error: \.: 1 file below it is not a Kubernetes manifest, .*\n  values\.yaml:1: a Kubernetes object needs apiVersion/);
     // Named on its own, an own file is read like any other.
     expectUsageError(check(['--config', 'hardpod.config.yaml', 'hardpod.config.yaml'], inFolder), /hardpod\.config\.yaml:1: a Kubernetes object needs apiVersion/);
   });

@@ -286,6 +286,39 @@ describe('reading files, folders and stdin', () => {
     );
   });
 
+  test('a folder\'s files that are no manifests (values, package.json, docker-compose, a JSON with comments, a kustomization) are all named in one error', () => {
+    mkdirSync(join(dir, 'deploy', 'prod'), { recursive: true });
+    writeFileSync(join(dir, 'deploy', 'app.yaml'), pod('app'));
+    writeFileSync(join(dir, 'deploy', 'prod', 'kustomization.yaml'), 'resources:\n  - ../app.yaml\n');
+    writeFileSync(join(dir, 'docker-compose.yml'), 'services:\n  web:\n    image: nginx\n');
+    writeFileSync(join(dir, 'package.json'), '{"name": "app", "version": "1.0.0"}\n');
+    writeFileSync(join(dir, 'playbook.yml'), '- hosts: all\n  tasks: []\n');
+    writeFileSync(join(dir, 'tsconfig.json'), '{\n  // strict\n  "compilerOptions": {"strict": true}\n}\n');
+    writeFileSync(join(dir, 'values.yaml'), 'replicaCount: 1\n');
+    const noApiVersion = 'a Kubernetes object needs apiVersion as a non-empty string, found nothing';
+    expect(errorOf(() => readManifests([dir]))).toBe([
+      `${dir}: 6 files below it are not Kubernetes manifests, and every *.yaml, *.yml and *.json file below a folder is read as one:`,
+      `  ${join(dir, 'deploy', 'prod', 'kustomization.yaml')}:1: ${noApiVersion} (a kustomization: check what it builds, \`kustomize build ${join(dir, 'deploy', 'prod')} | hardpod check -\`)`,
+      `  ${join(dir, 'docker-compose.yml')}:1: ${noApiVersion}`,
+      `  ${join(dir, 'package.json')}:1: ${noApiVersion}`,
+      `  ${join(dir, 'playbook.yml')}:1: expected a Kubernetes object (a mapping with apiVersion and kind), found a list`,
+      `  ${join(dir, 'tsconfig.json')}:3: invalid YAML: missed comma between flow collection entries`,
+      `  ${join(dir, 'values.yaml')}:1: ${noApiVersion}`,
+      'give the folders or files that hold only manifests instead, or what a chart or kustomization renders on standard input (-); fix any manifest listed',
+    ].join('\n'));
+    // The folder of manifests alone reads, and so does a file named on its own that is one.
+    expect(readManifests([join(dir, 'deploy', 'app.yaml'), join(dir, 'deploy', 'app.yaml')]).objects).toHaveLength(1);
+    // A file named on its own, and a single broken manifest in a folder, read as before.
+    expect(errorOf(() => readManifests([join(dir, 'values.yaml')]))).toBe(`${join(dir, 'values.yaml')}:1: ${noApiVersion}`);
+    const broken = join(dir, 'broken');
+    mkdirSync(broken);
+    writeFileSync(join(broken, 'a.yaml'), `${pod('a')}spec: [\n`);
+    expect(errorOf(() => readManifests([broken]))).toMatch(/^\S+a\.yaml:\d+: invalid YAML/);
+    // A file whose later document is no object is a broken manifest, not another kind of file.
+    writeFileSync(join(broken, 'a.yaml'), `${pod('a')}---\nreplicas: 1\n`);
+    expect(errorOf(() => readManifests([broken]))).toBe(`${join(broken, 'a.yaml')}:6: ${noApiVersion}`);
+  });
+
   test.each([
     ['parses, as a mapping', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Values.name }}\n', /^t\.yaml:4: metadata\.name must be a string, found an object \(the document holds \{\{ \.\.\. \}\}: if it is a Helm template/],
     ['is not YAML', 'apiVersion: v1\nkind: Pod\nmetadata:\n  labels:\n    {{- include "labels" . | nindent 4 }}\n', /^t\.yaml:5: invalid YAML: .*\(the document holds \{\{ \.\.\. \}\}: if it is a Helm template, check what it renders/],
@@ -304,7 +337,7 @@ describe('reading files, folders and stdin', () => {
     const ownFiles = [join(dir, 'baseline.json'), join(dir, 'not-written-yet.json')];
     expect(readManifests([dir], { ownFiles }).objects.map((o) => o.object.metadata?.name)).toEqual(['a']);
     expect(errorOf(() => readManifests([join(dir, 'baseline.json')], { ownFiles }))).toMatch(/baseline\.json:1: a Kubernetes object needs apiVersion/);
-    expect(errorOf(() => readManifests([dir]))).toMatch(/baseline\.json:1: a Kubernetes object needs apiVersion/);
+    expect(errorOf(() => readManifests([dir]))).toMatch(/1 file below it is not a Kubernetes manifest.*\n.*baseline\.json:1: a Kubernetes object needs apiVersion/);
   });
 
   test('stdin is read once, named <stdin>', () => {
