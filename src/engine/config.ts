@@ -240,7 +240,7 @@ export function resolveConfig(config: EngineConfig = {}, where: (key: string) =>
   const workloadKinds = config.workloadKinds ?? [];
   if (!Array.isArray(workloadKinds)) throw new HardpodError('workloadKinds must be a list of { kind, group, templatePath }', where('workloadKinds'));
   workloadKinds.forEach((entry: unknown, i) => {
-    if (!isRecord(entry) || typeof entry.kind !== 'string' || !entry.kind || typeof entry.templatePath !== 'string' || !entry.templatePath || (entry.group !== undefined && typeof entry.group !== 'string')) {
+    if (!isRecord(entry) || typeof entry.kind !== 'string' || !entry.kind || typeof entry.templatePath !== 'string' || (entry.group !== undefined && typeof entry.group !== 'string')) {
       throw new HardpodError('a workload kind needs kind and templatePath strings (e.g. { kind: Rollout, group: argoproj.io, templatePath: spec.template })', where(`workloadKinds[${i}]`));
     }
     const unknownKey = Object.keys(entry).find((key) => !WORKLOAD_KIND_KEYS.includes(key));
@@ -248,8 +248,10 @@ export function resolveConfig(config: EngineConfig = {}, where: (key: string) =>
       throw new HardpodError(`unknown key ${JSON.stringify(unknownKey)} in a workload kind; expected ${WORKLOAD_KIND_KEYS.join(', ')}`, where(`workloadKinds[${i}].${unknownKey}`));
     }
     if (!TEMPLATE_PATH.test(entry.templatePath)) {
+      // An empty path would make the object itself the pod template: a kind with its pod fields right under spec cannot be mapped.
+      const empty = entry.templatePath === '' ? ' (the object itself cannot be the pod template: a kind whose containers sit right under spec, as Prometheus Operator\'s, is checked through the workloads made from it)' : '';
       throw new HardpodError(
-        `templatePath ${JSON.stringify(entry.templatePath)} must be a dotted path of field names, with [*] after a list field to take every item of the list, e.g. spec.template or spec.replicatedJobs[*].template.spec.template`,
+        `templatePath ${JSON.stringify(entry.templatePath)} must be a dotted path of field names, with [*] after a list field to take every item of the list, e.g. spec.template or spec.replicatedJobs[*].template.spec.template${empty}`,
         where(`workloadKinds[${i}].templatePath`),
       );
     }

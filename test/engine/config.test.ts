@@ -68,6 +68,7 @@ describe('loadConfig', () => {
       ['hardened:\n  requireMinimalImages: 1\n', /:2 \(hardened\.requireMinimalImages\): requireMinimalImages must be true or false, got 1/],
       ['hardened:\n  imageFacts: {}\n', /:2 \(hardened\.imageFacts\): imageFacts holds the facts hardpod reads from a lock file/],
       ['workloadKinds:\n  - kind: Rollout\n    templatePath: spec..template\n', /:3 \(workloadKinds\[0\]\.templatePath\): templatePath "spec\.\.template" must be a dotted path of field names/],
+      ['workloadKinds:\n  - kind: Prometheus\n    templatePath: ""\n', /:3 \(workloadKinds\[0\]\.templatePath\): templatePath "" must be a dotted path of field names.* \(the object itself cannot be the pod template: a kind whose containers sit right under spec/],
       ['workloadKinds:\n  - kind: Worker\n    templatePath: spec.template\n    referencePath: 3\n', /:4 \(workloadKinds\[0\]\.referencePath\): referencePath 3 must be a dotted path of field names, e\.g\. spec\.workloadRef/],
       ['workloadKinds:\n  - kind: Worker\n    templatepath: spec.template\n    templatePath: spec.template\n', /:3 \(workloadKinds\[0\]\.templatepath\): unknown key "templatepath" in a workload kind; expected kind, group, templatePath, referencePath/],
     ];
