@@ -188,8 +188,13 @@ const BUILT_IN_TEMPLATE_PATHS: Readonly<Record<string, TemplateLocation | undefi
 export const BUILT_IN_WORKLOAD_KINDS: readonly string[] = ['Pod', ...Object.keys(BUILT_IN_TEMPLATE_PATHS)];
 const BUILT_IN_GROUPS = new Set(['', 'apps', 'batch', 'extensions', 'apps/v1beta1', 'apps/v1beta2']);
 
-/** Kinds that never hold a pod template; skipped by the pod-template-shape detection. */
+/**
+ * Kinds that run no pod of their own; skipped by the pod-template-shape detection. A ControllerRevision
+ * (in `kubectl get` of a whole cluster) keeps a copy of a DaemonSet's or StatefulSet's past template:
+ * its pods are its owner's, checked there.
+ */
 const NON_WORKLOAD_KINDS = new Set([
+  'ControllerRevision',
   'ConfigMap', 'Secret', 'Service', 'ServiceAccount', 'Namespace', 'NetworkPolicy', 'Role', 'ClusterRole',
   'RoleBinding', 'ClusterRoleBinding', 'Ingress', 'IngressClass', 'PersistentVolumeClaim', 'PersistentVolume',
   'StorageClass', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'LimitRange', 'ResourceQuota',

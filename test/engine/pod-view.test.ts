@@ -166,6 +166,9 @@ describe('extractPodViews', () => {
   it('never treats non-workload kinds as unchecked workloads', () => {
     const configMap = { apiVersion: 'v1', kind: 'ConfigMap', data: { template: { spec: { containers: [] } } } } as unknown as KubeObject;
     expect(extractPodViews(configMap)).toEqual({ views: [], shapeProblems: [] });
+    // A DaemonSet's revision history, as `kubectl get controllerrevisions -o yaml` lists it: its pods are the DaemonSet's.
+    const revision = { apiVersion: 'apps/v1', kind: 'ControllerRevision', revision: 3, data: { spec: { template: { $patch: 'replace', spec } } } } as unknown as KubeObject;
+    expect(extractPodViews(revision)).toEqual({ views: [], shapeProblems: [] });
   });
 
   it('expands Lists recursively, with item paths, reporting items that are not objects', () => {
