@@ -2,8 +2,9 @@ import { fingerprintOf, identityPath } from './baseline';
 import { resolveConfig, SUPPRESS_ANNOTATION_PREFIX, validateSuppression, type BaselineEntry, type EngineConfig, type ResolvedConfig, type SuppressionEntry } from './config';
 import { REPORT_SCHEMA_VERSION, type Finding, type ObjectSummary, type Report, type Suppression, type UnusedSuppression } from './report';
 import { HardpodError } from '../model/errors';
-import { findValuePath, formatFieldPath } from '../model/field-path';
+import { findValuePath, formatFieldPath, parseFieldPath } from '../model/field-path';
 import { generateNameOf, type KubeObject, type LocatedObject, type SourceLocation } from '../model/kube-object';
+import { NotKnownYet, revealUnknowns, withUnknownsRevealed } from '../model/not-known-yet';
 import { describeType, expandLists, extractPodViews, isFields, isList, isUnknownValue, UNKNOWN_VALUE, type PodView, type PodViewExtraction, type ShapeProblem } from '../model/pod-view';
 import { RULES } from '../rules/catalogue';
 import {
@@ -131,12 +132,19 @@ export function evaluate(objects: readonly LocatedObject[], config: EngineConfig
     }
   }
   const active = (plans.active ??= activePlan(plan, resolved));
-  const input = active.input.anyToRun ? indexInput(items.map((i) => i.object)) : undefined;
+  // What checks read: a preview's objects holding values not known yet behind a view that reveals reading one.
+  let seen: KubeObject[] | undefined;
+  for (let i = 0; i < items.length; i++) {
+    if (items[i].source.resourceName === undefined) continue;
+    seen ??= items.map((item) => item.object);
+    seen[i] = withUnknownsRevealed(items[i].object);
+  }
+  const input = active.input.anyToRun ? indexInput(items.map((i) => i.object), seen) : undefined;
   const recorder = new Recorder(resolved);
   const objectSummaries: ObjectSummary[] = [];
   const notChecked: (ObjectSummary & { reason: string })[] = [];
   const run: ObjectRun = { plan: active, config: resolved, recorder, input, objectSummaries, notChecked };
-  for (const { object, source } of items) evaluateObject(run, object, source);
+  for (let i = 0; i < items.length; i++) evaluateObject(run, items[i].object, items[i].source, seen === undefined ? items[i].object : seen[i]);
   const { findings, counts, usedSuppressions, annotationSuppressions, matchedBaseline } = recorder;
   const unusedSuppressions: UnusedSuppression[] = resolved.suppressions.filter((s) => !usedSuppressions.has(s)).map((s) => ({ ...s, source: 'config' }));
   for (let i = 0; i < annotationSuppressions.length; i++) {
@@ -190,8 +198,10 @@ interface ObjectRun {
  * Runs the plan's rules on one object. A function of its own, not the body of evaluate()'s loop:
  * V8 optimizes a small function called per object long before it would replace a long-running
  * loop inside a large function (on-stack replacement), and a check is over in well under a second.
+ *
+ * `seen`: the object as checks read it ({@link withUnknownsRevealed}), or the object itself.
  */
-function evaluateObject(run: ObjectRun, object: KubeObject, source: SourceLocation): void {
+function evaluateObject(run: ObjectRun, object: KubeObject, source: SourceLocation, seen: KubeObject): void {
   const { plan, config: resolved, recorder, input, objectSummaries, notChecked } = run;
   const minor = resolved.minor;
   const meta = isFields(object.metadata) ? object.metadata : EMPTY;
@@ -209,26 +219,35 @@ function evaluateObject(run: ObjectRun, object: KubeObject, source: SourceLocati
   const objectRules = plan.object.forKind(kind);
   if (objectRules.run.length > 0) {
     // One context per object, shared by its rules: checks are pure and must not keep it.
-    const context: ObjectRuleContext = { minor, object, config: resolved, source, pods, shapeProblems };
+    const context: ObjectRuleContext = { minor, object: seen, config: resolved, source, pods, shapeProblems };
     recorder.runAll(objectRules.run, context, objectHidden);
   }
   recorder.countNotApplicable(objectRules.skipped);
   const podRules = plan.pod.forKind(kind);
   for (let i = 0; i < pods.length; i++) {
     const pod = pods[i];
-    const context: PodRuleContext = { minor, object, config: resolved, pod };
+    const context: PodRuleContext = { minor, object: seen, config: resolved, pod };
     recorder.runAll(podRules.run, context, objectHidden && (pods.length === 1 ? objectHidden : hiddenValueIn(pod.shapeProblems, source)));
   }
   recorder.countNotApplicable(podRules.skipped * pods.length);
   const inputRules = plan.input.forKind(kind);
   if (input && inputRules.run.length > 0) {
-    const context: InputRuleContext = { minor, object, config: resolved, source, pods, shapeProblems, input, cluster: resolved.cluster };
+    // Cross-object rules match the pods' labels against other objects' selectors.
+    const matched = seen === object ? pods : pods.map((pod) => withLabelsRevealed(pod, object));
+    const context: InputRuleContext = {
+      minor, object: seen, config: resolved, source, pods: matched, shapeProblems, input, cluster: resolved.cluster,
+    };
     recorder.runAll(inputRules.run, context, objectHidden);
   }
   recorder.countNotApplicable(inputRules.skipped);
   const summary = objectSummary(kind, name, generateName, namespace, source, pods.length, recorder.notApplicableToObject());
   objectSummaries.push(summary);
   if (extraction.notCheckedReason) notChecked.push({ ...summary, reason: extraction.notCheckedReason });
+}
+
+/** A pod view whose labels throw {@link NotKnownYet} when a label read is not known yet. */
+function withLabelsRevealed(pod: PodView, object: KubeObject): PodView {
+  return { ...pod, labels: revealUnknowns(pod.labels, object, [...parseFieldPath(pod.metadataPath), 'labels']) };
 }
 
 /**
@@ -510,10 +529,25 @@ class Recorder {
         return;
       } catch (error) {
         if (checking === undefined) throw error;
-        this.record(checking, error instanceof Error ? error : new Error(String(error)));
+        if (error instanceof NotKnownYet) this.record(checking, [this.notKnownYet(error)]);
+        else this.record(checking, error instanceof Error ? error : new Error(String(error)));
         checking = undefined;
       }
     }
+  }
+
+  /**
+   * The check read a value not known yet ({@link NotKnownYet}), in the object it judges or in one it
+   * consulted: its outcome is unknown, whatever it would have found on what is known.
+   */
+  private notKnownYet(error: NotKnownYet): Violation {
+    const field = formatFieldPath(error.path);
+    const what = error.object === this.object ? field : `${describeObject(error.object)} ${field || '(object)'}`;
+    return {
+      path: error.object === this.object ? field : '',
+      message: `${what} is not known yet, and this check reads it; it is checked once the value is known`,
+      unknown: true,
+    };
   }
 
   private record(rule: AnyRule, result: readonly Violation[] | Error): void {
@@ -565,6 +599,15 @@ function newFinding(
   return namespace === undefined
     ? { rule: id, pss, outcome, severity, enforcement, kind, name, path, message, remediation, controls, source }
     : { rule: id, pss, outcome, severity, enforcement, kind, name, path, message, remediation, controls, source, namespace };
+}
+
+/** `Role shop/reader`, for messages about an object other than the one judged; a name not known yet is said so. */
+function describeObject(object: KubeObject): string {
+  const meta = isFields(object.metadata) ? object.metadata : EMPTY;
+  const label = (value: unknown): string | undefined => (isUnknownValue(value) ? '(not known yet)' : typeof value === 'string' && value !== '' ? value : undefined);
+  const namespace = label(meta.namespace);
+  const name = label(meta.name) ?? generateNameOf(meta) ?? '';
+  return `${object.kind} ${namespace === undefined ? '' : `${namespace}/`}${name}`;
 }
 
 /** True when walking a field path (`spec.containers[0].securityContext.x`) meets the unknown marker. */
@@ -653,32 +696,64 @@ function findSuppression(
   return undefined;
 }
 
-/** Indexes the input by kind, namespace and name for input-scoped rules. */
-export function indexInput(objects: readonly KubeObject[]): InputIndex {
+/**
+ * Indexes the input by kind, namespace and name for input-scoped rules.
+ * @param seen the objects as checks read them, in the same order ({@link withUnknownsRevealed}): what
+ * the index hands out. @default the objects themselves
+ */
+export function indexInput(objects: readonly KubeObject[], seen: readonly KubeObject[] = objects): InputIndex {
   const byKind = new Map<string, KubeObject[]>();
   // kind -> namespace ('' for none) -> name: lookups build no key strings (rules look up thousands of times).
   const byKey = new Map<string, Map<string, Map<string, KubeObject>>>();
   const namespaces = new Set<string>();
+  // Per kind, a preview's objects whose name or namespace is not known yet: any of them may be the one looked up.
+  let unnamed: Map<string, KubeObject[]> | undefined;
   for (let i = 0; i < objects.length; i++) {
     const object = objects[i];
+    const handed = seen[i];
     const list = byKind.get(object.kind);
-    if (list) list.push(object);
-    else byKind.set(object.kind, [object]);
+    if (list) list.push(handed);
+    else byKind.set(object.kind, [handed]);
     const meta = isFields(object.metadata) ? object.metadata : {};
     const ns = typeof meta.namespace === 'string' ? meta.namespace : '';
-    if (ns) namespaces.add(ns);
-    if (typeof meta.name === 'string') {
+    // Only a preview's objects (handed out behind a view) may hold the marker as a value not known yet.
+    const unidentified = handed !== object && (isUnknownValue(meta.name) || isUnknownValue(ns));
+    if (ns && !(unidentified && isUnknownValue(ns))) namespaces.add(ns);
+    if (unidentified) {
+      unnamed ??= new Map();
+      const same = unnamed.get(object.kind);
+      if (same) same.push(object);
+      else unnamed.set(object.kind, [object]);
+    } else if (typeof meta.name === 'string') {
       let inKind = byKey.get(object.kind);
       if (!inKind) byKey.set(object.kind, (inKind = new Map()));
       let inNamespace = inKind.get(ns);
       if (!inNamespace) inKind.set(ns, (inNamespace = new Map()));
-      inNamespace.set(meta.name, object);
+      inNamespace.set(meta.name, handed);
     }
   }
-  return {
-    objects,
-    byKind: (kind) => byKind.get(kind) ?? [],
-    get: (kind, namespace, name) => byKey.get(kind)?.get(namespace ?? '')?.get(name),
-    namespaces,
+  const get = (kind: string, namespace: string | undefined, name: string): KubeObject | undefined => {
+    const found = byKey.get(kind)?.get(namespace ?? '')?.get(name);
+    if (found !== undefined || unnamed === undefined) return found;
+    const candidates = unnamed.get(kind);
+    if (candidates !== undefined) throwIfMaybeIt(candidates, namespace ?? '', name);
+    return undefined;
   };
+  return { objects: seen, byKind: (kind) => byKind.get(kind) ?? [], get, namespaces };
+}
+
+/**
+ * Throws {@link NotKnownYet} when an object whose name or namespace is not known yet may be the one
+ * looked up: its known part matches. Names are unique per kind and namespace, so an object found by
+ * its known name is the one, and these are only asked about when none is.
+ */
+function throwIfMaybeIt(candidates: readonly KubeObject[], namespace: string, name: string): void {
+  for (let i = 0; i < candidates.length; i++) {
+    const object = candidates[i];
+    const meta = object.metadata as Readonly<Record<string, unknown>>;
+    const ns = isUnknownValue(meta.namespace) ? undefined : typeof meta.namespace === 'string' ? meta.namespace : '';
+    if (ns !== undefined && ns !== namespace) continue;
+    if (!isUnknownValue(meta.name) && meta.name !== name) continue;
+    throw new NotKnownYet(object, ['metadata', isUnknownValue(meta.name) ? 'name' : 'namespace']);
+  }
 }

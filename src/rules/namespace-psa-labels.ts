@@ -8,6 +8,8 @@ import { quoted, text } from './support/shared-text';
 const PREFIX = 'pod-security.kubernetes.io/';
 const ENFORCE = `${PREFIX}enforce`;
 const ENFORCE_VERSION = `${PREFIX}enforce-version`;
+/** The labels the rule reads: a Namespace's other labels, known or not, change nothing. */
+const READ_LABELS = [ENFORCE, ENFORCE_VERSION];
 
 /**
  * Minors at which Pod Security added a check that restricted runs, its own or a baseline one
@@ -60,15 +62,16 @@ interface KnownNamespace {
 }
 
 function inputNamespace(object: KubeObject): KnownNamespace {
-  return { source: object, name: nameOf(object), labels: labelsOf(object), fromInput: true, written: object.metadata?.labels };
+  return { source: object, name: nameOf(object), labels: labelsOf(object, READ_LABELS), fromInput: true, written: object.metadata?.labels };
 }
 
 /** The namespace from the input, `cluster.objects` or `cluster.namespaces`; undefined when unknown. */
 function namespaceLabels(context: Pick<InputRuleContext, 'input' | 'cluster'>, name: string): KnownNamespace | undefined {
-  const fromInput = context.input.byKind('Namespace').find((ns) => nameOf(ns) === name);
+  // By its name first: a Namespace found so is the one, whatever the names of others not known yet in a preview.
+  const fromInput = context.input.get('Namespace', undefined, name) ?? context.input.byKind('Namespace').find((ns) => nameOf(ns) === name);
   if (fromInput) return inputNamespace(fromInput);
   const object = clusterObjects(context.cluster, 'Namespace').find((ns) => nameOf(ns) === name);
-  if (object) return { source: object, name, labels: labelsOf(object), fromInput: false };
+  if (object) return { source: object, name, labels: labelsOf(object, READ_LABELS), fromInput: false };
   const declared = (context.cluster.namespaces ?? []).find((ns) => ns.name === name);
   return declared ? { source: declared, name, labels: declared.labels ?? {}, fromInput: false } : undefined;
 }
@@ -146,7 +149,7 @@ function allNamespaces(context: Pick<InputRuleContext, 'input' | 'cluster'>): Kn
     out.push(namespace);
   };
   for (const ns of context.input.byKind('Namespace')) add(inputNamespace(ns));
-  for (const ns of clusterObjects(context.cluster, 'Namespace')) add({ source: ns, name: nameOf(ns), labels: labelsOf(ns), fromInput: false });
+  for (const ns of clusterObjects(context.cluster, 'Namespace')) add({ source: ns, name: nameOf(ns), labels: labelsOf(ns, READ_LABELS), fromInput: false });
   for (const ns of context.cluster.namespaces ?? []) add({ source: ns, name: ns.name, labels: ns.labels ?? {}, fromInput: false });
   return out;
 }

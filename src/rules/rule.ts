@@ -144,7 +144,11 @@ export interface InputIndex {
   readonly namespaces: ReadonlySet<string>;
   /** Objects of one kind (e.g. `NetworkPolicy`), in input order; empty when none. */
   byKind(kind: string): readonly KubeObject[];
-  /** The object with this kind, namespace (`undefined` for none) and name, if the input holds it. */
+  /**
+   * The object with this kind, namespace (`undefined` for none) and name, if the input holds it. In a
+   * Pulumi preview, when it holds none but one of the kind whose name or namespace is not known yet
+   * may be it, throws what makes the check unknown.
+   */
   get(kind: string, namespace: string | undefined, name: string): KubeObject | undefined;
 }
 

@@ -252,6 +252,56 @@ describe('cross-object rules as stack policies', () => {
   });
 });
 
+describe('values not known yet in objects other than pod specs', () => {
+  const RBAC = 'rbac.authorization.k8s.io/v1';
+  const namespace = (labels: unknown): ResourceInput =>
+    ({ type: 'kubernetes:core/v1:Namespace', name: 'shop', props: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels } } });
+  const role = (rules: unknown): ResourceInput =>
+    ({ type: `kubernetes:${RBAC}:Role`, name: 'reader', props: { apiVersion: RBAC, kind: 'Role', metadata: { name: 'reader', namespace: 'shop' }, rules } });
+  const binding: ResourceInput = {
+    type: `kubernetes:${RBAC}:RoleBinding`,
+    name: 'web-reader',
+    props: {
+      apiVersion: RBAC,
+      kind: 'RoleBinding',
+      metadata: { name: 'web-reader', namespace: 'shop' },
+      subjects: [{ kind: 'ServiceAccount', name: 'web', namespace: 'shop' }],
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'reader' },
+    },
+  };
+  const workload = hardened.objects.map((o) => resource(o));
+  const resourcePolicies = hardpodPolicies();
+  const stackPolicies = hardpodPolicies({ config: { cluster: { complete: true } } });
+  const outcomes = (found: readonly { policy: string; enforcement: string }[], policy: string): string[] =>
+    found.filter((d) => d.policy === policy).map((d) => d.enforcement);
+
+  test('a Role whose rules are not known in preview is unknown (advisory) for the Role\'s own policies, not passed', async () => {
+    const found = await analyze(resourcePolicies, role(UNKNOWN));
+    for (const policy of ['rbac-no-wildcards', 'rbac-no-escalate']) {
+      expect(outcomes(found, policy)).toEqual(['advisory']);
+      expect(found.find((d) => d.policy === policy)?.message).toMatch(/can't run policy .* during preview.*Role shop\/reader rules .*outcome unknown.*rules is not known yet/s);
+    }
+    // Once known, the update judges the rules.
+    expect(outcomes(await analyze(resourcePolicies, role([{ apiGroups: [''], resources: ['*'], verbs: ['get'] }])), 'rbac-no-wildcards')).toEqual(['mandatory']);
+  });
+
+  test('a binding to a Role whose rules are not known in preview is unknown for rbac-no-secret-read, not passed', async () => {
+    const found = await analyzeStack(stackPolicies, [...workload, namespace({ 'pod-security.kubernetes.io/enforce': 'restricted' }), role(UNKNOWN), binding]);
+    expect(outcomes(found, 'rbac-no-secret-read')).toEqual(['advisory']);
+    expect(found.find((d) => d.policy === 'rbac-no-secret-read')?.message).toContain('Role shop/reader rules is not known yet');
+    const granted = await analyzeStack(stackPolicies, [...workload, namespace({ 'pod-security.kubernetes.io/enforce': 'restricted' }), role([{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }]), binding]);
+    expect(outcomes(granted, 'rbac-no-secret-read')).toEqual(['mandatory']);
+  });
+
+  test('a Namespace whose labels are not known in preview is unknown for namespace-psa-labels, not a failure', async () => {
+    const found = await analyzeStack(stackPolicies, [...workload, namespace(UNKNOWN)]);
+    expect(outcomes(found, 'namespace-psa-labels')).toEqual(['advisory']);
+    expect(found.find((d) => d.policy === 'namespace-psa-labels')?.message).toContain('Namespace shop metadata.labels is not known yet');
+    expect(outcomes(await analyzeStack(stackPolicies, [...workload, namespace({})]), 'namespace-psa-labels')).toEqual(['mandatory']);
+    expect(outcomes(await analyzeStack(stackPolicies, [...workload, namespace({ 'pod-security.kubernetes.io/enforce': 'restricted' })]), 'namespace-psa-labels')).toEqual([]);
+  });
+});
+
 describe('what the pack leaves as written', () => {
   const suppressedWorkload = () => buildDeployment({
     name: 'legacy',

@@ -22,11 +22,20 @@ export function nameOf(object: unknown): string {
   return typeof name === 'string' ? name : '';
 }
 
-/** `metadata.labels` of an object as a string map (non-string values dropped). */
-export function labelsOf(object: unknown): Readonly<Record<string, string>> {
+/**
+ * `metadata.labels` of an object as a string map (non-string values dropped).
+ * @param keys the only labels to read: a label a check does not read cannot make it unknown in a preview
+ * @default every label
+ */
+export function labelsOf(object: unknown, keys?: readonly string[]): Readonly<Record<string, string>> {
   const labels = isFields(object) && isFields(object.metadata) ? object.metadata.labels : undefined;
   const out: Record<string, string> = {};
-  if (isFields(labels)) for (const key in labels) if (typeof labels[key] === 'string') out[key] = labels[key] as string;
+  if (!isFields(labels)) return out;
+  if (keys === undefined) {
+    for (const key in labels) if (typeof labels[key] === 'string') out[key] = labels[key] as string;
+  } else {
+    for (const key of keys) if (Object.prototype.hasOwnProperty.call(labels, key) && typeof labels[key] === 'string') out[key] = labels[key] as string;
+  }
   return out;
 }
 
