@@ -382,6 +382,8 @@ class Recorder {
   /** The rules the current object's suppression annotations waived so far. */
   private usedAnnotations: Set<string> | undefined;
   private object: KubeObject = { apiVersion: '', kind: '' };
+  /** Violations made for checks that read a value not known yet ({@link notKnownYet}). */
+  private readonly readNotKnownYet = new WeakSet<Violation>();
   /** Where the object holds the unknown marker ('' for the object itself), null when nowhere; found on the first failure. */
   private markerPath: string | null | undefined;
   private kind = '';
@@ -543,11 +545,21 @@ class Recorder {
   private notKnownYet(error: NotKnownYet): Violation {
     const field = formatFieldPath(error.path);
     const what = error.object === this.object ? field : `${describeObject(error.object)} ${field || '(object)'}`;
-    return {
+    const violation: Violation = {
       path: error.object === this.object ? field : '',
       message: `${what} is not known yet, and this check reads it; it is checked once the value is known`,
       unknown: true,
     };
+    this.readNotKnownYet.add(violation);
+    return violation;
+  }
+
+  /**
+   * Whether an unknown outcome comes from a value not known yet, which a later run judges: one a check
+   * read, or one on the violation's own path; not a fact missing from the input. After unknownOrFail().
+   */
+  private isNotKnownYet(violation: Violation): boolean {
+    return this.readNotKnownYet.has(violation) || (typeof this.markerPath === 'string' && crossesUnknown(this.object, violation.path));
   }
 
   private record(rule: AnyRule, result: readonly Violation[] | Error): void {
@@ -571,6 +583,7 @@ class Recorder {
       const message = this.intern(violation.message);
       const finding = newFinding(rule, pss, outcome, severity, enforcement, kind, name, namespace, path, message, source);
       if (suppression) finding.suppression = suppression;
+      if (outcome === 'unknown' && this.isNotKnownYet(violation)) finding.notKnownYet = true;
       // Set after the literal: only unnamed objects have it, and the common literal keeps its shape.
       if (this.generateName !== undefined) finding.generateName = this.generateName;
       counts[outcome]++;

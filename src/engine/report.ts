@@ -52,6 +52,11 @@ export interface Finding {
   readonly suppression?: Suppression;
   /** Finding matched an entry of the adoption baseline file (known before, not new). */
   readonly baselined?: boolean;
+  /**
+   * An `unknown` finding whose cause is a value not known yet (a Pulumi output in preview), which a
+   * later run with the value known judges, rather than a fact missing from the input. @default false
+   */
+  readonly notKnownYet?: boolean;
 }
 
 export interface ObjectSummary {

@@ -186,7 +186,8 @@ function reportFindings(
     if (finding.outcome === 'fail' || finding.outcome === 'error') reportViolation(violationMessage(finding), finding.source.resourceName);
     else if (finding.outcome === 'unknown') unknown.push(finding);
   }
-  if (unknown.length > 0) throwUnknown(ruleId, unknown, errorClass(), why);
+  // A value only the update knows is said so, wherever the policy runs; otherwise the policy's own reason.
+  if (unknown.length > 0) throwUnknown(ruleId, unknown, errorClass(), unknown[0].notKnownYet ? UNKNOWN_IN_PREVIEW : why);
 }
 
 function enforcementOf(rule: AnyRule, config: ResolvedConfig, remediate: ReadonlySet<string>): EnforcementLevel {

@@ -191,9 +191,20 @@ describe('values not known yet in the other objects a check reads', () => {
   it('a finding names the other object and its field that is not known yet', () => {
     const report = evaluate(inPreview(...stack(role({ rules: [{ apiGroups: [''], resources: ['secrets'], verbs: UNKNOWN_VALUE }] }))));
     expect(report.findings.find((f) => f.rule === 'rbac-no-secret-read')).toMatchObject({
-      kind: 'RoleBinding', path: '', outcome: 'unknown', message: expect.stringMatching(/^Role shop\/reader rules\[0\]\.verbs is not known yet/),
+      kind: 'RoleBinding', path: '', outcome: 'unknown', message: expect.stringMatching(/^Role shop\/reader rules\[0\]\.verbs is not known yet/), notKnownYet: true,
     });
-    expect(report.findings.find((f) => f.rule === 'rbac-no-wildcards')).toMatchObject({ kind: 'Role', path: 'rules[0].verbs', outcome: 'unknown' });
+    expect(report.findings.find((f) => f.rule === 'rbac-no-wildcards')).toMatchObject({ kind: 'Role', path: 'rules[0].verbs', outcome: 'unknown', notKnownYet: true });
+  });
+
+  it('an unknown finding says whether a value not known yet causes it, or a fact missing from the input', () => {
+    // The ServiceAccount is not in the input, and the Role's rules are not known yet.
+    const report = evaluate(inPreview(workload(), role({ rules: UNKNOWN_VALUE }), binding()));
+    const unknown = (rule: string) => report.findings.find((f) => f.rule === rule && f.outcome === 'unknown');
+    expect(unknown('service-account-present')?.notKnownYet).toBeUndefined();
+    expect(unknown('rbac-no-secret-read')?.notKnownYet).toBe(true);
+    // A pod-spec value not known yet, on the finding's own path.
+    const pod = evaluate(inPreview(deployment('web', { containers: [{ name: 'app', securityContext: { privileged: UNKNOWN_VALUE } }] })), { level: 'baseline' });
+    expect(pod.findings.find((f) => f.rule === 'privileged')).toMatchObject({ outcome: 'unknown', notKnownYet: true });
   });
 
   it.each<[string, KubeObject[]]>([
