@@ -200,6 +200,18 @@ const NON_WORKLOAD_KINDS = new Set([
   'StorageClass', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'LimitRange', 'ResourceQuota',
   'CustomResourceDefinition', 'Endpoints', 'EndpointSlice', 'PriorityClass', 'ValidatingWebhookConfiguration',
   'MutatingWebhookConfiguration', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'APIService',
+  'MutatingAdmissionPolicy', 'MutatingAdmissionPolicyBinding',
+]);
+
+/**
+ * API groups of admission policy engines: their policies hold pod specs and containers as patterns
+ * to match or patches to apply (a Kyverno rule's `validate.pattern.spec.containers`), not as
+ * anything that runs.
+ */
+const POLICY_GROUPS = new Set([
+  'kyverno.io', 'policies.kyverno.io', 'wgpolicyk8s.io', 'reports.kyverno.io',
+  'templates.gatekeeper.sh', 'constraints.gatekeeper.sh', 'mutations.gatekeeper.sh', 'expansion.gatekeeper.sh',
+  'policies.kubewarden.io', 'admissionregistration.k8s.io',
 ]);
 
 /** What {@link extractPodViews} found in one object. */
@@ -357,7 +369,7 @@ function extractFromObject(object: KubeObject, kinds: WorkloadKinds): PodViewExt
     if (mapped.reference && valueAt(object, mapped.reference) != null && valueAt(object, mapped.template) == null) return NO_VIEWS;
     return viewAt(object, mapped.location);
   }
-  if (NON_WORKLOAD_KINDS.has(kind)) return NO_VIEWS;
+  if (NON_WORKLOAD_KINDS.has(kind) || POLICY_GROUPS.has(apiGroupOf(object.apiVersion))) return NO_VIEWS;
   const reason = notCheckedReason(object);
   return reason === undefined ? NO_VIEWS : { views: [], shapeProblems: [], notCheckedReason: reason };
 }

@@ -169,6 +169,13 @@ describe('extractPodViews', () => {
     // A DaemonSet's revision history, as `kubectl get controllerrevisions -o yaml` lists it: its pods are the DaemonSet's.
     const revision = { apiVersion: 'apps/v1', kind: 'ControllerRevision', revision: 3, data: { spec: { template: { $patch: 'replace', spec } } } } as unknown as KubeObject;
     expect(extractPodViews(revision)).toEqual({ views: [], shapeProblems: [] });
+    // Admission policies hold pod specs as patterns to match and patches to apply.
+    const pattern = { spec: { securityContext: { runAsNonRoot: true }, containers: [{ name: '*', image: 'nginx', securityContext: { privileged: false } }] } };
+    const kyverno = { apiVersion: 'kyverno.io/v1', kind: 'ClusterPolicy', metadata: { name: 'p' }, spec: { rules: [{ name: 'r', validate: { pattern }, mutate: { patchStrategicMerge: pattern } }] } };
+    const gatekeeper = { apiVersion: 'mutations.gatekeeper.sh/v1', kind: 'Assign', metadata: { name: 'a' }, spec: { parameters: { assign: { value: pattern } } } };
+    for (const policy of [kyverno, gatekeeper]) expect(extractPodViews(policy as unknown as KubeObject)).toEqual({ views: [], shapeProblems: [] });
+    // The same pattern under a kind of another group is still listed.
+    expect(extractPodViews({ ...kyverno, apiVersion: 'example.com/v1' } as unknown as KubeObject).notCheckedReason).toContain('looks like a pod spec');
   });
 
   it('expands Lists recursively, with item paths, reporting items that are not objects', () => {
