@@ -1,5 +1,5 @@
 import type { Node as YamlNode } from 'yaml';
-import type { Enforcement } from './report';
+import { NOT_CHECKED_ID, type Enforcement } from './report';
 import { HardpodError } from '../model/errors';
 import { readUserFile } from '../model/files';
 import { claimObjectKey, type KubeObject } from '../model/kube-object';
@@ -15,7 +15,10 @@ export { OLDEST_KUBERNETES_MINOR, NEWEST_KUBERNETES_MINOR, NEWEST_KUBERNETES_VER
 export const SEVERITIES: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
 export const ENFORCEMENTS: readonly Enforcement[] = ['deny', 'warn'];
 
-/** Annotation prefix for suppressing one rule on one object: `hardpod.dev/suppress.<rule-id>: <reason>`. */
+/**
+ * Annotation prefix for suppressing one rule on one object: `hardpod.dev/suppress.<rule-id>: <reason>`
+ * (`hardpod.dev/suppress.not-checked` acknowledges an object hardpod cannot check).
+ */
 export const SUPPRESS_ANNOTATION_PREFIX = 'hardpod.dev/suppress.';
 
 /** Per-rule overrides: the engine, not the rule, decides severity and enforcement. */
@@ -33,12 +36,17 @@ export interface RuleOverride {
  * the same as none, as Kubernetes reads it.
  */
 export interface SuppressionEntry {
+  /**
+   * A rule id, or `not-checked` to acknowledge an object hardpod cannot check (a kind holding a pod
+   * template that no `workloadKinds` mapping can express, such as a Prometheus Operator `Prometheus`):
+   * it is still reported, with the reason, but no longer fails cdk8s synthesis or the Pulumi policy.
+   */
   readonly rule: string;
   readonly kind: string;
   readonly name: string;
   /** Omitted (or empty) matches only objects without a namespace (e.g. `helm template` output). @default none */
   readonly namespace?: string;
-  /** Why the finding is acceptable; required and non-empty. */
+  /** Why the finding (or the object not checked) is acceptable; required and non-empty. */
   readonly reason: string;
 }
 
@@ -210,6 +218,12 @@ export function resolveConfig(config: EngineConfig = {}, where: (key: string) =>
   if (!isRecord(rules)) throw new HardpodError('rules must be a map from rule id to { severity, enforcement, enabled }', where('rules'));
   for (const [id, override] of Object.entries(rules)) {
     const key = `rules.${id}`;
+    if (id === NOT_CHECKED_ID) {
+      throw new HardpodError(
+        `${NOT_CHECKED_ID} is no rule and takes no override: it lists objects hardpod cannot check; acknowledge one with a suppression { rule: ${NOT_CHECKED_ID}, kind, namespace, name, reason }`,
+        where(key),
+      );
+    }
     if (!catalogue.ruleIds.has(id)) throw new HardpodError(`unknown rule id ${JSON.stringify(id)}${didYouMean(id, catalogue.ruleIds)}; hardpod rules lists them`, where(key));
     if (!isRecord(override)) throw new HardpodError('a rule override must be an object with severity, enforcement or enabled', where(key));
     for (const field of Object.keys(override)) {
@@ -333,14 +347,20 @@ export function validateSuppression(
   for (const field of Object.keys(entry)) {
     if (!SUPPRESSION_KEYS.includes(field)) throw new HardpodError(`unknown suppression field ${JSON.stringify(field)}${didYouMean(field, SUPPRESSION_KEYS)}; expected rule, kind, name, namespace, reason`, whereField(field));
   }
-  const required = { rule: 'a rule id', kind: 'matched exactly', name: 'matched exactly', reason: 'why the finding is acceptable' };
+  const required = { rule: `a rule id, or ${NOT_CHECKED_ID}`, kind: 'matched exactly', name: 'matched exactly', reason: 'why the finding is acceptable' };
   for (const [field, what] of Object.entries(required) as [keyof typeof required, string][]) {
     if (entry[field] === undefined) throw new HardpodError(`suppression needs ${field} (${what})`, where);
     if (typeof entry[field] !== 'string') throw new HardpodError(`suppression ${field} must be a string, got ${describeType(entry[field])}`, whereField(field));
   }
   if (entry.namespace !== undefined && typeof entry.namespace !== 'string') throw new HardpodError(`suppression namespace must be a string, got ${describeType(entry.namespace)}`, whereField('namespace'));
   const rule = entry.rule as string;
-  if (!catalogue.ruleIds.has(rule)) throw new HardpodError(`suppression names unknown rule id ${JSON.stringify(rule)}${didYouMean(rule, catalogue.ruleIds)}; hardpod rules lists them`, whereField('rule'));
+  // Besides the rules, a suppression may acknowledge an object hardpod cannot check.
+  if (rule !== NOT_CHECKED_ID && !catalogue.ruleIds.has(rule)) {
+    throw new HardpodError(
+      `suppression names unknown rule id ${JSON.stringify(rule)}${didYouMean(rule, [...catalogue.ruleIds, NOT_CHECKED_ID])}; hardpod rules lists them (or ${NOT_CHECKED_ID}, for an object hardpod cannot check)`,
+      whereField('rule'),
+    );
+  }
   for (const field of ['kind', 'name'] as const) {
     if (entry[field] === '') throw new HardpodError(`suppression ${field} is empty; give the object's ${field} (matched exactly)`, whereField(field));
   }

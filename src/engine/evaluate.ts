@@ -1,6 +1,6 @@
 import { fingerprintOf, identityPath } from './baseline';
 import { resolveConfig, SUPPRESS_ANNOTATION_PREFIX, validateSuppression, type BaselineEntry, type EngineConfig, type ResolvedConfig, type SuppressionEntry } from './config';
-import { REPORT_SCHEMA_VERSION, type Finding, type ObjectSummary, type Report, type Suppression, type UnusedSuppression } from './report';
+import { NOT_CHECKED_ID, REPORT_SCHEMA_VERSION, type Finding, type NotCheckedObject, type ObjectSummary, type Report, type Suppression, type UnusedSuppression } from './report';
 import { HardpodError } from '../model/errors';
 import { findValuePath, formatFieldPath, parseFieldPath } from '../model/field-path';
 import { generateNameOf, type KubeObject, type LocatedObject, type SourceLocation } from '../model/kube-object';
@@ -142,7 +142,7 @@ export function evaluate(objects: readonly LocatedObject[], config: EngineConfig
   const input = active.input.anyToRun ? indexInput(items.map((i) => i.object), seen) : undefined;
   const recorder = new Recorder(resolved);
   const objectSummaries: ObjectSummary[] = [];
-  const notChecked: (ObjectSummary & { reason: string })[] = [];
+  const notChecked: NotCheckedObject[] = [];
   const run: ObjectRun = { plan: active, config: resolved, recorder, input, objectSummaries, notChecked };
   for (let i = 0; i < items.length; i++) evaluateObject(run, items[i].object, items[i].source, seen === undefined ? items[i].object : seen[i]);
   const { findings, counts, usedSuppressions, annotationSuppressions, matchedBaseline } = recorder;
@@ -191,7 +191,7 @@ interface ObjectRun {
   readonly recorder: Recorder;
   readonly input: InputIndex | undefined;
   readonly objectSummaries: ObjectSummary[];
-  readonly notChecked: (ObjectSummary & { reason: string })[];
+  readonly notChecked: NotCheckedObject[];
 }
 
 /**
@@ -242,7 +242,13 @@ function evaluateObject(run: ObjectRun, object: KubeObject, source: SourceLocati
   recorder.countNotApplicable(inputRules.skipped);
   const summary = objectSummary(kind, name, generateName, namespace, source, pods.length, recorder.notApplicableToObject());
   objectSummaries.push(summary);
-  if (extraction.notCheckedReason) notChecked.push({ ...summary, reason: extraction.notCheckedReason });
+  // Rare: only objects of unmapped kinds holding a pod template get here, and may be acknowledged.
+  if (extraction.notCheckedReason) notChecked.push(notCheckedObject(summary, extraction.notCheckedReason, recorder.suppressionOf(NOT_CHECKED_ID)));
+}
+
+/** An object not checked, built outside evaluateObject() as {@link objectSummary} is. */
+function notCheckedObject(summary: ObjectSummary, reason: string, suppression: Suppression | undefined): NotCheckedObject {
+  return suppression === undefined ? { ...summary, reason } : { ...summary, reason, suppression };
 }
 
 /** A pod view whose labels throw {@link NotKnownYet} when a label read is not known yet. */
@@ -562,14 +568,21 @@ class Recorder {
     return this.readNotKnownYet.has(violation) || (typeof this.markerPath === 'string' && crossesUnknown(this.object, violation.path));
   }
 
+  /**
+   * The suppression (config entry or the current object's annotation) waiving `rule` on the current
+   * object, marked used, or undefined. `rule` may be {@link NOT_CHECKED_ID}, which no check records.
+   */
+  suppressionOf(rule: string): Suppression | undefined {
+    const { kind, namespace, name, config, objectAnnotations, usedSuppressions, usedAnnotations } = this;
+    return findSuppression(rule, kind, namespace, name, config, objectAnnotations, usedSuppressions, usedAnnotations);
+  }
+
   private record(rule: AnyRule, result: readonly Violation[] | Error): void {
     const { config, counts, kind, name, namespace, source } = this;
     // Called once per check result, whatever the number of its violations.
     counts.checksWithFindings++;
     const override = config.rules[rule.id];
-    const suppression = config.suppressions.length === 0 && this.objectAnnotations === undefined
-      ? undefined
-      : findSuppression(rule.id, kind, namespace, name, config, this.objectAnnotations, this.usedSuppressions, this.usedAnnotations);
+    const suppression = config.suppressions.length === 0 && this.objectAnnotations === undefined ? undefined : this.suppressionOf(rule.id);
     const violations: readonly Violation[] = result instanceof Error
       ? [{ path: '', message: `rule ${rule.id} could not judge this object: ${result.message}`, error: true }]
       : result;

@@ -11,6 +11,13 @@ import type { ControlMapping, Level, Severity } from '../rules/rule';
 export const REPORT_SCHEMA_VERSION = '1';
 
 /**
+ * The id under which reports list objects hardpod cannot check ({@link Report.notChecked}), and under
+ * which a suppression acknowledges one (`rule: not-checked`, or the annotation
+ * `hardpod.dev/suppress.not-checked`). No rule of the catalogue: it judges nothing.
+ */
+export const NOT_CHECKED_ID = 'not-checked';
+
+/**
  * - `fail`: the rule is violated;
  * - `unknown`: the value is not known (a Pulumi output in preview; a cross-object fact missing from partial input);
  * - `error`: the rule threw (a bug in the rule or input it could not handle);
@@ -114,8 +121,11 @@ export interface Report {
   readonly summary: ReportSummary;
   /** Every object evaluated. */
   readonly objects: readonly ObjectSummary[];
-  /** Objects that hold something shaped like a pod template but whose kind the config does not map: reported, not silently passed. */
-  readonly notChecked: readonly (ObjectSummary & { readonly reason: string })[];
+  /**
+   * Objects that hold something shaped like a pod template but whose kind the config does not map:
+   * reported, not silently passed, also when a suppression acknowledges them.
+   */
+  readonly notChecked: readonly NotCheckedObject[];
   /** Rules that ran (ids), so controls views and SARIF can list rules with no findings. */
   readonly rules: readonly string[];
   /**
@@ -139,6 +149,18 @@ export interface Report {
   readonly staleBaseline?: readonly BaselineEntry[];
 }
 
+/** An object hardpod could not check: what it holds that no rule could read, and what to check instead. */
+export interface NotCheckedObject extends ObjectSummary {
+  /** Why the object was not checked, and how to check it (the `workloadKinds` mapping, or what to check instead). */
+  readonly reason: string;
+  /**
+   * The suppression acknowledging the object (`rule: not-checked` in the config, or the annotation
+   * `hardpod.dev/suppress.not-checked`), with its reason: it is still listed, but fails no cdk8s
+   * synthesis and no Pulumi policy. @default none: not acknowledged
+   */
+  readonly suppression?: Suppression;
+}
+
 /** A suppression that waived nothing, with where it was written. */
 export interface UnusedSuppression extends SuppressionEntry {
   readonly source: 'config' | 'annotation';
@@ -149,6 +171,11 @@ export interface UnusedSuppression extends SuppressionEntry {
 /** True for a finding that fails the run: a `fail` or `error` with enforcement `deny`, not baselined. */
 export function isBlockingFinding(f: Finding): boolean {
   return (f.outcome === 'fail' || f.outcome === 'error') && f.enforcement === 'deny' && !f.baselined;
+}
+
+/** The objects not checked that no suppression acknowledges: those cdk8s synthesis and the Pulumi policy fail on. */
+export function unsuppressedNotChecked(report: Report): readonly NotCheckedObject[] {
+  return report.notChecked.filter((item) => item.suppression === undefined);
 }
 
 /** True when the report holds a finding that should fail the run (see {@link isBlockingFinding}). */

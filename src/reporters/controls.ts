@@ -1,6 +1,6 @@
 import { locationLabel, objectKey, objectLabel, suppressionNoteLines, suppressionText } from './shared';
 import type { BaselineEntry } from '../engine/config';
-import type { Finding, ObjectSummary, Report, Suppression, UnusedSuppression } from '../engine/report';
+import { NOT_CHECKED_ID, type Finding, type NotCheckedObject, type ObjectSummary, type Report, type Suppression, type UnusedSuppression } from '../engine/report';
 import { ChunkWriter, joinChunks, StreamedList, streamedList, writeJson, type Emit } from '../model/chunks';
 import { BUILT_IN_WORKLOAD_KINDS } from '../model/pod-view';
 import { CONTROLS, RULES } from '../rules/catalogue';
@@ -14,7 +14,8 @@ const AUDIT_FRAMEWORKS: ReadonlySet<ControlMapping['framework']> = new Set(['NIS
  * How one object stands against one control. `satisfies`: one of the control's rules ran on the
  * object and passed, and none failed. `not-checked`: the control's rules could not read the object:
  * its kind holds something shaped like a pod template but is not mapped to it, or its pod spec holds
- * fields of the wrong type (`well-formed-pod-spec` fails it), which the rules read as absent.
+ * fields of the wrong type (`well-formed-pod-spec` fails it), which the rules read as absent; an
+ * object not checked that a `not-checked` suppression acknowledges is `waived` instead, with its reason.
  * `not-applicable`: the control's rules ran on the object but found nothing of theirs to judge (a
  * binding without a workload subject).
  */
@@ -31,7 +32,8 @@ export interface ControlObject {
   readonly verdict: ControlVerdict;
   /**
    * Rules behind the verdict (the failing, unknown, waiving or not applicable ones, or
-   * `well-formed-pod-spec` for a pod spec the rules could not read); empty when it satisfies or its kind is not mapped.
+   * `well-formed-pod-spec` for a pod spec the rules could not read, or `not-checked` for an object
+   * not checked that a suppression acknowledges); empty when it satisfies or its kind is not mapped.
    */
   readonly rules: readonly string[];
   /** For a `waived` verdict, the suppression of each of those rules, with its reason and where it was written. @default none */
@@ -103,7 +105,8 @@ export interface ControlsOptions {
  * ({@link ObjectSummary.notApplicable}), is not, and a control no object satisfies is never
  * `satisfied`. Objects that were not checked (unmapped kinds holding a pod template) and objects
  * whose pod spec holds fields of the wrong type are `not-checked` under every control about pod
- * specs that they do not fail, so an audit never reads them as satisfying it. A waiver
+ * specs that they do not fail, so an audit never reads them as satisfying it (an object not checked
+ * that a `not-checked` suppression acknowledges is `waived` there instead). A waiver
  * shows each suppression's reason, and the view lists the suppressions that waived nothing and the
  * stale baseline entries, so an audit sees every waiver written.
  */
@@ -137,12 +140,12 @@ export function controlsView(report: Report, options: ControlsOptions = {}): Con
     else findingsByObject.set(key, [f]);
   }
   const workloadKinds = new Set(BUILT_IN_WORKLOAD_KINDS);
-  const notChecked = new Set(report.notChecked.map(objectKey));
+  const notChecked = new Map(report.notChecked.map((item) => [objectKey(item), item]));
   const objectFacts = report.objects.map((object) => {
     const key = objectKey(object);
     const findings = findingsByObject.get(key) ?? NO_FINDINGS;
     const malformed = findings.some((f) => f.rule === wellFormedPodSpec.id);
-    return { object, identity: identity(object), findings, notChecked: notChecked.has(key), malformed };
+    return { object, identity: identity(object), findings, notChecked: notChecked.get(key), malformed };
   });
 
   const controls: ControlStatus[] = [];
@@ -163,7 +166,7 @@ export function controlsView(report: Report, options: ControlsOptions = {}): Con
         } else if (fromFindings) {
           objects.push(fromFindings);
         } else if (facts.notChecked && aboutPodSpecs) {
-          objects.push({ ...facts.identity, verdict: 'not-checked', rules: [] });
+          objects.push(notCheckedVerdict(facts.identity, facts.notChecked));
         } else {
           const concerned = running.filter((r) => concerns(r, facts.object, workloadKinds));
           if (concerned.length === 0) continue;
@@ -234,6 +237,13 @@ function identity(object: ObjectSummary): Omit<ControlObject, 'verdict' | 'rules
 }
 
 const NO_FINDINGS: readonly Finding[] = [];
+
+/** An object not checked: `not-checked`, or `waived` with its suppression when one acknowledges it (an exception, not evidence). */
+function notCheckedVerdict(base: Omit<ControlObject, 'verdict' | 'rules'>, item: NotCheckedObject): ControlObject {
+  return item.suppression
+    ? { ...base, verdict: 'waived', rules: [NOT_CHECKED_ID], suppressions: [item.suppression] }
+    : { ...base, verdict: 'not-checked', rules: [] };
+}
 
 /**
  * A control's status from its objects' verdicts: satisfied only on the evidence of an object that

@@ -28,6 +28,7 @@ export function formatJsonChunks(report: Report, emit: Emit): void {
       namespace: item.namespace ?? null,
       ...jsonSource(item.source),
       reason: item.reason,
+      suppression: item.suppression ?? null,
     })),
     unusedSuppressions: report.unusedSuppressions ?? [],
     staleBaseline: report.staleBaseline ?? [],

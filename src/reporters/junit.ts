@@ -1,5 +1,5 @@
 import { baselineEntryLabel, groupByObject, locationLabel, objectKey, objectLabel, staleBaselineEntryText, unusedSuppressionText } from './shared';
-import { isBlockingFinding, type Finding, type Report } from '../engine/report';
+import { isBlockingFinding, type Finding, type NotCheckedObject, type Report, type Suppression } from '../engine/report';
 import { ChunkWriter, joinChunks, type Emit } from '../model/chunks';
 
 /**
@@ -8,7 +8,8 @@ import { ChunkWriter, joinChunks, type Emit } from '../model/chunks';
  * blocking rule error (a rule that could not judge the object) an error, and what blocks nothing
  * (warnings and rule errors under `enforcement: warn`, unknowns, suppressed and baselined findings)
  * is skipped with the reason. An object without findings is one passing testcase, unless it was not
- * checked (an unmapped kind holding a pod template): that is one skipped testcase saying why. Unused
+ * checked (an unmapped kind holding a pod template): that is one skipped testcase saying why (and,
+ * when a suppression acknowledges the object, with the suppression's reason). Unused
  * suppressions and stale baseline entries close the report, as skipped testcases of their own suite.
  */
 export function formatJunit(report: Report): string {
@@ -28,7 +29,7 @@ function caseKind(f: Finding): CaseKind {
  * they are counted in a first pass and each suite is written in the second.
  */
 export function formatJunitChunks(report: Report, emit: Emit): void {
-  const notChecked = new Map(report.notChecked.map((item) => [objectKey(item), item.reason]));
+  const notChecked = new Map(report.notChecked.map((item) => [objectKey(item), item]));
   const groups = groupByObject(report);
   const totals = { tests: 0, failures: 0, errors: 0, skipped: 0 };
   for (const { object, findings } of groups) {
@@ -47,11 +48,11 @@ export function formatJunitChunks(report: Report, emit: Emit): void {
   for (const { object, findings } of groups) {
     const file = object.source.file;
     const classname = `hardpod.${object.kind}.${object.namespace ? `${object.namespace}.` : ''}${object.name || 'unnamed'}`;
-    const notCheckedReason = notChecked.get(objectKey(object));
-    const counts = suiteCounts(findings, notCheckedReason !== undefined);
+    const notCheckedItem = notChecked.get(objectKey(object));
+    const counts = suiteCounts(findings, notCheckedItem !== undefined);
     const cases: string[] = [];
-    if (notCheckedReason !== undefined) {
-      cases.push(`    <testcase ${attrs({ name: 'not checked', classname, file, line: object.source.line })}>\n      <skipped ${attrs({ message: `not checked: ${notCheckedReason}` })}/>\n    </testcase>`);
+    if (notCheckedItem !== undefined) {
+      cases.push(`    <testcase ${attrs({ name: 'not checked', classname, file, line: object.source.line })}>\n      <skipped ${attrs({ message: notCheckedSkipMessage(notCheckedItem) })}/>\n    </testcase>`);
     } else if (findings.length === 0) {
       cases.push(`    <testcase ${attrs({ name: `passes ${report.level}`, classname, file, line: object.source.line })}/>`);
     }
@@ -111,8 +112,18 @@ function suiteCounts(findings: readonly Finding[], notChecked: boolean): { tests
   return counts;
 }
 
+/** `not checked: <why>`, after `suppressed (<reason>): ` when a suppression acknowledges the object. */
+function notCheckedSkipMessage(item: NotCheckedObject): string {
+  const message = `not checked: ${item.reason}`;
+  return item.suppression ? `${suppressedReason(item.suppression)}: ${message}` : message;
+}
+
+function suppressedReason(suppression: Suppression | undefined): string {
+  return `suppressed (${suppression?.reason ?? 'no reason'})`;
+}
+
 function skipReason(f: Finding): string {
-  if (f.outcome === 'suppressed') return `suppressed (${f.suppression?.reason ?? 'no reason'})`;
+  if (f.outcome === 'suppressed') return suppressedReason(f.suppression);
   if (f.baselined) return 'baselined';
   if (f.outcome === 'unknown') return 'unknown';
   if (f.outcome === 'error') return 'rule error, not blocking (enforcement warn)';

@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { controlLabel, objectLabel, staleBaselineEntryText, unusedSuppressionText, type ObjectIdentity } from './shared';
 import { fingerprintOf } from '../engine/baseline';
 import type { EngineConfig } from '../engine/config';
-import { isBlockingFinding, type Finding, type ObjectSummary, type Report } from '../engine/report';
+import { isBlockingFinding, NOT_CHECKED_ID, type Finding, type NotCheckedObject, type Report, type Suppression } from '../engine/report';
 import { STDIN_NAME } from '../loader/read';
 import { joinChunks, streamedList, writeJson, type Emit } from '../model/chunks';
 import { RULES } from '../rules/catalogue';
@@ -77,7 +77,8 @@ const SECURITY_SEVERITY: Readonly<Record<Severity, string>> = { critical: '9.5',
  * result), a partial fingerprint that survives line changes, suppressions as SARIF suppressions (the
  * reason as justification) and baseline state when a baseline was used. Unused suppressions and stale
  * baseline entries are configuration notifications of the run's invocation. Objects that were not checked (an unmapped kind holding a pod template) are warnings of the
- * `not-checked` rule, so code scanning shows them instead of a clean result.
+ * `not-checked` rule, so code scanning shows them instead of a clean result; one that a `not-checked`
+ * suppression acknowledges carries it as a SARIF suppression, as a suppressed finding does.
  */
 export function formatSarif(report: Report, options: SarifReportOptions = {}): string {
   return joinChunks((emit) => formatSarifChunks(report, options, emit));
@@ -186,7 +187,6 @@ function sarifRule(
 }
 
 /** The pseudo-rule of objects no rule could judge; not in the catalogue, as it checks nothing. */
-const NOT_CHECKED_ID = 'not-checked';
 const NOT_CHECKED_RULE: Record<string, unknown> = {
   id: NOT_CHECKED_ID,
   name: 'NotChecked',
@@ -200,7 +200,7 @@ const NOT_CHECKED_RULE: Record<string, unknown> = {
   properties: { 'tags': ['security', 'kubernetes', 'coverage'], 'precision': 'high', 'problem.severity': 'warning' },
 };
 
-function notCheckedResult(item: ObjectSummary & { readonly reason: string }, ruleIndex: number, root: string, cwd: string): Record<string, unknown> {
+function notCheckedResult(item: NotCheckedObject, ruleIndex: number, root: string, cwd: string): Record<string, unknown> {
   return {
     ruleId: NOT_CHECKED_ID,
     ruleIndex,
@@ -209,6 +209,7 @@ function notCheckedResult(item: ObjectSummary & { readonly reason: string }, rul
     message: { text: `${objectLabel(item)}: not checked: ${item.reason}` },
     locations: [resultLocation(item, '', root, cwd)],
     partialFingerprints: { 'hardpodFinding/v1': fingerprintOf({ rule: NOT_CHECKED_ID, kind: item.kind, namespace: item.namespace, name: item.name, generateName: item.generateName, path: '' }) },
+    ...sarifSuppressions(item.suppression),
     properties: { outcome: 'not-checked' },
   };
 }
@@ -273,12 +274,16 @@ function sarifResult(f: Finding, ruleIndex: number, root: string, cwd: string, u
     message: { text: `${objectLabel(f)}: ${message}` },
     locations: [location],
     partialFingerprints: { 'hardpodFinding/v1': fingerprintOf(f) },
-    ...(f.suppression
-      ? { suppressions: [{ kind: f.suppression.source === 'annotation' ? 'inSource' : 'external', status: 'accepted', justification: f.suppression.reason }] }
-      : {}),
+    ...sarifSuppressions(f.suppression),
     ...(usedBaseline ? { baselineState: f.baselined ? 'unchanged' : 'new' } : {}),
     properties: { outcome: f.outcome, severity: f.severity, enforcement: f.enforcement, path: f.path, ...(f.pss ? { pss: f.pss } : {}) },
   };
+}
+
+/** A result's `suppressions`, the reason as justification; nothing for a result no suppression waives. */
+function sarifSuppressions(suppression: Suppression | undefined): Record<string, unknown> {
+  if (suppression === undefined) return {};
+  return { suppressions: [{ kind: suppression.source === 'annotation' ? 'inSource' : 'external', status: 'accepted', justification: suppression.reason }] };
 }
 
 /** A URI relative to the root when the file is inside it (forward slashes, percent-encoded), else a file URI. */

@@ -1,5 +1,5 @@
 import { SUPPRESS_ANNOTATION_PREFIX, type BaselineEntry } from '../engine/config';
-import { isBlockingFinding, type Finding, type ObjectSummary, type Report, type Suppression, type UnusedSuppression } from '../engine/report';
+import { isBlockingFinding, NOT_CHECKED_ID, type Finding, type ObjectSummary, type Report, type Suppression, type UnusedSuppression } from '../engine/report';
 import { objectIdentityKey, type SourceLocation } from '../model/kube-object';
 import type { ControlMapping } from '../rules/rule';
 
@@ -155,7 +155,8 @@ export function summaryLine(report: Report): string {
  */
 export function unusedSuppressionText(entry: UnusedSuppression): string {
   const what = entry.source === 'annotation' ? `the annotation ${SUPPRESS_ANNOTATION_PREFIX}${entry.rule}` : 'it from the config';
-  return printable(`Unused suppression: ${entry.rule} on ${objectLabel({ ...entry, source: {} })} matched no finding; remove ${what}.`);
+  const matched = entry.rule === NOT_CHECKED_ID ? 'matched no object hardpod could not check' : 'matched no finding';
+  return printable(`Unused suppression: ${entry.rule} on ${objectLabel({ ...entry, source: {} })} ${matched}; remove ${what}.`);
 }
 
 /** What stale baseline entries are and what to do, for a list of `count` of them. */

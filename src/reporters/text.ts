@@ -69,6 +69,7 @@ export function formatTextChunks(report: Report, options: TextReportOptions, emi
     for (let j = 0; j < report.notChecked.length; j++) {
       const item = report.notChecked[j];
       lines.push(`  ${objectLabel(item)}  ${locationLabel(item.source) ?? ''}  ${printable(item.reason)}`);
+      if (item.suppression) lines.push(`      ${paint('dim', suppressionText(item.suppression))}`);
     }
     lines.push('');
   }

@@ -526,6 +526,66 @@ describe('hardpod check adoption', () => {
     // A flag overrides the config.
     expect(check(['--config', 'hardpod.yaml', '--level', 'restricted', 'pod.yaml']).stdout).toContain('level restricted');
   });
+
+  test('a not-checked suppression acknowledges an operator object in every format, with its reason; one matching nothing is unused', () => {
+    writeFileSync(join(dir, 'prometheus.yaml'), [
+      'apiVersion: monitoring.coreos.com/v1',
+      'kind: Prometheus',
+      'metadata: {name: k8s, namespace: monitoring}',
+      'spec:',
+      '  replicas: 2',
+      '  securityContext: {runAsNonRoot: true, runAsUser: 1000, fsGroup: 2000}',
+      '  containers:',
+      '  - name: config-reloader',
+      '    securityContext: {allowPrivilegeEscalation: false, readOnlyRootFilesystem: true}',
+      '',
+    ].join('\n'));
+    const reason = 'the operator\'s StatefulSet is checked from the cluster, SEC-7';
+    writeFileSync(join(dir, 'not-checked.yaml'), [
+      'suppressions:',
+      '  - { rule: not-checked, kind: Prometheus, namespace: monitoring, name: k8s, reason: "the operator\'s StatefulSet is checked from the cluster, SEC-7" }',
+      '  - { rule: not-checked, kind: Task, namespace: ci, name: build, reason: "removed pipeline" }',
+      '',
+    ].join('\n'));
+    const args = (format: string): string[] => ['--config', 'not-checked.yaml', '--format', format, 'prometheus.yaml'];
+    const text = check(args('text'));
+    expect(text.status).toBe(0);
+    expect(text.stdout).toMatch(/\n {2}Prometheus monitoring\/k8s {2}prometheus\.yaml:1 {2}kind monitoring\.coreos\.com\/v1\/Prometheus is not a known workload kind[^\n]*\n {6}suppressed by config: the operator's StatefulSet is checked from the cluster, SEC-7\n/);
+    expect(text.stdout).toContain('Unused suppression: not-checked on Task ci/build matched no object hardpod could not check; remove it from the config.');
+
+    const json = JSON.parse(check(args('json')).stdout);
+    expect(json.result).toBe('pass');
+    expect(json.notChecked).toEqual([expect.objectContaining({ kind: 'Prometheus', name: 'k8s', line: 1, suppression: { rule: 'not-checked', reason, source: 'config' } })]);
+    expect(json.unusedSuppressions).toEqual([{ rule: 'not-checked', kind: 'Task', namespace: 'ci', name: 'build', reason: 'removed pipeline', source: 'config' }]);
+
+    const sarif = JSON.parse(check(args('sarif')).stdout);
+    expect(sarifValidator()(sarif)).toBe(true);
+    const [result] = sarif.runs[0].results;
+    expect(result).toMatchObject({ ruleId: 'not-checked', level: 'warning', suppressions: [{ kind: 'external', status: 'accepted', justification: reason }] });
+    expect(sarif.runs[0].invocations[0].toolConfigurationNotifications.map((n: { descriptor: { id: string } }) => n.descriptor.id)).toEqual(['unused-suppression']);
+
+    const junit = parseXml(check(args('junit')).stdout);
+    const skipped = Array.from(junit.getElementsByTagName('skipped')).map((s) => s.getAttribute('message'));
+    expect(skipped[0]).toMatch(/^suppressed \(the operator's StatefulSet is checked from the cluster, SEC-7\): not checked: kind monitoring\.coreos\.com\/v1\/Prometheus/);
+    expect(skipped[1]).toContain('Unused suppression: not-checked on Task ci/build');
+    expect(junit.documentElement!.getAttribute('failures')).toBe('0');
+
+    const controls = JSON.parse(check(args('controls-json')).stdout);
+    const privileged = controls.controls.find((c: { id: string; framework: string }) => c.framework === 'CIS Kubernetes Benchmark' && c.id === '5.2.2');
+    expect(privileged.status).toBe('waived');
+    expect(privileged.objects).toEqual([expect.objectContaining({ kind: 'Prometheus', verdict: 'waived', rules: ['not-checked'], suppressions: [{ rule: 'not-checked', reason, source: 'config' }] })]);
+    const controlsText = check(args('controls'));
+    expect(controlsText.status).toBe(0);
+    expect(controlsText.stdout).toMatch(/ 5\.2\.2 {2}WAIVED[^\n]*\n {4}waived {9}Prometheus monitoring\/k8s {2}prometheus\.yaml:1 {2}\[not-checked\]\n {19}not-checked suppressed by config: the operator's StatefulSet/);
+    expect(controlsText.stdout).not.toMatch(/not-checked {5}Prometheus/);
+
+    // The same object annotated instead.
+    writeFileSync(join(dir, 'prometheus-annotated.yaml'), readFileSync(join(dir, 'prometheus.yaml'), 'utf8')
+      .replace('metadata: {name: k8s, namespace: monitoring}', `metadata:\n  name: k8s\n  namespace: monitoring\n  annotations: {hardpod.dev/suppress.not-checked: "${reason}"}`));
+    const annotated = JSON.parse(check(['--format', 'json', 'prometheus-annotated.yaml']).stdout);
+    expect(annotated.notChecked[0].suppression).toEqual({ rule: 'not-checked', reason, source: 'annotation' });
+    expect(annotated.unusedSuppressions).toEqual([]);
+  });
 });
 
 describe('hardpod', () => {

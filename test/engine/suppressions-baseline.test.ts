@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deployment, located } from './helpers';
-import { baselineFromReport, evaluate, fingerprintOf, hasBlockingFindings, identityPath, readBaseline, writeBaseline } from '../../src/engine';
+import { baselineFromReport, evaluate, fingerprintOf, hasBlockingFindings, identityPath, readBaseline, unsuppressedNotChecked, writeBaseline } from '../../src/engine';
 import { HardpodError } from '../../src/model/errors';
 import type { KubeObject } from '../../src/model/kube-object';
 
@@ -65,6 +65,77 @@ describe('suppressions', () => {
     const annotated = privileged('a', { annotations: { 'hardpod.dev/suppress.privileged': 'please' } });
     expect(() => evaluate(located(annotated), { forbidSuppressions: true })).toThrow(/forbidden/);
     expect(evaluate(located(privileged('b')), { level: 'baseline', forbidSuppressions: true }).findings[0].outcome).toBe('fail');
+  });
+});
+
+/** A Prometheus Operator Prometheus: its pod fields sit right under spec, which no workloadKinds mapping can express. */
+const prometheus = (metadata: Record<string, unknown> = {}): KubeObject => ({
+  apiVersion: 'monitoring.coreos.com/v1',
+  kind: 'Prometheus',
+  metadata: { name: 'k8s', namespace: 'monitoring', ...metadata },
+  spec: {
+    replicas: 2,
+    serviceAccountName: 'prometheus-k8s',
+    securityContext: { runAsNonRoot: true, runAsUser: 1000, fsGroup: 2000 },
+    containers: [{ name: 'config-reloader', securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true } }],
+  },
+});
+const PROMETHEUS_REASON = 'operator-made StatefulSet prometheus-k8s is checked from the cluster (kubectl get statefulset -o yaml | hardpod check -)';
+
+describe('not-checked suppressions', () => {
+  it('acknowledge an object hardpod cannot check from the config: it stays listed, with the suppression and its reason', () => {
+    const unsuppressed = evaluate(located(prometheus()));
+    expect(unsuppressed.notChecked).toHaveLength(1);
+    expect(unsuppressed.notChecked[0].suppression).toBeUndefined();
+    const report = evaluate(located(prometheus(), privileged('web')), {
+      suppressions: [{ rule: 'not-checked', kind: 'Prometheus', namespace: 'monitoring', name: 'k8s', reason: PROMETHEUS_REASON }],
+    });
+    expect(report.notChecked).toEqual([expect.objectContaining({
+      kind: 'Prometheus',
+      namespace: 'monitoring',
+      name: 'k8s',
+      reason: unsuppressed.notChecked[0].reason,
+      suppression: { rule: 'not-checked', reason: PROMETHEUS_REASON, source: 'config' },
+    })]);
+    expect(unsuppressedNotChecked(report)).toEqual([]);
+    expect(report.unusedSuppressions).toEqual([]);
+    // It waives nothing else: the rules' findings on other objects stand, and no finding is counted suppressed.
+    expect(report.summary.suppressed).toBe(0);
+    expect(report.findings.some((f) => f.rule === 'privileged' && f.outcome === 'fail')).toBe(true);
+    expect(report.rules).not.toContain('not-checked');
+  });
+
+  it('acknowledge it from the object\'s own annotation hardpod.dev/suppress.not-checked', () => {
+    const report = evaluate(located(prometheus({ annotations: { 'hardpod.dev/suppress.not-checked': PROMETHEUS_REASON } })));
+    expect(report.notChecked.map((item) => item.suppression)).toEqual([{ rule: 'not-checked', reason: PROMETHEUS_REASON, source: 'annotation' }]);
+    expect(report.unusedSuppressions).toEqual([]);
+  });
+
+  it('match exactly, and one that acknowledges no object hardpod could not check is unused, from the config or an annotation', () => {
+    const report = evaluate(located(prometheus(), deployment('web', { containers: [{ name: 'app' }] }, { annotations: { 'hardpod.dev/suppress.not-checked': 'stale' } })), {
+      suppressions: [
+        { rule: 'not-checked', kind: 'Prometheus', namespace: 'default', name: 'k8s', reason: 'another namespace' },
+        { rule: 'not-checked', kind: 'Prometheus', name: 'k8s', reason: 'no namespace' },
+        { rule: 'privileged', kind: 'Prometheus', namespace: 'monitoring', name: 'k8s', reason: 'another rule' },
+      ],
+    });
+    expect(report.notChecked[0].suppression).toBeUndefined();
+    expect(report.unusedSuppressions?.map((u) => [u.rule, u.kind, u.namespace, u.source])).toEqual([
+      ['not-checked', 'Prometheus', 'default', 'config'],
+      ['not-checked', 'Prometheus', undefined, 'config'],
+      ['privileged', 'Prometheus', 'monitoring', 'config'],
+      ['not-checked', 'Deployment', 'shop', 'annotation'],
+    ]);
+  });
+
+  it('are validated as any suppression: a reason is required, forbidSuppressions refuses them, and not-checked is no rule to override', () => {
+    const entry = { rule: 'not-checked', kind: 'Prometheus', namespace: 'monitoring', name: 'k8s', reason: PROMETHEUS_REASON };
+    expect(() => evaluate([], { suppressions: [{ ...entry, reason: ' ' }] })).toThrow(/suppression of not-checked needs a non-empty reason/);
+    expect(() => evaluate([], { forbidSuppressions: true, suppressions: [entry] })).toThrow(/forbidden/);
+    expect(() => evaluate(located(prometheus({ annotations: { 'hardpod.dev/suppress.not-checked': '' } })))).toThrow(/annotation hardpod\.dev\/suppress\.not-checked.*non-empty reason/);
+    expect(() => evaluate(located(prometheus({ annotations: { 'hardpod.dev/suppress.not-checked': PROMETHEUS_REASON } })), { forbidSuppressions: true })).toThrow(/forbidden/);
+    expect(() => evaluate([], { suppressions: [{ ...entry, rule: 'not-check' }] })).toThrow(/unknown rule id "not-check" \(did you mean "not-checked"\?\); hardpod rules lists them \(or not-checked, for an object hardpod cannot check\)/);
+    expect(() => evaluate([], { rules: { 'not-checked': { enforcement: 'warn' } } })).toThrow(/not-checked is no rule and takes no override.*suppression \{ rule: not-checked, kind, namespace, name, reason \}/);
   });
 });
 
