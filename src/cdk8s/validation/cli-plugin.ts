@@ -1,7 +1,7 @@
-import { nonBlockingStatus } from './enforce';
+import { NOT_CHECKED_ACKNOWLEDGEMENT, nonBlockingStatus } from './enforce';
 import { checkOptionKeys, resolveValidationOptions } from './options';
 import { evaluate } from '../../engine/evaluate';
-import { isBlockingFinding, type Finding, type Report } from '../../engine/report';
+import { isBlockingFinding, NOT_CHECKED_ID, unsuppressedNotChecked, type Finding, type Report } from '../../engine/report';
 import { HardpodError, isHardpodError } from '../../model/errors';
 import type { KubeObject, LocatedObject } from '../../model/kube-object';
 import { objectLabel, type ObjectIdentity } from '../../reporters/shared';
@@ -78,7 +78,9 @@ const WHERE = 'cdk8s.yaml validations[HardpodValidation].properties';
  * up by resource name, shows N/A. Findings that do not fail the run (`unknown`, `warn`) are listed
  * with that status in the rule name.
  * An object hardpod cannot check (a kind the config's `workloadKinds` does not map, holding a pod
- * template) fails the run as a `not-checked` violation: it is never a silent pass.
+ * template) fails the run as a `not-checked` violation: it is never a silent pass. One that a
+ * suppression acknowledges with its reason (`rule: not-checked` in the config, or the annotation
+ * `hardpod.dev/suppress.not-checked`) fails nothing, as a suppressed finding does.
  * A bad property or config is reported as a failed `hardpod-config` violation, not a stack trace.
  */
 export class HardpodValidation {
@@ -106,12 +108,14 @@ export class HardpodValidation {
     }
     for (const violation of toViolations(report)) context.report.addViolation(violation);
     const blocking = report.findings.filter(isBlockingFinding).length;
-    context.report.submit(blocking > 0 || report.notChecked.length > 0 ? 'failure' : 'success', {
+    const notChecked = unsuppressedNotChecked(report).length;
+    context.report.submit(blocking > 0 || notChecked > 0 ? 'failure' : 'success', {
       level: report.level,
       kubernetesVersion: report.kubernetesVersion,
       objects: String(report.summary.objects),
       failing: String(blocking),
-      notChecked: String(report.notChecked.length),
+      notChecked: String(notChecked),
+      notCheckedSuppressed: String(report.notChecked.length - notChecked),
       unknown: String(report.summary.unknown),
       suppressed: String(report.summary.suppressed),
     });
@@ -200,12 +204,13 @@ export function toViolations(report: Report): CliViolation[] {
       violatingResources: [...byResource.values()].map((e) => e.resource),
     };
   });
-  if (report.notChecked.length > 0) {
+  const notChecked = unsuppressedNotChecked(report);
+  if (notChecked.length > 0) {
     violations.push({
-      ruleName: 'not-checked',
+      ruleName: NOT_CHECKED_ID,
       recommendation: 'Objects that hold a pod template are checked: hardpod reads the pod template of a kind only where the config maps it',
-      fix: 'Map each kind to its pod template path in the config: workloadKinds: [{ kind, group, templatePath }]',
-      violatingResources: report.notChecked.map((item) => ({ resourceName: resourceName(item), locations: [item.reason], manifestPath: item.source.file ?? '' })),
+      fix: `Map each kind to its pod template path in the config: workloadKinds: [{ kind, group, templatePath }]; where no mapping can express it (each resource says so), acknowledge it with ${NOT_CHECKED_ACKNOWLEDGEMENT}`,
+      violatingResources: notChecked.map((item) => ({ resourceName: resourceName(item), locations: [item.reason], manifestPath: item.source.file ?? '' })),
     });
   }
   return violations;

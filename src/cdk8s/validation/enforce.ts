@@ -1,9 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, type IConstruct } from 'constructs';
 import { checkOptionKeys, resolveValidationOptions, scopeLabel, type ValidationOptions } from './options';
-import type { ResolvedConfig } from '../../engine/config';
+import { SUPPRESS_ANNOTATION_PREFIX, type ResolvedConfig } from '../../engine/config';
 import { evaluate } from '../../engine/evaluate';
-import { isBlockingFinding, type Finding, type Report } from '../../engine/report';
+import { isBlockingFinding, NOT_CHECKED_ID, unsuppressedNotChecked, type Finding, type NotCheckedObject, type Report } from '../../engine/report';
 import { isHardpodError } from '../../model/errors';
 import { claimObjectKey, type LocatedObject } from '../../model/kube-object';
 import { apiGroupOf } from '../../model/pod-view';
@@ -34,7 +34,10 @@ export class Hardpod {
    * `app.synth()`, `app.synthYaml()` and `Testing.synth(chart)` then fail with one line per
    * failing finding, naming the ApiObject's construct path, the rule and the field. An object
    * hardpod cannot check (a kind the config's `workloadKinds` does not map, holding a pod
-   * template) fails synthesis too, as `[not-checked]`: it is never a silent pass.
+   * template) fails synthesis too, as `[not-checked]`: it is never a silent pass. Where no mapping
+   * can express it (a Prometheus Operator `Prometheus`), acknowledge it with a suppression and its
+   * reason (`rule: not-checked` in the config, or the annotation `hardpod.dev/suppress.not-checked`):
+   * it then synthesizes, and `onReport` still receives it with the suppression.
    * So do two ApiObjects of one kind, namespace and name, which would overwrite each other when applied.
    * Findings that do not fail synthesis (`unknown`, `warn`) are printed as warnings (see `onWarning`).
    *
@@ -103,7 +106,7 @@ function validateTree(
     }
   }
   const failures = [...duplicates, ...report.findings.filter(isBlockingFinding).map(formatFinding)];
-  for (const item of report.notChecked) failures.push(formatNotChecked(item));
+  for (const item of unsuppressedNotChecked(report)) failures.push(formatNotChecked(item));
   return failures;
 }
 
@@ -144,6 +147,10 @@ export function nonBlockingStatus(finding: Finding): string {
 }
 
 /** `[not-checked] construct/path (Worker shop/worker): hardpod cannot check it: reason` */
-function formatNotChecked(item: Report['notChecked'][number]): string {
-  return `[not-checked] ${item.source.constructPath ?? item.source.file ?? '<input>'} (${objectLabel(item)}): hardpod cannot check it: ${item.reason}`;
+function formatNotChecked(item: NotCheckedObject): string {
+  return `[not-checked] ${item.source.constructPath ?? item.source.file ?? '<input>'} (${objectLabel(item)}): hardpod cannot check it: ${item.reason}`
+    + `; or, where that is accepted, acknowledge it with its reason (${NOT_CHECKED_ACKNOWLEDGEMENT})`;
 }
+
+/** How an object not checked is acknowledged, as the cdk8s failures name it. */
+export const NOT_CHECKED_ACKNOWLEDGEMENT = `the annotation ${SUPPRESS_ANNOTATION_PREFIX}${NOT_CHECKED_ID}: <reason>, or a suppression { rule: ${NOT_CHECKED_ID}, kind, namespace, name, reason } in the config`;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Validation } from 'cdk8s-cli/lib/plugins';
 import { stringify } from 'yaml';
-import { hardenedDeploymentManifest } from './fixtures';
+import { hardenedDeploymentManifest, prometheusManifest, PROMETHEUS_REASON } from './fixtures';
 import { HardpodValidation, type CliValidationContext } from '../../../src/cdk8s';
 
 /**
@@ -200,6 +200,30 @@ describe('HardpodValidation with the CLI\'s own ValidationContext', () => {
     expect(notChecked.fix).toContain('workloadKinds');
     expect(notChecked.violatingConstructs).toHaveLength(1);
     expect(notChecked.violatingConstructs[0].locations[0]).toContain('kind batch.acme.io/v1/Worker is not a known workload kind');
+  });
+
+  test('an object no mapping can express (a Prometheus) fails the run until a not-checked suppression acknowledges it, by config file or annotation', async () => {
+    const run = async (properties: Record<string, unknown>, annotations?: Record<string, string>) => {
+      const context = new ValidationContext([manifests([prometheusManifest(annotations)])], 'hardpod', '1.0.0', {});
+      await new HardpodValidation(properties).validate(context);
+      return { success: context.report.success, json: context.report.toJson() };
+    };
+    const unacknowledged = await run({ level: 'baseline' });
+    expect(unacknowledged.success).toBe(false);
+    const violation = unacknowledged.json.violations.find((v: any) => v.ruleName === 'not-checked');
+    expect(violation.violatingConstructs[0].locations[0]).toContain('which workloadKinds cannot map');
+    expect(violation.fix).toContain('hardpod.dev/suppress.not-checked');
+
+    const dir = mkdtempSync(join(tmpdir(), 'hardpod-plugin-not-checked-'));
+    writeFileSync(join(dir, 'hardpod.yaml'), `level: baseline\nsuppressions:\n  - { rule: not-checked, kind: Prometheus, namespace: monitoring, name: k8s, reason: "${PROMETHEUS_REASON}" }\n`);
+    const configured = await run({ config: join(dir, 'hardpod.yaml') });
+    expect(configured.success).toBe(true);
+    expect(configured.json.violations).toEqual([]);
+    expect(configured.json.summary.metadata).toMatchObject({ notChecked: '0', notCheckedSuppressed: '1' });
+
+    const annotated = await run({ level: 'baseline' }, { 'hardpod.dev/suppress.not-checked': PROMETHEUS_REASON });
+    expect(annotated.success).toBe(true);
+    expect(annotated.json.violations).toEqual([]);
   });
 
   test('a resource is named by its kind, namespace and name, and by its construct only when the construct metadata tells it apart', async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiObject, App, Chart, Include, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
-import { addCompanions, DIGEST, hardenedDeploymentManifest, PINNED } from './fixtures';
+import { addCompanions, DIGEST, hardenedDeploymentManifest, PINNED, prometheusManifest, PROMETHEUS_REASON } from './fixtures';
 import { HardenedDeployment, HardenedNamespace, Hardpod } from '../../../src/cdk8s';
 import type { Report } from '../../../src/engine/report';
 import { HardpodError } from '../../../src/model/errors';
@@ -145,6 +145,37 @@ describe('Hardpod.enforce', () => {
     const checked = synthError(mapped);
     expect(checked).not.toContain('[not-checked]');
     expect(checked).toContain('[privileged] test/worker (Worker shop/worker) spec.podTemplate.spec.containers[0].securityContext.privileged');
+  });
+
+  test('an object no mapping can express (a Prometheus) fails synthesis until a not-checked suppression acknowledges it, by annotation or config', () => {
+    const app = (annotations?: Record<string, string>): Chart => {
+      const c = chart();
+      addCompanions(c);
+      new ApiObject(c, 'web', hardenedDeploymentManifest() as never);
+      new ApiObject(c, 'prometheus', prometheusManifest(annotations) as never);
+      return c;
+    };
+    const config = { hardened: { allowedRegistries: ['registry.example.com'] } };
+    const unacknowledged = app();
+    Hardpod.enforce(unacknowledged, { config, onWarning: () => undefined });
+    const message = synthError(unacknowledged);
+    expect(message).toContain('[not-checked] test/prometheus (Prometheus monitoring/k8s): hardpod cannot check it: kind monitoring.coreos.com/v1/Prometheus is not a known workload kind');
+    expect(message).toContain('acknowledge it with its reason (the annotation hardpod.dev/suppress.not-checked: <reason>, or a suppression { rule: not-checked, kind, namespace, name, reason } in the config)');
+
+    let report: Report | undefined;
+    const annotated = app({ 'hardpod.dev/suppress.not-checked': PROMETHEUS_REASON });
+    Hardpod.enforce(annotated, { config, onReport: (r) => { report = r; }, onWarning: () => undefined });
+    expect(synthError(annotated)).toBe('');
+    expect(report?.notChecked.map((item) => [item.source.constructPath, item.suppression])).toEqual([['test/prometheus', { rule: 'not-checked', reason: PROMETHEUS_REASON, source: 'annotation' }]]);
+
+    const suppression = { rule: 'not-checked', kind: 'Prometheus', namespace: 'monitoring', name: 'k8s', reason: PROMETHEUS_REASON };
+    const configured = app();
+    Hardpod.enforce(configured, { config: { ...config, suppressions: [suppression] }, onWarning: () => undefined });
+    expect(synthError(configured)).toBe('');
+    // A suppression of another object acknowledges nothing here.
+    const elsewhere = app();
+    Hardpod.enforce(elsewhere, { config: { ...config, suppressions: [{ ...suppression, namespace: 'observability' }] }, onWarning: () => undefined });
+    expect(synthError(elsewhere)).toContain('[not-checked] test/prometheus');
   });
 
   test('a workload without its NetworkPolicy (network.policy: false) is a network-policy warning, given once however many charts synthesize', () => {
