@@ -16,7 +16,7 @@ import {
 } from './resource-props';
 import { resolveConfig, type EngineConfig, type ResolvedConfig } from '../engine/config';
 import { evaluate, rulesFor } from '../engine/evaluate';
-import type { Finding, Report } from '../engine/report';
+import { NOT_CHECKED_ID, unsuppressedNotChecked, type Finding, type Report } from '../engine/report';
 import { harden, type HardenOptions } from '../hardening/harden';
 import { SECURE_DEFAULTS } from '../hardening/secure-defaults';
 import { withLockFileFacts } from '../images/lock-resolver';
@@ -72,7 +72,8 @@ export interface HardpodPolicyOptions {
   /**
    * Enforcement of the `not-checked` policy, which reports what hardpod cannot check: every
    * `helm.v3.Release`, patches of workloads, and objects holding a pod template of a kind the config
-   * does not map.
+   * does not map. Such an object that a suppression acknowledges with its reason (`rule: not-checked`
+   * in the config's suppressions, or the annotation `hardpod.dev/suppress.not-checked`) is not reported.
    * @default 'advisory'
    */
   readonly notCheckedEnforcement?: EnforcementLevel;
@@ -86,7 +87,7 @@ export interface HardpodPolicyOptions {
 }
 
 /** Name of the policy that reports resources whose objects hardpod cannot see. */
-export const NOT_CHECKED_POLICY = 'not-checked';
+export const NOT_CHECKED_POLICY = NOT_CHECKED_ID;
 
 /** Rule ids some secure default satisfies: these policies can remediate. */
 export function remediableRuleIds(): ReadonlySet<string> {
@@ -421,7 +422,8 @@ export function hardpodPolicies(options: HardpodPolicyOptions = {}): Policies {
     tags: ['hardpod'],
     remediationSteps:
       'Use helm.v4.Chart (its objects are individual resources every policy checks) instead of helm.v3.Release, or check the rendered chart in CI ' +
-      'with `helm template ... | hardpod check -`. For custom kinds, map where their pod template sits with workloadKinds in the config.',
+      'with `helm template ... | hardpod check -`. For custom kinds, map where their pod template sits with workloadKinds in the config; ' +
+      'where no mapping can express it, acknowledge the object with its reason (annotation hardpod.dev/suppress.not-checked, or a not-checked suppression in the config).',
     validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
       if (args.type === HELM_RELEASE_TYPE) {
         reportViolation(
@@ -436,7 +438,7 @@ export function hardpodPolicies(options: HardpodPolicyOptions = {}): Policies {
         return;
       }
       const report = checkResource(args)?.report;
-      for (const entry of report?.notChecked ?? []) reportViolation(`${entry.kind} ${entry.name}: ${entry.reason}`);
+      if (report) for (const entry of unsuppressedNotChecked(report)) reportViolation(`${entry.kind} ${entry.name}: ${entry.reason}`);
     },
   });
   return policies;

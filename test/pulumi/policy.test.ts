@@ -171,6 +171,32 @@ describe('resource policies through the analyzer', () => {
     expect(found.map((d) => d.policy)).toEqual([NOT_CHECKED_POLICY]);
   });
 
+  test('an object no mapping can express (a Prometheus) is reported as not checked until a not-checked suppression acknowledges it', async () => {
+    const reason = 'the operator-made StatefulSet is checked from the cluster, SEC-7';
+    const prometheus = (annotations?: Record<string, string>): ResourceInput => ({
+      type: 'kubernetes:monitoring.coreos.com/v1:Prometheus',
+      name: 'k8s',
+      props: {
+        apiVersion: 'monitoring.coreos.com/v1',
+        kind: 'Prometheus',
+        metadata: { name: 'k8s', namespace: 'monitoring', ...(annotations ? { annotations } : {}) },
+        spec: {
+          replicas: 2,
+          securityContext: { runAsNonRoot: true, runAsUser: 1000, fsGroup: 2000 },
+          containers: [{ name: 'config-reloader', securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true } }],
+        },
+      },
+    });
+    const mandatory = hardpodPolicies({ notCheckedEnforcement: 'mandatory' });
+    const found = await analyze(mandatory, prometheus());
+    expect(found.map((d) => `${d.policy}/${d.enforcement}`)).toEqual([`${NOT_CHECKED_POLICY}/mandatory`]);
+    expect(found[0].message).toContain('Prometheus k8s: kind monitoring.coreos.com/v1/Prometheus is not a known workload kind');
+    expect(await analyze(mandatory, prometheus({ 'hardpod.dev/suppress.not-checked': reason }))).toEqual([]);
+    const suppression = { rule: 'not-checked', kind: 'Prometheus', namespace: 'monitoring', name: 'k8s', reason };
+    expect(await analyze(hardpodPolicies({ notCheckedEnforcement: 'mandatory', config: { suppressions: [suppression] } }), prometheus())).toEqual([]);
+    expect(() => hardpodPolicies({ config: { forbidSuppressions: true, suppressions: [suppression] } })).toThrow(/forbidden/);
+  });
+
   test('non-Kubernetes resources and Helm v4 / yaml v2 components themselves are not judged', async () => {
     expect(await analyze(policies, { type: 'random:index/randomPet:RandomPet', name: 'p', props: { length: 2 } })).toEqual([]);
     expect(await analyze(policies, { type: 'kubernetes:helm.sh/v4:Chart', name: 'c', props: { chart: 'x' } })).toEqual([]);
