@@ -143,7 +143,9 @@ export function hardpodTransform(options: HardpodTransformOptions = {}): pulumi.
     const extraction = extractPodViews(object, config.workloadKinds);
     if (extraction.views.length === 0) {
       if (extraction.notCheckedReason) {
-        log('warn', `hardpod cannot check ${args.type} ${args.name}: ${extraction.notCheckedReason}`);
+        // Said unless a not-checked suppression acknowledges the object (evaluated for it: such objects are rare).
+        const [item] = evaluate([{ object, source: { resourceName: args.name } }], config).notChecked;
+        if (item?.suppression === undefined) log('warn', `hardpod cannot check ${args.type} ${args.name}: ${extraction.notCheckedReason}`);
         return undefined;
       }
       // A known workload kind whose pod is missing or unknown in preview is judged anyway, so the outcome is logged.

@@ -150,6 +150,24 @@ describe('hardpodTransform', () => {
     expect(logged(worker)).toMatch(/^warn: hardpod cannot check kubernetes:example.com\/v1:Worker w: .*map the kind to its pod template path in the config \(workloadKinds\)/);
     expect(logged({ custom: true, type: 'kubernetes:helm.sh/v3:Release', name: 'redis', opts: {}, props: { chart: 'redis' } }))
       .toMatch(/^warn: hardpod cannot check helm.v3.Release redis: .*helm.v4.Chart/);
+    // An object no mapping can express is said once more on every run, unless a not-checked suppression acknowledges it.
+    const prometheus = (annotations?: Record<string, string>): pulumi.ResourceTransformArgs => ({
+      custom: true,
+      type: 'kubernetes:monitoring.coreos.com/v1:Prometheus',
+      name: 'k8s',
+      opts: {},
+      props: {
+        apiVersion: 'monitoring.coreos.com/v1',
+        kind: 'Prometheus',
+        metadata: { name: 'k8s', namespace: 'monitoring', ...(annotations ? { annotations } : {}) },
+        spec: { securityContext: { runAsNonRoot: true }, containers: [{ name: 'config-reloader', securityContext: { readOnlyRootFilesystem: true } }] },
+      },
+    });
+    expect(logged(prometheus())).toMatch(/^warn: hardpod cannot check kubernetes:monitoring.coreos.com\/v1:Prometheus k8s: .*which workloadKinds cannot map/);
+    expect(logged(prometheus({ 'hardpod.dev/suppress.not-checked': 'checked from the cluster' }))).toBe('');
+    const suppressions = [{ rule: 'not-checked', kind: 'Prometheus', namespace: 'monitoring', name: 'k8s', reason: 'checked from the cluster' }];
+    expect(logged(prometheus(), { config: { suppressions } })).toBe('');
+    expect(() => run({}, prometheus({ 'hardpod.dev/suppress.not-checked': '' }))).toThrow(/non-empty reason/);
     // In preview a workload's whole spec may be an unknown Output: its outcome is logged as unknown.
     const unknownSpec = { ...deploymentArgs({}), props: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: pulumi.output(new Promise<never>(() => {})) } };
     expect(logged(unknownSpec)).toMatch(/^warn: hardpod: kubernetes:apps\/v1:Deployment web:\n {2}unknown during preview: well-formed-pod-spec at spec/);
