@@ -58,7 +58,19 @@ export function revealUnknowns<T extends object>(value: T, root: KubeObject, pat
     },
   });
   views.set(value, view);
+  written.set(view, value);
   return view;
 }
 
 const views = new WeakMap<object, object>();
+/** Each view's value, for {@link asWritten}. */
+const written = new WeakMap<object, object>();
+
+/**
+ * The value behind a view of {@link revealUnknowns} (or the value itself), with the marker where it
+ * stands: for a check that judges each value not known yet on its own, as the shape checks do (a
+ * string not known yet is still a string), rather than be judged unknown as a whole on the first.
+ */
+export function asWritten<T extends object>(value: T): T {
+  return (written.get(value) as T | undefined) ?? value;
+}

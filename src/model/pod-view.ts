@@ -481,8 +481,9 @@ const EMPTY_FIELDS: Fields = Object.freeze({});
 /**
  * The shape problem for a field whose value is wrong, or, when it is the unknown-value marker where
  * an object or list belongs, the problem saying it is not known yet ({@link ShapeProblem.unknown}).
+ * @internal
  */
-function shapeProblem(path: string, value: unknown, message: string): ShapeProblem {
+export function shapeProblem(path: string, value: unknown, message: string): ShapeProblem {
   return isUnknownValue(value)
     ? { path, message: `${path} is not known yet, so nothing it holds can be checked; the checks judge it once it is known`, unknown: true }
     : { path, message };
@@ -531,10 +532,15 @@ function buildView(object: KubeObject, location: TemplateLocation, metadata: unk
   return { object, templatePath, metadataPath, specPath, labels, annotations, spec, containers, shapeProblems: problems };
 }
 
-function stringMap(value: unknown, base: string, suffix: string, problems: ShapeProblem[]): Readonly<Record<string, string>> {
+/**
+ * A map of strings (labels, annotations, a selector's matchLabels) as the API server reads it, each
+ * value of another type a problem at `base + suffix`.
+ * @internal
+ */
+export function stringMap(value: unknown, base: string, suffix: string, problems: ShapeProblem[]): Readonly<Record<string, string>> {
   if (value === undefined || value === null) return EMPTY_STRINGS;
   if (!isFields(value)) {
-    problems.push(shapeProblem(`${base}${suffix}`, value, `must be a map of strings, got ${describeType(value)}`));
+    problems.push(shapeProblem(`${base}${suffix}`, value, `${suffix.slice(suffix.lastIndexOf('.') + 1)} must be a map of strings, got ${describeType(value)}`));
     return EMPTY_STRINGS;
   }
   let nulls = false;
@@ -554,8 +560,10 @@ function stringMap(value: unknown, base: string, suffix: string, problems: Shape
 // Expected types of the fields the checks read, looked up per key present (objects carry few keys).
 // `integer` is an int64 and `int32` a port number's type: the API server refuses a fraction or a number
 // out of range while decoding.
-type Expected = 'boolean' | 'object' | 'array' | 'string' | 'integer' | 'int32';
-type FieldTypes = ReadonlyMap<string, Expected>;
+/** @internal */
+export type Expected = 'boolean' | 'object' | 'array' | 'string' | 'integer' | 'int32';
+/** @internal */
+export type FieldTypes = ReadonlyMap<string, Expected>;
 const POD_SPEC_FIELDS: FieldTypes = new Map<string, Expected>([
   ['hostNetwork', 'boolean'], ['hostPID', 'boolean'], ['hostIPC', 'boolean'], ['hostUsers', 'boolean'],
   ['securityContext', 'object'], ['volumes', 'array'], ['os', 'object'], ['automountServiceAccountToken', 'boolean'],
@@ -585,8 +593,9 @@ const HOST_PROCESS_FIELDS: FieldTypes = new Map<string, Expected>([['hostProcess
 /**
  * Reports fields of `value` whose type is not the expected one. The path is built as
  * `base + suffix` only when a problem is found: this runs for every container of every object.
+ * @internal
  */
-function checkFields(value: Fields, types: FieldTypes, base: string, suffix: string, problems: ShapeProblem[]): void {
+export function checkFields(value: Fields, types: FieldTypes, base: string, suffix: string, problems: ShapeProblem[]): void {
   for (const field in value) {
     const expected = types.get(field);
     if (expected === undefined) continue;
@@ -594,7 +603,9 @@ function checkFields(value: Fields, types: FieldTypes, base: string, suffix: str
     if (v === undefined || v === null || hasType(v, expected)) continue;
     // A leaf not known yet is judged unknown by the checks that read it; below an object or a list they would read nothing.
     if (isUnknownValue(v) && expected !== 'object' && expected !== 'array') continue;
-    problems.push(shapeProblem(`${base}${suffix}.${field}`, v, `${field} must be ${article(expected)}, got ${describeType(v)}`));
+    // `base` and `suffix` empty: a field of the object root (a ServiceAccount's automountServiceAccountToken).
+    const path = base || suffix ? `${base}${suffix}.${field}` : field;
+    problems.push(shapeProblem(path, v, `${field} must be ${article(expected)}, got ${describeType(v)}`));
   }
 }
 
@@ -724,20 +735,34 @@ function checkEnv(env: readonly unknown[], path: string, problems: ShapeProblem[
 
 function checkCapabilityList(list: unknown, name: 'add' | 'drop', path: string, problems: ShapeProblem[]): void {
   if (list === undefined || list === null) return;
+  checkStringList(list, `${path}.securityContext.capabilities.${name}`, `capabilities.${name}`, 'capability names', 'a capability name', problems);
+}
+
+/**
+ * A list of strings at `path` (`capabilities.add`, a PolicyRule's `verbs`), absent or null aside:
+ * `label must be a list of <items>`, and each entry `<item> must be a string`. A null entry is read
+ * as the empty string, which the API server accepts.
+ * @internal
+ */
+export function checkStringList(list: unknown, path: string, label: string, items: string, item: string, problems: ShapeProblem[]): void {
+  if (list === undefined || list === null) return;
   if (!Array.isArray(list)) {
-    problems.push(shapeProblem(`${path}.securityContext.capabilities.${name}`, list, `capabilities.${name} must be a list of capability names, got ${describeType(list)}`));
+    problems.push(shapeProblem(path, list, `${label} must be a list of ${items}, got ${describeType(list)}`));
     return;
   }
   for (let i = 0; i < list.length; i++) {
-    const c: unknown = list[i];
-    // A null entry is read as the empty capability name, which the API server accepts.
-    if (typeof c !== 'string' && c !== null && !isUnknownValue(c)) {
-      problems.push({ path: `${path}.securityContext.capabilities.${name}[${i}]`, message: `a capability name must be a string, got ${describeType(c)}` });
+    const entry: unknown = list[i];
+    if (typeof entry !== 'string' && entry !== null && !isUnknownValue(entry)) {
+      problems.push({ path: `${path}[${i}]`, message: `${item} must be a string, got ${describeType(entry)}` });
     }
   }
 }
 
-function checkListOfObjects(value: readonly unknown[], base: string, suffix: string, problems: ShapeProblem[]): void {
+/**
+ * Each entry of a list that holds objects (`sysctls`, a NetworkPolicy rule's `ports`) that is not one.
+ * @internal
+ */
+export function checkListOfObjects(value: readonly unknown[], base: string, suffix: string, problems: ShapeProblem[]): void {
   for (let i = 0; i < value.length; i++) {
     if (!isFields(value[i])) problems.push(shapeProblem(`${base}${suffix}[${i}]`, value[i], `must be an object, got ${describeType(value[i])}`));
   }

@@ -42,6 +42,7 @@ import { serviceAccountToken } from './service-account-token';
 import { cisDocker } from './support/image-facts';
 import { cis, nist } from './support/pss';
 import { sysctls } from './sysctls';
+import { wellFormedObjects } from './well-formed-objects';
 import { wellFormedPodSpec } from './well-formed-pod-spec';
 import { windowsHostProcess } from './windows-host-process';
 
@@ -73,6 +74,7 @@ export const RULES: readonly AnyRule[] = [
   runAsUser,
   seccompProfileRestricted,
   // hardened: hardpod's own controls
+  wellFormedObjects,
   imageDigest,
   allowedRegistries,
   readOnlyRootFilesystem,

@@ -79,6 +79,47 @@ describe('hardpod check exit codes', () => {
     expect(result.stdout).toContain('FAIL: 1 blocking finding');
   });
 
+  test('1 for fields of the wrong type in the objects the cross-object rules read, each at its line; not under edition 1', () => {
+    const objects = [
+      'apiVersion: v1', 'kind: ServiceAccount', 'metadata: {name: app, namespace: shop}', 'automountServiceAccountToken: false',
+      '---', 'apiVersion: rbac.authorization.k8s.io/v1', 'kind: Role', 'metadata: {name: reader, namespace: shop}',
+      'rules: "get secrets"',
+      '---', 'apiVersion: rbac.authorization.k8s.io/v1', 'kind: RoleBinding', 'metadata: {name: app-reader, namespace: shop}',
+      'roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: reader}', 'subjects: [{kind: ServiceAccount, name: app, namespace: shop}]',
+      '---', 'apiVersion: rbac.authorization.k8s.io/v1', 'kind: Role', 'metadata: {name: reader2, namespace: shop}', 'rules:', '- apiGroups: [""]',
+      '  resources: secrets',
+      '  verbs: get',
+      '---', 'apiVersion: rbac.authorization.k8s.io/v1', 'kind: RoleBinding', 'metadata: {name: app-reader2, namespace: shop}',
+      'roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: reader2}',
+      'subjects: {kind: ServiceAccount, name: app, namespace: shop}',
+      '---', 'apiVersion: networking.k8s.io/v1', 'kind: NetworkPolicy', 'metadata: {name: deny, namespace: shop}', 'spec:', '  podSelector: {}',
+      '  policyTypes: Ingress',
+      '---', 'apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: shop',
+      '  labels: [pod-security.kubernetes.io/enforce=restricted]',
+    ];
+    writeFileSync(join(dir, 'malformed-objects.yaml'), `${objects.join('\n')}\n`);
+    const line = (text: string): number => objects.indexOf(text) + 1;
+    const result = check(['malformed-objects.yaml']);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(1);
+    const found = result.stdout.split('\n').filter((l) => l.includes('fail well-formed-objects')).map((l) => l.trim());
+    expect(found).toEqual([
+      `fail well-formed-objects high  rules:${line('rules: "get secrets"')}`,
+      `fail well-formed-objects high  rules[0].resources:${line('  resources: secrets')}`,
+      `fail well-formed-objects high  rules[0].verbs:${line('  verbs: get')}`,
+      `fail well-formed-objects high  subjects:${line('subjects: {kind: ServiceAccount, name: app, namespace: shop}')}`,
+      `fail well-formed-objects high  spec.policyTypes:${line('  policyTypes: Ingress')}`,
+      `fail well-formed-objects high  metadata.labels:${line('  labels: [pod-security.kubernetes.io/enforce=restricted]')}`,
+    ]);
+    expect(result.stdout).toContain('verbs must be a list of strings, got a string ("get")');
+    expect(result.stdout).toContain('FAIL: 6 blocking findings');
+    // A team pinned to the first rule-set edition gets no new failing rule until it moves the edition.
+    writeFileSync(join(dir, 'edition-1.yaml'), 'edition: 1\n');
+    const pinned = check(['--config', 'edition-1.yaml', 'malformed-objects.yaml']);
+    expect(pinned.stdout).toContain('PASS: no blocking findings (level hardened, Kubernetes 1.37, rule-set edition 1)');
+    expect(pinned.status).toBe(0);
+  });
+
   test('2 with file and line for unparseable input', () => {
     writeFileSync(join(dir, 'broken.yaml'), `${POD}---\napiVersion: v1\nkind: Pod\nspec: {containers: [\n`);
     expectUsageError(check(['pod.yaml', 'broken.yaml']), /^hardpod check: error: broken\.yaml:13: invalid YAML: /);

@@ -2,7 +2,7 @@ import { deployment, inPreview, located, restrictedPod } from './helpers';
 import { evaluate, hasBlockingFindings, NEWEST_KUBERNETES_VERSION, resolveConfig } from '../../src/engine';
 import { HardpodError } from '../../src/model/errors';
 import { UNKNOWN_VALUE } from '../../src/model/pod-view';
-import { RULES } from '../../src/rules/catalogue';
+import { NEWEST_EDITION, RULES } from '../../src/rules/catalogue';
 
 const privilegedPod = (name = 'root') => deployment(name, { containers: [{ name: 'app', image: 'nginx', securityContext: { privileged: true } }] });
 
@@ -215,19 +215,20 @@ describe('evaluate: levels, versions and editions', () => {
     jest.isolateModules(() => {
       jest.doMock('../../src/rules/catalogue', () => {
         const actual = jest.requireActual('../../src/rules/catalogue');
-        const later = { ...actual.RULES.find((r: { id: string }) => r.id === 'privileged'), id: 'later-rule', edition: 2 };
+        const later = { ...actual.RULES.find((r: { id: string }) => r.id === 'privileged'), id: 'later-rule', edition: actual.NEWEST_EDITION + 1 };
         const rules = [...actual.RULES, later];
-        return { ...actual, RULES: rules, NEWEST_EDITION: 2, ruleById: (id: string) => rules.find((r) => r.id === id) };
+        return { ...actual, RULES: rules, NEWEST_EDITION: later.edition, ruleById: (id: string) => rules.find((r) => r.id === id) };
       });
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const engine = require('../../src/engine') as typeof import('../../src/engine');
       const input = located(privilegedPod());
-      const pinned = engine.evaluate(input, { level: 'baseline', edition: 1 });
+      const current = NEWEST_EDITION;
+      const pinned = engine.evaluate(input, { level: 'baseline', edition: current });
       const newest = engine.evaluate(input, { level: 'baseline' });
-      expect(pinned.edition).toBe(1);
+      expect(pinned.edition).toBe(current);
       expect(pinned.rules).not.toContain('later-rule');
       expect(pinned.findings.some((f) => f.rule === 'later-rule')).toBe(false);
-      expect(newest.edition).toBe(2);
+      expect(newest.edition).toBe(current + 1);
       expect(newest.findings.some((f) => f.rule === 'later-rule')).toBe(true);
     });
   });

@@ -1,0 +1,201 @@
+import { check, deployment, namespaceObject, networkPolicyObject, serviceAccount, violations } from './context';
+import { evaluate } from '../../../src/engine';
+import type { KubeObject } from '../../../src/model/kube-object';
+import { UNKNOWN_VALUE } from '../../../src/model/pod-view';
+import { NEWEST_EDITION } from '../../../src/rules/catalogue';
+import { wellFormedObjects } from '../../../src/rules/well-formed-objects';
+import { inPreview, located } from '../../engine/helpers';
+
+const RBAC = 'rbac.authorization.k8s.io/v1';
+
+function role(fields: Record<string, unknown>, kind: 'Role' | 'ClusterRole' = 'Role', metadata: Record<string, unknown> = {}): KubeObject {
+  return { apiVersion: RBAC, kind, metadata: { name: 'reader', ...(kind === 'Role' ? { namespace: 'shop' } : {}), ...metadata }, ...fields };
+}
+function binding(fields: Record<string, unknown>, kind: 'RoleBinding' | 'ClusterRoleBinding' = 'RoleBinding'): KubeObject {
+  return {
+    apiVersion: RBAC,
+    kind,
+    metadata: { name: 'app-reader', ...(kind === 'RoleBinding' ? { namespace: 'shop' } : {}) },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'reader' },
+    subjects: [{ kind: 'ServiceAccount', name: 'app', namespace: 'shop' }],
+    ...fields,
+  };
+}
+
+/** `path: message` of each finding. */
+function problems(object: KubeObject): string[] {
+  return violations(check(wellFormedObjects, object)).map((v) => `${v.path}: ${v.message}`);
+}
+
+describe('well-formed-objects: well-formed objects yield no finding', () => {
+  it.each<[string, KubeObject]>([
+    ['a Role with rules', role({ rules: [{ apiGroups: [''], resources: ['configmaps'], resourceNames: ['settings'], verbs: ['get', 'list'] }] })],
+    ['a Role without rules', role({})],
+    ['a Role with rules: null', role({ rules: null })],
+    ['cluster-admin as Kubernetes ships it', role({
+      rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }, { nonResourceURLs: ['*'], verbs: ['*'] }],
+    }, 'ClusterRole', { name: 'cluster-admin', labels: { 'kubernetes.io/bootstrapping': 'rbac-defaults' }, annotations: { 'rbac.authorization.kubernetes.io/autoupdate': 'true' } })],
+    ['an aggregated ClusterRole with rules: null', role({
+      aggregationRule: { clusterRoleSelectors: [{ matchLabels: { 'rbac.example.com/aggregate-to-monitoring': 'true' } }] }, rules: null,
+    }, 'ClusterRole', { name: 'monitoring' })],
+    ['an aggregated ClusterRole without rules, selecting by expressions', role({
+      aggregationRule: { clusterRoleSelectors: [{ matchExpressions: [{ key: 'tier', operator: 'In', values: ['a', 'b'] }, { key: 'legacy', operator: 'DoesNotExist' }] }] },
+    }, 'ClusterRole', { name: 'monitoring' })],
+    ['a ClusterRole with labels holding null (read as the empty string)', role({ rules: [] }, 'ClusterRole', { labels: { team: null } })],
+    ['a RoleBinding to a ServiceAccount', binding({})],
+    ['a RoleBinding without subjects', binding({ subjects: null })],
+    ['a ClusterRoleBinding to a group and a user', binding({
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' },
+      subjects: [{ kind: 'Group', name: 'ops', apiGroup: 'rbac.authorization.k8s.io' }, { kind: 'User', name: 'alice', apiGroup: 'rbac.authorization.k8s.io' }],
+    }, 'ClusterRoleBinding')],
+    ['a default-deny NetworkPolicy', networkPolicyObject()],
+    ['a NetworkPolicy allowing all ingress (ingress: [{}])', networkPolicyObject({ podSelector: {}, policyTypes: ['Ingress'], ingress: [{}] })],
+    ['a NetworkPolicy without policyTypes and with an empty spec', networkPolicyObject({})],
+    ['a NetworkPolicy with peers, ports and an ipBlock', networkPolicyObject({
+      podSelector: { matchLabels: { app: 'web' } },
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: [{ from: [{ podSelector: { matchLabels: { app: 'lb' } } }, { namespaceSelector: {} }], ports: [{ protocol: 'TCP', port: 8080 }] }],
+      egress: [{ to: [{ ipBlock: { cidr: '10.0.0.0/8', except: ['10.1.0.0/16'] } }], ports: [{ port: 53, protocol: 'UDP' }] }, { to: [], ports: null }],
+    })],
+    ['a Namespace with Pod Security labels', namespaceObject()],
+    ['a Namespace without labels', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } }],
+    ['a ServiceAccount', serviceAccount('app', 'shop', { automountServiceAccountToken: false })],
+    ['a ServiceAccount without automountServiceAccountToken', serviceAccount()],
+  ])('%s', (_what, object) => {
+    expect(check(wellFormedObjects, object)).toEqual([]);
+  });
+});
+
+describe('well-formed-objects: each field of the wrong type is a finding naming it, the type expected and what was found', () => {
+  it.each<[string, KubeObject, string[]]>([
+    ['rules not a list', role({ rules: 'get secrets' }),
+      ['rules: rules must be a list of PolicyRules (objects with apiGroups, resources and verbs), got a string ("get secrets")']],
+    ['a rule not an object', role({ rules: ['get secrets'] }), ['rules[0]: a PolicyRule must be an object (apiGroups, resources and verbs), got a string ("get secrets")']],
+    ['the lists of a PolicyRule not lists', role({ rules: [{ apiGroups: '', resources: 'secrets', verbs: 'get', resourceNames: 'db', nonResourceURLs: '/metrics' }] }), [
+      'rules[0].apiGroups: apiGroups must be a list of strings, got a string ("")',
+      'rules[0].resources: resources must be a list of strings, got a string ("secrets")',
+      'rules[0].resourceNames: resourceNames must be a list of strings, got a string ("db")',
+      'rules[0].verbs: verbs must be a list of strings, got a string ("get")',
+      'rules[0].nonResourceURLs: nonResourceURLs must be a list of strings, got a string ("/metrics")',
+    ]],
+    ['an entry of a PolicyRule list not a string', role({ rules: [{ apiGroups: [''], resources: [{ name: 'secrets' }], verbs: ['get', 1] }] }), [
+      'rules[0].resources[0]: a resource must be a string, got an object',
+      'rules[0].verbs[1]: a verb must be a string, got a number (1)',
+    ]],
+    ['aggregationRule not an object', role({ aggregationRule: ['x'] }, 'ClusterRole'), ['aggregationRule: aggregationRule must be an object (clusterRoleSelectors), got a list']],
+    ['clusterRoleSelectors not a list', role({ aggregationRule: { clusterRoleSelectors: { matchLabels: { a: 'b' } } } }, 'ClusterRole'),
+      ['aggregationRule.clusterRoleSelectors: clusterRoleSelectors must be a list of label selectors, got an object']],
+    ['a cluster role selector of the wrong type', role({ aggregationRule: { clusterRoleSelectors: ['a=b', { matchLabels: ['a=b'] }, { matchExpressions: [{ key: 'a', operator: 'in', values: 'b' }] }] } }, 'ClusterRole'), [
+      'aggregationRule.clusterRoleSelectors[0]: a label selector must be an object (matchLabels and matchExpressions), got a string ("a=b")',
+      'aggregationRule.clusterRoleSelectors[1].matchLabels: matchLabels must be a map of strings, got a list',
+      'aggregationRule.clusterRoleSelectors[2].matchExpressions[0].values: values must be a list, got a string ("b")',
+      'aggregationRule.clusterRoleSelectors[2].matchExpressions[0].operator: operator must be "In", "NotIn", "Exists" or "DoesNotExist", got a string ("in")',
+    ]],
+    ['selector requirements the API server refuses', role({
+      aggregationRule: { clusterRoleSelectors: [{ matchExpressions: [{ operator: 'In', values: [] }, { key: 'a', operator: 'Exists', values: ['x'] }, { key: 'b', operator: 'NotIn' }] }] },
+    }, 'ClusterRole'), [
+      'aggregationRule.clusterRoleSelectors[0].matchExpressions[0].key: key must be a string, got nothing',
+      'aggregationRule.clusterRoleSelectors[0].matchExpressions[0].values: values must be a list of at least one value with operator In, got an empty list',
+      'aggregationRule.clusterRoleSelectors[0].matchExpressions[1].values: values must be empty with operator Exists, got 1 value',
+      'aggregationRule.clusterRoleSelectors[0].matchExpressions[2].values: values must be a list of at least one value with operator NotIn, got nothing',
+    ]],
+    ['the labels of a ClusterRole (aggregation matches them)', role({}, 'ClusterRole', { labels: { aggregate: true } }), ['metadata.labels.aggregate: must be a string, got a boolean (true)']],
+    ['subjects not a list', binding({ subjects: { kind: 'ServiceAccount', name: 'app', namespace: 'shop' } }),
+      ['subjects: subjects must be a list of subjects (objects with kind, name and namespace), got an object']],
+    ['a subject not an object, of an unknown kind, without a name', binding({ subjects: ['app', { kind: 'serviceaccount', name: 'app' }, { kind: 'ServiceAccount', namespace: 'shop' }, { kind: 'User', name: 7 }] }), [
+      'subjects[0]: a subject must be an object (kind, name and namespace), got a string ("app")',
+      'subjects[1].kind: kind must be "ServiceAccount", "User" or "Group", got a string ("serviceaccount")',
+      'subjects[2].name: name must be a string, got nothing',
+      'subjects[3].name: name must be a string, got a number (7)',
+    ]],
+    ['roleRef not an object', binding({ roleRef: 'cluster-admin' }), ['roleRef: roleRef must be an object naming the role (apiGroup, kind and name), got a string ("cluster-admin")']],
+    ['roleRef missing', binding({ roleRef: undefined }), ['roleRef: roleRef must be an object naming the role (apiGroup, kind and name), got nothing']],
+    ['roleRef fields', binding({ roleRef: { apiGroup: 1, kind: 'role', name: ['reader'] } }), [
+      'roleRef.apiGroup: apiGroup must be a string, got a number (1)',
+      'roleRef.name: name must be a string, got a list',
+      'roleRef.kind: kind must be "Role" or "ClusterRole", got a string ("role")',
+    ]],
+    ['a ClusterRoleBinding to a Role', binding({ subjects: [], roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'reader' } }, 'ClusterRoleBinding'),
+      ['roleRef.kind: kind must be "ClusterRole", got a string ("Role")']],
+    ['policyTypes not a list', networkPolicyObject({ podSelector: {}, policyTypes: 'Ingress' }), ['spec.policyTypes: policyTypes must be a list of "Ingress" and "Egress", got a string ("Ingress")']],
+    ['a policy type neither Ingress nor Egress', networkPolicyObject({ podSelector: {}, policyTypes: ['ingress', 1] }), [
+      'spec.policyTypes[0]: a policy type must be "Ingress" or "Egress", got a string ("ingress")',
+      'spec.policyTypes[1]: a policy type must be "Ingress" or "Egress", got a number (1)',
+    ]],
+    ['spec not an object', networkPolicyObject('deny all' as never), ['spec: spec must be an object (podSelector, policyTypes, ingress and egress), got a string ("deny all")']],
+    ['podSelector not a selector', networkPolicyObject({ podSelector: 'app=web', policyTypes: ['Ingress'] }),
+      ['spec.podSelector: a label selector must be an object (matchLabels and matchExpressions), got a string ("app=web")']],
+    ['podSelector.matchExpressions not a list', networkPolicyObject({ podSelector: { matchExpressions: { key: 'app', operator: 'Exists' } } }),
+      ['spec.podSelector.matchExpressions: matchExpressions must be a list of requirements (objects with key, operator and values), got an object']],
+    ['ingress and egress not lists of rules', networkPolicyObject({ podSelector: {}, ingress: {}, egress: [null] }), [
+      'spec.ingress: ingress must be a list of rules (objects with from and ports), got an object',
+      'spec.egress[0]: a NetworkPolicy egress rule must be an object (to and ports), got null',
+    ]],
+    ['peers and ports of the wrong type', networkPolicyObject({
+      podSelector: {},
+      ingress: [{ from: { ipBlock: { cidr: '0.0.0.0/0' } }, ports: { port: 80 } }],
+      egress: [{ to: ['0.0.0.0/0', { ipBlock: '0.0.0.0/0' }, { ipBlock: { cidr: 0, except: '10.0.0.0/8' } }, { ipBlock: { cidr: '0.0.0.0/0', except: [10] } }], ports: [80] }],
+    }), [
+      'spec.ingress[0].from: from must be a list of peers (objects with podSelector, namespaceSelector or ipBlock), got an object',
+      'spec.ingress[0].ports: ports must be a list of ports (objects with protocol and port), got an object',
+      'spec.egress[0].to[0]: a peer must be an object (podSelector, namespaceSelector or ipBlock), got a string ("0.0.0.0/0")',
+      'spec.egress[0].to[1].ipBlock: ipBlock must be an object (cidr and except), got a string ("0.0.0.0/0")',
+      'spec.egress[0].to[2].ipBlock.cidr: cidr must be a string, got a number (0)',
+      'spec.egress[0].to[2].ipBlock.except: except must be a list, got a string ("10.0.0.0/8")',
+      'spec.egress[0].to[3].ipBlock.except[0]: a CIDR must be a string, got a number (10)',
+      'spec.egress[0].ports[0]: must be an object, got a number (80)',
+    ]],
+    ['Namespace labels not a map', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: ['pod-security.kubernetes.io/enforce=restricted'] as never } },
+      ['metadata.labels: labels must be a map of strings, got a list']],
+    ['a Namespace label value not a string', namespaceObject('shop', { 'pod-security.kubernetes.io/enforce-version': 1.3 as never }),
+      ['metadata.labels.pod-security.kubernetes.io/enforce-version: must be a string, got a number (1.3)']],
+    ['automountServiceAccountToken not a boolean', serviceAccount('app', 'shop', { automountServiceAccountToken: 'false' }),
+      ['automountServiceAccountToken: automountServiceAccountToken must be a boolean, got a string ("false")']],
+  ])('%s', (_what, object, expected) => {
+    expect(problems(object)).toEqual(expected);
+  });
+
+  it('reads no other kind (a workload is well-formed-pod-spec\'s), and reads every object of its kinds', () => {
+    expect(wellFormedObjects.kinds).toEqual(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'NetworkPolicy', 'Namespace', 'ServiceAccount']);
+    const report = evaluate(located(deployment({ pod: { automountServiceAccountToken: 'no' } })));
+    expect(report.findings.filter((f) => f.rule === wellFormedObjects.id)).toEqual([]);
+  });
+});
+
+describe('well-formed-objects in the engine', () => {
+  const malformed = role({ rules: [{ apiGroups: [''], resources: ['secrets'], verbs: 'get' }] });
+
+  it('is the first rule of edition 2: a config pinned to edition 1 does not run it; without a pin it runs', () => {
+    expect(wellFormedObjects.edition).toBe(2);
+    expect(NEWEST_EDITION).toBe(2);
+    const newest = evaluate(located(malformed));
+    expect(newest.edition).toBe(2);
+    expect(newest.rules).toContain(wellFormedObjects.id);
+    expect(newest.findings.filter((f) => f.rule === wellFormedObjects.id).map((f) => `${f.outcome} ${f.path}`)).toEqual(['fail rules[0].verbs']);
+    const pinned = evaluate(located(malformed), { edition: 1 });
+    expect(pinned.edition).toBe(1);
+    expect(pinned.rules).not.toContain(wellFormedObjects.id);
+    expect(pinned.findings).toEqual([]);
+    expect(evaluate(located(malformed), { edition: 2 }).findings.map((f) => f.rule)).toEqual([wellFormedObjects.id]);
+  });
+
+  it('runs at the hardened level only', () => {
+    expect(evaluate(located(malformed), { level: 'restricted' }).rules).not.toContain(wellFormedObjects.id);
+    expect(evaluate(located(malformed), { level: 'baseline' }).findings).toEqual([]);
+  });
+
+  it('in a Pulumi preview, a string not known yet is a string; a list or object not known yet is unknown', () => {
+    const names = [
+      serviceAccount(UNKNOWN_VALUE, 'shop', { automountServiceAccountToken: UNKNOWN_VALUE }),
+      binding({ subjects: [{ kind: 'ServiceAccount', name: UNKNOWN_VALUE, namespace: UNKNOWN_VALUE }], roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: UNKNOWN_VALUE } }),
+      namespaceObject('shop', { 'pod-security.kubernetes.io/enforce': 'restricted', 'team': UNKNOWN_VALUE }),
+      role({ rules: [{ apiGroups: [''], resources: [UNKNOWN_VALUE], verbs: ['get'] }] }),
+    ];
+    expect(evaluate(inPreview(...names)).findings.filter((f) => f.rule === wellFormedObjects.id)).toEqual([]);
+    const unknownTypes = networkPolicyObject({ podSelector: {}, policyTypes: UNKNOWN_VALUE });
+    const lists = evaluate(inPreview(role({ rules: UNKNOWN_VALUE }), unknownTypes, malformed));
+    expect(lists.findings.filter((f) => f.rule === wellFormedObjects.id).map((f) => `${f.name} ${f.outcome} ${f.path}`)).toEqual([
+      'reader unknown rules', 'default-deny unknown spec.policyTypes', 'reader fail rules[0].verbs',
+    ]);
+  });
+});
