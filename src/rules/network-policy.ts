@@ -180,6 +180,8 @@ function allowsAll(policy: KubeObject, direction: Direction): boolean {
   if (!Array.isArray(rules)) return false;
   const peersKey = direction === 'Ingress' ? 'from' : 'to';
   return rules.some((rule: unknown) => {
+    // The API server reads a null rule as an empty one: no peers and no ports.
+    if (rule === null) return true;
     if (!isFields(rule)) return false;
     const ports = rule.ports;
     if (Array.isArray(ports) && ports.length > 0) return false;

@@ -2,7 +2,7 @@ import type { ObjectRule } from './rule';
 import type { KubeObject } from '../model/kube-object';
 import { asWritten } from '../model/not-known-yet';
 import {
-  checkFields, checkListOfObjects, checkStringList, describeType, isFields, isUnknownValue, shapeProblem, stringMap,
+  checkFields, checkStringList, describeType, isFields, isUnknownValue, shapeProblem, stringMap,
   type Expected, type FieldTypes, type ShapeProblem,
 } from '../model/pod-view';
 
@@ -179,14 +179,22 @@ function checkNetworkPolicySpec(spec: unknown, problems: ShapeProblem[]): void {
     }
     for (let i = 0; i < rules.length; i++) {
       const rule: unknown = rules[i];
+      // The API server reads a null rule as an empty one, which allows all traffic.
+      if (rule === null) continue;
       if (!isFields(rule)) {
         problems.push(shapeProblem(`${path}[${i}]`, rule, `a NetworkPolicy ${field} rule must be an object (${peersField} and ports), got ${describeType(rule)}`));
         continue;
       }
       checkPeers(rule[peersField], `${path}[${i}].${peersField}`, peersField, problems);
       const ports = rule.ports;
-      if (Array.isArray(ports)) checkListOfObjects(ports, `${path}[${i}]`, '.ports', problems);
-      else if (ports !== undefined && ports !== null) problems.push(shapeProblem(`${path}[${i}].ports`, ports, `ports must be a list of ports (objects with protocol and port), got ${describeType(ports)}`));
+      if (Array.isArray(ports)) {
+        // A null port is read as an empty one: every port (of TCP).
+        for (let j = 0; j < ports.length; j++) {
+          if (ports[j] !== null && !isFields(ports[j])) problems.push(shapeProblem(`${path}[${i}].ports[${j}]`, ports[j], `a port must be an object (protocol and port), got ${describeType(ports[j])}`));
+        }
+      } else if (ports !== undefined && ports !== null) {
+        problems.push(shapeProblem(`${path}[${i}].ports`, ports, `ports must be a list of ports (objects with protocol and port), got ${describeType(ports)}`));
+      }
     }
   }
 }
@@ -219,8 +227,8 @@ const OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
 
 /**
  * A label selector (`matchLabels`, `matchExpressions`). The checks read a malformed one as selecting
- * nothing ({@link selectorMatches}), as the API server refuses an object holding it: each way it can
- * be malformed is a finding here.
+ * nothing (`selectorMatches`), as the API server refuses an object holding it: each way it can be
+ * malformed is a finding here. A null selector is an empty one, which selects everything.
  */
 function checkSelector(selector: unknown, path: string, problems: ShapeProblem[]): void {
   if (selector === undefined || selector === null) return;

@@ -301,7 +301,9 @@ export function rulesGrantedBy(context: Pick<InputRuleContext, 'input' | 'cluste
   const selectors = Array.isArray(aggregation.clusterRoleSelectors) ? aggregation.clusterRoleSelectors : [];
   const rules = [...policyRulesOf(role)];
   for (const source of objectsOfKind(context, 'ClusterRole')) {
-    if (source === role || !selectors.some((selector: unknown) => isFields(selector) && selectorMatches(selector, labelsOf(source)))) continue;
+    if (source === role) continue;
+    // A null selector is an empty one to the API server, which selects every ClusterRole.
+    if (!selectors.some((selector: unknown) => (selector === null || isFields(selector)) && selectorMatches(selector, labelsOf(source)))) continue;
     rules.push(...policyRulesOf(source, `(aggregated from ClusterRole ${nameOf(source)}) rules`));
   }
   return {

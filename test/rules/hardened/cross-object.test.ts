@@ -71,6 +71,9 @@ describe('network-policy', () => {
     const [v] = violations(check(networkPolicy, deployment(), { input: [open] }));
     expect(v.unknown).toBeUndefined();
     expect(v.message).toContain('"allow-all-in" selects the pod but allows all ingress traffic');
+    // The API server reads a null rule as an empty one.
+    const nullRule = networkPolicyObject({ podSelector: {}, policyTypes: ['Ingress', 'Egress'], ingress: [null] }, 'shop', 'allow-all-in');
+    expect(violations(check(networkPolicy, deployment(), { input: [nullRule] }))[0].message).toContain('"allow-all-in" selects the pod but allows all ingress traffic');
     const everywhere = networkPolicyObject({ podSelector: {}, policyTypes: ['Egress', 'Ingress'], egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }] }] });
     expect(outcome(check(networkPolicy, deployment(), { input: [everywhere] }))).toBe('fail');
   });

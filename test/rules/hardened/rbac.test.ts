@@ -177,6 +177,12 @@ describe('aggregated ClusterRoles', () => {
     const [v] = violations(check(rbacNoExec, bindAggregated, { input: [aggregated, exec] }));
     expect(v.message).toContain('through aggregated ClusterRole monitoring ((aggregated from ClusterRole monitoring-exec) rules[0])');
   });
+  test('a null selector is an empty one to the API server: it selects every ClusterRole', () => {
+    const everything: KubeObject = { ...aggregated, aggregationRule: { clusterRoleSelectors: [null] } };
+    const exec = { ...part('unlabelled-exec', [{ apiGroups: [''], resources: ['pods/exec'], verbs: ['create'] }]), metadata: { name: 'unlabelled-exec' } };
+    expect(violations(check(rbacNoExec, bindAggregated, { input: [everything, exec], config: { cluster: { complete: true } } }))[0].message)
+      .toContain('(aggregated from ClusterRole unlabelled-exec) rules[0]');
+  });
   test('without an offending rule in the input, others in the cluster may add one: unknown, unless complete', () => {
     const harmless = part('monitoring-read', [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }]);
     expect(outcome(check(rbacNoExec, bindAggregated, { input: [aggregated, harmless] }))).toBe('unknown');

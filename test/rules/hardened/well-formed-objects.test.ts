@@ -51,6 +51,9 @@ describe('well-formed-objects: well-formed objects yield no finding', () => {
     ['a default-deny NetworkPolicy', networkPolicyObject()],
     ['a NetworkPolicy allowing all ingress (ingress: [{}])', networkPolicyObject({ podSelector: {}, policyTypes: ['Ingress'], ingress: [{}] })],
     ['a NetworkPolicy without policyTypes and with an empty spec', networkPolicyObject({})],
+    // The API server reads a null entry of these lists as an empty object: all traffic, every port, every ClusterRole.
+    ['a NetworkPolicy with null rules and ports', networkPolicyObject({ podSelector: {}, ingress: [null], egress: [{ ports: [null] }] })],
+    ['an aggregated ClusterRole with a null selector', role({ aggregationRule: { clusterRoleSelectors: [null] } }, 'ClusterRole')],
     ['a NetworkPolicy with peers, ports and an ipBlock', networkPolicyObject({
       podSelector: { matchLabels: { app: 'web' } },
       policyTypes: ['Ingress', 'Egress'],
@@ -127,9 +130,9 @@ describe('well-formed-objects: each field of the wrong type is a finding naming 
       ['spec.podSelector: a label selector must be an object (matchLabels and matchExpressions), got a string ("app=web")']],
     ['podSelector.matchExpressions not a list', networkPolicyObject({ podSelector: { matchExpressions: { key: 'app', operator: 'Exists' } } }),
       ['spec.podSelector.matchExpressions: matchExpressions must be a list of requirements (objects with key, operator and values), got an object']],
-    ['ingress and egress not lists of rules', networkPolicyObject({ podSelector: {}, ingress: {}, egress: [null] }), [
+    ['ingress and egress not lists of rules', networkPolicyObject({ podSelector: {}, ingress: {}, egress: ['allow'] }), [
       'spec.ingress: ingress must be a list of rules (objects with from and ports), got an object',
-      'spec.egress[0]: a NetworkPolicy egress rule must be an object (to and ports), got null',
+      'spec.egress[0]: a NetworkPolicy egress rule must be an object (to and ports), got a string ("allow")',
     ]],
     ['peers and ports of the wrong type', networkPolicyObject({
       podSelector: {},
@@ -143,7 +146,7 @@ describe('well-formed-objects: each field of the wrong type is a finding naming 
       'spec.egress[0].to[2].ipBlock.cidr: cidr must be a string, got a number (0)',
       'spec.egress[0].to[2].ipBlock.except: except must be a list, got a string ("10.0.0.0/8")',
       'spec.egress[0].to[3].ipBlock.except[0]: a CIDR must be a string, got a number (10)',
-      'spec.egress[0].ports[0]: must be an object, got a number (80)',
+      'spec.egress[0].ports[0]: a port must be an object (protocol and port), got a number (80)',
     ]],
     ['Namespace labels not a map', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: ['pod-security.kubernetes.io/enforce=restricted'] as never } },
       ['metadata.labels: labels must be a map of strings, got a list']],
