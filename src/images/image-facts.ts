@@ -73,10 +73,166 @@ interface FileRecord {
   readonly type: string;
   readonly mode: number;
   readonly content?: string;
+  /** A symbolic link's target, as written. */
+  readonly target?: string;
 }
 
+/** One file or directory; directories hold their entries by name. */
+interface FsNode {
+  record: FileRecord;
+  children?: Map<string, FsNode>;
+}
+
+/** More links than this while resolving one path is a loop (Linux gives up at 40). */
+const MAX_LINK_HOPS = 40;
+const DIRECTORY: FileRecord = { type: 'Directory', mode: 0o755 };
+
+/** Path components of a tar entry name or link target, with `.` dropped (`..` is kept for resolving). */
+function componentsOf(path: string): string[] {
+  return path.split('/').filter((part) => part !== '' && part !== '.');
+}
+
+/** A tar entry name as a path below the root: `./a/../b/` -> `b`; `..` never climbs above the root. */
 function normalizePath(path: string): string {
-  return path.replace(/^(\.\/|\/)+/, '').replace(/\/+$/, '');
+  const parts: string[] = [];
+  for (const part of componentsOf(path)) {
+    if (part === '..') parts.pop();
+    else parts.push(part);
+  }
+  return parts.join('/');
+}
+
+/**
+ * The root filesystem as layers build it up, applied the way container runtimes unpack them:
+ * an entry's parent directories are resolved through symbolic links within the root (so
+ * `bin/dash` lands in `usr/bin` when `bin -> usr/bin`), a non-directory replaces a directory with
+ * all it held, and a hard link is another name for the same file (its mode included).
+ */
+export class LayeredFilesystem {
+  private readonly root: FsNode = { record: DIRECTORY, children: new Map() };
+
+  /**
+   * The directory node at `path` and its real path, following every symbolic link (`..` and
+   * absolute targets stay within the root). With `create`, missing directories are made, and a
+   * file in the way is replaced by a directory, as unpacking does. Undefined for a link loop or,
+   * without `create`, a path that does not lead to a directory.
+   */
+  private directory(path: string, create: boolean): { node: FsNode; path: string[] } | undefined {
+    const stack: FsNode[] = [this.root];
+    const names: string[] = [];
+    const pending = componentsOf(path).reverse();
+    let hops = 0;
+    while (pending.length > 0) {
+      const part = pending.pop()!;
+      if (part === '..') {
+        if (stack.length > 1) {
+          stack.pop();
+          names.pop();
+        }
+        continue;
+      }
+      const current = stack[stack.length - 1];
+      let child = current.children!.get(part);
+      if (child?.record.type === 'SymbolicLink') {
+        if (++hops > MAX_LINK_HOPS) return undefined;
+        const target = child.record.target ?? '';
+        pending.push(...componentsOf(target).reverse());
+        if (target.startsWith('/')) {
+          stack.length = 1;
+          names.length = 0;
+        }
+        continue;
+      }
+      if (!child?.children) {
+        if (!create) return undefined;
+        child = { record: DIRECTORY, children: new Map() };
+        current.children!.set(part, child);
+      }
+      stack.push(child);
+      names.push(part);
+    }
+    return { node: stack[stack.length - 1], path: names };
+  }
+
+  /** The file at `path` with symbolic links followed, and its real path; undefined when absent or a loop. */
+  resolve(path: string): { record: FileRecord; path: string } | undefined {
+    let wanted = path;
+    for (let hops = 0; hops <= MAX_LINK_HOPS; hops++) {
+      const parts = componentsOf(wanted);
+      const name = parts.pop();
+      if (name === undefined) return { record: DIRECTORY, path: '' };
+      const parent = this.directory(parts.join('/'), false);
+      if (!parent) return undefined;
+      if (name === '..') {
+        wanted = [...parent.path.slice(0, -1)].join('/');
+        continue;
+      }
+      const node = parent.node.children!.get(name);
+      if (!node) return undefined;
+      const real = [...parent.path, name].join('/');
+      if (node.record.type !== 'SymbolicLink') return { record: node.record, path: real };
+      const target = node.record.target ?? '';
+      wanted = target.startsWith('/') ? target : `${parent.path.join('/')}/${target}`;
+    }
+    return undefined;
+  }
+
+  /** The entry at `path` itself (a link is not followed), its parent resolved. */
+  private entry(path: string): FsNode | undefined {
+    const parts = componentsOf(normalizePath(path));
+    const name = parts.pop();
+    if (name === undefined) return this.root;
+    return this.directory(parts.join('/'), false)?.node.children!.get(name);
+  }
+
+  /** `.wh.<name>`: removes `name` (and all below it) of a lower layer. */
+  whiteout(path: string): void {
+    const parts = componentsOf(normalizePath(path));
+    const name = parts.pop();
+    if (name !== undefined) this.directory(parts.join('/'), false)?.node.children!.delete(name);
+  }
+
+  /** `.wh..wh..opq`: empties a directory of what lower layers put there. */
+  opaque(path: string): void {
+    this.directory(normalizePath(path), false)?.node.children!.clear();
+  }
+
+  /** Adds an entry of a layer; `linkTarget` names the file a hard link shares. */
+  add(path: string, record: FileRecord, linkTarget?: string): void {
+    const parts = componentsOf(normalizePath(path));
+    const name = parts.pop();
+    if (name === undefined) return;
+    const parent = this.directory(parts.join('/'), true);
+    if (!parent) return;
+    const existing = parent.node.children!.get(name);
+    if (record.type === 'Directory') {
+      // A directory over a directory keeps what it holds; over anything else, replaces it.
+      if (existing?.children) existing.record = record;
+      else parent.node.children!.set(name, { record, children: new Map() });
+      return;
+    }
+    const linked = linkTarget !== undefined ? this.entry(linkTarget) : undefined;
+    // A hard link is the same file: same type, mode and content. One to a missing file keeps its own header.
+    const shared = linked && !linked.children ? linked.record : linkTarget !== undefined ? { ...record, type: 'File' } : record;
+    parent.node.children!.set(name, { record: shared });
+  }
+
+  /** Every entry that is not a directory, by its path from the root (no leading slash). */
+  *files(): Generator<[string, FileRecord]> {
+    const walk = function* (node: FsNode, prefix: string): Generator<[string, FileRecord]> {
+      for (const [name, child] of node.children!) {
+        const path = prefix ? `${prefix}/${name}` : name;
+        if (child.children) yield* walk(child, path);
+        else yield [path, child.record];
+      }
+    };
+    yield* walk(this.root, '');
+  }
+
+  /** Names in the directory at `path` (links followed), or none when it is not a directory. */
+  names(path: string): string[] {
+    return [...(this.directory(path, false)?.node.children?.keys() ?? [])];
+  }
 }
 
 export interface ApplyLayerOptions {
@@ -84,15 +240,17 @@ export interface ApplyLayerOptions {
   readonly zstd?: boolean;
 }
 
+type LayerChange =
+  | { readonly kind: 'whiteout' | 'opaque'; readonly path: string }
+  | { readonly kind: 'add'; readonly path: string; record: FileRecord; readonly linkTarget?: string };
+
 /**
  * Reads one layer (a tar stream, gzip or zstd compressed or not) and applies it to the files
  * seen so far: `.wh.<name>` deletes a lower file, `.wh..wh..opq` empties a lower directory.
  * Only headers are kept, plus the content of /etc/passwd and /etc/group.
  */
-export function applyLayer(files: Map<string, FileRecord>, layer: Readable, where: string, options: ApplyLayerOptions = {}): Promise<void> {
-  const added = new Map<string, FileRecord>();
-  const deleted: string[] = [];
-  const opaque: string[] = [];
+export function applyLayer(files: LayeredFilesystem, layer: Readable, where: string, options: ApplyLayerOptions = {}): Promise<void> {
+  const changes: LayerChange[] = [];
   return new Promise((resolve, reject) => {
     let settled = false;
     const wrap = (error: Error) => (error instanceof HardpodError ? error : new HardpodError(`cannot read an image layer: ${error.message}`, where));
@@ -132,23 +290,30 @@ export function applyLayer(files: Map<string, FileRecord>, layer: Readable, wher
         const base = path.slice(slash + 1);
         const dir = slash >= 0 ? path.slice(0, slash) : '';
         if (base === '.wh..wh..opq') {
-          opaque.push(dir);
+          changes.push({ kind: 'opaque', path: dir });
           entry.resume();
           return;
         }
         if (base.startsWith('.wh.')) {
-          deleted.push(dir ? `${dir}/${base.slice(4)}` : base.slice(4));
+          changes.push({ kind: 'whiteout', path: dir ? `${dir}/${base.slice(4)}` : base.slice(4) });
           entry.resume();
           return;
         }
-        const record = { type: entry.type, mode: entry.mode ?? 0 };
+        const record: FileRecord = {
+          type: entry.type,
+          mode: entry.mode ?? 0,
+          ...(entry.type === 'SymbolicLink' ? { target: entry.linkpath ?? '' } : {}),
+        };
+        const change: LayerChange = { kind: 'add', path, record, ...(entry.type === 'Link' ? { linkTarget: entry.linkpath ?? '' } : {}) };
+        changes.push(change);
         if ((path === 'etc/passwd' || path === 'etc/group') && entry.type === 'File' && entry.size <= MAX_ACCOUNT_FILE_BYTES) {
           const chunks: Buffer[] = [];
           entry.on('data', (chunk: Buffer) => chunks.push(chunk));
-          entry.on('end', () => added.set(path, { ...record, content: Buffer.concat(chunks).toString('utf8') }));
+          entry.on('end', () => {
+            change.record = { ...record, content: Buffer.concat(chunks).toString('utf8') };
+          });
           return;
         }
-        added.set(path, record);
         entry.resume();
       },
     });
@@ -156,15 +321,12 @@ export function applyLayer(files: Map<string, FileRecord>, layer: Readable, wher
     parser.on('close', () => {
       if (settled || parserError) return;
       settled = true;
-      // Whiteouts hide lower layers only; then this layer's own files are laid on top.
-      for (const dir of opaque) {
-        for (const path of [...files.keys()]) if (path.startsWith(`${dir}/`)) files.delete(path);
+      // Whiteouts hide lower layers only; then this layer's own entries are laid on top, in order.
+      for (const change of changes) {
+        if (change.kind === 'opaque') files.opaque(change.path);
+        else if (change.kind === 'whiteout') files.whiteout(change.path);
       }
-      for (const gone of deleted) {
-        files.delete(gone);
-        for (const path of [...files.keys()]) if (path.startsWith(`${gone}/`)) files.delete(path);
-      }
-      for (const [path, record] of added) files.set(path, record);
+      for (const change of changes) if (change.kind === 'add') files.add(change.path, change.record, change.linkTarget);
       resolve();
     });
     let tarStream: Readable = layer;
@@ -198,22 +360,30 @@ function hasModeBits(mode: number, bits: number): boolean {
   return (mode & bits) !== 0;
 }
 
+const REGULAR_FILE_TYPES = ['File', 'OldFile', 'ContiguousFile'];
+
 /** Summarizes the merged filesystem of all layers. */
-export function filesystemFacts(files: ReadonlyMap<string, FileRecord>): FilesystemFacts {
+export function filesystemFacts(files: LayeredFilesystem): FilesystemFacts {
   const tools = new Set<string>();
-  const setuidFiles: string[] = [];
-  for (const [path, record] of files) {
-    const slash = path.lastIndexOf('/');
-    const dir = slash >= 0 ? path.slice(0, slash) : '';
-    const executable = record.type === 'SymbolicLink' || record.type === 'Link' || (record.type === 'File' && hasModeBits(record.mode, 0o111));
-    if (PATH_DIRECTORIES.includes(dir) && executable) {
-      tools.add(path.slice(slash + 1));
+  // A tool is a name in a PATH directory that leads, through any links, to an executable file:
+  // a link whose target a later layer removed runs nothing.
+  for (const dir of PATH_DIRECTORIES) {
+    for (const name of files.names(dir)) {
+      const found = files.resolve(`${dir}/${name}`);
+      if (found && REGULAR_FILE_TYPES.includes(found.record.type) && hasModeBits(found.record.mode, 0o111)) tools.add(name);
     }
-    if ((record.type === 'File' || record.type === 'OldFile') && hasModeBits(record.mode, 0o6000)) setuidFiles.push(`/${path}`);
   }
+  const setuidFiles: string[] = [];
+  for (const [path, record] of files.files()) {
+    if (REGULAR_FILE_TYPES.includes(record.type) && hasModeBits(record.mode, 0o6000)) setuidFiles.push(`/${path}`);
+  }
+  const account = (path: string) => {
+    const found = files.resolve(path);
+    return found && REGULAR_FILE_TYPES.includes(found.record.type) ? found.record.content : undefined;
+  };
   return {
-    passwd: files.get('etc/passwd')?.content,
-    group: files.get('etc/group')?.content,
+    passwd: account('etc/passwd'),
+    group: account('etc/group'),
     tools: [...tools].sort(),
     setuidFiles: setuidFiles.sort(),
   };

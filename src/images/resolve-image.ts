@@ -1,4 +1,4 @@
-import { applyLayer, filesystemFacts, imageFacts, splitUser, type ImageConfigJson } from './image-facts';
+import { applyLayer, filesystemFacts, imageFacts, LayeredFilesystem, splitUser, type ImageConfigJson } from './image-facts';
 import { imageName, type ImageRef } from './image-ref';
 import type { LockEntry } from './lock-file';
 import { isIndexMediaType, type Descriptor, type FetchedManifest, type RegistryClient } from './registry-client';
@@ -68,7 +68,7 @@ export async function resolveImage(client: RegistryClient, ref: ImageRef, option
   const namedAccount = (user !== '' && !/^\d+$/.test(user)) || (group !== undefined && group !== '' && !/^\d+$/.test(group));
   let filesystem;
   if (options.inspect || namedAccount) {
-    const files = new Map();
+    const files = new LayeredFilesystem();
     for (const layer of image.json.layers ?? []) {
       // One layer at a time: each is streamed through the hash and the tar parser, never held whole.
       const stream = await client.openBlob(ref, layer.digest);

@@ -12,10 +12,10 @@ import { gzipSync } from 'node:zlib';
 export interface LayerFile {
   /** Path inside the image, without a leading slash: `etc/passwd`, `usr/bin/sh`. */
   readonly path: string;
-  readonly type?: 'file' | 'dir' | 'symlink';
+  readonly type?: 'file' | 'dir' | 'symlink' | 'hardlink';
   /** File content. */
   readonly content?: string;
-  /** Symlink target. */
+  /** Symlink target, or the path a hard link names (as tar writes it: no leading slash). */
   readonly target?: string;
   /** Permission bits including setuid/setgid. @default 0o644 for files, 0o755 for directories */
   readonly mode?: number;
@@ -41,8 +41,8 @@ export function tarArchive(files: readonly LayerFile[]): Buffer {
     header.write(octal(content.length, 12), 124);
     header.write(octal(0, 12), 136);
     header.write('        ', 148);
-    header.write(type === 'dir' ? '5' : type === 'symlink' ? '2' : '0', 156);
-    if (type === 'symlink') header.write(file.target ?? '', 157);
+    header.write({ file: '0', hardlink: '1', symlink: '2', dir: '5' }[type], 156);
+    if (type === 'symlink' || type === 'hardlink') header.write(file.target ?? '', 157);
     header.write('ustar\x0000', 257, 'binary');
     let sum = 0;
     for (const byte of header) sum += byte;
@@ -199,6 +199,38 @@ export function buildWithUmoci(registryHost: string, repository: string, tag: st
     run('umoci', ['config', '--image', `${layout}:${tag}`, '--architecture', 'amd64', '--os', 'linux', '--config.user', options.user, '--config.exposedports', options.port]);
     const compression = options.compression ? ['--dest-compress-format', options.compression] : [];
     run('skopeo', ['copy', '--quiet', ...compression, `oci:${layout}:${tag}`, `docker://${registryHost}/${repository}:${tag}`, '--dest-tls-verify=false']);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Builds an image layer by layer with umoci, as a Dockerfile's steps would: each step changes the
+ * unpacked root filesystem of the image so far (files removed become whiteouts), and is repacked
+ * as one layer. The image is then copied into the registry with skopeo.
+ */
+export interface UmociLayeredImage {
+  readonly user?: string;
+  /** One function per layer, bottom first; each gets the root filesystem directory to change. */
+  readonly steps: readonly ((rootfs: string) => void)[];
+}
+
+export function buildLayersWithUmoci(registryHost: string, repository: string, tag: string, options: UmociLayeredImage): void {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hardpod-umoci-'));
+  try {
+    const layout = path.join(dir, 'oci');
+    const image = `${layout}:${tag}`;
+    run('umoci', ['init', '--layout', layout]);
+    run('umoci', ['new', '--image', image]);
+    options.steps.forEach((step, index) => {
+      // A fresh unpack per step: umoci diffs a bundle against the image it was unpacked from.
+      const bundle = path.join(dir, `bundle-${index}`);
+      run('umoci', ['unpack', '--rootless', '--image', image, bundle]);
+      step(path.join(bundle, 'rootfs'));
+      run('umoci', ['repack', '--image', image, bundle]);
+    });
+    run('umoci', ['config', '--image', image, '--architecture', 'amd64', '--os', 'linux', ...(options.user !== undefined ? ['--config.user', options.user] : [])]);
+    run('skopeo', ['copy', '--quiet', `oci:${image}`, `docker://${registryHost}/${repository}:${tag}`, '--dest-tls-verify=false']);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
