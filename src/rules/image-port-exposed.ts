@@ -1,8 +1,16 @@
 import type { PodRule, Violation } from './rule';
+import type { LockedImageFacts } from '../images/lock-file';
 import { containersWithFacts, IMAGE_FACTS_SETTINGS, hasImageFacts } from './support/image-facts';
 import { describeContainer, listOf, quote } from './support/pss';
 import { isFields } from '../model/pod-view';
 import { text } from './support/shared-text';
+
+/** The image's exposed ports as `port/protocol` (`8080/tcp`); the config's `EXPOSE 8080` means TCP. */
+function exposedPortsOf(facts: LockedImageFacts): string[] {
+  // Lock files record `exposed` as written; `exposedPorts` alone (numbers) can only mean TCP.
+  const written = facts.exposed ?? (facts.exposedPorts ?? []).map(String);
+  return written.map((port) => (port.includes('/') ? port.toLowerCase() : `${port}/tcp`));
+}
 
 /**
  * A declared containerPort the image does not EXPOSE is usually a typo or a stale manifest: the
@@ -26,16 +34,19 @@ export const imagePortExposed: PodRule = {
     if (entries === 'not-applicable') return entries;
     for (let i = 0; i < entries.length; i++) {
       const { container, image, facts } = entries[i];
-      const exposed = facts.exposedPorts ?? [];
+      const exposed = exposedPortsOf(facts);
       if (exposed.length === 0) continue;
       const ports = listOf(container.container.ports);
       for (let index = 0; index < ports.length; index++) {
         const port = ports[index];
         const number = isFields(port) ? port.containerPort : undefined;
-        if (typeof number !== 'number' || exposed.includes(number)) continue;
+        if (typeof number !== 'number') continue;
+        // A port is exposed for one protocol: 53/udp says nothing listens on 53/tcp.
+        const declared = isFields(port) && typeof port.protocol === 'string' ? port.protocol.toLowerCase() : 'tcp';
+        if (exposed.includes(`${number}/${declared}`)) continue;
         violations.push({
           path: text`${container.path}.ports[${index}].containerPort`,
-          message: `${describeContainer(container)} declares port ${number}, but its image ${quote(image)} exposes ${exposed.join(', ')}`,
+          message: `${describeContainer(container)} declares port ${number}${declared === 'tcp' ? '' : `/${declared.toUpperCase()}`}, but its image ${quote(image)} exposes ${exposed.join(', ')}`,
         });
       }
     }

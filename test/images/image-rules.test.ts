@@ -99,6 +99,16 @@ describe('image-port-exposed', () => {
     const [v] = violations(check(imagePortExposed, deployment({ container: patch }), { config: withFacts(DISTROLESS) }));
     expect(v).toEqual({ path: 'spec.template.spec.containers[0].ports[1].containerPort', message: expect.stringContaining('declares port 9000, but its image') });
   });
+  test('a port is exposed for its protocol only: UDP 53 is not TCP 53', () => {
+    const dns: LockedImageFacts = { uid: 65532, exposed: ['53/udp', '9153/tcp'], exposedPorts: [53, 9153], inspected: false };
+    const tcp = { ports: [{ containerPort: 53 }, { containerPort: 9153, protocol: 'TCP' }] };
+    const [v, ...rest] = violations(check(imagePortExposed, deployment({ container: tcp }), { config: withFacts(dns) }));
+    expect(rest).toEqual([]);
+    expect(v).toEqual({ path: 'spec.template.spec.containers[0].ports[0].containerPort', message: expect.stringContaining('declares port 53, but its image "registry.example.com/team/app:1.2.3@sha256') });
+    expect(v.message).toMatch(/exposes 53\/udp, 9153\/tcp$/);
+    const udp = { ports: [{ containerPort: 53, protocol: 'UDP' }, { containerPort: 9153 }] };
+    expect(outcome(check(imagePortExposed, deployment({ container: udp }), { config: withFacts(dns) }))).toBe('pass');
+  });
   test('images that expose nothing are not judged', () => {
     expect(outcome(check(imagePortExposed, deployment({ container: { ports: [{ containerPort: 1 }] } }), { config: withFacts(DEBIAN_ROOT) }))).toBe('pass');
   });
