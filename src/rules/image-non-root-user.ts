@@ -33,7 +33,8 @@ export const imageNonRootUser: PodRule = {
       const path = text`${container.path}.securityContext.runAsUser`;
       const who = `${describeContainer(container)} sets no runAsUser and its image ${quote(image)}`;
       const user = facts.user ?? '';
-      const named = user !== '' && !/^\d+(:\d+)?$/.test(user);
+      // The kubelet verifies the uid before any colon; a group name after it does not hide the uid.
+      const named = user !== '' && !/^\d+(:|$)/.test(user);
       if (facts.uid === 0) {
         violations.push({ path, message: `${who} runs as root${user === '' ? ' (no USER)' : ` (USER ${user})`}; set runAsUser to a non-zero uid` });
       } else if (facts.uid === undefined) {

@@ -41,6 +41,11 @@ describe('image-non-root-user (CIS Docker 4.1)', () => {
     const [v] = violations(check(imageNonRootUser, deployment(), { config: withFacts({ user: 'app', uid: 1000, gid: 1001, userResolved: true }) }));
     expect(v.message).toContain('set runAsUser: 1000 and runAsGroup: 1001');
   });
+  test('a numeric uid with a named group is verifiable: the kubelet reads the uid before the colon', () => {
+    expect(outcome(check(imageNonRootUser, deployment(), { config: withFacts({ user: '1000:app', uid: 1000, gid: 1001, userResolved: true }) }))).toBe('pass');
+    const [v] = violations(check(imageNonRootUser, deployment(), { config: withFacts({ user: 'app:1001', uid: 1000, gid: 1001, userResolved: true }) }));
+    expect(v.message).toContain('runs as the named user "app:1001" (uid 1000)');
+  });
   test('fails a user the image cannot resolve', () => {
     const [v] = violations(check(imageNonRootUser, deployment(), { config: withFacts({ user: 'ghost', userResolved: false }) }));
     expect(v.message).toMatch(/runs as "ghost", which the image's \/etc\/passwd and \/etc\/group do not resolve/);
