@@ -37,7 +37,8 @@ export const imageNonRootUser: PodRule = {
       const named = user !== '' && !/^\d+(:|$)/.test(user);
       if (facts.uid === 0) {
         violations.push({ path, message: `${who} runs as root${user === '' ? ' (no USER)' : ` (USER ${user})`}; set runAsUser to a non-zero uid` });
-      } else if (facts.uid === undefined) {
+      } else if (facts.uid === undefined || facts.userResolved === false) {
+        // A group the image lacks (1000:ghost) stops the runtime from starting the container at all.
         violations.push({ path, message: `${who} runs as ${quote(user)}, which the image's /etc/passwd and /etc/group do not resolve; set runAsUser and runAsGroup` });
       } else if (named) {
         violations.push({

@@ -46,6 +46,12 @@ describe('image-non-root-user (CIS Docker 4.1)', () => {
     const [v] = violations(check(imageNonRootUser, deployment(), { config: withFacts({ user: 'app:1001', uid: 1000, gid: 1001, userResolved: true }) }));
     expect(v.message).toContain('runs as the named user "app:1001" (uid 1000)');
   });
+  test('fails a group the image cannot resolve: the runtime refuses to start the container', () => {
+    const facts: LockedImageFacts = { user: '1000:ghost', uid: 1000, userResolved: false, inspected: true };
+    const [v] = violations(check(imageNonRootUser, deployment(), { config: withFacts(facts) }));
+    expect(v.message).toMatch(/runs as "1000:ghost", which the image's \/etc\/passwd and \/etc\/group do not resolve; set runAsUser and runAsGroup/);
+    expect(outcome(check(imageNonRootUser, deployment({ container: { securityContext: { runAsUser: 1000, runAsGroup: 1000 } } }), { config: withFacts(facts) }))).toBe('pass');
+  });
   test('fails a user the image cannot resolve', () => {
     const [v] = violations(check(imageNonRootUser, deployment(), { config: withFacts({ user: 'ghost', userResolved: false }) }));
     expect(v.message).toMatch(/runs as "ghost", which the image's \/etc\/passwd and \/etc\/group do not resolve/);
