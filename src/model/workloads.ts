@@ -25,6 +25,7 @@ import type {
 import { applySecureDefaults } from '../hardening/harden';
 import { DEFAULT_RESOURCES, RUNTIME_DEFAULT_SECCOMP, type HardeningOptions } from '../hardening/secure-defaults';
 import { parseImageRef } from '../images/image-ref';
+import { SHELLS } from '../images/tool-names';
 
 /** What a builder needs besides the props: where it is (for errors), platform defaults, and the image resolver. */
 export interface BuildContext {
@@ -80,7 +81,6 @@ const GATED_POD_FIELDS = {
   hostUsers: { known: 25, onByDefault: 33, gate: 'UserNamespacesSupport' },
   supplementalGroupsPolicy: { known: 31, onByDefault: 33, gate: 'SupplementalGroupsPolicy' },
 } as const;
-const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'busybox']);
 
 type Role = 'main' | 'sidecar' | 'init';
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -272,7 +272,14 @@ function checkExecTool(command: readonly string[], facts: ImageFacts | undefined
   const base = tool.slice(tool.lastIndexOf('/') + 1);
   const lockHint = 'use an httpGet, tcpSocket or grpc probe, or run `npx hardpod lock` (with layer inspection) so the image\'s tools are known';
   if (!facts) fail(`an exec probe runs "${tool}", but nothing is known about the image's tools; ${lockHint}`, where);
-  const present = SHELLS.has(base) ? facts.hasShell === true : (facts.tools ?? []).some((t) => t === tool || t.slice(t.lastIndexOf('/') + 1) === base);
+  if (facts.tools === undefined && facts.hasShell === undefined) {
+    fail(`an exec probe runs "${tool}", but the lock file was written without reading the image's layers; ${lockHint}`, where);
+  }
+  // The tool itself must be there: an image with dash holds a shell, but not bash. Facts without
+  // the tool list say only whether some shell is there.
+  const present = facts.tools !== undefined
+    ? facts.tools.some((t) => t === tool || t.slice(t.lastIndexOf('/') + 1) === base)
+    : SHELLS.includes(base) && facts.hasShell === true;
   if (!present) fail(`an exec probe runs "${tool}", which the image does not contain; use an httpGet, tcpSocket or grpc probe`, where);
 }
 

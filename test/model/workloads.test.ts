@@ -319,6 +319,17 @@ describe('images', () => {
     const shell = { readiness: { tcpSocket: {} }, liveness: { exec: { command: ['sh', '-c', 'true'] } } };
     expect(() => buildDeployment({ name: 'web', image: IMAGE, port: 8080, probes: shell }, { where: 'x', imageResolver: factsResolver({ hasShell: false }) })).toThrow(HardpodError);
   });
+  it('an exec probe calling bash needs bash, not just any shell; unread layers are unknown, not missing', () => {
+    const bash = { readiness: { tcpSocket: {} }, liveness: { exec: { command: ['bash', '-c', 'test -f /tmp/alive'] } } };
+    const debian = { uid: 1000, inspected: true, tools: ['dash', 'sh', 'wget'], hasShell: true };
+    expect(error(() => buildDeployment({ name: 'web', image: IMAGE, port: 8080, probes: bash }, { where: 'x', imageResolver: factsResolver(debian) })).message)
+      .toContain('an exec probe runs "bash", which the image does not contain');
+    const sh = { readiness: { tcpSocket: {} }, liveness: { exec: { command: ['/bin/sh', '-c', 'true'] } } };
+    expect(() => buildDeployment({ name: 'web', image: IMAGE, port: 8080, probes: sh }, { where: 'x', imageResolver: factsResolver(debian) })).not.toThrow();
+    const unread = { uid: 1000, inspected: false };
+    expect(error(() => buildDeployment({ name: 'web', image: IMAGE, port: 8080, probes: sh }, { where: 'x', imageResolver: factsResolver(unread) })).message)
+      .toContain('the lock file was written without reading the image\'s layers');
+  });
   it('refuses a port the image does not expose', () => {
     expect(error(() => buildDeployment({ name: 'web', image: IMAGE, port: 8080 }, { where: 'x', imageResolver: factsResolver({ exposedPorts: [9000] }) })).message).toContain('does not expose port 8080');
   });
