@@ -438,10 +438,11 @@ export function imageFacts(
       else userResolved = false;
     }
   } else if (uid !== undefined) {
-    // No group written: the user's primary group from /etc/passwd, else the runtime's 0 (root group).
+    // No group written: the user's primary group from /etc/passwd, else the runtime's 0 (root group),
+    // also when the layers hold no /etc/passwd at all. Unread layers leave a non-root uid's group unknown.
     const account = passwd?.find((candidate) => candidate.id === uid && (userName === undefined || candidate.name === userName));
     if (account?.gid !== undefined) gid = account.gid;
-    else if (passwd !== undefined || uid === 0) gid = 0;
+    else if (filesystem !== undefined || uid === 0) gid = 0;
   }
 
   const tools = filesystem?.tools;

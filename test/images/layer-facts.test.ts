@@ -126,6 +126,11 @@ describeRegistry('image facts read from layers', () => {
     expect(facts).toMatchObject({ tools: [], hasShell: false, setuidFiles: [] });
   });
 
+  it('a numeric user of an image without /etc/passwd runs with group 0, as the runtime gives it', async () => {
+    const facts = await factsOf('users/no-passwd', [[{ path: 'app/server', content: 'ELF', mode: 0o755 }]], { user: '4242' });
+    expect(facts).toMatchObject({ uid: 4242, gid: 0, userResolved: true });
+  });
+
   it('cleans `.` and `..` in entry names, never above the root', async () => {
     const facts = await factsOf('paths/dots', [
       [{ path: './usr/bin/./../bin/su', content: 'ELF', mode: 0o4755 }, { path: '../../usr/sbin/mount', content: 'ELF', mode: 0o4755 }],
