@@ -25,8 +25,6 @@ export interface LockedImageFacts extends ImageFacts {
   /** False when `user` names a user or group the image's /etc/passwd or /etc/group lacks (or the layers were not read). */
   readonly userResolved?: boolean;
   readonly workingDir?: string;
-  /** Exposed ports as written, with protocol: `8080/tcp`. */
-  readonly exposed?: readonly string[];
   readonly volumes?: readonly string[];
   /** Entrypoint and default command of the image config. */
   readonly entrypoint?: readonly string[];

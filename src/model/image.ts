@@ -14,10 +14,22 @@ export interface ImageFacts {
   readonly gid?: number;
   /** Ports the image declares with `EXPOSE`. */
   readonly exposedPorts?: readonly number[];
+  /** The same ports as written, with their protocol: `8080/tcp`, `53/udp`. */
+  readonly exposed?: readonly string[];
   /** Whether the image holds a shell (`/bin/sh` or similar). */
   readonly hasShell?: boolean;
   /** Executables found in the image (names or absolute paths), e.g. `['wget', '/usr/bin/curl']`. */
   readonly tools?: readonly string[];
+}
+
+/**
+ * The ports an image exposes as `port/protocol` in lower case (`8080/tcp`): `EXPOSE 8080` means TCP,
+ * and a port is exposed for its protocol only (53/udp says nothing listens on 53/tcp).
+ */
+export function exposedPortsOf(facts: ImageFacts): string[] {
+  // Facts recorded without `exposed` have the numbers alone, which can only mean TCP.
+  const written = facts.exposed ?? (facts.exposedPorts ?? []).map(String);
+  return written.map((port) => (port.includes('/') ? port.toLowerCase() : `${port}/tcp`));
 }
 
 /** An image reference a workload may use: pinned by digest, with whatever facts are known. */

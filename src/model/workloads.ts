@@ -14,7 +14,7 @@ import {
 } from './companions';
 import { cronScheduleProblem, timeZoneProblem } from './cron';
 import { HardpodError } from './errors';
-import { DIGEST_ONLY_RESOLVER, type ImageFacts, type ImageResolver, type ResolvedImage } from './image';
+import { DIGEST_ONLY_RESOLVER, exposedPortsOf, type ImageFacts, type ImageResolver, type ResolvedImage } from './image';
 import { claimObjectKey, type KubeObject } from './kube-object';
 import { isFields } from './pod-view';
 import { parseQuantity, quantityGreater } from './quantity';
@@ -170,11 +170,11 @@ function normalizePorts(c: ContainerProps, props: WorkloadProps, facts: ImageFac
       );
     }
     if (!isPortNumber(containerPort)) fail(`containerPort ${containerPort} is not a port number (1-65535)`, where);
-    const exposed = facts?.exposedPorts;
-    if (exposed && exposed.length > 0 && !exposed.includes(containerPort)) {
-      fail(`the image does not expose port ${containerPort} (it exposes ${exposed.join(', ')}); listen on one of those or fix the image`, where);
-    }
     const protocol = p.protocol ?? 'TCP';
+    const exposed = facts === undefined ? [] : exposedPortsOf(facts);
+    if (exposed.length > 0 && !exposed.includes(`${containerPort}/${protocol.toLowerCase()}`)) {
+      fail(`the image does not expose port ${containerPort}${protocol === 'TCP' ? '' : `/${protocol}`} (it exposes ${exposed.join(', ')}); listen on one of those or fix the image`, where);
+    }
     if (p.name !== undefined && (typeof p.name !== 'string' || !isPortName(p.name))) {
       fail(`port name ${JSON.stringify(p.name)} is not a valid port name (at most 15 lowercase letters, digits and single inner "-", with at least one letter)`, where);
     }

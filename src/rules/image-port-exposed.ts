@@ -1,16 +1,9 @@
 import type { PodRule, Violation } from './rule';
-import type { LockedImageFacts } from '../images/lock-file';
 import { containersWithFacts, IMAGE_FACTS_SETTINGS, hasImageFacts } from './support/image-facts';
 import { describeContainer, listOf, quote } from './support/pss';
+import { exposedPortsOf } from '../model/image';
 import { isFields } from '../model/pod-view';
 import { text } from './support/shared-text';
-
-/** The image's exposed ports as `port/protocol` (`8080/tcp`); the config's `EXPOSE 8080` means TCP. */
-function exposedPortsOf(facts: LockedImageFacts): string[] {
-  // Lock files record `exposed` as written; `exposedPorts` alone (numbers) can only mean TCP.
-  const written = facts.exposed ?? (facts.exposedPorts ?? []).map(String);
-  return written.map((port) => (port.includes('/') ? port.toLowerCase() : `${port}/tcp`));
-}
 
 /**
  * A declared containerPort the image does not EXPOSE is usually a typo or a stale manifest: the

@@ -332,6 +332,11 @@ describe('images', () => {
   });
   it('refuses a port the image does not expose', () => {
     expect(error(() => buildDeployment({ name: 'web', image: IMAGE, port: 8080 }, { where: 'x', imageResolver: factsResolver({ exposedPorts: [9000] }) })).message).toContain('does not expose port 8080');
+    // A port is exposed for its protocol: an image serving DNS over UDP does not listen on TCP 53.
+    const dns = factsResolver({ exposedPorts: [5353], exposed: ['5353/udp'] });
+    expect(error(() => buildDeployment({ name: 'dns', image: IMAGE, port: 5353, probes: false }, { where: 'x', imageResolver: dns })).message)
+      .toContain('the image does not expose port 5353 (it exposes 5353/udp)');
+    expect(() => buildDeployment({ name: 'dns', image: IMAGE, ports: [{ port: 5353, protocol: 'UDP' }], probes: false }, { where: 'x', imageResolver: dns })).not.toThrow();
   });
 });
 
