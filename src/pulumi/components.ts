@@ -10,7 +10,7 @@ import type { KubeObject } from '../model/kube-object';
 import type {
   CronJobProps, DaemonSetProps, DeploymentProps, JobProps, NamespaceProps, NetworkPeer, StatefulSetProps, WorkloadDefaults, WorkloadProps,
 } from '../model/workload-props';
-import { buildCronJob, buildDaemonSet, buildDeployment, buildJob, buildStatefulSet, type BuildContext } from '../model/workloads';
+import { buildCronJob, buildDaemonSet, buildDeployment, buildJob, buildStatefulSet, claimWorkloadName, type BuildContext } from '../model/workloads';
 
 /**
  * Hardened workloads as Pulumi components: the same props and the same core builders as the
@@ -109,6 +109,31 @@ function registerObject(name: string, args: Record<string, unknown>, parent: pul
   return new resourceClass(name, args as never, dependsOn ? { parent, dependsOn } : { parent });
 }
 
+/** Stands for the program run when Pulumi has neither a stack resource nor a monitor (a program not run by Pulumi). */
+const NO_PROGRAM_RUN = {};
+
+/**
+ * Claims kept per Pulumi program run: for each object key, the component that emits it, so a
+ * second component emitting the same object is refused naming both. A run is known by its root
+ * stack resource (a new one for every deployment, and for every run of an Automation API inline
+ * program in one process) or, under `setMocks`, which makes no stack resource, by its mock monitor
+ * (a new one for every `setMocks`): tests build the same components again in each mocked run.
+ */
+class ProgramClaims {
+  private readonly byRun = new WeakMap<object, Map<string, string>>();
+
+  /** The claims of the program run now going on. */
+  current(): Map<string, string> {
+    const run: object = pulumi.runtime.getStackResource() ?? pulumi.runtime.getMonitor() ?? NO_PROGRAM_RUN;
+    let claims = this.byRun.get(run);
+    if (claims === undefined) this.byRun.set(run, (claims = new Map()));
+    return claims;
+  }
+}
+
+/** Per program run, the component that emits the workload of each namespace and name. */
+const CLAIMED_WORKLOADS = new ProgramClaims();
+
 /** DNS label check for names Pulumi users pass as resource names. */
 function workloadName(name: string, explicit: string | undefined): string {
   const result = explicit ?? name;
@@ -150,8 +175,20 @@ export abstract class HardenedWorkloadComponent<P extends WorkloadProps> extends
     const { defaults: own, ...props } = objectArgs(args, `${type} ${name}`);
     const defaults = effectiveDefaults(own);
     this.workloadName = workloadName(name, props.name);
-    const ctx: BuildContext = { where: `${type} ${name}`, defaults, imageResolver: defaults.imageResolver };
-    const built = buildWithInputs<P>(props as InputWorkloadProps<P>, this.workloadName, ctx, build);
+    const where = `${type} ${name}`;
+    const ctx: BuildContext = { where, defaults, imageResolver: defaults.imageResolver };
+    const claims = CLAIMED_WORKLOADS.current();
+    const claim = (namespace: string | undefined) => claimWorkloadName(claims, this.workloadName, namespace, where);
+    const plain = props.namespace === undefined || typeof props.namespace === 'string';
+    // A namespace Output is claimed when it resolves: the children take their namespace from that
+    // apply, so a refusal fails their registration before anything is applied.
+    const namespace = plain ? props.namespace : pulumi.output(props.namespace as pulumi.Input<string>).apply((resolved: string) => {
+      claim(resolved);
+      return resolved;
+    });
+    const built = buildWithInputs<P>({ ...props, namespace } as InputWorkloadProps<P>, this.workloadName, ctx, build);
+    // A plain namespace is claimed once the objects are built: a component whose props fail claims nothing.
+    if (plain) claim(props.namespace as string | undefined);
     this.resources = built.args.map((object) => registerObject(name, object, this));
     this.workload = this.resources[0];
     this.objects = built.objects;
@@ -243,9 +280,8 @@ export class HardenedNamespace extends pulumi.ComponentResource {
   }
 }
 
-/** Per Pulumi stack, the component that emits each namespace's debug access of one name. Mocks run with no stack: one map for them. */
-const CLAIMED_DEBUG_ACCESS = new WeakMap<object, Map<string, string>>();
-const WITHOUT_STACK = {};
+/** Per program run, the component that emits each namespace's debug access of one name. */
+const CLAIMED_DEBUG_ACCESS = new ProgramClaims();
 
 /** Props of {@link HardenedDebugAccess}: the model's DebugAccessProps. */
 export type HardenedDebugAccessArgs = DebugAccessProps & HardenedComponentArgs;
@@ -267,9 +303,7 @@ export class HardenedDebugAccess extends pulumi.ComponentResource {
     const { defaults: own, ...props } = objectArgs(args, `hardpod:index:HardenedDebugAccess ${name}`);
     const defaults = effectiveDefaults(own);
     this.built = buildDebugAccess(props, { where: `hardpod:index:HardenedDebugAccess ${name}`, defaults, imageResolver: defaults.imageResolver });
-    const stack: object = pulumi.runtime.getStackResource() ?? WITHOUT_STACK;
-    if (!CLAIMED_DEBUG_ACCESS.has(stack)) CLAIMED_DEBUG_ACCESS.set(stack, new Map());
-    claimDebugAccess(CLAIMED_DEBUG_ACCESS.get(stack)!, this.built, `hardpod:index:HardenedDebugAccess ${name}`, 'name arg');
+    claimDebugAccess(CLAIMED_DEBUG_ACCESS.current(), this.built, `hardpod:index:HardenedDebugAccess ${name}`, 'name arg');
     this.objects = this.built.objects;
     // The policy comes first and the grant depends on it: the access never exists unguarded.
     const policy = registerObject(`${name}-policy`, this.built.admissionPolicy as Record<string, unknown>, this);

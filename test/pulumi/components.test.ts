@@ -8,7 +8,8 @@ import { writeLockFile } from '../fixtures/lock-file';
 import { synthesizeConstruct } from '../fixtures/synthesize-cdk8s';
 import { FIXTURE_DIGEST, FIXTURE_IMAGE, FIXTURE_INIT_IMAGE, FIXTURE_SIDECAR_IMAGE, WORKLOAD_PROP_SETS, type WorkloadPropSet } from '../fixtures/workload-props';
 
-beforeAll(() => installMocks(false));
+// Each test is one program run: the same workloads are built again in several of them.
+beforeEach(() => installMocks(false));
 
 /** A lock file that pins ghcr.io/acme/web:1.0 and records its user, as `hardpod lock` writes it. */
 function webLockFile(): string {
@@ -196,5 +197,66 @@ describe('untyped component args', () => {
     }
     expect(() => new hp.HardenedDebugAccess('dbg', undefined as never)).toThrow(/hardpod:index:HardenedDebugAccess dbg: args must be an object/);
     expect(() => new hp.HardenedNamespace('ns', null as never)).toThrow(/hardpod:index:HardenedNamespace ns: args must be an object/);
+  });
+});
+
+describe('one object, one component per program run', () => {
+  const web = { name: 'web', image: FIXTURE_IMAGE, port: 8080 };
+  const conflict = (second: string, first: string, where: string) => new RegExp(
+    `^hardpod:index:${second}: a workload named "web" ${where} is already emitted by hardpod:index:${first}; .*give one of them another name`,
+  );
+
+  test('a second workload of the same name and namespace is refused where it is declared, naming both components', () => {
+    new hp.HardenedDeployment('web-a', { ...web, namespace: 'shop' });
+    expect(() => new hp.HardenedDeployment('web-b', { ...web, namespace: 'shop' }))
+      .toThrow(conflict('HardenedDeployment web-b', 'HardenedDeployment web-a', 'in namespace "shop"'));
+    // Of any kind: both would emit the ServiceAccount and NetworkPolicy "web".
+    expect(() => new hp.HardenedJob('web-job', { ...web, namespace: 'shop' })).toThrow(conflict('HardenedJob web-job', 'HardenedDeployment web-a', 'in namespace "shop"'));
+    // The name defaults to the Pulumi name.
+    new hp.HardenedDeployment('web', { image: FIXTURE_IMAGE, port: 8080 });
+    expect(() => new hp.HardenedStatefulSet('web-db', web)).toThrow(conflict('HardenedStatefulSet web-db', 'HardenedDeployment web', 'without a namespace'));
+    expect(() => new hp.HardenedDeployment('web-c', { ...web, namespace: 'other' })).not.toThrow();
+  });
+
+  test('a component whose props fail claims nothing', () => {
+    expect(() => new hp.HardenedDeployment('bad', { ...web, image: 'ghcr.io/acme/web:latest' })).toThrow(/not pinned by digest/);
+    expect(() => new hp.HardenedDeployment('good', web)).not.toThrow();
+  });
+
+  test('the same components in another program run are not refused', async () => {
+    new hp.HardenedDeployment('run-1', { ...web, namespace: 'shop' });
+    await installMocks(false);
+    expect(() => new hp.HardenedDeployment('run-2', { ...web, namespace: 'shop' })).not.toThrow();
+  });
+
+  test('namespaces from Outputs are claimed once known: two different ones are fine', async () => {
+    const a = new hp.HardenedDeployment('ns-a', { ...web, namespace: pulumi.output('shop') });
+    const b = new hp.HardenedDeployment('ns-b', { ...web, namespace: pulumi.output('web') });
+    const { records } = await registeredUnder([...a.resources, ...b.resources]);
+    expect(records.map((r) => r.inputs.metadata.namespace).sort()).toEqual([...a.resources.map(() => 'shop'), ...b.resources.map(() => 'web')].sort());
+  });
+
+  // The refusal of a namespace known only at deployment fails the second component's children, and so the program.
+  test('the same namespace from an Output fails the program, naming both components', () => {
+    const run = runMockedProgram([
+      "const web = { name: 'web', image: 'ghcr.io/acme/web@sha256:' + 'a'.repeat(64), port: 8080 };",
+      "new hp.HardenedDeployment('web-a', { ...web, namespace: 'shop' });",
+      "new hp.HardenedDeployment('web-b', { ...web, namespace: pulumi.output('shop') });",
+    ].join('\n'));
+    expect(run.status).not.toBe(0);
+    expect(run.output).toContain('hardpod:index:HardenedDeployment web-b: a workload named "web" in namespace "shop" is already emitted by hardpod:index:HardenedDeployment web-a');
+  });
+
+  // A deployment's program runs inside its root stack resource; an Automation API program can run many times in one process.
+  test('in stack runs, claims are per run: the same components in the next run are not refused, twice in one run are', () => {
+    const program = (names: string[]) =>
+      `pulumi.runtime.runInPulumiStack(async () => { ${names.map((n) => `new hp.HardenedDeployment('${n}', web);`).join(' ')} return {}; })`;
+    const run = runMockedProgram([
+      "const web = { name: 'web', image: 'ghcr.io/acme/web@sha256:' + 'a'.repeat(64), port: 8080 };",
+      `(async () => { await ${program(['run-1'])}; await ${program(['run-2'])}; console.log('two runs: no error');`,
+      `  await ${program(['run-3', 'run-4'])}; })();`,
+    ].join('\n'));
+    expect(run.output).toContain('two runs: no error');
+    expect(run.output).toContain('hardpod:index:HardenedDeployment run-4: a workload named "web" without a namespace is already emitted by hardpod:index:HardenedDeployment run-3');
   });
 });

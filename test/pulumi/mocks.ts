@@ -15,8 +15,13 @@ export interface RegisteredResource {
 
 const registered: RegisteredResource[] = [];
 
-/** Installs mocks once per test file; `preview` makes outputs the mocks leave out unknown. */
+/**
+ * Starts a mocked program run (once per test file, or before each test for one run per test);
+ * `preview` makes outputs the mocks leave out unknown. The run before ends first: its pending
+ * registrations would otherwise reach the new run's mocks.
+ */
 export async function installMocks(preview = false): Promise<void> {
+  await pulumi.runtime.disconnect();
   await pulumi.runtime.setMocks(
     {
       newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
