@@ -1,5 +1,6 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
+import { isDeferred, refuseDeferred } from './deferred';
 import { buildWithInputs, type InputWorkloadProps } from './inputs';
 import { LockFileResolver } from '../images/lock-resolver';
 import { buildNamespace, isDnsLabel, selectorLabels } from '../model/companions';
@@ -33,20 +34,24 @@ export interface HardpodComponentDefaults extends WorkloadDefaults {
 
 let programDefaults: HardpodComponentDefaults = {};
 
-function withResolver(defaults: HardpodComponentDefaults): HardpodComponentDefaults {
+function withResolver(defaults: HardpodComponentDefaults, where: string): HardpodComponentDefaults {
+  // From plain JavaScript or config: a string or list would be spread as if it set nothing.
+  if (typeof defaults !== 'object' || defaults === null || Array.isArray(defaults)) {
+    throw new HardpodError(`defaults must be an object of workload defaults (got ${Array.isArray(defaults) ? 'a list' : JSON.stringify(defaults)})`, where);
+  }
   if (defaults.imageResolver || defaults.lockFile === undefined) return defaults;
   return { ...defaults, imageResolver: LockFileResolver.fromFile(defaults.lockFile) };
 }
 
 /** Sets the defaults of every hardened component declared afterwards in this program. */
 export function setHardpodDefaults(defaults: HardpodComponentDefaults): void {
-  programDefaults = withResolver(defaults);
+  programDefaults = withResolver(defaults, 'setHardpodDefaults');
 }
 
 /** The program's defaults with a component's own merged over them, field by field. */
-function effectiveDefaults(own: HardpodComponentDefaults | undefined): HardpodComponentDefaults {
-  if (!own) return programDefaults;
-  const local = withResolver(own);
+function effectiveDefaults(own: HardpodComponentDefaults | undefined, where: string): HardpodComponentDefaults {
+  if (own === undefined) return programDefaults;
+  const local = withResolver(own, where);
   const base = programDefaults;
   return {
     ...base,
@@ -134,13 +139,17 @@ class ProgramClaims {
 /** Per program run, the component that emits the workload of each namespace and name. */
 const CLAIMED_WORKLOADS = new ProgramClaims();
 
-/** DNS label check for names Pulumi users pass as resource names. */
-function workloadName(name: string, explicit: string | undefined): string {
+/** The Kubernetes name: the `name` prop, else the Pulumi resource name; a DNS label either way. */
+function workloadName(name: string, explicit: unknown, where: string): string {
+  // Names a child's objects when the program runs, and keys the program's claims: never an Output.
+  if (explicit !== undefined && typeof explicit !== 'string') {
+    throw new HardpodError(`name must be a plain string (got ${isDeferred(explicit) ? 'an Output or a promise' : JSON.stringify(explicit)})`, where);
+  }
   const result = explicit ?? name;
   if (!isDnsLabel(result)) {
     throw new HardpodError(
       `"${result}" is not a valid Kubernetes name (lowercase letters, digits and '-', at most 63); set props.name to one`,
-      name,
+      where,
     );
   }
   return result;
@@ -173,13 +182,13 @@ export abstract class HardenedWorkloadComponent<P extends WorkloadProps> extends
   ) {
     super(type, name, {}, opts);
     const { defaults: own, ...props } = objectArgs(args, `${type} ${name}`);
-    const defaults = effectiveDefaults(own);
-    this.workloadName = workloadName(name, props.name);
     const where = `${type} ${name}`;
+    const defaults = effectiveDefaults(own, where);
+    this.workloadName = workloadName(name, props.name, where);
     const ctx: BuildContext = { where, defaults, imageResolver: defaults.imageResolver };
     const claims = CLAIMED_WORKLOADS.current();
     const claim = (namespace: string | undefined) => claimWorkloadName(claims, this.workloadName, namespace, where);
-    const plain = props.namespace === undefined || typeof props.namespace === 'string';
+    const plain = !isDeferred(props.namespace);
     // A namespace Output is claimed when it resolves: the children take their namespace from that
     // apply, so a refusal fails their registration before anything is applied.
     const namespace = plain ? props.namespace : pulumi.output(props.namespace as pulumi.Input<string>).apply((resolved: string) => {
@@ -269,7 +278,9 @@ export class HardenedNamespace extends pulumi.ComponentResource {
   constructor(name: string, args: HardenedNamespaceArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super('hardpod:index:HardenedNamespace', name, {}, opts);
     const { defaults: own, ...props } = objectArgs(args, `hardpod:index:HardenedNamespace ${name}`);
-    const built = buildNamespace({ ...props, name: workloadName(name, props.name) }, effectiveDefaults(own), `hardpod:index:HardenedNamespace ${name}`);
+    const where = `hardpod:index:HardenedNamespace ${name}`;
+    refuseDeferred(props, where, 'no prop of a HardenedNamespace may be an Output');
+    const built = buildNamespace({ ...props, name: workloadName(name, props.name, where) }, effectiveDefaults(own, where), where);
     this.objects = built.objects;
     this.namespace = registerObject(name, built.namespace as Record<string, unknown>, this) as k8s.core.v1.Namespace;
     this.networkPolicy = built.networkPolicy
@@ -301,7 +312,8 @@ export class HardenedDebugAccess extends pulumi.ComponentResource {
   constructor(name: string, args: HardenedDebugAccessArgs, opts?: pulumi.ComponentResourceOptions) {
     super('hardpod:index:HardenedDebugAccess', name, {}, opts);
     const { defaults: own, ...props } = objectArgs(args, `hardpod:index:HardenedDebugAccess ${name}`);
-    const defaults = effectiveDefaults(own);
+    refuseDeferred(props, `hardpod:index:HardenedDebugAccess ${name}`, 'no prop of a HardenedDebugAccess may be an Output');
+    const defaults = effectiveDefaults(own, `hardpod:index:HardenedDebugAccess ${name}`);
     this.built = buildDebugAccess(props, { where: `hardpod:index:HardenedDebugAccess ${name}`, defaults, imageResolver: defaults.imageResolver });
     claimDebugAccess(CLAIMED_DEBUG_ACCESS.current(), this.built, `hardpod:index:HardenedDebugAccess ${name}`, 'name arg');
     this.objects = this.built.objects;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as pulumi from '@pulumi/pulumi';
+import { isDeferred, refuseDeferred } from './deferred';
 import { HardpodError } from '../model/errors';
 import type { ImageResolver, ResolvedImage } from '../model/image';
 import { DIGEST_ONLY_RESOLVER } from '../model/image';
@@ -56,25 +57,38 @@ export interface BuiltWithInputs {
   readonly objects: pulumi.Output<KubeObject[]>;
 }
 
+/** A value the builders take as it is: their shape checks name a wrong type (a number for an image ...). */
 function isPlainInput(value: unknown): value is string | undefined {
-  return value === undefined || typeof value === 'string';
+  return !isDeferred(value);
 }
+
+/** Fields that may take Outputs, for the message that refuses one elsewhere. */
+const INPUT_FIELDS = 'only namespace and the images (image, sidecars[].image, initContainers[].image) may be Outputs';
 
 function slotsOf(props: InputWorkloadProps<WorkloadProps>): InputSlot[] {
   const slots: InputSlot[] = [];
   if (props.namespace !== undefined) slots.push({ path: ['namespace'], value: props.namespace, kind: 'namespace' });
   slots.push({ path: ['image'], value: props.image, kind: 'image' });
   for (const list of ['sidecars', 'initContainers'] as const) {
-    (props[list] ?? []).forEach((c, i) => slots.push({ path: [list, i, 'image'], value: c.image, kind: 'image' }));
+    // A list or container of the wrong shape is left to the builder, which names it.
+    const containers: unknown = props[list];
+    if (!Array.isArray(containers)) continue;
+    containers.forEach((c: unknown, i) => {
+      if (isFields(c)) slots.push({ path: [list, i, 'image'], value: c.image as pulumi.Input<string>, kind: 'image' });
+    });
   }
   return slots;
 }
 
-function withValues<P extends WorkloadProps>(props: InputWorkloadProps<P>, name: string, slots: readonly InputSlot[], values: readonly string[]): P {
+function withValues<P extends WorkloadProps>(
+  props: InputWorkloadProps<P>, name: string, slots: readonly InputSlot[], values: readonly (string | undefined)[],
+): P {
   // Shallow copies down to each slot: the builders never mutate props, and Outputs cannot be cloned.
   const out: Record<string, unknown> = { ...props, name };
-  if (props.sidecars) out.sidecars = props.sidecars.map((c) => ({ ...c }));
-  if (props.initContainers) out.initContainers = props.initContainers.map((c) => ({ ...c }));
+  for (const list of ['sidecars', 'initContainers'] as const) {
+    const containers: unknown = props[list];
+    if (Array.isArray(containers)) out[list] = containers.map((c: unknown) => (isFields(c) ? { ...c } : c));
+  }
   slots.forEach((slot, i) => {
     let node = out;
     for (const key of slot.path.slice(0, -1)) node = node[key] as Record<string, unknown>;
@@ -128,6 +142,7 @@ export function buildWithInputs<P extends WorkloadProps>(
   build: (props: P, ctx: BuildContext) => { readonly objects: readonly KubeObject[] },
 ): BuiltWithInputs {
   const slots = slotsOf(props as InputWorkloadProps<WorkloadProps>);
+  refuseDeferred(withValues(props, name, slots, slots.map(() => undefined)), ctx.where, INPUT_FIELDS);
   if (slots.every((s) => isPlainInput(s.value))) {
     const objects = build(withValues(props, name, slots, slots.map((s) => s.value as string)), ctx).objects;
     // The builders return fresh objects and Pulumi never mutates resource args: no copies needed.

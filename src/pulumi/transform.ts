@@ -1,4 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
+import { isDeferred } from './deferred';
 import {
   HELM_RELEASE_TYPE, applyChanges, changeSatisfies, failingRuleIds, holdsPodSpec, isPatchType, kubeObjectOf,
   patchNotChecked, patchedObjectOf, restoreOpaque, toCheckable, type OpacityTest,
@@ -54,7 +55,7 @@ function isSecretMarker(value: unknown): value is Record<string, unknown> {
 
 /** Outputs, promises and secret markers cannot be read now: the core sees them as unknown. */
 const TRANSFORM_OPACITY: OpacityTest = {
-  isOpaque: (value) => pulumi.Output.isInstance(value) || value instanceof Promise || isSecretMarker(value),
+  isOpaque: (value) => isDeferred(value) || isSecretMarker(value),
 };
 
 /** A secret marker whose object or list was lifted out so the core can check what it holds. */

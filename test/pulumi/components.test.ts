@@ -198,6 +198,31 @@ describe('untyped component args', () => {
     expect(() => new hp.HardenedDebugAccess('dbg', undefined as never)).toThrow(/hardpod:index:HardenedDebugAccess dbg: args must be an object/);
     expect(() => new hp.HardenedNamespace('ns', null as never)).toThrow(/hardpod:index:HardenedNamespace ns: args must be an object/);
   });
+
+  test('fields of the wrong type fail with a HardpodError naming the component and the field, not a TypeError or an Output\'s text', () => {
+    const make = (props: Record<string, unknown>) => () => new hp.HardenedDeployment('typed', { image: FIXTURE_IMAGE, port: 8080, ...props } as never);
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ namespace: 5 }, /^hardpod:index:HardenedDeployment typed: namespace must be a string \(got 5\)/],
+      [{ image: 42 }, /^hardpod:index:HardenedDeployment typed \(container main\): image is required/],
+      [{ sidecars: { name: 'proxy', image: FIXTURE_SIDECAR_IMAGE } }, /^hardpod:index:HardenedDeployment typed: sidecars must be a list/],
+      [{ initContainers: [null] }, /^hardpod:index:HardenedDeployment typed: initContainers\[0\] must be an object with a name and an image/],
+      [{ name: 5 }, /^hardpod:index:HardenedDeployment typed: name must be a plain string \(got 5\)/],
+      [{ name: pulumi.output('web') }, /^hardpod:index:HardenedDeployment typed: name must be a plain string \(got an Output or a promise\)/],
+      [{ defaults: 'shop' }, /^hardpod:index:HardenedDeployment typed: defaults must be an object of workload defaults \(got "shop"\)/],
+      [{ replicas: pulumi.output(3) }, /^hardpod:index:HardenedDeployment typed: replicas is an Output \(or a promise\), which this field cannot take: only namespace and the images/],
+      [{ labels: pulumi.output({ team: 'shop' }) }, /^hardpod:index:HardenedDeployment typed: labels is an Output/],
+      [{ sidecars: [{ name: 'proxy', image: FIXTURE_SIDECAR_IMAGE, port: Promise.resolve(15001) }] }, /^hardpod:index:HardenedDeployment typed: sidecars\[0\]\.port is an Output/],
+    ];
+    for (const [props, message] of cases) {
+      expect(make(props)).toThrow(HardpodError);
+      expect(make(props)).toThrow(message);
+    }
+    expect(() => new hp.HardenedNamespace('typed-ns', { name: pulumi.output('shop') } as never))
+      .toThrow(/^hardpod:index:HardenedNamespace typed-ns: name is an Output \(or a promise\), which this field cannot take: no prop of a HardenedNamespace may be an Output/);
+    expect(() => new hp.HardenedDebugAccess('typed-debug', { namespace: pulumi.output('shop'), group: 'oncall', image: FIXTURE_IMAGE } as never))
+      .toThrow(/^hardpod:index:HardenedDebugAccess typed-debug: namespace is an Output/);
+    expect(() => hp.setHardpodDefaults(['ghcr.io/acme'] as never)).toThrow(/^setHardpodDefaults: defaults must be an object of workload defaults \(got a list\)/);
+  });
 });
 
 describe('one object, one component per program run', () => {
