@@ -7,6 +7,7 @@ import { INT32_MAX, isPortNumber } from './api-integers';
 import { HardpodError } from './errors';
 import type { KubeObject } from './kube-object';
 import { NEWEST_KUBERNETES_MINOR } from './kubernetes-versions';
+import { PROP_KEYS, refuseUnknownKeys } from './prop-keys';
 import type { AllowRule, DnsEgress, NamespaceProps, NetworkPeer, PodSecurityLevel, WorkloadDefaults } from './workload-props';
 
 /** Label every emitted object carries. */
@@ -445,6 +446,9 @@ const LEVELS: readonly PodSecurityLevel[] = ['privileged', 'baseline', 'restrict
  * cluster it still has every check Pod Security added up to that version.
  */
 export function buildNamespace(props: NamespaceProps, defaults: WorkloadDefaults = {}, where?: string): NamespaceObjects {
+  refuseUnknownKeys(props, PROP_KEYS.namespace, '', where ?? 'namespace');
+  refuseUnknownKeys(props.podSecurity, PROP_KEYS.podSecurity, 'podSecurity', where ?? 'namespace');
+  refuseUnknownKeys(props.dns, PROP_KEYS.dns, 'dns', where ?? 'namespace');
   checkDnsLabel(props.name, 'namespace name', where);
   checkLabels(props.labels, 'labels', where);
   checkLabels(defaults.labels, 'the platform default labels', where);

@@ -6,6 +6,7 @@ import {
 import { HardpodError } from './errors';
 import { DIGEST_ONLY_RESOLVER } from './image';
 import { claimObjectKey, type KubeObject } from './kube-object';
+import { PROP_KEYS, refuseUnknownKeys } from './prop-keys';
 import type { BuildContext } from './workloads';
 import { allowedSeLinuxTypes, CONFINING_PROFILE_TYPES } from '../rules/support/confinement';
 
@@ -197,6 +198,7 @@ const NO_FOREIGN_DATA_CHECKS: readonly { expression: string; message: string }[]
 /** Role, RoleBinding and the admission policy that make ephemeral debug containers the only way in. */
 export function buildDebugAccess(props: DebugAccessProps, ctx: BuildContext): DebugAccessObjects {
   const where = ctx.where;
+  refuseUnknownKeys(props, PROP_KEYS.debugAccess, '', where);
   const name = props.name ?? 'debug';
   if (isDnsSubdomain(name) && !isDnsLabel(name)) {
     throw new HardpodError(

@@ -1,3 +1,5 @@
+import type { ImageResolver } from './image';
+
 /**
  * Framework-neutral description of a hardened workload. Everything here is plain data (no
  * functions) so that cdk8s constructs, Pulumi components and config files can all carry it.
@@ -260,6 +262,18 @@ export interface WorkloadDefaults {
   readonly writableSizeLimit?: Quantity;
   /** Kubernetes minor the manifests target, e.g. 33: which API fields and features the manifests may use. @default 33 */
   readonly kubernetesMinor?: number;
+}
+
+/** Golden-path defaults as the cdk8s and Pulumi front doors take them: the model's, and how images resolve. */
+export interface ResolvingDefaults extends WorkloadDefaults {
+  /** Resolves image references to digests (and image facts). @default accepts digest-pinned references only */
+  readonly imageResolver?: ImageResolver;
+  /**
+   * Path of a `hardpod.lock.json` (written by `npx hardpod lock`) to resolve image tags from; read
+   * once, when the defaults are set. Ignored when `imageResolver` is given.
+   * @default none
+   */
+  readonly lockFile?: string;
 }
 
 /** What every workload kind shares: identity, the main container, sidecars and pod settings. */

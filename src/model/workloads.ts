@@ -17,6 +17,7 @@ import { HardpodError } from './errors';
 import { DIGEST_ONLY_RESOLVER, exposedPortsOf, type ImageFacts, type ImageResolver, type ResolvedImage } from './image';
 import { claimObjectKey, type KubeObject } from './kube-object';
 import { isFields } from './pod-view';
+import { PROP_KEYS, refuseUnknownKeys } from './prop-keys';
 import { parseQuantity, quantityGreater } from './quantity';
 import type {
   ContainerProps, CronJobProps, DaemonSetProps, DeploymentProps, JobProps, PortProps, ProbeProps, ResourcesProps,
@@ -221,13 +222,23 @@ const POD_SHAPES: readonly (readonly [keyof StatefulSetProps, Shape])[] = [
   ['network', 'object'], ['imagePullSecrets', 'string[]'], ['volumeClaims', 'object[]'],
 ];
 
-/** Shape of one container's props (see checkShape); the values are checked where they are used. */
+/** Shape and keys of one container's props (see checkShape); the values are checked where they are used. */
 function checkContainerShape(c: ContainerProps, where: string): void {
   for (const [field, shape] of CONTAINER_SHAPES) checkShape(c[field], shape, field, where);
   checkShape(c.probes, 'object', 'probes', where, true);
   for (const kind of ['readiness', 'liveness', 'startup'] as const) checkShape(c.probes ? c.probes[kind] : undefined, 'object', `probes.${kind}`, where);
   for (const section of ['requests', 'limits'] as const) checkShape(c.resources?.[section], 'object', `resources.${section}`, where);
   for (const list of ['add', 'drop'] as const) checkShape(c.capabilities?.[list], 'string[]', `capabilities.${list}`, where);
+  c.ports?.forEach((port, i) => refuseUnknownKeys(port, PROP_KEYS.port, `ports[${i}]`, where));
+  c.writablePaths?.forEach((path, i) => refuseUnknownKeys(path, PROP_KEYS.writablePath, `writablePaths[${i}]`, where));
+  refuseUnknownKeys(c.resources, PROP_KEYS.resources, 'resources', where);
+  refuseUnknownKeys(c.capabilities, PROP_KEYS.capabilities, 'capabilities', where);
+  refuseUnknownKeys(c.probes, PROP_KEYS.probes, 'probes', where);
+  for (const kind of ['readiness', 'liveness', 'startup'] as const) {
+    const probe = c.probes ? c.probes[kind] : undefined;
+    refuseUnknownKeys(probe, PROP_KEYS.probe, `probes.${kind}`, where);
+    for (const action of ['httpGet', 'tcpSocket', 'grpc', 'exec'] as const) refuseUnknownKeys(probe?.[action], PROP_KEYS[action], `probes.${kind}.${action}`, where);
+  }
   if (Array.isArray(c.env)) fail("env must be an object { NAME: 'value' } (got a list; hardpod does not take Kubernetes' [{ name, value }] form)", where);
   checkShape(c.env, 'object', 'env', where);
   for (const [name, value] of Object.entries(c.env ?? {})) {
@@ -237,16 +248,28 @@ function checkContainerShape(c: ContainerProps, where: string): void {
   }
 }
 
-/** Shape of the workload's own props (see checkShape); containers are checked by checkContainerShape. */
-function checkPodShape(props: WorkloadProps, where: string): void {
+/** Shape and keys of the workload's own props (see checkShape); containers are checked by checkContainerShape. */
+function checkPodShape(props: WorkloadProps, propKeys: readonly string[], where: string): void {
   if (!isFields(props)) fail('props are missing: a workload needs at least { image } (a digest-pinned reference)', where);
   for (const [field, shape] of POD_SHAPES) checkShape(props[field as keyof WorkloadProps], shape, field, where);
   checkShape((props as ServingWorkloadProps).service, 'object', 'service', where, true);
+  refuseUnknownKeys(props, propKeys, '', where);
+  refuseUnknownKeys(props.network, PROP_KEYS.network, 'network', where);
+  refuseUnknownKeys(props.network?.dns, PROP_KEYS.dns, 'network.dns', where);
+  refuseUnknownKeys(props.seccompProfile, PROP_KEYS.seccompProfile, 'seccompProfile', where);
+  refuseUnknownKeys((props as ServingWorkloadProps).service, PROP_KEYS.service, 'service', where);
+  refuseUnknownKeys((props as DeploymentProps).podDisruptionBudget, PROP_KEYS.podDisruptionBudget, 'podDisruptionBudget', where);
+  (props as StatefulSetProps).volumeClaims?.forEach((claim, i) => refuseUnknownKeys(claim, PROP_KEYS.volumeClaim, `volumeClaims[${i}]`, where));
   for (const direction of ['ingress', 'egress'] as const) {
     const rules = props.network?.[direction];
     checkShape(rules, 'object[]', `network.${direction}`, where);
     rules?.forEach((rule, i) => {
-      if (!isFields(rule.peer)) fail(`network.${direction}[${i}].peer must be an object (podLabels, namespace or ipBlock)`, where);
+      const field = `network.${direction}[${i}]`;
+      if (!isFields(rule.peer)) fail(`${field}.peer must be an object (podLabels, namespace or ipBlock)`, where);
+      refuseUnknownKeys(rule, PROP_KEYS.allowRule, field, where);
+      refuseUnknownKeys(rule.peer, PROP_KEYS.peer, `${field}.peer`, where);
+      refuseUnknownKeys(rule.peer.ipBlock, PROP_KEYS.ipBlock, `${field}.peer.ipBlock`, where);
+      if (Array.isArray(rule.ports)) rule.ports.forEach((port, j) => refuseUnknownKeys(port, PROP_KEYS.networkPort, `${field}.ports[${j}]`, where));
     });
   }
 }
@@ -258,6 +281,8 @@ function resolveContainer(c: ContainerProps, role: Role, index: number, props: W
   const where = name ? `${ctx.where} (container ${name})` : `${ctx.where} (${list}[${index}])`;
   if (!name) fail(`every ${role === 'init' ? 'init container' : 'sidecar'} needs a name`, where);
   checkDnsLabel(name, 'container name', where);
+  // The main container's keys are the workload's own, checked with them.
+  if (role !== 'main') refuseUnknownKeys(c, PROP_KEYS.container, '', where);
   checkContainerShape(c, where);
   if (typeof c.image !== 'string' || c.image === '') fail('image is required (a digest-pinned reference)', where);
   const image = (ctx.imageResolver ?? DIGEST_ONLY_RESOLVER).resolve(c.image, where);
@@ -371,6 +396,8 @@ function pathSlug(path: string): string {
 
 /** Everything that differs per workload kind. */
 interface KindTraits {
+  /** The keys the kind's props take ({@link PROP_KEYS}). */
+  readonly propKeys: readonly string[];
   /** Long-running pods behind a Service (not Jobs). */
   readonly serving: boolean;
   readonly restartPolicy?: 'Never' | 'OnFailure';
@@ -636,7 +663,7 @@ function buildPod(
 ): PodBuild {
   const defaults = ctx.defaults ?? {};
   const where = ctx.where;
-  checkPodShape(props, where);
+  checkPodShape(props, traits.propKeys, where);
   checkWorkloadName(props.name, where);
   if (props.namespace !== undefined) checkDnsLabel(props.namespace, 'namespace', where);
   checkOwnLabels(props, defaults, where);
@@ -823,7 +850,7 @@ function checkReplicas(replicas: number, where: string): number {
 
 /** A hardened Deployment with its ServiceAccount, Service (when ports), NetworkPolicy and PodDisruptionBudget (replicas > 1). */
 export function buildDeployment(props: DeploymentProps, ctx: BuildContext): WorkloadObjects<Deployment> {
-  const pod = buildPod(props, { serving: true }, ctx);
+  const pod = buildPod(props, { propKeys: PROP_KEYS.deployment, serving: true }, ctx);
   const replicas = checkReplicas(props.replicas ?? 2, ctx.where);
   const workload: Deployment = {
     apiVersion: 'apps/v1',
@@ -837,7 +864,7 @@ export function buildDeployment(props: DeploymentProps, ctx: BuildContext): Work
 /** A hardened StatefulSet with a headless Service, persistent volumes (fsGroup set) and the usual companions. */
 export function buildStatefulSet(props: StatefulSetProps, ctx: BuildContext): WorkloadObjects<StatefulSet> {
   const claims = props?.volumeClaims ?? [];
-  const pod = buildPod(props, { serving: true }, ctx, { claims });
+  const pod = buildPod(props, { propKeys: PROP_KEYS.statefulSet, serving: true }, ctx, { claims });
   if (props.service && props.service.type !== undefined && props.service.type !== 'ClusterIP') {
     fail(`service.type ${props.service.type} is not possible: a StatefulSet gets a headless Service (stable pod DNS names); expose it through a separate Service`, ctx.where);
   }
@@ -867,7 +894,7 @@ export function buildStatefulSet(props: StatefulSetProps, ctx: BuildContext): Wo
 
 /** A hardened DaemonSet (one pod per node) with its companions; no PodDisruptionBudget. */
 export function buildDaemonSet(props: DaemonSetProps, ctx: BuildContext): WorkloadObjects<DaemonSet> {
-  const pod = buildPod(props, { serving: true }, ctx);
+  const pod = buildPod(props, { propKeys: PROP_KEYS.daemonSet, serving: true }, ctx);
   const workload: DaemonSet = {
     apiVersion: 'apps/v1',
     kind: 'DaemonSet',
@@ -893,7 +920,7 @@ function jobSpec(props: JobProps, pod: PodBuild, where: string): JobSpec {
 
 /** A hardened Job (no Service) with its ServiceAccount and NetworkPolicy. */
 export function buildJob(props: JobProps, ctx: BuildContext): WorkloadObjects<Job> {
-  const pod = buildPod(props, { serving: false, restartPolicy: props.restartPolicy ?? 'Never' }, ctx);
+  const pod = buildPod(props, { propKeys: PROP_KEYS.job, serving: false, restartPolicy: props.restartPolicy ?? 'Never' }, ctx);
   const workload: Job = { apiVersion: 'batch/v1', kind: 'Job', metadata: workloadMeta(props, pod), spec: jobSpec(props, pod, ctx.where) };
   return finish(workload, props, pod, ctx, {});
 }
@@ -920,7 +947,7 @@ function checkSchedule(props: CronJobProps, where: string): void {
 
 /** A hardened CronJob (no overlapping runs by default) with its ServiceAccount and NetworkPolicy. */
 export function buildCronJob(props: CronJobProps, ctx: BuildContext): WorkloadObjects<CronJob> {
-  const pod = buildPod(props, { serving: false, restartPolicy: props.restartPolicy ?? 'Never' }, ctx);
+  const pod = buildPod(props, { propKeys: PROP_KEYS.cronJob, serving: false, restartPolicy: props.restartPolicy ?? 'Never' }, ctx);
   checkSchedule(props, ctx.where);
   const workload: CronJob = {
     apiVersion: 'batch/v1',

@@ -6,10 +6,10 @@ import { LockFileResolver } from '../images/lock-resolver';
 import { buildNamespace, isDnsLabel, selectorLabels } from '../model/companions';
 import { buildDebugAccess, claimDebugAccess, type DebugAccessObjects, type DebugAccessProps } from '../model/debug-access';
 import { HardpodError } from '../model/errors';
-import type { ImageResolver } from '../model/image';
 import type { KubeObject } from '../model/kube-object';
+import { DEFAULTS_KEYS, refuseUnknownKeys } from '../model/prop-keys';
 import type {
-  CronJobProps, DaemonSetProps, DeploymentProps, JobProps, NamespaceProps, NetworkPeer, StatefulSetProps, WorkloadDefaults, WorkloadProps,
+  CronJobProps, DaemonSetProps, DeploymentProps, JobProps, NamespaceProps, NetworkPeer, ResolvingDefaults, StatefulSetProps, WorkloadProps,
 } from '../model/workload-props';
 import { buildCronJob, buildDaemonSet, buildDeployment, buildJob, buildStatefulSet, claimWorkloadName, type BuildContext } from '../model/workloads';
 
@@ -21,16 +21,7 @@ import { buildCronJob, buildDaemonSet, buildDeployment, buildJob, buildStatefulS
  */
 
 /** Golden-path defaults for every hardened component of a program (or one component). */
-export interface HardpodComponentDefaults extends WorkloadDefaults {
-  /** Resolves image references to digests (and image facts). @default accepts digest-pinned references only */
-  readonly imageResolver?: ImageResolver;
-  /**
-   * Path of a `hardpod.lock.json` (written by `npx hardpod lock`) to resolve image tags from; read
-   * once, when the defaults are set. Ignored when `imageResolver` is given.
-   * @default none
-   */
-  readonly lockFile?: string;
-}
+export type HardpodComponentDefaults = ResolvingDefaults;
 
 let programDefaults: HardpodComponentDefaults = {};
 
@@ -39,6 +30,7 @@ function withResolver(defaults: HardpodComponentDefaults, where: string): Hardpo
   if (typeof defaults !== 'object' || defaults === null || Array.isArray(defaults)) {
     throw new HardpodError(`defaults must be an object of workload defaults (got ${Array.isArray(defaults) ? 'a list' : JSON.stringify(defaults)})`, where);
   }
+  refuseUnknownKeys(defaults, DEFAULTS_KEYS, '', where);
   if (defaults.imageResolver || defaults.lockFile === undefined) return defaults;
   return { ...defaults, imageResolver: LockFileResolver.fromFile(defaults.lockFile) };
 }

@@ -1,7 +1,7 @@
 import type { Container, PodSpec } from 'kubernetes-types/core/v1';
 import { evaluate } from '../../src/engine/evaluate';
 import {
-  buildCronJob, buildDaemonSet, buildDeployment, buildJob, buildNamespace, buildStatefulSet, dnsEgressRule,
+  buildCronJob, buildDaemonSet, buildDebugAccess, buildDeployment, buildJob, buildNamespace, buildStatefulSet, dnsEgressRule,
   type BuildContext, type DeploymentProps, type ImageResolver, type KubeObject, type WorkloadProps,
 } from '../../src/model';
 import { HardpodError } from '../../src/model/errors';
@@ -441,6 +441,24 @@ describe('props the API server would reject are errors naming the construct path
     defaults: { resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } } },
   };
 
+  it('a misspelt prop, at any depth, is refused naming it and the key meant, not ignored leaving the default in force', () => {
+    expect(refused({ replica: 3 })).toBe('app/web: unknown prop "replica" (did you mean "replicas"?)');
+    expect(refused({ probes: { readiness: { tcpSocket: {}, periodSecond: 5 }, liveness: { tcpSocket: {} } } }))
+      .toContain('unknown prop "probes.readiness.periodSecond" (did you mean "periodSeconds"?)');
+    expect(refused({ probes: { readiness: { httpGet: { path: '/', prot: 8080 } }, liveness: { tcpSocket: {} } } })).toContain('unknown prop "probes.readiness.httpGet.prot" (did you mean "port"?)');
+    expect(refused({ ports: [{ port: 8080, containerport: 8080 }] })).toContain('unknown prop "ports[0].containerport" (did you mean "containerPort"?)');
+    expect(refused({ network: { ingress: [{ peer: { podLabel: { app: 'x' } } }] } })).toContain('unknown prop "network.ingress[0].peer.podLabel" (did you mean "podLabels"?)');
+    expect(refused({ network: { defaultDeny: false } })).toContain('unknown prop "network.defaultDeny"; expected one of policy, dns, ingress, egress');
+    expect(refused({ resources: { limit: { cpu: '1' } } })).toContain('unknown prop "resources.limit" (did you mean "limits"?)');
+    expect(refused({ capabilities: { drops: ['ALL'] } })).toContain('unknown prop "capabilities.drops" (did you mean "drop"?)');
+    expect(refused({ podDisruptionBudget: { minAvailible: 1 } })).toContain('unknown prop "podDisruptionBudget.minAvailible" (did you mean "minAvailable"?)');
+    expect(refused({ sidecars: [{ name: 'proxy', image: IMAGE, imagePullPolicy: 'Always' }] })).toContain('(container proxy): unknown prop "imagePullPolicy"');
+    // A kind's own props belong to that kind only.
+    expect(refused({ schedule: '0 3 * * *' })).toContain('unknown prop "schedule"');
+    expect(error(() => buildCronJob({ name: 'report', image: IMAGE, schedule: '0 3 * * *', replicas: 2 } as never, ctx)).message).toContain('unknown prop "replicas"');
+    expect(error(() => buildNamespace({ name: 'shop', defaultdeny: false } as never, {}, 'app/ns')).message).toBe('app/ns: unknown prop "defaultdeny" (did you mean "defaultDeny"?); expected one of name, labels, podSecurity, podSecurityVersion, defaultDeny, dns');
+    expect(error(() => buildDebugAccess({ namespace: 'shop', group: 'g', image: IMAGE, runAsUsers: 1000 } as never, ctx)).message).toContain('unknown prop "runAsUsers" (did you mean "runAsUser"?)');
+  });
   it('an explicit request above a platform default limit raises that limit; a platform request above an explicit limit is lowered', () => {
     const raised = buildDeployment({ name: 'web', image: IMAGE, port: 8080, resources: { requests: { cpu: '2', memory: '1Gi' } } }, platform);
     expect(mainOf(raised.workload as KubeObject).resources).toEqual({ requests: { cpu: '2', memory: '1Gi' }, limits: { cpu: '2', memory: '1Gi' } });

@@ -222,6 +222,8 @@ describe('untyped component args', () => {
     expect(() => new hp.HardenedDebugAccess('typed-debug', { namespace: pulumi.output('shop'), group: 'oncall', image: FIXTURE_IMAGE } as never))
       .toThrow(/^hardpod:index:HardenedDebugAccess typed-debug: namespace is an Output/);
     expect(() => hp.setHardpodDefaults(['ghcr.io/acme'] as never)).toThrow(/^setHardpodDefaults: defaults must be an object of workload defaults \(got a list\)/);
+    // A misspelt default would leave every registry allowed.
+    expect(() => hp.setHardpodDefaults({ allowedRegistry: ['ghcr.io/acme'] } as never)).toThrow(/^setHardpodDefaults: unknown prop "allowedRegistry" \(did you mean "allowedRegistries"\?\)/);
   });
 });
 

@@ -1,8 +1,8 @@
 import type { IConstruct } from 'constructs';
 import { LockFileResolver } from '../../images/lock-resolver';
 import { HardpodError } from '../../model/errors';
-import type { ImageResolver } from '../../model/image';
-import type { ResourcesProps, WorkloadDefaults } from '../../model/workload-props';
+import { DEFAULTS_KEYS } from '../../model/prop-keys';
+import type { ResolvingDefaults, ResourcesProps } from '../../model/workload-props';
 import { allowedRegistries } from '../../rules/allowed-registries';
 import { checkOptionKeys, scopeLabel } from '../validation/options';
 
@@ -11,33 +11,10 @@ import { checkOptionKeys, scopeLabel } from '../validation/options';
  * under that scope uses them. A nearer scope (a Chart) overrides a farther one (the App) field by
  * field, and explicit construct props always win.
  */
-export interface HardpodDefaultsProps extends WorkloadDefaults {
-  /** Resolves image references to digests (and image facts). @default accepts digest-pinned references only */
-  readonly imageResolver?: ImageResolver;
-  /**
-   * Path of a `hardpod.lock.json` to resolve image tags from (written by `npx hardpod lock`);
-   * read once, when the defaults are set. Ignored when `imageResolver` is given.
-   * @default none
-   */
-  readonly lockFile?: string;
-}
+export type HardpodDefaultsProps = ResolvingDefaults;
 
 const DEFAULTS = new WeakMap<IConstruct, HardpodDefaultsProps>();
 
-/** Every defaults key; the record type keeps the list in step with HardpodDefaultsProps. */
-const KNOWN_DEFAULTS: Record<keyof HardpodDefaultsProps, true> = {
-  allowedRegistries: true,
-  resources: true,
-  seccompProfile: true,
-  labels: true,
-  dns: true,
-  imagePullSecrets: true,
-  writableSizeLimit: true,
-  kubernetesMinor: true,
-  imageResolver: true,
-  lockFile: true,
-};
-const DEFAULTS_KEYS = Object.keys(KNOWN_DEFAULTS);
 const checkAllowedRegistries = allowedRegistries.settings!.allowedRegistries;
 
 function mergeResources(a: ResourcesProps | undefined, b: ResourcesProps | undefined): ResourcesProps | undefined {

@@ -1,0 +1,156 @@
+import type { DebugAccessProps } from './debug-access';
+import { didYouMean } from './did-you-mean';
+import { HardpodError } from './errors';
+import { isFields } from './pod-view';
+import type {
+  AllowRule, ContainerProps, CronJobProps, DeploymentProps, DnsEgress, JobProps, NamespaceProps, NetworkPeer, NetworkPortRule, NetworkProps,
+  PortProps, ProbeAction, ProbeProps, ProbesProps, ResolvingDefaults, ResourcesProps, ServingWorkloadProps, StatefulSetProps, VolumeClaimProps,
+  WorkloadProps, WritablePath,
+} from './workload-props';
+
+/**
+ * The keys every props object of the model takes. Props given from JSON, YAML or plain JavaScript
+ * are not type-checked, and a misspelt key (`replica: 3`, `allowedRegistry`) would otherwise be
+ * ignored without a word, leaving the default in force. Each list is typed as every key of its
+ * interface, so the compiler refuses a list that misses a key or names one the props lack.
+ */
+type KeyList<T> = { readonly [K in keyof Required<T>]: true };
+
+function keys<T>(list: KeyList<T>): readonly string[] {
+  return Object.keys(list);
+}
+
+const CONTAINER: KeyList<ContainerProps> = {
+  image: true,
+  name: true,
+  command: true,
+  args: true,
+  env: true,
+  port: true,
+  ports: true,
+  probes: true,
+  writablePaths: true,
+  resources: true,
+  runAsUser: true,
+  runAsGroup: true,
+  readOnlyRootFilesystem: true,
+  allowPrivilegeEscalation: true,
+  privileged: true,
+  runAsNonRoot: true,
+  capabilities: true,
+  preStopSleepSeconds: true,
+};
+const { name: _containerName, ...CONTAINER_WITHOUT_NAME } = CONTAINER;
+const WORKLOAD: KeyList<WorkloadProps> = {
+  ...CONTAINER_WITHOUT_NAME,
+  name: true,
+  containerName: true,
+  namespace: true,
+  labels: true,
+  annotations: true,
+  podLabels: true,
+  podAnnotations: true,
+  sidecars: true,
+  initContainers: true,
+  fsGroup: true,
+  seccompProfile: true,
+  automountServiceAccountToken: true,
+  serviceAccountName: true,
+  enableServiceLinks: true,
+  hostUsers: true,
+  supplementalGroupsPolicy: true,
+  imagePullSecrets: true,
+  unprivilegedPortStart: true,
+  network: true,
+  nodeSelector: true,
+  terminationGracePeriodSeconds: true,
+};
+const SERVING: KeyList<ServingWorkloadProps> = { ...WORKLOAD, service: true };
+const DEPLOYMENT: KeyList<DeploymentProps> = { ...SERVING, replicas: true, podDisruptionBudget: true };
+const JOB: KeyList<JobProps> = {
+  ...WORKLOAD,
+  backoffLimit: true,
+  activeDeadlineSeconds: true,
+  ttlSecondsAfterFinished: true,
+  completions: true,
+  parallelism: true,
+  restartPolicy: true,
+};
+
+/** Keys of each builder's props, and of the objects nested in them. */
+export const PROP_KEYS = {
+  container: keys<ContainerProps>(CONTAINER),
+  deployment: keys<DeploymentProps>(DEPLOYMENT),
+  statefulSet: keys<StatefulSetProps>({ ...DEPLOYMENT, volumeClaims: true }),
+  daemonSet: keys<ServingWorkloadProps>(SERVING),
+  job: keys<JobProps>(JOB),
+  cronJob: keys<CronJobProps>({
+    ...JOB,
+    schedule: true,
+    timeZone: true,
+    concurrencyPolicy: true,
+    successfulJobsHistoryLimit: true,
+    failedJobsHistoryLimit: true,
+    startingDeadlineSeconds: true,
+  }),
+  namespace: keys<NamespaceProps>({ name: true, labels: true, podSecurity: true, podSecurityVersion: true, defaultDeny: true, dns: true }),
+  podSecurity: keys<NonNullable<NamespaceProps['podSecurity']>>({ enforce: true, audit: true, warn: true }),
+  debugAccess: keys<DebugAccessProps>({ name: true, namespace: true, group: true, image: true, runAsUser: true, runAsGroup: true, labels: true }),
+  port: keys<PortProps>({ port: true, containerPort: true, name: true, protocol: true }),
+  probes: keys<ProbesProps>({ readiness: true, liveness: true, startup: true }),
+  probe: keys<ProbeProps>({
+    httpGet: true,
+    tcpSocket: true,
+    grpc: true,
+    exec: true,
+    initialDelaySeconds: true,
+    periodSeconds: true,
+    timeoutSeconds: true,
+    failureThreshold: true,
+    successThreshold: true,
+  }),
+  httpGet: keys<NonNullable<ProbeAction['httpGet']>>({ path: true, port: true, scheme: true }),
+  tcpSocket: keys<NonNullable<ProbeAction['tcpSocket']>>({ port: true }),
+  grpc: keys<NonNullable<ProbeAction['grpc']>>({ port: true, service: true }),
+  exec: keys<NonNullable<ProbeAction['exec']>>({ command: true }),
+  writablePath: keys<WritablePath>({ path: true, sizeLimit: true, medium: true }),
+  resources: keys<ResourcesProps>({ requests: true, limits: true }),
+  capabilities: keys<NonNullable<ContainerProps['capabilities']>>({ add: true, drop: true }),
+  network: keys<NetworkProps>({ policy: true, dns: true, ingress: true, egress: true }),
+  allowRule: keys<AllowRule>({ peer: true, ports: true }),
+  peer: keys<NetworkPeer>({ podLabels: true, namespace: true, ipBlock: true }),
+  ipBlock: keys<NonNullable<NetworkPeer['ipBlock']>>({ cidr: true, except: true }),
+  networkPort: keys<NetworkPortRule>({ port: true, protocol: true, endPort: true }),
+  volumeClaim: keys<VolumeClaimProps>({ name: true, mountPath: true, storage: true, storageClassName: true, accessModes: true }),
+  podDisruptionBudget: keys<Exclude<NonNullable<DeploymentProps['podDisruptionBudget']>, false>>({ minAvailable: true, maxUnavailable: true, unhealthyPodEvictionPolicy: true }),
+  service: keys<Exclude<NonNullable<ServingWorkloadProps['service']>, false>>({ type: true }),
+  dns: keys<Extract<DnsEgress, object>>({ nodeLocalAddress: true }),
+  seccompProfile: keys<{ type: unknown; localhostProfile: unknown }>({ type: true, localhostProfile: true }),
+} as const;
+
+/** Keys of {@link ResolvingDefaults}. */
+export const DEFAULTS_KEYS = keys<ResolvingDefaults>({
+  allowedRegistries: true,
+  resources: true,
+  seccompProfile: true,
+  labels: true,
+  dns: true,
+  imagePullSecrets: true,
+  writableSizeLimit: true,
+  kubernetesMinor: true,
+  imageResolver: true,
+  lockFile: true,
+});
+
+/**
+ * Refuses a key of `value` (when it is an object) that `known` lacks, naming the field it sits in
+ * (`probes.readiness`, '' for the props themselves) and the closest known key.
+ */
+export function refuseUnknownKeys(value: unknown, known: readonly string[], field: string, where: string): void {
+  if (!isFields(value)) return;
+  for (const key of Object.keys(value)) {
+    if (known.includes(key)) continue;
+    const list = known.length <= 12 ? `; expected one of ${known.join(', ')}` : '';
+    throw new HardpodError(`unknown prop ${JSON.stringify(field ? `${field}.${key}` : key)}${didYouMean(key, known)}${list}`, where);
+  }
+}
