@@ -19,6 +19,7 @@ export type HardenedNamespaceProps = Omit<NamespaceProps, 'name'> & {
  */
 export class HardenedNamespace extends Construct implements INetworkPeer {
   readonly name: string;
+  /** The Namespace ApiObject; also the construct's default child, so `ApiObject.of(namespace)` returns it. */
   readonly apiObject: ApiObject;
   readonly networkPolicy?: ApiObject;
 
@@ -29,6 +30,7 @@ export class HardenedNamespace extends Construct implements INetworkPeer {
     // A Namespace is cluster-scoped: never inherit the chart's namespace.
     const namespace = built.namespace as KubeObject;
     this.apiObject = new ApiObject(this, 'Namespace', namespace as never);
+    this.node.defaultChild = this.apiObject;
     if (Chart.of(this).namespace !== undefined) this.apiObject.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
     if (built.networkPolicy) this.networkPolicy = new ApiObject(this, 'NetworkPolicy', built.networkPolicy as never);
   }

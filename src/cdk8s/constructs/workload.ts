@@ -32,7 +32,10 @@ export abstract class HardenedWorkload extends Construct implements INetworkPeer
   readonly namespace?: string;
   /** Labels that select this workload's pods. */
   readonly selector: Readonly<Record<string, string>>;
-  /** The workload ApiObject (Deployment, StatefulSet ...), for escape hatches such as addJsonPatch. */
+  /**
+   * The workload ApiObject (Deployment, StatefulSet ...), for escape hatches such as addJsonPatch;
+   * also the construct's default child, so `ApiObject.of(workload)` returns it.
+   */
   readonly apiObject: ApiObject;
   readonly serviceAccount?: ApiObject;
   readonly service?: ApiObject;
@@ -66,6 +69,8 @@ export abstract class HardenedWorkload extends Construct implements INetworkPeer
 
     const emit = (id2: string, object: KubeObject | undefined) => (object ? new ApiObject(this, id2, object as never) : undefined);
     this.apiObject = emit(String((this.objects.workload as KubeObject).kind), this.objects.workload as KubeObject)!;
+    // cdk8s's escape hatch, ApiObject.of(construct), looks for the default child.
+    this.node.defaultChild = this.apiObject;
     this.serviceAccount = emit('ServiceAccount', this.objects.serviceAccount as KubeObject | undefined);
     this.service = emit('Service', this.objects.service as KubeObject | undefined);
     if (this.objects.networkPolicy) {

@@ -240,6 +240,26 @@ describe('other constructs', () => {
   });
 });
 
+describe('escape hatches', () => {
+  it('ApiObject.of(construct) returns the emitted workload or Namespace, and a weakening patch still fails enforce at synthesis', () => {
+    const app = Testing.app();
+    const c = new Chart(app, 'c', { namespace: 'shop' });
+    const workloads = [
+      new HardenedDeployment(c, 'web', { name: 'web', image: IMAGE, port: 8080 }),
+      new HardenedStatefulSet(c, 'db', { name: 'db', image: IMAGE, port: 5432, runAsGroup: 70 }),
+      new HardenedDaemonSet(c, 'agent', { name: 'agent', image: IMAGE, port: 9100 }),
+      new HardenedJob(c, 'migrate', { name: 'migrate', image: IMAGE }),
+      new HardenedCronJob(c, 'report', { name: 'report', image: IMAGE, schedule: '@daily' }),
+    ];
+    for (const workload of workloads) expect(ApiObject.of(workload)).toBe(workload.apiObject);
+    const namespace = new HardenedNamespace(c, 'ns', { name: 'shop' });
+    expect(ApiObject.of(namespace)).toBe(namespace.apiObject);
+    ApiObject.of(workloads[0]).addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/securityContext/privileged', true));
+    Hardpod.enforce(app, { level: 'hardened', onWarning: () => {} });
+    expect(() => app.synthYaml()).toThrow(/\[privileged\] c\/web\/Deployment \(Deployment shop\/web\) spec\.template\.spec\.containers\[0\]\.securityContext\.privileged/);
+  });
+});
+
 describe('network allow rules', () => {
   it('allowTo opens both policies and maps Service ports to container ports', () => {
     const c = chart();
