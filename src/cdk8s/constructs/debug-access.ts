@@ -1,7 +1,7 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AppClaims } from './app-claims';
-import { HardpodDefaults } from './defaults';
+import { readDefaults } from './defaults';
 import { buildDebugAccess, claimDebugAccess, type DebugAccessObjects, type DebugAccessProps, type KubectlDebugOptions } from '../../model/debug-access';
 import { HardpodError } from '../../model/errors';
 
@@ -40,7 +40,7 @@ export class HardenedDebugAccess extends Construct {
     const chartNamespace = Chart.of(this).namespace;
     const namespace = props.namespace ?? chartNamespace;
     if (namespace === undefined) throw new HardpodError('debug access needs a namespace: set namespace, or give the chart one', this.node.path);
-    const defaults = HardpodDefaults.of(this);
+    const defaults = readDefaults(this);
     this.built = buildDebugAccess({ ...props, namespace }, { where: this.node.path, defaults, imageResolver: defaults.imageResolver });
     claimDebugAccess(CLAIMED.of(this), this.built, this.node.path, 'name prop');
     this.admissionPolicy = new ApiObject(this, 'ValidatingAdmissionPolicy', this.built.admissionPolicy as never);

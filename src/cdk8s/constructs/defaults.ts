@@ -14,6 +14,8 @@ import { checkOptionKeys, scopeLabel } from '../validation/options';
 export type HardpodDefaultsProps = ResolvingDefaults;
 
 const DEFAULTS = new WeakMap<IConstruct, HardpodDefaultsProps>();
+/** Hardened constructs that have read their defaults (they read them once, when created). */
+const READERS = new WeakSet<IConstruct>();
 
 const checkAllowedRegistries = allowedRegistries.settings!.allowedRegistries;
 
@@ -26,12 +28,21 @@ function mergeResources(a: ResourcesProps | undefined, b: ResourcesProps | undef
 export class HardpodDefaults {
   /**
    * Sets the defaults for every hardened construct under `scope` (merged over those of enclosing
-   * scopes). Constructs read them when they are created, so set them before adding workloads.
+   * scopes). Constructs read them when they are created, so set them before adding workloads:
+   * setting them on a scope that already holds a hardened construct throws, naming it.
    * An unknown key or an empty `allowedRegistries` throws here.
    */
   static set(scope: IConstruct, defaults: HardpodDefaultsProps): void {
     const where = `HardpodDefaults.set(${scopeLabel(scope)})`;
     checkOptionKeys(defaults, DEFAULTS_KEYS, where);
+    // Ignored by a construct created before, they would fail open (allowedRegistries, seccompProfile ...).
+    const early = scope.node.findAll().find((c) => READERS.has(c));
+    if (early !== undefined) {
+      throw new HardpodError(
+        `${early.node.path} was created before these defaults and would not get them: set the defaults before adding hardened constructs under ${scopeLabel(scope)}`,
+        where,
+      );
+    }
     // An empty list would refuse every image with an unhelpful message: the config's check says what is expected.
     const registriesProblem = checkAllowedRegistries(defaults.allowedRegistries);
     if (registriesProblem !== undefined) throw new HardpodError(registriesProblem, `${where} allowedRegistries`);
@@ -56,4 +67,10 @@ export class HardpodDefaults {
     }
     return found ? merged : {};
   }
+}
+
+/** The defaults in force at a hardened construct being created; {@link HardpodDefaults.set} on its scopes is refused afterwards. */
+export function readDefaults(construct: IConstruct): HardpodDefaultsProps {
+  READERS.add(construct);
+  return HardpodDefaults.of(construct);
 }

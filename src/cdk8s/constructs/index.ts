@@ -1,4 +1,4 @@
-export * from './defaults';
+export { HardpodDefaults, type HardpodDefaultsProps } from './defaults';
 export * from './network';
 export * from './workload';
 export * from './workloads';

@@ -1,6 +1,6 @@
 import { ApiObject, Chart, JsonPatch, Names } from 'cdk8s';
 import { Construct } from 'constructs';
-import { HardpodDefaults } from './defaults';
+import { readDefaults } from './defaults';
 import type { INetworkPeer } from './network';
 import { buildNamespace } from '../../model/companions';
 import type { KubeObject } from '../../model/kube-object';
@@ -26,7 +26,7 @@ export class HardenedNamespace extends Construct implements INetworkPeer {
   constructor(scope: Construct, id: string, props: HardenedNamespaceProps = {}) {
     super(scope, id);
     this.name = props.name ?? Names.toDnsLabel(this);
-    const built = buildNamespace({ ...props, name: this.name }, HardpodDefaults.of(this), this.node.path);
+    const built = buildNamespace({ ...props, name: this.name }, readDefaults(this), this.node.path);
     // A Namespace is cluster-scoped: never inherit the chart's namespace.
     const namespace = built.namespace as KubeObject;
     this.apiObject = new ApiObject(this, 'Namespace', namespace as never);

@@ -1,7 +1,7 @@
 import { ApiObject, Chart, Lazy, Names } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AppClaims } from './app-claims';
-import { HardpodDefaults, type HardpodDefaultsProps } from './defaults';
+import { readDefaults, type HardpodDefaultsProps } from './defaults';
 import type { AllowOptions, INetworkPeer } from './network';
 import { buildNetworkPolicy, objectMeta, selectorLabels } from '../../model/companions';
 import { HardpodError } from '../../model/errors';
@@ -55,7 +55,7 @@ export abstract class HardenedWorkload extends Construct implements INetworkPeer
     super(scope, id);
     // Props from JSON or plain JavaScript: the builder checks their shape, but the name is read first.
     if (props === null || typeof props !== 'object') throw new HardpodError(`props must be an object (got ${props === null ? 'null' : typeof props})`, this.node.path);
-    const defaults: HardpodDefaultsProps = HardpodDefaults.of(this);
+    const defaults: HardpodDefaultsProps = readDefaults(this);
     this.name = props.name ?? Names.toDnsLabel(this, { maxLen: maxNameLength });
     this.namespace = props.namespace ?? Chart.of(this).namespace;
     const modelProps: WorkloadProps = { ...props, name: this.name, namespace: this.namespace };

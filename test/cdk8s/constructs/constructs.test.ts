@@ -408,6 +408,20 @@ describe('golden-path defaults on App and Chart', () => {
     );
     expect(() => HardpodDefaults.set(app, null as never)).toThrow('HardpodDefaults.set(<app>): options must be a mapping of allowedRegistries, ');
   });
+  it('defaults set on a scope after a hardened construct under it was created are refused, naming it, instead of being ignored', () => {
+    const app = Testing.app();
+    const c = new Chart(app, 'c');
+    new HardenedDeployment(c, 'web', { image: IMAGE, port: 8080 });
+    expect(() => HardpodDefaults.set(app, { allowedRegistries: ['registry.acme.io'] })).toThrow(new HardpodError(
+      'c/web was created before these defaults and would not get them: set the defaults before adding hardened constructs under <app>', 'HardpodDefaults.set(<app>)'));
+    expect(() => HardpodDefaults.set(c, { seccompProfile: false })).toThrow(/^HardpodDefaults\.set\(c\): c\/web was created before/);
+    new HardenedNamespace(new Chart(app, 'ns'), 'ns');
+    expect(() => HardpodDefaults.set(app.node.findChild('ns'), { labels: { team: 'a' } })).toThrow(/ns\/ns was created before/);
+    // A scope that holds no hardened construct yet still takes them.
+    const later = new Chart(app, 'later');
+    HardpodDefaults.set(later, { allowedRegistries: ['registry.acme.io'] });
+    expect(() => new HardenedJob(later, 'job', { image: IMAGE })).toThrow(/not an allowed registry/);
+  });
   it('a lock file resolves tags and supplies the image user', () => {
     const lockFile = writeLockFile({ 'ghcr.io/acme/web:1.0': { digest: DIGEST, facts: { uid: 10001, gid: 10001 } } });
     const app = Testing.app();
