@@ -16,7 +16,7 @@ import { cronScheduleProblem, timeZoneProblem } from './cron';
 import { HardpodError } from './errors';
 import { DIGEST_ONLY_RESOLVER, exposedPortsOf, type ImageFacts, type ImageResolver, type ResolvedImage } from './image';
 import { claimObjectKey, type KubeObject } from './kube-object';
-import { isFields } from './pod-view';
+import { describeType, isFields } from './pod-view';
 import { PROP_KEYS, refuseUnknownKeys } from './prop-keys';
 import { parseQuantity, quantityGreater } from './quantity';
 import type {
@@ -131,6 +131,11 @@ function checkShape(value: unknown, shape: Shape, field: string, where: string, 
 /** The largest user or group id the API server accepts. */
 const MAX_ID = INT32_MAX;
 
+/** A number as written; anything else by its type, as a string from JSON or YAML ("3") would print as the number it holds. */
+function shownNumber(value: unknown): string {
+  return typeof value === 'number' ? String(value) : `${describeType(value)},`;
+}
+
 /**
  * A whole number from `min` to `max` (counts, ids, seconds), or undefined. The default `max` is the
  * API's int32 fields' limit; int64 fields pass `INT64_MAX`.
@@ -138,7 +143,7 @@ const MAX_ID = INT32_MAX;
 function checkWhole(value: unknown, field: string, min: number, where: string, max: number = INT32_MAX): void {
   if (value !== undefined && (!Number.isInteger(value) || (value as number) < min || (value as number) > max)) {
     const upTo = ` and <= ${max === INT64_MAX ? '2^63 - 1' : max}`;
-    fail(`${field} ${String(value)} must be a whole number >= ${min}${upTo}`, where);
+    fail(`${field} ${shownNumber(value)} must be a whole number >= ${min}${upTo}`, where);
   }
 }
 
@@ -844,7 +849,9 @@ function workloadMeta(props: WorkloadProps, pod: PodBuild) {
 }
 
 function checkReplicas(replicas: number, where: string): number {
-  if (!Number.isInteger(replicas) || replicas < 0 || replicas > INT32_MAX) fail(`replicas ${replicas} is not a whole number from 0 to ${INT32_MAX}`, where);
+  if (!Number.isInteger(replicas) || replicas < 0 || replicas > INT32_MAX) {
+    fail(`replicas ${shownNumber(replicas)} is not a whole number from 0 to ${INT32_MAX}`, where);
+  }
   return replicas;
 }
 

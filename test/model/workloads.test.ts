@@ -620,6 +620,9 @@ describe('values the API server refuses, found by dry-running generated values (
     expect(refusal({ replicas: 3, podDisruptionBudget: { maxUnavailable: -1 } })).toContain('podDisruptionBudget.maxUnavailable -1');
     expect(() => buildDeployment({ name: 'web', image: IMAGE, port: 8080, replicas: 3, podDisruptionBudget: { maxUnavailable: '1%' } }, ctx)).not.toThrow();
     expect(refusal({ replicas: 2 ** 31 })).toContain('replicas 2147483648 is not a whole number from 0 to 2147483647');
+    // From JSON or YAML: a quoted number is named as the string it is.
+    expect(refusal({ replicas: '3' })).toContain('replicas a string ("3"), is not a whole number from 0 to 2147483647');
+    expect(refusal({ terminationGracePeriodSeconds: '30' })).toContain('terminationGracePeriodSeconds a string ("30"), must be a whole number >= 0');
     expect(refusal({ runAsUser: 2 ** 31 })).toContain('runAsUser 2147483648 is not a uid');
     expect(refusal({ fsGroup: 2 ** 31 })).toContain('fsGroup 2147483648');
     expect(refusal({ terminationGracePeriodSeconds: 2 ** 63 })).toContain('terminationGracePeriodSeconds 9223372036854776000 must be a whole number >= 0 and <= 2^63 - 1');
