@@ -114,6 +114,7 @@ export const PROP_KEYS = {
   grpc: keys<NonNullable<ProbeAction['grpc']>>({ port: true, service: true }),
   exec: keys<NonNullable<ProbeAction['exec']>>({ command: true }),
   writablePath: keys<WritablePath>({ path: true, sizeLimit: true, medium: true }),
+  resourceNames: keys<NonNullable<ResourcesProps['limits']>>({ 'cpu': true, 'memory': true, 'ephemeral-storage': true }),
   resources: keys<ResourcesProps>({ requests: true, limits: true }),
   capabilities: keys<NonNullable<ContainerProps['capabilities']>>({ add: true, drop: true }),
   network: keys<NetworkProps>({ policy: true, dns: true, ingress: true, egress: true }),

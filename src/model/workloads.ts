@@ -237,6 +237,7 @@ function checkContainerShape(c: ContainerProps, where: string): void {
   c.ports?.forEach((port, i) => refuseUnknownKeys(port, PROP_KEYS.port, `ports[${i}]`, where));
   c.writablePaths?.forEach((path, i) => refuseUnknownKeys(path, PROP_KEYS.writablePath, `writablePaths[${i}]`, where));
   refuseUnknownKeys(c.resources, PROP_KEYS.resources, 'resources', where);
+  for (const section of ['requests', 'limits'] as const) refuseUnknownKeys(c.resources?.[section], PROP_KEYS.resourceNames, `resources.${section}`, where);
   refuseUnknownKeys(c.capabilities, PROP_KEYS.capabilities, 'capabilities', where);
   refuseUnknownKeys(c.probes, PROP_KEYS.probes, 'probes', where);
   for (const kind of ['readiness', 'liveness', 'startup'] as const) {

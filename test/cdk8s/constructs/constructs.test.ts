@@ -29,6 +29,14 @@ describe('HardenedDeployment', () => {
     expect(() => new HardenedDeployment(c, 'web', undefined as never)).toThrow(new HardpodError('props must be an object (got undefined)', 'test/web'));
   });
 
+  it('a misspelt prop (props read from JSON or YAML) is an error naming the construct path and the field', () => {
+    const c = chart();
+    const fromJson = JSON.parse('{"image": "' + IMAGE + '", "port": 8080, "resources": {"limit": {"memory": "1Gi"}}}');
+    expect(() => new HardenedDeployment(c, 'web', fromJson)).toThrow(new HardpodError('unknown prop "resources.limit" (did you mean "limits"?); expected one of requests, limits', 'test/web (container main)'));
+    expect(() => new HardenedCronJob(c, 'job', { image: IMAGE, schedule: '@daily', replicas: 2 } as never)).toThrow(new HardpodError('unknown prop "replicas"', 'test/job'));
+    expect(() => new HardenedDeployment(c, 'gpu', { image: IMAGE, port: 8080, resources: { limits: { 'nvidia.com/gpu': '1' } } } as never))
+      .toThrow(new HardpodError('unknown prop "resources.limits.nvidia.com/gpu"; expected one of cpu, memory, ephemeral-storage', 'test/gpu (container main)'));
+  });
   it('the minimum synthesizes hardened', () => {
     const c = chart();
     new HardenedDeployment(c, 'web', { image: IMAGE, port: 8080 });
