@@ -48,13 +48,21 @@ export function qualifiedNameProblem(key: string): string | undefined {
   return undefined;
 }
 
+/**
+ * A label value the API server accepts: at most 63 letters, digits, `-`, `_` or `.`, starting and ending with a letter or digit, or empty.
+ * @internal
+ */
+export function isLabelValue(value: string): boolean {
+  return value.length <= 63 && (value === '' || LABEL_NAME.test(value));
+}
+
 /** Fails unless every key and value is one the API server accepts in `metadata.labels` and label selectors. */
 export function checkLabels(labels: Readonly<Record<string, unknown>> | undefined, field: string, where: string | undefined): void {
   for (const [key, value] of Object.entries(labels ?? {})) {
     if (key === '') throw new HardpodError(`${field} ${JSON.stringify(labels)} has an empty key: give label keys such as app or example.com/team`, where);
     const problem = qualifiedNameProblem(key);
     if (problem) throw new HardpodError(`${field} key ${JSON.stringify(key)} is not a label key: ${problem} (such as app or example.com/team)`, where);
-    if (typeof value !== 'string' || value.length > 63 || (value !== '' && !LABEL_NAME.test(value))) {
+    if (typeof value !== 'string' || !isLabelValue(value)) {
       throw new HardpodError(
         `${field} value ${JSON.stringify(value)} of ${key} is not a label value: at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit (or empty)`,
         where,
@@ -272,8 +280,17 @@ function canonicalIPv6(bits: bigint): string {
   return `${hex(groups.slice(0, best.start))}::${hex(groups.slice(best.start + best.length))}`;
 }
 
-/** A CIDR the API server accepts, as its network bits, prefix length and family; or why not. */
-function parseCidr(cidr: unknown): { bits: bigint; prefix: number; family: 4 | 6 } | { problem: string } {
+interface Network {
+  readonly bits: bigint;
+  readonly prefix: number;
+  readonly family: 4 | 6;
+}
+
+/**
+ * A CIDR the API server accepts, as its network bits, prefix length and family; or why not. A CIDR
+ * the server admits with a warning has a problem and its network (`admitted`).
+ */
+function parseCidr(cidr: unknown): Network | { problem: string; admitted?: Network } {
   const [address, prefix, ...rest] = typeof cidr === 'string' ? cidr.split('/') : [];
   const parsed = address !== undefined ? parseAddress(address) : undefined;
   const width = parsed?.family === 6 ? 128 : 32;
@@ -282,10 +299,6 @@ function parseCidr(cidr: unknown): { bits: bigint; prefix: number; family: 4 | 6
   }
   if (parsed.family === 6 && parsed.bits / 2n ** 32n === 0xffffn) {
     return { problem: 'is an IPv4-mapped IPv6 address, which the API server refuses: write the IPv4 CIDR itself, e.g. 10.0.0.0/8' };
-  }
-  if (parsed.family === 6 && canonicalIPv6(parsed.bits) !== address) {
-    // The API server admits it with a warning; the canonical text is what it asks for.
-    return { problem: `is not written the canonical way (the API server warns about it): write ${canonicalIPv6(parsed.bits)}/${prefix}` };
   }
   const hostBits = BigInt(width - Number(prefix));
   const network = parsed.bits - (parsed.bits % 2n ** hostBits);
@@ -296,7 +309,12 @@ function parseCidr(cidr: unknown): { bits: bigint; prefix: number; family: 4 | 6
       : canonicalIPv6(network);
     return { problem: `has bits set beyond its prefix length, which the API server refuses: write the network address, ${canonical}/${prefix}` };
   }
-  return { bits: parsed.bits, prefix: Number(prefix), family: parsed.family };
+  const result: Network = { bits: parsed.bits, prefix: Number(prefix), family: parsed.family };
+  if (parsed.family === 6 && canonicalIPv6(parsed.bits) !== address) {
+    // The API server admits it with a warning; the canonical text is what it asks for.
+    return { problem: `is not written the canonical way (the API server warns about it): write ${canonicalIPv6(parsed.bits)}/${prefix}`, admitted: result };
+  }
+  return result;
 }
 
 /**
@@ -308,17 +326,38 @@ export function checkCidr(cidr: unknown, field: string, where?: string): void {
   if ('problem' in parsed) throw new HardpodError(`${field} ${JSON.stringify(cidr)} ${parsed.problem}`, where);
 }
 
+/**
+ * Why the API server refuses `cidr` (`is not a CIDR: ...`, to follow the field and value), or
+ * undefined when it admits it (a non-canonical IPv6 text only draws a warning).
+ * @internal
+ */
+export function refusedCidrProblem(cidr: unknown): string | undefined {
+  const parsed = parseCidr(cidr);
+  return 'problem' in parsed && !parsed.admitted ? parsed.problem : undefined;
+}
+
+/**
+ * Whether `inner` is a strict subset of `outer`, both CIDRs the API server admits (perhaps with a warning).
+ * @internal
+ */
+export function isInsideCidr(inner: string, outer: string): boolean {
+  const network = (text: string): Network | undefined => {
+    const parsed = parseCidr(text);
+    return 'problem' in parsed ? parsed.admitted : parsed;
+  };
+  const x = network(inner);
+  const y = network(outer);
+  if (!x || !y) return false;
+  const block = 2n ** (BigInt(y.family === 4 ? 32 : 128) - BigInt(y.prefix));
+  return x.family === y.family && x.prefix > y.prefix && x.bits / block === y.bits / block;
+}
+
 /** Throws unless every `except` CIDR is a strict subset of `cidr`, as the API server requires. */
 function checkExcept(cidr: string, except: readonly string[], where?: string): void {
-  const outer = parseCidr(cidr);
-  if ('problem' in outer) return;
+  if ('problem' in parseCidr(cidr)) return;
   except.forEach((text, i) => {
     checkCidr(text, `ipBlock.except[${i}]`, where);
-    const inner = parseCidr(text) as { bits: bigint; prefix: number; family: 4 | 6 };
-    const width = BigInt(outer.family === 4 ? 32 : 128);
-    const block = 2n ** (width - BigInt(outer.prefix));
-    const inside = inner.family === outer.family && inner.prefix > outer.prefix && inner.bits / block === outer.bits / block;
-    if (!inside) throw new HardpodError(`ipBlock.except[${i}] ${JSON.stringify(text)} is not inside ipBlock.cidr ${cidr}: each except must be a smaller network within it`, where);
+    if (!isInsideCidr(text, cidr)) throw new HardpodError(`ipBlock.except[${i}] ${JSON.stringify(text)} is not inside ipBlock.cidr ${cidr}: each except must be a smaller network within it`, where);
   });
 }
 

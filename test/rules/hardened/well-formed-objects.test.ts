@@ -69,6 +69,77 @@ describe('well-formed-objects: well-formed objects yield no finding', () => {
   });
 });
 
+describe('well-formed-objects: a value the API server refuses in a field the checks read is a finding naming it', () => {
+  it.each<[string, KubeObject, string[]]>([
+    ['a rule that lists no verbs (a typo such as verb:)', role({ rules: [{ apiGroups: [''], resources: ['secrets'], verb: ['get'] }] }),
+      ['rules[0].verbs: verbs must list at least one verb (such as get), got nothing']],
+    ['a rule for resources without apiGroups or resources', role({ rules: [{ apiGroups: [], verbs: ['get'] }] }), [
+      'rules[0].apiGroups: apiGroups must list at least one API group ("" for the core group) in a rule for resources, got an empty list',
+      'rules[0].resources: resources must list at least one resource (such as pods) in a rule for resources, got nothing',
+    ]],
+    ['nonResourceURLs in a Role, and with resources', role({ rules: [{ apiGroups: [''], resources: ['pods'], nonResourceURLs: ['/metrics'], verbs: ['get'] }] }), [
+      'rules[0].nonResourceURLs: a Role cannot grant nonResourceURLs, which are not namespaced: grant them in a ClusterRole',
+      'rules[0].nonResourceURLs: a rule cannot grant both nonResourceURLs and resources (it has apiGroups, resources): write one rule for each',
+    ]],
+    ['an aggregationRule without selectors', role({ aggregationRule: { clusterRoleSelectors: [] } }, 'ClusterRole'),
+      ['aggregationRule.clusterRoleSelectors: clusterRoleSelectors must list at least one label selector when aggregationRule is set, got an empty list']],
+    ['label keys and values the API server refuses', role({}, 'ClusterRole', { labels: { 'Example.com/team': 'web', 'team': '-web' } }), [
+      'metadata.labels.Example.com/team: "Example.com/team" is not a label key: its prefix "Example.com" is not a DNS subdomain (lowercase letters, digits, "-" and ".", at most 253 characters)',
+      'metadata.labels.team: "-web" is not a label value: at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit (or empty)',
+    ]],
+    ['a selector key and value the API server refuses', networkPolicyObject({ podSelector: { matchExpressions: [{ key: 'a b', operator: 'In', values: ['x y'] }] } }), [
+      'spec.podSelector.matchExpressions[0].key: "a b" is not a label key: its name part must be 1 to 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit',
+      'spec.podSelector.matchExpressions[0].values[0]: "x y" is not a label value: at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit (or empty)',
+    ]],
+    ['roleRef to another API group, with a name that is no path segment', binding({ roleRef: { apiGroup: 'rbac', kind: 'Role', name: 'a/b' } }), [
+      'roleRef.apiGroup: apiGroup must be "rbac.authorization.k8s.io" (or absent), got a string ("rbac")',
+      'roleRef.name: "a/b" is no role name: a name cannot be "." or ".." or contain "/" or "%"',
+    ]],
+    ['subjects the API server refuses', binding({
+      subjects: [
+        { kind: 'ServiceAccount', name: 'App', apiGroup: 'rbac.authorization.k8s.io' },
+        { kind: 'User', name: '' },
+        { kind: 'Group', name: 'ops', apiGroup: 'v1' },
+      ],
+    }, 'ClusterRoleBinding'), [
+      'roleRef.kind: kind must be "ClusterRole", got a string ("Role")',
+      'subjects[0].name: "App" is no ServiceAccount name: a DNS subdomain (lowercase letters, digits, "-" and ".", at most 253 characters)',
+      'subjects[0].apiGroup: apiGroup of a ServiceAccount subject must be "" (the core group) or absent, got a string ("rbac.authorization.k8s.io")',
+      'subjects[0].namespace: namespace of a ServiceAccount subject of a ClusterRoleBinding must be a non-empty string, got nothing',
+      'subjects[1].name: name must be a non-empty string, got a string ("")',
+      'subjects[2].apiGroup: apiGroup must be "rbac.authorization.k8s.io" (or absent), got a string ("v1")',
+    ]],
+    ['peers the API server refuses', networkPolicyObject({
+      podSelector: {},
+      ingress: [{ from: [{}, { podSelector: {}, ipBlock: { cidr: '10.0.0.0/8' } }] }],
+      egress: [{ to: [{ ipBlock: { cidr: '10.0.0.1/8' } }, { ipBlock: { cidr: '10.0.0.0/8', except: ['11.0.0.0/16', 'x'] } }, { ipBlock: {} }] }],
+      policyTypes: ['Ingress', 'Egress', 'Ingress'],
+    }), [
+      'spec.policyTypes: policyTypes must list at most two types ("Ingress" and "Egress"), got 3',
+      'spec.ingress[0].from[0]: a peer must have a podSelector, a namespaceSelector or an ipBlock, got none: write podSelector: {} for every pod of the namespace',
+      'spec.ingress[0].from[1]: a peer with an ipBlock cannot also have a podSelector or namespaceSelector: write them as two peers',
+      'spec.egress[0].to[0].ipBlock.cidr: cidr "10.0.0.1/8" has bits set beyond its prefix length, which the API server refuses: write the network address, 10.0.0.0/8',
+      'spec.egress[0].to[1].ipBlock.except[0]: except "11.0.0.0/16" is not inside cidr 10.0.0.0/8: each except must be a smaller network within it',
+      'spec.egress[0].to[1].ipBlock.except[1]: except "x" is not a CIDR: write an IPv4 or IPv6 address and a prefix length without leading zeros, e.g. 10.0.0.0/8 or fd00::/8',
+      'spec.egress[0].to[2].ipBlock.cidr: cidr must be a CIDR (such as 10.0.0.0/8), got nothing',
+    ]],
+    ['ports the API server refuses', networkPolicyObject({
+      podSelector: {},
+      ingress: [{ ports: [{ protocol: 'tcp', port: 0 }, { port: 'HTTP' }, { port: 8080, endPort: 80 }, { port: 'http', endPort: 9000 }, { port: 8080.5, endPort: '9000' }] }],
+    }), [
+      'spec.ingress[0].ports[0].protocol: protocol must be "TCP", "UDP" or "SCTP", got a string ("tcp")',
+      'spec.ingress[0].ports[0].port: port must be a port number from 1 to 65535 or a port name, got a number (0)',
+      'spec.ingress[0].ports[1].port: port "HTTP" is no port name: at most 15 lowercase letters, digits and "-", with a letter, no "-" at either end or twice in a row',
+      'spec.ingress[0].ports[2].endPort: endPort must be a port number from port (8080) to 65535, got a number (80)',
+      'spec.ingress[0].ports[3].endPort: endPort needs port to be a port number, the start of the range, got a string ("http")',
+      'spec.ingress[0].ports[4].endPort: endPort must be a whole number that fits in 32 bits, got a string ("9000")',
+      'spec.ingress[0].ports[4].port: port must be a port number from 1 to 65535 or a port name, got a number (8080.5)',
+    ]],
+  ])('%s', (_what, object, expected) => {
+    expect(problems(object)).toEqual(expected);
+  });
+});
+
 describe('well-formed-objects: each field of the wrong type is a finding naming it, the type expected and what was found', () => {
   it.each<[string, KubeObject, string[]]>([
     ['rules not a list', role({ rules: 'get secrets' }),
@@ -108,7 +179,7 @@ describe('well-formed-objects: each field of the wrong type is a finding naming 
     ['a subject not an object, of an unknown kind, without a name', binding({ subjects: ['app', { kind: 'serviceaccount', name: 'app' }, { kind: 'ServiceAccount', namespace: 'shop' }, { kind: 'User', name: 7 }] }), [
       'subjects[0]: a subject must be an object (kind, name and namespace), got a string ("app")',
       'subjects[1].kind: kind must be "ServiceAccount", "User" or "Group", got a string ("serviceaccount")',
-      'subjects[2].name: name must be a string, got nothing',
+      'subjects[2].name: name must be a non-empty string, got nothing',
       'subjects[3].name: name must be a string, got a number (7)',
     ]],
     ['roleRef not an object', binding({ roleRef: 'cluster-admin' }), ['roleRef: roleRef must be an object naming the role (apiGroup, kind and name), got a string ("cluster-admin")']],
