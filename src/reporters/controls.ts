@@ -4,8 +4,25 @@ import { NOT_CHECKED_ID, type Finding, type NotCheckedObject, type ObjectSummary
 import { ChunkWriter, joinChunks, StreamedList, streamedList, writeJson, type Emit } from '../model/chunks';
 import { BUILT_IN_WORKLOAD_KINDS } from '../model/pod-view';
 import { CONTROLS, RULES } from '../rules/catalogue';
+import { namespacePsaLabels } from '../rules/namespace-psa-labels';
+import { networkPolicy } from '../rules/network-policy';
+import { rbacNoClusterAdmin } from '../rules/rbac-no-cluster-admin';
+import { rbacNoExec } from '../rules/rbac-no-exec';
+import { rbacNoSecretRead } from '../rules/rbac-no-secret-read';
 import type { ControlMapping, RuleMetadata } from '../rules/rule';
+import { serviceAccountToken } from '../rules/service-account-token';
+import { wellFormedObjects } from '../rules/well-formed-objects';
 import { wellFormedPodSpec } from '../rules/well-formed-pod-spec';
+
+/**
+ * The rules that judge an object by others of the input (a workload by its namespace's policies,
+ * Namespace and ServiceAccounts; a binding by its role), with the kinds they read there: a malformed
+ * one of those (well-formed-objects fails it) leaves their verdict without evidence.
+ */
+const READS_OTHERS: ReadonlyMap<string, readonly string[]> = new Map([
+  [networkPolicy.id, ['NetworkPolicy']], [namespacePsaLabels.id, ['Namespace']], [serviceAccountToken.id, ['ServiceAccount']],
+  ...[rbacNoClusterAdmin.id, rbacNoExec.id, rbacNoSecretRead.id].map((id): [string, readonly string[]] => [id, ['Role', 'ClusterRole']]),
+]);
 
 /** Frameworks the audit view covers: the ones whose numbering auditors ask for. */
 const AUDIT_FRAMEWORKS: ReadonlySet<ControlMapping['framework']> = new Set(['NIST SP 800-190', 'CIS Kubernetes Benchmark', 'CIS Docker Benchmark']);
@@ -14,8 +31,9 @@ const AUDIT_FRAMEWORKS: ReadonlySet<ControlMapping['framework']> = new Set(['NIS
  * How one object stands against one control. `satisfies`: one of the control's rules ran on the
  * object and passed, and none failed. `not-checked`: the control's rules could not read the object:
  * its kind holds something shaped like a pod template but is not mapped to it, or its pod spec holds
- * fields of the wrong type (`well-formed-pod-spec` fails it), which the rules read as absent; an
- * object not checked that a `not-checked` suppression acknowledges is `waived` instead, with its reason.
+ * fields of the wrong type (`well-formed-pod-spec` fails it), which the rules read as absent, or the
+ * API server would refuse it or an object its rules read for it (`well-formed-objects` fails a Role,
+ * binding, NetworkPolicy, Namespace or ServiceAccount); an object not checked that a `not-checked` suppression acknowledges is `waived` instead, with its reason.
  * `not-applicable`: the control's rules ran on the object but found nothing of theirs to judge (a
  * binding without a workload subject).
  */
@@ -105,7 +123,8 @@ export interface ControlsOptions {
  * ({@link ObjectSummary.notApplicable}), is not, and a control no object satisfies is never
  * `satisfied`. Objects that were not checked (unmapped kinds holding a pod template) and objects
  * whose pod spec holds fields of the wrong type are `not-checked` under every control about pod
- * specs that they do not fail, so an audit never reads them as satisfying it (an object not checked
+ * specs that they do not fail, and so are objects the API server would refuse (`well-formed-objects`)
+ * under the controls of the rules about their kind, with the workloads and bindings judged by them, so an audit never reads them as satisfying it (an object not checked
  * that a `not-checked` suppression acknowledges is `waived` there instead). A waiver
  * shows each suppression's reason, and the view lists the suppressions that waived nothing and the
  * stale baseline entries, so an audit sees every waiver written.
@@ -145,8 +164,15 @@ export function controlsView(report: Report, options: ControlsOptions = {}): Con
     const key = objectKey(object);
     const findings = findingsByObject.get(key) ?? NO_FINDINGS;
     const malformed = findings.some((f) => f.rule === wellFormedPodSpec.id);
-    return { object, identity: identity(object), findings, notChecked: notChecked.get(key), malformed };
+    const malformedObject = findings.some((f) => f.rule === wellFormedObjects.id && (f.outcome === 'fail' || f.outcome === 'error'));
+    return { object, identity: identity(object), findings, notChecked: notChecked.get(key), malformed, malformedObject };
   });
+  const malformedObjects = objectFacts.filter((f) => f.malformedObject).map((f) => f.object);
+  /** Whether a rule read a malformed object for this one: of a kind it reads, in its namespace (a ClusterRole anywhere). */
+  const readsMalformed = (rule: RuleMetadata, object: ObjectSummary): boolean => (READS_OTHERS.get(rule.id) ?? []).some(
+    (kind) => malformedObjects.some((other) => other.kind === kind
+      && (kind === 'ClusterRole' || (kind === 'Namespace' ? other.name === object.namespace : other.namespace === object.namespace)),
+    ));
 
   const controls: ControlStatus[] = [];
   for (const { control, rules } of byControl.values()) {
@@ -163,6 +189,10 @@ export function controlsView(report: Report, options: ControlsOptions = {}): Con
         } else if (facts.malformed && aboutPodSpecs) {
           // The rules read a field of the wrong type as absent: what they found (or did not) says nothing.
           objects.push({ ...facts.identity, verdict: 'not-checked', rules: [wellFormedPodSpec.id] });
+        } else if (malformedObjects.length > 0
+          && running.some((r) => (facts.malformedObject && r.kinds?.includes(facts.object.kind)) || readsMalformed(r, facts.object))) {
+          // The API server refuses the object, or one the rules read for it: their pass is no evidence.
+          objects.push({ ...facts.identity, verdict: 'not-checked', rules: [wellFormedObjects.id] });
         } else if (fromFindings) {
           objects.push(fromFindings);
         } else if (facts.notChecked && aboutPodSpecs) {

@@ -132,6 +132,39 @@ describe('controls view: a pod spec the rules could not read', () => {
   });
 });
 
+describe('controls view: an RBAC object or NetworkPolicy the API server would refuse', () => {
+  test('is no evidence for the controls its rules map to, nor for the workloads judged by it', () => {
+    // verbs: get and a peer with no selector: well-formed-objects fails both, the RBAC and NetworkPolicy rules pass them.
+    const { report, view } = viewOf(`apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: reader, namespace: shop}
+rules:
+- {apiGroups: [""], resources: [configmaps], verbs: get}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: default-deny, namespace: shop}
+spec:
+  podSelector: {}
+  policyTypes: [Ingress, Egress]
+  egress: [{to: [{}], ports: [{port: 53, protocol: UDP}]}]
+---
+${HARDENED}`, { level: 'hardened' });
+    expect(report.findings.filter((f) => f.rule === 'well-formed-objects').map((f) => `${f.kind} ${f.path}`)).toEqual([
+      'Role rules[0].verbs', 'NetworkPolicy spec.egress[0].to[0]',
+    ]);
+    expect(report.findings.filter((f) => ['rbac-no-wildcards', 'rbac-no-escalate', 'network-policy'].includes(f.rule))).toEqual([]);
+    const rbac = control(view.controls, CIS, '5.1.3');
+    expect(rbac.objects.map((o) => [o.kind, o.verdict, o.rules])).toEqual([['Role', 'not-checked', ['well-formed-objects']]]);
+    expect(rbac.status).not.toBe('satisfied');
+    const isolation = view.controls.filter((c) => c.rules.includes('network-policy'));
+    expect(isolation.length).toBeGreaterThan(0);
+    for (const c of isolation) {
+      expect(c.objects.filter((o) => o.kind === 'Deployment').map((o) => [o.verdict, o.rules])).toEqual([['not-checked', ['well-formed-objects']]]);
+    }
+  });
+});
+
 describe('controls view: waivers', () => {
   const PRIVILEGED = HARDENED.replace('allowPrivilegeEscalation: false,', 'privileged: true, allowPrivilegeEscalation: false,');
   const waiver = { rule: 'privileged', kind: 'Deployment', namespace: 'shop', name: 'web', reason: 'CNI agent needs it (SEC-123)' };
