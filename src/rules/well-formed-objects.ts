@@ -18,8 +18,8 @@ import {
  */
 export const wellFormedObjects: ObjectRule = {
   id: 'well-formed-objects',
-  title: 'RBAC objects, NetworkPolicies, Namespaces and ServiceAccounts have the types Kubernetes expects',
-  remediation: 'Fix the field to the type the Kubernetes API expects (see the message); the API server would reject the object, and the RBAC, NetworkPolicy, namespace and service account checks cannot judge it.',
+  title: 'RBAC objects, NetworkPolicies, Namespaces and ServiceAccounts have the types and values Kubernetes accepts',
+  remediation: 'Fix the field to the type and value the Kubernetes API accepts (see the message); the API server would reject the object, and the RBAC, NetworkPolicy, namespace and service account checks cannot judge it.',
   level: 'hardened',
   severity: 'high',
   controls: [],
