@@ -7,6 +7,7 @@ import { buildNamespace, isDnsLabel, selectorLabels } from '../model/companions'
 import { buildDebugAccess, claimDebugAccess, type DebugAccessObjects, type DebugAccessProps } from '../model/debug-access';
 import { HardpodError } from '../model/errors';
 import type { KubeObject } from '../model/kube-object';
+import { mergeDefaults } from '../model/merge-defaults';
 import { DEFAULTS_KEYS, refuseUnknownKeys } from '../model/prop-keys';
 import type {
   CronJobProps, DaemonSetProps, DeploymentProps, JobProps, NamespaceProps, NetworkPeer, ResolvingDefaults, StatefulSetProps, WorkloadProps,
@@ -23,7 +24,44 @@ import { buildCronJob, buildDaemonSet, buildDeployment, buildJob, buildStatefulS
 /** Golden-path defaults for every hardened component of a program (or one component). */
 export type HardpodComponentDefaults = ResolvingDefaults;
 
-let programDefaults: HardpodComponentDefaults = {};
+/** Stands for the program run when Pulumi has neither a stack resource nor a monitor (a program not run by Pulumi). */
+const NO_PROGRAM_RUN = {};
+
+/**
+ * State kept per Pulumi program run: the program's defaults, and the component that emits each
+ * object, so that a second component emitting the same object is refused naming both. A run is
+ * known by its root stack resource (a new one for every deployment, and for every run of an
+ * Automation API inline program in one process) or, under `setMocks`, which makes no stack
+ * resource, by its mock monitor (a new one for every `setMocks`): tests build the same components
+ * again in each mocked run.
+ */
+class PerProgramRun<T> {
+  private readonly byRun = new WeakMap<object, T>();
+
+  constructor(private readonly initial: () => T) {}
+
+  /** The state of the program run now going on. */
+  current(): T {
+    const run = this.run();
+    let state = this.byRun.get(run);
+    if (state === undefined) this.byRun.set(run, (state = this.initial()));
+    return state;
+  }
+
+  replace(state: T): void {
+    this.byRun.set(this.run(), state);
+  }
+
+  private run(): object {
+    return pulumi.runtime.getStackResource() ?? pulumi.runtime.getMonitor() ?? NO_PROGRAM_RUN;
+  }
+}
+
+/** Per program run, the component that emits the workload of each namespace and name. */
+const CLAIMED_WORKLOADS = new PerProgramRun(() => new Map<string, string>());
+
+/** Per program run, the defaults of {@link setHardpodDefaults}. */
+const PROGRAM_DEFAULTS = new PerProgramRun<HardpodComponentDefaults>(() => ({}));
 
 function withResolver(defaults: HardpodComponentDefaults, where: string): HardpodComponentDefaults {
   // From plain JavaScript or config: a string or list would be spread as if it set nothing.
@@ -35,29 +73,19 @@ function withResolver(defaults: HardpodComponentDefaults, where: string): Hardpo
   return { ...defaults, imageResolver: LockFileResolver.fromFile(defaults.lockFile) };
 }
 
-/** Sets the defaults of every hardened component declared afterwards in this program. */
+/**
+ * Sets the defaults of every hardened component declared afterwards in this program, merged over
+ * those an earlier call set, field by field (labels and resources key by key): a team adding labels
+ * keeps the platform's allowedRegistries.
+ */
 export function setHardpodDefaults(defaults: HardpodComponentDefaults): void {
-  programDefaults = withResolver(defaults, 'setHardpodDefaults');
+  PROGRAM_DEFAULTS.replace(mergeDefaults(PROGRAM_DEFAULTS.current(), withResolver(defaults, 'setHardpodDefaults')));
 }
 
 /** The program's defaults with a component's own merged over them, field by field. */
 function effectiveDefaults(own: HardpodComponentDefaults | undefined, where: string): HardpodComponentDefaults {
-  if (own === undefined) return programDefaults;
-  const local = withResolver(own, where);
-  const base = programDefaults;
-  return {
-    ...base,
-    ...local,
-    ...(base.resources || local.resources
-      ? {
-        resources: {
-          requests: { ...base.resources?.requests, ...local.resources?.requests },
-          limits: { ...base.resources?.limits, ...local.resources?.limits },
-        },
-      }
-      : {}),
-    ...(base.labels || local.labels ? { labels: { ...base.labels, ...local.labels } } : {}),
-  };
+  const program = PROGRAM_DEFAULTS.current();
+  return own === undefined ? program : mergeDefaults(program, withResolver(own, where));
 }
 
 /** Options every hardened component takes besides the workload props. */
@@ -105,31 +133,6 @@ function registerObject(name: string, args: Record<string, unknown>, parent: pul
   if (!resourceClass) throw new HardpodError(`no @pulumi/kubernetes resource class for kind ${kind}`, name);
   return new resourceClass(name, args as never, dependsOn ? { parent, dependsOn } : { parent });
 }
-
-/** Stands for the program run when Pulumi has neither a stack resource nor a monitor (a program not run by Pulumi). */
-const NO_PROGRAM_RUN = {};
-
-/**
- * Claims kept per Pulumi program run: for each object key, the component that emits it, so a
- * second component emitting the same object is refused naming both. A run is known by its root
- * stack resource (a new one for every deployment, and for every run of an Automation API inline
- * program in one process) or, under `setMocks`, which makes no stack resource, by its mock monitor
- * (a new one for every `setMocks`): tests build the same components again in each mocked run.
- */
-class ProgramClaims {
-  private readonly byRun = new WeakMap<object, Map<string, string>>();
-
-  /** The claims of the program run now going on. */
-  current(): Map<string, string> {
-    const run: object = pulumi.runtime.getStackResource() ?? pulumi.runtime.getMonitor() ?? NO_PROGRAM_RUN;
-    let claims = this.byRun.get(run);
-    if (claims === undefined) this.byRun.set(run, (claims = new Map()));
-    return claims;
-  }
-}
-
-/** Per program run, the component that emits the workload of each namespace and name. */
-const CLAIMED_WORKLOADS = new ProgramClaims();
 
 /** The Kubernetes name: the `name` prop, else the Pulumi resource name; a DNS label either way. */
 function workloadName(name: string, explicit: unknown, where: string): string {
@@ -284,7 +287,7 @@ export class HardenedNamespace extends pulumi.ComponentResource {
 }
 
 /** Per program run, the component that emits each namespace's debug access of one name. */
-const CLAIMED_DEBUG_ACCESS = new ProgramClaims();
+const CLAIMED_DEBUG_ACCESS = new PerProgramRun(() => new Map<string, string>());
 
 /** Props of {@link HardenedDebugAccess}: the model's DebugAccessProps. */
 export type HardenedDebugAccessArgs = DebugAccessProps & HardenedComponentArgs;

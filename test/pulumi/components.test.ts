@@ -142,15 +142,20 @@ describe('component behaviour', () => {
 
   test('program defaults apply to every component, and a component\'s own defaults win field by field', async () => {
     hp.setHardpodDefaults({ labels: { 'app.kubernetes.io/part-of': 'shop' }, resources: { limits: { cpu: '2' } } });
-    try {
-      const job = new hp.HardenedJob('defaults-job', { image: FIXTURE_IMAGE, defaults: { labels: { team: 'data' }, resources: { limits: { memory: '1Gi' } } } });
-      const [workload] = await valueOf(job.objects);
-      expect(workload.metadata?.labels).toEqual(expect.objectContaining({ 'app.kubernetes.io/part-of': 'shop', 'team': 'data' }));
-      const limits = (workload as any).spec.template.spec.containers[0].resources.limits;
-      expect(limits).toEqual({ cpu: '2', memory: '1Gi' });
-    } finally {
-      hp.setHardpodDefaults({});
-    }
+    const job = new hp.HardenedJob('defaults-job', { image: FIXTURE_IMAGE, defaults: { labels: { team: 'data' }, resources: { limits: { memory: '1Gi' } } } });
+    const [workload] = await valueOf(job.objects);
+    expect(workload.metadata?.labels).toEqual(expect.objectContaining({ 'app.kubernetes.io/part-of': 'shop', 'team': 'data' }));
+    const limits = (workload as any).spec.template.spec.containers[0].resources.limits;
+    expect(limits).toEqual({ cpu: '2', memory: '1Gi' });
+  });
+
+  test('a second setHardpodDefaults merges over the first, and each program run starts with none', async () => {
+    hp.setHardpodDefaults({ allowedRegistries: ['registry.acme.io'] });
+    hp.setHardpodDefaults({ labels: { team: 'shop' } });
+    // A team adding labels keeps the platform's registries.
+    expect(() => new hp.HardenedJob('merged', { image: FIXTURE_IMAGE })).toThrow(/not an allowed registry/);
+    await installMocks(false);
+    expect(() => new hp.HardenedJob('fresh-run', { image: FIXTURE_IMAGE })).not.toThrow();
   });
 
   test('image tags resolve through the same lock file as the cdk8s constructs, image user included', async () => {

@@ -1,8 +1,9 @@
 import type { IConstruct } from 'constructs';
 import { LockFileResolver } from '../../images/lock-resolver';
 import { HardpodError } from '../../model/errors';
+import { mergeDefaults } from '../../model/merge-defaults';
 import { DEFAULTS_KEYS } from '../../model/prop-keys';
-import type { ResolvingDefaults, ResourcesProps } from '../../model/workload-props';
+import type { ResolvingDefaults } from '../../model/workload-props';
 import { allowedRegistries } from '../../rules/allowed-registries';
 import { checkOptionKeys, scopeLabel } from '../validation/options';
 
@@ -19,16 +20,11 @@ const READERS = new WeakSet<IConstruct>();
 
 const checkAllowedRegistries = allowedRegistries.settings!.allowedRegistries;
 
-function mergeResources(a: ResourcesProps | undefined, b: ResourcesProps | undefined): ResourcesProps | undefined {
-  if (!a) return b;
-  if (!b) return a;
-  return { requests: { ...a.requests, ...b.requests }, limits: { ...a.limits, ...b.limits } };
-}
-
 export class HardpodDefaults {
   /**
    * Sets the defaults for every hardened construct under `scope` (merged over those of enclosing
-   * scopes). Constructs read them when they are created, so set them before adding workloads:
+   * scopes, and over those an earlier call set on the same scope, field by field: labels and
+   * resources key by key). Constructs read them when they are created, so set them before adding workloads:
    * setting them on a scope that already holds a hardened construct throws, naming it.
    * An unknown key or an empty `allowedRegistries` throws here.
    */
@@ -47,7 +43,9 @@ export class HardpodDefaults {
     const registriesProblem = checkAllowedRegistries(defaults.allowedRegistries);
     if (registriesProblem !== undefined) throw new HardpodError(registriesProblem, `${where} allowedRegistries`);
     const resolver = defaults.imageResolver ?? (defaults.lockFile !== undefined ? LockFileResolver.fromFile(defaults.lockFile) : undefined);
-    DEFAULTS.set(scope, { ...defaults, ...(resolver ? { imageResolver: resolver } : {}) });
+    const own: HardpodDefaultsProps = { ...defaults, ...(resolver ? { imageResolver: resolver } : {}) };
+    const earlier = DEFAULTS.get(scope);
+    DEFAULTS.set(scope, earlier === undefined ? own : mergeDefaults(earlier, own));
   }
 
   /** The defaults in force at `construct`: those of every enclosing scope, nearest winning. */
@@ -58,12 +56,7 @@ export class HardpodDefaults {
       const own = DEFAULTS.get(scope);
       if (!own) continue;
       found = true;
-      merged = {
-        ...merged,
-        ...own,
-        resources: mergeResources(merged.resources, own.resources),
-        labels: merged.labels || own.labels ? { ...merged.labels, ...own.labels } : undefined,
-      };
+      merged = mergeDefaults(merged, own);
     }
     return found ? merged : {};
   }

@@ -405,6 +405,14 @@ describe('golden-path defaults on App and Chart', () => {
     const c = new Chart(app, 'c');
     expect(() => new HardenedJob(c, 'job', { image: IMAGE })).toThrow(/c\/job \(container main\): .*not an allowed registry/);
   });
+  it('a second set on one scope merges over the first: a team adding labels keeps the platform\'s registries', () => {
+    const app = Testing.app();
+    const c = new Chart(app, 'c');
+    HardpodDefaults.set(c, { allowedRegistries: ['registry.acme.io'], labels: { platform: 'acme' } });
+    HardpodDefaults.set(c, { labels: { team: 'shop' } });
+    expect(HardpodDefaults.of(c).labels).toEqual({ platform: 'acme', team: 'shop' });
+    expect(() => new HardenedJob(c, 'job', { image: IMAGE })).toThrow(/c\/job \(container main\): .*not an allowed registry/);
+  });
   it('an unknown key (defaults read from JSON or YAML) or an empty registry list is refused, naming the scope', () => {
     const app = Testing.app();
     const c = new Chart(app, 'c');
