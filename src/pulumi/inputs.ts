@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as pulumi from '@pulumi/pulumi';
 import { isDeferred, refuseDeferred } from './deferred';
 import { HardpodError } from '../model/errors';
+import { valueAtPath } from '../model/field-path';
 import type { ImageResolver, ResolvedImage } from '../model/image';
 import { DIGEST_ONLY_RESOLVER } from '../model/image';
 import type { KubeObject } from '../model/kube-object';
@@ -123,12 +124,6 @@ function mapLeaves(value: unknown, path: (string | number)[], leaf: (s: string, 
   return value;
 }
 
-function getAt(value: unknown, path: readonly (string | number)[]): unknown {
-  let node = value;
-  for (const key of path) node = isFields(node) || Array.isArray(node) ? (node as Record<string | number, unknown>)[key] : undefined;
-  return node;
-}
-
 /**
  * Builds the objects of one workload from props that may hold Inputs.
  * @param name the workload's name
@@ -172,8 +167,10 @@ export function buildWithInputs<P extends WorkloadProps>(
     return [...real];
   });
 
-  const args = shapes.map((shape, i) =>
-    mapLeaves(shape, [], (leaf, path) => (leaf.includes(token) ? objects.apply((real) => getAt(real[i], path)) : leaf)) as Record<string, unknown>);
+  const args = shapes.map((shape, i) => {
+    const filled = mapLeaves(shape, [], (leaf, path) => (leaf.includes(token) ? objects.apply((real) => valueAtPath(real[i], path)) : leaf));
+    return filled as Record<string, unknown>;
+  });
   return { args, objects };
 }
 
