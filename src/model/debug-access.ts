@@ -1,8 +1,7 @@
 import type { Role, RoleBinding } from 'kubernetes-types/rbac/v1';
 import { INT32_MAX } from './api-integers';
-import {
-  asKubeObject, checkDnsLabel, checkLabels, DEFAULT_KUBERNETES_MINOR, isDnsLabel, isDnsSubdomain, MANAGED_BY_LABEL, NAMESPACE_NAME_LABEL,
-} from './companions';
+import { checkDnsLabel, checkLabels, isDnsLabel, isDnsSubdomain } from './api-values';
+import { asKubeObject, DEFAULT_KUBERNETES_MINOR, MANAGED_BY_LABEL, NAMESPACE_NAME_LABEL } from './companions';
 import { HardpodError } from './errors';
 import { DIGEST_ONLY_RESOLVER } from './image';
 import { claimObjectKey, type KubeObject } from './kube-object';

@@ -6,6 +6,7 @@ export * from './pod-view';
 export * from './image';
 export * from './quantity';
 export * from './workload-props';
+export * from './api-values';
 export * from './companions';
 export * from './workloads';
 export * from './debug-access';

@@ -7,10 +7,10 @@ import type {
 import type { NetworkPolicy } from 'kubernetes-types/networking/v1';
 import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1';
 import { INT32_MAX, INT64_MAX, isPortNumber } from './api-integers';
+import { checkAnnotations, checkDnsLabel, checkLabels, isDnsLabel, isDnsSubdomain, isPortName } from './api-values';
 import {
   DEFAULT_KUBERNETES_MINOR, MANAGED_BY_LABEL, WORKLOAD_LABEL, asKubeObject, buildNetworkPolicy, buildPodDisruptionBudget, buildService,
-  buildServiceAccount, checkAnnotations, checkLabels, checkPodDisruptionBudget,
-  checkDnsLabel, isDnsLabel, isDnsSubdomain, isPortName, objectMeta, selectorLabels, type ServicePort,
+  buildServiceAccount, checkPodDisruptionBudget, objectMeta, selectorLabels, type ServicePort,
 } from './companions';
 import { cronScheduleProblem, timeZoneProblem } from './cron';
 import { HardpodError } from './errors';

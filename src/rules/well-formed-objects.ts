@@ -1,6 +1,6 @@
 import type { ObjectRule } from './rule';
 import { isPortNumber } from '../model/api-integers';
-import { isDnsSubdomain, isInsideCidr, isLabelValue, isPortName, qualifiedNameProblem, refusedCidrProblem } from '../model/companions';
+import { isDnsSubdomain, isInsideCidr, isLabelValue, isPortName, qualifiedNameProblem, refusedCidrProblem } from '../model/api-values';
 import type { KubeObject } from '../model/kube-object';
 import { asWritten } from '../model/not-known-yet';
 import {
