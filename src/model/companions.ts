@@ -10,6 +10,9 @@ import { NEWEST_KUBERNETES_MINOR } from './kubernetes-versions';
 import { PROP_KEYS, refuseUnknownKeys } from './prop-keys';
 import type { AllowRule, DnsEgress, NamespaceProps, NetworkPeer, PodSecurityLevel, WorkloadDefaults } from './workload-props';
 
+/** Name of the namespace-wide default-deny NetworkPolicy a hardened Namespace emits (a common name for platform-owned ones too). */
+export const NAMESPACE_POLICY_NAME = 'default-deny';
+
 /** Label every emitted object carries. */
 export const MANAGED_BY_LABEL = { 'app.kubernetes.io/managed-by': 'hardpod' } as const;
 /** The label that selects a workload's pods, and that other workloads' policies match on. */
@@ -327,7 +330,9 @@ export function buildNamespace(props: NamespaceProps, defaults: WorkloadDefaults
   const networkPolicy =
     props.defaultDeny === false
       ? undefined
-      : buildNetworkPolicy(objectMeta('default-deny', props.name, { ...defaults.labels, ...props.labels, ...MANAGED_BY_LABEL }), {}, { dns: props.dns ?? defaults.dns }, where);
+      : buildNetworkPolicy(
+        objectMeta(NAMESPACE_POLICY_NAME, props.name, { ...defaults.labels, ...props.labels, ...MANAGED_BY_LABEL }), {}, { dns: props.dns ?? defaults.dns }, where,
+      );
   return { namespace, networkPolicy, objects: networkPolicy ? [asKubeObject(namespace), asKubeObject(networkPolicy)] : [asKubeObject(namespace)] };
 }
 

@@ -9,8 +9,8 @@ import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1';
 import { INT32_MAX, INT64_MAX, isPortNumber } from './api-integers';
 import { checkAnnotations, checkDnsLabel, checkLabels, isDnsLabel, isDnsSubdomain, isPortName } from './api-values';
 import {
-  DEFAULT_KUBERNETES_MINOR, MANAGED_BY_LABEL, WORKLOAD_LABEL, asKubeObject, buildNetworkPolicy, buildPodDisruptionBudget, buildService,
-  buildServiceAccount, checkPodDisruptionBudget, objectMeta, selectorLabels, type ServicePort,
+  DEFAULT_KUBERNETES_MINOR, MANAGED_BY_LABEL, NAMESPACE_POLICY_NAME, WORKLOAD_LABEL, asKubeObject, buildNetworkPolicy, buildPodDisruptionBudget,
+  buildService, buildServiceAccount, checkPodDisruptionBudget, objectMeta, selectorLabels, type ServicePort,
 } from './companions';
 import { cronScheduleProblem, timeZoneProblem } from './cron';
 import { HardpodError } from './errors';
@@ -629,6 +629,13 @@ function checkWorkloadName(name: unknown, where: string): void {
     );
   }
   checkDnsLabel(name, 'name', where);
+  if (name === NAMESPACE_POLICY_NAME) {
+    fail(
+      `name "${NAMESPACE_POLICY_NAME}" is the name of the namespace-wide NetworkPolicy a HardenedNamespace emits (and platforms often install): ` +
+        'the workload\'s own NetworkPolicy of that name would replace it on apply, and the namespace would lose its default deny; give the workload another name',
+      where,
+    );
+  }
 }
 
 /** hardpod's own labels: the selector (names the pods, matched by the Service and policies) and managed-by. */

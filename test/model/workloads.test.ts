@@ -441,6 +441,9 @@ describe('props the API server would reject are errors naming the construct path
     defaults: { resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } } },
   };
 
+  it('a workload named default-deny is refused: its NetworkPolicy would replace the namespace-wide one of that name', () => {
+    expect(refused({ name: 'default-deny' })).toContain('the namespace would lose its default deny');
+  });
   it('a misspelt prop, at any depth, is refused naming it and the key meant, not ignored leaving the default in force', () => {
     expect(refused({ replica: 3 })).toBe('app/web: unknown prop "replica" (did you mean "replicas"?)');
     expect(refused({ probes: { readiness: { tcpSocket: {}, periodSecond: 5 }, liveness: { tcpSocket: {} } } }))
