@@ -327,12 +327,8 @@ export function buildNamespace(props: NamespaceProps, defaults: WorkloadDefaults
     labels[`pod-security.kubernetes.io/${mode}-version`] = version;
   }
   const namespace: Namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: props.name, labels } };
-  const networkPolicy =
-    props.defaultDeny === false
-      ? undefined
-      : buildNetworkPolicy(
-        objectMeta(NAMESPACE_POLICY_NAME, props.name, { ...defaults.labels, ...props.labels, ...MANAGED_BY_LABEL }), {}, { dns: props.dns ?? defaults.dns }, where,
-      );
+  const policyMeta = objectMeta(NAMESPACE_POLICY_NAME, props.name, { ...defaults.labels, ...props.labels, ...MANAGED_BY_LABEL });
+  const networkPolicy = props.defaultDeny === false ? undefined : buildNetworkPolicy(policyMeta, {}, { dns: props.dns ?? defaults.dns }, where);
   return { namespace, networkPolicy, objects: networkPolicy ? [asKubeObject(namespace), asKubeObject(networkPolicy)] : [asKubeObject(namespace)] };
 }
 
