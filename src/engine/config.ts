@@ -10,6 +10,7 @@ import { NEWEST_EDITION, RULES } from '../rules/catalogue';
 import type { Level, SettingCheck, Severity } from '../rules/rule';
 import { LEVELS } from '../rules/rule';
 import { NAMESPACED_LOOKUP_KINDS } from '../rules/support/hardened';
+import { wellFormedObjectProblems } from '../rules/well-formed-objects';
 
 export { didYouMean };
 export { OLDEST_KUBERNETES_MINOR, NEWEST_KUBERNETES_MINOR, NEWEST_KUBERNETES_VERSION } from '../model/kubernetes-versions';
@@ -386,6 +387,7 @@ function validateCluster(cluster: unknown, where: (key: string) => string): void
   namespaces.forEach((ns: unknown, i) => {
     if (!isRecord(ns) || typeof ns.name !== 'string' || !ns.name) throw new HardpodError('a namespace needs a name', where(`cluster.namespaces[${i}]`));
     if (ns.labels !== undefined && (!isRecord(ns.labels) || Object.values(ns.labels).some((v) => typeof v !== 'string'))) throw new HardpodError('namespace labels must be a map of strings', where(`cluster.namespaces[${i}].labels`));
+    refuseMalformedDeclaration({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns.name, labels: ns.labels as Record<string, string> } }, `cluster.namespaces[${i}]`, 'metadata.', where);
     declare('Namespace', undefined, ns.name, `cluster.namespaces[${i}]`);
   });
   for (const key of ['networkPolicies', 'objects'] as const) {
@@ -407,10 +409,25 @@ function validateCluster(cluster: unknown, where: (key: string) => string): void
           where(`cluster.${key}[${i}].metadata`),
         );
       }
+      refuseMalformedDeclaration(o as unknown as KubeObject, `cluster.${key}[${i}]`, '', where);
       declare(o.kind, o.metadata.namespace, o.metadata.name, `cluster.${key}[${i}]`);
     });
   }
   if (cluster.complete !== undefined && typeof cluster.complete !== 'boolean') throw new HardpodError('cluster.complete must be true or false', where('cluster.complete'));
+}
+
+/**
+ * Rules read a declared object as they read one of the input, and one the API server would refuse
+ * (`verbs: get`, `policyTypes: Ingress`, a label key with a space) as granting, isolating or
+ * labelling nothing: refused here, at the field's line. `dropped` is a path prefix the declaration
+ * does not write (`metadata.` of a namespace given as { name, labels }).
+ */
+function refuseMalformedDeclaration(object: KubeObject, key: string, dropped: string, where: (key: string) => string): void {
+  const problem = wellFormedObjectProblems(object)[0];
+  if (problem === undefined) return;
+  const path = problem.path.startsWith(dropped) ? problem.path.slice(dropped.length) : problem.path;
+  const name = object.metadata?.namespace ? `${object.metadata.namespace}/${object.metadata.name}` : object.metadata?.name;
+  throw new HardpodError(`the declared ${object.kind} ${JSON.stringify(name)} would be refused by the API server: ${problem.message}`, where(path ? `${key}${path.startsWith('[') ? '' : '.'}${path}` : key));
 }
 
 const OVERRIDE_KEYS: readonly string[] = ['severity', 'enforcement', 'enabled'];

@@ -28,36 +28,44 @@ export const wellFormedObjects: ObjectRule = {
   kinds: ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'NetworkPolicy', 'Namespace', 'ServiceAccount'],
   check({ object }) {
     // In a Pulumi preview, a string not known yet is still a string: judge the values as written.
-    const written = asWritten(object);
-    const problems: ShapeProblem[] = [];
-    switch (written.kind) {
-      case 'Role':
-        checkPolicyRules(written.rules, true, problems);
-        break;
-      case 'ClusterRole':
-        checkPolicyRules(written.rules, false, problems);
-        // Aggregation matches ClusterRoles by their labels.
-        checkLabels(written, problems);
-        checkAggregationRule(written.aggregationRule, problems);
-        break;
-      case 'RoleBinding':
-      case 'ClusterRoleBinding':
-        checkRoleRef(written, problems);
-        checkSubjects(written.subjects, written.kind === 'ClusterRoleBinding', problems);
-        break;
-      case 'NetworkPolicy':
-        checkNetworkPolicySpec(written.spec, problems);
-        break;
-      case 'Namespace':
-        checkLabels(written, problems);
-        break;
-      case 'ServiceAccount':
-        checkFields(written, SERVICE_ACCOUNT_FIELDS, '', '', problems);
-        break;
-    }
-    return problems;
+    return wellFormedObjectProblems(asWritten(object));
   },
 };
+
+/**
+ * What the API server would refuse in the fields of `object` that the cross-object rules read (none
+ * for other kinds). Also what the config refuses in the objects its cluster context declares.
+ * @internal
+ */
+export function wellFormedObjectProblems(written: KubeObject): ShapeProblem[] {
+  const problems: ShapeProblem[] = [];
+  switch (written.kind) {
+    case 'Role':
+      checkPolicyRules(written.rules, true, problems);
+      break;
+    case 'ClusterRole':
+      checkPolicyRules(written.rules, false, problems);
+      // Aggregation matches ClusterRoles by their labels.
+      checkLabels(written, problems);
+      checkAggregationRule(written.aggregationRule, problems);
+      break;
+    case 'RoleBinding':
+    case 'ClusterRoleBinding':
+      checkRoleRef(written, problems);
+      checkSubjects(written.subjects, written.kind === 'ClusterRoleBinding', problems);
+      break;
+    case 'NetworkPolicy':
+      checkNetworkPolicySpec(written.spec, problems);
+      break;
+    case 'Namespace':
+      checkLabels(written, problems);
+      break;
+    case 'ServiceAccount':
+      checkFields(written, SERVICE_ACCOUNT_FIELDS, '', '', problems);
+      break;
+  }
+  return problems;
+}
 
 const SERVICE_ACCOUNT_FIELDS: FieldTypes = new Map<string, Expected>([['automountServiceAccountToken', 'boolean']]);
 

@@ -191,6 +191,26 @@ describe('loadConfig', () => {
     expect(() => resolveConfig({ kubernetesVersion: '1.30-gke' })).toThrow(/unsupported Kubernetes version/);
   });
 
+  it('refuses a declared object the API server would refuse, at the field\'s line, as the rules would read it as granting or isolating nothing', () => {
+    const config = file('malformed.yaml', [
+      'cluster:',
+      '  networkPolicies:',
+      '    - apiVersion: networking.k8s.io/v1',
+      '      kind: NetworkPolicy',
+      '      metadata: { name: deny, namespace: shop }',
+      '      spec:',
+      '        podSelector: {}',
+      '        policyTypes: Ingress',
+      '',
+    ].join('\n'));
+    expect(() => loadConfig(config)).toThrow(new RegExp(`^${config}:8 \\(cluster\\.networkPolicies\\[0\\]\\.spec\\.policyTypes\\): the declared NetworkPolicy "shop/deny" would be refused by the API server: `));
+    const role = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'reader', namespace: 'shop' }, rules: [{ apiGroups: [''], resources: ['secrets'], verbs: 'get' }] };
+    expect(() => resolveConfig({ cluster: { objects: [role] } })).toThrow(/^config cluster\.objects\[0\]\.rules\[0\]\.verbs: the declared Role "shop\/reader" would be refused/);
+    expect(() => resolveConfig({ cluster: { namespaces: [{ name: 'shop', labels: { 'pod security': 'restricted' } }] } }))
+      .toThrow(/^config cluster\.namespaces\[0\]\.labels.*: the declared Namespace "shop" would be refused/);
+    // Well-formed declarations pass.
+    expect(() => resolveConfig({ cluster: { objects: [{ ...role, rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }] }] } })).not.toThrow();
+  });
   it('refuses an object declared twice in the cluster context, naming both lines, as only one would apply', () => {
     const namespaces = file('ns-twice.yaml', [
       'cluster:',
