@@ -21,6 +21,13 @@ export interface ReadManifestsOptions {
    * A file named on its own is still read. @default none
    */
   readonly ownFiles?: readonly string[];
+  /**
+   * Refuse a folder holding a kustomization, as a Helm chart is refused: its patches and
+   * transformers (namespace, images, labels) change the objects its files hold, so judging the files
+   * gives verdicts about objects that are never applied. A file named on its own is still read.
+   * @default false (images and their tags are the same in the files: `lock` reads them)
+   */
+  readonly refuseKustomizations?: boolean;
 }
 
 /**
@@ -58,7 +65,7 @@ export function readManifests(paths: readonly string[], options: ReadManifestsOp
     }
     const stats = statOrThrow(path);
     if (stats.isDirectory()) {
-      for (const file of manifestFilesOfFolder(path)) add(file, path);
+      for (const file of manifestFilesOfFolder(path, path, options.refuseKustomizations)) add(file, path);
     } else {
       add(path, undefined, stats);
     }
@@ -102,9 +109,10 @@ const KUSTOMIZATION_FILES = new Set(['kustomization.yaml', 'kustomization.yml', 
 /**
  * {@link manifestFilesUnder} a folder given as input: one without any is a HardpodError naming it (a wrong path, not a pass).
  * @param name the folder as the user gave it, for the message (@default path)
+ * @param refuseKustomizations see {@link ReadManifestsOptions.refuseKustomizations} (@default false)
  */
-export function manifestFilesOfFolder(path: string, name: string = path): string[] {
-  const files = manifestFilesUnder(path);
+export function manifestFilesOfFolder(path: string, name: string = path, refuseKustomizations = false): string[] {
+  const files = manifestFilesUnder(path, refuseKustomizations);
   if (files.length === 0) throw new HardpodError('the folder holds no *.yaml, *.yml or *.json files', name);
   return files;
 }
@@ -117,7 +125,7 @@ const HELM_CHART_FILE = 'Chart.yaml';
  * holding a Helm chart is a HardpodError naming it: its templates would read as broken YAML or,
  * worse, as objects with `{{ }}` mappings for values.
  */
-export function manifestFilesUnder(root: string): string[] {
+export function manifestFilesUnder(root: string, refuseKustomizations = false): string[] {
   const files: string[] = [];
   const seen = new Set<string>();
   const walk = (dir: string): void => {
@@ -129,6 +137,14 @@ export function manifestFilesUnder(root: string): string[] {
     if (entries.some((entry) => entry.name === HELM_CHART_FILE && !entry.isDirectory())) {
       throw new HardpodError(
         `a Helm chart (it holds ${HELM_CHART_FILE}), whose templates are not manifests yet: give hardpod what it renders instead (\`helm template RELEASE ${dir}\`, saved to a file or piped to - for standard input)`,
+        dir,
+      );
+    }
+    const kustomization = refuseKustomizations ? entries.find((entry) => KUSTOMIZATION_FILES.has(entry.name) && !entry.isDirectory()) : undefined;
+    if (kustomization !== undefined) {
+      throw new HardpodError(
+        `a kustomization (it holds ${kustomization.name}), whose patches and transformers (namespace, images, labels) change the objects its files hold: ` +
+          `give hardpod what it builds instead (\`kustomize build ${dir} | hardpod check -\`, or \`kubectl kustomize ${dir}\`), or name the files to check on their own`,
         dir,
       );
     }

@@ -176,6 +176,14 @@ describe('hardpod check exit codes', () => {
 });
 
 describe('hardpod check inputs', () => {
+  test('a kustomization folder is refused with the command that builds it; its files named on their own are checked', () => {
+    mkdirSync(join(dir, 'kustomized'), { recursive: true });
+    writeFileSync(join(dir, 'kustomized', 'kustomization.yaml'), 'resources: [pod.yaml]\nimages: [{ name: nginx, digest: "sha256:0000" }]\n');
+    writeFileSync(join(dir, 'kustomized', 'pod.yaml'), PRIVILEGED_APP);
+    expectUsageError(check(['kustomized']), /^hardpod check: error: kustomized: a kustomization \(it holds kustomization\.yaml\).*`kustomize build kustomized \| hardpod check -`/);
+    expect(check([join('kustomized', 'pod.yaml')]).status).toBe(1);
+  });
+
   test('stdin with -', () => {
     const result = check(['--format', 'json', '-'], { input: PRIVILEGED_APP });
     expect(result.status).toBe(1);

@@ -286,6 +286,20 @@ describe('reading files, folders and stdin', () => {
     );
   });
 
+  test('a kustomization in a folder is an error when asked (check): its patches and transformers change what its files hold', () => {
+    const base = join(dir, 'deploy', 'base');
+    mkdirSync(base, { recursive: true });
+    writeFileSync(join(base, 'app.yaml'), pod('app'));
+    writeFileSync(join(base, 'kustomization.yaml'), 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: prod\nresources: [app.yaml]\n');
+    expect(errorOf(() => readManifests([dir], { refuseKustomizations: true }))).toBe(
+      `${base}: a kustomization (it holds kustomization.yaml), whose patches and transformers (namespace, images, labels) change the objects its files hold: ` +
+        `give hardpod what it builds instead (\`kustomize build ${base} | hardpod check -\`, or \`kubectl kustomize ${base}\`), or name the files to check on their own`,
+    );
+    // A file named on its own is read; lock, which reads the images as written, reads the folder.
+    expect(readManifests([join(base, 'app.yaml')], { refuseKustomizations: true }).objects).toHaveLength(1);
+    expect(readManifests([dir]).objects.map((o) => o.object.kind)).toEqual(['Pod', 'Kustomization']);
+  });
+
   test('a folder\'s files that are no manifests (values, package.json, docker-compose, a JSON with comments, a kustomization) are all named in one error', () => {
     mkdirSync(join(dir, 'deploy', 'prod'), { recursive: true });
     writeFileSync(join(dir, 'deploy', 'app.yaml'), pod('app'));

@@ -32,7 +32,8 @@ standard input. Multi-document YAML, JSON, v1 Lists and \`helm template\` output
 Every document must be a Kubernetes object (apiVersion and kind): other YAML is an error, not skipped.
 In folders, the files this run reads or writes for itself (--config, --baseline, the lock file,
 --output, --write-baseline) are not read as manifests, and a Helm chart (a folder holding
-Chart.yaml) is an error: check what it renders. A file reached twice is read once.
+Chart.yaml) or a kustomization (a folder holding kustomization.yaml) is an error: check what it
+renders or builds. A file reached twice is read once.
 
 Options:
   --level LEVEL            baseline, restricted or hardened (default: the config's, else hardened)
@@ -86,7 +87,7 @@ export const checkCommand: Command = {
     };
 
     const ownFiles = [values.config, values.baseline, lockFile, values.output, values['write-baseline']].filter((path): path is string => path !== undefined);
-    const manifests = readManifests(positionals, { ownFiles });
+    const manifests = readManifests(positionals, { ownFiles, refuseKustomizations: true });
     if (!values['allow-empty']) refuseEmptyInput(manifests.objects.length, positionals, 'checked');
     const report = withFieldLines(evaluateNamingFieldLines(manifests, config), manifests);
 
