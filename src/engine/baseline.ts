@@ -45,6 +45,7 @@ export function fingerprintOf(finding: FingerprintFields): string {
 /**
  * The list fields whose items Kubernetes itself identifies by a key (their strategic-merge keys):
  * a finding on a container is about the container named `app`, wherever it sits in the list.
+ * Version 4 added sysctls.
  */
 const ITEM_KEYS: Readonly<Record<string, string>> = {
   containers: 'name',
@@ -55,15 +56,38 @@ const ITEM_KEYS: Readonly<Record<string, string>> = {
   imagePullSecrets: 'name',
   volumeMounts: 'mountPath',
   ports: 'containerPort',
+  sysctls: 'name',
 };
+/** The keyed lists of version 2 and 3 files, whose entries still match ({@link legacyIdentityPath}). */
+const V3_ITEM_KEYS: ReadonlySet<string> = new Set(Object.keys(ITEM_KEYS).filter((list) => list !== 'sysctls'));
+
+/**
+ * Lists of plain values (capabilities.add, capabilities.drop), whose items are their own identity:
+ * the finding on `add: [SYS_ADMIN, NET_ADMIN]` is about SYS_ADMIN, not about the first item, so a
+ * capability added before an old one is the new finding (version 4).
+ */
+const VALUE_LISTS: ReadonlySet<string> = new Set(['add', 'drop']);
 
 /**
  * The path a baseline identifies a finding by: list indexes of keyed lists become their item's key
- * (`spec.template.spec.containers[name="app"].securityContext.privileged`), so reordering
- * containers or adding one does not make old findings new. An item without its key, or whose key
- * is not unique in the list, keeps its index. Paths through no keyed list are returned unchanged.
+ * (`spec.template.spec.containers[name="app"].securityContext.privileged`), and those of value lists
+ * their item's value (`capabilities.add[="SYS_ADMIN"]`), so reordering containers or adding one does
+ * not make old findings new. An item without its key, or whose key is not unique in the list, keeps
+ * its index. Paths through no such list are returned unchanged.
  */
 export function identityPath(object: KubeObject, path: string): string {
+  return identify(object, path, true);
+}
+
+/**
+ * The identity path version 2 and 3 files wrote: containers and the like by key, value lists by index.
+ * @internal
+ */
+export function legacyIdentityPath(object: KubeObject, path: string): string {
+  return identify(object, path, false);
+}
+
+function identify(object: KubeObject, path: string, current: boolean): string {
   if (!path.includes('[')) return path;
   const segments = parseFieldPath(path);
   let node: unknown = object;
@@ -71,10 +95,13 @@ export function identityPath(object: KubeObject, path: string): string {
   let out = '';
   let changed = false;
   for (const segment of segments) {
-    const key = typeof segment === 'number' && typeof parentKey === 'string' && Array.isArray(node) ? ITEM_KEYS[parentKey] : undefined;
-    const value = key === undefined ? undefined : itemKey((node as unknown[])[segment as number], key);
-    if (value !== undefined && (node as unknown[]).filter((item) => itemKey(item, key!) === value).length === 1) {
-      out += `[${key}=${JSON.stringify(value)}]`;
+    const list = typeof segment === 'number' && typeof parentKey === 'string' && Array.isArray(node) ? node as unknown[] : undefined;
+    const keyed = list !== undefined && (current || V3_ITEM_KEYS.has(parentKey as string)) ? ITEM_KEYS[parentKey as string] : undefined;
+    const byValue = list !== undefined && current && VALUE_LISTS.has(parentKey as string);
+    const identityOf = keyed !== undefined ? (item: unknown) => itemKey(item, keyed) : byValue ? plainValue : undefined;
+    const value = identityOf === undefined ? undefined : identityOf(list![segment as number]);
+    if (value !== undefined && list!.filter((item) => identityOf!(item) === value).length === 1) {
+      out += `[${keyed ?? ''}=${JSON.stringify(value)}]`;
       changed = true;
     } else {
       const formatted = formatFieldPath([segment]);
@@ -86,21 +113,26 @@ export function identityPath(object: KubeObject, path: string): string {
   return changed ? out : path;
 }
 
+function plainValue(item: unknown): string | number | undefined {
+  return (typeof item === 'string' && item !== '') || typeof item === 'number' ? item : undefined;
+}
+
 function itemKey(item: unknown, key: string): string | number | undefined {
   if (typeof item !== 'object' || item === null || Array.isArray(item)) return undefined;
-  const value = (item as Record<string, unknown>)[key];
-  return (typeof value === 'string' && value !== '') || typeof value === 'number' ? value : undefined;
+  return plainValue((item as Record<string, unknown>)[key]);
 }
 
 /**
- * Baseline file format version. Version 3 fingerprints identify an object without a name by its
- * generateName ({@link fingerprintOf}); version 2 ones identify items of keyed lists by their key
- * ({@link identityPath}). Version 1 and 2 files are still read: their entries for named objects
- * match as before, while their entries for unnamed objects (all sharing the name '') match nothing,
- * so such findings show as new until the baseline is written again.
+ * Baseline file format version. Version 4 fingerprints identify added or dropped capabilities by
+ * their value and sysctls by their name ({@link identityPath}); version 3 ones identify an object
+ * without a name by its generateName ({@link fingerprintOf}); version 2 ones identify items of keyed
+ * lists by their key. Earlier files are still read: their entries for named objects match as before
+ * (capabilities and sysctls by index, until the baseline is written again), while version 1 and 2
+ * entries for unnamed objects (all sharing the name '') match nothing, so such findings show as new
+ * until the baseline is written again.
  */
-export const BASELINE_FILE_VERSION = 3;
-const READABLE_BASELINE_VERSIONS: readonly number[] = [1, 2, 3];
+export const BASELINE_FILE_VERSION = 4;
+const READABLE_BASELINE_VERSIONS: readonly number[] = [1, 2, 3, 4];
 
 export interface BaselineFile {
   readonly version: number;

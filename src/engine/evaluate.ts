@@ -1,4 +1,4 @@
-import { fingerprintOf, identityPath } from './baseline';
+import { fingerprintOf, identityPath, legacyIdentityPath } from './baseline';
 import { resolveConfig, SUPPRESS_ANNOTATION_PREFIX, validateSuppression, type BaselineEntry, type EngineConfig, type ResolvedConfig, type SuppressionEntry } from './config';
 import { NOT_CHECKED_ID, REPORT_SCHEMA_VERSION, type Finding, type NotCheckedObject, type ObjectSummary, type Report, type Suppression, type UnusedSuppression } from './report';
 import { HardpodError } from '../model/errors';
@@ -446,12 +446,16 @@ class Recorder {
     }
   }
 
-  /** True when a baseline entry lists the finding, by its identity path or (version 1 files) its path as it is. */
+  /**
+   * True when a baseline entry lists the finding, by its identity path, the identity path of version
+   * 2 and 3 files, or (version 1 files) its path as it is.
+   */
   private isBaselined(rule: string, path: string): boolean {
     const { kind, namespace, name, generateName } = this;
     const identity = identityPath(this.object, path);
     let found = false;
-    for (const candidate of identity === path ? [path] : [identity, path]) {
+    const candidates = identity === path ? [path] : [...new Set([identity, legacyIdentityPath(this.object, path), path])];
+    for (const candidate of candidates) {
       const fingerprint = fingerprintOf({ rule, kind, namespace, name, generateName, path: candidate });
       if (this.config.baseline.has(fingerprint)) {
         this.matchedBaseline.add(fingerprint);

@@ -506,7 +506,7 @@ describe('hardpod check adoption', () => {
     expect(written.status).toBe(0);
     expect(written.stderr).toMatch(/wrote \d+ findings to baseline\.json/);
     const baseline = JSON.parse(readFileSync(join(dir, 'baseline.json'), 'utf8'));
-    expect(baseline.version).toBe(3);
+    expect(baseline.version).toBe(4);
     expect(baseline.findings.length).toBeGreaterThan(3);
 
     const again = check(['--baseline', 'baseline.json', '--format', 'json', 'pod.yaml']);

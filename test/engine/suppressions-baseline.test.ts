@@ -264,6 +264,36 @@ describe('adoption baseline: identity across edits', () => {
     ]);
   });
 
+  it('identifies an added capability by its value and a sysctl by its name: one added before an old one is the new finding', () => {
+    const pod = (add: string[], sysctls: string[]): KubeObject => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p', namespace: 'shop' },
+      spec: { securityContext: { sysctls: sysctls.map((name) => ({ name, value: '1' })) }, containers: [{ name: 'app', securityContext: { capabilities: { add } } }] },
+    });
+    const before = located(pod(['NET_ADMIN'], ['kernel.msgmax']));
+    const baseline = baselineFromReport(evaluate(before, { level: 'baseline' }), before).findings;
+    expect(baseline.map((e) => e.path).sort()).toEqual([
+      'spec.containers[name="app"].securityContext.capabilities.add[="NET_ADMIN"]',
+      'spec.securityContext.sysctls[name="kernel.msgmax"].name',
+    ]);
+    const report = evaluate(located(pod(['SYS_ADMIN', 'NET_ADMIN'], ['kernel.shmmax', 'kernel.msgmax'])), { level: 'baseline', baseline });
+    expect(report.findings.filter((f) => !f.baselined).map((f) => f.message)).toEqual([
+      expect.stringContaining('"SYS_ADMIN"'),
+      expect.stringContaining('kernel.shmmax'),
+    ]);
+    expect(report.staleBaseline).toEqual([]);
+  });
+
+  it('still matches version 3 entries of added capabilities, written with the index', () => {
+    const object = deployment('a', { containers: [{ name: 'app', securityContext: { capabilities: { add: ['NET_ADMIN'] } } }] });
+    const path = 'spec.template.spec.containers[name="app"].securityContext.capabilities.add[0]';
+    const entry = { fingerprint: fingerprintOf({ rule: 'capabilities-baseline', kind: 'Deployment', namespace: 'shop', name: 'a', path }), rule: 'capabilities-baseline', kind: 'Deployment', namespace: 'shop', name: 'a', path };
+    const report = evaluate(located(object), { level: 'baseline', baseline: [entry] });
+    expect(report.findings.map((f) => f.baselined)).toEqual([true]);
+    expect(report.staleBaseline).toEqual([]);
+  });
+
   it('keeps the index for items without a unique key', () => {
     const object = deployment('a', { containers: [{ name: 'x' }, { name: 'x' }, {}], volumes: [{ name: 'data' }] });
     expect(identityPath(object, 'spec.template.spec.containers[1].image')).toBe('spec.template.spec.containers[1].image');
@@ -282,7 +312,7 @@ describe('adoption baseline: identity across edits', () => {
     expect(report.findings.map((f) => f.baselined)).toEqual([true]);
     expect(report.staleBaseline).toEqual([]);
     writeFileSync(file, JSON.stringify({ version: 9, findings: [] }));
-    expect(() => readBaseline(file)).toThrow(new RegExp(`${file}: baseline file version 9 is not one this hardpod reads \\(1, 2 or 3\\); upgrade hardpod, or write the baseline again`));
+    expect(() => readBaseline(file)).toThrow(new RegExp(`${file}: baseline file version 9 is not one this hardpod reads \\(1, 2, 3 or 4\\); upgrade hardpod, or write the baseline again`));
   });
 
   it('writes the identity the baseline matches by when given the objects', () => {
@@ -293,7 +323,7 @@ describe('adoption baseline: identity across edits', () => {
     // As the CLI does: findings point at their field's line through a copy of their object's source.
     for (const finding of report.findings) (finding as { source: object }).source = { ...finding.source, line: 42 };
     const written = writeBaseline(file, report, objects);
-    expect(written.version).toBe(3);
+    expect(written.version).toBe(4);
     expect(written.findings.map((f) => f.path)).toEqual(['spec.template.spec.containers[name="app"].securityContext.privileged']);
     expect(readBaseline(file)).toEqual(written.findings);
     const reordered = evaluate(located(app([bad, sidecar])), { level: 'baseline', baseline: readBaseline(file) });
