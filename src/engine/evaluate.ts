@@ -18,6 +18,7 @@ interface RulePlan {
   readonly object: readonly ObjectRule[];
   readonly input: readonly InputRule[];
   readonly ids: readonly string[];
+  readonly idSet: ReadonlySet<string>;
   /** Rules the level, Kubernetes minor and edition include but the config disables. */
   readonly disabled: readonly string[];
 }
@@ -66,6 +67,7 @@ function planForShape(config: ResolvedConfig): RulePlan {
       object: applicable.filter((r): r is ObjectRule => r.scope === 'object'),
       input: applicable.filter((r): r is InputRule => r.scope === 'input'),
       ids: applicable.map((r) => r.id),
+      idSet: new Set(applicable.map((r) => r.id)),
       disabled: inRun.filter((rule) => disabled.includes(rule.id)).map((r) => r.id),
     };
     planCache.set(key, plan);
@@ -146,11 +148,16 @@ export function evaluate(objects: readonly LocatedObject[], config: EngineConfig
   const run: ObjectRun = { plan: active, config: resolved, recorder, input, objectSummaries, notChecked };
   for (let i = 0; i < items.length; i++) evaluateObject(run, items[i].object, items[i].source, seen === undefined ? items[i].object : seen[i]);
   const { findings, counts, usedSuppressions, annotationSuppressions, matchedBaseline } = recorder;
-  const unusedSuppressions: UnusedSuppression[] = resolved.suppressions.filter((s) => !usedSuppressions.has(s)).map((s) => ({ ...s, source: 'config' }));
+  // A suppression for a rule this run did not run (disabled, another level, edition or version) could
+  // not have matched: calling it unused would have it removed before the rule runs again.
+  const couldMatch = (rule: string): boolean => rule === NOT_CHECKED_ID || plan.idSet.has(rule);
+  const unusedSuppressions: UnusedSuppression[] = resolved.suppressions
+    .filter((s) => !usedSuppressions.has(s) && couldMatch(s.rule))
+    .map((s) => ({ ...s, source: 'config' }));
   for (let i = 0; i < annotationSuppressions.length; i++) {
     const { kind, name, generateName, namespace, suppressions, used } = annotationSuppressions[i];
     for (const [rule, reason] of suppressions) {
-      if (used.has(rule)) continue;
+      if (used.has(rule) || !couldMatch(rule)) continue;
       const unused: Mutable<UnusedSuppression> = namespace === undefined ? { rule, kind, name, reason, source: 'annotation' } : { rule, kind, namespace, name, reason, source: 'annotation' };
       if (generateName !== undefined) unused.generateName = generateName;
       unusedSuppressions.push(unused);
@@ -180,7 +187,7 @@ export function evaluate(objects: readonly LocatedObject[], config: EngineConfig
     disabledRules: plan.disabled,
     inapplicableRules: active.inapplicable,
     unusedSuppressions,
-    staleBaseline: staleBaselineEntries(resolved.baselineEntries, matchedBaseline, plan.ids, objectSummaries),
+    staleBaseline: staleBaselineEntries(resolved.baselineEntries, matchedBaseline, plan.idSet, objectSummaries),
   };
 }
 
@@ -323,10 +330,9 @@ function objectSummary(
  * not stale: the run could not have found it.
  */
 function staleBaselineEntries(
-  entries: readonly BaselineEntry[], matched: ReadonlySet<string>, ruleIds: readonly string[], objects: readonly ObjectSummary[],
+  entries: readonly BaselineEntry[], matched: ReadonlySet<string>, ran: ReadonlySet<string>, objects: readonly ObjectSummary[],
 ): BaselineEntry[] {
   if (entries.length === 0) return [];
-  const ran = new Set(ruleIds);
   const key = (kind: string, namespace: string | undefined, name: string, generateName: string | undefined): string =>
     `${kind}\u0000${namespace ?? ''}\u0000${name}\u0000${generateName ?? ''}`;
   const evaluated = new Set(objects.map((o) => key(o.kind, o.namespace, o.name, o.generateName)));

@@ -225,6 +225,21 @@ describe('suppressions: matching and unused ones', () => {
     ]);
   });
 
+  it('does not report as unused a suppression for a rule this run did not run (disabled, another level or edition)', () => {
+    const suppressions = [
+      { rule: 'privileged', kind: 'Deployment', namespace: 'shop', name: 'a', reason: 'node agent' },
+      { rule: 'image-digest', kind: 'Deployment', namespace: 'shop', name: 'a', reason: 'built in place' },
+    ];
+    const annotated = privileged('a', { annotations: { 'hardpod.dev/suppress.read-only-root-filesystem': 'writes /var/cache' } });
+    // Disabled by the config, or outside the level: the finding would be there, and the suppression with it.
+    const report = evaluate(located(annotated), { level: 'baseline', suppressions, rules: { privileged: { enabled: false } } });
+    expect(report.findings).toEqual([]);
+    expect(report.unusedSuppressions).toEqual([]);
+    // The same suppressions, where their rules run and find nothing, are unused.
+    const fixed = deployment('a', { containers: [{ name: 'app', image: 'x@sha256:' + '0'.repeat(64), securityContext: { readOnlyRootFilesystem: true } }] });
+    expect((evaluate(located(fixed), { suppressions }).unusedSuppressions ?? []).map((u) => u.rule)).toEqual(['privileged', 'image-digest']);
+  });
+
   it('reads annotations from the object itself (each List item included), never from its pod template or a List', () => {
     const annotation = { 'hardpod.dev/suppress.privileged': 'reviewed' };
     const onTemplate = privileged('template');
