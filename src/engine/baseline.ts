@@ -136,6 +136,11 @@ const READABLE_BASELINE_VERSIONS: readonly number[] = [1, 2, 3, 4];
 
 export interface BaselineFile {
   readonly version: number;
+  /**
+   * The rule-set edition of the run that wrote the file: findings of rules added in later editions
+   * are not in it. Absent from files written before version 4. @default unknown
+   */
+  readonly edition?: number;
   readonly findings: readonly BaselineEntry[];
 }
 
@@ -166,7 +171,7 @@ export function baselineFromReport(report: Report, objects?: readonly LocatedObj
     byFingerprint.set(fingerprint, entry);
   }
   const findings = [...byFingerprint.values()].sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0));
-  return { version: BASELINE_FILE_VERSION, findings };
+  return { version: BASELINE_FILE_VERSION, edition: report.edition, findings };
 }
 
 /** Finds the object of a finding by where it was read and its identity (a List's items share their source). */
@@ -192,8 +197,13 @@ export function writeBaseline(path: string, report: Report, objects?: readonly L
   return baseline;
 }
 
-/** Reads a baseline file; a missing or malformed file is a HardpodError naming it (and the line of a JSON error). */
+/** Reads a baseline file's entries; a missing or malformed file is a HardpodError naming it (and the line of a JSON error). */
 export function readBaseline(path: string): readonly BaselineEntry[] {
+  return readBaselineFile(path).findings;
+}
+
+/** Reads a baseline file, with the edition it was written under; errors as {@link readBaseline}'s. */
+export function readBaselineFile(path: string): BaselineFile {
   const json = parseJsonText(readUserFile(path, 'baseline file'));
   if (!json.ok) throw new HardpodError(`baseline file is not valid JSON: ${json.problem}; write it again with hardpod check --write-baseline`, `${path}:${json.line}`);
   const parsed = json.value;
@@ -209,5 +219,9 @@ export function readBaseline(path: string): readonly BaselineEntry[] {
       throw new HardpodError(`findings[${i}] needs a fingerprint string; write the baseline again with --write-baseline`, path);
     }
   });
-  return file.findings;
+  if (file.edition !== undefined && !(Number.isInteger(file.edition) && file.edition >= 1)) {
+    throw new HardpodError(`edition must be the rule-set edition the baseline was written under (an integer from 1), got ${JSON.stringify(file.edition)}; write the baseline again with --write-baseline`, path);
+  }
+  const { version, edition, findings } = file;
+  return edition === undefined ? { version, findings } : { version, edition, findings };
 }

@@ -552,6 +552,22 @@ describe('hardpod check adoption', () => {
     expect(JSON.parse(check(['--baseline', 'two-baseline.json', '--format', 'json', 'two.yaml']).stdout).staleBaseline.length).toBeGreaterThan(0);
   });
 
+  test('moving the edition past the one a baseline was written under says which new findings come from newer rules, and how to accept them', () => {
+    writeFileSync(join(dir, 'sa.yaml'), 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: sa, namespace: shop}\nautomountServiceAccountToken: "no"\n');
+    writeFileSync(join(dir, 'edition-1.yaml'), 'edition: 1\n');
+    writeFileSync(join(dir, 'edition-2.yaml'), 'edition: 2\n');
+    expect(check(['--config', 'edition-1.yaml', '--write-baseline', 'edition-baseline.json', 'sa.yaml', 'pod.yaml']).status).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'edition-baseline.json'), 'utf8')).edition).toBe(1);
+    const moved = check(['--config', 'edition-2.yaml', '--baseline', 'edition-baseline.json', 'sa.yaml', 'pod.yaml']);
+    expect(moved.status).toBe(1);
+    expect(moved.stderr).toBe(
+      'hardpod check: note: edition-baseline.json was written under rule-set edition 1; 1 new finding comes from rules added since (well-formed-objects): '
+      + 'fix it, or accept it by writing the baseline again (--baseline edition-baseline.json --write-baseline edition-baseline.json)\n',
+    );
+    // Under the edition it was written for, nothing to say.
+    expect(check(['--config', 'edition-1.yaml', '--baseline', 'edition-baseline.json', 'sa.yaml', 'pod.yaml']).stderr).toBe('');
+  });
+
   test('a config key without a value is an error naming its line, not the default', () => {
     writeFileSync(join(dir, 'no-edition.yaml'), 'level: hardened\nedition:\n');
     expectUsageError(check(['--config', 'no-edition.yaml', 'pod.yaml']), /no-edition\.yaml:2/);

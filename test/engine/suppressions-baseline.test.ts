@@ -176,16 +176,16 @@ describe('adoption baseline', () => {
     writeFileSync(file, '{\n  "version": 2,\n  "findings": [],\n}\n');
     expect(() => readBaseline(file)).toThrow(new RegExp(`${file}:4: baseline file is not valid JSON: .*; write it again with hardpod check --write-baseline`));
     const lines = readFileSync(file.replace('baseline.json', 'good.json'), 'utf8').split('\n');
-    expect(lines[7]).toMatch(/^ {6}"namespace": "shop",$/);
-    // An unquoted value on line 8: JSON.parse's message gives no position, and quotes the lines around it.
-    writeFileSync(file, lines.map((line, i) => (i === 7 ? line.replace('"shop"', 'shop') : line)).join('\n'));
+    expect(lines[8]).toMatch(/^ {6}"namespace": "shop",$/);
+    // An unquoted value on line 9: JSON.parse's message gives no position, and quotes the lines around it.
+    writeFileSync(file, lines.map((line, i) => (i === 8 ? line.replace('"shop"', 'shop') : line)).join('\n'));
     expect(() => readBaseline(file)).toThrow(new Error(
-      `${file}:8: baseline file is not valid JSON: unexpected "shop"; expected a JSON value: a string in double quotes, a number, true, false, null, an object or an array; `
+      `${file}:9: baseline file is not valid JSON: unexpected "shop"; expected a JSON value: a string in double quotes, a number, true, false, null, an object or an array; `
       + 'write it again with hardpod check --write-baseline',
     ));
     // Cut short: the last line, not one past the end.
-    writeFileSync(file, lines.slice(0, 9).join('\n') + '\n');
-    expect(() => readBaseline(file)).toThrow(new RegExp(`${file}:9: baseline file is not valid JSON: the text ends inside a JSON value`));
+    writeFileSync(file, lines.slice(0, 10).join('\n') + '\n');
+    expect(() => readBaseline(file)).toThrow(new RegExp(`${file}:10: baseline file is not valid JSON: the text ends inside a JSON value`));
     // A manifest given by mistake: its first line.
     writeFileSync(file, 'apiVersion: v1\nkind: Pod\n');
     expect(() => readBaseline(file)).toThrow(new RegExp(`${file}:1: baseline file is not valid JSON: unexpected "apiVersion"`));
@@ -193,6 +193,8 @@ describe('adoption baseline', () => {
     writeFileSync(file, `\uFEFF${lines.join('\n')}`);
     expect(readBaseline(file)).toEqual(written.findings);
     expect(() => readBaseline(join(dir, 'missing.json'))).toThrow(/missing\.json: cannot read the baseline file: no such file or folder/);
+    writeFileSync(file, '{"version": 4, "edition": "2", "findings": []}');
+    expect(() => readBaseline(file)).toThrow(new RegExp(`${file}: edition must be the rule-set edition the baseline was written under \\(an integer from 1\\), got "2"`));
   });
 });
 

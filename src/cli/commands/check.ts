@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
-import { readBaseline, writeBaseline } from '../../engine/baseline';
+import { readBaselineFile, writeBaseline, type BaselineFile } from '../../engine/baseline';
 import { loadConfig, NEWEST_KUBERNETES_VERSION, parseKubernetesVersion, type EngineConfig } from '../../engine/config';
 import { evaluate } from '../../engine/evaluate';
-import { hasBlockingFindings, type Finding, type Report } from '../../engine/report';
+import { hasBlockingFindings, isBlockingFinding, type Finding, type Report } from '../../engine/report';
 import { LOCK_FILE_NAME } from '../../images/lock-file';
 import { withLockFileFacts } from '../../images/lock-resolver';
 import { readManifests, type ManifestSet } from '../../loader';
@@ -15,6 +15,7 @@ import { formatJsonChunks } from '../../reporters/json';
 import { formatJunitChunks } from '../../reporters/junit';
 import { formatSarifChunks, githubSarifLimitProblem, githubSarifLocationProblem } from '../../reporters/sarif';
 import { formatTextChunks, shouldColor } from '../../reporters/text';
+import { ruleById } from '../../rules/catalogue';
 import { LEVELS, type Level } from '../../rules/rule';
 import { oneOf, parseCommandArgs } from '../args';
 import { EXIT, type CliContext, type Command } from '../command';
@@ -78,7 +79,8 @@ export const checkCommand: Command = {
     refuseWritingOverReadFiles(values, positionals, lockFile);
 
     const fileConfig: EngineConfig = values.config === undefined ? {} : loadConfig(values.config);
-    const baseline = values.baseline === undefined ? [] : readBaseline(values.baseline);
+    const baselineFile = values.baseline === undefined ? undefined : readBaselineFile(values.baseline);
+    const baseline = baselineFile?.findings ?? [];
     const config: EngineConfig = {
       ...withLockFileFacts(fileConfig, lockFile, values['lock-file'] !== undefined),
       ...(level ? { level } : {}),
@@ -110,6 +112,10 @@ export const checkCommand: Command = {
     }
 
     if (values['write-baseline'] !== undefined) return EXIT.ok;
+    if (baselineFile !== undefined) {
+      const note = newerRulesNote(values.baseline!, baselineFile, report);
+      if (note) context.stderr(`hardpod check: note: ${note}\n`);
+    }
     return hasBlockingFindings(report) ? EXIT.findings : EXIT.ok;
   },
 };
@@ -143,6 +149,26 @@ function refuseWritingOverReadFiles(values: Readonly<Record<string, unknown>>, i
       throw new HardpodError(`${option} ${given(option.slice(2))} is ${what}, and writing there would replace it; write to another file`, 'hardpod check');
     }
   }
+}
+
+/**
+ * After the edition moved past the one the baseline was written under, findings of the rules added
+ * since cannot be in it: said once, with how to accept them, rather than left to look like regressions.
+ */
+function newerRulesNote(file: string, baseline: BaselineFile, report: Report): string | undefined {
+  const written = baseline.edition;
+  if (written === undefined || written >= report.edition) return undefined;
+  const rules = new Set<string>();
+  let count = 0;
+  for (const finding of report.findings) {
+    if (!isBlockingFinding(finding) || (ruleById(finding.rule)?.edition ?? 0) <= written) continue;
+    rules.add(finding.rule);
+    count++;
+  }
+  if (count === 0) return undefined;
+  const one = count === 1;
+  return `${file} was written under rule-set edition ${written}; ${count} new finding${one ? ' comes' : 's come'} from rules added since (${[...rules].join(', ')}): `
+    + `fix ${one ? 'it' : 'them'}, or accept ${one ? 'it' : 'them'} by writing the baseline again (--baseline ${file} --write-baseline ${file})`;
 }
 
 /** evaluate(), its errors about a field of an object (a suppression annotation) naming the field's line, not the object's. */
