@@ -201,6 +201,10 @@ function writeTarget(path: string): string {
 }
 
 function prepareWrite(path: string, produce: (write: (chunk: string) => void) => void, name = path): PendingWrite {
+  // A device, pipe or socket (/dev/null, /dev/stdout, a FIFO a CI step reads) is written to as it is:
+  // a file renamed over it would replace the device itself (as root, /dev/null for every process).
+  const named = statSync(path, { throwIfNoEntry: false });
+  if (named !== undefined && !named.isFile() && !named.isDirectory()) return writeStream(path, produce, name);
   // node:crypto is loaded here, not with the module: a plain `hardpod check` writes no file and need not pay for it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { randomBytes } = require('node:crypto') as typeof import('node:crypto');
@@ -261,6 +265,28 @@ function prepareWrite(path: string, produce: (write: (chunk: string) => void) =>
       rmSync(temp, { force: true });
     },
   };
+}
+
+/** Writes what `produce` hands out straight to a device, pipe or socket: there is nothing to replace atomically. */
+function writeStream(path: string, produce: (write: (chunk: string) => void) => void, name: string): PendingWrite {
+  let fd: number;
+  try {
+    fd = openSync(path, 'w');
+  } catch (error) {
+    throw new HardpodError(`cannot write the file: ${describeFileError(error, 'write error')}`, name);
+  }
+  try {
+    produce((chunk) => {
+      try {
+        writeSync(fd, chunk);
+      } catch (error) {
+        throw new HardpodError(`cannot write the file: ${describeFileError(error, 'write error')}`, name);
+      }
+    });
+  } finally {
+    closeSync(fd);
+  }
+  return { name, target: path, commit() {}, discard() {} };
 }
 
 /** Throws (naming `path`) when the file at `target` no longer holds `readContent` (`null`: when it now exists). */

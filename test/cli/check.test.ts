@@ -498,6 +498,13 @@ spec:
     expect(readdirSync(out)).toEqual(['report.sarif']);
     expectUsageError(check(['--output', join('no-such-dir', 'r.txt'), 'pod.yaml']), /no-such-dir\/r\.txt: cannot write the file/);
   });
+
+  test('--output /dev/stdout writes the report to standard output, a pipe or socket', () => {
+    const result = check(['--format', 'json', '--output', '/dev/stdout', 'privileged.yaml']);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(1);
+    expect(JSON.parse(result.stdout).result).toBe('fail');
+  });
 });
 
 describe('hardpod check adoption', () => {

@@ -1,6 +1,6 @@
 import { constants } from 'node:buffer';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, constants as fsConstants, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isHardpodError } from '../../src/model/errors';
@@ -193,6 +193,24 @@ describe('writeFileAtomicChunks', () => {
     expect(run.stdout.trim()).toBe(`HardpodError ${file}: cannot write the file (EFBIG)`);
     expect(readFileSync(file, 'utf8')).toBe('old');
     expect(readdirSync(dir)).toEqual(['report.json']);
+  });
+
+  test('a pipe (a FIFO a CI step reads, /dev/stdout, /dev/null) is written to, not replaced by a file', () => {
+    const fifo = join(dir, 'report.fifo');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    // Opened for reading first (without blocking), so the write finds a reader.
+    // eslint-disable-next-line no-bitwise
+    const reader = openSync(fifo, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+    try {
+      writeFileAtomicChunks(fifo, (write) => ['{', '"a": 1', '}\n'].forEach(write));
+      const buffer = Buffer.alloc(64);
+      const size = readSync(reader, buffer);
+      expect(buffer.subarray(0, size).toString('utf8')).toBe('{"a": 1}\n');
+    } finally {
+      closeSync(reader);
+    }
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
+    expect(readdirSync(dir)).toEqual(['report.fifo']);
   });
 });
 

@@ -98,7 +98,7 @@ export const checkCommand: Command = {
       context.stderr(`hardpod check: wrote ${written.findings.length} finding${written.findings.length === 1 ? '' : 's'} to ${values['write-baseline']}\n`);
     }
 
-    const toStdout = values.output === undefined;
+    const toStdout = values.output === undefined || STANDARD_OUTPUT_PATHS.has(values.output);
     const color = format === 'text' && shouldColor({ isTTY: toStdout && context.stdoutIsTTY }, context.env);
     // Every format goes out chunk by chunk as it is built (a large report can exceed the longest
     // string there is); a file is replaced atomically once complete.
@@ -119,6 +119,12 @@ export const checkCommand: Command = {
     return hasBlockingFindings(report) ? EXIT.findings : EXIT.ok;
   },
 };
+
+/**
+ * Names of this process's standard output: a report sent there goes out as one without --output
+ * does, as the file cannot be opened again when standard output is a socket (ENXIO).
+ */
+const STANDARD_OUTPUT_PATHS: ReadonlySet<string> = new Set(['/dev/stdout', '/dev/fd/1', '/proc/self/fd/1']);
 
 /**
  * The report or baseline written over a file the run reads (an input, the config, the baseline, the
