@@ -1,5 +1,5 @@
 import type { BaselineEntry } from './config';
-import type { Report } from './report';
+import type { Finding, Report } from './report';
 import { StreamedList, writeJson } from '../model/chunks';
 import { HardpodError } from '../model/errors';
 import { formatFieldPath, parseFieldPath } from '../model/field-path';
@@ -150,15 +150,13 @@ export interface BaselineFile {
  * them entries use the findings' paths as they are, which still match but not after a reorder.
  */
 export function baselineFromReport(report: Report, objects?: readonly LocatedObject[]): BaselineFile {
-  const lookup = objects === undefined ? undefined : objectLookup(objects);
+  const identify = findingIdentifier(objects);
   const byFingerprint = new Map<string, BaselineEntry>();
   for (const f of report.findings) {
     if (f.outcome === 'suppressed') continue;
-    const object = lookup?.get(objectIdentityKey(f.source, f.kind, f.namespace, f.name, f.generateName));
-    const path = object === undefined ? f.path : identityPath(object, f.path);
+    const { path, fingerprint } = identify(f);
     const namespace = f.namespace ? f.namespace : undefined;
     const { generateName } = f;
-    const fingerprint = fingerprintOf({ rule: f.rule, kind: f.kind, namespace, name: f.name, generateName, path });
     const entry: BaselineEntry = {
       fingerprint,
       rule: f.rule,
@@ -172,6 +170,20 @@ export function baselineFromReport(report: Report, objects?: readonly LocatedObj
   }
   const findings = [...byFingerprint.values()].sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0));
   return { version: BASELINE_FILE_VERSION, edition: report.edition, findings };
+}
+
+/**
+ * What identifies each finding across runs, as a baseline entry does: its {@link identityPath} (list
+ * items by key, when the finding's object is among `objects`) and the fingerprint of it.
+ */
+export function findingIdentifier(objects?: readonly LocatedObject[]): (finding: Finding) => { path: string; fingerprint: string } {
+  const lookup = objects === undefined ? undefined : objectLookup(objects);
+  return (f) => {
+    const object = lookup?.get(objectIdentityKey(f.source, f.kind, f.namespace, f.name, f.generateName));
+    const path = object === undefined ? f.path : identityPath(object, f.path);
+    const { rule, kind, namespace, name, generateName } = f;
+    return { path, fingerprint: fingerprintOf({ rule, kind, namespace, name, generateName, path }) };
+  };
 }
 
 /** Finds the object of a finding by where it was read and its identity (a List's items share their source). */

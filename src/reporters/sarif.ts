@@ -1,11 +1,12 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { controlLabel, objectLabel, staleBaselineEntryText, unusedSuppressionText, type ObjectIdentity } from './shared';
-import { fingerprintOf } from '../engine/baseline';
+import { findingIdentifier, fingerprintOf } from '../engine/baseline';
 import type { EngineConfig } from '../engine/config';
 import { isBlockingFinding, NOT_CHECKED_ID, type Finding, type NotCheckedObject, type Report, type Suppression } from '../engine/report';
 import { STDIN_NAME } from '../loader/read';
 import { joinChunks, streamedList, writeJson, type Emit } from '../model/chunks';
+import type { LocatedObject } from '../model/kube-object';
 import { RULES } from '../rules/catalogue';
 import type { RuleMetadata, Severity } from '../rules/rule';
 
@@ -24,6 +25,13 @@ export interface SarifReportOptions {
    * @default the severity of the rule's findings, else the rule's own
    */
   readonly ruleOverrides?: EngineConfig['rules'];
+  /**
+   * The objects the report is about: results then identify a finding in a keyed list (a container,
+   * a volume) by the item's name, not its index, as the baseline does, so that adding or reordering
+   * containers keeps the partial fingerprints (and the alerts code scanning tracks by them).
+   * @default fingerprints of the paths as they are
+   */
+  readonly objects?: readonly LocatedObject[];
 }
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -74,7 +82,7 @@ const SECURITY_SEVERITY: Readonly<Record<Severity, string>> = { critical: '9.5',
  * SARIF 2.1.0 for code-scanning tools: every rule that ran with its help and controls, one result per
  * finding with its file (relative to the repository root) and line (from standard input: the Helm
  * `# Source:` template without a line, or else `<stdin>`, as code scanning needs a file for every
- * result), a partial fingerprint that survives line changes, suppressions as SARIF suppressions (the
+ * result), a partial fingerprint that survives line changes and added or reordered containers (given the objects), suppressions as SARIF suppressions (the
  * reason as justification) and baseline state when a baseline was used. Unused suppressions and stale
  * baseline entries are configuration notifications of the run's invocation. Objects that were not checked (an unmapped kind holding a pod template) are warnings of the
  * `not-checked` rule, so code scanning shows them instead of a clean result; one that a `not-checked`
@@ -100,8 +108,9 @@ export function formatSarifChunks(report: Report, options: SarifReportOptions, e
   const rules = ruleIds.map((id) => sarifRule(id, metadata.get(id), firstFinding.get(id), options.ruleOverrides?.[id]?.severity));
   if (report.notChecked.length > 0) rules.push(NOT_CHECKED_RULE);
   const notCheckedIndex = rules.length - 1;
+  const identify = findingIdentifier(options.objects);
   const results = streamedList([...report.findings, ...report.notChecked], (item) => ('rule' in item
-    ? sarifResult(item, ruleIndex.get(item.rule)!, root, cwd, usedBaseline)
+    ? sarifResult(item, ruleIndex.get(item.rule)!, identify(item).fingerprint, root, cwd, usedBaseline)
     : notCheckedResult(item, notCheckedIndex, root, cwd)));
 
   const log = {
@@ -258,7 +267,7 @@ function fromStdinWithoutTemplate(source: ObjectIdentity['source']): boolean {
   return source.file === STDIN_NAME && !source.template;
 }
 
-function sarifResult(f: Finding, ruleIndex: number, root: string, cwd: string, usedBaseline: boolean): Record<string, unknown> {
+function sarifResult(f: Finding, ruleIndex: number, fingerprint: string, root: string, cwd: string, usedBaseline: boolean): Record<string, unknown> {
   const location = resultLocation(f, f.path, root, cwd);
 
   // SARIF: a result whose kind is not `fail` must have level `none`. A result is an error when it
@@ -273,7 +282,7 @@ function sarifResult(f: Finding, ruleIndex: number, root: string, cwd: string, u
     level,
     message: { text: `${objectLabel(f)}: ${message}` },
     locations: [location],
-    partialFingerprints: { 'hardpodFinding/v1': fingerprintOf(f) },
+    partialFingerprints: { 'hardpodFinding/v1': fingerprint },
     ...sarifSuppressions(f.suppression),
     ...(usedBaseline ? { baselineState: f.baselined ? 'unchanged' : 'new' } : {}),
     properties: { outcome: f.outcome, severity: f.severity, enforcement: f.enforcement, path: f.path, ...(f.pss ? { pss: f.pss } : {}) },

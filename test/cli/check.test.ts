@@ -499,6 +499,28 @@ spec:
     expectUsageError(check(['--output', join('no-such-dir', 'r.txt'), 'pod.yaml']), /no-such-dir\/r\.txt: cannot write the file/);
   });
 
+  test('SARIF fingerprints follow a container by name: a sidecar added before it keeps its alerts on it', () => {
+    const withSidecar = PRIVILEGED_APP.replace('      containers:\n', '      containers:\n      - name: proxy\n        image: envoyproxy/envoy:v1.31.0\n');
+    expect(withSidecar).not.toBe(PRIVILEGED_APP);
+    writeFileSync(join(dir, 'with-sidecar.yaml'), withSidecar);
+    const fingerprints = (file: string): Map<string, string> => {
+      const log = JSON.parse(check(['--format', 'sarif', file]).stdout);
+      expect(sarifValidator()(log)).toBe(true);
+      const byFinding = new Map<string, string>();
+      for (const result of log.runs[0].results) byFinding.set(`${result.ruleId} ${result.message.text}`, result.partialFingerprints['hardpodFinding/v1']);
+      return byFinding;
+    };
+    const before = fingerprints('privileged.yaml');
+    const after = fingerprints('with-sidecar.yaml');
+    const appPrivileged = [...before.keys()].find((key) => key.startsWith('privileged ') && key.includes('"app"'))!;
+    expect(appPrivileged).toBeDefined();
+    expect(after.get(appPrivileged)).toBe(before.get(appPrivileged));
+    // The sidecar's findings are new alerts: none takes over a fingerprint of the app container's.
+    const proxyFingerprints = [...after].filter(([key]) => key.includes('"proxy"')).map(([, fingerprint]) => fingerprint);
+    expect(proxyFingerprints.length).toBeGreaterThan(0);
+    for (const fingerprint of proxyFingerprints) expect([...before.values()]).not.toContain(fingerprint);
+  });
+
   test('--output /dev/stdout writes the report to standard output, a pipe or socket', () => {
     const result = check(['--format', 'json', '--output', '/dev/stdout', 'privileged.yaml']);
     expect(result.stderr).toBe('');

@@ -9,7 +9,7 @@ import { readManifests, type ManifestSet } from '../../loader';
 import type { Emit } from '../../model/chunks';
 import { HardpodError, isHardpodError } from '../../model/errors';
 import { fileIdentity, realPathIfExists, writeFileAtomicChunks } from '../../model/files';
-import type { SourceLocation } from '../../model/kube-object';
+import type { LocatedObject, SourceLocation } from '../../model/kube-object';
 import { formatControlsJsonChunks, formatControlsTextChunks } from '../../reporters/controls';
 import { formatJsonChunks } from '../../reporters/json';
 import { formatJunitChunks } from '../../reporters/junit';
@@ -102,7 +102,7 @@ export const checkCommand: Command = {
     const color = format === 'text' && shouldColor({ isTTY: toStdout && context.stdoutIsTTY }, context.env);
     // Every format goes out chunk by chunk as it is built (a large report can exceed the longest
     // string there is); a file is replaced atomically once complete.
-    const options = { color, cwd: context.cwd, ruleOverrides: config.rules };
+    const options = { color, cwd: context.cwd, ruleOverrides: config.rules, objects: manifests.objects };
     if (toStdout) render(report, format, options, context.stdout);
     else writeFileAtomicChunks(values.output!, (write) => render(report, format, options, write));
     if (format === 'sarif') {
@@ -215,11 +215,13 @@ function withFieldLines(report: Report, manifests: ManifestSet): Report {
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-function render(report: Report, format: CheckFormat, options: { color: boolean; cwd: string; ruleOverrides: EngineConfig['rules'] }, emit: Emit): void {
+function render(
+  report: Report, format: CheckFormat, options: { color: boolean; cwd: string; ruleOverrides: EngineConfig['rules']; objects: readonly LocatedObject[] }, emit: Emit,
+): void {
   switch (format) {
     case 'text': return formatTextChunks(report, { color: options.color }, emit);
     case 'json': return formatJsonChunks(report, emit);
-    case 'sarif': return formatSarifChunks(report, { cwd: options.cwd, root: findRepositoryRoot(options.cwd), toolVersion: hardpodVersion(), ruleOverrides: options.ruleOverrides }, emit);
+    case 'sarif': return formatSarifChunks(report, { cwd: options.cwd, root: findRepositoryRoot(options.cwd), toolVersion: hardpodVersion(), ruleOverrides: options.ruleOverrides, objects: options.objects }, emit);
     case 'junit': return formatJunitChunks(report, emit);
     case 'controls': return formatControlsTextChunks(report, {}, emit);
     case 'controls-json': return formatControlsJsonChunks(report, {}, emit);
