@@ -1,5 +1,5 @@
-import { baselineEntryLabel, groupByObject, locationLabel, objectKey, objectLabel, staleBaselineEntryText, unusedSuppressionText } from './shared';
-import { isBlockingFinding, type Finding, type NotCheckedObject, type Report, type Suppression } from '../engine/report';
+import { baselineEntryLabel, groupByObject, locationLabel, objectKey, objectLabel, printable, staleBaselineEntryText, unusedSuppressionText } from './shared';
+import { isBlockingFinding, type Finding, type NotCheckedObject, type ObjectSummary, type Report, type Suppression } from '../engine/report';
 import { ChunkWriter, joinChunks, type Emit } from '../model/chunks';
 
 /**
@@ -42,10 +42,12 @@ export function formatJunitChunks(report: Report, emit: Emit): void {
   const upkeep = upkeepCases(report);
   totals.tests += upkeep.length;
   totals.skipped += upkeep.length;
+  const suiteNames = uniqueSuiteNames(groups.map((group) => group.object));
   const out = new ChunkWriter(emit);
   const name = `hardpod check (${report.level}, Kubernetes ${report.kubernetesVersion})`;
   out.write(`<?xml version="1.0" encoding="UTF-8"?>\n<testsuites ${attrs({ name, ...totals })}>\n`);
-  for (const { object, findings } of groups) {
+  for (let g = 0; g < groups.length; g++) {
+    const { object, findings } = groups[g];
     const file = object.source.file;
     const classname = `hardpod.${object.kind}.${object.namespace ? `${object.namespace}.` : ''}${object.name || 'unnamed'}`;
     const notCheckedItem = notChecked.get(objectKey(object));
@@ -67,13 +69,38 @@ export function formatJunitChunks(report: Report, emit: Emit): void {
           : `<skipped ${attrs({ message: `${skipReason(f)}: ${f.message}` })}/>`;
       cases.push(`    <testcase ${caseAttrs}>\n      ${detail}\n    </testcase>`);
     }
-    out.write(`  <testsuite ${attrs({ name: objectLabel(object), ...counts, file })}>\n${cases.join('\n')}\n  </testsuite>\n`);
+    out.write(`  <testsuite ${attrs({ name: suiteNames[g], ...counts, file })}>\n${cases.join('\n')}\n  </testsuite>\n`);
   }
   if (upkeep.length > 0) {
     out.write(`  <testsuite ${attrs({ name: 'suppressions and baseline', tests: upkeep.length, failures: 0, errors: 0, skipped: upkeep.length })}>\n${upkeep.join('\n')}\n  </testsuite>\n`);
   }
   out.write('</testsuites>\n');
   out.flush();
+}
+
+/**
+ * Each object's suite name: its label, with its file where another object has the same label (the
+ * same Deployment in a staging and a production folder), and its place among them where they share
+ * the file too. GitLab keys a testcase by suite, classname and name, and shows one of those that
+ * share a key; the file rather than the line, so that a name survives edits above the object.
+ */
+function uniqueSuiteNames(objects: readonly ObjectSummary[]): string[] {
+  const labels = objects.map((object) => objectLabel(object));
+  const labelCount = new Map<string, number>();
+  for (const label of labels) labelCount.set(label, (labelCount.get(label) ?? 0) + 1);
+  const withFile = labels.map((label, i) => {
+    const file = objects[i].source.file;
+    return labelCount.get(label)! > 1 && file !== undefined ? `${label} (${printable(file)})` : label;
+  });
+  const nameCount = new Map<string, number>();
+  for (const name of withFile) nameCount.set(name, (nameCount.get(name) ?? 0) + 1);
+  const seen = new Map<string, number>();
+  return withFile.map((name) => {
+    if (nameCount.get(name)! === 1) return name;
+    const nth = (seen.get(name) ?? 0) + 1;
+    seen.set(name, nth);
+    return `${name} #${nth}`;
+  });
 }
 
 /**

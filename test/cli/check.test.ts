@@ -202,7 +202,26 @@ describe('hardpod check inputs', () => {
     expect(text.stdout).not.toContain('twice.yaml:1\n');
     const junit = parseXml(check(['--level', 'baseline', '--format', 'junit', 'twice.yaml']).stdout);
     const suites = Array.from(junit.getElementsByTagName('testsuite'));
-    expect(suites.map((suite) => [suite.getAttribute('name'), suite.getAttribute('failures')])).toEqual([['Pod plain', '0'], ['Pod plain', '1']]);
+    expect(suites.map((suite) => [suite.getAttribute('name'), suite.getAttribute('failures')])).toEqual([['Pod plain (twice.yaml) #1', '0'], ['Pod plain (twice.yaml) #2', '1']]);
+  });
+
+  test('JUnit: the same object in two folders (staging, production) gives each testcase its own GitLab key', () => {
+    for (const stage of ['staging', 'production']) {
+      mkdirSync(join(dir, 'overlays', stage), { recursive: true });
+      writeFileSync(join(dir, 'overlays', stage, 'web.yaml'), PRIVILEGED_APP);
+    }
+    const result = check(['--format', 'junit', 'overlays']);
+    expect(result.status).toBe(1);
+    const doc = parseXml(result.stdout);
+    // GitLab keys a testcase by its suite's name, classname and name, and keeps one per key.
+    const keys = Array.from(doc.getElementsByTagName('testcase'))
+      .map((testcase) => `${(testcase.parentNode as Element).getAttribute('name')}\u0000${testcase.getAttribute('classname')}\u0000${testcase.getAttribute('name')}`);
+    expect(keys.length).toBeGreaterThan(2);
+    expect(new Set(keys).size).toBe(keys.length);
+    const suites = Array.from(doc.getElementsByTagName('testsuite')).map((suite) => suite.getAttribute('name'));
+    expect(suites).toContain('Deployment shop/web (overlays/production/web.yaml)');
+    expect(suites).toContain('Deployment shop/web (overlays/staging/web.yaml)');
+    expect(suites).toContain('Namespace shop (overlays/staging/web.yaml)');
   });
 
   test('a finding through an alias is at the alias, and a file with CR-only line ends is refused at its line', () => {
