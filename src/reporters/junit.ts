@@ -1,6 +1,8 @@
-import { baselineEntryLabel, groupByObject, locationLabel, objectKey, objectLabel, printable, staleBaselineEntryText, unusedSuppressionText } from './shared';
+import { baselineEntryLabel, groupByObject, locationLabel, objectKey, objectLabel, printable, repositoryPath, staleBaselineEntryText, unusedSuppressionText } from './shared';
 import { isBlockingFinding, type Finding, type NotCheckedObject, type ObjectSummary, type Report, type Suppression } from '../engine/report';
+import { STDIN_NAME } from '../loader/read';
 import { ChunkWriter, joinChunks, type Emit } from '../model/chunks';
+import type { SourceLocation } from '../model/kube-object';
 
 /**
  * JUnit XML for CI test tabs: one testsuite per object, one testcase per finding. Failures and errors
@@ -12,8 +14,19 @@ import { ChunkWriter, joinChunks, type Emit } from '../model/chunks';
  * when a suppression acknowledges the object, with the suppression's reason). Unused
  * suppressions and stale baseline entries close the report, as skipped testcases of their own suite.
  */
-export function formatJunit(report: Report): string {
-  return joinChunks((emit) => formatJunitChunks(report, emit));
+export function formatJunit(report: Report, options: JunitReportOptions = {}): string {
+  return joinChunks((emit) => formatJunitChunks(report, emit, options));
+}
+
+export interface JunitReportOptions {
+  /**
+   * Folder that `file` attributes are relative to: GitLab links a testcase's file from the
+   * repository root, so a run in a subfolder names its files from there.
+   * @default `cwd`
+   */
+  readonly root?: string;
+  /** Folder that relative file names in the report are relative to. @default process.cwd() */
+  readonly cwd?: string;
 }
 
 /** How a finding is reported: a failure, an error, or a skipped testcase. */
@@ -28,7 +41,13 @@ function caseKind(f: Finding): CaseKind {
  * The same XML as {@link formatJunit}, handed to `emit` in chunks. The totals open the document, so
  * they are counted in a first pass and each suite is written in the second.
  */
-export function formatJunitChunks(report: Report, emit: Emit): void {
+export function formatJunitChunks(report: Report, emit: Emit, options: JunitReportOptions = {}): void {
+  const cwd = options.cwd ?? process.cwd();
+  const root = options.root ?? cwd;
+  const fileOf = (source: SourceLocation): string | undefined => {
+    const { file } = source;
+    return file === undefined || file === STDIN_NAME ? file : repositoryPath(file, root, cwd);
+  };
   const notChecked = new Map(report.notChecked.map((item) => [objectKey(item), item]));
   const groups = groupByObject(report);
   const totals = { tests: 0, failures: 0, errors: 0, skipped: 0 };
@@ -48,7 +67,7 @@ export function formatJunitChunks(report: Report, emit: Emit): void {
   out.write(`<?xml version="1.0" encoding="UTF-8"?>\n<testsuites ${attrs({ name, ...totals })}>\n`);
   for (let g = 0; g < groups.length; g++) {
     const { object, findings } = groups[g];
-    const file = object.source.file;
+    const file = fileOf(object.source);
     const classname = `hardpod.${object.kind}.${object.namespace ? `${object.namespace}.` : ''}${object.name || 'unnamed'}`;
     const notCheckedItem = notChecked.get(objectKey(object));
     const counts = suiteCounts(findings, notCheckedItem !== undefined);
@@ -60,7 +79,7 @@ export function formatJunitChunks(report: Report, emit: Emit): void {
     }
     for (const f of findings) {
       const body = escapeXml(findingText(f));
-      const caseAttrs = attrs({ name: `${f.rule}${f.path ? ` ${f.path}` : ''}`, classname, file: f.source.file, line: f.source.line });
+      const caseAttrs = attrs({ name: `${f.rule}${f.path ? ` ${f.path}` : ''}`, classname, file: fileOf(f.source), line: f.source.line });
       const kind = caseKind(f);
       const detail = kind === 'error'
         ? `<error ${attrs({ message: f.message, type: 'rule-error' })}>${body}</error>`

@@ -1,6 +1,6 @@
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { controlLabel, objectLabel, staleBaselineEntryText, unusedSuppressionText, type ObjectIdentity } from './shared';
+import { controlLabel, objectLabel, repositoryPath, staleBaselineEntryText, unusedSuppressionText, type ObjectIdentity } from './shared';
 import { findingIdentifier, fingerprintOf } from '../engine/baseline';
 import type { EngineConfig } from '../engine/config';
 import { isBlockingFinding, NOT_CHECKED_ID, type Finding, type NotCheckedObject, type Report, type Suppression } from '../engine/report';
@@ -297,12 +297,9 @@ function sarifSuppressions(suppression: Suppression | undefined): Record<string,
 
 /** A URI relative to the root when the file is inside it (forward slashes, percent-encoded), else a file URI. */
 function artifactUri(file: string, root: string, cwd: string): { uri: string; relative: boolean } {
-  const absolute = resolve(cwd, file);
-  const rel = relative(resolve(root), absolute);
-  if (rel && !rel.startsWith('..') && !isAbsolute(rel)) {
-    return { uri: rel.split(sep).map(encodeURIComponent).join('/'), relative: true };
-  }
-  return { uri: pathToFileURL(absolute).href, relative: false };
+  const path = repositoryPath(file, root, cwd);
+  if (!isAbsolute(path)) return { uri: path.split('/').map(encodeURIComponent).join('/'), relative: true };
+  return { uri: pathToFileURL(path).href, relative: false };
 }
 
 function camelCase(id: string): string {

@@ -1,3 +1,4 @@
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { SUPPRESS_ANNOTATION_PREFIX, type BaselineEntry } from '../engine/config';
 import { isBlockingFinding, NOT_CHECKED_ID, type Finding, type ObjectSummary, type Report, type Suppression, type UnusedSuppression } from '../engine/report';
 import { objectIdentityKey, type SourceLocation } from '../model/kube-object';
@@ -192,4 +193,11 @@ export function suppressionNoteLines(report: Report, highlight: (text: string) =
   if (stale.length === 0) return;
   lines.push(highlight(staleBaselineHeading(stale.length)));
   for (const entry of stale) lines.push(`  ${baselineEntryLabel(entry)}`);
+}
+
+/** A file's path from the repository root (forward slashes) when it is inside it, else its absolute path. */
+export function repositoryPath(file: string, root: string, cwd: string): string {
+  const absolute = resolve(cwd, file);
+  const rel = relative(resolve(root), absolute);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : absolute;
 }

@@ -205,6 +205,20 @@ describe('hardpod check inputs', () => {
     expect(suites.map((suite) => [suite.getAttribute('name'), suite.getAttribute('failures')])).toEqual([['Pod plain (twice.yaml) #1', '0'], ['Pod plain (twice.yaml) #2', '1']]);
   });
 
+  test('JUnit and SARIF name files from the repository root when hardpod runs in a subfolder, as GitLab and GitHub link them', () => {
+    const repo = join(dir, 'monorepo');
+    mkdirSync(join(repo, '.git'), { recursive: true });
+    mkdirSync(join(repo, 'charts', 'web'), { recursive: true });
+    writeFileSync(join(repo, 'charts', 'web', 'rendered.yaml'), PRIVILEGED_APP);
+    const inChart = { cwd: join(repo, 'charts', 'web') };
+    const junit = parseXml(check(['--format', 'junit', 'rendered.yaml'], inChart).stdout);
+    const files = new Set([...Array.from(junit.getElementsByTagName('testsuite')), ...Array.from(junit.getElementsByTagName('testcase'))]
+      .map((element) => element.getAttribute('file')));
+    expect([...files]).toEqual(['charts/web/rendered.yaml']);
+    const sarif = JSON.parse(check(['--format', 'sarif', 'rendered.yaml'], inChart).stdout);
+    expect(sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation).toEqual({ uri: 'charts/web/rendered.yaml', uriBaseId: '%SRCROOT%' });
+  });
+
   test('JUnit: the same object in two folders (staging, production) gives each testcase its own GitLab key', () => {
     for (const stage of ['staging', 'production']) {
       mkdirSync(join(dir, 'overlays', stage), { recursive: true });

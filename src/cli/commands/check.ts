@@ -222,7 +222,7 @@ function render(
     case 'text': return formatTextChunks(report, { color: options.color }, emit);
     case 'json': return formatJsonChunks(report, emit);
     case 'sarif': return formatSarifChunks(report, { cwd: options.cwd, root: findRepositoryRoot(options.cwd), toolVersion: hardpodVersion(), ruleOverrides: options.ruleOverrides, objects: options.objects }, emit);
-    case 'junit': return formatJunitChunks(report, emit);
+    case 'junit': return formatJunitChunks(report, emit, { cwd: options.cwd, root: findRepositoryRoot(options.cwd) });
     case 'controls': return formatControlsTextChunks(report, {}, emit);
     case 'controls-json': return formatControlsJsonChunks(report, {}, emit);
   }
