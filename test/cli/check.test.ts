@@ -228,8 +228,8 @@ describe('hardpod check inputs', () => {
     expect(result.status).toBe(1);
     const doc = parseXml(result.stdout);
     // GitLab keys a testcase by its suite's name, classname and name, and keeps one per key.
-    const keys = Array.from(doc.getElementsByTagName('testcase'))
-      .map((testcase) => `${(testcase.parentNode as Element).getAttribute('name')}\u0000${testcase.getAttribute('classname')}\u0000${testcase.getAttribute('name')}`);
+    const keys = Array.from(doc.getElementsByTagName('testsuite')).flatMap((suite) => Array.from(suite.getElementsByTagName('testcase'))
+      .map((testcase) => `${suite.getAttribute('name')}\u0000${testcase.getAttribute('classname')}\u0000${testcase.getAttribute('name')}`));
     expect(keys.length).toBeGreaterThan(2);
     expect(new Set(keys).size).toBe(keys.length);
     const suites = Array.from(doc.getElementsByTagName('testsuite')).map((suite) => suite.getAttribute('name'));
