@@ -32,6 +32,14 @@ export interface SarifReportOptions {
    * @default fingerprints of the paths as they are
    */
   readonly objects?: readonly LocatedObject[];
+  /**
+   * The code scanning category of the run (`runAutomationDetails.id` `<category>/`): GitHub keeps
+   * one set of alerts per tool and category, and takes the category from the file when the file
+   * names one, over the upload step's own `category` input. Without it the file names none, so that
+   * the upload step's category (one per chart checked in a workflow) applies.
+   * @default none
+   */
+  readonly category?: string;
 }
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -125,7 +133,7 @@ export function formatSarifChunks(report: Report, options: SarifReportOptions, e
             rules,
           },
         },
-        automationDetails: { id: `hardpod/${report.level}/` },
+        ...(options.category !== undefined ? { automationDetails: { id: options.category.endsWith('/') ? options.category : `${options.category}/` } } : {}),
         invocations: [invocation(report)],
         columnKind: 'utf16CodeUnits',
         results,

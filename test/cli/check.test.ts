@@ -422,6 +422,16 @@ describe('hardpod check formats', () => {
     expect(log.runs[0].tool.driver.rules.length).toBeGreaterThan(20);
   });
 
+  test('sarif names a code scanning category only when given one, so that the upload step\'s category applies to each chart', () => {
+    // GitHub takes the file's category over the upload step's: a fixed one made the alerts of two charts replace each other.
+    expect(JSON.parse(check(['--format', 'sarif', 'privileged.yaml']).stdout).runs[0].automationDetails).toBeUndefined();
+    const log = JSON.parse(check(['--format', 'sarif', '--sarif-category', 'charts/web', 'privileged.yaml']).stdout);
+    expect(sarifValidator()(log)).toBe(true);
+    expect(log.runs[0].automationDetails).toEqual({ id: 'charts/web/' });
+    expectUsageError(check(['--sarif-category', 'charts/web', 'privileged.yaml']), /--sarif-category applies to --format sarif only/);
+    expectUsageError(check(['--format', 'sarif', '--sarif-category', ' ', 'privileged.yaml']), /--sarif-category " " is not a category name/);
+  });
+
   test('sarif ranks rules by the severity the config gives them, with or without findings', () => {
     writeFileSync(join(dir, 'severities.yaml'), 'rules:\n  privileged: { severity: low }\n  host-ports: { severity: critical }\n');
     const log = JSON.parse(check(['--config', 'severities.yaml', '--format', 'sarif', 'privileged.yaml']).stdout);

@@ -47,6 +47,8 @@ Options:
   --lock-file FILE         image facts for the image-* rules (default: hardpod.lock.json here, if present)
   --write-baseline FILE    write every current finding to FILE and exit 0 (adopting hardpod on existing code)
   --allow-empty            exit 0 when the input holds no Kubernetes object (else exit 2: nothing was checked)
+  --sarif-category NAME    the code scanning category of a SARIF report (runAutomationDetails.id), one per
+                           chart or folder checked in a workflow (default: none, so the upload step's applies)
   -h, --help               show this help
 
 Exit codes: 0 nothing blocking, 1 blocking findings, 2 usage error or unreadable input
@@ -67,10 +69,15 @@ export const checkCommand: Command = {
       'write-baseline': { type: 'string' },
       'lock-file': { type: 'string' },
       'allow-empty': { type: 'boolean' },
+      'sarif-category': { type: 'string' },
     });
     const format = oneOf('check', 'format', values.format!, CHECK_FORMATS);
     const level = values.level === undefined ? undefined : oneOf<Level>('check', 'level', values.level, LEVELS);
     if (values['k8s-version'] !== undefined) parseKubernetesVersion(values['k8s-version'], 'hardpod check --k8s-version');
+    const category = values['sarif-category'];
+    if (category !== undefined && (format !== 'sarif' || category.trim() === '' || category.startsWith('/'))) {
+      throw new HardpodError(format !== 'sarif' ? '--sarif-category applies to --format sarif only' : `--sarif-category ${JSON.stringify(category)} is not a category name (such as charts/web)`, 'hardpod check');
+    }
     if (positionals.length === 0) {
       throw new HardpodError('give at least one file or folder to check, or - to read standard input (see hardpod check --help)', 'hardpod check');
     }
@@ -102,7 +109,7 @@ export const checkCommand: Command = {
     const color = format === 'text' && shouldColor({ isTTY: toStdout && context.stdoutIsTTY }, context.env);
     // Every format goes out chunk by chunk as it is built (a large report can exceed the longest
     // string there is); a file is replaced atomically once complete.
-    const options = { color, cwd: context.cwd, ruleOverrides: config.rules, objects: manifests.objects };
+    const options = { color, cwd: context.cwd, ruleOverrides: config.rules, objects: manifests.objects, sarifCategory: values['sarif-category'] };
     if (toStdout) render(report, format, options, context.stdout);
     else writeFileAtomicChunks(values.output!, (write) => render(report, format, options, write));
     if (format === 'sarif') {
@@ -216,12 +223,18 @@ function withFieldLines(report: Report, manifests: ManifestSet): Report {
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 function render(
-  report: Report, format: CheckFormat, options: { color: boolean; cwd: string; ruleOverrides: EngineConfig['rules']; objects: readonly LocatedObject[] }, emit: Emit,
+  report: Report,
+  format: CheckFormat,
+  options: { color: boolean; cwd: string; ruleOverrides: EngineConfig['rules']; objects: readonly LocatedObject[]; sarifCategory?: string },
+  emit: Emit,
 ): void {
   switch (format) {
     case 'text': return formatTextChunks(report, { color: options.color }, emit);
     case 'json': return formatJsonChunks(report, emit);
-    case 'sarif': return formatSarifChunks(report, { cwd: options.cwd, root: findRepositoryRoot(options.cwd), toolVersion: hardpodVersion(), ruleOverrides: options.ruleOverrides, objects: options.objects }, emit);
+    case 'sarif': {
+      const { cwd, ruleOverrides, objects, sarifCategory: category } = options;
+      return formatSarifChunks(report, { cwd, root: findRepositoryRoot(cwd), toolVersion: hardpodVersion(), ruleOverrides, objects, category }, emit);
+    }
     case 'junit': return formatJunitChunks(report, emit, { cwd: options.cwd, root: findRepositoryRoot(options.cwd) });
     case 'controls': return formatControlsTextChunks(report, {}, emit);
     case 'controls-json': return formatControlsJsonChunks(report, {}, emit);
