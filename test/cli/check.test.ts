@@ -573,6 +573,14 @@ spec:
 });
 
 describe('hardpod check adoption', () => {
+  test('refreshing a baseline from part of the input says how many entries it drops that the run did not judge', () => {
+    expect(check(['--write-baseline', 'partial.json', 'privileged.yaml', 'pod.yaml']).status).toBe(0);
+    const refreshed = check(['--baseline', 'partial.json', '--write-baseline', 'partial.json', 'privileged.yaml']);
+    expect(refreshed.status).toBe(0);
+    expect(refreshed.stderr).toMatch(/^hardpod check: note: \d+ entr(y|ies) of the previous partial\.json \(such as [a-z-]+ on Pod [^)]*\) judged objects this run did not check/m);
+    // A refresh over the same input drops nothing it did not judge.
+    expect(check(['--baseline', 'partial.json', '--write-baseline', 'partial.json', 'privileged.yaml']).stderr).not.toMatch(/note:/);
+  });
   test('baseline round trip: known findings pass, a new one fails', () => {
     const written = check(['--write-baseline', 'baseline.json', 'pod.yaml']);
     expect(written.status).toBe(0);

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { readBaselineFile, writeBaseline, type BaselineFile } from '../../engine/baseline';
-import { loadConfig, NEWEST_KUBERNETES_VERSION, parseKubernetesVersion, type EngineConfig } from '../../engine/config';
+import { loadConfig, NEWEST_KUBERNETES_VERSION, parseKubernetesVersion, type BaselineEntry, type EngineConfig } from '../../engine/config';
 import { evaluate } from '../../engine/evaluate';
 import { hasBlockingFindings, isBlockingFinding, type Finding, type Report } from '../../engine/report';
 import { LOCK_FILE_NAME } from '../../images/lock-file';
@@ -103,6 +103,10 @@ export const checkCommand: Command = {
     if (values['write-baseline'] !== undefined) {
       const written = writeBaseline(values['write-baseline'], report, manifests.objects);
       context.stderr(`hardpod check: wrote ${written.findings.length} finding${written.findings.length === 1 ? '' : 's'} to ${values['write-baseline']}\n`);
+      if (values.baseline !== undefined && fileIdentity(values.baseline) === fileIdentity(values['write-baseline'])) {
+        const note = unjudgedEntriesNote(baseline, written, report, values.baseline);
+        if (note) context.stderr(note);
+      }
     }
 
     const toStdout = values.output === undefined || STANDARD_OUTPUT_PATHS.has(values.output);
@@ -182,6 +186,23 @@ function newerRulesNote(file: string, baseline: BaselineFile, report: Report): s
   const one = count === 1;
   return `${file} was written under rule-set edition ${written}; ${count} new finding${one ? ' comes' : 's come'} from rules added since (${[...rules].join(', ')}): `
     + `fix ${one ? 'it' : 'them'}, or accept ${one ? 'it' : 'them'} by writing the baseline again (--baseline ${file} --write-baseline ${file})`;
+}
+
+/**
+ * Refreshing a baseline from part of the repository (one folder, a lower level, a rule disabled)
+ * drops the entries of everything that run did not judge, and the next full check then fails on
+ * them as new: said at once, with an example, rather than found out later.
+ */
+function unjudgedEntriesNote(previous: readonly BaselineEntry[], written: BaselineFile, report: Report, file: string): string | undefined {
+  const kept = new Set(written.findings.map((entry) => entry.fingerprint));
+  const fixed = new Set((report.staleBaseline ?? []).map((entry) => entry.fingerprint));
+  const dropped = previous.filter((entry) => !kept.has(entry.fingerprint) && !fixed.has(entry.fingerprint));
+  if (dropped.length === 0) return undefined;
+  const [first] = dropped;
+  const object = `${first.kind} ${first.namespace ? `${first.namespace}/` : ''}${first.name || first.generateName || ''}`;
+  return `hardpod check: note: ${dropped.length} entr${dropped.length === 1 ? 'y' : 'ies'} of the previous ${file} (such as ${first.rule} on ${object}) ` +
+    'judged objects this run did not check or rules it did not run, and are no longer in it; a check of everything would fail on them as new: ' +
+    'refresh a baseline from a run over every manifest, at the same level and config\n';
 }
 
 /** evaluate(), its errors about a field of an object (a suppression annotation) naming the field's line, not the object's. */
