@@ -150,11 +150,11 @@ export interface BaselineFile {
  * them entries use the findings' paths as they are, which still match but not after a reorder.
  */
 export function baselineFromReport(report: Report, objects?: readonly LocatedObject[]): BaselineFile {
-  const identify = findingIdentifier(objects);
+  const identifyFinding = findingIdentifier(objects);
   const byFingerprint = new Map<string, BaselineEntry>();
   for (const f of report.findings) {
     if (f.outcome === 'suppressed') continue;
-    const { path, fingerprint } = identify(f);
+    const { path, fingerprint } = identifyFinding(f);
     const namespace = f.namespace ? f.namespace : undefined;
     const { generateName } = f;
     const entry: BaselineEntry = {
