@@ -79,7 +79,11 @@ export interface KubectlDebugOptions {
   readonly customFile?: string;
   /** Attach a terminal (`-it`). @default true */
   readonly attach?: boolean;
-  /** Name of the debug container. @default `debugger` */
+  /**
+   * Name of the debug container. Ephemeral containers stay in the pod after they exit, so a name is
+   * used once per pod: run again with the same name, kubectl adds nothing and reattaches to the old one.
+   * @default none (kubectl names each one `debugger-<random>`)
+   */
   readonly container?: string;
 }
 
@@ -311,7 +315,8 @@ export function buildDebugAccess(props: DebugAccessProps, ctx: BuildContext): De
     kubectlDebugCommand(pod: string, options: KubectlDebugOptions = {}): string {
       const args = ['kubectl', 'debug', '--namespace', namespace, pod];
       if (options.attach ?? true) args.push('-it');
-      args.push(`--image=${image}`, `--container=${options.container ?? 'debugger'}`);
+      args.push(`--image=${image}`);
+      if (options.container) args.push(`--container=${options.container}`);
       if (options.target) args.push(`--target=${options.target}`);
       args.push('--profile=restricted', `--custom=${options.customFile ?? 'debug-container.json'}`);
       return args.map(shellWord).join(' ');

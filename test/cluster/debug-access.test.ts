@@ -73,6 +73,18 @@ describeCluster('debug access: ephemeral containers, granted to a group and guar
     await createPod(otherNamespace);
     work = mkdtempSync(join(tmpdir(), 'hardpod-debug-'));
   }, 120_000);
+  /** Runs a printed command with the real kubectl, as a member of the group, in the work directory. */
+  const runKubectl = (command: string) => {
+    const kubectl = findToolchain();
+    if ('missing' in kubectl) throw new Error(kubectl.missing);
+    const kubeconfig = cluster().writeKubeconfig(work);
+    return spawnSync('/bin/sh', ['-c', `${command} --as=${MEMBER.user} --as-group=${GROUP}`], {
+      cwd: work,
+      encoding: 'utf8',
+      env: { PATH: `${join(kubectl.toolchain.kubectl, '..')}:${process.env.PATH}`, KUBECONFIG: kubeconfig, HOME: work },
+      timeout: 60_000,
+    });
+  };
   afterAll(() => {
     if (work) rmSync(work, { recursive: true, force: true });
   });
@@ -200,19 +212,11 @@ describeCluster('debug access: ephemeral containers, granted to a group and guar
   });
 
   test('the kubectl debug command, run by a real kubectl as a member, adds the debug container', () => {
-    const kubectl = findToolchain();
-    if ('missing' in kubectl) throw new Error(kubectl.missing);
-    const kubeconfig = cluster().writeKubeconfig(work);
     writeFileSync(join(work, 'debug-container.json'), JSON.stringify(access.customContainer));
     // Without a terminal (no kubelet runs the container here); everything else as printed.
     const command = access.kubectlDebugCommand(POD, { attach: false, container: 'kubectl-debugger' });
     expect(command).toMatch(/^kubectl debug --namespace \S+ web --image=\S+ --container=kubectl-debugger --profile=restricted --custom=debug-container\.json$/);
-    const run = spawnSync('/bin/sh', ['-c', `${command} --as=${MEMBER.user} --as-group=${GROUP}`], {
-      cwd: work,
-      encoding: 'utf8',
-      env: { PATH: `${join(kubectl.toolchain.kubectl, '..')}:${process.env.PATH}`, KUBECONFIG: kubeconfig, HOME: work },
-      timeout: 60_000,
-    });
+    const run = runKubectl(command);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     return cluster().request('GET', podPath()).then((verdict) => {
@@ -222,18 +226,24 @@ describeCluster('debug access: ephemeral containers, granted to a group and guar
     });
   });
 
+  test('the printed command, run again on the same pod, gives the next session a debug container of its own', async () => {
+    writeFileSync(join(work, 'debug-container.json'), JSON.stringify(access.customContainer));
+    const command = access.kubectlDebugCommand('again', { attach: false });
+    expect((await cluster().create({ ...hardenedPod(), metadata: { name: 'again' } }, namespace)).status).toBe(201);
+    for (const _ of [1, 2]) {
+      const run = runKubectl(command);
+      expect([run.status, run.stderr]).toEqual([0, expect.not.stringMatching(/error/i)]);
+    }
+    // A fixed name would make the second run a no-op that attaches to the first session's (by then exited) container.
+    const pod = (await cluster().request('GET', podPath(namespace, 'again'))).body as { spec: { ephemeralContainers: { name: string; image: string }[] } };
+    expect(pod.spec.ephemeralContainers).toHaveLength(2);
+    expect(pod.spec.ephemeralContainers.map((e) => e.image)).toEqual([DEBUG_IMAGE, DEBUG_IMAGE]);
+  });
+
   test('kubectl debug with any other image is refused with the policy\'s reason', () => {
-    const kubectl = findToolchain();
-    if ('missing' in kubectl) throw new Error(kubectl.missing);
-    const kubeconfig = cluster().writeKubeconfig(work);
     writeFileSync(join(work, 'debug-container.json'), JSON.stringify(access.customContainer));
     const command = access.kubectlDebugCommand(POD, { attach: false, container: 'sneaky' }).replace(DEBUG_IMAGE, OTHER_IMAGE);
-    const run = spawnSync('/bin/sh', ['-c', `${command} --as=${MEMBER.user} --as-group=${GROUP}`], {
-      cwd: work,
-      encoding: 'utf8',
-      env: { PATH: `${join(kubectl.toolchain.kubectl, '..')}:${process.env.PATH}`, KUBECONFIG: kubeconfig, HOME: work },
-      timeout: 60_000,
-    });
+    const run = runKubectl(command);
     expect(run.status).not.toBe(0);
     expect(run.stderr).toMatch(/must run the approved debug image/);
   });

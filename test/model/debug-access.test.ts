@@ -112,7 +112,7 @@ describe('buildDebugAccess', () => {
 
   test('the kubectl debug command uses the restricted profile and the custom container file', () => {
     expect(built.kubectlDebugCommand('web-7d9c')).toBe(
-      `kubectl debug --namespace shop web-7d9c -it --image=${DEBUG_IMAGE} --container=debugger --profile=restricted --custom=debug-container.json`,
+      `kubectl debug --namespace shop web-7d9c -it --image=${DEBUG_IMAGE} --profile=restricted --custom=debug-container.json`,
     );
     expect(built.kubectlDebugCommand('web-7d9c', { target: 'main', customFile: 'my debug.json', attach: false, container: 'dbg' })).toBe(
       `kubectl debug --namespace shop web-7d9c --image=${DEBUG_IMAGE} --container=dbg --target=main --profile=restricted '--custom=my debug.json'`,
