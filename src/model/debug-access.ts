@@ -44,7 +44,7 @@ export interface DebugAccessProps {
 
 /** What {@link buildDebugAccess} emits and what a person needs to use it. */
 export interface DebugAccessObjects {
-  /** Get, list and watch pods; patch their ephemeral containers; attach to them. */
+  /** Get, list and watch pods; patch their ephemeral containers; attach to them; read their logs. */
   readonly role: KubeObject;
   /** Binds the Role to the group. */
   readonly roleBinding: KubeObject;
@@ -239,6 +239,9 @@ export function buildDebugAccess(props: DebugAccessProps, ctx: BuildContext): De
       { apiGroups: [''], resources: ['pods/ephemeralcontainers'], verbs: ['patch'] },
       // Attach streams over a websocket (GET) or SPDY (POST, `create`).
       { apiGroups: [''], resources: ['pods/attach'], verbs: ['get', 'create'] },
+      // kubectl debug shows the log instead when the debug container has exited or attach fails. It
+      // reads any container's, but attach already streams any container's output.
+      { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] },
     ],
   };
   const roleBinding: RoleBinding = {

@@ -7,7 +7,7 @@
  * Security level; and the `kubectl debug` command the library prints, run by a real kubectl as
  * that member, creates the debug container.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,17 +73,28 @@ describeCluster('debug access: ephemeral containers, granted to a group and guar
     await createPod(otherNamespace);
     work = mkdtempSync(join(tmpdir(), 'hardpod-debug-'));
   }, 120_000);
-  /** Runs a printed command with the real kubectl, as a member of the group, in the work directory. */
-  const runKubectl = (command: string) => {
+  /** How to run a printed command with the real kubectl, as a member of the group, in the work directory. */
+  const kubectlShell = (command: string) => {
     const kubectl = findToolchain();
     if ('missing' in kubectl) throw new Error(kubectl.missing);
     const kubeconfig = cluster().writeKubeconfig(work);
-    return spawnSync('/bin/sh', ['-c', `${command} --as=${MEMBER.user} --as-group=${GROUP}`], {
-      cwd: work,
-      encoding: 'utf8',
-      env: { PATH: `${join(kubectl.toolchain.kubectl, '..')}:${process.env.PATH}`, KUBECONFIG: kubeconfig, HOME: work },
-      timeout: 60_000,
-    });
+    return {
+      args: ['-c', `${command} --as=${MEMBER.user} --as-group=${GROUP}`],
+      options: { cwd: work, env: { PATH: `${join(kubectl.toolchain.kubectl, '..')}:${process.env.PATH}`, KUBECONFIG: kubeconfig, HOME: work } },
+    };
+  };
+  const runKubectl = (command: string) => {
+    const { args, options } = kubectlShell(command);
+    return spawnSync('/bin/sh', args, { ...options, encoding: 'utf8', timeout: 60_000 });
+  };
+  /** Starts a printed command (one that waits, e.g. to attach) without waiting for it; resolves with its exit and output. */
+  const startKubectl = (command: string) => {
+    const { args, options } = kubectlShell(command);
+    const child = spawn('/bin/sh', args, { ...options, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => output += chunk.toString());
+    child.stderr.on('data', (chunk: Buffer) => output += chunk.toString());
+    return new Promise<{ status: number | null; output: string }>((resolve) => child.on('close', (status) => resolve({ status, output })));
   };
   afterAll(() => {
     if (work) rmSync(work, { recursive: true, force: true });
@@ -238,6 +249,26 @@ describeCluster('debug access: ephemeral containers, granted to a group and guar
     const pod = (await cluster().request('GET', podPath(namespace, 'again'))).body as { spec: { ephemeralContainers: { name: string; image: string }[] } };
     expect(pod.spec.ephemeralContainers).toHaveLength(2);
     expect(pod.spec.ephemeralContainers.map((e) => e.image)).toEqual([DEBUG_IMAGE, DEBUG_IMAGE]);
+  });
+
+  test('when the debug container has already exited, the printed command shows its output instead of failing on a forbidden log request', async () => {
+    writeFileSync(join(work, 'debug-container.json'), JSON.stringify(access.customContainer));
+    const name = 'exited';
+    expect((await cluster().create({ ...hardenedPod(), metadata: { name } }, namespace)).status).toBe(201);
+    const session = startKubectl(access.kubectlDebugCommand(name));
+    // No kubelet runs here: report the container as exited, as the kubelet would for a debug image without a shell.
+    let debugger_ = '';
+    await cluster().waitUntil('kubectl debug to add its container', async () => {
+      const pod = (await cluster().request('GET', podPath(namespace, name))).body as { spec: { ephemeralContainers?: { name: string }[] } };
+      debugger_ = pod.spec.ephemeralContainers?.[0]?.name ?? '';
+      return debugger_ !== '';
+    });
+    const status = { ephemeralContainerStatuses: [{ name: debugger_, image: DEBUG_IMAGE, imageID: '', ready: false, restartCount: 0, state: { terminated: { exitCode: 1, reason: 'Error' } } }] };
+    expect((await cluster().request('PATCH', `${podPath(namespace, name)}/status`, { status }, 'application/strategic-merge-patch+json')).status).toBe(200);
+    // kubectl then reads the container's log (empty here: no node ran it) and ends as the container did not fail it.
+    const { status: exit, output } = await session;
+    expect(output).not.toMatch(/forbidden/i);
+    expect(exit).toBe(0);
   });
 
   test('kubectl debug with any other image is refused with the policy\'s reason', () => {

@@ -23,12 +23,13 @@ function error(fn: () => unknown): HardpodError {
 describe('buildDebugAccess', () => {
   const built = buildDebugAccess({ namespace: 'shop', group: 'shop-oncall', image: DEBUG_IMAGE }, ctx);
 
-  test('grants the group ephemeral containers and attach in one namespace, nothing else', () => {
+  test('grants the group ephemeral containers, attach and logs in one namespace, nothing else', () => {
     expect(built.role).toMatchObject({ kind: 'Role', metadata: { name: 'debug', namespace: 'shop' } });
     expect(built.role.rules).toEqual([
       { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] },
       { apiGroups: [''], resources: ['pods/ephemeralcontainers'], verbs: ['patch'] },
       { apiGroups: [''], resources: ['pods/attach'], verbs: ['get', 'create'] },
+      { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] },
     ]);
     expect(JSON.stringify(built.role.rules)).not.toMatch(/pods\/exec|"\*"/);
     expect(built.roleBinding).toMatchObject({
