@@ -16,8 +16,9 @@ import { allowedSeLinuxTypes, CONFINING_PROFILE_TYPES } from '../rules/support/c
  * ephemeral container in that namespace only when it runs the approved digest-pinned debug image
  * with a restricted security context (the Pod Security `restricted` container requirements, the
  * pod's settings judged where the container sets none, so it holds where no Pod Security level is
- * enforced) and takes no environment from Secrets or ConfigMaps (which would read objects the
- * group cannot get). Whoever adds it (the group, an admin, a controller) gets the same answer.
+ * enforced), takes no environment from Secrets or ConfigMaps (which would read objects the
+ * group cannot get) and mounts none of the pod's hostPath volumes (the node's files). Whoever adds it
+ * (the group, an admin, a controller) gets the same answer.
  */
 
 /** Props of {@link buildDebugAccess}. */
@@ -51,7 +52,7 @@ export interface DebugAccessObjects {
   /**
    * Admits new ephemeral containers only with the approved image, a restricted security context
    * (what Pod Security `restricted` requires of a container, the pod's settings judged where the
-   * container sets none) and no environment from Secrets or ConfigMaps.
+   * container sets none), no environment from Secrets or ConfigMaps and no mount of the pod's hostPath volumes.
    */
   readonly admissionPolicy: KubeObject;
   /** Applies the policy to the namespace, denying what it does not admit. */
@@ -183,7 +184,8 @@ function restrictedChecks(minor: number): readonly { expression: string; message
  * that for ephemeral containers too), so an environment from them would hand the group any Secret
  * or ConfigMap of the namespace, which it cannot get. Mounts of the pod's own volumes (volumeMounts,
  * volumeDevices) stay allowed: they hold the data of the pod being debugged, which its containers
- * already see, and nothing the pod does not have.
+ * already see, and nothing the pod does not have. A hostPath volume is the exception: it holds the
+ * node's files, not the pod's (Pod Security baseline refuses it).
  */
 const NO_FOREIGN_DATA_CHECKS: readonly { expression: string; message: string }[] = [
   {
@@ -195,6 +197,11 @@ const NO_FOREIGN_DATA_CHECKS: readonly { expression: string; message: string }[]
     // An allow list, so a source added to a later API version is refused until judged.
     expression: '!has(c.env) || c.env.all(e, !has(e.valueFrom) || has(e.valueFrom.fieldRef) || has(e.valueFrom.resourceFieldRef))',
     message: 'must not take environment variables from Secrets, ConfigMaps or files (env valueFrom): plain values, fieldRef and resourceFieldRef are allowed',
+  },
+  {
+    expression: '!has(c.volumeMounts) || !has(object.spec.volumes) || ' +
+      'c.volumeMounts.all(m, !object.spec.volumes.exists(v, v.name == m.name && has(v.hostPath)))',
+    message: 'must not mount hostPath volumes of the pod (volumeMounts): they are the node\'s files, not the pod\'s',
   },
 ];
 

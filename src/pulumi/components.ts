@@ -295,8 +295,8 @@ export type HardenedDebugAccessArgs = DebugAccessProps & HardenedComponentArgs;
 
 /**
  * Ephemeral debug containers for a group of people in one namespace, always paired with the
- * admission policy that admits only the approved debug image with a restricted security context
- * and no environment from Secrets or ConfigMaps.
+ * admission policy that admits only the approved debug image with a restricted security context,
+ * no environment from Secrets or ConfigMaps and no mount of the pod's hostPath volumes.
  * Children: the ValidatingAdmissionPolicy and its binding, then the Role and RoleBinding.
  */
 export class HardenedDebugAccess extends pulumi.ComponentResource {

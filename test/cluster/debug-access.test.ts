@@ -2,7 +2,7 @@
  * The sanctioned way into shell-less images, on the real API server: the emitted Role, RoleBinding,
  * ValidatingAdmissionPolicy and binding are accepted; a member of the group can add exactly the
  * approved debug container to a pod and nothing else (no other image, no weaker security context,
- * none inherited from the pod, no environment from Secrets or ConfigMaps, no exec, no other
+ * none inherited from the pod, no environment from Secrets or ConfigMaps, no hostPath mount, no exec, no other
  * namespace); the policy holds for admins too, and on its own in a namespace that enforces no Pod
  * Security level; and the `kubectl debug` command the library prints, run by a real kubectl as
  * that member, creates the debug container.
@@ -181,6 +181,24 @@ describeCluster('debug access: ephemeral containers, granted to a group and guar
         expect(verdict.message).toContain(policy.admissionPolicy.metadata?.name);
       }
     }
+  });
+
+  test('a debug container may mount the pod\'s own volumes but not its hostPath volumes, which are the node\'s files', async () => {
+    // Admitted only because nothing enforces Pod Security here (baseline refuses hostPath volumes).
+    const base = hardenedPod();
+    const spec = base.spec as Record<string, unknown>;
+    const volumes = [{ name: 'node-root', hostPath: { path: '/' } }, { name: 'scratch', emptyDir: {} }];
+    const created = await cluster().create({ ...base, metadata: { name: 'node-agent' }, spec: { ...spec, volumes } }, laxNamespace);
+    expect([created.status, created.message]).toEqual([201, undefined]);
+    const mounting = (volume: string, name: string) => withContainer({ volumeMounts: [{ name: volume, mountPath: '/mnt', readOnly: true }] }, name);
+    for (const as of [MEMBER, undefined]) {
+      const verdict = await addContainer(cluster(), mounting('node-root', 'host'), as, laxNamespace, false, 'node-agent');
+      expect(verdict.allowed).toBe(false);
+      expect(verdict.message).toMatch(/must not mount hostPath volumes/);
+      expect(verdict.message).toContain(laxAccess.admissionPolicy.metadata?.name);
+    }
+    const own = await addContainer(cluster(), mounting('scratch', 'own'), MEMBER, laxNamespace, false, 'node-agent');
+    expect([own.status, own.message]).toEqual([200, undefined]);
   });
 
   test('plain environment values and the downward API stay allowed', async () => {

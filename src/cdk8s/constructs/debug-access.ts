@@ -24,8 +24,8 @@ const CLAIMED = new AppClaims();
  * Ephemeral debug containers for a group of people in one namespace: a Role and RoleBinding that
  * grant patching ephemeral containers and attaching to them, always paired with a
  * ValidatingAdmissionPolicy (and its binding) that admits a new ephemeral container there only
- * with the approved digest-pinned debug image, a restricted security context and no environment
- * from Secrets or ConfigMaps. The `kubectl debug` command and its `--custom` file come with it.
+ * with the approved digest-pinned debug image, a restricted security context, no environment
+ * from Secrets or ConfigMaps and no mount of the pod's hostPath volumes. The `kubectl debug` command and its `--custom` file come with it.
  */
 export class HardenedDebugAccess extends Construct {
   readonly role: ApiObject;
