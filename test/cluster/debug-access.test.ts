@@ -110,6 +110,7 @@ describeCluster('debug access: ephemeral containers, granted to a group and guar
   test.each([
     ['another image', () => withContainer({ image: OTHER_IMAGE }, 'other-image'), /must run the approved debug image/],
     ['the same image by tag', () => withContainer({ image: 'ghcr.io/acme/debug-tools:1.0' }, 'by-tag'), /must run the approved debug image/],
+    ['another digest of the same repository and tag', () => withContainer({ image: DEBUG_IMAGE.replace(/d{64}$/, 'f'.repeat(64)) }, 'other-digest'), /must run the approved debug image/],
   ])('the policy refuses %s, for the group and for an admin alike', async (_what, container, reason) => {
     for (const as of [MEMBER, undefined]) {
       const verdict = await addContainer(cluster(), container(), as);
@@ -269,24 +270,28 @@ describeCluster('debug access: ephemeral containers, granted to a group and guar
     expect(pod.spec.ephemeralContainers.map((e) => e.image)).toEqual([DEBUG_IMAGE, DEBUG_IMAGE]);
   });
 
-  test('when the debug container has already exited, the printed command shows its output instead of failing on a forbidden log request', async () => {
+  // No kubelet runs here: the test reports the container's state as the kubelet would. kubectl then
+  // attaches (the server answers that no node runs the pod) or, once it has exited, reads its log
+  // (empty); either way a member must get that far, not a Forbidden.
+  test.each([
+    ['running, the printed command attaches to it', 'attached', { running: {} }, /couldn't attach to pod\/attached, falling back to streaming logs: .*does not have a host assigned/],
+    ['already exited, the printed command shows its output', 'exited', { terminated: { exitCode: 1, reason: 'Error' } }, /^Defaulting debug container name to debugger-\w+\.\n$/],
+  ])('when the debug container is %s, as a member may', async (_what, name, state, output) => {
     writeFileSync(join(work, 'debug-container.json'), JSON.stringify(access.customContainer));
-    const name = 'exited';
     expect((await cluster().create({ ...hardenedPod(), metadata: { name } }, namespace)).status).toBe(201);
     const session = startKubectl(access.kubectlDebugCommand(name));
-    // No kubelet runs here: report the container as exited, as the kubelet would for a debug image without a shell.
     let debugger_ = '';
     await cluster().waitUntil('kubectl debug to add its container', async () => {
       const pod = (await cluster().request('GET', podPath(namespace, name))).body as { spec: { ephemeralContainers?: { name: string }[] } };
       debugger_ = pod.spec.ephemeralContainers?.[0]?.name ?? '';
       return debugger_ !== '';
     });
-    const status = { ephemeralContainerStatuses: [{ name: debugger_, image: DEBUG_IMAGE, imageID: '', ready: false, restartCount: 0, state: { terminated: { exitCode: 1, reason: 'Error' } } }] };
+    const status = { ephemeralContainerStatuses: [{ name: debugger_, image: DEBUG_IMAGE, imageID: '', ready: false, restartCount: 0, state }] };
     expect((await cluster().request('PATCH', `${podPath(namespace, name)}/status`, { status }, 'application/strategic-merge-patch+json')).status).toBe(200);
-    // kubectl then reads the container's log (empty here: no node ran it) and ends as the container did not fail it.
-    const { status: exit, output } = await session;
-    expect(output).not.toMatch(/forbidden/i);
-    expect(exit).toBe(0);
+    const run = await session;
+    expect(run.output).not.toMatch(/forbidden/i);
+    expect(run.output).toMatch(output);
+    expect(run.status).toBe(0);
   });
 
   test('kubectl debug with any other image is refused with the policy\'s reason', () => {
