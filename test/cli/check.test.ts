@@ -573,6 +573,13 @@ spec:
 });
 
 describe('hardpod check adoption', () => {
+  test('a run that writes the baseline reports its findings as baselined, as the next check with it will, not a FAIL line with exit 0', () => {
+    const written = check(['--write-baseline', 'report-baseline.json', 'privileged.yaml']);
+    expect(written.status).toBe(0);
+    expect(written.stdout).toMatch(/\(\d+ baselined\)\nPASS: no blocking findings/);
+    expect(written.stdout).toBe(check(['--baseline', 'report-baseline.json', 'privileged.yaml']).stdout);
+  });
+
   test('refreshing a baseline from part of the input says how many entries it drops that the run did not judge', () => {
     expect(check(['--write-baseline', 'partial.json', 'privileged.yaml', 'pod.yaml']).status).toBe(0);
     const refreshed = check(['--baseline', 'partial.json', '--write-baseline', 'partial.json', 'privileged.yaml']);

@@ -98,7 +98,7 @@ export const checkCommand: Command = {
     const ownFiles = [values.config, values.baseline, lockFile, values.output, values['write-baseline']].filter((path): path is string => path !== undefined);
     const manifests = readManifests(positionals, { ownFiles, refuseKustomizations: true });
     if (!values['allow-empty']) refuseEmptyInput(manifests.objects.length, positionals, 'checked');
-    const report = withFieldLines(evaluateNamingFieldLines(manifests, config), manifests);
+    let report = withFieldLines(evaluateNamingFieldLines(manifests, config), manifests);
 
     if (values['write-baseline'] !== undefined) {
       const written = writeBaseline(values['write-baseline'], report, manifests.objects);
@@ -107,6 +107,10 @@ export const checkCommand: Command = {
         const note = unjudgedEntriesNote(baseline, written, report, values.baseline);
         if (note) context.stderr(note);
       }
+      // The report then reads as a check with the new baseline will: what it holds is baselined,
+      // rather than a FAIL line in a run that exits 0.
+      const withNewBaseline: EngineConfig = { ...config, baseline: [...(fileConfig.baseline ?? []), ...written.findings] };
+      report = withFieldLines(evaluateNamingFieldLines(manifests, withNewBaseline), manifests);
     }
 
     const toStdout = values.output === undefined || STANDARD_OUTPUT_PATHS.has(values.output);
