@@ -5,7 +5,7 @@ import type { KubeObject } from '../model/kube-object';
 import { asWritten } from '../model/not-known-yet';
 import {
   checkFields, checkStringList, describeType, isFields, isUnknownValue, shapeProblem, stringMap,
-  type Expected, type FieldTypes, type ShapeProblem,
+  type Expected, type Fields, type FieldTypes, type ShapeProblem,
 } from '../model/pod-view';
 
 /**
@@ -96,25 +96,47 @@ function entries(value: unknown): number | undefined {
   return Array.isArray(value) ? value.length : undefined;
 }
 
+/** How a list of objects and one of its items are named in messages: `rules`, `PolicyRules`, `a PolicyRule`, their fields. */
+interface ObjectList {
+  readonly field: string;
+  readonly plural: string;
+  readonly singular: string;
+  readonly fields: string;
+  /** The API server reads a null item as an empty object (a NetworkPolicy rule or port): skipped. @default false */
+  readonly nullIsEmpty?: boolean;
+}
+
+/**
+ * The object items of a list field, each with its path; a value that is not a list, or an item that
+ * is not an object, is a problem. Absent and null lists have no items.
+ */
+function objectItems(value: unknown, path: string, list: ObjectList, problems: ShapeProblem[]): [Fields, string][] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) {
+    problems.push(shapeProblem(path, value, `${list.field} must be a list of ${list.plural} (objects with ${list.fields}), got ${describeType(value)}`));
+    return [];
+  }
+  const items: [Fields, string][] = [];
+  for (let i = 0; i < value.length; i++) {
+    const item: unknown = value[i];
+    const at = `${path}[${i}]`;
+    if (isFields(item)) items.push([item, at]);
+    else if (!(item === null && list.nullIsEmpty)) problems.push(shapeProblem(at, item, `${list.singular} must be an object (${list.fields}), got ${describeType(item)}`));
+  }
+  return items;
+}
+
 /** The string lists of a PolicyRule, each with what one entry is. */
 const POLICY_RULE_LISTS: readonly (readonly [string, string])[] = [
   ['apiGroups', 'an API group'], ['resources', 'a resource'], ['resourceNames', 'a resource name'], ['verbs', 'a verb'], ['nonResourceURLs', 'a non-resource URL'],
 ];
 
+const POLICY_RULES: ObjectList = { field: 'rules', plural: 'PolicyRules', singular: 'a PolicyRule', fields: 'apiGroups, resources and verbs' };
+
 function checkPolicyRules(rules: unknown, namespaced: boolean, problems: ShapeProblem[]): void {
-  if (rules === undefined || rules === null) return;
-  if (!Array.isArray(rules)) {
-    problems.push(shapeProblem('rules', rules, `rules must be a list of PolicyRules (objects with apiGroups, resources and verbs), got ${describeType(rules)}`));
-    return;
-  }
-  for (let i = 0; i < rules.length; i++) {
-    const rule: unknown = rules[i];
-    if (!isFields(rule)) {
-      problems.push(shapeProblem(`rules[${i}]`, rule, `a PolicyRule must be an object (apiGroups, resources and verbs), got ${describeType(rule)}`));
-      continue;
-    }
-    for (const [field, item] of POLICY_RULE_LISTS) checkStringList(rule[field], `rules[${i}].${field}`, field, 'strings', item, problems);
-    checkPolicyRuleLists(rule, `rules[${i}]`, namespaced, problems);
+  for (const [rule, at] of objectItems(rules, 'rules', POLICY_RULES, problems)) {
+    for (const [field, item] of POLICY_RULE_LISTS) checkStringList(rule[field], `${at}.${field}`, field, 'strings', item, problems);
+    checkPolicyRuleLists(rule, at, namespaced, problems);
   }
 }
 
@@ -199,19 +221,10 @@ function checkName(name: unknown, path: string, problems: ShapeProblem[]): void 
 const SUBJECT_FIELDS: FieldTypes = new Map<string, Expected>([['apiGroup', 'string'], ['kind', 'string'], ['name', 'string'], ['namespace', 'string']]);
 const SUBJECT_KINDS = ['ServiceAccount', 'User', 'Group'];
 
+const SUBJECTS: ObjectList = { field: 'subjects', plural: 'subjects', singular: 'a subject', fields: 'kind, name and namespace' };
+
 function checkSubjects(subjects: unknown, clusterWide: boolean, problems: ShapeProblem[]): void {
-  if (subjects === undefined || subjects === null) return;
-  if (!Array.isArray(subjects)) {
-    problems.push(shapeProblem('subjects', subjects, `subjects must be a list of subjects (objects with kind, name and namespace), got ${describeType(subjects)}`));
-    return;
-  }
-  for (let i = 0; i < subjects.length; i++) {
-    const subject: unknown = subjects[i];
-    const path = `subjects[${i}]`;
-    if (!isFields(subject)) {
-      problems.push(shapeProblem(path, subject, `a subject must be an object (kind, name and namespace), got ${describeType(subject)}`));
-      continue;
-    }
+  for (const [subject, path] of objectItems(subjects, 'subjects', SUBJECTS, problems)) {
     checkFields(subject, SUBJECT_FIELDS, path, '', problems);
     // A subject of another kind, or without a name, is no workload to the checks: a silent pass.
     checkOneOf(subject.kind, `${path}.kind`, SUBJECT_KINDS, problems);
@@ -269,50 +282,21 @@ function checkNetworkPolicySpec(spec: unknown, problems: ShapeProblem[]): void {
     }
   }
   for (const [field, peersField] of RULE_PEERS) {
-    const rules = spec[field];
-    if (rules === undefined || rules === null) continue;
-    const path = `spec.${field}`;
-    if (!Array.isArray(rules)) {
-      problems.push(shapeProblem(path, rules, `${field} must be a list of rules (objects with ${peersField} and ports), got ${describeType(rules)}`));
-      continue;
-    }
-    for (let i = 0; i < rules.length; i++) {
-      const rule: unknown = rules[i];
-      // The API server reads a null rule as an empty one, which allows all traffic.
-      if (rule === null) continue;
-      if (!isFields(rule)) {
-        problems.push(shapeProblem(`${path}[${i}]`, rule, `a NetworkPolicy ${field} rule must be an object (${peersField} and ports), got ${describeType(rule)}`));
-        continue;
-      }
-      checkPeers(rule[peersField], `${path}[${i}].${peersField}`, peersField, problems);
-      const ports = rule.ports;
-      if (Array.isArray(ports)) {
-        for (let j = 0; j < ports.length; j++) {
-          const port: unknown = ports[j];
-          // A null port is read as an empty one: every port (of TCP).
-          if (isFields(port)) checkPolicyPort(port, `${path}[${i}].ports[${j}]`, problems);
-          else if (port !== null) problems.push(shapeProblem(`${path}[${i}].ports[${j}]`, port, `a port must be an object (protocol and port), got ${describeType(port)}`));
-        }
-      } else if (ports !== undefined && ports !== null) {
-        problems.push(shapeProblem(`${path}[${i}].ports`, ports, `ports must be a list of ports (objects with protocol and port), got ${describeType(ports)}`));
-      }
+    // The API server reads a null rule as an empty one, which allows all traffic.
+    const rules: ObjectList = { field, plural: 'rules', singular: `a NetworkPolicy ${field} rule`, fields: `${peersField} and ports`, nullIsEmpty: true };
+    for (const [rule, at] of objectItems(spec[field], `spec.${field}`, rules, problems)) {
+      checkPeers(rule[peersField], `${at}.${peersField}`, peersField, problems);
+      for (const [port, portAt] of objectItems(rule.ports, `${at}.ports`, POLICY_PORTS, problems)) checkPolicyPort(port, portAt, problems);
     }
   }
 }
 
+/** A null port is read as an empty one: every port (of TCP). */
+const POLICY_PORTS: ObjectList = { field: 'ports', plural: 'ports', singular: 'a port', fields: 'protocol and port', nullIsEmpty: true };
+
 function checkPeers(peers: unknown, path: string, field: string, problems: ShapeProblem[]): void {
-  if (peers === undefined || peers === null) return;
-  if (!Array.isArray(peers)) {
-    problems.push(shapeProblem(path, peers, `${field} must be a list of peers (objects with podSelector, namespaceSelector or ipBlock), got ${describeType(peers)}`));
-    return;
-  }
-  for (let i = 0; i < peers.length; i++) {
-    const peer: unknown = peers[i];
-    if (!isFields(peer)) {
-      problems.push(shapeProblem(`${path}[${i}]`, peer, `a peer must be an object (podSelector, namespaceSelector or ipBlock), got ${describeType(peer)}`));
-      continue;
-    }
-    const at = `${path}[${i}]`;
+  const list: ObjectList = { field, plural: 'peers', singular: 'a peer', fields: 'podSelector, namespaceSelector or ipBlock' };
+  for (const [peer, at] of objectItems(peers, path, list, problems)) {
     checkSelector(peer.podSelector, `${at}.podSelector`, problems);
     checkSelector(peer.namespaceSelector, `${at}.namespaceSelector`, problems);
     const block = peer.ipBlock;
@@ -390,6 +374,8 @@ const OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
  * nothing (`selectorMatches`), as the API server refuses an object holding it: each way it can be
  * malformed is a finding here. A null selector is an empty one, which selects everything.
  */
+const REQUIREMENTS: ObjectList = { field: 'matchExpressions', plural: 'requirements', singular: 'a requirement', fields: 'key, operator and values' };
+
 function checkSelector(selector: unknown, path: string, problems: ShapeProblem[]): void {
   if (selector === undefined || selector === null) return;
   if (!isFields(selector)) {
@@ -397,19 +383,7 @@ function checkSelector(selector: unknown, path: string, problems: ShapeProblem[]
     return;
   }
   checkLabelMap(selector.matchLabels, path, '.matchLabels', problems);
-  const expressions = selector.matchExpressions;
-  if (expressions === undefined || expressions === null) return;
-  if (!Array.isArray(expressions)) {
-    problems.push(shapeProblem(`${path}.matchExpressions`, expressions, `matchExpressions must be a list of requirements (objects with key, operator and values), got ${describeType(expressions)}`));
-    return;
-  }
-  for (let i = 0; i < expressions.length; i++) {
-    const expression: unknown = expressions[i];
-    const at = `${path}.matchExpressions[${i}]`;
-    if (!isFields(expression)) {
-      problems.push(shapeProblem(at, expression, `a requirement must be an object (key, operator and values), got ${describeType(expression)}`));
-      continue;
-    }
+  for (const [expression, at] of objectItems(selector.matchExpressions, `${path}.matchExpressions`, REQUIREMENTS, problems)) {
     checkFields(expression, REQUIREMENT_FIELDS, at, '', problems);
     const key = expression.key;
     if (key === undefined || key === null) {problems.push({ path: `${at}.key`, message: `key must be a string, got ${describeType(key)}` });} else if (typeof key === 'string' && !isUnknownValue(key)) {
