@@ -758,11 +758,8 @@ export function checkStringList(list: unknown, path: string, label: string, item
   }
 }
 
-/**
- * Each entry of a list that holds objects (`sysctls`, a NetworkPolicy rule's `ports`) that is not one.
- * @internal
- */
-export function checkListOfObjects(value: readonly unknown[], base: string, suffix: string, problems: ShapeProblem[]): void {
+/** Each entry of a list that holds objects (`sysctls`) that is not one. */
+function checkListOfObjects(value: readonly unknown[], base: string, suffix: string, problems: ShapeProblem[]): void {
   for (let i = 0; i < value.length; i++) {
     if (!isFields(value[i])) problems.push(shapeProblem(`${base}${suffix}[${i}]`, value[i], `must be an object, got ${describeType(value[i])}`));
   }

@@ -80,10 +80,16 @@ function checkLabelMap(value: unknown, base: string, suffix: string, problems: S
   for (const key in labels) {
     const v = labels[key];
     const path = `${base}${suffix}.${key}`;
-    const keyProblem = key === '' ? 'it is empty' : qualifiedNameProblem(key);
-    if (keyProblem) problems.push({ path, message: `${JSON.stringify(key)} is not a label key: ${keyProblem}` });
+    const keyMessage = labelKeyMessage(key);
+    if (keyMessage) problems.push({ path, message: keyMessage });
     else if (typeof v === 'string' && !isUnknownValue(v) && !isLabelValue(v)) problems.push({ path, message: labelValueMessage(v) });
   }
+}
+
+/** Why `key` is not a label key the API server accepts, or undefined when it is one. */
+function labelKeyMessage(key: string): string | undefined {
+  const problem = key === '' ? 'it is empty' : qualifiedNameProblem(key);
+  return problem === undefined ? undefined : `${JSON.stringify(key)} is not a label key: ${problem}`;
 }
 
 function labelValueMessage(value: string): string {
@@ -387,8 +393,8 @@ function checkSelector(selector: unknown, path: string, problems: ShapeProblem[]
     checkFields(expression, REQUIREMENT_FIELDS, at, '', problems);
     const key = expression.key;
     if (key === undefined || key === null) {problems.push({ path: `${at}.key`, message: `key must be a string, got ${describeType(key)}` });} else if (typeof key === 'string' && !isUnknownValue(key)) {
-      const problem = key === '' ? 'it is empty' : qualifiedNameProblem(key);
-      if (problem) problems.push({ path: `${at}.key`, message: `${JSON.stringify(key)} is not a label key: ${problem}` });
+      const keyMessage = labelKeyMessage(key);
+      if (keyMessage) problems.push({ path: `${at}.key`, message: keyMessage });
     }
     checkOneOf(expression.operator, `${at}.operator`, OPERATORS, problems);
     const values = expression.values;

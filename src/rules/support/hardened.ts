@@ -303,7 +303,7 @@ export function rulesGrantedBy(context: Pick<InputRuleContext, 'input' | 'cluste
   for (const source of objectsOfKind(context, 'ClusterRole')) {
     if (source === role) continue;
     // A null selector is an empty one to the API server, which selects every ClusterRole.
-    if (!selectors.some((selector: unknown) => (selector === null || isFields(selector)) && selectorMatches(selector, labelsOf(source)))) continue;
+    if (!selectors.some((selector: unknown) => selector !== undefined && selectorMatches(selector, labelsOf(source)))) continue;
     rules.push(...policyRulesOf(source, `(aggregated from ClusterRole ${nameOf(source)}) rules`));
   }
   return {
