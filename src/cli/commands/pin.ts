@@ -111,7 +111,7 @@ export const pinCommand: Command = {
 
     if (values.kustomize) {
       // A bare `images:` appended to a kustomization would set its images to null: print nothing.
-      const entries = imageCount === 0 ? '' : kustomizeImages(plans, digests);
+      const entries = kustomizeImages(plans, digests);
       if (entries === '') context.stderr(imageCount === 0 ? NO_IMAGES : ALL_PINNED);
       else context.stdout(entries);
       return EXIT.ok;
@@ -154,7 +154,7 @@ export const pinCommand: Command = {
  * cannot be expressed, and are refused naming each reference rather than pinning some to the wrong image.
  */
 function kustomizeImages(plans: readonly FilePlan[], digests: ReadonlyMap<string, string>): string {
-  const byName = new Map<string, { digest: string; reference: string; where: string }[]>();
+  const byName = new Map<string, { digest: string; reference: string; where: string; tagged: boolean }[]>();
   for (const plan of plans) {
     // Images already pinned by digest are matched by their name too: an entry would repin them.
     for (const occurrence of plan.images) {
@@ -163,7 +163,7 @@ function kustomizeImages(plans: readonly FilePlan[], digests: ReadonlyMap<string
       const name = occurrence.reference.replace(/@.*$/, '').replace(/:[^/:]*$/, '');
       const uses = byName.get(name) ?? [];
       byName.set(name, uses);
-      uses.push({ digest, reference: occurrence.reference, where: `${plan.name}:${occurrence.line}` });
+      uses.push({ digest, reference: occurrence.reference, where: `${plan.name}:${occurrence.line}`, tagged: ref.digest === undefined });
     }
   }
   const lines = ['images:'];
@@ -178,7 +178,7 @@ function kustomizeImages(plans: readonly FilePlan[], digests: ReadonlyMap<string
       );
     }
     // Only names with a tag to pin need an entry.
-    if (uses.some((use) => !parseImageRef(use.reference).digest)) lines.push(`- name: ${name}`, `  digest: ${uses[0].digest}`);
+    if (uses.some((use) => use.tagged)) lines.push(`- name: ${name}`, `  digest: ${uses[0].digest}`);
   }
   // Every image pinned already: no entry, and no bare key.
   return lines.length === 1 ? '' : `${lines.join('\n')}\n`;
