@@ -3,6 +3,7 @@ import {
   KEEP, REMOVE, SECURE_DEFAULTS,
   type ContainerFieldDefault, type HardeningOptions, type PodFieldDefault, type RuleId,
 } from './secure-defaults';
+import { valueAtPath } from '../model/field-path';
 import type { KubeObject } from '../model/kube-object';
 import { CONTAINER_LIST_FIELDS, expandLists, extractPodViews, type ExtractOptions } from '../model/pod-view';
 
@@ -31,15 +32,6 @@ const POD_DEFAULTS = SECURE_DEFAULTS.filter((d): d is PodFieldDefault => d.scope
 
 type Mutable = Record<string, unknown>;
 
-function getPath(target: unknown, path: readonly string[]): unknown {
-  let current = target;
-  for (const key of path) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Mutable)[key];
-  }
-  return current;
-}
-
 function setPath(target: Mutable, path: readonly string[], value: unknown): void {
   let current = target;
   for (const key of path.slice(0, -1)) {
@@ -51,7 +43,7 @@ function setPath(target: Mutable, path: readonly string[], value: unknown): void
 }
 
 function removePath(target: Mutable, path: readonly string[]): void {
-  const parent = getPath(target, path.slice(0, -1));
+  const parent = valueAtPath(target, path.slice(0, -1));
   if (parent && typeof parent === 'object') delete (parent as Mutable)[path[path.length - 1]];
 }
 
@@ -64,7 +56,7 @@ function apply(
   changes: HardeningChange[] | undefined,
 ): void {
   if (outcome === KEEP) return;
-  const from = getPath(target, path);
+  const from = valueAtPath(target, path);
   if (outcome === REMOVE) removePath(target, path);
   else setPath(target, path, outcome);
   changes?.push({
@@ -85,7 +77,7 @@ export function applySecureDefaults(pod: PodSpec, options: HardeningOptions = {}
   const windows = pod.os?.name === 'windows';
   for (const entry of POD_DEFAULTS) {
     if (windows && entry.linuxOnly) continue;
-    apply(pod as unknown as Mutable, entry.path, entry.secure(getPath(pod, entry.path), pod, options), prefix, entry, changes);
+    apply(pod as unknown as Mutable, entry.path, entry.secure(valueAtPath(pod, entry.path), pod, options), prefix, entry, changes);
   }
   for (const list of CONTAINER_LIST_FIELDS) {
     const containers = pod[list] as Container[] | undefined;
@@ -94,7 +86,7 @@ export function applySecureDefaults(pod: PodSpec, options: HardeningOptions = {}
       const containerPrefix = `${prefix}${list}[${index}].`;
       for (const entry of CONTAINER_DEFAULTS) {
         if ((windows && entry.linuxOnly) || !entry.lists.includes(list)) continue;
-        const outcome = entry.secure(getPath(container, entry.path), container, pod, options);
+        const outcome = entry.secure(valueAtPath(container, entry.path), container, pod, options);
         apply(container as unknown as Mutable, entry.path, outcome, containerPrefix, entry, changes);
       }
     });
