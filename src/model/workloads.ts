@@ -163,6 +163,7 @@ function normalizePorts(c: ContainerProps, props: WorkloadProps, facts: ImageFac
   const declared: PortProps[] = [...(c.port !== undefined ? [{ port: c.port }] : []), ...(c.ports ?? [])];
   const lowest = props.unprivilegedPortStart ?? PRIVILEGED_PORT_LIMIT;
   const rootAllowed = props.runAsNonRoot === false || c.runAsNonRoot === false;
+  const exposed = facts === undefined ? [] : exposedPortsOf(facts);
   const resolved = declared.map((p) => {
     if (!isPortNumber(p.port)) fail(`port ${p.port} is not a port number (1-65535)`, where);
     const containerPort = p.containerPort ?? (p.port >= lowest || rootAllowed ? p.port : undefined);
@@ -177,7 +178,6 @@ function normalizePorts(c: ContainerProps, props: WorkloadProps, facts: ImageFac
     }
     if (!isPortNumber(containerPort)) fail(`containerPort ${containerPort} is not a port number (1-65535)`, where);
     const protocol = p.protocol ?? 'TCP';
-    const exposed = facts === undefined ? [] : exposedPortsOf(facts);
     if (exposed.length > 0 && !exposed.includes(`${containerPort}/${protocol.toLowerCase()}`)) {
       fail(`the image does not expose port ${containerPort}${protocol === 'TCP' ? '' : `/${protocol}`} (it exposes ${exposed.join(', ')}); listen on one of those or fix the image`, where);
     }
