@@ -147,11 +147,20 @@ export const DEFAULTS_KEYS = keys<ResolvingDefaults>({
  * Refuses a key of `value` (when it is an object) that `known` lacks, naming the field it sits in
  * (`probes.readiness`, '' for the props themselves) and the closest known key.
  */
-export function refuseUnknownKeys(value: unknown, known: readonly string[], field: string, where: string): void {
+export function refuseUnknownKeys(value: unknown, known: readonly string[], field: string, where: string, how: KeyWording = {}): void {
   if (!isFields(value)) return;
+  const { noun = 'prop', listAlways = false } = how;
   for (const key of Object.keys(value)) {
     if (known.includes(key)) continue;
-    const list = known.length <= 12 ? `; expected one of ${known.join(', ')}` : '';
-    throw new HardpodError(`unknown prop ${JSON.stringify(field ? `${field}.${key}` : key)}${didYouMean(key, known)}${list}`, where);
+    const list = listAlways || known.length <= 12 ? `; expected one of ${known.join(', ')}` : '';
+    throw new HardpodError(`unknown ${noun} ${JSON.stringify(field ? `${field}.${key}` : key)}${didYouMean(key, known)}${list}`, where);
   }
+}
+
+/** How {@link refuseUnknownKeys} words its error. */
+export interface KeyWording {
+  /** What a key is called: `option` for options, `property` for a plugin's properties. @default prop */
+  readonly noun?: string;
+  /** List every known key, however many. @default only up to 12 */
+  readonly listAlways?: boolean;
 }

@@ -1,9 +1,10 @@
 import { resolve } from 'node:path';
 import type { IConstruct } from 'constructs';
-import { didYouMean, loadConfig, resolveConfig, type EngineConfig, type ResolvedConfig } from '../../engine/config';
+import { loadConfig, resolveConfig, type EngineConfig, type ResolvedConfig } from '../../engine/config';
 import { LOCK_FILE_NAME } from '../../images/lock-file';
 import { withLockFileFacts } from '../../images/lock-resolver';
 import { HardpodError } from '../../model/errors';
+import { refuseUnknownKeys } from '../../model/prop-keys';
 import type { Level } from '../../rules/rule';
 
 /** What both cdk8s front doors (synth-time enforcement and the cdk8s-cli plugin) accept. */
@@ -57,9 +58,7 @@ export function checkOptionKeys(options: unknown, known: readonly string[], wher
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new HardpodError(`${plural} must be a mapping of ${known.join(', ')} (got ${options === null ? 'null' : Array.isArray(options) ? 'a list' : typeof options})`, where);
   }
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) throw new HardpodError(`unknown ${noun} ${JSON.stringify(key)}${didYouMean(key, known)}; expected one of ${known.join(', ')}`, where);
-  }
+  refuseUnknownKeys(options, known, '', where, { noun, listAlways: true });
 }
 
 /** How a message names a scope: its construct path, or `<app>` for the app's empty one. */
