@@ -2,9 +2,9 @@ import { fingerprintOf, identityPath, legacyIdentityPath } from './baseline';
 import { resolveConfig, SUPPRESS_ANNOTATION_PREFIX, validateSuppression, type BaselineEntry, type EngineConfig, type ResolvedConfig, type SuppressionEntry } from './config';
 import { NOT_CHECKED_ID, REPORT_SCHEMA_VERSION, type Finding, type NotCheckedObject, type ObjectSummary, type Report, type Suppression, type UnusedSuppression } from './report';
 import { HardpodError } from '../model/errors';
-import { findValuePath, formatFieldPath, parseFieldPath } from '../model/field-path';
+import { formatFieldPath, parseFieldPath } from '../model/field-path';
 import { generateNameOf, type KubeObject, type LocatedObject, type SourceLocation } from '../model/kube-object';
-import { NotKnownYet, revealUnknowns, withUnknownsRevealed } from '../model/not-known-yet';
+import { NotKnownYet, revealUnknowns, unknownMarkerPath, withUnknownsRevealed } from '../model/not-known-yet';
 import { describeType, expandLists, extractPodViews, isFields, isList, isUnknownValue, UNKNOWN_VALUE, type PodView, type PodViewExtraction, type ShapeProblem } from '../model/pod-view';
 import { RULES } from '../rules/catalogue';
 import {
@@ -216,7 +216,10 @@ function evaluateObject(run: ObjectRun, object: KubeObject, source: SourceLocati
   const name = typeof meta.name === 'string' ? meta.name : '';
   const generateName = name === '' ? generateNameOf(meta) : undefined;
   const namespace = typeof meta.namespace === 'string' ? meta.namespace : undefined;
-  recorder.startObject(object, kind, name, generateName, namespace, source, suppressionsFromAnnotations(meta.annotations, source, resolved));
+  // A preview's object was searched for the marker when `seen` was made: it holds one where `seen` is a view.
+  const holdsMarker = source.resourceName === undefined ? undefined : seen !== object;
+  const annotationSuppressions = suppressionsFromAnnotations(meta.annotations, source, resolved);
+  recorder.startObject(object, kind, name, generateName, namespace, source, annotationSuppressions, holdsMarker);
   const extraction = extractSafely(object, resolved);
   const pods = extraction.views;
   const shapeProblems = collectShapeProblems(extraction.shapeProblems, pods);
@@ -396,8 +399,8 @@ class Recorder {
   private object: KubeObject = { apiVersion: '', kind: '' };
   /** Violations made for checks that read a value not known yet ({@link notKnownYet}). */
   private readonly readNotKnownYet = new WeakSet<Violation>();
-  /** Where the object holds the unknown marker ('' for the object itself), null when nowhere; found on the first failure. */
-  private markerPath: string | null | undefined;
+  /** Whether the object holds the unknown marker: known for a preview's objects, else found on the first failure. */
+  private holdsMarker: boolean | undefined;
   private kind = '';
   private name = '';
   private generateName: string | undefined;
@@ -432,10 +435,10 @@ class Recorder {
 
   startObject(
     object: KubeObject, kind: string, name: string, generateName: string | undefined, namespace: string | undefined, source: SourceLocation,
-    annotationSuppressions: ReadonlyMap<string, string> | undefined,
+    annotationSuppressions: ReadonlyMap<string, string> | undefined, holdsMarker: boolean | undefined,
   ): void {
     this.object = object;
-    this.markerPath = undefined;
+    this.holdsMarker = holdsMarker;
     this.kind = kind;
     this.name = name;
     this.generateName = generateName;
@@ -480,13 +483,12 @@ class Recorder {
    * turn failures into unknowns (`containers: <marker>`), so such an object is refused.
    */
   private unknownOrFail(violation: Violation): 'unknown' | 'fail' {
-    if (this.markerPath === undefined) {
-      // Depth-bounded like the extractor.
-      const found = findValuePath(this.object, isUnknownValue, 65);
-      this.markerPath = found ? formatFieldPath(found) : null;
+    if (this.holdsMarker === undefined) {
+      const found = unknownMarkerPath(this.object);
+      if (found !== undefined && this.source.resourceName === undefined) refuseUnknownMarker(formatFieldPath(found), this.source);
+      this.holdsMarker = found !== undefined;
     }
-    if (this.markerPath === null) return violation.unknown ? 'unknown' : 'fail';
-    if (this.source.resourceName === undefined) refuseUnknownMarker(this.markerPath, this.source);
+    if (!this.holdsMarker) return violation.unknown ? 'unknown' : 'fail';
     return violation.unknown || crossesUnknown(this.object, violation.path) ? 'unknown' : 'fail';
   }
 
@@ -575,7 +577,7 @@ class Recorder {
    * read, or one on the violation's own path; not a fact missing from the input. After unknownOrFail().
    */
   private isNotKnownYet(violation: Violation): boolean {
-    return this.readNotKnownYet.has(violation) || (typeof this.markerPath === 'string' && crossesUnknown(this.object, violation.path));
+    return this.readNotKnownYet.has(violation) || (this.holdsMarker === true && crossesUnknown(this.object, violation.path));
   }
 
   /**

@@ -27,13 +27,18 @@ export class NotKnownYet extends Error {
 /** How deep the search for the marker looks, as the extractor does. */
 const MAX_DEPTH = 65;
 
+/** Where `object` holds the unknown-value marker (an empty path for the object itself), or undefined when nowhere. */
+export function unknownMarkerPath(object: KubeObject): PathSegment[] | undefined {
+  return findValuePath(object, isUnknownValue, MAX_DEPTH);
+}
+
 /**
  * The object as checks should read it: itself when it holds no value not known yet, else a view
  * that throws {@link NotKnownYet} on reading one. Only for a preview's objects: elsewhere the marker
  * is refused, never read as unknown.
  */
 export function withUnknownsRevealed(object: KubeObject): KubeObject {
-  return findValuePath(object, isUnknownValue, MAX_DEPTH) === undefined ? object : revealUnknowns(object, object, []);
+  return unknownMarkerPath(object) === undefined ? object : revealUnknowns(object, object, []);
 }
 
 /**
