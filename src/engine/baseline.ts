@@ -58,7 +58,7 @@ const ITEM_KEYS: Readonly<Record<string, string>> = {
   ports: 'containerPort',
   sysctls: 'name',
 };
-/** The keyed lists of version 2 and 3 files, whose entries still match ({@link legacyIdentityPath}). */
+/** The keyed lists of version 2 and 3 files, whose entries still match ({@link identityPaths}). */
 const V3_ITEM_KEYS: ReadonlySet<string> = new Set(Object.keys(ITEM_KEYS).filter((list) => list !== 'sysctls'));
 
 /**
@@ -76,41 +76,56 @@ const VALUE_LISTS: ReadonlySet<string> = new Set(['add', 'drop']);
  * its index. Paths through no such list are returned unchanged.
  */
 export function identityPath(object: KubeObject, path: string): string {
-  return identify(object, path, true);
+  return identityPaths(object, path).current;
 }
 
 /**
- * The identity path version 2 and 3 files wrote: containers and the like by key, value lists by index.
+ * A finding's {@link identityPath} and the identity path version 2 and 3 files wrote (containers and
+ * the like by key, value lists by index), from one walk of the path. Both are the path itself when it
+ * runs through no keyed list.
  * @internal
  */
-export function legacyIdentityPath(object: KubeObject, path: string): string {
-  return identify(object, path, false);
-}
-
-function identify(object: KubeObject, path: string, current: boolean): string {
-  if (!path.includes('[')) return path;
-  const segments = parseFieldPath(path);
+export function identityPaths(object: KubeObject, path: string): { readonly current: string; readonly legacy: string } {
+  if (!path.includes('[')) return { current: path, legacy: path };
   let node: unknown = object;
   let parentKey: string | number | undefined;
-  let out = '';
-  let changed = false;
-  for (const segment of segments) {
+  let current = '';
+  let legacy = '';
+  let currentChanged = false;
+  let legacyChanged = false;
+  for (const segment of parseFieldPath(path)) {
     const list = typeof segment === 'number' && typeof parentKey === 'string' && Array.isArray(node) ? node as unknown[] : undefined;
-    const keyed = list !== undefined && (current || V3_ITEM_KEYS.has(parentKey as string)) ? ITEM_KEYS[parentKey as string] : undefined;
-    const byValue = list !== undefined && current && VALUE_LISTS.has(parentKey as string);
-    const identityOf = keyed !== undefined ? (item: unknown) => itemKey(item, keyed) : byValue ? plainValue : undefined;
-    const value = identityOf === undefined ? undefined : identityOf(list![segment as number]);
-    if (value !== undefined && list!.filter((item) => identityOf!(item) === value).length === 1) {
-      out += `[${keyed ?? ''}=${JSON.stringify(value)}]`;
-      changed = true;
+    const formatted = formatFieldPath([segment]);
+    const byIndex = (out: string): string => out + (out !== '' && !formatted.startsWith('[') ? `.${formatted}` : formatted);
+    if (list === undefined) {
+      current = byIndex(current);
+      legacy = byIndex(legacy);
     } else {
-      const formatted = formatFieldPath([segment]);
-      out += out !== '' && !formatted.startsWith('[') ? `.${formatted}` : formatted;
+      const index = segment as number;
+      const keyed = ITEM_KEYS[parentKey as string];
+      const itemIdentity = keyed !== undefined ? uniqueIdentity(list, index, (item) => itemKey(item, keyed)) : undefined;
+      const valueIdentity = keyed === undefined && VALUE_LISTS.has(parentKey as string) ? uniqueIdentity(list, index, plainValue) : undefined;
+      const identity = itemIdentity ?? valueIdentity;
+      current = identity === undefined ? byIndex(current) : `${current}[${keyed ?? ''}=${identity}]`;
+      currentChanged ||= identity !== undefined;
+      const legacyKeyed = itemIdentity !== undefined && V3_ITEM_KEYS.has(parentKey as string);
+      legacy = legacyKeyed ? `${legacy}[${keyed}=${itemIdentity}]` : byIndex(legacy);
+      legacyChanged ||= legacyKeyed;
     }
     node = typeof node === 'object' && node !== null ? (node as Record<string | number, unknown>)[segment] : undefined;
     parentKey = segment;
   }
-  return changed ? out : path;
+  // Unchanged paths are returned as given, not as re-formatted.
+  return { current: currentChanged ? current : path, legacy: legacyChanged ? legacy : path };
+}
+
+/** The JSON text of the identity of `list[index]`, when it has one no other item of the list shares. */
+function uniqueIdentity(list: readonly unknown[], index: number, identityOf: (item: unknown) => string | number | undefined): string | undefined {
+  const value = identityOf(list[index]);
+  if (value === undefined) return undefined;
+  let alike = 0;
+  for (const item of list) if (identityOf(item) === value) alike++;
+  return alike === 1 ? JSON.stringify(value) : undefined;
 }
 
 function plainValue(item: unknown): string | number | undefined {

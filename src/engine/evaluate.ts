@@ -1,4 +1,4 @@
-import { fingerprintOf, identityPath, legacyIdentityPath } from './baseline';
+import { fingerprintOf, identityPaths } from './baseline';
 import { resolveConfig, SUPPRESS_ANNOTATION_PREFIX, validateSuppression, type BaselineEntry, type EngineConfig, type ResolvedConfig, type SuppressionEntry } from './config';
 import { NOT_CHECKED_ID, REPORT_SCHEMA_VERSION, type Finding, type NotCheckedObject, type ObjectSummary, type Report, type Suppression, type UnusedSuppression } from './report';
 import { HardpodError } from '../model/errors';
@@ -461,9 +461,9 @@ class Recorder {
    */
   private isBaselined(rule: string, path: string): boolean {
     const { kind, namespace, name, generateName } = this;
-    const identity = identityPath(this.object, path);
+    const { current, legacy } = identityPaths(this.object, path);
     let found = false;
-    const candidates = identity === path ? [path] : [...new Set([identity, legacyIdentityPath(this.object, path), path])];
+    const candidates = current === path ? [path] : [...new Set([current, legacy, path])];
     for (const candidate of candidates) {
       const fingerprint = fingerprintOf({ rule, kind, namespace, name, generateName, path: candidate });
       if (this.config.baseline.has(fingerprint)) {
