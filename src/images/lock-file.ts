@@ -7,6 +7,7 @@ import { readUserFile, writeFileAtomic, type AtomicWriteOptions } from '../model
 import type { ImageFacts } from '../model/image';
 import { parseJsonText } from '../model/json-text';
 import { countNewlines } from '../model/lines';
+import { describeType } from '../model/pod-view';
 
 /** File name of the lock file, committed next to the app. */
 export const LOCK_FILE_NAME = 'hardpod.lock.json';
@@ -162,13 +163,6 @@ function hasFactType(value: unknown, type: FactType): boolean {
   }
 }
 
-/** How a JSON value is written, for messages: `"abc"` is a string, `5` a number. */
-function jsonTypeOf(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)}`;
-}
-
 /** Checks one entry of a lock file, naming the file and the entry that is wrong. */
 export function validateLockEntry(file: string, key: string, entry: unknown): asserts entry is LockEntry {
   checkLockEntry(key, entry, () => file);
@@ -197,7 +191,7 @@ function checkLockEntry(key: string, entry: unknown, locate: Locate): asserts en
   for (const name of Object.keys(facts)) {
     const type = Object.prototype.hasOwnProperty.call(FACT_TYPES, name) ? FACT_TYPES[name as keyof LockedImageFacts] : undefined;
     if (type === undefined || facts[name] === undefined || hasFactType(facts[name], type)) continue;
-    fail(locate(['images', key, 'facts', name]), `${at}.facts.${name} must be ${FACT_TYPE_NAMES[type]}, not ${jsonTypeOf(facts[name])}`);
+    fail(locate(['images', key, 'facts', name]), `${at}.facts.${name} must be ${FACT_TYPE_NAMES[type]}, not ${describeType(facts[name])}`);
   }
 }
 

@@ -56,13 +56,13 @@ describe('hardpod check reads image facts from the lock file', () => {
   });
 
   it.each([
-    ['setuidFiles', '"abc"', 'a list of strings, not string "abc"'],
-    ['exposed', '5', 'a list of strings, not number 5'],
-    ['tools', '5', 'a list of strings, not number 5'],
-    ['uid', '"root"', 'a non-negative integer (a numeric id), not string "root"'],
+    ['setuidFiles', '"abc"', 'a list of strings, not a string ("abc")'],
+    ['exposed', '5', 'a list of strings, not a number (5)'],
+    ['tools', '5', 'a list of strings, not a number (5)'],
+    ['uid', '"root"', 'a non-negative integer (a numeric id), not a string ("root")'],
     ['user', '["a"]', 'a string, not a list'],
     ['exposedPorts', '["x"]', 'a list of port numbers (integers 0 to 65535), not a list'],
-    ['hasShell', '"yes"', 'true or false, not string "yes"'],
+    ['hasShell', '"yes"', 'true or false, not a string ("yes")'],
   ])('refuses a lock file whose facts.%s has the wrong type, naming its line and the expected type', (field, value, expected) => {
     const text = [
       '{',
