@@ -227,21 +227,21 @@ function prepareWrite(path: string, produce: (write: (chunk: string) => void) =>
     throw new HardpodError(`cannot write the file${code ? ` (${code})` : ''}`, name);
   };
   try {
-    const existing = statSync(target, { throwIfNoEntry: false });
     const fd = system(() => openSync(temp, 'wx', 0o644));
     try {
-      if (existing) {
+      // `named` followed the links that `target` resolves: it is the file being replaced, if any.
+      if (named) {
         // The replacement is the same file to its users: same permissions (a 0600 file stays
         // private, a 0444 one read-only), same owner where this process may set it (root may;
         // others keep their own, which is the owner already unless the folder is shared).
         try {
-          fchownSync(fd, existing.uid, existing.gid);
+          fchownSync(fd, named.uid, named.gid);
         } catch {
           // Not permitted: the file becomes this user's, as any editor's save would make it.
         }
         // After the chown, which clears setuid and setgid bits.
         // eslint-disable-next-line no-bitwise
-        system(() => fchmodSync(fd, existing.mode & 0o7777));
+        system(() => fchmodSync(fd, named.mode & 0o7777));
       }
       produce((chunk) => system(() => writeSync(fd, chunk)));
       system(() => fsyncSync(fd));
