@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseRegistryFlags, REGISTRY_FLAGS, registryClientOptions, type RegistryFlags } from './lock';
 import { parseImageRef, tagKey } from '../../images/image-ref';
-import { LOCK_FILE_NAME, readLockFile, readLockFileIfExists } from '../../images/lock-file';
+import { LOCK_FILE_NAME, readLockFileForUpdate } from '../../images/lock-file';
 import { lineDiff, pinText, planFilePins, type ImageOccurrence } from '../../images/pin-yaml';
 import { RegistryClient } from '../../images/registry-client';
 import { manifestFilesOfFolder, readManifestFile, readStandardInput, STDIN_NAME } from '../../loader';
@@ -212,7 +212,7 @@ async function digestsFor(
 ): Promise<Map<string, string>> {
   const lockFile = resolve(context.cwd, values['lock-file'] ?? LOCK_FILE_NAME);
   // A lock file the user named must exist: a typo would otherwise resolve every tag anew, unseen.
-  const lock = values['lock-file'] !== undefined ? readLockFile(lockFile) : readLockFileIfExists(lockFile);
+  const { lock } = readLockFileForUpdate(lockFile, values['lock-file'] !== undefined);
   const digests = new Map<string, string>();
   const missing = new Map<string, string>();
   for (const plan of plans) {
