@@ -367,7 +367,9 @@ function extractFromObject(object: KubeObject, kinds: WorkloadKinds): PodViewExt
   if (mapped) {
     // A reference instead of a template (a Rollout's workloadRef): the pods are the referenced workload's.
     if (mapped.reference && valueAt(object, mapped.reference) != null && valueAt(object, mapped.template) == null) return NO_VIEWS;
-    return viewAt(object, mapped.location);
+    const extraction = viewAt(object, mapped.location);
+    const reason = unmappedPodSpecReason(object, mapped.location, extraction.views);
+    return reason === undefined ? extraction : { ...extraction, notCheckedReason: reason };
   }
   if (NON_WORKLOAD_KINDS.has(kind) || POLICY_GROUPS.has(apiGroupOf(object.apiVersion))) return NO_VIEWS;
   const reason = notCheckedReason(object);
@@ -394,6 +396,18 @@ function notCheckedReason(object: KubeObject): string | undefined {
     ? `${formatFieldPath([...container, 'securityContext'])} is a security context`
     : `${formatFieldPath(container)} looks like a container (name and image)`;
   return `${unknownKind}, but ${what} outside any pod spec${cannotMap(object)}`;
+}
+
+/**
+ * Why a mapped object is checked only in part, or undefined: a kind may hold pod templates besides
+ * the one its mapping names (a FlinkDeployment's `spec.taskManager.podTemplate`, a PyTorchJob's
+ * `Worker` beside its `Master`), and the pods made from those would otherwise pass unread.
+ */
+function unmappedPodSpecReason(object: KubeObject, location: TemplateLocation, views: readonly PodView[]): string | undefined {
+  const mappedSpecs = new Set<unknown>(views.map((view) => view.spec));
+  const other = findShape(object, (value) => looksLikePodSpec(value) && !mappedSpecs.has(value));
+  if (!other) return undefined;
+  return `kind ${object.apiVersion}/${object.kind} is mapped to its pod template at ${location.templatePath}, but ${formatFieldPath(other)} looks like a pod spec too, outside the mapped template${cannotMap(object)}`;
 }
 
 /** The end of a not-checked reason that no workloadKinds mapping can fix: what to check instead. */
@@ -803,9 +817,12 @@ export function describeType(value: unknown): string {
  */
 const POD_SPEC_SEARCH_DEPTH = 16;
 
-/** Shaped like a pod spec: an object with a `containers` list. */
+/**
+ * Shaped like a pod spec: an object with a `containers` list, or an `initContainers` one (a partial
+ * template an operator merges into its own, as a FlinkDeployment's `taskManager.podTemplate`).
+ */
 function looksLikePodSpec(value: unknown): boolean {
-  return isFields(value) && Array.isArray(value.containers);
+  return isFields(value) && (Array.isArray(value.containers) || Array.isArray(value.initContainers));
 }
 
 /**

@@ -193,10 +193,11 @@ export function controlsView(report: Report, options: ControlsOptions = {}): Con
           && running.some((r) => (facts.malformedObject && r.kinds?.includes(facts.object.kind)) || readsMalformed(r, facts.object))) {
           // The API server refuses the object, or one the rules read for it: their pass is no evidence.
           objects.push({ ...facts.identity, verdict: 'not-checked', rules: [wellFormedObjects.id] });
+        } else if (facts.notChecked && aboutPodSpecs && fromFindings?.verdict !== 'unknown') {
+          // A pod template the rules could not reach (beside a mapped one, whose waiver is then no answer for the whole object).
+          objects.push(notCheckedVerdict(facts.identity, facts.notChecked));
         } else if (fromFindings) {
           objects.push(fromFindings);
-        } else if (facts.notChecked && aboutPodSpecs) {
-          objects.push(notCheckedVerdict(facts.identity, facts.notChecked));
         } else {
           const concerned = running.filter((r) => concerns(r, facts.object, workloadKinds));
           if (concerned.length === 0) continue;

@@ -96,6 +96,45 @@ describe('loadConfig', () => {
       .toThrow(/bad-ref\.yaml:5 \(workloadKinds\[0\]\.referencePath\): referencePath "spec\.refs\[\*\]" must be a dotted path of field names/);
   });
 
+  it('reports a mapped object not checked when it holds a pod template the mapping does not reach, rather than passing it', () => {
+    // The Flink operator's pod template example: the TaskManager's template runs a shell as root.
+    const flink = {
+      apiVersion: 'flink.apache.org/v1beta1',
+      kind: 'FlinkDeployment',
+      metadata: { name: 'pod-template-example', namespace: 'shop' },
+      spec: {
+        image: 'flink:1.17',
+        flinkVersion: 'v1_17',
+        serviceAccount: 'flink',
+        podTemplate: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'pod-template' }, spec: { containers: [{ name: 'flink-main-container' }] } },
+        jobManager: { resource: { memory: '2048m', cpu: 1 } },
+        taskManager: {
+          resource: { memory: '2048m', cpu: 1 },
+          podTemplate: { spec: { initContainers: [{ name: 'busybox', image: 'busybox:1.35.0', command: ['sh', '-c', 'echo hello'], securityContext: { privileged: true } }] } },
+        },
+      },
+    };
+    // Kubeflow's PyTorchJob keys its replica templates by role: one mapping reaches one of them.
+    const replica = { replicas: 1, restartPolicy: 'OnFailure', template: { spec: { containers: [{ name: 'pytorch', image: 'docker.io/kubeflowkatib/pytorch-mnist:v1beta1-45c5727', securityContext: { privileged: true } }] } } };
+    const pytorch = { apiVersion: 'kubeflow.org/v1', kind: 'PyTorchJob', metadata: { name: 'pytorch-simple', namespace: 'shop' }, spec: { pytorchReplicaSpecs: { Master: replica, Worker: replica } } };
+    const config = loadConfig(file('partial-kinds.yaml', [
+      'workloadKinds:',
+      '  - { kind: FlinkDeployment, group: flink.apache.org, templatePath: spec.podTemplate }',
+      '  - { kind: PyTorchJob, group: kubeflow.org, templatePath: spec.pytorchReplicaSpecs.Master.template }',
+      '',
+    ].join('\n')));
+    const report = evaluate(located(flink, JSON.parse(JSON.stringify(pytorch))), { ...config, level: 'baseline' });
+    expect(report.findings.map((f) => [f.name, f.path])).toEqual([['pytorch-simple', 'spec.pytorchReplicaSpecs.Master.template.spec.containers[0].securityContext.privileged']]);
+    expect(report.notChecked.map((o) => [o.name, o.reason])).toEqual([
+      ['pod-template-example', expect.stringMatching(/^kind flink\.apache\.org\/v1beta1\/FlinkDeployment is mapped to its pod template at spec\.podTemplate, but spec\.taskManager\.podTemplate\.spec looks like a pod spec too, outside the mapped template, which workloadKinds cannot map; check the workloads or pods made from it in the cluster instead .*-n shop/)],
+      ['pytorch-simple', expect.stringContaining('but spec.pytorchReplicaSpecs.Worker.template.spec looks like a pod spec too')],
+    ]);
+    // A template list taken whole ([*]) leaves nothing out.
+    const jobSet = { apiVersion: 'jobset.x-k8s.io/v1alpha2', kind: 'JobSet', metadata: { name: 'j' }, spec: { replicatedJobs: [{ template: { spec: replica } }, { template: { spec: replica } }] } };
+    const jobSetKinds = [{ kind: 'JobSet', templatePath: 'spec.replicatedJobs[*].template.spec.template' }];
+    expect(evaluate(located(jobSet), { level: 'baseline', workloadKinds: jobSetKinds }).notChecked).toEqual([]);
+  });
+
   it('names a missing file and a config that is not a mapping', () => {
     expect(() => loadConfig(join(dir, 'nope.yaml'))).toThrow(/nope\.yaml: cannot read the config file: no such file or folder/);
     expect(() => loadConfig(file('list.yaml', '- a\n- b\n'))).toThrow(/must be a mapping/);

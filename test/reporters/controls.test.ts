@@ -189,6 +189,38 @@ describe('controls view: waivers', () => {
   });
 });
 
+describe('controls view: an object checked only in part', () => {
+  test('a waiver on its mapped pod template does not answer for the template the mapping does not reach', () => {
+    // The Flink operator's example: the TaskManager's template sits outside the mapped spec.podTemplate.
+    const flink = `apiVersion: flink.apache.org/v1beta1
+kind: FlinkDeployment
+metadata: {name: pod-template-example, namespace: shop}
+spec:
+  image: flink:1.17
+  serviceAccount: flink
+  podTemplate:
+    spec:
+      containers:
+      - name: flink-main-container
+        securityContext: {privileged: true}
+  taskManager:
+    podTemplate:
+      spec:
+        initContainers:
+        - {name: busybox, image: 'busybox:1.35.0', command: [sh, -c, echo hello]}
+`;
+    const { report, view } = viewOf(flink, {
+      workloadKinds: [{ kind: 'FlinkDeployment', group: 'flink.apache.org', templatePath: 'spec.podTemplate' }],
+      suppressions: [{ rule: 'privileged', kind: 'FlinkDeployment', namespace: 'shop', name: 'pod-template-example', reason: 'reads host devices (SEC-9)' }],
+    });
+    expect(report.findings.filter((f) => f.rule === 'privileged').map((f) => f.outcome)).toEqual(['suppressed']);
+    const privileged = control(view.controls, CIS, '5.2.2');
+    expect(privileged).toMatchObject({ status: 'unknown', objects: [expect.objectContaining({ kind: 'FlinkDeployment', verdict: 'not-checked' })] });
+    expect(formatControlsText(report)).toMatch(/\n {2}5\.2\.2 {2}UNKNOWN {2}\(0 fail, 0 unknown, 1 not checked, 0 waived, 0 satisfy\).*\n {4}not-checked {4}FlinkDeployment shop\/pod-template-example {2}input\.yaml:1\n/);
+    expect(JSON.parse(formatControlsJson(report)).controls.find((c: { id: string }) => c.id === '5.2.2').status).toBe('unknown');
+  });
+});
+
 describe('controls view: rules disabled by the config', () => {
   const PRIVILEGED = HARDENED.replace('allowPrivilegeEscalation: false,', 'privileged: true, allowPrivilegeEscalation: false,');
 
