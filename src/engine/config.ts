@@ -257,23 +257,27 @@ export function resolveConfig(config: EngineConfig = {}, where: (key: string) =>
   const workloadKinds = config.workloadKinds ?? [];
   if (!Array.isArray(workloadKinds)) throw new HardpodError('workloadKinds must be a list of { kind, group, templatePath }', where('workloadKinds'));
   workloadKinds.forEach((entry: unknown, i) => {
-    if (!isRecord(entry) || typeof entry.kind !== 'string' || !entry.kind || typeof entry.templatePath !== 'string' || (entry.group !== undefined && typeof entry.group !== 'string')) {
-      throw new HardpodError('a workload kind needs kind and templatePath strings (e.g. { kind: Rollout, group: argoproj.io, templatePath: spec.template })', where(`workloadKinds[${i}]`));
+    const at = `workloadKinds[${i}]`;
+    if (!isRecord(entry)) throw new HardpodError(`a workload kind must be an object { kind, group, templatePath }, got ${describeType(entry)} (e.g. { kind: Rollout, group: argoproj.io, templatePath: spec.template })`, where(at));
+    for (const key of Object.keys(entry)) {
+      if (!WORKLOAD_KIND_KEYS.includes(key)) throw new HardpodError(`unknown key ${JSON.stringify(key)} in a workload kind${didYouMean(key, WORKLOAD_KIND_KEYS)}; expected ${WORKLOAD_KIND_KEYS.join(', ')}`, where(`${at}.${key}`));
     }
-    const unknownKey = Object.keys(entry).find((key) => !WORKLOAD_KIND_KEYS.includes(key));
-    if (unknownKey !== undefined) {
-      throw new HardpodError(`unknown key ${JSON.stringify(unknownKey)} in a workload kind; expected ${WORKLOAD_KIND_KEYS.join(', ')}`, where(`workloadKinds[${i}].${unknownKey}`));
+    for (const field of ['kind', 'templatePath'] as const) {
+      if (entry[field] === undefined) throw new HardpodError(`a workload kind needs ${field} (e.g. { kind: Rollout, group: argoproj.io, templatePath: spec.template })`, where(at));
     }
+    if (typeof entry.kind !== 'string' || !entry.kind) throw new HardpodError(`kind must be a non-empty string, got ${describeType(entry.kind)}`, where(`${at}.kind`));
+    if (typeof entry.templatePath !== 'string') throw new HardpodError(`templatePath must be a string, got ${describeType(entry.templatePath)}`, where(`${at}.templatePath`));
+    if (entry.group !== undefined && typeof entry.group !== 'string') throw new HardpodError(`group must be a string (the API group, e.g. argoproj.io), got ${describeType(entry.group)}`, where(`${at}.group`));
     if (!TEMPLATE_PATH.test(entry.templatePath)) {
       // An empty path would make the object itself the pod template: a kind with its pod fields right under spec cannot be mapped.
       const empty = entry.templatePath === '' ? ' (the object itself cannot be the pod template: a kind whose containers sit right under spec, as Prometheus Operator\'s, is checked through the workloads made from it)' : '';
       throw new HardpodError(
         `templatePath ${JSON.stringify(entry.templatePath)} must be a dotted path of field names, with [*] after a list field to take every item of the list, e.g. spec.template or spec.replicatedJobs[*].template.spec.template${empty}`,
-        where(`workloadKinds[${i}].templatePath`),
+        where(`${at}.templatePath`),
       );
     }
     if (entry.referencePath !== undefined && (typeof entry.referencePath !== 'string' || !REFERENCE_PATH.test(entry.referencePath))) {
-      throw new HardpodError(`referencePath ${JSON.stringify(entry.referencePath)} must be a dotted path of field names, e.g. spec.workloadRef`, where(`workloadKinds[${i}].referencePath`));
+      throw new HardpodError(`referencePath ${JSON.stringify(entry.referencePath)} must be a dotted path of field names, e.g. spec.workloadRef`, where(`${at}.referencePath`));
     }
   });
   const hardened = config.hardened ?? {};

@@ -70,11 +70,24 @@ describe('loadConfig', () => {
       ['workloadKinds:\n  - kind: Rollout\n    templatePath: spec..template\n', /:3 \(workloadKinds\[0\]\.templatePath\): templatePath "spec\.\.template" must be a dotted path of field names/],
       ['workloadKinds:\n  - kind: Prometheus\n    templatePath: ""\n', /:3 \(workloadKinds\[0\]\.templatePath\): templatePath "" must be a dotted path of field names.* \(the object itself cannot be the pod template: a kind whose containers sit right under spec/],
       ['workloadKinds:\n  - kind: Worker\n    templatePath: spec.template\n    referencePath: 3\n', /:4 \(workloadKinds\[0\]\.referencePath\): referencePath 3 must be a dotted path of field names, e\.g\. spec\.workloadRef/],
-      ['workloadKinds:\n  - kind: Worker\n    templatepath: spec.template\n    templatePath: spec.template\n', /:3 \(workloadKinds\[0\]\.templatepath\): unknown key "templatepath" in a workload kind; expected kind, group, templatePath, referencePath/],
+      ['workloadKinds:\n  - kind: Worker\n    templatepath: spec.template\n    templatePath: spec.template\n', /:3 \(workloadKinds\[0\]\.templatepath\): unknown key "templatepath" in a workload kind \(did you mean "templatePath"\?\); expected kind, group, templatePath, referencePath/],
     ];
     cases.forEach(([text, message], i) => expect(() => loadConfig(file(`hardened-${i}.yaml`, text))).toThrow(message));
     const good = loadConfig(file('hardened-good.yaml', 'hardened:\n  allowedRegistries: [ghcr.io/acme]\n  requireCpuLimit: false\n  requireMinimalImages: true\n'));
     expect(resolveConfig(good).hardened).toEqual({ allowedRegistries: ['ghcr.io/acme'], requireCpuLimit: false, requireMinimalImages: true });
+  });
+
+  it('names the line of each workload kind mistake, and the key a typo meant', () => {
+    const kinds = (...lines: string[]) => `workloadKinds:\n${lines.join('\n')}\n`;
+    const cases: [string, RegExp][] = [
+      [kinds('  - kind: Worker', '    group: 3', '    templatePath: spec.template'), /kinds-0\.yaml:3 \(workloadKinds\[0\]\.group\): group must be a string \(the API group, e\.g\. argoproj\.io\), got a number \(3\)/],
+      [kinds('  - kind: Worker', '    templatePath: [spec, template]'), /kinds-1\.yaml:3 \(workloadKinds\[0\]\.templatePath\): templatePath must be a string, got a list/],
+      [kinds('  - kind: ""', '    templatePath: spec.template'), /kinds-2\.yaml:2 \(workloadKinds\[0\]\.kind\): kind must be a non-empty string, got a string \(""\)/],
+      [kinds('  - kind: Worker', '    templatepath: spec.template'), /kinds-3\.yaml:3 \(workloadKinds\[0\]\.templatepath\): unknown key "templatepath" in a workload kind \(did you mean "templatePath"\?\)/],
+      [kinds('  - group: acme.io', '    templatePath: spec.template'), /kinds-4\.yaml:2 \(workloadKinds\[0\]\): a workload kind needs kind/],
+      [kinds('  - Worker'), /kinds-5\.yaml:2 \(workloadKinds\[0\]\): a workload kind must be an object \{ kind, group, templatePath \}, got a string \("Worker"\)/],
+    ];
+    cases.forEach(([text, message], i) => expect(() => loadConfig(file(`kinds-${i}.yaml`, text))).toThrow(message));
   });
 
   it('takes [*] after a list field in a templatePath, refusing any other bracket, naming the file and line', () => {
