@@ -5,7 +5,7 @@ import { HardpodError } from '../model/errors';
 import { readUserFile } from '../model/files';
 import { claimObjectKey, type KubeObject } from '../model/kube-object';
 import { NEWEST_KUBERNETES_MINOR, NEWEST_KUBERNETES_VERSION, OLDEST_KUBERNETES_MINOR } from '../model/kubernetes-versions';
-import { describeType, WorkloadKinds, type WorkloadKindMapping } from '../model/pod-view';
+import { builtInTemplatePath, describeType, WorkloadKinds, type WorkloadKindMapping } from '../model/pod-view';
 import { NEWEST_EDITION, RULES } from '../rules/catalogue';
 import type { Level, SettingCheck, Severity } from '../rules/rule';
 import { LEVELS } from '../rules/rule';
@@ -256,6 +256,8 @@ export function resolveConfig(config: EngineConfig = {}, where: (key: string) =>
   validateCluster(cluster, where);
   const workloadKinds = config.workloadKinds ?? [];
   if (!Array.isArray(workloadKinds)) throw new HardpodError('workloadKinds must be a list of { kind, group, templatePath }', where('workloadKinds'));
+  // The first mapping that matches an object applies: a later one for the same kind and group never would.
+  const mappedKinds = new Map<string, string>();
   workloadKinds.forEach((entry: unknown, i) => {
     const at = `workloadKinds[${i}]`;
     if (!isRecord(entry)) throw new HardpodError(`a workload kind must be an object { kind, group, templatePath }, got ${describeType(entry)} (e.g. { kind: Rollout, group: argoproj.io, templatePath: spec.template })`, where(at));
@@ -268,6 +270,20 @@ export function resolveConfig(config: EngineConfig = {}, where: (key: string) =>
     if (typeof entry.kind !== 'string' || !entry.kind) throw new HardpodError(`kind must be a non-empty string, got ${describeType(entry.kind)}`, where(`${at}.kind`));
     if (typeof entry.templatePath !== 'string') throw new HardpodError(`templatePath must be a string, got ${describeType(entry.templatePath)}`, where(`${at}.templatePath`));
     if (entry.group !== undefined && typeof entry.group !== 'string') throw new HardpodError(`group must be a string (the API group, e.g. argoproj.io), got ${describeType(entry.group)}`, where(`${at}.group`));
+    const kind = entry.kind;
+    const builtIn = entry.group === undefined ? undefined : builtInTemplatePath(kind, entry.group);
+    if (builtIn !== undefined) {
+      throw new HardpodError(
+        `${kind} of group ${JSON.stringify(entry.group)} is a built-in workload kind, always read at its own pod template (${builtIn || 'the object itself'}): the mapping would never apply; remove it`,
+        where(`${at}.kind`),
+      );
+    }
+    const group = entry.group === undefined ? 'any group' : `group ${JSON.stringify(entry.group)}`;
+    const conflict = (mapped: string) => (first: string): string =>
+      `kind ${kind} is mapped for ${mapped} already, at ${first}; only the first mapping that matches an object applies, so keep one (an object holding pod templates at several paths is listed as not checked)`;
+    // The mapping for any group matches first, whatever group a later one names.
+    if (entry.group !== undefined && mappedKinds.has(`${kind}\u0000*`)) claimObjectKey(mappedKinds, `${kind}\u0000*`, where(at), conflict('any group'));
+    claimObjectKey(mappedKinds, `${kind}\u0000${entry.group ?? '*'}`, where(at), conflict(group));
     if (!TEMPLATE_PATH.test(entry.templatePath)) {
       // An empty path would make the object itself the pod template: a kind with its pod fields right under spec cannot be mapped.
       const empty = entry.templatePath === '' ? ' (the object itself cannot be the pod template: a kind whose containers sit right under spec, as Prometheus Operator\'s, is checked through the workloads made from it)' : '';

@@ -184,6 +184,15 @@ const BUILT_IN_TEMPLATE_PATHS: Readonly<Record<string, TemplateLocation | undefi
   CronJob: locationOf('spec.jobTemplate.spec.template'),
   PodTemplate: locationOf('template'),
 };
+/**
+ * Where a built-in kind of a built-in API group holds its pod template (`` for a Pod), or undefined
+ * for any other kind or group: those are read there whatever the config maps.
+ * @internal
+ */
+export function builtInTemplatePath(kind: string, group: string): string | undefined {
+  if (!BUILT_IN_GROUPS.has(group)) return undefined;
+  return kind === 'Pod' && group === '' ? '' : BUILT_IN_TEMPLATE_PATHS[kind]?.templatePath;
+}
 /** Kinds that hold a pod spec in every cluster: Pod and the built-in workload kinds. */
 export const BUILT_IN_WORKLOAD_KINDS: readonly string[] = ['Pod', ...Object.keys(BUILT_IN_TEMPLATE_PATHS)];
 const BUILT_IN_GROUPS = new Set(['', 'apps', 'batch', 'extensions', 'apps/v1beta1', 'apps/v1beta2']);

@@ -77,8 +77,9 @@ describe('loadConfig', () => {
     expect(resolveConfig(good).hardened).toEqual({ allowedRegistries: ['ghcr.io/acme'], requireCpuLimit: false, requireMinimalImages: true });
   });
 
-  it('names the line of each workload kind mistake, and the key a typo meant', () => {
+  it('names the line of each workload kind mistake, and refuses a mapping that would never apply rather than ignore it', () => {
     const kinds = (...lines: string[]) => `workloadKinds:\n${lines.join('\n')}\n`;
+    const pytorch = (path: string, group = '    group: kubeflow.org') => ['  - kind: PyTorchJob', group, `    templatePath: ${path}`];
     const cases: [string, RegExp][] = [
       [kinds('  - kind: Worker', '    group: 3', '    templatePath: spec.template'), /kinds-0\.yaml:3 \(workloadKinds\[0\]\.group\): group must be a string \(the API group, e\.g\. argoproj\.io\), got a number \(3\)/],
       [kinds('  - kind: Worker', '    templatePath: [spec, template]'), /kinds-1\.yaml:3 \(workloadKinds\[0\]\.templatePath\): templatePath must be a string, got a list/],
@@ -86,8 +87,23 @@ describe('loadConfig', () => {
       [kinds('  - kind: Worker', '    templatepath: spec.template'), /kinds-3\.yaml:3 \(workloadKinds\[0\]\.templatepath\): unknown key "templatepath" in a workload kind \(did you mean "templatePath"\?\)/],
       [kinds('  - group: acme.io', '    templatePath: spec.template'), /kinds-4\.yaml:2 \(workloadKinds\[0\]\): a workload kind needs kind/],
       [kinds('  - Worker'), /kinds-5\.yaml:2 \(workloadKinds\[0\]\): a workload kind must be an object \{ kind, group, templatePath \}, got a string \("Worker"\)/],
+      // Kubeflow keys replica templates by role: a second mapping of the kind was ignored.
+      [kinds(...pytorch('spec.pytorchReplicaSpecs.Master.template'), ...pytorch('spec.pytorchReplicaSpecs.Worker.template')),
+        /kinds-6\.yaml:5 \(workloadKinds\[1\]\): kind PyTorchJob is mapped for group "kubeflow\.org" already, at .*kinds-6\.yaml:2 \(workloadKinds\[0\]\); only the first mapping that matches an object applies, so keep one/],
+      [kinds(...pytorch('spec.a.template', '    referencePath: spec.ref'), ...pytorch('spec.b.template')),
+        /kinds-7\.yaml:5 \(workloadKinds\[1\]\): kind PyTorchJob is mapped for any group already, at .*kinds-7\.yaml:2/],
+      [kinds('  - { kind: Deployment, group: apps, templatePath: spec.podTemplate }'), /kinds-8\.yaml:2 \(workloadKinds\[0\]\.kind\): Deployment of group "apps" is a built-in workload kind, always read at its own pod template \(spec\.template\): the mapping would never apply; remove it/],
+      [kinds('  - { kind: Pod, group: "", templatePath: spec.template }'), /kinds-9\.yaml:2 .*Pod of group "" is a built-in workload kind, always read at its own pod template \(the object itself\)/],
     ];
     cases.forEach(([text, message], i) => expect(() => loadConfig(file(`kinds-${i}.yaml`, text))).toThrow(message));
+    // A group's mapping before one for any other group is no conflict; nor is OpenKruise's StatefulSet, another group's kind of a built-in name.
+    const kruise = loadConfig(file('kruise.yaml', kinds(
+      '  - { kind: StatefulSet, group: apps.kruise.io, templatePath: spec.template }',
+      '  - { kind: StatefulSet, templatePath: spec.podTemplate }',
+    )));
+    const template = { spec: { containers: [{ name: 'main', image: 'nginx:alpine', securityContext: { privileged: true } }] } };
+    const advanced = { apiVersion: 'apps.kruise.io/v1beta1', kind: 'StatefulSet', metadata: { name: 'sample' }, spec: { serviceName: 'fake-service', template } };
+    expect(evaluate(located(advanced), { ...kruise, level: 'baseline' }).findings.map((f) => f.path)).toEqual(['spec.template.spec.containers[0].securityContext.privileged']);
   });
 
   it('takes [*] after a list field in a templatePath, refusing any other bracket, naming the file and line', () => {
