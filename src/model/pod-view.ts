@@ -399,13 +399,29 @@ function notCheckedReason(object: KubeObject): string | undefined {
   if (hint) return `${unknownKind}, but ${formatFieldPath(podSpec)} looks like a pod spec; map the kind to its pod template path in the config (workloadKinds) to check it (here templatePath: ${hint})`;
   if (podSpec) return `${unknownKind}, but ${formatFieldPath(podSpec)} looks like a pod spec outside a pod template (an object with metadata and spec)${cannotMap(object)}`;
   const container = findShape(object, looksLikeContainerSettings);
-  if (!container) return undefined;
+  if (!container) {
+    return OPERATOR_POD_KINDS.get(apiGroupOf(object.apiVersion))?.includes(object.kind)
+      ? `${unknownKind}: its operator runs pods made from the object's own fields, none of them a pod spec or container${cannotMap(object)}`
+      : undefined;
+  }
   const settings = valueAtPath(object, container) as Fields;
   const what = isFields(settings.securityContext)
     ? `${formatFieldPath([...container, 'securityContext'])} is a security context`
-    : `${formatFieldPath(container)} looks like a container (name and image)`;
+    : `${formatFieldPath(container)} looks like a container (${typeof settings.name === 'string' ? 'name and image' : 'image and command'})`;
   return `${unknownKind}, but ${what} outside any pod spec${cannotMap(object)}`;
 }
+
+/**
+ * Kinds, by API group, whose operator runs pods made from fields that may hold nothing shaped like a
+ * pod spec, a container or a security context (the Prometheus Operator's getting-started Prometheus,
+ * the Spark Pi SparkApplication, a FlinkDeployment without pod templates): listed as not checked even then.
+ */
+const OPERATOR_POD_KINDS: ReadonlyMap<string, readonly string[]> = new Map([
+  ['monitoring.coreos.com', ['Prometheus', 'PrometheusAgent', 'Alertmanager', 'ThanosRuler']],
+  ['sparkoperator.k8s.io', ['SparkApplication', 'ScheduledSparkApplication']],
+  ['flink.apache.org', ['FlinkDeployment']],
+  ['argoproj.io', ['Workflow', 'CronWorkflow', 'WorkflowTemplate', 'ClusterWorkflowTemplate']],
+]);
 
 /**
  * Why a mapped object is checked only in part, or undefined: a kind may hold pod templates besides
@@ -836,10 +852,12 @@ function looksLikePodSpec(value: unknown): boolean {
 
 /**
  * Settings of what runs in a pod: a `securityContext` mapping (of a pod or a container), or a
- * container as Kubernetes writes one (a name and an image).
+ * container as Kubernetes writes one (a name and an image, or an image and the command it runs, as
+ * an Argo Workflows template's `container`, whose name is optional).
  */
 function looksLikeContainerSettings(value: unknown): boolean {
-  return isFields(value) && (isFields(value.securityContext) || (typeof value.image === 'string' && typeof value.name === 'string'));
+  return isFields(value) && (isFields(value.securityContext)
+    || (typeof value.image === 'string' && (typeof value.name === 'string' || Array.isArray(value.command) || Array.isArray(value.args))));
 }
 
 /**

@@ -164,6 +164,42 @@ describe('loadConfig', () => {
     expect(evaluate(located(jobSet), { level: 'baseline', workloadKinds: jobSetKinds }).notChecked).toEqual([]);
   });
 
+  it('lists the operator kinds no workloadKinds mapping can express as not checked, as their upstream examples are written, rather than passing them', () => {
+    const objects = [
+      // The Prometheus Operator's getting-started Prometheus: the operator makes its StatefulSet.
+      { apiVersion: 'monitoring.coreos.com/v1', kind: 'Prometheus', metadata: { name: 'prometheus', namespace: 'monitoring' }, spec: { serviceAccountName: 'prometheus', serviceMonitorSelector: { matchLabels: { team: 'frontend' } }, resources: { requests: { memory: '400Mi' } }, enableAdminAPI: false } },
+      // The Spark operator's spark-pi and the Flink operator's basic example.
+      {
+        apiVersion: 'sparkoperator.k8s.io/v1beta2',
+        kind: 'SparkApplication',
+        metadata: { name: 'spark-pi', namespace: 'shop' },
+        spec: { type: 'Scala', mode: 'cluster', image: 'spark:3.5.0', mainClass: 'org.apache.spark.examples.SparkPi', sparkVersion: '3.5.0', driver: { cores: 1, memory: '512m', serviceAccount: 'spark-operator-spark' }, executor: { instances: 1, cores: 1, memory: '512m' } },
+      },
+      {
+        apiVersion: 'flink.apache.org/v1beta1',
+        kind: 'FlinkDeployment',
+        metadata: { name: 'basic-example', namespace: 'shop' },
+        spec: { image: 'flink:1.17', flinkVersion: 'v1_17', serviceAccount: 'flink', jobManager: { resource: { memory: '2048m', cpu: 1 } }, taskManager: { resource: { memory: '2048m', cpu: 1 } }, job: { jarURI: 'local:///opt/flink/examples/streaming/StateMachineExample.jar', parallelism: 2 } },
+      },
+      // Argo Workflows' hello-world: a container without a name.
+      { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { generateName: 'hello-world-', namespace: 'shop' }, spec: { entrypoint: 'whalesay', templates: [{ name: 'whalesay', container: { image: 'docker/whalesay', command: ['cowsay'], args: ['hello world'] } }] } },
+    ];
+    const report = evaluate(located(...objects), {});
+    expect(report.findings.filter((f) => f.rule !== 'not-default-namespace' && f.rule !== 'namespace-psa-labels')).toEqual([]);
+    expect(report.notChecked.map((o) => [o.kind, o.reason])).toEqual([
+      ['Prometheus', expect.stringMatching(/^kind monitoring\.coreos\.com\/v1\/Prometheus is not a known workload kind: its operator runs pods made from the object's own fields, none of them a pod spec or container, which workloadKinds cannot map; check the workloads or pods made from it in the cluster instead .*-n monitoring/)],
+      ['SparkApplication', expect.stringContaining('its operator runs pods made from the object\'s own fields')],
+      ['FlinkDeployment', expect.stringContaining('its operator runs pods made from the object\'s own fields')],
+      ['Workflow', expect.stringContaining('but spec.templates[0].container looks like a container (image and command) outside any pod spec')],
+    ]);
+    // An image named without a command around it is no container; an Argo Rollout is read as a workload.
+    const quiet = [
+      { apiVersion: 'image.toolkit.fluxcd.io/v1beta2', kind: 'ImageRepository', metadata: { name: 'podinfo' }, spec: { image: 'ghcr.io/stefanprodan/podinfo', interval: '5m' } },
+      { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'r' }, spec: { workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' } } },
+    ];
+    expect(evaluate(located(...quiet), {}).notChecked).toEqual([]);
+  });
+
   it('names a missing file and a config that is not a mapping', () => {
     expect(() => loadConfig(join(dir, 'nope.yaml'))).toThrow(/nope\.yaml: cannot read the config file: no such file or folder/);
     expect(() => loadConfig(file('list.yaml', '- a\n- b\n'))).toThrow(/must be a mapping/);
