@@ -1,5 +1,6 @@
 import type { PodRule, Violation } from './rule';
-import { isUnknownValue, type ContainerView } from '../model/pod-view';
+import type { KubeObject } from '../model/kube-object';
+import { apiGroupOf, isUnknownValue, type ContainerView, type PodView } from '../model/pod-view';
 import { describeContainer, pushIfUnknown, unknownAt } from './support/pss';
 import { text } from './support/shared-text';
 
@@ -23,6 +24,18 @@ function longRunning(container: ContainerView): boolean | 'unknown' {
 }
 
 /**
+ * Knative Serving gives the container that serves (the only one, or one with ports) a TCP readiness
+ * probe on its port when it declares none: a Knative Service or Configuration written without one
+ * has it.
+ */
+function readinessDefaulted(object: KubeObject, pod: PodView, container: ContainerView): boolean {
+  if (container.field !== 'containers' || apiGroupOf(object.apiVersion) !== 'serving.knative.dev') return false;
+  const regular = pod.spec.containers;
+  const ports = container.container.ports;
+  return (Array.isArray(regular) && regular.length === 1) || (Array.isArray(ports) && ports.length > 0);
+}
+
+/**
  * Without a readiness probe traffic reaches a container before it can serve; without a liveness
  * probe a hung process is never restarted. Long-running containers need both.
  */
@@ -36,7 +49,7 @@ export const probes: PodRule = {
   controls: [],
   edition: 1,
   scope: 'pod',
-  check({ pod }) {
+  check({ pod, object }) {
     const restartPolicy = pod.spec.restartPolicy;
     if (typeof restartPolicy === 'string' && RUN_TO_COMPLETION.has(restartPolicy)) return 'not-applicable';
     const violations: Violation[] = [];
@@ -48,6 +61,7 @@ export const probes: PodRule = {
         const probe = REQUIRED_PROBES[j];
         const value = container.container[probe];
         if (value !== undefined && value !== null && !isUnknownValue(value)) continue;
+        if (probe === 'readinessProbe' && value == null && readinessDefaulted(object, pod, container)) continue;
         if (runs === 'unknown') {
           // Whether the probe is needed waits on the restartPolicy: one finding for the container.
           violations.push(unknownAt(text`${container.path}.restartPolicy`, text`whether ${describeContainer(container)} is a sidecar that needs probes`));

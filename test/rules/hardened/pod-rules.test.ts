@@ -107,6 +107,19 @@ describe('probes', () => {
     const probed = { ...proxy, livenessProbe: { tcpSocket: { port: 15000 } } };
     expect(outcome(check(probes, deployment({ pod: { initContainers: [probed] } })))).toBe('pass');
   });
+  test('a Knative Service\'s serving container has the TCP readiness probe Knative gives it, and still needs a liveness probe', () => {
+    // The helloworld-go example of the Knative docs, with a sidecar beside it in the second case.
+    const ksvc = (containers: unknown[]) => ({ apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 'helloworld-go' }, spec: { template: { spec: { containers } } } });
+    const serving = { image: 'gcr.io/knative-samples/helloworld-go', ports: [{ containerPort: 8080 }], env: [{ name: 'TARGET', value: 'Go Sample v1' }] };
+    expect(violations(check(probes, ksvc([{ ...serving, ports: undefined }]))).map((v) => v.path)).toEqual(['spec.template.spec.containers[0].livenessProbe']);
+    const sidecar = { name: 'logger', image: 'fluent/fluent-bit' };
+    expect(violations(check(probes, ksvc([{ ...serving, name: 'app' }, sidecar]))).map((v) => v.path)).toEqual([
+      'spec.template.spec.containers[0].livenessProbe', 'spec.template.spec.containers[1].readinessProbe', 'spec.template.spec.containers[1].livenessProbe',
+    ]);
+    // An Argo Rollout gets no probe by default.
+    const rollout = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'r' }, spec: { template: { spec: { containers: [serving] } } } };
+    expect(violations(check(probes, rollout)).map((v) => v.path)).toEqual(['spec.template.spec.containers[0].readinessProbe', 'spec.template.spec.containers[0].livenessProbe']);
+  });
   test('an init container whose restartPolicy is not known yet is unknown when it lacks probes', () => {
     const [v, ...rest] = violations(check(probes, deployment({ pod: { initContainers: [{ name: 'proxy', image: 'x', restartPolicy: UNKNOWN_VALUE }] } })));
     expect(rest).toEqual([]);
