@@ -66,7 +66,7 @@ export function renderRulesMarkdown(rules: readonly AnyRule[] = RULES): string {
     lines.push(`### \`${rule.id}\``, '', `${escape(rule.title)}. Level \`${rule.level}\`, recommended severity ${rule.severity}.`, '', `Remediation: ${rule.remediation}`, '');
     if (rule.controls.length) {
       lines.push('Controls:');
-      for (const c of rule.controls) lines.push(`- ${c.framework} ${c.edition}: ${c.id}${c.interpretation ? ' (interpretation)' : ''}`);
+      for (const c of rule.controls) lines.push(`- ${c.framework} ${c.edition}: ${c.id}${c.field ? ` (${c.field} only)` : ''}${c.interpretation ? ' (interpretation)' : ''}`);
       lines.push('');
     }
     const since = rule.versions?.since;

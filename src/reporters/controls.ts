@@ -134,11 +134,13 @@ export function controlsView(report: Report, options: ControlsOptions = {}): Con
   const inapplicable = new Set(report.inapplicableRules);
   const disabled = new Set(report.disabledRules);
   const ran = new Set(report.rules.filter((id) => !inapplicable.has(id)));
-  const byControl = new Map<string, { control: ControlMapping; rules: RuleMetadata[] }>();
-  const entryOf = (control: ControlMapping): { control: ControlMapping; rules: RuleMetadata[] } => {
+  /** Each control's rules, and the field each rule's findings must be at to bear on it ({@link ControlMapping.field}). */
+  type ControlEntry = { control: ControlMapping; rules: RuleMetadata[]; fields: Map<string, string> };
+  const byControl = new Map<string, ControlEntry>();
+  const entryOf = (control: ControlMapping): ControlEntry => {
     const key = `${control.framework}\u0000${control.edition}\u0000${control.id}`;
     let entry = byControl.get(key);
-    if (entry === undefined) byControl.set(key, (entry = { control, rules: [] }));
+    if (entry === undefined) byControl.set(key, (entry = { control, rules: [], fields: new Map() }));
     return entry;
   };
   for (const control of options.controls ?? CONTROLS) if (AUDIT_FRAMEWORKS.has(control.framework)) entryOf(control);
@@ -147,6 +149,7 @@ export function controlsView(report: Report, options: ControlsOptions = {}): Con
       if (!AUDIT_FRAMEWORKS.has(control.framework)) continue;
       const entry = entryOf(control);
       if (!entry.rules.includes(rule)) entry.rules.push(rule);
+      if (control.field !== undefined) entry.fields.set(rule.id, control.field);
     }
   }
 
@@ -175,14 +178,14 @@ export function controlsView(report: Report, options: ControlsOptions = {}): Con
     ));
 
   const controls: ControlStatus[] = [];
-  for (const { control, rules } of byControl.values()) {
+  for (const { control, rules, fields } of byControl.values()) {
     const running = rules.filter((r) => ran.has(r.id));
     const objects: ControlObject[] = [];
     if (running.length > 0) {
       const ids = new Set(running.map((r) => r.id));
       const aboutPodSpecs = running.some((r) => !r.kinds);
       for (const facts of objectFacts) {
-        const findings = facts.findings.filter((f) => ids.has(f.rule));
+        const findings = facts.findings.filter((f) => ids.has(f.rule) && bearsOn(f, fields.get(f.rule)));
         const fromFindings = findings.length > 0 ? judge(facts.identity, findings) : undefined;
         if (fromFindings?.verdict === 'fails') {
           objects.push(fromFindings);
@@ -233,6 +236,15 @@ export function controlsView(report: Report, options: ControlsOptions = {}): Con
     unusedSuppressions: report.unusedSuppressions ?? [],
     staleBaseline: report.staleBaseline ?? [],
   };
+}
+
+/**
+ * Whether a finding of a control's rule is about the control: every finding is, unless the control
+ * names its field (a hostNetwork finding is no evidence about CIS 5.2.3, host PID); a rule that could
+ * not judge the object (`error`) says nothing about any of its fields.
+ */
+function bearsOn(finding: Finding, field: string | undefined): boolean {
+  return field === undefined || finding.outcome === 'error' || finding.path === field || finding.path.endsWith(`.${field}`);
 }
 
 function notAssessedReason(

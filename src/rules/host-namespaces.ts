@@ -1,6 +1,6 @@
 import type { Violation, PodRule } from './rule';
 import { isUnknownValue } from '../model/pod-view';
-import { cis, nist, PASS, pss, unknownAt } from './support/pss';
+import { cis, nist, onField, PASS, pss, unknownAt } from './support/pss';
 import { text } from './support/shared-text';
 
 const HOST_NAMESPACE_FIELDS = ['hostNetwork', 'hostPID', 'hostIPC'] as const;
@@ -13,7 +13,11 @@ export const hostNamespaces: PodRule = {
   remediation: 'Remove hostNetwork, hostPID and hostIPC from the pod spec (or set them to false).',
   level: 'baseline',
   severity: 'critical',
-  controls: [pss('Host Namespaces'), ...cis('5.2.3', '5.2.4', '5.2.5'), ...nist('4.4.3', '4.4.2')],
+  // CIS numbers each namespace apart, and NIST SP 800-190 4.4.2 (network access) is the host network's alone.
+  controls: [
+    pss('Host Namespaces'), ...onField('hostPID', cis('5.2.3')), ...onField('hostIPC', cis('5.2.4')), ...onField('hostNetwork', cis('5.2.5')),
+    ...nist('4.4.3'), ...onField('hostNetwork', nist('4.4.2')),
+  ],
   edition: 1,
   scope: 'pod',
   check({ pod }) {

@@ -22,6 +22,12 @@ export interface ControlMapping {
   readonly id: string;
   /** The framework names no field, so the mapping is hardpod's reading of it (all NIST SP 800-190 mappings). @default false */
   readonly interpretation?: boolean;
+  /**
+   * The field the control is about, when the rule checks the fields of several controls (CIS 5.2.3 is
+   * `hostPID`, 5.2.5 `hostNetwork`): only the rule's findings at that field bear on the control.
+   * @default every finding of the rule bears on it
+   */
+  readonly field?: string;
 }
 
 /** A Kubernetes minor version, e.g. 34 for v1.34. Versions are compared on the minor only. */

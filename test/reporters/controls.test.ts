@@ -221,6 +221,30 @@ spec:
   });
 });
 
+describe('controls view: a rule that checks the fields of several controls', () => {
+  test('a host network fails CIS 5.2.5 and NIST SP 800-190 4.4.2, not the host PID and IPC controls', () => {
+    const { report, view } = viewOf(HARDENED.replace('      automountServiceAccountToken: false\n', '      automountServiceAccountToken: false\n      hostNetwork: true\n'));
+    const verdicts = (framework: ControlStatus['framework'], id: string) => control(view.controls, framework, id).objects.map((o) => [o.verdict, o.rules]);
+    expect(verdicts(CIS, '5.2.5')).toEqual([['fails', ['host-namespaces']]]);
+    expect(verdicts('NIST SP 800-190', '4.4.2')).toEqual([['fails', ['host-namespaces']]]);
+    expect(verdicts('NIST SP 800-190', '4.4.3')).toEqual([['fails', ['host-namespaces']]]);
+    for (const id of ['5.2.3', '5.2.4']) expect(control(view.controls, CIS, id)).toMatchObject({ status: 'satisfied', objects: [{ verdict: 'satisfies', rules: [] }] });
+    const text = formatControlsText(report);
+    expect(text).toMatch(/\n {2}5\.2\.3 {2}SATISFIED {2}\(0 fail, 0 unknown, 0 waived, 1 satisfy\) {2}rules: host-namespaces\n {4}satisfies {6}Deployment shop\/web/);
+    expect(text).toMatch(/\n {2}5\.2\.5 {2}FAILS {2}\(1 fail, 0 unknown, 0 waived, 0 satisfy\) {2}rules: host-namespaces\n {4}fails {10}Deployment shop\/web {2}input\.yaml:1 {2}\[host-namespaces\]\n/);
+    const json = JSON.parse(formatControlsJson(report));
+    expect(json.controls.filter((c: ControlStatus) => c.framework === CIS && ['5.2.3', '5.2.4', '5.2.5'].includes(c.id)).map((c: ControlStatus) => c.status)).toEqual(['satisfied', 'satisfied', 'fails']);
+  });
+
+  test('a waived host PID waives CIS 5.2.3 alone', () => {
+    const waiver = { rule: 'host-namespaces', kind: 'Deployment', namespace: 'shop', name: 'web', reason: 'node exporter reads host processes (SEC-7)' };
+    const { view } = viewOf(HARDENED.replace('      automountServiceAccountToken: false\n', '      automountServiceAccountToken: false\n      hostPID: true\n'), { suppressions: [waiver] });
+    expect(['5.2.3', '5.2.4', '5.2.5'].map((id) => control(view.controls, CIS, id).status)).toEqual(['waived', 'satisfied', 'satisfied']);
+    // 4.4.2 is the host network's (and the NetworkPolicy's, not known from this input).
+    expect(control(view.controls, 'NIST SP 800-190', '4.4.2').objects.map((o) => [o.verdict, o.rules])).toEqual([['unknown', ['network-policy']]]);
+  });
+});
+
 describe('controls view: rules disabled by the config', () => {
   const PRIVILEGED = HARDENED.replace('allowPrivilegeEscalation: false,', 'privileged: true, allowPrivilegeEscalation: false,');
 

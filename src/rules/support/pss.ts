@@ -18,6 +18,10 @@ export function pss(id: string): ControlMapping {
 export function cis(...ids: string[]): ControlMapping[] {
   return ids.map((id) => ({ framework: 'CIS Kubernetes Benchmark', edition: CIS_EDITION, id }));
 }
+/** Controls narrowed to the findings at one field ({@link ControlMapping.field}). */
+export function onField(field: string, controls: readonly ControlMapping[]): ControlMapping[] {
+  return controls.map((control) => ({ ...control, field }));
+}
 /** NIST SP 800-190 names countermeasures, not fields: every mapping to it is an interpretation. */
 export function nist(...ids: string[]): ControlMapping[] {
   return ids.map((id) => ({ framework: 'NIST SP 800-190', edition: NIST_EDITION, id, interpretation: true }));
