@@ -240,11 +240,14 @@ export function controlsView(report: Report, options: ControlsOptions = {}): Con
 
 /**
  * Whether a finding of a control's rule is about the control: every finding is, unless the control
- * names its field (a hostNetwork finding is no evidence about CIS 5.2.3, host PID); a rule that could
- * not judge the object (`error`) says nothing about any of its fields.
+ * names its field (a hostNetwork finding is no evidence about CIS 5.2.3, host PID), which the
+ * finding's path ends in, or in an item of (`capabilities.add[0]`); a rule that could not judge the
+ * object (`error`) says nothing about any of its fields.
  */
 function bearsOn(finding: Finding, field: string | undefined): boolean {
-  return field === undefined || finding.outcome === 'error' || finding.path === field || finding.path.endsWith(`.${field}`);
+  if (field === undefined || finding.outcome === 'error') return true;
+  const path = finding.path.endsWith(']') ? finding.path.slice(0, finding.path.lastIndexOf('[')) : finding.path;
+  return path === field || path.endsWith(`.${field}`);
 }
 
 function notAssessedReason(

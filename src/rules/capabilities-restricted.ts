@@ -1,6 +1,6 @@
 import type { Violation, PodRule } from './rule';
 import { isUnknownValue } from '../model/pod-view';
-import { cis, containerSecurityContext, describeContainer, exemptAsWindowsPod, get, listOf, nist, PASS, pss, quote, unknownAt } from './support/pss';
+import { cis, containerSecurityContext, describeContainer, exemptAsWindowsPod, get, listOf, nist, onField, PASS, pss, quote, unknownAt } from './support/pss';
 import { text } from './support/shared-text';
 
 /** Containers drop ALL capabilities and may add back only NET_BIND_SERVICE. */
@@ -11,7 +11,8 @@ export const capabilitiesRestricted: PodRule = {
   remediation: 'Set securityContext.capabilities.drop: ["ALL"] on every container, and add back at most NET_BIND_SERVICE.',
   level: 'restricted',
   severity: 'high',
-  controls: [pss('Capabilities'), ...cis('5.2.8', '5.2.9', '5.2.10'), ...nist('4.4.3')],
+  // CIS 5.2.9 is about capabilities added; one not dropped bears on 5.2.8 (NET_RAW is granted by default) and 5.2.10.
+  controls: [pss('Capabilities'), ...cis('5.2.8'), ...onField('capabilities.add', cis('5.2.9')), ...cis('5.2.10'), ...nist('4.4.3')],
   versions: { since: 22, changes: [{ minor: 25, note: 'Pods with spec.os.name: windows are exempt.' }] },
   edition: 1,
   scope: 'pod',

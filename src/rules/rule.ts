@@ -24,7 +24,8 @@ export interface ControlMapping {
   readonly interpretation?: boolean;
   /**
    * The field the control is about, when the rule checks the fields of several controls (CIS 5.2.3 is
-   * `hostPID`, 5.2.5 `hostNetwork`): only the rule's findings at that field bear on the control.
+   * `hostPID`, 5.2.5 `hostNetwork`, 5.2.9 `capabilities.add`): only the rule's findings at that field,
+   * or at an item of it, bear on the control.
    * @default every finding of the rule bears on it
    */
   readonly field?: string;

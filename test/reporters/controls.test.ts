@@ -236,6 +236,14 @@ describe('controls view: a rule that checks the fields of several controls', () 
     expect(json.controls.filter((c: ControlStatus) => c.framework === CIS && ['5.2.3', '5.2.4', '5.2.5'].includes(c.id)).map((c: ControlStatus) => c.status)).toEqual(['satisfied', 'satisfied', 'fails']);
   });
 
+  test('a container that does not drop ALL fails CIS 5.2.8 (NET_RAW) and 5.2.10, not 5.2.9 (added capabilities) unless it adds one', () => {
+    const add = (extra: string) => HARDENED.replace('capabilities: {drop: [ALL]}', extra);
+    const statuses = (yaml: string) => ['5.2.8', '5.2.9', '5.2.10'].map((id) => control(viewOf(yaml).view.controls, CIS, id).status);
+    expect(statuses(add('capabilities: {drop: [CHOWN]}'))).toEqual(['fails', 'satisfied', 'fails']);
+    expect(statuses(add('capabilities: {drop: [ALL], add: [SYS_ADMIN]}'))).toEqual(['fails', 'fails', 'fails']);
+    expect(statuses(HARDENED)).toEqual(['satisfied', 'satisfied', 'satisfied']);
+  });
+
   test('a waived host PID waives CIS 5.2.3 alone', () => {
     const waiver = { rule: 'host-namespaces', kind: 'Deployment', namespace: 'shop', name: 'web', reason: 'node exporter reads host processes (SEC-7)' };
     const { view } = viewOf(HARDENED.replace('      automountServiceAccountToken: false\n', '      automountServiceAccountToken: false\n      hostPID: true\n'), { suppressions: [waiver] });
