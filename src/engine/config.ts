@@ -506,18 +506,24 @@ function nodeAt(root: YamlNode | null, key: string): YamlNode | undefined {
   const { isMap, isScalar, isSeq } = yamlModule();
   let node: YamlNode | null | undefined = root;
   let found: YamlNode | undefined = root ?? undefined;
-  // Keys may hold dots (rule ids do not; annotation-like keys might), so walk greedily.
+  // Keys may hold dots (rule ids do not; label keys such as pod-security.kubernetes.io/enforce do), so
+  // a mapping's key is matched greedily: the longest run of the remaining parts that names one of its keys.
   const parts = key.replace(/\[(\d+)\]/g, '.$1').split('.').filter((p) => p);
   for (let i = 0; i < parts.length && node; i++) {
-    const part = parts[i];
     if (isMap(node)) {
-      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === part);
+      const keys = node.items;
+      let pair: (typeof keys)[number] | undefined;
+      for (let end = parts.length; end > i && !pair; end--) {
+        const candidate = parts.slice(i, end).join('.');
+        pair = keys.find((p) => isScalar(p.key) && String(p.key.value) === candidate);
+        if (pair) i = end - 1;
+      }
       if (!pair) return found;
       node = pair.value as YamlNode | null;
       found = (pair.key as YamlNode) ?? found;
       if (node && i < parts.length - 1) found = node;
     } else if (isSeq(node)) {
-      node = node.items[Number(part)] as YamlNode | undefined;
+      node = node.items[Number(parts[i])] as YamlNode | undefined;
       if (node) found = node;
     } else {
       return found;

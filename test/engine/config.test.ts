@@ -314,6 +314,9 @@ describe('loadConfig', () => {
       .toThrow(/^config cluster\.namespaces\[0\]\.labels.*: the declared Namespace "shop" would be refused/);
     // Well-formed declarations pass.
     expect(() => resolveConfig({ cluster: { objects: [{ ...role, rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }] }] } })).not.toThrow();
+    // A label key holds dots: the line is its own, not the first label's.
+    const labels = file('label-value.yaml', 'cluster:\n  namespaces:\n    - name: shop\n      labels:\n        team: shop\n        pod-security.kubernetes.io/enforce: "restricted!"\n');
+    expect(() => loadConfig(labels)).toThrow(new RegExp(`^${labels}:6 \\(cluster\\.namespaces\\[0\\]\\.labels\\.pod-security\\.kubernetes\\.io/enforce\\): the declared Namespace "shop" would be refused by the API server: "restricted!" is not a label value`));
   });
   it('refuses an object declared twice in the cluster context, naming both lines, as only one would apply', () => {
     const namespaces = file('ns-twice.yaml', [
