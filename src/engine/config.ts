@@ -406,7 +406,11 @@ function validateCluster(cluster: unknown, where: (key: string) => string): void
   if (!Array.isArray(namespaces)) throw new HardpodError('cluster.namespaces must be a list of { name, labels }', where('cluster.namespaces'));
   namespaces.forEach((ns: unknown, i) => {
     if (!isRecord(ns) || typeof ns.name !== 'string' || !ns.name) throw new HardpodError('a namespace needs a name', where(`cluster.namespaces[${i}]`));
-    if (ns.labels !== undefined && (!isRecord(ns.labels) || Object.values(ns.labels).some((v) => typeof v !== 'string'))) throw new HardpodError('namespace labels must be a map of strings', where(`cluster.namespaces[${i}].labels`));
+    if (ns.labels !== undefined && !isRecord(ns.labels)) throw new HardpodError(`namespace labels must be a map of strings, got ${describeType(ns.labels)}`, where(`cluster.namespaces[${i}].labels`));
+    for (const [key, value] of Object.entries(ns.labels ?? {})) {
+      // YAML reads `enforce-version: 1.30` as a number: say which label, at its line.
+      if (typeof value !== 'string') throw new HardpodError(`namespace label ${JSON.stringify(key)} must be a string, got ${describeType(value)}; quote it`, where(`cluster.namespaces[${i}].labels.${key}`));
+    }
     refuseMalformedDeclaration({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns.name, labels: ns.labels as Record<string, string> } }, `cluster.namespaces[${i}]`, 'metadata.', where);
     declare('Namespace', undefined, ns.name, `cluster.namespaces[${i}]`);
   });
