@@ -406,6 +406,10 @@ function validateCluster(cluster: unknown, where: (key: string) => string): void
   if (!Array.isArray(namespaces)) throw new HardpodError('cluster.namespaces must be a list of { name, labels }', where('cluster.namespaces'));
   namespaces.forEach((ns: unknown, i) => {
     if (!isRecord(ns) || typeof ns.name !== 'string' || !ns.name) throw new HardpodError('a namespace needs a name', where(`cluster.namespaces[${i}]`));
+    for (const key of Object.keys(ns)) {
+      // A misspelt `labels` would declare the namespace without its Pod Security labels.
+      if (!NAMESPACE_KEYS.includes(key)) throw new HardpodError(`unknown namespace key ${JSON.stringify(key)}${didYouMean(key, NAMESPACE_KEYS)}; expected name, labels`, where(`cluster.namespaces[${i}].${key}`));
+    }
     if (ns.labels !== undefined && !isRecord(ns.labels)) throw new HardpodError(`namespace labels must be a map of strings, got ${describeType(ns.labels)}`, where(`cluster.namespaces[${i}].labels`));
     for (const [key, value] of Object.entries(ns.labels ?? {})) {
       // YAML reads `enforce-version: 1.30` as a number: say which label, at its line.
@@ -457,6 +461,7 @@ function refuseMalformedDeclaration(object: KubeObject, key: string, dropped: st
 const OVERRIDE_KEYS: readonly string[] = ['severity', 'enforcement', 'enabled'];
 const SUPPRESSION_KEYS: readonly string[] = ['rule', 'kind', 'name', 'namespace', 'reason'];
 const CLUSTER_KEYS: readonly string[] = ['namespaces', 'networkPolicies', 'objects', 'complete'];
+const NAMESPACE_KEYS: readonly string[] = ['name', 'labels'];
 
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -318,6 +318,8 @@ describe('loadConfig', () => {
     const labels = file('label-value.yaml', 'cluster:\n  namespaces:\n    - name: shop\n      labels:\n        team: shop\n        pod-security.kubernetes.io/enforce: "restricted!"\n');
     const version = file('label-number.yaml', 'cluster:\n  namespaces:\n    - name: shop\n      labels:\n        pod-security.kubernetes.io/enforce: restricted\n        pod-security.kubernetes.io/enforce-version: 1.30\n');
     expect(() => loadConfig(version)).toThrow(new RegExp(`^${version}:6 \\(cluster\\.namespaces\\[0\\]\\.labels\\.pod-security\\.kubernetes\\.io/enforce-version\\): namespace label "pod-security\\.kubernetes\\.io/enforce-version" must be a string, got a number \\(1\\.3\\); quote it`));
+    const typo = file('label-typo.yaml', 'cluster:\n  namespaces:\n    - name: shop\n      lables:\n        pod-security.kubernetes.io/enforce: restricted\n');
+    expect(() => loadConfig(typo)).toThrow(new RegExp(`^${typo}:4 \\(cluster\\.namespaces\\[0\\]\\.lables\\): unknown namespace key "lables" \\(did you mean "labels"\\?\\); expected name, labels`));
     expect(() => loadConfig(labels)).toThrow(new RegExp(`^${labels}:6 \\(cluster\\.namespaces\\[0\\]\\.labels\\.pod-security\\.kubernetes\\.io/enforce\\): the declared Namespace "shop" would be refused by the API server: "restricted!" is not a label value`));
   });
   it('refuses an object declared twice in the cluster context, naming both lines, as only one would apply', () => {
