@@ -142,15 +142,15 @@ export function hardpodTransform(options: HardpodTransformOptions = {}): pulumi.
     let object = kubeObjectOf(args.type, plain);
     if (!object) return undefined;
     const extraction = extractPodViews(object, config.workloadKinds);
-    if (extraction.views.length === 0) {
-      if (extraction.notCheckedReason) {
-        // Said unless a not-checked suppression acknowledges the object (evaluated for it: such objects are rare).
-        const [item] = evaluate([{ object, source: { resourceName: args.name } }], config).notChecked;
-        if (item?.suppression === undefined) log('warn', `hardpod cannot check ${args.type} ${args.name}: ${extraction.notCheckedReason}`);
-        return undefined;
-      }
+    if (extraction.notCheckedReason) {
+      // Said unless a not-checked suppression acknowledges the object (evaluated for it: such objects are rare);
+      // a mapped object may also hold a template its mapping does not reach, and is then checked as well.
+      const [item] = evaluate([{ object, source: { resourceName: args.name } }], config).notChecked;
+      if (item?.suppression === undefined) log('warn', `hardpod cannot check ${args.type} ${args.name}: ${extraction.notCheckedReason}`);
+      if (extraction.views.length === 0) return undefined;
+    } else if (extraction.views.length === 0 && extraction.shapeProblems.length === 0) {
       // A known workload kind whose pod is missing or unknown in preview is judged anyway, so the outcome is logged.
-      if (extraction.shapeProblems.length === 0) return undefined;
+      return undefined;
     }
 
     let report = evaluate([{ object, source: { resourceName: args.name } }], config);

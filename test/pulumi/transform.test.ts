@@ -168,6 +168,26 @@ describe('hardpodTransform', () => {
     const suppressions = [{ rule: 'not-checked', kind: 'Prometheus', namespace: 'monitoring', name: 'k8s', reason: 'checked from the cluster' }];
     expect(logged(prometheus(), { config: { suppressions } })).toBe('');
     expect(() => run({}, prometheus({ 'hardpod.dev/suppress.not-checked': '' }))).toThrow(/non-empty reason/);
+    // A mapped kind is checked where its mapping reaches, and a template it does not reach is said.
+    const flink: pulumi.ResourceTransformArgs = {
+      custom: true,
+      type: 'kubernetes:flink.apache.org/v1beta1:FlinkDeployment',
+      name: 'f',
+      opts: {},
+      props: {
+        apiVersion: 'flink.apache.org/v1beta1',
+        kind: 'FlinkDeployment',
+        metadata: { name: 'f', namespace: 'shop' },
+        spec: {
+          podTemplate: { spec: { containers: [{ name: 'flink-main-container' }] } },
+          taskManager: { podTemplate: { spec: { initContainers: [{ name: 'busybox', image: 'busybox:1.35.0', securityContext: { privileged: true } }] } } },
+        },
+      },
+    };
+    const workloadKinds = [{ kind: 'FlinkDeployment', group: 'flink.apache.org', templatePath: 'spec.podTemplate' }];
+    expect(logged(flink, { config: { level: 'baseline', workloadKinds } })).toMatch(
+      /^warn: hardpod cannot check kubernetes:flink.apache.org\/v1beta1:FlinkDeployment f: .* but spec\.taskManager\.podTemplate\.spec looks like a pod spec too, outside the mapped template/,
+    );
     // In preview a workload's whole spec may be an unknown Output: its outcome is logged as unknown.
     const unknownSpec = { ...deploymentArgs({}), props: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: pulumi.output(new Promise<never>(() => {})) } };
     expect(logged(unknownSpec)).toMatch(/^warn: hardpod: kubernetes:apps\/v1:Deployment web:\n {2}unknown during preview: well-formed-pod-spec at spec/);
