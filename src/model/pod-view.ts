@@ -414,13 +414,16 @@ function notCheckedReason(object: KubeObject): string | undefined {
 /**
  * Kinds, by API group, whose operator runs pods made from fields that may hold nothing shaped like a
  * pod spec, a container or a security context (the Prometheus Operator's getting-started Prometheus,
- * the Spark Pi SparkApplication, a FlinkDeployment without pod templates): listed as not checked even then.
+ * the Spark Pi SparkApplication, a FlinkDeployment without pod templates, a Tekton PipelineRun of a
+ * pipelineRef, a Strimzi Kafka): listed as not checked even then.
  */
 const OPERATOR_POD_KINDS: ReadonlyMap<string, readonly string[]> = new Map([
   ['monitoring.coreos.com', ['Prometheus', 'PrometheusAgent', 'Alertmanager', 'ThanosRuler']],
   ['sparkoperator.k8s.io', ['SparkApplication', 'ScheduledSparkApplication']],
   ['flink.apache.org', ['FlinkDeployment']],
   ['argoproj.io', ['Workflow', 'CronWorkflow', 'WorkflowTemplate', 'ClusterWorkflowTemplate']],
+  ['tekton.dev', ['TaskRun', 'PipelineRun']],
+  ['kafka.strimzi.io', ['Kafka', 'KafkaNodePool', 'KafkaConnect', 'KafkaMirrorMaker2', 'KafkaBridge']],
 ]);
 
 /**

@@ -192,6 +192,24 @@ describe('loadConfig', () => {
       ['FlinkDeployment', expect.stringContaining('its operator runs pods made from the object\'s own fields')],
       ['Workflow', expect.stringContaining('but spec.templates[0].container looks like a container (image and command) outside any pod spec')],
     ]);
+    // Tekton's runs of a pipeline or task by reference, and Strimzi's KRaft quickstart cluster.
+    const runs = [
+      { apiVersion: 'tekton.dev/v1', kind: 'PipelineRun', metadata: { generateName: 'hello-goodbye-run-', namespace: 'shop' }, spec: { pipelineRef: { name: 'hello-goodbye' }, params: [{ name: 'username', value: 'Tekton' }] } },
+      { apiVersion: 'tekton.dev/v1', kind: 'TaskRun', metadata: { generateName: 'hello-task-run-', namespace: 'shop' }, spec: { taskRef: { name: 'hello' } } },
+      {
+        apiVersion: 'kafka.strimzi.io/v1beta2',
+        kind: 'Kafka',
+        metadata: { name: 'my-cluster', namespace: 'kafka', annotations: { 'strimzi.io/node-pools': 'enabled', 'strimzi.io/kraft': 'enabled' } },
+        spec: { kafka: { version: '3.7.0', listeners: [{ name: 'plain', port: 9092, type: 'internal', tls: false }] }, entityOperator: { topicOperator: {}, userOperator: {} } },
+      },
+      {
+        apiVersion: 'kafka.strimzi.io/v1beta2',
+        kind: 'KafkaNodePool',
+        metadata: { name: 'dual-role', namespace: 'kafka', labels: { 'strimzi.io/cluster': 'my-cluster' } },
+        spec: { replicas: 3, roles: ['controller', 'broker'], storage: { type: 'jbod', volumes: [{ id: 0, type: 'persistent-claim', size: '100Gi' }] } },
+      },
+    ];
+    expect(evaluate(located(...runs), {}).notChecked.map((o) => [o.kind, o.reason])).toEqual(runs.map((o) => [o.kind, expect.stringContaining('its operator runs pods made from the object\'s own fields')]));
     // An image named without a command around it is no container; an Argo Rollout is read as a workload.
     const quiet = [
       { apiVersion: 'image.toolkit.fluxcd.io/v1beta2', kind: 'ImageRepository', metadata: { name: 'podinfo' }, spec: { image: 'ghcr.io/stefanprodan/podinfo', interval: '5m' } },
