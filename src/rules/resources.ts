@@ -49,7 +49,7 @@ export const resources: PodRule = {
         const unknown = isUnknownValue(limits) || isUnknownValue(requests);
         violations.push({ path: base, message: text`${describeContainer(container)} must set ${missing}`, ...(unknown ? { unknown } : {}) });
       }
-      addRefusedValues(container, base, requests, limits, violations);
+      addRefusedValues(container, base, requests, limits, requireCpuLimit, violations);
     }
     return violations;
   },
@@ -58,15 +58,24 @@ export const resources: PodRule = {
 /**
  * Values that declare nothing a cluster would run (otherwise they would count as set): a request or
  * limit that is not a quantity or is negative, which the API server refuses (or, for a bare sign or
- * dot, reads as 0), and a request above its limit, which it refuses.
+ * dot, reads as 0), a request above its limit, which it refuses, and a required request or limit of
+ * 0, which bounds nothing (the kubelet sets no limit of 0, and a request of 0 reserves nothing).
  */
-function addRefusedValues(container: ContainerView, base: string, requests: unknown, limits: unknown, out: Violation[]): void {
+function addRefusedValues(
+  container: ContainerView, base: string, requests: unknown, limits: unknown, requireCpuLimit: boolean, out: Violation[],
+): void {
   for (let i = 0; i < RESOURCE_NAMES.length; i++) {
     const name = RESOURCE_NAMES[i];
     const request = amountOf(get(requests, name));
     const limit = amountOf(get(limits, name));
     if (Number.isNaN(request)) out.push(notAQuantity(container, base, 'requests', name, get(requests, name)));
     if (Number.isNaN(limit)) out.push(notAQuantity(container, base, 'limits', name, get(limits, name)));
+    if (request === 0) out.push(zero(container, base, 'requests', name, get(requests, name), 'which reserves nothing for it'));
+    // The API server copies a limit to an absent request, so a limit of 0 then zeroes the request too.
+    if (limit === 0 && (name === 'memory' || requireCpuLimit || !isSet(get(requests, name)))) {
+      const copied = isSet(get(requests, name)) ? '' : ' (and, copied to the absent request, reserves nothing)';
+      out.push(zero(container, base, 'limits', name, get(limits, name), text`which sets no limit at all${copied}`));
+    }
     if (request !== undefined && limit !== undefined && request > limit) {
       out.push({
         path: text`${base}.requests.${name}`,
@@ -77,6 +86,7 @@ function addRefusedValues(container: ContainerView, base: string, requests: unkn
 }
 
 const RESOURCE_NAMES = ['cpu', 'memory'] as const;
+type ResourceName = typeof RESOURCE_NAMES[number];
 const REQUEST_FIELDS = { cpu: 'resources.requests.cpu', memory: 'resources.requests.memory' } as const;
 const LIMIT_FIELDS = { cpu: 'resources.limits.cpu', memory: 'resources.limits.memory' } as const;
 
@@ -91,6 +101,15 @@ function amountOf(value: unknown): number | undefined {
   const amount = typeof value === 'number' ? value : typeof value === 'string' ? quantityOf(value) : undefined;
   return amount === undefined || amount < 0 ? NaN : amount;
 }
+
+function zero(container: ContainerView, base: string, kind: string, name: ResourceName, value: unknown, effect: string): Violation {
+  return {
+    path: text`${base}.${kind}.${name}`,
+    message: text`${describeContainer(container)} sets resources.${kind}.${name} to ${quote(value)}, ${effect}: give a quantity above 0 such as ${EXAMPLES[name]}`,
+  };
+}
+
+const EXAMPLES = { cpu: '100m or 1', memory: '128Mi or 1Gi' } as const;
 
 function notAQuantity(container: ContainerView, base: string, kind: string, name: string, value: unknown): Violation {
   return {

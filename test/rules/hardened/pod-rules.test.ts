@@ -61,6 +61,19 @@ describe('resources', () => {
     expect(outcome(check(resources, noCpuLimit, { config: { hardened: { requireCpuLimit: false } } }))).toBe('pass');
     expect(() => check(resources, noCpuLimit, { config: { hardened: { requireCpuLimit: 'no' as unknown as boolean } } })).toThrow(/requireCpuLimit must be true or false/);
   });
+  test('a request or limit of 0 declares nothing: the kubelet sets no limit of 0, and a request of 0 reserves nothing', () => {
+    const zeros = deployment({ container: { resources: { requests: { cpu: '0', memory: 0 }, limits: { cpu: '0m', memory: '0Gi' } } } });
+    expect(violations(check(resources, zeros)).map((v) => [v.path, v.message])).toEqual([
+      [expect.stringMatching(/resources\.requests\.cpu$/), 'container "app" sets resources.requests.cpu to "0", which reserves nothing for it: give a quantity above 0 such as 100m or 1'],
+      [expect.stringMatching(/resources\.limits\.cpu$/), 'container "app" sets resources.limits.cpu to "0m", which sets no limit at all: give a quantity above 0 such as 100m or 1'],
+      [expect.stringMatching(/resources\.requests\.memory$/), expect.stringContaining('sets resources.requests.memory to "0", which reserves nothing')],
+      [expect.stringMatching(/resources\.limits\.memory$/), expect.stringContaining('sets resources.limits.memory to "0Gi", which sets no limit at all')],
+    ]);
+    // A limit alone is copied to the request, so a limit of 0 zeroes both.
+    const [limitOnly, ...rest] = violations(check(resources, deployment({ container: { resources: { limits: { cpu: '1', memory: '0' } } } })));
+    expect(rest).toEqual([]);
+    expect(limitOnly.message).toContain('"0", which sets no limit at all (and, copied to the absent request, reserves nothing)');
+  });
   test('the memory limit is always required', () => {
     const result = check(resources, deployment({ container: { resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1' } } } }), { config: { hardened: { requireCpuLimit: false } } });
     expect(violations(result)[0].message).toContain('limits.memory');
