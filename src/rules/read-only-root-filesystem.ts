@@ -1,8 +1,12 @@
 import type { PodRule, Violation } from './rule';
-import { cis, containerSecurityContext, describeContainer, nist, pushIfUnknown } from './support/pss';
+import { cis, containerSecurityContext, describeContainer, get, nist, pushIfUnknown } from './support/pss';
 import { text } from './support/shared-text';
 
-/** A writable root filesystem lets an intruder drop tools and persist changes inside the container. */
+/**
+ * A writable root filesystem lets an intruder drop tools and persist changes inside the container.
+ * Windows containers have no read-only root filesystem: the API server refuses the field in a pod
+ * with `spec.os.name: windows`, so such pods are not judged.
+ */
 export const readOnlyRootFilesystem: PodRule = {
   id: 'read-only-root-filesystem',
   title: 'Containers run with a read-only root filesystem',
@@ -13,6 +17,7 @@ export const readOnlyRootFilesystem: PodRule = {
   edition: 1,
   scope: 'pod',
   check({ pod }) {
+    if (get(pod.spec.os, 'name') === 'windows') return 'not-applicable';
     const violations: Violation[] = [];
     for (let i = 0; i < pod.containers.length; i++) {
       const container = pod.containers[i];

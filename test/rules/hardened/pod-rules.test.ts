@@ -27,6 +27,11 @@ describe('read-only-root-filesystem', () => {
     const result = check(readOnlyRootFilesystem, deployment({ pod: { initContainers: [{ name: 'setup', image: 'x' }] } }));
     expect(violations(result).map((v) => v.path)).toEqual(['spec.template.spec.initContainers[0].securityContext.readOnlyRootFilesystem']);
   });
+  test('Windows pods are not judged: the API server refuses the field when spec.os.name is windows', () => {
+    const windows = deployment({ pod: { os: { name: 'windows' } }, container: { securityContext: { windowsOptions: { runAsUserName: 'ContainerUser' } } } });
+    expect(check(readOnlyRootFilesystem, windows)).toBe('not-applicable');
+    expect(outcome(check(readOnlyRootFilesystem, deployment({ pod: { os: { name: 'linux' } }, container: { securityContext: {} } })))).toBe('fail');
+  });
   test('an unknown value is unknown, not a failure', () => {
     expect(outcome(check(readOnlyRootFilesystem, deployment({ container: { securityContext: { readOnlyRootFilesystem: UNKNOWN_VALUE } } })))).toBe('unknown');
   });
