@@ -11,6 +11,10 @@ const CREDENTIAL_WORDS = new Set(['PASSWORD', 'PASSWD', 'PWD', 'PASS', 'SECRET',
 const REFERENCE_SUFFIXES = new Set(['FILE', 'PATH', 'DIR', 'NAME', 'REF', 'ENABLED', 'TTL', 'TYPE', 'URL', 'ENDPOINT', 'HOST', 'PORT', 'AUDIENCE', 'ISSUER', 'LENGTH', 'EXPIRY']);
 const COMPOUNDS: readonly [string, string][] = [['API', 'KEY'], ['PRIVATE', 'KEY'], ['ACCESS', 'KEY'], ['SECRET', 'KEY'], ['AUTH', 'TOKEN'], ['CLIENT', 'SECRET']];
 
+/** `$(VAR)`: Kubernetes replaces it with the value of the variable VAR defined before it. */
+const VARIABLE_REFERENCE = String.raw`\$\([A-Za-z0-9_]+\)`;
+const WHOLE_REFERENCE = new RegExp(`^${VARIABLE_REFERENCE}$`);
+
 /** Values shaped like well-known credentials, whatever the variable is called. */
 const CREDENTIAL_VALUES: readonly { kind: string; pattern: RegExp }[] = [
   { kind: 'a private key', pattern: /-----BEGIN [A-Z ]*PRIVATE KEY-----/ },
@@ -19,13 +23,15 @@ const CREDENTIAL_VALUES: readonly { kind: string; pattern: RegExp }[] = [
   { kind: 'a Slack token', pattern: /\bxox[abprs]-[A-Za-z0-9-]{10,}/ },
   { kind: 'a Google API key', pattern: /\bAIza[0-9A-Za-z_-]{35}\b/ },
   { kind: 'a JSON Web Token', pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+/ },
-  { kind: 'a URL with a password', pattern: /[a-z][a-z0-9+.-]*:\/\/[^\s/:@]+:[^\s/@]+@/i },
+  // The user name may be empty (`redis://:pw@host`); a password that is only `$(VAR)` references is
+  // filled in by Kubernetes from other variables (often Secret references), so it is not written here.
+  { kind: 'a URL with a password', pattern: new RegExp(String.raw`[a-z][a-z0-9+.-]*://[^\s/:@]*:(?!(?:${VARIABLE_REFERENCE})+@)[^\s/@]+@`, 'i') },
 ];
 
 /** Values that are not credentials even under a credential-like name. */
 function isHarmlessValue(value: string): boolean {
   const v = value.trim();
-  return v === '' || /^(true|false|yes|no|on|off|none|null)$/i.test(v) || v.startsWith('/') || /^\$\([A-Za-z0-9_]+\)$/.test(v);
+  return v === '' || /^(true|false|yes|no|on|off|none|null)$/i.test(v) || v.startsWith('/') || WHOLE_REFERENCE.test(v);
 }
 
 /** True when the variable name says it holds a credential. */

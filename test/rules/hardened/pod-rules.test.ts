@@ -223,6 +223,22 @@ describe('no-literal-credentials', () => {
     expect(found.map((v) => v.message)).toEqual([expect.stringContaining('AWS access key'), expect.stringContaining('URL with a password')]);
     expect(found.some((v) => v.message.includes('s3cret'))).toBe(false);
   });
+  test('a URL whose password is filled in from other variables ($(VAR)) passes; one with only a password fails', () => {
+    const composed = [
+      { name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } },
+      { name: 'DATABASE_URL', value: 'postgres://$(DB_USER):$(DB_PASSWORD)@db:5432/app' },
+      { name: 'BROKER_URL', value: 'amqp://app:$(RABBIT_PASSWORD)$(SUFFIX)@rabbit:5672/' },
+    ];
+    expect(outcome(check(noLiteralCredentials, deployment({ container: { env: composed } })))).toBe('pass');
+    const written = [
+      { name: 'REDIS_URL', value: 'redis://:s3cr3t@redis:6379/0' },
+      { name: 'DATABASE_URL', value: 'postgres://$(DB_USER):s3cr3t@db:5432/app' },
+    ];
+    expect(violations(check(noLiteralCredentials, deployment({ container: { env: written } }))).map((v) => v.message)).toEqual([
+      'container "app" environment variable REDIS_URL holds what looks like a URL with a password, written literally',
+      'container "app" environment variable DATABASE_URL holds what looks like a URL with a password, written literally',
+    ]);
+  });
   test('name matching splits words', () => {
     expect(isCredentialName('API_KEY')).toBe(true);
     expect(isCredentialName('github-token')).toBe(true);
