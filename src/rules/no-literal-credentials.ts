@@ -4,11 +4,17 @@ import { text } from './support/shared-text';
 
 /**
  * Names that say "this is a credential". Split on `_`, `-` and `.` so `PASSWORD` and `DB_PASSWORD`
- * match but `PASSWORDLESS_LOGIN` does not; variables that point at a credential (`*_FILE`,
- * `*_PATH`) are excluded because their values are paths.
+ * match but `PASSWORDLESS_LOGIN` does not. Variables that point at a credential (`*_FILE`, `*_PATH`)
+ * or set how one is handled (`*_TIMEOUT`, `*_INTERVAL`) are excluded because their values are paths
+ * and settings.
  */
 const CREDENTIAL_WORDS = new Set(['PASSWORD', 'PASSWD', 'PWD', 'PASS', 'SECRET', 'TOKEN', 'APIKEY', 'CREDENTIAL', 'CREDENTIALS', 'PRIVATEKEY', 'ACCESSKEY', 'SECRETKEY', 'AUTHTOKEN', 'CLIENTSECRET']);
-const REFERENCE_SUFFIXES = new Set(['FILE', 'PATH', 'DIR', 'NAME', 'REF', 'ENABLED', 'TTL', 'TYPE', 'URL', 'ENDPOINT', 'HOST', 'PORT', 'AUDIENCE', 'ISSUER', 'LENGTH', 'EXPIRY']);
+const REFERENCE_SUFFIXES = new Set([
+  'FILE', 'PATH', 'DIR', 'NAME', 'REF', 'ENABLED', 'TTL', 'TYPE', 'URL', 'ENDPOINT', 'HOST', 'PORT', 'AUDIENCE', 'ISSUER', 'LENGTH', 'EXPIRY',
+  'EXPIRATION', 'LIFETIME', 'DURATION', 'TIMEOUT', 'INTERVAL', 'MS', 'SEC', 'SECONDS', 'MINUTES', 'HOURS', 'DAYS', 'COUNT', 'SIZE', 'RETRIES',
+  'ALGORITHM', 'METHOD', 'MODE', 'VERSION', 'FORMAT', 'PREFIX', 'SCOPE', 'SCOPES', 'PROVIDER', 'BACKEND', 'STORE', 'POLICY', 'STRATEGY',
+  'LOCATION', 'REGION', 'ROUNDS', 'LIMIT', 'MAX', 'MIN', 'ARN', 'URI', 'NAMESPACE',
+]);
 const COMPOUNDS: readonly [string, string][] = [['API', 'KEY'], ['PRIVATE', 'KEY'], ['ACCESS', 'KEY'], ['SECRET', 'KEY'], ['AUTH', 'TOKEN'], ['CLIENT', 'SECRET']];
 
 /** `$(VAR)`: Kubernetes replaces it with the value of the variable VAR defined before it. */

@@ -245,6 +245,22 @@ describe('no-literal-credentials', () => {
     expect(isCredentialName('PASSWORDLESS_LOGIN')).toBe(false);
     expect(isCredentialName('SECRET_NAME')).toBe(false);
   });
+  test('settings of how a credential is handled are not credentials', () => {
+    const env = [
+      { name: 'TOKEN_REFRESH_INTERVAL', value: '5m' },
+      { name: 'TOKEN_TIMEOUT_SECONDS', value: '30' },
+      { name: 'SESSION_TOKEN_LIFETIME', value: '3600' },
+      { name: 'JWT_SECRET_ALGORITHM', value: 'HS256' },
+      { name: 'PASSWORD_HASH_VERSION', value: '2' },
+      { name: 'TOKEN_ENDPOINT_AUTH_METHOD', value: 'client_secret_basic' },
+      { name: 'SECRET_STORE', value: 'vault' },
+      { name: 'KEYCLOAK_PASSWORD_POLICY', value: 'length(12)' },
+      { name: 'PASSWORD_HASHING_ROUNDS', value: '12' },
+      { name: 'TOKEN_LIMIT', value: '4096' },
+      { name: 'DB_SECRET_ARN', value: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:db' },
+    ];
+    expect(outcome(check(noLiteralCredentials, deployment({ container: { env } })))).toBe('pass');
+  });
 });
 
 describe('not-default-namespace', () => {
