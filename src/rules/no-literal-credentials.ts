@@ -4,9 +4,10 @@ import { text } from './support/shared-text';
 
 /**
  * Names that say "this is a credential". Split on `_`, `-` and `.` so `PASSWORD` and `DB_PASSWORD`
- * match but `PASSWORDLESS_LOGIN` does not. Variables that point at a credential (`*_FILE`, `*_PATH`)
- * or set how one is handled (`*_TIMEOUT`, `*_INTERVAL`) are excluded because their values are paths
- * and settings.
+ * match but `PASSWORDLESS_LOGIN` does not; a word ending in PASSWORD (`PGPASSWORD`, libpq's)
+ * matches too, not one ending in PASSWD (`HTPASSWD` names a file format). Variables that point at
+ * a credential (`*_FILE`, `*_PATH`) or set how one is handled (`*_TIMEOUT`, `*_INTERVAL`) are
+ * excluded because their values are paths and settings.
  */
 const CREDENTIAL_WORDS = new Set(['PASSWORD', 'PASSWD', 'PWD', 'PASS', 'SECRET', 'TOKEN', 'APIKEY', 'CREDENTIAL', 'CREDENTIALS', 'PRIVATEKEY', 'ACCESSKEY', 'SECRETKEY', 'AUTHTOKEN', 'CLIENTSECRET']);
 const REFERENCE_SUFFIXES = new Set([
@@ -44,7 +45,7 @@ function isHarmlessValue(value: string): boolean {
 export function isCredentialName(name: string): boolean {
   const words = name.toUpperCase().split(/[_.-]+/).filter((w) => w);
   if (words.length === 0 || REFERENCE_SUFFIXES.has(words[words.length - 1])) return false;
-  if (words.some((w) => CREDENTIAL_WORDS.has(w))) return true;
+  if (words.some((w) => CREDENTIAL_WORDS.has(w) || w.endsWith('PASSWORD'))) return true;
   for (let i = 0; i + 1 < words.length; i++) {
     if (COMPOUNDS.some(([a, b]) => words[i] === a && words[i + 1] === b)) return true;
   }

@@ -245,6 +245,14 @@ describe('no-literal-credentials', () => {
     expect(isCredentialName('PASSWORDLESS_LOGIN')).toBe(false);
     expect(isCredentialName('SECRET_NAME')).toBe(false);
   });
+  test('a word ending in PASSWORD names a credential (libpq\'s PGPASSWORD), its _FILE form does not', () => {
+    expect(isCredentialName('PGPASSWORD')).toBe(true);
+    expect(isCredentialName('MYSQL_ROOTPASSWORD')).toBe(true);
+    expect(isCredentialName('PGPASSWORD_FILE')).toBe(false);
+    expect(isCredentialName('REGISTRY_AUTH_HTPASSWD_REALM')).toBe(false);
+    const [v] = violations(check(noLiteralCredentials, deployment({ container: { env: [{ name: 'PGPASSWORD', value: 'hunter2' }] } })));
+    expect(v.message).toBe('container "app" environment variable PGPASSWORD looks like a credential and has a literal value');
+  });
   test('settings of how a credential is handled are not credentials', () => {
     const env = [
       { name: 'TOKEN_REFRESH_INTERVAL', value: '5m' },
