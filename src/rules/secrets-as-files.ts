@@ -10,7 +10,9 @@ import { text } from './support/shared-text';
 export const secretsAsFiles: PodRule = {
   id: 'secrets-as-files',
   title: 'Secrets are mounted as files, not passed in environment variables',
-  remediation: 'Mount the Secret as a volume (readOnly, with defaultMode 0400) and have the process read the file; remove env[].valueFrom.secretKeyRef and envFrom[].secretRef.',
+  // The files of a Secret volume belong to root: with mode 0400 a non-root process (as the restricted
+  // level demands) reads them only through the pod's fsGroup, to which the kubelet gives read access.
+  remediation: 'Mount the Secret as a volume (readOnly, with defaultMode 0400, and the pod\'s securityContext.fsGroup set so the non-root process can read the files) and have the process read the file; remove env[].valueFrom.secretKeyRef and envFrom[].secretRef.',
   level: 'hardened',
   severity: 'medium',
   controls: [...cis('5.4.1'), ...nist('4.1.4')],

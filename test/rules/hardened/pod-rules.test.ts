@@ -196,6 +196,9 @@ describe('secrets-as-files', () => {
       'spec.template.spec.containers[0].envFrom[1].secretRef',
     ]);
   });
+  test('the remediation can be followed by a non-root process: 0400 files of root are readable through fsGroup only', () => {
+    expect(secretsAsFiles.remediation).toContain('defaultMode 0400, and the pod\'s securityContext.fsGroup set');
+  });
 });
 
 describe('no-literal-credentials', () => {
