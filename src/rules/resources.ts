@@ -13,17 +13,20 @@ import { text } from './support/shared-text';
 export const resources: PodRule = {
   id: 'resources',
   title: 'Containers declare resource requests and limits',
-  remediation: 'Set resources.requests.cpu, resources.requests.memory and resources.limits.memory (and resources.limits.cpu unless the config makes it optional) on every container.',
+  remediation: 'Set resources.requests.cpu, resources.requests.memory and resources.limits.memory (and resources.limits.cpu unless the config makes it optional) on every container, or from Kubernetes 1.34 in the pod\'s spec.resources for the containers that set none.',
   level: 'hardened',
   severity: 'medium',
   // No CIS Kubernetes control covers resource bounds; NIST SP 800-190 4.4.3 (insecure runtime
   // configuration) is the closest countermeasure.
   controls: [...nist('4.4.3')],
+  versions: { changes: [{ minor: 34, note: 'The pod\'s spec.resources (PodLevelResources, on by default) bounds the containers that set none.' }] },
   edition: 1,
   scope: 'pod',
   settings: { requireCpuLimit: booleanSetting('requireCpuLimit') },
-  check({ pod, config }) {
+  check({ pod, config, minor }) {
     const requireCpuLimit = config.hardened.requireCpuLimit !== false;
+    // Before 1.34 the PodLevelResources gate is off by default and the API server drops spec.resources.
+    const podLevel = minor >= POD_LEVEL_RESOURCES ? podLevelBounds(pod.spec.resources) : NO_POD_BOUNDS;
     const violations: Violation[] = [];
     for (let i = 0; i < pod.containers.length; i++) {
       const container = pod.containers[i];
@@ -41,9 +44,10 @@ export const resources: PodRule = {
       for (let j = 0; j < RESOURCE_NAMES.length; j++) {
         const name = RESOURCE_NAMES[j];
         const limit = get(limits, name);
-        // The API server defaults a missing request to the limit, so a limit alone bounds both.
-        if (!isSet(get(requests, name)) && !isSet(limit)) missing = listed(missing, REQUEST_FIELDS[name]);
-        if (!isSet(limit) && (name === 'memory' || requireCpuLimit)) missing = listed(missing, LIMIT_FIELDS[name]);
+        // The API server defaults a missing request to the limit, so a limit alone bounds both; a
+        // pod-level request reserves for, and a pod-level limit bounds, the containers that set none.
+        if (!isSet(get(requests, name)) && !isSet(limit) && !podLevel[name].request) missing = listed(missing, REQUEST_FIELDS[name]);
+        if (!isSet(limit) && !podLevel[name].limit && (name === 'memory' || requireCpuLimit)) missing = listed(missing, LIMIT_FIELDS[name]);
       }
       if (missing !== undefined) {
         const unknown = isUnknownValue(limits) || isUnknownValue(requests);
@@ -83,6 +87,36 @@ function addRefusedValues(
       });
     }
   }
+}
+
+/** The first minor whose API server keeps a pod's spec.resources by default (PodLevelResources beta). */
+const POD_LEVEL_RESOURCES = 34;
+
+/** What the pod's own spec.resources declares, per resource. */
+type PodLevelBounds = Readonly<Record<ResourceName, { readonly request: boolean; readonly limit: boolean }>>;
+const NO_POD_BOUNDS: PodLevelBounds = Object.freeze({ cpu: { request: false, limit: false }, memory: { request: false, limit: false } });
+
+/**
+ * A pod-level limit bounds every container that sets none (the kubelet gives it the pod's limit as
+ * its own), and a pod-level request is what the scheduler reserves; without a pod-level request, the
+ * API server defaults it to the pod-level limit. Only amounts above 0 count.
+ */
+function podLevelBounds(podResources: unknown): PodLevelBounds {
+  if (podResources === undefined || podResources === null) return NO_POD_BOUNDS;
+  const requests = get(podResources, 'requests');
+  const limits = get(podResources, 'limits');
+  const bounds = (name: ResourceName) => {
+    const limit = isDeclared(get(limits, name));
+    return { request: limit || isDeclared(get(requests, name)), limit };
+  };
+  return { cpu: bounds('cpu'), memory: bounds('memory') };
+}
+
+/** A quantity above 0, or a value not known yet. */
+function isDeclared(value: unknown): boolean {
+  if (isUnknownValue(value)) return true;
+  const amount = amountOf(value);
+  return amount !== undefined && amount > 0;
 }
 
 const RESOURCE_NAMES = ['cpu', 'memory'] as const;

@@ -79,6 +79,18 @@ describe('resources', () => {
     expect(rest).toEqual([]);
     expect(limitOnly.message).toContain('"0", which sets no limit at all (and, copied to the absent request, reserves nothing)');
   });
+  test('from Kubernetes 1.34 the pod\'s spec.resources bounds the containers that set none', () => {
+    const podLevel = { resources: { requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } }, initContainers: [{ name: 'setup', image: 'x' }] };
+    const shared = deployment({ pod: podLevel, container: { resources: undefined } });
+    expect(outcome(check(resources, shared))).toBe('pass');
+    // A pod-level limit alone is also the pod's request; a pod-level request alone bounds nothing.
+    expect(outcome(check(resources, deployment({ pod: { resources: { limits: { cpu: '1', memory: '1Gi' } } }, container: { resources: undefined } })))).toBe('pass');
+    const requestOnly = deployment({ pod: { resources: { requests: { cpu: '1', memory: '1Gi' } } }, container: { resources: undefined } });
+    expect(violations(check(resources, requestOnly)).map((v) => v.message)).toEqual(['container "app" must set resources.limits.cpu, resources.limits.memory']);
+    // Before 1.34 the API server drops spec.resources (the PodLevelResources gate is off by default).
+    expect(outcome(check(resources, shared, { config: { kubernetesVersion: '1.33' } }))).toBe('fail');
+    expect(resources.remediation).toContain('from Kubernetes 1.34 in the pod\'s spec.resources');
+  });
   test('the memory limit is always required', () => {
     const result = check(resources, deployment({ container: { resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1' } } } }), { config: { hardened: { requireCpuLimit: false } } });
     expect(violations(result)[0].message).toContain('limits.memory');
