@@ -1,13 +1,14 @@
 import type { PodRule, Violation } from './rule';
 import { cisDocker, containersWithFacts, IMAGE_FACTS_SETTINGS, hasImageFacts } from './support/image-facts';
-import { containerSecurityContext, describeContainer, nist, podSecurityContext, quote } from './support/pss';
+import { containerSecurityContext, describeContainer, isWindowsPod, nist, podSecurityContext, quote } from './support/pss';
 import { text } from './support/shared-text';
 
 /**
  * The image's own user must be a non-root uid the kubelet can verify, unless the pod sets
  * runAsUser. A root image fails at runtime under runAsNonRoot ("container has runAsNonRoot and image
  * will run as root"), and so does a named USER ("image has non-numeric user, cannot verify user is
- * non-root"): both are caught here, before the pod is admitted.
+ * non-root"): both are caught here, before the pod is admitted. A Windows pod has no uid to verify
+ * nor a runAsUser to set (the API server refuses it there): its user is a name the kubelet checks.
  */
 export const imageNonRootUser: PodRule = {
   id: 'image-non-root-user',
@@ -21,6 +22,7 @@ export const imageNonRootUser: PodRule = {
   settings: IMAGE_FACTS_SETTINGS,
   appliesUnder: hasImageFacts,
   check({ pod, config }) {
+    if (isWindowsPod(pod)) return 'not-applicable';
     const violations: Violation[] = [];
     const entries = containersWithFacts(pod, config, violations);
     if (entries === 'not-applicable') return entries;

@@ -2,7 +2,7 @@ import { posix } from 'node:path';
 import type { PodRule, Violation } from './rule';
 import { SHELLS } from '../images/tool-names';
 import { containersWithFacts, execCommandsOf, notInspected, IMAGE_FACTS_SETTINGS, hasImageFacts } from './support/image-facts';
-import { describeContainer, nist, quote } from './support/pss';
+import { describeContainer, isWindowsPod, nist, quote } from './support/pss';
 
 /** Directories the image-facts record lists executables of; other absolute paths cannot be judged. */
 const PATH_DIRECTORIES = new Set(['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin']);
@@ -10,7 +10,8 @@ const PATH_DIRECTORIES = new Set(['/usr/local/sbin', '/usr/local/bin', '/usr/sbi
 /**
  * A command, exec probe or exec lifecycle hook that calls a shell or tool the image does not hold
  * fails only at runtime (a probe that never succeeds, a hook that kills the container). Checked at
- * synthesis against what the layers hold.
+ * synthesis against what the layers hold. The facts list the Linux PATH folders, so Windows pods
+ * (whose commands are found in folders such as C:\Windows\System32) are not judged.
  */
 export const imageToolPresent: PodRule = {
   id: 'image-tool-present',
@@ -24,6 +25,7 @@ export const imageToolPresent: PodRule = {
   settings: IMAGE_FACTS_SETTINGS,
   appliesUnder: hasImageFacts,
   check({ pod, config }) {
+    if (isWindowsPod(pod)) return 'not-applicable';
     const violations: Violation[] = [];
     const entries = containersWithFacts(pod, config, violations);
     if (entries === 'not-applicable') return entries;

@@ -1,5 +1,5 @@
 import type { PodRule, Violation } from './rule';
-import { cis, containerSecurityContext, describeContainer, get, nist, pushIfUnknown } from './support/pss';
+import { cis, containerSecurityContext, describeContainer, isWindowsPod, nist, pushIfUnknown } from './support/pss';
 import { text } from './support/shared-text';
 
 /**
@@ -17,7 +17,7 @@ export const readOnlyRootFilesystem: PodRule = {
   edition: 1,
   scope: 'pod',
   check({ pod }) {
-    if (get(pod.spec.os, 'name') === 'windows') return 'not-applicable';
+    if (isWindowsPod(pod)) return 'not-applicable';
     const violations: Violation[] = [];
     for (let i = 0; i < pod.containers.length; i++) {
       const container = pod.containers[i];

@@ -62,6 +62,18 @@ describe('image-non-root-user (CIS Docker 4.1)', () => {
   });
 });
 
+describe('Windows pods (spec.os.name: windows)', () => {
+  // A Windows image's user is a name (ContainerUser) and its tools are not in the Linux PATH folders.
+  const WINDOWS: LockedImageFacts = { user: 'ContainerUser', userResolved: false, exposedPorts: [80], inspected: true, tools: [], hasShell: false, setuidFiles: [] };
+  const windowsPod = deployment({ pod: { os: { name: 'windows' }, securityContext: { runAsNonRoot: true, windowsOptions: { runAsUserName: 'ContainerUser' } } }, container: { readinessProbe: { exec: { command: ['powershell', '-Command', 'Test-Path C:\\ready'] } } } });
+  test('image-non-root-user does not ask for a runAsUser the API server refuses there', () => {
+    expect(check(imageNonRootUser, windowsPod, { config: withFacts(WINDOWS) })).toBe('not-applicable');
+  });
+  test('image-tool-present does not look for Windows commands in the Linux PATH folders', () => {
+    expect(check(imageToolPresent, windowsPod, { config: withFacts(WINDOWS) })).toBe('not-applicable');
+  });
+});
+
 describe('image-minimal (CIS Docker 4.3)', () => {
   test('applies only where minimal images are required', () => {
     expect(outcome(check(imageMinimal, deployment(), { config: withFacts(DEBIAN_ROOT) }))).toBe('not-applicable');

@@ -45,11 +45,19 @@ export function containerSecurityContext(container: ContainerView): Fields | und
 }
 
 /**
+ * `spec.os.name: windows`: the API server refuses the Linux-only fields (runAsUser, runAsGroup,
+ * readOnlyRootFilesystem, capabilities, seccompProfile ...) in such a pod.
+ */
+export function isWindowsPod(pod: PodView): boolean {
+  return get(pod.spec.os, 'name') === 'windows';
+}
+
+/**
  * `spec.os.name: windows` from 1.25: upstream's Linux-only restricted checks (allowPrivilegeEscalation,
  * capabilities_restricted, seccompProfile_restricted) allow these pods.
  */
 export function exemptAsWindowsPod(pod: PodView, minor: KubeMinor): boolean {
-  return minor >= 25 && get(pod.spec.os, 'name') === 'windows';
+  return minor >= 25 && isWindowsPod(pod);
 }
 
 /**
