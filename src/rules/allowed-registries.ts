@@ -52,7 +52,8 @@ export const allowedRegistries: PodRule = {
         throw error;
       }
       if (!allowed.some((prefix) => name === prefix || name.startsWith(`${prefix}/`))) {
-        violations.push({ path, message: `${describeContainer(container)} image ${JSON.stringify(image)} comes from ${name.slice(0, name.indexOf('/'))}, which is not in allowedRegistries (${allowed.join(', ')})` });
+        // The name written out (docker.io/library/nginx) is what the entries are matched against, so the message shows it.
+        violations.push({ path, message: `${describeContainer(container)} image ${JSON.stringify(image)} is ${name}, which is under none of allowedRegistries (${allowed.join(', ')})` });
       }
     }
     return violations;
