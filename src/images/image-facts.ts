@@ -21,6 +21,8 @@ export interface ImageConfigJson {
     readonly ExposedPorts?: Readonly<Record<string, unknown>>;
     readonly Volumes?: Readonly<Record<string, unknown>>;
     readonly Entrypoint?: readonly string[] | null;
+    /** `NAME=value` entries; the runtime finds a command named without a path in the folders of PATH. */
+    readonly Env?: readonly string[] | null;
     readonly Cmd?: readonly string[] | null;
     readonly Labels?: Readonly<Record<string, string>> | null;
   };
@@ -30,6 +32,24 @@ const BASE_NAME = 'org.opencontainers.image.base.name';
 const BASE_DIGEST = 'org.opencontainers.image.base.digest';
 /** Directories searched for executables, as on a default PATH. */
 const PATH_DIRECTORIES = ['usr/local/sbin', 'usr/local/bin', 'usr/sbin', 'usr/bin', 'sbin', 'bin'];
+
+/**
+ * The folders of the image's own PATH (`ENV PATH=/opt/java/openjdk/bin:$PATH` in eclipse-temurin,
+ * `/usr/local/go/bin` in golang) beyond the default ones, as layer paths (no leading slash): the
+ * runtime finds `java` or `go` there. Relative entries name no fixed folder and are skipped.
+ */
+export function imagePathDirectories(config: ImageConfigJson): string[] {
+  const env = config.config?.Env;
+  const path = Array.isArray(env) ? env.find((entry) => typeof entry === 'string' && entry.startsWith('PATH=')) : undefined;
+  if (path === undefined) return [];
+  const out: string[] = [];
+  for (const entry of path.slice('PATH='.length).split(':')) {
+    if (!entry.startsWith('/')) continue;
+    const dir = entry.replace(/^\/+|\/+$/g, '');
+    if (dir !== '' && !PATH_DIRECTORIES.includes(dir) && !out.includes(dir)) out.push(dir);
+  }
+  return out;
+}
 /** /etc/passwd and /etc/group above this size are not read (they are never this large in practice). */
 const MAX_ACCOUNT_FILE_BYTES = 1024 * 1024;
 
@@ -362,12 +382,15 @@ function hasModeBits(mode: number, bits: number): boolean {
 
 const REGULAR_FILE_TYPES = ['File', 'OldFile', 'ContiguousFile'];
 
-/** Summarizes the merged filesystem of all layers. */
-export function filesystemFacts(files: LayeredFilesystem): FilesystemFacts {
+/**
+ * Summarizes the merged filesystem of all layers.
+ * @param pathDirectories the image's own PATH folders beyond the default ones ({@link imagePathDirectories})
+ */
+export function filesystemFacts(files: LayeredFilesystem, pathDirectories: readonly string[] = []): FilesystemFacts {
   const tools = new Set<string>();
   // A tool is a name in a PATH directory that leads, through any links, to an executable file:
   // a link whose target a later layer removed runs nothing.
-  for (const dir of PATH_DIRECTORIES) {
+  for (const dir of [...PATH_DIRECTORIES, ...pathDirectories]) {
     for (const name of files.names(dir)) {
       const found = files.resolve(`${dir}/${name}`);
       if (found && REGULAR_FILE_TYPES.includes(found.record.type) && hasModeBits(found.record.mode, 0o111)) tools.add(name);

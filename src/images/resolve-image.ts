@@ -1,4 +1,4 @@
-import { applyLayer, filesystemFacts, imageFacts, LayeredFilesystem, splitUser, type ImageConfigJson } from './image-facts';
+import { applyLayer, filesystemFacts, imageFacts, imagePathDirectories, LayeredFilesystem, splitUser, type ImageConfigJson } from './image-facts';
 import { imageName, type ImageRef } from './image-ref';
 import type { LockEntry } from './lock-file';
 import { isIndexMediaType, type Descriptor, type FetchedManifest, type RegistryClient } from './registry-client';
@@ -74,7 +74,7 @@ export async function resolveImage(client: RegistryClient, ref: ImageRef, option
       const stream = await client.openBlob(ref, layer.digest);
       await applyLayer(files, stream, name, { zstd: /[+.]zstd$/.test(layer.mediaType ?? '') });
     }
-    filesystem = filesystemFacts(files);
+    filesystem = filesystemFacts(files, imagePathDirectories(config));
   }
   const annotations = { ...(top.json.annotations ?? {}), ...(image.json.annotations ?? {}) };
   return {

@@ -85,6 +85,8 @@ export interface TestImage {
   readonly volumes?: readonly string[];
   readonly workingDir?: string;
   readonly entrypoint?: readonly string[];
+  /** The config's `Env` (`PATH=...`). */
+  readonly env?: readonly string[];
   readonly architecture?: string;
   readonly variant?: string;
   readonly labels?: Readonly<Record<string, string>>;
@@ -109,6 +111,7 @@ export async function pushImage(base: string, repository: string, tag: string | 
       ...(image.volumes ? { Volumes: Object.fromEntries(image.volumes.map((volume) => [volume, {}])) } : {}),
       ...(image.workingDir ? { WorkingDir: image.workingDir } : {}),
       ...(image.entrypoint ? { Entrypoint: image.entrypoint } : {}),
+      ...(image.env ? { Env: image.env } : {}),
       ...(image.labels ? { Labels: image.labels } : {}),
     },
     rootfs: { type: 'layers', diff_ids: diffIds },

@@ -93,6 +93,19 @@ describeRegistry('image facts read from layers', () => {
     expect(facts).toMatchObject({ tools: ['bash'], hasShell: true });
   });
 
+  it('finds tools in the folders of the image\'s own PATH, where the runtime looks for a command named without a path', async () => {
+    const jdk: readonly LayerFile[] = [
+      { path: 'opt/java/openjdk/bin', type: 'dir' },
+      { path: 'opt/java/openjdk/bin/java', content: 'ELF', mode: 0o755 },
+      { path: 'opt/tools/bin', type: 'dir' },
+      { path: 'opt/tools/bin/helper', content: 'ELF', mode: 0o755 },
+    ];
+    const env = ['JAVA_HOME=/opt/java/openjdk', 'PATH=/opt/java/openjdk/bin/:relative/bin:/usr/local/bin:/usr/bin:/bin'];
+    const facts = await factsOf('temurin-like', [BUSYBOX, jdk], { env });
+    // A folder the PATH does not name (opt/tools/bin) and a relative entry are not searched.
+    expect(facts.tools).toEqual(['busybox', 'java', 'sh']);
+  });
+
   it('writes entries through a link to a directory laid down by a lower layer (merged /usr)', async () => {
     const facts = await factsOf('links/merged-usr', [
       [{ path: 'usr/bin', type: 'dir' }, { path: 'bin', type: 'symlink', target: 'usr/bin' }],
