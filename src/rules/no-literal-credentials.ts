@@ -33,6 +33,12 @@ const CREDENTIAL_VALUES: readonly { kind: string; pattern: RegExp }[] = [
   // The user name may be empty (`redis://:pw@host`); a password that is only `$(VAR)` references is
   // filled in by Kubernetes from other variables (often Secret references), so it is not written here.
   { kind: 'a URL with a password', pattern: new RegExp(String.raw`[a-z][a-z0-9+.-]*://[^\s/:@]*:(?!(?:${VARIABLE_REFERENCE})+@)[^\s/@]+@`, 'i') },
+  // A password or key as a parameter of a URL or connection string (JDBC `?password=`, .NET `;Password=`,
+  // an Azure SAS `&sig=`), unless it is only `$(VAR)` references.
+  {
+    kind: 'a connection string or URL with a password or key',
+    pattern: new RegExp(String.raw`(?:^|[?&;\s])(?:password|passwd|pwd|secret|client_secret|token|access_token|api_key|apikey|sig)=(?!(?:${VARIABLE_REFERENCE})+(?:[&;\s]|$))[^&;\s]+`, 'i'),
+  },
 ];
 
 /** Values that are not credentials even under a credential-like name. */

@@ -259,6 +259,23 @@ describe('no-literal-credentials', () => {
       'container "app" environment variable DATABASE_URL holds what looks like a URL with a password, written literally',
     ]);
   });
+  test('a password or key written as a parameter of a connection string or URL fails under any name', () => {
+    const written = [
+      { name: 'ConnectionStrings__Default', value: 'Server=db;Database=app;User Id=sa;Password=Passw0rd!;TrustServerCertificate=true' },
+      { name: 'SPRING_DATASOURCE_URL', value: 'jdbc:postgresql://db:5432/app?user=app&password=s3cret' },
+      { name: 'BACKUP_TARGET', value: 'https://acct.blob.core.windows.net/backups?sv=2022-11-02&sp=rw&sig=AbCdEf0123%3D' },
+    ];
+    const found = violations(check(noLiteralCredentials, deployment({ container: { env: written } })));
+    expect(found.map((v) => v.path)).toEqual([0, 1, 2].map((i) => `spec.template.spec.containers[0].env[${i}].value`));
+    expect(found[0].message).toBe('container "app" environment variable ConnectionStrings__Default holds what looks like a connection string or URL with a password or key, written literally');
+    expect(found.some((v) => /Passw0rd|s3cret|AbCdEf/.test(v.message))).toBe(false);
+    const composed = [
+      { name: 'ConnectionStrings__Default', value: 'Server=db;Database=app;User Id=sa;Password=$(DB_PASSWORD);' },
+      { name: 'SPRING_DATASOURCE_URL', value: 'jdbc:postgresql://db:5432/app?user=app&password=$(DB_PASSWORD)' },
+      { name: 'OAUTH_REVOKE_URL', value: 'https://auth.example.com/token?token_type_hint=access_token' },
+    ];
+    expect(outcome(check(noLiteralCredentials, deployment({ container: { env: composed } })))).toBe('pass');
+  });
   test('name matching splits words', () => {
     expect(isCredentialName('API_KEY')).toBe(true);
     expect(isCredentialName('github-token')).toBe(true);
