@@ -67,6 +67,11 @@ export const probes: PodRule = {
           violations.push(unknownAt(text`${container.path}.restartPolicy`, text`whether ${describeContainer(container)} is a sidecar that needs probes`));
           break;
         }
+        if (isUnknownValue(restartPolicy)) {
+          // A pod that runs to completion needs none: one finding for the container, waiting on the pod's restartPolicy.
+          violations.push(unknownAt(text`${pod.specPath}.restartPolicy`, text`whether the pod runs to completion (so that ${describeContainer(container)} needs no probes)`));
+          break;
+        }
         const path = text`${container.path}.${probe}`;
         if (pushIfUnknown(violations, value, path, probe)) continue;
         const sidecar = container.field === 'initContainers' ? ' (a sidecar: restartPolicy Always)' : '';

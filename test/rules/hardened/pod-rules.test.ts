@@ -150,6 +150,12 @@ describe('probes', () => {
     const rollout = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'r' }, spec: { template: { spec: { containers: [serving] } } } };
     expect(violations(check(probes, rollout)).map((v) => v.path)).toEqual(['spec.template.spec.containers[0].readinessProbe', 'spec.template.spec.containers[0].livenessProbe']);
   });
+  test('a pod whose restartPolicy is not known yet may run to completion: a container lacking probes is unknown, not failed', () => {
+    const unprobed = deployment({ pod: { restartPolicy: UNKNOWN_VALUE }, container: { readinessProbe: undefined, livenessProbe: undefined } });
+    const result = check(probes, unprobed);
+    expect(violations(result)).toEqual([expect.objectContaining({ path: 'spec.template.spec.restartPolicy', unknown: true })]);
+    expect(outcome(check(probes, deployment({ pod: { restartPolicy: UNKNOWN_VALUE } })))).toBe('pass');
+  });
   test('an init container whose restartPolicy is not known yet is unknown when it lacks probes', () => {
     const [v, ...rest] = violations(check(probes, deployment({ pod: { initContainers: [{ name: 'proxy', image: 'x', restartPolicy: UNKNOWN_VALUE }] } })));
     expect(rest).toEqual([]);
