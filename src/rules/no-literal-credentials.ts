@@ -16,7 +16,11 @@ const REFERENCE_SUFFIXES = new Set([
   'ALGORITHM', 'METHOD', 'MODE', 'VERSION', 'FORMAT', 'PREFIX', 'SCOPE', 'SCOPES', 'PROVIDER', 'BACKEND', 'STORE', 'POLICY', 'STRATEGY',
   'LOCATION', 'REGION', 'ROUNDS', 'LIMIT', 'MAX', 'MIN', 'ARN', 'URI', 'NAMESPACE',
 ]);
-const COMPOUNDS: readonly [string, string][] = [['API', 'KEY'], ['PRIVATE', 'KEY'], ['ACCESS', 'KEY'], ['SECRET', 'KEY'], ['AUTH', 'TOKEN'], ['CLIENT', 'SECRET']];
+const COMPOUNDS: readonly [string, string][] = [
+  ['API', 'KEY'], ['PRIVATE', 'KEY'], ['ACCESS', 'KEY'], ['SECRET', 'KEY'], ['AUTH', 'TOKEN'], ['CLIENT', 'SECRET'],
+  // Keys that encrypt or sign: whoever reads them decrypts or forges (Airflow's FERNET_KEY, Rails' MASTER_KEY).
+  ['ENCRYPTION', 'KEY'], ['SIGNING', 'KEY'], ['MASTER', 'KEY'], ['FERNET', 'KEY'], ['HMAC', 'KEY'], ['SESSION', 'KEY'], ['JWT', 'KEY'],
+];
 
 /** `$(VAR)`: Kubernetes replaces it with the value of the variable VAR defined before it. */
 const VARIABLE_REFERENCE = String.raw`\$\([A-Za-z0-9_]+\)`;

@@ -296,6 +296,18 @@ describe('no-literal-credentials', () => {
     const [v] = violations(check(noLiteralCredentials, deployment({ container: { env: [{ name: 'PGPASSWORD', value: 'hunter2' }] } })));
     expect(v.message).toBe('container "app" environment variable PGPASSWORD looks like a credential and has a literal value');
   });
+  test('keys that encrypt or sign are credentials', () => {
+    const env = [
+      { name: 'AIRFLOW__CORE__FERNET_KEY', value: 'ZmDfcTF7_60GrrY167zsiPd67pEvs0aGOv2oasOM1Pg=' },
+      { name: 'RAILS_MASTER_KEY', value: '0123456789abcdef0123456789abcdef' },
+      { name: 'DATA_ENCRYPTION_KEY', value: 'k3y' },
+      { name: 'WEBHOOK_SIGNING_KEY', value: 'whsec_abc' },
+    ];
+    expect(violations(check(noLiteralCredentials, deployment({ container: { env } }))).map((v) => v.path)).toEqual(
+      [0, 1, 2, 3].map((i) => `spec.template.spec.containers[0].env[${i}].value`),
+    );
+    expect(isCredentialName('SIGNING_KEY_FILE')).toBe(false);
+  });
   test('settings of how a credential is handled are not credentials', () => {
     const env = [
       { name: 'TOKEN_REFRESH_INTERVAL', value: '5m' },
