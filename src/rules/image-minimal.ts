@@ -1,14 +1,15 @@
 import type { PodRule, Violation } from './rule';
 import { PACKAGE_MANAGERS, SHELLS } from '../images/tool-names';
 import { cisDocker, containersWithFacts, notInspected, IMAGE_FACTS_SETTINGS, hasImageFacts } from './support/image-facts';
-import { describeContainer, nist, quote } from './support/pss';
+import { describeContainer, isWindowsPod, nist, quote } from './support/pss';
 import { booleanSetting } from './support/settings';
 import { text } from './support/shared-text';
 
 /**
  * Where the platform team requires minimal images (`hardened.requireMinimalImages`), an image holds
  * neither a shell nor a package manager: less to exploit, and nothing to install tools with.
- * Debugging goes through ephemeral containers instead.
+ * Debugging goes through ephemeral containers instead. The facts list the Linux PATH folders, where a
+ * Windows image keeps neither cmd.exe nor powershell, so Windows pods are not judged.
  */
 export const imageMinimal: PodRule = {
   id: 'image-minimal',
@@ -22,7 +23,7 @@ export const imageMinimal: PodRule = {
   settings: { ...IMAGE_FACTS_SETTINGS, requireMinimalImages: booleanSetting('requireMinimalImages') },
   appliesUnder: (config) => config.hardened.requireMinimalImages === true && hasImageFacts(config),
   check({ pod, config }) {
-    if (config.hardened.requireMinimalImages !== true) return 'not-applicable';
+    if (config.hardened.requireMinimalImages !== true || isWindowsPod(pod)) return 'not-applicable';
     const violations: Violation[] = [];
     const entries = containersWithFacts(pod, config, violations);
     if (entries === 'not-applicable') return entries;

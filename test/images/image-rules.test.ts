@@ -72,6 +72,9 @@ describe('Windows pods (spec.os.name: windows)', () => {
   test('image-tool-present does not look for Windows commands in the Linux PATH folders', () => {
     expect(check(imageToolPresent, windowsPod, { config: withFacts(WINDOWS) })).toBe('not-applicable');
   });
+  test('image-minimal does not pass a Windows image for lacking a shell in the Linux PATH folders', () => {
+    expect(check(imageMinimal, windowsPod, { config: withFacts(WINDOWS, { requireMinimalImages: true }) })).toBe('not-applicable');
+  });
 });
 
 describe('image-minimal (CIS Docker 4.3)', () => {
