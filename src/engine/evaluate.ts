@@ -5,7 +5,7 @@ import { HardpodError } from '../model/errors';
 import { formatFieldPath, parseFieldPath } from '../model/field-path';
 import { generateNameOf, type KubeObject, type LocatedObject, type SourceLocation } from '../model/kube-object';
 import { NotKnownYet, revealUnknowns, unknownMarkerPath, withUnknownsRevealed } from '../model/not-known-yet';
-import { describeType, expandLists, extractPodViews, isFields, isList, isUnknownValue, UNKNOWN_VALUE, type PodView, type PodViewExtraction, type ShapeProblem } from '../model/pod-view';
+import { describeType, expandLists, extractPodViews, isClusterScoped, isFields, isList, isUnknownValue, UNKNOWN_VALUE, type PodView, type PodViewExtraction, type ShapeProblem } from '../model/pod-view';
 import { RULES } from '../rules/catalogue';
 import {
   levelIncludes, type AnyRule, type CheckResult, type InputIndex, type InputRule, type InputRuleContext, type ObjectRule, type ObjectRuleContext,
@@ -753,7 +753,8 @@ export function indexInput(objects: readonly KubeObject[], seen: readonly KubeOb
     if (list) list.push(handed);
     else byKind.set(object.kind, [handed]);
     const meta = isFields(object.metadata) ? object.metadata : {};
-    const ns = typeof meta.namespace === 'string' ? meta.namespace : '';
+    // A ClusterRole that cdk8s gave its chart's namespace is still the one a ClusterRoleBinding names.
+    const ns = typeof meta.namespace === 'string' && !isClusterScoped(object) ? meta.namespace : '';
     // Only a preview's objects (handed out behind a view) may hold the marker as a value not known yet.
     const unidentified = handed !== object && (isUnknownValue(meta.name) || isUnknownValue(ns));
     if (ns && !(unidentified && isUnknownValue(ns))) namespaces.add(ns);

@@ -253,6 +253,35 @@ export function apiGroupOf(apiVersion: unknown): string {
   return slash < 0 ? '' : apiVersion.slice(0, slash);
 }
 
+/** The built-in cluster-scoped kinds, by API group. */
+const CLUSTER_SCOPED_KINDS: Readonly<Record<string, ReadonlySet<string>>> = {
+  '': new Set(['Namespace', 'Node', 'PersistentVolume', 'ComponentStatus']),
+  'rbac.authorization.k8s.io': new Set(['ClusterRole', 'ClusterRoleBinding']),
+  'storage.k8s.io': new Set(['StorageClass', 'CSIDriver', 'CSINode', 'VolumeAttachment', 'VolumeAttributesClass']),
+  'apiextensions.k8s.io': new Set(['CustomResourceDefinition']),
+  'apiregistration.k8s.io': new Set(['APIService']),
+  'admissionregistration.k8s.io': new Set([
+    'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'ValidatingAdmissionPolicy',
+    'ValidatingAdmissionPolicyBinding', 'MutatingAdmissionPolicy', 'MutatingAdmissionPolicyBinding',
+  ]),
+  'scheduling.k8s.io': new Set(['PriorityClass']),
+  'node.k8s.io': new Set(['RuntimeClass']),
+  'networking.k8s.io': new Set(['IngressClass', 'IPAddress', 'ServiceCIDR']),
+  'certificates.k8s.io': new Set(['CertificateSigningRequest', 'ClusterTrustBundle']),
+  'flowcontrol.apiserver.k8s.io': new Set(['FlowSchema', 'PriorityLevelConfiguration']),
+  'policy': new Set(['PodSecurityPolicy']),
+  'resource.k8s.io': new Set(['DeviceClass', 'ResourceSlice']),
+};
+
+/**
+ * True for an object of a built-in cluster-scoped kind (a ClusterRole, a Namespace). The API server
+ * drops the `metadata.namespace` such an object carries, as cdk8s sets its chart's namespace on
+ * every ApiObject: the object is the same whatever namespace it names.
+ */
+export function isClusterScoped(object: { readonly apiVersion?: unknown; readonly kind?: unknown }): boolean {
+  return typeof object.kind === 'string' && CLUSTER_SCOPED_KINDS[apiGroupOf(object.apiVersion)]?.has(object.kind) === true;
+}
+
 /** Precomputed lookup of workload kind mappings, so extraction does no per-object parsing. */
 export class WorkloadKinds {
   private readonly byKind = new Map<string, MappedKind[]>();

@@ -56,6 +56,14 @@ describe('input-scoped rules', () => {
     expect(outcome(engine.evaluate(located(workload, ns), { level: 'hardened' }))).toEqual([]);
   });
 
+  it('finds a cluster-scoped object by name whatever namespace it carries, as the API server drops it (cdk8s sets its chart\'s)', () => {
+    const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', namespace: 'shop' } };
+    expect(outcome(engine.evaluate(located(workload, ns), { level: 'hardened' }))).toEqual([]);
+    // A kind of that name in another group is no Namespace of the API server's.
+    const custom = { apiVersion: 'acme.io/v1', kind: 'Namespace', metadata: { name: 'shop', namespace: 'shop' } };
+    expect(outcome(engine.evaluate(located(workload, custom), { level: 'hardened' }))).toEqual(['unknown']);
+  });
+
   it('uses the declared cluster context: present passes, absent fails', () => {
     expect(outcome(engine.evaluate(located(workload), { level: 'hardened', cluster: { namespaces: [{ name: 'shop' }] } }))).toEqual([]);
     expect(outcome(engine.evaluate(located(workload), { level: 'hardened', cluster: { namespaces: [{ name: 'other' }] } }))).toEqual(['fail']);

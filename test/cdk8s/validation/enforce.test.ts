@@ -209,6 +209,20 @@ describe('Hardpod.enforce', () => {
     expect(() => clean.synthYaml()).not.toThrow();
   });
 
+  test('a ClusterRole of a chart with a namespace is the one its binding grants, though cdk8s gives it the chart\'s namespace', () => {
+    // cdk8s (and cdk8s-plus) set the chart's namespace on every ApiObject, cluster-scoped ones too;
+    // the API server drops it, so the binding grants this very ClusterRole.
+    const c = chart('shop');
+    const role = new kplus.ClusterRole(c, 'debugger');
+    role.allow(['create'], kplus.ApiResource.custom({ apiGroup: '', resourceType: 'pods/exec' }));
+    role.bind(new kplus.ServiceAccount(c, 'worker'));
+    expect(Testing.synth(c).find((o) => o.kind === 'ClusterRole').metadata.namespace).toBe('shop');
+    const warnings: string[] = [];
+    Hardpod.enforce(c, { onWarning: (m) => warnings.push(m) });
+    expect(synthError(c)).toMatch(/\[rbac-no-exec\] test\/debugger\/ClusterRoleBinding\/Resource \(ClusterRoleBinding .*\) roleRef: grants ServiceAccount shop\/test-worker-c8[0-9a-f]+ create on pods\/exec through ClusterRole test-debugger-c8[0-9a-f]+/);
+    expect(warnings.join('\n')).not.toContain('is not in the input');
+  });
+
   test('a suppression annotation with a reason waives one rule on one object', () => {
     const c = chart();
     addCompanions(c);
