@@ -6,7 +6,7 @@ import { evaluate } from '../../engine/evaluate';
 import { isBlockingFinding, NOT_CHECKED_ID, unsuppressedNotChecked, type Finding, type NotCheckedObject, type Report } from '../../engine/report';
 import { isHardpodError } from '../../model/errors';
 import { claimObjectKey, type LocatedObject } from '../../model/kube-object';
-import { apiGroupOf } from '../../model/pod-view';
+import { apiGroupOf, isClusterScoped } from '../../model/pod-view';
 import { objectLabel } from '../../reporters/shared';
 
 export interface EnforceOptions extends ValidationOptions {
@@ -121,11 +121,14 @@ function duplicateObjects(objects: readonly LocatedObject[]): string[] {
   for (const { object, source } of objects) {
     const name = object.metadata?.name;
     if (typeof name !== 'string' || name === '') continue;
-    const key = `${apiGroupOf(object.apiVersion)}\u0000${object.kind}\u0000${object.metadata?.namespace ?? ''}\u0000${name}`;
+    // The chart's namespace that cdk8s sets on a cluster-scoped object names no other object.
+    const namespace = isClusterScoped(object) ? '' : object.metadata?.namespace ?? '';
+    const key = `${apiGroupOf(object.apiVersion)}\u0000${object.kind}\u0000${namespace}\u0000${name}`;
     try {
       // The label is built only for a conflict: this runs over every ApiObject at each synthesis.
       claimObjectKey(claimed, key, source.constructPath!, (first) =>
-        `${objectLabel({ kind: object.kind, name, namespace: object.metadata?.namespace, source })} is also emitted by ${first}; applied, one would overwrite the other: give one of them another name or namespace`);
+        `${objectLabel({ kind: object.kind, name, namespace: namespace || undefined, source })} is also emitted by ${first}; applied, one would overwrite the other: `
+        + `give one of them another name${isClusterScoped(object) ? ' (it is cluster-scoped: a namespace does not tell it apart)' : ' or namespace'}`);
     } catch (error) {
       if (!isHardpodError(error)) throw error;
       errors.push(`hardpod: ${error.message}`);

@@ -223,6 +223,16 @@ describe('Hardpod.enforce', () => {
     expect(warnings.join('\n')).not.toContain('is not in the input');
   });
 
+  test('two charts\' cluster-scoped objects of one name are one object, whatever namespace their charts give them', () => {
+    const app = Testing.app();
+    for (const namespace of ['shop', 'staging']) {
+      const c = new Chart(app, namespace, { namespace });
+      new ApiObject(c, 'reader', { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'reader' }, rules: [] } as never);
+    }
+    Hardpod.enforce(app, { onWarning: () => undefined });
+    expect(synthError(app.node.findChild('shop') as Chart)).toContain('hardpod: staging/reader: ClusterRole reader is also emitted by shop/reader; applied, one would overwrite the other');
+  });
+
   test('a suppression annotation with a reason waives one rule on one object', () => {
     const c = chart();
     addCompanions(c);
