@@ -47,7 +47,11 @@ export interface SuppressionEntry {
   readonly rule: string;
   readonly kind: string;
   readonly name: string;
-  /** Omitted (or empty) matches only objects without a namespace (e.g. `helm template` output). @default none */
+  /**
+   * Omitted (or empty) matches only objects without a namespace (e.g. `helm template` output), and
+   * objects of a built-in cluster-scoped kind (a ClusterRoleBinding) whatever namespace they carry:
+   * the API server drops it, and cdk8s sets the chart's. @default none
+   */
   readonly namespace?: string;
   /** Why the finding (or the object not checked) is acceptable; required and non-empty. */
   readonly reason: string;

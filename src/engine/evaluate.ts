@@ -586,7 +586,7 @@ class Recorder {
    */
   suppressionOf(rule: string): Suppression | undefined {
     const { kind, namespace, name, config, objectAnnotations, usedSuppressions, usedAnnotations } = this;
-    return findSuppression(rule, kind, namespace, name, config, objectAnnotations, usedSuppressions, usedAnnotations);
+    return findSuppression(rule, kind, namespace, name, isClusterScoped(this.object), config, objectAnnotations, usedSuppressions, usedAnnotations);
   }
 
   private record(rule: AnyRule, result: readonly Violation[] | Error): void {
@@ -714,7 +714,7 @@ function suppressionsFromAnnotations(annotations: unknown, source: SourceLocatio
 }
 
 function findSuppression(
-  rule: string, kind: string, namespace: string | undefined, name: string,
+  rule: string, kind: string, namespace: string | undefined, name: string, clusterScoped: boolean,
   config: ResolvedConfig, annotations: ReadonlyMap<string, string> | undefined, used: Set<SuppressionEntry>, usedAnnotations: Set<string> | undefined,
 ): Suppression | undefined {
   const fromAnnotation = annotations?.get(rule);
@@ -726,7 +726,10 @@ function findSuppression(
   const objectNamespace = namespace || undefined;
   for (let i = 0; i < config.suppressions.length; i++) {
     const entry = config.suppressions[i];
-    if (entry.rule === rule && entry.kind === kind && entry.name === name && (entry.namespace || undefined) === objectNamespace) {
+    // An entry without a namespace names a cluster-scoped object whatever namespace it carries (cdk8s sets its chart's).
+    const entryNamespace = entry.namespace || undefined;
+    const sameNamespace = entryNamespace === objectNamespace || (clusterScoped && entryNamespace === undefined);
+    if (entry.rule === rule && entry.kind === kind && entry.name === name && sameNamespace) {
       used.add(entry);
       return { rule, reason: entry.reason, source: 'config' };
     }

@@ -253,25 +253,25 @@ export function apiGroupOf(apiVersion: unknown): string {
   return slash < 0 ? '' : apiVersion.slice(0, slash);
 }
 
-/** The built-in cluster-scoped kinds, by API group. */
-const CLUSTER_SCOPED_KINDS: Readonly<Record<string, ReadonlySet<string>>> = {
-  '': new Set(['Namespace', 'Node', 'PersistentVolume', 'ComponentStatus']),
-  'rbac.authorization.k8s.io': new Set(['ClusterRole', 'ClusterRoleBinding']),
-  'storage.k8s.io': new Set(['StorageClass', 'CSIDriver', 'CSINode', 'VolumeAttachment', 'VolumeAttributesClass']),
-  'apiextensions.k8s.io': new Set(['CustomResourceDefinition']),
-  'apiregistration.k8s.io': new Set(['APIService']),
-  'admissionregistration.k8s.io': new Set([
+/** The built-in cluster-scoped kinds, each with its API group (no two groups share a kind name). */
+const CLUSTER_SCOPED_KINDS: ReadonlyMap<string, string> = new Map([
+  ...['Namespace', 'Node', 'PersistentVolume', 'ComponentStatus'].map((kind) => [kind, ''] as const),
+  ...['ClusterRole', 'ClusterRoleBinding'].map((kind) => [kind, 'rbac.authorization.k8s.io'] as const),
+  ...['StorageClass', 'CSIDriver', 'CSINode', 'VolumeAttachment', 'VolumeAttributesClass'].map((kind) => [kind, 'storage.k8s.io'] as const),
+  ['CustomResourceDefinition', 'apiextensions.k8s.io'],
+  ['APIService', 'apiregistration.k8s.io'],
+  ...[
     'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'ValidatingAdmissionPolicy',
     'ValidatingAdmissionPolicyBinding', 'MutatingAdmissionPolicy', 'MutatingAdmissionPolicyBinding',
-  ]),
-  'scheduling.k8s.io': new Set(['PriorityClass']),
-  'node.k8s.io': new Set(['RuntimeClass']),
-  'networking.k8s.io': new Set(['IngressClass', 'IPAddress', 'ServiceCIDR']),
-  'certificates.k8s.io': new Set(['CertificateSigningRequest', 'ClusterTrustBundle']),
-  'flowcontrol.apiserver.k8s.io': new Set(['FlowSchema', 'PriorityLevelConfiguration']),
-  'policy': new Set(['PodSecurityPolicy']),
-  'resource.k8s.io': new Set(['DeviceClass', 'ResourceSlice']),
-};
+  ].map((kind) => [kind, 'admissionregistration.k8s.io'] as const),
+  ['PriorityClass', 'scheduling.k8s.io'],
+  ['RuntimeClass', 'node.k8s.io'],
+  ...['IngressClass', 'IPAddress', 'ServiceCIDR'].map((kind) => [kind, 'networking.k8s.io'] as const),
+  ...['CertificateSigningRequest', 'ClusterTrustBundle'].map((kind) => [kind, 'certificates.k8s.io'] as const),
+  ...['FlowSchema', 'PriorityLevelConfiguration'].map((kind) => [kind, 'flowcontrol.apiserver.k8s.io'] as const),
+  ['PodSecurityPolicy', 'policy'],
+  ...['DeviceClass', 'ResourceSlice'].map((kind) => [kind, 'resource.k8s.io'] as const),
+]);
 
 /**
  * True for an object of a built-in cluster-scoped kind (a ClusterRole, a Namespace). The API server
@@ -279,7 +279,9 @@ const CLUSTER_SCOPED_KINDS: Readonly<Record<string, ReadonlySet<string>>> = {
  * every ApiObject: the object is the same whatever namespace it names.
  */
 export function isClusterScoped(object: { readonly apiVersion?: unknown; readonly kind?: unknown }): boolean {
-  return typeof object.kind === 'string' && CLUSTER_SCOPED_KINDS[apiGroupOf(object.apiVersion)]?.has(object.kind) === true;
+  // The kind first: most objects are namespaced, and their apiVersion is then not read.
+  const group = typeof object.kind === 'string' ? CLUSTER_SCOPED_KINDS.get(object.kind) : undefined;
+  return group !== undefined && apiGroupOf(object.apiVersion) === group;
 }
 
 /** Precomputed lookup of workload kind mappings, so extraction does no per-object parsing. */

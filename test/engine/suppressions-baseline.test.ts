@@ -213,6 +213,24 @@ describe('suppressions: matching and unused ones', () => {
     expect(evaluate(located(inNamespace('shop')), { level: 'baseline', suppressions: [emptyNamespace] }).findings[0].outcome).toBe('fail');
   });
 
+  it('matches an entry without a namespace to a cluster-scoped object that carries one (cdk8s sets its chart\'s), and the entry naming it too', () => {
+    const binding = {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'operator-admin', namespace: 'ops' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
+      subjects: [{ kind: 'ServiceAccount', name: 'operator', namespace: 'ops' }],
+    };
+    const entry = { rule: 'rbac-no-cluster-admin', kind: 'ClusterRoleBinding', name: 'operator-admin', reason: 'the operator installs CRDs, SEC-12' };
+    for (const suppression of [entry, { ...entry, namespace: 'ops' }]) {
+      const report = evaluate(located(binding), { level: 'hardened', suppressions: [suppression] });
+      expect(report.findings.filter((f) => f.rule === 'rbac-no-cluster-admin').map((f) => f.outcome)).toEqual(['suppressed']);
+      expect(report.unusedSuppressions).toEqual([]);
+    }
+    // A namespaced object's namespace still tells it apart.
+    expect(evaluate(located(inNamespace('shop')), { level: 'baseline', suppressions: [{ ...entry, rule: 'privileged', kind: 'Deployment', name: 'a' }] }).findings[0].outcome).toBe('fail');
+  });
+
   it('reports annotation suppressions that waived nothing, with their object and source, as it does config entries', () => {
     const notPrivileged = deployment('quiet', { containers: [{ name: 'app' }] }, { annotations: { 'hardpod.dev/suppress.privileged': 'was privileged once' } });
     const used = privileged('loud', { annotations: { 'hardpod.dev/suppress.privileged': 'CNI plugin' } });
