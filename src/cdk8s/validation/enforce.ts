@@ -11,8 +11,10 @@ import { objectLabel } from '../../reporters/shared';
 
 export interface EnforceOptions extends ValidationOptions {
   /**
-   * Receives the whole report of every validation run, including findings that do not fail
-   * synthesis (`unknown` cross-object facts, `warn` enforcement, suppressions).
+   * Receives the whole report each time the objects are evaluated, including findings that do not
+   * fail synthesis (`unknown` cross-object facts, `warn` enforcement, suppressions): at a synthesis
+   * whose objects differ from the last one evaluated. cdk8s validates the app again for each chart
+   * it synthesizes; objects that have not changed are not evaluated again.
    * @default none
    */
   readonly onReport?: (report: Report) => void;
@@ -58,7 +60,17 @@ export class Hardpod {
       warned.add(message);
       warn(message);
     };
-    validator.node.addValidation({ validate: () => validateTree(scope, config, options.onReport, onWarning) });
+    // cdk8s validates the whole app again for each chart it synthesizes: evaluating it each time would
+    // grow synthesis with charts times objects. Objects whose JSON has not changed are not evaluated again.
+    let last: { input: string; failures: readonly string[] } | undefined;
+    validator.node.addValidation({
+      validate: () => {
+        const objects = apiObjectsUnder(scope);
+        const input = JSON.stringify(objects);
+        if (last?.input !== input) last = { input, failures: validateObjects(objects, config, options.onReport, onWarning) };
+        return [...last.failures];
+      },
+    });
   }
 }
 
@@ -86,10 +98,9 @@ export function apiObjectsUnder(scope: IConstruct): LocatedObject[] {
     .map((apiObject) => ({ object: apiObject.toJson(), source: { constructPath: apiObject.node.path } }));
 }
 
-function validateTree(
-  scope: IConstruct, config: ResolvedConfig, onReport: ((report: Report) => void) | undefined, onWarning: (message: string) => void,
+function validateObjects(
+  objects: readonly LocatedObject[], config: ResolvedConfig, onReport: ((report: Report) => void) | undefined, onWarning: (message: string) => void,
 ): string[] {
-  const objects = apiObjectsUnder(scope);
   const duplicates = duplicateObjects(objects);
   let report: Report;
   try {

@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ApiObject, App, Chart, Include, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, Include, JsonPatch, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
 import { addCompanions, DIGEST, hardenedDeploymentManifest, PINNED, prometheusManifest, PROMETHEUS_REASON } from './fixtures';
 import { HardenedDeployment, HardenedNamespace, Hardpod } from '../../../src/cdk8s';
@@ -190,6 +190,26 @@ describe('Hardpod.enforce', () => {
     const network = warnings.filter((m) => m.includes('[network-policy]'));
     expect(network).toHaveLength(1);
     expect(network[0]).toMatch(/^hardpod warning \(unknown, not failing\): \[network-policy\] c\/w\/Deployment \(Deployment shop\/c-w-[0-9a-f]+\) .*no NetworkPolicy in namespace "shop" selects the pod/);
+  });
+
+  test('objects are evaluated once per synthesis, not again for each chart cdk8s synthesizes, and again once they change', () => {
+    const app = Testing.app();
+    const web = new Chart(app, 'web');
+    addCompanions(web);
+    const deployment = new ApiObject(web, 'web', hardenedDeploymentManifest() as never);
+    for (const id of ['a', 'b', 'c']) new ApiObject(new Chart(app, id), 'settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: id, namespace: 'shop' } });
+    const reports: Report[] = [];
+    Hardpod.enforce(app, { config: { hardened: { allowedRegistries: ['registry.example.com'] } }, onReport: (r) => reports.push(r) });
+    // cdk8s validates the app once, then again for each of its four charts.
+    app.synth();
+    expect(reports).toHaveLength(1);
+    app.synthYaml();
+    expect(reports).toHaveLength(1);
+    // A change made through any channel (here a JSON patch) is evaluated.
+    deployment.addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/image', 'nginx'));
+    expect(() => app.synthYaml()).toThrow(/\[image-digest\] web\/web \(Deployment shop\/web\)/);
+    expect(reports).toHaveLength(2);
+    expect(() => app.synthYaml()).toThrow(/\[image-digest\] web\/web \(Deployment shop\/web\)/);
   });
 
   test('two objects of one kind, namespace and name (two charts\' Deployments named web in shop) fail synthesis, naming both construct paths', () => {
