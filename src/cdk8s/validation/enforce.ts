@@ -4,9 +4,9 @@ import { checkOptionKeys, resolveValidationOptions, scopeLabel, type ValidationO
 import { SUPPRESS_ANNOTATION_PREFIX, type ResolvedConfig } from '../../engine/config';
 import { evaluate } from '../../engine/evaluate';
 import { isBlockingFinding, NOT_CHECKED_ID, unsuppressedNotChecked, type Finding, type NotCheckedObject, type Report } from '../../engine/report';
-import { isHardpodError } from '../../model/errors';
+import { HardpodError, isHardpodError } from '../../model/errors';
 import { claimObjectKey, type LocatedObject } from '../../model/kube-object';
-import { apiGroupOf, isClusterScoped } from '../../model/pod-view';
+import { apiGroupOf, describeType, isClusterScoped } from '../../model/pod-view';
 import { objectLabel } from '../../reporters/shared';
 
 export interface EnforceOptions extends ValidationOptions {
@@ -48,6 +48,11 @@ export class Hardpod {
   static enforce(scope: IConstruct, options: EnforceOptions = {}): void {
     const where = `Hardpod.enforce(${scopeLabel(scope)})`;
     checkOptionKeys(options, ENFORCE_OPTION_KEYS, where);
+    // From plain JavaScript, a callback that is no function would throw a TypeError in mid-synthesis.
+    for (const key of ['onReport', 'onWarning'] as const) {
+      const value: unknown = options[key];
+      if (value !== undefined && typeof value !== 'function') throw new HardpodError(`${key} must be a function, got ${describeType(value)}`, `${where} ${key}`);
+    }
     const config = resolveValidationOptions(options, where);
     // cdk8s prefixes each message with the validating construct's path in brackets, and the app's is
     // empty ("[] ..."): validate the app from a child named after hardpod instead.

@@ -298,6 +298,9 @@ describe('Hardpod.enforce', () => {
     expect(() => Hardpod.enforce(chart(), { levle: 'baseline' } as never)).toThrow('Hardpod.enforce(test): unknown option "levle" (did you mean "level"?); expected one of level, ');
     expect(() => Hardpod.enforce(Testing.app(), null as never)).toThrow('Hardpod.enforce(<app>): options must be a mapping of level, ');
     expect(() => Hardpod.enforce(Testing.app(), null as never)).toThrow(HardpodError);
+    // From plain JavaScript: refused now, not a TypeError when the first warning comes at synthesis.
+    expect(() => Hardpod.enforce(chart(), { onWarning: 'stderr' as never })).toThrow('Hardpod.enforce(test) onWarning: onWarning must be a function, got a string ("stderr")');
+    expect(() => Hardpod.enforce(chart(), { onReport: {} as never })).toThrow('Hardpod.enforce(test) onReport: onReport must be a function, got an object');
   });
 
   test('image facts from a lock file reach the image rules, and a named lock file must exist', () => {
