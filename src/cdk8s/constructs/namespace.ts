@@ -1,6 +1,7 @@
-import { ApiObject, Chart, JsonPatch, Names } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { readDefaults } from './defaults';
+import { chartObjectName } from './names';
 import type { INetworkPeer } from './network';
 import { buildNamespace } from '../../model/companions';
 import type { KubeObject } from '../../model/kube-object';
@@ -8,7 +9,7 @@ import type { NamespaceProps, NetworkPeer } from '../../model/workload-props';
 
 /** Props of {@link HardenedNamespace}: see NamespaceProps. */
 export type HardenedNamespaceProps = Omit<NamespaceProps, 'name'> & {
-  /** @default a unique name derived from the construct path */
+  /** @default the name the chart generates for an object at the construct path, as for any ApiObject (`Chart.generateObjectName`: the path and a hash, without the hash where the chart sets `disableResourceNameHashes`) */
   readonly name?: string;
 };
 
@@ -25,7 +26,7 @@ export class HardenedNamespace extends Construct implements INetworkPeer {
 
   constructor(scope: Construct, id: string, props: HardenedNamespaceProps = {}) {
     super(scope, id);
-    this.name = props.name ?? Names.toDnsLabel(this);
+    this.name = props.name ?? chartObjectName(this, 'Namespace');
     const built = buildNamespace({ ...props, name: this.name }, readDefaults(this), this.node.path);
     // A Namespace is cluster-scoped: never inherit the chart's namespace.
     const namespace = built.namespace as KubeObject;

@@ -1,7 +1,8 @@
-import { ApiObject, Chart, Lazy, Names } from 'cdk8s';
+import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AppClaims } from './app-claims';
 import { readDefaults, type HardpodDefaultsProps } from './defaults';
+import { chartObjectName } from './names';
 import type { AllowOptions, INetworkPeer } from './network';
 import { buildNetworkPolicy, objectMeta, selectorLabels } from '../../model/companions';
 import { HardpodError } from '../../model/errors';
@@ -11,7 +12,10 @@ import { claimWorkloadName, type BuildContext, type WorkloadObjects } from '../.
 
 /** Props every hardened construct takes: the model's props, with the name optional. */
 export type ConstructProps<P extends WorkloadProps> = Omit<P, 'name'> & {
-  /** Name of the workload and its companions. @default a unique name derived from the construct path (at most 52 characters for a CronJob, 63 otherwise) */
+  /**
+   * Name of the workload and its companions.
+   * @default the name the chart generates for an object at the construct path, as for any ApiObject (`Chart.generateObjectName`: the path and a hash, without the hash where the chart sets `disableResourceNameHashes`; at most 52 characters for a CronJob, 63 otherwise)
+   */
   readonly name?: string;
 };
 
@@ -48,15 +52,15 @@ export abstract class HardenedWorkload extends Construct implements INetworkPeer
   private readonly servedPorts: readonly ServedPort[];
 
   /**
-   * @param maxNameLength the longest name the API accepts for this kind (52 for a CronJob, whose
-   * controller appends 11 characters to name its Jobs)
+   * @param kind the workload's kind, which the chart's name generator may read (it keeps a CronJob's
+   * name to 52 characters, as its controller appends 11 to name its Jobs)
    */
-  protected constructor(scope: Construct, id: string, props: ConstructProps<WorkloadProps>, build: Builder<WorkloadProps>, maxNameLength = 63) {
+  protected constructor(scope: Construct, id: string, props: ConstructProps<WorkloadProps>, build: Builder<WorkloadProps>, kind: string) {
     super(scope, id);
     // Props from JSON or plain JavaScript: the builder checks their shape, but the name is read first.
     if (props === null || typeof props !== 'object') throw new HardpodError(`props must be an object (got ${props === null ? 'null' : typeof props})`, this.node.path);
     const defaults: HardpodDefaultsProps = readDefaults(this);
-    this.name = props.name ?? Names.toDnsLabel(this, { maxLen: maxNameLength });
+    this.name = props.name ?? chartObjectName(this, kind);
     this.namespace = props.namespace ?? Chart.of(this).namespace;
     const modelProps: WorkloadProps = { ...props, name: this.name, namespace: this.namespace };
     this.objects = build(modelProps, { where: this.node.path, defaults, imageResolver: defaults.imageResolver });

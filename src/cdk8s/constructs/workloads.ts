@@ -24,35 +24,35 @@ export type HardenedCronJobProps = ConstructProps<CronJobProps>;
  */
 export class HardenedDeployment extends HardenedWorkload {
   constructor(scope: Construct, id: string, props: HardenedDeploymentProps) {
-    super(scope, id, props, buildDeployment as AnyBuilder);
+    super(scope, id, props, buildDeployment as AnyBuilder, 'Deployment');
   }
 }
 
 /** A hardened StatefulSet with a headless Service and persistent volumes owned by its group (fsGroup). */
 export class HardenedStatefulSet extends HardenedWorkload {
   constructor(scope: Construct, id: string, props: HardenedStatefulSetProps) {
-    super(scope, id, props, buildStatefulSet as AnyBuilder);
+    super(scope, id, props, buildStatefulSet as AnyBuilder, 'StatefulSet');
   }
 }
 
 /** A hardened DaemonSet (one pod per node). */
 export class HardenedDaemonSet extends HardenedWorkload {
   constructor(scope: Construct, id: string, props: HardenedDaemonSetProps) {
-    super(scope, id, props, buildDaemonSet as AnyBuilder);
+    super(scope, id, props, buildDaemonSet as AnyBuilder, 'DaemonSet');
   }
 }
 
 /** A hardened Job: runs to completion, deleted an hour after it finishes by default. */
 export class HardenedJob extends HardenedWorkload {
   constructor(scope: Construct, id: string, props: HardenedJobProps) {
-    super(scope, id, props, buildJob as AnyBuilder);
+    super(scope, id, props, buildJob as AnyBuilder, 'Job');
   }
 }
 
 /** A hardened CronJob: no overlapping runs by default. */
 export class HardenedCronJob extends HardenedWorkload {
   constructor(scope: Construct, id: string, props: HardenedCronJobProps) {
-    // The CronJob controller appends 11 characters to name each Job, so the API caps the name at 52.
-    super(scope, id, props, buildCronJob as AnyBuilder, 52);
+    // The chart keeps a CronJob's generated name to 52 characters: its controller appends 11 to name each Job.
+    super(scope, id, props, buildCronJob as AnyBuilder, 'CronJob');
   }
 }

@@ -178,6 +178,32 @@ describe('workload names', () => {
     new HardenedCronJob(c, 'staging', { name: 'api', namespace: 'staging', image: IMAGE, schedule: '@daily' });
     new HardenedDeployment(new Chart(Testing.app(), 'c', { namespace: 'shop' }), 'api', { name: 'api', image: IMAGE, port: 8080 });
   });
+
+  it('a name not given is the one the chart generates, as for any ApiObject: without a hash where the chart disables them, or by its own generateObjectName', () => {
+    const names = (c: Chart): string[] => synth(c).map((m) => `${m.kind} ${m.metadata.name}`);
+    const plain = new Chart(Testing.app(), 'shop', { namespace: 'shop', disableResourceNameHashes: true });
+    new HardenedDeployment(plain, 'web', { image: IMAGE, port: 8080 });
+    new HardenedCronJob(plain, 'nightly', { image: IMAGE, schedule: '@daily' });
+    new HardenedNamespace(plain, 'ns');
+    new ApiObject(plain, 'settings', { apiVersion: 'v1', kind: 'ConfigMap' });
+    expect(names(plain)).toEqual(expect.arrayContaining([
+      'Deployment shop-web', 'Service shop-web', 'ServiceAccount shop-web', 'CronJob shop-nightly',
+      'Namespace shop-ns', 'ConfigMap shop-settings',
+    ]));
+    class TeamChart extends Chart {
+      generateObjectName(apiObject: ApiObject): string {
+        return `team-a-${apiObject.kind.toLowerCase()}-${apiObject.node.id.toLowerCase()}`;
+      }
+    }
+    const custom = new TeamChart(Testing.app(), 'shop', { namespace: 'shop' });
+    new HardenedDeployment(custom, 'web', { image: IMAGE, port: 8080 });
+    new ApiObject(custom, 'settings', { apiVersion: 'v1', kind: 'ConfigMap' });
+    expect(names(custom)).toEqual(expect.arrayContaining(['Deployment team-a-deployment-web', 'Service team-a-deployment-web', 'ConfigMap team-a-configmap-settings']));
+    // By default the name keeps cdk8s's hash of the construct path.
+    const hashed = new Chart(Testing.app(), 'shop');
+    const web = new HardenedDeployment(hashed, 'web', { image: IMAGE, port: 8080 });
+    expect(web.name).toMatch(/^shop-web-c8[0-9a-f]{6}$/);
+  });
 });
 
 describe('other constructs', () => {
