@@ -1,9 +1,10 @@
+import { duplicateObjects, type DuplicateObject } from './duplicates';
 import { NOT_CHECKED_ACKNOWLEDGEMENT, nonBlockingStatus } from './enforce';
 import { checkOptionKeys, resolveValidationOptions } from './options';
 import { evaluate } from '../../engine/evaluate';
 import { isBlockingFinding, NOT_CHECKED_ID, unsuppressedNotChecked, type Finding, type Report } from '../../engine/report';
 import { HardpodError, isHardpodError } from '../../model/errors';
-import type { KubeObject, LocatedObject } from '../../model/kube-object';
+import type { KubeObject, LocatedObject, SourceLocation } from '../../model/kube-object';
 import { objectLabel, type ObjectIdentity } from '../../reporters/shared';
 import { ruleById } from '../../rules/catalogue';
 import { LEVELS, type Level } from '../../rules/rule';
@@ -54,6 +55,8 @@ export interface HardpodValidationProperties {
 }
 
 const PROPERTY_NAMES = ['level', 'k8sVersion', 'config', 'lockFile'];
+/** The violation listing objects emitted twice. */
+const DUPLICATE_OBJECT = 'duplicate-object';
 const WHERE = 'cdk8s.yaml validations[HardpodValidation].properties';
 
 /**
@@ -81,6 +84,9 @@ const WHERE = 'cdk8s.yaml validations[HardpodValidation].properties';
  * template) fails the run as a `not-checked` violation: it is never a silent pass. One that a
  * suppression acknowledges with its reason (`rule: not-checked` in the config, or the annotation
  * `hardpod.dev/suppress.not-checked`) fails nothing, as a suppressed finding does.
+ * Two objects of one kind, namespace and name (two charts' Deployments `web` in `shop`), which would
+ * overwrite each other when applied, fail the run as a `duplicate-object` violation naming both
+ * manifest documents, as they fail `Hardpod.enforce`.
  * A bad property or config is reported as a failed `hardpod-config` violation, not a stack trace.
  */
 export class HardpodValidation {
@@ -92,9 +98,12 @@ export class HardpodValidation {
 
   async validate(context: CliValidationContext): Promise<void> {
     let report: Report;
+    let duplicates: DuplicateObject[];
     try {
       const config = resolveValidationOptions(checkProperties(this.properties), WHERE);
-      report = evaluate(readManifests(context), config);
+      const objects = readManifests(context);
+      duplicates = duplicateObjects(objects, manifestDocument);
+      report = evaluate(objects, config);
     } catch (error) {
       if (!isHardpodError(error)) throw error;
       context.report.addViolation({
@@ -107,9 +116,10 @@ export class HardpodValidation {
       return;
     }
     for (const violation of toViolations(report)) context.report.addViolation(violation);
+    if (duplicates.length > 0) context.report.addViolation(duplicatesViolation(duplicates));
     const blocking = report.findings.filter(isBlockingFinding).length;
     const notChecked = unsuppressedNotChecked(report).length;
-    context.report.submit(blocking > 0 || notChecked > 0 ? 'failure' : 'success', {
+    context.report.submit(blocking > 0 || notChecked > 0 || duplicates.length > 0 ? 'failure' : 'success', {
       level: report.level,
       kubernetesVersion: report.kubernetesVersion,
       objects: String(report.summary.objects),
@@ -118,6 +128,7 @@ export class HardpodValidation {
       notCheckedSuppressed: String(report.notChecked.length - notChecked),
       unknown: String(report.summary.unknown),
       suppressed: String(report.summary.suppressed),
+      duplicates: String(duplicates.length),
     });
   }
 }
@@ -159,6 +170,21 @@ function readManifests(context: CliValidationContext): LocatedObject[] {
     const constructPath = name !== undefined && objectsPerName.get(name) === 1 ? context.metadata[name]?.path : undefined;
     return constructPath ? { object: entry.object, source: { ...entry.source, constructPath } } : entry;
   });
+}
+
+/** Where a manifest's object is: `construct/path`, or `dist/app.k8s.yaml (document 2)`. */
+function manifestDocument(source: SourceLocation): string {
+  return source.constructPath ?? `${source.file} (document ${(source.documentIndex ?? 0) + 1})`;
+}
+
+/** Objects that another manifest object of the same kind, namespace and name would overwrite when applied. */
+function duplicatesViolation(duplicates: readonly DuplicateObject[]): CliViolation {
+  return {
+    ruleName: DUPLICATE_OBJECT,
+    recommendation: 'Each object is emitted once: two objects of one kind, namespace and name overwrite each other when applied',
+    fix: 'Give one of them another name, or (for a namespaced kind) another namespace',
+    violatingResources: duplicates.map(({ object, message }) => ({ resourceName: resourceName(object), locations: [message], manifestPath: object.source.file ?? '' })),
+  };
 }
 
 function nameOf(object: KubeObject): string | undefined {

@@ -1,12 +1,13 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, type IConstruct } from 'constructs';
+import { duplicateObjects } from './duplicates';
 import { checkOptionKeys, resolveValidationOptions, scopeLabel, type ValidationOptions } from './options';
 import { SUPPRESS_ANNOTATION_PREFIX, type ResolvedConfig } from '../../engine/config';
 import { evaluate } from '../../engine/evaluate';
 import { isBlockingFinding, NOT_CHECKED_ID, unsuppressedNotChecked, type Finding, type NotCheckedObject, type Report } from '../../engine/report';
 import { HardpodError, isHardpodError } from '../../model/errors';
-import { claimObjectKey, type LocatedObject } from '../../model/kube-object';
-import { apiGroupOf, describeType, isClusterScoped } from '../../model/pod-view';
+import type { LocatedObject } from '../../model/kube-object';
+import { describeType } from '../../model/pod-view';
 import { objectLabel } from '../../reporters/shared';
 
 export interface EnforceOptions extends ValidationOptions {
@@ -106,7 +107,7 @@ export function apiObjectsUnder(scope: IConstruct): LocatedObject[] {
 function validateObjects(
   objects: readonly LocatedObject[], config: ResolvedConfig, onReport: ((report: Report) => void) | undefined, onWarning: (message: string) => void,
 ): string[] {
-  const duplicates = duplicateObjects(objects);
+  const duplicates = duplicateObjects(objects, (source) => source.constructPath!).map((d) => `hardpod: ${d.message}`);
   let report: Report;
   try {
     report = evaluate(objects, config);
@@ -124,33 +125,6 @@ function validateObjects(
   const failures = [...duplicates, ...report.findings.filter(isBlockingFinding).map(formatFinding)];
   for (const item of unsuppressedNotChecked(report)) failures.push(formatNotChecked(item));
   return failures;
-}
-
-/**
- * One error for each object that another ApiObject under the scope emits with the same API group,
- * kind, namespace and name (two charts' workloads both named `web` in `shop`): applied, one
- * would silently overwrite the other.
- */
-function duplicateObjects(objects: readonly LocatedObject[]): string[] {
-  const claimed = new Map<string, string>();
-  const errors: string[] = [];
-  for (const { object, source } of objects) {
-    const name = object.metadata?.name;
-    if (typeof name !== 'string' || name === '') continue;
-    // The chart's namespace that cdk8s sets on a cluster-scoped object names no other object.
-    const namespace = isClusterScoped(object) ? '' : object.metadata?.namespace ?? '';
-    const key = `${apiGroupOf(object.apiVersion)}\u0000${object.kind}\u0000${namespace}\u0000${name}`;
-    try {
-      // The label is built only for a conflict: this runs over every ApiObject at each synthesis.
-      claimObjectKey(claimed, key, source.constructPath!, (first) =>
-        `${objectLabel({ kind: object.kind, name, namespace: namespace || undefined, source })} is also emitted by ${first}; applied, one would overwrite the other: `
-        + `give one of them another name${isClusterScoped(object) ? ' (it is cluster-scoped: a namespace does not tell it apart)' : ' or namespace'}`);
-    } catch (error) {
-      if (!isHardpodError(error)) throw error;
-      errors.push(`hardpod: ${error.message}`);
-    }
-  }
-  return errors;
 }
 
 /** `[rule] construct/path (Deployment shop/web) spec.template...: message. Fix: remediation` */

@@ -250,6 +250,28 @@ describe('HardpodValidation with the CLI\'s own ValidationContext', () => {
     expect(names).toContain('service-account-present (unknown, not failing)');
   });
 
+  test('two objects of one kind, namespace and name (two charts\' Deployments named web in shop) fail the run, naming both manifests, as Hardpod.enforce fails synthesis', async () => {
+    const run = async (files: string[]) => {
+      const context = new ValidationContext(files, 'hardpod', '1.0.0', {});
+      await new HardpodValidation({ level: 'baseline' }).validate(context);
+      return { success: context.report.success, json: context.report.toJson() };
+    };
+    const clusterRole = (namespace: string) => ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'reader', namespace }, rules: [] });
+    const a = manifests([hardenedDeploymentManifest('web', 'shop'), clusterRole('shop')]);
+    const b = manifests([hardenedDeploymentManifest('api', 'shop'), hardenedDeploymentManifest('web', 'shop'), clusterRole('staging')]);
+    const both = await run([a, b]);
+    expect(both.success).toBe(false);
+    const duplicates = both.json.violations.find((v: any) => v.ruleName === 'duplicate-object');
+    expect(duplicates.violatingConstructs.map((r: any) => [r.resourceName, r.manifestPath, r.locations])).toEqual([
+      ['Deployment shop/web', b, [`${b} (document 2): Deployment shop/web is also emitted by ${a} (document 1); applied, one would overwrite the other: give one of them another name or namespace`]],
+      ['ClusterRole reader', b, [`${b} (document 3): ClusterRole reader is also emitted by ${a} (document 2); applied, one would overwrite the other: give one of them another name (it is cluster-scoped: a namespace does not tell it apart)`]],
+    ]);
+    expect(both.json.summary.metadata.duplicates).toBe('2');
+    // The same name in another namespace is another object.
+    const staging = manifests([hardenedDeploymentManifest('web', 'staging')]);
+    expect((await run([a, staging])).json.violations.map((v: any) => v.ruleName)).not.toContain('duplicate-object');
+  });
+
   test('unknown properties and unquoted versions are refused', async () => {
     for (const [properties, message] of [[{ levle: 'hardened' }, 'unknown property "levle"'], [{ k8sVersion: 1.3 }, 'k8sVersion must be a quoted string']] as const) {
       const context = new ValidationContext([manifests([hardenedDeploymentManifest()])], 'hardpod', '1.0.0', {});
