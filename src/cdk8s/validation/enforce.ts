@@ -43,6 +43,8 @@ export class Hardpod {
    * it then synthesizes, and `onReport` still receives it with the suppression.
    * So do two ApiObjects of one kind, namespace and name, which would overwrite each other when applied.
    * Findings that do not fail synthesis (`unknown`, `warn`) are printed as warnings (see `onWarning`).
+   * Enforcing a scope again (a platform library's enforcement and the app's) adds the new options'
+   * failures; a failure or warning that several find is given once.
    *
    * The options are checked now: an unknown option, a bad level, Kubernetes version or config throws here.
    */
@@ -55,29 +57,61 @@ export class Hardpod {
       if (value !== undefined && typeof value !== 'function') throw new HardpodError(`${key} must be a function, got ${describeType(value)}`, `${where} ${key}`);
     }
     const config = resolveValidationOptions(options, where);
+    const enforcement: Enforcement = { config, onReport: options.onReport, warn: options.onWarning ?? writeWarning };
+    // A second enforcement of one scope (a platform library's and the app's) joins the first, so
+    // that a failure both find is listed once.
+    const joined = ENFORCEMENTS.get(scope);
+    if (joined !== undefined) {
+      joined.push(enforcement);
+      return;
+    }
+    const enforcements = [enforcement];
+    ENFORCEMENTS.set(scope, enforcements);
     // cdk8s prefixes each message with the validating construct's path in brackets, and the app's is
     // empty ("[] ..."): validate the app from a child named after hardpod instead.
     const validator = scope.node.path === '' ? new Construct(scope, uniqueId(scope, 'hardpod')) : scope;
-    // cdk8s validates the whole app once per chart it synthesizes: each warning is given once.
-    const warned = new Set<string>();
-    const warn = options.onWarning ?? ((message: string) => process.stderr.write(`${message}\n`));
-    const onWarning = (message: string): void => {
-      if (warned.has(message)) return;
-      warned.add(message);
+    // cdk8s validates the whole app once per chart it synthesizes: each warning is given once to each callback.
+    const warned = new Map<(message: string) => void, Set<string>>();
+    const warnOnce = (warn: (message: string) => void, message: string): void => {
+      const given = warned.get(warn) ?? new Set<string>();
+      warned.set(warn, given);
+      if (given.has(message)) return;
+      given.add(message);
       warn(message);
     };
-    // cdk8s validates the whole app again for each chart it synthesizes: evaluating it each time would
-    // grow synthesis with charts times objects. Objects whose JSON has not changed are not evaluated again.
-    let last: { input: string; failures: readonly string[] } | undefined;
     validator.node.addValidation({
       validate: () => {
         const objects = apiObjectsUnder(scope);
+        // cdk8s validates the whole app again for each chart it synthesizes: evaluating it each time would
+        // grow synthesis with charts times objects. Objects whose JSON has not changed are not evaluated again.
         const input = JSON.stringify(objects);
-        if (last?.input !== input) last = { input, failures: validateObjects(objects, config, options.onReport, onWarning) };
-        return [...last.failures];
+        const failures = new Set<string>();
+        for (const e of enforcements) {
+          if (e.last?.input !== input) {
+            e.last = { input, failures: validateObjects(objects, e.config, e.onReport, (message) => warnOnce(e.warn, message)) };
+          }
+          for (const failure of e.last.failures) failures.add(failure);
+        }
+        return [...failures];
       },
     });
   }
+}
+
+/** One `Hardpod.enforce` call: its config and callbacks, and what it found for the objects it last evaluated. */
+interface Enforcement {
+  readonly config: ResolvedConfig;
+  readonly onReport?: (report: Report) => void;
+  readonly warn: (message: string) => void;
+  last?: { readonly input: string; readonly failures: readonly string[] };
+}
+
+/** The enforcements of each scope, all run by the one validation added for its first. */
+const ENFORCEMENTS = new WeakMap<IConstruct, Enforcement[]>();
+
+/** Where warnings go without onWarning: one function, so two enforcements print a warning once. */
+function writeWarning(message: string): void {
+  process.stderr.write(`${message}\n`);
 }
 
 /** Every option enforce reads; the record type keeps the list in step with EnforceOptions. */

@@ -74,6 +74,21 @@ describe('Hardpod.enforce', () => {
     expect(clean.synthYaml()).toContain('kind: Deployment');
   });
 
+  test('enforce called twice on one scope (a platform library and the app) gives each failure and warning once', () => {
+    const app = Testing.app();
+    const c = new Chart(app, 'prod');
+    new ApiObject(c, 'web', hardenedDeploymentManifest('web', 'shop', 'nginx') as never);
+    const warnings: string[] = [];
+    // One callback, as where both leave onWarning to its default (standard error).
+    const onWarning = (m: string): void => { warnings.push(m); };
+    Hardpod.enforce(app, { onWarning });
+    Hardpod.enforce(app, { onWarning });
+    Hardpod.enforce(app, { level: 'baseline', onWarning });
+    const lines = synthError(c).split('\n').filter((line) => line.includes('[image-digest]'));
+    expect(lines).toEqual([expect.stringMatching(/^ {2}\[hardpod\] \[image-digest\] prod\/web \(Deployment shop\/web\)/)]);
+    expect(warnings.filter((m) => m.includes('[network-policy]'))).toHaveLength(1);
+  });
+
   test('cdk8s-plus constructs are checked through their ApiObjects', () => {
     const c = chart('shop');
     new kplus.Deployment(c, 'plus', { containers: [{ image: 'nginx:1.27', portNumber: 8080 }] });
