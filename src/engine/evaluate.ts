@@ -99,7 +99,7 @@ function hiddenValueIn(problems: readonly ShapeProblem[], source: SourceLocation
 function refuseUnknownMarker(path: string, source: SourceLocation): never {
   throw new HardpodError(
     `${path || 'the object'} holds Pulumi's unknown-value marker (${UNKNOWN_VALUE}), which only a Pulumi preview produces; a manifest holding it is refused rather than judged unknown`,
-    where(source),
+    sourceWhere(source),
   );
 }
 
@@ -122,11 +122,11 @@ export function evaluate(objects: readonly LocatedObject[], config: EngineConfig
   for (let j = 0; j < objects.length; j++) {
     const located = objects[j];
     if (!isFields(located.object) || typeof located.object.kind !== 'string') {
-      throw new HardpodError('expected a Kubernetes object with apiVersion and kind', where(located.source));
+      throw new HardpodError('expected a Kubernetes object with apiVersion and kind', sourceWhere(located.source));
     }
     if (isList(located.object)) {
       const onInvalid = (path: string, value: unknown): never => {
-        throw new HardpodError(`${path} is not a Kubernetes object (got ${describeType(value)}); expected an object with apiVersion and kind`, where(located.source));
+        throw new HardpodError(`${path} is not a Kubernetes object (got ${describeType(value)}); expected an object with apiVersion and kind`, sourceWhere(located.source));
       };
       for (const item of expandLists(located.object, onInvalid)) items.push({ object: item.object, source: located.source });
     } else {
@@ -680,10 +680,18 @@ function collectShapeProblems(extractionProblems: readonly ShapeProblem[], pods:
   return all;
 }
 
-function where(source: SourceLocation): string | undefined {
+/**
+ * Where an object is, for errors: its construct path or resource, else `file:line`, else (read
+ * without lines, as the cdk8s-cli plugin reads manifests) its document in the file, counted from 1.
+ * @internal
+ */
+export function sourceWhere(source: SourceLocation): string | undefined {
   if (source.constructPath) return source.constructPath;
   if (source.resourceName) return source.resourceName;
-  if (source.file) return source.line ? `${source.file}:${source.line}` : source.file;
+  if (source.file) {
+    if (source.line) return `${source.file}:${source.line}`;
+    return source.documentIndex !== undefined ? `${source.file} (document ${source.documentIndex + 1})` : source.file;
+  }
   return undefined;
 }
 
@@ -699,7 +707,7 @@ function suppressionsFromAnnotations(annotations: unknown, source: SourceLocatio
     if (!key.startsWith(SUPPRESS_ANNOTATION_PREFIX)) continue;
     const rule = key.slice(SUPPRESS_ANNOTATION_PREFIX.length);
     const reason = annotations[key];
-    const at = `${where(source) ?? '<input>'} (annotation ${key})`;
+    const at = `${sourceWhere(source) ?? '<input>'} (annotation ${key})`;
     try {
       validateSuppression({ rule, kind: 'annotation', name: 'annotation', reason }, at);
       if (config.forbidSuppressions) throw new HardpodError('suppressions are forbidden by the config (forbidSuppressions: true); remove the annotation or fix the finding', at);

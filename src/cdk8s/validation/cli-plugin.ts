@@ -1,10 +1,10 @@
 import { duplicateObjects, type DuplicateObject } from './duplicates';
 import { NOT_CHECKED_ACKNOWLEDGEMENT, nonBlockingStatus } from './enforce';
 import { checkOptionKeys, resolveValidationOptions } from './options';
-import { evaluate } from '../../engine/evaluate';
+import { evaluate, sourceWhere } from '../../engine/evaluate';
 import { isBlockingFinding, NOT_CHECKED_ID, unsuppressedNotChecked, type Finding, type Report } from '../../engine/report';
 import { HardpodError, isHardpodError } from '../../model/errors';
-import type { KubeObject, LocatedObject, SourceLocation } from '../../model/kube-object';
+import type { KubeObject, LocatedObject } from '../../model/kube-object';
 import { objectLabel, type ObjectIdentity } from '../../reporters/shared';
 import { ruleById } from '../../rules/catalogue';
 import { LEVELS, type Level } from '../../rules/rule';
@@ -102,7 +102,8 @@ export class HardpodValidation {
     try {
       const config = resolveValidationOptions(checkProperties(this.properties), WHERE);
       const objects = readManifests(context);
-      duplicates = duplicateObjects(objects, manifestDocument);
+      // `construct/path`, or `dist/app.k8s.yaml (document 2)`.
+      duplicates = duplicateObjects(objects, (source) => sourceWhere(source)!);
       report = evaluate(objects, config);
     } catch (error) {
       if (!isHardpodError(error)) throw error;
@@ -157,7 +158,7 @@ function readManifests(context: CliValidationContext): LocatedObject[] {
     context.parseManifest(file).forEach((document, documentIndex) => {
       if (document === null || document === undefined) return;
       if (typeof document !== 'object' || Array.isArray(document) || typeof (document as KubeObject).kind !== 'string') {
-        throw new HardpodError(`document ${documentIndex} is not a Kubernetes object (expected apiVersion and kind)`, file);
+        throw new HardpodError(`document ${documentIndex + 1} is not a Kubernetes object (expected apiVersion and kind)`, file);
       }
       const object = document as KubeObject;
       const name = nameOf(object);
@@ -170,11 +171,6 @@ function readManifests(context: CliValidationContext): LocatedObject[] {
     const constructPath = name !== undefined && objectsPerName.get(name) === 1 ? context.metadata[name]?.path : undefined;
     return constructPath ? { object: entry.object, source: { ...entry.source, constructPath } } : entry;
   });
-}
-
-/** Where a manifest's object is: `construct/path`, or `dist/app.k8s.yaml (document 2)`. */
-function manifestDocument(source: SourceLocation): string {
-  return source.constructPath ?? `${source.file} (document ${(source.documentIndex ?? 0) + 1})`;
 }
 
 /** Objects that another manifest object of the same kind, namespace and name would overwrite when applied. */

@@ -272,6 +272,20 @@ describe('HardpodValidation with the CLI\'s own ValidationContext', () => {
     expect((await run([a, staging])).json.violations.map((v: any) => v.ruleName)).not.toContain('duplicate-object');
   });
 
+  test('a manifest mistake in an object the construct metadata does not name is located by its document in the file', async () => {
+    const bad = hardenedDeploymentManifest('web', 'shop');
+    (bad.metadata as Record<string, unknown>).annotations = { 'hardpod.dev/suppress.image-digest': '' };
+    const file = manifests([hardenedDeploymentManifest('api', 'shop'), { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'web', namespace: 'shop' } }, bad]);
+    const context = new ValidationContext([file], 'hardpod', '1.0.0', {});
+    await new HardpodValidation({}).validate(context);
+    expect(context.report.toJson().violations[0].fix).toBe(`${file} (document 3) (annotation hardpod.dev/suppress.image-digest): suppression of image-digest needs a non-empty reason`);
+    // A document that is no object is counted the same way, from 1.
+    writeFileSync(file, 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\n- not an object\n');
+    const listed = new ValidationContext([file], 'hardpod', '1.0.0', {});
+    await new HardpodValidation({}).validate(listed);
+    expect(listed.report.toJson().violations[0].fix).toBe(`${file}: document 2 is not a Kubernetes object (expected apiVersion and kind)`);
+  });
+
   test('unknown properties and unquoted versions are refused', async () => {
     for (const [properties, message] of [[{ levle: 'hardened' }, 'unknown property "levle"'], [{ k8sVersion: 1.3 }, 'k8sVersion must be a quoted string']] as const) {
       const context = new ValidationContext([manifests([hardenedDeploymentManifest()])], 'hardpod', '1.0.0', {});
