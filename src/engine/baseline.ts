@@ -201,15 +201,17 @@ export function findingIdentifier(objects?: readonly LocatedObject[]): (finding:
   };
 }
 
-/** Finds the object of a finding by where it was read and its identity (a List's items share their source). */
+/** Finds the object of a finding by where it was read and its identity (a List's items by their place in it, as evaluate() knows them). */
 function objectLookup(objects: readonly LocatedObject[]): Map<string, KubeObject> {
   const byKey = new Map<string, KubeObject>();
   for (const { object, source } of objects) {
-    const items = isList(object) ? expandLists(object).map((item) => item.object) : [object];
-    for (const item of items) {
+    const items = isList(object)
+      ? expandLists(object).map((item) => ({ item: item.object, at: { ...source, listItem: item.path } }))
+      : [{ item: object, at: source }];
+    for (const { item, at } of items) {
       const meta = typeof item.metadata === 'object' && item.metadata !== null ? item.metadata as Record<string, unknown> : {};
       const name = typeof meta.name === 'string' ? meta.name : '';
-      const key = objectIdentityKey(source, item.kind, typeof meta.namespace === 'string' ? meta.namespace : undefined, name, generateNameOf(meta));
+      const key = objectIdentityKey(at, item.kind, typeof meta.namespace === 'string' ? meta.namespace : undefined, name, generateNameOf(meta));
       if (!byKey.has(key)) byKey.set(key, item);
     }
   }

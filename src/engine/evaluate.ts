@@ -128,7 +128,9 @@ export function evaluate(objects: readonly LocatedObject[], config: EngineConfig
       const onInvalid = (path: string, value: unknown): never => {
         throw new HardpodError(`${path} is not a Kubernetes object (got ${describeType(value)}); expected an object with apiVersion and kind`, sourceWhere(located.source));
       };
-      for (const item of expandLists(located.object, onInvalid)) items.push({ object: item.object, source: located.source });
+      for (const item of expandLists(located.object, onInvalid)) {
+        items.push({ object: item.object, source: { ...located.source, listItem: item.path } });
+      }
     } else {
       items.push(located);
     }
@@ -690,7 +692,8 @@ export function sourceWhere(source: SourceLocation): string | undefined {
   if (source.resourceName) return source.resourceName;
   if (source.file) {
     if (source.line) return `${source.file}:${source.line}`;
-    return source.documentIndex !== undefined ? `${source.file} (document ${source.documentIndex + 1})` : source.file;
+    if (source.documentIndex === undefined) return source.file;
+    return `${source.file} (document ${source.documentIndex + 1}${source.listItem ? `, ${source.listItem}` : ''})`;
   }
   return undefined;
 }

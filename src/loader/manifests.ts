@@ -196,7 +196,7 @@ export class ManifestSet {
     for (const item of expandLists(object)) {
       const prefix = parseFieldPath(item.path);
       const itemLine = lineOfPath(record, item.path, line);
-      this.push(item.object, { ...record, prefix }, { file, line: itemLine, documentIndex, ...(template ? { template } : {}) });
+      this.push(item.object, { ...record, prefix }, { file, line: itemLine, documentIndex, listItem: item.path, ...(template ? { template } : {}) });
     }
   }
 

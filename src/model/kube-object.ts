@@ -18,8 +18,13 @@ export interface SourceLocation {
   readonly file?: string;
   /** 1-based line of the object's first line in that file. */
   readonly line?: number;
-  /** 0-based index of the YAML document (or List item) in the file. */
+  /** 0-based index of the YAML document in the file; the items of a List share their List's. */
   readonly documentIndex?: number;
+  /**
+   * Where in its List the object is (`items[3]`), for an item of a v1 List: items of one List may
+   * share kind, namespace and name (a Knative Service and the core Service it makes).
+   */
+  readonly listItem?: string;
   /** The template that rendered the object, from a `# Source:` comment of `helm template` output. */
   readonly template?: string;
   /** cdk8s construct path, when the object was synthesized by cdk8s. */
@@ -41,7 +46,7 @@ export interface LocatedObject {
  * objects by this key.
  */
 export function objectIdentityKey(source: SourceLocation, kind: string, namespace: string | undefined, name: string, generateName?: string): string {
-  return `${source.file ?? ''}\u0000${source.documentIndex ?? ''}\u0000${source.constructPath ?? ''}\u0000${source.resourceName ?? ''}\u0000${kind}\u0000${namespace ?? ''}\u0000${name}\u0000${generateName ?? ''}`;
+  return `${source.file ?? ''}\u0000${source.documentIndex ?? ''}\u0000${source.listItem ?? ''}\u0000${source.constructPath ?? ''}\u0000${source.resourceName ?? ''}\u0000${kind}\u0000${namespace ?? ''}\u0000${name}\u0000${generateName ?? ''}`;
 }
 
 /**

@@ -115,7 +115,8 @@ function groupByKey(report: Report): ObjectFindings[] {
 /** Whether two findings, or a finding and an object, are about the same object ({@link objectKey} without building it). */
 function sameObject(a: ObjectIdentity, b: ObjectIdentity): boolean {
   return a.name === b.name && a.kind === b.kind && a.namespace === b.namespace && a.generateName === b.generateName && a.source.file === b.source.file
-    && a.source.documentIndex === b.source.documentIndex && a.source.constructPath === b.source.constructPath
+    && a.source.documentIndex === b.source.documentIndex && a.source.listItem === b.source.listItem
+    && a.source.constructPath === b.source.constructPath
     && a.source.resourceName === b.source.resourceName;
 }
 

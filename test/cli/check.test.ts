@@ -205,6 +205,25 @@ describe('hardpod check inputs', () => {
     expect(suites.map((suite) => [suite.getAttribute('name'), suite.getAttribute('failures')])).toEqual([['Pod plain (twice.yaml) #1', '0'], ['Pod plain (twice.yaml) #2', '1']]);
   });
 
+  test('two items of one List with the same kind and name (a Knative Service and the core Service it makes) are reported apart', () => {
+    const core = '- apiVersion: v1\n  kind: Service\n  metadata: {name: hello, namespace: shop}\n  spec: {type: ExternalName, externalName: hello.example.com}\n';
+    const knative = [
+      '- apiVersion: serving.knative.dev/v1', '  kind: Service', '  metadata: {name: hello, namespace: shop}', '  spec:', '    template:', '      spec:',
+      '        containers:', '        - {name: app, image: ghcr.io/acme/hello:1, securityContext: {privileged: true}}', '',
+    ].join('\n');
+    writeFileSync(join(dir, 'services.yaml'), `apiVersion: v1\nkind: List\nitems:\n${core}${knative}`);
+    const text = check(['--level', 'baseline', 'services.yaml']);
+    expect(text.status).toBe(1);
+    // The finding is the Knative Service's (line 8), not the ExternalName Service's (line 4) before it.
+    expect(text.stdout).toMatch(/^FAIL Service shop\/hello {2}services\.yaml:8\n {2}fail privileged /);
+    const junit = parseXml(check(['--level', 'baseline', '--format', 'junit', 'services.yaml']).stdout);
+    const suites = Array.from(junit.getElementsByTagName('testsuite'));
+    expect(suites.map((suite) => suite.getAttribute('failures'))).toEqual(['0', '1']);
+    const controls = JSON.parse(check(['--level', 'baseline', '--format', 'controls-json', 'services.yaml']).stdout);
+    const privileged = controls.controls.find((control: { id: string }) => control.id === '5.2.2');
+    expect(privileged.objects.map((object: { line: number; verdict: string }) => [object.line, object.verdict])).toEqual([[8, 'fails']]);
+  });
+
   test('JUnit and SARIF name files from the repository root when hardpod runs in a subfolder, as GitLab and GitHub link them', () => {
     const repo = join(dir, 'monorepo');
     mkdirSync(join(repo, '.git'), { recursive: true });

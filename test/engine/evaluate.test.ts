@@ -268,6 +268,9 @@ describe('evaluate: input shapes', () => {
     expect(report.findings.map((f) => f.name).sort()).toEqual(['a', 'b']);
     expect(report.summary.objects).toBe(2);
     expect(report.objects.map((o) => [o.name, o.podSpecs])).toEqual([['a', 1], ['b', 1]]);
+    // Each item is known by its place in the List, so items alike in kind and name stay apart.
+    expect(report.objects.map((o) => o.source.listItem)).toEqual(['items[0]', 'items[1].items[0]']);
+    expect(report.findings.map((f) => f.source.listItem)).toEqual(['items[0]', 'items[1].items[0]']);
   });
 
   it('checks every built-in workload kind at its template path', () => {

@@ -291,6 +291,10 @@ describe('adoption baseline: identity across edits', () => {
       expect(report.findings.map((f) => f.baselined)).toEqual([true]);
       expect(hasBlockingFindings(report)).toBe(false);
     }
+    // The items of a List given as it is (a cdk8s Include of a List) are identified the same way.
+    const list = [{ object: { apiVersion: 'v1', kind: 'List', items: [app([sidecar, bad])] }, source: { constructPath: 'app/include' } }];
+    expect(baselineFromReport(evaluate(list, { level: 'baseline' }), list).findings.map((f) => f.path))
+      .toEqual(['spec.template.spec.containers[name="app"].securityContext.privileged']);
     // A second privileged container is a new finding.
     const more = evaluate(at(app([{ ...bad, name: 'other' }, sidecar, bad]), 'a.yaml', 0), { level: 'baseline', baseline: baseline.findings });
     expect(more.findings.map((f) => [f.path, !!f.baselined])).toEqual([
