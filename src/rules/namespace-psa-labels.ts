@@ -1,4 +1,5 @@
 import type { InputIndex, InputRule, InputRuleContext, Violation } from './rule';
+import type { NamespaceContext } from '../engine/config';
 import type { KubeObject } from '../model/kube-object';
 import { isFields } from '../model/pod-view';
 import { clusterObjects, describeNamespace, labelsOf, nameOf, namespaceOf, oncePerEvaluation } from './support/hardened';
@@ -51,29 +52,35 @@ export const namespacePsaLabels: InputRule = {
 /** Per evaluation, the verdict on each namespace (the Namespace object or the config's entry). */
 const JUDGED = new WeakMap<InputIndex, Map<object, Violation[]>>();
 
-/** A namespace's labels, and for one of the input (still to be applied) its labels as written. */
+/** A namespace's labels: those the rule reads, and all of them as written. */
 interface KnownNamespace {
   /** The object the labels come from: the Namespace, or the config's namespace entry. */
   readonly source: object;
   readonly name: string;
   readonly labels: Readonly<Record<string, string>>;
   readonly fromInput: boolean;
-  readonly written?: unknown;
+  /** Its labels as written, Pod Security's with invalid values included. */
+  readonly written: unknown;
 }
 
-function inputNamespace(object: KubeObject): KnownNamespace {
-  return { source: object, name: nameOf(object), labels: labelsOf(object, READ_LABELS), fromInput: true, written: object.metadata?.labels };
+/** A Namespace object's labels: one of the input, or declared in cluster.objects. */
+function namespaceObject(object: KubeObject, fromInput: boolean): KnownNamespace {
+  return { source: object, name: nameOf(object), labels: labelsOf(object, READ_LABELS), fromInput, written: object.metadata?.labels };
+}
+
+function declaredNamespace(entry: NamespaceContext): KnownNamespace {
+  return { source: entry, name: entry.name, labels: entry.labels ?? {}, fromInput: false, written: entry.labels };
 }
 
 /** The namespace from the input, `cluster.objects` or `cluster.namespaces`; undefined when unknown. */
 function namespaceLabels(context: Pick<InputRuleContext, 'input' | 'cluster'>, name: string): KnownNamespace | undefined {
   // By its name first: a Namespace found so is the one, whatever the names of others not known yet in a preview.
   const fromInput = context.input.get('Namespace', undefined, name) ?? context.input.byKind('Namespace').find((ns) => nameOf(ns) === name);
-  if (fromInput) return inputNamespace(fromInput);
+  if (fromInput) return namespaceObject(fromInput, true);
   const object = clusterObjects(context.cluster, 'Namespace').find((ns) => nameOf(ns) === name);
-  if (object) return { source: object, name, labels: labelsOf(object, READ_LABELS), fromInput: false };
+  if (object) return namespaceObject(object, false);
   const declared = (context.cluster.namespaces ?? []).find((ns) => ns.name === name);
-  return declared ? { source: declared, name, labels: declared.labels ?? {}, fromInput: false } : undefined;
+  return declared ? declaredNamespace(declared) : undefined;
 }
 
 const LEVEL_VALUES = ['privileged', 'baseline', 'restricted'];
@@ -96,15 +103,19 @@ function invalidLabels(written: unknown): string[] {
 
 /**
  * What Pod Security admission enforces in the namespace. Creating a Namespace (or changing its
- * labels) with an invalid Pod Security label is refused, so one in the input never gets there; a
- * namespace that already carries one is enforced at restricted, latest (upstream PolicyToEvaluate).
+ * labels) with an invalid Pod Security label is refused, so one in the input never gets there. A
+ * declared one is a mistaken declaration (`1.30`, read as latest, where the namespace carries
+ * `v1.30`), or labels older than Pod Security admission that it reads as restricted, latest only
+ * by its fallback: neither is known to enforce restricted.
  */
 function judge(namespace: KnownNamespace, where: string, minor: number): Violation[] {
   const fail = (message: string): Violation[] => [{ path: 'metadata.namespace', message }];
   const { labels } = namespace;
-  if (namespace.fromInput) {
-    const invalid = invalidLabels(namespace.written);
-    if (invalid.length > 0) return fail(`${where} has invalid Pod Security labels, ${invalid.join(', ')}; the API server refuses to create the Namespace or change its labels with them, so fix their values`);
+  const invalid = invalidLabels(namespace.written);
+  if (invalid.length > 0) {
+    return fail(namespace.fromInput
+      ? `${where} has invalid Pod Security labels, ${invalid.join(', ')}; the API server refuses to create the Namespace or change its labels with them, so fix their values`
+      : `${where} is declared in the cluster context with invalid Pod Security labels, ${invalid.join(', ')}; the API server refuses them on a Namespace, so the declaration is mistaken or the labels predate Pod Security admission: declare the labels the namespace has, valid ones`);
   }
   const level = labels[ENFORCE];
   if (level === undefined) {
@@ -148,8 +159,8 @@ function allNamespaces(context: Pick<InputRuleContext, 'input' | 'cluster'>): Kn
     seen.add(namespace.name);
     out.push(namespace);
   };
-  for (const ns of context.input.byKind('Namespace')) add(inputNamespace(ns));
-  for (const ns of clusterObjects(context.cluster, 'Namespace')) add({ source: ns, name: nameOf(ns), labels: labelsOf(ns, READ_LABELS), fromInput: false });
-  for (const ns of context.cluster.namespaces ?? []) add({ source: ns, name: ns.name, labels: ns.labels ?? {}, fromInput: false });
+  for (const ns of context.input.byKind('Namespace')) add(namespaceObject(ns, true));
+  for (const ns of clusterObjects(context.cluster, 'Namespace')) add(namespaceObject(ns, false));
+  for (const ns of context.cluster.namespaces ?? []) add(declaredNamespace(ns));
   return out;
 }

@@ -289,6 +289,11 @@ describeCluster('namespace-psa-labels agrees with Pod Security admission', (clus
         const judged = outcome(check(namespacePsaLabels, workload, { input: [namespaceObject], config: { kubernetesVersion: version } }));
         expect({ labels, accepted: created.allowed, pass: judged === 'pass' }).toEqual({ labels, accepted: created.allowed, pass: enforcesRestricted });
         seen.add(`${created.allowed}/${judged}`);
+        // Declared in the cluster context instead, as a namespace the platform owns: the same verdict.
+        for (const context of [{ namespaces: [{ name, labels }] }, { objects: [namespaceObject] }]) {
+          const declared = outcome(check(namespacePsaLabels, workload, { config: { kubernetesVersion: version, cluster: context } }));
+          expect({ labels, context: Object.keys(context)[0], pass: declared === 'pass' }).toEqual({ labels, context: Object.keys(context)[0], pass: enforcesRestricted });
+        }
       }
     }
     expect([...seen].sort()).toEqual(['false/fail', 'true/fail', 'true/pass']);

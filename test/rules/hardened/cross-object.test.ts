@@ -208,9 +208,14 @@ describe('namespace-psa-labels reads the labels as Pod Security admission does',
       expect({ labels, message: v.message }).toEqual({ labels, message: expect.stringContaining('refuses to create the Namespace') });
     }
   });
-  test('a declared existing namespace with an invalid level or version is enforced as restricted, latest', () => {
-    expect(outcome(judged({ [ENFORCE]: 'Restricted' }, 'declared'))).toBe('pass');
-    expect(outcome(judged({ [ENFORCE]: 'restricted', [VERSION]: '1.30' }, 'declared'))).toBe('pass');
+  test('a declared namespace with an invalid level or version fails: the API server refuses such labels, so the declaration is mistaken', () => {
+    const mistaken: Record<string, string>[] = [{ [ENFORCE]: 'Restricted' }, { [ENFORCE]: 'restricted', [VERSION]: '1.30' }, { [ENFORCE]: 'restricted', 'pod-security.kubernetes.io/audit-version': '' }];
+    for (const labels of mistaken) {
+      const [v] = violations(judged(labels, 'declared'));
+      expect({ labels, message: v.message }).toEqual({ labels, message: expect.stringContaining('declared in the cluster context with invalid Pod Security labels') });
+    }
+    const object = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: { [ENFORCE]: 'restricted', [VERSION]: '1.30' } } } as KubeObject;
+    expect(outcome(check(namespacePsaLabels, deployment(), { config: { cluster: { objects: [object] } } }))).toBe('fail');
   });
   test('restricted pinned to a version before its last added check (hostProbesAndHostLifecycle, v1.34) fails', () => {
     const [v] = violations(judged({ [ENFORCE]: 'restricted', [VERSION]: 'v1.33' }, 'input'));
