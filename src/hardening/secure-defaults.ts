@@ -132,7 +132,7 @@ export const SECURE_DEFAULTS: readonly SecureDefault[] = [
     scope: 'pod',
     path: ['securityContext', 'runAsNonRoot'],
     rules: ['run-as-non-root'],
-    linuxOnly: true,
+    // Not Linux-only: Windows pods may set it (ContainerAdministrator is root there), and restricted requires it of them too.
     reason: 'the kubelet refuses to start a container whose user is root',
     secure: fixedValue(true, isTrue),
   },
@@ -207,7 +207,6 @@ export const SECURE_DEFAULTS: readonly SecureDefault[] = [
     path: ['securityContext', 'runAsNonRoot'],
     lists: ALL_LISTS,
     rules: ['run-as-non-root'],
-    linuxOnly: true,
     reason: 'a container must not opt out of the pod-wide non-root check',
     secure: (current) => (current === false ? true : KEEP),
   },

@@ -4,8 +4,10 @@
  * checks from v1.25. The hardened rules must not demand a field the server refuses there.
  */
 import { evaluate } from '../../src/engine';
+import { harden } from '../../src/hardening';
 import type { KubeObject } from '../../src/model';
 import { describeCluster } from '../harness/cluster-suite';
+import { podFromTemplate } from '../harness/pod-security';
 
 const IMAGE = `registry.example.com/app@sha256:${'a'.repeat(64)}`;
 
@@ -34,5 +36,30 @@ describeCluster('hardened rules on Windows pods', (cluster) => {
     const readOnly = await c.dryRunCreate(windowsPod('read-only', { securityContext: { readOnlyRootFilesystem: true } }), namespace);
     expect({ status: readOnly.status, message: readOnly.message }).toEqual({ status: 422, message: expect.stringContaining('readOnlyRootFilesystem: Forbidden: cannot be set for a windows pod') });
     expect(failingRules(windowsPod('plain'), `1.${c.minor}`)).not.toContain('read-only-root-filesystem');
+  });
+
+  test('harden() makes a Windows workload one that a restricted namespace admits and the hardened pod rules pass', async () => {
+    const c = cluster();
+    const namespace = await c.createPodSecurityNamespace('windows-harden', 'restricted');
+    const deployment: KubeObject = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'windows-app' },
+      spec: {
+        selector: { matchLabels: { app: 'windows-app' } },
+        template: {
+          metadata: { labels: { app: 'windows-app' } },
+          spec: { os: { name: 'windows' }, serviceAccountName: 'windows-app', containers: [{ name: 'app', image: IMAGE }] },
+        },
+      },
+    };
+    const account = await c.create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'windows-app' } }, namespace);
+    expect(account.status).toBe(201);
+    const hardened = harden(deployment).object;
+    const { status, message, warnings } = await c.dryRunCreate(podFromTemplate(hardened)!, namespace);
+    expect({ status, message, warnings }).toEqual({ status: 201, message: undefined, warnings: [] });
+    expect((await c.dryRunCreate(hardened, namespace)).warnings).toEqual([]);
+    // Probes are the workload's own to write; no secure default can invent them.
+    expect(failingRules(hardened, `1.${c.minor}`)).toEqual(['probes']);
   });
 });
