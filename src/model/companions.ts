@@ -6,7 +6,7 @@ import { INT32_MAX, isPortNumber } from './api-integers';
 import { checkCidr, checkDnsLabel, checkLabels, ipFamily, isDnsLabel, isInsideCidr, isPortName, parseCidr } from './api-values';
 import { HardpodError } from './errors';
 import type { KubeObject } from './kube-object';
-import { NEWEST_KUBERNETES_MINOR } from './kubernetes-versions';
+import { NEWEST_KUBERNETES_MINOR, POD_SECURITY_VERSION } from './kubernetes-versions';
 import { PROP_KEYS, refuseUnknownKeys } from './prop-keys';
 import type { AllowRule, DnsEgress, NamespaceProps, NetworkPeer, PodSecurityLevel, WorkloadDefaults } from './workload-props';
 
@@ -318,7 +318,9 @@ export function buildNamespace(props: NamespaceProps, defaults: WorkloadDefaults
   checkLabels(props.labels, 'labels', where);
   checkLabels(defaults.labels, 'the platform default labels', where);
   const version = props.podSecurityVersion ?? `v1.${Math.max(defaults.kubernetesMinor ?? NEWEST_KUBERNETES_MINOR, NEWEST_KUBERNETES_MINOR)}`;
-  if (!/^(v1\.\d+|latest)$/.test(version)) throw new HardpodError(`podSecurityVersion "${version}" is not valid: write v1.<minor>, e.g. v1.${NEWEST_KUBERNETES_MINOR}, or latest`, where);
+  if (version !== 'latest' && !(typeof version === 'string' && POD_SECURITY_VERSION.test(version))) {
+    throw new HardpodError(`podSecurityVersion ${JSON.stringify(version)} is not valid: write v1.<minor> without leading zeros, e.g. v1.${NEWEST_KUBERNETES_MINOR}, or latest`, where);
+  }
   const labels: Record<string, string> = { ...defaults.labels, ...props.labels, ...MANAGED_BY_LABEL };
   for (const mode of ['enforce', 'audit', 'warn'] as const) {
     const level = props.podSecurity?.[mode] ?? 'restricted';

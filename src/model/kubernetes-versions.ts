@@ -3,3 +3,8 @@ export const OLDEST_KUBERNETES_MINOR = 0;
 export const NEWEST_KUBERNETES_MINOR = 37;
 /** The default Kubernetes version: the newest supported. */
 export const NEWEST_KUBERNETES_VERSION = `1.${NEWEST_KUBERNETES_MINOR}`;
+/**
+ * A pinned Pod Security version (`…/enforce-version` and the like) as Pod Security admission parses
+ * it, minor in group 1: `v1.0`, `v1.30` but not `v1.030` or `1.30`, which the API server refuses on a Namespace.
+ */
+export const POD_SECURITY_VERSION = /^v1\.([0-9]|[1-9][0-9]*)$/;

@@ -1,6 +1,7 @@
 import type { InputIndex, InputRule, InputRuleContext, Violation } from './rule';
 import type { NamespaceContext } from '../engine/config';
 import type { KubeObject } from '../model/kube-object';
+import { POD_SECURITY_VERSION } from '../model/kubernetes-versions';
 import { isFields } from '../model/pod-view';
 import { clusterObjects, describeNamespace, labelsOf, nameOf, namespaceOf, oncePerEvaluation } from './support/hardened';
 import { cis, nist } from './support/pss';
@@ -84,7 +85,6 @@ function namespaceLabels(context: Pick<InputRuleContext, 'input' | 'cluster'>, n
 }
 
 const LEVEL_VALUES = ['privileged', 'baseline', 'restricted'];
-const VERSION_VALUE = /^v1\.([0-9]|[1-9][0-9]*)$/;
 
 /** The Pod Security labels with invalid values (a YAML number included), as Pod Security admission parses them. */
 function invalidLabels(written: unknown): string[] {
@@ -94,7 +94,7 @@ function invalidLabels(written: unknown): string[] {
     const level = written[`${PREFIX}${mode}`];
     if (level !== undefined && !LEVEL_VALUES.includes(level as string)) out.push(`${PREFIX}${mode}: ${JSON.stringify(level)} (expected privileged, baseline or restricted)`);
     const version = written[`${PREFIX}${mode}-version`];
-    if (version !== undefined && version !== 'latest' && !(typeof version === 'string' && VERSION_VALUE.test(version))) {
+    if (version !== undefined && version !== 'latest' && !(typeof version === 'string' && POD_SECURITY_VERSION.test(version))) {
       out.push(`${PREFIX}${mode}-version: ${JSON.stringify(version)} (expected latest or v1.N)`);
     }
   }
@@ -122,7 +122,7 @@ function judge(namespace: KnownNamespace, where: string, minor: number): Violati
     return fail(`${where} has no ${ENFORCE} label, so Pod Security Admission enforces only the cluster's default level there (privileged unless the API server's admission configuration sets another); label it ${ENFORCE}: restricted`);
   }
   if (LEVEL_VALUES.includes(level) && level !== 'restricted') return fail(`${where} enforces Pod Security ${JSON.stringify(level)}, not "restricted"; set ${ENFORCE}: restricted`);
-  const version = VERSION_VALUE.exec(labels[ENFORCE_VERSION] ?? '');
+  const version = POD_SECURITY_VERSION.exec(labels[ENFORCE_VERSION] ?? '');
   const needed = newestRestrictedCheck(minor);
   if (version && Number(version[1]) < needed) {
     return fail(`${where} enforces restricted as of ${labels[ENFORCE_VERSION]} (${ENFORCE_VERSION}), which lacks checks Pod Security added to restricted up to v1.${needed}, so pods breaking them are admitted; set ${ENFORCE_VERSION} to latest or v1.${minor}`);

@@ -7,7 +7,7 @@
 import { emittedNamespaces, workloadCases } from './emitted';
 import { renderEverywhere } from './front-doors';
 import { hardenedPod } from './mutations';
-import { extractPodViews, type KubeObject } from '../../src/model';
+import { buildNamespace, extractPodViews, type KubeObject } from '../../src/model';
 import type { Verdict } from '../harness/cluster';
 import { describeCluster } from '../harness/cluster-suite';
 import { mapLimit } from '../harness/pod-security';
@@ -81,4 +81,24 @@ describeCluster('emitted companions and namespaces are accepted with strict fiel
     expect({ status: refused.status, podSecurity: (refused.message ?? '').includes('violates PodSecurity') })
       .toEqual(enforce === 'privileged' ? { status: 201, podSecurity: false } : { status: 403, podSecurity: true });
   }, 120_000);
+
+  test('podSecurityVersion: the builder accepts exactly the versions the API server accepts on a Namespace', async () => {
+    const c = cluster();
+    const versions = ['latest', 'v1.0', 'v1.9', 'v1.25', 'v1.99', 'v1.030', 'v1.01', 'v1.00', '1.30', 'v1.', 'v2.0', 'LATEST', 'v1.3a', ''];
+    const verdicts = await mapLimit(versions, 4, async (version) => {
+      let built: KubeObject | string;
+      try {
+        built = buildNamespace({ name: c.uniqueNamespaceName('psa-version'), podSecurityVersion: version }).namespace as KubeObject;
+      } catch (error) {
+        built = (error as Error).message;
+      }
+      const labels = { 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': version };
+      const server = await c.dryRunCreate({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: c.uniqueNamespaceName('psa-version'), labels } });
+      return { version, builder: typeof built === 'string' ? built : 'accepted', server: server.allowed ? 'accepted' : 'refused' };
+    });
+    for (const v of verdicts) {
+      expect(v).toEqual(v.server === 'accepted' ? { ...v, builder: 'accepted' } : { ...v, builder: expect.stringContaining('is not valid: write v1.<minor>') });
+    }
+    expect(verdicts.filter((v) => v.server === 'accepted').map((v) => v.version)).toEqual(['latest', 'v1.0', 'v1.9', 'v1.25', 'v1.99']);
+  });
 });

@@ -379,6 +379,8 @@ describe('other builders', () => {
     const ns = buildNamespace({ name: 'shop' }, { kubernetesMinor: 32 });
     expect(buildNamespace({ name: 'shop' }, { kubernetesMinor: 40 }).namespace.metadata?.labels?.['pod-security.kubernetes.io/enforce-version']).toBe('v1.40');
     expect(buildNamespace({ name: 'shop', podSecurityVersion: 'v1.31' }).namespace.metadata?.labels?.['pod-security.kubernetes.io/enforce-version']).toBe('v1.31');
+    // Pod Security admission refuses a minor with a leading zero on a Namespace.
+    expect(error(() => buildNamespace({ name: 'shop', podSecurityVersion: 'v1.030' }, {}, 'app/ns')).message).toBe(`app/ns: podSecurityVersion "v1.030" is not valid: write v1.<minor> without leading zeros, e.g. v${NEWEST_KUBERNETES_VERSION}, or latest`);
     expect(ns.namespace.metadata?.labels).toMatchObject({
       'pod-security.kubernetes.io/enforce': 'restricted',
       'pod-security.kubernetes.io/enforce-version': `v${NEWEST_KUBERNETES_VERSION}`,
