@@ -19,6 +19,21 @@ export const MANAGED_BY_LABEL = { 'app.kubernetes.io/managed-by': 'hardpod' } as
 export const WORKLOAD_LABEL = 'app.kubernetes.io/name';
 /** The Kubernetes minor manifests target unless the defaults say otherwise. */
 export const DEFAULT_KUBERNETES_MINOR = 33;
+
+/**
+ * The target minor from the defaults' `kubernetesMinor`. Anything but a whole number is refused:
+ * `1.33` (the version, not its minor) would read as a target older than every gated field.
+ */
+export function targetMinor(kubernetesMinor: unknown, where?: string): number {
+  if (kubernetesMinor === undefined) return DEFAULT_KUBERNETES_MINOR;
+  if (typeof kubernetesMinor !== 'number' || !Number.isInteger(kubernetesMinor) || kubernetesMinor < 0) {
+    throw new HardpodError(
+      `kubernetesMinor ${typeof kubernetesMinor === 'number' ? kubernetesMinor : JSON.stringify(kubernetesMinor)} is not a Kubernetes minor: write the minor alone, as a whole number, e.g. ${DEFAULT_KUBERNETES_MINOR} for Kubernetes 1.${DEFAULT_KUBERNETES_MINOR}`,
+      where,
+    );
+  }
+  return kubernetesMinor;
+}
 /** The label the API server sets on every Namespace to its name, for selecting one namespace. */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
@@ -160,11 +175,12 @@ export function buildPodDisruptionBudget(
   kubernetesMinor: number = DEFAULT_KUBERNETES_MINOR,
 ): PodDisruptionBudget {
   checkPodDisruptionBudget(budget, undefined, where);
+  const minor = targetMinor(kubernetesMinor, where);
   const limit = budget.minAvailable !== undefined ? { minAvailable: budget.minAvailable } : { maxUnavailable: budget.maxUnavailable ?? 1 };
-  const supported = kubernetesMinor >= UNHEALTHY_POD_EVICTION_POLICY_MINOR;
+  const supported = minor >= UNHEALTHY_POD_EVICTION_POLICY_MINOR;
   if (budget.unhealthyPodEvictionPolicy !== undefined && !supported) {
     throw new HardpodError(
-      `podDisruptionBudget.unhealthyPodEvictionPolicy needs Kubernetes 1.${UNHEALTHY_POD_EVICTION_POLICY_MINOR}+, but the target is 1.${kubernetesMinor} (kubernetesMinor), ` +
+      `podDisruptionBudget.unhealthyPodEvictionPolicy needs Kubernetes 1.${UNHEALTHY_POD_EVICTION_POLICY_MINOR}+, but the target is 1.${minor} (kubernetesMinor), ` +
         'whose API server drops or refuses the field: remove it, or raise kubernetesMinor',
       where,
     );
@@ -317,7 +333,7 @@ export function buildNamespace(props: NamespaceProps, defaults: WorkloadDefaults
   checkDnsLabel(props.name, 'namespace name', where);
   checkLabels(props.labels, 'labels', where);
   checkLabels(defaults.labels, 'the platform default labels', where);
-  const version = props.podSecurityVersion ?? `v1.${Math.max(defaults.kubernetesMinor ?? NEWEST_KUBERNETES_MINOR, NEWEST_KUBERNETES_MINOR)}`;
+  const version = props.podSecurityVersion ?? `v1.${Math.max(targetMinor(defaults.kubernetesMinor, where), NEWEST_KUBERNETES_MINOR)}`;
   if (version !== 'latest' && !(typeof version === 'string' && POD_SECURITY_VERSION.test(version))) {
     throw new HardpodError(`podSecurityVersion ${JSON.stringify(version)} is not valid: write v1.<minor> without leading zeros, e.g. v1.${NEWEST_KUBERNETES_MINOR}, or latest`, where);
   }

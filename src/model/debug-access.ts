@@ -1,7 +1,7 @@
 import type { Role, RoleBinding } from 'kubernetes-types/rbac/v1';
 import { INT32_MAX } from './api-integers';
 import { checkDnsLabel, checkLabels, isDnsLabel, isDnsSubdomain } from './api-values';
-import { asKubeObject, DEFAULT_KUBERNETES_MINOR, MANAGED_BY_LABEL, NAMESPACE_NAME_LABEL } from './companions';
+import { asKubeObject, MANAGED_BY_LABEL, NAMESPACE_NAME_LABEL, targetMinor } from './companions';
 import { HardpodError } from './errors';
 import { DIGEST_ONLY_RESOLVER } from './image';
 import { claimObjectKey, type KubeObject } from './kube-object';
@@ -224,7 +224,7 @@ export function buildDebugAccess(props: DebugAccessProps, ctx: BuildContext): De
     // The API server takes a blank group name, but no one is in that group: the grant would be dead.
     throw new HardpodError(`group must name the group of people who may debug (got ${JSON.stringify(props.group)}; hardpod refuses a blank name, which no one's group has)`, where);
   }
-  const minor = ctx.defaults?.kubernetesMinor ?? DEFAULT_KUBERNETES_MINOR;
+  const minor = targetMinor(ctx.defaults?.kubernetesMinor, where);
   if (minor < ADMISSION_POLICY_MINOR) {
     throw new HardpodError(`debug access is always paired with a ValidatingAdmissionPolicy (admissionregistration.k8s.io/v1, Kubernetes 1.${ADMISSION_POLICY_MINOR}+), but the target is 1.${minor} (kubernetesMinor)`, where);
   }

@@ -9,8 +9,8 @@ import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1';
 import { INT32_MAX, INT64_MAX, isPortNumber } from './api-integers';
 import { checkAnnotations, checkDnsLabel, checkLabels, isDnsLabel, isDnsSubdomain, isPortName } from './api-values';
 import {
-  DEFAULT_KUBERNETES_MINOR, MANAGED_BY_LABEL, NAMESPACE_POLICY_NAME, WORKLOAD_LABEL, asKubeObject, buildNetworkPolicy, buildPodDisruptionBudget,
-  buildService, buildServiceAccount, checkPodDisruptionBudget, objectMeta, selectorLabels, type ServicePort,
+  MANAGED_BY_LABEL, NAMESPACE_POLICY_NAME, WORKLOAD_LABEL, asKubeObject, buildNetworkPolicy, buildPodDisruptionBudget,
+  buildService, buildServiceAccount, checkPodDisruptionBudget, objectMeta, selectorLabels, targetMinor, type ServicePort,
 } from './companions';
 import { cronScheduleProblem, timeZoneProblem } from './cron';
 import { HardpodError } from './errors';
@@ -531,7 +531,7 @@ function containerSpec(c: ResolvedContainer, traits: KindTraits, pod: PodParts, 
     if (missing.length > 0) fail(incompleteProbes(missing), where);
   }
 
-  const minor = defaults.kubernetesMinor ?? DEFAULT_KUBERNETES_MINOR;
+  const minor = targetMinor(defaults.kubernetesMinor, where);
   const sleepSupported = minor >= SLEEP_ACTION_MINOR;
   const preStop = p.preStopSleepSeconds ?? (sleepSupported && traits.serving && c.role !== 'init' && c.ports.length > 0 ? DEFAULT_PRESTOP_SECONDS : false);
   if (preStop !== false) {
@@ -705,7 +705,7 @@ function buildPod(
     // The API server passes any sysctl value on; the kernel refuses one outside 0-65535 and the pod never starts.
     fail(`unprivilegedPortStart ${portStart} is not a port number (a whole number from 0 to 65535, which the kernel requires)`, where);
   }
-  const minor = defaults.kubernetesMinor ?? DEFAULT_KUBERNETES_MINOR;
+  const minor = targetMinor(defaults.kubernetesMinor, where);
   // Only the values that harden need the gate: hostUsers: true and Merge are what a dropped field means anyway.
   checkGatedField('hostUsers', props.hostUsers, props.hostUsers === false, minor, where);
   checkGatedField('supplementalGroupsPolicy', props.supplementalGroupsPolicy, props.supplementalGroupsPolicy === 'Strict', minor, where);

@@ -412,6 +412,15 @@ describe('image users and Kubernetes versions', () => {
     expect(error(() => buildDeployment({ name: 'web', image: IMAGE, port: 8080, preStopSleepSeconds: 3 }, { where: 'x', defaults: { kubernetesMinor: 29 } })).message).toContain('1.30+');
     expect(mainOf(buildDeployment({ name: 'web', image: IMAGE, port: 8080, preStopSleepSeconds: 3 }, ctx).workload as KubeObject).lifecycle).toEqual({ preStop: { sleep: { seconds: 3 } } });
   });
+  it('kubernetesMinor is the minor alone, a whole number: the version 1.33 would silently target Kubernetes 1.1', () => {
+    const refused = /^(shop\/web|shop|debug): kubernetesMinor \S+ is not a Kubernetes minor: write the minor alone, as a whole number, e.g. 33 for Kubernetes 1\.33$/;
+    for (const kubernetesMinor of [1.33, 33.5, -1, '33', Number.NaN]) {
+      const defaults = { kubernetesMinor } as unknown as BuildContext['defaults'];
+      expect(error(() => buildDeployment({ name: 'web', image: IMAGE, port: 8080 }, { where: 'shop/web', defaults })).message).toMatch(refused);
+      expect(error(() => buildNamespace({ name: 'shop' }, defaults, 'shop')).message).toMatch(refused);
+      expect(error(() => buildDebugAccess({ namespace: 'shop', group: 'g', image: IMAGE }, { where: 'debug', defaults })).message).toMatch(refused);
+    }
+  });
   it('user namespaces and strict supplemental groups need a target where the API server honours them', () => {
     const build = (props: Partial<WorkloadProps>, kubernetesMinor: number) => buildDeployment({ name: 'web', image: IMAGE, port: 8080, ...props }, { where: 'shop/web', defaults: { kubernetesMinor } });
     const podSpec = (props: Partial<WorkloadProps>, minor: number): Record<string, unknown> =>
