@@ -21,6 +21,8 @@ const READ_LABELS = [ENFORCE, ENFORCE_VERSION];
  * admits what it forbids.
  */
 const RESTRICTED_CHECKS_ADDED = [8, 19, 22, 23, 34];
+/** Pod Security admission is on by default from 1.23 (1.22: alpha behind the PodSecurity feature gate; before: none built in). */
+const ADMISSION_ON_BY_DEFAULT = 23;
 
 /**
  * Pod Security Admission only protects namespaces that ask for it: the workload's namespace must
@@ -33,6 +35,7 @@ export const namespacePsaLabels: InputRule = {
   level: 'hardened',
   severity: 'medium',
   controls: [...cis('5.2.1'), ...nist('4.3.4')],
+  versions: { changes: [{ minor: ADMISSION_ON_BY_DEFAULT, note: 'Pod Security admission is on by default; before, nothing built in reads the labels (1.22 only behind the PodSecurity feature gate), so the rule fails there.' }] },
   edition: 1,
   scope: 'input',
   check(context) {
@@ -126,6 +129,12 @@ function judge(namespace: KnownNamespace, where: string, minor: number): Violati
   const needed = newestRestrictedCheck(minor);
   if (version && Number(version[1]) < needed) {
     return fail(`${where} enforces restricted as of ${labels[ENFORCE_VERSION]} (${ENFORCE_VERSION}), which lacks checks Pod Security added to restricted up to v1.${needed}, so pods breaking them are admitted; set ${ENFORCE_VERSION} to latest or v1.${minor}`);
+  }
+  if (minor < ADMISSION_ON_BY_DEFAULT) {
+    return fail(
+      `${where} asks for restricted, but Kubernetes 1.${minor} has no Pod Security admission on by default to enforce it (built in and on from 1.${ADMISSION_ON_BY_DEFAULT}; ` +
+        '1.22 only with the PodSecurity feature gate, older clusters only with the pod-security-admission webhook); suppress this finding, with that as the reason, where the cluster runs one of them',
+    );
   }
   return [];
 }

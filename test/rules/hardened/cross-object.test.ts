@@ -222,9 +222,8 @@ describe('namespace-psa-labels reads the labels as Pod Security admission does',
     expect(v.message).toContain('enforces restricted as of v1.33');
     expect(v.message).toContain('added to restricted up to v1.34');
     expect(outcome(judged({ [ENFORCE]: 'restricted', [VERSION]: 'v1.0' }, 'declared'))).toBe('fail');
-    // Judged at 1.22, restricted as of v1.22 is all there is.
-    expect(outcome(judged({ [ENFORCE]: 'restricted', [VERSION]: 'v1.22' }, 'input', '1.22'))).toBe('pass');
-    expect(outcome(judged({ [ENFORCE]: 'restricted', [VERSION]: 'v1.18' }, 'input', '1.22'))).toBe('fail');
+    // Judged at 1.22, a pin older than v1.22 lacks its capabilities check.
+    expect(violations(judged({ [ENFORCE]: 'restricted', [VERSION]: 'v1.18' }, 'input', '1.22'))[0].message).toContain('lacks checks Pod Security added to restricted up to v1.22');
     expect(outcome(judged({ [ENFORCE]: 'restricted', [VERSION]: 'v1.23' }, 'input', '1.33'))).toBe('pass');
     for (const version of ['latest', 'v1.34', 'v1.37', 'v1.40']) expect(outcome(judged({ [ENFORCE]: 'restricted', [VERSION]: version }, 'input'))).toBe('pass');
   });
@@ -236,9 +235,20 @@ describe('namespace-psa-labels reads the labels as Pod Security admission does',
     expect(versioned.map((rule) => rule.id)).toEqual(expect.arrayContaining(relaxationCounterparts));
     for (const rule of versioned) {
       const since = rule.versions?.since as number;
-      const verdict = outcome(judged({ [ENFORCE]: 'restricted', [VERSION]: `v1.${since - 1}` }, 'input', `1.${since}`));
-      expect({ rule: rule.id, verdict }).toEqual({ rule: rule.id, verdict: relaxationCounterparts.includes(rule.id) ? 'pass' : 'fail' });
+      const result = judged({ [ENFORCE]: 'restricted', [VERSION]: `v1.${since - 1}` }, 'input', `1.${since}`);
+      const verdict = outcome(result) === 'fail' && violations(result)[0].message.includes('lacks checks') ? 'fail (pin)' : outcome(result);
+      expect({ rule: rule.id, verdict }).toEqual({ rule: rule.id, verdict: relaxationCounterparts.includes(rule.id) ? 'pass' : 'fail (pin)' });
     }
+  });
+  test('before Kubernetes 1.23 no Pod Security admission is on by default to enforce the labels, so they do not pass', () => {
+    for (const kubernetesVersion of ['1.0', '1.21', '1.22']) {
+      for (const where of ['input', 'declared'] as const) {
+        const [v] = violations(judged({ [ENFORCE]: 'restricted' }, where, kubernetesVersion));
+        expect({ kubernetesVersion, where, message: v.message }).toEqual({ kubernetesVersion, where, message: expect.stringContaining('has no Pod Security admission on by default') });
+      }
+    }
+    expect(outcome(judged({ [ENFORCE]: 'restricted' }, 'input', '1.23'))).toBe('pass');
+    expect(outcome(judged({ [ENFORCE]: 'restricted', [VERSION]: 'v1.23' }, 'input', '1.23'))).toBe('pass');
   });
   test('namespace-less output in a complete context fails when any namespace pins an old restricted', () => {
     const helm = deployment({ namespace: null });
