@@ -174,7 +174,11 @@ export function parseKubernetesVersion(version: unknown, where = 'kubernetesVers
   const match = typeof version === 'string' ? /^v?1\.(0|[1-9]\d?)(?:\.\d{1,3}(?:[-+][0-9A-Za-z.+-]*)?)?$/.exec(version.trim()) : null;
   const minor = match ? Number(match[1]) : NaN;
   if (!(minor >= OLDEST_KUBERNETES_MINOR && minor <= NEWEST_KUBERNETES_MINOR)) {
-    throw new HardpodError(`unsupported Kubernetes version ${JSON.stringify(version)}; expected 1.N (or 1.N.P) with N from ${OLDEST_KUBERNETES_MINOR} to ${NEWEST_KUBERNETES_MINOR}, e.g. ${NEWEST_KUBERNETES_VERSION}`, where);
+    const zero = typeof version === 'string' ? /^v?1\.0(\d)/.exec(version.trim()) : null;
+    // 1.03 may be 1.3 or a mistyped 1.30: named, not guessed.
+    const meant = zero ? [`1.${zero[1]}`, ...(Number(`${zero[1]}0`) <= NEWEST_KUBERNETES_MINOR ? [`1.${zero[1]}0`] : [])] : [];
+    const why = zero ? `; no Kubernetes minor has a leading zero (${meant.join(' or ')} meant?)` : '';
+    throw new HardpodError(`unsupported Kubernetes version ${JSON.stringify(version)}${why}; expected 1.N (or 1.N.P) with N from ${OLDEST_KUBERNETES_MINOR} to ${NEWEST_KUBERNETES_MINOR}, e.g. ${NEWEST_KUBERNETES_VERSION}`, where);
   }
   return minor;
 }

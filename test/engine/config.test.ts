@@ -309,7 +309,8 @@ describe('loadConfig', () => {
     }
     expect(resolveConfig({ kubernetesVersion: '1.0' }).minor).toBe(0);
     const leadingZero = file('zero.yaml', 'level: baseline\nkubernetesVersion: "1.03"\n');
-    expect(() => loadConfig(leadingZero)).toThrow(new RegExp(`${leadingZero}:2 \\(kubernetesVersion\\): unsupported Kubernetes version "1.03"`));
+    expect(() => loadConfig(leadingZero)).toThrow(new RegExp(`${leadingZero}:2 \\(kubernetesVersion\\): unsupported Kubernetes version "1.03"; no Kubernetes minor has a leading zero \\(1.3 or 1.30 meant\\?\\);`));
+    expect(() => resolveConfig({ kubernetesVersion: 'v1.09.1' })).toThrow('"v1.09.1"; no Kubernetes minor has a leading zero (1.9 meant?); expected 1.N');
     expect(() => resolveConfig({ kubernetesVersion: '1.30-gke' })).toThrow(/unsupported Kubernetes version/);
   });
 
