@@ -1,4 +1,5 @@
 import type { Container, PodSpec, ResourceRequirements, SeccompProfile } from 'kubernetes-types/core/v1';
+import { valueAtPath } from '../model/field-path';
 import type { ImageFacts } from '../model/image';
 import type { ContainerListField } from '../model/pod-view';
 import { quantityGreater } from '../model/quantity';
@@ -104,8 +105,11 @@ function resourceDefault(section: 'requests' | 'limits', resource: 'cpu' | 'memo
     lists: RUNNABLE_LISTS,
     rules: ['resources'],
     reason: `a ${resource} ${section === 'requests' ? 'request lets the scheduler place the pod' : 'limit bounds what one container can take from its neighbours'}`,
-    secure: (current, container, _pod, options) => {
+    secure: (current, container, pod, options) => {
       if (current !== undefined) return KEEP;
+      // Pod-level resources (spec.resources, Kubernetes 1.34+) bound the containers together: a
+      // container default could exceed them, and the API server refuses such a pod.
+      if (valueAtPath(pod, ['resources', 'requests', resource]) !== undefined || valueAtPath(pod, ['resources', 'limits', resource]) !== undefined) return KEEP;
       const fallback = (options.resources?.[section] ?? DEFAULT_RESOURCES[section])[resource] ?? DEFAULT_RESOURCES[section][resource];
       const counterpart = (container.resources as ResourceRequirements | undefined)?.[other]?.[resource];
       if (counterpart === undefined) return fallback;

@@ -4,6 +4,7 @@
  * container's that exceed them. The resources rule counts them from 1.34.
  */
 import { evaluate } from '../../src/engine';
+import { harden } from '../../src/hardening';
 import type { KubeObject } from '../../src/model';
 import { describeCluster } from '../harness/cluster-suite';
 
@@ -51,5 +52,18 @@ describeCluster('pod-level resources', (cluster) => {
     const refusedPod = pod('refused', { resources: { limits: { cpu: 'lots', memory: '128Mi' } } });
     expect((await c.dryRunCreate(refusedPod, namespace)).status).toBe(400);
     expect(resourcesFindings(refusedPod, `1.${c.minor}`)).toEqual([0, 1].map(() => expect.stringContaining('must set resources.requests.cpu, resources.limits.cpu')));
+  });
+
+  test('harden() leaves the containers of a pod with pod-level resources within them', async () => {
+    const c = cluster();
+    const namespace = await c.createPodSecurityNamespace('pod-level-harden', 'restricted');
+    // Only memory at pod level: cpu still gets the container defaults.
+    const written = pod('hardened', { resources: { requests: { memory: '64Mi' }, limits: { memory: '128Mi' } } });
+    const hardened = harden(written).object;
+    const verdict = await c.dryRunCreate(hardened, namespace);
+    expect({ status: verdict.status, message: verdict.message }).toEqual({ status: 201, message: undefined });
+    const containers = (hardened.spec as { containers: { resources?: { requests?: object; limits?: object } }[] }).containers;
+    expect(containers.map((x) => x.resources)).toEqual([0, 1].map(() => ({ requests: { cpu: '100m' }, limits: { cpu: '500m' } })));
+    expect(resourcesFindings(hardened, `1.${c.minor}`)).toEqual([]);
   });
 });

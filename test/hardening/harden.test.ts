@@ -101,6 +101,9 @@ describe('harden()', () => {
     expect(changes.every((c) => c.path.startsWith('items[1].spec.jobTemplate.spec.template.spec.'))).toBe(true);
     const windows: KubeObject = { apiVersion: 'v1', kind: 'Pod', spec: { os: { name: 'windows' }, containers: [{ name: 'w', image: 'w' }] } };
     expect(harden(windows).changes.map((c) => c.default)).not.toContain('container.privileged');
+    // Pod-level resources bound the containers: a container default could exceed them.
+    const podLevel: KubeObject = { apiVersion: 'v1', kind: 'Pod', spec: { resources: { limits: { cpu: '50m' } }, containers: [{ name: 'w', image: 'w' }] } };
+    expect(harden(podLevel).changes.map((c) => c.default).filter((d) => d.startsWith('container.resources'))).toEqual(['container.resources.requests.memory', 'container.resources.limits.memory']);
     // Pod Security restricted asks runAsNonRoot of Windows pods too, and the API server accepts it there.
     expect(harden(windows).changes.map((c) => c.default)).toContain('pod.runAsNonRoot');
     const cm: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { a: 'b' } };
