@@ -67,6 +67,11 @@ interface KnownNamespace {
   readonly written: unknown;
 }
 
+/** Only a core Namespace has Pod Security labels: a custom resource of kind Namespace (another group) is no namespace. */
+function isCoreNamespace(object: KubeObject): boolean {
+  return object.apiVersion === 'v1';
+}
+
 /** A Namespace object's labels: one of the input, or declared in cluster.objects. */
 function namespaceObject(object: KubeObject, fromInput: boolean): KnownNamespace {
   return { source: object, name: nameOf(object), labels: labelsOf(object, READ_LABELS), fromInput, written: object.metadata?.labels };
@@ -79,9 +84,10 @@ function declaredNamespace(entry: NamespaceContext): KnownNamespace {
 /** The namespace from the input, `cluster.objects` or `cluster.namespaces`; undefined when unknown. */
 function namespaceLabels(context: Pick<InputRuleContext, 'input' | 'cluster'>, name: string): KnownNamespace | undefined {
   // By its name first: a Namespace found so is the one, whatever the names of others not known yet in a preview.
-  const fromInput = context.input.get('Namespace', undefined, name) ?? context.input.byKind('Namespace').find((ns) => nameOf(ns) === name);
+  const named = context.input.get('Namespace', undefined, name);
+  const fromInput = named !== undefined && isCoreNamespace(named) ? named : context.input.byKind('Namespace').find((ns) => isCoreNamespace(ns) && nameOf(ns) === name);
   if (fromInput) return namespaceObject(fromInput, true);
-  const object = clusterObjects(context.cluster, 'Namespace').find((ns) => nameOf(ns) === name);
+  const object = clusterObjects(context.cluster, 'Namespace').find((ns) => isCoreNamespace(ns) && nameOf(ns) === name);
   if (object) return namespaceObject(object, false);
   const declared = (context.cluster.namespaces ?? []).find((ns) => ns.name === name);
   return declared ? declaredNamespace(declared) : undefined;
@@ -168,8 +174,8 @@ function allNamespaces(context: Pick<InputRuleContext, 'input' | 'cluster'>): Kn
     seen.add(namespace.name);
     out.push(namespace);
   };
-  for (const ns of context.input.byKind('Namespace')) add(namespaceObject(ns, true));
-  for (const ns of clusterObjects(context.cluster, 'Namespace')) add(namespaceObject(ns, false));
+  for (const ns of context.input.byKind('Namespace')) if (isCoreNamespace(ns)) add(namespaceObject(ns, true));
+  for (const ns of clusterObjects(context.cluster, 'Namespace')) if (isCoreNamespace(ns)) add(namespaceObject(ns, false));
   for (const ns of context.cluster.namespaces ?? []) add(declaredNamespace(ns));
   return out;
 }

@@ -303,4 +303,28 @@ describeCluster('namespace-psa-labels agrees with Pod Security admission', (clus
     expect((await c.request('POST', '/api/v1/namespaces', numeric)).allowed).toBe(false);
     expect(outcome(check(namespacePsaLabels, pod('web', name, {}, notRestricted), { input: [numeric as unknown as KubeObject] }))).toBe('fail');
   }, 120_000);
+
+  test('a custom resource of kind Namespace is not the namespace Pod Security reads', async () => {
+    const c = cluster();
+    const group = `psa-${process.pid.toString(36)}.example.com`;
+    const definition = {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: `namespaces.${group}` },
+      spec: {
+        group,
+        scope: 'Cluster',
+        names: { plural: 'namespaces', singular: 'namespace', kind: 'Namespace' },
+        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object' } } }],
+      },
+    };
+    expect((await c.create(definition)).status).toBe(201);
+    const name = c.uniqueNamespaceName('custom-kind');
+    const custom: KubeObject = { apiVersion: `${group}/v1`, kind: 'Namespace', metadata: { name, labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } };
+    await c.waitUntil('the custom Namespace kind is served', async () => (await c.request('POST', `/apis/${group}/v1/namespaces`, custom)).status === 201);
+    // The server knows no namespace of that name: a Pod there is refused, whatever the custom object's labels.
+    const refused = await c.dryRunCreate(pod('web', name, {}), name);
+    expect({ status: refused.status, message: refused.message }).toEqual({ status: 404, message: `namespaces "${name}" not found` });
+    expect(outcome(check(namespacePsaLabels, pod('web', name, {}), { input: [custom] }))).toBe('unknown');
+  }, 60_000);
 });

@@ -208,6 +208,14 @@ describe('namespace-psa-labels reads the labels as Pod Security admission does',
       expect({ labels, message: v.message }).toEqual({ labels, message: expect.stringContaining('refuses to create the Namespace') });
     }
   });
+  test('a custom resource of kind Namespace is not the workload\'s namespace: its labels are no Pod Security labels', () => {
+    const labels = { [ENFORCE]: 'restricted' };
+    const custom = { apiVersion: 'example.com/v1', kind: 'Namespace', metadata: { name: 'shop', labels } } as KubeObject;
+    expect(outcome(check(namespacePsaLabels, deployment(), { input: [custom] }))).toBe('unknown');
+    expect(outcome(check(namespacePsaLabels, deployment(), { config: { cluster: { objects: [custom] } } }))).toBe('unknown');
+    expect(outcome(check(namespacePsaLabels, deployment(), { input: [custom, namespaceObject('shop', labels)] }))).toBe('pass');
+    expect(outcome(check(namespacePsaLabels, deployment({ namespace: null }), { input: [custom], config: { cluster: { complete: true, namespaces: [{ name: 'a', labels }] } } }))).toBe('pass');
+  });
   test('a declared namespace with an invalid level or version fails: the API server refuses such labels, so the declaration is mistaken', () => {
     const mistaken: Record<string, string>[] = [{ [ENFORCE]: 'Restricted' }, { [ENFORCE]: 'restricted', [VERSION]: '1.30' }, { [ENFORCE]: 'restricted', 'pod-security.kubernetes.io/audit-version': '' }];
     for (const labels of mistaken) {
