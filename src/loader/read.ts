@@ -130,10 +130,10 @@ export function manifestFilesUnder(root: string, refuseKustomizations = false): 
   const seen = new Set<string>();
   const walk = (dir: string): void => {
     // Symlinked folders are followed once: a link cycle cannot loop.
-    const real = realpathSync(dir);
+    const real = readFolder(dir, () => realpathSync(dir));
     if (seen.has(real)) return;
     seen.add(real);
-    const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const entries = readFolder(dir, () => readdirSync(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     if (entries.some((entry) => entry.name === HELM_CHART_FILE && !entry.isDirectory())) {
       throw new HardpodError(
         `a Helm chart (it holds ${HELM_CHART_FILE}), whose templates are not manifests yet: give hardpod what it renders instead (\`helm template RELEASE ${dir}\`, saved to a file or piped to - for standard input)`,
@@ -151,13 +151,37 @@ export function manifestFilesUnder(root: string, refuseKustomizations = false): 
     for (const entry of entries) {
       if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
       const path = join(dir, entry.name);
-      const isDir = entry.isDirectory() || (entry.isSymbolicLink() && statSync(path, { throwIfNoEntry: false })?.isDirectory() === true);
+      const isDir = entry.isDirectory() || (entry.isSymbolicLink() && isFolderLink(path));
       if (isDir) walk(path);
       else if (MANIFEST_EXTENSION.test(entry.name)) files.push(path);
     }
   };
   walk(root);
   return files;
+}
+
+/**
+ * A folder below the one given that cannot be listed (permission denied) would leave its manifests
+ * unchecked: an error naming it, never a silent pass nor an internal error.
+ */
+function readFolder<T>(dir: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    throw new HardpodError(`${describeFileError(error, 'cannot read the folder')}, so the manifests in it cannot be listed: make it readable, or give the files and folders to check`, dir);
+  }
+}
+
+/**
+ * Whether a symbolic link leads to a folder. A dangling link or a loop of links leads nowhere: one
+ * named like a manifest is then read as a file, whose error names it; any other is not a manifest.
+ */
+function isFolderLink(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function statOrThrow(path: string): Stats {

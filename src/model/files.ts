@@ -92,6 +92,7 @@ export function describeFileError(error: unknown, fallback: string): string {
     case 'ENOENT': return 'no such file or folder';
     case 'EACCES': case 'EPERM': return 'permission denied';
     case 'EISDIR': return 'is a folder, expected a file';
+    case 'ELOOP': return 'a loop of symbolic links, which leads to no file';
     default: return code ? `${fallback} (${code})` : fallback;
   }
 }

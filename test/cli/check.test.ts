@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cliMainPath, runHardpod, type CliResult } from './cli-process';
@@ -326,6 +326,25 @@ describe('hardpod check inputs', () => {
       ['privileged', 'spec.replicatedJobs[0].template.spec.template.spec.containers[0].securityContext.privileged', lineOf('privileged: true')],
       ['host-namespaces', 'spec.replicatedJobs[0].template.spec.template.spec.hostNetwork', lineOf('hostNetwork: true')],
     ]);
+  });
+
+  test('a folder below the one given that cannot be listed is exit 2 naming it, not an internal error', () => {
+    // Permissions bind only a user other than root: as root, the CLI runs as nobody.
+    const root = mkdtempSync(join(tmpdir(), 'hardpod-cli-perm-'));
+    chmodSync(root, 0o755);
+    mkdirSync(join(root, 'k8s', 'private'), { recursive: true });
+    writeFileSync(join(root, 'k8s', 'pod.yaml'), POD);
+    writeFileSync(join(root, 'k8s', 'private', 'pod.yaml'), POD);
+    chmodSync(join(root, 'k8s', 'private'), 0);
+    try {
+      const asNobody = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', process.execPath] : [process.execPath];
+      const run = spawnSync(asNobody[0], [...asNobody.slice(1), cliMainPath(), 'check', 'k8s'], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+      expectUsageError({ status: run.status, stdout: run.stdout, stderr: run.stderr },
+        /^hardpod check: error: k8s\/private: permission denied, so the manifests in it cannot be listed: make it readable, or give the files and folders to check\n$/);
+    } finally {
+      chmodSync(join(root, 'k8s', 'private'), 0o755);
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   test('a file reached twice (named twice, or named and inside a named folder) is checked once', () => {

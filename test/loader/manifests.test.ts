@@ -275,6 +275,14 @@ describe('reading files, folders and stdin', () => {
     expect(set.objects.map((o) => o.object.metadata?.name)).toEqual(['a', 'z', 'c']);
   });
 
+  test('a loop of symbolic links in a folder is skipped, or named when it is named like a manifest, not an internal error', () => {
+    writeFileSync(join(dir, 'a.yaml'), pod('a'));
+    symlinkSync('self', join(dir, 'self'));
+    expect(readManifests([dir]).objects).toHaveLength(1);
+    symlinkSync('loop.yaml', join(dir, 'loop.yaml'));
+    expect(errorOf(() => readManifests([dir]))).toBe(`${join(dir, 'loop.yaml')}: a loop of symbolic links, which leads to no file`);
+  });
+
   test('a Helm chart in a folder is an error saying to check what it renders, not YAML errors in its templates', () => {
     writeFileSync(join(dir, 'a.yaml'), pod('a'));
     const chart = join(dir, 'charts', 'shop');
