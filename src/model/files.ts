@@ -244,7 +244,7 @@ function prepareWrite(path: string, produce: (write: (chunk: string) => void) =>
         // eslint-disable-next-line no-bitwise
         system(() => fchmodSync(fd, named.mode & 0o7777));
       }
-      produce((chunk) => system(() => writeSync(fd, chunk)));
+      produce((chunk) => system(() => writeAll(fd, chunk)));
       system(() => fsyncSync(fd));
     } finally {
       system(() => closeSync(fd));
@@ -279,7 +279,7 @@ function writeStream(path: string, produce: (write: (chunk: string) => void) => 
   try {
     produce((chunk) => {
       try {
-        writeSync(fd, chunk);
+        writeAll(fd, chunk);
       } catch (error) {
         throw new HardpodError(`cannot write the file: ${describeFileError(error, 'write error')}`, name);
       }
@@ -288,6 +288,23 @@ function writeStream(path: string, produce: (write: (chunk: string) => void) => 
     closeSync(fd);
   }
   return { name, target: path, commit() {}, discard() {} };
+}
+
+/**
+ * Writes all of `chunk`. write(2) may write only part of it (a disk filling up, a file size limit)
+ * and fail only on the next call: one unchecked call would leave the file cut short, and the rename
+ * would then put half a report in place.
+ */
+function writeAll(fd: number, chunk: string): void {
+  const written = writeSync(fd, chunk);
+  const length = Buffer.byteLength(chunk);
+  if (written === length) return;
+  const bytes = Buffer.from(chunk);
+  for (let offset = written; offset < length;) {
+    const more = writeSync(fd, bytes, offset, length - offset);
+    if (more === 0) throw Object.assign(new Error('nothing written'), { code: 'EIO' });
+    offset += more;
+  }
 }
 
 /** Throws (naming `path`) when the file at `target` no longer holds `readContent` (`null`: when it now exists). */

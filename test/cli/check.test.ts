@@ -568,6 +568,16 @@ spec:
     expect(run.stderr).toBe('hardpod: cannot write to standard output (ENOSPC)\n');
   });
 
+  test('a report cut short by a full disk or a file size limit is never put in place: exit 2, the previous file kept', () => {
+    writeFileSync(join(dir, 'limited.json'), 'previous');
+    // `ulimit -f 4`: 4 KiB, a part of the report; the write past it is short, and the next one fails.
+    const run = spawnSync('bash', ['-c', `ulimit -f 4; exec "${process.execPath}" "${cliMainPath()}" check --format json --output limited.json pod.yaml`], { cwd: dir, encoding: 'utf8' });
+    expect(check(['--format', 'json', 'pod.yaml']).stdout.length).toBeGreaterThan(4096);
+    expectUsageError({ status: run.status, stdout: run.stdout, stderr: run.stderr }, /^hardpod check: error: limited\.json: cannot write the file \(EFBIG\)\n$/);
+    expect(readFileSync(join(dir, 'limited.json'), 'utf8')).toBe('previous');
+    expect(readdirSync(dir).filter((name) => name.includes('limited'))).toEqual(['limited.json']);
+  });
+
   test('--output writes the report atomically and prints nothing', () => {
     const out = join(dir, 'reports');
     mkdirSync(out, { recursive: true });
