@@ -618,6 +618,14 @@ spec:
     expect(result.status).toBe(1);
     expect(JSON.parse(result.stdout).result).toBe('fail');
   });
+
+  test('--output - writes the report to standard output, as - reads standard input, not to a file named -', () => {
+    const result = check(['--format', 'json', '--output', '-', '-'], { input: PRIVILEGED_APP });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(1);
+    expect(JSON.parse(result.stdout).findings.map((f: { file: string }) => f.file)).toEqual(['<stdin>']);
+    expect(readdirSync(dir)).not.toContain('-');
+  });
 });
 
 describe('hardpod check adoption', () => {

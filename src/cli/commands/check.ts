@@ -41,7 +41,7 @@ Options:
   --k8s-version 1.N        Kubernetes version to judge by (default: the config's, else ${NEWEST_KUBERNETES_VERSION});
                            1.N.P, a cluster's version, means 1.N
   --format FORMAT          ${CHECK_FORMATS.join(', ')} (default: text)
-  --output FILE            write the report to FILE (atomically) instead of standard output
+  --output FILE            write the report to FILE (atomically) instead of standard output (-: standard output)
   --config FILE            engine config (YAML or JSON): rule overrides, suppressions, cluster context
   --baseline FILE          accept the findings listed in FILE (written by --write-baseline); only new ones fail
   --lock-file FILE         image facts for the image-* rules (default: hardpod.lock.json here, if present)
@@ -95,7 +95,8 @@ export const checkCommand: Command = {
       ...(baseline.length > 0 ? { baseline: [...(fileConfig.baseline ?? []), ...baseline] } : {}),
     };
 
-    const ownFiles = [values.config, values.baseline, lockFile, values.output, values['write-baseline']].filter((path): path is string => path !== undefined);
+    const toStdout = values.output === undefined || STANDARD_OUTPUT_PATHS.has(values.output);
+    const ownFiles = [values.config, values.baseline, lockFile, toStdout ? undefined : values.output, values['write-baseline']].filter((path): path is string => path !== undefined);
     const manifests = readManifests(positionals, { ownFiles, refuseKustomizations: true });
     if (!values['allow-empty']) refuseEmptyInput(manifests.objects.length, positionals, 'checked');
     let report = withFieldLines(evaluateNamingFieldLines(manifests, config), manifests);
@@ -113,7 +114,6 @@ export const checkCommand: Command = {
       report = withFieldLines(evaluateNamingFieldLines(manifests, withNewBaseline), manifests);
     }
 
-    const toStdout = values.output === undefined || STANDARD_OUTPUT_PATHS.has(values.output);
     const color = format === 'text' && shouldColor({ isTTY: toStdout && context.stdoutIsTTY }, context.env);
     // Every format goes out chunk by chunk as it is built (a large report can exceed the longest
     // string there is); a file is replaced atomically once complete.
@@ -137,9 +137,10 @@ export const checkCommand: Command = {
 
 /**
  * Names of this process's standard output: a report sent there goes out as one without --output
- * does, as the file cannot be opened again when standard output is a socket (ENXIO).
+ * does, as the file cannot be opened again when standard output is a socket (ENXIO). `-` as well,
+ * as for the inputs (and `curl -o -`), rather than a file named `-`.
  */
-const STANDARD_OUTPUT_PATHS: ReadonlySet<string> = new Set(['/dev/stdout', '/dev/fd/1', '/proc/self/fd/1']);
+const STANDARD_OUTPUT_PATHS: ReadonlySet<string> = new Set(['-', '/dev/stdout', '/dev/fd/1', '/proc/self/fd/1']);
 
 /**
  * The report or baseline written over a file the run reads (an input, the config, the baseline, the
@@ -149,7 +150,7 @@ const STANDARD_OUTPUT_PATHS: ReadonlySet<string> = new Set(['/dev/stdout', '/dev
 function refuseWritingOverReadFiles(values: Readonly<Record<string, unknown>>, inputs: readonly string[], lockFile: string): void {
   const given = (option: string): string | undefined => (typeof values[option] === 'string' ? values[option] as string : undefined);
   const identity = (option: string): string | undefined => (given(option) === undefined ? undefined : fileIdentity(given(option)!));
-  const output = identity('output');
+  const output = STANDARD_OUTPUT_PATHS.has(given('output') ?? '') ? undefined : identity('output');
   const baselineOutput = identity('write-baseline');
   if (output !== undefined && output === baselineOutput) {
     throw new HardpodError(
