@@ -547,6 +547,13 @@ spec:
     expect(check(['privileged.yaml']).stdout).not.toContain('\u001b[');
   });
 
+  test('a report written with --output is never coloured, even with FORCE_COLOR set for the CI log', () => {
+    expect(check(['--output', 'forced.txt', 'privileged.yaml'], { env: { NO_COLOR: undefined, FORCE_COLOR: '1' } }).status).toBe(1);
+    const report = readFileSync(join(dir, 'forced.txt'), 'utf8');
+    expect(report).toMatch(/^FAIL /m);
+    expect(report).not.toContain('\u001b[');
+  });
+
   test('a reader that closes the pipe early gets no error: exit code as without it, nothing on stderr', () => {
     const many = Array.from({ length: 400 }, (_, i) => POD.replace('name: plain', `name: plain-${i}`)).join('---\n');
     writeFileSync(join(dir, 'many.yaml'), many);

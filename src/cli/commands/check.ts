@@ -114,7 +114,8 @@ export const checkCommand: Command = {
       report = withFieldLines(evaluateNamingFieldLines(manifests, withNewBaseline), manifests);
     }
 
-    const color = format === 'text' && shouldColor({ isTTY: toStdout && context.stdoutIsTTY }, context.env);
+    // A report file is never a terminal: FORCE_COLOR (set for a CI log) must not put escapes into it.
+    const color = format === 'text' && toStdout && shouldColor({ isTTY: context.stdoutIsTTY }, context.env);
     // Every format goes out chunk by chunk as it is built (a large report can exceed the longest
     // string there is); a file is replaced atomically once complete.
     const options = { color, cwd: context.cwd, ruleOverrides: config.rules, objects: manifests.objects, sarifCategory: values['sarif-category'] };
