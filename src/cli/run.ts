@@ -40,7 +40,10 @@ export async function runCli(argv: readonly string[], base: Omit<CliContext, 'ar
   }
   try {
     const command = await entry.load();
-    if (args.includes('--help') || args.includes('-h')) {
+    // After `--`, every argument is a path: `hardpod check -- --help` checks a file named --help.
+    const end = args.indexOf('--');
+    const options = end === -1 ? args : args.slice(0, end);
+    if (options.includes('--help') || options.includes('-h')) {
       base.stdout(command.usage);
       return EXIT.ok;
     }

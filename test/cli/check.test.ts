@@ -815,6 +815,15 @@ describe('hardpod', () => {
     expect(version.stdout.trim()).toBe(JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')).version);
   });
 
+  test('after --, every argument is a path, also one named like an option or --help', () => {
+    writeFileSync(join(dir, '--help'), PRIVILEGED_APP);
+    writeFileSync(join(dir, '-h'), POD);
+    const result = check(['--format', 'json', '--', '--help', '-h']);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(1);
+    expect([...new Set(JSON.parse(result.stdout).findings.map((f: { file: string }) => f.file))]).toEqual(['--help', '-h']);
+  });
+
   test('no command or an unknown one is a usage error', () => {
     expect(runHardpod([]).status).toBe(2);
     expectUsageError(runHardpod(['chek']), /unknown command "chek"/);
