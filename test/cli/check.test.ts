@@ -829,6 +829,10 @@ describe('hardpod', () => {
     expectUsageError(runHardpod(['chek']), /unknown command "chek"/);
   });
 
+  test('rules takes no paths: one given is a usage error pointing at check, not ignored', () => {
+    expectUsageError(runHardpod(['rules', '--level', 'hardened', 'k8s/']), /^hardpod rules: error: takes no arguments, got "k8s\/" \(to check files: hardpod check k8s\/\)\n$/);
+  });
+
   test('rules lists the catalogue with level, severity and controls', () => {
     const text = runHardpod(['rules']);
     expect(text.status).toBe(0);

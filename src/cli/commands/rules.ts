@@ -1,3 +1,4 @@
+import { HardpodError } from '../../model/errors';
 import { controlLabel } from '../../reporters/shared';
 import { RULES } from '../../rules/catalogue';
 import { LEVELS, levelIncludes, type Level } from '../../rules/rule';
@@ -19,10 +20,14 @@ Options:
 export const rulesCommand: Command = {
   usage: USAGE,
   run(context: CliContext): number {
-    const { values } = parseCommandArgs('rules', context.args, {
+    const { values, positionals } = parseCommandArgs('rules', context.args, {
       level: { type: 'string' },
       format: { type: 'string', default: 'text' },
     });
+    // A path given here was meant for check: ignoring it would list the catalogue and exit 0 in a CI step.
+    if (positionals.length > 0) {
+      throw new HardpodError(`takes no arguments, got ${positionals.map((p) => JSON.stringify(p)).join(', ')} (to check files: hardpod check ${positionals.join(' ')})`, 'hardpod rules');
+    }
     const format = oneOf('rules', 'format', values.format!, ['text', 'json'] as const);
     const level = values.level === undefined ? undefined : oneOf<Level>('rules', 'level', values.level, LEVELS);
     const rules = RULES.filter((rule) => level === undefined || levelIncludes(level, rule.level));
