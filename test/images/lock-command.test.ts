@@ -23,6 +23,24 @@ describe('hardpod lock without a registry', () => {
     expect(allowed.status).toBe(0);
   });
 
+  it('refuses a flag the run would ignore, rather than asking registries under --offline or writing under --fail-on-outdated', () => {
+    fs.writeFileSync(path.join(dir, 'tagged.yaml'), pod('registry.invalid/team/web:1.0'));
+    const refused: [string[], RegExp][] = [
+      [['--offline', 'tagged.yaml'], /^hardpod lock: error: --offline applies to --check only \(hardpod lock --check --offline\)\n$/],
+      [['--update', '--offline', 'tagged.yaml'], /^hardpod lock: error: --offline applies to --check only/],
+      [['--fail-on-outdated', 'tagged.yaml'], /^hardpod lock: error: --fail-on-outdated applies to --check only \(hardpod lock --check --fail-on-outdated\)\n$/],
+      [['--check', '--offline', '--fail-on-outdated', 'tagged.yaml'], /^hardpod lock: error: --fail-on-outdated and --offline exclude each other: whether a locked tag moved is known only by asking its registry\n$/],
+      [['--stack', 'dev', 'tagged.yaml'], /^hardpod lock: error: --stack applies to the Pulumi program that lock and lock --check run without PATH; with PATH, the manifests are read as they are\n$/],
+      [['--stack', 'dev', '--update'], /^hardpod lock: error: --stack applies to .*; --update re-resolves the entries of the lock file without running it\n$/],
+    ];
+    for (const [args, message] of refused) {
+      const result = lock(args);
+      expect({ args, status: result.status, stderr: result.stderr }).toEqual({ args, status: 2, stderr: expect.stringMatching(message) });
+      expect(result.stdout).toBe('');
+    }
+    expect(fs.existsSync(path.join(dir, 'hardpod.lock.json'))).toBe(false);
+  });
+
   const DIGEST = `sha256:${'d'.repeat(64)}`;
   const pod = (image: string) => `apiVersion: v1
 kind: Pod

@@ -166,6 +166,18 @@ export const lockCommand: Command = {
       ...REGISTRY_FLAGS,
     });
     if (values.check && values.update) throw new HardpodError('--check and --update exclude each other', 'hardpod lock');
+    // A flag the run would ignore is refused: `--offline` would still ask registries, and
+    // `--fail-on-outdated` without --check would write the lock file instead of checking it.
+    for (const flag of ['offline', 'fail-on-outdated'] as const) {
+      if (values[flag] && !values.check) throw new HardpodError(`--${flag} applies to --check only (hardpod lock --check --${flag})`, 'hardpod lock');
+    }
+    if (values.offline && values['fail-on-outdated']) {
+      throw new HardpodError('--fail-on-outdated and --offline exclude each other: whether a locked tag moved is known only by asking its registry', 'hardpod lock');
+    }
+    if (values.stack !== undefined && (positionals.length > 0 || values.update)) {
+      const instead = values.update ? '--update re-resolves the entries of the lock file without running it' : 'with PATH, the manifests are read as they are';
+      throw new HardpodError(`--stack applies to the Pulumi program that lock and lock --check run without PATH; ${instead}`, 'hardpod lock');
+    }
     const registryFlags = parseRegistryFlags('lock', values);
     if (values.platform !== undefined && !/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(values.platform)) {
       throw new HardpodError(`--platform must be OS/ARCH or OS/ARCH/VARIANT (e.g. linux/arm64/v8), got "${values.platform}"`, 'hardpod lock');
