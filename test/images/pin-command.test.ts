@@ -212,6 +212,12 @@ spec:
       image: ${second}
 `;
 
+  it('refuses --write, which would be ignored: the files would stay unpinned after a run that exits 0', async () => {
+    fs.writeFileSync(path.join(dir, 'k.yaml'), twoContainers('nginx:1.27', 'redis:7'));
+    const result = await hardpod(['pin', '--kustomize', '--write', '--offline', 'k.yaml'], dir);
+    expect(result).toEqual({ status: 2, stdout: '', stderr: 'hardpod pin: error: --kustomize prints kustomization entries and --write rewrites the files: give one or the other\n' });
+  });
+
   it('refuses two tags of one name at different digests, naming both, as one kustomize entry would give one of them the wrong image', async () => {
     const one = registry.add('team/app', '1.0');
     const two = registry.add('team/app', '2.0');

@@ -89,6 +89,8 @@ export const pinCommand: Command = {
       ...REGISTRY_FLAGS,
     });
     if (positionals.length === 0) throw new HardpodError('give at least one YAML file or folder, or - for standard input (see hardpod pin --help)', 'hardpod pin');
+    // --kustomize prints entries and writes no file: with --write, the files a user expects pinned would stay as they are.
+    if (values.kustomize && values.write) throw new HardpodError('--kustomize prints kustomization entries and --write rewrites the files: give one or the other', 'hardpod pin');
     const registryFlags = parseRegistryFlags('pin', values);
     const stdinMode = positionals.includes('-');
     if (stdinMode && positionals.length > 1) throw new HardpodError('- (standard input) cannot be combined with files', 'hardpod pin');
