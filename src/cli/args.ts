@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { didYouMean } from '../model/did-you-mean';
 import { HardpodError } from '../model/errors';
 
 /** One flag: a string (`--level hardened`) or a boolean (`--update`), given once or, with `multiple`, repeatedly. */
@@ -31,7 +32,11 @@ export function parseCommandArgs<T extends FlagSpecs>(command: string, args: rea
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
-      throw new HardpodError(`${(error as Error).message.replace(/\. To specify a positional argument.*$/s, '')} (see hardpod ${command} --help)`, `hardpod ${command}`);
+      const message = (error as Error).message.replace(/\. To specify a positional argument.*$/s, '');
+      const unknown = code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /^Unknown option '(.+)'$/.exec(message)?.[1] : undefined;
+      const flags = Object.entries(options).flatMap(([name, spec]) => [`--${name}`, ...(spec.short ? [`-${spec.short}`] : [])]);
+      const suggestion = unknown === undefined ? '' : didYouMean(unknown, [...flags, '--help', '-h']);
+      throw new HardpodError(`${message}${suggestion} (see hardpod ${command} --help)`, `hardpod ${command}`);
     }
     throw error;
   }
@@ -40,7 +45,7 @@ export function parseCommandArgs<T extends FlagSpecs>(command: string, args: rea
 /** Checks that a flag's value is one of `allowed`. */
 export function oneOf<T extends string>(command: string, flag: string, value: string, allowed: readonly T[]): T {
   if (!(allowed as readonly string[]).includes(value)) {
-    throw new HardpodError(`--${flag} must be one of ${allowed.join(', ')}, got "${value}"`, `hardpod ${command}`);
+    throw new HardpodError(`--${flag} must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}${didYouMean(value, allowed)}`, `hardpod ${command}`);
   }
   return value as T;
 }

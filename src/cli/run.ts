@@ -1,6 +1,7 @@
 import { EXIT, type CliContext } from './command';
 import { COMMANDS } from './commands';
 import { hardpodVersion } from './version';
+import { didYouMean } from '../model/did-you-mean';
 import { isHardpodError } from '../model/errors';
 import { printable } from '../reporters/shared';
 
@@ -35,7 +36,7 @@ export async function runCli(argv: readonly string[], base: Omit<CliContext, 'ar
   }
   const entry = COMMANDS.find((c) => c.name === name);
   if (!entry) {
-    base.stderr(`hardpod: unknown command "${name}"\n\n${mainUsage()}`);
+    base.stderr(`hardpod: unknown command ${JSON.stringify(name)}${didYouMean(name, COMMANDS.map((c) => c.name))}\n\n${mainUsage()}`);
     return EXIT.usage;
   }
   try {

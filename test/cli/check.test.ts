@@ -142,6 +142,9 @@ describe('hardpod check exit codes', () => {
     [['--k8s-version', '2.0', 'pod.yaml'], /hardpod check --k8s-version: unsupported Kubernetes version "2\.0"/],
     [['--format', 'xml', 'pod.yaml'], /--format must be one of text, json, sarif, junit, controls, controls-json/],
     [['--frobnicate', 'pod.yaml'], /Unknown option '--frobnicate'.*see hardpod check --help/],
+    // A misspelt flag or value names the one meant.
+    [['--levl=restricted', 'pod.yaml'], /^hardpod check: error: Unknown option '--levl' \(did you mean "--level"\?\) \(see hardpod check --help\)\n$/],
+    [['pod.yaml', '--format', 'sarf'], /^hardpod check: error: --format must be one of .*, got "sarf" \(did you mean "sarif"\?\)\n$/],
     [[], /give at least one file or folder to check, or - to read standard input/],
     [['missing.yaml'], /missing\.yaml: no such file or folder/],
     [['--baseline', 'missing-baseline.json', 'pod.yaml'], /missing-baseline\.json: cannot read the baseline file: no such file or folder/],
@@ -826,7 +829,10 @@ describe('hardpod', () => {
 
   test('no command or an unknown one is a usage error', () => {
     expect(runHardpod([]).status).toBe(2);
-    expectUsageError(runHardpod(['chek']), /unknown command "chek"/);
+    const unknown = runHardpod(['chek']);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/^hardpod: unknown command "chek" \(did you mean "check"\?\)\n\nUsage: hardpod <command>/);
+    expect(unknown.stdout).toBe('');
   });
 
   test('rules takes no paths: one given is a usage error pointing at check, not ignored', () => {
