@@ -26,6 +26,8 @@ export function mainUsage(): string {
  */
 export async function runCli(argv: readonly string[], base: Omit<CliContext, 'args'>): Promise<number> {
   const [name, ...args] = argv;
+  // `hardpod help check`, as git and kubectl read it: the command's own help.
+  if (name === 'help' && args.length > 0) return runCli([args[0], '--help'], base);
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     (name === undefined ? base.stderr : base.stdout)(mainUsage());
     return name === undefined ? EXIT.usage : EXIT.ok;

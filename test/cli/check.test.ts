@@ -814,6 +814,9 @@ describe('hardpod', () => {
     const checkHelp = runHardpod(['check', '--help']);
     expect(checkHelp.status).toBe(0);
     for (const flag of ['--level', '--k8s-version', '--format', '--output', '--config', '--baseline', '--write-baseline']) expect(checkHelp.stdout).toContain(flag);
+    // `help COMMAND` is the command's help, as in git and kubectl.
+    expect(runHardpod(['help', 'check'])).toEqual(checkHelp);
+    expect(runHardpod(['help', 'chek']).stderr).toMatch(/^hardpod: unknown command "chek" \(did you mean "check"\?\)/);
     const version = runHardpod(['--version']);
     expect(version.stdout.trim()).toBe(JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')).version);
   });
