@@ -93,8 +93,18 @@ export function describeFileError(error: unknown, fallback: string): string {
     case 'EACCES': case 'EPERM': return 'permission denied';
     case 'EISDIR': return 'is a folder, expected a file';
     case 'ELOOP': return 'a loop of symbolic links, which leads to no file';
+    case 'ENOSPC': return 'no space left on the device';
+    case 'EDQUOT': return 'disk quota exceeded';
+    case 'EFBIG': return 'larger than this process may write (ulimit -f)';
+    case 'EROFS': return 'read-only file system';
     default: return code ? `${fallback} (${code})` : fallback;
   }
+}
+
+/** Why a file could not be written, in words: for a missing folder, the folder (the file itself need not exist). */
+function describeWriteError(error: unknown, name: string): string {
+  if ((error as NodeJS.ErrnoException).code === 'ENOENT') return `the folder ${dirname(name)} does not exist (create it first)`;
+  return describeFileError(error, 'write error');
 }
 
 /** Options of an atomic write. */
@@ -224,8 +234,7 @@ function prepareWrite(path: string, produce: (write: (chunk: string) => void) =>
   const fail = (error: unknown): never => {
     rmSync(temp, { force: true });
     if (systemError === undefined) throw error;
-    const code = (systemError as NodeJS.ErrnoException).code;
-    throw new HardpodError(`cannot write the file${code ? ` (${code})` : ''}`, name);
+    throw new HardpodError(`cannot write the file: ${describeWriteError(systemError, name)}`, name);
   };
   try {
     const fd = system(() => openSync(temp, 'wx', 0o644));
@@ -274,14 +283,14 @@ function writeStream(path: string, produce: (write: (chunk: string) => void) => 
   try {
     fd = openSync(path, 'w');
   } catch (error) {
-    throw new HardpodError(`cannot write the file: ${describeFileError(error, 'write error')}`, name);
+    throw new HardpodError(`cannot write the file: ${describeWriteError(error, name)}`, name);
   }
   try {
     produce((chunk) => {
       try {
         writeAll(fd, chunk);
       } catch (error) {
-        throw new HardpodError(`cannot write the file: ${describeFileError(error, 'write error')}`, name);
+        throw new HardpodError(`cannot write the file: ${describeWriteError(error, name)}`, name);
       }
     });
   } finally {

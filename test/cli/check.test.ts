@@ -567,9 +567,9 @@ spec:
     expect(run.stderr).toBe('status 1\n');
   });
 
-  test('a baseline or report that cannot be written is exit 2 naming the file, not an internal error', () => {
-    expectUsageError(check(['--write-baseline', 'missing/baseline.json', 'privileged.yaml']), /^hardpod check: error: missing\/baseline\.json: cannot write the file \(ENOENT\)\n$/);
-    expectUsageError(check(['--output', 'missing/report.json', 'privileged.yaml']), /^hardpod check: error: missing\/report\.json: cannot write the file \(ENOENT\)\n$/);
+  test('a baseline or report that cannot be written is exit 2 naming the file and why (a missing folder), not an internal error', () => {
+    expectUsageError(check(['--write-baseline', 'missing/baseline.json', 'privileged.yaml']), /^hardpod check: error: missing\/baseline\.json: cannot write the file: the folder missing does not exist \(create it first\)\n$/);
+    expectUsageError(check(['--output', 'missing/report.json', 'privileged.yaml']), /^hardpod check: error: missing\/report\.json: cannot write the file: the folder missing does not exist \(create it first\)\n$/);
   });
 
   test('a report that cannot be written (a full disk) is exit 2 with the reason, not a pass', () => {
@@ -583,7 +583,7 @@ spec:
     // `ulimit -f 4`: 4 KiB, a part of the report; the write past it is short, and the next one fails.
     const run = spawnSync('bash', ['-c', `ulimit -f 4; exec "${process.execPath}" "${cliMainPath()}" check --format json --output limited.json pod.yaml`], { cwd: dir, encoding: 'utf8' });
     expect(check(['--format', 'json', 'pod.yaml']).stdout.length).toBeGreaterThan(4096);
-    expectUsageError({ status: run.status, stdout: run.stdout, stderr: run.stderr }, /^hardpod check: error: limited\.json: cannot write the file \(EFBIG\)\n$/);
+    expectUsageError({ status: run.status, stdout: run.stdout, stderr: run.stderr }, /^hardpod check: error: limited\.json: cannot write the file: larger than this process may write \(ulimit -f\)\n$/);
     expect(readFileSync(join(dir, 'limited.json'), 'utf8')).toBe('previous');
     expect(readdirSync(dir).filter((name) => name.includes('limited'))).toEqual(['limited.json']);
   });

@@ -130,7 +130,7 @@ describe('hardpod pin --write on several files', () => {
     // b.yaml's folder goes away while the registry answers: its temp file cannot be created.
     registry.onRequest = () => fs.rmSync(path.join(dir, 'sub'), { recursive: true, force: true });
     const result = await hardpod(['pin', '--write', 'a.yaml', 'sub/b.yaml'], dir);
-    expect(result.stderr).toMatch(/^hardpod pin: error: sub\/b\.yaml: cannot write the file \(ENOENT\); no file was changed\n$/);
+    expect(result.stderr).toMatch(/^hardpod pin: error: sub\/b\.yaml: cannot write the file: the folder sub does not exist \(create it first\); no file was changed\n$/);
     expect(result.status).toBe(2);
     expect(fs.readFileSync(path.join(dir, 'a.yaml'), 'utf8')).toBe(pod(image));
     expect(fs.readdirSync(dir)).toEqual(['a.yaml']);

@@ -2,7 +2,7 @@ import { constants } from 'node:buffer';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, closeSync, constants as fsConstants, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { isHardpodError } from '../../src/model/errors';
 import { decodeUtf8, readUserFile, refuseOversizedText, writeFileAtomic, writeFileAtomicChunks, writeFilesAtomic } from '../../src/model/files';
 
@@ -34,7 +34,7 @@ describe('writeFileAtomic', () => {
     const file = join(dir, 'missing', 'baseline.json');
     const error = thrown(() => writeFileAtomic(file, '{}'));
     expect(isHardpodError(error)).toBe(true);
-    expect((error as Error).message).toBe(`${file}: cannot write the file (ENOENT)`);
+    expect((error as Error).message).toBe(`${file}: cannot write the file: the folder ${dirname(file)} does not exist (create it first)`);
   });
 
   test('a failed rename keeps what was there and removes the temp file', () => {
@@ -43,7 +43,7 @@ describe('writeFileAtomic', () => {
     mkdirSync(target);
     writeFileSync(join(target, 'keep'), 'kept');
     const error = thrown(() => writeFileAtomic(target, 'content'));
-    expect((error as Error).message).toMatch(/: cannot write the file \((EISDIR|ENOTEMPTY|EEXIST)\)$/);
+    expect((error as Error).message).toMatch(/: cannot write the file: (is a folder, expected a file|write error \((ENOTEMPTY|EEXIST)\))$/);
     expect(readdirSync(dir)).toEqual(['out.json']);
     expect(readFileSync(join(target, 'keep'), 'utf8')).toBe('kept');
   });
@@ -122,7 +122,7 @@ describe('writeFilesAtomic', () => {
 
     const missing = join(dir, 'missing', 'c.yaml');
     const error = thrown(() => writeFilesAtomic([{ path: a, content: 'newer a' }, { path: missing, content: 'c' }]));
-    expect((error as Error).message).toBe(`${missing}: cannot write the file (ENOENT); no file was changed`);
+    expect((error as Error).message).toBe(`${missing}: cannot write the file: the folder ${dirname(missing)} does not exist (create it first); no file was changed`);
     expect(readFileSync(a, 'utf8')).toBe('new a');
     expect(readdirSync(dir).sort()).toEqual(['a.yaml', 'b.yaml']);
   });
@@ -148,7 +148,7 @@ describe('writeFilesAtomic', () => {
     const c = join(dir, 'c.yaml');
     writeFileSync(c, 'old c');
     const error = thrown(() => writeFilesAtomic([{ path: a, content: 'new a' }, { path: folder, content: 'b' }, { path: c, content: 'new c' }]));
-    expect((error as Error).message).toMatch(new RegExp(`^${folder}: cannot write the file \\((EISDIR|ENOTEMPTY|EEXIST)\\); already rewritten: ${a}; not rewritten: ${folder}, ${c}$`));
+    expect((error as Error).message).toMatch(new RegExp(`^${folder}: cannot write the file: (is a folder, expected a file|write error \\((ENOTEMPTY|EEXIST)\\)); already rewritten: ${a}; not rewritten: ${folder}, ${c}$`));
     expect([readFileSync(a, 'utf8'), readFileSync(c, 'utf8')]).toEqual(['new a', 'old c']);
     expect(readdirSync(dir).sort()).toEqual(['a.yaml', 'b.yaml', 'c.yaml']);
   });
@@ -190,7 +190,7 @@ describe('writeFileAtomicChunks', () => {
       }`;
     const run = spawnSync('bash', ['-c', 'ulimit -f 1024 && exec "$0" -r ts-node/register/transpile-only -e "$1" "$2"', process.execPath, script, file], { encoding: 'utf8' });
     expect(run.stderr).toBe('');
-    expect(run.stdout.trim()).toBe(`HardpodError ${file}: cannot write the file (EFBIG)`);
+    expect(run.stdout.trim()).toBe(`HardpodError ${file}: cannot write the file: larger than this process may write (ulimit -f)`);
     expect(readFileSync(file, 'utf8')).toBe('old');
     expect(readdirSync(dir)).toEqual(['report.json']);
   });
