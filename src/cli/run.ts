@@ -53,9 +53,11 @@ export async function runCli(argv: readonly string[], base: Omit<CliContext, 'ar
     return await command.run({ ...base, args });
   } catch (error) {
     if (isHardpodError(error)) {
-      // Errors about the command line name the command as their place; it is already the prefix.
+      // Errors about the command line name the command (`hardpod check`, or with its option,
+      // `hardpod check --k8s-version`) as their place; the command is already the prefix.
       const prefix = `hardpod ${name}: `;
-      const message = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+      const message = error.message.startsWith(prefix) ? error.message.slice(prefix.length)
+        : error.message.startsWith(`hardpod ${name} --`) ? error.message.slice(prefix.length - 1) : error.message;
       // Messages quote the input (names, keys, values): each line is made safe to print.
       base.stderr(`${prefix}error: ${message.split('\n').map(printable).join('\n')}\n`);
       return EXIT.usage;
