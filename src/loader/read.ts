@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ManifestSet, NotAManifestError } from './manifests';
 import { HardpodError, isHardpodError } from '../model/errors';
@@ -197,8 +197,10 @@ function statOrThrow(path: string): Stats {
  * @throws HardpodError naming the file (and line) and why
  */
 export function readManifestFile(path: string, stats?: Stats): string {
-  const size = (stats ?? statOrThrow(path)).size;
-  refuseOversizedText(size, path, MAX_INPUT_BYTES);
+  const named = stats ?? statOrThrow(path);
+  refuseOversizedText(named.size, path, MAX_INPUT_BYTES);
+  // A pipe or device (`<(helm template ...)`, /dev/stdin) has no size to check first: read up to the limit.
+  if (!named.isFile()) return readPipe(path);
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
@@ -208,32 +210,55 @@ export function readManifestFile(path: string, stats?: Stats): string {
   return decodeUtf8(bytes, path);
 }
 
+/** A pipe or device named as a file, read as standard input is. */
+function readPipe(path: string): string {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    throw new HardpodError(describeFileError(error, 'cannot read the file'), path);
+  }
+  try {
+    return readAll(fd, path, 'the input');
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** All of standard input as UTF-8 text, refused when over {@link MAX_INPUT_BYTES} or not UTF-8. */
 export function readStandardInput(): string {
+  return readAll(0, STDIN_NAME, 'standard input');
+}
+
+/**
+ * All that `fd` holds, up to {@link MAX_INPUT_BYTES}, as UTF-8 text: a stream without end (a
+ * generator, /dev/zero) is refused at the limit rather than read until memory runs out.
+ */
+function readAll(fd: number, name: string, what: string): string {
   const chunks: Buffer[] = [];
   const buffer = Buffer.alloc(65_536);
   let total = 0;
   for (;;) {
     let n: number;
     try {
-      n = readSyncRetrying(buffer);
+      n = readSyncRetrying(fd, buffer);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EOF') break;
-      throw new HardpodError(describeFileError(error, 'cannot read standard input'), STDIN_NAME);
+      throw new HardpodError(describeFileError(error, `cannot read ${what}`), name);
     }
     if (n === 0) break;
     total += n;
-    if (total > MAX_INPUT_BYTES) throw new HardpodError(`standard input is larger than ${MAX_INPUT_BYTES / 1024 / 1024} MiB`, STDIN_NAME);
+    if (total > MAX_INPUT_BYTES) throw new HardpodError(`${what} is larger than ${MAX_INPUT_BYTES / 1024 / 1024} MiB`, name);
     chunks.push(Buffer.from(buffer.subarray(0, n)));
   }
-  return decodeUtf8(Buffer.concat(chunks), STDIN_NAME);
+  return decodeUtf8(Buffer.concat(chunks), name);
 }
 
 /** fs.readSync on a non-blocking stdin (a terminal or pipe) can report EAGAIN; wait and retry. */
-function readSyncRetrying(buffer: Buffer): number {
+function readSyncRetrying(fd: number, buffer: Buffer): number {
   for (;;) {
     try {
-      return readSync(0, buffer, 0, buffer.length, null);
+      return readSync(fd, buffer, 0, buffer.length, null);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);

@@ -350,6 +350,16 @@ describe('hardpod check inputs', () => {
     }
   });
 
+  test('a pipe or device named as a file is read up to the size limit, like standard input, not until memory runs out', () => {
+    // The address-space limit keeps a reader without a limit from taking the machine's memory.
+    const run = spawnSync('bash', ['-c', `ulimit -v 4000000; exec "${process.execPath}" "${cliMainPath()}" check /dev/zero`], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    expectUsageError({ status: run.status, stdout: run.stdout, stderr: run.stderr }, /^hardpod check: error: \/dev\/zero: the input is larger than 256 MiB\n$/);
+    // A pipe that ends is read whole: `hardpod check <(helm template ...)`.
+    const piped = spawnSync('bash', ['-c', `exec "${process.execPath}" "${cliMainPath()}" check --format json <(cat privileged.yaml)`], { cwd: dir, encoding: 'utf8' });
+    expect(piped.status).toBe(1);
+    expect(JSON.parse(piped.stdout).findings[0].file).toMatch(/^\/dev\/fd\/\d+$/);
+  });
+
   test('a file reached twice (named twice, or named and inside a named folder) is checked once', () => {
     const folder = join(dir, 'twice');
     mkdirSync(folder);
