@@ -28,6 +28,13 @@ export interface ParsedArgs<T extends FlagSpecs> {
 export function parseCommandArgs<T extends FlagSpecs>(command: string, args: readonly string[], options: T): ParsedArgs<T> {
   try {
     const parsed = parseArgs({ args: [...args], options: options as ParseArgsConfig['options'], allowPositionals: true, strict: true });
+    // No option takes an empty value: `--output=$REPORT` with REPORT unset would otherwise fail
+    // later, naming no file and no option, or fall back to a default unseen.
+    for (const [name, value] of Object.entries(parsed.values)) {
+      if (value === '' || (Array.isArray(value) && value.includes(''))) {
+        throw new HardpodError(`--${name} needs a value, got an empty one (an unset variable?) (see hardpod ${command} --help)`, `hardpod ${command}`);
+      }
+    }
     return parsed as unknown as ParsedArgs<T>;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

@@ -146,6 +146,9 @@ describe('hardpod check exit codes', () => {
     [['--levl=restricted', 'pod.yaml'], /^hardpod check: error: Unknown option '--levl' \(did you mean "--level"\?\) \(see hardpod check --help\)\n$/],
     [['pod.yaml', '--format', 'sarf'], /^hardpod check: error: --format must be one of .*, got "sarf" \(did you mean "sarif"\?\)\n$/],
     [[], /give at least one file or folder to check, or - to read standard input/],
+    // An empty value (`--output=$REPORT`, REPORT unset) names its option, not a file without a name.
+    [['--output=', 'pod.yaml'], /^hardpod check: error: --output needs a value, got an empty one \(an unset variable\?\) \(see hardpod check --help\)\n$/],
+    [['--lock-file', '', 'pod.yaml'], /^hardpod check: error: --lock-file needs a value, got an empty one/],
     [['missing.yaml'], /missing\.yaml: no such file or folder/],
     [['--baseline', 'missing-baseline.json', 'pod.yaml'], /missing-baseline\.json: cannot read the baseline file: no such file or folder/],
     // A folder where a file belongs: each file option says which file it could not read, without a stack trace.
