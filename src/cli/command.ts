@@ -12,6 +12,8 @@ export interface CliContext {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** True when standard output is a terminal (for colour). */
   readonly stdoutIsTTY: boolean;
+  /** True when standard error is a terminal (for a progress bar redrawn in place). @default false */
+  readonly stderrIsTTY?: boolean;
   /** Writes to standard output. */
   stdout(text: string): void;
   /** Writes to standard error (diagnostics, never results). */

@@ -117,9 +117,12 @@ export function registryClientOptions(command: string, flags: RegistryFlags, con
   };
 }
 
-/** A bar redrawn in place on a terminal; one line per image otherwise (CI logs). */
+/**
+ * A bar redrawn in place on a terminal; one line per image otherwise (CI logs). The bar goes to
+ * standard error, so that stream's terminal decides: `lock 2> lock.log` logs lines, not redraws.
+ */
 export function progressFor(command: string, context: CliContext): LockProgress {
-  const interactive = context.stdoutIsTTY && !context.env.CI;
+  const interactive = context.stderrIsTTY === true && !context.env.CI;
   let total = 0;
   let done = 0;
   return {
