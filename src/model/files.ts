@@ -29,6 +29,13 @@ export function readUserFile(path: string, what: string, whenMissing?: string): 
  */
 export function decodeUtf8(bytes: Buffer, name: string): string {
   refuseOversizedText(bytes.length, name);
+  // Without a byte order mark, UTF-16 text in ASCII is valid UTF-8 full of null bytes: a manifest
+  // starts with an ASCII character, so one null byte of the first two gives the encoding away.
+  const utf16WithoutMark = bytes.length >= 2 && (bytes[0] === 0) !== (bytes[1] === 0);
+  if (utf16WithoutMark) {
+    const encoding = bytes[1] === 0 ? 'UTF-16LE' : 'UTF-16BE';
+    throw new HardpodError(`encoded in UTF-16 (without a byte order mark); hardpod reads UTF-8: convert it (e.g. \`iconv -f ${encoding} -t UTF-8\`)`, `${name}:1`);
+  }
   if (isUtf8(bytes)) return bytes.toString('utf8');
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
     throw new HardpodError('encoded in UTF-16; hardpod reads UTF-8: convert it (e.g. `iconv -f UTF-16 -t UTF-8`)', `${name}:1`);

@@ -272,6 +272,13 @@ describe('decodeUtf8', () => {
     expect(message(utf16be)).toMatch(/^app\.yaml:1: encoded in UTF-16/);
   });
 
+  test('UTF-16 without a byte order mark (either byte order) is named as such, not as a null byte in YAML', () => {
+    const utf16le = Buffer.from('apiVersion: v1\n', 'utf16le');
+    const utf16be = Buffer.from(Buffer.from(utf16le).swap16());
+    expect(message(utf16le)).toBe('app.yaml:1: encoded in UTF-16 (without a byte order mark); hardpod reads UTF-8: convert it (e.g. `iconv -f UTF-16LE -t UTF-8`)');
+    expect(message(utf16be)).toMatch(/^app\.yaml:1: encoded in UTF-16 \(without a byte order mark\); .*iconv -f UTF-16BE -t UTF-8/);
+  });
+
   test('readUserFile refuses a config that is not UTF-8 the same way', () => {
     const file = join(dir, 'config.yaml');
     writeFileSync(file, Buffer.from('level: h\u00e4rdened\n', 'latin1'));
