@@ -105,7 +105,30 @@ export function scalarChecker(): { listener: (event: 'open' | 'close', state: Li
       }
     }
   };
-  return { listener, issue: () => found ?? (input.includes('\t') ? leadingTabIssue(input, spans) : undefined) };
+  return { listener, issue: () => found ?? (input.includes('\t') ? firstIssue(leadingTabIssue(input, spans), indicatorTabIssue(input, spans)) : undefined) };
+}
+
+function firstIssue(a: GoYamlIssue | undefined, b: GoYamlIssue | undefined): GoYamlIssue | undefined {
+  return a === undefined || (b !== undefined && b.offset < a.offset) ? b : a;
+}
+
+/**
+ * go-yaml refuses a tab in the whitespace after a block indicator that starts a line: a list
+ * item's `-` (`- \tvalue`, `-\tvalue`), an explicit key's `?` or its value's `:`, where a key may
+ * still start (after a key's own `:`, a tab is fine). js-yaml reads the tab as a space. Inside a
+ * multi-line scalar or flow collection, such a line is content.
+ */
+function indicatorTabIssue(text: string, spans: readonly Span[]): GoYamlIssue | undefined {
+  const indicatorTab = /^ *(?:[-?:] +)*[-?:] *\t/gm;
+  for (let match = indicatorTab.exec(text); match; match = indicatorTab.exec(text)) {
+    const tab = match.index + match[0].length - 1;
+    if (spans.some((span) => span.start <= tab && tab < span.end)) continue;
+    return {
+      offset: match.index,
+      reason: 'a tab after a list item\'s - (or an explicit key\'s ? or :): kubectl\'s YAML parser refuses it; put a space there',
+    };
+  }
+  return undefined;
 }
 
 /**
