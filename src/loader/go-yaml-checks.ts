@@ -53,8 +53,9 @@ interface Span {
 /**
  * A js-yaml listener that finds, in what js-yaml reads, what go-yaml refuses or reads otherwise:
  * double-quoted escapes (`\/`, a UTF-16 surrogate in `\u`/`\U`, a code point beyond U+10FFFF, an
- * escaped line break before an empty line, whose line feed js-yaml drops) and tabs leading a line
- * outside scalars and flow collections or in a block scalar's indentation. `issue()` gives the first.
+ * escaped line break before an empty line, whose line feed js-yaml drops), tabs leading a line
+ * outside scalars and flow collections or in a block scalar's indentation, and a block mapping
+ * after an anchor or tag on its parent key's line. `issue()` gives the first.
  */
 export function scalarChecker(): { listener: (event: 'open' | 'close', state: ListenedState) => void; issue: () => GoYamlIssue | undefined } {
   const opened: number[] = [];
@@ -72,6 +73,10 @@ export function scalarChecker(): { listener: (event: 'open' | 'close', state: Li
     const raw = state.input.slice(start, state.position);
     const quote = NODE_PROPERTIES.exec(raw)![0].length;
     const first = raw.charCodeAt(quote);
+    if (state.kind === 'mapping' && first !== 123 /* { */) {
+      found = inlineMappingIssue(input, start + quote);
+      if (found) return;
+    }
     if (raw.includes('\n') && input.includes('\t')) {
       const plain = state.kind === 'scalar' && first !== 34 && first !== 39 && first !== 124 && first !== 62;
       if (state.kind === 'scalar' || first === 123 /* { */ || first === 91 /* [ */) {
@@ -106,6 +111,27 @@ export function scalarChecker(): { listener: (event: 'open' | 'close', state: Li
     }
   };
   return { listener, issue: () => found ?? (input.includes('\t') ? firstIssue(leadingTabIssue(input, spans), indicatorTabIssue(input, spans)) : undefined) };
+}
+
+/** Anchors and tags ending the text before a node. */
+const TRAILING_PROPERTIES = /(?:[!&]\S*[ \t]+)+$/;
+/** What may come before a block mapping's first key on its line: indentation, and `-`, `?` or `:` indicators. */
+const KEY_MAY_START = /^ *(?:[-?:][ \t]+)*$/;
+
+/**
+ * go-yaml refuses a block mapping that starts on the line of its parent's key after an anchor or
+ * a tag (`key: &a inner: value`), where no key may start; js-yaml reads it as a nested mapping.
+ * (Without them, js-yaml refuses `key: inner: value` itself.)
+ * @param key where the mapping's first key starts
+ */
+function inlineMappingIssue(text: string, key: number): GoYamlIssue | undefined {
+  const lineStart = text.lastIndexOf('\n', key - 1) + 1;
+  const before = text.slice(lineStart, key);
+  if (!TRAILING_PROPERTIES.test(before) || KEY_MAY_START.test(before.replace(TRAILING_PROPERTIES, ''))) return undefined;
+  return {
+    offset: key,
+    reason: 'a mapping starts on the line of the key it belongs to, after an anchor or tag (key: &anchor inner: value): kubectl\'s YAML parser refuses it; start the mapping on the next line',
+  };
 }
 
 function firstIssue(a: GoYamlIssue | undefined, b: GoYamlIssue | undefined): GoYamlIssue | undefined {

@@ -238,8 +238,8 @@ function parseYamlDocument(text: string, file: string, startLine: number, conten
     if (issue) throw new HardpodError(issue.reason, `${file}:${startLine + countNewlines(text, issue.offset)}`);
   };
   refuse(lineBreakIssue(text));
-  // Only a backslash or a tab can make a scalar read differently by go-yaml (see scalarChecker).
-  const escapes = text.includes('\\') || text.includes('\t') ? scalarChecker() : undefined;
+  // Only a backslash, a tab, an anchor or a tag can make a node read differently by go-yaml (see scalarChecker).
+  const escapes = text.includes('\\') || text.includes('\t') || text.includes('&') || text.includes('!') ? scalarChecker() : undefined;
   const { jsYaml, schema } = loadFallbackParser();
   let value: unknown;
   try {
