@@ -108,9 +108,12 @@ export function describeFileError(error: unknown, fallback: string): string {
   }
 }
 
-/** Why a file could not be written, in words: for a missing folder, the folder (the file itself need not exist). */
-function describeWriteError(error: unknown, name: string): string {
-  if ((error as NodeJS.ErrnoException).code === 'ENOENT') return `the folder ${dirname(name)} does not exist (create it first)`;
+/**
+ * Why a file could not be written, in words: for a missing folder, the folder (the file itself need not exist).
+ * @param folder the folder the file goes in, as messages name it
+ */
+function describeWriteError(error: unknown, folder: string): string {
+  if ((error as NodeJS.ErrnoException).code === 'ENOENT') return `the folder ${folder} does not exist (create it first)`;
   return describeFileError(error, 'write error');
 }
 
@@ -241,7 +244,8 @@ function prepareWrite(path: string, produce: (write: (chunk: string) => void) =>
   const fail = (error: unknown): never => {
     rmSync(temp, { force: true });
     if (systemError === undefined) throw error;
-    throw new HardpodError(`cannot write the file: ${describeWriteError(systemError, name)}`, name);
+    // Through a symbolic link, the folder of the file it points to.
+    throw new HardpodError(`cannot write the file: ${describeWriteError(systemError, dirname(target === path ? name : target))}`, name);
   };
   try {
     const fd = system(() => openSync(temp, 'wx', 0o644));
@@ -290,14 +294,14 @@ function writeStream(path: string, produce: (write: (chunk: string) => void) => 
   try {
     fd = openSync(path, 'w');
   } catch (error) {
-    throw new HardpodError(`cannot write the file: ${describeWriteError(error, name)}`, name);
+    throw new HardpodError(`cannot write the file: ${describeWriteError(error, dirname(name))}`, name);
   }
   try {
     produce((chunk) => {
       try {
         writeAll(fd, chunk);
       } catch (error) {
-        throw new HardpodError(`cannot write the file: ${describeWriteError(error, name)}`, name);
+        throw new HardpodError(`cannot write the file: ${describeWriteError(error, dirname(name))}`, name);
       }
     });
   } finally {

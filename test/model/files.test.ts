@@ -30,11 +30,15 @@ describe('writeFileAtomic', () => {
     expect(readdirSync(dir)).toEqual(['report.sarif']);
   });
 
-  test('a folder that does not exist is a HardpodError naming the file and the reason', () => {
+  test('a folder that does not exist is a HardpodError naming the file and the folder', () => {
     const file = join(dir, 'missing', 'baseline.json');
     const error = thrown(() => writeFileAtomic(file, '{}'));
     expect(isHardpodError(error)).toBe(true);
     expect((error as Error).message).toBe(`${file}: cannot write the file: the folder ${dirname(file)} does not exist (create it first)`);
+    // Through a link to a file in a missing folder, that folder is the one named.
+    const link = join(dir, 'report.json');
+    symlinkSync(join(dir, 'gone', 'report.json'), link);
+    expect((thrown(() => writeFileAtomic(link, '{}')) as Error).message).toBe(`${link}: cannot write the file: the folder ${join(dir, 'gone')} does not exist (create it first)`);
   });
 
   test('a failed rename keeps what was there and removes the temp file', () => {
