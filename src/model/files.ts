@@ -1,5 +1,5 @@
 import { constants as bufferConstants, isUtf8 } from 'node:buffer';
-import { closeSync, fchmodSync, fchownSync, fsyncSync, openSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, fchownSync, fsyncSync, openSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeSync, type Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { HardpodError, isHardpodError } from './errors';
 
@@ -100,6 +100,7 @@ export function describeFileError(error: unknown, fallback: string): string {
     case 'EACCES': case 'EPERM': return 'permission denied';
     case 'EISDIR': return 'is a folder, expected a file';
     case 'ELOOP': return 'a loop of symbolic links, which leads to no file';
+    case 'ENOTDIR': return 'a part of the path before the file name is a file, not a folder';
     case 'ENOSPC': return 'no space left on the device';
     case 'EDQUOT': return 'disk quota exceeded';
     case 'EFBIG': return 'larger than this process may write (ulimit -f)';
@@ -224,7 +225,7 @@ function writeTarget(path: string): string {
 function prepareWrite(path: string, produce: (write: (chunk: string) => void) => void, name = path): PendingWrite {
   // A device, pipe or socket (/dev/null, /dev/stdout, a FIFO a CI step reads) is written to as it is:
   // a file renamed over it would replace the device itself (as root, /dev/null for every process).
-  const named = statSync(path, { throwIfNoEntry: false });
+  const named = statForWrite(path, name);
   if (named !== undefined && !named.isFile() && !named.isDirectory()) return writeStream(path, produce, name);
   // node:crypto is loaded here, not with the module: a plain `hardpod check` writes no file and need not pay for it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -242,7 +243,7 @@ function prepareWrite(path: string, produce: (write: (chunk: string) => void) =>
     }
   };
   const fail = (error: unknown): never => {
-    rmSync(temp, { force: true });
+    removeTemp(temp);
     if (systemError === undefined) throw error;
     // Through a symbolic link, the folder of the file it points to.
     throw new HardpodError(`cannot write the file: ${describeWriteError(systemError, dirname(target === path ? name : target))}`, name);
@@ -283,9 +284,30 @@ function prepareWrite(path: string, produce: (write: (chunk: string) => void) =>
       }
     },
     discard() {
-      rmSync(temp, { force: true });
+      removeTemp(temp);
     },
   };
+}
+
+/**
+ * The file a write through `path` replaces, if there is one. A path that cannot lead to a file (a
+ * file where a folder belongs, a loop of symbolic links) is refused, naming it.
+ */
+function statForWrite(path: string, name: string): Stats | undefined {
+  try {
+    return statSync(path, { throwIfNoEntry: false });
+  } catch (error) {
+    throw new HardpodError(`cannot write the file: ${describeWriteError(error, dirname(name))}`, name);
+  }
+}
+
+/** Removes a temp file if it is there; where its folder cannot hold one (a file where a folder belongs), nothing was created. */
+function removeTemp(temp: string): void {
+  try {
+    rmSync(temp, { force: true });
+  } catch {
+    // ENOTDIR: no temp file could have been created there.
+  }
 }
 
 /** Writes what `produce` hands out straight to a device, pipe or socket: there is nothing to replace atomically. */

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cliMainPath, runHardpod, type CliResult } from './cli-process';
@@ -150,6 +150,8 @@ describe('hardpod check exit codes', () => {
     [['--output=', 'pod.yaml'], /^hardpod check: error: --output needs a value, got an empty one \(an unset variable\?\) \(see hardpod check --help\)\n$/],
     [['--lock-file', '', 'pod.yaml'], /^hardpod check: error: --lock-file needs a value, got an empty one/],
     [['missing.yaml'], /missing\.yaml: no such file or folder/],
+    [['pod.yaml/x.yaml'], /^hardpod check: error: pod\.yaml\/x\.yaml: a part of the path before the file name is a file, not a folder\n$/],
+    [['--output', 'pod.yaml/report.json', 'hardened.yaml'], /^hardpod check: error: pod\.yaml\/report\.json: cannot write the file: a part of the path before the file name is a file, not a folder\n$/],
     [['--baseline', 'missing-baseline.json', 'pod.yaml'], /missing-baseline\.json: cannot read the baseline file: no such file or folder/],
     // A folder where a file belongs: each file option says which file it could not read, without a stack trace.
     [['--config', '.', 'pod.yaml'], /^hardpod check: error: \.: cannot read the config file: is a folder, expected a file\n$/],
@@ -578,6 +580,14 @@ spec:
       cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' },
     });
     expect(run.stderr).toBe('status 1\n');
+  });
+
+  test('a report or baseline path through a file where a folder belongs, or over a loop of links, is exit 2 naming it, not an internal error', () => {
+    symlinkSync('loop.json', join(dir, 'loop.json'));
+    expectUsageError(check(['--output', 'loop.json', 'hardened.yaml']), /^hardpod check: error: loop\.json: cannot write the file: a loop of symbolic links, which leads to no file\n$/);
+    expectUsageError(check(['--write-baseline', 'pod.yaml/baseline.json', 'hardened.yaml']), /^hardpod check: error: pod\.yaml\/baseline\.json: cannot write the file: a part of the path before the file name is a file, not a folder\n$/);
+    expect(readFileSync(join(dir, 'pod.yaml'), 'utf8')).toBe(POD);
+    rmSync(join(dir, 'loop.json'));
   });
 
   test('a baseline or report that cannot be written is exit 2 naming the file and why (a missing folder), not an internal error', () => {
