@@ -148,7 +148,7 @@ export function summaryLine(report: Report): string {
   if (s.suppressed) findings.push(`${s.suppressed} suppressed`);
   const findingCount = s.fail + s.unknown + s.error + s.suppressed;
   const findingText = findingCount === 0 ? 'no findings' : `${findingCount} finding${findingCount === 1 ? '' : 's'}: ${findings.join(', ')}`;
-  return `${s.objects} object${s.objects === 1 ? '' : 's'}, ${s.checks} checks: ${checks.join(', ')}; ${findingText}`;
+  return `${s.objects} object${s.objects === 1 ? '' : 's'}, ${s.checks} check${s.checks === 1 ? '' : 's'}: ${checks.join(', ')}; ${findingText}`;
 }
 
 /**

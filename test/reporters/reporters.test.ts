@@ -46,6 +46,9 @@ describe('text reporter', () => {
       .toBe('5 objects, 40 checks: 30 passed, 5 with findings, 5 not applicable; 5 findings: 2 failed (1 baselined), 1 unknown, 1 error, 1 suppressed');
     const clean = { ...summary, checks: 12, fail: 0, checksWithFindings: 0 };
     expect(summaryLine({ ...report, summary: clean })).toBe('1 object, 12 checks: 12 passed, 0 not applicable; no findings');
+    // A lone ServiceAccount at level baseline: one check.
+    const one = { ...clean, checks: 1, pass: 0, notApplicable: 1 };
+    expect(summaryLine({ ...report, summary: one })).toBe('1 object, 1 check: 0 passed, 1 not applicable; no findings');
   });
 
   test('colours only when asked, and lists passing objects on request', () => {
