@@ -78,6 +78,11 @@ export const checkCommand: Command = {
     if (category !== undefined && (format !== 'sarif' || category.trim() === '' || category.startsWith('/'))) {
       throw new HardpodError(format !== 'sarif' ? '--sarif-category applies to --format sarif only' : `--sarif-category ${JSON.stringify(category)} is not a category name (such as charts/web)`, 'hardpod check');
     }
+    // `-` names standard input and, for --output, standard output, which carries the report: a
+    // baseline file named `-` would be created unseen.
+    if (values['write-baseline'] === '-') {
+      throw new HardpodError('--write-baseline needs a file name (such as hardpod.baseline.json): - would be a file named -, as standard output carries the report', 'hardpod check');
+    }
     if (positionals.length === 0) {
       throw new HardpodError('give at least one file or folder to check, or - to read standard input (see hardpod check --help)', 'hardpod check');
     }
