@@ -214,6 +214,27 @@ export function registryPrefixOf(entry: string): string {
 }
 
 /**
+ * An allowedRegistries entry as image names are matched against it: trimmed, without trailing
+ * slashes, and `index.docker.io` read as `docker.io`, as image references read it.
+ */
+export function allowedRegistryPrefix(entry: string): string {
+  return registryPrefixOf(entry).replace(/^index\.docker\.io(?=\/|$)/, DOCKER_HUB);
+}
+
+/**
+ * The image's name (`docker.io/library/nginx`) when it is under none of `prefixes` (made by
+ * {@link allowedRegistryPrefix}), else undefined. Prefixes match whole path components; the host in
+ * any case, as DNS reads it (`GHCR.IO/acme/api` is pulled from ghcr.io).
+ */
+export function outsideAllowedRegistries(ref: ImageRef, prefixes: readonly string[]): string | undefined {
+  const name = `${ref.registry.toLowerCase()}/${ref.repository}`;
+  for (let i = 0; i < prefixes.length; i++) {
+    if (name === prefixes[i] || name.startsWith(`${prefixes[i]}/`)) return undefined;
+  }
+  return name;
+}
+
+/**
  * Why `entry` cannot be a registry prefix that image names are matched against (allowed registries),
  * or undefined. A prefix is a registry host (with optional port) as an image reference writes it,
  * optionally followed by repository path components; trailing slashes are ignored. The forms that

@@ -25,7 +25,7 @@ import type {
 } from './workload-props';
 import { applySecureDefaults } from '../hardening/harden';
 import { DEFAULT_RESOURCES, RUNTIME_DEFAULT_SECCOMP, type HardeningOptions } from '../hardening/secure-defaults';
-import { parseImageRef } from '../images/image-ref';
+import { allowedRegistryPrefix, outsideAllowedRegistries, parseImageRef } from '../images/image-ref';
 import { SHELLS } from '../images/tool-names';
 
 /** What a builder needs besides the props: where it is (for errors), platform defaults, and the image resolver. */
@@ -149,10 +149,8 @@ function checkWhole(value: unknown, field: string, min: number, where: string, m
 
 function checkRegistry(reference: string, allowed: readonly string[] | undefined, where: string): void {
   if (!allowed) return;
-  const ref = parseImageRef(reference, where);
-  const name = `${ref.registry}/${ref.repository}`;
-  if (allowed.some((entry) => name === entry || name.startsWith(entry.endsWith('/') ? entry : `${entry}/`))) return;
-  fail(`image "${reference}" comes from ${ref.registry}, which is not an allowed registry (allowed: ${allowed.join(', ')})`, where);
+  const outside = outsideAllowedRegistries(parseImageRef(reference, where), allowed.map(allowedRegistryPrefix));
+  if (outside !== undefined) fail(`image "${reference}" is ${outside}, which is under none of the allowed registries (${allowed.join(', ')})`, where);
 }
 
 function portName(containerPort: number, protocol: string): string {

@@ -1,5 +1,5 @@
 import type { PodRule, Violation } from './rule';
-import { imageName, parseImageRef, registryPrefixOf, registryPrefixProblem } from '../images/image-ref';
+import { allowedRegistryPrefix, outsideAllowedRegistries, parseImageRef, registryPrefixProblem } from '../images/image-ref';
 import { isHardpodError } from '../model/errors';
 import { cis, describeContainer, nist, pushIfUnknown } from './support/pss';
 import { text } from './support/shared-text';
@@ -44,16 +44,16 @@ export const allowedRegistries: PodRule = {
       if (pushIfUnknown(violations, image, path, 'image')) continue;
       // A missing or malformed image is reported by image-digest; there is no registry to judge.
       if (typeof image !== 'string' || image === '') continue;
-      let name: string;
+      let outside: string | undefined;
       try {
-        name = imageName(parseImageRef(image));
+        outside = outsideAllowedRegistries(parseImageRef(image), allowed);
       } catch (error) {
         if (isHardpodError(error)) continue;
         throw error;
       }
-      if (!allowed.some((prefix) => name === prefix || name.startsWith(`${prefix}/`))) {
+      if (outside !== undefined) {
         // The name written out (docker.io/library/nginx) is what the entries are matched against, so the message shows it.
-        violations.push({ path, message: `${describeContainer(container)} image ${JSON.stringify(image)} is ${name}, which is under none of allowedRegistries (${allowed.join(', ')})` });
+        violations.push({ path, message: `${describeContainer(container)} image ${JSON.stringify(image)} is ${outside}, which is under none of allowedRegistries (${allowed.join(', ')})` });
       }
     }
     return violations;
@@ -62,15 +62,12 @@ export const allowedRegistries: PodRule = {
 
 const cache = new WeakMap<readonly string[], string[]>();
 
-/**
- * The configured prefixes (checked with the config), normalized (`index.docker.io` -> `docker.io`,
- * no trailing slash); undefined when not configured.
- */
+/** The configured prefixes (checked with the config) as images are matched against them; undefined when not configured. */
 function allowedPrefixes(value: readonly string[] | undefined): string[] | undefined {
   if (value === undefined) return undefined;
   let prefixes = cache.get(value);
   if (!prefixes) {
-    prefixes = value.map((entry) => registryPrefixOf(entry).replace(/^index\.docker\.io(?=\/|$)/, 'docker.io'));
+    prefixes = value.map(allowedRegistryPrefix);
     cache.set(value, prefixes);
   }
   return prefixes;

@@ -290,9 +290,16 @@ describe('images', () => {
   });
   it('refuses registries outside the allowed list', () => {
     const e = error(() => buildDeployment({ name: 'web', image: IMAGE, port: 8080 }, { where: 'x', defaults: { allowedRegistries: ['registry.acme.io'] } }));
-    expect(e.message).toContain('not an allowed registry');
+    expect(e.message).toContain(`image "${IMAGE}" is ghcr.io/acme/web, which is under none of the allowed registries (registry.acme.io)`);
     expect(() => buildDeployment({ name: 'web', image: IMAGE, port: 8080 }, { where: 'x', defaults: { allowedRegistries: ['ghcr.io/acme'] } })).not.toThrow();
     expect(() => buildDeployment({ name: 'web', image: IMAGE, port: 8080 }, { where: 'x', defaults: { allowedRegistries: ['ghcr.io/ac'] } })).toThrow(HardpodError);
+  });
+  it('matches allowed registries as hardpod check does: Docker Hub by its written-out name, hosts in any case', () => {
+    const hub = `nginx@sha256:${'a'.repeat(64)}`;
+    const build = (image: string, allowedRegistries: string[]) => () => buildDeployment({ name: 'web', image, port: 8080 }, { where: 'x', defaults: { allowedRegistries } });
+    expect(build(hub, ['index.docker.io/library'])).not.toThrow();
+    expect(build(hub, ['docker.io/library/'])).not.toThrow();
+    expect(build(IMAGE.replace('ghcr.io', 'GHCR.IO'), ['ghcr.io/acme'])).not.toThrow();
   });
   const factsResolver = (facts: Record<string, unknown>): ImageResolver => ({ resolve: (reference) => ({ reference, facts }) });
   it('takes the uid and gid from image facts, per container', () => {

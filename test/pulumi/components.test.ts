@@ -132,7 +132,7 @@ describe('component behaviour', () => {
       "new hp.HardenedDeployment('bad-registry', { image: pulumi.output('docker.io/library/nginx@sha256:' + 'd'.repeat(64)), port: 8080, defaults: { allowedRegistries: ['ghcr.io/acme'] } });",
     );
     expect(run.status).not.toBe(0);
-    expect(run.output).toContain('which is not an allowed registry (allowed: ghcr.io/acme)');
+    expect(run.output).toContain('which is under none of the allowed registries (ghcr.io/acme)');
   });
 
   test('plain props are checked at once: a bad name or an unpinned image throws a HardpodError where the component is declared', () => {
@@ -153,7 +153,7 @@ describe('component behaviour', () => {
     hp.setHardpodDefaults({ allowedRegistries: ['registry.acme.io'] });
     hp.setHardpodDefaults({ labels: { team: 'shop' } });
     // A team adding labels keeps the platform's registries.
-    expect(() => new hp.HardenedJob('merged', { image: FIXTURE_IMAGE })).toThrow(/not an allowed registry/);
+    expect(() => new hp.HardenedJob('merged', { image: FIXTURE_IMAGE })).toThrow(/under none of the allowed registries/);
     await installMocks(false);
     expect(() => new hp.HardenedJob('fresh-run', { image: FIXTURE_IMAGE })).not.toThrow();
   });

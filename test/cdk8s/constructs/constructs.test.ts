@@ -429,7 +429,7 @@ describe('golden-path defaults on App and Chart', () => {
     const app = Testing.app();
     HardpodDefaults.set(app, { allowedRegistries: ['registry.acme.io'] });
     const c = new Chart(app, 'c');
-    expect(() => new HardenedJob(c, 'job', { image: IMAGE })).toThrow(/c\/job \(container main\): .*not an allowed registry/);
+    expect(() => new HardenedJob(c, 'job', { image: IMAGE })).toThrow(/c\/job \(container main\): .*under none of the allowed registries/);
   });
   it('a second set on one scope merges over the first: a team adding labels keeps the platform\'s registries', () => {
     const app = Testing.app();
@@ -437,7 +437,7 @@ describe('golden-path defaults on App and Chart', () => {
     HardpodDefaults.set(c, { allowedRegistries: ['registry.acme.io'], labels: { platform: 'acme' } });
     HardpodDefaults.set(c, { labels: { team: 'shop' } });
     expect(HardpodDefaults.of(c).labels).toEqual({ platform: 'acme', team: 'shop' });
-    expect(() => new HardenedJob(c, 'job', { image: IMAGE })).toThrow(/c\/job \(container main\): .*not an allowed registry/);
+    expect(() => new HardenedJob(c, 'job', { image: IMAGE })).toThrow(/c\/job \(container main\): .*under none of the allowed registries/);
   });
   it('an unknown key (defaults read from JSON or YAML) or an empty registry list is refused, naming the scope', () => {
     const app = Testing.app();
@@ -462,7 +462,7 @@ describe('golden-path defaults on App and Chart', () => {
     // A scope that holds no hardened construct yet still takes them.
     const later = new Chart(app, 'later');
     HardpodDefaults.set(later, { allowedRegistries: ['registry.acme.io'] });
-    expect(() => new HardenedJob(later, 'job', { image: IMAGE })).toThrow(/not an allowed registry/);
+    expect(() => new HardenedJob(later, 'job', { image: IMAGE })).toThrow(/under none of the allowed registries/);
   });
   it('a lock file resolves tags and supplies the image user', () => {
     const lockFile = writeLockFile({ 'ghcr.io/acme/web:1.0': { digest: DIGEST, facts: { uid: 10001, gid: 10001 } } });

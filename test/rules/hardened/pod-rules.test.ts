@@ -198,6 +198,10 @@ describe('allowed-registries', () => {
     );
     expect(outcome(check(allowedRegistries, deployment({ container: { image: 'nginx' } }), { config: { hardened: { allowedRegistries: ['index.docker.io/library'] } } }))).toBe('pass');
   });
+  test('reads the image host in any case, as DNS does: GHCR.IO/acme/api is pulled from ghcr.io', () => {
+    expect(outcome(check(allowedRegistries, deployment({ container: { image: 'GHCR.IO/acme/api:1' } }), { config }))).toBe('pass');
+    expect(violations(check(allowedRegistries, deployment({ container: { image: 'GHCR.IO/other/api:1' } }), { config }))[0].message).toContain('is ghcr.io/other/api,');
+  });
   test('a malformed list is a clear error', () => {
     expect(() => check(allowedRegistries, deployment(), { config: { hardened: { allowedRegistries: 'ghcr.io' as unknown as string[] } } })).toThrow(/non-empty list/);
   });
