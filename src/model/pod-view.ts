@@ -601,7 +601,11 @@ function buildView(object: KubeObject, location: TemplateLocation, metadata: unk
       checkContainerShape(container, path, problems);
     }
   }
-  if (isFields(rawSpec)) checkPodSpecShape(spec, specPath, problems);
+  if (isFields(rawSpec)) {
+    checkPodSpecShape(spec, specPath, problems);
+    // Only a pod that names its OS has fields the server refuses for it: nothing is read for the others.
+    if (isFields(spec.os)) checkOsFields(spec, spec.os.name, containers, specPath, problems);
+  }
   return { object, templatePath, metadataPath, specPath, labels, annotations, spec, containers, shapeProblems: problems };
 }
 
@@ -691,6 +695,65 @@ function checkPodSpecShape(spec: Fields, path: string, problems: ShapeProblem[])
     if (Array.isArray(sc.sysctls)) checkListOfObjects(sc.sysctls, path, '.securityContext.sysctls', problems);
   }
   if (Array.isArray(spec.volumes)) checkVolumes(spec.volumes, path, problems);
+}
+
+/**
+ * Fields the API server refuses in a Windows pod (`spec.os.name: windows`): the Linux-only settings,
+ * set to anything but null (`privileged: false` and `capabilities: {}` too). `sysctls` only when it
+ * lists one; `hostPID` and `hostIPC` only when true.
+ */
+const WINDOWS_REFUSED_POD_FIELDS: readonly string[] = ['hostUsers', 'shareProcessNamespace', 'resources'];
+const WINDOWS_REFUSED_POD_SECURITY_CONTEXT_FIELDS: readonly string[] = [
+  'appArmorProfile', 'seLinuxOptions', 'seccompProfile', 'fsGroup', 'fsGroupChangePolicy', 'runAsUser', 'runAsGroup',
+  'supplementalGroups', 'supplementalGroupsPolicy', 'seLinuxChangePolicy',
+];
+const WINDOWS_REFUSED_CONTAINER_FIELDS: readonly string[] = [
+  'appArmorProfile', 'seLinuxOptions', 'seccompProfile', 'capabilities', 'readOnlyRootFilesystem', 'privileged',
+  'allowPrivilegeEscalation', 'procMount', 'runAsUser', 'runAsGroup',
+];
+
+/**
+ * The fields the API server refuses for the OS a pod names: the Linux-only ones in a Windows pod,
+ * `windowsOptions` in a Linux pod. Such a pod is never created, and the checks that exempt Windows
+ * pods would otherwise pass it.
+ */
+function checkOsFields(spec: Fields, os: unknown, containers: readonly ContainerView[], path: string, problems: ShapeProblem[]): void {
+  if (os !== 'windows' && os !== 'linux') return;
+  const windows = os === 'windows';
+  const sc = spec.securityContext;
+  if (windows) {
+    refuseForOs(spec, WINDOWS_REFUSED_POD_FIELDS, path, '', problems);
+    if (spec.hostPID === true) problems.push(refusedForOs(`${path}.hostPID`, 'hostPID: true', 'windows'));
+    if (spec.hostIPC === true) problems.push(refusedForOs(`${path}.hostIPC`, 'hostIPC: true', 'windows'));
+    if (isFields(sc)) {
+      refuseForOs(sc, WINDOWS_REFUSED_POD_SECURITY_CONTEXT_FIELDS, path, '.securityContext', problems);
+      if (Array.isArray(sc.sysctls) && sc.sysctls.length > 0) problems.push(refusedForOs(`${path}.securityContext.sysctls`, 'sysctls', 'windows'));
+    }
+  } else if (isFields(sc) && sc.windowsOptions != null) {
+    problems.push(refusedForOs(`${path}.securityContext.windowsOptions`, 'windowsOptions', 'linux'));
+  }
+  for (let i = 0; i < containers.length; i++) {
+    const container = containers[i];
+    const containerSc = container.container.securityContext;
+    if (!isFields(containerSc)) continue;
+    if (windows) refuseForOs(containerSc, WINDOWS_REFUSED_CONTAINER_FIELDS, container.path, '.securityContext', problems);
+    else if (containerSc.windowsOptions != null) problems.push(refusedForOs(`${container.path}.securityContext.windowsOptions`, 'windowsOptions', 'linux'));
+  }
+}
+
+/** Each of `fields` set (not null) in `value`, at `base + suffix`, refused in a Windows pod. */
+function refuseForOs(value: Fields, fields: readonly string[], base: string, suffix: string, problems: ShapeProblem[]): void {
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i];
+    if (value[field] != null) problems.push(refusedForOs(`${base}${suffix}.${field}`, field, 'windows'));
+  }
+}
+
+function refusedForOs(path: string, what: string, os: 'windows' | 'linux'): ShapeProblem {
+  const message = os === 'windows'
+    ? `${what} cannot be set in a Windows pod (spec.os.name: windows): the API server refuses it there; remove it`
+    : `${what} cannot be set in a Linux pod (spec.os.name: linux): the API server refuses Windows options there; remove them, or set spec.os.name: windows`;
+  return { path, message };
 }
 
 /** Volume sources: each is an object in the API (a source of another type is refused when decoded). */

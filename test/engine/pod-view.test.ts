@@ -59,6 +59,37 @@ describe('extractPodViews', () => {
     expect(bad.views[0].containers.map((c) => c.name)).toEqual(['ok']);
   });
 
+  it('reports the fields the API server refuses for the OS a pod names, and nothing for a pod that names none', () => {
+    const securityContext = { privileged: false, capabilities: {}, runAsUser: 1000, runAsNonRoot: true, windowsOptions: { runAsUserName: 'ContainerUser' } };
+    const podSpec = (os: unknown): Record<string, unknown> => ({
+      os,
+      hostPID: true,
+      hostIPC: false,
+      hostUsers: false,
+      securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' }, sysctls: [], supplementalGroups: [], fsGroup: null, windowsOptions: {} },
+      initContainers: [{ name: 'init', securityContext: { readOnlyRootFilesystem: true } }],
+      containers: [{ name: 'app', securityContext }],
+    });
+    const problems = (os: unknown): string[] => extractPodViews({ apiVersion: 'apps/v1', kind: 'Deployment', spec: { template: { spec: podSpec(os) } } })
+      .views[0].shapeProblems.map((p) => `${p.path}: ${p.message}`);
+    const base = 'spec.template.spec';
+    expect(problems({ name: 'windows' })).toEqual([
+      `${base}.hostUsers: hostUsers cannot be set in a Windows pod (spec.os.name: windows): the API server refuses it there; remove it`,
+      `${base}.hostPID: hostPID: true cannot be set in a Windows pod (spec.os.name: windows): the API server refuses it there; remove it`,
+      `${base}.securityContext.seccompProfile: seccompProfile cannot be set in a Windows pod (spec.os.name: windows): the API server refuses it there; remove it`,
+      `${base}.securityContext.supplementalGroups: supplementalGroups cannot be set in a Windows pod (spec.os.name: windows): the API server refuses it there; remove it`,
+      `${base}.initContainers[0].securityContext.readOnlyRootFilesystem: readOnlyRootFilesystem cannot be set in a Windows pod (spec.os.name: windows): the API server refuses it there; remove it`,
+      ...['capabilities', 'privileged', 'runAsUser'].map((field) => `${base}.containers[0].securityContext.${field}: ${field} cannot be set in a Windows pod (spec.os.name: windows): the API server refuses it there; remove it`),
+    ]);
+    expect(problems({ name: 'linux' })).toEqual([
+      `${base}.securityContext.windowsOptions: windowsOptions cannot be set in a Linux pod (spec.os.name: linux): the API server refuses Windows options there; remove them, or set spec.os.name: windows`,
+      `${base}.containers[0].securityContext.windowsOptions: windowsOptions cannot be set in a Linux pod (spec.os.name: linux): the API server refuses Windows options there; remove them, or set spec.os.name: windows`,
+    ]);
+    // Without spec.os the server takes either OS's fields.
+    expect(problems(undefined)).toEqual([]);
+    expect(problems(null)).toEqual([]);
+  });
+
   it('matches custom kinds on kind and API group', () => {
     const kinds = new WorkloadKinds([{ kind: 'Worker', group: 'example.com', templatePath: 'spec.pod' }]);
     const worker = (apiVersion: string): KubeObject => ({ apiVersion, kind: 'Worker', spec: { pod: { spec } } });

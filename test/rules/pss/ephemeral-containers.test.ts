@@ -60,7 +60,8 @@ describe('ephemeral containers', () => {
   });
 
   it('Windows pods skip the Linux-only restricted checks from 1.25, not before', () => {
-    const windows = podWithEphemeral({}, { os: { name: 'windows' }, securityContext: { runAsNonRoot: true } });
+    // The app container without the Linux-only fields, which the API server refuses in a Windows pod.
+    const windows = podWithEphemeral({}, { os: { name: 'windows' }, securityContext: { runAsNonRoot: true }, containers: [{ name: 'app', image: 'app' }] });
     expect(pssIds(windows, 'restricted', '1.25')).toEqual([]);
     expect(pssIds(windows, 'restricted', '1.24').map((id) => id.split('@')[0]).sort()).toEqual(
       expect.arrayContaining(['allowPrivilegeEscalation', 'capabilities_restricted', 'seccompProfile_restricted']),
