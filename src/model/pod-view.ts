@@ -590,6 +590,7 @@ function buildView(object: KubeObject, location: TemplateLocation, metadata: unk
       continue;
     }
     if (list.length === 0 && field === 'containers') problems.push({ path: location.listPath(field), message: 'containers must be a list of at least one container, got an empty list' });
+    if (list.length > 0 && field === 'ephemeralContainers' && !(templatePath === '' && isStoredObject(metadata))) problems.push(ephemeralContainersRefused(location));
     for (let i = 0; i < list.length; i++) {
       const container: unknown = list[i];
       const path = location.containerPath(field, i);
@@ -607,6 +608,26 @@ function buildView(object: KubeObject, location: TemplateLocation, metadata: unk
     if (isFields(spec.os)) checkOsFields(spec, spec.os.name, containers, specPath, problems);
   }
   return { object, templatePath, metadataPath, specPath, labels, annotations, spec, containers, shapeProblems: problems };
+}
+
+/**
+ * A copy of an object as the server stores it (`kubectl get -o yaml`): it carries a resourceVersion,
+ * with which the server refuses to create it, so it can only be written back over itself.
+ */
+function isStoredObject(metadata: unknown): boolean {
+  return isFields(metadata) && typeof metadata.resourceVersion === 'string' && metadata.resourceVersion !== '';
+}
+
+/**
+ * Ephemeral containers written into a pod template or a Pod to create: the API server refuses both,
+ * as they are only added to a running Pod (through its `ephemeralcontainers` subresource).
+ */
+function ephemeralContainersRefused(location: TemplateLocation): ShapeProblem {
+  const where = location.templatePath === '' ? 'when a Pod is created' : 'in a pod template';
+  return {
+    path: location.listPath('ephemeralContainers'),
+    message: `ephemeral containers cannot be set ${where}: the API server refuses them there; they are added to a running Pod through its ephemeralcontainers subresource (kubectl debug)`,
+  };
 }
 
 /**

@@ -5,7 +5,8 @@ import type { ObjectRule } from './rule';
  * container (`containers` missing or empty, e.g. misspelt `container:`), would make every other check
  * read nothing and pass; this rule turns each into a finding instead. So are the fields the API server
  * refuses for the OS a pod names (`readOnlyRootFilesystem` in a Windows pod): the checks that exempt
- * Windows pods would pass a pod that is never created.
+ * Windows pods would pass a pod that is never created. And ephemeral containers in a pod template or a
+ * Pod to create, which the server refuses there: they would be judged as if they ran.
  */
 export const wellFormedPodSpec: ObjectRule = {
   id: 'well-formed-pod-spec',

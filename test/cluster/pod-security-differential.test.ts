@@ -197,7 +197,10 @@ describeCluster('Pod Security: the real API server and the hardpod engine agree'
       const judged = await mapLimit(corpus, CONCURRENCY, async (m) => {
         const server = await c.request('PATCH', `/api/v1/namespaces/${namespace}/pods/target/ephemeralcontainers?dryRun=All`,
           { spec: { ephemeralContainers: [m.container] } }, 'application/strategic-merge-patch+json');
-        const pod = { ...base, metadata: { ...base.metadata, namespace }, spec: { ...(base.spec as object), ephemeralContainers: [m.container] } };
+        // The Pod as read back from the server once the container is added: with its resourceVersion.
+        const { resourceVersion } = (created.body as KubeObjectLike).metadata as { resourceVersion: string };
+        const metadata = { ...base.metadata, namespace, resourceVersion };
+        const pod = { ...base, metadata, spec: { ...(base.spec as object), ephemeralContainers: [m.container] } };
         return { id: m.id, server, engine: engineVerdict(pod as KubeObjectLike, level, minor) };
       });
       // Only Pod Security may refuse: anything else means the case is not a valid ephemeral container.

@@ -90,6 +90,20 @@ describe('extractPodViews', () => {
     expect(problems(null)).toEqual([]);
   });
 
+  it('reports ephemeral containers in a pod template or a Pod to create, not in a Pod read back from the server', () => {
+    const problems = (object: KubeObject): string[] => extractPodViews(object).views[0].shapeProblems.map((p) => `${p.path}: ${p.message}`);
+    const refused = (path: string, where: string): string =>
+      `${path}: ephemeral containers cannot be set ${where}: the API server refuses them there; they are added to a running Pod through its ephemeralcontainers subresource (kubectl debug)`;
+    expect(problems({ apiVersion: 'apps/v1', kind: 'Deployment', spec: { template: { spec } } })).toEqual([refused('spec.template.spec.ephemeralContainers', 'in a pod template')]);
+    expect(problems({ apiVersion: 'v1', kind: 'PodTemplate', template: { spec } })).toEqual([refused('template.spec.ephemeralContainers', 'in a pod template')]);
+    expect(problems({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec })).toEqual([refused('spec.ephemeralContainers', 'when a Pod is created')]);
+    expect(problems({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', resourceVersion: '' }, spec })).toEqual([refused('spec.ephemeralContainers', 'when a Pod is created')]);
+    // With a resourceVersion the Pod is a copy of a running one, written back over itself.
+    expect(problems({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', resourceVersion: '4711' }, spec })).toEqual([]);
+    expect(problems({ apiVersion: 'apps/v1', kind: 'Deployment', spec: { template: { spec: { ...spec, ephemeralContainers: [] } } } })).toEqual([]);
+    expect(problems({ apiVersion: 'apps/v1', kind: 'Deployment', spec: { template: { spec: { ...spec, ephemeralContainers: null } } } })).toEqual([]);
+  });
+
   it('matches custom kinds on kind and API group', () => {
     const kinds = new WorkloadKinds([{ kind: 'Worker', group: 'example.com', templatePath: 'spec.pod' }]);
     const worker = (apiVersion: string): KubeObject => ({ apiVersion, kind: 'Worker', spec: { pod: { spec } } });

@@ -101,7 +101,8 @@ describe('buildDebugAccess', () => {
     const pod: KubeObject = {
       apiVersion: 'v1',
       kind: 'Pod',
-      metadata: { ...template.metadata, name: 'web-1', namespace: 'shop' },
+      // A running Pod, as read back from the server: the only kind of pod ephemeral containers are added to.
+      metadata: { ...template.metadata, name: 'web-1', namespace: 'shop', resourceVersion: '1' },
       spec: { ...template.spec, ephemeralContainers: [built.debugContainer] },
     };
     const restricted = evaluate([{ object: pod, source: {} }], { level: 'restricted' });
@@ -161,7 +162,7 @@ describe('buildDebugAccess over arbitrary props', () => {
       const pod: KubeObject = {
         apiVersion: 'v1',
         kind: 'Pod',
-        metadata: { name: 'p', namespace: p.namespace },
+        metadata: { name: 'p', namespace: p.namespace, resourceVersion: '1' },
         spec: { securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } }, containers: [RESTRICTED_APP_CONTAINER], ephemeralContainers: [built.debugContainer] },
       };
       expect(evaluate([{ object: pod, source: {} }], { level: 'restricted', kubernetesVersion: `1.${minor}` }).findings.map((f) => f.rule)).toEqual([]);

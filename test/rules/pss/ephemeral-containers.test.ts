@@ -1,12 +1,15 @@
 import { evaluate } from '../../../src/engine';
 import type { KubeObject } from '../../../src/model/kube-object';
 
-/** Upstream fixtures exercise containers and initContainers only; ephemeral containers are checked the same way. */
+/**
+ * Upstream fixtures exercise containers and initContainers only; ephemeral containers are checked the same way.
+ * They are only ever in a running Pod, as read back from the server (with a resourceVersion).
+ */
 function podWithEphemeral(debug: Record<string, unknown>, spec: Record<string, unknown> = {}): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name: 'shell-less' },
+    metadata: { name: 'shell-less', resourceVersion: '1' },
     spec: {
       securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
       containers: [{ name: 'app', image: 'app', securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } }],
