@@ -68,8 +68,9 @@ export class Hardpod {
     const enforcements = [enforcement];
     ENFORCEMENTS.set(scope, enforcements);
     // cdk8s prefixes each message with the validating construct's path in brackets, and the app's is
-    // empty ("[] ..."): validate the app from a child named after hardpod instead.
-    const validator = scope.node.path === '' ? new Construct(scope, uniqueId(scope, 'hardpod')) : scope;
+    // empty ("[] ..."): validate the app from a child named after the call instead, a name no chart
+    // takes (as constructs libraries name their internal children), so `new Chart(app, 'hardpod')` stays free.
+    const validator = scope.node.path === '' ? new Construct(scope, uniqueId(scope, VALIDATOR_ID)) : scope;
     // cdk8s validates the whole app once per chart it synthesizes: each warning is given once to each callback.
     const warned = new Map<(message: string) => void, Set<string>>();
     const warnOnce = (warn: (message: string) => void, message: string): void => {
@@ -124,6 +125,9 @@ const ENFORCE_OPTIONS: Record<keyof EnforceOptions, true> = {
   onWarning: true,
 };
 const ENFORCE_OPTION_KEYS = Object.keys(ENFORCE_OPTIONS);
+
+/** The id of the child that validates an app. */
+const VALIDATOR_ID = 'Hardpod.enforce';
 
 function uniqueId(scope: IConstruct, id: string): string {
   let unique = id;

@@ -65,7 +65,7 @@ describe('Hardpod.enforce', () => {
     Hardpod.enforce(app, { level: 'baseline' });
     const message = synthError(c);
     expect(message).not.toContain('[]');
-    expect(message).toContain('\n  [hardpod] [image-digest] prod/web (Deployment shop/web)');
+    expect(message).toContain('\n  [Hardpod.enforce] [image-digest] prod/web (Deployment shop/web)');
     const clean = Testing.app();
     const ok = new Chart(clean, 'prod');
     addCompanions(ok);
@@ -85,8 +85,16 @@ describe('Hardpod.enforce', () => {
     Hardpod.enforce(app, { onWarning });
     Hardpod.enforce(app, { level: 'baseline', onWarning });
     const lines = synthError(c).split('\n').filter((line) => line.includes('[image-digest]'));
-    expect(lines).toEqual([expect.stringMatching(/^ {2}\[hardpod\] \[image-digest\] prod\/web \(Deployment shop\/web\)/)]);
+    expect(lines).toEqual([expect.stringMatching(/^ {2}\[Hardpod\.enforce\] \[image-digest\] prod\/web \(Deployment shop\/web\)/)]);
     expect(warnings.filter((m) => m.includes('[network-policy]'))).toHaveLength(1);
+  });
+
+  test('enforcing the app leaves the name hardpod free for a chart of the user\'s', () => {
+    const app = Testing.app();
+    Hardpod.enforce(app, { onWarning: () => undefined });
+    const c = new Chart(app, 'hardpod');
+    new ApiObject(c, 'web', hardenedDeploymentManifest('web', 'shop', 'nginx') as never);
+    expect(synthError(c)).toContain('[image-digest] hardpod/web (Deployment shop/web)');
   });
 
   test('cdk8s-plus constructs are checked through their ApiObjects', () => {
