@@ -43,8 +43,9 @@ export class Hardpod {
    * it then synthesizes, and `onReport` still receives it with the suppression.
    * So do two ApiObjects of one kind, namespace and name, which would overwrite each other when applied.
    * Findings that do not fail synthesis (`unknown`, `warn`) are printed as warnings (see `onWarning`).
-   * Enforcing a scope again (a platform library's enforcement and the app's) adds the new options'
-   * failures; a failure or warning that several find is given once.
+   * Enforcing a scope again (a platform library's enforcement and the app's), or a chart of an
+   * enforced app, adds the new options' failures; a failure or warning that several find is given
+   * once, by the widest scope.
    *
    * The options are checked now: an unknown option, a bad level, Kubernetes version or config throws here.
    */
@@ -65,38 +66,55 @@ export class Hardpod {
       joined.push(enforcement);
       return;
     }
-    const enforcements = [enforcement];
-    ENFORCEMENTS.set(scope, enforcements);
+    ENFORCEMENTS.set(scope, [enforcement]);
     // cdk8s prefixes each message with the validating construct's path in brackets, and the app's is
     // empty ("[] ..."): validate the app from a child named after the call instead, a name no chart
     // takes (as constructs libraries name their internal children), so `new Chart(app, 'hardpod')` stays free.
     const validator = scope.node.path === '' ? new Construct(scope, uniqueId(scope, VALIDATOR_ID)) : scope;
-    // cdk8s validates the whole app once per chart it synthesizes: each warning is given once to each callback.
-    const warned = new Map<(message: string) => void, Set<string>>();
-    const warnOnce = (warn: (message: string) => void, message: string): void => {
-      const given = warned.get(warn) ?? new Set<string>();
-      warned.set(warn, given);
-      if (given.has(message)) return;
-      given.add(message);
-      warn(message);
-    };
     validator.node.addValidation({
       validate: () => {
-        const objects = apiObjectsUnder(scope);
-        // cdk8s validates the whole app again for each chart it synthesizes: evaluating it each time would
-        // grow synthesis with charts times objects. Objects whose JSON has not changed are not evaluated again.
-        const input = JSON.stringify(objects);
-        const failures = new Set<string>();
-        for (const e of enforcements) {
-          if (e.last?.input !== input) {
-            e.last = { input, failures: validateObjects(objects, e.config, e.onReport, (message) => warnOnce(e.warn, message)) };
-          }
-          for (const failure of e.last.failures) failures.add(failure);
+        // A failure that an enforcement of a wider scope (the app, around one of its charts) finds too
+        // is listed once, by the widest; an inner enforcement's own failures (a stricter level) are added.
+        const wider = new Set<string>();
+        for (const outer of scope.node.scopes.slice(0, -1)) {
+          if (ENFORCEMENTS.has(outer)) for (const failure of failuresOf(outer)) wider.add(failure);
         }
-        return [...failures];
+        return failuresOf(scope).filter((failure) => !wider.has(failure));
       },
     });
   }
+}
+
+/**
+ * The failures of every enforcement of `scope`, each once. cdk8s validates the whole app again for
+ * each chart it synthesizes: evaluating it each time would grow synthesis with charts times objects,
+ * so objects whose JSON has not changed are not evaluated again.
+ */
+function failuresOf(scope: IConstruct): string[] {
+  const objects = apiObjectsUnder(scope);
+  const input = JSON.stringify(objects);
+  const failures = new Set<string>();
+  for (const e of ENFORCEMENTS.get(scope) ?? []) {
+    if (e.last?.input !== input) {
+      e.last = { input, failures: validateObjects(objects, e.config, e.onReport, (message) => warnOnce(scope, e.warn, message)) };
+    }
+    for (const failure of e.last.failures) failures.add(failure);
+  }
+  return [...failures];
+}
+
+/** The warnings given in each app, to each callback: a warning is given once, however many enforcements and validations find it. */
+const WARNED = new WeakMap<IConstruct, Map<(message: string) => void, Set<string>>>();
+
+function warnOnce(scope: IConstruct, warn: (message: string) => void, message: string): void {
+  const app = scope.node.root;
+  const callbacks = WARNED.get(app) ?? new Map<(message: string) => void, Set<string>>();
+  WARNED.set(app, callbacks);
+  const given = callbacks.get(warn) ?? new Set<string>();
+  callbacks.set(warn, given);
+  if (given.has(message)) return;
+  given.add(message);
+  warn(message);
 }
 
 /** One `Hardpod.enforce` call: its config and callbacks, and what it found for the objects it last evaluated. */

@@ -97,6 +97,30 @@ describe('Hardpod.enforce', () => {
     expect(synthError(c)).toContain('[image-digest] hardpod/web (Deployment shop/web)');
   });
 
+  test('enforce on the app and on one of its charts lists a failure both find once, under the app; the chart\'s stricter level adds its own', () => {
+    const app = Testing.app();
+    const c = new Chart(app, 'prod');
+    const manifest = hardenedDeploymentManifest('web', 'shop', 'nginx') as { spec: { template: { spec: { containers: { securityContext: Record<string, unknown> }[] } } } };
+    manifest.spec.template.spec.containers[0].securityContext.privileged = true;
+    new ApiObject(c, 'web', manifest as never);
+    const warnings: string[] = [];
+    const onWarning = (m: string): void => { warnings.push(m); };
+    Hardpod.enforce(app, { level: 'baseline', onWarning });
+    Hardpod.enforce(c, { onWarning });
+    const lines = synthError(c).split('\n');
+    expect(lines.filter((line) => line.includes('[privileged]'))).toEqual([expect.stringMatching(/^ {2}\[Hardpod\.enforce\] \[privileged\] prod\/web /)]);
+    expect(lines.filter((line) => line.includes('[image-digest]'))).toEqual([expect.stringMatching(/^ {2}\[prod\] \[image-digest\] prod\/web /)]);
+    // The same level on both: every failure and warning once.
+    const same = Testing.app();
+    const inner = new Chart(same, 'prod');
+    new ApiObject(inner, 'web', hardenedDeploymentManifest('web', 'shop', 'nginx') as never);
+    warnings.length = 0;
+    Hardpod.enforce(same, { onWarning });
+    Hardpod.enforce(inner, { onWarning });
+    expect(synthError(inner).split('\n').filter((line) => line.includes('[image-digest]'))).toHaveLength(1);
+    expect(warnings.filter((m) => m.includes('[network-policy]'))).toHaveLength(1);
+  });
+
   test('cdk8s-plus constructs are checked through their ApiObjects', () => {
     const c = chart('shop');
     new kplus.Deployment(c, 'plus', { containers: [{ image: 'nginx:1.27', portNumber: 8080 }] });
