@@ -1,6 +1,6 @@
 import { isHardpodError } from '../../model/errors';
 import { claimObjectKey, type LocatedObject, type SourceLocation } from '../../model/kube-object';
-import { apiGroupOf, isClusterScoped } from '../../model/pod-view';
+import { apiGroupOf, expandLists, isClusterScoped, isList } from '../../model/pod-view';
 import { objectLabel, type ObjectIdentity } from '../../reporters/shared';
 
 /** An object that another object of the input emits too, and the error saying so. */
@@ -13,12 +13,17 @@ export interface DuplicateObject {
 /**
  * Each object that another object of the input emits with the same API group, kind, namespace and
  * name (two charts' workloads both named `web` in `shop`): applied, one would silently overwrite the
- * other. `ownerOf` names where an object comes from (its construct path, its manifest document).
+ * other; the items of a v1 List count as objects of their own. `ownerOf` names where an object comes
+ * from (its construct path, its manifest document, with `listItem` set for an item of a List).
  */
 export function duplicateObjects(objects: readonly LocatedObject[], ownerOf: (source: SourceLocation) => string): DuplicateObject[] {
   const claimed = new Map<string, string>();
   const duplicates: DuplicateObject[] = [];
-  for (const { object, source } of objects) {
+  // A v1 List (an included `kubectl get -o yaml`) applies each of its items: each is an object of its own.
+  const items = objects.flatMap((located) => (isList(located.object)
+    ? expandLists(located.object).map((item) => ({ object: item.object, source: { ...located.source, listItem: item.path } }))
+    : [located]));
+  for (const { object, source } of items) {
     const name = object.metadata?.name;
     if (typeof name !== 'string' || name === '') continue;
     // The chart's namespace that cdk8s sets on a cluster-scoped object names no other object.

@@ -163,7 +163,8 @@ export function apiObjectsUnder(scope: IConstruct): LocatedObject[] {
 function validateObjects(
   objects: readonly LocatedObject[], config: ResolvedConfig, onReport: ((report: Report) => void) | undefined, onWarning: (message: string) => void,
 ): string[] {
-  const duplicates = duplicateObjects(objects, (source) => source.constructPath!).map((d) => `hardpod: ${d.message}`);
+  const duplicates = duplicateObjects(objects, (source) => (source.listItem ? `${source.constructPath!} ${source.listItem}` : source.constructPath!))
+    .map((d) => `hardpod: ${d.message}`);
   let report: Report;
   try {
     report = evaluate(objects, config);

@@ -272,6 +272,18 @@ describe('HardpodValidation with the CLI\'s own ValidationContext', () => {
     expect((await run([a, staging])).json.violations.map((v: any) => v.ruleName)).not.toContain('duplicate-object');
   });
 
+  test('an item of a v1 List is an object of its own: a copy of it elsewhere fails the run as a duplicate', async () => {
+    const listed = manifests([{ apiVersion: 'v1', kind: 'List', items: [hardenedDeploymentManifest('web', 'shop')] }]);
+    const plain = manifests([hardenedDeploymentManifest('web', 'shop')]);
+    const context = new ValidationContext([listed, plain], 'hardpod', '1.0.0', {});
+    await new HardpodValidation({ level: 'baseline' }).validate(context);
+    expect(context.report.success).toBe(false);
+    const duplicates = context.report.toJson().violations.find((v: any) => v.ruleName === 'duplicate-object');
+    expect(duplicates.violatingConstructs.map((r: any) => r.locations)).toEqual([
+      [`${plain} (document 1): Deployment shop/web is also emitted by ${listed} (document 1, items[0]); applied, one would overwrite the other: give one of them another name or namespace`],
+    ]);
+  });
+
   test('a manifest mistake in an object the construct metadata does not name is located by its document in the file', async () => {
     const bad = hardenedDeploymentManifest('web', 'shop');
     (bad.metadata as Record<string, unknown>).annotations = { 'hardpod.dev/suppress.image-digest': '' };

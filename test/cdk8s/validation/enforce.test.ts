@@ -276,6 +276,18 @@ describe('Hardpod.enforce', () => {
     expect(() => clean.synthYaml()).not.toThrow();
   });
 
+  test('an object that an included v1 List holds, emitted again elsewhere, fails synthesis as a duplicate', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hardpod-include-'));
+    const file = join(dir, 'exported.yaml');
+    writeFileSync(file, `apiVersion: v1\nkind: List\nitems:\n- ${JSON.stringify(hardenedDeploymentManifest('web', 'shop'))}\n`);
+    const app = Testing.app();
+    const a = new Chart(app, 'a', { namespace: 'shop' });
+    new Include(a, 'exported', { url: file });
+    new ApiObject(new Chart(app, 'b', { namespace: 'shop' }), 'web', hardenedDeploymentManifest('web', 'shop') as never);
+    Hardpod.enforce(app, { onWarning: () => undefined });
+    expect(synthError(a)).toMatch(/hardpod: b\/web: Deployment shop\/web is also emitted by a\/exported\/[^ ]+ items\[0\]; applied, one would overwrite the other/);
+  });
+
   test('a ClusterRole of a chart with a namespace is the one its binding grants, though cdk8s gives it the chart\'s namespace', () => {
     // cdk8s (and cdk8s-plus) set the chart's namespace on every ApiObject, cluster-scoped ones too;
     // the API server drops it, so the binding grants this very ClusterRole.
