@@ -1,14 +1,14 @@
-import { closeSync, openSync, readdirSync, readFileSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ManifestSet, NotAManifestError } from './manifests';
 import { HardpodError, isHardpodError } from '../model/errors';
-import { decodeUtf8, describeFileError, realPathIfExists, refuseOversizedText } from '../model/files';
+import { describeFileError, MAX_INPUT_BYTES, readFileUpToLimit, readStreamUpToLimit, realPathIfExists } from '../model/files';
 
 /** The name findings use for objects read from standard input. */
 export const STDIN_NAME = '<stdin>';
 
-/** Files larger than this are refused with a clear error instead of exhausting memory. */
-export const MAX_INPUT_BYTES = 256 * 1024 * 1024;
+/** Manifest files larger than this are refused, as every file the user names. */
+export { MAX_INPUT_BYTES };
 
 const MANIFEST_EXTENSION = /\.(ya?ml|json)$/i;
 
@@ -193,75 +193,15 @@ function statOrThrow(path: string): Stats {
 }
 
 /**
- * A manifest file's text. Files over {@link MAX_INPUT_BYTES} and files that are not UTF-8 are refused.
+ * A manifest file's text. Files over {@link MAX_INPUT_BYTES} and files that are not UTF-8 are refused;
+ * a pipe or device (`<(helm template ...)`, /dev/stdin) is read up to the limit.
  * @throws HardpodError naming the file (and line) and why
  */
 export function readManifestFile(path: string, stats?: Stats): string {
-  const named = stats ?? statOrThrow(path);
-  refuseOversizedText(named.size, path, MAX_INPUT_BYTES);
-  // A pipe or device (`<(helm template ...)`, /dev/stdin) has no size to check first: read up to the limit.
-  if (!named.isFile()) return readPipe(path);
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (error) {
-    throw new HardpodError(describeFileError(error, 'cannot read the file'), path);
-  }
-  return decodeUtf8(bytes, path);
-}
-
-/** A pipe or device named as a file, read as standard input is. */
-function readPipe(path: string): string {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (error) {
-    throw new HardpodError(describeFileError(error, 'cannot read the file'), path);
-  }
-  try {
-    return readAll(fd, path, 'the input');
-  } finally {
-    closeSync(fd);
-  }
+  return readFileUpToLimit(path, 'the input', (error) => describeFileError(error, 'cannot read the file'), stats);
 }
 
 /** All of standard input as UTF-8 text, refused when over {@link MAX_INPUT_BYTES} or not UTF-8. */
 export function readStandardInput(): string {
-  return readAll(0, STDIN_NAME, 'standard input');
-}
-
-/**
- * All that `fd` holds, up to {@link MAX_INPUT_BYTES}, as UTF-8 text: a stream without end (a
- * generator, /dev/zero) is refused at the limit rather than read until memory runs out.
- */
-function readAll(fd: number, name: string, what: string): string {
-  const chunks: Buffer[] = [];
-  const buffer = Buffer.alloc(65_536);
-  let total = 0;
-  for (;;) {
-    let n: number;
-    try {
-      n = readSyncRetrying(fd, buffer);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EOF') break;
-      throw new HardpodError(describeFileError(error, `cannot read ${what}`), name);
-    }
-    if (n === 0) break;
-    total += n;
-    if (total > MAX_INPUT_BYTES) throw new HardpodError(`${what} is larger than ${MAX_INPUT_BYTES / 1024 / 1024} MiB`, name);
-    chunks.push(Buffer.from(buffer.subarray(0, n)));
-  }
-  return decodeUtf8(Buffer.concat(chunks), name);
-}
-
-/** fs.readSync on a non-blocking stdin (a terminal or pipe) can report EAGAIN; wait and retry. */
-function readSyncRetrying(fd: number, buffer: Buffer): number {
-  for (;;) {
-    try {
-      return readSync(fd, buffer, 0, buffer.length, null);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
-    }
-  }
+  return readStreamUpToLimit(0, STDIN_NAME, 'standard input');
 }

@@ -1,23 +1,103 @@
 import { constants as bufferConstants, isUtf8 } from 'node:buffer';
-import { closeSync, fchmodSync, fchownSync, fsyncSync, openSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeSync, type Stats } from 'node:fs';
+import { closeSync, fchmodSync, fchownSync, fsyncSync, openSync, readFileSync, readlinkSync, readSync, realpathSync, renameSync, rmSync, statSync, writeSync, type Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { HardpodError, isHardpodError } from './errors';
 
+/** Files larger than this are refused with a clear error instead of exhausting memory. */
+export const MAX_INPUT_BYTES = 256 * 1024 * 1024;
+
 /**
- * Reads a file the user named (a config, baseline or lock file) as UTF-8.
+ * Reads a file the user named (a config, baseline or lock file) as UTF-8, as manifests are read:
+ * see {@link readFileUpToLimit}.
  * @param what what the file is, for the message: `config file`
  * @param whenMissing the message for a file that does not exist, when there is more to say (how to create it)
  * @throws HardpodError naming the file and why it cannot be read
  */
 export function readUserFile(path: string, what: string, whenMissing?: string): string {
+  return readFileUpToLimit(path, `the ${what}`, (error) => {
+    if (whenMissing !== undefined && (error as NodeJS.ErrnoException).code === 'ENOENT') return whenMissing;
+    return `cannot read the ${what}: ${describeFileError(error, 'read error')}`;
+  });
+}
+
+/**
+ * A named file's text as UTF-8. A file over {@link MAX_INPUT_BYTES} is refused before it is read;
+ * a pipe or device (`<(generator)`, /dev/zero) has no size to check first and is read up to the
+ * limit, as standard input is, rather than until memory runs out.
+ * @param what the file in messages: `the input`, `the config file`
+ * @param describeError why the file cannot be read, in words
+ * @param stats the file's, when the caller has them
+ * @throws HardpodError naming the file and why
+ */
+export function readFileUpToLimit(path: string, what: string, describeError: (error: unknown) => string, stats?: Stats): string {
+  let named = stats;
+  try {
+    named ??= statSync(path);
+  } catch (error) {
+    throw new HardpodError(describeError(error), path);
+  }
+  refuseOversizedText(named.size, path, MAX_INPUT_BYTES);
+  if (!named.isFile() && !named.isDirectory()) return readPipe(path, what, describeError);
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
   } catch (error) {
-    if (whenMissing !== undefined && (error as NodeJS.ErrnoException).code === 'ENOENT') throw new HardpodError(whenMissing, path);
-    throw new HardpodError(`cannot read the ${what}: ${describeFileError(error, 'read error')}`, path);
+    throw new HardpodError(describeError(error), path);
   }
   return decodeUtf8(bytes, path);
+}
+
+/** A pipe or device named as a file, read as standard input is. */
+function readPipe(path: string, what: string, describeError: (error: unknown) => string): string {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    throw new HardpodError(describeError(error), path);
+  }
+  try {
+    return readStreamUpToLimit(fd, path, what);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * All that `fd` holds, up to {@link MAX_INPUT_BYTES}, as UTF-8 text: a stream without end (a
+ * generator, /dev/zero) is refused at the limit rather than read until memory runs out.
+ * @param name the file (or `<stdin>`), for the message
+ * @param what the stream in messages: `standard input`, `the input`
+ */
+export function readStreamUpToLimit(fd: number, name: string, what: string): string {
+  const chunks: Buffer[] = [];
+  const buffer = Buffer.alloc(65_536);
+  let total = 0;
+  for (;;) {
+    let n: number;
+    try {
+      n = readSyncRetrying(fd, buffer);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EOF') break;
+      throw new HardpodError(describeFileError(error, `cannot read ${what}`), name);
+    }
+    if (n === 0) break;
+    total += n;
+    if (total > MAX_INPUT_BYTES) throw new HardpodError(`${what} is larger than ${MAX_INPUT_BYTES / 1024 / 1024} MiB`, name);
+    chunks.push(Buffer.from(buffer.subarray(0, n)));
+  }
+  return decodeUtf8(Buffer.concat(chunks), name);
+}
+
+/** fs.readSync on a non-blocking stdin (a terminal or pipe) can report EAGAIN; wait and retry. */
+function readSyncRetrying(fd: number, buffer: Buffer): number {
+  for (;;) {
+    try {
+      return readSync(fd, buffer, 0, buffer.length, null);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+    }
+  }
 }
 
 /**

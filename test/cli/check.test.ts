@@ -366,6 +366,17 @@ describe('hardpod check inputs', () => {
     expect(JSON.parse(piped.stdout).findings[0].file).toMatch(/^\/dev\/fd\/\d+$/);
   });
 
+  test('a pipe or device named as the config, baseline or lock file is read up to the size limit too, not until memory runs out', () => {
+    for (const [option, what] of [['--config', 'config file'], ['--baseline', 'baseline file'], ['--lock-file', 'lock file']]) {
+      const run = spawnSync('bash', ['-c', `ulimit -v 4000000; exec "${process.execPath}" "${cliMainPath()}" check ${option} /dev/zero hardened.yaml`], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+      expectUsageError({ status: run.status, stdout: run.stdout, stderr: run.stderr }, new RegExp(`^hardpod check: error: /dev/zero: the ${what} is larger than 256 MiB\n$`));
+    }
+    // A config that a pipe gives whole is read: `--config <(generator)`.
+    const piped = spawnSync('bash', ['-c', `exec "${process.execPath}" "${cliMainPath()}" check --format json --config <(echo 'level: baseline') privileged.yaml`], { cwd: dir, encoding: 'utf8' });
+    expect(piped.stderr).toBe('');
+    expect(JSON.parse(piped.stdout).level).toBe('baseline');
+  });
+
   test('a file reached twice (named twice, or named and inside a named folder) is checked once', () => {
     const folder = join(dir, 'twice');
     mkdirSync(folder);
