@@ -1,4 +1,4 @@
-import { readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { readdirSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ManifestSet, NotAManifestError } from './manifests';
 import { HardpodError, isHardpodError } from '../model/errors';
@@ -65,7 +65,11 @@ export function readManifests(paths: readonly string[], options: ReadManifestsOp
     }
     const stats = statOrThrow(path);
     if (stats.isDirectory()) {
-      for (const file of manifestFilesOfFolder(path, path, options.refuseKustomizations)) add(file, path);
+      // A FIFO, socket or device named like a manifest would block the walk or never end: it is listed, not read.
+      const skip = (file: string, kind: string): void => {
+        unread.push({ folder: path, file, error: notRegularFileError(file, kind) });
+      };
+      for (const file of manifestFilesOfFolder(path, path, options.refuseKustomizations, skip)) add(file, path);
     } else {
       add(path, undefined, stats);
     }
@@ -110,10 +114,17 @@ const KUSTOMIZATION_FILES = new Set(['kustomization.yaml', 'kustomization.yml', 
  * {@link manifestFilesUnder} a folder given as input: one without any is a HardpodError naming it (a wrong path, not a pass).
  * @param name the folder as the user gave it, for the message (@default path)
  * @param refuseKustomizations see {@link ReadManifestsOptions.refuseKustomizations} (@default false)
+ * @param onSkipped see {@link manifestFilesUnder}
  */
-export function manifestFilesOfFolder(path: string, name: string = path, refuseKustomizations = false): string[] {
-  const files = manifestFilesUnder(path, refuseKustomizations);
-  if (files.length === 0) throw new HardpodError('the folder holds no *.yaml, *.yml or *.json files', name);
+export function manifestFilesOfFolder(
+  path: string, name: string = path, refuseKustomizations = false, onSkipped?: (path: string, kind: string) => void,
+): string[] {
+  let skipped = 0;
+  const files = manifestFilesUnder(path, refuseKustomizations, onSkipped && ((file, kind) => {
+    skipped++;
+    onSkipped(file, kind);
+  }));
+  if (files.length === 0 && skipped === 0) throw new HardpodError('the folder holds no *.yaml, *.yml or *.json files', name);
   return files;
 }
 
@@ -123,9 +134,13 @@ const HELM_CHART_FILE = 'Chart.yaml';
 /**
  * Manifest files under a folder, sorted, so that output is the same on every machine. A folder
  * holding a Helm chart is a HardpodError naming it: its templates would read as broken YAML or,
- * worse, as objects with `{{ }}` mappings for values.
+ * worse, as objects with `{{ }}` mappings for values. Only regular files are returned: a FIFO,
+ * socket or device named like a manifest would block the walk until something writes to it, or
+ * never end.
+ * @param onSkipped receives each FIFO, socket or device named like a manifest, with what it is
+ *   (`a named pipe (FIFO)`) (@default such an entry is a HardpodError naming it)
  */
-export function manifestFilesUnder(root: string, refuseKustomizations = false): string[] {
+export function manifestFilesUnder(root: string, refuseKustomizations = false, onSkipped?: (path: string, kind: string) => void): string[] {
   const files: string[] = [];
   const seen = new Set<string>();
   const walk = (dir: string): void => {
@@ -152,12 +167,44 @@ export function manifestFilesUnder(root: string, refuseKustomizations = false): 
       if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
       const path = join(dir, entry.name);
       const isDir = entry.isDirectory() || (entry.isSymbolicLink() && isFolderLink(path));
-      if (isDir) walk(path);
-      else if (MANIFEST_EXTENSION.test(entry.name)) files.push(path);
+      if (isDir) {
+        walk(path);
+        continue;
+      }
+      if (!MANIFEST_EXTENSION.test(entry.name)) continue;
+      const special = specialFileKind(entry, path);
+      if (special === undefined) files.push(path);
+      else if (onSkipped) onSkipped(path, special);
+      else throw notRegularFileError(path, special);
     }
   };
   walk(root);
   return files;
+}
+
+/** A FIFO, socket or device that a folder walk met named like a manifest, and did not read. */
+function notRegularFileError(path: string, kind: string): NotAManifestError {
+  return new NotAManifestError(`${kind}, not a regular file: a folder walk reads regular files only; name it on its own to read it`, path);
+}
+
+/**
+ * What an entry named like a manifest is when it is no regular file (through a symbolic link too),
+ * else undefined. A dangling link is read as a file, whose error names it.
+ */
+function specialFileKind(entry: Dirent, path: string): string | undefined {
+  if (entry.isFile()) return undefined;
+  let kind: Dirent | Stats = entry;
+  if (entry.isSymbolicLink()) {
+    try {
+      kind = statSync(path);
+    } catch {
+      return undefined;
+    }
+  }
+  if (kind.isFIFO()) return 'a named pipe (FIFO)';
+  if (kind.isSocket()) return 'a socket';
+  if (kind.isCharacterDevice() || kind.isBlockDevice()) return 'a device';
+  return undefined;
 }
 
 /**

@@ -377,6 +377,25 @@ describe('hardpod check inputs', () => {
     expect(JSON.parse(piped.stdout).level).toBe('baseline');
   });
 
+  test('a folder walk reads regular files only: a FIFO or device named like a manifest is listed, not waited on', () => {
+    const folder = join(dir, 'special');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'app.yaml'), HARDENED_APP);
+    expect(spawnSync('mkfifo', [join(folder, 'pipe.yaml')]).status).toBe(0);
+    symlinkSync('/dev/zero', join(folder, 'zero.json'));
+    // Without a limit of its own the run would wait on the FIFO until something writes to it.
+    const run = spawnSync(process.execPath, [cliMainPath(), 'check', 'special'], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
+    expectUsageError({ status: run.status, stdout: run.stdout, stderr: run.stderr }, new RegExp([
+      '^hardpod check: error: special: 2 files below it are not Kubernetes manifests, .*',
+      '  special/pipe\\.yaml: a named pipe \\(FIFO\\), not a regular file: a folder walk reads regular files only; name it on its own to read it',
+      '  special/zero\\.json: a device, not a regular file: a folder walk reads regular files only; name it on its own to read it',
+      'give the folders or files that hold only manifests instead',
+    ].join('\n')));
+    expect(check(['special/app.yaml']).status).toBe(0);
+    const pin = spawnSync(process.execPath, [cliMainPath(), 'pin', 'special'], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
+    expectUsageError({ status: pin.status, stdout: pin.stdout, stderr: pin.stderr }, /^hardpod pin: error: .*special\/pipe\.yaml: a named pipe \(FIFO\), not a regular file: a folder walk reads regular files only/);
+  });
+
   test('a file reached twice (named twice, or named and inside a named folder) is checked once', () => {
     const folder = join(dir, 'twice');
     mkdirSync(folder);
