@@ -370,6 +370,31 @@ function prepareWrite(path: string, produce: (write: (chunk: string) => void) =>
 }
 
 /**
+ * Refuses a file that cannot be written where it is named, before the work whose result it is to
+ * hold (resolving every image at its registry) rather than at the final write: a path through a
+ * file where a folder belongs, a loop of symbolic links, a folder named as the file, or a folder
+ * that does not exist.
+ * @param name how messages name the file (the path as the user gave it) @default path
+ * @throws HardpodError naming the file and why, as the write would
+ */
+export function refuseUnwritablePath(path: string, name = path): void {
+  const named = statForWrite(path, name);
+  if (named?.isDirectory()) throw new HardpodError(`cannot write the file: ${describeFileError({ code: 'EISDIR' }, 'write error')}`, name);
+  if (named !== undefined) return;
+  // Through a symbolic link, the folder of the file it points to.
+  const target = writeTarget(path);
+  const folder = dirname(target);
+  const folderName = dirname(target === path ? name : target);
+  let stats: Stats;
+  try {
+    stats = statSync(folder);
+  } catch (error) {
+    throw new HardpodError(`cannot write the file: ${describeWriteError(error, folderName)}`, name);
+  }
+  if (!stats.isDirectory()) throw new HardpodError(`cannot write the file: ${describeFileError({ code: 'ENOTDIR' }, 'write error')}`, name);
+}
+
+/**
  * The file a write through `path` replaces, if there is one. A path that cannot lead to a file (a
  * file where a folder belongs, a loop of symbolic links) is refused, naming it.
  */

@@ -5,6 +5,7 @@ import { imageUsesIn, runLock, type ImageUse, type LockProgress, type LockRunRes
 import { RegistryClient, type RegistryClientOptions } from '../../images/registry-client';
 import { readManifests } from '../../loader';
 import { HardpodError } from '../../model/errors';
+import { refuseUnwritablePath } from '../../model/files';
 import { imageUsesOfApp } from '../app-images';
 import { parseCommandArgs } from '../args';
 import { EXIT, type CliContext, type Command } from '../command';
@@ -187,6 +188,8 @@ export const lockCommand: Command = {
     }
     const lockFile = resolve(context.cwd, values['lock-file'] ?? LOCK_FILE_NAME);
     const mode = values.check ? 'check' : values.update ? 'update' : 'lock';
+    // Resolving every image takes a while and many requests: a lock file that cannot be written is said first.
+    if (mode !== 'check') refuseUnwritablePath(lockFile, values['lock-file'] ?? LOCK_FILE_NAME);
     let uses: ImageUse[];
     if (positionals.length > 0) {
       const manifests = readManifests(positionals.map((path) => (path === '-' ? path : resolve(context.cwd, path))), { ownFiles: [lockFile] });

@@ -1,0 +1,61 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cliMainPath, type CliResult } from './cli-process';
+
+let dir: string;
+let registry: Server;
+/** Connections the registry received: a lock file that cannot be written must be refused before any. */
+let connections = 0;
+
+beforeAll(async () => {
+  cliMainPath();
+  dir = mkdtempSync(join(tmpdir(), 'hardpod-cli-lock-'));
+  registry = createServer((socket) => {
+    connections++;
+    socket.destroy();
+  });
+  await new Promise<void>((resolve) => registry.listen(0, '127.0.0.1', resolve));
+  const { port } = registry.address() as AddressInfo;
+  writeFileSync(join(dir, 'pod.yaml'), `apiVersion: v1
+kind: Pod
+metadata: {name: web}
+spec:
+  containers:
+  - name: web
+    image: 127.0.0.1:${port}/team/web:1.0
+`);
+  mkdirSync(join(dir, 'folder'));
+});
+afterAll(async () => {
+  await new Promise((resolve) => registry.close(resolve));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** `hardpod lock ...args` run without blocking this process, which answers as the registry meanwhile. */
+function lock(args: string[]): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [cliMainPath(), 'lock', ...args], { cwd: dir, timeout: 60_000, env: { ...process.env, HOME: dir, DOCKER_CONFIG: dir, NO_COLOR: '1' } }, (error, stdout, stderr) => {
+      resolve({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
+    });
+  });
+}
+
+describe('hardpod lock', () => {
+  test('a lock file that cannot be written (a file where its folder belongs, a missing folder, a folder) is refused before any registry is asked', async () => {
+    const cases: [string, string][] = [
+      ['pod.yaml/hardpod.lock.json', 'a part of the path before the file name is a file, not a folder'],
+      ['missing/hardpod.lock.json', 'the folder missing does not exist (create it first)'],
+      ['folder', 'is a folder, expected a file'],
+    ];
+    for (const mode of [[], ['--update']]) {
+      for (const [lockFile, reason] of cases) {
+        const result = await lock([...mode, '--lock-file', lockFile, 'pod.yaml']);
+        expect({ lockFile, ...result }).toEqual({ lockFile, status: 2, stdout: '', stderr: `hardpod lock: error: ${lockFile}: cannot write the file: ${reason}\n` });
+      }
+    }
+    expect(connections).toBe(0);
+  });
+});
