@@ -31,6 +31,14 @@ export const networkPolicy: InputRule = {
     let violations: Violation[] | undefined;
     for (let i = 0; i < context.pods.length; i++) {
       const pod = context.pods[i];
+      if (pod.spec.hostNetwork === true) {
+        // Policies isolate pods by their own addresses; one on the node's network has none of its own.
+        (violations ??= []).push({
+          path: text`${pod.specPath}.hostNetwork`,
+          message: 'the pod uses the node\'s network (hostNetwork: true), which NetworkPolicies do not reliably isolate (Kubernetes leaves it to the network plugin, and most treat it as node traffic); remove hostNetwork',
+        });
+        continue;
+      }
       const labels = selectsRuntimeLabels ? runtimeLabels(context.object, pod.labels, context.minor) : pod.labels;
       const unisolated: Direction[] = [];
       for (let j = 0; j < DIRECTIONS.length; j++) {

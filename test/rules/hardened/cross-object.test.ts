@@ -77,6 +77,12 @@ describe('network-policy', () => {
     const everywhere = networkPolicyObject({ podSelector: {}, policyTypes: ['Egress', 'Ingress'], egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }] }] });
     expect(outcome(check(networkPolicy, deployment(), { input: [everywhere] }))).toBe('fail');
   });
+  test('a pod on the node\'s network (hostNetwork) is not isolated by the policies that select it', () => {
+    const [v] = violations(check(networkPolicy, deployment({ pod: { hostNetwork: true } }), { input: [networkPolicyObject()] }));
+    expect(v).toEqual(expect.objectContaining({ path: 'spec.template.spec.hostNetwork' }));
+    expect(v.message).toContain('NetworkPolicies do not reliably isolate');
+    expect(outcome(check(networkPolicy, deployment({ pod: { hostNetwork: false } }), { input: [networkPolicyObject()] }))).toBe('pass');
+  });
   test('policies of other namespaces or selecting other pods do not count', () => {
     const other = networkPolicyObject(undefined, 'other');
     const selective = networkPolicyObject({ podSelector: { matchLabels: { app: 'db' } }, policyTypes: ['Ingress', 'Egress'] });
