@@ -5,7 +5,7 @@ import { HardpodError } from '../model/errors';
 import { formatFieldPath, parseFieldPath } from '../model/field-path';
 import { generateNameOf, type KubeObject, type LocatedObject, type SourceLocation } from '../model/kube-object';
 import { NotKnownYet, revealUnknowns, unknownMarkerPath, withUnknownsRevealed } from '../model/not-known-yet';
-import { describeType, expandLists, extractPodViews, isClusterScoped, isFields, isList, isUnknownValue, UNKNOWN_VALUE, type PodView, type PodViewExtraction, type ShapeProblem } from '../model/pod-view';
+import { apiGroupOf, describeType, expandLists, extractPodViews, inApiGroup, isClusterScoped, isFields, isList, isUnknownValue, UNKNOWN_VALUE, type PodView, type PodViewExtraction, type ShapeProblem } from '../model/pod-view';
 import { RULES } from '../rules/catalogue';
 import {
   levelIncludes, type AnyRule, type CheckResult, type InputIndex, type InputRule, type InputRuleContext, type ObjectRule, type ObjectRuleContext,
@@ -749,23 +749,30 @@ function findSuppression(
 }
 
 /**
- * Indexes the input by kind, namespace and name for input-scoped rules.
+ * Indexes the input by kind, API group, namespace and name for input-scoped rules.
  * @param seen the objects as checks read them, in the same order ({@link withUnknownsRevealed}): what
  * the index hands out. @default the objects themselves
  */
 export function indexInput(objects: readonly KubeObject[], seen: readonly KubeObject[] = objects): InputIndex {
-  const byKind = new Map<string, KubeObject[]>();
-  // kind -> namespace ('' for none) -> name: lookups build no key strings (rules look up thousands of times).
-  const byKey = new Map<string, Map<string, Map<string, KubeObject>>>();
+  // kind -> group: a kind of another group (a Calico NetworkPolicy) is another resource, with its own schema.
+  const byKind = new Map<string, Map<string, KubeObject[]>>();
+  // kind -> group -> namespace ('' for none) -> name: lookups build no key strings (rules look up thousands of times).
+  const byKey = new Map<string, Map<string, Map<string, Map<string, KubeObject>>>>();
   const namespaces = new Set<string>();
+  // An input holds few apiVersions: each one's group is worked out once.
+  const groups = new Map<unknown, string>();
   // Per kind, a preview's objects whose name or namespace is not known yet: any of them may be the one looked up.
   let unnamed: Map<string, KubeObject[]> | undefined;
   for (let i = 0; i < objects.length; i++) {
     const object = objects[i];
     const handed = seen[i];
-    const list = byKind.get(object.kind);
+    let group = groups.get(object.apiVersion);
+    if (group === undefined) groups.set(object.apiVersion, (group = apiGroupOf(object.apiVersion)));
+    let ofKind = byKind.get(object.kind);
+    if (!ofKind) byKind.set(object.kind, (ofKind = new Map()));
+    const list = ofKind.get(group);
     if (list) list.push(handed);
-    else byKind.set(object.kind, [handed]);
+    else ofKind.set(group, [handed]);
     const meta = isFields(object.metadata) ? object.metadata : {};
     // A ClusterRole that cdk8s gave its chart's namespace is still the one a ClusterRoleBinding names.
     const ns = typeof meta.namespace === 'string' && !isClusterScoped(object) ? meta.namespace : '';
@@ -780,29 +787,32 @@ export function indexInput(objects: readonly KubeObject[], seen: readonly KubeOb
     } else if (typeof meta.name === 'string') {
       let inKind = byKey.get(object.kind);
       if (!inKind) byKey.set(object.kind, (inKind = new Map()));
-      let inNamespace = inKind.get(ns);
-      if (!inNamespace) inKind.set(ns, (inNamespace = new Map()));
+      let inGroup = inKind.get(group);
+      if (!inGroup) inKind.set(group, (inGroup = new Map()));
+      let inNamespace = inGroup.get(ns);
+      if (!inNamespace) inGroup.set(ns, (inNamespace = new Map()));
       inNamespace.set(meta.name, handed);
     }
   }
-  const get = (kind: string, namespace: string | undefined, name: string): KubeObject | undefined => {
-    const found = byKey.get(kind)?.get(namespace ?? '')?.get(name);
+  const get = (kind: string, group: string, namespace: string | undefined, name: string): KubeObject | undefined => {
+    const found = byKey.get(kind)?.get(group)?.get(namespace ?? '')?.get(name);
     if (found !== undefined || unnamed === undefined) return found;
     const candidates = unnamed.get(kind);
-    if (candidates !== undefined) throwIfMaybeIt(candidates, namespace ?? '', name);
+    if (candidates !== undefined) throwIfMaybeIt(candidates, group, namespace ?? '', name);
     return undefined;
   };
-  return { objects: seen, byKind: (kind) => byKind.get(kind) ?? [], get, namespaces };
+  return { objects: seen, byKind: (kind, group) => byKind.get(kind)?.get(group) ?? [], get, namespaces };
 }
 
 /**
  * Throws {@link NotKnownYet} when an object whose name or namespace is not known yet may be the one
- * looked up: its known part matches. Names are unique per kind and namespace, so an object found by
+ * looked up: its known part matches. Names are unique per kind, group and namespace, so an object found by
  * its known name is the one, and these are only asked about when none is.
  */
-function throwIfMaybeIt(candidates: readonly KubeObject[], namespace: string, name: string): void {
+function throwIfMaybeIt(candidates: readonly KubeObject[], group: string, namespace: string, name: string): void {
   for (let i = 0; i < candidates.length; i++) {
     const object = candidates[i];
+    if (!inApiGroup(object.apiVersion, group)) continue;
     const meta = object.metadata as Readonly<Record<string, unknown>>;
     const ns = isUnknownValue(meta.namespace) ? undefined : typeof meta.namespace === 'string' ? meta.namespace : '';
     if (ns !== undefined && ns !== namespace) continue;

@@ -253,6 +253,17 @@ export function apiGroupOf(apiVersion: unknown): string {
   return slash < 0 ? '' : apiVersion.slice(0, slash);
 }
 
+/**
+ * Whether an apiVersion is of the API group (`` for the core group), any version: what
+ * {@link apiGroupOf} says, without building a string (indexes ask it of every object).
+ */
+export function inApiGroup(apiVersion: unknown, group: string): boolean {
+  if (typeof apiVersion !== 'string') return group === '';
+  if (group === '') return apiVersion.indexOf('/') < 0;
+  return apiVersion.length > group.length && apiVersion.charCodeAt(group.length) === SLASH && apiVersion.startsWith(group);
+}
+const SLASH = 47;
+
 /** The built-in cluster-scoped kinds, each with its API group (no two groups share a kind name). */
 const CLUSTER_SCOPED_KINDS: ReadonlyMap<string, string> = new Map([
   ...['Namespace', 'Node', 'PersistentVolume', 'ComponentStatus'].map((kind) => [kind, ''] as const),

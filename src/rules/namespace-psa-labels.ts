@@ -3,7 +3,7 @@ import type { NamespaceContext } from '../engine/config';
 import type { KubeObject } from '../model/kube-object';
 import { POD_SECURITY_VERSION } from '../model/kubernetes-versions';
 import { isFields } from '../model/pod-view';
-import { clusterObjects, describeNamespace, labelsOf, nameOf, namespaceOf, oncePerEvaluation } from './support/hardened';
+import { clusterObjects, describeNamespace, KUBERNETES_GROUPS, labelsOf, nameOf, namespaceOf, oncePerEvaluation } from './support/hardened';
 import { cis, nist } from './support/pss';
 import { quoted, text } from './support/shared-text';
 
@@ -67,11 +67,6 @@ interface KnownNamespace {
   readonly written: unknown;
 }
 
-/** Only a core Namespace has Pod Security labels: a custom resource of kind Namespace (another group) is no namespace. */
-function isCoreNamespace(object: KubeObject): boolean {
-  return object.apiVersion === 'v1';
-}
-
 /** A Namespace object's labels: one of the input, or declared in cluster.objects. */
 function namespaceObject(object: KubeObject, fromInput: boolean): KnownNamespace {
   return { source: object, name: nameOf(object), labels: labelsOf(object, READ_LABELS), fromInput, written: object.metadata?.labels };
@@ -84,10 +79,10 @@ function declaredNamespace(entry: NamespaceContext): KnownNamespace {
 /** The namespace from the input, `cluster.objects` or `cluster.namespaces`; undefined when unknown. */
 function namespaceLabels(context: Pick<InputRuleContext, 'input' | 'cluster'>, name: string): KnownNamespace | undefined {
   // By its name first: a Namespace found so is the one, whatever the names of others not known yet in a preview.
-  const named = context.input.get('Namespace', undefined, name);
-  const fromInput = named !== undefined && isCoreNamespace(named) ? named : context.input.byKind('Namespace').find((ns) => isCoreNamespace(ns) && nameOf(ns) === name);
+  // Only a core Namespace has Pod Security labels: a custom resource of kind Namespace (another group) is no namespace.
+  const fromInput = context.input.get('Namespace', KUBERNETES_GROUPS.Namespace, undefined, name) ?? context.input.byKind('Namespace', KUBERNETES_GROUPS.Namespace).find((ns) => nameOf(ns) === name);
   if (fromInput) return namespaceObject(fromInput, true);
-  const object = clusterObjects(context.cluster, 'Namespace').find((ns) => isCoreNamespace(ns) && nameOf(ns) === name);
+  const object = clusterObjects(context.cluster, 'Namespace').find((ns) => nameOf(ns) === name);
   if (object) return namespaceObject(object, false);
   const declared = (context.cluster.namespaces ?? []).find((ns) => ns.name === name);
   return declared ? declaredNamespace(declared) : undefined;
@@ -174,8 +169,8 @@ function allNamespaces(context: Pick<InputRuleContext, 'input' | 'cluster'>): Kn
     seen.add(namespace.name);
     out.push(namespace);
   };
-  for (const ns of context.input.byKind('Namespace')) if (isCoreNamespace(ns)) add(namespaceObject(ns, true));
-  for (const ns of clusterObjects(context.cluster, 'Namespace')) if (isCoreNamespace(ns)) add(namespaceObject(ns, false));
+  for (const ns of context.input.byKind('Namespace', KUBERNETES_GROUPS.Namespace)) add(namespaceObject(ns, true));
+  for (const ns of clusterObjects(context.cluster, 'Namespace')) add(namespaceObject(ns, false));
   for (const ns of context.cluster.namespaces ?? []) add(declaredNamespace(ns));
   return out;
 }

@@ -1,7 +1,7 @@
 import type { InputIndex, InputRule, InputRuleContext, Violation } from './rule';
 import type { KubeObject } from '../model/kube-object';
 import { isFields } from '../model/pod-view';
-import { clusterObjects, describeNamespace, nameOf, namespaceOf, oncePerEvaluation, selectorMatches } from './support/hardened';
+import { clusterObjects, describeNamespace, KUBERNETES_GROUPS, nameOf, namespaceOf, oncePerEvaluation, selectorMatches } from './support/hardened';
 import { cis, get, nist, PASS } from './support/pss';
 import { text } from './support/shared-text';
 
@@ -95,7 +95,7 @@ function policiesFor(context: InputRuleContext, namespace: string | undefined): 
   return oncePerEvaluation(BY_NAMESPACE, context.input, namespace, () => {
     // A platform policy declared without a namespace stands for one installed in every namespace.
     const objects = [
-      ...context.input.byKind('NetworkPolicy').filter((p) => namespaceOf(p) === namespace),
+      ...context.input.byKind('NetworkPolicy', KUBERNETES_GROUPS.NetworkPolicy).filter((p) => namespaceOf(p) === namespace),
       ...clusterObjects(context.cluster, 'NetworkPolicy').filter((p) => namespaceOf(p) === undefined || namespaceOf(p) === namespace),
     ];
     return {

@@ -149,14 +149,17 @@ export interface InputIndex {
   readonly objects: readonly KubeObject[];
   /** Namespaces that objects of the input live in (from `metadata.namespace`). */
   readonly namespaces: ReadonlySet<string>;
-  /** Objects of one kind (e.g. `NetworkPolicy`), in input order; empty when none. */
-  byKind(kind: string): readonly KubeObject[];
   /**
-   * The object with this kind, namespace (`undefined` for none) and name, if the input holds it. In a
-   * Pulumi preview, when it holds none but one of the kind whose name or namespace is not known yet
-   * may be it, throws what makes the check unknown.
+   * Objects of one kind of one API group (`` for the core group), any version, in input order; empty
+   * when none. A kind of that name in another group (a Calico `NetworkPolicy`) is another resource.
    */
-  get(kind: string, namespace: string | undefined, name: string): KubeObject | undefined;
+  byKind(kind: string, group: string): readonly KubeObject[];
+  /**
+   * The object with this kind, API group, namespace (`undefined` for none) and name, if the input holds
+   * it. In a Pulumi preview, when it holds none but one of the kind whose name or namespace is not
+   * known yet may be it, throws what makes the check unknown.
+   */
+  get(kind: string, group: string, namespace: string | undefined, name: string): KubeObject | undefined;
 }
 
 export interface PodRule extends Rule<PodRuleContext> {

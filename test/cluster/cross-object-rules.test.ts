@@ -3,6 +3,7 @@ import type { KubeObject } from '../../src/model/kube-object';
 import { extractPodViews } from '../../src/model/pod-view';
 import { namespacePsaLabels } from '../../src/rules/namespace-psa-labels';
 import { networkPolicy } from '../../src/rules/network-policy';
+import { rbacNoSecretRead } from '../../src/rules/rbac-no-secret-read';
 import { serviceAccountPresent } from '../../src/rules/service-account-present';
 import { serviceAccountToken } from '../../src/rules/service-account-token';
 import { serviceAccountOf } from '../../src/rules/support/hardened';
@@ -33,6 +34,27 @@ async function mustCreate(cluster: Cluster, object: KubeObject): Promise<Record<
   const created = await cluster.create(object);
   if (!created.allowed) throw new Error(`cannot create ${object.kind} ${object.metadata?.name}: ${created.status} ${created.message}`);
   return created.body as Record<string, unknown>;
+}
+
+/**
+ * Defines a custom resource with a Kubernetes kind's name in another API group, as Calico, Cilium and
+ * OpenShift do (version v1, fields kept as written), and waits until the server serves it.
+ */
+async function defineCustomKind(cluster: Cluster, group: string, kind: string, plural: string, scope: 'Namespaced' | 'Cluster'): Promise<void> {
+  const definition = {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `${plural}.${group}` },
+    spec: {
+      group,
+      scope,
+      names: { plural, singular: kind.toLowerCase(), kind },
+      versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { 'type': 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+    },
+  };
+  const created = await cluster.create(definition);
+  if (!created.allowed) throw new Error(`cannot define ${kind} in ${group}: ${created.status} ${created.message}`);
+  await cluster.waitUntil(`${kind} of ${group} is served`, async () => (await cluster.request('GET', `/apis/${group}/v1/${plural}`)).allowed);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -307,24 +329,86 @@ describeCluster('namespace-psa-labels agrees with Pod Security admission', (clus
   test('a custom resource of kind Namespace is not the namespace Pod Security reads', async () => {
     const c = cluster();
     const group = `psa-${process.pid.toString(36)}.example.com`;
-    const definition = {
-      apiVersion: 'apiextensions.k8s.io/v1',
-      kind: 'CustomResourceDefinition',
-      metadata: { name: `namespaces.${group}` },
-      spec: {
-        group,
-        scope: 'Cluster',
-        names: { plural: 'namespaces', singular: 'namespace', kind: 'Namespace' },
-        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object' } } }],
-      },
-    };
-    expect((await c.create(definition)).status).toBe(201);
+    await defineCustomKind(c, group, 'Namespace', 'namespaces', 'Cluster');
     const name = c.uniqueNamespaceName('custom-kind');
     const custom: KubeObject = { apiVersion: `${group}/v1`, kind: 'Namespace', metadata: { name, labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } };
-    await c.waitUntil('the custom Namespace kind is served', async () => (await c.request('POST', `/apis/${group}/v1/namespaces`, custom)).status === 201);
+    expect((await c.request('POST', `/apis/${group}/v1/namespaces`, custom)).status).toBe(201);
     // The server knows no namespace of that name: a Pod there is refused, whatever the custom object's labels.
     const refused = await c.dryRunCreate(pod('web', name, {}), name);
     expect({ status: refused.status, message: refused.message }).toEqual({ status: 404, message: `namespaces "${name}" not found` });
     expect(outcome(check(namespacePsaLabels, pod('web', name, {}), { input: [custom] }))).toBe('unknown');
+  }, 60_000);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Kinds of other API groups
+
+describeCluster('a kind of another API group is another resource to the API server', (cluster) => {
+  const suffix = process.pid.toString(36);
+  let namespace: string;
+  beforeAll(async () => {
+    namespace = await cluster().createNamespace(cluster().uniqueNamespaceName('other-groups'));
+  });
+
+  test('a NetworkPolicy of another group is not among the server\'s NetworkPolicies, and does not cover the pod', async () => {
+    const c = cluster();
+    const group = `netpol-${suffix}.example.com`;
+    await defineCustomKind(c, group, 'NetworkPolicy', 'networkpolicies', 'Namespaced');
+    const denyAll = { podSelector: {}, policyTypes: ['Ingress', 'Egress'] };
+    const custom: KubeObject = { ...policy('default-deny', namespace, denyAll), apiVersion: `${group}/v1` };
+    expect((await c.request('POST', `/apis/${group}/v1/namespaces/${namespace}/networkpolicies`, custom)).status).toBe(201);
+    const web = pod('web', namespace, { app: 'web' });
+    const listed = async (): Promise<string[]> => ((await c.request('GET', `/apis/networking.k8s.io/v1/namespaces/${namespace}/networkpolicies`)).body as { items: KubeObject[] }).items.map((p) => String(p.metadata?.name));
+    expect(await listed()).toEqual([]);
+    expect(outcome(check(networkPolicy, web, { input: [custom] }))).toBe('unknown');
+    expect(outcome(check(networkPolicy, web, { input: [custom], config: { cluster: { complete: true } } }))).toBe('fail');
+    // The Kubernetes one of the same name is another object, and the one that isolates the pod.
+    await mustCreate(c, policy('default-deny', namespace, denyAll));
+    expect(await listed()).toEqual(['default-deny']);
+    expect(outcome(check(networkPolicy, web, { input: [custom, policy('default-deny', namespace, denyAll)] }))).toBe('pass');
+  }, 60_000);
+
+  test('a ServiceAccount of another group is no account a pod can run as', async () => {
+    const c = cluster();
+    const group = `accounts-${suffix}.example.com`;
+    await defineCustomKind(c, group, 'ServiceAccount', 'serviceaccounts', 'Namespaced');
+    const custom: KubeObject = { apiVersion: `${group}/v1`, kind: 'ServiceAccount', metadata: { name: 'web', namespace }, automountServiceAccountToken: false };
+    expect((await c.request('POST', `/apis/${group}/v1/namespaces/${namespace}/serviceaccounts`, custom)).status).toBe(201);
+    const web = pod('web-sa', namespace, {}, { serviceAccountName: 'web' });
+    const refused = await c.dryRunCreate(web);
+    expect({ allowed: refused.allowed, message: refused.message }).toEqual({ allowed: false, message: expect.stringContaining('serviceaccount "web" not found') });
+    const complete = { config: { cluster: { complete: true } } };
+    expect(outcome(check(serviceAccountPresent, web, { input: [custom], ...complete }))).toBe('fail');
+    expect(outcome(check(serviceAccountToken, web, { input: [custom], ...complete }))).toBe('fail');
+  }, 60_000);
+
+  test('a Role of another group grants nothing through a RoleBinding naming a Role', async () => {
+    const c = cluster();
+    const group = `roles-${suffix}.example.com`;
+    await defineCustomKind(c, group, 'Role', 'roles', 'Namespaced');
+    const rules = [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }];
+    const custom: KubeObject = { apiVersion: `${group}/v1`, kind: 'Role', metadata: { name: 'reader', namespace }, rules };
+    expect((await c.request('POST', `/apis/${group}/v1/namespaces/${namespace}/roles`, custom)).status).toBe(201);
+    const binding: KubeObject = {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: 'reader', namespace },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'reader' },
+      subjects: [{ kind: 'ServiceAccount', name: 'web', namespace }],
+    };
+    await mustCreate(c, binding);
+    const mayRead = async (): Promise<boolean> => {
+      const review = await c.request('POST', '/apis/authorization.k8s.io/v1/subjectaccessreviews', {
+        apiVersion: 'authorization.k8s.io/v1',
+        kind: 'SubjectAccessReview',
+        spec: { user: `system:serviceaccount:${namespace}:web`, resourceAttributes: { verb: 'get', resource: 'configmaps', namespace } },
+      });
+      return (review.body as { status?: { allowed?: boolean } }).status?.allowed === true;
+    };
+    // The binding grants nothing while no RBAC Role of that name exists, and what the RBAC one says once it does.
+    expect(await mayRead()).toBe(false);
+    await mustCreate(c, { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'reader', namespace }, rules });
+    await c.waitUntil('the RBAC Role is in force', mayRead);
+    expect(outcome(check(rbacNoSecretRead, binding, { input: [{ ...custom, rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }] }] }))).toBe('unknown');
   }, 60_000);
 });

@@ -19,7 +19,7 @@ const namespaceExists: InputRule = {
   check({ object, input, cluster }) {
     const ns = object.metadata?.namespace;
     if (!ns) return 'not-applicable';
-    if (input.get('Namespace', undefined, ns)) return [];
+    if (input.get('Namespace', '', undefined, ns)) return [];
     if (cluster.namespaces?.some((n) => n.name === ns)) return [];
     if (cluster.namespaces || cluster.complete) return [{ path: 'metadata.namespace', message: `namespace ${ns} does not exist` }];
     return [{ path: 'metadata.namespace', message: `namespace ${ns} is not in the input`, unknown: true }];

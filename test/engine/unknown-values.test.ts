@@ -188,6 +188,14 @@ describe('values not known yet in the other objects a check reads', () => {
     expect(judged(stack(object), { complete: true }).filter((f) => f.endsWith(':fail'))).toEqual([]);
   });
 
+  it.each<[string, KubeObject, string]>([
+    ['a Role', role({}, { name: UNKNOWN_VALUE }), 'RoleBinding/rbac-no-secret-read:fail'],
+    ['a ServiceAccount', account({}, { name: UNKNOWN_VALUE }), 'Deployment/service-account-present:fail'],
+  ])('the name of %s of another API group not known yet: it cannot be the one looked up, so absent fails in a complete cluster context', (_what, object, expected) => {
+    const objects = [...stack().filter((o) => o.kind !== object.kind), { ...object, apiVersion: 'example.com/v1' }];
+    expect(judged(objects, { complete: true })).toContain(expected);
+  });
+
   it('a finding names the other object and its field that is not known yet', () => {
     const report = evaluate(inPreview(...stack(role({ rules: [{ apiGroups: [''], resources: ['secrets'], verbs: UNKNOWN_VALUE }] }))));
     expect(report.findings.find((f) => f.rule === 'rbac-no-secret-read')).toMatchObject({

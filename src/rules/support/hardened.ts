@@ -1,6 +1,6 @@
 import type { ClusterContext } from '../../engine/config';
 import type { KubeObject } from '../../model/kube-object';
-import { isFields, isUnknownValue, type PodView } from '../../model/pod-view';
+import { inApiGroup, isFields, isUnknownValue, type PodView } from '../../model/pod-view';
 import type { InputIndex, InputRuleContext, Violation } from '../rule';
 import { quoted, text } from './shared-text';
 
@@ -66,13 +66,41 @@ export function serviceAccountOf(pod: PodView): { name: string; explicit: boolea
  */
 export const NAMESPACED_LOOKUP_KINDS: ReadonlySet<string> = new Set(['ServiceAccount', 'Role']);
 
+const RBAC_GROUP = 'rbac.authorization.k8s.io';
+
+/**
+ * The API group of each Kubernetes kind the cross-object rules read. A kind of that name in another
+ * group (a Calico or Cilium NetworkPolicy, an OpenShift `authorization.openshift.io` RoleBinding) is
+ * another resource, with its own schema and meaning: rules neither read it for the Kubernetes one
+ * nor judge it as one. Any version of the group is the same resource (`rbac.authorization.k8s.io/v1beta1`).
+ */
+export const KUBERNETES_GROUPS = {
+  Namespace: '',
+  ServiceAccount: '',
+  NetworkPolicy: 'networking.k8s.io',
+  Role: RBAC_GROUP,
+  ClusterRole: RBAC_GROUP,
+  RoleBinding: RBAC_GROUP,
+  ClusterRoleBinding: RBAC_GROUP,
+} as const;
+
+/** A Kubernetes kind the cross-object rules read. */
+export type KubernetesKind = keyof typeof KUBERNETES_GROUPS;
+
+/** True when the object is of its kind's Kubernetes API group in {@link KUBERNETES_GROUPS} (false for other kinds). */
+export function isKubernetesObject(object: KubeObject): boolean {
+  const group = Object.prototype.hasOwnProperty.call(KUBERNETES_GROUPS, object.kind) ? KUBERNETES_GROUPS[object.kind as KubernetesKind] : undefined;
+  return group !== undefined && inApiGroup(object.apiVersion, group);
+}
+
 /**
  * Finds an object by kind, namespace and name in the input, then in the declared cluster context
- * (`cluster.objects`, and `cluster.networkPolicies` for NetworkPolicies). A namespace-less
- * object of the input matches namespace-less objects only: they are installed together.
+ * (`cluster.objects`, and `cluster.networkPolicies` for NetworkPolicies): only the kind's
+ * Kubernetes API group ({@link KUBERNETES_GROUPS}). A namespace-less object of the input matches
+ * namespace-less objects only: they are installed together.
  */
-export function lookup(context: Pick<InputRuleContext, 'input' | 'cluster'>, kind: string, namespace: string | undefined, name: string): KubeObject | undefined {
-  const fromInput = context.input.get(kind, namespace, name);
+export function lookup(context: Pick<InputRuleContext, 'input' | 'cluster'>, kind: KubernetesKind, namespace: string | undefined, name: string): KubeObject | undefined {
+  const fromInput = context.input.get(kind, KUBERNETES_GROUPS[kind], namespace, name);
   if (fromInput) return fromInput;
   for (const object of clusterObjects(context.cluster, kind)) {
     if (nameOf(object) === name && namespaceOf(object) === namespace) return object;
@@ -80,17 +108,18 @@ export function lookup(context: Pick<InputRuleContext, 'input' | 'cluster'>, kin
   return undefined;
 }
 
-/** Objects of one kind the declared cluster context holds. */
-export function clusterObjects(cluster: ClusterContext, kind: string): readonly KubeObject[] {
+/** Objects of one Kubernetes kind (its API group only) the declared cluster context holds. */
+export function clusterObjects(cluster: ClusterContext, kind: KubernetesKind): readonly KubeObject[] {
+  const group = KUBERNETES_GROUPS[kind];
   const out: KubeObject[] = [];
-  if (kind === 'NetworkPolicy') out.push(...(cluster.networkPolicies ?? []));
-  for (const object of cluster.objects ?? []) if (object.kind === kind) out.push(object);
+  if (kind === 'NetworkPolicy') for (const object of cluster.networkPolicies ?? []) if (inApiGroup(object.apiVersion, group)) out.push(object);
+  for (const object of cluster.objects ?? []) if (object.kind === kind && inApiGroup(object.apiVersion, group)) out.push(object);
   return out;
 }
 
-/** Objects of one kind from the input and the declared cluster context, input first. */
-export function objectsOfKind(context: Pick<InputRuleContext, 'input' | 'cluster'>, kind: string): readonly KubeObject[] {
-  return [...context.input.byKind(kind), ...clusterObjects(context.cluster, kind)];
+/** Objects of one Kubernetes kind (its API group only) from the input and the declared cluster context, input first. */
+export function objectsOfKind(context: Pick<InputRuleContext, 'input' | 'cluster'>, kind: KubernetesKind): readonly KubeObject[] {
+  return [...context.input.byKind(kind, KUBERNETES_GROUPS[kind]), ...clusterObjects(context.cluster, kind)];
 }
 
 /** True when the config says the input (with the cluster context) is everything there is. */

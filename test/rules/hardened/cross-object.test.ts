@@ -272,3 +272,33 @@ describe('namespace-psa-labels reads the labels as Pod Security admission does',
     expect(v.message).toContain('could land in "b"');
   });
 });
+
+describe('a kind of another API group is not the Kubernetes object of that kind', () => {
+  /** The object with another apiVersion: a Calico or Cilium NetworkPolicy, a ServiceAccount custom resource. */
+  const inGroup = (object: KubeObject, apiVersion: string): KubeObject => ({ ...object, apiVersion });
+  const POLICY_GROUPS = ['projectcalico.org/v3', 'crd.projectcalico.org/v1', 'cilium.io/v2'];
+
+  test('a NetworkPolicy of Calico or Cilium does not cover the pod, in the input or declared in cluster.objects', () => {
+    for (const apiVersion of POLICY_GROUPS) {
+      // Written as a networking.k8s.io one would be: the group alone makes it another resource.
+      const foreign = inGroup(networkPolicyObject(), apiVersion);
+      expect({ apiVersion, outcome: outcome(check(networkPolicy, deployment(), { input: [foreign] })) }).toEqual({ apiVersion, outcome: 'unknown' });
+      expect({ apiVersion, outcome: outcome(check(networkPolicy, deployment(), { config: { cluster: { objects: [foreign] } } })) }).toEqual({ apiVersion, outcome: 'unknown' });
+      // Nor does one that would allow all traffic fail the pod that a Kubernetes policy covers.
+      const open = inGroup(networkPolicyObject({ podSelector: {}, policyTypes: ['Ingress', 'Egress'], ingress: [{}], egress: [{}] }, 'shop', 'allow-all'), apiVersion);
+      expect({ apiVersion, outcome: outcome(check(networkPolicy, deployment(), { input: [open, networkPolicyObject()] })) }).toEqual({ apiVersion, outcome: 'pass' });
+    }
+  });
+  test('a ServiceAccount custom resource is not the workload\'s ServiceAccount, and does not hide the one of that name', () => {
+    const silent = deployment({ pod: { automountServiceAccountToken: undefined } });
+    const foreign = inGroup(serviceAccount('web', 'shop', { automountServiceAccountToken: false }), 'example.com/v1');
+    expect(outcome(check(serviceAccountToken, silent, { input: [foreign] }))).toBe('unknown');
+    expect(outcome(check(serviceAccountToken, silent, { config: { cluster: { objects: [foreign] } } }))).toBe('unknown');
+    expect(outcome(check(serviceAccountPresent, deployment(), { input: [foreign] }))).toBe('unknown');
+    expect(outcome(check(serviceAccountPresent, deployment(), { config: { cluster: { objects: [foreign] } } }))).toBe('unknown');
+    // Both in the input, under the same namespace and name: the core one decides, whichever comes last.
+    const mounting = inGroup(serviceAccount('web', 'shop', { automountServiceAccountToken: true }), 'example.com/v1');
+    expect(outcome(check(serviceAccountToken, silent, { input: [serviceAccount('web', 'shop', { automountServiceAccountToken: false }), mounting] }))).toBe('pass');
+    expect(outcome(check(serviceAccountToken, silent, { input: [serviceAccount('web', 'shop'), foreign] }))).toBe('fail');
+  });
+});

@@ -189,3 +189,34 @@ describe('aggregated ClusterRoles', () => {
     expect(outcome(check(rbacNoExec, bindAggregated, { input: [aggregated, harmless], config: { cluster: { complete: true } } }))).toBe('pass');
   });
 });
+
+describe('roles of another API group are not the RBAC role a binding grants', () => {
+  // OpenShift's authorization.openshift.io has Role and ClusterRole kinds of its own; any version of the RBAC group is RBAC.
+  const OPENSHIFT = 'authorization.openshift.io/v1';
+  const readsSecrets = [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }];
+  test('a Role or ClusterRole of another group neither passes nor fails the binding', () => {
+    for (const kind of ['Role', 'ClusterRole'] as const) {
+      const bound = binding({ kind, name: 'reader' });
+      const harmless = { ...role([], 'reader', kind), apiVersion: OPENSHIFT };
+      const reader = { ...role(readsSecrets, 'reader', kind), apiVersion: OPENSHIFT };
+      expect({ kind, outcome: outcome(check(rbacNoSecretRead, bound, { input: [harmless] })) }).toEqual({ kind, outcome: 'unknown' });
+      expect({ kind, outcome: outcome(check(rbacNoSecretRead, bound, { config: { cluster: { objects: [harmless] } } })) }).toEqual({ kind, outcome: 'unknown' });
+      // The RBAC role of that name decides, whichever comes last in the input.
+      expect({ kind, outcome: outcome(check(rbacNoSecretRead, bound, { input: [role(readsSecrets, 'reader', kind), harmless] })) }).toEqual({ kind, outcome: 'fail' });
+      expect({ kind, outcome: outcome(check(rbacNoSecretRead, bound, { input: [role([], 'reader', kind), reader] })) }).toEqual({ kind, outcome: 'pass' });
+      // A group whose name begins with RBAC's is another group.
+      const lookalike = { ...role([], 'reader', kind), apiVersion: 'rbac.authorization.k8s.io.example.com/v1' };
+      expect({ kind, outcome: outcome(check(rbacNoSecretRead, bound, { input: [lookalike] })) }).toEqual({ kind, outcome: 'unknown' });
+      const v1beta1 = { ...role(readsSecrets, 'reader', kind), apiVersion: 'rbac.authorization.k8s.io/v1beta1' };
+      expect({ kind, outcome: outcome(check(rbacNoSecretRead, bound, { input: [v1beta1] })) }).toEqual({ kind, outcome: 'fail' });
+    }
+  });
+  test('a ClusterRole of another group adds no rules to an aggregated ClusterRole', () => {
+    const selectors = [{ matchLabels: { 'example.com/aggregate-to-monitoring': 'true' } }];
+    const aggregated: KubeObject = { ...role([], 'monitoring', 'ClusterRole'), aggregationRule: { clusterRoleSelectors: selectors } };
+    const exec = role([{ apiGroups: [''], resources: ['pods/exec'], verbs: ['create'] }], 'monitoring-exec', 'ClusterRole');
+    const foreign: KubeObject = { ...exec, apiVersion: OPENSHIFT, metadata: { name: 'monitoring-exec', labels: selectors[0].matchLabels } };
+    const bound = binding({ kind: 'ClusterRole', name: 'monitoring' }, undefined, 'ClusterRoleBinding');
+    expect(outcome(check(rbacNoExec, bound, { input: [aggregated, foreign], config: { cluster: { complete: true } } }))).toBe('pass');
+  });
+});
