@@ -7,6 +7,7 @@ import {
   checkFields, checkStringList, describeType, isFields, isUnknownValue, shapeProblem, stringMap,
   type Expected, type Fields, type FieldTypes, type ShapeProblem,
 } from '../model/pod-view';
+import { isKubernetesObject } from './support/hardened';
 
 /**
  * The cross-object rules (RBAC, NetworkPolicy coverage, namespace labels, service account tokens)
@@ -27,6 +28,8 @@ export const wellFormedObjects: ObjectRule = {
   scope: 'object',
   kinds: ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'NetworkPolicy', 'Namespace', 'ServiceAccount'],
   check({ object }) {
+    // A kind of that name in another group (a Calico NetworkPolicy) has its own schema, which its own API server judges.
+    if (!isKubernetesObject(object)) return 'not-applicable';
     // In a Pulumi preview, a string not known yet is still a string: judge the values as written.
     return wellFormedObjectProblems(asWritten(object));
   },
@@ -34,11 +37,13 @@ export const wellFormedObjects: ObjectRule = {
 
 /**
  * What the API server would refuse in the fields of `object` that the cross-object rules read (none
- * for other kinds). Also what the config refuses in the objects its cluster context declares.
+ * for other kinds, or a kind of that name in another API group). Also what the config refuses in the
+ * objects its cluster context declares.
  * @internal
  */
 export function wellFormedObjectProblems(written: KubeObject): ShapeProblem[] {
   const problems: ShapeProblem[] = [];
+  if (!isKubernetesObject(written)) return problems;
   switch (written.kind) {
     case 'Role':
       checkPolicyRules(written.rules, true, problems);

@@ -1,5 +1,6 @@
 import { check, deployment, namespaceObject, networkPolicyObject, serviceAccount, violations } from './context';
 import { evaluate } from '../../../src/engine';
+import { resolveConfig } from '../../../src/engine/config';
 import type { KubeObject } from '../../../src/model/kube-object';
 import { UNKNOWN_VALUE } from '../../../src/model/pod-view';
 import { NEWEST_EDITION } from '../../../src/rules/catalogue';
@@ -233,6 +234,27 @@ describe('well-formed-objects: each field of the wrong type is a finding naming 
     expect(wellFormedObjects.kinds).toEqual(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'NetworkPolicy', 'Namespace', 'ServiceAccount']);
     const report = evaluate(located(deployment({ pod: { automountServiceAccountToken: 'no' } })));
     expect(report.findings.filter((f) => f.rule === wellFormedObjects.id)).toEqual([]);
+  });
+});
+
+describe('well-formed-objects: a kind of another API group has its own schema, which it does not judge', () => {
+  const foreign: readonly KubeObject[] = [
+    // Calico's policy selects with a string expression and names its directions `types`.
+    { apiVersion: 'projectcalico.org/v3', kind: 'NetworkPolicy', metadata: { name: 'deny', namespace: 'shop' }, spec: { selector: 'all()', types: ['Ingress', 'Egress'], podSelector: 'all()' } },
+    { apiVersion: 'crd.projectcalico.org/v1', kind: 'NetworkPolicy', metadata: { name: 'deny', namespace: 'shop' }, spec: { policyTypes: 'Ingress' } },
+    // OpenShift's RoleBinding names its role without a kind (a namespace says Role).
+    { apiVersion: 'authorization.openshift.io/v1', kind: 'RoleBinding', metadata: { name: 'b', namespace: 'shop' }, roleRef: { name: 'admin' }, subjects: [{ kind: 'ServiceAccount', name: 'web' }] },
+    { apiVersion: 'authorization.openshift.io/v1', kind: 'ClusterRole', metadata: { name: 'r' }, rules: [{ verbs: 'get', resources: ['pods'] }] },
+    { apiVersion: 'example.com/v1', kind: 'ServiceAccount', metadata: { name: 'web', namespace: 'shop' }, automountServiceAccountToken: 'no' },
+    { apiVersion: 'example.com/v1', kind: 'Namespace', metadata: { name: 'shop', labels: { 'not a label': 'x' } } },
+  ];
+  it('is not applicable to it, and a config may declare it in cluster.objects', () => {
+    for (const object of foreign) {
+      expect({ apiVersion: object.apiVersion, kind: object.kind, result: check(wellFormedObjects, object) }).toEqual({ apiVersion: object.apiVersion, kind: object.kind, result: 'not-applicable' });
+      expect(() => resolveConfig({ cluster: { objects: [object] } })).not.toThrow();
+    }
+    // The Kubernetes kind written so is still judged, in any version of its group.
+    expect(problems({ ...role({ rules: [{ apiGroups: [''], resources: ['pods'], verbs: 'get' }] }), apiVersion: 'rbac.authorization.k8s.io/v1beta1' })).toHaveLength(1);
   });
 });
 
