@@ -1,5 +1,5 @@
 import type { ObjectRule } from './rule';
-import { roleRefOf } from './support/hardened';
+import { isKubernetesObject, roleRefOf } from './support/hardened';
 import { cis, nist } from './support/pss';
 
 /** cluster-admin is every permission on every object: no application needs it. */
@@ -14,6 +14,8 @@ export const rbacNoClusterAdmin: ObjectRule = {
   scope: 'object',
   kinds: ['RoleBinding', 'ClusterRoleBinding'],
   check({ object }) {
+    // A kind of that name in another group (an OpenShift authorization.openshift.io one) has its own schema and meaning.
+    if (!isKubernetesObject(object)) return 'not-applicable';
     const ref = roleRefOf(object);
     if (!ref || ref.kind !== 'ClusterRole' || ref.name !== 'cluster-admin') return [];
     const scope = object.kind === 'RoleBinding' ? 'in its namespace' : 'in the whole cluster';

@@ -349,6 +349,8 @@ export function rulesGrantedBy(context: Pick<InputRuleContext, 'input' | 'cluste
  */
 export function checkWorkloadGrants(context: InputRuleContext, what: string, offends: (rule: PolicyRuleView) => string | undefined): readonly Violation[] | 'not-applicable' {
   const binding = context.object;
+  // A binding of another group (OpenShift's authorization.openshift.io) has its own schema and meaning.
+  if (!isKubernetesObject(binding)) return 'not-applicable';
   const subjects = workloadSubjects(binding);
   if (subjects.length === 0) return 'not-applicable';
   const ref = roleRefOf(binding);

@@ -220,3 +220,28 @@ describe('roles of another API group are not the RBAC role a binding grants', ()
     expect(outcome(check(rbacNoExec, bound, { input: [aggregated, foreign], config: { cluster: { complete: true } } }))).toBe('pass');
   });
 });
+
+describe('bindings and roles of another API group are not judged as RBAC objects', () => {
+  const OPENSHIFT = 'authorization.openshift.io/v1';
+  test('a binding of another group, whatever its roleRef, is not applicable to the binding rules', () => {
+    // OpenShift's RoleBinding names its role without a kind.
+    const openshift = { ...binding({ kind: 'Role', name: 'admin' }), apiVersion: OPENSHIFT, roleRef: { name: 'admin' } };
+    const clusterAdmin = { ...binding({ kind: 'ClusterRole', name: 'cluster-admin' }, undefined, 'ClusterRoleBinding'), apiVersion: 'example.com/v1' };
+    const reader = role([{ apiGroups: [''], resources: ['secrets', 'pods/exec'], verbs: ['get', 'create'] }], 'reader');
+    const readerBinding = { ...binding({ kind: 'Role', name: 'reader' }), apiVersion: 'example.com/v1' };
+    for (const rule of [rbacNoSecretRead, rbacNoExec, rbacNoClusterAdmin]) {
+      for (const object of [openshift, clusterAdmin, readerBinding]) {
+        expect({ rule: rule.id, apiVersion: object.apiVersion, result: check(rule, object, { input: [reader] }) }).toEqual({ rule: rule.id, apiVersion: object.apiVersion, result: 'not-applicable' });
+      }
+    }
+    // Any version of the RBAC group is RBAC.
+    expect(outcome(check(rbacNoSecretRead, { ...readerBinding, apiVersion: 'rbac.authorization.k8s.io/v1beta1' }, { input: [reader] }))).toBe('fail');
+  });
+  test('a role of another group is not applicable to the role rules', () => {
+    const wild = role([{ apiGroups: ['*'], resources: ['*'], verbs: ['*', 'escalate', 'bind', 'impersonate'] }], 'wild', 'ClusterRole');
+    for (const rule of [rbacNoWildcards, rbacNoEscalate]) {
+      expect({ rule: rule.id, result: check(rule, { ...wild, apiVersion: OPENSHIFT }) }).toEqual({ rule: rule.id, result: 'not-applicable' });
+      expect({ rule: rule.id, outcome: outcome(check(rule, { ...wild, apiVersion: 'rbac.authorization.k8s.io/v1beta1' })) }).toEqual({ rule: rule.id, outcome: 'fail' });
+    }
+  });
+});
