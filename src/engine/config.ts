@@ -5,11 +5,11 @@ import { HardpodError } from '../model/errors';
 import { readUserFile } from '../model/files';
 import { claimObjectKey, type KubeObject } from '../model/kube-object';
 import { NEWEST_KUBERNETES_MINOR, NEWEST_KUBERNETES_VERSION, OLDEST_KUBERNETES_MINOR } from '../model/kubernetes-versions';
-import { builtInTemplatePath, describeType, WorkloadKinds, type WorkloadKindMapping } from '../model/pod-view';
+import { apiGroupOf, builtInTemplatePath, describeType, WorkloadKinds, type WorkloadKindMapping } from '../model/pod-view';
 import { NEWEST_EDITION, RULES } from '../rules/catalogue';
 import type { Level, SettingCheck, Severity } from '../rules/rule';
 import { LEVELS } from '../rules/rule';
-import { NAMESPACED_LOOKUP_KINDS } from '../rules/support/hardened';
+import { isKubernetesObject, KUBERNETES_GROUPS, NAMESPACED_LOOKUP_KINDS } from '../rules/support/hardened';
 import { wellFormedObjectProblems } from '../rules/well-formed-objects';
 
 export { didYouMean };
@@ -86,9 +86,16 @@ export interface NamespaceContext {
 export interface ClusterContext {
   /** Namespaces that exist, with their labels. @default none declared */
   readonly namespaces?: readonly NamespaceContext[];
-  /** NetworkPolicies the platform owns (full objects). @default none declared */
+  /**
+   * NetworkPolicies the platform owns (full networking.k8s.io objects; a Calico or Cilium policy is
+   * refused, as no rule reads it). @default none declared
+   */
   readonly networkPolicies?: readonly KubeObject[];
-  /** Any other objects assumed present (ServiceAccounts, Roles, bindings ...). @default none declared */
+  /**
+   * Any other objects assumed present (ServiceAccounts, Roles, bindings ...). Rules read only the
+   * Kubernetes API group of a kind: an object of another group with that kind is no such object.
+   * @default none declared
+   */
   readonly objects?: readonly KubeObject[];
   /**
    * The input is everything there is: a missing object is absent, not unknown (e.g. a whole-cluster
@@ -405,10 +412,13 @@ function validateCluster(cluster: unknown, where: (key: string) => string): void
   }
   // Rules take the first declaration of an object: a second one (other labels, another spec) would be
   // ignored silently, so each kind, namespace and name is declared once, a Namespace in either list.
+  // A kind of another API group (a Calico NetworkPolicy) is another object than the Kubernetes one of that name.
   const declared = new Map<string, string>();
-  const declare = (kind: string, namespace: unknown, name: string, key: string): void => {
+  const declare = (apiVersion: string, kind: string, namespace: unknown, name: string, key: string): void => {
     const ns = typeof namespace === 'string' && namespace !== '' ? namespace : undefined;
-    claimObjectKey(declared, `${kind}\u0000${ns ?? ''}\u0000${name}`, where(key), (first) => `${kind} ${JSON.stringify(ns === undefined ? name : `${ns}/${name}`)} is declared twice in the cluster context, first at ${first}; keep one, as only one of them would apply`);
+    const group = apiGroupOf(apiVersion);
+    const what = isKubernetesObject({ apiVersion, kind }) ? kind : `${kind} of ${group || 'the core group'}`;
+    claimObjectKey(declared, `${group}\u0000${kind}\u0000${ns ?? ''}\u0000${name}`, where(key), (first) => `${what} ${JSON.stringify(ns === undefined ? name : `${ns}/${name}`)} is declared twice in the cluster context, first at ${first}; keep one, as only one of them would apply`);
   };
   const namespaces = cluster.namespaces ?? [];
   if (!Array.isArray(namespaces)) throw new HardpodError('cluster.namespaces must be a list of { name, labels }', where('cluster.namespaces'));
@@ -424,7 +434,7 @@ function validateCluster(cluster: unknown, where: (key: string) => string): void
       if (typeof value !== 'string') throw new HardpodError(`namespace label ${JSON.stringify(key)} must be a string, got ${describeType(value)}; quote it`, where(`cluster.namespaces[${i}].labels.${key}`));
     }
     refuseMalformedDeclaration({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns.name, labels: ns.labels as Record<string, string> } }, `cluster.namespaces[${i}]`, 'metadata.', where);
-    declare('Namespace', undefined, ns.name, `cluster.namespaces[${i}]`);
+    declare('v1', 'Namespace', undefined, ns.name, `cluster.namespaces[${i}]`);
   });
   for (const key of ['networkPolicies', 'objects'] as const) {
     const list = cluster[key] ?? [];
@@ -439,14 +449,22 @@ function validateCluster(cluster: unknown, where: (key: string) => string): void
       if (key === 'networkPolicies' && o.kind !== 'NetworkPolicy') {
         throw new HardpodError(`cluster.networkPolicies holds NetworkPolicy objects, got kind ${JSON.stringify(o.kind)}; put other objects under cluster.objects`, where(`cluster.${key}[${i}].kind`));
       }
-      if (NAMESPACED_LOOKUP_KINDS.has(o.kind) && (typeof o.metadata.namespace !== 'string' || o.metadata.namespace === '')) {
+      const group = apiGroupOf(o.apiVersion);
+      // Nor does any rule read a Calico or Cilium policy: declared here, it would seem to be the platform's policies.
+      if (key === 'networkPolicies' && group !== KUBERNETES_GROUPS.NetworkPolicy) {
+        throw new HardpodError(
+          `cluster.networkPolicies holds Kubernetes NetworkPolicies (${KUBERNETES_GROUPS.NetworkPolicy}), got one of ${group || 'the core group'}; hardpod does not read that group's policies, so declare the ${KUBERNETES_GROUPS.NetworkPolicy} policies the platform owns`,
+          where(`cluster.${key}[${i}].apiVersion`),
+        );
+      }
+      if (NAMESPACED_LOOKUP_KINDS.has(o.kind) && isKubernetesObject(o as unknown as KubeObject) && (typeof o.metadata.namespace !== 'string' || o.metadata.namespace === '')) {
         throw new HardpodError(
           `a declared ${o.kind} needs metadata.namespace: rules look a ${o.kind} up in the namespace of the object that names it, so one without a namespace would match no namespaced workload or binding; give the namespace it is in`,
           where(`cluster.${key}[${i}].metadata`),
         );
       }
       refuseMalformedDeclaration(o as unknown as KubeObject, `cluster.${key}[${i}]`, '', where);
-      declare(o.kind, o.metadata.namespace, o.metadata.name, `cluster.${key}[${i}]`);
+      declare(o.apiVersion, o.kind, o.metadata.namespace, o.metadata.name, `cluster.${key}[${i}]`);
     });
   }
   if (cluster.complete !== undefined && typeof cluster.complete !== 'boolean') throw new HardpodError('cluster.complete must be true or false', where('cluster.complete'));

@@ -375,6 +375,28 @@ describe('loadConfig', () => {
     expect(() => resolveConfig({ cluster: { networkPolicies: [everywhere], objects: [clusterRole, { ...everywhere, metadata: { name: 'other' } }] } })).not.toThrow();
   });
 
+  it('refuses a NetworkPolicy of another API group under cluster.networkPolicies: no rule reads it, so the platform\'s policies would seem declared', () => {
+    const calico = file('np-calico.yaml', 'cluster:\n  networkPolicies:\n    - apiVersion: projectcalico.org/v3\n      kind: NetworkPolicy\n      metadata: { name: deny, namespace: shop }\n      spec: { selector: all(), types: [Ingress, Egress] }\n');
+    expect(() => loadConfig(calico)).toThrow(`${calico}:3 (cluster.networkPolicies[0].apiVersion): cluster.networkPolicies holds Kubernetes NetworkPolicies (networking.k8s.io), got one of projectcalico.org; hardpod does not read that group's policies, so declare the networking.k8s.io policies the platform owns`);
+    for (const apiVersion of ['crd.projectcalico.org/v1', 'cilium.io/v2', 'networking.k8s.io.example.com/v1']) {
+      const policy = { apiVersion, kind: 'NetworkPolicy', metadata: { name: 'deny', namespace: 'shop' }, spec: { podSelector: {} } };
+      expect(() => resolveConfig({ cluster: { networkPolicies: [policy] } })).toThrow(`config cluster.networkPolicies[0].apiVersion: cluster.networkPolicies holds Kubernetes NetworkPolicies (networking.k8s.io), got one of ${apiVersion.split('/')[0]}`);
+    }
+  });
+
+  it('a kind of another API group is another object: it is declared besides the Kubernetes one of that name, and needs no namespace to be looked up', () => {
+    const policy = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny', namespace: 'shop' }, spec: { podSelector: {} } };
+    const calico = { ...policy, apiVersion: 'projectcalico.org/v3', spec: { selector: 'all()' } };
+    expect(() => resolveConfig({ cluster: { networkPolicies: [policy], objects: [calico] } })).not.toThrow();
+    const ns = { apiVersion: 'example.com/v1', kind: 'Namespace', metadata: { name: 'shop' } };
+    expect(() => resolveConfig({ cluster: { namespaces: [{ name: 'shop' }], objects: [ns] } })).not.toThrow();
+    // A cluster-scoped custom kind named Role or ServiceAccount is no namespaced object a workload or binding names.
+    for (const kind of ['Role', 'ServiceAccount']) {
+      expect(() => resolveConfig({ cluster: { objects: [{ apiVersion: 'example.com/v1', kind, metadata: { name: 'web' } }] } })).not.toThrow();
+    }
+    expect(() => resolveConfig({ cluster: { objects: [calico, calico] } })).toThrow('config cluster.objects[1]: NetworkPolicy of projectcalico.org "shop/deny" is declared twice in the cluster context, first at config cluster.objects[0]');
+  });
+
   it('requires NetworkPolicy objects under cluster.networkPolicies', () => {
     const path = file('np.yaml', 'cluster:\n  networkPolicies:\n    - apiVersion: v1\n      kind: Service\n      metadata: { name: web }\n');
     expect(() => loadConfig(path)).toThrow(new RegExp(`${path}:4 \\(cluster\\.networkPolicies\\[0\\]\\.kind\\): cluster\\.networkPolicies holds NetworkPolicy objects, got kind "Service"; put other objects under cluster\\.objects`));
