@@ -87,8 +87,8 @@ export interface ClusterContext {
   /** Namespaces that exist, with their labels. @default none declared */
   readonly namespaces?: readonly NamespaceContext[];
   /**
-   * NetworkPolicies the platform owns (full networking.k8s.io objects; a Calico or Cilium policy is
-   * refused, as no rule reads it). @default none declared
+   * NetworkPolicies the platform owns (full networking.k8s.io objects, or extensions/v1beta1 ones for
+   * Kubernetes 1.15 and older; a Calico or Cilium policy is refused, as no rule reads it). @default none declared
    */
   readonly networkPolicies?: readonly KubeObject[];
   /**
@@ -268,7 +268,7 @@ export function resolveConfig(config: EngineConfig = {}, where: (key: string) =>
   });
 
   const cluster = config.cluster ?? {};
-  validateCluster(cluster, where);
+  validateCluster(cluster, minor, where);
   const workloadKinds = config.workloadKinds ?? [];
   if (!Array.isArray(workloadKinds)) throw new HardpodError('workloadKinds must be a list of { kind, group, templatePath }', where('workloadKinds'));
   // The first mapping that matches an object applies: a later one for the same kind and group never would.
@@ -405,7 +405,7 @@ export function validateSuppression(
   if (!(entry.reason as string).trim()) throw new HardpodError(`suppression of ${rule} needs a non-empty reason`, whereField('reason'));
 }
 
-function validateCluster(cluster: unknown, where: (key: string) => string): void {
+function validateCluster(cluster: unknown, minor: number, where: (key: string) => string): void {
   if (!isRecord(cluster)) throw new HardpodError('cluster must be an object { namespaces, networkPolicies, objects, complete }', where('cluster'));
   for (const key of Object.keys(cluster)) {
     if (!CLUSTER_KEYS.includes(key)) throw new HardpodError(`unknown cluster key ${JSON.stringify(key)}${didYouMean(key, CLUSTER_KEYS)}; expected namespaces, networkPolicies, objects, complete`, where(`cluster.${key}`));
@@ -417,7 +417,7 @@ function validateCluster(cluster: unknown, where: (key: string) => string): void
   const declare = (apiVersion: string, kind: string, namespace: unknown, name: string, key: string): void => {
     const ns = typeof namespace === 'string' && namespace !== '' ? namespace : undefined;
     const group = apiGroupOf(apiVersion);
-    const what = isKubernetesObject({ apiVersion, kind }) ? kind : `${kind} of ${group || 'the core group'}`;
+    const what = isKubernetesObject({ apiVersion, kind }, minor) ? kind : `${kind} of ${group || 'the core group'}`;
     claimObjectKey(declared, `${group}\u0000${kind}\u0000${ns ?? ''}\u0000${name}`, where(key), (first) => `${what} ${JSON.stringify(ns === undefined ? name : `${ns}/${name}`)} is declared twice in the cluster context, first at ${first}; keep one, as only one of them would apply`);
   };
   const namespaces = cluster.namespaces ?? [];
@@ -433,7 +433,7 @@ function validateCluster(cluster: unknown, where: (key: string) => string): void
       // YAML reads `enforce-version: 1.30` as a number: say which label, at its line.
       if (typeof value !== 'string') throw new HardpodError(`namespace label ${JSON.stringify(key)} must be a string, got ${describeType(value)}; quote it`, where(`cluster.namespaces[${i}].labels.${key}`));
     }
-    refuseMalformedDeclaration({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns.name, labels: ns.labels as Record<string, string> } }, `cluster.namespaces[${i}]`, 'metadata.', where);
+    refuseMalformedDeclaration({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns.name, labels: ns.labels as Record<string, string> } }, `cluster.namespaces[${i}]`, 'metadata.', minor, where);
     declare('v1', 'Namespace', undefined, ns.name, `cluster.namespaces[${i}]`);
   });
   for (const key of ['networkPolicies', 'objects'] as const) {
@@ -449,11 +449,13 @@ function validateCluster(cluster: unknown, where: (key: string) => string): void
       if (key === 'networkPolicies' && o.kind !== 'NetworkPolicy') {
         throw new HardpodError(`cluster.networkPolicies holds NetworkPolicy objects, got kind ${JSON.stringify(o.kind)}; put other objects under cluster.objects`, where(`cluster.${key}[${i}].kind`));
       }
-      const group = apiGroupOf(o.apiVersion);
       // Nor does any rule read a Calico or Cilium policy: declared here, it would seem to be the platform's policies.
-      if (key === 'networkPolicies' && group !== KUBERNETES_GROUPS.NetworkPolicy) {
+      if (key === 'networkPolicies' && !isKubernetesObject(o as unknown as KubeObject, minor)) {
+        const group = apiGroupOf(o.apiVersion);
         throw new HardpodError(
-          `cluster.networkPolicies holds Kubernetes NetworkPolicies (${KUBERNETES_GROUPS.NetworkPolicy}), got one of ${group || 'the core group'}; hardpod does not read that group's policies, so declare the ${KUBERNETES_GROUPS.NetworkPolicy} policies the platform owns`,
+          group === 'extensions'
+            ? `cluster.networkPolicies: Kubernetes 1.${minor} serves no NetworkPolicy as ${o.apiVersion} (1.15 was the last to); write it as ${KUBERNETES_GROUPS.NetworkPolicy}/v1`
+            : `cluster.networkPolicies holds Kubernetes NetworkPolicies (${KUBERNETES_GROUPS.NetworkPolicy}), got one of ${group || 'the core group'}; hardpod does not read that group's policies, so declare the ${KUBERNETES_GROUPS.NetworkPolicy} policies the platform owns`,
           where(`cluster.${key}[${i}].apiVersion`),
         );
       }
@@ -463,7 +465,7 @@ function validateCluster(cluster: unknown, where: (key: string) => string): void
           where(`cluster.${key}[${i}].metadata`),
         );
       }
-      refuseMalformedDeclaration(o as unknown as KubeObject, `cluster.${key}[${i}]`, '', where);
+      refuseMalformedDeclaration(o as unknown as KubeObject, `cluster.${key}[${i}]`, '', minor, where);
       declare(o.apiVersion, o.kind, o.metadata.namespace, o.metadata.name, `cluster.${key}[${i}]`);
     });
   }
@@ -476,8 +478,8 @@ function validateCluster(cluster: unknown, where: (key: string) => string): void
  * labelling nothing: refused here, at the field's line. `dropped` is a path prefix the declaration
  * does not write (`metadata.` of a namespace given as { name, labels }).
  */
-function refuseMalformedDeclaration(object: KubeObject, key: string, dropped: string, where: (key: string) => string): void {
-  const problem = wellFormedObjectProblems(object)[0];
+function refuseMalformedDeclaration(object: KubeObject, key: string, dropped: string, minor: number, where: (key: string) => string): void {
+  const problem = wellFormedObjectProblems(object, minor)[0];
   if (problem === undefined) return;
   const path = problem.path.startsWith(dropped) ? problem.path.slice(dropped.length) : problem.path;
   const name = object.metadata?.namespace ? `${object.metadata.namespace}/${object.metadata.name}` : object.metadata?.name;

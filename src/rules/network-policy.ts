@@ -1,7 +1,7 @@
 import type { InputIndex, InputRule, InputRuleContext, Violation } from './rule';
 import type { KubeObject } from '../model/kube-object';
 import { isFields } from '../model/pod-view';
-import { clusterObjects, describeNamespace, KUBERNETES_GROUPS, nameOf, namespaceOf, oncePerEvaluation, selectorMatches } from './support/hardened';
+import { clusterObjects, describeNamespace, groupsOf, nameOf, namespaceOf, oncePerEvaluation, selectorMatches } from './support/hardened';
 import { cis, get, nist, PASS } from './support/pss';
 import { text } from './support/shared-text';
 
@@ -94,10 +94,9 @@ const BY_NAMESPACE = new WeakMap<InputIndex, Map<string | undefined, NamespacePo
 function policiesFor(context: InputRuleContext, namespace: string | undefined): NamespacePolicies {
   return oncePerEvaluation(BY_NAMESPACE, context.input, namespace, () => {
     // A platform policy declared without a namespace stands for one installed in every namespace.
-    const objects = [
-      ...context.input.byKind('NetworkPolicy', KUBERNETES_GROUPS.NetworkPolicy).filter((p) => namespaceOf(p) === namespace),
-      ...clusterObjects(context.cluster, 'NetworkPolicy').filter((p) => namespaceOf(p) === undefined || namespaceOf(p) === namespace),
-    ];
+    const objects: KubeObject[] = [];
+    for (const group of groupsOf('NetworkPolicy', context.minor)) for (const p of context.input.byKind('NetworkPolicy', group)) if (namespaceOf(p) === namespace) objects.push(p);
+    for (const p of clusterObjects(context.cluster, 'NetworkPolicy', context.minor)) if (namespaceOf(p) === undefined || namespaceOf(p) === namespace) objects.push(p);
     return {
       policies: objects.map((object) => ({
         object,

@@ -27,11 +27,11 @@ export const wellFormedObjects: ObjectRule = {
   edition: 2,
   scope: 'object',
   kinds: ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'NetworkPolicy', 'Namespace', 'ServiceAccount'],
-  check({ object }) {
+  check({ object, minor }) {
     // A kind of that name in another group (a Calico NetworkPolicy) has its own schema, which its own API server judges.
-    if (!isKubernetesObject(object)) return 'not-applicable';
+    if (!isKubernetesObject(object, minor)) return 'not-applicable';
     // In a Pulumi preview, a string not known yet is still a string: judge the values as written.
-    return wellFormedObjectProblems(asWritten(object));
+    return wellFormedObjectProblems(asWritten(object), minor);
   },
 };
 
@@ -39,11 +39,12 @@ export const wellFormedObjects: ObjectRule = {
  * What the API server would refuse in the fields of `object` that the cross-object rules read (none
  * for other kinds, or a kind of that name in another API group). Also what the config refuses in the
  * objects its cluster context declares.
+ * @param minor the Kubernetes minor, which decides the API groups a kind is served in. @default the newest
  * @internal
  */
-export function wellFormedObjectProblems(written: KubeObject): ShapeProblem[] {
+export function wellFormedObjectProblems(written: KubeObject, minor?: number): ShapeProblem[] {
   const problems: ShapeProblem[] = [];
-  if (!isKubernetesObject(written)) return problems;
+  if (!isKubernetesObject(written, minor)) return problems;
   switch (written.kind) {
     case 'Role':
       checkPolicyRules(written.rules, true, problems);

@@ -368,6 +368,15 @@ describeCluster('a kind of another API group is another resource to the API serv
     expect(outcome(check(networkPolicy, web, { input: [custom, policy('default-deny', namespace, denyAll)] }))).toBe('pass');
   }, 60_000);
 
+  test('the server serves no extensions/v1beta1 NetworkPolicy (1.16 and later), so such a policy covers no pod', async () => {
+    const c = cluster();
+    const legacy: KubeObject = { ...policy('legacy-deny', namespace, { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }), apiVersion: 'extensions/v1beta1' };
+    const refused = await c.request('POST', `/apis/extensions/v1beta1/namespaces/${namespace}/networkpolicies`, legacy);
+    expect(refused.status).toBe(404);
+    expect(c.minor).toBeGreaterThan(15);
+    expect(outcome(check(networkPolicy, pod('web', namespace, { app: 'web' }), { input: [legacy], config: { kubernetesVersion: `1.${c.minor}` } }))).toBe('unknown');
+  }, 60_000);
+
   test('a ServiceAccount of another group is no account a pod can run as', async () => {
     const c = cluster();
     const group = `accounts-${suffix}.example.com`;

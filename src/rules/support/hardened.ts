@@ -1,5 +1,6 @@
 import type { ClusterContext } from '../../engine/config';
 import type { KubeObject } from '../../model/kube-object';
+import { NEWEST_KUBERNETES_MINOR } from '../../model/kubernetes-versions';
 import { inApiGroup, isFields, isUnknownValue, type PodView } from '../../model/pod-view';
 import type { InputIndex, InputRuleContext, Violation } from '../rule';
 import { quoted, text } from './shared-text';
@@ -72,7 +73,8 @@ const RBAC_GROUP = 'rbac.authorization.k8s.io';
  * The API group of each Kubernetes kind the cross-object rules read. A kind of that name in another
  * group (a Calico or Cilium NetworkPolicy, an OpenShift `authorization.openshift.io` RoleBinding) is
  * another resource, with its own schema and meaning: rules neither read it for the Kubernetes one
- * nor judge it as one. Any version of the group is the same resource (`rbac.authorization.k8s.io/v1beta1`).
+ * nor judge it as one. Any version of the group is the same resource (`rbac.authorization.k8s.io/v1beta1`);
+ * {@link groupsOf} adds `extensions` for NetworkPolicies where the Kubernetes version serves it.
  */
 export const KUBERNETES_GROUPS = {
   Namespace: '',
@@ -87,10 +89,29 @@ export const KUBERNETES_GROUPS = {
 /** A Kubernetes kind the cross-object rules read. */
 export type KubernetesKind = keyof typeof KUBERNETES_GROUPS;
 
-/** True when the object is of its kind's Kubernetes API group in {@link KUBERNETES_GROUPS} (false for other kinds). */
-export function isKubernetesObject(object: KubeObject): boolean {
-  const group = Object.prototype.hasOwnProperty.call(KUBERNETES_GROUPS, object.kind) ? KUBERNETES_GROUPS[object.kind as KubernetesKind] : undefined;
-  return group !== undefined && inApiGroup(object.apiVersion, group);
+/**
+ * Kubernetes 1.15 was the last to serve NetworkPolicies as `extensions/v1beta1` too: the same objects
+ * as its `networking.k8s.io` ones. 1.16 serves no such group, and refuses such an object.
+ */
+const LAST_EXTENSIONS_NETWORK_POLICY_MINOR = 15;
+const NETWORK_POLICY_GROUPS_WITH_EXTENSIONS: readonly string[] = [KUBERNETES_GROUPS.NetworkPolicy, 'extensions'];
+
+const GROUP_LISTS: ReadonlyMap<string, readonly string[]> = new Map(Object.entries(KUBERNETES_GROUPS).map(([kind, group]) => [kind, [group]]));
+
+/**
+ * The API groups a Kubernetes minor serves the objects of a kind in: its group in
+ * {@link KUBERNETES_GROUPS}, and `extensions` for NetworkPolicies up to 1.15; none for other kinds.
+ */
+export function groupsOf(kind: string, minor: number = NEWEST_KUBERNETES_MINOR): readonly string[] {
+  if (kind === 'NetworkPolicy' && minor <= LAST_EXTENSIONS_NETWORK_POLICY_MINOR) return NETWORK_POLICY_GROUPS_WITH_EXTENSIONS;
+  return GROUP_LISTS.get(kind) ?? [];
+}
+
+/** True when the object is of a kind in {@link KUBERNETES_GROUPS}, in an API group the Kubernetes minor serves that kind in ({@link groupsOf}). */
+export function isKubernetesObject(object: Pick<KubeObject, 'apiVersion' | 'kind'>, minor: number = NEWEST_KUBERNETES_MINOR): boolean {
+  const groups = groupsOf(object.kind, minor);
+  for (let i = 0; i < groups.length; i++) if (inApiGroup(object.apiVersion, groups[i])) return true;
+  return false;
 }
 
 /**
@@ -108,12 +129,11 @@ export function lookup(context: Pick<InputRuleContext, 'input' | 'cluster'>, kin
   return undefined;
 }
 
-/** Objects of one Kubernetes kind (its API group only) the declared cluster context holds. */
-export function clusterObjects(cluster: ClusterContext, kind: KubernetesKind): readonly KubeObject[] {
-  const group = KUBERNETES_GROUPS[kind];
+/** Objects of one Kubernetes kind the declared cluster context holds, of the API groups the minor serves it in ({@link groupsOf}). */
+export function clusterObjects(cluster: ClusterContext, kind: KubernetesKind, minor: number = NEWEST_KUBERNETES_MINOR): readonly KubeObject[] {
   const out: KubeObject[] = [];
-  if (kind === 'NetworkPolicy') for (const object of cluster.networkPolicies ?? []) if (inApiGroup(object.apiVersion, group)) out.push(object);
-  for (const object of cluster.objects ?? []) if (object.kind === kind && inApiGroup(object.apiVersion, group)) out.push(object);
+  if (kind === 'NetworkPolicy') for (const object of cluster.networkPolicies ?? []) if (isKubernetesObject(object, minor)) out.push(object);
+  for (const object of cluster.objects ?? []) if (object.kind === kind && isKubernetesObject(object, minor)) out.push(object);
   return out;
 }
 

@@ -289,6 +289,17 @@ describe('a kind of another API group is not the Kubernetes object of that kind'
       expect({ apiVersion, outcome: outcome(check(networkPolicy, deployment(), { input: [open, networkPolicyObject()] })) }).toEqual({ apiVersion, outcome: 'pass' });
     }
   });
+  test('an extensions/v1beta1 NetworkPolicy is a Kubernetes one up to 1.15, which served it, and nothing from 1.16, which does not', () => {
+    const legacy = inGroup(networkPolicyObject(), 'extensions/v1beta1');
+    for (const [kubernetesVersion, expected] of [['1.15', 'pass'], ['1.8', 'pass'], ['1.16', 'unknown'], ['1.37', 'unknown']] as const) {
+      const input = outcome(check(networkPolicy, deployment(), { input: [legacy], config: { kubernetesVersion } }));
+      const declared = outcome(check(networkPolicy, deployment(), { config: { kubernetesVersion, cluster: { objects: [legacy] } } }));
+      expect({ kubernetesVersion, input, declared }).toEqual({ kubernetesVersion, input: expected, declared: expected });
+    }
+    // Declared as the platform's policies, one the cluster does not serve is refused.
+    expect(outcome(check(networkPolicy, deployment(), { config: { kubernetesVersion: '1.15', cluster: { networkPolicies: [legacy] } } }))).toBe('pass');
+    expect(() => check(networkPolicy, deployment(), { config: { kubernetesVersion: '1.16', cluster: { networkPolicies: [legacy] } } })).toThrow('config cluster.networkPolicies[0].apiVersion: cluster.networkPolicies: Kubernetes 1.16 serves no NetworkPolicy as extensions/v1beta1 (1.15 was the last to); write it as networking.k8s.io/v1');
+  });
   test('a ServiceAccount custom resource is not the workload\'s ServiceAccount, and does not hide the one of that name', () => {
     const silent = deployment({ pod: { automountServiceAccountToken: undefined } });
     const foreign = inGroup(serviceAccount('web', 'shop', { automountServiceAccountToken: false }), 'example.com/v1');

@@ -256,6 +256,11 @@ describe('well-formed-objects: a kind of another API group has its own schema, w
     // The Kubernetes kind written so is still judged, in any version of its group.
     expect(problems({ ...role({ rules: [{ apiGroups: [''], resources: ['pods'], verbs: 'get' }] }), apiVersion: 'rbac.authorization.k8s.io/v1beta1' })).toHaveLength(1);
   });
+  it('judges an extensions/v1beta1 NetworkPolicy where the Kubernetes version serves it (up to 1.15)', () => {
+    const legacy = { ...networkPolicyObject({ podSelector: {}, policyTypes: 'Ingress' }), apiVersion: 'extensions/v1beta1' };
+    expect(violations(check(wellFormedObjects, legacy, { config: { kubernetesVersion: '1.15' } })).map((v) => v.path)).toEqual(['spec.policyTypes']);
+    expect(check(wellFormedObjects, legacy, { config: { kubernetesVersion: '1.16' } })).toBe('not-applicable');
+  });
 });
 
 describe('well-formed-objects in the engine', () => {
