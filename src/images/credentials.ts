@@ -1,9 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { DOCKER_HUB } from './image-ref';
 import { HardpodError } from '../model/errors';
+import { readUserFile } from '../model/files';
+import { parseJsonText } from '../model/json-text';
 
 /**
  * Registry credentials from the files and helpers the container tools already use. Secrets are
@@ -61,14 +63,15 @@ interface AuthConfigFile {
 
 function readJsonFile(path: string): AuthConfigFile | undefined {
   if (!existsSync(path)) return undefined;
-  try {
-    const parsed = JSON.parse(readFileSync(path, 'utf8')) as unknown;
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
-    return parsed as AuthConfigFile;
-  } catch (error) {
-    // The message of a JSON error quotes no content, so no secret leaks here.
-    throw new HardpodError(`cannot read registry credentials: ${(error as Error).message}; expected a JSON object with "auths"`, path);
+  // Read up to the input limit (the path may be a pipe); a mistake is named by its line only:
+  // JSON.parse's messages paste the text around it, secrets included.
+  const parsed = parseJsonText(readUserFile(path, 'registry credentials file'), { secret: true });
+  if (!parsed.ok) throw new HardpodError(`cannot read registry credentials: ${parsed.problem}; expected a JSON object with "auths"`, `${path}:${parsed.line}`);
+  const { value } = parsed;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new HardpodError('cannot read registry credentials: not an object; expected a JSON object with "auths"', path);
   }
+  return value as AuthConfigFile;
 }
 
 function fromAuthEntry(entry: AuthEntry, file: string, key: string): RegistryCredential | undefined {

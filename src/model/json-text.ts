@@ -6,13 +6,19 @@ export type JsonTextResult =
   | { readonly ok: true; readonly value: unknown; readonly body: string }
   | { readonly ok: false; readonly line: number; readonly problem: string };
 
+/** How {@link parseJsonText} reports a mistake. */
+export interface JsonTextOptions {
+  /** The text holds secrets (registry credentials): an error names the line only, never the text found there. @default false */
+  readonly secret?: boolean;
+}
+
 /**
  * Parses the JSON text of a file hardpod wrote and reads back (a baseline, a lock file), skipping a
  * byte-order mark as the manifest and config readers do. On an error it names the line and what was
  * expected, and never quotes the file's lines: JSON.parse's own messages give no position for an
  * unexpected token (Node 20) and paste the text around it.
  */
-export function parseJsonText(text: string): JsonTextResult {
+export function parseJsonText(text: string, options: JsonTextOptions = {}): JsonTextResult {
   const json = text.charCodeAt(0) === BYTE_ORDER_MARK ? text.slice(1) : text;
   try {
     return { ok: true, value: JSON.parse(json), body: json };
@@ -20,7 +26,7 @@ export function parseJsonText(text: string): JsonTextResult {
     // Only a malformed file gets here: the search below re-parses prefixes of it.
     const offset = firstInvalidOffset(json);
     const message = (error as Error).message;
-    return { ok: false, line: lineOf(json, offset), problem: describe(message, json, offset) };
+    return { ok: false, line: lineOf(json, offset), problem: describe(message, json, offset, options.secret !== true) };
   }
 }
 
@@ -77,11 +83,11 @@ function wordAt(text: string, offset: number): string {
 
 const WORD = /[\w.+-]/;
 
-function describe(message: string, text: string, offset: number): string {
+function describe(message: string, text: string, offset: number, quote: boolean): string {
   if (offset >= text.length) return 'the text ends inside a JSON value: a closing ", } or ] is missing';
-  const found = JSON.stringify(wordAt(text, offset) || text[offset]);
+  const found = quote ? JSON.stringify(wordAt(text, offset) || text[offset]) : undefined;
   // V8's messages that give a position say what it expected (`Expected ',' or '}' after property value`).
   const positioned = /^(.*?)(?: in JSON)? at position \d+/.exec(message);
-  if (positioned) return `${positioned[1]} (found ${found})`;
-  return `unexpected ${found}; expected a JSON value: a string in double quotes, a number, true, false, null, an object or an array`;
+  if (positioned) return found === undefined ? positioned[1] : `${positioned[1]} (found ${found})`;
+  return `unexpected ${found ?? 'text'}; expected a JSON value: a string in double quotes, a number, true, false, null, an object or an array`;
 }

@@ -1,4 +1,7 @@
-import { normalizeCredentialKey } from '../../src/images/credentials';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { dockerCredentials, normalizeCredentialKey } from '../../src/images/credentials';
 import { isLoopbackHost, realmMayReceiveCredentials } from '../../src/images/registry-client';
 import { parseWwwAuthenticate } from '../../src/images/www-authenticate';
 
@@ -31,6 +34,23 @@ describe('credential trust', () => {
     expect(isLoopbackHost('[::1]')).toBe(true);
     expect(isLoopbackHost('127.1.2.3')).toBe(true);
     expect(isLoopbackHost('128.0.0.1')).toBe(false);
+  });
+
+  it('a malformed docker config is named with its line, never quoting the secrets around the mistake', () => {
+    const home = mkdtempSync(join(tmpdir(), 'hardpod-home-'));
+    mkdirSync(join(home, '.docker'));
+    const secret = Buffer.from('robot:hunter2-very-secret').toString('base64');
+    // An unquoted value: JSON.parse's message would paste the text around it, secret included.
+    writeFileSync(join(home, '.docker', 'config.json'), `{\n  "auths": {\n    "ghcr.io": {"auth": ${secret}}\n  }\n}\n`);
+    const lookup = dockerCredentials({ env: { HOME: home } });
+    let message = '';
+    try {
+      lookup('ghcr.io', 'acme/app');
+    } catch (error) {
+      message = String(error);
+    }
+    expect(message).toMatch(/config\.json:3\b.*cannot read registry credentials/);
+    expect(message).not.toContain(secret.slice(0, 8));
   });
 
   it('normalizes credential keys the way docker writes them', () => {
