@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { dockerCredentials } from '../../images/credentials';
 import { LOCK_FILE_NAME } from '../../images/lock-file';
@@ -188,8 +189,10 @@ export const lockCommand: Command = {
     }
     const lockFile = resolve(context.cwd, values['lock-file'] ?? LOCK_FILE_NAME);
     const mode = values.check ? 'check' : values.update ? 'update' : 'lock';
-    // Resolving every image takes a while and many requests: a lock file that cannot be written is said first.
-    if (mode !== 'check') refuseUnwritablePath(lockFile, values['lock-file'] ?? LOCK_FILE_NAME);
+    // Resolving every image takes a while and many requests: a lock file that cannot be written is said first,
+    // unless it is one --update must find, whose absence the run names (with the command that creates it).
+    const mustFind = mode === 'update' && values['lock-file'] !== undefined && !existsSync(lockFile);
+    if (mode !== 'check' && !mustFind) refuseUnwritablePath(lockFile, values['lock-file'] ?? LOCK_FILE_NAME);
     let uses: ImageUse[];
     if (positionals.length > 0) {
       const manifests = readManifests(positionals.map((path) => (path === '-' ? path : resolve(context.cwd, path))), { ownFiles: [lockFile] });
