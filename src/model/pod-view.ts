@@ -750,7 +750,11 @@ const WINDOWS_REFUSED_CONTAINER_FIELDS: readonly string[] = [
  * pods would otherwise pass it.
  */
 function checkOsFields(spec: Fields, os: unknown, containers: readonly ContainerView[], path: string, problems: ShapeProblem[]): void {
-  if (os !== 'windows' && os !== 'linux') return;
+  if (os !== 'windows' && os !== 'linux') {
+    // The server knows these two names only, and an os without one is refused too.
+    if (!isUnknownValue(os)) problems.push({ path: `${path}.os.name`, message: unknownOsProblem(os) });
+    return;
+  }
   const windows = os === 'windows';
   const sc = spec.securityContext;
   if (windows) {
@@ -771,6 +775,13 @@ function checkOsFields(spec: Fields, os: unknown, containers: readonly Container
     if (windows) refuseForOs(containerSc, WINDOWS_REFUSED_CONTAINER_FIELDS, container.path, '.securityContext', problems);
     else if (containerSc.windowsOptions != null) problems.push(refusedForOs(`${container.path}.securityContext.windowsOptions`, 'windowsOptions', 'linux'));
   }
+}
+
+function unknownOsProblem(os: unknown): string {
+  const expected = 'write linux or windows, or leave spec.os out';
+  if (os === undefined || os === null || os === '') return `spec.os is set without os.name, which the API server refuses: ${expected}`;
+  if (typeof os !== 'string') return `os.name must be a string, got ${describeType(os)}: ${expected}`;
+  return `os.name ${JSON.stringify(os)} is not an operating system the API server knows (it refuses the pod): ${expected}`;
 }
 
 /** Each of `fields` set (not null) in `value`, at `base + suffix`, refused in a Windows pod. */

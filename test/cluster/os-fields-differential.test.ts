@@ -166,4 +166,19 @@ describeCluster('Fields refused for the pod\'s OS: the server and the engine agr
     }
     expect(wrong).toEqual([]);
   }, 600_000);
+
+  test('an os the server does not know, or an os without a name, is refused by both', async () => {
+    const oses = [{}, { name: '' }, { name: null }, { name: 'Linux' }, { name: 'darwin' }, { name: 'linux' }, { name: 'windows' }, null];
+    const judged = await mapLimit(oses, 4, async (os) => {
+      const object = objectOf('Deployment', { ...baseSpec(os?.name === 'windows' ? 'windows' : 'linux'), os });
+      const verdict = await cluster().dryRunCreate(object, namespace);
+      const report = evaluate([{ object, source: { file: '<generated>' } }], { level: 'restricted', kubernetesVersion: `1.${cluster().minor}` });
+      const refusedByHardpod = report.findings.some((f) => f.rule === 'well-formed-pod-spec' && f.path === 'spec.template.spec.os.name');
+      return `${JSON.stringify(os)}: server ${verdict.allowed ? 'admits' : 'refuses'}, hardpod ${refusedByHardpod ? 'refuses' : 'admits'}`;
+    });
+    expect(judged).toEqual(oses.map((os) => {
+      const known = os === null || os.name === 'linux' || os.name === 'windows';
+      return `${JSON.stringify(os)}: server ${known ? 'admits' : 'refuses'}, hardpod ${known ? 'admits' : 'refuses'}`;
+    }));
+  }, 120_000);
 });

@@ -88,6 +88,10 @@ describe('extractPodViews', () => {
     // Without spec.os the server takes either OS's fields.
     expect(problems(undefined)).toEqual([]);
     expect(problems(null)).toEqual([]);
+    // An os it does not know, or none named, it refuses as such.
+    expect(problems({})).toEqual([`${base}.os.name: spec.os is set without os.name, which the API server refuses: write linux or windows, or leave spec.os out`]);
+    expect(problems({ name: 'Linux' })).toEqual([`${base}.os.name: os.name "Linux" is not an operating system the API server knows (it refuses the pod): write linux or windows, or leave spec.os out`]);
+    expect(problems({ name: 3 })).toEqual([`${base}.os.name: os.name must be a string, got a number (3): write linux or windows, or leave spec.os out`]);
   });
 
   it('reports ephemeral containers in a pod template or a Pod to create, not in a Pod read back from the server', () => {
