@@ -152,8 +152,16 @@ export function buildWithInputs<P extends WorkloadProps>(
   const shapeCtx: BuildContext = { ...ctx, imageResolver: placeholderAwareResolver(ctx.imageResolver ?? DIGEST_ONLY_RESOLVER, token) };
   const shapes = build(withValues(props, name, slots, placeholders), shapeCtx).objects;
 
-  const objects = pulumi.all(slots.map((s) => s.value)).apply((values) => {
-    const real = build(withValues(props, name, slots, values), ctx).objects;
+  // A secret Input stays secret in the builders' errors too: Pulumi prints them in the CLI and the update's log.
+  const secret = pulumi.all(slots.map((s) =>
+    (pulumi.Output.isInstance(s.value) ? pulumi.output(pulumi.isSecret(s.value as pulumi.Output<string>)) : false)));
+  const objects = pulumi.all([pulumi.all(slots.map((s) => s.value)), secret]).apply(([values, isSecret]) => {
+    let real: readonly KubeObject[];
+    try {
+      real = build(withValues(props, name, slots, values), ctx).objects;
+    } catch (error) {
+      throw withoutSecrets(error, values.filter((value, i) => isSecret[i] && typeof value === 'string' && value !== ''));
+    }
     shapes.forEach((shape, i) => {
       const mismatch = firstDifference(shape, real[i], token);
       if (mismatch !== undefined) {
@@ -172,6 +180,21 @@ export function buildWithInputs<P extends WorkloadProps>(
     return filled as Record<string, unknown>;
   });
   return { args, objects };
+}
+
+/** What a redacted secret reads as, as Pulumi shows secrets. */
+const SECRET_TEXT = '[secret]';
+
+/** The error with every secret value in its message replaced by `[secret]`. */
+function withoutSecrets(error: unknown, secrets: readonly string[]): unknown {
+  if (secrets.length === 0 || !(error instanceof Error)) return error;
+  const redact = (text: string) => secrets.reduce((out, value) => out.split(value).join(SECRET_TEXT), text);
+  if (error instanceof HardpodError) {
+    return new HardpodError(redact(error.reason), error.where === undefined ? undefined : redact(error.where), error.field);
+  }
+  error.message = redact(error.message);
+  if (error.stack !== undefined) error.stack = redact(error.stack);
+  return error;
 }
 
 /** Path of the first field that differs outside placeholder leaves, or undefined. */

@@ -127,6 +127,16 @@ describe('component behaviour', () => {
     expect(run.output).toContain('hardpod:index:HardenedDeployment bad-image (container main): image "ghcr.io/acme/web:latest" is not pinned by digest');
   });
 
+  test('an image from a secret Output that fails the builder is named as [secret], never shown', () => {
+    const run = runMockedProgram(
+      "new hp.HardenedDeployment('secret-image', { image: pulumi.secret('private.example/s3cr3t-app:1.0'), port: 8080 });\n" +
+      "new hp.HardenedDeployment('secret-registry', { image: pulumi.secret('docker.io/s3cr3t/nginx@sha256:' + 'd'.repeat(64)), port: 8080, defaults: { allowedRegistries: ['ghcr.io/acme'] } });",
+    );
+    expect(run.status).not.toBe(0);
+    expect(run.output).toContain('hardpod:index:HardenedDeployment secret-image (container main): image "[secret]" is not pinned by digest');
+    expect(run.output).not.toContain('s3cr3t');
+  });
+
   test('an image from an Output still honours the allowed registries', () => {
     const run = runMockedProgram(
       "new hp.HardenedDeployment('bad-registry', { image: pulumi.output('docker.io/library/nginx@sha256:' + 'd'.repeat(64)), port: 8080, defaults: { allowedRegistries: ['ghcr.io/acme'] } });",
