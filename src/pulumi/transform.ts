@@ -179,8 +179,12 @@ export function hardpodTransform(options: HardpodTransformOptions = {}): pulumi.
         `${args.type} ${args.name}`,
       );
     }
-    // Checked with unknowns marked as such; only then do the Outputs and secrets go back in.
-    return rewritten ? { props: relockSecrets(restoreOpaque(object as Record<string, unknown>, opaque), lifted), opts: args.opts } : undefined;
+    // Checked with unknowns marked as such; only then do the Outputs and secrets go back in. No
+    // opts: the SDK then keeps the resource's options as sent, where handing back the copy it made
+    // would drop those it does not copy (hideDiffs, plugin checksums) and detach aliases from their parent.
+    return rewritten
+      ? { props: relockSecrets(restoreOpaque(object as Record<string, unknown>, opaque), lifted) } as pulumi.ResourceTransformResult
+      : undefined;
   };
 }
 

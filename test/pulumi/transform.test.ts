@@ -28,6 +28,10 @@ function run(options: HardpodTransformOptions, args: pulumi.ResourceTransformArg
 const podOf = (props: any) => props.spec.template.spec;
 
 /* eslint-disable @typescript-eslint/no-require-imports */
+const aliasproto = require('@pulumi/pulumi/proto/alias_pb');
+const resproto = require('@pulumi/pulumi/proto/resource_pb');
+// The SDK's handler of transform callbacks from the engine.
+const { CallbackServer } = require('@pulumi/pulumi/runtime/callbacks');
 const rpc = require('@pulumi/pulumi/runtime/rpc') as { deserializeProperties: (struct: unknown) => Record<string, unknown> };
 // The Struct class of the protobuf runtime @pulumi/pulumi itself uses.
 const structproto = require(require.resolve('google-protobuf/google/protobuf/struct_pb', { paths: [require.resolve('@pulumi/pulumi')] }));
@@ -53,7 +57,8 @@ describe('hardpodTransform', () => {
     expect(pod.hostNetwork).toBe(false);
     expect(pod.securityContext).toEqual(expect.objectContaining({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } }));
     expect(pod.containers[0].securityContext).toEqual(expect.objectContaining({ privileged: false, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } }));
-    expect(result!.opts).toBe(args.opts);
+    // No options handed back: the SDK keeps the resource's own (see the option round trip below).
+    expect(result!.opts).toBeUndefined();
     const info = logs.filter((l) => l.severity === 'info').map((l) => l.message).join('\n');
     expect(info).toContain('spec.template.spec.containers[0].securityContext.privileged: false');
     expect(info).toContain('rule privileged');
@@ -194,6 +199,34 @@ describe('hardpodTransform', () => {
     // A patch is partial: warned about, neither judged as a whole object nor rewritten.
     const patch = { ...deploymentArgs({}), type: 'kubernetes:apps/v1:DeploymentPatch', name: 'bump-web' };
     expect(logged(patch, { harden: true })).toMatch(/^warn: hardpod: kubernetes:apps\/v1:DeploymentPatch bump-web: a patch changes only some fields/);
+  });
+
+  test('a rewrite keeps every resource option as the program set it (hideDiffs, plugin checksums, aliases)', async () => {
+    // Through the SDK's own callback handler, which turns the transform's result into the engine's response.
+    const server = new CallbackServer({});
+    try {
+      const transform = hardpodTransform({ harden: true, config: { level: 'restricted' }, log: () => undefined });
+      const handler = server._callbacks.get((await server.registerTransform(transform)).getToken());
+      const alias = new aliasproto.Alias();
+      alias.setSpec(new aliasproto.Alias.Spec());
+      alias.getSpec().setName('old-web');
+      const options = new resproto.TransformResourceOptions();
+      options.setProtect(true);
+      options.setHideDiffList(['spec']);
+      options.getPluginChecksumsMap().set('linux-amd64', new Uint8Array([1, 2, 3]));
+      options.setAliasesList([alias]);
+      const request = new resproto.TransformRequest();
+      request.setType('kubernetes:apps/v1:Deployment');
+      request.setName('web');
+      request.setCustom(true);
+      request.setProperties(structproto.Struct.fromJavaScript(deploymentProps({ securityContext: { privileged: true } }, {}, FIXTURE_IMAGE)));
+      request.setOptions(options);
+      const response = await handler(request.serializeBinary());
+      expect(podOf(response.getProperties().toJavaScript()).containers[0].securityContext.privileged).toBe(false);
+      expect(response.getOptions().toObject()).toEqual(options.toObject());
+    } finally {
+      server.shutdown();
+    }
   });
 
   test('a config mistake fails when the transform is made, not per resource', () => {
