@@ -382,14 +382,20 @@ export function hardpodPolicies(options: HardpodPolicyOptions = {}): Policies {
       const policy: StackValidationPolicy = {
         ...policyMetadata(rule, resolved, remediate),
         validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
-          const located: LocatedObject[] = [];
+          // A stack may deploy to several clusters, one provider each: a Namespace, NetworkPolicy or
+          // Role in one cluster says nothing about a workload in another, so each is judged on its own.
+          const byCluster = new Map<string, LocatedObject[]>();
           for (const resource of args.resources) {
             const object = kubeObjectOf(resource.type, toCheckable(unwrapPolicyProxy(resource.props)).plain);
-            if (object) located.push({ object, source: { resourceName: resource.urn } });
+            if (!object) continue;
+            const cluster = resource.provider?.urn ?? '';
+            const located = byCluster.get(cluster);
+            if (located) located.push({ object, source: { resourceName: resource.urn } });
+            else byCluster.set(cluster, [{ object, source: { resourceName: resource.urn } }]);
           }
-          if (located.length === 0) return;
-          const report = evaluate(located, { ...engineConfig, rules: onlyRule(engineConfig, rules, rule.id) });
-          reportFindings(rule.id, report.findings, reportViolation, () => unknownErrorClassOf(args.resources[0]?.props), UNKNOWN_CONTEXT);
+          const config = { ...engineConfig, rules: onlyRule(engineConfig, rules, rule.id) };
+          const findings = [...byCluster.values()].flatMap((located) => evaluate(located, config).findings);
+          reportFindings(rule.id, findings, reportViolation, () => unknownErrorClassOf(args.resources[0]?.props), UNKNOWN_CONTEXT);
         },
       };
       policies.push(policy);

@@ -111,6 +111,8 @@ export interface ResourceInput {
   readonly type: string;
   readonly name: string;
   readonly props: Record<string, unknown>;
+  /** URN of the provider resource it is managed by (a cluster's), as the engine sends it. @default none */
+  readonly provider?: string;
 }
 
 /** Fills an AnalyzeRequest or AnalyzerResource as the engine does (it always sets the resource options). */
@@ -121,6 +123,14 @@ function describeResource<T>(message: T, resource: ResourceInput): T {
   m.setUrn(urnOf(resource.type, resource.name));
   m.setProperties(structproto.Struct.fromJavaScript(resource.props));
   m.setOptions(new analyzerproto.AnalyzerResourceOptions());
+  if (resource.provider !== undefined) {
+    const provider = new analyzerproto.AnalyzerProviderResource();
+    provider.setType('pulumi:providers:kubernetes');
+    provider.setUrn(resource.provider);
+    provider.setName(resource.provider.split('::').pop());
+    provider.setProperties(structproto.Struct.fromJavaScript({}));
+    m.setProvider(provider);
+  }
   return message;
 }
 

@@ -1,8 +1,9 @@
 import { dirname, join } from 'node:path';
 import type { ResourceValidationPolicy, StackValidationPolicy } from '@pulumi/policy';
-import { analyze, analyzeStack, deploymentProps, remediate, secret, UNKNOWN, type ResourceInput } from './analyzer';
+import { analyze, analyzeStack, deploymentProps, remediate, secret, UNKNOWN, urnOf, type ResourceInput } from './analyzer';
 import { evaluate, resolveConfig, rulesFor } from '../../src/engine';
 import { baselineFromReport } from '../../src/engine/baseline';
+import { buildNamespace } from '../../src/model/companions';
 import { HardpodError } from '../../src/model/errors';
 import type { KubeObject } from '../../src/model/kube-object';
 import { buildDeployment } from '../../src/model/workloads';
@@ -275,6 +276,21 @@ describe('cross-object rules as stack policies', () => {
 
     const covered = await analyzeStack(declared, hardened.objects.map((o) => resource(o)));
     expect(covered.filter((d) => d.policy === 'network-policy')).toEqual([]);
+  });
+
+  test('a stack deploying to two clusters (two providers) is judged per cluster: objects in one do not cover a workload in the other', async () => {
+    const declared = hardpodPolicies({ config: { cluster: { networkPolicies: [] } } }).filter((p) => 'validateStack' in p);
+    const [clusterA, clusterB] = ['cluster-a', 'cluster-b'].map((name) => `urn:pulumi:dev::app::pulumi:providers:kubernetes::${name}`);
+    const inA = [...buildNamespace({ name: 'shop' }).objects, ...hardened.objects].map((o) => ({ ...resource(o), provider: clusterA }));
+    const inB = { ...resource(hardened.workload as unknown as KubeObject, 'web-b'), provider: clusterB };
+    expect((await analyzeStack(declared, inA)).filter((d) => d.enforcement !== 'advisory')).toEqual([]);
+
+    const found = await analyzeStack(declared, [...inA, inB]);
+    const coverage = found.filter((d) => d.policy === 'network-policy');
+    expect(coverage.map((d) => [d.enforcement, d.urn])).toEqual([['mandatory', urnOf('kubernetes:apps/v1:Deployment', 'web-b')]]);
+    const labels = found.filter((d) => d.policy === 'namespace-psa-labels');
+    expect(labels.map((d) => d.enforcement)).toEqual(['advisory']);
+    expect(labels[0].message).toContain('the Namespace "shop" is not in the input');
   });
 });
 
