@@ -175,7 +175,9 @@ export function hardpodTransform(options: HardpodTransformOptions = {}): pulumi.
     if (blocking.length > 0) {
       throw new HardpodError(
         `${blocking.length} hardpod finding(s) deny this workload:\n  ${blocking.map(describeFinding).join('\n  ')}\n` +
-          'Fix the fields, set harden: true on the transform, or change the rule\'s enforcement to warn in the config.',
+          (options.harden
+            ? 'harden: true made every change it can; no secure default fixes these. Fix the fields, or change the rule\'s enforcement to warn in the config.'
+            : 'Fix the fields, set harden: true on the transform, or change the rule\'s enforcement to warn in the config.'),
         `${args.type} ${args.name}`,
       );
     }

@@ -44,6 +44,21 @@ describe('hardpodTransform', () => {
     expect(() => run({}, args)).toThrow(/kubernetes:apps\/v1:Deployment web: .*privileged at spec\.template\.spec\.containers\[0\]\.securityContext\.privileged/s);
   });
 
+  test('with harden: true, what no secure default fixes is named as such, not answered with "set harden: true"', () => {
+    const args = deploymentArgs({ securityContext: { privileged: true } });
+    expect(() => run({}, args)).toThrow(/set harden: true on the transform/);
+    let message = '';
+    try {
+      run({ harden: true }, args);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/probes at spec\.template\.spec\.containers\[0\]\.readinessProbe/);
+    expect(message).not.toContain('privileged at');
+    expect(message).not.toContain('set harden: true');
+    expect(message).toContain('no secure default fixes these');
+  });
+
   test('with enforcement warn the same finding is logged, not thrown', () => {
     const { result, logs } = run({ config: { enforcement: 'warn' } }, deploymentArgs({ securityContext: { privileged: true } }));
     expect(result).toBeUndefined();
