@@ -174,6 +174,8 @@ function throwUnknown(ruleId: string, unknown: readonly Finding[], errorClass: U
 
 /** Why a resource policy's outcome is unknown: a value that only the update knows. */
 const UNKNOWN_IN_PREVIEW = 'the value is not known during preview, and the update checks it again';
+/** Why a resource policy's outcome is unknown when no value is: the rule needs what the resource does not say. */
+const UNKNOWN_FROM_RESOURCE = 'the resource\'s own fields do not settle it, so the update cannot tell either';
 /** Why a stack policy's outcome is unknown: a fact about objects outside the stack. */
 const UNKNOWN_CONTEXT = 'it depends on objects outside this stack; declare them, or `complete: true`, in the config\'s cluster context';
 
@@ -405,7 +407,7 @@ export function hardpodPolicies(options: HardpodPolicyOptions = {}): Policies {
       ...policyMetadata(rule, resolved, remediate),
       validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
         const found = checkResource(args)?.byRule.get(rule.id);
-        if (found) reportFindings(rule.id, found, reportViolation, () => unknownErrorClassOf(args.props), UNKNOWN_IN_PREVIEW);
+        if (found) reportFindings(rule.id, found, reportViolation, () => unknownErrorClassOf(args.props), UNKNOWN_FROM_RESOURCE);
       },
       ...(remediate.has(rule.id)
         ? {

@@ -105,6 +105,17 @@ describe('resource policies through the analyzer', () => {
     expect(privileged[0].message).toContain('outcome unknown');
   });
 
+  test('an outcome the resource\'s own fields cannot settle (no namespace) says so, not that the update checks it again', async () => {
+    const props = deploymentProps({}, {}, IMAGE) as { metadata: Record<string, unknown> };
+    delete props.metadata.namespace;
+    const found = await analyze(policies, { type: 'kubernetes:apps/v1:Deployment', name: 'web', props });
+    const namespace = found.filter((d) => d.policy === 'not-default-namespace');
+    expect(namespace.map((d) => d.enforcement)).toEqual(['advisory']);
+    expect(namespace[0].message).toContain('the workload names no namespace');
+    expect(namespace[0].message).not.toContain('not known during preview');
+    expect(namespace[0].message).toContain('the update cannot tell either');
+  });
+
   test.each([
     ['a container securityContext', deployment({ securityContext: UNKNOWN })],
     ['capabilities', deployment({ securityContext: { capabilities: UNKNOWN } })],
