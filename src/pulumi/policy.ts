@@ -23,6 +23,7 @@ import { withLockFileFacts } from '../images/lock-resolver';
 import { HardpodError } from '../model/errors';
 import type { LocatedObject } from '../model/kube-object';
 import { UNKNOWN_VALUE } from '../model/pod-view';
+import { refuseUnknownKeys } from '../model/prop-keys';
 import type { AnyRule, ControlMapping } from '../rules/rule';
 
 /**
@@ -366,6 +367,7 @@ export function remediateForRule(
  * {@link NOT_CHECKED_POLICY}. Config mistakes throw a HardpodError here, when the pack starts.
  */
 export function hardpodPolicies(options: HardpodPolicyOptions = {}): Policies {
+  checkPolicyOptions(options);
   const baseConfig = options.config ?? {};
   const engineConfig = options.lockFile === undefined ? baseConfig : withLockFileFacts(baseConfig, resolve(options.lockFile), true);
   const resolved = resolveConfig(engineConfig);
@@ -450,6 +452,31 @@ export function hardpodPolicies(options: HardpodPolicyOptions = {}): Policies {
     },
   });
   return policies;
+}
+
+const POLICY_OPTIONS = ['config', 'remediate', 'hardening', 'notCheckedEnforcement', 'lockFile'];
+const NOT_CHECKED_LEVELS: readonly EnforcementLevel[] = ['advisory', 'mandatory', 'disabled'];
+
+/**
+ * Refuses options a plain JavaScript pack gets wrong, which would otherwise fail open (a misspelled
+ * `remediate` rewrites nothing) or fail only when the CLI asks the pack (an enforcement `deny`).
+ */
+function checkPolicyOptions(options: unknown): void {
+  const where = 'hardpodPolicies';
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new HardpodError(`options must be an object of ${POLICY_OPTIONS.join(', ')}`, where);
+  }
+  refuseUnknownKeys(options, POLICY_OPTIONS, '', where, { noun: 'option', listAlways: true });
+  const { remediate, notCheckedEnforcement, lockFile } = options as HardpodPolicyOptions;
+  if (lockFile !== undefined && typeof lockFile !== 'string') throw new HardpodError(`lockFile must be the path of a lock file (got ${JSON.stringify(lockFile)})`, where);
+  if (remediate !== undefined && typeof remediate !== 'boolean' && !(Array.isArray(remediate) && remediate.every((id) => typeof id === 'string'))) {
+    throw new HardpodError(`remediate must be true, false or a list of rule ids (got ${JSON.stringify(remediate)})`, where);
+  }
+  if (notCheckedEnforcement !== undefined && !NOT_CHECKED_LEVELS.includes(notCheckedEnforcement)) {
+    throw new HardpodError(
+      `notCheckedEnforcement must be one of ${NOT_CHECKED_LEVELS.join(', ')} (the policy reports, it never rewrites) (got ${JSON.stringify(notCheckedEnforcement)})`, where,
+    );
+  }
 }
 
 /** The config's rule overrides with every rule but one switched off. */

@@ -68,6 +68,14 @@ describe('hardpodPolicies: one policy per rule', () => {
     expect(() => hardpodPolicies({ remediate: ['image-digest'] })).toThrow(/image-digest cannot be remediated/);
     expect(() => hardpodPolicies({ remediate: ['no-such-rule'] })).toThrow(/unknown or disabled rule id "no-such-rule"/);
   });
+
+  test('options a plain JavaScript pack gets wrong fail when the pack starts, instead of being ignored', () => {
+    expect(() => hardpodPolicies({ remediation: true } as never)).toThrow(/hardpodPolicies: unknown option "remediation".*remediate/);
+    expect(() => hardpodPolicies({ remediate: 'privileged' as never })).toThrow(/remediate must be true, false or a list of rule ids \(got "privileged"\)/);
+    expect(() => hardpodPolicies({ notCheckedEnforcement: 'deny' as never })).toThrow(/notCheckedEnforcement must be one of advisory, mandatory, disabled/);
+    expect(() => hardpodPolicies({ lockFile: true } as never)).toThrow(/lockFile must be the path of a lock file \(got true\)/);
+    expect(() => hardpodPolicies('restricted' as never)).toThrow(HardpodError);
+  });
 });
 
 describe('resource policies through the analyzer', () => {
