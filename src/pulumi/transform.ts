@@ -10,6 +10,7 @@ import type { Finding } from '../engine/report';
 import { harden, type HardenOptions, type HardeningChange } from '../hardening/harden';
 import { HardpodError } from '../model/errors';
 import { extractPodViews, isFields } from '../model/pod-view';
+import { refuseUnknownKeys } from '../model/prop-keys';
 
 /**
  * Stack-wide enforcement without a policy pack: a resource transform that checks, and where
@@ -116,6 +117,7 @@ function describeFinding(f: Finding): string {
  * resource of a workload, a custom kind holding a pod template the config does not map.
  */
 export function hardpodTransform(options: HardpodTransformOptions = {}): pulumi.ResourceTransform {
+  checkTransformOptions(options);
   const engineConfig = options.config ?? {};
   // Cross-object rules need the whole stack, which a transform never sees: they belong to the policy pack.
   const resolved = resolveConfig(engineConfig);
@@ -188,6 +190,20 @@ export function hardpodTransform(options: HardpodTransformOptions = {}): pulumi.
       ? { props: relockSecrets(restoreOpaque(object as Record<string, unknown>, opaque), lifted) } as pulumi.ResourceTransformResult
       : undefined;
   };
+}
+
+const TRANSFORM_OPTIONS = ['config', 'harden', 'hardening', 'log'];
+
+/** Refuses options plain JavaScript gets wrong, which would fail open (a misspelled `harden` hardens nothing). */
+function checkTransformOptions(options: unknown): void {
+  const where = 'hardpodTransform';
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new HardpodError(`options must be an object of ${TRANSFORM_OPTIONS.join(', ')}`, where);
+  }
+  refuseUnknownKeys(options, TRANSFORM_OPTIONS, '', where, { noun: 'option', listAlways: true });
+  const { harden: rewrite, log } = options as HardpodTransformOptions;
+  if (rewrite !== undefined && typeof rewrite !== 'boolean') throw new HardpodError(`harden must be true or false (got ${JSON.stringify(rewrite)})`, where);
+  if (log !== undefined && typeof log !== 'function') throw new HardpodError('log must be a function (severity, message)', where);
 }
 
 /** Registers {@link hardpodTransform} for every resource the program declares from now on. */

@@ -246,5 +246,7 @@ describe('hardpodTransform', () => {
 
   test('a config mistake fails when the transform is made, not per resource', () => {
     expect(() => hardpodTransform({ config: { kubernetesVersion: '2.0' } })).toThrow(/unsupported Kubernetes version "2.0"/);
+    expect(() => hardpodTransform({ hardn: true } as never)).toThrow(/hardpodTransform: unknown option "hardn".*harden/);
+    expect(() => hardpodTransform({ harden: 'yes' } as never)).toThrow(/harden must be true or false \(got "yes"\)/);
   });
 });
