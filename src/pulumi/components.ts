@@ -53,6 +53,12 @@ class PerProgramRun<T> {
     this.byRun.set(this.run(), state);
   }
 
+  /** The states set where no stack resource is (before any program run, then under the current monitor), oldest first. */
+  outside(): T[] {
+    const keys = [NO_PROGRAM_RUN, pulumi.runtime.getMonitor()];
+    return keys.flatMap((key) => (key === undefined || key === this.run() ? [] : this.byRun.get(key) ?? []));
+  }
+
   private run(): object {
     return pulumi.runtime.getStackResource() ?? pulumi.runtime.getMonitor() ?? NO_PROGRAM_RUN;
   }
@@ -61,8 +67,14 @@ class PerProgramRun<T> {
 /** Per program run, the component that emits the workload of each namespace and name. */
 const CLAIMED_WORKLOADS = new PerProgramRun(() => new Map<string, string>());
 
-/** Per program run, the defaults of {@link setHardpodDefaults}. */
-const PROGRAM_DEFAULTS = new PerProgramRun<HardpodComponentDefaults>(() => ({}));
+/**
+ * Per program run, the defaults of {@link setHardpodDefaults}. A run starts from those set outside
+ * any run (at the top of an Automation API script, before its inline program runs), so a platform's
+ * allowedRegistries set there hold in every run.
+ */
+const PROGRAM_DEFAULTS: PerProgramRun<HardpodComponentDefaults> = new PerProgramRun(
+  () => PROGRAM_DEFAULTS.outside().reduce<HardpodComponentDefaults>((merged, defaults) => mergeDefaults(merged, defaults), {}),
+);
 
 function withResolver(defaults: HardpodComponentDefaults, where: string): HardpodComponentDefaults {
   // From plain JavaScript or config: a string or list would be spread as if it set nothing.
@@ -77,7 +89,8 @@ function withResolver(defaults: HardpodComponentDefaults, where: string): Hardpo
 /**
  * Sets the defaults of every hardened component declared afterwards in this program, merged over
  * those an earlier call set, field by field (labels and resources key by key): a team adding labels
- * keeps the platform's allowedRegistries.
+ * keeps the platform's allowedRegistries. Set outside a program run (at the top of an Automation API
+ * script, before its inline program runs), they hold in every run after.
  */
 export function setHardpodDefaults(defaults: HardpodComponentDefaults): void {
   PROGRAM_DEFAULTS.replace(mergeDefaults(PROGRAM_DEFAULTS.current(), withResolver(defaults, 'setHardpodDefaults')));

@@ -289,6 +289,20 @@ describe('one object, one component per program run', () => {
     expect(run.output).toContain('hardpod:index:HardenedDeployment web-b: a workload named "web" in namespace "shop" is already emitted by hardpod:index:HardenedDeployment web-a');
   });
 
+  // An Automation API script sets its platform defaults once, then runs its inline program (inside a stack resource) as often as it likes.
+  test('defaults set before a program run (an Automation API script) hold in every run, also where a run adds its own', () => {
+    const program = (body: string) => `pulumi.runtime.runInPulumiStack(async () => { ${body} return {}; })`;
+    const dockerHub = "new hp.HardenedDeployment('hub', { image: 'docker.io/library/nginx@sha256:' + 'd'.repeat(64), port: 8080 });";
+    const run = runMockedProgram([
+      "hp.setHardpodDefaults({ allowedRegistries: ['ghcr.io/acme'] });",
+      'const outcome = (p) => p.then(() => \'passed\', (e) => e.message);',
+      `(async () => { console.log('run 1:', await outcome(${program("hp.setHardpodDefaults({ labels: { team: 'shop' } }); " + dockerHub)}));`,
+      `  console.log('run 2:', await outcome(${program(dockerHub)})); })();`,
+    ].join('\n'));
+    expect(run.output).toContain('run 1: hardpod:index:HardenedDeployment hub (container main): image "docker.io/library/nginx@sha256:');
+    expect(run.output).toMatch(/run 2: .*which is not an allowed registry \(allowed: ghcr\.io\/acme\)/);
+  });
+
   // A deployment's program runs inside its root stack resource; an Automation API program can run many times in one process.
   test('in stack runs, claims are per run: the same components in the next run are not refused, twice in one run are', () => {
     const program = (names: string[]) =>
