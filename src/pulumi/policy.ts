@@ -151,8 +151,13 @@ function unknownErrorClassOf(props: unknown): UnknownValueErrorClass {
   return UnknownValueError;
 }
 
-function objectName(finding: Finding): string {
-  return `${finding.kind} ${finding.namespace ? `${finding.namespace}/` : ''}${finding.name}`;
+/**
+ * `Kind namespace/name` as messages name an object. In preview a name or namespace may come from a
+ * resource not created yet (`namespace: ns.metadata.name`): it is said so, not shown as Pulumi's marker.
+ */
+function objectName(object: { readonly kind: string; readonly name: string; readonly namespace?: string }): string {
+  const shown = (value: string, what: string) => (value === UNKNOWN_VALUE ? `(${what} not known yet)` : value);
+  return `${object.kind} ${object.namespace ? `${shown(object.namespace, 'namespace')}/` : ''}${shown(object.name, 'name')}`;
 }
 
 function violationMessage(finding: Finding): string {
@@ -448,7 +453,7 @@ export function hardpodPolicies(options: HardpodPolicyOptions = {}): Policies {
         return;
       }
       const report = checkResource(args)?.report;
-      if (report) for (const entry of unsuppressedNotChecked(report)) reportViolation(`${entry.kind} ${entry.name}: ${entry.reason}`);
+      if (report) for (const entry of unsuppressedNotChecked(report)) reportViolation(`${objectName({ kind: entry.kind, name: entry.name })}: ${entry.reason}`);
     },
   });
   return policies;

@@ -113,6 +113,17 @@ describe('resource policies through the analyzer', () => {
     expect(privileged[0].message).toContain('outcome unknown');
   });
 
+  test('a namespace or name from a resource not created yet is said to be not known yet, not shown as Pulumi\'s marker', async () => {
+    const props = deploymentProps({ securityContext: { privileged: true } }, {}, IMAGE) as { metadata: Record<string, unknown> };
+    props.metadata.namespace = UNKNOWN;
+    const found = await analyze(policies, { type: 'kubernetes:apps/v1:Deployment', name: 'web', props });
+    expect(found.find((d) => d.policy === 'privileged')?.message).toContain('Deployment (namespace not known yet)/web at spec.template.spec.containers[0]');
+    props.metadata.name = UNKNOWN;
+    const unnamed = await analyze(policies, { type: 'kubernetes:apps/v1:Deployment', name: 'web', props });
+    expect(unnamed.find((d) => d.policy === 'privileged')?.message).toContain('Deployment (namespace not known yet)/(name not known yet) at');
+    for (const d of [...found, ...unnamed]) expect(d.message).not.toContain(UNKNOWN);
+  });
+
   test('an outcome the resource\'s own fields cannot settle (no namespace) says so, not that the update checks it again', async () => {
     const props = deploymentProps({}, {}, IMAGE) as { metadata: Record<string, unknown> };
     delete props.metadata.namespace;
