@@ -2,6 +2,7 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { isDeferred, refuseDeferred } from './deferred';
 import { buildWithInputs, type InputWorkloadProps } from './inputs';
+import { asProgramMistake } from './program-errors';
 import { LockFileResolver } from '../images/lock-resolver';
 import { isDnsLabel } from '../model/api-values';
 import { buildNamespace, selectorLabels } from '../model/companions';
@@ -93,7 +94,11 @@ function withResolver(defaults: HardpodComponentDefaults, where: string): Hardpo
  * script, before its inline program runs), they hold in every run after.
  */
 export function setHardpodDefaults(defaults: HardpodComponentDefaults): void {
-  PROGRAM_DEFAULTS.replace(mergeDefaults(PROGRAM_DEFAULTS.current(), withResolver(defaults, 'setHardpodDefaults')));
+  try {
+    PROGRAM_DEFAULTS.replace(mergeDefaults(PROGRAM_DEFAULTS.current(), withResolver(defaults, 'setHardpodDefaults')));
+  } catch (error) {
+    throw asProgramMistake(error);
+  }
 }
 
 /** The program's defaults with a component's own merged over them, field by field. */
@@ -190,29 +195,37 @@ export abstract class HardenedWorkloadComponent<P extends WorkloadProps> extends
     build: (props: P, ctx: BuildContext) => { readonly objects: readonly KubeObject[] },
   ) {
     super(type, name, {}, opts);
-    const { defaults: own, ...props } = objectArgs(args, `${type} ${name}`);
-    const where = `${type} ${name}`;
-    const defaults = effectiveDefaults(own, where);
-    this.workloadName = workloadName(name, props.name, where);
-    const ctx: BuildContext = { where, defaults, imageResolver: defaults.imageResolver };
-    const claims = CLAIMED_WORKLOADS.current();
-    const claim = (namespace: string | undefined) => claimWorkloadName(claims, this.workloadName, namespace, where);
-    const plain = !isDeferred(props.namespace);
-    // A namespace Output is claimed when it resolves: the children take their namespace from that
-    // apply, so a refusal fails their registration before anything is applied.
-    const namespace = plain ? props.namespace : pulumi.output(props.namespace as pulumi.Input<string>).apply((resolved: string) => {
-      claim(resolved);
-      return resolved;
-    });
-    const built = buildWithInputs<P>({ ...props, namespace } as InputWorkloadProps<P>, this.workloadName, ctx, build);
-    // A plain namespace is claimed once the objects are built: a component whose props fail claims nothing.
-    if (plain) claim(props.namespace as string | undefined);
-    this.resources = built.args.map((object) => registerObject(name, object, this));
-    this.workload = this.resources[0];
-    this.objects = built.objects;
-    this.namespace = props.namespace === undefined ? pulumi.output(undefined) : pulumi.output(props.namespace);
-    this.selector = selectorLabels(this.workloadName);
-    this.registerOutputs({ workloadName: this.workloadName, namespace: this.namespace, objects: this.objects });
+    try {
+      const { defaults: own, ...props } = objectArgs(args, `${type} ${name}`);
+      const where = `${type} ${name}`;
+      const defaults = effectiveDefaults(own, where);
+      this.workloadName = workloadName(name, props.name, where);
+      const ctx: BuildContext = { where, defaults, imageResolver: defaults.imageResolver };
+      const claims = CLAIMED_WORKLOADS.current();
+      const claim = (namespace: string | undefined) => claimWorkloadName(claims, this.workloadName, namespace, where);
+      const plain = !isDeferred(props.namespace);
+      // A namespace Output is claimed when it resolves: the children take their namespace from that
+      // apply, so a refusal fails their registration before anything is applied.
+      const namespace = plain ? props.namespace : pulumi.output(props.namespace as pulumi.Input<string>).apply((resolved: string) => {
+        try {
+          claim(resolved);
+        } catch (error) {
+          throw asProgramMistake(error);
+        }
+        return resolved;
+      });
+      const built = buildWithInputs<P>({ ...props, namespace } as InputWorkloadProps<P>, this.workloadName, ctx, build);
+      // A plain namespace is claimed once the objects are built: a component whose props fail claims nothing.
+      if (plain) claim(props.namespace as string | undefined);
+      this.resources = built.args.map((object) => registerObject(name, object, this));
+      this.workload = this.resources[0];
+      this.objects = built.objects;
+      this.namespace = props.namespace === undefined ? pulumi.output(undefined) : pulumi.output(props.namespace);
+      this.selector = selectorLabels(this.workloadName);
+      this.registerOutputs({ workloadName: this.workloadName, namespace: this.namespace, objects: this.objects });
+    } catch (error) {
+      throw asProgramMistake(error);
+    }
   }
 }
 
@@ -286,17 +299,21 @@ export class HardenedNamespace extends pulumi.ComponentResource {
 
   constructor(name: string, args: HardenedNamespaceArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super('hardpod:index:HardenedNamespace', name, {}, opts);
-    const { defaults: own, ...props } = objectArgs(args, `hardpod:index:HardenedNamespace ${name}`);
-    const where = `hardpod:index:HardenedNamespace ${name}`;
-    refuseDeferred(props, where, 'no prop of a HardenedNamespace may be an Output');
-    const built = buildNamespace({ ...props, name: workloadName(name, props.name, where) }, effectiveDefaults(own, where), where);
-    this.objects = built.objects;
-    this.namespace = registerObject(name, built.namespace as Record<string, unknown>, this) as k8s.core.v1.Namespace;
-    this.networkPolicy = built.networkPolicy
-      ? new k8s.networking.v1.NetworkPolicy(name, built.networkPolicy as never, { parent: this, dependsOn: [this.namespace] })
-      : undefined;
-    this.namespaceName = this.namespace.metadata.name;
-    this.registerOutputs({ namespaceName: this.namespaceName, objects: this.objects });
+    try {
+      const { defaults: own, ...props } = objectArgs(args, `hardpod:index:HardenedNamespace ${name}`);
+      const where = `hardpod:index:HardenedNamespace ${name}`;
+      refuseDeferred(props, where, 'no prop of a HardenedNamespace may be an Output');
+      const built = buildNamespace({ ...props, name: workloadName(name, props.name, where) }, effectiveDefaults(own, where), where);
+      this.objects = built.objects;
+      this.namespace = registerObject(name, built.namespace as Record<string, unknown>, this) as k8s.core.v1.Namespace;
+      this.networkPolicy = built.networkPolicy
+        ? new k8s.networking.v1.NetworkPolicy(name, built.networkPolicy as never, { parent: this, dependsOn: [this.namespace] })
+        : undefined;
+      this.namespaceName = this.namespace.metadata.name;
+      this.registerOutputs({ namespaceName: this.namespaceName, objects: this.objects });
+    } catch (error) {
+      throw asProgramMistake(error);
+    }
   }
 }
 
@@ -320,18 +337,22 @@ export class HardenedDebugAccess extends pulumi.ComponentResource {
 
   constructor(name: string, args: HardenedDebugAccessArgs, opts?: pulumi.ComponentResourceOptions) {
     super('hardpod:index:HardenedDebugAccess', name, {}, opts);
-    const { defaults: own, ...props } = objectArgs(args, `hardpod:index:HardenedDebugAccess ${name}`);
-    refuseDeferred(props, `hardpod:index:HardenedDebugAccess ${name}`, 'no prop of a HardenedDebugAccess may be an Output');
-    const defaults = effectiveDefaults(own, `hardpod:index:HardenedDebugAccess ${name}`);
-    this.built = buildDebugAccess(props, { where: `hardpod:index:HardenedDebugAccess ${name}`, defaults, imageResolver: defaults.imageResolver });
-    claimDebugAccess(CLAIMED_DEBUG_ACCESS.current(), this.built, `hardpod:index:HardenedDebugAccess ${name}`, 'name arg');
-    this.objects = this.built.objects;
-    // The policy comes first and the grant depends on it: the access never exists unguarded.
-    const policy = registerObject(`${name}-policy`, this.built.admissionPolicy as Record<string, unknown>, this);
-    const binding = registerObject(`${name}-policy-binding`, this.built.admissionPolicyBinding as Record<string, unknown>, this, [policy]);
-    const role = registerObject(`${name}-role`, this.built.role as Record<string, unknown>, this, [binding]);
-    const roleBinding = registerObject(`${name}-role-binding`, this.built.roleBinding as Record<string, unknown>, this, [role]);
-    this.resources = [policy, binding, role, roleBinding];
-    this.registerOutputs({ objects: this.objects, image: this.built.image });
+    try {
+      const { defaults: own, ...props } = objectArgs(args, `hardpod:index:HardenedDebugAccess ${name}`);
+      refuseDeferred(props, `hardpod:index:HardenedDebugAccess ${name}`, 'no prop of a HardenedDebugAccess may be an Output');
+      const defaults = effectiveDefaults(own, `hardpod:index:HardenedDebugAccess ${name}`);
+      this.built = buildDebugAccess(props, { where: `hardpod:index:HardenedDebugAccess ${name}`, defaults, imageResolver: defaults.imageResolver });
+      claimDebugAccess(CLAIMED_DEBUG_ACCESS.current(), this.built, `hardpod:index:HardenedDebugAccess ${name}`, 'name arg');
+      this.objects = this.built.objects;
+      // The policy comes first and the grant depends on it: the access never exists unguarded.
+      const policy = registerObject(`${name}-policy`, this.built.admissionPolicy as Record<string, unknown>, this);
+      const binding = registerObject(`${name}-policy-binding`, this.built.admissionPolicyBinding as Record<string, unknown>, this, [policy]);
+      const role = registerObject(`${name}-role`, this.built.role as Record<string, unknown>, this, [binding]);
+      const roleBinding = registerObject(`${name}-role-binding`, this.built.roleBinding as Record<string, unknown>, this, [role]);
+      this.resources = [policy, binding, role, roleBinding];
+      this.registerOutputs({ objects: this.objects, image: this.built.image });
+    } catch (error) {
+      throw asProgramMistake(error);
+    }
   }
 }

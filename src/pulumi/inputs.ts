@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as pulumi from '@pulumi/pulumi';
 import { isDeferred, refuseDeferred } from './deferred';
+import { asProgramMistake } from './program-errors';
 import { HardpodError } from '../model/errors';
 import { valueAtPath } from '../model/field-path';
 import type { ImageResolver, ResolvedImage } from '../model/image';
@@ -160,16 +161,16 @@ export function buildWithInputs<P extends WorkloadProps>(
     try {
       real = build(withValues(props, name, slots, values), ctx).objects;
     } catch (error) {
-      throw withoutSecrets(error, values.filter((value, i) => isSecret[i] && typeof value === 'string' && value !== ''));
+      throw asProgramMistake(withoutSecrets(error, values.filter((value, i) => isSecret[i] && typeof value === 'string' && value !== '')));
     }
     shapes.forEach((shape, i) => {
       const mismatch = firstDifference(shape, real[i], token);
       if (mismatch !== undefined) {
-        throw new HardpodError(
+        throw asProgramMistake(new HardpodError(
           `${mismatch} differs between the image known at deployment and the shape built when the program ran ` +
             '(the lock file records facts for that image that change the pod). Pass the image reference as a plain string so its facts apply from the start.',
           ctx.where,
-        );
+        ));
       }
     });
     return [...real];

@@ -127,6 +127,32 @@ describe('component behaviour', () => {
     expect(run.output).toContain('hardpod:index:HardenedDeployment bad-image (container main): image "ghcr.io/acme/web:latest" is not pinned by digest');
   });
 
+  // Pulumi's Node.js runtime prints a RunError's message alone; any other error as an unhandled exception with its stack.
+  test('a mistake in props is reported as Pulumi reports a failed check, its message without a stack trace', () => {
+    const thrown = (make: () => unknown): unknown => {
+      try {
+        make();
+      } catch (error) {
+        return error;
+      }
+      return undefined;
+    };
+    for (const error of [
+      thrown(() => new hp.HardenedDeployment('Web_1', { image: FIXTURE_IMAGE })),
+      thrown(() => new hp.HardenedNamespace('Shop_1')),
+      thrown(() => hp.setHardpodDefaults('ghcr.io/acme' as never)),
+    ]) {
+      expect(error).toBeInstanceOf(HardpodError);
+      expect(pulumi.RunError.isInstance(error)).toBe(true);
+    }
+    // An image from an Output fails later, in an apply: the program's unhandled rejection.
+    const run = runMockedProgram([
+      "process.on('unhandledRejection', (e) => { console.log(pulumi.RunError.isInstance(e) ? 'reported: ' + e.message : 'crashed'); process.exit(1); });",
+      "new hp.HardenedDeployment('late', { image: pulumi.output('ghcr.io/acme/web:latest'), port: 8080 });",
+    ].join('\n'));
+    expect(run.output).toMatch(/reported: .*hardpod:index:HardenedDeployment late \(container main\): image "ghcr.io\/acme\/web:latest" is not pinned/);
+  });
+
   test('an image from a secret Output that fails the builder is named as [secret], never shown', () => {
     const run = runMockedProgram(
       "new hp.HardenedDeployment('secret-image', { image: pulumi.secret('private.example/s3cr3t-app:1.0'), port: 8080 });\n" +
