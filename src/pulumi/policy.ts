@@ -10,6 +10,7 @@ import type {
   StackValidationArgs,
   StackValidationPolicy,
 } from '@pulumi/policy';
+import { asProgramMistake } from './program-errors';
 import {
   HELM_RELEASE_TYPE, applyChanges, changeSatisfies, failingRuleIds, holdsPodSpec, isPatchType, kubeObjectOf,
   patchNotChecked, patchedObjectOf, restoreOpaque, splitFieldPath, toCheckable, unwrapPolicyProxy, type OpacityTest,
@@ -372,6 +373,15 @@ export function remediateForRule(
  * {@link NOT_CHECKED_POLICY}. Config mistakes throw a HardpodError here, when the pack starts.
  */
 export function hardpodPolicies(options: HardpodPolicyOptions = {}): Policies {
+  try {
+    return policiesOf(options);
+  } catch (error) {
+    // A pack that does not catch it reports the mistake as its message alone, not with a stack trace.
+    throw asProgramMistake(error);
+  }
+}
+
+function policiesOf(options: HardpodPolicyOptions): Policies {
   checkPolicyOptions(options);
   const baseConfig = options.config ?? {};
   const engineConfig = options.lockFile === undefined ? baseConfig : withLockFileFacts(baseConfig, resolve(options.lockFile), true);

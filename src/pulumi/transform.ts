@@ -1,10 +1,11 @@
 import * as pulumi from '@pulumi/pulumi';
 import { isDeferred } from './deferred';
+import { asProgramMistake } from './program-errors';
 import {
   HELM_RELEASE_TYPE, applyChanges, changeSatisfies, failingRuleIds, holdsPodSpec, isPatchType, kubeObjectOf,
   patchNotChecked, patchedObjectOf, restoreOpaque, toCheckable, type OpacityTest,
 } from './resource-props';
-import { resolveConfig, type EngineConfig } from '../engine/config';
+import { resolveConfig, type EngineConfig, type ResolvedConfig } from '../engine/config';
 import { evaluate, rulesFor } from '../engine/evaluate';
 import type { Finding } from '../engine/report';
 import { harden, type HardenOptions, type HardeningChange } from '../hardening/harden';
@@ -117,13 +118,19 @@ function describeFinding(f: Finding): string {
  * resource of a workload, a custom kind holding a pod template the config does not map.
  */
 export function hardpodTransform(options: HardpodTransformOptions = {}): pulumi.ResourceTransform {
-  checkTransformOptions(options);
-  const engineConfig = options.config ?? {};
-  // Cross-object rules need the whole stack, which a transform never sees: they belong to the policy pack.
-  const resolved = resolveConfig(engineConfig);
-  const rules = { ...engineConfig.rules };
-  for (const rule of rulesFor(resolved)) if (rule.scope === 'input') rules[rule.id] = { ...rules[rule.id], enabled: false };
-  const config = resolveConfig({ ...engineConfig, rules });
+  let config: ResolvedConfig;
+  let engineConfig: EngineConfig;
+  try {
+    checkTransformOptions(options);
+    engineConfig = options.config ?? {};
+    // Cross-object rules need the whole stack, which a transform never sees: they belong to the policy pack.
+    const resolved = resolveConfig(engineConfig);
+    const rules = { ...engineConfig.rules };
+    for (const rule of rulesFor(resolved)) if (rule.scope === 'input') rules[rule.id] = { ...rules[rule.id], enabled: false };
+    config = resolveConfig({ ...engineConfig, rules });
+  } catch (error) {
+    throw asProgramMistake(error);
+  }
 
   return (args: pulumi.ResourceTransformArgs): pulumi.ResourceTransformResult | undefined => {
     if (!args.custom) return undefined;
