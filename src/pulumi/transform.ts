@@ -43,7 +43,8 @@ export interface HardpodTransformOptions {
   /**
    * Receives what the transform has to say: hardening changes (`info`), findings that do not
    * block (`warn`). Blocking findings throw a HardpodError that fails the program.
-   * @default Pulumi's log, attached to the resource
+   * @default Pulumi's log, shown at the stack (a transform has no resource object to attach it to);
+   * each message names the resource's type and name
    */
   readonly log?: (severity: 'info' | 'warn', message: string) => void;
 }
