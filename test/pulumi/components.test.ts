@@ -326,7 +326,7 @@ describe('one object, one component per program run', () => {
       `  console.log('run 2:', await outcome(${program(dockerHub)})); })();`,
     ].join('\n'));
     expect(run.output).toContain('run 1: hardpod:index:HardenedDeployment hub (container main): image "docker.io/library/nginx@sha256:');
-    expect(run.output).toMatch(/run 2: .*which is not an allowed registry \(allowed: ghcr\.io\/acme\)/);
+    expect(run.output).toMatch(/run 2: .*which is under none of the allowed registries \(ghcr\.io\/acme\)/);
   });
 
   // A deployment's program runs inside its root stack resource; an Automation API program can run many times in one process.
