@@ -92,7 +92,8 @@ export interface ClusterContext {
    */
   readonly networkPolicies?: readonly KubeObject[];
   /**
-   * Any other objects assumed present (ServiceAccounts, Roles, bindings ...). Rules read only the
+   * Any other objects assumed present (ServiceAccounts, Roles, bindings, LimitRanges ...); a LimitRange
+   * without a namespace stands for one in every namespace. Rules read only the
    * Kubernetes API group of a kind: an object of another group with that kind is no such object.
    * @default none declared
    */

@@ -143,7 +143,7 @@ export function evaluate(objects: readonly LocatedObject[], config: EngineConfig
     seen ??= items.map((item) => item.object);
     seen[i] = withUnknownsRevealed(items[i].object);
   }
-  const input = active.input.anyToRun ? indexInput(items.map((i) => i.object), seen) : undefined;
+  const input = active.input.anyToRun || active.pod.anyReadsInput ? indexInput(items.map((i) => i.object), seen) : undefined;
   const recorder = new Recorder(resolved);
   const objectSummaries: ObjectSummary[] = [];
   const notChecked: NotCheckedObject[] = [];
@@ -238,7 +238,7 @@ function evaluateObject(run: ObjectRun, object: KubeObject, source: SourceLocati
   const podRules = plan.pod.forKind(kind);
   for (let i = 0; i < pods.length; i++) {
     const pod = pods[i];
-    const context: PodRuleContext = { minor, object: seen, config: resolved, pod };
+    const context: PodRuleContext = { minor, object: seen, config: resolved, pod, input };
     recorder.runAll(podRules.run, context, objectHidden && (pods.length === 1 ? objectHidden : hiddenValueIn(pod.shapeProblems, source)));
   }
   recorder.countNotApplicable(podRules.skipped * pods.length);
@@ -276,6 +276,8 @@ function withLabelsRevealed(pod: PodView, object: KubeObject): PodView {
 class ScopeRules<R extends AnyRule> {
   /** Whether any rule of the scope runs on some kind. */
   readonly anyToRun: boolean;
+  /** Whether a rule that runs reads the whole input ({@link PodRule.readsInput}). */
+  readonly anyReadsInput: boolean;
   /** The rules that cannot apply to any object under the config, so run on none. */
   readonly skipped: readonly R[];
   private readonly run: readonly R[];
@@ -287,6 +289,7 @@ class ScopeRules<R extends AnyRule> {
     this.run = run;
     this.skipped = skipped;
     this.anyToRun = run.length > 0;
+    this.anyReadsInput = run.some((rule) => rule.scope === 'pod' && rule.readsInput === true);
   }
 
   forKind(kind: string): { readonly run: readonly R[]; readonly skipped: number } {

@@ -1,6 +1,9 @@
-import type { PodRule, Violation } from './rule';
+import type { InputIndex, PodRule, Violation } from './rule';
+import type { ClusterContext } from '../engine/config';
+import type { KubeObject } from '../model/kube-object';
 import { isUnknownValue, type ContainerView } from '../model/pod-view';
 import { parseQuantity } from '../model/quantity';
+import { clusterObjects, KUBERNETES_GROUPS, namespaceOf } from './support/hardened';
 import { describeContainer, get, nist, quote } from './support/pss';
 import { booleanSetting } from './support/settings';
 import { text } from './support/shared-text';
@@ -13,7 +16,7 @@ import { text } from './support/shared-text';
 export const resources: PodRule = {
   id: 'resources',
   title: 'Containers declare resource requests and limits',
-  remediation: 'Set resources.requests.cpu, resources.requests.memory and resources.limits.memory (and resources.limits.cpu unless the config makes it optional) on every container, or from Kubernetes 1.34 in the pod\'s spec.resources for the containers that set none.',
+  remediation: 'Set resources.requests.cpu, resources.requests.memory and resources.limits.memory (and resources.limits.cpu unless the config makes it optional) on every container, or from Kubernetes 1.34 in the pod\'s spec.resources for the containers that set none; a LimitRange of the namespace that gives defaults (in the input, or declared in the config\'s cluster.objects) bounds the containers that set none too.',
   level: 'hardened',
   severity: 'medium',
   // No CIS Kubernetes control covers resource bounds; NIST SP 800-190 4.4.3 (insecure runtime
@@ -22,11 +25,16 @@ export const resources: PodRule = {
   versions: { changes: [{ minor: 34, note: 'The pod\'s spec.resources (PodLevelResources, on by default) bounds the containers that set none.' }] },
   edition: 1,
   scope: 'pod',
+  // The LimitRanges of the input: the LimitRanger admission plugin writes their defaults into containers.
+  readsInput: true,
   settings: { requireCpuLimit: booleanSetting('requireCpuLimit') },
-  check({ pod, config, minor }) {
+  check({ pod, config, minor, object, input }) {
     const requireCpuLimit = config.hardened.requireCpuLimit !== false;
     // Before 1.34 the PodLevelResources gate is off by default and the API server drops spec.resources.
-    const podLevel = minor >= POD_LEVEL_RESOURCES ? podLevelBounds(pod.spec.resources) : NO_POD_BOUNDS;
+    const podLevel = minor >= POD_LEVEL_RESOURCES ? podLevelBounds(pod.spec.resources) : NO_BOUNDS;
+    // Read only for a container that misses a bound, and only when some LimitRange exists at all.
+    const limitRanges = limitRangesOf(input, config.cluster);
+    let defaults: Bounds | undefined;
     const violations: Violation[] = [];
     for (let i = 0; i < pod.containers.length; i++) {
       const container = pod.containers[i];
@@ -40,14 +48,10 @@ export const resources: PodRule = {
       }
       const limits = get(res, 'limits');
       const requests = get(res, 'requests');
-      let missing: string | undefined;
-      for (let j = 0; j < RESOURCE_NAMES.length; j++) {
-        const name = RESOURCE_NAMES[j];
-        const limit = get(limits, name);
-        // The API server defaults a missing request to the limit, so a limit alone bounds both; a
-        // pod-level request reserves for, and a pod-level limit bounds, the containers that set none.
-        if (!isSet(get(requests, name)) && !isSet(limit) && !podLevel[name].request) missing = listed(missing, REQUEST_FIELDS[name]);
-        if (!isSet(limit) && !podLevel[name].limit && (name === 'memory' || requireCpuLimit)) missing = listed(missing, LIMIT_FIELDS[name]);
+      let missing = missingFields(requests, limits, podLevel, NO_BOUNDS, requireCpuLimit);
+      if (missing !== undefined && limitRanges !== undefined) {
+        defaults ??= limitRanges.defaultsFor(namespaceOf(object));
+        if (defaults !== NO_BOUNDS) missing = missingFields(requests, limits, podLevel, defaults, requireCpuLimit);
       }
       if (missing !== undefined) {
         const unknown = isUnknownValue(limits) || isUnknownValue(requests);
@@ -89,20 +93,107 @@ function addRefusedValues(
   }
 }
 
+/**
+ * The fields a container leaves unbounded, `a, b`, or undefined. The API server defaults a missing
+ * request to the limit, so a limit alone bounds both; a pod-level request reserves for, and a
+ * pod-level limit bounds, the containers that set none; so do the defaults a LimitRange writes.
+ */
+function missingFields(requests: unknown, limits: unknown, podLevel: Bounds, defaults: Bounds, requireCpuLimit: boolean): string | undefined {
+  let missing: string | undefined;
+  for (let j = 0; j < RESOURCE_NAMES.length; j++) {
+    const name = RESOURCE_NAMES[j];
+    const limit = isSet(get(limits, name));
+    if (!isSet(get(requests, name)) && !limit && !podLevel[name].request && !defaults[name].request) missing = listed(missing, REQUEST_FIELDS[name]);
+    if (!limit && !podLevel[name].limit && !defaults[name].limit && (name === 'memory' || requireCpuLimit)) missing = listed(missing, LIMIT_FIELDS[name]);
+  }
+  return missing;
+}
+
+/** The LimitRanges an evaluation knows of, with the defaults they write per namespace, worked out once each. */
+interface LimitRanges {
+  defaultsFor(namespace: string | undefined): Bounds;
+}
+
+/**
+ * Per input index (an evaluation's own), or per cluster context when there is none (a Pulumi
+ * transform): undefined when neither holds a LimitRange, as most evaluations do not.
+ */
+const LIMIT_RANGES = new WeakMap<InputIndex | ClusterContext, LimitRanges | null>();
+
+function limitRangesOf(input: InputIndex | undefined, cluster: ClusterContext): LimitRanges | undefined {
+  const key = input ?? cluster;
+  let found = LIMIT_RANGES.get(key);
+  if (found === undefined) LIMIT_RANGES.set(key, (found = readLimitRanges(input, cluster)));
+  return found ?? undefined;
+}
+
+function readLimitRanges(input: InputIndex | undefined, cluster: ClusterContext): LimitRanges | null {
+  const inInput = input === undefined ? [] : input.byKind('LimitRange', KUBERNETES_GROUPS.LimitRange);
+  const declared = clusterObjects(cluster, 'LimitRange');
+  if (inInput.length === 0 && declared.length === 0) return null;
+  const byNamespace = new Map<string | undefined, Bounds>();
+  return {
+    defaultsFor(namespace) {
+      let bounds = byNamespace.get(namespace);
+      if (bounds === undefined) {
+        // The input's of the namespace (namespace-less output with its namespace-less ones, installed
+        // together); a declared one without a namespace stands for one in every namespace.
+        const ranges: KubeObject[] = [];
+        for (let i = 0; i < inInput.length; i++) if (namespaceOf(inInput[i]) === namespace) ranges.push(inInput[i]);
+        for (let i = 0; i < declared.length; i++) {
+          const at = namespaceOf(declared[i]);
+          if (at === undefined || at === namespace) ranges.push(declared[i]);
+        }
+        byNamespace.set(namespace, (bounds = limitRangeDefaults(ranges)));
+      }
+      return bounds;
+    },
+  };
+}
+
+/**
+ * What the LimitRanger admission plugin writes into a container that sets no request or limit of
+ * a resource: each Container item's `default` into limits and `defaultRequest` into requests, as
+ * the API server stored the LimitRange, which defaults `default` to `max`, then `defaultRequest` to
+ * `default`, else to `min`. Several LimitRanges add up (the first to give a value writes it). Only
+ * amounts above 0 count: a value that is not a quantity has the LimitRange refused.
+ */
+function limitRangeDefaults(ranges: readonly KubeObject[]): Bounds {
+  if (ranges.length === 0) return NO_BOUNDS;
+  const cpu = { request: false, limit: false }, memory = { request: false, limit: false };
+  const out = { cpu, memory };
+  for (let i = 0; i < ranges.length; i++) {
+    const items = get(ranges[i].spec, 'limits');
+    if (!Array.isArray(items)) continue;
+    for (let j = 0; j < items.length; j++) {
+      const item: unknown = items[j];
+      if (get(item, 'type') !== 'Container') continue;
+      for (let k = 0; k < RESOURCE_NAMES.length; k++) {
+        const name = RESOURCE_NAMES[k];
+        const limit = get(get(item, 'default'), name) ?? get(get(item, 'max'), name);
+        const request = get(get(item, 'defaultRequest'), name) ?? limit ?? get(get(item, 'min'), name);
+        if (isDeclared(limit)) out[name].limit = true;
+        if (isDeclared(request)) out[name].request = true;
+      }
+    }
+  }
+  return out;
+}
+
 /** The first minor whose API server keeps a pod's spec.resources by default (PodLevelResources beta). */
 const POD_LEVEL_RESOURCES = 34;
 
-/** What the pod's own spec.resources declares, per resource. */
-type PodLevelBounds = Readonly<Record<ResourceName, { readonly request: boolean; readonly limit: boolean }>>;
-const NO_POD_BOUNDS: PodLevelBounds = Object.freeze({ cpu: { request: false, limit: false }, memory: { request: false, limit: false } });
+/** Whether a request and a limit are given per resource (by the pod's own spec.resources, or LimitRange defaults). */
+type Bounds = Readonly<Record<ResourceName, { readonly request: boolean; readonly limit: boolean }>>;
+const NO_BOUNDS: Bounds = Object.freeze({ cpu: { request: false, limit: false }, memory: { request: false, limit: false } });
 
 /**
  * A pod-level limit bounds every container that sets none (the kubelet gives it the pod's limit as
  * its own), and a pod-level request is what the scheduler reserves; without a pod-level request, the
  * API server defaults it to the pod-level limit. Only amounts above 0 count.
  */
-function podLevelBounds(podResources: unknown): PodLevelBounds {
-  if (podResources === undefined || podResources === null) return NO_POD_BOUNDS;
+function podLevelBounds(podResources: unknown): Bounds {
+  if (podResources === undefined || podResources === null) return NO_BOUNDS;
   const requests = get(podResources, 'requests');
   const limits = get(podResources, 'limits');
   const bounds = (name: ResourceName) => {

@@ -123,6 +123,12 @@ export interface Rule<TContext extends RuleContext = RuleContext> extends RuleMe
 /** A pod-scoped rule sees one pod spec (from any workload kind) at a time. */
 export interface PodRuleContext extends RuleContext<ResolvedConfig> {
   readonly pod: PodView;
+  /**
+   * The whole input, for a rule that {@link PodRule.readsInput} (a LimitRange of the pod's namespace),
+   * when the engine has it: a Pulumi transform sees one resource at a time.
+   * @default not indexed
+   */
+  readonly input?: InputIndex;
 }
 
 /** An object-scoped rule sees one object (List items one by one) with where it came from. */
@@ -164,6 +170,12 @@ export interface InputIndex {
 
 export interface PodRule extends Rule<PodRuleContext> {
   readonly scope: 'pod';
+  /**
+   * The check reads {@link PodRuleContext.input} for facts that only other objects may add (defaults a
+   * LimitRange writes): the engine then indexes the input even when no input-scope rule runs. Such a fact
+   * absent from the input leaves the verdict as the pod alone gives it. @default false
+   */
+  readonly readsInput?: boolean;
 }
 export interface ObjectRule extends Rule<ObjectRuleContext> {
   readonly scope: 'object';

@@ -79,6 +79,7 @@ const RBAC_GROUP = 'rbac.authorization.k8s.io';
 export const KUBERNETES_GROUPS = {
   Namespace: '',
   ServiceAccount: '',
+  LimitRange: '',
   NetworkPolicy: 'networking.k8s.io',
   Role: RBAC_GROUP,
   ClusterRole: RBAC_GROUP,

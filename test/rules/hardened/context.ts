@@ -16,7 +16,9 @@ export function check(rule: AnyRule, object: KubeObject, options: { input?: read
   switch (rule.scope) {
     case 'pod': {
       if (pods.length === 0) return 'not-applicable';
-      const results = pods.map((pod) => rule.check({ ...base, pod }));
+      // The engine indexes the input for a pod rule that reads it.
+      const input = rule.readsInput === true ? indexInput([object, ...(options.input ?? [])]) : undefined;
+      const results = pods.map((pod) => rule.check({ ...base, pod, input }));
       if (results.every((r) => r === 'not-applicable')) return 'not-applicable';
       return results.flatMap((r) => (r === 'not-applicable' ? [] : r));
     }

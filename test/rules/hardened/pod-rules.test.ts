@@ -1,6 +1,9 @@
 import { check, deployment, outcome, violations } from './context';
+import { evaluate } from '../../../src/engine/evaluate';
+import type { KubeObject } from '../../../src/model/kube-object';
 import { UNKNOWN_VALUE } from '../../../src/model/pod-view';
 import { allowedRegistries } from '../../../src/rules/allowed-registries';
+import { RULES } from '../../../src/rules/catalogue';
 import { dedicatedServiceAccount } from '../../../src/rules/dedicated-service-account';
 import { imageDigest } from '../../../src/rules/image-digest';
 import { isCredentialName, noLiteralCredentials } from '../../../src/rules/no-literal-credentials';
@@ -90,6 +93,53 @@ describe('resources', () => {
     // Before 1.34 the API server drops spec.resources (the PodLevelResources gate is off by default).
     expect(outcome(check(resources, shared, { config: { kubernetesVersion: '1.33' } }))).toBe('fail');
     expect(resources.remediation).toContain('from Kubernetes 1.34 in the pod\'s spec.resources');
+  });
+  test('a LimitRange of the workload\'s namespace, in the input or declared, bounds the containers it gives defaults', () => {
+    const bare = deployment({ pod: { initContainers: [{ name: 'setup', image: 'x' }] }, container: { resources: undefined } });
+    // LimitRanger writes default into limits and defaultRequest into requests; without a defaultRequest the
+    // server defaults it to default (then max, then min) when it stores the LimitRange.
+    const withDefault = limitRange('shop', { default: { cpu: '500m', memory: '256Mi' } });
+    expect(outcome(check(resources, bare, { input: [withDefault] }))).toBe('pass');
+    expect(outcome(check(resources, bare, { config: { cluster: { objects: [withDefault] } } }))).toBe('pass');
+    expect(outcome(check(resources, bare, { input: [limitRange('shop', { max: { cpu: '1', memory: '1Gi' } })] }))).toBe('pass');
+    // Declared without a namespace, it stands for one in every namespace.
+    expect(outcome(check(resources, bare, { config: { cluster: { objects: [limitRange(null, { default: { cpu: '1', memory: '1Gi' } })] } } }))).toBe('pass');
+    // Only what it gives counts: defaultRequest or min alone set no limit.
+    const requestsOnly = violations(check(resources, bare, { input: [limitRange('shop', { defaultRequest: { cpu: '100m' }, min: { memory: '64Mi' } })] }));
+    expect(requestsOnly.map((v) => v.message)).toEqual(['init container "setup"', 'container "app"'].map((c) => `${c} must set resources.limits.cpu, resources.limits.memory`));
+    const partial = violations(check(resources, deployment({ container: { resources: { requests: { cpu: '100m' } } } }), { input: [limitRange('shop', { default: { memory: '256Mi' } })] }));
+    expect(partial.map((v) => v.message)).toEqual(['container "app" must set resources.limits.cpu']);
+    // Another namespace's LimitRange, a Pod-type item, a value the server refuses or another group's kind give nothing.
+    for (const other of [
+      limitRange('other', { default: { cpu: '1', memory: '1Gi' } }),
+      limitRange('shop', { type: 'Pod', max: { cpu: '1', memory: '1Gi' } }),
+      limitRange('shop', { default: { cpu: 'lots', memory: '0' } }),
+      { ...limitRange('shop', { default: { cpu: '1', memory: '1Gi' } }), apiVersion: 'example.com/v1' },
+    ]) {
+      expect([other.metadata, outcome(check(resources, bare, { input: [other] }))]).toEqual([other.metadata, 'fail']);
+    }
+    // Namespace-less output is installed with its namespace-less LimitRange.
+    expect(outcome(check(resources, deployment({ namespace: null, container: { resources: undefined } }), { input: [limitRange(null, { default: { cpu: '1', memory: '1Gi' } })] }))).toBe('pass');
+    // Input without the namespace's LimitRanges: a failure, as before (not unknown).
+    expect(violations(check(resources, bare)).every((v) => v.unknown === undefined)).toBe(true);
+  });
+  test('the engine hands a LimitRange of the input to the resources rule, even when no cross-object rule runs', () => {
+    const bare = deployment({ container: { resources: undefined } });
+    const inputRulesOff = Object.fromEntries(RULES.filter((r) => r.scope === 'input').map((r) => [r.id, { enabled: false }]));
+    for (const rules of [{}, inputRulesOff]) {
+      const report = evaluate([bare, limitRange('shop', { default: { cpu: '1', memory: '1Gi' } })].map((object) => ({ object, source: { file: 'chart.yaml' } })), { rules });
+      expect(report.findings.filter((f) => f.rule === 'resources').map((f) => `${f.outcome}: ${f.message}`)).toEqual([]);
+    }
+  });
+  test('in a preview, a namespace not known yet matters only to a container a LimitRange would bound', () => {
+    const preview = (object: KubeObject) => ({ object, source: { resourceName: `urn:pulumi:dev::shop::kubernetes:${object.kind}::${object.kind.toLowerCase()}` } });
+    const inPreview = (container: Record<string, unknown>) => {
+      const workload = deployment({ namespace: UNKNOWN_VALUE, container });
+      const report = evaluate([preview(workload), preview(limitRange('shop', { default: { cpu: '1', memory: '1Gi' } }))]);
+      return report.findings.filter((f) => f.rule === 'resources').map((f) => f.outcome);
+    };
+    expect(inPreview({})).toEqual([]);
+    expect(inPreview({ resources: undefined })).toEqual(['unknown']);
   });
   test('the memory limit is always required', () => {
     const result = check(resources, deployment({ container: { resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1' } } } }), { config: { hardened: { requireCpuLimit: false } } });
@@ -352,3 +402,13 @@ describe('message quoting', () => {
     expect(quote(5)).toBe('"5"');
   });
 });
+
+/** A LimitRange with one item (type Container unless given). */
+function limitRange(namespace: string | null, item: Record<string, unknown>): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'LimitRange',
+    metadata: { name: 'defaults', ...(namespace === null ? {} : { namespace }) },
+    spec: { limits: [{ type: 'Container', ...item }] },
+  };
+}
