@@ -32,9 +32,9 @@ export const resources: PodRule = {
     const requireCpuLimit = config.hardened.requireCpuLimit !== false;
     // Before 1.34 the PodLevelResources gate is off by default and the API server drops spec.resources.
     const podLevel = minor >= POD_LEVEL_RESOURCES ? podLevelBounds(pod.spec.resources) : NO_BOUNDS;
-    // Read only for a container that misses a bound, and only when some LimitRange exists at all.
+    // Read only for a container that misses a bound or a limit, and only when some LimitRange exists at all.
     const limitRanges = limitRangesOf(input, config.cluster);
-    let defaults: Bounds | undefined;
+    let defaults: LimitRangeDefaults | undefined;
     const violations: Violation[] = [];
     for (let i = 0; i < pod.containers.length; i++) {
       const container = pod.containers[i];
@@ -49,9 +49,10 @@ export const resources: PodRule = {
       const limits = get(res, 'limits');
       const requests = get(res, 'requests');
       let missing = missingFields(requests, limits, podLevel, NO_BOUNDS, requireCpuLimit);
-      if (missing !== undefined && limitRanges !== undefined) {
+      if (limitRanges !== undefined && (missing !== undefined || requestWithoutLimit(requests, limits))) {
         defaults ??= limitRanges.defaultsFor(namespaceOf(object));
-        if (defaults !== NO_BOUNDS) missing = missingFields(requests, limits, podLevel, defaults, requireCpuLimit);
+        if (missing !== undefined && defaults !== NO_DEFAULTS) missing = missingFields(requests, limits, podLevel, defaults, requireCpuLimit);
+        addAboveDefaultLimits(container, base, requests, limits, defaults, violations);
       }
       if (missing !== undefined) {
         const unknown = isUnknownValue(limits) || isUnknownValue(requests);
@@ -111,8 +112,11 @@ function missingFields(requests: unknown, limits: unknown, podLevel: Bounds, def
 
 /** The LimitRanges an evaluation knows of, with the defaults they write per namespace, worked out once each. */
 interface LimitRanges {
-  defaultsFor(namespace: string | undefined): Bounds;
+  defaultsFor(namespace: string | undefined): LimitRangeDefaults;
 }
+
+/** What the LimitRanges of a namespace give, with the default limits as written (the first of several). */
+type LimitRangeDefaults = Bounds & { readonly limits: Readonly<Partial<Record<ResourceName, unknown>>> };
 
 /**
  * Per input index (an evaluation's own), or per cluster context when there is none (a Pulumi
@@ -131,7 +135,7 @@ function readLimitRanges(input: InputIndex | undefined, cluster: ClusterContext)
   const inInput = input === undefined ? [] : input.byKind('LimitRange', KUBERNETES_GROUPS.LimitRange);
   const declared = clusterObjects(cluster, 'LimitRange');
   if (inInput.length === 0 && declared.length === 0) return null;
-  const byNamespace = new Map<string | undefined, Bounds>();
+  const byNamespace = new Map<string | undefined, LimitRangeDefaults>();
   return {
     defaultsFor(namespace) {
       let bounds = byNamespace.get(namespace);
@@ -158,10 +162,11 @@ function readLimitRanges(input: InputIndex | undefined, cluster: ClusterContext)
  * `default`, else to `min`. Several LimitRanges add up (the first to give a value writes it). Only
  * amounts above 0 count: a value that is not a quantity has the LimitRange refused.
  */
-function limitRangeDefaults(ranges: readonly KubeObject[]): Bounds {
-  if (ranges.length === 0) return NO_BOUNDS;
+function limitRangeDefaults(ranges: readonly KubeObject[]): LimitRangeDefaults {
+  if (ranges.length === 0) return NO_DEFAULTS;
   const cpu = { request: false, limit: false }, memory = { request: false, limit: false };
-  const out = { cpu, memory };
+  const limits: Partial<Record<ResourceName, unknown>> = {};
+  const out = { cpu, memory, limits };
   for (let i = 0; i < ranges.length; i++) {
     const items = get(ranges[i].spec, 'limits');
     if (!Array.isArray(items)) continue;
@@ -173,11 +178,40 @@ function limitRangeDefaults(ranges: readonly KubeObject[]): Bounds {
         const limit = get(get(item, 'default'), name) ?? get(get(item, 'max'), name);
         const request = get(get(item, 'defaultRequest'), name) ?? limit ?? get(get(item, 'min'), name);
         if (isDeclared(limit)) out[name].limit = true;
+        if (limit !== undefined && limit !== null && limits[name] === undefined) limits[name] = limit;
         if (isDeclared(request)) out[name].request = true;
       }
     }
   }
   return out;
+}
+
+const NO_DEFAULTS: LimitRangeDefaults = Object.freeze({
+  cpu: { request: false, limit: false }, memory: { request: false, limit: false }, limits: {},
+});
+
+/** Whether the container sets a request of a resource without its limit, which a LimitRange may then write. */
+function requestWithoutLimit(requests: unknown, limits: unknown): boolean {
+  for (let i = 0; i < RESOURCE_NAMES.length; i++) if (isSet(get(requests, RESOURCE_NAMES[i])) && !isSet(get(limits, RESOURCE_NAMES[i]))) return true;
+  return false;
+}
+
+/** A request above the default limit a LimitRange writes beside it: the API server refuses the pod. */
+function addAboveDefaultLimits(
+  container: ContainerView, base: string, requests: unknown, limits: unknown, defaults: LimitRangeDefaults, out: Violation[],
+): void {
+  for (let i = 0; i < RESOURCE_NAMES.length; i++) {
+    const name = RESOURCE_NAMES[i];
+    const written = defaults.limits[name];
+    if (written === undefined || isSet(get(limits, name))) continue;
+    const request = amountOf(get(requests, name));
+    const limit = amountOf(written);
+    if (request === undefined || limit === undefined || !(request > limit)) continue;
+    out.push({
+      path: text`${base}.requests.${name}`,
+      message: text`${describeContainer(container)} requests more ${name} (${quote(get(requests, name))}) than the default limit (${quote(written)}) a LimitRange of its namespace writes for it, which the API server refuses: lower the request or set a limit`,
+    });
+  }
 }
 
 /** The first minor whose API server keeps a pod's spec.resources by default (PodLevelResources beta). */

@@ -116,4 +116,18 @@ describeCluster('LimitRange defaults', (cluster) => {
     expect(refused.message).toContain('maximum memory usage per Container is 1Gi, but limit is 2Gi');
     expect(resourcesFindings(above, [limitRange(namespace, item)])).toEqual([]);
   });
+
+  test('a request above the default limit the LimitRange writes beside it is refused, and hardpod says so', async () => {
+    const c = cluster();
+    const item = { default: { cpu: '500m', memory: '256Mi' } };
+    const { namespace } = await namespaceWith(c, 'limit-range-request-above', item);
+    await storedResources(c, pod(namespace, 'within'));
+    const above = pod(namespace, 'above', { requests: { cpu: '1' }, limits: { memory: '256Mi' } });
+    const refused = await c.dryRunCreate(above);
+    expect({ status: refused.status, reason: refused.reason }).toEqual({ status: 422, reason: 'Invalid' });
+    expect(refused.message).toContain('must be less than or equal to cpu limit');
+    expect(resourcesFindings(above, [limitRange(namespace, item)])).toEqual([
+      expect.stringMatching(/^fail spec\.containers\[0\]\.resources\.requests\.cpu: container "app" requests more cpu \("1"\) than the default limit \("500m"\)/),
+    ]);
+  });
 });

@@ -131,6 +131,17 @@ describe('resources', () => {
       expect(report.findings.filter((f) => f.rule === 'resources').map((f) => `${f.outcome}: ${f.message}`)).toEqual([]);
     }
   });
+  test('a request above the default limit a LimitRange writes beside it fails, as the API server refuses the pod', () => {
+    const range = limitRange('shop', { default: { cpu: '500m', memory: '256Mi' } });
+    const above = deployment({ container: { resources: { requests: { cpu: '1', memory: '128Mi' }, limits: { memory: '256Mi' } } } });
+    expect(violations(check(resources, above, { input: [range] })).map((v) => [v.path, v.message])).toEqual([[
+      'spec.template.spec.containers[0].resources.requests.cpu',
+      'container "app" requests more cpu ("1") than the default limit ("500m") a LimitRange of its namespace writes for it, which the API server refuses: lower the request or set a limit',
+    ]]);
+    // Its own limit, or a request within the default, is what the server stores.
+    expect(outcome(check(resources, deployment({ container: { resources: { requests: { cpu: '1', memory: '128Mi' }, limits: { cpu: '2', memory: '256Mi' } } } }), { input: [range] }))).toBe('pass');
+    expect(outcome(check(resources, deployment({ container: { resources: { requests: { cpu: '500m', memory: '128Mi' }, limits: { memory: '256Mi' } } } }), { input: [range] }))).toBe('pass');
+  });
   test('in a preview, a namespace not known yet matters only to a container a LimitRange would bound', () => {
     const preview = (object: KubeObject) => ({ object, source: { resourceName: `urn:pulumi:dev::shop::kubernetes:${object.kind}::${object.kind.toLowerCase()}` } });
     const inPreview = (container: Record<string, unknown>) => {
