@@ -22,9 +22,15 @@ const COMPOUNDS: readonly [string, string][] = [
   ['ENCRYPTION', 'KEY'], ['SIGNING', 'KEY'], ['MASTER', 'KEY'], ['FERNET', 'KEY'], ['HMAC', 'KEY'], ['SESSION', 'KEY'], ['JWT', 'KEY'],
 ];
 
-/** `$(VAR)`: Kubernetes replaces it with the value of the variable VAR defined before it. */
-const VARIABLE_REFERENCE = String.raw`\$\([A-Za-z0-9_]+\)`;
-const WHOLE_REFERENCE = new RegExp(`^${VARIABLE_REFERENCE}$`);
+/**
+ * A value filled in at run time rather than written here: `$(VAR)`, which Kubernetes replaces with the
+ * variable VAR defined before it, and `${VAR}` or `${VAR:}`, which the application resolves (Spring and
+ * Quarkus placeholders, shell parameters), from its environment or its own configuration. A placeholder
+ * with a default (`${VAR:hunter2}`) is not one: the default is used whenever VAR is unset, so it is a
+ * credential written into the manifest; a default that is itself a `$(VAR)` reference is filled in too.
+ */
+const VARIABLE_REFERENCE = String.raw`(?:\$\([A-Za-z0-9_]+\)|\$\{[A-Za-z0-9_.-]+(?::-?(?:\$\([A-Za-z0-9_]+\))?)?\})`;
+const WHOLE_REFERENCE = new RegExp(`^${VARIABLE_REFERENCE}+$`);
 
 /** Values shaped like well-known credentials, whatever the variable is called. */
 const CREDENTIAL_VALUES: readonly { kind: string; pattern: RegExp }[] = [

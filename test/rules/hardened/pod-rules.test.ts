@@ -347,6 +347,21 @@ describe('no-literal-credentials', () => {
     ];
     expect(outcome(check(noLiteralCredentials, deployment({ container: { env: composed } })))).toBe('pass');
   });
+  test('a placeholder the application resolves (${VAR}, ${VAR:} as Spring and Quarkus read them) passes; one with a literal default fails', () => {
+    const resolved = [
+      { name: 'DB_PASSWORD', value: '${DB_PASSWORD}' },
+      { name: 'SPRING_DATASOURCE_PASSWORD', value: '${spring.datasource.password:}' },
+      { name: 'QUARKUS_DATASOURCE_PASSWORD', value: '${DB_PASSWORD:$(FALLBACK_PASSWORD)}' },
+      { name: 'DATABASE_URL', value: 'postgres://app:${DB_PASSWORD}@db:5432/app' },
+      { name: 'SPRING_DATASOURCE_URL', value: 'jdbc:postgresql://db:5432/app?user=app&password=${DB_PASSWORD}' },
+    ];
+    expect(violations(check(noLiteralCredentials, deployment({ container: { env: resolved } })))).toEqual([]);
+    // The default is used whenever the variable is unset: it is a credential written in the manifest.
+    const defaulted = [{ name: 'DB_PASSWORD', value: '${DB_PASSWORD:hunter2}' }];
+    const [v, ...rest] = violations(check(noLiteralCredentials, deployment({ container: { env: defaulted } })));
+    expect(rest).toEqual([]);
+    expect(v).toEqual({ path: 'spec.template.spec.containers[0].env[0].value', message: 'container "app" environment variable DB_PASSWORD looks like a credential and has a literal value' });
+  });
   test('name matching splits words', () => {
     expect(isCredentialName('API_KEY')).toBe(true);
     expect(isCredentialName('github-token')).toBe(true);
