@@ -1,4 +1,5 @@
 import type { PodRule, Violation } from './rule';
+import type { ContainerView } from '../model/pod-view';
 import { cis, describeContainer, get, listOf, nist } from './support/pss';
 import { text } from './support/shared-text';
 
@@ -15,6 +16,8 @@ const REFERENCE_SUFFIXES = new Set([
   'EXPIRATION', 'LIFETIME', 'DURATION', 'TIMEOUT', 'INTERVAL', 'MS', 'SEC', 'SECONDS', 'MINUTES', 'HOURS', 'DAYS', 'COUNT', 'SIZE', 'RETRIES',
   'ALGORITHM', 'METHOD', 'MODE', 'VERSION', 'FORMAT', 'PREFIX', 'SCOPE', 'SCOPES', 'PROVIDER', 'BACKEND', 'STORE', 'POLICY', 'STRATEGY',
   'LOCATION', 'REGION', 'ROUNDS', 'LIMIT', 'MAX', 'MIN', 'ARN', 'URI', 'NAMESPACE',
+  // Where a credential is read from or sent in (`docker login --password-stdin`, `--api-key-header`).
+  'STDIN', 'PROMPT', 'HEADER',
 ]);
 const COMPOUNDS: readonly [string, string][] = [
   ['API', 'KEY'], ['PRIVATE', 'KEY'], ['ACCESS', 'KEY'], ['SECRET', 'KEY'], ['AUTH', 'TOKEN'], ['CLIENT', 'SECRET'],
@@ -24,12 +27,12 @@ const COMPOUNDS: readonly [string, string][] = [
 
 /**
  * A value filled in at run time rather than written here: `$(VAR)`, which Kubernetes replaces with the
- * variable VAR defined before it, and `${VAR}` or `${VAR:}`, which the application resolves (Spring and
- * Quarkus placeholders, shell parameters), from its environment or its own configuration. A placeholder
- * with a default (`${VAR:hunter2}`) is not one: the default is used whenever VAR is unset, so it is a
- * credential written into the manifest; a default that is itself a `$(VAR)` reference is filled in too.
+ * variable VAR defined before it; `${VAR}` or `${VAR:}`, which the application resolves (Spring and
+ * Quarkus placeholders); `$VAR` and `${VAR}` in a shell script. A placeholder with a default
+ * (`${VAR:hunter2}`) is not one: the default is used whenever VAR is unset, so it is a credential
+ * written into the manifest; a default that is itself a `$(VAR)` reference is filled in too.
  */
-const VARIABLE_REFERENCE = String.raw`(?:\$\([A-Za-z0-9_]+\)|\$\{[A-Za-z0-9_.-]+(?::-?(?:\$\([A-Za-z0-9_]+\))?)?\})`;
+const VARIABLE_REFERENCE = String.raw`(?:\$\([A-Za-z0-9_]+\)|\$[A-Za-z_][A-Za-z0-9_]*|\$\{[A-Za-z0-9_.-]+(?::-?(?:\$\([A-Za-z0-9_]+\))?)?\})`;
 const WHOLE_REFERENCE = new RegExp(`^${VARIABLE_REFERENCE}+$`);
 
 /** Values shaped like well-known credentials, whatever the variable is called. */
@@ -40,21 +43,102 @@ const CREDENTIAL_VALUES: readonly { kind: string; pattern: RegExp }[] = [
   { kind: 'a Slack token', pattern: /\bxox[abprs]-[A-Za-z0-9-]{10,}/ },
   { kind: 'a Google API key', pattern: /\bAIza[0-9A-Za-z_-]{35}\b/ },
   { kind: 'a JSON Web Token', pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+/ },
-  // The user name may be empty (`redis://:pw@host`); a password that is only `$(VAR)` references is
-  // filled in by Kubernetes from other variables (often Secret references), so it is not written here.
+  // The user name may be empty (`redis://:pw@host`); a password that is only references (`$(VAR)`,
+  // `${VAR}`) is filled in from other variables (often Secret references), so it is not written here.
   { kind: 'a URL with a password', pattern: new RegExp(String.raw`[a-z][a-z0-9+.-]*://[^\s/:@]*:(?!(?:${VARIABLE_REFERENCE})+@)[^\s/@]+@`, 'i') },
   // A password or key as a parameter of a URL or connection string (JDBC `?password=`, .NET `;Password=`,
-  // an Azure SAS `&sig=`), unless it is only `$(VAR)` references.
+  // an Azure SAS `&sig=`), unless it is only references.
   {
     kind: 'a connection string or URL with a password or key',
     pattern: new RegExp(String.raw`(?:^|[?&;\s])(?:password|passwd|pwd|secret|client_secret|token|access_token|api_key|apikey|sig)=(?!(?:${VARIABLE_REFERENCE})+(?:[&;\s]|$))[^&;\s]+`, 'i'),
   },
 ];
 
+/**
+ * One test every value of {@link CREDENTIAL_VALUES} passes (a superset of them), so that the common
+ * value (`--port=8080`, `info`) costs one regular expression rather than one per shape.
+ */
+const MAY_BE_SHAPED = /-----BEGIN|A[KS]IA|gh[pousr]_|github_pat_|xox[abprs]-|AIza|eyJ|:\/\/[^\s/]*@|(?:pass(?:word|wd)|pwd|secret|token|key|sig)=/i;
+
+/** What the value looks like when it is shaped like a well-known credential (an indexed loop: checks run cold, see Rule.check). */
+function credentialShape(value: string): string | undefined {
+  if (!MAY_BE_SHAPED.test(value)) return undefined;
+  for (let i = 0; i < CREDENTIAL_VALUES.length; i++) {
+    if (CREDENTIAL_VALUES[i].pattern.test(value)) return CREDENTIAL_VALUES[i].kind;
+  }
+  return undefined;
+}
+
 /** Values that are not credentials even under a credential-like name. */
 function isHarmlessValue(value: string): boolean {
-  const v = value.trim();
+  const v = unquoted(value.trim());
   return v === '' || /^(true|false|yes|no|on|off|none|null)$/i.test(v) || v.startsWith('/') || WHOLE_REFERENCE.test(v);
+}
+
+/** A shell word without the quotes around it (`"$DB_PASSWORD"`). */
+function unquoted(word: string): string {
+  const q = word[0];
+  return word.length >= 2 && (q === '"' || q === "'") && word[word.length - 1] === q ? word.slice(1, -1) : word;
+}
+
+/**
+ * Cheap test an argument must pass before it is read word by word: it names a credential (each word of
+ * {@link CREDENTIAL_WORDS} and {@link COMPOUNDS} holds one of these) or passes MySQL's `-pPASSWORD`.
+ */
+const MAY_HOLD_CREDENTIAL_OPTION = /pass|pwd|secret|token|key|credential|(?:^|\s)-p[^\s-]/i;
+/** `--name=value`, `-name=value`, or `--name` alone (its value in the next word). */
+const OPTION = /^--?([A-Za-z][A-Za-z0-9_.-]*)(?:=(.*))?$/s;
+/** MySQL and MariaDB clients take the password glued to `-p` (`mysql -pSECRET`); elsewhere `-p` is mostly a port. */
+const MYSQL_CLIENT = /(?:^|[\s/])(?:mysql[a-z]*|mariadb[a-z-]*)(?:\s|$)/;
+
+/** Whether any item of the container's command or args runs a MySQL or MariaDB client. */
+function runsMysqlClient(container: ContainerView): boolean {
+  return [...listOf(container.container.command), ...listOf(container.container.args)].some((item) => typeof item === 'string' && MYSQL_CLIENT.test(item));
+}
+
+/**
+ * Checks the container's `command` or `args`: items shaped like a credential, and options that give a
+ * credential a literal value: `--password=x`, `--db-password x` (in the next word or the next item),
+ * MySQL's `-px`, also inside a shell script (`sh -c "..."`), which is read word by word.
+ */
+function checkArguments(violations: Violation[], container: ContainerView, field: 'command' | 'args'): void {
+  const items = listOf(container.container[field]);
+  // An option written alone whose value is in the next item, as exec-form arguments write it.
+  let pending: string | undefined;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    if (typeof item !== 'string') {
+      pending = undefined;
+      continue;
+    }
+    const shape = credentialShape(item);
+    if (shape !== undefined) {
+      violations.push({ path: text`${container.path}.${field}[${i}]`, message: `${describeContainer(container)} ${field}[${i}] holds what looks like ${shape}, written literally` });
+      pending = undefined;
+      continue;
+    }
+    let option: string | undefined;
+    if (pending !== undefined) {
+      if (!item.startsWith('-') && !isHarmlessValue(item)) option = pending;
+      pending = undefined;
+    } else if (MAY_HOLD_CREDENTIAL_OPTION.test(item)) {
+      const words = item.trim().split(/\s+/);
+      for (let w = 0; w < words.length && option === undefined; w++) {
+        const word = words[w];
+        if (word.length > 2 && word.startsWith('-p') && word[2] !== '-' && runsMysqlClient(container)) {
+          if (!isHarmlessValue(word.slice(2))) option = '-p (the MySQL password)';
+          continue;
+        }
+        const parsed = OPTION.exec(word);
+        if (parsed === null || !isCredentialName(parsed[1])) continue;
+        const flag = parsed[2] === undefined ? word : word.slice(0, word.length - parsed[2].length - 1);
+        const value = parsed[2] ?? words[w + 1];
+        if (value === undefined) pending = flag;
+        else if (!(parsed[2] === undefined && value.startsWith('-')) && !isHarmlessValue(value)) option = flag;
+      }
+    }
+    if (option !== undefined) violations.push({ path: text`${container.path}.${field}[${i}]`, message: `${describeContainer(container)} option ${option} in its ${field} has a literal value that looks like a credential` });
+  }
 }
 
 /** True when the variable name says it holds a credential. */
@@ -74,8 +158,8 @@ export function isCredentialName(name: string): boolean {
  */
 export const noLiteralCredentials: PodRule = {
   id: 'no-literal-credentials',
-  title: 'No credentials are written literally into environment variables',
-  remediation: 'Move the credential into a Secret (created out of band or by a secrets operator) and mount it as a file; rotate the credential, since it has been exposed.',
+  title: 'No credentials are written literally into environment variables or container arguments',
+  remediation: 'Move the credential into a Secret (created out of band or by a secrets operator) and mount it as a file (give a program its path, as with --password-file); rotate the credential, since it has been exposed.',
   level: 'hardened',
   severity: 'critical',
   controls: [...cis('5.4.1'), ...nist('4.1.4')],
@@ -93,10 +177,12 @@ export const noLiteralCredentials: PodRule = {
         if (typeof value !== 'string' || isHarmlessValue(value)) continue;
         const path = text`${container.path}.env[${i}].value`;
         const label = typeof name === 'string' ? name : `#${i}`;
-        const shaped = CREDENTIAL_VALUES.find((c) => c.pattern.test(value));
-        if (shaped) violations.push({ path, message: `${describeContainer(container)} environment variable ${label} holds what looks like ${shaped.kind}, written literally` });
+        const shape = credentialShape(value);
+        if (shape !== undefined) violations.push({ path, message: `${describeContainer(container)} environment variable ${label} holds what looks like ${shape}, written literally` });
         else if (typeof name === 'string' && isCredentialName(name)) violations.push({ path, message: `${describeContainer(container)} environment variable ${label} looks like a credential and has a literal value` });
       }
+      checkArguments(violations, container, 'command');
+      checkArguments(violations, container, 'args');
     }
     return violations;
   },

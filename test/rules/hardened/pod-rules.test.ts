@@ -362,6 +362,41 @@ describe('no-literal-credentials', () => {
     expect(rest).toEqual([]);
     expect(v).toEqual({ path: 'spec.template.spec.containers[0].env[0].value', message: 'container "app" environment variable DB_PASSWORD looks like a credential and has a literal value' });
   });
+  test('credentials written into a container\'s command or arguments fail, never echoing the value', () => {
+    const container = {
+      command: ['/app/server', '--password=hunter2', '--db-password', 'hunter2'],
+      args: ['--dsn', 'postgres://app:s3cret@db:5432/app', '-api-key=0123abcd'],
+    };
+    const found = violations(check(noLiteralCredentials, deployment({ container })));
+    expect(found).toEqual([
+      { path: 'spec.template.spec.containers[0].command[1]', message: 'container "app" option --password in its command has a literal value that looks like a credential' },
+      { path: 'spec.template.spec.containers[0].command[3]', message: 'container "app" option --db-password in its command has a literal value that looks like a credential' },
+      { path: 'spec.template.spec.containers[0].args[1]', message: 'container "app" args[1] holds what looks like a URL with a password, written literally' },
+      { path: 'spec.template.spec.containers[0].args[2]', message: 'container "app" option -api-key in its args has a literal value that looks like a credential' },
+    ]);
+    expect(found.some((v) => /hunter2|s3cret|0123abcd/.test(v.message))).toBe(false);
+  });
+  test('a shell script in the arguments is read word by word, and mysql\'s -pPASSWORD is a password', () => {
+    const script = { command: ['sh', '-c'], args: ['mysqldump -h db -u root -phunter2 app > /backup/app.sql', 'curl --token s3cret https://x'] };
+    expect(violations(check(noLiteralCredentials, deployment({ container: script })))).toEqual([
+      { path: 'spec.template.spec.containers[0].args[0]', message: 'container "app" option -p (the MySQL password) in its args has a literal value that looks like a credential' },
+      { path: 'spec.template.spec.containers[0].args[1]', message: 'container "app" option --token in its args has a literal value that looks like a credential' },
+    ]);
+    const exec = { command: ['mysqladmin', 'ping', '-uroot', '-phunter2'] };
+    expect(violations(check(noLiteralCredentials, deployment({ container: exec }))).map((v) => v.path)).toEqual(['spec.template.spec.containers[0].command[3]']);
+  });
+  test('arguments that point at a credential, refer to one or set how one is handled pass', () => {
+    const container = {
+      command: ['/app/server', '--password-file=/run/secrets/db', '--password=$(DB_PASSWORD)', '--token-ttl=5m', '--db-password', '$(DB_PASSWORD)'],
+      args: [
+        '--client-secret=${CLIENT_SECRET}', '--skip-password-check', '--port', '8080', '-p', '8080:80', '--api-key-name', 'default', '--api-key-header=X-Api-Key',
+        'mysql -uroot -p"$MYSQL_ROOT_PASSWORD" -e "select 1"', '--enable-token-auth=true', '--password-stdin', 'registry.example.com',
+      ],
+    };
+    expect(violations(check(noLiteralCredentials, deployment({ container })))).toEqual([]);
+    // -p is a port, not a password, outside MySQL's clients.
+    expect(outcome(check(noLiteralCredentials, deployment({ container: { command: ['redis-server', '-p6380'] } })))).toBe('pass');
+  });
   test('name matching splits words', () => {
     expect(isCredentialName('API_KEY')).toBe(true);
     expect(isCredentialName('github-token')).toBe(true);
