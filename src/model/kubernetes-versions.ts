@@ -4,6 +4,12 @@ export const NEWEST_KUBERNETES_MINOR = 37;
 /** The default Kubernetes version: the newest supported. */
 export const NEWEST_KUBERNETES_VERSION = `1.${NEWEST_KUBERNETES_MINOR}`;
 /**
+ * Native sidecars (init containers with `restartPolicy: Always`) are on by default from Kubernetes 1.29
+ * (SidecarContainers beta). Before, the API server drops the field (the gate is alpha and off in 1.28,
+ * and the field is unknown earlier): the container is an ordinary init container that must exit.
+ */
+export const NATIVE_SIDECAR_MINOR = 29;
+/**
  * A pinned Pod Security version (`…/enforce-version` and the like) as Pod Security admission parses
  * it, minor in group 1: `v1.0`, `v1.30` but not `v1.030` or `1.30`, which the API server refuses on a Namespace.
  */

@@ -16,6 +16,7 @@ import { cronScheduleProblem, timeZoneProblem } from './cron';
 import { HardpodError } from './errors';
 import { DIGEST_ONLY_RESOLVER, exposedPortsOf, type ImageFacts, type ImageResolver, type ResolvedImage } from './image';
 import { claimObjectKey, type KubeObject } from './kube-object';
+import { NATIVE_SIDECAR_MINOR } from './kubernetes-versions';
 import { describeType, isFields } from './pod-view';
 import { PROP_KEYS, refuseUnknownKeys } from './prop-keys';
 import { parseQuantity, quantityGreater } from './quantity';
@@ -71,8 +72,6 @@ const DEFAULT_PRESTOP_SECONDS = 5;
 const DEFAULT_GRACE_SECONDS = 30;
 /** The native `sleep` lifecycle action is on by default from Kubernetes 1.30. */
 const SLEEP_ACTION_MINOR = 30;
-/** Native sidecars (init containers with `restartPolicy: Always`) are on by default from Kubernetes 1.29. */
-const NATIVE_SIDECAR_MINOR = 29;
 /**
  * Pod fields behind feature gates: the API server knows the field from `known`, and honours it
  * without a gate from `onByDefault`. In between it drops a field whose gate is off, so the pod

@@ -1,5 +1,6 @@
-import type { PodRule, Violation } from './rule';
+import type { KubeMinor, PodRule, Violation } from './rule';
 import type { KubeObject } from '../model/kube-object';
+import { NATIVE_SIDECAR_MINOR } from '../model/kubernetes-versions';
 import { apiGroupOf, isUnknownValue, type ContainerView, type PodView } from '../model/pod-view';
 import { describeContainer, pushIfUnknown, unknownAt } from './support/pss';
 import { text } from './support/shared-text';
@@ -12,13 +13,13 @@ const REQUIRED_PROBES = ['readinessProbe', 'livenessProbe'] as const;
 
 /**
  * Whether the container runs for the pod's whole life: a regular container, or a native sidecar
- * (an init container with `restartPolicy: Always`). Other init containers finish before the pod
- * serves; ephemeral containers may not declare probes. `unknown` when an init container's
- * restartPolicy is not known yet.
+ * (an init container with `restartPolicy: Always`, from the minor whose API server keeps the field).
+ * Other init containers finish before the pod serves; ephemeral containers may not declare probes.
+ * `unknown` when an init container's restartPolicy is not known yet.
  */
-function longRunning(container: ContainerView): boolean | 'unknown' {
+function longRunning(container: ContainerView, minor: KubeMinor): boolean | 'unknown' {
   if (container.field === 'containers') return true;
-  if (container.field !== 'initContainers') return false;
+  if (container.field !== 'initContainers' || minor < NATIVE_SIDECAR_MINOR) return false;
   const restartPolicy = container.container.restartPolicy;
   return isUnknownValue(restartPolicy) ? 'unknown' : restartPolicy === 'Always';
 }
@@ -48,14 +49,15 @@ export const probes: PodRule = {
   // Availability rather than confidentiality: no CIS Kubernetes or NIST SP 800-190 control names probes.
   controls: [],
   edition: 1,
+  versions: { changes: [{ minor: NATIVE_SIDECAR_MINOR, note: 'Init containers with restartPolicy: Always are sidecars that need probes; before, the API server drops the field and they are ordinary init containers.' }] },
   scope: 'pod',
-  check({ pod, object }) {
+  check({ pod, object, minor }) {
     const restartPolicy = pod.spec.restartPolicy;
     if (typeof restartPolicy === 'string' && RUN_TO_COMPLETION.has(restartPolicy)) return 'not-applicable';
     const violations: Violation[] = [];
     for (let i = 0; i < pod.containers.length; i++) {
       const container = pod.containers[i];
-      const runs = longRunning(container);
+      const runs = longRunning(container, minor);
       if (runs === false) continue;
       for (let j = 0; j < REQUIRED_PROBES.length; j++) {
         const probe = REQUIRED_PROBES[j];

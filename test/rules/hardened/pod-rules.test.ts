@@ -198,6 +198,18 @@ describe('probes', () => {
     const probed = { ...proxy, livenessProbe: { tcpSocket: { port: 15000 } } };
     expect(outcome(check(probes, deployment({ pod: { initContainers: [probed] } })))).toBe('pass');
   });
+  test('at Kubernetes 1.28 and older an init container with restartPolicy: Always is no sidecar and needs no probes: the API server drops the field', () => {
+    // SidecarContainers: alpha (off) in 1.28, beta and on by default from 1.29; before 1.28 the field does not exist.
+    const proxy = { name: 'proxy', image: 'x', restartPolicy: 'Always' };
+    const pod = deployment({ pod: { initContainers: [proxy] } });
+    expect(outcome(check(probes, pod, { config: { kubernetesVersion: '1.28' } }))).toBe('pass');
+    expect(outcome(check(probes, pod, { config: { kubernetesVersion: '1.20' } }))).toBe('pass');
+    expect(violations(check(probes, pod, { config: { kubernetesVersion: '1.29' } })).map((v) => v.path)).toEqual([
+      'spec.template.spec.initContainers[0].readinessProbe', 'spec.template.spec.initContainers[0].livenessProbe',
+    ]);
+    // Nor is one whose restartPolicy is not known yet.
+    expect(outcome(check(probes, deployment({ pod: { initContainers: [{ ...proxy, restartPolicy: UNKNOWN_VALUE }] } }), { config: { kubernetesVersion: '1.28' } }))).toBe('pass');
+  });
   test('a Knative Service\'s serving container has the TCP readiness probe Knative gives it, and still needs a liveness probe', () => {
     // The helloworld-go example of the Knative docs, with a sidecar beside it in the second case.
     const ksvc = (containers: unknown[]) => ({ apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 'helloworld-go' }, spec: { template: { spec: { containers } } } });
