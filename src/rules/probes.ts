@@ -1,8 +1,8 @@
 import type { KubeMinor, PodRule, Violation } from './rule';
 import type { KubeObject } from '../model/kube-object';
 import { NATIVE_SIDECAR_MINOR } from '../model/kubernetes-versions';
-import { apiGroupOf, isUnknownValue, type ContainerView, type PodView } from '../model/pod-view';
-import { describeContainer, pushIfUnknown, unknownAt } from './support/pss';
+import { apiGroupOf, isFields, isUnknownValue, type ContainerView, type PodView } from '../model/pod-view';
+import { describeContainer, get, pushIfUnknown, quote, unknownAt } from './support/pss';
 import { text } from './support/shared-text';
 
 /** Pods that run to completion (Jobs, CronJobs, KEDA ScaledJobs) have nothing to probe for readiness. */
@@ -24,6 +24,45 @@ function longRunning(container: ContainerView, minor: KubeMinor): boolean | 'unk
   return isUnknownValue(restartPolicy) ? 'unknown' : restartPolicy === 'Always';
 }
 
+/** Probes whose port the kubelet resolves against the container's own ports. */
+const PROBES = ['readinessProbe', 'livenessProbe', 'startupProbe'] as const;
+/** The probe handlers with a port that may be a name (grpc's is a number). */
+const NAMED_PORT_HANDLERS = ['httpGet', 'tcpSocket'] as const;
+
+/**
+ * Probes on a port name that no port of the container declares. The API server admits them (it only
+ * checks the name's form), but the kubelet looks the name up in the container's own ports and fails
+ * the probe every time: the container never becomes ready, or is restarted forever.
+ */
+function checkProbePorts(violations: Violation[], container: ContainerView): void {
+  for (let i = 0; i < PROBES.length; i++) {
+    const probe = container.container[PROBES[i]];
+    if (!isFields(probe)) continue;
+    for (let h = 0; h < NAMED_PORT_HANDLERS.length; h++) {
+      const port = get(probe[NAMED_PORT_HANDLERS[h]], 'port');
+      if (typeof port !== 'string') continue;
+      const path = text`${container.path}.${PROBES[i]}.${NAMED_PORT_HANDLERS[h]}.port`;
+      if (pushIfUnknown(violations, port, path, text`the port of ${describeContainer(container)} ${PROBES[i]}`)) continue;
+      const declared = declaresPort(container.container.ports, port);
+      if (declared === 'unknown') violations.push(unknownAt(text`${container.path}.ports`, text`whether ${describeContainer(container)} declares the port ${quote(port)} its ${PROBES[i]} is on`));
+      else if (!declared) violations.push({ path, message: text`${describeContainer(container)} ${PROBES[i]} is on port ${quote(port)}, which no port of the container is named: the kubelet fails the probe every time` });
+    }
+  }
+}
+
+/** Whether a port of the list is named `name`; `unknown` when the list or a name is not known yet. */
+function declaresPort(ports: unknown, name: string): boolean | 'unknown' {
+  if (isUnknownValue(ports)) return 'unknown';
+  if (!Array.isArray(ports)) return false;
+  let unknown = false;
+  for (let i = 0; i < ports.length; i++) {
+    const portName = get(ports[i], 'name');
+    if (portName === name) return true;
+    if (isUnknownValue(portName)) unknown = true;
+  }
+  return unknown ? 'unknown' : false;
+}
+
 /**
  * Knative Serving gives the container that serves (the only one, or one with ports) a TCP readiness
  * probe on its port when it declares none: a Knative Service or Configuration written without one
@@ -43,7 +82,7 @@ function readinessDefaulted(object: KubeObject, pod: PodView, container: Contain
 export const probes: PodRule = {
   id: 'probes',
   title: 'Long-running containers have liveness and readiness probes',
-  remediation: 'Add a readinessProbe and a livenessProbe (httpGet, tcpSocket or grpc; exec needs a shell-less binary in the image) to every container, and to every sidecar init container (restartPolicy: Always).',
+  remediation: 'Add a readinessProbe and a livenessProbe (httpGet, tcpSocket or grpc; exec needs a shell-less binary in the image) to every container, and to every sidecar init container (restartPolicy: Always); a probe on a named port needs a port of that name in the same container.',
   level: 'hardened',
   severity: 'low',
   // Availability rather than confidentiality: no CIS Kubernetes or NIST SP 800-190 control names probes.
@@ -59,6 +98,7 @@ export const probes: PodRule = {
       const container = pod.containers[i];
       const runs = longRunning(container, minor);
       if (runs === false) continue;
+      if (runs === true) checkProbePorts(violations, container);
       for (let j = 0; j < REQUIRED_PROBES.length; j++) {
         const probe = REQUIRED_PROBES[j];
         const value = container.container[probe];

@@ -210,6 +210,28 @@ describe('probes', () => {
     // Nor is one whose restartPolicy is not known yet.
     expect(outcome(check(probes, deployment({ pod: { initContainers: [{ ...proxy, restartPolicy: UNKNOWN_VALUE }] } }), { config: { kubernetesVersion: '1.28' } }))).toBe('pass');
   });
+  test('a probe on a port name the container does not declare fails: the API server admits it and the kubelet fails the probe every time', () => {
+    const ports = [{ name: 'http', containerPort: 8080 }];
+    const probed = {
+      ports,
+      readinessProbe: { httpGet: { path: '/ready', port: 'http' } },
+      livenessProbe: { tcpSocket: { port: 'htpp' } },
+      startupProbe: { httpGet: { path: '/', port: 'web' } },
+    };
+    expect(violations(check(probes, deployment({ container: probed })))).toEqual([
+      { path: 'spec.template.spec.containers[0].livenessProbe.tcpSocket.port', message: 'container "app" livenessProbe is on port "htpp", which no port of the container is named: the kubelet fails the probe every time' },
+      { path: 'spec.template.spec.containers[0].startupProbe.httpGet.port', message: 'container "app" startupProbe is on port "web", which no port of the container is named: the kubelet fails the probe every time' },
+    ]);
+    // A sidecar resolves names against its own ports; numbers need no declared port.
+    const proxy = { name: 'proxy', image: 'x', restartPolicy: 'Always', readinessProbe: { tcpSocket: { port: 'http' } }, livenessProbe: { tcpSocket: { port: 15000 } } };
+    expect(violations(check(probes, deployment({ pod: { initContainers: [proxy] }, container: { ports } }))).map((v) => v.path)).toEqual([
+      'spec.template.spec.initContainers[0].readinessProbe.tcpSocket.port',
+    ]);
+    expect(outcome(check(probes, deployment({ container: { ports: [{ name: 'http', containerPort: 8080 }, { name: 'admin', containerPort: 9000 }], livenessProbe: { httpGet: { port: 'admin' } } } })))).toBe('pass');
+    // A port or port list not known yet is unknown.
+    expect(outcome(check(probes, deployment({ container: { ports: UNKNOWN_VALUE, livenessProbe: { httpGet: { port: 'admin' } } } })))).toBe('unknown');
+    expect(outcome(check(probes, deployment({ container: { ports: [{ name: UNKNOWN_VALUE, containerPort: 9000 }], livenessProbe: { httpGet: { port: 'admin' } } } })))).toBe('unknown');
+  });
   test('a Knative Service\'s serving container has the TCP readiness probe Knative gives it, and still needs a liveness probe', () => {
     // The helloworld-go example of the Knative docs, with a sidecar beside it in the second case.
     const ksvc = (containers: unknown[]) => ({ apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 'helloworld-go' }, spec: { template: { spec: { containers } } } });
