@@ -91,18 +91,22 @@ const OPTION = /^--?([A-Za-z][A-Za-z0-9_.-]*)(?:=(.*))?$/s;
 /** MySQL and MariaDB clients take the password glued to `-p` (`mysql -pSECRET`); elsewhere `-p` is mostly a port. */
 const MYSQL_CLIENT = /(?:^|[\s/])(?:mysql[a-z]*|mariadb[a-z-]*)(?:\s|$)/;
 
-/** Whether any item of the container's command or args runs a MySQL or MariaDB client. */
-function runsMysqlClient(container: ContainerView): boolean {
-  return [...listOf(container.container.command), ...listOf(container.container.args)].some((item) => typeof item === 'string' && MYSQL_CLIENT.test(item));
+/** Whether an item of `commands` (the container's command and args when not given) runs a MySQL or MariaDB client. */
+function runsMysqlClient(container: ContainerView, commands: readonly unknown[] | undefined): boolean {
+  const items = commands ?? [...listOf(container.container.command), ...listOf(container.container.args)];
+  return items.some((item) => typeof item === 'string' && MYSQL_CLIENT.test(item));
 }
 
 /**
- * Checks the container's `command` or `args`: items shaped like a credential, and options that give a
- * credential a literal value: `--password=x`, `--db-password x` (in the next word or the next item),
- * MySQL's `-px`, also inside a shell script (`sh -c "..."`), which is read word by word.
+ * Checks a command: items shaped like a credential, and options that give a credential a literal
+ * value: `--password=x`, `--db-password x` (in the next word or the next item), MySQL's `-px`, also
+ * inside a shell script (`sh -c "..."`), which is read word by word.
+ * @param items the command's items
+ * @param at where they are in the container (`args`, `readinessProbe.exec.command`); the path is built only for a finding
+ * @param what the command in messages (`args`, `readinessProbe exec command`)
+ * @param own whether the command runs on its own (an exec probe or hook), rather than with the container's command and args
  */
-function checkArguments(violations: Violation[], container: ContainerView, field: 'command' | 'args'): void {
-  const items = listOf(container.container[field]);
+function checkCommand(violations: Violation[], container: ContainerView, items: readonly unknown[], at: string, what: string, own: boolean): void {
   // An option written alone whose value is in the next item, as exec-form arguments write it.
   let pending: string | undefined;
   for (let i = 0; i < items.length; i++) {
@@ -113,7 +117,7 @@ function checkArguments(violations: Violation[], container: ContainerView, field
     }
     const shape = credentialShape(item);
     if (shape !== undefined) {
-      violations.push({ path: text`${container.path}.${field}[${i}]`, message: `${describeContainer(container)} ${field}[${i}] holds what looks like ${shape}, written literally` });
+      violations.push({ path: text`${container.path}.${at}[${i}]`, message: `${describeContainer(container)} ${what}[${i}] holds what looks like ${shape}, written literally` });
       pending = undefined;
       continue;
     }
@@ -125,7 +129,7 @@ function checkArguments(violations: Violation[], container: ContainerView, field
       const words = item.trim().split(/\s+/);
       for (let w = 0; w < words.length && option === undefined; w++) {
         const word = words[w];
-        if (word.length > 2 && word.startsWith('-p') && word[2] !== '-' && runsMysqlClient(container)) {
+        if (word.length > 2 && word.startsWith('-p') && word[2] !== '-' && runsMysqlClient(container, own ? items : undefined)) {
           if (!isHarmlessValue(word.slice(2))) option = '-p (the MySQL password)';
           continue;
         }
@@ -137,7 +141,26 @@ function checkArguments(violations: Violation[], container: ContainerView, field
         else if (!(parsed[2] === undefined && value.startsWith('-')) && !isHarmlessValue(value)) option = flag;
       }
     }
-    if (option !== undefined) violations.push({ path: text`${container.path}.${field}[${i}]`, message: `${describeContainer(container)} option ${option} in its ${field} has a literal value that looks like a credential` });
+    if (option !== undefined) violations.push({ path: text`${container.path}.${at}[${i}]`, message: `${describeContainer(container)} option ${option} in its ${what} has a literal value that looks like a credential` });
+  }
+}
+
+/** The probes and lifecycle hooks whose `exec.command` runs in the container. */
+const EXEC_HANDLERS = [
+  ['readinessProbe', undefined], ['livenessProbe', undefined], ['startupProbe', undefined], ['lifecycle', 'postStart'], ['lifecycle', 'preStop'],
+] as const;
+
+/** Checks the commands of the container's exec probes and lifecycle hooks (a `mysqladmin ping -pSECRET` readiness probe). */
+function checkExecHandlers(violations: Violation[], container: ContainerView): void {
+  for (let i = 0; i < EXEC_HANDLERS.length; i++) {
+    const [field, hook] = EXEC_HANDLERS[i];
+    const holder = container.container[field];
+    if (holder === undefined || holder === null) continue;
+    const handler = hook === undefined ? holder : get(holder, hook);
+    const command = get(get(handler, 'exec'), 'command');
+    if (!Array.isArray(command)) continue;
+    const handlerAt = hook === undefined ? field : `${field}.${hook}`;
+    checkCommand(violations, container, command, `${handlerAt}.exec.command`, `${handlerAt} exec command`, true);
   }
 }
 
@@ -158,7 +181,7 @@ export function isCredentialName(name: string): boolean {
  */
 export const noLiteralCredentials: PodRule = {
   id: 'no-literal-credentials',
-  title: 'No credentials are written literally into environment variables or container arguments',
+  title: 'No credentials are written literally into environment variables, container arguments or exec probes and hooks',
   remediation: 'Move the credential into a Secret (created out of band or by a secrets operator) and mount it as a file (give a program its path, as with --password-file); rotate the credential, since it has been exposed.',
   level: 'hardened',
   severity: 'critical',
@@ -181,8 +204,9 @@ export const noLiteralCredentials: PodRule = {
         if (shape !== undefined) violations.push({ path, message: `${describeContainer(container)} environment variable ${label} holds what looks like ${shape}, written literally` });
         else if (typeof name === 'string' && isCredentialName(name)) violations.push({ path, message: `${describeContainer(container)} environment variable ${label} looks like a credential and has a literal value` });
       }
-      checkArguments(violations, container, 'command');
-      checkArguments(violations, container, 'args');
+      checkCommand(violations, container, listOf(container.container.command), 'command', 'command', false);
+      checkCommand(violations, container, listOf(container.container.args), 'args', 'args', false);
+      checkExecHandlers(violations, container);
     }
     return violations;
   },

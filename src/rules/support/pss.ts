@@ -133,5 +133,8 @@ export function pushIfUnknown(violations: Violation[], value: unknown, path: str
 
 /** Entries of a list field that is an array, else none. */
 export function listOf(value: unknown): readonly unknown[] {
-  return Array.isArray(value) ? value : [];
+  return Array.isArray(value) ? value : NO_ITEMS;
 }
+
+/** One empty list for every absent one: checks run for every container, most fields are absent. */
+const NO_ITEMS: readonly unknown[] = Object.freeze([]);

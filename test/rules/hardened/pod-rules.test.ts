@@ -419,6 +419,20 @@ describe('no-literal-credentials', () => {
     const exec = { command: ['mysqladmin', 'ping', '-uroot', '-phunter2'] };
     expect(violations(check(noLiteralCredentials, deployment({ container: exec }))).map((v) => v.path)).toEqual(['spec.template.spec.containers[0].command[3]']);
   });
+  test('the commands of exec probes and lifecycle hooks are read as the container\'s are (a mysqladmin ping -pSECRET readiness probe)', () => {
+    const container = {
+      command: ['/app/server'],
+      readinessProbe: { exec: { command: ['mysqladmin', 'ping', '-uroot', '-phunter2'] } },
+      livenessProbe: { exec: { command: ['sh', '-c', 'mysqladmin ping -uroot -p"$MYSQL_ROOT_PASSWORD"'] } },
+      lifecycle: { preStop: { exec: { command: ['sh', '-c', 'psql postgres://app:s3cret@db/app -c "select 1"'] } }, postStart: { httpGet: { path: '/', port: 8080 } } },
+    };
+    const found = violations(check(noLiteralCredentials, deployment({ container })));
+    expect(found).toEqual([
+      { path: 'spec.template.spec.containers[0].readinessProbe.exec.command[3]', message: 'container "app" option -p (the MySQL password) in its readinessProbe exec command has a literal value that looks like a credential' },
+      { path: 'spec.template.spec.containers[0].lifecycle.preStop.exec.command[2]', message: 'container "app" lifecycle.preStop exec command[2] holds what looks like a URL with a password, written literally' },
+    ]);
+    expect(found.some((v) => /hunter2|s3cret/.test(v.message))).toBe(false);
+  });
   test('arguments that point at a credential, refer to one or set how one is handled pass', () => {
     const container = {
       command: ['/app/server', '--password-file=/run/secrets/db', '--password=$(DB_PASSWORD)', '--token-ttl=5m', '--db-password', '$(DB_PASSWORD)'],
