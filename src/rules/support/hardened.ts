@@ -132,11 +132,15 @@ export function lookup(context: Pick<InputRuleContext, 'input' | 'cluster'>, kin
 
 /** Objects of one Kubernetes kind the declared cluster context holds, of the API groups the minor serves it in ({@link groupsOf}). */
 export function clusterObjects(cluster: ClusterContext, kind: KubernetesKind, minor: number = NEWEST_KUBERNETES_MINOR): readonly KubeObject[] {
+  // Most runs declare no cluster context, and rules ask once per pod: no list is made for nothing.
+  if (cluster.objects === undefined && (kind !== 'NetworkPolicy' || cluster.networkPolicies === undefined)) return NO_OBJECTS;
   const out: KubeObject[] = [];
   if (kind === 'NetworkPolicy') for (const object of cluster.networkPolicies ?? []) if (isKubernetesObject(object, minor)) out.push(object);
   for (const object of cluster.objects ?? []) if (object.kind === kind && isKubernetesObject(object, minor)) out.push(object);
   return out;
 }
+
+const NO_OBJECTS: readonly KubeObject[] = Object.freeze([]);
 
 /** Objects of one Kubernetes kind (its API group only) from the input and the declared cluster context, input first. */
 export function objectsOfKind(context: Pick<InputRuleContext, 'input' | 'cluster'>, kind: KubernetesKind): readonly KubeObject[] {
