@@ -27,7 +27,8 @@ export interface ParsedArgs<T extends FlagSpecs> {
  */
 export function parseCommandArgs<T extends FlagSpecs>(command: string, args: readonly string[], options: T): ParsedArgs<T> {
   try {
-    const parsed = parseArgs({ args: [...args], options: options as ParseArgsConfig['options'], allowPositionals: true, strict: true });
+    const parsed = parseArgs({ args: [...args], options: options as ParseArgsConfig['options'], allowPositionals: true, strict: true, tokens: true });
+    refuseRepeatedValues(command, parsed.tokens, options);
     // No option takes an empty value: `--output=$REPORT` with REPORT unset would otherwise fail
     // later, naming no file and no option, or fall back to a default unseen.
     for (const [name, value] of Object.entries(parsed.values)) {
@@ -35,7 +36,7 @@ export function parseCommandArgs<T extends FlagSpecs>(command: string, args: rea
         throw new HardpodError(`--${name} needs a value, got an empty one (an unset variable?) (see hardpod ${command} --help)`, `hardpod ${command}`);
       }
     }
-    return parsed as unknown as ParsedArgs<T>;
+    return { values: parsed.values, positionals: parsed.positionals } as unknown as ParsedArgs<T>;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
@@ -46,6 +47,23 @@ export function parseCommandArgs<T extends FlagSpecs>(command: string, args: rea
       throw new HardpodError(`${message}${suggestion} (see hardpod ${command} --help)`, `hardpod ${command}`);
     }
     throw error;
+  }
+}
+
+/**
+ * A flag that takes one value, given twice, would silently take the last: a wrapper's
+ * `--config platform.yaml "$@"` would lose the platform's config to a user's `--config`.
+ */
+function refuseRepeatedValues(command: string, tokens: ReturnType<typeof parseArgs>['tokens'], options: FlagSpecs): void {
+  const seen = new Set<string>();
+  for (const token of tokens ?? []) {
+    if (token.kind !== 'option') continue;
+    const spec = options[token.name];
+    if (spec === undefined || spec.type !== 'string' || spec.multiple === true) continue;
+    if (seen.has(token.name)) {
+      throw new HardpodError(`--${token.name} is given more than once; it takes one value, and a later one would replace an earlier one unseen (see hardpod ${command} --help)`, `hardpod ${command}`);
+    }
+    seen.add(token.name);
   }
 }
 

@@ -149,6 +149,8 @@ describe('hardpod check exit codes', () => {
     // An empty value (`--output=$REPORT`, REPORT unset) names its option, not a file without a name.
     [['--output=', 'pod.yaml'], /^hardpod check: error: --output needs a value, got an empty one \(an unset variable\?\) \(see hardpod check --help\)\n$/],
     [['--lock-file', '', 'pod.yaml'], /^hardpod check: error: --lock-file needs a value, got an empty one/],
+    // A wrapper's --config would otherwise be replaced by a user's, unseen.
+    [['--config', 'platform.yaml', 'pod.yaml', '--config=team.yaml'], /^hardpod check: error: --config is given more than once; it takes one value, and a later one would replace an earlier one unseen/],
     [['--write-baseline', '-', 'pod.yaml'], /^hardpod check: error: --write-baseline needs a file name \(such as hardpod\.baseline\.json\): - would be a file named -/],
     [['missing.yaml'], /missing\.yaml: no such file or folder/],
     [['pod.yaml/x.yaml'], /^hardpod check: error: pod\.yaml\/x\.yaml: a part of the path before the file name is a file, not a folder\n$/],
