@@ -198,6 +198,16 @@ function describeWriteError(error: unknown, folder: string): string {
   return describeFileError(error, 'write error');
 }
 
+/** The error of a write to the file the user named `name` (in `folder`, as messages name it). */
+function cannotWrite(error: unknown, folder: string, name: string): HardpodError {
+  return new HardpodError(`cannot write the file: ${describeWriteError(error, folder)}`, name);
+}
+
+/** The folder a write through `path` lands in, as messages name it: through a symbolic link, the folder of the file it points to. */
+function folderInMessages(path: string, target: string, name: string): string {
+  return dirname(target === path ? name : target);
+}
+
 /** Options of an atomic write. */
 export interface AtomicWriteOptions {
   /**
@@ -325,8 +335,7 @@ function prepareWrite(path: string, produce: (write: (chunk: string) => void) =>
   const fail = (error: unknown): never => {
     removeTemp(temp);
     if (systemError === undefined) throw error;
-    // Through a symbolic link, the folder of the file it points to.
-    throw new HardpodError(`cannot write the file: ${describeWriteError(systemError, dirname(target === path ? name : target))}`, name);
+    throw cannotWrite(systemError, folderInMessages(path, target, name), name);
   };
   try {
     const fd = system(() => openSync(temp, 'wx', 0o644));
@@ -379,19 +388,17 @@ function prepareWrite(path: string, produce: (write: (chunk: string) => void) =>
  */
 export function refuseUnwritablePath(path: string, name = path): void {
   const named = statForWrite(path, name);
-  if (named?.isDirectory()) throw new HardpodError(`cannot write the file: ${describeFileError({ code: 'EISDIR' }, 'write error')}`, name);
+  if (named?.isDirectory()) throw cannotWrite({ code: 'EISDIR' }, dirname(name), name);
   if (named !== undefined) return;
-  // Through a symbolic link, the folder of the file it points to.
   const target = writeTarget(path);
-  const folder = dirname(target);
-  const folderName = dirname(target === path ? name : target);
+  const folderName = folderInMessages(path, target, name);
   let stats: Stats;
   try {
-    stats = statSync(folder);
+    stats = statSync(dirname(target));
   } catch (error) {
-    throw new HardpodError(`cannot write the file: ${describeWriteError(error, folderName)}`, name);
+    throw cannotWrite(error, folderName, name);
   }
-  if (!stats.isDirectory()) throw new HardpodError(`cannot write the file: ${describeFileError({ code: 'ENOTDIR' }, 'write error')}`, name);
+  if (!stats.isDirectory()) throw cannotWrite({ code: 'ENOTDIR' }, folderName, name);
 }
 
 /**
@@ -402,7 +409,7 @@ function statForWrite(path: string, name: string): Stats | undefined {
   try {
     return statSync(path, { throwIfNoEntry: false });
   } catch (error) {
-    throw new HardpodError(`cannot write the file: ${describeWriteError(error, dirname(name))}`, name);
+    throw cannotWrite(error, dirname(name), name);
   }
 }
 
@@ -421,14 +428,14 @@ function writeStream(path: string, produce: (write: (chunk: string) => void) => 
   try {
     fd = openSync(path, 'w');
   } catch (error) {
-    throw new HardpodError(`cannot write the file: ${describeWriteError(error, dirname(name))}`, name);
+    throw cannotWrite(error, dirname(name), name);
   }
   try {
     produce((chunk) => {
       try {
         writeAll(fd, chunk);
       } catch (error) {
-        throw new HardpodError(`cannot write the file: ${describeWriteError(error, dirname(name))}`, name);
+        throw cannotWrite(error, dirname(name), name);
       }
     });
   } finally {
