@@ -166,13 +166,14 @@ export function manifestFilesUnder(root: string, refuseKustomizations = false, o
     for (const entry of entries) {
       if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
       const path = join(dir, entry.name);
-      const isDir = entry.isDirectory() || (entry.isSymbolicLink() && isFolderLink(path));
-      if (isDir) {
+      // What a symbolic link leads to, looked at once: undefined for a dangling link or a loop of links.
+      const kind = entry.isSymbolicLink() ? linkTarget(path) : entry;
+      if (kind?.isDirectory()) {
         walk(path);
         continue;
       }
       if (!MANIFEST_EXTENSION.test(entry.name)) continue;
-      const special = specialFileKind(entry, path);
+      const special = specialFileKind(kind);
       if (special === undefined) files.push(path);
       else if (onSkipped) onSkipped(path, special);
       else throw notRegularFileError(path, special);
@@ -188,19 +189,11 @@ function notRegularFileError(path: string, kind: string): NotAManifestError {
 }
 
 /**
- * What an entry named like a manifest is when it is no regular file (through a symbolic link too),
- * else undefined. A dangling link is read as a file, whose error names it.
+ * What an entry named like a manifest is (through a symbolic link, what it leads to) when it is no
+ * regular file, else undefined. A dangling link (no kind) is read as a file, whose error names it.
  */
-function specialFileKind(entry: Dirent, path: string): string | undefined {
-  if (entry.isFile()) return undefined;
-  let kind: Dirent | Stats = entry;
-  if (entry.isSymbolicLink()) {
-    try {
-      kind = statSync(path);
-    } catch {
-      return undefined;
-    }
-  }
+function specialFileKind(kind: Dirent | Stats | undefined): string | undefined {
+  if (kind === undefined || kind.isFile()) return undefined;
   if (kind.isFIFO()) return 'a named pipe (FIFO)';
   if (kind.isSocket()) return 'a socket';
   if (kind.isCharacterDevice() || kind.isBlockDevice()) return 'a device';
@@ -220,14 +213,14 @@ function readFolder<T>(dir: string, read: () => T): T {
 }
 
 /**
- * Whether a symbolic link leads to a folder. A dangling link or a loop of links leads nowhere: one
- * named like a manifest is then read as a file, whose error names it; any other is not a manifest.
+ * What a symbolic link leads to, or undefined for a dangling link or a loop of links: one named like
+ * a manifest is then read as a file, whose error names it; any other is not a manifest.
  */
-function isFolderLink(path: string): boolean {
+function linkTarget(path: string): Stats | undefined {
   try {
-    return statSync(path).isDirectory();
+    return statSync(path);
   } catch {
-    return false;
+    return undefined;
   }
 }
 
