@@ -186,10 +186,6 @@ function limitRangeDefaults(ranges: readonly KubeObject[]): LimitRangeDefaults {
   return out;
 }
 
-const NO_DEFAULTS: LimitRangeDefaults = Object.freeze({
-  cpu: { request: false, limit: false }, memory: { request: false, limit: false }, limits: {},
-});
-
 /** Whether the container sets a request of a resource without its limit, which a LimitRange may then write. */
 function requestWithoutLimit(requests: unknown, limits: unknown): boolean {
   for (let i = 0; i < RESOURCE_NAMES.length; i++) if (isSet(get(requests, RESOURCE_NAMES[i])) && !isSet(get(limits, RESOURCE_NAMES[i]))) return true;
@@ -220,6 +216,8 @@ const POD_LEVEL_RESOURCES = 34;
 /** Whether a request and a limit are given per resource (by the pod's own spec.resources, or LimitRange defaults). */
 type Bounds = Readonly<Record<ResourceName, { readonly request: boolean; readonly limit: boolean }>>;
 const NO_BOUNDS: Bounds = Object.freeze({ cpu: { request: false, limit: false }, memory: { request: false, limit: false } });
+/** A namespace without LimitRanges: nothing written. */
+const NO_DEFAULTS: LimitRangeDefaults = Object.freeze({ ...NO_BOUNDS, limits: {} });
 
 /**
  * A pod-level limit bounds every container that sets none (the kubelet gives it the pod's limit as
