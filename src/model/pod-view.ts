@@ -292,7 +292,7 @@ const CLUSTER_SCOPED_KINDS: ReadonlyMap<string, string> = new Map([
 export function isClusterScoped(object: { readonly apiVersion?: unknown; readonly kind?: unknown }): boolean {
   // The kind first: most objects are namespaced, and their apiVersion is then not read.
   const group = typeof object.kind === 'string' ? CLUSTER_SCOPED_KINDS.get(object.kind) : undefined;
-  return group !== undefined && apiGroupOf(object.apiVersion) === group;
+  return group !== undefined && inApiGroup(object.apiVersion, group);
 }
 
 /** Precomputed lookup of workload kind mappings, so extraction does no per-object parsing. */
