@@ -6,7 +6,7 @@ import { formatFieldPath, parseFieldPath } from '../model/field-path';
 import { readUserFile, writeFileAtomicChunks } from '../model/files';
 import { parseJsonText } from '../model/json-text';
 import { generateNameOf, objectIdentityKey, type KubeObject, type LocatedObject } from '../model/kube-object';
-import { expandLists, isList } from '../model/pod-view';
+import { locatedItems } from '../model/pod-view';
 
 /** What identifies a finding across runs: not the message or line, which change with unrelated edits. */
 export interface FingerprintFields {
@@ -205,10 +205,7 @@ export function findingIdentifier(objects?: readonly LocatedObject[]): (finding:
 function objectLookup(objects: readonly LocatedObject[]): Map<string, KubeObject> {
   const byKey = new Map<string, KubeObject>();
   for (const { object, source } of objects) {
-    const items = isList(object)
-      ? expandLists(object).map((item) => ({ item: item.object, at: { ...source, listItem: item.path } }))
-      : [{ item: object, at: source }];
-    for (const { item, at } of items) {
+    for (const { object: item, source: at } of locatedItems({ object, source })) {
       const meta = typeof item.metadata === 'object' && item.metadata !== null ? item.metadata as Record<string, unknown> : {};
       const name = typeof meta.name === 'string' ? meta.name : '';
       const key = objectIdentityKey(at, item.kind, typeof meta.namespace === 'string' ? meta.namespace : undefined, name, generateNameOf(meta));

@@ -5,7 +5,7 @@ import { HardpodError } from '../model/errors';
 import { formatFieldPath, parseFieldPath } from '../model/field-path';
 import { generateNameOf, type KubeObject, type LocatedObject, type SourceLocation } from '../model/kube-object';
 import { NotKnownYet, revealUnknowns, unknownMarkerPath, withUnknownsRevealed } from '../model/not-known-yet';
-import { apiGroupOf, describeType, expandLists, extractPodViews, inApiGroup, isClusterScoped, isFields, isList, isUnknownValue, UNKNOWN_VALUE, type PodView, type PodViewExtraction, type ShapeProblem } from '../model/pod-view';
+import { apiGroupOf, describeType, extractPodViews, inApiGroup, isClusterScoped, isFields, isList, isUnknownValue, locatedItems, UNKNOWN_VALUE, type PodView, type PodViewExtraction, type ShapeProblem } from '../model/pod-view';
 import { RULES } from '../rules/catalogue';
 import {
   levelIncludes, type AnyRule, type CheckResult, type InputIndex, type InputRule, type InputRuleContext, type ObjectRule, type ObjectRuleContext,
@@ -128,9 +128,7 @@ export function evaluate(objects: readonly LocatedObject[], config: EngineConfig
       const onInvalid = (path: string, value: unknown): never => {
         throw new HardpodError(`${path} is not a Kubernetes object (got ${describeType(value)}); expected an object with apiVersion and kind`, sourceWhere(located.source));
       };
-      for (const item of expandLists(located.object, onInvalid)) {
-        items.push({ object: item.object, source: { ...located.source, listItem: item.path } });
-      }
+      for (const item of locatedItems(located, onInvalid)) items.push(item);
     } else {
       items.push(located);
     }

@@ -1,6 +1,6 @@
 import { isInt32, isInt64 } from './api-integers';
 import { findValuePath, formatFieldPath, valueAtPath, type PathSegment } from './field-path';
-import type { KubeObject } from './kube-object';
+import type { KubeObject, LocatedObject } from './kube-object';
 
 /**
  * One extractor that turns any object into pod views: every place a pod spec sits in an object
@@ -366,6 +366,17 @@ export function expandLists(object: KubeObject, onInvalid?: (path: string, value
   };
   visit(object, '', 0);
   return out;
+}
+
+/**
+ * The objects a located object stands for: itself, or the items of a v1 List (nested Lists
+ * expanded), each known by its place in the List ({@link SourceLocation.listItem}), as items of one
+ * List may share kind, namespace and name.
+ * @param onInvalid see {@link expandLists}
+ */
+export function locatedItems(located: LocatedObject, onInvalid?: (path: string, value: unknown) => void): LocatedObject[] {
+  if (!isList(located.object)) return [located];
+  return expandLists(located.object, onInvalid).map((item) => ({ object: item.object, source: { ...located.source, listItem: item.path } }));
 }
 
 /** A `v1` List or a typed list such as `DeploymentList`. */

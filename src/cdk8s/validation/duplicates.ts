@@ -1,6 +1,6 @@
 import { isHardpodError } from '../../model/errors';
 import { claimObjectKey, type LocatedObject, type SourceLocation } from '../../model/kube-object';
-import { apiGroupOf, expandLists, isClusterScoped, isList } from '../../model/pod-view';
+import { apiGroupOf, isClusterScoped, locatedItems } from '../../model/pod-view';
 import { objectLabel, type ObjectIdentity } from '../../reporters/shared';
 
 /** An object that another object of the input emits too, and the error saying so. */
@@ -20,9 +20,7 @@ export function duplicateObjects(objects: readonly LocatedObject[], ownerOf: (so
   const claimed = new Map<string, string>();
   const duplicates: DuplicateObject[] = [];
   // A v1 List (an included `kubectl get -o yaml`) applies each of its items: each is an object of its own.
-  const items = objects.flatMap((located) => (isList(located.object)
-    ? expandLists(located.object).map((item) => ({ object: item.object, source: { ...located.source, listItem: item.path } }))
-    : [located]));
+  const items = objects.flatMap((located) => locatedItems(located));
   for (const { object, source } of items) {
     const name = object.metadata?.name;
     if (typeof name !== 'string' || name === '') continue;
