@@ -8,6 +8,7 @@ import { namespacePsaLabels } from '../rules/namespace-psa-labels';
 import { networkPolicy } from '../rules/network-policy';
 import { rbacNoClusterAdmin } from '../rules/rbac-no-cluster-admin';
 import { rbacNoExec } from '../rules/rbac-no-exec';
+import { rbacNoPodCreate } from '../rules/rbac-no-pod-create';
 import { rbacNoSecretRead } from '../rules/rbac-no-secret-read';
 import type { ControlMapping, RuleMetadata } from '../rules/rule';
 import { serviceAccountToken } from '../rules/service-account-token';
@@ -21,7 +22,7 @@ import { wellFormedPodSpec } from '../rules/well-formed-pod-spec';
  */
 const READS_OTHERS: ReadonlyMap<string, readonly string[]> = new Map([
   [networkPolicy.id, ['NetworkPolicy']], [namespacePsaLabels.id, ['Namespace']], [serviceAccountToken.id, ['ServiceAccount']],
-  ...[rbacNoClusterAdmin.id, rbacNoExec.id, rbacNoSecretRead.id].map((id): [string, readonly string[]] => [id, ['Role', 'ClusterRole']]),
+  ...[rbacNoClusterAdmin.id, rbacNoExec.id, rbacNoPodCreate.id, rbacNoSecretRead.id].map((id): [string, readonly string[]] => [id, ['Role', 'ClusterRole']]),
 ]);
 
 /** Frameworks the audit view covers: the ones whose numbering auditors ask for. */

@@ -25,6 +25,7 @@ import { procMountRestricted } from './proc-mount-restricted';
 import { rbacNoClusterAdmin } from './rbac-no-cluster-admin';
 import { rbacNoEscalate } from './rbac-no-escalate';
 import { rbacNoExec } from './rbac-no-exec';
+import { rbacNoPodCreate } from './rbac-no-pod-create';
 import { rbacNoSecretRead } from './rbac-no-secret-read';
 import { rbacNoWildcards } from './rbac-no-wildcards';
 import { readOnlyRootFilesystem } from './read-only-root-filesystem';
@@ -92,6 +93,7 @@ export const RULES: readonly AnyRule[] = [
   rbacNoWildcards,
   rbacNoSecretRead,
   rbacNoExec,
+  rbacNoPodCreate,
   rbacNoEscalate,
   // hardened: image facts recorded by `hardpod lock`
   imageNonRootUser,
@@ -104,8 +106,8 @@ export const RULES: readonly AnyRule[] = [
 /**
  * The CIS Kubernetes, CIS Docker and NIST SP 800-190 controls a manifest-level check can enforce
  * (the design's controls catalogue), whether or not a rule checks them yet: the controls view lists
- * each, so an audit sees the ones no rule checks (CIS Kubernetes 5.1.4, CIS Docker 4.5, NIST SP
- * 800-190 4.2.3) rather than missing them. Beyond the design's RBAC row (5.1.1-5.1.4), the
+ * each, so an audit sees the ones no rule checks (CIS Docker 4.5, NIST SP 800-190 4.2.3) rather
+ * than missing them. Beyond the design's RBAC row (5.1.1-5.1.4), the
  * benchmark numbers what rbac-no-escalate checks 5.1.8 (bind, impersonate and escalate) and the
  * nodes/proxy access rbac-no-exec checks 5.1.10. Every such control a rule maps must be listed here.
  */

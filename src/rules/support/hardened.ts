@@ -264,21 +264,25 @@ export function grants(rule: PolicyRuleView, verb: string, apiGroup: string, res
 /**
  * The RBAC rules of the default ClusterRoles that matter to hardpod's checks, from Kubernetes'
  * bootstrap policy: bindings to these need no ClusterRole object in the input. `view` grants
- * neither secrets nor exec; `edit` and `admin` grant both.
+ * neither secrets, exec nor starting pods; `edit` and `admin` grant all three.
  */
-const WRITE_AND_READ = ['create', 'delete', 'deletecollection', 'patch', 'update', 'get', 'list', 'watch'];
+const WRITE = ['create', 'delete', 'deletecollection', 'patch', 'update'];
+const WRITE_AND_READ = [...WRITE, 'get', 'list', 'watch'];
+/** What `edit` (and so `admin`, which holds all of it) grants that the checks read. */
+const EDIT_RULES: readonly PolicyRuleView[] = [
+  { path: 'rules[0]', verbs: WRITE_AND_READ, apiGroups: [''], resources: ['secrets'], resourceNames: [], nonResourceURLs: [] },
+  { path: 'rules[1]', verbs: WRITE_AND_READ, apiGroups: [''], resources: ['pods/attach', 'pods/exec', 'pods/portforward', 'pods/proxy'], resourceNames: [], nonResourceURLs: [] },
+  { path: 'rules[2]', verbs: WRITE, apiGroups: [''], resources: ['pods', 'replicationcontrollers'], resourceNames: [], nonResourceURLs: [] },
+  { path: 'rules[3]', verbs: WRITE, apiGroups: ['apps'], resources: ['daemonsets', 'deployments', 'replicasets', 'statefulsets'], resourceNames: [], nonResourceURLs: [] },
+  { path: 'rules[4]', verbs: WRITE, apiGroups: ['batch'], resources: ['cronjobs', 'jobs'], resourceNames: [], nonResourceURLs: [] },
+  { path: 'rules[5]', verbs: WRITE, apiGroups: ['extensions'], resources: ['daemonsets', 'deployments', 'replicasets'], resourceNames: [], nonResourceURLs: [] },
+];
 export const DEFAULT_CLUSTER_ROLES: Readonly<Record<string, readonly PolicyRuleView[]>> = {
   'cluster-admin': [
     { path: 'rules[0]', verbs: ['*'], apiGroups: ['*'], resources: ['*'], resourceNames: [], nonResourceURLs: [] },
   ],
-  'admin': [
-    { path: 'rules[0]', verbs: WRITE_AND_READ, apiGroups: [''], resources: ['secrets'], resourceNames: [], nonResourceURLs: [] },
-    { path: 'rules[1]', verbs: WRITE_AND_READ, apiGroups: [''], resources: ['pods/attach', 'pods/exec', 'pods/portforward', 'pods/proxy'], resourceNames: [], nonResourceURLs: [] },
-  ],
-  'edit': [
-    { path: 'rules[0]', verbs: WRITE_AND_READ, apiGroups: [''], resources: ['secrets'], resourceNames: [], nonResourceURLs: [] },
-    { path: 'rules[1]', verbs: WRITE_AND_READ, apiGroups: [''], resources: ['pods/attach', 'pods/exec', 'pods/portforward', 'pods/proxy'], resourceNames: [], nonResourceURLs: [] },
-  ],
+  'admin': EDIT_RULES,
+  'edit': EDIT_RULES,
   'view': [],
 };
 

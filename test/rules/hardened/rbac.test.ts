@@ -1,10 +1,13 @@
 import { check, outcome, violations } from './context';
+import { evaluate } from '../../../src/engine';
 import type { KubeObject } from '../../../src/model/kube-object';
 import { rbacNoClusterAdmin } from '../../../src/rules/rbac-no-cluster-admin';
 import { rbacNoEscalate } from '../../../src/rules/rbac-no-escalate';
 import { rbacNoExec } from '../../../src/rules/rbac-no-exec';
+import { rbacNoPodCreate } from '../../../src/rules/rbac-no-pod-create';
 import { rbacNoSecretRead } from '../../../src/rules/rbac-no-secret-read';
 import { rbacNoWildcards } from '../../../src/rules/rbac-no-wildcards';
+import { located } from '../../engine/helpers';
 
 const RBAC = 'rbac.authorization.k8s.io/v1';
 
@@ -128,6 +131,71 @@ describe('rbac-no-exec', () => {
   test('the debugging Role granted to people (pods/attach for a group) is not a workload grant', () => {
     const debug = role([{ apiGroups: [''], resources: ['pods/attach'], verbs: ['create', 'get'] }], 'debug');
     expect(check(rbacNoExec, binding({ kind: 'Role', name: 'debug' }, [{ kind: 'Group', name: 'sre', apiGroup: 'rbac.authorization.k8s.io' }]), { input: [debug] })).toBe('not-applicable');
+  });
+});
+
+describe('rbac-no-pod-create', () => {
+  const bindRole = (name: string) => binding({ kind: 'Role', name });
+  test('passes a role that reads pods and workloads only', () => {
+    const reader = role([{ apiGroups: ['', 'apps', 'batch'], resources: ['pods', 'deployments', 'jobs'], verbs: ['get', 'list', 'watch'] }], 'reader');
+    expect(outcome(check(rbacNoPodCreate, bindRole('reader'), { input: [reader] }))).toBe('pass');
+  });
+  test('fails create on pods, and create, update or patch on a controller that starts pods', () => {
+    const starter = role([
+      { apiGroups: [''], resources: ['pods'], verbs: ['create', 'delete'] },
+      { apiGroups: ['apps'], resources: ['deployments'], verbs: ['patch'] },
+      { apiGroups: ['batch'], resources: ['cronjobs', 'jobs'], verbs: ['create'] },
+    ], 'starter');
+    expect(violations(check(rbacNoPodCreate, bindRole('starter'), { input: [starter] })).map((v) => v.message)).toEqual([
+      'grants ServiceAccount shop/web create on pods through Role shop/starter (rules[0])',
+      'grants ServiceAccount shop/web patch on deployments.apps through Role shop/starter (rules[1])',
+      'grants ServiceAccount shop/web create on jobs.batch, create on cronjobs.batch through Role shop/starter (rules[2])',
+    ]);
+  });
+  test('update or patch on pods/ephemeralcontainers adds a container to a running pod', () => {
+    const debug = role([{ apiGroups: [''], resources: ['pods/ephemeralcontainers'], verbs: ['patch'] }], 'debugger');
+    expect(violations(check(rbacNoPodCreate, bindRole('debugger'), { input: [debug] }))[0].message).toContain('patch on pods/ephemeralcontainers');
+  });
+  test('wildcards grant it; delete, a scale subresource or another group do not', () => {
+    const wild = role([{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }], 'wild');
+    expect(outcome(check(rbacNoPodCreate, bindRole('wild'), { input: [wild] }))).toBe('fail');
+    const harmless = role([
+      { apiGroups: ['apps'], resources: ['deployments/scale'], verbs: ['patch', 'update'] },
+      { apiGroups: [''], resources: ['pods'], verbs: ['delete', 'update', 'patch'] },
+      { apiGroups: ['example.com'], resources: ['deployments'], verbs: ['create'] },
+    ], 'harmless');
+    expect(outcome(check(rbacNoPodCreate, bindRole('harmless'), { input: [harmless] }))).toBe('pass');
+  });
+  test('named objects: create names none, so it is not granted; patching a named Deployment still changes its template', () => {
+    const named = role([{ apiGroups: ['', 'apps'], resources: ['pods', 'deployments'], resourceNames: ['web'], verbs: ['create', 'patch'] }], 'named');
+    expect(violations(check(rbacNoPodCreate, bindRole('named'), { input: [named] })).map((v) => v.message))
+      .toEqual(['grants ServiceAccount shop/web patch on deployments.apps through Role shop/named (rules[0])']);
+  });
+  test('extensions Deployments count up to Kubernetes 1.15, the last that served them', () => {
+    const legacy = role([{ apiGroups: ['extensions'], resources: ['deployments'], verbs: ['create'] }], 'legacy');
+    expect(outcome(check(rbacNoPodCreate, bindRole('legacy'), { input: [legacy], config: { kubernetesVersion: '1.15' } }))).toBe('fail');
+    expect(outcome(check(rbacNoPodCreate, bindRole('legacy'), { input: [legacy], config: { kubernetesVersion: '1.16' } }))).toBe('pass');
+  });
+  test('the default edit and admin ClusterRoles start pods; view does not', () => {
+    for (const name of ['edit', 'admin']) {
+      const [first] = violations(check(rbacNoPodCreate, binding({ kind: 'ClusterRole', name }), {}));
+      expect(first.message).toBe(`grants ServiceAccount shop/web create on pods, create/update/patch on replicationcontrollers through default ClusterRole ${name} (rules[2])`);
+    }
+    expect(outcome(check(rbacNoPodCreate, binding({ kind: 'ClusterRole', name: 'view' }), {}))).toBe('pass');
+  });
+  test('came with rule-set edition 3: a config pinned to edition 2 does not run it', () => {
+    const starter = role([{ apiGroups: [''], resources: ['pods'], verbs: ['create'] }], 'starter');
+    const objects = located(starter, bindRole('starter'));
+    expect(evaluate(objects).findings.filter((f) => f.rule === rbacNoPodCreate.id).map((f) => f.outcome)).toEqual(['fail']);
+    const pinned = evaluate(objects, { edition: 2 });
+    expect(pinned.rules).not.toContain(rbacNoPodCreate.id);
+    expect(pinned.findings.filter((f) => f.rule === rbacNoPodCreate.id)).toEqual([]);
+  });
+  test('a role not in the input leaves it unknown; people are not workloads', () => {
+    expect(outcome(check(rbacNoPodCreate, bindRole('elsewhere'), {}))).toBe('unknown');
+    const starter = role([{ apiGroups: [''], resources: ['pods'], verbs: ['create'] }], 'starter');
+    const toPeople = binding({ kind: 'Role', name: 'starter' }, [{ kind: 'Group', name: 'deployers', apiGroup: 'rbac.authorization.k8s.io' }]);
+    expect(check(rbacNoPodCreate, toPeople, { input: [starter] })).toBe('not-applicable');
   });
 });
 

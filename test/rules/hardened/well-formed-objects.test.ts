@@ -268,9 +268,8 @@ describe('well-formed-objects in the engine', () => {
 
   it('is the first rule of edition 2: a config pinned to edition 1 does not run it; without a pin it runs', () => {
     expect(wellFormedObjects.edition).toBe(2);
-    expect(NEWEST_EDITION).toBe(2);
     const newest = evaluate(located(malformed));
-    expect(newest.edition).toBe(2);
+    expect(newest.edition).toBe(NEWEST_EDITION);
     expect(newest.rules).toContain(wellFormedObjects.id);
     expect(newest.findings.filter((f) => f.rule === wellFormedObjects.id).map((f) => `${f.outcome} ${f.path}`)).toEqual(['fail rules[0].verbs']);
     const pinned = evaluate(located(malformed), { edition: 1 });
