@@ -232,6 +232,31 @@ describe('probes', () => {
     expect(outcome(check(probes, deployment({ container: { ports: UNKNOWN_VALUE, livenessProbe: { httpGet: { port: 'admin' } } } })))).toBe('unknown');
     expect(outcome(check(probes, deployment({ container: { ports: [{ name: UNKNOWN_VALUE, containerPort: 9000 }], livenessProbe: { httpGet: { port: 'admin' } } } })))).toBe('unknown');
   });
+  test('a lifecycle hook on a port name the container does not declare fails, as a probe does: the kubelet fails the hook every time', () => {
+    const ports = [{ name: 'http', containerPort: 8080 }];
+    const hooked = { ports, lifecycle: { postStart: { httpGet: { path: '/warm', port: 'htpp' } }, preStop: { httpGet: { path: '/drain', port: 'admin' } } } };
+    expect(violations(check(probes, deployment({ container: hooked })))).toEqual([
+      { path: 'spec.template.spec.containers[0].lifecycle.postStart.httpGet.port', message: 'container "app" postStart hook is on port "htpp", which no port of the container is named: the kubelet fails the hook every time and kills the container' },
+      { path: 'spec.template.spec.containers[0].lifecycle.preStop.httpGet.port', message: 'container "app" preStop hook is on port "admin", which no port of the container is named: the kubelet fails the hook every time and stops the container without it' },
+    ]);
+    expect(outcome(check(probes, deployment({ container: { ports, lifecycle: { postStart: { httpGet: { port: 'http' } }, preStop: { httpGet: { port: 8080 } } } } })))).toBe('pass');
+    // A sidecar's hooks resolve names against its own ports.
+    const proxy = { name: 'proxy', image: 'x', restartPolicy: 'Always', readinessProbe: { tcpSocket: { port: 15000 } }, livenessProbe: { tcpSocket: { port: 15000 } }, lifecycle: { preStop: { httpGet: { port: 'http' } } } };
+    expect(violations(check(probes, deployment({ pod: { initContainers: [proxy] }, container: { ports } }))).map((v) => v.path)).toEqual([
+      'spec.template.spec.initContainers[0].lifecycle.preStop.httpGet.port',
+    ]);
+    // A port list or port name not known yet is unknown.
+    expect(outcome(check(probes, deployment({ container: { ports: UNKNOWN_VALUE, lifecycle: { preStop: { httpGet: { port: 'admin' } } } } })))).toBe('unknown');
+    expect(outcome(check(probes, deployment({ container: { ports, lifecycle: { preStop: { httpGet: { port: UNKNOWN_VALUE } } } } })))).toBe('unknown');
+  });
+  test('a tcpSocket lifecycle hook fails whatever its port: the kubelet runs exec, httpGet and sleep hooks only', () => {
+    const ports = [{ name: 'http', containerPort: 8080 }];
+    const hooked = { ports, lifecycle: { postStart: { tcpSocket: { port: 'http' } }, preStop: { tcpSocket: { port: 8080 } } } };
+    expect(violations(check(probes, deployment({ container: hooked })))).toEqual([
+      { path: 'spec.template.spec.containers[0].lifecycle.postStart.tcpSocket', message: 'container "app" postStart hook uses tcpSocket, which is not a hook the kubelet runs: the kubelet fails the hook every time and kills the container; use httpGet, exec or sleep' },
+      { path: 'spec.template.spec.containers[0].lifecycle.preStop.tcpSocket', message: 'container "app" preStop hook uses tcpSocket, which is not a hook the kubelet runs: the kubelet fails the hook every time and stops the container without it; use httpGet, exec or sleep' },
+    ]);
+  });
   test('a Knative Service\'s serving container has the TCP readiness probe Knative gives it, and still needs a liveness probe', () => {
     // The helloworld-go example of the Knative docs, with a sidecar beside it in the second case.
     const ksvc = (containers: unknown[]) => ({ apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 'helloworld-go' }, spec: { template: { spec: { containers } } } });
