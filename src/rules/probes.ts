@@ -2,7 +2,7 @@ import type { KubeMinor, PodRule, Violation } from './rule';
 import type { KubeObject } from '../model/kube-object';
 import { NATIVE_SIDECAR_MINOR } from '../model/kubernetes-versions';
 import { apiGroupOf, isFields, isUnknownValue, type ContainerView, type Fields, type PodView } from '../model/pod-view';
-import { describeContainer, get, pushIfUnknown, quote, unknownAt } from './support/pss';
+import { describeContainer, get, isSidecar, pushIfUnknown, quote, unknownAt } from './support/pss';
 import { text } from './support/shared-text';
 
 /** Pods that run to completion (Jobs, CronJobs, KEDA ScaledJobs) have nothing to probe for readiness. */
@@ -12,16 +12,12 @@ const RUN_TO_COMPLETION = new Set(['Never', 'OnFailure']);
 const REQUIRED_PROBES = ['readinessProbe', 'livenessProbe'] as const;
 
 /**
- * Whether the container runs for the pod's whole life: a regular container, or a native sidecar
- * (an init container with `restartPolicy: Always`, from the minor whose API server keeps the field).
+ * Whether the container runs for the pod's whole life: a regular container, or a native sidecar.
  * Other init containers finish before the pod serves; ephemeral containers may not declare probes.
  * `unknown` when an init container's restartPolicy is not known yet.
  */
 function longRunning(container: ContainerView, minor: KubeMinor): boolean | 'unknown' {
-  if (container.field === 'containers') return true;
-  if (container.field !== 'initContainers' || minor < NATIVE_SIDECAR_MINOR) return false;
-  const restartPolicy = container.container.restartPolicy;
-  return isUnknownValue(restartPolicy) ? 'unknown' : restartPolicy === 'Always';
+  return container.field === 'containers' || isSidecar(container, minor);
 }
 
 /** Probes whose port the kubelet resolves against the container's own ports. */

@@ -1,3 +1,4 @@
+import { NATIVE_SIDECAR_MINOR } from '../../model/kubernetes-versions';
 import { isFields, isUnknownValue, type ContainerView, type Fields, type PodView } from '../../model/pod-view';
 import { levelIncludes, type ControlMapping, type KubeMinor, type Level, type Violation } from '../rule';
 import { quoted, text } from './shared-text';
@@ -89,6 +90,17 @@ export function forbiddenVolumeSource(volume: Fields): string | undefined {
     forbidden ??= key;
   }
   return forbidden;
+}
+
+/**
+ * Whether a container is a native sidecar at `minor`: an init container with `restartPolicy: Always`,
+ * from the minor whose API server keeps the field (before, it drops it and the container is an
+ * ordinary init container). `unknown` when such an init container's restartPolicy is not known yet.
+ */
+export function isSidecar(container: ContainerView, minor: KubeMinor): boolean | 'unknown' {
+  if (container.field !== 'initContainers' || minor < NATIVE_SIDECAR_MINOR) return false;
+  const restartPolicy = container.container.restartPolicy;
+  return isUnknownValue(restartPolicy) ? 'unknown' : restartPolicy === 'Always';
 }
 
 /** `spec.hostUsers: false`: the pod runs in a user namespace (upstream relaxes some checks from 1.35). */

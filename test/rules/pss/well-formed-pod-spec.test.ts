@@ -51,3 +51,37 @@ describe('HostProcess settings the API server refuses together', () => {
     expect(networkFindings.map((f) => `${f.outcome} ${f.path}`)).toEqual(['unknown spec.template.spec.hostNetwork']);
   });
 });
+
+describe('probes and lifecycle hooks of init containers', () => {
+  const probe = { tcpSocket: { port: 15000 } };
+  const sidecar = { name: 'proxy', image: IMAGE, restartPolicy: 'Always', readinessProbe: probe, livenessProbe: probe, startupProbe: probe, lifecycle: { preStop: { sleep: { seconds: 5 } } } };
+  const pod = (init: Record<string, unknown>) => deployment('web', { initContainers: [init], containers: [{ name: 'app', image: IMAGE }] });
+
+  it('a sidecar (restartPolicy: Always) may have them from 1.29; before, the API server drops restartPolicy and refuses them', () => {
+    expect(wellFormed(pod(sidecar), '1.29')).toEqual([]);
+    expect(wellFormed(pod(sidecar), '1.37')).toEqual([]);
+    const refused = (field: string, what: string) => `fail spec.template.spec.initContainers[0].${field}: init container "proxy" has ${what}, which the API server refuses before Kubernetes 1.29: it drops restartPolicy: Always from init containers there (native sidecars are off), so the container is an ordinary init container; remove it, or run the sidecar as a regular container`;
+    const at128 = [
+      refused('livenessProbe', 'a livenessProbe'), refused('readinessProbe', 'a readinessProbe'), refused('startupProbe', 'a startupProbe'), refused('lifecycle', 'lifecycle hooks'),
+    ];
+    expect(wellFormed(pod(sidecar), '1.28')).toEqual(at128);
+    expect(wellFormed(pod(sidecar), '1.20')).toEqual(at128);
+  });
+
+  it('an init container that is no sidecar may not have them at any version', () => {
+    const plain = { name: 'setup', image: IMAGE, livenessProbe: probe };
+    const message = 'fail spec.template.spec.initContainers[0].livenessProbe: init container "setup" has a livenessProbe, which the API server refuses on an init container without restartPolicy: Always: remove it, or make the container a sidecar (restartPolicy: Always)';
+    expect(wellFormed(pod(plain), '1.37')).toEqual([message]);
+    expect(wellFormed(pod({ ...plain, restartPolicy: 'OnFailure' }), '1.37')).toEqual([message]);
+    expect(wellFormed(pod({ ...plain, livenessProbe: null }), '1.37')).toEqual([]);
+  });
+
+  it('an init container whose restartPolicy is not known yet may be a sidecar: unknown, not a failure', () => {
+    const preview = pod({ ...sidecar, restartPolicy: UNKNOWN_VALUE });
+    const findings = evaluate(inPreview(preview), { level: 'baseline' }).findings.filter((f) => f.rule === 'well-formed-pod-spec');
+    expect(findings.map((f) => `${f.outcome} ${f.path}`)).toEqual(['unknown spec.template.spec.initContainers[0].restartPolicy']);
+    // At 1.28 the field is dropped whatever it holds.
+    expect(evaluate(inPreview(preview), { level: 'baseline', kubernetesVersion: '1.28' }).findings.filter((f) => f.rule === 'well-formed-pod-spec').map((f) => f.outcome))
+      .toEqual(['fail', 'fail', 'fail', 'fail']);
+  });
+});
