@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { Construct, type IConstruct } from 'constructs';
 import { duplicateObjects } from './duplicates';
 import { checkOptionKeys, resolveValidationOptions, scopeLabel, type ValidationOptions } from './options';
@@ -14,8 +14,9 @@ export interface EnforceOptions extends ValidationOptions {
   /**
    * Receives the whole report each time the objects are evaluated, including findings that do not
    * fail synthesis (`unknown` cross-object facts, `warn` enforcement, suppressions): at a synthesis
-   * whose objects differ from the last one evaluated. cdk8s validates the app again for each chart
-   * it synthesizes; objects that have not changed are not evaluated again.
+   * whose objects differ from the last ones evaluated, and again within it should another validation
+   * of the app change them after hardpod's first. cdk8s validates the app again for each chart it
+   * synthesizes; objects that have not changed are not evaluated again.
    * @default none
    */
   readonly onReport?: (report: Report) => void;
@@ -46,6 +47,9 @@ export class Hardpod {
    * Enforcing a scope again (a platform library's enforcement and the app's), or a chart of an
    * enforced app, adds the new options' failures; a failure or warning that several find is given
    * once, by the widest scope.
+   * A synthesis (`app.synth()` or `app.synthYaml()`, which this wraps, or an enforced chart's
+   * `toJson()`) reads the objects at the first two of the validations cdk8s makes of the app, not
+   * again at the one it makes before each chart.
    *
    * The options are checked now: an unknown option, a bad level, Kubernetes version or config throws here.
    */
@@ -67,12 +71,18 @@ export class Hardpod {
       return;
     }
     ENFORCEMENTS.set(scope, [enforcement]);
+    // The entry points of a synthesis: the app's, and (for Testing.synth) an enforced chart's own.
+    const root = scope.node.root;
+    hookSynthesis(root, 'synth', root);
+    hookSynthesis(root, 'synthYaml', root);
+    if (Chart.isChart(scope)) hookSynthesis(scope, 'toJson', root);
     // cdk8s prefixes each message with the validating construct's path in brackets, and the app's is
     // empty ("[] ..."): validate the app from a child named after the call instead, a name no chart
     // takes (as constructs libraries name their internal children), so `new Chart(app, 'hardpod')` stays free.
     const validator = scope.node.path === '' ? new Construct(scope, uniqueId(scope, VALIDATOR_ID)) : scope;
     validator.node.addValidation({
       validate: () => {
+        SYNTHESES.get(root)?.validating(scope);
         // A failure that an enforcement of a wider scope (the app, around one of its charts) finds too
         // is listed once, by the widest; an inner enforcement's own failures (a stricter level) are added.
         const wider = new Set<string>();
@@ -87,11 +97,16 @@ export class Hardpod {
 
 /**
  * The failures of every enforcement of `scope`, each once. cdk8s validates the whole app again for
- * each chart it synthesizes: evaluating it each time would grow synthesis with charts times objects,
- * so objects whose JSON has not changed are not evaluated again.
+ * each chart it synthesizes: reading every object each time would grow synthesis with charts times
+ * objects, so within one synthesis they are read at its first two validations only (see
+ * {@link Synthesis}); and objects whose JSON has not changed since they were last evaluated are not
+ * evaluated again.
  */
 function failuresOf(scope: IConstruct): string[] {
-  const objects = apiObjectsUnder(scope);
+  const synthesis = SYNTHESES.get(scope.node.root);
+  const found = synthesis?.failures.get(scope);
+  if (found !== undefined) return found;
+  const objects = apiObjectsUnder(scope, synthesis?.objects);
   const input = JSON.stringify(objects);
   const failures = new Set<string>();
   for (const e of ENFORCEMENTS.get(scope) ?? []) {
@@ -100,7 +115,70 @@ function failuresOf(scope: IConstruct): string[] {
     }
     for (const failure of e.last.failures) failures.add(failure);
   }
-  return [...failures];
+  const result = [...failures];
+  synthesis?.failures.set(scope, result);
+  return result;
+}
+
+/**
+ * One synthesis under way: an app's `synth()` or `synthYaml()`, or an enforced chart's `toJson()`
+ * (`Testing.synth`). cdk8s validates the whole app at its start and again before each chart it
+ * synthesizes, running nothing of the user's in between but the app's validations. So the objects
+ * are read twice: at the first validation, and at the second, by when every validation of the app
+ * has run once (one that completes objects, as libraries do at synthesis for want of Aspects in
+ * cdk8s, may run after hardpod's); what was found then holds for the others.
+ */
+class Synthesis {
+  /** Each ApiObject's JSON, read once per reading: the app's enforcement and a chart's read the chart's objects alike. */
+  objects = new Map<ApiObject, LocatedObject>();
+  /** The failures of each enforced scope at this reading. */
+  failures = new Map<IConstruct, string[]>();
+  /** How many times the validation of each enforced scope has run: once per validation of the app. */
+  private readonly validations = new Map<IConstruct, number>();
+  private reread = false;
+
+  /** Counts a validation of `scope`; its second is the app's second validation, where the objects are read again. */
+  validating(scope: IConstruct): void {
+    const count = (this.validations.get(scope) ?? 0) + 1;
+    this.validations.set(scope, count);
+    if (count === 2 && !this.reread) {
+      this.reread = true;
+      this.objects = new Map();
+      this.failures = new Map();
+    }
+  }
+}
+
+/** The synthesis under way in each app (by its root), if any. */
+const SYNTHESES = new WeakMap<IConstruct, Synthesis>();
+
+/** The entry points already hooked, by object and method name. */
+const HOOKED = new WeakMap<object, Set<string>>();
+
+/**
+ * Makes `target[method]` (a synthesis entry point of the app at `root`) hold one {@link Synthesis}
+ * while it runs; a call within another (the app's synth() synthesizing each chart) joins it.
+ */
+function hookSynthesis(target: IConstruct, method: 'synth' | 'synthYaml' | 'toJson', root: IConstruct): void {
+  const original: unknown = (target as unknown as Record<string, unknown>)[method];
+  const hooked = HOOKED.get(target) ?? new Set<string>();
+  if (typeof original !== 'function' || hooked.has(method)) return;
+  hooked.add(method);
+  HOOKED.set(target, hooked);
+  Object.defineProperty(target, method, {
+    configurable: true,
+    writable: true,
+    enumerable: false,
+    value: function synthesize(this: unknown, ...args: unknown[]): unknown {
+      if (SYNTHESES.has(root)) return original.apply(this, args);
+      SYNTHESES.set(root, new Synthesis());
+      try {
+        return original.apply(this, args);
+      } finally {
+        SYNTHESES.delete(root);
+      }
+    },
+  });
 }
 
 /** The warnings given in each app, to each callback: a warning is given once, however many enforcements and validations find it. */
@@ -153,11 +231,19 @@ function uniqueId(scope: IConstruct, id: string): string {
   return unique;
 }
 
-/** The synthesized objects under a scope, each located by its construct path. */
-export function apiObjectsUnder(scope: IConstruct): LocatedObject[] {
-  return scope.node.findAll()
-    .filter((c): c is ApiObject => ApiObject.isApiObject(c))
-    .map((apiObject) => ({ object: apiObject.toJson(), source: { constructPath: apiObject.node.path } }));
+/** The synthesized objects under a scope, each located by its construct path; `read` keeps each object's JSON for the next call. */
+export function apiObjectsUnder(scope: IConstruct, read?: Map<ApiObject, LocatedObject>): LocatedObject[] {
+  const located: LocatedObject[] = [];
+  for (const construct of scope.node.findAll()) {
+    if (!ApiObject.isApiObject(construct)) continue;
+    let object = read?.get(construct);
+    if (object === undefined) {
+      object = { object: construct.toJson(), source: { constructPath: construct.node.path } };
+      read?.set(construct, object);
+    }
+    located.push(object);
+  }
+  return located;
 }
 
 function validateObjects(

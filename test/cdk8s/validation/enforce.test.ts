@@ -259,6 +259,55 @@ describe('Hardpod.enforce', () => {
     expect(() => app.synthYaml()).toThrow(/\[image-digest\] web\/web \(Deployment shop\/web\)/);
   });
 
+  test('each object is read at the first two of the validations cdk8s makes of a synthesis, not at each chart\'s, with the app and a chart both enforced', () => {
+    let reads = 0;
+    class Counted extends ApiObject {
+      toJson(): any {
+        reads++;
+        return super.toJson();
+      }
+    }
+    const make = (enforce: boolean): { app: App; first: Chart } => {
+      const app = Testing.app();
+      const charts = ['a', 'b', 'c', 'd'].map((id) => new Chart(app, id));
+      for (const c of charts) new Counted(c, 'settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: c.node.id, namespace: 'shop' } });
+      if (enforce) {
+        Hardpod.enforce(app, { onWarning: () => undefined });
+        Hardpod.enforce(charts[0], { level: 'baseline', onWarning: () => undefined });
+      }
+      return { app, first: charts[0] };
+    };
+    // What cdk8s reads itself, without enforcement: each synthesis entry point reads in its own way.
+    const readsOf = (synthesize: (built: { app: App; first: Chart }) => unknown, enforce: boolean): number => {
+      reads = 0;
+      synthesize(make(enforce));
+      return reads;
+    };
+    // Four objects: app.synth() and synthYaml() validate the app five times (once, then for each chart), Testing.synth once.
+    expect(readsOf(({ app }) => app.synth(), true) - readsOf(({ app }) => app.synth(), false)).toBe(2 * 4);
+    expect(readsOf(({ app }) => app.synthYaml(), true) - readsOf(({ app }) => app.synthYaml(), false)).toBe(2 * 4);
+    expect(readsOf(({ first }) => Testing.synth(first), true) - readsOf(({ first }) => Testing.synth(first), false)).toBe(4);
+  });
+
+  test('an object that a validation validated after hardpod\'s changes (as a library completing objects at synthesis does, cdk8s having no Aspects) fails the synthesis', () => {
+    const app = Testing.app();
+    // A platform's app enforces at its creation, before the charts (and their validations) exist.
+    Hardpod.enforce(app, { config: { hardened: { allowedRegistries: ['registry.example.com'] } }, onWarning: () => undefined });
+    const web = new Chart(app, 'web');
+    addCompanions(web);
+    const deployment = new ApiObject(web, 'web', hardenedDeploymentManifest() as never);
+    let completed = false;
+    web.node.addValidation({
+      validate: () => {
+        if (!completed) deployment.addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/image', 'nginx'));
+        completed = true;
+        return [];
+      },
+    });
+    new Chart(app, 'other');
+    expect(() => app.synthYaml()).toThrow(/\[image-digest\] web\/web \(Deployment shop\/web\)/);
+  });
+
   test('two objects of one kind, namespace and name (two charts\' Deployments named web in shop) fail synthesis, naming both construct paths', () => {
     // Plain ApiObjects: hardened workloads already refuse a second workload of one name at construction.
     const app = Testing.app();
