@@ -3,7 +3,7 @@ import { Construct, type IConstruct } from 'constructs';
 import { duplicateObjects } from './duplicates';
 import { checkOptionKeys, resolveValidationOptions, scopeLabel, type ValidationOptions } from './options';
 import { SUPPRESS_ANNOTATION_PREFIX, type ResolvedConfig } from '../../engine/config';
-import { evaluate } from '../../engine/evaluate';
+import { evaluate, sourceWhere } from '../../engine/evaluate';
 import { isBlockingFinding, NOT_CHECKED_ID, unsuppressedNotChecked, type Finding, type NotCheckedObject, type Report } from '../../engine/report';
 import { HardpodError, isHardpodError } from '../../model/errors';
 import type { LocatedObject } from '../../model/kube-object';
@@ -36,7 +36,8 @@ export class Hardpod {
    * Enforces the rule engine on every ApiObject under `scope` (an App or a Chart): hardpod
    * constructs, plain ApiObjects, cdk8s-plus constructs, included YAML and Helm charts alike.
    * `app.synth()`, `app.synthYaml()` and `Testing.synth(chart)` then fail with one line per
-   * failing finding, naming the ApiObject's construct path, the rule and the field. An object
+   * failing finding, naming the ApiObject's construct path (with, for an item of a v1 List, its
+   * place in the List: `prod/exported/object0-list items[1] (Pod shop/debug)`), the rule and the field. An object
    * hardpod cannot check (a kind the config's `workloadKinds` does not map, holding a pod
    * template) fails synthesis too, as `[not-checked]`: it is never a silent pass. Where no mapping
    * can express it (a Prometheus Operator `Prometheus`), acknowledge it with a suppression and its
@@ -249,7 +250,7 @@ export function apiObjectsUnder(scope: IConstruct, read?: Map<ApiObject, Located
 function validateObjects(
   objects: readonly LocatedObject[], config: ResolvedConfig, onReport: ((report: Report) => void) | undefined, onWarning: (message: string) => void,
 ): string[] {
-  const duplicates = duplicateObjects(objects, (source) => (source.listItem ? `${source.constructPath!} ${source.listItem}` : source.constructPath!))
+  const duplicates = duplicateObjects(objects, (source) => sourceWhere(source)!)
     .map((d) => `hardpod: ${d.message}`);
   let report: Report;
   try {
@@ -270,9 +271,12 @@ function validateObjects(
   return failures;
 }
 
-/** `[rule] construct/path (Deployment shop/web) spec.template...: message. Fix: remediation` */
+/**
+ * `[rule] construct/path (Deployment shop/web) spec.template...: message. Fix: remediation`; for an
+ * item of a List, `construct/path items[1] (Deployment shop/web)`.
+ */
 export function formatFinding(finding: Finding): string {
-  const where = finding.source.constructPath ?? finding.source.file ?? '<input>';
+  const where = sourceWhere(finding.source) ?? '<input>';
   const field = finding.path ? ` ${finding.path}` : '';
   return `[${finding.rule}] ${where} (${objectLabel(finding)})${field}: ${finding.message}. Fix: ${finding.remediation}`;
 }
@@ -284,7 +288,7 @@ export function nonBlockingStatus(finding: Finding): string {
 
 /** `[not-checked] construct/path (Worker shop/worker): hardpod cannot check it: reason` */
 function formatNotChecked(item: NotCheckedObject): string {
-  return `[not-checked] ${item.source.constructPath ?? item.source.file ?? '<input>'} (${objectLabel(item)}): hardpod cannot check it: ${item.reason}`
+  return `[not-checked] ${sourceWhere(item.source) ?? '<input>'} (${objectLabel(item)}): hardpod cannot check it: ${item.reason}`
     + `; or, where that is accepted, acknowledge it with its reason (${NOT_CHECKED_ACKNOWLEDGEMENT})`;
 }
 

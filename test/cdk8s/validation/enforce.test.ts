@@ -145,6 +145,36 @@ describe('Hardpod.enforce', () => {
     expect(synthError(c)).toContain('[privileged] test/vendor/debug-pod-shop (Pod shop/debug) spec.containers[0].securityContext.privileged');
   });
 
+  test('a finding on an item of a v1 List (an included kubectl export, or an ApiObject whose body is a List) names the List\'s construct path and the item\'s place in it', () => {
+    const pod = (name: string, annotations?: Record<string, string>): Record<string, unknown> => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name, namespace: 'shop', ...(annotations ? { annotations } : {}) },
+      spec: { hostPID: true, containers: [{ name: 'shell', image: 'busybox', securityContext: { privileged: true } }] },
+    });
+    const worker = { apiVersion: 'batch.acme.io/v1', kind: 'Worker', metadata: { name: 'worker', namespace: 'shop' }, spec: { podTemplate: { spec: { containers: [{ name: 'a', image: 'nginx' }] } } } };
+    const dir = mkdtempSync(join(tmpdir(), 'hardpod-include-'));
+    const file = join(dir, 'exported.yaml');
+    const settings = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'shop' } };
+    writeFileSync(file, `apiVersion: v1\nkind: List\nitems:\n- ${JSON.stringify(settings)}\n- ${JSON.stringify(pod('debug'))}\n- ${JSON.stringify(worker)}\n`);
+    const app = Testing.app();
+    const c = new Chart(app, 'prod');
+    new Include(c, 'exported', { url: file });
+    new ApiObject(c, 'inline', { apiVersion: 'v1', kind: 'List', items: [pod('shell')] } as never);
+    const warnings: string[] = [];
+    Hardpod.enforce(app, { level: 'baseline', config: { rules: { 'host-namespaces': { enforcement: 'warn' } } }, onWarning: (m) => warnings.push(m) });
+    const message = synthError(c);
+    expect(message).toContain('[privileged] prod/exported/object0-list items[1] (Pod shop/debug) spec.containers[0].securityContext.privileged');
+    expect(message).toContain('[privileged] prod/inline items[0] (Pod shop/shell) spec.containers[0].securityContext.privileged');
+    expect(message).toContain('[not-checked] prod/exported/object0-list items[2] (Worker shop/worker): hardpod cannot check it');
+    expect(warnings).toContainEqual(expect.stringMatching(/^hardpod warning \(warn, not failing\): \[host-namespaces\] prod\/exported\/object0-list items\[1\] \(Pod shop\/debug\) spec\.hostPID: /));
+    // A mistake in an item's own annotations names the item too.
+    const bad = Testing.app();
+    new ApiObject(new Chart(bad, 'prod'), 'inline', { apiVersion: 'v1', kind: 'List', items: [settings, pod('shell', { 'hardpod.dev/suppress.privileged': '' })] } as never);
+    Hardpod.enforce(bad, { level: 'baseline', onWarning: () => undefined });
+    expect(synthError(bad.node.findChild('prod') as Chart)).toMatch(/hardpod: prod\/inline items\[1\] \(annotation hardpod\.dev\/suppress\.privileged\): .*needs a non-empty reason/);
+  });
+
   test('hardpod constructs are checked like any other, and pass every hardened rule with their namespace', () => {
     const c = chart('shop');
     new HardenedNamespace(c, 'ns', { name: 'shop' });
