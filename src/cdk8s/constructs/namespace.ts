@@ -26,7 +26,7 @@ export class HardenedNamespace extends Construct implements INetworkPeer {
 
   constructor(scope: Construct, id: string, props: HardenedNamespaceProps = {}) {
     super(scope, id);
-    this.name = props.name ?? chartObjectName(this, 'Namespace');
+    this.name = props.name ?? chartObjectName(this, { apiVersion: 'v1', kind: 'Namespace' });
     const built = buildNamespace({ ...props, name: this.name }, readDefaults(this), this.node.path);
     // A Namespace is cluster-scoped: never inherit the chart's namespace.
     const namespace = built.namespace as KubeObject;

@@ -1,4 +1,4 @@
-import { ApiObject, Chart, Lazy } from 'cdk8s';
+import { ApiObject, Chart, Lazy, type GroupVersionKind } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AppClaims } from './app-claims';
 import { readDefaults, type HardpodDefaultsProps } from './defaults';
@@ -52,15 +52,15 @@ export abstract class HardenedWorkload extends Construct implements INetworkPeer
   private readonly servedPorts: readonly ServedPort[];
 
   /**
-   * @param kind the workload's kind, which the chart's name generator may read (it keeps a CronJob's
-   * name to 52 characters, as its controller appends 11 to name its Jobs)
+   * @param type the workload's apiVersion and kind, which the chart's name generator may read (it
+   * keeps a CronJob's name to 52 characters, as its controller appends 11 to name its Jobs)
    */
-  protected constructor(scope: Construct, id: string, props: ConstructProps<WorkloadProps>, build: Builder<WorkloadProps>, kind: string) {
+  protected constructor(scope: Construct, id: string, props: ConstructProps<WorkloadProps>, build: Builder<WorkloadProps>, type: GroupVersionKind) {
     super(scope, id);
     // Props from JSON or plain JavaScript: the builder checks their shape, but the name is read first.
     if (props === null || typeof props !== 'object') throw new HardpodError(`props must be an object (got ${props === null ? 'null' : typeof props})`, this.node.path);
     const defaults: HardpodDefaultsProps = readDefaults(this);
-    this.name = props.name ?? chartObjectName(this, kind);
+    this.name = props.name ?? chartObjectName(this, type);
     this.namespace = props.namespace ?? Chart.of(this).namespace;
     const modelProps: WorkloadProps = { ...props, name: this.name, namespace: this.namespace };
     this.objects = build(modelProps, { where: this.node.path, defaults, imageResolver: defaults.imageResolver });

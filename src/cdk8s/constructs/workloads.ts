@@ -24,28 +24,28 @@ export type HardenedCronJobProps = ConstructProps<CronJobProps>;
  */
 export class HardenedDeployment extends HardenedWorkload {
   constructor(scope: Construct, id: string, props: HardenedDeploymentProps) {
-    super(scope, id, props, buildDeployment as AnyBuilder, 'Deployment');
+    super(scope, id, props, buildDeployment as AnyBuilder, { apiVersion: 'apps/v1', kind: 'Deployment' });
   }
 }
 
 /** A hardened StatefulSet with a headless Service and persistent volumes owned by its group (fsGroup). */
 export class HardenedStatefulSet extends HardenedWorkload {
   constructor(scope: Construct, id: string, props: HardenedStatefulSetProps) {
-    super(scope, id, props, buildStatefulSet as AnyBuilder, 'StatefulSet');
+    super(scope, id, props, buildStatefulSet as AnyBuilder, { apiVersion: 'apps/v1', kind: 'StatefulSet' });
   }
 }
 
 /** A hardened DaemonSet (one pod per node). */
 export class HardenedDaemonSet extends HardenedWorkload {
   constructor(scope: Construct, id: string, props: HardenedDaemonSetProps) {
-    super(scope, id, props, buildDaemonSet as AnyBuilder, 'DaemonSet');
+    super(scope, id, props, buildDaemonSet as AnyBuilder, { apiVersion: 'apps/v1', kind: 'DaemonSet' });
   }
 }
 
 /** A hardened Job: runs to completion, deleted an hour after it finishes by default. */
 export class HardenedJob extends HardenedWorkload {
   constructor(scope: Construct, id: string, props: HardenedJobProps) {
-    super(scope, id, props, buildJob as AnyBuilder, 'Job');
+    super(scope, id, props, buildJob as AnyBuilder, { apiVersion: 'batch/v1', kind: 'Job' });
   }
 }
 
@@ -53,6 +53,6 @@ export class HardenedJob extends HardenedWorkload {
 export class HardenedCronJob extends HardenedWorkload {
   constructor(scope: Construct, id: string, props: HardenedCronJobProps) {
     // The chart keeps a CronJob's generated name to 52 characters: its controller appends 11 to name each Job.
-    super(scope, id, props, buildCronJob as AnyBuilder, 'CronJob');
+    super(scope, id, props, buildCronJob as AnyBuilder, { apiVersion: 'batch/v1', kind: 'CronJob' });
   }
 }

@@ -199,10 +199,59 @@ describe('workload names', () => {
     new HardenedDeployment(custom, 'web', { image: IMAGE, port: 8080 });
     new ApiObject(custom, 'settings', { apiVersion: 'v1', kind: 'ConfigMap' });
     expect(names(custom)).toEqual(expect.arrayContaining(['Deployment team-a-deployment-web', 'Service team-a-deployment-web', 'ConfigMap team-a-configmap-settings']));
+    // An override may read whatever cdk8s has set on an ApiObject when it asks for the name: its API group and version too.
+    class GroupChart extends Chart {
+      generateObjectName(apiObject: ApiObject): string {
+        const group = apiObject.apiGroup.split('.')[0];
+        return `${group}-${apiObject.apiVersion.split('/').pop()}-${apiObject.kind.toLowerCase()}-${apiObject.chart.node.id}-${apiObject.node.id}`;
+      }
+    }
+    const grouped = new GroupChart(Testing.app(), 'shop', { namespace: 'shop' });
+    new HardenedDeployment(grouped, 'web', { image: IMAGE, port: 8080 });
+    new HardenedStatefulSet(grouped, 'db', { image: IMAGE, port: 5432 });
+    new HardenedDaemonSet(grouped, 'agent', { image: IMAGE, port: 9100 });
+    new HardenedJob(grouped, 'migrate', { image: IMAGE });
+    new HardenedCronJob(grouped, 'nightly', { image: IMAGE, schedule: '@daily' });
+    new HardenedNamespace(grouped, 'ns');
+    new ApiObject(grouped, 'settings', { apiVersion: 'v1', kind: 'ConfigMap' });
+    expect(names(grouped)).toEqual(expect.arrayContaining([
+      'Deployment apps-v1-deployment-shop-web', 'ServiceAccount apps-v1-deployment-shop-web', 'StatefulSet apps-v1-statefulset-shop-db',
+      'DaemonSet apps-v1-daemonset-shop-agent', 'Job batch-v1-job-shop-migrate', 'CronJob batch-v1-cronjob-shop-nightly',
+      'Namespace core-v1-namespace-shop-ns', 'ConfigMap core-v1-configmap-shop-settings',
+    ]));
     // By default the name keeps cdk8s's hash of the construct path.
     const hashed = new Chart(Testing.app(), 'shop');
     const web = new HardenedDeployment(hashed, 'web', { image: IMAGE, port: 8080 });
     expect(web.name).toMatch(/^shop-web-c8[0-9a-f]{6}$/);
+  });
+});
+
+describe('workload names from an override of generateObjectName', () => {
+  it('an override that fails, or gives no name, is an error naming the construct and what the override is given', () => {
+    // metadata does not exist yet when cdk8s asks for a name: cdk8s cannot name a plain ApiObject with this either.
+    class MetadataChart extends Chart {
+      generateObjectName(apiObject: ApiObject): string {
+        return `${apiObject.metadata.namespace}-${apiObject.node.id}`;
+      }
+    }
+    const c = new MetadataChart(Testing.app(), 'shop', { namespace: 'shop' });
+    expect(() => new ApiObject(c, 'settings', { apiVersion: 'v1', kind: 'ConfigMap' })).toThrow(TypeError);
+    const given = 'it is given the object as cdk8s gives it any ApiObject it names: node (here shop/web\'s), kind, apiVersion, apiGroup and chart, '
+      + 'before the object has a name or metadata; or set the name prop';
+    expect(() => new HardenedDeployment(c, 'web', { image: IMAGE, port: 8080 })).toThrow(new HardpodError(
+      `the chart's generateObjectName failed to name this Deployment (Cannot read properties of undefined (reading 'namespace')); ${given}`, 'shop/web',
+    ));
+    new HardenedDeployment(c, 'named', { name: 'web', image: IMAGE, port: 8080 });
+
+    class PartialChart extends Chart {
+      generateObjectName(apiObject: ApiObject): string {
+        return (apiObject.kind === 'ConfigMap' ? 'settings' : undefined) as string;
+      }
+    }
+    const partial = new PartialChart(Testing.app(), 'shop');
+    expect(() => new HardenedDeployment(partial, 'web', { image: IMAGE, port: 8080 })).toThrow(new HardpodError(
+      `the chart's generateObjectName returned nothing for this Deployment; expected its name, a non-empty string; ${given}`, 'shop/web',
+    ));
   });
 });
 
