@@ -1,5 +1,5 @@
 import { constants as bufferConstants, isUtf8 } from 'node:buffer';
-import { closeSync, fchmodSync, fchownSync, fsyncSync, openSync, readFileSync, readlinkSync, readSync, realpathSync, renameSync, rmSync, statSync, writeSync, type Stats } from 'node:fs';
+import { accessSync, closeSync, constants as fsConstants, fchmodSync, fchownSync, fsyncSync, openSync, readFileSync, readlinkSync, readSync, realpathSync, renameSync, rmSync, statSync, writeSync, type Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { HardpodError, isHardpodError } from './errors';
 
@@ -231,9 +231,10 @@ export interface AtomicWrite extends AtomicWriteOptions {
  * Writes `content` to `path` atomically: a temp file next to the real file, fsync, rename. A reader
  * never sees half a file, and on any failure the previous file is left as it was and the temp file
  * is removed. A symlink stays a link (its target is rewritten), and an existing file keeps its mode
- * (and its owner, where this process may set it); a new file is created 0644 (less the umask).
+ * (and its owner, where this process may set it); a new file is created 0644 (less the umask). A
+ * file the user may not write, or has made read-only, is refused rather than replaced.
  * @throws HardpodError naming the file and the system's reason (`ENOENT`, `EACCES`, `ENOSPC` ...),
- * or that the file changed since it was read (see {@link AtomicWriteOptions.readContent})
+ * that it is read-only, or that the file changed since it was read (see {@link AtomicWriteOptions.readContent})
  */
 export function writeFileAtomic(path: string, content: string, options: AtomicWriteOptions = {}): void {
   writeFilesAtomic([{ path, content, ...options }]);
@@ -317,6 +318,7 @@ function prepareWrite(path: string, produce: (write: (chunk: string) => void) =>
   // a file renamed over it would replace the device itself (as root, /dev/null for every process).
   const named = statForWrite(path, name);
   if (named !== undefined && !named.isFile() && !named.isDirectory()) return writeStream(path, produce, name);
+  if (named?.isFile()) refuseProtectedFile(path, named, name);
   // node:crypto is loaded here, not with the module: a plain `hardpod check` writes no file and need not pay for it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { randomBytes } = require('node:crypto') as typeof import('node:crypto');
@@ -343,7 +345,7 @@ function prepareWrite(path: string, produce: (write: (chunk: string) => void) =>
       // `named` followed the links that `target` resolves: it is the file being replaced, if any.
       if (named) {
         // The replacement is the same file to its users: same permissions (a 0600 file stays
-        // private, a 0444 one read-only), same owner where this process may set it (root may;
+        // private, a 0755 one executable), same owner where this process may set it (root may;
         // others keep their own, which is the owner already unless the folder is shared).
         try {
           fchownSync(fd, named.uid, named.gid);
@@ -381,14 +383,15 @@ function prepareWrite(path: string, produce: (write: (chunk: string) => void) =>
 /**
  * Refuses a file that cannot be written where it is named, before the work whose result it is to
  * hold (resolving every image at its registry) rather than at the final write: a path through a
- * file where a folder belongs, a loop of symbolic links, a folder named as the file, or a folder
- * that does not exist.
+ * file where a folder belongs, a loop of symbolic links, a folder named as the file, a folder
+ * that does not exist, or a file the user may not write or has made read-only.
  * @param name how messages name the file (the path as the user gave it) @default path
  * @throws HardpodError naming the file and why, as the write would
  */
 export function refuseUnwritablePath(path: string, name = path): void {
   const named = statForWrite(path, name);
   if (named?.isDirectory()) throw cannotWrite({ code: 'EISDIR' }, dirname(name), name);
+  if (named?.isFile()) refuseProtectedFile(path, named, name);
   if (named !== undefined) return;
   const target = writeTarget(path);
   const folderName = folderInMessages(path, target, name);
@@ -399,6 +402,27 @@ export function refuseUnwritablePath(path: string, name = path): void {
     throw cannotWrite(error, folderName, name);
   }
   if (!stats.isDirectory()) throw cannotWrite({ code: 'ENOTDIR' }, folderName, name);
+}
+
+/**
+ * Refuses to replace a file that the user may not write, or has made read-only: the rename puts a
+ * new file in its place whatever its permissions say (and root may write any file), where a shell
+ * redirect or an editor would refuse, and the user's protection would be lost silently.
+ * @param named the file's stats (through symbolic links)
+ */
+function refuseProtectedFile(path: string, named: Stats, name: string): void {
+  const mode = `mode ${(named.mode % 0o1000).toString(8).padStart(4, '0')}`;
+  // eslint-disable-next-line no-bitwise
+  if ((named.mode & 0o222) === 0) {
+    throw new HardpodError(`cannot write the file: it is read-only (${mode}); make it writable (chmod u+w) to have it replaced, or write to another file`, name);
+  }
+  try {
+    accessSync(path, fsConstants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EPERM') throw new HardpodError(`cannot write the file: it is not writable by this user (${mode}); write to another file, or run as a user who may write it`, name);
+    throw cannotWrite(error, dirname(name), name);
+  }
 }
 
 /**

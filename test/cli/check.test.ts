@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cliMainPath, runHardpod, type CliResult } from './cli-process';
@@ -626,6 +626,36 @@ spec:
   test('a baseline or report that cannot be written is exit 2 naming the file and why (a missing folder), not an internal error', () => {
     expectUsageError(check(['--write-baseline', 'missing/baseline.json', 'privileged.yaml']), /^hardpod check: error: missing\/baseline\.json: cannot write the file: the folder missing does not exist \(create it first\)\n$/);
     expectUsageError(check(['--output', 'missing/report.json', 'privileged.yaml']), /^hardpod check: error: missing\/report\.json: cannot write the file: the folder missing does not exist \(create it first\)\n$/);
+  });
+
+  test('a read-only report or baseline (mode 0444) is refused naming it, before the input is read, and stays as it was', () => {
+    const file = join(dir, 'protected.json');
+    const refused = /^hardpod check: error: protected\.json: cannot write the file: it is read-only \(mode 0444\); make it writable \(chmod u\+w\) to have it replaced, or write to another file\n$/;
+    for (const option of ['--output', '--write-baseline']) {
+      writeFileSync(file, 'kept');
+      chmodSync(file, 0o444);
+      expectUsageError(check([option, 'protected.json', 'privileged.yaml']), refused);
+      // Before the input is read: an input that cannot be read is not what is said.
+      expectUsageError(check([option, 'protected.json', 'no-such-input.yaml']), refused);
+      expect(readFileSync(file, 'utf8')).toBe('kept');
+      expect(statSync(file).mode % 0o1000).toBe(0o444);
+      expect(readdirSync(dir).filter((name) => name.includes('protected'))).toEqual(['protected.json']);
+      rmSync(file);
+    }
+  });
+
+  test('a rewritten report or baseline keeps its mode: a private one (0600) stays private, an executable one (0755) executable', () => {
+    for (const mode of [0o600, 0o755]) {
+      for (const option of ['--output', '--write-baseline']) {
+        const file = join(dir, 'kept-mode.json');
+        writeFileSync(file, 'previous');
+        chmodSync(file, mode);
+        expect(check([option, 'kept-mode.json', 'privileged.yaml']).status).toBe(option === '--output' ? 1 : 0);
+        expect(readFileSync(file, 'utf8')).not.toBe('previous');
+        expect({ option, mode: (statSync(file).mode % 0o1000).toString(8) }).toEqual({ option, mode: mode.toString(8) });
+        rmSync(file);
+      }
+    }
   });
 
   test('a report that cannot be written (a full disk) is exit 2 with the reason, not a pass', () => {

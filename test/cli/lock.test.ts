@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cliMainPath, type CliResult } from './cli-process';
+import { emptyLockFile, serializeLockFile } from '../../src/images/lock-file';
 
 let dir: string;
 let registry: Server;
@@ -63,5 +64,24 @@ describe('hardpod lock', () => {
     const missing = await lock(['--update', '--lock-file', 'missing/hardpod.lock.json', 'pod.yaml']);
     expect(missing.stderr).toContain('missing/hardpod.lock.json: lock file not found; run `npx hardpod lock` to create it');
     expect(connections).toBe(0);
+  });
+
+  test('a read-only lock file (mode 0444) is refused naming it, before any registry is asked, and stays as it was', async () => {
+    const text = serializeLockFile(emptyLockFile());
+    writeFileSync(join(dir, 'protected.lock.json'), text);
+    chmodSync(join(dir, 'protected.lock.json'), 0o444);
+    for (const mode of [[], ['--update']]) {
+      const result = await lock([...mode, '--lock-file', 'protected.lock.json', 'pod.yaml']);
+      expect({ mode, ...result }).toEqual({
+        mode,
+        status: 2,
+        stdout: '',
+        stderr: 'hardpod lock: error: protected.lock.json: cannot write the file: it is read-only (mode 0444); make it writable (chmod u+w) to have it replaced, or write to another file\n',
+      });
+    }
+    expect(connections).toBe(0);
+    expect(readFileSync(join(dir, 'protected.lock.json'), 'utf8')).toBe(text);
+    expect(statSync(join(dir, 'protected.lock.json')).mode % 0o1000).toBe(0o444);
+    expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
 });

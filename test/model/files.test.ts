@@ -4,7 +4,7 @@ import { chmodSync, chownSync, closeSync, constants as fsConstants, lstatSync, m
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { isHardpodError } from '../../src/model/errors';
-import { decodeUtf8, readUserFile, refuseOversizedText, writeFileAtomic, writeFileAtomicChunks, writeFilesAtomic } from '../../src/model/files';
+import { decodeUtf8, readUserFile, refuseOversizedText, refuseUnwritablePath, writeFileAtomic, writeFileAtomicChunks, writeFilesAtomic } from '../../src/model/files';
 
 let dir: string;
 beforeEach(() => {
@@ -75,8 +75,8 @@ describe('writeFileAtomic through links and with permissions', () => {
     expect(readFileSync(join(dir, 'made.json'), 'utf8')).toBe('{}');
   });
 
-  test('an existing file keeps its mode (0600 stays private, 0444 read-only); a new one is 0644 less the umask', () => {
-    for (const mode of [0o600, 0o444, 0o640, 0o755]) {
+  test('an existing file keeps its mode (0600 stays private); a new one is 0644 less the umask', () => {
+    for (const mode of [0o600, 0o640, 0o755]) {
       const file = join(dir, `f${mode.toString(8)}.yaml`);
       writeFileSync(file, 'old');
       chmodSync(file, mode);
@@ -96,6 +96,48 @@ describe('writeFileAtomic through links and with permissions', () => {
     writeFileAtomic(created, 'x');
     // eslint-disable-next-line no-bitwise
     expect(modeOf(created)).toBe(0o644 & ~process.umask());
+  });
+
+  test('a read-only file (no write bit, as chmod a-w leaves it) is refused, even through a link, and stays as it was', () => {
+    const file = join(dir, 'protected.yaml');
+    writeFileSync(file, 'kept');
+    chmodSync(file, 0o444);
+    symlinkSync('protected.yaml', join(dir, 'link.yaml'));
+    for (const path of [file, join(dir, 'link.yaml')]) {
+      const error = thrown(() => writeFileAtomic(path, 'new'));
+      expect(isHardpodError(error)).toBe(true);
+      expect((error as Error).message).toBe(`${path}: cannot write the file: it is read-only (mode 0444); make it writable (chmod u+w) to have it replaced, or write to another file`);
+      expect(() => refuseUnwritablePath(path)).toThrow((error as Error).message);
+    }
+    expect(readFileSync(file, 'utf8')).toBe('kept');
+    expect(modeOf(file)).toBe(0o444);
+    expect(readdirSync(dir).sort()).toEqual(['link.yaml', 'protected.yaml']);
+  });
+});
+
+describe('writeFileAtomic as a user who may not write the file', () => {
+  // Run as root, the test writes as the nobody user (65534) through setpriv; other users cannot switch.
+  const asNobody = process.getuid?.() === 0 && spawnSync('setpriv', ['--version']).status === 0 ? test : test.skip;
+
+  asNobody('another user\'s file in a folder anyone may write is refused, not replaced by one of this user\'s', () => {
+    chmodSync(dir, 0o777);
+    const file = join(dir, 'theirs.yaml');
+    writeFileSync(file, 'kept');
+    chmodSync(file, 0o644);
+    const script = `
+      const { writeFileAtomic } = require(${JSON.stringify(join(__dirname, '..', '..', 'src', 'model', 'files'))});
+      try {
+        writeFileAtomic(process.argv[1], 'new');
+        console.log('written');
+      } catch (error) {
+        console.log(error.name, error.message);
+      }`;
+    const run = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '-r', 'ts-node/register/transpile-only', '-e', script, file], { encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(run.stdout.trim()).toBe(`HardpodError ${file}: cannot write the file: it is not writable by this user (mode 0644); write to another file, or run as a user who may write it`);
+    expect(readFileSync(file, 'utf8')).toBe('kept');
+    expect(statSync(file).uid).toBe(0);
+    expect(readdirSync(dir)).toEqual(['theirs.yaml']);
   });
 });
 

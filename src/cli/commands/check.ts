@@ -8,7 +8,7 @@ import { withLockFileFacts } from '../../images/lock-resolver';
 import { readManifests, type ManifestSet } from '../../loader';
 import type { Emit } from '../../model/chunks';
 import { HardpodError, isHardpodError } from '../../model/errors';
-import { fileIdentity, realPathIfExists, writeFileAtomicChunks } from '../../model/files';
+import { fileIdentity, realPathIfExists, refuseUnwritablePath, writeFileAtomicChunks } from '../../model/files';
 import type { LocatedObject, SourceLocation } from '../../model/kube-object';
 import { formatControlsJsonChunks, formatControlsTextChunks } from '../../reporters/controls';
 import { formatJsonChunks } from '../../reporters/json';
@@ -89,6 +89,9 @@ export const checkCommand: Command = {
 
     const lockFile = resolve(context.cwd, values['lock-file'] ?? LOCK_FILE_NAME);
     refuseWritingOverReadFiles(values, positionals, lockFile);
+    const toStdout = values.output === undefined || STANDARD_OUTPUT_PATHS.has(values.output);
+    // Said before the input is read and judged, which a file that cannot be written would waste.
+    for (const file of [toStdout ? undefined : values.output, values['write-baseline']]) if (file !== undefined) refuseUnwritablePath(file);
 
     const fileConfig: EngineConfig = values.config === undefined ? {} : loadConfig(values.config);
     const baselineFile = values.baseline === undefined ? undefined : readBaselineFile(values.baseline);
@@ -100,7 +103,6 @@ export const checkCommand: Command = {
       ...(baseline.length > 0 ? { baseline: [...(fileConfig.baseline ?? []), ...baseline] } : {}),
     };
 
-    const toStdout = values.output === undefined || STANDARD_OUTPUT_PATHS.has(values.output);
     const ownFiles = [values.config, values.baseline, lockFile, toStdout ? undefined : values.output, values['write-baseline']].filter((path): path is string => path !== undefined);
     const manifests = readManifests(positionals, { ownFiles, refuseKustomizations: true });
     if (!values['allow-empty']) refuseEmptyInput(manifests.objects.length, positionals, 'checked');

@@ -7,7 +7,7 @@ import { lineDiff, pinText, planFilePins, type ImageOccurrence } from '../../ima
 import { RegistryClient } from '../../images/registry-client';
 import { manifestFilesOfFolder, readManifestFile, readStandardInput, STDIN_NAME } from '../../loader';
 import { HardpodError } from '../../model/errors';
-import { describeFileError, realPathIfExists, writeFilesAtomic } from '../../model/files';
+import { describeFileError, realPathIfExists, refuseUnwritablePath, writeFilesAtomic } from '../../model/files';
 import { parseCommandArgs } from '../args';
 import { EXIT, type CliContext, type Command } from '../command';
 import { refuseEmptyInput } from '../input';
@@ -108,6 +108,8 @@ export const pinCommand: Command = {
       plans.push({ file, name, text, occurrences: plan.occurrences, images: plan.images });
     }
     if (!values['allow-empty']) refuseEmptyInput(objectCount, files.map((file) => file.name), 'pinned');
+    // A file that --write cannot rewrite is said before any registry is asked.
+    if (values.write && !stdinMode) for (const plan of plans) if (plan.occurrences.length > 0) refuseUnwritablePath(plan.file, plan.name);
 
     const digests = await digestsFor(plans, values, registryFlags, context);
 
