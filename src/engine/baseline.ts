@@ -216,10 +216,10 @@ function objectLookup(objects: readonly LocatedObject[]): Map<string, KubeObject
 }
 
 /** Writes a baseline file atomically; a file that cannot be written is a HardpodError naming it. */
-export function writeBaseline(path: string, report: Report, objects?: readonly LocatedObject[]): BaselineFile {
+export async function writeBaseline(path: string, report: Report, objects?: readonly LocatedObject[]): Promise<BaselineFile> {
   const baseline = baselineFromReport(report, objects);
   // Written entry by entry: a baseline of a few million findings is longer than one string can be.
-  writeFileAtomicChunks(path, (write) => writeJson({ ...baseline, findings: new StreamedList(baseline.findings) }, write));
+  await writeFileAtomicChunks(path, (write) => writeJson({ ...baseline, findings: new StreamedList(baseline.findings) }, write));
   return baseline;
 }
 

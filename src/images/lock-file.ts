@@ -93,8 +93,8 @@ export function serializeLockFile(lock: LockFile): string {
  * Writes the lock file atomically (a symlink stays a link, the mode is kept).
  * @param options `readContent`: the text read before resolving, so an edit made meanwhile is not overwritten
  */
-export function writeLockFile(path: string, lock: LockFile, options: AtomicWriteOptions = {}): void {
-  writeFileAtomic(path, serializeLockFile(lock), options);
+export async function writeLockFile(path: string, lock: LockFile, options: AtomicWriteOptions = {}): Promise<void> {
+  await writeFileAtomic(path, serializeLockFile(lock), options);
 }
 
 /**

@@ -231,6 +231,6 @@ export async function runLock(options: LockRunOptions): Promise<LockRunResult> {
   const changed = toResolve.length > 0 && (result.added.length > 0 || result.changed.length > 0 || JSON.stringify(lock) !== JSON.stringify(before));
   // `lock` creates the file even with no tag to record, so that the steps after it find one.
   const written = changed || (options.mode === 'lock' && !existed);
-  if (written) writeLockFile(options.lockFilePath, lock, { readContent: readText });
+  if (written) await writeLockFile(options.lockFilePath, lock, { readContent: readText });
   return { lock, written, ...result };
 }

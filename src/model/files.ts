@@ -233,11 +233,13 @@ export interface AtomicWrite extends AtomicWriteOptions {
  * is removed. A symlink stays a link (its target is rewritten), and an existing file keeps its mode
  * (and its owner, where this process may set it); a new file is created 0644 (less the umask). A
  * file the user may not write, or has made read-only, is refused rather than replaced.
+ * Stopped by a signal (Ctrl-C, SIGTERM, SIGHUP) while the file is written, the write leaves the
+ * previous file and no temp file: see {@link writeFilesAtomic}.
  * @throws HardpodError naming the file and the system's reason (`ENOENT`, `EACCES`, `ENOSPC` ...),
  * that it is read-only, or that the file changed since it was read (see {@link AtomicWriteOptions.readContent})
  */
-export function writeFileAtomic(path: string, content: string, options: AtomicWriteOptions = {}): void {
-  writeFilesAtomic([{ path, content, ...options }]);
+export async function writeFileAtomic(path: string, content: string, options: AtomicWriteOptions = {}): Promise<void> {
+  await writeFilesAtomic([{ path, content, ...options }]);
 }
 
 /**
@@ -245,34 +247,21 @@ export function writeFileAtomic(path: string, content: string, options: AtomicWr
  * and synced first, and every file is checked to be unchanged since it was read; only then are they
  * renamed into place. A failure before the renames writes nothing. A rename failing midway (rare:
  * the temp files sit next to their targets) is reported with the files rewritten and those not.
+ *
+ * A stop signal (SIGINT, SIGTERM, SIGHUP) that arrives while the temp files exist is handled before
+ * the renames: the temp files are removed and nothing is renamed; then, when nothing else in the
+ * process listens for the signal, it stops the process as it would have (a shell reports 130 for
+ * SIGINT, 143 for SIGTERM), else the write throws. The files are written synchronously, so a signal
+ * is handled once the last of them is written, not halfway through it.
  * @throws HardpodError naming the file and what went wrong
  */
-export function writeFilesAtomic(writes: readonly AtomicWrite[]): void {
-  const pending: PendingWrite[] = [];
-  try {
-    for (const write of writes) pending.push(prepareWrite(write.path, (chunk) => chunk(write.content), write.name));
-    writes.forEach((write, index) => {
-      if (write.readContent !== undefined) refuseIfChanged(pending[index].target, write.name ?? write.path, write.readContent, writes.length);
-    });
-  } catch (error) {
-    for (const file of pending) file.discard();
-    if (writes.length > 1 && isHardpodError(error) && pending.length < writes.length) {
-      throw new HardpodError(`${error.reason}; no file was changed`, error.where);
-    }
-    throw error;
-  }
-  for (let index = 0; index < pending.length; index++) {
-    try {
-      pending[index].commit();
-    } catch (error) {
-      for (const file of pending.slice(index + 1)) file.discard();
-      if (index === 0) throw error;
-      const paths = (files: readonly PendingWrite[]) => files.map((file) => file.name).join(', ');
-      throw new HardpodError(
-        `${(error as Error).message}; already rewritten: ${paths(pending.slice(0, index))}; not rewritten: ${paths(pending.slice(index))}`,
-      );
-    }
-  }
+export async function writeFilesAtomic(writes: readonly AtomicWrite[]): Promise<void> {
+  await writeChange(writes.map((write) => ({
+    path: write.path,
+    name: write.name ?? write.path,
+    produce: (chunk) => chunk(write.content),
+    readContent: write.readContent,
+  })));
 }
 
 /**
@@ -280,8 +269,104 @@ export function writeFilesAtomic(writes: readonly AtomicWrite[]): void {
  * without holding it whole: for reports larger than one string can be. An error thrown by `produce`
  * leaves the previous file as it was too, and is thrown on.
  */
-export function writeFileAtomicChunks(path: string, produce: (write: (chunk: string) => void) => void): void {
-  prepareWrite(path, produce).commit();
+export async function writeFileAtomicChunks(path: string, produce: (write: (chunk: string) => void) => void): Promise<void> {
+  await writeChange([{ path, name: path, produce }]);
+}
+
+/** A file of {@link writeChange}: its content handed out by `produce`. */
+interface FileToWrite extends AtomicWriteOptions {
+  readonly path: string;
+  readonly name: string;
+  readonly produce: (write: (chunk: string) => void) => void;
+}
+
+/** Writes files as one change: see {@link writeFilesAtomic}. */
+async function writeChange(files: readonly FileToWrite[]): Promise<void> {
+  const change: Change = { temps: new Set() };
+  changes.add(change);
+  try {
+    const pending: PendingWrite[] = [];
+    try {
+      for (const file of files) pending.push(prepareWrite(file.path, file.produce, file.name, change));
+      files.forEach((file, index) => {
+        if (file.readContent !== undefined) refuseIfChanged(pending[index].target, file.name, file.readContent, files.length);
+      });
+      // A turn of the event loop, in which a stop signal received while the files were written is handled.
+      await new Promise<void>((turned) => setImmediate(turned));
+      if (change.stoppedBy !== undefined) {
+        throw new HardpodError(`stopped by ${change.stoppedBy} while being written; ${files.length > 1 ? 'no file was changed' : 'nothing was written'}`, files.map((file) => file.name).join(', '));
+      }
+    } catch (error) {
+      for (const file of pending) file.discard();
+      if (files.length > 1 && isHardpodError(error) && pending.length < files.length) {
+        throw new HardpodError(`${error.reason}; no file was changed`, error.where);
+      }
+      throw error;
+    }
+    for (let index = 0; index < pending.length; index++) {
+      try {
+        pending[index].commit();
+      } catch (error) {
+        for (const file of pending.slice(index + 1)) file.discard();
+        if (index === 0) throw error;
+        const paths = (written: readonly PendingWrite[]) => written.map((file) => file.name).join(', ');
+        throw new HardpodError(
+          `${(error as Error).message}; already rewritten: ${paths(pending.slice(0, index))}; not rewritten: ${paths(pending.slice(index))}`,
+        );
+      }
+    }
+  } finally {
+    changes.delete(change);
+    // The listeners stay one more turn: a signal received during the renames then stops the process
+    // (the files written whole) rather than being dropped with them.
+    if (changes.size === 0) {
+      setImmediate(() => {
+        if (changes.size === 0) stopListening();
+      });
+    }
+  }
+}
+
+/** Files written as one change, while it is under way. */
+interface Change {
+  /** Its temp files that exist. */
+  readonly temps: Set<string>;
+  /** A stop signal received while the files were written: their temp files are removed, and none is renamed into place. */
+  stoppedBy?: NodeJS.Signals;
+}
+
+/** Signals that stop a run: Ctrl-C, `kill`, a closed terminal. */
+const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+const changes = new Set<Change>();
+let listening = false;
+
+/**
+ * Listens for the stop signals, from before a temp file is created: without a listener, the signal
+ * would stop the process at once and leave the temp file beside its target.
+ */
+function listenForStopSignals(): void {
+  if (listening) return;
+  listening = true;
+  for (const signal of STOP_SIGNALS) process.on(signal, onStopSignal);
+}
+
+function stopListening(): void {
+  if (!listening) return;
+  listening = false;
+  for (const signal of STOP_SIGNALS) process.removeListener(signal, onStopSignal);
+}
+
+/** Removes the temp files of every change under way; then, when nothing else listens for the signal, lets it stop the process. */
+function onStopSignal(signal: NodeJS.Signals): void {
+  for (const change of changes) {
+    change.stoppedBy ??= signal;
+    for (const temp of change.temps) removeTemp(temp);
+    change.temps.clear();
+  }
+  if (process.listenerCount(signal) > 1) return;
+  // Without a listener the signal stops the process, as it does any program's.
+  stopListening();
+  process.kill(process.pid, signal);
 }
 
 /** A temp file written and synced, waiting to be renamed over its target (or discarded). */
@@ -313,7 +398,7 @@ function writeTarget(path: string): string {
   return target;
 }
 
-function prepareWrite(path: string, produce: (write: (chunk: string) => void) => void, name = path): PendingWrite {
+function prepareWrite(path: string, produce: (write: (chunk: string) => void) => void, name: string, change: Change): PendingWrite {
   // A device, pipe or socket (/dev/null, /dev/stdout, a FIFO a CI step reads) is written to as it is:
   // a file renamed over it would replace the device itself (as root, /dev/null for every process).
   const named = statForWrite(path, name);
@@ -324,6 +409,12 @@ function prepareWrite(path: string, produce: (write: (chunk: string) => void) =>
   const { randomBytes } = require('node:crypto') as typeof import('node:crypto');
   const target = writeTarget(path);
   const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+  listenForStopSignals();
+  change.temps.add(temp);
+  const removeOwnTemp = (): void => {
+    removeTemp(temp);
+    change.temps.delete(temp);
+  };
   // A failure of the file system names the file; any other error of `produce` is thrown on as it is.
   let systemError: unknown;
   const system = <T>(action: () => T): T => {
@@ -335,7 +426,7 @@ function prepareWrite(path: string, produce: (write: (chunk: string) => void) =>
     }
   };
   const fail = (error: unknown): never => {
-    removeTemp(temp);
+    removeOwnTemp();
     if (systemError === undefined) throw error;
     throw cannotWrite(systemError, folderInMessages(path, target, name), name);
   };
@@ -373,10 +464,9 @@ function prepareWrite(path: string, produce: (write: (chunk: string) => void) =>
       } catch (error) {
         fail(error);
       }
+      change.temps.delete(temp);
     },
-    discard() {
-      removeTemp(temp);
-    },
+    discard: removeOwnTemp,
   };
 }
 

@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, watch, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cliMainPath, runHardpod, type CliResult } from './cli-process';
@@ -655,6 +655,39 @@ spec:
         expect({ option, mode: (statSync(file).mode % 0o1000).toString(8) }).toEqual({ option, mode: mode.toString(8) });
         rmSync(file);
       }
+    }
+  });
+
+  test('Ctrl-C (SIGINT) or SIGTERM while the report is written stops the run as the signal does (130, 143 to a shell), the previous report kept and no temp file left', async () => {
+    // A report of tens of megabytes: its writing takes long enough to be stopped halfway.
+    const many = Array.from({ length: 3000 }, (_, i) => POD.replace('name: plain', `name: plain-${i}`)).join('---\n');
+    const folder = mkdtempSync(join(tmpdir(), 'hardpod-cli-signal-'));
+    writeFileSync(join(folder, 'many.yaml'), many);
+    try {
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+        writeFileSync(join(folder, 'report.json'), 'previous');
+        const stopped = await new Promise<{ code: number | null; stoppedBy: NodeJS.Signals | null; stderr: string; sent: boolean }>((resolve) => {
+          const child = spawn(process.execPath, [cliMainPath(), 'check', '--format', 'json', '--output', 'report.json', 'many.yaml'], { cwd: folder, env: { ...process.env, NO_COLOR: '1' } });
+          let stderr = '';
+          let sent = false;
+          child.stderr.on('data', (data: Buffer) => { stderr += data.toString(); });
+          // The signal goes as soon as the temp file of the report appears.
+          const watcher = watch(folder, (_, name) => {
+            if (sent || !name?.endsWith('.tmp')) return;
+            sent = true;
+            child.kill(signal);
+          });
+          child.on('close', (code, received) => {
+            watcher.close();
+            resolve({ code, stoppedBy: received, stderr, sent });
+          });
+        });
+        expect(stopped).toEqual({ code: null, stoppedBy: signal, stderr: '', sent: true });
+        expect(readFileSync(join(folder, 'report.json'), 'utf8')).toBe('previous');
+        expect(readdirSync(folder).sort()).toEqual(['many.yaml', 'report.json']);
+      }
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
     }
   });
 

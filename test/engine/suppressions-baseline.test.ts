@@ -161,10 +161,10 @@ describe('adoption baseline', () => {
     expect(hasBlockingFindings(onlyOld)).toBe(false);
   });
 
-  it('writes and reads baseline files atomically, and names a malformed file', () => {
+  it('writes and reads baseline files atomically, and names a malformed file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hardpod-baseline-'));
     const file = join(dir, 'baseline.json');
-    const written = writeBaseline(file, evaluate(located(privileged('a')), { level: 'baseline' }));
+    const written = await writeBaseline(file, evaluate(located(privileged('a')), { level: 'baseline' }));
     writeFileSync(join(dir, 'good.json'), readFileSync(file));
     // Written entry by entry, in exactly the layout JSON.stringify gives it.
     expect(readFileSync(file, 'utf8')).toBe(`${JSON.stringify(written, null, 2)}\n`);
@@ -354,14 +354,14 @@ describe('adoption baseline: identity across edits', () => {
     expect(() => readBaseline(file)).toThrow(new RegExp(`${file}: baseline file version 9 is not one this hardpod reads \\(1, 2, 3 or 4\\); upgrade hardpod, or write the baseline again`));
   });
 
-  it('writes the identity the baseline matches by when given the objects', () => {
+  it('writes the identity the baseline matches by when given the objects', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hardpod-baseline-v2-'));
     const file = join(dir, 'baseline.json');
     const objects = located(app([sidecar, bad]));
     const report = evaluate(objects, { level: 'baseline' });
     // As the CLI does: findings point at their field's line through a copy of their object's source.
     for (const finding of report.findings) (finding as { source: object }).source = { ...finding.source, line: 42 };
-    const written = writeBaseline(file, report, objects);
+    const written = await writeBaseline(file, report, objects);
     expect(written.version).toBe(4);
     expect(written.findings.map((f) => f.path)).toEqual(['spec.template.spec.containers[name="app"].securityContext.privileged']);
     expect(readBaseline(file)).toEqual(written.findings);

@@ -45,10 +45,10 @@ describe('lock file', () => {
     expect(serializeLockFile(parseLockFile(text, 'x'))).toBe(text);
   });
 
-  it('writes atomically and reads back synchronously', () => {
+  it('writes atomically and reads back synchronously', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hardpod-lock-'));
     const path = join(dir, 'hardpod.lock.json');
-    writeLockFile(path, sample());
+    await writeLockFile(path, sample());
     expect(readdirSync(dir)).toEqual(['hardpod.lock.json']);
     expect(readLockFile(path).images['docker.io/library/nginx:1.27'].digest).toBe(INDEX);
   });

@@ -12,6 +12,16 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+/** The error a promise is rejected with. */
+async function rejected(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a rejection');
+}
+
 function thrown(fn: () => void): unknown {
   try {
     fn();
@@ -22,31 +32,31 @@ function thrown(fn: () => void): unknown {
 }
 
 describe('writeFileAtomic', () => {
-  test('replaces the file whole and leaves nothing else behind', () => {
+  test('replaces the file whole and leaves nothing else behind', async () => {
     const file = join(dir, 'report.sarif');
     writeFileSync(file, 'old');
-    writeFileAtomic(file, 'new content\n');
+    await writeFileAtomic(file, 'new content\n');
     expect(readFileSync(file, 'utf8')).toBe('new content\n');
     expect(readdirSync(dir)).toEqual(['report.sarif']);
   });
 
-  test('a folder that does not exist is a HardpodError naming the file and the folder', () => {
+  test('a folder that does not exist is a HardpodError naming the file and the folder', async () => {
     const file = join(dir, 'missing', 'baseline.json');
-    const error = thrown(() => writeFileAtomic(file, '{}'));
+    const error = await rejected(writeFileAtomic(file, '{}'));
     expect(isHardpodError(error)).toBe(true);
     expect((error as Error).message).toBe(`${file}: cannot write the file: the folder ${dirname(file)} does not exist (create it first)`);
     // Through a link to a file in a missing folder, that folder is the one named.
     const link = join(dir, 'report.json');
     symlinkSync(join(dir, 'gone', 'report.json'), link);
-    expect((thrown(() => writeFileAtomic(link, '{}')) as Error).message).toBe(`${link}: cannot write the file: the folder ${join(dir, 'gone')} does not exist (create it first)`);
+    expect((await rejected(writeFileAtomic(link, '{}')) as Error).message).toBe(`${link}: cannot write the file: the folder ${join(dir, 'gone')} does not exist (create it first)`);
   });
 
-  test('a failed rename keeps what was there and removes the temp file', () => {
+  test('a failed rename keeps what was there and removes the temp file', async () => {
     // A non-empty folder where the file should go: the rename fails after the content was written.
     const target = join(dir, 'out.json');
     mkdirSync(target);
     writeFileSync(join(target, 'keep'), 'kept');
-    const error = thrown(() => writeFileAtomic(target, 'content'));
+    const error = await rejected(writeFileAtomic(target, 'content'));
     expect((error as Error).message).toMatch(/: cannot write the file: (is a folder, expected a file|write error \((ENOTEMPTY|EEXIST)\))$/);
     expect(readdirSync(dir)).toEqual(['out.json']);
     expect(readFileSync(join(target, 'keep'), 'utf8')).toBe('kept');
@@ -56,31 +66,31 @@ describe('writeFileAtomic', () => {
 describe('writeFileAtomic through links and with permissions', () => {
   const modeOf = (path: string) => statSync(path).mode % 0o1000;
 
-  test('a symlink stays a link and the file it points to is rewritten', () => {
+  test('a symlink stays a link and the file it points to is rewritten', async () => {
     mkdirSync(join(dir, 'real'));
     const target = join(dir, 'real', 'target.yaml');
     writeFileSync(target, 'old');
     symlinkSync(join('real', 'target.yaml'), join(dir, 'link.yaml'));
-    writeFileAtomic(join(dir, 'link.yaml'), 'new');
+    await writeFileAtomic(join(dir, 'link.yaml'), 'new');
     expect(lstatSync(join(dir, 'link.yaml')).isSymbolicLink()).toBe(true);
     expect(readFileSync(target, 'utf8')).toBe('new');
     expect(readdirSync(join(dir, 'real'))).toEqual(['target.yaml']);
     expect(readdirSync(dir).sort()).toEqual(['link.yaml', 'real']);
   });
 
-  test('a dangling symlink creates the file it names and stays a link', () => {
+  test('a dangling symlink creates the file it names and stays a link', async () => {
     symlinkSync('made.json', join(dir, 'link.json'));
-    writeFileAtomic(join(dir, 'link.json'), '{}');
+    await writeFileAtomic(join(dir, 'link.json'), '{}');
     expect(lstatSync(join(dir, 'link.json')).isSymbolicLink()).toBe(true);
     expect(readFileSync(join(dir, 'made.json'), 'utf8')).toBe('{}');
   });
 
-  test('an existing file keeps its mode (0600 stays private); a new one is 0644 less the umask', () => {
+  test('an existing file keeps its mode (0600 stays private); a new one is 0644 less the umask', async () => {
     for (const mode of [0o600, 0o640, 0o755]) {
       const file = join(dir, `f${mode.toString(8)}.yaml`);
       writeFileSync(file, 'old');
       chmodSync(file, mode);
-      writeFileAtomic(file, 'new');
+      await writeFileAtomic(file, 'new');
       expect(readFileSync(file, 'utf8')).toBe('new');
       expect(modeOf(file).toString(8)).toBe(mode.toString(8));
     }
@@ -89,22 +99,22 @@ describe('writeFileAtomic through links and with permissions', () => {
       const owned = join(dir, 'owned.yaml');
       writeFileSync(owned, 'old');
       chownSync(owned, 1234, 2345);
-      writeFileAtomic(owned, 'new');
+      await writeFileAtomic(owned, 'new');
       expect([statSync(owned).uid, statSync(owned).gid]).toEqual([1234, 2345]);
     }
     const created = join(dir, 'new.yaml');
-    writeFileAtomic(created, 'x');
+    await writeFileAtomic(created, 'x');
     // eslint-disable-next-line no-bitwise
     expect(modeOf(created)).toBe(0o644 & ~process.umask());
   });
 
-  test('a read-only file (no write bit, as chmod a-w leaves it) is refused, even through a link, and stays as it was', () => {
+  test('a read-only file (no write bit, as chmod a-w leaves it) is refused, even through a link, and stays as it was', async () => {
     const file = join(dir, 'protected.yaml');
     writeFileSync(file, 'kept');
     chmodSync(file, 0o444);
     symlinkSync('protected.yaml', join(dir, 'link.yaml'));
     for (const path of [file, join(dir, 'link.yaml')]) {
-      const error = thrown(() => writeFileAtomic(path, 'new'));
+      const error = await rejected(writeFileAtomic(path, 'new'));
       expect(isHardpodError(error)).toBe(true);
       expect((error as Error).message).toBe(`${path}: cannot write the file: it is read-only (mode 0444); make it writable (chmod u+w) to have it replaced, or write to another file`);
       expect(() => refuseUnwritablePath(path)).toThrow((error as Error).message);
@@ -126,12 +136,8 @@ describe('writeFileAtomic as a user who may not write the file', () => {
     chmodSync(file, 0o644);
     const script = `
       const { writeFileAtomic } = require(${JSON.stringify(join(__dirname, '..', '..', 'src', 'model', 'files'))});
-      try {
-        writeFileAtomic(process.argv[1], 'new');
-        console.log('written');
-      } catch (error) {
-        console.log(error.name, error.message);
-      }`;
+      writeFileAtomic(process.argv[1], 'new')
+        .then(() => console.log('written'), (error) => console.log(error.name, error.message));`;
     const run = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '-r', 'ts-node/register/transpile-only', '-e', script, file], { encoding: 'utf8' });
     expect(run.stderr).toBe('');
     expect(run.stdout.trim()).toBe(`HardpodError ${file}: cannot write the file: it is not writable by this user (mode 0644); write to another file, or run as a user who may write it`);
@@ -142,49 +148,49 @@ describe('writeFileAtomic as a user who may not write the file', () => {
 });
 
 describe('writeFileAtomic with the content read before', () => {
-  test('writes when the file still holds what was read, and refuses (writing nothing) when it was edited or removed meanwhile', () => {
+  test('writes when the file still holds what was read, and refuses (writing nothing) when it was edited or removed meanwhile', async () => {
     const file = join(dir, 'app.yaml');
     writeFileSync(file, 'read');
-    writeFileAtomic(file, 'pinned', { readContent: 'read' });
+    await writeFileAtomic(file, 'pinned', { readContent: 'read' });
     expect(readFileSync(file, 'utf8')).toBe('pinned');
 
-    const edited = thrown(() => writeFileAtomic(file, 'pinned again', { readContent: 'read' }));
+    const edited = await rejected(writeFileAtomic(file, 'pinned again', { readContent: 'read' }));
     expect(isHardpodError(edited)).toBe(true);
     expect((edited as Error).message).toBe(`${file}: the file changed after hardpod read it (edited meanwhile?); nothing was written: run the command again`);
     expect(readFileSync(file, 'utf8')).toBe('pinned');
 
     rmSync(file);
-    expect((thrown(() => writeFileAtomic(file, 'x', { readContent: 'pinned' })) as Error).message).toMatch(/the file was removed after hardpod read it/);
+    expect((await rejected(writeFileAtomic(file, 'x', { readContent: 'pinned' })) as Error).message).toMatch(/the file was removed after hardpod read it/);
     expect(readdirSync(dir)).toEqual([]);
   });
 });
 
 describe('writeFilesAtomic', () => {
-  test('writes every file, or none when one cannot be prepared', () => {
+  test('writes every file, or none when one cannot be prepared', async () => {
     const a = join(dir, 'a.yaml');
     writeFileSync(a, 'old a');
-    writeFilesAtomic([{ path: a, content: 'new a' }, { path: join(dir, 'b.yaml'), content: 'new b' }]);
+    await writeFilesAtomic([{ path: a, content: 'new a' }, { path: join(dir, 'b.yaml'), content: 'new b' }]);
     expect([readFileSync(a, 'utf8'), readFileSync(join(dir, 'b.yaml'), 'utf8')]).toEqual(['new a', 'new b']);
 
     const missing = join(dir, 'missing', 'c.yaml');
-    const error = thrown(() => writeFilesAtomic([{ path: a, content: 'newer a' }, { path: missing, content: 'c' }]));
+    const error = await rejected(writeFilesAtomic([{ path: a, content: 'newer a' }, { path: missing, content: 'c' }]));
     expect((error as Error).message).toBe(`${missing}: cannot write the file: the folder ${dirname(missing)} does not exist (create it first); no file was changed`);
     expect(readFileSync(a, 'utf8')).toBe('new a');
     expect(readdirSync(dir).sort()).toEqual(['a.yaml', 'b.yaml']);
   });
 
-  test('a file changed since it was read stops every write', () => {
+  test('a file changed since it was read stops every write', async () => {
     const a = join(dir, 'a.yaml');
     const b = join(dir, 'b.yaml');
     writeFileSync(a, 'a');
     writeFileSync(b, 'b edited');
-    const error = thrown(() => writeFilesAtomic([{ path: a, content: 'A', readContent: 'a' }, { path: b, content: 'B', readContent: 'b' }]));
+    const error = await rejected(writeFilesAtomic([{ path: a, content: 'A', readContent: 'a' }, { path: b, content: 'B', readContent: 'b' }]));
     expect((error as Error).message).toBe(`${b}: the file changed after hardpod read it (edited meanwhile?); no file was changed: run the command again`);
     expect([readFileSync(a, 'utf8'), readFileSync(b, 'utf8')]).toEqual(['a', 'b edited']);
     expect(readdirSync(dir).sort()).toEqual(['a.yaml', 'b.yaml']);
   });
 
-  test('a rename failing midway names the files rewritten and those not', () => {
+  test('a rename failing midway names the files rewritten and those not', async () => {
     const a = join(dir, 'a.yaml');
     writeFileSync(a, 'old a');
     // A non-empty folder where the second file should go: its temp file is written, its rename fails.
@@ -193,7 +199,7 @@ describe('writeFilesAtomic', () => {
     writeFileSync(join(folder, 'keep'), 'kept');
     const c = join(dir, 'c.yaml');
     writeFileSync(c, 'old c');
-    const error = thrown(() => writeFilesAtomic([{ path: a, content: 'new a' }, { path: folder, content: 'b' }, { path: c, content: 'new c' }]));
+    const error = await rejected(writeFilesAtomic([{ path: a, content: 'new a' }, { path: folder, content: 'b' }, { path: c, content: 'new c' }]));
     expect((error as Error).message).toMatch(new RegExp(`^${folder}: cannot write the file: (is a folder, expected a file|write error \\((ENOTEMPTY|EEXIST)\\)); already rewritten: ${a}; not rewritten: ${folder}, ${c}$`));
     expect([readFileSync(a, 'utf8'), readFileSync(c, 'utf8')]).toEqual(['new a', 'old c']);
     expect(readdirSync(dir).sort()).toEqual(['a.yaml', 'b.yaml', 'c.yaml']);
@@ -201,19 +207,19 @@ describe('writeFilesAtomic', () => {
 });
 
 describe('writeFileAtomicChunks', () => {
-  test('writes the chunks in order and replaces the file whole', () => {
+  test('writes the chunks in order and replaces the file whole', async () => {
     const file = join(dir, 'report.json');
     writeFileSync(file, 'old');
-    writeFileAtomicChunks(file, (write) => ['{', '"a": 1', '}\n'].forEach(write));
+    await writeFileAtomicChunks(file, (write) => ['{', '"a": 1', '}\n'].forEach(write));
     expect(readFileSync(file, 'utf8')).toBe('{"a": 1}\n');
     expect(readdirSync(dir)).toEqual(['report.json']);
   });
 
-  test('an error of the producer keeps what was there, removes the temp file and is thrown as it is', () => {
+  test('an error of the producer keeps what was there, removes the temp file and is thrown as it is', async () => {
     const file = join(dir, 'report.json');
     writeFileSync(file, 'old');
     const failure = new Error('the report could not be built');
-    const error = thrown(() => writeFileAtomicChunks(file, (write) => {
+    const error = await rejected(writeFileAtomicChunks(file, (write) => {
       write('half a report');
       throw failure;
     }));
@@ -222,18 +228,14 @@ describe('writeFileAtomicChunks', () => {
     expect(readdirSync(dir)).toEqual(['report.json']);
   });
 
-  test('a write that fails halfway (the file size limit) is a HardpodError naming the file, and what was there stays', () => {
+  test('a write that fails halfway (the file size limit) is a HardpodError naming the file, and what was there stays', async () => {
     const file = join(dir, 'report.json');
     writeFileSync(file, 'old');
     // Under `ulimit -f`, a write beyond the limit fails with EFBIG (Node ignores SIGXFSZ).
     const script = `
       const { writeFileAtomicChunks } = require(${JSON.stringify(join(__dirname, '..', '..', 'src', 'model', 'files'))});
-      try {
-        writeFileAtomicChunks(process.argv[1], (write) => { for (let i = 0; i < 64; i++) write('x'.repeat(64 * 1024)); });
-        console.log('written');
-      } catch (error) {
-        console.log(error.name, error.message);
-      }`;
+      writeFileAtomicChunks(process.argv[1], (write) => { for (let i = 0; i < 64; i++) write('x'.repeat(64 * 1024)); })
+        .then(() => console.log('written'), (error) => console.log(error.name, error.message));`;
     const run = spawnSync('bash', ['-c', 'ulimit -f 1024 && exec "$0" -r ts-node/register/transpile-only -e "$1" "$2"', process.execPath, script, file], { encoding: 'utf8' });
     expect(run.stderr).toBe('');
     expect(run.stdout.trim()).toBe(`HardpodError ${file}: cannot write the file: larger than this process may write (ulimit -f)`);
@@ -241,14 +243,14 @@ describe('writeFileAtomicChunks', () => {
     expect(readdirSync(dir)).toEqual(['report.json']);
   });
 
-  test('a pipe (a FIFO a CI step reads, /dev/stdout, /dev/null) is written to, not replaced by a file', () => {
+  test('a pipe (a FIFO a CI step reads, /dev/stdout, /dev/null) is written to, not replaced by a file', async () => {
     const fifo = join(dir, 'report.fifo');
     expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
     // Opened for reading first (without blocking), so the write finds a reader.
     // eslint-disable-next-line no-bitwise
     const reader = openSync(fifo, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
     try {
-      writeFileAtomicChunks(fifo, (write) => ['{', '"a": 1', '}\n'].forEach(write));
+      await writeFileAtomicChunks(fifo, (write) => ['{', '"a": 1', '}\n'].forEach(write));
       const buffer = Buffer.alloc(64);
       const size = readSync(reader, buffer);
       expect(buffer.subarray(0, size).toString('utf8')).toBe('{"a": 1}\n');
@@ -257,6 +259,38 @@ describe('writeFileAtomicChunks', () => {
     }
     expect(lstatSync(fifo).isFIFO()).toBe(true);
     expect(readdirSync(dir)).toEqual(['report.fifo']);
+  });
+});
+
+describe('writeFileAtomicChunks stopped by a signal', () => {
+  /** Runs a script that writes `report.json` in `dir` and, after the first chunk, sends itself `signal`. */
+  function writeStoppedBy(signal: NodeJS.Signals, setup = ''): ReturnType<typeof spawnSync> {
+    const script = `
+      const { writeFileAtomicChunks } = require(${JSON.stringify(join(__dirname, '..', '..', 'src', 'model', 'files'))});
+      ${setup}
+      writeFileAtomicChunks(process.argv[1], (write) => {
+        write('half a report');
+        process.kill(process.pid, ${JSON.stringify(signal)});
+        write(' and the rest');
+      }).then(() => console.log('written'), (error) => console.log(error.name, error.message));`;
+    return spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script, join(dir, 'report.json')], { encoding: 'utf8' });
+  }
+
+  test.each(['SIGINT', 'SIGTERM', 'SIGHUP'] as const)('%s stops the process as it does without a listener, the temp file removed and the previous file kept', (signal) => {
+    writeFileSync(join(dir, 'report.json'), 'previous');
+    const run = writeStoppedBy(signal);
+    expect({ status: run.status, signal: run.signal, stdout: run.stdout }).toEqual({ status: null, signal, stdout: '' });
+    expect(readFileSync(join(dir, 'report.json'), 'utf8')).toBe('previous');
+    expect(readdirSync(dir)).toEqual(['report.json']);
+  });
+
+  test('in a program that listens for the signal itself, the write is refused, naming the signal, and the program goes on', () => {
+    writeFileSync(join(dir, 'report.json'), 'previous');
+    const run = writeStoppedBy('SIGINT', "process.on('SIGINT', () => console.log('the program handles SIGINT'));");
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe(`the program handles SIGINT\nHardpodError ${join(dir, 'report.json')}: stopped by SIGINT while being written; nothing was written\n`);
+    expect(readFileSync(join(dir, 'report.json'), 'utf8')).toBe('previous');
+    expect(readdirSync(dir)).toEqual(['report.json']);
   });
 });
 

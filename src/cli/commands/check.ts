@@ -58,7 +58,7 @@ Exit codes: 0 nothing blocking, 1 blocking findings, 2 usage error or unreadable
 /** `hardpod check`: load, evaluate, report. */
 export const checkCommand: Command = {
   usage: USAGE,
-  run(context: CliContext): number {
+  async run(context: CliContext): Promise<number> {
     const { values, positionals } = parseCommandArgs('check', context.args, {
       'level': { type: 'string' },
       'k8s-version': { type: 'string' },
@@ -109,7 +109,7 @@ export const checkCommand: Command = {
     let report = withFieldLines(evaluateNamingFieldLines(manifests, config), manifests);
 
     if (values['write-baseline'] !== undefined) {
-      const written = writeBaseline(values['write-baseline'], report, manifests.objects);
+      const written = await writeBaseline(values['write-baseline'], report, manifests.objects);
       context.stderr(`hardpod check: wrote ${written.findings.length} finding${written.findings.length === 1 ? '' : 's'} to ${values['write-baseline']}\n`);
       if (values.baseline !== undefined && fileIdentity(values.baseline) === fileIdentity(values['write-baseline'])) {
         const note = unjudgedEntriesNote(baseline, written, report, values.baseline);
@@ -127,7 +127,7 @@ export const checkCommand: Command = {
     // string there is); a file is replaced atomically once complete.
     const options = { color, cwd: context.cwd, ruleOverrides: config.rules, objects: manifests.objects, sarifCategory: values['sarif-category'] };
     if (toStdout) render(report, format, options, context.stdout);
-    else writeFileAtomicChunks(values.output!, (write) => render(report, format, options, write));
+    else await writeFileAtomicChunks(values.output!, (write) => render(report, format, options, write));
     if (format === 'sarif') {
       for (const problem of [githubSarifLimitProblem(report), githubSarifLocationProblem(report)]) {
         if (problem) context.stderr(`hardpod check: warning: ${problem}\n`);

@@ -135,7 +135,7 @@ export const pinCommand: Command = {
     if (values.write) {
       // All files or none: every temp file is written first. Resolving took a while: a file edited
       // meanwhile refuses the write rather than losing the edit.
-      writeFilesAtomic(changed.map((plan) => ({ path: plan.file, name: plan.name, content: plan.after, readContent: plan.text })));
+      await writeFilesAtomic(changed.map((plan) => ({ path: plan.file, name: plan.name, content: plan.after, readContent: plan.text })));
     } else {
       for (const plan of changed) context.stdout(lineDiff(plan.name, plan.text, plan.after));
     }
