@@ -6,9 +6,9 @@ import { readUserFile } from '../model/files';
 import { claimObjectKey, type KubeObject } from '../model/kube-object';
 import { NEWEST_KUBERNETES_MINOR, NEWEST_KUBERNETES_VERSION, OLDEST_KUBERNETES_MINOR } from '../model/kubernetes-versions';
 import { apiGroupOf, builtInTemplatePath, describeType, WorkloadKinds, type WorkloadKindMapping } from '../model/pod-view';
-import { NEWEST_EDITION, RULES } from '../rules/catalogue';
-import type { Level, SettingCheck, Severity } from '../rules/rule';
-import { LEVELS } from '../rules/rule';
+import { NEWEST_EDITION, ruleById, RULES } from '../rules/catalogue';
+import type { Level, RuleMetadata, SettingCheck, Severity } from '../rules/rule';
+import { LEVELS, levelIncludes } from '../rules/rule';
 import { isKubernetesObject, KUBERNETES_GROUPS, NAMESPACED_LOOKUP_KINDS } from '../rules/support/hardened';
 import { wellFormedObjectProblems } from '../rules/well-formed-objects';
 
@@ -340,6 +340,41 @@ export function resolveConfig(config: EngineConfig = {}, where: (key: string) =>
   };
 }
 
+/**
+ * Why `rule` does not run under `config`, in words to follow "the rule does not run:" (`it came in
+ * rule-set edition 2, and the config pins edition 1`); undefined when the edition, level and
+ * Kubernetes version include it (the config may still disable it).
+ */
+export function whyRuleDoesNotRun(rule: RuleMetadata, config: Pick<ResolvedConfig, 'level' | 'edition' | 'minor'>): string | undefined {
+  if (rule.edition > config.edition) return `it came in rule-set edition ${rule.edition}, and the config pins edition ${config.edition}`;
+  if (!levelIncludes(config.level, rule.level)) return `it is in level ${rule.level}, and this run checks level ${config.level}`;
+  const since = rule.versions?.since ?? 0;
+  if (since > config.minor) return `it applies from Kubernetes 1.${since}, and this run judges 1.${config.minor}`;
+  return undefined;
+}
+
+/** An override in a config's `rules` that has no effect, as its rule does not run. */
+export interface IdleRuleOverride {
+  readonly rule: string;
+  /** Why the rule does not run: {@link whyRuleDoesNotRun}. */
+  readonly reason: string;
+}
+
+/**
+ * The overrides of `config.rules` for rules that do not run under its edition, level or Kubernetes
+ * version: a severity or enforcement set there applies to nothing, though the user may believe it
+ * does. An override that only disables its rule (`enabled: false`) is not one: the rule does not run, as it asks.
+ */
+export function idleRuleOverrides(config: ResolvedConfig): IdleRuleOverride[] {
+  const idle: IdleRuleOverride[] = [];
+  for (const [id, override] of Object.entries(config.rules)) {
+    const rule = ruleById(id);
+    const reason = rule === undefined || override.enabled === false ? undefined : whyRuleDoesNotRun(rule, config);
+    if (reason !== undefined) idle.push({ rule: id, reason });
+  }
+  return idle;
+}
+
 /** The lists of Kubernetes objects a config declares: null is an ordinary field value inside them (`creationTimestamp: null`, `secrets: null`). */
 const DECLARED_OBJECT_LISTS: ReadonlySet<string> = new Set(['cluster.networkPolicies', 'cluster.objects']);
 
@@ -503,10 +538,18 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * empty suppression reasons), with errors pointing at the line of the offending key.
  */
 export function loadConfig(path: string): EngineConfig {
+  return loadConfigFile(path).config;
+}
+
+/**
+ * Reads and validates a config file as {@link loadConfig} does, with `locate(key)`: the `file:line`
+ * of a dotted key (`rules.run-as-non-root`), for messages about the settings.
+ */
+export function loadConfigFile(path: string): { config: EngineConfig; locate: (key: string) => string } {
   const text = readUserFile(path, 'config file');
-  const { config, locate } = parseConfigText(text, path);
-  resolveConfig(config, locate);
-  return config;
+  const parsed = parseConfigText(text, path);
+  resolveConfig(parsed.config, parsed.locate);
+  return parsed;
 }
 
 /** Parses config text; `locate(key)` gives `file:line` of a dotted key (`rules.run-as-non-root.severity`). */

@@ -1,5 +1,5 @@
 import { fingerprintOf, identityPaths } from './baseline';
-import { resolveConfig, SUPPRESS_ANNOTATION_PREFIX, validateSuppression, type BaselineEntry, type EngineConfig, type ResolvedConfig, type SuppressionEntry } from './config';
+import { resolveConfig, SUPPRESS_ANNOTATION_PREFIX, validateSuppression, whyRuleDoesNotRun, type BaselineEntry, type EngineConfig, type ResolvedConfig, type SuppressionEntry } from './config';
 import { NOT_CHECKED_ID, REPORT_SCHEMA_VERSION, type Finding, type NotCheckedObject, type ObjectSummary, type Report, type Suppression, type UnusedSuppression } from './report';
 import { HardpodError } from '../model/errors';
 import { formatFieldPath, parseFieldPath } from '../model/field-path';
@@ -8,7 +8,7 @@ import { NotKnownYet, revealUnknowns, unknownMarkerPath, withUnknownsRevealed } 
 import { apiGroupOf, describeType, extractPodViews, inApiGroup, isClusterScoped, isFields, isList, isUnknownValue, locatedItems, UNKNOWN_VALUE, type PodView, type PodViewExtraction, type ShapeProblem } from '../model/pod-view';
 import { RULES } from '../rules/catalogue';
 import {
-  levelIncludes, type AnyRule, type CheckResult, type InputIndex, type InputRule, type InputRuleContext, type ObjectRule, type ObjectRuleContext,
+  type AnyRule, type CheckResult, type InputIndex, type InputRule, type InputRuleContext, type ObjectRule, type ObjectRuleContext,
   type PodRule, type PodRuleContext, type RuleContext, type Violation,
 } from '../rules/rule';
 
@@ -57,10 +57,7 @@ function planForShape(config: ResolvedConfig): RulePlan {
   const key = `${config.level}|${config.minor}|${config.edition}|${disabled.join(',')}`;
   let plan = planCache.get(key);
   if (!plan) {
-    const inRun = RULES.filter((rule) =>
-      levelIncludes(config.level, rule.level) &&
-      rule.edition <= config.edition &&
-      (rule.versions?.since ?? 0) <= config.minor);
+    const inRun = RULES.filter((rule) => whyRuleDoesNotRun(rule, config) === undefined);
     const applicable = inRun.filter((rule) => !disabled.includes(rule.id));
     plan = {
       pod: applicable.filter((r): r is PodRule => r.scope === 'pod'),

@@ -178,6 +178,33 @@ describe('hardpod check exit codes', () => {
     writeFileSync(join(dir, 'bad-config.yaml'), 'level: hardened\nrules:\n  no-such-rule:\n    severity: high\n');
     expectUsageError(check(['--config', 'bad-config.yaml', 'pod.yaml']), /bad-config\.yaml:3/);
   });
+  test('an override of a rule this run does not run (a later edition, a higher level, a later Kubernetes) is a warning naming its line and why; the exit code is the run\'s own', () => {
+    writeFileSync(join(dir, 'idle-overrides.yaml'), [
+      'edition: 1',
+      'rules:',
+      '  well-formed-objects: {severity: low}',
+      '  image-digest: {enforcement: warn}',
+      '  host-probes-and-host-lifecycle: {severity: low}',
+      '  privileged: {severity: high}',
+      // Only disables a rule that does not run anyway: as the user wants it.
+      '  run-as-non-root: {enabled: false}',
+      '',
+    ].join('\n'));
+    const args = ['--config', 'idle-overrides.yaml', '--level', 'baseline', '--k8s-version', '1.30'];
+    const result = check([...args, 'privileged.yaml']);
+    const warnings = [
+      'idle-overrides.yaml:3 (rules.well-formed-objects): the override of well-formed-objects has no effect, as the rule does not run: it came in rule-set edition 2, and the config pins edition 1\n',
+      'idle-overrides.yaml:4 (rules.image-digest): the override of image-digest has no effect, as the rule does not run: it is in level hardened, and this run checks level baseline\n',
+      'idle-overrides.yaml:5 (rules.host-probes-and-host-lifecycle): the override of host-probes-and-host-lifecycle has no effect, as the rule does not run: it applies from Kubernetes 1.34, and this run judges 1.30\n',
+    ].map((warning) => `hardpod check: warning: ${warning}`).join('');
+    expect(result.stderr).toBe(warnings);
+    expect(result.stdout).toContain('FAIL: 1 blocking finding');
+    expect(result.status).toBe(1);
+    const passing = check([...args, 'hardened.yaml']);
+    expect(passing.stderr).toBe(warnings);
+    expect(passing.status).toBe(0);
+  });
+
   test('an error quoting the input escapes the control characters it holds', () => {
     writeFileSync(join(dir, 'hostile.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  "x\\eM\\rPASS": .inf\n');
     const result = check(['hostile.yaml']);

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deployment, located } from './helpers';
-import { evaluate, loadConfig, resolveConfig } from '../../src/engine';
+import { evaluate, idleRuleOverrides, loadConfig, resolveConfig } from '../../src/engine';
 import { HardpodError } from '../../src/model/errors';
 
 const dir = mkdtempSync(join(tmpdir(), 'hardpod-config-'));
@@ -404,5 +404,23 @@ describe('loadConfig', () => {
     expect(() => loadConfig(nameless)).toThrow(new RegExp(`${nameless}:3 \\(cluster\\.objects\\[0\\]\\): a declared ServiceAccount needs metadata\\.name`));
     const ok = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny', namespace: 'shop' }, spec: { podSelector: {} } };
     expect(resolveConfig({ cluster: { networkPolicies: [ok] } }).cluster.networkPolicies).toEqual([ok]);
+  });
+});
+
+describe('idleRuleOverrides', () => {
+  it('lists the overrides of rules that do not run under the edition, level or Kubernetes version, each with why, and not those that only disable', () => {
+    const rules = {
+      'well-formed-objects': { severity: 'low' as const },
+      'image-digest': { enabled: true },
+      'host-probes-and-host-lifecycle': { enforcement: 'warn' as const },
+      'run-as-non-root': { enabled: false },
+      'privileged': { severity: 'high' as const },
+    };
+    expect(idleRuleOverrides(resolveConfig({ edition: 1, level: 'baseline', kubernetesVersion: '1.30', rules }))).toEqual([
+      { rule: 'well-formed-objects', reason: 'it came in rule-set edition 2, and the config pins edition 1' },
+      { rule: 'image-digest', reason: 'it is in level hardened, and this run checks level baseline' },
+      { rule: 'host-probes-and-host-lifecycle', reason: 'it applies from Kubernetes 1.34, and this run judges 1.30' },
+    ]);
+    expect(idleRuleOverrides(resolveConfig({ rules }))).toEqual([]);
   });
 });

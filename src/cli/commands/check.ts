@@ -1,6 +1,9 @@
 import { resolve } from 'node:path';
 import { readBaselineFile, writeBaseline, type BaselineFile } from '../../engine/baseline';
-import { loadConfig, NEWEST_KUBERNETES_VERSION, parseKubernetesVersion, type BaselineEntry, type EngineConfig } from '../../engine/config';
+import {
+  idleRuleOverrides, loadConfigFile, NEWEST_KUBERNETES_VERSION, parseKubernetesVersion, resolveConfig,
+  type BaselineEntry, type EngineConfig, type ResolvedConfig,
+} from '../../engine/config';
 import { evaluate } from '../../engine/evaluate';
 import { hasBlockingFindings, isBlockingFinding, type Finding, type Report } from '../../engine/report';
 import { LOCK_FILE_NAME } from '../../images/lock-file';
@@ -93,7 +96,8 @@ export const checkCommand: Command = {
     // Said before the input is read and judged, which a file that cannot be written would waste.
     for (const file of [toStdout ? undefined : values.output, values['write-baseline']]) if (file !== undefined) refuseUnwritablePath(file);
 
-    const fileConfig: EngineConfig = values.config === undefined ? {} : loadConfig(values.config);
+    const configFile = values.config === undefined ? undefined : loadConfigFile(values.config);
+    const fileConfig: EngineConfig = configFile?.config ?? {};
     const baselineFile = values.baseline === undefined ? undefined : readBaselineFile(values.baseline);
     const baseline = baselineFile?.findings ?? [];
     const config: EngineConfig = {
@@ -102,11 +106,18 @@ export const checkCommand: Command = {
       ...(values['k8s-version'] !== undefined ? { kubernetesVersion: values['k8s-version'] } : {}),
       ...(baseline.length > 0 ? { baseline: [...(fileConfig.baseline ?? []), ...baseline] } : {}),
     };
+    const resolved = resolveConfig(config);
+    if (configFile !== undefined) {
+      // Said once the run's level and Kubernetes version (the command line's, if given) are known.
+      for (const { rule, reason } of idleRuleOverrides(resolved)) {
+        context.stderr(`hardpod check: warning: ${configFile.locate(`rules.${rule}`)}: the override of ${rule} has no effect, as the rule does not run: ${reason}\n`);
+      }
+    }
 
     const ownFiles = [values.config, values.baseline, lockFile, toStdout ? undefined : values.output, values['write-baseline']].filter((path): path is string => path !== undefined);
     const manifests = readManifests(positionals, { ownFiles, refuseKustomizations: true });
     if (!values['allow-empty']) refuseEmptyInput(manifests.objects.length, positionals, 'checked');
-    let report = withFieldLines(evaluateNamingFieldLines(manifests, config), manifests);
+    let report = withFieldLines(evaluateNamingFieldLines(manifests, resolved), manifests);
 
     if (values['write-baseline'] !== undefined) {
       const written = await writeBaseline(values['write-baseline'], report, manifests.objects);
@@ -219,7 +230,7 @@ function unjudgedEntriesNote(previous: readonly BaselineEntry[], written: Baseli
 }
 
 /** evaluate(), its errors about a field of an object (a suppression annotation) naming the field's line, not the object's. */
-function evaluateNamingFieldLines(manifests: ManifestSet, config: EngineConfig): Report {
+function evaluateNamingFieldLines(manifests: ManifestSet, config: EngineConfig | ResolvedConfig): Report {
   try {
     return evaluate(manifests.objects, config);
   } catch (error) {
