@@ -1,10 +1,12 @@
 import { duplicateObjects, type DuplicateObject } from './duplicates';
 import { NOT_CHECKED_ACKNOWLEDGEMENT, nonBlockingStatus } from './enforce';
 import { checkOptionKeys, resolveValidationOptions } from './options';
+import type { EngineConfig } from '../../engine/config';
 import { evaluate, sourceWhere } from '../../engine/evaluate';
 import { isBlockingFinding, NOT_CHECKED_ID, unsuppressedNotChecked, type Finding, type Report } from '../../engine/report';
 import { HardpodError, isHardpodError } from '../../model/errors';
 import type { KubeObject, LocatedObject } from '../../model/kube-object';
+import { describeType, isFields } from '../../model/pod-view';
 import { objectLabel, type ObjectIdentity } from '../../reporters/shared';
 import { ruleById } from '../../rules/catalogue';
 import { LEVELS, type Level } from '../../rules/rule';
@@ -48,8 +50,12 @@ export interface HardpodValidationProperties {
   readonly level?: Level;
   /** Kubernetes version `1.N`. @default the config's, else the newest supported */
   readonly k8sVersion?: string;
-  /** Path of a hardpod config file (YAML or JSON), relative to the directory `cdk8s synth` runs in. @default none */
-  readonly config?: string;
+  /**
+   * The hardpod config: the path of a config file (YAML or JSON), relative to the directory `cdk8s
+   * synth` runs in, or the config itself, its settings written under `config:` as a config file holds them.
+   * @default none
+   */
+  readonly config?: string | EngineConfig;
   /** Lock file whose image facts the image-* rules judge. @default `hardpod.lock.json` in that directory, when it exists */
   readonly lockFile?: string;
 }
@@ -69,6 +75,10 @@ const WHERE = 'cdk8s.yaml validations[HardpodValidation].properties';
  *     class: HardpodValidation
  *     properties: { level: hardened, k8sVersion: '1.33', config: hardpod.yaml }
  * ```
+ *
+ * `config` may hold the settings themselves (`config: { edition: 1, rules: { probes: { enforcement:
+ * warn } } }`), checked as a config file is; a mistake there is named by its key under this entry
+ * (`cdk8s.yaml validations[HardpodValidation].properties.config.rules.probes`), as there is no file line.
  *
  * cdk8s-cli requires a `package` that is an absolute path or starts with `./` directly, with no
  * network; any other value (`hardpod`, `../x`) is taken as an npm package name and installed with
@@ -100,7 +110,7 @@ export class HardpodValidation {
     let report: Report;
     let duplicates: DuplicateObject[];
     try {
-      const config = resolveValidationOptions(checkProperties(this.properties), WHERE);
+      const config = resolveValidationOptions(checkProperties(this.properties), (name) => `${WHERE}.${name}`);
       const objects = readManifests(context);
       // `construct/path`, or `dist/app.k8s.yaml (document 2)`.
       duplicates = duplicateObjects(objects, (source) => sourceWhere(source)!);
@@ -140,7 +150,12 @@ function checkProperties(properties: unknown): HardpodValidationProperties {
   if (record.level !== undefined && !LEVELS.includes(record.level as Level)) throw new HardpodError(`level must be one of ${LEVELS.join(', ')}, got ${JSON.stringify(record.level)}`, `${WHERE}.level`);
   // YAML reads `1.30` as the number 1.3: insist on a string so the version is not silently changed.
   if (record.k8sVersion !== undefined && typeof record.k8sVersion !== 'string') throw new HardpodError(`k8sVersion must be a quoted string such as '1.33', got ${JSON.stringify(record.k8sVersion)}`, `${WHERE}.k8sVersion`);
-  if (record.config !== undefined && typeof record.config !== 'string') throw new HardpodError('config must be the path of a hardpod config file', `${WHERE}.config`);
+  if (record.config !== undefined && typeof record.config !== 'string' && !isFields(record.config)) {
+    throw new HardpodError(
+      `config must be the path of a hardpod config file, or the config itself as a mapping of its settings (level, rules ...), got ${describeType(record.config)}`,
+      `${WHERE}.config`,
+    );
+  }
   if (record.lockFile !== undefined && typeof record.lockFile !== 'string') throw new HardpodError('lockFile must be the path of a hardpod.lock.json file', `${WHERE}.lockFile`);
   return record as HardpodValidationProperties;
 }

@@ -62,7 +62,7 @@ export class Hardpod {
       const value: unknown = options[key];
       if (value !== undefined && typeof value !== 'function') throw new HardpodError(`${key} must be a function, got ${describeType(value)}`, `${where} ${key}`);
     }
-    const config = resolveValidationOptions(options, where);
+    const config = resolveValidationOptions(options, (option) => `${where} ${option}`);
     const enforcement: Enforcement = { config, onReport: options.onReport, warn: options.onWarning ?? writeWarning };
     // A second enforcement of one scope (a platform library's and the app's) joins the first, so
     // that a failure both find is listed once.

@@ -29,12 +29,14 @@ export interface ValidationOptions {
 
 /**
  * Resolves the options into the engine config, eagerly: a bad level, version or config file is a
- * HardpodError naming the option or the file and line, raised before anything is synthesized.
+ * HardpodError naming the option (or the key of a config given inline) or the file and line, raised
+ * before anything is synthesized.
+ * @param option where an option is, for messages: `Hardpod.enforce(prod) level`
  */
-export function resolveValidationOptions(options: ValidationOptions, where: string): ResolvedConfig {
+export function resolveValidationOptions(options: ValidationOptions, option: (name: string) => string): ResolvedConfig {
   const base: EngineConfig = typeof options.config === 'string' ? loadConfig(resolve(options.config)) : options.config ?? {};
   if (typeof base !== 'object' || base === null || Array.isArray(base)) {
-    throw new HardpodError('config must be an engine config object or the path of a config file', `${where} config`);
+    throw new HardpodError('config must be an engine config object or the path of a config file', option('config'));
   }
   const merged: EngineConfig = {
     ...withLockFileFacts(base, resolve(options.lockFile ?? LOCK_FILE_NAME), options.lockFile !== undefined),
@@ -42,9 +44,9 @@ export function resolveValidationOptions(options: ValidationOptions, where: stri
     ...(options.k8sVersion !== undefined ? { kubernetesVersion: options.k8sVersion } : {}),
   };
   return resolveConfig(merged, (key) => {
-    if (key === 'level' && options.level !== undefined) return `${where} level`;
-    if (key === 'kubernetesVersion' && options.k8sVersion !== undefined) return `${where} k8sVersion`;
-    return typeof options.config === 'string' ? `${options.config} (${key})` : `${where} config.${key}`;
+    if (key === 'level' && options.level !== undefined) return option('level');
+    if (key === 'kubernetesVersion' && options.k8sVersion !== undefined) return option('k8sVersion');
+    return typeof options.config === 'string' ? `${options.config} (${key})` : option(`config.${key}`);
   });
 }
 

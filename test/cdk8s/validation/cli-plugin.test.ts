@@ -154,6 +154,30 @@ new ApiObject(chart, 'deny', { apiVersion: 'networking.k8s.io/v1', kind: 'Networ
     expect(status).not.toBe(0);
   });
 
+  test('config may be written inline in cdk8s.yaml, checked as a config file is, its mistakes naming the validations entry and key', () => {
+    const reports = (p: Project): { status: number | null; output: string; violations: any[] } => {
+      const reportFile = join(p.dir, 'reports.json');
+      const { status, output } = synth(p, '--validation-reports-output-file', reportFile);
+      return { status, output, violations: JSON.parse(readFileSync(reportFile, 'utf8')).reports[0].violations };
+    };
+    const inline = reports(project(appSource('nginx:1.27'), { config: { kubernetesVersion: '1.33', rules: { 'image-digest': { enforcement: 'warn' } } } }));
+    expect(inline.violations.map((v: any) => v.ruleName)).toContain('image-digest (warn, not failing)');
+    expect(inline.output).toMatch(/kubernetesVersion +│ 1\.33/);
+    expect(inline.status).toBe(0);
+
+    const where = 'cdk8s.yaml validations[HardpodValidation].properties.config';
+    for (const [config, message] of [
+      [{ rules: { 'image-digets': { enforcement: 'warn' } } }, `${where}.rules.image-digets: unknown rule id "image-digets" (did you mean "image-digest"?); hardpod rules lists them`],
+      [{ kubernetesVersion: 1.3 }, `${where}.kubernetesVersion: Kubernetes version 1.3 is a number; write it as a quoted string such as "1.37" (YAML reads 1.30 as 1.3)`],
+      [['level: baseline'], 'cdk8s.yaml validations[HardpodValidation].properties.config: config must be the path of a hardpod config file, or the config itself as a mapping of its settings (level, rules ...), got a list'],
+    ] as const) {
+      const refused = reports(project(appSource('nginx:1.27'), { config }));
+      expect(refused.violations).toEqual([expect.objectContaining({ ruleName: 'hardpod-config', fix: message })]);
+      expect(refused.status).toBe(2);
+      expect(refused.output).not.toMatch(/^\s+at .*\.js:\d+/m);
+    }
+  });
+
   test('a bad property is reported as a failed hardpod-config violation, not a stack trace', () => {
     const p = project(appSource('nginx'), { level: 'strict' });
     const { status, output } = synth(p);
