@@ -160,6 +160,7 @@ export function evaluate(objects: readonly LocatedObject[], config: EngineConfig
       unusedSuppressions.push(unused);
     }
   }
+  const baseline = unmatchedBaselineEntries(resolved.baselineEntries, matchedBaseline, plan.idSet, objectSummaries);
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     level: resolved.level,
@@ -177,6 +178,7 @@ export function evaluate(objects: readonly LocatedObject[], config: EngineConfig
       notApplicable: counts.notApplicable,
       checksWithFindings: counts.checksWithFindings,
       baselined: counts.baselined,
+      baselineUnmatched: baseline.unmatched,
     },
     objects: objectSummaries,
     notChecked,
@@ -184,7 +186,7 @@ export function evaluate(objects: readonly LocatedObject[], config: EngineConfig
     disabledRules: plan.disabled,
     inapplicableRules: active.inapplicable,
     unusedSuppressions,
-    staleBaseline: staleBaselineEntries(resolved.baselineEntries, matchedBaseline, plan.idSet, objectSummaries),
+    staleBaseline: baseline.stale,
   };
 }
 
@@ -328,26 +330,30 @@ function objectSummary(
 }
 
 /**
- * Baseline entries that matched no finding although their rule ran on their object. An entry for a
- * rule this run did not run (another level, version or edition) or an object not in this input is
- * not stale: the run could not have found it.
+ * The baseline entries that matched no finding (each fingerprint counted once), and among them the
+ * stale ones: those whose rule ran on their object, so the finding was fixed. An entry for a rule
+ * this run did not run (another level, version or edition) or an object not in this input is not
+ * stale, as the run could not have found it, but it is counted: the object may have been deleted.
  */
-function staleBaselineEntries(
+function unmatchedBaselineEntries(
   entries: readonly BaselineEntry[], matched: ReadonlySet<string>, ran: ReadonlySet<string>, objects: readonly ObjectSummary[],
-): BaselineEntry[] {
-  if (entries.length === 0) return [];
+): { readonly stale: BaselineEntry[]; readonly unmatched: number } {
+  if (entries.length === 0) return { stale: [], unmatched: 0 };
   const key = (kind: string, namespace: string | undefined, name: string, generateName: string | undefined): string =>
     `${kind}\u0000${namespace ?? ''}\u0000${name}\u0000${generateName ?? ''}`;
   const evaluated = new Set(objects.map((o) => key(o.kind, o.namespace, o.name, o.generateName)));
+  const unmatched = new Set<string>();
   const stale = new Map<string, BaselineEntry>();
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i];
-    if (matched.has(entry.fingerprint) || entry.rule === undefined || !ran.has(entry.rule)) continue;
+    if (matched.has(entry.fingerprint)) continue;
+    unmatched.add(entry.fingerprint);
+    if (entry.rule === undefined || !ran.has(entry.rule)) continue;
     // Entries without their object's identity (hand-written) cannot be judged.
     if (entry.kind === undefined || entry.name === undefined) continue;
     if (evaluated.has(key(entry.kind, entry.namespace, entry.name, entry.generateName))) stale.set(entry.fingerprint, entry);
   }
-  return [...stale.values()];
+  return { stale: [...stale.values()], unmatched: unmatched.size };
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };

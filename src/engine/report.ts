@@ -108,6 +108,13 @@ export interface ReportSummary {
   readonly checksWithFindings: number;
   /** `fail` and `error` findings the adoption baseline accepts (so they do not block). */
   readonly baselined: number;
+  /**
+   * Baseline entries that matched no finding (each fingerprint once): the stale ones of
+   * {@link Report.staleBaseline}, and those of objects not in this input or of rules this run did not
+   * run (an object deleted since, or one outside this run). Blocks nothing; writing the baseline again
+   * from a run over every manifest drops them. @default 0
+   */
+  readonly baselineUnmatched?: number;
 }
 
 export interface Report {

@@ -1,6 +1,6 @@
 import { locationLabel, objectKey, objectLabel, suppressionNoteLines, suppressionText } from './shared';
 import type { BaselineEntry } from '../engine/config';
-import { NOT_CHECKED_ID, type Finding, type NotCheckedObject, type ObjectSummary, type Report, type Suppression, type UnusedSuppression } from '../engine/report';
+import { NOT_CHECKED_ID, type Finding, type NotCheckedObject, type ObjectSummary, type Report, type ReportSummary, type Suppression, type UnusedSuppression } from '../engine/report';
 import { ChunkWriter, joinChunks, StreamedList, streamedList, writeJson, type Emit } from '../model/chunks';
 import { BUILT_IN_WORKLOAD_KINDS } from '../model/pod-view';
 import { CONTROLS, RULES } from '../rules/catalogue';
@@ -104,6 +104,8 @@ export interface ControlsView {
   readonly unusedSuppressions: readonly UnusedSuppression[];
   /** Baseline entries whose finding is gone, as the report lists them. */
   readonly staleBaseline: readonly BaselineEntry[];
+  /** Baseline entries that matched no finding, stale or not ({@link ReportSummary.baselineUnmatched}). */
+  readonly baselineUnmatched: number;
 }
 
 export interface ControlsOptions {
@@ -236,6 +238,7 @@ export function controlsView(report: Report, options: ControlsOptions = {}): Con
     controls,
     unusedSuppressions: report.unusedSuppressions ?? [],
     staleBaseline: report.staleBaseline ?? [],
+    baselineUnmatched: report.summary.baselineUnmatched ?? 0,
   };
 }
 

@@ -32,7 +32,7 @@ export function formatJsonChunks(report: Report, emit: Emit): void {
     })),
     unusedSuppressions: report.unusedSuppressions ?? [],
     staleBaseline: report.staleBaseline ?? [],
-    summary: { ...report.summary, blocking },
+    summary: { ...report.summary, baselineUnmatched: report.summary.baselineUnmatched ?? 0, blocking },
     rules: report.rules,
   };
   writeJson(document, emit);

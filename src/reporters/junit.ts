@@ -1,4 +1,4 @@
-import { baselineEntryLabel, groupByObject, locationLabel, objectKey, objectLabel, printable, repositoryPath, staleBaselineEntryText, unusedSuppressionText } from './shared';
+import { baselineEntryLabel, groupByObject, locationLabel, objectKey, objectLabel, printable, repositoryPath, staleBaselineEntryText, unmatchedBaselineText, unusedSuppressionText } from './shared';
 import { isBlockingFinding, type Finding, type NotCheckedObject, type ObjectSummary, type Report, type Suppression } from '../engine/report';
 import { STDIN_NAME } from '../loader/read';
 import { ChunkWriter, joinChunks, type Emit } from '../model/chunks';
@@ -12,7 +12,8 @@ import type { SourceLocation } from '../model/kube-object';
  * is skipped with the reason. An object without findings is one passing testcase, unless it was not
  * checked (an unmapped kind holding a pod template): that is one skipped testcase saying why (and,
  * when a suppression acknowledges the object, with the suppression's reason). Unused
- * suppressions and stale baseline entries close the report, as skipped testcases of their own suite.
+ * suppressions, stale baseline entries and the count of baseline entries that matched no finding
+ * close the report, as skipped testcases of their own suite.
  */
 export function formatJunit(report: Report, options: JunitReportOptions = {}): string {
   return joinChunks((emit) => formatJunitChunks(report, emit, options));
@@ -124,7 +125,8 @@ function uniqueSuiteNames(objects: readonly ObjectSummary[]): string[] {
 
 /**
  * Suppressions that waived nothing and baseline entries whose finding is gone: one skipped testcase
- * each, saying what to remove, so a CI test tab lists them as the text report does.
+ * each, saying what to remove, so a CI test tab lists them as the text report does; then one saying
+ * how many baseline entries matched no finding.
  */
 function upkeepCases(report: Report): string[] {
   const cases: string[] = [];
@@ -136,6 +138,10 @@ function upkeepCases(report: Report): string[] {
   for (const entry of report.staleBaseline ?? []) {
     const name = `stale baseline entry ${baselineEntryLabel(entry)}`;
     cases.push(`    <testcase ${attrs({ name, classname: 'hardpod.baseline' })}>\n      <skipped ${attrs({ message: staleBaselineEntryText(entry) })}/>\n    </testcase>`);
+  }
+  const unmatched = unmatchedBaselineText(report);
+  if (unmatched !== undefined) {
+    cases.push(`    <testcase ${attrs({ name: 'baseline entries that matched no finding', classname: 'hardpod.baseline' })}>\n      <skipped ${attrs({ message: unmatched })}/>\n    </testcase>`);
   }
   return cases;
 }

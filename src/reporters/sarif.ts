@@ -1,6 +1,6 @@
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { controlLabel, objectLabel, repositoryPath, staleBaselineEntryText, unusedSuppressionText, type ObjectIdentity } from './shared';
+import { controlLabel, objectLabel, repositoryPath, staleBaselineEntryText, unmatchedBaselineText, unusedSuppressionText, type ObjectIdentity } from './shared';
 import { findingIdentifier, fingerprintOf } from '../engine/baseline';
 import type { EngineConfig } from '../engine/config';
 import { isBlockingFinding, NOT_CHECKED_ID, type Finding, type NotCheckedObject, type Report, type Suppression } from '../engine/report';
@@ -91,8 +91,8 @@ const SECURITY_SEVERITY: Readonly<Record<Severity, string>> = { critical: '9.5',
  * finding with its file (relative to the repository root) and line (from standard input: the Helm
  * `# Source:` template without a line, or else `<stdin>`, as code scanning needs a file for every
  * result), a partial fingerprint that survives line changes and added or reordered containers (given the objects), suppressions as SARIF suppressions (the
- * reason as justification) and baseline state when a baseline was used. Unused suppressions and stale
- * baseline entries are configuration notifications of the run's invocation. Objects that were not checked (an unmapped kind holding a pod template) are warnings of the
+ * reason as justification) and baseline state when a baseline was used. Unused suppressions, stale
+ * baseline entries and how many baseline entries matched no finding are configuration notifications of the run's invocation. Objects that were not checked (an unmapped kind holding a pod template) are warnings of the
  * `not-checked` rule, so code scanning shows them instead of a clean result; one that a `not-checked`
  * suppression acknowledges carries it as a SARIF suppression, as a suppressed finding does.
  */
@@ -166,6 +166,10 @@ function invocation(report: Report): Record<string, unknown> {
       message: { text: staleBaselineEntryText(entry) },
       properties: { baselineEntry: entry },
     });
+  }
+  const unmatched = unmatchedBaselineText(report);
+  if (unmatched !== undefined) {
+    notifications.push({ descriptor: { id: 'unmatched-baseline' }, level: 'note', message: { text: unmatched }, properties: { count: report.summary.baselineUnmatched } });
   }
   return { executionSuccessful: true, ...(notifications.length > 0 ? { toolConfigurationNotifications: notifications } : {}) };
 }

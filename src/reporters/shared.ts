@@ -179,6 +179,28 @@ export function staleBaselineEntryText(entry: BaselineEntry): string {
   return `${staleBaselineHeading(1)} ${baselineEntryLabel(entry)}`;
 }
 
+/**
+ * How many baseline entries matched no finding, the stale ones and the others apart, and what to do,
+ * or undefined when every entry matched (or no baseline was given):
+ * `Baseline: 2 entries matched no finding: 1 fixed (listed as stale), 1 of an object not in this input ...`.
+ */
+export function unmatchedBaselineText(report: Report): string | undefined {
+  const count = report.summary.baselineUnmatched ?? 0;
+  if (count === 0) return undefined;
+  // A hand-built report may list stale entries it does not count.
+  const stale = Math.min(report.staleBaseline?.length ?? 0, count);
+  const others = count - stale;
+  const parts: string[] = [];
+  if (stale > 0) parts.push(`${stale} fixed (listed as stale)`);
+  if (others > 0) {
+    parts.push(others === 1
+      ? '1 of an object not in this input or a rule this run did not run (deleted, or outside this run)'
+      : `${others} of objects not in this input or rules this run did not run (deleted, or outside this run)`);
+  }
+  return `Baseline: ${count} entr${count === 1 ? 'y' : 'ies'} matched no finding: ${parts.join(', ')}; `
+    + `write the baseline again from a run over every manifest, at the same level and config, to drop ${count === 1 ? 'it' : 'them'}.`;
+}
+
 /** `suppressed by annotation: <reason>`, as the text reports write a suppression. */
 export function suppressionText(suppression: Suppression): string {
   return `suppressed by ${suppression.source}: ${printable(suppression.reason)}`;
@@ -186,14 +208,18 @@ export function suppressionText(suppression: Suppression): string {
 
 /**
  * The lines the text reports end with about suppressions and the baseline: each unused suppression,
- * then the stale baseline entries under their heading (both painted by `highlight`), added to `lines`.
+ * then the stale baseline entries under their heading (both painted by `highlight`), then how many
+ * baseline entries matched no finding, added to `lines`.
  */
 export function suppressionNoteLines(report: Report, highlight: (text: string) => string, lines: string[]): void {
   for (const entry of report.unusedSuppressions ?? []) lines.push(highlight(unusedSuppressionText(entry)));
   const stale = report.staleBaseline ?? [];
-  if (stale.length === 0) return;
-  lines.push(highlight(staleBaselineHeading(stale.length)));
-  for (const entry of stale) lines.push(`  ${baselineEntryLabel(entry)}`);
+  if (stale.length > 0) {
+    lines.push(highlight(staleBaselineHeading(stale.length)));
+    for (const entry of stale) lines.push(`  ${baselineEntryLabel(entry)}`);
+  }
+  const unmatched = unmatchedBaselineText(report);
+  if (unmatched !== undefined) lines.push(unmatched);
 }
 
 /** A file's path from the repository root (forward slashes) when it is inside it, else its absolute path. */

@@ -851,6 +851,41 @@ describe('hardpod check adoption', () => {
     expect(JSON.parse(check(['--baseline', 'two-baseline.json', '--format', 'json', 'two.yaml']).stdout).staleBaseline.length).toBeGreaterThan(0);
   });
 
+  test('entries of an object no longer in the input are counted in every format without changing the exit code, and a rewrite drops them', () => {
+    const pod = (name: string): string => `apiVersion: v1\nkind: Pod\nmetadata: {name: ${name}, namespace: shop}\nspec:\n  containers:\n  - {name: app, image: nginx, securityContext: {privileged: true}}\n`;
+    for (const name of ['kept', 'gone', 'third']) writeFileSync(join(dir, `unmatched-${name}.yaml`), pod(name));
+    const all = ['unmatched-kept.yaml', 'unmatched-gone.yaml', 'unmatched-third.yaml'];
+    expect(check(['--level', 'baseline', '--write-baseline', 'unmatched.json', ...all]).status).toBe(0);
+    const before = JSON.parse(readFileSync(join(dir, 'unmatched.json'), 'utf8')).findings;
+    expect(before).toHaveLength(3);
+    const kept = ['--level', 'baseline', '--baseline', 'unmatched.json', 'unmatched-kept.yaml', 'unmatched-third.yaml'];
+    const text = check(kept);
+    expect(text.status).toBe(0);
+    expect(text.stdout).toContain('Baseline: 1 entry matched no finding: 1 of an object not in this input or a rule this run did not run '
+      + '(deleted, or outside this run); write the baseline again from a run over every manifest, at the same level and config, to drop it.\n');
+    expect(text.stdout).not.toContain('Stale baseline');
+    const json = check([...kept, '--format', 'json']);
+    expect(json.status).toBe(0);
+    expect(JSON.parse(json.stdout).summary).toMatchObject({ baselineUnmatched: 1, baselined: 2, blocking: 0 });
+    expect(JSON.parse(check(['--level', 'baseline', '--format', 'json', 'unmatched-kept.yaml']).stdout).summary.baselineUnmatched).toBe(0);
+    const sarif = JSON.parse(check([...kept, '--format', 'sarif']).stdout);
+    expect(sarif.runs[0].invocations[0].toolConfigurationNotifications).toEqual([
+      expect.objectContaining({ descriptor: { id: 'unmatched-baseline' }, level: 'note', message: { text: expect.stringMatching(/^Baseline: 1 entry matched no finding/) } }),
+    ]);
+    expect(check([...kept, '--format', 'junit']).stdout).toMatch(/<testcase name="baseline entries that matched no finding" classname="hardpod\.baseline">\n {6}<skipped message="Baseline: 1 entry matched no finding/);
+    // A rewrite keeps only current findings, in the file's stable order, and is the same file when nothing changed.
+    const rewrite = ['--level', 'baseline', '--baseline', 'unmatched.json', '--write-baseline', 'unmatched.json', 'unmatched-kept.yaml', 'unmatched-third.yaml'];
+    expect(check(rewrite).status).toBe(0);
+    const written = readFileSync(join(dir, 'unmatched.json'), 'utf8');
+    const after = JSON.parse(written).findings;
+    expect(after).toEqual(before.filter((entry: { name: string }) => entry.name !== 'gone'));
+    const fingerprints = after.map((entry: { fingerprint: string }) => entry.fingerprint);
+    expect(fingerprints).toEqual([...fingerprints].sort());
+    expect(check(rewrite).status).toBe(0);
+    expect(readFileSync(join(dir, 'unmatched.json'), 'utf8')).toBe(written);
+    expect(check(kept).stdout).not.toContain('matched no finding');
+  });
+
   test('moving the edition past the one a baseline was written under says which new findings come from newer rules, and how to accept them', () => {
     writeFileSync(join(dir, 'sa.yaml'), 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: sa, namespace: shop}\nautomountServiceAccountToken: "no"\n');
     writeFileSync(join(dir, 'edition-1.yaml'), 'edition: 1\n');

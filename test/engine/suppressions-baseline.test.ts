@@ -381,6 +381,24 @@ describe('adoption baseline: identity across edits', () => {
     expect(evaluate(located(app([{ name: 'app' }])), { level: 'baseline', baseline, rules: { privileged: { enabled: false } } }).staleBaseline).toEqual([]);
   });
 
+  it('counts every entry that matched no finding, those of objects no longer in the input too, and fails nothing for it', () => {
+    const objects = located(app([bad]), app([bad], 'b'));
+    const baseline = baselineFromReport(evaluate(objects, { level: 'baseline' }), objects).findings;
+    expect(evaluate(objects, { level: 'baseline', baseline }).summary.baselineUnmatched).toBe(0);
+    // b was deleted: its entry matches nothing, whether or not the run could have judged it.
+    const deleted = evaluate(located(app([bad])), { level: 'baseline', baseline: [...baseline, ...baseline] });
+    expect(deleted.summary.baselineUnmatched).toBe(1);
+    expect(deleted.staleBaseline).toEqual([]);
+    expect(hasBlockingFindings(deleted)).toBe(false);
+    // a fixed as well: its entry is stale, and counted among those that matched nothing.
+    const fixed = evaluate(located(app([{ name: 'app' }])), { level: 'baseline', baseline });
+    expect(fixed.summary.baselineUnmatched).toBe(2);
+    expect(fixed.staleBaseline).toHaveLength(1);
+    // The rule did not run: its entries matched nothing either.
+    expect(evaluate(objects, { level: 'baseline', baseline, rules: { privileged: { enabled: false } } }).summary.baselineUnmatched).toBe(2);
+    expect(evaluate(objects, { level: 'baseline' }).summary.baselineUnmatched).toBe(0);
+  });
+
   it('identifies an object without a name by its generateName, never by the empty name or a name equal to it', () => {
     const job = (metadata: Record<string, unknown>, securityContext: Record<string, unknown> = { privileged: true }): KubeObject => ({
       apiVersion: 'batch/v1',
