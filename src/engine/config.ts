@@ -35,8 +35,8 @@ export interface RuleOverride {
 }
 
 /**
- * Waives one rule on one object. Matched exactly on kind, namespace and name; an empty namespace is
- * the same as none, as Kubernetes reads it.
+ * Waives one rule on one object. Matched exactly on kind, namespace and name (or, for an object
+ * without a name, its generateName); an empty namespace is the same as none, as Kubernetes reads it.
  */
 export interface SuppressionEntry {
   /**
@@ -46,7 +46,14 @@ export interface SuppressionEntry {
    */
   readonly rule: string;
   readonly kind: string;
-  readonly name: string;
+  /** The object's `metadata.name`, matched exactly. @default none: give generateName instead */
+  readonly name?: string;
+  /**
+   * For an object without a name (a Job of `kubectl create`, named by the API server at creation),
+   * its `metadata.generateName` (`migrate-`, which reports label `migrate-* (generateName)`), matched
+   * exactly and only by objects without a name; instead of name. @default none: give name instead
+   */
+  readonly generateName?: string;
   /**
    * Omitted (or empty) matches only objects without a namespace (e.g. `helm template` output), and
    * objects of a built-in cluster-scoped kind (a ClusterRoleBinding) whatever namespace they carry:
@@ -419,14 +426,23 @@ export function validateSuppression(
 ): asserts entry is SuppressionEntry {
   if (!isRecord(entry)) throw new HardpodError('a suppression must be an object { rule, kind, name, namespace, reason }', where);
   for (const field of Object.keys(entry)) {
-    if (!SUPPRESSION_KEYS.includes(field)) throw new HardpodError(`unknown suppression field ${JSON.stringify(field)}${didYouMean(field, SUPPRESSION_KEYS)}; expected rule, kind, name, namespace, reason`, whereField(field));
+    if (!SUPPRESSION_KEYS.includes(field)) throw new HardpodError(`unknown suppression field ${JSON.stringify(field)}${didYouMean(field, SUPPRESSION_KEYS)}; expected ${SUPPRESSION_KEYS.join(', ')}`, whereField(field));
   }
-  const required = { rule: `a rule id, or ${NOT_CHECKED_ID}`, kind: 'matched exactly', name: 'matched exactly', reason: 'why the finding is acceptable' };
+  const required = { rule: `a rule id, or ${NOT_CHECKED_ID}`, kind: 'matched exactly', reason: 'why the finding is acceptable' };
   for (const [field, what] of Object.entries(required) as [keyof typeof required, string][]) {
     if (entry[field] === undefined) throw new HardpodError(`suppression needs ${field} (${what})`, where);
     if (typeof entry[field] !== 'string') throw new HardpodError(`suppression ${field} must be a string, got ${describeType(entry[field])}`, whereField(field));
   }
-  if (entry.namespace !== undefined && typeof entry.namespace !== 'string') throw new HardpodError(`suppression namespace must be a string, got ${describeType(entry.namespace)}`, whereField('namespace'));
+  for (const field of ['name', 'generateName', 'namespace'] as const) {
+    if (entry[field] !== undefined && typeof entry[field] !== 'string') throw new HardpodError(`suppression ${field} must be a string, got ${describeType(entry[field])}`, whereField(field));
+  }
+  if (entry.name === undefined && entry.generateName === undefined) {
+    throw new HardpodError('suppression needs name (matched exactly), or generateName for an object without a name', where);
+  }
+  // An object with a name is known by it: the API server ignores its generateName.
+  if (entry.name !== undefined && entry.generateName !== undefined) {
+    throw new HardpodError('suppression has both name and generateName; give name or generateName, not both: generateName names an object without a name', whereField('generateName'));
+  }
   const rule = entry.rule as string;
   // Besides the rules, a suppression may acknowledge an object hardpod cannot check.
   if (rule !== NOT_CHECKED_ID && !catalogue.ruleIds.has(rule)) {
@@ -435,8 +451,16 @@ export function validateSuppression(
       whereField('rule'),
     );
   }
-  for (const field of ['kind', 'name'] as const) {
+  for (const field of ['kind', 'name', 'generateName'] as const) {
     if (entry[field] === '') throw new HardpodError(`suppression ${field} is empty; give the object's ${field} (matched exactly)`, whereField(field));
+  }
+  // Reports label an object without a name `migrate-* (generateName)`: copied as a name, it would match nothing.
+  const star = typeof entry.name === 'string' ? entry.name.indexOf('*') : -1;
+  if (star >= 0) {
+    throw new HardpodError(
+      `suppression name ${JSON.stringify(entry.name)} cannot match: no object's name holds a *; to name an object without a name by its generateName, write generateName: ${JSON.stringify((entry.name as string).slice(0, star))}`,
+      whereField('name'),
+    );
   }
   if (!(entry.reason as string).trim()) throw new HardpodError(`suppression of ${rule} needs a non-empty reason`, whereField('reason'));
 }
@@ -523,7 +547,7 @@ function refuseMalformedDeclaration(object: KubeObject, key: string, dropped: st
 }
 
 const OVERRIDE_KEYS: readonly string[] = ['severity', 'enforcement', 'enabled'];
-const SUPPRESSION_KEYS: readonly string[] = ['rule', 'kind', 'name', 'namespace', 'reason'];
+const SUPPRESSION_KEYS: readonly string[] = ['rule', 'kind', 'name', 'generateName', 'namespace', 'reason'];
 const CLUSTER_KEYS: readonly string[] = ['namespaces', 'networkPolicies', 'objects', 'complete'];
 const NAMESPACE_KEYS: readonly string[] = ['name', 'labels'];
 

@@ -150,7 +150,7 @@ export function evaluate(objects: readonly LocatedObject[], config: EngineConfig
   const couldMatch = (rule: string): boolean => rule === NOT_CHECKED_ID || plan.idSet.has(rule);
   const unusedSuppressions: UnusedSuppression[] = resolved.suppressions
     .filter((s) => !usedSuppressions.has(s) && couldMatch(s.rule))
-    .map((s) => ({ ...s, source: 'config' }));
+    .map((s) => ({ ...s, name: s.name ?? '', source: 'config' }));
   for (let i = 0; i < annotationSuppressions.length; i++) {
     const { kind, name, generateName, namespace, suppressions, used } = annotationSuppressions[i];
     for (const [rule, reason] of suppressions) {
@@ -591,8 +591,9 @@ class Recorder {
    * object, marked used, or undefined. `rule` may be {@link NOT_CHECKED_ID}, which no check records.
    */
   suppressionOf(rule: string): Suppression | undefined {
-    const { kind, namespace, name, config, objectAnnotations, usedSuppressions, usedAnnotations } = this;
-    return findSuppression(rule, kind, namespace, name, isClusterScoped(this.object), config, objectAnnotations, usedSuppressions, usedAnnotations);
+    const { kind, namespace, name, generateName, config, objectAnnotations, usedSuppressions, usedAnnotations } = this;
+    const clusterScoped = isClusterScoped(this.object);
+    return findSuppression(rule, kind, namespace, name, generateName, clusterScoped, config, objectAnnotations, usedSuppressions, usedAnnotations);
   }
 
   private record(rule: AnyRule, result: readonly Violation[] | Error): void {
@@ -729,8 +730,12 @@ function suppressionsFromAnnotations(annotations: unknown, source: SourceLocatio
   return found;
 }
 
+/**
+ * The suppression of `rule` on an object, from its annotations or the config. A config entry names
+ * the object by its name, or (an object without a name) by its generateName.
+ */
 function findSuppression(
-  rule: string, kind: string, namespace: string | undefined, name: string, clusterScoped: boolean,
+  rule: string, kind: string, namespace: string | undefined, name: string, generateName: string | undefined, clusterScoped: boolean,
   config: ResolvedConfig, annotations: ReadonlyMap<string, string> | undefined, used: Set<SuppressionEntry>, usedAnnotations: Set<string> | undefined,
 ): Suppression | undefined {
   const fromAnnotation = annotations?.get(rule);
@@ -745,7 +750,9 @@ function findSuppression(
     // An entry without a namespace names a cluster-scoped object whatever namespace it carries (cdk8s sets its chart's).
     const entryNamespace = entry.namespace || undefined;
     const sameNamespace = entryNamespace === objectNamespace || (clusterScoped && entryNamespace === undefined);
-    if (entry.rule === rule && entry.kind === kind && entry.name === name && sameNamespace) {
+    // Only an object without a name has a generateName here (evaluateObject gives none to a named one).
+    const sameName = entry.generateName === undefined ? entry.name === name : entry.generateName === generateName;
+    if (entry.rule === rule && entry.kind === kind && sameName && sameNamespace) {
       used.add(entry);
       return { rule, reason: entry.reason, source: 'config' };
     }

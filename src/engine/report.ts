@@ -170,9 +170,9 @@ export interface NotCheckedObject extends ObjectSummary {
 
 /** A suppression that waived nothing, with where it was written. */
 export interface UnusedSuppression extends SuppressionEntry {
+  /** The name it names: '' when it names an object without a name by its generateName. */
+  readonly name: string;
   readonly source: 'config' | 'annotation';
-  /** The annotated object's `metadata.generateName` when it has no name. */
-  readonly generateName?: string;
 }
 
 /** True for a finding that fails the run: a `fail` or `error` with enforcement `deny`, not baselined. */

@@ -926,6 +926,18 @@ describe('hardpod check adoption', () => {
     expect(check(['--config', 'hardpod.yaml', '--level', 'restricted', 'pod.yaml']).stdout).toContain('level restricted');
   });
 
+  test('a config suppression names a Job without a name by its generateName, as the report labels it; a name with a * is an error at its line', () => {
+    writeFileSync(join(dir, 'generated-job.yaml'), 'apiVersion: batch/v1\nkind: Job\nmetadata: {generateName: migrate-, namespace: ci}\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - {name: a, image: b, securityContext: {privileged: true}}\n');
+    const config = (name: string): string => `level: baseline\nsuppressions:\n  - rule: privileged\n    kind: Job\n    namespace: ci\n    ${name}\n    reason: loads a kernel module, SEC-9\n`;
+    writeFileSync(join(dir, 'by-generate-name.yaml'), config('generateName: migrate-'));
+    const result = check(['--config', 'by-generate-name.yaml', 'generated-job.yaml']);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('NOTE Job ci/migrate-* (generateName)  generated-job.yaml:1');
+    expect(result.stdout).toContain('suppressed by config: loads a kernel module, SEC-9');
+    writeFileSync(join(dir, 'by-label.yaml'), config('name: migrate-*'));
+    expectUsageError(check(['--config', 'by-label.yaml', 'generated-job.yaml']), /by-label\.yaml:6 \(suppressions\[0\]\.name\): .*write generateName: "migrate-"/);
+  });
+
   test('a not-checked suppression acknowledges an operator object in every format, with its reason; one matching nothing is unused', () => {
     writeFileSync(join(dir, 'prometheus.yaml'), [
       'apiVersion: monitoring.coreos.com/v1',

@@ -5,6 +5,7 @@ import { deployment, located } from './helpers';
 import { baselineFromReport, evaluate, fingerprintOf, hasBlockingFindings, identityPath, readBaseline, unsuppressedNotChecked, writeBaseline } from '../../src/engine';
 import { HardpodError } from '../../src/model/errors';
 import type { KubeObject } from '../../src/model/kube-object';
+import { formatText } from '../../src/reporters/text';
 
 const privileged = (name: string, metadata: Record<string, unknown> = {}) =>
   deployment(name, { containers: [{ name: 'app', securityContext: { privileged: true } }] }, metadata);
@@ -58,6 +59,35 @@ describe('suppressions', () => {
       return undefined;
     })();
     expect(thrown?.field).toEqual({ source: located(unknownRule)[0].source, path: 'metadata.annotations["hardpod.dev/suppress.privilegd"]', label: 'annotation hardpod.dev/suppress.privilegd' });
+  });
+
+  it('names an object without a name by its generateName, as reports label it, and never by a name', () => {
+    const job = (metadata: Record<string, unknown>): KubeObject => ({
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { namespace: 'ci', ...metadata },
+      spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'a', securityContext: { privileged: true } }] } } },
+    });
+    const entry = { rule: 'privileged', kind: 'Job', namespace: 'ci', generateName: 'migrate-', reason: 'the schema migration loads a kernel module, SEC-9' };
+    const jobs = located(job({ generateName: 'migrate-' }), job({ generateName: 'other-' }), job({ name: 'migrate-' }), job({ name: 'migrate-x7k2p', generateName: 'migrate-' }));
+    const report = evaluate(jobs, { level: 'baseline', suppressions: [entry] });
+    expect(report.findings.map((f) => [f.name, f.generateName, f.outcome])).toEqual([
+      ['', 'migrate-', 'suppressed'], ['', 'other-', 'fail'], ['migrate-', undefined, 'fail'], ['migrate-x7k2p', undefined, 'fail'],
+    ]);
+    expect(report.findings[0].suppression).toEqual({ rule: 'privileged', reason: entry.reason, source: 'config' });
+    expect(report.unusedSuppressions).toEqual([]);
+    // Unused, it is listed as the annotation of such an object is: no name, its generateName.
+    const unused = evaluate(located(job({ generateName: 'other-' })), { level: 'baseline', suppressions: [entry] });
+    expect(unused.unusedSuppressions).toEqual([{ ...entry, name: '', source: 'config' }]);
+    expect(formatText(unused)).toContain('Unused suppression: privileged on Job ci/migrate-* (generateName) matched no finding; remove it from the config.');
+    // A name matches named objects only: a name with a * is no name an object can have.
+    const { generateName, ...named } = entry;
+    expect(() => evaluate([], { suppressions: [{ ...entry, name: 'migrate-' }] })).toThrow(/give name or generateName, not both/);
+    expect(() => evaluate([], { suppressions: [named as never] })).toThrow(/suppression needs name \(matched exactly\), or generateName for an object without a name/);
+    expect(() => evaluate([], { suppressions: [{ ...named, name: 'migrate-* (generateName)' }] }))
+      .toThrow(new RegExp(`no object's name holds a \\*; to name an object without a name by its generateName, write generateName: "${generateName}"`));
+    expect(() => evaluate([], { suppressions: [{ ...entry, generateName: '' }] })).toThrow(/suppression generateName is empty/);
+    expect(() => evaluate([], { suppressions: [{ ...entry, generateName: 3 } as never] })).toThrow(/suppression generateName must be a string, got a number/);
   });
 
   it('can be forbidden by the config, for config entries and annotations alike', () => {
