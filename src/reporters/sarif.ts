@@ -88,7 +88,8 @@ const SECURITY_SEVERITY: Readonly<Record<Severity, string>> = { critical: '9.5',
 
 /**
  * SARIF 2.1.0 for code-scanning tools: every rule that ran with its help and controls, one result per
- * finding with its file (relative to the repository root) and line (from standard input: the Helm
+ * finding (an unknown verdict an `open` result of level `none`, of the rule's descriptor of unknowns,
+ * `<rule>/unknown`, which has no `security-severity`) with its file (relative to the repository root) and line (from standard input: the Helm
  * `# Source:` template without a line, or else `<stdin>`, as code scanning needs a file for every
  * result), a partial fingerprint that survives line changes and added or reordered containers (given the objects), suppressions as SARIF suppressions (the
  * reason as justification) and baseline state when a baseline was used. Unused suppressions, stale
@@ -114,11 +115,19 @@ export function formatSarifChunks(report: Report, options: SarifReportOptions, e
   const usedBaseline = report.summary.baselined > 0 || report.findings.some((f) => f.baselined);
 
   const rules = ruleIds.map((id) => sarifRule(id, metadata.get(id), firstFinding.get(id), options.ruleOverrides?.[id]?.severity));
+  // Code scanning takes a result's security severity from its rule, whatever the result's level or
+  // kind: unknown verdicts point at a descriptor of their own, which has none.
+  const unknownIndex = new Map<string, number>();
+  for (const f of report.findings) {
+    if (f.outcome !== 'unknown' || unknownIndex.has(f.rule)) continue;
+    unknownIndex.set(f.rule, rules.length);
+    rules.push(unknownRule(f.rule, metadata.get(f.rule), f));
+  }
   if (report.notChecked.length > 0) rules.push(NOT_CHECKED_RULE);
   const notCheckedIndex = rules.length - 1;
   const identify = findingIdentifier(options.objects);
   const results = streamedList([...report.findings, ...report.notChecked], (item) => ('rule' in item
-    ? sarifResult(item, ruleIndex.get(item.rule)!, identify(item).fingerprint, root, cwd, usedBaseline)
+    ? sarifResult(item, (item.outcome === 'unknown' ? unknownIndex : ruleIndex).get(item.rule)!, identify(item).fingerprint, root, cwd, usedBaseline)
     : notCheckedResult(item, notCheckedIndex, root, cwd)));
 
   const log = {
@@ -207,6 +216,40 @@ function sarifRule(
   };
 }
 
+/** What the id of a rule's descriptor of unknown verdicts ends in: `network-policy/unknown`. */
+export const SARIF_UNKNOWN_RULE_SUFFIX = '/unknown';
+
+/**
+ * The descriptor of a rule's unknown verdicts: checks the input could not decide, which are no
+ * finding of any severity. Without `security-severity`, as code scanning would otherwise show each
+ * as a security alert of the rule's severity; not tagged `security`, for the same reason.
+ */
+function unknownRule(id: string, rule: RuleMetadata | undefined, example: Finding): Record<string, unknown> {
+  const title = rule?.title ?? id;
+  const pss = rule?.pss ?? example.pss ?? undefined;
+  const why = 'the input did not tell: what the check needs to know (another object, such as the object\'s Namespace, the NetworkPolicies of its namespace '
+    + 'or its ServiceAccount, or a value not known yet in a Pulumi preview) is not in it';
+  const how = 'Check the object together with the objects it refers to, or declare them in the config\'s cluster context '
+    + '(cluster: namespaces, networkPolicies, objects; complete: true for a whole-cluster export) so that hardpod judges it.';
+  const remediation = rule?.remediation ?? example.remediation;
+  return {
+    id: `${id}${SARIF_UNKNOWN_RULE_SUFFIX}`,
+    name: `${camelCase(id)}Unknown`,
+    shortDescription: { text: `Not known from the input: ${title}` },
+    fullDescription: { text: `${title}, not known: ${why}. No finding, and no severity, until it is known.` },
+    help: {
+      text: `${how}${remediation ? `\n\nShould it fail once known: ${remediation}` : ''}`,
+      markdown: `${how}${remediation ? `\n\n**Should it fail once known:** ${remediation}` : ''}`,
+    },
+    defaultConfiguration: { level: 'note' },
+    properties: {
+      'tags': ['kubernetes', 'unknown', ...(rule ? [`level:${rule.level}`] : []), ...(pss ? [`pss:${pss}`] : [])],
+      'precision': 'very-high',
+      'problem.severity': 'recommendation',
+    },
+  };
+}
+
 /** The pseudo-rule of objects no rule could judge; not in the catalogue, as it checks nothing. */
 const NOT_CHECKED_RULE: Record<string, unknown> = {
   id: NOT_CHECKED_ID,
@@ -282,22 +325,25 @@ function fromStdinWithoutTemplate(source: ObjectIdentity['source']): boolean {
 function sarifResult(f: Finding, ruleIndex: number, fingerprint: string, root: string, cwd: string, usedBaseline: boolean): Record<string, unknown> {
   const location = resultLocation(f, f.path, root, cwd);
 
-  // SARIF: a result whose kind is not `fail` must have level `none`. A result is an error when it
-  // fails the run, as the exit code and the JSON result say; a rule error under warn, or baselined, warns.
-  const kind = f.outcome === 'unknown' ? 'review' : 'fail';
-  const level = kind !== 'fail' ? 'none' : isBlockingFinding(f) ? 'error' : 'warning';
-  const message = f.outcome === 'unknown' ? `Not known from this input: ${f.message}` : f.message;
+  // SARIF: an unknown verdict is `open`, the rule evaluated with too little information to decide,
+  // and a result whose kind is not `fail` must have level `none`. A result is an error when it fails
+  // the run, as the exit code and the JSON result say; a rule error under warn, or baselined, warns.
+  const unknown = f.outcome === 'unknown';
+  const level = unknown ? 'none' : isBlockingFinding(f) ? 'error' : 'warning';
+  const message = unknown ? `Not known from this input: ${f.message}` : f.message;
+  // An unknown has no severity: the rule's would rank it as the failure it may not be.
+  const severity = unknown ? {} : { severity: f.severity };
   return {
-    ruleId: f.rule,
+    ruleId: unknown ? `${f.rule}${SARIF_UNKNOWN_RULE_SUFFIX}` : f.rule,
     ruleIndex,
-    kind,
+    kind: unknown ? 'open' : 'fail',
     level,
     message: { text: `${objectLabel(f)}: ${message}` },
     locations: [location],
     partialFingerprints: { 'hardpodFinding/v1': fingerprint },
     ...sarifSuppressions(f.suppression),
     ...(usedBaseline ? { baselineState: f.baselined ? 'unchanged' : 'new' } : {}),
-    properties: { outcome: f.outcome, severity: f.severity, enforcement: f.enforcement, path: f.path, ...(f.pss ? { pss: f.pss } : {}) },
+    properties: { outcome: f.outcome, ...severity, enforcement: f.enforcement, path: f.path, ...(f.pss ? { pss: f.pss } : {}) },
   };
 }
 

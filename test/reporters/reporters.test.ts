@@ -222,7 +222,7 @@ describe('SARIF reporter', () => {
     const log = JSON.parse(formatSarif(fixtureReport(), { rules: FIXTURE_RULES, cwd: '/repo/sub', root: '/repo' }));
     const run = log.runs[0];
     const rules = run.tool.driver.rules;
-    expect(rules.map((r: { id: string }) => r.id)).toEqual(['privileged', 'image-digest', 'namespace-psa-labels', 'not-checked']);
+    expect(rules.map((r: { id: string }) => r.id)).toEqual(['privileged', 'image-digest', 'namespace-psa-labels', 'namespace-psa-labels/unknown', 'not-checked']);
     expect(rules[0].help.text).toContain('Set privileged: false.');
     expect(rules[0].help.markdown).toContain('CIS Kubernetes Benchmark (v1.10) 5.2.2');
     expect(rules[0].properties['security-severity']).toBe('9.5');
@@ -234,15 +234,36 @@ describe('SARIF reporter', () => {
     expect(first.locations[0].physicalLocation.region).toEqual({ startLine: 19 });
     expect(first.partialFingerprints['hardpodFinding/v1']).toMatch(/^[0-9a-f]{16}$/);
     expect(run.results[1].level).toBe('warning');
-    expect(unknown).toMatchObject({ kind: 'review', level: 'none' });
+    expect(unknown).toMatchObject({ ruleId: 'namespace-psa-labels/unknown', ruleIndex: 3, kind: 'open', level: 'none' });
     expect(suppressed.suppressions).toEqual([{ kind: 'inSource', status: 'accepted', justification: 'node debugging, approved by SEC-12' }]);
     expect(baselined.baselineState).toBe('unchanged');
     expect(first.baselineState).toBe('new');
     // An object no rule could judge is a visible warning, not a clean result.
     const notChecked = run.results.at(-1);
-    expect(notChecked).toMatchObject({ ruleId: 'not-checked', ruleIndex: 3, kind: 'fail', level: 'warning' });
+    expect(notChecked).toMatchObject({ ruleId: 'not-checked', ruleIndex: 4, kind: 'fail', level: 'warning' });
     expect(notChecked.message.text).toBe('Widget w: not checked: spec.template looks like a pod template');
     expect(notChecked.locations[0].physicalLocation).toEqual({ artifactLocation: { uri: 'sub/crd/w.yaml', uriBaseId: '%SRCROOT%' }, region: { startLine: 4 } });
+  });
+
+  test('an unknown verdict is an open result of a descriptor without security-severity, so code scanning raises no security alert for it', () => {
+    const log = JSON.parse(formatSarif(fixtureReport(), { rules: FIXTURE_RULES, cwd: '/repo', root: '/repo' }));
+    expect(validate(log)).toBe(true);
+    const run = log.runs[0];
+    const rules: { id: string; defaultConfiguration: object; properties: Record<string, unknown> }[] = run.tool.driver.rules;
+    const unknown = run.results.find((r: { properties: { outcome: string } }) => r.properties.outcome === 'unknown');
+    // SARIF: evaluated, with too little information to decide; a result of another kind than fail has level none.
+    expect(unknown).toMatchObject({ ruleId: 'namespace-psa-labels/unknown', kind: 'open', level: 'none' });
+    expect(unknown.properties).not.toHaveProperty('severity');
+    expect(unknown.message.text).toBe('Deployment shop/web: Not known from this input: the Namespace "shop" is not in the input');
+    // Code scanning takes the security severity from the result's rule, whatever the result's level or kind.
+    const descriptor = rules[unknown.ruleIndex];
+    expect(descriptor.id).toBe(unknown.ruleId);
+    expect(descriptor.properties).not.toHaveProperty('security-severity');
+    expect(descriptor.properties.tags).not.toContain('security');
+    expect(descriptor.defaultConfiguration).toEqual({ level: 'note' });
+    // The rule's own descriptor, which its failures and errors point at, keeps its severity.
+    expect(rules.find((r) => r.id === 'namespace-psa-labels')!.properties['security-severity']).toBe('5.5');
+    for (const result of run.results) expect(rules[result.ruleIndex].id).toBe(result.ruleId);
   });
 
   test('ranks each rule by the severity the run configured, and makes a result an error only when it blocks', () => {
