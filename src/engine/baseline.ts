@@ -12,6 +12,8 @@ import { locatedItems } from '../model/pod-view';
 export interface FingerprintFields {
   readonly rule: string;
   readonly kind: string;
+  /** The object's API group where it is part of the object's identity (a Knative `Service`: `serving.knative.dev`). */
+  readonly group?: string;
   readonly namespace?: string;
   readonly name: string;
   /** `metadata.generateName` of an object without a name: it identifies the object instead. */
@@ -31,13 +33,17 @@ function createHash(algorithm: string): import('node:crypto').Hash {
  * Stable fingerprint of a finding: sha256 of rule, kind, namespace, name and path, 16 hex digits.
  * An empty namespace is the same as none, as Kubernetes reads it. An object without a name is
  * identified by its generateName, marked so that it never equals a name (`migrate-` named so, or
- * the empty name that version 2 files gave every unnamed object).
+ * the empty name that version 2 files gave every unnamed object). The group, given only where it is
+ * part of the object's identity, is marked likewise after the kind, so that a Knative Service never
+ * shares the fingerprints of the core Service of its name; without one, the fingerprint is as every
+ * earlier version made it.
  */
 export function fingerprintOf(finding: FingerprintFields): string {
-  // U+0001 cannot occur in a Kubernetes name.
+  // U+0001 cannot occur in a Kubernetes name or kind.
   const name = finding.name === '' && finding.generateName !== undefined ? `\u0001${finding.generateName}` : finding.name;
+  const kind = finding.group === undefined ? finding.kind : `${finding.kind}\u0001${finding.group}`;
   return createHash('sha256')
-    .update(`${finding.rule}\u0000${finding.kind}\u0000${finding.namespace ?? ''}\u0000${name}\u0000${finding.path}`)
+    .update(`${finding.rule}\u0000${kind}\u0000${finding.namespace ?? ''}\u0000${name}\u0000${finding.path}`)
     .digest('hex')
     .slice(0, 16);
 }
@@ -138,7 +144,11 @@ function itemKey(item: unknown, key: string): string | number | undefined {
 }
 
 /**
- * Baseline file format version. Version 4 fingerprints identify added or dropped capabilities by
+ * Baseline file format version. Version 5 fingerprints identify an object of another API group whose
+ * kind is the name of a Kubernetes kind (a Knative Service) with its group ({@link fingerprintOf}):
+ * entries earlier files hold for such an object are those of the Kubernetes kind of its name (the core
+ * Service) and no longer match it, so its findings show as new until the baseline is written again.
+ * Version 4 fingerprints identify added or dropped capabilities by
  * their value and sysctls by their name ({@link identityPath}); version 3 ones identify an object
  * without a name by its generateName ({@link fingerprintOf}); version 2 ones identify items of keyed
  * lists by their key. Earlier files are still read: their entries for named objects match as before
@@ -146,8 +156,14 @@ function itemKey(item: unknown, key: string): string | number | undefined {
  * entries for unnamed objects (all sharing the name '') match nothing, so such findings show as new
  * until the baseline is written again.
  */
-export const BASELINE_FILE_VERSION = 4;
-const READABLE_BASELINE_VERSIONS: readonly number[] = [1, 2, 3, 4];
+export const BASELINE_FILE_VERSION = 5;
+/**
+ * The first version whose entries name an object of another API group whose kind is the name of a
+ * Kubernetes kind with its group.
+ * @internal
+ */
+export const FIRST_GROUP_IDENTITY_VERSION = 5;
+const READABLE_BASELINE_VERSIONS: readonly number[] = [1, 2, 3, 4, 5];
 
 export interface BaselineFile {
   readonly version: number;
@@ -171,11 +187,12 @@ export function baselineFromReport(report: Report, objects?: readonly LocatedObj
     if (f.outcome === 'suppressed') continue;
     const { path, fingerprint } = identifyFinding(f);
     const namespace = f.namespace ? f.namespace : undefined;
-    const { generateName } = f;
+    const { group, generateName } = f;
     const entry: BaselineEntry = {
       fingerprint,
       rule: f.rule,
       kind: f.kind,
+      ...(group === undefined ? {} : { group }),
       ...(namespace === undefined ? {} : { namespace }),
       name: f.name,
       ...(generateName === undefined ? {} : { generateName }),
@@ -196,8 +213,8 @@ export function findingIdentifier(objects?: readonly LocatedObject[]): (finding:
   return (f) => {
     const object = lookup?.get(objectIdentityKey(f.source, f.kind, f.namespace, f.name, f.generateName));
     const path = object === undefined ? f.path : identityPath(object, f.path);
-    const { rule, kind, namespace, name, generateName } = f;
-    return { path, fingerprint: fingerprintOf({ rule, kind, namespace, name, generateName, path }) };
+    const { rule, kind, group, namespace, name, generateName } = f;
+    return { path, fingerprint: fingerprintOf({ rule, kind, group, namespace, name, generateName, path }) };
   };
 }
 

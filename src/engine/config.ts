@@ -35,8 +35,9 @@ export interface RuleOverride {
 }
 
 /**
- * Waives one rule on one object. Matched exactly on kind, namespace and name (or, for an object
- * without a name, its generateName); an empty namespace is the same as none, as Kubernetes reads it.
+ * Waives one rule on one object. Matched exactly on kind (and group, where given), namespace and name
+ * (or, for an object without a name, its generateName); an empty namespace is the same as none, as
+ * Kubernetes reads it.
  */
 export interface SuppressionEntry {
   /**
@@ -46,6 +47,13 @@ export interface SuppressionEntry {
    */
   readonly rule: string;
   readonly kind: string;
+  /**
+   * The object's API group (`serving.knative.dev`), matched exactly. An object of another group than
+   * Kubernetes' own whose kind is the name of a Kubernetes kind (a Knative Service, which reports label
+   * `Service.serving.knative.dev`) is named with it: an entry without a group names the Kubernetes kind
+   * (the core Service), or a kind Kubernetes does not have. @default none
+   */
+  readonly group?: string;
   /** The object's `metadata.name`, matched exactly. @default none: give generateName instead */
   readonly name?: string;
   /**
@@ -67,12 +75,14 @@ export interface SuppressionEntry {
 /** A finding known before adoption: CI fails only on findings whose fingerprint is not listed. */
 export interface BaselineEntry {
   /**
-   * {@link fingerprintOf} rule + kind + namespace + name (or generateName) + path ({@link identityPath},
-   * or the finding's path in version 1 files).
+   * {@link fingerprintOf} rule + kind (and group, where it is part of the object's identity) +
+   * namespace + name (or generateName) + path ({@link identityPath}, or the finding's path in version 1 files).
    */
   readonly fingerprint: string;
   readonly rule?: string;
   readonly kind?: string;
+  /** The object's API group when it is part of its identity ({@link Finding.group}; version 5 files). */
+  readonly group?: string;
   readonly namespace?: string;
   readonly name?: string;
   /** The object's `metadata.generateName` when it has no name (version 3 files). */
@@ -433,7 +443,7 @@ export function validateSuppression(
     if (entry[field] === undefined) throw new HardpodError(`suppression needs ${field} (${what})`, where);
     if (typeof entry[field] !== 'string') throw new HardpodError(`suppression ${field} must be a string, got ${describeType(entry[field])}`, whereField(field));
   }
-  for (const field of ['name', 'generateName', 'namespace'] as const) {
+  for (const field of ['group', 'name', 'generateName', 'namespace'] as const) {
     if (entry[field] !== undefined && typeof entry[field] !== 'string') throw new HardpodError(`suppression ${field} must be a string, got ${describeType(entry[field])}`, whereField(field));
   }
   if (entry.name === undefined && entry.generateName === undefined) {
@@ -451,8 +461,14 @@ export function validateSuppression(
       whereField('rule'),
     );
   }
-  for (const field of ['kind', 'name', 'generateName'] as const) {
+  for (const field of ['kind', 'group', 'name', 'generateName'] as const) {
     if (entry[field] === '') throw new HardpodError(`suppression ${field} is empty; give the object's ${field} (matched exactly)`, whereField(field));
+  }
+  // Reports label an object of another group `Service.serving.knative.dev`: copied as a kind, it would match nothing.
+  const dot = (entry.kind as string).indexOf('.');
+  if (dot >= 0) {
+    const kind = entry.kind as string;
+    throw new HardpodError(`suppression kind ${JSON.stringify(kind)} holds a dot, which no kind does; write kind: ${kind.slice(0, dot)} with group: ${kind.slice(dot + 1)}`, whereField('kind'));
   }
   // Reports label an object without a name `migrate-* (generateName)`: copied as a name, it would match nothing.
   const star = typeof entry.name === 'string' ? entry.name.indexOf('*') : -1;
@@ -547,7 +563,7 @@ function refuseMalformedDeclaration(object: KubeObject, key: string, dropped: st
 }
 
 const OVERRIDE_KEYS: readonly string[] = ['severity', 'enforcement', 'enabled'];
-const SUPPRESSION_KEYS: readonly string[] = ['rule', 'kind', 'name', 'generateName', 'namespace', 'reason'];
+const SUPPRESSION_KEYS: readonly string[] = ['rule', 'kind', 'group', 'name', 'generateName', 'namespace', 'reason'];
 const CLUSTER_KEYS: readonly string[] = ['namespaces', 'networkPolicies', 'objects', 'complete'];
 const NAMESPACE_KEYS: readonly string[] = ['name', 'labels'];
 

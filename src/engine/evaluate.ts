@@ -5,7 +5,10 @@ import { HardpodError } from '../model/errors';
 import { formatFieldPath, parseFieldPath } from '../model/field-path';
 import { generateNameOf, type KubeObject, type LocatedObject, type SourceLocation } from '../model/kube-object';
 import { NotKnownYet, revealUnknowns, unknownMarkerPath, withUnknownsRevealed } from '../model/not-known-yet';
-import { apiGroupOf, describeType, extractPodViews, inApiGroup, isClusterScoped, isFields, isList, isUnknownValue, locatedItems, UNKNOWN_VALUE, type PodView, type PodViewExtraction, type ShapeProblem } from '../model/pod-view';
+import {
+  apiGroupOf, describeType, extractPodViews, identityGroupOf, inApiGroup, isClusterScoped, isFields, isList, isUnknownValue, locatedItems,
+  UNKNOWN_VALUE, type PodView, type PodViewExtraction, type ShapeProblem,
+} from '../model/pod-view';
 import { RULES } from '../rules/catalogue';
 import {
   type AnyRule, type CheckResult, type InputIndex, type InputRule, type InputRuleContext, type ObjectRule, type ObjectRuleContext,
@@ -152,10 +155,10 @@ export function evaluate(objects: readonly LocatedObject[], config: EngineConfig
     .filter((s) => !usedSuppressions.has(s) && couldMatch(s.rule))
     .map((s) => ({ ...s, name: s.name ?? '', source: 'config' }));
   for (let i = 0; i < annotationSuppressions.length; i++) {
-    const { kind, name, generateName, namespace, suppressions, used } = annotationSuppressions[i];
+    const { kind, group, name, generateName, namespace, suppressions, used } = annotationSuppressions[i];
     for (const [rule, reason] of suppressions) {
       if (used.has(rule) || !couldMatch(rule)) continue;
-      const unused: Mutable<UnusedSuppression> = namespace === undefined ? { rule, kind, name, reason, source: 'annotation' } : { rule, kind, namespace, name, reason, source: 'annotation' };
+      const unused: Mutable<UnusedSuppression> = { rule, kind, ...(group === undefined ? {} : { group }), ...(namespace === undefined ? {} : { namespace }), name, reason, source: 'annotation' };
       if (generateName !== undefined) unused.generateName = generateName;
       unusedSuppressions.push(unused);
     }
@@ -214,11 +217,12 @@ function evaluateObject(run: ObjectRun, object: KubeObject, source: SourceLocati
   const kind = object.kind;
   const name = typeof meta.name === 'string' ? meta.name : '';
   const generateName = name === '' ? generateNameOf(meta) : undefined;
+  const group = identityGroupOf(object);
   const namespace = typeof meta.namespace === 'string' ? meta.namespace : undefined;
   // A preview's object was searched for the marker when `seen` was made: it holds one where `seen` is a view.
   const holdsMarker = source.resourceName === undefined ? undefined : seen !== object;
   const annotationSuppressions = suppressionsFromAnnotations(meta.annotations, source, resolved);
-  recorder.startObject(object, kind, name, generateName, namespace, source, annotationSuppressions, holdsMarker);
+  recorder.startObject(object, kind, group, name, generateName, namespace, source, annotationSuppressions, holdsMarker);
   const extraction = extractSafely(object, resolved);
   const pods = extraction.views;
   const shapeProblems = collectShapeProblems(extraction.shapeProblems, pods);
@@ -249,7 +253,7 @@ function evaluateObject(run: ObjectRun, object: KubeObject, source: SourceLocati
     recorder.runAll(inputRules.run, context, objectHidden);
   }
   recorder.countNotApplicable(inputRules.skipped);
-  const summary = objectSummary(kind, name, generateName, namespace, source, pods.length, recorder.notApplicableToObject());
+  const summary = objectSummary(kind, group, name, generateName, namespace, source, pods.length, recorder.notApplicableToObject());
   objectSummaries.push(summary);
   // Rare: only objects of unmapped kinds holding a pod template get here, and may be acknowledged.
   if (extraction.notCheckedReason) notChecked.push(notCheckedObject(summary, extraction.notCheckedReason, recorder.suppressionOf(NOT_CHECKED_ID)));
@@ -320,10 +324,11 @@ function activePlan(plan: RulePlan, config: ResolvedConfig): ActivePlan {
  * the function holding the literal (30 ms of compile work for evaluateObject) and starts over.
  */
 function objectSummary(
-  kind: string, name: string, generateName: string | undefined, namespace: string | undefined, source: SourceLocation, podSpecs: number,
-  notApplicable: readonly string[] | undefined,
+  kind: string, group: string | undefined, name: string, generateName: string | undefined, namespace: string | undefined, source: SourceLocation,
+  podSpecs: number, notApplicable: readonly string[] | undefined,
 ): ObjectSummary {
   const summary: Mutable<ObjectSummary> = namespace === undefined ? { kind, name, source, podSpecs } : { kind, name, namespace, source, podSpecs };
+  if (group !== undefined) summary.group = group;
   if (generateName !== undefined) summary.generateName = generateName;
   if (notApplicable !== undefined) summary.notApplicable = notApplicable;
   return summary;
@@ -339,9 +344,9 @@ function unmatchedBaselineEntries(
   entries: readonly BaselineEntry[], matched: ReadonlySet<string>, ran: ReadonlySet<string>, objects: readonly ObjectSummary[],
 ): { readonly stale: BaselineEntry[]; readonly unmatched: number } {
   if (entries.length === 0) return { stale: [], unmatched: 0 };
-  const key = (kind: string, namespace: string | undefined, name: string, generateName: string | undefined): string =>
-    `${kind}\u0000${namespace ?? ''}\u0000${name}\u0000${generateName ?? ''}`;
-  const evaluated = new Set(objects.map((o) => key(o.kind, o.namespace, o.name, o.generateName)));
+  const key = (kind: string, group: string | undefined, namespace: string | undefined, name: string, generateName: string | undefined): string =>
+    `${kind}\u0000${group ?? ''}\u0000${namespace ?? ''}\u0000${name}\u0000${generateName ?? ''}`;
+  const evaluated = new Set(objects.map((o) => key(o.kind, o.group, o.namespace, o.name, o.generateName)));
   const unmatched = new Set<string>();
   const stale = new Map<string, BaselineEntry>();
   for (let i = 0; i < entries.length; i++) {
@@ -351,7 +356,7 @@ function unmatchedBaselineEntries(
     if (entry.rule === undefined || !ran.has(entry.rule)) continue;
     // Entries without their object's identity (hand-written) cannot be judged.
     if (entry.kind === undefined || entry.name === undefined) continue;
-    if (evaluated.has(key(entry.kind, entry.namespace, entry.name, entry.generateName))) stale.set(entry.fingerprint, entry);
+    if (evaluated.has(key(entry.kind, entry.group, entry.namespace, entry.name, entry.generateName))) stale.set(entry.fingerprint, entry);
   }
   return { stale: [...stale.values()], unmatched: unmatched.size };
 }
@@ -372,6 +377,7 @@ const EMPTY: Readonly<Record<string, unknown>> = Object.freeze({});
 /** One object's suppression annotations (rule id to reason) and the rules they waived. */
 interface AnnotationSuppressions {
   readonly kind: string;
+  readonly group?: string;
   readonly name: string;
   readonly generateName?: string;
   readonly namespace?: string;
@@ -408,6 +414,7 @@ class Recorder {
   /** Whether the object holds the unknown marker: known for a preview's objects, else found on the first failure. */
   private holdsMarker: boolean | undefined;
   private kind = '';
+  private group: string | undefined;
   private name = '';
   private generateName: string | undefined;
   private namespace: string | undefined;
@@ -440,12 +447,13 @@ class Recorder {
   }
 
   startObject(
-    object: KubeObject, kind: string, name: string, generateName: string | undefined, namespace: string | undefined, source: SourceLocation,
-    annotationSuppressions: ReadonlyMap<string, string> | undefined, holdsMarker: boolean | undefined,
+    object: KubeObject, kind: string, group: string | undefined, name: string, generateName: string | undefined, namespace: string | undefined,
+    source: SourceLocation, annotationSuppressions: ReadonlyMap<string, string> | undefined, holdsMarker: boolean | undefined,
   ): void {
     this.object = object;
     this.holdsMarker = holdsMarker;
     this.kind = kind;
+    this.group = group;
     this.name = name;
     this.generateName = generateName;
     this.namespace = namespace;
@@ -455,8 +463,9 @@ class Recorder {
     this.notApplicableRules.length = 0;
     if (annotationSuppressions !== undefined) {
       this.usedAnnotations = new Set();
-      const record: AnnotationSuppressions = { kind, name, suppressions: annotationSuppressions, used: this.usedAnnotations };
-      if (generateName !== undefined) (record as Mutable<AnnotationSuppressions>).generateName = generateName;
+      const record: Mutable<AnnotationSuppressions> = { kind, name, suppressions: annotationSuppressions, used: this.usedAnnotations };
+      if (group !== undefined) record.group = group;
+      if (generateName !== undefined) record.generateName = generateName;
       this.annotationSuppressions.push(namespace === undefined ? record : { ...record, namespace });
     }
   }
@@ -466,12 +475,12 @@ class Recorder {
    * 2 and 3 files, or (version 1 files) its path as it is.
    */
   private isBaselined(rule: string, path: string): boolean {
-    const { kind, namespace, name, generateName } = this;
+    const { kind, group, namespace, name, generateName } = this;
     const { current, legacy } = identityPaths(this.object, path);
     let found = false;
     const candidates = current === path ? [path] : [...new Set([current, legacy, path])];
     for (const candidate of candidates) {
-      const fingerprint = fingerprintOf({ rule, kind, namespace, name, generateName, path: candidate });
+      const fingerprint = fingerprintOf({ rule, kind, group, namespace, name, generateName, path: candidate });
       if (this.config.baseline.has(fingerprint)) {
         this.matchedBaseline.add(fingerprint);
         found = true;
@@ -591,9 +600,9 @@ class Recorder {
    * object, marked used, or undefined. `rule` may be {@link NOT_CHECKED_ID}, which no check records.
    */
   suppressionOf(rule: string): Suppression | undefined {
-    const { kind, namespace, name, generateName, config, objectAnnotations, usedSuppressions, usedAnnotations } = this;
-    const clusterScoped = isClusterScoped(this.object);
-    return findSuppression(rule, kind, namespace, name, generateName, clusterScoped, config, objectAnnotations, usedSuppressions, usedAnnotations);
+    const { object, kind, group, namespace, name, generateName, config, objectAnnotations, usedSuppressions, usedAnnotations } = this;
+    const target: SuppressionTarget = { object, kind, group, namespace, name, generateName, clusterScoped: isClusterScoped(object) };
+    return findSuppression(rule, target, config, objectAnnotations, usedSuppressions, usedAnnotations);
   }
 
   private record(rule: AnyRule, result: readonly Violation[] | Error): void {
@@ -618,6 +627,7 @@ class Recorder {
       if (outcome === 'unknown' && this.isNotKnownYet(violation)) finding.notKnownYet = true;
       // Set after the literal: only unnamed objects have it, and the common literal keeps its shape.
       if (this.generateName !== undefined) finding.generateName = this.generateName;
+      if (this.group !== undefined) finding.group = this.group;
       counts[outcome]++;
       if (config.baseline.size > 0 && this.isBaselined(rule.id, violation.path)) {
         finding.baselined = true;
@@ -730,14 +740,30 @@ function suppressionsFromAnnotations(annotations: unknown, source: SourceLocatio
   return found;
 }
 
+/** The object a suppression is looked for, as the config names it. */
+interface SuppressionTarget {
+  readonly object: KubeObject;
+  readonly kind: string;
+  /** The group where it is part of the object's identity ({@link identityGroupOf}). */
+  readonly group: string | undefined;
+  readonly namespace: string | undefined;
+  readonly name: string;
+  /** Only an object without a name has one here (evaluateObject gives none to a named one). */
+  readonly generateName: string | undefined;
+  readonly clusterScoped: boolean;
+}
+
 /**
  * The suppression of `rule` on an object, from its annotations or the config. A config entry names
- * the object by its name, or (an object without a name) by its generateName.
+ * the object by its name, or (an object without a name) by its generateName. An entry with a group
+ * names an object of that API group; one without, an object whose group is no part of its identity
+ * (a Knative Service is not the core Service of its name).
  */
 function findSuppression(
-  rule: string, kind: string, namespace: string | undefined, name: string, generateName: string | undefined, clusterScoped: boolean,
+  rule: string, target: SuppressionTarget,
   config: ResolvedConfig, annotations: ReadonlyMap<string, string> | undefined, used: Set<SuppressionEntry>, usedAnnotations: Set<string> | undefined,
 ): Suppression | undefined {
+  const { kind, group, namespace, name, generateName, clusterScoped } = target;
   const fromAnnotation = annotations?.get(rule);
   if (fromAnnotation !== undefined) {
     usedAnnotations?.add(rule);
@@ -750,9 +776,9 @@ function findSuppression(
     // An entry without a namespace names a cluster-scoped object whatever namespace it carries (cdk8s sets its chart's).
     const entryNamespace = entry.namespace || undefined;
     const sameNamespace = entryNamespace === objectNamespace || (clusterScoped && entryNamespace === undefined);
-    // Only an object without a name has a generateName here (evaluateObject gives none to a named one).
     const sameName = entry.generateName === undefined ? entry.name === name : entry.generateName === generateName;
-    if (entry.rule === rule && entry.kind === kind && sameName && sameNamespace) {
+    if (entry.rule !== rule || entry.kind !== kind || !sameName || !sameNamespace) continue;
+    if (entry.group === undefined ? group === undefined : inApiGroup(target.object.apiVersion, entry.group)) {
       used.add(entry);
       return { rule, reason: entry.reason, source: 'config' };
     }

@@ -46,6 +46,13 @@ export interface Finding {
   readonly severity: Severity;
   readonly enforcement: Enforcement;
   readonly kind: string;
+  /**
+   * The object's API group when it is part of the object's identity: for a kind that is also the name
+   * of a Kubernetes kind, of another group (a Knative `Service`: `serving.knative.dev`). Reports label
+   * the object `Service.serving.knative.dev`; suppressions and baseline entries name it with it.
+   * @default none: the kind alone names the object
+   */
+  readonly group?: string;
   readonly name: string;
   /** The object's `metadata.generateName` when it has no name (`name` is then ''): what identifies it instead. */
   readonly generateName?: string;
@@ -68,6 +75,13 @@ export interface Finding {
 
 export interface ObjectSummary {
   readonly kind: string;
+  /**
+   * The object's API group when it is part of the object's identity: for a kind that is also the name
+   * of a Kubernetes kind, of another group (a Knative `Service`: `serving.knative.dev`). Reports label
+   * the object `Service.serving.knative.dev`; suppressions and baseline entries name it with it.
+   * @default none: the kind alone names the object
+   */
+  readonly group?: string;
   readonly name: string;
   /** The object's `metadata.generateName` when it has no name (`name` is then ''): what identifies it instead. */
   readonly generateName?: string;

@@ -295,6 +295,36 @@ export function isClusterScoped(object: { readonly apiVersion?: unknown; readonl
   return group !== undefined && inApiGroup(object.apiVersion, group);
 }
 
+/** The namespaced kinds Kubernetes serves in its own API groups (the cluster-scoped ones are {@link CLUSTER_SCOPED_KINDS}). */
+const NAMESPACED_KINDS: readonly string[] = [
+  'Binding', 'ConfigMap', 'Endpoints', 'Event', 'LimitRange', 'PersistentVolumeClaim', 'Pod', 'PodTemplate', 'ReplicationController',
+  'ResourceQuota', 'Secret', 'Service', 'ServiceAccount', 'ControllerRevision', 'DaemonSet', 'Deployment', 'ReplicaSet', 'StatefulSet',
+  'CronJob', 'Job', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Ingress', 'NetworkPolicy', 'Role', 'RoleBinding',
+  'CSIStorageCapacity', 'Lease', 'EndpointSlice', 'ResourceClaim', 'ResourceClaimTemplate', 'LocalSubjectAccessReview',
+];
+const KUBERNETES_KIND_NAMES: ReadonlySet<string> = new Set([...CLUSTER_SCOPED_KINDS.keys(), ...NAMESPACED_KINDS]);
+
+/**
+ * Whether an API group is one of Kubernetes' own: the core group, one without a dot (`apps`, `batch`,
+ * `policy`: a custom resource's group has one) or one under `k8s.io`.
+ */
+function isKubernetesApiGroup(group: string): boolean {
+  return group === '' || !group.includes('.') || group.endsWith('.k8s.io');
+}
+
+/**
+ * The API group that is part of an object's identity, beside its kind, namespace and name: that of an
+ * object of another group than Kubernetes' own whose kind is the name of a Kubernetes kind (a Knative
+ * `Service` of `serving.knative.dev`, a Volcano `Job`), as its kind alone would name the Kubernetes
+ * one. Undefined for an object of a Kubernetes group and for a kind Kubernetes does not have (an Argo
+ * `Rollout`): the kind alone names those, and their identities stay what they were.
+ */
+export function identityGroupOf(object: { readonly apiVersion?: unknown; readonly kind?: unknown }): string | undefined {
+  if (typeof object.kind !== 'string' || !KUBERNETES_KIND_NAMES.has(object.kind)) return undefined;
+  const group = apiGroupOf(object.apiVersion);
+  return isKubernetesApiGroup(group) ? undefined : group;
+}
+
 /** Precomputed lookup of workload kind mappings, so extraction does no per-object parsing. */
 export class WorkloadKinds {
   private readonly byKind = new Map<string, MappedKind[]>();

@@ -42,6 +42,8 @@ export type ControlVerdict = 'fails' | 'unknown' | 'not-checked' | 'waived' | 'n
 
 export interface ControlObject {
   readonly kind: string;
+  /** The object's API group where it is part of its identity ({@link Finding.group}). */
+  readonly group?: string;
   readonly name: string;
   /** `metadata.generateName` of an object without a name. */
   readonly generateName?: string;
@@ -278,6 +280,7 @@ function concerns(rule: RuleMetadata, object: ObjectSummary, workloadKinds: Read
 function identity(object: ObjectSummary): Omit<ControlObject, 'verdict' | 'rules'> {
   return {
     kind: object.kind,
+    ...(object.group === undefined ? {} : { group: object.group }),
     name: object.name,
     ...(object.generateName === undefined ? {} : { generateName: object.generateName }),
     ...(object.namespace === undefined ? {} : { namespace: object.namespace }),

@@ -23,6 +23,7 @@ export function formatJsonChunks(report: Report, emit: Emit): void {
     findings: streamedList(report.findings, jsonFinding),
     notChecked: report.notChecked.map((item) => ({
       kind: item.kind,
+      group: item.group ?? null,
       name: item.name,
       generateName: item.generateName ?? null,
       namespace: item.namespace ?? null,
@@ -48,6 +49,7 @@ function jsonFinding(f: Finding): Record<string, unknown> {
     blocking: isBlockingFinding(f),
     ...jsonSource(f.source),
     kind: f.kind,
+    group: f.group ?? null,
     name: f.name,
     generateName: f.generateName ?? null,
     namespace: f.namespace ?? null,

@@ -1,4 +1,7 @@
-import { baselineEntryLabel, groupByObject, locationLabel, objectKey, objectLabel, printable, repositoryPath, staleBaselineEntryText, unmatchedBaselineText, unusedSuppressionText } from './shared';
+import {
+  baselineEntryLabel, groupByObject, locationLabel, objectKey, objectLabel, printable, qualifiedKind, repositoryPath, staleBaselineEntryText,
+  unmatchedBaselineText, unusedSuppressionText,
+} from './shared';
 import { isBlockingFinding, type Finding, type NotCheckedObject, type ObjectSummary, type Report, type Suppression } from '../engine/report';
 import { STDIN_NAME } from '../loader/read';
 import { ChunkWriter, joinChunks, type Emit } from '../model/chunks';
@@ -69,7 +72,7 @@ export function formatJunitChunks(report: Report, emit: Emit, options: JunitRepo
   for (let g = 0; g < groups.length; g++) {
     const { object, findings } = groups[g];
     const file = fileOf(object.source);
-    const classname = `hardpod.${object.kind}.${object.namespace ? `${object.namespace}.` : ''}${object.name || 'unnamed'}`;
+    const classname = `hardpod.${qualifiedKind(object)}.${object.namespace ? `${object.namespace}.` : ''}${object.name || 'unnamed'}`;
     const notCheckedItem = notChecked.get(objectKey(object));
     const counts = suiteCounts(findings, notCheckedItem !== undefined);
     const cases: string[] = [];

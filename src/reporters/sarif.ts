@@ -272,7 +272,9 @@ function notCheckedResult(item: NotCheckedObject, ruleIndex: number, root: strin
     level: 'warning',
     message: { text: `${objectLabel(item)}: not checked: ${item.reason}` },
     locations: [resultLocation(item, '', root, cwd)],
-    partialFingerprints: { 'hardpodFinding/v1': fingerprintOf({ rule: NOT_CHECKED_ID, kind: item.kind, namespace: item.namespace, name: item.name, generateName: item.generateName, path: '' }) },
+    partialFingerprints: {
+      'hardpodFinding/v1': fingerprintOf({ rule: NOT_CHECKED_ID, kind: item.kind, group: item.group, namespace: item.namespace, name: item.name, generateName: item.generateName, path: '' }),
+    },
     ...sarifSuppressions(item.suppression),
     properties: { outcome: 'not-checked' },
   };

@@ -6,9 +6,11 @@ import type { ControlMapping } from '../rules/rule';
 
 /** Helpers every reporter shares: object identity, grouping, locations, and summary wording. */
 
-/** What identifies an object in a report: kind, namespace, name (or generateName) and file. */
+/** What identifies an object in a report: kind (and group, where part of it), namespace, name (or generateName) and file. */
 export interface ObjectIdentity {
   readonly kind: string;
+  /** The object's API group where it is part of its identity ({@link Finding.group}). */
+  readonly group?: string;
   readonly name: string;
   /** `metadata.generateName` of an object without a name. */
   readonly generateName?: string;
@@ -32,11 +34,18 @@ export function printable(text: string): string {
 
 /**
  * `Deployment shop/web`, or `Deployment web` without a namespace; `Job shop/migrate-* (generateName)`
- * for an object named at creation from its generateName, `Deployment (unnamed)` with neither.
+ * for an object named at creation from its generateName, `Deployment (unnamed)` with neither;
+ * `Service.serving.knative.dev shop/web` (kind.group, as kubectl names a resource of a group) for an
+ * object whose group is part of its identity.
  */
 export function objectLabel(object: ObjectIdentity): string {
   const name = object.name !== '' ? object.name : object.generateName !== undefined ? `${object.generateName}* (generateName)` : '(unnamed)';
-  return printable(`${object.kind} ${object.namespace ? `${object.namespace}/` : ''}${name}`);
+  return printable(`${qualifiedKind(object)} ${object.namespace ? `${object.namespace}/` : ''}${name}`);
+}
+
+/** The kind, followed by the group where it is part of the object's identity: `Service.serving.knative.dev`. */
+export function qualifiedKind(object: { readonly kind: string; readonly group?: string }): string {
+  return object.group === undefined ? object.kind : `${object.kind}.${object.group}`;
 }
 
 /** `file:line`, `file`, a construct path or resource name, or undefined when nothing is known. */
@@ -103,8 +112,8 @@ function groupByKey(report: Report): ObjectFindings[] {
     if (!previous || !sameObject(previous, finding)) group = groups.get(objectKey(finding));
     previous = finding;
     if (!group) {
-      const { kind, name, generateName, namespace, source } = finding;
-      group = { object: { kind, name, generateName, namespace, source }, findings: [] };
+      const { kind, group: apiGroup, name, generateName, namespace, source } = finding;
+      group = { object: { kind, group: apiGroup, name, generateName, namespace, source }, findings: [] };
       groups.set(objectKey(finding), group);
     }
     group.findings.push(finding);
@@ -114,7 +123,8 @@ function groupByKey(report: Report): ObjectFindings[] {
 
 /** Whether two findings, or a finding and an object, are about the same object ({@link objectKey} without building it). */
 function sameObject(a: ObjectIdentity, b: ObjectIdentity): boolean {
-  return a.name === b.name && a.kind === b.kind && a.namespace === b.namespace && a.generateName === b.generateName && a.source.file === b.source.file
+  return a.name === b.name && a.kind === b.kind && a.group === b.group && a.namespace === b.namespace && a.generateName === b.generateName
+    && a.source.file === b.source.file
     && a.source.documentIndex === b.source.documentIndex && a.source.listItem === b.source.listItem
     && a.source.constructPath === b.source.constructPath
     && a.source.resourceName === b.source.resourceName;
@@ -168,9 +178,8 @@ export function staleBaselineHeading(count: number): string {
 
 /** A baseline entry's finding: `probes on Deployment shop/web spec.template.spec.containers[name="app"].readinessProbe`. */
 export function baselineEntryLabel(entry: BaselineEntry): string {
-  const object = entry.kind === undefined || entry.name === undefined
-    ? '?'
-    : objectLabel({ kind: entry.kind, name: entry.name, generateName: entry.generateName, namespace: entry.namespace, source: {} });
+  const { kind, group, name, generateName, namespace } = entry;
+  const object = kind === undefined || name === undefined ? '?' : objectLabel({ kind, group, name, generateName, namespace, source: {} });
   return printable(`${entry.rule ?? '?'} on ${object} ${entry.path ?? ''}`.trimEnd());
 }
 

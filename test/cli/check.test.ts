@@ -3,6 +3,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, s
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cliMainPath, runHardpod, type CliResult } from './cli-process';
+import { fingerprintOf } from '../../src/engine/baseline';
 import { emptyLockFile, LOCK_FILE_NAME, serializeLockFile } from '../../src/images/lock-file';
 import { parseXml, sarifValidator } from '../reporters/validators';
 
@@ -253,7 +254,7 @@ describe('hardpod check inputs', () => {
     const text = check(['--level', 'baseline', 'services.yaml']);
     expect(text.status).toBe(1);
     // The finding is the Knative Service's (line 8), not the ExternalName Service's (line 4) before it.
-    expect(text.stdout).toMatch(/^FAIL Service shop\/hello {2}services\.yaml:8\n {2}fail privileged /);
+    expect(text.stdout).toMatch(/^FAIL Service\.serving\.knative\.dev shop\/hello {2}services\.yaml:8\n {2}fail privileged /);
     const junit = parseXml(check(['--level', 'baseline', '--format', 'junit', 'services.yaml']).stdout);
     const suites = Array.from(junit.getElementsByTagName('testsuite'));
     expect(suites.map((suite) => suite.getAttribute('failures'))).toEqual(['0', '1']);
@@ -805,7 +806,7 @@ describe('hardpod check adoption', () => {
     expect(written.status).toBe(0);
     expect(written.stderr).toMatch(/wrote \d+ findings to baseline\.json/);
     const baseline = JSON.parse(readFileSync(join(dir, 'baseline.json'), 'utf8'));
-    expect(baseline.version).toBe(4);
+    expect(baseline.version).toBe(5);
     expect(baseline.findings.length).toBeGreaterThan(3);
 
     const again = check(['--baseline', 'baseline.json', '--format', 'json', 'pod.yaml']);
@@ -900,6 +901,45 @@ describe('hardpod check adoption', () => {
     );
     // Under the edition it was written for, nothing to say.
     expect(check(['--config', 'edition-1.yaml', '--baseline', 'edition-baseline.json', 'sa.yaml', 'pod.yaml']).stderr).toBe('');
+  });
+
+  test('a Knative Service is known by its group, apart from the core Service of its name, and findings an earlier baseline gave it the core identity are new, with a note', () => {
+    writeFileSync(join(dir, 'knative.yaml'), [
+      'apiVersion: serving.knative.dev/v1',
+      'kind: Service',
+      'metadata: {name: web, namespace: shop}',
+      'spec:',
+      '  template:',
+      '    spec:',
+      '      containers:',
+      '      - {name: app, image: nginx, securityContext: {privileged: true}}',
+      '---',
+      'apiVersion: v1',
+      'kind: Service',
+      'metadata: {name: web, namespace: shop}',
+      'spec:',
+      '  ports: [{port: 80}]',
+      '',
+    ].join('\n'));
+    const result = check(['--level', 'baseline', '--format', 'json', 'knative.yaml']);
+    expect(result.status).toBe(1);
+    const json = JSON.parse(result.stdout);
+    expect(json.findings.map((f: { kind: string; group: string | null }) => [f.kind, f.group])).toEqual([['Service', 'serving.knative.dev']]);
+    expect(check(['--level', 'baseline', 'knative.yaml']).stdout).toContain('FAIL Service.serving.knative.dev shop/web  knative.yaml:1');
+    // The entry version 4 wrote for it: the identity of the core Service.
+    const path = 'spec.template.spec.containers[name="app"].securityContext.privileged';
+    const entry = { fingerprint: fingerprintOf({ rule: 'privileged', kind: 'Service', namespace: 'shop', name: 'web', path }), rule: 'privileged', kind: 'Service', namespace: 'shop', name: 'web', path };
+    writeFileSync(join(dir, 'knative-v4.json'), JSON.stringify({ version: 4, edition: 2, findings: [entry] }));
+    const old = check(['--level', 'baseline', '--baseline', 'knative-v4.json', 'knative.yaml']);
+    expect(old.status).toBe(1);
+    expect(old.stderr).toBe('hardpod check: note: knative-v4.json was written before hardpod told objects of another API group from the Kubernetes kind of their name; '
+      + '1 finding of such objects (such as privileged on Service.serving.knative.dev shop/web) is new to it: fix it, or accept it by writing the baseline again '
+      + '(--baseline knative-v4.json --write-baseline knative-v4.json)\n');
+    expect(check(['--level', 'baseline', '--baseline', 'knative-v4.json', '--write-baseline', 'knative-v4.json', 'knative.yaml']).status).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'knative-v4.json'), 'utf8')).findings).toEqual([expect.objectContaining({ kind: 'Service', group: 'serving.knative.dev', name: 'web' })]);
+    const accepted = check(['--level', 'baseline', '--baseline', 'knative-v4.json', 'knative.yaml']);
+    expect(accepted.status).toBe(0);
+    expect(accepted.stderr).toBe('');
   });
 
   test('a config key without a value is an error naming its line, not the default', () => {

@@ -381,7 +381,7 @@ describe('adoption baseline: identity across edits', () => {
     expect(report.findings.map((f) => f.baselined)).toEqual([true]);
     expect(report.staleBaseline).toEqual([]);
     writeFileSync(file, JSON.stringify({ version: 9, findings: [] }));
-    expect(() => readBaseline(file)).toThrow(new RegExp(`${file}: baseline file version 9 is not one this hardpod reads \\(1, 2, 3 or 4\\); upgrade hardpod, or write the baseline again`));
+    expect(() => readBaseline(file)).toThrow(new RegExp(`${file}: baseline file version 9 is not one this hardpod reads \\(1, 2, 3, 4 or 5\\); upgrade hardpod, or write the baseline again`));
   });
 
   it('writes the identity the baseline matches by when given the objects', async () => {
@@ -392,7 +392,7 @@ describe('adoption baseline: identity across edits', () => {
     // As the CLI does: findings point at their field's line through a copy of their object's source.
     for (const finding of report.findings) (finding as { source: object }).source = { ...finding.source, line: 42 };
     const written = await writeBaseline(file, report, objects);
-    expect(written.version).toBe(4);
+    expect(written.version).toBe(5);
     expect(written.findings.map((f) => f.path)).toEqual(['spec.template.spec.containers[name="app"].securityContext.privileged']);
     expect(readBaseline(file)).toEqual(written.findings);
     const reordered = evaluate(located(app([bad, sidecar])), { level: 'baseline', baseline: readBaseline(file) });
@@ -465,5 +465,89 @@ describe('adoption baseline: identity across edits', () => {
     expect(report.summary.baselined).toBe(report.summary.fail);
     const suppressed = evaluate(objects, { baseline, suppressions: [{ rule: 'privileged', kind: 'Deployment', namespace: 'shop', name: 'a', reason: 'reviewed' }] });
     expect(suppressed.summary.baselined).toBe(suppressed.summary.fail);
+  });
+});
+
+describe('an object of another API group than the Kubernetes kind of its name', () => {
+  const containers = [{ name: 'app', image: 'nginx', securityContext: { privileged: true } }];
+  const knative = (metadata: Record<string, unknown> = {}): KubeObject => ({
+    apiVersion: 'serving.knative.dev/v1',
+    kind: 'Service',
+    metadata: { name: 'web', namespace: 'shop', ...metadata },
+    spec: { template: { spec: { containers } } },
+  });
+  const coreService: KubeObject = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'shop' }, spec: { ports: [{ port: 80 }] } };
+  const path = 'spec.template.spec.containers[name="app"].securityContext.privileged';
+  const coreIdentity = { rule: 'privileged', kind: 'Service', namespace: 'shop', name: 'web', path };
+
+  it('is known by its kind and group in findings, reports, suppressions and baseline entries', () => {
+    const objects = located(knative({ annotations: { 'hardpod.dev/suppress.host-ports': 'serves on 8080' } }), coreService);
+    const report = evaluate(objects, { level: 'baseline' });
+    expect(report.findings.map((f) => [f.kind, f.group, f.name, f.outcome])).toEqual([['Service', 'serving.knative.dev', 'web', 'fail']]);
+    expect(report.objects.map((o) => [o.kind, o.group])).toEqual([['Service', 'serving.knative.dev'], ['Service', undefined]]);
+    expect(report.unusedSuppressions).toEqual([{ rule: 'host-ports', kind: 'Service', group: 'serving.knative.dev', namespace: 'shop', name: 'web', reason: 'serves on 8080', source: 'annotation' }]);
+    const text = formatText(report);
+    expect(text).toContain('FAIL Service.serving.knative.dev shop/web  input.yaml:1');
+    expect(text).toContain('Unused suppression: host-ports on Service.serving.knative.dev shop/web matched no finding');
+    const [entry] = baselineFromReport(report, objects).findings;
+    expect(entry).toMatchObject({ kind: 'Service', group: 'serving.knative.dev', namespace: 'shop', name: 'web', path });
+    expect(entry.fingerprint).toBe(fingerprintOf({ ...coreIdentity, group: 'serving.knative.dev' }));
+    expect(entry.fingerprint).not.toBe(fingerprintOf(coreIdentity));
+    expect(evaluate(objects, { level: 'baseline', baseline: [entry] }).findings.map((f) => f.baselined)).toEqual([true]);
+  });
+
+  it('is neither waived by a suppression or baseline entry of the Kubernetes kind of that name, nor makes one of its own waive that kind', () => {
+    const core = { rule: 'privileged', kind: 'Service', namespace: 'shop', name: 'web', reason: 'the core Service' };
+    const byCore = evaluate(located(knative()), { level: 'baseline', suppressions: [core] });
+    expect(byCore.findings.map((f) => f.outcome)).toEqual(['fail']);
+    expect(byCore.unusedSuppressions).toEqual([{ ...core, source: 'config' }]);
+    const withGroup = { ...core, group: 'serving.knative.dev', reason: 'reviewed in SEC-3' };
+    expect(evaluate(located(knative()), { level: 'baseline', suppressions: [withGroup] }).findings.map((f) => f.outcome)).toEqual(['suppressed']);
+    // A group names the object's own: apps for a Deployment, whose kind alone names it too.
+    const deploymentEntry = { rule: 'privileged', kind: 'Deployment', namespace: 'shop', name: 'a', reason: 'x' };
+    expect(evaluate(located(privileged('a')), { level: 'baseline', suppressions: [{ ...deploymentEntry, group: 'apps' }] }).findings[0].outcome).toBe('suppressed');
+    expect(evaluate(located(privileged('a')), { level: 'baseline', suppressions: [{ ...deploymentEntry, group: 'apps.example.com' }] }).findings[0].outcome).toBe('fail');
+    // An entry of the core Service's identity (as versions before 5 also wrote for the Knative one) does not match, and is stale: the rule ran on the core Service.
+    const coreEntry = { fingerprint: fingerprintOf(coreIdentity), ...coreIdentity };
+    const report = evaluate(located(knative(), coreService), { level: 'baseline', baseline: [coreEntry] });
+    expect(report.findings.map((f) => f.baselined ?? false)).toEqual([false]);
+    expect(hasBlockingFindings(report)).toBe(true);
+    expect(report.staleBaseline).toEqual([coreEntry]);
+    // The Knative Service's entry is not stale for the core Service alone: that object is not in the input.
+    const knativeEntry = baselineFromReport(evaluate(located(knative()), { level: 'baseline' }), located(knative())).findings;
+    const coreOnly = evaluate(located(coreService), { level: 'baseline', baseline: knativeEntry });
+    expect(coreOnly.staleBaseline).toEqual([]);
+    expect(coreOnly.summary.baselineUnmatched).toBe(1);
+  });
+
+  it('is named in a suppression by kind and group; a kind holding a dot is an error saying so', () => {
+    const entry = { rule: 'privileged', kind: 'Service', namespace: 'shop', name: 'web', reason: 'x' };
+    expect(() => evaluate([], { suppressions: [{ ...entry, kind: 'Service.serving.knative.dev' }] }))
+      .toThrow(/suppression kind "Service\.serving\.knative\.dev" holds a dot, which no kind does; write kind: Service with group: serving\.knative\.dev/);
+    expect(() => evaluate([], { suppressions: [{ ...entry, group: '' }] })).toThrow(/suppression group is empty/);
+    expect(() => evaluate([], { suppressions: [{ ...entry, group: 1 } as never] })).toThrow(/suppression group must be a string, got a number/);
+  });
+
+  it('keeps the fingerprints of objects of the Kubernetes groups and of kinds Kubernetes does not have, so baselines written before still match them', () => {
+    const meta = { name: 'web', namespace: 'shop' };
+    const objects = located(
+      deployment('web', { containers }),
+      { apiVersion: 'v1', kind: 'Pod', metadata: meta, spec: { containers } },
+      { apiVersion: 'batch/v1', kind: 'CronJob', metadata: meta, spec: { jobTemplate: { spec: { template: { spec: { restartPolicy: 'Never', containers } } } } } },
+      { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: meta, spec: { template: { spec: { containers } } } },
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRoleBinding',
+        metadata: { name: 'ci-admin' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
+        subjects: [{ kind: 'ServiceAccount', name: 'ci', namespace: 'ci' }],
+      },
+    );
+    const written = baselineFromReport(evaluate(objects), objects).findings;
+    const fingerprint = (kind: string, rule: string): string | undefined => written.find((e) => e.kind === kind && e.rule === rule)?.fingerprint;
+    // As every earlier version wrote them.
+    expect([fingerprint('Deployment', 'privileged'), fingerprint('Pod', 'privileged'), fingerprint('CronJob', 'privileged'), fingerprint('Rollout', 'privileged'), fingerprint('ClusterRoleBinding', 'rbac-no-cluster-admin')])
+      .toEqual(['944d25784e5d4188', 'b39871e50563ccd0', 'f9d3b67b12154656', '0ac40075b8fe18db', 'e611499cbe4d93ed']);
+    expect(written.every((e) => e.group === undefined)).toBe(true);
   });
 });

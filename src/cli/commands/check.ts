@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { readBaselineFile, writeBaseline, type BaselineFile } from '../../engine/baseline';
+import { FIRST_GROUP_IDENTITY_VERSION, readBaselineFile, writeBaseline, type BaselineFile } from '../../engine/baseline';
 import {
   idleRuleOverrides, loadConfigFile, NEWEST_KUBERNETES_VERSION, parseKubernetesVersion, resolveConfig,
   type BaselineEntry, type EngineConfig, type ResolvedConfig,
@@ -17,6 +17,7 @@ import { formatControlsJsonChunks, formatControlsTextChunks } from '../../report
 import { formatJsonChunks } from '../../reporters/json';
 import { formatJunitChunks } from '../../reporters/junit';
 import { formatSarifChunks, githubSarifLimitProblem, githubSarifLocationProblem } from '../../reporters/sarif';
+import { baselineEntryLabel, objectLabel } from '../../reporters/shared';
 import { formatTextChunks, shouldColor } from '../../reporters/text';
 import { ruleById } from '../../rules/catalogue';
 import { LEVELS, type Level } from '../../rules/rule';
@@ -147,8 +148,9 @@ export const checkCommand: Command = {
 
     if (values['write-baseline'] !== undefined) return EXIT.ok;
     if (baselineFile !== undefined) {
-      const note = newerRulesNote(values.baseline!, baselineFile, report);
-      if (note) context.stderr(`hardpod check: note: ${note}\n`);
+      for (const note of [newerRulesNote(values.baseline!, baselineFile, report), groupIdentityNote(values.baseline!, baselineFile, report)]) {
+        if (note) context.stderr(`hardpod check: note: ${note}\n`);
+      }
     }
     return hasBlockingFindings(report) ? EXIT.findings : EXIT.ok;
   },
@@ -213,6 +215,22 @@ function newerRulesNote(file: string, baseline: BaselineFile, report: Report): s
 }
 
 /**
+ * A baseline written before version 5 identified an object of another API group whose kind is the name
+ * of a Kubernetes kind (a Knative Service) as the Kubernetes one (the core Service), and its entries
+ * for such an object no longer match it: said once, with how to accept its findings again, rather than
+ * left to look like regressions.
+ */
+function groupIdentityNote(file: string, baseline: BaselineFile, report: Report): string | undefined {
+  if (baseline.version >= FIRST_GROUP_IDENTITY_VERSION) return undefined;
+  const found = report.findings.filter((finding) => finding.group !== undefined && isBlockingFinding(finding));
+  if (found.length === 0) return undefined;
+  const one = found.length === 1;
+  return `${file} was written before hardpod told objects of another API group from the Kubernetes kind of their name; ${found.length} finding${one ? '' : 's'} `
+    + `of such objects (such as ${found[0].rule} on ${objectLabel(found[0])}) ${one ? 'is' : 'are'} new to it: `
+    + `fix ${one ? 'it' : 'them'}, or accept ${one ? 'it' : 'them'} by writing the baseline again (--baseline ${file} --write-baseline ${file})`;
+}
+
+/**
  * Refreshing a baseline from part of the repository (one folder, a lower level, a rule disabled)
  * drops the entries of everything that run did not judge, and the next full check then fails on
  * them as new: said at once, with an example, rather than found out later.
@@ -223,8 +241,8 @@ function unjudgedEntriesNote(previous: readonly BaselineEntry[], written: Baseli
   const dropped = previous.filter((entry) => !kept.has(entry.fingerprint) && !fixed.has(entry.fingerprint));
   if (dropped.length === 0) return undefined;
   const [first] = dropped;
-  const object = `${first.kind} ${first.namespace ? `${first.namespace}/` : ''}${first.name || first.generateName || ''}`;
-  return `hardpod check: note: ${dropped.length} entr${dropped.length === 1 ? 'y' : 'ies'} of the previous ${file} (such as ${first.rule} on ${object}) ` +
+  const object = baselineEntryLabel({ ...first, path: undefined });
+  return `hardpod check: note: ${dropped.length} entr${dropped.length === 1 ? 'y' : 'ies'} of the previous ${file} (such as ${object}) ` +
     'judged objects this run did not check or rules it did not run, and are no longer in it; a check of everything would fail on them as new: ' +
     'refresh a baseline from a run over every manifest, at the same level and config\n';
 }
