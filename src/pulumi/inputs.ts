@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as pulumi from '@pulumi/pulumi';
 import { isDeferred, refuseDeferred } from './deferred';
 import { asProgramMistake } from './program-errors';
+import { SECRET_TEXT } from './redact';
 import { HardpodError } from '../model/errors';
 import { valueAtPath } from '../model/field-path';
 import type { ImageResolver, ResolvedImage } from '../model/image';
@@ -182,9 +183,6 @@ export function buildWithInputs<P extends WorkloadProps>(
   });
   return { args, objects };
 }
-
-/** What a redacted secret reads as, as Pulumi shows secrets. */
-const SECRET_TEXT = '[secret]';
 
 /** The error with every secret value in its message replaced by `[secret]`. */
 function withoutSecrets(error: unknown, secrets: readonly string[]): unknown {

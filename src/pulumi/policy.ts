@@ -11,6 +11,7 @@ import type {
   StackValidationPolicy,
 } from '@pulumi/policy';
 import { asProgramMistake } from './program-errors';
+import { MessageRedactor } from './redact';
 import {
   HELM_RELEASE_TYPE, applyChanges, changeSatisfies, failingRuleIds, holdsPodSpec, isPatchType, kubeObjectOf,
   patchNotChecked, patchedObjectOf, restoreOpaque, splitFieldPath, toCheckable, unwrapPolicyProxy, type OpacityTest,
@@ -161,21 +162,24 @@ function objectName(object: { readonly kind: string; readonly name: string; read
   return `${object.kind} ${object.namespace ? `${shown(object.namespace, 'namespace')}/` : ''}${shown(object.name, 'name')}`;
 }
 
-function violationMessage(finding: Finding): string {
+/** The finding's message with the values that may be secret in its object hidden (see MessageRedactor). */
+type MessageOf = (finding: Finding) => string;
+
+function violationMessage(finding: Finding, messageOf: MessageOf): string {
   const at = finding.path ? ` at ${finding.path}` : '';
   const prefix = finding.outcome === 'error' ? 'could not be judged: ' : '';
-  return `${objectName(finding)}${at}: ${prefix}${finding.message}\nRemediation: ${finding.remediation}`;
+  return `${objectName(finding)}${at}: ${prefix}${messageOf(finding)}\nRemediation: ${finding.remediation}`;
 }
 
 /**
  * Throws the error Pulumi's analyzer turns into an advisory "can't run policy" diagnostic, naming
  * the fields and the rule, so an unknown outcome is reported instead of passing.
  */
-function throwUnknown(ruleId: string, unknown: readonly Finding[], errorClass: UnknownValueErrorClass, why: string): never {
+function throwUnknown(ruleId: string, unknown: readonly Finding[], errorClass: UnknownValueErrorClass, why: string, messageOf: MessageOf): never {
   const first = unknown[0];
   const error = new errorClass(UNKNOWN_VALUE, splitFieldPath(first.path).map(String));
   const fields = unknown.map((f) => `${objectName(f)} ${f.path || '(object)'}`).join(', ');
-  error.message = `rule ${ruleId} cannot judge ${fields} (outcome unknown; ${why}): ${first.message}`;
+  error.message = `rule ${ruleId} cannot judge ${fields} (outcome unknown; ${why}): ${messageOf(first)}`;
   throw error;
 }
 
@@ -188,16 +192,18 @@ const UNKNOWN_CONTEXT = 'it depends on objects outside this stack; declare them,
 
 function reportFindings(
   ruleId: string, findings: readonly Finding[], reportViolation: ReportViolation, errorClass: () => UnknownValueErrorClass, why: string,
+  redactorOf: (finding: Finding) => MessageRedactor,
 ): void {
   const unknown: Finding[] = [];
+  const messageOf: MessageOf = (finding) => redactorOf(finding).redact(finding.message, finding.path);
   for (const finding of findings) {
     // A baselined finding was accepted when the baseline was taken, as `hardpod check` treats it.
     if (finding.rule !== ruleId || finding.baselined) continue;
-    if (finding.outcome === 'fail' || finding.outcome === 'error') reportViolation(violationMessage(finding), finding.source.resourceName);
+    if (finding.outcome === 'fail' || finding.outcome === 'error') reportViolation(violationMessage(finding, messageOf), finding.source.resourceName);
     else if (finding.outcome === 'unknown') unknown.push(finding);
   }
   // A value only the update knows is said so, wherever the policy runs; otherwise the policy's own reason.
-  if (unknown.length > 0) throwUnknown(ruleId, unknown, errorClass(), unknown[0].notKnownYet ? UNKNOWN_IN_PREVIEW : why);
+  if (unknown.length > 0) throwUnknown(ruleId, unknown, errorClass(), unknown[0].notKnownYet ? UNKNOWN_IN_PREVIEW : why, messageOf);
 }
 
 function enforcementOf(rule: AnyRule, config: ResolvedConfig, remediate: ReadonlySet<string>): EnforcementLevel {
@@ -234,7 +240,7 @@ class ResourceEvaluator {
     // The same resource again only when every value is: a `pulumi up` sees it in preview with unknowns, then known.
     if (last && last.urn === urn && last.type === type && matchesFlatData(raw, last.data, 0) === last.data.length) return last.result;
     const object = kubeObjectOf(type, toCheckable(raw).plain);
-    const result = object ? indexByRule(evaluate([{ object, source: { resourceName: urn } }], this.config)) : undefined;
+    const result = object ? indexByRule(object, evaluate([{ object, source: { resourceName: urn } }], this.config)) : undefined;
     const data: unknown[] = [];
     flattenData(raw, data);
     this.last = { type, urn, data, result };
@@ -246,16 +252,19 @@ class ResourceEvaluator {
 interface EvaluatedResource {
   readonly report: Report;
   readonly byRule: ReadonlyMap<string, readonly Finding[]>;
+  /** Hides the object's values that may be secret in messages; made when a policy first reports one. */
+  readonly redactor: () => MessageRedactor;
 }
 
-function indexByRule(report: Report): EvaluatedResource {
+function indexByRule(object: unknown, report: Report): EvaluatedResource {
   const byRule = new Map<string, Finding[]>();
   for (const finding of report.findings) {
     const list = byRule.get(finding.rule);
     if (list) list.push(finding);
     else byRule.set(finding.rule, [finding]);
   }
-  return { report, byRule };
+  let redactor: MessageRedactor | undefined;
+  return { report, byRule, redactor: () => (redactor ??= new MessageRedactor(object)) };
 }
 
 /*
@@ -404,9 +413,11 @@ function policiesOf(options: HardpodPolicyOptions): Policies {
           // A stack may deploy to several clusters, one provider each: a Namespace, NetworkPolicy or
           // Role in one cluster says nothing about a workload in another, so each is judged on its own.
           const byCluster = new Map<string, LocatedObject[]>();
+          const objects = new Map<string, unknown>();
           for (const resource of args.resources) {
             const object = kubeObjectOf(resource.type, toCheckable(unwrapPolicyProxy(resource.props)).plain);
             if (!object) continue;
+            objects.set(resource.urn, object);
             const cluster = resource.provider?.urn ?? '';
             const located = byCluster.get(cluster);
             if (located) located.push({ object, source: { resourceName: resource.urn } });
@@ -414,7 +425,14 @@ function policiesOf(options: HardpodPolicyOptions): Policies {
           }
           const config = { ...engineConfig, rules: onlyRule(engineConfig, rules, rule.id) };
           const findings = [...byCluster.values()].flatMap((located) => evaluate(located, config).findings);
-          reportFindings(rule.id, findings, reportViolation, () => unknownErrorClassOf(args.resources[0]?.props), UNKNOWN_CONTEXT);
+          const redactors = new Map<string | undefined, MessageRedactor>();
+          const redactorOf = (finding: Finding) => {
+            const urn = finding.source.resourceName;
+            let redactor = redactors.get(urn);
+            if (!redactor) redactors.set(urn, (redactor = new MessageRedactor(urn === undefined ? undefined : objects.get(urn))));
+            return redactor;
+          };
+          reportFindings(rule.id, findings, reportViolation, () => unknownErrorClassOf(args.resources[0]?.props), UNKNOWN_CONTEXT, redactorOf);
         },
       };
       policies.push(policy);
@@ -423,8 +441,9 @@ function policiesOf(options: HardpodPolicyOptions): Policies {
     const policy: ResourceValidationPolicy = {
       ...policyMetadata(rule, resolved, remediate),
       validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
-        const found = checkResource(args)?.byRule.get(rule.id);
-        if (found) reportFindings(rule.id, found, reportViolation, () => unknownErrorClassOf(args.props), UNKNOWN_FROM_RESOURCE);
+        const evaluated = checkResource(args);
+        const found = evaluated?.byRule.get(rule.id);
+        if (found) reportFindings(rule.id, found, reportViolation, () => unknownErrorClassOf(args.props), UNKNOWN_FROM_RESOURCE, evaluated!.redactor);
       },
       ...(remediate.has(rule.id)
         ? {

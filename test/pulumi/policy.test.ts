@@ -442,3 +442,37 @@ describe('what the pack leaves as written', () => {
     expect(await analyze(hardpodPolicies(), { type: 'kubernetes:core/v1:ConfigMapPatch', name: 'c', props: { apiVersion: 'v1', kind: 'ConfigMap', data: { a: 'b' } } })).toEqual([]);
   });
 });
+
+describe('values that may be secret in violation messages', () => {
+  // @pulumi/policy unwraps secrets before a policy reads the properties, with no mark left: the pack
+  // cannot tell a secret image, env value or argument from a plain one, so it quotes none of them.
+  const messages = async (policies: ReturnType<typeof hardpodPolicies>, input: ResourceInput): Promise<string> =>
+    (await analyze(policies, input)).map((d) => d.message).join('\n');
+
+  test('a secret image reference is shown as [secret], never quoted, while the container is still named', async () => {
+    const found = await analyze(hardpodPolicies(), deployment({ image: secret('private.example/s3cr3t-app:1.0') }));
+    const digest = found.find((d) => d.policy === 'image-digest');
+    expect(digest?.enforcement).toBe('mandatory');
+    expect(digest?.message).toContain('container "web" image [secret] is not pinned by digest');
+    const registries = await messages(hardpodPolicies({ config: { hardened: { allowedRegistries: ['ghcr.io/acme'] } } }), deployment({ image: secret(`docker.io/s3cr3t/nginx@${DIGEST}`) }));
+    expect(registries).toContain('image [secret] is');
+    for (const text of [found.map((d) => d.message).join('\n'), registries]) expect(text).not.toContain('s3cr3t');
+  });
+
+  test('no part of a malformed secret image reference is quoted', async () => {
+    const text = await messages(hardpodPolicies(), deployment({ image: secret('private.example/S3CR3T-App:1.0') }));
+    expect(text).toContain('invalid image reference [secret]');
+    expect(text).not.toMatch(/s3cr3t/i);
+  });
+
+  test('secret env values and arguments of the wrong type are not quoted in the shape problem', async () => {
+    const text = await messages(hardpodPolicies(), deployment({
+      args: secret('--token=s3cr3t-arg'),
+      env: [{ name: 'PIN', value: secret(4711) }],
+      readinessProbe: { exec: { command: secret('check --password=s3cr3t-probe') } },
+    }));
+    expect(text).toContain('args must be a list, got a string ([secret])');
+    expect(text).toContain('value must be a string, got a number ([secret])');
+    expect(text).not.toMatch(/s3cr3t|4711/);
+  });
+});
