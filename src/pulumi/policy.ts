@@ -62,7 +62,9 @@ export interface HardpodPolicyOptions {
    * of rule ids. A rule no secure default satisfies cannot be remediated (for example an image
    * digest) and is an error here. A policy rewrites a resource only when its rule fails there: a
    * setting that passes, is suppressed, baselined or allowed by the config stays as written, and
-   * patch resources (`DeploymentPatch` ...) are never rewritten.
+   * patch resources (`DeploymentPatch` ...) are never rewritten. A remediation sees one resource: a
+   * LimitRange the stack creates does not stop `resources` from bounding a container itself (one
+   * declared in the config's cluster context does).
    * @default false: nothing is rewritten
    */
   readonly remediate?: boolean | readonly string[];
@@ -334,11 +336,24 @@ function matchesFlatData(value: unknown, data: readonly unknown[], at: number): 
   return data[next] === CLOSE ? next + 1 : -1;
 }
 
-/** The rule ids of cross-object (`input` scope) rules, switched off for one-resource evaluation. */
-function singleObjectConfig(config: EngineConfig, inputRules: readonly AnyRule[]): ResolvedConfig {
+/** The config with the rules judged at the stack level switched off, for one-resource evaluation. */
+function singleObjectConfig(config: EngineConfig, stackRules: readonly AnyRule[]): ResolvedConfig {
   const rules = { ...config.rules };
-  for (const rule of inputRules) rules[rule.id] = { ...rules[rule.id], enabled: false };
+  for (const rule of stackRules) rules[rule.id] = { ...rules[rule.id], enabled: false };
   return resolveConfig({ ...config, rules });
+}
+
+/**
+ * Whether a rule's policy is a stack policy, which sees every resource of the stack: cross-object
+ * rules, and pod rules whose verdict other objects may change (the defaults a LimitRange of the
+ * namespace writes, for `resources`), so that a LimitRange the stack creates counts as it does in
+ * `hardpod check`. Judging such a rule on each resource as well would fail a workload the stack's
+ * LimitRange bounds, or report the same missing limit twice: the stack level gives the one verdict,
+ * on the workload's URN. A rule the pack remediates stays a resource policy (only those can rewrite
+ * inputs); its rewrite bounds the container itself, so nothing is left for a LimitRange to change.
+ */
+function judgedOnStack(rule: AnyRule, remediate: ReadonlySet<string>): boolean {
+  return rule.scope === 'input' || (rule.scope === 'pod' && rule.readsInput === true && !remediate.has(rule.id));
 }
 
 /** Policy fields every hardpod policy carries. */
@@ -378,7 +393,8 @@ export function remediateForRule(
 
 /**
  * One Pulumi policy per hardpod rule of the configured level (single-object rules as resource
- * policies, cross-object rules such as NetworkPolicy coverage as stack policies), plus
+ * policies; cross-object rules such as NetworkPolicy coverage, and `resources`, which a LimitRange
+ * of the stack may satisfy, as stack policies, unless `resources` is remediated), plus
  * {@link NOT_CHECKED_POLICY}. Config mistakes throw a HardpodError here, when the pack starts.
  */
 export function hardpodPolicies(options: HardpodPolicyOptions = {}): Policies {
@@ -396,17 +412,17 @@ function policiesOf(options: HardpodPolicyOptions): Policies {
   const engineConfig = options.lockFile === undefined ? baseConfig : withLockFileFacts(baseConfig, resolve(options.lockFile), true);
   const resolved = resolveConfig(engineConfig);
   const rules = rulesFor(resolved);
-  const inputRules = rules.filter((r) => r.scope === 'input');
   const remediate = remediationSet(options.remediate, rules);
+  const stackRules = rules.filter((r) => judgedOnStack(r, remediate));
   const hardening: HardenOptions = { ...options.hardening, workloadKinds: engineConfig.workloadKinds ?? options.hardening?.workloadKinds };
-  const singleObject = inputRules.length > 0 ? singleObjectConfig(engineConfig, inputRules) : resolved;
+  const singleObject = stackRules.length > 0 ? singleObjectConfig(engineConfig, stackRules) : resolved;
   const perResource = new ResourceEvaluator(singleObject);
 
   const checkResource = (args: ResourceValidationArgs): EvaluatedResource | undefined => perResource.evaluate(args.type, args.props, args.urn);
 
   const policies: Policies = [];
   for (const rule of rules) {
-    if (rule.scope === 'input') {
+    if (stackRules.includes(rule)) {
       const policy: StackValidationPolicy = {
         ...policyMetadata(rule, resolved, remediate),
         validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {

@@ -39,8 +39,10 @@ describe('hardpodPolicies: one policy per rule', () => {
       expect(policies.map((p) => p.name)).toEqual([...expected.map((r) => r.id), NOT_CHECKED_POLICY]);
       for (const rule of expected) {
         const policy = policies.find((p) => p.name === rule.id)!;
-        expect('validateStack' in policy).toBe(rule.scope === 'input');
-        expect('validateResource' in policy).toBe(rule.scope !== 'input');
+        // A pod rule that other objects may change (resources, by a LimitRange) sees the whole stack too.
+        const onStack = rule.scope === 'input' || (rule.scope === 'pod' && rule.readsInput === true);
+        expect('validateStack' in policy).toBe(onStack);
+        expect('validateResource' in policy).toBe(!onStack);
       }
     }
     expect(hardpodPolicies({ config: { level: 'baseline' } }).length).toBeLessThan(hardpodPolicies().length);
@@ -474,5 +476,54 @@ describe('values that may be secret in violation messages', () => {
     expect(text).toContain('args must be a list, got a string ([secret])');
     expect(text).toContain('value must be a string, got a number ([secret])');
     expect(text).not.toMatch(/s3cr3t|4711/);
+  });
+});
+
+describe('LimitRanges the stack creates', () => {
+  const limitRange = (namespace: string, provider?: string): ResourceInput => ({
+    type: 'kubernetes:core/v1:LimitRange',
+    name: `defaults-${namespace}`,
+    props: {
+      apiVersion: 'v1',
+      kind: 'LimitRange',
+      metadata: { name: 'defaults', namespace },
+      spec: { limits: [{ type: 'Container', default: { cpu: '500m', memory: '256Mi' }, defaultRequest: { cpu: '100m', memory: '128Mi' } }] },
+    },
+    ...(provider ? { provider } : {}),
+  });
+  // A container that sets no requests or limits, in namespace shop.
+  const unbounded = (provider?: string): ResourceInput => ({ ...deployment({}), ...(provider ? { provider } : {}) });
+  const verdicts = (found: readonly { policy: string; enforcement: string; urn: string }[]) =>
+    found.filter((d) => d.policy === 'resources').map((d) => `${d.enforcement} ${d.urn.split('::').pop()}`);
+
+  test('a LimitRange with defaults for the namespace bounds the containers that set none, as in hardpod check', async () => {
+    const policies = hardpodPolicies();
+    // One verdict, where the whole stack is seen: none for the resource alone, which cannot see the LimitRange.
+    expect(verdicts(await analyze(policies, unbounded()))).toEqual([]);
+    expect(verdicts(await analyzeStack(policies, [limitRange('shop'), unbounded()]))).toEqual([]);
+    const alone = (await analyzeStack(policies, [unbounded()])).filter((d) => d.policy === 'resources');
+    expect(verdicts(alone)).toEqual(['mandatory shop:shop/web']);
+    expect(alone[0].message).toContain('Deployment shop/web at spec.template.spec.containers[0].resources: container "web" must set resources.requests.cpu');
+    // A LimitRange of another namespace, or of another cluster, bounds nothing here.
+    expect(verdicts(await analyzeStack(policies, [limitRange('other'), unbounded()]))).toEqual(['mandatory shop:shop/web']);
+    const [a, b] = ['cluster-a', 'cluster-b'].map((name) => `urn:pulumi:dev::app::pulumi:providers:kubernetes::${name}`);
+    expect(verdicts(await analyzeStack(policies, [limitRange('shop', a), unbounded(b)]))).toEqual(['mandatory shop:shop/web']);
+    expect(verdicts(await analyzeStack(policies, [limitRange('shop', a), unbounded(a)]))).toEqual([]);
+  });
+
+  test('remediated, resources stays a resource policy: its rewrite bounds the container, whatever the stack holds', async () => {
+    const remediating = hardpodPolicies({ remediate: ['resources'] });
+    const policy = remediating.find((p) => p.name === 'resources') as ResourceValidationPolicy;
+    expect(policy.remediateResource).toBeDefined();
+    expect('validateStack' in policy).toBe(false);
+    const [remediation] = await remediate(remediating, unbounded());
+    expect((remediation.properties!.spec as any).template.spec.containers[0].resources.limits.memory).toBeDefined();
+  });
+
+  test('a request above the default limit the stack\'s LimitRange writes is refused, as the API server would', async () => {
+    const greedy = { ...deployment({ resources: { requests: { cpu: '2', memory: '64Mi' } } }) };
+    const found = (await analyzeStack(hardpodPolicies(), [limitRange('shop'), greedy])).filter((d) => d.policy === 'resources');
+    expect(found.map((d) => d.enforcement)).toEqual(['mandatory']);
+    expect(found[0].message).toContain('than the default limit ("500m") a LimitRange of its namespace writes for it');
   });
 });
