@@ -112,6 +112,19 @@ function describeFinding(f: Finding): string {
 }
 
 /**
+ * What the transform cannot weigh for findings of rules that other objects may change (the defaults
+ * a LimitRange of the namespace writes, for `resources`): it sees one resource at a time, so a user
+ * whose program creates the LimitRange is told why it does not count, and how to make it count.
+ */
+function notSeenHere(findings: readonly Finding[], readsInput: ReadonlySet<string>): string {
+  const rules = [...new Set(findings.filter((f) => f.outcome === 'fail' && readsInput.has(f.rule)).map((f) => f.rule))];
+  return rules.length === 0
+    ? ''
+    : `\n${rules.join(', ')}: the transform sees one resource at a time, so a LimitRange this program creates is not seen; declare it in the ` +
+      'config\'s cluster.objects, or enforce the rule with the policy pack, which judges it over the whole stack.';
+}
+
+/**
  * A resource transform (for `pulumi.runtime.registerResourceTransform` or a resource's
  * `transforms` option) that hardens and checks every Kubernetes workload. A failing finding whose
  * enforcement is `deny` throws a HardpodError naming the resource, the rule and the field. What it
@@ -121,13 +134,17 @@ function describeFinding(f: Finding): string {
 export function hardpodTransform(options: HardpodTransformOptions = {}): pulumi.ResourceTransform {
   let config: ResolvedConfig;
   let engineConfig: EngineConfig;
+  const readsInput = new Set<string>();
   try {
     checkTransformOptions(options);
     engineConfig = options.config ?? {};
     // Cross-object rules need the whole stack, which a transform never sees: they belong to the policy pack.
     const resolved = resolveConfig(engineConfig);
     const rules = { ...engineConfig.rules };
-    for (const rule of rulesFor(resolved)) if (rule.scope === 'input') rules[rule.id] = { ...rules[rule.id], enabled: false };
+    for (const rule of rulesFor(resolved)) {
+      if (rule.scope === 'input') rules[rule.id] = { ...rules[rule.id], enabled: false };
+      else if (rule.scope === 'pod' && rule.readsInput === true) readsInput.add(rule.id);
+    }
     config = resolveConfig({ ...engineConfig, rules });
   } catch (error) {
     throw asProgramMistake(error);
@@ -180,11 +197,12 @@ export function hardpodTransform(options: HardpodTransformOptions = {}): pulumi.
     const blocking = report.findings.filter((f) => (f.outcome === 'fail' || f.outcome === 'error') && f.enforcement === 'deny' && !f.baselined);
     const warnings = report.findings.filter((f) => !blocking.includes(f) && f.outcome !== 'suppressed');
     if (warnings.length > 0) {
-      log('warn', `hardpod: ${args.type} ${args.name}:\n  ${warnings.map((f) => `${f.outcome === 'unknown' ? 'unknown during preview: ' : ''}${describeFinding(f)}`).join('\n  ')}`);
+      log('warn', `hardpod: ${args.type} ${args.name}:\n  ${warnings.map((f) => `${f.outcome === 'unknown' ? 'unknown during preview: ' : ''}${describeFinding(f)}`).join('\n  ')}` +
+        notSeenHere(warnings, readsInput));
     }
     if (blocking.length > 0) {
       throw new HardpodError(
-        `${blocking.length} hardpod finding(s) deny this workload:\n  ${blocking.map(describeFinding).join('\n  ')}\n` +
+        `${blocking.length} hardpod finding(s) deny this workload:\n  ${blocking.map(describeFinding).join('\n  ')}${notSeenHere(blocking, readsInput)}\n` +
           (options.harden
             ? 'harden: true made every change it can; no secure default fixes these. Fix the fields, or change the rule\'s enforcement to warn in the config.'
             : 'Fix the fields, set harden: true on the transform, or change the rule\'s enforcement to warn in the config.'),

@@ -244,6 +244,29 @@ describe('hardpodTransform', () => {
     }
   });
 
+  test('a container without bounds says that a LimitRange of the program is not seen here, and how to declare one', () => {
+    const unbounded = deploymentArgs({}, { securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } } });
+    const config = { rules: { 'dedicated-service-account': { enabled: false }, 'probes': { enabled: false }, 'read-only-root-filesystem': { enabled: false } } };
+    let message = '';
+    try {
+      run({ config: { ...config, level: 'hardened' } }, unbounded);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('resources at spec.template.spec.containers[0].resources: container "web" must set');
+    expect(message).toContain('a LimitRange this program creates is not seen');
+    expect(message).toContain('cluster.objects');
+    // Declared in the cluster context, its defaults bound the container.
+    const limitRange = {
+      apiVersion: 'v1',
+      kind: 'LimitRange',
+      metadata: { name: 'defaults', namespace: 'shop' },
+      spec: { limits: [{ type: 'Container', default: { cpu: '500m', memory: '256Mi' } }] },
+    };
+    const { logs } = run({ config: { ...config, enforcement: 'warn', cluster: { objects: [limitRange] } } }, unbounded);
+    expect(logs.map((l) => l.message).join('\n')).not.toContain('resources at');
+  });
+
   test('a config mistake fails when the transform is made, not per resource', () => {
     expect(() => hardpodTransform({ config: { kubernetesVersion: '2.0' } })).toThrow(/unsupported Kubernetes version "2.0"/);
     expect(() => hardpodTransform({ hardn: true } as never)).toThrow(/hardpodTransform: unknown option "hardn".*harden/);
