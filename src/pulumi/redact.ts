@@ -1,6 +1,6 @@
 import { formatImageRef, imageName, parseImageRef } from '../images/image-ref';
 import { isHardpodError } from '../model/errors';
-import { formatFieldPath, type PathSegment } from '../model/field-path';
+import { formatFieldPath, valueAtPath, type PathSegment } from '../model/field-path';
 import { UNKNOWN_VALUE, describeType, isFields } from '../model/pod-view';
 
 /** What a secret reads as in messages, as Pulumi shows secrets. */
@@ -33,7 +33,9 @@ type Leaf = string | number | boolean;
  * reads `[secret]`, and a message about such a field quotes no part of its value either (the tag of a
  * malformed image). The field path still says where the value is. Names the messages tell containers
  * by stay readable. The cost: such a value is hidden even when it is not secret, and a quoted word
- * that happens to equal one (an argument `restricted`) is hidden with it.
+ * that happens to equal one (an argument `restricted`) is hidden with it. A transform knows more:
+ * leaf secrets reach it marked (it never reads them), so it hides values only inside the objects and
+ * lists the SDK marked secret as a whole because of a secret within.
  */
 export class MessageRedactor {
   private readonly values: { readonly path: string; readonly value: Leaf }[] = [];
@@ -47,8 +49,12 @@ export class MessageRedactor {
   /** Container names: how messages tell containers apart, shown even when a value equals one. */
   private readonly names = new Set<string>();
 
-  constructor(object: unknown) {
-    this.collect(object, [], 0);
+  /**
+   * @param within where values may be secret: Pulumi secrets the caller saw lifted off objects or
+   * lists (a transform's `spec`); values elsewhere are known not to be @default the whole object
+   */
+  constructor(object: unknown, within: readonly (readonly PathSegment[])[] = [[]]) {
+    for (const root of within) this.collect(valueAtPath(object, root), [...root], 0);
   }
 
   /**

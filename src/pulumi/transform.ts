@@ -1,6 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { isDeferred } from './deferred';
 import { asProgramMistake } from './program-errors';
+import { MessageRedactor } from './redact';
 import {
   HELM_RELEASE_TYPE, applyChanges, changeSatisfies, failingRuleIds, holdsPodSpec, isPatchType, kubeObjectOf,
   patchNotChecked, patchedObjectOf, restoreOpaque, toCheckable, type OpacityTest,
@@ -107,8 +108,8 @@ function describeChange(change: HardeningChange): string {
   return `${change.path}: ${to} (${change.reason}${change.rule ? `; rule ${change.rule}` : ''})`;
 }
 
-function describeFinding(f: Finding): string {
-  return `${f.rule}${f.path ? ` at ${f.path}` : ''}: ${f.message}`;
+function describeFinding(f: Finding, redactor?: MessageRedactor): string {
+  return `${f.rule}${f.path ? ` at ${f.path}` : ''}: ${redactor ? redactor.redact(f.message, f.path) : f.message}`;
 }
 
 /**
@@ -196,13 +197,16 @@ export function hardpodTransform(options: HardpodTransformOptions = {}): pulumi.
 
     const blocking = report.findings.filter((f) => (f.outcome === 'fail' || f.outcome === 'error') && f.enforcement === 'deny' && !f.baselined);
     const warnings = report.findings.filter((f) => !blocking.includes(f) && f.outcome !== 'suppressed');
+    // Inside a secret the SDK lifted off an object or list, a value the messages quote may be the secret.
+    const redactor = lifted.length > 0 ? new MessageRedactor(object, lifted.map((l) => l.path)) : undefined;
+    const describe = (f: Finding) => describeFinding(f, redactor);
     if (warnings.length > 0) {
-      log('warn', `hardpod: ${args.type} ${args.name}:\n  ${warnings.map((f) => `${f.outcome === 'unknown' ? 'unknown during preview: ' : ''}${describeFinding(f)}`).join('\n  ')}` +
+      log('warn', `hardpod: ${args.type} ${args.name}:\n  ${warnings.map((f) => `${f.outcome === 'unknown' ? 'unknown during preview: ' : ''}${describe(f)}`).join('\n  ')}` +
         notSeenHere(warnings, readsInput));
     }
     if (blocking.length > 0) {
       throw new HardpodError(
-        `${blocking.length} hardpod finding(s) deny this workload:\n  ${blocking.map(describeFinding).join('\n  ')}${notSeenHere(blocking, readsInput)}\n` +
+        `${blocking.length} hardpod finding(s) deny this workload:\n  ${blocking.map(describe).join('\n  ')}${notSeenHere(blocking, readsInput)}\n` +
           (options.harden
             ? 'harden: true made every change it can; no secure default fixes these. Fix the fields, or change the rule\'s enforcement to warn in the config.'
             : 'Fix the fields, set harden: true on the transform, or change the rule\'s enforcement to warn in the config.'),

@@ -154,6 +154,26 @@ describe('hardpodTransform', () => {
     expect(props.spec.value.template.spec.containers[0].securityContext.privileged).toBe(true);
   });
 
+  test('inside a spec the SDK marks secret as a whole, an image or argument is not quoted in what the transform says', () => {
+    // The secret env value makes all of `spec` one secret: the image inside it may be the secret.
+    const wire = deploymentProps({ args: ['--token'], env: [{ name: 'TOKEN', value: secret('t0ken') }] }, {}, 'private.example/s3cr3t-app:1.0');
+    const props = rpc.deserializeProperties(structproto.Struct.fromJavaScript(wire)) as Record<string, any>;
+    const args = { custom: true, type: 'kubernetes:apps/v1:Deployment', name: 'web', opts: {}, props };
+    let message = '';
+    try {
+      run({}, args);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('container "web" image [secret] is not pinned by digest');
+    const { logs } = run({ config: { enforcement: 'warn' } }, args);
+    const warned = logs.map((l) => l.message).join('\n');
+    expect(warned).toContain('image [secret] is not pinned');
+    for (const text of [message, warned]) expect(text).not.toMatch(/s3cr3t|t0ken/);
+    // A value outside any secret is known not to be one, and is shown.
+    expect(() => run({}, deploymentArgs({ image: 'private.example/plain-app:1.0' }))).toThrow(/image "private.example\/plain-app:1.0" is not pinned/);
+  });
+
   test('what it cannot check is logged, never passed silently', () => {
     const worker = {
       custom: true,
