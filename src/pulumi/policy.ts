@@ -16,15 +16,16 @@ import {
   HELM_RELEASE_TYPE, applyChanges, changeSatisfies, failingRuleIds, holdsPodSpec, isPatchType, kubeObjectOf,
   patchNotChecked, patchedObjectOf, restoreOpaque, splitFieldPath, toCheckable, unwrapPolicyProxy, type OpacityTest,
 } from './resource-props';
-import { resolveConfig, type EngineConfig, type ResolvedConfig } from '../engine/config';
+import { resolveConfig, SUPPRESS_ANNOTATION_PREFIX, type EngineConfig, type ResolvedConfig } from '../engine/config';
 import { evaluate, rulesFor } from '../engine/evaluate';
 import { NOT_CHECKED_ID, unsuppressedNotChecked, type Finding, type Report } from '../engine/report';
 import { harden, type HardenOptions } from '../hardening/harden';
 import { SECURE_DEFAULTS } from '../hardening/secure-defaults';
 import { withLockFileFacts } from '../images/lock-resolver';
-import { HardpodError } from '../model/errors';
-import type { LocatedObject } from '../model/kube-object';
-import { UNKNOWN_VALUE } from '../model/pod-view';
+import { HardpodError, isHardpodError } from '../model/errors';
+import { parseFieldPath } from '../model/field-path';
+import type { KubeObject, LocatedObject } from '../model/kube-object';
+import { UNKNOWN_VALUE, isFields } from '../model/pod-view';
 import { refuseUnknownKeys } from '../model/prop-keys';
 import type { AnyRule, ControlMapping } from '../rules/rule';
 
@@ -242,7 +243,7 @@ class ResourceEvaluator {
     // The same resource again only when every value is: a `pulumi up` sees it in preview with unknowns, then known.
     if (last && last.urn === urn && last.type === type && matchesFlatData(raw, last.data, 0) === last.data.length) return last.result;
     const object = kubeObjectOf(type, toCheckable(raw).plain);
-    const result = object ? indexByRule(object, evaluate([{ object, source: { resourceName: urn } }], this.config)) : undefined;
+    const result = object ? indexByRule(object, evaluateLeavingOutRefused([{ object, source: { resourceName: urn } }], this.config)) : undefined;
     const data: unknown[] = [];
     flattenData(raw, data);
     this.last = { type, urn, data, result };
@@ -254,11 +255,13 @@ class ResourceEvaluator {
 interface EvaluatedResource {
   readonly report: Report;
   readonly byRule: ReadonlyMap<string, readonly Finding[]>;
+  /** Suppression annotations the engine refused, left out of the evaluation. */
+  readonly refused: readonly RefusedAnnotation[];
   /** Hides the object's values that may be secret in messages; made when a policy first reports one. */
   readonly redactor: () => MessageRedactor;
 }
 
-function indexByRule(object: unknown, report: Report): EvaluatedResource {
+function indexByRule(object: unknown, { report, refused }: Evaluation): EvaluatedResource {
   const byRule = new Map<string, Finding[]>();
   for (const finding of report.findings) {
     const list = byRule.get(finding.rule);
@@ -266,7 +269,73 @@ function indexByRule(object: unknown, report: Report): EvaluatedResource {
     else byRule.set(finding.rule, [finding]);
   }
   let redactor: MessageRedactor | undefined;
-  return { report, byRule, redactor: () => (redactor ??= new MessageRedactor(object)) };
+  return { report, byRule, refused, redactor: () => (redactor ??= new MessageRedactor(object)) };
+}
+
+/** A suppression annotation the engine refused: it suppresses nothing, and the policy of the rule it names says why. */
+interface RefusedAnnotation {
+  /** The rule the annotation names (`hardpod.dev/suppress.<rule>`), known or not. */
+  readonly rule: string;
+  readonly urn: string | undefined;
+  readonly message: string;
+}
+
+/** What an evaluation found, and the suppression annotations it left out. */
+interface Evaluation {
+  readonly report: Report;
+  readonly refused: readonly RefusedAnnotation[];
+}
+
+/**
+ * Evaluates as the engine does, except that a suppression annotation it refuses (an empty reason, an
+ * unknown rule id, any at all when the config forbids them) is left out and returned instead of thrown:
+ * @pulumi/policy turns an error a policy throws into a failed analysis of the whole resource, shown
+ * with a stack trace. Left out, the annotation suppresses nothing, so the findings it meant to hide are
+ * reported too, next to the mistake; `hardpod check` refuses such an input as a whole.
+ */
+function evaluateLeavingOutRefused(objects: readonly LocatedObject[], config: EngineConfig | ResolvedConfig): Evaluation {
+  const current = [...objects];
+  const refused: RefusedAnnotation[] = [];
+  for (;;) {
+    try {
+      return { report: evaluate(current, config), refused };
+    } catch (error) {
+      const annotation = leaveOutRefused(error, current);
+      if (!annotation) throw error;
+      refused.push(annotation);
+    }
+  }
+}
+
+/**
+ * When `error` is the engine's refusal of a suppression annotation of one of `objects`, replaces that
+ * object with a copy without the annotation (so each refusal leaves one out, and the retries end) and
+ * says what was wrong; otherwise undefined.
+ */
+function leaveOutRefused(error: unknown, objects: LocatedObject[]): RefusedAnnotation | undefined {
+  const field = isHardpodError(error) ? error.field : undefined;
+  if (!field || field.source.resourceName === undefined) return undefined;
+  const [metadata, annotations, key] = parseFieldPath(field.path);
+  if (metadata !== 'metadata' || annotations !== 'annotations' || typeof key !== 'string' || !key.startsWith(SUPPRESS_ANNOTATION_PREFIX)) return undefined;
+  const at = objects.findIndex((l) => l.source.resourceName === field.source.resourceName);
+  const object = objects[at]?.object;
+  const meta = object?.metadata;
+  if (!isFields(meta) || !isFields(meta.annotations) || !(key in meta.annotations)) return undefined;
+  const kept = { ...meta.annotations };
+  delete kept[key];
+  objects[at] = { ...objects[at], object: { ...object, metadata: { ...meta, annotations: kept } } as KubeObject };
+  const name = typeof meta.name === 'string' ? meta.name : '';
+  const namespace = typeof meta.namespace === 'string' ? meta.namespace : undefined;
+  return {
+    rule: key.slice(SUPPRESS_ANNOTATION_PREFIX.length),
+    urn: field.source.resourceName,
+    message: `${objectName({ kind: object.kind, name, namespace })} ${field.path}: ${(error as HardpodError).reason}; the annotation suppresses nothing until it is fixed`,
+  };
+}
+
+/** Reports the refused annotations `matches` picks, each on its resource. */
+function reportRefused(refused: readonly RefusedAnnotation[], matches: (rule: string) => boolean, reportViolation: ReportViolation): void {
+  for (const annotation of refused) if (matches(annotation.rule)) reportViolation(annotation.message, annotation.urn);
 }
 
 /*
@@ -384,7 +453,10 @@ export function remediateForRule(
   const { plain, opaque } = toCheckable(props, test);
   const object = kubeObjectOf(type, plain);
   if (!object) return undefined;
-  const failing = failingRuleIds(evaluate([{ object, source: { resourceName: type } }], config).findings);
+  const { report, refused } = evaluateLeavingOutRefused([{ object, source: { resourceName: type } }], config);
+  // A setting its annotation means to keep is kept while the annotation is refused; validation says why.
+  if (refused.some((r) => r.rule === ruleId)) return undefined;
+  const failing = failingRuleIds(report.findings);
   if (!failing.has(ruleId)) return undefined;
   const only = new Set([ruleId]);
   const applied = applyChanges(plain, harden(object, hardening).changes.filter((c) => changeSatisfies(c, only)));
@@ -414,6 +486,7 @@ function policiesOf(options: HardpodPolicyOptions): Policies {
   const rules = rulesFor(resolved);
   const remediate = remediationSet(options.remediate, rules);
   const stackRules = rules.filter((r) => judgedOnStack(r, remediate));
+  const ruleIds = new Set(rules.map((r) => r.id));
   const hardening: HardenOptions = { ...options.hardening, workloadKinds: engineConfig.workloadKinds ?? options.hardening?.workloadKinds };
   const singleObject = stackRules.length > 0 ? singleObjectConfig(engineConfig, stackRules) : resolved;
   const perResource = new ResourceEvaluator(singleObject);
@@ -440,7 +513,10 @@ function policiesOf(options: HardpodPolicyOptions): Policies {
             else byCluster.set(cluster, [{ object, source: { resourceName: resource.urn } }]);
           }
           const config = { ...engineConfig, rules: onlyRule(engineConfig, rules, rule.id) };
-          const findings = [...byCluster.values()].flatMap((located) => evaluate(located, config).findings);
+          const evaluations = [...byCluster.values()].map((located) => evaluateLeavingOutRefused(located, config));
+          // The resource policies report the refused annotations of other rules.
+          for (const { refused } of evaluations) reportRefused(refused, (named) => named === rule.id, reportViolation);
+          const findings = evaluations.flatMap((e) => e.report.findings);
           const redactors = new Map<string | undefined, MessageRedactor>();
           const redactorOf = (finding: Finding) => {
             const urn = finding.source.resourceName;
@@ -458,6 +534,7 @@ function policiesOf(options: HardpodPolicyOptions): Policies {
       ...policyMetadata(rule, resolved, remediate),
       validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
         const evaluated = checkResource(args);
+        if (evaluated) reportRefused(evaluated.refused, (named) => named === rule.id, reportViolation);
         const found = evaluated?.byRule.get(rule.id);
         if (found) reportFindings(rule.id, found, reportViolation, () => unknownErrorClassOf(args.props), UNKNOWN_FROM_RESOURCE, evaluated!.redactor);
       },
@@ -497,8 +574,11 @@ function policiesOf(options: HardpodPolicyOptions): Policies {
         if (patched && holdsPodSpec(patched, singleObject)) reportViolation(patchNotChecked(args.type, args.name));
         return;
       }
-      const report = checkResource(args)?.report;
-      if (report) for (const entry of unsuppressedNotChecked(report)) reportViolation(`${objectName({ kind: entry.kind, name: entry.name })}: ${entry.reason}`);
+      const evaluated = checkResource(args);
+      if (!evaluated) return;
+      // An annotation naming no policy of the pack (an unknown rule id, a rule the config leaves out) is said here.
+      reportRefused(evaluated.refused, (named) => named === NOT_CHECKED_POLICY || !ruleIds.has(named), reportViolation);
+      for (const entry of unsuppressedNotChecked(evaluated.report)) reportViolation(`${objectName({ kind: entry.kind, name: entry.name })}: ${entry.reason}`);
     },
   });
   return policies;

@@ -527,3 +527,46 @@ describe('LimitRanges the stack creates', () => {
     expect(found[0].message).toContain('than the default limit ("500m") a LimitRange of its namespace writes for it');
   });
 });
+
+describe('a suppression annotation the engine refuses', () => {
+  const privileged = { securityContext: { privileged: true } };
+  const annotated = (annotations: Record<string, string>, container: Record<string, unknown> = privileged): ResourceInput => {
+    const input = deployment(container);
+    (input.props.metadata as Record<string, unknown>).annotations = annotations;
+    return input;
+  };
+  const summary = (found: readonly { policy: string; enforcement: string }[]) => found.map((d) => `${d.policy}/${d.enforcement}`).sort();
+
+  test('is a violation naming the resource and the annotation, never a failed policy run with a stack trace; it suppresses nothing', async () => {
+    const found = await analyze(hardpodPolicies({ config: { level: 'baseline' } }), annotated({ 'hardpod.dev/suppress.privileged': '' }));
+    expect(summary(found)).toEqual(['privileged/mandatory', 'privileged/mandatory']);
+    const mistake = found.find((d) => d.message.includes('annotation'))!.message;
+    expect(mistake).toContain('Deployment shop/web metadata.annotations["hardpod.dev/suppress.privileged"]: suppression of privileged needs a non-empty reason');
+    expect(mistake).toContain('suppresses nothing');
+    expect(mistake).not.toMatch(/\n\s+at /);
+    // Remediation keeps the setting the annotation means to keep, and rewrites the rest.
+    const remediations = await remediate(hardpodPolicies({ config: { level: 'baseline' }, remediate: true }), annotated({ 'hardpod.dev/suppress.privileged': '' }));
+    expect(remediations.map((r) => r.policy)).not.toContain('privileged');
+    // The other resource policies still judge the resource.
+    expect(summary(await analyze(hardpodPolicies({ config: { level: 'baseline' } }), annotated({ 'hardpod.dev/suppress.privileged': '' }, { securityContext: { privileged: true }, ports: [{ containerPort: 80, hostPort: 80 }] }))))
+      .toEqual(['host-ports/mandatory', 'privileged/mandatory', 'privileged/mandatory']);
+  });
+
+  test('an unknown rule id is reported by not-checked with the rule it may mean, and a forbidden one by its rule', async () => {
+    const found = await analyze(hardpodPolicies({ config: { level: 'baseline' } }), annotated({ 'hardpod.dev/suppress.privilegd': 'legacy agent, SEC-9' }));
+    expect(summary(found)).toEqual(['not-checked/advisory', 'privileged/mandatory']);
+    expect(found.find((d) => d.policy === 'not-checked')!.message).toContain('unknown rule id "privilegd" (did you mean "privileged"?)');
+    const forbidden = await analyze(hardpodPolicies({ config: { level: 'baseline', forbidSuppressions: true } }), annotated({ 'hardpod.dev/suppress.privileged': 'legacy agent, SEC-9' }));
+    expect(summary(forbidden)).toEqual(['privileged/mandatory', 'privileged/mandatory']);
+    expect(forbidden.map((d) => d.message).join('\n')).toContain('suppressions are forbidden by the config');
+  });
+
+  test('stack policies judge the stack as well, and the annotation of a stack rule is reported there once', async () => {
+    const policies = hardpodPolicies({ config: { cluster: { networkPolicies: [] } } });
+    const found = await analyzeStack(policies, [annotated({ 'hardpod.dev/suppress.network-policy': ' ' }, {})]);
+    const coverage = found.filter((d) => d.policy === 'network-policy');
+    expect(coverage.map((d) => d.enforcement)).toEqual(['mandatory', 'mandatory']);
+    expect(coverage.map((d) => d.message).join('\n')).toContain('suppression of network-policy needs a non-empty reason');
+    expect(found.filter((d) => d.message.includes('annotation')).map((d) => d.policy)).toEqual(['network-policy']);
+  });
+});
