@@ -10,6 +10,7 @@ import type {
   StackValidationArgs,
   StackValidationPolicy,
 } from '@pulumi/policy';
+import { checkHardeningOption } from './hardening-option';
 import { asProgramMistake } from './program-errors';
 import { MessageRedactor } from './redact';
 import {
@@ -597,7 +598,8 @@ function checkPolicyOptions(options: unknown): void {
     throw new HardpodError(`options must be an object of ${POLICY_OPTIONS.join(', ')}`, where);
   }
   refuseUnknownKeys(options, POLICY_OPTIONS, '', where, { noun: 'option', listAlways: true });
-  const { remediate, notCheckedEnforcement, lockFile } = options as HardpodPolicyOptions;
+  const { remediate, notCheckedEnforcement, lockFile, hardening } = options as HardpodPolicyOptions;
+  checkHardeningOption(hardening, where);
   if (lockFile !== undefined && typeof lockFile !== 'string') throw new HardpodError(`lockFile must be the path of a lock file (got ${JSON.stringify(lockFile)})`, where);
   if (remediate !== undefined && typeof remediate !== 'boolean' && !(Array.isArray(remediate) && remediate.every((id) => typeof id === 'string'))) {
     throw new HardpodError(`remediate must be true, false or a list of rule ids (got ${JSON.stringify(remediate)})`, where);

@@ -1,5 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import { isDeferred } from './deferred';
+import { checkHardeningOption } from './hardening-option';
 import { asProgramMistake } from './program-errors';
 import { MessageRedactor } from './redact';
 import {
@@ -231,7 +232,8 @@ function checkTransformOptions(options: unknown): void {
     throw new HardpodError(`options must be an object of ${TRANSFORM_OPTIONS.join(', ')}`, where);
   }
   refuseUnknownKeys(options, TRANSFORM_OPTIONS, '', where, { noun: 'option', listAlways: true });
-  const { harden: rewrite, log } = options as HardpodTransformOptions;
+  const { harden: rewrite, log, hardening } = options as HardpodTransformOptions;
+  checkHardeningOption(hardening, where);
   if (rewrite !== undefined && typeof rewrite !== 'boolean') throw new HardpodError(`harden must be true or false (got ${JSON.stringify(rewrite)})`, where);
   if (log !== undefined && typeof log !== 'function') throw new HardpodError('log must be a function (severity, message)', where);
 }

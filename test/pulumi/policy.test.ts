@@ -78,6 +78,9 @@ describe('hardpodPolicies: one policy per rule', () => {
     expect(() => hardpodPolicies({ notCheckedEnforcement: 'deny' as never })).toThrow(/notCheckedEnforcement must be one of advisory, mandatory, disabled/);
     expect(() => hardpodPolicies({ lockFile: true } as never)).toThrow(/lockFile must be the path of a lock file \(got true\)/);
     expect(() => hardpodPolicies('restricted' as never)).toThrow(HardpodError);
+    // The hardening settings a remediation writes into every stack's workloads.
+    expect(() => hardpodPolicies({ remediate: true, hardening: { resource: {} } as never })).toThrow(/hardpodPolicies: unknown setting "hardening.resource"/);
+    expect(() => hardpodPolicies({ remediate: true, hardening: { resources: { requests: { memory: 'lots' } } } })).toThrow(/hardening.resources.requests.memory "lots" is not a quantity/);
     // A pack that does not catch it: reported as Pulumi reports a failed check, the message alone, no stack trace.
     let thrown: unknown;
     try {

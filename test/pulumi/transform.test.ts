@@ -301,4 +301,31 @@ describe('hardpodTransform', () => {
     expect(pulumi.RunError.isInstance(thrown)).toBe(true);
     expect(() => hardpodTransform(null as never)).toThrow(HardpodError);
   });
+
+  test('hardening settings a plain JavaScript program gets wrong fail when the transform is made, instead of being ignored or written into workloads', () => {
+    expect(() => hardpodTransform({ harden: true, hardening: { resource: { requests: { cpu: '50m' } } } as never }))
+      .toThrow(/hardpodTransform: unknown setting "hardening.resource" \(did you mean "resources"\?\)/);
+    expect(() => hardpodTransform({ harden: true, hardening: 'strict' as never })).toThrow(/hardening must be an object of imageFacts, resources, seccompProfile, workloadKinds/);
+    expect(() => hardpodTransform({ harden: true, hardening: { resources: { request: { cpu: '50m' } } } as never })).toThrow(/unknown setting "hardening.resources.request"/);
+    expect(() => hardpodTransform({ harden: true, hardening: { resources: { requests: { cpus: '50m' } } } })).toThrow(/unknown setting "hardening.resources.requests.cpus".*expected one of cpu, memory/);
+    expect(() => hardpodTransform({ harden: true, hardening: { resources: { limits: { memory: '512 MB' } } } }))
+      .toThrow(/hardening.resources.limits.memory "512 MB" is not a quantity/);
+    expect(() => hardpodTransform({ hardening: { workloadKinds: [{ kind: 'Rollout' }] } as never })).toThrow(/hardpodTransform hardening.workloadKinds\[0\]: a workload kind needs templatePath/);
+    expect(() => hardpodTransform({ harden: true, hardening: { seccompProfile: 'RuntimeDefault' as never } })).toThrow(/hardening.seccompProfile must be \{ type: RuntimeDefault \}/);
+    expect(() => hardpodTransform({ harden: true, hardening: { seccompProfile: { type: 'Unconfined' } } })).toThrow(/hardening.seccompProfile must be/);
+    expect(() => hardpodTransform({ harden: true, hardening: { seccompProfile: { type: 'Localhost' } } })).toThrow(/localhostProfile/);
+    // As Pulumi reports a failed check: the message alone, without the program's stack trace.
+    let thrown: unknown;
+    try {
+      hardpodTransform({ hardening: { resource: {} } as never });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(pulumi.RunError.isInstance(thrown)).toBe(true);
+    // What is right is taken as it is.
+    const hardening = { resources: { requests: { cpu: '50m' } }, seccompProfile: { type: 'Localhost', localhostProfile: 'p.json' } };
+    const { result } = run({ harden: true, hardening, config: { enforcement: 'warn' } }, deploymentArgs({}));
+    expect(podOf(result!.props).containers[0].resources.requests.cpu).toBe('50m');
+    expect(podOf(result!.props).securityContext.seccompProfile).toEqual({ type: 'Localhost', localhostProfile: 'p.json' });
+  });
 });
