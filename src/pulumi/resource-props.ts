@@ -178,8 +178,15 @@ export function patchedObjectOf(type: string, plain: Record<string, unknown>): K
 }
 
 function withTypeOf(apiVersion: string, kind: string, plain: Record<string, unknown>): KubeObject {
+  // A typed list's items are objects of its kind, and @pulumi/kubernetes takes them without apiVersion
+  // and kind (as the API server lists them): say what they are, or the engine could not read them.
+  const itemKind = kind.endsWith('List') && kind !== 'List' ? kind.slice(0, -'List'.length) : undefined;
+  const items = itemKind !== undefined && Array.isArray(plain.items)
+    ? { items: plain.items.map((item: unknown) => (isFields(item) ? withTypeOf(apiVersion, itemKind, item as Record<string, unknown>) : item)) }
+    : {};
   return {
     ...plain,
+    ...items,
     apiVersion: typeof plain.apiVersion === 'string' && plain.apiVersion !== UNKNOWN_VALUE ? plain.apiVersion : apiVersion,
     kind: typeof plain.kind === 'string' && plain.kind !== UNKNOWN_VALUE ? plain.kind : kind,
   } as KubeObject;

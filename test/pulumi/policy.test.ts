@@ -573,3 +573,17 @@ describe('a suppression annotation the engine refuses', () => {
     expect(found.filter((d) => d.message.includes('annotation')).map((d) => d.policy)).toEqual(['network-policy']);
   });
 });
+
+describe('typed lists (DeploymentList ...)', () => {
+  // @pulumi/kubernetes' list resources take their items without apiVersion and kind, which the list's kind implies.
+  const item = { metadata: { name: 'web', namespace: 'shop' }, spec: deploymentProps({ securityContext: { privileged: true } }).spec };
+  const list = (items: unknown[]): ResourceInput => ({ type: 'kubernetes:apps/v1:DeploymentList', name: 'list', props: { apiVersion: 'apps/v1', kind: 'DeploymentList', items } });
+
+  test('the items of a typed list are judged as objects of its kind, whether or not they repeat apiVersion and kind', async () => {
+    for (const items of [[item], [{ apiVersion: 'apps/v1', kind: 'Deployment', ...item }]]) {
+      const found = await analyze(hardpodPolicies({ config: { level: 'baseline' } }), list(items));
+      expect(found.map((d) => `${d.policy}/${d.enforcement}`)).toEqual(['privileged/mandatory']);
+      expect(found[0].message).toContain('Deployment shop/web at spec.template.spec.containers[0].securityContext.privileged');
+    }
+  });
+});

@@ -329,3 +329,11 @@ describe('hardpodTransform', () => {
     expect(podOf(result!.props).securityContext.seccompProfile).toEqual({ type: 'Localhost', localhostProfile: 'p.json' });
   });
 });
+
+describe('hardpodTransform on typed lists', () => {
+  test('the items of a DeploymentList written without apiVersion and kind are checked as Deployments', () => {
+    const item = { metadata: { name: 'web', namespace: 'shop' }, spec: deploymentProps({ securityContext: { privileged: true } }).spec };
+    const args = { custom: true, type: 'kubernetes:apps/v1:DeploymentList', name: 'list', opts: {}, props: { apiVersion: 'apps/v1', kind: 'DeploymentList', items: [item] } };
+    expect(() => run({ config: { level: 'baseline' } }, args)).toThrow(/DeploymentList list: .*\n {2}privileged at spec\.template\.spec\.containers\[0\]\.securityContext\.privileged/);
+  });
+});
