@@ -244,7 +244,7 @@ class ResourceEvaluator {
     // The same resource again only when every value is: a `pulumi up` sees it in preview with unknowns, then known.
     if (last && last.urn === urn && last.type === type && matchesFlatData(raw, last.data, 0) === last.data.length) return last.result;
     const object = kubeObjectOf(type, toCheckable(raw).plain);
-    const result = object ? indexByRule(object, evaluateLeavingOutRefused([{ object, source: { resourceName: urn } }], this.config)) : undefined;
+    const result = object ? indexByRule(object, evaluateLeavingOut([{ object, source: { resourceName: urn } }], this.config)) : undefined;
     const data: unknown[] = [];
     flattenData(raw, data);
     this.last = { type, urn, data, result };
@@ -258,11 +258,13 @@ interface EvaluatedResource {
   readonly byRule: ReadonlyMap<string, readonly Finding[]>;
   /** Suppression annotations the engine refused, left out of the evaluation. */
   readonly refused: readonly RefusedAnnotation[];
+  /** Why the engine could not read the resource at all, when it could not. */
+  readonly unjudged: readonly Unjudged[];
   /** Hides the object's values that may be secret in messages; made when a policy first reports one. */
   readonly redactor: () => MessageRedactor;
 }
 
-function indexByRule(object: unknown, { report, refused }: Evaluation): EvaluatedResource {
+function indexByRule(object: unknown, { report, refused, unjudged }: Evaluation): EvaluatedResource {
   const byRule = new Map<string, Finding[]>();
   for (const finding of report.findings) {
     const list = byRule.get(finding.rule);
@@ -270,7 +272,7 @@ function indexByRule(object: unknown, { report, refused }: Evaluation): Evaluate
     else byRule.set(finding.rule, [finding]);
   }
   let redactor: MessageRedactor | undefined;
-  return { report, byRule, refused, redactor: () => (redactor ??= new MessageRedactor(object)) };
+  return { report, byRule, refused, unjudged, redactor: () => (redactor ??= new MessageRedactor(object)) };
 }
 
 /** A suppression annotation the engine refused: it suppresses nothing, and the policy of the rule it names says why. */
@@ -281,29 +283,45 @@ interface RefusedAnnotation {
   readonly message: string;
 }
 
-/** What an evaluation found, and the suppression annotations it left out. */
+/** A resource the engine cannot read (a typed list holding an item that is no object), left out. */
+interface Unjudged {
+  readonly urn: string;
+  readonly message: string;
+}
+
+/** What an evaluation found, and the suppression annotations and resources it left out. */
 interface Evaluation {
   readonly report: Report;
   readonly refused: readonly RefusedAnnotation[];
+  readonly unjudged: readonly Unjudged[];
 }
 
 /**
- * Evaluates as the engine does, except that a suppression annotation it refuses (an empty reason, an
- * unknown rule id, any at all when the config forbids them) is left out and returned instead of thrown:
- * @pulumi/policy turns an error a policy throws into a failed analysis of the whole resource, shown
- * with a stack trace. Left out, the annotation suppresses nothing, so the findings it meant to hide are
- * reported too, next to the mistake; `hardpod check` refuses such an input as a whole.
+ * Evaluates as the engine does, except that what it refuses in one resource is left out and returned
+ * instead of thrown: @pulumi/policy turns an error a policy throws into a failed analysis of the whole
+ * resource (or stack), shown with a stack trace. A refused suppression annotation (an empty reason, an
+ * unknown rule id, any at all when the config forbids them) is left out of its object, so it suppresses
+ * nothing and the findings it meant to hide are reported next to the mistake; a resource the engine
+ * cannot read at all is left out of the evaluation. `hardpod check` refuses such an input as a whole.
  */
-function evaluateLeavingOutRefused(objects: readonly LocatedObject[], config: EngineConfig | ResolvedConfig): Evaluation {
+function evaluateLeavingOut(objects: readonly LocatedObject[], config: EngineConfig | ResolvedConfig): Evaluation {
   const current = [...objects];
   const refused: RefusedAnnotation[] = [];
+  const unjudged: Unjudged[] = [];
   for (;;) {
     try {
-      return { report: evaluate(current, config), refused };
+      return { report: evaluate(current, config), refused, unjudged };
     } catch (error) {
       const annotation = leaveOutRefused(error, current);
-      if (!annotation) throw error;
-      refused.push(annotation);
+      if (annotation) {
+        refused.push(annotation);
+        continue;
+      }
+      // Each retry leaves out one resource or one annotation, so the retries end.
+      const at = isHardpodError(error) && error.field === undefined ? current.findIndex((l) => l.source.resourceName === error.where) : -1;
+      if (at < 0) throw error;
+      unjudged.push({ urn: current[at].source.resourceName!, message: `${(error as HardpodError).message}; no policy can judge this resource until it is fixed` });
+      current.splice(at, 1);
     }
   }
 }
@@ -454,7 +472,7 @@ export function remediateForRule(
   const { plain, opaque } = toCheckable(props, test);
   const object = kubeObjectOf(type, plain);
   if (!object) return undefined;
-  const { report, refused } = evaluateLeavingOutRefused([{ object, source: { resourceName: type } }], config);
+  const { report, refused } = evaluateLeavingOut([{ object, source: { resourceName: type } }], config);
   // A setting its annotation means to keep is kept while the annotation is refused; validation says why.
   if (refused.some((r) => r.rule === ruleId)) return undefined;
   const failing = failingRuleIds(report.findings);
@@ -514,8 +532,8 @@ function policiesOf(options: HardpodPolicyOptions): Policies {
             else byCluster.set(cluster, [{ object, source: { resourceName: resource.urn } }]);
           }
           const config = { ...engineConfig, rules: onlyRule(engineConfig, rules, rule.id) };
-          const evaluations = [...byCluster.values()].map((located) => evaluateLeavingOutRefused(located, config));
-          // The resource policies report the refused annotations of other rules.
+          const evaluations = [...byCluster.values()].map((located) => evaluateLeavingOut(located, config));
+          // The resource policies report the refused annotations of other rules, and the resources the engine cannot read.
           for (const { refused } of evaluations) reportRefused(refused, (named) => named === rule.id, reportViolation);
           const findings = evaluations.flatMap((e) => e.report.findings);
           const redactors = new Map<string | undefined, MessageRedactor>();
@@ -579,6 +597,7 @@ function policiesOf(options: HardpodPolicyOptions): Policies {
       if (!evaluated) return;
       // An annotation naming no policy of the pack (an unknown rule id, a rule the config leaves out) is said here.
       reportRefused(evaluated.refused, (named) => named === NOT_CHECKED_POLICY || !ruleIds.has(named), reportViolation);
+      for (const { message, urn } of evaluated.unjudged) reportViolation(message, urn);
       for (const entry of unsuppressedNotChecked(evaluated.report)) reportViolation(`${objectName({ kind: entry.kind, name: entry.name })}: ${entry.reason}`);
     },
   });

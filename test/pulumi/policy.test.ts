@@ -574,7 +574,7 @@ describe('a suppression annotation the engine refuses', () => {
   });
 });
 
-describe('typed lists (DeploymentList ...)', () => {
+describe('typed lists (DeploymentList ...) and objects the engine cannot read', () => {
   // @pulumi/kubernetes' list resources take their items without apiVersion and kind, which the list's kind implies.
   const item = { metadata: { name: 'web', namespace: 'shop' }, spec: deploymentProps({ securityContext: { privileged: true } }).spec };
   const list = (items: unknown[]): ResourceInput => ({ type: 'kubernetes:apps/v1:DeploymentList', name: 'list', props: { apiVersion: 'apps/v1', kind: 'DeploymentList', items } });
@@ -585,5 +585,17 @@ describe('typed lists (DeploymentList ...)', () => {
       expect(found.map((d) => `${d.policy}/${d.enforcement}`)).toEqual(['privileged/mandatory']);
       expect(found[0].message).toContain('Deployment shop/web at spec.template.spec.containers[0].securityContext.privileged');
     }
+  });
+
+  test('an item that is no object is reported by not-checked, naming the resource, never a failed analysis with a stack trace', async () => {
+    const broken = list(['web', item]);
+    const found = await analyze(hardpodPolicies({ config: { level: 'baseline' } }), broken);
+    expect(found.map((d) => `${d.policy}/${d.enforcement}`)).toEqual([`${NOT_CHECKED_POLICY}/advisory`]);
+    expect(found[0].message).toContain('items[0] is not a Kubernetes object (got a string ("web"))');
+    expect(found[0].message).toContain('DeploymentList::list');
+    expect(found[0].message).not.toMatch(/\n\s+at /);
+    // The stack policies judge the rest of the stack.
+    const stack = await analyzeStack(hardpodPolicies({ config: { cluster: { networkPolicies: [] } } }), [broken, deployment({})]);
+    expect(stack.filter((d) => d.policy === 'network-policy').map((d) => d.enforcement)).toEqual(['mandatory']);
   });
 });
