@@ -4,7 +4,7 @@
  * components resolve images through the lock file, which records every reference while
  * HARDPOD_LOCK_COLLECT is set. Spawned by `hardpod lock` as
  * `node collect-images.js <project folder> <entry> <project name> <stack name>`; a program that
- * fails makes this process fail with the program's own error.
+ * fails makes this process fail with the program's own error, reported as Pulumi reports it.
  *
  * Everything is loaded from the project, as `pulumi up` would: its @pulumi/pulumi (the instance the
  * program and hardpod/pulumi register resources with) and, for TypeScript, its ts-node.
@@ -41,10 +41,32 @@ interface Mocks {
   newResource(args: MockResourceArgs): { id: string; state: unknown };
   call(args: { inputs: unknown }): unknown;
 }
+interface ErrorClass {
+  isInstance(error: unknown): boolean;
+}
 interface PulumiRuntime {
   runtime: { setMocks(mocks: Mocks, project: string, stack: string, preview: boolean): Promise<void> | void };
+  RunError: ErrorClass;
+  ResourceError: ErrorClass;
 }
 const pulumi = fromProject('@pulumi/pulumi') as PulumiRuntime;
+
+/**
+ * Reports the program's failure as Pulumi's Node.js runtime does: a RunError (a mistake a library
+ * such as hardpod reports in the program's props, a missing config value) and a ResourceError that
+ * asks so by its message alone, anything else (a bug) with its stack. Without this, Node would print
+ * every failure as a crash, with the source line and the stack. The first failure is the one said.
+ */
+function programFailed(error: unknown): void {
+  const hidesStack = pulumi.ResourceError.isInstance(error) && (error as { hideStack?: boolean }).hideStack === true;
+  const mistake = pulumi.RunError.isInstance(error) || hidesStack;
+  const text = error instanceof Error ? (mistake ? error.message : (error.stack ?? error.message)) : String(error);
+  process.stderr.write(`${text}\n`);
+  process.exit(1);
+}
+// A mistake found inside an apply (an Output's value) fails outside the program's own call.
+process.on('uncaughtException', programFailed);
+process.on('unhandledRejection', programFailed);
 void Promise.resolve(pulumi.runtime.setMocks({
   newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }),
   call: (args) => args.inputs,
