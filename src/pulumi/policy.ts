@@ -26,8 +26,9 @@ import { withLockFileFacts } from '../images/lock-resolver';
 import { HardpodError, isHardpodError } from '../model/errors';
 import { parseFieldPath } from '../model/field-path';
 import type { KubeObject, LocatedObject } from '../model/kube-object';
-import { UNKNOWN_VALUE, isFields } from '../model/pod-view';
+import { UNKNOWN_VALUE, identityGroupOf, isFields } from '../model/pod-view';
 import { refuseUnknownKeys } from '../model/prop-keys';
+import { qualifiedKind } from '../reporters/shared';
 import type { AnyRule, ControlMapping } from '../rules/rule';
 
 /**
@@ -161,9 +162,9 @@ function unknownErrorClassOf(props: unknown): UnknownValueErrorClass {
  * `Kind namespace/name` as messages name an object. In preview a name or namespace may come from a
  * resource not created yet (`namespace: ns.metadata.name`): it is said so, not shown as Pulumi's marker.
  */
-function objectName(object: { readonly kind: string; readonly name: string; readonly namespace?: string }): string {
+function objectName(object: { readonly kind: string; readonly group?: string; readonly name: string; readonly namespace?: string }): string {
   const shown = (value: string, what: string) => (value === UNKNOWN_VALUE ? `(${what} not known yet)` : value);
-  return `${object.kind} ${object.namespace ? `${shown(object.namespace, 'namespace')}/` : ''}${shown(object.name, 'name')}`;
+  return `${qualifiedKind(object)} ${object.namespace ? `${shown(object.namespace, 'namespace')}/` : ''}${shown(object.name, 'name')}`;
 }
 
 /** The finding's message with the values that may be secret in its object hidden (see MessageRedactor). */
@@ -348,7 +349,7 @@ function leaveOutRefused(error: unknown, objects: LocatedObject[]): RefusedAnnot
   return {
     rule: key.slice(SUPPRESS_ANNOTATION_PREFIX.length),
     urn: field.source.resourceName,
-    message: `${objectName({ kind: object.kind, name, namespace })} ${field.path}: ${(error as HardpodError).reason}; the annotation suppresses nothing until it is fixed`,
+    message: `${objectName({ kind: object.kind, group: identityGroupOf(object), name, namespace })} ${field.path}: ${(error as HardpodError).reason}; the annotation suppresses nothing until it is fixed`,
   };
 }
 
@@ -598,7 +599,7 @@ function policiesOf(options: HardpodPolicyOptions): Policies {
       // An annotation naming no policy of the pack (an unknown rule id, a rule the config leaves out) is said here.
       reportRefused(evaluated.refused, (named) => named === NOT_CHECKED_POLICY || !ruleIds.has(named), reportViolation);
       for (const { message, urn } of evaluated.unjudged) reportViolation(message, urn);
-      for (const entry of unsuppressedNotChecked(evaluated.report)) reportViolation(`${objectName({ kind: entry.kind, name: entry.name })}: ${entry.reason}`);
+      for (const entry of unsuppressedNotChecked(evaluated.report)) reportViolation(`${objectName(entry)}: ${entry.reason}`);
     },
   });
   return policies;

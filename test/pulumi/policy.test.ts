@@ -235,11 +235,26 @@ describe('resource policies through the analyzer', () => {
     const mandatory = hardpodPolicies({ notCheckedEnforcement: 'mandatory' });
     const found = await analyze(mandatory, prometheus());
     expect(found.map((d) => `${d.policy}/${d.enforcement}`)).toEqual([`${NOT_CHECKED_POLICY}/mandatory`]);
-    expect(found[0].message).toContain('Prometheus k8s: kind monitoring.coreos.com/v1/Prometheus is not a known workload kind');
+    expect(found[0].message).toContain('Prometheus monitoring/k8s: kind monitoring.coreos.com/v1/Prometheus is not a known workload kind');
     expect(await analyze(mandatory, prometheus({ 'hardpod.dev/suppress.not-checked': reason }))).toEqual([]);
     const suppression = { rule: 'not-checked', kind: 'Prometheus', namespace: 'monitoring', name: 'k8s', reason };
     expect(await analyze(hardpodPolicies({ notCheckedEnforcement: 'mandatory', config: { suppressions: [suppression] } }), prometheus())).toEqual([]);
     expect(() => hardpodPolicies({ config: { forbidSuppressions: true, suppressions: [suppression] } })).toThrow(/forbidden/);
+  });
+
+  test('a Knative Service is named with its API group, as every report names it, apart from a core Service of its name', async () => {
+    const knative: ResourceInput = {
+      type: 'kubernetes:serving.knative.dev/v1:Service',
+      name: 'hello',
+      props: {
+        apiVersion: 'serving.knative.dev/v1',
+        kind: 'Service',
+        metadata: { name: 'hello', namespace: 'shop' },
+        spec: { template: { spec: { containers: [{ image: IMAGE, securityContext: { privileged: true } }] } } },
+      },
+    };
+    const found = await analyze(hardpodPolicies(), knative);
+    expect(found.find((d) => d.policy === 'privileged')!.message).toMatch(/^Service\.serving\.knative\.dev shop\/hello at spec.template.spec.containers\[0\]/m);
   });
 
   test('non-Kubernetes resources and Helm v4 / yaml v2 components themselves are not judged', async () => {
