@@ -21,7 +21,8 @@ export function formatJsonChunks(report: Report, emit: Emit): void {
     edition: report.edition,
     result: blocking > 0 ? 'fail' : 'pass',
     findings: streamedList(report.findings, jsonFinding),
-    notChecked: report.notChecked.map((item) => ({
+    // Lists as long as the input (an object not checked per object, a baseline entry per finding) are written item by item too.
+    notChecked: streamedList(report.notChecked, (item) => ({
       kind: item.kind,
       group: item.group ?? null,
       name: item.name,
@@ -31,8 +32,8 @@ export function formatJsonChunks(report: Report, emit: Emit): void {
       reason: item.reason,
       suppression: item.suppression ?? null,
     })),
-    unusedSuppressions: report.unusedSuppressions ?? [],
-    staleBaseline: report.staleBaseline ?? [],
+    unusedSuppressions: streamedList(report.unusedSuppressions ?? [], (entry) => entry),
+    staleBaseline: streamedList(report.staleBaseline ?? [], (entry) => entry),
     summary: { ...report.summary, baselineUnmatched: report.summary.baselineUnmatched ?? 0, blocking },
     rules: report.rules,
   };
