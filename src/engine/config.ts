@@ -392,6 +392,15 @@ export function idleRuleOverrides(config: ResolvedConfig): IdleRuleOverride[] {
   return idle;
 }
 
+/**
+ * The warning for each override {@link idleRuleOverrides} finds, in the words every front door gives
+ * it: `where` names the override as the config's other messages do (`hardpod.yaml:4 (rules.probes)`
+ * for a file, `Hardpod.enforce(prod) config.rules.probes` for a config written in code).
+ */
+export function idleRuleOverrideWarnings(config: ResolvedConfig, where: (key: string) => string): string[] {
+  return idleRuleOverrides(config).map(({ rule, reason }) => `${where(`rules.${rule}`)}: the override of ${rule} has no effect, as the rule does not run: ${reason}`);
+}
+
 /** The lists of Kubernetes objects a config declares: null is an ordinary field value inside them (`creationTimestamp: null`, `secrets: null`). */
 const DECLARED_OBJECT_LISTS: ReadonlySet<string> = new Set(['cluster.networkPolicies', 'cluster.objects']);
 

@@ -61,6 +61,8 @@ export interface HardpodValidationProperties {
 }
 
 const PROPERTY_NAMES = ['level', 'k8sVersion', 'config', 'lockFile'];
+/** The violation saying the properties or the config are wrong, or (not failing) have a setting of no effect. */
+const HARDPOD_CONFIG = 'hardpod-config';
 /** The violation listing objects emitted twice. */
 const DUPLICATE_OBJECT = 'duplicate-object';
 const WHERE = 'cdk8s.yaml validations[HardpodValidation].properties';
@@ -97,7 +99,10 @@ const WHERE = 'cdk8s.yaml validations[HardpodValidation].properties';
  * Two objects of one kind, namespace and name (two charts' Deployments `web` in `shop`), which would
  * overwrite each other when applied, fail the run as a `duplicate-object` violation naming both
  * manifest documents, as they fail `Hardpod.enforce`.
- * A bad property or config is reported as a failed `hardpod-config` violation, not a stack trace.
+ * A bad property or config is reported as a failed `hardpod-config` violation, not a stack trace; a
+ * config `rules:` override of a rule the run does not run (outside the pinned edition, the level or
+ * the rule's Kubernetes versions), which has no effect, as a `hardpod-config (warning, not failing)`
+ * one naming its file and line, or its key under this entry.
  */
 export class HardpodValidation {
   private readonly properties: unknown;
@@ -109,16 +114,18 @@ export class HardpodValidation {
   async validate(context: CliValidationContext): Promise<void> {
     let report: Report;
     let duplicates: DuplicateObject[];
+    let warnings: readonly string[];
     try {
-      const config = resolveValidationOptions(checkProperties(this.properties), (name) => `${WHERE}.${name}`);
+      const resolved = resolveValidationOptions(checkProperties(this.properties), (name) => `${WHERE}.${name}`);
+      warnings = resolved.warnings;
       const objects = readManifests(context);
       // `construct/path`, or `dist/app.k8s.yaml (document 2)`.
       duplicates = duplicateObjects(objects, (source) => sourceWhere(source)!);
-      report = evaluate(objects, config);
+      report = evaluate(objects, resolved.config);
     } catch (error) {
       if (!isHardpodError(error)) throw error;
       context.report.addViolation({
-        ruleName: 'hardpod-config',
+        ruleName: HARDPOD_CONFIG,
         recommendation: 'hardpod could not run: the plugin properties, the config file or a manifest is invalid',
         fix: error.message,
         violatingResources: [],
@@ -126,6 +133,7 @@ export class HardpodValidation {
       context.report.submit('failure');
       return;
     }
+    for (const warning of warnings) context.report.addViolation(configWarning(warning));
     for (const violation of toViolations(report)) context.report.addViolation(violation);
     if (duplicates.length > 0) context.report.addViolation(duplicatesViolation(duplicates));
     const blocking = report.findings.filter(isBlockingFinding).length;
@@ -186,6 +194,16 @@ function readManifests(context: CliValidationContext): LocatedObject[] {
     const constructPath = name !== undefined && objectsPerName.get(name) === 1 ? context.metadata[name]?.path : undefined;
     return constructPath ? { object: entry.object, source: { ...entry.source, constructPath } } : entry;
   });
+}
+
+/** A warning about the config (an override of a rule the run does not run), listed as not failing the run. */
+function configWarning(warning: string): CliViolation {
+  return {
+    ruleName: `${HARDPOD_CONFIG} (warning, not failing)`,
+    recommendation: 'A rule override in the config applies to a rule the run runs: one outside the pinned edition, the level or the rule\'s Kubernetes versions has no effect',
+    fix: warning,
+    violatingResources: [],
+  };
 }
 
 /** Objects that another manifest object of the same kind, namespace and name would overwrite when applied. */

@@ -23,8 +23,9 @@ export interface EnforceOptions extends ValidationOptions {
   /**
    * Receives, once per enforcement, each finding that does not fail synthesis but is no pass
    * either: an `unknown` outcome (a fact the app does not hold, such as its Namespace or a
-   * NetworkPolicy selecting the pods) or a failure whose enforcement is `warn`. cdk8s has no
-   * warning channel of its own.
+   * NetworkPolicy selecting the pods) or a failure whose enforcement is `warn`; and, when enforce
+   * is called, each config `rules:` override of a rule this enforcement does not run (outside its
+   * edition, level or Kubernetes version), which has no effect. cdk8s has no warning channel of its own.
    * @default prints each to standard error
    */
   readonly onWarning?: (message: string) => void;
@@ -44,7 +45,8 @@ export class Hardpod {
    * reason (`rule: not-checked` in the config, or the annotation `hardpod.dev/suppress.not-checked`):
    * it then synthesizes, and `onReport` still receives it with the suppression.
    * So do two ApiObjects of one kind, namespace and name, which would overwrite each other when applied.
-   * Findings that do not fail synthesis (`unknown`, `warn`) are printed as warnings (see `onWarning`).
+   * Findings that do not fail synthesis (`unknown`, `warn`) are printed as warnings (see `onWarning`),
+   * as is a config override of a rule the enforcement does not run, naming its file and line (or the option).
    * Enforcing a scope again (a platform library's enforcement and the app's), or a chart of an
    * enforced app, adds the new options' failures; a failure or warning that several find is given
    * once, by the widest scope.
@@ -62,8 +64,10 @@ export class Hardpod {
       const value: unknown = options[key];
       if (value !== undefined && typeof value !== 'function') throw new HardpodError(`${key} must be a function, got ${describeType(value)}`, `${where} ${key}`);
     }
-    const config = resolveValidationOptions(options, (option) => `${where} ${option}`);
+    const { config, warnings } = resolveValidationOptions(options, (option) => `${where} ${option}`);
     const enforcement: Enforcement = { config, onReport: options.onReport, warn: options.onWarning ?? writeWarning };
+    // Said once the level and Kubernetes version are known, as `hardpod check` says it.
+    for (const warning of warnings) warnOnce(scope, enforcement.warn, `hardpod warning: ${warning}`);
     // A second enforcement of one scope (a platform library's and the app's) joins the first, so
     // that a failure both find is listed once.
     const joined = ENFORCEMENTS.get(scope);

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { IConstruct } from 'constructs';
-import { loadConfig, resolveConfig, type EngineConfig, type ResolvedConfig } from '../../engine/config';
+import { idleRuleOverrideWarnings, loadConfigFile, resolveConfig, type EngineConfig, type ResolvedConfig } from '../../engine/config';
 import { LOCK_FILE_NAME } from '../../images/lock-file';
 import { withLockFileFacts } from '../../images/lock-resolver';
 import { HardpodError } from '../../model/errors';
@@ -27,14 +27,22 @@ export interface ValidationOptions {
   readonly lockFile?: string;
 }
 
+/** The engine config the options resolve to, and what to warn of about it. */
+export interface ResolvedValidationOptions {
+  readonly config: ResolvedConfig;
+  /** Overrides of rules the run does not run ({@link idleRuleOverrideWarnings}), each naming where it is written. */
+  readonly warnings: readonly string[];
+}
+
 /**
  * Resolves the options into the engine config, eagerly: a bad level, version or config file is a
  * HardpodError naming the option (or the key of a config given inline) or the file and line, raised
  * before anything is synthesized.
  * @param option where an option is, for messages: `Hardpod.enforce(prod) level`
  */
-export function resolveValidationOptions(options: ValidationOptions, option: (name: string) => string): ResolvedConfig {
-  const base: EngineConfig = typeof options.config === 'string' ? loadConfig(resolve(options.config)) : options.config ?? {};
+export function resolveValidationOptions(options: ValidationOptions, option: (name: string) => string): ResolvedValidationOptions {
+  const file = typeof options.config === 'string' ? loadConfigFile(resolve(options.config)) : undefined;
+  const base: EngineConfig = file?.config ?? (options.config as EngineConfig | undefined) ?? {};
   if (typeof base !== 'object' || base === null || Array.isArray(base)) {
     throw new HardpodError('config must be an engine config object or the path of a config file', option('config'));
   }
@@ -43,11 +51,13 @@ export function resolveValidationOptions(options: ValidationOptions, option: (na
     ...(options.level !== undefined ? { level: options.level } : {}),
     ...(options.k8sVersion !== undefined ? { kubernetesVersion: options.k8sVersion } : {}),
   };
-  return resolveConfig(merged, (key) => {
+  const where = (key: string): string => {
     if (key === 'level' && options.level !== undefined) return option('level');
     if (key === 'kubernetesVersion' && options.k8sVersion !== undefined) return option('k8sVersion');
-    return typeof options.config === 'string' ? `${options.config} (${key})` : option(`config.${key}`);
-  });
+    return file !== undefined ? file.locate(key) : option(`config.${key}`);
+  };
+  const config = resolveConfig(merged, where);
+  return { config, warnings: idleRuleOverrideWarnings(config, where) };
 }
 
 /**

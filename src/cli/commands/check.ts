@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { FIRST_GROUP_IDENTITY_VERSION, readBaselineFile, writeBaseline, type BaselineFile } from '../../engine/baseline';
 import {
-  idleRuleOverrides, loadConfigFile, NEWEST_KUBERNETES_VERSION, parseKubernetesVersion, resolveConfig,
+  idleRuleOverrideWarnings, loadConfigFile, NEWEST_KUBERNETES_VERSION, parseKubernetesVersion, resolveConfig,
   type BaselineEntry, type EngineConfig, type ResolvedConfig,
 } from '../../engine/config';
 import { evaluate } from '../../engine/evaluate';
@@ -110,9 +110,7 @@ export const checkCommand: Command = {
     const resolved = resolveConfig(config);
     if (configFile !== undefined) {
       // Said once the run's level and Kubernetes version (the command line's, if given) are known.
-      for (const { rule, reason } of idleRuleOverrides(resolved)) {
-        context.stderr(`hardpod check: warning: ${configFile.locate(`rules.${rule}`)}: the override of ${rule} has no effect, as the rule does not run: ${reason}\n`);
-      }
+      for (const warning of idleRuleOverrideWarnings(resolved, configFile.locate)) context.stderr(`hardpod check: warning: ${warning}\n`);
     }
 
     const ownFiles = [values.config, values.baseline, lockFile, toStdout ? undefined : values.output, values['write-baseline']].filter((path): path is string => path !== undefined);

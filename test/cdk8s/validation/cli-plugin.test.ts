@@ -160,9 +160,11 @@ new ApiObject(chart, 'deny', { apiVersion: 'networking.k8s.io/v1', kind: 'Networ
       const { status, output } = synth(p, '--validation-reports-output-file', reportFile);
       return { status, output, violations: JSON.parse(readFileSync(reportFile, 'utf8')).reports[0].violations };
     };
-    const inline = reports(project(appSource('nginx:1.27'), { config: { kubernetesVersion: '1.33', rules: { 'image-digest': { enforcement: 'warn' } } } }));
+    const inline = reports(project(appSource('nginx:1.27'), { config: { kubernetesVersion: '1.33', rules: { 'image-digest': { enforcement: 'warn' }, 'host-probes-and-host-lifecycle': { severity: 'low' } } } }));
     expect(inline.violations.map((v: any) => v.ruleName)).toContain('image-digest (warn, not failing)');
     expect(inline.output).toMatch(/kubernetesVersion +│ 1\.33/);
+    // An override of a rule the run does not run is said, without failing the run.
+    expect(inline.output).toContain('How to fix: cdk8s.yaml validations[HardpodValidation].properties.config.rules.host-probes-and-host-lifecycle: the override of host-probes-and-host-lifecycle has no effect, as the rule does not run: it applies from Kubernetes 1.34, and this run judges 1.33');
     expect(inline.status).toBe(0);
 
     const where = 'cdk8s.yaml validations[HardpodValidation].properties.config';
@@ -206,6 +208,33 @@ describe('HardpodValidation with the CLI\'s own ValidationContext', () => {
     const names = context.report.toJson().violations.map((v: any) => v.ruleName);
     expect(names).toEqual(expect.arrayContaining(['image-digest (warn, not failing)', 'network-policy (unknown, not failing)']));
     expect(names.some((n: string) => !n.includes('not failing'))).toBe(false);
+  });
+
+  test('an override of a rule the run does not run is a hardpod-config warning naming its file and line, or its key under the validations entry; the run still succeeds', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hardpod-plugin-idle-'));
+    const file = join(dir, 'hardpod.yaml');
+    writeFileSync(file, 'edition: 1\nrules:\n  privileged: {severity: high}\n  well-formed-objects: {severity: low}\n');
+    const run = async (properties: Record<string, unknown>) => {
+      const context = new ValidationContext([manifests([hardenedDeploymentManifest()])], 'hardpod', '1.0.0', {});
+      await new HardpodValidation(properties).validate(context);
+      return { success: context.report.success, violations: context.report.toJson().violations.filter((v: any) => v.ruleName.startsWith('hardpod-config')) };
+    };
+    const warning = (fix: string) => ({
+      ruleName: 'hardpod-config (warning, not failing)',
+      recommendation: 'A rule override in the config applies to a rule the run runs: one outside the pinned edition, the level or the rule\'s Kubernetes versions has no effect',
+      fix,
+      violatingConstructs: [],
+    });
+    const fromFile = await run({ level: 'baseline', config: file });
+    expect(fromFile.violations).toEqual([
+      warning(`${file}:4 (rules.well-formed-objects): the override of well-formed-objects has no effect, as the rule does not run: it came in rule-set edition 2, and the config pins edition 1`),
+    ]);
+    expect(fromFile.success).toBe(true);
+    const inline = await run({ level: 'baseline', config: { rules: { 'image-digest': { enforcement: 'warn' } } } });
+    expect(inline.violations).toEqual([
+      warning('cdk8s.yaml validations[HardpodValidation].properties.config.rules.image-digest: the override of image-digest has no effect, as the rule does not run: it is in level hardened, and this run checks level baseline'),
+    ]);
+    expect(inline.success).toBe(true);
   });
 
   test('an object of a kind hardpod cannot read that holds a pod template fails the run as a not-checked violation', async () => {

@@ -460,6 +460,30 @@ describe('Hardpod.enforce', () => {
     expect(() => Hardpod.enforce(chart(), { lockFile: join(dir, 'missing.json') })).toThrow(/missing\.json: lock file not found/);
   });
 
+  test('an override of a rule the enforcement does not run is a warning naming its file and line, or the option, and why; given once per app', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hardpod-idle-'));
+    const file = join(dir, 'hardpod.yaml');
+    writeFileSync(file, 'edition: 1\nrules:\n  privileged: {severity: high}\n  well-formed-objects: {severity: low}\n  run-as-non-root: {enabled: false}\n');
+    const app = Testing.app();
+    const c = new Chart(app, 'prod');
+    new ApiObject(c, 'web', hardenedDeploymentManifest() as never);
+    const warnings: string[] = [];
+    const onWarning = (m: string): void => { warnings.push(m); };
+    // A platform library's enforcement and the app's, with one config file.
+    Hardpod.enforce(app, { config: file, onWarning });
+    Hardpod.enforce(app, { config: file, onWarning });
+    Hardpod.enforce(c, { level: 'baseline', k8sVersion: '1.30', config: { rules: { 'image-digest': { enforcement: 'warn' }, 'host-probes-and-host-lifecycle': { severity: 'low' } } }, onWarning });
+    const idle = [
+      `hardpod warning: ${file}:4 (rules.well-formed-objects): the override of well-formed-objects has no effect, as the rule does not run: it came in rule-set edition 2, and the config pins edition 1`,
+      'hardpod warning: Hardpod.enforce(prod) config.rules.image-digest: the override of image-digest has no effect, as the rule does not run: it is in level hardened, and this run checks level baseline',
+      'hardpod warning: Hardpod.enforce(prod) config.rules.host-probes-and-host-lifecycle: the override of host-probes-and-host-lifecycle has no effect, as the rule does not run: it applies from Kubernetes 1.34, and this run judges 1.30',
+    ];
+    expect(warnings).toEqual(idle);
+    // Said when enforce is called, not again at synthesis.
+    synthError(c);
+    expect(warnings.filter((m) => m.includes('has no effect'))).toEqual(idle);
+  });
+
   test('a config file is read, and its mistakes name the file and line', () => {
     const dir = mkdtempSync(join(tmpdir(), 'hardpod-config-'));
     const good = join(dir, 'hardpod.yaml');
