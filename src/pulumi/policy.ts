@@ -17,7 +17,7 @@ import {
   HELM_RELEASE_TYPE, applyChanges, changeSatisfies, failingRuleIds, holdsPodSpec, isPatchType, kubeObjectOf,
   patchNotChecked, patchedObjectOf, restoreOpaque, splitFieldPath, toCheckable, unwrapPolicyProxy, type OpacityTest,
 } from './resource-props';
-import { resolveConfig, SUPPRESS_ANNOTATION_PREFIX, type EngineConfig, type ResolvedConfig } from '../engine/config';
+import { idleRuleOverrideWarnings, resolveConfig, SUPPRESS_ANNOTATION_PREFIX, type EngineConfig, type ResolvedConfig } from '../engine/config';
 import { evaluate, rulesFor } from '../engine/evaluate';
 import { NOT_CHECKED_ID, unsuppressedNotChecked, type Finding, type Report } from '../engine/report';
 import { harden, type HardenOptions } from '../hardening/harden';
@@ -96,6 +96,9 @@ export interface HardpodPolicyOptions {
 
 /** Name of the policy that reports resources whose objects hardpod cannot see. */
 export const NOT_CHECKED_POLICY = NOT_CHECKED_ID;
+
+/** Name of the policy that warns of config settings of no effect: overrides of rules the pack does not run. */
+export const CONFIG_POLICY = 'hardpod-config';
 
 /** Rule ids some secure default satisfies: these policies can remediate. */
 export function remediableRuleIds(): ReadonlySet<string> {
@@ -487,7 +490,10 @@ export function remediateForRule(
  * One Pulumi policy per hardpod rule of the configured level (single-object rules as resource
  * policies; cross-object rules such as NetworkPolicy coverage, and `resources`, which a LimitRange
  * of the stack may satisfy, as stack policies, unless `resources` is remediated), plus
- * {@link NOT_CHECKED_POLICY}. Config mistakes throw a HardpodError here, when the pack starts.
+ * {@link NOT_CHECKED_POLICY}. Config mistakes throw a HardpodError here, when the pack starts; a
+ * `rules` override of a rule the pack does not run (outside the pinned edition, the level or the
+ * rule's Kubernetes versions), which has no effect, adds the advisory stack policy {@link CONFIG_POLICY},
+ * which says so once per stack, naming the key (`hardpodPolicies config.rules.probes`) and why.
  */
 export function hardpodPolicies(options: HardpodPolicyOptions = {}): Policies {
   try {
@@ -502,7 +508,8 @@ function policiesOf(options: HardpodPolicyOptions): Policies {
   checkPolicyOptions(options);
   const baseConfig = options.config ?? {};
   const engineConfig = options.lockFile === undefined ? baseConfig : withLockFileFacts(baseConfig, resolve(options.lockFile), true);
-  const resolved = resolveConfig(engineConfig);
+  const where = (key: string): string => `hardpodPolicies config.${key}`;
+  const resolved = resolveConfig(engineConfig, where);
   const rules = rulesFor(resolved);
   const remediate = remediationSet(options.remediate, rules);
   const stackRules = rules.filter((r) => judgedOnStack(r, remediate));
@@ -570,6 +577,9 @@ function policiesOf(options: HardpodPolicyOptions): Policies {
     policies.push(policy);
   }
 
+  const warnings = idleRuleOverrideWarnings(resolved, where);
+  if (warnings.length > 0) policies.push(configPolicy(warnings));
+
   policies.push({
     name: NOT_CHECKED_POLICY,
     displayName: 'Resources hardpod cannot check',
@@ -603,6 +613,25 @@ function policiesOf(options: HardpodPolicyOptions): Policies {
     },
   });
   return policies;
+}
+
+/**
+ * The policy that says what is wrong with the config without failing anything (the pack has no other
+ * channel to its users): it reports each warning once per stack analysis, not on every resource.
+ */
+function configPolicy(warnings: readonly string[]): StackValidationPolicy {
+  return {
+    name: CONFIG_POLICY,
+    displayName: 'Config settings that have no effect',
+    description: 'Warns of config settings that have no effect: a rules override of a rule the pack does not run (outside the pinned edition, the level or the rule\'s Kubernetes versions).',
+    enforcementLevel: 'advisory',
+    severity: 'low',
+    tags: ['hardpod'],
+    remediationSteps: 'Remove the override, or have the rule run: pin a later edition, a higher level or a later Kubernetes version in the config.',
+    validateStack: (_args: StackValidationArgs, reportViolation: ReportViolation) => {
+      for (const warning of warnings) reportViolation(warning);
+    },
+  };
 }
 
 const POLICY_OPTIONS = ['config', 'remediate', 'hardening', 'notCheckedEnforcement', 'lockFile'];

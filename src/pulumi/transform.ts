@@ -7,7 +7,7 @@ import {
   HELM_RELEASE_TYPE, applyChanges, changeSatisfies, failingRuleIds, holdsPodSpec, isPatchType, kubeObjectOf,
   patchNotChecked, patchedObjectOf, restoreOpaque, toCheckable, type OpacityTest,
 } from './resource-props';
-import { resolveConfig, type EngineConfig, type ResolvedConfig } from '../engine/config';
+import { idleRuleOverrideWarnings, resolveConfig, type EngineConfig, type ResolvedConfig } from '../engine/config';
 import { evaluate, rulesFor } from '../engine/evaluate';
 import type { Finding } from '../engine/report';
 import { harden, type HardenOptions, type HardeningChange } from '../hardening/harden';
@@ -44,7 +44,9 @@ export interface HardpodTransformOptions {
   readonly hardening?: HardenOptions;
   /**
    * Receives what the transform has to say: hardening changes (`info`), findings that do not
-   * block (`warn`). Blocking findings throw a HardpodError that fails the program.
+   * block (`warn`), and (`warn`, once, as the transform is made) each config `rules` override of a
+   * rule the transform does not run (outside the pinned edition, the level or the rule's Kubernetes
+   * versions), which has no effect. Blocking findings throw a HardpodError that fails the program.
    * @default Pulumi's log, shown at the stack (a transform has no resource object to attach it to);
    * each message names the resource's type and name
    */
@@ -136,12 +138,15 @@ function notSeenHere(findings: readonly Finding[], readsInput: ReadonlySet<strin
 export function hardpodTransform(options: HardpodTransformOptions = {}): pulumi.ResourceTransform {
   let config: ResolvedConfig;
   let engineConfig: EngineConfig;
+  let configWarnings: string[];
   const readsInput = new Set<string>();
   try {
     checkTransformOptions(options);
     engineConfig = options.config ?? {};
+    const where = (key: string): string => `hardpodTransform config.${key}`;
     // Cross-object rules need the whole stack, which a transform never sees: they belong to the policy pack.
-    const resolved = resolveConfig(engineConfig);
+    const resolved = resolveConfig(engineConfig, where);
+    configWarnings = idleRuleOverrideWarnings(resolved, where);
     const rules = { ...engineConfig.rules };
     for (const rule of rulesFor(resolved)) {
       if (rule.scope === 'input') rules[rule.id] = { ...rules[rule.id], enabled: false };
@@ -151,10 +156,12 @@ export function hardpodTransform(options: HardpodTransformOptions = {}): pulumi.
   } catch (error) {
     throw asProgramMistake(error);
   }
+  const log = options.log ?? ((severity: 'info' | 'warn', message: string) => pulumi.log[severity](message));
+  // Said once, as the transform is made: it would be the same for every resource.
+  for (const warning of configWarnings) log('warn', `hardpod: ${warning}`);
 
   return (args: pulumi.ResourceTransformArgs): pulumi.ResourceTransformResult | undefined => {
     if (!args.custom) return undefined;
-    const log = options.log ?? ((severity: 'info' | 'warn', message: string) => pulumi.log[severity](message));
     // The README promises never a silent pass: what cannot be checked is said so.
     if (args.type === HELM_RELEASE_TYPE) {
       log('warn', `hardpod cannot check helm.v3.Release ${args.name}: Helm installs the release's objects itself, so no transform sees them. ` +

@@ -8,7 +8,7 @@ import { buildNamespace } from '../../src/model/companions';
 import { HardpodError } from '../../src/model/errors';
 import type { KubeObject } from '../../src/model/kube-object';
 import { buildDeployment } from '../../src/model/workloads';
-import { hardpodPolicies, NOT_CHECKED_POLICY, remediableRuleIds } from '../../src/pulumi/policy';
+import { CONFIG_POLICY, hardpodPolicies, NOT_CHECKED_POLICY, remediableRuleIds } from '../../src/pulumi/policy';
 import { RULES } from '../../src/rules';
 import { writeLockFile } from '../fixtures/lock-file';
 
@@ -89,6 +89,29 @@ describe('hardpodPolicies: one policy per rule', () => {
       thrown = error;
     }
     expect(pulumi.RunError.isInstance(thrown)).toBe(true);
+  });
+});
+
+describe('config overrides of rules the pack does not run', () => {
+  test('are each said once per stack analysis, by an advisory hardpod-config policy naming the key and why', async () => {
+    const rules = {
+      'privileged': { severity: 'high' as const },
+      'well-formed-objects': { severity: 'low' as const },
+      'image-digest': { enforcement: 'warn' as const },
+      'host-probes-and-host-lifecycle': { severity: 'low' as const },
+      'run-as-non-root': { enabled: false },
+    };
+    const config = { edition: 1, level: 'baseline' as const, kubernetesVersion: '1.30', rules };
+    const found = (await analyzeStack(hardpodPolicies({ config }), [deployment({})])).filter((d) => d.policy === CONFIG_POLICY);
+    expect(found.map((d) => [d.enforcement, d.urn, d.message.split('\n').pop()])).toEqual([
+      ['advisory', '', 'hardpodPolicies config.rules.well-formed-objects: the override of well-formed-objects has no effect, as the rule does not run: it came in rule-set edition 2, and the config pins edition 1'],
+      ['advisory', '', 'hardpodPolicies config.rules.image-digest: the override of image-digest has no effect, as the rule does not run: it is in level hardened, and this run checks level baseline'],
+      ['advisory', '', 'hardpodPolicies config.rules.host-probes-and-host-lifecycle: the override of host-probes-and-host-lifecycle has no effect, as the rule does not run: it applies from Kubernetes 1.34, and this run judges 1.30'],
+    ]);
+    // No resource policy says it again.
+    expect((await analyze(hardpodPolicies({ config }), deployment({}))).map((d) => d.message).join('\n')).not.toContain('has no effect');
+    // A pack whose overrides all apply has no such policy.
+    expect(hardpodPolicies({ config: { level: 'baseline', rules: { privileged: { severity: 'high' } } } }).map((p) => p.name)).not.toContain(CONFIG_POLICY);
   });
 });
 

@@ -330,6 +330,21 @@ describe('hardpodTransform', () => {
   });
 });
 
+describe('hardpodTransform with a config override of a rule it does not run', () => {
+  test('logs a warning once, when the transform is made, naming the key and why', () => {
+    const logs: { severity: string; message: string }[] = [];
+    const config = { edition: 1, level: 'baseline' as const, rules: { 'privileged': { severity: 'high' as const }, 'well-formed-objects': { severity: 'low' as const }, 'image-digest': { enforcement: 'warn' as const } } };
+    const transform = hardpodTransform({ config, log: (severity, message) => logs.push({ severity, message }) });
+    const idle = [
+      { severity: 'warn', message: 'hardpod: hardpodTransform config.rules.well-formed-objects: the override of well-formed-objects has no effect, as the rule does not run: it came in rule-set edition 2, and the config pins edition 1' },
+      { severity: 'warn', message: 'hardpod: hardpodTransform config.rules.image-digest: the override of image-digest has no effect, as the rule does not run: it is in level hardened, and this run checks level baseline' },
+    ];
+    expect(logs).toEqual(idle);
+    for (let i = 0; i < 2; i++) expect(transform(deploymentArgs({}))).toBeUndefined();
+    expect(logs.filter((l) => l.message.includes('has no effect'))).toEqual(idle);
+  });
+});
+
 describe('hardpodTransform on typed lists', () => {
   test('the items of a DeploymentList written without apiVersion and kind are checked as Deployments', () => {
     const item = { metadata: { name: 'web', namespace: 'shop' }, spec: deploymentProps({ securityContext: { privileged: true } }).spec };
