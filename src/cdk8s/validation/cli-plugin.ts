@@ -89,7 +89,8 @@ const WHERE = 'cdk8s.yaml validations[HardpodValidation].properties';
  * Every failing finding becomes a violation (rule id, the resource and the field with the message).
  * A resource is named `construct/path (Deployment shop/web)`, or `Deployment shop/web` when the
  * construct metadata cannot tell it apart (cdk8s records one construct path per object name, and a
- * hardened workload's objects share one name). The CLI's own "Construct Path" field, which it looks
+ * hardened workload's objects share one name); an item of a v1 List (an included kubectl export) with
+ * its place in the List, as `Hardpod.enforce` names it: `prod/exported/object0-list items[1] (Pod shop/debug)`. The CLI's own "Construct Path" field, which it looks
  * up by resource name, shows N/A. Findings that do not fail the run (`unknown`, `warn`) are listed
  * with that status in the rule name.
  * An object hardpod cannot check (a kind the config's `workloadKinds` does not map, holding a pod
@@ -222,10 +223,14 @@ function nameOf(object: KubeObject): string | undefined {
 
 /**
  * `construct/path (Deployment shop/web)`, or `Deployment shop/web` when the construct is not known:
- * the kind and namespace tell apart the objects that share a name.
+ * the kind and namespace tell apart the objects that share a name. An item of a v1 List is named by
+ * its place in the List as well (`construct/path items[1] (Pod shop/debug)`, as Hardpod.enforce
+ * names it, or `dist/app.k8s.yaml (document 2, items[1]) (Pod shop/debug)`), as items of one List may
+ * share kind, namespace and name.
  */
 function resourceName(object: ObjectIdentity): string {
-  return object.source.constructPath !== undefined ? `${object.source.constructPath} (${objectLabel(object)})` : objectLabel(object);
+  const { source } = object;
+  return source.constructPath !== undefined || source.listItem !== undefined ? `${sourceWhere(source)} (${objectLabel(object)})` : objectLabel(object);
 }
 
 /** One violation per rule (and status), listing each resource with its fields and messages. */
@@ -243,7 +248,7 @@ export function toViolations(report: Report): CliViolation[] {
     const byResource = new Map<string, { resource: CliViolatingResource; locations: string[] }>();
     for (const finding of findings) {
       const manifestPath = finding.source.file ?? '';
-      const key = `${manifestPath}\u0000${objectLabel(finding)}`;
+      const key = `${manifestPath}\u0000${resourceName(finding)}`;
       let entry = byResource.get(key);
       if (!entry) {
         const locations: string[] = [];

@@ -130,6 +130,28 @@ describe('HardpodValidation under cdk8s synth (cdk8s-cli 2.207.60)', () => {
     })]);
   });
 
+  test('a finding on an item of a v1 List (an included kubectl export) names the List\'s construct path and the item\'s place in it, as Hardpod.enforce does', () => {
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'debug', namespace: 'shop' }, spec: { containers: [{ name: 'shell', image: 'busybox', securityContext: { privileged: true } }] } };
+    const worker = { apiVersion: 'batch.acme.io/v1', kind: 'Worker', metadata: { name: 'worker', namespace: 'shop' }, spec: { podTemplate: { spec: { containers: [{ name: 'a', image: 'nginx' }] } } } };
+    const settings = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'shop' } };
+    const app = [
+      "const { App, Chart, Include } = require('cdk8s');",
+      'const app = new App();',
+      "new Include(new Chart(app, 'prod'), 'exported', { url: 'exported.yaml' });",
+      'app.synth();',
+    ].join('\n');
+    const p = project(app, { level: 'baseline' }, { 'exported.yaml': stringify({ apiVersion: 'v1', kind: 'List', items: [settings, pod, worker] }) });
+    const reportFile = join(p.dir, 'reports.json');
+    const { status, output } = synth(p, '--validation-reports-output-file', reportFile);
+    expect(status).toBe(2);
+    expect(output).toContain('Resource Name: prod/exported/object0-list items[1] (Pod shop/debug)');
+    const { violations } = JSON.parse(readFileSync(reportFile, 'utf8')).reports[0];
+    const named = (rule: string) => violations.find((v: any) => v.ruleName === rule).violatingConstructs
+      .map((r: any) => [r.resourceName, r.manifestPath]);
+    expect(named('privileged')).toEqual([['prod/exported/object0-list items[1] (Pod shop/debug)', 'dist/prod.k8s.yaml']]);
+    expect(named('not-checked')).toEqual([['prod/exported/object0-list items[2] (Worker shop/worker)', 'dist/prod.k8s.yaml']]);
+  });
+
   test('a clean app synthesizes (exit 0), with the plugin named as the installed package\'s lib/cdk8s and a config file', () => {
     const companions = `
 new ApiObject(chart, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } });
@@ -335,6 +357,15 @@ describe('HardpodValidation with the CLI\'s own ValidationContext', () => {
     expect(duplicates.violatingConstructs.map((r: any) => r.locations)).toEqual([
       [`${plain} (document 1): Deployment shop/web is also emitted by ${listed} (document 1, items[0]); applied, one would overwrite the other: give one of them another name or namespace`],
     ]);
+  });
+
+  test('an item of a v1 List the construct metadata does not name is named by its document and its place in the List, as items of one List may share kind, namespace and name', async () => {
+    const pod = (image: string) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'debug', namespace: 'shop' }, spec: { containers: [{ name: 'shell', image, securityContext: { privileged: true } }] } });
+    const file = manifests([hardenedDeploymentManifest('web', 'shop'), { apiVersion: 'v1', kind: 'List', items: [pod('busybox'), pod('alpine')] }]);
+    const context = new ValidationContext([file], 'hardpod', '1.0.0', {});
+    await new HardpodValidation({ level: 'baseline' }).validate(context);
+    const resources = context.report.toJson().violations.find((v: any) => v.ruleName === 'privileged').violatingConstructs;
+    expect(resources.map((r: any) => r.resourceName)).toEqual([`${file} (document 2, items[0]) (Pod shop/debug)`, `${file} (document 2, items[1]) (Pod shop/debug)`]);
   });
 
   test('a manifest mistake in an object the construct metadata does not name is located by its document in the file', async () => {
