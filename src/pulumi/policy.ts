@@ -14,7 +14,7 @@ import { checkHardeningOption } from './hardening-option';
 import { asProgramMistake } from './program-errors';
 import { MessageRedactor } from './redact';
 import {
-  HELM_RELEASE_TYPE, applyChanges, changeSatisfies, failingRuleIds, holdsPodSpec, isPatchType, kubeObjectOf,
+  HELM_RELEASE_TYPE, applyChanges, changeSatisfies, failingRuleIds, holdsPodSpec, isPatchType, kubeObjectOf, objectName,
   patchNotChecked, patchedObjectOf, restoreOpaque, splitFieldPath, toCheckable, unwrapPolicyProxy, type OpacityTest,
 } from './resource-props';
 import { idleRuleOverrideWarnings, resolveConfig, SUPPRESS_ANNOTATION_PREFIX, type EngineConfig, type ResolvedConfig } from '../engine/config';
@@ -28,7 +28,6 @@ import { parseFieldPath } from '../model/field-path';
 import type { KubeObject, LocatedObject } from '../model/kube-object';
 import { UNKNOWN_VALUE, identityGroupOf, isFields } from '../model/pod-view';
 import { refuseUnknownKeys } from '../model/prop-keys';
-import { qualifiedKind } from '../reporters/shared';
 import type { AnyRule, ControlMapping } from '../rules/rule';
 
 /**
@@ -159,15 +158,6 @@ function unknownErrorClassOf(props: unknown): UnknownValueErrorClass {
     delete target[probe];
   }
   return UnknownValueError;
-}
-
-/**
- * `Kind namespace/name` as messages name an object. In preview a name or namespace may come from a
- * resource not created yet (`namespace: ns.metadata.name`): it is said so, not shown as Pulumi's marker.
- */
-function objectName(object: { readonly kind: string; readonly group?: string; readonly name: string; readonly namespace?: string }): string {
-  const shown = (value: string, what: string) => (value === UNKNOWN_VALUE ? `(${what} not known yet)` : value);
-  return `${qualifiedKind(object)} ${object.namespace ? `${shown(object.namespace, 'namespace')}/` : ''}${shown(object.name, 'name')}`;
 }
 
 /** The finding's message with the values that may be secret in its object hidden (see MessageRedactor). */

@@ -3,8 +3,9 @@ import type { Finding } from '../engine/report';
 import type { HardeningChange } from '../hardening/harden';
 import { SECURE_DEFAULTS } from '../hardening/secure-defaults';
 import { parseFieldPath } from '../model/field-path';
-import type { KubeObject } from '../model/kube-object';
+import type { KubeObject, SourceLocation } from '../model/kube-object';
 import { UNKNOWN_VALUE, extractPodViews, isFields } from '../model/pod-view';
+import { qualifiedKind } from '../reporters/shared';
 
 /**
  * Turns Pulumi resource properties (as policies and transforms receive them) into plain
@@ -196,6 +197,20 @@ function withTypeOf(apiVersion: string, kind: string, plain: Record<string, unkn
 export function holdsPodSpec(object: KubeObject, config: ResolvedConfig): boolean {
   const extraction = extractPodViews(object, config.workloadKinds);
   return extraction.views.length > 0 || extraction.shapeProblems.length > 0 || extraction.notCheckedReason !== undefined;
+}
+
+/**
+ * `Kind namespace/name` as messages name an object, and `items[1] (Kind namespace/name)` for an item of
+ * a List (`kubernetes:core/v1:List`, a DeploymentList), whose items may share kind, namespace and name.
+ * In preview a name or namespace may come from a resource not created yet (`namespace: ns.metadata.name`):
+ * it is said so, not shown as Pulumi's marker.
+ */
+export function objectName(
+  object: { readonly kind: string; readonly group?: string; readonly name: string; readonly namespace?: string; readonly source?: SourceLocation },
+): string {
+  const shown = (value: string, what: string) => (value === UNKNOWN_VALUE ? `(${what} not known yet)` : value);
+  const name = `${qualifiedKind(object)} ${object.namespace ? `${shown(object.namespace, 'namespace')}/` : ''}${shown(object.name, 'name')}`;
+  return object.source?.listItem ? `${object.source.listItem} (${name})` : name;
 }
 
 /** Why a patch of a workload is not checked, and what to do instead. */

@@ -4,7 +4,7 @@ import { checkHardeningOption } from './hardening-option';
 import { asProgramMistake } from './program-errors';
 import { MessageRedactor } from './redact';
 import {
-  HELM_RELEASE_TYPE, applyChanges, changeSatisfies, failingRuleIds, holdsPodSpec, isPatchType, kubeObjectOf,
+  HELM_RELEASE_TYPE, applyChanges, changeSatisfies, failingRuleIds, holdsPodSpec, isPatchType, kubeObjectOf, objectName,
   patchNotChecked, patchedObjectOf, restoreOpaque, toCheckable, type OpacityTest,
 } from './resource-props';
 import { idleRuleOverrideWarnings, resolveConfig, type EngineConfig, type ResolvedConfig } from '../engine/config';
@@ -111,8 +111,10 @@ function describeChange(change: HardeningChange): string {
   return `${change.path}: ${to} (${change.reason}${change.rule ? `; rule ${change.rule}` : ''})`;
 }
 
+/** `rule at path: message`; for an item of a List, `rule at items[1] (Deployment shop/api) path: message`. */
 function describeFinding(f: Finding, redactor?: MessageRedactor): string {
-  return `${f.rule}${f.path ? ` at ${f.path}` : ''}: ${redactor ? redactor.redact(f.message, f.path) : f.message}`;
+  const at = f.source.listItem ? `${objectName(f)}${f.path ? ` ${f.path}` : ''}` : f.path;
+  return `${f.rule}${at ? ` at ${at}` : ''}: ${redactor ? redactor.redact(f.message, f.path) : f.message}`;
 }
 
 /**

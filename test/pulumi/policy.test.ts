@@ -621,8 +621,24 @@ describe('typed lists (DeploymentList ...) and objects the engine cannot read', 
     for (const items of [[item], [{ apiVersion: 'apps/v1', kind: 'Deployment', ...item }]]) {
       const found = await analyze(hardpodPolicies({ config: { level: 'baseline' } }), list(items));
       expect(found.map((d) => `${d.policy}/${d.enforcement}`)).toEqual(['privileged/mandatory']);
-      expect(found[0].message).toContain('Deployment shop/web at spec.template.spec.containers[0].securityContext.privileged');
+      expect(found[0].message).toContain('items[0] (Deployment shop/web) at spec.template.spec.containers[0].securityContext.privileged');
     }
+  });
+
+  test('a finding on an item of a List or typed list names the item\'s place in it, as items may share kind, namespace and name', async () => {
+    const web = deploymentProps({});
+    const api = (privileged: unknown) => ({ ...deploymentProps({ securityContext: { privileged } }), metadata: { name: 'api', namespace: 'shop' } });
+    const worker = { apiVersion: 'batch.acme.io/v1', kind: 'Worker', metadata: { name: 'worker', namespace: 'shop' }, spec: { podTemplate: { spec: { containers: [{ name: 'a', image: IMAGE }] } } } };
+    const policies = hardpodPolicies({ config: { level: 'baseline' } });
+    const messages = async (input: ResourceInput, policy: string) => (await analyze(policies, input))
+      .filter((d) => d.policy === policy).map((d) => d.message);
+    const exported = (items: unknown[]): ResourceInput => ({ type: 'kubernetes:core/v1:List', name: 'exported', props: { apiVersion: 'v1', kind: 'List', items } });
+    for (const input of [exported([web, api(true)]), list([web, api(true)])]) {
+      const [message] = await messages(input, 'privileged');
+      expect(message).toContain('\nitems[1] (Deployment shop/api) at spec.template.spec.containers[0].securityContext.privileged: ');
+    }
+    expect((await messages(exported([web, api(UNKNOWN)]), 'privileged'))[0]).toContain('cannot judge items[1] (Deployment shop/api) spec.template.spec.containers[0].securityContext.privileged (outcome unknown');
+    expect((await messages(exported([web, worker]), NOT_CHECKED_POLICY))[0]).toContain('\nitems[1] (Worker worker): kind batch.acme.io/v1/Worker is not a known workload kind');
   });
 
   test('an item that is no object is reported by not-checked, naming the resource, never a failed analysis with a stack trace', async () => {

@@ -349,6 +349,16 @@ describe('hardpodTransform on typed lists', () => {
   test('the items of a DeploymentList written without apiVersion and kind are checked as Deployments', () => {
     const item = { metadata: { name: 'web', namespace: 'shop' }, spec: deploymentProps({ securityContext: { privileged: true } }).spec };
     const args = { custom: true, type: 'kubernetes:apps/v1:DeploymentList', name: 'list', opts: {}, props: { apiVersion: 'apps/v1', kind: 'DeploymentList', items: [item] } };
-    expect(() => run({ config: { level: 'baseline' } }, args)).toThrow(/DeploymentList list: .*\n {2}privileged at spec\.template\.spec\.containers\[0\]\.securityContext\.privileged/);
+    expect(() => run({ config: { level: 'baseline' } }, args)).toThrow(/DeploymentList list: .*\n {2}privileged at items\[0\] \(Deployment shop\/web\) spec\.template\.spec\.containers\[0\]\.securityContext\.privileged/);
+  });
+
+  test('a finding on an item of a List names the item\'s place in it and the item, as items may share kind, namespace and name', () => {
+    const api = (pod: Record<string, unknown>) => ({ ...deploymentProps({ securityContext: { privileged: true } }, pod, FIXTURE_IMAGE), metadata: { name: 'api', namespace: 'shop' } });
+    const args = (items: unknown[]) => ({ custom: true, type: 'kubernetes:core/v1:List', name: 'exported', opts: {}, props: { apiVersion: 'v1', kind: 'List', items } });
+    const web = deploymentProps({}, {}, FIXTURE_IMAGE);
+    expect(() => run({ config: { level: 'baseline' } }, args([web, api({})])))
+      .toThrow(/List exported: .*\n {2}privileged at items\[1\] \(Deployment shop\/api\) spec\.template\.spec\.containers\[0\]\.securityContext\.privileged: /);
+    const { logs } = run({ config: { level: 'baseline', enforcement: 'warn' } }, args([web, api({ hostPID: true })]));
+    expect(logs.map((l) => l.message).join('\n')).toMatch(/\n {2}host-namespaces at items\[1\] \(Deployment shop\/api\) spec\.template\.spec\.hostPID: /);
   });
 });
