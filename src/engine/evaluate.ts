@@ -698,14 +698,14 @@ function collectShapeProblems(extractionProblems: readonly ShapeProblem[], pods:
 }
 
 /**
- * Where an object is, for errors: its construct path (`prod/exported/list items[1]` for an item of a
- * List, whose items share it) or resource, else `file:line`, else (read without lines, as the
- * cdk8s-cli plugin reads manifests) its document in the file, counted from 1.
+ * Where an object is, for errors: its construct path or resource (`prod/exported/list items[1]` for an
+ * item of a List, whose items share it), else `file:line`, else (read without lines, as the cdk8s-cli
+ * plugin reads manifests) its document in the file, counted from 1.
  * @internal
  */
 export function sourceWhere(source: SourceLocation): string | undefined {
-  if (source.constructPath) return source.listItem ? `${source.constructPath} ${source.listItem}` : source.constructPath;
-  if (source.resourceName) return source.resourceName;
+  const owner = source.constructPath || source.resourceName;
+  if (owner) return source.listItem ? `${owner} ${source.listItem}` : owner;
   if (source.file) {
     if (source.line) return `${source.file}:${source.line}`;
     if (source.documentIndex === undefined) return source.file;

@@ -24,7 +24,7 @@ import { harden, type HardenOptions } from '../hardening/harden';
 import { SECURE_DEFAULTS } from '../hardening/secure-defaults';
 import { withLockFileFacts } from '../images/lock-resolver';
 import { HardpodError, isHardpodError } from '../model/errors';
-import { parseFieldPath } from '../model/field-path';
+import { parseFieldPath, valueAtPath, type PathSegment } from '../model/field-path';
 import type { KubeObject, LocatedObject } from '../model/kube-object';
 import { UNKNOWN_VALUE, identityGroupOf, isFields } from '../model/pod-view';
 import { refuseUnknownKeys } from '../model/prop-keys';
@@ -321,9 +321,9 @@ function evaluateLeavingOut(objects: readonly LocatedObject[], config: EngineCon
 }
 
 /**
- * When `error` is the engine's refusal of a suppression annotation of one of `objects`, replaces that
- * object with a copy without the annotation (so each refusal leaves one out, and the retries end) and
- * says what was wrong; otherwise undefined.
+ * When `error` is the engine's refusal of a suppression annotation of one of `objects` (or of an item
+ * of one, a List), replaces that object with a copy without the annotation (so each refusal leaves one
+ * out, and the retries end) and says what was wrong; otherwise undefined.
  */
 function leaveOutRefused(error: unknown, objects: LocatedObject[]): RefusedAnnotation | undefined {
   const field = isHardpodError(error) ? error.field : undefined;
@@ -331,19 +331,32 @@ function leaveOutRefused(error: unknown, objects: LocatedObject[]): RefusedAnnot
   const [metadata, annotations, key] = parseFieldPath(field.path);
   if (metadata !== 'metadata' || annotations !== 'annotations' || typeof key !== 'string' || !key.startsWith(SUPPRESS_ANNOTATION_PREFIX)) return undefined;
   const at = objects.findIndex((l) => l.source.resourceName === field.source.resourceName);
-  const object = objects[at]?.object;
-  const meta = object?.metadata;
-  if (!isFields(meta) || !isFields(meta.annotations) || !(key in meta.annotations)) return undefined;
+  if (at < 0) return undefined;
+  // An item of a List carries its own annotations.
+  const place = field.source.listItem === undefined ? [] : parseFieldPath(field.source.listItem);
+  const object = valueAtPath(objects[at].object, place);
+  const meta = isFields(object) ? object.metadata : undefined;
+  if (!isFields(object) || !isFields(meta) || !isFields(meta.annotations) || !(key in meta.annotations)) return undefined;
   const kept = { ...meta.annotations };
   delete kept[key];
-  objects[at] = { ...objects[at], object: { ...object, metadata: { ...meta, annotations: kept } } as KubeObject };
+  const without = { ...object, metadata: { ...meta, annotations: kept } };
+  objects[at] = { ...objects[at], object: withValueAt(objects[at].object, place, without) as KubeObject };
   const name = typeof meta.name === 'string' ? meta.name : '';
   const namespace = typeof meta.namespace === 'string' ? meta.namespace : undefined;
   return {
     rule: key.slice(SUPPRESS_ANNOTATION_PREFIX.length),
     urn: field.source.resourceName,
-    message: `${objectName({ kind: object.kind, group: identityGroupOf(object), name, namespace })} ${field.path}: ${(error as HardpodError).reason}; the annotation suppresses nothing until it is fixed`,
+    message: `${objectName({ kind: String(object.kind), group: identityGroupOf(object), name, namespace, source: field.source })} ${field.path}: ${(error as HardpodError).reason}; the annotation suppresses nothing until it is fixed`,
   };
+}
+
+/** `root` with `value` at `path`, copying what the path passes through and leaving `root` as it is. */
+function withValueAt(root: unknown, path: readonly PathSegment[], value: unknown): unknown {
+  if (path.length === 0) return value;
+  const [segment, ...rest] = path;
+  const copy = (Array.isArray(root) ? [...root] : { ...(root as Record<string, unknown>) }) as Record<string | number, unknown>;
+  copy[segment] = withValueAt(copy[segment], rest, value);
+  return copy;
 }
 
 /** Reports the refused annotations `matches` picks, each on its resource. */

@@ -602,6 +602,20 @@ describe('a suppression annotation the engine refuses', () => {
     expect(forbidden.map((d) => d.message).join('\n')).toContain('suppressions are forbidden by the config');
   });
 
+  test('on an item of a List, is a violation naming the item\'s place and the annotation; the item\'s findings and its List\'s other items are judged', async () => {
+    const item = (name: string, annotations?: Record<string, string>) => ({
+      ...deploymentProps(privileged, {}, IMAGE), metadata: { name, namespace: 'shop', ...(annotations ? { annotations } : {}) },
+    });
+    const exported: ResourceInput = { type: 'kubernetes:core/v1:List', name: 'exported', props: { apiVersion: 'v1', kind: 'List', items: [item('web'), item('api', { 'hardpod.dev/suppress.privileged': '' })] } };
+    const found = await analyze(hardpodPolicies({ config: { level: 'baseline' } }), exported);
+    expect(summary(found)).toEqual(['privileged/mandatory', 'privileged/mandatory', 'privileged/mandatory']);
+    const messages = found.map((d) => d.message).join('\n');
+    expect(messages).toContain('items[1] (Deployment shop/api) metadata.annotations["hardpod.dev/suppress.privileged"]: suppression of privileged needs a non-empty reason');
+    expect(messages).toContain('items[0] (Deployment shop/web) at spec.template.spec.containers[0].securityContext.privileged');
+    expect(messages).toContain('items[1] (Deployment shop/api) at spec.template.spec.containers[0].securityContext.privileged');
+    expect(messages).not.toMatch(/\n\s+at /);
+  });
+
   test('stack policies judge the stack as well, and the annotation of a stack rule is reported there once', async () => {
     const policies = hardpodPolicies({ config: { cluster: { networkPolicies: [] } } });
     const found = await analyzeStack(policies, [annotated({ 'hardpod.dev/suppress.network-policy': ' ' }, {})]);

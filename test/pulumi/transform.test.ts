@@ -361,4 +361,11 @@ describe('hardpodTransform on typed lists', () => {
     const { logs } = run({ config: { level: 'baseline', enforcement: 'warn' } }, args([web, api({ hostPID: true })]));
     expect(logs.map((l) => l.message).join('\n')).toMatch(/\n {2}host-namespaces at items\[1\] \(Deployment shop\/api\) spec\.template\.spec\.hostPID: /);
   });
+
+  test('a mistake in the suppression annotation of an item of a List names the item\'s place in it', () => {
+    const web = { ...deploymentProps({}, {}, FIXTURE_IMAGE), metadata: { name: 'web', namespace: 'shop', annotations: { 'hardpod.dev/suppress.privileged': '' } } };
+    const args = { custom: true, type: 'kubernetes:core/v1:List', name: 'exported', opts: {}, props: { apiVersion: 'v1', kind: 'List', items: [deploymentProps({}, {}, FIXTURE_IMAGE), web] } };
+    expect(() => run({ config: { level: 'baseline' } }, args))
+      .toThrow('exported items[1] (annotation hardpod.dev/suppress.privileged): suppression of privileged needs a non-empty reason');
+  });
 });
