@@ -652,7 +652,7 @@ describe('typed lists (DeploymentList ...) and objects the engine cannot read', 
       expect(message).toContain('\nitems[1] (Deployment shop/api) at spec.template.spec.containers[0].securityContext.privileged: ');
     }
     expect((await messages(exported([web, api(UNKNOWN)]), 'privileged'))[0]).toContain('cannot judge items[1] (Deployment shop/api) spec.template.spec.containers[0].securityContext.privileged (outcome unknown');
-    expect((await messages(exported([web, worker]), NOT_CHECKED_POLICY))[0]).toContain('\nitems[1] (Worker worker): kind batch.acme.io/v1/Worker is not a known workload kind');
+    expect((await messages(exported([web, worker]), NOT_CHECKED_POLICY))[0]).toContain('\nitems[1] (Worker shop/worker): kind batch.acme.io/v1/Worker is not a known workload kind');
   });
 
   test('an item that is no object is reported by not-checked, naming the resource, never a failed analysis with a stack trace', async () => {
