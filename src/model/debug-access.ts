@@ -7,7 +7,7 @@ import { DIGEST_ONLY_RESOLVER } from './image';
 import { claimObjectKey, type KubeObject } from './kube-object';
 import { PROP_KEYS, refuseUnknownKeys } from './prop-keys';
 import type { BuildContext } from './workloads';
-import { allowedSeLinuxTypes, CONFINING_PROFILE_TYPES } from '../rules/support/confinement';
+import { allowedSeLinuxTypes, CONFINING_PROFILE_TYPES, HOST_NAMESPACE_FIELDS } from '../rules/support/confinement';
 
 /**
  * The sanctioned way into shell-less images: ephemeral debug containers, granted to a group of
@@ -17,8 +17,9 @@ import { allowedSeLinuxTypes, CONFINING_PROFILE_TYPES } from '../rules/support/c
  * with a restricted security context (the Pod Security `restricted` container requirements, the
  * pod's settings judged where the container sets none, so it holds where no Pod Security level is
  * enforced), takes no environment from Secrets or ConfigMaps (which would read objects the
- * group cannot get) and mounts none of the pod's hostPath volumes (the node's files). Whoever adds it
- * (the group, an admin, a controller) gets the same answer.
+ * group cannot get), mounts none of the pod's hostPath volumes (the node's files) and joins no pod
+ * that shares the node's network, processes or IPC. Whoever adds it (the group, an admin, a
+ * controller) gets the same answer.
  */
 
 /** Props of {@link buildDebugAccess}. */
@@ -52,7 +53,8 @@ export interface DebugAccessObjects {
   /**
    * Admits new ephemeral containers only with the approved image, a restricted security context
    * (what Pod Security `restricted` requires of a container, the pod's settings judged where the
-   * container sets none), no environment from Secrets or ConfigMaps and no mount of the pod's hostPath volumes.
+   * container sets none), no environment from Secrets or ConfigMaps, no mount of the pod's hostPath volumes
+   * and only into a pod that shares none of the node's namespaces.
    */
   readonly admissionPolicy: KubeObject;
   /** Applies the policy to the namespace, denying what it does not admit. */
@@ -185,7 +187,11 @@ function restrictedChecks(minor: number): readonly { expression: string; message
  * or ConfigMap of the namespace, which it cannot get. Mounts of the pod's own volumes (volumeMounts,
  * volumeDevices) stay allowed: they hold the data of the pod being debugged, which its containers
  * already see, and nothing the pod does not have. A hostPath volume is the exception: it holds the
- * node's files, not the pod's (Pod Security baseline refuses it).
+ * node's files, not the pod's (Pod Security baseline refuses it). So is a pod in the node's network,
+ * process or IPC namespace (baseline refuses that too): an ephemeral container always joins the
+ * pod's namespaces, where it would see every process of the node (and read the environment and files of
+ * other pods' processes that run as its user), reach what listens on the node's loopback, and share
+ * the node's IPC.
  */
 const NO_FOREIGN_DATA_CHECKS: readonly { expression: string; message: string }[] = [
   {
@@ -203,6 +209,11 @@ const NO_FOREIGN_DATA_CHECKS: readonly { expression: string; message: string }[]
       'c.volumeMounts.all(m, !object.spec.volumes.exists(v, v.name == m.name && has(v.hostPath)))',
     message: 'must not mount hostPath volumes of the pod (volumeMounts): they are the node\'s files, not the pod\'s',
   },
+  // Judged per added container, like the rest, so an update that adds none passes.
+  ...HOST_NAMESPACE_FIELDS.map((field) => ({
+    expression: `!(has(object.spec.${field}) && object.spec.${field} == true)`,
+    message: `must not join a pod that shares the node's namespaces (${field}): the debugger would share them too`,
+  })),
 ];
 
 /** Role, RoleBinding and the admission policy that make ephemeral debug containers the only way in. */

@@ -326,7 +326,8 @@ export type HardenedDebugAccessArgs = DebugAccessProps & HardenedComponentArgs;
 /**
  * Ephemeral debug containers for a group of people in one namespace, always paired with the
  * admission policy that admits only the approved debug image with a restricted security context,
- * no environment from Secrets or ConfigMaps and no mount of the pod's hostPath volumes.
+ * no environment from Secrets or ConfigMaps, no mount of the pod's hostPath volumes and only into a
+ * pod that shares none of the node's namespaces.
  * Children: the ValidatingAdmissionPolicy and its binding, then the Role and RoleBinding.
  */
 export class HardenedDebugAccess extends pulumi.ComponentResource {

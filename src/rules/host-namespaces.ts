@@ -1,9 +1,8 @@
 import type { Violation, PodRule } from './rule';
 import { isUnknownValue } from '../model/pod-view';
+import { HOST_NAMESPACE_FIELDS } from './support/confinement';
 import { cis, nist, onField, PASS, pss, unknownAt } from './support/pss';
 import { text } from './support/shared-text';
-
-const HOST_NAMESPACE_FIELDS = ['hostNetwork', 'hostPID', 'hostIPC'] as const;
 
 /** Sharing the host's network, process or IPC namespace breaks the pod's isolation from the node. */
 export const hostNamespaces: PodRule = {

@@ -2,10 +2,10 @@
  * The sanctioned way into shell-less images, on the real API server: the emitted Role, RoleBinding,
  * ValidatingAdmissionPolicy and binding are accepted; a member of the group can add exactly the
  * approved debug container to a pod and nothing else (no other image, no weaker security context,
- * none inherited from the pod, no environment from Secrets or ConfigMaps, no hostPath mount, no exec, no other
- * namespace); the policy holds for admins too, and on its own in a namespace that enforces no Pod
- * Security level; and the `kubectl debug` command the library prints, run by a real kubectl as
- * that member, creates the debug container.
+ * none inherited from the pod, no environment from Secrets or ConfigMaps, no hostPath mount, no pod
+ * in the node's namespaces, no exec, no other namespace); the policy holds for admins too, and on
+ * its own in a namespace that enforces no Pod Security level; and the `kubectl debug` command the
+ * library prints, run by a real kubectl as that member, creates the debug container.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -200,6 +200,25 @@ describeCluster('debug access: ephemeral containers, granted to a group and guar
     }
     const own = await addContainer(cluster(), mounting('scratch', 'own'), MEMBER, laxNamespace, false, 'node-agent');
     expect([own.status, own.message]).toEqual([200, undefined]);
+  });
+
+  test('a debug container may not join a pod that shares the node\'s network, processes or IPC', async () => {
+    // Admitted only because nothing enforces Pod Security here (baseline refuses host namespaces). A
+    // debugger there would see the node's processes (and read the environment and files of other pods'
+    // processes that run as its user), reach services bound to the node's loopback, and share the node's IPC.
+    const base = hardenedPod();
+    const spec = base.spec as Record<string, unknown>;
+    for (const field of ['hostNetwork', 'hostPID', 'hostIPC']) {
+      const name = `node-${field.slice(4).toLowerCase()}`;
+      const created = await cluster().create({ ...base, metadata: { name }, spec: { ...spec, [field]: true } }, laxNamespace);
+      expect([created.status, created.message]).toEqual([201, undefined]);
+      for (const as of [MEMBER, undefined]) {
+        const verdict = await addContainer(cluster(), withContainer({}, 'node'), as, laxNamespace, false, name);
+        expect(verdict.allowed).toBe(false);
+        expect(verdict.message).toMatch(new RegExp(`must not join a pod that shares the node's namespaces \\(${field}\\)`));
+        expect(verdict.message).toContain(laxAccess.admissionPolicy.metadata?.name);
+      }
+    }
   });
 
   test('plain environment values and the downward API stay allowed', async () => {

@@ -25,7 +25,8 @@ const CLAIMED = new AppClaims();
  * grant patching ephemeral containers and attaching to them, always paired with a
  * ValidatingAdmissionPolicy (and its binding) that admits a new ephemeral container there only
  * with the approved digest-pinned debug image, a restricted security context, no environment
- * from Secrets or ConfigMaps and no mount of the pod's hostPath volumes. The `kubectl debug` command and its `--custom` file come with it.
+ * from Secrets or ConfigMaps, no mount of the pod's hostPath volumes and only into a pod that shares
+ * none of the node's namespaces. The `kubectl debug` command and its `--custom` file come with it.
  */
 export class HardenedDebugAccess extends Construct {
   readonly role: ApiObject;

@@ -3,6 +3,9 @@
  * that judge them and by the debug access admission policy, which enforces the same in CEL.
  */
 
+/** The pod fields (baseline hostNamespaces) that put every container of the pod in the node's namespaces. */
+export const HOST_NAMESPACE_FIELDS = ['hostNetwork', 'hostPID', 'hostIPC'] as const;
+
 /** Seccomp (restricted) and AppArmor (baseline) profile types that keep a container confined. */
 export const CONFINING_PROFILE_TYPES: ReadonlySet<string> = new Set(['RuntimeDefault', 'Localhost']);
 
