@@ -8,6 +8,7 @@ import { claimObjectKey, type KubeObject } from './kube-object';
 import { PROP_KEYS, refuseUnknownKeys } from './prop-keys';
 import type { BuildContext } from './workloads';
 import { allowedSeLinuxTypes, CONFINING_PROFILE_TYPES, HOST_NAMESPACE_FIELDS } from '../rules/support/confinement';
+import { isWorkloadGroup } from '../rules/support/hardened';
 
 /**
  * The sanctioned way into shell-less images: ephemeral debug containers, granted to a group of
@@ -28,7 +29,11 @@ export interface DebugAccessProps {
   readonly name?: string;
   /** Namespace whose pods may be debugged. */
   readonly namespace: string;
-  /** Group (as the cluster's authenticator names it) whose members may debug. */
+  /**
+   * Group of people (as the cluster's authenticator names it) whose members may debug. A group that
+   * holds workloads or everyone (system:serviceaccounts, system:serviceaccounts:<namespace>,
+   * system:authenticated, system:unauthenticated) is refused.
+   */
   readonly group: string;
   /**
    * The debug image: the tools a shell-less workload image lacks. Pinned by digest (a tag is
@@ -234,6 +239,15 @@ export function buildDebugAccess(props: DebugAccessProps, ctx: BuildContext): De
   if (typeof props.group !== 'string' || props.group.trim() === '') {
     // The API server takes a blank group name, but no one is in that group: the grant would be dead.
     throw new HardpodError(`group must name the group of people who may debug (got ${JSON.stringify(props.group)}; hardpod refuses a blank name, which no one's group has)`, where);
+  }
+  if (isWorkloadGroup(props.group)) {
+    // The same groups the hardened RBAC rules (rbac-no-exec) refuse to give exec-like access.
+    throw new HardpodError(
+      `group ${JSON.stringify(props.group)} is not a group of people: every service account is in system:serviceaccounts (and system:serviceaccounts:<namespace>), ` +
+        'every request in system:authenticated or system:unauthenticated, and the grant is as strong as exec, which workloads and everyone must not hold; ' +
+        'name the group of people who may debug',
+      where,
+    );
   }
   const minor = targetMinor(ctx.defaults?.kubernetesMinor, where);
   if (minor < ADMISSION_POLICY_MINOR) {

@@ -131,6 +131,17 @@ describe('buildDebugAccess', () => {
     expect(error(() => buildDebugAccess({ namespace: 'shop', group: ' ', image: DEBUG_IMAGE }, ctx)).message).toMatch(/group must name/);
     expect(error(() => buildDebugAccess({ namespace: 'shop', group: 'g', image: DEBUG_IMAGE, runAsUser: 0 }, ctx)).message).toMatch(/runAsUser 0 must be a non-root/);
   });
+
+  test('a group that holds workloads or everyone is refused: the grant is as strong as exec, and the hardened RBAC rules refuse it for workloads', () => {
+    for (const group of ['system:authenticated', 'system:unauthenticated', 'system:serviceaccounts', 'system:serviceaccounts:shop']) {
+      expect(error(() => buildDebugAccess({ namespace: 'shop', group, image: DEBUG_IMAGE }, ctx)).message).toMatch(
+        new RegExp(`^platform/debug: group "${group}" is not a group of people: .*as strong as exec.*name the group of people who may debug`));
+    }
+    // Groups of people, as authenticators name them, stay allowed.
+    for (const group of ['oidc:Shop On-Call', 'system:masters', 'shop-oncall@example.com']) {
+      expect(buildDebugAccess({ namespace: 'shop', group, image: DEBUG_IMAGE }, ctx).roleBinding.subjects).toEqual([{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: group }]);
+    }
+  });
 });
 
 describe('buildDebugAccess over arbitrary props', () => {

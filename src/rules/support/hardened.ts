@@ -301,8 +301,17 @@ function serviceAccountUser(userName: string): string | undefined {
 }
 
 /**
+ * A group that holds workloads: every service account is in `system:serviceaccounts` and
+ * `system:serviceaccounts:<namespace>`, and every request (a workload's too) in
+ * `system:authenticated` or `system:unauthenticated`.
+ */
+export function isWorkloadGroup(name: string): boolean {
+  return name.startsWith('system:serviceaccounts') || name === 'system:authenticated' || name === 'system:unauthenticated';
+}
+
+/**
  * A subject that is a workload: a ServiceAccount, a User whose name is a service account's user
- * name, or a group every service account is in.
+ * name, or a group workloads are in.
  */
 export function workloadSubjects(binding: KubeObject): { path: string; description: string }[] {
   const subjects = Array.isArray(binding.subjects) ? binding.subjects : [];
@@ -316,7 +325,7 @@ export function workloadSubjects(binding: KubeObject): { path: string; descripti
     } else if (subject.kind === 'User') {
       const account = serviceAccountUser(subject.name);
       if (account) out.push({ path, description: `ServiceAccount ${account}` });
-    } else if (subject.kind === 'Group' && (subject.name.startsWith('system:serviceaccounts') || subject.name === 'system:authenticated' || subject.name === 'system:unauthenticated')) {
+    } else if (subject.kind === 'Group' && isWorkloadGroup(subject.name)) {
       out.push({ path, description: `group ${subject.name}` });
     }
   });
