@@ -38,7 +38,8 @@ export interface DebugAccessProps {
   /**
    * The debug image: the tools a shell-less workload image lacks. Pinned by digest (a tag is
    * resolved through the lock file when one is configured); the admission policy admits exactly
-   * this reference.
+   * this reference. Every debug access of one namespace names the same image (each policy judges
+   * every ephemeral container added there), so a second image there is refused.
    */
   readonly image: string;
   /** User the debug container runs as. @default 65532 (the `nonroot` user of distroless images) */
@@ -371,13 +372,29 @@ function shellWord(word: string): string {
 
 /**
  * Two debug accesses with one name in one namespace would emit the same Role, RoleBinding and
- * admission policy, each overwriting the other. Records `built` as emitted by `owner` in `claimed`
- * (one map per app or stack, keyed by namespace and name); throws, naming both, when another already is.
+ * admission policy, each overwriting the other. Two with different images in one namespace would
+ * leave no way in: each admission policy judges every ephemeral container added there and admits
+ * only its own image. Records `built` as emitted by `owner` in `claimed` (one map per app or stack:
+ * `<namespace>/<name>` to the owner, `<namespace>/<name> image` to the image); throws, naming both,
+ * on either clash.
  * @param nameArg what the name is called where `owner` was declared (the `name` prop or arg)
  */
 export function claimDebugAccess(claimed: Map<string, string>, built: DebugAccessObjects, owner: string, nameArg: string): void {
   const meta = built.role.metadata as { name: string; namespace: string };
-  claimObjectKey(claimed, `${meta.namespace}/${meta.name}`, owner, (other) =>
+  const key = `${meta.namespace}/${meta.name}`;
+  const imageSuffix = ' image';
+  for (const [otherKey, otherImage] of claimed) {
+    if (!otherKey.startsWith(`${meta.namespace}/`) || !otherKey.endsWith(imageSuffix) || otherImage === built.image) continue;
+    const otherName = otherKey.slice(meta.namespace.length + 1, -imageSuffix.length);
+    throw new HardpodError(
+      `debug access "${meta.name}" in namespace "${meta.namespace}" admits the debug image ${built.image}, but ${claimed.get(`${meta.namespace}/${otherName}`)} ` +
+        `emits debug access "${otherName}" there, admitting ${otherImage}: each admission policy judges every ephemeral container added in the namespace ` +
+        'and admits only its own image, so together they would refuse every debug container; give every debug access of a namespace the same image',
+      owner,
+    );
+  }
+  claimObjectKey(claimed, key, owner, (other) =>
     `debug access "${meta.name}" in namespace "${meta.namespace}" is already emitted by ${other}; both would emit the same Role, RoleBinding and ` +
       `admission policy, each overwriting the other: give one of them another name (the ${nameArg})`);
+  claimed.set(`${key}${imageSuffix}`, built.image);
 }

@@ -260,6 +260,40 @@ describeCluster('debug access: ephemeral containers, granted to a group and guar
     expect(outsider.status).toBe(403);
   });
 
+  test('two debug accesses of one namespace: with one image both groups may debug; with two images neither could, which is why the constructs refuse it', async () => {
+    const c = cluster();
+    const oncall: Impersonation = { user: 'olga', groups: ['shop-sre'] };
+    const shared = await c.createNamespace(c.uniqueNamespaceName('debug-shared'));
+    const split = await c.createNamespace(c.uniqueNamespaceName('debug-split'));
+    const sharedAccesses = [
+      buildDebugAccess({ namespace: shared, group: GROUP, image: DEBUG_IMAGE }, { where: 'test' }),
+      buildDebugAccess({ name: 'sre', namespace: shared, group: 'shop-sre', image: DEBUG_IMAGE, runAsUser: 1000 }, { where: 'test' }),
+    ];
+    const splitAccesses = [
+      buildDebugAccess({ namespace: split, group: GROUP, image: DEBUG_IMAGE }, { where: 'test' }),
+      buildDebugAccess({ name: 'sre', namespace: split, group: 'shop-sre', image: OTHER_IMAGE }, { where: 'test' }),
+    ];
+    // In this order: the server loads policies and bindings in the order they were written, so once the
+    // last one written refuses, every one before it is in force.
+    for (const built of [...sharedAccesses, ...splitAccesses]) {
+      for (const object of built.objects) expect((await c.create(object)).status).toBe(201);
+    }
+    await createPod(shared);
+    await createPod(split);
+    await c.waitUntil('the last policy to take effect', async () =>
+      /approved debug image/.test((await addContainer(c, { ...splitAccesses[0].debugContainer, name: 'probe' }, undefined, split, true)).message ?? ''));
+
+    for (const [built, as] of [[sharedAccesses[0], MEMBER], [sharedAccesses[1], oncall]] as const) {
+      const verdict = await addContainer(c, { ...built.debugContainer, name: as.user }, as, shared);
+      expect([verdict.status, verdict.message]).toEqual([200, undefined]);
+    }
+    for (const [built, as] of [[splitAccesses[0], MEMBER], [splitAccesses[1], oncall]] as const) {
+      const verdict = await addContainer(c, { ...built.debugContainer, name: as.user }, as, split);
+      expect(verdict.status).toBe(403);
+      expect(verdict.message).toMatch(/must run the approved debug image/);
+    }
+  });
+
   test('the kubectl debug command, run by a real kubectl as a member, adds the debug container', () => {
     writeFileSync(join(work, 'debug-container.json'), JSON.stringify(access.customContainer));
     // Without a terminal (no kubelet runs the container here); everything else as printed.

@@ -208,4 +208,17 @@ describe('HardenedDebugAccess (cdk8s)', () => {
     new HardenedDebugAccess(teamB, 'elsewhere', { namespace: 'web', group: 'b', image: DEBUG_IMAGE });
     expect((Testing.synth(teamB) as KubeObject[]).map((o) => `${o.kind}/${o.metadata?.name}`).filter((n) => n.startsWith('Role/'))).toEqual(['Role/debug-b', 'Role/debug']);
   });
+
+  test('two debug accesses of one namespace with different images are an error naming both construct paths, as no debug container could pass both policies', () => {
+    const app = Testing.app();
+    new HardenedDebugAccess(new Chart(app, 'team-a', { namespace: 'shop' }), 'debug', { name: 'team-a', group: 'a', image: DEBUG_IMAGE });
+    const teamB = new Chart(app, 'team-b', { namespace: 'shop' });
+    const otherImage = DEBUG_IMAGE.replace(/d{64}$/, 'e'.repeat(64));
+    expect(() => new HardenedDebugAccess(teamB, 'debug', { name: 'team-b', group: 'b', image: otherImage })).toThrow(new RegExp(
+      `^team-b/debug: debug access "team-b" in namespace "shop" admits the debug image ${otherImage.replace(/[.]/g, '\\.')}, but team-a/debug emits debug access "team-a" there, admitting ${DEBUG_IMAGE.replace(/[.]/g, '\\.')}: ` +
+      'each admission policy judges every ephemeral container added in the namespace.*give every debug access of a namespace the same image'));
+    // One image for both groups, each with its own user, or another image in another namespace, is fine.
+    new HardenedDebugAccess(teamB, 'same-image', { name: 'team-b', group: 'b', image: DEBUG_IMAGE, runAsUser: 1000 });
+    new HardenedDebugAccess(teamB, 'elsewhere', { namespace: 'web', group: 'b', image: otherImage });
+  });
 });

@@ -108,6 +108,10 @@ describe('component behaviour', () => {
     );
     expect(() => new hp.HardenedDebugAccess('shop-debug-3', { ...props, name: 'debug-b' })).not.toThrow();
     expect(() => new hp.HardenedDebugAccess('web-debug', { ...props, namespace: 'web' })).not.toThrow();
+    // Each policy of a namespace admits only its own image, so two images there would admit no debug container at all.
+    expect(() => new hp.HardenedDebugAccess('shop-debug-4', { ...props, name: 'debug-c', image: FIXTURE_IMAGE })).toThrow(
+      /^hardpod:index:HardenedDebugAccess shop-debug-4: debug access "debug-c" in namespace "shop" admits the debug image .*, but hardpod:index:HardenedDebugAccess shop-debug emits debug access "debug" there/,
+    );
   });
 
   test('a namespace from a HardenedNamespace waits for it and lands in every object', async () => {
