@@ -76,7 +76,11 @@ export interface DebugAccessObjects {
   readonly customContainer: Readonly<Record<string, unknown>>;
   /** The whole ephemeral container the command creates (for checks and for tools that add it themselves). */
   readonly debugContainer: Readonly<Record<string, unknown>>;
-  /** The `kubectl debug` command for one pod of the namespace. */
+  /**
+   * The `kubectl debug` command (for a POSIX shell, kubectl 1.30 or later) for one pod of the
+   * namespace. For a 1.30 or 1.31 target it sets `KUBECTL_DEBUG_CUSTOM_PROFILE=true`, without which
+   * kubectl 1.30 has no `--custom`.
+   */
   kubectlDebugCommand(pod: string, options?: KubectlDebugOptions): string;
 }
 
@@ -98,6 +102,11 @@ export interface KubectlDebugOptions {
 
 /** ValidatingAdmissionPolicy is `admissionregistration.k8s.io/v1` from Kubernetes 1.30. */
 const ADMISSION_POLICY_MINOR = 30;
+/**
+ * kubectl 1.30 has `kubectl debug --custom` only with this variable set (on by default from 1.31, the
+ * gate gone from 1.34); kubectl 1.30 may drive a cluster one minor newer.
+ */
+const CUSTOM_PROFILE_GATE = { variable: 'KUBECTL_DEBUG_CUSTOM_PROFILE=true', upToMinor: 31 };
 const DEFAULT_DEBUG_USER = 65532;
 
 /** Ephemeral containers a request adds: the ones whose names the pod did not have before. */
@@ -349,7 +358,8 @@ export function buildDebugAccess(props: DebugAccessProps, ctx: BuildContext): De
     customContainer,
     debugContainer,
     kubectlDebugCommand(pod: string, options: KubectlDebugOptions = {}): string {
-      const args = ['kubectl', 'debug', '--namespace', namespace, pod];
+      const args = minor <= CUSTOM_PROFILE_GATE.upToMinor ? [CUSTOM_PROFILE_GATE.variable] : [];
+      args.push('kubectl', 'debug', '--namespace', namespace, pod);
       if (options.attach ?? true) args.push('-it');
       args.push(`--image=${image}`);
       if (options.container) args.push(`--container=${options.container}`);

@@ -309,6 +309,17 @@ describeCluster('debug access: ephemeral containers, granted to a group and guar
     });
   });
 
+  test('the command printed for a 1.30 cluster, which turns on --custom for kubectl 1.30, runs as printed with a newer kubectl too', async () => {
+    writeFileSync(join(work, 'debug-container.json'), JSON.stringify(access.customContainer));
+    const for130 = buildDebugAccess({ namespace, group: GROUP, image: DEBUG_IMAGE }, { where: 'test', defaults: { kubernetesMinor: 30 } });
+    const command = for130.kubectlDebugCommand(POD, { attach: false, container: 'for-130' });
+    expect(command).toMatch(/^KUBECTL_DEBUG_CUSTOM_PROFILE=true kubectl debug /);
+    const run = runKubectl(command);
+    expect([run.status, run.stderr]).toEqual([0, '']);
+    const pod = (await cluster().request('GET', podPath())).body as { spec: { ephemeralContainers: Record<string, unknown>[] } };
+    expect(pod.spec.ephemeralContainers.find((e) => e.name === 'for-130')).toMatchObject({ image: DEBUG_IMAGE, securityContext: access.debugContainer.securityContext });
+  });
+
   test('the printed command, run again on the same pod, gives the next session a debug container of its own', async () => {
     writeFileSync(join(work, 'debug-container.json'), JSON.stringify(access.customContainer));
     const command = access.kubectlDebugCommand('again', { attach: false });

@@ -122,6 +122,14 @@ describe('buildDebugAccess', () => {
     expect(built.customContainer).toEqual({ securityContext: { runAsUser: 65532, runAsGroup: 65532, readOnlyRootFilesystem: true } });
   });
 
+  test('for a 1.30 or 1.31 cluster the command turns on --custom, which kubectl 1.30 has only behind KUBECTL_DEBUG_CUSTOM_PROFILE', () => {
+    const commandAt = (minor: number) =>
+      buildDebugAccess({ namespace: 'shop', group: 'g', image: DEBUG_IMAGE }, { ...ctx, defaults: { kubernetesMinor: minor } }).kubectlDebugCommand('web-1');
+    // kubectl 1.30 says "unknown flag: --custom" without it, and may drive a 1.31 cluster (one minor of skew).
+    for (const minor of [30, 31]) expect(commandAt(minor)).toBe(`KUBECTL_DEBUG_CUSTOM_PROFILE=true kubectl debug --namespace shop web-1 -it --image=${DEBUG_IMAGE} --profile=restricted --custom=debug-container.json`);
+    for (const minor of [32, 37]) expect(commandAt(minor)).toMatch(/^kubectl debug /);
+  });
+
   test('mistakes are errors naming the construct and what is expected', () => {
     expect(error(() => buildDebugAccess({ namespace: 'shop', group: 'g', image: 'busybox:1.36' }, ctx)).message)
       .toMatch(/^platform\/debug \(debug image\): .*busybox:1\.36/);
