@@ -120,6 +120,26 @@ describeCluster('debug access: ephemeral containers, granted to a group and guar
     }
   });
 
+  test('the policy judges every container one request adds, by PATCH or PUT, and leaves the pod\'s other updates alone', async () => {
+    const c = cluster();
+    const both = await c.request('PATCH', `${podPath()}/ephemeralcontainers`,
+      { spec: { ephemeralContainers: [withContainer({}, 'good'), withContainer({ image: OTHER_IMAGE }, 'bad')] } }, 'application/strategic-merge-patch+json', MEMBER);
+    expect([both.status, both.message]).toEqual([403, expect.stringMatching(/must run the approved debug image/)]);
+    // A PUT of the whole list, as an admin may send it (the group may only patch).
+    const pod = (await c.request('GET', podPath())).body as { spec: { ephemeralContainers?: unknown[] } };
+    const put = { ...pod, spec: { ...pod.spec, ephemeralContainers: [...(pod.spec.ephemeralContainers ?? []), withContainer({ image: OTHER_IMAGE }, 'put')] } };
+    const byAdmin = await c.request('PUT', `${podPath()}/ephemeralcontainers`, put);
+    expect([byAdmin.status, byAdmin.message]).toEqual([403, expect.stringMatching(/must run the approved debug image/)]);
+    expect((await c.request('PUT', `${podPath()}/ephemeralcontainers`, put, 'application/json', MEMBER)).status).toBe(403);
+    // Refused whole: the good one of the pair was not added either.
+    const after = ((await c.request('GET', podPath())).body as { spec: { ephemeralContainers?: { name: string }[] } }).spec.ephemeralContainers ?? [];
+    expect(after.map((e) => e.name)).not.toContain('good');
+    // Labels and status are not the policy's business.
+    const merge = 'application/strategic-merge-patch+json';
+    expect((await c.request('PATCH', podPath(), { metadata: { labels: { 'debug-session': 'none' } } }, merge)).status).toBe(200);
+    expect((await c.request('PATCH', `${podPath()}/status`, { status: { message: 'checked' } }, merge)).status).toBe(200);
+  });
+
   // In a namespace without Pod Security enforcement, the policy alone keeps the debug container restricted.
   test.each([
     ['privileged', () => withSecurityContext({ privileged: true, allowPrivilegeEscalation: true }, 'privileged'), /allowPrivilegeEscalation: false|must not be privileged/],
