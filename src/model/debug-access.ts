@@ -20,12 +20,13 @@ import { isWorkloadGroup } from '../rules/support/hardened';
  * enforced), takes no environment from Secrets or ConfigMaps (which would read objects the
  * group cannot get), mounts none of the pod's hostPath volumes (the node's files) and joins no pod
  * that shares the node's network, processes or IPC. Whoever adds it (the group, an admin, a
- * controller) gets the same answer.
+ * controller) gets the same answer. A second policy lets the group attach only to debug containers:
+ * attaching to another container whose stdin is open is exec into it.
  */
 
 /** Props of {@link buildDebugAccess}. */
 export interface DebugAccessProps {
-  /** Name of the Role, RoleBinding and (prefixed with the namespace) the admission policy. @default `debug` */
+  /** Name of the Role, RoleBinding and (prefixed with the namespace) the admission policies. @default `debug` */
   readonly name?: string;
   /** Namespace whose pods may be debugged. */
   readonly namespace: string;
@@ -65,7 +66,15 @@ export interface DebugAccessObjects {
   readonly admissionPolicy: KubeObject;
   /** Applies the policy to the namespace, denying what it does not admit. */
   readonly admissionPolicyBinding: KubeObject;
-  /** Every object above, in apply order (the policy before the grant it guards). */
+  /**
+   * Lets members of the group who may not exec in the namespace attach only to debug containers
+   * (named `debugger…`, as kubectl debug names them): attaching to another container whose stdin is
+   * open is exec into it.
+   */
+  readonly attachPolicy: KubeObject;
+  /** Applies the attach policy to the namespace. */
+  readonly attachPolicyBinding: KubeObject;
+  /** Every object above, in apply order (the policies before the grant they guard). */
   readonly objects: readonly KubeObject[];
   /** The pinned debug image reference the policy admits. */
   readonly image: string;
@@ -93,8 +102,9 @@ export interface KubectlDebugOptions {
   /** Attach a terminal (`-it`). @default true */
   readonly attach?: boolean;
   /**
-   * Name of the debug container. Ephemeral containers stay in the pod after they exit, so a name is
-   * used once per pod: run again with the same name, kubectl adds nothing and reattaches to the old one.
+   * Name of the debug container, starting with `debugger` (the group may attach to no other).
+   * Ephemeral containers stay in the pod after they exit, so a name is used once per pod: run again
+   * with the same name, kubectl adds nothing and reattaches to the old one.
    * @default none (kubectl names each one `debugger-<random>`)
    */
   readonly container?: string;
@@ -108,6 +118,8 @@ const ADMISSION_POLICY_MINOR = 30;
  */
 const CUSTOM_PROFILE_GATE = { variable: 'KUBECTL_DEBUG_CUSTOM_PROFILE=true', upToMinor: 31 };
 const DEFAULT_DEBUG_USER = 65532;
+/** How debug containers are named (kubectl debug names them `debugger-<random>`): the group attaches to no other. */
+const DEBUG_CONTAINER_PREFIX = 'debugger';
 
 /** Ephemeral containers a request adds: the ones whose names the pod did not have before. */
 const ADDED_CONTAINERS =
@@ -272,6 +284,7 @@ export function buildDebugAccess(props: DebugAccessProps, ctx: BuildContext): De
 
   const labels = { ...ctx.defaults?.labels, ...props.labels, ...MANAGED_BY_LABEL };
   const policyName = `hardpod-debug.${props.namespace}.${name}`;
+  const attachPolicyName = `hardpod-debug-attach.${props.namespace}.${name}`;
   const role: Role = {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'Role',
@@ -279,7 +292,7 @@ export function buildDebugAccess(props: DebugAccessProps, ctx: BuildContext): De
     rules: [
       { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] },
       { apiGroups: [''], resources: ['pods/ephemeralcontainers'], verbs: ['patch'] },
-      // Attach streams over a websocket (GET) or SPDY (POST, `create`).
+      // Attach streams over a websocket (GET) or SPDY (POST, `create`); the attach policy keeps it to debug containers.
       { apiGroups: [''], resources: ['pods/attach'], verbs: ['get', 'create'] },
       // kubectl debug shows the log instead when the debug container has exited or attach fails. It
       // reads any container's, but attach already streams any container's output.
@@ -329,6 +342,43 @@ export function buildDebugAccess(props: DebugAccessProps, ctx: BuildContext): De
     },
   });
 
+  const attachPolicy = asKubeObject({
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingAdmissionPolicy',
+    metadata: { name: attachPolicyName, labels },
+    spec: {
+      failurePolicy: 'Fail',
+      matchConstraints: {
+        resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CONNECT'], resources: ['pods/attach'] }],
+      },
+      // Only what the grant adds: someone who may exec (an admin in the group too) may attach anywhere.
+      matchConditions: [
+        { name: 'debug-group', expression: `has(request.userInfo.groups) && request.userInfo.groups.exists(g, g == ${celString(props.group)})` },
+        {
+          name: 'cannot-exec',
+          expression: "!authorizer.group('').resource('pods').subresource('exec').namespace(request.namespace).name(request.name).check('create').allowed()",
+        },
+      ],
+      validations: [{
+        // No container named: the server picks the pod's default one.
+        expression: `has(object.container) && object.container.startsWith(${celString(DEBUG_CONTAINER_PREFIX)})`,
+        message: `members of ${props.group} may attach only to debug containers (named ${DEBUG_CONTAINER_PREFIX}…, as kubectl debug names them) ` +
+          `in namespace ${props.namespace}: attaching to another container whose stdin is open is exec into it`,
+        reason: 'Forbidden',
+      }],
+    },
+  });
+  const attachPolicyBinding = asKubeObject({
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingAdmissionPolicyBinding',
+    metadata: { name: attachPolicyName, labels },
+    spec: {
+      policyName: attachPolicyName,
+      validationActions: ['Deny'],
+      matchResources: { namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: props.namespace } } },
+    },
+  });
+
   const customContainer = {
     securityContext: { runAsUser, runAsGroup, readOnlyRootFilesystem: true },
   };
@@ -353,7 +403,9 @@ export function buildDebugAccess(props: DebugAccessProps, ctx: BuildContext): De
     roleBinding: asKubeObject(roleBinding),
     admissionPolicy,
     admissionPolicyBinding,
-    objects: [admissionPolicy, admissionPolicyBinding, asKubeObject(role), asKubeObject(roleBinding)],
+    attachPolicy,
+    attachPolicyBinding,
+    objects: [admissionPolicy, admissionPolicyBinding, attachPolicy, attachPolicyBinding, asKubeObject(role), asKubeObject(roleBinding)],
     image,
     customContainer,
     debugContainer,
@@ -362,7 +414,15 @@ export function buildDebugAccess(props: DebugAccessProps, ctx: BuildContext): De
       args.push('kubectl', 'debug', '--namespace', namespace, pod);
       if (options.attach ?? true) args.push('-it');
       args.push(`--image=${image}`);
-      if (options.container) args.push(`--container=${options.container}`);
+      if (options.container !== undefined) {
+        if (!options.container.startsWith(DEBUG_CONTAINER_PREFIX)) {
+          throw new HardpodError(
+            `debug container name ${JSON.stringify(options.container)} must start with "${DEBUG_CONTAINER_PREFIX}": the group may attach to no other container (${attachPolicyName})`,
+            where,
+          );
+        }
+        args.push(`--container=${options.container}`);
+      }
       if (options.target) args.push(`--target=${options.target}`);
       args.push('--profile=restricted', `--custom=${options.customFile ?? 'debug-container.json'}`);
       return args.map(shellWord).join(' ');

@@ -327,8 +327,9 @@ export type HardenedDebugAccessArgs = DebugAccessProps & HardenedComponentArgs;
  * Ephemeral debug containers for a group of people in one namespace, always paired with the
  * admission policy that admits only the approved debug image with a restricted security context,
  * no environment from Secrets or ConfigMaps, no mount of the pod's hostPath volumes and only into a
- * pod that shares none of the node's namespaces.
- * Children: the ValidatingAdmissionPolicy and its binding, then the Role and RoleBinding.
+ * pod that shares none of the node's namespaces, and the policy that lets the group attach only to
+ * debug containers. Children: the two ValidatingAdmissionPolicies and their bindings, then the Role
+ * and RoleBinding.
  */
 export class HardenedDebugAccess extends pulumi.ComponentResource {
   readonly resources: readonly pulumi.CustomResource[];
@@ -345,12 +346,14 @@ export class HardenedDebugAccess extends pulumi.ComponentResource {
       this.built = buildDebugAccess(props, { where: `hardpod:index:HardenedDebugAccess ${name}`, defaults, imageResolver: defaults.imageResolver });
       claimDebugAccess(CLAIMED_DEBUG_ACCESS.current(), this.built, `hardpod:index:HardenedDebugAccess ${name}`, 'name arg');
       this.objects = this.built.objects;
-      // The policy comes first and the grant depends on it: the access never exists unguarded.
+      // The policies come first and the grant depends on them: the access never exists unguarded.
       const policy = registerObject(`${name}-policy`, this.built.admissionPolicy as Record<string, unknown>, this);
       const binding = registerObject(`${name}-policy-binding`, this.built.admissionPolicyBinding as Record<string, unknown>, this, [policy]);
-      const role = registerObject(`${name}-role`, this.built.role as Record<string, unknown>, this, [binding]);
+      const attachPolicy = registerObject(`${name}-attach-policy`, this.built.attachPolicy as Record<string, unknown>, this, [binding]);
+      const attachBinding = registerObject(`${name}-attach-policy-binding`, this.built.attachPolicyBinding as Record<string, unknown>, this, [attachPolicy]);
+      const role = registerObject(`${name}-role`, this.built.role as Record<string, unknown>, this, [attachBinding]);
       const roleBinding = registerObject(`${name}-role-binding`, this.built.roleBinding as Record<string, unknown>, this, [role]);
-      this.resources = [policy, binding, role, roleBinding];
+      this.resources = [policy, binding, attachPolicy, attachBinding, role, roleBinding];
       this.registerOutputs({ objects: this.objects, image: this.built.image });
     } catch (error) {
       throw asProgramMistake(error);

@@ -3,9 +3,10 @@
  * ValidatingAdmissionPolicy and binding are accepted; a member of the group can add exactly the
  * approved debug container to a pod and nothing else (no other image, no weaker security context,
  * none inherited from the pod, no environment from Secrets or ConfigMaps, no hostPath mount, no pod
- * in the node's namespaces, no exec, no other namespace); the policy holds for admins too, and on
- * its own in a namespace that enforces no Pod Security level; and the `kubectl debug` command the
- * library prints, run by a real kubectl as that member, creates the debug container.
+ * in the node's namespaces, no exec, no attach to other containers, no other namespace); the policy
+ * holds for admins too, and on its own in a namespace that enforces no Pod Security level; and the
+ * `kubectl debug` command the library prints, run by a real kubectl as that member, creates the
+ * debug container.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -280,6 +281,40 @@ describeCluster('debug access: ephemeral containers, granted to a group and guar
     expect(outsider.status).toBe(403);
   });
 
+  test('a member may attach only to debug containers: attaching to another container is exec into it, unless they may exec anyway', async () => {
+    // Admission runs before the server looks for the pod's node: "no host assigned" means admitted.
+    // POST opens an SPDY stream, GET a websocket (what recent kubectl uses).
+    const attach = (container: string | undefined, as: Impersonation, method = 'POST') =>
+      cluster().request(method, `${podPath()}/attach?${container === undefined ? '' : `container=${container}&`}stdin=true&stdout=true&tty=true`, undefined, 'application/json', as);
+    for (const [container, method] of [['app', 'POST'], ['app', 'GET'], [undefined, 'POST']] as const) {
+      const verdict = await attach(container, MEMBER, method);
+      expect(verdict.status).toBe(403);
+      expect(verdict.message).toMatch(/may attach only to debug containers \(named debugger…, as kubectl debug names them\)/);
+      expect(verdict.message).toContain(access.attachPolicy.metadata?.name);
+    }
+    expect((await addContainer(cluster(), withContainer({}, 'debugger-attach'), MEMBER)).status).toBe(200);
+    expect(await attach('debugger-attach', MEMBER)).toMatchObject({ status: 400, message: expect.stringMatching(/does not have a host assigned/) });
+    // Someone in the group who may also exec (here an admin) attaches where they like.
+    for (const as of [{ user: 'root-oncall', groups: [GROUP, 'system:masters'] }, { user: 'admin', groups: ['system:masters'] }]) {
+      expect(await attach('app', as)).toMatchObject({ status: 400, message: expect.stringMatching(/does not have a host assigned/) });
+    }
+  });
+
+  test('a group named with quotes, a backslash, spaces and a colon is granted and restricted exactly', async () => {
+    const c = cluster();
+    const odd = 'oidc:"Shop" On-Call \\ EU';
+    const member: Impersonation = { user: 'erin', groups: [odd] };
+    const ns = await c.createNamespace(c.uniqueNamespaceName('debug-odd-group'));
+    const built = buildDebugAccess({ namespace: ns, group: odd, image: DEBUG_IMAGE }, { where: 'test' });
+    for (const object of built.objects) expect((await c.create(object)).status).toBe(201);
+    await createPod(ns);
+    await c.waitUntil('the attach policy to take effect', async () =>
+      (await c.request('POST', `${podPath(ns)}/attach?container=app&stdout=true`, undefined, 'application/json', member)).status === 403);
+    expect((await addContainer(c, { ...built.debugContainer, name: 'debugger-odd' }, member, ns)).status).toBe(200);
+    const verdict = await c.request('POST', `${podPath(ns)}/attach?container=app&stdout=true`, undefined, 'application/json', member);
+    expect(verdict.message).toContain(`members of ${odd} may attach only to debug containers`);
+  });
+
   test('two debug accesses of one namespace: with one image both groups may debug; with two images neither could, which is why the constructs refuse it', async () => {
     const c = cluster();
     const oncall: Impersonation = { user: 'olga', groups: ['shop-sre'] };
@@ -317,14 +352,14 @@ describeCluster('debug access: ephemeral containers, granted to a group and guar
   test('the kubectl debug command, run by a real kubectl as a member, adds the debug container', () => {
     writeFileSync(join(work, 'debug-container.json'), JSON.stringify(access.customContainer));
     // Without a terminal (no kubelet runs the container here); everything else as printed.
-    const command = access.kubectlDebugCommand(POD, { attach: false, container: 'kubectl-debugger' });
-    expect(command).toMatch(/^kubectl debug --namespace \S+ web --image=\S+ --container=kubectl-debugger --profile=restricted --custom=debug-container\.json$/);
+    const command = access.kubectlDebugCommand(POD, { attach: false, container: 'debugger-kubectl' });
+    expect(command).toMatch(/^kubectl debug --namespace \S+ web --image=\S+ --container=debugger-kubectl --profile=restricted --custom=debug-container\.json$/);
     const run = runKubectl(command);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     return cluster().request('GET', podPath()).then((verdict) => {
       const pod = verdict.body as { spec: { ephemeralContainers: Record<string, unknown>[] } };
-      const created = pod.spec.ephemeralContainers.find((e) => e.name === 'kubectl-debugger');
+      const created = pod.spec.ephemeralContainers.find((e) => e.name === 'debugger-kubectl');
       expect(created).toMatchObject({ image: DEBUG_IMAGE, securityContext: access.debugContainer.securityContext });
     });
   });
@@ -332,12 +367,12 @@ describeCluster('debug access: ephemeral containers, granted to a group and guar
   test('the command printed for a 1.30 cluster, which turns on --custom for kubectl 1.30, runs as printed with a newer kubectl too', async () => {
     writeFileSync(join(work, 'debug-container.json'), JSON.stringify(access.customContainer));
     const for130 = buildDebugAccess({ namespace, group: GROUP, image: DEBUG_IMAGE }, { where: 'test', defaults: { kubernetesMinor: 30 } });
-    const command = for130.kubectlDebugCommand(POD, { attach: false, container: 'for-130' });
+    const command = for130.kubectlDebugCommand(POD, { attach: false, container: 'debugger-130' });
     expect(command).toMatch(/^KUBECTL_DEBUG_CUSTOM_PROFILE=true kubectl debug /);
     const run = runKubectl(command);
     expect([run.status, run.stderr]).toEqual([0, '']);
     const pod = (await cluster().request('GET', podPath())).body as { spec: { ephemeralContainers: Record<string, unknown>[] } };
-    expect(pod.spec.ephemeralContainers.find((e) => e.name === 'for-130')).toMatchObject({ image: DEBUG_IMAGE, securityContext: access.debugContainer.securityContext });
+    expect(pod.spec.ephemeralContainers.find((e) => e.name === 'debugger-130')).toMatchObject({ image: DEBUG_IMAGE, securityContext: access.debugContainer.securityContext });
   });
 
   test('the printed command, run again on the same pod, gives the next session a debug container of its own', async () => {
@@ -380,7 +415,7 @@ describeCluster('debug access: ephemeral containers, granted to a group and guar
 
   test('kubectl debug with any other image is refused with the policy\'s reason', () => {
     writeFileSync(join(work, 'debug-container.json'), JSON.stringify(access.customContainer));
-    const command = access.kubectlDebugCommand(POD, { attach: false, container: 'sneaky' }).replace(DEBUG_IMAGE, OTHER_IMAGE);
+    const command = access.kubectlDebugCommand(POD, { attach: false, container: 'debugger-sneaky' }).replace(DEBUG_IMAGE, OTHER_IMAGE);
     const run = runKubectl(command);
     expect(run.status).not.toBe(0);
     expect(run.stderr).toMatch(/must run the approved debug image/);

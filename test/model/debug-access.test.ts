@@ -55,7 +55,12 @@ describe('buildDebugAccess', () => {
     });
     expect(built.role.metadata?.annotations).toEqual({ 'hardpod.dev/admission-policy': 'hardpod-debug.shop.debug' });
     // The guard before the grant, in apply order.
-    expect(built.objects.map((o) => o.kind)).toEqual(['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'Role', 'RoleBinding']);
+    expect(built.objects.map((o) => o.metadata?.name)).toEqual([
+      'hardpod-debug.shop.debug', 'hardpod-debug.shop.debug', 'hardpod-debug-attach.shop.debug', 'hardpod-debug-attach.shop.debug', 'debug', 'debug',
+    ]);
+    expect(built.objects.map((o) => o.kind)).toEqual([
+      'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'Role', 'RoleBinding',
+    ]);
   });
 
   test('the policy enforces every restricted requirement a container\'s securityContext can set, judging the pod\'s where the container sets none', () => {
@@ -116,9 +121,12 @@ describe('buildDebugAccess', () => {
     expect(built.kubectlDebugCommand('web-7d9c')).toBe(
       `kubectl debug --namespace shop web-7d9c -it --image=${DEBUG_IMAGE} --profile=restricted --custom=debug-container.json`,
     );
-    expect(built.kubectlDebugCommand('web-7d9c', { target: 'main', customFile: 'my debug.json', attach: false, container: 'dbg' })).toBe(
-      `kubectl debug --namespace shop web-7d9c --image=${DEBUG_IMAGE} --container=dbg --target=main --profile=restricted '--custom=my debug.json'`,
+    expect(built.kubectlDebugCommand('web-7d9c', { target: 'main', customFile: 'my debug.json', attach: false, container: 'debugger-db' })).toBe(
+      `kubectl debug --namespace shop web-7d9c --image=${DEBUG_IMAGE} --container=debugger-db --target=main --profile=restricted '--custom=my debug.json'`,
     );
+    // The group may attach to debug containers only.
+    expect(error(() => built.kubectlDebugCommand('web-7d9c', { container: 'dbg' })).message).toMatch(
+      /^platform\/debug: debug container name "dbg" must start with "debugger": the group may attach to no other container \(hardpod-debug-attach\.shop\.debug\)$/);
     expect(built.customContainer).toEqual({ securityContext: { runAsUser: 65532, runAsGroup: 65532, readOnlyRootFilesystem: true } });
   });
 
@@ -166,11 +174,14 @@ describe('buildDebugAccess over arbitrary props', () => {
     fc.assert(fc.property(props, ({ minor, ...p }) => {
       const built = buildDebugAccess({ ...p, image: DEBUG_IMAGE }, { where: 'prop', defaults: { kubernetesMinor: minor } });
       const kinds = built.objects.map((o) => o.kind);
-      expect(kinds).toEqual(['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'Role', 'RoleBinding']);
+      const policyKinds = ['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'];
+      expect(kinds).toEqual([...policyKinds, ...policyKinds, 'Role', 'RoleBinding']);
       type BindingSpec = { policyName: string; matchResources: { namespaceSelector: { matchLabels: Record<string, string> } } };
-      const binding = built.admissionPolicyBinding.spec as BindingSpec;
-      expect(binding.policyName).toBe(built.admissionPolicy.metadata?.name);
-      expect(binding.matchResources.namespaceSelector.matchLabels).toEqual({ 'kubernetes.io/metadata.name': p.namespace });
+      for (const [policy, bound] of [[built.admissionPolicy, built.admissionPolicyBinding], [built.attachPolicy, built.attachPolicyBinding]]) {
+        const binding = bound.spec as BindingSpec;
+        expect(binding.policyName).toBe(policy.metadata?.name);
+        expect(binding.matchResources.namespaceSelector.matchLabels).toEqual({ 'kubernetes.io/metadata.name': p.namespace });
+      }
       expect(built.role.metadata?.namespace).toBe(p.namespace);
       expect(built.roleBinding.metadata?.namespace).toBe(p.namespace);
       const rules = built.role.rules as { resources: string[]; verbs: string[] }[];
@@ -195,6 +206,7 @@ describe('HardenedDebugAccess (cdk8s)', () => {
     const access = new HardenedDebugAccess(chart, 'debug', { group: 'shop-oncall', image: DEBUG_IMAGE });
     const objects = Testing.synth(chart) as KubeObject[];
     expect(objects.map((o) => [o.kind, o.metadata?.namespace])).toEqual([
+      ['ValidatingAdmissionPolicy', undefined], ['ValidatingAdmissionPolicyBinding', undefined],
       ['ValidatingAdmissionPolicy', undefined], ['ValidatingAdmissionPolicyBinding', undefined], ['Role', 'shop'], ['RoleBinding', 'shop'],
     ]);
     expect(objects).toEqual(buildDebugAccess({ namespace: 'shop', group: 'shop-oncall', image: DEBUG_IMAGE }, ctx).objects);

@@ -26,13 +26,18 @@ const CLAIMED = new AppClaims();
  * ValidatingAdmissionPolicy (and its binding) that admits a new ephemeral container there only
  * with the approved digest-pinned debug image, a restricted security context, no environment
  * from Secrets or ConfigMaps, no mount of the pod's hostPath volumes and only into a pod that shares
- * none of the node's namespaces. The `kubectl debug` command and its `--custom` file come with it.
+ * none of the node's namespaces, and a second policy that lets the group attach only to debug
+ * containers. The `kubectl debug` command and its `--custom` file come with it.
  */
 export class HardenedDebugAccess extends Construct {
   readonly role: ApiObject;
   readonly roleBinding: ApiObject;
   readonly admissionPolicy: ApiObject;
   readonly admissionPolicyBinding: ApiObject;
+  /** Lets the group attach only to debug containers. */
+  readonly attachPolicy: ApiObject;
+  /** Applies the attach policy to the namespace. */
+  readonly attachPolicyBinding: ApiObject;
   /** The pinned image, the `--custom` container fields and the whole debug container. */
   readonly built: DebugAccessObjects;
 
@@ -46,9 +51,13 @@ export class HardenedDebugAccess extends Construct {
     claimDebugAccess(CLAIMED.of(this), this.built, this.node.path, 'name prop');
     this.admissionPolicy = new ApiObject(this, 'ValidatingAdmissionPolicy', this.built.admissionPolicy as never);
     this.admissionPolicyBinding = new ApiObject(this, 'ValidatingAdmissionPolicyBinding', this.built.admissionPolicyBinding as never);
-    // The policy and its binding are cluster-scoped: never inherit the chart's namespace.
+    this.attachPolicy = new ApiObject(this, 'AttachPolicy', this.built.attachPolicy as never);
+    this.attachPolicyBinding = new ApiObject(this, 'AttachPolicyBinding', this.built.attachPolicyBinding as never);
+    // The policies and their bindings are cluster-scoped: never inherit the chart's namespace.
     if (chartNamespace !== undefined) {
-      for (const object of [this.admissionPolicy, this.admissionPolicyBinding]) object.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+      for (const object of [this.admissionPolicy, this.admissionPolicyBinding, this.attachPolicy, this.attachPolicyBinding]) {
+        object.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+      }
     }
     this.role = new ApiObject(this, 'Role', this.built.role as never);
     this.roleBinding = new ApiObject(this, 'RoleBinding', this.built.roleBinding as never);
