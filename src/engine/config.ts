@@ -235,9 +235,7 @@ export function resolveConfig(config: EngineConfig = {}, where: (key: string) =>
   const raw: unknown = config;
   if (!isRecord(raw)) throw new HardpodError('the config must be an object', where('(root)'));
   const known = new Set(['level', 'kubernetesVersion', 'edition', 'enforcement', 'rules', 'suppressions', 'forbidSuppressions', 'baseline', 'cluster', 'workloadKinds', 'hardened']);
-  for (const key of Object.keys(raw)) {
-    if (!known.has(key)) throw new HardpodError(`unknown config key ${JSON.stringify(key)}${didYouMean(key, known)}; expected one of ${[...known].join(', ')}`, where(key));
-  }
+  refuseUnknownKeysAt(raw, [...known], 'config key', where);
   for (const key of Object.keys(raw)) refuseKeysWithoutValue(raw[key], key, where);
   const level = config.level ?? 'hardened';
   if (!LEVELS.includes(level)) throw new HardpodError(`unknown level ${JSON.stringify(level)}; expected one of ${LEVELS.join(', ')}`, where('level'));
@@ -262,9 +260,7 @@ export function resolveConfig(config: EngineConfig = {}, where: (key: string) =>
     }
     if (!catalogue.ruleIds.has(id)) throw new HardpodError(`unknown rule id ${JSON.stringify(id)}${didYouMean(id, catalogue.ruleIds)}; hardpod rules lists them`, where(key));
     if (!isRecord(override)) throw new HardpodError('a rule override must be an object with severity, enforcement or enabled', where(key));
-    for (const field of Object.keys(override)) {
-      if (!OVERRIDE_KEYS.includes(field)) throw new HardpodError(`unknown rule override ${JSON.stringify(field)}${didYouMean(field, OVERRIDE_KEYS)}; expected severity, enforcement or enabled`, where(`${key}.${field}`));
-    }
+    refuseUnknownKeysAt(override, OVERRIDE_KEYS, 'rule override', (field) => where(`${key}.${field}`));
     if (override.severity !== undefined && !SEVERITIES.includes(override.severity as Severity)) throw new HardpodError(`unknown severity ${JSON.stringify(override.severity)}; expected one of ${SEVERITIES.join(', ')}`, where(`${key}.severity`));
     if (override.enforcement !== undefined && !ENFORCEMENTS.includes(override.enforcement as Enforcement)) throw new HardpodError(`unknown enforcement ${JSON.stringify(override.enforcement)}; expected deny or warn`, where(`${key}.enforcement`));
     if (override.enabled !== undefined && typeof override.enabled !== 'boolean') throw new HardpodError('enabled must be true or false', where(`${key}.enabled`));
@@ -294,9 +290,7 @@ export function resolveConfig(config: EngineConfig = {}, where: (key: string) =>
   workloadKinds.forEach((entry: unknown, i) => {
     const at = `workloadKinds[${i}]`;
     if (!isRecord(entry)) throw new HardpodError(`a workload kind must be an object { kind, group, templatePath }, got ${describeType(entry)} (e.g. { kind: Rollout, group: argoproj.io, templatePath: spec.template })`, where(at));
-    for (const key of Object.keys(entry)) {
-      if (!WORKLOAD_KIND_KEYS.includes(key)) throw new HardpodError(`unknown key ${JSON.stringify(key)} in a workload kind${didYouMean(key, WORKLOAD_KIND_KEYS)}; expected ${WORKLOAD_KIND_KEYS.join(', ')}`, where(`${at}.${key}`));
-    }
+    refuseUnknownKeysAt(entry, WORKLOAD_KIND_KEYS, 'workload kind key', (key) => where(`${at}.${key}`));
     for (const field of ['kind', 'templatePath'] as const) {
       if (entry[field] === undefined) throw new HardpodError(`a workload kind needs ${field} (e.g. { kind: Rollout, group: argoproj.io, templatePath: spec.template })`, where(at));
     }
@@ -405,6 +399,17 @@ export function idleRuleOverrideWarnings(config: ResolvedConfig, where: (key: st
 const DECLARED_OBJECT_LISTS: ReadonlySet<string> = new Set(['cluster.networkPolicies', 'cluster.objects']);
 
 /**
+ * Refuses a key of `entry` that is none of `known`, at that key's own place (its line in a config
+ * file), with the key it may be a misspelling of: `unknown cluster key "namespace" (did you mean
+ * "namespaces"?); expected one of ...`. Unlike the model's refuseUnknownKeys, each key has its own place.
+ */
+function refuseUnknownKeysAt(entry: Readonly<Record<string, unknown>>, known: readonly string[], what: string, at: (key: string) => string): void {
+  for (const key of Object.keys(entry)) {
+    if (!known.includes(key)) throw new HardpodError(`unknown ${what} ${JSON.stringify(key)}${didYouMean(key, known)}; expected one of ${known.join(', ')}`, at(key));
+  }
+}
+
+/**
  * Refuses a key (or list item) written without a value, at any depth: `edition:` with nothing
  * after it is null in YAML, and defaulting it would silently unpin the edition, drop the cluster
  * context, or read `networkPolicies:` as "the platform declares none" (turning unknown into fail).
@@ -444,9 +449,7 @@ export function validateSuppression(
   entry: unknown, where: string, catalogue: CatalogueFacts = catalogueFacts(), whereField: (field: string) => string = () => where,
 ): asserts entry is SuppressionEntry {
   if (!isRecord(entry)) throw new HardpodError('a suppression must be an object { rule, kind, name, namespace, reason }', where);
-  for (const field of Object.keys(entry)) {
-    if (!SUPPRESSION_KEYS.includes(field)) throw new HardpodError(`unknown suppression field ${JSON.stringify(field)}${didYouMean(field, SUPPRESSION_KEYS)}; expected ${SUPPRESSION_KEYS.join(', ')}`, whereField(field));
-  }
+  refuseUnknownKeysAt(entry, SUPPRESSION_KEYS, 'suppression field', whereField);
   const required = { rule: `a rule id, or ${NOT_CHECKED_ID}`, kind: 'matched exactly', reason: 'why the finding is acceptable' };
   for (const [field, what] of Object.entries(required) as [keyof typeof required, string][]) {
     if (entry[field] === undefined) throw new HardpodError(`suppression needs ${field} (${what})`, where);
@@ -492,9 +495,7 @@ export function validateSuppression(
 
 function validateCluster(cluster: unknown, minor: number, where: (key: string) => string): void {
   if (!isRecord(cluster)) throw new HardpodError('cluster must be an object { namespaces, networkPolicies, objects, complete }', where('cluster'));
-  for (const key of Object.keys(cluster)) {
-    if (!CLUSTER_KEYS.includes(key)) throw new HardpodError(`unknown cluster key ${JSON.stringify(key)}${didYouMean(key, CLUSTER_KEYS)}; expected namespaces, networkPolicies, objects, complete`, where(`cluster.${key}`));
-  }
+  refuseUnknownKeysAt(cluster, CLUSTER_KEYS, 'cluster key', (key) => where(`cluster.${key}`));
   // Rules take the first declaration of an object: a second one (other labels, another spec) would be
   // ignored silently, so each kind, namespace and name is declared once, a Namespace in either list.
   // A kind of another API group (a Calico NetworkPolicy) is another object than the Kubernetes one of that name.
@@ -509,10 +510,8 @@ function validateCluster(cluster: unknown, minor: number, where: (key: string) =
   if (!Array.isArray(namespaces)) throw new HardpodError('cluster.namespaces must be a list of { name, labels }', where('cluster.namespaces'));
   namespaces.forEach((ns: unknown, i) => {
     if (!isRecord(ns) || typeof ns.name !== 'string' || !ns.name) throw new HardpodError('a namespace needs a name', where(`cluster.namespaces[${i}]`));
-    for (const key of Object.keys(ns)) {
-      // A misspelt `labels` would declare the namespace without its Pod Security labels.
-      if (!NAMESPACE_KEYS.includes(key)) throw new HardpodError(`unknown namespace key ${JSON.stringify(key)}${didYouMean(key, NAMESPACE_KEYS)}; expected name, labels`, where(`cluster.namespaces[${i}].${key}`));
-    }
+    // A misspelt `labels` would declare the namespace without its Pod Security labels.
+    refuseUnknownKeysAt(ns, NAMESPACE_KEYS, 'namespace key', (key) => where(`cluster.namespaces[${i}].${key}`));
     if (ns.labels !== undefined && !isRecord(ns.labels)) throw new HardpodError(`namespace labels must be a map of strings, got ${describeType(ns.labels)}`, where(`cluster.namespaces[${i}].labels`));
     for (const [key, value] of Object.entries(ns.labels ?? {})) {
       // YAML reads `enforce-version: 1.30` as a number: say which label, at its line.

@@ -70,7 +70,7 @@ describe('loadConfig', () => {
       ['workloadKinds:\n  - kind: Rollout\n    templatePath: spec..template\n', /:3 \(workloadKinds\[0\]\.templatePath\): templatePath "spec\.\.template" must be a dotted path of field names/],
       ['workloadKinds:\n  - kind: Prometheus\n    templatePath: ""\n', /:3 \(workloadKinds\[0\]\.templatePath\): templatePath "" must be a dotted path of field names.* \(the object itself cannot be the pod template: a kind whose containers sit right under spec/],
       ['workloadKinds:\n  - kind: Worker\n    templatePath: spec.template\n    referencePath: 3\n', /:4 \(workloadKinds\[0\]\.referencePath\): referencePath 3 must be a dotted path of field names, e\.g\. spec\.workloadRef/],
-      ['workloadKinds:\n  - kind: Worker\n    templatepath: spec.template\n    templatePath: spec.template\n', /:3 \(workloadKinds\[0\]\.templatepath\): unknown key "templatepath" in a workload kind \(did you mean "templatePath"\?\); expected kind, group, templatePath, referencePath/],
+      ['workloadKinds:\n  - kind: Worker\n    templatepath: spec.template\n    templatePath: spec.template\n', /:3 \(workloadKinds\[0\]\.templatepath\): unknown workload kind key "templatepath" \(did you mean "templatePath"\?\); expected one of kind, group, templatePath, referencePath/],
     ];
     cases.forEach(([text, message], i) => expect(() => loadConfig(file(`hardened-${i}.yaml`, text))).toThrow(message));
     const good = loadConfig(file('hardened-good.yaml', 'hardened:\n  allowedRegistries: [ghcr.io/acme]\n  requireCpuLimit: false\n  requireMinimalImages: true\n'));
@@ -84,7 +84,7 @@ describe('loadConfig', () => {
       [kinds('  - kind: Worker', '    group: 3', '    templatePath: spec.template'), /kinds-0\.yaml:3 \(workloadKinds\[0\]\.group\): group must be a string \(the API group, e\.g\. argoproj\.io\), got a number \(3\)/],
       [kinds('  - kind: Worker', '    templatePath: [spec, template]'), /kinds-1\.yaml:3 \(workloadKinds\[0\]\.templatePath\): templatePath must be a string, got a list/],
       [kinds('  - kind: ""', '    templatePath: spec.template'), /kinds-2\.yaml:2 \(workloadKinds\[0\]\.kind\): kind must be a non-empty string, got a string \(""\)/],
-      [kinds('  - kind: Worker', '    templatepath: spec.template'), /kinds-3\.yaml:3 \(workloadKinds\[0\]\.templatepath\): unknown key "templatepath" in a workload kind \(did you mean "templatePath"\?\)/],
+      [kinds('  - kind: Worker', '    templatepath: spec.template'), /kinds-3\.yaml:3 \(workloadKinds\[0\]\.templatepath\): unknown workload kind key "templatepath" \(did you mean "templatePath"\?\)/],
       [kinds('  - group: acme.io', '    templatePath: spec.template'), /kinds-4\.yaml:2 \(workloadKinds\[0\]\): a workload kind needs kind/],
       [kinds('  - Worker'), /kinds-5\.yaml:2 \(workloadKinds\[0\]\): a workload kind must be an object \{ kind, group, templatePath \}, got a string \("Worker"\)/],
       // Kubeflow keys replica templates by role: a second mapping of the kind was ignored.
@@ -338,7 +338,7 @@ describe('loadConfig', () => {
     const version = file('label-number.yaml', 'cluster:\n  namespaces:\n    - name: shop\n      labels:\n        pod-security.kubernetes.io/enforce: restricted\n        pod-security.kubernetes.io/enforce-version: 1.30\n');
     expect(() => loadConfig(version)).toThrow(new RegExp(`^${version}:6 \\(cluster\\.namespaces\\[0\\]\\.labels\\.pod-security\\.kubernetes\\.io/enforce-version\\): namespace label "pod-security\\.kubernetes\\.io/enforce-version" must be a string, got a number \\(1\\.3\\); quote it`));
     const typo = file('label-typo.yaml', 'cluster:\n  namespaces:\n    - name: shop\n      lables:\n        pod-security.kubernetes.io/enforce: restricted\n');
-    expect(() => loadConfig(typo)).toThrow(new RegExp(`^${typo}:4 \\(cluster\\.namespaces\\[0\\]\\.lables\\): unknown namespace key "lables" \\(did you mean "labels"\\?\\); expected name, labels`));
+    expect(() => loadConfig(typo)).toThrow(new RegExp(`^${typo}:4 \\(cluster\\.namespaces\\[0\\]\\.lables\\): unknown namespace key "lables" \\(did you mean "labels"\\?\\); expected one of name, labels`));
     expect(() => loadConfig(labels)).toThrow(new RegExp(`^${labels}:6 \\(cluster\\.namespaces\\[0\\]\\.labels\\.pod-security\\.kubernetes\\.io/enforce\\): the declared Namespace "shop" would be refused by the API server: "restricted!" is not a label value`));
   });
   it('refuses an object declared twice in the cluster context, naming both lines, as only one would apply', () => {
