@@ -211,13 +211,19 @@ export class RegistryClient {
 
   /**
    * The digest a tag points to: HEAD with the full Accept list and `Docker-Content-Digest`; when a
-   * registry leaves that header out, a GET and the sha256 of the raw bytes.
+   * registry leaves that header out, or does not serve HEAD, a GET and the sha256 of the raw bytes.
    */
   async resolveTag(ref: ImageRef): Promise<{ digest: string; mediaType: string; source: string }> {
     const tag = ref.tag ?? 'latest';
     return this.withBases(ref, async (base) => {
       const response = await this.request(base, ref, 'HEAD', `manifests/${tag}`, MANIFEST_ACCEPT);
       response.body.resume();
+      if (headNotServed(response.status)) {
+        // Some registries and proxies refuse HEAD (405, 501): a GET answers, as crane and skopeo fall back.
+        this.options.log?.(`${response.url.host}: HEAD answered HTTP ${response.status}; reading tag ${tag} of ${imageName(ref)} with a GET`);
+        const fetched = await this.fetchManifestFrom(base, ref, tag, undefined);
+        return { digest: fetched.digest, mediaType: fetched.mediaType, source: base };
+      }
       this.expectOk(response, ref, `tag ${tag}`);
       const digest = headerValue(response.headers['docker-content-digest']);
       const mediaType = headerValue(response.headers['content-type']) ?? '';
@@ -345,7 +351,7 @@ export class RegistryClient {
       );
     }
     if (response.status === 429) throw new BaseFailure(`the registry kept answering HTTP 429 (too many requests) for ${what} after ${this.options.retries} retries; try again later or use a mirror`, where);
-    throw new BaseFailure(`the registry answered HTTP ${response.status} for ${what}${response.status >= 500 ? ` after ${this.options.retries} retries` : ''}`, where);
+    throw new BaseFailure(`the registry answered HTTP ${response.status} for ${what}${isRetriedStatus(response.status) ? ` after ${this.options.retries} retries` : ''}`, where);
   }
 
   /** Reads a small body whole, refusing bodies above maxDocumentBytes. */
@@ -419,7 +425,7 @@ export class RegistryClient {
         }
         return response;
       }
-      if ((response.status === 429 || response.status >= 500) && attempt < this.options.retries) {
+      if (isRetriedStatus(response.status) && attempt < this.options.retries) {
         response.body.resume();
         const retryAfter = Number(headerValue(response.headers['retry-after']));
         const delay = Number.isFinite(retryAfter) && retryAfter >= 0 ? Math.min(retryAfter * 1000, 30_000) : this.options.retryBaseMs * 2 ** attempt;
@@ -509,7 +515,7 @@ export class RegistryClient {
           if (error instanceof TransientError) throw new BaseFailure(`cannot reach the token service at ${realm.origin}: ${error.message}`, imageName(ref));
           throw error;
         }
-        if ((response.status === 429 || response.status >= 500) && attempt < this.options.retries) {
+        if (isRetriedStatus(response.status) && attempt < this.options.retries) {
           response.body.resume();
           await sleep(this.options.retryBaseMs * 2 ** attempt);
           continue;
@@ -604,6 +610,19 @@ export class RegistryClient {
       request.end();
     });
   }
+}
+
+/** A status worth another attempt: too many requests, or a server error other than 501 (Not Implemented, which stays so). */
+function isRetriedStatus(status: number): boolean {
+  return status === 429 || (status >= 500 && status !== 501);
+}
+
+/**
+ * A HEAD answer that says the method is not served rather than anything about the tag: 405 and 501,
+ * and a 400 from a proxy that cannot relay HEAD. Not 404 (no such tag), 401/403 (access), 429 (rate).
+ */
+function headNotServed(status: number): boolean {
+  return status === 405 || status === 501 || status === 400;
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

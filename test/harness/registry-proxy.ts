@@ -17,6 +17,8 @@ export interface ProxyFaults {
   tamper?: RegExp;
   /** Answer GETs of blobs with a 307 to this base URL (as registries send blob downloads to storage). */
   redirectBlobsTo?: string;
+  /** Answer every HEAD with this status and no body (a registry or proxy that does not serve HEAD: 405, 501). */
+  headStatus?: number;
 }
 
 export class RegistryProxy {
@@ -57,6 +59,12 @@ export class RegistryProxy {
       faults.status.count--;
       this.requests.push({ method, path, status: faults.status.code });
       response.writeHead(faults.status.code, faults.status.code === 429 ? { 'Retry-After': '0' } : {});
+      response.end();
+      return;
+    }
+    if (faults.headStatus !== undefined && method === 'HEAD') {
+      this.requests.push({ method, path, status: faults.headStatus });
+      response.writeHead(faults.headStatus);
       response.end();
       return;
     }

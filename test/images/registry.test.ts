@@ -128,6 +128,26 @@ describeRegistry('registry client against a real docker-registry', () => {
     }
   });
 
+  it('reads the tag with a GET, hashing what it gets, from a registry that does not serve HEAD (405, 501)', async () => {
+    const proxy = await RegistryProxy.start(registry.url);
+    try {
+      for (const code of [405, 501]) {
+        proxy.faults = { headStatus: code };
+        proxy.requests.length = 0;
+        const log: string[] = [];
+        const ref = parseImageRef(`${proxy.host}/team/multi:2.0`);
+        expect((await resolveImage(client({ log: (line) => log.push(line) }), ref)).digest).toBe(multi.digest);
+        expect((await client().resolveTag(ref)).digest).toBe(multi.digest);
+        // One HEAD each, not retried; then the tag is read with a GET.
+        expect(proxy.requests.filter((request) => request.method === 'HEAD')).toHaveLength(2);
+        expect(proxy.requests.filter((request) => request.method === 'GET' && request.path === '/v2/team/multi/manifests/2.0')).toHaveLength(2);
+        expect(log).toContain(`${proxy.host}: HEAD answered HTTP ${code}; reading tag 2.0 of ${proxy.host}/team/multi with a GET`);
+      }
+    } finally {
+      await proxy.stop();
+    }
+  });
+
   it('says a missing tag is not found (404) and names the repository', async () => {
     await expect(resolveImage(client(), parseImageRef(`${registry.host}/team/distroless:nope`))).rejects.toThrow(/tag nope not found in 127\.0\.0\.1:\d+\/team\/distroless \(HTTP 404/);
   });
