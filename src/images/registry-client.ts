@@ -214,6 +214,32 @@ export class RegistryClient {
    * registry leaves that header out, or does not serve HEAD, a GET and the sha256 of the raw bytes.
    */
   async resolveTag(ref: ImageRef): Promise<{ digest: string; mediaType: string; source: string }> {
+    const { digest, mediaType, source } = await this.headTag(ref);
+    return { digest, mediaType, source };
+  }
+
+  /**
+   * The manifest or index a tag points to, verified: the digest its HEAD names, then the manifest
+   * fetched by that digest and hashed. A registry or proxy whose HEAD names a digest it has no
+   * manifest for (a wrong `Docker-Content-Digest`) is asked for the tag with a GET, and the bytes it
+   * serves are hashed (and checked against that answer's own header). `source` is the base URL that
+   * answered for the tag.
+   */
+  async getTagManifest(ref: ImageRef): Promise<FetchedManifest> {
+    const tag = ref.tag ?? 'latest';
+    const head = await this.headTag(ref);
+    if (head.fetched) return head.fetched;
+    try {
+      return { ...(await this.getManifest(ref, head.digest)), source: head.source };
+    } catch (error) {
+      if (!isRegistryNotFound(error)) throw error;
+      this.options.log?.(`${imageName(ref)}: the registry named ${head.digest} for tag ${tag} but has no manifest by that digest; reading the tag with a GET`);
+      return this.withBases(ref, (base) => this.fetchManifestFrom(base, ref, tag, undefined));
+    }
+  }
+
+  /** HEAD of a tag; the manifest itself when it had to be read with a GET. */
+  private async headTag(ref: ImageRef): Promise<{ digest: string; mediaType: string; source: string; fetched?: FetchedManifest }> {
     const tag = ref.tag ?? 'latest';
     return this.withBases(ref, async (base) => {
       const response = await this.request(base, ref, 'HEAD', `manifests/${tag}`, MANIFEST_ACCEPT);
@@ -222,14 +248,14 @@ export class RegistryClient {
         // Some registries and proxies refuse HEAD (405, 501): a GET answers, as crane and skopeo fall back.
         this.options.log?.(`${response.url.host}: HEAD answered HTTP ${response.status}; reading tag ${tag} of ${imageName(ref)} with a GET`);
         const fetched = await this.fetchManifestFrom(base, ref, tag, undefined);
-        return { digest: fetched.digest, mediaType: fetched.mediaType, source: base };
+        return { digest: fetched.digest, mediaType: fetched.mediaType, source: base, fetched };
       }
       this.expectOk(response, ref, `tag ${tag}`);
       const digest = headerValue(response.headers['docker-content-digest']);
       const mediaType = headerValue(response.headers['content-type']) ?? '';
       if (digest && /^sha256:[a-f0-9]{64}$/.test(digest)) return { digest, mediaType: mediaType.split(';')[0].trim(), source: base };
       const fetched = await this.fetchManifestFrom(base, ref, tag, undefined);
-      return { digest: fetched.digest, mediaType: fetched.mediaType, source: base };
+      return { digest: fetched.digest, mediaType: fetched.mediaType, source: base, fetched };
     });
   }
 

@@ -37,8 +37,7 @@ function isAttestation(descriptor: Descriptor): boolean {
  */
 export async function resolveImage(client: RegistryClient, ref: ImageRef, options: ResolveImageOptions = {}): Promise<LockEntry> {
   const name = imageName(ref);
-  const head = ref.digest ? { digest: ref.digest, source: undefined } : await client.resolveTag(ref);
-  const top = await client.getManifest(ref, head.digest);
+  const top = ref.digest ? await client.getManifest(ref, ref.digest) : await client.getTagManifest(ref);
   let image: FetchedManifest = top;
   let platforms: Record<string, string> | undefined;
   if (isIndexMediaType(top.mediaType)) {
@@ -82,7 +81,7 @@ export async function resolveImage(client: RegistryClient, ref: ImageRef, option
     mediaType: top.mediaType,
     ...(platforms ? { platforms } : {}),
     resolvedAt: (options.now ?? (() => new Date()))().toISOString(),
-    resolvedFrom: head.source ?? top.source,
+    resolvedFrom: top.source,
     facts: imageFacts(config, annotations, filesystem),
   };
 }

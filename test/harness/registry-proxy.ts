@@ -19,6 +19,8 @@ export interface ProxyFaults {
   redirectBlobsTo?: string;
   /** Answer every HEAD with this status and no body (a registry or proxy that does not serve HEAD: 405, 501). */
   headStatus?: number;
+  /** Replace the Docker-Content-Digest header of manifest answers (to `method` only, if given) with `value` (null: leave it out). */
+  digestHeader?: { method?: 'HEAD' | 'GET'; value: string | null };
 }
 
 export class RegistryProxy {
@@ -85,6 +87,10 @@ export class RegistryProxy {
     answer.headers.forEach((value, name) => {
       if (!['content-encoding', 'transfer-encoding', 'connection', 'keep-alive'].includes(name)) outHeaders[name] = value;
     });
+    if (faults.digestHeader && (faults.digestHeader.method ?? method) === method && path.includes('/manifests/')) {
+      if (faults.digestHeader.value === null) delete outHeaders['docker-content-digest'];
+      else outHeaders['docker-content-digest'] = faults.digestHeader.value;
+    }
     if (outHeaders['www-authenticate']) outHeaders['www-authenticate'] = outHeaders['www-authenticate'].split(upstream).join(this.url);
     let body = method === 'HEAD' ? Buffer.alloc(0) : Buffer.from(await answer.arrayBuffer());
     if (faults.tamper && method === 'GET' && faults.tamper.test(path) && body.length > 0) {

@@ -49,12 +49,9 @@ describe('runLock without a reachable registry', () => {
     const manifest = { schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { digest: DIGEST }, layers: [] };
     const slowRegistry = {
       concurrency: 1,
-      async resolveTag() {
+      async getTagManifest() {
         // A colleague's edit lands while the registry is being asked.
         fs.writeFileSync(lockFilePath, edited);
-        return { digest: DIGEST, mediaType: manifest.mediaType, source: `http://${host}` };
-      },
-      async getManifest() {
         return { digest: DIGEST, mediaType: manifest.mediaType, bytes: Buffer.from(''), json: manifest, source: `http://${host}` };
       },
       async getJsonBlob() {

@@ -148,6 +148,24 @@ describeRegistry('registry client against a real docker-registry', () => {
     }
   });
 
+  it('hashes the manifest a tag serves when its HEAD names a digest the registry has no manifest for', async () => {
+    const proxy = await RegistryProxy.start(registry.url);
+    const wrong = `sha256:${'d'.repeat(64)}`;
+    try {
+      proxy.faults = { digestHeader: { method: 'HEAD', value: wrong } };
+      const log: string[] = [];
+      const ref = parseImageRef(`${proxy.host}/team/multi:2.0`);
+      expect((await resolveImage(client({ log: (line) => log.push(line) }), ref)).digest).toBe(multi.digest);
+      expect((await client().getTagManifest(ref)).digest).toBe(multi.digest);
+      expect(log).toContain(`${proxy.host}/team/multi: the registry named ${wrong} for tag 2.0 but has no manifest by that digest; reading the tag with a GET`);
+      // The GET names the same wrong digest: the bytes do not match it, and nothing is pinned.
+      proxy.faults = { digestHeader: { value: wrong } };
+      await expect(resolveImage(client(), ref)).rejects.toThrow(`content from ${proxy.url} does not match its digest: expected ${wrong}, got ${multi.digest}`);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
   it('says a missing tag is not found (404) and names the repository', async () => {
     await expect(resolveImage(client(), parseImageRef(`${registry.host}/team/distroless:nope`))).rejects.toThrow(/tag nope not found in 127\.0\.0\.1:\d+\/team\/distroless \(HTTP 404/);
   });

@@ -236,11 +236,7 @@ async function digestsFor(
   try {
     const keys = [...missing.keys()];
     // The tag's digest, then the manifest fetched by it and hashed: only verified digests are written.
-    const answers = await Promise.allSettled(keys.map(async (key) => {
-      const ref = parseImageRef(key);
-      const head = await client.resolveTag(ref);
-      return client.getManifest(ref, head.digest);
-    }));
+    const answers = await Promise.allSettled(keys.map((key) => client.getTagManifest(parseImageRef(key))));
     const failures: string[] = [];
     answers.forEach((answer, index) => {
       if (answer.status === 'fulfilled') digests.set(keys[index], answer.value.digest);
