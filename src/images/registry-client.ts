@@ -39,7 +39,10 @@ export interface RegistryClientOptions {
   readonly timeoutMs?: number;
   /** Retries after a 429, a 5xx or a connection failure. @default 3 */
   readonly retries?: number;
-  /** First backoff delay; doubles each retry (a `Retry-After` header wins, up to 30 s). @default 250 */
+  /**
+   * First backoff delay; doubles each retry. A `Retry-After` header (seconds or an HTTP date) wins;
+   * one asking for more than 30 s fails the request at once. @default 250
+   */
   readonly retryBaseMs?: number;
   /** Requests in flight at once, over all registries. @default 8 */
   readonly concurrency?: number;
@@ -453,14 +456,32 @@ export class RegistryClient {
       }
       if (isRetriedStatus(response.status) && attempt < this.options.retries) {
         response.body.resume();
-        const retryAfter = Number(headerValue(response.headers['retry-after']));
-        const delay = Number.isFinite(retryAfter) && retryAfter >= 0 ? Math.min(retryAfter * 1000, 30_000) : this.options.retryBaseMs * 2 ** attempt;
+        const delay = this.retryDelay(response, attempt, `${imageName(ref)} (${url.origin})`);
         this.options.log?.(`${url.host}: HTTP ${response.status}; retry ${attempt + 1} of ${this.options.retries} in ${delay} ms`);
         await sleep(delay);
         continue;
       }
       return response;
     }
+  }
+
+  /**
+   * How long to wait before asking again after a 429 or 5xx: what its `Retry-After` asks (seconds
+   * or an HTTP date), else the backoff. A wait longer than {@link MAX_RETRY_AFTER_MS} fails at once:
+   * asking sooner would only be refused again (and count against a rate limit).
+   */
+  private retryDelay(response: RawResponse, attempt: number, where: string): number {
+    const header = headerValue(response.headers['retry-after']);
+    const asked = retryAfterMs(header);
+    if (asked === undefined) return this.options.retryBaseMs * 2 ** attempt;
+    if (asked > MAX_RETRY_AFTER_MS) {
+      throw new BaseFailure(
+        `the registry answered HTTP ${response.status} and asks to wait ${Math.ceil(asked / 1000)} s before asking again (Retry-After: ${header}), ` +
+          `longer than hardpod waits (${MAX_RETRY_AFTER_MS / 1000} s); try again later${response.status === 429 ? ' or use a mirror' : ''}`,
+        where,
+      );
+    }
+    return asked;
   }
 
   /** Answers a 401 challenge: a Bearer token from the realm, or Basic credentials. */
@@ -543,7 +564,7 @@ export class RegistryClient {
         }
         if (isRetriedStatus(response.status) && attempt < this.options.retries) {
           response.body.resume();
-          await sleep(this.options.retryBaseMs * 2 ** attempt);
+          await sleep(this.retryDelay(response, attempt, `${imageName(ref)} (token service ${realm.origin})`));
           continue;
         }
         break;
@@ -636,6 +657,21 @@ export class RegistryClient {
       request.end();
     });
   }
+}
+
+/** The longest `Retry-After` waited for before another attempt. */
+const MAX_RETRY_AFTER_MS = 30_000;
+
+/**
+ * The wait a `Retry-After` header asks for, in ms: delay-seconds or an HTTP date (RFC 9110 10.2.3);
+ * undefined when there is none or it cannot be read.
+ */
+function retryAfterMs(value: string | undefined, now = Date.now()): number | undefined {
+  if (value === undefined) return undefined;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const date = Date.parse(text);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 /** A status worth another attempt: too many requests, or a server error other than 501 (Not Implemented, which stays so). */

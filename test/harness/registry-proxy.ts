@@ -7,8 +7,8 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface ProxyFaults {
-  /** Answer this status (with `Retry-After: 0` for 429) to the next `count` requests. */
-  status?: { code: number; count: number };
+  /** Answer this status to the next `count` requests, with `Retry-After: retryAfter` (a function: made when answering; default 0 for 429, none otherwise). */
+  status?: { code: number; count: number; retryAfter?: string | (() => string) };
   /** Wait this long before sending response headers. */
   delayMs?: number;
   /** Send headers, then stall the body this long. */
@@ -60,7 +60,8 @@ export class RegistryProxy {
     if (faults.status && faults.status.count > 0) {
       faults.status.count--;
       this.requests.push({ method, path, status: faults.status.code });
-      response.writeHead(faults.status.code, faults.status.code === 429 ? { 'Retry-After': '0' } : {});
+      const retryAfter = typeof faults.status.retryAfter === 'function' ? faults.status.retryAfter() : faults.status.retryAfter ?? (faults.status.code === 429 ? '0' : undefined);
+      response.writeHead(faults.status.code, retryAfter !== undefined ? { 'Retry-After': retryAfter } : {});
       response.end();
       return;
     }

@@ -186,6 +186,33 @@ describeRegistry('registry client against a real docker-registry', () => {
     }
   });
 
+  it('waits as long as Retry-After asks, in seconds or as an HTTP date, and fails at once when that is longer than 30 s', async () => {
+    const proxy = await RegistryProxy.start(registry.url);
+    try {
+      const ref = parseImageRef(`${proxy.host}/team/distroless:v1`);
+      // A date two seconds ahead (HTTP dates have whole seconds: a wait of more than one second).
+      proxy.faults = { status: { code: 503, count: 1, retryAfter: () => new Date(Date.now() + 2000).toUTCString() } };
+      const log: string[] = [];
+      const started = Date.now();
+      expect((await resolveImage(client({ log: (line) => log.push(line) }), ref)).digest).toBe(single.digest);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+      expect(log).toEqual([expect.stringMatching(/: HTTP 503; retry 1 of 3 in 1\d{3} ms$/)]);
+      proxy.faults = { status: { code: 429, count: 1, retryAfter: '1' } };
+      log.length = 0;
+      expect((await resolveImage(client({ log: (line) => log.push(line) }), ref)).digest).toBe(single.digest);
+      expect(log).toEqual([expect.stringMatching(/: HTTP 429; retry 1 of 3 in 1000 ms$/)]);
+      // Asking again before the hour is over would be refused again: one request, and the wait is said.
+      proxy.faults = { status: { code: 429, count: 100, retryAfter: '3600' } };
+      proxy.requests.length = 0;
+      await expect(resolveImage(client(), ref)).rejects.toThrow(
+        'the registry answered HTTP 429 and asks to wait 3600 s before asking again (Retry-After: 3600), longer than hardpod waits (30 s); try again later or use a mirror',
+      );
+      expect(proxy.requests).toHaveLength(1);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
   it('gives up after the bounded retries with a clear error', async () => {
     const proxy = await RegistryProxy.start(registry.url);
     try {
