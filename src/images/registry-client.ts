@@ -139,6 +139,45 @@ interface RawResponse {
 /** A transient failure worth another attempt (connection refused, reset, timeout). */
 class TransientError extends Error {}
 
+/**
+ * A TLS handshake that failed for good: another attempt gets the same answer. `plain-http`: the
+ * server answered in plain HTTP; `certificate`: its certificate is not trusted; `handshake`: else.
+ */
+class TlsFailure extends Error {
+  constructor(readonly kind: 'plain-http' | 'certificate' | 'handshake', message: string, readonly code: string | undefined) {
+    super(message);
+  }
+}
+
+/** The TLS failure an HTTPS request's error is, or undefined. */
+function tlsFailureOf(error: NodeJS.ErrnoException): TlsFailure | undefined {
+  const code = error.code;
+  const text = error.message.split('\n')[0];
+  // OpenSSL reads the first bytes of an HTTP answer as a record header: "wrong version number".
+  if (/wrong version number|packet length too long|http request|unknown protocol/i.test(text)) return new TlsFailure('plain-http', text, code);
+  if (code && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/.test(code)) return new TlsFailure('certificate', text, code);
+  if (code === 'EPROTO' || code?.startsWith('ERR_SSL_') || code?.startsWith('ERR_TLS_')) return new TlsFailure('handshake', text, code);
+  return undefined;
+}
+
+/**
+ * What a failed TLS handshake means and what to do about it.
+ * @param insecureHost the registry (`host[:port]`) that --insecure-registry would name, when the URL is the registry's own
+ */
+function describeTlsFailure(failure: TlsFailure, url: URL, insecureHost: string | undefined): string {
+  if (failure.kind === 'plain-http') {
+    const fix = insecureHost !== undefined
+      ? `if it is meant to, list it as an insecure registry (--insecure-registry ${insecureHost})`
+      : `write its URL with http:// (http://${url.host}) if it is meant to`;
+    return `${url.origin} answered in plain HTTP, not HTTPS; ${fix}`;
+  }
+  if (failure.kind === 'certificate') {
+    return `the TLS certificate of ${url.origin} is not trusted (${failure.message}${failure.code ? `, ${failure.code}` : ''}); ` +
+      'if the registry uses a private certificate authority, give its certificate to Node.js: NODE_EXTRA_CA_CERTS=/path/to/ca.pem';
+  }
+  return `the TLS handshake with ${url.origin} failed (${failure.message})`;
+}
+
 /** A failure of one base URL that a mirror fallback may recover from. */
 class BaseFailure extends HardpodError {}
 
@@ -431,6 +470,10 @@ export class RegistryClient {
         if (error instanceof TransientError) {
           throw new BaseFailure(`cannot reach the registry at ${url.origin}: ${error.message} (after ${this.options.retries} retries)`, imageName(ref));
         }
+        if (error instanceof TlsFailure) {
+          const own = base === this.registryBase(ref.registry);
+          throw new BaseFailure(`cannot reach the registry: ${describeTlsFailure(error, url, own ? ref.registry : undefined)}`, imageName(ref));
+        }
         throw error;
       }
       // The body is the caller's from here; for a GET it holds the slot until it is read.
@@ -560,6 +603,7 @@ export class RegistryClient {
             continue;
           }
           if (error instanceof TransientError) throw new BaseFailure(`cannot reach the token service at ${realm.origin}: ${error.message}`, imageName(ref));
+          if (error instanceof TlsFailure) throw new BaseFailure(`cannot reach the token service: ${describeTlsFailure(error, realm, undefined)}`, imageName(ref));
           throw error;
         }
         if (isRetriedStatus(response.status) && attempt < this.options.retries) {
@@ -649,7 +693,10 @@ export class RegistryClient {
       const headerTimer = setTimeout(() => request.destroy(new TransientError(`no answer within ${timeoutMs} ms`)), timeoutMs);
       request.on('error', (error: NodeJS.ErrnoException) => {
         clearTimeout(headerTimer);
-        if (error instanceof TransientError || error instanceof HardpodError) {reject(error);} else if (error.code && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH'].includes(error.code)) {
+        const tls = secure ? tlsFailureOf(error) : undefined;
+        if (error instanceof TransientError || error instanceof HardpodError) {reject(error);} else if (tls) {
+          reject(tls);
+        } else if (error.code && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH'].includes(error.code)) {
           reject(new TransientError(`${error.code}`));
         } else {reject(new TransientError(error.message));}
       });

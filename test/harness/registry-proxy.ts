@@ -4,6 +4,7 @@
  * matches). It records every request it sees.
  */
 import * as http from 'node:http';
+import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 export interface ProxyFaults {
@@ -25,31 +26,42 @@ export interface ProxyFaults {
 
 export class RegistryProxy {
 
-  static async start(upstream: string): Promise<RegistryProxy> {
+  /**
+   * @param tls serve HTTPS with this key and certificate (PEM), as a registry with its own certificate authority does
+   */
+  static async start(upstream: string, tls?: { readonly key: string; readonly cert: string }): Promise<RegistryProxy> {
     let proxy: RegistryProxy | undefined;
-    const server = http.createServer((request, response) => {
+    const listener = (request: http.IncomingMessage, response: http.ServerResponse) => {
       proxy!.handle(upstream, request, response).catch(() => {
         // The upstream went away (a test stopped it): answer like a broken gateway.
         if (!response.headersSent) response.writeHead(502);
         response.end();
       });
-    });
+    };
+    const server = tls ? https.createServer(tls, listener) : http.createServer(listener);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    proxy = new RegistryProxy(server);
+    proxy = new RegistryProxy(server, tls ? 'https' : 'http');
     return proxy;
   }
 
   faults: ProxyFaults = {};
   readonly requests: { method: string; path: string; status: number; accept?: string; authorization?: boolean }[] = [];
 
-  private constructor(private readonly server: http.Server) {}
+  private constructor(
+    private readonly server: http.Server,
+    private readonly scheme: 'http' | 'https',
+  ) {}
 
   get host(): string {
-    return `127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return `127.0.0.1:${this.port}`;
+  }
+
+  get port(): number {
+    return (this.server.address() as AddressInfo).port;
   }
 
   get url(): string {
-    return `http://${this.host}`;
+    return `${this.scheme}://${this.host}`;
   }
 
   private async handle(upstream: string, request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {

@@ -44,6 +44,22 @@ export interface StartRegistryOptions {
   readonly storageDir?: string;
 }
 
+/**
+ * A self-signed certificate (P-256) for the given IP addresses, as a registry with a certificate
+ * authority of its own serves: `certFile` is what a client is given to trust it.
+ */
+export function selfSignedCertificate(ipAddresses: readonly string[]): { key: string; cert: string; certFile: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hardpod-tls-'));
+  const keyFile = path.join(dir, 'key.pem');
+  const certFile = path.join(dir, 'cert.pem');
+  const made = spawnSync('openssl', [
+    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyFile, '-out', certFile,
+    '-days', '2', '-subj', '/CN=hardpod-test-registry', '-addext', `subjectAltName=${ipAddresses.map((ip) => `IP:${ip}`).join(',')}`,
+  ], { encoding: 'utf8' });
+  if (made.status !== 0) throw new Error(`openssl could not make the registry certificate: ${made.stderr}`);
+  return { key: fs.readFileSync(keyFile, 'utf8'), cert: fs.readFileSync(certFile, 'utf8'), certFile };
+}
+
 /** The ES256 token server that the registry trusts for `auth.token`. */
 export class TokenServer {
   static async start(dir: string, username: string, password: string, service: string, issuer: string) {

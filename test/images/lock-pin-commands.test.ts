@@ -6,13 +6,13 @@ import { NAMED_USER_HARDENED, NUMERIC_USER_DISTROLESS } from './fixtures';
 import { readLockFile } from '../../src/images/lock-file';
 import { cliMainPath } from '../cli/cli-process';
 import { pushImage } from '../harness/oci-images';
-import { describeRegistry, startRegistry, type TestRegistry } from '../harness/registry';
+import { describeRegistry, selfSignedCertificate, startRegistry, type TestRegistry } from '../harness/registry';
 import { RegistryProxy } from '../harness/registry-proxy';
 
 /** Runs the real bin without blocking this process (the proxy under test lives here). */
-function hardpod(args: string[], cwd: string, input = ''): Promise<{ status: number | null; stdout: string; stderr: string }> {
+function hardpod(args: string[], cwd: string, input = '', env: NodeJS.ProcessEnv = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliMainPath(), ...args], { cwd, env: { ...process.env, NO_COLOR: '1', CI: '1', HOME: cwd, DOCKER_CONFIG: cwd } });
+    const child = spawn(process.execPath, [cliMainPath(), ...args], { cwd, env: { ...process.env, NO_COLOR: '1', CI: '1', HOME: cwd, DOCKER_CONFIG: cwd, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -169,6 +169,35 @@ spec:
       expect(fs.readdirSync(dir).sort()).toEqual(['app.yaml', 'hardpod.lock.json']);
     } finally {
       await proxy.stop();
+    }
+  });
+
+  it('says at once what to do about a registry that answers HTTPS in plain HTTP, or whose certificate is not trusted', async () => {
+    // 0.0.0.0 reaches this machine's registry without being a loopback name: HTTPS is asked, as for any registry host.
+    const plain = `0.0.0.0:${registry.host.split(':')[1]}`;
+    fs.writeFileSync(path.join(dir, 'plain.yaml'), podWithImages([`${plain}/team/web:v1`]));
+    const refused = await hardpod(['lock', 'plain.yaml'], dir);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain(`cannot reach the registry: https://${plain} answered in plain HTTP, not HTTPS; if it is meant to, list it as an insecure registry (--insecure-registry ${plain})\n`);
+    expect(refused.stderr).not.toMatch(/retry|SSL routines/);
+    expect((await hardpod(['lock', '--insecure-registry', plain, 'plain.yaml'], dir)).stdout).toContain(`+ ${plain}/team/web:v1 ${web}`);
+
+    const tls = selfSignedCertificate(['0.0.0.0', '127.0.0.1']);
+    const front = await RegistryProxy.start(registry.url, tls);
+    try {
+      const secured = `0.0.0.0:${front.port}`;
+      fs.writeFileSync(path.join(dir, 'tls.yaml'), podWithImages([`${secured}/team/web:v1`]));
+      const untrusted = await hardpod(['pin', 'tls.yaml'], dir);
+      expect(untrusted.status).toBe(2);
+      expect(untrusted.stderr).toContain(
+        `cannot reach the registry: the TLS certificate of https://${secured} is not trusted (self-signed certificate, DEPTH_ZERO_SELF_SIGNED_CERT); ` +
+          'if the registry uses a private certificate authority, give its certificate to Node.js: NODE_EXTRA_CA_CERTS=/path/to/ca.pem\n',
+      );
+      expect(untrusted.stderr).not.toMatch(/retry/);
+      const trusted = await hardpod(['pin', 'tls.yaml'], dir, '', { NODE_EXTRA_CA_CERTS: tls.certFile });
+      expect(trusted.stdout).toContain(`${secured}/team/web:v1@${web}`);
+    } finally {
+      await front.stop();
     }
   });
 

@@ -271,6 +271,15 @@ describeRegistry('registry client against a real docker-registry', () => {
       const down = `http://127.0.0.1:${await freePort()}`;
       const fallback = await resolveImage(client({ retries: 0, mirrors: { [registry.host]: [down] } }), ref);
       expect(fallback.resolvedFrom).toBe(registry.url);
+      // A plain-HTTP mirror written with https:// is said so, once, not retried.
+      const log: string[] = [];
+      const wrongScheme = await resolveImage(client({ log: (line) => log.push(line), mirrors: { [registry.host]: [`https://${proxy.host}`] } }), ref);
+      expect(wrongScheme.resolvedFrom).toBe(registry.url);
+      // Once per request (the tag, the manifest, the config), none of them retried.
+      expect([...new Set(log)]).toEqual([
+        `mirror https://${proxy.host} failed for ${registry.host}/team/distroless (${registry.host}/team/distroless: cannot reach the registry: ` +
+          `https://${proxy.host} answered in plain HTTP, not HTTPS; write its URL with http:// (http://${proxy.host}) if it is meant to); trying the next source`,
+      ]);
     } finally {
       await proxy.stop();
     }
