@@ -205,9 +205,12 @@ export async function runLock(options: LockRunOptions): Promise<LockRunResult> {
     const key = toResolve[index];
     if (answer.status === 'rejected') return [`  ${key} (used at ${used.get(key)!.use.where}): ${messageOf(answer.reason)}`];
     // Recording the tag at a digest it does not point to would make the next check call it outdated.
+    // One platform's image of a multi-arch tag (what `crane digest --platform` gives) is the tag's too.
+    const platformDigests = Object.values(answer.value.platforms ?? {});
     return used.get(key)!.pinned.flatMap(({ use, digest: pinned }) => {
-      return pinned === answer.value.digest ? [] : [
-        `  ${key} (used at ${use.where}): the reference pins ${pinned}, but the tag points to ${answer.value.digest}; ` +
+      return pinned === answer.value.digest || platformDigests.includes(pinned) ? [] : [
+        `  ${key} (used at ${use.where}): the reference pins ${pinned}, but the tag points to ${answer.value.digest}` +
+          `${platformDigests.length > 0 ? ', and none of its platform images is that digest' : ''}; ` +
           'remove the digest and run `npx hardpod pin` again, or write the tag that image has',
       ];
     });

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { NAMED_USER_HARDENED, NUMERIC_USER_DISTROLESS } from './fixtures';
 import { readLockFile } from '../../src/images/lock-file';
 import { cliMainPath } from '../cli/cli-process';
-import { pushImage } from '../harness/oci-images';
+import { pushImage, pushIndex } from '../harness/oci-images';
 import { describeRegistry, selfSignedCertificate, startRegistry, type TestRegistry } from '../harness/registry';
 import { RegistryProxy } from '../harness/registry-proxy';
 
@@ -311,6 +311,24 @@ spec:
       expect(result.stderr).toContain(`${plain} (used at ${path.join(dir, 'p.yaml')}:${6 + images.indexOf(wrong)} spec.containers[${images.indexOf(wrong)}].image): the reference pins ${worker}, but the tag points to ${web}`);
       expect(fs.existsSync(path.join(dir, 'hardpod.lock.json'))).toBe(false);
     }
+  });
+
+  it('locks a tag@digest reference that pins one platform\'s image of a multi-arch tag, but not its attestation', async () => {
+    const multi = await pushIndex(registry.url, 'team/multi', '2.0', [NAMED_USER_HARDENED, { ...NUMERIC_USER_DISTROLESS, architecture: 'arm64', variant: 'v8' }]);
+    const arm64 = `${registry.host}/team/multi:2.0@${multi.children[1].digest}`;
+    fs.writeFileSync(path.join(dir, 'p.yaml'), podWithImages([arm64]));
+    const result = await hardpod(['lock', 'p.yaml'], dir);
+    expect(result.stderr).not.toMatch(/error/);
+    expect(result.status).toBe(0);
+    const entry = readLockFile(path.join(dir, 'hardpod.lock.json')).images[`${registry.host}/team/multi:2.0`];
+    expect(entry).toMatchObject({ digest: multi.digest, platforms: { 'linux/arm64/v8': multi.children[1].digest } });
+    expect((await hardpod(['lock', '--check', 'p.yaml'], dir)).status).toBe(0);
+
+    fs.rmSync(path.join(dir, 'hardpod.lock.json'));
+    fs.writeFileSync(path.join(dir, 'p.yaml'), podWithImages([`${registry.host}/team/multi:2.0@${multi.attestation.digest}`]));
+    const attestation = await hardpod(['lock', 'p.yaml'], dir);
+    expect(attestation.status).toBe(2);
+    expect(attestation.stderr).toContain(`the reference pins ${multi.attestation.digest}, but the tag points to ${multi.digest}, and none of its platform images is that digest`);
   });
 
   it('pin leaves every file byte for byte when one image cannot be resolved', async () => {

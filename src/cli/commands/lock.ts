@@ -21,7 +21,8 @@ hardpod.lock.json each tag's digest (the multi-arch index digest, with each plat
 digest) and what the image holds (user, ports, volumes, base image ...).
 Synthesis reads that file and never touches the network. Commit it. In a folder given as PATH,
 the lock file itself is not read as a manifest. A tag is always resolved at the registry: a
-\`repo:tag@sha256:...\` reference whose digest is not the tag's is an error.
+\`repo:tag@sha256:...\` reference whose digest is neither the tag's nor one of its platform
+images' is an error.
 
 Options:
   --lock-file FILE            lock file to read and write (default: ${LOCK_FILE_NAME}); a FILE named
