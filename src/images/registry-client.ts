@@ -23,6 +23,29 @@ export function isIndexMediaType(mediaType: string): boolean {
   return mediaType === MEDIA_TYPES.ociIndex || mediaType === MEDIA_TYPES.dockerManifestList;
 }
 
+/** Config media types of container images: what container runtimes run. */
+const IMAGE_CONFIG_TYPES = ['application/vnd.oci.image.config.v1+json', 'application/vnd.docker.container.image.v1+json'];
+/** What other config media types commonly pushed to registries are, in words. */
+const ARTIFACT_KINDS: Readonly<Record<string, string>> = {
+  'application/vnd.cncf.helm.config.v1+json': 'a Helm chart',
+  'application/vnd.oci.empty.v1+json': 'an OCI artifact',
+  'application/vnd.wasm.config.v0+json': 'a WebAssembly module',
+  'application/vnd.cncf.flux.config.v1+json': 'a Flux artifact',
+};
+
+/**
+ * Why a manifest (not an index) is not a container image a runtime can run, or undefined: its
+ * config is a Helm chart's, an OCI artifact's or anything else but an image config.
+ */
+export function notAnImageProblem(manifest: ManifestJson): string | undefined {
+  const configType = manifest.config?.mediaType;
+  if (configType === undefined || IMAGE_CONFIG_TYPES.includes(configType)) return undefined;
+  const kind = ARTIFACT_KINDS[configType] ?? (manifest.artifactType !== undefined ? 'an OCI artifact' : undefined);
+  const artifact = manifest.artifactType !== undefined ? `, its artifactType ${manifest.artifactType}` : '';
+  return `is ${kind ? `${kind}, ` : ''}not a container image (its config media type is ${configType}${artifact}), so no container runtime can run it; ` +
+    `an image's config is ${IMAGE_CONFIG_TYPES.join(' or ')}`;
+}
+
 /** How the client talks to registries. */
 export interface RegistryClientOptions {
   /** Registries (`host[:port]`) that may be reached over plain HTTP. Loopback registries always may. @default [] */
@@ -73,6 +96,8 @@ export interface Descriptor {
 export interface ManifestJson {
   readonly schemaVersion?: number;
   readonly mediaType?: string;
+  /** Set on OCI artifacts (OCI image spec 1.1). */
+  readonly artifactType?: string;
   readonly manifests?: readonly Descriptor[];
   readonly config?: Descriptor;
   readonly layers?: readonly Descriptor[];

@@ -1,7 +1,7 @@
 import { applyLayer, filesystemFacts, imageFacts, imagePathDirectories, LayeredFilesystem, splitUser, type ImageConfigJson } from './image-facts';
-import { imageName, type ImageRef } from './image-ref';
+import { formatImageRef, imageName, type ImageRef } from './image-ref';
 import type { LockEntry } from './lock-file';
-import { isIndexMediaType, type Descriptor, type FetchedManifest, type RegistryClient } from './registry-client';
+import { isIndexMediaType, notAnImageProblem, type Descriptor, type FetchedManifest, type RegistryClient } from './registry-client';
 import { HardpodError } from '../model/errors';
 
 /** How a tag is resolved into a lock entry. */
@@ -60,6 +60,9 @@ export async function resolveImage(client: RegistryClient, ref: ImageRef, option
   }
   const configDescriptor = image.json.config;
   if (!configDescriptor?.digest) throw new HardpodError(`the manifest ${image.digest} of ${name} has no config`, name);
+  // A Helm chart or other artifact would get facts read from a config that is not an image's.
+  const notAnImage = notAnImageProblem(image.json);
+  if (notAnImage) throw new HardpodError(`${formatImageRef(ref)} ${notAnImage}`);
   const config = (await client.getJsonBlob(ref, configDescriptor.digest)) as ImageConfigJson;
   if (config === null || typeof config !== 'object') throw new HardpodError(`the config of ${name} is not a JSON object`, name);
 

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { NAMED_USER_HARDENED, NUMERIC_USER_DISTROLESS } from './fixtures';
 import { readLockFile } from '../../src/images/lock-file';
 import { cliMainPath } from '../cli/cli-process';
+import { describeHelm, runHelm } from '../harness/helm';
 import { pushImage, pushIndex } from '../harness/oci-images';
 import { describeRegistry, selfSignedCertificate, startRegistry, type TestRegistry } from '../harness/registry';
 import { RegistryProxy } from '../harness/registry-proxy';
@@ -329,6 +330,29 @@ spec:
     const attestation = await hardpod(['lock', 'p.yaml'], dir);
     expect(attestation.status).toBe(2);
     expect(attestation.stderr).toContain(`the reference pins ${multi.attestation.digest}, but the tag points to ${multi.digest}, and none of its platform images is that digest`);
+  });
+
+  describeHelm('a Helm chart pushed with helm push', (helm) => {
+    it('is refused as an image by lock and pin, instead of pinned with facts read from the chart\'s config', async () => {
+      const home = fs.mkdtempSync(path.join(os.tmpdir(), 'hardpod-helm-'));
+      const source = path.join(home, 'web-chart');
+      const packaged = path.join(home, 'web-chart-0.1.0.tgz');
+      for (const args of [['create', source], ['package', source, '--destination', home], ['push', packaged, `oci://${registry.host}/charts`, '--plain-http']]) {
+        const made = runHelm(helm, args, home);
+        expect({ args, status: made.status, stderr: made.stderr }).toMatchObject({ status: 0 });
+      }
+      const chart = `${registry.host}/charts/web-chart:0.1.0`;
+      fs.writeFileSync(path.join(dir, 'p.yaml'), podWithImages([chart]));
+      const problem = `${chart} is a Helm chart, not a container image (its config media type is application/vnd.cncf.helm.config.v1+json), so no container runtime can run it`;
+      const locked = await hardpod(['lock', 'p.yaml'], dir);
+      expect(locked.status).toBe(2);
+      expect(locked.stderr).toContain(problem);
+      expect(fs.existsSync(path.join(dir, 'hardpod.lock.json'))).toBe(false);
+      const pinned = await hardpod(['pin', '--write', 'p.yaml'], dir);
+      expect(pinned.status).toBe(2);
+      expect(pinned.stderr).toContain(problem);
+      expect(fs.readFileSync(path.join(dir, 'p.yaml'), 'utf8')).toBe(podWithImages([chart]));
+    });
   });
 
   it('pin leaves every file byte for byte when one image cannot be resolved', async () => {

@@ -4,7 +4,7 @@ import { parseRegistryFlags, REGISTRY_FLAGS, registryClientOptions, type Registr
 import { parseImageRef, tagKey } from '../../images/image-ref';
 import { LOCK_FILE_NAME, readLockFileForUpdate } from '../../images/lock-file';
 import { lineDiff, pinText, planFilePins, type ImageOccurrence } from '../../images/pin-yaml';
-import { RegistryClient } from '../../images/registry-client';
+import { isIndexMediaType, notAnImageProblem, RegistryClient } from '../../images/registry-client';
 import { manifestFilesOfFolder, readManifestFile, readStandardInput, STDIN_NAME } from '../../loader';
 import { HardpodError } from '../../model/errors';
 import { describeFileError, realPathIfExists, refuseUnwritablePath, writeFilesAtomic } from '../../model/files';
@@ -236,7 +236,13 @@ async function digestsFor(
   try {
     const keys = [...missing.keys()];
     // The tag's digest, then the manifest fetched by it and hashed: only verified digests are written.
-    const answers = await Promise.allSettled(keys.map((key) => client.getTagManifest(parseImageRef(key))));
+    const answers = await Promise.allSettled(keys.map(async (key) => {
+      const manifest = await client.getTagManifest(parseImageRef(key));
+      // A Helm chart or other artifact pinned in a container would only fail when the node pulls it.
+      const notAnImage = isIndexMediaType(manifest.mediaType) ? undefined : notAnImageProblem(manifest.json);
+      if (notAnImage) throw new HardpodError(`${key} ${notAnImage}`);
+      return manifest;
+    }));
     const failures: string[] = [];
     answers.forEach((answer, index) => {
       if (answer.status === 'fulfilled') digests.set(keys[index], answer.value.digest);
