@@ -4,7 +4,7 @@ import https from 'node:https';
 import { isIP } from 'node:net';
 import { PassThrough, type Readable } from 'node:stream';
 import { dockerCredentials, type CredentialLookup, type RegistryCredential } from './credentials';
-import { DOCKER_HUB, imageName, type ImageRef } from './image-ref';
+import { digestProblem, DOCKER_HUB, imageName, type ImageRef } from './image-ref';
 import { parseWwwAuthenticate, type AuthChallenge } from './www-authenticate';
 import { HardpodError } from '../model/errors';
 
@@ -390,8 +390,16 @@ export class RegistryClient {
     const algorithm = (expectedDigest ?? 'sha256:').split(':')[0];
     const bytes = await this.readBody(response, ref);
     const actual = `${algorithm}:${createHash(algorithm).update(bytes).digest('hex')}`;
-    const claimed = expectedDigest ?? headerDigest;
-    if (claimed !== undefined && claimed !== actual) throw mismatch(ref, claimed, actual, response.url);
+    if (expectedDigest !== undefined && expectedDigest !== actual) throw mismatch(ref, expectedDigest, actual, response.url);
+    if (expectedDigest === undefined && headerDigest !== undefined) {
+      // A tag's bytes are checked against the header in its own algorithm (a registry may name
+      // sha512); the digest pinned stays the sha256 every tool uses. An algorithm that cannot be
+      // computed here is not checked, as crane does not check it either.
+      const headerAlgorithm = headerDigest.split(':')[0];
+      const computed = headerAlgorithm === algorithm ? actual
+        : digestProblem(headerDigest) === undefined ? `${headerAlgorithm}:${createHash(headerAlgorithm).update(bytes).digest('hex')}` : undefined;
+      if (computed !== undefined && computed !== headerDigest) throw mismatch(ref, headerDigest, computed, response.url);
+    }
     const contentType = (headerValue(response.headers['content-type']) ?? '').split(';')[0].trim();
     let json: ManifestJson;
     try {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -161,6 +162,22 @@ describeRegistry('registry client against a real docker-registry', () => {
       // The GET names the same wrong digest: the bytes do not match it, and nothing is pinned.
       proxy.faults = { digestHeader: { value: wrong } };
       await expect(resolveImage(client(), ref)).rejects.toThrow(`content from ${proxy.url} does not match its digest: expected ${wrong}, got ${multi.digest}`);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('checks a tag against a sha512 Docker-Content-Digest in sha512, and pins its sha256 digest', async () => {
+    const proxy = await RegistryProxy.start(registry.url);
+    try {
+      const raw = await fetch(`${registry.url}/v2/team/multi/manifests/2.0`, { headers: { Accept: 'application/vnd.oci.image.index.v1+json' } });
+      const sha512 = `sha512:${createHash('sha512').update(Buffer.from(await raw.arrayBuffer())).digest('hex')}`;
+      const ref = parseImageRef(`${proxy.host}/team/multi:2.0`);
+      proxy.faults = { digestHeader: { value: sha512 } };
+      expect((await resolveImage(client(), ref)).digest).toBe(multi.digest);
+      const wrong = `sha512:${'d'.repeat(128)}`;
+      proxy.faults = { digestHeader: { value: wrong } };
+      await expect(resolveImage(client(), ref)).rejects.toThrow(`does not match its digest: expected ${wrong}, got ${sha512}`);
     } finally {
       await proxy.stop();
     }
