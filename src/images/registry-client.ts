@@ -48,7 +48,12 @@ export function notAnImageProblem(manifest: ManifestJson): string | undefined {
 
 /** How the client talks to registries. */
 export interface RegistryClientOptions {
-  /** Registries (`host[:port]`) that may be reached over plain HTTP. Loopback registries always may. @default [] */
+  /**
+   * Registries (`host[:port]`) to reach as docker's `insecure-registries` and skopeo's
+   * `--tls-verify=false` do: over HTTPS without checking the certificate when the registry speaks
+   * TLS, else over plain HTTP. Loopback registries are always reached over plain HTTP.
+   * @default []
+   */
   readonly insecureRegistries?: readonly string[];
   /**
    * Pull-through mirrors per registry, tried in order before the registry itself, e.g.
@@ -229,6 +234,11 @@ export class RegistryClient {
   private readonly semaphore: Semaphore;
   private readonly httpAgent: http.Agent;
   private readonly httpsAgent: https.Agent;
+  /** For the hosts of registries listed as insecure: HTTPS without checking certificates. */
+  private readonly unverifiedHttpsAgent: https.Agent;
+  private readonly unverifiedHosts: ReadonlySet<string>;
+  /** The base URL each registry listed as insecure answered on (HTTPS, else plain HTTP), found once. */
+  private readonly insecureBases = new Map<string, Promise<string>>();
   /** Authorization per base URL and repository, reused until it expires. */
   private readonly authorizations = new Map<string, CachedAuthorization>();
   /** Bearer tokens per realm, service and scope. */
@@ -250,6 +260,8 @@ export class RegistryClient {
     this.semaphore = new Semaphore(this.options.concurrency);
     this.httpAgent = new http.Agent({ keepAlive: true, maxSockets: this.options.concurrency });
     this.httpsAgent = new https.Agent({ keepAlive: true, maxSockets: this.options.concurrency });
+    this.unverifiedHttpsAgent = new https.Agent({ keepAlive: true, maxSockets: this.options.concurrency, rejectUnauthorized: false });
+    this.unverifiedHosts = new Set(this.options.insecureRegistries.map((registry) => new URL(this.registryBase(registry)).host));
   }
 
   /** The requests in flight at once. */
@@ -261,19 +273,48 @@ export class RegistryClient {
   close(): void {
     this.httpAgent.destroy();
     this.httpsAgent.destroy();
+    this.unverifiedHttpsAgent.destroy();
   }
 
-  /** Base URL of the registry itself: HTTPS unless loopback or listed as insecure; Docker Hub's API host. */
+  /**
+   * Base URL of the registry itself: HTTPS unless loopback; Docker Hub's API host. A registry listed
+   * as insecure is asked over HTTPS first, and over plain HTTP when it answers that way.
+   */
   registryBase(registry: string): string {
     const host = registry === DOCKER_HUB ? 'registry-1.docker.io' : registry;
     const hostname = host.replace(/:\d+$/, '');
-    const plain = isLoopbackHost(hostname) || this.options.insecureRegistries.includes(registry);
-    return `${plain ? 'http' : 'https'}://${host}`;
+    return `${isLoopbackHost(hostname) ? 'http' : 'https'}://${host}`;
   }
 
   /** Mirrors first, the registry last. */
-  private bases(registry: string): string[] {
-    return [...(this.options.mirrors[registry] ?? []).map((base) => base.replace(/\/+$/, '')), this.registryBase(registry)];
+  private async bases(registry: string): Promise<string[]> {
+    const own = this.registryBase(registry);
+    const insecure = own.startsWith('https:') && this.options.insecureRegistries.includes(registry);
+    return [...(this.options.mirrors[registry] ?? []).map((base) => base.replace(/\/+$/, '')), insecure ? await this.insecureBase(own) : own];
+  }
+
+  /**
+   * The base URL a registry listed as insecure answers on: `https://` when it speaks TLS (its
+   * certificate unchecked), `http://` when it answers in plain HTTP. Asked once, at `/v2/`.
+   */
+  private insecureBase(httpsBase: string): Promise<string> {
+    let found = this.insecureBases.get(httpsBase);
+    if (!found) {
+      found = this.send('GET', new URL(`${httpsBase}/v2/`), { Accept: 'application/json' }).then(
+        (response) => {
+          response.body.resume();
+          return httpsBase;
+        },
+        (error: unknown) => {
+          if (error instanceof TlsFailure && error.kind === 'plain-http') return httpsBase.replace(/^https:/, 'http:');
+          // Any other failure is the registry's to report when it is asked; the next request asks again.
+          this.insecureBases.delete(httpsBase);
+          return httpsBase;
+        },
+      );
+      this.insecureBases.set(httpsBase, found);
+    }
+    return found;
   }
 
   /**
@@ -422,7 +463,7 @@ export class RegistryClient {
 
   /** Runs `action` against each mirror, then the registry, until one answers. */
   private async withBases<T>(ref: ImageRef, action: (base: string) => Promise<T>): Promise<T> {
-    const bases = this.bases(ref.registry);
+    const bases = await this.bases(ref.registry);
     let lastError: unknown;
     for (const [index, base] of bases.entries()) {
       try {
@@ -504,7 +545,7 @@ export class RegistryClient {
           throw new BaseFailure(`cannot reach the registry at ${url.origin}: ${error.message} (after ${this.options.retries} retries)`, imageName(ref));
         }
         if (error instanceof TlsFailure) {
-          const own = base === this.registryBase(ref.registry);
+          const own = new URL(base).host === new URL(this.registryBase(ref.registry)).host;
           throw new BaseFailure(`cannot reach the registry: ${describeTlsFailure(error, url, own ? ref.registry : undefined)}`, imageName(ref));
         }
         throw error;
@@ -704,7 +745,7 @@ export class RegistryClient {
         url,
         {
           method,
-          agent: secure ? this.httpsAgent : this.httpAgent,
+          agent: !secure ? this.httpAgent : this.unverifiedHosts.has(url.host) ? this.unverifiedHttpsAgent : this.httpsAgent,
           headers: { 'User-Agent': 'hardpod', ...headers, ...(body !== undefined ? { 'Content-Length': Buffer.byteLength(body) } : {}) },
         },
         (response) => {

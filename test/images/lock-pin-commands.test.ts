@@ -182,6 +182,7 @@ spec:
     expect(refused.stderr).toContain(`cannot reach the registry: https://${plain} answered in plain HTTP, not HTTPS; if it is meant to, list it as an insecure registry (--insecure-registry ${plain})\n`);
     expect(refused.stderr).not.toMatch(/retry|SSL routines/);
     expect((await hardpod(['lock', '--insecure-registry', plain, 'plain.yaml'], dir)).stdout).toContain(`+ ${plain}/team/web:v1 ${web}`);
+    expect(readLockFile(path.join(dir, 'hardpod.lock.json')).images[`${plain}/team/web:v1`].resolvedFrom).toBe(`http://${plain}`);
 
     const tls = selfSignedCertificate(['0.0.0.0', '127.0.0.1']);
     const front = await RegistryProxy.start(registry.url, tls);
@@ -197,6 +198,12 @@ spec:
       expect(untrusted.stderr).not.toMatch(/retry/);
       const trusted = await hardpod(['pin', 'tls.yaml'], dir, '', { NODE_EXTRA_CA_CERTS: tls.certFile });
       expect(trusted.stdout).toContain(`${secured}/team/web:v1@${web}`);
+      // Listed as insecure, as docker's insecure-registries: HTTPS without checking the certificate.
+      const insecure = await hardpod(['pin', '--insecure-registry', secured, 'tls.yaml'], dir);
+      expect(insecure.stderr).toBe('hardpod pin: would pin 1 image in 1 file (run with --write to rewrite them)\n');
+      expect(insecure.stdout).toContain(`${secured}/team/web:v1@${web}`);
+      expect((await hardpod(['lock', '--insecure-registry', secured, 'tls.yaml'], dir)).status).toBe(0);
+      expect(readLockFile(path.join(dir, 'hardpod.lock.json')).images[`${secured}/team/web:v1`]).toMatchObject({ digest: web, resolvedFrom: `https://${secured}` });
     } finally {
       await front.stop();
     }

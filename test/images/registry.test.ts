@@ -302,9 +302,9 @@ describeRegistry('registry client against a real docker-registry', () => {
     }
   });
 
-  it('refuses plain HTTP to a registry that is not loopback unless it is listed as insecure', () => {
+  it('asks a registry over HTTPS unless it is loopback (one listed as insecure is asked over HTTPS first)', () => {
     expect(client().registryBase('registry.example.com:5000')).toBe('https://registry.example.com:5000');
-    expect(client({ insecureRegistries: ['registry.example.com:5000'] }).registryBase('registry.example.com:5000')).toBe('http://registry.example.com:5000');
+    expect(client({ insecureRegistries: ['registry.example.com:5000'] }).registryBase('registry.example.com:5000')).toBe('https://registry.example.com:5000');
     expect(client().registryBase('docker.io')).toBe('https://registry-1.docker.io');
     expect(client().registryBase('[::1]:5000')).toBe('http://[::1]:5000');
   });

@@ -39,7 +39,9 @@ Options:
   --platform OS/ARCH[/VAR]    platform whose facts are recorded (default: linux/amd64, else the first)
   --stack NAME                Pulumi: run the program with the config of Pulumi.NAME.yaml (secrets read
                               as a placeholder; default: no config)
-  --insecure-registry HOST    allow plain HTTP to HOST[:PORT] (repeatable; loopback always may)
+  --insecure-registry HOST    reach HOST[:PORT] as docker's insecure-registries does: HTTPS without
+                              checking its certificate, else plain HTTP (repeatable; loopback is
+                              always plain HTTP)
   --mirror REGISTRY=URL       pull REGISTRY's images through the mirror URL (repeatable); the lock
                               file keeps the upstream reference and digest
   --concurrency N             requests in flight at once, a whole number (default: 8)

@@ -32,7 +32,9 @@ Options:
                               different digests are refused (pin those files with --write instead)
   --allow-empty               exit 0 when the input holds no Kubernetes object (else exit 2: nothing
                               was pinned)
-  --insecure-registry HOST    allow plain HTTP to HOST[:PORT] (repeatable; loopback always may)
+  --insecure-registry HOST    reach HOST[:PORT] as docker's insecure-registries does: HTTPS without
+                              checking its certificate, else plain HTTP (repeatable; loopback is
+                              always plain HTTP)
   --mirror REGISTRY=URL       pull through a mirror (repeatable)
   --concurrency N             requests in flight at once, a whole number (default: 8)
   --timeout SECONDS           time limit per request (default: 30)
