@@ -211,6 +211,9 @@ function describeTlsFailure(failure: TlsFailure, url: URL, insecureHost: string 
 /** A failure of one base URL that a mirror fallback may recover from. */
 class BaseFailure extends HardpodError {}
 
+/** A base URL that could not be reached at all (no connection after the retries, or a TLS failure). */
+class UnreachableFailure extends BaseFailure {}
+
 /** The registry answered that what was asked for does not exist (HTTP 404): an answer, not an outage. */
 class NotFoundFailure extends BaseFailure {}
 
@@ -239,6 +242,8 @@ export class RegistryClient {
   private readonly unverifiedHosts: ReadonlySet<string>;
   /** The base URL each registry listed as insecure answered on (HTTPS, else plain HTTP), found once. */
   private readonly insecureBases = new Map<string, Promise<string>>();
+  /** Mirrors that could not be reached: the rest of the run goes past them. */
+  private readonly unreachableMirrors = new Set<string>();
   /** Authorization per base URL and repository, reused until it expires. */
   private readonly authorizations = new Map<string, CachedAuthorization>();
   /** Bearer tokens per realm, service and scope. */
@@ -290,7 +295,8 @@ export class RegistryClient {
   private async bases(registry: string): Promise<string[]> {
     const own = this.registryBase(registry);
     const insecure = own.startsWith('https:') && this.options.insecureRegistries.includes(registry);
-    return [...(this.options.mirrors[registry] ?? []).map((base) => base.replace(/\/+$/, '')), insecure ? await this.insecureBase(own) : own];
+    const mirrors = (this.options.mirrors[registry] ?? []).map((base) => base.replace(/\/+$/, '')).filter((base) => !this.unreachableMirrors.has(base));
+    return [...mirrors, insecure ? await this.insecureBase(own) : own];
   }
 
   /**
@@ -473,7 +479,10 @@ export class RegistryClient {
         const isLast = index === bases.length - 1;
         // A digest mismatch is never retried elsewhere silently: it is reported.
         if (isLast || !(error instanceof BaseFailure)) throw error;
-        this.options.log?.(`mirror ${base} failed for ${imageName(ref)} (${(error as Error).message}); trying the next source`);
+        // A mirror that cannot be reached is not asked again: each request would wait for its retries.
+        const skipped = error instanceof UnreachableFailure && !this.unreachableMirrors.has(base);
+        if (skipped) this.unreachableMirrors.add(base);
+        this.options.log?.(`mirror ${base} failed for ${imageName(ref)} (${(error as Error).message}); trying the next source${skipped ? ', and not asking this mirror again' : ''}`);
       }
     }
     throw lastError;
@@ -542,11 +551,11 @@ export class RegistryClient {
           continue;
         }
         if (error instanceof TransientError) {
-          throw new BaseFailure(`cannot reach the registry at ${url.origin}: ${error.message} (after ${this.options.retries} retries)`, imageName(ref));
+          throw new UnreachableFailure(`cannot reach the registry at ${url.origin}: ${error.message} (after ${this.options.retries} retries)`, imageName(ref));
         }
         if (error instanceof TlsFailure) {
           const own = new URL(base).host === new URL(this.registryBase(ref.registry)).host;
-          throw new BaseFailure(`cannot reach the registry: ${describeTlsFailure(error, url, own ? ref.registry : undefined)}`, imageName(ref));
+          throw new UnreachableFailure(`cannot reach the registry: ${describeTlsFailure(error, url, own ? ref.registry : undefined)}`, imageName(ref));
         }
         throw error;
       }

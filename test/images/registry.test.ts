@@ -292,14 +292,30 @@ describeRegistry('registry client against a real docker-registry', () => {
       const log: string[] = [];
       const wrongScheme = await resolveImage(client({ log: (line) => log.push(line), mirrors: { [registry.host]: [`https://${proxy.host}`] } }), ref);
       expect(wrongScheme.resolvedFrom).toBe(registry.url);
-      // Once per request (the tag, the manifest, the config), none of them retried.
-      expect([...new Set(log)]).toEqual([
+      expect(log).toEqual([
         `mirror https://${proxy.host} failed for ${registry.host}/team/distroless (${registry.host}/team/distroless: cannot reach the registry: ` +
-          `https://${proxy.host} answered in plain HTTP, not HTTPS; write its URL with http:// (http://${proxy.host}) if it is meant to); trying the next source`,
+          `https://${proxy.host} answered in plain HTTP, not HTTPS; write its URL with http:// (http://${proxy.host}) if it is meant to); ` +
+          'trying the next source, and not asking this mirror again',
       ]);
     } finally {
       await proxy.stop();
     }
+  });
+
+  it('goes past a mirror that cannot be reached for the rest of the run, instead of waiting for its retries on every request', async () => {
+    const down = `http://127.0.0.1:${await freePort()}`;
+    const log: string[] = [];
+    const mirrored = client({ retries: 2, log: (line) => log.push(line), mirrors: { [registry.host]: [down] } });
+    for (const tag of ['team/distroless:v1', 'team/multi:2.0']) {
+      expect((await resolveImage(mirrored, parseImageRef(`${registry.host}/${tag}`))).resolvedFrom).toBe(registry.url);
+    }
+    // The first request's retries, then one line; the tags, manifests and configs after it go to the registry.
+    expect(log).toEqual([
+      expect.stringMatching(/ECONNREFUSED; retry 1 of 2/),
+      expect.stringMatching(/ECONNREFUSED; retry 2 of 2/),
+      `mirror ${down} failed for ${registry.host}/team/distroless (${registry.host}/team/distroless: cannot reach the registry at ${down}: ECONNREFUSED (after 2 retries)); ` +
+        'trying the next source, and not asking this mirror again',
+    ]);
   });
 
   it('asks a registry over HTTPS unless it is loopback (one listed as insecure is asked over HTTPS first)', () => {
