@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { DOCKER_HUB } from './image-ref';
+import { canonicalRegistryHost, DOCKER_HUB } from './image-ref';
 import { HardpodError } from '../model/errors';
 import { readUserFile } from '../model/files';
 import { parseJsonText } from '../model/json-text';
@@ -32,7 +32,6 @@ export interface CredentialSourceOptions {
 
 export type CredentialLookup = (registry: string, repository: string) => RegistryCredential | undefined;
 
-const DOCKER_HUB_ALIASES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
 /** The server URL docker uses for Docker Hub in config files and credential helpers. */
 const DOCKER_HUB_SERVER_URL = 'https://index.docker.io/v1/';
 
@@ -45,7 +44,7 @@ export function normalizeCredentialKey(key: string): string {
   let path = slash >= 0 ? host.slice(slash + 1) : '';
   // Docker writes `index.docker.io/v1/`; the path is an API version, not a namespace.
   if (/^v[12]$/.test(path)) path = '';
-  const normalizedDomain = DOCKER_HUB_ALIASES.has(domain.toLowerCase()) ? DOCKER_HUB : domain.toLowerCase();
+  const normalizedDomain = canonicalRegistryHost(domain.toLowerCase());
   return path ? `${normalizedDomain}/${path}` : normalizedDomain;
 }
 

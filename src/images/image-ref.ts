@@ -19,6 +19,28 @@ export interface ImageRef {
 /** Docker Hub's canonical registry name; its API host is `registry-1.docker.io`. */
 export const DOCKER_HUB = 'docker.io';
 const LEGACY_DOCKER_HUB = 'index.docker.io';
+/** The names Docker Hub goes by in config files, credential keys and mirror settings. */
+const DOCKER_HUB_ALIASES = new Set([DOCKER_HUB, LEGACY_DOCKER_HUB, 'registry-1.docker.io']);
+
+/** A registry host as image references name it: Docker Hub's other names (index.docker.io, registry-1.docker.io) as `docker.io`. */
+export function canonicalRegistryHost(host: string): string {
+  return DOCKER_HUB_ALIASES.has(host.toLowerCase()) ? DOCKER_HUB : host;
+}
+
+/**
+ * Why `text` is not a registry host as image references write it (`ghcr.io`, `localhost:5000`,
+ * `[::1]:5000`), or undefined: a URL, a path, an upper-case host or a name image references read
+ * as a Docker Hub namespace would never match an image's registry.
+ */
+export function registryHostProblem(text: string): string | undefined {
+  if (/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(text)) return 'is a URL; write the host without the scheme';
+  if (text.includes('/')) return 'has a path; write the registry host alone';
+  if (!isRegistryHost(text) && !text.startsWith('[')) return 'is not a registry host (a host has a "." or a ":port", or is localhost)';
+  const problem = domainProblem(text);
+  if (problem !== undefined) return `is not a registry host: ${problem}`;
+  if (text !== text.toLowerCase()) return `has upper-case letters; write ${JSON.stringify(text.toLowerCase())}, as image references write it`;
+  return undefined;
+}
 const NAME_MAX_LENGTH = 255;
 
 // Pieces of the grammar, kept close to distribution/reference's regexp.go so they can be compared.

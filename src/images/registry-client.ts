@@ -4,7 +4,7 @@ import https from 'node:https';
 import { isIP } from 'node:net';
 import { PassThrough, type Readable } from 'node:stream';
 import { dockerCredentials, type CredentialLookup, type RegistryCredential } from './credentials';
-import { digestProblem, DOCKER_HUB, imageName, type ImageRef } from './image-ref';
+import { canonicalRegistryHost, digestProblem, DOCKER_HUB, imageName, type ImageRef } from './image-ref';
 import { parseWwwAuthenticate, type AuthChallenge } from './www-authenticate';
 import { HardpodError } from '../model/errors';
 
@@ -251,8 +251,9 @@ export class RegistryClient {
 
   constructor(options: RegistryClientOptions = {}) {
     this.options = {
-      insecureRegistries: options.insecureRegistries ?? [],
-      mirrors: options.mirrors ?? {},
+      // Keyed as image references name registries: a mirror for index.docker.io serves docker.io.
+      insecureRegistries: (options.insecureRegistries ?? []).map(canonicalRegistryHost),
+      mirrors: canonicalMirrorKeys(options.mirrors ?? {}),
       credentials: options.credentials ?? dockerCredentials(),
       timeoutMs: options.timeoutMs ?? 30_000,
       retries: options.retries ?? 3,
@@ -787,6 +788,13 @@ export class RegistryClient {
       request.end();
     });
   }
+}
+
+/** Mirrors keyed by registry as image references name it, Docker Hub's aliases merged into docker.io. */
+function canonicalMirrorKeys(mirrors: Readonly<Record<string, readonly string[]>>): Record<string, readonly string[]> {
+  const keyed: Record<string, string[]> = {};
+  for (const [registry, bases] of Object.entries(mirrors)) (keyed[canonicalRegistryHost(registry)] ??= []).push(...bases);
+  return keyed;
 }
 
 /** The longest `Retry-After` waited for before another attempt. */

@@ -209,6 +209,17 @@ spec:
     }
   });
 
+  it('pulls Docker Hub images through a mirror named by any of Docker Hub\'s names (docker.io, index.docker.io, registry-1.docker.io)', async () => {
+    const nginx = (await pushImage(registry.url, 'library/nginx', '1.27', NUMERIC_USER_DISTROLESS)).digest;
+    fs.writeFileSync(path.join(dir, 'hub.yaml'), podWithImages(['nginx:1.27']));
+    for (const name of ['docker.io', 'index.docker.io', 'registry-1.docker.io']) {
+      fs.rmSync(path.join(dir, 'hardpod.lock.json'), { force: true });
+      const result = await hardpod(['lock', '--mirror', `${name}=${registry.url}`, 'hub.yaml'], dir);
+      expect({ name, status: result.status, stdout: result.stdout }).toEqual({ name, status: 0, stdout: `+ docker.io/library/nginx:1.27 ${nginx}\nwrote hardpod.lock.json\n` });
+      expect(readLockFile(path.join(dir, 'hardpod.lock.json')).images['docker.io/library/nginx:1.27'].resolvedFrom).toBe(registry.url);
+    }
+  });
+
   it('without PATH, runs the cdk8s app once and locks the images it resolves and writes', async () => {
     const lib = path.join(path.dirname(cliMainPath()), '..');
     fs.rmSync(path.join(dir, 'app.yaml'));

@@ -264,6 +264,11 @@ describe('registry flags', () => {
       [['--concurrency', 'abc'], '--concurrency must be a positive number, got "abc"'],
       [['--concurrency', '0.5'], '--concurrency must be a whole number of requests, got "0.5"'],
       [['--mirror', 'x'], '--mirror must be REGISTRY=URL (e.g. docker.io=https://mirror.example.com), got "x"'],
+      // A registry no image names would leave the mirror unused, unseen.
+      [['--mirror', 'https://docker.io=https://m.example.com'], '--mirror https://docker.io=https://m.example.com: the registry "https://docker.io" is a URL; write the host without the scheme (e.g. docker.io=https://mirror.example.com)'],
+      [['--mirror', 'library=https://m.example.com'], '--mirror library=https://m.example.com: the registry "library" is not a registry host (a host has a "." or a ":port", or is localhost) (e.g. docker.io=https://mirror.example.com)'],
+      [['--insecure-registry', 'http://registry.example.com:5000'], '--insecure-registry http://registry.example.com:5000: "http://registry.example.com:5000" is a URL; write the host without the scheme (e.g. registry.example.com:5000)'],
+      [['--insecure-registry', 'registry.example.com/team'], '--insecure-registry registry.example.com/team: "registry.example.com/team" has a path; write the registry host alone (e.g. registry.example.com:5000)'],
       [['--timeout', 'soon'], '--timeout must be a positive number, got "soon"'],
     ];
     for (const [flags, message] of cases) {

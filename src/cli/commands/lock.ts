@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { dockerCredentials } from '../../images/credentials';
+import { registryHostProblem } from '../../images/image-ref';
 import { LOCK_FILE_NAME } from '../../images/lock-file';
 import { imageUsesIn, runLock, type ImageUse, type LockProgress, type LockRunResult } from '../../images/lock-images';
 import { RegistryClient, type RegistryClientOptions } from '../../images/registry-client';
@@ -95,15 +96,24 @@ export function parseRegistryFlags(
     if (equals <= 0 || !/^https?:\/\/[^/]/.test(url)) {
       throw new HardpodError(`--mirror must be REGISTRY=URL (e.g. docker.io=https://mirror.example.com), got "${mirror}"`, `hardpod ${command}`);
     }
-    (mirrors[mirror.slice(0, equals)] ??= []).push(url);
+    // A registry no image names would leave its mirror unused, silently.
+    const registry = mirror.slice(0, equals);
+    const problem = registryHostProblem(registry);
+    if (problem) throw new HardpodError(`--mirror ${mirror}: the registry ${JSON.stringify(registry)} ${problem} (e.g. docker.io=https://mirror.example.com)`, `hardpod ${command}`);
+    (mirrors[registry] ??= []).push(url);
   }
+  const insecureRegistries = (values['insecure-registry'] ?? []).map((registry) => {
+    const problem = registryHostProblem(registry);
+    if (problem) throw new HardpodError(`--insecure-registry ${registry}: ${JSON.stringify(registry)} ${problem} (e.g. registry.example.com:5000)`, `hardpod ${command}`);
+    return registry;
+  });
   const concurrency = positiveNumber(command, 'concurrency', values.concurrency);
   if (concurrency !== undefined && !Number.isInteger(concurrency)) {
     throw new HardpodError(`--concurrency must be a whole number of requests, got "${values.concurrency}"`, `hardpod ${command}`);
   }
   const timeout = positiveNumber(command, 'timeout', values.timeout);
   return {
-    insecureRegistries: values['insecure-registry'] ?? [],
+    insecureRegistries,
     mirrors,
     ...(concurrency !== undefined ? { concurrency } : {}),
     ...(timeout !== undefined ? { timeoutMs: timeout * 1000 } : {}),
