@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -83,15 +83,33 @@ export interface RunOptions {
 }
 
 export function runHardpod(args: readonly string[], options: RunOptions = {}): CliResult {
-  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, ...options.env };
-  for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
   const result = spawnSync(process.execPath, [cliMainPath(), ...args], {
     cwd: options.cwd ?? REPO,
     input: options.input ?? '',
     encoding: 'utf8',
-    env: env as NodeJS.ProcessEnv,
+    env: childEnv(options),
     maxBuffer: 256 * 1024 * 1024,
   });
   if (result.error) throw result.error;
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * {@link runHardpod} without blocking this process, for commands that talk to a server the test
+ * process itself runs (a registry answering `hardpod lock`). Nothing is sent on standard input.
+ */
+export function runHardpodAsync(args: readonly string[], options: Omit<RunOptions, 'input'> = {}): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const run = { cwd: options.cwd ?? REPO, timeout: 60_000, env: childEnv(options), maxBuffer: 256 * 1024 * 1024 };
+    execFile(process.execPath, [cliMainPath(), ...args], run, (error, stdout, stderr) => {
+      resolve({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** The child's environment: this one's, colour off, then `env` (undefined removes a variable). */
+function childEnv(options: RunOptions): NodeJS.ProcessEnv {
+  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, ...options.env };
+  for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
+  return env as NodeJS.ProcessEnv;
 }

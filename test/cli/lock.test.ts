@@ -1,9 +1,8 @@
-import { execFile } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cliMainPath, type CliResult } from './cli-process';
+import { cliMainPath, runHardpodAsync, type CliResult } from './cli-process';
 import { emptyLockFile, serializeLockFile } from '../../src/images/lock-file';
 
 let dir: string;
@@ -35,13 +34,9 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** `hardpod lock ...args` run without blocking this process, which answers as the registry meanwhile. */
+/** `hardpod lock ...args`, with a home of its own (no credentials), while this process answers as the registry. */
 function lock(args: string[]): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [cliMainPath(), 'lock', ...args], { cwd: dir, timeout: 60_000, env: { ...process.env, HOME: dir, DOCKER_CONFIG: dir, NO_COLOR: '1' } }, (error, stdout, stderr) => {
-      resolve({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
-    });
-  });
+  return runHardpodAsync(['lock', ...args], { cwd: dir, env: { HOME: dir, DOCKER_CONFIG: dir } });
 }
 
 describe('hardpod lock', () => {

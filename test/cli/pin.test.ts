@@ -1,9 +1,8 @@
-import { execFile } from 'node:child_process';
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cliMainPath, type CliResult } from './cli-process';
+import { cliMainPath, runHardpodAsync, type CliResult } from './cli-process';
 import { writeLockFile } from '../fixtures/lock-file';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
@@ -39,13 +38,9 @@ spec:
     image: ${image}  # the web tier
 `;
 
-/** `hardpod pin ...args` run without blocking this process, which answers as the registry meanwhile. */
+/** `hardpod pin ...args`, with a home of its own (no credentials), while this process answers as the registry. */
 function pin(args: string[]): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [cliMainPath(), 'pin', ...args], { cwd: dir, timeout: 60_000, env: { ...process.env, HOME: dir, DOCKER_CONFIG: dir, NO_COLOR: '1' } }, (error, stdout, stderr) => {
-      resolve({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
-    });
-  });
+  return runHardpodAsync(['pin', ...args], { cwd: dir, env: { HOME: dir, DOCKER_CONFIG: dir } });
 }
 
 describe('hardpod pin --write', () => {
