@@ -978,6 +978,40 @@ export function checkStringList(list: unknown, path: string, label: string, item
   }
 }
 
+/**
+ * How a list of objects and one of its items are named in messages: `rules`, `PolicyRules`, `a PolicyRule`, their fields.
+ * @internal
+ */
+export interface ObjectList {
+  readonly field: string;
+  readonly plural: string;
+  readonly singular: string;
+  readonly fields: string;
+  /** The API server reads a null item as an empty object (a NetworkPolicy rule or port): skipped. @default false */
+  readonly nullIsEmpty?: boolean;
+}
+
+/**
+ * The object items of a list field, each with its path; a value that is not a list, or an item that
+ * is not an object, is a problem. Absent and null lists have no items.
+ * @internal
+ */
+export function objectItems(value: unknown, path: string, list: ObjectList, problems: ShapeProblem[]): [Fields, string][] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) {
+    problems.push(shapeProblem(path, value, `${list.field} must be a list of ${list.plural} (objects with ${list.fields}), got ${describeType(value)}`));
+    return [];
+  }
+  const items: [Fields, string][] = [];
+  for (let i = 0; i < value.length; i++) {
+    const item: unknown = value[i];
+    const at = `${path}[${i}]`;
+    if (isFields(item)) items.push([item, at]);
+    else if (!(item === null && list.nullIsEmpty)) problems.push(shapeProblem(at, item, `${list.singular} must be an object (${list.fields}), got ${describeType(item)}`));
+  }
+  return items;
+}
+
 /** Each entry of a list that holds objects (`sysctls`) that is not one. */
 function checkListOfObjects(value: readonly unknown[], base: string, suffix: string, problems: ShapeProblem[]): void {
   for (let i = 0; i < value.length; i++) {

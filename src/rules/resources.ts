@@ -1,6 +1,8 @@
 import type { InputIndex, PodRule, Violation } from './rule';
 import type { ClusterContext } from '../engine/config';
 import type { KubeObject } from '../model/kube-object';
+import { containerDefaults, limitRangeProblems } from '../model/limit-range';
+import { asWritten } from '../model/not-known-yet';
 import { isUnknownValue, type ContainerView } from '../model/pod-view';
 import { parseQuantity } from '../model/quantity';
 import { clusterObjects, KUBERNETES_GROUPS, namespaceOf } from './support/hardened';
@@ -132,8 +134,9 @@ function limitRangesOf(input: InputIndex | undefined, cluster: ClusterContext): 
 }
 
 function readLimitRanges(input: InputIndex | undefined, cluster: ClusterContext): LimitRanges | null {
-  const inInput = input === undefined ? [] : input.byKind('LimitRange', KUBERNETES_GROUPS.LimitRange);
-  const declared = clusterObjects(cluster, 'LimitRange');
+  // One the API server refuses is never created: it writes nothing.
+  const inInput = (input === undefined ? [] : input.byKind('LimitRange', KUBERNETES_GROUPS.LimitRange)).filter(isAdmitted);
+  const declared = clusterObjects(cluster, 'LimitRange').filter(isAdmitted);
   if (inInput.length === 0 && declared.length === 0) return null;
   const byNamespace = new Map<string | undefined, LimitRangeDefaults>();
   return {
@@ -155,12 +158,15 @@ function readLimitRanges(input: InputIndex | undefined, cluster: ClusterContext)
   };
 }
 
+/** In a preview, values not known yet are not judged: the LimitRange counts, and reading such a value is unknown. */
+function isAdmitted(range: KubeObject): boolean {
+  return limitRangeProblems(asWritten(range)).length === 0;
+}
+
 /**
  * What the LimitRanger admission plugin writes into a container that sets no request or limit of
- * a resource: each Container item's `default` into limits and `defaultRequest` into requests, as
- * the API server stored the LimitRange, which defaults `default` to `max`, then `defaultRequest` to
- * `default`, else to `min`. Several LimitRanges add up (the first to give a value writes it). Only
- * amounts above 0 count: a value that is not a quantity has the LimitRange refused.
+ * a resource: each Container item's defaults ({@link containerDefaults}). Several LimitRanges add up
+ * (the first to give a value writes it). Only amounts above 0 count.
  */
 function limitRangeDefaults(ranges: readonly KubeObject[]): LimitRangeDefaults {
   if (ranges.length === 0) return NO_DEFAULTS;
@@ -175,10 +181,9 @@ function limitRangeDefaults(ranges: readonly KubeObject[]): LimitRangeDefaults {
       if (get(item, 'type') !== 'Container') continue;
       for (let k = 0; k < RESOURCE_NAMES.length; k++) {
         const name = RESOURCE_NAMES[k];
-        const limit = get(get(item, 'default'), name) ?? get(get(item, 'max'), name);
-        const request = get(get(item, 'defaultRequest'), name) ?? limit ?? get(get(item, 'min'), name);
+        const { limit, request } = containerDefaults(item, name);
         if (isDeclared(limit)) out[name].limit = true;
-        if (limit !== undefined && limit !== null && limits[name] === undefined) limits[name] = limit;
+        if (limit !== undefined && limits[name] === undefined) limits[name] = limit;
         if (isDeclared(request)) out[name].request = true;
       }
     }

@@ -4,8 +4,8 @@ import { isDnsSubdomain, isInsideCidr, isLabelValue, isPortName, qualifiedNamePr
 import type { KubeObject } from '../model/kube-object';
 import { asWritten } from '../model/not-known-yet';
 import {
-  checkFields, checkStringList, describeType, isFields, isUnknownValue, shapeProblem, stringMap,
-  type Expected, type Fields, type FieldTypes, type ShapeProblem,
+  checkFields, checkStringList, describeType, isFields, isUnknownValue, objectItems, shapeProblem, stringMap,
+  type Expected, type FieldTypes, type ObjectList, type ShapeProblem,
 } from '../model/pod-view';
 import { isKubernetesObject } from './support/hardened';
 
@@ -106,36 +106,6 @@ function labelValueMessage(value: string): string {
 function entries(value: unknown): number | undefined {
   if (value === undefined || value === null) return 0;
   return Array.isArray(value) ? value.length : undefined;
-}
-
-/** How a list of objects and one of its items are named in messages: `rules`, `PolicyRules`, `a PolicyRule`, their fields. */
-interface ObjectList {
-  readonly field: string;
-  readonly plural: string;
-  readonly singular: string;
-  readonly fields: string;
-  /** The API server reads a null item as an empty object (a NetworkPolicy rule or port): skipped. @default false */
-  readonly nullIsEmpty?: boolean;
-}
-
-/**
- * The object items of a list field, each with its path; a value that is not a list, or an item that
- * is not an object, is a problem. Absent and null lists have no items.
- */
-function objectItems(value: unknown, path: string, list: ObjectList, problems: ShapeProblem[]): [Fields, string][] {
-  if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) {
-    problems.push(shapeProblem(path, value, `${list.field} must be a list of ${list.plural} (objects with ${list.fields}), got ${describeType(value)}`));
-    return [];
-  }
-  const items: [Fields, string][] = [];
-  for (let i = 0; i < value.length; i++) {
-    const item: unknown = value[i];
-    const at = `${path}[${i}]`;
-    if (isFields(item)) items.push([item, at]);
-    else if (!(item === null && list.nullIsEmpty)) problems.push(shapeProblem(at, item, `${list.singular} must be an object (${list.fields}), got ${describeType(item)}`));
-  }
-  return items;
 }
 
 /** The string lists of a PolicyRule, each with what one entry is. */

@@ -123,6 +123,25 @@ describe('resources', () => {
     // Input without the namespace's LimitRanges: a failure, as before (not unknown).
     expect(violations(check(resources, bare)).every((v) => v.unknown === undefined)).toBe(true);
   });
+  test('a LimitRange the API server refuses is never created: it bounds no container', () => {
+    const bare = deployment({ container: { resources: undefined } });
+    const all = ['container "app" must set resources.requests.cpu, resources.limits.cpu, resources.requests.memory, resources.limits.memory'];
+    const messages = (range: KubeObject) => violations(check(resources, bare, { input: [range] })).map((v) => v.message);
+    // A default above max.
+    const aboveMax = limitRange('shop', { default: { memory: '512Mi', cpu: '1' }, defaultRequest: { memory: '64Mi', cpu: '100m' }, max: { memory: '256Mi' } });
+    expect(messages(aboveMax)).toEqual(all);
+    expect(messages({ ...aboveMax, spec: { limits: [{ type: 'Container', default: { memory: '512Mi', cpu: '1' }, defaultRequest: { memory: '64Mi', cpu: '100m' }, max: { memory: '1Gi' } }] } })).toEqual([]);
+    // One invalid quantity refuses the whole LimitRange, its valid cpu default too.
+    expect(messages(limitRange('shop', { default: { memory: 'lots', cpu: '1' } }))).toEqual(all);
+    // A second Container item, or a Pod item with defaults.
+    expect(messages({ ...aboveMax, spec: { limits: [{ type: 'Container', default: { cpu: '1', memory: '1Gi' } }, { type: 'Container', default: { cpu: '2' } }] } })).toEqual(all);
+    expect(messages({ ...aboveMax, spec: { limits: [{ type: 'Container', default: { cpu: '1', memory: '1Gi' } }, { type: 'Pod', default: { cpu: '2' } }] } })).toEqual(all);
+  });
+  test('a LimitRange default given as null is 0: the server stores it, and takes no max for it', () => {
+    const bare = deployment({ container: { resources: undefined } });
+    const range = limitRange('shop', { default: { cpu: null, memory: '1Gi' }, max: { cpu: '1' } });
+    expect(violations(check(resources, bare, { input: [range] })).map((v) => v.message)).toEqual(['container "app" must set resources.requests.cpu, resources.limits.cpu']);
+  });
   test('the engine hands a LimitRange of the input to the resources rule, even when no cross-object rule runs', () => {
     const bare = deployment({ container: { resources: undefined } });
     const inputRulesOff = Object.fromEntries(RULES.filter((r) => r.scope === 'input').map((r) => [r.id, { enabled: false }]));
