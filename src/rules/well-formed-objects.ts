@@ -2,6 +2,7 @@ import type { ObjectRule } from './rule';
 import { isPortNumber } from '../model/api-integers';
 import { isDnsSubdomain, isInsideCidr, isLabelValue, isPortName, qualifiedNameProblem, refusedCidrProblem } from '../model/api-values';
 import type { KubeObject } from '../model/kube-object';
+import { limitRangeProblems } from '../model/limit-range';
 import { asWritten } from '../model/not-known-yet';
 import {
   checkFields, checkStringList, describeType, isFields, isUnknownValue, objectItems, shapeProblem, stringMap,
@@ -10,23 +11,24 @@ import {
 import { isKubernetesObject } from './support/hardened';
 
 /**
- * The cross-object rules (RBAC, NetworkPolicy coverage, namespace labels, service account tokens)
- * read these objects' fields as absent when they have the wrong type: `verbs: get` would grant
- * nothing, `subjects: {...}` would bind no one, `policyTypes: Ingress` would isolate nothing. The API
- * server refuses every such object, and every object with a value it refuses in those fields (a rule
- * without verbs, a peer without a selector, a port out of range): an object that is never created
- * isolates no pod and names no one. This rule turns each such field into a finding instead of a pass.
+ * The cross-object rules (RBAC, NetworkPolicy coverage, namespace labels, service account tokens,
+ * LimitRange defaults) read these objects' fields as absent when they have the wrong type: `verbs:
+ * get` would grant nothing, `subjects: {...}` would bind no one, `policyTypes: Ingress` would isolate
+ * nothing. The API server refuses every such object, and every object with a value it refuses in
+ * those fields (a rule without verbs, a peer without a selector, a port out of range, a LimitRange
+ * default above its max): an object that is never created isolates no pod, names no one and writes
+ * no defaults. This rule turns each such field into a finding instead of a pass.
  */
 export const wellFormedObjects: ObjectRule = {
   id: 'well-formed-objects',
-  title: 'RBAC objects, NetworkPolicies, Namespaces and ServiceAccounts have the types and values Kubernetes accepts',
-  remediation: 'Fix the field to the type and value the Kubernetes API accepts (see the message); the API server would reject the object, and the RBAC, NetworkPolicy, namespace and service account checks cannot judge it.',
+  title: 'RBAC objects, NetworkPolicies, Namespaces, ServiceAccounts and LimitRanges have the types and values Kubernetes accepts',
+  remediation: 'Fix the field to the type and value the Kubernetes API accepts (see the message); the API server would reject the object, and the RBAC, NetworkPolicy, namespace, service account and resources checks cannot judge it (a LimitRange the server refuses gives no container its defaults).',
   level: 'hardened',
   severity: 'high',
   controls: [],
   edition: 2,
   scope: 'object',
-  kinds: ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'NetworkPolicy', 'Namespace', 'ServiceAccount'],
+  kinds: ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'NetworkPolicy', 'Namespace', 'ServiceAccount', 'LimitRange'],
   check({ object, minor }) {
     // A kind of that name in another group (a Calico NetworkPolicy) has its own schema, which its own API server judges.
     if (!isKubernetesObject(object, minor)) return 'not-applicable';
@@ -68,6 +70,9 @@ export function wellFormedObjectProblems(written: KubeObject, minor?: number): S
       break;
     case 'ServiceAccount':
       checkFields(written, SERVICE_ACCOUNT_FIELDS, '', '', problems);
+      break;
+    case 'LimitRange':
+      problems.push(...limitRangeProblems(written));
       break;
   }
   return problems;

@@ -2,7 +2,8 @@
  * Differential: LimitRanges of every limit type, with min, max, default, defaultRequest and
  * maxLimitRequestRatio over standard, extended and malformed resource names, valid and invalid
  * quantities and every ordering of them, dry-run created on the real kube-apiserver. hardpod's verdict
- * (refused or not) must be the server's for each; and a pod without resources in a namespace holding
+ * (refused or not) must be the server's for each, and the well-formed-objects rule must report the
+ * fields the server refuses; and a pod without resources in a namespace holding
  * the LimitRange must get the resources verdict that what the server stores for it deserves: bounded
  * by the defaults of a LimitRange the server admits, and by nothing from one it refuses.
  */
@@ -170,11 +171,23 @@ const KNOWN: readonly unknown[] = [
   null,
 ];
 
+interface Finding {
+  readonly path: string;
+  readonly message: string;
+}
+
 interface Judged {
   readonly what: string;
   readonly range: KubeObject;
   readonly server: Verdict;
   readonly problems: readonly string[];
+  /** The well-formed-objects rule's failures on the LimitRange. */
+  readonly findings: readonly Finding[];
+}
+
+function wellFormedFindings(range: KubeObject): Finding[] {
+  const report = evaluate([{ object: range, source: { file: '<generated>' } }], { level: 'hardened' });
+  return report.findings.filter((f) => f.rule === 'well-formed-objects' && f.outcome === 'fail').map(({ path, message }) => ({ path, message }));
 }
 
 async function judge(c: Cluster, namespace: string, limits: unknown): Promise<Judged> {
@@ -185,7 +198,58 @@ async function judge(c: Cluster, namespace: string, limits: unknown): Promise<Ju
     range,
     server: await c.dryRunCreate(range, namespace),
     problems: limitRangeProblems(range).map((p) => `${p.path}: ${p.message}`),
+    findings: wellFormedFindings(range),
   };
+}
+
+/** A field the server names (`spec.limits[0].default[example.com/gpu]`) as segments: `spec`, `limits`, 0, `default`, `example.com/gpu`. */
+function serverSegments(field: string): (string | number)[] {
+  return [...field.matchAll(/([A-Za-z]+)|\[([^\]]*)\]/g)].map(([, name, key]) => (name ?? (/^\d+$/.test(key) ? Number(key) : key)));
+}
+
+/** Segments as hardpod writes a path: `spec.limits[0].default.example.com/gpu`. */
+const hardpodPath = (segments: readonly (string | number)[]): string =>
+  segments.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
+
+function isWritten(object: unknown, segments: readonly (string | number)[]): boolean {
+  let at = object;
+  for (const s of segments) {
+    if (typeof at !== 'object' || at === null || !Object.prototype.hasOwnProperty.call(at, s)) return false;
+    at = (at as Record<string | number, unknown>)[s];
+  }
+  return true;
+}
+
+/** The item a path is in (`spec.limits[0]`), or the path itself above the items. */
+const itemOf = (path: string): string => /^spec\.limits\[\d+\]/.exec(path)?.[0] ?? path;
+
+/**
+ * Where the server and the well-formed-objects rule put the refusal: each field the server names that
+ * the LimitRange holds must have a finding at it; each it names that only its defaulting wrote (a
+ * default taken from max) a finding in the same item; and each finding must be in an item the server
+ * names. A LimitRange the server cannot decode (400) names no field: a finding anywhere will do.
+ */
+function placementDisagreements(judged: readonly Judged[]): string[] {
+  const found: string[] = [];
+  for (const j of judged) {
+    const paths = j.findings.map((f) => f.path);
+    if (j.server.allowed !== (paths.length === 0)) {
+      found.push(`${j.what}: the API server ${j.server.allowed ? 'admits' : `refuses (${j.server.message})`} it, well-formed-objects ${paths.length ? `reports ${paths.join(', ')}` : 'reports nothing'}`);
+      continue;
+    }
+    if (j.server.status !== 422) continue;
+    const causes = ((j.server.body as { details?: { causes?: { field?: string }[] } }).details?.causes ?? []).map((c) => serverSegments(c.field ?? ''));
+    const named = causes.map(hardpodPath);
+    for (const segments of causes) {
+      const path = hardpodPath(segments);
+      const placed = isWritten(j.range, segments) ? paths.includes(path) : paths.some((p) => itemOf(p) === itemOf(path));
+      if (!placed) found.push(`${j.what}: the API server refuses ${path} (${j.server.message}), well-formed-objects reports ${paths.join(', ')}`);
+    }
+    for (const path of paths) {
+      if (!named.some((n) => itemOf(n) === itemOf(path))) found.push(`${j.what}: well-formed-objects reports ${path}, in an item the API server does not name (${j.server.message})`);
+    }
+  }
+  return found;
 }
 
 function disagreements(judged: readonly Judged[]): string[] {
@@ -258,6 +322,7 @@ describeCluster('LimitRanges: hardpod knows which ones the API server refuses, a
     const c = cluster();
     const judged = await mapLimit(KNOWN, 8, (limits) => judge(c, namespace, limits));
     expect(disagreements(judged)).toEqual([]);
+    expect(placementDisagreements(judged)).toEqual([]);
     expectBothVerdicts(judged, 15);
     // The defect as a user met it: the refused LimitRange wrote no defaults, and the pod is unbounded.
     expect(judged.slice(0, 2).map((j) => j.server.allowed)).toEqual([false, false]);
@@ -271,6 +336,7 @@ describeCluster('LimitRanges: hardpod knows which ones the API server refuses, a
     const c = cluster();
     const judged = await mapLimit(fc.sample(items, { numRuns: 1000 }), 8, (limits) => judge(c, namespace, limits));
     expect(disagreements(judged)).toEqual([]);
+    expect(placementDisagreements(judged)).toEqual([]);
     expectBothVerdicts(judged, 150);
     // Every refused one with the empty namespace; admitted ones each in a namespace of their own: a
     // sample, with every one whose Container item gives a default to both cpu and memory.

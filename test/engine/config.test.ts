@@ -341,6 +341,28 @@ describe('loadConfig', () => {
     expect(() => loadConfig(typo)).toThrow(new RegExp(`^${typo}:4 \\(cluster\\.namespaces\\[0\\]\\.lables\\): unknown namespace key "lables" \\(did you mean "labels"\\?\\); expected one of name, labels`));
     expect(() => loadConfig(labels)).toThrow(new RegExp(`^${labels}:6 \\(cluster\\.namespaces\\[0\\]\\.labels\\.pod-security\\.kubernetes\\.io/enforce\\): the declared Namespace "shop" would be refused by the API server: "restricted!" is not a label value`));
   });
+  it('refuses a declared LimitRange the API server would refuse, at the refused field\'s line, as it would give no container its defaults', () => {
+    const config = file('limit-range.yaml', [
+      'cluster:',
+      '  objects:',
+      '    - apiVersion: v1',
+      '      kind: LimitRange',
+      '      metadata: { name: defaults, namespace: shop }',
+      '      spec:',
+      '        limits:',
+      '          - type: Container',
+      '            default: { memory: 512Mi, cpu: "1" }',
+      '            defaultRequest: { memory: 64Mi, cpu: 100m }',
+      '            max:',
+      '              memory: 256Mi',
+      '',
+    ].join('\n'));
+    expect(() => loadConfig(config)).toThrow(new RegExp(`^${config}:9 \\(cluster\\.objects\\[0\\]\\.spec\\.limits\\[0\\]\\.default\\.memory\\): the declared LimitRange "shop/defaults" would be refused by the API server: default of memory \\("512Mi"\\) is above its max \\("256Mi"\\)`));
+    const range = (item: Record<string, unknown>) => ({ apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'defaults' }, spec: { limits: [{ type: 'Container', ...item }] } });
+    expect(() => resolveConfig({ cluster: { objects: [range({ default: { memory: 'lots', cpu: '1' } })] } }))
+      .toThrow('config cluster.objects[0].spec.limits[0].default.memory: the declared LimitRange "defaults" would be refused by the API server: default of memory must be a resource quantity (such as 500m, 2 or 256Mi), got a string ("lots")');
+    expect(() => resolveConfig({ cluster: { objects: [range({ default: { memory: '256Mi', cpu: '1' }, max: { memory: '256Mi' } })] } })).not.toThrow();
+  });
   it('refuses an object declared twice in the cluster context, naming both lines, as only one would apply', () => {
     const namespaces = file('ns-twice.yaml', [
       'cluster:',

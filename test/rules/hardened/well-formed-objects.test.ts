@@ -23,6 +23,10 @@ function binding(fields: Record<string, unknown>, kind: 'RoleBinding' | 'Cluster
   };
 }
 
+function limitRange(limits: unknown): KubeObject {
+  return { apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'defaults', namespace: 'shop' }, spec: { limits } };
+}
+
 /** `path: message` of each finding. */
 function problems(object: KubeObject): string[] {
   return violations(check(wellFormedObjects, object)).map((v) => `${v.path}: ${v.message}`);
@@ -65,6 +69,11 @@ describe('well-formed-objects: well-formed objects yield no finding', () => {
     ['a Namespace without labels', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } }],
     ['a ServiceAccount', serviceAccount('app', 'shop', { automountServiceAccountToken: false })],
     ['a ServiceAccount without automountServiceAccountToken', serviceAccount()],
+    ['a LimitRange with Container defaults within min and max', limitRange([
+      { type: 'Container', min: { cpu: '50m' }, defaultRequest: { cpu: '100m', memory: '64Mi' }, default: { cpu: '1', memory: '256Mi' }, max: { cpu: '2', memory: '1Gi' } },
+      { type: 'PersistentVolumeClaim', max: { storage: '10Gi' } },
+    ])],
+    ['a LimitRange without limits', limitRange(null)],
   ])('%s', (_what, object) => {
     expect(check(wellFormedObjects, object)).toEqual([]);
   });
@@ -138,6 +147,36 @@ describe('well-formed-objects: a value the API server refuses in a field the che
     ]],
   ])('%s', (_what, object, expected) => {
     expect(problems(object)).toEqual(expected);
+  });
+});
+
+describe('well-formed-objects: a LimitRange the API server refuses is a finding at each refused field, as it writes no defaults', () => {
+  it.each<[string, KubeObject, string[]]>([
+    ['a default above max', limitRange([{ type: 'Container', default: { memory: '512Mi', cpu: '1' }, defaultRequest: { memory: '64Mi', cpu: '100m' }, max: { memory: '256Mi' } }]), [
+      'spec.limits[0].default.memory: default of memory ("512Mi") is above its max ("256Mi"): the API server requires min <= defaultRequest <= default <= max',
+    ]],
+    ['a default that is not a quantity', limitRange([{ type: 'Container', default: { memory: 'lots', cpu: '1' } }]), [
+      'spec.limits[0].default.memory: default of memory must be a resource quantity (such as 500m, 2 or 256Mi), got a string ("lots")',
+    ]],
+    ['a second Container item, and a Pod item with defaults', limitRange([{ type: 'Container', default: { cpu: '1' } }, { type: 'Container' }, { type: 'Pod', default: { cpu: '1' } }]), [
+      'spec.limits[1].type: type "Container" is given again (first in spec.limits[0]): a LimitRange has one item per type; merge the two',
+      'spec.limits[2].default: a limit of type "Pod" cannot have default: LimitRanger writes defaults into containers, so give them in an item of type "Container"',
+    ]],
+  ])('%s', (_what, object, expected) => {
+    expect(problems(object)).toEqual(expected);
+  });
+
+  it('reports the LimitRange and the pod it leaves unbounded, and passes both once the LimitRange is fixed', () => {
+    const pod = deployment({ container: { resources: undefined } });
+    const refused = limitRange([{ type: 'Container', default: { memory: '512Mi', cpu: '1' }, max: { memory: '256Mi' } }]);
+    const failures = (range: KubeObject) => evaluate(located(range, pod))
+      .findings.filter((f) => f.outcome === 'fail' && (f.rule === 'resources' || f.rule === wellFormedObjects.id)).map((f) => `${f.rule} ${f.kind} ${f.path}`);
+    expect(failures(refused)).toEqual(['well-formed-objects LimitRange spec.limits[0].default.memory', 'resources Deployment spec.template.spec.containers[0].resources']);
+    expect(failures(limitRange([{ type: 'Container', default: { memory: '256Mi', cpu: '1' }, max: { memory: '256Mi' } }]))).toEqual([]);
+  });
+
+  it('a LimitRange of another API group is not judged', () => {
+    expect(check(wellFormedObjects, { ...limitRange([{ type: 'container' }]), apiVersion: 'example.com/v1' })).toBe('not-applicable');
   });
 });
 
@@ -226,12 +265,14 @@ describe('well-formed-objects: each field of the wrong type is a finding naming 
       ['metadata.labels.pod-security.kubernetes.io/enforce-version: must be a string, got a number (1.3)']],
     ['automountServiceAccountToken not a boolean', serviceAccount('app', 'shop', { automountServiceAccountToken: 'false' }),
       ['automountServiceAccountToken: automountServiceAccountToken must be a boolean, got a string ("false")']],
+    ['LimitRange limits not a list', limitRange({ type: 'Container' }),
+      ['spec.limits: limits must be a list of LimitRange items (objects with a type and min, max, default, defaultRequest or maxLimitRequestRatio), got an object']],
   ])('%s', (_what, object, expected) => {
     expect(problems(object)).toEqual(expected);
   });
 
   it('reads no other kind (a workload is well-formed-pod-spec\'s), and reads every object of its kinds', () => {
-    expect(wellFormedObjects.kinds).toEqual(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'NetworkPolicy', 'Namespace', 'ServiceAccount']);
+    expect(wellFormedObjects.kinds).toEqual(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'NetworkPolicy', 'Namespace', 'ServiceAccount', 'LimitRange']);
     const report = evaluate(located(deployment({ pod: { automountServiceAccountToken: 'no' } })));
     expect(report.findings.filter((f) => f.rule === wellFormedObjects.id)).toEqual([]);
   });
@@ -290,6 +331,7 @@ describe('well-formed-objects in the engine', () => {
       binding({ subjects: [{ kind: 'ServiceAccount', name: UNKNOWN_VALUE, namespace: UNKNOWN_VALUE }], roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: UNKNOWN_VALUE } }),
       namespaceObject('shop', { 'pod-security.kubernetes.io/enforce': 'restricted', 'team': UNKNOWN_VALUE }),
       role({ rules: [{ apiGroups: [''], resources: [UNKNOWN_VALUE], verbs: ['get'] }] }),
+      limitRange([{ type: 'Container', default: { cpu: UNKNOWN_VALUE }, max: { cpu: '1' } }]),
     ];
     expect(evaluate(inPreview(...names)).findings.filter((f) => f.rule === wellFormedObjects.id)).toEqual([]);
     const unknownTypes = networkPolicyObject({ podSelector: {}, policyTypes: UNKNOWN_VALUE });
