@@ -7,6 +7,7 @@ import { dockerCredentials, type CredentialLookup, type RegistryCredential } fro
 import { canonicalRegistryHost, digestProblem, DOCKER_HUB, imageName, type ImageRef } from './image-ref';
 import { parseWwwAuthenticate, type AuthChallenge } from './www-authenticate';
 import { HardpodError } from '../model/errors';
+import { describeType } from '../model/pod-view';
 
 /** Manifest media types, in the order they are offered in `Accept`. */
 export const MEDIA_TYPES = {
@@ -81,6 +82,41 @@ export interface RegistryClientOptions {
 }
 
 /** A manifest or index read from a registry, verified against its digest. */
+/**
+ * What makes parsed JSON no manifest the client can read (`null`, `manifests: {}`, a layer without
+ * a digest), or undefined: a broken proxy or registry can send any JSON, and the facts and pinning
+ * read these fields as the distribution spec shapes them.
+ */
+function manifestShapeProblem(json: unknown): string | undefined {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return `it is ${describeType(json)}, expected an object`;
+  const manifest = json as Record<string, unknown>;
+  for (const field of ['mediaType', 'artifactType'] as const) {
+    if (manifest[field] !== undefined && typeof manifest[field] !== 'string') return `${field} is ${describeType(manifest[field])}, expected a string`;
+  }
+  const descriptorProblem = (value: unknown, at: string): string | undefined => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return `${at} is ${describeType(value)}, expected a descriptor object`;
+    const { digest, mediaType } = value as Record<string, unknown>;
+    if (digest === undefined) return `${at} has no digest`;
+    if (typeof digest !== 'string') return `${at}.digest is ${describeType(digest)}, expected a string`;
+    if (mediaType !== undefined && typeof mediaType !== 'string') return `${at}.mediaType is ${describeType(mediaType)}, expected a string`;
+    return undefined;
+  };
+  if (manifest.config !== undefined) {
+    const problem = descriptorProblem(manifest.config, 'config');
+    if (problem) return problem;
+  }
+  for (const list of ['manifests', 'layers'] as const) {
+    const items = manifest[list];
+    if (items === undefined) continue;
+    if (!Array.isArray(items)) return `${list} is ${describeType(items)}, expected a list of descriptors`;
+    for (let i = 0; i < items.length; i++) {
+      const problem = descriptorProblem(items[i], `${list}[${i}]`);
+      if (problem) return problem;
+    }
+  }
+  return undefined;
+}
+
 export interface FetchedManifest {
   readonly digest: string;
   readonly mediaType: string;
@@ -455,6 +491,8 @@ export class RegistryClient {
     } catch {
       throw new HardpodError(`the manifest ${actual} of ${imageName(ref)} is not JSON`, imageName(ref));
     }
+    const malformed = manifestShapeProblem(json);
+    if (malformed !== undefined) throw new HardpodError(`the manifest ${actual} of ${imageName(ref)} is no image manifest or index: ${malformed}`, imageName(ref));
     const mediaType = json.mediaType ?? contentType;
     if (SCHEMA1.test(mediaType) || json.schemaVersion === 1) {
       throw new HardpodError(`${imageName(ref)} is stored as a Docker schema 1 manifest, which cannot be pinned safely; push it again with a current tool`, imageName(ref));

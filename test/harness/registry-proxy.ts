@@ -22,6 +22,8 @@ export interface ProxyFaults {
   headStatus?: number;
   /** Replace the Docker-Content-Digest header of manifest answers (to `method` only, if given) with `value` (null: leave it out). */
   digestHeader?: { method?: 'HEAD' | 'GET'; value: string | null };
+  /** Answer GETs of manifests with this body and no Docker-Content-Digest (a broken proxy's or registry's manifest). */
+  manifestBody?: string;
 }
 
 export class RegistryProxy {
@@ -112,6 +114,10 @@ export class RegistryProxy {
         body = Buffer.from(body);
         body[body.length - 1] = body[body.length - 1] === 0 ? 1 : 0;
       }
+    }
+    if (faults.manifestBody !== undefined && method === 'GET' && path.includes('/manifests/')) {
+      body = Buffer.from(faults.manifestBody);
+      delete outHeaders['docker-content-digest'];
     }
     if (method !== 'HEAD') outHeaders['content-length'] = String(body.length);
     response.writeHead(answer.status, outHeaders);

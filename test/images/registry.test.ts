@@ -183,6 +183,26 @@ describeRegistry('registry client against a real docker-registry', () => {
     }
   });
 
+  it('refuses JSON that is no manifest (null, a list that is not one, a descriptor without a digest) with what is wrong, never a TypeError', async () => {
+    const proxy = await RegistryProxy.start(registry.url);
+    const ref = parseImageRef(`${proxy.host}/team/multi:2.0`);
+    const index = 'application/vnd.oci.image.index.v1+json';
+    try {
+      for (const [body, problem] of [
+        ['null', 'it is null, expected an object'],
+        [JSON.stringify({ schemaVersion: 2, mediaType: index, manifests: {} }), 'manifests is an object, expected a list of descriptors'],
+        [JSON.stringify({ schemaVersion: 2, mediaType: index, manifests: [null] }), 'manifests[0] is null, expected a descriptor object'],
+        [JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'x' }, layers: [] }), 'config has no digest'],
+      ]) {
+        // The registry's HEAD is refused, so the tag is read with a GET, whose body the proxy replaces.
+        proxy.faults = { headStatus: 405, manifestBody: body };
+        await expect(resolveImage(client(), ref)).rejects.toThrow(new RegExp(`^${proxy.host}/team/multi: the manifest sha256:[0-9a-f]{64} of ${proxy.host}/team/multi is no image manifest or index: ${problem.replace(/[[\]]/g, '\\$&')}$`));
+      }
+    } finally {
+      await proxy.stop();
+    }
+  });
+
   it('says a missing tag is not found (404) and names the repository', async () => {
     await expect(resolveImage(client(), parseImageRef(`${registry.host}/team/distroless:nope`))).rejects.toThrow(/tag nope not found in 127\.0\.0\.1:\d+\/team\/distroless \(HTTP 404/);
   });
