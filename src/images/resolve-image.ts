@@ -6,7 +6,7 @@ import { HardpodError } from '../model/errors';
 
 /** How a tag is resolved into a lock entry. */
 export interface ResolveImageOptions {
-  /** Platform whose image facts are recorded for a multi-arch index. @default linux/amd64, else the first platform */
+  /** Platform whose image facts are recorded for a multi-arch index. @default linux/amd64, else the first Linux platform, else the first platform */
   readonly platform?: string;
   /**
    * Read the layers for shell, tools, package manager and setuid/setgid files. Layers are also
@@ -48,7 +48,10 @@ export async function resolveImage(client: RegistryClient, ref: ImageRef, option
       if (platform && !(platform in platforms)) platforms[platform] = entry.digest;
     }
     const wanted = options.platform ?? 'linux/amd64';
-    const chosen = entries.find((entry) => platformOf(entry) === wanted) ?? (options.platform ? undefined : entries[0]);
+    // Without a platform asked for, an index lacking linux/amd64 gives the facts of its first Linux
+    // image (pods run Linux unless they say otherwise), not of whatever comes first (a Windows one).
+    const chosen = entries.find((entry) => platformOf(entry) === wanted)
+      ?? (options.platform ? undefined : entries.find((entry) => platformOf(entry)?.startsWith('linux/')) ?? entries[0]);
     if (!chosen) {
       throw new HardpodError(
         `${name} has no image for platform ${wanted}; it has ${Object.keys(platforms).join(', ') || 'no platforms'}`,

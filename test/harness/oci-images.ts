@@ -88,6 +88,8 @@ export interface TestImage {
   /** The config's `Env` (`PATH=...`). */
   readonly env?: readonly string[];
   readonly architecture?: string;
+  /** @default linux */
+  readonly os?: string;
   readonly variant?: string;
   readonly labels?: Readonly<Record<string, string>>;
   readonly annotations?: Readonly<Record<string, string>>;
@@ -103,7 +105,7 @@ export async function pushImage(base: string, repository: string, tag: string | 
   const diffIds = image.layers.map((files) => sha256(tarArchive(files)));
   const config = {
     architecture: image.architecture ?? 'amd64',
-    os: 'linux',
+    os: image.os ?? 'linux',
     ...(image.variant ? { variant: image.variant } : {}),
     config: {
       ...(image.user !== undefined ? { User: image.user } : {}),
@@ -138,7 +140,8 @@ export async function pushImage(base: string, repository: string, tag: string | 
     ...(image.annotations ? { annotations: image.annotations } : {}),
   };
   const pushed = await pushManifest(base, repository, tag ?? sha256(Buffer.from(JSON.stringify(manifest))), manifest);
-  return { ...pushed, configDigest, platform: { os: 'linux', architecture: config.architecture, ...(image.variant ? { variant: image.variant } : {}) } };
+  const platform = { os: config.os, architecture: config.architecture, ...(image.variant ? { variant: image.variant } : {}) };
+  return { ...pushed, configDigest, platform };
 }
 
 /**

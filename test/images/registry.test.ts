@@ -45,6 +45,18 @@ describeRegistry('registry client against a real docker-registry', () => {
     expect(entry.facts).toMatchObject({ user: '65532:65532', uid: 65532, gid: 65532, exposedPorts: [8443], exposed: ['8443/tcp'], inspected: false, platform: 'linux/amd64' });
   });
 
+  it('without a platform asked for, an index lacking linux/amd64 gives the facts of its first Linux image, not of a Windows one listed first', async () => {
+    const mixed = await pushIndex(registry.url, 'team/mixed', '1.0', [
+      { ...ROOT_WITH_SHELL, os: 'windows', user: 'ContainerUser' },
+      { ...NUMERIC_USER_DISTROLESS, architecture: 'arm64', variant: 'v8' },
+    ]);
+    const entry = await resolveImage(client(), parseImageRef(`${registry.host}/team/mixed:1.0`));
+    expect(entry.digest).toBe(mixed.digest);
+    expect(entry.facts).toMatchObject({ platform: 'linux/arm64/v8', uid: 65532 });
+    // Asked for, the Windows image is read.
+    expect((await resolveImage(client(), parseImageRef(`${registry.host}/team/mixed:1.0`), { platform: 'windows/amd64' })).facts).toMatchObject({ platform: 'windows/amd64', user: 'ContainerUser' });
+  });
+
   it('pins a multi-arch index by its own digest, records each platform, and skips the attestation', async () => {
     const entry = await resolveImage(client(), parseImageRef(`${registry.host}/team/multi:2.0`));
     expect(entry.digest).toBe(multi.digest);

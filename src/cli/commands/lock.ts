@@ -37,7 +37,7 @@ Options:
   --inspect                   also read the layers: shell, tools, package manager, setuid/setgid files
                               (layers are read anyway when the image names its user)
   --allow-empty               exit 0 when PATH holds no Kubernetes object (else exit 2: nothing was locked)
-  --platform OS/ARCH[/VAR]    platform whose facts are recorded (default: linux/amd64, else the first)
+  --platform OS/ARCH[/VAR]    platform whose facts are recorded (default: linux/amd64, else the first Linux one)
   --stack NAME                Pulumi: run the program with the config of Pulumi.NAME.yaml (secrets read
                               as a placeholder; default: no config)
   --insecure-registry HOST    reach HOST[:PORT] as docker's insecure-registries does: HTTPS without
