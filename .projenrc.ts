@@ -36,7 +36,12 @@ const project = new typescript.TypeScriptProject({
   },
   bin: { hardpod: 'lib/cli/main.js' },
   // tar: npm's own streaming tar parser, used to read image layers without holding them in memory.
-  deps: ['yaml@^2.9.1', 'js-yaml@^4.1.0', 'kubernetes-types@^1.30.0', 'tar@^7.5.23', 'fzstd@^0.1.1', 'tldts@^7.0.0'],
+  // https-proxy-agent, http-proxy-agent: registries reached through HTTPS_PROXY / HTTP_PROXY (the
+  // agents npm itself uses: CONNECT tunnels, and absolute-URL requests for plain HTTP).
+  deps: [
+    'yaml@^2.9.1', 'js-yaml@^4.1.0', 'kubernetes-types@^1.30.0', 'tar@^7.5.23', 'fzstd@^0.1.1', 'tldts@^7.0.0',
+    'https-proxy-agent@^7.0.6', 'http-proxy-agent@^7.0.2',
+  ],
   peerDeps: [
     `cdk8s@^${CDK8S}`,
     `constructs@^${CONSTRUCTS}`,
