@@ -3,8 +3,10 @@ import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http'
 import https from 'node:https';
 import { isIP } from 'node:net';
 import { PassThrough, type Readable } from 'node:stream';
+import { TLSSocket } from 'node:tls';
 import { dockerCredentials, type CredentialLookup, type RegistryCredential } from './credentials';
 import { canonicalRegistryHost, digestProblem, DOCKER_HUB, imageName, type ImageRef } from './image-ref';
+import { ForwardProxies, isLoopbackHost, type ProxyRoute } from './proxy';
 import { parseWwwAuthenticate, type AuthChallenge } from './www-authenticate';
 import { HardpodError } from '../model/errors';
 import { describeType } from '../model/pod-view';
@@ -79,6 +81,13 @@ export interface RegistryClientOptions {
   readonly maxDocumentBytes?: number;
   /** Receives one line per notable event (retries, rate limits); never credentials. @default none */
   readonly log?: (line: string) => void;
+  /**
+   * Environment to read forward proxies from, as docker, crane and skopeo do: `HTTPS_PROXY` for
+   * HTTPS, `HTTP_PROXY` for plain HTTP (`http://[user:password@]host:port`), `NO_PROXY` for hosts
+   * reached directly (lower-case names too; loopback hosts are always reached directly).
+   * @default process.env
+   */
+  readonly proxyEnv?: Readonly<Record<string, string | undefined>>;
 }
 
 /** A manifest or index read from a registry, verified against its digest. */
@@ -164,10 +173,7 @@ class Semaphore {
   }
 }
 
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '');
-  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
+export { isLoopbackHost };
 
 /**
  * The registrable domain by the Public Suffix List, private suffixes included: `a.b.example.com` ->
@@ -210,20 +216,33 @@ class TransientError extends Error {}
  * server answered in plain HTTP; `certificate`: its certificate is not trusted; `handshake`: else.
  */
 class TlsFailure extends Error {
-  constructor(readonly kind: 'plain-http' | 'certificate' | 'handshake', message: string, readonly code: string | undefined) {
+  /** @param proxy the origin of the proxy whose tunnel the handshake went through */
+  constructor(readonly kind: 'plain-http' | 'certificate' | 'handshake', message: string, readonly code: string | undefined, readonly proxy: string | undefined) {
     super(message);
   }
 }
 
 /** The TLS failure an HTTPS request's error is, or undefined. */
-function tlsFailureOf(error: NodeJS.ErrnoException): TlsFailure | undefined {
+function tlsFailureOf(error: NodeJS.ErrnoException, proxy: string | undefined): TlsFailure | undefined {
   const code = error.code;
   const text = error.message.split('\n')[0];
   // OpenSSL reads the first bytes of an HTTP answer as a record header: "wrong version number".
-  if (/wrong version number|packet length too long|http request|unknown protocol/i.test(text)) return new TlsFailure('plain-http', text, code);
-  if (code && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/.test(code)) return new TlsFailure('certificate', text, code);
-  if (code === 'EPROTO' || code?.startsWith('ERR_SSL_') || code?.startsWith('ERR_TLS_')) return new TlsFailure('handshake', text, code);
+  if (/wrong version number|packet length too long|http request|unknown protocol/i.test(text)) return new TlsFailure('plain-http', text, code, proxy);
+  if (code && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/.test(code)) return new TlsFailure('certificate', text, code, proxy);
+  if (code === 'EPROTO' || code?.startsWith('ERR_SSL_') || code?.startsWith('ERR_TLS_')) return new TlsFailure('handshake', text, code, proxy);
   return undefined;
+}
+
+/** What a request's error is: a TLS failure, a failure worth another attempt, or the error itself. */
+function classifyRequestError(error: NodeJS.ErrnoException, secure: boolean, route: ProxyRoute | undefined): Error {
+  if (error instanceof TransientError || error instanceof HardpodError) return error;
+  const handshake = secure ? tlsFailureOf(error, route?.origin) : undefined;
+  if (handshake) return handshake;
+  const via = route ? ` through the proxy ${route.origin}` : '';
+  if (error.code && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH'].includes(error.code)) {
+    return new TransientError(`${error.code}${via}`);
+  }
+  return new TransientError(`${error.message}${via}`);
 }
 
 /**
@@ -231,17 +250,38 @@ function tlsFailureOf(error: NodeJS.ErrnoException): TlsFailure | undefined {
  * @param insecureHost the registry (`host[:port]`) that --insecure-registry would name, when the URL is the registry's own
  */
 function describeTlsFailure(failure: TlsFailure, url: URL, insecureHost: string | undefined): string {
+  const origin = failure.proxy ? `${url.origin} (reached through the proxy ${failure.proxy})` : url.origin;
   if (failure.kind === 'plain-http') {
     const fix = insecureHost !== undefined
       ? `if it is meant to, list it as an insecure registry (--insecure-registry ${insecureHost})`
       : `write its URL with http:// (http://${url.host}) if it is meant to`;
-    return `${url.origin} answered in plain HTTP, not HTTPS; ${fix}`;
+    return `${origin} answered in plain HTTP, not HTTPS; ${fix}`;
   }
   if (failure.kind === 'certificate') {
-    return `the TLS certificate of ${url.origin} is not trusted (${failure.message}${failure.code ? `, ${failure.code}` : ''}); ` +
-      'if the registry uses a private certificate authority, give its certificate to Node.js: NODE_EXTRA_CA_CERTS=/path/to/ca.pem';
+    // A proxy that inspects TLS answers with a certificate of its own authority.
+    const authority = failure.proxy ? 'the registry, or the proxy if it inspects TLS, uses' : 'the registry uses';
+    return `the TLS certificate of ${origin} is not trusted (${failure.message}${failure.code ? `, ${failure.code}` : ''}); ` +
+      `if ${authority} a private certificate authority, give its certificate to Node.js: NODE_EXTRA_CA_CERTS=/path/to/ca.pem`;
   }
-  return `the TLS handshake with ${url.origin} failed (${failure.message})`;
+  return `the TLS handshake with ${origin} failed (${failure.message})`;
+}
+
+/**
+ * The error for an answer the proxy gave itself instead of relaying the registry's: a CONNECT it
+ * refused (https-proxy-agent hands its answer over as the response, on a socket that is not the
+ * registry's TLS), or a 407 to a plain HTTP request. Undefined for the registry's own answers.
+ */
+function proxyRefusal(response: IncomingMessage, url: URL, route: ProxyRoute): Error | undefined {
+  const secure = url.protocol === 'https:';
+  const status = response.statusCode ?? 0;
+  if (secure ? response.socket instanceof TLSSocket : status !== 407) return undefined;
+  const answer = `HTTP ${status}${response.statusMessage ? ` ${response.statusMessage}` : ''}`;
+  const target = secure ? `connect to ${url.hostname}:${url.port || 443}` : `forward a request to ${url.host}`;
+  if (status >= 500) return new TransientError(`the proxy ${route.origin} could not ${target} (${answer})`);
+  const fix = status === 407
+    ? `it asks for credentials: give them in ${route.variable} (http://user:password@host:port, percent-encoded), or check the ones there`
+    : `ask its administrators to let ${url.host} through, or list ${url.hostname} in NO_PROXY if it is reached without the proxy`;
+  return new UnreachableFailure(`the proxy ${route.origin} refused to ${target} (${answer}); ${fix}`, url.host);
 }
 
 /** A failure of one base URL that a mirror fallback may recover from. */
@@ -269,13 +309,15 @@ interface CachedAuthorization {
  * every manifest and blob hashed against the digest it claims.
  */
 export class RegistryClient {
-  private readonly options: Required<Omit<RegistryClientOptions, 'log'>> & Pick<RegistryClientOptions, 'log'>;
+  private readonly options: Required<Omit<RegistryClientOptions, 'log' | 'proxyEnv'>> & Pick<RegistryClientOptions, 'log'>;
   private readonly semaphore: Semaphore;
   private readonly httpAgent: http.Agent;
   private readonly httpsAgent: https.Agent;
   /** For the hosts of registries listed as insecure: HTTPS without checking certificates. */
   private readonly unverifiedHttpsAgent: https.Agent;
   private readonly unverifiedHosts: ReadonlySet<string>;
+  /** Agents for the registries reached through HTTPS_PROXY and HTTP_PROXY. */
+  private readonly proxies: ForwardProxies;
   /** The base URL each registry listed as insecure answered on (HTTPS, else plain HTTP), found once. */
   private readonly insecureBases = new Map<string, Promise<string>>();
   /** Mirrors that could not be reached: the rest of the run goes past them. */
@@ -303,6 +345,7 @@ export class RegistryClient {
     this.httpAgent = new http.Agent({ keepAlive: true, maxSockets: this.options.concurrency });
     this.httpsAgent = new https.Agent({ keepAlive: true, maxSockets: this.options.concurrency });
     this.unverifiedHttpsAgent = new https.Agent({ keepAlive: true, maxSockets: this.options.concurrency, rejectUnauthorized: false });
+    this.proxies = new ForwardProxies(options.proxyEnv ?? process.env, this.options.concurrency);
     this.unverifiedHosts = new Set(this.options.insecureRegistries.map((registry) => new URL(this.registryBase(registry)).host));
   }
 
@@ -316,6 +359,7 @@ export class RegistryClient {
     this.httpAgent.destroy();
     this.httpsAgent.destroy();
     this.unverifiedHttpsAgent.destroy();
+    this.proxies.close();
   }
 
   /**
@@ -590,7 +634,7 @@ export class RegistryClient {
           continue;
         }
         if (error instanceof TransientError) {
-          throw new UnreachableFailure(`cannot reach the registry at ${url.origin}: ${error.message} (after ${this.options.retries} retries)`, imageName(ref));
+          throw new UnreachableFailure(`cannot reach the registry at ${url.origin}: ${error.message} (after ${this.options.retries} retries)${this.proxyHint(url)}`, imageName(ref));
         }
         if (error instanceof TlsFailure) {
           const own = new URL(base).host === new URL(this.registryBase(ref.registry)).host;
@@ -724,7 +768,7 @@ export class RegistryClient {
             await sleep(this.options.retryBaseMs * 2 ** attempt);
             continue;
           }
-          if (error instanceof TransientError) throw new BaseFailure(`cannot reach the token service at ${realm.origin}: ${error.message}`, imageName(ref));
+          if (error instanceof TransientError) throw new BaseFailure(`cannot reach the token service at ${realm.origin}: ${error.message}${this.proxyHint(realm)}`, imageName(ref));
           if (error instanceof TlsFailure) throw new BaseFailure(`cannot reach the token service: ${describeTlsFailure(error, realm, undefined)}`, imageName(ref));
           throw error;
         }
@@ -760,6 +804,12 @@ export class RegistryClient {
     return pending;
   }
 
+  /** What to do about a URL that could not be reached through a proxy; empty when it is reached directly. */
+  private proxyHint(url: URL): string {
+    const route = this.proxies.route(url);
+    return route ? `; check the proxy ${route.variable} names, or list ${url.hostname} in NO_PROXY if it is reached without the proxy` : '';
+  }
+
   /** One HTTP exchange, following redirects without carrying Authorization to another origin. */
   private async send(method: string, start: URL, headers: Record<string, string>, body?: string): Promise<RawResponse> {
     let url = start;
@@ -788,19 +838,31 @@ export class RegistryClient {
     const secure = url.protocol === 'https:';
     if (!secure && url.protocol !== 'http:') return Promise.reject(new HardpodError(`unsupported URL scheme ${url.protocol}`, url.href));
     const timeoutMs = this.options.timeoutMs;
+    const unverified = this.unverifiedHosts.has(url.host);
+    const route = this.proxies.route(url);
+    const via = route ? ` through the proxy ${route.origin}` : '';
+    const agent = route?.agent ?? (!secure ? this.httpAgent : unverified ? this.unverifiedHttpsAgent : this.httpsAgent);
     return new Promise((resolve, reject) => {
       const request = (secure ? https : http).request(
         url,
         {
           method,
-          agent: !secure ? this.httpAgent : this.unverifiedHosts.has(url.host) ? this.unverifiedHttpsAgent : this.httpsAgent,
+          agent,
+          // Through a tunnel, TLS with the registry is set up with the request's options.
+          ...(route && unverified ? { rejectUnauthorized: false } : {}),
           headers: { 'User-Agent': 'hardpod', ...headers, ...(body !== undefined ? { 'Content-Length': Buffer.byteLength(body) } : {}) },
         },
         (response) => {
           clearTimeout(headerTimer);
+          const refused = route ? proxyRefusal(response, url, route) : undefined;
+          if (refused) {
+            response.resume();
+            reject(refused);
+            return;
+          }
           // A body idle for longer than the limit fails the download instead of hanging.
           const socket = response.socket;
-          const onIdle = () => response.destroy(new HardpodError(`no data from ${url.origin} for ${timeoutMs} ms`, url.host));
+          const onIdle = () => response.destroy(new HardpodError(`no data from ${url.origin}${via} for ${timeoutMs} ms`, url.host));
           socket.setTimeout(timeoutMs);
           socket.on('timeout', onIdle);
           const stopWatching = () => {
@@ -812,15 +874,15 @@ export class RegistryClient {
           resolve({ status: response.statusCode ?? 0, headers: response.headers, body: response, url });
         },
       );
-      const headerTimer = setTimeout(() => request.destroy(new TransientError(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      const headerTimer = setTimeout(() => {
+        const error = new TransientError(`no answer within ${timeoutMs} ms${via}`);
+        request.destroy(error);
+        // A request still waiting for its socket (a proxy silent after CONNECT) reports no error of its own.
+        reject(error);
+      }, timeoutMs);
       request.on('error', (error: NodeJS.ErrnoException) => {
         clearTimeout(headerTimer);
-        const tls = secure ? tlsFailureOf(error) : undefined;
-        if (error instanceof TransientError || error instanceof HardpodError) {reject(error);} else if (tls) {
-          reject(tls);
-        } else if (error.code && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH'].includes(error.code)) {
-          reject(new TransientError(`${error.code}`));
-        } else {reject(new TransientError(error.message));}
+        reject(classifyRequestError(error, secure, route));
       });
       if (body !== undefined) request.write(body);
       request.end();

@@ -45,16 +45,16 @@ export interface StartRegistryOptions {
 }
 
 /**
- * A self-signed certificate (P-256) for the given IP addresses, as a registry with a certificate
- * authority of its own serves: `certFile` is what a client is given to trust it.
+ * A self-signed certificate (P-256) for the given IP addresses and host names, as a registry with a
+ * certificate authority of its own serves: `certFile` is what a client is given to trust it.
  */
-export function selfSignedCertificate(ipAddresses: readonly string[]): { key: string; cert: string; certFile: string } {
+export function selfSignedCertificate(names: readonly string[]): { key: string; cert: string; certFile: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hardpod-tls-'));
   const keyFile = path.join(dir, 'key.pem');
   const certFile = path.join(dir, 'cert.pem');
   const made = spawnSync('openssl', [
     'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyFile, '-out', certFile,
-    '-days', '2', '-subj', '/CN=hardpod-test-registry', '-addext', `subjectAltName=${ipAddresses.map((ip) => `IP:${ip}`).join(',')}`,
+    '-days', '2', '-subj', '/CN=hardpod-test-registry', '-addext', `subjectAltName=${names.map((name) => `${net.isIP(name) ? 'IP' : 'DNS'}:${name}`).join(',')}`,
   ], { encoding: 'utf8' });
   if (made.status !== 0) throw new Error(`openssl could not make the registry certificate: ${made.stderr}`);
   return { key: fs.readFileSync(keyFile, 'utf8'), cert: fs.readFileSync(certFile, 'utf8'), certFile };

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { NAMED_USER_HARDENED, NUMERIC_USER_DISTROLESS } from './fixtures';
 import { readLockFile } from '../../src/images/lock-file';
 import { cliMainPath } from '../cli/cli-process';
+import { ForwardProxy } from '../harness/forward-proxy';
 import { describeHelm, runHelm } from '../harness/helm';
 import { pushImage, pushIndex } from '../harness/oci-images';
 import { describeRegistry, selfSignedCertificate, startRegistry, type TestRegistry } from '../harness/registry';
@@ -205,6 +206,64 @@ spec:
       expect((await hardpod(['lock', '--insecure-registry', secured, 'tls.yaml'], dir)).status).toBe(0);
       expect(readLockFile(path.join(dir, 'hardpod.lock.json')).images[`${secured}/team/web:v1`]).toMatchObject({ digest: web, resolvedFrom: `https://${secured}` });
     } finally {
+      await front.stop();
+    }
+  });
+
+  it('reaches registries through the proxy HTTPS_PROXY and HTTP_PROXY name, except the hosts NO_PROXY names, as docker and crane do', async () => {
+    // A name only the proxy resolves, as behind a corporate proxy.
+    const name = 'registry.hardpod.test';
+    const tls = selfSignedCertificate([name]);
+    const front = await RegistryProxy.start(registry.url, tls);
+    const proxy = await ForwardProxy.start({ hosts: { [name]: '127.0.0.1' }, credentials: 'egress:s3cr@t' });
+    const proxyUrl = proxy.url.replace('http://', 'http://egress:s3cr%40t@');
+    try {
+      const secured = `${name}:${front.port}`;
+      const plain = `${name}:${registry.host.split(':')[1]}`;
+      fs.writeFileSync(path.join(dir, 'p.yaml'), podWithImages([`${secured}/team/web:v1`, `${plain}/team/worker:1.0`]));
+      const env = { HTTPS_PROXY: proxyUrl, http_proxy: proxyUrl, NODE_EXTRA_CA_CERTS: tls.certFile };
+      const locked = await hardpod(['lock', '--insecure-registry', plain, 'p.yaml'], dir, '', env);
+      expect(locked.stderr).not.toMatch(/error|retry/);
+      expect(locked.stdout).toContain(`+ ${secured}/team/web:v1 ${web}\n`);
+      expect(locked.stdout).toContain(`+ ${plain}/team/worker:1.0 ${worker}\n`);
+      // HTTPS through CONNECT tunnels; the insecure registry's HTTPS probe, then plain HTTP with the whole URL.
+      expect(proxy.asked).toEqual(expect.arrayContaining([
+        { target: secured, allowed: true },
+        { target: plain, allowed: true },
+        { target: `http://${plain}/v2/team/worker/manifests/1.0`, allowed: true },
+      ]));
+      expect(readLockFile(path.join(dir, 'hardpod.lock.json')).images[`${plain}/team/worker:1.0`].resolvedFrom).toBe(`http://${plain}`);
+
+      // pin asks the registries, not the lock file. A registry listed as insecure: TLS inside the tunnel, its certificate unchecked.
+      fs.rmSync(path.join(dir, 'hardpod.lock.json'));
+      const unchecked = await hardpod(['pin', '--insecure-registry', secured, '--insecure-registry', plain, 'p.yaml'], dir, '', { ...env, NODE_EXTRA_CA_CERTS: undefined });
+      expect(unchecked.stderr).toBe('hardpod pin: would pin 2 images in 1 file (run with --write to rewrite them)\n');
+      expect(unchecked.stdout).toContain(`${secured}/team/web:v1@${web}`);
+      const untrusted = await hardpod(['pin', 'p.yaml'], dir, '', { ...env, NODE_EXTRA_CA_CERTS: undefined });
+      expect(untrusted.stderr).toContain(`the TLS certificate of https://${secured} (reached through the proxy ${proxy.url}) is not trusted`);
+
+      // Without the proxy's credentials: its 407, said at once, naming the variable to fix and never the password.
+      const wrong = proxy.url.replace('http://', 'http://egress:guess@');
+      const refused = await hardpod(['pin', '--insecure-registry', plain, 'p.yaml'], dir, '', { ...env, HTTPS_PROXY: wrong, http_proxy: wrong });
+      expect(refused.status).toBe(2);
+      expect(refused.stderr).toContain(
+        `the proxy ${proxy.url} refused to connect to ${secured} (HTTP 407 Proxy Authentication Required); ` +
+          'it asks for credentials: give them in HTTPS_PROXY (http://user:password@host:port, percent-encoded), or check the ones there\n',
+      );
+      expect(refused.stderr).not.toMatch(/guess|retry/);
+      const socks = await hardpod(['pin', 'p.yaml'], dir, '', { ...env, HTTPS_PROXY: 'socks5://egress:s3cr%40t@127.0.0.1:1080' });
+      expect(socks.status).toBe(2);
+      expect(socks.stderr).toContain(`${secured}/team/web:v1 (p.yaml:6): HTTPS_PROXY: names a socks5 proxy; registries are reached through http:// or https:// proxies\n`);
+      expect(socks.stderr).not.toMatch(/s3cr/);
+
+      // A host NO_PROXY names is asked directly, and this one resolves only through the proxy.
+      const asked = proxy.asked.length;
+      const direct = await hardpod(['pin', 'p.yaml'], dir, '', { ...env, NO_PROXY: 'localhost,.hardpod.test' });
+      expect(direct.status).toBe(2);
+      expect(direct.stderr).toMatch(new RegExp(`cannot reach the registry at https://${secured.replace(/\./g, '\\.')}: (ENOTFOUND|EAI_AGAIN) \\(after 3 retries\\)\n`));
+      expect(proxy.asked).toHaveLength(asked);
+    } finally {
+      await proxy.stop();
       await front.stop();
     }
   });

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { NAMED_USER_HARDENED, NUMERIC_USER_DISTROLESS, ROOT_WITH_SHELL } from './fixtures';
@@ -7,8 +8,9 @@ import { parseImageRef } from '../../src/images/image-ref';
 import { RegistryClient } from '../../src/images/registry-client';
 import { resolveImage } from '../../src/images/resolve-image';
 import { HardpodError } from '../../src/model/errors';
+import { ForwardProxy } from '../harness/forward-proxy';
 import { buildWithUmoci, pushImage, pushIndex, sha256 } from '../harness/oci-images';
-import { describeRegistry, freePort, startRegistry, type TestRegistry } from '../harness/registry';
+import { describeRegistry, freePort, selfSignedCertificate, startRegistry, type TestRegistry } from '../harness/registry';
 import { RegistryProxy } from '../harness/registry-proxy';
 
 const NO_CREDENTIALS = () => undefined;
@@ -355,6 +357,87 @@ describeRegistry('registry client against a real docker-registry', () => {
     expect(client({ insecureRegistries: ['registry.example.com:5000'] }).registryBase('registry.example.com:5000')).toBe('https://registry.example.com:5000');
     expect(client().registryBase('docker.io')).toBe('https://registry-1.docker.io');
     expect(client().registryBase('[::1]:5000')).toBe('http://[::1]:5000');
+  });
+  describe('through a forward proxy', () => {
+    // A name only the proxy resolves, as behind a corporate proxy.
+    const name = 'registry.hardpod.test';
+    let front: RegistryProxy;
+    let forward: ForwardProxy;
+    let proxyUrl: string;
+    beforeAll(async () => {
+      front = await RegistryProxy.start(registry.url, selfSignedCertificate([name]));
+      forward = await ForwardProxy.start({ hosts: { [name]: '127.0.0.1' }, credentials: 'egress:s3cret', deny: ['blocked.hardpod.test'] });
+      proxyUrl = forward.url.replace('http://', 'http://egress:s3cret@');
+    });
+    afterAll(async () => {
+      await forward?.stop();
+      await front?.stop();
+    });
+
+    it('keeps tunnels and proxy connections alive: one CONNECT for every HTTPS request to a registry, one connection for plain HTTP', async () => {
+      const secured = `${name}:${front.port}`;
+      const before = forward.asked.length;
+      const tunnelled = await resolveImage(client({ concurrency: 1, insecureRegistries: [secured], proxyEnv: { HTTPS_PROXY: proxyUrl } }), parseImageRef(`${secured}/team/multi:2.0`));
+      expect(tunnelled.digest).toBe(multi.digest);
+      expect(front.requests.length).toBeGreaterThan(3);
+      expect(forward.asked.slice(before)).toEqual([{ target: secured, allowed: true }]);
+
+      // A plain HTTP registry listed as insecure: its HTTPS probe in a tunnel, then every request on one connection.
+      const plain = `${name}:${registry.host.split(':')[1]}`;
+      const connections = forward.connections;
+      const forwarded = await resolveImage(client({ concurrency: 1, insecureRegistries: [plain], proxyEnv: { HTTPS_PROXY: proxyUrl, HTTP_PROXY: proxyUrl } }), parseImageRef(`${plain}/team/multi:2.0`));
+      expect(forwarded).toMatchObject({ digest: multi.digest, resolvedFrom: `http://${plain}` });
+      expect(forward.asked.filter((asked) => asked.target.startsWith(`http://${plain}/v2/team/multi/`)).length).toBeGreaterThan(3);
+      expect(forward.connections - connections).toBe(2);
+    });
+
+    it('names the proxy and what to do when it cannot be reached, refuses, or cannot reach the registry, never its credentials', async () => {
+      const down = `127.0.0.1:${await freePort()}`;
+      const unreachable = await resolveImage(client({ retries: 1, proxyEnv: { https_proxy: `http://egress:s3cret@${down}` } }), parseImageRef(`${name}/team/distroless:v1`)).catch((caught: unknown) => caught);
+      expect(unreachable).toBeInstanceOf(HardpodError);
+      expect((unreachable as Error).message).toBe(
+        `${name}/team/distroless: cannot reach the registry at https://${name}: ECONNREFUSED through the proxy http://${down} (after 1 retries); ` +
+          `check the proxy https_proxy names, or list ${name} in NO_PROXY if it is reached without the proxy`,
+      );
+
+      // A refusal is the proxy's answer for good: said at once, not retried.
+      const log: string[] = [];
+      const blocked = await resolveImage(client({ log: (line) => log.push(line), proxyEnv: { HTTPS_PROXY: proxyUrl } }), parseImageRef('blocked.hardpod.test/team/distroless:v1')).catch((caught: unknown) => caught);
+      expect((blocked as Error).message).toBe(
+        `blocked.hardpod.test: the proxy ${forward.url} refused to connect to blocked.hardpod.test:443 (HTTP 403 Forbidden); ` +
+          'ask its administrators to let blocked.hardpod.test through, or list blocked.hardpod.test in NO_PROXY if it is reached without the proxy',
+      );
+      expect(log).toEqual([]);
+
+      // The proxy could not reach the registry (HTTP 502): retried, as a connection that failed is.
+      const gateway = await resolveImage(client({ retries: 1, proxyEnv: { HTTPS_PROXY: proxyUrl } }), parseImageRef(`${name}:${await freePort()}/team/distroless:v1`)).catch((caught: unknown) => caught);
+      expect((gateway as Error).message).toMatch(new RegExp(`cannot reach the registry at https://${name.replace(/\./g, '\\.')}:(\\d+): the proxy ${forward.url} could not connect to ${name.replace(/\./g, '\\.')}:\\1 \\(HTTP 502 Bad Gateway\\) \\(after 1 retries\\); check the proxy HTTPS_PROXY names`));
+      for (const error of [unreachable, blocked, gateway]) expect(String(error)).not.toMatch(/s3cret|egress/);
+    });
+
+    it('closes the connection to a proxy that never answers CONNECT when the client closes', async () => {
+      const open = new Set<net.Socket>();
+      const silent = net.createServer((socket) => {
+        // Reads the CONNECT and never answers it.
+        socket.resume();
+        open.add(socket);
+        socket.once('close', () => open.delete(socket));
+      });
+      await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+      const silentUrl = `http://127.0.0.1:${(silent.address() as net.AddressInfo).port}`;
+      try {
+        const made = client({ timeoutMs: 200, retries: 0, proxyEnv: { HTTPS_PROXY: silentUrl } });
+        await expect(resolveImage(made, parseImageRef(`${name}/team/distroless:v1`))).rejects.toThrow(`no answer within 200 ms through the proxy ${silentUrl} (after 0 retries)`);
+        expect(open.size).toBe(1);
+        made.close();
+        // A connection left open would keep the command from exiting.
+        for (let waited = 0; open.size > 0 && waited < 2000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+        expect(open.size).toBe(0);
+      } finally {
+        for (const socket of open) socket.destroy();
+        await new Promise((resolve) => silent.close(resolve));
+      }
+    });
   });
 });
 

@@ -50,7 +50,9 @@ Options:
   -h, --help                  show this help
 
 Credentials come from ~/.docker/config.json (auths, credHelpers, credsStore), $DOCKER_CONFIG,
-$REGISTRY_AUTH_FILE and the containers auth.json files; they are never printed.
+$REGISTRY_AUTH_FILE and the containers auth.json files; they are never printed. Registries are
+reached through the proxies HTTPS_PROXY and HTTP_PROXY name (http://[user:password@]host:port),
+except the hosts in NO_PROXY (and loopback), as docker reads them.
 
 Exit codes: 0 done (or, with --check, nothing missing), 1 missing (or, with --fail-on-outdated,
 outdated or gone) entries, 2 usage error, unreadable input or a registry error (nothing written;
@@ -129,6 +131,7 @@ export function registryClientOptions(command: string, flags: RegistryFlags, con
     ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
     ...(flags.timeoutMs !== undefined ? { timeoutMs: flags.timeoutMs } : {}),
     log: (line) => context.stderr(`hardpod ${command}: ${line}\n`),
+    proxyEnv: context.env,
   };
 }
 

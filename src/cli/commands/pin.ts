@@ -48,7 +48,8 @@ Rendered output that the next render would undo is better pinned where it is ren
 Files hardpod check refuses are refused here too, and so is an image pin cannot rewrite without
 changing something else (one written through an alias or a << merge); the error names file:line.
 
-Registry flags are checked even when the lock file answers every tag.
+Registry flags are checked even when the lock file answers every tag. Credentials and proxies
+(HTTPS_PROXY, HTTP_PROXY, NO_PROXY) are read as hardpod lock reads them.
 
 Exit codes: 0 done (or nothing to pin), 2 usage error, unreadable YAML, no Kubernetes object (a folder
 without manifests, an empty file), an image that cannot be pinned where it is written, or one that
