@@ -207,6 +207,35 @@ function normalizePorts(c: ContainerProps, props: WorkloadProps, facts: ImageFac
   return ports;
 }
 
+/**
+ * Containers running side by side share the pod's network: two cannot listen on one port, and a port
+ * name declared twice is resolved to the first container's port by Services and name-selecting
+ * probes (the API server warns of both).
+ */
+function checkPodPorts(containers: readonly ResolvedContainer[], where: string): void {
+  const ports = new Map<string, string>();
+  const names = new Map<string, string>();
+  for (const c of containers) {
+    for (const p of containerPorts(c)) {
+      const port = `${p.containerPort}/${p.protocol}`;
+      const other = ports.get(port);
+      if (other !== undefined) {
+        fail(`containers "${other}" and "${c.name}" both listen on port ${port}, but the containers of a pod share one network and only one can bind it; give "${c.name}" another containerPort`, where);
+      }
+      ports.set(port, c.name);
+      const named = names.get(p.name!);
+      if (named !== undefined) {
+        fail(
+          `containers "${named}" and "${c.name}" both declare a port named "${p.name}"; Services and probes selecting it by name would use "${named}"'s: ` +
+            `give "${c.name}"'s port another name`,
+          where,
+        );
+      }
+      names.set(p.name!, c.name);
+    }
+  }
+}
+
 /** The container's own port list: one entry per container port, however many Service ports map to it. */
 function containerPorts(c: ResolvedContainer): ContainerPort[] {
   const seen = new Set<string>();
@@ -714,6 +743,8 @@ function buildPod(
     if (names.has(c.name)) fail(`two containers are named "${c.name}"`, where);
     names.add(c.name);
   }
+  // Init containers that are not sidecars have exited before the others start.
+  checkPodPorts([main, ...sidecars], where);
 
   const volumes: Volume[] = [];
   const parts: PodParts = {

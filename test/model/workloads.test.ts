@@ -542,6 +542,20 @@ describe('props the API server would reject are errors naming the construct path
     expect(refused({ ports: [{ port: 8080, name: 'http' }, { port: 9090, name: 'http' }] })).toContain('same name http');
     for (const name of ['metrics-endpoint', 'HTTP', '8080', 'a--b', '-web']) expect(refused({ ports: [{ port: 9090, name }] })).toContain('not a valid port name');
   });
+  it('containers running side by side may not share a port or a port name: the pod has one network, and names resolve to the first', () => {
+    const proxy = (ports: DeploymentProps['ports']) => ({ sidecars: [{ name: 'proxy', image: SIDECAR, runAsUser: 2000, ports }] });
+    expect(refused({ port: 8080, ...proxy([{ port: 8080 }]) })).toBe('app/web: containers "main" and "proxy" both listen on port 8080/TCP, ' +
+      'but the containers of a pod share one network and only one can bind it; give "proxy" another containerPort');
+    expect(refused({ ports: [{ port: 80, containerPort: 8080, name: 'http' }], ...proxy([{ port: 15000, name: 'http' }]) })).toBe(
+      'app/web: containers "main" and "proxy" both declare a port named "http"; Services and probes selecting it by name would use "main"\'s: give "proxy"\'s port another name');
+    // The same port on another protocol, and an init container's port (it exits before the others start), are fine.
+    const udp = { name: 'dns', image: SIDECAR, runAsUser: 2000, ports: [{ port: 8080, protocol: 'UDP' as const }], probes: false as const };
+    expect(() => buildDeployment({ name: 'web', image: IMAGE, port: 8080, sidecars: [udp] }, ctx)).not.toThrow();
+    expect(() => buildDeployment({ name: 'web', image: IMAGE, port: 8080, initContainers: [{ name: 'warm', image: SIDECAR, runAsUser: 2000, port: 8080 }] }, ctx)).not.toThrow();
+    // A Job's sidecars are native sidecars (init containers), running next to the main container all the same.
+    expect(error(() => buildJob({ name: 'web', image: IMAGE, port: 8080, sidecars: [{ name: 'proxy', image: SIDECAR, runAsUser: 2000, port: 8080 }] }, ctx)).message)
+      .toContain('containers "main" and "proxy" both listen on port 8080/TCP');
+  });
   it('preStopSleepSeconds must end before the termination grace period', () => {
     expect(refused({ port: 8080, preStopSleepSeconds: 45 })).toContain('below terminationGracePeriodSeconds (30)');
     expect(refused({ port: 8080, terminationGracePeriodSeconds: 5 })).toContain('the default preStopSleepSeconds 5 must be below terminationGracePeriodSeconds (5)');
