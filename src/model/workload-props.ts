@@ -389,6 +389,8 @@ export interface VolumeClaimProps {
 
 /** A StatefulSet always gets a headless Service (`service: false` omits it); a `service.type` other than ClusterIP is an error. */
 export interface StatefulSetProps extends DeploymentProps {
+  /** One replica unless told: the members of a stateful set often need to be told how to form a cluster. @default 1 */
+  readonly replicas?: number;
   /** Persistent volumes, one set per replica, mounted into the main container. @default none */
   readonly volumeClaims?: readonly VolumeClaimProps[];
 }
