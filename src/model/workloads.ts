@@ -13,6 +13,7 @@ import {
   buildService, buildServiceAccount, checkPodDisruptionBudget, objectMeta, selectorLabels, targetMinor, type ServicePort,
 } from './companions';
 import { cronScheduleProblem, timeZoneProblem } from './cron';
+import { didYouMean } from './did-you-mean';
 import { HardpodError } from './errors';
 import { DIGEST_ONLY_RESOLVER, exposedPortsOf, type ImageFacts, type ImageResolver, type ResolvedImage } from './image';
 import { claimObjectKey, type KubeObject } from './kube-object';
@@ -146,6 +147,16 @@ function checkWhole(value: unknown, field: string, min: number, where: string, m
   }
 }
 
+/**
+ * A value of one of the API's enumerations, which it matches case-sensitively: a misspelt one (often
+ * from YAML or JSON props) would otherwise pass to the manifest and be refused when applied.
+ */
+function checkOneOf(value: unknown, allowed: readonly string[], field: string, where: string): void {
+  if (value === undefined || allowed.includes(value as string)) return;
+  const hint = typeof value === 'string' ? didYouMean(value, allowed) : '';
+  fail(`${field} ${JSON.stringify(value) ?? typeof value} is not a value the API server accepts${hint}; expected one of ${allowed.join(', ')}`, where);
+}
+
 function checkRegistry(reference: string, allowed: readonly string[] | undefined, where: string): void {
   if (!allowed) return;
   const outside = outsideAllowedRegistries(parseImageRef(reference, where), allowed.map(allowedRegistryPrefix));
@@ -163,6 +174,7 @@ function normalizePorts(c: ContainerProps, props: WorkloadProps, facts: ImageFac
   const exposed = facts === undefined ? [] : exposedPortsOf(facts);
   const resolved = declared.map((p) => {
     if (!isPortNumber(p.port)) fail(`port ${p.port} is not a port number (1-65535)`, where);
+    checkOneOf(p.protocol, ['TCP', 'UDP', 'SCTP'], `the protocol of port ${p.port}`, where);
     const containerPort = p.containerPort ?? (p.port >= lowest || rootAllowed ? p.port : undefined);
     if (containerPort === undefined || (containerPort < lowest && !rootAllowed)) {
       const asked = containerPort ?? p.port;
@@ -855,6 +867,7 @@ function finish<W extends object>(
   ctx: BuildContext,
   options: { service?: ServingWorkloadProps['service']; headless?: boolean; replicas?: number; pdb?: DeploymentProps['podDisruptionBudget'] },
 ): WorkloadObjects<W> {
+  if (options.service) checkOneOf(options.service.type, ['ClusterIP', 'NodePort', 'LoadBalancer'], 'service.type', ctx.where);
   const meta = () => objectMeta(props.name, props.namespace, pod.labels);
   const serviceAccount = props.serviceAccountName === undefined ? buildServiceAccount(meta()) : undefined;
   const ports: ServicePort[] = pod.main.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.targetName, protocol: p.protocol }));
@@ -912,6 +925,9 @@ export function buildStatefulSet(props: StatefulSetProps, ctx: BuildContext): Wo
     fail(`service.type ${props.service.type} is not possible: a StatefulSet gets a headless Service (stable pod DNS names); expose it through a separate Service`, ctx.where);
   }
   const replicas = checkReplicas(props.replicas ?? 1, ctx.where);
+  claims.forEach((c, i) => c?.accessModes?.forEach((mode, j) => {
+    checkOneOf(mode, ['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'], `volumeClaims[${i}].accessModes[${j}]`, ctx.where);
+  }));
   const volumeClaimTemplates: PersistentVolumeClaim[] = claims.map((c) => ({
     metadata: { name: c.name },
     spec: {
@@ -961,8 +977,12 @@ function jobSpec(props: JobProps, pod: PodBuild, where: string): JobSpec {
   };
 }
 
+/** A Job's pods run to completion: `Always` is refused by the API server. */
+const JOB_RESTART_POLICIES = ['Never', 'OnFailure'];
+
 /** A hardened Job (no Service) with its ServiceAccount and NetworkPolicy. */
 export function buildJob(props: JobProps, ctx: BuildContext): WorkloadObjects<Job> {
+  checkOneOf(props?.restartPolicy, JOB_RESTART_POLICIES, 'restartPolicy', ctx.where);
   const pod = buildPod(props, { propKeys: PROP_KEYS.job, serving: false, restartPolicy: props.restartPolicy ?? 'Never' }, ctx);
   const workload: Job = { apiVersion: 'batch/v1', kind: 'Job', metadata: workloadMeta(props, pod), spec: jobSpec(props, pod, ctx.where) };
   return finish(workload, props, pod, ctx, {});
@@ -972,6 +992,7 @@ export function buildJob(props: JobProps, ctx: BuildContext): WorkloadObjects<Jo
 const CRONJOB_MAX_NAME = 52;
 /** Checks the CronJob name, schedule and time zone as the API server would. */
 function checkSchedule(props: CronJobProps, where: string): void {
+  checkOneOf(props.concurrencyPolicy, ['Allow', 'Forbid', 'Replace'], 'concurrencyPolicy', where);
   for (const field of ['successfulJobsHistoryLimit', 'failedJobsHistoryLimit'] as const) checkWhole(props[field], field, 0, where);
   checkWhole(props.startingDeadlineSeconds, 'startingDeadlineSeconds', 0, where, INT64_MAX);
   if (props.name.length > CRONJOB_MAX_NAME) fail(`name "${props.name}" has ${props.name.length} characters; a CronJob name may have at most ${CRONJOB_MAX_NAME}, as its Jobs are named after it`, where);
@@ -990,6 +1011,7 @@ function checkSchedule(props: CronJobProps, where: string): void {
 
 /** A hardened CronJob (no overlapping runs by default) with its ServiceAccount and NetworkPolicy. */
 export function buildCronJob(props: CronJobProps, ctx: BuildContext): WorkloadObjects<CronJob> {
+  checkOneOf(props?.restartPolicy, JOB_RESTART_POLICIES, 'restartPolicy', ctx.where);
   const pod = buildPod(props, { propKeys: PROP_KEYS.cronJob, serving: false, restartPolicy: props.restartPolicy ?? 'Never' }, ctx);
   checkSchedule(props, ctx.where);
   const workload: CronJob = {

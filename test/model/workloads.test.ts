@@ -556,6 +556,19 @@ describe('props the API server would reject are errors naming the construct path
     expect(error(() => buildJob({ name: 'web', image: IMAGE, port: 8080, sidecars: [{ name: 'proxy', image: SIDECAR, runAsUser: 2000, port: 8080 }] }, ctx)).message)
       .toContain('containers "main" and "proxy" both listen on port 8080/TCP');
   });
+  it('a misspelt enumeration value (props from YAML or JSON) is refused naming the field and the values the API server accepts', () => {
+    const message = (fn: () => unknown) => error(fn).message;
+    expect(message(() => buildCronJob({ name: 'report', image: IMAGE, schedule: '@daily', concurrencyPolicy: 'forbid' as never }, ctx)))
+      .toBe('app/web: concurrencyPolicy "forbid" is not a value the API server accepts (did you mean "Forbid"?); expected one of Allow, Forbid, Replace');
+    expect(message(() => buildJob({ name: 'once', image: IMAGE, restartPolicy: 'Always' as never }, ctx)))
+      .toBe('app/web: restartPolicy "Always" is not a value the API server accepts; expected one of Never, OnFailure');
+    expect(message(() => buildCronJob({ name: 'report', image: IMAGE, schedule: '@daily', restartPolicy: 'onFailure' as never }, ctx))).toContain('(did you mean "OnFailure"?)');
+    expect(refused({ service: { type: 'ExternalName' } })).toBe('app/web: service.type "ExternalName" is not a value the API server accepts; expected one of ClusterIP, NodePort, LoadBalancer');
+    expect(refused({ ports: [{ port: 8080, protocol: 'tcp' }] }))
+      .toBe('app/web (container main): the protocol of port 8080 "tcp" is not a value the API server accepts (did you mean "TCP"?); expected one of TCP, UDP, SCTP');
+    expect(message(() => buildStatefulSet({ name: 'db', image: IMAGE, port: 5432, runAsGroup: 999, volumeClaims: [{ name: 'data', mountPath: '/data', storage: '1Gi', accessModes: ['RWO' as never] }] }, ctx)))
+      .toBe('app/web: volumeClaims[0].accessModes[0] "RWO" is not a value the API server accepts; expected one of ReadWriteOnce, ReadOnlyMany, ReadWriteMany, ReadWriteOncePod');
+  });
   it('preStopSleepSeconds must end before the termination grace period', () => {
     expect(refused({ port: 8080, preStopSleepSeconds: 45 })).toContain('below terminationGracePeriodSeconds (30)');
     expect(refused({ port: 8080, terminationGracePeriodSeconds: 5 })).toContain('the default preStopSleepSeconds 5 must be below terminationGracePeriodSeconds (5)');
