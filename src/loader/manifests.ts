@@ -209,12 +209,15 @@ export class ManifestSet {
   }
 }
 
+/** A Go template action, as Helm templates hold them. */
+const TEMPLATE_EXPRESSION = /\{\{.*\}\}/;
+
 /**
  * A document that cannot be read and holds `{{ ... }}` is most likely a Helm template that was not
  * rendered (`name: {{ .Values.name }}` even parses, as a mapping): the error says so.
  */
 function withTemplateHint(error: unknown, text: string): unknown {
-  if (!isHardpodError(error) || !/\{\{.*\}\}/.test(text)) return error;
+  if (!isHardpodError(error) || !TEMPLATE_EXPRESSION.test(text)) return error;
   return new HardpodError(`${error.reason} (the document holds {{ ... }}: if it is a Helm template, check what it renders, e.g. \`helm template RELEASE CHART | hardpod check -\`)`, error.where);
 }
 
@@ -406,6 +409,11 @@ function checkObject(value: Readonly<Record<string, unknown>>, path: string, rec
       const v = metadata[field];
       if (v !== undefined && v !== null && typeof v !== 'string') {
         throw new HardpodError(`metadata.${field} must be a string, found ${describeType(v)}`, fieldWhere(record, file, line, path, `metadata.${field}`));
+      }
+      // A quoted `name: "{{ .Release.Name }}"` reads as a string: an unrendered Helm template would
+      // otherwise be judged as if it were what the chart renders, and could pass.
+      if (typeof v === 'string' && TEMPLATE_EXPRESSION.test(v)) {
+        throw new HardpodError(`metadata.${field} ${JSON.stringify(v)} holds a template expression, which no Kubernetes ${field === 'namespace' ? 'namespace' : 'object name'} can`, fieldWhere(record, file, line, path, `metadata.${field}`));
       }
     }
   }

@@ -101,6 +101,28 @@ describeHelm('helm template output through the real Helm 3 CLI', (helm) => {
     expect(status).toBe(0);
   });
 
+  test('a folder holding the render (--output-dir) beside a template whose expressions are all quoted is refused at the template\'s line, not judged', () => {
+    const folder = mkdtempSync(join(home, 'mixed-'));
+    const rendered = render('--output-dir', join(folder, 'rendered'));
+    expect(rendered.status).toBe(0);
+    // The render alone reads, every object keeping its template.
+    const alone = runHardpod(['check', folder, '--format', 'json', '--level', 'restricted']);
+    expect(alone.status).toBe(0);
+    expect((JSON.parse(alone.stdout) as { findings: JsonFinding[] }).findings.every((f) => f.template?.startsWith('shop/templates/'))).toBe(true);
+    // A template with nothing but quoted expressions is valid YAML, and otherwise passes restricted.
+    writeFileSync(join(folder, 'debug-pod.yaml'), [
+      'apiVersion: v1', 'kind: Pod', 'metadata:', '  name: "{{ .Release.Name }}-debug"', 'spec:',
+      '  securityContext: {runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}', '  containers:',
+      '    - name: debug', '      image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"',
+      '      securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}', '',
+    ].join('\n'));
+    const mixed = runHardpod(['check', folder, '--level', 'restricted']);
+    expect(mixed.stdout).toBe('');
+    expect(mixed.stderr).toContain(`${join(folder, 'debug-pod.yaml')}:4: metadata.name "{{ .Release.Name }}-debug" holds a template expression`);
+    expect(mixed.stderr).toContain('if it is a Helm template, check what it renders');
+    expect(mixed.status).toBe(2);
+  });
+
   test('an image the lock file lacks fails the render with hardpod\'s message, and nothing is printed', () => {
     const failed = render('--set', 'image.tag=9.9.9', '--post-renderer', postRenderer, '--post-renderer-args', 'pin', '--post-renderer-args', '-',
       '--post-renderer-args', '--offline', '--post-renderer-args', `--lock-file=${lockFile}`);

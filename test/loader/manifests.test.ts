@@ -344,6 +344,11 @@ describe('reading files, folders and stdin', () => {
   test.each([
     ['parses, as a mapping', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Values.name }}\n', /^t\.yaml:4: metadata\.name must be a string, found an object \(the document holds \{\{ \.\.\. \}\}: if it is a Helm template/],
     ['is not YAML', 'apiVersion: v1\nkind: Pod\nmetadata:\n  labels:\n    {{- include "labels" . | nindent 4 }}\n', /^t\.yaml:5: invalid YAML: .*\(the document holds \{\{ \.\.\. \}\}: if it is a Helm template, check what it renders/],
+    // Every expression quoted: the template reads as an object, which must not be judged as what it renders.
+    ['quotes its expressions, so reads as an object', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: "{{ .Release.Name }}-web"\n  namespace: x\n',
+      /^t\.yaml:4: metadata\.name "\{\{ \.Release\.Name \}\}-web" holds a template expression, which no Kubernetes object name can \(the document holds \{\{ \.\.\. \}\}: if it is a Helm template, check what it renders/],
+    ['quotes its namespace', 'apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: web\n    namespace: \'{{ .Release.Namespace }}\'\n',
+      /^t\.yaml:8: metadata\.namespace "\{\{ \.Release\.Namespace \}\}" holds a template expression, which no Kubernetes namespace can \(the document holds/],
   ])('an unrendered Helm template that %s gets a hint in its error', (_, text, message) => {
     expect(errorOf(() => new ManifestSet().addText(text, 't.yaml'))).toMatch(message);
   });
