@@ -198,6 +198,8 @@ export interface FilePinPlan {
   readonly objectCount: number;
   /** Container image values in the file, pinned by digest already or not. */
   readonly images: readonly ImageOccurrence[];
+  /** The file's objects, with the lines of their fields. */
+  readonly manifests: ManifestSet;
 }
 
 /**
@@ -211,7 +213,7 @@ export function planFilePins(text: string, file: string): FilePinPlan {
   const images = scanImageScalars(text, file);
   const occurrences = tagsToPin(images, file);
   verifyPins(before, applyAll(text, occurrences, () => PLACEHOLDER_DIGEST), file, () => PLACEHOLDER_DIGEST);
-  return { occurrences, objectCount: before.objects.length, images };
+  return { occurrences, objectCount: before.objects.length, images, manifests: before };
 }
 
 /**

@@ -1,11 +1,11 @@
 import { statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parseRegistryFlags, REGISTRY_FLAGS, registryClientOptions, type RegistryFlags } from './lock';
 import { parseImageRef, tagKey } from '../../images/image-ref';
 import { LOCK_FILE_NAME, readLockFileForUpdate } from '../../images/lock-file';
 import { lineDiff, pinText, planFilePins, type ImageOccurrence } from '../../images/pin-yaml';
 import { isIndexMediaType, notAnImageProblem, RegistryClient } from '../../images/registry-client';
-import { manifestFilesOfFolder, readManifestFile, readStandardInput, STDIN_NAME } from '../../loader';
+import { manifestFilesOfFolder, readManifestFile, readStandardInput, STDIN_NAME, type ManifestSet } from '../../loader';
 import { HardpodError } from '../../model/errors';
 import { describeFileError, realPathIfExists, refuseUnwritablePath, writeFilesAtomic } from '../../model/files';
 import { parseCommandArgs } from '../args';
@@ -45,6 +45,10 @@ Rendered output that the next render would undo is better pinned where it is ren
                 --post-renderer-args hardpod --post-renderer-args pin --post-renderer-args -
   kustomize:  hardpod pin --kustomize base/ >> kustomization.yaml   (images[].digest entries)
 
+A kustomization among the files is not built: one that builds from paths not given (an overlay
+alone) is refused, and so, with --kustomize, is one whose images: entries set newName or newTag;
+pin what it builds instead (\`kubectl kustomize DIR | hardpod pin --kustomize -\`).
+
 Files hardpod check refuses are refused here too, and so is an image pin cannot rewrite without
 changing something else (one written through an alias or a << merge); the error names file:line.
 
@@ -74,6 +78,7 @@ interface FileToPin {
 
 interface FilePlan extends FileToPin {
   readonly text: string;
+  readonly manifests: ManifestSet;
   readonly occurrences: readonly ImageOccurrence[];
   /** Every image value of the file, pinned already or not. */
   readonly images: readonly ImageOccurrence[];
@@ -108,8 +113,9 @@ export const pinCommand: Command = {
       const plan = planFilePins(text, name);
       objectCount += plan.objectCount;
       imageCount += plan.images.length;
-      plans.push({ file, name, text, occurrences: plan.occurrences, images: plan.images });
+      plans.push({ file, name, text, manifests: plan.manifests, occurrences: plan.occurrences, images: plan.images });
     }
+    if (!stdinMode) refuseKustomizationsNotSeen(plans, positionals.map((path) => resolve(context.cwd, path)), values.kustomize === true);
     if (!values['allow-empty']) refuseEmptyInput(objectCount, files.map((file) => file.name), 'pinned');
     // A file that --write cannot rewrite is said before any registry is asked.
     if (values.write && !stdinMode) for (const plan of plans) if (plan.occurrences.length > 0) refuseUnwritablePath(plan.file, plan.name);
@@ -189,6 +195,50 @@ function kustomizeImages(plans: readonly FilePlan[], digests: ReadonlyMap<string
   }
   // Every image pinned already: no entry, and no bare key.
   return lines.length === 1 ? '' : `${lines.join('\n')}\n`;
+}
+
+/**
+ * A kustomization among the files is read as one object, not built: what it builds from outside the
+ * paths given is not read (an overlay alone has nothing to pin), and an `images:` entry's newName or
+ * newTag makes it build another image than the files name, whose digest the printed entry would set
+ * beside that newTag (\`web:1.1@\` the digest of web:1.0). Refused naming the line, with the command
+ * that pins what it builds.
+ */
+function refuseKustomizationsNotSeen(plans: readonly FilePlan[], roots: readonly string[], kustomize: boolean): void {
+  const within = (path: string): boolean => roots.some((root) => path === root || path.startsWith(root.endsWith(sep) ? root : root + sep));
+  for (const plan of plans) {
+    for (const { object, source } of plan.manifests.objects) {
+      if (!(object.apiVersion ?? '').startsWith('kustomize.config.k8s.io/') || (object.kind !== 'Kustomization' && object.kind !== 'Component')) continue;
+      const fields = object as Record<string, unknown>;
+      const where = (path: string): string => `${plan.name}:${plan.manifests.fieldLine(source, path) ?? source.line}`;
+      const folder = dirname(plan.name);
+      const instead = `pin what it builds instead: \`kubectl kustomize ${folder} | hardpod pin ${kustomize ? '--kustomize ' : ''}-\``;
+      for (const field of ['resources', 'components', 'bases']) {
+        const entries = fields[field];
+        if (!Array.isArray(entries)) continue;
+        entries.forEach((entry, index) => {
+          if (typeof entry !== 'string') return;
+          const remote = /^[a-z][a-z0-9+.-]*:\/\/|^[^/]+\.[^/]+\/.*\?ref=|^git@/i.test(entry);
+          if (!remote && within(resolve(dirname(plan.file), entry))) return;
+          throw new HardpodError(
+            `the kustomization builds from ${entry} (${field}), which is ${remote ? 'remote' : 'not among the paths given'}, so the images it builds were not read; ${remote ? '' : `give ${entry} too, or `}${instead}`,
+            where(`${field}[${index}]`),
+          );
+        });
+      }
+      if (!kustomize || !Array.isArray(fields.images)) continue;
+      (fields.images as unknown[]).forEach((entry, index) => {
+        if (typeof entry !== 'object' || entry === null) return;
+        const { name, newName, newTag } = entry as Record<string, unknown>;
+        if (newName === undefined && newTag === undefined) return;
+        throw new HardpodError(
+          `the kustomization's images entry for ${String(name)} sets ${newName !== undefined ? `newName ${String(newName)}` : ''}${newName !== undefined && newTag !== undefined ? ' and ' : ''}${newTag !== undefined ? `newTag ${String(newTag)}` : ''}, ` +
+            `so it builds another image than the files name, and a digest of theirs would pin the wrong image; ${instead}, and add each digest to the entry of its name`,
+          where(`images[${index}]`),
+        );
+      });
+    }
+  }
 }
 
 /** The files under the paths (folders walked), each once however often it is reached: a file is rewritten once. */
