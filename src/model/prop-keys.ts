@@ -3,9 +3,9 @@ import { didYouMean } from './did-you-mean';
 import { HardpodError } from './errors';
 import { isFields } from './pod-view';
 import type {
-  AllowRule, ContainerProps, CronJobProps, DeploymentProps, DnsEgress, JobProps, NamespaceProps, NetworkPeer, NetworkPortRule, NetworkProps,
-  PortProps, ProbeAction, ProbeProps, ProbesProps, ResolvingDefaults, ResourcesProps, ServingWorkloadProps, StatefulSetProps, VolumeClaimProps,
-  WorkloadProps, WritablePath,
+  AllowRule, ContainerProps, CronJobProps, DeploymentProps, DnsEgress, FilesMount, JobProps, KeyToPath, NamespaceProps, NetworkPeer,
+  NetworkPortRule, NetworkProps, PortProps, ProbeAction, ProbeProps, ProbesProps, ResolvingDefaults, ResourcesProps, ServingWorkloadProps,
+  StatefulSetProps, VolumeClaimProps, WorkloadProps, WritablePath,
 } from './workload-props';
 
 /**
@@ -30,6 +30,7 @@ const CONTAINER: KeyList<ContainerProps> = {
   ports: true,
   probes: true,
   writablePaths: true,
+  files: true,
   resources: true,
   runAsUser: true,
   runAsGroup: true,
@@ -114,6 +115,8 @@ export const PROP_KEYS = {
   grpc: keys<NonNullable<ProbeAction['grpc']>>({ port: true, service: true }),
   exec: keys<NonNullable<ProbeAction['exec']>>({ command: true }),
   writablePath: keys<WritablePath>({ path: true, sizeLimit: true, medium: true }),
+  files: keys<FilesMount>({ secret: true, configMap: true, mountPath: true, items: true, optional: true }),
+  keyToPath: keys<KeyToPath>({ key: true, path: true }),
   resourceNames: keys<NonNullable<ResourcesProps['limits']>>({ 'cpu': true, 'memory': true, 'ephemeral-storage': true }),
   resources: keys<ResourcesProps>({ requests: true, limits: true }),
   capabilities: keys<NonNullable<ContainerProps['capabilities']>>({ add: true, drop: true }),

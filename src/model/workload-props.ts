@@ -115,6 +115,31 @@ export interface WritablePath {
   readonly medium?: 'Memory';
 }
 
+/** One file of a Secret or ConfigMap: its `key`, written at `path` under the mount. */
+export interface KeyToPath {
+  /** The key in the Secret's or ConfigMap's data. */
+  readonly key: string;
+  /** A relative path under the mount (no `..`), e.g. `password` or `tls/key.pem`. */
+  readonly path: string;
+}
+
+/**
+ * A Secret or a ConfigMap mounted read-only as files: exactly one of `secret` and `configMap`.
+ * Each key becomes a file named after it, unless `items` picks keys and file names.
+ */
+export interface FilesMount {
+  /** Name of the Secret whose keys become files. @default none (give `secret` or `configMap`) */
+  readonly secret?: string;
+  /** Name of the ConfigMap whose keys become files. @default none (give `secret` or `configMap`) */
+  readonly configMap?: string;
+  /** Absolute directory the files appear in; one source per path. */
+  readonly mountPath: string;
+  /** Only these keys, at these relative paths. @default every key, each as a file named after it */
+  readonly items?: readonly KeyToPath[];
+  /** `true` starts the pod even when the Secret or ConfigMap (or a key in `items`) is missing. @default false: the pod waits for it */
+  readonly optional?: boolean;
+}
+
 /** A seccomp profile, or `false` to omit it (fails rule `seccomp-profile-restricted`). */
 export type SeccompProps = { readonly type: 'RuntimeDefault' } | { readonly type: 'Localhost'; readonly localhostProfile: string } | false;
 
@@ -156,6 +181,13 @@ export interface ContainerProps {
    * @default none
    */
   readonly writablePaths?: readonly (string | WritablePath)[];
+  /**
+   * Secrets and ConfigMaps mounted read-only as files, each at its own absolute `mountPath` (not
+   * also a writable path). Files are readable by the owner and the pod's `fsGroup` only, so a
+   * workload with files needs an fsGroup (see `fsGroup`).
+   * @default none
+   */
+  readonly files?: readonly FilesMount[];
   /** Requests and limits, merged key by key over the defaults. @default the platform defaults, else see ResourcesProps (rule `resources`) */
   readonly resources?: ResourcesProps;
   /**

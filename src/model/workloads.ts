@@ -22,7 +22,7 @@ import { describeType, isFields } from './pod-view';
 import { PROP_KEYS, refuseUnknownKeys } from './prop-keys';
 import { parseQuantity, quantityGreater } from './quantity';
 import type {
-  ContainerProps, CronJobProps, DaemonSetProps, DeploymentProps, JobProps, PortProps, ProbeProps, ResourcesProps,
+  ContainerProps, CronJobProps, DaemonSetProps, DeploymentProps, FilesMount, JobProps, PortProps, ProbeProps, ResourcesProps,
   ServingWorkloadProps, StatefulSetProps, VolumeClaimProps, WorkloadDefaults, WorkloadProps,
 } from './workload-props';
 import { applySecureDefaults } from '../hardening/harden';
@@ -257,7 +257,7 @@ function containerPorts(c: ResolvedContainer): ContainerPort[] {
 
 const CONTAINER_SHAPES: readonly (readonly [keyof ContainerProps, Shape])[] = [
   ['command', 'string[]'], ['args', 'string[]'], ['port', 'number'], ['ports', 'object[]'],
-  ['writablePaths', 'array'], ['resources', 'object'], ['capabilities', 'object'],
+  ['writablePaths', 'array'], ['files', 'object[]'], ['resources', 'object'], ['capabilities', 'object'],
 ];
 const POD_SHAPES: readonly (readonly [keyof StatefulSetProps, Shape])[] = [
   ['containerName', 'string'], ['namespace', 'string'], ['sidecars', 'array'], ['initContainers', 'array'], ['labels', 'object'],
@@ -274,6 +274,11 @@ function checkContainerShape(c: ContainerProps, where: string): void {
   for (const list of ['add', 'drop'] as const) checkShape(c.capabilities?.[list], 'string[]', `capabilities.${list}`, where);
   c.ports?.forEach((port, i) => refuseUnknownKeys(port, PROP_KEYS.port, `ports[${i}]`, where));
   c.writablePaths?.forEach((path, i) => refuseUnknownKeys(path, PROP_KEYS.writablePath, `writablePaths[${i}]`, where));
+  c.files?.forEach((entry, i) => {
+    refuseUnknownKeys(entry, PROP_KEYS.files, `files[${i}]`, where);
+    checkShape(entry.items, 'object[]', `files[${i}].items`, where);
+    entry.items?.forEach((item, j) => refuseUnknownKeys(item, PROP_KEYS.keyToPath, `files[${i}].items[${j}]`, where));
+  });
   refuseUnknownKeys(c.resources, PROP_KEYS.resources, 'resources', where);
   for (const section of ['requests', 'limits'] as const) refuseUnknownKeys(c.resources?.[section], PROP_KEYS.resourceNames, `resources.${section}`, where);
   refuseUnknownKeys(c.capabilities, PROP_KEYS.capabilities, 'capabilities', where);
@@ -290,6 +295,66 @@ function checkContainerShape(c: ContainerProps, where: string): void {
     if (!/^[\x20-\x3c\x3e-\x7e]+$/.test(name)) fail(`env name ${JSON.stringify(name)} is not a variable name (non-empty printable ASCII without "=")`, where);
     checkShape(value, 'string', `env.${name}`, where);
   }
+}
+
+/** A key of a ConfigMap's or Secret's data, as the API server checks it. */
+const CONFIG_KEY = /^[-._a-zA-Z0-9]+$/;
+
+function checkConfigKey(key: unknown, field: string, where: string): void {
+  if (typeof key !== 'string' || key.length > 253 || !CONFIG_KEY.test(key)) {
+    fail(`${field} ${JSON.stringify(key) ?? typeof key} is not a data key (letters, digits, "-", "_" and ".", at most 253 characters)`, where);
+  }
+}
+
+function checkObjectName(name: unknown, field: string, kind: string, where: string): void {
+  if (!isDnsSubdomain(name)) {
+    fail(`${field} ${JSON.stringify(name) ?? typeof name} is not a ${kind} name (lowercase letters, digits, "-" and ".", at most 253 characters)`, where);
+  }
+}
+
+/**
+ * Mode of every file of a Secret or ConfigMap volume: owner read only. The kubelet makes the files
+ * group-owned by the pod's fsGroup and adds group read, so the non-root user reads them through
+ * that group (which buildPod sets) while other users of the node's processes cannot.
+ */
+const FILES_MODE = 0o400;
+
+/** The volume and read-only mount of each `files` entry, checked against the mounts already made. */
+function fileMounts(
+  files: readonly FilesMount[], mounts: readonly VolumeMount[], usedVolumeNames: Set<string>, where: string,
+): { volumes: Volume[]; mounts: VolumeMount[] } {
+  const volumes: Volume[] = [];
+  const added: VolumeMount[] = [];
+  files.forEach((entry, i) => {
+    const at = `files[${i}]`;
+    const sources = (['secret', 'configMap'] as const).filter((key) => entry[key] !== undefined);
+    if (sources.length !== 1) {
+      fail(`${at} must name exactly one of secret and configMap (got ${sources.length === 0 ? 'neither' : 'both'}); mount each source in its own entry`, where);
+    }
+    const kind = sources[0];
+    const source = entry[kind];
+    checkObjectName(source, `${at}.${kind}`, kind === 'secret' ? 'Secret' : 'ConfigMap', where);
+    const path = entry.mountPath;
+    if (typeof path !== 'string' || !path.startsWith('/')) fail(`${at}.mountPath ${JSON.stringify(path) ?? typeof path} must be an absolute path such as /etc/app`, where);
+    const clash = [...mounts, ...added].find((m) => m.mountPath === path);
+    if (clash) fail(`${at}.mountPath "${path}" is mounted twice (files, writablePaths, volumeClaims): the API server refuses two volumes at one path; mount each path once`, where);
+    if (entry.optional !== undefined && typeof entry.optional !== 'boolean') fail(`${at}.optional must be true or false (got ${describeType(entry.optional)})`, where);
+    const items = (entry.items ?? []).map((item, j) => {
+      checkConfigKey(item.key, `${at}.items[${j}].key`, where);
+      const relative = item.path;
+      if (typeof relative !== 'string' || relative === '' || relative.startsWith('/') || relative.split('/').includes('..')) {
+        fail(`${at}.items[${j}].path ${JSON.stringify(relative) ?? typeof relative} must be a relative path under the mount without "..", such as "password" or "tls/key.pem"`, where);
+      }
+      return { key: item.key, path: relative };
+    });
+    const name = uniqueVolumeName(`${kind === 'secret' ? 'secret' : 'config'}-${pathSlug(path)}`, usedVolumeNames);
+    const common = {
+      defaultMode: FILES_MODE, ...(items.length > 0 ? { items } : {}), ...(entry.optional !== undefined ? { optional: entry.optional } : {}),
+    };
+    volumes.push(kind === 'secret' ? { name, secret: { secretName: source, ...common } } : { name, configMap: { name: source, ...common } });
+    added.push({ name, mountPath: path, readOnly: true });
+  });
+  return { volumes, mounts: added };
 }
 
 /** Shape and keys of the workload's own props (see checkShape); containers are checked by checkContainerShape. */
@@ -438,6 +503,14 @@ function pathSlug(path: string): string {
   return (slug || 'root').slice(0, 50).replace(/-+$/, '');
 }
 
+/** `base`, or `base-2`, `base-3` ... when taken: a DNS label unique among the pod's volumes, recorded as used. */
+function uniqueVolumeName(base: string, used: Set<string>): string {
+  let name = base;
+  for (let i = 2; used.has(name); i++) name = `${base.slice(0, 46)}-${i}`;
+  used.add(name);
+  return name;
+}
+
 /** Everything that differs per workload kind. */
 interface KindTraits {
   /** The keys the kind's props take ({@link PROP_KEYS}). */
@@ -547,14 +620,15 @@ function containerSpec(c: ResolvedContainer, traits: KindTraits, pod: PodParts, 
     if (!w.path.startsWith('/')) fail(`writable path "${w.path}" must be absolute`, where);
     // Two volumes on one mountPath are refused by the API server.
     if (mounts.some((m) => m.mountPath === w.path)) fail(`"${w.path}" is mounted twice (writablePaths, volumeClaims); mount each path once`, where);
-    let volumeName = pathSlug(w.path);
-    for (let i = 2; usedVolumeNames.has(volumeName); i++) volumeName = `${pathSlug(w.path).slice(0, 46)}-${i}`;
-    usedVolumeNames.add(volumeName);
+    const volumeName = uniqueVolumeName(pathSlug(w.path), usedVolumeNames);
     const sizeLimit = w.sizeLimit ?? defaults.writableSizeLimit ?? DEFAULT_WRITABLE_SIZE;
     checkQuantity(sizeLimit, w.sizeLimit !== undefined ? `the sizeLimit of ${w.path}` : 'writableSizeLimit', where);
     volumes.push({ name: volumeName, emptyDir: { sizeLimit, ...(w.medium ? { medium: w.medium } : {}) } });
     mounts.push({ name: volumeName, mountPath: w.path });
   }
+  const files = fileMounts(p.files ?? [], mounts, usedVolumeNames, where);
+  volumes.push(...files.volumes);
+  mounts.push(...files.mounts);
   if (mounts.length > 0) container.volumeMounts = mounts;
 
   if (c.role === 'init' && p.probes) fail('init containers cannot have probes', where);
@@ -798,12 +872,17 @@ function buildPod(
   if (volumes.length > 0) spec.volumes = volumes;
 
   const securityContext: Mutable<PodSecurityContext> = {};
-  const needsFsGroup = mounts.length > 0;
+  // Persistent volumes must be writable by the non-root user, files of Secrets and ConfigMaps (mode 0400) readable: both through the fsGroup.
+  const hasFiles = volumes.some((v) => v.secret !== undefined || v.configMap !== undefined);
+  const needsFsGroup = mounts.length > 0 || hasFiles;
   // An image's gid 0 (root's group) is no group to hand volumes to: better the error below.
   const imageGid = main.image.facts?.gid === 0 ? undefined : main.image.facts?.gid;
   const fsGroup = props.fsGroup ?? (needsFsGroup ? (props.runAsGroup ?? imageGid) : undefined);
   if (needsFsGroup && props.fsGroup === undefined && fsGroup === undefined) {
-    fail('persistent volumes need an fsGroup so the non-root user can write them: set fsGroup (or runAsGroup), lock the image so its group is known, or set fsGroup: false', where);
+    const what = mounts.length > 0
+      ? 'persistent volumes need an fsGroup so the non-root user can write them'
+      : 'files (Secrets and ConfigMaps, mode 0400) need an fsGroup so the non-root user can read them';
+    fail(`${what}: set fsGroup (or runAsGroup), lock the image so its group is known, or set fsGroup: false`, where);
   }
   if (fsGroup !== undefined && fsGroup !== false) {
     securityContext.fsGroup = fsGroup;

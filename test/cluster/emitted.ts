@@ -40,6 +40,16 @@ const COMMON: Readonly<Record<string, CommonProps>> = {
   'writable root filesystem': { readOnlyRootFilesystem: false },
   'NET_BIND_SERVICE added back': { capabilities: { add: ['NET_BIND_SERVICE'] }, port: 8080 },
   'command, args and env': { command: ['/app/server'], args: ['--listen', ':8080'], env: { LOG_LEVEL: 'debug', GREETING: 'hello, world' }, port: 8080 },
+  'files from a Secret and a ConfigMap': {
+    runAsUser: 10001,
+    runAsGroup: 10001,
+    writablePaths: ['/tmp'],
+    files: [
+      { secret: 'db-credentials', mountPath: '/etc/db', items: [{ key: 'password', path: 'password' }, { key: 'tls.key', path: 'tls/key.pem' }] },
+      { configMap: 'app-config', mountPath: '/etc/app', optional: true },
+    ],
+    sidecars: [{ name: 'proxy', image: SIDECAR_IMAGE, files: [{ secret: 'proxy-tls', mountPath: '/etc/tls' }], ports: [{ port: 15001 }] }],
+  },
   'sidecar and init container': {
     port: 8080,
     sidecars: [{ name: 'proxy', image: SIDECAR_IMAGE, ports: [{ port: 15001 }], writablePaths: ['/tmp'] }],

@@ -690,3 +690,72 @@ describe('values the API server refuses, found by dry-running generated values (
     expect(error(() => buildJob({ name: 'my.job', image: IMAGE }, ctx)).message).toContain('although this kind alone would accept it');
   });
 });
+
+describe('files from Secrets and ConfigMaps', () => {
+  const where = 'app/web';
+  const base = { name: 'web', image: IMAGE, port: 8080, runAsUser: 1000, runAsGroup: 1000 };
+
+  it('mounts each Secret and ConfigMap read-only, owner-read files readable through the fsGroup', () => {
+    const built = buildDeployment({
+      ...base,
+      writablePaths: ['/tmp'],
+      files: [
+        { secret: 'db-credentials', mountPath: '/etc/db', items: [{ key: 'password', path: 'password' }, { key: 'tls.key', path: 'tls/key.pem' }] },
+        { configMap: 'app-config', mountPath: '/etc/app', optional: true },
+      ],
+      sidecars: [{ name: 'proxy', image: SIDECAR, port: 15001, files: [{ secret: 'db-credentials', mountPath: '/etc/db' }] }],
+    }, ctx);
+    const pod = podOf(built.workload as KubeObject);
+    expect(pod.volumes).toEqual([
+      { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
+      { name: 'secret-etc-db', secret: { secretName: 'db-credentials', defaultMode: 0o400, items: [{ key: 'password', path: 'password' }, { key: 'tls.key', path: 'tls/key.pem' }] } },
+      { name: 'config-etc-app', configMap: { name: 'app-config', defaultMode: 0o400, optional: true } },
+      { name: 'secret-etc-db-2', secret: { secretName: 'db-credentials', defaultMode: 0o400 } },
+    ]);
+    expect(pod.containers[0].volumeMounts).toEqual([
+      { name: 'tmp', mountPath: '/tmp' },
+      { name: 'secret-etc-db', mountPath: '/etc/db', readOnly: true },
+      { name: 'config-etc-app', mountPath: '/etc/app', readOnly: true },
+    ]);
+    expect(pod.containers[1].volumeMounts).toEqual([{ name: 'secret-etc-db-2', mountPath: '/etc/db', readOnly: true }]);
+    expect(pod.securityContext).toMatchObject({ fsGroup: 1000, fsGroupChangePolicy: 'OnRootMismatch' });
+  });
+
+  it('pass rule checks at level hardened with no findings', () => {
+    const built = buildDeployment({
+      ...base,
+      namespace: 'shop',
+      files: [{ secret: 'db-credentials', mountPath: '/etc/db' }, { configMap: 'app-config', mountPath: '/etc/app' }],
+    }, ctx);
+    const namespace = buildNamespace({ name: 'shop' }).objects;
+    const report = evaluate([...namespace, ...built.objects].map((object) => ({ object, source: {} })), { level: 'hardened', kubernetesVersion: '1.33' });
+    expect(report.findings).toEqual([]);
+  });
+
+  const refusals: [string, Partial<DeploymentProps>, RegExp][] = [
+    ['two sources at one path', { files: [{ secret: 'a', mountPath: '/etc/x' }, { configMap: 'b', mountPath: '/etc/x' }] },
+      /^app\/web \(container main\): files\[1\]\.mountPath "\/etc\/x" is mounted twice .*mount each path once/],
+    ['a mountPath that is a writable path', { writablePaths: ['/etc/x'], files: [{ secret: 'a', mountPath: '/etc/x' }] },
+      /files\[0\]\.mountPath "\/etc\/x" is mounted twice \(files, writablePaths, volumeClaims\)/],
+    ['a relative mountPath', { files: [{ secret: 'a', mountPath: 'etc/x' }] }, /files\[0\]\.mountPath "etc\/x" must be an absolute path/],
+    ['a Secret name that is no DNS subdomain', { files: [{ secret: 'DB_Creds', mountPath: '/etc/db' }] }, /files\[0\]\.secret "DB_Creds" is not a Secret name/],
+    ['a ConfigMap name that is no DNS subdomain', { files: [{ configMap: 'a/b', mountPath: '/etc/db' }] }, /files\[0\]\.configMap "a\/b" is not a ConfigMap name/],
+    ['both secret and configMap', { files: [{ secret: 'a', configMap: 'b', mountPath: '/etc/db' }] }, /files\[0\] must name exactly one of secret and configMap \(got both\)/],
+    ['neither secret nor configMap', { files: [{ mountPath: '/etc/db' }] }, /files\[0\] must name exactly one of secret and configMap \(got neither\)/],
+    ['an item path with ..', { files: [{ secret: 'a', mountPath: '/etc/db', items: [{ key: 'k', path: '../k' }] }] }, /files\[0\]\.items\[0\]\.path "\.\.\/k" must be a relative path/],
+    ['an absolute item path', { files: [{ secret: 'a', mountPath: '/etc/db', items: [{ key: 'k', path: '/k' }] }] }, /files\[0\]\.items\[0\]\.path "\/k" must be a relative path/],
+    ['a bad item key', { files: [{ secret: 'a', mountPath: '/etc/db', items: [{ key: 'a b', path: 'k' }] }] }, /files\[0\]\.items\[0\]\.key "a b" is not a data key/],
+    ['a misspelt files key', { files: [{ secret: 'a', mountpath: '/etc/db' } as never] }, /unknown prop "files\[0\]\.mountpath" \(did you mean "mountPath"\?\)/],
+  ];
+  it.each(refusals)('refuses %s, naming the construct path, the prop and what is expected', (_what, props, message) => {
+    expect(error(() => buildDeployment({ ...base, ...props } as DeploymentProps, { where })).message).toMatch(message);
+  });
+
+  it('refuses files without a known group for the fsGroup, and checks sidecars too', () => {
+    expect(error(() => buildDeployment({ name: 'web', image: IMAGE, port: 8080, files: [{ secret: 'a', mountPath: '/etc/a' }] }, ctx)).message)
+      .toMatch(/^app\/web: files \(Secrets and ConfigMaps, mode 0400\) need an fsGroup so the non-root user can read them: set fsGroup/);
+    expect(() => buildDeployment({ name: 'web', image: IMAGE, port: 8080, fsGroup: 2000, files: [{ secret: 'a', mountPath: '/etc/a' }] }, ctx)).not.toThrow();
+    expect(error(() => buildDeployment({ ...base, sidecars: [{ name: 'proxy', image: SIDECAR, files: [{ secret: 'a', configMap: 'b', mountPath: '/x' }] }] }, ctx)).message)
+      .toMatch(/^app\/web \(container proxy\): files\[0\] must name exactly one/);
+  });
+});
