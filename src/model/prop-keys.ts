@@ -3,7 +3,7 @@ import { didYouMean } from './did-you-mean';
 import { HardpodError } from './errors';
 import { isFields } from './pod-view';
 import type {
-  AllowRule, ContainerProps, CronJobProps, DeploymentProps, DnsEgress, FilesMount, JobProps, KeyToPath, NamespaceProps, NetworkPeer,
+  AllowRule, ContainerProps, CronJobProps, DeploymentProps, DnsEgress, EnvRef, FilesMount, JobProps, KeyToPath, NamespaceProps, NetworkPeer,
   NetworkPortRule, NetworkProps, PortProps, ProbeAction, ProbeProps, ProbesProps, ResolvingDefaults, ResourcesProps, ServingWorkloadProps,
   StatefulSetProps, VolumeClaimProps, WorkloadProps, WritablePath,
 } from './workload-props';
@@ -117,6 +117,8 @@ export const PROP_KEYS = {
   writablePath: keys<WritablePath>({ path: true, sizeLimit: true, medium: true }),
   files: keys<FilesMount>({ secret: true, configMap: true, mountPath: true, items: true, optional: true }),
   keyToPath: keys<KeyToPath>({ key: true, path: true }),
+  envRef: keys<EnvRef>({ configMapKeyRef: true, fieldRef: true }),
+  configMapKeyRef: keys<NonNullable<EnvRef['configMapKeyRef']>>({ name: true, key: true, optional: true }),
   resourceNames: keys<NonNullable<ResourcesProps['limits']>>({ 'cpu': true, 'memory': true, 'ephemeral-storage': true }),
   resources: keys<ResourcesProps>({ requests: true, limits: true }),
   capabilities: keys<NonNullable<ContainerProps['capabilities']>>({ add: true, drop: true }),

@@ -140,6 +140,26 @@ export interface FilesMount {
   readonly optional?: boolean;
 }
 
+/**
+ * Pod fields the kubelet can put in an environment variable (the downward API `fieldRef` paths the
+ * API server accepts for env).
+ */
+export type PodFieldPath =
+  | 'metadata.name' | 'metadata.namespace' | 'metadata.uid' | 'spec.nodeName' | 'spec.serviceAccountName'
+  | 'status.hostIP' | 'status.podIP' | 'status.podIPs';
+
+/**
+ * An environment variable's value taken from elsewhere when the container starts: exactly one of
+ * `configMapKeyRef` and `fieldRef`. There is no `secretKeyRef`: rule `secrets-as-files` fails
+ * Secrets in the environment, so mount them with `files`.
+ */
+export interface EnvRef {
+  /** A key of a ConfigMap. `optional: true` starts the container without the variable when it is missing. @default none */
+  readonly configMapKeyRef?: { readonly name: string; readonly key: string; readonly optional?: boolean };
+  /** A field of the pod, such as its name or namespace. @default none */
+  readonly fieldRef?: PodFieldPath;
+}
+
 /** A seccomp profile, or `false` to omit it (fails rule `seccomp-profile-restricted`). */
 export type SeccompProps = { readonly type: 'RuntimeDefault' } | { readonly type: 'Localhost'; readonly localhostProfile: string } | false;
 
@@ -157,11 +177,13 @@ export interface ContainerProps {
   /** @default the image's CMD */
   readonly args?: readonly string[];
   /**
-   * Plain environment variables as `{ NAME: 'value' }` (names non-empty printable ASCII without `=`).
-   * Keep secrets out: mount them as files.
+   * Environment variables as `{ NAME: 'value' }` (names non-empty printable ASCII without `=`), or a
+   * reference whose value the kubelet fills in: `{ NAME: { configMapKeyRef: { name, key } } }` or
+   * `{ NAME: { fieldRef: 'metadata.name' } }`. Secrets stay out of the environment (rule
+   * `secrets-as-files`): a `secretKeyRef` is refused; mount the Secret with `files`.
    * @default none
    */
-  readonly env?: Readonly<Record<string, string>>;
+  readonly env?: Readonly<Record<string, string | EnvRef>>;
   /** Shorthand for `ports: [{ port }]`. @default none */
   readonly port?: number;
   /** Ports the container serves. A Service is emitted when the main container has any. @default none */

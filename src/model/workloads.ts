@@ -1,7 +1,7 @@
 import type { DaemonSet, Deployment, StatefulSet } from 'kubernetes-types/apps/v1';
 import type { CronJob, Job, JobSpec } from 'kubernetes-types/batch/v1';
 import type {
-  Container, ContainerPort, PersistentVolumeClaim, PodSecurityContext, PodSpec, PodTemplateSpec, Probe,
+  Container, ContainerPort, EnvVar, PersistentVolumeClaim, PodSecurityContext, PodSpec, PodTemplateSpec, Probe,
   Service, ServiceAccount, SeccompProfile, Volume, VolumeMount,
 } from 'kubernetes-types/core/v1';
 import type { NetworkPolicy } from 'kubernetes-types/networking/v1';
@@ -22,7 +22,7 @@ import { describeType, isFields } from './pod-view';
 import { PROP_KEYS, refuseUnknownKeys } from './prop-keys';
 import { parseQuantity, quantityGreater } from './quantity';
 import type {
-  ContainerProps, CronJobProps, DaemonSetProps, DeploymentProps, FilesMount, JobProps, PortProps, ProbeProps, ResourcesProps,
+  ContainerProps, CronJobProps, DaemonSetProps, DeploymentProps, EnvRef, FilesMount, JobProps, PodFieldPath, PortProps, ProbeProps, ResourcesProps,
   ServingWorkloadProps, StatefulSetProps, VolumeClaimProps, WorkloadDefaults, WorkloadProps,
 } from './workload-props';
 import { applySecureDefaults } from '../hardening/harden';
@@ -293,10 +293,14 @@ function checkContainerShape(c: ContainerProps, where: string): void {
   for (const [name, value] of Object.entries(c.env ?? {})) {
     // The API server's rule for env names: non-empty, no '=', printable ASCII.
     if (!/^[\x20-\x3c\x3e-\x7e]+$/.test(name)) fail(`env name ${JSON.stringify(name)} is not a variable name (non-empty printable ASCII without "=")`, where);
-    checkShape(value, 'string', `env.${name}`, where);
+    if (typeof value !== 'string') checkEnvRef(value, `env.${name}`, where);
   }
 }
 
+/** The downward API paths the API server accepts in an environment variable's fieldRef. */
+const ENV_FIELD_PATHS: readonly PodFieldPath[] = [
+  'metadata.name', 'metadata.namespace', 'metadata.uid', 'spec.nodeName', 'spec.serviceAccountName', 'status.hostIP', 'status.podIP', 'status.podIPs',
+];
 /** A key of a ConfigMap's or Secret's data, as the API server checks it. */
 const CONFIG_KEY = /^[-._a-zA-Z0-9]+$/;
 
@@ -310,6 +314,43 @@ function checkObjectName(name: unknown, field: string, kind: string, where: stri
   if (!isDnsSubdomain(name)) {
     fail(`${field} ${JSON.stringify(name) ?? typeof name} is not a ${kind} name (lowercase letters, digits, "-" and ".", at most 253 characters)`, where);
   }
+}
+
+/** An env value that is not a string: exactly one reference hardpod emits, checked as the API server would. */
+function checkEnvRef(value: unknown, field: string, where: string): void {
+  if (isFields(value) && 'secretKeyRef' in value) {
+    fail(
+      `${field}.secretKeyRef puts a Secret in the environment, which rule secrets-as-files (level hardened, the default) fails: ` +
+        'environment variables leak into child processes, crash dumps and logs; mount the Secret with files: [{ secret, mountPath }] and read the file',
+      where,
+    );
+  }
+  const expected = "a string, { configMapKeyRef: { name, key } } or { fieldRef: 'metadata.name' }";
+  if (!isFields(value)) fail(`${field} must be ${expected} (got ${describeType(value)})`, where);
+  refuseUnknownKeys(value, PROP_KEYS.envRef, field, where);
+  const refs = PROP_KEYS.envRef.filter((key) => value[key] !== undefined);
+  if (refs.length !== 1) fail(`${field} must give exactly one of configMapKeyRef and fieldRef (got ${refs.length === 0 ? 'none' : refs.join(' and ')})`, where);
+  const ref = value as EnvRef;
+  if (ref.configMapKeyRef !== undefined) {
+    checkShape(ref.configMapKeyRef, 'object', `${field}.configMapKeyRef`, where);
+    refuseUnknownKeys(ref.configMapKeyRef, PROP_KEYS.configMapKeyRef, `${field}.configMapKeyRef`, where);
+    checkObjectName(ref.configMapKeyRef.name, `${field}.configMapKeyRef.name`, 'ConfigMap', where);
+    checkConfigKey(ref.configMapKeyRef.key, `${field}.configMapKeyRef.key`, where);
+    if (ref.configMapKeyRef.optional !== undefined && typeof ref.configMapKeyRef.optional !== 'boolean') {
+      fail(`${field}.configMapKeyRef.optional must be true or false (got ${describeType(ref.configMapKeyRef.optional)})`, where);
+    }
+  }
+  if (ref.fieldRef !== undefined) checkOneOf(ref.fieldRef, ENV_FIELD_PATHS, `${field}.fieldRef`, where);
+}
+
+/** The container's env as the API writes it: literal values, and references resolved by the kubelet. */
+function envVars(env: NonNullable<ContainerProps['env']>): EnvVar[] {
+  return Object.entries(env).map(([name, value]): EnvVar => {
+    if (typeof value === 'string') return { name, value };
+    if (value.fieldRef !== undefined) return { name, valueFrom: { fieldRef: { fieldPath: value.fieldRef } } };
+    const { name: configMap, key, optional } = value.configMapKeyRef!;
+    return { name, valueFrom: { configMapKeyRef: { name: configMap, key, ...(optional !== undefined ? { optional } : {}) } } };
+  });
 }
 
 /**
@@ -610,7 +651,7 @@ function containerSpec(c: ResolvedContainer, traits: KindTraits, pod: PodParts, 
   const container: Mutable<Container> = { name: c.name, image: c.image.reference };
   if (p.command) container.command = [...p.command];
   if (p.args) container.args = [...p.args];
-  if (p.env && Object.keys(p.env).length > 0) container.env = Object.entries(p.env).map(([name, value]) => ({ name, value }));
+  if (p.env && Object.keys(p.env).length > 0) container.env = envVars(p.env);
   if (c.ports.length > 0) container.ports = containerPorts(c);
 
   const mounts: VolumeMount[] = [...extraMounts];

@@ -40,7 +40,7 @@ const COMMON: Readonly<Record<string, CommonProps>> = {
   'writable root filesystem': { readOnlyRootFilesystem: false },
   'NET_BIND_SERVICE added back': { capabilities: { add: ['NET_BIND_SERVICE'] }, port: 8080 },
   'command, args and env': { command: ['/app/server'], args: ['--listen', ':8080'], env: { LOG_LEVEL: 'debug', GREETING: 'hello, world' }, port: 8080 },
-  'files from a Secret and a ConfigMap': {
+  'files from a Secret and a ConfigMap, env from a ConfigMap key and the pod': {
     runAsUser: 10001,
     runAsGroup: 10001,
     writablePaths: ['/tmp'],
@@ -48,7 +48,8 @@ const COMMON: Readonly<Record<string, CommonProps>> = {
       { secret: 'db-credentials', mountPath: '/etc/db', items: [{ key: 'password', path: 'password' }, { key: 'tls.key', path: 'tls/key.pem' }] },
       { configMap: 'app-config', mountPath: '/etc/app', optional: true },
     ],
-    sidecars: [{ name: 'proxy', image: SIDECAR_IMAGE, files: [{ secret: 'proxy-tls', mountPath: '/etc/tls' }], ports: [{ port: 15001 }] }],
+    env: { LOG_LEVEL: { configMapKeyRef: { name: 'app-config', key: 'log.level' } }, POD_NAME: { fieldRef: 'metadata.name' }, POD_IP: { fieldRef: 'status.podIP' } },
+    sidecars: [{ name: 'proxy', image: SIDECAR_IMAGE, files: [{ secret: 'proxy-tls', mountPath: '/etc/tls' }], env: { NODE: { fieldRef: 'spec.nodeName' } }, ports: [{ port: 15001 }] }],
   },
   'sidecar and init container': {
     port: 8080,

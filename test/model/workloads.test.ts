@@ -691,7 +691,7 @@ describe('values the API server refuses, found by dry-running generated values (
   });
 });
 
-describe('files from Secrets and ConfigMaps', () => {
+describe('files from Secrets and ConfigMaps, env from references', () => {
   const where = 'app/web';
   const base = { name: 'web', image: IMAGE, port: 8080, runAsUser: 1000, runAsGroup: 1000 };
 
@@ -721,11 +721,27 @@ describe('files from Secrets and ConfigMaps', () => {
     expect(pod.securityContext).toMatchObject({ fsGroup: 1000, fsGroupChangePolicy: 'OnRootMismatch' });
   });
 
+  it('emits configMapKeyRef and fieldRef env values next to literal ones', () => {
+    const main = mainOf(buildJob({
+      name: 'job',
+      image: IMAGE,
+      runAsUser: 1000,
+      env: { MODE: 'fast', LEVEL: { configMapKeyRef: { name: 'app-config', key: 'log.level', optional: true } }, POD: { fieldRef: 'metadata.name' }, NS: { fieldRef: 'metadata.namespace' } },
+    }, ctx).workload as KubeObject);
+    expect(main.env).toEqual([
+      { name: 'MODE', value: 'fast' },
+      { name: 'LEVEL', valueFrom: { configMapKeyRef: { name: 'app-config', key: 'log.level', optional: true } } },
+      { name: 'POD', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+      { name: 'NS', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+    ]);
+  });
+
   it('pass rule checks at level hardened with no findings', () => {
     const built = buildDeployment({
       ...base,
       namespace: 'shop',
       files: [{ secret: 'db-credentials', mountPath: '/etc/db' }, { configMap: 'app-config', mountPath: '/etc/app' }],
+      env: { LEVEL: { configMapKeyRef: { name: 'app-config', key: 'level' } }, POD_IP: { fieldRef: 'status.podIP' } },
     }, ctx);
     const namespace = buildNamespace({ name: 'shop' }).objects;
     const report = evaluate([...namespace, ...built.objects].map((object) => ({ object, source: {} })), { level: 'hardened', kubernetesVersion: '1.33' });
@@ -746,6 +762,13 @@ describe('files from Secrets and ConfigMaps', () => {
     ['an absolute item path', { files: [{ secret: 'a', mountPath: '/etc/db', items: [{ key: 'k', path: '/k' }] }] }, /files\[0\]\.items\[0\]\.path "\/k" must be a relative path/],
     ['a bad item key', { files: [{ secret: 'a', mountPath: '/etc/db', items: [{ key: 'a b', path: 'k' }] }] }, /files\[0\]\.items\[0\]\.key "a b" is not a data key/],
     ['a misspelt files key', { files: [{ secret: 'a', mountpath: '/etc/db' } as never] }, /unknown prop "files\[0\]\.mountpath" \(did you mean "mountPath"\?\)/],
+    ['a secretKeyRef', { env: { PASSWORD: { secretKeyRef: { name: 'db', key: 'password' } } as never } },
+      /env\.PASSWORD\.secretKeyRef puts a Secret in the environment, which rule secrets-as-files .* mount the Secret with files: \[\{ secret, mountPath \}\]/],
+    ['an unknown fieldRef path', { env: { POD: { fieldRef: 'metadata.nme' as never } } }, /env\.POD\.fieldRef "metadata\.nme" is not a value the API server accepts \(did you mean "metadata\.name"\?\)/],
+    ['two references in one value', { env: { X: { fieldRef: 'metadata.name', configMapKeyRef: { name: 'a', key: 'b' } } } }, /env\.X must give exactly one of configMapKeyRef and fieldRef \(got configMapKeyRef and fieldRef\)/],
+    ['a ConfigMap key ref with a bad name', { env: { X: { configMapKeyRef: { name: 'A', key: 'b' } } } }, /env\.X\.configMapKeyRef\.name "A" is not a ConfigMap name/],
+    ['a ConfigMap key ref with a bad key', { env: { X: { configMapKeyRef: { name: 'a', key: 'b/c' } } } }, /env\.X\.configMapKeyRef\.key "b\/c" is not a data key/],
+    ['a number as env value', { env: { X: 3 as never } }, /env\.X must be a string, \{ configMapKeyRef: \{ name, key \} \} or \{ fieldRef: 'metadata\.name' \} \(got a number/],
   ];
   it.each(refusals)('refuses %s, naming the construct path, the prop and what is expected', (_what, props, message) => {
     expect(error(() => buildDeployment({ ...base, ...props } as DeploymentProps, { where })).message).toMatch(message);
