@@ -238,7 +238,7 @@ export function workloadPeer(name: string, namespace?: string): NetworkPeer {
   return { podLabels: selectorLabels(name), ...(namespace !== undefined ? { namespace } : {}) };
 }
 
-/** Props of {@link HardenedDeployment}: the model's DeploymentProps, with Inputs for namespace and images. */
+/** Props of {@link HardenedDeployment}: the model's DeploymentProps, with Inputs for namespace, images and Secret and ConfigMap names. */
 export type HardenedDeploymentArgs = InputWorkloadProps<DeploymentProps> & HardenedComponentArgs;
 /** A hardened Deployment with its ServiceAccount, Service (when ports), NetworkPolicy and PodDisruptionBudget (replicas > 1). */
 export class HardenedDeployment extends HardenedWorkloadComponent<DeploymentProps> {

@@ -9,7 +9,7 @@ import type { ImageResolver, ResolvedImage } from '../model/image';
 import { DIGEST_ONLY_RESOLVER } from '../model/image';
 import type { KubeObject } from '../model/kube-object';
 import { isFields } from '../model/pod-view';
-import type { ContainerProps, WorkloadDefaults, WorkloadProps } from '../model/workload-props';
+import type { ContainerProps, EnvRef, FilesMount, WorkloadDefaults, WorkloadProps } from '../model/workload-props';
 import type { BuildContext } from '../model/workloads';
 
 /**
@@ -25,14 +25,36 @@ import type { BuildContext } from '../model/workloads';
  * (image facts from the lock file that would change the pod) is an error instead of a silent drift.
  */
 
-/** A container whose image may come from another resource. */
-export type InputContainerProps = Omit<ContainerProps, 'image'> & {
+/** A Secret or ConfigMap mounted as files, whose name may be another resource's output. */
+export type InputFilesMount = Omit<FilesMount, 'secret' | 'configMap'> & {
+  /** Name of the Secret whose keys become files; may be another resource's output. @default none (give `secret` or `configMap`) */
+  readonly secret?: pulumi.Input<string>;
+  /** Name of the ConfigMap whose keys become files; may be another resource's output. @default none (give `secret` or `configMap`) */
+  readonly configMap?: pulumi.Input<string>;
+};
+
+/** An environment variable's reference, whose ConfigMap name may be another resource's output. */
+export type InputEnvRef = Omit<EnvRef, 'configMapKeyRef'> & {
+  /** A key of a ConfigMap; `name` may be another resource's output. @default none */
+  readonly configMapKeyRef?: Omit<NonNullable<EnvRef['configMapKeyRef']>, 'name'> & { readonly name: pulumi.Input<string> };
+};
+
+/** The container fields that name Secrets and ConfigMaps, which may be other resources' outputs. */
+interface InputSourceFields {
+  /** Secrets and ConfigMaps mounted read-only as files. @default none */
+  readonly files?: readonly InputFilesMount[];
+  /** Environment variables: values, or references to a ConfigMap key or a pod field. @default none */
+  readonly env?: Readonly<Record<string, string | InputEnvRef>>;
+}
+
+/** A container whose image, and the names of the Secrets and ConfigMaps it reads, may come from other resources. */
+export type InputContainerProps = Omit<ContainerProps, 'image' | 'files' | 'env'> & InputSourceFields & {
   /** Image reference; pinned by digest, or a tag the lock file resolves. May be another resource's output. */
   readonly image: pulumi.Input<string>;
 };
 
 /** The model's props with the name optional and Inputs where users pass other resources' outputs. */
-export type InputWorkloadProps<P extends WorkloadProps> = Omit<P, 'name' | 'namespace' | 'image' | 'sidecars' | 'initContainers'> & {
+export type InputWorkloadProps<P extends WorkloadProps> = Omit<P, 'name' | 'namespace' | 'image' | 'sidecars' | 'initContainers' | 'files' | 'env'> & InputSourceFields & {
   /** Name of the workload and its companions. @default the Pulumi resource name */
   readonly name?: string;
   /** Namespace; may be a HardenedNamespace's `namespaceName` or any other output. @default none */
@@ -49,7 +71,7 @@ export type InputWorkloadProps<P extends WorkloadProps> = Omit<P, 'name' | 'name
 interface InputSlot {
   readonly path: readonly (string | number)[];
   readonly value: pulumi.Input<string>;
-  readonly kind: 'namespace' | 'image';
+  readonly kind: 'namespace' | 'image' | 'name';
 }
 
 /** Objects ready to become resource args (fields may be Outputs), and the finished objects. */
@@ -66,18 +88,45 @@ function isPlainInput(value: unknown): value is string | undefined {
 }
 
 /** Fields that may take Outputs, for the message that refuses one elsewhere. */
-const INPUT_FIELDS = 'only namespace and the images (image, sidecars[].image, initContainers[].image) may be Outputs';
+const INPUT_FIELDS = 'only namespace, the images (image, sidecars[].image, initContainers[].image) and the names of Secrets and ConfigMaps ' +
+  '(files[].secret, files[].configMap, env.NAME.configMapKeyRef.name, in every container) may be Outputs';
+
+/** Slots of the Secret and ConfigMap names a container's files and env references give. */
+function sourceSlots(container: Record<string, unknown>, at: readonly (string | number)[]): InputSlot[] {
+  const slots: InputSlot[] = [];
+  // Entries of the wrong shape are left to the builder, which names them.
+  const files: unknown = container.files;
+  if (Array.isArray(files)) {
+    files.forEach((entry: unknown, j) => {
+      if (!isFields(entry)) return;
+      for (const kind of ['secret', 'configMap'] as const) {
+        if (entry[kind] !== undefined) slots.push({ path: [...at, 'files', j, kind], value: entry[kind] as pulumi.Input<string>, kind: 'name' });
+      }
+    });
+  }
+  const env: unknown = container.env;
+  if (isFields(env)) {
+    for (const [name, value] of Object.entries(env)) {
+      const ref = isFields(value) ? value.configMapKeyRef : undefined;
+      if (isFields(ref) && ref.name !== undefined) slots.push({ path: [...at, 'env', name, 'configMapKeyRef', 'name'], value: ref.name as pulumi.Input<string>, kind: 'name' });
+    }
+  }
+  return slots;
+}
 
 function slotsOf(props: InputWorkloadProps<WorkloadProps>): InputSlot[] {
   const slots: InputSlot[] = [];
   if (props.namespace !== undefined) slots.push({ path: ['namespace'], value: props.namespace, kind: 'namespace' });
   slots.push({ path: ['image'], value: props.image, kind: 'image' });
+  slots.push(...sourceSlots(props as unknown as Record<string, unknown>, []));
   for (const list of ['sidecars', 'initContainers'] as const) {
     // A list or container of the wrong shape is left to the builder, which names it.
     const containers: unknown = props[list];
     if (!Array.isArray(containers)) continue;
     containers.forEach((c: unknown, i) => {
-      if (isFields(c)) slots.push({ path: [list, i, 'image'], value: c.image as pulumi.Input<string>, kind: 'image' });
+      if (!isFields(c)) return;
+      slots.push({ path: [list, i, 'image'], value: c.image as pulumi.Input<string>, kind: 'image' });
+      slots.push(...sourceSlots(c, [list, i]));
     });
   }
   return slots;
@@ -88,13 +137,13 @@ function withValues<P extends WorkloadProps>(
 ): P {
   // Shallow copies down to each slot: the builders never mutate props, and Outputs cannot be cloned.
   const out: Record<string, unknown> = { ...props, name };
-  for (const list of ['sidecars', 'initContainers'] as const) {
-    const containers: unknown = props[list];
-    if (Array.isArray(containers)) out[list] = containers.map((c: unknown) => (isFields(c) ? { ...c } : c));
-  }
   slots.forEach((slot, i) => {
     let node = out;
-    for (const key of slot.path.slice(0, -1)) node = node[key] as Record<string, unknown>;
+    for (const key of slot.path.slice(0, -1)) {
+      const next = node[key] as Record<string, unknown>;
+      node[key] = Array.isArray(next) ? [...next] : { ...next };
+      node = node[key] as Record<string, unknown>;
+    }
     node[slot.path[slot.path.length - 1]] = values[i];
   });
   return out as unknown as P;
@@ -150,7 +199,7 @@ export function buildWithInputs<P extends WorkloadProps>(
   const token = `hp${randomBytes(5).toString('hex')}x`;
   // Only Outputs (and promises) get a placeholder: literal values are checked by this first build, and stay literal.
   const placeholders = slots.map((slot, i) =>
-    (isPlainInput(slot.value) ? slot.value as string : slot.kind === 'namespace' ? `${token}n${i}` : placeholderImage(token, i, ctx.defaults)));
+    (isPlainInput(slot.value) ? slot.value as string : slot.kind === 'image' ? placeholderImage(token, i, ctx.defaults) : `${token}n${i}`));
   const shapeCtx: BuildContext = { ...ctx, imageResolver: placeholderAwareResolver(ctx.imageResolver ?? DIGEST_ONLY_RESOLVER, token) };
   const shapes = build(withValues(props, name, slots, placeholders), shapeCtx).objects;
 

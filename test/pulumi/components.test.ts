@@ -234,6 +234,38 @@ describe('component behaviour', () => {
   });
 });
 
+describe('Secret and ConfigMap names from other resources', () => {
+  test('files and env references take names as Outputs, in the main container and sidecars, and emit what plain names emit', async () => {
+    const plain = {
+      image: FIXTURE_IMAGE,
+      port: 8080,
+      runAsUser: 10001,
+      runAsGroup: 10001,
+      files: [{ secret: 'db-credentials', mountPath: '/etc/db' }, { configMap: 'app-config', mountPath: '/etc/app' }],
+      env: { LEVEL: { configMapKeyRef: { name: 'app-config', key: 'level' } }, POD: { fieldRef: 'metadata.name' as const }, MODE: 'fast' },
+      sidecars: [{ name: 'proxy', image: FIXTURE_SIDECAR_IMAGE, port: 15001, files: [{ secret: 'proxy-tls', mountPath: '/etc/tls' }] }],
+    };
+    const late = new hp.HardenedDeployment('late-names', {
+      ...plain,
+      files: [{ secret: pulumi.output('db-credentials'), mountPath: '/etc/db' }, { configMap: Promise.resolve('app-config'), mountPath: '/etc/app' }],
+      env: { ...plain.env, LEVEL: { configMapKeyRef: { name: pulumi.output('app-config'), key: 'level' } } },
+      sidecars: [{ ...plain.sidecars[0], files: [{ secret: pulumi.output('proxy-tls'), mountPath: '/etc/tls' }] }],
+    });
+    const known = new hp.HardenedDeployment('known-names', { ...plain, name: 'late-names', namespace: 'other' });
+    const podOf = async (c: hp.HardenedDeployment) => (await registeredUnder([c.workload])).records[0].inputs.spec.template.spec;
+    const [latePod, knownPod] = [await podOf(late), await podOf(known)];
+    expect(latePod).toEqual(knownPod);
+    expect(latePod.volumes.map((v: any) => v.secret?.secretName ?? v.configMap?.name)).toEqual(['db-credentials', 'app-config', 'proxy-tls']);
+    expect(latePod.containers[0].env[0]).toEqual({ name: 'LEVEL', valueFrom: { configMapKeyRef: { name: 'app-config', key: 'level' } } });
+  });
+
+  test('a bad name from an Output fails the program with the builder\'s error, naming the component and the entry', () => {
+    const run = runMockedProgram(`new hp.HardenedDeployment('bad-name', { image: '${FIXTURE_IMAGE}', port: 8080, fsGroup: 1000, files: [{ secret: pulumi.output('DB_Creds'), mountPath: '/etc/db' }] });`);
+    expect(run.status).not.toBe(0);
+    expect(run.output).toMatch(/hardpod:index:HardenedDeployment bad-name \(container main\): files\[0\]\.secret "DB_Creds" is not a Secret name/);
+  });
+});
+
 describe('untyped component args', () => {
   test('missing or non-object args fail with a HardpodError naming the component, not a TypeError', () => {
     const make = (args: unknown) => () => new hp.HardenedDeployment('untyped', args as never);
@@ -255,7 +287,7 @@ describe('untyped component args', () => {
       [{ name: 5 }, /^hardpod:index:HardenedDeployment typed: name must be a plain string \(got 5\)/],
       [{ name: pulumi.output('web') }, /^hardpod:index:HardenedDeployment typed: name must be a plain string \(got an Output or a promise\)/],
       [{ defaults: 'shop' }, /^hardpod:index:HardenedDeployment typed: defaults must be an object of workload defaults \(got "shop"\)/],
-      [{ replicas: pulumi.output(3) }, /^hardpod:index:HardenedDeployment typed: replicas is an Output \(or a promise\), which this field cannot take: only namespace and the images/],
+      [{ replicas: pulumi.output(3) }, /^hardpod:index:HardenedDeployment typed: replicas is an Output \(or a promise\), which this field cannot take: only namespace, the images .* and the names of Secrets and ConfigMaps/],
       [{ labels: pulumi.output({ team: 'shop' }) }, /^hardpod:index:HardenedDeployment typed: labels is an Output/],
       [{ sidecars: [{ name: 'proxy', image: FIXTURE_SIDECAR_IMAGE, port: Promise.resolve(15001) }] }, /^hardpod:index:HardenedDeployment typed: sidecars\[0\]\.port is an Output/],
     ];
