@@ -304,15 +304,28 @@ const ENV_FIELD_PATHS: readonly PodFieldPath[] = [
 /** A key of a ConfigMap's or Secret's data, as the API server checks it. */
 const CONFIG_KEY = /^[-._a-zA-Z0-9]+$/;
 
-function checkConfigKey(key: unknown, field: string, where: string): void {
-  if (typeof key !== 'string' || key.length > 253 || !CONFIG_KEY.test(key)) {
-    fail(`${field} ${JSON.stringify(key) ?? typeof key} is not a data key (letters, digits, "-", "_" and ".", at most 253 characters)`, where);
+/**
+ * Fails unless `key` is a key a Secret or ConfigMap can hold. The API server checks an env
+ * reference's key so, but not a volume item's: there hardpod refuses it too (`deliberate`), as no
+ * Secret or ConfigMap can hold the key and the kubelet would never mount the volume.
+ */
+function checkConfigKey(key: unknown, field: string, where: string, deliberate = false): void {
+  // The kubelet writes keys as files next to its own `..data` link: a key starting with ".." is refused.
+  if (typeof key !== 'string' || key.length > 253 || !CONFIG_KEY.test(key) || key === '.' || key.startsWith('..')) {
+    const why = deliberate ? ': no Secret or ConfigMap can hold it, so the volume would never mount (hardpod refuses it, although the API server admits it here)' : '';
+    fail(`${field} ${JSON.stringify(key) ?? typeof key} is not a data key (letters, digits, "-", "_" and ".", at most 253 characters, not "." or starting with "..")${why}`, where);
   }
 }
 
-function checkObjectName(name: unknown, field: string, kind: string, where: string): void {
+/**
+ * Fails unless `name` is a Secret or ConfigMap name (a DNS subdomain). The API server checks an env
+ * reference's name so, but not a volume's: there hardpod refuses it too (`deliberate`), as no object
+ * can have the name and the pod would wait for it forever.
+ */
+function checkObjectName(name: unknown, field: string, kind: string, where: string, deliberate = false): void {
   if (!isDnsSubdomain(name)) {
-    fail(`${field} ${JSON.stringify(name) ?? typeof name} is not a ${kind} name (lowercase letters, digits, "-" and ".", at most 253 characters)`, where);
+    const why = deliberate ? `: no ${kind} can have it, so the pod would wait for it forever (hardpod refuses it, although the API server admits it in a volume)` : '';
+    fail(`${field} ${JSON.stringify(name) ?? typeof name} is not a ${kind} name (lowercase letters, digits, "-" and ".", at most 253 characters)${why}`, where);
   }
 }
 
@@ -374,17 +387,18 @@ function fileMounts(
     }
     const kind = sources[0];
     const source = entry[kind];
-    checkObjectName(source, `${at}.${kind}`, kind === 'secret' ? 'Secret' : 'ConfigMap', where);
+    checkObjectName(source, `${at}.${kind}`, kind === 'secret' ? 'Secret' : 'ConfigMap', where, true);
     const path = entry.mountPath;
     if (typeof path !== 'string' || !path.startsWith('/')) fail(`${at}.mountPath ${JSON.stringify(path) ?? typeof path} must be an absolute path such as /etc/app`, where);
     const clash = [...mounts, ...added].find((m) => m.mountPath === path);
     if (clash) fail(`${at}.mountPath "${path}" is mounted twice (files, writablePaths, volumeClaims): the API server refuses two volumes at one path; mount each path once`, where);
     if (entry.optional !== undefined && typeof entry.optional !== 'boolean') fail(`${at}.optional must be true or false (got ${describeType(entry.optional)})`, where);
     const items = (entry.items ?? []).map((item, j) => {
-      checkConfigKey(item.key, `${at}.items[${j}].key`, where);
+      checkConfigKey(item.key, `${at}.items[${j}].key`, where, true);
       const relative = item.path;
-      if (typeof relative !== 'string' || relative === '' || relative.startsWith('/') || relative.split('/').includes('..')) {
-        fail(`${at}.items[${j}].path ${JSON.stringify(relative) ?? typeof relative} must be a relative path under the mount without "..", such as "password" or "tls/key.pem"`, where);
+      // As the API server: relative, no ".." element, and not starting with ".." (the kubelet's own `..data` link).
+      if (typeof relative !== 'string' || relative === '' || relative.startsWith('/') || relative.split('/').includes('..') || relative.startsWith('..')) {
+        fail(`${at}.items[${j}].path ${JSON.stringify(relative) ?? typeof relative} must be a relative path under the mount, without ".." and not starting with "..", such as "password" or "tls/key.pem"`, where);
       }
       return { key: item.key, path: relative };
     });

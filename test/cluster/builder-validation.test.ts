@@ -196,6 +196,13 @@ const cidr = fc.tuple(
 const ENV_NAME_KNOWN = [
   'PATH', 'my_var', 'MY-VAR', 'my.var', '1VAR', 'VAR=1', '=', ' ', 'A B', 'a:b', '$x', '~', '\u007f', 'é', '\t', 'x\ny', 'A'.repeat(300), '',
 ];
+const DATA_KEY_KNOWN = [
+  'abc', 'a.b', 'a_b', 'A-Z', '.a', 'a.', '.', '..', '..a', 'a..b', '', 'a/b', 'a b', 'é', 'x'.repeat(253), 'x'.repeat(254), '...',
+];
+const dataKey = fc.array(fc.constantFrom('a', 'Z', '0', '.', '.', '-', '_', '/', ' ', ':'), { minLength: 1, maxLength: 6 }).map((p) => p.join(''));
+const FILE_PATH_KNOWN = ['a', 'a/b', '/a', '../a', 'a/../b', '..a', 'a/..', '', '.a', 'a/.', './a', 'a//b', '..', '.', 'a/..b', '..data', 'a\\..\\b'];
+const filePath = fc.array(fc.constantFrom('a', '.', '.', '/', '..', 'b'), { minLength: 1, maxLength: 5 }).map((p) => p.join(''));
+
 const envName = fc.array(fc.constantFrom('A', 'z', '_', '1', '-', '.', ' ', '=', '$', '\u00e9', '\u0001', '~', ':'), { minLength: 1, maxLength: 6 })
   .map((p) => p.join(''));
 
@@ -304,6 +311,40 @@ const SERVICE_ACCOUNT: Field<string> = {
     podSpec(o).serviceAccountName = v;
   },
 };
+
+/** A Secret or ConfigMap mounted as files, by a name or with one item. */
+const filesField = (name: string, entry: (v: string) => Props, place: (volume: Fields, v: string) => void): Field<string> => ({
+  name,
+  kind: 'deployment',
+  good: 'abc',
+  props: (v) => ({ fsGroup: 1000, files: [{ mountPath: '/etc/x', ...entry(v) }] }),
+  place: (o, v) => place(podSpec(o).volumes[0], v),
+});
+const FILES_SECRET = filesField('files[].secret', (v) => ({ secret: v }), (volume, v) => {
+  volume.secret.secretName = v;
+});
+const FILES_CONFIGMAP = filesField('files[].configMap', (v) => ({ configMap: v }), (volume, v) => {
+  volume.configMap.name = v;
+});
+const FILES_ITEM_KEY = filesField('files[].items[].key', (v) => ({ secret: 'abc', items: [{ key: v, path: 'f' }] }), (volume, v) => {
+  volume.secret.items[0].key = v;
+});
+const FILES_ITEM_PATH = filesField('files[].items[].path', (v) => ({ configMap: 'abc', items: [{ key: 'k', path: v }] }), (volume, v) => {
+  volume.configMap.items[0].path = v;
+});
+const envConfigMapField = (name: string, ref: (v: string) => Props, place: (ref: Fields, v: string) => void): Field<string> => ({
+  name,
+  kind: 'deployment',
+  good: 'abc',
+  props: (v) => ({ env: { X: { configMapKeyRef: ref(v) } } }),
+  place: (o, v) => place(main(o).env[0].valueFrom.configMapKeyRef, v),
+});
+const ENV_CONFIGMAP_NAME = envConfigMapField('env configMapKeyRef.name', (v) => ({ name: v, key: 'k' }), (ref, v) => {
+  ref.name = v;
+});
+const ENV_CONFIGMAP_KEY = envConfigMapField('env configMapKeyRef.key', (v) => ({ name: 'abc', key: v }), (ref, v) => {
+  ref.key = v;
+});
 
 const ENV_NAME: Field<string> = {
   name: 'env name',
@@ -560,6 +601,16 @@ const DELIBERATE: Deliberate[] = [
   {
     field: 'deployment terminationGracePeriodSeconds', why: 'negative: the server silently makes it 1 second', reason: /would turn into 1 second; hardpod refuses it/,
   },
+  ...['files[].secret', 'files[].configMap'].map((field) => ({
+    field,
+    why: 'no Secret or ConfigMap name ("Web", "a_b"): the server checks no name in a volume, but no object can have it and the pod would wait forever',
+    reason: /so the pod would wait for it forever \(hardpod refuses it, although the API server admits it in a volume\)/,
+  })),
+  {
+    field: 'files[].items[].key',
+    why: 'no data key ("a b", "a/b"): the server checks no key in a volume item, but no Secret can hold it and the volume would never mount',
+    reason: /so the volume would never mount \(hardpod refuses it, although the API server admits it here\)/,
+  },
   {
     field: 'serviceAccountName',
     why: '"": the pods would run as the namespace\'s default ServiceAccount instead of a dedicated one',
@@ -603,9 +654,18 @@ describeCluster('workload builders: the builder refuses what the API server refu
     const fields = [
       ...(['deployment', 'statefulset', 'daemonset', 'job', 'cronjob'] as const).map((k) => nameField(k)),
       NAMESPACE_NAME, CONTAINER_NAME, SIDECAR_NAME, CLAIM_NAME, DEBUG_NAME, PEER_NAMESPACE, SERVICE_ACCOUNT, STORAGE_CLASS, DEBUG_GROUP,
+      FILES_SECRET, FILES_CONFIGMAP, ENV_CONFIGMAP_NAME,
     ];
     const judged = await check(fields, values);
     expectBothVerdicts(judged, 40);
+    expect(disagreements(judged, DELIBERATE)).toEqual([]);
+  });
+  test('data keys and file paths of Secrets and ConfigMaps', async () => {
+    const judged = [
+      ...await check([FILES_ITEM_KEY, ENV_CONFIGMAP_KEY], [...DATA_KEY_KNOWN, ...sample(dataKey, 60)]),
+      ...await check([FILES_ITEM_PATH], [...FILE_PATH_KNOWN, ...sample(filePath, 60)]),
+    ];
+    expectBothVerdicts(judged, 20);
     expect(disagreements(judged, DELIBERATE)).toEqual([]);
   });
   test('env names', async () => {
