@@ -360,8 +360,8 @@ export interface WorkloadProps extends Omit<ContainerProps, 'name'> {
   readonly runAsNonRoot?: boolean;
   /**
    * Group owning mounted volumes. `false` emits none.
-   * @default the main container's group (`runAsGroup`, else the image's group unless it is 0) when persistent volumes are
-   * mounted, with fsGroupChangePolicy OnRootMismatch; without one that is an error
+   * @default the main container's group (`runAsGroup`, else the image's group unless it is 0) when persistent volumes or
+   * `files` are mounted, with fsGroupChangePolicy OnRootMismatch; without one that is an error
    */
   readonly fsGroup?: number | false;
   /** @default the platform default, RuntimeDefault (rule `seccomp-profile-restricted`) */
