@@ -331,16 +331,18 @@ export function buildDebugAccess(props: DebugAccessProps, ctx: BuildContext): De
       ],
     },
   });
-  const admissionPolicyBinding = asKubeObject({
+  // Each policy denies, in the debugged namespace only.
+  const bindingOf = (policy: string): KubeObject => asKubeObject({
     apiVersion: 'admissionregistration.k8s.io/v1',
     kind: 'ValidatingAdmissionPolicyBinding',
-    metadata: { name: policyName, labels },
+    metadata: { name: policy, labels },
     spec: {
-      policyName,
+      policyName: policy,
       validationActions: ['Deny'],
       matchResources: { namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: props.namespace } } },
     },
   });
+  const admissionPolicyBinding = bindingOf(policyName);
 
   const attachPolicy = asKubeObject({
     apiVersion: 'admissionregistration.k8s.io/v1',
@@ -368,16 +370,7 @@ export function buildDebugAccess(props: DebugAccessProps, ctx: BuildContext): De
       }],
     },
   });
-  const attachPolicyBinding = asKubeObject({
-    apiVersion: 'admissionregistration.k8s.io/v1',
-    kind: 'ValidatingAdmissionPolicyBinding',
-    metadata: { name: attachPolicyName, labels },
-    spec: {
-      policyName: attachPolicyName,
-      validationActions: ['Deny'],
-      matchResources: { namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: props.namespace } } },
-    },
-  });
+  const attachPolicyBinding = bindingOf(attachPolicyName);
 
   const customContainer = {
     securityContext: { runAsUser, runAsGroup, readOnlyRootFilesystem: true },
