@@ -1,6 +1,6 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import * as ts from 'typescript';
@@ -112,4 +112,11 @@ function childEnv(options: RunOptions): NodeJS.ProcessEnv {
   const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, ...options.env };
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
   return env as NodeJS.ProcessEnv;
+}
+
+/** A read-only (0444) file a command refused to replace: its text and mode as they were, and no temp file beside it. */
+export function expectReadOnlyFileKept(dir: string, name: string, text: string): void {
+  expect(readFileSync(join(dir, name), 'utf8')).toBe(text);
+  expect(statSync(join(dir, name)).mode % 0o1000).toBe(0o444);
+  expect(readdirSync(dir).filter((file) => file.endsWith('.tmp'))).toEqual([]);
 }
