@@ -1,3 +1,4 @@
+import { didYouMean } from './did-you-mean';
 import { HardpodError } from './errors';
 
 /**
@@ -67,6 +68,8 @@ export function checkAnnotations(annotations: Readonly<Record<string, unknown>> 
   for (const [key, value] of Object.entries(annotations ?? {})) {
     const problem = qualifiedNameProblem(key.toLowerCase());
     if (problem) throw new HardpodError(`${field} key ${JSON.stringify(key)} is not an annotation key: ${problem} (such as example.com/owner)`, where);
+    // The API server decodes annotations as strings: a number or true from JSON or YAML props is refused there.
+    if (typeof value !== 'string') throw new HardpodError(`${field} ${JSON.stringify(key)} is ${describeValueType(value)}; annotation values are strings (quote it: "${String(value)}")`, where);
     size += Buffer.byteLength(key) + Buffer.byteLength(String(value));
   }
   if (size > ANNOTATIONS_MAX_BYTES) throw new HardpodError(`${field} total ${size} bytes; the API server accepts at most ${ANNOTATIONS_MAX_BYTES} (256 KiB)`, where);
@@ -195,3 +198,22 @@ export function isInsideCidr(inner: string, outer: string): boolean {
   return x.family === y.family && x.prefix > y.prefix && x.bits / block === y.bits / block;
 }
 
+
+/** `a number`, `true`, `an object`: what a value is, for messages. */
+function describeValueType(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) return 'a list';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+/**
+ * Fails unless `value` is one of an API enumeration's `allowed` values, which the server matches
+ * case-sensitively: a misspelt one (often from YAML or JSON props) would reach the manifest and be
+ * refused when applied. Undefined passes (the default applies).
+ */
+export function checkOneOf(value: unknown, allowed: readonly string[], field: string, where: string | undefined): void {
+  if (value === undefined || allowed.includes(value as string)) return;
+  const hint = typeof value === 'string' ? didYouMean(value, allowed) : '';
+  throw new HardpodError(`${field} ${JSON.stringify(value) ?? typeof value} is not a value the API server accepts${hint}; expected one of ${allowed.join(', ')}`, where);
+}

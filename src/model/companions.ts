@@ -3,7 +3,7 @@ import type { ObjectMeta } from 'kubernetes-types/meta/v1';
 import type { NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyIngressRule, NetworkPolicyPeer, NetworkPolicyPort } from 'kubernetes-types/networking/v1';
 import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1';
 import { INT32_MAX, isPortNumber } from './api-integers';
-import { checkCidr, checkDnsLabel, checkLabels, ipFamily, isDnsLabel, isInsideCidr, isPortName, parseCidr } from './api-values';
+import { checkCidr, checkDnsLabel, checkLabels, checkOneOf, ipFamily, isDnsLabel, isInsideCidr, isPortName, parseCidr } from './api-values';
 import { HardpodError } from './errors';
 import type { KubeObject } from './kube-object';
 import { NEWEST_KUBERNETES_MINOR, POD_SECURITY_VERSION } from './kubernetes-versions';
@@ -276,6 +276,7 @@ function rulePorts(rule: AllowRule, where?: string): { ports?: NetworkPolicyPort
   if (!rule.ports || rule.ports.length === 0) return {};
   rule.ports.forEach((p, i) => {
     checkPort(p.port, `ports[${i}].port`, where);
+    checkOneOf(p.protocol, ['TCP', 'UDP', 'SCTP'], `ports[${i}].protocol`, where);
     if (p.endPort === undefined) return;
     if (typeof p.port !== 'number' || !Number.isInteger(p.endPort) || p.endPort < p.port || p.endPort > 65535) {
       throw new HardpodError(`ports[${i}].endPort ${JSON.stringify(p.endPort)} does not end a range from port ${JSON.stringify(p.port)}: use a numeric port and an endPort from it up to 65535`, where);

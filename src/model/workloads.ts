@@ -7,13 +7,12 @@ import type {
 import type { NetworkPolicy } from 'kubernetes-types/networking/v1';
 import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1';
 import { INT32_MAX, INT64_MAX, isPortNumber } from './api-integers';
-import { checkAnnotations, checkDnsLabel, checkLabels, isDnsLabel, isDnsSubdomain, isPortName } from './api-values';
+import { checkAnnotations, checkDnsLabel, checkLabels, checkOneOf, isDnsLabel, isDnsSubdomain, isPortName } from './api-values';
 import {
   MANAGED_BY_LABEL, NAMESPACE_POLICY_NAME, WORKLOAD_LABEL, asKubeObject, buildNetworkPolicy, buildPodDisruptionBudget,
   buildService, buildServiceAccount, checkPodDisruptionBudget, objectMeta, selectorLabels, targetMinor, type ServicePort,
 } from './companions';
 import { cronScheduleProblem, timeZoneProblem } from './cron';
-import { didYouMean } from './did-you-mean';
 import { HardpodError } from './errors';
 import { DIGEST_ONLY_RESOLVER, exposedPortsOf, type ImageFacts, type ImageResolver, type ResolvedImage } from './image';
 import { claimObjectKey, type KubeObject } from './kube-object';
@@ -145,16 +144,6 @@ function checkWhole(value: unknown, field: string, min: number, where: string, m
     const upTo = ` and <= ${max === INT64_MAX ? '2^63 - 1' : max}`;
     fail(`${field} ${shownNumber(value)} must be a whole number >= ${min}${upTo}`, where);
   }
-}
-
-/**
- * A value of one of the API's enumerations, which it matches case-sensitively: a misspelt one (often
- * from YAML or JSON props) would otherwise pass to the manifest and be refused when applied.
- */
-function checkOneOf(value: unknown, allowed: readonly string[], field: string, where: string): void {
-  if (value === undefined || allowed.includes(value as string)) return;
-  const hint = typeof value === 'string' ? didYouMean(value, allowed) : '';
-  fail(`${field} ${JSON.stringify(value) ?? typeof value} is not a value the API server accepts${hint}; expected one of ${allowed.join(', ')}`, where);
 }
 
 function checkRegistry(reference: string, allowed: readonly string[] | undefined, where: string): void {
