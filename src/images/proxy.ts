@@ -4,9 +4,14 @@ import { HttpProxyAgent } from 'http-proxy-agent';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { HardpodError } from '../model/errors';
 
+/** A host as URL.hostname writes an IPv6 address (`[::1]`), without the brackets: `::1`. */
+export function withoutBrackets(hostname: string): string {
+  return hostname.replace(/^\[|\]$/g, '');
+}
+
 /** Whether a host name (`localhost`, `127.0.0.1`, `[::1]`) is this machine's loopback. */
 export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '');
+  const host = withoutBrackets(hostname);
   return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
@@ -83,10 +88,10 @@ export function proxySettingsFrom(env: Env): ProxySettings {
     // host, host:port, [v6]:port, .domain or *.domain (subdomains only); a bare IPv6 address has colons of its own.
     const match = /^(\*?\.)?(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(isIP(entry) === 6 ? `[${entry}]` : entry);
     if (!match) continue;
-    names.push({ name: match[2].replace(/^\[|\]$/g, ''), ...(match[3] !== undefined ? { port: match[3] } : {}), subdomainsOnly: match[1] !== undefined });
+    names.push({ name: withoutBrackets(match[2]), ...(match[3] !== undefined ? { port: match[3] } : {}), subdomainsOnly: match[1] !== undefined });
   }
   const direct = (url: URL): boolean => {
-    const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    const host = withoutBrackets(url.hostname).toLowerCase();
     if (everything || isLoopbackHost(host)) return true;
     const family = isIP(host);
     if (family !== 0 && subnets.check(host, family === 6 ? 'ipv6' : 'ipv4')) return true;

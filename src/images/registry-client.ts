@@ -6,7 +6,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import { TLSSocket } from 'node:tls';
 import { dockerCredentials, type CredentialLookup, type RegistryCredential } from './credentials';
 import { canonicalRegistryHost, digestProblem, DOCKER_HUB, imageName, type ImageRef } from './image-ref';
-import { ForwardProxies, isLoopbackHost, type ProxyRoute } from './proxy';
+import { ForwardProxies, isLoopbackHost, withoutBrackets, type ProxyRoute } from './proxy';
 import { parseWwwAuthenticate, type AuthChallenge } from './www-authenticate';
 import { HardpodError } from '../model/errors';
 import { describeType } from '../model/pod-view';
@@ -181,7 +181,7 @@ export { isLoopbackHost };
  * addresses, single labels and names without a known suffix stay whole too.
  */
 function registrableDomain(hostname: string): string {
-  if (isIP(hostname.replace(/^\[|\]$/g, '')) || !hostname.includes('.')) return hostname;
+  if (isIP(withoutBrackets(hostname)) || !hostname.includes('.')) return hostname;
   // Loaded on first use (a token challenge): the suffix list is large, and most runs never need it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { getDomain } = require('tldts') as typeof import('tldts');
