@@ -1,5 +1,6 @@
 import { didYouMean } from './did-you-mean';
 import { HardpodError } from './errors';
+import { describeType } from './pod-view';
 
 /**
  * The names, labels, ports and CIDRs the Kubernetes API server accepts, as its validation reads
@@ -69,8 +70,8 @@ export function checkAnnotations(annotations: Readonly<Record<string, unknown>> 
     const problem = qualifiedNameProblem(key.toLowerCase());
     if (problem) throw new HardpodError(`${field} key ${JSON.stringify(key)} is not an annotation key: ${problem} (such as example.com/owner)`, where);
     // The API server decodes annotations as strings: a number or true from JSON or YAML props is refused there.
-    if (typeof value !== 'string') throw new HardpodError(`${field} ${JSON.stringify(key)} is ${describeValueType(value)}; annotation values are strings (quote it: "${String(value)}")`, where);
-    size += Buffer.byteLength(key) + Buffer.byteLength(String(value));
+    if (typeof value !== 'string') throw new HardpodError(`${field} ${JSON.stringify(key)} is ${describeType(value)}; annotation values are strings (quote it: "${String(value)}")`, where);
+    size += Buffer.byteLength(key) + Buffer.byteLength(value);
   }
   if (size > ANNOTATIONS_MAX_BYTES) throw new HardpodError(`${field} total ${size} bytes; the API server accepts at most ${ANNOTATIONS_MAX_BYTES} (256 KiB)`, where);
 }
@@ -198,14 +199,6 @@ export function isInsideCidr(inner: string, outer: string): boolean {
   return x.family === y.family && x.prefix > y.prefix && x.bits / block === y.bits / block;
 }
 
-
-/** `a number`, `true`, `an object`: what a value is, for messages. */
-function describeValueType(value: unknown): string {
-  if (value === null) return 'null';
-  if (typeof value === 'boolean') return String(value);
-  if (Array.isArray(value)) return 'a list';
-  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
-}
 
 /**
  * Fails unless `value` is one of an API enumeration's `allowed` values, which the server matches

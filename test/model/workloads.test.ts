@@ -572,8 +572,8 @@ describe('props the API server would reject are errors naming the construct path
       .toContain('ports[0].protocol "tcp" is not a value the API server accepts (did you mean "TCP"?); expected one of TCP, UDP, SCTP');
   });
   it('annotation values must be strings, as the API server decodes them (a number from JSON or YAML props is refused there)', () => {
-    expect(refused({ podAnnotations: { 'example.com/replicas': 3 as never } })).toBe('app/web: podAnnotations "example.com/replicas" is a number; annotation values are strings (quote it: "3")');
-    expect(refused({ annotations: { 'example.com/enabled': true as never } })).toContain('annotations "example.com/enabled" is true; annotation values are strings');
+    expect(refused({ podAnnotations: { 'example.com/replicas': 3 as never } })).toBe('app/web: podAnnotations "example.com/replicas" is a number (3); annotation values are strings (quote it: "3")');
+    expect(refused({ annotations: { 'example.com/enabled': true as never } })).toContain('annotations "example.com/enabled" is a boolean (true); annotation values are strings');
   });
   it('preStopSleepSeconds must end before the termination grace period', () => {
     expect(refused({ port: 8080, preStopSleepSeconds: 45 })).toContain('below terminationGracePeriodSeconds (30)');
