@@ -4,7 +4,8 @@ import { HardpodError } from './errors';
 import { isFields } from './pod-view';
 import type {
   AllowRule, ContainerProps, CronJobProps, DeploymentProps, DnsEgress, EnvRef, FilesMount, JobProps, KeyToPath, NamespaceProps, NetworkPeer,
-  NetworkPortRule, NetworkProps, PortProps, ProbeAction, ProbeProps, ProbesProps, ResolvingDefaults, ResourcesProps, ServingWorkloadProps,
+  NetworkPortRule, NetworkProps, PortProps, ProbeAction, ProbeProps, ProbesProps, ResolvingDefaults, ResourceFieldRef, ResourcesProps,
+  ServiceAccountTokenProps, ServingWorkloadProps,
   StatefulSetProps, VolumeClaimProps, WorkloadProps, WritablePath,
 } from './workload-props';
 
@@ -115,9 +116,11 @@ export const PROP_KEYS = {
   grpc: keys<NonNullable<ProbeAction['grpc']>>({ port: true, service: true }),
   exec: keys<NonNullable<ProbeAction['exec']>>({ command: true }),
   writablePath: keys<WritablePath>({ path: true, sizeLimit: true, medium: true }),
-  files: keys<FilesMount>({ secret: true, configMap: true, mountPath: true, items: true, optional: true }),
+  files: keys<FilesMount>({ secret: true, configMap: true, serviceAccountToken: true, mountPath: true, items: true, optional: true }),
+  serviceAccountToken: keys<ServiceAccountTokenProps>({ audience: true, expirationSeconds: true }),
   keyToPath: keys<KeyToPath>({ key: true, path: true }),
-  envRef: keys<EnvRef>({ configMapKeyRef: true, fieldRef: true }),
+  envRef: keys<EnvRef>({ configMapKeyRef: true, fieldRef: true, resourceFieldRef: true }),
+  resourceFieldRef: keys<ResourceFieldRef>({ resource: true, divisor: true }),
   configMapKeyRef: keys<NonNullable<EnvRef['configMapKeyRef']>>({ name: true, key: true, optional: true }),
   resourceNames: keys<NonNullable<ResourcesProps['limits']>>({ 'cpu': true, 'memory': true, 'ephemeral-storage': true }),
   resources: keys<ResourcesProps>({ requests: true, limits: true }),

@@ -124,17 +124,38 @@ export interface KeyToPath {
 }
 
 /**
- * A Secret or a ConfigMap mounted read-only as files: exactly one of `secret` and `configMap`.
- * Each key becomes a file named after it, unless `items` picks keys and file names.
+ * A token of the pod's ServiceAccount, bound to the pod and renewed by the kubelet before it expires:
+ * the way for a workload that calls the Kubernetes API (or a service that checks such tokens, such
+ * as Vault) to get one while `automountServiceAccountToken` stays false (rule `service-account-token`).
+ */
+export interface ServiceAccountTokenProps {
+  /**
+   * Who the token is for: a service receiving it must check that it names it, so a token leaked
+   * from one service is no key to another.
+   * @default the API server's own audience; the mount then also holds `ca.crt` and `namespace`, as the
+   * automounted token's does, so Kubernetes client libraries work with `mountPath`
+   * /var/run/secrets/kubernetes.io/serviceaccount
+   */
+  readonly audience?: string;
+  /** Lifetime of each token in seconds, at least 600; the kubelet writes a new one at 80% of it. @default 3600 */
+  readonly expirationSeconds?: number;
+}
+
+/**
+ * Files mounted read-only: exactly one of `secret`, `configMap` and `serviceAccountToken`. Each key
+ * of a Secret or ConfigMap becomes a file named after it, unless `items` picks keys and file names;
+ * a service-account token is the file `token`.
  */
 export interface FilesMount {
-  /** Name of the Secret whose keys become files. @default none (give `secret` or `configMap`) */
+  /** Name of the Secret whose keys become files. @default none (give one of `secret`, `configMap` and `serviceAccountToken`) */
   readonly secret?: string;
-  /** Name of the ConfigMap whose keys become files. @default none (give `secret` or `configMap`) */
+  /** Name of the ConfigMap whose keys become files. @default none (give one of `secret`, `configMap` and `serviceAccountToken`) */
   readonly configMap?: string;
+  /** A token of the pod's ServiceAccount, as the file `token`. @default none (give one of `secret`, `configMap` and `serviceAccountToken`) */
+  readonly serviceAccountToken?: ServiceAccountTokenProps;
   /** Absolute directory the files appear in; one source per path. */
   readonly mountPath: string;
-  /** Only these keys, at these relative paths. @default every key, each as a file named after it */
+  /** Only these keys of the Secret or ConfigMap, at these relative paths. @default every key, each as a file named after it */
   readonly items?: readonly KeyToPath[];
   /** `true` starts the pod even when the Secret or ConfigMap (or a key in `items`) is missing. @default false: the pod waits for it */
   readonly optional?: boolean;
@@ -148,16 +169,37 @@ export type PodFieldPath =
   | 'metadata.name' | 'metadata.namespace' | 'metadata.uid' | 'spec.nodeName' | 'spec.serviceAccountName'
   | 'status.hostIP' | 'status.podIP' | 'status.podIPs';
 
+/** Requests and limits of its own container the kubelet can put in an environment variable. */
+export type ContainerResourcePath =
+  | 'limits.cpu' | 'limits.memory' | 'limits.ephemeral-storage' | 'requests.cpu' | 'requests.memory' | 'requests.ephemeral-storage';
+
+/**
+ * A request or limit of the container itself, as a number of `divisor`s rounded up: for instance
+ * `GOMAXPROCS` from `limits.cpu`, or a heap size from `limits.memory` in `1Mi`. A limit the
+ * container does not set reads as the node's allocatable amount.
+ */
+export interface ResourceFieldRef {
+  readonly resource: ContainerResourcePath;
+  /**
+   * The unit: `1` or `1m` for cpu; `1`, `1k`, `1M`, `1G`, `1T`, `1P`, `1E`, `1Ki`, `1Mi`, `1Gi`, `1Ti`, `1Pi`
+   * or `1Ei` for memory and ephemeral-storage.
+   * @default 1
+   */
+  readonly divisor?: string;
+}
+
 /**
  * An environment variable's value taken from elsewhere when the container starts: exactly one of
- * `configMapKeyRef` and `fieldRef`. There is no `secretKeyRef`: rule `secrets-as-files` fails
- * Secrets in the environment, so mount them with `files`.
+ * `configMapKeyRef`, `fieldRef` and `resourceFieldRef`. There is no `secretKeyRef`: rule
+ * `secrets-as-files` fails Secrets in the environment, so mount them with `files`.
  */
 export interface EnvRef {
   /** A key of a ConfigMap. `optional: true` starts the container without the variable when it is missing. @default none */
   readonly configMapKeyRef?: { readonly name: string; readonly key: string; readonly optional?: boolean };
   /** A field of the pod, such as its name or namespace. @default none */
   readonly fieldRef?: PodFieldPath;
+  /** A request or limit of this container. @default none */
+  readonly resourceFieldRef?: ResourceFieldRef;
 }
 
 /** A seccomp profile, or `false` to omit it (fails rule `seccomp-profile-restricted`). */
@@ -178,8 +220,9 @@ export interface ContainerProps {
   readonly args?: readonly string[];
   /**
    * Environment variables as `{ NAME: 'value' }` (names non-empty printable ASCII without `=`), or a
-   * reference whose value the kubelet fills in: `{ NAME: { configMapKeyRef: { name, key } } }` or
-   * `{ NAME: { fieldRef: 'metadata.name' } }`. Secrets stay out of the environment (rule
+   * reference whose value the kubelet fills in: `{ NAME: { configMapKeyRef: { name, key } } }`,
+   * `{ NAME: { fieldRef: 'metadata.name' } }` or `{ NAME: { resourceFieldRef: { resource: 'limits.cpu' } } }`.
+   * Secrets stay out of the environment (rule
    * `secrets-as-files`): a `secretKeyRef` is refused; mount the Secret with `files`.
    * @default none
    */
@@ -204,9 +247,9 @@ export interface ContainerProps {
    */
   readonly writablePaths?: readonly (string | WritablePath)[];
   /**
-   * Secrets and ConfigMaps mounted read-only as files, each at its own absolute `mountPath` (not
-   * also a writable path). Files are readable by the owner and the pod's `fsGroup` only, so a
-   * workload with files needs an fsGroup (see `fsGroup`).
+   * Secrets, ConfigMaps and service-account tokens mounted read-only as files, each at its own
+   * absolute `mountPath` (not also a writable path). Files are readable by the owner and the pod's
+   * `fsGroup` only, so a workload with files needs an fsGroup (see `fsGroup`).
    * @default none
    */
   readonly files?: readonly FilesMount[];

@@ -2,7 +2,7 @@ import type { DaemonSet, Deployment, StatefulSet } from 'kubernetes-types/apps/v
 import type { CronJob, Job, JobSpec } from 'kubernetes-types/batch/v1';
 import type {
   Container, ContainerPort, EnvVar, PersistentVolumeClaim, PodSecurityContext, PodSpec, PodTemplateSpec, Probe,
-  Service, ServiceAccount, SeccompProfile, Volume, VolumeMount,
+  Service, ServiceAccount, SeccompProfile, Volume, VolumeMount, VolumeProjection,
 } from 'kubernetes-types/core/v1';
 import type { NetworkPolicy } from 'kubernetes-types/networking/v1';
 import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1';
@@ -21,8 +21,9 @@ import { describeType, isFields } from './pod-view';
 import { PROP_KEYS, refuseUnknownKeys } from './prop-keys';
 import { parseQuantity, quantityGreater } from './quantity';
 import type {
-  ContainerProps, CronJobProps, DaemonSetProps, DeploymentProps, EnvRef, FilesMount, JobProps, PodFieldPath, PortProps, ProbeProps, ResourcesProps,
-  ServingWorkloadProps, StatefulSetProps, VolumeClaimProps, WorkloadDefaults, WorkloadProps,
+  ContainerProps, ContainerResourcePath, CronJobProps, DaemonSetProps, DeploymentProps, EnvRef, FilesMount, JobProps, PodFieldPath, PortProps,
+  ProbeProps, ResourceFieldRef, ResourcesProps, ServiceAccountTokenProps, ServingWorkloadProps, StatefulSetProps, VolumeClaimProps, WorkloadDefaults,
+  WorkloadProps,
 } from './workload-props';
 import { applySecureDefaults } from '../hardening/harden';
 import { DEFAULT_RESOURCES, RUNTIME_DEFAULT_SECCOMP, type HardeningOptions } from '../hardening/secure-defaults';
@@ -267,6 +268,8 @@ function checkContainerShape(c: ContainerProps, where: string): void {
     refuseUnknownKeys(entry, PROP_KEYS.files, `files[${i}]`, where);
     checkShape(entry.items, 'object[]', `files[${i}].items`, where);
     entry.items?.forEach((item, j) => refuseUnknownKeys(item, PROP_KEYS.keyToPath, `files[${i}].items[${j}]`, where));
+    checkShape(entry.serviceAccountToken, 'object', `files[${i}].serviceAccountToken`, where);
+    refuseUnknownKeys(entry.serviceAccountToken, PROP_KEYS.serviceAccountToken, `files[${i}].serviceAccountToken`, where);
   });
   refuseUnknownKeys(c.resources, PROP_KEYS.resources, 'resources', where);
   for (const section of ['requests', 'limits'] as const) refuseUnknownKeys(c.resources?.[section], PROP_KEYS.resourceNames, `resources.${section}`, where);
@@ -327,11 +330,11 @@ function checkEnvRef(value: unknown, field: string, where: string): void {
       where,
     );
   }
-  const expected = "a string, { configMapKeyRef: { name, key } } or { fieldRef: 'metadata.name' }";
+  const expected = "a string, { configMapKeyRef: { name, key } }, { fieldRef: 'metadata.name' } or { resourceFieldRef: { resource: 'limits.cpu' } }";
   if (!isFields(value)) fail(`${field} must be ${expected} (got ${describeType(value)})`, where);
   refuseUnknownKeys(value, PROP_KEYS.envRef, field, where);
   const refs = PROP_KEYS.envRef.filter((key) => value[key] !== undefined);
-  if (refs.length !== 1) fail(`${field} must give exactly one of configMapKeyRef and fieldRef (got ${refs.length === 0 ? 'none' : refs.join(' and ')})`, where);
+  if (refs.length !== 1) fail(`${field} must give exactly one of configMapKeyRef, fieldRef and resourceFieldRef (got ${refs.length === 0 ? 'none' : refs.join(' and ')})`, where);
   const ref = value as EnvRef;
   if (ref.configMapKeyRef !== undefined) {
     checkShape(ref.configMapKeyRef, 'object', `${field}.configMapKeyRef`, where);
@@ -343,6 +346,39 @@ function checkEnvRef(value: unknown, field: string, where: string): void {
     }
   }
   if (ref.fieldRef !== undefined) checkOneOf(ref.fieldRef, ENV_FIELD_PATHS, `${field}.fieldRef`, where);
+  if (ref.resourceFieldRef !== undefined) checkResourceFieldRef(ref.resourceFieldRef, `${field}.resourceFieldRef`, where);
+}
+
+/** The requests and limits the API server lets an environment variable read (hugepages aside: the builders set none). */
+const CONTAINER_RESOURCE_PATHS: readonly ContainerResourcePath[] = [
+  'limits.cpu', 'limits.memory', 'limits.ephemeral-storage', 'requests.cpu', 'requests.memory', 'requests.ephemeral-storage',
+];
+const CPU_DIVISORS = ['1', '1m'] as const;
+const BYTE_DIVISORS = ['1', '1k', '1M', '1G', '1T', '1P', '1E', '1Ki', '1Mi', '1Gi', '1Ti', '1Pi', '1Ei'] as const;
+
+/**
+ * A resourceFieldRef as the API server checks it: a request or limit it knows, and a divisor among
+ * the units it takes for that resource. The server compares the divisor in canonical form (so it
+ * also takes `1000m` for `1`); hardpod takes only the units as written above, which say the same.
+ */
+function checkResourceFieldRef(ref: unknown, field: string, where: string): void {
+  checkShape(ref, 'object', field, where);
+  refuseUnknownKeys(ref, PROP_KEYS.resourceFieldRef, field, where);
+  const { resource, divisor } = ref as ResourceFieldRef;
+  if (resource === undefined) fail(`${field}.resource is missing: give the request or limit to read, one of ${CONTAINER_RESOURCE_PATHS.join(', ')}`, where);
+  if (typeof resource === 'string' && /^(limits|requests)\.hugepages-/.test(resource)) {
+    fail(`${field}.resource ${JSON.stringify(resource)} is a hugepages size, which the builders never request: hardpod refuses it, although the API server admits it; give one of ${CONTAINER_RESOURCE_PATHS.join(', ')}`, where);
+  }
+  checkOneOf(resource, CONTAINER_RESOURCE_PATHS, `${field}.resource`, where);
+  if (divisor === undefined) return;
+  const units: readonly string[] = resource.endsWith('.cpu') ? CPU_DIVISORS : BYTE_DIVISORS;
+  if (typeof divisor !== 'string' || !units.includes(divisor)) {
+    fail(
+      `${field}.divisor ${JSON.stringify(divisor) ?? typeof divisor} is not a unit of ${resource}: give one of ${units.join(', ')} ` +
+        '(the API server also admits these units written otherwise, such as 1000m for 1, and 0, which it reads as 1; hardpod takes each unit one way only)',
+      where,
+    );
+  }
 }
 
 /** The container's env as the API writes it: literal values, and references resolved by the kubelet. */
@@ -350,6 +386,10 @@ function envVars(env: NonNullable<ContainerProps['env']>): EnvVar[] {
   return Object.entries(env).map(([name, value]): EnvVar => {
     if (typeof value === 'string') return { name, value };
     if (value.fieldRef !== undefined) return { name, valueFrom: { fieldRef: { fieldPath: value.fieldRef } } };
+    if (value.resourceFieldRef !== undefined) {
+      const { resource, divisor } = value.resourceFieldRef;
+      return { name, valueFrom: { resourceFieldRef: { resource, ...(divisor !== undefined ? { divisor } : {}) } } };
+    }
     const { name: configMap, key, optional } = value.configMapKeyRef!;
     return { name, valueFrom: { configMapKeyRef: { name: configMap, key, ...(optional !== undefined ? { optional } : {}) } } };
   });
@@ -362,6 +402,9 @@ function envVars(env: NonNullable<ContainerProps['env']>): EnvVar[] {
  */
 const FILES_MODE = 0o400;
 
+/** The sources a `files` entry names exactly one of. */
+const FILES_SOURCES = ['secret', 'configMap', 'serviceAccountToken'] as const;
+
 /** The volume and read-only mount of each `files` entry, checked against the mounts already made. */
 function fileMounts(
   files: readonly FilesMount[], mounts: readonly VolumeMount[], usedVolumeNames: Set<string>, where: string,
@@ -370,17 +413,26 @@ function fileMounts(
   const added: VolumeMount[] = [];
   files.forEach((entry, i) => {
     const at = `files[${i}]`;
-    const sources = (['secret', 'configMap'] as const).filter((key) => entry[key] !== undefined);
+    const sources = FILES_SOURCES.filter((key) => entry[key] !== undefined);
     if (sources.length !== 1) {
-      fail(`${at} must name exactly one of secret and configMap (got ${sources.length === 0 ? 'neither' : 'both'}); mount each source in its own entry`, where);
+      fail(`${at} must name exactly one of secret, configMap and serviceAccountToken (got ${sources.length === 0 ? 'none' : sources.join(' and ')}); mount each source in its own entry`, where);
     }
     const kind = sources[0];
-    const source = entry[kind];
-    checkObjectName(source, `${at}.${kind}`, kind === 'secret' ? 'Secret' : 'ConfigMap', where, true);
     const path = entry.mountPath;
     if (typeof path !== 'string' || !path.startsWith('/')) fail(`${at}.mountPath ${JSON.stringify(path) ?? typeof path} must be an absolute path such as /etc/app`, where);
     const clash = [...mounts, ...added].find((m) => m.mountPath === path);
     if (clash) fail(`${at}.mountPath "${path}" is mounted twice (files, writablePaths, volumeClaims): the API server refuses two volumes at one path; mount each path once`, where);
+    if (kind === 'serviceAccountToken') {
+      for (const key of ['items', 'optional'] as const) {
+        if (entry[key] !== undefined) fail(`${at}.${key} applies to a Secret or ConfigMap; a service-account token is always the one file \`token\``, where);
+      }
+      const name = uniqueVolumeName(`token-${pathSlug(path)}`, usedVolumeNames);
+      volumes.push({ name, projected: { defaultMode: FILES_MODE, sources: tokenSources(entry.serviceAccountToken!, `${at}.serviceAccountToken`, where) } });
+      added.push({ name, mountPath: path, readOnly: true });
+      return;
+    }
+    const source = entry[kind];
+    checkObjectName(source, `${at}.${kind}`, kind === 'secret' ? 'Secret' : 'ConfigMap', where, true);
     if (entry.optional !== undefined && typeof entry.optional !== 'boolean') fail(`${at}.optional must be true or false (got ${describeType(entry.optional)})`, where);
     const items = (entry.items ?? []).map((item, j) => {
       checkConfigKey(item.key, `${at}.items[${j}].key`, where, true);
@@ -399,6 +451,32 @@ function fileMounts(
     added.push({ name, mountPath: path, readOnly: true });
   });
   return { volumes, mounts: added };
+}
+
+/** The API server's bounds on a projected token's lifetime: at least 10 minutes, at most 2^32 seconds. */
+const TOKEN_EXPIRATION_SECONDS = { min: 600, max: 2 ** 32, default: 3600 } as const;
+
+/**
+ * The projection of a service-account token: the token, and for the API server's own audience the
+ * cluster's CA bundle and the pod's namespace beside it, as the automounted token comes, which is
+ * what Kubernetes client libraries read from /var/run/secrets/kubernetes.io/serviceaccount.
+ */
+function tokenSources(token: ServiceAccountTokenProps, field: string, where: string): VolumeProjection[] {
+  const { audience, expirationSeconds = TOKEN_EXPIRATION_SECONDS.default } = token;
+  if (audience !== undefined && (typeof audience !== 'string' || audience.trim() === '')) {
+    fail(`${field}.audience ${JSON.stringify(audience) ?? typeof audience} must be the non-empty name a receiving service checks (such as vault), or left out for the API server's own`, where);
+  }
+  if (!Number.isInteger(expirationSeconds) || expirationSeconds < TOKEN_EXPIRATION_SECONDS.min || expirationSeconds > TOKEN_EXPIRATION_SECONDS.max) {
+    fail(`${field}.expirationSeconds ${JSON.stringify(expirationSeconds) ?? typeof expirationSeconds} must be a whole number of seconds from ${TOKEN_EXPIRATION_SECONDS.min} (10 minutes) to 2^32, as the API server requires`, where);
+  }
+  const sources: VolumeProjection[] = [{ serviceAccountToken: { path: 'token', expirationSeconds, ...(audience !== undefined ? { audience } : {}) } }];
+  if (audience === undefined) {
+    sources.push(
+      { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+      { downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
+    );
+  }
+  return sources;
 }
 
 /** Shape and keys of the workload's own props (see checkShape); containers are checked by checkContainerShape. */
@@ -916,8 +994,8 @@ function buildPod(
   if (volumes.length > 0) spec.volumes = volumes;
 
   const securityContext: Mutable<PodSecurityContext> = {};
-  // Persistent volumes must be writable by the non-root user, files of Secrets and ConfigMaps (mode 0400) readable: both through the fsGroup.
-  const hasFiles = volumes.some((v) => v.secret !== undefined || v.configMap !== undefined);
+  // Persistent volumes must be writable by the non-root user, files of Secrets, ConfigMaps and tokens (mode 0400) readable: both through the fsGroup.
+  const hasFiles = volumes.some((v) => v.secret !== undefined || v.configMap !== undefined || v.projected !== undefined);
   const needsFsGroup = mounts.length > 0 || hasFiles;
   // An image's gid 0 (root's group) is no group to hand volumes to: better the error below.
   const imageGid = main.image.facts?.gid === 0 ? undefined : main.image.facts?.gid;
@@ -925,7 +1003,7 @@ function buildPod(
   if (needsFsGroup && props.fsGroup === undefined && fsGroup === undefined) {
     const what = mounts.length > 0
       ? 'persistent volumes need an fsGroup so the non-root user can write them'
-      : 'files (Secrets and ConfigMaps, mode 0400) need an fsGroup so the non-root user can read them';
+      : 'files (Secrets, ConfigMaps and tokens, mode 0400) need an fsGroup so the non-root user can read them';
     fail(`${what}: set fsGroup (or runAsGroup), lock the image so its group is known, or set fsGroup: false`, where);
   }
   if (fsGroup !== undefined && fsGroup !== false) {

@@ -25,11 +25,11 @@ import type { BuildContext } from '../model/workloads';
  * (image facts from the lock file that would change the pod) is an error instead of a silent drift.
  */
 
-/** A Secret or ConfigMap mounted as files, whose name may be another resource's output. */
+/** A Secret, ConfigMap or service-account token mounted as files, whose Secret or ConfigMap name may be another resource's output. */
 export type InputFilesMount = Omit<FilesMount, 'secret' | 'configMap'> & {
-  /** Name of the Secret whose keys become files; may be another resource's output. @default none (give `secret` or `configMap`) */
+  /** Name of the Secret whose keys become files; may be another resource's output. @default none (give one of `secret`, `configMap` and `serviceAccountToken`) */
   readonly secret?: pulumi.Input<string>;
-  /** Name of the ConfigMap whose keys become files; may be another resource's output. @default none (give `secret` or `configMap`) */
+  /** Name of the ConfigMap whose keys become files; may be another resource's output. @default none (give one of `secret`, `configMap` and `serviceAccountToken`) */
   readonly configMap?: pulumi.Input<string>;
 };
 
@@ -41,9 +41,9 @@ export type InputEnvRef = Omit<EnvRef, 'configMapKeyRef'> & {
 
 /** The container fields that name Secrets and ConfigMaps, which may be other resources' outputs. */
 interface InputSourceFields {
-  /** Secrets and ConfigMaps mounted read-only as files. @default none */
+  /** Secrets, ConfigMaps and service-account tokens mounted read-only as files. @default none */
   readonly files?: readonly InputFilesMount[];
-  /** Environment variables: values, or references to a ConfigMap key or a pod field. @default none */
+  /** Environment variables: values, or references to a ConfigMap key, a pod field or a request or limit of the container. @default none */
   readonly env?: Readonly<Record<string, string | InputEnvRef>>;
 }
 

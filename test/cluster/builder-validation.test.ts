@@ -346,6 +346,40 @@ const ENV_CONFIGMAP_KEY = envConfigMapField('env configMapKeyRef.key', (v) => ({
   ref.key = v;
 });
 
+/** An env value read from a request or limit of the container: the resource, and a divisor with it. */
+const ENV_RESOURCE: Field<string> = {
+  name: 'env resourceFieldRef.resource',
+  kind: 'deployment',
+  good: 'limits.cpu',
+  props: (v) => ({ env: { X: { resourceFieldRef: { resource: v } } } }),
+  place: (o, v) => {
+    main(o).env[0].valueFrom.resourceFieldRef.resource = v;
+  },
+};
+const ENV_DIVISOR: Field<readonly [string, string]> = {
+  name: 'env resourceFieldRef.divisor',
+  kind: 'deployment',
+  good: ['limits.cpu', '1'],
+  props: ([resource, divisor]) => ({ env: { X: { resourceFieldRef: { resource, divisor } } } }),
+  place: (o, [resource, divisor]) => {
+    main(o).env[0].valueFrom.resourceFieldRef = { resource, divisor };
+  },
+};
+/** A projected service-account token: its lifetime and its audience. */
+const tokenField = <V>(name: string, good: V, token: (v: V) => Props, place: (projection: Fields, v: V) => void): Field<V> => ({
+  name,
+  kind: 'deployment',
+  good,
+  props: (v) => ({ fsGroup: 1000, files: [{ serviceAccountToken: token(v), mountPath: '/var/run/token' }] }),
+  place: (o, v) => place(podSpec(o).volumes[0].projected.sources[0].serviceAccountToken, v),
+});
+const TOKEN_EXPIRATION = tokenField<number>('files[].serviceAccountToken.expirationSeconds', 3600, (v) => ({ expirationSeconds: v }), (token, v) => {
+  token.expirationSeconds = v;
+});
+const TOKEN_AUDIENCE = tokenField<string>('files[].serviceAccountToken.audience', 'vault', (v) => ({ audience: v }), (token, v) => {
+  token.audience = v;
+});
+
 const ENV_NAME: Field<string> = {
   name: 'env name',
   kind: 'deployment',
@@ -630,6 +664,21 @@ const DELIBERATE: Deliberate[] = [
     reason: /blocks every voluntary eviction/,
   })),
   { field: 'debug group', why: 'blank (" "): no one is in a group of that name, the grant would be dead', reason: /hardpod refuses a blank name/ },
+  {
+    field: 'env resourceFieldRef.resource',
+    why: 'a hugepages size (limits.hugepages-2Mi): the builders request no hugepages, so there is nothing of the container\'s to read',
+    reason: /is a hugepages size, which the builders never request: hardpod refuses it/,
+  },
+  {
+    field: 'env resourceFieldRef.divisor',
+    why: 'a unit written another way (1000m or 0.001 for a cpu divisor of 1 or 1m) or 0, which the server reads as 1: one spelling per unit',
+    reason: /hardpod takes each unit one way only/,
+  },
+  {
+    field: 'files[].serviceAccountToken.audience',
+    why: 'empty or blank: the server reads "" as its own audience, and a blank audience is no service\'s; leave it out for the API server',
+    reason: /or left out for the API server's own/,
+  },
   { field: 'deployment runAsUser', why: '0 (root) while runAsNonRoot holds: the kubelet would refuse to start it', reason: /runAsUser 0 is root/ },
   ...['runAsUser', 'runAsGroup'].map((id) => ({ field: `debug ${id}`, why: '0: the debug container never runs as root', reason: /must be a non-root numeric id/ })),
 ];
@@ -664,6 +713,21 @@ describeCluster('workload builders: the builder refuses what the API server refu
     const judged = [
       ...await check([FILES_ITEM_KEY, ENV_CONFIGMAP_KEY], [...DATA_KEY_KNOWN, ...sample(dataKey, 60)]),
       ...await check([FILES_ITEM_PATH], [...FILE_PATH_KNOWN, ...sample(filePath, 60)]),
+    ];
+    expectBothVerdicts(judged, 20);
+    expect(disagreements(judged, DELIBERATE)).toEqual([]);
+  });
+  test('env from requests and limits, service-account tokens', async () => {
+    const resources = ['limits.cpu', 'requests.memory', 'limits.ephemeral-storage', 'requests.ephemeral-storage'];
+    const divisors = ['1', '1m', '1k', '1M', '1G', '1Ki', '1Mi', '1Gi', '1Ei', '1E', '2', '10m', '1000m', '0.001', '0', '1.5', '1e3', 'abc', '-1', '1Mb', ''];
+    const judged = [
+      ...await check([ENV_RESOURCE], [
+        'limits.cpu', 'limits.memory', 'limits.ephemeral-storage', 'requests.cpu', 'requests.memory', 'requests.ephemeral-storage',
+        'limit.cpu', 'cpu', 'memory', '', 'limits.storage', 'limits.nvidia.com/gpu', 'Limits.cpu', 'limits.cpu ', 'limits.hugepages-2Mi', 'requests.hugepages-1Gi',
+      ]),
+      ...await check([ENV_DIVISOR], resources.flatMap((resource) => divisors.map((divisor) => [resource, divisor] as const))),
+      ...await check([TOKEN_EXPIRATION], [...INTEGERS_KNOWN, 599, 600, 601, 3600, 2 ** 32, 2 ** 32 + 1, 86400 * 365]),
+      ...await check([TOKEN_AUDIENCE], ['vault', 'https://kubernetes.default.svc', 'a b', '', ' ', 'x'.repeat(300), 'sts.amazonaws.com']),
     ];
     expectBothVerdicts(judged, 20);
     expect(disagreements(judged, DELIBERATE)).toEqual([]);

@@ -51,6 +51,16 @@ const COMMON: Readonly<Record<string, CommonProps>> = {
     env: { LOG_LEVEL: { configMapKeyRef: { name: 'app-config', key: 'log.level' } }, POD_NAME: { fieldRef: 'metadata.name' }, POD_IP: { fieldRef: 'status.podIP' } },
     sidecars: [{ name: 'proxy', image: SIDECAR_IMAGE, files: [{ secret: 'proxy-tls', mountPath: '/etc/tls' }], env: { NODE: { fieldRef: 'spec.nodeName' } }, ports: [{ port: 15001 }] }],
   },
+  'service-account tokens as files, env from the container\'s requests and limits': {
+    runAsUser: 10001,
+    runAsGroup: 10001,
+    files: [
+      { serviceAccountToken: {}, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' },
+      { serviceAccountToken: { audience: 'vault', expirationSeconds: 600 }, mountPath: '/var/run/secrets/vault' },
+    ],
+    env: { GOMAXPROCS: { resourceFieldRef: { resource: 'limits.cpu' } }, HEAP_MB: { resourceFieldRef: { resource: 'requests.memory', divisor: '1Mi' } } },
+    initContainers: [{ name: 'wait', image: INIT_IMAGE, files: [{ serviceAccountToken: { audience: 'vault' }, mountPath: '/var/run/secrets/vault' }] }],
+  },
   'sidecar and init container': {
     port: 8080,
     sidecars: [{ name: 'proxy', image: SIDECAR_IMAGE, ports: [{ port: 15001 }], writablePaths: ['/tmp'] }],

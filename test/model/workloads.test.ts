@@ -697,7 +697,7 @@ describe('values the API server refuses, found by dry-running generated values (
   });
 });
 
-describe('files from Secrets and ConfigMaps, env from references', () => {
+describe('files from Secrets, ConfigMaps and service-account tokens, env from references', () => {
   const where = 'app/web';
   const base = { name: 'web', image: IMAGE, port: 8080, runAsUser: 1000, runAsGroup: 1000 };
 
@@ -742,12 +742,66 @@ describe('files from Secrets and ConfigMaps, env from references', () => {
     ]);
   });
 
+  it('emits resourceFieldRef env values, with the divisor only when given', () => {
+    const main = mainOf(buildJob({
+      name: 'job',
+      image: IMAGE,
+      runAsUser: 1000,
+      env: { GOMAXPROCS: { resourceFieldRef: { resource: 'limits.cpu' } }, HEAP_MB: { resourceFieldRef: { resource: 'limits.memory', divisor: '1Mi' } } },
+    }, ctx).workload as KubeObject);
+    expect(main.env).toEqual([
+      { name: 'GOMAXPROCS', valueFrom: { resourceFieldRef: { resource: 'limits.cpu' } } },
+      { name: 'HEAP_MB', valueFrom: { resourceFieldRef: { resource: 'limits.memory', divisor: '1Mi' } } },
+    ]);
+  });
+
+  it('mounts a service-account token: for the API server with its CA and namespace beside it, for another audience alone', () => {
+    const built = buildDeployment({
+      ...base,
+      files: [
+        { serviceAccountToken: {}, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' },
+        { serviceAccountToken: { audience: 'vault', expirationSeconds: 900 }, mountPath: '/var/run/secrets/vault' },
+      ],
+    }, ctx);
+    const pod = podOf(built.workload as KubeObject);
+    expect(pod.automountServiceAccountToken).toBe(false);
+    expect(pod.volumes).toEqual([
+      {
+        name: 'token-var-run-secrets-kubernetes-io-serviceaccount',
+        projected: {
+          defaultMode: 0o400,
+          sources: [
+            { serviceAccountToken: { path: 'token', expirationSeconds: 3600 } },
+            { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+            { downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
+          ],
+        },
+      },
+      { name: 'token-var-run-secrets-vault', projected: { defaultMode: 0o400, sources: [{ serviceAccountToken: { path: 'token', expirationSeconds: 900, audience: 'vault' } }] } },
+    ]);
+    expect(pod.containers[0].volumeMounts).toEqual([
+      { name: 'token-var-run-secrets-kubernetes-io-serviceaccount', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', readOnly: true },
+      { name: 'token-var-run-secrets-vault', mountPath: '/var/run/secrets/vault', readOnly: true },
+    ]);
+    expect(pod.securityContext).toMatchObject({ fsGroup: 1000 });
+  });
+
   it('pass rule checks at level hardened with no findings', () => {
     const built = buildDeployment({
       ...base,
       namespace: 'shop',
-      files: [{ secret: 'db-credentials', mountPath: '/etc/db' }, { configMap: 'app-config', mountPath: '/etc/app' }],
-      env: { LEVEL: { configMapKeyRef: { name: 'app-config', key: 'level' } }, POD_IP: { fieldRef: 'status.podIP' } },
+      files: [
+        { secret: 'db-credentials', mountPath: '/etc/db' },
+        { configMap: 'app-config', mountPath: '/etc/app' },
+        { serviceAccountToken: {}, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' },
+        { serviceAccountToken: { audience: 'vault' }, mountPath: '/var/run/vault' },
+      ],
+      env: {
+        LEVEL: { configMapKeyRef: { name: 'app-config', key: 'level' } },
+        POD_IP: { fieldRef: 'status.podIP' },
+        GOMAXPROCS: { resourceFieldRef: { resource: 'limits.cpu' } },
+        HEAP: { resourceFieldRef: { resource: 'requests.memory', divisor: '1Mi' } },
+      },
     }, ctx);
     const namespace = buildNamespace({ name: 'shop' }).objects;
     const report = evaluate([...namespace, ...built.objects].map((object) => ({ object, source: {} })), { level: 'hardened', kubernetesVersion: '1.33' });
@@ -762,8 +816,8 @@ describe('files from Secrets and ConfigMaps, env from references', () => {
     ['a relative mountPath', { files: [{ secret: 'a', mountPath: 'etc/x' }] }, /files\[0\]\.mountPath "etc\/x" must be an absolute path/],
     ['a Secret name that is no DNS subdomain', { files: [{ secret: 'DB_Creds', mountPath: '/etc/db' }] }, /files\[0\]\.secret "DB_Creds" is not a Secret name/],
     ['a ConfigMap name that is no DNS subdomain', { files: [{ configMap: 'a/b', mountPath: '/etc/db' }] }, /files\[0\]\.configMap "a\/b" is not a ConfigMap name/],
-    ['both secret and configMap', { files: [{ secret: 'a', configMap: 'b', mountPath: '/etc/db' }] }, /files\[0\] must name exactly one of secret and configMap \(got both\)/],
-    ['neither secret nor configMap', { files: [{ mountPath: '/etc/db' }] }, /files\[0\] must name exactly one of secret and configMap \(got neither\)/],
+    ['both secret and configMap', { files: [{ secret: 'a', configMap: 'b', mountPath: '/etc/db' }] }, /files\[0\] must name exactly one of secret, configMap and serviceAccountToken \(got secret and configMap\)/],
+    ['neither secret nor configMap', { files: [{ mountPath: '/etc/db' }] }, /files\[0\] must name exactly one of secret, configMap and serviceAccountToken \(got none\)/],
     ['an item path with ..', { files: [{ secret: 'a', mountPath: '/etc/db', items: [{ key: 'k', path: '../k' }] }] }, /files\[0\]\.items\[0\]\.path "\.\.\/k" must be a relative path/],
     ['an absolute item path', { files: [{ secret: 'a', mountPath: '/etc/db', items: [{ key: 'k', path: '/k' }] }] }, /files\[0\]\.items\[0\]\.path "\/k" must be a relative path/],
     ['an item path starting with .. (the kubelet\'s own ..data link)', { files: [{ secret: 'a', mountPath: '/etc/db', items: [{ key: 'k', path: '..data' }] }] },
@@ -774,10 +828,29 @@ describe('files from Secrets and ConfigMaps, env from references', () => {
     ['a secretKeyRef', { env: { PASSWORD: { secretKeyRef: { name: 'db', key: 'password' } } as never } },
       /env\.PASSWORD\.secretKeyRef puts a Secret in the environment, which rule secrets-as-files .* mount the Secret with files: \[\{ secret, mountPath \}\]/],
     ['an unknown fieldRef path', { env: { POD: { fieldRef: 'metadata.nme' as never } } }, /env\.POD\.fieldRef "metadata\.nme" is not a value the API server accepts \(did you mean "metadata\.name"\?\)/],
-    ['two references in one value', { env: { X: { fieldRef: 'metadata.name', configMapKeyRef: { name: 'a', key: 'b' } } } }, /env\.X must give exactly one of configMapKeyRef and fieldRef \(got configMapKeyRef and fieldRef\)/],
+    ['two references in one value', { env: { X: { fieldRef: 'metadata.name', configMapKeyRef: { name: 'a', key: 'b' } } } }, /env\.X must give exactly one of configMapKeyRef, fieldRef and resourceFieldRef \(got configMapKeyRef and fieldRef\)/],
     ['a ConfigMap key ref with a bad name', { env: { X: { configMapKeyRef: { name: 'A', key: 'b' } } } }, /env\.X\.configMapKeyRef\.name "A" is not a ConfigMap name/],
     ['a ConfigMap key ref with a bad key', { env: { X: { configMapKeyRef: { name: 'a', key: 'b/c' } } } }, /env\.X\.configMapKeyRef\.key "b\/c" is not a data key/],
-    ['a number as env value', { env: { X: 3 as never } }, /env\.X must be a string, \{ configMapKeyRef: \{ name, key \} \} or \{ fieldRef: 'metadata\.name' \} \(got a number/],
+    ['an unknown resource in a resourceFieldRef', { env: { CPU: { resourceFieldRef: { resource: 'limit.cpu' as never } } } },
+      /env\.CPU\.resourceFieldRef\.resource "limit\.cpu" is not a value the API server accepts \(did you mean "limits\.cpu"\?\)/],
+    ['a resourceFieldRef without a resource', { env: { CPU: { resourceFieldRef: {} as never } } }, /env\.CPU\.resourceFieldRef\.resource is missing: give the request or limit to read/],
+    ['a memory divisor for cpu', { env: { CPU: { resourceFieldRef: { resource: 'limits.cpu', divisor: '1Mi' } } } },
+      /env\.CPU\.resourceFieldRef\.divisor "1Mi" is not a unit of limits\.cpu: give one of 1, 1m \(the API server also admits/],
+    ['a divisor that is no unit', { env: { MEM: { resourceFieldRef: { resource: 'requests.memory', divisor: '2Mi' } } } },
+      /env\.MEM\.resourceFieldRef\.divisor "2Mi" is not a unit of requests\.memory: give one of 1, 1k, 1M/],
+    ['a misspelt resourceFieldRef key', { env: { MEM: { resourceFieldRef: { resource: 'limits.memory', diviser: '1Mi' } as never } } },
+      /unknown prop "env\.MEM\.resourceFieldRef\.diviser" \(did you mean "divisor"\?\)/],
+    ['a token with items', { files: [{ serviceAccountToken: {}, mountPath: '/var/run/token', items: [{ key: 'k', path: 'k' }] }] },
+      /files\[0\]\.items applies to a Secret or ConfigMap; a service-account token is always the one file `token`/],
+    ['a token living under 10 minutes', { files: [{ serviceAccountToken: { expirationSeconds: 300 }, mountPath: '/var/run/token' }] },
+      /files\[0\]\.serviceAccountToken\.expirationSeconds 300 must be a whole number of seconds from 600 \(10 minutes\) to 2\^32, as the API server requires/],
+    ['a token with an empty audience', { files: [{ serviceAccountToken: { audience: ' ' }, mountPath: '/var/run/token' }] },
+      /files\[0\]\.serviceAccountToken\.audience " " must be the non-empty name a receiving service checks/],
+    ['a misspelt token key', { files: [{ serviceAccountToken: { audiences: ['vault'] } as never, mountPath: '/var/run/token' }] },
+      /unknown prop "files\[0\]\.serviceAccountToken\.audiences" \(did you mean "audience"\?\)/],
+    ['a token and a Secret in one entry', { files: [{ serviceAccountToken: {}, secret: 'a', mountPath: '/var/run/token' }] },
+      /files\[0\] must name exactly one of secret, configMap and serviceAccountToken \(got secret and serviceAccountToken\)/],
+    ['a number as env value', { env: { X: 3 as never } }, /env\.X must be a string, \{ configMapKeyRef: \{ name, key \} \}, \{ fieldRef: 'metadata\.name' \} or \{ resourceFieldRef: \{ resource: 'limits\.cpu' \} \} \(got a number/],
   ];
   it.each(refusals)('refuses %s, naming the construct path, the prop and what is expected', (_what, props, message) => {
     expect(error(() => buildDeployment({ ...base, ...props } as DeploymentProps, { where })).message).toMatch(message);
@@ -785,7 +858,7 @@ describe('files from Secrets and ConfigMaps, env from references', () => {
 
   it('refuses files without a known group for the fsGroup, and checks sidecars too', () => {
     expect(error(() => buildDeployment({ name: 'web', image: IMAGE, port: 8080, files: [{ secret: 'a', mountPath: '/etc/a' }] }, ctx)).message)
-      .toMatch(/^app\/web: files \(Secrets and ConfigMaps, mode 0400\) need an fsGroup so the non-root user can read them: set fsGroup/);
+      .toMatch(/^app\/web: files \(Secrets, ConfigMaps and tokens, mode 0400\) need an fsGroup so the non-root user can read them: set fsGroup/);
     expect(() => buildDeployment({ name: 'web', image: IMAGE, port: 8080, fsGroup: 2000, files: [{ secret: 'a', mountPath: '/etc/a' }] }, ctx)).not.toThrow();
     expect(error(() => buildDeployment({ ...base, sidecars: [{ name: 'proxy', image: SIDECAR, files: [{ secret: 'a', configMap: 'b', mountPath: '/x' }] }] }, ctx)).message)
       .toMatch(/^app\/web \(container proxy\): files\[0\] must name exactly one/);

@@ -235,19 +235,28 @@ describe('component behaviour', () => {
 });
 
 describe('Secret and ConfigMap names from other resources', () => {
-  test('files and env references take names as Outputs, in the main container and sidecars, and emit what plain names emit', async () => {
+  test('files and env references take names as Outputs, in the main container and sidecars, beside tokens and resource references, and emit what plain names emit', async () => {
     const plain = {
       image: FIXTURE_IMAGE,
       port: 8080,
       runAsUser: 10001,
       runAsGroup: 10001,
-      files: [{ secret: 'db-credentials', mountPath: '/etc/db' }, { configMap: 'app-config', mountPath: '/etc/app' }],
-      env: { LEVEL: { configMapKeyRef: { name: 'app-config', key: 'level' } }, POD: { fieldRef: 'metadata.name' as const }, MODE: 'fast' },
+      files: [
+        { secret: 'db-credentials', mountPath: '/etc/db' },
+        { configMap: 'app-config', mountPath: '/etc/app' },
+        { serviceAccountToken: { audience: 'vault' }, mountPath: '/var/run/vault' },
+      ],
+      env: {
+        LEVEL: { configMapKeyRef: { name: 'app-config', key: 'level' } },
+        POD: { fieldRef: 'metadata.name' as const },
+        MODE: 'fast',
+        CPUS: { resourceFieldRef: { resource: 'limits.cpu' as const } },
+      },
       sidecars: [{ name: 'proxy', image: FIXTURE_SIDECAR_IMAGE, port: 15001, files: [{ secret: 'proxy-tls', mountPath: '/etc/tls' }] }],
     };
     const late = new hp.HardenedDeployment('late-names', {
       ...plain,
-      files: [{ secret: pulumi.output('db-credentials'), mountPath: '/etc/db' }, { configMap: Promise.resolve('app-config'), mountPath: '/etc/app' }],
+      files: [{ secret: pulumi.output('db-credentials'), mountPath: '/etc/db' }, { configMap: Promise.resolve('app-config'), mountPath: '/etc/app' }, plain.files[2]],
       env: { ...plain.env, LEVEL: { configMapKeyRef: { name: pulumi.output('app-config'), key: 'level' } } },
       sidecars: [{ ...plain.sidecars[0], files: [{ secret: pulumi.output('proxy-tls'), mountPath: '/etc/tls' }] }],
     });
@@ -255,7 +264,9 @@ describe('Secret and ConfigMap names from other resources', () => {
     const podOf = async (c: hp.HardenedDeployment) => (await registeredUnder([c.workload])).records[0].inputs.spec.template.spec;
     const [latePod, knownPod] = [await podOf(late), await podOf(known)];
     expect(latePod).toEqual(knownPod);
-    expect(latePod.volumes.map((v: any) => v.secret?.secretName ?? v.configMap?.name)).toEqual(['db-credentials', 'app-config', 'proxy-tls']);
+    expect(latePod.volumes.map((v: any) => v.secret?.secretName ?? v.configMap?.name ?? v.projected.sources[0].serviceAccountToken.audience))
+      .toEqual(['db-credentials', 'app-config', 'vault', 'proxy-tls']);
+    expect(latePod.containers[0].env[3]).toEqual({ name: 'CPUS', valueFrom: { resourceFieldRef: { resource: 'limits.cpu' } } });
     expect(latePod.containers[0].env[0]).toEqual({ name: 'LEVEL', valueFrom: { configMapKeyRef: { name: 'app-config', key: 'level' } } });
   });
 
