@@ -74,6 +74,14 @@ export interface DebugAccessObjects {
   readonly attachPolicy: KubeObject;
   /** Applies the attach policy to the namespace. */
   readonly attachPolicyBinding: KubeObject;
+  /**
+   * Refuses pods and pod templates in the namespace whose containers or init containers are named
+   * `debugger…`: the attach policy tells debug containers by that name, so a workload container of
+   * such a name would be one the group may attach to.
+   */
+  readonly reservedNamePolicy: KubeObject;
+  /** Applies the reserved-name policy to the namespace. */
+  readonly reservedNamePolicyBinding: KubeObject;
   /** Every object above, in apply order (the policies before the grant they guard). */
   readonly objects: readonly KubeObject[];
   /** The pinned debug image reference the policy admits. */
@@ -120,6 +128,22 @@ const CUSTOM_PROFILE_GATE = { variable: 'KUBECTL_DEBUG_CUSTOM_PROFILE=true', upT
 const DEFAULT_DEBUG_USER = 65532;
 /** How debug containers are named (kubectl debug names them `debugger-<random>`): the group attaches to no other. */
 const DEBUG_CONTAINER_PREFIX = 'debugger';
+
+/**
+ * Pods, and the built-in objects holding a pod template, as admission sees them: a pod is judged when
+ * created (a container's name cannot change later, and a pod older than the policy must stay
+ * updatable), a template whenever it is written, so `kubectl apply` of a workload fails at once
+ * rather than its pods later.
+ */
+const POD_TEMPLATE_RESOURCE_RULES = [
+  { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'] },
+  { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['podtemplates', 'replicationcontrollers'] },
+  { apiGroups: ['apps'], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['deployments', 'replicasets', 'statefulsets', 'daemonsets'] },
+  { apiGroups: ['batch'], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['jobs', 'cronjobs'] },
+];
+/** The pod spec of an object matched by {@link POD_TEMPLATE_RESOURCE_RULES}. */
+const POD_SPEC_OF_OBJECT = "object.kind == 'Pod' ? object.spec : object.kind == 'PodTemplate' ? object.template.spec"
+  + " : object.kind == 'CronJob' ? object.spec.jobTemplate.spec.template.spec : object.spec.template.spec";
 
 /** Ephemeral containers a request adds: the ones whose names the pod did not have before. */
 const ADDED_CONTAINERS =
@@ -372,6 +396,27 @@ export function buildDebugAccess(props: DebugAccessProps, ctx: BuildContext): De
   });
   const attachPolicyBinding = bindingOf(attachPolicyName);
 
+  const reservedNamePolicyName = `hardpod-debug-names.${props.namespace}.${name}`;
+  const prefix = celString(DEBUG_CONTAINER_PREFIX);
+  const reservedNamePolicy = asKubeObject({
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingAdmissionPolicy',
+    metadata: { name: reservedNamePolicyName, labels },
+    spec: {
+      failurePolicy: 'Fail',
+      matchConstraints: { resourceRules: POD_TEMPLATE_RESOURCE_RULES },
+      variables: [{ name: 'spec', expression: POD_SPEC_OF_OBJECT }],
+      validations: [{
+        expression: `!variables.spec.containers.exists(c, c.name.startsWith(${prefix})) && `
+          + `!(has(variables.spec.initContainers) && variables.spec.initContainers.exists(c, c.name.startsWith(${prefix})))`,
+        message: `containers in namespace ${props.namespace} may not be named ${DEBUG_CONTAINER_PREFIX}…: the name is kept for debug containers, `
+          + `which members of ${props.group} may attach to; rename the container`,
+        reason: 'Forbidden',
+      }],
+    },
+  });
+  const reservedNamePolicyBinding = bindingOf(reservedNamePolicyName);
+
   const customContainer = {
     securityContext: { runAsUser, runAsGroup, readOnlyRootFilesystem: true },
   };
@@ -398,7 +443,12 @@ export function buildDebugAccess(props: DebugAccessProps, ctx: BuildContext): De
     admissionPolicyBinding,
     attachPolicy,
     attachPolicyBinding,
-    objects: [admissionPolicy, admissionPolicyBinding, attachPolicy, attachPolicyBinding, asKubeObject(role), asKubeObject(roleBinding)],
+    reservedNamePolicy,
+    reservedNamePolicyBinding,
+    objects: [
+      admissionPolicy, admissionPolicyBinding, attachPolicy, attachPolicyBinding, reservedNamePolicy, reservedNamePolicyBinding,
+      asKubeObject(role), asKubeObject(roleBinding),
+    ],
     image,
     customContainer,
     debugContainer,

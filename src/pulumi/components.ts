@@ -351,9 +351,11 @@ export class HardenedDebugAccess extends pulumi.ComponentResource {
       const binding = registerObject(`${name}-policy-binding`, this.built.admissionPolicyBinding as Record<string, unknown>, this, [policy]);
       const attachPolicy = registerObject(`${name}-attach-policy`, this.built.attachPolicy as Record<string, unknown>, this, [binding]);
       const attachBinding = registerObject(`${name}-attach-policy-binding`, this.built.attachPolicyBinding as Record<string, unknown>, this, [attachPolicy]);
-      const role = registerObject(`${name}-role`, this.built.role as Record<string, unknown>, this, [attachBinding]);
+      const namesPolicy = registerObject(`${name}-reserved-name-policy`, this.built.reservedNamePolicy as Record<string, unknown>, this, [attachBinding]);
+      const namesBinding = registerObject(`${name}-reserved-name-policy-binding`, this.built.reservedNamePolicyBinding as Record<string, unknown>, this, [namesPolicy]);
+      const role = registerObject(`${name}-role`, this.built.role as Record<string, unknown>, this, [namesBinding]);
       const roleBinding = registerObject(`${name}-role-binding`, this.built.roleBinding as Record<string, unknown>, this, [role]);
-      this.resources = [policy, binding, attachPolicy, attachBinding, role, roleBinding];
+      this.resources = [policy, binding, attachPolicy, attachBinding, namesPolicy, namesBinding, role, roleBinding];
       this.registerOutputs({ objects: this.objects, image: this.built.image });
     } catch (error) {
       throw asProgramMistake(error);

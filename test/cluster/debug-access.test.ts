@@ -3,7 +3,8 @@
  * ValidatingAdmissionPolicy and binding are accepted; a member of the group can add exactly the
  * approved debug container to a pod and nothing else (no other image, no weaker security context,
  * none inherited from the pod, no environment from Secrets or ConfigMaps, no hostPath mount, no pod
- * in the node's namespaces, no exec, no attach to other containers, no other namespace); the policy
+ * in the node's namespaces, no exec, no attach to other containers, no workload container named as
+ * debug containers are, no other namespace); the policy
  * holds for admins too, and on its own in a namespace that enforces no Pod Security level; and the
  * `kubectl debug` command the library prints, run by a real kubectl as that member, creates the
  * debug container.
@@ -51,6 +52,12 @@ describeCluster('debug access: ephemeral containers, granted to a group and guar
     await cluster().waitUntil(`the debug admission policy of ${ns} to take effect`, async () => {
       const verdict = await addContainer(cluster(), { ...built.debugContainer, image: OTHER_IMAGE, name: 'probe' }, undefined, ns, true);
       return !verdict.allowed && /approved debug image/.test(verdict.message ?? '');
+    });
+    await cluster().waitUntil(`the reserved-name policy of ${ns} to take effect`, async () => {
+      const pod = hardenedPod();
+      const spec = pod.spec as { containers: Record<string, unknown>[] };
+      const verdict = await cluster().dryRunCreate({ ...pod, metadata: { name: 'probe' }, spec: { ...spec, containers: [{ ...spec.containers[0], name: 'debugger' }] } }, ns);
+      return !verdict.allowed && /may not be named debugger/.test(verdict.message ?? '');
     });
     return built;
   };
@@ -298,6 +305,37 @@ describeCluster('debug access: ephemeral containers, granted to a group and guar
     for (const as of [{ user: 'root-oncall', groups: [GROUP, 'system:masters'] }, { user: 'admin', groups: ['system:masters'] }]) {
       expect(await attach('app', as)).toMatchObject({ status: 400, message: expect.stringMatching(/does not have a host assigned/) });
     }
+  });
+
+  test('workload containers named like debug containers are refused in the namespace, so the group can attach to none of them', async () => {
+    const c = cluster();
+    const named = (containerName: string, init = false): KubeObject => {
+      const pod = hardenedPod();
+      const spec = pod.spec as { containers: Record<string, unknown>[]; initContainers?: Record<string, unknown>[] };
+      const container = { ...spec.containers[0], name: containerName };
+      return { ...pod, metadata: { name: `named-${containerName}-${init ? 'init' : 'main'}` }, spec: init ? { ...spec, initContainers: [container] } : { ...spec, containers: [container] } };
+    };
+    const deployment = (pod: KubeObject): KubeObject => ({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: pod.metadata!.name },
+      spec: { selector: { matchLabels: { app: 'x' } }, template: { metadata: { labels: { app: 'x' } }, spec: pod.spec } },
+    });
+    const cronJob = (pod: KubeObject): KubeObject => ({
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: { name: pod.metadata!.name },
+      spec: { schedule: '0 3 * * *', jobTemplate: { spec: { template: { spec: { ...(pod.spec as object), restartPolicy: 'Never' } } } } },
+    });
+    for (const object of [named('debugger'), named('debugger-x', true), deployment(named('debugger-sidecar')), cronJob(named('debuggerd'))]) {
+      const verdict = await c.dryRunCreate(object, namespace);
+      expect([object.kind, verdict.allowed]).toEqual([object.kind, false]);
+      expect(verdict.message).toMatch(/may not be named debugger…: the name is kept for debug containers, which members of shop-oncall may attach to/);
+      expect(verdict.message).toContain(access.reservedNamePolicy.metadata?.name);
+      // Elsewhere the name is free, and in the namespace any other name is.
+      expect((await c.dryRunCreate(object, otherNamespace)).allowed).toBe(true);
+    }
+    for (const object of [named('debug'), named('app-debugger'), deployment(named('web'))]) expect((await c.dryRunCreate(object, namespace)).allowed).toBe(true);
   });
 
   test('a group named with quotes, a backslash, spaces and a colon is granted and restricted exactly', async () => {

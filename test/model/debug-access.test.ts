@@ -56,10 +56,12 @@ describe('buildDebugAccess', () => {
     expect(built.role.metadata?.annotations).toEqual({ 'hardpod.dev/admission-policy': 'hardpod-debug.shop.debug' });
     // The guard before the grant, in apply order.
     expect(built.objects.map((o) => o.metadata?.name)).toEqual([
-      'hardpod-debug.shop.debug', 'hardpod-debug.shop.debug', 'hardpod-debug-attach.shop.debug', 'hardpod-debug-attach.shop.debug', 'debug', 'debug',
+      'hardpod-debug.shop.debug', 'hardpod-debug.shop.debug', 'hardpod-debug-attach.shop.debug', 'hardpod-debug-attach.shop.debug',
+      'hardpod-debug-names.shop.debug', 'hardpod-debug-names.shop.debug', 'debug', 'debug',
     ]);
     expect(built.objects.map((o) => o.kind)).toEqual([
-      'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'Role', 'RoleBinding',
+      'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding',
+      'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'Role', 'RoleBinding',
     ]);
   });
 
@@ -175,9 +177,14 @@ describe('buildDebugAccess over arbitrary props', () => {
       const built = buildDebugAccess({ ...p, image: DEBUG_IMAGE }, { where: 'prop', defaults: { kubernetesMinor: minor } });
       const kinds = built.objects.map((o) => o.kind);
       const policyKinds = ['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'];
-      expect(kinds).toEqual([...policyKinds, ...policyKinds, 'Role', 'RoleBinding']);
+      expect(kinds).toEqual([...policyKinds, ...policyKinds, ...policyKinds, 'Role', 'RoleBinding']);
       type BindingSpec = { policyName: string; matchResources: { namespaceSelector: { matchLabels: Record<string, string> } } };
-      for (const [policy, bound] of [[built.admissionPolicy, built.admissionPolicyBinding], [built.attachPolicy, built.attachPolicyBinding]]) {
+      const pairs = [
+        [built.admissionPolicy, built.admissionPolicyBinding],
+        [built.attachPolicy, built.attachPolicyBinding],
+        [built.reservedNamePolicy, built.reservedNamePolicyBinding],
+      ];
+      for (const [policy, bound] of pairs) {
         const binding = bound.spec as BindingSpec;
         expect(binding.policyName).toBe(policy.metadata?.name);
         expect(binding.matchResources.namespaceSelector.matchLabels).toEqual({ 'kubernetes.io/metadata.name': p.namespace });
@@ -206,6 +213,7 @@ describe('HardenedDebugAccess (cdk8s)', () => {
     const access = new HardenedDebugAccess(chart, 'debug', { group: 'shop-oncall', image: DEBUG_IMAGE });
     const objects = Testing.synth(chart) as KubeObject[];
     expect(objects.map((o) => [o.kind, o.metadata?.namespace])).toEqual([
+      ['ValidatingAdmissionPolicy', undefined], ['ValidatingAdmissionPolicyBinding', undefined],
       ['ValidatingAdmissionPolicy', undefined], ['ValidatingAdmissionPolicyBinding', undefined],
       ['ValidatingAdmissionPolicy', undefined], ['ValidatingAdmissionPolicyBinding', undefined], ['Role', 'shop'], ['RoleBinding', 'shop'],
     ]);

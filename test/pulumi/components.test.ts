@@ -100,6 +100,7 @@ describe('component behaviour', () => {
     expect(records.map((r) => r.type)).toEqual([
       'kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy', 'kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding',
       'kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy', 'kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding',
+      'kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy', 'kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding',
       'kubernetes:rbac.authorization.k8s.io/v1:Role', 'kubernetes:rbac.authorization.k8s.io/v1:RoleBinding',
     ]);
     expect(access.built.kubectlDebugCommand('web-1')).toContain('--profile=restricted');

@@ -38,6 +38,10 @@ export class HardenedDebugAccess extends Construct {
   readonly attachPolicy: ApiObject;
   /** Applies the attach policy to the namespace. */
   readonly attachPolicyBinding: ApiObject;
+  /** Refuses workload containers named like debug containers in the namespace. */
+  readonly reservedNamePolicy: ApiObject;
+  /** Applies the reserved-name policy to the namespace. */
+  readonly reservedNamePolicyBinding: ApiObject;
   /** The pinned image, the `--custom` container fields and the whole debug container. */
   readonly built: DebugAccessObjects;
 
@@ -53,9 +57,15 @@ export class HardenedDebugAccess extends Construct {
     this.admissionPolicyBinding = new ApiObject(this, 'ValidatingAdmissionPolicyBinding', this.built.admissionPolicyBinding as never);
     this.attachPolicy = new ApiObject(this, 'AttachPolicy', this.built.attachPolicy as never);
     this.attachPolicyBinding = new ApiObject(this, 'AttachPolicyBinding', this.built.attachPolicyBinding as never);
+    this.reservedNamePolicy = new ApiObject(this, 'ReservedNamePolicy', this.built.reservedNamePolicy as never);
+    this.reservedNamePolicyBinding = new ApiObject(this, 'ReservedNamePolicyBinding', this.built.reservedNamePolicyBinding as never);
     // The policies and their bindings are cluster-scoped: never inherit the chart's namespace.
     if (chartNamespace !== undefined) {
-      for (const object of [this.admissionPolicy, this.admissionPolicyBinding, this.attachPolicy, this.attachPolicyBinding]) {
+      const policies = [
+        this.admissionPolicy, this.admissionPolicyBinding, this.attachPolicy, this.attachPolicyBinding,
+        this.reservedNamePolicy, this.reservedNamePolicyBinding,
+      ];
+      for (const object of policies) {
         object.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
       }
     }
