@@ -1,3 +1,8 @@
+import type {
+  Affinity, NodeAffinity, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm, PodAffinity, PodAffinityTerm, PreferredSchedulingTerm,
+  WeightedPodAffinityTerm,
+} from 'kubernetes-types/core/v1';
+import type { LabelSelector, LabelSelectorRequirement } from 'kubernetes-types/meta/v1';
 import type { DebugAccessProps } from './debug-access';
 import { didYouMean } from './did-you-mean';
 import { HardpodError } from './errors';
@@ -5,8 +10,7 @@ import { isFields } from './pod-view';
 import type {
   AllowRule, ContainerProps, CronJobProps, DeploymentProps, DnsEgress, EnvRef, FilesMount, JobProps, KeyToPath, NamespaceProps, NetworkPeer,
   NetworkPortRule, NetworkProps, PortProps, ProbeAction, ProbeProps, ProbesProps, ResolvingDefaults, ResourceFieldRef, ResourcesProps,
-  ServiceAccountTokenProps, ServingWorkloadProps,
-  StatefulSetProps, VolumeClaimProps, WorkloadProps, WritablePath,
+  ServiceAccountTokenProps, ServingWorkloadProps, StatefulSetProps, TolerationProps, TopologySpreadProps, VolumeClaimProps, WorkloadProps, WritablePath,
 } from './workload-props';
 
 /**
@@ -65,6 +69,10 @@ const WORKLOAD: KeyList<WorkloadProps> = {
   unprivilegedPortStart: true,
   network: true,
   nodeSelector: true,
+  tolerations: true,
+  affinity: true,
+  topologySpreadConstraints: true,
+  priorityClassName: true,
   terminationGracePeriodSeconds: true,
 };
 const SERVING: KeyList<ServingWorkloadProps> = { ...WORKLOAD, service: true };
@@ -135,6 +143,22 @@ export const PROP_KEYS = {
   service: keys<Exclude<NonNullable<ServingWorkloadProps['service']>, false>>({ type: true }),
   dns: keys<Extract<DnsEgress, object>>({ nodeLocalAddress: true }),
   seccompProfile: keys<{ type: unknown; localhostProfile: unknown }>({ type: true, localhostProfile: true }),
+  toleration: keys<TolerationProps>({ key: true, operator: true, value: true, effect: true, tolerationSeconds: true }),
+  topologySpread: keys<TopologySpreadProps>({ maxSkew: true, topologyKey: true, whenUnsatisfiable: true, labelSelector: true }),
+  labelSelector: keys<LabelSelector>({ matchLabels: true, matchExpressions: true }),
+  labelSelectorRequirement: keys<LabelSelectorRequirement>({ key: true, operator: true, values: true }),
+  affinity: keys<Affinity>({ nodeAffinity: true, podAffinity: true, podAntiAffinity: true }),
+  nodeAffinity: keys<NodeAffinity>({ requiredDuringSchedulingIgnoredDuringExecution: true, preferredDuringSchedulingIgnoredDuringExecution: true }),
+  nodeSelector: keys<NodeSelector>({ nodeSelectorTerms: true }),
+  nodeSelectorTerm: keys<NodeSelectorTerm>({ matchExpressions: true, matchFields: true }),
+  nodeSelectorRequirement: keys<NodeSelectorRequirement>({ key: true, operator: true, values: true }),
+  preferredSchedulingTerm: keys<PreferredSchedulingTerm>({ weight: true, preference: true }),
+  /** Pod affinity and pod anti-affinity take the same keys. */
+  podAffinity: keys<PodAffinity>({ requiredDuringSchedulingIgnoredDuringExecution: true, preferredDuringSchedulingIgnoredDuringExecution: true }),
+  podAffinityTerm: keys<PodAffinityTerm>({
+    labelSelector: true, namespaceSelector: true, namespaces: true, topologyKey: true, matchLabelKeys: true, mismatchLabelKeys: true,
+  }),
+  weightedPodAffinityTerm: keys<WeightedPodAffinityTerm>({ weight: true, podAffinityTerm: true }),
 } as const;
 
 /** Keys of {@link ResolvingDefaults}. */

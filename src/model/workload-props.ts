@@ -1,3 +1,5 @@
+import type { Affinity } from 'kubernetes-types/core/v1';
+import type { LabelSelector } from 'kubernetes-types/meta/v1';
 import type { ImageResolver } from './image';
 
 /**
@@ -361,6 +363,43 @@ export interface WorkloadDefaults {
   readonly kubernetesMinor?: number;
 }
 
+/**
+ * Lets the pods be scheduled onto (and stay on) nodes with a matching taint. A toleration without a
+ * `key` matches every taint, and then needs `operator: 'Exists'`.
+ */
+export interface TolerationProps {
+  /** The taint key, a label key such as `dedicated` or `example.com/gpu`. @default every taint key (needs operator Exists) */
+  readonly key?: string;
+  /** `Exists` matches any value of the key (give no `value`); `Equal` matches `value` only. @default Equal */
+  readonly operator?: 'Exists' | 'Equal';
+  /** The taint value `Equal` matches, a label value. @default empty */
+  readonly value?: string;
+  /** The taint effect to match. @default every effect */
+  readonly effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+  /**
+   * Seconds the pods stay on a node after a matching `NoExecute` taint appears; needs
+   * `effect: 'NoExecute'`, 0 evicts at once.
+   * @default forever
+   */
+  readonly tolerationSeconds?: number;
+}
+
+/** Spreads the pods over a node topology (zones, nodes) so one failure takes few of them. */
+export interface TopologySpreadProps {
+  /** How many more matching pods one topology domain may hold than the least loaded one; at least 1. */
+  readonly maxSkew: number;
+  /** The node label whose values are the domains, such as `topology.kubernetes.io/zone` or `kubernetes.io/hostname`. */
+  readonly topologyKey: string;
+  /** `DoNotSchedule` keeps a pod pending rather than break the skew; `ScheduleAnyway` only prefers spreading. */
+  readonly whenUnsatisfiable: 'DoNotSchedule' | 'ScheduleAnyway';
+  /**
+   * The pods counted when spreading. Kubernetes counts none when it is left out (the API server warns
+   * that such a constraint matches no pod), so hardpod fills in the workload's own pods.
+   * @default the pod's own selector labels, `{ matchLabels: { 'app.kubernetes.io/name': <name> } }`
+   */
+  readonly labelSelector?: LabelSelector;
+}
+
 /** Golden-path defaults as the cdk8s and Pulumi front doors take them: the model's, and how images resolve. */
 export interface ResolvingDefaults extends WorkloadDefaults {
   /** Resolves image references to digests (and image facts). @default accepts digest-pinned references only */
@@ -443,6 +482,31 @@ export interface WorkloadProps extends Omit<ContainerProps, 'name'> {
   readonly network?: NetworkProps;
   /** Node selector. @default none */
   readonly nodeSelector?: Readonly<Record<string, string>>;
+  /**
+   * Taints the pods tolerate: nodes tainted with them (dedicated or special hardware nodes) may run
+   * the pods, and a matching NoExecute taint does not evict them (for `tolerationSeconds`, when given).
+   * @default none: the pods run only on untainted nodes (besides the tolerations the cluster adds itself)
+   */
+  readonly tolerations?: readonly TolerationProps[];
+  /**
+   * Node affinity and pod (anti-)affinity, as Kubernetes writes them (`nodeAffinity`,
+   * `podAffinity`, `podAntiAffinity`); emitted as given, after checking what the API server
+   * checks. Prefer `topologySpreadConstraints` to spread replicas.
+   * @default none
+   */
+  readonly affinity?: Affinity;
+  /**
+   * Spreads the pods over zones or nodes. A constraint without a `labelSelector` counts the
+   * workload's own pods (its selector labels).
+   * @default none: the scheduler's own default spreading
+   */
+  readonly topologySpreadConstraints?: readonly TopologySpreadProps[];
+  /**
+   * Name of a PriorityClass: its priority orders the pods in the scheduling queue and lets them
+   * preempt pods of lower priority. The class must exist when the pods are created.
+   * @default none: the cluster's default PriorityClass, else priority 0
+   */
+  readonly priorityClassName?: string;
   /** Must be above every `preStopSleepSeconds`. @default Kubernetes' own (30) */
   readonly terminationGracePeriodSeconds?: number;
 }

@@ -20,6 +20,7 @@ import { NATIVE_SIDECAR_MINOR } from './kubernetes-versions';
 import { describeType, isFields } from './pod-view';
 import { PROP_KEYS, refuseUnknownKeys } from './prop-keys';
 import { parseQuantity, quantityGreater } from './quantity';
+import { schedulingSpec } from './scheduling';
 import type {
   ContainerProps, ContainerResourcePath, CronJobProps, DaemonSetProps, DeploymentProps, EnvRef, FilesMount, JobProps, PodFieldPath, PortProps,
   ProbeProps, ResourceFieldRef, ResourcesProps, ServiceAccountTokenProps, ServingWorkloadProps, StatefulSetProps, VolumeClaimProps, WorkloadDefaults,
@@ -253,6 +254,7 @@ const POD_SHAPES: readonly (readonly [keyof StatefulSetProps, Shape])[] = [
   ['containerName', 'string'], ['namespace', 'string'], ['sidecars', 'array'], ['initContainers', 'array'], ['labels', 'object'],
   ['podLabels', 'object'], ['annotations', 'object'], ['podAnnotations', 'object'], ['nodeSelector', 'object'],
   ['network', 'object'], ['imagePullSecrets', 'string[]'], ['volumeClaims', 'object[]'],
+  ['tolerations', 'array'], ['affinity', 'object'], ['topologySpreadConstraints', 'array'], ['priorityClassName', 'string'],
 ];
 
 /** Shape and keys of one container's props (see checkShape); the values are checked where they are used. */
@@ -943,6 +945,7 @@ function buildPod(
   // Only the values that harden need the gate: hostUsers: true and Merge are what a dropped field means anyway.
   checkGatedField('hostUsers', props.hostUsers, props.hostUsers === false, minor, where);
   checkGatedField('supplementalGroupsPolicy', props.supplementalGroupsPolicy, props.supplementalGroupsPolicy === 'Strict', minor, where);
+  const scheduling = schedulingSpec(props, selectorLabels(props.name), where);
   const main = resolveContainer({ ...props, name: undefined }, 'main', 0, props, ctx);
   const sidecars = (props.sidecars ?? []).map((c, i) => resolveContainer(c, 'sidecar', i, props, ctx));
   const inits = (props.initContainers ?? []).map((c, i) => resolveContainer(c, 'init', i, props, ctx));
@@ -969,6 +972,7 @@ function buildPod(
   const pullSecrets = props.imagePullSecrets ?? defaults.imagePullSecrets;
   if (pullSecrets && pullSecrets.length > 0) spec.imagePullSecrets = pullSecrets.map((name) => ({ name }));
   if (props.nodeSelector) spec.nodeSelector = { ...props.nodeSelector };
+  Object.assign(spec, scheduling);
   if (props.terminationGracePeriodSeconds !== undefined) spec.terminationGracePeriodSeconds = props.terminationGracePeriodSeconds;
   if (traits.restartPolicy) spec.restartPolicy = traits.restartPolicy;
   // A sidecar among the regular containers of a run-to-completion pod keeps it running after the main
