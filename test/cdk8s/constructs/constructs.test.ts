@@ -3,6 +3,7 @@ import {
   HardenedCronJob, HardenedDaemonSet, HardenedDeployment, HardenedJob, HardenedNamespace, HardenedStatefulSet, Hardpod, HardpodDefaults, Peer,
 } from '../../../src/cdk8s';
 import { HardpodError } from '../../../src/model/errors';
+import type { WorkloadProps } from '../../../src/model/workload-props';
 import { writeLockFile } from '../../fixtures/lock-file';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
@@ -296,6 +297,31 @@ describe('other constructs', () => {
     const out = synth(c);
     expect(out.map((m) => m.kind).sort()).toEqual(['DaemonSet', 'NetworkPolicy', 'Service', 'ServiceAccount']);
     expect(podSpec(ofKind(out, 'DaemonSet')[0]).containers[0].securityContext.capabilities).toEqual({ drop: ['ALL'] });
+  });
+  it('scheduling props reach every construct\'s pod spec; a spread constraint without labelSelector selects the construct\'s own pods, by its generated name', () => {
+    const c = chart();
+    const scheduling: Pick<WorkloadProps, 'tolerations' | 'affinity' | 'topologySpreadConstraints' | 'priorityClassName'> = {
+      tolerations: [{ key: 'dedicated', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 30 }],
+      affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/os', operator: 'In', values: ['linux'] }] }] } } },
+      topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule' }],
+      priorityClassName: 'batch-low',
+    };
+    new HardenedDeployment(c, 'web', { image: IMAGE, port: 8080, ...scheduling });
+    new HardenedStatefulSet(c, 'db', { image: IMAGE, port: 5432, ...scheduling });
+    new HardenedDaemonSet(c, 'agent', { image: IMAGE, port: 9100, ...scheduling });
+    new HardenedJob(c, 'migrate', { image: IMAGE, ...scheduling });
+    new HardenedCronJob(c, 'report', { image: IMAGE, schedule: '@daily', ...scheduling });
+    const workloads = synth(c).filter((m) => ['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'].includes(m.kind));
+    expect(workloads).toHaveLength(5);
+    for (const w of workloads) {
+      const pod = podSpec(w);
+      expect(pod.tolerations).toEqual(scheduling.tolerations);
+      expect(pod.affinity).toEqual(scheduling.affinity);
+      expect(pod.priorityClassName).toBe('batch-low');
+      expect(pod.topologySpreadConstraints).toEqual([{ ...scheduling.topologySpreadConstraints![0], labelSelector: { matchLabels: { 'app.kubernetes.io/name': w.metadata.name } } }]);
+    }
+    const fromYaml = JSON.parse('{"image": "' + IMAGE + '", "port": 8080, "tolerations": [{"key": "gpu", "operator": "Exists", "efect": "NoSchedule"}]}');
+    expect(() => new HardenedDeployment(c, 'gpu', fromYaml)).toThrow(new HardpodError('unknown prop "tolerations[0].efect" (did you mean "effect"?); expected one of key, operator, value, effect, tolerationSeconds', 'test/gpu'));
   });
   it('HardenedJob and HardenedCronJob', () => {
     const c = chart();
