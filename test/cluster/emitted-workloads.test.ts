@@ -8,7 +8,7 @@
  * Rows of the shared prop table that opt out of hardening on purpose must get the same verdict from
  * the server (a warning, a refused Pod) as from `hardpod check --level restricted`.
  */
-import { workloadCases } from './emitted';
+import { schedulingPriorityClass, workloadCases } from './emitted';
 import { renderCdk8sExample, renderPulumiExample } from './examples';
 import { renderEverywhere } from './front-doors';
 import { DEFAULT_KUBERNETES_MINOR, extractPodViews, type KubeObject } from '../../src/model';
@@ -75,6 +75,9 @@ describeCluster('emitted workloads are admitted under Pod Security restricted', 
   const namespaces = new Map<string, string>();
 
   beforeAll(async () => {
+    // Pods naming a PriorityClass are refused until it exists.
+    const priorityClass = await cluster().apply(schedulingPriorityClass());
+    if (!priorityClass.allowed) throw new Error(`cannot apply PriorityClass: ${priorityClass.status} ${priorityClass.message}`);
     const versions = [...new Set([cluster().podSecurityVersion, `v1.${DEFAULT_KUBERNETES_MINOR}`])];
     for (const version of versions) {
       namespaces.set(version, await cluster().createPodSecurityNamespace(`emitted-restricted-${version.replace('.', '-')}`, 'restricted', version));

@@ -14,6 +14,17 @@ const IMAGE = `registry.example/team/app@sha256:${'c'.repeat(64)}`;
 const SIDECAR_IMAGE = `registry.example/team/proxy@sha256:${'d'.repeat(64)}`;
 const INIT_IMAGE = `registry.example/team/migrate@sha256:${'e'.repeat(64)}`;
 
+/**
+ * The PriorityClass the table's pods name (the shared prop table's too): it must exist when a Pod
+ * naming it is created, so the suites that create Pods make it first ({@link schedulingPriorityClass}).
+ */
+export const SCHEDULING_PRIORITY_CLASS = 'business-critical';
+
+/** The PriorityClass {@link SCHEDULING_PRIORITY_CLASS}, as a suite applies it before creating Pods. */
+export function schedulingPriorityClass(): KubeObject {
+  return { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: SCHEDULING_PRIORITY_CLASS }, value: 100000 } as KubeObject;
+}
+
 /** Objects emitted together (a namespace and its default-deny policy). */
 export interface EmittedCase {
   /** Which builder and props, for failure messages. */
@@ -90,6 +101,37 @@ const COMMON: Readonly<Record<string, CommonProps>> = {
     podAnnotations: { 'example.com/scrape': 'true' },
     nodeSelector: { 'kubernetes.io/os': 'linux' },
     terminationGracePeriodSeconds: 60,
+  },
+  'tolerations, affinity, topology spread and priority class': {
+    tolerations: [
+      { key: 'dedicated', operator: 'Equal', value: 'payments', effect: 'NoSchedule' },
+      { key: 'example.com/maintenance', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+      { operator: 'Exists', effect: 'PreferNoSchedule' },
+    ],
+    affinity: {
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/arch', operator: 'In', values: ['amd64', 'arm64'] }, { key: 'example.com/cores', operator: 'Gt', values: ['2'] }] }],
+        },
+        preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 20, preference: { matchExpressions: [{ key: 'example.com/disk', operator: 'Exists' }] } }],
+      },
+      podAffinity: {
+        preferredDuringSchedulingIgnoredDuringExecution: [{
+          weight: 10,
+          podAffinityTerm: { labelSelector: { matchLabels: { app: 'cache' } }, namespaceSelector: {}, topologyKey: 'topology.kubernetes.io/zone' },
+        }],
+      },
+      podAntiAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: [{
+          labelSelector: { matchExpressions: [{ key: 'tier', operator: 'In', values: ['batch'] }] }, namespaces: ['monitoring'], topologyKey: 'kubernetes.io/hostname',
+        }],
+      },
+    },
+    topologySpreadConstraints: [
+      { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway' },
+      { maxSkew: 2, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { tier: 'backend' } } },
+    ],
+    priorityClassName: SCHEDULING_PRIORITY_CLASS,
   },
   'pull secrets': { imagePullSecrets: ['registry-credentials'] },
   'service links and no preStop sleep': { port: 8080, enableServiceLinks: true, preStopSleepSeconds: false },
