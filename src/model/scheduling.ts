@@ -146,14 +146,23 @@ function checkLabelSelector(value: unknown, field: string, where: string): Label
 }
 
 /** An expression's operator and values: In and NotIn need values, Exists and DoesNotExist take none, Gt and Lt one. */
-function checkRequirement(operator: unknown, rawValues: unknown, operators: readonly string[], at: string, where: string): void {
+function checkRequirement(operator: unknown, rawValues: unknown, operators: readonly string[], at: string, where: string, preferred = false): void {
   if (operator === undefined) fail(`${at}.operator is required; expected one of ${operators.join(', ')}`, where);
   checkOneOf(operator, operators, `${at}.operator`, where);
   const values = stringsAt(rawValues, `${at}.values`, where);
   if ((operator === 'In' || operator === 'NotIn') && values.length === 0) fail(`${at}.values must hold at least one value with operator ${operator}`, where);
   if ((operator === 'Exists' || operator === 'DoesNotExist') && values.length > 0) fail(`${at}.values must be left out with operator ${operator}, which matches on the key alone`, where);
   if ((operator === 'Gt' || operator === 'Lt') && values.length !== 1) fail(`${at}.values must hold exactly one value with operator ${operator}`, where);
-  values.forEach((v, j) => checkLabelValue(v, `${at}.values[${j}]`, where));
+  values.forEach((v, j) => {
+    if (preferred && !isLabelValue(v)) {
+      fail(
+        `${at}.values[${j}] ${JSON.stringify(v)} is not a label value, so no node label holds it and the preference never applies; ` +
+          'hardpod refuses it, although the API server admits it (with a warning) in a preferred term: at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit',
+        where,
+      );
+    }
+    checkLabelValue(v, `${at}.values[${j}]`, where);
+  });
 }
 
 // ---- affinity -----------------------------------------------------------------------------------
@@ -166,7 +175,7 @@ const NODE_NAME_FIELD = 'metadata.name';
  * A node selector term. Label values are checked in preferred terms too: the API server admits an
  * invalid one there with a warning, but no node label can hold it.
  */
-function checkNodeSelectorTerm(value: unknown, field: string, where: string): void {
+function checkNodeSelectorTerm(value: unknown, field: string, where: string, preferred = false): void {
   const term = objectAt(value, field, 'matchExpressions, matchFields', where);
   refuseUnknownKeys(term, PROP_KEYS.nodeSelectorTerm, field, where);
   listAt(term.matchExpressions, `${field}.matchExpressions`, where).forEach((item, i) => {
@@ -174,7 +183,7 @@ function checkNodeSelectorTerm(value: unknown, field: string, where: string): vo
     const r = objectAt(item, at, 'key, operator, values', where);
     refuseUnknownKeys(r, PROP_KEYS.nodeSelectorRequirement, at, where);
     checkNodeLabelKey(r.key, `${at}.key`, where);
-    checkRequirement(r.operator, r.values, NODE_OPERATORS, at, where);
+    checkRequirement(r.operator, r.values, NODE_OPERATORS, at, where, preferred);
   });
   listAt(term.matchFields, `${field}.matchFields`, where).forEach((item, i) => {
     const at = `${field}.matchFields[${i}]`;
@@ -212,7 +221,7 @@ function checkNodeAffinity(value: unknown, field: string, where: string): void {
     refuseUnknownKeys(preferred, PROP_KEYS.preferredSchedulingTerm, at, where);
     checkWeight(preferred.weight, `${at}.weight`, where);
     if (preferred.preference === undefined) fail(`${at}.preference is required: a node selector term (matchExpressions, matchFields)`, where);
-    checkNodeSelectorTerm(preferred.preference, `${at}.preference`, where);
+    checkNodeSelectorTerm(preferred.preference, `${at}.preference`, where, true);
   });
 }
 
@@ -224,7 +233,14 @@ function selectorKeys(selector: LabelSelector | undefined): Set<string> {
 function checkPodAffinityTerm(value: unknown, field: string, where: string): void {
   const term = objectAt(value, field, 'labelSelector, topologyKey, namespaces, namespaceSelector, matchLabelKeys, mismatchLabelKeys', where);
   refuseUnknownKeys(term, PROP_KEYS.podAffinityTerm, field, where);
-  const labelSelector = term.labelSelector !== undefined ? checkLabelSelector(term.labelSelector, `${field}.labelSelector`, where) : undefined;
+  if (term.labelSelector === undefined) {
+    fail(
+      `${field} has no labelSelector, so it matches no pod (the API server warns about it); hardpod refuses it: ` +
+        `give labelSelector, e.g. { matchLabels: { 'app.kubernetes.io/name': '<workload name>' } } for this workload's own pods`,
+      where,
+    );
+  }
+  const labelSelector = checkLabelSelector(term.labelSelector, `${field}.labelSelector`, where);
   if (term.namespaceSelector !== undefined) checkLabelSelector(term.namespaceSelector, `${field}.namespaceSelector`, where);
   stringsAt(term.namespaces, `${field}.namespaces`, where).forEach((namespace, i) => {
     if (!isDnsLabel(namespace)) fail(`${field}.namespaces[${i}] ${JSON.stringify(namespace)} is not a namespace name (a DNS label: lowercase letters, digits and "-", at most 63 characters)`, where);
@@ -234,10 +250,7 @@ function checkPodAffinityTerm(value: unknown, field: string, where: string): voi
   const match = stringsAt(term.matchLabelKeys, `${field}.matchLabelKeys`, where);
   const mismatch = stringsAt(term.mismatchLabelKeys, `${field}.mismatchLabelKeys`, where);
   const own = selectorKeys(labelSelector);
-  for (const [list, keys] of [['matchLabelKeys', match], ['mismatchLabelKeys', mismatch]] as const) {
-    if (keys.length > 0 && !labelSelector) fail(`${field}.${list} needs a labelSelector, which the API server refuses it without`, where);
-    keys.forEach((key, i) => checkLabelKey(key, `${field}.${list}[${i}]`, where));
-  }
+  for (const [list, keys] of [['matchLabelKeys', match], ['mismatchLabelKeys', mismatch]] as const) keys.forEach((key, i) => checkLabelKey(key, `${field}.${list}[${i}]`, where));
   match.forEach((key, i) => {
     // The API server merges matchLabelKeys into the labelSelector of each pod it creates, and refuses a key named twice.
     if (own.has(key)) fail(`${field}.matchLabelKeys[${i}] "${key}" is also a key of labelSelector; the API server refuses the pods: name it in one of them`, where);

@@ -149,10 +149,13 @@ describe('scheduling props', () => {
     }, /matchFields\[0\]\.key "metadata\.labels" is not a node field the API server selects on; expected metadata\.name/],
     ['a pod affinity term without topologyKey', { affinity: { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: 'db' } } }] } } },
       /affinity\.podAffinity\.requiredDuringSchedulingIgnoredDuringExecution\[0\]\.topologyKey is required/],
-    ['a namespace that is no namespace name', { affinity: { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', namespaces: ['Shop'] }] } } },
+    ['a pod affinity term without labelSelector, which matches no pod', { affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname' }] } } },
+      /^app\/web: affinity\.podAntiAffinity\.requiredDuringSchedulingIgnoredDuringExecution\[0\] has no labelSelector, so it matches no pod \(the API server warns about it\); hardpod refuses it/],
+    ['a namespace that is no namespace name', { affinity: { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: {}, namespaces: ['Shop'] }] } } },
       /namespaces\[0\] "Shop" is not a namespace name/],
-    ['matchLabelKeys without a labelSelector', { affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', matchLabelKeys: ['pod-template-hash'] }] } } },
-      /matchLabelKeys needs a labelSelector/],
+    ['matchLabelKeys naming a key of labelSelector', {
+      affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { app: 'web' } }, matchLabelKeys: ['app'] }] } },
+    }, /matchLabelKeys\[0\] "app" is also a key of labelSelector; the API server refuses the pods/],
     ['a label selector value that is no label value', {
       affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { app: 'a b' } } }] } },
     }, /labelSelector\.matchLabels value "a b" of app is not a label value/],
