@@ -601,6 +601,108 @@ const LABEL_FIELDS: Field<Label>[] = [
   }),
 ];
 
+// ---- scheduling: tolerations, topology spread constraints, affinity, priority class --------------
+
+/** An optional field: left out, or one of `values`. */
+const maybe = <V>(...values: V[]): fc.Arbitrary<V | undefined> => fc.option(fc.constantFrom(...values), { nil: undefined, freq: 3 });
+/** The object without the fields left out, as JSON would carry it. */
+const defined = (o: Fields): Fields => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+/** A pod spec field given as a prop of the same name: the value lands in the pod spec as given. */
+const podSpecField = <V>(name: string, good: V): Field<V> => ({
+  name,
+  kind: 'deployment',
+  good,
+  props: (v) => ({ [name]: v }),
+  place: (o, v) => {
+    podSpec(o)[name] = v;
+  },
+});
+
+const TOLERATIONS = podSpecField<Fields[]>('tolerations', [{ key: 'gpu', operator: 'Exists' }]);
+const TOLERATION_KNOWN: Fields[] = [
+  { key: 'gpu', operator: 'Exists' }, { key: 'gpu', operator: 'Exists', value: 'x' }, { key: 'gpu', operator: 'Equal', value: 'x' }, { key: 'gpu', value: '' },
+  { operator: 'Exists' }, { key: '', operator: 'Exists' }, { operator: 'Equal' }, {}, { value: 'x' }, { operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 0 },
+  { key: 'gpu', operator: 'Exists', tolerationSeconds: 10 }, { key: 'gpu', operator: 'Exists', effect: 'NoSchedule', tolerationSeconds: 10 },
+  { key: 'gpu', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: -5 }, { key: 'gpu', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 2 ** 63 },
+  { key: 'gpu', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 1.5 }, { key: 'gpu', operator: 'exists' }, { key: 'gpu', operator: '' },
+  { key: 'gpu', operator: 'Exists', effect: 'noschedule' }, { key: 'gpu', operator: 'Exists', effect: '' }, { key: 'a b', operator: 'Exists' },
+  { key: 'example.com/gpu', value: 'a'.repeat(64) }, { key: 'Example.com/gpu', operator: 'Exists' }, { key: 'gpu', value: '-x' },
+];
+const toleration = fc.record({
+  key: maybe('gpu', 'example.com/gpu', '', 'a b', 'Example.com/x', 'x/'),
+  operator: maybe('Exists', 'Equal', '', 'exists', 'Gt'),
+  value: maybe('', 'x', 'a b', '-x', 'A_b.1'),
+  effect: maybe('NoSchedule', 'PreferNoSchedule', 'NoExecute', '', 'NoExecution'),
+  tolerationSeconds: maybe(0, 30, -1, 1.5),
+}).map(defined);
+
+const SPREAD = podSpecField<Fields[]>('topologySpreadConstraints', [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule' }]);
+const spread = (c: Fields): Fields => ({ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', ...c });
+const SPREAD_KNOWN: Fields[][] = [
+  [spread({})], [spread({ maxSkew: 0 })], [spread({ maxSkew: -1 })], [spread({ maxSkew: 2 ** 31 - 1 })], [spread({ maxSkew: 2 ** 31 })], [spread({ maxSkew: 1.5 })],
+  [spread({ topologyKey: '' })], [spread({ topologyKey: 'a b' })], [spread({ topologyKey: 'failure-domain.beta.kubernetes.io/zone' })],
+  [spread({ whenUnsatisfiable: 'ScheduleAnyway' })], [spread({ whenUnsatisfiable: 'scheduleAnyway' })], [spread({ whenUnsatisfiable: '' })],
+  [spread({}), spread({ maxSkew: 2 })], [spread({}), spread({ whenUnsatisfiable: 'ScheduleAnyway' })], [spread({}), spread({ topologyKey: 'topology.kubernetes.io/zone' })],
+  [spread({ labelSelector: { matchLabels: { tier: 'web' } } })], [spread({ labelSelector: { matchLabels: { tier: 'a b' } } })], [spread({ labelSelector: {} })],
+  [spread({ labelSelector: { matchExpressions: [{ key: 'tier', operator: 'In' }] } })],
+  [spread({ labelSelector: { matchExpressions: [{ key: 'tier', operator: 'Exists', values: ['x'] }] } })],
+  [spread({ labelSelector: { matchExpressions: [{ key: 'tier', operator: 'Gt', values: ['1'] }] } })],
+];
+const spreadConstraint = fc.record({
+  maxSkew: fc.constantFrom(1, 1, 2, 0, -1),
+  topologyKey: fc.constantFrom('kubernetes.io/hostname', 'topology.kubernetes.io/zone', '', 'a b', 'Zone', 'beta.kubernetes.io/os'),
+  whenUnsatisfiable: fc.constantFrom('DoNotSchedule', 'ScheduleAnyway', 'donotschedule'),
+  labelSelector: maybe<Fields>({ matchLabels: { tier: 'web' } }, { matchLabels: { '-tier': 'web' } }, { matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['a'] }] }),
+}).map(defined);
+
+const AFFINITY = podSpecField<Fields>('affinity', { podAntiAffinity: {} });
+const required = (...expressions: Fields[]): Fields => ({ nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: expressions }] } } });
+const preferred = (weight: unknown, ...expressions: Fields[]): Fields => ({ nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight, preference: { matchExpressions: expressions } }] } });
+const podTerm = (term: Fields, anti = true): Fields => ({ [anti ? 'podAntiAffinity' : 'podAffinity']: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', ...term }] } });
+const AFFINITY_KNOWN: Fields[] = [
+  {}, { nodeAffinity: {} }, { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [] } } },
+  { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{}] } } },
+  required({ key: 'kubernetes.io/arch', operator: 'In', values: ['amd64'] }), required({ key: 'kubernetes.io/arch', operator: 'In', values: [] }),
+  required({ key: 'kubernetes.io/arch', operator: 'In', values: ['a b'] }), required({ key: 'beta.kubernetes.io/arch', operator: 'In', values: ['amd64'] }),
+  required({ key: 'cores', operator: 'Gt', values: ['2'] }), required({ key: 'cores', operator: 'Lt', values: [] }), required({ key: 'gpu', operator: 'DoesNotExist' }),
+  { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['node-1'] }] }] } } },
+  { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['a', 'b'] }] }] } } },
+  { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'Exists' }] }] } } },
+  { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.uid', operator: 'In', values: ['a'] }] }] } } },
+  { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['Node_1'] }] }] } } },
+  preferred(1, { key: 'disk', operator: 'Exists' }), preferred(0, { key: 'disk', operator: 'Exists' }), preferred(100, { key: 'disk', operator: 'Exists' }),
+  preferred(101, { key: 'disk', operator: 'Exists' }), preferred(50, { key: 'disk', operator: 'In', values: ['a b'] }),
+  podTerm({}), podTerm({ topologyKey: '' }), podTerm({ topologyKey: 'a b' }), podTerm({ namespaces: ['shop'] }), podTerm({ namespaces: ['Shop'] }), podTerm({ namespaces: ['a.b'] }),
+  podTerm({ labelSelector: { matchLabels: { app: 'db' } } }, false), podTerm({ labelSelector: { matchLabels: { app: 'a b' } } }), podTerm({ namespaceSelector: {} }),
+  podTerm({ namespaceSelector: { matchExpressions: [{ key: 'team', operator: 'In' }] } }),
+  podTerm({ labelSelector: { matchLabels: { app: 'db' } }, matchLabelKeys: ['pod-template-hash'] }), podTerm({ matchLabelKeys: ['pod-template-hash'] }),
+  podTerm({ labelSelector: { matchLabels: { app: 'db' } }, matchLabelKeys: ['a b'] }),
+  podTerm({ labelSelector: { matchLabels: { app: 'db' } }, matchLabelKeys: ['tier'], mismatchLabelKeys: ['tier'] }),
+  { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 0, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname' } }] } },
+  { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 1, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname' } }] } },
+];
+const nodeRequirement = fc.record({
+  key: fc.constantFrom('kubernetes.io/arch', 'example.com/disk', 'a b', '', 'Example.com/x', 'failure-domain.beta.kubernetes.io/zone'),
+  operator: fc.constantFrom('In', 'NotIn', 'Exists', 'DoesNotExist', 'Gt', 'Lt', 'in', ''),
+  values: maybe<string[]>([], ['a'], ['a', 'b'], ['a b'], ['1'], ['-a']),
+}).map(defined);
+const selectorRequirement = fc.record({
+  key: fc.constantFrom('app', 'a b', 'example.com/tier'),
+  operator: fc.constantFrom('In', 'NotIn', 'Exists', 'DoesNotExist', 'Gt'),
+  values: maybe<string[]>([], ['a'], ['a b']),
+}).map(defined);
+const affinity = fc.oneof(
+  fc.tuple(fc.boolean(), fc.integer({ min: -1, max: 101 }), nodeRequirement).map(([req, weight, r]) => (req ? required(r) : preferred(weight, r))),
+  fc.record({
+    topologyKey: fc.constantFrom('kubernetes.io/hostname', 'topology.kubernetes.io/zone', '', 'a b'),
+    labelSelector: maybe<Fields>({ matchLabels: { app: 'db' } }, { matchLabels: { app: 'a b' } }, {}),
+    namespaceSelector: maybe<Fields>({}, { matchLabels: { team: 'a' } }),
+    namespaces: maybe<string[]>(['shop'], ['Shop'], []),
+  }).chain((term) => selectorRequirement.map((r) => podTerm(defined({ ...term, labelSelector: term.labelSelector ?? { matchExpressions: [r] } })))),
+);
+
+const PRIORITY_CLASS = podSpecField<string>('priorityClassName', 'abc');
+
 /** Refused on purpose although the server admits them. Each refusal names its reason. */
 const DELIBERATE: Deliberate[] = [
   ...['resources.requests.cpu', 'resources.limits.memory', 'writablePaths[].sizeLimit', 'volumeClaims[].storage'].map((field) => ({
@@ -681,6 +783,31 @@ const DELIBERATE: Deliberate[] = [
   },
   { field: 'deployment runAsUser', why: '0 (root) while runAsNonRoot holds: the kubelet would refuse to start it', reason: /runAsUser 0 is root/ },
   ...['runAsUser', 'runAsGroup'].map((id) => ({ field: `debug ${id}`, why: '0: the debug container never runs as root', reason: /must be a non-root numeric id/ })),
+  { field: 'tolerations', why: 'a negative tolerationSeconds: Kubernetes treats it as 0, evicting at once', reason: /is negative, which Kubernetes treats as 0 \(evict at once\); hardpod refuses it/ },
+  {
+    field: 'topologySpreadConstraints',
+    why: 'a topologyKey that is no label key: no node can carry it, so the constraint can never be met',
+    reason: /so no node can carry it and the constraint could never be met; hardpod refuses it, although the API server admits it/,
+  },
+  ...['topologySpreadConstraints', 'affinity'].map((field) => ({
+    field, why: 'a deprecated node label (beta.kubernetes.io/os ...): the server admits it with a warning', reason: /is a deprecated node label \(the API server warns about it: .*\); hardpod refuses it/,
+  })),
+  {
+    field: 'affinity',
+    why: 'a value that is no label value in a preferred node term: the server admits it with a warning, but no node label holds it',
+    reason: /the preference never applies; hardpod refuses it, although the API server admits it \(with a warning\) in a preferred term/,
+  },
+  {
+    field: 'affinity',
+    why: 'a matchLabelKeys key that is also a key of labelSelector: the server merges matchLabelKeys into the selector of each Pod it creates, and refuses the Pods',
+    reason: /is also a key of labelSelector; the API server refuses the pods/,
+  },
+  {
+    field: 'affinity',
+    why: 'a pod (anti-)affinity term without labelSelector: it matches no pod, and the server admits it with a warning',
+    reason: /has no labelSelector, so it matches no pod \(the API server warns about it\); hardpod refuses it/,
+  },
+  { field: 'priorityClassName', why: '"": names no PriorityClass, which the server reads as none', reason: /names no PriorityClass; hardpod refuses it/ },
 ];
 
 const sample = <V>(arbitrary: fc.Arbitrary<V>, n: number): V[] => fc.sample(arbitrary, { numRuns: n });
@@ -773,6 +900,19 @@ describeCluster('workload builders: the builder refuses what the API server refu
     expect(disagreements(judged, DELIBERATE)).toEqual([]);
     // What the builder accepts must not draw a warning either: newer servers refuse what older ones warn about.
     const warned = judged.filter((j) => j.refusedByBuilder === undefined && j.warnings.length > 0).map((j) => `${j.field} ${j.value}: ${j.warnings.join('; ')}`);
+    expect(warned).toEqual([]);
+  });
+  test('scheduling: tolerations, topology spread constraints, affinity and priority class', async () => {
+    const judged = [
+      ...await check([TOLERATIONS], [...TOLERATION_KNOWN, ...sample(toleration, 100)].map((t) => [t])),
+      ...await check([SPREAD], [...SPREAD_KNOWN, ...sample(fc.array(spreadConstraint, { minLength: 1, maxLength: 2 }), 80)]),
+      ...await check([AFFINITY], [...AFFINITY_KNOWN, ...sample(affinity, 120)]),
+      ...await check([PRIORITY_CLASS], [...DNS_LABEL_KNOWN, 'a.b', 'system-cluster-critical', ...sample(dnsLabel, 40)]),
+    ];
+    expectBothVerdicts(judged, 40);
+    expect(disagreements(judged, DELIBERATE)).toEqual([]);
+    // What the builder accepts must not draw a warning either (a spread constraint without labelSelector, deprecated node labels).
+    const warned = judged.filter((j) => j.refusedByBuilder === undefined && j.warnings.length > 0).map((j) => `${j.field} ${JSON.stringify(j.value)}: ${j.warnings.join('; ')}`);
     expect(warned).toEqual([]);
   });
   test('label keys and values', async () => {
