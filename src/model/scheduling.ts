@@ -236,7 +236,7 @@ function checkPodAffinityTerm(value: unknown, field: string, where: string): voi
   if (term.labelSelector === undefined) {
     fail(
       `${field} has no labelSelector, so it matches no pod (the API server warns about it); hardpod refuses it: ` +
-        `give labelSelector, e.g. { matchLabels: { 'app.kubernetes.io/name': '<workload name>' } } for this workload's own pods`,
+        'give labelSelector, e.g. { matchLabels: { \'app.kubernetes.io/name\': \'<workload name>\' } } for this workload\'s own pods',
       where,
     );
   }

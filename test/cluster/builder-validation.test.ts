@@ -639,7 +639,8 @@ const toleration = fc.record({
 const SPREAD = podSpecField<Fields[]>('topologySpreadConstraints', [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule' }]);
 const spread = (c: Fields): Fields => ({ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', ...c });
 const SPREAD_KNOWN: Fields[][] = [
-  [spread({})], [spread({ maxSkew: 0 })], [spread({ maxSkew: -1 })], [spread({ maxSkew: 2 ** 31 - 1 })], [spread({ maxSkew: 2 ** 31 })], [spread({ maxSkew: 1.5 })],
+  [spread({})], [spread({ maxSkew: 0 })], [spread({ maxSkew: -1 })], [spread({ maxSkew: 2 ** 31 - 1 })], [spread({ maxSkew: 2 ** 31 })],
+  [spread({ maxSkew: 1.5 })],
   [spread({ topologyKey: '' })], [spread({ topologyKey: 'a b' })], [spread({ topologyKey: 'failure-domain.beta.kubernetes.io/zone' })],
   [spread({ whenUnsatisfiable: 'ScheduleAnyway' })], [spread({ whenUnsatisfiable: 'scheduleAnyway' })], [spread({ whenUnsatisfiable: '' })],
   [spread({}), spread({ maxSkew: 2 })], [spread({}), spread({ whenUnsatisfiable: 'ScheduleAnyway' })], [spread({}), spread({ topologyKey: 'topology.kubernetes.io/zone' })],
@@ -656,8 +657,12 @@ const spreadConstraint = fc.record({
 }).map(defined);
 
 const AFFINITY = podSpecField<Fields>('affinity', { podAntiAffinity: {} });
-const required = (...expressions: Fields[]): Fields => ({ nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: expressions }] } } });
-const preferred = (weight: unknown, ...expressions: Fields[]): Fields => ({ nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight, preference: { matchExpressions: expressions } }] } });
+const required = (...expressions: Fields[]): Fields => ({
+  nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: expressions }] } },
+});
+const preferred = (weight: unknown, ...expressions: Fields[]): Fields => ({
+  nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight, preference: { matchExpressions: expressions } }] },
+});
 const podTerm = (term: Fields, anti = true): Fields => ({ [anti ? 'podAntiAffinity' : 'podAffinity']: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', ...term }] } });
 const AFFINITY_KNOWN: Fields[] = [
   {}, { nodeAffinity: {} }, { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [] } } },
