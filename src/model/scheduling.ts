@@ -230,7 +230,14 @@ function selectorKeys(selector: LabelSelector | undefined): Set<string> {
   return new Set([...Object.keys(selector?.matchLabels ?? {}), ...(selector?.matchExpressions ?? []).map((e) => e.key)]);
 }
 
-function checkPodAffinityTerm(value: unknown, field: string, where: string): void {
+/**
+ * matchLabelKeys and mismatchLabelKeys of pod (anti-)affinity are honoured by default from Kubernetes
+ * 1.31 (MatchLabelKeysInPodAffinity beta); before, the API server drops them (the gate is alpha and
+ * off in 1.29 and 1.30, the fields unknown earlier) and the pods are placed as if they were not there.
+ */
+const MATCH_LABEL_KEYS_MINOR = 31;
+
+function checkPodAffinityTerm(value: unknown, field: string, minor: number, where: string): void {
   const term = objectAt(value, field, 'labelSelector, topologyKey, namespaces, namespaceSelector, matchLabelKeys, mismatchLabelKeys', where);
   refuseUnknownKeys(term, PROP_KEYS.podAffinityTerm, field, where);
   if (term.labelSelector === undefined) {
@@ -250,7 +257,16 @@ function checkPodAffinityTerm(value: unknown, field: string, where: string): voi
   const match = stringsAt(term.matchLabelKeys, `${field}.matchLabelKeys`, where);
   const mismatch = stringsAt(term.mismatchLabelKeys, `${field}.mismatchLabelKeys`, where);
   const own = selectorKeys(labelSelector);
-  for (const [list, keys] of [['matchLabelKeys', match], ['mismatchLabelKeys', mismatch]] as const) keys.forEach((key, i) => checkLabelKey(key, `${field}.${list}[${i}]`, where));
+  for (const [list, keys] of [['matchLabelKeys', match], ['mismatchLabelKeys', mismatch]] as const) {
+    if (keys.length > 0 && minor < MATCH_LABEL_KEYS_MINOR) {
+      fail(
+        `${field}.${list} needs Kubernetes 1.${MATCH_LABEL_KEYS_MINOR}+, where the MatchLabelKeysInPodAffinity feature is on by default; the target is 1.${minor} (kubernetesMinor), ` +
+          'whose API server drops the field unless that feature gate is on, and the pods would be placed without it: raise kubernetesMinor, or select the pods with labelSelector alone',
+        where,
+      );
+    }
+    keys.forEach((key, i) => checkLabelKey(key, `${field}.${list}[${i}]`, where));
+  }
   match.forEach((key, i) => {
     // The API server merges matchLabelKeys into the labelSelector of each pod it creates, and refuses a key named twice.
     if (own.has(key)) fail(`${field}.matchLabelKeys[${i}] "${key}" is also a key of labelSelector; the API server refuses the pods: name it in one of them`, where);
@@ -258,27 +274,27 @@ function checkPodAffinityTerm(value: unknown, field: string, where: string): voi
   });
 }
 
-function checkPodAffinity(value: unknown, field: string, where: string): void {
+function checkPodAffinity(value: unknown, field: string, minor: number, where: string): void {
   const affinity = objectAt(value, field, 'requiredDuringSchedulingIgnoredDuringExecution, preferredDuringSchedulingIgnoredDuringExecution', where);
   refuseUnknownKeys(affinity, PROP_KEYS.podAffinity, field, where);
   listAt(affinity.requiredDuringSchedulingIgnoredDuringExecution, `${field}.requiredDuringSchedulingIgnoredDuringExecution`, where)
-    .forEach((term, i) => checkPodAffinityTerm(term, `${field}.requiredDuringSchedulingIgnoredDuringExecution[${i}]`, where));
+    .forEach((term, i) => checkPodAffinityTerm(term, `${field}.requiredDuringSchedulingIgnoredDuringExecution[${i}]`, minor, where));
   listAt(affinity.preferredDuringSchedulingIgnoredDuringExecution, `${field}.preferredDuringSchedulingIgnoredDuringExecution`, where).forEach((item, i) => {
     const at = `${field}.preferredDuringSchedulingIgnoredDuringExecution[${i}]`;
     const weighted = objectAt(item, at, 'weight, podAffinityTerm', where);
     refuseUnknownKeys(weighted, PROP_KEYS.weightedPodAffinityTerm, at, where);
     checkWeight(weighted.weight, `${at}.weight`, where);
     if (weighted.podAffinityTerm === undefined) fail(`${at}.podAffinityTerm is required: { labelSelector, topologyKey }`, where);
-    checkPodAffinityTerm(weighted.podAffinityTerm, `${at}.podAffinityTerm`, where);
+    checkPodAffinityTerm(weighted.podAffinityTerm, `${at}.podAffinityTerm`, minor, where);
   });
 }
 
-function checkAffinity(value: unknown, where: string): Affinity {
+function checkAffinity(value: unknown, minor: number, where: string): Affinity {
   const affinity = objectAt(value, 'affinity', 'nodeAffinity, podAffinity, podAntiAffinity', where);
   refuseUnknownKeys(affinity, PROP_KEYS.affinity, 'affinity', where);
   if (affinity.nodeAffinity !== undefined) checkNodeAffinity(affinity.nodeAffinity, 'affinity.nodeAffinity', where);
-  if (affinity.podAffinity !== undefined) checkPodAffinity(affinity.podAffinity, 'affinity.podAffinity', where);
-  if (affinity.podAntiAffinity !== undefined) checkPodAffinity(affinity.podAntiAffinity, 'affinity.podAntiAffinity', where);
+  if (affinity.podAffinity !== undefined) checkPodAffinity(affinity.podAffinity, 'affinity.podAffinity', minor, where);
+  if (affinity.podAntiAffinity !== undefined) checkPodAffinity(affinity.podAntiAffinity, 'affinity.podAntiAffinity', minor, where);
   return affinity as Affinity;
 }
 
@@ -320,15 +336,16 @@ function checkTopologyKey(key: unknown, field: string, where: string): void {
 // ---- the pod's fields ---------------------------------------------------------------------------
 
 /**
- * The pod spec's scheduling fields from the props, checked; `selector` (the pod's own selector
- * labels) is what a topology spread constraint without a labelSelector counts.
+ * The pod spec's scheduling fields from the props, checked for an API server of Kubernetes 1.`minor`;
+ * `selector` (the pod's own selector labels) is what a topology spread constraint without a
+ * labelSelector counts.
  */
-export function schedulingSpec(props: WorkloadProps, selector: Readonly<Record<string, string>>, where: string): Partial<PodSpec> {
+export function schedulingSpec(props: WorkloadProps, selector: Readonly<Record<string, string>>, minor: number, where: string): Partial<PodSpec> {
   const spec: Partial<Record<keyof PodSpec, unknown>> = {};
   const tolerations = listAt(props.tolerations, 'tolerations', where).map((t, i) => toleration(t, `tolerations[${i}]`, where));
   if (tolerations.length > 0) spec.tolerations = tolerations;
   // Copied, so the emitted objects share nothing with the props.
-  if (props.affinity !== undefined) spec.affinity = JSON.parse(JSON.stringify(checkAffinity(props.affinity, where))) as Affinity;
+  if (props.affinity !== undefined) spec.affinity = JSON.parse(JSON.stringify(checkAffinity(props.affinity, minor, where))) as Affinity;
   const constraints = listAt(props.topologySpreadConstraints, 'topologySpreadConstraints', where)
     .map((c, i) => topologySpread(c, `topologySpreadConstraints[${i}]`, selector, where));
   constraints.forEach((c, i) => {

@@ -945,7 +945,7 @@ function buildPod(
   // Only the values that harden need the gate: hostUsers: true and Merge are what a dropped field means anyway.
   checkGatedField('hostUsers', props.hostUsers, props.hostUsers === false, minor, where);
   checkGatedField('supplementalGroupsPolicy', props.supplementalGroupsPolicy, props.supplementalGroupsPolicy === 'Strict', minor, where);
-  const scheduling = schedulingSpec(props, selectorLabels(props.name), where);
+  const scheduling = schedulingSpec(props, selectorLabels(props.name), minor, where);
   const main = resolveContainer({ ...props, name: undefined }, 'main', 0, props, ctx);
   const sidecars = (props.sidecars ?? []).map((c, i) => resolveContainer(c, 'sidecar', i, props, ctx));
   const inits = (props.initContainers ?? []).map((c, i) => resolveContainer(c, 'init', i, props, ctx));

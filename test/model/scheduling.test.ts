@@ -167,4 +167,15 @@ describe('scheduling props', () => {
   it.each(refusals)('refuses %s, naming the construct path, the field and what is expected', (_what, props, message) => {
     expect(refusal(props)).toMatch(message);
   });
+
+  it('refuses matchLabelKeys for a target before Kubernetes 1.31, whose API server would drop it, and takes it from 1.31', () => {
+    const affinity = {
+      podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { app: 'web' } }, matchLabelKeys: ['pod-template-hash'] }] },
+    };
+    const build = (kubernetesMinor: number) => () => buildDeployment({ name: 'web', image: IMAGE, port: 8080, affinity }, { ...ctx, defaults: { kubernetesMinor } });
+    expect(build(30)).toThrow(
+      /^app\/web: affinity\.podAntiAffinity\.requiredDuringSchedulingIgnoredDuringExecution\[0\]\.matchLabelKeys needs Kubernetes 1\.31\+, .* the target is 1\.30 \(kubernetesMinor\), whose API server drops the field/,
+    );
+    expect(podOf(build(31)().workload as KubeObject).affinity).toEqual(affinity);
+  });
 });
