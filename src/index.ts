@@ -12,3 +12,4 @@ export * from './rules';
 export * from './engine';
 export * from './reporters';
 export * from './loader';
+export * from './admission';
