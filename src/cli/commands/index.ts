@@ -22,4 +22,9 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'Rewrite image tags to digests in YAML files, keeping comments and formatting (--write)',
     load: async () => (await import('./pin')).pinCommand,
   },
+  {
+    name: 'admission-policy',
+    summary: 'Write the hardened rules as ValidatingAdmissionPolicies (Kubernetes 1.30+) from the same config',
+    load: async () => (await import('./admission-policy')).admissionPolicyCommand,
+  },
 ];

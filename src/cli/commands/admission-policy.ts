@@ -1,0 +1,64 @@
+import { admissionPolicies, admissionPoliciesYaml } from '../../admission/validating-admission-policy';
+import { loadConfigFile, parseKubernetesVersion, type EngineConfig } from '../../engine/config';
+import { HardpodError } from '../../model/errors';
+import { refuseUnwritablePath, writeFileAtomicChunks } from '../../model/files';
+import { LEVELS, type Level } from '../../rules/rule';
+import { oneOf, parseCommandArgs } from '../args';
+import { EXIT, type CliContext, type Command } from '../command';
+
+const USAGE = `Usage: hardpod admission-policy [options]
+
+Writes the ValidatingAdmissionPolicies (admissionregistration.k8s.io/v1, Kubernetes 1.30+) that
+enforce at admission, from the same config, the hardened rules hardpod check enforces in CI: one
+policy and binding per rule judged on one workload object that CEL expresses exactly. Pod Security
+Standards rules are left to Pod Security admission (namespace labels). The YAML opens with comments
+listing the rules emitted, the rules not emitted and why, and what of the config is not carried.
+
+Options:
+  --config FILE        engine config (YAML or JSON): rule overrides (enabled, enforcement),
+                       suppressions, hardened.allowedRegistries
+  --level LEVEL        hardened (default: the config's, else hardened); baseline and restricted
+                       hold only Pod Security rules, so nothing would be emitted
+  --k8s-version 1.N    Kubernetes version of the cluster, 1.30 or later (default: the config's, else the newest)
+  --output FILE        write the YAML to FILE, replaced atomically (default: standard output)
+  -h, --help           show this help
+`;
+
+/** `hardpod admission-policy`: the config's rules as ValidatingAdmissionPolicies. */
+export const admissionPolicyCommand: Command = {
+  usage: USAGE,
+  async run(context: CliContext): Promise<number> {
+    const { values, positionals } = parseCommandArgs('admission-policy', context.args, {
+      'config': { type: 'string' },
+      'level': { type: 'string' },
+      'k8s-version': { type: 'string' },
+      'output': { type: 'string' },
+    });
+    if (positionals.length > 0) {
+      throw new HardpodError(`takes no arguments, got ${positionals.map((p) => JSON.stringify(p)).join(', ')} (the config is given with --config FILE)`, 'hardpod admission-policy');
+    }
+    const level = values.level === undefined ? undefined : oneOf<Level>('admission-policy', 'level', values.level, LEVELS);
+    if (values['k8s-version'] !== undefined) parseKubernetesVersion(values['k8s-version'], 'hardpod admission-policy --k8s-version');
+    const toStdout = values.output === undefined || values.output === '-';
+    if (!toStdout) refuseUnwritablePath(values.output!);
+
+    const file = values.config === undefined ? undefined : loadConfigFile(values.config);
+    const config: EngineConfig = {
+      ...file?.config,
+      ...(level ? { level } : {}),
+      ...(values['k8s-version'] !== undefined ? { kubernetesVersion: values['k8s-version'] } : {}),
+    };
+    // A value from the command line is named by its flag; one from the file by its line.
+    const where = (key: string): string => {
+      if (key === 'level' && level !== undefined) return 'hardpod admission-policy --level';
+      if (key === 'kubernetesVersion' && values['k8s-version'] !== undefined) return 'hardpod admission-policy --k8s-version';
+      return file === undefined ? `hardpod admission-policy (config ${key})` : file.locate(key);
+    };
+    const policies = admissionPolicies(config, {}, where);
+    for (const note of policies.notCarried) context.stderr(`hardpod admission-policy: warning: ${note}\n`);
+    const yaml = admissionPoliciesYaml(policies);
+    if (toStdout) context.stdout(yaml);
+    else await writeFileAtomicChunks(values.output!, (write) => write(yaml));
+    return EXIT.ok;
+  },
+};
