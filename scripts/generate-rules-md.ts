@@ -4,6 +4,7 @@
  */
 import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { whyNoAdmissionPolicy } from '../src/admission/validating-admission-policy';
 import { NEWEST_KUBERNETES_VERSION, OLDEST_KUBERNETES_MINOR } from '../src/engine/config';
 import { NEWEST_EDITION, RULES } from '../src/rules/catalogue';
 import type { AnyRule, ControlMapping, Level } from '../src/rules/rule';
@@ -64,6 +65,10 @@ export function renderRulesMarkdown(rules: readonly AnyRule[] = RULES): string {
   lines.push('## Rule details', '');
   for (const rule of rules) {
     lines.push(`### \`${rule.id}\``, '', `${escape(rule.title)}. Level \`${rule.level}\`, recommended severity ${rule.severity}.`, '', `Remediation: ${rule.remediation}`, '');
+    const noPolicy = whyNoAdmissionPolicy(rule);
+    lines.push(noPolicy === undefined
+      ? 'Admission: emitted as a ValidatingAdmissionPolicy by `hardpod admission-policy` (Kubernetes 1.30+).'
+      : `Admission: no ValidatingAdmissionPolicy is emitted, as ${noPolicy}.`, '');
     if (rule.controls.length) {
       lines.push('Controls:');
       for (const c of rule.controls) lines.push(`- ${c.framework} ${c.edition}: ${c.id}${c.field ? ` (${c.field} only)` : ''}${c.interpretation ? ' (interpretation)' : ''}`);

@@ -256,13 +256,24 @@ const NOT_EMITTED: Readonly<Record<string, string>> = {
   'image-port-exposed': 'it reads the image facts of the lock file, which the API server does not have',
 };
 
-const POD_SECURITY_REASON = 'Pod Security admission enforces them from the namespace\'s pod-security.kubernetes.io/enforce label';
+const POD_SECURITY_REASON = 'Pod Security admission enforces the Pod Security Standards rules from the namespace\'s pod-security.kubernetes.io/enforce label';
 
-/** Why a rule of the config is not emitted, or undefined when it is. */
-function whyNotEmitted(rule: AnyRule, config: ResolvedConfig): string | undefined {
+/**
+ * Why {@link admissionPolicies} never emits a rule as an admission policy (`it reads the NetworkPolicies
+ * of the namespace ...`), or undefined for a rule it emits when the config runs it (allowed-registries
+ * only with hardened.allowedRegistries set).
+ */
+export function whyNoAdmissionPolicy(rule: Pick<AnyRule, 'id' | 'pss'>): string | undefined {
   if (rule.pss !== undefined) return POD_SECURITY_REASON;
   if (rule.id === 'well-formed-pod-spec') return 'it says what the API server refuses in a pod spec; at admission the server\'s own validation refuses it';
   if (CEL_RULES[rule.id] === undefined) return NOT_EMITTED[rule.id] ?? 'it cannot be expressed exactly as a policy judging one object';
+  return undefined;
+}
+
+/** Why a rule of the config is not emitted, or undefined when it is. */
+function whyNotEmitted(rule: AnyRule, config: ResolvedConfig): string | undefined {
+  const never = whyNoAdmissionPolicy(rule);
+  if (never !== undefined) return never;
   if (rule.appliesUnder !== undefined && !rule.appliesUnder(config)) return `it does not apply under this config (${rule.id === 'allowed-registries' ? 'hardened.allowedRegistries is not set' : 'see the rule'})`;
   return undefined;
 }

@@ -28,7 +28,7 @@ describe('admissionPolicies', () => {
     const documents = first.split(/^---\n/m);
     expect(documents.slice(1).map((doc) => parse(doc))).toEqual(policies.objects);
     expect(documents[0]).toMatch(/^# +resources: it reads the LimitRanges/m);
-    expect(documents[0]).toMatch(/^# +Pod Security Standards rules \(privileged, .*\): Pod Security admission enforces them/m);
+    expect(documents[0]).toMatch(/^# +Pod Security Standards rules \(privileged, .*\): Pod Security admission enforces the Pod Security Standards rules/m);
   });
 
   test('every policy matches each workload kind, reaches its pod spec and names the rule and its remediation', () => {
