@@ -3,12 +3,13 @@ import type { ObjectMeta } from 'kubernetes-types/meta/v1';
 import type { NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyIngressRule, NetworkPolicyPeer, NetworkPolicyPort } from 'kubernetes-types/networking/v1';
 import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1';
 import { INT32_MAX, isPortNumber } from './api-integers';
-import { checkCidr, checkDnsLabel, checkLabels, checkOneOf, ipFamily, isDnsLabel, isInsideCidr, isPortName, parseCidr } from './api-values';
+import { checkAnnotations, checkCidr, checkDnsLabel, checkLabels, checkOneOf, ipFamily, isDnsLabel, isInsideCidr, isPortName, parseCidr } from './api-values';
 import { HardpodError } from './errors';
 import type { KubeObject } from './kube-object';
 import { NEWEST_KUBERNETES_MINOR, POD_SECURITY_VERSION } from './kubernetes-versions';
+import { describeType } from './pod-view';
 import { PROP_KEYS, refuseUnknownKeys } from './prop-keys';
-import type { AllowRule, DnsEgress, NamespaceProps, NetworkPeer, PodSecurityLevel, WorkloadDefaults } from './workload-props';
+import type { AllowRule, DnsEgress, NamespaceProps, NetworkPeer, PodSecurityLevel, ServiceProps, WorkloadDefaults } from './workload-props';
 
 /** Name of the namespace-wide default-deny NetworkPolicy a hardened Namespace emits (a common name for platform-owned ones too). */
 export const NAMESPACE_POLICY_NAME = 'default-deny';
@@ -69,13 +70,14 @@ export interface ServicePort {
   readonly protocol: 'TCP' | 'UDP' | 'SCTP';
 }
 
-/** A Service in front of the workload's pods; `headless` for StatefulSets. */
+/** A Service in front of the workload's pods; `headless` for StatefulSets. Settings are checked by {@link checkServiceProps}. */
 export function buildService(
   metadata: ObjectMeta,
   selector: Record<string, string>,
   ports: readonly ServicePort[],
-  options: { type?: string; headless?: boolean } = {},
+  options: { type?: string; headless?: boolean; externalTrafficPolicy?: string; loadBalancerSourceRanges?: readonly string[] } = {},
 ): Service {
+  const ranges = options.loadBalancerSourceRanges ?? [];
   return {
     apiVersion: 'v1',
     kind: 'Service',
@@ -84,8 +86,70 @@ export function buildService(
       ...(options.headless ? { clusterIP: 'None' } : { type: options.type ?? 'ClusterIP' }),
       selector: { ...selector },
       ...(ports.length > 0 ? { ports: ports.map((p) => ({ ...p })) } : {}),
+      ...(options.externalTrafficPolicy !== undefined ? { externalTrafficPolicy: options.externalTrafficPolicy } : {}),
+      ...(ranges.length > 0 ? { loadBalancerSourceRanges: [...ranges] } : {}),
     },
   };
+}
+
+/** The annotation `loadBalancerSourceRanges` replaced; the API server reads it only when the field is empty. */
+const SOURCE_RANGES_ANNOTATION = 'service.beta.kubernetes.io/load-balancer-source-ranges';
+/** Deprecated for `service.kubernetes.io/topology-mode`: the API server warns about it. */
+const TOPOLOGY_HINTS_ANNOTATION = 'service.kubernetes.io/topology-aware-hints';
+
+/**
+ * Throws unless the API server accepts the Service settings of a workload's `service` prop as the
+ * Service it emits (`headless` for a StatefulSet's), without a warning.
+ */
+export function checkServiceProps(service: ServiceProps, headless: boolean, where?: string): void {
+  checkOneOf(service.type, ['ClusterIP', 'NodePort', 'LoadBalancer'], 'service.type', where);
+  const type = headless ? 'ClusterIP' : service.type ?? 'ClusterIP';
+  const typeText = headless ? 'ClusterIP (a StatefulSet\'s Service is headless)' : service.type === undefined ? 'ClusterIP (the default)' : type;
+  checkAnnotations(service.annotations, 'service.annotations', where);
+  const annotations = service.annotations ?? {};
+  if (SOURCE_RANGES_ANNOTATION in annotations) {
+    throw new HardpodError(
+      `service.annotations sets ${SOURCE_RANGES_ANNOTATION}, which loadBalancerSourceRanges replaced (the API server ignores the annotation when the field is set, ` +
+        'and refuses it on a Service that is not of type LoadBalancer); hardpod refuses it: give the CIDRs as service.loadBalancerSourceRanges',
+      where,
+    );
+  }
+  if (TOPOLOGY_HINTS_ANNOTATION in annotations) {
+    throw new HardpodError(
+      `service.annotations sets ${TOPOLOGY_HINTS_ANNOTATION}, which is deprecated (the API server warns about it); hardpod refuses it: ` +
+        'use service.kubernetes.io/topology-mode (Auto) instead',
+      where,
+    );
+  }
+  const policy = service.externalTrafficPolicy;
+  if (policy !== undefined) {
+    checkOneOf(policy, ['Cluster', 'Local'], 'service.externalTrafficPolicy', where);
+    if (type !== 'NodePort' && type !== 'LoadBalancer') {
+      throw new HardpodError(
+        `service.externalTrafficPolicy ${policy} is for traffic from outside the cluster, but the Service is of type ${typeText}, which the API server refuses it on: ` +
+          'set service.type to NodePort or LoadBalancer, or remove externalTrafficPolicy',
+        where,
+      );
+    }
+  }
+  const ranges: unknown = service.loadBalancerSourceRanges;
+  if (ranges === undefined) return;
+  if (!Array.isArray(ranges)) throw new HardpodError(`service.loadBalancerSourceRanges must be a list of CIDRs such as ["203.0.113.0/24"] (got ${describeType(ranges)})`, where);
+  if (ranges.length > 0 && type !== 'LoadBalancer') {
+    throw new HardpodError(
+      `service.loadBalancerSourceRanges restricts the clients of a cloud load balancer, but the Service is of type ${typeText}, which the API server refuses it on: ` +
+        'set service.type to LoadBalancer, or remove loadBalancerSourceRanges',
+      where,
+    );
+  }
+  ranges.forEach((range: unknown, i) => {
+    const field = `service.loadBalancerSourceRanges[${i}]`;
+    if (typeof range === 'string' && range.trim() !== range && range.trim() !== '') {
+      // The API server trims them (a leftover of the annotation the field replaced); the manifest should hold the CIDR alone.
+      throw new HardpodError(`${field} ${JSON.stringify(range)} has spaces around the CIDR; hardpod refuses it although the API server trims them: write ${JSON.stringify(range.trim())}`, where);
+    }
+    checkCidr(range, field, where);
+  });
 }
 
 /** The budget fields of a workload's `podDisruptionBudget` prop. */
@@ -115,9 +179,12 @@ function blocksEveryEviction(field: 'minAvailable' | 'maxUnavailable', value: nu
 /**
  * Throws unless the API accepts `budget` and it will be emitted: never both fields (the API rejects
  * that), and an explicit budget only for `replicas` > 1 (a budget is emitted only then).
- * @param replicas the workload's replicas, when it has any
+ * @param replicas the workload's replicas, when it has any (an autoscaled workload's minReplicas)
+ * @param replicasField the prop `replicas` comes from, for the messages
  */
-export function checkPodDisruptionBudget(budget: DisruptionBudget | false | undefined, replicas: number | undefined, where?: string): void {
+export function checkPodDisruptionBudget(
+  budget: DisruptionBudget | false | undefined, replicas: number | undefined, where?: string, replicasField = 'replicas',
+): void {
   if (budget === undefined || budget === false) return;
   if (budget.minAvailable !== undefined && budget.maxUnavailable !== undefined) {
     throw new HardpodError(
@@ -140,7 +207,7 @@ export function checkPodDisruptionBudget(budget: DisruptionBudget | false | unde
   }
   if (replicas !== undefined && replicas <= 1) {
     throw new HardpodError(
-      `podDisruptionBudget is set but replicas is ${replicas}, and a PodDisruptionBudget is emitted only for replicas > 1: raise replicas, or remove podDisruptionBudget`,
+      `podDisruptionBudget is set but ${replicasField} is ${replicas}, and a PodDisruptionBudget is emitted only for ${replicasField} > 1: raise ${replicasField}, or remove podDisruptionBudget`,
       where,
     );
   }
@@ -148,9 +215,9 @@ export function checkPodDisruptionBudget(budget: DisruptionBudget | false | unde
     const value = budget[field];
     if (value === undefined || !blocksEveryEviction(field, value, replicas)) continue;
     throw new HardpodError(
-      `podDisruptionBudget.${field} ${JSON.stringify(value)}${replicas !== undefined ? ` with replicas ${replicas}` : ''} blocks every voluntary eviction, ` +
+      `podDisruptionBudget.${field} ${JSON.stringify(value)}${replicas !== undefined ? ` with ${replicasField} ${replicas}` : ''} blocks every voluntary eviction, ` +
         'so a node drain or cluster upgrade waits on these pods forever; hardpod refuses it although the API server accepts it: ' +
-        'let at least one pod go (maxUnavailable >= 1, or minAvailable below replicas), or set podDisruptionBudget: false',
+        `let at least one pod go (maxUnavailable >= 1, or minAvailable below ${replicasField}), or set podDisruptionBudget: false`,
       where,
     );
   }

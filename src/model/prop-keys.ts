@@ -9,8 +9,9 @@ import { HardpodError } from './errors';
 import { isFields } from './pod-view';
 import type {
   AllowRule, ContainerProps, CronJobProps, DeploymentProps, DnsEgress, EnvRef, FilesMount, JobProps, KeyToPath, NamespaceProps, NetworkPeer,
-  NetworkPortRule, NetworkProps, PortProps, ProbeAction, ProbeProps, ProbesProps, ResolvingDefaults, ResourceFieldRef, ResourcesProps,
-  ServiceAccountTokenProps, ServingWorkloadProps, StatefulSetProps, TolerationProps, TopologySpreadProps, VolumeClaimProps, WorkloadProps, WritablePath,
+  AutoscalingProps, NetworkPortRule, NetworkProps, PortProps, ProbeAction, ProbeProps, ProbesProps, ResolvingDefaults, ResourceFieldRef, ResourcesProps,
+  ServiceAccountTokenProps, ServiceProps, ServingWorkloadProps, StatefulSetProps, TolerationProps, TopologySpreadProps, VolumeClaimProps, WorkloadProps,
+  WritablePath,
 } from './workload-props';
 
 /**
@@ -76,7 +77,12 @@ const WORKLOAD: KeyList<WorkloadProps> = {
   terminationGracePeriodSeconds: true,
 };
 const SERVING: KeyList<ServingWorkloadProps> = { ...WORKLOAD, service: true };
-const DEPLOYMENT: KeyList<DeploymentProps> = { ...SERVING, replicas: true, podDisruptionBudget: true };
+const DEPLOYMENT: KeyList<DeploymentProps> = {
+  ...SERVING,
+  replicas: true,
+  podDisruptionBudget: true,
+  autoscaling: true,
+};
 const JOB: KeyList<JobProps> = {
   ...WORKLOAD,
   backoffLimit: true,
@@ -140,7 +146,8 @@ export const PROP_KEYS = {
   networkPort: keys<NetworkPortRule>({ port: true, protocol: true, endPort: true }),
   volumeClaim: keys<VolumeClaimProps>({ name: true, mountPath: true, storage: true, storageClassName: true, accessModes: true }),
   podDisruptionBudget: keys<Exclude<NonNullable<DeploymentProps['podDisruptionBudget']>, false>>({ minAvailable: true, maxUnavailable: true, unhealthyPodEvictionPolicy: true }),
-  service: keys<Exclude<NonNullable<ServingWorkloadProps['service']>, false>>({ type: true }),
+  service: keys<ServiceProps>({ type: true, annotations: true, loadBalancerSourceRanges: true, externalTrafficPolicy: true }),
+  autoscaling: keys<AutoscalingProps>({ minReplicas: true, maxReplicas: true, cpuUtilization: true, memoryUtilization: true }),
   dns: keys<Extract<DnsEgress, object>>({ nodeLocalAddress: true }),
   seccompProfile: keys<{ type: unknown; localhostProfile: unknown }>({ type: true, localhostProfile: true }),
   toleration: keys<TolerationProps>({ key: true, operator: true, value: true, effect: true, tolerationSeconds: true }),

@@ -511,14 +511,71 @@ export interface WorkloadProps extends Omit<ContainerProps, 'name'> {
   readonly terminationGracePeriodSeconds?: number;
 }
 
+/**
+ * The Service in front of a serving workload's pods. Settings other than `type` need a Service to
+ * go on: giving them while the main container declares no port (so no Service is emitted) is an error.
+ */
+export interface ServiceProps {
+  /** A StatefulSet takes only ClusterIP (its Service is headless). @default ClusterIP */
+  readonly type?: 'ClusterIP' | 'NodePort' | 'LoadBalancer';
+  /**
+   * Annotations on the Service, where cloud load balancer controllers read their settings (such as
+   * `service.beta.kubernetes.io/aws-load-balancer-scheme`). Keys are `[prefix/]name` and values
+   * strings, as the API server requires. Two are refused: `service.beta.kubernetes.io/load-balancer-source-ranges`
+   * (use `loadBalancerSourceRanges`, which replaced it and wins over it) and the deprecated
+   * `service.kubernetes.io/topology-aware-hints` (the API server warns about it; use `service.kubernetes.io/topology-mode`).
+   * @default none
+   */
+  readonly annotations?: Readonly<Record<string, string>>;
+  /**
+   * Client networks allowed through the cloud load balancer, as CIDRs such as `203.0.113.0/24` or
+   * `2001:db8::/32` (network addresses, IPv6 written the RFC 5952 way). Only for type LoadBalancer,
+   * as the API server requires; enforced by the cloud provider.
+   * @default every client (none listed)
+   */
+  readonly loadBalancerSourceRanges?: readonly string[];
+  /**
+   * `Local` routes outside traffic only to pods on the node that took it, keeping the client's source
+   * address and skipping a second hop (nodes without a pod fail the load balancer's health check);
+   * `Cluster` spreads it over every pod. Only for types NodePort and LoadBalancer, as the API server requires.
+   * @default omitted: the API server sets Cluster for NodePort and LoadBalancer
+   */
+  readonly externalTrafficPolicy?: 'Cluster' | 'Local';
+}
+
 /** Workloads that keep pods running behind a Service. */
 export interface ServingWorkloadProps extends WorkloadProps {
   /** Opt-out: `false` emits no Service even when ports are declared. @default a ClusterIP Service when ports are declared */
-  readonly service?: false | { readonly type?: 'ClusterIP' | 'NodePort' | 'LoadBalancer' };
+  readonly service?: false | ServiceProps;
+}
+
+/**
+ * A HorizontalPodAutoscaler (autoscaling/v2) that scales the workload between `minReplicas` and
+ * `maxReplicas` on the pods' CPU and memory use. Utilization is a percentage of the pods' requests:
+ * every container must request the resource (the defaults do), else the autoscaler cannot compute
+ * it (FailedGetResourceMetric) and never scales, which is an error here.
+ */
+export interface AutoscalingProps {
+  /**
+   * The fewest replicas, a whole number >= 1 (0 needs the API server's HPAScaleToZero feature gate
+   * and an Object or External metric, neither of which hardpod emits). A PodDisruptionBudget is
+   * emitted by default when it is above 1.
+   * @default 2 for a Deployment, 1 for a StatefulSet (as `replicas`)
+   */
+  readonly minReplicas?: number;
+  /** The most replicas, a whole number >= minReplicas. */
+  readonly maxReplicas: number;
+  /**
+   * Target average CPU use, in percent of the pods' CPU request (above 100 allowed: use may exceed the request).
+   * @default 80 (the API server's own default target) when memoryUtilization is not given; none otherwise
+   */
+  readonly cpuUtilization?: number;
+  /** Target average memory use, in percent of the pods' memory request. @default none */
+  readonly memoryUtilization?: number;
 }
 
 export interface DeploymentProps extends ServingWorkloadProps {
-  /** @default 2 */
+  /** Not with `autoscaling`, which sets the count itself. @default 2, or left out of the workload with `autoscaling` */
   readonly replicas?: number;
   /**
    * Opt-out: `false` emits no PodDisruptionBudget. Only one of `minAvailable` and `maxUnavailable`;
@@ -533,6 +590,15 @@ export interface DeploymentProps extends ServingWorkloadProps {
     readonly maxUnavailable?: number | string;
     readonly unhealthyPodEvictionPolicy?: 'AlwaysAllow' | 'IfHealthyBudget';
   };
+  /**
+   * A HorizontalPodAutoscaler targeting the workload. The workload is then emitted without
+   * `spec.replicas`: the autoscaler owns the count, and a count in the manifest would reset it to
+   * that number on every apply (then the autoscaler scales again), so `replicas` with `autoscaling`
+   * is an error. The PodDisruptionBudget default follows `minReplicas` instead of `replicas`.
+   * A workload created without `spec.replicas` starts with one pod until the autoscaler raises it to `minReplicas`.
+   * @default none: a fixed `replicas`
+   */
+  readonly autoscaling?: AutoscalingProps;
 }
 
 export interface VolumeClaimProps {
@@ -550,7 +616,10 @@ export interface VolumeClaimProps {
 
 /** A StatefulSet always gets a headless Service (`service: false` omits it); a `service.type` other than ClusterIP is an error. */
 export interface StatefulSetProps extends DeploymentProps {
-  /** One replica unless told: the members of a stateful set often need to be told how to form a cluster. @default 1 */
+  /**
+   * One replica unless told: the members of a stateful set often need to be told how to form a cluster. Not with `autoscaling`.
+   * @default 1, or left out of the workload with `autoscaling`
+   */
   readonly replicas?: number;
   /** Persistent volumes, one set per replica, mounted into the main container. @default none */
   readonly volumeClaims?: readonly VolumeClaimProps[];

@@ -1,4 +1,5 @@
 import type { DaemonSet, Deployment, StatefulSet } from 'kubernetes-types/apps/v1';
+import type { HorizontalPodAutoscaler } from 'kubernetes-types/autoscaling/v2';
 import type { CronJob, Job, JobSpec } from 'kubernetes-types/batch/v1';
 import type {
   Container, ContainerPort, EnvVar, PersistentVolumeClaim, PodSecurityContext, PodSpec, PodTemplateSpec, Probe,
@@ -8,9 +9,10 @@ import type { NetworkPolicy } from 'kubernetes-types/networking/v1';
 import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1';
 import { INT32_MAX, INT64_MAX, isPortNumber } from './api-integers';
 import { checkAnnotations, checkDnsLabel, checkLabels, checkOneOf, isDnsLabel, isDnsSubdomain, isPortName } from './api-values';
+import { buildHorizontalPodAutoscaler, resolveAutoscaling, type ResolvedAutoscaling } from './autoscaling';
 import {
   MANAGED_BY_LABEL, NAMESPACE_POLICY_NAME, WORKLOAD_LABEL, asKubeObject, buildNetworkPolicy, buildPodDisruptionBudget,
-  buildService, buildServiceAccount, checkPodDisruptionBudget, objectMeta, selectorLabels, targetMinor, type ServicePort,
+  buildService, buildServiceAccount, checkPodDisruptionBudget, checkServiceProps, objectMeta, selectorLabels, targetMinor, type ServicePort,
 } from './companions';
 import { cronScheduleProblem, timeZoneProblem } from './cron';
 import { HardpodError } from './errors';
@@ -49,6 +51,8 @@ export interface WorkloadObjects<W> {
   readonly service?: Service;
   readonly networkPolicy?: NetworkPolicy;
   readonly podDisruptionBudget?: PodDisruptionBudget;
+  /** With `autoscaling`: scales the workload (Deployment, StatefulSet). */
+  readonly horizontalPodAutoscaler?: HorizontalPodAutoscaler;
   /** Every object above, workload first. */
   readonly objects: readonly KubeObject[];
 }
@@ -486,6 +490,8 @@ function checkPodShape(props: WorkloadProps, propKeys: readonly string[], where:
   if (!isFields(props)) fail('props are missing: a workload needs at least { image } (a digest-pinned reference)', where);
   for (const [field, shape] of POD_SHAPES) checkShape(props[field as keyof WorkloadProps], shape, field, where);
   checkShape((props as ServingWorkloadProps).service, 'object', 'service', where, true);
+  const service = (props as ServingWorkloadProps).service;
+  if (service) checkShape(service.annotations, 'object', 'service.annotations', where);
   refuseUnknownKeys(props, propKeys, '', where);
   refuseUnknownKeys(props.network, PROP_KEYS.network, 'network', where);
   refuseUnknownKeys(props.network?.dns, PROP_KEYS.dns, 'network.dns', where);
@@ -1070,16 +1076,33 @@ function finish<W extends object>(
   props: WorkloadProps,
   pod: PodBuild,
   ctx: BuildContext,
-  options: { service?: ServingWorkloadProps['service']; headless?: boolean; replicas?: number; pdb?: DeploymentProps['podDisruptionBudget'] },
+  options: {
+    service?: ServingWorkloadProps['service'];
+    headless?: boolean;
+    replicas?: number;
+    pdb?: DeploymentProps['podDisruptionBudget'];
+    /** With `autoscaling`: the autoscaler, whose minReplicas stands for `replicas`. */
+    autoscaling?: { readonly resolved: ResolvedAutoscaling; readonly kind: 'Deployment' | 'StatefulSet' };
+  },
 ): WorkloadObjects<W> {
-  if (options.service) checkOneOf(options.service.type, ['ClusterIP', 'NodePort', 'LoadBalancer'], 'service.type', ctx.where);
   const meta = () => objectMeta(props.name, props.namespace, pod.labels);
   const serviceAccount = props.serviceAccountName === undefined ? buildServiceAccount(meta()) : undefined;
   const ports: ServicePort[] = pod.main.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.targetName, protocol: p.protocol }));
-  const service =
-    options.headless || (options.service !== undefined && ports.length > 0 && options.service !== false)
-      ? buildService(meta(), pod.selector, ports, { headless: options.headless, type: options.service ? options.service.type : undefined })
-      : undefined;
+  const settings = options.service || undefined;
+  if (settings) checkServiceProps(settings, options.headless === true, ctx.where);
+  const emitsService = options.headless || (options.service !== undefined && ports.length > 0 && options.service !== false);
+  if (settings && !emitsService) {
+    const given = (['annotations', 'loadBalancerSourceRanges', 'externalTrafficPolicy'] as const).filter((key) => settings[key] !== undefined);
+    if (given.length > 0) fail(`service.${given[0]} is set, but no Service is emitted: the main container declares no ports; declare the ports it serves, or remove service.${given[0]}`, ctx.where);
+  }
+  const service = emitsService
+    ? buildService(objectMeta(props.name, props.namespace, pod.labels, settings?.annotations), pod.selector, ports, {
+      headless: options.headless,
+      type: settings?.type,
+      externalTrafficPolicy: settings?.externalTrafficPolicy,
+      loadBalancerSourceRanges: settings?.loadBalancerSourceRanges,
+    })
+    : undefined;
   const network = props.network ?? {};
   const networkPolicy =
     network.policy === false
@@ -1087,19 +1110,37 @@ function finish<W extends object>(
       : buildNetworkPolicy(meta(), pod.selector, {
         ingress: network.ingress, egress: network.egress, dns: network.dns ?? ctx.defaults?.dns,
       }, ctx.where);
-  checkPodDisruptionBudget(options.pdb, options.replicas, ctx.where);
+  // An autoscaled workload may run as few as minReplicas pods: the budget must let one of those go.
+  const autoscaling = options.autoscaling;
+  const replicas = autoscaling ? autoscaling.resolved.minReplicas : options.replicas;
+  checkPodDisruptionBudget(options.pdb, replicas, ctx.where, autoscaling ? 'autoscaling.minReplicas' : 'replicas');
   const podDisruptionBudget =
-    options.replicas !== undefined && options.replicas > 1 && options.pdb !== false
+    replicas !== undefined && replicas > 1 && options.pdb !== false
       ? buildPodDisruptionBudget(meta(), pod.selector, options.pdb, ctx.where, ctx.defaults?.kubernetesMinor)
       : undefined;
-  const objects = [workload, serviceAccount, service, networkPolicy, podDisruptionBudget]
+  const horizontalPodAutoscaler = autoscaling
+    ? buildHorizontalPodAutoscaler(meta(), autoscaling.kind, autoscaling.resolved, pod.template.spec!, ctx.where)
+    : undefined;
+  const objects = [workload, serviceAccount, service, networkPolicy, podDisruptionBudget, horizontalPodAutoscaler]
     .filter((o): o is NonNullable<typeof o> => o !== undefined)
     .map(asKubeObject);
-  return { workload, serviceAccount, service, networkPolicy, podDisruptionBudget, objects };
+  return { workload, serviceAccount, service, networkPolicy, podDisruptionBudget, horizontalPodAutoscaler, objects };
 }
 
 function workloadMeta(props: WorkloadProps, pod: PodBuild) {
   return objectMeta(props.name, props.namespace, pod.labels, props.annotations);
+}
+
+/** Replicas of a Deployment and of a StatefulSet unless told (and their autoscalers' minReplicas). */
+const DEPLOYMENT_REPLICAS = 2;
+const STATEFULSET_REPLICAS = 1;
+
+/**
+ * `spec.replicas`, left out of an autoscaled workload: the autoscaler owns the count, and a count
+ * in the manifest would set it back on every apply (the autoscaler then scaling again).
+ */
+function fixedReplicas(replicas: number | undefined): { replicas?: number } {
+  return replicas !== undefined ? { replicas } : {};
 }
 
 function checkReplicas(replicas: number, where: string): number {
@@ -1109,17 +1150,26 @@ function checkReplicas(replicas: number, where: string): number {
   return replicas;
 }
 
-/** A hardened Deployment with its ServiceAccount, Service (when ports), NetworkPolicy and PodDisruptionBudget (replicas > 1). */
+/**
+ * A hardened Deployment with its ServiceAccount, Service (when ports), NetworkPolicy, PodDisruptionBudget
+ * (replicas, or autoscaling.minReplicas, > 1) and HorizontalPodAutoscaler (with `autoscaling`).
+ */
 export function buildDeployment(props: DeploymentProps, ctx: BuildContext): WorkloadObjects<Deployment> {
   const pod = buildPod(props, { propKeys: PROP_KEYS.deployment, serving: true }, ctx);
-  const replicas = checkReplicas(props.replicas ?? 2, ctx.where);
+  const autoscaling = resolveAutoscaling(props.autoscaling, props.replicas, DEPLOYMENT_REPLICAS, 'Deployment', ctx.defaults?.kubernetesMinor, ctx.where);
+  const replicas = autoscaling ? undefined : checkReplicas(props.replicas ?? DEPLOYMENT_REPLICAS, ctx.where);
   const workload: Deployment = {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: workloadMeta(props, pod),
-    spec: { replicas, selector: { matchLabels: { ...pod.selector } }, template: pod.template },
+    spec: { ...fixedReplicas(replicas), selector: { matchLabels: { ...pod.selector } }, template: pod.template },
   };
-  return finish(workload, props, pod, ctx, { service: props.service ?? {}, replicas, pdb: props.podDisruptionBudget });
+  return finish(workload, props, pod, ctx, {
+    service: props.service ?? {},
+    replicas,
+    pdb: props.podDisruptionBudget,
+    autoscaling: autoscaling && { resolved: autoscaling, kind: 'Deployment' },
+  });
 }
 
 /** A hardened StatefulSet with a headless Service, persistent volumes (fsGroup set) and the usual companions. */
@@ -1129,7 +1179,8 @@ export function buildStatefulSet(props: StatefulSetProps, ctx: BuildContext): Wo
   if (props.service && props.service.type !== undefined && props.service.type !== 'ClusterIP') {
     fail(`service.type ${props.service.type} is not possible: a StatefulSet gets a headless Service (stable pod DNS names); expose it through a separate Service`, ctx.where);
   }
-  const replicas = checkReplicas(props.replicas ?? 1, ctx.where);
+  const autoscaling = resolveAutoscaling(props.autoscaling, props.replicas, STATEFULSET_REPLICAS, 'StatefulSet', ctx.defaults?.kubernetesMinor, ctx.where);
+  const replicas = autoscaling ? undefined : checkReplicas(props.replicas ?? STATEFULSET_REPLICAS, ctx.where);
   claims.forEach((c, i) => c?.accessModes?.forEach((mode, j) => {
     checkOneOf(mode, ['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'], `volumeClaims[${i}].accessModes[${j}]`, ctx.where);
   }));
@@ -1146,14 +1197,20 @@ export function buildStatefulSet(props: StatefulSetProps, ctx: BuildContext): Wo
     kind: 'StatefulSet',
     metadata: workloadMeta(props, pod),
     spec: {
-      replicas,
+      ...fixedReplicas(replicas),
       serviceName: props.name,
       selector: { matchLabels: { ...pod.selector } },
       template: pod.template,
       ...(volumeClaimTemplates.length > 0 ? { volumeClaimTemplates } : {}),
     },
   };
-  return finish(workload, props, pod, ctx, { headless: props.service !== false, service: props.service, replicas, pdb: props.podDisruptionBudget });
+  return finish(workload, props, pod, ctx, {
+    headless: props.service !== false,
+    service: props.service,
+    replicas,
+    pdb: props.podDisruptionBudget,
+    autoscaling: autoscaling && { resolved: autoscaling, kind: 'StatefulSet' },
+  });
 }
 
 /** A hardened DaemonSet (one pod per node) with its companions; no PodDisruptionBudget. */

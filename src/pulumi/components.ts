@@ -19,7 +19,7 @@ import { buildCronJob, buildDaemonSet, buildDeployment, buildJob, buildStatefulS
 /**
  * Hardened workloads as Pulumi components: the same props and the same core builders as the
  * cdk8s constructs, so both front doors emit the same objects. Each component registers its
- * objects (workload, ServiceAccount, Service, NetworkPolicy, PodDisruptionBudget) as
+ * objects (workload, ServiceAccount, Service, NetworkPolicy, PodDisruptionBudget, HorizontalPodAutoscaler) as
  * @pulumi/kubernetes resources parented to it.
  */
 
@@ -139,6 +139,7 @@ const RESOURCE_CLASSES: Readonly<Record<string, ResourceClass>> = {
   Namespace: k8s.core.v1.Namespace,
   NetworkPolicy: k8s.networking.v1.NetworkPolicy,
   PodDisruptionBudget: k8s.policy.v1.PodDisruptionBudget,
+  HorizontalPodAutoscaler: k8s.autoscaling.v2.HorizontalPodAutoscaler,
   Role: k8s.rbac.v1.Role,
   RoleBinding: k8s.rbac.v1.RoleBinding,
   ValidatingAdmissionPolicy: k8s.admissionregistration.v1.ValidatingAdmissionPolicy,
@@ -171,7 +172,7 @@ function workloadName(name: string, explicit: unknown, where: string): string {
 
 /**
  * Base of the hardened workload components. Children: the workload, then its ServiceAccount,
- * Service, NetworkPolicy and PodDisruptionBudget as the builder emits them.
+ * Service, NetworkPolicy, PodDisruptionBudget and HorizontalPodAutoscaler as the builder emits them.
  */
 export abstract class HardenedWorkloadComponent<P extends WorkloadProps> extends pulumi.ComponentResource {
   /** Name of the workload and of its companions. */
@@ -240,7 +241,10 @@ export function workloadPeer(name: string, namespace?: string): NetworkPeer {
 
 /** Props of {@link HardenedDeployment}: the model's DeploymentProps, with Inputs for namespace, images and Secret and ConfigMap names. */
 export type HardenedDeploymentArgs = InputWorkloadProps<DeploymentProps> & HardenedComponentArgs;
-/** A hardened Deployment with its ServiceAccount, Service (when ports), NetworkPolicy and PodDisruptionBudget (replicas > 1). */
+/**
+ * A hardened Deployment with its ServiceAccount, Service (when ports), NetworkPolicy, PodDisruptionBudget
+ * (replicas, or autoscaling.minReplicas, > 1) and HorizontalPodAutoscaler (with `autoscaling`).
+ */
 export class HardenedDeployment extends HardenedWorkloadComponent<DeploymentProps> {
   constructor(name: string, args: HardenedDeploymentArgs, opts?: pulumi.ComponentResourceOptions) {
     super('hardpod:index:HardenedDeployment', name, args, opts, buildDeployment);

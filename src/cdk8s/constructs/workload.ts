@@ -45,6 +45,8 @@ export abstract class HardenedWorkload extends Construct implements INetworkPeer
   readonly service?: ApiObject;
   readonly networkPolicy?: ApiObject;
   readonly podDisruptionBudget?: ApiObject;
+  /** With `autoscaling` (Deployment, StatefulSet): the HorizontalPodAutoscaler scaling the workload. */
+  readonly horizontalPodAutoscaler?: ApiObject;
   /** The finished objects as the model built them (the NetworkPolicy without later allow rules). */
   readonly objects: WorkloadObjects<object>;
   private readonly ingress: AllowRule[];
@@ -90,6 +92,7 @@ export abstract class HardenedWorkload extends Construct implements INetworkPeer
       });
     }
     this.podDisruptionBudget = emit('PodDisruptionBudget', this.objects.podDisruptionBudget as KubeObject | undefined);
+    this.horizontalPodAutoscaler = emit('HorizontalPodAutoscaler', this.objects.horizontalPodAutoscaler as KubeObject | undefined);
   }
 
   toNetworkPeer(): NetworkPeer {

@@ -19,8 +19,9 @@ export type HardenedCronJobProps = ConstructProps<CronJobProps>;
 /**
  * A Deployment hardened by default (non-root, read-only root filesystem, all capabilities dropped,
  * seccomp RuntimeDefault, no service-account token, resources, probes), with a dedicated
- * ServiceAccount, a default-deny NetworkPolicy, a Service when ports are declared and a
- * PodDisruptionBudget when replicas > 1.
+ * ServiceAccount, a default-deny NetworkPolicy, a Service when ports are declared, a
+ * PodDisruptionBudget when replicas (or autoscaling.minReplicas) > 1, and a HorizontalPodAutoscaler
+ * with `autoscaling`.
  */
 export class HardenedDeployment extends HardenedWorkload {
   constructor(scope: Construct, id: string, props: HardenedDeploymentProps) {
