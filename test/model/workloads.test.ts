@@ -864,3 +864,174 @@ describe('files from Secrets, ConfigMaps and service-account tokens, env from re
       .toMatch(/^app\/web \(container proxy\): files\[0\] must name exactly one/);
   });
 });
+
+describe('service settings: annotations for cloud load balancers, source ranges and external traffic policy', () => {
+  const build = (service: object, props: Partial<DeploymentProps> = {}) => buildDeployment({ name: 'web', image: IMAGE, port: 8080, service, ...props } as DeploymentProps, ctx);
+  const refused = (service: object, props: Partial<DeploymentProps> = {}) => error(() => build(service, props)).message;
+
+  it('annotations go on the Service only; ranges and policy into its spec', () => {
+    const built = build({
+      type: 'LoadBalancer',
+      annotations: { 'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internal' },
+      loadBalancerSourceRanges: ['203.0.113.0/24', '2001:db8::/32'],
+      externalTrafficPolicy: 'Local',
+    });
+    expect(built.service?.metadata?.annotations).toEqual({ 'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internal' });
+    expect(built.workload.metadata?.annotations).toBeUndefined();
+    expect(built.service?.spec).toMatchObject({ type: 'LoadBalancer', externalTrafficPolicy: 'Local', loadBalancerSourceRanges: ['203.0.113.0/24', '2001:db8::/32'] });
+    expect(build({ type: 'NodePort', externalTrafficPolicy: 'Cluster' }).service?.spec?.externalTrafficPolicy).toBe('Cluster');
+    // Nothing given, nothing emitted: the API server defaults the policy itself.
+    expect(build({ type: 'LoadBalancer', loadBalancerSourceRanges: [] }).service?.spec).toEqual({
+      type: 'LoadBalancer', selector: { 'app.kubernetes.io/name': 'web' }, ports: [{ name: 'port-8080', port: 8080, targetPort: 'port-8080', protocol: 'TCP' }],
+    });
+    const sts = buildStatefulSet({ name: 'db', image: IMAGE, port: 5432, service: { annotations: { 'example.com/team': 'data' } } }, ctx);
+    expect(sts.service?.metadata?.annotations).toEqual({ 'example.com/team': 'data' });
+    expect(buildDaemonSet({ name: 'agent', image: IMAGE, port: 9100, service: { type: 'NodePort', externalTrafficPolicy: 'Local' } }, ctx).service?.spec?.externalTrafficPolicy).toBe('Local');
+  });
+
+  it('annotations are checked as everywhere: string values, [prefix/]name keys', () => {
+    expect(refused({ annotations: { 'example.com/idle-timeout': 60 } })).toBe(
+      'app/web: service.annotations "example.com/idle-timeout" is a number (60); annotation values are strings (quote it: "60")');
+    expect(refused({ annotations: { 'a/b/c': 'x' } })).toMatch(/^app\/web: service\.annotations key "a\/b\/c" is not an annotation key/);
+    expect(refused({ annotations: 'x' })).toContain('service.annotations must be an object (got "x")');
+    expect(refused({ annotation: {} })).toContain('unknown prop "service.annotation" (did you mean "annotations"?)');
+  });
+
+  it('an annotation a field replaced, or a deprecated one the API server warns about, is refused naming the replacement', () => {
+    expect(refused({ type: 'LoadBalancer', annotations: { 'service.beta.kubernetes.io/load-balancer-source-ranges': '10.0.0.0/8' } }))
+      .toMatch(/^app\/web: service\.annotations sets service\.beta\.kubernetes\.io\/load-balancer-source-ranges, .*hardpod refuses it: give the CIDRs as service\.loadBalancerSourceRanges$/);
+    expect(refused({ annotations: { 'service.kubernetes.io/topology-aware-hints': 'auto' } })).toContain('use service.kubernetes.io/topology-mode');
+  });
+
+  it('externalTrafficPolicy: Cluster or Local, and only for NodePort and LoadBalancer, as the API server requires', () => {
+    expect(refused({ externalTrafficPolicy: 'Local' })).toBe(
+      'app/web: service.externalTrafficPolicy Local is for traffic from outside the cluster, but the Service is of type ClusterIP (the default), ' +
+        'which the API server refuses it on: set service.type to NodePort or LoadBalancer, or remove externalTrafficPolicy');
+    expect(refused({ type: 'LoadBalancer', externalTrafficPolicy: 'local' })).toContain('service.externalTrafficPolicy "local" is not a value the API server accepts (did you mean "Local"?); expected one of Cluster, Local');
+    expect(error(() => buildStatefulSet({ name: 'db', image: IMAGE, port: 5432, service: { externalTrafficPolicy: 'Cluster' } }, ctx)).message)
+      .toContain('the Service is of type ClusterIP (a StatefulSet\'s Service is headless)');
+  });
+
+  it('loadBalancerSourceRanges: only for LoadBalancer, CIDRs the API server accepts without a warning', () => {
+    expect(refused({ type: 'NodePort', loadBalancerSourceRanges: ['10.0.0.0/8'] })).toBe(
+      'app/web: service.loadBalancerSourceRanges restricts the clients of a cloud load balancer, but the Service is of type NodePort, ' +
+        'which the API server refuses it on: set service.type to LoadBalancer, or remove loadBalancerSourceRanges');
+    const range = (cidr: unknown) => refused({ type: 'LoadBalancer', loadBalancerSourceRanges: ['10.0.0.0/8', cidr] });
+    expect(range('10.0.0.1/8')).toContain('service.loadBalancerSourceRanges[1] "10.0.0.1/8" has bits set beyond its prefix length, which the API server refuses: write the network address, 10.0.0.0/8');
+    expect(range('10.0.0.0/08')).toContain('is not a CIDR');
+    expect(range('FD00::/8')).toContain('not written the canonical way (the API server warns about it): write fd00::/8');
+    expect(range(' 10.1.0.0/16')).toContain('has spaces around the CIDR; hardpod refuses it although the API server trims them: write "10.1.0.0/16"');
+    expect(range(8)).toContain('service.loadBalancerSourceRanges[1] 8 is not a CIDR');
+    expect(refused({ type: 'LoadBalancer', loadBalancerSourceRanges: '10.0.0.0/8' })).toContain('service.loadBalancerSourceRanges must be a list of CIDRs');
+  });
+
+  it('settings with no Service to go on (no ports) are refused, not dropped', () => {
+    expect(error(() => buildDeployment({ name: 'web', image: IMAGE, probes: false, service: { annotations: { 'example.com/a': 'b' } } }, ctx)).message)
+      .toBe('app/web: service.annotations is set, but no Service is emitted: the main container declares no ports; declare the ports it serves, or remove service.annotations');
+  });
+});
+
+describe('autoscaling: a HorizontalPodAutoscaler instead of a fixed replica count', () => {
+  const deployment = (props: Partial<DeploymentProps>, context: BuildContext = ctx) =>
+    buildDeployment({ name: 'web', image: IMAGE, port: 8080, ...props } as DeploymentProps, context);
+  const refused = (props: Record<string, unknown>, context?: BuildContext) =>
+    error(() => deployment(props as Partial<DeploymentProps>, context)).message;
+
+  it('emits an autoscaling/v2 HPA targeting the workload, whose spec.replicas is left to it', () => {
+    const built = deployment({ autoscaling: { maxReplicas: 10 } });
+    expect(built.objects.map((o) => o.kind)).toEqual(['Deployment', 'ServiceAccount', 'Service', 'NetworkPolicy', 'PodDisruptionBudget', 'HorizontalPodAutoscaler']);
+    expect(built.workload.spec).not.toHaveProperty('replicas');
+    expect(built.horizontalPodAutoscaler).toEqual({
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'web', labels: { 'app.kubernetes.io/name': 'web', 'app.kubernetes.io/managed-by': 'hardpod' } },
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' },
+        // The Deployment's default replicas is the floor; CPU at 80%, the API server's own default, is written out.
+        minReplicas: 2,
+        maxReplicas: 10,
+        metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }],
+      },
+    });
+    const both = deployment({ autoscaling: { minReplicas: 3, maxReplicas: 6, cpuUtilization: 150, memoryUtilization: 70 } })
+      .horizontalPodAutoscaler?.spec;
+    expect(both?.metrics?.map((m) => [m.resource?.name, m.resource?.target.averageUtilization])).toEqual([['cpu', 150], ['memory', 70]]);
+    expect(deployment({ autoscaling: { maxReplicas: 4, memoryUtilization: 60 } }).horizontalPodAutoscaler?.spec?.metrics?.map((m) => m.resource?.name)).toEqual(['memory']);
+    expect(deployment({}).horizontalPodAutoscaler).toBeUndefined();
+    expect(deployment({}).workload.spec?.replicas).toBe(2);
+  });
+
+  it('StatefulSets too, with their own floor of 1', () => {
+    const built = buildStatefulSet({ name: 'db', image: IMAGE, port: 5432, autoscaling: { maxReplicas: 5 } }, ctx);
+    expect(built.workload.spec).not.toHaveProperty('replicas');
+    expect(built.horizontalPodAutoscaler?.spec).toMatchObject({ scaleTargetRef: { apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'db' }, minReplicas: 1, maxReplicas: 5 });
+    expect(built.podDisruptionBudget).toBeUndefined();
+    expect(buildStatefulSet({ name: 'db', image: IMAGE, port: 5432, autoscaling: { minReplicas: 3, maxReplicas: 5 } }, ctx).podDisruptionBudget?.spec?.maxUnavailable).toBe(1);
+    expect(error(() => buildDaemonSet({ name: 'agent', image: IMAGE, port: 9100, autoscaling: { maxReplicas: 3 } } as never, ctx)).message).toContain('unknown prop "autoscaling"');
+  });
+
+  it('the PodDisruptionBudget default and checks follow minReplicas, the fewest pods the workload may run', () => {
+    expect(deployment({ autoscaling: { minReplicas: 1, maxReplicas: 5 } }).podDisruptionBudget).toBeUndefined();
+    expect(refused({ autoscaling: { minReplicas: 1, maxReplicas: 5 }, podDisruptionBudget: { maxUnavailable: 1 } })).toBe(
+      'app/web: podDisruptionBudget is set but autoscaling.minReplicas is 1, and a PodDisruptionBudget is emitted only for autoscaling.minReplicas > 1: ' +
+        'raise autoscaling.minReplicas, or remove podDisruptionBudget');
+    expect(refused({ autoscaling: { minReplicas: 3, maxReplicas: 10 }, podDisruptionBudget: { minAvailable: 3 } }))
+      .toContain('podDisruptionBudget.minAvailable 3 with autoscaling.minReplicas 3 blocks every voluntary eviction');
+    const budget = deployment({ autoscaling: { minReplicas: 3, maxReplicas: 10 }, podDisruptionBudget: { minAvailable: 2 } }).podDisruptionBudget;
+    expect(budget?.spec?.minAvailable).toBe(2);
+  });
+
+  it('refuses what the API server refuses, naming the field, what is wrong and what is expected', () => {
+    expect(refused({ autoscaling: { minReplicas: 0, maxReplicas: 3 } })).toMatch(/^app\/web: autoscaling\.minReplicas 0 is refused by the API server unless its HPAScaleToZero feature gate is on.*use minReplicas >= 1$/);
+    expect(refused({ autoscaling: { minReplicas: -1, maxReplicas: 3 } })).toBe('app/web: autoscaling.minReplicas -1 must be a whole number >= 1 and <= 2147483647 (the fewest replicas)');
+    expect(refused({ autoscaling: { minReplicas: 2 ** 31, maxReplicas: 3 } })).toContain('autoscaling.minReplicas 2147483648 must be a whole number');
+    expect(refused({ autoscaling: {} })).toBe('app/web: autoscaling.maxReplicas is required: the most replicas the autoscaler may run, a whole number >= minReplicas');
+    expect(refused({ autoscaling: { maxReplicas: 0 } })).toContain('autoscaling.maxReplicas 0 must be a whole number >= 1');
+    expect(refused({ autoscaling: { maxReplicas: '5' } })).toContain('autoscaling.maxReplicas a string ("5"), must be a whole number >= 1');
+    expect(refused({ autoscaling: { maxReplicas: 1 } })).toBe(
+      'app/web: autoscaling.maxReplicas 1 is below autoscaling.minReplicas 2 (the default for a Deployment), which the API server refuses: raise maxReplicas to at least 2, or lower minReplicas');
+    expect(refused({ autoscaling: { minReplicas: 5, maxReplicas: 4 } })).toContain('autoscaling.maxReplicas 4 is below autoscaling.minReplicas 5, which');
+    for (const field of ['cpuUtilization', 'memoryUtilization']) {
+      expect(refused({ autoscaling: { maxReplicas: 3, [field]: 0 } })).toContain(`autoscaling.${field} 0 must be a whole number >= 1 and <= 2147483647 (a percentage of the pods' request, above 100 allowed)`);
+      expect(refused({ autoscaling: { maxReplicas: 3, [field]: 50.5 } })).toContain(`autoscaling.${field} 50.5 must be a whole number`);
+    }
+    expect(refused({ autoscaling: { maxReplicas: 3, cpu: 50 } })).toContain('unknown prop "autoscaling.cpu"');
+    expect(refused({ autoscaling: [] })).toContain('autoscaling must be an object');
+    expect(refused({ autoscaling: { maxReplicas: 3 } }, { where: 'app/web', defaults: { kubernetesMinor: 22 } })).toContain('served from Kubernetes 1.23, but the target is 1.22');
+  });
+
+  it('replicas with autoscaling is an error: the manifest\'s count would reset the autoscaler\'s on every apply', () => {
+    expect(refused({ replicas: 3, autoscaling: { maxReplicas: 5 } })).toBe(
+      'app/web: replicas (3) and autoscaling are both set: the HorizontalPodAutoscaler sets the replica count, and a count in the manifest ' +
+        'would reset it on every apply; remove replicas (autoscaling.minReplicas sets the fewest replicas)');
+  });
+
+  it('a utilization target on a resource some container requests nothing of is refused: the autoscaler could never compute it', () => {
+    const noCpu = { requests: { cpu: false }, limits: { cpu: false } } as const;
+    expect(refused({ autoscaling: { maxReplicas: 3 }, resources: noCpu })).toBe(
+      'app/web: autoscaling (its default target, cpuUtilization 80) targets a percentage of the pods\' cpu request, but container "main" has no cpu request ' +
+        '(nor a cpu limit the API server would copy into it): the autoscaler could not compute the utilization (FailedGetResourceMetric) and would never scale; ' +
+        'give every container a cpu request (resources.requests.cpu, or the platform default resources), or remove the cpu target');
+    expect(refused({ autoscaling: { maxReplicas: 3, memoryUtilization: 70 }, sidecars: [{ name: 'proxy', image: SIDECAR, port: 15001, resources: { requests: { memory: false }, limits: { memory: false } } }] }))
+      .toContain('autoscaling.memoryUtilization targets a percentage of the pods\' memory request, but container "proxy" has no memory request');
+    expect(refused({ autoscaling: { maxReplicas: 3, cpuUtilization: 60 }, resources: { requests: { cpu: '0' } } })).toContain('the containers\' cpu requests add up to 0');
+    // A limit alone is copied into the request by the API server; a target on another resource needs nothing of this one.
+    expect(deployment({ autoscaling: { maxReplicas: 3 }, resources: { requests: { cpu: false }, limits: { cpu: '1' } } }).horizontalPodAutoscaler).toBeDefined();
+    expect(deployment({ autoscaling: { maxReplicas: 3, memoryUtilization: 70 }, resources: noCpu }).horizontalPodAutoscaler).toBeDefined();
+  });
+
+  it('the emitted objects, with a LoadBalancer Service, pass rule checks at level hardened with no findings', () => {
+    const built = deployment({
+      namespace: 'shop',
+      autoscaling: { minReplicas: 3, maxReplicas: 12, cpuUtilization: 70, memoryUtilization: 80 },
+      service: { type: 'LoadBalancer', annotations: { 'service.beta.kubernetes.io/aws-load-balancer-internal': 'true' }, loadBalancerSourceRanges: ['10.0.0.0/8'], externalTrafficPolicy: 'Local' },
+    });
+    const sts = buildStatefulSet({ name: 'db', namespace: 'shop', image: IMAGE, port: 5432, autoscaling: { maxReplicas: 3 } }, ctx);
+    const objects = [...buildNamespace({ name: 'shop' }).objects, ...built.objects, ...sts.objects];
+    expect(objects.filter((o) => o.kind === 'HorizontalPodAutoscaler')).toHaveLength(2);
+    for (const kubernetesVersion of ['1.33', NEWEST_KUBERNETES_VERSION]) {
+      const report = evaluate(objects.map((object) => ({ object, source: {} })), { level: 'hardened', kubernetesVersion });
+      expect(report.findings).toEqual([]);
+    }
+  });
+});
