@@ -90,6 +90,34 @@ describe('component behaviour', () => {
     expect(objects.map((o) => o.kind)).toEqual(['Deployment', 'ServiceAccount', 'Service', 'NetworkPolicy', 'PodDisruptionBudget']);
   });
 
+  test('autoscaling registers the HorizontalPodAutoscaler as an autoscaling/v2 child resource; service settings reach the Service', async () => {
+    const web = new hp.HardenedDeployment('scaled-web', {
+      image: FIXTURE_IMAGE,
+      port: 8080,
+      namespace: 'shop',
+      autoscaling: { minReplicas: 2, maxReplicas: 8, cpuUtilization: 60 },
+      service: { type: 'LoadBalancer', annotations: { 'example.com/lb': 'internal' }, loadBalancerSourceRanges: ['10.0.0.0/8'], externalTrafficPolicy: 'Local' },
+    });
+    const { urns, records } = await registeredUnder([...web.resources]);
+    expect(records.map((r) => r.type)).toContain('kubernetes:autoscaling/v2:HorizontalPodAutoscaler');
+    expect(urns.some((urn) => urn.endsWith('::hardpod:index:HardenedDeployment$kubernetes:autoscaling/v2:HorizontalPodAutoscaler::scaled-web'))).toBe(true);
+    const hpa = records.find((r) => r.type === 'kubernetes:autoscaling/v2:HorizontalPodAutoscaler')!.inputs;
+    expect(hpa.spec).toEqual({
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'scaled-web' },
+      minReplicas: 2,
+      maxReplicas: 8,
+      metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 60 } } }],
+    });
+    expect(hpa.metadata.namespace).toBe('shop');
+    expect(records.find((r) => r.type === 'kubernetes:apps/v1:Deployment')!.inputs.spec.replicas).toBeUndefined();
+    const service = records.find((r) => r.type === 'kubernetes:core/v1:Service')!.inputs;
+    expect(service.metadata.annotations).toEqual({ 'example.com/lb': 'internal' });
+    expect(service.spec).toMatchObject({ type: 'LoadBalancer', loadBalancerSourceRanges: ['10.0.0.0/8'], externalTrafficPolicy: 'Local' });
+    expect((await valueOf(web.objects)).map((o) => o.kind)).toEqual(['Deployment', 'ServiceAccount', 'Service', 'NetworkPolicy', 'PodDisruptionBudget', 'HorizontalPodAutoscaler']);
+    expect(() => new hp.HardenedStatefulSet('scaled-db', { image: FIXTURE_IMAGE, port: 5432, autoscaling: { minReplicas: 0, maxReplicas: 3 } }))
+      .toThrow(/^hardpod:index:HardenedStatefulSet scaled-db: autoscaling\.minReplicas 0 is refused by the API server/);
+  });
+
   test('HardenedDebugAccess registers the builder\'s objects, the admission policy before the grant it guards', async () => {
     const props = { namespace: 'shop', group: 'shop-oncall', image: `ghcr.io/acme/debug-tools@${FIXTURE_DIGEST}` };
     const access = new hp.HardenedDebugAccess('shop-debug', props);

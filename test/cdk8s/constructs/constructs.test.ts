@@ -291,6 +291,39 @@ describe('other constructs', () => {
     new HardenedDeployment(c, 'min', { name: 'min', image: IMAGE, port: 8080, replicas: 3, podDisruptionBudget: { minAvailable: 2 } });
     expect(ofKind(synth(c), 'PodDisruptionBudget').map((p) => p.spec.minAvailable)).toEqual([2]);
   });
+  it('autoscaling: the HorizontalPodAutoscaler is an ApiObject child, the workload has no replicas, and refusals name the path', () => {
+    const c = chart();
+    const web = new HardenedDeployment(c, 'web', { name: 'web', image: IMAGE, port: 8080, autoscaling: { minReplicas: 3, maxReplicas: 9 } });
+    new HardenedStatefulSet(c, 'db', { name: 'db', image: IMAGE, port: 5432, autoscaling: { maxReplicas: 3, memoryUtilization: 75 } });
+    expect(web.horizontalPodAutoscaler).toBeInstanceOf(ApiObject);
+    expect(web.node.tryFindChild('HorizontalPodAutoscaler')).toBe(web.horizontalPodAutoscaler);
+    const out = synth(c);
+    expect(ofKind(out, 'HorizontalPodAutoscaler').map((h) => [h.apiVersion, h.spec.scaleTargetRef, h.spec.minReplicas, h.spec.maxReplicas])).toEqual([
+      ['autoscaling/v2', { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, 3, 9],
+      ['autoscaling/v2', { apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'db' }, 1, 3],
+    ]);
+    expect(ofKind(out, 'Deployment')[0].spec.replicas).toBeUndefined();
+    expect(ofKind(out, 'StatefulSet')[0].spec.replicas).toBeUndefined();
+    // The budget follows minReplicas: one for the Deployment (3), none for the StatefulSet (1).
+    expect(ofKind(out, 'PodDisruptionBudget').map((p) => p.metadata.name)).toEqual(['web']);
+    expect(new HardenedDeployment(c, 'fixed', { image: IMAGE, port: 8080 }).horizontalPodAutoscaler).toBeUndefined();
+    expect(() => new HardenedDeployment(c, 'both', { image: IMAGE, port: 8080, replicas: 2, autoscaling: { maxReplicas: 4 } })).toThrow(
+      /^test\/both: replicas \(2\) and autoscaling are both set/);
+  });
+  it('service settings reach the Service and refusals name the path', () => {
+    const c = chart();
+    new HardenedDeployment(c, 'lb', {
+      name: 'lb',
+      image: IMAGE,
+      port: 8080,
+      service: { type: 'LoadBalancer', annotations: { 'example.com/lb': 'internal' }, loadBalancerSourceRanges: ['10.0.0.0/8'], externalTrafficPolicy: 'Local' },
+    });
+    const [service] = ofKind(synth(c), 'Service');
+    expect((service.metadata as { annotations?: object }).annotations).toEqual({ 'example.com/lb': 'internal' });
+    expect(service.spec).toMatchObject({ type: 'LoadBalancer', loadBalancerSourceRanges: ['10.0.0.0/8'], externalTrafficPolicy: 'Local' });
+    expect(() => new HardenedDeployment(c, 'np', { image: IMAGE, port: 8080, service: { type: 'NodePort', loadBalancerSourceRanges: ['10.0.0.0/8'] } })).toThrow(
+      /^test\/np: service\.loadBalancerSourceRanges restricts the clients of a cloud load balancer, but the Service is of type NodePort/);
+  });
   it('HardenedDaemonSet', () => {
     const c = chart();
     new HardenedDaemonSet(c, 'agent', { image: IMAGE, port: 9100 });
