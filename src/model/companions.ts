@@ -86,7 +86,7 @@ export function buildService(
       ...(options.headless ? { clusterIP: 'None' } : { type: options.type ?? 'ClusterIP' }),
       selector: { ...selector },
       ...(ports.length > 0 ? { ports: ports.map((p) => ({ ...p })) } : {}),
-      ...(options.externalTrafficPolicy !== undefined ? { externalTrafficPolicy: options.externalTrafficPolicy } : {}),
+      ...(options.externalTrafficPolicy ? { externalTrafficPolicy: options.externalTrafficPolicy } : {}),
       ...(ranges.length > 0 ? { loadBalancerSourceRanges: [...ranges] } : {}),
     },
   };
@@ -121,12 +121,13 @@ export function checkServiceProps(service: ServiceProps, headless: boolean, wher
       where,
     );
   }
-  const policy = service.externalTrafficPolicy;
-  if (policy !== undefined) {
+  // "" and null are how the API reads a field left out (from JSON or YAML props): the default, emitted as nothing.
+  const policy = service.externalTrafficPolicy as unknown;
+  if (policy !== undefined && policy !== null && policy !== '') {
     checkOneOf(policy, ['Cluster', 'Local'], 'service.externalTrafficPolicy', where);
     if (type !== 'NodePort' && type !== 'LoadBalancer') {
       throw new HardpodError(
-        `service.externalTrafficPolicy ${policy} is for traffic from outside the cluster, but the Service is of type ${typeText}, which the API server refuses it on: ` +
+        `service.externalTrafficPolicy ${String(policy)} is for traffic from outside the cluster, but the Service is of type ${typeText}, which the API server refuses it on: ` +
           'set service.type to NodePort or LoadBalancer, or remove externalTrafficPolicy',
         where,
       );

@@ -910,6 +910,8 @@ describe('service settings: annotations for cloud load balancers, source ranges 
     expect(refused({ type: 'LoadBalancer', externalTrafficPolicy: 'local' })).toContain('service.externalTrafficPolicy "local" is not a value the API server accepts (did you mean "Local"?); expected one of Cluster, Local');
     expect(error(() => buildStatefulSet({ name: 'db', image: IMAGE, port: 5432, service: { externalTrafficPolicy: 'Cluster' } }, ctx)).message)
       .toContain('the Service is of type ClusterIP (a StatefulSet\'s Service is headless)');
+    // From JSON or YAML, "" and null are how the API server reads a field left out: on any type, emitted as nothing.
+    for (const left of ['', null]) expect(build({ externalTrafficPolicy: left }).service?.spec).not.toHaveProperty('externalTrafficPolicy');
   });
 
   it('loadBalancerSourceRanges: only for LoadBalancer, CIDRs the API server accepts without a warning', () => {
