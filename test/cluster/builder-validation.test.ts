@@ -593,6 +593,9 @@ const LABEL_FIELDS: Field<Label>[] = [
   labelField('network peer podLabels', 'deployment', (l) => ({ network: { ingress: [{ peer: { podLabels: { [l[0]]: l[1] } } }] } }), (o, l) => {
     byKind(o, 'NetworkPolicy').spec.ingress[0].from[0].podSelector.matchLabels = { [l[0]]: l[1] };
   }),
+  labelField('service.annotations', 'deployment', (l) => ({ service: { annotations: { [l[0]]: l[1] } } }), (o, l) => {
+    putLabel(byKind(o, 'Service').metadata, l, 'annotations');
+  }),
   labelField('namespace labels', 'namespace', (l) => ({ labels: { [l[0]]: l[1] } }), (o, l) => {
     for (const object of o) putLabel(object.metadata, l);
   }),
@@ -707,6 +710,79 @@ const affinity = fc.oneof(
 );
 
 const PRIORITY_CLASS = podSpecField<string>('priorityClassName', 'abc');
+const SERVICE_SOURCE_RANGE: Field<string> = {
+  name: 'service.loadBalancerSourceRanges[]',
+  kind: 'deployment',
+  good: '10.0.0.0/8',
+  props: (v) => ({ service: { type: 'LoadBalancer', loadBalancerSourceRanges: [v] } }),
+  place: (o, v) => {
+    byKind(o, 'Service').spec.loadBalancerSourceRanges = [v];
+  },
+};
+
+/** The type of a Service given source ranges. */
+const SOURCE_RANGES_TYPE: Field<string> = {
+  name: 'service.type with loadBalancerSourceRanges',
+  kind: 'deployment',
+  good: 'LoadBalancer',
+  props: (type) => ({ service: { type, loadBalancerSourceRanges: ['10.0.0.0/8'] } }),
+  place: (o, type) => {
+    byKind(o, 'Service').spec.type = type;
+  },
+};
+
+type TrafficPolicy = [type: string, policy: unknown];
+const TRAFFIC_POLICY_KNOWN: TrafficPolicy[] = ['ClusterIP', 'NodePort', 'LoadBalancer'].flatMap((type) =>
+  ['Cluster', 'Local', 'local', 'cluster', 'Global', 'OnlyLocal', '', ' Local', 5, null].map((policy): TrafficPolicy => [type, policy]));
+const TRAFFIC_POLICY: Field<TrafficPolicy> = {
+  name: 'service.externalTrafficPolicy',
+  kind: 'deployment',
+  good: ['NodePort', 'Cluster'],
+  props: ([type, policy]) => ({ service: { type, externalTrafficPolicy: policy } }),
+  place: (o, [type, policy]) => {
+    Object.assign(byKind(o, 'Service').spec, { type, externalTrafficPolicy: policy });
+  },
+};
+/** The same policy on a StatefulSet's headless Service. */
+const HEADLESS_TRAFFIC_POLICY: Field<TrafficPolicy> = {
+  name: 'service.externalTrafficPolicy of a headless Service',
+  kind: 'statefulset',
+  good: ['ClusterIP', ''],
+  props: ([type, policy]) => ({ service: { type, externalTrafficPolicy: policy } }),
+  place: (o, [type, policy]) => {
+    Object.assign(byKind(o, 'Service').spec, { type, externalTrafficPolicy: policy });
+  },
+};
+
+/** minReplicas and maxReplicas together, for the order between them. */
+const REPLICA_BOUNDS_KNOWN: [number, number][] = [
+  [1, 1], [1, 2], [2, 1], [3, 3], [5, 4], [1, 0], [0, 0], [0, 1], [2, 2 ** 31 - 1], [2 ** 31 - 1, 2 ** 31 - 1], [4, 2 ** 31],
+];
+const smallCount = fc.integer({ min: -1, max: 6 });
+const REPLICA_BOUNDS: Field<[number, number]> = {
+  name: 'autoscaling minReplicas and maxReplicas',
+  kind: 'deployment',
+  good: [1, 2],
+  props: ([minReplicas, maxReplicas]) => ({ autoscaling: { minReplicas, maxReplicas }, podDisruptionBudget: false }),
+  place: (o, [minReplicas, maxReplicas]) => {
+    Object.assign(byKind(o, 'HorizontalPodAutoscaler').spec, { minReplicas, maxReplicas });
+  },
+};
+const hpaSpec = (o: Fields[]): Fields => byKind(o, 'HorizontalPodAutoscaler').spec;
+const AUTOSCALING_FIELDS: Field<number>[] = [
+  intField('deployment', 'autoscaling.minReplicas', (v) => ({ autoscaling: { minReplicas: v, maxReplicas: 2 ** 31 - 1 }, podDisruptionBudget: false }), (o, v) => {
+    hpaSpec(o).minReplicas = v;
+  }),
+  intField('statefulset', 'autoscaling.maxReplicas', (v) => ({ autoscaling: { minReplicas: 1, maxReplicas: v } }), (o, v) => {
+    hpaSpec(o).maxReplicas = v;
+  }),
+  intField('deployment', 'autoscaling.cpuUtilization', (v) => ({ autoscaling: { maxReplicas: 3, cpuUtilization: v } }), (o, v) => {
+    hpaSpec(o).metrics[0].resource.target.averageUtilization = v;
+  }),
+  intField('statefulset', 'autoscaling.memoryUtilization', (v) => ({ autoscaling: { maxReplicas: 3, memoryUtilization: v } }), (o, v) => {
+    hpaSpec(o).metrics[0].resource.target.averageUtilization = v;
+  }),
+];
 
 /** Refused on purpose although the server admits them. Each refusal names its reason. */
 const DELIBERATE: Deliberate[] = [
@@ -757,7 +833,7 @@ const DELIBERATE: Deliberate[] = [
     why: '"": the pods would run as the namespace\'s default ServiceAccount instead of a dedicated one',
     reason: /default ServiceAccount; hardpod refuses it/,
   },
-  ...['ipBlock.cidr', 'ipBlock.except', 'dns.nodeLocalAddress'].map((field) => ({
+  ...['ipBlock.cidr', 'ipBlock.except', 'dns.nodeLocalAddress', 'service.loadBalancerSourceRanges[]'].map((field) => ({
     field, why: 'IPv6 not in RFC 5952 form ("FD00::/8"): the server admits it with a warning', reason: /not written the canonical way \(the API server warns about it\)/,
   })),
   ...['probes.readiness.httpGet.port', 'probes.liveness.tcpSocket.port'].map((field) => ({
@@ -770,6 +846,21 @@ const DELIBERATE: Deliberate[] = [
     why: 'a budget that lets none of the 3 replicas go (maxUnavailable 0, minAvailable 3 or "100%"): node drains would wait on it forever',
     reason: /blocks every voluntary eviction/,
   })),
+  {
+    field: 'service.loadBalancerSourceRanges[]',
+    why: 'a CIDR with spaces around it (" 10.0.0.0/8"): the server trims them, a leftover of the annotation the field replaced',
+    reason: /has spaces around the CIDR; hardpod refuses it although the API server trims them/,
+  },
+  {
+    field: 'service.annotations',
+    why: 'service.beta.kubernetes.io/load-balancer-source-ranges on a LoadBalancer Service: the field loadBalancerSourceRanges replaced it and wins over it',
+    reason: /which loadBalancerSourceRanges replaced .*hardpod refuses it/,
+  },
+  {
+    field: 'service.annotations',
+    why: 'service.kubernetes.io/topology-aware-hints: deprecated, the server warns about it',
+    reason: /which is deprecated \(the API server warns about it\); hardpod refuses it/,
+  },
   { field: 'debug group', why: 'blank (" "): no one is in a group of that name, the grant would be dead', reason: /hardpod refuses a blank name/ },
   {
     field: 'env resourceFieldRef.resource',
@@ -920,9 +1011,35 @@ describeCluster('workload builders: the builder refuses what the API server refu
     const warned = judged.filter((j) => j.refusedByBuilder === undefined && j.warnings.length > 0).map((j) => `${j.field} ${JSON.stringify(j.value)}: ${j.warnings.join('; ')}`);
     expect(warned).toEqual([]);
   });
+  test('Service settings: loadBalancerSourceRanges CIDRs and externalTrafficPolicy by Service type', async () => {
+    const judged = [
+      ...await check([SERVICE_SOURCE_RANGE], [...CIDR_KNOWN, ...sample(cidr, 60)]),
+      ...await check([TRAFFIC_POLICY, HEADLESS_TRAFFIC_POLICY], TRAFFIC_POLICY_KNOWN),
+    ];
+    expectBothVerdicts(judged, 15);
+    expect(disagreements(judged, DELIBERATE)).toEqual([]);
+    // What the builder accepts must not draw a warning either.
+    const warned = judged.filter((j) => j.refusedByBuilder === undefined && j.warnings.length > 0);
+    expect(warned.map((j) => `${j.field} ${JSON.stringify(j.value)}: ${j.warnings.join('; ')}`)).toEqual([]);
+    // Source ranges by Service type: only a LoadBalancer takes them.
+    const byType = await check([SOURCE_RANGES_TYPE], ['LoadBalancer', 'NodePort', 'ClusterIP']);
+    expect(byType.map((j) => [j.value, j.allowedByServer])).toEqual([['LoadBalancer', true], ['NodePort', false], ['ClusterIP', false]]);
+    expect(disagreements(byType)).toEqual([]);
+  });
+  test('HorizontalPodAutoscaler: replica bounds and utilization targets', async () => {
+    const judged = [
+      ...await check(AUTOSCALING_FIELDS, [...INTEGERS_KNOWN, ...sample(integer, 30)]),
+      ...await check([REPLICA_BOUNDS], [...REPLICA_BOUNDS_KNOWN, ...sample(fc.tuple(smallCount, smallCount), 30)]),
+    ];
+    expectBothVerdicts(judged, 20);
+    expect(disagreements(judged, DELIBERATE)).toEqual([]);
+    const warned = judged.filter((j) => j.refusedByBuilder === undefined && j.warnings.length > 0);
+    expect(warned.map((j) => `${j.field} ${JSON.stringify(j.value)}: ${j.warnings.join('; ')}`)).toEqual([]);
+  });
   test('label keys and values', async () => {
     const values: Label[] = [
       ...LABEL_KEY_KNOWN.map((k): Label => [k, 'web']), ...LABEL_VALUE_KNOWN.map((v): Label => ['team', v]),
+      ['service.beta.kubernetes.io/load-balancer-source-ranges', '10.0.0.0/8'], ['service.kubernetes.io/topology-aware-hints', 'auto'],
       ...sample(fc.tuple(labelKey, labelValue), 80),
     ];
     const judged = await check(LABEL_FIELDS, values);

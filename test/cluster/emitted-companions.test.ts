@@ -1,6 +1,6 @@
 /**
  * Everything namespaced the library emits besides workloads (ServiceAccounts, NetworkPolicies,
- * Services, PodDisruptionBudgets), and the Namespaces with their Pod Security labels, are accepted
+ * Services, PodDisruptionBudgets, HorizontalPodAutoscalers), and the Namespaces with their Pod Security labels, are accepted
  * by the real API server with strict field validation, both created and server-side applied (dry
  * run). Emitted Namespaces are then created for real to show that their labels take effect.
  */
@@ -39,7 +39,10 @@ describeCluster('emitted companions and namespaces are accepted with strict fiel
 
   test('the table holds every companion kind', () => {
     const kinds = new Set([...companions.map((c) => c.object.kind), ...NAMESPACES.flatMap((c) => c.objects.map((o) => o.kind))]);
-    expect([...kinds].sort()).toEqual(expect.arrayContaining(['Namespace', 'NetworkPolicy', 'PodDisruptionBudget', 'Service', 'ServiceAccount']));
+    expect([...kinds].sort()).toEqual(expect.arrayContaining(['HorizontalPodAutoscaler', 'Namespace', 'NetworkPolicy', 'PodDisruptionBudget', 'Service', 'ServiceAccount']));
+    // The Service settings reach the server too.
+    const specs = companions.filter((c) => c.object.kind === 'Service').map((c) => c.object.spec as Record<string, unknown>);
+    expect(specs.some((spec) => spec.loadBalancerSourceRanges !== undefined && spec.externalTrafficPolicy === 'Local')).toBe(true);
   });
 
   test('every workload companion is created and applied without warnings', async () => {

@@ -87,6 +87,9 @@ describeCluster('emitted workloads are admitted under Pod Security restricted', 
   test('the table covers every workload kind', () => {
     expect(new Set(CASES.map((c) => c.kind))).toEqual(new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob']));
     expect(CASES.length).toBeGreaterThan(100);
+    // Autoscaled workloads are emitted without spec.replicas, which the server then defaults.
+    const autoscaled = CASES.filter((c) => 'autoscaling' in c.props);
+    expect(new Set(autoscaled.map((c) => c.kind))).toEqual(new Set(['Deployment', 'StatefulSet']));
   });
 
   test.each(CASES.map((c) => [c.id, c] as const))('%s', async (_id, workloadCase) => {

@@ -145,12 +145,35 @@ const DEPLOYMENT_ONLY: Readonly<Record<string, Partial<DeploymentProps>>> = {
   'NodePort service': { port: 8080, service: { type: 'NodePort' } },
   'LoadBalancer service': { port: 8080, service: { type: 'LoadBalancer' } },
   'no service': { port: 8080, service: false },
+  'LoadBalancer service with annotations, source ranges and Local traffic policy': {
+    port: 8080,
+    service: {
+      type: 'LoadBalancer',
+      annotations: { 'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internal', 'example.com/idle-timeout': '60' },
+      loadBalancerSourceRanges: ['10.0.0.0/8', '203.0.113.0/24', 'fd00::/8'],
+      externalTrafficPolicy: 'Local',
+    },
+  },
+  'NodePort service with Cluster traffic policy': { port: 8080, service: { type: 'NodePort', externalTrafficPolicy: 'Cluster' } },
+  'autoscaled (defaults: CPU 80%, minReplicas 2, a budget)': { port: 8080, autoscaling: { maxReplicas: 10 } },
+  'autoscaled on CPU and memory from one replica (no budget)': { port: 8080, autoscaling: { minReplicas: 1, maxReplicas: 5, cpuUtilization: 150, memoryUtilization: 70 } },
+  'autoscaled with a sidecar and a custom budget': {
+    port: 8080,
+    sidecars: [{ name: 'proxy', image: SIDECAR_IMAGE, ports: [{ port: 15001 }] }],
+    autoscaling: { minReplicas: 4, maxReplicas: 40, memoryUtilization: 90 },
+    podDisruptionBudget: { minAvailable: '50%' },
+  },
 };
 
 const STATEFULSET_ONLY: Readonly<Record<string, Partial<StatefulSetProps>>> = {
   'persistent volumes': { port: 5432, runAsUser: 999, runAsGroup: 999, volumeClaims: [{ name: 'data', mountPath: '/var/lib/data', storage: '10Gi' }, { name: 'wal', mountPath: '/var/lib/wal', storage: '1Gi', storageClassName: 'fast', accessModes: ['ReadWriteOncePod'] }] },
   'three replicas': { replicas: 3, port: 5432 },
   'persistent volume with explicit fsGroup': { fsGroup: 2000, volumeClaims: [{ name: 'data', mountPath: '/data', storage: '1Gi' }] },
+  'autoscaled, with Service annotations': {
+    port: 5432,
+    autoscaling: { minReplicas: 3, maxReplicas: 7, cpuUtilization: 75 },
+    service: { annotations: { 'example.com/owner': 'data' } },
+  },
 };
 
 const JOB_ONLY: Readonly<Record<string, Partial<JobProps>>> = {
