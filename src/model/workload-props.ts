@@ -575,7 +575,7 @@ export interface AutoscalingProps {
 }
 
 export interface DeploymentProps extends ServingWorkloadProps {
-  /** Not with `autoscaling`, which sets the count itself. @default 2, or left out of the workload with `autoscaling` */
+  /** Not with `autoscaling`, which sets the count itself (the workload is then emitted without one). @default 2 */
   readonly replicas?: number;
   /**
    * Opt-out: `false` emits no PodDisruptionBudget. Only one of `minAvailable` and `maxUnavailable`;
@@ -617,8 +617,9 @@ export interface VolumeClaimProps {
 /** A StatefulSet always gets a headless Service (`service: false` omits it); a `service.type` other than ClusterIP is an error. */
 export interface StatefulSetProps extends DeploymentProps {
   /**
-   * One replica unless told: the members of a stateful set often need to be told how to form a cluster. Not with `autoscaling`.
-   * @default 1, or left out of the workload with `autoscaling`
+   * One replica unless told: the members of a stateful set often need to be told how to form a cluster. Not with
+   * `autoscaling`, which sets the count itself (the workload is then emitted without one).
+   * @default 1
    */
   readonly replicas?: number;
   /** Persistent volumes, one set per replica, mounted into the main container. @default none */
