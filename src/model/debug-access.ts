@@ -331,29 +331,12 @@ export function buildDebugAccess(props: DebugAccessProps, ctx: BuildContext): De
     subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: props.group }],
   };
   const imageLiteral = celString(image);
-  const admissionPolicy = asKubeObject({
+  // Every policy fails closed: one that cannot be evaluated refuses rather than lets through.
+  const validatingPolicy = (policy: string, spec: Readonly<Record<string, unknown>>): KubeObject => asKubeObject({
     apiVersion: 'admissionregistration.k8s.io/v1',
     kind: 'ValidatingAdmissionPolicy',
-    metadata: { name: policyName, labels },
-    spec: {
-      failurePolicy: 'Fail',
-      matchConstraints: {
-        resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['UPDATE'], resources: ['pods/ephemeralcontainers'] }],
-      },
-      variables: [{ name: 'added', expression: ADDED_CONTAINERS }],
-      validations: [
-        {
-          expression: `variables.added.all(c, c.image == ${imageLiteral})`,
-          message: `ephemeral containers in namespace ${props.namespace} must run the approved debug image ${image}`,
-          reason: 'Forbidden',
-        },
-        ...[...restrictedChecks(minor), ...NO_FOREIGN_DATA_CHECKS].map((check) => ({
-          expression: `variables.added.all(c, ${check.expression})`,
-          message: `ephemeral containers in namespace ${props.namespace} ${check.message}`,
-          reason: 'Forbidden',
-        })),
-      ],
-    },
+    metadata: { name: policy, labels },
+    spec: { failurePolicy: 'Fail', ...spec },
   });
   // Each policy denies, in the debugged namespace only.
   const bindingOf = (policy: string): KubeObject => asKubeObject({
@@ -366,54 +349,61 @@ export function buildDebugAccess(props: DebugAccessProps, ctx: BuildContext): De
       matchResources: { namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: props.namespace } } },
     },
   });
+
+  const admissionPolicy = validatingPolicy(policyName, {
+    matchConstraints: {
+      resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['UPDATE'], resources: ['pods/ephemeralcontainers'] }],
+    },
+    variables: [{ name: 'added', expression: ADDED_CONTAINERS }],
+    validations: [
+      {
+        expression: `variables.added.all(c, c.image == ${imageLiteral})`,
+        message: `ephemeral containers in namespace ${props.namespace} must run the approved debug image ${image}`,
+        reason: 'Forbidden',
+      },
+      ...[...restrictedChecks(minor), ...NO_FOREIGN_DATA_CHECKS].map((check) => ({
+        expression: `variables.added.all(c, ${check.expression})`,
+        message: `ephemeral containers in namespace ${props.namespace} ${check.message}`,
+        reason: 'Forbidden',
+      })),
+    ],
+  });
   const admissionPolicyBinding = bindingOf(policyName);
 
-  const attachPolicy = asKubeObject({
-    apiVersion: 'admissionregistration.k8s.io/v1',
-    kind: 'ValidatingAdmissionPolicy',
-    metadata: { name: attachPolicyName, labels },
-    spec: {
-      failurePolicy: 'Fail',
-      matchConstraints: {
-        resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CONNECT'], resources: ['pods/attach'] }],
-      },
-      // Only what the grant adds: someone who may exec (an admin in the group too) may attach anywhere.
-      matchConditions: [
-        { name: 'debug-group', expression: `has(request.userInfo.groups) && request.userInfo.groups.exists(g, g == ${celString(props.group)})` },
-        {
-          name: 'cannot-exec',
-          expression: "!authorizer.group('').resource('pods').subresource('exec').namespace(request.namespace).name(request.name).check('create').allowed()",
-        },
-      ],
-      validations: [{
-        // No container named: the server picks the pod's default one.
-        expression: `has(object.container) && object.container.startsWith(${celString(DEBUG_CONTAINER_PREFIX)})`,
-        message: `members of ${props.group} may attach only to debug containers (named ${DEBUG_CONTAINER_PREFIX}…, as kubectl debug names them) ` +
-          `in namespace ${props.namespace}: attaching to another container whose stdin is open is exec into it`,
-        reason: 'Forbidden',
-      }],
+  const attachPolicy = validatingPolicy(attachPolicyName, {
+    matchConstraints: {
+      resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CONNECT'], resources: ['pods/attach'] }],
     },
+    // Only what the grant adds: someone who may exec (an admin in the group too) may attach anywhere.
+    matchConditions: [
+      { name: 'debug-group', expression: `has(request.userInfo.groups) && request.userInfo.groups.exists(g, g == ${celString(props.group)})` },
+      {
+        name: 'cannot-exec',
+        expression: "!authorizer.group('').resource('pods').subresource('exec').namespace(request.namespace).name(request.name).check('create').allowed()",
+      },
+    ],
+    validations: [{
+      // No container named: the server picks the pod's default one.
+      expression: `has(object.container) && object.container.startsWith(${celString(DEBUG_CONTAINER_PREFIX)})`,
+      message: `members of ${props.group} may attach only to debug containers (named ${DEBUG_CONTAINER_PREFIX}…, as kubectl debug names them) ` +
+        `in namespace ${props.namespace}: attaching to another container whose stdin is open is exec into it`,
+      reason: 'Forbidden',
+    }],
   });
   const attachPolicyBinding = bindingOf(attachPolicyName);
 
   const reservedNamePolicyName = `hardpod-debug-names.${props.namespace}.${name}`;
   const prefix = celString(DEBUG_CONTAINER_PREFIX);
-  const reservedNamePolicy = asKubeObject({
-    apiVersion: 'admissionregistration.k8s.io/v1',
-    kind: 'ValidatingAdmissionPolicy',
-    metadata: { name: reservedNamePolicyName, labels },
-    spec: {
-      failurePolicy: 'Fail',
-      matchConstraints: { resourceRules: POD_TEMPLATE_RESOURCE_RULES },
-      variables: [{ name: 'spec', expression: POD_SPEC_OF_OBJECT }],
-      validations: [{
-        expression: `!variables.spec.containers.exists(c, c.name.startsWith(${prefix})) && `
-          + `!(has(variables.spec.initContainers) && variables.spec.initContainers.exists(c, c.name.startsWith(${prefix})))`,
-        message: `containers in namespace ${props.namespace} may not be named ${DEBUG_CONTAINER_PREFIX}…: the name is kept for debug containers, `
-          + `which members of ${props.group} may attach to; rename the container`,
-        reason: 'Forbidden',
-      }],
-    },
+  const reservedNamePolicy = validatingPolicy(reservedNamePolicyName, {
+    matchConstraints: { resourceRules: POD_TEMPLATE_RESOURCE_RULES },
+    variables: [{ name: 'spec', expression: POD_SPEC_OF_OBJECT }],
+    validations: [{
+      expression: `!variables.spec.containers.exists(c, c.name.startsWith(${prefix})) && `
+        + `!(has(variables.spec.initContainers) && variables.spec.initContainers.exists(c, c.name.startsWith(${prefix})))`,
+      message: `containers in namespace ${props.namespace} may not be named ${DEBUG_CONTAINER_PREFIX}…: the name is kept for debug containers, `
+        + `which members of ${props.group} may attach to; rename the container`,
+      reason: 'Forbidden',
+    }],
   });
   const reservedNamePolicyBinding = bindingOf(reservedNamePolicyName);
 
