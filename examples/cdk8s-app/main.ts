@@ -29,7 +29,9 @@ class ShopChart extends Chart {
       namespace: namespace.name,
       image: IMAGES.web,
       ports: [{ port: 80, containerPort: 8080 }],
-      replicas: 3,
+      // 3 to 10 pods by CPU, spread over the zones; the autoscaler owns the replica count.
+      autoscaling: { minReplicas: 3, maxReplicas: 10, cpuUtilization: 70 },
+      topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway' }],
       probes: { readiness: { httpGet: { path: '/healthz' } }, liveness: { httpGet: { path: '/livez' } } },
       writablePaths: ['/tmp', { path: '/var/cache/nginx', sizeLimit: '256Mi' }],
     });
@@ -41,7 +43,9 @@ class ShopChart extends Chart {
       port: 9000,
       runAsUser: 10001,
       runAsGroup: 10001,
-      env: { DATABASE_HOST: 'db.shop.svc', DATABASE_PASSWORD_FILE: '/run/secrets/db/password' },
+      // The password is a file, never an environment variable (rule secrets-as-files).
+      env: { DATABASE_HOST: 'db.shop.svc', DATABASE_PASSWORD_FILE: '/run/secrets/db/password', GOMAXPROCS: { resourceFieldRef: { resource: 'limits.cpu' } } },
+      files: [{ secret: 'db-credentials', mountPath: '/run/secrets/db', items: [{ key: 'password', path: 'password' }] }],
       probes: { readiness: { grpc: {} }, liveness: { grpc: {} } },
       resources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '2', memory: '1Gi' } },
       writablePaths: ['/tmp'],
