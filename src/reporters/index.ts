@@ -4,4 +4,5 @@ export * from './text';
 export * from './json';
 export * from './sarif';
 export * from './junit';
+export * from './github';
 export * from './controls';

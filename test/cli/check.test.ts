@@ -277,6 +277,21 @@ describe('hardpod check inputs', () => {
     expect(sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation).toEqual({ uri: 'charts/web/rendered.yaml', uriBaseId: '%SRCROOT%' });
   });
 
+  test('--format github writes error annotations on the file and line from the repository root, and exits as the text report does', () => {
+    const repo = join(dir, 'gh-repo');
+    mkdirSync(join(repo, '.git'), { recursive: true });
+    mkdirSync(join(repo, 'deploy'), { recursive: true });
+    writeFileSync(join(repo, 'deploy', 'app.yaml'), PRIVILEGED_APP);
+    const result = check(['--format', 'github', 'app.yaml'], { cwd: join(repo, 'deploy') });
+    expect(result.status).toBe(1);
+    const lines = result.stdout.trimEnd().split('\n');
+    expect(lines.filter((line) => line.startsWith('::error '))).toEqual([
+      expect.stringMatching(new RegExp(`^::error file=deploy/app\\.yaml,line=${PRIVILEGED_LINE},title=hardpod privileged \\(critical\\)::Deployment shop/web `)),
+    ]);
+    expect(lines.at(-1)).toMatch(/^\d+ objects?, \d+ checks: .*1 failed$/);
+    expect(check(['--format', 'github', 'hardened.yaml']).status).toBe(0);
+  });
+
   test('JUnit: the same object in two folders (staging, production) gives each testcase its own GitLab key', () => {
     for (const stage of ['staging', 'production']) {
       mkdirSync(join(dir, 'overlays', stage), { recursive: true });

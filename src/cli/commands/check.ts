@@ -14,6 +14,7 @@ import { HardpodError, isHardpodError } from '../../model/errors';
 import { fileIdentity, realPathIfExists, refuseUnwritablePath, writeFileAtomicChunks } from '../../model/files';
 import type { LocatedObject, SourceLocation } from '../../model/kube-object';
 import { formatControlsJsonChunks, formatControlsTextChunks } from '../../reporters/controls';
+import { formatGithubChunks } from '../../reporters/github';
 import { formatJsonChunks } from '../../reporters/json';
 import { formatJunitChunks } from '../../reporters/junit';
 import { formatSarifChunks, githubSarifLimitProblem, githubSarifLocationProblem } from '../../reporters/sarif';
@@ -27,7 +28,7 @@ import { refuseEmptyInput } from '../input';
 import { findRepositoryRoot } from '../output';
 import { hardpodVersion } from '../version';
 
-export const CHECK_FORMATS = ['text', 'json', 'sarif', 'junit', 'controls', 'controls-json'] as const;
+export const CHECK_FORMATS = ['text', 'json', 'sarif', 'junit', 'github', 'controls', 'controls-json'] as const;
 export type CheckFormat = (typeof CHECK_FORMATS)[number];
 
 const USAGE = `Usage: hardpod check [options] PATH...
@@ -44,7 +45,8 @@ Options:
   --level LEVEL            baseline, restricted or hardened (default: the config's, else hardened)
   --k8s-version 1.N        Kubernetes version to judge by (default: the config's, else ${NEWEST_KUBERNETES_VERSION});
                            1.N.P, a cluster's version, means 1.N
-  --format FORMAT          ${CHECK_FORMATS.join(', ')} (default: text)
+  --format FORMAT          ${CHECK_FORMATS.join(', ')} (default: text); github writes GitHub Actions
+                           annotations (::error file=...,line=...::) for a workflow step's log
   --output FILE            write the report to FILE (atomically) instead of standard output (-: standard output)
   --config FILE            engine config (YAML or JSON): rule overrides, suppressions, cluster context
   --baseline FILE          accept the findings listed in FILE (written by --write-baseline); only new ones fail
@@ -297,6 +299,7 @@ function render(
       return formatSarifChunks(report, { cwd, root: findRepositoryRoot(cwd), toolVersion: hardpodVersion(), ruleOverrides, objects, category }, emit);
     }
     case 'junit': return formatJunitChunks(report, emit, { cwd: options.cwd, root: findRepositoryRoot(options.cwd) });
+    case 'github': return formatGithubChunks(report, emit, { cwd: options.cwd, root: findRepositoryRoot(options.cwd) });
     case 'controls': return formatControlsTextChunks(report, {}, emit);
     case 'controls-json': return formatControlsJsonChunks(report, {}, emit);
   }
