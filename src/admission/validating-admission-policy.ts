@@ -1,4 +1,6 @@
-import { resolveConfig, SUPPRESS_ANNOTATION_PREFIX, whyRuleDoesNotRun, type EngineConfig, type ResolvedConfig, type SuppressionEntry } from '../engine/config';
+import {
+  isResolvedConfig, resolveConfig, SUPPRESS_ANNOTATION_PREFIX, whyRuleDoesNotRun, type EngineConfig, type ResolvedConfig, type SuppressionEntry,
+} from '../engine/config';
 import type { Enforcement } from '../engine/report';
 import { allowedRegistryPrefix } from '../images/image-ref';
 import { MANAGED_BY_LABEL } from '../model/companions';
@@ -290,12 +292,14 @@ function whyNotEmitted(rule: AnyRule, config: ResolvedConfig): string | undefine
  * suppression naming its kind, namespace and name. Rules not emitted, and the parts of the config
  * not carried, are listed in the result, never dropped silently.
  *
- * @param config the engine config, as `hardpod check` reads it
+ * @param config the engine config, as `hardpod check` reads it, or one resolveConfig() resolved
  * @param options names and where the bindings apply
  * @throws HardpodError for an invalid config, a Kubernetes version before 1.30, or a config that leaves no rule to emit
  */
-export function admissionPolicies(config: EngineConfig = {}, options: AdmissionPolicyOptions = {}, where: (key: string) => string = (key) => `config ${key}`): AdmissionPolicies {
-  const resolved = resolveConfig(config, where);
+export function admissionPolicies(
+  config: EngineConfig | ResolvedConfig = {}, options: AdmissionPolicyOptions = {}, where: (key: string) => string = (key) => `config ${key}`,
+): AdmissionPolicies {
+  const resolved = isResolvedConfig(config) ? config : resolveConfig(config, where);
   if (resolved.minor < ADMISSION_POLICY_MINOR) {
     throw new HardpodError(
       `ValidatingAdmissionPolicy is served as admissionregistration.k8s.io/v1 from Kubernetes 1.${ADMISSION_POLICY_MINOR}, and the config targets ${resolved.kubernetesVersion}; target 1.${ADMISSION_POLICY_MINOR} or later, or enforce with hardpod check in CI`,
@@ -329,8 +333,7 @@ export function admissionPolicies(config: EngineConfig = {}, options: AdmissionP
       : `level ${resolved.level} holds only Pod Security Standards rules, which Pod Security admission enforces from the namespace's pod-security.kubernetes.io/enforce label; admission policies are emitted for level hardened`;
     throw new HardpodError(`no rule to emit as an admission policy: ${why}`, where('level'));
   }
-  const customKinds = (config.workloadKinds ?? []).length > 0;
-  return { objects, emitted, omitted, notCarried: notCarried(resolved, customKinds, new Set(emitted.map((e) => e.rule))) };
+  return { objects, emitted, omitted, notCarried: notCarried(resolved, resolved.workloadKinds.configured > 0, new Set(emitted.map((e) => e.rule))) };
 }
 
 /** The parts of the config the policies do not carry, each said in words. */

@@ -226,6 +226,11 @@ function catalogueFacts(): CatalogueFacts {
   return facts;
 }
 
+/** Resolved configs are recognised by their precomputed fields: a caller may hand one on rather than the config it came from. */
+export function isResolvedConfig(config: EngineConfig | ResolvedConfig): config is ResolvedConfig {
+  return typeof (config as ResolvedConfig).minor === 'number' && (config as ResolvedConfig).baseline instanceof Set;
+}
+
 /**
  * Validates a config and applies defaults. Every mistake is a HardpodError naming the key
  * (`where` locates keys, e.g. in a config file); nothing is silently ignored.

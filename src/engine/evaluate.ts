@@ -1,5 +1,5 @@
 import { fingerprintOf, identityPaths } from './baseline';
-import { resolveConfig, SUPPRESS_ANNOTATION_PREFIX, validateSuppression, whyRuleDoesNotRun, type BaselineEntry, type EngineConfig, type ResolvedConfig, type SuppressionEntry } from './config';
+import { isResolvedConfig, resolveConfig, SUPPRESS_ANNOTATION_PREFIX, validateSuppression, whyRuleDoesNotRun, type BaselineEntry, type EngineConfig, type ResolvedConfig, type SuppressionEntry } from './config';
 import { NOT_CHECKED_ID, REPORT_SCHEMA_VERSION, type Finding, type NotCheckedObject, type ObjectSummary, type Report, type Suppression, type UnusedSuppression } from './report';
 import { HardpodError } from '../model/errors';
 import { formatFieldPath, parseFieldPath } from '../model/field-path';
@@ -103,11 +103,6 @@ function refuseUnknownMarker(path: string, source: SourceLocation): never {
   );
 }
 
-/** Resolved configs are recognised by their precomputed fields. */
-function isResolved(config: EngineConfig | ResolvedConfig): config is ResolvedConfig {
-  return typeof (config as ResolvedConfig).minor === 'number' && (config as ResolvedConfig).baseline instanceof Set;
-}
-
 /**
  * Evaluates objects against the rules of the configured level, Kubernetes version and edition.
  * Lists are expanded into their items. Config mistakes, invalid suppression annotations and, outside Pulumi,
@@ -115,7 +110,7 @@ function isResolved(config: EngineConfig | ResolvedConfig): config is ResolvedCo
  * that throws becomes an `error` finding.
  */
 export function evaluate(objects: readonly LocatedObject[], config: EngineConfig | ResolvedConfig = {}): Report {
-  const resolved = isResolved(config) ? config : resolveConfig(config);
+  const resolved = isResolvedConfig(config) ? config : resolveConfig(config);
   const plans = plansOf(resolved);
   const plan = plans.plan;
   const items: { object: KubeObject; source: SourceLocation }[] = [];

@@ -327,9 +327,12 @@ export function identityGroupOf(object: { readonly apiVersion?: unknown; readonl
 
 /** Precomputed lookup of workload kind mappings, so extraction does no per-object parsing. */
 export class WorkloadKinds {
+  /** How many mappings the config gave, beside the well-known ones. */
+  readonly configured: number;
   private readonly byKind = new Map<string, MappedKind[]>();
 
   constructor(mappings: readonly WorkloadKindMapping[] = []) {
+    this.configured = mappings.length;
     for (const mapping of [...mappings, ...WELL_KNOWN_WORKLOAD_KINDS]) {
       const entries = this.byKind.get(mapping.kind) ?? [];
       const location = locationOf(mapping.templatePath);

@@ -3,6 +3,8 @@ import * as pulumi from '@pulumi/pulumi';
 import { isDeferred, refuseDeferred } from './deferred';
 import { buildWithInputs, type InputWorkloadProps } from './inputs';
 import { asProgramMistake } from './program-errors';
+import { admissionPolicies, type AdmissionPolicies, type AdmissionPolicyOptions } from '../admission/validating-admission-policy';
+import type { EngineConfig } from '../engine/config';
 import { LockFileResolver } from '../images/lock-resolver';
 import { isDnsLabel } from '../model/api-values';
 import { buildNamespace, selectorLabels } from '../model/companions';
@@ -366,3 +368,50 @@ export class HardenedDebugAccess extends pulumi.ComponentResource {
     }
   }
 }
+
+/** Args of {@link HardpodAdmissionPolicies}: the engine config and where the policies apply. */
+export interface HardpodAdmissionPoliciesArgs extends AdmissionPolicyOptions {
+  /** The engine config the policies enforce, the same the policy pack or transform of the program takes. @default {} (level hardened, the newest Kubernetes) */
+  readonly config?: EngineConfig;
+}
+
+/**
+ * The config's hardened rules that CEL judges exactly on one workload object, as a
+ * ValidatingAdmissionPolicy and binding each (Kubernetes 1.30+), so that the cluster refuses what
+ * the policy pack and `hardpod check` fail: the objects `hardpod admission-policy` writes, for a
+ * platform team that installs its policy with Pulumi. Each binding depends on its policy. The
+ * parts of the config the policies cannot carry are logged as warnings; the rules not emitted, and
+ * why, are in {@link policies}.
+ */
+export class HardpodAdmissionPolicies extends pulumi.ComponentResource {
+  readonly resources: readonly pulumi.CustomResource[];
+  /** What was emitted: the objects, the rules emitted and those not (with the reason), and what of the config is not carried. */
+  readonly policies: AdmissionPolicies;
+
+  constructor(name: string, args: HardpodAdmissionPoliciesArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+    super('hardpod:index:HardpodAdmissionPolicies', name, {}, opts);
+    const where = `hardpod:index:HardpodAdmissionPolicies ${name}`;
+    try {
+      const { config, ...options } = objectArgs(args, where);
+      refuseUnknownKeys(args, ADMISSION_POLICIES_ARGS, '', where, { noun: 'arg', listAlways: true });
+      refuseDeferred(args, where, 'no arg of HardpodAdmissionPolicies may be an Output');
+      this.policies = admissionPolicies(config ?? {}, options, (key) => `${where} config.${key}`);
+      for (const note of this.policies.notCarried) void pulumi.log.warn(`hardpod: ${note}`, this);
+      const resources: pulumi.CustomResource[] = [];
+      for (const object of this.policies.objects) {
+        // A binding follows its policy, which the server needs first to bind it.
+        const dependsOn = object.kind === 'ValidatingAdmissionPolicyBinding' ? [resources[resources.length - 1]] : undefined;
+        resources.push(registerObject(`${name}-${object.metadata?.name}`, object as Record<string, unknown>, this, dependsOn));
+      }
+      this.resources = resources;
+      this.registerOutputs({ emitted: this.policies.emitted.map((rule) => rule.rule) });
+    } catch (error) {
+      throw asProgramMistake(error);
+    }
+  }
+}
+
+/** Every arg HardpodAdmissionPolicies reads; the record type keeps the list in step with the args. */
+const ADMISSION_POLICIES_ARGS = Object.keys({
+  config: true, namePrefix: true, namespaceSelector: true, objectSelector: true,
+} satisfies Record<keyof HardpodAdmissionPoliciesArgs, true>);

@@ -1,5 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import { installMocks, registeredUnder, runMockedProgram, valueOf } from './mocks';
+import { admissionPolicies } from '../../src/admission/validating-admission-policy';
 import { buildDebugAccess } from '../../src/model/debug-access';
 import { HardpodError } from '../../src/model/errors';
 import type { KubeObject } from '../../src/model/kube-object';
@@ -116,6 +117,22 @@ describe('component behaviour', () => {
     expect((await valueOf(web.objects)).map((o) => o.kind)).toEqual(['Deployment', 'ServiceAccount', 'Service', 'NetworkPolicy', 'PodDisruptionBudget', 'HorizontalPodAutoscaler']);
     expect(() => new hp.HardenedStatefulSet('scaled-db', { image: FIXTURE_IMAGE, port: 5432, autoscaling: { minReplicas: 0, maxReplicas: 3 } }))
       .toThrow(/^hardpod:index:HardenedStatefulSet scaled-db: autoscaling\.minReplicas 0 is refused by the API server/);
+  });
+
+  test('HardpodAdmissionPolicies registers the policies hardpod admission-policy writes, and refuses a misspelt arg and an old target', async () => {
+    const config = { rules: { probes: { enabled: false } } };
+    const admission = new hp.HardpodAdmissionPolicies('admission', { config, namePrefix: 'acme-' });
+    const { urns, records } = await registeredUnder(admission.resources);
+    for (const urn of urns) expect(urn).toContain('::hardpod:index:HardpodAdmissionPolicies$kubernetes:');
+    // Registration order is the engine's; compare by identity.
+    const byIdentity = (objects: readonly KubeObject[]) => [...objects].sort((a, b) => `${a.kind}/${a.metadata?.name}`.localeCompare(`${b.kind}/${b.metadata?.name}`));
+    const expected = admissionPolicies(config, { namePrefix: 'acme-' }).objects;
+    expect(byIdentity(records.map((r) => r.inputs as KubeObject))).toEqual(byIdentity(expected));
+    expect(records.map((r) => r.type).sort()).toEqual(expected.map((o) => `kubernetes:admissionregistration.k8s.io/v1:${o.kind}`).sort());
+    expect(admission.policies.emitted.map((e) => e.rule)).not.toContain('probes');
+    expect(() => new hp.HardpodAdmissionPolicies('typo', { namePrefx: 'x-' } as never)).toThrow(/^hardpod:index:HardpodAdmissionPolicies typo: unknown arg "namePrefx" \(did you mean "namePrefix"\?\)/);
+    expect(() => new hp.HardpodAdmissionPolicies('old', { config: { kubernetesVersion: '1.29' } }))
+      .toThrow(/^hardpod:index:HardpodAdmissionPolicies old config\.kubernetesVersion: ValidatingAdmissionPolicy is served as admissionregistration\.k8s\.io\/v1 from Kubernetes 1\.30/);
   });
 
   test('HardenedDebugAccess registers the builder\'s objects, the admission policy before the grant it guards', async () => {

@@ -4,3 +4,4 @@ export * from './workload';
 export * from './workloads';
 export * from './namespace';
 export * from './debug-access';
+export * from './admission-policies';

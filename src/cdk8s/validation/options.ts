@@ -32,6 +32,8 @@ export interface ResolvedValidationOptions {
   readonly config: ResolvedConfig;
   /** Overrides of rules the run does not run ({@link idleRuleOverrideWarnings}), each naming where it is written. */
   readonly warnings: readonly string[];
+  /** Where a key of the config is written, for messages: the option, or the file and line. */
+  readonly where: (key: string) => string;
 }
 
 /**
@@ -57,7 +59,7 @@ export function resolveValidationOptions(options: ValidationOptions, option: (na
     return file !== undefined ? file.locate(key) : option(`config.${key}`);
   };
   const config = resolveConfig(merged, where);
-  return { config, warnings: idleRuleOverrideWarnings(config, where) };
+  return { config, warnings: idleRuleOverrideWarnings(config, where), where };
 }
 
 /**
