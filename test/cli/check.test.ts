@@ -141,7 +141,7 @@ describe('hardpod check exit codes', () => {
   test.each([
     [['--level', 'strict', 'pod.yaml'], /^hardpod check: error: --level must be one of baseline, restricted, hardened, got "strict"/],
     [['--k8s-version', '2.0', 'pod.yaml'], /^hardpod check: error: --k8s-version: unsupported Kubernetes version "2\.0"/],
-    [['--format', 'xml', 'pod.yaml'], /--format must be one of text, json, sarif, junit, controls, controls-json/],
+    [['--format', 'xml', 'pod.yaml'], /--format must be one of text, json, sarif, junit, github, controls, controls-json/],
     [['--frobnicate', 'pod.yaml'], /Unknown option '--frobnicate'.*see hardpod check --help/],
     // A misspelt flag or value names the one meant.
     [['--levl=restricted', 'pod.yaml'], /^hardpod check: error: Unknown option '--levl' \(did you mean "--level"\?\) \(see hardpod check --help\)\n$/],
