@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
 import type { Node as YamlNode } from 'yaml';
 import { NOT_CHECKED_ID, type Enforcement } from './report';
+import { parseSignaturePublicKey, signatureKeyFingerprint, type SignatureKey } from '../images/signatures';
 import { didYouMean } from '../model/did-you-mean';
 import { HardpodError } from '../model/errors';
 import { readUserFile } from '../model/files';
@@ -133,6 +136,52 @@ export interface HardenedConfig {
   readonly [setting: string]: unknown;
 }
 
+/** A public key that signs images, as the config names it. */
+export interface ImageSignatureKeyConfig {
+  /** The key's name, recorded in the lock file for each image it verified (`release`, `ci`). */
+  readonly name: string;
+  /**
+   * The ECDSA P-256 public key in PEM (`-----BEGIN PUBLIC KEY-----`, the cosign.pub that `cosign
+   * generate-key-pair` writes), or the path of a file holding it: in a config file, relative to the
+   * config file's folder; in a config written in code, relative to the current folder.
+   */
+  readonly publicKey: string;
+}
+
+/**
+ * Key-based cosign signatures: `hardpod lock` verifies the signatures of every image it locks with
+ * these keys and records which verified; the `image-signed` rule fails an image none of them signed.
+ * Keyless signatures (Fulcio certificates, Rekor transparency log entries) and cosign v3's Sigstore
+ * bundles are not read.
+ */
+export interface ImageSignaturesConfig {
+  /** The keys whose signatures count; at least one, each name once. */
+  readonly keys: readonly ImageSignatureKeyConfig[];
+  /**
+   * Also refuse, at `hardpod lock`, to lock an image none of the keys signed (nothing is written),
+   * rather than leaving it to the `image-signed` rule at check time. @default false
+   */
+  readonly required?: boolean;
+}
+
+/** Settings about images, read by `hardpod lock` and the image rules. */
+export interface ImagesConfig {
+  /** @default no signature keys: signatures are neither checked nor required */
+  readonly signatures?: ImageSignaturesConfig;
+}
+
+/** {@link ImageSignaturesConfig} after validation: the keys read. */
+export interface ResolvedImageSignatures {
+  readonly keys: readonly SignatureKey[];
+  readonly required: boolean;
+}
+
+/** {@link ImagesConfig} after validation. */
+export interface ResolvedImagesConfig {
+  /** Absent when no signature keys are configured. */
+  readonly signatures?: ResolvedImageSignatures;
+}
+
 /** The engine config as written by users (file or code). Every field is optional. */
 export interface EngineConfig {
   /** @default 'hardened' */
@@ -161,6 +210,8 @@ export interface EngineConfig {
   readonly workloadKinds?: readonly WorkloadKindMapping[];
   /** @default {} */
   readonly hardened?: HardenedConfig;
+  /** @default {}: no signature keys */
+  readonly images?: ImagesConfig;
 }
 
 /** The config after validation and defaults; what rules receive as `context.config`. */
@@ -179,6 +230,7 @@ export interface ResolvedConfig {
   readonly cluster: ClusterContext;
   readonly workloadKinds: WorkloadKinds;
   readonly hardened: HardenedConfig;
+  readonly images: ResolvedImagesConfig;
 }
 
 const WORKLOAD_KIND_KEYS: readonly string[] = ['kind', 'group', 'templatePath', 'referencePath'];
@@ -239,7 +291,7 @@ export function resolveConfig(config: EngineConfig = {}, where: (key: string) =>
   const catalogue = catalogueFacts();
   const raw: unknown = config;
   if (!isRecord(raw)) throw new HardpodError('the config must be an object', where('(root)'));
-  const known = new Set(['level', 'kubernetesVersion', 'edition', 'enforcement', 'rules', 'suppressions', 'forbidSuppressions', 'baseline', 'cluster', 'workloadKinds', 'hardened']);
+  const known = new Set(['level', 'kubernetesVersion', 'edition', 'enforcement', 'rules', 'suppressions', 'forbidSuppressions', 'baseline', 'cluster', 'workloadKinds', 'hardened', 'images']);
   refuseUnknownKeysAt(raw, [...known], 'config key', where);
   for (const key of Object.keys(raw)) refuseKeysWithoutValue(raw[key], key, where);
   const level = config.level ?? 'hardened';
@@ -338,6 +390,7 @@ export function resolveConfig(config: EngineConfig = {}, where: (key: string) =>
     const problem = checkSetting(hardened[key]);
     if (problem !== undefined) throw new HardpodError(problem, where(`hardened.${key}`));
   }
+  const images = resolveImages(config.images, where);
 
   return {
     level,
@@ -353,7 +406,77 @@ export function resolveConfig(config: EngineConfig = {}, where: (key: string) =>
     cluster,
     workloadKinds: new WorkloadKinds(workloadKinds),
     hardened,
+    images,
   };
+}
+
+const IMAGES_KEYS: readonly string[] = ['signatures'];
+const SIGNATURES_KEYS: readonly string[] = ['keys', 'required'];
+const SIGNATURE_KEY_KEYS: readonly string[] = ['name', 'publicKey'];
+const SIGNATURE_KEY_EXAMPLE = '{ name: release, publicKey: cosign.pub }';
+
+/** Whether a signature key's `publicKey` is the key itself rather than the path of a file holding it. */
+function isPemText(publicKey: string): boolean {
+  return publicKey.includes('-----BEGIN');
+}
+
+/** Validates `images` and reads its signature keys (PEM text, or files). */
+function resolveImages(images: unknown, where: (key: string) => string): ResolvedImagesConfig {
+  if (images === undefined) return {};
+  if (!isRecord(images)) throw new HardpodError(`images must be an object { signatures }, got ${describeType(images)}`, where('images'));
+  refuseUnknownKeysAt(images, IMAGES_KEYS, 'images key', (key) => where(`images.${key}`));
+  const signatures = images.signatures;
+  if (signatures === undefined) return {};
+  if (!isRecord(signatures)) {
+    throw new HardpodError(`images.signatures must be an object { keys: [${SIGNATURE_KEY_EXAMPLE}], required }, got ${describeType(signatures)}`, where('images.signatures'));
+  }
+  refuseUnknownKeysAt(signatures, SIGNATURES_KEYS, 'images.signatures key', (key) => where(`images.signatures.${key}`));
+  const required = signatures.required ?? false;
+  if (typeof required !== 'boolean') throw new HardpodError(`images.signatures.required must be true or false, got ${describeType(required)}`, where('images.signatures.required'));
+  const keys = signatures.keys;
+  // Without keys nothing could verify: required or not, every image would be unsigned, silently.
+  if (keys === undefined) throw new HardpodError(`images.signatures needs keys: a list of ${SIGNATURE_KEY_EXAMPLE}`, where('images.signatures'));
+  if (!Array.isArray(keys) || keys.length === 0) {
+    throw new HardpodError(`images.signatures.keys must be a non-empty list of ${SIGNATURE_KEY_EXAMPLE}, got ${Array.isArray(keys) ? 'an empty list' : describeType(keys)}; remove images.signatures to check no signatures`, where('images.signatures.keys'));
+  }
+  const names = new Map<string, string>();
+  const fingerprints = new Map<string, string>();
+  const resolved = keys.map((entry: unknown, i): SignatureKey => {
+    const at = `images.signatures.keys[${i}]`;
+    if (!isRecord(entry)) throw new HardpodError(`a signature key must be an object ${SIGNATURE_KEY_EXAMPLE}, got ${describeType(entry)}`, where(at));
+    refuseUnknownKeysAt(entry, SIGNATURE_KEY_KEYS, 'signature key field', (key) => where(`${at}.${key}`));
+    for (const field of SIGNATURE_KEY_KEYS) {
+      if (entry[field] === undefined) throw new HardpodError(`a signature key needs ${field} (e.g. ${SIGNATURE_KEY_EXAMPLE})`, where(at));
+      if (typeof entry[field] !== 'string' || (entry[field] as string).trim() === '') {
+        throw new HardpodError(`signature key ${field} must be a non-empty string, got ${describeType(entry[field])}`, where(`${at}.${field}`));
+      }
+    }
+    const name = entry.name as string;
+    // The lock file records names: two keys of one name could not be told apart there.
+    claimObjectKey(names, name, where(`${at}.name`), (first) => `signature key name ${JSON.stringify(name)} is given twice, first at ${first}; give each key its own name`);
+    const given = entry.publicKey as string;
+    let pem = given;
+    let from = 'publicKey';
+    if (!isPemText(given)) {
+      const file = isAbsolute(given) ? given : resolvePath(given);
+      from = `the file ${file}`;
+      try {
+        pem = readFileSync(file, 'utf8');
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        throw new HardpodError(
+          `signature key ${JSON.stringify(name)}: publicKey is neither a PEM key (-----BEGIN PUBLIC KEY-----) nor a readable file: ${file} ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? (error as Error).message})`}`,
+          where(`${at}.publicKey`),
+        );
+      }
+    }
+    const key = parseSignaturePublicKey(pem);
+    if (typeof key === 'string') throw new HardpodError(`signature key ${JSON.stringify(name)}: ${from} ${key}`, where(`${at}.publicKey`));
+    const fingerprint = signatureKeyFingerprint(key);
+    claimObjectKey(fingerprints, fingerprint, where(`${at}.publicKey`), (first) => `signature key ${JSON.stringify(name)} is the same key as the one at ${first}; list each key once`);
+    return { name, publicKey: key, fingerprint };
+  });
+  return { signatures: { keys: resolved, required } };
 }
 
 /**
@@ -627,12 +750,25 @@ export function parseConfigText(text: string, file: string): { config: EngineCon
     throw new HardpodError(`invalid config: ${(error as Error).message}`, file);
   }
   if (!isRecord(config)) throw new HardpodError('the config must be a mapping of settings (level, kubernetesVersion, rules ...)', `${file}:1`);
+  keyFilesRelativeTo(config, dirname(resolvePath(file)));
   const locate = (key: string): string => {
     const node = nodeAt(doc.contents as YamlNode | null, key);
     const offset = node?.range?.[0];
     return offset === undefined ? `${file} (${key})` : `${file}:${lineCounter.linePos(offset).line} (${key})`;
   };
   return { config: config as EngineConfig, locate };
+}
+
+/** Makes the signature key files a config file names relative to its folder absolute, in place. */
+function keyFilesRelativeTo(config: Record<string, unknown>, folder: string): void {
+  const signatures = isRecord(config.images) ? config.images.signatures : undefined;
+  const keys = isRecord(signatures) ? signatures.keys : undefined;
+  if (!Array.isArray(keys)) return;
+  for (const key of keys) {
+    if (isRecord(key) && typeof key.publicKey === 'string' && key.publicKey.trim() !== '' && !isPemText(key.publicKey) && !isAbsolute(key.publicKey)) {
+      key.publicKey = resolvePath(folder, key.publicKey);
+    }
+  }
 }
 
 /** The YAML node at a dotted key with `[i]` indices, or the deepest ancestor found. */

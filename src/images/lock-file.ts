@@ -42,6 +42,27 @@ export interface LockedImageFacts extends ImageFacts {
   readonly inspected?: boolean;
   /** Platform the facts were read from, e.g. `linux/amd64`. */
   readonly platform?: string;
+  /**
+   * The cosign signatures of the pinned digest, checked at lock time against the keys of the
+   * config's `images.signatures`; absent when no keys were configured.
+   */
+  readonly signatures?: LockedSignatures;
+}
+
+/** A configured signature key as the lock file names it. */
+export interface LockedSignatureKey {
+  /** The key's name in the config. */
+  readonly name: string;
+  /** `sha256:<hex>` of the key's DER SubjectPublicKeyInfo: a name given to another key later does not inherit what this one verified. */
+  readonly key: string;
+}
+
+/** What `hardpod lock` found about the signatures of one digest. */
+export interface LockedSignatures {
+  /** The keys signatures were checked against. */
+  readonly checked: readonly LockedSignatureKey[];
+  /** The names of the checked keys with which a signature for this digest and repository verified. */
+  readonly verified: readonly string[];
 }
 
 /** One locked reference. */
@@ -119,7 +140,7 @@ function locatorIn(body: string, file: string, scan: JsonScan | undefined): Loca
 }
 
 /** What each recorded fact must be: the image rules read them as these types. */
-type FactType = 'string' | 'boolean' | 'id' | 'ports' | 'strings';
+type FactType = 'string' | 'boolean' | 'id' | 'ports' | 'strings' | 'signatures';
 const FACT_TYPES: Readonly<Record<keyof LockedImageFacts, FactType>> = {
   user: 'string',
   uid: 'id',
@@ -140,6 +161,7 @@ const FACT_TYPES: Readonly<Record<keyof LockedImageFacts, FactType>> = {
   setuidFiles: 'strings',
   inspected: 'boolean',
   platform: 'string',
+  signatures: 'signatures',
 };
 const FACT_TYPE_NAMES: Readonly<Record<FactType, string>> = {
   string: 'a string',
@@ -147,6 +169,7 @@ const FACT_TYPE_NAMES: Readonly<Record<FactType, string>> = {
   id: 'a non-negative integer (a numeric id)',
   ports: 'a list of port numbers (integers 0 to 65535)',
   strings: 'a list of strings',
+  signatures: 'an object { checked: [{ name, key }], verified: [names of checked keys] }',
 };
 
 function isId(value: unknown): boolean {
@@ -159,8 +182,28 @@ function hasFactType(value: unknown, type: FactType): boolean {
     case 'boolean': return typeof value === 'boolean';
     case 'id': return isId(value);
     case 'ports': return Array.isArray(value) && value.every((port) => isId(port) && (port as number) <= 65535);
-    case 'strings': return Array.isArray(value) && value.every((item) => typeof item === 'string');
+    case 'strings': return isStrings(value);
+    case 'signatures': return isLockedSignatures(value);
   }
+}
+
+function isStrings(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
+}
+
+/** Recorded signatures the image-signed rule can trust the shape of: every verified name is one of the checked keys. */
+function isLockedSignatures(value: unknown): boolean {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const { checked, verified } = value as Record<string, unknown>;
+  if (!Array.isArray(checked) || !isStrings(verified)) return false;
+  const names = new Set<string>();
+  for (const key of checked) {
+    if (key === null || typeof key !== 'object' || Array.isArray(key)) return false;
+    const { name, key: fingerprint } = key as Record<string, unknown>;
+    if (typeof name !== 'string' || typeof fingerprint !== 'string' || !/^sha256:[a-f0-9]{64}$/.test(fingerprint)) return false;
+    names.add(name);
+  }
+  return verified.every((name) => names.has(name));
 }
 
 /** Checks one entry of a lock file, naming the file and the entry that is wrong. */

@@ -1,7 +1,8 @@
 import { parseImageRef, tagKey, type ImageRef } from './image-ref';
-import { readLockFileForUpdate, writeLockFile, type LockEntry, type LockFile } from './lock-file';
+import { readLockFileForUpdate, serializeLockFile, writeLockFile, type LockEntry, type LockFile } from './lock-file';
 import { isRegistryNotFound, type RegistryClient } from './registry-client';
 import { resolveImage, type ResolveImageOptions } from './resolve-image';
+import { verifyImageSignatures, type SignatureKey } from './signatures';
 import { HardpodError } from '../model/errors';
 import type { LocatedObject, SourceLocation } from '../model/kube-object';
 import { extractPodViews } from '../model/pod-view';
@@ -69,6 +70,23 @@ export interface LockRunOptions extends ResolveImageOptions {
   readonly checkOutdated?: boolean;
   /** @default no progress output */
   readonly progress?: LockProgress;
+  /**
+   * Verify the cosign signatures of every digest locked, or kept without a record for each of these
+   * keys, and record which keys verified (`facts.signatures`); `required`: refuse to lock an image
+   * none of them signed. Not used in `check` mode.
+   * @default signatures are not checked
+   */
+  readonly signatures?: { readonly keys: readonly SignatureKey[]; readonly required: boolean };
+}
+
+/** What checking the signatures of one locked digest found. */
+export interface SignatureReport {
+  readonly key: string;
+  readonly digest: string;
+  /** Names of the configured keys a signature verified with. */
+  readonly verified: readonly string[];
+  /** Signatures found that do not count, or could not be read, in words. */
+  readonly problems: readonly string[];
 }
 
 export interface DigestChange {
@@ -99,6 +117,20 @@ export interface LockRunResult {
   readonly gone: readonly UnverifiedTag[];
   /** Locked tags whose registry could not be asked, or did not answer (`check`). */
   readonly unverified: readonly UnverifiedTag[];
+  /** The digests whose signatures were checked in this run, and what was found (sorted by key). */
+  readonly signatures: readonly SignatureReport[];
+}
+
+/** Whether the entry records a signature check with every key, as configured now. */
+function signaturesChecked(entry: LockEntry, keys: readonly SignatureKey[]): boolean {
+  const checked = entry.facts?.signatures?.checked ?? [];
+  return keys.every((key) => checked.some((recorded) => recorded.name === key.name && recorded.key === key.fingerprint));
+}
+
+/** The entry with its signature record replaced by what was found now. */
+function withSignatures(entry: LockEntry, keys: readonly SignatureKey[], verified: readonly string[]): LockEntry {
+  const signatures = { checked: keys.map((key) => ({ name: key.name, key: key.fingerprint })), verified: [...verified] };
+  return { ...entry, facts: { ...entry.facts, signatures } };
 }
 
 /** Runs at most `limit` tasks at a time (the client bounds requests; this bounds images in memory). */
@@ -165,6 +197,7 @@ export async function runLock(options: LockRunOptions): Promise<LockRunResult> {
     outdated: [] as DigestChange[],
     gone: [] as UnverifiedTag[],
     unverified: [] as UnverifiedTag[],
+    signatures: [] as SignatureReport[],
   };
 
   if (options.mode === 'check') {
@@ -188,10 +221,24 @@ export async function runLock(options: LockRunOptions): Promise<LockRunResult> {
   }
 
   const toResolve = options.mode === 'update' ? keys : keys.filter((key) => !before.images[key]);
-  options.progress?.start(toResolve.length);
-  const resolved = await mapLimited(toResolve, options.client.concurrency, async (key) => {
+  const signing = options.signatures !== undefined && options.signatures.keys.length > 0 ? options.signatures : undefined;
+  // Entries kept as they are whose signatures were never checked with every key configured now: checked at their locked digest.
+  const toSign = signing === undefined || options.mode === 'update' ? [] : keys.filter((key) => before.images[key] && !signaturesChecked(before.images[key], signing.keys));
+  const signatureReports = new Map<string, SignatureReport>();
+  const signed = async (key: string, entry: LockEntry): Promise<LockEntry> => {
+    if (signing === undefined) return entry;
+    const check = await verifyImageSignatures(options.client, used.get(key)!.ref, entry.digest, signing.keys);
+    signatureReports.set(key, { key, digest: entry.digest, verified: check.verified, problems: check.problems });
+    return withSignatures(entry, signing.keys, check.verified);
+  };
+  const work = [
+    ...toResolve.map((key) => ({ key, kept: undefined as LockEntry | undefined })),
+    ...toSign.map((key) => ({ key, kept: before.images[key] })),
+  ];
+  options.progress?.start(work.length);
+  const answers = await mapLimited(work, options.client.concurrency, async ({ key, kept }) => {
     try {
-      const entry = await resolveImage(options.client, used.get(key)!.ref, options);
+      const entry = await signed(key, kept ?? await resolveImage(options.client, used.get(key)!.ref, options));
       options.progress?.done(key);
       return entry;
     } catch (error) {
@@ -200,25 +247,34 @@ export async function runLock(options: LockRunOptions): Promise<LockRunResult> {
     }
   });
   options.progress?.finish();
+  const resolved = answers.slice(0, toResolve.length);
+  const resigned = answers.slice(toResolve.length);
   // Per image, what keeps it from being locked.
-  const problems = resolved.map((answer, index) => {
-    const key = toResolve[index];
+  const unsigned = (key: string): string[] => {
+    const report = signatureReports.get(key);
+    if (signing?.required !== true || report === undefined || report.verified.length > 0) return [];
+    const found = report.problems.length > 0 ? `: ${report.problems.join('; ')}` : ' (none found)';
+    return [`  ${key} (used at ${used.get(key)!.use.where}): images.signatures.required, and no signature verifies with a configured key (${signing.keys.map((k) => k.name).join(', ')})${found}`];
+  };
+  const problems = [...resolved, ...resigned].map((answer, index) => {
+    const key = work[index].key;
     if (answer.status === 'rejected') return [`  ${key} (used at ${used.get(key)!.use.where}): ${messageOf(answer.reason)}`];
+    if (index >= toResolve.length) return unsigned(key);
     // Recording the tag at a digest it does not point to would make the next check call it outdated.
     // One platform's image of a multi-arch tag (what `crane digest --platform` gives) is the tag's too.
     const platformDigests = Object.values(answer.value.platforms ?? {});
-    return used.get(key)!.pinned.flatMap(({ use, digest: pinned }) => {
+    return [...unsigned(key), ...used.get(key)!.pinned.flatMap(({ use, digest: pinned }) => {
       return pinned === answer.value.digest || platformDigests.includes(pinned) ? [] : [
         `  ${key} (used at ${use.where}): the reference pins ${pinned}, but the tag points to ${answer.value.digest}` +
           `${platformDigests.length > 0 ? ', and none of its platform images is that digest' : ''}; ` +
           'remove the digest and run `npx hardpod pin` again, or write the tag that image has',
       ];
-    });
+    })];
   });
   const failures = problems.flat();
   if (failures.length > 0) {
     const failed = problems.filter((lines) => lines.length > 0).length;
-    throw new HardpodError(`${failed} of ${toResolve.length} images could not be resolved; ${options.lockFilePath} was not changed:\n${failures.join('\n')}`, options.lockFilePath);
+    throw new HardpodError(`${failed} of ${work.length} images could not be ${toSign.length > 0 ? 'locked' : 'resolved'}; ${options.lockFilePath} was not changed:\n${failures.join('\n')}`, options.lockFilePath);
   }
   const images: Record<string, LockEntry> = { ...before.images };
   resolved.forEach((answer, index) => {
@@ -227,11 +283,17 @@ export async function runLock(options: LockRunOptions): Promise<LockRunResult> {
     const previous = before.images[key];
     if (!previous) result.added.push(key);
     else if (previous.digest !== entry.digest) result.changed.push({ key, from: previous.digest, to: entry.digest });
-    // An unchanged digest keeps its entry as it was, so the file does not churn on every update.
-    images[key] = previous && previous.digest === entry.digest && !options.inspect ? previous : entry;
+    // An unchanged digest keeps its entry as it was, so the file does not churn on every update;
+    // its signatures are the ones found now (a signature may have been added or keys changed).
+    const kept = previous && previous.digest === entry.digest && !options.inspect ? previous : undefined;
+    images[key] = kept === undefined ? entry : signing === undefined ? kept : withSignatures(kept, signing.keys, entry.facts!.signatures!.verified);
   });
+  resigned.forEach((answer, index) => {
+    images[toSign[index]] = (answer as PromiseFulfilledResult<LockEntry>).value;
+  });
+  result.signatures.push(...[...signatureReports.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)));
   const lock: LockFile = { lockfileVersion: before.lockfileVersion, images };
-  const changed = toResolve.length > 0 && (result.added.length > 0 || result.changed.length > 0 || JSON.stringify(lock) !== JSON.stringify(before));
+  const changed = work.length > 0 && (result.added.length > 0 || result.changed.length > 0 || serializeLockFile(lock) !== serializeLockFile(before));
   // `lock` creates the file even with no tag to record, so that the steps after it find one.
   const written = changed || (options.mode === 'lock' && !existed);
   if (written) await writeLockFile(options.lockFilePath, lock, { readContent: readText });

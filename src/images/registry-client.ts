@@ -141,6 +141,8 @@ export interface Descriptor {
   readonly size: number;
   readonly platform?: { readonly os?: string; readonly architecture?: string; readonly variant?: string };
   readonly annotations?: Readonly<Record<string, string>>;
+  /** In an index of referrers: the type of the artifact (a signature, an SBOM). */
+  readonly artifactType?: string;
 }
 
 export interface ManifestJson {
@@ -152,6 +154,8 @@ export interface ManifestJson {
   readonly config?: Descriptor;
   readonly layers?: readonly Descriptor[];
   readonly annotations?: Readonly<Record<string, string>>;
+  /** The manifest this one refers to (an OCI 1.1 referrer: a signature, an SBOM). */
+  readonly subject?: Descriptor;
 }
 
 /** Counts requests in flight and makes the rest wait. */
@@ -296,6 +300,15 @@ class NotFoundFailure extends BaseFailure {}
 /** Whether a registry error is its answer that the tag, manifest or blob does not exist (HTTP 404). */
 export function isRegistryNotFound(error: unknown): boolean {
   return error instanceof NotFoundFailure;
+}
+
+/**
+ * Whether a registry error means the registry could not be asked or refused to answer (no
+ * connection, HTTP 401, 403, 429 or 5xx), rather than an answer: not found, or content that is
+ * malformed or does not match its digest.
+ */
+export function isRegistryUnavailable(error: unknown): boolean {
+  return error instanceof BaseFailure && !(error instanceof NotFoundFailure);
 }
 
 interface CachedAuthorization {
@@ -472,6 +485,47 @@ export class RegistryClient {
         throw new HardpodError(`blob ${digest} of ${imageName(ref)} is not JSON`, imageName(ref));
       }
     });
+  }
+
+  /** A small blob read whole and verified against its digest. */
+  async getBlob(ref: ImageRef, digest: string): Promise<Buffer> {
+    return this.withBases(ref, async (base) => {
+      const response = await this.request(base, ref, 'GET', `blobs/${digest}`, '*/*');
+      this.expectOk(response, ref, `blob ${digest}`, response.body);
+      return this.readVerified(response, ref, digest);
+    });
+  }
+
+  /**
+   * The OCI 1.1 referrers of a manifest (`GET /v2/<name>/referrers/<digest>`): an image index of
+   * descriptors, optionally filtered by `artifactType`; undefined when the registry does not serve
+   * the API (HTTP 404, as distribution 2.8 answers). The index is not content-addressed: every
+   * manifest it lists is to be fetched by its digest, which verifies it.
+   */
+  async getReferrers(ref: ImageRef, digest: string, artifactType?: string): Promise<ManifestJson | undefined> {
+    const query = artifactType === undefined ? '' : `?artifactType=${encodeURIComponent(artifactType)}`;
+    try {
+      return await this.withBases(ref, async (base) => {
+        const response = await this.request(base, ref, 'GET', `referrers/${digest}${query}`, MEDIA_TYPES.ociIndex);
+        this.expectOk(response, ref, `referrers of ${digest}`, response.body);
+        const bytes = await this.readBody(response, ref);
+        let json: unknown;
+        try {
+          json = JSON.parse(bytes.toString('utf8'));
+        } catch {
+          throw new HardpodError(`the referrers of ${digest} in ${imageName(ref)} are not JSON`, imageName(ref));
+        }
+        const malformed = manifestShapeProblem(json);
+        const mediaType = (json as ManifestJson | null)?.mediaType;
+        if (malformed !== undefined || mediaType !== MEDIA_TYPES.ociIndex || !Array.isArray((json as ManifestJson).manifests)) {
+          throw new HardpodError(`the referrers of ${digest} in ${imageName(ref)} are no OCI image index: ${malformed ?? `mediaType ${JSON.stringify(mediaType)}, manifests ${describeType((json as ManifestJson).manifests)}`}`, imageName(ref));
+        }
+        return json as ManifestJson;
+      });
+    } catch (error) {
+      if (isRegistryNotFound(error)) return undefined;
+      throw error;
+    }
   }
 
   /**

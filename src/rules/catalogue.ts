@@ -13,6 +13,7 @@ import { imageMinimal } from './image-minimal';
 import { imageNoSetuid } from './image-no-setuid';
 import { imageNonRootUser } from './image-non-root-user';
 import { imagePortExposed } from './image-port-exposed';
+import { imageSigned } from './image-signed';
 import { imageToolPresent } from './image-tool-present';
 import { namespacePsaLabels } from './namespace-psa-labels';
 import { networkPolicy } from './network-policy';
@@ -101,13 +102,14 @@ export const RULES: readonly AnyRule[] = [
   imageNoSetuid,
   imageToolPresent,
   imagePortExposed,
+  imageSigned,
 ];
 
 /**
  * The CIS Kubernetes, CIS Docker and NIST SP 800-190 controls a manifest-level check can enforce
  * (the design's controls catalogue), whether or not a rule checks them yet: the controls view lists
- * each, so an audit sees the ones no rule checks (CIS Docker 4.5, NIST SP 800-190 4.2.3) rather
- * than missing them. Beyond the design's RBAC row (5.1.1-5.1.4), the
+ * each, so an audit sees the ones no rule checks (NIST SP 800-190 4.2.3) rather than missing
+ * them. Beyond the design's RBAC row (5.1.1-5.1.4), the
  * benchmark numbers what rbac-no-escalate checks 5.1.8 (bind, impersonate and escalate) and the
  * nodes/proxy access rbac-no-exec checks 5.1.10. Every such control a rule maps must be listed here.
  */

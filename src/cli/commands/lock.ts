@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { loadConfigFile, resolveConfig, type ResolvedImageSignatures } from '../../engine/config';
 import { dockerCredentials } from '../../images/credentials';
 import { registryHostProblem } from '../../images/image-ref';
 import { LOCK_FILE_NAME } from '../../images/lock-file';
@@ -38,6 +39,9 @@ Options:
                               (layers are read anyway when the image names its user)
   --allow-empty               exit 0 when PATH holds no Kubernetes object (else exit 2: nothing was locked)
   --platform OS/ARCH[/VAR]    platform whose facts are recorded (default: linux/amd64, else the first Linux one)
+  --config FILE               engine config whose images.signatures keys verify the cosign signatures of
+                              each image locked (and of locked entries not yet checked with every key);
+                              the keys that verified are recorded for the image-signed rule
   --stack NAME                Pulumi: run the program with the config of Pulumi.NAME.yaml (secrets read
                               as a placeholder; default: no config)
   --insecure-registry HOST    reach HOST[:PORT] as docker's insecure-registries does: HTTPS without
@@ -170,6 +174,24 @@ function printResult(result: LockRunResult, lockFile: string, context: CliContex
   context.stdout(result.written ? `wrote ${lockFile}\n` : `${lockFile} is up to date (${Object.keys(result.lock.images).length} images)\n`);
 }
 
+/** The signature keys of a config file, or undefined when it configures none. */
+function signatureSettings(file: string): ResolvedImageSignatures | undefined {
+  const { config, locate } = loadConfigFile(file);
+  return resolveConfig(config, locate).images.signatures;
+}
+
+/** One line per image whose signatures were checked: the keys that verified, or why none did. */
+function printSignatures(result: LockRunResult, context: CliContext): void {
+  for (const report of result.signatures) {
+    if (report.verified.length > 0) {
+      context.stderr(`hardpod lock: ${report.key} is signed with ${report.verified.join(', ')}\n`);
+    } else {
+      context.stderr(`hardpod lock: warning: ${report.key} carries no signature that verifies with a configured key${report.problems.length === 0 ? ' (no cosign signature found)' : ''}\n`);
+    }
+    for (const problem of report.problems) context.stderr(`hardpod lock:   ${report.key}: ${problem}\n`);
+  }
+}
+
 /** `hardpod lock`: resolve tags to digests and image facts into hardpod.lock.json. */
 export const lockCommand: Command = {
   usage: USAGE,
@@ -182,6 +204,7 @@ export const lockCommand: Command = {
       'update': { type: 'boolean' },
       'inspect': { type: 'boolean' },
       'platform': { type: 'string' },
+      'config': { type: 'string' },
       'stack': { type: 'string' },
       'allow-empty': { type: 'boolean' },
       ...REGISTRY_FLAGS,
@@ -199,7 +222,12 @@ export const lockCommand: Command = {
       const instead = values.update ? '--update re-resolves the entries of the lock file without running it' : 'with PATH, the manifests are read as they are';
       throw new HardpodError(`--stack applies to the Pulumi program that lock and lock --check run without PATH; ${instead}`, 'hardpod lock');
     }
+    if (values.config !== undefined && values.check) {
+      throw new HardpodError('--config applies to lock and lock --update, which check signatures as they lock; hardpod check --config judges what the lock file records', 'hardpod lock');
+    }
     const registryFlags = parseRegistryFlags('lock', values);
+    // Read before any registry is asked: a mistake in the config is a usage error.
+    const signatures = values.config === undefined ? undefined : signatureSettings(resolve(context.cwd, values.config));
     if (values.platform !== undefined && !/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(values.platform)) {
       throw new HardpodError(`--platform must be OS/ARCH or OS/ARCH/VARIANT (e.g. linux/arm64/v8), got "${values.platform}"`, 'hardpod lock');
     }
@@ -230,8 +258,10 @@ export const lockCommand: Command = {
         ...(values.platform ? { platform: values.platform } : {}),
         checkOutdated: !values.offline,
         progress: progressFor('lock', context),
+        ...(signatures ? { signatures } : {}),
       });
       if (mode !== 'check') {
+        printSignatures(result, context);
         printResult(result, values['lock-file'] ?? LOCK_FILE_NAME, context);
         return EXIT.ok;
       }

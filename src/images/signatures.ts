@@ -1,0 +1,258 @@
+import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { imageName, parseImageRef, type ImageRef } from './image-ref';
+import { isRegistryNotFound, isRegistryUnavailable, type Descriptor, type FetchedManifest, type ManifestJson, type RegistryClient } from './registry-client';
+
+/**
+ * Key-based cosign signatures, found in a registry the way cosign stores them and verified with
+ * node:crypto. Keyless signatures (Fulcio certificates, Rekor entries) and Sigstore bundles are not
+ * read: a signature hardpod cannot verify with a configured key is never counted.
+ */
+
+/** Annotation of a simple-signing layer holding the base64 signature over the layer's blob. */
+export const COSIGN_SIGNATURE_ANNOTATION = 'dev.cosignproject.cosign/signature';
+/** Media type of a cosign simple-signing payload layer. */
+export const SIMPLE_SIGNING_MEDIA_TYPE = 'application/vnd.dev.cosign.simplesigning.v1+json';
+/** Artifact type of a cosign signature manifest stored as an OCI 1.1 referrer. */
+export const COSIGN_SIGNATURE_ARTIFACT_TYPE = 'application/vnd.dev.cosign.artifact.sig.v1+json';
+/** `critical.type` of a cosign container image signature payload. */
+export const COSIGN_PAYLOAD_TYPE = 'cosign container image signature';
+/** Sigstore bundles (cosign v3's default format), which hardpod does not read. */
+const SIGSTORE_BUNDLE_ARTIFACT_TYPE = /^application\/vnd\.dev\.sigstore\.bundle\b/;
+
+/** Signature manifests and payload layers read per image, at most: a registry cannot make a lock run fetch without end. */
+const MAX_SIGNATURE_MANIFESTS = 16;
+const MAX_SIGNATURE_LAYERS = 64;
+
+/** A public key signatures are verified with. */
+export interface SignatureKey {
+  /** The name the config gives it, recorded in the lock file. */
+  readonly name: string;
+  readonly publicKey: KeyObject;
+  /** `sha256:` and the hex SHA-256 of the key's DER SubjectPublicKeyInfo: which key the name stood for when it was recorded. */
+  readonly fingerprint: string;
+}
+
+/**
+ * Reads an ECDSA P-256 public key in PEM (`-----BEGIN PUBLIC KEY-----`, as `cosign generate-key-pair`
+ * writes cosign.pub). Returns the key, or what is wrong with the text.
+ */
+export function parseSignaturePublicKey(pem: string): KeyObject | string {
+  if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem)) {
+    return 'is a private key; give the public key (cosign.pub, which `cosign generate-key-pair` writes next to cosign.key), and keep the private key out of the config';
+  }
+  if (!/-----BEGIN PUBLIC KEY-----/.test(pem)) return 'is no PEM public key; expected -----BEGIN PUBLIC KEY----- (the cosign.pub that `cosign generate-key-pair` writes)';
+  let key: KeyObject;
+  try {
+    key = createPublicKey({ key: pem, format: 'pem' });
+  } catch (error) {
+    return `is no readable public key (${(error as Error).message})`;
+  }
+  const curve = key.asymmetricKeyDetails?.namedCurve;
+  if (key.asymmetricKeyType !== 'ec' || curve !== 'prime256v1') {
+    return `is ${key.asymmetricKeyType === 'ec' ? `an ECDSA key on curve ${curve}` : `a${key.asymmetricKeyType === 'rsa' ? 'n' : ''} ${key.asymmetricKeyType} key`}; hardpod verifies ECDSA P-256 keys, as \`cosign generate-key-pair\` makes them`;
+  }
+  return key;
+}
+
+/** `sha256:<hex>` of the key's DER SubjectPublicKeyInfo. */
+export function signatureKeyFingerprint(key: KeyObject): string {
+  return `sha256:${createHash('sha256').update(key.export({ type: 'spki', format: 'der' })).digest('hex')}`;
+}
+
+/** The names of `keys` under which a simple-signing payload verifies, or why it does not bind to the image. */
+export interface PayloadVerification {
+  /** Names of the keys the signature verified with, whose payload names this image and repository. */
+  readonly verifiedBy: readonly string[];
+  /** Why the signature does not count, when verifiedBy is empty. */
+  readonly problem?: string;
+}
+
+/** The one property of `object` named `name` ignoring case (Go's encoding/json matches so), or why there is none. */
+function field(object: unknown, name: string): { value: unknown } | string {
+  if (object === null || typeof object !== 'object' || Array.isArray(object)) return 'is not an object';
+  const keys = Object.keys(object).filter((key) => key.toLowerCase() === name);
+  if (keys.length === 0) return `has no ${name}`;
+  if (keys.length > 1) return `names ${name} ${keys.length} times, spelt differently`;
+  return { value: (object as Record<string, unknown>)[keys[0]] };
+}
+
+/**
+ * Verifies one cosign simple-signing signature: `signature` (base64 ASN.1 ECDSA) must verify over
+ * `payload` (the layer blob, already checked against the layer's digest) with one of `keys`, and the
+ * payload must be a cosign container image signature for `digest` (`critical.image.docker-manifest-digest`)
+ * in repository `ref` (`critical.identity.docker-reference`).
+ */
+export function verifySimpleSigning(
+  payload: Buffer, signature: string, ref: ImageRef, digest: string, keys: readonly SignatureKey[],
+): PayloadVerification {
+  const bytes = /^[A-Za-z0-9+/]*={0,2}$/.test(signature.trim()) ? Buffer.from(signature.trim(), 'base64') : undefined;
+  if (bytes === undefined || bytes.length === 0) return { verifiedBy: [], problem: 'its signature annotation is not base64' };
+  const signers = keys.filter((key) => {
+    try {
+      return verify('sha256', payload, key.publicKey, bytes);
+    } catch {
+      return false;
+    }
+  });
+  if (signers.length === 0) return { verifiedBy: [], problem: `its signature verifies with none of the configured keys (${keys.map((key) => key.name).join(', ')})` };
+  const by = `a signature verified with ${signers.map((key) => key.name).join(', ')}`;
+  let json: unknown;
+  try {
+    json = JSON.parse(payload.toString('utf8'));
+  } catch {
+    return { verifiedBy: [], problem: `${by} signs a payload that is not JSON` };
+  }
+  const critical = field(json, 'critical');
+  if (typeof critical === 'string') return { verifiedBy: [], problem: `${by} signs a payload that ${critical}` };
+  const type = field(critical.value, 'type');
+  if (typeof type === 'string' || type.value !== COSIGN_PAYLOAD_TYPE) {
+    return { verifiedBy: [], problem: `${by} signs a payload whose critical.type is not ${JSON.stringify(COSIGN_PAYLOAD_TYPE)}` };
+  }
+  const image = field(critical.value, 'image');
+  const signedDigest = typeof image === 'string' ? image : field(image.value, 'docker-manifest-digest');
+  if (typeof signedDigest === 'string') return { verifiedBy: [], problem: `${by} signs a payload whose critical.image ${signedDigest}` };
+  if (signedDigest.value !== digest) {
+    return { verifiedBy: [], problem: `${by} is for the image ${typeof signedDigest.value === 'string' ? signedDigest.value : 'of no digest'}, not this one (${digest})` };
+  }
+  const identity = field(critical.value, 'identity');
+  const reference = typeof identity === 'string' ? identity : field(identity.value, 'docker-reference');
+  if (typeof reference === 'string') return { verifiedBy: [], problem: `${by} signs a payload whose critical.identity ${reference}` };
+  let signedName: string | undefined;
+  try {
+    signedName = typeof reference.value === 'string' ? imageName(parseImageRef(reference.value)) : undefined;
+  } catch {
+    signedName = undefined;
+  }
+  if (signedName !== imageName(ref)) {
+    return { verifiedBy: [], problem: `${by} names the repository ${JSON.stringify(reference.value)}, not ${imageName(ref)}` };
+  }
+  return { verifiedBy: signers.map((key) => key.name) };
+}
+
+/** What looking for the signatures of one image found. */
+export interface SignatureCheck {
+  /** Names of the keys at least one signature verified with (sorted, each once). */
+  readonly verified: readonly string[];
+  /** Signatures that were found but do not count, and signature manifests that could not be read, in words. */
+  readonly problems: readonly string[];
+  /** Signatures (payload layers) examined. */
+  readonly examined: number;
+}
+
+/** Whether a descriptor's digest is one this client can fetch by: `sha256:` and 64 hex digits. */
+function isSha256Digest(value: unknown): value is string {
+  return typeof value === 'string' && /^sha256:[a-f0-9]{64}$/.test(value);
+}
+
+/**
+ * Finds the cosign signatures of `digest` in the repository of `ref` and verifies them with `keys`:
+ * the legacy tag `sha256-<hex>.sig`, then the OCI 1.1 referrers API (or, where the registry lacks
+ * it, the referrers tag `sha256-<hex>` that clients write instead). A signature manifest that is
+ * malformed, or whose content does not match its digest, is a problem reported, never a signature.
+ * A registry that cannot be asked (no connection, refused credentials, HTTP 5xx) throws: whether the
+ * image is signed is then not known.
+ */
+export async function verifyImageSignatures(
+  client: RegistryClient, ref: ImageRef, digest: string, keys: readonly SignatureKey[],
+): Promise<SignatureCheck> {
+  const repository: ImageRef = { registry: ref.registry, repository: ref.repository };
+  const hex = digest.slice('sha256:'.length);
+  const verified = new Set<string>();
+  const problems: string[] = [];
+  let examined = 0;
+  /** Manifests already read, by digest: the legacy tag and a referrer may name the same one. */
+  const seen = new Set<string>();
+
+  /** Reads `what`, or records why it could not be read (and returns undefined); rethrows an unavailable registry. */
+  const attempt = async <T>(what: string, read: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await read();
+    } catch (error) {
+      if (isRegistryUnavailable(error)) throw error;
+      if (isRegistryNotFound(error)) return undefined;
+      problems.push(`${what}: ${(error as Error).message}`);
+      return undefined;
+    }
+  };
+
+  const examine = async (manifest: FetchedManifest, where: string): Promise<void> => {
+    if (seen.has(manifest.digest)) return;
+    seen.add(manifest.digest);
+    const layers = (manifest.json.layers ?? []).filter((layer) => layer.mediaType === SIMPLE_SIGNING_MEDIA_TYPE);
+    if (layers.length === 0) {
+      problems.push(`${where} (${manifest.digest}) holds no cosign simple-signing layer (${SIMPLE_SIGNING_MEDIA_TYPE})`);
+      return;
+    }
+    for (const [index, layer] of layers.entries()) {
+      if (examined >= MAX_SIGNATURE_LAYERS) {
+        problems.push(`more than ${MAX_SIGNATURE_LAYERS} signatures; the rest were not read`);
+        return;
+      }
+      examined++;
+      const at = `${where}, signature ${index + 1}`;
+      const signature = layer.annotations?.[COSIGN_SIGNATURE_ANNOTATION];
+      if (typeof signature !== 'string') {
+        problems.push(`${at} has no ${COSIGN_SIGNATURE_ANNOTATION} annotation (a keyless or unsigned layer)`);
+        continue;
+      }
+      if (!isSha256Digest(layer.digest)) {
+        problems.push(`${at}: its layer digest ${JSON.stringify(layer.digest)} is not sha256:<64 hex>`);
+        continue;
+      }
+      // Fetched by digest, so the payload is the one the layer descriptor names.
+      const payload = await attempt(`${at}: payload ${layer.digest}`, () => client.getBlob(repository, layer.digest));
+      if (payload === undefined) {
+        if (!problems.at(-1)?.startsWith(`${at}:`)) problems.push(`${at}: its payload ${layer.digest} is not in the registry`);
+        continue;
+      }
+      const result = verifySimpleSigning(payload, signature, ref, digest, keys);
+      for (const name of result.verifiedBy) verified.add(name);
+      if (result.problem !== undefined) problems.push(`${at}: ${result.problem}`);
+    }
+  };
+
+  // 1. The legacy tag, where `cosign sign` (v2) stores signatures.
+  const legacyTag = `sha256-${hex}.sig`;
+  const legacy = await attempt(`the signature tag ${legacyTag}`, () => client.getManifest(repository, legacyTag));
+  if (legacy !== undefined) await examine(legacy, `tag ${legacyTag}`);
+
+  // 2. OCI 1.1 referrers, or the referrers tag a client writes where the registry lacks the API.
+  const fallbackTag = `sha256-${hex}`;
+  let referrers: ManifestJson | undefined;
+  let via: string;
+  const served = await attempt(`the referrers of ${digest}`, () => client.getReferrers(repository, digest));
+  if (served !== undefined) {
+    referrers = served;
+    via = 'referrer';
+  } else {
+    const index = await attempt(`the referrers tag ${fallbackTag}`, () => client.getManifest(repository, fallbackTag));
+    via = `referrer (tag ${fallbackTag})`;
+    if (index !== undefined) {
+      if (index.json.manifests === undefined) problems.push(`the referrers tag ${fallbackTag} is a manifest, not an index of referrers`);
+      else referrers = index.json;
+    }
+  }
+  const candidates = (referrers?.manifests ?? []).filter((entry: Descriptor) => {
+    if (typeof entry.artifactType === 'string' && SIGSTORE_BUNDLE_ARTIFACT_TYPE.test(entry.artifactType)) {
+      problems.push(`${via} ${entry.digest} is a Sigstore bundle (${entry.artifactType}, cosign v3's default format), which hardpod does not read; sign with cosign v2, or cosign v3 with --new-bundle-format=false`);
+      return false;
+    }
+    return entry.artifactType === COSIGN_SIGNATURE_ARTIFACT_TYPE;
+  });
+  for (const entry of candidates.slice(0, MAX_SIGNATURE_MANIFESTS)) {
+    if (!isSha256Digest(entry.digest)) {
+      problems.push(`${via} ${JSON.stringify(entry.digest)} has no sha256 digest`);
+      continue;
+    }
+    const manifest = await attempt(`${via} ${entry.digest}`, () => client.getManifest(repository, entry.digest));
+    if (manifest === undefined) continue;
+    // A referrer names the image it refers to; one listed for another image is not this image's.
+    if (manifest.json.subject?.digest !== digest) {
+      problems.push(`${via} ${entry.digest} refers to ${JSON.stringify(manifest.json.subject?.digest ?? null)}, not ${digest}`);
+      continue;
+    }
+    await examine(manifest, `${via} ${entry.digest}`);
+  }
+  if (candidates.length > MAX_SIGNATURE_MANIFESTS) problems.push(`more than ${MAX_SIGNATURE_MANIFESTS} signature referrers; the rest were not read`);
+  return { verified: [...verified].sort(), problems, examined };
+}
