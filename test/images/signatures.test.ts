@@ -1,0 +1,203 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { NUMERIC_USER_DISTROLESS } from './fixtures';
+import { readLockFile, type LockFile } from '../../src/images/lock-file';
+import { cliMainPath, runHardpod, runHardpodAsync } from '../cli/cli-process';
+import { describeWithCosign, runCosign } from '../harness/cosign';
+import { pushImage, pushManifest, sha256 } from '../harness/oci-images';
+import { startRegistry, type TestRegistry } from '../harness/registry';
+import { RegistryProxy } from '../harness/registry-proxy';
+
+/**
+ * Signatures made by the real cosign CLI (built from its Go module) in a real docker-registry, then
+ * found and verified by `hardpod lock` and judged by `hardpod check`.
+ */
+
+/** The images of the test, one container each, in this order. */
+const IMAGES = ['signed', 'twice', 'referrer', 'otherkey', 'unsigned', 'copied', 'tampered', 'renamed', 'malformed'] as const;
+type Name = (typeof IMAGES)[number];
+
+function pod(host: string, names: readonly string[] = IMAGES): string {
+  return `apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: shop}
+spec:
+  containers:
+${names.map((name) => `    - {name: ${name}, image: '${host}/team/${name}:v1'}`).join('\n')}
+`;
+}
+
+describeWithCosign('cosign signatures: made by cosign, verified by hardpod lock, judged by hardpod check', (cosign) => {
+  let registry: TestRegistry;
+  let dir: string;
+  const digests = {} as Record<Name, string>;
+  let host: string;
+
+  const sign = (name: string, digest: string, key: string, ...extra: string[]) => runCosign(
+    cosign, ['sign', '--key', key, '--tlog-upload=false', '--allow-http-registry', '-y', ...extra, `${host}/team/${name}@${digest}`], dir,
+    extra.length > 0 ? { COSIGN_EXPERIMENTAL: '1' } : {},
+  );
+  const getJson = async (url: string, accept = 'application/vnd.oci.image.manifest.v1+json') => {
+    const response = await fetch(url, { headers: { Accept: accept } });
+    if (response.status !== 200) throw new Error(`GET ${url}: HTTP ${response.status}`);
+    return (await response.json()) as Record<string, unknown>;
+  };
+  const pushBlob = async (repository: string, bytes: Buffer): Promise<string> => {
+    const start = await fetch(`${registry.url}/v2/${repository}/blobs/uploads/`, { method: 'POST' });
+    const location = new URL(start.headers.get('location')!, registry.url);
+    location.searchParams.set('digest', sha256(bytes));
+    const put = await fetch(location, { method: 'PUT', body: bytes, headers: { 'Content-Type': 'application/octet-stream' } });
+    if (put.status !== 201) throw new Error(`blob upload failed: HTTP ${put.status}`);
+    return sha256(bytes);
+  };
+  const sigTag = (digest: string) => `sha256-${digest.slice('sha256:'.length)}.sig`;
+  const lockOf = (): LockFile => readLockFile(path.join(dir, 'hardpod.lock.json'));
+  const signaturesOf = (name: Name) => lockOf().images[`${host}/team/${name}:v1`].facts?.signatures;
+
+  beforeAll(async () => {
+    cliMainPath();
+    registry = await startRegistry();
+    host = registry.host;
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hardpod-cosign-'));
+    for (const [index, name] of IMAGES.entries()) {
+      // Each image its own digest: the label differs.
+      digests[name] = (await pushImage(registry.url, `team/${name}`, 'v1', { ...NUMERIC_USER_DISTROLESS, labels: { image: name, index: String(index) } })).digest;
+    }
+    fs.mkdirSync(path.join(dir, 'other'));
+    runCosign(cosign, ['generate-key-pair'], dir);
+    runCosign(cosign, ['generate-key-pair'], path.join(dir, 'other'));
+
+    sign('signed', digests.signed, 'cosign.key');
+    // Two signatures in one manifest: another key's does not hide the configured one's.
+    sign('twice', digests.twice, 'other/cosign.key');
+    sign('twice', digests.twice, 'cosign.key');
+    // An OCI 1.1 referrer: distribution 2.8 has no referrers API, so cosign writes the referrers tag sha256-<hex>.
+    sign('referrer', digests.referrer, 'cosign.key', '--registry-referrers-mode=oci-1-1');
+    sign('otherkey', digests.otherkey, 'other/cosign.key');
+
+    // A genuine signature of another image of the repository, copied to this digest's signature tag.
+    const source = (await pushImage(registry.url, 'team/copied', 'source', { ...NUMERIC_USER_DISTROLESS, labels: { image: 'copied-source' } })).digest;
+    sign('copied', source, 'cosign.key');
+    await pushManifest(registry.url, 'team/copied', sigTag(digests.copied), await getJson(`${registry.url}/v2/team/copied/manifests/${sigTag(source)}`));
+
+    // A signed payload changed afterwards (a layer pointing at the changed blob, the signature kept).
+    sign('tampered', digests.tampered, 'cosign.key');
+    const manifest = await getJson(`${registry.url}/v2/team/tampered/manifests/${sigTag(digests.tampered)}`) as { layers: { digest: string; size: number }[] };
+    const payload = Buffer.from(await (await fetch(`${registry.url}/v2/team/tampered/blobs/${manifest.layers[0].digest}`)).arrayBuffer());
+    const changed = Buffer.from(payload.toString('utf8').replace('"optional":null', '"optional":{"approved":"yes"}'));
+    expect(changed.equals(payload)).toBe(false);
+    manifest.layers[0] = { ...manifest.layers[0], digest: await pushBlob('team/tampered', changed), size: changed.length };
+    await pushManifest(registry.url, 'team/tampered', sigTag(digests.tampered), manifest);
+
+    // The same image in two repositories, signed in one: the signature copied over names the other repository.
+    const same = (await pushImage(registry.url, 'team/renamed-source', 'v1', { ...NUMERIC_USER_DISTROLESS, labels: { image: 'renamed' } })).digest;
+    digests.renamed = (await pushImage(registry.url, 'team/renamed', 'v1', { ...NUMERIC_USER_DISTROLESS, labels: { image: 'renamed' } })).digest;
+    expect(same).toBe(digests.renamed);
+    sign('renamed-source', same, 'cosign.key');
+    const copy = spawnSync('skopeo', [
+      'copy', '--src-tls-verify=false', '--dest-tls-verify=false', '--preserve-digests',
+      `docker://${host}/team/renamed-source:${sigTag(same)}`, `docker://${host}/team/renamed:${sigTag(same)}`,
+    ], { encoding: 'utf8' });
+    if (copy.status !== 0) throw new Error(`skopeo copy failed: ${copy.stderr}`);
+
+    // A signature tag holding a manifest with no signature layer.
+    await pushBlob('team/malformed', Buffer.from('{}'));
+    await pushManifest(registry.url, 'team/malformed', sigTag(digests.malformed), {
+      schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha256('{}'), size: 2 }, layers: [],
+    });
+
+    fs.writeFileSync(path.join(dir, 'pod.yaml'), pod(host));
+    fs.writeFileSync(path.join(dir, 'hardpod.yaml'), 'images:\n  signatures:\n    keys:\n      - { name: release, publicKey: cosign.pub }\n');
+  }, 240_000);
+
+  afterAll(async () => {
+    await registry?.stop();
+  });
+
+  test('hardpod lock records the configured key as verified only for the images cosign signed with it, for their digest and repository', () => {
+    const result = runHardpod(['lock', '--config', 'hardpod.yaml', 'pod.yaml'], { cwd: dir });
+    expect(result.stderr).not.toMatch(/Error|at .*\.js:\d+/);
+    expect(result.status).toBe(0);
+    const fingerprint = signaturesOf('signed')!.checked[0].key;
+    expect(fingerprint).toMatch(/^sha256:[a-f0-9]{64}$/);
+    for (const name of IMAGES) {
+      expect([name, signaturesOf(name)]).toEqual([name, { checked: [{ name: 'release', key: fingerprint }], verified: ['signed', 'twice', 'referrer'].includes(name) ? ['release'] : [] }]);
+    }
+    const say = (name: Name) => `${host}/team/${name}:v1`;
+    expect(result.stderr).toContain(`hardpod lock: ${say('signed')} is signed with release\n`);
+    expect(result.stderr).toContain(`hardpod lock: ${say('referrer')} is signed with release\n`);
+    expect(result.stderr).toContain(`hardpod lock: warning: ${say('unsigned')} carries no signature that verifies with a configured key (no cosign signature found)\n`);
+    expect(result.stderr).toMatch(new RegExp(`${say('otherkey')}: tag ${sigTag(digests.otherkey)}, signature 1: its signature verifies with none of the configured keys \\(release\\)`));
+    expect(result.stderr).toMatch(new RegExp(`${say('twice')}: tag ${sigTag(digests.twice)}, signature 1: its signature verifies with none of the configured keys`));
+    expect(result.stderr).toContain(`${say('copied')}: tag ${sigTag(digests.copied)}, signature 1: a signature verified with release is for the image `);
+    expect(result.stderr).toContain(`not this one (${digests.copied})`);
+    expect(result.stderr).toMatch(new RegExp(`${say('tampered')}: tag ${sigTag(digests.tampered)}, signature 1: its signature verifies with none of the configured keys`));
+    expect(result.stderr).toContain(`${say('renamed')}: tag ${sigTag(digests.renamed)}, signature 1: a signature verified with release names the repository "${host}/team/renamed-source", not ${host}/team/renamed`);
+    expect(result.stderr).toContain(`${say('malformed')}: tag ${sigTag(digests.malformed)} (`);
+    expect(result.stderr).toContain('holds no cosign simple-signing layer');
+  }, 120_000);
+
+  test('hardpod check fails image-signed for every image no configured key signed; a config pinned to the edition before sees no such finding', () => {
+    const result = runHardpod(['check', '--config', 'hardpod.yaml', '--format', 'json', 'pod.yaml'], { cwd: dir });
+    expect(result.status).toBe(1);
+    const report = JSON.parse(result.stdout) as { findings: { rule: string; outcome: string; path: string; message: string }[] };
+    const findings = report.findings.filter((f) => f.rule === 'image-signed');
+    const failing = ['otherkey', 'unsigned', 'copied', 'tampered', 'renamed', 'malformed'];
+    expect(findings.map((f) => `${f.outcome} ${f.path}`)).toEqual(failing.map((name) => `fail spec.containers[${IMAGES.indexOf(name as Name)}].image`));
+    expect(findings[0].message).toMatch(/carries no signature that verifies with a configured key \(release\)/);
+
+    fs.writeFileSync(path.join(dir, 'edition-3.yaml'), `edition: 3\n${fs.readFileSync(path.join(dir, 'hardpod.yaml'), 'utf8')}`);
+    const pinned = runHardpod(['check', '--config', 'edition-3.yaml', '--format', 'json', 'pod.yaml'], { cwd: dir });
+    expect((JSON.parse(pinned.stdout) as { findings: { rule: string }[] }).findings.filter((f) => f.rule === 'image-signed')).toEqual([]);
+  }, 60_000);
+
+  test('a payload altered on its way from the registry does not match its layer digest: reported, not verified', async () => {
+    const proxy = await RegistryProxy.start(registry.url);
+    try {
+      const payloadDigest = ((await getJson(`${registry.url}/v2/team/signed/manifests/${sigTag(digests.signed)}`)) as { layers: { digest: string }[] }).layers[0].digest;
+      proxy.faults = { tamper: new RegExp(`/blobs/${payloadDigest}$`) };
+      fs.writeFileSync(path.join(dir, 'signed.yaml'), pod(host, ['signed']));
+      const result = await runHardpodAsync(['lock', '--config', 'hardpod.yaml', '--lock-file', 'proxied.lock.json', '--mirror', `${host}=${proxy.url}`, 'signed.yaml'], { cwd: dir });
+      expect(result.status).toBe(0);
+      expect(result.stderr).toContain(`${host}/team/signed:v1 carries no signature that verifies with a configured key`);
+      expect(result.stderr).toContain(`payload ${payloadDigest}: `);
+      expect(result.stderr).toContain('does not match its digest');
+      expect(readLockFile(path.join(dir, 'proxied.lock.json')).images[`${host}/team/signed:v1`].facts?.signatures?.verified).toEqual([]);
+    } finally {
+      await proxy.stop();
+    }
+  }, 60_000);
+
+  test('an entry locked before keys were configured gets its signatures checked at its locked digest by plain lock; required refuses unsigned images and writes nothing', () => {
+    fs.writeFileSync(path.join(dir, 'some.yaml'), pod(host, ['signed', 'unsigned']));
+    expect(runHardpod(['lock', '--lock-file', 'later.lock.json', 'some.yaml'], { cwd: dir }).status).toBe(0);
+    const before = readLockFile(path.join(dir, 'later.lock.json'));
+    expect(before.images[`${host}/team/signed:v1`].facts?.signatures).toBeUndefined();
+    const unknown = runHardpod(['check', '--config', 'hardpod.yaml', '--lock-file', 'later.lock.json', '--format', 'json', 'some.yaml'], { cwd: dir });
+    expect((JSON.parse(unknown.stdout) as { findings: { rule: string; outcome: string }[] }).findings.filter((f) => f.rule === 'image-signed').map((f) => f.outcome)).toEqual(['unknown', 'unknown']);
+
+    fs.writeFileSync(path.join(dir, 'required.yaml'), 'images:\n  signatures:\n    required: true\n    keys:\n      - { name: release, publicKey: cosign.pub }\n');
+    const text = fs.readFileSync(path.join(dir, 'later.lock.json'), 'utf8');
+    const refused = runHardpod(['lock', '--config', 'required.yaml', '--lock-file', 'later.lock.json', 'some.yaml'], { cwd: dir });
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain(`${host}/team/unsigned:v1 (used at `);
+    expect(refused.stderr).toContain('images.signatures.required, and no signature verifies with a configured key (release) (none found)');
+    expect(refused.stderr).not.toContain(`${host}/team/signed:v1 (used at`);
+    expect(fs.readFileSync(path.join(dir, 'later.lock.json'), 'utf8')).toBe(text);
+
+    const filled = runHardpod(['lock', '--config', 'hardpod.yaml', '--lock-file', 'later.lock.json', 'some.yaml'], { cwd: dir });
+    expect(filled.status).toBe(0);
+    const after = readLockFile(path.join(dir, 'later.lock.json'));
+    for (const name of ['signed', 'unsigned']) {
+      const key = `${host}/team/${name}:v1`;
+      expect(after.images[key].resolvedAt).toBe(before.images[key].resolvedAt);
+      expect(after.images[key].facts?.signatures?.verified).toEqual(name === 'signed' ? ['release'] : []);
+    }
+    // Recorded now: the next lock asks nothing and changes nothing.
+    const again = runHardpod(['lock', '--config', 'hardpod.yaml', '--lock-file', 'later.lock.json', 'some.yaml'], { cwd: dir });
+    expect(again.stdout).toContain('later.lock.json is up to date');
+    expect(again.stderr).not.toContain('is signed with');
+  }, 120_000);
+});
