@@ -8,3 +8,4 @@ export * from './tool-names';
 export * from './resolve-image';
 export * from './lock-images';
 export * from './pin-yaml';
+export * from './signatures';
