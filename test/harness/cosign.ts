@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CACHE_DIR } from './cache-dir';
@@ -7,16 +7,17 @@ import { describeWithTools } from './required-tools';
 
 /**
  * The cosign CLI built by scripts/setup/cosign.sh from github.com/sigstore/cosign/v2 (the Go module
- * proxy's release), which signs test images in the local registry exactly as release pipelines do.
+ * proxy's release), which signs test images exactly as release pipelines do, and the registry built
+ * by scripts/setup/referrers-registry.sh that serves the OCI 1.1 referrers API.
  */
 
-const TOOLCHAIN_MANIFEST = join(CACHE_DIR, 'cosign-toolchain.json');
-
-function findCosign(): { cosign: string } | { missing: string } {
-  if (!existsSync(TOOLCHAIN_MANIFEST)) return { missing: `${TOOLCHAIN_MANIFEST} not found (run scripts/setup/cosign.sh)` };
-  const { cosign } = JSON.parse(readFileSync(TOOLCHAIN_MANIFEST, 'utf8')) as { cosign?: string };
-  if (!cosign || !existsSync(cosign)) return { missing: `the cosign named in ${TOOLCHAIN_MANIFEST} is gone (run scripts/setup/cosign.sh)` };
-  return { cosign };
+/** A tool a set-up script built and named in `$HARDPOD_CACHE/<manifest>-toolchain.json` under `field`. */
+function findTool(manifest: string, field: string, script: string): { path: string } | { missing: string } {
+  const file = join(CACHE_DIR, `${manifest}-toolchain.json`);
+  if (!existsSync(file)) return { missing: `${file} not found (run ${script})` };
+  const path = (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string | undefined>)[field];
+  if (!path || !existsSync(path)) return { missing: `the ${manifest} named in ${file} is gone (run ${script})` };
+  return { path };
 }
 
 /**
@@ -35,10 +36,57 @@ export function runCosign(cosign: string, args: readonly string[], cwd: string, 
   return run.stdout;
 }
 
-/** Declares a suite that needs cosign and the registry tools: skipped loudly without them, failed under CI. */
-export function describeWithCosign(title: string, body: (cosign: string) => void): void {
-  const found = findCosign();
+/** A running referrers registry (in memory), stopped by PID. */
+export class ReferrersRegistry {
+  static async start(binary: string): Promise<ReferrersRegistry> {
+    const child = spawn(binary, [], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const host = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      const timer = setTimeout(() => reject(new Error(`${binary} did not say where it listens within 10 s`)), 10_000);
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        const match = /listening on (\S+)\n/.exec(out);
+        if (match) {
+          clearTimeout(timer);
+          resolve(match[1]);
+        }
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`${binary} exited with ${code}`));
+      });
+    });
+    return new ReferrersRegistry(child, host);
+  }
+
+  private constructor(private readonly child: ChildProcess, readonly host: string) {}
+
+  get url(): string {
+    return `http://${this.host}`;
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    process.kill(this.child.pid!, 'SIGTERM');
+    await exited;
+  }
+}
+
+/** What the signature suites run: cosign and the referrers registry. */
+export interface SignatureTools {
+  readonly cosign: string;
+  readonly referrersRegistry: string;
+}
+
+/** Declares a suite that needs cosign, the referrers registry and the registry tools: skipped loudly without them, failed under CI. */
+export function describeWithCosign(title: string, body: (tools: SignatureTools) => void): void {
+  const cosign = findTool('cosign', 'cosign', 'scripts/setup/cosign.sh');
+  const referrers = findTool('referrers-registry', 'referrersRegistry', 'scripts/setup/referrers-registry.sh');
   const registry = missingRegistryTools();
-  const missing = 'missing' in found ? found.missing : registry.length > 0 ? `missing ${registry.join(', ')} (run scripts/setup/registry.sh)` : undefined;
-  describeWithTools(title, 'cosign and the registry tools', missing, () => body('cosign' in found ? found.cosign : ''));
+  const missing = 'missing' in cosign ? cosign.missing
+    : 'missing' in referrers ? referrers.missing
+      : registry.length > 0 ? `missing ${registry.join(', ')} (run scripts/setup/registry.sh)` : undefined;
+  const path = (found: { path: string } | { missing: string }) => ('path' in found ? found.path : '');
+  describeWithTools(title, 'cosign, the referrers registry and the registry tools', missing, () => body({ cosign: path(cosign), referrersRegistry: path(referrers) }));
 }

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { NUMERIC_USER_DISTROLESS } from './fixtures';
 import { readLockFile, type LockFile } from '../../src/images/lock-file';
 import { cliMainPath, runHardpod, runHardpodAsync } from '../cli/cli-process';
-import { describeWithCosign, runCosign } from '../harness/cosign';
+import { describeWithCosign, ReferrersRegistry, runCosign } from '../harness/cosign';
 import { pushImage, pushManifest, sha256 } from '../harness/oci-images';
 import { startRegistry, type TestRegistry } from '../harness/registry';
 import { RegistryProxy } from '../harness/registry-proxy';
@@ -29,7 +29,7 @@ ${names.map((name) => `    - {name: ${name}, image: '${host}/team/${name}:v1'}`)
 `;
 }
 
-describeWithCosign('cosign signatures: made by cosign, verified by hardpod lock, judged by hardpod check', (cosign) => {
+describeWithCosign('cosign signatures: made by cosign, verified by hardpod lock, judged by hardpod check', ({ cosign, referrersRegistry }) => {
   let registry: TestRegistry;
   let dir: string;
   const digests = {} as Record<Name, string>;
@@ -199,5 +199,41 @@ describeWithCosign('cosign signatures: made by cosign, verified by hardpod lock,
     const again = runHardpod(['lock', '--config', 'hardpod.yaml', '--lock-file', 'later.lock.json', 'some.yaml'], { cwd: dir });
     expect(again.stdout).toContain('later.lock.json is up to date');
     expect(again.stderr).not.toContain('is signed with');
+  }, 120_000);
+  test('a registry serving the OCI 1.1 referrers API: the signature cosign stored as a referrer verifies, another key\'s does not', async () => {
+    const referrers = await ReferrersRegistry.start(referrersRegistry);
+    try {
+      const signedDigest = (await pushImage(referrers.url, 'team/web', 'v1', { ...NUMERIC_USER_DISTROLESS, labels: { image: 'web' } })).digest;
+      const otherDigest = (await pushImage(referrers.url, 'team/other', 'v1', { ...NUMERIC_USER_DISTROLESS, labels: { image: 'other' } })).digest;
+      const signWith = (repository: string, digest: string, key: string) => runCosign(cosign, [
+        'sign', '--key', key, '--tlog-upload=false', '--allow-http-registry', '-y', '--registry-referrers-mode=oci-1-1', `${referrers.host}/${repository}@${digest}`,
+      ], dir, { COSIGN_EXPERIMENTAL: '1' });
+      signWith('team/web', signedDigest, 'cosign.key');
+      signWith('team/other', otherDigest, 'other/cosign.key');
+      // The registry answers for the referrers itself: cosign wrote neither the .sig tag nor the referrers tag.
+      const tags = (await getJson(`${referrers.url}/v2/team/web/tags/list`, 'application/json')).tags;
+      expect(tags).toEqual(['v1']);
+      const index = await getJson(`${referrers.url}/v2/team/web/referrers/${signedDigest}`, 'application/vnd.oci.image.index.v1+json') as { manifests: { digest: string }[] };
+      expect(index.manifests).toHaveLength(1);
+
+      fs.writeFileSync(path.join(dir, 'referrers.yaml'), `apiVersion: v1
+kind: Pod
+metadata: {name: r, namespace: shop}
+spec:
+  containers:
+    - {name: web, image: '${referrers.host}/team/web:v1'}
+    - {name: other, image: '${referrers.host}/team/other:v1'}
+`);
+      const result = await runHardpodAsync(['lock', '--config', 'hardpod.yaml', '--lock-file', 'referrers.lock.json', 'referrers.yaml'], { cwd: dir });
+      expect(result.status).toBe(0);
+      expect(result.stderr).toContain(`hardpod lock: ${referrers.host}/team/web:v1 is signed with release\n`);
+      expect(result.stderr).toContain(`${referrers.host}/team/other:v1: referrer sha256:`);
+      expect(result.stderr).toMatch(/referrer sha256:[a-f0-9]{64}, signature 1: its signature verifies with none of the configured keys \(release\)/);
+      const lock = readLockFile(path.join(dir, 'referrers.lock.json'));
+      expect(lock.images[`${referrers.host}/team/web:v1`].facts?.signatures?.verified).toEqual(['release']);
+      expect(lock.images[`${referrers.host}/team/other:v1`].facts?.signatures?.verified).toEqual([]);
+    } finally {
+      await referrers.stop();
+    }
   }, 120_000);
 });
