@@ -16,6 +16,8 @@ export const SIMPLE_SIGNING_MEDIA_TYPE = 'application/vnd.dev.cosign.simplesigni
 export const COSIGN_SIGNATURE_ARTIFACT_TYPE = 'application/vnd.dev.cosign.artifact.sig.v1+json';
 /** `critical.type` of a cosign container image signature payload. */
 export const COSIGN_PAYLOAD_TYPE = 'cosign container image signature';
+/** The media type of the empty config OCI artifacts carry. */
+const EMPTY_CONFIG_MEDIA_TYPE = 'application/vnd.oci.empty.v1+json';
 /** Sigstore bundles (cosign v3's default format), which hardpod does not read. */
 const SIGSTORE_BUNDLE_ARTIFACT_TYPE = /^application\/vnd\.dev\.sigstore\.bundle\b/;
 
@@ -232,27 +234,40 @@ export async function verifyImageSignatures(
       else referrers = index.json;
     }
   }
+  const bundleProblem = (at: string, type: string) =>
+    `${at} is a Sigstore bundle (${type}, cosign v3's default format), which hardpod does not read; sign with cosign v2, or cosign v3 with --new-bundle-format=false --use-signing-config=false`;
+  // A descriptor's artifactType says what a referrer is; where it is missing or only names the empty
+  // config (some registries list the config's media type), the manifest itself is read to tell.
   const candidates = (referrers?.manifests ?? []).filter((entry: Descriptor) => {
-    if (typeof entry.artifactType === 'string' && SIGSTORE_BUNDLE_ARTIFACT_TYPE.test(entry.artifactType)) {
-      problems.push(`${via} ${entry.digest} is a Sigstore bundle (${entry.artifactType}, cosign v3's default format), which hardpod does not read; sign with cosign v2, or cosign v3 with --new-bundle-format=false`);
+    const type = entry.artifactType;
+    if (typeof type === 'string' && SIGSTORE_BUNDLE_ARTIFACT_TYPE.test(type)) {
+      problems.push(bundleProblem(`${via} ${entry.digest}`, type));
       return false;
     }
-    return entry.artifactType === COSIGN_SIGNATURE_ARTIFACT_TYPE;
+    return type === undefined || type === COSIGN_SIGNATURE_ARTIFACT_TYPE || type === EMPTY_CONFIG_MEDIA_TYPE;
   });
   for (const entry of candidates.slice(0, MAX_SIGNATURE_MANIFESTS)) {
     if (!isSha256Digest(entry.digest)) {
       problems.push(`${via} ${JSON.stringify(entry.digest)} has no sha256 digest`);
       continue;
     }
-    const manifest = await attempt(`${via} ${entry.digest}`, () => client.getManifest(repository, entry.digest));
+    const at = `${via} ${entry.digest}`;
+    const manifest = await attempt(at, () => client.getManifest(repository, entry.digest));
     if (manifest === undefined) continue;
-    // A referrer names the image it refers to; one listed for another image is not this image's.
-    if (manifest.json.subject?.digest !== digest) {
-      problems.push(`${via} ${entry.digest} refers to ${JSON.stringify(manifest.json.subject?.digest ?? null)}, not ${digest}`);
+    const type = manifest.json.artifactType ?? manifest.json.config?.mediaType;
+    if (type !== undefined && SIGSTORE_BUNDLE_ARTIFACT_TYPE.test(type)) {
+      problems.push(bundleProblem(at, type));
       continue;
     }
-    await examine(manifest, `${via} ${entry.digest}`);
+    // Another kind of referrer (an SBOM, an attestation) is none of this check's business.
+    if (type !== COSIGN_SIGNATURE_ARTIFACT_TYPE) continue;
+    // A referrer names the image it refers to; one listed for another image is not this image's.
+    if (manifest.json.subject?.digest !== digest) {
+      problems.push(`${at} refers to ${JSON.stringify(manifest.json.subject?.digest ?? null)}, not ${digest}`);
+      continue;
+    }
+    await examine(manifest, at);
   }
-  if (candidates.length > MAX_SIGNATURE_MANIFESTS) problems.push(`more than ${MAX_SIGNATURE_MANIFESTS} signature referrers; the rest were not read`);
+  if (candidates.length > MAX_SIGNATURE_MANIFESTS) problems.push(`more than ${MAX_SIGNATURE_MANIFESTS} referrers that may be signatures; the rest were not read`);
   return { verified: [...verified].sort(), problems, examined };
 }

@@ -44,9 +44,9 @@ describeWithCosign('cosign signatures: made by cosign, verified by hardpod lock,
     if (response.status !== 200) throw new Error(`GET ${url}: HTTP ${response.status}`);
     return (await response.json()) as Record<string, unknown>;
   };
-  const pushBlob = async (repository: string, bytes: Buffer): Promise<string> => {
-    const start = await fetch(`${registry.url}/v2/${repository}/blobs/uploads/`, { method: 'POST' });
-    const location = new URL(start.headers.get('location')!, registry.url);
+  const pushBlob = async (base: string, repository: string, bytes: Buffer): Promise<string> => {
+    const start = await fetch(`${base}/v2/${repository}/blobs/uploads/`, { method: 'POST' });
+    const location = new URL(start.headers.get('location')!, base);
     location.searchParams.set('digest', sha256(bytes));
     const put = await fetch(location, { method: 'PUT', body: bytes, headers: { 'Content-Type': 'application/octet-stream' } });
     if (put.status !== 201) throw new Error(`blob upload failed: HTTP ${put.status}`);
@@ -88,7 +88,7 @@ describeWithCosign('cosign signatures: made by cosign, verified by hardpod lock,
     const payload = Buffer.from(await (await fetch(`${registry.url}/v2/team/tampered/blobs/${manifest.layers[0].digest}`)).arrayBuffer());
     const changed = Buffer.from(payload.toString('utf8').replace('"optional":null', '"optional":{"approved":"yes"}'));
     expect(changed.equals(payload)).toBe(false);
-    manifest.layers[0] = { ...manifest.layers[0], digest: await pushBlob('team/tampered', changed), size: changed.length };
+    manifest.layers[0] = { ...manifest.layers[0], digest: await pushBlob(registry.url, 'team/tampered', changed), size: changed.length };
     await pushManifest(registry.url, 'team/tampered', sigTag(digests.tampered), manifest);
 
     // The same image in two repositories, signed in one: the signature copied over names the other repository.
@@ -103,7 +103,7 @@ describeWithCosign('cosign signatures: made by cosign, verified by hardpod lock,
     if (copy.status !== 0) throw new Error(`skopeo copy failed: ${copy.stderr}`);
 
     // A signature tag holding a manifest with no signature layer.
-    await pushBlob('team/malformed', Buffer.from('{}'));
+    await pushBlob(registry.url, 'team/malformed', Buffer.from('{}'));
     await pushManifest(registry.url, 'team/malformed', sigTag(digests.malformed), {
       schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha256('{}'), size: 2 }, layers: [],
     });
@@ -210,11 +210,30 @@ describeWithCosign('cosign signatures: made by cosign, verified by hardpod lock,
       ], dir, { COSIGN_EXPERIMENTAL: '1' });
       signWith('team/web', signedDigest, 'cosign.key');
       signWith('team/other', otherDigest, 'other/cosign.key');
+      // Other referrers, shaped as cosign v3 (a Sigstore bundle) and SBOM tools push them: empty config,
+      // the kind in the manifest's artifactType (which this registry lists as the config's media type).
+      const empty = { mediaType: 'application/vnd.oci.empty.v1+json', digest: sha256('{}'), size: 2 };
+      const referrer = async (repository: string, subject: string, artifactType: string, content: string) => {
+        const layer = Buffer.from(content);
+        await pushBlob(referrers.url, repository, Buffer.from('{}'));
+        const layerDigest = await pushBlob(referrers.url, repository, layer);
+        const manifest = {
+          schemaVersion: 2,
+          mediaType: 'application/vnd.oci.image.manifest.v1+json',
+          artifactType,
+          config: empty,
+          layers: [{ mediaType: artifactType, digest: layerDigest, size: layer.length }],
+          subject: { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: subject, size: 0 },
+        };
+        return (await pushManifest(referrers.url, repository, sha256(JSON.stringify(manifest)), manifest)).digest;
+      };
+      await referrer('team/web', signedDigest, 'application/spdx+json', '{"spdxVersion":"SPDX-2.3"}');
+      const bundle = await referrer('team/other', otherDigest, 'application/vnd.dev.sigstore.bundle.v0.3+json', '{"mediaType":"application/vnd.dev.sigstore.bundle.v0.3+json"}');
       // The registry answers for the referrers itself: cosign wrote neither the .sig tag nor the referrers tag.
       const tags = (await getJson(`${referrers.url}/v2/team/web/tags/list`, 'application/json')).tags;
       expect(tags).toEqual(['v1']);
       const index = await getJson(`${referrers.url}/v2/team/web/referrers/${signedDigest}`, 'application/vnd.oci.image.index.v1+json') as { manifests: { digest: string }[] };
-      expect(index.manifests).toHaveLength(1);
+      expect(index.manifests).toHaveLength(2);
 
       fs.writeFileSync(path.join(dir, 'referrers.yaml'), `apiVersion: v1
 kind: Pod
@@ -229,6 +248,8 @@ spec:
       expect(result.stderr).toContain(`hardpod lock: ${referrers.host}/team/web:v1 is signed with release\n`);
       expect(result.stderr).toContain(`${referrers.host}/team/other:v1: referrer sha256:`);
       expect(result.stderr).toMatch(/referrer sha256:[a-f0-9]{64}, signature 1: its signature verifies with none of the configured keys \(release\)/);
+      expect(result.stderr).toContain(`${referrers.host}/team/other:v1: referrer ${bundle} is a Sigstore bundle (application/vnd.dev.sigstore.bundle.v0.3+json, cosign v3's default format), which hardpod does not read`);
+      expect(result.stderr).not.toContain('spdx');
       const lock = readLockFile(path.join(dir, 'referrers.lock.json'));
       expect(lock.images[`${referrers.host}/team/web:v1`].facts?.signatures?.verified).toEqual(['release']);
       expect(lock.images[`${referrers.host}/team/other:v1`].facts?.signatures?.verified).toEqual([]);
