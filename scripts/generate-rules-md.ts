@@ -4,7 +4,7 @@
  */
 import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { whyNoAdmissionPolicy } from '../src/admission/validating-admission-policy';
+import { whyNoAdmissionPolicy } from '../src/admission/cel-rules';
 import { NEWEST_KUBERNETES_VERSION, OLDEST_KUBERNETES_MINOR } from '../src/engine/config';
 import { NEWEST_EDITION, RULES } from '../src/rules/catalogue';
 import type { AnyRule, ControlMapping, Level } from '../src/rules/rule';

@@ -1,285 +1,22 @@
 import {
-  isResolvedConfig, resolveConfig, SUPPRESS_ANNOTATION_PREFIX, whyRuleDoesNotRun, type EngineConfig, type ResolvedConfig, type SuppressionEntry,
-} from '../engine/config';
+  emittedOf, planAdmissionRules, policiesYaml, WORKLOADS,
+  type AdmissionPolicies, type AdmissionPolicyOptions, type EmittedRule, type PlannedRule,
+} from './cel-rules';
+import type { EngineConfig, ResolvedConfig } from '../engine/config';
 import type { Enforcement } from '../engine/report';
-import { allowedRegistryPrefix } from '../images/image-ref';
 import { MANAGED_BY_LABEL } from '../model/companions';
 import { HardpodError } from '../model/errors';
 import type { KubeObject } from '../model/kube-object';
-import { RULES } from '../rules/catalogue';
-import type { AnyRule } from '../rules/rule';
 
 /** ValidatingAdmissionPolicy is served as `admissionregistration.k8s.io/v1` from Kubernetes 1.30. */
 export const ADMISSION_POLICY_MINOR = 30;
 
-/** A label selector as Kubernetes writes one (`matchLabels`, `matchExpressions`). */
-export interface AdmissionLabelSelector {
-  /** @default none */
-  readonly matchLabels?: Readonly<Record<string, string>>;
-  /** @default none */
-  readonly matchExpressions?: readonly { readonly key: string; readonly operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; readonly values?: readonly string[] }[];
-}
-
-/** Options of {@link admissionPolicies} beyond the engine config. */
-export interface AdmissionPolicyOptions {
-  /**
-   * Prefix of every policy's and binding's name: the policy of rule `image-digest` is `<prefix>image-digest`.
-   * @default 'hardpod-'
-   */
-  readonly namePrefix?: string;
-  /**
-   * The namespaces each binding applies in (its `matchResources.namespaceSelector`).
-   * @default every namespace
-   */
-  readonly namespaceSelector?: AdmissionLabelSelector;
-  /**
-   * The objects each binding applies to (its `matchResources.objectSelector`), by their labels.
-   * @default every object
-   */
-  readonly objectSelector?: AdmissionLabelSelector;
-}
-
-/** A rule of the config that is not emitted as an admission policy, and why. */
-export interface OmittedRule {
-  readonly rule: string;
-  readonly reason: string;
-}
-
-/** One rule emitted as a policy and its binding. */
-export interface EmittedRule {
-  readonly rule: string;
-  /** `deny` binds the policy with validationActions [Deny], `warn` with [Warn]. */
-  readonly enforcement: Enforcement;
-  readonly policyName: string;
-}
-
-/** What {@link admissionPolicies} emits. */
-export interface AdmissionPolicies {
-  /** Per emitted rule, its ValidatingAdmissionPolicy then its ValidatingAdmissionPolicyBinding. */
-  readonly objects: readonly KubeObject[];
-  readonly emitted: readonly EmittedRule[];
-  /** Rules the config runs that are not emitted, with the reason (Pod Security rules, cross-object rules, rules CEL cannot express exactly). */
-  readonly omitted: readonly OmittedRule[];
-  /** Parts of the config the policies do not carry (config suppressions they cannot match, custom workload kinds, the baseline), said in words. */
-  readonly notCarried: readonly string[];
-}
-
 /** The workload kinds the policies match, by resource, in the API groups Kubernetes serves them. */
-const RESOURCE_RULES = [
-  { apiGroups: [''], apiVersions: ['v1'], resources: ['pods', 'pods/ephemeralcontainers', 'replicationcontrollers', 'podtemplates'] },
-  { apiGroups: ['apps'], apiVersions: ['v1'], resources: ['deployments', 'statefulsets', 'daemonsets', 'replicasets'] },
-  { apiGroups: ['batch'], apiVersions: ['v1'], resources: ['jobs', 'cronjobs'] },
-] as const;
-
-/** The kinds those resources hold: a config suppression of another kind cannot match an object the policies judge. */
-const WORKLOAD_KINDS = new Set(['Pod', 'ReplicationController', 'PodTemplate', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob']);
-
-/** The pod spec of the object, per kind (the ephemeralcontainers subresource sends the Pod). */
-const POD_SPEC =
-  "request.kind.kind == 'Pod' ? object.spec" +
-  " : request.kind.kind == 'CronJob' ? object.spec.jobTemplate.spec.template.spec" +
-  " : request.kind.kind == 'PodTemplate' ? object.template.spec" +
-  ' : object.spec.template.spec';
-
-/** `list` of the pod spec, or an empty list. */
-const listOf = (field: string): string => `(has(variables.podSpec.${field}) ? variables.podSpec.${field} : [])`;
-/** Every container: init (sidecars included), regular and ephemeral, in the order the engine reads them. */
-const CONTAINERS = `${listOf('initContainers')} + ${listOf('containers')} + ${listOf('ephemeralContainers')}`;
-
-// The image reference grammar as hardpod's parser reads it (src/images/image-ref.ts), in RE2.
-const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
-/** A first component that is no registry host (no ".", ":", upper case or "["): part of a Docker Hub repository. */
-const NAMESPACE_COMPONENT = '[a-z0-9]+(?:(?:_|__|-+)[a-z0-9]+)*';
-const DOMAIN_LABEL = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
-/** A port from 0 to 65535, leading zeros allowed (the parser reads the number). */
-const PORT = ':0*(?:[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])';
-const HOST = `(?:${DOMAIN_LABEL}(?:\\.${DOMAIN_LABEL})*|\\[[a-fA-F0-9:]+\\])(?:${PORT})?`;
-const NAME = `(?:(?:${HOST}|${NAMESPACE_COMPONENT})/)?${COMPONENT}(?:/${COMPONENT})*`;
-const TAG = ':[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}';
-const DIGEST = '@(?:sha256:[a-f0-9]{64}|sha384:[a-f0-9]{96}|sha512:[a-f0-9]{128})';
-/** A well-formed reference (a name of more than 255 characters aside, which the policies test on the written-out name). */
-export const IMAGE_REFERENCE_PATTERN = `^${NAME}(?:${TAG})?(?:${DIGEST})?$`;
-/** A well-formed reference pinned by digest. */
-export const PINNED_IMAGE_PATTERN = `^${NAME}(?:${TAG})?${DIGEST}$`;
-/** A bare 64-hex string is an image id, not a repository. */
-const IMAGE_ID_PATTERN = '^[a-f0-9]{64}$';
-/** The parser's limit on the written-out name (`docker.io/library/nginx`). */
-const NAME_MAX_LENGTH = 255;
-/** Stands in the list of written-out names for an image whose name is longer than that limit. */
-const TOO_LONG = '!';
-
-/**
- * The steps from the containers' images to the name each is matched by (`docker.io/library/nginx`),
- * as hardpod's parser writes it out; `` for an image that is absent or malformed, {@link TOO_LONG} for one
- * whose name is too long. One list per step: CEL of Kubernetes 1.30 has no let, and nesting the steps
- * would repeat each one several times over.
- */
-const IMAGE_NAME_VARIABLES = [
-  {
-    name: 'images',
-    expression: `variables.containers.map(c, has(c.image) && c.image.matches(r'${IMAGE_REFERENCE_PATTERN}') && !c.image.matches(r'${IMAGE_ID_PATTERN}') ? c.image : '')`,
-  },
-  // Without the digest, then without the tag (after the last ":" that follows the last "/").
-  { name: 'imageNoDigest', expression: "variables.images.map(i, i.contains('@') ? i.substring(0, i.indexOf('@')) : i)" },
-  { name: 'imageNoTag', expression: "variables.imageNoDigest.map(n, n.substring(n.lastIndexOf('/') + 1).contains(':') ? n.substring(0, n.lastIndexOf(':')) : n)" },
-  // The first component is a registry when it has a ".", a ":", an upper-case letter or a "[", or is localhost; else Docker Hub's.
-  {
-    name: 'imageWithRegistry',
-    expression:
-      "variables.imageNoTag.map(n, n == '' ? '' : n.contains('/') && (n.substring(0, n.indexOf('/')).matches(r'[.:A-Z\\[]') || n.substring(0, n.indexOf('/')) == 'localhost')" +
-      " ? (n.substring(0, n.indexOf('/')) == 'index.docker.io' ? 'docker.io' + n.substring(n.indexOf('/')) : n) : 'docker.io/' + n)",
-  },
-  // Docker Hub's official images are under library/; only the registry written exactly docker.io gets it.
-  { name: 'imageWithLibrary', expression: "variables.imageWithRegistry.map(n, n.startsWith('docker.io/') && !n.substring(10).contains('/') ? 'docker.io/library/' + n.substring(10) : n)" },
-  {
-    name: 'imageNames',
-    expression: `variables.imageWithLibrary.map(n, n == '' ? '' : size(n) > ${NAME_MAX_LENGTH} ? '${TOO_LONG}' : n.substring(0, n.indexOf('/')).lowerAscii() + n.substring(n.indexOf('/')))`,
-  },
-];
-
-/** A CEL string literal. */
-function celString(text: string): string {
-  return JSON.stringify(text);
-}
-
-/** A CEL list of string literals. */
-function celList(values: Iterable<string>): string {
-  return `[${[...values].map(celString).join(', ')}]`;
-}
-
-/** How one rule is judged in CEL: extra variables, the expression that is true when the object passes, and the message's list of offenders. */
-interface CelRule {
-  readonly variables?: readonly { readonly name: string; readonly expression: string }[];
-  readonly expression: (config: ResolvedConfig) => string;
-  /** A CEL list of strings naming what fails (containers, images), for the message. @default none */
-  readonly offenders?: (config: ResolvedConfig) => string;
-}
-
-/** Windows pods have no read-only root filesystem: the rule does not judge them. */
-const WINDOWS_POD = "has(variables.podSpec.os) && variables.podSpec.os.name == 'windows'";
-
-/**
- * Long-running containers: regular ones, and init containers with restartPolicy Always (native
- * sidecars, which every Kubernetes version serving these policies keeps).
- */
-const LONG_RUNNING =
-  `${listOf('containers')} + ${listOf('initContainers')}.filter(c, has(c.restartPolicy) && c.restartPolicy == 'Always')`;
-/** A pod that runs to completion has nothing to probe for readiness. */
-const RUNS_TO_COMPLETION = "has(variables.podSpec.restartPolicy) && variables.podSpec.restartPolicy in ['Never', 'OnFailure']";
-/** Whether container `c` declares a port named by the string `port`. */
-const declaresPort = (port: string): string => `has(c.ports) && c.ports.exists(p, has(p.name) && p.name == ${port})`;
-/** A probe or hook handler `h` of `c` on a port name that `c` declares no port of (the kubelet then fails it every time). */
-const namedPortMissing = (handler: string): string =>
-  `has(${handler}) && has(${handler}.port) && type(${handler}.port) == string && !(${declaresPort(`${handler}.port`)})`;
-
-/** Every probe of `c` whose port name the container does not declare, and every hook the kubelet cannot run. */
-function probePortProblems(): string {
-  const problems: string[] = [];
-  for (const probe of ['readinessProbe', 'livenessProbe', 'startupProbe']) {
-    for (const kind of ['httpGet', 'tcpSocket']) problems.push(`(has(c.${probe}) && ${namedPortMissing(`c.${probe}.${kind}`)})`);
-  }
-  for (const hook of ['postStart', 'preStop']) {
-    const at = `c.lifecycle.${hook}`;
-    problems.push(`(has(c.lifecycle) && has(${at}) && (${namedPortMissing(`${at}.httpGet`)} || has(${at}.tcpSocket)))`);
-  }
-  return problems.join(' || ');
-}
-
-/** The rules emitted, each as it is written in CEL; the check of each is in src/rules/<id>.ts. */
-const CEL_RULES: Readonly<Record<string, CelRule>> = {
-  'image-digest': {
-    variables: IMAGE_NAME_VARIABLES,
-    expression: () => `variables.containers.all(c, has(c.image) && c.image.matches(r'${PINNED_IMAGE_PATTERN}')) && !(${celString(TOO_LONG)} in variables.imageNames)`,
-    offenders: () => `variables.containers.filter(c, !has(c.image) || !c.image.matches(r'${PINNED_IMAGE_PATTERN}')).map(c, c.name + ' (' + (has(c.image) ? c.image : 'no image') + ')')`,
-  },
-  'allowed-registries': {
-    variables: IMAGE_NAME_VARIABLES,
-    expression: (config) => `variables.imageNames.all(n, n == '' || n == ${celString(TOO_LONG)} || ${underAllowed(config)})`,
-    offenders: (config) => `variables.imageNames.filter(n, n != '' && n != ${celString(TOO_LONG)} && !(${underAllowed(config)}))`,
-  },
-  'read-only-root-filesystem': {
-    expression: () => `(${WINDOWS_POD}) || variables.containers.all(c, ${READ_ONLY})`,
-    offenders: () => `variables.containers.filter(c, !(${READ_ONLY})).map(c, c.name)`,
-  },
-  'dedicated-service-account': {
-    expression: () => "variables.serviceAccount != 'default'",
-    offenders: () => '[variables.serviceAccount]',
-    variables: [{
-      name: 'serviceAccount',
-      // serviceAccountName, else the deprecated serviceAccount, else default (what the API server fills in).
-      expression:
-        "has(variables.podSpec.serviceAccountName) && variables.podSpec.serviceAccountName != '' ? variables.podSpec.serviceAccountName" +
-        " : has(variables.podSpec.serviceAccount) && variables.podSpec.serviceAccount != '' ? variables.podSpec.serviceAccount : 'default'",
-    }],
-  },
-  'secrets-as-files': {
-    expression: () => `variables.containers.all(c, !(${SECRET_IN_ENV}))`,
-    offenders: () => `variables.containers.filter(c, ${SECRET_IN_ENV}).map(c, c.name)`,
-  },
-  'probes': {
-    variables: [{ name: 'longRunning', expression: LONG_RUNNING }],
-    expression: () => `(${RUNS_TO_COMPLETION}) || variables.longRunning.all(c, has(c.readinessProbe) && has(c.livenessProbe) && !(${probePortProblems()}))`,
-    offenders: () => `variables.longRunning.filter(c, !has(c.readinessProbe) || !has(c.livenessProbe) || ${probePortProblems()}).map(c, c.name)`,
-  },
-  'not-default-namespace': {
-    expression: () => "request.namespace != 'default'",
-  },
-};
-
-const READ_ONLY = 'has(c.securityContext) && has(c.securityContext.readOnlyRootFilesystem) && c.securityContext.readOnlyRootFilesystem == true';
-const SECRET_IN_ENV =
-  '(has(c.env) && c.env.exists(e, has(e.valueFrom) && has(e.valueFrom.secretKeyRef))) || (has(c.envFrom) && c.envFrom.exists(e, has(e.secretRef)))';
-
-/** Whether the written-out name `n` is under one of the configured registries (whole path components). */
-function underAllowed(config: ResolvedConfig): string {
-  const prefixes = (config.hardened.allowedRegistries ?? []).map(allowedRegistryPrefix);
-  return `${celList(prefixes)}.exists(p, n == p || n.startsWith(p + '/'))`;
-}
-
-/** Why each hardened rule that is not emitted is not, in words. */
-const NOT_EMITTED: Readonly<Record<string, string>> = {
-  'well-formed-objects': 'it says what the API server refuses in RBAC objects, NetworkPolicies, Namespaces, ServiceAccounts and LimitRanges; at admission the server\'s own validation refuses them',
-  'resources': 'it reads the LimitRanges of the namespace: the API server writes their defaults into Pods, but not into pod templates, so a policy would refuse a Deployment that hardpod passes in a namespace whose LimitRange gives defaults',
-  'service-account-token': 'it reads the pod\'s ServiceAccount, another object than the one admitted',
-  'service-account-present': 'it reads whether the ServiceAccount exists, another object than the one admitted',
-  'network-policy': 'it reads the NetworkPolicies of the namespace, other objects than the one admitted',
-  'no-literal-credentials': 'its checks read shell scripts word by word and match values with look-ahead patterns, which CEL\'s regular expressions (RE2) cannot express exactly',
-  'namespace-psa-labels': 'it reads the namespaces the input\'s workloads are in, other objects than the one admitted',
-  'rbac-no-cluster-admin': 'it judges RBAC objects, which these policies do not match yet',
-  'rbac-no-wildcards': 'it judges RBAC objects, which these policies do not match yet',
-  'rbac-no-secret-read': 'it judges RBAC objects, which these policies do not match yet',
-  'rbac-no-exec': 'it judges RBAC objects, which these policies do not match yet',
-  'rbac-no-pod-create': 'it judges RBAC objects, which these policies do not match yet',
-  'rbac-no-escalate': 'it judges RBAC objects, which these policies do not match yet',
-  'image-non-root-user': 'it reads the image facts of the lock file, which the API server does not have',
-  'image-minimal': 'it reads the image facts of the lock file, which the API server does not have',
-  'image-no-setuid': 'it reads the image facts of the lock file, which the API server does not have',
-  'image-tool-present': 'it reads the image facts of the lock file, which the API server does not have',
-  'image-port-exposed': 'it reads the image facts of the lock file, which the API server does not have',
-  'image-signed': 'it reads the signatures hardpod lock verified and recorded in the lock file, which the API server does not have; verify signatures at admission with a signature admission controller (Sigstore policy-controller, Kyverno verifyImages)',
-};
-
-const POD_SECURITY_REASON = 'Pod Security admission enforces the Pod Security Standards rules from the namespace\'s pod-security.kubernetes.io/enforce label';
-
-/**
- * Why {@link admissionPolicies} never emits a rule as an admission policy (`it reads the NetworkPolicies
- * of the namespace ...`), or undefined for a rule it emits when the config runs it (allowed-registries
- * only with hardened.allowedRegistries set).
- */
-export function whyNoAdmissionPolicy(rule: Pick<AnyRule, 'id' | 'pss'>): string | undefined {
-  if (rule.pss !== undefined) return POD_SECURITY_REASON;
-  if (rule.id === 'well-formed-pod-spec') return 'it says what the API server refuses in a pod spec; at admission the server\'s own validation refuses it';
-  if (CEL_RULES[rule.id] === undefined) return NOT_EMITTED[rule.id] ?? 'it cannot be expressed exactly as a policy judging one object';
-  return undefined;
-}
-
-/** Why a rule of the config is not emitted, or undefined when it is. */
-function whyNotEmitted(rule: AnyRule, config: ResolvedConfig): string | undefined {
-  const never = whyNoAdmissionPolicy(rule);
-  if (never !== undefined) return never;
-  if (rule.appliesUnder !== undefined && !rule.appliesUnder(config)) return `it does not apply under this config (${rule.id === 'allowed-registries' ? 'hardened.allowedRegistries is not set' : 'see the rule'})`;
-  return undefined;
-}
+const RESOURCE_RULES = ['', 'apps', 'batch'].map((group) => ({
+  apiGroups: [group],
+  apiVersions: ['v1'],
+  resources: WORKLOADS.filter((w) => w.group === group).flatMap((w) => [w.resource, ...(w.subresources ?? []).map((sub) => `${w.resource}/${sub}`)]),
+}));
 
 /**
  * The ValidatingAdmissionPolicies (admissionregistration.k8s.io/v1, Kubernetes 1.30 and later) that
@@ -300,123 +37,35 @@ function whyNotEmitted(rule: AnyRule, config: ResolvedConfig): string | undefine
 export function admissionPolicies(
   config: EngineConfig | ResolvedConfig = {}, options: AdmissionPolicyOptions = {}, where: (key: string) => string = (key) => `config ${key}`,
 ): AdmissionPolicies {
-  const resolved = isResolvedConfig(config) ? config : resolveConfig(config, where);
-  if (resolved.minor < ADMISSION_POLICY_MINOR) {
-    throw new HardpodError(
-      `ValidatingAdmissionPolicy is served as admissionregistration.k8s.io/v1 from Kubernetes 1.${ADMISSION_POLICY_MINOR}, and the config targets ${resolved.kubernetesVersion}; target 1.${ADMISSION_POLICY_MINOR} or later, or enforce with hardpod check in CI`,
-      where('kubernetesVersion'),
-    );
-  }
-  const prefix = options.namePrefix ?? 'hardpod-';
-  if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9.-])?$/.test(prefix) && prefix !== '') {
-    throw new HardpodError(`namePrefix ${JSON.stringify(prefix)} must be lowercase letters, digits, "-" and ".", starting with a letter or digit, as object names are`, 'admissionPolicies options.namePrefix');
-  }
-  const emitted: EmittedRule[] = [];
-  const omitted: OmittedRule[] = [];
-  const objects: KubeObject[] = [];
-  for (const rule of RULES) {
-    if (whyRuleDoesNotRun(rule, resolved) !== undefined) continue;
-    const override = resolved.rules[rule.id];
-    if (override?.enabled === false) continue;
-    const reason = whyNotEmitted(rule, resolved);
-    if (reason !== undefined) {
-      omitted.push({ rule: rule.id, reason });
-      continue;
+  const plan = planAdmissionRules(config, options, where, 'admissionPolicies', (resolved) => {
+    if (resolved.minor < ADMISSION_POLICY_MINOR) {
+      throw new HardpodError(
+        `ValidatingAdmissionPolicy is served as admissionregistration.k8s.io/v1 from Kubernetes 1.${ADMISSION_POLICY_MINOR}, and the config targets ${resolved.kubernetesVersion}; target 1.${ADMISSION_POLICY_MINOR} or later, or enforce with hardpod check in CI`,
+        where('kubernetesVersion'),
+      );
     }
-    const enforcement = override?.enforcement ?? resolved.enforcement;
-    const policyName = `${prefix}${rule.id}`;
-    emitted.push({ rule: rule.id, enforcement, policyName });
-    objects.push(policyOf(rule, CEL_RULES[rule.id], resolved, policyName), bindingOf(policyName, enforcement, options));
-  }
-  if (emitted.length === 0) {
-    const why = resolved.level === 'hardened'
-      ? 'every rule that can be emitted is disabled or not in the config\'s edition'
-      : `level ${resolved.level} holds only Pod Security Standards rules, which Pod Security admission enforces from the namespace's pod-security.kubernetes.io/enforce label; admission policies are emitted for level hardened`;
-    throw new HardpodError(`no rule to emit as an admission policy: ${why}`, where('level'));
-  }
-  return { objects, emitted, omitted, notCarried: notCarried(resolved, resolved.workloadKinds.configured > 0, new Set(emitted.map((e) => e.rule))) };
+  });
+  const objects = plan.rules.flatMap((rule) => [policyOf(rule), bindingOf(rule.policyName, rule.enforcement, options)]);
+  return { objects, emitted: emittedOf(plan), omitted: plan.omitted, notCarried: plan.notCarried };
 }
 
-/** The parts of the config the policies do not carry, each said in words. */
-function notCarried(config: ResolvedConfig, customKinds: boolean, emitted: ReadonlySet<string>): string[] {
-  const notes: string[] = [];
-  for (const entry of config.suppressions) {
-    if (!emitted.has(entry.rule) || !WORKLOAD_KINDS.has(entry.kind)) continue;
-    const reason = suppressionNotCarried(entry);
-    if (reason !== undefined) notes.push(`the suppression of ${entry.rule} on ${describeEntry(entry)} is not carried: ${reason}`);
-  }
-  if (customKinds) notes.push('workloadKinds is not carried: the policies match the built-in workload kinds only');
-  if (config.baselineEntries.length > 0) notes.push('the baseline is not carried: at admission every object is judged, including those with findings known before adoption');
-  return notes;
-}
-
-/** Why a config suppression of an emitted rule on a workload kind cannot be matched at admission, or undefined. */
-function suppressionNotCarried(entry: SuppressionEntry): string | undefined {
-  if (entry.generateName !== undefined) return 'at admission the object has the name the API server generated, and whether it was written with one is not known';
-  if (!entry.namespace) return 'it names an object without a namespace, and at admission every workload has one';
-  return undefined;
-}
-
-function describeEntry(entry: SuppressionEntry): string {
-  const name = entry.name ?? `${entry.generateName ?? ''}* (generateName)`;
-  return `${entry.kind}${entry.group ? `.${entry.group}` : ''} ${entry.namespace ? `${entry.namespace}/` : ''}${name}`;
-}
-
-/** The conditions that exempt an object from the rule: its suppression annotation, and the config's suppressions of the rule. */
-function matchConditions(rule: string, config: ResolvedConfig): { name: string; expression: string }[] {
-  const conditions: { name: string; expression: string }[] = [];
-  if (!config.forbidSuppressions) {
-    const key = celString(`${SUPPRESS_ANNOTATION_PREFIX}${rule}`);
-    conditions.push({
-      name: 'not-suppressed-by-annotation',
-      // A suppression needs a reason: an empty one exempts nothing.
-      expression: `!has(object.metadata.annotations) || !(${key} in object.metadata.annotations) || object.metadata.annotations[${key}].trim() == ''`,
-    });
-  }
-  const entries = config.suppressions.filter((entry) =>
-    entry.rule === rule && WORKLOAD_KINDS.has(entry.kind) && suppressionNotCarried(entry) === undefined);
-  if (entries.length > 0) {
-    const named = entries.map((entry) => {
-      const group = entry.group === undefined ? '' : ` && request.kind.group == ${celString(entry.group)}`;
-      return `(request.kind.kind == ${celString(entry.kind)}${group} && request.namespace == ${celString(entry.namespace!)} && object.metadata.name == ${celString(entry.name!)})`;
-    });
-    conditions.push({ name: 'not-suppressed-by-config', expression: `!(${named.join(' || ')})` });
-  }
-  return conditions;
-}
-
-function policyOf(rule: AnyRule, cel: CelRule, config: ResolvedConfig, name: string): KubeObject {
-  const what = `hardpod ${rule.id}: ${rule.title}`;
-  const offenders = cel.offenders?.(config);
-  const conditions = matchConditions(rule.id, config);
-  const validation: Record<string, string> = {
-    expression: cel.expression(config),
-    message: `${what} (fails). Remediation: ${rule.remediation}`,
-    reason: 'Forbidden',
-  };
-  if (offenders !== undefined) {
-    validation.messageExpression = `${celString(`${what}; fails for: `)} + ${offenders}.join(', ') + ${celString(`. Remediation: ${rule.remediation}`)}`;
-  }
+function policyOf(planned: PlannedRule): KubeObject {
   return {
     apiVersion: 'admissionregistration.k8s.io/v1',
     kind: 'ValidatingAdmissionPolicy',
     metadata: {
-      name,
+      name: planned.policyName,
       labels: { ...MANAGED_BY_LABEL },
-      annotations: { 'hardpod.dev/rule': rule.id, 'hardpod.dev/severity': config.rules[rule.id]?.severity ?? rule.severity },
+      annotations: { 'hardpod.dev/rule': planned.rule.id, 'hardpod.dev/severity': planned.severity },
     },
     spec: {
       failurePolicy: 'Fail',
       matchConstraints: {
         resourceRules: RESOURCE_RULES.map((r) => ({ ...r, apiGroups: [...r.apiGroups], apiVersions: [...r.apiVersions], resources: [...r.resources], operations: ['CREATE', 'UPDATE'] })),
       },
-      ...(conditions.length > 0 ? { matchConditions: conditions } : {}),
-      variables: [
-        { name: 'podSpec', expression: POD_SPEC },
-        { name: 'containers', expression: CONTAINERS },
-        ...(cel.variables ?? []),
-      ],
-      validations: [validation],
+      ...(planned.conditions.length > 0 ? { matchConditions: planned.conditions.map((c) => ({ ...c })) } : {}),
+      variables: planned.variables.map((v) => ({ ...v })),
+      validations: [{ ...planned.validation }],
     },
   } as KubeObject;
 }
@@ -442,23 +91,9 @@ function bindingOf(policyName: string, enforcement: Enforcement, options: Admiss
  * which enforcement, which rules of the config are not and why, and what of the config is not carried.
  */
 export function admissionPoliciesYaml(policies: AdmissionPolicies): string {
-  const { stringify } = yamlModule();
-  const podSecurity = policies.omitted.filter((o) => o.reason === POD_SECURITY_REASON);
-  const others = policies.omitted.filter((o) => o.reason !== POD_SECURITY_REASON);
-  const header = [
-    '# ValidatingAdmissionPolicies generated by hardpod admission-policy (admissionregistration.k8s.io/v1, Kubernetes 1.30+).',
-    '# Emitted rules:',
-    ...policies.emitted.map((e) => `#   ${e.rule}: ${e.enforcement} (policy ${e.policyName})`),
-    ...(others.length > 0 ? ['# Rules of the config not emitted:', ...others.map((o) => `#   ${o.rule}: ${o.reason}`)] : []),
-    ...(podSecurity.length > 0 ? [`#   Pod Security Standards rules (${podSecurity.map((o) => o.rule).join(', ')}): ${POD_SECURITY_REASON}`] : []),
-    ...(policies.notCarried.length > 0 ? ['# Not carried from the config:', ...policies.notCarried.map((note) => `#   ${note}`)] : []),
-  ];
-  const documents = policies.objects.map((object) => stringify(object, { lineWidth: 0 }));
-  return `${header.join('\n')}\n${documents.map((doc) => `---\n${doc}`).join('')}`;
-}
-
-/** The `yaml` package, loaded only when YAML is written. */
-function yamlModule(): typeof import('yaml') {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('yaml') as typeof import('yaml');
+  return policiesYaml(
+    'ValidatingAdmissionPolicies generated by hardpod admission-policy (admissionregistration.k8s.io/v1, Kubernetes 1.30+).',
+    policies,
+    (e: EmittedRule) => `${e.enforcement} (policy ${e.policyName})`,
+  );
 }

@@ -3,7 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { isDeferred, refuseDeferred } from './deferred';
 import { buildWithInputs, type InputWorkloadProps } from './inputs';
 import { asProgramMistake } from './program-errors';
-import { admissionPolicies, type AdmissionPolicies, type AdmissionPolicyOptions } from '../admission/validating-admission-policy';
+import { admissionPolicies, type AdmissionPolicies, type AdmissionPolicyOptions } from '../admission';
 import type { EngineConfig } from '../engine/config';
 import { LockFileResolver } from '../images/lock-resolver';
 import { isDnsLabel } from '../model/api-values';

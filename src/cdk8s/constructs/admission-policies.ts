@@ -1,6 +1,6 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
-import { admissionPolicies, type AdmissionPolicies, type AdmissionPolicyOptions } from '../../admission/validating-admission-policy';
+import { admissionPolicies, type AdmissionPolicies, type AdmissionPolicyOptions } from '../../admission';
 import { describeType } from '../../model/pod-view';
 import { HardpodError } from '../../model/errors';
 import { checkOptionKeys, resolveValidationOptions, type ValidationOptions } from '../validation/options';
