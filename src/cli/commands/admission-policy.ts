@@ -1,3 +1,4 @@
+import { kyvernoPolicies, kyvernoPoliciesYaml } from '../../admission/kyverno-policy';
 import { admissionPolicies, admissionPoliciesYaml } from '../../admission/validating-admission-policy';
 import { loadConfigFile, parseKubernetesVersion, type EngineConfig } from '../../engine/config';
 import { HardpodError } from '../../model/errors';
@@ -8,27 +9,37 @@ import { EXIT, type CliContext, type Command } from '../command';
 
 const USAGE = `Usage: hardpod admission-policy [options]
 
-Writes the ValidatingAdmissionPolicies (admissionregistration.k8s.io/v1, Kubernetes 1.30+) that
-enforce at admission, from the same config, the hardened rules hardpod check enforces in CI: one
-policy and binding per rule judged on one workload object that CEL expresses exactly. Pod Security
-Standards rules are left to Pod Security admission (namespace labels). The YAML opens with comments
-listing the rules emitted, the rules not emitted and why, and what of the config is not carried.
+Writes the admission policies that enforce at admission, from the same config, the hardened rules
+hardpod check enforces in CI: one policy per rule judged on one workload object that CEL expresses
+exactly, as ValidatingAdmissionPolicies and bindings (admissionregistration.k8s.io/v1, Kubernetes
+1.30+) or as Kyverno ClusterPolicies (kyverno.io/v1 with validate.cel, Kyverno 1.13+), the same CEL
+in both. Pod Security Standards rules are left to Pod Security admission (namespace labels). The
+YAML opens with comments listing the rules emitted, the rules not emitted and why, and what of the
+config is not carried.
 
 Options:
+  --format FORMAT      vap (default): ValidatingAdmissionPolicies and their bindings;
+                       kyverno: Kyverno ClusterPolicies (warn enforcement is failureAction Audit)
   --config FILE        engine config (YAML or JSON): rule overrides (enabled, enforcement),
                        suppressions, hardened.allowedRegistries
   --level LEVEL        hardened (default: the config's, else hardened); baseline and restricted
                        hold only Pod Security rules, so nothing would be emitted
-  --k8s-version 1.N    Kubernetes version of the cluster, 1.30 or later (default: the config's, else the newest)
+  --k8s-version 1.N    Kubernetes version of the cluster (default: the config's, else the newest);
+                       1.30 or later for --format vap
   --output FILE        write the YAML to FILE, replaced atomically (default: standard output)
   -h, --help           show this help
 `;
 
-/** `hardpod admission-policy`: the config's rules as ValidatingAdmissionPolicies. */
+/** The formats of `hardpod admission-policy --format`. */
+const FORMATS = ['vap', 'kyverno'] as const;
+type Format = typeof FORMATS[number];
+
+/** `hardpod admission-policy`: the config's rules as ValidatingAdmissionPolicies or Kyverno policies. */
 export const admissionPolicyCommand: Command = {
   usage: USAGE,
   async run(context: CliContext): Promise<number> {
     const { values, positionals } = parseCommandArgs('admission-policy', context.args, {
+      'format': { type: 'string' },
       'config': { type: 'string' },
       'level': { type: 'string' },
       'k8s-version': { type: 'string' },
@@ -37,6 +48,7 @@ export const admissionPolicyCommand: Command = {
     if (positionals.length > 0) {
       throw new HardpodError(`takes no arguments, got ${positionals.map((p) => JSON.stringify(p)).join(', ')} (the config is given with --config FILE)`, 'hardpod admission-policy');
     }
+    const format = values.format === undefined ? 'vap' : oneOf<Format>('admission-policy', 'format', values.format, FORMATS);
     const level = values.level === undefined ? undefined : oneOf<Level>('admission-policy', 'level', values.level, LEVELS);
     if (values['k8s-version'] !== undefined) parseKubernetesVersion(values['k8s-version'], 'hardpod admission-policy --k8s-version');
     const toStdout = values.output === undefined || values.output === '-';
@@ -54,9 +66,9 @@ export const admissionPolicyCommand: Command = {
       if (key === 'kubernetesVersion' && values['k8s-version'] !== undefined) return 'hardpod admission-policy --k8s-version';
       return file === undefined ? `hardpod admission-policy (config ${key})` : file.locate(key);
     };
-    const policies = admissionPolicies(config, {}, where);
+    const policies = format === 'kyverno' ? kyvernoPolicies(config, {}, where) : admissionPolicies(config, {}, where);
     for (const note of policies.notCarried) context.stderr(`hardpod admission-policy: warning: ${note}\n`);
-    const yaml = admissionPoliciesYaml(policies);
+    const yaml = format === 'kyverno' ? kyvernoPoliciesYaml(policies) : admissionPoliciesYaml(policies);
     if (toStdout) context.stdout(yaml);
     else await writeFileAtomicChunks(values.output!, (write) => write(yaml));
     return EXIT.ok;
