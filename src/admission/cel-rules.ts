@@ -453,8 +453,11 @@ export function emittedOf(plan: AdmissionPlan): EmittedRule[] {
  * The policies as one YAML stream, opening with comments: the title, which rules are emitted with
  * which enforcement, which rules of the config are not and why, and what of the config is not carried.
  * @param describe how the header says an emitted rule's enforcement and policy: `warn (policy hardpod-probes)`
+ * @param notes what else the reader must know, a comment line each
  */
-export function policiesYaml(title: string, policies: AdmissionPolicies, describe: (e: EmittedRule) => string): string {
+export function policiesYaml(
+  title: string, policies: AdmissionPolicies, describe: (e: EmittedRule) => string, notes: readonly string[] = [],
+): string {
   const { stringify } = yamlModule();
   const podSecurity = policies.omitted.filter((o) => o.reason === POD_SECURITY_REASON);
   const others = policies.omitted.filter((o) => o.reason !== POD_SECURITY_REASON);
@@ -465,6 +468,7 @@ export function policiesYaml(title: string, policies: AdmissionPolicies, describ
     ...(others.length > 0 ? ['# Rules of the config not emitted:', ...others.map((o) => `#   ${o.rule}: ${o.reason}`)] : []),
     ...(podSecurity.length > 0 ? [`#   Pod Security Standards rules (${podSecurity.map((o) => o.rule).join(', ')}): ${POD_SECURITY_REASON}`] : []),
     ...(policies.notCarried.length > 0 ? ['# Not carried from the config:', ...policies.notCarried.map((note) => `#   ${note}`)] : []),
+    ...notes.map((note) => `# ${note}`),
   ];
   const documents = policies.objects.map((object) => stringify(object, { lineWidth: 0 }));
   return `${header.join('\n')}\n${documents.map((doc) => `---\n${doc}`).join('')}`;
