@@ -67,8 +67,8 @@ export function renderRulesMarkdown(rules: readonly AnyRule[] = RULES): string {
     lines.push(`### \`${rule.id}\``, '', `${escape(rule.title)}. Level \`${rule.level}\`, recommended severity ${rule.severity}.`, '', `Remediation: ${rule.remediation}`, '');
     const noPolicy = whyNoAdmissionPolicy(rule);
     lines.push(noPolicy === undefined
-      ? 'Admission: emitted as a ValidatingAdmissionPolicy by `hardpod admission-policy` (Kubernetes 1.30+).'
-      : `Admission: no ValidatingAdmissionPolicy is emitted, as ${noPolicy}.`, '');
+      ? 'Admission: emitted by `hardpod admission-policy` as a ValidatingAdmissionPolicy (Kubernetes 1.30+), and with `--format kyverno` as a Kyverno ClusterPolicy (Kyverno 1.13+), the same CEL in both.'
+      : `Admission: no admission policy (ValidatingAdmissionPolicy or Kyverno) is emitted, as ${noPolicy}.`, '');
     if (rule.controls.length) {
       lines.push('Controls:');
       for (const c of rule.controls) lines.push(`- ${c.framework} ${c.edition}: ${c.id}${c.field ? ` (${c.field} only)` : ''}${c.interpretation ? ' (interpretation)' : ''}`);
