@@ -44,7 +44,9 @@ const web = new HardenedDeployment('web', {
   image: IMAGES.web,
   // Port 80 for clients, 8080 inside: a non-root process cannot bind below 1024.
   ports: [{ port: 80, containerPort: 8080 }],
-  replicas: 3,
+  // 3 to 10 pods by CPU, spread over the zones; the autoscaler owns the replica count.
+  autoscaling: { minReplicas: 3, maxReplicas: 10, cpuUtilization: 70 },
+  topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway' }],
   probes: { readiness: { httpGet: { path: '/healthz' } }, liveness: { httpGet: { path: '/livez' } } },
   writablePaths: ['/tmp', { path: '/var/cache/nginx', sizeLimit: '256Mi' }],
   network: {
@@ -59,7 +61,9 @@ const api = new HardenedDeployment('api', {
   port: 9000,
   runAsUser: 10001,
   runAsGroup: 10001,
-  env: { DATABASE_HOST: 'db.shop.svc', DATABASE_PASSWORD_FILE: '/run/secrets/db/password' },
+  // The password is a file, never an environment variable (rule secrets-as-files).
+  env: { DATABASE_HOST: 'db.shop.svc', DATABASE_PASSWORD_FILE: '/run/secrets/db/password', GOMAXPROCS: { resourceFieldRef: { resource: 'limits.cpu' } } },
+  files: [{ secret: 'db-credentials', mountPath: '/run/secrets/db', items: [{ key: 'password', path: 'password' }] }],
   probes: { readiness: { grpc: {} }, liveness: { grpc: {} } },
   resources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '2', memory: '1Gi' } },
   writablePaths: ['/tmp'],
