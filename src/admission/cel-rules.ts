@@ -5,6 +5,7 @@ import type { Enforcement } from '../engine/report';
 import { allowedRegistryPrefix } from '../images/image-ref';
 import { HardpodError } from '../model/errors';
 import type { KubeObject } from '../model/kube-object';
+import { celList, celString, POD_SPEC_CEL, WORKLOADS } from '../model/workload-cel';
 import { RULES } from '../rules/catalogue';
 import type { AnyRule } from '../rules/rule';
 
@@ -74,40 +75,8 @@ export interface AdmissionPolicies {
   readonly notCarried: readonly string[];
 }
 
-/** A workload kind the policies match. */
-export interface Workload {
-  readonly group: string;
-  readonly kind: string;
-  readonly resource: string;
-  /** @default none */
-  readonly subresources?: readonly string[];
-}
-
-/**
- * The workload kinds the policies match, in the API groups Kubernetes serves them, with their
- * resources; Pods also through the ephemeralcontainers subresource, which sends the whole Pod.
- */
-export const WORKLOADS: readonly Workload[] = [
-  { group: '', kind: 'Pod', resource: 'pods', subresources: ['ephemeralcontainers'] },
-  { group: '', kind: 'ReplicationController', resource: 'replicationcontrollers' },
-  { group: '', kind: 'PodTemplate', resource: 'podtemplates' },
-  { group: 'apps', kind: 'Deployment', resource: 'deployments' },
-  { group: 'apps', kind: 'StatefulSet', resource: 'statefulsets' },
-  { group: 'apps', kind: 'DaemonSet', resource: 'daemonsets' },
-  { group: 'apps', kind: 'ReplicaSet', resource: 'replicasets' },
-  { group: 'batch', kind: 'Job', resource: 'jobs' },
-  { group: 'batch', kind: 'CronJob', resource: 'cronjobs' },
-];
-
 /** The kinds those resources hold: a config suppression of another kind cannot match an object the policies judge. */
 const WORKLOAD_KINDS = new Set(WORKLOADS.map((w) => w.kind));
-
-/** The pod spec of the object, per kind (the ephemeralcontainers subresource sends the Pod). */
-const POD_SPEC =
-  "request.kind.kind == 'Pod' ? object.spec" +
-  " : request.kind.kind == 'CronJob' ? object.spec.jobTemplate.spec.template.spec" +
-  " : request.kind.kind == 'PodTemplate' ? object.template.spec" +
-  ' : object.spec.template.spec';
 
 /** `list` of the pod spec, or an empty list. */
 const listOf = (field: string): string => `(has(variables.podSpec.${field}) ? variables.podSpec.${field} : [])`;
@@ -164,16 +133,6 @@ const IMAGE_NAME_VARIABLES = [
     expression: `variables.imageWithLibrary.map(n, n == '' ? '' : size(n) > ${NAME_MAX_LENGTH} ? '${TOO_LONG}' : n.substring(0, n.indexOf('/')).lowerAscii() + n.substring(n.indexOf('/')))`,
   },
 ];
-
-/** A CEL string literal. */
-function celString(text: string): string {
-  return JSON.stringify(text);
-}
-
-/** A CEL list of string literals. */
-function celList(values: Iterable<string>): string {
-  return `[${[...values].map(celString).join(', ')}]`;
-}
 
 /** How one rule is judged in CEL: extra variables, the expression that is true when the object passes, and the message's list of offenders. */
 interface CelRule {
@@ -416,7 +375,7 @@ export function planAdmissionRules(
       enforcement: override?.enforcement ?? resolved.enforcement,
       severity: override?.severity ?? rule.severity,
       policyName: `${prefix}${rule.id}`,
-      variables: [{ name: 'podSpec', expression: POD_SPEC }, { name: 'containers', expression: CONTAINERS }, ...(cel.variables ?? [])],
+      variables: [{ name: 'podSpec', expression: POD_SPEC_CEL }, { name: 'containers', expression: CONTAINERS }, ...(cel.variables ?? [])],
       validation: validationOf(rule, cel, resolved),
       conditions: matchConditions(rule.id, resolved),
     });

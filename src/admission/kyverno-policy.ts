@@ -1,10 +1,11 @@
 import {
-  emittedOf, planAdmissionRules, policiesYaml, WORKLOADS,
+  emittedOf, planAdmissionRules, policiesYaml,
   type AdmissionPolicies, type AdmissionPolicyOptions, type EmittedRule, type PlannedRule,
 } from './cel-rules';
 import type { EngineConfig, ResolvedConfig } from '../engine/config';
 import { MANAGED_BY_LABEL } from '../model/companions';
 import type { KubeObject } from '../model/kube-object';
+import { WORKLOADS } from '../model/workload-cel';
 
 /**
  * The kinds each Kyverno rule matches, as Kyverno names them: the core kinds by name (as Kyverno's

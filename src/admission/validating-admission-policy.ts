@@ -1,5 +1,5 @@
 import {
-  emittedOf, planAdmissionRules, policiesYaml, WORKLOADS,
+  emittedOf, planAdmissionRules, policiesYaml,
   type AdmissionPolicies, type AdmissionPolicyOptions, type EmittedRule, type PlannedRule,
 } from './cel-rules';
 import type { EngineConfig, ResolvedConfig } from '../engine/config';
@@ -7,16 +7,11 @@ import type { Enforcement } from '../engine/report';
 import { MANAGED_BY_LABEL } from '../model/companions';
 import { HardpodError } from '../model/errors';
 import type { KubeObject } from '../model/kube-object';
+import { workloadResourceRules } from '../model/workload-cel';
 
 /** ValidatingAdmissionPolicy is served as `admissionregistration.k8s.io/v1` from Kubernetes 1.30. */
 export const ADMISSION_POLICY_MINOR = 30;
 
-/** The workload kinds the policies match, by resource, in the API groups Kubernetes serves them. */
-const RESOURCE_RULES = ['', 'apps', 'batch'].map((group) => ({
-  apiGroups: [group],
-  apiVersions: ['v1'],
-  resources: WORKLOADS.filter((w) => w.group === group).flatMap((w) => [w.resource, ...(w.subresources ?? []).map((sub) => `${w.resource}/${sub}`)]),
-}));
 
 /**
  * The ValidatingAdmissionPolicies (admissionregistration.k8s.io/v1, Kubernetes 1.30 and later) that
@@ -61,7 +56,8 @@ function policyOf(planned: PlannedRule): KubeObject {
     spec: {
       failurePolicy: 'Fail',
       matchConstraints: {
-        resourceRules: RESOURCE_RULES.map((r) => ({ ...r, apiGroups: [...r.apiGroups], apiVersions: [...r.apiVersions], resources: [...r.resources], operations: ['CREATE', 'UPDATE'] })),
+        // The workload kinds, with the ephemeral containers added to Pods, on create and update.
+        resourceRules: workloadResourceRules(() => ['CREATE', 'UPDATE'], true),
       },
       ...(planned.conditions.length > 0 ? { matchConditions: planned.conditions.map((c) => ({ ...c })) } : {}),
       variables: planned.variables.map((v) => ({ ...v })),

@@ -6,6 +6,7 @@ import { HardpodError } from './errors';
 import { DIGEST_ONLY_RESOLVER } from './image';
 import { claimObjectKey, type KubeObject } from './kube-object';
 import { PROP_KEYS, refuseUnknownKeys } from './prop-keys';
+import { celList, celString, POD_SPEC_CEL, workloadResourceRules } from './workload-cel';
 import type { BuildContext } from './workloads';
 import { allowedSeLinuxTypes, CONFINING_PROFILE_TYPES, HOST_NAMESPACE_FIELDS } from '../rules/support/confinement';
 import { isWorkloadGroup } from '../rules/support/hardened';
@@ -130,20 +131,12 @@ const DEFAULT_DEBUG_USER = 65532;
 const DEBUG_CONTAINER_PREFIX = 'debugger';
 
 /**
- * Pods, and the built-in objects holding a pod template, as admission sees them: a pod is judged when
- * created (a container's name cannot change later, and a pod older than the policy must stay
- * updatable), a template whenever it is written, so `kubectl apply` of a workload fails at once
+ * Pods, and the built-in objects holding a pod template, as the reserved-name policy matches them: a
+ * pod when created (a container's name cannot change later, and a pod older than the policy must
+ * stay updatable), a template whenever it is written, so `kubectl apply` of a workload fails at once
  * rather than its pods later.
  */
-const POD_TEMPLATE_RESOURCE_RULES = [
-  { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'] },
-  { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['podtemplates', 'replicationcontrollers'] },
-  { apiGroups: ['apps'], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['deployments', 'replicasets', 'statefulsets', 'daemonsets'] },
-  { apiGroups: ['batch'], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['jobs', 'cronjobs'] },
-];
-/** The pod spec of an object matched by {@link POD_TEMPLATE_RESOURCE_RULES}. */
-const POD_SPEC_OF_OBJECT = "object.kind == 'Pod' ? object.spec : object.kind == 'PodTemplate' ? object.template.spec"
-  + " : object.kind == 'CronJob' ? object.spec.jobTemplate.spec.template.spec : object.spec.template.spec";
+const POD_TEMPLATE_RESOURCE_RULES = workloadResourceRules((workload) => (workload.kind === 'Pod' ? ['CREATE'] : ['CREATE', 'UPDATE']), false);
 
 /** Ephemeral containers a request adds: the ones whose names the pod did not have before. */
 const ADDED_CONTAINERS =
@@ -154,11 +147,6 @@ const ADDED_CONTAINERS =
 function present(root: string, path: string): string {
   const parts = path.split('.');
   return parts.map((_, i) => `has(${root}.${parts.slice(0, i + 1).join('.')})`).join(' && ');
-}
-
-/** A CEL list of string literals. */
-function celList(values: Iterable<string>): string {
-  return `[${[...values].map(celString).join(', ')}]`;
 }
 
 /**
@@ -396,7 +384,7 @@ export function buildDebugAccess(props: DebugAccessProps, ctx: BuildContext): De
   const prefix = celString(DEBUG_CONTAINER_PREFIX);
   const reservedNamePolicy = validatingPolicy(reservedNamePolicyName, {
     matchConstraints: { resourceRules: POD_TEMPLATE_RESOURCE_RULES },
-    variables: [{ name: 'spec', expression: POD_SPEC_OF_OBJECT }],
+    variables: [{ name: 'spec', expression: POD_SPEC_CEL }],
     validations: [{
       expression: `!variables.spec.containers.exists(c, c.name.startsWith(${prefix})) && `
         + `!(has(variables.spec.initContainers) && variables.spec.initContainers.exists(c, c.name.startsWith(${prefix})))`,
@@ -461,11 +449,6 @@ export function buildDebugAccess(props: DebugAccessProps, ctx: BuildContext): De
       return args.map(shellWord).join(' ');
     },
   };
-}
-
-/** A CEL string literal. */
-function celString(text: string): string {
-  return JSON.stringify(text);
 }
 
 /** A word for a POSIX shell: quoted only when it needs to be. */
