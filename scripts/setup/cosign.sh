@@ -33,16 +33,6 @@ SETUP_NAME="cosign setup" SETUP_SUITES="the image signature suite (test/images/s
 # shellcheck source=lib/unavailable.sh
 source "$(dirname "$0")/lib/unavailable.sh"
 
-command -v go >/dev/null || unavailable "Go toolchain not found"
-mkdir -p "$DEST"
-log "building cosign v$COSIGN_VERSION (cold: several minutes; seconds with a warm build cache in $CACHE/go)"
-start=$SECONDS
-# `go install module@version` builds exactly the released module with its own go.mod, checked
-# against the Go checksum database. The version is stamped as cosign's own release builds do.
-GOBIN="$DEST/.build" nice -n 10 go install -trimpath \
-  -ldflags "-s -w -X sigs.k8s.io/release-utils/version.gitVersion=v$COSIGN_VERSION" \
-  "github.com/sigstore/cosign/v2/cmd/cosign@v$COSIGN_VERSION" || unavailable "go install github.com/sigstore/cosign/v2/cmd/cosign@v$COSIGN_VERSION failed (see above)"
-mv "$DEST/.build/cosign" "$BIN"
-rmdir "$DEST/.build"
-log "built $BIN in $((SECONDS - start)) s: $(installed_version)"
+# The version is stamped as cosign's own release builds do.
+go_install_release github.com/sigstore/cosign/v2/cmd/cosign "$COSIGN_VERSION" "-X sigs.k8s.io/release-utils/version.gitVersion=v$COSIGN_VERSION" "$DEST" "$BIN"
 write_manifest

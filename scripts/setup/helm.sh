@@ -17,7 +17,6 @@ BIN="$DEST/helm"
 
 log() { echo "helm setup: $*"; }
 
-
 write_manifest() { write_toolchain_manifest helm helmVersion "$HELM_VERSION" helm "$BIN"; }
 
 if [ -x "$BIN" ] && [ "$("$BIN" version --template '{{.Version}}' 2>/dev/null)" = "v$HELM_VERSION" ]; then
@@ -30,16 +29,5 @@ SETUP_NAME="helm setup" SETUP_SUITES="the Helm suite (test/helm)"
 # shellcheck source=lib/unavailable.sh
 source "$(dirname "$0")/lib/unavailable.sh"
 
-command -v go >/dev/null || unavailable "Go toolchain not found (need go >= 1.25, helm's go.mod go line)"
-mkdir -p "$DEST"
-log "building Helm v$HELM_VERSION (cold: several minutes on 2 shared cores; seconds with a warm build cache in $CACHE/go)"
-start=$SECONDS
-# `go install module@version` builds exactly the released module with its own go.mod, checked
-# against the Go checksum database.
-GOBIN="$DEST/.build" nice -n 10 go install -trimpath \
-  -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=v$HELM_VERSION" \
-  "helm.sh/helm/v3/cmd/helm@v$HELM_VERSION" || unavailable "go install helm.sh/helm/v3/cmd/helm@v$HELM_VERSION failed (see above)"
-mv "$DEST/.build/helm" "$BIN"
-rmdir "$DEST/.build"
-log "built $BIN in $((SECONDS - start)) s: $("$BIN" version --template '{{.Version}}')"
+go_install_release helm.sh/helm/v3/cmd/helm "$HELM_VERSION" "-X helm.sh/helm/v3/internal/version.version=v$HELM_VERSION" "$DEST" "$BIN"
 write_manifest
