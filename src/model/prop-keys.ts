@@ -8,10 +8,10 @@ import { didYouMean } from './did-you-mean';
 import { HardpodError } from './errors';
 import { isFields } from './pod-view';
 import type {
-  AllowRule, ContainerProps, CronJobProps, DeploymentProps, DnsEgress, EnvRef, FilesMount, JobProps, KeyToPath, NamespaceProps, NetworkPeer,
-  AutoscalingProps, NetworkPortRule, NetworkProps, PortProps, ProbeAction, ProbeProps, ProbesProps, ResolvingDefaults, ResourceFieldRef, ResourcesProps,
-  ServiceAccountTokenProps, ServiceProps, ServingWorkloadProps, StatefulSetProps, TolerationProps, TopologySpreadProps, VolumeClaimProps, WorkloadProps,
-  WritablePath,
+  AllowRule, AutoscalingProps, ContainerProps, CronJobProps, DeploymentProps, DnsEgress, EnvRef, FilesMount, JobProps, KeyToPath, NamespaceProps,
+  NetworkPeer, NetworkPortRule, NetworkProps, PortProps, ProbeAction, ProbeProps, ProbesProps, ResolvingDefaults, ResourceFieldRef, ResourcesProps,
+  ServiceAccountTokenProps, ServiceProps, ServingWorkloadProps, StatefulSetProps, TolerationProps, TopologySpreadProps, VolumeClaimProps,
+  WorkloadProps, WritablePath,
 } from './workload-props';
 
 /**
