@@ -244,6 +244,7 @@ const NOT_EMITTED: Readonly<Record<string, string>> = {
   'image-tool-present': 'it reads the image facts of the lock file, which the API server does not have',
   'image-port-exposed': 'it reads the image facts of the lock file, which the API server does not have',
   'image-signed': 'it reads the signatures hardpod lock verified and recorded in the lock file, which the API server does not have; verify signatures at admission with a signature admission controller (Sigstore policy-controller, Kyverno verifyImages)',
+  'image-attested': 'it reads the attestations hardpod lock verified and recorded in the lock file, which the API server does not have; verify attestations at admission with a signature admission controller (Sigstore policy-controller, Kyverno verifyImages attestations)',
 };
 
 const POD_SECURITY_REASON = 'Pod Security admission enforces the Pod Security Standards rules from the namespace\'s pod-security.kubernetes.io/enforce label';

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
 import type { Node as YamlNode } from 'yaml';
 import { NOT_CHECKED_ID, type Enforcement } from './report';
+import { COSIGN_PREDICATE_TYPES } from '../images/attestations';
 import { parseSignaturePublicKey, signatureKeyFingerprint, type SignatureKey } from '../images/signatures';
 import { didYouMean } from '../model/did-you-mean';
 import { HardpodError } from '../model/errors';
@@ -164,10 +165,29 @@ export interface ImageSignaturesConfig {
   readonly required?: boolean;
 }
 
+/**
+ * Key-based cosign attestations (`cosign attest --key`): `hardpod lock` verifies the DSSE envelopes
+ * stored for every image it locks with the keys of `images.signatures` and records, per predicate
+ * type, which keys attested it; the `image-attested` rule fails an image lacking a verified
+ * attestation of each required type.
+ */
+export interface ImageAttestationsConfig {
+  /**
+   * The predicate type URIs every image must carry a verified attestation of, as the in-toto
+   * Statement names them: `https://spdx.dev/Document` (cosign `--type spdx` or `spdxjson`),
+   * `https://cyclonedx.org/bom` (`cyclonedx`), `https://slsa.dev/provenance/v0.2` (`slsaprovenance`,
+   * `slsaprovenance02`), `https://slsa.dev/provenance/v1` (`slsaprovenance1`), or any other URI given
+   * to `--type`. At least one, each once.
+   */
+  readonly required: readonly string[];
+}
+
 /** Settings about images, read by `hardpod lock` and the image rules. */
 export interface ImagesConfig {
   /** @default no signature keys: signatures are neither checked nor required */
   readonly signatures?: ImageSignaturesConfig;
+  /** Needs `signatures`, whose keys verify the attestations. @default no attestations are checked or required */
+  readonly attestations?: ImageAttestationsConfig;
 }
 
 /** {@link ImageSignaturesConfig} after validation: the keys read. */
@@ -176,10 +196,18 @@ export interface ResolvedImageSignatures {
   readonly required: boolean;
 }
 
+/** {@link ImageAttestationsConfig} after validation. */
+export interface ResolvedImageAttestations {
+  /** The required predicate type URIs, as written. */
+  readonly required: readonly string[];
+}
+
 /** {@link ImagesConfig} after validation. */
 export interface ResolvedImagesConfig {
   /** Absent when no signature keys are configured. */
   readonly signatures?: ResolvedImageSignatures;
+  /** Absent when no attestations are configured. */
+  readonly attestations?: ResolvedImageAttestations;
 }
 
 /** The engine config as written by users (file or code). Every field is optional. */
@@ -410,7 +438,9 @@ export function resolveConfig(config: EngineConfig = {}, where: (key: string) =>
   };
 }
 
-const IMAGES_KEYS: readonly string[] = ['signatures'];
+const IMAGES_KEYS: readonly string[] = ['signatures', 'attestations'];
+const ATTESTATIONS_KEYS: readonly string[] = ['required'];
+const ATTESTATIONS_EXAMPLE = '{ required: [https://spdx.dev/Document, https://slsa.dev/provenance/v1] }';
 const SIGNATURES_KEYS: readonly string[] = ['keys', 'required'];
 const SIGNATURE_KEY_KEYS: readonly string[] = ['name', 'publicKey'];
 const SIGNATURE_KEY_EXAMPLE = '{ name: release, publicKey: cosign.pub }';
@@ -423,10 +453,17 @@ function isPemText(publicKey: string): boolean {
 /** Validates `images` and reads its signature keys (PEM text, or files). */
 function resolveImages(images: unknown, where: (key: string) => string): ResolvedImagesConfig {
   if (images === undefined) return {};
-  if (!isRecord(images)) throw new HardpodError(`images must be an object { signatures }, got ${describeType(images)}`, where('images'));
+  if (!isRecord(images)) throw new HardpodError(`images must be an object { signatures, attestations }, got ${describeType(images)}`, where('images'));
   refuseUnknownKeysAt(images, IMAGES_KEYS, 'images key', (key) => where(`images.${key}`));
+  const attestations = resolveAttestations(images.attestations, where);
   const signatures = images.signatures;
-  if (signatures === undefined) return {};
+  if (signatures === undefined) {
+    // Attestations are verified with the signature keys: without them none could verify, silently.
+    if (attestations !== undefined) {
+      throw new HardpodError('images.attestations needs images.signatures.keys: the public keys attestations are verified with (the cosign.pub of the key given to `cosign attest --key`)', where('images.attestations'));
+    }
+    return {};
+  }
   if (!isRecord(signatures)) {
     throw new HardpodError(`images.signatures must be an object { keys: [${SIGNATURE_KEY_EXAMPLE}], required }, got ${describeType(signatures)}`, where('images.signatures'));
   }
@@ -476,7 +513,34 @@ function resolveImages(images: unknown, where: (key: string) => string): Resolve
     claimObjectKey(fingerprints, fingerprint, where(`${at}.publicKey`), (first) => `signature key ${JSON.stringify(name)} is the same key as the one at ${first}; list each key once`);
     return { name, publicKey: key, fingerprint };
   });
-  return { signatures: { keys: resolved, required } };
+  return { signatures: { keys: resolved, required }, ...(attestations === undefined ? {} : { attestations }) };
+}
+
+/** Validates `images.attestations`: a non-empty list of predicate type URIs, each once. */
+function resolveAttestations(attestations: unknown, where: (key: string) => string): ResolvedImageAttestations | undefined {
+  if (attestations === undefined) return undefined;
+  if (!isRecord(attestations)) throw new HardpodError(`images.attestations must be an object ${ATTESTATIONS_EXAMPLE}, got ${describeType(attestations)}`, where('images.attestations'));
+  refuseUnknownKeysAt(attestations, ATTESTATIONS_KEYS, 'images.attestations key', (key) => where(`images.attestations.${key}`));
+  const required = attestations.required;
+  if (required === undefined) throw new HardpodError(`images.attestations needs required: the predicate types every image must be attested with, e.g. ${ATTESTATIONS_EXAMPLE}`, where('images.attestations'));
+  if (!Array.isArray(required) || required.length === 0) {
+    throw new HardpodError(`images.attestations.required must be a non-empty list of predicate type URIs, got ${Array.isArray(required) ? 'an empty list' : describeType(required)}; remove images.attestations to require none`, where('images.attestations.required'));
+  }
+  const seen = new Map<string, string>();
+  for (const [i, type] of required.entries()) {
+    const at = `images.attestations.required[${i}]`;
+    if (typeof type !== 'string' || type.trim() === '') throw new HardpodError(`a required predicate type must be a URI string, got ${describeType(type)}`, where(at));
+    const uri = Object.prototype.hasOwnProperty.call(COSIGN_PREDICATE_TYPES, type) ? COSIGN_PREDICATE_TYPES[type] : undefined;
+    if (uri !== undefined) {
+      throw new HardpodError(`${JSON.stringify(type)} is a cosign --type name, not a predicate type; write the URI cosign records for it: ${uri}`, where(at));
+    }
+    // A predicate type is a URI with a scheme (cosign accepts any absolute URI for --type).
+    if (!/^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(type)) {
+      throw new HardpodError(`${JSON.stringify(type)} is no predicate type URI; expected one such as https://spdx.dev/Document, https://cyclonedx.org/bom, https://slsa.dev/provenance/v0.2 or https://slsa.dev/provenance/v1`, where(at));
+    }
+    claimObjectKey(seen, type, where(at), (first) => `predicate type ${type} is required twice, first at ${first}; list it once`);
+  }
+  return { required: [...required] as string[] };
 }
 
 /**

@@ -9,3 +9,4 @@ export * from './resolve-image';
 export * from './lock-images';
 export * from './pin-yaml';
 export * from './signatures';
+export * from './attestations';

@@ -47,6 +47,11 @@ export interface LockedImageFacts extends ImageFacts {
    * config's `images.signatures`; absent when no keys were configured.
    */
   readonly signatures?: LockedSignatures;
+  /**
+   * The cosign attestations of the pinned digest, checked at lock time against the keys of the
+   * config's `images.signatures`; absent when the config has no `images.attestations`.
+   */
+  readonly attestations?: LockedAttestations;
 }
 
 /** A configured signature key as the lock file names it. */
@@ -63,6 +68,17 @@ export interface LockedSignatures {
   readonly checked: readonly LockedSignatureKey[];
   /** The names of the checked keys with which a signature for this digest and repository verified. */
   readonly verified: readonly string[];
+}
+
+/** What `hardpod lock` found about the attestations of one digest. */
+export interface LockedAttestations {
+  /** The keys attestations were checked against. */
+  readonly checked: readonly LockedSignatureKey[];
+  /**
+   * Each predicate type (`https://spdx.dev/Document`) attested for this digest, with the names of the
+   * checked keys whose DSSE signature over a statement of that type, about this digest, verified.
+   */
+  readonly verified: Readonly<Record<string, readonly string[]>>;
 }
 
 /** One locked reference. */
@@ -140,7 +156,7 @@ function locatorIn(body: string, file: string, scan: JsonScan | undefined): Loca
 }
 
 /** What each recorded fact must be: the image rules read them as these types. */
-type FactType = 'string' | 'boolean' | 'id' | 'ports' | 'strings' | 'signatures';
+type FactType = 'string' | 'boolean' | 'id' | 'ports' | 'strings' | 'signatures' | 'attestations';
 const FACT_TYPES: Readonly<Record<keyof LockedImageFacts, FactType>> = {
   user: 'string',
   uid: 'id',
@@ -162,6 +178,7 @@ const FACT_TYPES: Readonly<Record<keyof LockedImageFacts, FactType>> = {
   inspected: 'boolean',
   platform: 'string',
   signatures: 'signatures',
+  attestations: 'attestations',
 };
 const FACT_TYPE_NAMES: Readonly<Record<FactType, string>> = {
   string: 'a string',
@@ -170,6 +187,7 @@ const FACT_TYPE_NAMES: Readonly<Record<FactType, string>> = {
   ports: 'a list of port numbers (integers 0 to 65535)',
   strings: 'a list of strings',
   signatures: 'an object { checked: [{ name, key }], verified: [names of checked keys] }',
+  attestations: 'an object { checked: [{ name, key }], verified: { <predicate type>: [names of checked keys] } }',
 };
 
 function isId(value: unknown): boolean {
@@ -184,6 +202,7 @@ function hasFactType(value: unknown, type: FactType): boolean {
     case 'ports': return Array.isArray(value) && value.every((port) => isId(port) && (port as number) <= 65535);
     case 'strings': return isStrings(value);
     case 'signatures': return isLockedSignatures(value);
+    case 'attestations': return isLockedAttestations(value);
   }
 }
 
@@ -191,19 +210,34 @@ function isStrings(value: unknown): value is string[] {
   return Array.isArray(value) && value.every((item) => typeof item === 'string');
 }
 
+/** The names of a recorded `checked` list of keys, or undefined when it is not one. */
+function checkedKeyNames(checked: unknown): Set<string> | undefined {
+  if (!Array.isArray(checked)) return undefined;
+  const names = new Set<string>();
+  for (const key of checked) {
+    if (key === null || typeof key !== 'object' || Array.isArray(key)) return undefined;
+    const { name, key: fingerprint } = key as Record<string, unknown>;
+    if (typeof name !== 'string' || typeof fingerprint !== 'string' || !/^sha256:[a-f0-9]{64}$/.test(fingerprint)) return undefined;
+    names.add(name);
+  }
+  return names;
+}
+
 /** Recorded signatures the image-signed rule can trust the shape of: every verified name is one of the checked keys. */
 function isLockedSignatures(value: unknown): boolean {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
   const { checked, verified } = value as Record<string, unknown>;
-  if (!Array.isArray(checked) || !isStrings(verified)) return false;
-  const names = new Set<string>();
-  for (const key of checked) {
-    if (key === null || typeof key !== 'object' || Array.isArray(key)) return false;
-    const { name, key: fingerprint } = key as Record<string, unknown>;
-    if (typeof name !== 'string' || typeof fingerprint !== 'string' || !/^sha256:[a-f0-9]{64}$/.test(fingerprint)) return false;
-    names.add(name);
-  }
-  return verified.every((name) => names.has(name));
+  const names = checkedKeyNames(checked);
+  return names !== undefined && isStrings(verified) && verified.every((name) => names.has(name));
+}
+
+/** Recorded attestations the image-attested rule can trust the shape of: per predicate type, names of checked keys. */
+function isLockedAttestations(value: unknown): boolean {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const { checked, verified } = value as Record<string, unknown>;
+  const names = checkedKeyNames(checked);
+  if (names === undefined || verified === null || typeof verified !== 'object' || Array.isArray(verified)) return false;
+  return Object.values(verified).every((keys) => isStrings(keys) && keys.every((name) => names.has(name)));
 }
 
 /** Checks one entry of a lock file, naming the file and the entry that is wrong. */

@@ -1,3 +1,4 @@
+import { verifyImageAttestations } from './attestations';
 import { parseImageRef, tagKey, type ImageRef } from './image-ref';
 import { readLockFileForUpdate, serializeLockFile, writeLockFile, type LockEntry, type LockFile } from './lock-file';
 import { isRegistryNotFound, type RegistryClient } from './registry-client';
@@ -77,6 +78,23 @@ export interface LockRunOptions extends ResolveImageOptions {
    * @default signatures are not checked
    */
   readonly signatures?: { readonly keys: readonly SignatureKey[]; readonly required: boolean };
+  /**
+   * Also verify the cosign attestations (DSSE envelopes) of every digest locked, or kept without a
+   * record for each key of `signatures`, with those keys, and record per predicate type which keys
+   * verified (`facts.attestations`). Needs `signatures`. Not used in `check` mode.
+   * @default false
+   */
+  readonly attestations?: boolean;
+}
+
+/** What checking the attestations of one locked digest found. */
+export interface AttestationReport {
+  readonly key: string;
+  readonly digest: string;
+  /** Per predicate type attested for the digest, the names of the configured keys that verified it. */
+  readonly verified: Readonly<Record<string, readonly string[]>>;
+  /** Attestations found that do not count, or could not be read, in words. */
+  readonly problems: readonly string[];
 }
 
 /** What checking the signatures of one locked digest found. */
@@ -119,6 +137,8 @@ export interface LockRunResult {
   readonly unverified: readonly UnverifiedTag[];
   /** The digests whose signatures were checked in this run, and what was found (sorted by key). */
   readonly signatures: readonly SignatureReport[];
+  /** The digests whose attestations were checked in this run, and what was found (sorted by key). */
+  readonly attestations: readonly AttestationReport[];
 }
 
 /** Whether the entry records a signature check with every key, as configured now. */
@@ -127,10 +147,24 @@ function signaturesChecked(entry: LockEntry, keys: readonly SignatureKey[]): boo
   return keys.every((key) => checked.some((recorded) => recorded.name === key.name && recorded.key === key.fingerprint));
 }
 
-/** The entry with its signature record replaced by what was found now. */
-function withSignatures(entry: LockEntry, keys: readonly SignatureKey[], verified: readonly string[]): LockEntry {
-  const signatures = { checked: keys.map((key) => ({ name: key.name, key: key.fingerprint })), verified: [...verified] };
-  return { ...entry, facts: { ...entry.facts, signatures } };
+/** Whether the entry records an attestation check with every key, as configured now. */
+function attestationsChecked(entry: LockEntry, keys: readonly SignatureKey[]): boolean {
+  const checked = entry.facts?.attestations?.checked ?? [];
+  return keys.every((key) => checked.some((recorded) => recorded.name === key.name && recorded.key === key.fingerprint));
+}
+
+/** What one run found about an entry's signatures, and its attestations when they were checked. */
+interface Verification {
+  readonly signatures: readonly string[];
+  readonly attestations?: Readonly<Record<string, readonly string[]>>;
+}
+
+/** The entry with its signature (and attestation) record replaced by what was found now. */
+function withSignatures(entry: LockEntry, keys: readonly SignatureKey[], found: Verification): LockEntry {
+  const checked = () => keys.map((key) => ({ name: key.name, key: key.fingerprint }));
+  const signatures = { checked: checked(), verified: [...found.signatures] };
+  const attestations = found.attestations === undefined ? entry.facts?.attestations : { checked: checked(), verified: found.attestations };
+  return { ...entry, facts: { ...entry.facts, signatures, ...(attestations === undefined ? {} : { attestations }) } };
 }
 
 /** Runs at most `limit` tasks at a time (the client bounds requests; this bounds images in memory). */
@@ -198,6 +232,7 @@ export async function runLock(options: LockRunOptions): Promise<LockRunResult> {
     gone: [] as UnverifiedTag[],
     unverified: [] as UnverifiedTag[],
     signatures: [] as SignatureReport[],
+    attestations: [] as AttestationReport[],
   };
 
   if (options.mode === 'check') {
@@ -222,14 +257,28 @@ export async function runLock(options: LockRunOptions): Promise<LockRunResult> {
 
   const toResolve = options.mode === 'update' ? keys : keys.filter((key) => !before.images[key]);
   const signing = options.signatures !== undefined && options.signatures.keys.length > 0 ? options.signatures : undefined;
-  // Entries kept as they are whose signatures were never checked with every key configured now: checked at their locked digest.
-  const toSign = signing === undefined || options.mode === 'update' ? [] : keys.filter((key) => before.images[key] && !signaturesChecked(before.images[key], signing.keys));
+  const attesting = signing !== undefined && options.attestations === true;
+  // Entries kept as they are whose signatures (or attestations) were never checked with every key configured now: checked at their locked digest.
+  const unchecked = (entry: LockEntry) => !signaturesChecked(entry, signing!.keys) || (attesting && !attestationsChecked(entry, signing!.keys));
+  const toSign = signing === undefined || options.mode === 'update' ? [] : keys.filter((key) => before.images[key] && unchecked(before.images[key]));
   const signatureReports = new Map<string, SignatureReport>();
+  const attestationReports = new Map<string, AttestationReport>();
+  /** What the registry holds now for the entry's digest, by the configured keys. */
+  const verification = new Map<string, Verification>();
   const signed = async (key: string, entry: LockEntry): Promise<LockEntry> => {
     if (signing === undefined) return entry;
-    const check = await verifyImageSignatures(options.client, used.get(key)!.ref, entry.digest, signing.keys);
+    const ref = used.get(key)!.ref;
+    const check = await verifyImageSignatures(options.client, ref, entry.digest, signing.keys);
     signatureReports.set(key, { key, digest: entry.digest, verified: check.verified, problems: check.problems });
-    return withSignatures(entry, signing.keys, check.verified);
+    let attestations: AttestationReport['verified'] | undefined;
+    if (attesting) {
+      const attested = await verifyImageAttestations(options.client, ref, entry.digest, signing.keys);
+      attestationReports.set(key, { key, digest: entry.digest, verified: attested.verified, problems: attested.problems });
+      attestations = attested.verified;
+    }
+    const found = { signatures: check.verified, attestations };
+    verification.set(key, found);
+    return withSignatures(entry, signing.keys, found);
   };
   const work = [
     ...toResolve.map((key) => ({ key, kept: undefined as LockEntry | undefined })),
@@ -286,12 +335,14 @@ export async function runLock(options: LockRunOptions): Promise<LockRunResult> {
     // An unchanged digest keeps its entry as it was, so the file does not churn on every update;
     // its signatures are the ones found now (a signature may have been added or keys changed).
     const kept = previous && previous.digest === entry.digest && !options.inspect ? previous : undefined;
-    images[key] = kept === undefined ? entry : signing === undefined ? kept : withSignatures(kept, signing.keys, entry.facts!.signatures!.verified);
+    images[key] = kept === undefined ? entry : signing === undefined ? kept : withSignatures(kept, signing.keys, verification.get(key)!);
   });
   resigned.forEach((answer, index) => {
     images[toSign[index]] = (answer as PromiseFulfilledResult<LockEntry>).value;
   });
-  result.signatures.push(...[...signatureReports.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)));
+  const byKey = (a: { key: string }, b: { key: string }) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+  result.signatures.push(...[...signatureReports.values()].sort(byKey));
+  result.attestations.push(...[...attestationReports.values()].sort(byKey));
   const lock: LockFile = { lockfileVersion: before.lockfileVersion, images };
   const changed = work.length > 0 && (result.added.length > 0 || result.changed.length > 0 || serializeLockFile(lock) !== serializeLockFile(before));
   // `lock` creates the file even with no tag to record, so that the steps after it find one.

@@ -1,4 +1,5 @@
 import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { field, isSha256Digest } from './cosign-json';
 import { imageName, parseImageRef, type ImageRef } from './image-ref';
 import { isRegistryNotFound, isRegistryUnavailable, type Descriptor, type FetchedManifest, type ManifestJson, type RegistryClient } from './registry-client';
 
@@ -21,7 +22,7 @@ const EMPTY_CONFIG_MEDIA_TYPE = 'application/vnd.oci.empty.v1+json';
 /** Sigstore bundles (cosign v3's default format), which hardpod does not read. */
 const SIGSTORE_BUNDLE_ARTIFACT_TYPE = /^application\/vnd\.dev\.sigstore\.bundle\b/;
 
-/** Signature manifests and payload layers read per image, at most: a registry cannot make a lock run fetch without end. */
+/** Manifests and layers of one kind (signatures, attestations) read per image, at most: a registry cannot make a lock run fetch without end. */
 const MAX_SIGNATURE_MANIFESTS = 16;
 const MAX_SIGNATURE_LAYERS = 64;
 
@@ -67,15 +68,6 @@ export interface PayloadVerification {
   readonly verifiedBy: readonly string[];
   /** Why the signature does not count, when verifiedBy is empty. */
   readonly problem?: string;
-}
-
-/** The one property of `object` named `name` ignoring case (Go's encoding/json matches so), or why there is none. */
-function field(object: unknown, name: string): { value: unknown } | string {
-  if (object === null || typeof object !== 'object' || Array.isArray(object)) return 'is not an object';
-  const keys = Object.keys(object).filter((key) => key.toLowerCase() === name);
-  if (keys.length === 0) return `has no ${name}`;
-  if (keys.length > 1) return `names ${name} ${keys.length} times, spelt differently`;
-  return { value: (object as Record<string, unknown>)[keys[0]] };
 }
 
 /**
@@ -141,25 +133,60 @@ export interface SignatureCheck {
   readonly examined: number;
 }
 
-/** Whether a descriptor's digest is one this client can fetch by: `sha256:` and 64 hex digits. */
-function isSha256Digest(value: unknown): value is string {
-  return typeof value === 'string' && /^sha256:[a-f0-9]{64}$/.test(value);
+/** A kind of cosign artifact stored beside an image: signatures, attestations. */
+export interface CosignArtifactKind {
+  /** What one artifact is called in messages: `signature`, `attestation`. */
+  readonly noun: string;
+  /** Suffix of the tag cosign v2 stores them under by default, after `sha256-<hex>`: `.sig`, `.att`. */
+  readonly tagSuffix: string;
+  /** The artifact type of such a manifest stored as an OCI 1.1 referrer. */
+  readonly artifactType: string;
+  /** The media type of the layers that hold one artifact each. */
+  readonly layerMediaType: string;
+  /** What such a layer is called in messages: `cosign simple-signing layer`. */
+  readonly layerNoun: string;
+}
+
+/** Cosign signatures: simple-signing layers at `sha256-<hex>.sig`, or referrers. */
+export const COSIGN_SIGNATURES: CosignArtifactKind = {
+  noun: 'signature',
+  tagSuffix: '.sig',
+  artifactType: COSIGN_SIGNATURE_ARTIFACT_TYPE,
+  layerMediaType: SIMPLE_SIGNING_MEDIA_TYPE,
+  layerNoun: 'cosign simple-signing layer',
+};
+
+/** One layer of a cosign artifact manifest, its blob fetched by digest (so verified against it). */
+export interface CosignLayer {
+  /** Where the layer is, for messages: `tag sha256-<hex>.sig, signature 1`. */
+  readonly at: string;
+  readonly descriptor: Descriptor;
+  readonly blob: Buffer;
+}
+
+/** What reading the cosign artifacts of one digest found, before each layer is judged. */
+interface CosignArtifactReading {
+  /** Problems found reading manifests and layers, in words; the judge of the layers adds its own. */
+  readonly problems: string[];
+  /** Layers read. */
+  readonly examined: number;
 }
 
 /**
- * Finds the cosign signatures of `digest` in the repository of `ref` and verifies them with `keys`:
- * the legacy tag `sha256-<hex>.sig`, then the OCI 1.1 referrers API (or, where the registry lacks
- * it, the referrers tag `sha256-<hex>` that clients write instead). A signature manifest that is
- * malformed, or whose content does not match its digest, is a problem reported, never a signature.
- * A registry that cannot be asked (no connection, refused credentials, HTTP 5xx) throws: whether the
- * image is signed is then not known.
+ * Finds the cosign artifacts of one kind for `digest` in the repository of `ref` and hands each
+ * layer of that kind, fetched by its digest, to `judge`: the legacy tag (`sha256-<hex>.sig`,
+ * `sha256-<hex>.att`), then the OCI 1.1 referrers API (or, where the registry lacks it, the
+ * referrers tag `sha256-<hex>` that clients write instead). A manifest that is malformed, whose
+ * content does not match its digest, or a referrer whose subject is another image is a problem
+ * reported, never an artifact. A registry that cannot be asked (no connection, refused credentials,
+ * HTTP 5xx) throws: what the image carries is then not known.
  */
-export async function verifyImageSignatures(
-  client: RegistryClient, ref: ImageRef, digest: string, keys: readonly SignatureKey[],
-): Promise<SignatureCheck> {
+export async function readCosignArtifacts(
+  client: RegistryClient, ref: ImageRef, digest: string, kind: CosignArtifactKind,
+  judge: (layer: CosignLayer, problems: string[]) => void,
+): Promise<CosignArtifactReading> {
   const repository: ImageRef = { registry: ref.registry, repository: ref.repository };
   const hex = digest.slice('sha256:'.length);
-  const verified = new Set<string>();
   const problems: string[] = [];
   let examined = 0;
   /** Manifests already read, by digest: the legacy tag and a referrer may name the same one. */
@@ -180,20 +207,19 @@ export async function verifyImageSignatures(
   const examine = async (manifest: FetchedManifest, where: string): Promise<void> => {
     if (seen.has(manifest.digest)) return;
     seen.add(manifest.digest);
-    const layers = (manifest.json.layers ?? []).filter((layer) => layer.mediaType === SIMPLE_SIGNING_MEDIA_TYPE);
+    const layers = (manifest.json.layers ?? []).filter((layer) => layer.mediaType === kind.layerMediaType);
     if (layers.length === 0) {
-      problems.push(`${where} (${manifest.digest}) holds no cosign simple-signing layer (${SIMPLE_SIGNING_MEDIA_TYPE})`);
+      problems.push(`${where} (${manifest.digest}) holds no ${kind.layerNoun} (${kind.layerMediaType})`);
       return;
     }
     for (const [index, layer] of layers.entries()) {
       if (examined >= MAX_SIGNATURE_LAYERS) {
-        problems.push(`more than ${MAX_SIGNATURE_LAYERS} signatures; the rest were not read`);
+        problems.push(`more than ${MAX_SIGNATURE_LAYERS} ${kind.noun}s; the rest were not read`);
         return;
       }
       examined++;
-      const at = `${where}, signature ${index + 1}`;
-      const signature = layer.annotations?.[COSIGN_SIGNATURE_ANNOTATION];
-      if (typeof signature !== 'string') {
+      const at = `${where}, ${kind.noun} ${index + 1}`;
+      if (kind === COSIGN_SIGNATURES && typeof layer.annotations?.[COSIGN_SIGNATURE_ANNOTATION] !== 'string') {
         problems.push(`${at} has no ${COSIGN_SIGNATURE_ANNOTATION} annotation (a keyless or unsigned layer)`);
         continue;
       }
@@ -201,21 +227,19 @@ export async function verifyImageSignatures(
         problems.push(`${at}: its layer digest ${JSON.stringify(layer.digest)} is not sha256:<64 hex>`);
         continue;
       }
-      // Fetched by digest, so the payload is the one the layer descriptor names.
-      const payload = await attempt(`${at}: payload ${layer.digest}`, () => client.getBlob(repository, layer.digest));
-      if (payload === undefined) {
+      // Fetched by digest, so the blob is the one the layer descriptor names.
+      const blob = await attempt(`${at}: payload ${layer.digest}`, () => client.getBlob(repository, layer.digest));
+      if (blob === undefined) {
         if (!problems.at(-1)?.startsWith(`${at}:`)) problems.push(`${at}: its payload ${layer.digest} is not in the registry`);
         continue;
       }
-      const result = verifySimpleSigning(payload, signature, ref, digest, keys);
-      for (const name of result.verifiedBy) verified.add(name);
-      if (result.problem !== undefined) problems.push(`${at}: ${result.problem}`);
+      judge({ at, descriptor: layer, blob }, problems);
     }
   };
 
-  // 1. The legacy tag, where `cosign sign` (v2) stores signatures.
-  const legacyTag = `sha256-${hex}.sig`;
-  const legacy = await attempt(`the signature tag ${legacyTag}`, () => client.getManifest(repository, legacyTag));
+  // 1. The legacy tag, where cosign v2 stores signatures (`.sig`) and attestations (`.att`).
+  const legacyTag = `sha256-${hex}${kind.tagSuffix}`;
+  const legacy = await attempt(`the ${kind.noun} tag ${legacyTag}`, () => client.getManifest(repository, legacyTag));
   if (legacy !== undefined) await examine(legacy, `tag ${legacyTag}`);
 
   // 2. OCI 1.1 referrers, or the referrers tag a client writes where the registry lacks the API.
@@ -235,7 +259,7 @@ export async function verifyImageSignatures(
     }
   }
   const bundleProblem = (at: string, type: string) =>
-    `${at} is a Sigstore bundle (${type}, cosign v3's default format), which hardpod does not read; sign with cosign v2, or cosign v3 with --new-bundle-format=false --use-signing-config=false`;
+    `${at} is a Sigstore bundle (${type}, cosign v3's default format), which hardpod does not read; ${kind === COSIGN_SIGNATURES ? 'sign' : 'attest'} with cosign v2, or cosign v3 with --new-bundle-format=false --use-signing-config=false`;
   // A descriptor's artifactType says what a referrer is; where it is missing or only names the empty
   // config (some registries list the config's media type), the manifest itself is read to tell.
   const candidates = (referrers?.manifests ?? []).filter((entry: Descriptor) => {
@@ -244,7 +268,7 @@ export async function verifyImageSignatures(
       problems.push(bundleProblem(`${via} ${entry.digest}`, type));
       return false;
     }
-    return type === undefined || type === COSIGN_SIGNATURE_ARTIFACT_TYPE || type === EMPTY_CONFIG_MEDIA_TYPE;
+    return type === undefined || type === kind.artifactType || type === EMPTY_CONFIG_MEDIA_TYPE;
   });
   for (const entry of candidates.slice(0, MAX_SIGNATURE_MANIFESTS)) {
     if (!isSha256Digest(entry.digest)) {
@@ -259,8 +283,8 @@ export async function verifyImageSignatures(
       problems.push(bundleProblem(at, type));
       continue;
     }
-    // Another kind of referrer (an SBOM, an attestation) is none of this check's business.
-    if (type !== COSIGN_SIGNATURE_ARTIFACT_TYPE) continue;
+    // Another kind of referrer (a signature, an SBOM) is none of this check's business.
+    if (type !== kind.artifactType) continue;
     // A referrer names the image it refers to; one listed for another image is not this image's.
     if (manifest.json.subject?.digest !== digest) {
       problems.push(`${at} refers to ${JSON.stringify(manifest.json.subject?.digest ?? null)}, not ${digest}`);
@@ -268,6 +292,26 @@ export async function verifyImageSignatures(
     }
     await examine(manifest, at);
   }
-  if (candidates.length > MAX_SIGNATURE_MANIFESTS) problems.push(`more than ${MAX_SIGNATURE_MANIFESTS} referrers that may be signatures; the rest were not read`);
+  if (candidates.length > MAX_SIGNATURE_MANIFESTS) problems.push(`more than ${MAX_SIGNATURE_MANIFESTS} referrers that may be ${kind.noun}s; the rest were not read`);
+  return { problems, examined };
+}
+
+/**
+ * Finds the cosign signatures of `digest` in the repository of `ref` and verifies them with `keys`:
+ * the legacy tag `sha256-<hex>.sig`, then the OCI 1.1 referrers API (or, where the registry lacks
+ * it, the referrers tag `sha256-<hex>` that clients write instead). A signature manifest that is
+ * malformed, or whose content does not match its digest, is a problem reported, never a signature.
+ * A registry that cannot be asked (no connection, refused credentials, HTTP 5xx) throws: whether the
+ * image is signed is then not known.
+ */
+export async function verifyImageSignatures(
+  client: RegistryClient, ref: ImageRef, digest: string, keys: readonly SignatureKey[],
+): Promise<SignatureCheck> {
+  const verified = new Set<string>();
+  const { problems, examined } = await readCosignArtifacts(client, ref, digest, COSIGN_SIGNATURES, ({ at, descriptor, blob }, found) => {
+    const result = verifySimpleSigning(blob, descriptor.annotations![COSIGN_SIGNATURE_ANNOTATION], ref, digest, keys);
+    for (const name of result.verifiedBy) verified.add(name);
+    if (result.problem !== undefined) found.push(`${at}: ${result.problem}`);
+  });
   return { verified: [...verified].sort(), problems, examined };
 }

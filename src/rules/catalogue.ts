@@ -8,6 +8,7 @@ import { hostNamespaces } from './host-namespaces';
 import { hostPathVolumes } from './host-path-volumes';
 import { hostPorts } from './host-ports';
 import { hostProbesAndHostLifecycle } from './host-probes-and-host-lifecycle';
+import { imageAttested } from './image-attested';
 import { imageDigest } from './image-digest';
 import { imageMinimal } from './image-minimal';
 import { imageNoSetuid } from './image-no-setuid';
@@ -103,6 +104,7 @@ export const RULES: readonly AnyRule[] = [
   imageToolPresent,
   imagePortExposed,
   imageSigned,
+  imageAttested,
 ];
 
 /**

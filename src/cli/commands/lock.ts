@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadConfigFile, resolveConfig, type ResolvedImageSignatures } from '../../engine/config';
+import { loadConfigFile, resolveConfig, type ResolvedImagesConfig } from '../../engine/config';
 import { dockerCredentials } from '../../images/credentials';
 import { registryHostProblem } from '../../images/image-ref';
 import { LOCK_FILE_NAME } from '../../images/lock-file';
@@ -41,7 +41,9 @@ Options:
   --platform OS/ARCH[/VAR]    platform whose facts are recorded (default: linux/amd64, else the first Linux one)
   --config FILE               engine config whose images.signatures keys verify the cosign signatures of
                               each image locked (and of locked entries not yet checked with every key);
-                              the keys that verified are recorded for the image-signed rule
+                              the keys that verified are recorded for the image-signed rule; with
+                              images.attestations, its cosign attestations too, per predicate type,
+                              for the image-attested rule
   --stack NAME                Pulumi: run the program with the config of Pulumi.NAME.yaml (secrets read
                               as a placeholder; default: no config)
   --insecure-registry HOST    reach HOST[:PORT] as docker's insecure-registries does: HTTPS without
@@ -174,10 +176,25 @@ function printResult(result: LockRunResult, lockFile: string, context: CliContex
   context.stdout(result.written ? `wrote ${lockFile}\n` : `${lockFile} is up to date (${Object.keys(result.lock.images).length} images)\n`);
 }
 
-/** The signature keys of a config file, or undefined when it configures none. */
-function signatureSettings(file: string): ResolvedImageSignatures | undefined {
+/** The image settings of a config file: signature keys and required attestations, when it configures them. */
+function imageSettings(file: string): ResolvedImagesConfig {
   const { config, locate } = loadConfigFile(file);
-  return resolveConfig(config, locate).images.signatures;
+  return resolveConfig(config, locate).images;
+}
+
+/** One line per image whose attestations were checked: the predicate types attested and by which keys, what required type lacks one, and why others do not count. */
+function printAttestations(result: LockRunResult, required: readonly string[], context: CliContext): void {
+  for (const report of result.attestations) {
+    const types = Object.entries(report.verified);
+    if (types.length > 0) {
+      context.stderr(`hardpod lock: ${report.key} is attested: ${types.map(([type, keys]) => `${type} (${keys.join(', ')})`).join(', ')}\n`);
+    } else {
+      context.stderr(`hardpod lock: ${report.key} carries no attestation that verifies with a configured key${report.problems.length === 0 ? ' (no cosign attestation found)' : ''}\n`);
+    }
+    const missing = required.filter((type) => !Object.prototype.hasOwnProperty.call(report.verified, type));
+    if (missing.length > 0) context.stderr(`hardpod lock: warning: ${report.key} lacks a verified attestation of the required ${missing.join(', ')}\n`);
+    for (const problem of report.problems) context.stderr(`hardpod lock:   ${report.key}: ${problem}\n`);
+  }
 }
 
 /** One line per image whose signatures were checked: the keys that verified, or why none did. */
@@ -227,7 +244,8 @@ export const lockCommand: Command = {
     }
     const registryFlags = parseRegistryFlags('lock', values);
     // Read before any registry is asked: a mistake in the config is a usage error.
-    const signatures = values.config === undefined ? undefined : signatureSettings(resolve(context.cwd, values.config));
+    const images = values.config === undefined ? undefined : imageSettings(resolve(context.cwd, values.config));
+    const signatures = images?.signatures;
     if (values.platform !== undefined && !/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(values.platform)) {
       throw new HardpodError(`--platform must be OS/ARCH or OS/ARCH/VARIANT (e.g. linux/arm64/v8), got "${values.platform}"`, 'hardpod lock');
     }
@@ -259,9 +277,11 @@ export const lockCommand: Command = {
         checkOutdated: !values.offline,
         progress: progressFor('lock', context),
         ...(signatures ? { signatures } : {}),
+        ...(images?.attestations ? { attestations: true } : {}),
       });
       if (mode !== 'check') {
         printSignatures(result, context);
+        printAttestations(result, images?.attestations?.required ?? [], context);
         printResult(result, values['lock-file'] ?? LOCK_FILE_NAME, context);
         return EXIT.ok;
       }

@@ -1,0 +1,15 @@
+/** Reading the JSON cosign writes as Go reads it. Internal to the signature and attestation checks. */
+
+/** The one property of `object` named `name` ignoring case (Go's encoding/json matches so), or why there is none. */
+export function field(object: unknown, name: string): { value: unknown } | string {
+  if (object === null || typeof object !== 'object' || Array.isArray(object)) return 'is not an object';
+  const keys = Object.keys(object).filter((key) => key.toLowerCase() === name.toLowerCase());
+  if (keys.length === 0) return `has no ${name}`;
+  if (keys.length > 1) return `names ${name} ${keys.length} times, spelt differently`;
+  return { value: (object as Record<string, unknown>)[keys[0]] };
+}
+
+/** Whether a descriptor's digest is one the registry client can fetch by: `sha256:` and 64 hex digits. */
+export function isSha256Digest(value: unknown): value is string {
+  return typeof value === 'string' && /^sha256:[a-f0-9]{64}$/.test(value);
+}
