@@ -160,7 +160,8 @@ export const COSIGN_SIGNATURES: CosignArtifactKind = {
 export interface CosignLayer {
   /** Where the layer is, for messages: `tag sha256-<hex>.sig, signature 1`. */
   readonly at: string;
-  readonly descriptor: Descriptor;
+  /** The layer's descriptor in its manifest. */
+  readonly layer: Descriptor;
   readonly blob: Buffer;
 }
 
@@ -233,7 +234,7 @@ export async function readCosignArtifacts(
         if (!problems.at(-1)?.startsWith(`${at}:`)) problems.push(`${at}: its payload ${layer.digest} is not in the registry`);
         continue;
       }
-      judge({ at, descriptor: layer, blob }, problems);
+      judge({ at, layer, blob }, problems);
     }
   };
 
@@ -308,8 +309,8 @@ export async function verifyImageSignatures(
   client: RegistryClient, ref: ImageRef, digest: string, keys: readonly SignatureKey[],
 ): Promise<SignatureCheck> {
   const verified = new Set<string>();
-  const { problems, examined } = await readCosignArtifacts(client, ref, digest, COSIGN_SIGNATURES, ({ at, descriptor, blob }, found) => {
-    const result = verifySimpleSigning(blob, descriptor.annotations![COSIGN_SIGNATURE_ANNOTATION], ref, digest, keys);
+  const { problems, examined } = await readCosignArtifacts(client, ref, digest, COSIGN_SIGNATURES, ({ at, layer, blob }, found) => {
+    const result = verifySimpleSigning(blob, layer.annotations![COSIGN_SIGNATURE_ANNOTATION], ref, digest, keys);
     for (const name of result.verifiedBy) verified.add(name);
     if (result.problem !== undefined) found.push(`${at}: ${result.problem}`);
   });
