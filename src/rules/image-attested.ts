@@ -1,6 +1,6 @@
 import type { PodRule, Violation } from './rule';
 import type { ResolvedConfig } from '../engine/config';
-import { containersWithFacts, hasImageFacts, IMAGE_FACTS_SETTINGS } from './support/image-facts';
+import { containersWithFacts, hasImageFacts, IMAGE_FACTS_SETTINGS, keysCheckedNow, notCheckedWithEveryKey } from './support/image-facts';
 import { describeContainer, nist, quote } from './support/pss';
 import { text } from './support/shared-text';
 
@@ -45,23 +45,14 @@ export const imageAttested: PodRule = {
     for (const { container, image, facts } of entries) {
       const path = text`${container.path}.image`;
       const recorded = facts.attestations;
-      // Only what was checked with a key as configured now counts, verified or not.
-      const checked = keys.filter((key) => recorded?.checked.some((entry) => entry.name === key.name && entry.key === key.fingerprint));
+      const checked = keysCheckedNow(keys, recorded);
       const attested = (type: string) => recorded !== undefined && Object.prototype.hasOwnProperty.call(recorded.verified, type)
         && checked.some((key) => recorded.verified[type].includes(key.name));
       const missing = required.filter((type) => !attested(type));
       if (missing.length === 0) continue;
       const who = `${describeContainer(container)}'s image ${quote(image)}`;
-      if (checked.length < keys.length) {
-        const unchecked = keys.filter((key) => !checked.includes(key)).map((key) => key.name);
-        violations.push({
-          path,
-          message: `whether ${who} is attested (${missing.join(', ')}) with ${unchecked.join(', ')} is not known: the lock file was written before ${unchecked.length === 1 ? 'that key was' : 'those keys were'} configured for attestations (or with other key material under that name); run \`npx hardpod lock --update --config <config>\``,
-          unknown: true,
-        });
-        continue;
-      }
-      violations.push({ path, message: `${who} carries no attestation verified with a configured key (${names}) for its digest of the required ${missing.join(', ')}` });
+      violations.push(notCheckedWithEveryKey(path, who, `is attested (${missing.join(', ')})`, keys, checked)
+        ?? { path, message: `${who} carries no attestation verified with a configured key (${names}) for its digest of the required ${missing.join(', ')}` });
     }
     return violations;
   },

@@ -1,6 +1,6 @@
 import type { PodRule, Violation } from './rule';
 import type { ResolvedConfig } from '../engine/config';
-import { cisDocker, containersWithFacts, hasImageFacts, IMAGE_FACTS_SETTINGS } from './support/image-facts';
+import { cisDocker, containersWithFacts, hasImageFacts, IMAGE_FACTS_SETTINGS, keysCheckedNow, notCheckedWithEveryKey } from './support/image-facts';
 import { describeContainer, nist, quote } from './support/pss';
 import { text } from './support/shared-text';
 
@@ -40,20 +40,11 @@ export const imageSigned: PodRule = {
     for (const { container, image, facts } of entries) {
       const path = text`${container.path}.image`;
       const recorded = facts.signatures;
-      // Only what was checked with a key as configured now counts, verified or not.
-      const checked = keys.filter((key) => recorded?.checked.some((entry) => entry.name === key.name && entry.key === key.fingerprint));
+      const checked = keysCheckedNow(keys, recorded);
       if (checked.some((key) => recorded!.verified.includes(key.name))) continue;
       const who = `${describeContainer(container)}'s image ${quote(image)}`;
-      if (checked.length < keys.length) {
-        const unchecked = keys.filter((key) => !checked.includes(key)).map((key) => key.name);
-        violations.push({
-          path,
-          message: `whether ${who} is signed with ${unchecked.join(', ')} is not known: the lock file was written before ${unchecked.length === 1 ? 'that key was' : 'those keys were'} configured (or with other key material under that name); run \`npx hardpod lock --update --config <config>\``,
-          unknown: true,
-        });
-        continue;
-      }
-      violations.push({ path, message: `${who} carries no signature that verifies with a configured key (${names}) for its digest and repository` });
+      violations.push(notCheckedWithEveryKey(path, who, 'is signed', keys, checked)
+        ?? { path, message: `${who} carries no signature that verifies with a configured key (${names}) for its digest and repository` });
     }
     return violations;
   },

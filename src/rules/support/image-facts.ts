@@ -1,5 +1,5 @@
 import type { ResolvedConfig } from '../../engine/config';
-import type { LockedImageFacts } from '../../images/lock-file';
+import type { LockedImageFacts, LockedSignatureKey } from '../../images/lock-file';
 import { IMAGE_FACTS_SETTING, type ImageFactsLookup } from '../../images/lock-resolver';
 import { isFields, isUnknownValue, type ContainerView, type PodView } from '../../model/pod-view';
 import type { ControlMapping, SettingCheck, Violation } from '../rule';
@@ -111,4 +111,32 @@ export function execCommandsOf(container: ContainerView): ExecCommand[] {
     }
   }
   return commands;
+}
+
+/**
+ * The configured keys a lock file's record was checked with, as configured now: only the name and key
+ * material it was recorded under count, so a key replaced in the config is not credited with what the
+ * old one verified.
+ */
+export function keysCheckedNow<K extends { readonly name: string; readonly fingerprint: string }>(
+  keys: readonly K[], record: { readonly checked: readonly LockedSignatureKey[] } | undefined,
+): K[] {
+  return keys.filter((key) => record?.checked.some((entry) => entry.name === key.name && entry.key === key.fingerprint));
+}
+
+/**
+ * The unknown verdict for an image whose record was not checked with every configured key (it was
+ * locked before they were configured), or undefined when it was. `question` says what is not known:
+ * `is signed`, `is attested (https://spdx.dev/Document)`.
+ */
+export function notCheckedWithEveryKey<K extends { readonly name: string }>(
+  path: string, who: string, question: string, keys: readonly K[], checked: readonly K[],
+): Violation | undefined {
+  if (checked.length === keys.length) return undefined;
+  const unchecked = keys.filter((key) => !checked.includes(key)).map((key) => key.name);
+  return {
+    path,
+    message: `whether ${who} ${question} with ${unchecked.join(', ')} is not known: the lock file was written before ${unchecked.length === 1 ? 'that key was' : 'those keys were'} configured (or with other key material under that name); run \`npx hardpod lock --update --config <config>\``,
+    unknown: true,
+  };
 }
