@@ -57,8 +57,8 @@ export function sha256(bytes: Buffer | string): string {
   return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 }
 
-/** Where to push: the registry base URL (`http://127.0.0.1:5000`). */
-async function pushBlob(base: string, repository: string, bytes: Buffer): Promise<string> {
+/** Pushes a blob (unless the registry has it) and returns its digest; `base` is the registry base URL (`http://127.0.0.1:5000`). */
+export async function pushBlob(base: string, repository: string, bytes: Buffer): Promise<string> {
   const digest = sha256(bytes);
   const head = await fetch(`${base}/v2/${repository}/blobs/${digest}`, { method: 'HEAD' });
   if (head.status === 200) return digest;
@@ -69,6 +69,13 @@ async function pushBlob(base: string, repository: string, bytes: Buffer): Promis
   const put = await fetch(location, { method: 'PUT', body: bytes, headers: { 'Content-Type': 'application/octet-stream' } });
   if (put.status !== 201) throw new Error(`blob upload failed: HTTP ${put.status} ${await put.text()}`);
   return digest;
+}
+
+/** GETs a registry document (a manifest, by default an OCI one) as JSON; anything but 200 throws. */
+export async function getRegistryJson(url: string, accept = 'application/vnd.oci.image.manifest.v1+json'): Promise<Record<string, unknown>> {
+  const response = await fetch(url, { headers: { Accept: accept } });
+  if (response.status !== 200) throw new Error(`GET ${url}: HTTP ${response.status}`);
+  return (await response.json()) as Record<string, unknown>;
 }
 
 export async function pushManifest(base: string, repository: string, reference: string, manifest: object) {

@@ -5,7 +5,7 @@ import { NUMERIC_USER_DISTROLESS } from './fixtures';
 import { readLockFile } from '../../src/images/lock-file';
 import { cliMainPath, runHardpod, runHardpodAsync } from '../cli/cli-process';
 import { describeWithCosign, ReferrersRegistry, runCosign } from '../harness/cosign';
-import { pushImage, pushManifest, sha256 } from '../harness/oci-images';
+import { getRegistryJson, pushBlob, pushImage, pushManifest, sha256 } from '../harness/oci-images';
 import { startRegistry, type TestRegistry } from '../harness/registry';
 
 /**
@@ -55,19 +55,6 @@ describeWithCosign('cosign attestations: made by cosign attest, verified by hard
   const attest = (target: string, type: string, predicate: string, key = 'cosign.key', ...extra: string[]) => runCosign(
     cosign, ['attest', '--key', key, '--type', type, '--predicate', predicate, '--tlog-upload=false', '--allow-http-registry', '-y', ...extra, target], dir,
   );
-  const getJson = async (url: string, accept = 'application/vnd.oci.image.manifest.v1+json') => {
-    const response = await fetch(url, { headers: { Accept: accept } });
-    if (response.status !== 200) throw new Error(`GET ${url}: HTTP ${response.status}`);
-    return (await response.json()) as Record<string, unknown>;
-  };
-  const pushBlob = async (base: string, repository: string, bytes: Buffer): Promise<string> => {
-    const start = await fetch(`${base}/v2/${repository}/blobs/uploads/`, { method: 'POST' });
-    const location = new URL(start.headers.get('location')!, base);
-    location.searchParams.set('digest', sha256(bytes));
-    const put = await fetch(location, { method: 'PUT', body: bytes, headers: { 'Content-Type': 'application/octet-stream' } });
-    if (put.status !== 201) throw new Error(`blob upload failed: HTTP ${put.status}`);
-    return sha256(bytes);
-  };
   const attTag = (digest: string) => `sha256-${digest.slice('sha256:'.length)}.att`;
   const attestationsOf = (name: Name, lock = 'hardpod.lock.json') => readLockFile(path.join(dir, lock)).images[`${host}/team/${name}:v1`].facts?.attestations;
 
@@ -97,12 +84,12 @@ describeWithCosign('cosign attestations: made by cosign attest, verified by hard
     const source = (await pushImage(registry.url, 'team/copied', 'source', { ...NUMERIC_USER_DISTROLESS, labels: { attest: 'copied-source' } })).digest;
     attest(at('copied', source), 'spdxjson', 'sbom.spdx.json');
     attest(at('copied', source), 'slsaprovenance', 'provenance.json');
-    await pushManifest(registry.url, 'team/copied', attTag(digests.copied), await getJson(`${registry.url}/v2/team/copied/manifests/${attTag(source)}`));
+    await pushManifest(registry.url, 'team/copied', attTag(digests.copied), await getRegistryJson(`${registry.url}/v2/team/copied/manifests/${attTag(source)}`));
 
     // A signed SBOM statement changed afterwards: the envelope keeps its signature, its payload says more.
     attest(at('tampered', digests.tampered), 'spdxjson', 'sbom.spdx.json');
     attest(at('tampered', digests.tampered), 'slsaprovenance', 'provenance.json');
-    const manifest = await getJson(`${registry.url}/v2/team/tampered/manifests/${attTag(digests.tampered)}`) as { layers: { digest: string; size: number; annotations?: Record<string, string> }[] };
+    const manifest = await getRegistryJson(`${registry.url}/v2/team/tampered/manifests/${attTag(digests.tampered)}`) as { layers: { digest: string; size: number; annotations?: Record<string, string> }[] };
     const index = manifest.layers.findIndex((layer) => layer.annotations?.predicateType === SPDX);
     expect(index).toBeGreaterThanOrEqual(0);
     const envelope = JSON.parse(Buffer.from(await (await fetch(`${registry.url}/v2/team/tampered/blobs/${manifest.layers[index].digest}`)).arrayBuffer()).toString()) as { payload: string };
@@ -207,7 +194,7 @@ describeWithCosign('cosign attestations: made by cosign attest, verified by hard
       };
       await referrer('team/web', web, 'cosign.key');
       await referrer('team/other', other, 'other/cosign.key');
-      const tags = (await getJson(`${referrers.url}/v2/team/web/tags/list`, 'application/json')).tags;
+      const tags = (await getRegistryJson(`${referrers.url}/v2/team/web/tags/list`, 'application/json')).tags;
       expect(tags).toEqual(['v1']);
 
       fs.writeFileSync(path.join(dir, 'referrers.yaml'), `apiVersion: v1

@@ -6,7 +6,7 @@ import { NUMERIC_USER_DISTROLESS } from './fixtures';
 import { readLockFile, type LockFile } from '../../src/images/lock-file';
 import { cliMainPath, runHardpod, runHardpodAsync } from '../cli/cli-process';
 import { describeWithCosign, ReferrersRegistry, runCosign } from '../harness/cosign';
-import { pushImage, pushManifest, sha256 } from '../harness/oci-images';
+import { getRegistryJson, pushBlob, pushImage, pushManifest, sha256 } from '../harness/oci-images';
 import { startRegistry, type TestRegistry } from '../harness/registry';
 import { RegistryProxy } from '../harness/registry-proxy';
 
@@ -39,19 +39,6 @@ describeWithCosign('cosign signatures: made by cosign, verified by hardpod lock,
     cosign, ['sign', '--key', key, '--tlog-upload=false', '--allow-http-registry', '-y', ...extra, `${host}/team/${name}@${digest}`], dir,
     extra.length > 0 ? { COSIGN_EXPERIMENTAL: '1' } : {},
   );
-  const getJson = async (url: string, accept = 'application/vnd.oci.image.manifest.v1+json') => {
-    const response = await fetch(url, { headers: { Accept: accept } });
-    if (response.status !== 200) throw new Error(`GET ${url}: HTTP ${response.status}`);
-    return (await response.json()) as Record<string, unknown>;
-  };
-  const pushBlob = async (base: string, repository: string, bytes: Buffer): Promise<string> => {
-    const start = await fetch(`${base}/v2/${repository}/blobs/uploads/`, { method: 'POST' });
-    const location = new URL(start.headers.get('location')!, base);
-    location.searchParams.set('digest', sha256(bytes));
-    const put = await fetch(location, { method: 'PUT', body: bytes, headers: { 'Content-Type': 'application/octet-stream' } });
-    if (put.status !== 201) throw new Error(`blob upload failed: HTTP ${put.status}`);
-    return sha256(bytes);
-  };
   const sigTag = (digest: string) => `sha256-${digest.slice('sha256:'.length)}.sig`;
   const lockOf = (): LockFile => readLockFile(path.join(dir, 'hardpod.lock.json'));
   const signaturesOf = (name: Name) => lockOf().images[`${host}/team/${name}:v1`].facts?.signatures;
@@ -80,11 +67,11 @@ describeWithCosign('cosign signatures: made by cosign, verified by hardpod lock,
     // A genuine signature of another image of the repository, copied to this digest's signature tag.
     const source = (await pushImage(registry.url, 'team/copied', 'source', { ...NUMERIC_USER_DISTROLESS, labels: { image: 'copied-source' } })).digest;
     sign('copied', source, 'cosign.key');
-    await pushManifest(registry.url, 'team/copied', sigTag(digests.copied), await getJson(`${registry.url}/v2/team/copied/manifests/${sigTag(source)}`));
+    await pushManifest(registry.url, 'team/copied', sigTag(digests.copied), await getRegistryJson(`${registry.url}/v2/team/copied/manifests/${sigTag(source)}`));
 
     // A signed payload changed afterwards (a layer pointing at the changed blob, the signature kept).
     sign('tampered', digests.tampered, 'cosign.key');
-    const manifest = await getJson(`${registry.url}/v2/team/tampered/manifests/${sigTag(digests.tampered)}`) as { layers: { digest: string; size: number }[] };
+    const manifest = await getRegistryJson(`${registry.url}/v2/team/tampered/manifests/${sigTag(digests.tampered)}`) as { layers: { digest: string; size: number }[] };
     const payload = Buffer.from(await (await fetch(`${registry.url}/v2/team/tampered/blobs/${manifest.layers[0].digest}`)).arrayBuffer());
     const changed = Buffer.from(payload.toString('utf8').replace('"optional":null', '"optional":{"approved":"yes"}'));
     expect(changed.equals(payload)).toBe(false);
@@ -156,7 +143,7 @@ describeWithCosign('cosign signatures: made by cosign, verified by hardpod lock,
   test('a payload altered on its way from the registry does not match its layer digest: reported, not verified', async () => {
     const proxy = await RegistryProxy.start(registry.url);
     try {
-      const payloadDigest = ((await getJson(`${registry.url}/v2/team/signed/manifests/${sigTag(digests.signed)}`)) as { layers: { digest: string }[] }).layers[0].digest;
+      const payloadDigest = ((await getRegistryJson(`${registry.url}/v2/team/signed/manifests/${sigTag(digests.signed)}`)) as { layers: { digest: string }[] }).layers[0].digest;
       proxy.faults = { tamper: new RegExp(`/blobs/${payloadDigest}$`) };
       fs.writeFileSync(path.join(dir, 'signed.yaml'), pod(host, ['signed']));
       const result = await runHardpodAsync(['lock', '--config', 'hardpod.yaml', '--lock-file', 'proxied.lock.json', '--mirror', `${host}=${proxy.url}`, 'signed.yaml'], { cwd: dir });
@@ -230,9 +217,9 @@ describeWithCosign('cosign signatures: made by cosign, verified by hardpod lock,
       await referrer('team/web', signedDigest, 'application/spdx+json', '{"spdxVersion":"SPDX-2.3"}');
       const bundle = await referrer('team/other', otherDigest, 'application/vnd.dev.sigstore.bundle.v0.3+json', '{"mediaType":"application/vnd.dev.sigstore.bundle.v0.3+json"}');
       // The registry answers for the referrers itself: cosign wrote neither the .sig tag nor the referrers tag.
-      const tags = (await getJson(`${referrers.url}/v2/team/web/tags/list`, 'application/json')).tags;
+      const tags = (await getRegistryJson(`${referrers.url}/v2/team/web/tags/list`, 'application/json')).tags;
       expect(tags).toEqual(['v1']);
-      const index = await getJson(`${referrers.url}/v2/team/web/referrers/${signedDigest}`, 'application/vnd.oci.image.index.v1+json') as { manifests: { digest: string }[] };
+      const index = await getRegistryJson(`${referrers.url}/v2/team/web/referrers/${signedDigest}`, 'application/vnd.oci.image.index.v1+json') as { manifests: { digest: string }[] };
       expect(index.manifests).toHaveLength(2);
 
       fs.writeFileSync(path.join(dir, 'referrers.yaml'), `apiVersion: v1
