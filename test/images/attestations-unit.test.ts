@@ -1,7 +1,5 @@
-import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { sign, type KeyObject } from 'node:crypto';
+import { keyPair, scratchFiles, signatureKey } from './signing-keys';
 import { whyNoAdmissionPolicy } from '../../src/admission/cel-rules';
 import { loadConfig, resolveConfig, type EngineConfig } from '../../src/engine/config';
 import { evaluate } from '../../src/engine/evaluate';
@@ -14,23 +12,11 @@ import { imageAttested } from '../../src/rules/image-attested';
 import { located } from '../engine/helpers';
 import { check, deployment, outcome, PINNED_IMAGE, violations } from '../rules/hardened/context';
 
-const dir = mkdtempSync(join(tmpdir(), 'hardpod-attestations-'));
-function file(name: string, text: string): string {
-  const path = join(dir, name);
-  writeFileSync(path, text);
-  return path;
-}
-
-function keyPair(): { publicPem: string; privateKey: KeyObject; publicKey: KeyObject } {
-  const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-  return { publicPem: publicKey.export({ type: 'spki', format: 'pem' }) as string, privateKey, publicKey };
-}
+const file = scratchFiles('hardpod-attestations-');
 const RELEASE = keyPair();
 const CI = keyPair();
 const OTHER = keyPair();
-const key = (name: string, pair: { publicKey: KeyObject }): SignatureKey => ({
-  name, publicKey: pair.publicKey, fingerprint: signatureKeyFingerprint(pair.publicKey),
-});
+const key = signatureKey;
 const DIGEST = PINNED_IMAGE.split('@')[1];
 const HEX = DIGEST.slice('sha256:'.length);
 const SPDX = 'https://spdx.dev/Document';

@@ -1,7 +1,5 @@
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { keyPair, scratchFiles, signatureKey } from './signing-keys';
 import { loadConfig, resolveConfig, type EngineConfig } from '../../src/engine/config';
 import { evaluate } from '../../src/engine/evaluate';
 import { parseImageRef } from '../../src/images/image-ref';
@@ -13,24 +11,11 @@ import { imageSigned } from '../../src/rules/image-signed';
 import { located } from '../engine/helpers';
 import { check, deployment, outcome, PINNED_IMAGE, violations } from '../rules/hardened/context';
 
-const dir = mkdtempSync(join(tmpdir(), 'hardpod-signatures-'));
-function file(name: string, text: string): string {
-  const path = join(dir, name);
-  writeFileSync(path, text);
-  return path;
-}
-
-/** A key pair as `cosign generate-key-pair` makes it: ECDSA P-256, the public key as PEM SubjectPublicKeyInfo. */
-function keyPair(): { publicPem: string; privateKey: KeyObject; publicKey: KeyObject } {
-  const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-  return { publicPem: publicKey.export({ type: 'spki', format: 'pem' }) as string, privateKey, publicKey };
-}
+const file = scratchFiles('hardpod-signatures-');
 const RELEASE = keyPair();
 const CI = keyPair();
 const OTHER = keyPair();
-const key = (name: string, pair: { publicKey: KeyObject }): SignatureKey => ({
-  name, publicKey: pair.publicKey, fingerprint: signatureKeyFingerprint(pair.publicKey),
-});
+const key = signatureKey;
 
 const DIGEST = PINNED_IMAGE.split('@')[1];
 const REF = parseImageRef(PINNED_IMAGE);
