@@ -1,8 +1,8 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { admissionPolicies, type AdmissionPolicies, type AdmissionPolicyOptions } from '../../admission';
-import { describeType } from '../../model/pod-view';
 import { HardpodError } from '../../model/errors';
+import { describeType } from '../../model/pod-view';
 import { checkOptionKeys, resolveValidationOptions, type ValidationOptions } from '../validation/options';
 
 /** Props of {@link HardpodAdmissionPolicies}: the engine config, as `Hardpod.enforce` takes it, and where the policies apply. */
