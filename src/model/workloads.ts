@@ -60,13 +60,13 @@ export interface WorkloadObjects<W> {
 /**
  * Records that `owner` (a construct path) emits the workload `name` in `namespace`, refusing a
  * second one of that name there, of any kind: both would emit companions (ServiceAccount,
- * NetworkPolicy, Service, PodDisruptionBudget) of one kind, namespace and name, each overwriting
+ * NetworkPolicy, Service, PodDisruptionBudget, HorizontalPodAutoscaler) of one kind, namespace and name, each overwriting
  * the other on apply, and their pods would carry the same selector label.
  */
 export function claimWorkloadName(claimed: Map<string, string>, name: string, namespace: string | undefined, owner: string): void {
   claimObjectKey(claimed, `${namespace ?? ''}/${name}`, owner, (first) =>
     `a workload named "${name}"${namespace !== undefined ? ` in namespace "${namespace}"` : ' without a namespace'} is already emitted by ${first}; ` +
-      'both would emit a ServiceAccount, NetworkPolicy (and Service, PodDisruptionBudget) of that name, each overwriting the other on apply, ' +
+      'both would emit a ServiceAccount, NetworkPolicy (and Service, PodDisruptionBudget, HorizontalPodAutoscaler) of that name, each overwriting the other on apply, ' +
       `and select each other's pods (label ${WORKLOAD_LABEL}: ${name}): give one of them another name (the name prop)`);
 }
 

@@ -171,7 +171,7 @@ describe('workload names', () => {
     const c = new Chart(Testing.app(), 'c', { namespace: 'shop' });
     new HardenedDeployment(c, 'api', { name: 'api', image: IMAGE, port: 8080 });
     expect(() => new HardenedCronJob(c, 'nightly', { name: 'api', image: IMAGE, schedule: '@daily' })).toThrow(new HardpodError(
-      'a workload named "api" in namespace "shop" is already emitted by c/api; both would emit a ServiceAccount, NetworkPolicy (and Service, PodDisruptionBudget) ' +
+      'a workload named "api" in namespace "shop" is already emitted by c/api; both would emit a ServiceAccount, NetworkPolicy (and Service, PodDisruptionBudget, HorizontalPodAutoscaler) ' +
         'of that name, each overwriting the other on apply, and select each other\'s pods (label app.kubernetes.io/name: api): give one of them another name (the name prop)',
       'c/nightly',
     ));
