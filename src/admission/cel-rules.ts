@@ -223,6 +223,9 @@ function underAllowed(config: ResolvedConfig): string {
   return `${celList(prefixes)}.exists(p, n == p || n.startsWith(p + '/'))`;
 }
 
+const RBAC_REASON = 'it judges RBAC objects, which these policies do not match yet';
+const IMAGE_FACTS_REASON = 'it reads the image facts of the lock file, which the API server does not have';
+
 /** Why each hardened rule that is not emitted is not, in words. */
 const NOT_EMITTED: Readonly<Record<string, string>> = {
   'well-formed-objects': 'it says what the API server refuses in RBAC objects, NetworkPolicies, Namespaces, ServiceAccounts and LimitRanges; at admission the server\'s own validation refuses them',
@@ -232,17 +235,17 @@ const NOT_EMITTED: Readonly<Record<string, string>> = {
   'network-policy': 'it reads the NetworkPolicies of the namespace, other objects than the one admitted',
   'no-literal-credentials': 'its checks read shell scripts word by word and match values with look-ahead patterns, which CEL\'s regular expressions (RE2) cannot express exactly',
   'namespace-psa-labels': 'it reads the namespaces the input\'s workloads are in, other objects than the one admitted',
-  'rbac-no-cluster-admin': 'it judges RBAC objects, which these policies do not match yet',
-  'rbac-no-wildcards': 'it judges RBAC objects, which these policies do not match yet',
-  'rbac-no-secret-read': 'it judges RBAC objects, which these policies do not match yet',
-  'rbac-no-exec': 'it judges RBAC objects, which these policies do not match yet',
-  'rbac-no-pod-create': 'it judges RBAC objects, which these policies do not match yet',
-  'rbac-no-escalate': 'it judges RBAC objects, which these policies do not match yet',
-  'image-non-root-user': 'it reads the image facts of the lock file, which the API server does not have',
-  'image-minimal': 'it reads the image facts of the lock file, which the API server does not have',
-  'image-no-setuid': 'it reads the image facts of the lock file, which the API server does not have',
-  'image-tool-present': 'it reads the image facts of the lock file, which the API server does not have',
-  'image-port-exposed': 'it reads the image facts of the lock file, which the API server does not have',
+  'rbac-no-cluster-admin': RBAC_REASON,
+  'rbac-no-wildcards': RBAC_REASON,
+  'rbac-no-secret-read': RBAC_REASON,
+  'rbac-no-exec': RBAC_REASON,
+  'rbac-no-pod-create': RBAC_REASON,
+  'rbac-no-escalate': RBAC_REASON,
+  'image-non-root-user': IMAGE_FACTS_REASON,
+  'image-minimal': IMAGE_FACTS_REASON,
+  'image-no-setuid': IMAGE_FACTS_REASON,
+  'image-tool-present': IMAGE_FACTS_REASON,
+  'image-port-exposed': IMAGE_FACTS_REASON,
   'image-signed': 'it reads the signatures hardpod lock verified and recorded in the lock file, which the API server does not have; verify signatures at admission with a signature admission controller (Sigstore policy-controller, Kyverno verifyImages)',
   'image-attested': 'it reads the attestations hardpod lock verified and recorded in the lock file, which the API server does not have; verify attestations at admission with a signature admission controller (Sigstore policy-controller, Kyverno verifyImages attestations)',
 };
@@ -316,7 +319,6 @@ function matchConditions(rule: string, config: ResolvedConfig): { name: string; 
   }
   return conditions;
 }
-
 
 /** A CEL variable, match condition or validation, as both kinds of policy write it. */
 export interface CelVariable { readonly name: string; readonly expression: string }

@@ -7,11 +7,9 @@ import type { Enforcement } from '../engine/report';
 import { MANAGED_BY_LABEL } from '../model/companions';
 import { HardpodError } from '../model/errors';
 import type { KubeObject } from '../model/kube-object';
-import { workloadResourceRules } from '../model/workload-cel';
+import { ADMISSION_POLICY_MINOR, workloadResourceRules } from '../model/workload-cel';
 
-/** ValidatingAdmissionPolicy is served as `admissionregistration.k8s.io/v1` from Kubernetes 1.30. */
-export const ADMISSION_POLICY_MINOR = 30;
-
+export { ADMISSION_POLICY_MINOR } from '../model/workload-cel';
 
 /**
  * The ValidatingAdmissionPolicies (admissionregistration.k8s.io/v1, Kubernetes 1.30 and later) that

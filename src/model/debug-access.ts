@@ -6,7 +6,7 @@ import { HardpodError } from './errors';
 import { DIGEST_ONLY_RESOLVER } from './image';
 import { claimObjectKey, type KubeObject } from './kube-object';
 import { PROP_KEYS, refuseUnknownKeys } from './prop-keys';
-import { celList, celString, POD_SPEC_CEL, workloadResourceRules } from './workload-cel';
+import { ADMISSION_POLICY_MINOR, celList, celString, POD_SPEC_CEL, workloadResourceRules } from './workload-cel';
 import type { BuildContext } from './workloads';
 import { allowedSeLinuxTypes, CONFINING_PROFILE_TYPES, HOST_NAMESPACE_FIELDS } from '../rules/support/confinement';
 import { isWorkloadGroup } from '../rules/support/hardened';
@@ -119,8 +119,6 @@ export interface KubectlDebugOptions {
   readonly container?: string;
 }
 
-/** ValidatingAdmissionPolicy is `admissionregistration.k8s.io/v1` from Kubernetes 1.30. */
-const ADMISSION_POLICY_MINOR = 30;
 /**
  * kubectl 1.30 has `kubectl debug --custom` only with this variable set (on by default from 1.31, the
  * gate gone from 1.34); kubectl 1.30 may drive a cluster one minor newer.

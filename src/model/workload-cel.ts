@@ -3,6 +3,9 @@
  * workloads in CEL: which resources hold a pod spec, and how to reach it in the admitted object.
  */
 
+/** ValidatingAdmissionPolicy is served as `admissionregistration.k8s.io/v1` from Kubernetes 1.30. */
+export const ADMISSION_POLICY_MINOR = 30;
+
 /** A CEL string literal. */
 export function celString(text: string): string {
   return JSON.stringify(text);
