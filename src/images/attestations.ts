@@ -1,8 +1,7 @@
-import { verify } from 'node:crypto';
 import { field } from './cosign-json';
 import type { ImageRef } from './image-ref';
 import type { RegistryClient } from './registry-client';
-import { readCosignArtifacts, type CosignArtifactKind, type SignatureKey } from './signatures';
+import { keysVerifying, noKeyVerifies, readCosignArtifacts, type CosignArtifactKind, type SignatureKey } from './signatures';
 
 /**
  * Key-based cosign attestations: DSSE envelopes holding in-toto Statements, found in a registry the
@@ -104,16 +103,10 @@ export function verifyDsseEnvelope(envelope: Buffer, digest: string, keys: reado
     const sig = field(entry, 'sig');
     const bytes = typeof sig === 'string' ? undefined : decodeBase64(sig.value);
     if (bytes === undefined || bytes.length === 0) continue;
-    for (const key of keys) {
-      try {
-        if (verify('sha256', pae, key.publicKey, bytes)) signers.add(key);
-      } catch {
-        // A signature that is no ECDSA signature verifies with no key.
-      }
-    }
+    for (const key of keysVerifying(pae, bytes, keys)) signers.add(key);
   }
   const names = keys.filter((key) => signers.has(key)).map((key) => key.name);
-  if (names.length === 0) return { verifiedBy: [], problem: `its signature verifies with none of the configured keys (${keys.map((key) => key.name).join(', ')})` };
+  if (names.length === 0) return { verifiedBy: [], problem: noKeyVerifies(keys) };
   const by = `an attestation verified with ${names.join(', ')}`;
   let statement: unknown;
   try {

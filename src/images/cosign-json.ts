@@ -8,8 +8,3 @@ export function field(object: unknown, name: string): { value: unknown } | strin
   if (keys.length > 1) return `names ${name} ${keys.length} times, spelt differently`;
   return { value: (object as Record<string, unknown>)[keys[0]] };
 }
-
-/** Whether a descriptor's digest is one the registry client can fetch by: `sha256:` and 64 hex digits. */
-export function isSha256Digest(value: unknown): value is string {
-  return typeof value === 'string' && /^sha256:[a-f0-9]{64}$/.test(value);
-}

@@ -73,6 +73,11 @@ function invalid(text: string, what: string, where?: string): HardpodError {
   );
 }
 
+/** Whether `value` is `sha256:` and 64 lowercase hex digits: a digest registries serve by, or a key fingerprint. */
+export function isSha256Digest(value: unknown): value is string {
+  return typeof value === 'string' && value.startsWith('sha256:') && DIGEST_HEX.sha256.test(value.slice('sha256:'.length));
+}
+
 /** Checks a digest string (`sha256:<64 hex>`); returns an explanation when it is malformed. */
 export function digestProblem(digest: string): string | undefined {
   const colon = digest.indexOf(':');

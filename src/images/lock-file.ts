@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { digestProblem, formatImageRef, parseImageRef, tagKey } from './image-ref';
+import { digestProblem, formatImageRef, isSha256Digest, parseImageRef, tagKey } from './image-ref';
 import { JsonLines } from '../loader/json-lines';
 import { firstDuplicateKey, keysWithinDepth, scanJsonValue, skipJsonSpace, type JsonScan } from '../loader/json-scan';
 import { HardpodError } from '../model/errors';
@@ -217,7 +217,7 @@ function checkedKeyNames(checked: unknown): Set<string> | undefined {
   for (const key of checked) {
     if (key === null || typeof key !== 'object' || Array.isArray(key)) return undefined;
     const { name, key: fingerprint } = key as Record<string, unknown>;
-    if (typeof name !== 'string' || typeof fingerprint !== 'string' || !/^sha256:[a-f0-9]{64}$/.test(fingerprint)) return undefined;
+    if (typeof name !== 'string' || typeof fingerprint !== 'string' || !isSha256Digest(fingerprint)) return undefined;
     names.add(name);
   }
   return names;

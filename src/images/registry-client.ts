@@ -5,7 +5,7 @@ import { isIP } from 'node:net';
 import { PassThrough, type Readable } from 'node:stream';
 import { TLSSocket } from 'node:tls';
 import { dockerCredentials, type CredentialLookup, type RegistryCredential } from './credentials';
-import { canonicalRegistryHost, digestProblem, DOCKER_HUB, imageName, type ImageRef } from './image-ref';
+import { canonicalRegistryHost, digestProblem, DOCKER_HUB, imageName, isSha256Digest, type ImageRef } from './image-ref';
 import { ForwardProxies, isLoopbackHost, withoutBrackets, type ProxyRoute } from './proxy';
 import { parseWwwAuthenticate, type AuthChallenge } from './www-authenticate';
 import { HardpodError } from '../model/errors';
@@ -461,7 +461,7 @@ export class RegistryClient {
       this.expectOk(response, ref, `tag ${tag}`);
       const digest = headerValue(response.headers['docker-content-digest']);
       const mediaType = headerValue(response.headers['content-type']) ?? '';
-      if (digest && /^sha256:[a-f0-9]{64}$/.test(digest)) return { digest, mediaType: mediaType.split(';')[0].trim(), source: base };
+      if (isSha256Digest(digest)) return { digest, mediaType: mediaType.split(';')[0].trim(), source: base };
       const fetched = await this.fetchManifestFrom(base, ref, tag, undefined);
       return { digest: fetched.digest, mediaType: fetched.mediaType, source: base, fetched };
     });

@@ -1,6 +1,6 @@
 import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
-import { field, isSha256Digest } from './cosign-json';
-import { imageName, parseImageRef, type ImageRef } from './image-ref';
+import { field } from './cosign-json';
+import { imageName, isSha256Digest, parseImageRef, type ImageRef } from './image-ref';
 import { isRegistryNotFound, isRegistryUnavailable, type Descriptor, type FetchedManifest, type ManifestJson, type RegistryClient } from './registry-client';
 
 /**
@@ -62,6 +62,22 @@ export function signatureKeyFingerprint(key: KeyObject): string {
   return `sha256:${createHash('sha256').update(key.export({ type: 'spki', format: 'der' })).digest('hex')}`;
 }
 
+/** The keys `signature` (ASN.1 ECDSA over SHA-256) verifies `data` with; bytes that are no such signature verify with none. */
+export function keysVerifying(data: Buffer, signature: Buffer, keys: readonly SignatureKey[]): SignatureKey[] {
+  return keys.filter((key) => {
+    try {
+      return verify('sha256', data, key.publicKey, signature);
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Why a signature counts for nothing: no configured key verifies it. */
+export function noKeyVerifies(keys: readonly SignatureKey[]): string {
+  return `its signature verifies with none of the configured keys (${keys.map((key) => key.name).join(', ')})`;
+}
+
 /** The names of `keys` under which a simple-signing payload verifies, or why it does not bind to the image. */
 export interface PayloadVerification {
   /** Names of the keys the signature verified with, whose payload names this image and repository. */
@@ -81,14 +97,8 @@ export function verifySimpleSigning(
 ): PayloadVerification {
   const bytes = /^[A-Za-z0-9+/]*={0,2}$/.test(signature.trim()) ? Buffer.from(signature.trim(), 'base64') : undefined;
   if (bytes === undefined || bytes.length === 0) return { verifiedBy: [], problem: 'its signature annotation is not base64' };
-  const signers = keys.filter((key) => {
-    try {
-      return verify('sha256', payload, key.publicKey, bytes);
-    } catch {
-      return false;
-    }
-  });
-  if (signers.length === 0) return { verifiedBy: [], problem: `its signature verifies with none of the configured keys (${keys.map((key) => key.name).join(', ')})` };
+  const signers = keysVerifying(payload, bytes, keys);
+  if (signers.length === 0) return { verifiedBy: [], problem: noKeyVerifies(keys) };
   const by = `a signature verified with ${signers.map((key) => key.name).join(', ')}`;
   let json: unknown;
   try {
