@@ -62,6 +62,17 @@ export interface LockedSignatureKey {
   readonly key: string;
 }
 
+/**
+ * The configured keys a lock file's record was checked with, as configured now: only the name and key
+ * material it was recorded under count, so a key replaced in the config is not credited with what the
+ * old one verified.
+ */
+export function keysCheckedNow<K extends { readonly name: string; readonly fingerprint: string }>(
+  keys: readonly K[], record: { readonly checked: readonly LockedSignatureKey[] } | undefined,
+): K[] {
+  return keys.filter((key) => record?.checked.some((entry) => entry.name === key.name && entry.key === key.fingerprint));
+}
+
 /** What `hardpod lock` found about the signatures of one digest. */
 export interface LockedSignatures {
   /** The keys signatures were checked against. */

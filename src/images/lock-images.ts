@@ -1,6 +1,6 @@
 import { verifyImageAttestations } from './attestations';
 import { parseImageRef, tagKey, type ImageRef } from './image-ref';
-import { readLockFileForUpdate, serializeLockFile, writeLockFile, type LockEntry, type LockFile } from './lock-file';
+import { keysCheckedNow, readLockFileForUpdate, serializeLockFile, writeLockFile, type LockEntry, type LockFile } from './lock-file';
 import { isRegistryNotFound, type RegistryClient } from './registry-client';
 import { resolveImage, type ResolveImageOptions } from './resolve-image';
 import { verifyImageSignatures, type SignatureKey } from './signatures';
@@ -141,18 +141,6 @@ export interface LockRunResult {
   readonly attestations: readonly AttestationReport[];
 }
 
-/** Whether the entry records a signature check with every key, as configured now. */
-function signaturesChecked(entry: LockEntry, keys: readonly SignatureKey[]): boolean {
-  const checked = entry.facts?.signatures?.checked ?? [];
-  return keys.every((key) => checked.some((recorded) => recorded.name === key.name && recorded.key === key.fingerprint));
-}
-
-/** Whether the entry records an attestation check with every key, as configured now. */
-function attestationsChecked(entry: LockEntry, keys: readonly SignatureKey[]): boolean {
-  const checked = entry.facts?.attestations?.checked ?? [];
-  return keys.every((key) => checked.some((recorded) => recorded.name === key.name && recorded.key === key.fingerprint));
-}
-
 /** What one run found about an entry's signatures, and its attestations when they were checked. */
 interface Verification {
   readonly signatures: readonly string[];
@@ -259,7 +247,8 @@ export async function runLock(options: LockRunOptions): Promise<LockRunResult> {
   const signing = options.signatures !== undefined && options.signatures.keys.length > 0 ? options.signatures : undefined;
   const attesting = signing !== undefined && options.attestations === true;
   // Entries kept as they are whose signatures (or attestations) were never checked with every key configured now: checked at their locked digest.
-  const unchecked = (entry: LockEntry) => !signaturesChecked(entry, signing!.keys) || (attesting && !attestationsChecked(entry, signing!.keys));
+  const checkedWithEvery = (record: Parameters<typeof keysCheckedNow>[1]) => keysCheckedNow(signing!.keys, record).length === signing!.keys.length;
+  const unchecked = (entry: LockEntry) => !checkedWithEvery(entry.facts?.signatures) || (attesting && !checkedWithEvery(entry.facts?.attestations));
   const toSign = signing === undefined || options.mode === 'update' ? [] : keys.filter((key) => before.images[key] && unchecked(before.images[key]));
   const signatureReports = new Map<string, SignatureReport>();
   const attestationReports = new Map<string, AttestationReport>();

@@ -1,6 +1,7 @@
 import type { PodRule, Violation } from './rule';
 import type { ResolvedConfig } from '../engine/config';
-import { containersWithFacts, hasImageFacts, IMAGE_FACTS_SETTINGS, keysCheckedNow, notCheckedWithEveryKey } from './support/image-facts';
+import { containersWithFacts, hasImageFacts, IMAGE_FACTS_SETTINGS, notCheckedWithEveryKey } from './support/image-facts';
+import { keysCheckedNow } from '../images/lock-file';
 import { describeContainer, nist, quote } from './support/pss';
 import { text } from './support/shared-text';
 

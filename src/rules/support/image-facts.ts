@@ -1,5 +1,5 @@
 import type { ResolvedConfig } from '../../engine/config';
-import type { LockedImageFacts, LockedSignatureKey } from '../../images/lock-file';
+import type { LockedImageFacts } from '../../images/lock-file';
 import { IMAGE_FACTS_SETTING, type ImageFactsLookup } from '../../images/lock-resolver';
 import { isFields, isUnknownValue, type ContainerView, type PodView } from '../../model/pod-view';
 import type { ControlMapping, SettingCheck, Violation } from '../rule';
@@ -111,17 +111,6 @@ export function execCommandsOf(container: ContainerView): ExecCommand[] {
     }
   }
   return commands;
-}
-
-/**
- * The configured keys a lock file's record was checked with, as configured now: only the name and key
- * material it was recorded under count, so a key replaced in the config is not credited with what the
- * old one verified.
- */
-export function keysCheckedNow<K extends { readonly name: string; readonly fingerprint: string }>(
-  keys: readonly K[], record: { readonly checked: readonly LockedSignatureKey[] } | undefined,
-): K[] {
-  return keys.filter((key) => record?.checked.some((entry) => entry.name === key.name && entry.key === key.fingerprint));
 }
 
 /**
