@@ -1,3 +1,4 @@
+import { INT32_MAX, INT64_MAX } from './api-integers';
 import { didYouMean } from './did-you-mean';
 import { HardpodError } from './errors';
 import { describeType } from './pod-view';
@@ -209,4 +210,25 @@ export function checkOneOf(value: unknown, allowed: readonly string[], field: st
   if (value === undefined || allowed.includes(value as string)) return;
   const hint = typeof value === 'string' ? didYouMean(value, allowed) : '';
   throw new HardpodError(`${field} ${JSON.stringify(value) ?? typeof value} is not a value the API server accepts${hint}; expected one of ${allowed.join(', ')}`, where);
+}
+
+/**
+ * A number as written; anything else by its type, as a string from JSON or YAML ("3") would print as the number it holds.
+ * @internal
+ */
+export function shownNumber(value: unknown): string {
+  return typeof value === 'number' ? String(value) : `${describeType(value)},`;
+}
+
+/**
+ * Fails unless `value` is undefined or a whole number from `min` to `max` (counts, ids, seconds). The
+ * default `max` is the API's int32 fields' limit; int64 fields pass `INT64_MAX`. `what` the number
+ * is, when given, closes the message: `(the fewest replicas)`.
+ * @internal
+ */
+export function checkWhole(value: unknown, field: string, min: number, where: string | undefined, max: number = INT32_MAX, what?: string): void {
+  if (value !== undefined && (!Number.isInteger(value) || (value as number) < min || (value as number) > max)) {
+    const upTo = ` and <= ${max === INT64_MAX ? '2^63 - 1' : max}`;
+    throw new HardpodError(`${field} ${shownNumber(value)} must be a whole number >= ${min}${upTo}${what === undefined ? '' : ` (${what})`}`, where);
+  }
 }

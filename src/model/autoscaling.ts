@@ -2,6 +2,7 @@ import type { HorizontalPodAutoscaler, MetricSpec } from 'kubernetes-types/autos
 import type { Container, PodSpec } from 'kubernetes-types/core/v1';
 import type { ObjectMeta } from 'kubernetes-types/meta/v1';
 import { INT32_MAX } from './api-integers';
+import { checkWhole } from './api-values';
 import { targetMinor } from './companions';
 import { HardpodError } from './errors';
 import { describeType, isFields } from './pod-view';
@@ -31,15 +32,6 @@ export interface ResolvedAutoscaling {
 
 function fail(message: string, where: string | undefined): never {
   throw new HardpodError(message, where);
-}
-
-/** A whole number from `min` to int32's maximum, as the API's int32 fields take, or undefined. */
-function checkCount(value: unknown, field: string, min: number, what: string, where: string | undefined): void {
-  if (value === undefined) return;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > INT32_MAX) {
-    const shown = typeof value === 'number' ? String(value) : `${describeType(value)},`;
-    fail(`${field} ${shown} must be a whole number >= ${min} and <= ${INT32_MAX} (${what})`, where);
-  }
 }
 
 /**
@@ -72,9 +64,9 @@ export function resolveAutoscaling(
       where,
     );
   }
-  checkCount(minReplicas, 'autoscaling.minReplicas', 1, 'the fewest replicas', where);
+  checkWhole(minReplicas, 'autoscaling.minReplicas', 1, where, INT32_MAX, 'the fewest replicas');
   if (maxReplicas === undefined) fail('autoscaling.maxReplicas is required: the most replicas the autoscaler may run, a whole number >= minReplicas', where);
-  checkCount(maxReplicas, 'autoscaling.maxReplicas', 1, 'the most replicas', where);
+  checkWhole(maxReplicas, 'autoscaling.maxReplicas', 1, where, INT32_MAX, 'the most replicas');
   if (maxReplicas < minReplicas) {
     const given = autoscaling.minReplicas === undefined ? ` (the default for a ${kind})` : '';
     fail(
@@ -84,8 +76,8 @@ export function resolveAutoscaling(
     );
   }
   const percent = 'a percentage of the pods\' request, above 100 allowed';
-  checkCount(cpuUtilization, 'autoscaling.cpuUtilization', 1, percent, where);
-  checkCount(memoryUtilization, 'autoscaling.memoryUtilization', 1, percent, where);
+  checkWhole(cpuUtilization, 'autoscaling.cpuUtilization', 1, where, INT32_MAX, percent);
+  checkWhole(memoryUtilization, 'autoscaling.memoryUtilization', 1, where, INT32_MAX, percent);
   const targets: ResolvedAutoscaling['targets'][number][] = [];
   if (cpuUtilization !== undefined || memoryUtilization === undefined) {
     targets.push({

@@ -8,7 +8,7 @@ import type {
 import type { NetworkPolicy } from 'kubernetes-types/networking/v1';
 import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1';
 import { INT32_MAX, INT64_MAX, isPortNumber } from './api-integers';
-import { checkAnnotations, checkDnsLabel, checkLabels, checkOneOf, isDnsLabel, isDnsSubdomain, isPortName } from './api-values';
+import { checkAnnotations, checkDnsLabel, checkLabels, checkOneOf, checkWhole, isDnsLabel, isDnsSubdomain, isPortName, shownNumber } from './api-values';
 import { buildHorizontalPodAutoscaler, resolveAutoscaling, type ResolvedAutoscaling } from './autoscaling';
 import {
   MANAGED_BY_LABEL, NAMESPACE_POLICY_NAME, WORKLOAD_LABEL, asKubeObject, buildNetworkPolicy, buildPodDisruptionBudget,
@@ -136,21 +136,6 @@ function checkShape(value: unknown, shape: Shape, field: string, where: string, 
 /** The largest user or group id the API server accepts. */
 const MAX_ID = INT32_MAX;
 
-/** A number as written; anything else by its type, as a string from JSON or YAML ("3") would print as the number it holds. */
-function shownNumber(value: unknown): string {
-  return typeof value === 'number' ? String(value) : `${describeType(value)},`;
-}
-
-/**
- * A whole number from `min` to `max` (counts, ids, seconds), or undefined. The default `max` is the
- * API's int32 fields' limit; int64 fields pass `INT64_MAX`.
- */
-function checkWhole(value: unknown, field: string, min: number, where: string, max: number = INT32_MAX): void {
-  if (value !== undefined && (!Number.isInteger(value) || (value as number) < min || (value as number) > max)) {
-    const upTo = ` and <= ${max === INT64_MAX ? '2^63 - 1' : max}`;
-    fail(`${field} ${shownNumber(value)} must be a whole number >= ${min}${upTo}`, where);
-  }
-}
 
 function checkRegistry(reference: string, allowed: readonly string[] | undefined, where: string): void {
   if (!allowed) return;
