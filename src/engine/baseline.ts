@@ -6,6 +6,7 @@ import { formatFieldPath, parseFieldPath } from '../model/field-path';
 import { readUserFile, writeFileAtomicChunks } from '../model/files';
 import { parseJsonText } from '../model/json-text';
 import { generateNameOf, objectIdentityKey, type KubeObject, type LocatedObject } from '../model/kube-object';
+import { nodeCrypto } from '../model/lazy-crypto';
 import { locatedItems } from '../model/pod-view';
 
 /** What identifies a finding across runs: not the message or line, which change with unrelated edits. */
@@ -21,14 +22,6 @@ export interface FingerprintFields {
   readonly path: string;
 }
 
-/** node:crypto's createHash, loaded on the first fingerprint: only runs with a baseline make any. */
-let loadedCreateHash: typeof import('node:crypto').createHash | undefined;
-function createHash(algorithm: string): import('node:crypto').Hash {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  loadedCreateHash ??= (require('node:crypto') as typeof import('node:crypto')).createHash;
-  return loadedCreateHash(algorithm);
-}
-
 /**
  * Stable fingerprint of a finding: sha256 of rule, kind, namespace, name and path, 16 hex digits.
  * An empty namespace is the same as none, as Kubernetes reads it. An object without a name is
@@ -42,7 +35,7 @@ export function fingerprintOf(finding: FingerprintFields): string {
   // U+0001 cannot occur in a Kubernetes name or kind.
   const name = finding.name === '' && finding.generateName !== undefined ? `\u0001${finding.generateName}` : finding.name;
   const kind = finding.group === undefined ? finding.kind : `${finding.kind}\u0001${finding.group}`;
-  return createHash('sha256')
+  return nodeCrypto().createHash('sha256')
     .update(`${finding.rule}\u0000${kind}\u0000${finding.namespace ?? ''}\u0000${name}\u0000${finding.path}`)
     .digest('hex')
     .slice(0, 16);

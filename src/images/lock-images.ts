@@ -1,7 +1,8 @@
 import { verifyImageAttestations } from './attestations';
 import { parseImageRef, tagKey, type ImageRef } from './image-ref';
 import { keysCheckedNow, readLockFileForUpdate, serializeLockFile, writeLockFile, type LockEntry, type LockFile } from './lock-file';
-import { isRegistryNotFound, type RegistryClient } from './registry-client';
+import type { RegistryClient } from './registry-client';
+import { isRegistryNotFound } from './registry-failures';
 import { resolveImage, type ResolveImageOptions } from './resolve-image';
 import { verifyImageSignatures, type SignatureKey } from './signatures';
 import { HardpodError } from '../model/errors';

@@ -7,6 +7,7 @@ import { TLSSocket } from 'node:tls';
 import { dockerCredentials, type CredentialLookup, type RegistryCredential } from './credentials';
 import { canonicalRegistryHost, digestProblem, DOCKER_HUB, imageName, isSha256Digest, type ImageRef } from './image-ref';
 import { ForwardProxies, isLoopbackHost, withoutBrackets, type ProxyRoute } from './proxy';
+import { BaseFailure, isRegistryNotFound, NotFoundFailure, UnreachableFailure } from './registry-failures';
 import { parseWwwAuthenticate, type AuthChallenge } from './www-authenticate';
 import { HardpodError } from '../model/errors';
 import { describeType } from '../model/pod-view';
@@ -286,29 +287,6 @@ function proxyRefusal(response: IncomingMessage, url: URL, route: ProxyRoute): E
     ? `it asks for credentials: give them in ${route.variable} (http://user:password@host:port, percent-encoded), or check the ones there`
     : `ask its administrators to let ${url.host} through, or list ${url.hostname} in NO_PROXY if it is reached without the proxy`;
   return new UnreachableFailure(`the proxy ${route.origin} refused to ${target} (${answer}); ${fix}`, url.host);
-}
-
-/** A failure of one base URL that a mirror fallback may recover from. */
-class BaseFailure extends HardpodError {}
-
-/** A base URL that could not be reached at all (no connection after the retries, or a TLS failure). */
-class UnreachableFailure extends BaseFailure {}
-
-/** The registry answered that what was asked for does not exist (HTTP 404): an answer, not an outage. */
-class NotFoundFailure extends BaseFailure {}
-
-/** Whether a registry error is its answer that the tag, manifest or blob does not exist (HTTP 404). */
-export function isRegistryNotFound(error: unknown): boolean {
-  return error instanceof NotFoundFailure;
-}
-
-/**
- * Whether a registry error means the registry could not be asked or refused to answer (no
- * connection, HTTP 401, 403, 429 or 5xx), rather than an answer: not found, or content that is
- * malformed or does not match its digest.
- */
-export function isRegistryUnavailable(error: unknown): boolean {
-  return error instanceof BaseFailure && !(error instanceof NotFoundFailure);
 }
 
 interface CachedAuthorization {

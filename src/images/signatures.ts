@@ -1,7 +1,9 @@
-import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { field } from './cosign-json';
 import { imageName, isSha256Digest, parseImageRef, type ImageRef } from './image-ref';
-import { isRegistryNotFound, isRegistryUnavailable, type Descriptor, type FetchedManifest, type ManifestJson, type RegistryClient } from './registry-client';
+import type { Descriptor, FetchedManifest, ManifestJson, RegistryClient } from './registry-client';
+import { isRegistryNotFound, isRegistryUnavailable } from './registry-failures';
+import { nodeCrypto } from '../model/lazy-crypto';
 
 /**
  * Key-based cosign signatures, found in a registry the way cosign stores them and verified with
@@ -46,7 +48,7 @@ export function parseSignaturePublicKey(pem: string): KeyObject | string {
   if (!/-----BEGIN PUBLIC KEY-----/.test(pem)) return 'is no PEM public key; expected -----BEGIN PUBLIC KEY----- (the cosign.pub that `cosign generate-key-pair` writes)';
   let key: KeyObject;
   try {
-    key = createPublicKey({ key: pem, format: 'pem' });
+    key = nodeCrypto().createPublicKey({ key: pem, format: 'pem' });
   } catch (error) {
     return `is no readable public key (${(error as Error).message})`;
   }
@@ -59,14 +61,14 @@ export function parseSignaturePublicKey(pem: string): KeyObject | string {
 
 /** `sha256:<hex>` of the key's DER SubjectPublicKeyInfo. */
 export function signatureKeyFingerprint(key: KeyObject): string {
-  return `sha256:${createHash('sha256').update(key.export({ type: 'spki', format: 'der' })).digest('hex')}`;
+  return `sha256:${nodeCrypto().createHash('sha256').update(key.export({ type: 'spki', format: 'der' })).digest('hex')}`;
 }
 
 /** The keys `signature` (ASN.1 ECDSA over SHA-256) verifies `data` with; bytes that are no such signature verify with none. */
 export function keysVerifying(data: Buffer, signature: Buffer, keys: readonly SignatureKey[]): SignatureKey[] {
   return keys.filter((key) => {
     try {
-      return verify('sha256', data, key.publicKey, signature);
+      return nodeCrypto().verify('sha256', data, key.publicKey, signature);
     } catch {
       return false;
     }

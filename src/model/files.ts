@@ -2,6 +2,7 @@ import { constants as bufferConstants, isUtf8 } from 'node:buffer';
 import { accessSync, closeSync, constants as fsConstants, fchmodSync, fchownSync, fsyncSync, openSync, readFileSync, readlinkSync, readSync, realpathSync, renameSync, rmSync, statSync, writeSync, type Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { HardpodError, isHardpodError } from './errors';
+import { nodeCrypto } from './lazy-crypto';
 
 /** Files larger than this are refused with a clear error instead of exhausting memory. */
 export const MAX_INPUT_BYTES = 256 * 1024 * 1024;
@@ -404,9 +405,7 @@ function prepareWrite(path: string, produce: (write: (chunk: string) => void) =>
   const named = statForWrite(path, name);
   if (named !== undefined && !named.isFile() && !named.isDirectory()) return writeStream(path, produce, name);
   if (named?.isFile()) refuseProtectedFile(path, named, name);
-  // node:crypto is loaded here, not with the module: a plain `hardpod check` writes no file and need not pay for it.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { randomBytes } = require('node:crypto') as typeof import('node:crypto');
+  const { randomBytes } = nodeCrypto();
   const target = writeTarget(path);
   const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
   listenForStopSignals();
