@@ -4,7 +4,7 @@ import type { ObjectMeta } from 'kubernetes-types/meta/v1';
 import { INT32_MAX } from './api-integers';
 import { checkWhole } from './api-values';
 import { targetMinor } from './companions';
-import { HardpodError } from './errors';
+import { fail } from './errors';
 import { describeType, isFields } from './pod-view';
 import { PROP_KEYS, refuseUnknownKeys } from './prop-keys';
 import { parseQuantity } from './quantity';
@@ -28,10 +28,6 @@ export interface ResolvedAutoscaling {
   readonly maxReplicas: number;
   /** Percent of the request, per resource, in the order the metrics are emitted. */
   readonly targets: readonly { readonly resource: 'cpu' | 'memory'; readonly percent: number; readonly field: string }[];
-}
-
-function fail(message: string, where: string | undefined): never {
-  throw new HardpodError(message, where);
 }
 
 /**

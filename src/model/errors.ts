@@ -29,6 +29,14 @@ export class HardpodError extends Error {
   }
 }
 
+/**
+ * Throws a {@link HardpodError}: the builders' checks read as one line per mistake.
+ * @internal
+ */
+export function fail(reason: string, where: string | undefined): never {
+  throw new HardpodError(reason, where);
+}
+
 export function isHardpodError(error: unknown): error is HardpodError {
   return error instanceof HardpodError;
 }

@@ -1,8 +1,8 @@
 import type { Affinity, PodSpec, Toleration, TopologySpreadConstraint } from 'kubernetes-types/core/v1';
 import type { LabelSelector } from 'kubernetes-types/meta/v1';
-import { INT32_MAX, INT64_MAX } from './api-integers';
-import { checkLabels, checkOneOf, isDnsLabel, isDnsSubdomain, isLabelValue, qualifiedNameProblem } from './api-values';
-import { HardpodError } from './errors';
+import { INT64_MAX } from './api-integers';
+import { checkLabels, checkOneOf, checkWhole, isDnsLabel, isDnsSubdomain, isLabelValue, qualifiedNameProblem } from './api-values';
+import { fail } from './errors';
 import { describeType, isFields } from './pod-view';
 import { PROP_KEYS, refuseUnknownKeys } from './prop-keys';
 import type { TopologySpreadProps, WorkloadProps } from './workload-props';
@@ -16,10 +16,6 @@ import type { TopologySpreadProps, WorkloadProps } from './workload-props';
  */
 
 type Fields = Record<string, unknown>;
-
-function fail(message: string, where: string): never {
-  throw new HardpodError(message, where);
-}
 
 /** `value` as an object, or an error naming `field` and what it must hold. */
 function objectAt(value: unknown, field: string, holds: string, where: string): Fields {
@@ -41,13 +37,6 @@ function stringsAt(value: unknown, field: string, where: string): readonly strin
     if (typeof item !== 'string') fail(`${field}[${i}] must be a string, got ${describeType(item)}`, where);
   });
   return list as readonly string[];
-}
-
-/** A whole number from `min` to `max`, required or not. */
-function checkWholeIn(value: unknown, field: string, min: number, max: number, where: string): void {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    fail(`${field} ${typeof value === 'number' ? value : describeType(value)} must be a whole number from ${min} to ${max === INT64_MAX ? '2^63 - 1' : max}`, where);
-  }
 }
 
 /** Fails unless `key` is a label key (`[prefix/]name`), as the API server's ValidateLabelName requires. */
@@ -114,7 +103,7 @@ function toleration(value: unknown, field: string, where: string): Toleration {
     if (typeof t.tolerationSeconds === 'number' && Number.isInteger(t.tolerationSeconds) && t.tolerationSeconds < 0) {
       fail(`${field}.tolerationSeconds ${t.tolerationSeconds} is negative, which Kubernetes treats as 0 (evict at once); hardpod refuses it: use 0`, where);
     }
-    checkWholeIn(t.tolerationSeconds, `${field}.tolerationSeconds`, 0, INT64_MAX, where);
+    checkWhole(t.tolerationSeconds, `${field}.tolerationSeconds`, 0, where, INT64_MAX);
     if (t.effect !== 'NoExecute') {
       fail(`${field}.tolerationSeconds needs effect NoExecute (got ${t.effect ? JSON.stringify(t.effect) : 'none'}): only a NoExecute taint evicts, after tolerationSeconds; set effect: 'NoExecute' or drop tolerationSeconds`, where);
     }
@@ -200,7 +189,7 @@ function checkNodeSelectorTerm(value: unknown, field: string, where: string, pre
 
 function checkWeight(weight: unknown, field: string, where: string): void {
   if (weight === undefined) fail(`${field} is required: a whole number from 1 to 100`, where);
-  checkWholeIn(weight, field, 1, 100, where);
+  checkWhole(weight, field, 1, where, 100);
 }
 
 function checkNodeAffinity(value: unknown, field: string, where: string): void {
@@ -309,7 +298,7 @@ function topologySpread(value: unknown, field: string, selector: Readonly<Record
   if (typeof c.maxSkew === 'number' && Number.isInteger(c.maxSkew) && c.maxSkew < 1) {
     fail(`${field}.maxSkew ${c.maxSkew} must be 1 or more (the API server refuses less): it is how many more pods one domain may hold than the emptiest`, where);
   }
-  checkWholeIn(c.maxSkew, `${field}.maxSkew`, 1, INT32_MAX, where);
+  checkWhole(c.maxSkew, `${field}.maxSkew`, 1, where);
   if (c.topologyKey === undefined || c.topologyKey === '') {
     fail(`${field}.topologyKey is required: the node label whose values are the domains, such as topology.kubernetes.io/zone or kubernetes.io/hostname`, where);
   }

@@ -15,7 +15,7 @@ import {
   buildService, buildServiceAccount, checkPodDisruptionBudget, checkServiceProps, objectMeta, selectorLabels, targetMinor, type ServicePort,
 } from './companions';
 import { cronScheduleProblem, timeZoneProblem } from './cron';
-import { HardpodError } from './errors';
+import { fail } from './errors';
 import { DIGEST_ONLY_RESOLVER, exposedPortsOf, type ImageFacts, type ImageResolver, type ResolvedImage } from './image';
 import { claimObjectKey, type KubeObject } from './kube-object';
 import { NATIVE_SIDECAR_MINOR } from './kubernetes-versions';
@@ -98,10 +98,6 @@ interface ResolvedContainer {
   readonly image: ResolvedImage;
   /** One entry per Service port; `targetName` names the container port it maps to. */
   readonly ports: readonly (Required<Pick<PortProps, 'port' | 'containerPort' | 'name' | 'protocol'>> & { readonly targetName: string })[];
-}
-
-function fail(message: string, where: string): never {
-  throw new HardpodError(message, where);
 }
 
 type Shape = 'object' | 'array' | 'string' | 'number' | 'string[]' | 'object[]';

@@ -91,7 +91,7 @@ describe('scheduling props', () => {
     ['a negative tolerationSeconds', { tolerations: [{ key: 'gpu', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: -1 }] },
       /tolerations\[0\]\.tolerationSeconds -1 is negative, which Kubernetes treats as 0 \(evict at once\); hardpod refuses it: use 0/],
     ['a fractional tolerationSeconds', { tolerations: [{ key: 'gpu', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 1.5 }] },
-      /tolerations\[0\]\.tolerationSeconds 1.5 must be a whole number from 0 to 2\^63 - 1/],
+      /tolerations\[0\]\.tolerationSeconds 1.5 must be a whole number >= 0 and <= 2\^63 - 1/],
     ['no key without operator Exists', { tolerations: [{ effect: 'NoSchedule' }] },
       /tolerations\[0\] has no key, which matches every taint, so its operator must be Exists \(got none, which means Equal\)/],
     ['a misspelt operator', { tolerations: [{ key: 'gpu', operator: 'exists' }] },
@@ -143,7 +143,7 @@ describe('scheduling props', () => {
       affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'cores', operator: 'Gt', values: ['1', '2'] }] }] } } },
     }, /matchExpressions\[0\]\.values must hold exactly one value with operator Gt/],
     ['a preferred weight above 100', { affinity: { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 101, preference: {} }] } } },
-      /affinity\.nodeAffinity\.preferredDuringSchedulingIgnoredDuringExecution\[0\]\.weight 101 must be a whole number from 1 to 100/],
+      /affinity\.nodeAffinity\.preferredDuringSchedulingIgnoredDuringExecution\[0\]\.weight 101 must be a whole number >= 1 and <= 100/],
     ['a node field other than metadata.name', {
       affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.labels', operator: 'In', values: ['a'] }] }] } } },
     }, /matchFields\[0\]\.key "metadata\.labels" is not a node field the API server selects on; expected metadata\.name/],
