@@ -51,17 +51,26 @@ function policyOf(planned: PlannedRule): KubeObject {
       labels: { ...MANAGED_BY_LABEL },
       annotations: { 'hardpod.dev/rule': planned.rule.id, 'hardpod.dev/severity': planned.severity },
     },
-    spec: {
-      failurePolicy: 'Fail',
-      matchConstraints: {
-        // The workload kinds, with the ephemeral containers added to Pods, on create and update.
-        resourceRules: workloadResourceRules(() => ['CREATE', 'UPDATE'], true),
-      },
-      ...(planned.conditions.length > 0 ? { matchConditions: planned.conditions.map((c) => ({ ...c })) } : {}),
-      variables: planned.variables.map((v) => ({ ...v })),
-      validations: [{ ...planned.validation }],
-    },
+    spec: admissionPolicySpec(planned),
   } as KubeObject;
+}
+
+/**
+ * The spec of a ValidatingAdmissionPolicy for a planned rule, which Kyverno's ValidatingPolicy
+ * extends: what it matches, its suppressions as match conditions, its variables and validation.
+ * @internal
+ */
+export function admissionPolicySpec(planned: PlannedRule): Record<string, unknown> {
+  return {
+    failurePolicy: 'Fail',
+    matchConstraints: {
+      // The workload kinds, with the ephemeral containers added to Pods, on create and update.
+      resourceRules: workloadResourceRules(() => ['CREATE', 'UPDATE'], true),
+    },
+    ...(planned.conditions.length > 0 ? { matchConditions: planned.conditions.map((c) => ({ ...c })) } : {}),
+    variables: planned.variables.map((v) => ({ ...v })),
+    validations: [{ ...planned.validation }],
+  };
 }
 
 function bindingOf(policyName: string, enforcement: Enforcement, options: AdmissionPolicyOptions): KubeObject {

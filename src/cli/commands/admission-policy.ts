@@ -1,4 +1,5 @@
-import { kyvernoPolicies, kyvernoPoliciesYaml } from '../../admission/kyverno-policy';
+import type { AdmissionPolicies } from '../../admission/cel-rules';
+import { kyvernoPolicies, kyvernoPoliciesYaml, kyvernoValidatingPolicies, kyvernoValidatingPoliciesYaml } from '../../admission/kyverno-policy';
 import { admissionPolicies, admissionPoliciesYaml } from '../../admission/validating-admission-policy';
 import { loadConfigFile, parseKubernetesVersion, type EngineConfig } from '../../engine/config';
 import { HardpodError } from '../../model/errors';
@@ -12,14 +13,17 @@ const USAGE = `Usage: hardpod admission-policy [options]
 Writes the admission policies that enforce at admission, from the same config, the hardened rules
 hardpod check enforces in CI: one policy per rule judged on one workload object that CEL expresses
 exactly, as ValidatingAdmissionPolicies and bindings (admissionregistration.k8s.io/v1, Kubernetes
-1.30+) or as Kyverno ClusterPolicies (kyverno.io/v1 with validate.cel, Kyverno 1.13+), the same CEL
-in both. Pod Security Standards rules are left to Pod Security admission (namespace labels). The
+1.30+) or as Kyverno policies, the same CEL in each. Pod Security Standards rules are left to Pod Security admission (namespace labels). The
 YAML opens with comments listing the rules emitted, the rules not emitted and why, and what of the
 config is not carried.
 
 Options:
   --format FORMAT      vap (default): ValidatingAdmissionPolicies and their bindings;
-                       kyverno: Kyverno ClusterPolicies (warn enforcement is failureAction Audit)
+                       kyverno: Kyverno ValidatingPolicies (policies.kyverno.io/v1, Kyverno 1.17+;
+                       warn enforcement is validationActions [Audit, Warn]);
+                       kyverno-cluster-policy: Kyverno ClusterPolicies (kyverno.io/v1 with
+                       validate.cel, Kyverno 1.13 to 1.19, deprecated by Kyverno 1.17; warn
+                       enforcement is failureAction Audit)
   --config FILE        engine config (YAML or JSON): rule overrides (enabled, enforcement),
                        suppressions, hardened.allowedRegistries
   --level LEVEL        hardened (default: the config's, else hardened); baseline and restricted
@@ -31,8 +35,15 @@ Options:
 `;
 
 /** The formats of `hardpod admission-policy --format`. */
-const FORMATS = ['vap', 'kyverno'] as const;
+const FORMATS = ['vap', 'kyverno', 'kyverno-cluster-policy'] as const;
 type Format = typeof FORMATS[number];
+
+/** What each format emits, and its YAML. */
+const OUTPUTS: Record<Format, { policies: typeof admissionPolicies; yaml: (policies: AdmissionPolicies) => string }> = {
+  'vap': { policies: admissionPolicies, yaml: admissionPoliciesYaml },
+  'kyverno': { policies: kyvernoValidatingPolicies, yaml: kyvernoValidatingPoliciesYaml },
+  'kyverno-cluster-policy': { policies: kyvernoPolicies, yaml: kyvernoPoliciesYaml },
+};
 
 /** `hardpod admission-policy`: the config's rules as ValidatingAdmissionPolicies or Kyverno policies. */
 export const admissionPolicyCommand: Command = {
@@ -66,9 +77,10 @@ export const admissionPolicyCommand: Command = {
       if (key === 'kubernetesVersion' && values['k8s-version'] !== undefined) return 'hardpod admission-policy --k8s-version';
       return file === undefined ? `hardpod admission-policy (config ${key})` : file.locate(key);
     };
-    const policies = format === 'kyverno' ? kyvernoPolicies(config, {}, where) : admissionPolicies(config, {}, where);
+    const { policies: emit, yaml: toYaml } = OUTPUTS[format];
+    const policies = emit(config, {}, where);
     for (const note of policies.notCarried) context.stderr(`hardpod admission-policy: warning: ${note}\n`);
-    const yaml = format === 'kyverno' ? kyvernoPoliciesYaml(policies) : admissionPoliciesYaml(policies);
+    const yaml = toYaml(policies);
     if (toStdout) context.stdout(yaml);
     else await writeFileAtomicChunks(values.output!, (write) => write(yaml));
     return EXIT.ok;
