@@ -4,3 +4,4 @@ export {
 } from './cel-rules';
 export * from './validating-admission-policy';
 export * from './kyverno-policy';
+export * from './formats';

@@ -3,7 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { isDeferred, refuseDeferred } from './deferred';
 import { buildWithInputs, type InputWorkloadProps } from './inputs';
 import { asProgramMistake } from './program-errors';
-import { admissionPolicies, type AdmissionPolicies, type AdmissionPolicyOptions } from '../admission';
+import { admissionPoliciesOf, type AdmissionPolicies, type AdmissionPolicyFormat, type AdmissionPolicyOptions } from '../admission';
 import type { EngineConfig } from '../engine/config';
 import { LockFileResolver } from '../images/lock-resolver';
 import { isDnsLabel } from '../model/api-values';
@@ -148,10 +148,13 @@ const RESOURCE_CLASSES: Readonly<Record<string, ResourceClass>> = {
   ValidatingAdmissionPolicyBinding: k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding,
 };
 
+/** Kinds served by Kyverno's CRDs, registered as custom resources. */
+const KYVERNO_KINDS: ReadonlySet<string> = new Set(['ValidatingPolicy', 'ClusterPolicy']);
+
 /** Registers one object as a @pulumi/kubernetes resource parented to `parent`. */
 function registerObject(name: string, args: Record<string, unknown>, parent: pulumi.Resource, dependsOn?: pulumi.Resource[]): pulumi.CustomResource {
   const kind = String(args.kind);
-  const resourceClass = RESOURCE_CLASSES[kind];
+  const resourceClass = RESOURCE_CLASSES[kind] ?? (KYVERNO_KINDS.has(kind) ? k8s.apiextensions.CustomResource : undefined);
   if (!resourceClass) throw new HardpodError(`no @pulumi/kubernetes resource class for kind ${kind}`, name);
   return new resourceClass(name, args as never, dependsOn ? { parent, dependsOn } : { parent });
 }
@@ -373,13 +376,21 @@ export class HardenedDebugAccess extends pulumi.ComponentResource {
 export interface HardpodAdmissionPoliciesArgs extends AdmissionPolicyOptions {
   /** The engine config the policies enforce, the same the policy pack or transform of the program takes. @default {} (level hardened, the newest Kubernetes) */
   readonly config?: EngineConfig;
+  /**
+   * The kind of policy: `vap`, ValidatingAdmissionPolicies and their bindings (Kubernetes 1.30+);
+   * `kyverno`, Kyverno ValidatingPolicies (Kyverno 1.17+); `kyverno-cluster-policy`, Kyverno
+   * ClusterPolicies (Kyverno 1.13 to 1.19), as `hardpod admission-policy --format` names them.
+   * @default 'vap'
+   */
+  readonly format?: AdmissionPolicyFormat;
 }
 
 /**
  * The config's hardened rules that CEL judges exactly on one workload object, as a
- * ValidatingAdmissionPolicy and binding each (Kubernetes 1.30+), so that the cluster refuses what
- * the policy pack and `hardpod check` fail: the objects `hardpod admission-policy` writes, for a
- * platform team that installs its policy with Pulumi. Each binding depends on its policy. The
+ * ValidatingAdmissionPolicy and binding each (Kubernetes 1.30+) or as a Kyverno policy each (see
+ * `format`), so that the cluster refuses what the policy pack and `hardpod check` fail: the objects
+ * `hardpod admission-policy` writes, for a platform team that installs its policy with Pulumi. Each
+ * binding depends on its policy. The
  * parts of the config the policies cannot carry are logged as warnings; the rules not emitted, and
  * why, are in {@link policies}.
  */
@@ -392,10 +403,10 @@ export class HardpodAdmissionPolicies extends pulumi.ComponentResource {
     super('hardpod:index:HardpodAdmissionPolicies', name, {}, opts);
     const where = `hardpod:index:HardpodAdmissionPolicies ${name}`;
     try {
-      const { config, ...options } = objectArgs(args, where);
+      const { config, format, ...options } = objectArgs(args, where);
       refuseUnknownKeys(args, ADMISSION_POLICIES_ARGS, '', where, { noun: 'arg', listAlways: true });
       refuseDeferred(args, where, 'no arg of HardpodAdmissionPolicies may be an Output');
-      this.policies = admissionPolicies(config ?? {}, options, (key) => `${where} config.${key}`);
+      this.policies = admissionPoliciesOf(format ?? 'vap', config ?? {}, options, (key) => `${where} config.${key}`, `${where} format`);
       for (const note of this.policies.notCarried) void pulumi.log.warn(`hardpod: ${note}`, this);
       const resources: pulumi.CustomResource[] = [];
       for (const object of this.policies.objects) {
@@ -413,5 +424,5 @@ export class HardpodAdmissionPolicies extends pulumi.ComponentResource {
 
 /** Every arg HardpodAdmissionPolicies reads; the record type keeps the list in step with the args. */
 const ADMISSION_POLICIES_ARGS = Object.keys({
-  config: true, namePrefix: true, namespaceSelector: true, objectSelector: true,
+  config: true, format: true, namePrefix: true, namespaceSelector: true, objectSelector: true,
 } satisfies Record<keyof HardpodAdmissionPoliciesArgs, true>);

@@ -1,5 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import { installMocks, registeredUnder, runMockedProgram, valueOf } from './mocks';
+import { kyvernoValidatingPolicies } from '../../src/admission/kyverno-policy';
 import { admissionPolicies } from '../../src/admission/validating-admission-policy';
 import { buildDebugAccess } from '../../src/model/debug-access';
 import { HardpodError } from '../../src/model/errors';
@@ -133,6 +134,19 @@ describe('component behaviour', () => {
     expect(() => new hp.HardpodAdmissionPolicies('typo', { namePrefx: 'x-' } as never)).toThrow(/^hardpod:index:HardpodAdmissionPolicies typo: unknown arg "namePrefx" \(did you mean "namePrefix"\?\)/);
     expect(() => new hp.HardpodAdmissionPolicies('old', { config: { kubernetesVersion: '1.29' } }))
       .toThrow(/^hardpod:index:HardpodAdmissionPolicies old config\.kubernetesVersion: ValidatingAdmissionPolicy is served as admissionregistration\.k8s\.io\/v1 from Kubernetes 1\.30/);
+  });
+
+  test('HardpodAdmissionPolicies with format kyverno registers the Kyverno ValidatingPolicies as custom resources, and refuses an unknown format', async () => {
+    const config = { rules: { probes: { enabled: false } } };
+    const admission = new hp.HardpodAdmissionPolicies('kyverno', { config, format: 'kyverno' });
+    const { records } = await registeredUnder(admission.resources);
+    // Registration order is the engine's; compare by name.
+    const byName = (objects: readonly KubeObject[]) => [...objects].sort((a, b) => String(a.metadata?.name).localeCompare(String(b.metadata?.name)));
+    const expected = kyvernoValidatingPolicies(config).objects;
+    expect(byName(records.map((r) => r.inputs as KubeObject))).toEqual(byName(expected));
+    expect(records.map((r) => r.type)).toEqual(expected.map(() => 'kubernetes:policies.kyverno.io/v1:ValidatingPolicy'));
+    expect(() => new hp.HardpodAdmissionPolicies('gatekeeper', { format: 'gatekeeper' as never }))
+      .toThrow(/^hardpod:index:HardpodAdmissionPolicies gatekeeper format: format "gatekeeper" is not one hardpod writes; expected one of vap, kyverno, kyverno-cluster-policy/);
   });
 
   test('HardenedDebugAccess registers the builder\'s objects, the admission policy before the grant it guards', async () => {

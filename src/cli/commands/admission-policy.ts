@@ -1,6 +1,4 @@
-import type { AdmissionPolicies } from '../../admission/cel-rules';
-import { kyvernoPolicies, kyvernoPoliciesYaml, kyvernoValidatingPolicies, kyvernoValidatingPoliciesYaml } from '../../admission/kyverno-policy';
-import { admissionPolicies, admissionPoliciesYaml } from '../../admission/validating-admission-policy';
+import { ADMISSION_POLICY_FORMATS, admissionPoliciesOf, admissionPoliciesYamlOf, type AdmissionPolicyFormat } from '../../admission/formats';
 import { loadConfigFile, parseKubernetesVersion, type EngineConfig } from '../../engine/config';
 import { HardpodError } from '../../model/errors';
 import { refuseUnwritablePath, writeFileAtomicChunks } from '../../model/files';
@@ -34,17 +32,6 @@ Options:
   -h, --help           show this help
 `;
 
-/** The formats of `hardpod admission-policy --format`. */
-const FORMATS = ['vap', 'kyverno', 'kyverno-cluster-policy'] as const;
-type Format = typeof FORMATS[number];
-
-/** What each format emits, and its YAML. */
-const OUTPUTS: Record<Format, { policies: typeof admissionPolicies; yaml: (policies: AdmissionPolicies) => string }> = {
-  'vap': { policies: admissionPolicies, yaml: admissionPoliciesYaml },
-  'kyverno': { policies: kyvernoValidatingPolicies, yaml: kyvernoValidatingPoliciesYaml },
-  'kyverno-cluster-policy': { policies: kyvernoPolicies, yaml: kyvernoPoliciesYaml },
-};
-
 /** `hardpod admission-policy`: the config's rules as ValidatingAdmissionPolicies or Kyverno policies. */
 export const admissionPolicyCommand: Command = {
   usage: USAGE,
@@ -59,7 +46,7 @@ export const admissionPolicyCommand: Command = {
     if (positionals.length > 0) {
       throw new HardpodError(`takes no arguments, got ${positionals.map((p) => JSON.stringify(p)).join(', ')} (the config is given with --config FILE)`, 'hardpod admission-policy');
     }
-    const format = values.format === undefined ? 'vap' : oneOf<Format>('admission-policy', 'format', values.format, FORMATS);
+    const format = values.format === undefined ? 'vap' : oneOf<AdmissionPolicyFormat>('admission-policy', 'format', values.format, ADMISSION_POLICY_FORMATS);
     const level = values.level === undefined ? undefined : oneOf<Level>('admission-policy', 'level', values.level, LEVELS);
     if (values['k8s-version'] !== undefined) parseKubernetesVersion(values['k8s-version'], 'hardpod admission-policy --k8s-version');
     const toStdout = values.output === undefined || values.output === '-';
@@ -77,10 +64,9 @@ export const admissionPolicyCommand: Command = {
       if (key === 'kubernetesVersion' && values['k8s-version'] !== undefined) return 'hardpod admission-policy --k8s-version';
       return file === undefined ? `hardpod admission-policy (config ${key})` : file.locate(key);
     };
-    const { policies: emit, yaml: toYaml } = OUTPUTS[format];
-    const policies = emit(config, {}, where);
+    const policies = admissionPoliciesOf(format, config, {}, where);
     for (const note of policies.notCarried) context.stderr(`hardpod admission-policy: warning: ${note}\n`);
-    const yaml = toYaml(policies);
+    const yaml = admissionPoliciesYamlOf(format, policies);
     if (toStdout) context.stdout(yaml);
     else await writeFileAtomicChunks(values.output!, (write) => write(yaml));
     return EXIT.ok;

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Chart, Testing } from 'cdk8s';
+import { kyvernoPolicies, kyvernoValidatingPolicies } from '../../../src/admission/kyverno-policy';
 import { admissionPolicies } from '../../../src/admission/validating-admission-policy';
 import { HardpodAdmissionPolicies } from '../../../src/cdk8s';
 import type { EngineConfig } from '../../../src/engine/config';
@@ -29,6 +30,20 @@ describe('HardpodAdmissionPolicies (cdk8s)', () => {
     expect(policies.policies.emitted.map((e) => e.rule)).not.toContain('probes');
     const readOnly = objects.find((o) => o.metadata?.name === 'acme-read-only-root-filesystem' && o.kind === 'ValidatingAdmissionPolicyBinding');
     expect((readOnly?.spec as { validationActions: string[] }).validationActions).toEqual(['Warn']);
+  });
+
+  test('format kyverno emits the Kyverno ValidatingPolicies, kyverno-cluster-policy the ClusterPolicies, with no Kubernetes version floor', () => {
+    const chart = new Chart(Testing.app(), 'kyverno', { namespace: 'platform' });
+    new HardpodAdmissionPolicies(chart, 'current', { config: CONFIG, format: 'kyverno', k8sVersion: '1.29' });
+    new HardpodAdmissionPolicies(chart, 'legacy', { config: CONFIG, format: 'kyverno-cluster-policy', namePrefix: 'legacy-' });
+    const objects = Testing.synth(chart) as KubeObject[];
+    expect(objects).toEqual([
+      ...kyvernoValidatingPolicies({ ...CONFIG, kubernetesVersion: '1.29' }).objects,
+      ...kyvernoPolicies(CONFIG, { namePrefix: 'legacy-' }).objects,
+    ]);
+    expect(objects.every((o) => o.metadata?.namespace === undefined)).toBe(true);
+    expect(() => new HardpodAdmissionPolicies(new Chart(Testing.app(), 'g'), 'admission', { format: 'gatekeeper' as never }))
+      .toThrow(/^g\/admission format: format "gatekeeper" is not one hardpod writes; expected one of vap, kyverno, kyverno-cluster-policy/);
   });
 
   test('reads a config file as Hardpod.enforce does, a mistake in it naming its file and line', () => {
