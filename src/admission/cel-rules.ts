@@ -406,9 +406,14 @@ function validationOf(rule: AnyRule, cel: CelRule, config: ResolvedConfig): CelV
   };
 }
 
-/** What an emitted rule is: its policy's name and enforcement. */
-export function emittedOf(plan: AdmissionPlan): EmittedRule[] {
-  return plan.rules.map((r) => ({ rule: r.rule.id, enforcement: r.enforcement, policyName: r.policyName }));
+/** The policies of a plan: the objects `objectsOf` makes of each planned rule, and what the plan emits and omits. */
+export function policiesOf(plan: AdmissionPlan, objectsOf: (rule: PlannedRule) => KubeObject[]): AdmissionPolicies {
+  return {
+    objects: plan.rules.flatMap(objectsOf),
+    emitted: plan.rules.map((r) => ({ rule: r.rule.id, enforcement: r.enforcement, policyName: r.policyName })),
+    omitted: plan.omitted,
+    notCarried: plan.notCarried,
+  };
 }
 
 /**

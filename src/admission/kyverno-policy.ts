@@ -1,5 +1,5 @@
 import {
-  emittedOf, planAdmissionRules, policiesYaml,
+  planAdmissionRules, policiesOf, policiesYaml,
   type AdmissionPolicies, type AdmissionPolicyOptions, type EmittedRule, type PlannedRule,
 } from './cel-rules';
 import { admissionPolicySpec } from './validating-admission-policy';
@@ -40,9 +40,7 @@ const KYVERNO_FILTERS_NOTE =
 export function kyvernoValidatingPolicies(
   config: EngineConfig | ResolvedConfig = {}, options: AdmissionPolicyOptions = {}, where: (key: string) => string = (key) => `config ${key}`,
 ): AdmissionPolicies {
-  const plan = planAdmissionRules(config, options, where, 'kyvernoValidatingPolicies');
-  const objects = plan.rules.map((rule) => validatingPolicyOf(rule, options));
-  return { objects, emitted: emittedOf(plan), omitted: plan.omitted, notCarried: plan.notCarried };
+  return policiesOf(planAdmissionRules(config, options, where, 'kyvernoValidatingPolicies'), (rule) => [validatingPolicyOf(rule, options)]);
 }
 
 function validatingPolicyOf(planned: PlannedRule, options: AdmissionPolicyOptions): KubeObject {
@@ -114,9 +112,7 @@ export function kyvernoValidatingPoliciesYaml(policies: AdmissionPolicies): stri
 export function kyvernoPolicies(
   config: EngineConfig | ResolvedConfig = {}, options: AdmissionPolicyOptions = {}, where: (key: string) => string = (key) => `config ${key}`,
 ): AdmissionPolicies {
-  const plan = planAdmissionRules(config, options, where, 'kyvernoPolicies');
-  const objects = plan.rules.map((rule) => clusterPolicyOf(rule, options));
-  return { objects, emitted: emittedOf(plan), omitted: plan.omitted, notCarried: plan.notCarried };
+  return policiesOf(planAdmissionRules(config, options, where, 'kyvernoPolicies'), (rule) => [clusterPolicyOf(rule, options)]);
 }
 
 function clusterPolicyOf(planned: PlannedRule, options: AdmissionPolicyOptions): KubeObject {

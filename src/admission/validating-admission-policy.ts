@@ -1,5 +1,5 @@
 import {
-  emittedOf, planAdmissionRules, policiesYaml,
+  planAdmissionRules, policiesOf, policiesYaml,
   type AdmissionPolicies, type AdmissionPolicyOptions, type EmittedRule, type PlannedRule,
 } from './cel-rules';
 import type { EngineConfig, ResolvedConfig } from '../engine/config';
@@ -38,8 +38,7 @@ export function admissionPolicies(
       );
     }
   });
-  const objects = plan.rules.flatMap((rule) => [policyOf(rule), bindingOf(rule.policyName, rule.enforcement, options)]);
-  return { objects, emitted: emittedOf(plan), omitted: plan.omitted, notCarried: plan.notCarried };
+  return policiesOf(plan, (rule) => [policyOf(rule), bindingOf(rule.policyName, rule.enforcement, options)]);
 }
 
 function policyOf(planned: PlannedRule): KubeObject {
