@@ -3,7 +3,7 @@ import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
 import type { Node as YamlNode } from 'yaml';
 import { NOT_CHECKED_ID, type Enforcement } from './report';
 import { COSIGN_PREDICATE_TYPES } from '../images/attestations';
-import { parseSignaturePublicKey, signatureKeyFingerprint, type SignatureKey } from '../images/signatures';
+import { parseSignaturePublicKey, signatureKeyFingerprint, type SignatureKey } from '../images/signature-keys';
 import { didYouMean } from '../model/did-you-mean';
 import { HardpodError } from '../model/errors';
 import { readUserFile } from '../model/files';

@@ -9,5 +9,7 @@ export * from './tool-names';
 export * from './resolve-image';
 export * from './lock-images';
 export * from './pin-yaml';
+export * from './signature-keys';
 export * from './signatures';
+export * from './dsse';
 export * from './attestations';

@@ -4,7 +4,8 @@ import { keysCheckedNow, readLockFileForUpdate, serializeLockFile, writeLockFile
 import type { RegistryClient } from './registry-client';
 import { isRegistryNotFound } from './registry-failures';
 import { resolveImage, type ResolveImageOptions } from './resolve-image';
-import { verifyImageSignatures, type SignatureKey } from './signatures';
+import type { SignatureKey } from './signature-keys';
+import { verifyImageSignatures } from './signatures';
 import { HardpodError } from '../model/errors';
 import type { LocatedObject, SourceLocation } from '../model/kube-object';
 import { extractPodViews } from '../model/pod-view';

@@ -2,7 +2,7 @@ import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { signatureKeyFingerprint, type SignatureKey } from '../../src/images/signatures';
+import { signatureKeyFingerprint, type SignatureKey } from '../../src/images/signature-keys';
 
 /** Keys and config files for the signature and attestation unit tests. */
 
