@@ -152,8 +152,9 @@ export interface ImageSignatureKeyConfig {
 /**
  * Key-based cosign signatures: `hardpod lock` verifies the signatures of every image it locks with
  * these keys and records which verified; the `image-signed` rule fails an image none of them signed.
- * Keyless signatures (Fulcio certificates, Rekor transparency log entries) and cosign v3's Sigstore
- * bundles are not read.
+ * Signatures stored either way cosign stores them are read: simple-signing layers (cosign v2) and
+ * Sigstore bundles (cosign v3's default). Keyless signatures (Fulcio certificates, Rekor
+ * transparency log entries) are not read.
  */
 export interface ImageSignaturesConfig {
   /** The keys whose signatures count; at least one, each name once. */

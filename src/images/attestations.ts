@@ -1,4 +1,4 @@
-import { DSSE_ENVELOPE_MEDIA_TYPE, IN_TOTO_PAYLOAD_TYPE, verifyDsseEnvelope } from './dsse';
+import { COSIGN_SIGN_PREDICATE_TYPE, DSSE_ENVELOPE_MEDIA_TYPE, IN_TOTO_PAYLOAD_TYPE, verifyDsseEnvelope } from './dsse';
 import type { ImageRef } from './image-ref';
 import type { RegistryClient } from './registry-client';
 import type { SignatureKey } from './signature-keys';
@@ -6,8 +6,8 @@ import { readCosignArtifacts, type CosignArtifactKind } from './signatures';
 
 /**
  * Key-based cosign attestations: DSSE envelopes holding in-toto Statements, found in a registry the
- * way `cosign attest --key` stores them and verified with node:crypto against the signature keys.
- * Keyless attestations and Sigstore bundles are not read.
+ * way `cosign attest --key` stores them (DSSE envelope layers, and Sigstore bundles, cosign v3's
+ * default) and verified with node:crypto against the signature keys. Keyless attestations are not read.
  */
 
 /** Cosign attestations: DSSE envelope layers at `sha256-<hex>.att`, or referrers of type in-toto. */
@@ -17,6 +17,7 @@ export const COSIGN_ATTESTATIONS: CosignArtifactKind = {
   artifactType: IN_TOTO_PAYLOAD_TYPE,
   layerMediaType: DSSE_ENVELOPE_MEDIA_TYPE,
   layerNoun: 'DSSE envelope layer',
+  bundles: (predicateType) => predicateType !== COSIGN_SIGN_PREDICATE_TYPE,
 };
 
 /**
@@ -56,8 +57,10 @@ export async function verifyImageAttestations(
   client: RegistryClient, ref: ImageRef, digest: string, keys: readonly SignatureKey[],
 ): Promise<AttestationCheck> {
   const verified = new Map<string, Set<string>>();
-  const { problems, examined } = await readCosignArtifacts(client, ref, digest, COSIGN_ATTESTATIONS, ({ at, blob }, found) => {
+  const { problems, examined } = await readCosignArtifacts(client, ref, digest, COSIGN_ATTESTATIONS, ({ at, blob, fromBundle }, found) => {
     const result = verifyDsseEnvelope(blob, digest, keys);
+    // A bundle of cosign's signature type is a signature, which the signature check counts.
+    if (fromBundle && result.predicateType === COSIGN_SIGN_PREDICATE_TYPE) return;
     if (result.predicateType !== undefined) {
       const names = verified.get(result.predicateType) ?? new Set<string>();
       for (const name of result.verifiedBy) names.add(name);

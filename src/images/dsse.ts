@@ -109,3 +109,38 @@ export function verifyDsseEnvelope(envelope: Buffer, digest: string, keys: reado
     problem: `${by} (${predicateType.value}) is about ${named.length === 0 ? 'no sha256 subject' : named.join(', ')}, not this image (${digest})`,
   };
 }
+
+/** The predicate type of the in-toto Statement `cosign sign` signs into a Sigstore bundle: a signature of the image, not an attestation. */
+export const COSIGN_SIGN_PREDICATE_TYPE = 'https://sigstore.dev/cosign/sign/v1';
+
+/** Media types of Sigstore bundles (`application/vnd.dev.sigstore.bundle.v0.3+json`, cosign v3's default format), as layers and artifact types. */
+export const SIGSTORE_BUNDLE_MEDIA_TYPE = /^application\/vnd\.dev\.sigstore\.bundle(\.v0\.\d+)?\+json\b/;
+
+/**
+ * The DSSE envelope of a key-signed Sigstore bundle, as JSON bytes for {@link verifyDsseEnvelope},
+ * or why the bundle is not one hardpod reads: keyless (its verification material is a Fulcio
+ * certificate), a message signature rather than an envelope, or no bundle at all. The bundle's
+ * transparency-log entries are not read, as for signatures stored the older way.
+ */
+export function envelopeOfBundle(blob: Buffer): Buffer | string {
+  let json: unknown;
+  try {
+    json = JSON.parse(blob.toString('utf8'));
+  } catch {
+    return 'its Sigstore bundle is not JSON';
+  }
+  const mediaType = field(json, 'mediaType');
+  if (typeof mediaType === 'string' || typeof mediaType.value !== 'string' || !SIGSTORE_BUNDLE_MEDIA_TYPE.test(mediaType.value)) {
+    return `its Sigstore bundle has no bundle mediaType (got ${typeof mediaType === 'string' ? 'none' : JSON.stringify(mediaType.value)})`;
+  }
+  const material = field(json, 'verificationMaterial');
+  const keyless = typeof material !== 'string' && ['certificate', 'x509CertificateChain'].some((name) => typeof field(material.value, name) !== 'string');
+  if (keyless) return 'it is a keyless Sigstore bundle (a Fulcio certificate), which hardpod does not read; sign with a key (cosign sign --key)';
+  const envelope = field(json, 'dsseEnvelope');
+  if (typeof envelope === 'string') {
+    return typeof field(json, 'messageSignature') === 'string'
+      ? 'its Sigstore bundle holds no DSSE envelope'
+      : 'its Sigstore bundle holds a message signature over a blob, not a DSSE envelope over an image';
+  }
+  return Buffer.from(JSON.stringify(envelope.value), 'utf8');
+}

@@ -1,13 +1,15 @@
 import { field } from './cosign-json';
+import { COSIGN_SIGN_PREDICATE_TYPE, envelopeOfBundle, SIGSTORE_BUNDLE_MEDIA_TYPE, verifyDsseEnvelope } from './dsse';
 import { imageName, isSha256Digest, parseImageRef, type ImageRef } from './image-ref';
 import type { Descriptor, FetchedManifest, ManifestJson, RegistryClient } from './registry-client';
 import { isRegistryNotFound, isRegistryUnavailable } from './registry-failures';
 import { keysVerifying, noKeyVerifies, type SignatureKey } from './signature-keys';
 
 /**
- * Key-based cosign signatures, found in a registry the way cosign stores them and verified with
- * node:crypto. Keyless signatures (Fulcio certificates, Rekor entries) and Sigstore bundles are not
- * read: a signature hardpod cannot verify with a configured key is never counted.
+ * Key-based cosign signatures, found in a registry the way cosign stores them (simple-signing layers,
+ * and Sigstore bundles, cosign v3's default) and verified with node:crypto. Keyless signatures
+ * (Fulcio certificates, Rekor entries) are not read: a signature hardpod cannot verify with a
+ * configured key is never counted.
  */
 
 /** Annotation of a simple-signing layer holding the base64 signature over the layer's blob. */
@@ -20,8 +22,8 @@ export const COSIGN_SIGNATURE_ARTIFACT_TYPE = 'application/vnd.dev.cosign.artifa
 export const COSIGN_PAYLOAD_TYPE = 'cosign container image signature';
 /** The media type of the empty config OCI artifacts carry. */
 const EMPTY_CONFIG_MEDIA_TYPE = 'application/vnd.oci.empty.v1+json';
-/** Sigstore bundles (cosign v3's default format), which hardpod does not read. */
-const SIGSTORE_BUNDLE_ARTIFACT_TYPE = /^application\/vnd\.dev\.sigstore\.bundle\b/;
+/** Annotation cosign puts on a Sigstore bundle's manifest naming its statement's predicate type: a hint, which the signed statement decides. */
+const BUNDLE_PREDICATE_ANNOTATION = 'dev.sigstore.bundle.predicateType';
 
 /** Manifests and layers of one kind (signatures, attestations) read per image, at most: a registry cannot make a lock run fetch without end. */
 const MAX_SIGNATURE_MANIFESTS = 16;
@@ -104,6 +106,8 @@ export interface CosignArtifactKind {
   readonly layerMediaType: string;
   /** What such a layer is called in messages: `cosign simple-signing layer`. */
   readonly layerNoun: string;
+  /** Whether a Sigstore bundle whose statement has this predicate type is of this kind. */
+  readonly bundles: (predicateType: string) => boolean;
 }
 
 /** Cosign signatures: simple-signing layers at `sha256-<hex>.sig`, or referrers. */
@@ -113,6 +117,7 @@ export const COSIGN_SIGNATURES: CosignArtifactKind = {
   artifactType: COSIGN_SIGNATURE_ARTIFACT_TYPE,
   layerMediaType: SIMPLE_SIGNING_MEDIA_TYPE,
   layerNoun: 'cosign simple-signing layer',
+  bundles: (predicateType) => predicateType === COSIGN_SIGN_PREDICATE_TYPE,
 };
 
 /** One layer of a cosign artifact manifest, its blob fetched by digest (so verified against it). */
@@ -121,7 +126,10 @@ export interface CosignLayer {
   readonly at: string;
   /** The layer's descriptor in its manifest. */
   readonly layer: Descriptor;
+  /** The layer's blob; for a Sigstore bundle, the DSSE envelope it holds. */
   readonly blob: Buffer;
+  /** The layer is a Sigstore bundle: `blob` is its DSSE envelope over an in-toto Statement. */
+  readonly fromBundle?: boolean;
 }
 
 /** What reading the cosign artifacts of one digest found, before each layer is judged. */
@@ -164,12 +172,14 @@ export async function readCosignArtifacts(
     }
   };
 
-  const examine = async (manifest: FetchedManifest, where: string): Promise<void> => {
+  /** Hands the layers of one manifest to the judge: this kind's layers, or a Sigstore bundle's envelopes. */
+  const examine = async (manifest: FetchedManifest, where: string, bundle = false): Promise<void> => {
     if (seen.has(manifest.digest)) return;
     seen.add(manifest.digest);
-    const layers = (manifest.json.layers ?? []).filter((layer) => layer.mediaType === kind.layerMediaType);
+    const ofKind = (type: unknown): boolean => (bundle ? typeof type === 'string' && SIGSTORE_BUNDLE_MEDIA_TYPE.test(type) : type === kind.layerMediaType);
+    const layers = (manifest.json.layers ?? []).filter((layer) => ofKind(layer.mediaType));
     if (layers.length === 0) {
-      problems.push(`${where} (${manifest.digest}) holds no ${kind.layerNoun} (${kind.layerMediaType})`);
+      problems.push(`${where} (${manifest.digest}) holds no ${bundle ? 'Sigstore bundle layer' : `${kind.layerNoun} (${kind.layerMediaType})`}`);
       return;
     }
     for (const [index, layer] of layers.entries()) {
@@ -178,8 +188,8 @@ export async function readCosignArtifacts(
         return;
       }
       examined++;
-      const at = `${where}, ${kind.noun} ${index + 1}`;
-      if (kind === COSIGN_SIGNATURES && typeof layer.annotations?.[COSIGN_SIGNATURE_ANNOTATION] !== 'string') {
+      const at = `${where}, ${bundle ? 'Sigstore bundle' : kind.noun} ${index + 1}`;
+      if (!bundle && kind === COSIGN_SIGNATURES && typeof layer.annotations?.[COSIGN_SIGNATURE_ANNOTATION] !== 'string') {
         problems.push(`${at} has no ${COSIGN_SIGNATURE_ANNOTATION} annotation (a keyless or unsigned layer)`);
         continue;
       }
@@ -193,7 +203,13 @@ export async function readCosignArtifacts(
         if (!problems.at(-1)?.startsWith(`${at}:`)) problems.push(`${at}: its payload ${layer.digest} is not in the registry`);
         continue;
       }
-      judge({ at, layer, blob }, problems);
+      if (!bundle) {
+        judge({ at, layer, blob }, problems);
+        continue;
+      }
+      const envelope = envelopeOfBundle(blob);
+      if (typeof envelope === 'string') problems.push(`${at}: ${envelope}`);
+      else judge({ at, layer, blob: envelope, fromBundle: true }, problems);
     }
   };
 
@@ -218,17 +234,11 @@ export async function readCosignArtifacts(
       else referrers = index.json;
     }
   }
-  const bundleProblem = (at: string, type: string) =>
-    `${at} is a Sigstore bundle (${type}, cosign v3's default format), which hardpod does not read; ${kind === COSIGN_SIGNATURES ? 'sign' : 'attest'} with cosign v2, or cosign v3 with --new-bundle-format=false --use-signing-config=false`;
   // A descriptor's artifactType says what a referrer is; where it is missing or only names the empty
   // config (some registries list the config's media type), the manifest itself is read to tell.
   const candidates = (referrers?.manifests ?? []).filter((entry: Descriptor) => {
     const type = entry.artifactType;
-    if (typeof type === 'string' && SIGSTORE_BUNDLE_ARTIFACT_TYPE.test(type)) {
-      problems.push(bundleProblem(`${via} ${entry.digest}`, type));
-      return false;
-    }
-    return type === undefined || type === kind.artifactType || type === EMPTY_CONFIG_MEDIA_TYPE;
+    return type === undefined || type === kind.artifactType || type === EMPTY_CONFIG_MEDIA_TYPE || SIGSTORE_BUNDLE_MEDIA_TYPE.test(type);
   });
   for (const entry of candidates.slice(0, MAX_SIGNATURE_MANIFESTS)) {
     if (!isSha256Digest(entry.digest)) {
@@ -239,18 +249,17 @@ export async function readCosignArtifacts(
     const manifest = await attempt(at, () => client.getManifest(repository, entry.digest));
     if (manifest === undefined) continue;
     const type = manifest.json.artifactType ?? manifest.json.config?.mediaType;
-    if (type !== undefined && SIGSTORE_BUNDLE_ARTIFACT_TYPE.test(type)) {
-      problems.push(bundleProblem(at, type));
-      continue;
-    }
-    // Another kind of referrer (a signature, an SBOM) is none of this check's business.
-    if (type !== kind.artifactType) continue;
+    const bundle = type !== undefined && SIGSTORE_BUNDLE_MEDIA_TYPE.test(type);
+    // Another kind of referrer (a signature, an SBOM) is none of this check's business; a bundle
+    // says what its statement is about, and one that says nothing is read by both kinds.
+    const predicateType = manifest.json.annotations?.[BUNDLE_PREDICATE_ANNOTATION];
+    if (bundle ? typeof predicateType === 'string' && !kind.bundles(predicateType) : type !== kind.artifactType) continue;
     // A referrer names the image it refers to; one listed for another image is not this image's.
     if (manifest.json.subject?.digest !== digest) {
       problems.push(`${at} refers to ${JSON.stringify(manifest.json.subject?.digest ?? null)}, not ${digest}`);
       continue;
     }
-    await examine(manifest, at);
+    await examine(manifest, at, bundle);
   }
   if (candidates.length > MAX_SIGNATURE_MANIFESTS) problems.push(`more than ${MAX_SIGNATURE_MANIFESTS} referrers that may be ${kind.noun}s; the rest were not read`);
   return { problems, examined };
@@ -268,10 +277,25 @@ export async function verifyImageSignatures(
   client: RegistryClient, ref: ImageRef, digest: string, keys: readonly SignatureKey[],
 ): Promise<SignatureCheck> {
   const verified = new Set<string>();
-  const { problems, examined } = await readCosignArtifacts(client, ref, digest, COSIGN_SIGNATURES, ({ at, layer, blob }, found) => {
-    const result = verifySimpleSigning(blob, layer.annotations![COSIGN_SIGNATURE_ANNOTATION], ref, digest, keys);
+  const { problems, examined } = await readCosignArtifacts(client, ref, digest, COSIGN_SIGNATURES, ({ at, layer, blob, fromBundle }, found) => {
+    const result = fromBundle
+      ? verifyBundleSignature(blob, digest, keys)
+      : verifySimpleSigning(blob, layer.annotations![COSIGN_SIGNATURE_ANNOTATION], ref, digest, keys);
     for (const name of result.verifiedBy) verified.add(name);
     if (result.problem !== undefined) found.push(`${at}: ${result.problem}`);
   });
   return { verified: [...verified].sort(), problems, examined };
+}
+
+/**
+ * Verifies the DSSE envelope of a Sigstore bundle as a signature of `digest`: it must verify with one
+ * of `keys`, over an in-toto Statement about that digest whose predicate type is cosign's signature
+ * type. The statement names the digest alone, not the repository, so such a signature counts
+ * wherever the image is copied. A verified attestation is no signature, and no problem either: the
+ * attestation check reads it.
+ */
+function verifyBundleSignature(envelope: Buffer, digest: string, keys: readonly SignatureKey[]): PayloadVerification {
+  const result = verifyDsseEnvelope(envelope, digest, keys);
+  if (result.predicateType === undefined) return { verifiedBy: [], problem: result.problem };
+  return { verifiedBy: result.predicateType === COSIGN_SIGN_PREDICATE_TYPE ? result.verifiedBy : [] };
 }

@@ -3,7 +3,7 @@ import { keyPair, scratchFiles, signatureKey } from './signing-keys';
 import { whyNoAdmissionPolicy } from '../../src/admission/cel-rules';
 import { loadConfig, resolveConfig, type EngineConfig } from '../../src/engine/config';
 import { evaluate } from '../../src/engine/evaluate';
-import { dssePae, verifyDsseEnvelope } from '../../src/images/dsse';
+import { dssePae, envelopeOfBundle, verifyDsseEnvelope } from '../../src/images/dsse';
 import { parseLockFile, type LockEntry, type LockedImageFacts } from '../../src/images/lock-file';
 import { LockFileResolver } from '../../src/images/lock-resolver';
 import { signatureKeyFingerprint, type SignatureKey } from '../../src/images/signature-keys';
@@ -196,5 +196,27 @@ describe('lock file: facts.attestations', () => {
       { checked: [{ name: 'release', key: fingerprint }], verified: { [SPDX]: 'release' } }, { checked: [{ name: 'release' }], verified: {} }, { verified: {} }]) {
       expect(() => parseLockFile(entry(bad), 'hardpod.lock.json')).toThrow(/hardpod\.lock\.json:\d+: .*facts\.attestations must be an object \{ checked: \[\{ name, key \}\], verified: \{ <predicate type>/);
     }
+  });
+});
+
+describe('envelopeOfBundle', () => {
+  const dsse = { payloadType: 'application/vnd.in-toto+json', payload: Buffer.from('{}').toString('base64'), signatures: [{ sig: 'MEUC' }] };
+  const bundle = (fields: Record<string, unknown>) => Buffer.from(JSON.stringify({ mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json', ...fields }));
+
+  test('gives the DSSE envelope of a bundle signed with a key, as the JSON the envelope check reads', () => {
+    const found = envelopeOfBundle(bundle({ verificationMaterial: { publicKey: { hint: 'abc' } }, dsseEnvelope: dsse }));
+    expect(Buffer.isBuffer(found) && JSON.parse(found.toString('utf8'))).toEqual(dsse);
+    // A bundle of an older version, and fields spelt as Go reads them, alike.
+    const old = envelopeOfBundle(Buffer.from(JSON.stringify({ MediaType: 'application/vnd.dev.sigstore.bundle+json;version=0.2', DSSEEnvelope: dsse })));
+    expect(Buffer.isBuffer(old)).toBe(true);
+  });
+
+  test('says why it reads no other bundle: keyless, a message signature, no envelope, not a bundle, not JSON', () => {
+    expect(envelopeOfBundle(bundle({ verificationMaterial: { certificate: { rawBytes: 'MII' } }, dsseEnvelope: dsse }))).toMatch(/keyless Sigstore bundle \(a Fulcio certificate\)/);
+    expect(envelopeOfBundle(bundle({ verificationMaterial: { x509CertificateChain: { certificates: [] } }, dsseEnvelope: dsse }))).toMatch(/keyless/);
+    expect(envelopeOfBundle(bundle({ verificationMaterial: { publicKey: {} }, messageSignature: { signature: 'MEUC' } }))).toMatch(/a message signature over a blob, not a DSSE envelope/);
+    expect(envelopeOfBundle(bundle({ verificationMaterial: { publicKey: {} } }))).toBe('its Sigstore bundle holds no DSSE envelope');
+    expect(envelopeOfBundle(Buffer.from(JSON.stringify({ mediaType: 'application/spdx+json', dsseEnvelope: dsse })))).toMatch(/has no bundle mediaType \(got "application\/spdx\+json"\)/);
+    expect(envelopeOfBundle(Buffer.from('{'))).toBe('its Sigstore bundle is not JSON');
   });
 });

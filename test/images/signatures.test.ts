@@ -235,7 +235,7 @@ spec:
       expect(result.stderr).toContain(`hardpod lock: ${referrers.host}/team/web:v1 is signed with release\n`);
       expect(result.stderr).toContain(`${referrers.host}/team/other:v1: referrer sha256:`);
       expect(result.stderr).toMatch(/referrer sha256:[a-f0-9]{64}, signature 1: its signature verifies with none of the configured keys \(release\)/);
-      expect(result.stderr).toContain(`${referrers.host}/team/other:v1: referrer ${bundle} is a Sigstore bundle (application/vnd.dev.sigstore.bundle.v0.3+json, cosign v3's default format), which hardpod does not read`);
+      expect(result.stderr).toContain(`${referrers.host}/team/other:v1: referrer ${bundle}, Sigstore bundle 1: its Sigstore bundle holds no DSSE envelope`);
       expect(result.stderr).not.toContain('spdx');
       const lock = readLockFile(path.join(dir, 'referrers.lock.json'));
       expect(lock.images[`${referrers.host}/team/web:v1`].facts?.signatures?.verified).toEqual(['release']);
