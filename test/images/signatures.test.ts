@@ -6,7 +6,7 @@ import { NUMERIC_USER_DISTROLESS } from './fixtures';
 import { readLockFile, type LockFile } from '../../src/images/lock-file';
 import { cliMainPath, runHardpod, runHardpodAsync } from '../cli/cli-process';
 import { describeWithCosign, ReferrersRegistry, runCosign } from '../harness/cosign';
-import { getRegistryJson, pushBlob, pushImage, pushManifest, sha256 } from '../harness/oci-images';
+import { getRegistryJson, pushBlob, pushImage, pushIndex, pushManifest, sha256 } from '../harness/oci-images';
 import { startRegistry, type TestRegistry } from '../harness/registry';
 import { RegistryProxy } from '../harness/registry-proxy';
 
@@ -187,6 +187,37 @@ describeWithCosign('cosign signatures: made by cosign, verified by hardpod lock,
     expect(again.stdout).toContain('later.lock.json is up to date');
     expect(again.stderr).not.toContain('is signed with');
   }, 120_000);
+  test('a multi-arch image is verified at its index digest, and a container pinned to one platform\'s digest is judged by the index\'s signatures', async () => {
+    const platforms = [{ ...NUMERIC_USER_DISTROLESS, architecture: 'amd64' }, { ...NUMERIC_USER_DISTROLESS, architecture: 'arm64', labels: { arch: 'arm64' } }];
+    const signed = await pushIndex(registry.url, 'team/multi', 'v1', platforms);
+    const unsigned = await pushIndex(registry.url, 'team/multi-unsigned', 'v1', platforms.map((p) => ({ ...p, labels: { unsigned: 'yes', ...p.labels } })));
+    // cosign signs the index digest the tag names, not its platform images.
+    sign('multi', signed.digest, 'cosign.key');
+    fs.writeFileSync(path.join(dir, 'multi.yaml'), pod(host, ['multi', 'multi-unsigned']));
+    const lock = runHardpod(['lock', '--config', 'hardpod.yaml', '--lock-file', 'multi.lock.json', 'multi.yaml'], { cwd: dir });
+    expect(lock.status).toBe(0);
+    const entries = readLockFile(path.join(dir, 'multi.lock.json')).images;
+    expect(entries[`${host}/team/multi:v1`].digest).toBe(signed.digest);
+    expect(entries[`${host}/team/multi:v1`].facts?.signatures?.verified).toEqual(['release']);
+    expect(entries[`${host}/team/multi-unsigned:v1`].facts?.signatures?.verified).toEqual([]);
+    expect(Object.values(entries[`${host}/team/multi:v1`].platforms ?? {}).sort()).toEqual(signed.children.map((c) => c.digest).sort());
+
+    // Each container pinned to the arm64 image of its index, as a node of that platform would pull it.
+    const [, arm] = signed.children;
+    const [, unsignedArm] = unsigned.children;
+    fs.writeFileSync(path.join(dir, 'pinned.yaml'), `apiVersion: v1
+kind: Pod
+metadata: {name: pinned, namespace: shop}
+spec:
+  containers:
+    - {name: multi, image: '${host}/team/multi:v1@${arm.digest}'}
+    - {name: multi-unsigned, image: '${host}/team/multi-unsigned:v1@${unsignedArm.digest}'}
+`);
+    const check = runHardpod(['check', '--config', 'hardpod.yaml', '--lock-file', 'multi.lock.json', '--format', 'json', 'pinned.yaml'], { cwd: dir });
+    const findings = (JSON.parse(check.stdout) as { findings: { rule: string; outcome: string; path: string }[] }).findings.filter((f) => f.rule === 'image-signed');
+    expect(findings.map((f) => `${f.outcome} ${f.path}`)).toEqual(['fail spec.containers[1].image']);
+  }, 120_000);
+
   test('a registry serving the OCI 1.1 referrers API: the signature cosign stored as a referrer verifies, another key\'s does not', async () => {
     const referrers = await ReferrersRegistry.start(referrersRegistry);
     try {
