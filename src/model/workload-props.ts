@@ -597,8 +597,8 @@ export interface DeploymentProps extends ServingWorkloadProps {
    * is an error. The PodDisruptionBudget default follows `minReplicas` instead of `replicas`.
    * A workload created without `spec.replicas` starts with one pod until the autoscaler raises it to `minReplicas`.
    * A running workload moved from `replicas` to `autoscaling` drops to one pod on that apply, unless
-   * `replicas` is first removed from its last-applied configuration (client-side apply) or handed to
-   * the autoscaler's field manager (server-side apply), as Kubernetes' migration guide describes.
+   * `replicas` is first removed from its last-applied configuration (client-side apply) or applied
+   * alone under a field manager of its own (server-side apply), as Kubernetes' migration guide describes.
    * @default none: a fixed `replicas`
    */
   readonly autoscaling?: AutoscalingProps;
