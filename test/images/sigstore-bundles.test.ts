@@ -6,6 +6,7 @@ import { readLockFile, type LockFile } from '../../src/images/lock-file';
 import { cliMainPath, runHardpod, runHardpodAsync } from '../cli/cli-process';
 import { describeWithCosign, ReferrersRegistry, runCosign } from '../harness/cosign';
 import { getRegistryJson, pushBlob, pushImage, pushManifest, sha256 } from '../harness/oci-images';
+import { startRegistry } from '../harness/registry';
 
 /**
  * Signatures and attestations the real cosign CLI stores as Sigstore bundles (`--new-bundle-format`,
@@ -140,4 +141,27 @@ ${IMAGES.map((name) => `    - {name: ${name}, image: '${registry.host}/team/${na
     expect(failing('image-signed')).toEqual(['copied', 'otherkey', 'tampered']);
     expect(failing('image-attested')).toEqual(['copied', 'otherkey', 'signed', 'tampered']);
   });
+
+  test('a registry without the referrers API: cosign stores the bundle under the referrers tag sha256-<hex>, and hardpod lock reads it there', async () => {
+    const plain = await startRegistry();
+    try {
+      const digest = (await pushImage(plain.url, 'team/web', 'v1', { ...NUMERIC_USER_DISTROLESS, labels: { image: 'plain' } })).digest;
+      runCosign(cosign, ['sign', '--key', 'cosign.key', ...bundled, `${plain.host}/team/web@${digest}`], dir);
+      const tags = (await getRegistryJson(`${plain.url}/v2/team/web/tags/list`, 'application/json')).tags as string[];
+      expect(tags.sort()).toEqual([`sha256-${digest.slice('sha256:'.length)}`, 'v1']);
+      fs.writeFileSync(path.join(dir, 'plain.yaml'), `apiVersion: v1
+kind: Pod
+metadata: {name: plain, namespace: shop}
+spec:
+  containers:
+    - {name: web, image: '${plain.host}/team/web:v1'}
+`);
+      const result = await runHardpodAsync(['lock', '--config', 'hardpod.yaml', '--lock-file', 'plain.lock.json', 'plain.yaml'], { cwd: dir });
+      expect(result.status).toBe(0);
+      expect(result.stderr).toContain(`hardpod lock: ${plain.host}/team/web:v1 is signed with release\n`);
+      expect(readLockFile(path.join(dir, 'plain.lock.json')).images[`${plain.host}/team/web:v1`].facts?.signatures?.verified).toEqual(['release']);
+    } finally {
+      await plain.stop();
+    }
+  }, 120_000);
 });
