@@ -3,7 +3,8 @@ import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http'
 import https from 'node:https';
 import { isIP } from 'node:net';
 import { PassThrough, type Readable } from 'node:stream';
-import { TLSSocket } from 'node:tls';
+import { rootCertificates, TLSSocket } from 'node:tls';
+import { defaultCertsDirs, registryTlsFiles } from './certs-dirs';
 import { dockerCredentials, type CredentialLookup, type RegistryCredential } from './credentials';
 import { canonicalRegistryHost, digestProblem, DOCKER_HUB, imageName, isSha256Digest, type ImageRef } from './image-ref';
 import { ForwardProxies, isLoopbackHost, withoutBrackets, type ProxyRoute } from './proxy';
@@ -67,6 +68,14 @@ export interface RegistryClientOptions {
   readonly mirrors?: Readonly<Record<string, readonly string[]>>;
   /** Where credentials come from. @default docker config, REGISTRY_AUTH_FILE and containers auth.json */
   readonly credentials?: CredentialLookup;
+  /**
+   * certs.d folders, as docker and podman read them: a folder per registry (`host[:port]`) holding
+   * the certificate authorities to trust for it (`*.crt`, beside the system's) and a client
+   * certificate for mutual TLS (`NAME.cert` with `NAME.key`). The first folder holding one for a
+   * registry is used for it.
+   * @default ~/.config/containers/certs.d, /etc/containers/certs.d, /etc/docker/certs.d
+   */
+  readonly certsDirs?: readonly string[];
   /** Time limit for a response to start and for each pause while reading it. @default 30000 */
   readonly timeoutMs?: number;
   /** Retries after a 429, a 5xx or a connection failure. @default 3 */
@@ -218,11 +227,12 @@ class TransientError extends Error {}
 
 /**
  * A TLS handshake that failed for good: another attempt gets the same answer. `plain-http`: the
- * server answered in plain HTTP; `certificate`: its certificate is not trusted; `handshake`: else.
+ * server answered in plain HTTP; `certificate`: its certificate is not trusted; `client-certificate`:
+ * it asked for a client certificate and got none, or refused the one given; `handshake`: else.
  */
 class TlsFailure extends Error {
   /** @param proxy the origin of the proxy whose tunnel the handshake went through */
-  constructor(readonly kind: 'plain-http' | 'certificate' | 'handshake', message: string, readonly code: string | undefined, readonly proxy: string | undefined) {
+  constructor(readonly kind: 'plain-http' | 'certificate' | 'client-certificate' | 'handshake', message: string, readonly code: string | undefined, readonly proxy: string | undefined) {
     super(message);
   }
 }
@@ -233,6 +243,10 @@ function tlsFailureOf(error: NodeJS.ErrnoException, proxy: string | undefined): 
   const text = error.message.split('\n')[0];
   // OpenSSL reads the first bytes of an HTTP answer as a record header: "wrong version number".
   if (/wrong version number|packet length too long|http request|unknown protocol/i.test(text)) return new TlsFailure('plain-http', text, code, proxy);
+  // Alerts the server sends about the client's certificate (the server's own is judged here, without an alert).
+  if (code && /ALERT_(CERTIFICATE_REQUIRED|BAD_CERTIFICATE|UNKNOWN_CA|CERTIFICATE_UNKNOWN|CERTIFICATE_EXPIRED|CERTIFICATE_REVOKED)/.test(code)) {
+    return new TlsFailure('client-certificate', text, code, proxy);
+  }
   if (code && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/.test(code)) return new TlsFailure('certificate', text, code, proxy);
   if (code === 'EPROTO' || code?.startsWith('ERR_SSL_') || code?.startsWith('ERR_TLS_')) return new TlsFailure('handshake', text, code, proxy);
   return undefined;
@@ -266,7 +280,12 @@ function describeTlsFailure(failure: TlsFailure, url: URL, insecureHost: string 
     // A proxy that inspects TLS answers with a certificate of its own authority.
     const authority = failure.proxy ? 'the registry, or the proxy if it inspects TLS, uses' : 'the registry uses';
     return `the TLS certificate of ${origin} is not trusted (${failure.message}${failure.code ? `, ${failure.code}` : ''}); ` +
-      `if ${authority} a private certificate authority, give its certificate to Node.js: NODE_EXTRA_CA_CERTS=/path/to/ca.pem`;
+      `if ${authority} a private certificate authority, put its certificate in /etc/docker/certs.d/${url.host}/ca.crt (or a --certs-dir), ` +
+      'or give it to Node.js: NODE_EXTRA_CA_CERTS=/path/to/ca.pem';
+  }
+  if (failure.kind === 'client-certificate') {
+    const what = failure.code?.includes('CERTIFICATE_REQUIRED') ? 'asks for a client certificate (mutual TLS) and none was given' : 'refused the client certificate given';
+    return `${origin} ${what} (${failure.code}); put the certificate and its key in /etc/docker/certs.d/${url.host}/client.cert and client.key (or a --certs-dir)`;
   }
   return `the TLS handshake with ${origin} failed (${failure.message})`;
 }
@@ -317,6 +336,10 @@ export class RegistryClient {
   private readonly authorizations = new Map<string, CachedAuthorization>();
   /** Bearer tokens per realm, service and scope. */
   private readonly tokens = new Map<string, Promise<CachedAuthorization>>();
+  /** The TLS settings from certs.d per registry host, read once. */
+  private readonly tlsByHost = new Map<string, https.RequestOptions>();
+  /** The certs.d folder whose client certificate each registry host is shown. */
+  private readonly tlsFolders = new Map<string, string>();
 
   constructor(options: RegistryClientOptions = {}) {
     this.options = {
@@ -324,6 +347,7 @@ export class RegistryClient {
       insecureRegistries: (options.insecureRegistries ?? []).map(canonicalRegistryHost),
       mirrors: canonicalMirrorKeys(options.mirrors ?? {}),
       credentials: options.credentials ?? dockerCredentials(),
+      certsDirs: options.certsDirs ?? defaultCertsDirs(),
       timeoutMs: options.timeoutMs ?? 30_000,
       retries: options.retries ?? 3,
       retryBaseMs: options.retryBaseMs ?? 250,
@@ -666,7 +690,7 @@ export class RegistryClient {
           continue;
         }
         if (error instanceof TransientError) {
-          throw new UnreachableFailure(`cannot reach the registry at ${url.origin}: ${error.message} (after ${this.options.retries} retries)${this.proxyHint(url)}`, imageName(ref));
+          throw new UnreachableFailure(`cannot reach the registry at ${url.origin}: ${error.message} (after ${this.options.retries} retries)${this.proxyHint(url)}${this.clientCertificateHint(url)}`, imageName(ref));
         }
         if (error instanceof TlsFailure) {
           const own = new URL(base).host === new URL(this.registryBase(ref.registry)).host;
@@ -837,6 +861,15 @@ export class RegistryClient {
   }
 
   /** What to do about a URL that could not be reached through a proxy; empty when it is reached directly. */
+  /**
+   * Over TLS 1.3 a registry that refuses the client certificate it was shown closes the connection
+   * after the handshake, which reads as a reset: where one was shown, the message says which.
+   */
+  private clientCertificateHint(url: URL): string {
+    const folder = url.protocol === 'https:' ? this.tlsFolders.get(url.host) : undefined;
+    return folder === undefined ? '' : `; it was shown the client certificate in ${folder}: if the registry refuses it, it closes the connection so`;
+  }
+
   private proxyHint(url: URL): string {
     const route = this.proxies.route(url);
     return route ? `; check the proxy ${route.variable} names, or list ${url.hostname} in NO_PROXY if it is reached without the proxy` : '';
@@ -866,6 +899,25 @@ export class RegistryClient {
     throw new HardpodError(`too many redirects starting at ${start.origin}`, start.host);
   }
 
+  /**
+   * The certificate authorities and client certificate certs.d holds for a registry host, as request
+   * options; the agents keep connections of different settings apart.
+   */
+  private tlsFor(host: string): https.RequestOptions {
+    let options = this.tlsByHost.get(host);
+    if (options === undefined) {
+      const files = registryTlsFiles(host, this.options.certsDirs);
+      options = {
+        // Beside the system's authorities, as docker trusts a certs.d folder's.
+        ...(files && files.ca.length > 0 ? { ca: [...rootCertificates, ...files.ca] } : {}),
+        ...(files?.client ? { cert: files.client.cert, key: files.client.key } : {}),
+      };
+      this.tlsByHost.set(host, options);
+      if (files?.client) this.tlsFolders.set(host, files.folder);
+    }
+    return options;
+  }
+
   private sendOnce(method: string, url: URL, headers: Record<string, string>, body?: string): Promise<RawResponse> {
     const secure = url.protocol === 'https:';
     if (!secure && url.protocol !== 'http:') return Promise.reject(new HardpodError(`unsupported URL scheme ${url.protocol}`, url.href));
@@ -874,6 +926,7 @@ export class RegistryClient {
     const route = this.proxies.route(url);
     const via = route ? ` through the proxy ${route.origin}` : '';
     const agent = route?.agent ?? (!secure ? this.httpAgent : unverified ? this.unverifiedHttpsAgent : this.httpsAgent);
+    const tls = secure && !unverified ? this.tlsFor(url.host) : undefined;
     return new Promise((resolve, reject) => {
       const request = (secure ? https : http).request(
         url,
@@ -882,6 +935,7 @@ export class RegistryClient {
           agent,
           // Through a tunnel, TLS with the registry is set up with the request's options.
           ...(route && unverified ? { rejectUnauthorized: false } : {}),
+          ...tls,
           headers: { 'User-Agent': 'hardpod', ...headers, ...(body !== undefined ? { 'Content-Length': Buffer.byteLength(body) } : {}) },
         },
         (response) => {

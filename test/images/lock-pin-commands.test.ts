@@ -194,7 +194,8 @@ spec:
       expect(untrusted.status).toBe(2);
       expect(untrusted.stderr).toContain(
         `cannot reach the registry: the TLS certificate of https://${secured} is not trusted (self-signed certificate, DEPTH_ZERO_SELF_SIGNED_CERT); ` +
-          'if the registry uses a private certificate authority, give its certificate to Node.js: NODE_EXTRA_CA_CERTS=/path/to/ca.pem\n',
+          `if the registry uses a private certificate authority, put its certificate in /etc/docker/certs.d/${secured}/ca.crt (or a --certs-dir), ` +
+          'or give it to Node.js: NODE_EXTRA_CA_CERTS=/path/to/ca.pem\n',
       );
       expect(untrusted.stderr).not.toMatch(/retry/);
       const trusted = await hardpod(['pin', 'tls.yaml'], dir, '', { NODE_EXTRA_CA_CERTS: tls.certFile });
@@ -205,6 +206,60 @@ spec:
       expect(insecure.stdout).toContain(`${secured}/team/web:v1@${web}`);
       expect((await hardpod(['lock', '--insecure-registry', secured, 'tls.yaml'], dir)).status).toBe(0);
       expect(readLockFile(path.join(dir, 'hardpod.lock.json')).images[`${secured}/team/web:v1`]).toMatchObject({ digest: web, resolvedFrom: `https://${secured}` });
+    } finally {
+      await front.stop();
+    }
+  });
+
+  it('trusts a registry\'s private certificate authority, and shows it a client certificate, from a certs.d folder as docker and podman read them', async () => {
+    const tls = selfSignedCertificate(['0.0.0.0', '127.0.0.1']);
+    const client = selfSignedCertificate(['hardpod-client']);
+    // A registry that asks every client for a certificate its own authority (here: the client's self-signed one) issued.
+    const mutualTls = { ...tls, ca: [client.cert], requestCert: true, rejectUnauthorized: true };
+    const front = await RegistryProxy.start(registry.url, mutualTls);
+    try {
+      const secured = `0.0.0.0:${front.port}`;
+      fs.writeFileSync(path.join(dir, 'mtls.yaml'), podWithImages([`${secured}/team/web:v1`]));
+      const certs = fs.mkdtempSync(path.join(os.tmpdir(), 'hardpod-certs-d-'));
+      const folder = path.join(certs, secured);
+      fs.mkdirSync(folder);
+      fs.copyFileSync(tls.certFile, path.join(folder, 'ca.crt'));
+
+      // The authority alone: the registry refuses the handshake for want of a client certificate.
+      const noClient = await hardpod(['pin', '--certs-dir', certs, 'mtls.yaml'], dir);
+      expect(noClient.status).toBe(2);
+      expect(noClient.stderr).toContain(
+        `cannot reach the registry: https://${secured} asks for a client certificate (mutual TLS) and none was given (ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED); ` +
+          `put the certificate and its key in /etc/docker/certs.d/${secured}/client.cert and client.key (or a --certs-dir)\n`,
+      );
+      expect(noClient.stdout).toBe('');
+
+      fs.writeFileSync(path.join(folder, 'client.cert'), client.cert);
+      const missingKey = await hardpod(['pin', '--certs-dir', certs, 'mtls.yaml'], dir);
+      expect(missingKey.status).toBe(2);
+      expect(missingKey.stderr).toContain(`${path.join(folder, 'client.cert')}: a client certificate needs its key client.key beside it`);
+
+      // Another client certificate, which the registry's authority did not issue.
+      const stranger = selfSignedCertificate(['stranger']);
+      fs.writeFileSync(path.join(folder, 'client.cert'), stranger.cert);
+      fs.writeFileSync(path.join(folder, 'client.key'), stranger.key);
+      const refused = await hardpod(['pin', '--certs-dir', certs, 'mtls.yaml'], dir);
+      expect(refused.status).toBe(2);
+      // Over TLS 1.3 the refusal arrives as a closed connection: the message names the certificate shown.
+      expect(refused.stderr).toContain(`; it was shown the client certificate in ${folder}: if the registry refuses it, it closes the connection so\n`);
+      expect(refused.stdout).toBe('');
+
+      fs.writeFileSync(path.join(folder, 'client.cert'), client.cert);
+      fs.writeFileSync(path.join(folder, 'client.key'), client.key);
+      const pinned = await hardpod(['pin', '--certs-dir', certs, 'mtls.yaml'], dir);
+      expect(pinned.stderr).toBe('hardpod pin: would pin 1 image in 1 file (run with --write to rewrite them)\n');
+      expect(pinned.stdout).toContain(`${secured}/team/web:v1@${web}`);
+      expect((await hardpod(['lock', '--certs-dir', certs, '--lock-file', 'mtls.lock.json', 'mtls.yaml'], dir)).status).toBe(0);
+      expect(readLockFile(path.join(dir, 'mtls.lock.json')).images[`${secured}/team/web:v1`]).toMatchObject({ digest: web, resolvedFrom: `https://${secured}` });
+
+      const wrong = await hardpod(['lock', '--certs-dir', path.join(certs, 'nope'), 'mtls.yaml'], dir);
+      expect(wrong.status).toBe(2);
+      expect(wrong.stderr).toContain(`hardpod lock: error: --certs-dir ${path.join(certs, 'nope')}: not a folder`);
     } finally {
       await front.stop();
     }

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfigFile, resolveConfig, type ResolvedImagesConfig } from '../../engine/config';
+import { isDirectory } from '../../images/certs-dirs';
 import { dockerCredentials } from '../../images/credentials';
 import { registryHostProblem } from '../../images/image-ref';
 import { LOCK_FILE_NAME } from '../../images/lock-file';
@@ -51,6 +52,10 @@ Options:
                               always plain HTTP)
   --mirror REGISTRY=URL       pull REGISTRY's images through the mirror URL (repeatable); the lock
                               file keeps the upstream reference and digest
+  --certs-dir DIR             a certs.d folder to read instead of the default ones (repeatable): per
+                              registry, DIR/HOST[:PORT]/*.crt certificate authorities and NAME.cert
+                              with NAME.key for mutual TLS (default: ~/.config/containers/certs.d,
+                              /etc/containers/certs.d, /etc/docker/certs.d)
   --concurrency N             requests in flight at once, a whole number (default: 8)
   --timeout SECONDS           time limit per request and per pause in a download (default: 30)
   -h, --help                  show this help
@@ -69,6 +74,7 @@ with --check --fail-on-outdated, a locked tag whose registry did not answer).
 export const REGISTRY_FLAGS = {
   'insecure-registry': { type: 'string', multiple: true },
   'mirror': { type: 'string', multiple: true },
+  'certs-dir': { type: 'string', multiple: true },
   'concurrency': { type: 'string' },
   'timeout': { type: 'string' },
 } as const;
@@ -84,6 +90,7 @@ function positiveNumber(command: string, flag: string, value: string | undefined
 export interface RegistryFlags {
   readonly insecureRegistries: readonly string[];
   readonly mirrors: Readonly<Record<string, string[]>>;
+  readonly certsDirs?: readonly string[];
   readonly concurrency?: number;
   readonly timeoutMs?: number;
 }
@@ -95,7 +102,7 @@ export interface RegistryFlags {
  */
 export function parseRegistryFlags(
   command: string,
-  values: { 'insecure-registry'?: string[]; 'mirror'?: string[]; 'concurrency'?: string; 'timeout'?: string },
+  values: { 'insecure-registry'?: string[]; 'mirror'?: string[]; 'certs-dir'?: string[]; 'concurrency'?: string; 'timeout'?: string },
 ): RegistryFlags {
   const mirrors: Record<string, string[]> = {};
   for (const mirror of values.mirror ?? []) {
@@ -115,6 +122,10 @@ export function parseRegistryFlags(
     if (problem) throw new HardpodError(`--insecure-registry ${registry}: ${JSON.stringify(registry)} ${problem} (e.g. registry.example.com:5000)`, `hardpod ${command}`);
     return registry;
   });
+  // A folder that is not there would leave every registry's certificates unread, silently.
+  for (const dir of values['certs-dir'] ?? []) {
+    if (!isDirectory(dir)) throw new HardpodError(`--certs-dir ${dir}: not a folder (a certs.d folder holds one folder per registry, HOST[:PORT])`, `hardpod ${command}`);
+  }
   const concurrency = positiveNumber(command, 'concurrency', values.concurrency);
   if (concurrency !== undefined && !Number.isInteger(concurrency)) {
     throw new HardpodError(`--concurrency must be a whole number of requests, got "${values.concurrency}"`, `hardpod ${command}`);
@@ -123,6 +134,7 @@ export function parseRegistryFlags(
   return {
     insecureRegistries,
     mirrors,
+    ...(values['certs-dir'] !== undefined ? { certsDirs: values['certs-dir'] } : {}),
     ...(concurrency !== undefined ? { concurrency } : {}),
     ...(timeout !== undefined ? { timeoutMs: timeout * 1000 } : {}),
   };
@@ -134,6 +146,7 @@ export function registryClientOptions(command: string, flags: RegistryFlags, con
     insecureRegistries: [...flags.insecureRegistries],
     mirrors: flags.mirrors,
     credentials: dockerCredentials({ env: { ...context.env } }),
+    ...(flags.certsDirs !== undefined ? { certsDirs: flags.certsDirs.map((dir) => resolve(context.cwd, dir)) } : {}),
     ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
     ...(flags.timeoutMs !== undefined ? { timeoutMs: flags.timeoutMs } : {}),
     log: (line) => context.stderr(`hardpod ${command}: ${line}\n`),

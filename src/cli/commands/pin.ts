@@ -36,6 +36,8 @@ Options:
                               checking its certificate, else plain HTTP (repeatable; loopback is
                               always plain HTTP)
   --mirror REGISTRY=URL       pull through a mirror (repeatable)
+  --certs-dir DIR             a certs.d folder to read instead of the default ones (repeatable), as
+                              for hardpod lock
   --concurrency N             requests in flight at once, a whole number (default: 8)
   --timeout SECONDS           time limit per request (default: 30)
   -h, --help                  show this help
