@@ -1,9 +1,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CACHE_DIR } from './cache-dir';
+import { pushImage } from './oci-images';
 import { missingRegistryTools } from './registry';
 import { describeWithTools } from './required-tools';
+import { NUMERIC_USER_DISTROLESS } from '../images/fixtures';
 
 /**
  * The cosign CLI built by scripts/setup/cosign.sh from github.com/sigstore/cosign/v2 (the Go module
@@ -34,6 +36,24 @@ export function runCosign(cosign: string, args: readonly string[], cwd: string, 
   });
   if (run.status !== 0) throw new Error(`cosign ${args.join(' ')} failed (${run.status ?? run.signal}):\n${run.stdout}${run.stderr}`);
   return run.stdout;
+}
+
+/**
+ * The scene of a signing test: one image per name pushed to `team/<name>:v1` (each its own digest,
+ * by a label), and two cosign key pairs, `cwd/cosign.key` and `cwd/other/cosign.key`.
+ * @returns the digest of each image, by name
+ */
+export async function signingScene<N extends string>(
+  cosign: string, registryUrl: string, names: readonly N[], cwd: string,
+): Promise<Record<N, string>> {
+  const digests = {} as Record<N, string>;
+  for (const [index, name] of names.entries()) {
+    digests[name] = (await pushImage(registryUrl, `team/${name}`, 'v1', { ...NUMERIC_USER_DISTROLESS, labels: { image: name, index: String(index) } })).digest;
+  }
+  mkdirSync(join(cwd, 'other'));
+  runCosign(cosign, ['generate-key-pair'], cwd);
+  runCosign(cosign, ['generate-key-pair'], join(cwd, 'other'));
+  return digests;
 }
 
 /** A running referrers registry (in memory), stopped by PID. */

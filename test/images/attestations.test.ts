@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { NUMERIC_USER_DISTROLESS } from './fixtures';
 import { readLockFile } from '../../src/images/lock-file';
 import { cliMainPath, runHardpod, runHardpodAsync } from '../cli/cli-process';
-import { describeWithCosign, ReferrersRegistry, runCosign } from '../harness/cosign';
+import { describeWithCosign, ReferrersRegistry, runCosign, signingScene } from '../harness/cosign';
 import { getRegistryJson, pushBlob, pushImage, pushManifest, sha256 } from '../harness/oci-images';
 import { startRegistry, type TestRegistry } from '../harness/registry';
 
@@ -63,12 +63,7 @@ describeWithCosign('cosign attestations: made by cosign attest, verified by hard
     registry = await startRegistry();
     host = registry.host;
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hardpod-attest-'));
-    for (const [index, name] of IMAGES.entries()) {
-      digests[name] = (await pushImage(registry.url, `team/${name}`, 'v1', { ...NUMERIC_USER_DISTROLESS, labels: { attest: name, index: String(index) } })).digest;
-    }
-    fs.mkdirSync(path.join(dir, 'other'));
-    runCosign(cosign, ['generate-key-pair'], dir);
-    runCosign(cosign, ['generate-key-pair'], path.join(dir, 'other'));
+    Object.assign(digests, await signingScene(cosign, registry.url, IMAGES, dir));
     fs.writeFileSync(path.join(dir, 'sbom.spdx.json'), SBOM);
     fs.writeFileSync(path.join(dir, 'provenance.json'), PROVENANCE);
     const at = (name: string, digest: string) => `${host}/team/${name}@${digest}`;

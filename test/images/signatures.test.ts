@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { NUMERIC_USER_DISTROLESS } from './fixtures';
 import { readLockFile, type LockFile } from '../../src/images/lock-file';
 import { cliMainPath, runHardpod, runHardpodAsync } from '../cli/cli-process';
-import { describeWithCosign, ReferrersRegistry, runCosign } from '../harness/cosign';
+import { describeWithCosign, ReferrersRegistry, runCosign, signingScene } from '../harness/cosign';
 import { getRegistryJson, pushBlob, pushImage, pushIndex, pushManifest, sha256 } from '../harness/oci-images';
 import { startRegistry, type TestRegistry } from '../harness/registry';
 import { RegistryProxy } from '../harness/registry-proxy';
@@ -48,13 +48,7 @@ describeWithCosign('cosign signatures: made by cosign, verified by hardpod lock,
     registry = await startRegistry();
     host = registry.host;
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hardpod-cosign-'));
-    for (const [index, name] of IMAGES.entries()) {
-      // Each image its own digest: the label differs.
-      digests[name] = (await pushImage(registry.url, `team/${name}`, 'v1', { ...NUMERIC_USER_DISTROLESS, labels: { image: name, index: String(index) } })).digest;
-    }
-    fs.mkdirSync(path.join(dir, 'other'));
-    runCosign(cosign, ['generate-key-pair'], dir);
-    runCosign(cosign, ['generate-key-pair'], path.join(dir, 'other'));
+    Object.assign(digests, await signingScene(cosign, registry.url, IMAGES, dir));
 
     sign('signed', digests.signed, 'cosign.key');
     // Two signatures in one manifest: another key's does not hide the configured one's.

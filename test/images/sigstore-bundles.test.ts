@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { NUMERIC_USER_DISTROLESS } from './fixtures';
 import { readLockFile, type LockFile } from '../../src/images/lock-file';
 import { cliMainPath, runHardpod, runHardpodAsync } from '../cli/cli-process';
-import { describeWithCosign, ReferrersRegistry, runCosign } from '../harness/cosign';
+import { describeWithCosign, ReferrersRegistry, runCosign, signingScene } from '../harness/cosign';
 import { getRegistryJson, pushBlob, pushImage, pushManifest, sha256 } from '../harness/oci-images';
 import { startRegistry } from '../harness/registry';
 
@@ -49,12 +49,7 @@ describeWithCosign('Sigstore bundles: signed and attested by cosign with --new-b
     cliMainPath();
     registry = await ReferrersRegistry.start(referrersRegistry);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hardpod-bundles-'));
-    for (const [index, name] of IMAGES.entries()) {
-      digests[name] = (await pushImage(registry.url, `team/${name}`, 'v1', { ...NUMERIC_USER_DISTROLESS, labels: { image: name, index: String(index) } })).digest;
-    }
-    fs.mkdirSync(path.join(dir, 'other'));
-    runCosign(cosign, ['generate-key-pair'], dir);
-    runCosign(cosign, ['generate-key-pair'], path.join(dir, 'other'));
+    Object.assign(digests, await signingScene(cosign, registry.url, IMAGES, dir));
     fs.writeFileSync(path.join(dir, 'provenance.json'), PROVENANCE);
 
     runCosign(cosign, ['sign', '--key', 'cosign.key', ...bundled, ref('signed', digests.signed)], dir);
