@@ -56,6 +56,29 @@ export async function signingScene<N extends string>(
   return digests;
 }
 
+/** A Pod (`p` in namespace shop) with one container per name, running `host/team/<name>:v1`. */
+export function podOfTeamImages(host: string, names: readonly string[]): string {
+  return `apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: shop}
+spec:
+  containers:
+${names.map((name) => `    - {name: ${name}, image: '${host}/team/${name}:v1'}`).join('\n')}
+`;
+}
+
+/** The config of the signing tests: the key `release` (cosign.pub), and the attestations required, if any. */
+export function signingConfig(required: readonly string[] = []): string {
+  return [
+    'images:',
+    '  signatures:',
+    '    keys:',
+    '      - { name: release, publicKey: cosign.pub }',
+    ...(required.length > 0 ? ['  attestations:', `    required: [${required.join(', ')}]`] : []),
+    '',
+  ].join('\n');
+}
+
 /** A running referrers registry (in memory), stopped by PID. */
 export class ReferrersRegistry {
   static async start(binary: string): Promise<ReferrersRegistry> {

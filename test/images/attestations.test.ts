@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { NUMERIC_USER_DISTROLESS } from './fixtures';
 import { readLockFile } from '../../src/images/lock-file';
 import { cliMainPath, runHardpod, runHardpodAsync } from '../cli/cli-process';
-import { describeWithCosign, ReferrersRegistry, runCosign, signingScene } from '../harness/cosign';
+import { describeWithCosign, podOfTeamImages, ReferrersRegistry, runCosign, signingConfig, signingScene } from '../harness/cosign';
 import { getRegistryJson, pushBlob, pushImage, pushManifest, sha256 } from '../harness/oci-images';
 import { startRegistry, type TestRegistry } from '../harness/registry';
 
@@ -21,13 +21,7 @@ const IMAGES = ['attested', 'sbomonly', 'otherkey', 'copied', 'tampered', 'unatt
 type Name = (typeof IMAGES)[number];
 
 function pod(host: string, names: readonly string[] = IMAGES): string {
-  return `apiVersion: v1
-kind: Pod
-metadata: {name: p, namespace: shop}
-spec:
-  containers:
-${names.map((name) => `    - {name: ${name}, image: '${host}/team/${name}:v1'}`).join('\n')}
-`;
+  return podOfTeamImages(host, names);
 }
 
 const SBOM = JSON.stringify({
@@ -96,15 +90,7 @@ describeWithCosign('cosign attestations: made by cosign attest, verified by hard
     await pushManifest(registry.url, 'team/tampered', attTag(digests.tampered), manifest);
 
     fs.writeFileSync(path.join(dir, 'pod.yaml'), pod(host));
-    fs.writeFileSync(path.join(dir, 'hardpod.yaml'), [
-      'images:',
-      '  signatures:',
-      '    keys:',
-      '      - { name: release, publicKey: cosign.pub }',
-      '  attestations:',
-      `    required: [${SPDX}, ${SLSA}]`,
-      '',
-    ].join('\n'));
+    fs.writeFileSync(path.join(dir, 'hardpod.yaml'), signingConfig([SPDX, SLSA]));
   }, 240_000);
 
   afterAll(async () => {

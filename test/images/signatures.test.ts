@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { NUMERIC_USER_DISTROLESS } from './fixtures';
 import { readLockFile, type LockFile } from '../../src/images/lock-file';
 import { cliMainPath, runHardpod, runHardpodAsync } from '../cli/cli-process';
-import { describeWithCosign, ReferrersRegistry, runCosign, signingScene } from '../harness/cosign';
+import { describeWithCosign, podOfTeamImages, ReferrersRegistry, runCosign, signingConfig, signingScene } from '../harness/cosign';
 import { getRegistryJson, pushBlob, pushImage, pushIndex, pushManifest, sha256 } from '../harness/oci-images';
 import { startRegistry, type TestRegistry } from '../harness/registry';
 import { RegistryProxy } from '../harness/registry-proxy';
@@ -20,13 +20,7 @@ const IMAGES = ['signed', 'twice', 'referrer', 'otherkey', 'unsigned', 'copied',
 type Name = (typeof IMAGES)[number];
 
 function pod(host: string, names: readonly string[] = IMAGES): string {
-  return `apiVersion: v1
-kind: Pod
-metadata: {name: p, namespace: shop}
-spec:
-  containers:
-${names.map((name) => `    - {name: ${name}, image: '${host}/team/${name}:v1'}`).join('\n')}
-`;
+  return podOfTeamImages(host, names);
 }
 
 describeWithCosign('cosign signatures: made by cosign, verified by hardpod lock, judged by hardpod check', ({ cosign, referrersRegistry }) => {
@@ -90,7 +84,7 @@ describeWithCosign('cosign signatures: made by cosign, verified by hardpod lock,
     });
 
     fs.writeFileSync(path.join(dir, 'pod.yaml'), pod(host));
-    fs.writeFileSync(path.join(dir, 'hardpod.yaml'), 'images:\n  signatures:\n    keys:\n      - { name: release, publicKey: cosign.pub }\n');
+    fs.writeFileSync(path.join(dir, 'hardpod.yaml'), signingConfig());
   }, 240_000);
 
   afterAll(async () => {

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { NUMERIC_USER_DISTROLESS } from './fixtures';
 import { readLockFile, type LockFile } from '../../src/images/lock-file';
 import { cliMainPath, runHardpod, runHardpodAsync } from '../cli/cli-process';
-import { describeWithCosign, ReferrersRegistry, runCosign, signingScene } from '../harness/cosign';
+import { describeWithCosign, podOfTeamImages, ReferrersRegistry, runCosign, signingConfig, signingScene } from '../harness/cosign';
 import { getRegistryJson, pushBlob, pushImage, pushManifest, sha256 } from '../harness/oci-images';
 import { startRegistry } from '../harness/registry';
 
@@ -82,22 +82,8 @@ describeWithCosign('Sigstore bundles: signed and attested by cosign with --new-b
     };
     await pushManifest(registry.url, 'team/tampered', sha256(JSON.stringify(tampered)), tampered);
 
-    fs.writeFileSync(path.join(dir, 'pod.yaml'), `apiVersion: v1
-kind: Pod
-metadata: {name: p, namespace: shop}
-spec:
-  containers:
-${IMAGES.map((name) => `    - {name: ${name}, image: '${registry.host}/team/${name}:v1'}`).join('\n')}
-`);
-    fs.writeFileSync(path.join(dir, 'hardpod.yaml'), [
-      'images:',
-      '  signatures:',
-      '    keys:',
-      '      - { name: release, publicKey: cosign.pub }',
-      '  attestations:',
-      `    required: [${SLSA}]`,
-      '',
-    ].join('\n'));
+    fs.writeFileSync(path.join(dir, 'pod.yaml'), podOfTeamImages(registry.host, IMAGES));
+    fs.writeFileSync(path.join(dir, 'hardpod.yaml'), signingConfig([SLSA]));
   }, 300_000);
 
   afterAll(async () => {
