@@ -291,7 +291,19 @@ function checkAffinity(value: unknown, minor: number, where: string): Affinity {
 
 const WHEN_UNSATISFIABLE = ['DoNotSchedule', 'ScheduleAnyway'];
 
-function topologySpread(value: unknown, field: string, selector: Readonly<Record<string, string>>, where: string): TopologySpreadConstraint {
+/**
+ * Fields of a topology spread constraint the API server keeps only from a Kubernetes minor on (where
+ * their feature gate is on by default); before, it drops them and the pods are placed without them.
+ */
+type VersionedSpreadField = 'minDomains' | 'nodeAffinityPolicy' | 'nodeTaintsPolicy';
+const SPREAD_FIELD_MINORS: Readonly<Record<VersionedSpreadField, { readonly minor: number; readonly gate: string }>> = {
+  minDomains: { minor: 27, gate: 'MinDomainsInPodTopologySpread' },
+  nodeAffinityPolicy: { minor: 26, gate: 'NodeInclusionPolicyInPodTopologySpread' },
+  nodeTaintsPolicy: { minor: 26, gate: 'NodeInclusionPolicyInPodTopologySpread' },
+};
+const NODE_INCLUSION_POLICIES = ['Honor', 'Ignore'] as const;
+
+function topologySpread(value: unknown, field: string, selector: Readonly<Record<string, string>>, minor: number, where: string): TopologySpreadConstraint {
   const c = objectAt(value, field, 'maxSkew, topologyKey, whenUnsatisfiable, labelSelector', where) as unknown as TopologySpreadProps;
   refuseUnknownKeys(c, PROP_KEYS.topologySpread, field, where);
   if (c.maxSkew === undefined) fail(`${field}.maxSkew is required: how many more pods one domain may hold than the emptiest, 1 or more`, where);
@@ -308,7 +320,32 @@ function topologySpread(value: unknown, field: string, selector: Readonly<Record
   const labelSelector = c.labelSelector !== undefined
     ? JSON.parse(JSON.stringify(checkLabelSelector(c.labelSelector, `${field}.labelSelector`, where))) as LabelSelector
     : { matchLabels: { ...selector } };
-  return { maxSkew: c.maxSkew, topologyKey: c.topologyKey, whenUnsatisfiable: c.whenUnsatisfiable, labelSelector };
+  for (const [name, { minor: since, gate }] of Object.entries(SPREAD_FIELD_MINORS)) {
+    if (c[name as VersionedSpreadField] !== undefined && minor < since) {
+      fail(
+        `${field}.${name} needs Kubernetes 1.${since}+, where the ${gate} feature is on by default; the target is 1.${minor} (kubernetesMinor), ` +
+          'whose API server drops the field unless that feature gate is on, and the pods would be placed without it: raise kubernetesMinor, or leave it out',
+        where,
+      );
+    }
+  }
+  if (c.minDomains !== undefined) {
+    checkWhole(c.minDomains, `${field}.minDomains`, 1, where);
+    if (c.whenUnsatisfiable !== 'DoNotSchedule') {
+      fail(`${field}.minDomains needs whenUnsatisfiable: DoNotSchedule (got ${c.whenUnsatisfiable}), as the API server requires: ScheduleAnyway ignores it`, where);
+    }
+  }
+  checkOneOf(c.nodeAffinityPolicy, NODE_INCLUSION_POLICIES, `${field}.nodeAffinityPolicy`, where);
+  checkOneOf(c.nodeTaintsPolicy, NODE_INCLUSION_POLICIES, `${field}.nodeTaintsPolicy`, where);
+  return {
+    maxSkew: c.maxSkew,
+    topologyKey: c.topologyKey,
+    whenUnsatisfiable: c.whenUnsatisfiable,
+    labelSelector,
+    ...(c.minDomains !== undefined ? { minDomains: c.minDomains } : {}),
+    ...(c.nodeAffinityPolicy !== undefined ? { nodeAffinityPolicy: c.nodeAffinityPolicy } : {}),
+    ...(c.nodeTaintsPolicy !== undefined ? { nodeTaintsPolicy: c.nodeTaintsPolicy } : {}),
+  };
 }
 
 /**
@@ -336,7 +373,7 @@ export function schedulingSpec(props: WorkloadProps, selector: Readonly<Record<s
   // Copied, so the emitted objects share nothing with the props.
   if (props.affinity !== undefined) spec.affinity = JSON.parse(JSON.stringify(checkAffinity(props.affinity, minor, where))) as Affinity;
   const constraints = listAt(props.topologySpreadConstraints, 'topologySpreadConstraints', where)
-    .map((c, i) => topologySpread(c, `topologySpreadConstraints[${i}]`, selector, where));
+    .map((c, i) => topologySpread(c, `topologySpreadConstraints[${i}]`, selector, minor, where));
   constraints.forEach((c, i) => {
     // One constraint per pair: the API server refuses a second one for the same key and action.
     const first = constraints.findIndex((o) => o.topologyKey === c.topologyKey && o.whenUnsatisfiable === c.whenUnsatisfiable);

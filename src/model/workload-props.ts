@@ -398,6 +398,25 @@ export interface TopologySpreadProps {
    * @default the pod's own selector labels, `{ matchLabels: { 'app.kubernetes.io/name': <name> } }`
    */
   readonly labelSelector?: LabelSelector;
+  /**
+   * With `whenUnsatisfiable: DoNotSchedule`, the fewest domains to count: while fewer domains hold
+   * matching pods, the emptiest counts as holding none, so pods spread onto new domains (nodes a
+   * cluster autoscaler adds) rather than pile up. Kubernetes 1.27+.
+   * @default none: the domains there are
+   */
+  readonly minDomains?: number;
+  /**
+   * Whether the pod's nodeAffinity and nodeSelector decide which nodes' domains count (`Honor`) or
+   * every node's do (`Ignore`). Kubernetes 1.26+.
+   * @default none: Kubernetes' default, Honor
+   */
+  readonly nodeAffinityPolicy?: 'Honor' | 'Ignore';
+  /**
+   * Whether nodes with taints the pod does not tolerate are left out of the domains (`Honor`) or
+   * count (`Ignore`). Kubernetes 1.26+.
+   * @default none: Kubernetes' default, Ignore
+   */
+  readonly nodeTaintsPolicy?: 'Honor' | 'Ignore';
 }
 
 /** Golden-path defaults as the cdk8s and Pulumi front doors take them: the model's, and how images resolve. */

@@ -651,12 +651,19 @@ const SPREAD_KNOWN: Fields[][] = [
   [spread({ labelSelector: { matchExpressions: [{ key: 'tier', operator: 'In' }] } })],
   [spread({ labelSelector: { matchExpressions: [{ key: 'tier', operator: 'Exists', values: ['x'] }] } })],
   [spread({ labelSelector: { matchExpressions: [{ key: 'tier', operator: 'Gt', values: ['1'] }] } })],
+  [spread({ minDomains: 1 })], [spread({ minDomains: 3 })], [spread({ minDomains: 0 })], [spread({ minDomains: -1 })], [spread({ minDomains: 1.5 })],
+  [spread({ minDomains: 2 ** 31 })], [spread({ minDomains: 2, whenUnsatisfiable: 'ScheduleAnyway' })],
+  [spread({ nodeAffinityPolicy: 'Honor' })], [spread({ nodeAffinityPolicy: 'Ignore' })], [spread({ nodeAffinityPolicy: 'honor' })], [spread({ nodeAffinityPolicy: '' })],
+  [spread({ nodeTaintsPolicy: 'Honor' })], [spread({ nodeTaintsPolicy: 'Ignore' })], [spread({ nodeTaintsPolicy: 'Always' })],
 ];
 const spreadConstraint = fc.record({
   maxSkew: fc.constantFrom(1, 1, 2, 0, -1),
   topologyKey: fc.constantFrom('kubernetes.io/hostname', 'topology.kubernetes.io/zone', '', 'a b', 'Zone', 'beta.kubernetes.io/os'),
   whenUnsatisfiable: fc.constantFrom('DoNotSchedule', 'ScheduleAnyway', 'donotschedule'),
   labelSelector: maybe<Fields>({ matchLabels: { tier: 'web' } }, { matchLabels: { '-tier': 'web' } }, { matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['a'] }] }),
+  minDomains: maybe(1, 2, 0),
+  nodeAffinityPolicy: maybe('Honor', 'Ignore', 'honor'),
+  nodeTaintsPolicy: maybe('Honor', 'Ignore', ''),
 }).map(defined);
 
 const AFFINITY = podSpecField<Fields>('affinity', { podAntiAffinity: {} });

@@ -114,6 +114,12 @@ describe('scheduling props', () => {
         { maxSkew: 2, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule' },
       ],
     }, /topologySpreadConstraints\[1\] repeats topologyKey kubernetes\.io\/hostname with whenUnsatisfiable DoNotSchedule of topologySpreadConstraints\[0\], which the API server refuses: merge them/],
+    ['minDomains with ScheduleAnyway', { topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', minDomains: 3 }] },
+      /topologySpreadConstraints\[0\]\.minDomains needs whenUnsatisfiable: DoNotSchedule \(got ScheduleAnyway\), as the API server requires/],
+    ['minDomains below 1', { topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', minDomains: 0 }] },
+      /topologySpreadConstraints\[0\]\.minDomains 0 must be a whole number >= 1 and <= 2147483647/],
+    ['a misspelt nodeTaintsPolicy', { topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', nodeTaintsPolicy: 'honor' }] },
+      /topologySpreadConstraints\[0\]\.nodeTaintsPolicy "honor" is not a value the API server accepts \(did you mean "Honor"\?\); expected one of Honor, Ignore/],
     ['a misspelt whenUnsatisfiable', { topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedul' }] },
       /topologySpreadConstraints\[0\]\.whenUnsatisfiable "DoNotSchedul" is not a value the API server accepts \(did you mean "DoNotSchedule"\?\)/],
     ['a missing topologyKey', { topologySpreadConstraints: [{ maxSkew: 1, whenUnsatisfiable: 'DoNotSchedule' }] }, /topologySpreadConstraints\[0\]\.topologyKey is required/],
@@ -166,6 +172,17 @@ describe('scheduling props', () => {
   ];
   it.each(refusals)('refuses %s, naming the construct path, the field and what is expected', (_what, props, message) => {
     expect(refusal(props)).toMatch(message);
+  });
+
+  it('emits minDomains and the node inclusion policies from the Kubernetes minor whose API server keeps them, and refuses them for an older target', () => {
+    const spread = { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule' as const, minDomains: 3, nodeAffinityPolicy: 'Honor' as const, nodeTaintsPolicy: 'Honor' as const };
+    const build = (kubernetesMinor: number, constraint: Record<string, unknown> = spread) => () =>
+      buildDeployment({ name: 'web', image: IMAGE, port: 8080, topologySpreadConstraints: [constraint as never] }, { ...ctx, defaults: { kubernetesMinor } });
+    expect(podOf(build(37)().workload as KubeObject).topologySpreadConstraints).toEqual([{ ...spread, labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'web' } } }]);
+    expect(build(26)).toThrow(/^app\/web: topologySpreadConstraints\[0\]\.minDomains needs Kubernetes 1\.27\+, where the MinDomainsInPodTopologySpread feature is on by default; the target is 1\.26/);
+    const { minDomains: _minDomains, ...policies } = spread;
+    expect(() => build(26, policies)()).not.toThrow();
+    expect(build(25, policies)).toThrow(/nodeAffinityPolicy needs Kubernetes 1\.26\+, where the NodeInclusionPolicyInPodTopologySpread feature is on by default/);
   });
 
   it('refuses matchLabelKeys for a target before Kubernetes 1.31, whose API server would drop it, and takes it from 1.31', () => {
