@@ -303,7 +303,9 @@ const SPREAD_FIELD_MINORS: Readonly<Record<VersionedSpreadField, { readonly mino
 };
 const NODE_INCLUSION_POLICIES = ['Honor', 'Ignore'] as const;
 
-function topologySpread(value: unknown, field: string, selector: Readonly<Record<string, string>>, minor: number, where: string): TopologySpreadConstraint {
+function topologySpread(
+  value: unknown, field: string, selector: Readonly<Record<string, string>>, minor: number, where: string,
+): TopologySpreadConstraint {
   const c = objectAt(value, field, 'maxSkew, topologyKey, whenUnsatisfiable, labelSelector', where) as unknown as TopologySpreadProps;
   refuseUnknownKeys(c, PROP_KEYS.topologySpread, field, where);
   if (c.maxSkew === undefined) fail(`${field}.maxSkew is required: how many more pods one domain may hold than the emptiest, 1 or more`, where);
