@@ -130,13 +130,7 @@ describeWithCosign('Sigstore bundles: signed and attested by cosign with --new-b
       runCosign(cosign, ['sign', '--key', 'cosign.key', ...bundled, `${plain.host}/team/web@${digest}`], dir);
       const tags = (await getRegistryJson(`${plain.url}/v2/team/web/tags/list`, 'application/json')).tags as string[];
       expect(tags.sort()).toEqual([`sha256-${digest.slice('sha256:'.length)}`, 'v1']);
-      fs.writeFileSync(path.join(dir, 'plain.yaml'), `apiVersion: v1
-kind: Pod
-metadata: {name: plain, namespace: shop}
-spec:
-  containers:
-    - {name: web, image: '${plain.host}/team/web:v1'}
-`);
+      fs.writeFileSync(path.join(dir, 'plain.yaml'), podOfTeamImages(plain.host, ['web']));
       const result = await runHardpodAsync(['lock', '--config', 'hardpod.yaml', '--lock-file', 'plain.lock.json', 'plain.yaml'], { cwd: dir });
       expect(result.status).toBe(0);
       expect(result.stderr).toContain(`hardpod lock: ${plain.host}/team/web:v1 is signed with release\n`);
