@@ -56,14 +56,14 @@ export async function signingScene<N extends string>(
   return digests;
 }
 
-/** A Pod (`p` in namespace shop) with one container per name, running `host/team/<name>:v1`. */
-export function podOfTeamImages(host: string, names: readonly string[]): string {
+/** A Pod (`p` in namespace shop) with one container per name, running `host/team/<name>:v1`, or the image `images` gives it. */
+export function podOfTeamImages(host: string, names: readonly string[], images: Readonly<Record<string, string>> = {}): string {
   return `apiVersion: v1
 kind: Pod
 metadata: {name: p, namespace: shop}
 spec:
   containers:
-${names.map((name) => `    - {name: ${name}, image: '${host}/team/${name}:v1'}`).join('\n')}
+${names.map((name) => `    - {name: ${name}, image: '${images[name] ?? `${host}/team/${name}:v1`}'}`).join('\n')}
 `;
 }
 

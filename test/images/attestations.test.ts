@@ -178,14 +178,7 @@ describeWithCosign('cosign attestations: made by cosign attest, verified by hard
       const tags = (await getRegistryJson(`${referrers.url}/v2/team/web/tags/list`, 'application/json')).tags;
       expect(tags).toEqual(['v1']);
 
-      fs.writeFileSync(path.join(dir, 'referrers.yaml'), `apiVersion: v1
-kind: Pod
-metadata: {name: r, namespace: shop}
-spec:
-  containers:
-    - {name: web, image: '${referrers.host}/team/web:v1'}
-    - {name: other, image: '${referrers.host}/team/other:v1'}
-`);
+      fs.writeFileSync(path.join(dir, 'referrers.yaml'), podOfTeamImages(referrers.host, ['web', 'other']));
       const result = await runHardpodAsync(['lock', '--config', 'hardpod.yaml', '--lock-file', 'referrers.lock.json', 'referrers.yaml'], { cwd: dir });
       expect(result.status).toBe(0);
       expect(result.stderr).toContain(`hardpod lock: ${referrers.host}/team/web:v1 is attested: ${SPDX} (release)\n`);

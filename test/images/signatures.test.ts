@@ -193,14 +193,10 @@ describeWithCosign('cosign signatures: made by cosign, verified by hardpod lock,
     // Each container pinned to the arm64 image of its index, as a node of that platform would pull it.
     const [, arm] = signed.children;
     const [, unsignedArm] = unsigned.children;
-    fs.writeFileSync(path.join(dir, 'pinned.yaml'), `apiVersion: v1
-kind: Pod
-metadata: {name: pinned, namespace: shop}
-spec:
-  containers:
-    - {name: multi, image: '${host}/team/multi:v1@${arm.digest}'}
-    - {name: multi-unsigned, image: '${host}/team/multi-unsigned:v1@${unsignedArm.digest}'}
-`);
+    fs.writeFileSync(path.join(dir, 'pinned.yaml'), podOfTeamImages(host, ['multi', 'multi-unsigned'], {
+      'multi': `${host}/team/multi:v1@${arm.digest}`,
+      'multi-unsigned': `${host}/team/multi-unsigned:v1@${unsignedArm.digest}`,
+    }));
     const check = runHardpod(['check', '--config', 'hardpod.yaml', '--lock-file', 'multi.lock.json', '--format', 'json', 'pinned.yaml'], { cwd: dir });
     const findings = (JSON.parse(check.stdout) as { findings: { rule: string; outcome: string; path: string }[] }).findings.filter((f) => f.rule === 'image-signed');
     expect(findings.map((f) => `${f.outcome} ${f.path}`)).toEqual(['fail spec.containers[1].image']);
@@ -241,14 +237,7 @@ spec:
       const index = await getRegistryJson(`${referrers.url}/v2/team/web/referrers/${signedDigest}`, 'application/vnd.oci.image.index.v1+json') as { manifests: { digest: string }[] };
       expect(index.manifests).toHaveLength(2);
 
-      fs.writeFileSync(path.join(dir, 'referrers.yaml'), `apiVersion: v1
-kind: Pod
-metadata: {name: r, namespace: shop}
-spec:
-  containers:
-    - {name: web, image: '${referrers.host}/team/web:v1'}
-    - {name: other, image: '${referrers.host}/team/other:v1'}
-`);
+      fs.writeFileSync(path.join(dir, 'referrers.yaml'), podOfTeamImages(referrers.host, ['web', 'other']));
       const result = await runHardpodAsync(['lock', '--config', 'hardpod.yaml', '--lock-file', 'referrers.lock.json', 'referrers.yaml'], { cwd: dir });
       expect(result.status).toBe(0);
       expect(result.stderr).toContain(`hardpod lock: ${referrers.host}/team/web:v1 is signed with release\n`);
