@@ -32,13 +32,15 @@ export interface AdmissionPolicyOptions {
   readonly namePrefix?: string;
   /**
    * The namespaces the policies apply in (a binding's `matchResources.namespaceSelector`, a Kyverno
-   * rule's `match.any[].resources.namespaceSelector`).
+   * ValidatingPolicy's `matchConstraints.namespaceSelector`, a ClusterPolicy rule's
+   * `match.any[].resources.namespaceSelector`).
    * @default every namespace
    */
   readonly namespaceSelector?: AdmissionLabelSelector;
   /**
    * The objects the policies apply to, by their labels (a binding's `matchResources.objectSelector`,
-   * a Kyverno rule's `match.any[].resources.selector`).
+   * a Kyverno ValidatingPolicy's `matchConstraints.objectSelector`, a ClusterPolicy rule's
+   * `match.any[].resources.selector`).
    * @default every object
    */
   readonly objectSelector?: AdmissionLabelSelector;
@@ -403,6 +405,17 @@ function validationOf(rule: AnyRule, cel: CelRule, config: ResolvedConfig): CelV
     ...(offenders === undefined ? {} : {
       messageExpression: `${celString(`${what}; fails for: `)} + ${offenders}.join(', ') + ${celString(`. Remediation: ${rule.remediation}`)}`,
     }),
+  };
+}
+
+/**
+ * The options' selectors as a ValidatingAdmissionPolicy binding's `matchResources` and a Kyverno
+ * ValidatingPolicy's `matchConstraints` name them: only those given.
+ */
+export function selectorsOf(options: AdmissionPolicyOptions): Pick<AdmissionPolicyOptions, 'namespaceSelector' | 'objectSelector'> {
+  return {
+    ...(options.namespaceSelector !== undefined ? { namespaceSelector: options.namespaceSelector } : {}),
+    ...(options.objectSelector !== undefined ? { objectSelector: options.objectSelector } : {}),
   };
 }
 

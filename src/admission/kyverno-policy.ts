@@ -1,5 +1,5 @@
 import {
-  planAdmissionRules, policiesOf, policiesYaml,
+  planAdmissionRules, policiesOf, policiesYaml, selectorsOf,
   type AdmissionPolicies, type AdmissionPolicyOptions, type EmittedRule, type PlannedRule,
 } from './cel-rules';
 import { admissionPolicySpec } from './validating-admission-policy';
@@ -45,9 +45,6 @@ export function kyvernoValidatingPolicies(
 
 function validatingPolicyOf(planned: PlannedRule, options: AdmissionPolicyOptions): KubeObject {
   const spec = admissionPolicySpec(planned);
-  const matchConstraints: Record<string, unknown> = { ...spec.matchConstraints as Record<string, unknown> };
-  if (options.namespaceSelector !== undefined) matchConstraints.namespaceSelector = options.namespaceSelector;
-  if (options.objectSelector !== undefined) matchConstraints.objectSelector = options.objectSelector;
   return {
     apiVersion: 'policies.kyverno.io/v1',
     kind: 'ValidatingPolicy',
@@ -57,7 +54,7 @@ function validatingPolicyOf(planned: PlannedRule, options: AdmissionPolicyOption
       // Each policy matches the controllers itself and reads their pod templates.
       autogen: { podControllers: { controllers: [] } },
       ...spec,
-      matchConstraints,
+      matchConstraints: { ...spec.matchConstraints as Record<string, unknown>, ...selectorsOf(options) },
     },
   } as KubeObject;
 }

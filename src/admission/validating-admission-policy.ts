@@ -1,5 +1,5 @@
 import {
-  planAdmissionRules, policiesOf, policiesYaml,
+  planAdmissionRules, policiesOf, policiesYaml, selectorsOf,
   type AdmissionPolicies, type AdmissionPolicyOptions, type EmittedRule, type PlannedRule,
 } from './cel-rules';
 import type { EngineConfig, ResolvedConfig } from '../engine/config';
@@ -73,9 +73,7 @@ export function admissionPolicySpec(planned: PlannedRule): Record<string, unknow
 }
 
 function bindingOf(policyName: string, enforcement: Enforcement, options: AdmissionPolicyOptions): KubeObject {
-  const matchResources: Record<string, unknown> = {};
-  if (options.namespaceSelector !== undefined) matchResources.namespaceSelector = options.namespaceSelector;
-  if (options.objectSelector !== undefined) matchResources.objectSelector = options.objectSelector;
+  const matchResources = selectorsOf(options);
   return {
     apiVersion: 'admissionregistration.k8s.io/v1',
     kind: 'ValidatingAdmissionPolicyBinding',
