@@ -336,10 +336,8 @@ export class RegistryClient {
   private readonly authorizations = new Map<string, CachedAuthorization>();
   /** Bearer tokens per realm, service and scope. */
   private readonly tokens = new Map<string, Promise<CachedAuthorization>>();
-  /** The TLS settings from certs.d per registry host, read once. */
-  private readonly tlsByHost = new Map<string, https.RequestOptions>();
-  /** The certs.d folder whose client certificate each registry host is shown. */
-  private readonly tlsFolders = new Map<string, string>();
+  /** The TLS settings from certs.d per registry host, read once, and the folder of the client certificate shown, if any. */
+  private readonly tlsByHost = new Map<string, { readonly options: https.RequestOptions; readonly clientFolder?: string }>();
 
   constructor(options: RegistryClientOptions = {}) {
     this.options = {
@@ -866,7 +864,7 @@ export class RegistryClient {
    * after the handshake, which reads as a reset: where one was shown, the message says which.
    */
   private clientCertificateHint(url: URL): string {
-    const folder = url.protocol === 'https:' ? this.tlsFolders.get(url.host) : undefined;
+    const folder = url.protocol === 'https:' ? this.tlsByHost.get(url.host)?.clientFolder : undefined;
     return folder === undefined ? '' : `; it was shown the client certificate in ${folder}: if the registry refuses it, it closes the connection so`;
   }
 
@@ -904,19 +902,22 @@ export class RegistryClient {
    * options; the agents keep connections of different settings apart.
    */
   private tlsFor(host: string): https.RequestOptions {
-    let options = this.tlsByHost.get(host);
-    if (options === undefined) {
+    let tls = this.tlsByHost.get(host);
+    if (tls === undefined) {
       const files = registryTlsFiles(host, this.options.certsDirs);
-      options = {
-        // Beside the system's authorities, as docker trusts a certs.d folder's.
-        ...(files && files.ca.length > 0 ? { ca: [...rootCertificates, ...files.ca] } : {}),
-        ...(files?.client ? { cert: files.client.cert, key: files.client.key } : {}),
+      tls = {
+        options: {
+          // Beside the system's authorities, as docker trusts a certs.d folder's.
+          ...(files && files.ca.length > 0 ? { ca: [...rootCertificates, ...files.ca] } : {}),
+          ...(files?.client ? { cert: files.client.cert, key: files.client.key } : {}),
+        },
+        ...(files?.client ? { clientFolder: files.folder } : {}),
       };
-      this.tlsByHost.set(host, options);
-      if (files?.client) this.tlsFolders.set(host, files.folder);
+      this.tlsByHost.set(host, tls);
     }
-    return options;
+    return tls.options;
   }
+
 
   private sendOnce(method: string, url: URL, headers: Record<string, string>, body?: string): Promise<RawResponse> {
     const secure = url.protocol === 'https:';
