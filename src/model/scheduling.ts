@@ -3,6 +3,7 @@ import type { LabelSelector } from 'kubernetes-types/meta/v1';
 import { INT64_MAX } from './api-integers';
 import { checkLabels, checkOneOf, checkWhole, isDnsLabel, isDnsSubdomain, isLabelValue, qualifiedNameProblem } from './api-values';
 import { fail } from './errors';
+import { droppedFieldProblem } from './kubernetes-versions';
 import { describeType, isFields } from './pod-view';
 import { PROP_KEYS, refuseUnknownKeys } from './prop-keys';
 import type { TopologySpreadProps, WorkloadProps } from './workload-props';
@@ -248,11 +249,10 @@ function checkPodAffinityTerm(value: unknown, field: string, minor: number, wher
   const own = selectorKeys(labelSelector);
   for (const [list, keys] of [['matchLabelKeys', match], ['mismatchLabelKeys', mismatch]] as const) {
     if (keys.length > 0 && minor < MATCH_LABEL_KEYS_MINOR) {
-      fail(
-        `${field}.${list} needs Kubernetes 1.${MATCH_LABEL_KEYS_MINOR}+, where the MatchLabelKeysInPodAffinity feature is on by default; the target is 1.${minor} (kubernetesMinor), ` +
-          'whose API server drops the field unless that feature gate is on, and the pods would be placed without it: raise kubernetesMinor, or select the pods with labelSelector alone',
-        where,
-      );
+      fail(droppedFieldProblem(
+        `${field}.${list}`, MATCH_LABEL_KEYS_MINOR, 'MatchLabelKeysInPodAffinity', minor,
+        'the pods would be placed without it: raise kubernetesMinor, or select the pods with labelSelector alone',
+      ), where);
     }
     keys.forEach((key, i) => checkLabelKey(key, `${field}.${list}[${i}]`, where));
   }
@@ -324,11 +324,7 @@ function topologySpread(
     : { matchLabels: { ...selector } };
   for (const [name, { minor: since, gate }] of Object.entries(SPREAD_FIELD_MINORS)) {
     if (c[name as VersionedSpreadField] !== undefined && minor < since) {
-      fail(
-        `${field}.${name} needs Kubernetes 1.${since}+, where the ${gate} feature is on by default; the target is 1.${minor} (kubernetesMinor), ` +
-          'whose API server drops the field unless that feature gate is on, and the pods would be placed without it: raise kubernetesMinor, or leave it out',
-        where,
-      );
+      fail(droppedFieldProblem(`${field}.${name}`, since, gate, minor, 'the pods would be placed without it: raise kubernetesMinor, or leave it out'), where);
     }
   }
   if (c.minDomains !== undefined) {

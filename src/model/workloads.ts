@@ -18,7 +18,7 @@ import { cronScheduleProblem, timeZoneProblem } from './cron';
 import { fail } from './errors';
 import { DIGEST_ONLY_RESOLVER, exposedPortsOf, type ImageFacts, type ImageResolver, type ResolvedImage } from './image';
 import { claimObjectKey, type KubeObject } from './kube-object';
-import { NATIVE_SIDECAR_MINOR } from './kubernetes-versions';
+import { droppedFieldProblem, NATIVE_SIDECAR_MINOR } from './kubernetes-versions';
 import { describeType, isFields } from './pod-view';
 import { PROP_KEYS, refuseUnknownKeys } from './prop-keys';
 import { parseQuantity, quantityGreater } from './quantity';
@@ -835,7 +835,7 @@ function checkGatedField(field: keyof typeof GATED_POD_FIELDS, value: unknown, h
   const { known, onByDefault, gate } = GATED_POD_FIELDS[field];
   if (minor < known) fail(`${field} is a pod field from Kubernetes 1.${known}, but the target is 1.${minor} (kubernetesMinor); its API server rejects it`, where);
   if (hardens && minor < onByDefault) {
-    fail(`${field}: ${JSON.stringify(value)} needs Kubernetes 1.${onByDefault}+, where the ${gate} feature is on by default; the target is 1.${minor} (kubernetesMinor), whose API server drops the field unless that feature gate is on, and the pod would run without it`, where);
+    fail(droppedFieldProblem(`${field}: ${JSON.stringify(value)}`, onByDefault, gate, minor, 'the pod would run without it'), where);
   }
 }
 
