@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { cliMainPath, runHardpod, type CliResult } from './cli-process';
 import { fingerprintOf } from '../../src/engine/baseline';
 import { emptyLockFile, LOCK_FILE_NAME, serializeLockFile } from '../../src/images/lock-file';
+import { RULES } from '../../src/rules/catalogue';
 import { parseXml, sarifValidator } from '../reporters/validators';
 
 /** A Deployment, its Namespace, ServiceAccount and NetworkPolicy that pass every hardened rule. */
@@ -1096,8 +1097,27 @@ describe('hardpod', () => {
     expect(text.stdout).toMatch(/privileged +baseline +critical/);
     const all = JSON.parse(runHardpod(['rules', '--format', 'json']).stdout);
     const baseline = JSON.parse(runHardpod(['rules', '--level', 'baseline', '--format', 'json']).stdout);
-    expect(baseline.length).toBeLessThan(all.length);
-    expect(baseline.every((r: { level: string }) => r.level === 'baseline')).toBe(true);
-    expect(all.find((r: { id: string }) => r.id === 'privileged').controls).toContainEqual({ framework: 'CIS Kubernetes Benchmark', edition: 'v1.10', id: '5.2.2' });
+    expect(all.schemaVersion).toBe('1');
+    expect(all.rules.map((r: { id: string }) => r.id)).toEqual(RULES.map((r) => r.id));
+    expect(baseline.rules.length).toBeLessThan(all.rules.length);
+    expect(baseline.rules.every((r: { level: string }) => r.level === 'baseline')).toBe(true);
+    expect(all.rules.find((r: { id: string }) => r.id === 'privileged').controls)
+      .toContainEqual({ framework: 'CIS Kubernetes Benchmark', edition: 'v1.10', id: '5.2.2', interpretation: false, field: null });
+  });
+
+  test('rules --format json carries what RULES.md shows: kinds, version changes, settings and which mappings are interpretations', () => {
+    const { rules } = JSON.parse(runHardpod(['rules', '--format', 'json']).stdout);
+    const byId = new Map<string, Record<string, unknown>>(rules.map((r: { id: string }) => [r.id, r]));
+    expect(byId.get('run-as-non-root')).toMatchObject({
+      kinds: null,
+      since: null,
+      changes: [{ version: '1.35', note: expect.stringContaining('hostUsers: false') }],
+      settings: [],
+    });
+    expect(byId.get('rbac-no-wildcards')).toMatchObject({ scope: 'object', kinds: ['Role', 'ClusterRole'] });
+    expect(byId.get('allowed-registries')).toMatchObject({ settings: ['hardened.allowedRegistries'] });
+    expect(byId.get('host-namespaces')!.controls).toContainEqual(expect.objectContaining({ id: '5.2.5', field: 'hostNetwork' }));
+    expect((byId.get('run-as-non-root')!.controls as { framework: string; interpretation: boolean }[])
+      .filter((c) => c.framework === 'NIST SP 800-190').every((c) => c.interpretation)).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 import { HardpodError } from '../../model/errors';
 import { controlLabel } from '../../reporters/shared';
 import { RULES } from '../../rules/catalogue';
-import { LEVELS, levelIncludes, type Level } from '../../rules/rule';
+import { LEVELS, levelIncludes, type AnyRule, type Level } from '../../rules/rule';
 import { oneOf, parseCommandArgs } from '../args';
 import { EXIT, type CliContext, type Command } from '../command';
 
@@ -12,7 +12,8 @@ starts at, the rule-set edition that introduced it, and the controls it maps to.
 
 Options:
   --level LEVEL     only the rules a level runs: baseline, restricted or hardened (default: all)
-  --format FORMAT   text or json (default: text)
+  --format FORMAT   text or json (default: text); json is an object with a schemaVersion and the
+                    rules, each with its kinds, version changes and control mappings
   -h, --help        show this help
 `;
 
@@ -33,19 +34,7 @@ export const rulesCommand: Command = {
     const rules = RULES.filter((rule) => level === undefined || levelIncludes(level, rule.level));
 
     if (format === 'json') {
-      const entries = rules.map((r) => ({
-        id: r.id,
-        title: r.title,
-        level: r.level,
-        severity: r.severity,
-        pss: r.pss ?? null,
-        scope: r.scope,
-        since: r.versions?.since !== undefined ? `1.${r.versions.since}` : null,
-        edition: r.edition,
-        remediation: r.remediation,
-        controls: r.controls.map((c) => ({ framework: c.framework, edition: c.edition, id: c.id })),
-      }));
-      context.stdout(`${JSON.stringify(entries, null, 2)}\n`);
+      context.stdout(`${JSON.stringify(rulesJson(rules), null, 2)}\n`);
       return EXIT.ok;
     }
     const idWidth = Math.max(4, ...rules.map((r) => r.id.length));
@@ -61,3 +50,34 @@ export const rulesCommand: Command = {
     return EXIT.ok;
   },
 };
+
+/** Version of `hardpod rules --format json`; bumped on any breaking change to its shape. */
+export const RULES_JSON_SCHEMA_VERSION = '1';
+
+/**
+ * The catalogue as data for tools (a dashboard, a policy review): every field of the rules' metadata
+ * a reader of RULES.md sees, with null rather than a missing key where a rule has none.
+ */
+export function rulesJson(rules: readonly AnyRule[]): object {
+  return {
+    schemaVersion: RULES_JSON_SCHEMA_VERSION,
+    rules: rules.map((r) => ({
+      id: r.id,
+      title: r.title,
+      level: r.level,
+      severity: r.severity,
+      pss: r.pss ?? null,
+      scope: r.scope,
+      kinds: r.kinds ?? null,
+      since: r.versions?.since !== undefined ? `1.${r.versions.since}` : null,
+      changes: (r.versions?.changes ?? []).map((change) => ({ version: `1.${change.minor}`, note: change.note })),
+      edition: r.edition,
+      remediation: r.remediation,
+      // The config keys the rule reads, as a config file spells them.
+      settings: Object.keys(r.settings ?? {}).map((key) => `hardened.${key}`),
+      controls: r.controls.map((c) => ({
+        framework: c.framework, edition: c.edition, id: c.id, interpretation: c.interpretation === true, field: c.field ?? null,
+      })),
+    })),
+  };
+}
