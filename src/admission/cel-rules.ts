@@ -118,9 +118,11 @@ const IMAGE_NAME_VARIABLES = [
     name: 'images',
     expression: `variables.containers.map(c, has(c.image) && c.image.matches(r'${IMAGE_REFERENCE_PATTERN}') && !c.image.matches(r'${IMAGE_ID_PATTERN}') ? c.image : '')`,
   },
-  // Without the digest, then without the tag (after the last ":" that follows the last "/").
+  // Without the digest, then without the tag (after the last ":" that follows the last "/"). On
+  // Kubernetes 1.30 (cel-go 0.17) indexOf and lastIndexOf fail on an empty string ("index out of
+  // range: -1"), so the absent and malformed images ('') never reach them.
   { name: 'imageNoDigest', expression: "variables.images.map(i, i.contains('@') ? i.substring(0, i.indexOf('@')) : i)" },
-  { name: 'imageNoTag', expression: "variables.imageNoDigest.map(n, n.substring(n.lastIndexOf('/') + 1).contains(':') ? n.substring(0, n.lastIndexOf(':')) : n)" },
+  { name: 'imageNoTag', expression: "variables.imageNoDigest.map(n, n != '' && n.substring(n.lastIndexOf('/') + 1).contains(':') ? n.substring(0, n.lastIndexOf(':')) : n)" },
   // The first component is a registry when it has a ".", a ":", an upper-case letter or a "[", or is localhost; else Docker Hub's.
   {
     name: 'imageWithRegistry',

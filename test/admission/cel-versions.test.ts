@@ -1,7 +1,7 @@
 /**
  * The CEL hardpod writes into ValidatingAdmissionPolicies (the rules' and the debug access's) claims
  * Kubernetes 1.30 and later, where the API server compiles it with the CEL libraries of its own
- * version. The admission tests run it on one server (1.37); this holds every function it calls to the
+ * version. The admission tests run the rules' policies on the newest server and on a 1.30 one; this holds every function it calls to the
  * libraries Kubernetes 1.30 has (k8s.io/apiserver's base environment, by each library's
  * IntroducedVersion): a function from a later library (string formatting, two-variable
  * comprehensions, semver, the list extensions) fails here, before a 1.30 cluster refuses the policy.

@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Cluster, findToolchain, startCluster, stopEndpoint, type ClusterEndpoint } from './cluster';
+import { Cluster, findToolchain, startCluster, stopEndpoint, type ClusterEndpoint, type ClusterServer } from './cluster';
 
 /** Set by the global setup: a directory where the shared server's endpoint is written down. */
 const STATE_ENV = 'HARDPOD_CLUSTER_STATE';
@@ -90,10 +90,11 @@ export async function clusterGlobalTeardown(): Promise<void> {
 
 /**
  * Declares a suite that runs against the real API server. `body` registers tests and gets a function
- * returning the started cluster (valid inside tests and hooks).
+ * returning the started cluster (valid inside tests and hooks). The newest server is shared by the
+ * run's suites; another (`server`) is started for the suite alone, as one suite at most needs it.
  */
-export function describeCluster(title: string, body: (cluster: () => Cluster) => void): void {
-  const found = findToolchain();
+export function describeCluster(title: string, body: (cluster: () => Cluster) => void, server: ClusterServer = 'newest'): void {
+  const found = findToolchain(server);
   if ('missing' in found) {
     const required = process.env.HARDPOD_REQUIRE_SERVERS === '1';
     describe(title, () => {
@@ -113,7 +114,7 @@ export function describeCluster(title: string, body: (cluster: () => Cluster) =>
     let ownsCluster = false;
     beforeAll(async () => {
       const stateDir = process.env[STATE_ENV];
-      if (stateDir && fs.existsSync(stateDir)) {
+      if (server === 'newest' && stateDir && fs.existsSync(stateDir)) {
         cluster = await sharedCluster(stateDir);
       } else {
         cluster = await startCluster(found.toolchain);

@@ -23,7 +23,7 @@ export interface ClusterToolchain {
   /** e.g. `1.37.2` */
   readonly kubernetesVersion: string;
   readonly kubeApiserver: string;
-  /** kubectl of the same version, for the commands the library hands to people. */
+  /** kubectl, for the commands the library hands to people: of the same version for the newest server, the newest one for older servers. */
   readonly kubectl: string;
   readonly etcd: string;
 }
@@ -63,7 +63,17 @@ export interface Verdict {
   readonly body: unknown;
 }
 
-const TOOLCHAIN_MANIFEST = path.join(CACHE_DIR, 'cluster-toolchain.json');
+/**
+ * The API servers scripts/setup/kube-apiserver.sh builds, each written down in its own manifest:
+ * - `newest`: the pinned release every cluster suite runs on (with kubectl);
+ * - `oldest-admission`: the oldest release the admission policies claim (ADMISSION_POLICY_MINOR),
+ *   whose CEL libraries and ValidatingAdmissionPolicy are the ones those policies must work on.
+ */
+export type ClusterServer = 'newest' | 'oldest-admission';
+const TOOLCHAIN_MANIFESTS: Readonly<Record<ClusterServer, string>> = {
+  'newest': path.join(CACHE_DIR, 'cluster-toolchain.json'),
+  'oldest-admission': path.join(CACHE_DIR, 'cluster-oldest-admission-toolchain.json'),
+};
 const RUNS_DIR = path.join(CACHE_DIR, 'cluster-runs');
 /** Logs of this many recent runs are kept for looking at failures. */
 const KEEP_RUNS = 5;
@@ -72,17 +82,18 @@ const READY_TIMEOUT_MS = 180_000;
 const MAX_LIFETIME_SECONDS = 3 * 3600;
 const FIELD_MANAGER = 'hardpod-test';
 
-/** The toolchain, or why it is not there. */
-export function findToolchain(): { toolchain: ClusterToolchain } | { missing: string } {
-  if (!fs.existsSync(TOOLCHAIN_MANIFEST)) {
-    return { missing: `${TOOLCHAIN_MANIFEST} not found; run scripts/setup/kube-apiserver.sh (npm test does)` };
+/** The toolchain of a server, or why it is not there. */
+export function findToolchain(server: ClusterServer = 'newest'): { toolchain: ClusterToolchain } | { missing: string } {
+  const manifest = TOOLCHAIN_MANIFESTS[server];
+  if (!fs.existsSync(manifest)) {
+    return { missing: `${manifest} not found; run scripts/setup/kube-apiserver.sh (npm test does)` };
   }
-  const toolchain = JSON.parse(fs.readFileSync(TOOLCHAIN_MANIFEST, 'utf8')) as ClusterToolchain;
+  const toolchain = JSON.parse(fs.readFileSync(manifest, 'utf8')) as ClusterToolchain;
   for (const [name, file] of [['kube-apiserver', toolchain.kubeApiserver], ['kubectl', toolchain.kubectl], ['etcd', toolchain.etcd]] as const) {
     try {
       fs.accessSync(file, fs.constants.X_OK);
     } catch {
-      return { missing: `${name} binary ${JSON.stringify(file)} named in ${TOOLCHAIN_MANIFEST} is not executable; run scripts/setup/kube-apiserver.sh` };
+      return { missing: `${name} binary ${JSON.stringify(file)} named in ${manifest} is not executable; run scripts/setup/kube-apiserver.sh` };
     }
   }
   return { toolchain };
