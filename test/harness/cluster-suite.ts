@@ -1,5 +1,5 @@
 /**
- * Jest glue for the real API server: one server shared by every suite of a jest run, started by the
+ * Jest glue for the real API servers: one server per release shared by every suite of a jest run, started by the
  * first suite that needs it and stopped by the global teardown; a suite run without the global setup
  * starts and stops its own. Without the toolchain a suite says so loudly, and fails when
  * HARDPOD_REQUIRE_SERVERS=1 (CI).
@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Cluster, findToolchain, startCluster, stopEndpoint, type ClusterEndpoint, type ClusterServer } from './cluster';
+import { Cluster, CLUSTER_SERVERS, findToolchain, startCluster, stopEndpoint, type ClusterEndpoint, type ClusterServer } from './cluster';
 
 /** Set by the global setup: a directory where the shared server's endpoint is written down. */
 const STATE_ENV = 'HARDPOD_CLUSTER_STATE';
@@ -46,18 +46,21 @@ function alive(endpoint: ClusterEndpoint): boolean {
   });
 }
 
-/** The run's shared server, started here if no suite started it yet. */
-async function sharedCluster(stateDir: string): Promise<Cluster> {
+/** The file a shared server's endpoint is written to: one per server of the harness. */
+const endpointFileOf = (stateDir: string, server: ClusterServer): string => path.join(stateDir, `endpoint-${server}.json`);
+
+/** The run's shared server of that release, started here if no suite started it yet. */
+async function sharedCluster(stateDir: string, server: ClusterServer): Promise<Cluster> {
   return withLock(stateDir, async () => {
-    const endpointFile = path.join(stateDir, 'endpoint.json');
-    const failedFile = path.join(stateDir, 'failed.txt');
+    const endpointFile = endpointFileOf(stateDir, server);
+    const failedFile = path.join(stateDir, `failed-${server}.txt`);
     if (fs.existsSync(failedFile)) throw new Error(`the shared kube-apiserver failed to start earlier in this run:\n${fs.readFileSync(failedFile, 'utf8')}`);
     if (fs.existsSync(endpointFile)) {
       const endpoint = JSON.parse(fs.readFileSync(endpointFile, 'utf8')) as ClusterEndpoint;
       if (alive(endpoint)) return new Cluster(endpoint);
       throw new Error(`the shared kube-apiserver died during the run; logs in ${endpoint.runDir}`);
     }
-    const found = findToolchain();
+    const found = findToolchain(server);
     if ('missing' in found) throw new Error(found.missing);
     try {
       const cluster = await startCluster(found.toolchain);
@@ -75,23 +78,24 @@ export function clusterGlobalSetup(): void {
   process.env[STATE_ENV] = fs.mkdtempSync(path.join(os.tmpdir(), 'hardpod-cluster-state-'));
 }
 
-/** Global teardown: stops the shared server, if one was started, by PID. */
+/** Global teardown: stops the shared servers that were started, by PID. */
 export async function clusterGlobalTeardown(): Promise<void> {
   const stateDir = process.env[STATE_ENV];
   if (!stateDir) return;
-  const endpointFile = path.join(stateDir, 'endpoint.json');
-  if (fs.existsSync(endpointFile)) {
+  for (const server of CLUSTER_SERVERS) {
+    const endpointFile = endpointFileOf(stateDir, server);
+    if (!fs.existsSync(endpointFile)) continue;
     const endpoint = JSON.parse(fs.readFileSync(endpointFile, 'utf8')) as ClusterEndpoint;
     await stopEndpoint(endpoint);
-    console.log(`kube-apiserver stopped; its logs are kept in ${endpoint.runDir}`);
+    console.log(`kube-apiserver ${endpoint.kubernetesVersion} stopped; its logs are kept in ${endpoint.runDir}`);
   }
   fs.rmSync(stateDir, { recursive: true, force: true });
 }
 
 /**
  * Declares a suite that runs against the real API server. `body` registers tests and gets a function
- * returning the started cluster (valid inside tests and hooks). The newest server is shared by the
- * run's suites; another (`server`) is started for the suite alone, as one suite at most needs it.
+ * returning the started cluster (valid inside tests and hooks). Each server (`server`: the newest
+ * release unless told) is shared by the run's suites that need it.
  */
 export function describeCluster(title: string, body: (cluster: () => Cluster) => void, server: ClusterServer = 'newest'): void {
   const found = findToolchain(server);
@@ -114,8 +118,8 @@ export function describeCluster(title: string, body: (cluster: () => Cluster) =>
     let ownsCluster = false;
     beforeAll(async () => {
       const stateDir = process.env[STATE_ENV];
-      if (server === 'newest' && stateDir && fs.existsSync(stateDir)) {
-        cluster = await sharedCluster(stateDir);
+      if (stateDir && fs.existsSync(stateDir)) {
+        cluster = await sharedCluster(stateDir, server);
       } else {
         cluster = await startCluster(found.toolchain);
         ownsCluster = true;

@@ -69,7 +69,8 @@ export interface Verdict {
  * - `oldest-admission`: the oldest release the admission policies claim (ADMISSION_POLICY_MINOR),
  *   whose CEL libraries and ValidatingAdmissionPolicy are the ones those policies must work on.
  */
-export type ClusterServer = 'newest' | 'oldest-admission';
+export const CLUSTER_SERVERS = ['newest', 'oldest-admission'] as const;
+export type ClusterServer = typeof CLUSTER_SERVERS[number];
 const TOOLCHAIN_MANIFESTS: Readonly<Record<ClusterServer, string>> = {
   'newest': path.join(CACHE_DIR, 'cluster-toolchain.json'),
   'oldest-admission': path.join(CACHE_DIR, 'cluster-oldest-admission-toolchain.json'),
