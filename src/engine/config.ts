@@ -142,9 +142,10 @@ export interface ImageSignatureKeyConfig {
   /** The key's name, recorded in the lock file for each image it verified (`release`, `ci`). */
   readonly name: string;
   /**
-   * The ECDSA P-256 public key in PEM (`-----BEGIN PUBLIC KEY-----`, the cosign.pub that `cosign
-   * generate-key-pair` writes), or the path of a file holding it: in a config file, relative to the
-   * config file's folder; in a config written in code, relative to the current folder.
+   * The public key in PEM (`-----BEGIN PUBLIC KEY-----`, the cosign.pub that `cosign generate-key-pair`
+   * or `cosign import-key-pair` writes): ECDSA on P-256, P-384 or P-521, RSA of 2048, 3072 or 4096
+   * bits, or Ed25519. Or the path of a file holding it: in a config file, relative to the config
+   * file's folder; in a config written in code, relative to the current folder.
    */
   readonly publicKey: string;
 }

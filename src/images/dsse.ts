@@ -44,7 +44,7 @@ export interface EnvelopeVerification {
 
 /**
  * Verifies one DSSE envelope as `cosign attest --key` writes it: its payloadType is
- * `application/vnd.in-toto+json`, a signature (base64 ASN.1 ECDSA) verifies over the PAE of that
+ * `application/vnd.in-toto+json`, a signature (base64) verifies over the PAE of that
  * type and the decoded payload with one of `keys`, and the payload is an in-toto Statement one of
  * whose subjects has the SHA-256 digest of `digest`. The subject's name is not compared: cosign
  * names the repository it attested in, and the digest identifies the image wherever it is copied.

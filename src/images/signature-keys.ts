@@ -1,9 +1,13 @@
 import type { KeyObject } from 'node:crypto';
+import { verifyEd25519ph } from './ed25519ph';
 import { nodeCrypto } from '../model/lazy-crypto';
 
 /**
- * The public keys cosign signatures and attestations are verified with: ECDSA P-256, as `cosign
- * generate-key-pair` makes them, read from PEM and verified with node:crypto.
+ * The public keys cosign signatures and attestations are verified with, read from PEM and verified
+ * with node:crypto, and each key type's signature scheme as cosign signs with it (sigstore's
+ * `LoadDefaultSignerVerifier`, which `cosign sign --key` and `cosign attest --key` use): ECDSA
+ * P-256 (`cosign generate-key-pair`), P-384 or P-521, RSA of 2048, 3072 or 4096 bits, and Ed25519
+ * (`cosign import-key-pair`, or the public key of a KMS key).
  */
 
 /** A public key signatures are verified with. */
@@ -15,9 +19,50 @@ export interface SignatureKey {
   readonly fingerprint: string;
 }
 
+/** The digest an ECDSA signature is made over, by the key's curve (node's name): sigstore's default for each curve. */
+const ECDSA_DIGESTS: Readonly<Record<string, string>> = { prime256v1: 'sha256', secp384r1: 'sha384', secp521r1: 'sha512' };
+/** The digest ECDSA signatures of `key` are made over, or undefined for a curve sigstore does not sign on. */
+function ecdsaDigest(key: KeyObject): string | undefined {
+  const curve = key.asymmetricKeyDetails?.namedCurve ?? '';
+  return Object.prototype.hasOwnProperty.call(ECDSA_DIGESTS, curve) ? ECDSA_DIGESTS[curve] : undefined;
+}
+/** The RSA modulus sizes sigstore signs with (its algorithm registry; `cosign import-key-pair` refuses others). */
+const RSA_BITS: readonly number[] = [2048, 3072, 4096];
+/** The key types read, in words, for messages. */
+export const ACCEPTED_KEY_TYPES = 'ECDSA keys on P-256 (as `cosign generate-key-pair` makes them), P-384 or P-521, RSA keys of 2048, 3072 or 4096 bits, and Ed25519 keys';
+
+/** Key types hardpod does not read, in words. */
+const OTHER_KEY_TYPES: Readonly<Record<string, string>> = {
+  'dsa': 'a DSA key',
+  'ed448': 'an Ed448 key',
+  'rsa-pss': 'an RSA key restricted to PSS (an RSASSA-PSS SubjectPublicKeyInfo)',
+  'x25519': 'an X25519 key, which agrees keys and signs nothing',
+  'x448': 'an X448 key, which agrees keys and signs nothing',
+  'dh': 'a Diffie-Hellman key, which agrees keys and signs nothing',
+};
+
+/** What `key` is, in words: `an ECDSA key on curve secp256k1`, `a DSA key`. */
+function describeKey(key: KeyObject): string {
+  const type = key.asymmetricKeyType ?? 'unknown';
+  if (type === 'ec') return `an ECDSA key on curve ${key.asymmetricKeyDetails?.namedCurve ?? 'unknown'}`;
+  if (type === 'rsa') return `an RSA key of ${key.asymmetricKeyDetails?.modulusLength ?? 'unknown'} bits`;
+  return Object.prototype.hasOwnProperty.call(OTHER_KEY_TYPES, type) ? OTHER_KEY_TYPES[type] : `a key of type ${type}`;
+}
+
+/** Whether hardpod verifies signatures of `key`'s type and size. */
+function isAcceptedKey(key: KeyObject): boolean {
+  switch (key.asymmetricKeyType) {
+    case 'ec': return ecdsaDigest(key) !== undefined;
+    case 'rsa': return RSA_BITS.includes(key.asymmetricKeyDetails?.modulusLength ?? 0);
+    case 'ed25519': return true;
+    default: return false;
+  }
+}
+
 /**
- * Reads an ECDSA P-256 public key in PEM (`-----BEGIN PUBLIC KEY-----`, as `cosign generate-key-pair`
- * writes cosign.pub). Returns the key, or what is wrong with the text.
+ * Reads a public key in PEM (`-----BEGIN PUBLIC KEY-----`, as `cosign generate-key-pair` and
+ * `cosign import-key-pair` write cosign.pub) of a type {@link ACCEPTED_KEY_TYPES} names. Returns the
+ * key, or what is wrong with the text.
  */
 export function parseSignaturePublicKey(pem: string): KeyObject | string {
   if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem)) {
@@ -30,10 +75,7 @@ export function parseSignaturePublicKey(pem: string): KeyObject | string {
   } catch (error) {
     return `is no readable public key (${(error as Error).message})`;
   }
-  const curve = key.asymmetricKeyDetails?.namedCurve;
-  if (key.asymmetricKeyType !== 'ec' || curve !== 'prime256v1') {
-    return `is ${key.asymmetricKeyType === 'ec' ? `an ECDSA key on curve ${curve}` : `a${key.asymmetricKeyType === 'rsa' ? 'n' : ''} ${key.asymmetricKeyType} key`}; hardpod verifies ECDSA P-256 keys, as \`cosign generate-key-pair\` makes them`;
-  }
+  if (!isAcceptedKey(key)) return `is ${describeKey(key)}; hardpod verifies ${ACCEPTED_KEY_TYPES}`;
   return key;
 }
 
@@ -42,11 +84,33 @@ export function signatureKeyFingerprint(key: KeyObject): string {
   return `sha256:${nodeCrypto().createHash('sha256').update(key.export({ type: 'spki', format: 'der' })).digest('hex')}`;
 }
 
-/** The keys `signature` (ASN.1 ECDSA over SHA-256) verifies `data` with; bytes that are no such signature verify with none. */
+/**
+ * Whether `signature` is one cosign makes over `data` with the private half of `key`: ECDSA (ASN.1)
+ * over the curve's digest, RSA PKCS#1 v1.5 over SHA-256, and for Ed25519 either Ed25519ph, which
+ * `cosign sign --key` and `cosign attest --key` sign with, or pure Ed25519, which older cosign
+ * versions signed with (one cannot pass for the other: Ed25519ph signs under a prefix of its own).
+ */
+function verifiesWith(key: KeyObject, data: Buffer, signature: Buffer): boolean {
+  const crypto = nodeCrypto();
+  switch (key.asymmetricKeyType) {
+    case 'ec': {
+      const digest = ecdsaDigest(key);
+      return digest !== undefined && crypto.verify(digest, data, key, signature);
+    }
+    case 'rsa': return crypto.verify('sha256', data, { key, padding: crypto.constants.RSA_PKCS1_PADDING }, signature);
+    case 'ed25519': {
+      if (crypto.verify(null, data, key, signature)) return true;
+      return verifyEd25519ph(Buffer.from(key.export({ format: 'jwk' }).x ?? '', 'base64url'), data, signature);
+    }
+    default: return false;
+  }
+}
+
+/** The keys `signature` verifies `data` with, each by its type's scheme; bytes that are no such signature verify with none. */
 export function keysVerifying(data: Buffer, signature: Buffer, keys: readonly SignatureKey[]): SignatureKey[] {
   return keys.filter((key) => {
     try {
-      return nodeCrypto().verify('sha256', data, key.publicKey, signature);
+      return verifiesWith(key.publicKey, data, signature);
     } catch {
       return false;
     }

@@ -38,7 +38,7 @@ export interface PayloadVerification {
 }
 
 /**
- * Verifies one cosign simple-signing signature: `signature` (base64 ASN.1 ECDSA) must verify over
+ * Verifies one cosign simple-signing signature: `signature` (base64) must verify over
  * `payload` (the layer blob, already checked against the layer's digest) with one of `keys`, and the
  * payload must be a cosign container image signature for `digest` (`critical.image.docker-manifest-digest`)
  * in repository `ref` (`critical.identity.docker-reference`).

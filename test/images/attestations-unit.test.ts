@@ -1,5 +1,5 @@
-import { sign, type KeyObject } from 'node:crypto';
-import { keyPair, scratchFiles, signatureKey } from './signing-keys';
+import type { KeyObject } from 'node:crypto';
+import { cosignSignature, keyPair, scratchFiles, signatureKey, type KeyType } from './signing-keys';
 import { whyNoAdmissionPolicy } from '../../src/admission/cel-rules';
 import { loadConfig, resolveConfig, type EngineConfig } from '../../src/engine/config';
 import { evaluate } from '../../src/engine/evaluate';
@@ -31,7 +31,7 @@ function envelope(payload: Buffer, pairs: { privateKey: KeyObject }[], payloadTy
   return Buffer.from(JSON.stringify({
     payloadType,
     payload: payload.toString('base64'),
-    signatures: pairs.map((pair) => ({ keyid: '', sig: sign('sha256', dssePae(signedType, payload), pair.privateKey).toString('base64') })),
+    signatures: pairs.map((pair) => ({ keyid: '', sig: cosignSignature(pair, dssePae(signedType, payload)).toString('base64') })),
   }));
 }
 
@@ -51,6 +51,12 @@ describe('verifyDsseEnvelope', () => {
     expect(verifyDsseEnvelope(envelope(statement(), [RELEASE]), DIGEST, keys)).toEqual({ predicateType: SPDX, verifiedBy: ['release'] });
     expect(verifyDsseEnvelope(envelope(statement(SLSA, HEX, 'https://in-toto.io/Statement/v1'), [OTHER, CI]), DIGEST, keys)).toEqual({ predicateType: SLSA, verifiedBy: ['ci'] });
   });
+  test.each(['ecdsa-p384', 'ecdsa-p521', 'rsa-2048', 'ed25519'] as KeyType[])('verifies an envelope signed with a %s key as cosign signs it, and not one by another key of that type', (type) => {
+    const [mine, another] = [keyPair(type), keyPair(type)];
+    const typed = [...keys, key(type, mine)];
+    expect(verifyDsseEnvelope(envelope(statement(), [mine]), DIGEST, typed)).toEqual({ predicateType: SPDX, verifiedBy: [type] });
+    expect(verifyDsseEnvelope(envelope(statement(), [another]), DIGEST, typed)).toEqual({ verifiedBy: [], problem: `its signature verifies with none of the configured keys (release, ci, ${type})` });
+  });
   test('accepts URL-safe base64 without padding, as DSSE allows', () => {
     const payload = statement();
     const json = JSON.parse(envelope(payload, [RELEASE]).toString()) as { payload: string };
@@ -61,7 +67,7 @@ describe('verifyDsseEnvelope', () => {
     expect(verifyDsseEnvelope(envelope(statement(), [OTHER]), DIGEST, keys).problem).toMatch(/verifies with none of the configured keys \(release, ci\)/);
     // Signed as older tools did, over the payload rather than its PAE: not DSSE.
     const payload = statement();
-    const raw = JSON.stringify({ payloadType: 'application/vnd.in-toto+json', payload: payload.toString('base64'), signatures: [{ sig: sign('sha256', payload, RELEASE.privateKey).toString('base64') }] });
+    const raw = JSON.stringify({ payloadType: 'application/vnd.in-toto+json', payload: payload.toString('base64'), signatures: [{ sig: cosignSignature(RELEASE, payload).toString('base64') }] });
     expect(verifyDsseEnvelope(Buffer.from(raw), DIGEST, keys).verifiedBy).toEqual([]);
     const tampered = JSON.parse(envelope(payload, [RELEASE]).toString()) as { payload: string };
     tampered.payload = statement(SLSA).toString('base64');

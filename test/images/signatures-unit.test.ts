@@ -1,11 +1,11 @@
-import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { keyPair, scratchFiles, signatureKey } from './signing-keys';
+import { constants, createHash, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { cosignSignature, keyPair, scratchFiles, signatureKey, type KeyType, type TestKeyPair } from './signing-keys';
 import { loadConfig, resolveConfig, type EngineConfig } from '../../src/engine/config';
 import { evaluate } from '../../src/engine/evaluate';
 import { parseImageRef } from '../../src/images/image-ref';
 import { parseLockFile, type LockEntry, type LockedImageFacts } from '../../src/images/lock-file';
 import { LockFileResolver } from '../../src/images/lock-resolver';
-import { signatureKeyFingerprint, type SignatureKey } from '../../src/images/signature-keys';
+import { keysVerifying, signatureKeyFingerprint, type SignatureKey } from '../../src/images/signature-keys';
 import { verifySimpleSigning } from '../../src/images/signatures';
 import { NEWEST_EDITION } from '../../src/rules/catalogue';
 import { imageSigned } from '../../src/rules/image-signed';
@@ -25,7 +25,21 @@ const REF = parseImageRef(PINNED_IMAGE);
 function payload(digest = DIGEST, reference = 'registry.example.com/team/app', type = 'cosign container image signature'): Buffer {
   return Buffer.from(JSON.stringify({ critical: { identity: { 'docker-reference': reference }, image: { 'docker-manifest-digest': digest }, type }, optional: null }));
 }
-const signed = (bytes: Buffer, pair: { privateKey: KeyObject }) => sign('sha256', bytes, pair.privateKey).toString('base64');
+const signed = (bytes: Buffer, pair: { privateKey: KeyObject }) => cosignSignature(pair, bytes).toString('base64');
+
+/** The key types cosign signs with, besides `cosign generate-key-pair`'s ECDSA P-256, two pairs each (RSA-4096 is left out: slow to make). */
+const TYPES: readonly KeyType[] = ['ecdsa-p384', 'ecdsa-p521', 'rsa-2048', 'rsa-3072', 'ed25519'];
+const PAIRS = Object.fromEntries(TYPES.map((type) => [type, [keyPair(type), keyPair(type)]])) as Record<KeyType, [TestKeyPair, TestKeyPair]>;
+/** Public keys of types cosign does not sign with, by file name. */
+const REFUSED_KEYS: Readonly<Record<string, { publicKey: KeyObject }>> = {
+  'rsa1024.pub': generateKeyPairSync('rsa', { modulusLength: 1024 }),
+  'secp256k1.pub': generateKeyPairSync('ec', { namedCurve: 'secp256k1' }),
+  'dsa.pub': generateKeyPairSync('dsa', { modulusLength: 1024, divisorLength: 160 }),
+  'x25519.pub': generateKeyPairSync('x25519'),
+  'ed448.pub': generateKeyPairSync('ed448'),
+};
+/** The refusal's list of accepted key types, as a pattern. */
+const ACCEPTED = 'ECDSA keys on P-256 \\(as `cosign generate-key-pair` makes them\\), P-384 or P-521, RSA keys of 2048, 3072 or 4096 bits, and Ed25519 keys';
 
 describe('config: images.signatures', () => {
   test('reads PEM keys and key files relative to the config file, and resolves them with fingerprints', () => {
@@ -49,6 +63,14 @@ describe('config: images.signatures', () => {
     expect(resolveConfig({}).images).toEqual({});
   });
 
+  test('reads ECDSA P-384 and P-521, RSA 2048 and 3072 and Ed25519 keys, as `cosign import-key-pair` writes their cosign.pub, each with its fingerprint', () => {
+    for (const type of TYPES) file(`${type}.pub`, PAIRS[type][0].publicPem);
+    const path = file('types.yaml', ['images:', '  signatures:', '    keys:', ...TYPES.map((type) => `      - { name: ${type}, publicKey: ${type}.pub }`), ''].join('\n'));
+    const keys = resolveConfig(loadConfig(path)).images.signatures?.keys ?? [];
+    expect(keys.map((k) => [k.name, k.fingerprint])).toEqual(TYPES.map((type) => [type, signatureKeyFingerprint(PAIRS[type][0].publicKey)]));
+    expect(keys.map((k) => k.publicKey.asymmetricKeyType)).toEqual(['ec', 'ec', 'rsa', 'rsa', 'ed25519']);
+  });
+
   const cases: [string, string[], RegExp][] = [
     ['unknown key', ['images:', '  signature: {}'], /:2 \(images\.signature\): unknown images key "signature" \(did you mean "signatures"\?\)/],
     ['no keys', ['images:', '  signatures: { required: true }'], /:2 \(images\.signatures\): images\.signatures needs keys/],
@@ -59,8 +81,16 @@ describe('config: images.signatures', () => {
     ['missing key file', ['images:', '  signatures:', '    keys:', '      - { name: a, publicKey: nowhere.pub }'], /:4 \(images\.signatures\.keys\[0\]\.publicKey\): signature key "a": publicKey is neither a PEM key .*nowhere\.pub does not exist/],
     ['private key', ['images:', '  signatures:', '    keys:', '      - { name: a, publicKey: cosign.key }'], /:4 \(images\.signatures\.keys\[0\]\.publicKey\): signature key "a": the file .*cosign\.key is a private key; give the public key/],
     ['not PEM', ['images:', '  signatures:', '    keys:', '      - { name: a, publicKey: notes.txt }'], /signature key "a": the file .*notes\.txt is no PEM public key/],
-    ['RSA key', ['images:', '  signatures:', '    keys:', '      - { name: a, publicKey: rsa.pub }'], /signature key "a": the file .*rsa\.pub is an rsa key; hardpod verifies ECDSA P-256 keys/],
-    ['P-384 key', ['images:', '  signatures:', '    keys:', '      - { name: a, publicKey: p384.pub }'], /is an ECDSA key on curve secp384r1; hardpod verifies ECDSA P-256/],
+    ...([
+      ['rsa1024.pub', 'an RSA key of 1024 bits'],
+      ['secp256k1.pub', 'an ECDSA key on curve secp256k1'],
+      ['dsa.pub', 'a DSA key'],
+      ['x25519.pub', 'an X25519 key, which agrees keys and signs nothing'],
+      ['ed448.pub', 'an Ed448 key'],
+    ] as const).map(([name, what]): [string, string[], RegExp] => [
+      `${what.split(',')[0]}`, ['images:', '  signatures:', '    keys:', `      - { name: a, publicKey: ${name} }`],
+      new RegExp(`:4 \\(images\\.signatures\\.keys\\[0\\]\\.publicKey\\): signature key "a": the file .*${name.replace('.', '\\.')} is ${what}; hardpod verifies ${ACCEPTED}$`),
+    ]),
     ['duplicate name', ['images:', '  signatures:', '    keys:', '      - { name: a, publicKey: cosign.pub }', '      - { name: a, publicKey: ci.pub }'], /:5 \(images\.signatures\.keys\[1\]\.name\): signature key name "a" is given twice, first at .*:4/],
     ['same key twice', ['images:', '  signatures:', '    keys:', '      - { name: a, publicKey: cosign.pub }', '      - { name: b, publicKey: cosign.pub }'], /\(images\.signatures\.keys\[1\]\.publicKey\): signature key "b" is the same key as the one at/],
     ['null value', ['images:', '  signatures:', '    keys:', '      - { name: a, publicKey: }'], /\(images\.signatures\.keys\[0\]\.publicKey\): images\.signatures\.keys\[0\]\.publicKey has no value/],
@@ -70,8 +100,7 @@ describe('config: images.signatures', () => {
     file('ci.pub', CI.publicPem);
     file('cosign.key', '-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----\n');
     file('notes.txt', 'hello\n');
-    file('rsa.pub', generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }) as string);
-    file('p384.pub', generateKeyPairSync('ec', { namedCurve: 'secp384r1' }).publicKey.export({ type: 'spki', format: 'pem' }) as string);
+    for (const [refused, pair] of Object.entries(REFUSED_KEYS)) file(refused, pair.publicKey.export({ type: 'spki', format: 'pem' }) as string);
     const path = file(`${name.replace(/\W/g, '-')}.yaml`, `${lines.join('\n')}\n`);
     expect(() => loadConfig(path)).toThrow(expected);
   });
@@ -88,6 +117,30 @@ describe('verifySimpleSigning: a cosign simple-signing layer checked with node:c
     const bytes = payload();
     expect(verifySimpleSigning(bytes, signed(bytes, RELEASE), REF, DIGEST, keys)).toEqual({ verifiedBy: ['release'] });
     expect(verifySimpleSigning(bytes, signed(bytes, CI), REF, DIGEST, keys)).toEqual({ verifiedBy: ['ci'] });
+  });
+  test.each(TYPES)('verifies the signature of a %s key made as cosign makes it, and not one by another key of that type', (type) => {
+    const [mine, another] = PAIRS[type];
+    const bytes = payload();
+    const typed = [...keys, key(type, mine)];
+    expect(verifySimpleSigning(bytes, signed(bytes, mine), REF, DIGEST, typed)).toEqual({ verifiedBy: [type] });
+    expect(verifySimpleSigning(bytes, signed(bytes, another), REF, DIGEST, typed).problem).toBe(`its signature verifies with none of the configured keys (release, ci, ${type})`);
+    const tampered = Buffer.from(bytes.toString().replace('team/app', 'team/app2'));
+    expect(verifySimpleSigning(tampered, signed(bytes, mine), REF, DIGEST, typed).verifiedBy).toEqual([]);
+  });
+  test('each key is held to the scheme cosign signs with for its type: another digest or RSA padding does not verify', () => {
+    const bytes = payload();
+    const verifiedBy = (pair: { publicKey: KeyObject }, signature: Buffer) => verifySimpleSigning(bytes, signature.toString('base64'), REF, DIGEST, [key('k', pair)]).verifiedBy;
+    const [p384] = PAIRS['ecdsa-p384'];
+    const [p521] = PAIRS['ecdsa-p521'];
+    const [rsa] = PAIRS['rsa-2048'];
+    expect(verifiedBy(p384, sign('sha384', bytes, p384.privateKey))).toEqual(['k']);
+    expect(verifiedBy(p384, sign('sha256', bytes, p384.privateKey))).toEqual([]);
+    expect(verifiedBy(p521, sign('sha512', bytes, p521.privateKey))).toEqual(['k']);
+    expect(verifiedBy(p521, sign('sha256', bytes, p521.privateKey))).toEqual([]);
+    expect(verifiedBy(RELEASE, sign('sha384', bytes, RELEASE.privateKey))).toEqual([]);
+    expect(verifiedBy(rsa, sign('sha256', bytes, rsa.privateKey))).toEqual(['k']);
+    expect(verifiedBy(rsa, sign('sha512', bytes, rsa.privateKey))).toEqual([]);
+    expect(verifiedBy(rsa, sign('sha256', bytes, { key: rsa.privateKey, padding: constants.RSA_PKCS1_PSS_PADDING }))).toEqual([]);
   });
   test('Docker Hub names compare normalized (cosign writes index.docker.io/library/nginx)', () => {
     const hub = parseImageRef('nginx:1.27');
@@ -119,6 +172,36 @@ describe('verifySimpleSigning: a cosign simple-signing layer checked with node:c
   test('a digest key given twice in different case is ambiguous, not guessed', () => {
     const bytes = Buffer.from(JSON.stringify({ critical: { identity: { 'docker-reference': 'registry.example.com/team/app' }, image: { 'docker-manifest-digest': DIGEST, 'Docker-Manifest-Digest': `sha256:${'e'.repeat(64)}` }, type: 'cosign container image signature' } }));
     expect(verifySimpleSigning(bytes, signed(bytes, RELEASE), REF, DIGEST, keys).problem).toMatch(/names docker-manifest-digest 2 times/);
+  });
+});
+
+describe('keysVerifying: Ed25519ph, as cosign signs with an Ed25519 key', () => {
+  // RFC 8032 section 7.3, test vector Ed25519ph "abc": node:crypto cannot make such signatures.
+  const rfc = { publicKey: createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from('ec172b93ad5e563bf4932c70e1245034c35467ef2efd4d64ebf819683467e2bf', 'hex').toString('base64url') }, format: 'jwk' }) };
+  const SIGNATURE = Buffer.from('98a70222f0b8121aa9d30f813d683f809e462b469c7ff87639499bb94e6dae4131f85042463c2a355a2003d062adf5aaa10b8c61e636062aaad11c2a26083406', 'hex');
+  const keys = [key('other', PAIRS.ed25519[0]), key('rfc', rfc)];
+  const names = (data: Buffer, signature: Buffer) => keysVerifying(data, signature, keys).map((k) => k.name);
+  test('verifies the RFC 8032 Ed25519ph test vector with its key only', () => {
+    expect(names(Buffer.from('abc'), SIGNATURE)).toEqual(['rfc']);
+  });
+  test('refuses it over another message, changed in R or S, with S not reduced, or cut short', () => {
+    expect(names(Buffer.from('abd'), SIGNATURE)).toEqual([]);
+    for (const at of [0, 31, 32, 63]) {
+      const changed = Buffer.from(SIGNATURE);
+      changed[at] = (changed[at] + 1) % 256;
+      expect([at, names(Buffer.from('abc'), changed)]).toEqual([at, []]);
+    }
+    // S + L is the same scalar mod L, refused as RFC 8032 requires (S < L): no second form of one signature.
+    const l = 2n ** 252n + 27742317777372353535851937790883648493n;
+    const s = BigInt(`0x${Buffer.from(SIGNATURE.subarray(32)).reverse().toString('hex')}`);
+    const malleable = Buffer.concat([SIGNATURE.subarray(0, 32), Buffer.from((s + l).toString(16).padStart(64, '0'), 'hex').reverse()]);
+    expect(names(Buffer.from('abc'), malleable)).toEqual([]);
+    expect(names(Buffer.from('abc'), SIGNATURE.subarray(0, 63))).toEqual([]);
+  });
+  test('a pure Ed25519 signature, as older cosign versions made, verifies too; the prehashed message is no pure signature', () => {
+    const [pair] = PAIRS.ed25519;
+    expect(names(Buffer.from('abc'), sign(null, Buffer.from('abc'), pair.privateKey))).toEqual(['other']);
+    expect(names(Buffer.from('abc'), sign(null, createHash('sha512').update('abc').digest(), pair.privateKey))).toEqual([]);
   });
 });
 
