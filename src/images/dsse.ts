@@ -48,8 +48,11 @@ export interface EnvelopeVerification {
  * type and the decoded payload with one of `keys`, and the payload is an in-toto Statement one of
  * whose subjects has the SHA-256 digest of `digest`. The subject's name is not compared: cosign
  * names the repository it attested in, and the digest identifies the image wherever it is copied.
+ * `what` names the envelope in problems: an attestation, or the signature a Sigstore bundle holds.
  */
-export function verifyDsseEnvelope(envelope: Buffer, digest: string, keys: readonly SignatureKey[]): EnvelopeVerification {
+export function verifyDsseEnvelope(
+  envelope: Buffer, digest: string, keys: readonly SignatureKey[], what: 'an attestation' | 'a signature' = 'an attestation',
+): EnvelopeVerification {
   let json: unknown;
   try {
     json = JSON.parse(envelope.toString('utf8'));
@@ -78,7 +81,7 @@ export function verifyDsseEnvelope(envelope: Buffer, digest: string, keys: reado
   }
   const names = keys.filter((key) => signers.has(key)).map((key) => key.name);
   if (names.length === 0) return { verifiedBy: [], problem: noKeyVerifies(keys) };
-  const by = `an attestation verified with ${names.join(', ')}`;
+  const by = `${what} verified with ${names.join(', ')}`;
   let statement: unknown;
   try {
     statement = JSON.parse(payload.toString('utf8'));

@@ -295,7 +295,7 @@ export async function verifyImageSignatures(
  * attestation check reads it.
  */
 function verifyBundleSignature(envelope: Buffer, digest: string, keys: readonly SignatureKey[]): PayloadVerification {
-  const result = verifyDsseEnvelope(envelope, digest, keys);
+  const result = verifyDsseEnvelope(envelope, digest, keys, 'a signature');
   if (result.predicateType === undefined) return { verifiedBy: [], problem: result.problem };
   return { verifiedBy: result.predicateType === COSIGN_SIGN_PREDICATE_TYPE ? result.verifiedBy : [] };
 }

@@ -57,6 +57,14 @@ describe('verifyDsseEnvelope', () => {
     expect(verifyDsseEnvelope(envelope(statement(), [mine]), DIGEST, typed)).toEqual({ predicateType: SPDX, verifiedBy: [type] });
     expect(verifyDsseEnvelope(envelope(statement(), [another]), DIGEST, typed)).toEqual({ verifiedBy: [], problem: `its signature verifies with none of the configured keys (release, ci, ${type})` });
   });
+  test('names the envelope as its reader reads it: the signature a Sigstore bundle holds is called a signature', () => {
+    const other = 'e'.repeat(64);
+    const sign = statement('https://sigstore.dev/cosign/sign/v1', other, 'https://in-toto.io/Statement/v1');
+    expect(verifyDsseEnvelope(envelope(sign, [RELEASE]), DIGEST, keys, 'a signature')).toEqual({
+      verifiedBy: [], problem: `a signature verified with release (https://sigstore.dev/cosign/sign/v1) is about sha256:${other}, not this image (${DIGEST})`,
+    });
+    expect(verifyDsseEnvelope(envelope(statement(SPDX, other), [RELEASE]), DIGEST, keys).problem).toBe(`an attestation verified with release (${SPDX}) is about sha256:${other}, not this image (${DIGEST})`);
+  });
   test('accepts URL-safe base64 without padding, as DSSE allows', () => {
     const payload = statement();
     const json = JSON.parse(envelope(payload, [RELEASE]).toString()) as { payload: string };
