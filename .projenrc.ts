@@ -38,9 +38,11 @@ const project = new typescript.TypeScriptProject({
   // tar: npm's own streaming tar parser, used to read image layers without holding them in memory.
   // https-proxy-agent, http-proxy-agent: registries reached through HTTPS_PROXY / HTTP_PROXY (the
   // agents npm itself uses: CONNECT tunnels, and absolute-URL requests for plain HTTP).
+  // @noble/curves: audited curve arithmetic, for the Ed25519ph signatures cosign makes with Ed25519
+  // keys, which node:crypto does not verify (1.x: the last line that ships CommonJS).
   deps: [
     'yaml@^2.9.1', 'js-yaml@^4.1.0', 'kubernetes-types@^1.30.0', 'tar@^7.5.23', 'fzstd@^0.1.1', 'tldts@^7.0.0',
-    'https-proxy-agent@^7.0.6', 'http-proxy-agent@^7.0.2',
+    'https-proxy-agent@^7.0.6', 'http-proxy-agent@^7.0.2', '@noble/curves@^1.9.6',
   ],
   peerDeps: [
     `cdk8s@^${CDK8S}`,

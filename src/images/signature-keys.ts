@@ -1,5 +1,4 @@
 import type { KeyObject } from 'node:crypto';
-import { verifyEd25519ph } from './ed25519ph';
 import { nodeCrypto } from '../model/lazy-crypto';
 
 /**
@@ -120,4 +119,15 @@ export function keysVerifying(data: Buffer, signature: Buffer, keys: readonly Si
 /** Why a signature counts for nothing: no configured key verifies it. */
 export function noKeyVerifies(keys: readonly SignatureKey[]): string {
   return `its signature verifies with none of the configured keys (${keys.map((key) => key.name).join(', ')})`;
+}
+
+/**
+ * Whether `signature` is an Ed25519ph signature (RFC 8032: SHA-512 prehash, empty context) of `data`
+ * by the raw 32-byte `publicKey`, verified strictly (canonical encodings, S < L), as cosign signs with
+ * an Ed25519 key and node:crypto cannot check. The curve library loads on the first Ed25519 key only.
+ */
+function verifyEd25519ph(publicKey: Buffer, data: Buffer, signature: Buffer): boolean {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { ed25519ph } = require('@noble/curves/ed25519') as typeof import('@noble/curves/ed25519');
+  return ed25519ph.verify(signature, data, publicKey, { zip215: false });
 }
