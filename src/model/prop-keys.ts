@@ -159,6 +159,7 @@ export const PROP_KEYS = {
     minDomains: true,
     nodeAffinityPolicy: true,
     nodeTaintsPolicy: true,
+    matchLabelKeys: true,
   }),
   labelSelector: keys<LabelSelector>({ matchLabels: true, matchExpressions: true }),
   labelSelectorRequirement: keys<LabelSelectorRequirement>({ key: true, operator: true, values: true }),

@@ -246,7 +246,6 @@ function checkPodAffinityTerm(value: unknown, field: string, minor: number, wher
   checkLabelKey(term.topologyKey, `${field}.topologyKey`, where);
   const match = stringsAt(term.matchLabelKeys, `${field}.matchLabelKeys`, where);
   const mismatch = stringsAt(term.mismatchLabelKeys, `${field}.mismatchLabelKeys`, where);
-  const own = selectorKeys(labelSelector);
   for (const [list, keys] of [['matchLabelKeys', match], ['mismatchLabelKeys', mismatch]] as const) {
     if (keys.length > 0 && minor < MATCH_LABEL_KEYS_MINOR) {
       fail(droppedFieldProblem(
@@ -256,10 +255,27 @@ function checkPodAffinityTerm(value: unknown, field: string, minor: number, wher
     }
     keys.forEach((key, i) => checkLabelKey(key, `${field}.${list}[${i}]`, where));
   }
+  checkMergedKeys(match, labelSelector, field, where);
   match.forEach((key, i) => {
-    // The API server merges matchLabelKeys into the labelSelector of each pod it creates, and refuses a key named twice.
-    if (own.has(key)) fail(`${field}.matchLabelKeys[${i}] "${key}" is also a key of labelSelector; the API server refuses the pods: name it in one of them`, where);
     if (mismatch.includes(key)) fail(`${field}.matchLabelKeys[${i}] "${key}" is also in mismatchLabelKeys, which the API server refuses: name it in one of them`, where);
+  });
+}
+
+/**
+ * matchLabelKeys of a pod affinity term or a spread constraint. The API server merges them into the
+ * labelSelector of each pod it creates (an `In` expression holding the pod's value of the key) and
+ * refuses the pod when a key is then named twice: one labelSelector names too, or one listed twice.
+ * `defaulted` says the labelSelector is the one hardpod filled in.
+ */
+function checkMergedKeys(keys: readonly string[], labelSelector: LabelSelector, field: string, where: string, defaulted = false): void {
+  const own = selectorKeys(labelSelector);
+  const selector = defaulted ? 'of the labelSelector hardpod fills in (the workload\'s own selector label)' : 'of labelSelector';
+  keys.forEach((key, i) => {
+    if (own.has(key)) fail(`${field}.matchLabelKeys[${i}] "${key}" is also a key ${selector}; the API server refuses the pods: name it in one of them`, where);
+    const first = keys.indexOf(key);
+    if (first !== i) {
+      fail(`${field}.matchLabelKeys[${i}] "${key}" repeats matchLabelKeys[${first}]; the API server refuses the pods that carry the label: name each key once`, where);
+    }
   });
 }
 
@@ -295,9 +311,10 @@ const WHEN_UNSATISFIABLE = ['DoNotSchedule', 'ScheduleAnyway'];
  * Fields of a topology spread constraint the API server keeps only from a Kubernetes minor on (where
  * their feature gate is on by default); before, it drops them and the pods are placed without them.
  */
-type VersionedSpreadField = 'minDomains' | 'nodeAffinityPolicy' | 'nodeTaintsPolicy';
+type VersionedSpreadField = 'minDomains' | 'nodeAffinityPolicy' | 'nodeTaintsPolicy' | 'matchLabelKeys';
 const SPREAD_FIELD_MINORS: Readonly<Record<VersionedSpreadField, { readonly minor: number; readonly gate: string }>> = {
   minDomains: { minor: 27, gate: 'MinDomainsInPodTopologySpread' },
+  matchLabelKeys: { minor: 27, gate: 'MatchLabelKeysInPodTopologySpread' },
   nodeAffinityPolicy: { minor: 26, gate: 'NodeInclusionPolicyInPodTopologySpread' },
   nodeTaintsPolicy: { minor: 26, gate: 'NodeInclusionPolicyInPodTopologySpread' },
 };
@@ -335,6 +352,9 @@ function topologySpread(
   }
   checkOneOf(c.nodeAffinityPolicy, NODE_INCLUSION_POLICIES, `${field}.nodeAffinityPolicy`, where);
   checkOneOf(c.nodeTaintsPolicy, NODE_INCLUSION_POLICIES, `${field}.nodeTaintsPolicy`, where);
+  const matchLabelKeys = stringsAt(c.matchLabelKeys, `${field}.matchLabelKeys`, where);
+  matchLabelKeys.forEach((key, i) => checkLabelKey(key, `${field}.matchLabelKeys[${i}]`, where));
+  checkMergedKeys(matchLabelKeys, labelSelector, field, where, c.labelSelector === undefined);
   return {
     maxSkew: c.maxSkew,
     topologyKey: c.topologyKey,
@@ -343,6 +363,7 @@ function topologySpread(
     ...(c.minDomains !== undefined ? { minDomains: c.minDomains } : {}),
     ...(c.nodeAffinityPolicy !== undefined ? { nodeAffinityPolicy: c.nodeAffinityPolicy } : {}),
     ...(c.nodeTaintsPolicy !== undefined ? { nodeTaintsPolicy: c.nodeTaintsPolicy } : {}),
+    ...(matchLabelKeys.length > 0 ? { matchLabelKeys: [...matchLabelKeys] } : {}),
   };
 }
 

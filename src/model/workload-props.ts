@@ -417,6 +417,15 @@ export interface TopologySpreadProps {
    * @default none: Kubernetes' default, Ignore
    */
   readonly nodeTaintsPolicy?: 'Honor' | 'Ignore';
+  /**
+   * Pod label keys whose values narrow the pods counted to those sharing the new pod's values, such as
+   * `['pod-template-hash']`, so a Deployment's rollout spreads its new pods on their own instead of
+   * counting the old ones about to go. Label keys, each once and not a key of `labelSelector` (nor of
+   * the selector hardpod fills in when it is left out), as the API server requires: it merges them
+   * into the labelSelector of each pod it creates (from 1.34). Kubernetes 1.27+.
+   * @default none: every pod labelSelector matches counts
+   */
+  readonly matchLabelKeys?: readonly string[];
 }
 
 /** Golden-path defaults as the cdk8s and Pulumi front doors take them: the model's, and how images resolve. */

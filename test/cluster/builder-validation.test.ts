@@ -639,6 +639,16 @@ const toleration = fc.record({
   tolerationSeconds: maybe(0, 30, -1, 1.5),
 }).map(defined);
 
+/**
+ * Spread constraints whose matchLabelKeys name a key twice once merged into labelSelector: the server
+ * admits them in a workload's pod template, and refuses each pod carrying the label, which the test
+ * shows with a Pod of these labels.
+ */
+const MERGED_KEY_CASES: readonly { readonly constraint: Fields; readonly podLabels: Readonly<Record<string, string>> }[] = [
+  { constraint: { labelSelector: { matchLabels: { tier: 'web' } }, matchLabelKeys: ['tier'] }, podLabels: { tier: 'web' } },
+  { constraint: { labelSelector: { matchExpressions: [{ key: 'tier', operator: 'Exists' }] }, matchLabelKeys: ['tier'] }, podLabels: { tier: 'web' } },
+  { constraint: { labelSelector: { matchLabels: { tier: 'web' } }, matchLabelKeys: ['pod-template-hash', 'pod-template-hash'] }, podLabels: { 'tier': 'web', 'pod-template-hash': 'abc' } },
+];
 const SPREAD = podSpecField<Fields[]>('topologySpreadConstraints', [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule' }]);
 const spread = (c: Fields): Fields => ({ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', ...c });
 const SPREAD_KNOWN: Fields[][] = [
@@ -655,6 +665,9 @@ const SPREAD_KNOWN: Fields[][] = [
   [spread({ minDomains: 2 ** 31 })], [spread({ minDomains: 2, whenUnsatisfiable: 'ScheduleAnyway' })],
   [spread({ nodeAffinityPolicy: 'Honor' })], [spread({ nodeAffinityPolicy: 'Ignore' })], [spread({ nodeAffinityPolicy: 'honor' })], [spread({ nodeAffinityPolicy: '' })],
   [spread({ nodeTaintsPolicy: 'Honor' })], [spread({ nodeTaintsPolicy: 'Ignore' })], [spread({ nodeTaintsPolicy: 'Always' })],
+  [spread({ matchLabelKeys: ['pod-template-hash'] })], [spread({ matchLabelKeys: [] })], [spread({ matchLabelKeys: ['a b'] })], [spread({ matchLabelKeys: [''] })],
+  [spread({ matchLabelKeys: ['app.kubernetes.io/name'] })], [spread({ labelSelector: { matchLabels: { tier: 'web' } }, matchLabelKeys: ['pod-template-hash'] })],
+  ...MERGED_KEY_CASES.map(({ constraint }) => [spread(constraint)]),
 ];
 const spreadConstraint = fc.record({
   maxSkew: fc.constantFrom(1, 1, 2, 0, -1),
@@ -664,6 +677,7 @@ const spreadConstraint = fc.record({
   minDomains: maybe(1, 2, 0),
   nodeAffinityPolicy: maybe('Honor', 'Ignore', 'honor'),
   nodeTaintsPolicy: maybe('Honor', 'Ignore', ''),
+  matchLabelKeys: maybe<string[]>(['pod-template-hash'], ['tier'], ['a b'], ['x', 'x'], ['app.kubernetes.io/name']),
 }).map(defined);
 
 const AFFINITY = podSpecField<Fields>('affinity', { podAntiAffinity: {} });
@@ -693,6 +707,7 @@ const AFFINITY_KNOWN: Fields[] = [
   podTerm({ labelSelector: { matchLabels: { app: 'db' } }, matchLabelKeys: ['pod-template-hash'] }), podTerm({ matchLabelKeys: ['pod-template-hash'] }),
   podTerm({ labelSelector: { matchLabels: { app: 'db' } }, matchLabelKeys: ['a b'] }),
   podTerm({ labelSelector: { matchLabels: { app: 'db' } }, matchLabelKeys: ['tier'], mismatchLabelKeys: ['tier'] }),
+  podTerm({ labelSelector: { matchLabels: { app: 'db' } }, matchLabelKeys: ['tier', 'tier'] }),
   { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 0, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname' } }] } },
   { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 1, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname' } }] } },
 ];
@@ -900,11 +915,16 @@ const DELIBERATE: Deliberate[] = [
     why: 'a value that is no label value in a preferred node term: the server admits it with a warning, but no node label holds it',
     reason: /the preference never applies; hardpod refuses it, although the API server admits it \(with a warning\) in a preferred term/,
   },
-  {
-    field: 'affinity',
+  ...['affinity', 'topologySpreadConstraints'].map((field) => ({
+    field,
     why: 'a matchLabelKeys key that is also a key of labelSelector: the server merges matchLabelKeys into the selector of each Pod it creates, and refuses the Pods',
     reason: /is also a key of labelSelector; the API server refuses the pods/,
-  },
+  })),
+  ...['affinity', 'topologySpreadConstraints'].map((field) => ({
+    field,
+    why: 'a matchLabelKeys key listed twice: merged into the selector of each Pod carrying the label, it is named twice there, and the server refuses the Pod',
+    reason: /repeats matchLabelKeys\[\d+\]; the API server refuses the pods that carry the label/,
+  })),
   {
     field: 'affinity',
     why: 'a pod (anti-)affinity term without labelSelector: it matches no pod, and the server admits it with a warning',
@@ -1017,6 +1037,28 @@ describeCluster('workload builders: the builder refuses what the API server refu
     // What the builder accepts must not draw a warning either (a spread constraint without labelSelector, deprecated node labels).
     const warned = judged.filter((j) => j.refusedByBuilder === undefined && j.warnings.length > 0).map((j) => `${j.field} ${JSON.stringify(j.value)}: ${j.warnings.join('; ')}`);
     expect(warned).toEqual([]);
+  });
+  test('spread matchLabelKeys the builder refuses on purpose: the server refuses each Pod carrying the label, and admits one without the clash', async () => {
+    const base = attempt('deployment', {});
+    if ('refused' in base) throw new Error(base.refused);
+    const template = (base.objects[0] as Fields).spec.template;
+    // The Pod runs as the namespace's default ServiceAccount: the workload's own is not created here.
+    const { serviceAccountName: _serviceAccount, ...spec } = template.spec;
+    const pod = (constraint: Fields, labels: Readonly<Record<string, string>>): KubeObject => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'spread', labels: { ...template.metadata.labels, ...labels } },
+      spec: { ...spec, topologySpreadConstraints: [spread(constraint)] },
+    } as KubeObject);
+    const verdicts = await Promise.all(MERGED_KEY_CASES.map(async ({ constraint, podLabels }) => {
+      const refused = attempt('deployment', { topologySpreadConstraints: [spread(constraint)] });
+      const verdict = await cluster().dryRunCreate(pod(constraint, podLabels), namespace);
+      return { refusedByBuilder: 'refused' in refused, allowed: verdict.allowed, message: verdict.message };
+    }));
+    expect(verdicts.map((v) => [v.refusedByBuilder, v.allowed])).toEqual(MERGED_KEY_CASES.map(() => [true, false]));
+    for (const v of verdicts) expect(v.message).toMatch(/exists in both matchLabelKeys and labelSelector/);
+    const fine = { labelSelector: { matchLabels: { tier: 'web' } }, matchLabelKeys: ['pod-template-hash'] };
+    expect((await cluster().dryRunCreate(pod(fine, { 'tier': 'web', 'pod-template-hash': 'abc' }), namespace)).allowed).toBe(true);
   });
   test('Service settings: loadBalancerSourceRanges CIDRs and externalTrafficPolicy by Service type', async () => {
     const judged = [

@@ -120,6 +120,21 @@ describe('scheduling props', () => {
       /topologySpreadConstraints\[0\]\.minDomains 0 must be a whole number >= 1 and <= 2147483647/],
     ['a misspelt nodeTaintsPolicy', { topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', nodeTaintsPolicy: 'honor' }] },
       /topologySpreadConstraints\[0\]\.nodeTaintsPolicy "honor" is not a value the API server accepts \(did you mean "Honor"\?\); expected one of Honor, Ignore/],
+    ['spread matchLabelKeys naming a key of labelSelector', {
+      topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchExpressions: [{ key: 'tier', operator: 'Exists' }] }, matchLabelKeys: ['tier'] }],
+    }, /^app\/web: topologySpreadConstraints\[0\]\.matchLabelKeys\[0\] "tier" is also a key of labelSelector; the API server refuses the pods: name it in one of them/],
+    ['spread matchLabelKeys naming the selector label hardpod fills in', {
+      topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', matchLabelKeys: ['pod-template-hash', 'app.kubernetes.io/name'] }],
+    }, /topologySpreadConstraints\[0\]\.matchLabelKeys\[1\] "app\.kubernetes\.io\/name" is also a key of the labelSelector hardpod fills in \(the workload's own selector label\); the API server refuses the pods/],
+    ['spread matchLabelKeys naming a key twice', {
+      topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', matchLabelKeys: ['pod-template-hash', 'pod-template-hash'] }],
+    }, /topologySpreadConstraints\[0\]\.matchLabelKeys\[1\] "pod-template-hash" repeats matchLabelKeys\[0\]; the API server refuses the pods that carry the label: name each key once/],
+    ['spread matchLabelKeys holding no label key', {
+      topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', matchLabelKeys: ['a b'] }],
+    }, /topologySpreadConstraints\[0\]\.matchLabelKeys\[0\] "a b" is not a label key/],
+    ['spread matchLabelKeys that are no list of strings', {
+      topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', matchLabelKeys: 'pod-template-hash' }],
+    }, /topologySpreadConstraints\[0\]\.matchLabelKeys must be a list, got a string \("pod-template-hash"\)/],
     ['a misspelt whenUnsatisfiable', { topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedul' }] },
       /topologySpreadConstraints\[0\]\.whenUnsatisfiable "DoNotSchedul" is not a value the API server accepts \(did you mean "DoNotSchedule"\?\)/],
     ['a missing topologyKey', { topologySpreadConstraints: [{ maxSkew: 1, whenUnsatisfiable: 'DoNotSchedule' }] }, /topologySpreadConstraints\[0\]\.topologyKey is required/],
@@ -183,6 +198,20 @@ describe('scheduling props', () => {
     const { minDomains: _minDomains, ...policies } = spread;
     expect(() => build(26, policies)()).not.toThrow();
     expect(build(25, policies)).toThrow(/nodeAffinityPolicy needs Kubernetes 1\.26\+, where the NodeInclusionPolicyInPodTopologySpread feature is on by default/);
+  });
+
+  it('emits spread matchLabelKeys from Kubernetes 1.27, whose API server keeps them, and refuses them for an older target', () => {
+    const spread = { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule' as const, matchLabelKeys: ['pod-template-hash'] };
+    const build = (kubernetesMinor: number) => () =>
+      buildDeployment({ name: 'web', image: IMAGE, port: 8080, topologySpreadConstraints: [spread] }, { ...ctx, defaults: { kubernetesMinor } });
+    expect(podOf(build(27)().workload as KubeObject).topologySpreadConstraints).toEqual([{ ...spread, labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'web' } } }]);
+    expect(build(26)).toThrow(
+      /^app\/web: topologySpreadConstraints\[0\]\.matchLabelKeys needs Kubernetes 1\.27\+, where the MatchLabelKeysInPodTopologySpread feature is on by default; the target is 1\.26 \(kubernetesMinor\), whose API server drops the field/,
+    );
+    // An empty list asks for nothing and is left out.
+    expect(podOf(build(37)().workload as KubeObject).topologySpreadConstraints![0]).toHaveProperty('matchLabelKeys', ['pod-template-hash']);
+    const empty = buildDeployment({ name: 'web', image: IMAGE, port: 8080, topologySpreadConstraints: [{ ...spread, matchLabelKeys: [] }] }, ctx);
+    expect(podOf(empty.workload as KubeObject).topologySpreadConstraints![0]).not.toHaveProperty('matchLabelKeys');
   });
 
   it('refuses matchLabelKeys for a target before Kubernetes 1.31, whose API server would drop it, and takes it from 1.31', () => {
