@@ -8,10 +8,10 @@ import { didYouMean } from './did-you-mean';
 import { HardpodError } from './errors';
 import { isFields } from './pod-view';
 import type {
-  AllowRule, AutoscalingProps, ContainerProps, CronJobProps, DeploymentProps, DnsEgress, EnvRef, FilesMount, JobProps, KeyToPath, NamespaceProps,
-  NetworkPeer, NetworkPortRule, NetworkProps, PortProps, ProbeAction, ProbeProps, ProbesProps, ResolvingDefaults, ResourceFieldRef, ResourcesProps,
-  ServiceAccountTokenProps, ServiceProps, ServingWorkloadProps, StatefulSetProps, TolerationProps, TopologySpreadProps, VolumeClaimProps,
-  WorkloadProps, WritablePath,
+  AllowRule, AutoscalingProps, ContainerProps, CronJobProps, DeploymentProps, DnsEgress, EnvFromProps, EnvRef, FilesMount, JobProps, KeyToPath,
+  NamespaceProps, NetworkPeer, NetworkPortRule, NetworkProps, PortProps, ProbeAction, ProbeProps, ProbesProps, ResolvingDefaults, ResourceFieldRef,
+  ResourcesProps, ServiceAccountTokenProps, ServiceProps, ServingWorkloadProps, StatefulSetProps, TolerationProps, TopologySpreadProps,
+  VolumeClaimProps, WorkloadProps, WritablePath,
 } from './workload-props';
 
 /**
@@ -32,6 +32,7 @@ const CONTAINER: KeyList<ContainerProps> = {
   command: true,
   args: true,
   env: true,
+  envFrom: true,
   port: true,
   ports: true,
   probes: true,
@@ -133,6 +134,7 @@ export const PROP_KEYS = {
   files: keys<FilesMount>({ secret: true, configMap: true, serviceAccountToken: true, mountPath: true, items: true, optional: true }),
   serviceAccountToken: keys<ServiceAccountTokenProps>({ audience: true, expirationSeconds: true }),
   keyToPath: keys<KeyToPath>({ key: true, path: true }),
+  envFrom: keys<EnvFromProps>({ configMap: true, prefix: true, optional: true }),
   envRef: keys<EnvRef>({ configMapKeyRef: true, fieldRef: true, resourceFieldRef: true }),
   resourceFieldRef: keys<ResourceFieldRef>({ resource: true, divisor: true }),
   configMapKeyRef: keys<NonNullable<EnvRef['configMapKeyRef']>>({ name: true, key: true, optional: true }),

@@ -204,6 +204,23 @@ export interface EnvRef {
   readonly resourceFieldRef?: ResourceFieldRef;
 }
 
+/**
+ * Every key of a ConfigMap as an environment variable of that name (after `prefix`). There is no
+ * Secret source: rule `secrets-as-files` fails Secrets in the environment, so mount them with `files`.
+ */
+export interface EnvFromProps {
+  /** Name of the ConfigMap whose keys become variables. */
+  readonly configMap: string;
+  /**
+   * Put before each key to make the variable's name, such as `APP_`: non-empty printable ASCII without
+   * `=`, as the API server requires of variable names.
+   * @default none: each variable is named after its key
+   */
+  readonly prefix?: string;
+  /** `true` starts the container without these variables when the ConfigMap is missing. @default false: the container waits for it */
+  readonly optional?: boolean;
+}
+
 /** A seccomp profile, or `false` to omit it (fails rule `seccomp-profile-restricted`). */
 export type SeccompProps = { readonly type: 'RuntimeDefault' } | { readonly type: 'Localhost'; readonly localhostProfile: string } | false;
 
@@ -229,6 +246,14 @@ export interface ContainerProps {
    * @default none
    */
   readonly env?: Readonly<Record<string, string | EnvRef>>;
+  /**
+   * ConfigMaps whose every key becomes an environment variable: `[{ configMap: 'app-settings', prefix: 'APP_' }]`.
+   * A variable of `env` wins over one of the same name from here, and a later ConfigMap over an earlier one.
+   * Secrets stay out of the environment (rule `secrets-as-files`): a Secret source is refused; mount the
+   * Secret with `files`.
+   * @default none
+   */
+  readonly envFrom?: readonly EnvFromProps[];
   /** Shorthand for `ports: [{ port }]`. @default none */
   readonly port?: number;
   /** Ports the container serves. A Service is emitted when the main container has any. @default none */

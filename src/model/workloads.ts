@@ -2,7 +2,7 @@ import type { DaemonSet, Deployment, StatefulSet } from 'kubernetes-types/apps/v
 import type { HorizontalPodAutoscaler } from 'kubernetes-types/autoscaling/v2';
 import type { CronJob, Job, JobSpec } from 'kubernetes-types/batch/v1';
 import type {
-  Container, ContainerPort, EnvVar, PersistentVolumeClaim, PodSecurityContext, PodSpec, PodTemplateSpec, Probe,
+  Container, ContainerPort, EnvFromSource, EnvVar, PersistentVolumeClaim, PodSecurityContext, PodSpec, PodTemplateSpec, Probe,
   Service, ServiceAccount, SeccompProfile, Volume, VolumeMount, VolumeProjection,
 } from 'kubernetes-types/core/v1';
 import type { NetworkPolicy } from 'kubernetes-types/networking/v1';
@@ -24,9 +24,9 @@ import { PROP_KEYS, refuseUnknownKeys } from './prop-keys';
 import { parseQuantity, quantityGreater } from './quantity';
 import { schedulingSpec } from './scheduling';
 import type {
-  ContainerProps, ContainerResourcePath, CronJobProps, DaemonSetProps, DeploymentProps, EnvRef, FilesMount, JobProps, PodFieldPath, PortProps,
-  ProbeProps, ResourceFieldRef, ResourcesProps, ServiceAccountTokenProps, ServingWorkloadProps, StatefulSetProps, VolumeClaimProps, WorkloadDefaults,
-  WorkloadProps,
+  ContainerProps, ContainerResourcePath, CronJobProps, DaemonSetProps, DeploymentProps, EnvFromProps, EnvRef, FilesMount, JobProps, PodFieldPath,
+  PortProps, ProbeProps, ResourceFieldRef, ResourcesProps, ServiceAccountTokenProps, ServingWorkloadProps, StatefulSetProps, VolumeClaimProps,
+  WorkloadDefaults, WorkloadProps,
 } from './workload-props';
 import { applySecureDefaults } from '../hardening/harden';
 import { DEFAULT_RESOURCES, RUNTIME_DEFAULT_SECCOMP, type HardeningOptions } from '../hardening/secure-defaults';
@@ -233,7 +233,7 @@ function containerPorts(c: ResolvedContainer): ContainerPort[] {
 
 const CONTAINER_SHAPES: readonly (readonly [keyof ContainerProps, Shape])[] = [
   ['command', 'string[]'], ['args', 'string[]'], ['port', 'number'], ['ports', 'object[]'],
-  ['writablePaths', 'array'], ['files', 'object[]'], ['resources', 'object'], ['capabilities', 'object'],
+  ['writablePaths', 'array'], ['files', 'object[]'], ['resources', 'object'], ['capabilities', 'object'], ['envFrom', 'array'],
 ];
 const POD_SHAPES: readonly (readonly [keyof StatefulSetProps, Shape])[] = [
   ['containerName', 'string'], ['namespace', 'string'], ['sidecars', 'array'], ['initContainers', 'array'], ['labels', 'object'],
@@ -270,10 +270,45 @@ function checkContainerShape(c: ContainerProps, where: string): void {
   if (Array.isArray(c.env)) fail("env must be an object { NAME: 'value' } (got a list; hardpod does not take Kubernetes' [{ name, value }] form)", where);
   checkShape(c.env, 'object', 'env', where);
   for (const [name, value] of Object.entries(c.env ?? {})) {
-    // The API server's rule for env names: non-empty, no '=', printable ASCII.
-    if (!/^[\x20-\x3c\x3e-\x7e]+$/.test(name)) fail(`env name ${JSON.stringify(name)} is not a variable name (non-empty printable ASCII without "=")`, where);
+    if (!ENV_NAME.test(name)) fail(`env name ${JSON.stringify(name)} is not a variable name (non-empty printable ASCII without "=")`, where);
     if (typeof value !== 'string') checkEnvRef(value, `env.${name}`, where);
   }
+  c.envFrom?.forEach((source, i) => checkEnvFrom(source, `envFrom[${i}]`, where));
+}
+
+/** The API server's rule for environment variable names and envFrom prefixes: non-empty printable ASCII without "=". */
+const ENV_NAME = /^[\x20-\x3c\x3e-\x7e]+$/;
+
+/** Why a Secret in the environment (at `field`) is refused. */
+function secretInEnvironment(field: string): string {
+  return `${field} puts a Secret in the environment, which rule secrets-as-files (level hardened, the default) fails: ` +
+    'environment variables leak into child processes, crash dumps and logs; mount the Secret with files: [{ secret, mountPath }] and read the file';
+}
+
+/** An envFrom source: a ConfigMap, checked as the API server checks it; Secrets are refused. */
+function checkEnvFrom(source: unknown, field: string, where: string): void {
+  if (!isFields(source)) fail(`${field} must be an object { configMap, prefix?, optional? } (got ${describeType(source)})`, where);
+  for (const secret of ['secret', 'secretRef']) if (secret in source) fail(secretInEnvironment(`${field}.${secret}`), where);
+  if ('configMapRef' in source) fail(`${field}.configMapRef is Kubernetes' form; hardpod takes the ConfigMap's name as configMap: 'app-settings'`, where);
+  refuseUnknownKeys(source, PROP_KEYS.envFrom, field, where);
+  const { configMap, prefix, optional } = source as Partial<EnvFromProps>;
+  if (configMap === undefined) fail(`${field}.configMap is required: the name of the ConfigMap whose keys become variables`, where);
+  // The API server checks the name as a prefix of generated names, which may end in "-".
+  const admittedIn = typeof configMap === 'string' && configMap.endsWith('-') ? 'in envFrom, where it reads a trailing "-" as a prefix of generated names' : undefined;
+  checkObjectName(configMap, `${field}.configMap`, 'ConfigMap', where, admittedIn);
+  // An empty prefix is no prefix, as the API server reads it.
+  if (prefix !== undefined && (typeof prefix !== 'string' || (prefix !== '' && !ENV_NAME.test(prefix)))) {
+    fail(`${field}.prefix ${JSON.stringify(prefix) ?? describeType(prefix)} is not the start of a variable name (printable ASCII without "=")`, where);
+  }
+  if (optional !== undefined && typeof optional !== 'boolean') fail(`${field}.optional must be true or false (got ${describeType(optional)})`, where);
+}
+
+/** The container's envFrom as the API writes it. */
+function envFromSources(sources: readonly EnvFromProps[]): EnvFromSource[] {
+  return sources.map(({ configMap, prefix, optional }) => ({
+    configMapRef: { name: configMap, ...(optional !== undefined ? { optional } : {}) },
+    ...(prefix ? { prefix } : {}),
+  }));
 }
 
 /** The downward API paths the API server accepts in an environment variable's fieldRef. */
@@ -298,25 +333,20 @@ function checkConfigKey(key: unknown, field: string, where: string, deliberate =
 
 /**
  * Fails unless `name` is a Secret or ConfigMap name (a DNS subdomain). The API server checks an env
- * reference's name so, but not a volume's: there hardpod refuses it too (`deliberate`), as no object
- * can have the name and the pod would wait for it forever.
+ * reference's name so, but not a volume's, and an envFrom name only as a prefix of generated names
+ * (a trailing "-" passes): there hardpod refuses it too (`admittedIn` says where the server admits it),
+ * as no object can have the name and the pod would wait for it forever.
  */
-function checkObjectName(name: unknown, field: string, kind: string, where: string, deliberate = false): void {
+function checkObjectName(name: unknown, field: string, kind: string, where: string, admittedIn?: string): void {
   if (!isDnsSubdomain(name)) {
-    const why = deliberate ? `: no ${kind} can have it, so the pod would wait for it forever (hardpod refuses it, although the API server admits it in a volume)` : '';
+    const why = admittedIn ? `: no ${kind} can have it, so the pod would wait for it forever (hardpod refuses it, although the API server admits it ${admittedIn})` : '';
     fail(`${field} ${JSON.stringify(name) ?? typeof name} is not a ${kind} name (lowercase letters, digits, "-" and ".", at most 253 characters)${why}`, where);
   }
 }
 
 /** An env value that is not a string: exactly one reference hardpod emits, checked as the API server would. */
 function checkEnvRef(value: unknown, field: string, where: string): void {
-  if (isFields(value) && 'secretKeyRef' in value) {
-    fail(
-      `${field}.secretKeyRef puts a Secret in the environment, which rule secrets-as-files (level hardened, the default) fails: ` +
-        'environment variables leak into child processes, crash dumps and logs; mount the Secret with files: [{ secret, mountPath }] and read the file',
-      where,
-    );
-  }
+  if (isFields(value) && 'secretKeyRef' in value) fail(secretInEnvironment(`${field}.secretKeyRef`), where);
   const expected = "a string, { configMapKeyRef: { name, key } }, { fieldRef: 'metadata.name' } or { resourceFieldRef: { resource: 'limits.cpu' } }";
   if (!isFields(value)) fail(`${field} must be ${expected} (got ${describeType(value)})`, where);
   refuseUnknownKeys(value, PROP_KEYS.envRef, field, where);
@@ -419,7 +449,7 @@ function fileMounts(
       return;
     }
     const source = entry[kind];
-    checkObjectName(source, `${at}.${kind}`, kind === 'secret' ? 'Secret' : 'ConfigMap', where, true);
+    checkObjectName(source, `${at}.${kind}`, kind === 'secret' ? 'Secret' : 'ConfigMap', where, 'in a volume');
     if (entry.optional !== undefined && typeof entry.optional !== 'boolean') fail(`${at}.optional must be true or false (got ${describeType(entry.optional)})`, where);
     const items = (entry.items ?? []).map((item, j) => {
       checkConfigKey(item.key, `${at}.items[${j}].key`, where, true);
@@ -722,6 +752,7 @@ function containerSpec(c: ResolvedContainer, traits: KindTraits, pod: PodParts, 
   if (p.command) container.command = [...p.command];
   if (p.args) container.args = [...p.args];
   if (p.env && Object.keys(p.env).length > 0) container.env = envVars(p.env);
+  if (p.envFrom && p.envFrom.length > 0) container.envFrom = envFromSources(p.envFrom);
   if (c.ports.length > 0) container.ports = containerPorts(c);
 
   const mounts: VolumeMount[] = [...extraMounts];

@@ -346,6 +346,21 @@ const ENV_CONFIGMAP_KEY = envConfigMapField('env configMapKeyRef.key', (v) => ({
   ref.key = v;
 });
 
+/** A ConfigMap whose keys become variables: its name, and the prefix put before them. */
+const envFromField = (name: string, good: string, source: (v: string) => Props, place: (source: Fields, v: string) => void): Field<string> => ({
+  name,
+  kind: 'deployment',
+  good,
+  props: (v) => ({ envFrom: [source(v)] }),
+  place: (o, v) => place(main(o).envFrom[0], v),
+});
+const ENV_FROM_CONFIGMAP = envFromField('envFrom[].configMap', 'abc', (v) => ({ configMap: v }), (source, v) => {
+  source.configMapRef.name = v;
+});
+const ENV_FROM_PREFIX = envFromField('envFrom[].prefix', 'APP_', (v) => ({ configMap: 'abc', prefix: v }), (source, v) => {
+  source.prefix = v;
+});
+
 /** An env value read from a request or limit of the container: the resource, and a divisor with it. */
 const ENV_RESOURCE: Field<string> = {
   name: 'env resourceFieldRef.resource',
@@ -846,6 +861,11 @@ const DELIBERATE: Deliberate[] = [
     reason: /so the pod would wait for it forever \(hardpod refuses it, although the API server admits it in a volume\)/,
   })),
   {
+    field: 'envFrom[].configMap',
+    why: 'a name ending in "-" ("web-"): the server checks it as a prefix of generated names, but no ConfigMap can have it and the container would wait forever',
+    reason: /so the pod would wait for it forever \(hardpod refuses it, although the API server admits it in envFrom, where it reads a trailing "-" as a prefix/,
+  },
+  {
     field: 'files[].items[].key',
     why: 'no data key ("a b", "a/b"): the server checks no key in a volume item, but no Secret can hold it and the volume would never mount',
     reason: /so the volume would never mount \(hardpod refuses it, although the API server admits it here\)/,
@@ -953,7 +973,7 @@ describeCluster('workload builders: the builder refuses what the API server refu
     const fields = [
       ...(['deployment', 'statefulset', 'daemonset', 'job', 'cronjob'] as const).map((k) => nameField(k)),
       NAMESPACE_NAME, CONTAINER_NAME, SIDECAR_NAME, CLAIM_NAME, DEBUG_NAME, PEER_NAMESPACE, SERVICE_ACCOUNT, STORAGE_CLASS, DEBUG_GROUP,
-      FILES_SECRET, FILES_CONFIGMAP, ENV_CONFIGMAP_NAME,
+      FILES_SECRET, FILES_CONFIGMAP, ENV_CONFIGMAP_NAME, ENV_FROM_CONFIGMAP,
     ];
     const judged = await check(fields, values);
     expectBothVerdicts(judged, 40);
@@ -983,7 +1003,7 @@ describeCluster('workload builders: the builder refuses what the API server refu
     expect(disagreements(judged, DELIBERATE)).toEqual([]);
   });
   test('env names', async () => {
-    const judged = await check([ENV_NAME], [...ENV_NAME_KNOWN, ...sample(envName, 80)]);
+    const judged = await check([ENV_NAME, ENV_FROM_PREFIX], [...ENV_NAME_KNOWN, ...sample(envName, 80)]);
     expectBothVerdicts(judged, 5);
     expect(disagreements(judged, DELIBERATE)).toEqual([]);
   });

@@ -742,6 +742,21 @@ describe('files from Secrets, ConfigMaps and service-account tokens, env from re
     ]);
   });
 
+  it('emits envFrom ConfigMaps, with prefix and optional only when given, in the main container and sidecars', () => {
+    const built = buildDeployment({
+      ...base,
+      envFrom: [{ configMap: 'app-settings', prefix: 'APP_' }, { configMap: 'feature-flags', optional: true }],
+      sidecars: [{ name: 'proxy', image: IMAGE, port: 15001, envFrom: [{ configMap: 'proxy-settings', prefix: '' }] }],
+    }, ctx);
+    const pod = podOf(built.workload as KubeObject);
+    expect(pod.containers[0].envFrom).toEqual([
+      { configMapRef: { name: 'app-settings' }, prefix: 'APP_' },
+      { configMapRef: { name: 'feature-flags', optional: true } },
+    ]);
+    expect(pod.containers[1].envFrom).toEqual([{ configMapRef: { name: 'proxy-settings' } }]);
+    expect(podOf(buildDeployment(base, ctx).workload as KubeObject).containers[0]).not.toHaveProperty('envFrom');
+  });
+
   it('emits resourceFieldRef env values, with the divisor only when given', () => {
     const main = mainOf(buildJob({
       name: 'job',
@@ -796,6 +811,7 @@ describe('files from Secrets, ConfigMaps and service-account tokens, env from re
         { serviceAccountToken: {}, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' },
         { serviceAccountToken: { audience: 'vault' }, mountPath: '/var/run/vault' },
       ],
+      envFrom: [{ configMap: 'app-settings', prefix: 'APP_' }],
       env: {
         LEVEL: { configMapKeyRef: { name: 'app-config', key: 'level' } },
         POD_IP: { fieldRef: 'status.podIP' },
@@ -850,6 +866,21 @@ describe('files from Secrets, ConfigMaps and service-account tokens, env from re
       /unknown prop "files\[0\]\.serviceAccountToken\.audiences" \(did you mean "audience"\?\)/],
     ['a token and a Secret in one entry', { files: [{ serviceAccountToken: {}, secret: 'a', mountPath: '/var/run/token' }] },
       /files\[0\] must name exactly one of secret, configMap and serviceAccountToken \(got secret and serviceAccountToken\)/],
+    ['an envFrom Secret', { envFrom: [{ secret: 'db' } as never] },
+      /^app\/web \(container main\): envFrom\[0\]\.secret puts a Secret in the environment, which rule secrets-as-files .* mount the Secret with files: \[\{ secret, mountPath \}\]/],
+    ['an envFrom secretRef, as Kubernetes writes it', { envFrom: [{ secretRef: { name: 'db' } } as never] },
+      /envFrom\[0\]\.secretRef puts a Secret in the environment, which rule secrets-as-files/],
+    ['an envFrom configMapRef, as Kubernetes writes it', { envFrom: [{ configMapRef: { name: 'app' } } as never] },
+      /envFrom\[0\]\.configMapRef is Kubernetes' form; hardpod takes the ConfigMap's name as configMap: 'app-settings'/],
+    ['an envFrom without a ConfigMap', { envFrom: [{ prefix: 'APP_' } as never] }, /envFrom\[0\]\.configMap is required: the name of the ConfigMap whose keys become variables/],
+    ['an envFrom ConfigMap name that is no DNS subdomain', { envFrom: [{ configMap: 'App_Settings' }] }, /envFrom\[0\]\.configMap "App_Settings" is not a ConfigMap name \(lowercase letters/],
+    ['an envFrom ConfigMap name ending in -, which the API server admits as a prefix', { envFrom: [{ configMap: 'app-' }] },
+      /envFrom\[0\]\.configMap "app-" is not a ConfigMap name .*: no ConfigMap can have it, so the pod would wait for it forever \(hardpod refuses it, although the API server admits it in envFrom/],
+    ['an envFrom prefix with =', { envFrom: [{ configMap: 'app', prefix: 'A=' }] }, /envFrom\[0\]\.prefix "A=" is not the start of a variable name \(printable ASCII without "="\)/],
+    ['an envFrom prefix that is no string', { envFrom: [{ configMap: 'app', prefix: 5 as never }] }, /envFrom\[0\]\.prefix 5 is not the start of a variable name/],
+    ['a misspelt envFrom key', { envFrom: [{ configMap: 'app', prefx: 'A_' } as never] }, /unknown prop "envFrom\[0\]\.prefx" \(did you mean "prefix"\?\)/],
+    ['an envFrom optional that is no boolean', { envFrom: [{ configMap: 'app', optional: 'yes' as never }] }, /envFrom\[0\]\.optional must be true or false \(got a string/],
+    ['envFrom that is no list', { envFrom: { configMap: 'app' } as never }, /envFrom must be a list \(got an object\)/],
     ['a number as env value', { env: { X: 3 as never } }, /env\.X must be a string, \{ configMapKeyRef: \{ name, key \} \}, \{ fieldRef: 'metadata\.name' \} or \{ resourceFieldRef: \{ resource: 'limits\.cpu' \} \} \(got a number/],
   ];
   it.each(refusals)('refuses %s, naming the construct path, the prop and what is expected', (_what, props, message) => {
