@@ -131,7 +131,7 @@ export const PROP_KEYS = {
   grpc: keys<NonNullable<ProbeAction['grpc']>>({ port: true, service: true }),
   exec: keys<NonNullable<ProbeAction['exec']>>({ command: true }),
   writablePath: keys<WritablePath>({ path: true, sizeLimit: true, medium: true }),
-  files: keys<FilesMount>({ secret: true, configMap: true, serviceAccountToken: true, mountPath: true, items: true, optional: true }),
+  files: keys<FilesMount>({ secret: true, configMap: true, serviceAccountToken: true, mountPath: true, items: true, optional: true, subPath: true }),
   serviceAccountToken: keys<ServiceAccountTokenProps>({ audience: true, expirationSeconds: true }),
   keyToPath: keys<KeyToPath>({ key: true, path: true }),
   envFrom: keys<EnvFromProps>({ configMap: true, prefix: true, optional: true }),

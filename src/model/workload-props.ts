@@ -161,6 +161,16 @@ export interface FilesMount {
   readonly items?: readonly KeyToPath[];
   /** `true` starts the pod even when the Secret or ConfigMap (or a key in `items`) is missing. @default false: the pod waits for it */
   readonly optional?: boolean;
+  /**
+   * One key of the Secret or ConfigMap, mounted as the single file `mountPath`, so the rest of the
+   * image's directory stays in view: `{ configMap: 'nginx', subPath: 'nginx.conf', mountPath: '/etc/nginx/nginx.conf' }`.
+   * Such a file is NOT updated when the Secret or ConfigMap changes (the kubelet updates only whole
+   * directories): restart the pods to take a change. Mounts of one source share one volume. Not with
+   * `items` (the key is the file), nor with `serviceAccountToken`: a single-file mount never receives the
+   * token the kubelet renews, so the token would expire.
+   * @default none: the whole Secret or ConfigMap as a directory at `mountPath`
+   */
+  readonly subPath?: string;
 }
 
 /**

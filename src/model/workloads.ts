@@ -24,9 +24,9 @@ import { PROP_KEYS, refuseUnknownKeys } from './prop-keys';
 import { parseQuantity, quantityGreater } from './quantity';
 import { schedulingSpec } from './scheduling';
 import type {
-  ContainerProps, ContainerResourcePath, CronJobProps, DaemonSetProps, DeploymentProps, EnvFromProps, EnvRef, FilesMount, JobProps, PodFieldPath,
-  PortProps, ProbeProps, ResourceFieldRef, ResourcesProps, ServiceAccountTokenProps, ServingWorkloadProps, StatefulSetProps, VolumeClaimProps,
-  WorkloadDefaults, WorkloadProps,
+  ContainerProps, ContainerResourcePath, CronJobProps, DaemonSetProps, DeploymentProps, EnvFromProps, EnvRef, FilesMount, JobProps, KeyToPath,
+  PodFieldPath, PortProps, ProbeProps, ResourceFieldRef, ResourcesProps, ServiceAccountTokenProps, ServingWorkloadProps, StatefulSetProps,
+  VolumeClaimProps, WorkloadDefaults, WorkloadProps,
 } from './workload-props';
 import { applySecureDefaults } from '../hardening/harden';
 import { DEFAULT_RESOURCES, RUNTIME_DEFAULT_SECCOMP, type HardeningOptions } from '../hardening/secure-defaults';
@@ -422,9 +422,13 @@ const FILES_MODE = 0o400;
 /** The sources a `files` entry names exactly one of. */
 const FILES_SOURCES = ['secret', 'configMap', 'serviceAccountToken'] as const;
 
-/** The volume and read-only mount of each `files` entry, checked against the mounts already made. */
+/**
+ * The volume and read-only mount of each `files` entry, checked against the mounts already made. Single
+ * files (`subPath`) of one Secret or ConfigMap share one volume in the pod (`shared`, keyed by source),
+ * which lists the keys they mount.
+ */
 function fileMounts(
-  files: readonly FilesMount[], mounts: readonly VolumeMount[], usedVolumeNames: Set<string>, where: string,
+  files: readonly FilesMount[], mounts: readonly VolumeMount[], usedVolumeNames: Set<string>, shared: Map<string, Volume>, where: string,
 ): { volumes: Volume[]; mounts: VolumeMount[] } {
   const volumes: Volume[] = [];
   const added: VolumeMount[] = [];
@@ -440,6 +444,13 @@ function fileMounts(
     const clash = [...mounts, ...added].find((m) => m.mountPath === path);
     if (clash) fail(`${at}.mountPath "${path}" is mounted twice (files, writablePaths, volumeClaims): the API server refuses two volumes at one path; mount each path once`, where);
     if (kind === 'serviceAccountToken') {
+      if (entry.subPath !== undefined) {
+        fail(
+          `${at}.subPath cannot mount a service-account token: a single-file (subPath) mount never receives the token the kubelet renews, ` +
+            'so the token would expire and calls with it would fail; mount the token as a directory (leave subPath out)',
+          where,
+        );
+      }
       for (const key of ['items', 'optional'] as const) {
         if (entry[key] !== undefined) fail(`${at}.${key} applies to a Secret or ConfigMap; a service-account token is always the one file \`token\``, where);
       }
@@ -460,7 +471,27 @@ function fileMounts(
       }
       return { key: item.key, path: relative };
     });
-    const name = uniqueVolumeName(`${kind === 'secret' ? 'secret' : 'config'}-${pathSlug(path)}`, usedVolumeNames);
+    const prefix = kind === 'secret' ? 'secret' : 'config';
+    if (entry.subPath !== undefined) {
+      const key = entry.subPath;
+      if (entry.items !== undefined) fail(`${at}.subPath names the one key mounted as the file mountPath, and items picks keys for a directory: give one of them`, where);
+      checkConfigKey(key, `${at}.subPath`, where, true);
+      const shareKey = JSON.stringify([kind, source, entry.optional ?? false]);
+      let volume = shared.get(shareKey);
+      if (volume === undefined) {
+        const name = uniqueVolumeName(`${prefix}-${pathSlug(source!)}`, usedVolumeNames);
+        const common = { defaultMode: FILES_MODE, items: [], ...(entry.optional !== undefined ? { optional: entry.optional } : {}) };
+        volume = kind === 'secret' ? { name, secret: { secretName: source, ...common } } : { name, configMap: { name: source, ...common } };
+        shared.set(shareKey, volume);
+        volumes.push(volume);
+      }
+      // Only the keys mounted: a missing one stops the volume (unless optional) instead of leaving an empty directory where the file should be.
+      const keys = (volume.secret ?? volume.configMap)!.items as KeyToPath[];
+      if (!keys.some((item) => item.key === key)) keys.push({ key, path: key });
+      added.push({ name: volume.name, mountPath: path, subPath: key, readOnly: true });
+      return;
+    }
+    const name = uniqueVolumeName(`${prefix}-${pathSlug(path)}`, usedVolumeNames);
     const common = {
       defaultMode: FILES_MODE, ...(items.length > 0 ? { items } : {}), ...(entry.optional !== undefined ? { optional: entry.optional } : {}),
     };
@@ -716,6 +747,8 @@ function resourcesFor(c: ContainerProps, defaults: WorkloadDefaults, where: stri
 interface PodParts {
   readonly volumes: Volume[];
   readonly usedVolumeNames: Set<string>;
+  /** The volumes of single-file mounts, by source (see fileMounts). */
+  readonly sharedFileVolumes: Map<string, Volume>;
   readonly defaults: WorkloadDefaults;
   readonly terminationGracePeriodSeconds: number;
 }
@@ -747,7 +780,7 @@ function incompleteProbes(missing: readonly string[]): string {
 
 function containerSpec(c: ResolvedContainer, traits: KindTraits, pod: PodParts, extraMounts: readonly VolumeMount[], where: string): Container {
   const p = c.props;
-  const { volumes, usedVolumeNames, defaults } = pod;
+  const { volumes, usedVolumeNames, sharedFileVolumes, defaults } = pod;
   const container: Mutable<Container> = { name: c.name, image: c.image.reference };
   if (p.command) container.command = [...p.command];
   if (p.args) container.args = [...p.args];
@@ -768,7 +801,7 @@ function containerSpec(c: ResolvedContainer, traits: KindTraits, pod: PodParts, 
     volumes.push({ name: volumeName, emptyDir: { sizeLimit, ...(w.medium ? { medium: w.medium } : {}) } });
     mounts.push({ name: volumeName, mountPath: w.path });
   }
-  const files = fileMounts(p.files ?? [], mounts, usedVolumeNames, where);
+  const files = fileMounts(p.files ?? [], mounts, usedVolumeNames, sharedFileVolumes, where);
   volumes.push(...files.volumes);
   mounts.push(...files.mounts);
   if (mounts.length > 0) container.volumeMounts = mounts;
@@ -979,6 +1012,7 @@ function buildPod(
   const parts: PodParts = {
     volumes,
     usedVolumeNames: new Set<string>(mounts.map((m) => m.name)),
+    sharedFileVolumes: new Map(),
     defaults,
     terminationGracePeriodSeconds: props.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS,
   };

@@ -332,6 +332,17 @@ const FILES_ITEM_KEY = filesField('files[].items[].key', (v) => ({ secret: 'abc'
 const FILES_ITEM_PATH = filesField('files[].items[].path', (v) => ({ configMap: 'abc', items: [{ key: 'k', path: v }] }), (volume, v) => {
   volume.configMap.items[0].path = v;
 });
+/** One key of a ConfigMap mounted as a single file: the volume lists the key, the mount names it as subPath. */
+const FILES_SUBPATH: Field<string> = {
+  name: 'files[].subPath',
+  kind: 'deployment',
+  good: 'abc',
+  props: (v) => ({ fsGroup: 1000, files: [{ configMap: 'abc', subPath: v, mountPath: '/etc/x/f' }] }),
+  place: (o, v) => {
+    podSpec(o).volumes[0].configMap.items = [{ key: v, path: v }];
+    main(o).volumeMounts[0].subPath = v;
+  },
+};
 const envConfigMapField = (name: string, ref: (v: string) => Props, place: (ref: Fields, v: string) => void): Field<string> => ({
   name,
   kind: 'deployment',
@@ -865,11 +876,11 @@ const DELIBERATE: Deliberate[] = [
     why: 'a name ending in "-" ("web-"): the server checks it as a prefix of generated names, but no ConfigMap can have it and the container would wait forever',
     reason: /so the pod would wait for it forever \(hardpod refuses it, although the API server admits it in envFrom, where it reads a trailing "-" as a prefix/,
   },
-  {
-    field: 'files[].items[].key',
+  ...['files[].items[].key', 'files[].subPath'].map((field) => ({
+    field,
     why: 'no data key ("a b", "a/b"): the server checks no key in a volume item, but no Secret can hold it and the volume would never mount',
     reason: /so the volume would never mount \(hardpod refuses it, although the API server admits it here\)/,
-  },
+  })),
   {
     field: 'serviceAccountName',
     why: '"": the pods would run as the namespace\'s default ServiceAccount instead of a dedicated one',
@@ -983,9 +994,26 @@ describeCluster('workload builders: the builder refuses what the API server refu
     const judged = [
       ...await check([FILES_ITEM_KEY, ENV_CONFIGMAP_KEY], [...DATA_KEY_KNOWN, ...sample(dataKey, 60)]),
       ...await check([FILES_ITEM_PATH], [...FILE_PATH_KNOWN, ...sample(filePath, 60)]),
+      ...await check([FILES_SUBPATH], [...DATA_KEY_KNOWN, ...FILE_PATH_KNOWN, ...sample(dataKey, 40), ...sample(filePath, 40)]),
     ];
     expectBothVerdicts(judged, 20);
     expect(disagreements(judged, DELIBERATE)).toEqual([]);
+  });
+  test('single files (subPath) of one ConfigMap in two containers: one volume, admitted', async () => {
+    const built = attempt('deployment', {
+      fsGroup: 1000,
+      files: [
+        { configMap: 'nginx', subPath: 'nginx.conf', mountPath: '/etc/nginx/nginx.conf' },
+        { configMap: 'nginx', subPath: 'mime.types', mountPath: '/etc/nginx/mime.types' },
+        { configMap: 'nginx', mountPath: '/etc/nginx/conf.d' },
+      ],
+      sidecars: [{ name: 'exporter', image: IMAGE, port: 9113, files: [{ configMap: 'nginx', subPath: 'nginx.conf', mountPath: '/etc/nginx/nginx.conf' }] }],
+    });
+    if ('refused' in built) throw new Error(built.refused);
+    expect(podSpec(built.objects as unknown as Fields[]).volumes.map((v: Fields) => v.name)).toEqual(['config-nginx', 'config-etc-nginx-conf-d']);
+    const verdicts = await Promise.all(built.objects.map((o) => cluster().dryRunCreate(o, namespace)));
+    expect(verdicts.map((v) => v.message ?? 'admitted')).toEqual(built.objects.map(() => 'admitted'));
+    expect(verdicts.flatMap((v) => v.warnings)).toEqual([]);
   });
   test('env from requests and limits, service-account tokens', async () => {
     const resources = ['limits.cpu', 'requests.memory', 'limits.ephemeral-storage', 'requests.ephemeral-storage'];

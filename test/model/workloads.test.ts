@@ -727,6 +727,43 @@ describe('files from Secrets, ConfigMaps and service-account tokens, env from re
     expect(pod.securityContext).toMatchObject({ fsGroup: 1000, fsGroupChangePolicy: 'OnRootMismatch' });
   });
 
+  it('mounts single files (subPath) of a Secret or ConfigMap, one volume per source listing the keys mounted, with unique volume names', () => {
+    const built = buildDeployment({
+      ...base,
+      files: [
+        { configMap: 'nginx', subPath: 'nginx.conf', mountPath: '/etc/nginx/nginx.conf' },
+        { configMap: 'nginx', subPath: 'mime.types', mountPath: '/etc/nginx/mime.types' },
+        // Another directory of this ConfigMap, and a file of it that may be missing: volumes of their own.
+        { configMap: 'nginx', mountPath: '/etc/nginx/conf.d' },
+        { configMap: 'nginx', subPath: 'extra.conf', optional: true, mountPath: '/etc/nginx/extra.conf' },
+        { secret: 'tls', subPath: 'tls.key', mountPath: '/etc/ssl/private/tls.key' },
+      ],
+      sidecars: [{ name: 'exporter', image: SIDECAR, port: 9113, files: [{ configMap: 'nginx', subPath: 'nginx.conf', mountPath: '/etc/exporter/nginx.conf' }] }],
+    }, ctx);
+    const pod = podOf(built.workload as KubeObject);
+    expect(pod.volumes).toEqual([
+      { name: 'config-nginx', configMap: { name: 'nginx', defaultMode: 0o400, items: [{ key: 'nginx.conf', path: 'nginx.conf' }, { key: 'mime.types', path: 'mime.types' }] } },
+      { name: 'config-etc-nginx-conf-d', configMap: { name: 'nginx', defaultMode: 0o400 } },
+      { name: 'config-nginx-2', configMap: { name: 'nginx', defaultMode: 0o400, items: [{ key: 'extra.conf', path: 'extra.conf' }], optional: true } },
+      { name: 'secret-tls', secret: { secretName: 'tls', defaultMode: 0o400, items: [{ key: 'tls.key', path: 'tls.key' }] } },
+    ]);
+    expect(pod.containers[0].volumeMounts).toEqual([
+      { name: 'config-nginx', mountPath: '/etc/nginx/nginx.conf', subPath: 'nginx.conf', readOnly: true },
+      { name: 'config-nginx', mountPath: '/etc/nginx/mime.types', subPath: 'mime.types', readOnly: true },
+      { name: 'config-etc-nginx-conf-d', mountPath: '/etc/nginx/conf.d', readOnly: true },
+      { name: 'config-nginx-2', mountPath: '/etc/nginx/extra.conf', subPath: 'extra.conf', readOnly: true },
+      { name: 'secret-tls', mountPath: '/etc/ssl/private/tls.key', subPath: 'tls.key', readOnly: true },
+    ]);
+    // The sidecar's file of the same ConfigMap comes from the same volume, which is emitted once.
+    expect(pod.containers[1].volumeMounts).toEqual([{ name: 'config-nginx', mountPath: '/etc/exporter/nginx.conf', subPath: 'nginx.conf', readOnly: true }]);
+    const names = pod.volumes!.map((v) => v.name);
+    expect(new Set(names).size).toBe(names.length);
+    expect(pod.securityContext).toMatchObject({ fsGroup: 1000 });
+    const report = evaluate([...buildNamespace({ name: 'shop' }).objects, ...buildDeployment({ ...base, namespace: 'shop', files: [{ configMap: 'nginx', subPath: 'nginx.conf', mountPath: '/etc/nginx/nginx.conf' }] }, ctx).objects]
+      .map((object) => ({ object, source: {} })), { level: 'hardened', kubernetesVersion: '1.33' });
+    expect(report.findings).toEqual([]);
+  });
+
   it('emits configMapKeyRef and fieldRef env values next to literal ones', () => {
     const main = mainOf(buildJob({
       name: 'job',
@@ -866,6 +903,15 @@ describe('files from Secrets, ConfigMaps and service-account tokens, env from re
       /unknown prop "files\[0\]\.serviceAccountToken\.audiences" \(did you mean "audience"\?\)/],
     ['a token and a Secret in one entry', { files: [{ serviceAccountToken: {}, secret: 'a', mountPath: '/var/run/token' }] },
       /files\[0\] must name exactly one of secret, configMap and serviceAccountToken \(got secret and serviceAccountToken\)/],
+    ['a single file (subPath) of a service-account token', { files: [{ serviceAccountToken: {}, subPath: 'token', mountPath: '/var/run/token' }] },
+      /^app\/web \(container main\): files\[0\]\.subPath cannot mount a service-account token: a single-file \(subPath\) mount never receives the token the kubelet renews, so the token would expire/],
+    ['subPath with items', { files: [{ configMap: 'a', subPath: 'k', items: [{ key: 'k', path: 'k' }], mountPath: '/etc/k' }] },
+      /files\[0\]\.subPath names the one key mounted as the file mountPath, and items picks keys for a directory: give one of them/],
+    ['a subPath that is no data key', { files: [{ configMap: 'a', subPath: 'conf/app.yaml', mountPath: '/etc/app.yaml' }] },
+      /files\[0\]\.subPath "conf\/app\.yaml" is not a data key .*so the volume would never mount \(hardpod refuses it, although the API server admits it here\)/],
+    ['a subPath with ..', { files: [{ secret: 'a', subPath: '../k', mountPath: '/etc/k' }] }, /files\[0\]\.subPath "\.\.\/k" is not a data key/],
+    ['two single files at one path', { files: [{ configMap: 'a', subPath: 'x', mountPath: '/etc/x' }, { configMap: 'a', subPath: 'y', mountPath: '/etc/x' }] },
+      /files\[1\]\.mountPath "\/etc\/x" is mounted twice/],
     ['an envFrom Secret', { envFrom: [{ secret: 'db' } as never] },
       /^app\/web \(container main\): envFrom\[0\]\.secret puts a Secret in the environment, which rule secrets-as-files .* mount the Secret with files: \[\{ secret, mountPath \}\]/],
     ['an envFrom secretRef, as Kubernetes writes it', { envFrom: [{ secretRef: { name: 'db' } } as never] },
