@@ -146,7 +146,7 @@ export const PROP_KEYS = {
   peer: keys<NetworkPeer>({ podLabels: true, namespace: true, ipBlock: true }),
   ipBlock: keys<NonNullable<NetworkPeer['ipBlock']>>({ cidr: true, except: true }),
   networkPort: keys<NetworkPortRule>({ port: true, protocol: true, endPort: true }),
-  volumeClaim: keys<VolumeClaimProps>({ name: true, mountPath: true, storage: true, storageClassName: true, accessModes: true }),
+  volumeClaim: keys<VolumeClaimProps>({ name: true, mountPath: true, storage: true, storageClassName: true, accessModes: true, containers: true }),
   podDisruptionBudget: keys<Exclude<NonNullable<DeploymentProps['podDisruptionBudget']>, false>>({ minAvailable: true, maxUnavailable: true, unhealthyPodEvictionPolicy: true }),
   service: keys<ServiceProps>({ type: true, annotations: true, loadBalancerSourceRanges: true, externalTrafficPolicy: true }),
   autoscaling: keys<AutoscalingProps>({ minReplicas: true, maxReplicas: true, cpuUtilization: true, memoryUtilization: true }),

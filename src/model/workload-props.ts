@@ -678,6 +678,13 @@ export interface VolumeClaimProps {
   readonly storageClassName?: string;
   /** @default ReadWriteOnce */
   readonly accessModes?: readonly ('ReadWriteOnce' | 'ReadOnlyMany' | 'ReadWriteMany' | 'ReadWriteOncePod')[];
+  /**
+   * Names of the containers the volume is mounted into, at `mountPath`: the main container's
+   * (`containerName`), sidecars' and init containers', such as `['main', 'backup']` for a backup sidecar
+   * reading the data. Each at most once.
+   * @default the main container only
+   */
+  readonly containers?: readonly string[];
 }
 
 /** A StatefulSet always gets a headless Service (`service: false` omits it); a `service.type` other than ClusterIP is an error. */
@@ -688,7 +695,7 @@ export interface StatefulSetProps extends DeploymentProps {
    * @default 1
    */
   readonly replicas?: number;
-  /** Persistent volumes, one set per replica, mounted into the main container. @default none */
+  /** Persistent volumes, one set per replica, mounted into the main container (or the containers each names). @default none */
   readonly volumeClaims?: readonly VolumeClaimProps[];
 }
 

@@ -15,6 +15,7 @@ import {
   buildService, buildServiceAccount, checkPodDisruptionBudget, checkServiceProps, objectMeta, selectorLabels, targetMinor, type ServicePort,
 } from './companions';
 import { cronScheduleProblem, timeZoneProblem } from './cron';
+import { didYouMean } from './did-you-mean';
 import { fail } from './errors';
 import { DIGEST_ONLY_RESOLVER, exposedPortsOf, type ImageFacts, type ImageResolver, type ResolvedImage } from './image';
 import { claimObjectKey, type KubeObject } from './kube-object';
@@ -936,7 +937,7 @@ function checkOwnLabels(props: WorkloadProps, defaults: WorkloadDefaults, where:
   }
 }
 
-/** Mounts of the StatefulSet's volume claims in the main container, checked. */
+/** Mounts of the StatefulSet's volume claims, one per claim, checked. */
 function claimMounts(claims: readonly VolumeClaimProps[], where: string): VolumeMount[] {
   const mounts: VolumeMount[] = [];
   claims.forEach((claim, i) => {
@@ -953,6 +954,31 @@ function claimMounts(claims: readonly VolumeClaimProps[], where: string): Volume
     mounts.push({ name: claim.name, mountPath: claim.mountPath });
   });
   return mounts;
+}
+
+/**
+ * The claims' mounts (`mounts[i]` of `claims[i]`) by the name of each container they go into: the
+ * containers a claim names, else the main one (`mainName`); `names` are the pod's containers.
+ */
+function claimMountsByContainer(
+  claims: readonly VolumeClaimProps[], mounts: readonly VolumeMount[], mainName: string, names: readonly string[], where: string,
+): Map<string, VolumeMount[]> {
+  const byContainer = new Map<string, VolumeMount[]>();
+  claims.forEach((claim, i) => {
+    const at = `volumeClaims[${i}].containers`;
+    checkShape(claim.containers, 'string[]', at, where);
+    const targets = claim.containers ?? [mainName];
+    if (targets.length === 0) {
+      fail(`${at} is empty, so the volume would be mounted nowhere: name the containers that use it, or leave containers out for the main container (${mainName})`, where);
+    }
+    targets.forEach((name, j) => {
+      if (!names.includes(name)) fail(`${at}[${j}] "${name}" is not a container of the pod${didYouMean(name, names)}; expected one of ${names.join(', ')}`, where);
+      const first = targets.indexOf(name);
+      if (first !== j) fail(`${at}[${j}] "${name}" repeats ${at}[${first}]: a container takes the volume once, at mountPath`, where);
+      byContainer.set(name, [...(byContainer.get(name) ?? []), mounts[i]]);
+    });
+  });
+  return byContainer;
 }
 
 function buildPod(
@@ -1007,6 +1033,7 @@ function buildPod(
   }
   // Init containers that are not sidecars have exited before the others start.
   checkPodPorts([main, ...sidecars], where);
+  const claimed = claimMountsByContainer(extra.claims ?? [], mounts, main.name, [...names], where);
 
   const volumes: Volume[] = [];
   const parts: PodParts = {
@@ -1042,7 +1069,7 @@ function buildPod(
   const initOrder = nativeSidecars ? [...sidecars, ...inits] : inits;
   const regular = nativeSidecars ? [main] : [main, ...sidecars];
   const specOf = (c: ResolvedContainer): Container => {
-    const container = containerSpec(c, traits, parts, c === main ? mounts : [], whereOf(c));
+    const container = containerSpec(c, traits, parts, claimed.get(c.name) ?? [], whereOf(c));
     return nativeSidecars && c.role === 'sidecar' ? { ...container, restartPolicy: 'Always' } : container;
   };
   if (initOrder.length > 0) spec.initContainers = initOrder.map(specOf);

@@ -275,6 +275,28 @@ const CLAIM_NAME: Field<string> = {
     main(o).volumeMounts[0].name = v;
   },
 };
+/**
+ * The containers a volume claim is mounted into (a sidecar `backup`, an init container `restore`):
+ * put in place, the volume is mounted once per time a container is named, and not where none is.
+ */
+const CLAIM_CONTAINERS: Field<readonly string[]> = {
+  name: 'volumeClaims[].containers',
+  kind: 'statefulset',
+  good: ['main'],
+  props: (v) => ({
+    volumeClaims: [{ name: 'data', mountPath: '/data', storage: '1Gi', containers: v }],
+    sidecars: [{ name: 'backup', image: IMAGE, probes: false }],
+    initContainers: [{ name: 'restore', image: IMAGE }],
+  }),
+  place: (o, v) => {
+    const spec = podSpec(o);
+    for (const c of [...spec.containers, ...(spec.initContainers ?? [])] as Fields[]) {
+      const others = (c.volumeMounts ?? []).filter((m: Fields) => m.name !== 'data');
+      const data = v.filter((name) => name === c.name).map(() => ({ name: 'data', mountPath: '/data' }));
+      c.volumeMounts = [...data, ...others];
+    }
+  },
+};
 const NAMESPACE_NAME: Field<string> = {
   name: 'namespace name',
   kind: 'namespace',
@@ -882,6 +904,11 @@ const DELIBERATE: Deliberate[] = [
     reason: /so the volume would never mount \(hardpod refuses it, although the API server admits it here\)/,
   })),
   {
+    field: 'volumeClaims[].containers',
+    why: 'no container of the pod, or none at all ([], "bakup"): the volume would be mounted nowhere, or not where it was meant to be',
+    reason: /is empty, so the volume would be mounted nowhere|is not a container of the pod/,
+  },
+  {
     field: 'serviceAccountName',
     why: '"": the pods would run as the namespace\'s default ServiceAccount instead of a dedicated one',
     reason: /default ServiceAccount; hardpod refuses it/,
@@ -1014,6 +1041,14 @@ describeCluster('workload builders: the builder refuses what the API server refu
     const verdicts = await Promise.all(built.objects.map((o) => cluster().dryRunCreate(o, namespace)));
     expect(verdicts.map((v) => v.message ?? 'admitted')).toEqual(built.objects.map(() => 'admitted'));
     expect(verdicts.flatMap((v) => v.warnings)).toEqual([]);
+  });
+  test('volume claims mounted into the containers they name', async () => {
+    const judged = await check([CLAIM_CONTAINERS], [
+      ['main'], ['backup'], ['restore'], ['main', 'backup', 'restore'], ['backup', 'main'], ['main', 'main'], ['backup', 'restore', 'backup'], [], ['bakup'], ['Main'],
+    ]);
+    expectBothVerdicts(judged, 1);
+    expect(judged.filter((j) => j.allowedByServer).length).toBeGreaterThanOrEqual(5);
+    expect(disagreements(judged, DELIBERATE)).toEqual([]);
   });
   test('env from requests and limits, service-account tokens', async () => {
     const resources = ['limits.cpu', 'requests.memory', 'limits.ephemeral-storage', 'requests.ephemeral-storage'];

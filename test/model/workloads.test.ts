@@ -600,6 +600,47 @@ describe('props the API server would reject are errors naming the construct path
     expect(sts([{ ...data, name: 'Data' }])).toContain('volumeClaims[0].name "Data" is not a DNS label');
     expect(sts([{ ...data, mountPath: 'data' }])).toContain('volumeClaims[0].mountPath "data" must be an absolute path');
   });
+  it('mounts a volume claim into the containers it names (sidecars, init containers, the main one), and by default into the main one only', () => {
+    const built = buildStatefulSet({
+      name: 'db',
+      image: IMAGE,
+      port: 5432,
+      fsGroup: 70,
+      containerName: 'postgres',
+      volumeClaims: [
+        { name: 'data', mountPath: '/var/lib/postgresql/data', storage: '10Gi', containers: ['postgres', 'backup', 'restore'] },
+        { name: 'wal', mountPath: '/wal', storage: '1Gi', containers: ['backup'] },
+        { name: 'scratch', mountPath: '/scratch', storage: '1Gi' },
+      ],
+      sidecars: [{ name: 'backup', image: SIDECAR, probes: false, writablePaths: ['/tmp'] }],
+      initContainers: [{ name: 'restore', image: SIDECAR }],
+    }, ctx);
+    const pod = podOf(built.workload as KubeObject);
+    const mounts = (c: Container | undefined) => c?.volumeMounts?.map((m) => `${m.name}:${m.mountPath}`);
+    expect(mounts(pod.containers[0])).toEqual(['data:/var/lib/postgresql/data', 'scratch:/scratch']);
+    expect(mounts(pod.containers[1])).toEqual(['data:/var/lib/postgresql/data', 'wal:/wal', 'tmp:/tmp']);
+    expect(mounts(pod.initContainers?.[0])).toEqual(['data:/var/lib/postgresql/data']);
+    expect((built.workload.spec?.volumeClaimTemplates ?? []).map((t) => t.metadata?.name)).toEqual(['data', 'wal', 'scratch']);
+  });
+  it('refuses a volume claim naming a container the pod lacks, naming it twice or none, and a sidecar path it takes already', () => {
+    const sts = (containers: unknown, props: Record<string, unknown> = {}) => error(() => buildStatefulSet({
+      name: 'db',
+      image: IMAGE,
+      port: 5432,
+      fsGroup: 70,
+      volumeClaims: [{ name: 'data', mountPath: '/data', storage: '1Gi', containers: containers as never }],
+      sidecars: [{ name: 'backup', image: SIDECAR, probes: false }],
+      ...props,
+    }, ctx)).message;
+    expect(sts(['main', 'bakup'])).toMatch(/^app\/web: volumeClaims\[0\]\.containers\[1\] "bakup" is not a container of the pod \(did you mean "backup"\?\); expected one of main, backup$/);
+    expect(sts(['backup', 'backup'])).toMatch(/volumeClaims\[0\]\.containers\[1\] "backup" repeats volumeClaims\[0\]\.containers\[0\]: a container takes the volume once/);
+    expect(sts([])).toMatch(/volumeClaims\[0\]\.containers is empty, so the volume would be mounted nowhere: .* leave containers out for the main container \(main\)/);
+    expect(sts('backup')).toMatch(/volumeClaims\[0\]\.containers must be a list of strings \(got "backup"\)/);
+    expect(sts(['backup'], { sidecars: [{ name: 'backup', image: SIDECAR, probes: false, writablePaths: ['/data'] }] }))
+      .toMatch(/^app\/web \(container backup\): "\/data" is mounted twice \(writablePaths, volumeClaims\)/);
+    expect(sts(['backup'], { sidecars: [{ name: 'backup', image: SIDECAR, probes: false, files: [{ configMap: 'x', mountPath: '/data' }] }] }))
+      .toMatch(/\(container backup\): files\[0\]\.mountPath "\/data" is mounted twice/);
+  });
   it('probes: liveness and startup successThreshold 1, no negative timings, numeric ports 1-65535', () => {
     expect(refused({ port: 8080, probes: { liveness: { httpGet: { path: '/healthz' }, successThreshold: 2 } } })).toContain('probes.liveness.successThreshold must be 1');
     expect(refused({ port: 8080, probes: { startup: { tcpSocket: {}, successThreshold: 3 } } })).toContain('probes.startup.successThreshold must be 1');
