@@ -177,6 +177,9 @@ describe('scheduling props', () => {
     ['matchLabelKeys naming a key of labelSelector', {
       affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { app: 'web' } }, matchLabelKeys: ['app'] }] } },
     }, /matchLabelKeys\[0\] "app" is also a key of labelSelector; the API server refuses the pods/],
+    ['affinity matchLabelKeys naming a key twice', {
+      affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { app: 'web' } }, matchLabelKeys: ['tier', 'tier'] }] } },
+    }, /requiredDuringSchedulingIgnoredDuringExecution\[0\]\.matchLabelKeys\[1\] "tier" repeats matchLabelKeys\[0\]; the API server refuses the pods that carry the label/],
     ['a label selector value that is no label value', {
       affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { app: 'a b' } } }] } },
     }, /labelSelector\.matchLabels value "a b" of app is not a label value/],
