@@ -67,7 +67,7 @@ export function renderRulesMarkdown(rules: readonly AnyRule[] = RULES): string {
     lines.push(`### \`${rule.id}\``, '', `${escape(rule.title)}. Level \`${rule.level}\`, recommended severity ${rule.severity}.`, '', `Remediation: ${rule.remediation}`, '');
     const noPolicy = whyNoAdmissionPolicy(rule);
     lines.push(noPolicy === undefined
-      ? 'Admission: emitted by `hardpod admission-policy` as a ValidatingAdmissionPolicy (Kubernetes 1.30+), and with `--format kyverno` as a Kyverno ClusterPolicy (Kyverno 1.13+), the same CEL in both.'
+      ? 'Admission: emitted by `hardpod admission-policy` as a ValidatingAdmissionPolicy (Kubernetes 1.30+), with `--format kyverno` as a Kyverno ValidatingPolicy (Kyverno 1.17+) and with `--format kyverno-cluster-policy` as a Kyverno ClusterPolicy (Kyverno 1.13 to 1.19), the same CEL in each.'
       : `Admission: no admission policy (ValidatingAdmissionPolicy or Kyverno) is emitted, as ${noPolicy}.`, '');
     if (rule.controls.length) {
       lines.push('Controls:');

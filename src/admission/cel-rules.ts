@@ -5,7 +5,7 @@ import type { Enforcement } from '../engine/report';
 import { allowedRegistryPrefix } from '../images/image-ref';
 import { HardpodError } from '../model/errors';
 import type { KubeObject } from '../model/kube-object';
-import { celList, celString, POD_SPEC_CEL, WORKLOADS } from '../model/workload-cel';
+import { celList, celString, POD_SPEC_CEL, WORKLOADS, workloadResourceRules, type ResourceRule } from '../model/workload-cel';
 import { RULES } from '../rules/catalogue';
 import type { AnyRule } from '../rules/rule';
 
@@ -67,7 +67,8 @@ export interface EmittedRule {
 export interface AdmissionPolicies {
   /**
    * The policies: per emitted rule, its ValidatingAdmissionPolicy then its ValidatingAdmissionPolicyBinding
-   * ({@link admissionPolicies}), or its Kyverno ClusterPolicy ({@link kyvernoPolicies}).
+   * ({@link admissionPolicies}), its Kyverno ValidatingPolicy ({@link kyvernoValidatingPolicies}), or its
+   * Kyverno ClusterPolicy ({@link kyvernoPolicies}).
    */
   readonly objects: readonly KubeObject[];
   readonly emitted: readonly EmittedRule[];
@@ -78,12 +79,78 @@ export interface AdmissionPolicies {
 }
 
 /** The kinds those resources hold: a config suppression of another kind cannot match an object the policies judge. */
-const WORKLOAD_KINDS = new Set(WORKLOADS.map((w) => w.kind));
 
 /** `list` of the pod spec, or an empty list. */
 const listOf = (field: string): string => `(has(variables.podSpec.${field}) ? variables.podSpec.${field} : [])`;
 /** Every container: init (sidecars included), regular and ephemeral, in the order the engine reads them. */
 const CONTAINERS = `${listOf('initContainers')} + ${listOf('containers')} + ${listOf('ephemeralContainers')}`;
+
+/**
+ * What the policies of a group of rules match, and what every such policy reads or exempts: the
+ * workloads (through their pod spec), the Roles and ClusterRoles, or the bindings.
+ */
+interface AdmissionTarget {
+  /** A ValidatingAdmissionPolicy's (and Kyverno ValidatingPolicy's) matchConstraints.resourceRules. */
+  readonly resourceRules: readonly ResourceRule[];
+  /** A Kyverno ClusterPolicy rule's `match.any[].resources.kinds`. */
+  readonly kyvernoKinds: readonly string[];
+  /** The kinds, which a config suppression names. */
+  readonly kinds: ReadonlySet<string>;
+  /** The cluster-scoped ones among them, named without a namespace. @default none */
+  readonly clusterScoped?: ReadonlySet<string>;
+  /** Variables every rule of the target reads before its own. */
+  readonly variables: readonly CelVariable[];
+  /** Conditions every rule of the target needs besides its suppressions (who and what is exempt). @default none */
+  readonly conditions?: readonly CelVariable[];
+}
+
+/** Kyverno names a kind of a named API group `group/version/Kind`. */
+const kyvernoKind = (group: string, kind: string): string => (group === '' ? kind : `${group}/v1/${kind}`);
+
+const WORKLOAD_TARGET: AdmissionTarget = {
+  // The workload kinds, with the ephemeral containers added to Pods, on create and update.
+  resourceRules: workloadResourceRules(() => ['CREATE', 'UPDATE'], true),
+  kyvernoKinds: WORKLOADS.flatMap((w) => {
+    const kind = kyvernoKind(w.group, w.kind);
+    return [kind, ...(w.subresources ?? []).map((sub) => `${kind}/${sub}`)];
+  }),
+  kinds: new Set(WORKLOADS.map((w) => w.kind)),
+  variables: [{ name: 'podSpec', expression: POD_SPEC_CEL }, { name: 'containers', expression: CONTAINERS }],
+};
+
+const RBAC_GROUP = 'rbac.authorization.k8s.io';
+/**
+ * The API server creates and reconciles its bootstrap roles and bindings (cluster-admin, admin, edit,
+ * view, system:*) as system:apiserver on every start, and a refusal would fail its start-up hook.
+ */
+const NOT_THE_API_SERVER: CelVariable = {
+  name: 'not-the-api-server',
+  // Kyverno's background scans and CLI judge objects without a user.
+  expression: "!has(request.userInfo) || !has(request.userInfo.username) || request.userInfo.username != 'system:apiserver'",
+};
+
+/** The policies of RBAC objects: `kinds` are the namespaced kind and its cluster-scoped twin, `resources` their resources. */
+function rbacTarget(
+  kinds: readonly [string, string], resources: readonly string[], conditions: readonly CelVariable[], variables: readonly CelVariable[],
+): AdmissionTarget {
+  return {
+    resourceRules: [{ apiGroups: [RBAC_GROUP], apiVersions: ['v1'], resources, operations: ['CREATE', 'UPDATE'] }],
+    kyvernoKinds: kinds.map((kind) => kyvernoKind(RBAC_GROUP, kind)),
+    kinds: new Set(kinds),
+    clusterScoped: new Set([kinds[1]]),
+    variables,
+    conditions: [NOT_THE_API_SERVER, ...conditions],
+  };
+}
+
+const ROLE_TARGET = rbacTarget(['Role', 'ClusterRole'], ['roles', 'clusterroles'], [{
+  // The aggregation controller writes an aggregated ClusterRole's rules: the union of the ClusterRoles it
+  // selects, each judged when it was admitted (admin and edit hold the bootstrap impersonate rules).
+  name: 'not-an-aggregated-cluster-role-update',
+  expression: "request.kind.kind != 'ClusterRole' || request.operation != 'UPDATE' || !has(object.aggregationRule)",
+}], [{ name: 'rules', expression: 'has(object.rules) ? object.rules : []' }]);
+
+const BINDING_TARGET = rbacTarget(['RoleBinding', 'ClusterRoleBinding'], ['rolebindings', 'clusterrolebindings'], [], []);
 
 // The image reference grammar as hardpod's parser reads it (src/images/image-ref.ts), in RE2.
 const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
@@ -140,6 +207,8 @@ const IMAGE_NAME_VARIABLES = [
 
 /** How one rule is judged in CEL: extra variables, the expression that is true when the object passes, and the message's list of offenders. */
 interface CelRule {
+  /** What the rule's policy matches. @default the workloads */
+  readonly target?: AdmissionTarget;
   readonly variables?: readonly { readonly name: string; readonly expression: string }[];
   readonly expression: (config: ResolvedConfig) => string;
   /** A CEL list of strings naming what fails (containers, images), for the message. @default none */
@@ -215,7 +284,48 @@ const CEL_RULES: Readonly<Record<string, CelRule>> = {
   'not-default-namespace': {
     expression: () => "request.namespace != 'default'",
   },
+  'rbac-no-wildcards': {
+    target: ROLE_TARGET,
+    expression: () => `!variables.rules.exists(r, ${RBAC_WILDCARD})`,
+    offenders: () => `variables.rules.filter(r, ${RBAC_WILDCARD}).map(r, ${DESCRIBE_POLICY_RULE})`,
+  },
+  'rbac-no-escalate': {
+    target: ROLE_TARGET,
+    expression: () => `!variables.rules.exists(r, ${RBAC_ESCALATES})`,
+    offenders: () => `variables.rules.filter(r, ${RBAC_ESCALATES}).map(r, ${DESCRIBE_POLICY_RULE})`,
+  },
+  'rbac-no-cluster-admin': {
+    target: BINDING_TARGET,
+    expression: () => "!(object.roleRef.kind == 'ClusterRole' && object.roleRef.name == 'cluster-admin')",
+  },
 };
+
+/** A policy rule `r` of a Role or ClusterRole with a wildcard: in verbs or apiGroups, anywhere in a resource, or ending a URL. */
+const RBAC_WILDCARD =
+  "(has(r.verbs) && '*' in r.verbs) || (has(r.apiGroups) && '*' in r.apiGroups) || " +
+  "(has(r.resources) && r.resources.exists(x, x.contains('*'))) || (has(r.nonResourceURLs) && r.nonResourceURLs.exists(u, u.endsWith('*')))";
+
+/** Whether rule `r` grants `verb` (itself or `*`) in API group `group` (itself or `*`). */
+const grantsVerbIn = (verb: string, group: string): string =>
+  `has(r.verbs) && r.verbs.exists(v, v == '*' || v == ${celString(verb)}) && has(r.apiGroups) && r.apiGroups.exists(g, g == '*' || g == ${celString(group)})`;
+/** Whether rule `r` names one of `resources` (none holding a subresource), or `*`. */
+const namesResource = (resources: readonly string[]): string => `has(r.resources) && r.resources.exists(x, x == '*' || x in ${celList(resources)})`;
+/**
+ * A policy rule `r` granting bind or escalate on roles, or impersonate on users, groups, service
+ * accounts, uids or user extras: as the rule's check reads the authorizer, a user extra is
+ * `userextras/<key>`, which `userextras/<key>`, `*\/<key>` and `*` grant.
+ */
+const RBAC_ESCALATES = [
+  `((${grantsVerbIn('bind', 'rbac.authorization.k8s.io')}) || (${grantsVerbIn('escalate', 'rbac.authorization.k8s.io')})) && ${namesResource(['roles', 'clusterroles'])}`,
+  `${grantsVerbIn('impersonate', '')} && ${namesResource(['users', 'groups', 'serviceaccounts'])}`,
+  `${grantsVerbIn('impersonate', 'authentication.k8s.io')} && has(r.resources) && ` +
+    "r.resources.exists(x, x == '*' || x == 'uids' || x.startsWith('userextras/') || x.startsWith('*/'))",
+].map((clause) => `(${clause})`).join(' || ');
+
+/** What a failing policy rule `r` grants, for the message: `get list on pods/*`. */
+const DESCRIBE_POLICY_RULE =
+  "(has(r.verbs) ? r.verbs.join(' ') : '') + ' on ' + (has(r.resources) && size(r.resources) > 0 ? r.resources.join(' ') : " +
+  "has(r.nonResourceURLs) ? r.nonResourceURLs.join(' ') : '') + (has(r.apiGroups) && size(r.apiGroups) > 0 ? ' in apiGroups ' + r.apiGroups.map(g, g == '' ? '\"\"' : g).join(' ') : '')";
 
 const READ_ONLY = 'has(c.securityContext) && has(c.securityContext.readOnlyRootFilesystem) && c.securityContext.readOnlyRootFilesystem == true';
 const SECRET_IN_ENV =
@@ -227,7 +337,7 @@ function underAllowed(config: ResolvedConfig): string {
   return `${celList(prefixes)}.exists(p, n == p || n.startsWith(p + '/'))`;
 }
 
-const RBAC_REASON = 'it judges RBAC objects, which these policies do not match yet';
+const RBAC_REASON = 'it reads the Role or ClusterRole a binding refers to (and the ClusterRoles aggregated into it), other objects than the one admitted';
 const IMAGE_FACTS_REASON = 'it reads the image facts of the lock file, which the API server does not have';
 
 /** Why each hardened rule that is not emitted is not, in words. */
@@ -239,12 +349,9 @@ const NOT_EMITTED: Readonly<Record<string, string>> = {
   'network-policy': 'it reads the NetworkPolicies of the namespace, other objects than the one admitted',
   'no-literal-credentials': 'its checks read shell scripts word by word and match values with look-ahead patterns, which CEL\'s regular expressions (RE2) cannot express exactly',
   'namespace-psa-labels': 'it reads the namespaces the input\'s workloads are in, other objects than the one admitted',
-  'rbac-no-cluster-admin': RBAC_REASON,
-  'rbac-no-wildcards': RBAC_REASON,
   'rbac-no-secret-read': RBAC_REASON,
   'rbac-no-exec': RBAC_REASON,
   'rbac-no-pod-create': RBAC_REASON,
-  'rbac-no-escalate': RBAC_REASON,
   'image-non-root-user': IMAGE_FACTS_REASON,
   'image-minimal': IMAGE_FACTS_REASON,
   'image-no-setuid': IMAGE_FACTS_REASON,
@@ -280,8 +387,9 @@ function whyNotEmitted(rule: AnyRule, config: ResolvedConfig): string | undefine
 function notCarried(config: ResolvedConfig, customKinds: boolean, emitted: ReadonlySet<string>): string[] {
   const notes: string[] = [];
   for (const entry of config.suppressions) {
-    if (!emitted.has(entry.rule) || !WORKLOAD_KINDS.has(entry.kind)) continue;
-    const reason = suppressionNotCarried(entry);
+    const target = emitted.has(entry.rule) ? targetOf(entry.rule) : undefined;
+    if (target === undefined || !target.kinds.has(entry.kind)) continue;
+    const reason = suppressionNotCarried(entry, target);
     if (reason !== undefined) notes.push(`the suppression of ${entry.rule} on ${describeEntry(entry)} is not carried: ${reason}`);
   }
   if (customKinds) notes.push('workloadKinds is not carried: the policies match the built-in workload kinds only');
@@ -289,11 +397,16 @@ function notCarried(config: ResolvedConfig, customKinds: boolean, emitted: Reado
   return notes;
 }
 
-/** Why a config suppression of an emitted rule on a workload kind cannot be matched at admission, or undefined. */
-function suppressionNotCarried(entry: SuppressionEntry): string | undefined {
+/** Why a config suppression of an emitted rule on a kind its policy matches cannot be matched at admission, or undefined. */
+function suppressionNotCarried(entry: SuppressionEntry, target: AdmissionTarget): string | undefined {
   if (entry.generateName !== undefined) return 'at admission the object has the name the API server generated, and whether it was written with one is not known';
-  if (!entry.namespace) return 'it names an object without a namespace, and at admission every workload has one';
+  if (!entry.namespace && !target.clusterScoped?.has(entry.kind)) return `it names an object without a namespace, and at admission every ${entry.kind} has one`;
   return undefined;
+}
+
+/** What the policy of an emitted rule matches. */
+function targetOf(rule: string): AdmissionTarget {
+  return CEL_RULES[rule]?.target ?? WORKLOAD_TARGET;
 }
 
 function describeEntry(entry: SuppressionEntry): string {
@@ -302,8 +415,8 @@ function describeEntry(entry: SuppressionEntry): string {
 }
 
 /** The conditions that exempt an object from the rule: its suppression annotation, and the config's suppressions of the rule. */
-function matchConditions(rule: string, config: ResolvedConfig): { name: string; expression: string }[] {
-  const conditions: { name: string; expression: string }[] = [];
+function matchConditions(rule: string, config: ResolvedConfig, target: AdmissionTarget): { name: string; expression: string }[] {
+  const conditions: { name: string; expression: string }[] = [...target.conditions ?? []];
   if (!config.forbidSuppressions) {
     const key = celString(`${SUPPRESS_ANNOTATION_PREFIX}${rule}`);
     conditions.push({
@@ -313,11 +426,13 @@ function matchConditions(rule: string, config: ResolvedConfig): { name: string; 
     });
   }
   const entries = config.suppressions.filter((entry) =>
-    entry.rule === rule && WORKLOAD_KINDS.has(entry.kind) && suppressionNotCarried(entry) === undefined);
+    entry.rule === rule && target.kinds.has(entry.kind) && suppressionNotCarried(entry, target) === undefined);
   if (entries.length > 0) {
     const named = entries.map((entry) => {
       const group = entry.group === undefined ? '' : ` && request.kind.group == ${celString(entry.group)}`;
-      return `(request.kind.kind == ${celString(entry.kind)}${group} && request.namespace == ${celString(entry.namespace!)} && object.metadata.name == ${celString(entry.name!)})`;
+      // A cluster-scoped object's request has no namespace at all (has(request.namespace) is false): its kind and name name it.
+      const namespace = entry.namespace === undefined ? '' : ` && request.namespace == ${celString(entry.namespace)}`;
+      return `(request.kind.kind == ${celString(entry.kind)}${group}${namespace} && object.metadata.name == ${celString(entry.name!)})`;
     });
     conditions.push({ name: 'not-suppressed-by-config', expression: `!(${named.join(' || ')})` });
   }
@@ -334,11 +449,15 @@ export interface PlannedRule {
   readonly enforcement: Enforcement;
   readonly severity: string;
   readonly policyName: string;
-  /** podSpec, containers, then the rule's own variables. */
+  /** What the policy matches, on create and update: a ValidatingAdmissionPolicy's (and Kyverno ValidatingPolicy's) resource rules. */
+  readonly resourceRules: readonly ResourceRule[];
+  /** The same as a Kyverno ClusterPolicy's `match.any[].resources.kinds`. */
+  readonly kyvernoKinds: readonly string[];
+  /** What the rule reads first (a workload's podSpec and containers, a role's rules), then the rule's own variables. */
   readonly variables: readonly CelVariable[];
   /** True when the object passes; its message names the rule, what fails and the remediation. */
   readonly validation: CelValidation;
-  /** The conditions under which the rule judges the object: it is exempt unless all hold. */
+  /** The conditions under which the rule judges the object (who and what is exempt, its suppressions): it is exempt unless all hold. */
   readonly conditions: readonly CelVariable[];
 }
 
@@ -377,14 +496,17 @@ export function planAdmissionRules(
       continue;
     }
     const cel = CEL_RULES[rule.id];
+    const target = cel.target ?? WORKLOAD_TARGET;
     rules.push({
       rule,
       enforcement: override?.enforcement ?? resolved.enforcement,
       severity: override?.severity ?? rule.severity,
       policyName: `${prefix}${rule.id}`,
-      variables: [{ name: 'podSpec', expression: POD_SPEC_CEL }, { name: 'containers', expression: CONTAINERS }, ...(cel.variables ?? [])],
+      resourceRules: target.resourceRules,
+      kyvernoKinds: target.kyvernoKinds,
+      variables: [...target.variables, ...(cel.variables ?? [])],
       validation: validationOf(rule, cel, resolved),
-      conditions: matchConditions(rule.id, resolved),
+      conditions: matchConditions(rule.id, resolved, target),
     });
   }
   if (rules.length === 0) {

@@ -6,17 +6,12 @@ import { admissionPolicySpec } from './validating-admission-policy';
 import type { EngineConfig, ResolvedConfig } from '../engine/config';
 import { MANAGED_BY_LABEL } from '../model/companions';
 import type { KubeObject } from '../model/kube-object';
-import { WORKLOADS } from '../model/workload-cel';
 
 /**
  * The kinds each Kyverno rule matches, as Kyverno names them: the core kinds by name (as Kyverno's
  * own policies do), the others as group/version/kind, and the Pod's ephemeralcontainers subresource
  * as `Pod/ephemeralcontainers`, which Kyverno matches (it sends the whole Pod).
  */
-const KYVERNO_KINDS = WORKLOADS.flatMap((w) => {
-  const kind = w.group === '' ? w.kind : `${w.group}/v1/${w.kind}`;
-  return [kind, ...(w.subresources ?? []).map((sub) => `${kind}/${sub}`)];
-});
 
 /** What Kyverno's own configuration leaves unjudged, whatever the policies say. */
 const KYVERNO_FILTERS_NOTE =
@@ -113,7 +108,7 @@ export function kyvernoPolicies(
 }
 
 function clusterPolicyOf(planned: PlannedRule, options: AdmissionPolicyOptions): KubeObject {
-  const resources: Record<string, unknown> = { kinds: [...KYVERNO_KINDS], operations: ['CREATE', 'UPDATE'] };
+  const resources: Record<string, unknown> = { kinds: [...planned.kyvernoKinds], operations: ['CREATE', 'UPDATE'] };
   if (options.namespaceSelector !== undefined) resources.namespaceSelector = options.namespaceSelector;
   if (options.objectSelector !== undefined) resources.selector = options.objectSelector;
   return {

@@ -7,16 +7,18 @@ import type { Enforcement } from '../engine/report';
 import { MANAGED_BY_LABEL } from '../model/companions';
 import { HardpodError } from '../model/errors';
 import type { KubeObject } from '../model/kube-object';
-import { ADMISSION_POLICY_MINOR, workloadResourceRules } from '../model/workload-cel';
+import { ADMISSION_POLICY_MINOR } from '../model/workload-cel';
 
 export { ADMISSION_POLICY_MINOR } from '../model/workload-cel';
 
 /**
  * The ValidatingAdmissionPolicies (admissionregistration.k8s.io/v1, Kubernetes 1.30 and later) that
  * enforce at admission what `hardpod check` enforces in CI, from the same config: one policy and one
- * binding per rule of the config's level, edition and Kubernetes version that judges one workload
- * object (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob,
- * PodTemplate, and ephemeral containers added to a Pod) and that CEL expresses exactly. A rule
+ * binding per rule of the config's level, edition and Kubernetes version that judges one object and
+ * that CEL expresses exactly: a workload (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet,
+ * ReplicationController, Job, CronJob, PodTemplate, and ephemeral containers added to a Pod), a Role
+ * or ClusterRole, or a binding. The RBAC policies exempt the API server's own requests (it reconciles
+ * its bootstrap roles) and updates of aggregated ClusterRoles (the aggregation controller's). A rule
  * disabled in the config is not emitted; a rule whose enforcement is `warn` is bound with
  * validationActions [Warn], else [Deny]. An object is exempt from a rule by its own annotation
  * `hardpod.dev/suppress.<rule-id>: <reason>` (unless the config forbids suppressions) and by a config
@@ -62,9 +64,11 @@ function policyOf(planned: PlannedRule): KubeObject {
 export function admissionPolicySpec(planned: PlannedRule): Record<string, unknown> {
   return {
     failurePolicy: 'Fail',
+    // Fresh lists per policy: the objects are the caller's to change.
     matchConstraints: {
-      // The workload kinds, with the ephemeral containers added to Pods, on create and update.
-      resourceRules: workloadResourceRules(() => ['CREATE', 'UPDATE'], true),
+      resourceRules: planned.resourceRules.map((r) => ({
+        apiGroups: [...r.apiGroups], apiVersions: [...r.apiVersions], resources: [...r.resources], operations: [...r.operations],
+      })),
     },
     ...(planned.conditions.length > 0 ? { matchConditions: planned.conditions.map((c) => ({ ...c })) } : {}),
     variables: planned.variables.map((v) => ({ ...v })),

@@ -20,6 +20,7 @@ describe('admissionPolicies', () => {
     const policies = admissionPolicies(config);
     expect(policies.emitted.map((e) => e.rule)).toEqual([
       'image-digest', 'allowed-registries', 'read-only-root-filesystem', 'dedicated-service-account', 'secrets-as-files', 'probes', 'not-default-namespace',
+      'rbac-no-cluster-admin', 'rbac-no-wildcards', 'rbac-no-escalate',
     ]);
     expect(policies.objects.map((o) => `${o.kind} ${o.metadata?.name}`)).toEqual(policies.emitted.flatMap((e) => [
       `ValidatingAdmissionPolicy ${e.policyName}`, `ValidatingAdmissionPolicyBinding ${e.policyName}`,
@@ -41,6 +42,37 @@ describe('admissionPolicies', () => {
     expect(policy.spec.variables[1].expression).toMatch(/initContainers.*containers.*ephemeralContainers/);
     expect(policy.spec.validations[0].message).toMatch(/^hardpod read-only-root-filesystem: .*Remediation: Set securityContext\.readOnlyRootFilesystem: true/);
     expect(policy.spec.failurePolicy).toBe('Fail');
+  });
+
+  test('the RBAC rules\' policies match Roles and ClusterRoles, or the bindings, and exempt the API server\'s own bootstrap policy and aggregated ClusterRoles\' updates', () => {
+    const policies = admissionPolicies();
+    const matched = (rule: string) => policyOf(policies, rule)!.spec.matchConstraints.resourceRules;
+    const rbac = (resources: string[]) => [{ apiGroups: ['rbac.authorization.k8s.io'], apiVersions: ['v1'], resources, operations: ['CREATE', 'UPDATE'] }];
+    expect(matched('rbac-no-wildcards')).toEqual(rbac(['roles', 'clusterroles']));
+    expect(matched('rbac-no-escalate')).toEqual(rbac(['roles', 'clusterroles']));
+    expect(matched('rbac-no-cluster-admin')).toEqual(rbac(['rolebindings', 'clusterrolebindings']));
+    const conditions = (rule: string) => policyOf(policies, rule)!.spec.matchConditions.map((c: Fields) => c.name);
+    expect(conditions('rbac-no-wildcards')).toEqual(['not-the-api-server', 'not-an-aggregated-cluster-role-update', 'not-suppressed-by-annotation']);
+    expect(conditions('rbac-no-cluster-admin')).toEqual(['not-the-api-server', 'not-suppressed-by-annotation']);
+    expect(conditions('probes')).toEqual(['not-suppressed-by-annotation']);
+    // A workload rule reads the pod spec, an RBAC one its object's rules: no podSpec variable on a Role.
+    expect(policyOf(policies, 'rbac-no-wildcards')!.spec.variables.map((v: Fields) => v.name)).toEqual(['rules']);
+    expect(policyOf(policies, 'rbac-no-cluster-admin')!.spec.variables).toEqual([]);
+    expect(policies.omitted).toContainEqual({ rule: 'rbac-no-exec', reason: expect.stringMatching(/reads the Role or ClusterRole a binding refers to/) });
+  });
+
+  test('config suppressions of RBAC rules are carried: a ClusterRole\'s without a namespace, a Role\'s only with one', () => {
+    const policies = admissionPolicies({
+      suppressions: [
+        { rule: 'rbac-no-wildcards', kind: 'ClusterRole', name: 'operator', reason: 'the vendor\'s operator' },
+        { rule: 'rbac-no-wildcards', kind: 'Role', namespace: 'shop', name: 'ci', reason: 'CI deploys everything in shop' },
+        { rule: 'rbac-no-escalate', kind: 'Role', name: 'nowhere', reason: 'a namespaced role named without its namespace' },
+      ],
+    });
+    const condition = policyOf(policies, 'rbac-no-wildcards')!.spec.matchConditions.find((c: Fields) => c.name === 'not-suppressed-by-config').expression;
+    expect(condition).toContain('(request.kind.kind == "ClusterRole" && object.metadata.name == "operator")');
+    expect(condition).toContain('request.kind.kind == "Role" && request.namespace == "shop" && object.metadata.name == "ci"');
+    expect(policies.notCarried).toEqual([expect.stringMatching(/^the suppression of rbac-no-escalate on Role nowhere is not carried: it names an object without a namespace, and at admission every Role has one/)]);
   });
 
   test('a disabled rule is not emitted; a rule without its setting is listed as not emitted', () => {
@@ -99,7 +131,10 @@ describe('admissionPolicies', () => {
     };
     expect(refusal({ kubernetesVersion: '1.29' })).toMatchObject({ where: 'config kubernetesVersion', reason: expect.stringMatching(/from Kubernetes 1\.30, and the config targets 1\.29/) });
     expect(refusal({ level: 'restricted' })).toMatchObject({ where: 'config level', reason: expect.stringMatching(/level restricted holds only Pod Security Standards rules/) });
-    const all = Object.fromEntries(['image-digest', 'read-only-root-filesystem', 'dedicated-service-account', 'secrets-as-files', 'probes', 'not-default-namespace'].map((id) => [id, { enabled: false }]));
+    const all = Object.fromEntries([
+      'image-digest', 'read-only-root-filesystem', 'dedicated-service-account', 'secrets-as-files', 'probes', 'not-default-namespace',
+      'rbac-no-cluster-admin', 'rbac-no-wildcards', 'rbac-no-escalate',
+    ].map((id) => [id, { enabled: false }]));
     expect(refusal({ rules: all }).reason).toMatch(/no rule to emit/);
     expect(refusal({ rules: { nope: {} } }).reason).toMatch(/unknown rule id "nope"/);
     expect(admissionPolicies({ kubernetesVersion: '1.30' }).emitted.length).toBeGreaterThan(0);

@@ -1,12 +1,14 @@
 /**
- * The workloads the admission policies are proven on, against evaluate(): the Pod Security mutation
- * corpus, variants of a compliant Pod aimed at each emitted rule, and every workload kind, with the
- * config they are judged under. Used by the ValidatingAdmissionPolicies on the real API server
+ * The objects the admission policies are proven on, against evaluate(): the Pod Security mutation
+ * corpus, variants of a compliant Pod aimed at each emitted rule, every workload kind, and Roles,
+ * ClusterRoles and bindings aimed at the RBAC rules, with the config they are judged under. Used by the ValidatingAdmissionPolicies on the real API server
  * (admission-policies.test.ts) and by the Kyverno policies in the real Kyverno CLI
  * (test/admission/kyverno-apply.test.ts).
  */
 import { hardenedPod, mutationCorpus } from './mutations';
 import type { EngineConfig } from '../../src/engine';
+import { WORKLOADS } from '../../src/model/workload-cel';
+import { RULES } from '../../src/rules/catalogue';
 
 type Fields = Record<string, any>;
 
@@ -128,20 +130,103 @@ export function workloadKinds(): { id: string; object: Fields }[] {
   return out;
 }
 
-/** The config the corpus is judged under, for objects in `namespace`: allowed registries, and a config suppression of one object. */
+const RBAC = 'rbac.authorization.k8s.io';
+/** The RBAC kinds that have no namespace. */
+export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set(['ClusterRole', 'ClusterRoleBinding']);
+/** Names of cluster-scoped objects carry this prefix: other suites may create ClusterRoles of their own on the same server. */
+const CORPUS_PREFIX = 'hardpod-corpus-';
+const SUPPRESSED_CLUSTER_ROLE = `${CORPUS_PREFIX}suppressed-by-config`;
+
+/** A Role or ClusterRole's rule. */
+const grant = (verbs: string[], resources: string[], apiGroups = [''], extra: Fields = {}): Fields => ({ apiGroups, resources, verbs, ...extra });
+const roleOf = (kind: string, name: string, rules: Fields[], extra: Fields = {}): Fields =>
+  ({ apiVersion: `${RBAC}/v1`, kind, metadata: { name: `${CORPUS_PREFIX}${name}`, ...extra.metadata }, rules, ...(extra.aggregationRule ? { aggregationRule: extra.aggregationRule } : {}) });
+
+/** Policy rules aimed at rbac-no-wildcards and rbac-no-escalate, each passing or failing one way. */
+const POLICY_RULES: readonly [string, Fields[]][] = [
+  ['reader', [grant(['get', 'list', 'watch'], ['pods', 'configmaps'])]],
+  ['no rules', []],
+  ['wildcard verb', [grant(['*'], ['pods'])]],
+  ['wildcard api group', [grant(['get'], ['pods'], ['*'])]],
+  ['wildcard resource', [grant(['get'], ['*'])]],
+  ['wildcard subresource', [grant(['get'], ['pods/*'])]],
+  ['wildcard resource of a subresource', [grant(['update'], ['*/scale'], ['apps'])]],
+  ['bind roles', [grant(['bind'], ['roles'], [RBAC])]],
+  ['escalate clusterroles', [grant(['escalate'], ['clusterroles'], [RBAC])]],
+  ['bind one clusterrole by name', [grant(['bind'], ['clusterroles'], [RBAC], { resourceNames: ['view'] })]],
+  ['bind roles in another api group', [grant(['bind'], ['roles'], ['apps'])]],
+  ['impersonate serviceaccounts', [grant(['impersonate'], ['serviceaccounts'])]],
+  ['impersonate users in another api group', [grant(['impersonate'], ['users'], ['apps'])]],
+  ['impersonate uids', [grant(['impersonate'], ['uids'], ['authentication.k8s.io'])]],
+  ['impersonate a user extra', [grant(['impersonate'], ['userextras/team'], ['authentication.k8s.io'])]],
+  ['impersonate a user extra of any resource', [grant(['impersonate'], ['*/team'], ['authentication.k8s.io'])]],
+  ['impersonate groups among readers', [grant(['get'], ['pods']), grant(['impersonate', 'get'], ['groups'])]],
+  ['get users', [grant(['get'], ['users'])]],
+];
+
+/** Whether the policy of an emitted rule judges objects of `kind`: an RBAC rule's kinds, or every workload kind. */
+export function policyJudges(rule: string, kind: string): boolean {
+  const kinds = RULES.find((r) => r.id === rule)?.kinds;
+  return kinds === undefined ? WORKLOADS.some((w) => w.kind === kind) : kinds.includes(kind);
+}
+
+/** Roles, ClusterRoles and bindings aimed at the RBAC rules the policies carry, with suppressions and an aggregated ClusterRole. */
+export function rbacObjects(): { id: string; object: Fields }[] {
+  const out: { id: string; object: Fields }[] = [];
+  for (const [id, rules] of POLICY_RULES) {
+    const name = id.replace(/ /g, '-');
+    out.push({ id: `Role ${id}`, object: roleOf('Role', name, rules) }, { id: `ClusterRole ${id}`, object: roleOf('ClusterRole', name, rules) });
+  }
+  // Non-resource URLs belong to ClusterRoles only.
+  out.push(
+    { id: 'ClusterRole non-resource URL', object: roleOf('ClusterRole', 'healthz', [{ nonResourceURLs: ['/healthz'], verbs: ['get'] }]) },
+    { id: 'ClusterRole non-resource URL prefix', object: roleOf('ClusterRole', 'api-prefix', [{ nonResourceURLs: ['/api/*'], verbs: ['get'] }]) },
+    {
+      id: 'ClusterRole aggregated, with a wildcard written in',
+      object: roleOf('ClusterRole', 'aggregated', [grant(['*'], ['pods'])], { aggregationRule: { clusterRoleSelectors: [{ matchLabels: { 'hardpod.dev/aggregate-to': 'corpus' } }] } }),
+    },
+    {
+      id: 'ClusterRole suppressed by annotation',
+      object: roleOf('ClusterRole', 'suppressed-by-annotation', [grant(['*'], ['pods'])], { metadata: { annotations: { 'hardpod.dev/suppress.rbac-no-wildcards': 'an operator that manages every pod' } } }),
+    },
+    { id: 'ClusterRole suppressed by config', object: { ...roleOf('ClusterRole', 'x', [grant(['*'], ['pods'])]), metadata: { name: SUPPRESSED_CLUSTER_ROLE } } },
+    {
+      id: 'Role suppressed by annotation of another rule',
+      object: roleOf('Role', 'other-suppression', [grant(['*'], ['pods'])], { metadata: { annotations: { 'hardpod.dev/suppress.rbac-no-escalate': 'not this rule' } } }),
+    },
+  );
+  const subjects = [{ kind: 'ServiceAccount', name: 'app', namespace: 'shop' }];
+  const binding = (kind: string, name: string, roleRef: Fields): Fields => ({ apiVersion: `${RBAC}/v1`, kind, metadata: { name: `${CORPUS_PREFIX}${name}` }, subjects, roleRef: { apiGroup: RBAC, ...roleRef } });
+  for (const kind of ['RoleBinding', 'ClusterRoleBinding']) {
+    out.push(
+      { id: `${kind} to cluster-admin`, object: binding(kind, 'cluster-admin', { kind: 'ClusterRole', name: 'cluster-admin' }) },
+      { id: `${kind} to view`, object: binding(kind, 'view', { kind: 'ClusterRole', name: 'view' }) },
+      { id: `${kind} to cluster-admin, suppressed by annotation`, object: { ...binding(kind, 'suppressed', { kind: 'ClusterRole', name: 'cluster-admin' }), metadata: { name: `${CORPUS_PREFIX}suppressed`, annotations: { 'hardpod.dev/suppress.rbac-no-cluster-admin': 'break-glass access' } } } },
+    );
+  }
+  // A Role that happens to be named cluster-admin grants what it lists, not cluster-admin.
+  out.push({ id: 'RoleBinding to a Role named cluster-admin', object: binding('RoleBinding', 'role-named-cluster-admin', { kind: 'Role', name: 'cluster-admin' }) });
+  return out;
+}
+
+/** The config the corpus is judged under, for objects in `namespace`: allowed registries, and config suppressions of one workload and one ClusterRole. */
 export function admissionCorpusConfig(namespace: string): EngineConfig {
   return {
     hardened: { allowedRegistries: ['registry.example', 'docker.io/library', 'ghcr.io/acme'] },
-    suppressions: [{ rule: 'read-only-root-filesystem', kind: 'Pod', namespace, name: 'suppressed-by-config', reason: 'a legacy app that writes to /var' }],
+    suppressions: [
+      { rule: 'read-only-root-filesystem', kind: 'Pod', namespace, name: 'suppressed-by-config', reason: 'a legacy app that writes to /var' },
+      { rule: 'rbac-no-wildcards', kind: 'ClusterRole', name: SUPPRESSED_CLUSTER_ROLE, reason: 'the vendor operator needs every verb on pods' },
+    ],
   };
 }
 
-/** The whole corpus: the mutation corpus, the variants aimed at each rule, every workload kind. */
+/** The whole corpus: the mutation corpus, the variants aimed at each rule, every workload kind, and the RBAC objects. */
 export function admissionCorpus(): { id: string; object: Fields }[] {
   return [
     ...mutationCorpus().map((m) => ({ id: `mutation ${m.id}`, object: m.pod as Fields })),
     ...ruleVariants(),
     ...workloadKinds(),
+    ...rbacObjects(),
   ];
 }
 
@@ -153,8 +238,13 @@ export const EPHEMERAL_CONTAINERS: readonly Fields[] = [
   { name: 'debugger', image: PINNED, securityContext: { readOnlyRootFilesystem: true }, envFrom: [{ secretRef: { name: 'db' } }] },
 ];
 
-/** A compliant Pod changed to fail one emitted rule only. */
+/** A compliant Pod changed to fail one emitted rule only; for an RBAC rule, a ClusterRole or ClusterRoleBinding failing it. */
 export function variantFailing(rule: string): Fields {
+  if (rule === 'rbac-no-wildcards') return roleOf('ClusterRole', 'canary-wildcards', [grant(['get'], ['*'])]);
+  if (rule === 'rbac-no-escalate') return roleOf('ClusterRole', 'canary-escalate', [grant(['impersonate'], ['users'])]);
+  if (rule === 'rbac-no-cluster-admin') {
+    return { apiVersion: `${RBAC}/v1`, kind: 'ClusterRoleBinding', metadata: { name: `${CORPUS_PREFIX}canary` }, subjects: [{ kind: 'Group', name: 'ops', apiGroup: RBAC }], roleRef: { apiGroup: RBAC, kind: 'ClusterRole', name: 'cluster-admin' } };
+  }
   const pod = compliantPod();
   pod.metadata = { name: `canary-${rule}` };
   const app = pod.spec.containers[0];

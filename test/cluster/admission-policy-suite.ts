@@ -6,7 +6,7 @@
  * evaluate() gives a failing finding of that rule; bound to deny, it refuses exactly the objects with
  * such a finding, naming a rule that fails. Run on the newest server and on the oldest the policies claim.
  */
-import { admissionCorpus, admissionCorpusConfig, compliantPod, EPHEMERAL_CONTAINERS, variantFailing, workloadKinds } from './admission-corpus';
+import { admissionCorpus, admissionCorpusConfig, CLUSTER_SCOPED_KINDS, compliantPod, EPHEMERAL_CONTAINERS, variantFailing, workloadKinds } from './admission-corpus';
 import { ADMISSION_POLICY_MINOR, admissionPolicies, type AdmissionPolicies } from '../../src/admission';
 import { evaluate, type EngineConfig } from '../../src/engine';
 import type { KubeObject } from '../../src/model';
@@ -49,7 +49,8 @@ export function describeAdmissionPolicies(title: string, server: ClusterServer):
     const labelled = (object: Fields, mode: string): KubeObject => {
       const copy = structuredClone(object);
       const labels = { ...copy.metadata.labels, [RUN_LABEL]: run, [MODE_LABEL]: mode };
-      copy.metadata = { ...copy.metadata, namespace: copy.metadata.namespace ?? namespace, labels };
+      const where = CLUSTER_SCOPED_KINDS.has(copy.kind) ? {} : { namespace: copy.metadata.namespace ?? namespace };
+      copy.metadata = { ...copy.metadata, ...where, labels };
       return copy as KubeObject;
     };
     /** The emitted rules evaluate() fails the object on; an unknown or error outcome of one would make the comparison moot. */
@@ -86,10 +87,17 @@ export function describeAdmissionPolicies(title: string, server: ClusterServer):
       canary.spec.containers[0].env = [{ name: 'X', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } }];
       delete canary.spec.serviceAccountName;
       const everyRule = warn.emitted.map((e) => e.rule).filter((rule) => rule !== 'not-default-namespace');
-      await c.waitUntil('every warn policy warns', async () => {
+      const workloadRules = everyRule.filter((rule) => !rule.startsWith('rbac-'));
+      await c.waitUntil('every warn policy of a workload rule warns', async () => {
         const verdict = await c.dryRunCreate(labelled(canary, 'warn'));
-        return everyRule.every((rule) => rulesNamed(verdict.warnings, warn).has(rule));
+        return workloadRules.every((rule) => rulesNamed(verdict.warnings, warn).has(rule));
       }, 60_000);
+      for (const rule of everyRule.filter((r) => !workloadRules.includes(r))) {
+        await c.waitUntil(`the warn policy of ${rule} warns`, async () => {
+          const verdict = await c.dryRunCreate(labelled(variantFailing(rule), 'warn'));
+          return rulesNamed(verdict.warnings, warn).has(rule);
+        }, 60_000);
+      }
       for (const rule of everyRule) {
         // Each deny policy on its own: a canary failing that rule alone is refused.
         const only = variantFailing(rule);
@@ -115,7 +123,43 @@ export function describeAdmissionPolicies(title: string, server: ClusterServer):
     test('the emitted rules are the ones the design names that CEL expresses exactly', () => {
       expect(warn.emitted.map((e) => e.rule)).toEqual([
         'image-digest', 'allowed-registries', 'read-only-root-filesystem', 'dedicated-service-account', 'secrets-as-files', 'probes', 'not-default-namespace',
+        'rbac-no-cluster-admin', 'rbac-no-wildcards', 'rbac-no-escalate',
       ]);
+    });
+
+    test('the API server\'s own requests are exempt from the RBAC policies: it reconciles its bootstrap roles (cluster-admin holds every wildcard) at each start', async () => {
+      const role = labelled(variantFailing('rbac-no-wildcards'), 'deny');
+      const path = '/apis/rbac.authorization.k8s.io/v1/clusterroles?dryRun=All';
+      const asApiServer = await cluster().request('POST', path, role, 'application/json', { user: 'system:apiserver', groups: ['system:masters'] });
+      const asAdmin = await cluster().request('POST', path, role, 'application/json', { user: 'platform-admin', groups: ['system:masters'] });
+      expect([asApiServer.status, asApiServer.message]).toEqual([201, undefined]);
+      expect(asAdmin.allowed).toBe(false);
+      expect([...rulesNamed([asAdmin.message ?? ''], deny)]).toEqual(['rbac-no-wildcards']);
+    });
+
+    test('an aggregated ClusterRole is judged when created, and its updates are left to the aggregation controller that writes its rules', async () => {
+      const c = cluster();
+      const aggregated = labelled({ ...variantFailing('rbac-no-wildcards'), rules: [] }, 'deny') as Fields;
+      aggregated.metadata.name = `${run}-aggregated`;
+      aggregated.aggregationRule = { clusterRoleSelectors: [{ matchLabels: { 'hardpod.dev/aggregate-to': run } }] };
+      const plain = labelled({ ...variantFailing('rbac-no-wildcards'), rules: [] }, 'deny') as Fields;
+      plain.metadata.name = `${run}-plain`;
+      try {
+        for (const role of [aggregated, plain]) expect((await c.create(role as KubeObject)).status).toBe(201);
+        const wildcard = [{ apiGroups: [''], resources: ['pods'], verbs: ['*'] }];
+        const update = async (role: Fields): Promise<Verdict> => {
+          const stored = (await c.request('GET', `/apis/rbac.authorization.k8s.io/v1/clusterroles/${role.metadata.name}`)).body as Fields;
+          return c.request('PUT', `/apis/rbac.authorization.k8s.io/v1/clusterroles/${role.metadata.name}?dryRun=All`, { ...stored, rules: wildcard });
+        };
+        expect((await update(aggregated)).status).toBe(200);
+        const refused = await update(plain);
+        expect([refused.allowed, [...rulesNamed([refused.message ?? ''], deny)]]).toEqual([false, ['rbac-no-wildcards']]);
+        // Created with the wildcard written in, the aggregated ClusterRole is refused, as evaluate() fails it.
+        const created = await c.dryRunCreate({ ...aggregated, metadata: { ...aggregated.metadata, name: `${run}-aggregated-2` }, rules: wildcard } as Fields as KubeObject);
+        expect(created.allowed).toBe(false);
+      } finally {
+        for (const role of [aggregated, plain]) await c.request('DELETE', `/apis/rbac.authorization.k8s.io/v1/clusterroles/${role.metadata.name}`);
+      }
     });
 
     test('per object and rule, the server warns with the rule\'s validation exactly when evaluate() fails it', async () => {
