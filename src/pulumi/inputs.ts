@@ -9,7 +9,7 @@ import type { ImageResolver, ResolvedImage } from '../model/image';
 import { DIGEST_ONLY_RESOLVER } from '../model/image';
 import type { KubeObject } from '../model/kube-object';
 import { isFields } from '../model/pod-view';
-import type { ContainerProps, EnvRef, FilesMount, WorkloadDefaults, WorkloadProps } from '../model/workload-props';
+import type { ContainerProps, EnvFromProps, EnvRef, FilesMount, WorkloadDefaults, WorkloadProps } from '../model/workload-props';
 import type { BuildContext } from '../model/workloads';
 
 /**
@@ -39,22 +39,30 @@ export type InputEnvRef = Omit<EnvRef, 'configMapKeyRef'> & {
   readonly configMapKeyRef?: Omit<NonNullable<EnvRef['configMapKeyRef']>, 'name'> & { readonly name: pulumi.Input<string> };
 };
 
+/** A ConfigMap whose keys become environment variables; its name may be another resource's output. */
+export type InputEnvFromProps = Omit<EnvFromProps, 'configMap'> & {
+  /** Name of the ConfigMap whose keys become variables; may be another resource's output. */
+  readonly configMap: pulumi.Input<string>;
+};
+
 /** The container fields that name Secrets and ConfigMaps, which may be other resources' outputs. */
 interface InputSourceFields {
   /** Secrets, ConfigMaps and service-account tokens mounted read-only as files. @default none */
   readonly files?: readonly InputFilesMount[];
   /** Environment variables: values, or references to a ConfigMap key, a pod field or a request or limit of the container. @default none */
   readonly env?: Readonly<Record<string, string | InputEnvRef>>;
+  /** ConfigMaps whose every key becomes an environment variable. @default none */
+  readonly envFrom?: readonly InputEnvFromProps[];
 }
 
 /** A container whose image, and the names of the Secrets and ConfigMaps it reads, may come from other resources. */
-export type InputContainerProps = Omit<ContainerProps, 'image' | 'files' | 'env'> & InputSourceFields & {
+export type InputContainerProps = Omit<ContainerProps, 'image' | 'files' | 'env' | 'envFrom'> & InputSourceFields & {
   /** Image reference; pinned by digest, or a tag the lock file resolves. May be another resource's output. */
   readonly image: pulumi.Input<string>;
 };
 
 /** The model's props with the name optional and Inputs where users pass other resources' outputs. */
-export type InputWorkloadProps<P extends WorkloadProps> = Omit<P, 'name' | 'namespace' | 'image' | 'sidecars' | 'initContainers' | 'files' | 'env'> & InputSourceFields & {
+export type InputWorkloadProps<P extends WorkloadProps> = Omit<P, 'name' | 'namespace' | 'image' | 'sidecars' | 'initContainers' | 'files' | 'env' | 'envFrom'> & InputSourceFields & {
   /** Name of the workload and its companions. @default the Pulumi resource name */
   readonly name?: string;
   /** Namespace; may be a HardenedNamespace's `namespaceName` or any other output. @default none */
@@ -89,7 +97,7 @@ function isPlainInput(value: unknown): value is string | undefined {
 
 /** Fields that may take Outputs, for the message that refuses one elsewhere. */
 const INPUT_FIELDS = 'only namespace, the images (image, sidecars[].image, initContainers[].image) and the names of Secrets and ConfigMaps ' +
-  '(files[].secret, files[].configMap, env.NAME.configMapKeyRef.name, in every container) may be Outputs';
+  '(files[].secret, files[].configMap, env.NAME.configMapKeyRef.name, envFrom[].configMap, in every container) may be Outputs';
 
 /** Slots of the Secret and ConfigMap names a container's files and env references give. */
 function sourceSlots(container: Record<string, unknown>, at: readonly (string | number)[]): InputSlot[] {
@@ -110,6 +118,12 @@ function sourceSlots(container: Record<string, unknown>, at: readonly (string | 
       const ref = isFields(value) ? value.configMapKeyRef : undefined;
       if (isFields(ref) && ref.name !== undefined) slots.push({ path: [...at, 'env', name, 'configMapKeyRef', 'name'], value: ref.name as pulumi.Input<string>, kind: 'name' });
     }
+  }
+  const envFrom: unknown = container.envFrom;
+  if (Array.isArray(envFrom)) {
+    envFrom.forEach((source: unknown, j) => {
+      if (isFields(source) && source.configMap !== undefined) slots.push({ path: [...at, 'envFrom', j, 'configMap'], value: source.configMap as pulumi.Input<string>, kind: 'name' });
+    });
   }
   return slots;
 }

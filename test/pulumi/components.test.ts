@@ -295,7 +295,7 @@ describe('component behaviour', () => {
 });
 
 describe('Secret and ConfigMap names from other resources', () => {
-  test('files and env references take names as Outputs, in the main container and sidecars, beside tokens and resource references, and emit what plain names emit', async () => {
+  test('files, env references and envFrom take names as Outputs, in the main container and sidecars, beside tokens and resource references, and emit what plain names emit', async () => {
     const plain = {
       image: FIXTURE_IMAGE,
       port: 8080,
@@ -312,13 +312,15 @@ describe('Secret and ConfigMap names from other resources', () => {
         MODE: 'fast',
         CPUS: { resourceFieldRef: { resource: 'limits.cpu' as const } },
       },
-      sidecars: [{ name: 'proxy', image: FIXTURE_SIDECAR_IMAGE, port: 15001, files: [{ secret: 'proxy-tls', mountPath: '/etc/tls' }] }],
+      envFrom: [{ configMap: 'app-settings', prefix: 'APP_' }],
+      sidecars: [{ name: 'proxy', image: FIXTURE_SIDECAR_IMAGE, port: 15001, files: [{ secret: 'proxy-tls', mountPath: '/etc/tls' }], envFrom: [{ configMap: 'proxy-settings' }] }],
     };
     const late = new hp.HardenedDeployment('late-names', {
       ...plain,
       files: [{ secret: pulumi.output('db-credentials'), mountPath: '/etc/db' }, { configMap: Promise.resolve('app-config'), mountPath: '/etc/app' }, plain.files[2]],
       env: { ...plain.env, LEVEL: { configMapKeyRef: { name: pulumi.output('app-config'), key: 'level' } } },
-      sidecars: [{ ...plain.sidecars[0], files: [{ secret: pulumi.output('proxy-tls'), mountPath: '/etc/tls' }] }],
+      envFrom: [{ configMap: pulumi.output('app-settings'), prefix: 'APP_' }],
+      sidecars: [{ ...plain.sidecars[0], files: [{ secret: pulumi.output('proxy-tls'), mountPath: '/etc/tls' }], envFrom: [{ configMap: Promise.resolve('proxy-settings') }] }],
     });
     const known = new hp.HardenedDeployment('known-names', { ...plain, name: 'late-names', namespace: 'other' });
     const podOf = async (c: hp.HardenedDeployment) => (await registeredUnder([c.workload])).records[0].inputs.spec.template.spec;
@@ -328,6 +330,13 @@ describe('Secret and ConfigMap names from other resources', () => {
       .toEqual(['db-credentials', 'app-config', 'vault', 'proxy-tls']);
     expect(latePod.containers[0].env[3]).toEqual({ name: 'CPUS', valueFrom: { resourceFieldRef: { resource: 'limits.cpu' } } });
     expect(latePod.containers[0].env[0]).toEqual({ name: 'LEVEL', valueFrom: { configMapKeyRef: { name: 'app-config', key: 'level' } } });
+    expect(latePod.containers.map((c: any) => c.envFrom)).toEqual([[{ configMapRef: { name: 'app-settings' }, prefix: 'APP_' }], [{ configMapRef: { name: 'proxy-settings' } }]]);
+  });
+
+  test('a bad envFrom ConfigMap name from an Output fails the program with the builder\'s error, naming the entry', () => {
+    const run = runMockedProgram(`new hp.HardenedDeployment('bad-env-from', { image: '${FIXTURE_IMAGE}', port: 8080, envFrom: [{ configMap: pulumi.output('App_Settings') }] });`);
+    expect(run.status).not.toBe(0);
+    expect(run.output).toMatch(/hardpod:index:HardenedDeployment bad-env-from \(container main\): envFrom\[0\]\.configMap "App_Settings" is not a ConfigMap name/);
   });
 
   test('a bad name from an Output fails the program with the builder\'s error, naming the component and the entry', () => {
