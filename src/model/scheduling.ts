@@ -143,6 +143,13 @@ function checkRequirement(operator: unknown, rawValues: unknown, operators: read
   if ((operator === 'In' || operator === 'NotIn') && values.length === 0) fail(`${at}.values must hold at least one value with operator ${operator}`, where);
   if ((operator === 'Exists' || operator === 'DoesNotExist') && values.length > 0) fail(`${at}.values must be left out with operator ${operator}, which matches on the key alone`, where);
   if ((operator === 'Gt' || operator === 'Lt') && values.length !== 1) fail(`${at}.values must hold exactly one value with operator ${operator}`, where);
+  if ((operator === 'Gt' || operator === 'Lt') && !isInt64(values[0])) {
+    fail(
+      `${at}.values[0] ${JSON.stringify(values[0])} is not a whole number, which operator ${operator} compares node labels with: the scheduler ` +
+        'refuses the term, so the pod would never be scheduled (a required term) or the preference never apply; hardpod refuses it, although the API server admits it',
+      where,
+    );
+  }
   values.forEach((v, j) => {
     if (preferred && !isLabelValue(v)) {
       fail(
@@ -153,6 +160,11 @@ function checkRequirement(operator: unknown, rawValues: unknown, operators: read
     }
     checkLabelValue(v, `${at}.values[${j}]`, where);
   });
+}
+
+/** A decimal 64-bit integer as the scheduler parses a Gt or Lt value (strconv.ParseInt), among label values: digits only. */
+function isInt64(value: string): boolean {
+  return /^[0-9]{1,19}$/.test(value) && BigInt(value) <= 0x7fffffffffffffffn;
 }
 
 // ---- affinity -----------------------------------------------------------------------------------

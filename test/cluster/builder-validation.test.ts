@@ -742,6 +742,8 @@ const AFFINITY_KNOWN: Fields[] = [
   required({ key: 'kubernetes.io/arch', operator: 'In', values: ['amd64'] }), required({ key: 'kubernetes.io/arch', operator: 'In', values: [] }),
   required({ key: 'kubernetes.io/arch', operator: 'In', values: ['a b'] }), required({ key: 'beta.kubernetes.io/arch', operator: 'In', values: ['amd64'] }),
   required({ key: 'cores', operator: 'Gt', values: ['2'] }), required({ key: 'cores', operator: 'Lt', values: [] }), required({ key: 'gpu', operator: 'DoesNotExist' }),
+  required({ key: 'cores', operator: 'Gt', values: ['two'] }), preferred(10, { key: 'cores', operator: 'Lt', values: ['1.5'] }),
+  required({ key: 'cores', operator: 'Lt', values: ['9223372036854775807'] }), required({ key: 'cores', operator: 'Lt', values: ['9223372036854775808'] }),
   { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['node-1'] }] }] } } },
   { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['a', 'b'] }] }] } } },
   { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'Exists' }] }] } } },
@@ -983,6 +985,11 @@ const DELIBERATE: Deliberate[] = [
     why: 'a matchLabelKeys key listed twice: merged into the selector of each Pod carrying the label, it is named twice there, and the server refuses the Pod',
     reason: /repeats matchLabelKeys\[\d+\]; the API server refuses the pods that carry the label/,
   })),
+  {
+    field: 'affinity',
+    why: 'a Gt or Lt value that is no whole number: the scheduler refuses the term (the pod stays Pending, or the preference never applies)',
+    reason: /is not a whole number, which operator (Gt|Lt) compares node labels with: .*hardpod refuses it, although the API server admits it/,
+  },
   {
     field: 'affinity',
     why: 'a pod (anti-)affinity term without labelSelector: it matches no pod, and the server admits it with a warning',

@@ -160,6 +160,12 @@ describe('scheduling props', () => {
     ['Exists with values', {
       affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'gpu', operator: 'Exists', values: ['x'] }] }] } } },
     }, /matchExpressions\[0\]\.values must be left out with operator Exists/],
+    ['Gt with a value that is no whole number', {
+      affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'cores', operator: 'Gt', values: ['two'] }] }] } } },
+    }, /matchExpressions\[0\]\.values\[0\] "two" is not a whole number, which operator Gt compares node labels with: the scheduler refuses the term/],
+    ['Lt beyond a 64-bit integer, in a preferred term', {
+      affinity: { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 1, preference: { matchExpressions: [{ key: 'cores', operator: 'Lt', values: ['9223372036854775808'] }] } }] } },
+    }, /values\[0\] "9223372036854775808" is not a whole number, which operator Lt compares/],
     ['Gt with two values', {
       affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'cores', operator: 'Gt', values: ['1', '2'] }] }] } } },
     }, /matchExpressions\[0\]\.values must hold exactly one value with operator Gt/],
