@@ -35,9 +35,11 @@ export function formatGithubChunks(report: Report, emit: Emit, options: GithubRe
   const root = options.root ?? cwd;
   const out = new ChunkWriter(emit);
   const place = (source: SourceLocation): Record<string, string | number | undefined> => {
-    const { file, line } = source;
-    // Standard input has no file to annotate: the command goes to the log only.
-    if (file === undefined || file === STDIN_NAME) return {};
+    const { file, line, template } = source;
+    // From standard input, the Helm template that rendered the object is the file, without the
+    // rendered output's line; with no template the command goes to the log only.
+    if (file === STDIN_NAME) return template ? { file: repositoryPath(template, root, cwd) } : {};
+    if (file === undefined) return {};
     return { file: repositoryPath(file, root, cwd), line };
   };
   for (const { object, findings } of groupByObject(report)) {

@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cliMainPath, runHardpod } from '../cli/cli-process';
@@ -121,6 +121,44 @@ describeHelm('helm template output through the real Helm 3 CLI', (helm) => {
     expect(mixed.stderr).toContain(`${join(folder, 'debug-pod.yaml')}:4: metadata.name "{{ .Release.Name }}-debug" holds a template expression`);
     expect(mixed.stderr).toContain('if it is a Helm template, check what it renders');
     expect(mixed.status).toBe(2);
+  });
+
+  test('--helm-chart points SARIF results at the templates in the repository, where Helm names them by the chart\'s name', () => {
+    // A repository whose chart folder is not named as the chart is (deploy/storefront holds chart shop).
+    const repo = join(home, 'repo');
+    const folder = join(repo, 'deploy', 'storefront');
+    mkdirSync(join(repo, '.git'), { recursive: true });
+    cpSync(CHART, folder, { recursive: true });
+    const rendered = runHelm(helm, ['template', 'shop', folder], home);
+    expect(rendered.stdout).toContain('# Source: shop/templates/deployment.yaml');
+    const sarif = (...args: string[]) => runHardpod(['check', '-', '--format', 'sarif', ...args], { input: rendered.stdout, cwd: repo });
+    type Sarif = { runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] };
+    const uris = (run: { stdout: string }) =>
+      [...new Set((JSON.parse(run.stdout) as Sarif).runs[0].results.map((r) => r.locations[0].physicalLocation.artifactLocation.uri))];
+    const relocated = sarif('--helm-chart', 'deploy/storefront');
+    expect(relocated.status).toBe(1);
+    expect(uris(relocated)).toEqual(['deploy/storefront/templates/deployment.yaml']);
+    expect(existsSync(join(repo, uris(relocated)[0]))).toBe(true);
+    // Without it, the results name a file the repository does not have.
+    expect(uris(sarif())).toEqual(['shop/templates/deployment.yaml']);
+    // The text report names the template where it is, beside the rendered line.
+    const text = runHardpod(['check', '-', '--helm-chart', 'deploy/storefront'], { input: rendered.stdout, cwd: repo });
+    expect(text.stdout).toMatch(/^FAIL Deployment shop {2}<stdin>:\d+ \(from deploy\/storefront\/templates\/deployment\.yaml\)$/m);
+  });
+
+  test('--helm-chart naming no chart, or another chart than the input\'s, is a usage error saying what it found', () => {
+    const rendered = render().stdout;
+    const run = (dir: string) => runHardpod(['check', '-', '--helm-chart', dir], { input: rendered, cwd: home });
+    const other = join(home, 'other-chart');
+    mkdirSync(other, { recursive: true });
+    writeFileSync(join(other, 'Chart.yaml'), 'apiVersion: v2\nname: billing\nversion: 0.1.0\n');
+    expect([run('nowhere').status, run('nowhere').stderr]).toEqual([2, 'hardpod check: error: --helm-chart "nowhere" is not a folder: give the folder of the chart that rendered the input (the one holding Chart.yaml)\n']);
+    expect(run('.').stderr).toMatch(/--helm-chart "\." holds no Chart\.yaml/);
+    const wrong = run('other-chart');
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr).toBe('hardpod check: error: --helm-chart "other-chart": no object of the input was rendered by chart "billing" (its Chart.yaml\'s name); its # Source: comments name the chart "shop"\n');
+    writeFileSync(join(other, 'Chart.yaml'), 'apiVersion: v2\nversion: 0.1.0\n');
+    expect(run('other-chart').stderr).toBe('hardpod check: error: other-chart/Chart.yaml: has no chart name (name: <chart>), which Helm starts every # Source: path of the templates it renders with\n');
   });
 
   test('an image the lock file lacks fails the render with hardpod\'s message, and nothing is printed', () => {

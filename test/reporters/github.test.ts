@@ -36,6 +36,13 @@ describe('GitHub Actions reporter', () => {
     for (const line of formatGithub(fromStdin).split('\n').filter((l) => l.startsWith('::'))) expect(line).not.toMatch(/file=/);
   });
 
+  test('from standard input, annotates the Helm template that rendered the object, without the rendered line', () => {
+    const fromHelm = { ...report, findings: report.findings.map((f): Finding => ({ ...f, source: { file: STDIN_NAME, line: 3, template: 'charts/web/templates/deployment.yaml' } })) };
+    const errors = formatGithub(fromHelm, { cwd: '/repo', root: '/repo' }).split('\n').filter((l) => l.startsWith('::error'));
+    expect(errors.length).toBeGreaterThan(0);
+    for (const line of errors) expect(line).toMatch(/^::error file=charts\/web\/templates\/deployment\.yaml,title=/);
+  });
+
   test('names files from the repository root when run in a subfolder', () => {
     const inChart = formatGithub(report, { cwd: '/repo/charts/web', root: '/repo' });
     expect(inChart).toContain('::error file=charts/web/deploy/web.yaml,line=19,');

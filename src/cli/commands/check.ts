@@ -24,6 +24,7 @@ import { ruleById } from '../../rules/catalogue';
 import { LEVELS, type Level } from '../../rules/rule';
 import { oneOf, parseCommandArgs } from '../args';
 import { EXIT, type CliContext, type Command } from '../command';
+import { relocateHelmTemplates } from '../helm-chart';
 import { refuseEmptyInput } from '../input';
 import { findRepositoryRoot } from '../output';
 import { hardpodVersion } from '../version';
@@ -55,6 +56,9 @@ Options:
   --allow-empty            exit 0 when the input holds no Kubernetes object (else exit 2: nothing was checked)
   --sarif-category NAME    the code scanning category of a SARIF report (runAutomationDetails.id), one per
                            chart or folder checked in a workflow (default: none, so the upload step's applies)
+  --helm-chart DIR         the folder of the chart that rendered the input (helm template DIR | hardpod check -):
+                           findings name its templates by their path in the repository, not by the
+                           chart's name that starts Helm's # Source: comments (default: as Helm names them)
   -h, --help               show this help
 
 Exit codes: 0 nothing blocking, 1 blocking findings, 2 usage error or unreadable input
@@ -76,6 +80,7 @@ export const checkCommand: Command = {
       'lock-file': { type: 'string' },
       'allow-empty': { type: 'boolean' },
       'sarif-category': { type: 'string' },
+      'helm-chart': { type: 'string' },
     });
     const format = oneOf('check', 'format', values.format!, CHECK_FORMATS);
     const level = values.level === undefined ? undefined : oneOf<Level>('check', 'level', values.level, LEVELS);
@@ -117,6 +122,7 @@ export const checkCommand: Command = {
 
     const ownFiles = [values.config, values.baseline, lockFile, toStdout ? undefined : values.output, values['write-baseline']].filter((path): path is string => path !== undefined);
     const manifests = readManifests(positionals, { ownFiles, refuseKustomizations: true });
+    if (values['helm-chart'] !== undefined) relocateHelmTemplates(manifests.objects, values['helm-chart'], context.cwd);
     if (!values['allow-empty']) refuseEmptyInput(manifests.objects.length, positionals, 'checked');
     let report = withFieldLines(evaluateNamingFieldLines(manifests, resolved), manifests);
 
