@@ -12,9 +12,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { kyvernoPolicies, kyvernoPoliciesYaml, kyvernoValidatingPolicies, kyvernoValidatingPoliciesYaml, type AdmissionPolicies } from '../../src/admission';
-import { evaluate, type EngineConfig } from '../../src/engine';
 import type { KubeObject } from '../../src/model';
-import { admissionCorpus, admissionCorpusConfig, CLUSTER_SCOPED_KINDS, compliantPod, EPHEMERAL_CONTAINERS, policyJudges } from '../cluster/admission-corpus';
+import {
+  admissionCorpus, admissionCorpusConfig, CLUSTER_SCOPED_KINDS, compliantPod, EPHEMERAL_CONTAINERS, failingRules, policyJudges,
+} from '../cluster/admission-corpus';
 import { describeKyverno, runKyverno } from '../harness/kyverno';
 
 const NAMESPACE = 'shop';
@@ -94,16 +95,6 @@ describe.each(KINDS)('Kyverno $kind', ({ kind, policies: emit, yaml: toYaml, exp
       // Exit status 1 when a rule fails; anything else, or no report, is Kyverno refusing the input.
       if (run.status !== 0 && run.status !== 1) throw new Error(`kyverno apply exited ${run.status}: ${run.stderr}\n${run.stdout.slice(0, 2000)}`);
       return readOutput(run.stdout).results;
-    };
-
-    /** The emitted rules evaluate() fails the object on; an unknown or error outcome of one would make the comparison moot. */
-    const failingRules = (object: KubeObject, config: EngineConfig, policies: AdmissionPolicies): Set<string> => {
-      const report = evaluate([{ object, source: { file: 'corpus' } }], config);
-      const emitted = new Set(policies.emitted.map((e) => e.rule));
-      const findings = report.findings.filter((f) => emitted.has(f.rule));
-      const unclear = findings.filter((f) => f.outcome === 'unknown' || f.outcome === 'error');
-      if (unclear.length > 0) throw new Error(`evaluate() is not clear about ${object.metadata?.name}: ${JSON.stringify(unclear)}`);
-      return new Set(findings.filter((f) => f.outcome === 'fail').map((f) => f.rule));
     };
 
     test('every policy loads without a warning (a ClusterPolicy: but its deprecation), and judges a compliant Pod passing', () => {

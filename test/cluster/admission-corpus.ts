@@ -6,7 +6,9 @@
  * (test/admission/kyverno-apply.test.ts).
  */
 import { hardenedPod, mutationCorpus } from './mutations';
-import type { EngineConfig } from '../../src/engine';
+import type { AdmissionPolicies } from '../../src/admission';
+import { evaluate, type EngineConfig } from '../../src/engine';
+import type { KubeObject } from '../../src/model';
 import { WORKLOADS } from '../../src/model/workload-cel';
 import { RULES } from '../../src/rules/catalogue';
 
@@ -163,6 +165,16 @@ const POLICY_RULES: readonly [string, Fields[]][] = [
   ['impersonate groups among readers', [grant(['get'], ['pods']), grant(['impersonate', 'get'], ['groups'])]],
   ['get users', [grant(['get'], ['users'])]],
 ];
+
+/** The emitted rules evaluate() fails the object on; an unknown or error outcome of one would make the comparison moot. */
+export function failingRules(object: KubeObject, config: EngineConfig, policies: Pick<AdmissionPolicies, 'emitted'>): Set<string> {
+  const report = evaluate([{ object, source: { file: 'corpus' } }], config);
+  const emitted = new Set(policies.emitted.map((e) => e.rule));
+  const findings = report.findings.filter((f) => emitted.has(f.rule));
+  const unclear = findings.filter((f) => f.outcome === 'unknown' || f.outcome === 'error');
+  if (unclear.length > 0) throw new Error(`evaluate() is not clear about ${object.metadata?.name}: ${JSON.stringify(unclear)}`);
+  return new Set(findings.filter((f) => f.outcome === 'fail').map((f) => f.rule));
+}
 
 /** Whether the policy of an emitted rule judges objects of `kind`: an RBAC rule's kinds, or every workload kind. */
 export function policyJudges(rule: string, kind: string): boolean {

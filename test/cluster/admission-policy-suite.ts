@@ -6,9 +6,11 @@
  * evaluate() gives a failing finding of that rule; bound to deny, it refuses exactly the objects with
  * such a finding, naming a rule that fails. Run on the newest server and on the oldest the policies claim.
  */
-import { admissionCorpus, admissionCorpusConfig, CLUSTER_SCOPED_KINDS, compliantPod, EPHEMERAL_CONTAINERS, variantFailing, workloadKinds } from './admission-corpus';
+import {
+  admissionCorpus, admissionCorpusConfig, CLUSTER_SCOPED_KINDS, compliantPod, EPHEMERAL_CONTAINERS, failingRules, variantFailing, workloadKinds,
+} from './admission-corpus';
 import { ADMISSION_POLICY_MINOR, admissionPolicies, type AdmissionPolicies } from '../../src/admission';
-import { evaluate, type EngineConfig } from '../../src/engine';
+import type { EngineConfig } from '../../src/engine';
 import type { KubeObject } from '../../src/model';
 import type { ClusterServer, Verdict } from '../harness/cluster';
 import { describeCluster } from '../harness/cluster-suite';
@@ -52,15 +54,6 @@ export function describeAdmissionPolicies(title: string, server: ClusterServer):
       const where = CLUSTER_SCOPED_KINDS.has(copy.kind) ? {} : { namespace: copy.metadata.namespace ?? namespace };
       copy.metadata = { ...copy.metadata, ...where, labels };
       return copy as KubeObject;
-    };
-    /** The emitted rules evaluate() fails the object on; an unknown or error outcome of one would make the comparison moot. */
-    const failingRules = (object: KubeObject): Set<string> => {
-      const report = evaluate([{ object, source: { file: 'corpus' } }], config);
-      const emitted = new Set(warn.emitted.map((e) => e.rule));
-      const findings = report.findings.filter((f) => emitted.has(f.rule));
-      const unclear = findings.filter((f) => f.outcome === 'unknown' || f.outcome === 'error');
-      if (unclear.length > 0) throw new Error(`evaluate() is not clear about ${object.metadata?.name}: ${JSON.stringify(unclear)}`);
-      return new Set(findings.filter((f) => f.outcome === 'fail').map((f) => f.rule));
     };
     const describeVerdict = (verdict: Verdict): string => `${verdict.status} ${verdict.message ?? ''} ${verdict.warnings.join(' | ')}`;
 
@@ -167,7 +160,7 @@ export function describeAdmissionPolicies(title: string, server: ClusterServer):
       let failing = 0;
       for (const { id, object } of admissionCorpus()) {
         const sent = labelled(object, 'warn');
-        const expected = failingRules(sent);
+        const expected = failingRules(sent, config, warn);
         if (expected.size > 0) failing++;
         const verdict = await cluster().dryRunCreate(sent);
         if (unknownToServer(id, verdict, unknownFields)) continue;
@@ -190,7 +183,7 @@ export function describeAdmissionPolicies(title: string, server: ClusterServer):
       const mismatches: string[] = [];
       for (const { id, object } of admissionCorpus()) {
         const sent = labelled(object, 'deny');
-        const expected = failingRules(sent);
+        const expected = failingRules(sent, config, warn);
         const verdict = await cluster().dryRunCreate(sent);
         if (unknownToServer(id, verdict, unknownFields)) continue;
         if (expected.size === 0 && !verdict.allowed) mismatches.push(`${id}: refused though evaluate() fails no emitted rule (${describeVerdict(verdict)})`);
@@ -216,7 +209,7 @@ export function describeAdmissionPolicies(title: string, server: ClusterServer):
       for (const container of EPHEMERAL_CONTAINERS) {
         const withEphemeral = structuredClone(pod) as Fields;
         withEphemeral.spec.ephemeralContainers = [container];
-        const expected = failingRules(withEphemeral as KubeObject);
+        const expected = failingRules(withEphemeral as KubeObject, config, warn);
         const verdict = await cluster().request('PATCH', `/api/v1/namespaces/${namespace}/pods/debugged/ephemeralcontainers?dryRun=All`,
           { spec: { ephemeralContainers: [container] } }, 'application/strategic-merge-patch+json');
         const warned = rulesNamed(verdict.warnings, warn);
