@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
 import type { Node as YamlNode } from 'yaml';
 import { NOT_CHECKED_ID, type Enforcement } from './report';
-import { COSIGN_PREDICATE_TYPES } from '../images/attestations';
+import { COSIGN_PREDICATE_TYPES, SLSA_PROVENANCE_TYPES, sourceRepository, splitRef } from '../images/attestations';
 import { parseSignaturePublicKey, signatureKeyFingerprint, type SignatureKey } from '../images/signature-keys';
 import { didYouMean } from '../model/did-you-mean';
 import { HardpodError } from '../model/errors';
@@ -182,6 +182,38 @@ export interface ImageAttestationsConfig {
    * to `--type`. At least one, each once.
    */
   readonly required: readonly string[];
+  /**
+   * What the build a required SLSA provenance (`https://slsa.dev/provenance/v1` or `/v0.2`) describes
+   * must be, as slsa-verifier's `--builder-id` and `--source-uri` check it: every verified provenance
+   * attestation of a required provenance type must meet it. Needs a provenance type in `required`.
+   * @default the provenance's contents are not judged: any provenance the keys signed counts
+   */
+  readonly provenance?: ImageProvenanceConfig;
+}
+
+/**
+ * Conditions on what a SLSA provenance says about its build; at least one of the two. Only
+ * provenance signed with a configured key is read, so these say which of the builds that key
+ * signs for may run.
+ */
+export interface ImageProvenanceConfig {
+  /**
+   * The builders allowed, as the provenance names them (v1 `runDetails.builder.id`, v0.2
+   * `builder.id`): an id with its ref (`https://github.com/acme/ci/.github/workflows/build.yml@refs/heads/main`)
+   * matches exactly; one without (`https://github.com/acme/ci/.github/workflows/build.yml`) matches
+   * that builder at any ref. Never a prefix. At least one, each once.
+   * @default any builder
+   */
+  readonly builderIds?: readonly string[];
+  /**
+   * The repositories the build's source may come from (`https://github.com/acme/app`), compared
+   * with every source the provenance names (v1 `buildDefinition.externalParameters.workflow.repository`
+   * and the first `buildDefinition.resolvedDependencies[].uri`; v0.2 `invocation.configSource.uri`
+   * and the first `materials[].uri`) without `git+`, the ref (`@refs/heads/main`), a trailing `/` or
+   * `.git`, scheme and host in any case. A provenance that names no source fails. At least one, each once.
+   * @default any source
+   */
+  readonly sourceRepositories?: readonly string[];
 }
 
 /** Settings about images, read by `hardpod lock` and the image rules. */
@@ -202,6 +234,14 @@ export interface ResolvedImageSignatures {
 export interface ResolvedImageAttestations {
   /** The required predicate type URIs, as written. */
   readonly required: readonly string[];
+  /** Absent when the provenance's contents are not judged. */
+  readonly provenance?: ResolvedImageProvenance;
+}
+
+/** {@link ImageProvenanceConfig} after validation: the lists given, as written. */
+export interface ResolvedImageProvenance {
+  readonly builderIds?: readonly string[];
+  readonly sourceRepositories?: readonly string[];
 }
 
 /** {@link ImagesConfig} after validation. */
@@ -441,7 +481,11 @@ export function resolveConfig(config: EngineConfig = {}, where: (key: string) =>
 }
 
 const IMAGES_KEYS: readonly string[] = ['signatures', 'attestations'];
-const ATTESTATIONS_KEYS: readonly string[] = ['required'];
+const ATTESTATIONS_KEYS: readonly string[] = ['required', 'provenance'];
+const PROVENANCE_KEYS: readonly string[] = ['builderIds', 'sourceRepositories'];
+const PROVENANCE_EXAMPLE = '{ builderIds: [https://github.com/acme/ci/.github/workflows/build.yml@refs/heads/main], sourceRepositories: [https://github.com/acme/app] }';
+/** An absolute URI: a scheme, then something. */
+const URI = /^[A-Za-z][A-Za-z0-9+.-]*:\S+$/;
 const ATTESTATIONS_EXAMPLE = '{ required: [https://spdx.dev/Document, https://slsa.dev/provenance/v1] }';
 const SIGNATURES_KEYS: readonly string[] = ['keys', 'required'];
 const SIGNATURE_KEY_KEYS: readonly string[] = ['name', 'publicKey'];
@@ -537,12 +581,52 @@ function resolveAttestations(attestations: unknown, where: (key: string) => stri
       throw new HardpodError(`${JSON.stringify(type)} is a cosign --type name, not a predicate type; write the URI cosign records for it: ${uri}`, where(at));
     }
     // A predicate type is a URI with a scheme (cosign accepts any absolute URI for --type).
-    if (!/^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(type)) {
+    if (!URI.test(type)) {
       throw new HardpodError(`${JSON.stringify(type)} is no predicate type URI; expected one such as https://spdx.dev/Document, https://cyclonedx.org/bom, https://slsa.dev/provenance/v0.2 or https://slsa.dev/provenance/v1`, where(at));
     }
     claimObjectKey(seen, type, where(at), (first) => `predicate type ${type} is required twice, first at ${first}; list it once`);
   }
-  return { required: [...required] as string[] };
+  const provenance = resolveProvenance(attestations.provenance, required as string[], where);
+  return { required: [...required] as string[], ...(provenance === undefined ? {} : { provenance }) };
+}
+
+/** Validates `images.attestations.provenance`: builder ids and source repositories, each list non-empty, each entry once. */
+function resolveProvenance(provenance: unknown, required: readonly string[], where: (key: string) => string): ResolvedImageProvenance | undefined {
+  const at = 'images.attestations.provenance';
+  if (provenance === undefined) return undefined;
+  if (!isRecord(provenance)) throw new HardpodError(`${at} must be an object ${PROVENANCE_EXAMPLE}, got ${describeType(provenance)}`, where(at));
+  refuseUnknownKeysAt(provenance, PROVENANCE_KEYS, `${at} key`, (key) => where(`${at}.${key}`));
+  if (provenance.builderIds === undefined && provenance.sourceRepositories === undefined) {
+    throw new HardpodError(`${at} needs builderIds, sourceRepositories or both, e.g. ${PROVENANCE_EXAMPLE}; remove it to judge no provenance contents`, where(at));
+  }
+  // Conditions on a type nothing requires would be judged on no image, silently.
+  if (!required.some((type) => SLSA_PROVENANCE_TYPES.includes(type))) {
+    throw new HardpodError(`${at} judges SLSA provenance, and images.attestations.required names no provenance type; add ${SLSA_PROVENANCE_TYPES.join(' or ')}`, where(at));
+  }
+  const list = (key: 'builderIds' | 'sourceRepositories', what: string, check: (value: string) => string | undefined, same: (value: string) => string) => {
+    const value = provenance[key];
+    if (value === undefined) return undefined;
+    if (!Array.isArray(value) || value.length === 0) {
+      throw new HardpodError(`${at}.${key} must be a non-empty list of ${what}, got ${Array.isArray(value) ? 'an empty list' : describeType(value)}; remove it to allow any`, where(`${at}.${key}`));
+    }
+    const seen = new Map<string, string>();
+    value.forEach((entry: unknown, i) => {
+      const place = `${at}.${key}[${i}]`;
+      if (typeof entry !== 'string' || !URI.test(entry)) throw new HardpodError(`${JSON.stringify(entry)} is no URI; ${key} lists ${what}`, where(place));
+      const problem = check(entry);
+      if (problem !== undefined) throw new HardpodError(problem, where(place));
+      claimObjectKey(seen, same(entry), where(place), (first) => `${entry} is listed twice in ${key}, first at ${first}; list it once`);
+    });
+    return [...value] as string[];
+  };
+  const builderIds = list('builderIds', 'builder ids (e.g. https://github.com/acme/ci/.github/workflows/build.yml@refs/heads/main)', () => undefined, (id) => id);
+  const sourceRepositories = list('sourceRepositories', 'repository URIs (e.g. https://github.com/acme/app)', (uri) => {
+    const { ref } = splitRef(uri.replace(/^git\+/i, ''));
+    // The ref is not compared: written here, it would seem to pin a branch while allowing any.
+    return ref === undefined ? undefined
+      : `${uri} names a ref (${ref}); sourceRepositories names repositories and compares no refs, so write the repository alone: ${sourceRepository(uri)}`;
+  }, sourceRepository);
+  return { ...(builderIds === undefined ? {} : { builderIds }), ...(sourceRepositories === undefined ? {} : { sourceRepositories }) };
 }
 
 /**

@@ -1,5 +1,7 @@
+import { field } from './cosign-json';
 import { COSIGN_SIGN_PREDICATE_TYPE, DSSE_ENVELOPE_MEDIA_TYPE, IN_TOTO_PAYLOAD_TYPE, verifyDsseEnvelope } from './dsse';
 import type { ImageRef } from './image-ref';
+import type { LockedProvenance } from './lock-file';
 import type { RegistryClient } from './registry-client';
 import type { SignatureKey } from './signature-keys';
 import { readCosignArtifacts, type CosignArtifactKind } from './signatures';
@@ -37,10 +39,84 @@ export const COSIGN_PREDICATE_TYPES: Readonly<Record<string, string>> = {
   custom: 'https://cosign.sigstore.dev/attestation/v1',
 };
 
+/*
+ * SLSA provenance: what it says about the build, read at lock time and judged by image-attested.
+ * Kept in this module rather than one of its own: `hardpod check` loads this one already.
+ */
+
+export const SLSA_PROVENANCE_V1 = 'https://slsa.dev/provenance/v1';
+export const SLSA_PROVENANCE_V02 = 'https://slsa.dev/provenance/v0.2';
+/** The provenance predicate types whose builder and source are read. */
+export const SLSA_PROVENANCE_TYPES: readonly string[] = [SLSA_PROVENANCE_V1, SLSA_PROVENANCE_V02];
+
+/**
+ * A URI and its ref: `git+https://github.com/acme/app@refs/heads/main` is `git+https://github.com/acme/app`
+ * at `refs/heads/main`, and so is `...app.git#refs/heads/main` (BuildKit's form) at its fragment. The ref is
+ * looked for in the path only: `https://user@host/...` has none.
+ */
+export function splitRef(uri: string): { readonly name: string; readonly ref?: string } {
+  const scheme = uri.indexOf('://');
+  const path = scheme < 0 ? 0 : uri.indexOf('/', scheme + 3);
+  const at = path < 0 ? -1 : uri.slice(path).search(/[@#]/);
+  return at < 0 ? { name: uri } : { name: uri.slice(0, path + at), ref: uri.slice(path + at + 1) };
+}
+
+/**
+ * A source repository as it is compared: without the `git+` of SPDX download locations, the ref, a
+ * trailing `/` or `.git`, with scheme and host in lower case (as URLs read them); the path exactly.
+ */
+export function sourceRepository(uri: string): string {
+  const name = splitRef(uri.replace(/^git\+/i, '')).name.replace(/\/+$/, '').replace(/\.git$/, '');
+  return name.replace(/^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/]*/, (head) => head.toLowerCase());
+}
+
+/**
+ * Whether a provenance's builder id is a configured one, as slsa-verifier's --builder-id matches:
+ * equal, or, when the configured id has no `@ref`, equal up to its own `@ref` (any version of that
+ * builder). Never a prefix: `https://github.com/acme/ci` is not `https://github.com/acme/ci-fork/...`.
+ */
+export function builderIdMatches(configured: string, found: string): boolean {
+  return configured === found || (splitRef(configured).ref === undefined && splitRef(found).name === configured);
+}
+
+/** A string field of a JSON object (as Go reads it), or undefined. */
+function text(object: unknown, ...path: (string | 0)[]): string | undefined {
+  let value = object;
+  for (const name of path) {
+    if (name === 0) {
+      value = Array.isArray(value) ? value[0] : undefined;
+      continue;
+    }
+    const found = field(value, name);
+    value = typeof found === 'string' ? undefined : found.value;
+  }
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/**
+ * What a SLSA provenance statement says about its build: the builder, the build type and where the
+ * source came from, read where slsa-verifier reads them (see {@link LockedProvenance}).
+ */
+export function provenanceFacts(predicateType: string, statement: unknown): Omit<LockedProvenance, 'predicateType' | 'verifiedBy'> {
+  const v1 = predicateType === SLSA_PROVENANCE_V1;
+  const builderId = v1 ? text(statement, 'predicate', 'runDetails', 'builder', 'id') : text(statement, 'predicate', 'builder', 'id');
+  const buildType = v1 ? text(statement, 'predicate', 'buildDefinition', 'buildType') : text(statement, 'predicate', 'buildType');
+  const sources = v1
+    ? [text(statement, 'predicate', 'buildDefinition', 'externalParameters', 'workflow', 'repository'), text(statement, 'predicate', 'buildDefinition', 'resolvedDependencies', 0, 'uri')]
+    : [text(statement, 'predicate', 'invocation', 'configSource', 'uri'), text(statement, 'predicate', 'materials', 0, 'uri')];
+  return {
+    ...(builderId === undefined ? {} : { builderId }),
+    ...(buildType === undefined ? {} : { buildType }),
+    sources: [...new Set(sources.filter((source): source is string => source !== undefined))],
+  };
+}
+
 /** What looking for the attestations of one image found. */
 export interface AttestationCheck {
   /** For each predicate type attested for this digest, the names of the keys that verified it (sorted, each once). */
   readonly verified: Readonly<Record<string, readonly string[]>>;
+  /** What each verified SLSA provenance says about its build (the same build once, with every key that verified it), sorted. */
+  readonly provenance: readonly LockedProvenance[];
   /** Attestations that were found but do not count, and manifests that could not be read, in words. */
   readonly problems: readonly string[];
   /** Attestations (DSSE envelope layers) examined. */
@@ -57,6 +133,8 @@ export async function verifyImageAttestations(
   client: RegistryClient, ref: ImageRef, digest: string, keys: readonly SignatureKey[],
 ): Promise<AttestationCheck> {
   const verified = new Map<string, Set<string>>();
+  // Keyed by what a provenance says, so one found twice (tag and referrer), or signed by two keys, is one entry.
+  const builds = new Map<string, { facts: Omit<LockedProvenance, 'verifiedBy'>; keys: Set<string> }>();
   const { problems, examined } = await readCosignArtifacts(client, ref, digest, COSIGN_ATTESTATIONS, ({ at, blob, fromBundle }, found) => {
     const result = verifyDsseEnvelope(blob, digest, keys);
     // A bundle of cosign's signature type is a signature, which the signature check counts.
@@ -65,10 +143,18 @@ export async function verifyImageAttestations(
       const names = verified.get(result.predicateType) ?? new Set<string>();
       for (const name of result.verifiedBy) names.add(name);
       verified.set(result.predicateType, names);
+      if (SLSA_PROVENANCE_TYPES.includes(result.predicateType)) {
+        const facts = { predicateType: result.predicateType, ...provenanceFacts(result.predicateType, result.statement) };
+        const id = JSON.stringify(facts);
+        const build = builds.get(id) ?? { facts, keys: new Set<string>() };
+        for (const name of result.verifiedBy) build.keys.add(name);
+        builds.set(id, build);
+      }
     }
     if (result.problem !== undefined) found.push(`${at}: ${result.problem}`);
   });
   // Object.fromEntries defines own properties: a predicate type named `__proto__` stays data.
   const byType = Object.fromEntries([...verified.keys()].sort().map((type) => [type, [...verified.get(type)!].sort()]));
-  return { verified: byType, problems, examined };
+  const provenance = [...builds.keys()].sort().map((id) => ({ ...builds.get(id)!.facts, verifiedBy: [...builds.get(id)!.keys].sort() }));
+  return { verified: byType, provenance, problems, examined };
 }

@@ -40,6 +40,8 @@ export interface EnvelopeVerification {
   readonly verifiedBy: readonly string[];
   /** Why the envelope does not count, when verifiedBy is empty. */
   readonly problem?: string;
+  /** The in-toto Statement as parsed, when the envelope verified and names this digest: what the predicate says is read from it. */
+  readonly statement?: unknown;
 }
 
 /**
@@ -104,7 +106,7 @@ export function verifyDsseEnvelope(
     const digests = field(subject, 'digest');
     const sha256 = typeof digests === 'string' ? digests : field(digests.value, 'sha256');
     if (typeof sha256 === 'string') continue;
-    if (sha256.value === hex) return { predicateType: predicateType.value, verifiedBy: names };
+    if (sha256.value === hex) return { predicateType: predicateType.value, verifiedBy: names, statement };
     named.push(typeof sha256.value === 'string' ? `sha256:${sha256.value}` : JSON.stringify(sha256.value));
   }
   return {

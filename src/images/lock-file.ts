@@ -90,6 +90,30 @@ export interface LockedAttestations {
    * checked keys whose DSSE signature over a statement of that type, about this digest, verified.
    */
   readonly verified: Readonly<Record<string, readonly string[]>>;
+  /**
+   * What each verified SLSA provenance attestation (v1 or v0.2) of this digest says about its build,
+   * for `images.attestations.provenance`. Absent in lock files written before hardpod read it: the
+   * image-attested rule then asks for the image to be locked again.
+   */
+  readonly provenance?: readonly LockedProvenance[];
+}
+
+/** The build a verified SLSA provenance attestation describes, as written in it. */
+export interface LockedProvenance {
+  /** The statement's predicate type: `https://slsa.dev/provenance/v1` or `https://slsa.dev/provenance/v0.2`. */
+  readonly predicateType: string;
+  /** The names of the checked keys whose signature over it verified. */
+  readonly verifiedBy: readonly string[];
+  /** v1 `runDetails.builder.id`, v0.2 `builder.id`; absent when it names none. */
+  readonly builderId?: string;
+  /** v1 `buildDefinition.buildType`, v0.2 `buildType`; absent when it names none. */
+  readonly buildType?: string;
+  /**
+   * Where the build's source came from, as written (refs kept): v1 `buildDefinition.externalParameters.workflow.repository`
+   * and the `uri` of the first `buildDefinition.resolvedDependencies`; v0.2 `invocation.configSource.uri` and
+   * the `uri` of the first `materials`. Empty when it names none.
+   */
+  readonly sources: readonly string[];
 }
 
 /** One locked reference. */
@@ -198,7 +222,7 @@ const FACT_TYPE_NAMES: Readonly<Record<FactType, string>> = {
   ports: 'a list of port numbers (integers 0 to 65535)',
   strings: 'a list of strings',
   signatures: 'an object { checked: [{ name, key }], verified: [names of checked keys] }',
-  attestations: 'an object { checked: [{ name, key }], verified: { <predicate type>: [names of checked keys] } }',
+  attestations: 'an object { checked: [{ name, key }], verified: { <predicate type>: [names of checked keys] }, provenance?: [{ predicateType, verifiedBy: [names of checked keys], builderId?, buildType?, sources: [URIs] }] }',
 };
 
 function isId(value: unknown): boolean {
@@ -242,13 +266,22 @@ function isLockedSignatures(value: unknown): boolean {
   return names !== undefined && isStrings(verified) && verified.every((name) => names.has(name));
 }
 
-/** Recorded attestations the image-attested rule can trust the shape of: per predicate type, names of checked keys. */
+/** Recorded attestations the image-attested rule can trust the shape of: per predicate type, names of checked keys, and what provenance says. */
 function isLockedAttestations(value: unknown): boolean {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
-  const { checked, verified } = value as Record<string, unknown>;
+  const { checked, verified, provenance } = value as Record<string, unknown>;
   const names = checkedKeyNames(checked);
   if (names === undefined || verified === null || typeof verified !== 'object' || Array.isArray(verified)) return false;
-  return Object.values(verified).every((keys) => isStrings(keys) && keys.every((name) => names.has(name)));
+  const byCheckedKeys = (keys: unknown) => isStrings(keys) && keys.every((name) => names.has(name));
+  if (!Object.values(verified).every(byCheckedKeys)) return false;
+  return provenance === undefined || (Array.isArray(provenance) && provenance.every((entry) => isLockedProvenance(entry, byCheckedKeys)));
+}
+
+function isLockedProvenance(value: unknown, byCheckedKeys: (keys: unknown) => boolean): boolean {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const { predicateType, verifiedBy, builderId, buildType, sources } = value as Record<string, unknown>;
+  return typeof predicateType === 'string' && byCheckedKeys(verifiedBy) && isStrings(sources)
+    && (builderId === undefined || typeof builderId === 'string') && (buildType === undefined || typeof buildType === 'string');
 }
 
 /** Checks one entry of a lock file, naming the file and the entry that is wrong. */

@@ -1,6 +1,6 @@
 import { verifyImageAttestations } from './attestations';
 import { parseImageRef, tagKey, type ImageRef } from './image-ref';
-import { keysCheckedNow, readLockFileForUpdate, serializeLockFile, writeLockFile, type LockEntry, type LockFile } from './lock-file';
+import { keysCheckedNow, readLockFileForUpdate, serializeLockFile, writeLockFile, type LockedProvenance, type LockEntry, type LockFile } from './lock-file';
 import type { RegistryClient } from './registry-client';
 import { isRegistryNotFound } from './registry-failures';
 import { resolveImage, type ResolveImageOptions } from './resolve-image';
@@ -82,8 +82,9 @@ export interface LockRunOptions extends ResolveImageOptions {
   readonly signatures?: { readonly keys: readonly SignatureKey[]; readonly required: boolean };
   /**
    * Also verify the cosign attestations (DSSE envelopes) of every digest locked, or kept without a
-   * record for each key of `signatures`, with those keys, and record per predicate type which keys
-   * verified (`facts.attestations`). Needs `signatures`. Not used in `check` mode.
+   * record for each key of `signatures` (or without the provenance read), with those keys, and record
+   * per predicate type which keys verified, and what each verified SLSA provenance says about its
+   * build (`facts.attestations`). Needs `signatures`. Not used in `check` mode.
    * @default false
    */
   readonly attestations?: boolean;
@@ -95,6 +96,8 @@ export interface AttestationReport {
   readonly digest: string;
   /** Per predicate type attested for the digest, the names of the configured keys that verified it. */
   readonly verified: Readonly<Record<string, readonly string[]>>;
+  /** What each verified SLSA provenance says about its build. */
+  readonly provenance: readonly LockedProvenance[];
   /** Attestations found that do not count, or could not be read, in words. */
   readonly problems: readonly string[];
 }
@@ -146,14 +149,14 @@ export interface LockRunResult {
 /** What one run found about an entry's signatures, and its attestations when they were checked. */
 interface Verification {
   readonly signatures: readonly string[];
-  readonly attestations?: Readonly<Record<string, readonly string[]>>;
+  readonly attestations?: Pick<AttestationReport, 'verified' | 'provenance'>;
 }
 
 /** The entry with its signature (and attestation) record replaced by what was found now. */
 function withSignatures(entry: LockEntry, keys: readonly SignatureKey[], found: Verification): LockEntry {
   const checked = () => keys.map((key) => ({ name: key.name, key: key.fingerprint }));
   const signatures = { checked: checked(), verified: [...found.signatures] };
-  const attestations = found.attestations === undefined ? entry.facts?.attestations : { checked: checked(), verified: found.attestations };
+  const attestations = found.attestations === undefined ? entry.facts?.attestations : { checked: checked(), ...found.attestations };
   return { ...entry, facts: { ...entry.facts, signatures, ...(attestations === undefined ? {} : { attestations }) } };
 }
 
@@ -250,7 +253,9 @@ export async function runLock(options: LockRunOptions): Promise<LockRunResult> {
   const attesting = signing !== undefined && options.attestations === true;
   // Entries kept as they are whose signatures (or attestations) were never checked with every key configured now: checked at their locked digest.
   const checkedWithEvery = (record: Parameters<typeof keysCheckedNow>[1]) => keysCheckedNow(signing!.keys, record).length === signing!.keys.length;
-  const unchecked = (entry: LockEntry) => !checkedWithEvery(entry.facts?.signatures) || (attesting && !checkedWithEvery(entry.facts?.attestations));
+  // A record written before provenance was read is checked again too, to read it.
+  const unchecked = (entry: LockEntry) => !checkedWithEvery(entry.facts?.signatures)
+    || (attesting && (!checkedWithEvery(entry.facts?.attestations) || entry.facts?.attestations?.provenance === undefined));
   const toSign = signing === undefined || options.mode === 'update' ? [] : keys.filter((key) => before.images[key] && unchecked(before.images[key]));
   const signatureReports = new Map<string, SignatureReport>();
   const attestationReports = new Map<string, AttestationReport>();
@@ -261,11 +266,11 @@ export async function runLock(options: LockRunOptions): Promise<LockRunResult> {
     const ref = used.get(key)!.ref;
     const check = await verifyImageSignatures(options.client, ref, entry.digest, signing.keys);
     signatureReports.set(key, { key, digest: entry.digest, verified: check.verified, problems: check.problems });
-    let attestations: AttestationReport['verified'] | undefined;
+    let attestations: Verification['attestations'];
     if (attesting) {
       const attested = await verifyImageAttestations(options.client, ref, entry.digest, signing.keys);
-      attestationReports.set(key, { key, digest: entry.digest, verified: attested.verified, problems: attested.problems });
-      attestations = attested.verified;
+      attestations = { verified: attested.verified, provenance: attested.provenance };
+      attestationReports.set(key, { key, digest: entry.digest, ...attestations, problems: attested.problems });
     }
     const found = { signatures: check.verified, attestations };
     verification.set(key, found);

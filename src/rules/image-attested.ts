@@ -1,15 +1,62 @@
 import type { PodRule, Violation } from './rule';
-import type { ResolvedConfig } from '../engine/config';
+import type { ResolvedConfig, ResolvedImageProvenance } from '../engine/config';
 import { containersWithFacts, hasImageFacts, IMAGE_FACTS_SETTINGS, notCheckedWithEveryKey } from './support/image-facts';
-import { keysCheckedNow } from '../images/lock-file';
+import { builderIdMatches, SLSA_PROVENANCE_TYPES, sourceRepository } from '../images/attestations';
+import { keysCheckedNow, type LockedAttestations, type LockedProvenance } from '../images/lock-file';
 import { describeContainer, nist, quote } from './support/pss';
 import { text } from './support/shared-text';
 
-/** The keys attestations are verified with and the predicate types required, or undefined when the config requires none. */
+/** The keys attestations are verified with, the predicate types required and the provenance conditions, or undefined when the config requires none. */
 function attestationSettings(config: ResolvedConfig) {
   const keys = config.images?.signatures?.keys;
-  const required = config.images?.attestations?.required;
-  return keys !== undefined && keys.length > 0 && required !== undefined && required.length > 0 ? { keys, required } : undefined;
+  const attestations = config.images?.attestations;
+  const required = attestations?.required;
+  if (keys === undefined || keys.length === 0 || required === undefined || required.length === 0) return undefined;
+  return { keys, required, provenance: attestations?.provenance };
+}
+
+/** How a provenance fails the conditions, in words (`builder X is none of builderIds (...)`); empty when it meets them. */
+function unmetConditions(build: LockedProvenance, conditions: ResolvedImageProvenance): string[] {
+  const reasons: string[] = [];
+  const { builderIds, sourceRepositories } = conditions;
+  if (builderIds !== undefined && !builderIds.some((id) => build.builderId !== undefined && builderIdMatches(id, build.builderId))) {
+    reasons.push(`${build.builderId === undefined ? 'it names no builder' : `builder ${build.builderId} is`} none of builderIds (${builderIds.join(', ')})`);
+  }
+  if (sourceRepositories !== undefined) {
+    const allowed = new Set(sourceRepositories.map(sourceRepository));
+    const foreign = build.sources.filter((source) => !allowed.has(sourceRepository(source)));
+    if (build.sources.length === 0) reasons.push(`it names no source, and sourceRepositories requires one of ${sourceRepositories.join(', ')}`);
+    else if (foreign.length > 0) reasons.push(`source ${foreign.join(', ')} is none of sourceRepositories (${sourceRepositories.join(', ')})`);
+  }
+  return reasons;
+}
+
+/**
+ * The violation of an image whose verified provenance of the required types does not meet
+ * `images.attestations.provenance`, unknown when the lock file does not record what it says, or
+ * undefined when every such provenance meets it.
+ */
+function provenanceViolation(
+  path: string, who: string, recorded: LockedAttestations, types: readonly string[], keyNames: readonly string[], conditions: ResolvedImageProvenance,
+): Violation | undefined {
+  const counted = (build: LockedProvenance) => types.includes(build.predicateType) && build.verifiedBy.some((name) => keyNames.includes(name));
+  const builds = recorded.provenance?.filter(counted);
+  if (builds === undefined || builds.length === 0) {
+    return {
+      path,
+      message: `whether the verified provenance of ${who} meets images.attestations.provenance is not known: the lock file was written before hardpod read what provenance says; run \`npx hardpod lock --config <config>\``,
+      unknown: true,
+    };
+  }
+  // Every verified provenance counts, as Kyverno's attestation conditions and cosign's policies judge each.
+  const failed = builds.flatMap((build) => {
+    const reasons = unmetConditions(build, conditions);
+    if (reasons.length === 0) return [];
+    const sources = build.sources.length === 0 ? 'no named source' : build.sources.join(', ');
+    const by = build.builderId ?? 'no named builder';
+    return [`its ${build.predicateType} provenance (verified with ${build.verifiedBy.join(', ')}) is of a build by ${by} from ${sources}: ${reasons.join('; ')}`];
+  });
+  return failed.length === 0 ? undefined : { path, message: `${who} was not built as images.attestations.provenance requires: ${failed.join('; and ')}` };
 }
 
 /**
@@ -20,12 +67,15 @@ function attestationSettings(config: ResolvedConfig) {
  * in-toto Statement verifies, and the statement's subject is this digest. A key counts only under the
  * name and key material it was recorded with. An image whose attestations were not checked with every
  * configured key, and that lacks a required type by the keys that were, is unknown until it is locked
- * again. Key-based attestations only.
+ * again. Where the config also states `images.attestations.provenance`, every verified SLSA
+ * provenance of a required type must name an allowed builder (`builderIds`) and only allowed source
+ * repositories (`sourceRepositories`); a lock file that does not record what the provenance says
+ * leaves the image unknown until it is locked again. Key-based attestations only.
  */
 export const imageAttested: PodRule = {
   id: 'image-attested',
-  title: 'Images carry a verified attestation of each required predicate type (SBOM, provenance; when attestations are required)',
-  remediation: 'Attest the image digest with one of the configured keys for each missing type (`cosign attest --key cosign.key --type spdxjson|cyclonedx|slsaprovenance|slsaprovenance1|<URI> --predicate <file> <image>@<digest>`), then run `npx hardpod lock --update --config <config>` to record it.',
+  title: 'Images carry a verified attestation of each required predicate type (SBOM, provenance; when attestations are required), and their provenance names an allowed builder and source',
+  remediation: 'Attest the image digest with one of the configured keys for each missing type (`cosign attest --key cosign.key --type spdxjson|cyclonedx|slsaprovenance|slsaprovenance1|<URI> --predicate <file> <image>@<digest>`), then run `npx hardpod lock --update --config <config>` to record it. For provenance that `images.attestations.provenance` does not allow, build the image with an allowed builder from an allowed repository and attest the provenance that build wrote; or, if the builder or repository is trusted, add it to builderIds or sourceRepositories.',
   level: 'hardened',
   severity: 'high',
   // NIST SP 800-190 4.1.5 (use of untrusted images): provenance and an SBOM attested by a trusted key
@@ -38,7 +88,8 @@ export const imageAttested: PodRule = {
   check({ pod, config }) {
     const settings = attestationSettings(config);
     if (settings === undefined) return 'not-applicable';
-    const { keys, required } = settings;
+    const { keys, required, provenance } = settings;
+    const provenanceTypes = required.filter((type) => SLSA_PROVENANCE_TYPES.includes(type));
     const violations: Violation[] = [];
     const entries = containersWithFacts(pod, config, violations);
     if (entries === 'not-applicable') return entries;
@@ -50,8 +101,13 @@ export const imageAttested: PodRule = {
       const attested = (type: string) => recorded !== undefined && Object.prototype.hasOwnProperty.call(recorded.verified, type)
         && checked.some((key) => recorded.verified[type].includes(key.name));
       const missing = required.filter((type) => !attested(type));
-      if (missing.length === 0) continue;
       const who = `${describeContainer(container)}'s image ${quote(image)}`;
+      if (missing.length === 0) {
+        const judged = provenance === undefined ? undefined
+          : provenanceViolation(path, who, recorded!, provenanceTypes, checked.map((key) => key.name), provenance);
+        if (judged !== undefined) violations.push(judged);
+        continue;
+      }
       violations.push(notCheckedWithEveryKey(path, who, `is attested (${missing.join(', ')})`, keys, checked)
         ?? { path, message: `${who} carries no attestation verified with a configured key (${names}) for its digest of the required ${missing.join(', ')}` });
     }

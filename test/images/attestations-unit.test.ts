@@ -26,6 +26,9 @@ const SLSA = 'https://slsa.dev/provenance/v1';
 function statement(predicateType = SPDX, hex = HEX, type = 'https://in-toto.io/Statement/v0.1'): Buffer {
   return Buffer.from(JSON.stringify({ _type: type, predicateType, subject: [{ name: 'registry.example.com/team/app', digest: { sha256: hex } }], predicate: {} }));
 }
+function parsed(payload: Buffer): unknown {
+  return JSON.parse(payload.toString('utf8'));
+}
 /** A DSSE envelope over `payload`, signed (over the PAE) with each of `pairs`. */
 function envelope(payload: Buffer, pairs: { privateKey: KeyObject }[], payloadType = 'application/vnd.in-toto+json', signedType = payloadType): Buffer {
   return Buffer.from(JSON.stringify({
@@ -47,14 +50,16 @@ describe('DSSE PAE', () => {
 
 describe('verifyDsseEnvelope', () => {
   const keys = [key('release', RELEASE), key('ci', CI)];
-  test('verifies a statement about this digest signed with a configured key, and names its predicate type', () => {
-    expect(verifyDsseEnvelope(envelope(statement(), [RELEASE]), DIGEST, keys)).toEqual({ predicateType: SPDX, verifiedBy: ['release'] });
-    expect(verifyDsseEnvelope(envelope(statement(SLSA, HEX, 'https://in-toto.io/Statement/v1'), [OTHER, CI]), DIGEST, keys)).toEqual({ predicateType: SLSA, verifiedBy: ['ci'] });
+  test('verifies a statement about this digest signed with a configured key, and names its predicate type and gives the statement', () => {
+    expect(verifyDsseEnvelope(envelope(statement(), [RELEASE]), DIGEST, keys)).toEqual({ predicateType: SPDX, verifiedBy: ['release'], statement: parsed(statement()) });
+    const v1 = statement(SLSA, HEX, 'https://in-toto.io/Statement/v1');
+    expect(verifyDsseEnvelope(envelope(v1, [OTHER, CI]), DIGEST, keys)).toEqual({ predicateType: SLSA, verifiedBy: ['ci'], statement: parsed(v1) });
   });
   test.each(['ecdsa-p384', 'ecdsa-p521', 'rsa-2048', 'ed25519'] as KeyType[])('verifies an envelope signed with a %s key as cosign signs it, and not one by another key of that type', (type) => {
     const [mine, another] = [keyPair(type), keyPair(type)];
     const typed = [...keys, key(type, mine)];
-    expect(verifyDsseEnvelope(envelope(statement(), [mine]), DIGEST, typed)).toEqual({ predicateType: SPDX, verifiedBy: [type] });
+    expect(verifyDsseEnvelope(envelope(statement(), [mine]), DIGEST, typed))
+      .toEqual({ predicateType: SPDX, verifiedBy: [type], statement: parsed(statement()) });
     expect(verifyDsseEnvelope(envelope(statement(), [another]), DIGEST, typed)).toEqual({ verifiedBy: [], problem: `its signature verifies with none of the configured keys (release, ci, ${type})` });
   });
   test('names the envelope as its reader reads it: the signature a Sigstore bundle holds is called a signature', () => {

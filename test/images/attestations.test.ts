@@ -111,8 +111,11 @@ describeWithCosign('cosign attestations: made by cosign attest, verified by hard
       tampered: { [SLSA]: ['release'] },
       unattested: {},
     };
+    // What the v0.2 provenance says is recorded wherever it verified: cosign kept the predicate as written.
+    const build = { predicateType: SLSA, verifiedBy: ['release'], builderId: 'https://ci.example.com/builder', buildType: 'https://ci.example.com/build/v1', sources: ['git+https://git.example.com/team/app'] };
     for (const name of IMAGES) {
-      expect([name, attestationsOf(name)]).toEqual([name, { checked: [{ name: 'release', key: fingerprint }], verified: expected[name] }]);
+      const provenance = Object.prototype.hasOwnProperty.call(expected[name], SLSA) ? [build] : [];
+      expect([name, attestationsOf(name)]).toEqual([name, { checked: [{ name: 'release', key: fingerprint }], verified: expected[name], provenance }]);
     }
     const say = (name: Name) => `${host}/team/${name}:v1`;
     expect(result.stderr).toContain(`hardpod lock: ${say('attested')} is attested: ${SLSA} (release), ${SPDX} (release)\n`);
