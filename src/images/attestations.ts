@@ -5,6 +5,7 @@ import type { LockedProvenance } from './lock-file';
 import type { RegistryClient } from './registry-client';
 import type { SignatureKey } from './signature-keys';
 import { readCosignArtifacts, type CosignArtifactKind } from './signatures';
+import type { ResolvedImageProvenance } from '../engine/config';
 
 /**
  * Key-based cosign attestations: DSSE envelopes holding in-toto Statements, found in a registry the
@@ -77,6 +78,22 @@ export function sourceRepository(uri: string): string {
  */
 export function builderIdMatches(configured: string, found: string): boolean {
   return configured === found || (splitRef(configured).ref === undefined && splitRef(found).name === configured);
+}
+
+/** How a provenance fails the conditions, in words (`builder X is none of builderIds (...)`); empty when it meets them. */
+export function unmetConditions(build: LockedProvenance, conditions: ResolvedImageProvenance): string[] {
+  const reasons: string[] = [];
+  const { builderIds, sourceRepositories } = conditions;
+  if (builderIds !== undefined && !builderIds.some((id) => build.builderId !== undefined && builderIdMatches(id, build.builderId))) {
+    reasons.push(`${build.builderId === undefined ? 'it names no builder' : `builder ${build.builderId} is`} none of builderIds (${builderIds.join(', ')})`);
+  }
+  if (sourceRepositories !== undefined) {
+    const allowed = new Set(sourceRepositories.map(sourceRepository));
+    const foreign = build.sources.filter((source) => !allowed.has(sourceRepository(source)));
+    if (build.sources.length === 0) reasons.push(`it names no source, and sourceRepositories requires one of ${sourceRepositories.join(', ')}`);
+    else if (foreign.length > 0) reasons.push(`source ${foreign.join(', ')} is none of sourceRepositories (${sourceRepositories.join(', ')})`);
+  }
+  return reasons;
 }
 
 /** A string field of a JSON object (as Go reads it), or undefined. */

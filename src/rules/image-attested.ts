@@ -1,7 +1,7 @@
 import type { PodRule, Violation } from './rule';
 import type { ResolvedConfig, ResolvedImageProvenance } from '../engine/config';
 import { containersWithFacts, hasImageFacts, IMAGE_FACTS_SETTINGS, notCheckedWithEveryKey } from './support/image-facts';
-import { builderIdMatches, SLSA_PROVENANCE_TYPES, sourceRepository } from '../images/attestations';
+import { SLSA_PROVENANCE_TYPES, unmetConditions } from '../images/attestations';
 import { keysCheckedNow, type LockedAttestations, type LockedProvenance } from '../images/lock-file';
 import { describeContainer, nist, quote } from './support/pss';
 import { text } from './support/shared-text';
@@ -13,22 +13,6 @@ function attestationSettings(config: ResolvedConfig) {
   const required = attestations?.required;
   if (keys === undefined || keys.length === 0 || required === undefined || required.length === 0) return undefined;
   return { keys, required, provenance: attestations?.provenance };
-}
-
-/** How a provenance fails the conditions, in words (`builder X is none of builderIds (...)`); empty when it meets them. */
-function unmetConditions(build: LockedProvenance, conditions: ResolvedImageProvenance): string[] {
-  const reasons: string[] = [];
-  const { builderIds, sourceRepositories } = conditions;
-  if (builderIds !== undefined && !builderIds.some((id) => build.builderId !== undefined && builderIdMatches(id, build.builderId))) {
-    reasons.push(`${build.builderId === undefined ? 'it names no builder' : `builder ${build.builderId} is`} none of builderIds (${builderIds.join(', ')})`);
-  }
-  if (sourceRepositories !== undefined) {
-    const allowed = new Set(sourceRepositories.map(sourceRepository));
-    const foreign = build.sources.filter((source) => !allowed.has(sourceRepository(source)));
-    if (build.sources.length === 0) reasons.push(`it names no source, and sourceRepositories requires one of ${sourceRepositories.join(', ')}`);
-    else if (foreign.length > 0) reasons.push(`source ${foreign.join(', ')} is none of sourceRepositories (${sourceRepositories.join(', ')})`);
-  }
-  return reasons;
 }
 
 /**

@@ -104,6 +104,18 @@ describeWithCosign('SLSA provenance contents: attested by cosign, recorded by ha
       }];
       const facts = images[keyOf(container)].facts?.attestations;
       expect([container, facts?.verified, facts?.provenance]).toEqual([container, { [SLSA1]: ['release'] }, expected]);
+      expect(result.stderr).toContain(`hardpod lock: ${keyOf(container)}: ${SLSA1} provenance (release): a build by ${builderId} from ${repository}, git+${repository}@refs/heads/main\n`);
+    }
+    // What the conditions do not allow is said at lock time too.
+    const warned = (container: string) => result.stderr.split('\n').filter((line) => line.startsWith(`hardpod lock: warning: ${keyOf(container)}: `));
+    for (const form of ['att', 'bundle']) {
+      expect(warned(`${form}-good`)).toEqual([]);
+      expect(warned(`${form}-wrongbuilder`)).toEqual([
+        `hardpod lock: warning: ${keyOf(`${form}-wrongbuilder`)}: images.attestations.provenance does not allow that build: builder ${EVIL_BUILDER} is none of builderIds (${BUILDER})`,
+      ]);
+      expect(warned(`${form}-wrongsource`)).toEqual([
+        `hardpod lock: warning: ${keyOf(`${form}-wrongsource`)}: images.attestations.provenance does not allow that build: source ${EVIL_REPO}, git+${EVIL_REPO}@refs/heads/main is none of sourceRepositories (${REPO})`,
+      ]);
     }
   }, 120_000);
 

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadConfigFile, resolveConfig, type ResolvedImagesConfig } from '../../engine/config';
+import { loadConfigFile, resolveConfig, type ResolvedImageAttestations, type ResolvedImagesConfig } from '../../engine/config';
+import { unmetConditions } from '../../images/attestations';
 import { isDirectory } from '../../images/certs-dirs';
 import { dockerCredentials } from '../../images/credentials';
 import { registryHostProblem } from '../../images/image-ref';
@@ -195,8 +196,13 @@ function imageSettings(file: string): ResolvedImagesConfig {
   return resolveConfig(config, locate).images;
 }
 
-/** One line per image whose attestations were checked: the predicate types attested and by which keys, what required type lacks one, and why others do not count. */
-function printAttestations(result: LockRunResult, required: readonly string[], context: CliContext): void {
+/**
+ * One line per image whose attestations were checked: the predicate types attested and by which keys,
+ * what required type lacks one, the build each verified provenance describes and whether the config
+ * allows it, and why others do not count.
+ */
+function printAttestations(result: LockRunResult, settings: ResolvedImageAttestations | undefined, context: CliContext): void {
+  const required = settings?.required ?? [];
   for (const report of result.attestations) {
     const types = Object.entries(report.verified);
     if (types.length > 0) {
@@ -206,6 +212,12 @@ function printAttestations(result: LockRunResult, required: readonly string[], c
     }
     const missing = required.filter((type) => !Object.prototype.hasOwnProperty.call(report.verified, type));
     if (missing.length > 0) context.stderr(`hardpod lock: warning: ${report.key} lacks a verified attestation of the required ${missing.join(', ')}\n`);
+    for (const build of report.provenance) {
+      const sources = build.sources.length === 0 ? 'no named source' : build.sources.join(', ');
+      context.stderr(`hardpod lock: ${report.key}: ${build.predicateType} provenance (${build.verifiedBy.join(', ')}): a build by ${build.builderId ?? 'no named builder'} from ${sources}\n`);
+      const unmet = settings?.provenance === undefined || !required.includes(build.predicateType) ? [] : unmetConditions(build, settings.provenance);
+      if (unmet.length > 0) context.stderr(`hardpod lock: warning: ${report.key}: images.attestations.provenance does not allow that build: ${unmet.join('; ')}\n`);
+    }
     for (const problem of report.problems) context.stderr(`hardpod lock:   ${report.key}: ${problem}\n`);
   }
 }
@@ -294,7 +306,7 @@ export const lockCommand: Command = {
       });
       if (mode !== 'check') {
         printSignatures(result, context);
-        printAttestations(result, images?.attestations?.required ?? [], context);
+        printAttestations(result, images?.attestations, context);
         printResult(result, values['lock-file'] ?? LOCK_FILE_NAME, context);
         return EXIT.ok;
       }
