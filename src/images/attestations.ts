@@ -85,7 +85,9 @@ export function unmetConditions(build: LockedProvenance, conditions: ResolvedIma
   const reasons: string[] = [];
   const { builderIds, sourceRepositories } = conditions;
   if (builderIds !== undefined && !builderIds.some((id) => build.builderId !== undefined && builderIdMatches(id, build.builderId))) {
-    reasons.push(`${build.builderId === undefined ? 'it names no builder' : `builder ${build.builderId} is`} none of builderIds (${builderIds.join(', ')})`);
+    reasons.push(build.builderId === undefined
+      ? `it names no builder, and builderIds requires one of ${builderIds.join(', ')}`
+      : `builder ${build.builderId} is none of builderIds (${builderIds.join(', ')})`);
   }
   if (sourceRepositories !== undefined) {
     const allowed = new Set(sourceRepositories.map(sourceRepository));
