@@ -32,7 +32,7 @@ function provenanceViolation(
       unknown: true,
     };
   }
-  // Every verified provenance counts, as Kyverno's attestation conditions and cosign's policies judge each.
+  // Every verified provenance counts: an allowed build's provenance must not cover one of another build of the same digest.
   const failed = builds.flatMap((build) => {
     const reasons = unmetConditions(build, conditions);
     if (reasons.length === 0) return [];
