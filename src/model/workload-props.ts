@@ -222,8 +222,9 @@ export interface EnvFromProps {
   /** Name of the ConfigMap whose keys become variables. */
   readonly configMap: string;
   /**
-   * Put before each key to make the variable's name, such as `APP_`: non-empty printable ASCII without
-   * `=`, as the API server requires of variable names.
+   * Put before each key to make the variable's name, such as `APP_`: as the API server requires of
+   * variable names, printable ASCII without `=` (for a `kubernetesMinor` before 1.32: letters, digits,
+   * `_`, `-` and `.`, not starting with a digit).
    * @default none: each variable is named after its key
    */
   readonly prefix?: string;
@@ -248,7 +249,8 @@ export interface ContainerProps {
   /** @default the image's CMD */
   readonly args?: readonly string[];
   /**
-   * Environment variables as `{ NAME: 'value' }` (names non-empty printable ASCII without `=`), or a
+   * Environment variables as `{ NAME: 'value' }` (names non-empty printable ASCII without `=`; for a
+   * `kubernetesMinor` before 1.32, letters, digits, `_`, `-` and `.`, not starting with a digit), or a
    * reference whose value the kubelet fills in: `{ NAME: { configMapKeyRef: { name, key } } }`,
    * `{ NAME: { fieldRef: 'metadata.name' } }` or `{ NAME: { resourceFieldRef: { resource: 'limits.cpu' } } }`.
    * Secrets stay out of the environment (rule

@@ -243,8 +243,8 @@ const POD_SHAPES: readonly (readonly [keyof StatefulSetProps, Shape])[] = [
   ['tolerations', 'array'], ['affinity', 'object'], ['topologySpreadConstraints', 'array'], ['priorityClassName', 'string'],
 ];
 
-/** Shape and keys of one container's props (see checkShape); the values are checked where they are used. */
-function checkContainerShape(c: ContainerProps, where: string): void {
+/** Shape and keys of one container's props (see checkShape), and env names for the target `minor`; other values are checked where they are used. */
+function checkContainerShape(c: ContainerProps, where: string, minor: number): void {
   for (const [field, shape] of CONTAINER_SHAPES) checkShape(c[field], shape, field, where);
   checkShape(c.probes, 'object', 'probes', where, true);
   for (const kind of ['readiness', 'liveness', 'startup'] as const) checkShape(c.probes ? c.probes[kind] : undefined, 'object', `probes.${kind}`, where);
@@ -271,14 +271,28 @@ function checkContainerShape(c: ContainerProps, where: string): void {
   if (Array.isArray(c.env)) fail("env must be an object { NAME: 'value' } (got a list; hardpod does not take Kubernetes' [{ name, value }] form)", where);
   checkShape(c.env, 'object', 'env', where);
   for (const [name, value] of Object.entries(c.env ?? {})) {
-    if (!ENV_NAME.test(name)) fail(`env name ${JSON.stringify(name)} is not a variable name (non-empty printable ASCII without "=")`, where);
+    const problem = envNameProblem(name, minor);
+    if (problem !== undefined) fail(`env name ${JSON.stringify(name)} ${problem}`, where);
     if (typeof value !== 'string') checkEnvRef(value, `env.${name}`, where);
   }
-  c.envFrom?.forEach((source, i) => checkEnvFrom(source, `envFrom[${i}]`, where));
+  c.envFrom?.forEach((source, i) => checkEnvFrom(source, `envFrom[${i}]`, where, minor));
 }
 
 /** The API server's rule for environment variable names and envFrom prefixes: non-empty printable ASCII without "=". */
 const ENV_NAME = /^[\x20-\x3c\x3e-\x7e]+$/;
+/** Kubernetes 1.32 turned RelaxedEnvironmentVariableValidation on by default: before, names follow {@link STRICT_ENV_NAME}. */
+const RELAXED_ENV_NAMES_MINOR = 32;
+/** Environment variable names before 1.32 (IsEnvVarName): letters, digits, "_", "-" and ".", not starting with a digit. */
+const STRICT_ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+
+/** What is wrong with an environment variable name (or envFrom prefix) for the target's API server, or undefined. */
+function envNameProblem(name: string, minor: number): string | undefined {
+  if (!ENV_NAME.test(name)) return 'is not a variable name (non-empty printable ASCII without "=")';
+  if (minor >= RELAXED_ENV_NAMES_MINOR) return undefined;
+  if (STRICT_ENV_NAME.test(name) && name !== '.' && !name.startsWith('..')) return undefined;
+  return `is refused by the API server of the target, 1.${minor} (kubernetesMinor): before Kubernetes 1.${RELAXED_ENV_NAMES_MINOR} a variable name is letters, ` +
+    'digits, "_", "-" and ".", not starting with a digit, nor "." or ".." (any printable ASCII without "=" from 1.32, where RelaxedEnvironmentVariableValidation is on by default)';
+}
 
 /** Why a Secret in the environment (at `field`) is refused. */
 function secretInEnvironment(field: string): string {
@@ -286,8 +300,8 @@ function secretInEnvironment(field: string): string {
     'environment variables leak into child processes, crash dumps and logs; mount the Secret with files: [{ secret, mountPath }] and read the file';
 }
 
-/** An envFrom source: a ConfigMap, checked as the API server checks it; Secrets are refused. */
-function checkEnvFrom(source: unknown, field: string, where: string): void {
+/** An envFrom source: a ConfigMap, checked as the target's API server checks it; Secrets are refused. */
+function checkEnvFrom(source: unknown, field: string, where: string, minor: number): void {
   if (!isFields(source)) fail(`${field} must be an object { configMap, prefix?, optional? } (got ${describeType(source)})`, where);
   for (const secret of ['secret', 'secretRef']) if (secret in source) fail(secretInEnvironment(`${field}.${secret}`), where);
   if ('configMapRef' in source) fail(`${field}.configMapRef is Kubernetes' form; hardpod takes the ConfigMap's name as configMap: 'app-settings'`, where);
@@ -301,6 +315,8 @@ function checkEnvFrom(source: unknown, field: string, where: string): void {
   if (prefix !== undefined && (typeof prefix !== 'string' || (prefix !== '' && !ENV_NAME.test(prefix)))) {
     fail(`${field}.prefix ${JSON.stringify(prefix) ?? describeType(prefix)} is not the start of a variable name (printable ASCII without "=")`, where);
   }
+  const prefixProblem = prefix ? envNameProblem(prefix, minor) : undefined;
+  if (prefixProblem !== undefined) fail(`${field}.prefix ${JSON.stringify(prefix)} ${prefixProblem}`, where);
   if (optional !== undefined && typeof optional !== 'boolean') fail(`${field}.optional must be true or false (got ${describeType(optional)})`, where);
 }
 
@@ -565,7 +581,7 @@ function resolveContainer(c: ContainerProps, role: Role, index: number, props: W
   checkDnsLabel(name, 'container name', where);
   // The main container's keys are the workload's own, checked with them.
   if (role !== 'main') refuseUnknownKeys(c, PROP_KEYS.container, '', where);
-  checkContainerShape(c, where);
+  checkContainerShape(c, where, targetMinor(ctx.defaults?.kubernetesMinor, where));
   if (typeof c.image !== 'string' || c.image === '') fail('image is required (a digest-pinned reference)', where);
   const image = (ctx.imageResolver ?? DIGEST_ONLY_RESOLVER).resolve(c.image, where);
   checkRegistry(image.reference, ctx.defaults?.allowedRegistries, where);

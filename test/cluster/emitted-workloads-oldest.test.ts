@@ -78,6 +78,25 @@ describeCluster(`workloads built for a Kubernetes 1.${TARGET} target, on a 1.${T
     expect((refusal as HardpodError).message).toMatch(/hostUsers/);
   });
 
+  test('env names: for a 1.30 target the builders refuse exactly the names the 1.30 server refuses', async () => {
+    const names = ['LOG_LEVEL', 'my.var', 'my-var', '_x', 'x..y', '1ST', 'A B', 'a:b', '.', '..', '..x', 'x=y'];
+    const plain = (buildForOldest(CASES[0]) as KubeObject[]).find((o) => o.kind === 'Deployment')!;
+    const mismatches: string[] = [];
+    for (const name of names) {
+      const withEnv = { ...CASES[0], props: { ...CASES[0].props, env: { [name]: 'v' } } } as WorkloadCase;
+      const built = buildForOldest(withEnv);
+      // The server's verdict on the case's Deployment with that variable written in.
+      const deployment = structuredClone(plain) as KubeObject & { spec: { template: { spec: { containers: Record<string, unknown>[] } } } };
+      deployment.spec.template.spec.containers[0].env = [{ name, value: 'v' }];
+      const verdict = await cluster().apply(deployment, { namespace, dryRun: true });
+      const refusedByBuilder = built instanceof HardpodError;
+      if (refusedByBuilder === verdict.allowed) {
+        mismatches.push(`${JSON.stringify(name)}: the builder ${refusedByBuilder ? `refuses it (${(built as HardpodError).message})` : 'accepts it'}, the 1.30 server ${verdict.allowed ? 'admits it' : `refuses it: ${verdict.message}`}`);
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+
   test('every other case is admitted, keeps every field it was sent, and its pod template is admitted as a Pod under restricted', async () => {
     const c: Cluster = cluster();
     const built = CASES.map((workloadCase) => [workloadCase, buildForOldest(workloadCase)] as const)

@@ -974,6 +974,20 @@ describe('files from Secrets, ConfigMaps and service-account tokens, env from re
     expect(error(() => buildDeployment({ ...base, ...props } as DeploymentProps, { where })).message).toMatch(message);
   });
 
+  it('holds env names and envFrom prefixes to the target\'s rule: any printable ASCII without "=" from Kubernetes 1.32, letters, digits, "_", "-" and "." before', () => {
+    const build = (props: Partial<DeploymentProps>, kubernetesMinor: number) => () =>
+      buildDeployment({ ...base, ...props } as DeploymentProps, { where, defaults: { kubernetesMinor } });
+    for (const name of ['1ST', 'A B', 'a:b', '.', '..x']) {
+      expect(build({ env: { [name]: 'v' } }, 32)).not.toThrow();
+      expect(error(build({ env: { [name]: 'v' } }, 31)).message).toContain(
+        `env name ${JSON.stringify(name)} is refused by the API server of the target, 1.31 (kubernetesMinor): before Kubernetes 1.32 a variable name is letters, digits, "_", "-" and ".", not starting with a digit`,
+      );
+    }
+    for (const name of ['LOG_LEVEL', 'my.var', 'my-var', '_x', 'x..y']) expect(build({ env: { [name]: 'v' } }, 30)).not.toThrow();
+    expect(build({ envFrom: [{ configMap: 'app', prefix: '1_' }] }, 32)).not.toThrow();
+    expect(error(build({ envFrom: [{ configMap: 'app', prefix: '1_' }] }, 30)).message).toMatch(/envFrom\[0\]\.prefix "1_" is refused by the API server of the target, 1\.30 \(kubernetesMinor\)/);
+  });
+
   it('refuses files without a known group for the fsGroup, and checks sidecars too', () => {
     expect(error(() => buildDeployment({ name: 'web', image: IMAGE, port: 8080, files: [{ secret: 'a', mountPath: '/etc/a' }] }, ctx)).message)
       .toMatch(/^app\/web: files \(Secrets, ConfigMaps and tokens, mode 0400\) need an fsGroup so the non-root user can read them: set fsGroup/);
