@@ -9,11 +9,12 @@ import { EXIT, type CliContext, type Command } from '../command';
 const USAGE = `Usage: hardpod admission-policy [options]
 
 Writes the admission policies that enforce at admission, from the same config, the hardened rules
-hardpod check enforces in CI: one policy per rule judged on one workload object that CEL expresses
-exactly, as ValidatingAdmissionPolicies and bindings (admissionregistration.k8s.io/v1, Kubernetes
-1.30+) or as Kyverno policies, the same CEL in each. Pod Security Standards rules are left to Pod
-Security admission (namespace labels). The YAML opens with comments listing the rules emitted, the
-rules not emitted and why, and what of the config is not carried.
+hardpod check enforces in CI: one policy per rule judged on one object (a workload, a Role or
+ClusterRole, a binding) that CEL expresses exactly, as ValidatingAdmissionPolicies and bindings
+(admissionregistration.k8s.io/v1, Kubernetes 1.30+) or as Kyverno policies, the same CEL in each.
+Pod Security Standards rules are left to Pod Security admission (namespace labels). The YAML opens
+with comments listing the rules emitted, the rules not emitted and why, and what of the config is
+not carried.
 
 Options:
   --format FORMAT      vap (default): ValidatingAdmissionPolicies and their bindings;
