@@ -11,12 +11,12 @@ import { getRegistryJson } from '../harness/oci-images';
 
 /**
  * Keys of the types `cosign import-key-pair` takes besides `cosign generate-key-pair`'s ECDSA P-256
- * (RSA 2048 and 3072, ECDSA P-384, Ed25519), made with node:crypto and imported into cosign, which
+ * (RSA 2048, 3072 and 4096, ECDSA P-384 and P-521, Ed25519), made with node:crypto and imported into cosign, which
  * signs and attests with them (simple-signing `.sig` tags and Sigstore bundles); `hardpod lock`
  * verifies each with the configured key of its type, and not a signature by another key of that type.
  */
 
-const TYPES: readonly KeyType[] = ['rsa-2048', 'rsa-3072', 'ecdsa-p384', 'ed25519'];
+const TYPES: readonly KeyType[] = ['rsa-2048', 'rsa-3072', 'rsa-4096', 'ecdsa-p384', 'ecdsa-p521', 'ed25519'];
 const SLSA = 'https://slsa.dev/provenance/v1';
 /** Per key type: an image signed in a `.sig` tag, one signed in a Sigstore bundle, one signed (both ways) by another key of the type. */
 const IMAGES = TYPES.flatMap((type) => [`sig-${type}`, `bundle-${type}`, `other-${type}`]);
