@@ -1115,7 +1115,10 @@ describe('hardpod', () => {
       settings: [],
     });
     expect(byId.get('rbac-no-wildcards')).toMatchObject({ scope: 'object', kinds: ['Role', 'ClusterRole'] });
-    expect(byId.get('allowed-registries')).toMatchObject({ settings: ['hardened.allowedRegistries'] });
+    expect(byId.get('allowed-registries')).toMatchObject({ settings: ['hardened.allowedRegistries'], admission: { emitted: true } });
+    expect(byId.get('rbac-no-wildcards')).toMatchObject({ admission: { emitted: true } });
+    expect(byId.get('network-policy')).toMatchObject({ admission: { emitted: false, reason: expect.stringMatching(/reads the NetworkPolicies of the namespace/) } });
+    expect(byId.get('privileged')).toMatchObject({ admission: { emitted: false, reason: expect.stringMatching(/^Pod Security admission enforces/) } });
     expect(byId.get('host-namespaces')!.controls).toContainEqual(expect.objectContaining({ id: '5.2.5', field: 'hostNetwork' }));
     expect((byId.get('run-as-non-root')!.controls as { framework: string; interpretation: boolean }[])
       .filter((c) => c.framework === 'NIST SP 800-190').every((c) => c.interpretation)).toBe(true);

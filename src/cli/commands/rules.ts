@@ -1,3 +1,4 @@
+import { whyNoAdmissionPolicy } from '../../admission/cel-rules';
 import { HardpodError } from '../../model/errors';
 import { controlLabel } from '../../reporters/shared';
 import { RULES } from '../../rules/catalogue';
@@ -13,7 +14,8 @@ starts at, the rule-set edition that introduced it, and the controls it maps to.
 Options:
   --level LEVEL     only the rules a level runs: baseline, restricted or hardened (default: all)
   --format FORMAT   text or json (default: text); json is an object with a schemaVersion and the
-                    rules, each with its kinds, version changes and control mappings
+                    rules, each with its kinds, version changes, control mappings and whether
+                    hardpod admission-policy emits it
   -h, --help        show this help
 `;
 
@@ -75,9 +77,17 @@ export function rulesJson(rules: readonly AnyRule[]): object {
       remediation: r.remediation,
       // The config keys the rule reads, as a config file spells them.
       settings: Object.keys(r.settings ?? {}).map((key) => `hardened.${key}`),
+      // Whether `hardpod admission-policy` emits the rule (when the config runs it), or why not.
+      admission: admissionOf(r),
       controls: r.controls.map((c) => ({
         framework: c.framework, edition: c.edition, id: c.id, interpretation: c.interpretation === true, field: c.field ?? null,
       })),
     })),
   };
+}
+
+/** `{ emitted: true }`, or `{ emitted: false, reason }` for a rule no admission policy carries. */
+function admissionOf(rule: AnyRule): { readonly emitted: boolean; readonly reason?: string } {
+  const reason = whyNoAdmissionPolicy(rule);
+  return reason === undefined ? { emitted: true } : { emitted: false, reason };
 }
