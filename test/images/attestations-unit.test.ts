@@ -10,6 +10,7 @@ import { signatureKeyFingerprint, type SignatureKey } from '../../src/images/sig
 import { NEWEST_EDITION, ruleById } from '../../src/rules/catalogue';
 import { imageAttested } from '../../src/rules/image-attested';
 import { located } from '../engine/helpers';
+import { lockFileWithFacts } from '../fixtures/lock-file';
 import { check, deployment, outcome, PINNED_IMAGE, violations } from '../rules/hardened/context';
 
 const file = scratchFiles('hardpod-attestations-');
@@ -203,10 +204,7 @@ describe('image-attested', () => {
 });
 
 describe('lock file: facts.attestations', () => {
-  const entry = (attestations: unknown) => JSON.stringify({
-    lockfileVersion: 1,
-    images: { 'registry.example.com/team/app:1.2.3': { digest: DIGEST, mediaType: 'application/vnd.oci.image.manifest.v1+json', resolvedAt: 't', resolvedFrom: 'x', facts: { attestations } } },
-  }, null, 2);
+  const entry = (attestations: unknown) => lockFileWithFacts(DIGEST, { attestations });
   test('reads an attestation record, and refuses one whose shape the rule could not trust, at its line', () => {
     const fingerprint = signatureKeyFingerprint(RELEASE.publicKey);
     const good = { checked: [{ name: 'release', key: fingerprint }], verified: { [SPDX]: ['release'] } };

@@ -4,6 +4,7 @@ import { builderIdMatches, provenanceFacts, sourceRepository, splitRef } from '.
 import { parseLockFile, type LockedAttestations, type LockedProvenance, type LockEntry } from '../../src/images/lock-file';
 import { LockFileResolver } from '../../src/images/lock-resolver';
 import { imageAttested } from '../../src/rules/image-attested';
+import { lockFileWithFacts } from '../fixtures/lock-file';
 import { check, deployment, outcome, PINNED_IMAGE, violations } from '../rules/hardened/context';
 
 /**
@@ -206,10 +207,7 @@ describe('image-attested judges what verified provenance says', () => {
 });
 
 describe('lock file: facts.attestations.provenance', () => {
-  const lockText = (attestations: unknown) => JSON.stringify({
-    lockfileVersion: 1,
-    images: { 'registry.example.com/team/app:1.2.3': { digest: DIGEST, mediaType: 'application/vnd.oci.image.manifest.v1+json', resolvedAt: 't', resolvedFrom: 'x', facts: { attestations } } },
-  }, null, 2);
+  const lockText = (attestations: unknown) => lockFileWithFacts(DIGEST, { attestations });
   test('reads a provenance record, and a record without one (an older lock file); refuses one the rule could not trust, at its line', () => {
     const key = signatureKey('release', RELEASE).fingerprint;
     const record = { checked: [{ name: 'release', key }], verified: { [SLSA1]: ['release'] }, provenance: [{ predicateType: SLSA1, verifiedBy: ['release'], builderId: BUILDER, buildType: 'x:y', sources: [REPO] }] };

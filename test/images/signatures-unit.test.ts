@@ -10,6 +10,7 @@ import { verifySimpleSigning } from '../../src/images/signatures';
 import { NEWEST_EDITION } from '../../src/rules/catalogue';
 import { imageSigned } from '../../src/rules/image-signed';
 import { located } from '../engine/helpers';
+import { lockFileWithFacts } from '../fixtures/lock-file';
 import { check, deployment, outcome, PINNED_IMAGE, violations } from '../rules/hardened/context';
 
 const file = scratchFiles('hardpod-signatures-');
@@ -259,10 +260,7 @@ describe('image-signed', () => {
 });
 
 describe('lock file: facts.signatures', () => {
-  const entry = (signatures: unknown) => JSON.stringify({
-    lockfileVersion: 1,
-    images: { 'registry.example.com/team/app:1.2.3': { digest: DIGEST, mediaType: 'application/vnd.oci.image.manifest.v1+json', resolvedAt: 't', resolvedFrom: 'x', facts: { signatures } } },
-  }, null, 2);
+  const entry = (signatures: unknown) => lockFileWithFacts(DIGEST, { signatures });
   test('reads a signature record, and refuses one whose shape the rule could not trust, at its line', () => {
     const good = { checked: [{ name: 'release', key: signatureKeyFingerprint(RELEASE.publicKey) }], verified: ['release'] };
     expect(parseLockFile(entry(good), 'hardpod.lock.json').images['registry.example.com/team/app:1.2.3'].facts?.signatures).toEqual(good);
