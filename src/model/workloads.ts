@@ -572,7 +572,7 @@ function checkPodShape(props: WorkloadProps, propKeys: readonly string[], where:
   }
 }
 
-function resolveContainer(c: ContainerProps, role: Role, index: number, props: WorkloadProps, ctx: BuildContext): ResolvedContainer {
+function resolveContainer(c: ContainerProps, role: Role, index: number, props: WorkloadProps, ctx: BuildContext, minor: number): ResolvedContainer {
   const list = role === 'init' ? 'initContainers' : 'sidecars';
   if (role !== 'main' && !isFields(c)) fail(`${list}[${index}] must be an object with a name and an image`, ctx.where);
   const name = role === 'main' ? (props.containerName ?? 'main') : c.name;
@@ -581,7 +581,7 @@ function resolveContainer(c: ContainerProps, role: Role, index: number, props: W
   checkDnsLabel(name, 'container name', where);
   // The main container's keys are the workload's own, checked with them.
   if (role !== 'main') refuseUnknownKeys(c, PROP_KEYS.container, '', where);
-  checkContainerShape(c, where, targetMinor(ctx.defaults?.kubernetesMinor, where));
+  checkContainerShape(c, where, minor);
   if (typeof c.image !== 'string' || c.image === '') fail('image is required (a digest-pinned reference)', where);
   const image = (ctx.imageResolver ?? DIGEST_ONLY_RESOLVER).resolve(c.image, where);
   checkRegistry(image.reference, ctx.defaults?.allowedRegistries, where);
@@ -1039,9 +1039,9 @@ function buildPod(
   checkGatedField('hostUsers', props.hostUsers, props.hostUsers === false, minor, where);
   checkGatedField('supplementalGroupsPolicy', props.supplementalGroupsPolicy, props.supplementalGroupsPolicy === 'Strict', minor, where);
   const scheduling = schedulingSpec(props, selectorLabels(props.name), minor, where);
-  const main = resolveContainer({ ...props, name: undefined }, 'main', 0, props, ctx);
-  const sidecars = (props.sidecars ?? []).map((c, i) => resolveContainer(c, 'sidecar', i, props, ctx));
-  const inits = (props.initContainers ?? []).map((c, i) => resolveContainer(c, 'init', i, props, ctx));
+  const main = resolveContainer({ ...props, name: undefined }, 'main', 0, props, ctx, minor);
+  const sidecars = (props.sidecars ?? []).map((c, i) => resolveContainer(c, 'sidecar', i, props, ctx, minor));
+  const inits = (props.initContainers ?? []).map((c, i) => resolveContainer(c, 'init', i, props, ctx, minor));
   const names = new Set<string>();
   for (const c of [main, ...sidecars, ...inits]) {
     if (names.has(c.name)) fail(`two containers are named "${c.name}"`, where);
