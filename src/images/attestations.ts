@@ -98,6 +98,12 @@ export function unmetConditions(build: LockedProvenance, conditions: ResolvedIma
   return reasons;
 }
 
+/** The build a provenance describes, in words: `a build by <builder> from <sources>`. */
+export function describeBuild(build: LockedProvenance): string {
+  const sources = build.sources.length === 0 ? 'no named source' : build.sources.join(', ');
+  return `a build by ${build.builderId ?? 'no named builder'} from ${sources}`;
+}
+
 /** A string field of a JSON object (as Go reads it), or undefined. */
 function text(object: unknown, ...path: (string | 0)[]): string | undefined {
   let value = object;

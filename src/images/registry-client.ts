@@ -918,7 +918,6 @@ export class RegistryClient {
     return tls.options;
   }
 
-
   private sendOnce(method: string, url: URL, headers: Record<string, string>, body?: string): Promise<RawResponse> {
     const secure = url.protocol === 'https:';
     if (!secure && url.protocol !== 'http:') return Promise.reject(new HardpodError(`unsupported URL scheme ${url.protocol}`, url.href));

@@ -1,7 +1,7 @@
 import type { PodRule, Violation } from './rule';
 import type { ResolvedConfig, ResolvedImageProvenance } from '../engine/config';
 import { containersWithFacts, hasImageFacts, IMAGE_FACTS_SETTINGS, notCheckedWithEveryKey } from './support/image-facts';
-import { SLSA_PROVENANCE_TYPES, unmetConditions } from '../images/attestations';
+import { describeBuild, SLSA_PROVENANCE_TYPES, unmetConditions } from '../images/attestations';
 import { keysCheckedNow, type LockedAttestations, type LockedProvenance } from '../images/lock-file';
 import { describeContainer, nist, quote } from './support/pss';
 import { text } from './support/shared-text';
@@ -36,9 +36,7 @@ function provenanceViolation(
   const failed = builds.flatMap((build) => {
     const reasons = unmetConditions(build, conditions);
     if (reasons.length === 0) return [];
-    const sources = build.sources.length === 0 ? 'no named source' : build.sources.join(', ');
-    const by = build.builderId ?? 'no named builder';
-    return [`its ${build.predicateType} provenance (verified with ${build.verifiedBy.join(', ')}) is of a build by ${by} from ${sources}: ${reasons.join('; ')}`];
+    return [`its ${build.predicateType} provenance (verified with ${build.verifiedBy.join(', ')}) is of ${describeBuild(build)}: ${reasons.join('; ')}`];
   });
   return failed.length === 0 ? undefined : { path, message: `${who} was not built as images.attestations.provenance requires: ${failed.join('; and ')}` };
 }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfigFile, resolveConfig, type ResolvedImageAttestations, type ResolvedImagesConfig } from '../../engine/config';
-import { unmetConditions } from '../../images/attestations';
+import { describeBuild, unmetConditions } from '../../images/attestations';
 import { isDirectory } from '../../images/certs-dirs';
 import { dockerCredentials } from '../../images/credentials';
 import { registryHostProblem } from '../../images/image-ref';
@@ -213,8 +213,7 @@ function printAttestations(result: LockRunResult, settings: ResolvedImageAttesta
     const missing = required.filter((type) => !Object.prototype.hasOwnProperty.call(report.verified, type));
     if (missing.length > 0) context.stderr(`hardpod lock: warning: ${report.key} lacks a verified attestation of the required ${missing.join(', ')}\n`);
     for (const build of report.provenance) {
-      const sources = build.sources.length === 0 ? 'no named source' : build.sources.join(', ');
-      context.stderr(`hardpod lock: ${report.key}: ${build.predicateType} provenance (${build.verifiedBy.join(', ')}): a build by ${build.builderId ?? 'no named builder'} from ${sources}\n`);
+      context.stderr(`hardpod lock: ${report.key}: ${build.predicateType} provenance (${build.verifiedBy.join(', ')}): ${describeBuild(build)}\n`);
       const unmet = settings?.provenance === undefined || !required.includes(build.predicateType) ? [] : unmetConditions(build, settings.provenance);
       if (unmet.length > 0) context.stderr(`hardpod lock: warning: ${report.key}: images.attestations.provenance does not allow that build: ${unmet.join('; ')}\n`);
     }
