@@ -5,6 +5,7 @@ import type { Enforcement } from '../engine/report';
 import { allowedRegistryPrefix } from '../images/image-ref';
 import { HardpodError } from '../model/errors';
 import type { KubeObject } from '../model/kube-object';
+import { yamlModule } from '../model/lazy-yaml';
 import { celList, celString, POD_SPEC_CEL, WORKLOADS, workloadResourceRules, type ResourceRule } from '../model/workload-cel';
 import { RULES } from '../rules/catalogue';
 import type { AnyRule } from '../rules/rule';
@@ -576,10 +577,4 @@ export function policiesYaml(
   ];
   const documents = policies.objects.map((object) => stringify(object, { lineWidth: 0 }));
   return `${header.join('\n')}\n${documents.map((doc) => `---\n${doc}`).join('')}`;
-}
-
-/** The `yaml` package, loaded only when YAML is written. */
-function yamlModule(): typeof import('yaml') {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('yaml') as typeof import('yaml');
 }

@@ -2,6 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { HardpodError } from '../model/errors';
 import type { LocatedObject } from '../model/kube-object';
+import { yamlModule } from '../model/lazy-yaml';
 import { isFields } from '../model/pod-view';
 
 /**
@@ -29,8 +30,7 @@ function chartName(dir: string, given: string, option: string): string {
   }
   let chart: unknown;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    chart = (require('yaml') as typeof import('yaml')).parse(text);
+    chart = yamlModule().parse(text);
   } catch (error) {
     throw new HardpodError(`is no YAML Helm can read (${(error as Error).message.split('\n')[0]})`, join(given, 'Chart.yaml'));
   }

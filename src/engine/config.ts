@@ -9,6 +9,7 @@ import { HardpodError } from '../model/errors';
 import { readUserFile } from '../model/files';
 import { claimObjectKey, type KubeObject } from '../model/kube-object';
 import { NEWEST_KUBERNETES_MINOR, NEWEST_KUBERNETES_VERSION, OLDEST_KUBERNETES_MINOR } from '../model/kubernetes-versions';
+import { yamlModule } from '../model/lazy-yaml';
 import { apiGroupOf, builtInTemplatePath, describeType, WorkloadKinds, type WorkloadKindMapping } from '../model/pod-view';
 import { NEWEST_EDITION, ruleById, RULES } from '../rules/catalogue';
 import type { Level, RuleMetadata, SettingCheck, Severity } from '../rules/rule';
@@ -950,10 +951,4 @@ function nodeAt(root: YamlNode | null, key: string): YamlNode | undefined {
     }
   }
   return found;
-}
-
-/** The `yaml` package, loaded only when a config file is read: `check` without a config never pays for it. */
-function yamlModule(): typeof import('yaml') {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('yaml') as typeof import('yaml');
 }

@@ -1,5 +1,6 @@
 import type { Document, LineCounter, Node as YamlNode, Pair, YAMLMap } from 'yaml';
 import type { PathSegment } from '../model/field-path';
+import { yamlModule } from '../model/lazy-yaml';
 
 /**
  * Exact line lookup with the `yaml` parser (any YAML, anchors and aliases included). Much slower
@@ -18,9 +19,8 @@ export class ExactLines {
   private readonly document: Document.Parsed;
 
   constructor(text: string) {
-    // Loaded on first use: most runs never need it, and loading it costs more than a small check.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    this.yaml = require('yaml') as typeof import('yaml');
+    // Loaded on first use: most runs never need it.
+    this.yaml = yamlModule();
     this.lineCounter = new this.yaml.LineCounter();
     // Aliases are followed by lookups one at a time, never expanded, so alias bombs stay cheap here.
     this.document = this.yaml.parseDocument(text, { lineCounter: this.lineCounter, uniqueKeys: false, prettyErrors: false });

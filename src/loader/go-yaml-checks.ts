@@ -1,6 +1,7 @@
 import type { Document, Node as YamlNode } from 'yaml';
+import { yamlModule } from '../model/lazy-yaml';
 
-/** The `yaml` package, loaded by the first check that needs it. */
+/** The `yaml` package, set by the first check that needs it (the functions below run only after it). */
 let yaml: typeof import('yaml');
 
 /**
@@ -231,9 +232,8 @@ const COMPLEX_OR_MERGE = /<<|\?|[\]}][ \t]*:/;
 export function keyIssue(text: string, resolveScalar: (plain: string) => unknown): GoYamlIssue | undefined {
   const longLine = hasLineLongerThan(text, MAX_KEY_LENGTH);
   if (!longLine && !COMPLEX_OR_MERGE.test(text)) return undefined;
-  // Loaded on first use: most inputs never need it, and loading it costs more than a small check.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  yaml ??= require('yaml') as typeof import('yaml');
+  // Loaded on first use: most inputs never need it.
+  yaml = yamlModule();
   const doc = yaml.parseDocument(text, { merge: false, uniqueKeys: false });
   // The yaml package counts UTF-16 units, go-yaml characters.
   const longKey = (error: { code: string; pos: [number, number] }): boolean =>
