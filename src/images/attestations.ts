@@ -98,7 +98,10 @@ export function unmetConditions(build: LockedProvenance, conditions: ResolvedIma
   return reasons;
 }
 
-/** The build a provenance describes, in words: `a build by <builder> from <sources>`. */
+/**
+ * The build a provenance describes, in words: `a build by <builder> from <sources>`.
+ * @internal
+ */
 export function describeBuild(build: LockedProvenance): string {
   const sources = build.sources.length === 0 ? 'no named source' : build.sources.join(', ');
   return `a build by ${build.builderId ?? 'no named builder'} from ${sources}`;
