@@ -360,6 +360,7 @@ const NOT_EMITTED: Readonly<Record<string, string>> = {
   'image-port-exposed': IMAGE_FACTS_REASON,
   'image-signed': 'it reads the signatures hardpod lock verified and recorded in the lock file, which the API server does not have; verify signatures at admission with a signature admission controller (Sigstore policy-controller, Kyverno verifyImages)',
   'image-attested': 'it reads the attestations hardpod lock verified and recorded in the lock file, which the API server does not have; verify attestations at admission with a signature admission controller (Sigstore policy-controller, Kyverno verifyImages attestations)',
+  'image-vulnerabilities': 'it reads the vulnerability scans hardpod lock verified and recorded in the lock file, which the API server does not have; gate scans at admission with a signature admission controller (Sigstore policy-controller, Kyverno verifyImages attestations with conditions on the vuln predicate)',
 };
 
 const POD_SECURITY_REASON = 'Pod Security admission enforces the Pod Security Standards rules from the namespace\'s pod-security.kubernetes.io/enforce label';

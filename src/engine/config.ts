@@ -3,7 +3,9 @@ import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
 import type { Node as YamlNode } from 'yaml';
 import { NOT_CHECKED_ID, type Enforcement } from './report';
 import { COSIGN_PREDICATE_TYPES, SLSA_PROVENANCE_TYPES, sourceRepository, splitRef } from '../images/attestations';
+import { allowedRegistryPrefix, registryPrefixProblem } from '../images/image-ref';
 import { parseSignaturePublicKey, signatureKeyFingerprint, type SignatureKey } from '../images/signature-keys';
+import { VULNERABILITY_SEVERITIES, type VulnerabilitySeverity } from '../images/vulnerability-scans';
 import { didYouMean } from '../model/did-you-mean';
 import { HardpodError } from '../model/errors';
 import { readUserFile } from '../model/files';
@@ -217,12 +219,48 @@ export interface ImageProvenanceConfig {
   readonly sourceRepositories?: readonly string[];
 }
 
+/**
+ * A vulnerability gate over the scans attested for each image (`cosign attest --key --type vuln`, the
+ * Cosign Vulnerability Scan Record that `trivy image --format cosign-vuln` writes, or one holding
+ * Grype's JSON report): `hardpod lock` verifies them with the keys of `images.signatures` and records
+ * each scanner's newest scan; the `image-vulnerabilities` rule fails an image without a verified
+ * scan, or whose scans found a vulnerability of `failOn` or more severe that `ignore` does not accept.
+ */
+export interface ImageVulnerabilitiesConfig {
+  /**
+   * The least severity that fails an image: `critical`, `high`, `medium` or `low`. Vulnerabilities of
+   * negligible or unknown severity never do. Lowering it later needs `hardpod lock` again, which
+   * records only what it could fail.
+   * @default 'high'
+   */
+  readonly failOn?: VulnerabilitySeverity;
+  /** Let vulnerabilities pass for which no fixed version exists yet, as `trivy --ignore-unfixed` does. @default false */
+  readonly ignoreUnfixed?: boolean;
+  /** Vulnerabilities accepted, each with its reason. @default none */
+  readonly ignore?: readonly ImageVulnerabilityException[];
+}
+
+/** A vulnerability accepted by the gate: on every image, or on the images under some prefixes. */
+export interface ImageVulnerabilityException {
+  /** The id as the scanner names it (`CVE-2024-3094`, `GHSA-xxxx-xxxx-xxxx`), matched exactly. */
+  readonly id: string;
+  /** Why it is accepted (not reachable, no fix, mitigated): required, and shown by `hardpod lock`. */
+  readonly reason: string;
+  /**
+   * The images it is accepted on: registry hosts or host/path prefixes, as `hardened.allowedRegistries` writes them.
+   * @default every image
+   */
+  readonly images?: readonly string[];
+}
+
 /** Settings about images, read by `hardpod lock` and the image rules. */
 export interface ImagesConfig {
   /** @default no signature keys: signatures are neither checked nor required */
   readonly signatures?: ImageSignaturesConfig;
   /** Needs `signatures`, whose keys verify the attestations. @default no attestations are checked or required */
   readonly attestations?: ImageAttestationsConfig;
+  /** Needs `signatures`, whose keys verify the scans. @default no vulnerability scans are read or required */
+  readonly vulnerabilities?: ImageVulnerabilitiesConfig;
 }
 
 /** {@link ImageSignaturesConfig} after validation: the keys read. */
@@ -245,12 +283,22 @@ export interface ResolvedImageProvenance {
   readonly sourceRepositories?: readonly string[];
 }
 
+/** {@link ImageVulnerabilitiesConfig} after validation, with its defaults. */
+export interface ResolvedImageVulnerabilities {
+  readonly failOn: VulnerabilitySeverity;
+  readonly ignoreUnfixed: boolean;
+  /** With each prefix as it is matched ({@link allowedRegistryPrefix}); `images` absent for every image. */
+  readonly ignore: readonly ImageVulnerabilityException[];
+}
+
 /** {@link ImagesConfig} after validation. */
 export interface ResolvedImagesConfig {
   /** Absent when no signature keys are configured. */
   readonly signatures?: ResolvedImageSignatures;
   /** Absent when no attestations are configured. */
   readonly attestations?: ResolvedImageAttestations;
+  /** Absent when no vulnerability gate is configured. */
+  readonly vulnerabilities?: ResolvedImageVulnerabilities;
 }
 
 /** The engine config as written by users (file or code). Every field is optional. */
@@ -481,7 +529,10 @@ export function resolveConfig(config: EngineConfig = {}, where: (key: string) =>
   };
 }
 
-const IMAGES_KEYS: readonly string[] = ['signatures', 'attestations'];
+const IMAGES_KEYS: readonly string[] = ['signatures', 'attestations', 'vulnerabilities'];
+const VULNERABILITIES_KEYS: readonly string[] = ['failOn', 'ignoreUnfixed', 'ignore'];
+const VULNERABILITY_EXCEPTION_KEYS: readonly string[] = ['id', 'reason', 'images'];
+const VULNERABILITY_EXCEPTION_EXAMPLE = '{ id: CVE-2024-3094, reason: <why it is accepted>, images: [registry.example.com/shop] }';
 const ATTESTATIONS_KEYS: readonly string[] = ['required', 'provenance'];
 const PROVENANCE_KEYS: readonly string[] = ['builderIds', 'sourceRepositories'];
 const PROVENANCE_EXAMPLE = '{ builderIds: [https://github.com/acme/ci/.github/workflows/build.yml@refs/heads/main], sourceRepositories: [https://github.com/acme/app] }';
@@ -500,14 +551,17 @@ function isPemText(publicKey: string): boolean {
 /** Validates `images` and reads its signature keys (PEM text, or files). */
 function resolveImages(images: unknown, where: (key: string) => string): ResolvedImagesConfig {
   if (images === undefined) return {};
-  if (!isRecord(images)) throw new HardpodError(`images must be an object { signatures, attestations }, got ${describeType(images)}`, where('images'));
+  if (!isRecord(images)) throw new HardpodError(`images must be an object { signatures, attestations, vulnerabilities }, got ${describeType(images)}`, where('images'));
   refuseUnknownKeysAt(images, IMAGES_KEYS, 'images key', (key) => where(`images.${key}`));
   const attestations = resolveAttestations(images.attestations, where);
+  const vulnerabilities = resolveVulnerabilities(images.vulnerabilities, where);
   const signatures = images.signatures;
   if (signatures === undefined) {
-    // Attestations are verified with the signature keys: without them none could verify, silently.
-    if (attestations !== undefined) {
-      throw new HardpodError('images.attestations needs images.signatures.keys: the public keys attestations are verified with (the cosign.pub of the key given to `cosign attest --key`)', where('images.attestations'));
+    // Attestations and scans are verified with the signature keys: without them none could verify, silently.
+    for (const [key, given] of [['attestations', attestations], ['vulnerabilities', vulnerabilities]] as const) {
+      if (given !== undefined) {
+        throw new HardpodError(`images.${key} needs images.signatures.keys: the public keys ${key === 'attestations' ? 'attestations' : 'vulnerability scans'} are verified with (the cosign.pub of the key given to \`cosign attest --key\`)`, where(`images.${key}`));
+      }
     }
     return {};
   }
@@ -560,7 +614,56 @@ function resolveImages(images: unknown, where: (key: string) => string): Resolve
     claimObjectKey(fingerprints, fingerprint, where(`${at}.publicKey`), (first) => `signature key ${JSON.stringify(name)} is the same key as the one at ${first}; list each key once`);
     return { name, publicKey: key, fingerprint };
   });
-  return { signatures: { keys: resolved, required }, ...(attestations === undefined ? {} : { attestations }) };
+  return {
+    signatures: { keys: resolved, required },
+    ...(attestations === undefined ? {} : { attestations }),
+    ...(vulnerabilities === undefined ? {} : { vulnerabilities }),
+  };
+}
+
+/** Validates `images.vulnerabilities`: a severity, a switch, and accepted vulnerabilities with their reasons and images. */
+function resolveVulnerabilities(vulnerabilities: unknown, where: (key: string) => string): ResolvedImageVulnerabilities | undefined {
+  const at = 'images.vulnerabilities';
+  if (vulnerabilities === undefined) return undefined;
+  if (!isRecord(vulnerabilities)) throw new HardpodError(`${at} must be an object { failOn: high, ignoreUnfixed: false, ignore: [${VULNERABILITY_EXCEPTION_EXAMPLE}] }, got ${describeType(vulnerabilities)}`, where(at));
+  refuseUnknownKeysAt(vulnerabilities, VULNERABILITIES_KEYS, `${at} key`, (key) => where(`${at}.${key}`));
+  const failOn = vulnerabilities.failOn ?? 'high';
+  if (!(VULNERABILITY_SEVERITIES as readonly unknown[]).includes(failOn)) {
+    throw new HardpodError(`${at}.failOn must be one of ${VULNERABILITY_SEVERITIES.join(', ')}, got ${JSON.stringify(failOn)}`, where(`${at}.failOn`));
+  }
+  const ignoreUnfixed = vulnerabilities.ignoreUnfixed ?? false;
+  if (typeof ignoreUnfixed !== 'boolean') throw new HardpodError(`${at}.ignoreUnfixed must be true or false, got ${describeType(ignoreUnfixed)}`, where(`${at}.ignoreUnfixed`));
+  const ignore = vulnerabilities.ignore ?? [];
+  if (!Array.isArray(ignore)) throw new HardpodError(`${at}.ignore must be a list of ${VULNERABILITY_EXCEPTION_EXAMPLE}, got ${describeType(ignore)}`, where(`${at}.ignore`));
+  const seen = new Map<string, string>();
+  const exceptions = ignore.map((entry: unknown, i): ImageVulnerabilityException => {
+    const place = `${at}.ignore[${i}]`;
+    if (!isRecord(entry)) throw new HardpodError(`an accepted vulnerability must be an object ${VULNERABILITY_EXCEPTION_EXAMPLE}, got ${describeType(entry)}`, where(place));
+    refuseUnknownKeysAt(entry, VULNERABILITY_EXCEPTION_KEYS, `${at}.ignore field`, (key) => where(`${place}.${key}`));
+    for (const key of ['id', 'reason'] as const) {
+      // An exception without its reason is one nobody can review later.
+      if (typeof entry[key] !== 'string' || (entry[key] as string).trim() === '') {
+        throw new HardpodError(`an accepted vulnerability needs ${key}, a non-empty string (e.g. ${VULNERABILITY_EXCEPTION_EXAMPLE}), got ${describeType(entry[key])}`, where(entry[key] === undefined ? place : `${place}.${key}`));
+      }
+    }
+    const id = entry.id as string;
+    if (id !== id.trim()) throw new HardpodError(`${JSON.stringify(id)} has spaces around it; ids are matched exactly, so write ${JSON.stringify(id.trim())}`, where(`${place}.id`));
+    const images = entry.images;
+    if (images === undefined) {
+      claimObjectKey(seen, id, where(`${place}.id`), (first) => `${id} is accepted twice for every image, first at ${first}; list it once`);
+      return { id, reason: entry.reason as string };
+    }
+    if (!Array.isArray(images) || images.length === 0) {
+      throw new HardpodError(`${place}.images must be a non-empty list of registry or host/path prefixes, got ${Array.isArray(images) ? 'an empty list' : describeType(images)}; leave it out to accept ${id} on every image`, where(`${place}.images`));
+    }
+    const prefixes = images.map((prefix: unknown, j) => {
+      const problem = typeof prefix === 'string' ? registryPrefixProblem(prefix) : `${describeType(prefix)} is no registry or host/path prefix`;
+      if (problem !== undefined) throw new HardpodError(problem, where(`${place}.images[${j}]`));
+      return allowedRegistryPrefix(prefix as string);
+    });
+    return { id, reason: entry.reason as string, images: prefixes };
+  });
+  return { failOn: failOn as VulnerabilitySeverity, ignoreUnfixed, ignore: exceptions };
 }
 
 /** Validates `images.attestations`: a non-empty list of predicate type URIs, each once. */

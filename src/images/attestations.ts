@@ -1,10 +1,11 @@
 import { field } from './cosign-json';
 import { COSIGN_SIGN_PREDICATE_TYPE, DSSE_ENVELOPE_MEDIA_TYPE, IN_TOTO_PAYLOAD_TYPE, verifyDsseEnvelope } from './dsse';
 import type { ImageRef } from './image-ref';
-import type { LockedProvenance } from './lock-file';
+import type { LockedProvenance, LockedVulnerabilities, LockedVulnerabilityScan } from './lock-file';
 import type { RegistryClient } from './registry-client';
 import type { SignatureKey } from './signature-keys';
 import { readCosignArtifacts, type CosignArtifactKind } from './signatures';
+import { COSIGN_VULN_PREDICATE_TYPE, newestScans, vulnerabilityScanFacts, type VulnerabilitySeverity } from './vulnerability-scans';
 import type { ResolvedImageProvenance } from '../engine/config';
 
 /**
@@ -35,7 +36,7 @@ export const COSIGN_PREDICATE_TYPES: Readonly<Record<string, string>> = {
   spdxjson: 'https://spdx.dev/Document',
   cyclonedx: 'https://cyclonedx.org/bom',
   link: 'https://in-toto.io/Link/v1',
-  vuln: 'https://cosign.sigstore.dev/attestation/vuln/v1',
+  vuln: COSIGN_VULN_PREDICATE_TYPE,
   openvex: 'https://openvex.dev/ns',
   custom: 'https://cosign.sigstore.dev/attestation/v1',
 };
@@ -145,6 +146,8 @@ export interface AttestationCheck {
   readonly verified: Readonly<Record<string, readonly string[]>>;
   /** What each verified SLSA provenance says about its build (the same build once, with every key that verified it), sorted. */
   readonly provenance: readonly LockedProvenance[];
+  /** The verified vulnerability scans, when they were asked for ({@link verifyImageAttestations}' `vulnerabilitiesFrom`). */
+  readonly vulnerabilities?: LockedVulnerabilities;
   /** Attestations that were found but do not count, and manifests that could not be read, in words. */
   readonly problems: readonly string[];
   /** Attestations (DSSE envelope layers) examined. */
@@ -154,13 +157,16 @@ export interface AttestationCheck {
 /**
  * Finds the cosign attestations of `digest` in the repository of `ref` (the tag `sha256-<hex>.att`
  * where `cosign attest` stores them, then OCI 1.1 referrers of type `application/vnd.in-toto+json`)
- * and verifies each DSSE envelope with `keys` ({@link verifyDsseEnvelope}). A registry that cannot be
- * asked throws, as for signatures.
+ * and verifies each DSSE envelope with `keys` ({@link verifyDsseEnvelope}). With `vulnerabilitiesFrom`,
+ * each scanner's newest verified vulnerability scan is read too, keeping the vulnerabilities of that
+ * severity or more. A registry that cannot be asked throws, as for signatures.
  */
 export async function verifyImageAttestations(
-  client: RegistryClient, ref: ImageRef, digest: string, keys: readonly SignatureKey[],
+  client: RegistryClient, ref: ImageRef, digest: string, keys: readonly SignatureKey[], vulnerabilitiesFrom?: VulnerabilitySeverity,
 ): Promise<AttestationCheck> {
   const verified = new Map<string, Set<string>>();
+  // Keyed by what a scan says, as builds are.
+  const scans = new Map<string, { facts: Omit<LockedVulnerabilityScan, 'verifiedBy'>; keys: Set<string> }>();
   // Keyed by what a provenance says, so one found twice (tag and referrer), or signed by two keys, is one entry.
   const builds = new Map<string, { facts: Omit<LockedProvenance, 'verifiedBy'>; keys: Set<string> }>();
   const { problems, examined } = await readCosignArtifacts(client, ref, digest, COSIGN_ATTESTATIONS, ({ at, blob, fromBundle }, found) => {
@@ -178,11 +184,26 @@ export async function verifyImageAttestations(
         for (const name of result.verifiedBy) build.keys.add(name);
         builds.set(id, build);
       }
+      if (vulnerabilitiesFrom !== undefined && result.predicateType === COSIGN_VULN_PREDICATE_TYPE) {
+        const facts = vulnerabilityScanFacts(result.statement, vulnerabilitiesFrom);
+        if ('problem' in facts) {
+          found.push(`${at}: ${facts.problem}`);
+        } else {
+          const id = JSON.stringify(facts);
+          const scan = scans.get(id) ?? { facts, keys: new Set<string>() };
+          for (const name of result.verifiedBy) scan.keys.add(name);
+          scans.set(id, scan);
+        }
+      }
     }
     if (result.problem !== undefined) found.push(`${at}: ${result.problem}`);
   });
   // Object.fromEntries defines own properties: a predicate type named `__proto__` stays data.
   const byType = Object.fromEntries([...verified.keys()].sort().map((type) => [type, [...verified.get(type)!].sort()]));
   const provenance = [...builds.keys()].sort().map((id) => ({ ...builds.get(id)!.facts, verifiedBy: [...builds.get(id)!.keys].sort() }));
-  return { verified: byType, provenance, problems, examined };
+  const vulnerabilities = vulnerabilitiesFrom === undefined ? undefined : {
+    recordedFrom: vulnerabilitiesFrom,
+    scans: newestScans([...scans.keys()].sort().map((id) => ({ ...scans.get(id)!.facts, verifiedBy: [...scans.get(id)!.keys].sort() }))),
+  };
+  return { verified: byType, provenance, ...(vulnerabilities === undefined ? {} : { vulnerabilities }), problems, examined };
 }

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { digestProblem, formatImageRef, isSha256Digest, parseImageRef, tagKey } from './image-ref';
+import { VULNERABILITY_SEVERITIES, type VulnerabilitySeverity } from './vulnerability-scans';
 import { JsonLines } from '../loader/json-lines';
 import { firstDuplicateKey, keysWithinDepth, scanJsonValue, skipJsonSpace, type JsonScan } from '../loader/json-scan';
 import { HardpodError } from '../model/errors';
@@ -96,6 +97,44 @@ export interface LockedAttestations {
    * image-attested rule then asks for the image to be locked again.
    */
   readonly provenance?: readonly LockedProvenance[];
+  /**
+   * The verified vulnerability scans of this digest (`cosign attest --type vuln`), for
+   * `images.vulnerabilities`. Absent when the config had none when it was locked, and in lock files
+   * written before hardpod read scans: the image-vulnerabilities rule then asks for the image to be locked again.
+   */
+  readonly vulnerabilities?: LockedVulnerabilities;
+}
+
+/** What the verified vulnerability scans of one digest found. */
+export interface LockedVulnerabilities {
+  /** The least severity recorded: less severe vulnerabilities were left out, as `images.vulnerabilities.failOn` was when it was locked. */
+  readonly recordedFrom: VulnerabilitySeverity;
+  /** Each scanner's newest verified scan (scans finished at the same time all kept), sorted by scanner; empty when there is none. */
+  readonly scans: readonly LockedVulnerabilityScan[];
+}
+
+/** One verified vulnerability scan, as its Cosign Vulnerability Scan Record says. */
+export interface LockedVulnerabilityScan {
+  /** The names of the checked keys whose signature over it verified. */
+  readonly verifiedBy: readonly string[];
+  /** `scanner.uri` (`pkg:github/aquasecurity/trivy@v0.57.1`), or `trivy` / `grype` when it names none. */
+  readonly scanner: string;
+  /** `scanner.version`; absent when it names none. */
+  readonly scannerVersion?: string;
+  /** `metadata.scanFinishedOn` as written; absent when it names none. */
+  readonly finishedOn?: string;
+  /** The vulnerabilities of `recordedFrom` or more severe, one per id, most severe first. */
+  readonly vulnerabilities: readonly LockedVulnerability[];
+}
+
+/** One vulnerability a scan found. */
+export interface LockedVulnerability {
+  /** `CVE-2024-3094`, `GHSA-...`, as the scanner names it. */
+  readonly id: string;
+  /** The most severe of its occurrences. */
+  readonly severity: VulnerabilitySeverity;
+  /** Whether a fixed version exists for one of the packages it was found in. */
+  readonly fixAvailable: boolean;
 }
 
 /** The build a verified SLSA provenance attestation describes, as written in it. */
@@ -222,7 +261,7 @@ const FACT_TYPE_NAMES: Readonly<Record<FactType, string>> = {
   ports: 'a list of port numbers (integers 0 to 65535)',
   strings: 'a list of strings',
   signatures: 'an object { checked: [{ name, key }], verified: [names of checked keys] }',
-  attestations: 'an object { checked: [{ name, key }], verified: { <predicate type>: [names of checked keys] }, provenance?: [{ predicateType, verifiedBy: [names of checked keys], builderId?, buildType?, sources: [URIs] }] }',
+  attestations: 'an object { checked: [{ name, key }], verified: { <predicate type>: [names of checked keys] }, provenance?: [{ predicateType, verifiedBy: [names of checked keys], builderId?, buildType?, sources: [URIs] }], vulnerabilities?: { recordedFrom: critical|high|medium|low, scans: [{ verifiedBy: [names of checked keys], scanner, scannerVersion?, finishedOn?, vulnerabilities: [{ id, severity, fixAvailable }] }] } }',
 };
 
 function isId(value: unknown): boolean {
@@ -269,12 +308,32 @@ function isLockedSignatures(value: unknown): boolean {
 /** Recorded attestations the image-attested rule can trust the shape of: per predicate type, names of checked keys, and what provenance says. */
 function isLockedAttestations(value: unknown): boolean {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
-  const { checked, verified, provenance } = value as Record<string, unknown>;
+  const { checked, verified, provenance, vulnerabilities } = value as Record<string, unknown>;
   const names = checkedKeyNames(checked);
   if (names === undefined || verified === null || typeof verified !== 'object' || Array.isArray(verified)) return false;
   const byCheckedKeys = (keys: unknown) => isStrings(keys) && keys.every((name) => names.has(name));
   if (!Object.values(verified).every(byCheckedKeys)) return false;
-  return provenance === undefined || (Array.isArray(provenance) && provenance.every((entry) => isLockedProvenance(entry, byCheckedKeys)));
+  return (provenance === undefined || (Array.isArray(provenance) && provenance.every((entry) => isLockedProvenance(entry, byCheckedKeys))))
+    && (vulnerabilities === undefined || isLockedVulnerabilities(vulnerabilities, byCheckedKeys));
+}
+
+function isSeverity(value: unknown): boolean {
+  return (VULNERABILITY_SEVERITIES as readonly unknown[]).includes(value);
+}
+
+function isLockedVulnerabilities(value: unknown, byCheckedKeys: (keys: unknown) => boolean): boolean {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const { recordedFrom, scans } = value as Record<string, unknown>;
+  return isSeverity(recordedFrom) && Array.isArray(scans) && scans.every((scan) => {
+    if (scan === null || typeof scan !== 'object' || Array.isArray(scan)) return false;
+    const { verifiedBy, scanner, scannerVersion, finishedOn, vulnerabilities } = scan as Record<string, unknown>;
+    return byCheckedKeys(verifiedBy) && typeof scanner === 'string' && (scannerVersion === undefined || typeof scannerVersion === 'string')
+      && (finishedOn === undefined || typeof finishedOn === 'string') && Array.isArray(vulnerabilities) && vulnerabilities.every((found) => {
+      if (found === null || typeof found !== 'object' || Array.isArray(found)) return false;
+      const { id, severity, fixAvailable } = found as Record<string, unknown>;
+      return typeof id === 'string' && isSeverity(severity) && typeof fixAvailable === 'boolean';
+    });
+  });
 }
 
 function isLockedProvenance(value: unknown, byCheckedKeys: (keys: unknown) => boolean): boolean {

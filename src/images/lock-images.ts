@@ -1,11 +1,12 @@
 import { verifyImageAttestations } from './attestations';
 import { parseImageRef, tagKey, type ImageRef } from './image-ref';
-import { keysCheckedNow, readLockFileForUpdate, serializeLockFile, writeLockFile, type LockedProvenance, type LockEntry, type LockFile } from './lock-file';
+import { keysCheckedNow, readLockFileForUpdate, serializeLockFile, writeLockFile, type LockedAttestations, type LockedProvenance, type LockedVulnerabilities, type LockEntry, type LockFile } from './lock-file';
 import type { RegistryClient } from './registry-client';
 import { isRegistryNotFound } from './registry-failures';
 import { resolveImage, type ResolveImageOptions } from './resolve-image';
 import type { SignatureKey } from './signature-keys';
 import { verifyImageSignatures } from './signatures';
+import { atOrAbove, type VulnerabilitySeverity } from './vulnerability-scans';
 import { HardpodError } from '../model/errors';
 import type { LocatedObject, SourceLocation } from '../model/kube-object';
 import { extractPodViews } from '../model/pod-view';
@@ -88,6 +89,13 @@ export interface LockRunOptions extends ResolveImageOptions {
    * @default false
    */
   readonly attestations?: boolean;
+  /**
+   * Also read the verified vulnerability scans among the attestations (`facts.attestations.vulnerabilities`),
+   * recording the vulnerabilities of this severity or more; an entry kept whose record starts at a
+   * more severe one is checked again. Needs `signatures`. Not used in `check` mode.
+   * @default scans are not read
+   */
+  readonly vulnerabilitiesFrom?: VulnerabilitySeverity;
 }
 
 /** What checking the attestations of one locked digest found. */
@@ -98,6 +106,8 @@ export interface AttestationReport {
   readonly verified: Readonly<Record<string, readonly string[]>>;
   /** What each verified SLSA provenance says about its build. */
   readonly provenance: readonly LockedProvenance[];
+  /** Each scanner's newest verified vulnerability scan, when scans were read. */
+  readonly vulnerabilities?: LockedVulnerabilities;
   /** Attestations found that do not count, or could not be read, in words. */
   readonly problems: readonly string[];
 }
@@ -149,7 +159,7 @@ export interface LockRunResult {
 /** What one run found about an entry's signatures, and its attestations when they were checked. */
 interface Verification {
   readonly signatures: readonly string[];
-  readonly attestations?: Pick<AttestationReport, 'verified' | 'provenance'>;
+  readonly attestations?: Pick<AttestationReport, 'verified' | 'provenance' | 'vulnerabilities'>;
 }
 
 /** The entry with its signature (and attestation) record replaced by what was found now. */
@@ -250,12 +260,18 @@ export async function runLock(options: LockRunOptions): Promise<LockRunResult> {
 
   const toResolve = options.mode === 'update' ? keys : keys.filter((key) => !before.images[key]);
   const signing = options.signatures !== undefined && options.signatures.keys.length > 0 ? options.signatures : undefined;
-  const attesting = signing !== undefined && options.attestations === true;
+  const scanFloor = options.vulnerabilitiesFrom;
+  const attesting = signing !== undefined && (options.attestations === true || scanFloor !== undefined);
   // Entries kept as they are whose signatures (or attestations) were never checked with every key configured now: checked at their locked digest.
   const checkedWithEvery = (record: Parameters<typeof keysCheckedNow>[1]) => keysCheckedNow(signing!.keys, record).length === signing!.keys.length;
-  // A record written before provenance was read is checked again too, to read it.
+  // A record written before provenance or scans were read is checked again too, to read them, and so
+  // is one whose scans left out vulnerabilities that failOn now counts.
+  const scansRecorded = (record: LockedAttestations | undefined) => scanFloor === undefined
+    || (record?.vulnerabilities !== undefined && atOrAbove(scanFloor, record.vulnerabilities.recordedFrom));
+  const attestationsRead = (record: LockedAttestations | undefined) => checkedWithEvery(record)
+    && record?.provenance !== undefined && scansRecorded(record);
   const unchecked = (entry: LockEntry) => !checkedWithEvery(entry.facts?.signatures)
-    || (attesting && (!checkedWithEvery(entry.facts?.attestations) || entry.facts?.attestations?.provenance === undefined));
+    || (attesting && !attestationsRead(entry.facts?.attestations));
   const toSign = signing === undefined || options.mode === 'update' ? [] : keys.filter((key) => before.images[key] && unchecked(before.images[key]));
   const signatureReports = new Map<string, SignatureReport>();
   const attestationReports = new Map<string, AttestationReport>();
@@ -268,8 +284,9 @@ export async function runLock(options: LockRunOptions): Promise<LockRunResult> {
     signatureReports.set(key, { key, digest: entry.digest, verified: check.verified, problems: check.problems });
     let attestations: Verification['attestations'];
     if (attesting) {
-      const attested = await verifyImageAttestations(options.client, ref, entry.digest, signing.keys);
-      attestations = { verified: attested.verified, provenance: attested.provenance };
+      const attested = await verifyImageAttestations(options.client, ref, entry.digest, signing.keys, scanFloor);
+      const { verified, provenance, vulnerabilities } = attested;
+      attestations = { verified, provenance, ...(vulnerabilities === undefined ? {} : { vulnerabilities }) };
       attestationReports.set(key, { key, digest: entry.digest, ...attestations, problems: attested.problems });
     }
     const found = { signatures: check.verified, attestations };

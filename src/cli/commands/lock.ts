@@ -1,13 +1,14 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadConfigFile, resolveConfig, type ResolvedImageAttestations, type ResolvedImagesConfig } from '../../engine/config';
+import { loadConfigFile, resolveConfig, type ResolvedImageAttestations, type ResolvedImagesConfig, type ResolvedImageVulnerabilities } from '../../engine/config';
 import { describeBuild, unmetConditions } from '../../images/attestations';
 import { isDirectory } from '../../images/certs-dirs';
 import { dockerCredentials } from '../../images/credentials';
-import { registryHostProblem } from '../../images/image-ref';
+import { parseImageRef, registryHostProblem } from '../../images/image-ref';
 import { LOCK_FILE_NAME } from '../../images/lock-file';
 import { imageUsesIn, runLock, type ImageUse, type LockProgress, type LockRunResult } from '../../images/lock-images';
 import { RegistryClient, type RegistryClientOptions } from '../../images/registry-client';
+import { describeScan, describeVulnerabilities, judgeScans } from '../../images/vulnerability-scans';
 import { readManifests } from '../../loader';
 import { HardpodError } from '../../model/errors';
 import { refuseUnwritablePath } from '../../model/files';
@@ -45,7 +46,8 @@ Options:
                               each image locked (and of locked entries not yet checked with every key);
                               the keys that verified are recorded for the image-signed rule; with
                               images.attestations, its cosign attestations too, per predicate type,
-                              for the image-attested rule
+                              for the image-attested rule; with images.vulnerabilities, each
+                              scanner's newest verified vulnerability scan, for image-vulnerabilities
   --stack NAME                Pulumi: run the program with the config of Pulumi.NAME.yaml (secrets read
                               as a placeholder; default: no config)
   --insecure-registry HOST    reach HOST[:PORT] as docker's insecure-registries does: HTTPS without
@@ -221,6 +223,27 @@ function printAttestations(result: LockRunResult, settings: ResolvedImageAttesta
   }
 }
 
+/**
+ * Per image whose scans were read: each scanner's newest verified scan and what it found of `failOn`
+ * or more, the vulnerabilities `ignore` accepts with their reasons, and a warning when the gate fails it.
+ */
+function printVulnerabilityScans(result: LockRunResult, gate: ResolvedImageVulnerabilities, context: CliContext): void {
+  for (const report of result.attestations) {
+    const scans = report.vulnerabilities?.scans ?? [];
+    if (scans.length === 0) {
+      context.stderr(`hardpod lock: warning: ${report.key} carries no vulnerability scan that verifies with a configured key\n`);
+      continue;
+    }
+    for (const scan of scans) {
+      const found = scan.vulnerabilities.length === 0 ? 'none' : `${scan.vulnerabilities.length}: ${describeVulnerabilities(scan.vulnerabilities)}`;
+      context.stderr(`hardpod lock: ${report.key}: vulnerability scan by ${describeScan(scan)} (${scan.verifiedBy.join(', ')}) found of ${gate.failOn} or more: ${found}\n`);
+    }
+    const { failing, accepted } = judgeScans(scans, gate, parseImageRef(report.key));
+    for (const { vulnerability, reason } of accepted) context.stderr(`hardpod lock: ${report.key}: ${vulnerability.id} is accepted by images.vulnerabilities.ignore: ${reason}\n`);
+    if (failing.length > 0) context.stderr(`hardpod lock: warning: ${report.key}: images.vulnerabilities fails it: ${describeVulnerabilities(failing)}\n`);
+  }
+}
+
 /** One line per image whose signatures were checked: the keys that verified, or why none did. */
 function printSignatures(result: LockRunResult, context: CliContext): void {
   for (const report of result.signatures) {
@@ -302,10 +325,12 @@ export const lockCommand: Command = {
         progress: progressFor('lock', context),
         ...(signatures ? { signatures } : {}),
         ...(images?.attestations ? { attestations: true } : {}),
+        ...(images?.vulnerabilities ? { vulnerabilitiesFrom: images.vulnerabilities.failOn } : {}),
       });
       if (mode !== 'check') {
         printSignatures(result, context);
         printAttestations(result, images?.attestations, context);
+        if (images?.vulnerabilities) printVulnerabilityScans(result, images.vulnerabilities, context);
         printResult(result, values['lock-file'] ?? LOCK_FILE_NAME, context);
         return EXIT.ok;
       }
