@@ -235,8 +235,9 @@ function printVulnerabilityScans(result: LockRunResult, gate: ResolvedImageVulne
       continue;
     }
     for (const scan of scans) {
-      const found = scan.vulnerabilities.length === 0 ? 'none' : `${scan.vulnerabilities.length}: ${describeVulnerabilities(scan.vulnerabilities)}`;
-      context.stderr(`hardpod lock: ${report.key}: vulnerability scan by ${describeScan(scan)} (${scan.verifiedBy.join(', ')}) found of ${gate.failOn} or more: ${found}\n`);
+      const found = scan.vulnerabilities.length === 0 ? `none of ${gate.failOn} or more severe`
+        : `${scan.vulnerabilities.length} of ${gate.failOn} or more severe: ${describeVulnerabilities(scan.vulnerabilities)}`;
+      context.stderr(`hardpod lock: ${report.key}: vulnerability scan by ${describeScan(scan)} (${scan.verifiedBy.join(', ')}) found ${found}\n`);
     }
     const { failing, accepted } = judgeScans(scans, gate, parseImageRef(report.key));
     for (const { vulnerability, reason } of accepted) context.stderr(`hardpod lock: ${report.key}: ${vulnerability.id} is accepted by images.vulnerabilities.ignore: ${reason}\n`);
