@@ -3,6 +3,7 @@ import {
 } from '../engine/config';
 import type { Enforcement } from '../engine/report';
 import { allowedRegistryPrefix } from '../images/image-ref';
+import { IMAGE_FACTS_SETTING } from '../images/lock-resolver';
 import { HardpodError } from '../model/errors';
 import type { KubeObject } from '../model/kube-object';
 import { yamlModule } from '../model/lazy-yaml';
@@ -341,7 +342,10 @@ function underAllowed(config: ResolvedConfig): string {
 const RBAC_REASON = 'it reads the Role or ClusterRole a binding refers to (and the ClusterRoles aggregated into it), other objects than the one admitted';
 const IMAGE_FACTS_REASON = 'it reads the image facts of the lock file, which the API server does not have';
 
-/** Why each hardened rule that is not emitted is not, in words. */
+/**
+ * Why each hardened rule that is not emitted is not, in words, where it is not only that the rule
+ * reads the image facts of the lock file ({@link IMAGE_FACTS_REASON}).
+ */
 const NOT_EMITTED: Readonly<Record<string, string>> = {
   'well-formed-objects': 'it says what the API server refuses in RBAC objects, NetworkPolicies, Namespaces, ServiceAccounts and LimitRanges; at admission the server\'s own validation refuses them',
   'resources': 'it reads the LimitRanges of the namespace: the API server writes their defaults into Pods, but not into pod templates, so a policy would refuse a Deployment that hardpod passes in a namespace whose LimitRange gives defaults',
@@ -353,11 +357,6 @@ const NOT_EMITTED: Readonly<Record<string, string>> = {
   'rbac-no-secret-read': RBAC_REASON,
   'rbac-no-exec': RBAC_REASON,
   'rbac-no-pod-create': RBAC_REASON,
-  'image-non-root-user': IMAGE_FACTS_REASON,
-  'image-minimal': IMAGE_FACTS_REASON,
-  'image-no-setuid': IMAGE_FACTS_REASON,
-  'image-tool-present': IMAGE_FACTS_REASON,
-  'image-port-exposed': IMAGE_FACTS_REASON,
   'image-signed': 'it reads the signatures hardpod lock verified and recorded in the lock file, which the API server does not have; verify signatures at admission with a signature admission controller (Sigstore policy-controller, Kyverno verifyImages)',
   'image-attested': 'it reads the attestations hardpod lock verified and recorded in the lock file, which the API server does not have; verify attestations at admission with a signature admission controller (Sigstore policy-controller, Kyverno verifyImages attestations)',
   'image-vulnerabilities': 'it reads the vulnerability scans hardpod lock verified and recorded in the lock file, which the API server does not have; gate scans at admission with a signature admission controller (Sigstore policy-controller, Kyverno verifyImages attestations with conditions on the vuln predicate)',
@@ -370,11 +369,14 @@ const POD_SECURITY_REASON = 'Pod Security admission enforces the Pod Security St
  * of the namespace ...`), or undefined for a rule it emits when the config runs it (allowed-registries
  * only with hardened.allowedRegistries set).
  */
-export function whyNoAdmissionPolicy(rule: Pick<AnyRule, 'id' | 'pss'>): string | undefined {
+export function whyNoAdmissionPolicy(rule: Pick<AnyRule, 'id' | 'pss' | 'settings'>): string | undefined {
   if (rule.pss !== undefined) return POD_SECURITY_REASON;
   if (rule.id === 'well-formed-pod-spec') return 'it says what the API server refuses in a pod spec; at admission the server\'s own validation refuses it';
-  if (CEL_RULES[rule.id] === undefined) return NOT_EMITTED[rule.id] ?? 'it cannot be expressed exactly as a policy judging one object';
-  return undefined;
+  if (CEL_RULES[rule.id] !== undefined) return undefined;
+  if (NOT_EMITTED[rule.id] !== undefined) return NOT_EMITTED[rule.id];
+  // A rule that reads the lock file's facts says so without being listed.
+  if (rule.settings !== undefined && Object.prototype.hasOwnProperty.call(rule.settings, IMAGE_FACTS_SETTING)) return IMAGE_FACTS_REASON;
+  return 'it cannot be expressed exactly as a policy judging one object';
 }
 
 /** Why a rule of the config is not emitted, or undefined when it is. */
