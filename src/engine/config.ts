@@ -135,6 +135,12 @@ export interface HardenedConfig {
   readonly allowedRegistries?: readonly string[];
   /** Require images whose lock-file facts show no shell or package manager. @default false */
   readonly requireMinimalImages?: boolean;
+  /**
+   * Base images (registry host, or host/path prefix, as in `allowedRegistries`) every image must be
+   * built on, as its lock-file facts record it (`org.opencontainers.image.base.name`); an image under
+   * one of them is itself an approved base. @default any base
+   */
+  readonly approvedBaseImages?: readonly string[];
   /** Require a CPU limit on every container (the `resources` rule); CPU limits throttle latency-sensitive services. @default true */
   readonly requireCpuLimit?: boolean;
   readonly [setting: string]: unknown;

@@ -8,6 +8,7 @@ import { hostNamespaces } from './host-namespaces';
 import { hostPathVolumes } from './host-path-volumes';
 import { hostPorts } from './host-ports';
 import { hostProbesAndHostLifecycle } from './host-probes-and-host-lifecycle';
+import { imageApprovedBase } from './image-approved-base';
 import { imageAttested } from './image-attested';
 import { imageDigest } from './image-digest';
 import { imageMinimal } from './image-minimal';
@@ -106,6 +107,7 @@ export const RULES: readonly AnyRule[] = [
   imagePortExposed,
   imageSigned,
   imageAttested,
+  imageApprovedBase,
   imageVulnerabilities,
 ];
 
@@ -123,7 +125,7 @@ export const CONTROLS: readonly ControlMapping[] = [
     '5.2.1', '5.2.2', '5.2.3', '5.2.4', '5.2.5', '5.2.6', '5.2.7', '5.2.8', '5.2.9', '5.2.10', '5.2.11', '5.2.12', '5.2.13',
     '5.3.2', '5.4.1', '5.5.1', '5.7.2', '5.7.3', '5.7.4',
   ),
-  ...cisDocker('4.1', '4.3', '4.4', '4.5', '4.8'),
+  ...cisDocker('4.1', '4.2', '4.3', '4.4', '4.5', '4.8'),
   ...nist('4.1.1', '4.1.2', '4.1.4', '4.1.5', '4.2.2', '4.2.3', '4.3.1', '4.3.3', '4.3.4', '4.4.2', '4.4.3', '4.4.4', '4.5.5'),
 ];
 
