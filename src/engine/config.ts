@@ -244,6 +244,12 @@ export interface ImageVulnerabilitiesConfig {
   readonly ignoreUnfixed?: boolean;
   /** Vulnerabilities accepted, each with its reason. @default none */
   readonly ignore?: readonly ImageVulnerabilityException[];
+  /**
+   * How old the newest verified scan of an image may be, in days or hours (`7d`, `36h`), when the
+   * check runs: a scan knows only the vulnerabilities published before it ran.
+   * @default any age
+   */
+  readonly maxScanAge?: string;
 }
 
 /** A vulnerability accepted by the gate: on every image, or on the images under some prefixes. */
@@ -295,6 +301,8 @@ export interface ResolvedImageVulnerabilities {
   readonly ignoreUnfixed: boolean;
   /** With each prefix as it is matched ({@link allowedRegistryPrefix}); `images` absent for every image. */
   readonly ignore: readonly ImageVulnerabilityException[];
+  /** `maxScanAge` as written, and the time (ms since the epoch) a scan must have finished at or after, reckoned when the config was resolved. */
+  readonly maxScanAge?: { readonly written: string; readonly since: number };
 }
 
 /** {@link ImagesConfig} after validation. */
@@ -536,7 +544,9 @@ export function resolveConfig(config: EngineConfig = {}, where: (key: string) =>
 }
 
 const IMAGES_KEYS: readonly string[] = ['signatures', 'attestations', 'vulnerabilities'];
-const VULNERABILITIES_KEYS: readonly string[] = ['failOn', 'ignoreUnfixed', 'ignore'];
+const VULNERABILITIES_KEYS: readonly string[] = ['failOn', 'ignoreUnfixed', 'ignore', 'maxScanAge'];
+/** A scan age: whole days or hours. */
+const SCAN_AGE = /^([1-9][0-9]{0,4})(d|h)$/;
 const VULNERABILITY_EXCEPTION_KEYS: readonly string[] = ['id', 'reason', 'images'];
 const VULNERABILITY_EXCEPTION_EXAMPLE = '{ id: CVE-2024-3094, reason: <why it is accepted>, images: [registry.example.com/shop] }';
 const ATTESTATIONS_KEYS: readonly string[] = ['required', 'provenance'];
@@ -669,7 +679,17 @@ function resolveVulnerabilities(vulnerabilities: unknown, where: (key: string) =
     });
     return { id, reason: entry.reason as string, images: prefixes };
   });
-  return { failOn: failOn as VulnerabilitySeverity, ignoreUnfixed, ignore: exceptions };
+  const maxScanAge = vulnerabilities.maxScanAge;
+  let age: ResolvedImageVulnerabilities['maxScanAge'];
+  if (maxScanAge !== undefined) {
+    const parts = typeof maxScanAge === 'string' ? SCAN_AGE.exec(maxScanAge.trim()) : null;
+    if (parts === null) {
+      throw new HardpodError(`${at}.maxScanAge must be a whole number of days or hours, e.g. 7d or 36h, got ${JSON.stringify(maxScanAge)}`, where(`${at}.maxScanAge`));
+    }
+    const hours = Number(parts[1]) * (parts[2] === 'd' ? 24 : 1);
+    age = { written: parts[0], since: Date.now() - hours * 3_600_000 };
+  }
+  return { failOn: failOn as VulnerabilitySeverity, ignoreUnfixed, ignore: exceptions, ...(age === undefined ? {} : { maxScanAge: age }) };
 }
 
 /** Validates `images.attestations`: a non-empty list of predicate type URIs, each once. */

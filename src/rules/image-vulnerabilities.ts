@@ -5,7 +5,7 @@ import { text } from './support/shared-text';
 import type { ResolvedConfig } from '../engine/config';
 import { parseImageRef, type ImageRef } from '../images/image-ref';
 import { keysCheckedNow } from '../images/lock-file';
-import { atOrAbove, describeScan, describeVulnerabilities, judgeScans } from '../images/vulnerability-scans';
+import { atOrAbove, describeScan, describeVulnerabilities, judgeScans, staleScansProblem } from '../images/vulnerability-scans';
 
 /** The gate and the keys its scans are verified with, or undefined when the config sets no gate. */
 function gateSettings(config: ResolvedConfig) {
@@ -29,9 +29,9 @@ function referenceOf(image: string): ImageRef | undefined {
  * as `trivy image --format cosign-vuln` writes it, or holding Grype's JSON report), which `hardpod
  * lock` verified and recorded, and the newest scan of each scanner found no vulnerability of
  * `failOn` or more severe (with a fix available, under `ignoreUnfixed`) that `ignore` does not accept
- * for the image. A lock file that did not record scans of that severity leaves the image unknown
- * until it is locked again. The scans are as recent as the attestations: attest new scans, and lock
- * with `--update`, to gate on what is known today.
+ * for the image. With `maxScanAge`, one of those scans must have finished within that age of the
+ * check. A lock file that did not record scans of that severity leaves the image unknown until it is
+ * locked again.
  */
 export const imageVulnerabilities: PodRule = {
   id: 'image-vulnerabilities',
@@ -71,6 +71,8 @@ export const imageVulnerabilities: PodRule = {
           ?? { path, message: `${who} carries no vulnerability scan verified with a configured key (${keys.map((key) => key.name).join(', ')}) for its digest` });
         continue;
       }
+      const stale = staleScansProblem(scans, gate);
+      if (stale !== undefined) violations.push({ path, message: `${who} ${stale}; scan and attest it again` });
       const { failing } = judgeScans(scans, gate, referenceOf(image));
       if (failing.length === 0) continue;
       const fixed = gate.ignoreUnfixed ? ' with a fix available' : '';

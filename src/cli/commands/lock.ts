@@ -8,7 +8,7 @@ import { parseImageRef, registryHostProblem } from '../../images/image-ref';
 import { LOCK_FILE_NAME } from '../../images/lock-file';
 import { imageUsesIn, runLock, type ImageUse, type LockProgress, type LockRunResult } from '../../images/lock-images';
 import { RegistryClient, type RegistryClientOptions } from '../../images/registry-client';
-import { describeScan, describeVulnerabilities, judgeScans } from '../../images/vulnerability-scans';
+import { describeScan, describeVulnerabilities, judgeScans, staleScansProblem } from '../../images/vulnerability-scans';
 import { readManifests } from '../../loader';
 import { HardpodError } from '../../model/errors';
 import { refuseUnwritablePath } from '../../model/files';
@@ -239,6 +239,8 @@ function printVulnerabilityScans(result: LockRunResult, gate: ResolvedImageVulne
         : `${scan.vulnerabilities.length} of ${gate.failOn} or more severe: ${describeVulnerabilities(scan.vulnerabilities)}`;
       context.stderr(`hardpod lock: ${report.key}: vulnerability scan by ${describeScan(scan)} (${scan.verifiedBy.join(', ')}) found ${found}\n`);
     }
+    const stale = staleScansProblem(scans, gate);
+    if (stale !== undefined) context.stderr(`hardpod lock: warning: ${report.key} ${stale}\n`);
     const { failing, accepted } = judgeScans(scans, gate, parseImageRef(report.key));
     for (const { vulnerability, reason } of accepted) context.stderr(`hardpod lock: ${report.key}: ${vulnerability.id} is accepted by images.vulnerabilities.ignore: ${reason}\n`);
     if (failing.length > 0) context.stderr(`hardpod lock: warning: ${report.key}: images.vulnerabilities fails it: ${describeVulnerabilities(failing)}\n`);
