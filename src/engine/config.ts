@@ -245,6 +245,13 @@ export interface ImageVulnerabilitiesConfig {
   /** Vulnerabilities accepted, each with its reason. @default none */
   readonly ignore?: readonly ImageVulnerabilityException[];
   /**
+   * Let a vulnerability pass that a verified OpenVEX attestation (`cosign attest --type openvex`,
+   * made with a configured key) says, in its latest statement about the image, does not affect it
+   * (`not_affected`) or is `fixed` in it.
+   * @default true
+   */
+  readonly vex?: boolean;
+  /**
    * How old the newest verified scan of an image may be, in days or hours (`7d`, `36h`), when the
    * check runs: a scan knows only the vulnerabilities published before it ran.
    * @default any age
@@ -299,6 +306,7 @@ export interface ResolvedImageProvenance {
 export interface ResolvedImageVulnerabilities {
   readonly failOn: VulnerabilitySeverity;
   readonly ignoreUnfixed: boolean;
+  readonly vex: boolean;
   /** With each prefix as it is matched ({@link allowedRegistryPrefix}); `images` absent for every image. */
   readonly ignore: readonly ImageVulnerabilityException[];
   /** `maxScanAge` as written, and the time (ms since the epoch) a scan must have finished at or after, reckoned when the config was resolved. */
@@ -544,7 +552,7 @@ export function resolveConfig(config: EngineConfig = {}, where: (key: string) =>
 }
 
 const IMAGES_KEYS: readonly string[] = ['signatures', 'attestations', 'vulnerabilities'];
-const VULNERABILITIES_KEYS: readonly string[] = ['failOn', 'ignoreUnfixed', 'ignore', 'maxScanAge'];
+const VULNERABILITIES_KEYS: readonly string[] = ['failOn', 'ignoreUnfixed', 'ignore', 'maxScanAge', 'vex'];
 /** A scan age: whole days or hours. */
 const SCAN_AGE = /^([1-9][0-9]{0,4})(d|h)$/;
 const VULNERABILITY_EXCEPTION_KEYS: readonly string[] = ['id', 'reason', 'images'];
@@ -647,8 +655,13 @@ function resolveVulnerabilities(vulnerabilities: unknown, where: (key: string) =
   if (!(VULNERABILITY_SEVERITIES as readonly unknown[]).includes(failOn)) {
     throw new HardpodError(`${at}.failOn must be one of ${VULNERABILITY_SEVERITIES.join(', ')}, got ${JSON.stringify(failOn)}`, where(`${at}.failOn`));
   }
-  const ignoreUnfixed = vulnerabilities.ignoreUnfixed ?? false;
-  if (typeof ignoreUnfixed !== 'boolean') throw new HardpodError(`${at}.ignoreUnfixed must be true or false, got ${describeType(ignoreUnfixed)}`, where(`${at}.ignoreUnfixed`));
+  const switchAt = (key: 'ignoreUnfixed' | 'vex', fallback: boolean): boolean => {
+    const value = vulnerabilities[key] ?? fallback;
+    if (typeof value !== 'boolean') throw new HardpodError(`${at}.${key} must be true or false, got ${describeType(value)}`, where(`${at}.${key}`));
+    return value;
+  };
+  const ignoreUnfixed = switchAt('ignoreUnfixed', false);
+  const vex = switchAt('vex', true);
   const ignore = vulnerabilities.ignore ?? [];
   if (!Array.isArray(ignore)) throw new HardpodError(`${at}.ignore must be a list of ${VULNERABILITY_EXCEPTION_EXAMPLE}, got ${describeType(ignore)}`, where(`${at}.ignore`));
   const seen = new Map<string, string>();
@@ -689,7 +702,7 @@ function resolveVulnerabilities(vulnerabilities: unknown, where: (key: string) =
     const hours = Number(parts[1]) * (parts[2] === 'd' ? 24 : 1);
     age = { written: parts[0], since: Date.now() - hours * 3_600_000 };
   }
-  return { failOn: failOn as VulnerabilitySeverity, ignoreUnfixed, ignore: exceptions, ...(age === undefined ? {} : { maxScanAge: age }) };
+  return { failOn: failOn as VulnerabilitySeverity, ignoreUnfixed, vex, ignore: exceptions, ...(age === undefined ? {} : { maxScanAge: age }) };
 }
 
 /** Validates `images.attestations`: a non-empty list of predicate type URIs, each once. */

@@ -5,7 +5,10 @@ import type { LockedProvenance, LockedVulnerabilities, LockedVulnerabilityScan }
 import type { RegistryClient } from './registry-client';
 import type { SignatureKey } from './signature-keys';
 import { readCosignArtifacts, type CosignArtifactKind } from './signatures';
-import { COSIGN_VULN_PREDICATE_TYPE, newestScans, vulnerabilityScanFacts, type VulnerabilitySeverity } from './vulnerability-scans';
+import {
+  clearingVexStatements, COSIGN_VULN_PREDICATE_TYPE, isOpenVexType, newestScans, OPENVEX_PREDICATE_TYPE, vexStatementsFor, vulnerabilityScanFacts,
+  type VexStatementFacts, type VulnerabilitySeverity,
+} from './vulnerability-scans';
 import type { ResolvedImageProvenance } from '../engine/config';
 
 /**
@@ -37,7 +40,7 @@ export const COSIGN_PREDICATE_TYPES: Readonly<Record<string, string>> = {
   cyclonedx: 'https://cyclonedx.org/bom',
   link: 'https://in-toto.io/Link/v1',
   vuln: COSIGN_VULN_PREDICATE_TYPE,
-  openvex: 'https://openvex.dev/ns',
+  openvex: OPENVEX_PREDICATE_TYPE,
   custom: 'https://cosign.sigstore.dev/attestation/v1',
 };
 
@@ -140,6 +143,29 @@ export function provenanceFacts(predicateType: string, statement: unknown): Omit
   };
 }
 
+/**
+ * What verified attestations say, each once with every key that verified it: one found twice (tag
+ * and referrer), or signed by two keys, is one entry. Keyed by what it says.
+ */
+class VerifiedFacts<T> {
+  private readonly byContent = new Map<string, { readonly facts: T; readonly keys: Set<string> }>();
+
+  add(facts: T, keys: readonly string[]): void {
+    const id = JSON.stringify(facts);
+    const entry = this.byContent.get(id) ?? { facts, keys: new Set<string>() };
+    for (const name of keys) entry.keys.add(name);
+    this.byContent.set(id, entry);
+  }
+
+  /** Sorted by content, each with the names of its keys, sorted. */
+  entries(): (T & { readonly verifiedBy: string[] })[] {
+    return [...this.byContent.keys()].sort().map((id) => {
+      const { facts, keys } = this.byContent.get(id)!;
+      return { ...facts, verifiedBy: [...keys].sort() };
+    });
+  }
+}
+
 /** What looking for the attestations of one image found. */
 export interface AttestationCheck {
   /** For each predicate type attested for this digest, the names of the keys that verified it (sorted, each once). */
@@ -159,16 +185,16 @@ export interface AttestationCheck {
  * where `cosign attest` stores them, then OCI 1.1 referrers of type `application/vnd.in-toto+json`)
  * and verifies each DSSE envelope with `keys` ({@link verifyDsseEnvelope}). With `vulnerabilitiesFrom`,
  * each scanner's newest verified vulnerability scan is read too, keeping the vulnerabilities of that
- * severity or more. A registry that cannot be asked throws, as for signatures.
+ * severity or more, and the verified OpenVEX statements that clear a vulnerability for this digest. A registry that cannot be asked throws, as for signatures.
  */
 export async function verifyImageAttestations(
   client: RegistryClient, ref: ImageRef, digest: string, keys: readonly SignatureKey[], vulnerabilitiesFrom?: VulnerabilitySeverity,
 ): Promise<AttestationCheck> {
   const verified = new Map<string, Set<string>>();
-  // Keyed by what a scan says, as builds are.
-  const scans = new Map<string, { facts: Omit<LockedVulnerabilityScan, 'verifiedBy'>; keys: Set<string> }>();
-  // Keyed by what a provenance says, so one found twice (tag and referrer), or signed by two keys, is one entry.
-  const builds = new Map<string, { facts: Omit<LockedProvenance, 'verifiedBy'>; keys: Set<string> }>();
+  const builds = new VerifiedFacts<Omit<LockedProvenance, 'verifiedBy'>>();
+  const scans = new VerifiedFacts<Omit<LockedVulnerabilityScan, 'verifiedBy'>>();
+  const vex = new VerifiedFacts<VexStatementFacts>();
+  const hex = digest.slice('sha256:'.length);
   const { problems, examined } = await readCosignArtifacts(client, ref, digest, COSIGN_ATTESTATIONS, ({ at, blob, fromBundle }, found) => {
     const result = verifyDsseEnvelope(blob, digest, keys);
     // A bundle of cosign's signature type is a signature, which the signature check counts.
@@ -178,32 +204,26 @@ export async function verifyImageAttestations(
       for (const name of result.verifiedBy) names.add(name);
       verified.set(result.predicateType, names);
       if (SLSA_PROVENANCE_TYPES.includes(result.predicateType)) {
-        const facts = { predicateType: result.predicateType, ...provenanceFacts(result.predicateType, result.statement) };
-        const id = JSON.stringify(facts);
-        const build = builds.get(id) ?? { facts, keys: new Set<string>() };
-        for (const name of result.verifiedBy) build.keys.add(name);
-        builds.set(id, build);
+        builds.add({ predicateType: result.predicateType, ...provenanceFacts(result.predicateType, result.statement) }, result.verifiedBy);
       }
       if (vulnerabilitiesFrom !== undefined && result.predicateType === COSIGN_VULN_PREDICATE_TYPE) {
         const facts = vulnerabilityScanFacts(result.statement, vulnerabilitiesFrom);
-        if ('problem' in facts) {
-          found.push(`${at}: ${facts.problem}`);
-        } else {
-          const id = JSON.stringify(facts);
-          const scan = scans.get(id) ?? { facts, keys: new Set<string>() };
-          for (const name of result.verifiedBy) scan.keys.add(name);
-          scans.set(id, scan);
-        }
+        if ('problem' in facts) found.push(`${at}: ${facts.problem}`);
+        else scans.add(facts, result.verifiedBy);
+      }
+      if (vulnerabilitiesFrom !== undefined && isOpenVexType(result.predicateType)) {
+        for (const statement of vexStatementsFor(result.statement, hex)) vex.add(statement, result.verifiedBy);
       }
     }
     if (result.problem !== undefined) found.push(`${at}: ${result.problem}`);
   });
   // Object.fromEntries defines own properties: a predicate type named `__proto__` stays data.
   const byType = Object.fromEntries([...verified.keys()].sort().map((type) => [type, [...verified.get(type)!].sort()]));
-  const provenance = [...builds.keys()].sort().map((id) => ({ ...builds.get(id)!.facts, verifiedBy: [...builds.get(id)!.keys].sort() }));
+  const provenance = builds.entries();
   const vulnerabilities = vulnerabilitiesFrom === undefined ? undefined : {
     recordedFrom: vulnerabilitiesFrom,
-    scans: newestScans([...scans.keys()].sort().map((id) => ({ ...scans.get(id)!.facts, verifiedBy: [...scans.get(id)!.keys].sort() }))),
+    scans: newestScans(scans.entries()),
+    vex: clearingVexStatements(vex.entries()),
   };
   return { verified: byType, provenance, ...(vulnerabilities === undefined ? {} : { vulnerabilities }), problems, examined };
 }

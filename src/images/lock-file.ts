@@ -111,6 +111,30 @@ export interface LockedVulnerabilities {
   readonly recordedFrom: VulnerabilitySeverity;
   /** Each scanner's newest verified scan (scans finished at the same time all kept), sorted by scanner; empty when there is none. */
   readonly scans: readonly LockedVulnerabilityScan[];
+  /**
+   * The verified OpenVEX statements about the image as a whole whose latest word on a vulnerability
+   * is `not_affected` or `fixed`, sorted by vulnerability. Absent in lock files written before hardpod
+   * read VEX: nothing is cleared then.
+   */
+  readonly vex?: readonly LockedVexStatement[];
+}
+
+/** An OpenVEX statement that clears a vulnerability for the image. */
+export interface LockedVexStatement {
+  /** The names of the checked keys whose signature over its document verified. */
+  readonly verifiedBy: readonly string[];
+  /** `vulnerability.name` (`CVE-2024-3094`). */
+  readonly vulnerability: string;
+  /** `vulnerability.aliases`: other ids of the same vulnerability, which it clears too. */
+  readonly aliases: readonly string[];
+  /** `not_affected` or `fixed`. */
+  readonly status: string;
+  /** Why it does not affect the image (`vulnerable_code_not_in_execute_path`); absent when it names none. */
+  readonly justification?: string;
+  /** The statement's `impact_statement`; absent when it has none. */
+  readonly impactStatement?: string;
+  /** When it was made (its own `timestamp`, else its document's); absent when neither says. */
+  readonly timestamp?: string;
 }
 
 /** One verified vulnerability scan, as its Cosign Vulnerability Scan Record says. */
@@ -261,7 +285,7 @@ const FACT_TYPE_NAMES: Readonly<Record<FactType, string>> = {
   ports: 'a list of port numbers (integers 0 to 65535)',
   strings: 'a list of strings',
   signatures: 'an object { checked: [{ name, key }], verified: [names of checked keys] }',
-  attestations: 'an object { checked: [{ name, key }], verified: { <predicate type>: [names of checked keys] }, provenance?: [{ predicateType, verifiedBy: [names of checked keys], builderId?, buildType?, sources: [URIs] }], vulnerabilities?: { recordedFrom: critical|high|medium|low, scans: [{ verifiedBy: [names of checked keys], scanner, scannerVersion?, finishedOn?, vulnerabilities: [{ id, severity, fixAvailable }] }] } }',
+  attestations: 'an object { checked: [{ name, key }], verified: { <predicate type>: [names of checked keys] }, provenance?: [{ predicateType, verifiedBy: [names of checked keys], builderId?, buildType?, sources: [URIs] }], vulnerabilities?: { recordedFrom: critical|high|medium|low, scans: [{ verifiedBy: [names of checked keys], scanner, scannerVersion?, finishedOn?, vulnerabilities: [{ id, severity, fixAvailable }] }], vex?: [{ verifiedBy, vulnerability, aliases: [ids], status: not_affected|fixed, justification?, impactStatement?, timestamp? }] } }',
 };
 
 function isId(value: unknown): boolean {
@@ -323,7 +347,8 @@ function isSeverity(value: unknown): boolean {
 
 function isLockedVulnerabilities(value: unknown, byCheckedKeys: (keys: unknown) => boolean): boolean {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
-  const { recordedFrom, scans } = value as Record<string, unknown>;
+  const { recordedFrom, scans, vex } = value as Record<string, unknown>;
+  if (vex !== undefined && !(Array.isArray(vex) && vex.every((statement) => isLockedVexStatement(statement, byCheckedKeys)))) return false;
   return isSeverity(recordedFrom) && Array.isArray(scans) && scans.every((scan) => {
     if (scan === null || typeof scan !== 'object' || Array.isArray(scan)) return false;
     const { verifiedBy, scanner, scannerVersion, finishedOn, vulnerabilities } = scan as Record<string, unknown>;
@@ -341,6 +366,14 @@ function isLockedProvenance(value: unknown, byCheckedKeys: (keys: unknown) => bo
   const { predicateType, verifiedBy, builderId, buildType, sources } = value as Record<string, unknown>;
   return typeof predicateType === 'string' && byCheckedKeys(verifiedBy) && isStrings(sources)
     && (builderId === undefined || typeof builderId === 'string') && (buildType === undefined || typeof buildType === 'string');
+}
+
+function isLockedVexStatement(value: unknown, byCheckedKeys: (keys: unknown) => boolean): boolean {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const { verifiedBy, vulnerability, aliases, status, justification, impactStatement, timestamp } = value as Record<string, unknown>;
+  const optionalText = (text: unknown) => text === undefined || typeof text === 'string';
+  return byCheckedKeys(verifiedBy) && typeof vulnerability === 'string' && isStrings(aliases) && (status === 'not_affected' || status === 'fixed')
+    && optionalText(justification) && optionalText(impactStatement) && optionalText(timestamp);
 }
 
 /** Checks one entry of a lock file, naming the file and the entry that is wrong. */

@@ -29,7 +29,7 @@ function referenceOf(image: string): ImageRef | undefined {
  * as `trivy image --format cosign-vuln` writes it, or holding Grype's JSON report), which `hardpod
  * lock` verified and recorded, and the newest scan of each scanner found no vulnerability of
  * `failOn` or more severe (with a fix available, under `ignoreUnfixed`) that `ignore` does not accept
- * for the image. With `maxScanAge`, one of those scans must have finished within that age of the
+ * for the image, nor a verified OpenVEX statement clears (unless `vex` is off). With `maxScanAge`, one of those scans must have finished within that age of the
  * check. A lock file that did not record scans of that severity leaves the image unknown until it is
  * locked again.
  */
@@ -65,7 +65,10 @@ export const imageVulnerabilities: PodRule = {
         continue;
       }
       const checked = keysCheckedNow(keys, facts.attestations).map((key) => key.name);
-      const scans = record.scans.filter((scan) => scan.verifiedBy.some((name) => checked.includes(name)));
+      // What a key the config no longer names verified does not count.
+      const byCheckedKey = <T extends { readonly verifiedBy: readonly string[] }>(found: readonly T[]) => found
+        .filter((item) => item.verifiedBy.some((name) => checked.includes(name)));
+      const scans = byCheckedKey(record.scans);
       if (scans.length === 0) {
         violations.push(notCheckedWithEveryKey(path, who, 'carries a vulnerability scan', keys, keys.filter((key) => checked.includes(key.name)))
           ?? { path, message: `${who} carries no vulnerability scan verified with a configured key (${keys.map((key) => key.name).join(', ')}) for its digest` });
@@ -73,7 +76,7 @@ export const imageVulnerabilities: PodRule = {
       }
       const stale = staleScansProblem(scans, gate);
       if (stale !== undefined) violations.push({ path, message: `${who} ${stale}; scan and attest it again` });
-      const { failing } = judgeScans(scans, gate, referenceOf(image));
+      const { failing } = judgeScans(scans, gate, referenceOf(image), byCheckedKey(record.vex ?? []));
       if (failing.length === 0) continue;
       const fixed = gate.ignoreUnfixed ? ' with a fix available' : '';
       violations.push({

@@ -241,8 +241,8 @@ function printVulnerabilityScans(result: LockRunResult, gate: ResolvedImageVulne
     }
     const stale = staleScansProblem(scans, gate);
     if (stale !== undefined) context.stderr(`hardpod lock: warning: ${report.key} ${stale}\n`);
-    const { failing, accepted } = judgeScans(scans, gate, parseImageRef(report.key));
-    for (const { vulnerability, reason } of accepted) context.stderr(`hardpod lock: ${report.key}: ${vulnerability.id} is accepted by images.vulnerabilities.ignore: ${reason}\n`);
+    const { failing, accepted } = judgeScans(scans, gate, parseImageRef(report.key), report.vulnerabilities?.vex);
+    for (const { vulnerability, reason } of accepted) context.stderr(`hardpod lock: ${report.key}: ${vulnerability.id} is accepted: ${reason}\n`);
     if (failing.length > 0) context.stderr(`hardpod lock: warning: ${report.key}: images.vulnerabilities fails it: ${describeVulnerabilities(failing)}\n`);
   }
 }
