@@ -127,7 +127,7 @@ export interface LockedVexStatement {
   readonly vulnerability: string;
   /** `vulnerability.aliases`: other ids of the same vulnerability, which it clears too. */
   readonly aliases: readonly string[];
-  /** `not_affected` or `fixed`. */
+  /** `not_affected` or `fixed` (in the lock file; any OpenVEX status while statements are read). */
   readonly status: string;
   /** Why it does not affect the image (`vulnerable_code_not_in_execute_path`); absent when it names none. */
   readonly justification?: string;

@@ -5,6 +5,7 @@ import { CACHE_DIR } from './cache-dir';
 import { pushImage } from './oci-images';
 import { missingRegistryTools } from './registry';
 import { describeWithTools } from './required-tools';
+import { runHardpod, runHardpodAsync, type CliResult } from '../cli/cli-process';
 import { NUMERIC_USER_DISTROLESS } from '../images/fixtures';
 
 /**
@@ -77,6 +78,31 @@ export function signingConfig(required: readonly string[] = []): string {
     ...(required.length > 0 ? ['  attestations:', `    required: [${required.join(', ')}]`] : []),
     '',
   ].join('\n');
+}
+
+/** A finding of `hardpod check --format json`, as the image-rule suites read it. */
+export interface CheckFinding {
+  readonly rule: string;
+  readonly outcome: string;
+  readonly path: string;
+  readonly message: string;
+}
+
+/**
+ * `hardpod lock` of `pod.yaml` in the folder `dir()` gives (read when called: suites make it in
+ * beforeAll), with a config and a lock file, and the findings of `rule` in `hardpod check` of it.
+ */
+export function lockAndCheck(dir: () => string, rule: string): {
+  readonly lock: (config: string, lockFile?: string) => Promise<CliResult>;
+  readonly findings: (config: string, lockFile?: string) => CheckFinding[];
+} {
+  return {
+    lock: (config, lockFile = 'hardpod.lock.json') => runHardpodAsync(['lock', '--config', config, '--lock-file', lockFile, 'pod.yaml'], { cwd: dir() }),
+    findings: (config, lockFile = 'hardpod.lock.json') => {
+      const result = runHardpod(['check', '--config', config, '--lock-file', lockFile, '--format', 'json', 'pod.yaml'], { cwd: dir() });
+      return (JSON.parse(result.stdout) as { findings: CheckFinding[] }).findings.filter((f) => f.rule === rule);
+    },
+  };
 }
 
 /** A running referrers registry (in memory), stopped by PID. */

@@ -3,8 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { NUMERIC_USER_DISTROLESS } from './fixtures';
 import { readLockFile, serializeLockFile, type LockedProvenance, type LockFile } from '../../src/images/lock-file';
-import { cliMainPath, runHardpod, runHardpodAsync } from '../cli/cli-process';
-import { describeWithCosign, podOfTeamImages, ReferrersRegistry, runCosign, signingConfig, signingScene } from '../harness/cosign';
+import { cliMainPath } from '../cli/cli-process';
+import { describeWithCosign, lockAndCheck, podOfTeamImages, ReferrersRegistry, runCosign, signingConfig, signingScene } from '../harness/cosign';
 import { pushImage } from '../harness/oci-images';
 import { startRegistry, type TestRegistry } from '../harness/registry';
 
@@ -48,8 +48,6 @@ const PROVENANCE_CONFIG = [
   '',
 ].join('\n');
 
-interface Finding { readonly rule: string; readonly outcome: string; readonly path: string; readonly message: string }
-
 describeWithCosign('SLSA provenance contents: attested by cosign, recorded by hardpod lock, judged by hardpod check', ({ cosign, referrersRegistry }) => {
   let registry: TestRegistry;
   let referrers: ReferrersRegistry;
@@ -57,11 +55,7 @@ describeWithCosign('SLSA provenance contents: attested by cosign, recorded by ha
   const refOf: Record<string, string> = {};
   const keyOf = (container: string) => refOf[container].replace(/@sha256:.*$/, '');
 
-  const lock = (config: string, lockFile = 'hardpod.lock.json') => runHardpodAsync(['lock', '--config', config, '--lock-file', lockFile, 'pod.yaml'], { cwd: dir });
-  const attested = (config: string, lockFile = 'hardpod.lock.json'): Finding[] => {
-    const result = runHardpod(['check', '--config', config, '--lock-file', lockFile, '--format', 'json', 'pod.yaml'], { cwd: dir });
-    return (JSON.parse(result.stdout) as { findings: Finding[] }).findings.filter((f) => f.rule === 'image-attested');
-  };
+  const { lock, findings: attested } = lockAndCheck(() => dir, 'image-attested');
   const at = (container: string) => `spec.containers[${CONTAINERS.indexOf(container)}].image`;
 
   beforeAll(async () => {
