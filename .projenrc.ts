@@ -40,9 +40,11 @@ const project = new typescript.TypeScriptProject({
   // agents npm itself uses: CONNECT tunnels, and absolute-URL requests for plain HTTP).
   // @noble/curves: audited curve arithmetic, for the Ed25519ph signatures cosign makes with Ed25519
   // keys, which node:crypto does not verify (1.x: the last line that ships CommonJS).
+  // smol-toml: the containers registries.conf (TOML) that lock and pin read; small, no dependencies,
+  // and it reports the line and column of a syntax error.
   deps: [
     'yaml@^2.9.1', 'js-yaml@^4.1.0', 'kubernetes-types@^1.30.0', 'tar@^7.5.23', 'fzstd@^0.1.1', 'tldts@^7.0.0',
-    'https-proxy-agent@^7.0.6', 'http-proxy-agent@^7.0.2', '@noble/curves@^1.9.6',
+    'https-proxy-agent@^7.0.6', 'http-proxy-agent@^7.0.2', '@noble/curves@^1.9.6', 'smol-toml@^1.9.1',
   ],
   peerDeps: [
     `cdk8s@^${CDK8S}`,
