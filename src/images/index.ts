@@ -3,6 +3,7 @@ export * from './lock-file';
 export * from './lock-resolver';
 export * from './credentials';
 export * from './registry-client';
+export { loadRegistriesConf, type PullFromMirror, type RegistriesConf, type RegistriesConfMirror, type RegistriesConfOptions, type RegistriesConfRegistry } from './registries-conf';
 export { isRegistryNotFound, isRegistryUnavailable } from './registry-failures';
 export * from './image-facts';
 export * from './tool-names';

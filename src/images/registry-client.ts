@@ -8,6 +8,7 @@ import { defaultCertsDirs, registryTlsFiles } from './certs-dirs';
 import { dockerCredentials, type CredentialLookup, type RegistryCredential } from './credentials';
 import { canonicalRegistryHost, digestProblem, DOCKER_HUB, imageName, isSha256Digest, type ImageRef } from './image-ref';
 import { ForwardProxies, isLoopbackHost, withoutBrackets, type ProxyRoute } from './proxy';
+import { describeBlocked, findRegistry, pullSources, type RegistriesConf, type RegistriesConfRegistry } from './registries-conf';
 import { BaseFailure, isRegistryNotFound, NotFoundFailure, UnreachableFailure } from './registry-failures';
 import { parseWwwAuthenticate, type AuthChallenge } from './www-authenticate';
 import { HardpodError } from '../model/errors';
@@ -66,6 +67,15 @@ export interface RegistryClientOptions {
    * @default {}
    */
   readonly mirrors?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * The containers registries configuration (registries.conf, see {@link loadRegistriesConf}), as
+   * podman and CRI-O follow it: per image name, the `[[registry]]` of the longest matching prefix
+   * gives the mirrors tried after `mirrors` (those with `mirror-by-digest-only` or `pull-from-mirror`
+   * for one kind of pull only when the request is of that kind), the location that serves it,
+   * `insecure`, and `blocked`, which refuses pulls from a location (its mirrors may still serve them).
+   * @default none
+   */
+  readonly registriesConf?: RegistriesConf;
   /** Where credentials come from. @default docker config, REGISTRY_AUTH_FILE and containers auth.json */
   readonly credentials?: CredentialLookup;
   /**
@@ -166,6 +176,24 @@ export interface ManifestJson {
   readonly annotations?: Readonly<Record<string, string>>;
   /** The manifest this one refers to (an OCI 1.1 referrer: a signature, an SBOM). */
   readonly subject?: Descriptor;
+}
+
+/** One place the requests for an image go: a mirror, or the registry (or where registries.conf says it is served). */
+interface Source {
+  /** Base URL: `https://mirror.example.com`, or a mirror URL with its path. */
+  readonly base: string;
+  /** The repository there. */
+  readonly repository: string;
+  /** The registry its credentials are looked up for: a mirror never gets the upstream registry's. */
+  readonly credentialHost: string;
+  /** The registry (`host[:port]`) an insecure-registry setting names; none for a mirror URL. */
+  readonly host?: string;
+  /** Listed as insecure: a password may go to it over plain HTTP. */
+  readonly insecure: boolean;
+  /** Listed as insecure and `base` is HTTPS: asked there unchecked, or over plain HTTP if it answers so (found on first use). */
+  readonly probeScheme?: boolean;
+  /** The registries.conf entry that blocks pulls from it. */
+  readonly blockedBy?: RegistriesConfRegistry;
 }
 
 /** Counts requests in flight and makes the rest wait. */
@@ -319,19 +347,22 @@ interface CachedAuthorization {
  * every manifest and blob hashed against the digest it claims.
  */
 export class RegistryClient {
-  private readonly options: Required<Omit<RegistryClientOptions, 'log' | 'proxyEnv'>> & Pick<RegistryClientOptions, 'log'>;
+  private readonly options: Required<Omit<RegistryClientOptions, 'log' | 'proxyEnv' | 'registriesConf'>> & Pick<RegistryClientOptions, 'log' | 'registriesConf'>;
   private readonly semaphore: Semaphore;
   private readonly httpAgent: http.Agent;
   private readonly httpsAgent: https.Agent;
   /** For the hosts of registries listed as insecure: HTTPS without checking certificates. */
   private readonly unverifiedHttpsAgent: https.Agent;
-  private readonly unverifiedHosts: ReadonlySet<string>;
+  /** Hosts reached that way; registries.conf adds those it lists as insecure as they are asked. */
+  private readonly unverifiedHosts: Set<string>;
   /** Agents for the registries reached through HTTPS_PROXY and HTTP_PROXY. */
   private readonly proxies: ForwardProxies;
   /** The base URL each registry listed as insecure answered on (HTTPS, else plain HTTP), found once. */
   private readonly insecureBases = new Map<string, Promise<string>>();
   /** Mirrors that could not be reached: the rest of the run goes past them. */
   private readonly unreachableMirrors = new Set<string>();
+  /** Mirrors registries.conf blocks, said once. */
+  private readonly blockedMirrorsSaid = new Set<string>();
   /** Authorization per base URL and repository, reused until it expires. */
   private readonly authorizations = new Map<string, CachedAuthorization>();
   /** Bearer tokens per realm, service and scope. */
@@ -352,6 +383,7 @@ export class RegistryClient {
       concurrency: options.concurrency ?? 8,
       maxDocumentBytes: options.maxDocumentBytes ?? 8 * 1024 * 1024,
       log: options.log,
+      registriesConf: options.registriesConf,
     };
     if (!(this.options.concurrency >= 1)) throw new HardpodError('registry concurrency must be at least 1', 'concurrency');
     this.semaphore = new Semaphore(this.options.concurrency);
@@ -385,12 +417,56 @@ export class RegistryClient {
     return `${isLoopbackHost(hostname) ? 'http' : 'https'}://${host}`;
   }
 
-  /** Mirrors first, the registry last. */
-  private async bases(registry: string): Promise<string[]> {
-    const own = this.registryBase(registry);
-    const insecure = own.startsWith('https:') && this.options.insecureRegistries.includes(registry);
-    const mirrors = (this.options.mirrors[registry] ?? []).map((base) => base.replace(/\/+$/, '')).filter((base) => !this.unreachableMirrors.has(base));
-    return [...mirrors, insecure ? await this.insecureBase(own) : own];
+  /**
+   * Where the requests for `ref` go: the mirrors given as URLs, the mirrors registries.conf gives
+   * the kind of request (by digest, or by tag), then the registry or the location registries.conf
+   * serves it from. A mirror registries.conf blocks is left out, with a line said once.
+   */
+  private sources(ref: ImageRef, byDigest: boolean): Source[] {
+    const conf = this.options.registriesConf;
+    const name = imageName(ref);
+    const ownHost = new URL(this.registryBase(ref.registry)).host;
+    const urlMirrors = (this.options.mirrors[ref.registry] ?? []).map((base) => base.replace(/\/+$/, '')).map((base): Source => ({
+      base,
+      repository: ref.repository,
+      // A mirror gets its own credentials, never the upstream registry's.
+      credentialHost: new URL(base).host === ownHost ? ref.registry : new URL(base).host,
+      insecure: this.options.insecureRegistries.includes(ref.registry),
+      ...this.blockedAt(`${new URL(base).host}/${ref.repository}`),
+    }));
+    const confSources = pullSources(conf && findRegistry(conf, name), name, byDigest).map((source) => {
+      const slash = source.name.indexOf('/');
+      const registry = canonicalRegistryHost(source.name.slice(0, slash));
+      const insecure = source.insecure || this.options.insecureRegistries.includes(registry);
+      const base = this.registryBase(registry);
+      const probeScheme = insecure && base.startsWith('https:');
+      if (probeScheme) this.unverifiedHosts.add(new URL(base).host);
+      const found: Source = {
+        base,
+        repository: source.name.slice(slash + 1),
+        credentialHost: registry,
+        host: registry,
+        insecure,
+        probeScheme,
+        ...this.blockedAt(source.name),
+      };
+      return { mirror: source.mirror, source: found };
+    });
+    const mirrors = [...urlMirrors, ...confSources.filter((found) => found.mirror).map((found) => found.source)].filter((mirror) => {
+      if (mirror.blockedBy !== undefined && !this.blockedMirrorsSaid.has(mirror.base)) {
+        this.blockedMirrorsSaid.add(mirror.base);
+        this.options.log?.(`mirror ${mirror.base} is not asked: ${describeBlocked(mirror.blockedBy)}`);
+      }
+      return mirror.blockedBy === undefined && !this.unreachableMirrors.has(mirror.base);
+    });
+    return [...mirrors, confSources[confSources.length - 1].source];
+  }
+
+  /** The registries.conf entry that blocks pulls of `name` (`host[:port]/repository`), as an optional field. */
+  private blockedAt(name: string): { blockedBy?: RegistriesConfRegistry } {
+    const conf = this.options.registriesConf;
+    const entry = conf && findRegistry(conf, name);
+    return entry?.blocked ? { blockedBy: entry } : {};
   }
 
   /**
@@ -442,41 +518,41 @@ export class RegistryClient {
     } catch (error) {
       if (!isRegistryNotFound(error)) throw error;
       this.options.log?.(`${imageName(ref)}: the registry named ${head.digest} for tag ${tag} but has no manifest by that digest; reading the tag with a GET`);
-      return this.withBases(ref, (base) => this.fetchManifestFrom(base, ref, tag, undefined));
+      return this.withSources(ref, false, (source) => this.fetchManifestFrom(source, ref, tag, undefined));
     }
   }
 
   /** HEAD of a tag; the manifest itself when it had to be read with a GET. */
   private async headTag(ref: ImageRef): Promise<{ digest: string; mediaType: string; source: string; fetched?: FetchedManifest }> {
     const tag = ref.tag ?? 'latest';
-    return this.withBases(ref, async (base) => {
-      const response = await this.request(base, ref, 'HEAD', `manifests/${tag}`, MANIFEST_ACCEPT);
+    return this.withSources(ref, false, async (source) => {
+      const response = await this.request(source, ref, 'HEAD', `manifests/${tag}`, MANIFEST_ACCEPT);
       response.body.resume();
       if (headNotServed(response.status)) {
         // Some registries and proxies refuse HEAD (405, 501): a GET answers, as crane and skopeo fall back.
         this.options.log?.(`${response.url.host}: HEAD answered HTTP ${response.status}; reading tag ${tag} of ${imageName(ref)} with a GET`);
-        const fetched = await this.fetchManifestFrom(base, ref, tag, undefined);
-        return { digest: fetched.digest, mediaType: fetched.mediaType, source: base, fetched };
+        const fetched = await this.fetchManifestFrom(source, ref, tag, undefined);
+        return { digest: fetched.digest, mediaType: fetched.mediaType, source: source.base, fetched };
       }
       this.expectOk(response, ref, `tag ${tag}`);
       const digest = headerValue(response.headers['docker-content-digest']);
       const mediaType = headerValue(response.headers['content-type']) ?? '';
-      if (isSha256Digest(digest)) return { digest, mediaType: mediaType.split(';')[0].trim(), source: base };
-      const fetched = await this.fetchManifestFrom(base, ref, tag, undefined);
-      return { digest: fetched.digest, mediaType: fetched.mediaType, source: base, fetched };
+      if (isSha256Digest(digest)) return { digest, mediaType: mediaType.split(';')[0].trim(), source: source.base };
+      const fetched = await this.fetchManifestFrom(source, ref, tag, undefined);
+      return { digest: fetched.digest, mediaType: fetched.mediaType, source: source.base, fetched };
     });
   }
 
   /** A manifest or index by digest (verified) or by tag (hashed; checked against the header). */
   async getManifest(ref: ImageRef, reference: string): Promise<FetchedManifest> {
     const expected = reference.includes(':') ? reference : undefined;
-    return this.withBases(ref, (base) => this.fetchManifestFrom(base, ref, reference, expected));
+    return this.withSources(ref, expected !== undefined, (source) => this.fetchManifestFrom(source, ref, reference, expected));
   }
 
   /** A small blob (an image config) read whole, verified, and parsed as JSON. */
   async getJsonBlob(ref: ImageRef, digest: string): Promise<unknown> {
-    return this.withBases(ref, async (base) => {
-      const response = await this.request(base, ref, 'GET', `blobs/${digest}`, '*/*');
+    return this.withSources(ref, true, async (source) => {
+      const response = await this.request(source, ref, 'GET', `blobs/${digest}`, '*/*');
       this.expectOk(response, ref, `blob ${digest}`, response.body);
       const bytes = await this.readVerified(response, ref, digest);
       try {
@@ -489,8 +565,8 @@ export class RegistryClient {
 
   /** A small blob read whole and verified against its digest. */
   async getBlob(ref: ImageRef, digest: string): Promise<Buffer> {
-    return this.withBases(ref, async (base) => {
-      const response = await this.request(base, ref, 'GET', `blobs/${digest}`, '*/*');
+    return this.withSources(ref, true, async (source) => {
+      const response = await this.request(source, ref, 'GET', `blobs/${digest}`, '*/*');
       this.expectOk(response, ref, `blob ${digest}`, response.body);
       return this.readVerified(response, ref, digest);
     });
@@ -505,8 +581,8 @@ export class RegistryClient {
   async getReferrers(ref: ImageRef, digest: string, artifactType?: string): Promise<ManifestJson | undefined> {
     const query = artifactType === undefined ? '' : `?artifactType=${encodeURIComponent(artifactType)}`;
     try {
-      return await this.withBases(ref, async (base) => {
-        const response = await this.request(base, ref, 'GET', `referrers/${digest}${query}`, MEDIA_TYPES.ociIndex);
+      return await this.withSources(ref, true, async (source) => {
+        const response = await this.request(source, ref, 'GET', `referrers/${digest}${query}`, MEDIA_TYPES.ociIndex);
         this.expectOk(response, ref, `referrers of ${digest}`, response.body);
         const bytes = await this.readBody(response, ref);
         let json: unknown;
@@ -535,8 +611,8 @@ export class RegistryClient {
   async openBlob(ref: ImageRef, digest: string): Promise<Readable> {
     const release = await this.semaphore.acquire();
     try {
-      const response = await this.withBases(ref, async (base) => {
-        const answer = await this.request(base, ref, 'GET', `blobs/${digest}`, '*/*', true);
+      const response = await this.withSources(ref, true, async (source) => {
+        const answer = await this.request(source, ref, 'GET', `blobs/${digest}`, '*/*', true);
         this.expectOk(answer, ref, `blob ${digest}`, answer.body);
         return answer;
       });
@@ -565,8 +641,8 @@ export class RegistryClient {
     }
   }
 
-  private async fetchManifestFrom(base: string, ref: ImageRef, reference: string, expectedDigest: string | undefined): Promise<FetchedManifest> {
-    const response = await this.request(base, ref, 'GET', `manifests/${reference}`, MANIFEST_ACCEPT);
+  private async fetchManifestFrom(source: Source, ref: ImageRef, reference: string, expectedDigest: string | undefined): Promise<FetchedManifest> {
+    const response = await this.request(source, ref, 'GET', `manifests/${reference}`, MANIFEST_ACCEPT);
     this.expectOk(response, ref, expectedDigest ? `manifest ${expectedDigest}` : `tag ${reference}`, response.body);
     const headerDigest = headerValue(response.headers['docker-content-digest']);
     const algorithm = (expectedDigest ?? 'sha256:').split(':')[0];
@@ -601,28 +677,42 @@ export class RegistryClient {
     if (!Object.values(MEDIA_TYPES).includes(mediaType as (typeof MEDIA_TYPES)[keyof typeof MEDIA_TYPES])) {
       throw new HardpodError(`the manifest of ${imageName(ref)} has media type ${JSON.stringify(mediaType)}, which is not an image or an image index`, imageName(ref));
     }
-    return { digest: actual, mediaType, bytes, json, source: base };
+    return { digest: actual, mediaType, bytes, json, source: source.base };
   }
 
-  /** Runs `action` against each mirror, then the registry, until one answers. */
-  private async withBases<T>(ref: ImageRef, action: (base: string) => Promise<T>): Promise<T> {
-    const bases = await this.bases(ref.registry);
+  /**
+   * Runs `action` against each mirror, then the registry, until one answers. A registry that
+   * registries.conf blocks is not asked: when no mirror answered, that is the error.
+   */
+  private async withSources<T>(ref: ImageRef, byDigest: boolean, action: (source: Source) => Promise<T>): Promise<T> {
+    const sources = this.sources(ref, byDigest);
     let lastError: unknown;
-    for (const [index, base] of bases.entries()) {
+    for (const [index, source] of sources.entries()) {
+      const isLast = index === sources.length - 1;
+      if (isLast && source.blockedBy !== undefined) throw this.blockedError(ref, source.blockedBy, byDigest, index > 0 ? lastError : undefined);
       try {
-        return await action(base);
+        return await action(source.probeScheme ? { ...source, base: await this.insecureBase(source.base) } : source);
       } catch (error) {
         lastError = error;
-        const isLast = index === bases.length - 1;
         // A digest mismatch is never retried elsewhere silently: it is reported.
         if (isLast || !(error instanceof BaseFailure)) throw error;
         // A mirror that cannot be reached is not asked again: each request would wait for its retries.
-        const skipped = error instanceof UnreachableFailure && !this.unreachableMirrors.has(base);
-        if (skipped) this.unreachableMirrors.add(base);
-        this.options.log?.(`mirror ${base} failed for ${imageName(ref)} (${(error as Error).message}); trying the next source${skipped ? ', and not asking this mirror again' : ''}`);
+        const skipped = error instanceof UnreachableFailure && !this.unreachableMirrors.has(source.base);
+        if (skipped) this.unreachableMirrors.add(source.base);
+        this.options.log?.(`mirror ${source.base} failed for ${imageName(ref)} (${(error as Error).message}); trying the next source${skipped ? ', and not asking this mirror again' : ''}`);
       }
     }
     throw lastError;
+  }
+
+  /** Why a pull from a registry registries.conf blocks was refused, and what its mirrors did. */
+  private blockedError(ref: ImageRef, blockedBy: RegistriesConfRegistry, byDigest: boolean, mirrorError: unknown): HardpodError {
+    const entry = this.options.registriesConf && findRegistry(this.options.registriesConf, imageName(ref));
+    const digestOnly = !byDigest && entry !== undefined && entry.mirrors.length > 0
+      && entry.mirrors.every((mirror) => entry.mirrorByDigestOnly || mirror.pullFromMirror === 'digest-only');
+    const mirrors = mirrorError !== undefined ? `; no mirror could serve it (${(mirrorError as Error).message})`
+      : digestOnly ? `; its mirrors serve pulls by digest only (${entry.mirrorByDigestOnly ? 'mirror-by-digest-only' : 'pull-from-mirror = "digest-only"'}), and a tag is looked up by tag` : '';
+    return new HardpodError(`${describeBlocked(blockedBy)}${mirrors}`, imageName(ref));
   }
 
   private expectOk(response: RawResponse, ref: ImageRef, what: string, body?: IncomingMessage): void {
@@ -668,9 +758,9 @@ export class RegistryClient {
    * One API request with authentication, redirects, retries and the concurrency bound.
    * The caller consumes or discards the body. `holding` means the caller holds a concurrency slot.
    */
-  private async request(base: string, ref: ImageRef, method: 'GET' | 'HEAD', path: string, accept: string, holding = false): Promise<RawResponse> {
-    const url = new URL(`${base}/v2/${ref.repository}/${path}`);
-    const authKey = `${base}|${ref.repository}`;
+  private async request(source: Source, ref: ImageRef, method: 'GET' | 'HEAD', path: string, accept: string, holding = false): Promise<RawResponse> {
+    const url = new URL(`${source.base}/v2/${source.repository}/${path}`);
+    const authKey = `${source.base}|${source.repository}`;
     let challenged = false;
     for (let attempt = 0; ; attempt++) {
       const release = holding ? () => undefined : await this.semaphore.acquire();
@@ -691,8 +781,7 @@ export class RegistryClient {
           throw new UnreachableFailure(`cannot reach the registry at ${url.origin}: ${error.message} (after ${this.options.retries} retries)${this.proxyHint(url)}${this.clientCertificateHint(url)}`, imageName(ref));
         }
         if (error instanceof TlsFailure) {
-          const own = new URL(base).host === new URL(this.registryBase(ref.registry)).host;
-          throw new UnreachableFailure(`cannot reach the registry: ${describeTlsFailure(error, url, own ? ref.registry : undefined)}`, imageName(ref));
+          throw new UnreachableFailure(`cannot reach the registry: ${describeTlsFailure(error, url, source.host)}`, imageName(ref));
         }
         throw error;
       }
@@ -709,7 +798,7 @@ export class RegistryClient {
       if (response.status === 401 && !challenged) {
         response.body.resume();
         challenged = true;
-        const value = await this.authorize(ref, url, response.headers['www-authenticate']);
+        const value = await this.authorize(ref, source, url, response.headers['www-authenticate']);
         if (value) {
           this.authorizations.set(authKey, value);
           attempt--;
@@ -748,17 +837,15 @@ export class RegistryClient {
   }
 
   /** Answers a 401 challenge: a Bearer token from the realm, or Basic credentials. */
-  private async authorize(ref: ImageRef, url: URL, header: string | string[] | undefined): Promise<CachedAuthorization | undefined> {
+  private async authorize(ref: ImageRef, source: Source, url: URL, header: string | string[] | undefined): Promise<CachedAuthorization | undefined> {
     const challenges = parseWwwAuthenticate(header);
-    // A mirror gets its own credentials, never the upstream registry's.
-    const upstream = new URL(this.registryBase(ref.registry)).host === url.host;
-    const credential = this.options.credentials(upstream ? ref.registry : url.host, ref.repository);
+    const credential = this.options.credentials(source.credentialHost, source.repository);
     const bearer = challenges.find((challenge) => challenge.scheme === 'bearer' && challenge.params.realm);
-    if (bearer) return this.bearerToken(ref, url, bearer, credential);
+    if (bearer) return this.bearerToken(ref, source, url, bearer, credential);
     const basic = challenges.find((challenge) => challenge.scheme === 'basic');
     if (basic && credential?.username !== undefined && credential.password !== undefined) {
       // Plain HTTP carries the password in clear: only to loopback, or a registry the user named insecure.
-      if (url.protocol !== 'https:' && !isLoopbackHost(url.hostname) && !this.options.insecureRegistries.includes(ref.registry)) {
+      if (url.protocol !== 'https:' && !isLoopbackHost(url.hostname) && !source.insecure) {
         throw new HardpodError(`refusing to send a password to ${url.origin} over plain HTTP`, imageName(ref));
       }
       const value = `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString('base64')}`;
@@ -767,7 +854,13 @@ export class RegistryClient {
     return undefined;
   }
 
-  private bearerToken(ref: ImageRef, url: URL, challenge: AuthChallenge, credential: RegistryCredential | undefined): Promise<CachedAuthorization> {
+  private bearerToken(
+    ref: ImageRef,
+    source: Source,
+    url: URL,
+    challenge: AuthChallenge,
+    credential: RegistryCredential | undefined,
+  ): Promise<CachedAuthorization> {
     let realm: URL;
     try {
       realm = new URL(challenge.params.realm);
@@ -779,17 +872,19 @@ export class RegistryClient {
     }
     const trusted = realmMayReceiveCredentials(realm.hostname, url.hostname);
     const service = challenge.params.service;
-    const scope = `repository:${ref.repository}:pull`;
+    const scope = `repository:${source.repository}:pull`;
     const key = `${realm.href}|${service ?? ''}|${scope}|${trusted && credential ? 'auth' : 'anonymous'}`;
     const sent = trusted ? credential : undefined;
     const cached = this.tokens.get(key);
-    if (cached) return cached.then((token) => (token.expires > Date.now() ? token : this.fetchToken(key, ref, realm, service, scope, sent)));
-    return this.fetchToken(key, ref, realm, service, scope, sent);
+    const fetch = () => this.fetchToken(key, ref, source.credentialHost, realm, service, scope, sent);
+    if (cached) return cached.then((token) => (token.expires > Date.now() ? token : fetch()));
+    return fetch();
   }
 
   private fetchToken(
     key: string,
     ref: ImageRef,
+    credentialHost: string,
     realm: URL,
     service: string | undefined,
     scope: string,
@@ -836,7 +931,7 @@ export class RegistryClient {
       if (response.status !== 200) {
         response.body.resume();
         throw new BaseFailure(
-          `the token service at ${realm.origin} refused a pull token for ${imageName(ref)} (HTTP ${response.status}); check the credentials for ${ref.registry}`,
+          `the token service at ${realm.origin} refused a pull token for ${imageName(ref)} (HTTP ${response.status}); check the credentials for ${credentialHost}`,
           imageName(ref),
         );
       }

@@ -1,10 +1,12 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseImageRef } from '../../src/images/image-ref';
 import {
   findRegistry, loadRegistriesConf, parseRegistriesConf, prefixMatchLength, pullSources, registriesConfLocations,
   type RegistriesConf, type RegistriesConfRegistry,
 } from '../../src/images/registries-conf';
+import { RegistryClient } from '../../src/images/registry-client';
 
 const FILE = '/conf/registries.conf';
 
@@ -322,5 +324,35 @@ describe('registries.conf files', () => {
   it('reads the short-name aliases Debian\'s containers-common ships without applying them', () => {
     writeFileSync(systemDropIn('shortnames.conf'), '[aliases]\n  # docker\n  "alpine" = "docker.io/library/alpine"\n  "opensuse/leap" = "registry.opensuse.org/opensuse/leap"\n');
     expect(load().registries).toEqual([]);
+  });
+});
+
+describe('the registry client and registries.conf', () => {
+  it('refuses a pull from a blocked registry without asking it, naming the file and the prefix', async () => {
+    const conf: RegistriesConf = { files: [FILE], registries: parse('[[registry]]\nlocation = "registry.example.invalid/team"\nblocked = true\n') };
+    const client = new RegistryClient({ registriesConf: conf, retries: 0, credentials: () => undefined });
+    try {
+      await expect(client.resolveTag(parseImageRef('registry.example.invalid/team/app:1.0'))).rejects.toThrow(
+        `registry.example.invalid/team/app: pulls from registry.example.invalid/team are blocked: its [[registry]] sets blocked = true in ${FILE}`,
+      );
+    } finally {
+      client.close();
+    }
+  });
+
+  it('says a tag cannot come from mirrors for digests only when the registry is blocked', async () => {
+    const conf: RegistriesConf = {
+      files: [FILE],
+      registries: parse('[[registry]]\nlocation = "registry.example.invalid"\nblocked = true\nmirror-by-digest-only = true\n[[registry.mirror]]\nlocation = "mirror.example.invalid"\n'),
+    };
+    const client = new RegistryClient({ registriesConf: conf, retries: 0, credentials: () => undefined });
+    try {
+      await expect(client.resolveTag(parseImageRef('registry.example.invalid/team/app:1.0'))).rejects.toThrow(
+        `registry.example.invalid/team/app: pulls from registry.example.invalid are blocked: its [[registry]] sets blocked = true in ${FILE}; ` +
+          'its mirrors serve pulls by digest only (mirror-by-digest-only), and a tag is looked up by tag',
+      );
+    } finally {
+      client.close();
+    }
   });
 });
