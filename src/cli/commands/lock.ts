@@ -7,6 +7,7 @@ import { dockerCredentials } from '../../images/credentials';
 import { parseImageRef, registryHostProblem } from '../../images/image-ref';
 import { LOCK_FILE_NAME } from '../../images/lock-file';
 import { imageUsesIn, runLock, type ImageUse, type LockProgress, type LockRunResult } from '../../images/lock-images';
+import { loadRegistriesConf, type RegistriesConf } from '../../images/registries-conf';
 import { RegistryClient, type RegistryClientOptions } from '../../images/registry-client';
 import { describeScan, describeVulnerabilities, judgeScans, staleScansProblem } from '../../images/vulnerability-scans';
 import { readManifests } from '../../loader';
@@ -16,6 +17,17 @@ import { imageUsesOfApp } from '../app-images';
 import { parseCommandArgs } from '../args';
 import { EXIT, type CliContext, type Command } from '../command';
 import { refuseEmptyInput } from '../input';
+
+/** What `lock` and `pin` read from registries.conf, in their help. */
+export const REGISTRIES_CONF_HELP = `registries.conf (containers-registries.conf(5), v1 or v2, and its drop-ins) is read as podman
+and CRI-O read it: the [[registry]] whose prefix matches an image's name longest gives its mirrors
+([[registry.mirror]] location, insecure, pull-from-mirror), the location that serves it, insecure,
+and blocked: pulls from a blocked location are refused, naming the file (its mirrors may still
+serve them). A mirror for digests only (mirror-by-digest-only) is never asked for a tag: tags are
+looked up at the registry, and content by digest may come from the mirror. --mirror URLs come
+before the file's mirrors, and --insecure-registry adds to its insecure registries. Short names are
+qualified as Kubernetes qualifies them (docker.io), so unqualified-search-registries,
+short-name-mode and [aliases] do not apply.`;
 
 const USAGE = `Usage: hardpod lock [options] [PATH...]
 
@@ -53,8 +65,14 @@ Options:
   --insecure-registry HOST    reach HOST[:PORT] as docker's insecure-registries does: HTTPS without
                               checking its certificate, else plain HTTP (repeatable; loopback is
                               always plain HTTP)
-  --mirror REGISTRY=URL       pull REGISTRY's images through the mirror URL (repeatable); the lock
-                              file keeps the upstream reference and digest
+  --mirror REGISTRY=URL       pull REGISTRY's images through the mirror URL (repeatable), before the
+                              mirrors registries.conf gives; the lock file keeps the upstream
+                              reference and digest
+  --registries-conf FILE      the containers registries.conf to read (as $CONTAINERS_REGISTRIES_CONF
+                              names one), with the registries.conf.d drop-ins (default:
+                              ~/.config/containers/registries.conf if it exists, else
+                              /etc/containers/registries.conf)
+  --no-registries-conf        read no registries.conf
   --certs-dir DIR             a certs.d folder to read instead of the default ones (repeatable): per
                               registry, DIR/HOST[:PORT]/*.crt certificate authorities and NAME.cert
                               with NAME.key for mutual TLS (default: ~/.config/containers/certs.d,
@@ -68,6 +86,8 @@ $REGISTRY_AUTH_FILE and the containers auth.json files; they are never printed. 
 reached through the proxies HTTPS_PROXY and HTTP_PROXY name (http://[user:password@]host:port),
 except the hosts in NO_PROXY (and loopback), as docker reads them.
 
+${REGISTRIES_CONF_HELP}
+
 Exit codes: 0 done (or, with --check, nothing missing), 1 missing (or, with --fail-on-outdated,
 outdated or gone) entries, 2 usage error, unreadable input or a registry error (nothing written;
 with --check --fail-on-outdated, a locked tag whose registry did not answer).
@@ -77,6 +97,8 @@ with --check --fail-on-outdated, a locked tag whose registry did not answer).
 export const REGISTRY_FLAGS = {
   'insecure-registry': { type: 'string', multiple: true },
   'mirror': { type: 'string', multiple: true },
+  'registries-conf': { type: 'string' },
+  'no-registries-conf': { type: 'boolean' },
   'certs-dir': { type: 'string', multiple: true },
   'concurrency': { type: 'string' },
   'timeout': { type: 'string' },
@@ -93,19 +115,31 @@ function positiveNumber(command: string, flag: string, value: string | undefined
 export interface RegistryFlags {
   readonly insecureRegistries: readonly string[];
   readonly mirrors: Readonly<Record<string, string[]>>;
+  /** The registries.conf read; none with --no-registries-conf. */
+  readonly registriesConf?: RegistriesConf;
   readonly certsDirs?: readonly string[];
   readonly concurrency?: number;
   readonly timeoutMs?: number;
 }
 
 /**
- * Checks the shared registry flags. Called as soon as the command line is read, so a mistake is a
- * usage error whether or not a registry ends up being asked (the lock file may answer everything).
- * @throws HardpodError naming the flag and what it expects
+ * Checks the shared registry flags and reads registries.conf. Called as soon as the command line is
+ * read, so a mistake is a usage error whether or not a registry ends up being asked (the lock file
+ * may answer everything).
+ * @throws HardpodError naming the flag and what it expects, or the registries.conf file and its mistake
  */
 export function parseRegistryFlags(
   command: string,
-  values: { 'insecure-registry'?: string[]; 'mirror'?: string[]; 'certs-dir'?: string[]; 'concurrency'?: string; 'timeout'?: string },
+  values: {
+    'insecure-registry'?: string[];
+    'mirror'?: string[];
+    'registries-conf'?: string;
+    'no-registries-conf'?: boolean;
+    'certs-dir'?: string[];
+    'concurrency'?: string;
+    'timeout'?: string;
+  },
+  context: Pick<CliContext, 'cwd' | 'env'>,
 ): RegistryFlags {
   const mirrors: Record<string, string[]> = {};
   for (const mirror of values.mirror ?? []) {
@@ -134,9 +168,13 @@ export function parseRegistryFlags(
     throw new HardpodError(`--concurrency must be a whole number of requests, got "${values.concurrency}"`, `hardpod ${command}`);
   }
   const timeout = positiveNumber(command, 'timeout', values.timeout);
+  const named = values['registries-conf'];
+  if (named !== undefined && values['no-registries-conf']) throw new HardpodError('--registries-conf and --no-registries-conf exclude each other', `hardpod ${command}`);
+  const registriesConf = values['no-registries-conf'] ? undefined : loadRegistriesConf({ env: context.env, ...(named !== undefined ? { file: resolve(context.cwd, named) } : {}) });
   return {
     insecureRegistries,
     mirrors,
+    ...(registriesConf !== undefined ? { registriesConf } : {}),
     ...(values['certs-dir'] !== undefined ? { certsDirs: values['certs-dir'] } : {}),
     ...(concurrency !== undefined ? { concurrency } : {}),
     ...(timeout !== undefined ? { timeoutMs: timeout * 1000 } : {}),
@@ -148,6 +186,7 @@ export function registryClientOptions(command: string, flags: RegistryFlags, con
   return {
     insecureRegistries: [...flags.insecureRegistries],
     mirrors: flags.mirrors,
+    ...(flags.registriesConf !== undefined ? { registriesConf: flags.registriesConf } : {}),
     credentials: dockerCredentials({ env: { ...context.env } }),
     ...(flags.certsDirs !== undefined ? { certsDirs: flags.certsDirs.map((dir) => resolve(context.cwd, dir)) } : {}),
     ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
@@ -292,7 +331,7 @@ export const lockCommand: Command = {
     if (values.config !== undefined && values.check) {
       throw new HardpodError('--config applies to lock and lock --update, which check signatures as they lock; hardpod check --config judges what the lock file records', 'hardpod lock');
     }
-    const registryFlags = parseRegistryFlags('lock', values);
+    const registryFlags = parseRegistryFlags('lock', values, context);
     // Read before any registry is asked: a mistake in the config is a usage error.
     const images = values.config === undefined ? undefined : imageSettings(resolve(context.cwd, values.config));
     const signatures = images?.signatures;

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { parseRegistryFlags, REGISTRY_FLAGS, registryClientOptions, type RegistryFlags } from './lock';
+import { parseRegistryFlags, REGISTRIES_CONF_HELP, REGISTRY_FLAGS, registryClientOptions, type RegistryFlags } from './lock';
 import { parseImageRef, tagKey } from '../../images/image-ref';
 import { LOCK_FILE_NAME, readLockFileForUpdate } from '../../images/lock-file';
 import { lineDiff, pinText, planFilePins, type ImageOccurrence } from '../../images/pin-yaml';
@@ -35,7 +35,10 @@ Options:
   --insecure-registry HOST    reach HOST[:PORT] as docker's insecure-registries does: HTTPS without
                               checking its certificate, else plain HTTP (repeatable; loopback is
                               always plain HTTP)
-  --mirror REGISTRY=URL       pull through a mirror (repeatable)
+  --mirror REGISTRY=URL       pull through a mirror (repeatable), before registries.conf's mirrors
+  --registries-conf FILE      the containers registries.conf to read instead of the one podman finds,
+                              as for hardpod lock
+  --no-registries-conf        read no registries.conf
   --certs-dir DIR             a certs.d folder to read instead of the default ones (repeatable), as
                               for hardpod lock
   --concurrency N             requests in flight at once, a whole number (default: 8)
@@ -54,8 +57,10 @@ pin what it builds instead (\`kubectl kustomize DIR | hardpod pin --kustomize -\
 Files hardpod check refuses are refused here too, and so is an image pin cannot rewrite without
 changing something else (one written through an alias or a << merge); the error names file:line.
 
-Registry flags are checked even when the lock file answers every tag. Credentials and proxies
-(HTTPS_PROXY, HTTP_PROXY, NO_PROXY) are read as hardpod lock reads them.
+Registry flags and registries.conf are checked even when the lock file answers every tag.
+Credentials and proxies (HTTPS_PROXY, HTTP_PROXY, NO_PROXY) are read as hardpod lock reads them.
+
+${REGISTRIES_CONF_HELP}
 
 Exit codes: 0 done (or nothing to pin), 2 usage error, unreadable YAML, no Kubernetes object (a folder
 without manifests, an empty file), an image that cannot be pinned where it is written, or one that
@@ -101,7 +106,7 @@ export const pinCommand: Command = {
     if (positionals.length === 0) throw new HardpodError('give at least one YAML file or folder, or - for standard input (see hardpod pin --help)', 'hardpod pin');
     // --kustomize prints entries and writes no file: with --write, the files a user expects pinned would stay as they are.
     if (values.kustomize && values.write) throw new HardpodError('--kustomize prints kustomization entries and --write rewrites the files: give one or the other', 'hardpod pin');
-    const registryFlags = parseRegistryFlags('pin', values);
+    const registryFlags = parseRegistryFlags('pin', values, context);
     const stdinMode = positionals.includes('-');
     if (stdinMode && positionals.length > 1) throw new HardpodError('- (standard input) cannot be combined with files', 'hardpod pin');
 
