@@ -1,4 +1,4 @@
-/** Test images shared by the registry suites and the lock benchmark. */
+/** Test images, and a Pod that runs them, shared by the registry suites and the lock benchmark. */
 import type { LayerFile, TestImage } from '../harness/oci-images';
 
 export const PASSWD = 'root:x:0:0:root:/root:/bin/sh\napp:x:1000:1001:app:/home/app:/sbin/nologin\nnobody:x:65534:65534::/:/sbin/nologin\n';
@@ -41,3 +41,14 @@ export const NAMED_USER_HARDENED: TestImage = {
 
 export const NUMERIC_USER_DISTROLESS: TestImage = { user: '65532:65532', exposedPorts: ['8443/tcp'], layers: [DISTROLESS_LIKE] };
 export const ROOT_WITH_SHELL: TestImage = { layers: [DEBIAN_LIKE], docker: true };
+
+/** A Pod running one container per image, in order. */
+export function podWithImages(images: readonly string[]): string {
+  return `apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+${images.map((image, index) => `    - {name: c${index}, image: '${image}'}`).join('\n')}
+`;
+}

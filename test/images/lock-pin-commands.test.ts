@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { NAMED_USER_HARDENED, NUMERIC_USER_DISTROLESS } from './fixtures';
+import { NAMED_USER_HARDENED, NUMERIC_USER_DISTROLESS, podWithImages } from './fixtures';
 import { readLockFile } from '../../src/images/lock-file';
 import { cliMainPath } from '../cli/cli-process';
 import { ForwardProxy } from '../harness/forward-proxy';
@@ -25,17 +25,6 @@ function hardpod(args: string[], cwd: string, input = '', env: NodeJS.ProcessEnv
   });
 }
 
-
-/** A Pod running one container per image, in order. */
-function podWithImages(images: readonly string[]): string {
-  return `apiVersion: v1
-kind: Pod
-metadata: {name: p}
-spec:
-  containers:
-${images.map((image, index) => `    - {name: c${index}, image: '${image}'}`).join('\n')}
-`;
-}
 describeRegistry('hardpod lock and hardpod pin against a real docker-registry', () => {
   let registry: TestRegistry;
   let web: string;

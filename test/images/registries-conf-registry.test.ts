@@ -1,23 +1,12 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { NAMED_USER_HARDENED, NUMERIC_USER_DISTROLESS } from './fixtures';
+import { NAMED_USER_HARDENED, NUMERIC_USER_DISTROLESS, podWithImages } from './fixtures';
 import { readLockFile } from '../../src/images/lock-file';
 import { cliMainPath, runHardpod, runHardpodAsync } from '../cli/cli-process';
 import { pushImage } from '../harness/oci-images';
 import { describeRegistry, startRegistry, type TestRegistry } from '../harness/registry';
 import { RegistryProxy } from '../harness/registry-proxy';
-
-/** A Pod running one container per image. */
-function pod(images: readonly string[]): string {
-  return `apiVersion: v1
-kind: Pod
-metadata: {name: p}
-spec:
-  containers:
-${images.map((image, index) => `    - {name: c${index}, image: '${image}'}`).join('\n')}
-`;
-}
 
 /** The environment of a run whose home holds the registries.conf: nothing of the machine's is read. */
 function homeEnv(home: string): Record<string, string | undefined> {
@@ -73,7 +62,7 @@ location = "${proxy.host}/hub/digests"
   });
 
   it('pulls through the mirror the file names, records the upstream reference, and asks a mirror for digests only never for a tag', async () => {
-    fs.writeFileSync(path.join(dir, 'app.yaml'), pod([`${upstream.host}/team/web:v1`, `${upstream.host}/digests/api:v1`]));
+    fs.writeFileSync(path.join(dir, 'app.yaml'), podWithImages([`${upstream.host}/team/web:v1`, `${upstream.host}/digests/api:v1`]));
     const result = await runHardpodAsync(['lock', 'app.yaml'], { cwd: dir, env: homeEnv(dir) });
     expect(result.stderr).not.toMatch(/failed|error/);
     expect(result.status).toBe(0);
@@ -91,7 +80,7 @@ location = "${proxy.host}/hub/digests"
   });
 
   it('tries --mirror URLs before the file\'s mirrors, and reads no file with --no-registries-conf', async () => {
-    fs.writeFileSync(path.join(dir, 'app.yaml'), pod([`${upstream.host}/team/web:v1`]));
+    fs.writeFileSync(path.join(dir, 'app.yaml'), podWithImages([`${upstream.host}/team/web:v1`]));
     const down = 'http://127.0.0.1:9';
     const first = await runHardpodAsync(['lock', '--mirror', `${upstream.host}=${down}`, 'app.yaml'], { cwd: dir, env: homeEnv(dir) });
     expect(first.status).toBe(0);
@@ -105,7 +94,7 @@ location = "${proxy.host}/hub/digests"
   });
 
   it('refuses an image of a blocked registry, naming the drop-in that blocks it, and writes nothing', async () => {
-    fs.writeFileSync(path.join(dir, 'blocked.yaml'), pod([`${upstream.host}/blocked/app:1.0`]));
+    fs.writeFileSync(path.join(dir, 'blocked.yaml'), podWithImages([`${upstream.host}/blocked/app:1.0`]));
     const result = await runHardpodAsync(['lock', 'blocked.yaml'], { cwd: dir, env: homeEnv(dir) });
     expect(result.status).toBe(2);
     const dropIn = path.join(dir, '.config', 'containers', 'registries.conf.d', '50-blocked.conf');
@@ -118,7 +107,7 @@ describe('hardpod lock and pin reading a registries.conf, before any registry is
   let dir: string;
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hardpod-registries-conf-flags-'));
-    fs.writeFileSync(path.join(dir, 'app.yaml'), pod(['registry.example.invalid/team/app:1.0']));
+    fs.writeFileSync(path.join(dir, 'app.yaml'), podWithImages(['registry.example.invalid/team/app:1.0']));
   });
 
   it('names the file and line of a malformed file, the key of a wrong one, without a stack trace', () => {
