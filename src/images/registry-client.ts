@@ -62,8 +62,9 @@ export interface RegistryClientOptions {
    */
   readonly insecureRegistries?: readonly string[];
   /**
-   * Pull-through mirrors per registry, tried in order before the registry itself, e.g.
-   * `{ 'docker.io': ['https://mirror.example.com'] }`. References and digests stay the upstream ones.
+   * Pull-through mirrors per registry, tried in order before the mirrors of `registriesConf` and
+   * the registry itself, e.g. `{ 'docker.io': ['https://mirror.example.com'] }`. References and
+   * digests stay the upstream ones.
    * @default {}
    */
   readonly mirrors?: Readonly<Record<string, readonly string[]>>;
