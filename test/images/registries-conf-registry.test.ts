@@ -56,20 +56,26 @@ mirror-by-digest-only = true
 
 [[registry.mirror]]
 location = "${proxy.host}/hub/digests"
+
+[[registry]]
+prefix = "registry.example.invalid/remapped"
+location = "${upstream.host}/digests"
 `);
     fs.writeFileSync(path.join(containers, 'registries.conf.d', '50-blocked.conf'), `[[registry]]\nlocation = "${upstream.host}/blocked"\nblocked = true\n`);
     proxy.requests.length = 0;
   });
 
-  it('pulls through the mirror the file names, records the upstream reference, and asks a mirror for digests only never for a tag', async () => {
-    fs.writeFileSync(path.join(dir, 'app.yaml'), podWithImages([`${upstream.host}/team/web:v1`, `${upstream.host}/digests/api:v1`]));
+  it('pulls through the mirror and the location the file names, records the upstream reference, and asks a mirror for digests only never for a tag', async () => {
+    fs.writeFileSync(path.join(dir, 'app.yaml'), podWithImages([`${upstream.host}/team/web:v1`, `${upstream.host}/digests/api:v1`, 'registry.example.invalid/remapped/api:v1']));
     const result = await runHardpodAsync(['lock', 'app.yaml'], { cwd: dir, env: homeEnv(dir) });
     expect(result.stderr).not.toMatch(/failed|error/);
     expect(result.status).toBe(0);
     expect(result.stdout).toContain(`+ ${upstream.host}/team/web:v1 ${web}\n`);
     expect(result.stdout).toContain(`+ ${upstream.host}/digests/api:v1 ${api}\n`);
     const lock = readLockFile(path.join(dir, 'hardpod.lock.json'));
-    expect(Object.keys(lock.images)).toEqual([`${upstream.host}/digests/api:v1`, `${upstream.host}/team/web:v1`]);
+    expect(Object.keys(lock.images)).toEqual([`${upstream.host}/digests/api:v1`, `${upstream.host}/team/web:v1`, 'registry.example.invalid/remapped/api:v1']);
+    // Served from another registry's location, locked under its own name.
+    expect(lock.images['registry.example.invalid/remapped/api:v1']).toMatchObject({ digest: api, resolvedFrom: upstream.url });
     expect(lock.images[`${upstream.host}/team/web:v1`]).toMatchObject({ digest: web, resolvedFrom: proxy.url, facts: { uid: 1000 } });
     // The tag is looked up at the registry; its content, by digest, comes from the mirror.
     expect(lock.images[`${upstream.host}/digests/api:v1`]).toMatchObject({ digest: api, resolvedFrom: upstream.url, facts: { uid: 65532 } });
