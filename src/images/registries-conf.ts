@@ -323,7 +323,7 @@ function refuseUnknownKeys(table: Table, known: readonly string[], at: string, f
     // TOML puts a key written after a table header into that table: a global setting below the
     // first [[registry]] is read as one of its keys, and containers/image ignores it silently.
     const misplaced = at !== '' && TOP_LEVEL_KEYS.includes(key) ? `; ${key} is a global setting: write it above the first table` : '';
-    fail(`unknown key ${JSON.stringify(key)} ${where}${misplaced || didYouMean(key, known)}; expected one of ${known.join(', ')} (see containers-registries.conf(5))`);
+    fail(`unknown key ${JSON.stringify(key)} ${where}${misplaced || didYouMean(key, known)}; expected one of ${known.join(', ')} (see containers-registries.conf(5); --no-registries-conf reads no such file)`);
   }
 }
 

@@ -104,11 +104,11 @@ registries = ["registry.untrusted.com", "both.example.com"]
 
   it.each([
     ['an unknown top-level key', 'mirrors = ["m.example.com"]\n',
-      'unknown key "mirrors" at the top level; expected one of registry, unqualified-search-registries, credential-helpers, short-name-mode, additional-layer-store-auth-helper, aliases (see containers-registries.conf(5))'],
+      'unknown key "mirrors" at the top level; expected one of registry, unqualified-search-registries, credential-helpers, short-name-mode, additional-layer-store-auth-helper, aliases (see containers-registries.conf(5); --no-registries-conf reads no such file)'],
     ['a misspelt registry key', '[[registry]]\nlocation = "a.example.com"\nmirror-by-digest-onyl = true\n',
-      'unknown key "mirror-by-digest-onyl" in registry[0] (did you mean "mirror-by-digest-only"?); expected one of prefix, location, insecure, blocked, mirror-by-digest-only, mirror, pull-from-mirror (see containers-registries.conf(5))'],
+      'unknown key "mirror-by-digest-onyl" in registry[0] (did you mean "mirror-by-digest-only"?); expected one of prefix, location, insecure, blocked, mirror-by-digest-only, mirror, pull-from-mirror (see containers-registries.conf(5); --no-registries-conf reads no such file)'],
     ['a global setting written below a table', '[[registry]]\nlocation = "a.example.com"\n[[registry.mirror]]\nlocation = "m.example.com"\nshort-name-mode = "permissive"\n',
-      'unknown key "short-name-mode" in registry[0].mirror[0]; short-name-mode is a global setting: write it above the first table; expected one of location, insecure, pull-from-mirror (see containers-registries.conf(5))'],
+      'unknown key "short-name-mode" in registry[0].mirror[0]; short-name-mode is a global setting: write it above the first table; expected one of location, insecure, pull-from-mirror (see containers-registries.conf(5); --no-registries-conf reads no such file)'],
     ['a string for a boolean', '[[registry]]\nlocation = "a.example.com"\ninsecure = "true"\n', 'registry[0].insecure must be true or false, got a string ("true")'],
     ['a mirror that is no table list', '[[registry]]\nlocation = "a.example.com"\nmirror = "m.example.com"\n',
       'registry[0].mirror must be [[registry.mirror]] tables (written [[registry.mirror]]), got a string ("m.example.com")'],
