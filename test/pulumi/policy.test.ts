@@ -10,7 +10,8 @@ import type { KubeObject } from '../../src/model/kube-object';
 import { buildDeployment } from '../../src/model/workloads';
 import { CONFIG_POLICY, hardpodPolicies, NOT_CHECKED_POLICY, remediableRuleIds } from '../../src/pulumi/policy';
 import { RULES } from '../../src/rules';
-import { writeLockFile } from '../fixtures/lock-file';
+import { vulnerableDebianImageFacts, writeLockFile } from '../fixtures/lock-file';
+import { keyPair, signatureKey } from '../images/signing-keys';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
 const IMAGE = `ghcr.io/acme/web@${DIGEST}`;
@@ -220,6 +221,22 @@ describe('resource policies through the analyzer', () => {
     const withUser = await analyze(hardpodPolicies({ lockFile }), deployment({}, { securityContext: { runAsNonRoot: true, runAsUser: 10001 } }));
     expect(withUser.filter((d) => d.policy === 'image-non-root-user')).toEqual([]);
     expect(() => hardpodPolicies({ lockFile: join(dirname(lockFile), 'missing.json') })).toThrow(/missing\.json: lock file not found/);
+  });
+
+  test('the vulnerability gate and approved base images judge the lock file\'s facts, as hardpod check and cdk8s do', async () => {
+    const release = keyPair();
+    const lockFile = writeLockFile({ 'ghcr.io/acme/web:1.0': { digest: DIGEST, facts: vulnerableDebianImageFacts(signatureKey('release', release).fingerprint) } });
+    const pack = hardpodPolicies({
+      config: { hardened: { approvedBaseImages: ['cgr.dev/chainguard'] }, images: { signatures: { keys: [{ name: 'release', publicKey: release.publicPem }] }, vulnerabilities: {} } },
+      lockFile,
+    });
+    const found = await analyze(pack, deployment({}, { securityContext: { runAsNonRoot: true } }));
+    const gated = found.filter((d) => d.policy === 'image-vulnerabilities' || d.policy === 'image-approved-base');
+    expect(gated.map((d) => `${d.policy} ${d.enforcement}`)).toEqual(['image-approved-base mandatory', 'image-vulnerabilities mandatory']);
+    expect(gated[1].message).toMatch(/CVE-2024-0001 \(critical, fix available\)/);
+    // Without the gate in the config, the same facts fail neither.
+    const plain = await analyze(hardpodPolicies({ lockFile }), deployment({}, { securityContext: { runAsNonRoot: true } }));
+    expect(plain.filter((d) => d.policy === 'image-vulnerabilities' || d.policy === 'image-approved-base')).toEqual([]);
   });
 
   test('objects inside a helm.v3.Release are reported as not checkable, pointing at helm.v4.Chart', async () => {

@@ -7,7 +7,8 @@ import { addCompanions, DIGEST, hardenedDeploymentManifest, PINNED, prometheusMa
 import { HardenedDeployment, HardenedNamespace, Hardpod } from '../../../src/cdk8s';
 import type { Report } from '../../../src/engine/report';
 import { HardpodError } from '../../../src/model/errors';
-import { writeLockFile } from '../../fixtures/lock-file';
+import { vulnerableDebianImageFacts, writeLockFile } from '../../fixtures/lock-file';
+import { keyPair, signatureKey } from '../../images/signing-keys';
 
 function chart(namespace?: string): Chart {
   return new Chart(Testing.app(), 'test', namespace ? { namespace } : {});
@@ -458,6 +459,25 @@ describe('Hardpod.enforce', () => {
     expect(synthError(withoutLock)).toBe('');
 
     expect(() => Hardpod.enforce(chart(), { lockFile: join(dir, 'missing.json') })).toThrow(/missing\.json: lock file not found/);
+  });
+
+  test('the vulnerability gate and approved base images judge the lock file\'s facts at synthesis, as hardpod check does', () => {
+    const release = keyPair();
+    const dir = mkdtempSync(join(tmpdir(), 'hardpod-enforce-gate-'));
+    const lockFile = writeLockFile({ 'registry.example.com/shop/web:1.0': { digest: DIGEST, facts: vulnerableDebianImageFacts(signatureKey('release', release).fingerprint) } }, dir);
+    const gated = chart();
+    addCompanions(gated);
+    new ApiObject(gated, 'web', hardenedDeploymentManifest() as never);
+    Hardpod.enforce(gated, {
+      config: {
+        hardened: { allowedRegistries: ['registry.example.com'], approvedBaseImages: ['cgr.dev/chainguard'] },
+        images: { signatures: { keys: [{ name: 'release', publicKey: release.publicPem }] }, vulnerabilities: {} },
+      },
+      lockFile,
+    });
+    const error = synthError(gated);
+    expect(error).toMatch(/\[image-vulnerabilities\] test\/web .*has 1 vulnerability of high or more severe \(trivy, finished at no stated time\): CVE-2024-0001 \(critical, fix available\)/);
+    expect(error).toMatch(/\[image-approved-base\] test\/web .*is built on "docker\.io\/library\/debian:12"/);
   });
 
   test('an override of a rule the enforcement does not run is a warning naming its file and line, or the option, and why; given once per app', () => {
