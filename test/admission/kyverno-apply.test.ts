@@ -16,27 +16,9 @@ import type { KubeObject } from '../../src/model';
 import {
   admissionCorpus, admissionCorpusConfig, CLUSTER_SCOPED_KINDS, compliantPod, EPHEMERAL_CONTAINERS, failingRules, policyJudges,
 } from '../cluster/admission-corpus';
-import { describeKyverno, runKyverno } from '../harness/kyverno';
+import { describeKyverno, readKyvernoOutput, runKyverno, type KyvernoResult } from '../harness/kyverno';
 
 const NAMESPACE = 'shop';
-
-/** One result of Kyverno's policy report. */
-interface ReportResult {
-  readonly policy: string;
-  /** The rule of a ClusterPolicy; a ValidatingPolicy is one rule and reports none. */
-  readonly rule?: string;
-  readonly result: string;
-  readonly message?: string;
-  readonly resources: readonly { readonly kind: string; readonly namespace?: string; readonly name: string }[];
-}
-
-/** Kyverno's output: its warnings (lines `Warning: ...`, on standard output), then the policy report. */
-function readOutput(stdout: string): { warnings: string[]; results: ReportResult[] } {
-  const lines = stdout.split('\n');
-  const warnings = lines.filter((line) => line.startsWith('Warning: '));
-  const report = JSON.parse(lines.filter((line) => !line.startsWith('Warning: ')).join('\n')) as { results?: ReportResult[] };
-  return { warnings, results: report.results ?? [] };
-}
 
 /** The corpus, each object in a namespace and named uniquely per kind and namespace (Kyverno reports by name). */
 function corpus(): { id: string; object: KubeObject }[] {
@@ -68,7 +50,7 @@ const KINDS = [
     // Kyverno's CLI reads failure actions of ClusterPolicies only: under --audit-warn it reports every
     // ValidatingPolicy failure as a warning, Deny or not, so the unit tests hold the validation actions.
     warnIs: 'validationActions [Audit, Warn]',
-    ruleOf: (result: ReportResult): string | undefined => (result.rule === undefined ? result.policy.replace(/^hardpod-/, '') : undefined),
+    ruleOf: (result: KyvernoResult): string | undefined => (result.rule === undefined ? result.policy.replace(/^hardpod-/, '') : undefined),
   },
   {
     kind: 'ClusterPolicy',
@@ -76,7 +58,7 @@ const KINDS = [
     yaml: kyvernoPoliciesYaml,
     expectedWarning: /kyverno\.io\/v1 ClusterPolicy is deprecated/,
     warnIs: 'failureAction Audit',
-    ruleOf: (result: ReportResult): string | undefined => result.rule,
+    ruleOf: (result: KyvernoResult): string | undefined => result.rule,
   },
 ] as const;
 
@@ -87,14 +69,14 @@ describe.each(KINDS)('Kyverno $kind', ({ kind, policies: emit, yaml: toYaml, exp
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
     /** Applies the policies of `config` to the objects, offline; the results of Kyverno's policy report. */
-    const apply = (policies: AdmissionPolicies, objects: readonly KubeObject[], extra: readonly string[] = []): ReportResult[] => {
+    const apply = (policies: AdmissionPolicies, objects: readonly KubeObject[], extra: readonly string[] = []): KyvernoResult[] => {
       writeFileSync(join(dir, 'policies.yaml'), toYaml(policies));
       writeFileSync(join(dir, 'objects.yaml'), objects.map((o) => `---\n${stringify(o, { lineWidth: 0 })}`).join(''));
       const run = runKyverno(kyverno, ['apply', join(dir, 'policies.yaml'), '--resource', join(dir, 'objects.yaml'), '--policy-report', '--output-format', 'json', ...extra], dir);
       if (run.error) throw run.error;
       // Exit status 1 when a rule fails; anything else, or no report, is Kyverno refusing the input.
       if (run.status !== 0 && run.status !== 1) throw new Error(`kyverno apply exited ${run.status}: ${run.stderr}\n${run.stdout.slice(0, 2000)}`);
-      return readOutput(run.stdout).results;
+      return readKyvernoOutput(run.stdout).results;
     };
 
     test('every policy loads without a warning (a ClusterPolicy: but its deprecation), and judges a compliant Pod passing', () => {
@@ -106,7 +88,7 @@ describe.each(KINDS)('Kyverno $kind', ({ kind, policies: emit, yaml: toYaml, exp
       const run = runKyverno(kyverno, ['apply', join(dir, 'policies.yaml'), '--resource', join(dir, 'objects.yaml'), '--policy-report', '--output-format', 'json'], dir);
       expect(run.stderr).toBe('');
       expect(run.status).toBe(0);
-      const { warnings, results } = readOutput(run.stdout);
+      const { warnings, results } = readKyvernoOutput(run.stdout);
       expect(warnings.filter((line) => expectedWarning === undefined || !expectedWarning.test(line))).toEqual([]);
       const judging = policies.emitted.filter((e) => policyJudges(e.rule, 'Pod'));
       expect(results.map((r) => `${r.policy} ${ruleOf(r)} ${r.result}`).sort()).toEqual(judging.map((e) => `${e.policyName} ${e.rule} pass`).sort());
@@ -121,7 +103,7 @@ describe.each(KINDS)('Kyverno $kind', ({ kind, policies: emit, yaml: toYaml, exp
       ]);
       const objects = corpus();
       const results = apply(policies, objects.map((o) => o.object));
-      const byObject = new Map<string, ReportResult[]>();
+      const byObject = new Map<string, KyvernoResult[]>();
       for (const result of results) {
         for (const resource of result.resources) {
           const key = `${resource.kind}/${resource.namespace ?? ''}/${resource.name}`;

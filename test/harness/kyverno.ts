@@ -35,3 +35,21 @@ export function runKyverno(kyverno: string, args: readonly string[], home: strin
     timeout: 300_000,
   });
 }
+
+/** One result of Kyverno's policy report. */
+export interface KyvernoResult {
+  readonly policy: string;
+  /** The rule of a ClusterPolicy; a ValidatingPolicy is one rule and reports none. */
+  readonly rule?: string;
+  readonly result: string;
+  readonly message?: string;
+  readonly resources: readonly { readonly kind: string; readonly namespace?: string; readonly name: string }[];
+}
+
+/** Kyverno's output: its warnings (lines `Warning: ...`, on standard output), then the policy report. */
+export function readKyvernoOutput(stdout: string): { warnings: string[]; results: KyvernoResult[] } {
+  const lines = stdout.split('\n');
+  const warnings = lines.filter((line) => line.startsWith('Warning: '));
+  const report = JSON.parse(lines.filter((line) => !line.startsWith('Warning: ')).join('\n')) as { results?: KyvernoResult[] };
+  return { warnings, results: report.results ?? [] };
+}
