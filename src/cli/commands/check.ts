@@ -46,8 +46,9 @@ Options:
   --level LEVEL            baseline, restricted or hardened (default: the config's, else hardened)
   --k8s-version 1.N        Kubernetes version to judge by (default: the config's, else ${NEWEST_KUBERNETES_VERSION});
                            1.N.P, a cluster's version, means 1.N
-  --format FORMAT          ${CHECK_FORMATS.join(', ')} (default: text); github writes GitHub Actions
-                           annotations (::error file=...,line=...::) for a workflow step's log
+  --format FORMAT          ${CHECK_FORMATS.join(', ')}
+                           (default: text); github writes GitHub Actions annotations
+                           (::error file=...,line=...::) for a workflow step's log
   --output FILE            write the report to FILE (atomically) instead of standard output (-: standard output)
   --config FILE            engine config (YAML or JSON): rule overrides, suppressions, cluster context
   --baseline FILE          accept the findings listed in FILE (written by --write-baseline); only new ones fail
