@@ -3,6 +3,7 @@ import { cisDocker, containersWithFacts, hasImageFacts, IMAGE_FACTS_SETTINGS } f
 import { describeContainer, nist, quote } from './support/pss';
 import { outsideRegistryPrefixes, registryPrefixes, registryPrefixesSetting } from './support/settings';
 import { text } from './support/shared-text';
+import type { LockedImageFacts } from '../images/lock-file';
 
 /** The OCI annotation (or label) naming the image an image was built on. */
 const BASE_NAME = 'org.opencontainers.image.base.name';
@@ -37,29 +38,33 @@ export const imageApprovedBase: PodRule = {
     const violations: Violation[] = [];
     const entries = containersWithFacts(pod, config, violations);
     if (entries === 'not-applicable') return entries;
-    const listed = `approvedBaseImages (${approved.join(', ')})`;
     for (let i = 0; i < entries.length; i++) {
       const { container, image, facts } = entries[i];
-      // A malformed image is reported by image-digest.
-      const own = outsideRegistryPrefixes(image, approved);
-      if (own === undefined || own instanceof Error) continue;
-      const path = text`${container.path}.image`;
-      const who = `${describeContainer(container)}'s image ${quote(image)}`;
-      const { baseName, baseDigest } = facts;
-      if (baseName === undefined) {
-        const recorded = baseDigest === undefined
-          ? `it carries no ${BASE_NAME} annotation or label`
-          : `it names only the digest of its base (${baseDigest}), not the base's name (${BASE_NAME})`;
-        violations.push({ path, message: `${who} does not record which base image it was built on: ${recorded}; expected a base under ${listed}` });
-        continue;
-      }
-      const base = outsideRegistryPrefixes(baseName, approved);
-      if (base instanceof Error) {
-        violations.push({ path, message: `${who} names its base ${quote(baseName)} (${BASE_NAME}), which is not an image reference, so it is under none of ${listed}: ${base.reason}` });
-      } else if (base !== undefined) {
-        violations.push({ path, message: `${who} is built on ${quote(baseName)} (${base}), which is under none of ${listed}` });
-      }
+      const problem = approvedBaseProblem(image, facts, approved);
+      if (problem !== undefined) violations.push({ path: text`${container.path}.image`, message: `${describeContainer(container)}'s image ${quote(image)} ${problem}` });
     }
     return violations;
   },
 };
+
+/**
+ * How an image fails approved bases (`approved`, prefixes as {@link registryPrefixes} makes them), in
+ * words to follow the image's name (`is built on "alpine:3.20" ...`); undefined when it passes, and
+ * for an image that is no reference (image-digest reports that). Shared with `hardpod lock`, which
+ * says the same when it records the base.
+ */
+export function approvedBaseProblem(image: string, facts: LockedImageFacts, approved: readonly string[]): string | undefined {
+  const own = outsideRegistryPrefixes(image, approved);
+  if (own === undefined || own instanceof Error) return undefined;
+  const listed = `approvedBaseImages (${approved.join(', ')})`;
+  const { baseName, baseDigest } = facts;
+  if (baseName === undefined) {
+    const recorded = baseDigest === undefined
+      ? `it carries no ${BASE_NAME} annotation or label`
+      : `it names only the digest of its base (${baseDigest}), not the base's name (${BASE_NAME})`;
+    return `does not record which base image it was built on: ${recorded}; expected a base under ${listed}`;
+  }
+  const base = outsideRegistryPrefixes(baseName, approved);
+  if (base instanceof Error) return `names its base ${quote(baseName)} (${BASE_NAME}), which is not an image reference, so it is under none of ${listed}: ${base.reason}`;
+  return base === undefined ? undefined : `is built on ${quote(baseName)} (${base}), which is under none of ${listed}`;
+}

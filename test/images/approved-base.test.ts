@@ -65,4 +65,15 @@ describeRegistry('approved base images: recorded by hardpod lock from a real reg
     expect(findings[0].message).toContain(`it names only the digest of its base (${baseDigest})`);
     expect(findings[1].message).toContain(`is built on "alpine:3.20" (docker.io/library/alpine), which is under none of approvedBaseImages (${registry.host}/base)`);
   });
+
+  it('hardpod lock --config says, as it records the base, which images image-approved-base will fail', async () => {
+    const locked = await runHardpodAsync(['lock', '--config', 'hardpod.config.yaml', '--lock-file', 'configured.lock.json', 'pod.yaml'], { cwd: dir, env: { HOME: dir, DOCKER_CONFIG: dir } });
+    expect(locked.status).toBe(0);
+    const warnings = locked.stderr.split('\n').filter((line) => line.startsWith('hardpod lock: warning:'));
+    expect(warnings).toEqual([
+      `hardpod lock: warning: ${registry.host}/team/digest-only:v1 does not record which base image it was built on: it names only the digest of its base (${baseDigest}), `
+        + `not the base's name (${BASE_NAME}); expected a base under approvedBaseImages (${registry.host}/base)`,
+      `hardpod lock: warning: ${registry.host}/team/hub:v1 is built on "alpine:3.20" (docker.io/library/alpine), which is under none of approvedBaseImages (${registry.host}/base)`,
+    ]);
+  });
 });

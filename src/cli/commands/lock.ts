@@ -13,6 +13,8 @@ import { describeScan, describeVulnerabilities, judgeScans, staleScansProblem } 
 import { readManifests } from '../../loader';
 import { HardpodError } from '../../model/errors';
 import { refuseUnwritablePath } from '../../model/files';
+import { approvedBaseProblem } from '../../rules/image-approved-base';
+import { registryPrefixes } from '../../rules/support/settings';
 import { imageUsesOfApp } from '../app-images';
 import { parseCommandArgs } from '../args';
 import { EXIT, type CliContext, type Command } from '../command';
@@ -60,6 +62,8 @@ Options:
                               images.attestations, its cosign attestations too, per predicate type,
                               for the image-attested rule; with images.vulnerabilities, each
                               scanner's newest verified vulnerability scan, for image-vulnerabilities
+                              (with hardened.approvedBaseImages, lock also warns of each image it
+                              resolves that is not built on one of them)
   --stack NAME                Pulumi: run the program with the config of Pulumi.NAME.yaml (secrets read
                               as a placeholder; default: no config)
   --insecure-registry HOST    reach HOST[:PORT] as docker's insecure-registries does: HTTPS without
@@ -231,10 +235,20 @@ function printResult(result: LockRunResult, lockFile: string, context: CliContex
   context.stdout(result.written ? `wrote ${lockFile}\n` : `${lockFile} is up to date (${Object.keys(result.lock.images).length} images)\n`);
 }
 
-/** The image settings of a config file: signature keys and required attestations, when it configures them. */
-function imageSettings(file: string): ResolvedImagesConfig {
+/** What `lock` reads from a config file: its image settings (signature keys, attestations, the vulnerability gate), and the approved base images. */
+function lockSettings(file: string): { readonly images: ResolvedImagesConfig; readonly approvedBases?: readonly string[] } {
   const { config, locate } = loadConfigFile(file);
-  return resolveConfig(config, locate).images;
+  const resolved = resolveConfig(config, locate);
+  return { images: resolved.images, approvedBases: registryPrefixes(resolved.hardened.approvedBaseImages) };
+}
+
+/** A warning per image resolved in this run that is not built on an approved base, as image-approved-base will say. */
+function printApprovedBases(result: LockRunResult, approved: readonly string[], context: CliContext): void {
+  for (const key of [...result.added, ...result.changed.map((change) => change.key)]) {
+    const facts = result.lock.images[key]?.facts;
+    const problem = facts === undefined ? undefined : approvedBaseProblem(key, facts, approved);
+    if (problem !== undefined) context.stderr(`hardpod lock: warning: ${key} ${problem}\n`);
+  }
 }
 
 /**
@@ -333,7 +347,8 @@ export const lockCommand: Command = {
     }
     const registryFlags = parseRegistryFlags('lock', values, context);
     // Read before any registry is asked: a mistake in the config is a usage error.
-    const images = values.config === undefined ? undefined : imageSettings(resolve(context.cwd, values.config));
+    const settings = values.config === undefined ? undefined : lockSettings(resolve(context.cwd, values.config));
+    const images = settings?.images;
     const signatures = images?.signatures;
     if (values.platform !== undefined && !/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(values.platform)) {
       throw new HardpodError(`--platform must be OS/ARCH or OS/ARCH/VARIANT (e.g. linux/arm64/v8), got "${values.platform}"`, 'hardpod lock');
@@ -373,6 +388,7 @@ export const lockCommand: Command = {
         printSignatures(result, context);
         printAttestations(result, images?.attestations, context);
         if (images?.vulnerabilities) printVulnerabilityScans(result, images.vulnerabilities, context);
+        if (settings?.approvedBases) printApprovedBases(result, settings.approvedBases, context);
         printResult(result, values['lock-file'] ?? LOCK_FILE_NAME, context);
         return EXIT.ok;
       }
