@@ -7,11 +7,15 @@
 # and a second kube-apiserver, of the oldest release the admission policies claim (Kubernetes 1.30:
 # ADMISSION_POLICY_MINOR in src/model/workload-cel.ts), so they are proven on its CEL libraries too:
 #   $HARDPOD_CACHE/k8s-v<oldest>/kube-apiserver, written down in cluster-oldest-admission-toolchain.json
+# and a third, of a release between the two (Kubernetes 1.34), so the policies are proven in the middle
+# of the range they claim, not only at its ends:
+#   $HARDPOD_CACHE/k8s-v<middle>/kube-apiserver, written down in cluster-middle-toolchain.json
 # Idempotent: with all of them cached it only checks them and returns within seconds.
 #
 # The Go module k8s.io/kubernetes requires its staging modules (k8s.io/api, ...) at a fake v0.0.0
 # replaced by ./staging/..., which a dependency's replaces cannot reach. A wrapper module per release
-# (test/harness/kube-apiserver/, test/harness/kube-apiserver-oldest-admission/) requires
+# (test/harness/kube-apiserver/, test/harness/kube-apiserver-oldest-admission/,
+# test/harness/kube-apiserver-middle/) requires
 # k8s.io/kubernetes and replaces each of those staging modules with its published v0.<minor>.<patch>;
 # the replace list is derived here from k8s's own go.mod.
 #
@@ -25,6 +29,11 @@ set -euo pipefail
 NEWEST_VERSION="${HARDPOD_K8S_VERSION:-1.37.2}"
 # The last patch release of Kubernetes 1.30, the oldest the admission policies claim.
 OLDEST_ADMISSION_VERSION="1.30.14"
+# A release between the two: 1.34 is where pod-level resources are on by default and Pod Security's
+# baseline level starts refusing a probe's or lifecycle handler's `host`, both of which the rules and
+# builders treat by release. The newest 1.34 patch the Go module proxy serves completely (with every
+# staging module at the matching v0.34.x).
+MIDDLE_VERSION="1.34.12"
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 # shellcheck source=lib/go-cache.sh
@@ -186,3 +195,8 @@ use_version "$OLDEST_ADMISSION_VERSION" "$ROOT/test/harness/kube-apiserver-oldes
 OLDEST_BIN="$DEST/kube-apiserver"
 build_command kube-apiserver "$OLDEST_BIN" '"$bin" --version | sed "s/^Kubernetes //"'
 write_toolchain_manifest cluster-oldest-admission kubernetesVersion "$K8S_VERSION" kubeApiserver "$OLDEST_BIN" kubectl "$NEWEST_KUBECTL" etcd "$ETCD_BIN"
+
+use_version "$MIDDLE_VERSION" "$ROOT/test/harness/kube-apiserver-middle" kube-apiserver
+MIDDLE_BIN="$DEST/kube-apiserver"
+build_command kube-apiserver "$MIDDLE_BIN" '"$bin" --version | sed "s/^Kubernetes //"'
+write_toolchain_manifest cluster-middle kubernetesVersion "$K8S_VERSION" kubeApiserver "$MIDDLE_BIN" kubectl "$NEWEST_KUBECTL" etcd "$ETCD_BIN"

@@ -67,13 +67,19 @@ export interface Verdict {
  * The API servers scripts/setup/kube-apiserver.sh builds, each written down in its own manifest:
  * - `newest`: the pinned release every cluster suite runs on (with kubectl);
  * - `oldest-admission`: the oldest release the admission policies claim (ADMISSION_POLICY_MINOR),
- *   whose CEL libraries and ValidatingAdmissionPolicy are the ones those policies must work on.
+ *   whose CEL libraries and ValidatingAdmissionPolicy are the ones those policies must work on;
+ * - `middle`: a release between the two (1.34, MIDDLE_SERVER_MINOR), where pod-level resources are on
+ *   by default and Pod Security baseline starts refusing a probe's or lifecycle handler's `host`, so the
+ *   policies are proven inside the range they claim and not only at its ends.
  */
-export const CLUSTER_SERVERS = ['newest', 'oldest-admission'] as const;
+export const CLUSTER_SERVERS = ['newest', 'oldest-admission', 'middle'] as const;
 export type ClusterServer = typeof CLUSTER_SERVERS[number];
+/** The Kubernetes minor of the `middle` server (MIDDLE_VERSION in scripts/setup/kube-apiserver.sh). */
+export const MIDDLE_SERVER_MINOR = 34;
 const TOOLCHAIN_MANIFESTS: Readonly<Record<ClusterServer, string>> = {
   'newest': path.join(CACHE_DIR, 'cluster-toolchain.json'),
   'oldest-admission': path.join(CACHE_DIR, 'cluster-oldest-admission-toolchain.json'),
+  'middle': path.join(CACHE_DIR, 'cluster-middle-toolchain.json'),
 };
 const RUNS_DIR = path.join(CACHE_DIR, 'cluster-runs');
 /** Logs of this many recent runs are kept for looking at failures. */
