@@ -8,7 +8,8 @@
  * holds for admins too, and on its own in a namespace that enforces no Pod Security level; and the
  * `kubectl debug` command the library prints, run by a real kubectl as that member, creates the
  * debug container.
- * Run on the newest server, and on the oldest the debug access claims (Kubernetes 1.30) with objects built for it.
+ * Run on the newest server, and on the oldest the debug access claims (Kubernetes 1.30) and one between them
+ * (1.34) with objects built for each.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,7 +18,7 @@ import { join } from 'node:path';
 import { hardenedPod } from './mutations';
 import { ADMISSION_POLICY_MINOR } from '../../src/admission';
 import { buildDebugAccess, type DebugAccessObjects, type KubeObject } from '../../src/model';
-import { findToolchain, type Cluster, type ClusterServer, type Impersonation, type Verdict } from '../harness/cluster';
+import { findToolchain, MIDDLE_SERVER_MINOR, type Cluster, type ClusterServer, type Impersonation, type Verdict } from '../harness/cluster';
 import { describeCluster } from '../harness/cluster-suite';
 
 const DEBUG_IMAGE = `ghcr.io/acme/debug-tools:1.0@sha256:${'d'.repeat(64)}`;
@@ -29,8 +30,9 @@ const POD = 'web';
 
 /** Declares the suite on one of the harness's servers. */
 export function describeDebugAccess(title: string, server: ClusterServer): void {
-  // On the oldest server, the objects are built for its release, as a user targeting it builds them.
-  const target = server === 'newest' ? {} : { defaults: { kubernetesMinor: ADMISSION_POLICY_MINOR } };
+  // On an older server, the objects are built for its release, as a user targeting it builds them.
+  const targetMinor = { 'newest': undefined, 'oldest-admission': ADMISSION_POLICY_MINOR, 'middle': MIDDLE_SERVER_MINOR }[server];
+  const target = targetMinor === undefined ? {} : { defaults: { kubernetesMinor: targetMinor } };
   describeCluster(title, (cluster) => {
     let namespace = '';
     let otherNamespace = '';
