@@ -1,4 +1,4 @@
-import { HardpodError } from '../model/errors';
+import { HardpodError, isHardpodError } from '../model/errors';
 
 /**
  * A container image reference, normalized the way the container runtime reads it: the Docker Hub
@@ -259,6 +259,20 @@ export function outsideAllowedRegistries(ref: ImageRef, prefixes: readonly strin
     if (name === prefixes[i] || name.startsWith(`${prefixes[i]}/`)) return undefined;
   }
   return name;
+}
+
+/**
+ * The image reference's name written out (`docker.io/library/nginx`) when it is under none of
+ * `prefixes` (made by {@link allowedRegistryPrefix}), undefined when it is under one, or the error saying
+ * why it is no image reference.
+ */
+export function outsideRegistryPrefixes(reference: string, prefixes: readonly string[]): string | undefined | HardpodError {
+  try {
+    return outsideAllowedRegistries(parseImageRef(reference), prefixes);
+  } catch (error) {
+    if (isHardpodError(error)) return error;
+    throw error;
+  }
 }
 
 /**

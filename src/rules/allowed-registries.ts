@@ -1,7 +1,8 @@
 import type { PodRule, Violation } from './rule';
 import { cis, describeContainer, nist, pushIfUnknown } from './support/pss';
-import { outsideRegistryPrefixes, registryPrefixes, registryPrefixesSetting } from './support/settings';
+import { registryPrefixes, registryPrefixesSetting } from './support/settings';
 import { text } from './support/shared-text';
+import { outsideRegistryPrefixes } from '../images/image-ref';
 
 /**
  * Images only from the registries the organisation vets. Entries are a registry host

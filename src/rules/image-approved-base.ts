@@ -1,8 +1,9 @@
 import type { PodRule, Violation } from './rule';
 import { cisDocker, containersWithFacts, hasImageFacts, IMAGE_FACTS_SETTINGS } from './support/image-facts';
 import { describeContainer, nist, quote } from './support/pss';
-import { outsideRegistryPrefixes, registryPrefixes, registryPrefixesSetting } from './support/settings';
+import { registryPrefixes, registryPrefixesSetting } from './support/settings';
 import { text } from './support/shared-text';
+import { outsideRegistryPrefixes } from '../images/image-ref';
 import type { LockedImageFacts } from '../images/lock-file';
 
 /** The OCI annotation (or label) naming the image an image was built on. */

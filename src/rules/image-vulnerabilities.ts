@@ -3,7 +3,6 @@ import { cisDocker, containersWithFacts, hasImageFacts, IMAGE_FACTS_SETTINGS, no
 import { describeContainer, nist, quote } from './support/pss';
 import { text } from './support/shared-text';
 import type { ResolvedConfig } from '../engine/config';
-import { parseImageRef, type ImageRef } from '../images/image-ref';
 import { keysCheckedNow } from '../images/lock-file';
 import { atOrAbove, describeScan, describeVulnerabilities, judgeScans, staleScansProblem } from '../images/vulnerability-scans';
 
@@ -12,15 +11,6 @@ function gateSettings(config: ResolvedConfig) {
   const keys = config.images?.signatures?.keys;
   const gate = config.images?.vulnerabilities;
   return keys === undefined || keys.length === 0 || gate === undefined ? undefined : { keys, gate };
-}
-
-/** The image as a reference, for `ignore` entries scoped to images; undefined when it cannot be read (image-digest reports that). */
-function referenceOf(image: string): ImageRef | undefined {
-  try {
-    return parseImageRef(image);
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -76,7 +66,7 @@ export const imageVulnerabilities: PodRule = {
       }
       const stale = staleScansProblem(scans, gate);
       if (stale !== undefined) violations.push({ path, message: `${who} ${stale}; scan and attest it again` });
-      const { failing } = judgeScans(scans, gate, referenceOf(image), byCheckedKey(record.vex ?? []));
+      const { failing } = judgeScans(scans, gate, image, byCheckedKey(record.vex ?? []));
       if (failing.length === 0) continue;
       const fixed = gate.ignoreUnfixed ? ' with a fix available' : '';
       violations.push({

@@ -4,7 +4,7 @@ import { loadConfigFile, resolveConfig, type ResolvedImageAttestations, type Res
 import { describeBuild, unmetConditions } from '../../images/attestations';
 import { isDirectory } from '../../images/certs-dirs';
 import { dockerCredentials } from '../../images/credentials';
-import { parseImageRef, registryHostProblem } from '../../images/image-ref';
+import { registryHostProblem } from '../../images/image-ref';
 import { LOCK_FILE_NAME } from '../../images/lock-file';
 import { imageUsesIn, runLock, type ImageUse, type LockProgress, type LockRunResult } from '../../images/lock-images';
 import { loadRegistriesConf, type RegistriesConf } from '../../images/registries-conf';
@@ -294,7 +294,7 @@ function printVulnerabilityScans(result: LockRunResult, gate: ResolvedImageVulne
     }
     const stale = staleScansProblem(scans, gate);
     if (stale !== undefined) context.stderr(`hardpod lock: warning: ${report.key} ${stale}\n`);
-    const { failing, accepted } = judgeScans(scans, gate, parseImageRef(report.key), report.vulnerabilities?.vex);
+    const { failing, accepted } = judgeScans(scans, gate, report.key, report.vulnerabilities?.vex);
     for (const { vulnerability, reason } of accepted) context.stderr(`hardpod lock: ${report.key}: ${vulnerability.id} is accepted: ${reason}\n`);
     if (failing.length > 0) context.stderr(`hardpod lock: warning: ${report.key}: images.vulnerabilities fails it: ${describeVulnerabilities(failing)}\n`);
   }

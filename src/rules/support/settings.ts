@@ -1,5 +1,4 @@
-import { allowedRegistryPrefix, outsideAllowedRegistries, parseImageRef, registryPrefixProblem } from '../../images/image-ref';
-import { isHardpodError, type HardpodError } from '../../model/errors';
+import { allowedRegistryPrefix, registryPrefixProblem } from '../../images/image-ref';
 import type { SettingCheck } from '../rule';
 
 /** A setting that is true or false when given. */
@@ -40,18 +39,4 @@ export function registryPrefixes(value: readonly string[] | undefined): string[]
     prefixCache.set(value, prefixes);
   }
   return prefixes;
-}
-
-/**
- * The image reference's name written out (`docker.io/library/nginx`) when it is under none of
- * `prefixes` (made by {@link registryPrefixes}), undefined when it is under one, or the error saying
- * why it is no image reference.
- */
-export function outsideRegistryPrefixes(reference: string, prefixes: readonly string[]): string | undefined | HardpodError {
-  try {
-    return outsideAllowedRegistries(parseImageRef(reference), prefixes);
-  } catch (error) {
-    if (isHardpodError(error)) return error;
-    throw error;
-  }
 }
