@@ -1,4 +1,4 @@
-import { field } from './cosign-json';
+import { textAt } from './cosign-json';
 import { COSIGN_SIGN_PREDICATE_TYPE, DSSE_ENVELOPE_MEDIA_TYPE, IN_TOTO_PAYLOAD_TYPE, verifyDsseEnvelope } from './dsse';
 import type { ImageRef } from './image-ref';
 import type { LockedProvenance, LockedVulnerabilities, LockedVulnerabilityScan } from './lock-file';
@@ -111,31 +111,17 @@ export function describeBuild(build: LockedProvenance): string {
   return `a build by ${build.builderId ?? 'no named builder'} from ${sources}`;
 }
 
-/** A string field of a JSON object (as Go reads it), or undefined. */
-function text(object: unknown, ...path: (string | 0)[]): string | undefined {
-  let value = object;
-  for (const name of path) {
-    if (name === 0) {
-      value = Array.isArray(value) ? value[0] : undefined;
-      continue;
-    }
-    const found = field(value, name);
-    value = typeof found === 'string' ? undefined : found.value;
-  }
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
 /**
  * What a SLSA provenance statement says about its build: the builder, the build type and where the
  * source came from, read where slsa-verifier reads them (see {@link LockedProvenance}).
  */
 export function provenanceFacts(predicateType: string, statement: unknown): Omit<LockedProvenance, 'predicateType' | 'verifiedBy'> {
   const v1 = predicateType === SLSA_PROVENANCE_V1;
-  const builderId = v1 ? text(statement, 'predicate', 'runDetails', 'builder', 'id') : text(statement, 'predicate', 'builder', 'id');
-  const buildType = v1 ? text(statement, 'predicate', 'buildDefinition', 'buildType') : text(statement, 'predicate', 'buildType');
+  const builderId = v1 ? textAt(statement, 'predicate', 'runDetails', 'builder', 'id') : textAt(statement, 'predicate', 'builder', 'id');
+  const buildType = v1 ? textAt(statement, 'predicate', 'buildDefinition', 'buildType') : textAt(statement, 'predicate', 'buildType');
   const sources = v1
-    ? [text(statement, 'predicate', 'buildDefinition', 'externalParameters', 'workflow', 'repository'), text(statement, 'predicate', 'buildDefinition', 'resolvedDependencies', 0, 'uri')]
-    : [text(statement, 'predicate', 'invocation', 'configSource', 'uri'), text(statement, 'predicate', 'materials', 0, 'uri')];
+    ? [textAt(statement, 'predicate', 'buildDefinition', 'externalParameters', 'workflow', 'repository'), textAt(statement, 'predicate', 'buildDefinition', 'resolvedDependencies', 0, 'uri')]
+    : [textAt(statement, 'predicate', 'invocation', 'configSource', 'uri'), textAt(statement, 'predicate', 'materials', 0, 'uri')];
   return {
     ...(builderId === undefined ? {} : { builderId }),
     ...(buildType === undefined ? {} : { buildType }),
