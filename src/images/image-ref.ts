@@ -265,6 +265,7 @@ export function outsideAllowedRegistries(ref: ImageRef, prefixes: readonly strin
  * The image reference's name written out (`docker.io/library/nginx`) when it is under none of
  * `prefixes` (made by {@link allowedRegistryPrefix}), undefined when it is under one, or the error saying
  * why it is no image reference.
+ * @internal
  */
 export function outsideRegistryPrefixes(reference: string, prefixes: readonly string[]): string | undefined | HardpodError {
   try {
