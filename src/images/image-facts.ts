@@ -1,4 +1,4 @@
-import type { Readable, Transform } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { ReadEntry } from 'tar';
 import type { LockedImageFacts } from './lock-file';
 import { PACKAGE_MANAGERS, SHELLS } from './tool-names';
@@ -351,9 +351,9 @@ export function applyLayer(files: LayeredFilesystem, layer: Readable, where: str
     });
     let tarStream: Readable = layer;
     if (options.zstd) {
-      tarStream = createZstdDecompress();
-      tarStream.on('error', fail);
-      layer.pipe(tarStream as Transform);
+      const decompress = createZstdDecompress();
+      decompress.on('error', fail);
+      tarStream = layer.pipe(decompress);
     }
     // Fed by hand rather than piped: the parser can throw from write() (content it cannot read,
     // such as a compression this Node.js lacks), and a throw inside a pipe would escape this promise.

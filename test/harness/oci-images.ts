@@ -191,8 +191,11 @@ export interface UmociImage {
   readonly user: string;
   readonly port: string;
   readonly files: Readonly<Record<string, string>>;
-  /** Layer compression skopeo writes to the registry. @default gzip, as umoci wrote it */
-  readonly compression?: 'zstd';
+  /**
+   * Layer compression skopeo writes to the registry: `zstd:chunked` writes each file's content as a
+   * frame of its own, and a table of contents in skippable frames. @default gzip, as umoci wrote it
+   */
+  readonly compression?: 'zstd' | 'zstd:chunked';
 }
 
 export function buildWithUmoci(registryHost: string, repository: string, tag: string, options: UmociImage): void {

@@ -125,6 +125,22 @@ describeRegistry('registry client against a real docker-registry', () => {
     expect(entry.facts).toMatchObject({ uid: 1234, gid: 1235, userName: 'app', exposedPorts: [8080], hasShell: false });
   });
 
+  it('reads zstd:chunked layers, many frames one after another, to the last file', async () => {
+    // Each file is a frame of its own: /etc/passwd and /etc/group come after a dozen other files.
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 12; i++) files[`usr/share/doc/file-${i}.txt`] = `${'documentation '.repeat(400)}${i}\n`;
+    files['etc/passwd'] = 'root:x:0:0::/root:/sbin/nologin\napp:x:2345:2346::/home/app:/sbin/nologin\n';
+    files['etc/group'] = 'root:x:0:\napp:x:2346:\n';
+    buildWithUmoci(registry.host, 'tools/chunked', 'v1', { user: 'app:app', port: '8080/tcp', files, compression: 'zstd:chunked' });
+    const entry = await resolveImage(client(), parseImageRef(`${registry.host}/tools/chunked:v1`), { inspect: true });
+    const raw = await fetch(`${registry.url}/v2/tools/chunked/manifests/${entry.digest}`, { headers: { Accept: 'application/vnd.oci.image.manifest.v1+json' } });
+    const manifest = (await raw.json()) as { layers: { mediaType: string; digest: string }[] };
+    expect(manifest.layers.map((l) => l.mediaType)).toEqual(['application/vnd.oci.image.layer.v1.tar+zstd']);
+    const blob = Buffer.from(await (await fetch(`${registry.url}/v2/tools/chunked/blobs/${manifest.layers[0].digest}`)).arrayBuffer());
+    expect(frameStarts(blob)).toBeGreaterThan(10);
+    expect(entry.facts).toMatchObject({ uid: 2345, gid: 2346, userName: 'app', exposedPorts: [8080], hasShell: false });
+  });
+
   it('asks HEAD first with the full Accept list, then GETs only by digest', async () => {
     const proxy = await RegistryProxy.start(registry.url);
     try {
@@ -588,3 +604,12 @@ describeRegistry('registry authentication against a real docker-registry', () =>
     }
   });
 });
+
+/** How many Zstandard frames start in `blob` (their magic number, little-endian), at least. */
+function frameStarts(blob: Buffer): number {
+  let count = 0;
+  for (let at = blob.indexOf(ZSTD_MAGIC); at !== -1; at = blob.indexOf(ZSTD_MAGIC, at + 4)) count++;
+  return count;
+}
+
+const ZSTD_MAGIC = Buffer.from([0x28, 0xb5, 0x2f, 0xfd]);
