@@ -269,7 +269,9 @@ class TlsFailure extends Error {
 /** The TLS failure an HTTPS request's error is, or undefined. */
 function tlsFailureOf(error: NodeJS.ErrnoException, proxy: string | undefined): TlsFailure | undefined {
   const code = error.code;
-  const text = error.message.split('\n')[0];
+  // Node 24 appends advice of its own (--use-system-ca) to a certificate's error: the message gives
+  // hardpod's, which names the files hardpod reads.
+  const text = error.message.split('\n')[0].replace(/; if the root CA is installed locally, try running Node\.js with --use-system-ca$/, '');
   // OpenSSL reads the first bytes of an HTTP answer as a record header: "wrong version number".
   if (/wrong version number|packet length too long|http request|unknown protocol/i.test(text)) return new TlsFailure('plain-http', text, code, proxy);
   // Alerts the server sends about the client's certificate (the server's own is judged here, without an alert).
