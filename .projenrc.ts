@@ -182,12 +182,15 @@ project.addTask('bench', {
 
 // npm test: type-check everything, build lib/ (the CLI, packaging and cdk8s-cli plugin tests run
 // the compiled code), install or build the test-time servers and tools (registry, etcd,
-// kube-apiserver, Pulumi) into a cache outside the repo (idempotent, fast when cached), then jest.
+// kube-apiserver, Pulumi, Node.js releases) into a cache outside the repo (idempotent, fast when
+// cached), then jest, then jest on the other Node.js releases.
 const typecheck = project.addTask('typecheck', {
   description: 'Type-check sources, tests, examples and benchmarks',
   exec: 'tsc --noEmit -p test/tsconfig.json',
 });
 project.testTask.prependExec('bash scripts/setup-test-env.sh');
+// Then the suites again on the current LTS releases of Node.js (scripts/setup/node-releases.sh).
+project.testTask.exec('bash scripts/test-node-releases.sh', { receiveArgs: true });
 project.testTask.prependSpawn(project.compileTask);
 project.testTask.prependSpawn(typecheck);
 

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs the test suites again on each Node.js release of scripts/setup/node-releases.sh: hardpod's code
+# meets Node's own modules (zlib, TLS, crypto, streams, the module loader) whose behaviour changes
+# between releases. The cluster suites judge the API servers' admission, not Node, and run once.
+# Each release runs first on PATH, so the CLI processes the suites start run on it too.
+# Extra arguments go to jest (a test path, -t NAME).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+CACHE="${HARDPOD_CACHE:-$HOME/.cache/hardpod}"
+manifest="$CACHE/node-releases-toolchain.json"
+
+if [ ! -f "$manifest" ]; then
+  bar="!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"
+  printf '%s\n!! no Node.js releases in %s (see scripts/setup/node-releases.sh)\n!! the suites ran on %s only\n%s\n' \
+    "$bar" "$manifest" "$(node --version)" "$bar" >&2
+  if [ "${HARDPOD_REQUIRE_SERVERS:-}" = 1 ]; then exit 1; fi
+  exit 0
+fi
+
+# "version<TAB>bin folder" lines from the manifest.
+releases="$(node -e 'for (const [version, bin] of Object.entries(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")))) console.log(`${version}\t${bin}`)' "$manifest")"
+while IFS=$'\t' read -r version bin; do
+  echo "=== the test suites on Node.js $version ==="
+  PATH="$bin:$PATH" node node_modules/jest/bin/jest.js "$@" --ci --coverage=false --testPathIgnorePatterns '/node_modules/' '/lib/' '/examples/.*/dist/' '/test/cluster/'
+done <<<"$releases"
