@@ -21,7 +21,7 @@ export function defaultCertsDirs(home: string = homedir()): string[] {
 export interface RegistryTlsFiles {
   /** The folder they were read from: `/etc/docker/certs.d/registry.example.com:5000`. */
   readonly folder: string;
-  /** Certificate authorities (PEM) trusted for the registry, beside Mozilla's list that Node.js carries. */
+  /** Certificate authorities (PEM) trusted for the registry, beside the others (see trustedAuthorities in registry-client.ts). */
   readonly ca: readonly string[];
   /** A client certificate (PEM) and its key, for registries that ask for one. */
   readonly client?: { readonly cert: string; readonly key: string };

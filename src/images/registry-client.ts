@@ -3,7 +3,8 @@ import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http'
 import https from 'node:https';
 import { isIP } from 'node:net';
 import { PassThrough, type Readable } from 'node:stream';
-import { rootCertificates, TLSSocket } from 'node:tls';
+import * as nodeTls from 'node:tls';
+import { createSecureContext, rootCertificates, TLSSocket } from 'node:tls';
 import { defaultCertsDirs, registryTlsFiles } from './certs-dirs';
 import { dockerCredentials, type CredentialLookup, type RegistryCredential } from './credentials';
 import { canonicalRegistryHost, digestProblem, DOCKER_HUB, imageName, isSha256Digest, type ImageRef } from './image-ref';
@@ -254,6 +255,24 @@ interface RawResponse {
 /** A transient failure worth another attempt (connection refused, reset, timeout). */
 class TransientError extends Error {}
 
+/** Request options that may carry a secure context: https.request hands it to tls.connect. */
+type TlsRequestOptions = https.RequestOptions & Pick<nodeTls.ConnectionOptions, 'secureContext'>;
+
+/** Node 22.15 and later: the certificate authorities of a kind (`default`: what Node trusts; `system`: the operating system's store). */
+const getCACertificates = (nodeTls as { getCACertificates?: (type: 'default' | 'system') => string[] }).getCACertificates;
+let trustedByDefault: readonly string[] | undefined;
+
+/**
+ * The authorities every registry is trusted by where Node can list them (22.15 and later): Node's
+ * own (Mozilla's list, NODE_EXTRA_CA_CERTS, the system's with --use-system-ca) and, as skopeo,
+ * podman and docker trust it, the operating system's store. Read once per process (tens of
+ * milliseconds). Undefined on Node 20, where Node's own defaults apply.
+ */
+function trustedAuthorities(): readonly string[] | undefined {
+  if (getCACertificates === undefined) return undefined;
+  return (trustedByDefault ??= [...new Set([...getCACertificates('default'), ...getCACertificates('system')])]);
+}
+
 /**
  * A TLS handshake that failed for good: another attempt gets the same answer. `plain-http`: the
  * server answered in plain HTTP; `certificate`: its certificate is not trusted; `client-certificate`:
@@ -371,7 +390,7 @@ export class RegistryClient {
   /** Bearer tokens per realm, service and scope. */
   private readonly tokens = new Map<string, Promise<CachedAuthorization>>();
   /** The TLS settings from certs.d per registry host, read once, and the folder of the client certificate shown, if any. */
-  private readonly tlsByHost = new Map<string, { readonly options: https.RequestOptions; readonly clientFolder?: string }>();
+  private readonly tlsByHost = new Map<string, { readonly options: TlsRequestOptions; readonly clientFolder?: string }>();
 
   constructor(options: RegistryClientOptions = {}) {
     this.options = {
@@ -996,21 +1015,27 @@ export class RegistryClient {
   }
 
   /**
-   * The certificate authorities and client certificate certs.d holds for a registry host, as request
-   * options; the agents keep connections of different settings apart.
+   * The TLS settings of a registry host as request options: the authorities it is trusted by
+   * ({@link trustedAuthorities}, and its certs.d folder's) and the client certificate certs.d holds,
+   * in one secure context made once per host rather than once per connection.
    */
-  private tlsFor(host: string): https.RequestOptions {
+  private tlsFor(host: string): TlsRequestOptions {
     let tls = this.tlsByHost.get(host);
     if (tls === undefined) {
       const files = registryTlsFiles(host, this.options.certsDirs);
-      tls = {
-        options: {
-          // Beside the system's authorities, as docker trusts a certs.d folder's.
-          ...(files && files.ca.length > 0 ? { ca: [...rootCertificates, ...files.ca] } : {}),
-          ...(files?.client ? { cert: files.client.cert, key: files.client.key } : {}),
-        },
-        ...(files?.client ? { clientFolder: files.folder } : {}),
-      };
+      const trusted = trustedAuthorities();
+      // As docker trusts a certs.d folder's authorities: beside the others.
+      const ca = files && files.ca.length > 0 ? [...(trusted ?? rootCertificates), ...files.ca] : trusted;
+      const client = files?.client;
+      let secureContext: nodeTls.SecureContext | undefined;
+      if (ca !== undefined || client !== undefined) {
+        try {
+          secureContext = createSecureContext({ ...(ca ? { ca: [...ca] } : {}), ...(client ? { cert: client.cert, key: client.key } : {}) });
+        } catch (error) {
+          throw new HardpodError(`the TLS files in ${files?.folder} cannot be used: ${(error as Error).message}`, host);
+        }
+      }
+      tls = { options: secureContext ? { secureContext } : {}, ...(client ? { clientFolder: files!.folder } : {}) };
       this.tlsByHost.set(host, tls);
     }
     return tls.options;

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as nodeTls from 'node:tls';
 import { NAMED_USER_HARDENED, NUMERIC_USER_DISTROLESS, podWithImages } from './fixtures';
 import { readLockFile } from '../../src/images/lock-file';
 import { cliMainPath } from '../cli/cli-process';
@@ -10,6 +11,9 @@ import { describeHelm, runHelm } from '../harness/helm';
 import { pushImage, pushIndex } from '../harness/oci-images';
 import { describeRegistry, selfSignedCertificate, startRegistry, type TestRegistry } from '../harness/registry';
 import { RegistryProxy } from '../harness/registry-proxy';
+
+/** Node 22.15 and later list the operating system's authorities (tls.getCACertificates), which hardpod then trusts. */
+const NODE_LISTS_AUTHORITIES = typeof (nodeTls as { getCACertificates?: unknown }).getCACertificates === 'function';
 
 /** Runs the real bin without blocking this process (the proxy under test lives here). */
 function hardpod(args: string[], cwd: string, input = '', env: NodeJS.ProcessEnv = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
@@ -189,6 +193,17 @@ spec:
       expect(untrusted.stderr).not.toMatch(/retry/);
       const trusted = await hardpod(['pin', 'tls.yaml'], dir, '', { NODE_EXTRA_CA_CERTS: tls.certFile });
       expect(trusted.stdout).toContain(`${secured}/team/web:v1@${web}`);
+      // The operating system's store (SSL_CERT_FILE, as OpenSSL and Go read it), as skopeo and docker
+      // trust it, where Node can list it; and NODE_EXTRA_CA_CERTS beside a certs.d folder's authorities.
+      const bySystemStore = await hardpod(['pin', 'tls.yaml'], dir, '', { SSL_CERT_FILE: tls.certFile });
+      const certs = path.join(dir, 'other-certs.d');
+      fs.mkdirSync(path.join(certs, secured), { recursive: true });
+      fs.writeFileSync(path.join(certs, secured, 'ca.crt'), selfSignedCertificate(['registry.example.com']).cert);
+      const besideCertsDir = await hardpod(['pin', '--certs-dir', certs, 'tls.yaml'], dir, '', { NODE_EXTRA_CA_CERTS: tls.certFile });
+      for (const run of [bySystemStore, besideCertsDir]) {
+        if (NODE_LISTS_AUTHORITIES) expect(run.stdout).toContain(`${secured}/team/web:v1@${web}`);
+        else expect(run.stderr).toContain(`the TLS certificate of https://${secured} is not trusted (self-signed certificate, DEPTH_ZERO_SELF_SIGNED_CERT)`);
+      }
       // Listed as insecure, as docker's insecure-registries: HTTPS without checking the certificate.
       const insecure = await hardpod(['pin', '--insecure-registry', secured, 'tls.yaml'], dir);
       expect(insecure.stderr).toBe('hardpod pin: would pin 1 image in 1 file (run with --write to rewrite them)\n');
