@@ -1032,7 +1032,9 @@ export class RegistryClient {
         try {
           secureContext = createSecureContext({ ...(ca ? { ca: [...ca] } : {}), ...(client ? { cert: client.cert, key: client.key } : {}) });
         } catch (error) {
-          throw new HardpodError(`the TLS files in ${files?.folder} cannot be used: ${(error as Error).message}`, host);
+          // Authorities that are no certificates are passed over; a client certificate and key that do not go together are not.
+          const what = client ? `the client certificate and key in ${files!.folder}` : 'the certificate authorities';
+          throw new HardpodError(`${what} cannot be used: ${(error as Error).message}`, host);
         }
       }
       tls = { options: secureContext ? { secureContext } : {}, ...(client ? { clientFolder: files!.folder } : {}) };

@@ -253,7 +253,13 @@ spec:
       expect(refused.stderr).toContain(`; it was shown the client certificate in ${folder}: if the registry refuses it, it closes the connection so\n`);
       expect(refused.stdout).toBe('');
 
+      // The registry's client certificate with another's key: refused before any connection, naming the folder.
       fs.writeFileSync(path.join(folder, 'client.cert'), client.cert);
+      const mismatched = await hardpod(['pin', '--certs-dir', certs, 'mtls.yaml'], dir);
+      expect(mismatched.status).toBe(2);
+      expect(mismatched.stderr).toContain(`the client certificate and key in ${folder} cannot be used: `);
+      expect(mismatched.stderr).toMatch(/key values mismatch/);
+
       fs.writeFileSync(path.join(folder, 'client.key'), client.key);
       const pinned = await hardpod(['pin', '--certs-dir', certs, 'mtls.yaml'], dir);
       expect(pinned.stderr).toBe('hardpod pin: would pin 1 image in 1 file (run with --write to rewrite them)\n');
