@@ -8,7 +8,7 @@ import { Duplex, Transform } from 'node:stream';
  * Not Node's own (zlib, from 22.15): it ends a frame that is cut short without an error
  * (nodejs/node#64592), and given frames one after another in one chunk, as zstd:chunked layers
  * are, it returns the first frame's content only, again without an error (nodejs/node#64741).
- * Either would hide files of the layer. fzstd decompresses at about three quarters of its speed.
+ * Either would hide files of the layer. fzstd decompresses at about three quarters of Node's speed.
  *
  * The input first passes a {@link ZstdFrameTracker}, whose errors name the byte where the data
  * stops being Zstandard or is cut short, and which refuses an empty input.
