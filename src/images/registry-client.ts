@@ -331,7 +331,7 @@ function describeTlsFailure(failure: TlsFailure, url: URL, insecureHost: string 
     const authority = failure.proxy ? 'the registry, or the proxy if it inspects TLS, uses' : 'the registry uses';
     return `the TLS certificate of ${origin} is not trusted (${failure.message}${failure.code ? `, ${failure.code}` : ''}); ` +
       `if ${authority} a private certificate authority, put its certificate in /etc/docker/certs.d/${url.host}/ca.crt (or a --certs-dir), ` +
-      'or give it to Node.js: NODE_EXTRA_CA_CERTS=/path/to/ca.pem';
+      `${getCACertificates === undefined ? '' : 'add it to the operating system\'s store, '}or give it to Node.js: NODE_EXTRA_CA_CERTS=/path/to/ca.pem`;
   }
   if (failure.kind === 'client-certificate') {
     const what = failure.code?.includes('CERTIFICATE_REQUIRED') ? 'asks for a client certificate (mutual TLS) and none was given' : 'refused the client certificate given';

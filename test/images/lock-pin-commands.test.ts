@@ -188,7 +188,7 @@ spec:
       expect(untrusted.stderr).toContain(
         `cannot reach the registry: the TLS certificate of https://${secured} is not trusted (self-signed certificate, DEPTH_ZERO_SELF_SIGNED_CERT); ` +
           `if the registry uses a private certificate authority, put its certificate in /etc/docker/certs.d/${secured}/ca.crt (or a --certs-dir), ` +
-          'or give it to Node.js: NODE_EXTRA_CA_CERTS=/path/to/ca.pem\n',
+          `${NODE_LISTS_AUTHORITIES ? 'add it to the operating system\'s store, ' : ''}or give it to Node.js: NODE_EXTRA_CA_CERTS=/path/to/ca.pem\n`,
       );
       expect(untrusted.stderr).not.toMatch(/retry/);
       const trusted = await hardpod(['pin', 'tls.yaml'], dir, '', { NODE_EXTRA_CA_CERTS: tls.certFile });
