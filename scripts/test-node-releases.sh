@@ -18,8 +18,18 @@ if [ ! -f "$manifest" ]; then
 fi
 
 # "version<TAB>bin folder" lines from the manifest.
-releases="$(node -e 'for (const [version, bin] of Object.entries(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")))) console.log(`${version}\t${bin}`)' "$manifest")"
-while IFS=$'\t' read -r version bin; do
+mapfile -t releases < <(node -e 'for (const [version, bin] of Object.entries(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")))) console.log(`${version}\t${bin}`)' "$manifest")
+if [ "${#releases[@]}" -eq 0 ]; then
+  echo "test-node-releases: $manifest lists no release; run scripts/setup/node-releases.sh" >&2
+  exit 1
+fi
+for release in "${releases[@]}"; do
+  version="${release%%$'\t'*}" bin="${release#*$'\t'}"
+  # A release gone from the cache must not leave the machine's own node to run in its place.
+  if [ "$("$bin/node" --version 2>/dev/null)" != "v$version" ]; then
+    echo "test-node-releases: $bin/node is not Node.js v$version; run scripts/setup/node-releases.sh" >&2
+    exit 1
+  fi
   echo "=== the test suites on Node.js $version ==="
-  PATH="$bin:$PATH" node node_modules/jest/bin/jest.js "$@" --ci --coverage=false --testPathIgnorePatterns '/node_modules/' '/lib/' '/examples/.*/dist/' '/test/cluster/'
-done <<<"$releases"
+  PATH="$bin:$PATH" node node_modules/jest/bin/jest.js "$@" --ci --coverage=false --testPathIgnorePatterns '/node_modules/' '/lib/' '/examples/.*/dist/' '/test/cluster/' </dev/null
+done
