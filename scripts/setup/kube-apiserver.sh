@@ -63,6 +63,8 @@ log() { echo "kube-apiserver setup: $*"; }
 SETUP_NAME="kube-apiserver setup" SETUP_SUITES="the cluster suites (test/cluster)"
 # shellcheck source=lib/unavailable.sh
 source "$(dirname "$0")/lib/unavailable.sh"
+# shellcheck source=lib/apt.sh
+source "$(dirname "$0")/lib/apt.sh"
 
 # --- etcd (Debian etcd-server, unpacked without its maintainer scripts so nothing autostarts) ---
 ETCD_BIN=""
@@ -95,10 +97,6 @@ install_etcd() {
   log "etcd $version unpacked into $target"
   ETCD_BIN="$target/usr/bin/etcd"
   "$target/usr/bin/etcd" --version | head -n1
-}
-
-apt_get() {
-  if [ "$(id -u)" = 0 ]; then apt-get "$@"; else sudo apt-get "$@"; fi
 }
 
 # --- kube-apiserver and kubectl from Go modules (Go caches: lib/go-cache.sh) ---

