@@ -10,11 +10,10 @@ CACHE="${HARDPOD_CACHE:-$HOME/.cache/hardpod}"
 manifest="$CACHE/node-releases-toolchain.json"
 
 if [ ! -f "$manifest" ]; then
-  bar="!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"
-  printf '%s\n!! no Node.js releases in %s (see scripts/setup/node-releases.sh)\n!! the suites ran on %s only\n%s\n' \
-    "$bar" "$manifest" "$(node --version)" "$bar" >&2
-  if [ "${HARDPOD_REQUIRE_SERVERS:-}" = 1 ]; then exit 1; fi
-  exit 0
+  SETUP_NAME="test-node-releases" SETUP_SUITES="the test suites on Node.js releases other than $(node --version)"
+  # shellcheck source=setup/lib/unavailable.sh
+  source scripts/setup/lib/unavailable.sh
+  unavailable "no Node.js releases in $manifest (see scripts/setup/node-releases.sh)"
 fi
 
 # "version<TAB>bin folder" lines from the manifest.
