@@ -273,6 +273,14 @@ function trustedAuthorities(): readonly string[] | undefined {
   return (trustedByDefault ??= [...new Set([...getCACertificates('default'), ...getCACertificates('system')])]);
 }
 
+let trustedContext: nodeTls.SecureContext | undefined;
+
+/** One secure context trusting {@link trustedAuthorities}, shared by every registry without TLS files of its own in certs.d. */
+function trustedSecureContext(): nodeTls.SecureContext | undefined {
+  const trusted = trustedAuthorities();
+  return trusted && (trustedContext ??= createSecureContext({ ca: [...trusted] }));
+}
+
 /**
  * A TLS handshake that failed for good: another attempt gets the same answer. `plain-http`: the
  * server answered in plain HTTP; `certificate`: its certificate is not trusted; `client-certificate`:
@@ -448,14 +456,17 @@ export class RegistryClient {
     const conf = this.options.registriesConf;
     const name = imageName(ref);
     const ownHost = new URL(this.registryBase(ref.registry)).host;
-    const urlMirrors = (this.options.mirrors[ref.registry] ?? []).map((base) => base.replace(/\/+$/, '')).map((base): Source => ({
-      base,
-      repository: ref.repository,
-      // A mirror gets its own credentials, never the upstream registry's.
-      credentialHost: new URL(base).host === ownHost ? ref.registry : new URL(base).host,
-      insecure: this.options.insecureRegistries.includes(ref.registry),
-      ...this.blockedAt(`${new URL(base).host}/${ref.repository}`),
-    }));
+    const urlMirrors = (this.options.mirrors[ref.registry] ?? []).map((base) => base.replace(/\/+$/, '')).map((base): Source => {
+      const host = new URL(base).host;
+      return {
+        base,
+        repository: ref.repository,
+        // A mirror gets its own credentials, never the upstream registry's.
+        credentialHost: host === ownHost ? ref.registry : host,
+        insecure: this.options.insecureRegistries.includes(ref.registry),
+        ...this.blockedAt(`${host}/${ref.repository}`),
+      };
+    });
     const confSources = pullSources(conf && findRegistry(conf, name), name, byDigest).map((source) => {
       const slash = source.name.indexOf('/');
       const registry = canonicalRegistryHost(source.name.slice(0, slash));
@@ -1017,25 +1028,28 @@ export class RegistryClient {
   /**
    * The TLS settings of a registry host as request options: the authorities it is trusted by
    * ({@link trustedAuthorities}, and its certs.d folder's) and the client certificate certs.d holds,
-   * in one secure context made once per host rather than once per connection.
+   * in one secure context made once per host with such files (and one shared by the hosts without),
+   * rather than once per connection.
    */
   private tlsFor(host: string): TlsRequestOptions {
     let tls = this.tlsByHost.get(host);
     if (tls === undefined) {
       const files = registryTlsFiles(host, this.options.certsDirs);
-      const trusted = trustedAuthorities();
-      // As docker trusts a certs.d folder's authorities: beside the others.
-      const ca = files && files.ca.length > 0 ? [...(trusted ?? rootCertificates), ...files.ca] : trusted;
       const client = files?.client;
       let secureContext: nodeTls.SecureContext | undefined;
-      if (ca !== undefined || client !== undefined) {
+      if (files !== undefined && (files.ca.length > 0 || client !== undefined)) {
+        const trusted = trustedAuthorities();
+        // As docker trusts a certs.d folder's authorities: beside the others.
+        const ca = files.ca.length > 0 ? [...(trusted ?? rootCertificates), ...files.ca] : trusted;
         try {
           secureContext = createSecureContext({ ...(ca ? { ca: [...ca] } : {}), ...(client ? { cert: client.cert, key: client.key } : {}) });
         } catch (error) {
           // Authorities that are no certificates are passed over; a client certificate and key that do not go together are not.
-          const what = client ? `the client certificate and key in ${files!.folder}` : 'the certificate authorities';
+          const what = client ? `the client certificate and key in ${files.folder}` : 'the certificate authorities';
           throw new HardpodError(`${what} cannot be used: ${(error as Error).message}`, host);
         }
+      } else {
+        secureContext = trustedSecureContext();
       }
       tls = { options: secureContext ? { secureContext } : {}, ...(client ? { clientFolder: files!.folder } : {}) };
       this.tlsByHost.set(host, tls);
