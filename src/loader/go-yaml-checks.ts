@@ -217,6 +217,66 @@ function blockScalarTabIssue(text: string, header: number): GoYamlIssue | undefi
 }
 
 /**
+ * A colon that a flow collection's unquoted value ends with (`[a:, b]`, `{a: b:}`), or starts with
+ * (`[:a]`): where the YAML 1.2 readers see a key's colon, go-yaml v2 takes the colon for part of the
+ * value ("a:") unless a space follows it, and refuses a value that starts with one.
+ */
+const FLOW_COLON = /:[,[\]{}]|[[{,][ \t]*:/;
+
+/** Lexer tokens that mark what follows rather than hold source text. */
+const CONTROL_TOKENS: ReadonlySet<string> = new Set(['doc-mode', 'scalar', 'flow-error-end']);
+
+/**
+ * Where kubectl's YAML parser reads a colon in a flow collection other than as js-yaml does: right
+ * after an unquoted value and directly before `,`, `]`, `}`, `[` or `{` (kubectl reads `[a:, b]` as
+ * the strings "a:" and "b", js-yaml as a mapping; kubectl refuses `[a:[b]]`), or at an unquoted
+ * value's start (kubectl refuses `[:a]`). Found with the `yaml` package's lexer, which knows where
+ * quotes, comments and block scalars are; runs on documents js-yaml may not even read, so that the
+ * reason is this one rather than js-yaml's.
+ */
+export function flowColonIssue(text: string): GoYamlIssue | undefined {
+  if (!FLOW_COLON.test(text)) return undefined;
+  yaml = yamlModule();
+  let offset = 0;
+  let flowDepth = 0;
+  // The unquoted value before the current token, with only spaces and line breaks since; its offset.
+  let plainBefore = -1;
+  let afterScalarMarker = false;
+  for (const token of new yaml.Lexer().lex(text)) {
+    const type = yaml.CST.tokenType(token);
+    if (type !== null && CONTROL_TOKENS.has(type)) {
+      afterScalarMarker = type === 'scalar';
+      continue;
+    }
+    const start = offset;
+    offset += token.length;
+    if (afterScalarMarker && type === null) {
+      afterScalarMarker = false;
+      if (flowDepth > 0 && token.startsWith(':')) {
+        return { offset: start, reason: 'an unquoted value in a flow collection ({...} or [...]) starts with a colon: kubectl\'s YAML parser takes it for a key\'s colon and refuses the file; quote the value' };
+      }
+      plainBefore = start;
+      continue;
+    }
+    afterScalarMarker = false;
+    if (type === 'flow-seq-start' || type === 'flow-map-start') {
+      flowDepth++;
+    } else if ((type === 'flow-seq-end' || type === 'flow-map-end') && flowDepth > 0) {
+      flowDepth--;
+    } else if (type === 'map-value-ind' && flowDepth > 0 && plainBefore !== -1 && FLOW_INDICATORS.includes(text.charAt(offset))) {
+      return {
+        offset: plainBefore,
+        reason: `a colon right after an unquoted value and directly before ${JSON.stringify(text.charAt(offset))} in a flow collection ({...} or [...]): kubectl's YAML parser reads the colon as part of the value, other YAML tools as a key's colon; quote the value, or put a space after the colon`,
+      };
+    }
+    if (type !== 'space' && type !== 'newline') plainBefore = -1;
+  }
+  return undefined;
+}
+
+const FLOW_INDICATORS = ',[]{}';
+
+/**
  * What may make a key a mapping or a list, a merge depend on order, or a `?` part of a flow
  * collection's plain scalar: checked with a full parse.
  */
