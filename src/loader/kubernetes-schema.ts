@@ -58,15 +58,16 @@ const explicitNull = new Type('tag:yaml.org,2002:null', {
 /**
  * A `!!timestamp` value keeps its text, as sigs.k8s.io/yaml writes it, but only when go-yaml can
  * read it as one of its four layouts (time.Parse: `2006-1-2T15:4:5.999999999Z07:00`, the same with
- * `t`, `2006-1-2 15:4:5.999999999`, `2006-1-2`); kubectl refuses any other.
+ * `t`, `2006-1-2 15:4:5.999999999`, `2006-1-2`); kubectl refuses any other. time.Parse matches a
+ * space of a layout with one or more spaces of the value.
  */
-const GO_TIMESTAMP = /^(\d{4})-(\d\d?)-(\d\d?)(?:([Tt ])(\d\d?):(\d\d?):(\d\d?)(?:[.,]\d+)?(Z|[+-]\d\d:\d\d)?)?$/;
+const GO_TIMESTAMP = /^(\d{4})-(\d\d?)-(\d\d?)(?:([Tt]| +)(\d\d?):(\d\d?):(\d\d?)(?:[.,]\d+)?(Z|[+-]\d\d:\d\d)?)?$/;
 function isGoTimestamp(text: string): boolean {
   const match = GO_TIMESTAMP.exec(text);
   if (!match) return false;
   const [, year, month, day, separator, hour, minute, second, zone] = match;
   // The `T` and `t` layouts end with a zone, the space one has none.
-  if (separator !== undefined && (separator === ' ') !== (zone === undefined)) return false;
+  if (separator !== undefined && separator.startsWith(' ') !== (zone === undefined)) return false;
   if (zone !== undefined && zone !== 'Z' && (Number(zone.slice(1, 3)) > 24 || Number(zone.slice(4)) > 60)) return false;
   const m = Number(month), d = Number(day);
   if (m < 1 || m > 12 || d < 1 || d > daysInMonth(Number(year), m)) return false;
