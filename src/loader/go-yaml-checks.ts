@@ -221,7 +221,7 @@ function blockScalarTabIssue(text: string, header: number): GoYamlIssue | undefi
  * (`[:a]`): where the YAML 1.2 readers see a key's colon, go-yaml v2 takes the colon for part of the
  * value ("a:") unless a space follows it, and refuses a value that starts with one.
  */
-const FLOW_COLON = /:[,[\]{}]|[[{,][ \t]*:/;
+const FLOW_COLON = /:[,[\]{}]|[[{,]\s*:/;
 
 /** Lexer tokens that mark what follows rather than hold source text. */
 const CONTROL_TOKENS: ReadonlySet<string> = new Set(['doc-mode', 'scalar', 'flow-error-end']);

@@ -160,6 +160,7 @@ const REFUSED_BY_BOTH: [string, string, number, RegExp][] = [
   ['a colon between a plain scalar and a flow sequence', withX('  a: [a:[b]]\n'), 6, /a colon right after an unquoted value and directly before "\[" in a flow collection/],
   ['a colon starting a plain scalar in a flow sequence', withX('  a: [b, :c]\n'), 6, /an unquoted value in a flow collection \(\{...\} or \[...\]\) starts with a colon: kubectl's YAML parser takes it for a key's colon and refuses the file; quote the value/],
   ['a colon starting a plain key in a flow mapping', withX('  a: {:c}\n'), 6, /an unquoted value in a flow collection .* starts with a colon/],
+  ['a colon starting a plain scalar on the next line of a flow sequence', withX('  a: [b,\n    :c]\n'), 7, /an unquoted value in a flow collection .* starts with a colon/],
   ['a tab alone on a line between entries', withX('  a: 1\n\t\n  b: 2\n'), 7, /a tab in the indentation of a line: kubectl's YAML parser refuses it/],
   ['a tab before a comment', withX('  a: 1\n  \t# c\n  b: 2\n'), 7, /a tab in the indentation of a line/],
   ['a tab alone on the first line', `\t\n${pod('a')}`, 1, /a tab in the indentation of a line/],
