@@ -176,7 +176,7 @@ class BlockParser {
         } else {
           const plain = text.slice(at, colon);
           if (text.charCodeAt(colon - 1) === SPACE || plain === '<<' || colon - at > MAX_KEY_LENGTH) throw UNSUPPORTED;
-          key = String(this.resolve(plain));
+          key = keyOf(this.resolve(plain));
         }
         after = colon + 1;
       }
@@ -444,7 +444,7 @@ class FlowReader {
     for (;;) {
       const first = text.charCodeAt(this.at);
       const keyStart = this.at;
-      const key = first === DQUOTE || first === SQUOTE ? this.quoted() : String(this.plain());
+      const key = first === DQUOTE || first === SQUOTE ? this.quoted() : keyOf(this.plain());
       if (text.charCodeAt(this.at) !== COLON || text.charCodeAt(this.at + 1) !== SPACE || this.at - keyStart > MAX_KEY_LENGTH) throw UNSUPPORTED;
       if (key === '__proto__' || Object.prototype.hasOwnProperty.call(result, key)) throw UNSUPPORTED;
       this.at += 2;
@@ -536,6 +536,12 @@ class FlowReader {
   private skipSpaces(): void {
     while (this.at < this.end && this.text.charCodeAt(this.at) === SPACE) this.at++;
   }
+}
+
+/** A plain key's resolved value as a key; a null key (`null: x`, `~: x`), which kubectl refuses, is left to js-yaml's path, where the loader refuses it. */
+function keyOf(resolved: unknown): string {
+  if (resolved === null) throw UNSUPPORTED;
+  return String(resolved);
 }
 
 function isFlowIndicator(ch: number): boolean {

@@ -250,7 +250,8 @@ export function flowColonIssue(text: string): GoYamlIssue | undefined {
     }
     const start = offset;
     offset += token.length;
-    if (afterScalarMarker && type === null) {
+    // A dash that opens a flow collection's plain scalar (`[-:]`) is lexed as a list item's.
+    if ((afterScalarMarker && type === null) || (type === 'seq-item-ind' && flowDepth > 0)) {
       afterScalarMarker = false;
       if (flowDepth > 0 && token.startsWith(':')) {
         return { offset: start, reason: 'an unquoted value in a flow collection ({...} or [...]) starts with a colon: kubectl\'s YAML parser takes it for a key\'s colon and refuses the file; quote the value' };
@@ -281,17 +282,20 @@ const FLOW_INDICATORS = ',[]{}';
  * collection's plain scalar: checked with a full parse.
  */
 const COMPLEX_OR_MERGE = /<<|\?|[\]}][ \t]*:/;
+/** What may be a key that reads as null: `null:`, `~:`, a colon with nothing before it, `{~}`. */
+const NULL_KEY = /(?:^|[\s[{,?])(?:(?:~|null|Null|NULL)[ \t]*[,}]|(?:~|null|Null|NULL)?[ \t]*:(?:[\s,\]}]|$))/m;
 
 /**
  * Structure go-yaml reads differently: a mapping or a list as a key (kubectl refuses it, js-yaml
  * makes it a string), a key over go-yaml's length limit, a merge (`<<`) of anything but mappings,
  * a merge that sets a key an earlier entry of the same mapping already set (go-yaml v2 lets the
  * later one win, so the merged value replaces an explicit one; js-yaml and the YAML merge spec
- * keep the explicit one), and a `?` in a plain scalar of a flow collection (go-yaml's key indicator).
+ * keep the explicit one), a `?` in a plain scalar of a flow collection (go-yaml's key indicator),
+ * and a key that reads as null (kubectl refuses it; js-yaml makes it the string "null").
  */
 export function keyIssue(text: string, resolveScalar: (plain: string) => unknown): GoYamlIssue | undefined {
   const longLine = hasLineLongerThan(text, MAX_KEY_LENGTH);
-  if (!longLine && !COMPLEX_OR_MERGE.test(text)) return undefined;
+  if (!longLine && !COMPLEX_OR_MERGE.test(text) && !NULL_KEY.test(text)) return undefined;
   // Loaded on first use: most inputs never need it.
   yaml = yamlModule();
   const doc = yaml.parseDocument(text, { merge: false, uniqueKeys: false });
@@ -318,6 +322,13 @@ export function keyIssue(text: string, resolveScalar: (plain: string) => unknown
       for (const pair of map.items) {
         const key = pair.key as YamlNode | null;
         const target = yaml.isAlias(key) ? key.resolve(doc) : key;
+        if (target === null || target === undefined || (yaml.isScalar(target) && target.value === null)) {
+          found = {
+            offset: key?.range?.[0] ?? (pair.value as YamlNode | null)?.range?.[0] ?? map.range?.[0] ?? 0,
+            reason: 'a mapping key that reads as null (null, ~, or nothing before the colon): kubectl refuses it (unsupported map key); quote the key ("null") if it is the word',
+          };
+          return yaml.visit.BREAK;
+        }
         if (yaml.isMap(target) || yaml.isSeq(target)) {
           found = { offset: key?.range?.[0] ?? 0, reason: 'a mapping key that is itself a mapping or a list: kubectl refuses it (invalid map key); use a string key' };
           return yaml.visit.BREAK;

@@ -116,7 +116,7 @@ describe('block YAML parser', () => {
     ['a literal block scalar in a sequence and a compact mapping', 'l:\n- |\n  one\n- k: |+\n    two\n\n  j: 1\n'],
     ['indentless and nested sequences, compact mappings', 'spec:\n  containers:\n  - name: a\n    args:\n    - -x\n    -\n      - nested\n  - name: b\nn: ~\n'],
     ['flow collections', 'a: {x: 1, "y": [a, \'b\', {c: d}], z: []}\nb: [ {}, -1, .5, 0x1F, 010, yes, off, "it\'s", \'q\'\'\' ]\n'],
-    ['plain scalars that resolve, as values and as keys', 'a: 0o17\nb: 1e3\nc: True\nd: NULL\ne: 1_000\n1.0: x\ntrue: y\n~: z\nf: 2024-01-01\ng: http://x:80/a#frag\n'],
+    ['plain scalars that resolve, as values and as keys', 'a: 0o17\nb: 1e3\nc: True\nd: NULL\ne: 1_000\n1.0: x\ntrue: y\nf: 2024-01-01\ng: http://x:80/a#frag\n'],
     ['comments everywhere', '--- # doc\n# top\na: 1 # one\n  # odd\nb:   # none\n# mid\n  c: "#" # c\n'],
     ['quoted keys and values', '"a b": \'c\'\n\'d\': "e"\n"": x\n'],
   ])('%s', (_name, text) => {
@@ -138,6 +138,8 @@ describe('block YAML parser', () => {
     ['control characters (an error js-yaml reports)', 'a: b\u0000\n'],
     ['a block scalar ending the text without a newline', 'a: |\n  x'],
     ['__proto__ keys', '__proto__: {a: 1}\n'],
+    ['keys that read as null (which the loader refuses, as kubectl does)', 'a: 1\n~: z\n'],
+    ['a key that reads as null in a flow mapping', 'a: {null: 1}\n'],
     ['infinite and NaN numbers (which the loader refuses with their line)', 'a: [1, .inf]\n'],
     ['NaN as a value', 'a: .NaN\n'],
   ])('declines %s, which js-yaml reads or refuses', (_name, text) => {

@@ -94,6 +94,7 @@ const SCALARS_AND_KEYS: Record<string, string> = {
   'multi-line plain scalars': withX('  a: one\n    two\n\n    three\n  b: a:b\n    c#d\n'),
   'flow collections over several lines': withX('  a: [1,\n    2, {p: 1,\n    q: 2}]\n  b: {p: [x,\n    y], q: "s\n    t"}\n'),
   'flow collections with trailing commas and pairs': withX('  a: [1, 2, ]\n  b: {p: 1, }\n  c: [p: 1, q]\n'),
+  'the word null as a key, quoted or tagged as a string': withX('  "null": 1\n  b: {\'null\': 2, !!str ~: 3, -: 4}\n'),
   'colons in flow collections that both readers take alike': withX('  a: [a:b, {p:1}, a: , "q":1, \'r\':]\n  b: {"p":[1], \'q\':{r: 1}, s:t: u}\n  c: "[x:, y]"\n'),
   'keys with spaces, quoted keys, explicit keys': withX('  a key with spaces: 1\n  "quoted key": 2\n  \'single\': 3\n  ? a\n  : 4\n  ? b\n  c: 5\n'),
   'empty values': withX('  a:\n  b: ""\n  c: []\n  d: {}\n  e:\n  -\n  - x\n'),
@@ -160,6 +161,10 @@ const REFUSED_BY_BOTH: [string, string, number, RegExp][] = [
   ['a colon between a plain scalar and a flow sequence', withX('  a: [a:[b]]\n'), 6, /a colon right after an unquoted value and directly before "\[" in a flow collection/],
   ['a colon starting a plain scalar in a flow sequence', withX('  a: [b, :c]\n'), 6, /an unquoted value in a flow collection \(\{...\} or \[...\]\) starts with a colon: kubectl's YAML parser takes it for a key's colon and refuses the file; quote the value/],
   ['a colon starting a plain key in a flow mapping', withX('  a: {:c}\n'), 6, /an unquoted value in a flow collection .* starts with a colon/],
+  ['null as a key', withX('  a: 1\n  null: 2\n'), 7, /a mapping key that reads as null \(null, ~, or nothing before the colon\): kubectl refuses it \(unsupported map key\); quote the key \("null"\) if it is the word/],
+  ['~ as a key in a flow mapping', withX('  a: {b: 1, ~: 2}\n'), 6, /a mapping key that reads as null/],
+  ['a flow mapping of ~ alone', withX('  a: {~}\n'), 6, /a mapping key that reads as null/],
+  ['nothing before a colon in a flow sequence', withX('  a: [b, : c]\n'), 6, /a mapping key that reads as null/],
   ['a colon starting a plain scalar on the next line of a flow sequence', withX('  a: [b,\n    :c]\n'), 7, /an unquoted value in a flow collection .* starts with a colon/],
   ['a tab alone on a line between entries', withX('  a: 1\n\t\n  b: 2\n'), 7, /a tab in the indentation of a line: kubectl's YAML parser refuses it/],
   ['a tab before a comment', withX('  a: 1\n  \t# c\n  b: 2\n'), 7, /a tab in the indentation of a line/],
@@ -199,6 +204,7 @@ const REFUSED_BY_HARDPOD: [string, string, number, RegExp][] = [
   ['a directive after a ... line', `${pod('a')}...\n%YAML 1.1\n---\n${pod('b')}`, 6, /content after a `\.\.\.` document end line/],
   ['a ? starting a plain scalar in a flow sequence (a key to kubectl)', withX('  a: [?b]\n'), 6, /a \? inside an unquoted value in a flow collection/],
   ['a colon ending a plain scalar in a flow sequence ("a:" to kubectl, a key to others)', withX('  a: [b, c:, d]\n'), 6, /a colon right after an unquoted value and directly before "," in a flow collection \(\{...\} or \[...\]\): kubectl's YAML parser reads the colon as part of the value, other YAML tools as a key's colon; quote the value, or put a space after the colon/],
+  ['a colon ending a dash in a flow sequence', withX('  a: [-:]\n'), 6, /a colon right after an unquoted value and directly before "\]"/],
   ['a colon ending the last plain scalar of a flow sequence', withX('  a: [b, c:]\n'), 6, /a colon right after an unquoted value and directly before "\]"/],
   ['a colon ending a plain value in a flow mapping', withX('  a: {p: b:}\n'), 6, /a colon right after an unquoted value and directly before "\}"/],
   ['a colon after a space, ending a plain key in a flow mapping', withX('  a: {p :, q: 1}\n'), 6, /a colon right after an unquoted value and directly before ","/],
@@ -310,7 +316,8 @@ describeWithTools('YAML syntax is read as kubectl reads it', 'kubectl', missingK
     // The generator reaches streams of several objects, document ends and CRLF.
     const read = streams.map((text) => readBoth(text, file).hardpod);
     expect(read.filter((r) => 'objects' in r && r.objects.length >= 2).length).toBeGreaterThan(5);
-    expect(read.filter((r) => 'objects' in r).length).toBeGreaterThan(streams.length / 2);
+    // Enough of them are read, not refused, for the comparison to compare objects (about half, on any seed).
+    expect(read.filter((r) => 'objects' in r).length).toBeGreaterThan(streams.length / 3);
     expect(streams.some((s) => s.includes('\n...'))).toBe(true);
   });
 
