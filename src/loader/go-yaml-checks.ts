@@ -221,7 +221,7 @@ function blockScalarTabIssue(text: string, header: number): GoYamlIssue | undefi
  * (`[:a]`): where the YAML 1.2 readers see a key's colon, go-yaml v2 takes the colon for part of the
  * value ("a:") unless a space follows it, and refuses a value that starts with one.
  */
-const FLOW_COLON = /:[,[\]{}]|[[{,]\s*:/;
+const FLOW_COLON = /:[,[\]{}]|[[{,]\s*:|\s:\S/;
 
 /** Lexer tokens that mark what follows rather than hold source text. */
 const CONTROL_TOKENS: ReadonlySet<string> = new Set(['doc-mode', 'scalar', 'flow-error-end']);
@@ -229,8 +229,9 @@ const CONTROL_TOKENS: ReadonlySet<string> = new Set(['doc-mode', 'scalar', 'flow
 /**
  * Where kubectl's YAML parser reads a colon in a flow collection other than as js-yaml does: right
  * after an unquoted value and directly before `,`, `]`, `}`, `[` or `{` (kubectl reads `[a:, b]` as
- * the strings "a:" and "b", js-yaml as a mapping; kubectl refuses `[a:[b]]`), or at an unquoted
- * value's start (kubectl refuses `[:a]`). Found with the `yaml` package's lexer, which knows where
+ * the strings "a:" and "b", js-yaml as a mapping; kubectl refuses `[a:[b]]`), at an unquoted
+ * value's start (kubectl refuses `[:a]`), or with no key before it (kubectl refuses `[: a]`, js-yaml
+ * reads a null key). Found with the `yaml` package's lexer, which knows where
  * quotes, comments and block scalars are; runs on documents js-yaml may not even read, so that the
  * reason is this one rather than js-yaml's.
  */
@@ -241,6 +242,8 @@ export function flowColonIssue(text: string): GoYamlIssue | undefined {
   let flowDepth = 0;
   // The unquoted value before the current token, with only spaces and line breaks since; its offset.
   let plainBefore = -1;
+  // Whether the current token opens a flow collection's entry: only spaces and line breaks since its `[`, `{` or `,`.
+  let entryStart = false;
   let afterScalarMarker = false;
   for (const token of new yaml.Lexer().lex(text)) {
     const type = yaml.CST.tokenType(token);
@@ -257,9 +260,13 @@ export function flowColonIssue(text: string): GoYamlIssue | undefined {
         return { offset: start, reason: 'an unquoted value in a flow collection ({...} or [...]) starts with a colon: kubectl\'s YAML parser takes it for a key\'s colon and refuses the file; quote the value' };
       }
       plainBefore = start;
+      entryStart = false;
       continue;
     }
     afterScalarMarker = false;
+    if (type === 'map-value-ind' && flowDepth > 0 && entryStart) {
+      return { offset: start, reason: 'a colon with no key before it in a flow collection ({...} or [...]): kubectl\'s YAML parser refuses it; write the key, or quote the value' };
+    }
     if (type === 'flow-seq-start' || type === 'flow-map-start') {
       flowDepth++;
     } else if ((type === 'flow-seq-end' || type === 'flow-map-end') && flowDepth > 0) {
@@ -270,7 +277,10 @@ export function flowColonIssue(text: string): GoYamlIssue | undefined {
         reason: `a colon right after an unquoted value and directly before ${JSON.stringify(text.charAt(offset))} in a flow collection ({...} or [...]): kubectl's YAML parser reads the colon as part of the value, other YAML tools as a key's colon; quote the value, or put a space after the colon`,
       };
     }
-    if (type !== 'space' && type !== 'newline') plainBefore = -1;
+    if (type !== 'space' && type !== 'newline') {
+      plainBefore = -1;
+      entryStart = type === 'flow-seq-start' || type === 'flow-map-start' || type === 'comma';
+    }
   }
   return undefined;
 }
@@ -282,8 +292,8 @@ const FLOW_INDICATORS = ',[]{}';
  * collection's plain scalar: checked with a full parse.
  */
 const COMPLEX_OR_MERGE = /<<|\?|[\]}][ \t]*:/;
-/** What may be a key that reads as null: `null:`, `~:`, a colon with nothing before it, `{~}`. */
-const NULL_KEY = /(?:^|[\s[{,?])(?:(?:~|null|Null|NULL)[ \t]*[,}]|(?:~|null|Null|NULL)?[ \t]*:(?:[\s,\]}]|$))/m;
+/** What may be a key that reads as null: `null:`, `~:`, a colon with nothing before it, `{~}`, an anchor or tag on nothing (`{&a }`). */
+const NULL_KEY = /(?:^|[\s[{,?])(?:(?:~|null|Null|NULL)[ \t]*[,}]|(?:~|null|Null|NULL)?[ \t]*:(?:[\s,\]}]|$))|[[{,?][ \t]*[&!]\S*[ \t]*[,:\]}]/m;
 
 /**
  * Structure go-yaml reads differently: a mapping or a list as a key (kubectl refuses it, js-yaml
