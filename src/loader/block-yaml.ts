@@ -510,7 +510,15 @@ class FlowReader {
     const start = this.at;
     const first = text.charCodeAt(start);
     if (first < 128 && INDICATOR[first] === 1) throw UNSUPPORTED;
-    if (first === DASH && (text.charCodeAt(start + 1) === SPACE || isFlowIndicator(text.charCodeAt(start + 1)))) throw UNSUPPORTED;
+    if (first === DASH) {
+      const next = text.charCodeAt(start + 1);
+      // A lone dash (`[cat, -]`) is the string "-" to go-yaml; js-yaml refuses it.
+      if (next === COMMA || next === RBRACKET || next === RBRACE) {
+        this.at = start + 1;
+        return '-';
+      }
+      if (next === SPACE || isFlowIndicator(next)) throw UNSUPPORTED;
+    }
     let i = start;
     for (; i < this.end; i++) {
       const ch = text.charCodeAt(i);

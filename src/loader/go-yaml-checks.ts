@@ -219,30 +219,32 @@ function blockScalarTabIssue(text: string, header: number): GoYamlIssue | undefi
 /**
  * A colon that a flow collection's unquoted value ends with (`[a:, b]`, `{a: b:}`), or starts with
  * (`[:a]`): where the YAML 1.2 readers see a key's colon, go-yaml v2 takes the colon for part of the
- * value ("a:") unless a space follows it, and refuses a value that starts with one.
+ * value ("a:") unless a space follows it, and refuses a value that starts with one. A lone dash as a
+ * value (`[cat, -]`), which go-yaml reads as "-" and js-yaml refuses.
  */
-const FLOW_COLON = /:[,[\]{}]|[[{,]\s*:|\s:\S/;
+const FLOW_SYNTAX = /:[,[\]{}]|[[{,]\s*:|\s:\S|-[,\]}]/;
 
 /** Lexer tokens that mark what follows rather than hold source text. */
 const CONTROL_TOKENS: ReadonlySet<string> = new Set(['doc-mode', 'scalar', 'flow-error-end']);
 
 /**
- * Where kubectl's YAML parser reads a colon in a flow collection other than as js-yaml does: right
+ * Where kubectl's YAML parser reads a flow collection other than as js-yaml does. A colon: right
  * after an unquoted value and directly before `,`, `]`, `}`, `[` or `{` (kubectl reads `[a:, b]` as
  * the strings "a:" and "b", js-yaml as a mapping; kubectl refuses `[a:[b]]`), at an unquoted
  * value's start (kubectl refuses `[:a]`), or with no key before it (kubectl refuses `[: a]`, js-yaml
- * reads a null key). Found with the `yaml` package's lexer, which knows where
- * quotes, comments and block scalars are; runs on documents js-yaml may not even read, so that the
- * reason is this one rather than js-yaml's.
+ * reads a null key). A lone dash as a value (`[cat, -]`: "-" to kubectl, an error to js-yaml; the
+ * block parser reads it as kubectl does, so only documents it declines come here). Found with the
+ * `yaml` package's lexer, which knows where quotes, comments and block scalars are; runs on documents
+ * js-yaml may not even read, so that the reason is this one rather than js-yaml's.
  */
-export function flowColonIssue(text: string): GoYamlIssue | undefined {
-  if (!FLOW_COLON.test(text)) return undefined;
+export function flowCollectionIssue(text: string): GoYamlIssue | undefined {
+  if (!FLOW_SYNTAX.test(text)) return undefined;
   yaml = yamlModule();
   let offset = 0;
   let flowDepth = 0;
   // The unquoted value before the current token, with only spaces and line breaks since; its offset.
   let plainBefore = -1;
-  // Whether the current token opens a flow collection's entry: only spaces and line breaks since its `[`, `{` or `,`.
+  // Whether the current token opens a flow collection's entry: only spaces, line breaks, comments, anchors and tags since its `[`, `{` or `,`.
   let entryStart = false;
   let afterScalarMarker = false;
   for (const token of new yaml.Lexer().lex(text)) {
@@ -253,6 +255,9 @@ export function flowColonIssue(text: string): GoYamlIssue | undefined {
     }
     const start = offset;
     offset += token.length;
+    if (type === 'seq-item-ind' && flowDepth > 0 && ',]}'.includes(text.charAt(offset))) {
+      return { offset: start, reason: 'a lone - as a value in a flow collection ({...} or [...]), in a document hardpod reads with its full YAML parser (for its anchors, tags or other syntax): kubectl reads the string "-", that parser refuses it; quote it ("-")' };
+    }
     // A dash that opens a flow collection's plain scalar (`[-:]`) is lexed as a list item's.
     if ((afterScalarMarker && type === null) || (type === 'seq-item-ind' && flowDepth > 0)) {
       afterScalarMarker = false;
@@ -277,10 +282,10 @@ export function flowColonIssue(text: string): GoYamlIssue | undefined {
         reason: `a colon right after an unquoted value and directly before ${JSON.stringify(text.charAt(offset))} in a flow collection ({...} or [...]): kubectl's YAML parser reads the colon as part of the value, other YAML tools as a key's colon; quote the value, or put a space after the colon`,
       };
     }
-    if (type !== 'space' && type !== 'newline') {
-      plainBefore = -1;
-      entryStart = type === 'flow-seq-start' || type === 'flow-map-start' || type === 'comma';
-    }
+    if (type === 'space' || type === 'newline') continue;
+    plainBefore = -1;
+    // An anchor or a tag is no content: a colon after one alone still has no key.
+    if (type !== 'comment' && type !== 'anchor' && type !== 'tag') entryStart = type === 'flow-seq-start' || type === 'flow-map-start' || type === 'comma';
   }
   return undefined;
 }
@@ -288,12 +293,12 @@ export function flowColonIssue(text: string): GoYamlIssue | undefined {
 const FLOW_INDICATORS = ',[]{}';
 
 /**
- * What may make a key a mapping or a list, a merge depend on order, or a `?` part of a flow
- * collection's plain scalar: checked with a full parse.
+ * What may make a key a mapping or a list (`[a]: x`, or `{[a]}` without a colon), a merge depend on
+ * order, or a `?` part of a flow collection's plain scalar: checked with a full parse.
  */
-const COMPLEX_OR_MERGE = /<<|\?|[\]}][ \t]*:/;
+const COMPLEX_OR_MERGE = /<<|\?|[\]}][ \t]*:|[{,]\s*[[{]/;
 /** What may be a key that reads as null: `null:`, `~:`, a colon with nothing before it, `{~}`, an anchor or tag on nothing (`{&a }`). */
-const NULL_KEY = /(?:^|[\s[{,?])(?:(?:~|null|Null|NULL)[ \t]*[,}]|(?:~|null|Null|NULL)?[ \t]*:(?:[\s,\]}]|$))|[[{,?][ \t]*[&!]\S*[ \t]*[,:\]}]/m;
+const NULL_KEY = /(?:^|[\s[{,?])(?:(?:~|null|Null|NULL)\s*[,}]|(?:~|null|Null|NULL)?[ \t]*:(?:[\s,\]}]|$))|[[{,?]\s*[&!]\S*\s*[,:\]}]/m;
 
 /**
  * Structure go-yaml reads differently: a mapping or a list as a key (kubectl refuses it, js-yaml

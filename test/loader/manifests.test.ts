@@ -342,7 +342,8 @@ describe('reading files, folders and stdin', () => {
   });
 
   test.each([
-    ['parses, as a mapping', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Values.name }}\n', /^t\.yaml:4: metadata\.name must be a string, found an object \(the document holds \{\{ \.\.\. \}\}: if it is a Helm template/],
+    // `{{ .Values.name }}` is a flow mapping whose key is a mapping, which kubectl refuses too.
+    ['parses, as a mapping with a mapping as its key', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Values.name }}\n', /^t\.yaml:4: a mapping key that is itself a mapping or a list: kubectl refuses it .*\(the document holds \{\{ \.\.\. \}\}: if it is a Helm template/],
     ['is not YAML', 'apiVersion: v1\nkind: Pod\nmetadata:\n  labels:\n    {{- include "labels" . | nindent 4 }}\n', /^t\.yaml:5: invalid YAML: .*\(the document holds \{\{ \.\.\. \}\}: if it is a Helm template, check what it renders/],
     // Every expression quoted: the template reads as an object, which must not be judged as what it renders.
     ['quotes its expressions, so reads as an object', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: "{{ .Release.Name }}-web"\n  namespace: x\n',
