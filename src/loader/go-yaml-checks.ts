@@ -227,6 +227,48 @@ const FLOW_SYNTAX = /:[,[\]{}]|[[{,]\s*:|\s:\S|-[,\]}]/;
 /** Lexer tokens that mark what follows rather than hold source text. */
 const CONTROL_TOKENS: ReadonlySet<string> = new Set(['doc-mode', 'scalar', 'flow-error-end']);
 
+/** A token of the `yaml` package's lexer that holds source text. */
+export interface SourceToken {
+  /** The lexer's token type, or `plain` for an unquoted scalar's text. */
+  readonly type: string;
+  readonly source: string;
+  /** Offset of its first character in the text; `end` is past its last. */
+  readonly start: number;
+  readonly end: number;
+  /** How many flow collections ([...], {...}) hold it, its own bracket included. */
+  readonly flowDepth: number;
+}
+
+/** The source tokens of `text`, in order, with their offsets and flow depth. */
+export function* sourceTokens(text: string): Generator<SourceToken> {
+  yaml = yamlModule();
+  let offset = 0;
+  let flowDepth = 0;
+  let afterScalarMarker = false;
+  for (const source of new yaml.Lexer().lex(text)) {
+    const lexed = yaml.CST.tokenType(source);
+    if (lexed !== null && CONTROL_TOKENS.has(lexed)) {
+      afterScalarMarker = lexed === 'scalar';
+      continue;
+    }
+    const type = lexed ?? (afterScalarMarker ? 'plain' : 'unknown');
+    afterScalarMarker = false;
+    if (type === 'flow-seq-start' || type === 'flow-map-start') flowDepth++;
+    const start = offset;
+    offset += source.length;
+    yield { type, source, start, end: offset, flowDepth };
+    if ((type === 'flow-seq-end' || type === 'flow-map-end') && flowDepth > 0) flowDepth--;
+  }
+}
+
+/**
+ * A dash alone as a flow collection's value (`[cat, -]`), which the lexer takes for a list item's:
+ * the string "-" to go-yaml, an error to js-yaml.
+ */
+export function isLoneFlowDash(token: SourceToken, text: string): boolean {
+  return token.type === 'seq-item-ind' && token.flowDepth > 0 && ',]}'.includes(text.charAt(token.end));
+}
+
 /**
  * Where kubectl's YAML parser reads a flow collection other than as js-yaml does. A colon: right
  * after an unquoted value and directly before `,`, `]`, `}`, `[` or `{` (kubectl reads `[a:, b]` as
@@ -239,48 +281,34 @@ const CONTROL_TOKENS: ReadonlySet<string> = new Set(['doc-mode', 'scalar', 'flow
  */
 export function flowCollectionIssue(text: string): GoYamlIssue | undefined {
   if (!FLOW_SYNTAX.test(text)) return undefined;
-  yaml = yamlModule();
-  let offset = 0;
-  let flowDepth = 0;
   // The unquoted value before the current token, with only spaces and line breaks since; its offset.
   let plainBefore = -1;
   // Whether the current token opens a flow collection's entry: only spaces, line breaks, comments, anchors and tags since its `[`, `{` or `,`.
   let entryStart = false;
-  let afterScalarMarker = false;
-  for (const token of new yaml.Lexer().lex(text)) {
-    const type = yaml.CST.tokenType(token);
-    if (type !== null && CONTROL_TOKENS.has(type)) {
-      afterScalarMarker = type === 'scalar';
-      continue;
-    }
-    const start = offset;
-    offset += token.length;
-    if (type === 'seq-item-ind' && flowDepth > 0 && ',]}'.includes(text.charAt(offset))) {
+  for (const token of sourceTokens(text)) {
+    const { type, start, end, flowDepth } = token;
+    if (isLoneFlowDash(token, text)) {
       return { offset: start, reason: 'a lone - as a value in a flow collection ({...} or [...]), in a document hardpod reads with its full YAML parser (for its anchors, tags or other syntax): kubectl reads the string "-", that parser refuses it; quote it ("-")' };
     }
     // A dash that opens a flow collection's plain scalar (`[-:]`) is lexed as a list item's.
-    if ((afterScalarMarker && type === null) || (type === 'seq-item-ind' && flowDepth > 0)) {
-      afterScalarMarker = false;
-      if (flowDepth > 0 && token.startsWith(':')) {
+    if (type === 'plain' || (type === 'seq-item-ind' && flowDepth > 0)) {
+      if (flowDepth > 0 && token.source.startsWith(':')) {
         return { offset: start, reason: 'an unquoted value in a flow collection ({...} or [...]) starts with a colon: kubectl\'s YAML parser takes it for a key\'s colon and refuses the file; quote the value' };
       }
       plainBefore = start;
       entryStart = false;
       continue;
     }
-    afterScalarMarker = false;
-    if (type === 'map-value-ind' && flowDepth > 0 && entryStart) {
-      return { offset: start, reason: 'a colon with no key before it in a flow collection ({...} or [...]): kubectl\'s YAML parser refuses it; write the key, or quote the value' };
-    }
-    if (type === 'flow-seq-start' || type === 'flow-map-start') {
-      flowDepth++;
-    } else if ((type === 'flow-seq-end' || type === 'flow-map-end') && flowDepth > 0) {
-      flowDepth--;
-    } else if (type === 'map-value-ind' && flowDepth > 0 && plainBefore !== -1 && FLOW_INDICATORS.includes(text.charAt(offset))) {
-      return {
-        offset: plainBefore,
-        reason: `a colon right after an unquoted value and directly before ${JSON.stringify(text.charAt(offset))} in a flow collection ({...} or [...]): kubectl's YAML parser reads the colon as part of the value, other YAML tools as a key's colon; quote the value, or put a space after the colon`,
-      };
+    if (type === 'map-value-ind' && flowDepth > 0) {
+      if (entryStart) {
+        return { offset: start, reason: 'a colon with no key before it in a flow collection ({...} or [...]): kubectl\'s YAML parser refuses it; write the key, or quote the value' };
+      }
+      if (plainBefore !== -1 && FLOW_INDICATORS.includes(text.charAt(end))) {
+        return {
+          offset: plainBefore,
+          reason: `a colon right after an unquoted value and directly before ${JSON.stringify(text.charAt(end))} in a flow collection ({...} or [...]): kubectl's YAML parser reads the colon as part of the value, other YAML tools as a key's colon; quote the value, or put a space after the colon`,
+        };
+      }
     }
     if (type === 'space' || type === 'newline') continue;
     plainBefore = -1;

@@ -3,11 +3,12 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import * as fc from 'fast-check';
 import { dump, load } from 'js-yaml';
-import { CST, Lexer, parseDocument } from 'yaml';
+import { parseDocument } from 'yaml';
 import { deploymentsYaml } from '../../bench/check.bench';
 import { indexBlockYaml, lineInBlockIndex } from '../../src/loader/block-lines';
 import { KNOWN_KEYS, parseBlockYaml } from '../../src/loader/block-yaml';
 import { ExactLines } from '../../src/loader/exact-lines';
+import { isLoneFlowDash, sourceTokens } from '../../src/loader/go-yaml-checks';
 import { resolveKubernetesScalar } from '../../src/loader/kubernetes-scalars';
 import { KUBERNETES_SCHEMA } from '../../src/loader/kubernetes-schema';
 import { splitDocuments, type RawDocument } from '../../src/loader/split';
@@ -29,17 +30,7 @@ type Outcome = 'fast' | 'declined';
  * reads as go-yaml does ("-") where js-yaml refuses, so that js-yaml can still judge the rest.
  */
 function quoteLoneFlowDashes(text: string): string {
-  const dashes: number[] = [];
-  let offset = 0;
-  let depth = 0;
-  for (const token of new Lexer().lex(text)) {
-    const type = CST.tokenType(token);
-    if (type === 'doc-mode' || type === 'scalar' || type === 'flow-error-end') continue;
-    if (type === 'flow-seq-start' || type === 'flow-map-start') depth++;
-    if ((type === 'flow-seq-end' || type === 'flow-map-end') && depth > 0) depth--;
-    if (type === 'seq-item-ind' && depth > 0 && ',]}'.includes(text.charAt(offset + 1))) dashes.push(offset);
-    offset += token.length;
-  }
+  const dashes = [...sourceTokens(text)].filter((token) => isLoneFlowDash(token, text)).map((token) => token.start);
   return dashes.reverse().reduce((quoted, at) => `${quoted.slice(0, at)}"-"${quoted.slice(at + 1)}`, text);
 }
 
