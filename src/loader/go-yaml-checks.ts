@@ -325,8 +325,8 @@ const FLOW_INDICATORS = ',[]{}';
  * order, or a `?` part of a flow collection's plain scalar: checked with a full parse.
  */
 const COMPLEX_OR_MERGE = /<<|\?|[\]}][ \t]*:|[{,]\s*[[{]/;
-/** What may be a key that reads as null: `null:`, `~:`, a colon with nothing before it, `{~}`, an anchor or tag on nothing (`{&a }`). */
-const NULL_KEY = /(?:^|[\s[{,?])(?:(?:~|null|Null|NULL)\s*[,}]|(?:~|null|Null|NULL)?[ \t]*:(?:[\s,\]}]|$))|[[{,?]\s*[&!]\S*\s*[,:\]}]/m;
+/** What may be a key that reads as null: `null:`, `~:`, a colon with nothing before it, `{~}` (a comment may follow it), an anchor or tag on nothing (`{&a }`). */
+const NULL_KEY = /(?:^|[\s[{,?])(?:(?:~|null|Null|NULL)(?:\s|#.*)*[,}]|(?:~|null|Null|NULL)?[ \t]*:(?:[\s,\]}]|$))|[[{,?]\s*[&!]\S*\s*[,:\]}]/m;
 
 /**
  * Structure go-yaml reads differently: a mapping or a list as a key (kubectl refuses it, js-yaml

@@ -167,6 +167,7 @@ const REFUSED_BY_BOTH: [string, string, number, RegExp][] = [
   ['null as a key', withX('  a: 1\n  null: 2\n'), 7, /a mapping key that reads as null \(null, ~, or nothing before the colon\): kubectl refuses it \(unsupported map key\); quote the key \("null"\) if it is the word/],
   ['~ as a key in a flow mapping', withX('  a: {b: 1, ~: 2}\n'), 6, /a mapping key that reads as null/],
   ['a flow mapping of ~ alone', withX('  a: {~}\n'), 6, /a mapping key that reads as null/],
+  ['null alone in a flow mapping, before a comment', withX('  a: {null # c\n    }\n'), 6, /a mapping key that reads as null/],
   ['nothing before a colon in a flow sequence', withX('  a: [b, : c]\n'), 6, /a colon with no key before it in a flow collection \(\{...\} or \[...\]\): kubectl's YAML parser refuses it; write the key, or quote the value/],
   ['nothing before a colon in a flow mapping', withX('  a: {b: 1, :}\n'), 6, /a colon with no key before it in a flow collection/],
   ['an anchor on nothing as a key in a flow mapping', withX('  a: {&k }\n'), 6, /a mapping key that reads as null/],
