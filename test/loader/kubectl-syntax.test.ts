@@ -172,6 +172,8 @@ const REFUSED_BY_BOTH: [string, string, number, RegExp][] = [
   ['nothing before a colon in a flow mapping', withX('  a: {b: 1, :}\n'), 6, /a colon with no key before it in a flow collection/],
   ['an anchor on nothing as a key in a flow mapping', withX('  a: {&k }\n'), 6, /a mapping key that reads as null/],
   ['a value starting with a colon after a key in a flow sequence', withX('  a: [b: :c]\n'), 6, /an unquoted value in a flow collection .* starts with a colon/],
+  ['a colon starting a value right after a quoted key\'s colon in a flow mapping', withX('  a: {"q"::c}\n'), 6, /an unquoted value in a flow collection .* starts with a colon/],
+  ['a colon starting a value right after a single-quoted key\'s colon in a flow sequence', withX("  a: ['q'::c]\n"), 6, /an unquoted value in a flow collection .* starts with a colon/],
   ['a colon starting a plain scalar on the next line of a flow sequence', withX('  a: [b,\n    :c]\n'), 7, /an unquoted value in a flow collection .* starts with a colon/],
   ['a tab alone on a line between entries', withX('  a: 1\n\t\n  b: 2\n'), 7, /a tab in the indentation of a line: kubectl's YAML parser refuses it/],
   ['a tab before a comment', withX('  a: 1\n  \t# c\n  b: 2\n'), 7, /a tab in the indentation of a line/],
