@@ -42,9 +42,12 @@ const project = new typescript.TypeScriptProject({
   // keys, which node:crypto does not verify (1.x: the last line that ships CommonJS).
   // smol-toml: the containers registries.conf (TOML) that lock and pin read; small, no dependencies,
   // and it reports the line and column of a syntax error.
+  // packageurl-js: the purl specification's own parser, for the packages that VEX statements narrow
+  // to (subcomponents) and scanners name; no dependencies.
   deps: [
     'yaml@^2.9.1', 'js-yaml@^4.1.0', 'kubernetes-types@^1.30.0', 'tar@^7.5.23', 'fzstd@^0.1.1', 'tldts@^7.0.0',
     'https-proxy-agent@^7.0.6', 'http-proxy-agent@^7.0.2', '@noble/curves@^1.9.6', 'smol-toml@^1.9.1',
+    'packageurl-js@^2.0.1',
   ],
   peerDeps: [
     `cdk8s@^${CDK8S}`,

@@ -206,10 +206,12 @@ export async function verifyImageAttestations(
   // Object.fromEntries defines own properties: a predicate type named `__proto__` stays data.
   const byType = Object.fromEntries([...verified.keys()].sort().map((type) => [type, [...verified.get(type)!].sort()]));
   const provenance = builds.entries();
+  const newest = newestScans(scans.entries());
   const vulnerabilities = vulnerabilitiesFrom === undefined ? undefined : {
     recordedFrom: vulnerabilitiesFrom,
-    scans: newestScans(scans.entries()),
-    vex: clearingVexStatements(vex.entries()),
+    scans: newest,
+    // Judged against the scans recorded beside them: a statement narrowed to packages clears a vulnerability only where it was found.
+    vex: clearingVexStatements(vex.entries(), newest),
   };
   return { verified: byType, provenance, ...(vulnerabilities === undefined ? {} : { vulnerabilities }), problems, examined };
 }

@@ -112,9 +112,10 @@ export interface LockedVulnerabilities {
   /** Each scanner's newest verified scan (scans finished at the same time all kept), sorted by scanner; empty when there is none. */
   readonly scans: readonly LockedVulnerabilityScan[];
   /**
-   * The verified OpenVEX statements about the image as a whole whose latest word on a vulnerability
-   * is `not_affected` or `fixed`, sorted by vulnerability. Absent in lock files written before hardpod
-   * read VEX: nothing is cleared then.
+   * The verified OpenVEX statements whose latest word on a vulnerability is `not_affected` or `fixed`:
+   * about the image as a whole, or narrowed to packages inside it (subcomponents) where every package
+   * the scans found the vulnerability in is one of them. Sorted by vulnerability. Absent in lock files
+   * written before hardpod read VEX: nothing is cleared then.
    */
   readonly vex?: readonly LockedVexStatement[];
 }
@@ -135,6 +136,12 @@ export interface LockedVexStatement {
   readonly impactStatement?: string;
   /** When it was made (its own `timestamp`, else its document's); absent when neither says. */
   readonly timestamp?: string;
+  /**
+   * The packages inside the image it is narrowed to, as the purls of its products' subcomponents
+   * (`pkg:golang/golang.org/x/net@v0.23.0`, or without a version for every version), sorted; absent
+   * when it is about the image as a whole.
+   */
+  readonly subcomponents?: readonly string[];
 }
 
 /** One verified vulnerability scan, as its Cosign Vulnerability Scan Record says. */
@@ -159,6 +166,12 @@ export interface LockedVulnerability {
   readonly severity: VulnerabilitySeverity;
   /** Whether a fixed version exists for one of the packages it was found in. */
   readonly fixAvailable: boolean;
+  /**
+   * The purls of the packages it was found in (Trivy's `PkgIdentifier.PURL`, Grype's `artifact.purl`),
+   * sorted; absent when the report names no purl for one of them, and then only VEX statements about
+   * the image as a whole clear it.
+   */
+  readonly packages?: readonly string[];
 }
 
 /** The build a verified SLSA provenance attestation describes, as written in it. */
@@ -285,7 +298,7 @@ const FACT_TYPE_NAMES: Readonly<Record<FactType, string>> = {
   ports: 'a list of port numbers (integers 0 to 65535)',
   strings: 'a list of strings',
   signatures: 'an object { checked: [{ name, key }], verified: [names of checked keys] }',
-  attestations: 'an object { checked: [{ name, key }], verified: { <predicate type>: [names of checked keys] }, provenance?: [{ predicateType, verifiedBy: [names of checked keys], builderId?, buildType?, sources: [URIs] }], vulnerabilities?: { recordedFrom: critical|high|medium|low, scans: [{ verifiedBy: [names of checked keys], scanner, scannerVersion?, finishedOn?, vulnerabilities: [{ id, severity, fixAvailable }] }], vex?: [{ verifiedBy, vulnerability, aliases: [ids], status: not_affected|fixed, justification?, impactStatement?, timestamp? }] } }',
+  attestations: 'an object { checked: [{ name, key }], verified: { <predicate type>: [names of checked keys] }, provenance?: [{ predicateType, verifiedBy: [names of checked keys], builderId?, buildType?, sources: [URIs] }], vulnerabilities?: { recordedFrom: critical|high|medium|low, scans: [{ verifiedBy: [names of checked keys], scanner, scannerVersion?, finishedOn?, vulnerabilities: [{ id, severity, fixAvailable, packages?: [purls] }] }], vex?: [{ verifiedBy, vulnerability, aliases: [ids], status: not_affected|fixed, justification?, impactStatement?, timestamp?, subcomponents?: [purls] }] } }',
 };
 
 function isId(value: unknown): boolean {
@@ -355,8 +368,8 @@ function isLockedVulnerabilities(value: unknown, byCheckedKeys: (keys: unknown) 
     return byCheckedKeys(verifiedBy) && typeof scanner === 'string' && (scannerVersion === undefined || typeof scannerVersion === 'string')
       && (finishedOn === undefined || typeof finishedOn === 'string') && Array.isArray(vulnerabilities) && vulnerabilities.every((found) => {
       if (found === null || typeof found !== 'object' || Array.isArray(found)) return false;
-      const { id, severity, fixAvailable } = found as Record<string, unknown>;
-      return typeof id === 'string' && isSeverity(severity) && typeof fixAvailable === 'boolean';
+      const { id, severity, fixAvailable, packages } = found as Record<string, unknown>;
+      return typeof id === 'string' && isSeverity(severity) && typeof fixAvailable === 'boolean' && (packages === undefined || isStrings(packages));
     });
   });
 }
@@ -370,10 +383,12 @@ function isLockedProvenance(value: unknown, byCheckedKeys: (keys: unknown) => bo
 
 function isLockedVexStatement(value: unknown, byCheckedKeys: (keys: unknown) => boolean): boolean {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
-  const { verifiedBy, vulnerability, aliases, status, justification, impactStatement, timestamp } = value as Record<string, unknown>;
+  const { verifiedBy, vulnerability, aliases, status, justification, impactStatement, timestamp, subcomponents } = value as Record<string, unknown>;
   const optionalText = (text: unknown) => text === undefined || typeof text === 'string';
+  // An empty list would narrow the statement to nothing: written by no hardpod, and read as the whole image by none.
+  const scope = subcomponents === undefined || (isStrings(subcomponents) && subcomponents.length > 0);
   return byCheckedKeys(verifiedBy) && typeof vulnerability === 'string' && isStrings(aliases) && (status === 'not_affected' || status === 'fixed')
-    && optionalText(justification) && optionalText(impactStatement) && optionalText(timestamp);
+    && optionalText(justification) && optionalText(impactStatement) && optionalText(timestamp) && scope;
 }
 
 /** Checks one entry of a lock file, naming the file and the entry that is wrong. */
