@@ -41,6 +41,8 @@ interface ListenedState {
   position: number;
   kind: string | null;
   input: string;
+  /** The node's tag: `?` for a plain scalar's, `!` for the non-specific tag, null for none. */
+  tag: string | null;
 }
 
 /** A multi-line scalar or flow collection, where a tab may lead a line. */
@@ -55,8 +57,9 @@ interface Span {
  * A js-yaml listener that finds, in what js-yaml reads, what go-yaml refuses or reads otherwise:
  * double-quoted escapes (`\/`, a UTF-16 surrogate in `\u`/`\U`, a code point beyond U+10FFFF, an
  * escaped line break before an empty line, whose line feed js-yaml drops), tabs leading a line
- * outside scalars and flow collections or in a block scalar's indentation, and a block mapping
- * after an anchor or tag on its parent key's line. `issue()` gives the first.
+ * outside scalars and flow collections or in a block scalar's indentation, a block mapping
+ * after an anchor or tag on its parent key's line, and the non-specific tag `!` on an empty node
+ * (go-yaml reads the empty string, or null, depending on what follows; js-yaml null). `issue()` gives the first.
  */
 export function scalarChecker(): { listener: (event: 'open' | 'close', state: ListenedState) => void; issue: () => GoYamlIssue | undefined } {
   const opened: number[] = [];
@@ -72,6 +75,13 @@ export function scalarChecker(): { listener: (event: 'open' | 'close', state: Li
     input = state.input;
     if (found) return;
     const raw = state.input.slice(start, state.position);
+    if (state.tag === '!' && state.kind === null) {
+      found = {
+        offset: start + Math.max(0, raw.indexOf('!')),
+        reason: 'the non-specific tag ! on an empty value: kubectl reads the empty string or null there depending on what follows it, other YAML readers null; write "" or null instead',
+      };
+      return;
+    }
     const quote = NODE_PROPERTIES.exec(raw)![0].length;
     const first = raw.charCodeAt(quote);
     if (state.kind === 'mapping' && first !== 123 /* { */) {
