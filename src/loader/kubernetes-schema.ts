@@ -28,7 +28,8 @@ const kubernetesBool = new Type('tag:yaml.org,2002:bool', {
 
 const kubernetesInt = new Type('tag:yaml.org,2002:int', {
   kind: 'scalar',
-  resolve: (data: string) => goYamlInt(data) !== undefined,
+  // An empty node tagged `!!int` has null data; go-yaml cannot decode it either.
+  resolve: (data: string | null) => data !== null && goYamlInt(data) !== undefined,
   construct: (data: string) => goYamlInt(data),
   predicate: (object: unknown) => typeof object === 'number' && Number.isInteger(object) && !Object.is(object, -0),
   represent: yamlTypes.int.represent as never,
@@ -38,7 +39,7 @@ const kubernetesInt = new Type('tag:yaml.org,2002:int', {
 const kubernetesFloat = new Type('tag:yaml.org,2002:float', {
   kind: 'scalar',
   // An integer scalar resolves as the int type first; a float tag on one still reads its value.
-  resolve: (data: string) => goYamlInt(data) !== undefined || goYamlFloat(data) !== undefined,
+  resolve: (data: string | null) => data !== null && (goYamlInt(data) !== undefined || goYamlFloat(data) !== undefined),
   construct: (data: string) => goYamlInt(data) ?? goYamlFloat(data),
   predicate: (object: unknown) => typeof object === 'number' && (!Number.isInteger(object) || Object.is(object, -0)),
   represent: yamlTypes.float.represent as never,
@@ -135,12 +136,18 @@ function utf8SequenceLength(bytes: Uint8Array, i: number): number {
 const anyTagScalar = new Type('', { kind: 'scalar', multi: true, construct: (data: string | null) => data ?? '' });
 const anyTagSequence = new Type('', { kind: 'sequence', multi: true, construct: (data: unknown[] | null) => data ?? [] });
 const anyTagMapping = new Type('', { kind: 'mapping', multi: true, construct: (data: Record<string, unknown> | null) => data ?? {} });
+/**
+ * An empty node tagged `!!map` or `!!seq` is an empty scalar to go-yaml, which reads "" (js-yaml's
+ * failsafe types make it {} or []); with content, a mapping or sequence as usual.
+ */
+const explicitMap = new Type('tag:yaml.org,2002:map', { kind: 'mapping', construct: (data: Record<string, unknown> | null) => data ?? '' });
+const explicitSeq = new Type('tag:yaml.org,2002:seq', { kind: 'sequence', construct: (data: unknown[] | null) => data ?? '' });
 /** `!!merge x` tags a value, not a key: go-yaml reads it as text (`<<` untagged still merges). */
 const explicitMerge = new Type('tag:yaml.org,2002:merge', { kind: 'scalar', construct: (data: string | null) => data ?? '' });
 
 export const KUBERNETES_SCHEMA = FAILSAFE_SCHEMA.extend({
   implicit: [yamlTypes.null, kubernetesBool, kubernetesInt, kubernetesFloat, yamlTypes.merge],
-  explicit: [explicitNull, explicitTimestamp, explicitBinary, explicitMerge, anyTagScalar, anyTagSequence, anyTagMapping],
+  explicit: [explicitNull, explicitTimestamp, explicitBinary, explicitMerge, explicitMap, explicitSeq, anyTagScalar, anyTagSequence, anyTagMapping],
 });
 
 /** A schema type that may resolve a plain scalar (js-yaml's implicit types). */

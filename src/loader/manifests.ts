@@ -256,6 +256,8 @@ function parseYamlDocument(text: string, file: string, startLine: number, conten
         throw new HardpodError('a double-quoted string holds an escape hardpod cannot read as kubectl does (\\\' for one); write the character without the backslash', `${file}:${line}`);
       }
       if (error.reason === 'duplicated mapping key') throw duplicateKeyError(keyAtMark(text, error.mark), `${file}:${line}`);
+      const unreadTag = UNRESOLVED_TAG.exec(error.reason)?.[1];
+      if (unreadTag !== undefined) throw unreadTaggedValueError(unreadTag, text, error.mark?.position, `${file}:`, startLine, line);
       // go-yaml reads one node per document: after a flow collection, kubectl ignores the rest unseen.
       if (error.reason === 'end of the stream or a document separator is expected' && /^(?:\s*(?:#.*|---.*)?\n)*\s*[[{]/.test(text)) {
         throw new HardpodError(
@@ -287,6 +289,22 @@ function parseYamlDocument(text: string, file: string, startLine: number, conten
   refuse(keyIssue(text, resolveKubernetesScalar));
   if (NON_FINITE_TEXT.test(text)) refuseNonFiniteNumbers(value, text, file, startLine);
   return value;
+}
+
+/** js-yaml's reason for a value its tag's type cannot read (`!!int abc`, `!!timestamp 2024-13-01`, `!!int` on nothing). */
+const UNRESOLVED_TAG = /^cannot resolve a node with !<([^>]*)> explicit tag$/;
+const YAML_TAG_PREFIX = 'tag:yaml.org,2002:';
+
+/**
+ * A tagged value the tag's type cannot read, which kubectl refuses too, named at the tag's line:
+ * js-yaml stops after the value, which for an empty or multi-line one is a later line.
+ */
+function unreadTaggedValueError(tag: string, text: string, stoppedAt: number | undefined, filePrefix: string, startLine: number, stoppedLine: number): HardpodError {
+  const written = tag.startsWith(YAML_TAG_PREFIX) ? `!!${tag.slice(YAML_TAG_PREFIX.length)}` : `!<${tag}>`;
+  const before = text.slice(0, stoppedAt ?? text.length);
+  const at = Math.max(before.lastIndexOf(written), before.lastIndexOf(`!<${tag}>`));
+  const line = at < 0 ? stoppedLine : startLine + countNewlines(text, at);
+  return new HardpodError(`invalid YAML: cannot resolve the value tagged ${written} as that type (kubectl refuses it too); fix the value, or remove the tag`, `${filePrefix}${line}`);
 }
 
 /** `.inf`, `-.Inf`, `.NaN` and the like, the only plain scalars that read as non-finite numbers. */
