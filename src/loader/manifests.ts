@@ -299,7 +299,9 @@ const YAML_TAG_PREFIX = 'tag:yaml.org,2002:';
  * A tagged value the tag's type cannot read, which kubectl refuses too, named at the tag's line:
  * js-yaml stops after the value, which for an empty or multi-line one is a later line.
  */
-function unreadTaggedValueError(tag: string, text: string, stoppedAt: number | undefined, filePrefix: string, startLine: number, stoppedLine: number): HardpodError {
+function unreadTaggedValueError(
+  tag: string, text: string, stoppedAt: number | undefined, filePrefix: string, startLine: number, stoppedLine: number,
+): HardpodError {
   const written = tag.startsWith(YAML_TAG_PREFIX) ? `!!${tag.slice(YAML_TAG_PREFIX.length)}` : `!<${tag}>`;
   const before = text.slice(0, stoppedAt ?? text.length);
   const at = Math.max(before.lastIndexOf(written), before.lastIndexOf(`!<${tag}>`));
