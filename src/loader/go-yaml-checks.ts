@@ -328,6 +328,20 @@ export function flowCollectionIssue(text: string): GoYamlIssue | undefined {
   return undefined;
 }
 
+/**
+ * A verbatim tag (`!<tag:yaml.org,2002:str>`) with no space or line end after it (`!<...>abc`,
+ * `[!<...>, b]`): go-yaml needs whitespace there and refuses the file, js-yaml reads on.
+ */
+export function verbatimTagIssue(text: string): GoYamlIssue | undefined {
+  if (!text.includes('!<')) return undefined;
+  for (const token of sourceTokens(text)) {
+    if (token.type === 'tag' && token.source.startsWith('!<') && !/^(?:[ \t\r\n]|$)/.test(text.charAt(token.end))) {
+      return { offset: token.start, reason: 'a verbatim tag (!<...>) directly followed by a value, comma or bracket: kubectl\'s YAML parser needs a space after it and refuses the file; put a space after the tag' };
+    }
+  }
+  return undefined;
+}
+
 const FLOW_INDICATORS = ',[]{}';
 
 /**

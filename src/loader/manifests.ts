@@ -2,7 +2,7 @@ import type { LoadOptions as YamlLoadOptions } from 'js-yaml';
 import { indexBlockYaml, lineInBlockIndex, type BlockIndex } from './block-lines';
 import { parseBlockYaml } from './block-yaml';
 import { ExactLines } from './exact-lines';
-import { flowCollectionIssue, scalarChecker, keyIssue, lineBreakIssue, type GoYamlIssue } from './go-yaml-checks';
+import { flowCollectionIssue, scalarChecker, keyIssue, lineBreakIssue, verbatimTagIssue, type GoYamlIssue } from './go-yaml-checks';
 import { JsonLines } from './json-lines';
 import { firstDuplicateKey, keysWithinDepth, scanJsonValue, skipJsonSpace } from './json-scan';
 import { resolveKubernetesScalar } from './kubernetes-scalars';
@@ -242,6 +242,7 @@ function parseYamlDocument(text: string, file: string, startLine: number, conten
   };
   refuse(lineBreakIssue(text));
   refuse(flowCollectionIssue(text));
+  refuse(verbatimTagIssue(text));
   // Only a backslash, a tab, an anchor or a tag can make a node read differently by go-yaml (see scalarChecker).
   const escapes = text.includes('\\') || text.includes('\t') || text.includes('&') || text.includes('!') ? scalarChecker() : undefined;
   const { jsYaml, schema } = loadFallbackParser();
@@ -256,6 +257,12 @@ function parseYamlDocument(text: string, file: string, startLine: number, conten
         throw new HardpodError('a double-quoted string holds an escape hardpod cannot read as kubectl does (\\\' for one); write the character without the backslash', `${file}:${line}`);
       }
       if (error.reason === 'duplicated mapping key') throw duplicateKeyError(keyAtMark(text, error.mark), `${file}:${line}`);
+      if (error.reason === 'tag suffix cannot contain flow indicator characters') {
+        throw new HardpodError(
+          'a tag directly followed by a comma or bracket in a flow collection ([!!str, b]): kubectl takes the comma for part of the tag and the next entry for the tagged value, dropping an entry ([!!str, b] reads as ["b"]), or refuses the file; put a space and a value after the tag, or remove it',
+          `${file}:${line}`,
+        );
+      }
       const unreadTag = UNRESOLVED_TAG.exec(error.reason)?.[1];
       if (unreadTag !== undefined) throw unreadTaggedValueError(unreadTag, text, error.mark?.position, `${file}:`, startLine, line);
       // go-yaml reads one node per document: after a flow collection, kubectl ignores the rest unseen.
