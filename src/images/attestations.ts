@@ -6,7 +6,7 @@ import type { RegistryClient } from './registry-client';
 import type { SignatureKey } from './signature-keys';
 import { readCosignArtifacts, type CosignArtifactKind } from './signatures';
 import {
-  clearingVexStatements, COSIGN_VULN_PREDICATE_TYPE, isOpenVexType, newestScans, OPENVEX_PREDICATE_TYPE, vexStatementsFor, vulnerabilityScanFacts,
+  COSIGN_VULN_PREDICATE_TYPE, isOpenVexType, judgeVexStatements, newestScans, OPENVEX_PREDICATE_TYPE, vexStatementsFor, vulnerabilityScanFacts,
   type VexStatementFacts, type VulnerabilitySeverity,
 } from './vulnerability-scans';
 import type { ResolvedImageProvenance } from '../engine/config';
@@ -207,11 +207,9 @@ export async function verifyImageAttestations(
   const byType = Object.fromEntries([...verified.keys()].sort().map((type) => [type, [...verified.get(type)!].sort()]));
   const provenance = builds.entries();
   const newest = newestScans(scans.entries());
-  const vulnerabilities = vulnerabilitiesFrom === undefined ? undefined : {
-    recordedFrom: vulnerabilitiesFrom,
-    scans: newest,
-    // Judged against the scans recorded beside them: a statement narrowed to packages clears a vulnerability only where it was found.
-    vex: clearingVexStatements(vex.entries(), newest),
-  };
+  // Judged against the scans recorded beside them: a statement narrowed to packages clears a vulnerability only where it was found.
+  const judged = judgeVexStatements(vex.entries(), newest);
+  problems.push(...judged.notes);
+  const vulnerabilities = vulnerabilitiesFrom === undefined ? undefined : { recordedFrom: vulnerabilitiesFrom, scans: newest, vex: judged.clearing };
   return { verified: byType, provenance, ...(vulnerabilities === undefined ? {} : { vulnerabilities }), problems, examined };
 }
