@@ -342,6 +342,31 @@ export function verbatimTagIssue(text: string): GoYamlIssue | undefined {
   return undefined;
 }
 
+/** What may be an anchor or alias name go-yaml reads otherwise: a character other than a letter, digit, `_` or `-` after `&` or `*`. */
+const ODD_ANCHOR_NAME = /[&*][\w-]*[^\w\s,[\]{}-]/;
+/** go-yaml's anchor and alias names: ASCII letters, digits, `_` and `-`, ended by a blank or one of `?:,]}%@` and a backtick. */
+const GO_YAML_NAME = /^[&*][A-Za-z0-9_-]+$/;
+const GO_YAML_NAME_END = /^(?:[ \t\r\n?:,\]}%@`]|$)/;
+
+/**
+ * An anchor or alias whose name holds a character other than ASCII letters, digits, `_` and `-`
+ * (`&app.config`, `*a:b`): go-yaml ends the name at that character and refuses the file, or, before a
+ * colon, reads the rest as the value (`&a:b x` is ":b x" to kubectl); js-yaml takes it into the name.
+ */
+export function anchorNameIssue(text: string): GoYamlIssue | undefined {
+  if (!ODD_ANCHOR_NAME.test(text)) return undefined;
+  for (const token of sourceTokens(text)) {
+    if ((token.type === 'anchor' || token.type === 'alias') && (!GO_YAML_NAME.test(token.source) || !GO_YAML_NAME_END.test(text.slice(token.end, token.end + 1)))) {
+      const what = token.type === 'anchor' ? 'an anchor' : 'an alias';
+      return {
+        offset: token.start,
+        reason: `${what} name (${token.source}) with a character other than ASCII letters, digits, _ and -: kubectl's YAML parser ends the name there and refuses the file, or reads the rest as the value; rename the anchor with those characters only`,
+      };
+    }
+  }
+  return undefined;
+}
+
 const FLOW_INDICATORS = ',[]{}';
 
 /**

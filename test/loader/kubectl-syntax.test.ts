@@ -151,6 +151,9 @@ const REFUSED_BY_BOTH: [string, string, number, RegExp][] = [
   ['!!int on a word', withX('  a: !!int abc\n'), 6, /invalid YAML: cannot resolve .*int/],
   ['a verbatim tag directly followed by a comma in a flow sequence', withX('  a: [!<tag:yaml.org,2002:str>, b]\n'), 6, /a verbatim tag \(!<\.\.\.>\) directly followed by a value, comma or bracket: kubectl's YAML parser needs a space after it and refuses the file; put a space after the tag/],
   ['a verbatim tag directly followed by its value', withX('  a: !<tag:yaml.org,2002:str>abc\n'), 6, /a verbatim tag \(!<\.\.\.>\) directly followed by a value/],
+  ['an anchor name with a dot', withX('  a: &app.config x\n  b: *app.config\n'), 6, /an anchor name \(&app\.config\) with a character other than ASCII letters, digits, _ and -: kubectl's YAML parser ends the name there and refuses the file/],
+  ['an anchor name with a letter beyond ASCII', withX('  a: &caf\u00e9 x\n'), 6, /an anchor name \(&caf\u00e9\) with a character other than ASCII letters/],
+  ['an alias name with a slash, in a flow sequence', withX('  a: &x y\n  b: [*x/y]\n'), 7, /an alias name \(\*x\/y\) with a character other than ASCII letters/],
   ['!!int on an empty value', withX('  a: !!int\n  b: 1\n'), 6, /invalid YAML: cannot resolve the value tagged !!int/],
   ['a verbatim int tag on a word', withX('  a: !<tag:yaml.org,2002:int> abc\n'), 6, /invalid YAML: cannot resolve the value tagged !!int/],
   ['!!float on an empty value in a flow sequence', withX('  a: [!!float , 1]\n'), 6, /invalid YAML: cannot resolve .*float/],
@@ -225,6 +228,7 @@ const REFUSED_BY_HARDPOD: [string, string, number, RegExp][] = [
   ['the non-specific tag ! on an empty list item, before a comment', withX('  a:\n  - ! # c\n  - b\n'), 7, /the non-specific tag ! on an empty value/],
   ['a tag directly followed by a comma in a flow sequence (kubectl drops an entry)', withX('  a: [!!str, b]\n'), 6, /a tag directly followed by a comma or bracket in a flow collection \(\[!!str, b\]\): kubectl takes the comma for part of the tag and the next entry for the tagged value, dropping an entry/],
   ['a custom tag directly followed by a comma in a flow sequence', withX('  a: [!foo, b]\n'), 6, /a tag directly followed by a comma or bracket/],
+  ['an anchor name with a colon (kubectl: the anchor "a" on ":b x")', withX('  a: &a:b x\n'), 6, /an anchor name \(&a:b\) with a character other than ASCII letters, digits, _ and -/],
   ['a colon ending a dash in a flow sequence', withX('  a: [-:]\n'), 6, /a colon right after an unquoted value and directly before "\]"/],
   ['a colon ending the last plain scalar of a flow sequence', withX('  a: [b, c:]\n'), 6, /a colon right after an unquoted value and directly before "\]"/],
   ['a colon ending a plain value in a flow mapping', withX('  a: {p: b:}\n'), 6, /a colon right after an unquoted value and directly before "\}"/],
@@ -543,6 +547,21 @@ describeWithTools('YAML syntax is read as kubectl reads it', 'kubectl', missingK
     });
     const documents = fc.sample(placed, { numRuns: 300 }).map((x, i) => `${pod(`p${i}`)}${x}`);
     expectReadAsKubectlReads(documents, /the non-specific tag ! on an empty value|a tag directly followed by a comma|appears twice/, { read: 60, refused: 20, refusedAskedOfKubectl: 40 });
+  });
+
+  test('generated anchors and aliases: hardpod reads them as kubectl does or refuses naming why', () => {
+    // Names go-yaml takes and names it ends early or refuses, on values of every kind and on nothing,
+    // then aliases to them, in block and flow positions.
+    const name = fc.constantFrom('a', 'b', 'a-1', 'A_2', '1', 'a.b', 'a:b', 'caf\u00e9', 'a/b');
+    const value = fc.constantFrom('', 'x', '1', '[1, 2]', '{p: 1}', '"q"', '~', 'y z');
+    const node = fc.oneof(fc.tuple(name, value).map(([n, v]) => `&${n} ${v}`.trimEnd()), name.map((n) => `*${n}`), value);
+    const placed = fc.tuple(fc.array(node, { minLength: 2, maxLength: 3 }), fc.constantFrom('block', 'item', 'sequence', 'mapping')).map(([nodes, where]) => {
+      if (where === 'block') return nodes.map((n, i) => `k${i}: ${n}\n`).join('');
+      if (where === 'item') return `x:\n${nodes.map((n) => `- ${n}\n`).join('')}`;
+      return where === 'sequence' ? `x: [${nodes.join(', ')}]\n` : `x: {${nodes.map((n, i) => `k${i}: ${n}`).join(', ')}}\n`;
+    });
+    const documents = fc.sample(placed, { numRuns: 300 }).map((x, i) => `${pod(`p${i}`)}${x}`);
+    expectReadAsKubectlReads(documents, /an anchor name \(&[^)]*:[^)]*\)|appears twice/, { read: 30, refused: 40, refusedAskedOfKubectl: 40 });
   });
 
   test('generated JSON streams read as kubectl reads them', () => {
