@@ -58,7 +58,8 @@ interface Span {
  * double-quoted escapes (`\/`, a UTF-16 surrogate in `\u`/`\U`, a code point beyond U+10FFFF, an
  * escaped line break before an empty line, whose line feed js-yaml drops), tabs leading a line
  * outside scalars and flow collections or in a block scalar's indentation, a block mapping
- * after an anchor or tag on its parent key's line, and the non-specific tag `!` on an empty node
+ * after an anchor or tag on its parent key's line, text after the closing quote of a quoted scalar
+ * that spans lines, and the non-specific tag `!` on an empty node
  * (go-yaml reads the empty string, or null, depending on what follows; js-yaml null). `issue()` gives the first.
  */
 export function scalarChecker(): { listener: (event: 'open' | 'close', state: ListenedState) => void; issue: () => GoYamlIssue | undefined } {
@@ -95,6 +96,10 @@ export function scalarChecker(): { listener: (event: 'open' | 'close', state: Li
       }
     }
     if (state.kind !== 'scalar') return;
+    if ((first === 34 /* " */ || first === 39 /* ' */) && raw.includes('\n')) {
+      found = textAfterClosingQuoteIssue(input, state.position);
+      if (found) return;
+    }
     if ((first === 124 /* | */ || first === 62 /* > */) && input.includes('\t')) {
       found = blockScalarTabIssue(input, start + quote);
       return;
@@ -122,6 +127,21 @@ export function scalarChecker(): { listener: (event: 'open' | 'close', state: Li
     }
   };
   return { listener, issue: () => found ?? (input.includes('\t') ? firstIssue(leadingTabIssue(input, spans), indicatorTabIssue(input, spans)) : undefined) };
+}
+
+/**
+ * Text after the closing quote of a quoted scalar that spans lines, on the quote's line (`g: "a` then
+ * `  "q": 2`): go-yaml refuses it, as it refuses `"a" b`; js-yaml reads the text as a new key of the
+ * mapping, as it checks the key's line rather than the value's end.
+ */
+function textAfterClosingQuoteIssue(input: string, closedAt: number): GoYamlIssue | undefined {
+  const lineEnd = input.indexOf('\n', closedAt);
+  const rest = input.slice(closedAt, lineEnd < 0 ? input.length : lineEnd).trim();
+  if (rest === '' || '#,]}:'.includes(rest[0])) return undefined;
+  return {
+    offset: closedAt,
+    reason: 'text after the closing quote of a quoted string that spans lines: kubectl\'s YAML parser refuses the file, other YAML readers take the text for a new key; end the line after the quote',
+  };
 }
 
 /** Anchors and tags ending the text before a node. */
@@ -365,6 +385,28 @@ export function anchorNameIssue(text: string): GoYamlIssue | undefined {
     }
   }
   return undefined;
+}
+
+/** A list item with nothing after its dash but a comment. */
+const EMPTY_ITEM_LINE = /^[ \t]*-[ \t]*(?:#.*)?$/m;
+/** What the `yaml` package says of items that are not indented alike (js-yaml reads them, go-yaml does not). */
+const ITEM_INDENT_ERRORS: ReadonlySet<string> = new Set(['BAD_INDENT', 'BLOCK_AS_IMPLICIT_KEY', 'MULTILINE_IMPLICIT_KEY']);
+
+/**
+ * List items not indented alike after an empty item (`-` alone on its line, then a `-` less indented
+ * but more than the list's key): js-yaml reads them into one list, go-yaml refuses the file. Found
+ * with the `yaml` package's parse, which refuses them as go-yaml does.
+ */
+export function emptyItemIndentIssue(text: string): GoYamlIssue | undefined {
+  if (!EMPTY_ITEM_LINE.test(text)) return undefined;
+  yaml = yamlModule();
+  // Only the first error, and only at a list item: an earlier one (an unclosed quote) says the text is another matter.
+  const [error] = yaml.parseDocument(text, { uniqueKeys: false }).errors;
+  if (error === undefined || !ITEM_INDENT_ERRORS.has(error.code) || !/^\s*-/.test(text.slice(error.pos[0]))) return undefined;
+  return {
+    offset: text.indexOf('-', error.pos[0]),
+    reason: 'list items indented differently after an empty item (a - with nothing after it): kubectl\'s YAML parser refuses the file; indent every item of a list alike',
+  };
 }
 
 const FLOW_INDICATORS = ',[]{}';

@@ -2,7 +2,7 @@ import type { LoadOptions as YamlLoadOptions } from 'js-yaml';
 import { indexBlockYaml, lineInBlockIndex, type BlockIndex } from './block-lines';
 import { parseBlockYaml } from './block-yaml';
 import { ExactLines } from './exact-lines';
-import { anchorNameIssue, flowCollectionIssue, scalarChecker, keyIssue, lineBreakIssue, verbatimTagIssue, type GoYamlIssue } from './go-yaml-checks';
+import { anchorNameIssue, emptyItemIndentIssue, flowCollectionIssue, scalarChecker, keyIssue, lineBreakIssue, verbatimTagIssue, type GoYamlIssue } from './go-yaml-checks';
 import { JsonLines } from './json-lines';
 import { firstDuplicateKey, keysWithinDepth, scanJsonValue, skipJsonSpace } from './json-scan';
 import { resolveKubernetesScalar } from './kubernetes-scalars';
@@ -244,8 +244,8 @@ function parseYamlDocument(text: string, file: string, startLine: number, conten
   refuse(flowCollectionIssue(text));
   refuse(verbatimTagIssue(text));
   refuse(anchorNameIssue(text));
-  // Only a backslash, a tab, an anchor or a tag can make a node read differently by go-yaml (see scalarChecker).
-  const escapes = text.includes('\\') || text.includes('\t') || text.includes('&') || text.includes('!') ? scalarChecker() : undefined;
+  // Only a backslash, a tab, an anchor, a tag or a quote can make a node read differently by go-yaml (see scalarChecker).
+  const escapes = /[\\\t&!"']/.test(text) ? scalarChecker() : undefined;
   const { jsYaml, schema } = loadFallbackParser();
   let value: unknown;
   try {
@@ -295,6 +295,7 @@ function parseYamlDocument(text: string, file: string, startLine: number, conten
   }
   refuse(escapes?.issue());
   refuse(keyIssue(text, resolveKubernetesScalar));
+  refuse(emptyItemIndentIssue(text));
   if (NON_FINITE_TEXT.test(text)) refuseNonFiniteNumbers(value, text, file, startLine);
   return value;
 }

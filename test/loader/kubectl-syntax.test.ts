@@ -154,6 +154,9 @@ const REFUSED_BY_BOTH: [string, string, number, RegExp][] = [
   ['an anchor name with a dot', withX('  a: &app.config x\n  b: *app.config\n'), 6, /an anchor name \(&app\.config\) with a character other than ASCII letters, digits, _ and -: kubectl's YAML parser ends the name there and refuses the file/],
   ['an anchor name with a letter beyond ASCII', withX('  a: &caf\u00e9 x\n'), 6, /an anchor name \(&caf\u00e9\) with a character other than ASCII letters/],
   ['an alias name with a slash, in a flow sequence', withX('  a: &x y\n  b: [*x/y]\n'), 7, /an alias name \(\*x\/y\) with a character other than ASCII letters/],
+  ['list items indented differently after an empty item', withX('  a:\n      -\n     - b\n'), 8, /list items indented differently after an empty item \(a - with nothing after it\): kubectl's YAML parser refuses the file; indent every item of a list alike/],
+  ['text after the closing quote of a quoted string over two lines', withX('  a: "multi\n  "q": 2\n'), 7, /text after the closing quote of a quoted string that spans lines: kubectl's YAML parser refuses the file, other YAML readers take the text for a new key/],
+  ['text after the closing single quote of a string over two lines, in a list item\'s mapping', withX("  a:\n  - k: 1\n    m: 'multi\n    'q': 2\n"), 9, /text after the closing quote of a quoted string that spans lines/],
   ['!!int on an empty value', withX('  a: !!int\n  b: 1\n'), 6, /invalid YAML: cannot resolve the value tagged !!int/],
   ['a verbatim int tag on a word', withX('  a: !<tag:yaml.org,2002:int> abc\n'), 6, /invalid YAML: cannot resolve the value tagged !!int/],
   ['!!float on an empty value in a flow sequence', withX('  a: [!!float , 1]\n'), 6, /invalid YAML: cannot resolve .*float/],
@@ -562,6 +565,19 @@ describeWithTools('YAML syntax is read as kubectl reads it', 'kubectl', missingK
     });
     const documents = fc.sample(placed, { numRuns: 300 }).map((x, i) => `${pod(`p${i}`)}${x}`);
     expectReadAsKubectlReads(documents, /an anchor name \(&[^)]*:[^)]*\)|appears twice/, { read: 30, refused: 40, refusedAskedOfKubectl: 40 });
+  });
+
+  test('generated block structures: hardpod reads them as kubectl does or refuses naming why', () => {
+    // Lines of block YAML at any indentation: keys, list items (empty ones too), explicit keys,
+    // comments, block scalars, quoted strings over lines, document markers.
+    const indent = fc.constantFrom('', ' ', '  ', '   ', '    ');
+    const body = fc.constantFrom(
+      'a: 1', 'b:', '- x', '- ', '-', '? k', ': v', '# c', 'c: |', 'd: >-', 'text', '- a: 1', '- - y', 'e: # c', '"q": 2', "'s': 3", 'f: [1,', '  2]',
+      'g: "multi', '  line"', '---', '...', 'j: - 1', 'k: a: b', 'm: x #c', 'n: x#c', 'o: "a" b', 'p: { }', ': ', '?',
+    );
+    const lines = fc.array(fc.tuple(indent, body).map(([i, b]) => `  ${i}${b}`), { minLength: 1, maxLength: 6 });
+    const documents = fc.sample(lines, { numRuns: 300 }).map((x, i) => `${pod(`p${i}`)}x:\n${x.join('\n')}\n`);
+    expectReadAsKubectlReads(documents, /appears twice/, { read: 40, refused: 40, refusedAskedOfKubectl: 40 });
   });
 
   test('generated JSON streams read as kubectl reads them', () => {
