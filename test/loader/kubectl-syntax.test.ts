@@ -232,6 +232,7 @@ const REFUSED_BY_HARDPOD: [string, string, number, RegExp][] = [
   ['a tag directly followed by a comma in a flow sequence (kubectl drops an entry)', withX('  a: [!!str, b]\n'), 6, /a tag directly followed by a comma or bracket in a flow collection \(\[!!str, b\]\): kubectl takes the comma for part of the tag and the next entry for the tagged value, dropping an entry/],
   ['a custom tag directly followed by a comma in a flow sequence', withX('  a: [!foo, b]\n'), 6, /a tag directly followed by a comma or bracket/],
   ['an anchor name with a colon (kubectl: the anchor "a" on ":b x")', withX('  a: &a:b x\n'), 6, /an anchor name \(&a:b\) with a character other than ASCII letters, digits, _ and -/],
+  ['an alias name with a colon in a flow sequence (kubectl: a mapping of the alias\'s value to "b")', withX('  a: [&a "q", *a:b]\n'), 6, /an alias name \(\*a:b\) with a character other than ASCII letters/],
   ['a colon ending a dash in a flow sequence', withX('  a: [-:]\n'), 6, /a colon right after an unquoted value and directly before "\]"/],
   ['a colon ending the last plain scalar of a flow sequence', withX('  a: [b, c:]\n'), 6, /a colon right after an unquoted value and directly before "\]"/],
   ['a colon ending a plain value in a flow mapping', withX('  a: {p: b:}\n'), 6, /a colon right after an unquoted value and directly before "\}"/],
@@ -564,7 +565,7 @@ describeWithTools('YAML syntax is read as kubectl reads it', 'kubectl', missingK
       return where === 'sequence' ? `x: [${nodes.join(', ')}]\n` : `x: {${nodes.map((n, i) => `k${i}: ${n}`).join(', ')}}\n`;
     });
     const documents = fc.sample(placed, { numRuns: 300 }).map((x, i) => `${pod(`p${i}`)}${x}`);
-    expectReadAsKubectlReads(documents, /an anchor name \(&[^)]*:[^)]*\)|appears twice/, { read: 30, refused: 40, refusedAskedOfKubectl: 40 });
+    expectReadAsKubectlReads(documents, /an (?:anchor|alias) name \([&*][^)]*:[^)]*\)|appears twice/, { read: 30, refused: 40, refusedAskedOfKubectl: 40 });
   });
 
   test('generated block structures: hardpod reads them as kubectl does or refuses naming why', () => {
