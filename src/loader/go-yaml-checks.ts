@@ -248,9 +248,10 @@ function blockScalarTabIssue(text: string, header: number): GoYamlIssue | undefi
 
 /**
  * A colon that a flow collection's unquoted value ends with (`[a:, b]`, `{a: b:}`), or starts with
- * (`[:a]`, `{"q"::a}` after a quoted key's colon): where the YAML 1.2 readers see a key's colon, go-yaml v2 takes the colon for part of the
- * value ("a:") unless a space follows it, and refuses a value that starts with one. A lone dash as a
- * value (`[cat, -]`), which go-yaml reads as "-" and js-yaml refuses.
+ * (`[:a]`, and `{"q"::a}` after a quoted key's colon): where the YAML 1.2 readers see a key's colon,
+ * go-yaml v2 takes the colon for part of the value ("a:") unless a space follows it, and refuses a
+ * value that starts with one. A lone dash as a value (`[cat, -]`), which go-yaml reads as "-" and
+ * js-yaml refuses.
  */
 const FLOW_SYNTAX = /:[,[\]{}:]|[[{,]\s*:|\s:\S|-[,\]}]/;
 
