@@ -270,8 +270,33 @@ export interface SourceToken {
   readonly flowDepth: number;
 }
 
-/** The source tokens of `text`, in order, with their offsets and flow depth. */
-export function* sourceTokens(text: string): Generator<SourceToken> {
+/**
+ * The last document lexed and parsed: the checks below ask of one document in turn (flow syntax,
+ * verbatim tags, anchor names; keys, item indentation), and each would lex or parse it again.
+ */
+let lastLexed: { readonly text: string; readonly tokens: readonly SourceToken[] } | undefined;
+let lastParsed: { readonly text: string; readonly document: Document } | undefined;
+
+/** Lets go of the last document's tokens and parse, once its checks are done (a large document's parse would stay in memory). */
+export function forgetCheckedDocument(): void {
+  lastLexed = undefined;
+  lastParsed = undefined;
+}
+
+/** The source tokens of `text`, in order, with their offsets and flow depth; lexed once per document. */
+export function sourceTokens(text: string): readonly SourceToken[] {
+  if (lastLexed?.text !== text) lastLexed = { text, tokens: [...lexTokens(text)] };
+  return lastLexed.tokens;
+}
+
+/** `text` as the `yaml` package parses it (merges and duplicate keys left to the checks); parsed once per document. */
+function parsedDocument(text: string): Document {
+  yaml = yamlModule();
+  if (lastParsed?.text !== text) lastParsed = { text, document: yaml.parseDocument(text, { merge: false, uniqueKeys: false }) };
+  return lastParsed.document;
+}
+
+function* lexTokens(text: string): Generator<SourceToken> {
   yaml = yamlModule();
   let offset = 0;
   let flowDepth = 0;
@@ -400,9 +425,8 @@ const ITEM_INDENT_ERRORS: ReadonlySet<string> = new Set(['BAD_INDENT', 'BLOCK_AS
  */
 export function emptyItemIndentIssue(text: string): GoYamlIssue | undefined {
   if (!EMPTY_ITEM_LINE.test(text)) return undefined;
-  yaml = yamlModule();
   // Only the first error, and only at a list item: an earlier one (an unclosed quote) says the text is another matter.
-  const [error] = yaml.parseDocument(text, { uniqueKeys: false }).errors;
+  const [error] = parsedDocument(text).errors;
   if (error === undefined || !ITEM_INDENT_ERRORS.has(error.code) || !/^\s*-/.test(text.slice(error.pos[0]))) return undefined;
   return {
     offset: text.indexOf('-', error.pos[0]),
@@ -431,9 +455,7 @@ const NULL_KEY = /(?:^|[\s[{,?])(?:(?:~|null|Null|NULL)(?:\s|#.*)*[,}]|(?:~|null
 export function keyIssue(text: string, resolveScalar: (plain: string) => unknown): GoYamlIssue | undefined {
   const longLine = hasLineLongerThan(text, MAX_KEY_LENGTH);
   if (!longLine && !COMPLEX_OR_MERGE.test(text) && !NULL_KEY.test(text)) return undefined;
-  // Loaded on first use: most inputs never need it.
-  yaml = yamlModule();
-  const doc = yaml.parseDocument(text, { merge: false, uniqueKeys: false });
+  const doc = parsedDocument(text);
   // The yaml package counts UTF-16 units, go-yaml characters.
   const longKey = (error: { code: string; pos: [number, number] }): boolean =>
     error.code === 'KEY_OVER_1024_CHARS' && [...text.slice(error.pos[0], error.pos[1])].length > MAX_KEY_LENGTH;

@@ -2,7 +2,10 @@ import type { LoadOptions as YamlLoadOptions } from 'js-yaml';
 import { indexBlockYaml, lineInBlockIndex, type BlockIndex } from './block-lines';
 import { parseBlockYaml } from './block-yaml';
 import { ExactLines } from './exact-lines';
-import { anchorNameIssue, emptyItemIndentIssue, flowCollectionIssue, scalarChecker, keyIssue, lineBreakIssue, verbatimTagIssue, type GoYamlIssue } from './go-yaml-checks';
+import {
+  anchorNameIssue, emptyItemIndentIssue, flowCollectionIssue, forgetCheckedDocument, keyIssue, lineBreakIssue, scalarChecker, verbatimTagIssue,
+  type GoYamlIssue,
+} from './go-yaml-checks';
 import { JsonLines } from './json-lines';
 import { firstDuplicateKey, keysWithinDepth, scanJsonValue, skipJsonSpace } from './json-scan';
 import { resolveKubernetesScalar } from './kubernetes-scalars';
@@ -237,6 +240,16 @@ function refuseBareCarriageReturns(text: string, file: string): void {
 
 /** Parses one document's text; YAML errors become HardpodErrors at the right file line. */
 function parseYamlDocument(text: string, file: string, startLine: number, contentLine: number): unknown {
+  try {
+    return readCheckedYamlDocument(text, file, startLine, contentLine);
+  } finally {
+    // The checks share one lexing and one parse of the document; done with it, they let it go.
+    forgetCheckedDocument();
+  }
+}
+
+/** {@link parseYamlDocument}, with the go-yaml checks around js-yaml's reading. */
+function readCheckedYamlDocument(text: string, file: string, startLine: number, contentLine: number): unknown {
   const refuse = (issue: GoYamlIssue | undefined): void => {
     if (issue) throw new HardpodError(issue.reason, `${file}:${startLine + countNewlines(text, issue.offset)}`);
   };
