@@ -278,7 +278,7 @@ function readCheckedYamlDocument(text: string, file: string, startLine: number, 
         );
       }
       const unreadTag = UNRESOLVED_TAG.exec(error.reason)?.[1];
-      if (unreadTag !== undefined) throw unreadTaggedValueError(unreadTag, text, error.mark?.position, `${file}:`, startLine, line);
+      if (unreadTag !== undefined) throw unreadTaggedValueError(unreadTag, text, error.mark?.position, file, startLine, line);
       // go-yaml reads one node per document: after a flow collection, kubectl ignores the rest unseen.
       if (error.reason === 'end of the stream or a document separator is expected' && /^(?:\s*(?:#.*|---.*)?\n)*\s*[[{]/.test(text)) {
         throw new HardpodError(
@@ -322,13 +322,13 @@ const YAML_TAG_PREFIX = 'tag:yaml.org,2002:';
  * js-yaml stops after the value, which for an empty or multi-line one is a later line.
  */
 function unreadTaggedValueError(
-  tag: string, text: string, stoppedAt: number | undefined, filePrefix: string, startLine: number, stoppedLine: number,
+  tag: string, text: string, stoppedAt: number | undefined, file: string, startLine: number, stoppedLine: number,
 ): HardpodError {
   const written = tag.startsWith(YAML_TAG_PREFIX) ? `!!${tag.slice(YAML_TAG_PREFIX.length)}` : `!<${tag}>`;
   const before = text.slice(0, stoppedAt ?? text.length);
   const at = Math.max(before.lastIndexOf(written), before.lastIndexOf(`!<${tag}>`));
   const line = at < 0 ? stoppedLine : startLine + countNewlines(text, at);
-  return new HardpodError(`invalid YAML: cannot resolve the value tagged ${written} as that type (kubectl refuses it too); fix the value, or remove the tag`, `${filePrefix}${line}`);
+  return new HardpodError(`invalid YAML: cannot resolve the value tagged ${written} as that type (kubectl refuses it too); fix the value, or remove the tag`, `${file}:${line}`);
 }
 
 /** `.inf`, `-.Inf`, `.NaN` and the like, the only plain scalars that read as non-finite numbers. */
