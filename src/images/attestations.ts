@@ -206,10 +206,13 @@ export async function verifyImageAttestations(
   // Object.fromEntries defines own properties: a predicate type named `__proto__` stays data.
   const byType = Object.fromEntries([...verified.keys()].sort().map((type) => [type, [...verified.get(type)!].sort()]));
   const provenance = builds.entries();
-  const newest = newestScans(scans.entries());
-  // Judged against the scans recorded beside them: a statement narrowed to packages clears a vulnerability only where it was found.
-  const judged = judgeVexStatements(vex.entries(), newest);
-  problems.push(...judged.notes);
-  const vulnerabilities = vulnerabilitiesFrom === undefined ? undefined : { recordedFrom: vulnerabilitiesFrom, scans: newest, vex: judged.clearing };
+  let vulnerabilities: LockedVulnerabilities | undefined;
+  if (vulnerabilitiesFrom !== undefined) {
+    const newest = newestScans(scans.entries());
+    // Judged against the scans recorded beside them: a statement narrowed to packages clears a vulnerability only where it was found.
+    const judged = judgeVexStatements(vex.entries(), newest);
+    problems.push(...judged.notes);
+    vulnerabilities = { recordedFrom: vulnerabilitiesFrom, scans: newest, vex: judged.clearing };
+  }
   return { verified: byType, provenance, ...(vulnerabilities === undefined ? {} : { vulnerabilities }), problems, examined };
 }
