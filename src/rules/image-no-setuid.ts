@@ -2,6 +2,7 @@ import type { PodRule, Violation } from './rule';
 import { cisDocker, containersWithFacts, notInspected, IMAGE_FACTS_SETTINGS, hasImageFacts } from './support/image-facts';
 import { describeContainer, nist, quote } from './support/pss';
 import { text } from './support/shared-text';
+import { listFirst } from '../model/listing';
 
 const LISTED = 5;
 
@@ -33,7 +34,7 @@ export const imageNoSetuid: PodRule = {
         continue;
       }
       if (files.length === 0) continue;
-      const listed = files.slice(0, LISTED).join(', ') + (files.length > LISTED ? ` and ${files.length - LISTED} more` : '');
+      const listed = listFirst(files, LISTED);
       violations.push({
         path: text`${entry.container.path}.image`,
         message: `${describeContainer(entry.container)}'s image ${quote(entry.image)} holds setuid/setgid files: ${listed}`,
