@@ -39,6 +39,18 @@ export interface LocatedObject {
   readonly source: SourceLocation;
 }
 
+/** What identifies an object in a report: kind (and group, where part of it), namespace, name (or generateName) and file. */
+export interface ObjectIdentity {
+  readonly kind: string;
+  /** The object's API group where it is part of its identity (as a finding's `group` is). */
+  readonly group?: string;
+  readonly name: string;
+  /** `metadata.generateName` of an object without a name. */
+  readonly generateName?: string;
+  readonly namespace?: string;
+  readonly source: SourceLocation;
+}
+
 /**
  * A key naming one object of an input: where it was read (file and document, construct path or
  * resource) with its kind, namespace and name (or, for an object without a name, its generateName).
@@ -47,6 +59,19 @@ export interface LocatedObject {
  */
 export function objectIdentityKey(source: SourceLocation, kind: string, namespace: string | undefined, name: string, generateName?: string): string {
   return `${source.file ?? ''}\u0000${source.documentIndex ?? ''}\u0000${source.listItem ?? ''}\u0000${source.constructPath ?? ''}\u0000${source.resourceName ?? ''}\u0000${kind}\u0000${namespace ?? ''}\u0000${name}\u0000${generateName ?? ''}`;
+}
+
+/**
+ * Whether two findings, or a finding and an object, are about the same object ({@link objectIdentityKey},
+ * and the group, without building the key): an object's findings come together, so code walking them
+ * builds a key only where the object changes.
+ */
+export function sameObjectIdentity(a: ObjectIdentity, b: ObjectIdentity): boolean {
+  return a.name === b.name && a.kind === b.kind && a.group === b.group && a.namespace === b.namespace && a.generateName === b.generateName
+    && a.source.file === b.source.file
+    && a.source.documentIndex === b.source.documentIndex && a.source.listItem === b.source.listItem
+    && a.source.constructPath === b.source.constructPath
+    && a.source.resourceName === b.source.resourceName;
 }
 
 /**

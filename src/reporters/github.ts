@@ -1,5 +1,5 @@
 import {
-  groupByObject, objectLabel, printable, repositoryPath, staleBaselineEntryText, summaryLine, unmatchedBaselineText, unusedSuppressionText,
+  groupByObject, objectLabel, printable, repositoryPaths, staleBaselineEntryText, summaryLine, unmatchedBaselineText, unusedSuppressionText,
 } from './shared';
 import { isBlockingFinding, type Finding, type Report } from '../engine/report';
 import { STDIN_NAME } from '../loader/read';
@@ -34,13 +34,14 @@ export function formatGithubChunks(report: Report, emit: Emit, options: GithubRe
   const cwd = options.cwd ?? process.cwd();
   const root = options.root ?? cwd;
   const out = new ChunkWriter(emit);
+  const repositoryPath = repositoryPaths(root, cwd);
   const place = (source: SourceLocation): Record<string, string | number | undefined> => {
     const { file, line, template } = source;
     // From standard input, the Helm template that rendered the object is the file, without the
     // rendered output's line; with no template the command goes to the log only.
-    if (file === STDIN_NAME) return template ? { file: repositoryPath(template, root, cwd) } : {};
+    if (file === STDIN_NAME) return template ? { file: repositoryPath(template) } : {};
     if (file === undefined) return {};
-    return { file: repositoryPath(file, root, cwd), line };
+    return { file: repositoryPath(file), line };
   };
   for (const { object, findings } of groupByObject(report)) {
     const label = objectLabel(object);

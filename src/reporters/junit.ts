@@ -1,5 +1,5 @@
 import {
-  baselineEntryLabel, groupByObject, locationLabel, objectKey, objectLabel, printable, qualifiedKind, repositoryPath, staleBaselineEntryText,
+  baselineEntryLabel, groupByObject, locationLabel, objectKey, objectLabel, printable, qualifiedKind, repositoryPaths, staleBaselineEntryText,
   unmatchedBaselineText, unusedSuppressionText,
 } from './shared';
 import { isBlockingFinding, type Finding, type NotCheckedObject, type ObjectSummary, type Report, type Suppression } from '../engine/report';
@@ -47,10 +47,10 @@ function caseKind(f: Finding): CaseKind {
  */
 export function formatJunitChunks(report: Report, emit: Emit, options: JunitReportOptions = {}): void {
   const cwd = options.cwd ?? process.cwd();
-  const root = options.root ?? cwd;
+  const repositoryPath = repositoryPaths(options.root ?? cwd, cwd);
   const fileOf = (source: SourceLocation): string | undefined => {
     const { file } = source;
-    return file === undefined || file === STDIN_NAME ? file : repositoryPath(file, root, cwd);
+    return file === undefined || file === STDIN_NAME ? file : repositoryPath(file);
   };
   const notChecked = new Map(report.notChecked.map((item) => [objectKey(item), item]));
   const groups = groupByObject(report);
@@ -82,13 +82,12 @@ export function formatJunitChunks(report: Report, emit: Emit, options: JunitRepo
       cases.push(`    <testcase ${attrs({ name: `passes ${report.level}`, classname, file, line: object.source.line })}/>`);
     }
     for (const f of findings) {
-      const body = escapeXml(findingText(f));
       const caseAttrs = attrs({ name: `${f.rule}${f.path ? ` ${f.path}` : ''}`, classname, file: fileOf(f.source), line: f.source.line });
       const kind = caseKind(f);
       const detail = kind === 'error'
-        ? `<error ${attrs({ message: f.message, type: 'rule-error' })}>${body}</error>`
+        ? `<error ${attrs({ message: f.message, type: 'rule-error' })}>${findingText(f)}</error>`
         : kind === 'failure'
-          ? `<failure ${attrs({ message: f.message, type: f.severity })}>${body}</failure>`
+          ? `<failure ${attrs({ message: f.message, type: f.severity })}>${findingText(f)}</failure>`
           : `<skipped ${attrs({ message: `${skipReason(f)}: ${f.message}` })}/>`;
       cases.push(`    <testcase ${caseAttrs}>\n      ${detail}\n    </testcase>`);
     }
@@ -185,35 +184,55 @@ function skipReason(f: Finding): string {
   return 'warning';
 }
 
+/**
+ * A failure's text, escaped as XML content: the rule and path, the message, the remediation and where.
+ * Its lines are escaped one by one (escaping them joined gives the same text, as no line ends inside a
+ * surrogate pair), so that the lines thousands of findings share are escaped once ({@link escapeXml}).
+ */
 function findingText(f: Finding): string {
   const where = locationLabel(f.source);
-  return [
-    `${f.rule} (${f.severity}${f.pss ? `, PSS ${f.pss}` : ''}) at ${f.path || 'the object'}`,
-    f.message,
-    `fix: ${f.remediation}`,
-    ...(where ? [`at ${where}`] : []),
-  ].join('\n');
+  const head = escapeXml(`${f.rule} (${f.severity}${f.pss ? `, PSS ${f.pss}` : ''}) at ${f.path || 'the object'}`);
+  const body = `${head}\n${escapeXml(f.message)}\n${escapeXml(`fix: ${f.remediation}`)}`;
+  return where ? `${body}\n${escapeXml(`at ${where}`)}` : body;
 }
 
+/** `k="v"` for each attribute with a value, escaped; one loop, as every testcase writes two or three of these. */
 function attrs(values: Readonly<Record<string, string | number | undefined>>): string {
-  return Object.entries(values)
-    .filter(([, v]) => v !== undefined && v !== '')
-    .map(([k, v]) => `${k}="${escapeXml(String(v), true)}"`)
-    .join(' ');
+  let written = '';
+  for (const key in values) {
+    const value = values[key];
+    if (value === undefined || value === '') continue;
+    written += `${written === '' ? '' : ' '}${key}="${typeof value === 'string' ? escapeXml(value, true) : value}"`;
+  }
+  return written;
 }
+
+/** What XML 1.0 cannot hold at all: control characters other than tab, newline and carriage return; lone surrogates. */
+const NOT_XML = '[\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\ufffe\\uffff]|[\\ud800-\\udbff](?![\\udc00-\\udfff])|(?<![\\ud800-\\udbff])[\\udc00-\\udfff]';
+const CONTENT_ESCAPES = new RegExp(`${NOT_XML}|[&<>\\r]`, 'g');
+const ATTRIBUTE_ESCAPES = new RegExp(`${NOT_XML}|[&<>\\r"\\n\\t]`, 'g');
+const ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '\r': '&#13;', '"': '&quot;', '\n': '&#10;', '\t': '&#9;' };
+const escapeOne = (ch: string): string => ESCAPES[ch] ?? '\ufffd';
+/**
+ * Texts escaped so far: a report of tens of thousands of findings escapes the same messages, paths and
+ * file names again and again. Bounded: past the bound the memory starts over.
+ */
+const ESCAPED_CONTENT = new Map<string, string>();
+const ESCAPED_ATTRIBUTES = new Map<string, string>();
+const MAX_ESCAPED_TEXTS = 50_000;
 
 /**
  * Escapes text for XML content, or for an attribute value (where newlines and tabs would be
- * normalised to spaces unless escaped), and replaces what XML 1.0 cannot hold at all (control
- * characters other than tab, newline and carriage return; lone surrogates).
+ * normalised to spaces unless escaped), and replaces what XML 1.0 cannot hold at all with U+FFFD.
+ * In one pass over the text, remembering the result for the next finding that repeats it.
  */
 export function escapeXml(text: string, attribute = false): string {
-  const escaped = text
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\r/g, '&#13;');
-  return attribute ? escaped.replace(/"/g, '&quot;').replace(/\n/g, '&#10;').replace(/\t/g, '&#9;') : escaped;
+  const known = attribute ? ESCAPED_ATTRIBUTES : ESCAPED_CONTENT;
+  let escaped = known.get(text);
+  if (escaped === undefined) {
+    escaped = text.replace(attribute ? ATTRIBUTE_ESCAPES : CONTENT_ESCAPES, escapeOne);
+    if (known.size >= MAX_ESCAPED_TEXTS) known.clear();
+    known.set(text, escaped);
+  }
+  return escaped;
 }

@@ -1,12 +1,12 @@
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { controlLabel, objectLabel, repositoryPath, staleBaselineEntryText, unmatchedBaselineText, unusedSuppressionText, type ObjectIdentity } from './shared';
+import { controlLabel, objectLabel, repositoryPaths, staleBaselineEntryText, unmatchedBaselineText, unusedSuppressionText } from './shared';
 import { findingIdentifier, fingerprintOf } from '../engine/baseline';
 import type { EngineConfig } from '../engine/config';
 import { isBlockingFinding, NOT_CHECKED_ID, type Finding, type NotCheckedObject, type Report, type Suppression } from '../engine/report';
 import { STDIN_NAME } from '../loader/read';
 import { joinChunks, streamedList, writeJson, type Emit } from '../model/chunks';
-import type { LocatedObject } from '../model/kube-object';
+import type { LocatedObject, ObjectIdentity } from '../model/kube-object';
 import { RULES } from '../rules/catalogue';
 import type { RuleMetadata, Severity } from '../rules/rule';
 
@@ -104,7 +104,7 @@ export function formatSarif(report: Report, options: SarifReportOptions = {}): s
 /** The same log as {@link formatSarif}, handed to `emit` in chunks as it is written (see chunks.ts). */
 export function formatSarifChunks(report: Report, options: SarifReportOptions, emit: Emit): void {
   const cwd = options.cwd ?? process.cwd();
-  const root = options.root ?? cwd;
+  const uriOf = artifactUris(options.root ?? cwd, cwd);
   const metadata = new Map((options.rules ?? RULES).map((rule) => [rule.id, rule]));
   // Each rule's first finding: it carries the severity the run gave the rule.
   const firstFinding = new Map<string, Finding>();
@@ -127,8 +127,8 @@ export function formatSarifChunks(report: Report, options: SarifReportOptions, e
   const notCheckedIndex = rules.length - 1;
   const identify = findingIdentifier(options.objects);
   const results = streamedList([...report.findings, ...report.notChecked], (item) => ('rule' in item
-    ? sarifResult(item, (item.outcome === 'unknown' ? unknownIndex : ruleIndex).get(item.rule)!, identify(item).fingerprint, root, cwd, usedBaseline)
-    : notCheckedResult(item, notCheckedIndex, root, cwd)));
+    ? sarifResult(item, (item.outcome === 'unknown' ? unknownIndex : ruleIndex).get(item.rule)!, identify(item).fingerprint, uriOf, usedBaseline)
+    : notCheckedResult(item, notCheckedIndex, uriOf)));
 
   const log = {
     $schema: SARIF_SCHEMA_URI,
@@ -264,14 +264,14 @@ const NOT_CHECKED_RULE: Record<string, unknown> = {
   properties: { 'tags': ['security', 'kubernetes', 'coverage'], 'precision': 'high', 'problem.severity': 'warning' },
 };
 
-function notCheckedResult(item: NotCheckedObject, ruleIndex: number, root: string, cwd: string): Record<string, unknown> {
+function notCheckedResult(item: NotCheckedObject, ruleIndex: number, uriOf: ArtifactUris): Record<string, unknown> {
   return {
     ruleId: NOT_CHECKED_ID,
     ruleIndex,
     kind: 'fail',
     level: 'warning',
     message: { text: `${objectLabel(item)}: not checked: ${item.reason}` },
-    locations: [resultLocation(item, '', root, cwd)],
+    locations: [resultLocation(item, '', uriOf)],
     partialFingerprints: {
       'hardpodFinding/v1': fingerprintOf({ rule: NOT_CHECKED_ID, kind: item.kind, group: item.group, namespace: item.namespace, name: item.name, generateName: item.generateName, path: '' }),
     },
@@ -290,13 +290,13 @@ function notCheckedResult(item: NotCheckedObject, ruleIndex: number, root: strin
  * - otherwise a file that cannot be in the repository, `<stdin>` (with the line in the input) or
  *   `<input>` (an object from cdk8s or Pulumi), so the result is kept and reads as what it is.
  */
-function resultLocation(object: ObjectIdentity, path: string, root: string, cwd: string): Record<string, unknown> {
+function resultLocation(object: ObjectIdentity, path: string, uriOf: ArtifactUris): Record<string, unknown> {
   const logicalLocations = [{ fullyQualifiedName: `${objectLabel(object)}${path ? `:${path}` : ''}`, kind: 'object' }];
   const { file, line, template } = object.source;
   const fromStdin = file === STDIN_NAME;
   const repositoryFile = fromStdin ? template : file;
   if (repositoryFile) {
-    const uri = artifactUri(repositoryFile, root, cwd);
+    const uri = uriOf(repositoryFile);
     return {
       physicalLocation: {
         artifactLocation: uri.relative ? { uri: uri.uri, uriBaseId: '%SRCROOT%' } : { uri: uri.uri },
@@ -324,8 +324,8 @@ function fromStdinWithoutTemplate(source: ObjectIdentity['source']): boolean {
   return source.file === STDIN_NAME && !source.template;
 }
 
-function sarifResult(f: Finding, ruleIndex: number, fingerprint: string, root: string, cwd: string, usedBaseline: boolean): Record<string, unknown> {
-  const location = resultLocation(f, f.path, root, cwd);
+function sarifResult(f: Finding, ruleIndex: number, fingerprint: string, uriOf: ArtifactUris, usedBaseline: boolean): Record<string, unknown> {
+  const location = resultLocation(f, f.path, uriOf);
 
   // SARIF: an unknown verdict is `open`, the rule evaluated with too little information to decide,
   // and a result whose kind is not `fail` must have level `none`. A result is an error when it fails
@@ -355,11 +355,22 @@ function sarifSuppressions(suppression: Suppression | undefined): Record<string,
   return { suppressions: [{ kind: suppression.source === 'annotation' ? 'inSource' : 'external', status: 'accepted', justification: suppression.reason }] };
 }
 
-/** A URI relative to the root when the file is inside it (forward slashes, percent-encoded), else a file URI. */
-function artifactUri(file: string, root: string, cwd: string): { uri: string; relative: boolean } {
-  const path = repositoryPath(file, root, cwd);
-  if (!isAbsolute(path)) return { uri: path.split('/').map(encodeURIComponent).join('/'), relative: true };
-  return { uri: pathToFileURL(path).href, relative: false };
+/** A file's artifact URI: relative to the root when the file is inside it (forward slashes, percent-encoded), else a file URI. */
+type ArtifactUris = (file: string) => { readonly uri: string; readonly relative: boolean };
+
+/** {@link ArtifactUris} for one log, each file's worked out once: its results name the same few files. */
+function artifactUris(root: string, cwd: string): ArtifactUris {
+  const repositoryPath = repositoryPaths(root, cwd);
+  const known = new Map<string, { readonly uri: string; readonly relative: boolean }>();
+  return (file) => {
+    let uri = known.get(file);
+    if (uri === undefined) {
+      const path = repositoryPath(file);
+      uri = isAbsolute(path) ? { uri: pathToFileURL(path).href, relative: false } : { uri: path.split('/').map(encodeURIComponent).join('/'), relative: true };
+      known.set(file, uri);
+    }
+    return uri;
+  };
 }
 
 function camelCase(id: string): string {

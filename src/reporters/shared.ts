@@ -1,22 +1,10 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { SUPPRESS_ANNOTATION_PREFIX, type BaselineEntry } from '../engine/config';
 import { isBlockingFinding, NOT_CHECKED_ID, type Finding, type ObjectSummary, type Report, type Suppression, type UnusedSuppression } from '../engine/report';
-import { objectIdentityKey, type SourceLocation } from '../model/kube-object';
+import { objectIdentityKey, sameObjectIdentity, type ObjectIdentity, type SourceLocation } from '../model/kube-object';
 import type { ControlMapping } from '../rules/rule';
 
 /** Helpers every reporter shares: object identity, grouping, locations, and summary wording. */
-
-/** What identifies an object in a report: kind (and group, where part of it), namespace, name (or generateName) and file. */
-export interface ObjectIdentity {
-  readonly kind: string;
-  /** The object's API group where it is part of its identity ({@link Finding.group}). */
-  readonly group?: string;
-  readonly name: string;
-  /** `metadata.generateName` of an object without a name. */
-  readonly generateName?: string;
-  readonly namespace?: string;
-  readonly source: SourceLocation;
-}
 
 /**
  * Control characters (C0, DEL, C1) and bidirectional-text controls: a manifest's names, keys and
@@ -90,7 +78,7 @@ function groupInReportOrder(report: Report): ObjectFindings[] | undefined {
   for (let i = 0; i < objects.length; i++) {
     const object = objects[i];
     let end = next;
-    while (end < findings.length && sameObject(findings[end], object)) end++;
+    while (end < findings.length && sameObjectIdentity(findings[end], object)) end++;
     groups[i] = { object, findings: findings.slice(next, end) };
     next = end;
   }
@@ -109,7 +97,7 @@ function groupByKey(report: Report): ObjectFindings[] {
   for (let i = 0; i < report.findings.length; i++) {
     const finding = report.findings[i];
     // The engine emits an object's findings together: only a change of object needs a key lookup.
-    if (!previous || !sameObject(previous, finding)) group = groups.get(objectKey(finding));
+    if (!previous || !sameObjectIdentity(previous, finding)) group = groups.get(objectKey(finding));
     previous = finding;
     if (!group) {
       const { kind, group: apiGroup, name, generateName, namespace, source } = finding;
@@ -119,15 +107,6 @@ function groupByKey(report: Report): ObjectFindings[] {
     group.findings.push(finding);
   }
   return [...groups.values()];
-}
-
-/** Whether two findings, or a finding and an object, are about the same object ({@link objectKey} without building it). */
-function sameObject(a: ObjectIdentity, b: ObjectIdentity): boolean {
-  return a.name === b.name && a.kind === b.kind && a.group === b.group && a.namespace === b.namespace && a.generateName === b.generateName
-    && a.source.file === b.source.file
-    && a.source.documentIndex === b.source.documentIndex && a.source.listItem === b.source.listItem
-    && a.source.constructPath === b.source.constructPath
-    && a.source.resourceName === b.source.resourceName;
 }
 
 /** Blocking findings: the ones that make `check` exit 1. */
@@ -236,4 +215,17 @@ export function repositoryPath(file: string, root: string, cwd: string): string 
   const absolute = resolve(cwd, file);
   const rel = relative(resolve(root), absolute);
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : absolute;
+}
+
+/**
+ * {@link repositoryPath} for one report, worked out once per file: a report names the same few files
+ * for tens of thousands of findings, and resolving a path each time costs more than the rest of a result.
+ */
+export function repositoryPaths(root: string, cwd: string): (file: string) => string {
+  const known = new Map<string, string>();
+  return (file) => {
+    let path = known.get(file);
+    if (path === undefined) known.set(file, (path = repositoryPath(file, root, cwd)));
+    return path;
+  };
 }

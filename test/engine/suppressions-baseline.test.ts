@@ -399,6 +399,19 @@ describe('adoption baseline: identity across edits', () => {
     expect(hasBlockingFindings(reordered)).toBe(false);
   });
 
+  it('identifies each finding by its own object, however the findings of objects alike are ordered', () => {
+    // Both objects have a privileged container at index 1, named differently: each entry must name its own.
+    const objects = located(app([sidecar, bad]), app([{ name: 'init' }, { ...bad, name: 'web' }], 'b'));
+    const report = evaluate(objects, { level: 'baseline' });
+    const [a, b] = report.findings;
+    const interleaved = { ...report, findings: [a, b, a, b] };
+    expect(baselineFromReport(interleaved, objects).findings.map((f) => `${f.name} ${f.path}`).sort()).toEqual([
+      'a spec.template.spec.containers[name="app"].securityContext.privileged',
+      'b spec.template.spec.containers[name="web"].securityContext.privileged',
+    ]);
+    expect(new Set(baselineFromReport(interleaved, objects).findings.map((f) => f.fingerprint)).size).toBe(2);
+  });
+
   it('lists entries whose finding is gone as stale, but not entries for rules or objects outside the run', () => {
     const objects = located(app([bad]), app([bad], 'b'));
     const baseline = baselineFromReport(evaluate(objects, { level: 'baseline' }), objects).findings;

@@ -5,9 +5,9 @@ import type { EngineConfig } from '../../engine/config';
 import { evaluate, sourceWhere } from '../../engine/evaluate';
 import { isBlockingFinding, NOT_CHECKED_ID, unsuppressedNotChecked, type Finding, type Report } from '../../engine/report';
 import { HardpodError, isHardpodError } from '../../model/errors';
-import type { KubeObject, LocatedObject } from '../../model/kube-object';
+import type { KubeObject, LocatedObject, ObjectIdentity } from '../../model/kube-object';
 import { describeType, isFields } from '../../model/pod-view';
-import { objectLabel, type ObjectIdentity } from '../../reporters/shared';
+import { objectLabel } from '../../reporters/shared';
 import { ruleById } from '../../rules/catalogue';
 import { LEVELS, type Level } from '../../rules/rule';
 

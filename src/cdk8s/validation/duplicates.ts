@@ -1,7 +1,7 @@
 import { isHardpodError } from '../../model/errors';
-import { claimObjectKey, type LocatedObject, type SourceLocation } from '../../model/kube-object';
+import { claimObjectKey, type LocatedObject, type ObjectIdentity, type SourceLocation } from '../../model/kube-object';
 import { apiGroupOf, isClusterScoped, locatedItems } from '../../model/pod-view';
-import { objectLabel, type ObjectIdentity } from '../../reporters/shared';
+import { objectLabel } from '../../reporters/shared';
 
 /** An object that another object of the input emits too, and the error saying so. */
 export interface DuplicateObject {
