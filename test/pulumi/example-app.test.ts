@@ -8,8 +8,8 @@ import { renderCdk8sExample, renderPulumiExample } from '../cluster/examples';
 
 /**
  * examples/pulumi-app is the shop of examples/cdk8s-app: the same objects, and like it, it passes
- * `hardpod check`. (Rendered under Pulumi's mocks: the Kubernetes provider, whose
- * renderYamlToDirectory would write the same objects, cannot be built here.)
+ * `hardpod check`. Rendered under Pulumi's mocks, which test/pulumi/toolchain.test.ts holds to
+ * what the real Kubernetes provider renders through the Pulumi CLI.
  */
 
 const key = (o: KubeObject) => `${o.kind} ${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;
