@@ -212,6 +212,8 @@ const REFUSED_BY_HARDPOD: [string, string, number, RegExp][] = [
   ['a duplicated key', withX('  a: 1\n  a: 2\n'), 7, /the key "a" appears twice in one mapping: kubectl would keep only the last one.*remove or merge the duplicate/],
   ['a duplicated securityContext', `${pod('a')}spec:\n  securityContext:\n    runAsNonRoot: true\n  containers: []\n  securityContext: {}\n`, 9, /the key "securityContext" appears twice in one mapping: kubectl would keep only the last one/],
   ['keys that read the same (yes and true)', withX('  yes: a\n  true: b\n'), 7, /the key "true" appears twice/],
+  ['an alias as a key that repeats its anchor\'s key', withX('  &a k: 1\n  *a : 2\n'), 7, /the key "k" \(the alias \*a\) appears twice in one mapping/],
+  ['an alias as a key that repeats a key anchored in a flow value', withX('  y: [&a "k", 2]\n  k: 1\n  *a : 2\n'), 8, /the key "k" \(the alias \*a\) appears twice/],
   ['two objects without a separator', `${pod('a')}\n${pod('b')}`, 6, /the key "apiVersion" appears twice in one mapping/],
   ['a duplicated key in JSON', jsonPod('a', ',"x":1,\n"x":2'), 2, /the key "x" appears twice in one mapping: kubectl would keep only the last one/],
   ['a duplicated key in JSON, one written as an escape', jsonPod('a', ',"x":1,"\\u0078":2'), 1, /the key "x" appears twice/],
