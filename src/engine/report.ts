@@ -1,5 +1,5 @@
 import type { BaselineEntry, SuppressionEntry } from './config';
-import type { SourceLocation } from '../model/kube-object';
+import type { ObjectIdentity, SourceLocation } from '../model/kube-object';
 import type { ControlMapping, Level, Severity } from '../rules/rule';
 
 /**
@@ -37,7 +37,8 @@ export interface Suppression {
   readonly source: 'config' | 'annotation';
 }
 
-export interface Finding {
+/** A rule's finding about one object ({@link ObjectIdentity}: its kind, name and where it was read). */
+export interface Finding extends ObjectIdentity {
   /** Rule id, e.g. `run-as-non-root`. */
   readonly rule: string;
   /** Upstream Pod Security check id (`runAsNonRoot`), or null for hardpod's own controls. */
@@ -45,23 +46,12 @@ export interface Finding {
   readonly outcome: FindingOutcome;
   readonly severity: Severity;
   readonly enforcement: Enforcement;
-  readonly kind: string;
-  /**
-   * The object's API group when it is part of the object's identity: for a kind that is also the name
-   * of a Kubernetes kind, of another group (a Knative `Service`: `serving.knative.dev`). Reports label
-   * the object `Service.serving.knative.dev`; suppressions and baseline entries name it with it.
-   * @default none: the kind alone names the object
-   */
-  readonly group?: string;
-  readonly name: string;
-  /** The object's `metadata.generateName` when it has no name (`name` is then ''): what identifies it instead. */
-  readonly generateName?: string;
-  readonly namespace?: string;
   /** Field path inside the object, e.g. `spec.template.spec.containers[0].securityContext.runAsNonRoot`. */
   readonly path: string;
   readonly message: string;
   readonly remediation: string;
   readonly controls: readonly ControlMapping[];
+  /** Where the object was read; its line is the finding's field's where the input tells it. */
   readonly source: SourceLocation;
   readonly suppression?: Suppression;
   /** Finding matched an entry of the adoption baseline file (known before, not new). */
@@ -73,20 +63,7 @@ export interface Finding {
   readonly notKnownYet?: boolean;
 }
 
-export interface ObjectSummary {
-  readonly kind: string;
-  /**
-   * The object's API group when it is part of the object's identity: for a kind that is also the name
-   * of a Kubernetes kind, of another group (a Knative `Service`: `serving.knative.dev`). Reports label
-   * the object `Service.serving.knative.dev`; suppressions and baseline entries name it with it.
-   * @default none: the kind alone names the object
-   */
-  readonly group?: string;
-  readonly name: string;
-  /** The object's `metadata.generateName` when it has no name (`name` is then ''): what identifies it instead. */
-  readonly generateName?: string;
-  readonly namespace?: string;
-  readonly source: SourceLocation;
+export interface ObjectSummary extends ObjectIdentity {
   /** Pod specs the engine found in the object (0 for non-workloads), so views can tell pod rules applied. */
   readonly podSpecs?: number;
   /**

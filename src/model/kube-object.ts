@@ -42,10 +42,15 @@ export interface LocatedObject {
 /** What identifies an object in a report: kind (and group, where part of it), namespace, name (or generateName) and file. */
 export interface ObjectIdentity {
   readonly kind: string;
-  /** The object's API group where it is part of its identity (as a finding's `group` is). */
+  /**
+   * The object's API group when it is part of the object's identity: for a kind that is also the name
+   * of a Kubernetes kind, of another group (a Knative `Service`: `serving.knative.dev`). Reports label
+   * the object `Service.serving.knative.dev`; suppressions and baseline entries name it with it.
+   * @default none: the kind alone names the object
+   */
   readonly group?: string;
   readonly name: string;
-  /** `metadata.generateName` of an object without a name. */
+  /** The object's `metadata.generateName` when it has no name (`name` is then ''): what identifies it instead. */
   readonly generateName?: string;
   readonly namespace?: string;
   readonly source: SourceLocation;
