@@ -193,7 +193,8 @@ function findingText(f: Finding): string {
   const where = locationLabel(f.source);
   const head = escapeXml(`${f.rule} (${f.severity}${f.pss ? `, PSS ${f.pss}` : ''}) at ${f.path || 'the object'}`);
   const body = `${head}\n${escapeXml(f.message)}\n${escapeXml(`fix: ${f.remediation}`)}`;
-  return where ? `${body}\n${escapeXml(`at ${where}`)}` : body;
+  // Where differs from finding to finding: escaped without being remembered.
+  return where ? `${body}\n${escapeOnce(`at ${where}`, false)}` : body;
 }
 
 /** `k="v"` for each attribute with a value, escaped; one loop, as every testcase writes two or three of these. */
@@ -221,6 +222,10 @@ const ESCAPED_CONTENT = new Map<string, string>();
 const ESCAPED_ATTRIBUTES = new Map<string, string>();
 const MAX_ESCAPED_TEXTS = 50_000;
 
+function escapeOnce(text: string, attribute: boolean): string {
+  return text.replace(attribute ? ATTRIBUTE_ESCAPES : CONTENT_ESCAPES, escapeOne);
+}
+
 /**
  * Escapes text for XML content, or for an attribute value (where newlines and tabs would be
  * normalised to spaces unless escaped), and replaces what XML 1.0 cannot hold at all with U+FFFD.
@@ -230,7 +235,7 @@ export function escapeXml(text: string, attribute = false): string {
   const known = attribute ? ESCAPED_ATTRIBUTES : ESCAPED_CONTENT;
   let escaped = known.get(text);
   if (escaped === undefined) {
-    escaped = text.replace(attribute ? ATTRIBUTE_ESCAPES : CONTENT_ESCAPES, escapeOne);
+    escaped = escapeOnce(text, attribute);
     if (known.size >= MAX_ESCAPED_TEXTS) known.clear();
     known.set(text, escaped);
   }

@@ -1,6 +1,6 @@
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { controlLabel, objectLabel, repositoryPaths, staleBaselineEntryText, unmatchedBaselineText, unusedSuppressionText } from './shared';
+import { controlLabel, objectLabel, repositoryPath, staleBaselineEntryText, unmatchedBaselineText, unusedSuppressionText } from './shared';
 import { findingIdentifier, fingerprintOf } from '../engine/baseline';
 import type { EngineConfig } from '../engine/config';
 import { isBlockingFinding, NOT_CHECKED_ID, type Finding, type NotCheckedObject, type Report, type Suppression } from '../engine/report';
@@ -360,12 +360,11 @@ type ArtifactUris = (file: string) => { readonly uri: string; readonly relative:
 
 /** {@link ArtifactUris} for one log, each file's worked out once: its results name the same few files. */
 function artifactUris(root: string, cwd: string): ArtifactUris {
-  const repositoryPath = repositoryPaths(root, cwd);
   const known = new Map<string, { readonly uri: string; readonly relative: boolean }>();
   return (file) => {
     let uri = known.get(file);
     if (uri === undefined) {
-      const path = repositoryPath(file);
+      const path = repositoryPath(file, root, cwd);
       uri = isAbsolute(path) ? { uri: pathToFileURL(path).href, relative: false } : { uri: path.split('/').map(encodeURIComponent).join('/'), relative: true };
       known.set(file, uri);
     }
