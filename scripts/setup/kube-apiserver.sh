@@ -59,7 +59,7 @@ mkdir -p "$CACHE"
 log() { echo "kube-apiserver setup: $*"; }
 
 # A missing prerequisite is loud; it fails only where the servers are required (CI sets
-# HARDPOD_REQUIRE_SERVERS=1). The cluster suites then report themselves as not run.
+# HARDPOD_REQUIRE_SERVERS=1). The cluster suites then fail, each saying what is missing.
 SETUP_NAME="kube-apiserver setup" SETUP_SUITES="the cluster suites (test/cluster)"
 # shellcheck source=lib/unavailable.sh
 source "$(dirname "$0")/lib/unavailable.sh"

@@ -1,13 +1,13 @@
 /**
  * Jest glue for the real API servers: one server per release shared by every suite of a jest run, started by the
  * first suite that needs it and stopped by the global teardown; a suite run without the global setup
- * starts and stops its own. Without the toolchain a suite says so loudly, and fails when
- * HARDPOD_REQUIRE_SERVERS=1 (CI).
+ * starts and stops its own. Without the toolchain a suite fails, naming what is missing ({@link describeWithTools}).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Cluster, CLUSTER_SERVERS, findToolchain, startCluster, stopEndpoint, type ClusterEndpoint, type ClusterServer } from './cluster';
+import { describeWithTools } from './required-tools';
 
 /** Set by the global setup: a directory where the shared server's endpoint is written down. */
 const STATE_ENV = 'HARDPOD_CLUSTER_STATE';
@@ -100,17 +100,7 @@ export async function clusterGlobalTeardown(): Promise<void> {
 export function describeCluster(title: string, body: (cluster: () => Cluster) => void, server: ClusterServer = 'newest'): void {
   const found = findToolchain(server);
   if ('missing' in found) {
-    const required = process.env.HARDPOD_REQUIRE_SERVERS === '1';
-    describe(title, () => {
-      if (required) {
-        test('needs a real kube-apiserver', () => {
-          throw new Error(`HARDPOD_REQUIRE_SERVERS=1 and the kube-apiserver toolchain is missing: ${found.missing}`);
-        });
-      } else {
-        console.warn(`\n${'!'.repeat(78)}\n!! NOT RUN: ${title}\n!! no kube-apiserver toolchain: ${found.missing}\n${'!'.repeat(78)}\n`);
-        test.skip(`NOT RUN (no kube-apiserver toolchain): ${found.missing}`, () => undefined);
-      }
-    });
+    describeWithTools(title, 'a real kube-apiserver', found.missing, () => undefined);
     return;
   }
   describe(title, () => {

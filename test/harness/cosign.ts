@@ -148,7 +148,7 @@ export interface SignatureTools {
   readonly referrersRegistry: string;
 }
 
-/** Declares a suite that needs cosign, the referrers registry and the registry tools: skipped loudly without them, failed under CI. */
+/** Declares a suite that needs cosign, the referrers registry and the registry tools; without them it fails, naming what is missing. */
 export function describeWithCosign(title: string, body: (tools: SignatureTools) => void): void {
   const cosign = findTool('cosign', 'cosign', 'scripts/setup/cosign.sh');
   const referrers = findTool('referrers-registry', 'referrersRegistry', 'scripts/setup/referrers-registry.sh');

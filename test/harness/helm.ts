@@ -20,7 +20,7 @@ export function findHelm(): { helm: string } | { missing: string } {
   return { helm };
 }
 
-/** Declares a suite that needs the helm binary: skipped loudly without it, failed under CI. */
+/** Declares a suite that needs the helm binary; without it, it fails, naming what is missing. */
 export function describeHelm(title: string, body: (helm: string) => void): void {
   const found = findHelm();
   describeWithTools(title, 'Helm', 'missing' in found ? found.missing : undefined, () => body('helm' in found ? found.helm : ''));

@@ -37,7 +37,7 @@ export function readWithDistribution(reader: string, references: readonly string
   return readings;
 }
 
-/** Declares a suite that needs the reader: skipped loudly without it, failed under CI. */
+/** Declares a suite that needs the reader; without it, it fails, naming what is missing. */
 export function describeWithDistribution(title: string, body: (reader: string) => void): void {
   const found = findReader();
   describeWithTools(title, 'the image reference reader', 'missing' in found ? found.missing : undefined, () => body('reader' in found ? found.reader : ''));

@@ -20,7 +20,7 @@ export function findKyverno(): { kyverno: string } | { missing: string } {
   return { kyverno };
 }
 
-/** Declares a suite that needs the kyverno binary: skipped loudly without it, failed under CI. */
+/** Declares a suite that needs the kyverno binary; without it, it fails, naming what is missing. */
 export function describeKyverno(title: string, body: (kyverno: string) => void): void {
   const found = findKyverno();
   describeWithTools(title, 'the Kyverno CLI', 'missing' in found ? found.missing : undefined, () => body('kyverno' in found ? found.kyverno : ''));

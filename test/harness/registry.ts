@@ -1,8 +1,7 @@
 /**
  * A real OCI registry for tests: Debian's docker-registry (distribution 2.8) on 127.0.0.1 and a free
  * port, configured by file, anonymous, with htpasswd Basic auth, or behind a small ES256 token
- * server. Stopped by PID. Without the binaries a suite prints loudly and skips, and fails when
- * HARDPOD_REQUIRE_SERVERS=1.
+ * server. Stopped by PID. Without the binaries a suite fails, naming them.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createPrivateKey, randomUUID, sign, X509Certificate, type KeyObject } from 'node:crypto';
@@ -219,10 +218,7 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
   }
 }
 
-/**
- * Declares a suite that needs the registry binaries. Without them it prints loudly and skips, or
- * fails under HARDPOD_REQUIRE_SERVERS=1 (CI).
- */
+/** Declares a suite that needs the registry binaries; without them it fails, naming them. */
 export function describeRegistry(title: string, body: () => void): void {
   const missing = missingRegistryTools();
   describeWithTools(title, 'registry tools', missing.length === 0 ? undefined : `missing ${missing.join(', ')} (run scripts/setup/registry.sh)`, body);

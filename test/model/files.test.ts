@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { isHardpodError } from '../../src/model/errors';
 import { decodeUtf8, readUserFile, refuseOversizedText, refuseUnwritablePath, writeFileAtomic, writeFileAtomicChunks, writeFilesAtomic } from '../../src/model/files';
+import { describeWithTools } from '../harness/required-tools';
 
 let dir: string;
 beforeEach(() => {
@@ -125,11 +126,10 @@ describe('writeFileAtomic through links and with permissions', () => {
   });
 });
 
-describe('writeFileAtomic as a user who may not write the file', () => {
-  // Run as root, the test writes as the nobody user (65534) through setpriv; other users cannot switch.
-  const asNobody = process.getuid?.() === 0 && spawnSync('setpriv', ['--version']).status === 0 ? test : test.skip;
-
-  asNobody('another user\'s file in a folder anyone may write is refused, not replaced by one of this user\'s', () => {
+// Run as root, the test writes as the nobody user (65534) through setpriv; other users cannot switch.
+const canWriteAsNobody = process.getuid?.() === 0 && spawnSync('setpriv', ['--version']).status === 0;
+describeWithTools('writeFileAtomic as a user who may not write the file', 'root and setpriv', canWriteAsNobody ? undefined : 'the tests must run as root, with setpriv (util-linux), to write as another user', () => {
+  test('another user\'s file in a folder anyone may write is refused, not replaced by one of this user\'s', () => {
     chmodSync(dir, 0o777);
     const file = join(dir, 'theirs.yaml');
     writeFileSync(file, 'kept');
