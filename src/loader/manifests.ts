@@ -371,33 +371,35 @@ const EXPLICIT_KEY = /^("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#'"|>][^#]*?)\s*(?:
  * The key a js-yaml duplicate-key error points at, without its anchor or tag: on the mark's line, up
  * to its colon, or the rest of the line after the `?` of an explicit key, where js-yaml points.
  */
-function keyAtMark(text: string, mark: { line: number; column: number } | undefined): string | undefined {
+function keyAtMark(text: string, mark: { line: number; column: number; position: number } | undefined): string | undefined {
   if (!mark) return undefined;
-  const lines = text.split('\n', mark.line + 1);
-  const lineText = lines[mark.line] ?? '';
+  const lineText = text.split('\n', mark.line + 1)[mark.line] ?? '';
   const explicit = /\?\s*$/.test(lineText.slice(0, mark.column));
   const key = (explicit ? EXPLICIT_KEY : KEY_BEFORE_COLON).exec(lineText.slice(mark.column).replace(BEFORE_KEY, ''));
   if (!key) return undefined;
   const alias = /^\*([A-Za-z0-9_-]+)$/.exec(key[1]);
   if (alias) {
     // The key an alias repeats is its anchor's: name that one, as the reader looks for it.
-    const anchored = anchoredScalar(text.slice(0, lines.slice(0, mark.line).join('\n').length + mark.column), alias[1]);
+    const anchored = anchoredScalar(text.slice(0, mark.position), alias[1]);
     return anchored === undefined ? JSON.stringify(key[1]) : `${anchored} (the alias ${key[1]})`;
   }
-  return /^["']/.test(key[1]) ? key[1] : JSON.stringify(key[1]);
+  return asQuotedKey(key[1]);
 }
 
-/** The scalar the last `&name` in `text` marks, quoted as JSON, or undefined when it marks no scalar on its line. */
+/** The scalar the last `&name` in `text` marks, quoted, or undefined when it marks no scalar on its line. */
 function anchoredScalar(text: string, name: string): string | undefined {
   const at = text.lastIndexOf(`&${name}`);
   if (at < 0) return undefined;
   const after = text.slice(at + name.length + 1);
   if (!/^[ \t]/.test(after)) return undefined;
   const scalar = /^[ \t]+("(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'|[^\s#'"{[&*!|>,\]}][^\n#,\]}]*?)[ \t]*(?::(?:\s|$)|[,\]}]|#|$)/m.exec(after);
-  if (!scalar) return undefined;
-  return /^["']/.test(scalar[1]) ? scalar[1] : JSON.stringify(scalar[1]);
+  return scalar ? asQuotedKey(scalar[1]) : undefined;
 }
 
+/** A key as written, quoted as JSON unless it is quoted already. */
+function asQuotedKey(written: string): string {
+  return /^["']/.test(written) ? written : JSON.stringify(written);
+}
 
 /**
  * Where kubectl's YAML reading starts after one JSON object: past the whitespace that follows it,
