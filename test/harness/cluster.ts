@@ -9,10 +9,10 @@
 import { spawn, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as https from 'node:https';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CACHE_DIR } from './cache-dir';
+import { onFreePorts } from './ports';
 import { parseWarningHeaders } from './warnings';
 import type { KubeObject } from '../../src/model';
 
@@ -104,19 +104,6 @@ export function findToolchain(server: ClusterServer = 'newest'): { toolchain: Cl
     }
   }
   return { toolchain };
-}
-
-/** A port that was free a moment ago on 127.0.0.1. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function openssl(args: readonly string[], cwd: string): void {
@@ -214,13 +201,16 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 export async function startCluster(toolchain: ClusterToolchain): Promise<Cluster> {
   pruneOldRuns();
   fs.mkdirSync(RUNS_DIR, { recursive: true });
+  return onFreePorts(3, (ports) => startClusterOn(toolchain, ports));
+}
+
+async function startClusterOn(toolchain: ClusterToolchain, [etcdClient, etcdPeer, apiPort]: number[]): Promise<Cluster> {
   const runDir = fs.mkdtempSync(path.join(RUNS_DIR, `${new Date().toISOString().replace(/[:.]/g, '-')}-`));
   const shm = fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir();
   const etcdDataDir = fs.mkdtempSync(path.join(shm, 'hardpod-etcd-'));
   const token = writePki(runDir);
   fs.writeFileSync(path.join(runDir, 'admission.yaml'), ADMISSION_CONFIGURATION);
 
-  const [etcdClient, etcdPeer, apiPort] = [await freePort(), await freePort(), await freePort()];
   const etcdUrl = `http://127.0.0.1:${etcdClient}`;
   const etcdPid = startProcess(toolchain.etcd, [
     '--name', 'hardpod-test', '--data-dir', etcdDataDir,

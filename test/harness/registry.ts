@@ -10,6 +10,7 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { onFreePorts, type OnFreePortsOptions } from './ports';
 import { describeWithTools } from './required-tools';
 
 export const REGISTRY_BINARIES = ['docker-registry', 'skopeo', 'umoci', 'htpasswd', 'openssl'] as const;
@@ -17,17 +18,6 @@ export const REGISTRY_BINARIES = ['docker-registry', 'skopeo', 'umoci', 'htpassw
 /** Missing binaries, or an empty list when all are on PATH. */
 export function missingRegistryTools(): string[] {
   return REGISTRY_BINARIES.filter((binary) => spawnSync('sh', ['-c', `command -v ${binary}`]).status !== 0);
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -41,6 +31,11 @@ export interface StartRegistryOptions {
   readonly auth?: RegistryAuth;
   /** Storage shared with another registry (e.g. an anonymous one the test pushes through). */
   readonly storageDir?: string;
+  /**
+   * Chooses the port of each attempt to start.
+   * @default freePorts
+   */
+  readonly choosePorts?: OnFreePortsOptions['choose'];
 }
 
 /**
@@ -170,12 +165,10 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hardpod-registry-'));
   const storageDir = options.storageDir ?? path.join(dir, 'data');
   fs.mkdirSync(storageDir, { recursive: true });
-  const port = await freePort();
-  const lines = [
+  const config: string[] = [
     'version: 0.1',
     'log: {level: warn, accesslog: {disabled: true}}',
     `storage: {filesystem: {rootdirectory: ${JSON.stringify(storageDir)}}, delete: {enabled: true}, cache: {blobdescriptor: inmemory}}`,
-    `http: {addr: "127.0.0.1:${port}", secret: "hardpod-test-secret"}`,
   ];
   let tokenServer: TokenServer | undefined;
   if (auth.kind === 'htpasswd') {
@@ -183,24 +176,43 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
     if (made.status !== 0) throw new Error(`htpasswd failed: ${made.stderr}`);
     const file = path.join(dir, 'htpasswd');
     fs.writeFileSync(file, made.stdout);
-    lines.push(`auth: {htpasswd: {realm: hardpod-test, path: ${JSON.stringify(file)}}}`);
+    config.push(`auth: {htpasswd: {realm: hardpod-test, path: ${JSON.stringify(file)}}}`);
   } else if (auth.kind === 'token') {
     const service = 'hardpod-test-registry';
     const issuer = 'hardpod-test-issuer';
     const started = await TokenServer.start(dir, auth.username, auth.password, service, issuer);
     tokenServer = started.server;
-    lines.push(`auth: {token: {realm: ${JSON.stringify(tokenServer.realm)}, service: ${service}, issuer: ${issuer}, rootcertbundle: ${JSON.stringify(started.certFile)}}}`);
+    config.push(`auth: {token: {realm: ${JSON.stringify(tokenServer.realm)}, service: ${service}, issuer: ${issuer}, rootcertbundle: ${JSON.stringify(started.certFile)}}}`);
   }
-  const configFile = path.join(dir, 'config.yml');
-  fs.writeFileSync(configFile, `${lines.join('\n')}\n`);
-  const log = fs.openSync(path.join(dir, 'registry.log'), 'a');
+  try {
+    return await onFreePorts(1, ([port]) => serveRegistry(port, { config, dir, storageDir, tokenServer }), { choose: options.choosePorts });
+  } catch (error) {
+    await tokenServer?.stop(); // stopping twice is harmless: a closed server just calls back
+    throw error;
+  }
+}
+
+interface RegistrySetup {
+  /** The lines of config.yml but its `http` one, which names the port. */
+  readonly config: readonly string[];
+  readonly dir: string;
+  readonly storageDir: string;
+  readonly tokenServer?: TokenServer;
+}
+
+/** Runs docker-registry on one port and waits until it answers. */
+async function serveRegistry(port: number, { config, dir, storageDir, tokenServer }: RegistrySetup): Promise<TestRegistry> {
+  const configFile = path.join(dir, `config-${port}.yml`);
+  fs.writeFileSync(configFile, `${[...config, `http: {addr: "127.0.0.1:${port}", secret: "hardpod-test-secret"}`].join('\n')}\n`);
+  const logFile = path.join(dir, `registry-${port}.log`);
+  const log = fs.openSync(logFile, 'a');
   const child = spawn('docker-registry', ['serve', configFile], { stdio: ['ignore', log, log] });
   fs.closeSync(log);
   const registry = new TestRegistry(child, `127.0.0.1:${port}`, dir, storageDir, tokenServer);
   const deadline = Date.now() + 15_000;
   for (;;) {
     if (child.exitCode !== null) {
-      throw new Error(`docker-registry exited with ${child.exitCode}:\n${fs.readFileSync(path.join(dir, 'registry.log'), 'utf8')}`);
+      throw new Error(`docker-registry exited with ${child.exitCode}:\n${fs.readFileSync(logFile, 'utf8')}`);
     }
     const status = await new Promise<number>((resolve) => {
       const request = http.get(`${registry.url}/v2/`, (response) => {

@@ -5,7 +5,7 @@ import { serializeLockFile, type LockFile } from '../../src/images/lock-file';
 import { imageUsesIn, runLock } from '../../src/images/lock-images';
 import { RegistryClient } from '../../src/images/registry-client';
 import { HardpodError } from '../../src/model/errors';
-import { freePort } from '../harness/registry';
+import { freePort } from '../harness/ports';
 
 const DIGEST = `sha256:${'e'.repeat(64)}`;
 

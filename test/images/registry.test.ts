@@ -10,7 +10,8 @@ import { resolveImage } from '../../src/images/resolve-image';
 import { HardpodError } from '../../src/model/errors';
 import { ForwardProxy } from '../harness/forward-proxy';
 import { buildWithUmoci, pushImage, pushIndex, sha256 } from '../harness/oci-images';
-import { describeRegistry, freePort, selfSignedCertificate, startRegistry, type TestRegistry } from '../harness/registry';
+import { freePort } from '../harness/ports';
+import { describeRegistry, selfSignedCertificate, startRegistry, type TestRegistry } from '../harness/registry';
 import { RegistryProxy } from '../harness/registry-proxy';
 
 const NO_CREDENTIALS = () => undefined;
