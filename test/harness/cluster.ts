@@ -85,6 +85,8 @@ const RUNS_DIR = path.join(CACHE_DIR, 'cluster-runs');
 /** Logs of this many recent runs are kept for looking at failures. */
 const KEEP_RUNS = 5;
 const READY_TIMEOUT_MS = 180_000;
+/** How long a request may wait with no byte from the server. */
+const REQUEST_IDLE_TIMEOUT_MS = 30_000;
 /** Upper bound on a server's life, should a test run die before stopping it. */
 const MAX_LIFETIME_SECONDS = 3 * 3600;
 const FIELD_MANAGER = 'hardpod-test';
@@ -365,6 +367,8 @@ export class Cluster {
       request.on('error', (error: NodeJS.ErrnoException) => {
         reject(request.reusedSocket && error.code === 'ECONNRESET' ? new StaleSocketError(error.message) : error);
       });
+      // Whatever holds the port when the server could not bind it may accept and never answer.
+      request.setTimeout(REQUEST_IDLE_TIMEOUT_MS, () => request.destroy(new Error(`${method} ${urlPath}: no answer for ${REQUEST_IDLE_TIMEOUT_MS / 1000} s`)));
       if (payload !== undefined) request.write(payload);
       request.end();
     });

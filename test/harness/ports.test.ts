@@ -11,7 +11,8 @@ import { describeWithTools } from './required-tools';
 
 /** Holds a port on 127.0.0.1 until closed, as another process would. */
 async function holdPort(): Promise<{ port: number; release: () => Promise<void> }> {
-  const server = net.createServer();
+  // Hangs up on whoever connects (the harness probes the port), so that closing it waits for no one.
+  const server = net.createServer((socket) => socket.destroy());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { port: (server.address() as net.AddressInfo).port, release: () => new Promise((resolve) => server.close(() => resolve())) };
 }

@@ -214,11 +214,13 @@ async function serveRegistry(port: number, { config, dir, storageDir, tokenServe
     if (child.exitCode !== null) {
       throw new Error(`docker-registry exited with ${child.exitCode}:\n${fs.readFileSync(logFile, 'utf8')}`);
     }
+    // Bounded: whatever else holds the port may accept and never answer.
     const status = await new Promise<number>((resolve) => {
-      const request = http.get(`${registry.url}/v2/`, (response) => {
+      const request = http.get(`${registry.url}/v2/`, { timeout: 1000 }, (response) => {
         response.resume();
         resolve(response.statusCode ?? 0);
       });
+      request.on('timeout', () => request.destroy());
       request.on('error', () => resolve(0));
     });
     if (status === 200 || status === 401) return registry;
