@@ -6,8 +6,12 @@ import { COSIGN_PREDICATE_TYPES, SLSA_PROVENANCE_TYPES, sourceRepository, splitR
 import { allowedRegistryPrefix, registryPrefixProblem } from '../images/image-ref';
 import { parseSignaturePublicKey, signatureKeyFingerprint, type SignatureKey } from '../images/signature-keys';
 import { VULNERABILITY_SEVERITIES, type VulnerabilitySeverity } from '../images/vulnerability-scans';
+import { lineInBlockIndex, type BlockIndex } from '../loader/block-lines';
+import { parseBlockYaml } from '../loader/block-yaml';
+import { resolveCoreScalar } from '../loader/core-schema-scalars';
 import { didYouMean } from '../model/did-you-mean';
 import { HardpodError } from '../model/errors';
+import type { PathSegment } from '../model/field-path';
 import { readUserFile } from '../model/files';
 import { claimObjectKey, type KubeObject } from '../model/kube-object';
 import { NEWEST_KUBERNETES_MINOR, NEWEST_KUBERNETES_VERSION, OLDEST_KUBERNETES_MINOR } from '../model/kubernetes-versions';
@@ -1014,15 +1018,85 @@ export function loadConfig(path: string): EngineConfig {
  * Reads and validates a config file as {@link loadConfig} does, with `locate(key)`: the `file:line`
  * of a dotted key (`rules.run-as-non-root`), for messages about the settings.
  */
-export function loadConfigFile(path: string): { config: EngineConfig; locate: (key: string) => string } {
+export function loadConfigFile(path: string): ParsedConfig {
   const text = readUserFile(path, 'config file');
   const parsed = parseConfigText(text, path);
   resolveConfig(parsed.config, parsed.locate);
   return parsed;
 }
 
-/** Parses config text; `locate(key)` gives `file:line` of a dotted key (`rules.run-as-non-root.severity`). */
-export function parseConfigText(text: string, file: string): { config: EngineConfig; locate: (key: string) => string } {
+/** A config file's settings, and `locate(key)`: the `file:line` of a dotted key (`rules.run-as-non-root.severity`). */
+export interface ParsedConfig {
+  readonly config: EngineConfig;
+  readonly locate: (key: string) => string;
+}
+
+/**
+ * Parses config text. The usual config, plain block YAML, is read by the manifest loader's block
+ * parser with the YAML 1.2 core schema, to the same settings and lines as the `yaml` package, whose
+ * loading would cost a check about 30 ms; anything else (anchors, tags, flow style over several
+ * lines ...), and every mistake, is read by that package, so its errors are the ones reported.
+ */
+export function parseConfigText(text: string, file: string): ParsedConfig {
+  return parseBlockConfigText(text, file) ?? parseConfigTextWithYaml(text, file);
+}
+
+/** The config read by the block parser, or undefined when the text is outside its subset. @internal */
+export function parseBlockConfigText(text: string, file: string): ParsedConfig | undefined {
+  const block = parseBlockYaml(text, resolveCoreScalar);
+  if (block === undefined || !isRecord(block.value)) return undefined;
+  const config = block.value;
+  keyFilesRelativeTo(config, dirname(resolvePath(file)));
+  let withYaml: ParsedConfig | undefined;
+  const locate = (key: string): string => {
+    const line = lineOfKey(block.index, config, key);
+    return line === undefined ? (withYaml ??= parseConfigTextWithYaml(text, file)).locate(key) : `${file}:${line + 1} (${key})`;
+  };
+  return { config: config as EngineConfig, locate };
+}
+
+/**
+ * The 0-based line of a dotted key with `[i]` indices, where {@link nodeAt} finds it in the `yaml`
+ * package's nodes: the key's own line (an item's, for an index), or for a key the settings lack, the
+ * line where the value of its deepest present ancestor starts (a mapping's first key). Undefined for
+ * a key missing below a non-empty sequence, which starts at its first dash, a line the index does not
+ * keep apart from its item's.
+ */
+function lineOfKey(index: BlockIndex, config: Record<string, unknown>, key: string): number | undefined {
+  const parts = keyParts(key);
+  const segments: PathSegment[] = [];
+  let node: unknown = config;
+  for (let i = 0; i < parts.length; i++) {
+    let segment: PathSegment | undefined;
+    if (Array.isArray(node)) {
+      const item = Number(parts[i]);
+      if (Number.isInteger(item) && item >= 0 && item < node.length) segment = item;
+    } else if (isRecord(node)) {
+      // Keys may hold dots, so each mapping's key is matched greedily, as nodeAt does.
+      let end = parts.length;
+      while (end > i && !Object.hasOwn(node, parts.slice(i, end).join('.'))) end--;
+      if (end > i) segment = parts.slice(i, end).join('.');
+      i = Math.max(i, end - 1);
+    }
+    if (segment === undefined) {
+      if (Array.isArray(node) && node.length > 0) return undefined;
+      const first = isRecord(node) ? Object.keys(node)[0] : undefined;
+      if (first !== undefined) segments.push(first);
+      break;
+    }
+    segments.push(segment);
+    node = (node as Record<PathSegment, unknown>)[segment];
+  }
+  return lineInBlockIndex(index, segments);
+}
+
+/** `a.b[2].c` -> `a`, `b`, `2`, `c`. */
+function keyParts(key: string): string[] {
+  return key.replace(/\[(\d+)\]/g, '.$1').split('.').filter((p) => p);
+}
+
+/** The config read by the `yaml` package, with every error. @internal */
+export function parseConfigTextWithYaml(text: string, file: string): ParsedConfig {
   const { LineCounter, parseDocument } = yamlModule();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
@@ -1071,7 +1145,7 @@ function nodeAt(root: YamlNode | null, key: string): YamlNode | undefined {
   let found: YamlNode | undefined = root ?? undefined;
   // Keys may hold dots (rule ids do not; label keys such as pod-security.kubernetes.io/enforce do), so
   // a mapping's key is matched greedily: the longest run of the remaining parts that names one of its keys.
-  const parts = key.replace(/\[(\d+)\]/g, '.$1').split('.').filter((p) => p);
+  const parts = keyParts(key);
   for (let i = 0; i < parts.length && node; i++) {
     if (isMap(node)) {
       const keys = node.items;
