@@ -1027,7 +1027,9 @@ export function loadConfigFile(path: string): ParsedConfig {
 
 /** A config file's settings, and `locate(key)`: the `file:line` of a dotted key (`rules.run-as-non-root.severity`). */
 export interface ParsedConfig {
+  /** The settings as the file writes them (signature key files made absolute); {@link resolveConfig} resolves them. */
   readonly config: EngineConfig;
+  /** `hardpod.config.yaml:7 (rules.probes.enforcement)` for a dotted key with `[i]` indices; for a key the file lacks, the line of its nearest ancestor's value. */
   readonly locate: (key: string) => string;
 }
 
