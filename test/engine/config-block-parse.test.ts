@@ -3,10 +3,12 @@
  * the YAML 1.2 core schema, and must give exactly what the `yaml` package gives (the settings and the
  * line of every key), which still reads everything else and reports every error.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as fc from 'fast-check';
 import { dump } from 'js-yaml';
 import { isScalar, parseDocument, stringify } from 'yaml';
-import { parseBlockConfigText, parseConfigText, parseConfigTextWithYaml } from '../../src/engine/config';
+import { parseBlockConfigText, parseConfigText, parseConfigTextWithYaml, resolveConfig } from '../../src/engine/config';
 import { resolveCoreScalar } from '../../src/loader/core-schema-scalars';
 import { HardpodError } from '../../src/model/errors';
 
@@ -104,6 +106,15 @@ describe('a config file in plain block YAML', () => {
     expect(locate('rules.probes.enforcement')).toBe(`${FILE}:8 (rules.probes.enforcement)`);
     expect(locate('suppressions[1].name')).toBe(`${FILE}:19 (suppressions[1].name)`);
     expect(locate('cluster.namespaces.payments.labels.pod-security.kubernetes.io/enforce')).toBe(`${FILE}:25 (cluster.namespaces.payments.labels.pod-security.kubernetes.io/enforce)`);
+  });
+
+  test('the README\'s example config is one: read by the block parser as by the yaml package, and valid', () => {
+    const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const example = /### Config \(`--config hardpod\.config\.yaml`\)\s+```yaml\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(example).toBeDefined();
+    expect(expectSameAsYaml(example!)).toBe(true);
+    const { config, locate } = parseConfigText(example!, FILE);
+    expect(() => resolveConfig(config, locate)).not.toThrow();
   });
 
   test('outside the block parser\'s subset (a folded scalar, an anchor, a tag, a flow mapping over lines) is read by the yaml package', () => {
