@@ -1074,11 +1074,12 @@ function lineOfKey(index: BlockIndex, config: Record<string, unknown>, key: stri
       const item = Number(parts[i]);
       if (Number.isInteger(item) && item >= 0 && item < node.length) segment = item;
     } else if (isRecord(node)) {
-      // Keys may hold dots, so each mapping's key is matched greedily, as nodeAt does.
-      let end = parts.length;
-      while (end > i && !Object.hasOwn(node, parts.slice(i, end).join('.'))) end--;
-      if (end > i) segment = parts.slice(i, end).join('.');
-      i = Math.max(i, end - 1);
+      const mapping = node;
+      const match = longestKey(parts, i, (name) => (Object.hasOwn(mapping, name) ? name : undefined));
+      if (match !== undefined) {
+        segment = match.found;
+        i = match.end - 1;
+      }
     }
     if (segment === undefined) {
       if (Array.isArray(node) && node.length > 0) return undefined;
@@ -1095,6 +1096,19 @@ function lineOfKey(index: BlockIndex, config: Record<string, unknown>, key: stri
 /** `a.b[2].c` -> `a`, `b`, `2`, `c`. */
 function keyParts(key: string): string[] {
   return key.replace(/\[(\d+)\]/g, '.$1').split('.').filter((p) => p);
+}
+
+/**
+ * The key of a mapping that `parts` name from `parts[i]` on, and the part after it. Keys may hold dots
+ * (rule ids do not; label keys such as pod-security.kubernetes.io/enforce do), so the longest run of
+ * the remaining parts that `lookup` finds wins.
+ */
+function longestKey<T>(parts: readonly string[], i: number, lookup: (name: string) => T | undefined): { found: T; end: number } | undefined {
+  for (let end = parts.length; end > i; end--) {
+    const found = lookup(parts.slice(i, end).join('.'));
+    if (found !== undefined) return { found, end };
+  }
+  return undefined;
 }
 
 /** The config read by the `yaml` package, with every error. @internal */
@@ -1145,19 +1159,14 @@ function nodeAt(root: YamlNode | null, key: string): YamlNode | undefined {
   const { isMap, isScalar, isSeq } = yamlModule();
   let node: YamlNode | null | undefined = root;
   let found: YamlNode | undefined = root ?? undefined;
-  // Keys may hold dots (rule ids do not; label keys such as pod-security.kubernetes.io/enforce do), so
-  // a mapping's key is matched greedily: the longest run of the remaining parts that names one of its keys.
   const parts = keyParts(key);
   for (let i = 0; i < parts.length && node; i++) {
     if (isMap(node)) {
       const keys = node.items;
-      let pair: (typeof keys)[number] | undefined;
-      for (let end = parts.length; end > i && !pair; end--) {
-        const candidate = parts.slice(i, end).join('.');
-        pair = keys.find((p) => isScalar(p.key) && String(p.key.value) === candidate);
-        if (pair) i = end - 1;
-      }
-      if (!pair) return found;
+      const match = longestKey(parts, i, (name) => keys.find((p) => isScalar(p.key) && String(p.key.value) === name));
+      if (match === undefined) return found;
+      const pair = match.found;
+      i = match.end - 1;
       node = pair.value as YamlNode | null;
       found = (pair.key as YamlNode) ?? found;
       if (node && i < parts.length - 1) found = node;
