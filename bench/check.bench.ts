@@ -12,8 +12,9 @@
  * of the ratio is visible; and without the CLI's V8 settings (src/cli/v8-tuning.ts), to show their
  * share; and reading and evaluating alone, without field lines or a report, to show the report's
  * share. hardpod's loader alone (values and line index, as `check` reads) runs against the same
- * floor: reading must cost no more than the js-yaml parse. Last, the mixed input as one List in JSON
- * (`kubectl get -A -o json`) runs against js-yaml parsing that file.
+ * floor: reading must cost no more than the js-yaml parse. Then the mixed input as one List in JSON
+ * (`kubectl get -A -o json`) runs against js-yaml parsing that file. Last, a check of one chart with a
+ * team's config file runs against the same check without it: what reading the config costs.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -22,7 +23,7 @@ import { join } from 'node:path';
 import { loadAll } from 'js-yaml';
 import { ratioAgainstFloor, report } from './measure';
 import { CLI_V8_FLAGS } from '../src/cli/v8-tuning';
-import { RULES } from '../src/rules/catalogue';
+import { NEWEST_EDITION, RULES } from '../src/rules/catalogue';
 
 const DEPLOYMENTS = 5000;
 const REPO = join(__dirname, '..');
@@ -156,6 +157,7 @@ function main(): void {
     measure(dir, 'all-violating', 'check 5000 Deployments vs js-yaml parse (whole process)', {});
     measure(dir, 'mixed', 'check 5000 Deployments, 80% compliant, vs js-yaml parse (whole process)', { compliantShare: 0.8 });
     measureList(dir);
+    measureConfig(dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -180,6 +182,48 @@ function measureList(dir: string): void {
   const { ratio, subjectMs, floorMs } = ratioAgainstFloor(check, floor, 7);
   console.log(`list: ${megabytes.toFixed(2)} MB; hardpod check ${subjectMs.toFixed(0)} ms, js-yaml parse ${floorMs.toFixed(0)} ms (median, whole processes)`);
   report('check the mixed input as a kubectl get -o json List vs js-yaml parse (whole process)', ratio, 1.5, `${items.length} items, ${Math.round(items.length / (subjectMs / 1000))} objects/s`);
+}
+
+/**
+ * A team's config in block style: an override, two suppressions and namespaces the platform owns.
+ * Each setting leaves the findings of the input as they are (its Namespaces come with it), so that
+ * only reading and applying the config differ.
+ */
+const TEAM_CONFIG = [
+  '# hardpod settings of the payments team',
+  'level: hardened',
+  `edition: ${NEWEST_EDITION}`,
+  'rules:',
+  '  probes: { severity: medium }',
+  'suppressions:',
+  '  - { rule: resources, kind: Deployment, namespace: payments, name: payments-0, reason: "sized by the autoscaler; PAY-12" }',
+  '  - rule: network-policy',
+  '    kind: Deployment',
+  '    namespace: search',
+  '    name: search-0',
+  "    reason: the mesh's policy covers it",
+  'cluster:',
+  '  namespaces:',
+  ...['platform', 'monitoring', 'ingress', 'cert-manager'].flatMap((name) => [`    - name: ${name}`, '      labels:', '        pod-security.kubernetes.io/enforce: restricted']),
+].join('\n');
+
+/**
+ * What a config file adds to a check of one chart (40 Deployments, as the mixed input): the same
+ * check with and without `--config`, in interleaved rounds. Reading, validating and applying the
+ * settings should cost a few percent at most.
+ */
+function measureConfig(dir: string): void {
+  const file = join(dir, 'chart.yaml');
+  writeFileSync(file, deploymentsYaml(40, { compliantShare: 0.8 }));
+  const configFile = join(dir, 'hardpod.config.yaml');
+  writeFileSync(configFile, `${TEAM_CONFIG}\n`);
+  const check = (args: readonly string[]) => (): void => {
+    const run = spawnSync(process.execPath, [MAIN, 'check', ...args, file], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+    if (run.status !== 0 && run.status !== 1) throw new Error(`hardpod check ${args.join(' ')} exited ${run.status}: ${run.stderr}`);
+  };
+  const { ratio, subjectMs, floorMs } = ratioAgainstFloor(check(['--config', configFile]), check([]), 15);
+  console.log(`config: hardpod check of 40 Deployments ${subjectMs.toFixed(0)} ms with a config file, ${floorMs.toFixed(0)} ms without (median, whole processes)`);
+  report('check one chart with a config file vs without (whole process)', ratio, 1.05, `about ${((ratio - 1) * floorMs).toFixed(0)} ms for the config`);
 }
 
 function measure(dir: string, variant: string, name: string, options: DeploymentsOptions): void {
