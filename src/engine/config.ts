@@ -1046,7 +1046,8 @@ export function parseConfigText(text: string, file: string): ParsedConfig {
 /** The config read by the block parser, or undefined when the text is outside its subset. @internal */
 export function parseBlockConfigText(text: string, file: string): ParsedConfig | undefined {
   const block = parseBlockYaml(text, resolveCoreScalar);
-  if (block === undefined || !isRecord(block.value) || holdsKeyTheSchemaResolves(block.value)) return undefined;
+  // A key that reads as another text (`0x1F:` is `31`) is declined by the parser: the yaml package reads it.
+  if (block === undefined || !isRecord(block.value)) return undefined;
   const config = block.value;
   keyFilesRelativeTo(config, dirname(resolvePath(file)));
   let withYaml: ParsedConfig | undefined;
@@ -1055,17 +1056,6 @@ export function parseBlockConfigText(text: string, file: string): ParsedConfig |
     return line === undefined ? (withYaml ??= parseConfigTextWithYaml(text, file)).locate(key) : `${file}:${line + 1} (${key})`;
   };
   return { config: config as EngineConfig, locate };
-}
-
-/**
- * Whether a mapping in `value` has a key that reads as null, a boolean or a number (`0x1F:`, `true:`):
- * the settings name it by its value (`31`), the line index by its text, so the yaml package reads it.
- */
-function holdsKeyTheSchemaResolves(value: unknown): boolean {
-  if (Array.isArray(value)) return value.some(holdsKeyTheSchemaResolves);
-  if (!isRecord(value)) return false;
-  for (const key in value) if (typeof resolveCoreScalar(key) !== 'string' || holdsKeyTheSchemaResolves(value[key])) return true;
-  return false;
 }
 
 /**

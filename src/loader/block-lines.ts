@@ -7,7 +7,8 @@ import type { PathSegment } from '../model/field-path';
  * common shape of Kubernetes manifests (block mappings and sequences, plain and single-line quoted
  * scalars, single-line flow collections, block scalars, comments) is covered. Anything else (anchors,
  * aliases, tags, merge keys, multi-line flow collections or quoted strings, complex or escaped keys,
- * tabs) makes {@link indexBlockYaml} return undefined, and the caller falls back to the exact parser.
+ * plain keys that read as another text, tabs) makes {@link indexBlockYaml} return undefined, and the
+ * caller falls back to the exact parser.
  *
  * The document was parsed successfully by the YAML parser before lines are asked for, so the scan
  * may rely on it being well-formed.
@@ -21,6 +22,25 @@ const SPACE = 32, TAB = 9, CR = 13, LF = 10, HASH = 35, DASH = 45, COLON = 58, D
 const BLOCK_SCALAR_VALUE = /^[|>][1-9+-]{0,2}\s*(#.*)?$/;
 /** Characters that make a line worth a closer look: quotes, flow, anchors, aliases, tags, block scalars, complex keys, escapes. */
 const SPECIAL = /["'{[&*!|>?<\\%@`]/;
+
+/** First characters of a plain scalar that a schema may resolve (null, bool, numbers, merge); any other is a string. */
+export const MAY_RESOLVE = new Uint8Array(128);
+for (const ch of '~nNtTfFyYoO-+.0123456789<') MAY_RESOLVE[ch.charCodeAt(0)] = 1;
+
+/** Resolves a plain scalar as the document's schema does: Kubernetes' YAML for manifests, the core schema for configs. */
+export type ResolvePlainScalar = (plain: string) => unknown;
+
+/**
+ * Whether a plain key names another key than its text: `0x1F:` is the key `31`, and in Kubernetes'
+ * YAML `yes:` is `true`. Lines are found by matching a path's keys with the text, which such a key
+ * would not match, so documents holding one are left to the exact parser.
+ */
+export function keyReadsAsOtherText(plain: string, resolveScalar: ResolvePlainScalar): boolean {
+  const first = plain.charCodeAt(0);
+  if (first >= 128 || MAY_RESOLVE[first] !== 1) return false;
+  const value = resolveScalar(plain);
+  return value === null || String(value) !== plain;
+}
 
 /** The line index of one document; resolve paths with {@link lineInBlockIndex}. */
 export interface BlockIndex {
@@ -53,8 +73,11 @@ interface WalkMemo {
   readonly items: number[];
 }
 
-/** Indexes one YAML document. Returns undefined when the text is outside the supported subset. */
-export function indexBlockYaml(text: string): BlockIndex | undefined {
+/**
+ * Indexes one YAML document whose plain scalars `resolveScalar` reads. Returns undefined when the
+ * text is outside the supported subset.
+ */
+export function indexBlockYaml(text: string, resolveScalar: ResolvePlainScalar): BlockIndex | undefined {
   let count = 1;
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count++;
   // Plain arrays of small integers, not typed arrays: a typed array of more than a few lines gets a
@@ -91,9 +114,9 @@ export function indexBlockYaml(text: string): BlockIndex | undefined {
       }
       if (first === TAB) throw new Unsupported();
       // Most lines are a plain `key: value` or `key:`: no special character, not a dash, not the
-      // first node. They need no closer look, and no copy of the line.
+      // first node, no key a schema may resolve. They need no closer look, and no copy of the line.
       if (specialAt < at) specialAt = nextSpecial(text, at);
-      if (specialAt >= contentEnd && root >= 0 && first !== DASH) {
+      if (specialAt >= contentEnd && root >= 0 && first !== DASH && (first >= 128 || MAY_RESOLVE[first] !== 1)) {
         indents[line] = indent;
         start = end + 1;
         continue;
@@ -105,7 +128,7 @@ export function indexBlockYaml(text: string): BlockIndex | undefined {
         start = end + 1;
         continue;
       }
-      blockScalarParent = checkLine(content, indent, root < 0);
+      blockScalarParent = checkLine(content, indent, root < 0, resolveScalar);
       indents[line] = indent;
       if (root < 0) root = line;
       start = end + 1;
@@ -129,7 +152,7 @@ function nextSpecial(text: string, from: number): number {
  * Checks one line holding a node and returns the column block scalar content must be indented
  * beyond when the line opens one (else -1). Throws Unsupported outside the supported subset.
  */
-function checkLine(content: string, indent: number, isRoot: boolean): number {
+function checkLine(content: string, indent: number, isRoot: boolean, resolveScalar: ResolvePlainScalar): number {
   let column = indent;
   let rest = content;
   let afterDash = false;
@@ -141,11 +164,18 @@ function checkLine(content: string, indent: number, isRoot: boolean): number {
     if (isDash(rest)) throw new Unsupported();
     if (rest === '' || rest.startsWith('#')) return -1;
   }
-  if (!SPECIAL.test(rest)) {
+  const special = SPECIAL.test(rest);
+  const first = rest.charCodeAt(0);
+  if (!special && (first >= 128 || MAY_RESOLVE[first] !== 1)) {
     if (isRoot && !afterDash && splitKey(rest) === undefined) throw new Unsupported();
     return -1;
   }
   const split = splitKey(rest);
+  if (split?.plain && keyReadsAsOtherText(split.key, resolveScalar)) throw new Unsupported();
+  if (!special) {
+    if (isRoot && !afterDash && split === undefined) throw new Unsupported();
+    return -1;
+  }
   if (split) {
     if (split.key === '<<') throw new Unsupported();
     if (isBlockScalarHeader(split.value)) return column;
@@ -342,11 +372,12 @@ function isDash(text: string): boolean {
 }
 
 /** Splits `key: value` (plain or single-line quoted key); undefined when the line is not a simple key. */
-function splitKey(text: string): { key: string; value: string } | undefined {
+function splitKey(text: string): { key: string; value: string; plain: boolean } | undefined {
   let key: string;
   let rest: string;
   const first = text[0];
-  if (first === '"' || first === "'") {
+  const plain = first !== '"' && first !== "'";
+  if (!plain) {
     const close = closingQuote(text);
     if (close < 0) return undefined;
     const inner = text.slice(1, close);
@@ -368,7 +399,7 @@ function splitKey(text: string): { key: string; value: string } | undefined {
   }
   let value = rest.trim();
   if (value.startsWith('#')) value = '';
-  return { key, value };
+  return { key, value, plain };
 }
 
 /** Index of the quote closing the quoted scalar at the start of `text`, or -1. */

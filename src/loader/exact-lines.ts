@@ -1,4 +1,5 @@
 import type { Document, LineCounter, Node as YamlNode, Pair, YAMLMap } from 'yaml';
+import type { ResolvePlainScalar } from './block-lines';
 import type { PathSegment } from '../model/field-path';
 import { yamlModule } from '../model/lazy-yaml';
 
@@ -18,7 +19,8 @@ export class ExactLines {
   private readonly lineCounter: LineCounter;
   private readonly document: Document.Parsed;
 
-  constructor(text: string) {
+  /** `resolveScalar` reads plain keys as the loader did: `0x1F:` is the key `31`. */
+  constructor(text: string, private readonly resolveScalar: ResolvePlainScalar) {
     // Loaded on first use: most runs never need it.
     this.yaml = yamlModule();
     this.lineCounter = new this.yaml.LineCounter();
@@ -67,7 +69,7 @@ export class ExactLines {
     for (const pair of map.items) {
       if (isMergeKey(this.yaml, pair)) {
         merged = true;
-      } else if ((isScalar(pair.key) ? String(pair.key.value) : String(pair.key)) === key) {
+      } else if ((isScalar(pair.key) ? keyText(pair.key, this.resolveScalar) : String(pair.key)) === key) {
         return { offset: (pair.key as YamlNode | null)?.range?.[0], value: (pair.value as YamlNode | null) ?? null };
       }
     }
@@ -105,4 +107,14 @@ interface MapEntry {
 /** A plain `<<` key: a merge. A quoted "<<" is an ordinary key. */
 function isMergeKey(yaml: typeof import('yaml'), pair: Pair<unknown, unknown>): boolean {
   return yaml.isScalar(pair.key) && pair.key.value === '<<' && pair.key.type === 'PLAIN';
+}
+
+/** A scalar key as the loader writes it: a plain one resolved by the schema, others by their text. */
+export function keyText(node: YamlNode, resolveScalar: ResolvePlainScalar): string {
+  const yaml = yamlModule();
+  if (!yaml.isScalar(node)) return '';
+  if (node.type === 'PLAIN' && node.tag === undefined && typeof node.source === 'string') {
+    return String(resolveScalar(node.source));
+  }
+  return String(node.value);
 }

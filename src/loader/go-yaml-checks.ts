@@ -1,4 +1,6 @@
 import type { Document, Node as YamlNode } from 'yaml';
+import type { ResolvePlainScalar } from './block-lines';
+import { keyText } from './exact-lines';
 import { yamlModule } from '../model/lazy-yaml';
 
 /** The `yaml` package, set by the first check that needs it (the functions below run only after it). */
@@ -452,7 +454,7 @@ const NULL_KEY = /(?:^|[\s[{,?])(?:(?:~|null|Null|NULL)(?:\s|#.*)*[,}]|(?:~|null
  * keep the explicit one), a `?` in a plain scalar of a flow collection (go-yaml's key indicator),
  * and a key that reads as null (kubectl refuses it; js-yaml makes it the string "null").
  */
-export function keyIssue(text: string, resolveScalar: (plain: string) => unknown): GoYamlIssue | undefined {
+export function keyIssue(text: string, resolveScalar: ResolvePlainScalar): GoYamlIssue | undefined {
   const longLine = hasLineLongerThan(text, MAX_KEY_LENGTH);
   if (!longLine && !COMPLEX_OR_MERGE.test(text) && !NULL_KEY.test(text)) return undefined;
   const doc = parsedDocument(text);
@@ -557,17 +559,8 @@ function isMergeKey(key: YamlNode | null): key is YamlNode & { range: [number, n
   return yaml.isScalar(key) && key.source === '<<' && key.type === 'PLAIN' && (key.tag === undefined || key.tag === 'tag:yaml.org,2002:merge');
 }
 
-/** A scalar key as the loader writes it: a plain one resolved by the schema, others by their text. */
-function keyText(node: YamlNode, resolveScalar: (plain: string) => unknown): string {
-  if (!yaml.isScalar(node)) return '';
-  if (node.type === 'PLAIN' && node.tag === undefined && typeof node.source === 'string') {
-    return String(resolveScalar(node.source));
-  }
-  return String(node.value);
-}
-
 /** The keys a merge value brings: of the mapping, of each mapping in a list, through aliases and their own merges. */
-function effectiveKeys(node: YamlNode | null, doc: Document, resolveScalar: (plain: string) => unknown, depth: number): string[] {
+function effectiveKeys(node: YamlNode | null, doc: Document, resolveScalar: ResolvePlainScalar, depth: number): string[] {
   const target = yaml.isAlias(node) ? node.resolve(doc) : node;
   if (depth > 50 || !target) return [];
   if (yaml.isSeq(target)) return (target.items as YamlNode[]).flatMap((item) => effectiveKeys(item, doc, resolveScalar, depth + 1));

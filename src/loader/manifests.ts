@@ -341,7 +341,7 @@ const NON_FINITE_TEXT = /\.(?:inf|nan)\b/i;
 function refuseNonFiniteNumbers(value: unknown, text: string, file: string, startLine: number): void {
   const path = findValuePath(value, (v) => typeof v === 'number' && !Number.isFinite(v), MAX_NESTING_DEPTH + 1);
   if (!path) return;
-  const line = new ExactLines(text).line(path) ?? 0;
+  const line = new ExactLines(text, resolveKubernetesScalar).line(path) ?? 0;
   const field = formatFieldPath(path) || 'the document';
   throw new HardpodError(
     `${field} reads as ${String(valueAtPath(value, path))}: Kubernetes reads no infinite or NaN number (kubectl refuses the file, as JSON has none); quote the value if it is meant as a string`,
@@ -513,8 +513,8 @@ function lineOfPath(record: DocumentRecord, path: string, fallback: number): num
 
 /** 0-based line of `segments` in the document: the indentation index when it applies, else the exact parser. */
 function lineInDocument(record: DocumentRecord, segments: readonly PathSegment[]): number | undefined {
-  if (record.index === undefined) record.index = record.json ? null : indexBlockYaml(record.text) ?? null;
+  if (record.index === undefined) record.index = record.json ? null : indexBlockYaml(record.text, resolveKubernetesScalar) ?? null;
   if (record.index) return lineInBlockIndex(record.index, segments);
-  record.exact ??= record.json ? new JsonLines(record.text) : new ExactLines(record.text);
+  record.exact ??= record.json ? new JsonLines(record.text) : new ExactLines(record.text, resolveKubernetesScalar);
   return record.exact.line(segments);
 }

@@ -120,8 +120,8 @@ describe('a config file in plain block YAML', () => {
   test('outside the block parser\'s subset (a folded scalar, an anchor, a tag, a flow mapping over lines) is read by the yaml package', () => {
     expect(parseBlockConfigText(TYPICAL, FILE)).toBeUndefined();
     expect(parseConfigText(TYPICAL, FILE).config).toEqual(parseConfigTextWithYaml(TYPICAL, FILE).config);
-    // A key the schema resolves (`1.0`, `null`) is left to the yaml package too: it names the key by its value.
-    for (const text of ['rules: &r\n  probes: { enabled: false }\nother: *r\n', 'level: !!str hardened\n', 'rules: {\n  probes: { enabled: false } }\n', '1.0: x\nnull: y\n']) {
+    // A key that reads as another key (`1.0:` is `1`, `0x1F:` is `31`) or as null is left to the yaml package too: it names the key by its value.
+    for (const text of ['rules: &r\n  probes: { enabled: false }\nother: *r\n', 'level: !!str hardened\n', 'rules: {\n  probes: { enabled: false } }\n', '1.0: x\n', 'rules:\n  0x1F: { enabled: false }\n', 'null: y\n']) {
       expect(parseBlockConfigText(text, FILE)).toBeUndefined();
     }
   });

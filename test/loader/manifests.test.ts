@@ -94,6 +94,20 @@ describe('loading manifests', () => {
     expect(set.fieldLine({ file: 'other.yaml', line: 9 }, 'spec')).toBeUndefined();
   });
 
+  test('a key that reads as another key (0x1F: is 31, yes: is true) is found at its own line, however the document is read', () => {
+    const keys: [written: string, read: string][] = [['0x1F', '31'], ['yes', 'true'], ['017', '15'], ['1_000', '1000'], ['0.50', '0.5'], ['n', 'false'], ['8080', '8080'], ['"0x10"', '0x10']];
+    const data = keys.map(([written], i) => `  ${written}: v${i}`).join('\n');
+    // As written, read by the block parser's subset; with an anchor, by js-yaml.
+    for (const first of ['a: "1"', 'a: &one "1"']) {
+      const set = load(`apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  ${first}\n${data}\n`);
+      const { object, source } = set.objects[0];
+      expect(Object.keys(object.data as object).sort()).toEqual(['a', ...keys.map(([, read]) => read)].sort());
+      keys.forEach(([, read], i) => expect([read, set.fieldLine(source, formatFieldPath(['data', read]))]).toEqual([read, 7 + i]));
+      // A path below such a key, missing from the file, points at the key.
+      expect(set.fieldLine(source, 'data.31.missing')).toBe(7);
+    }
+  });
+
   test('anchors, aliases and merge keys resolve; lines still found', () => {
     const set = load('apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels: &l {app: a}\nspec:\n  x: *l\n  containers:\n  - <<: {name: c}\n    image: i\n');
     expect(set.objects[0].object.spec).toEqual({ x: { app: 'a' }, containers: [{ name: 'c', image: 'i' }] });

@@ -6,8 +6,9 @@ import { indexBlockYaml, lineInBlockIndex } from '../../src/loader/block-lines';
 import { ExactLines } from '../../src/loader/exact-lines';
 import { JsonLines } from '../../src/loader/json-lines';
 import { firstDuplicateKey, scanJsonValue } from '../../src/loader/json-scan';
+import { resolveKubernetesScalar } from '../../src/loader/kubernetes-scalars';
 import { isHardpodError } from '../../src/model/errors';
-import type { PathSegment } from '../../src/model/field-path';
+import { formatFieldPath, type PathSegment } from '../../src/model/field-path';
 import { dumpOptions, value, yamlText } from '../fixtures/yaml-arbitraries';
 
 describe('loader properties', () => {
@@ -56,14 +57,14 @@ describe('loader properties', () => {
     fc.assert(
       fc.property(value, dumpOptions, (object, options) => {
         const text = `---\n# a comment\n${dump(object, options)}`;
-        const index = indexBlockYaml(text);
+        const index = indexBlockYaml(text, resolveKubernetesScalar);
         if (!index) return;
         // The oracle is the `yaml` parser: only where it reads the same data as js-yaml. js-yaml
         // can dump plain keys holding flow indicators (`{(:]: {}}`) that YAML 1.2 reads otherwise.
         const reread = parseDocument(text);
         if (reread.errors.length > 0 || JSON.stringify(reread.toJS()) !== JSON.stringify(object)) return;
         indexed++;
-        const exact = new ExactLines(text);
+        const exact = new ExactLines(text, resolveKubernetesScalar);
         for (const path of paths(object)) {
           expect([path, lineInBlockIndex(index, path)]).toEqual([path, exact.line(path)]);
         }
@@ -79,16 +80,47 @@ describe('loader properties', () => {
     expect(indexed).toBeGreaterThan(600);
   });
 
+  test('a plain key is found at its own line under the name the loader reads it by (0x1F: is data.31), however the document is read', () => {
+    const listed = ['0x1F', 'yes', 'No', 'on', 'n', 'Y', '017', '0o17', '0b11', '1_000', '+1', '-0', '.5', '1e3', '.inf', 'true', '8080', '0.50', 'a1', 'x'];
+    const key = fc.oneof(fc.constantFrom(...listed), fc.stringMatching(/^[0-9a-fnoxy_.+-]{1,6}$/));
+    let read = 0, renamed = 0, refused = 0;
+    fc.assert(
+      fc.property(fc.uniqueArray(key, { minLength: 1, maxLength: 8 }), fc.boolean(), (keys, anchored) => {
+        const lines = keys.map((written, i) => `  ${written}: v${i}`);
+        const text = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: ${anchored ? '&one ' : ''}"1"\n${lines.join('\n')}\n`;
+        const set = new ManifestSet();
+        try {
+          set.addText(text, 'keys.yaml');
+        } catch (error) {
+          // Keys reading as null or as the same key (1_000 and 1000) are refused, as kubectl refuses them.
+          if (!isHardpodError(error)) throw error;
+          refused++;
+          return;
+        }
+        read++;
+        const { object, source } = set.objects[0];
+        const data = Object.entries(object.data as Record<string, unknown>);
+        keys.forEach((written, i) => {
+          const [name] = data.find(([, v]) => v === `v${i}`)!;
+          if (name !== written) renamed++;
+          expect([written, name, set.fieldLine(source, formatFieldPath(['data', name]))]).toEqual([written, name, 7 + i]);
+        });
+      }),
+      { numRuns: 1500 },
+    );
+    expect({ read: read > 500, renamed: renamed > 500, refused: refused > 50 }).toEqual({ read: true, renamed: true, refused: true });
+  });
+
   test('in long sequences (a List\'s items), the indentation index agrees with the YAML parser in any lookup order', () => {
     const lists = fc.array(value, { minLength: 20, maxLength: 60 });
     fc.assert(
       fc.property(lists, dumpOptions, fc.array(fc.nat(80), { maxLength: 200 }), (items, options, drawn) => {
         const list = { apiVersion: 'v1', kind: 'List', items };
         const text = dump(list, options);
-        const index = indexBlockYaml(text);
+        const index = indexBlockYaml(text, resolveKubernetesScalar);
         const reread = parseDocument(text);
         if (!index || reread.errors.length > 0 || JSON.stringify(reread.toJS()) !== JSON.stringify(list)) return;
-        const exact = new ExactLines(text);
+        const exact = new ExactLines(text, resolveKubernetesScalar);
         // Items in turn (as the loader asks), then in the drawn order with fields below them.
         const lookups: PathSegment[][] = [...items.keys(), ...drawn].flatMap((i) => [['items', i], ['items', i, 'a'], ['items', i, 0]]);
         for (const path of lookups) expect([path, lineInBlockIndex(index, path)]).toEqual([path, exact.line(path)]);
@@ -117,7 +149,7 @@ describe('loader properties', () => {
         const text = drawn.length > 0 ? laidOut(json, drawn) : JSON.stringify(json, null, indent);
         expect(JSON.stringify(JSON.parse(text))).toBe(JSON.stringify(json));
         const outline = new JsonLines(text);
-        const exact = new ExactLines(text);
+        const exact = new ExactLines(text, resolveKubernetesScalar);
         for (const path of paths(json).flatMap((p) => [p, [...p, 'missing'], [...p, 7]])) {
           expect([path, outline.line(path)]).toEqual([path, exact.line(path)]);
         }
