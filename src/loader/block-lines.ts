@@ -36,10 +36,13 @@ export type ResolvePlainScalar = (plain: string) => unknown;
  * would not match, so documents holding one are left to the exact parser.
  */
 export function keyReadsAsOtherText(plain: string, resolveScalar: ResolvePlainScalar): boolean {
-  const first = plain.charCodeAt(0);
-  if (first >= 128 || MAY_RESOLVE[first] !== 1) return false;
+  if (!mayResolve(plain.charCodeAt(0))) return false;
   const value = resolveScalar(plain);
   return value === null || String(value) !== plain;
+}
+
+function mayResolve(firstCharCode: number): boolean {
+  return firstCharCode < 128 && MAY_RESOLVE[firstCharCode] === 1;
 }
 
 /** The line index of one document; resolve paths with {@link lineInBlockIndex}. */
@@ -116,7 +119,7 @@ export function indexBlockYaml(text: string, resolveScalar: ResolvePlainScalar):
       // Most lines are a plain `key: value` or `key:`: no special character, not a dash, not the
       // first node, no key a schema may resolve. They need no closer look, and no copy of the line.
       if (specialAt < at) specialAt = nextSpecial(text, at);
-      if (specialAt >= contentEnd && root >= 0 && first !== DASH && (first >= 128 || MAY_RESOLVE[first] !== 1)) {
+      if (specialAt >= contentEnd && root >= 0 && first !== DASH && !mayResolve(first)) {
         indents[line] = indent;
         start = end + 1;
         continue;
@@ -165,12 +168,7 @@ function checkLine(content: string, indent: number, isRoot: boolean, resolveScal
     if (rest === '' || rest.startsWith('#')) return -1;
   }
   const special = SPECIAL.test(rest);
-  const first = rest.charCodeAt(0);
-  if (!special && (first >= 128 || MAY_RESOLVE[first] !== 1)) {
-    if (isRoot && !afterDash && splitKey(rest) === undefined) throw new Unsupported();
-    return -1;
-  }
-  const split = splitKey(rest);
+  const split = special || isRoot || mayResolve(rest.charCodeAt(0)) ? splitKey(rest) : undefined;
   if (split?.plain && keyReadsAsOtherText(split.key, resolveScalar)) throw new Unsupported();
   if (!special) {
     if (isRoot && !afterDash && split === undefined) throw new Unsupported();

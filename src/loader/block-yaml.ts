@@ -7,7 +7,8 @@ import { MAY_RESOLVE, type BlockIndex, type ResolvePlainScalar } from './block-l
  * too), plain and single-line quoted scalars, single-line flow collections, literal block scalars and
  * comments. Anything else (anchors, aliases, tags, merge keys, folded or indentation-indicated block
  * scalars, multi-line plain, quoted or flow scalars, escapes in double quotes, complex, duplicate or
- * very long keys, plain keys that read as another text (`0x1F:` is the key `31`), `?` in flow scalars, tabs, carriage returns) makes it return undefined, and the caller parses the document with
+ * very long keys, plain keys that read as another text (`0x1F:` is the key `31`), `?` in flow
+ * scalars, tabs, carriage returns) makes it return undefined, and the caller parses the document with
  * js-yaml instead, which also reports every error. Within the subset, values are exactly js-yaml's:
  * plain scalars resolve as the schema resolves them (the caller passes the resolver), and a differential test holds the two to it.
  */
@@ -38,7 +39,6 @@ const MAX_DEPTH = 64;
 
 const SPACE = 32, LF = 10, HASH = 35, DASH = 45, COLON = 58, DQUOTE = 34, SQUOTE = 39, BACKSLASH = 92;
 const QUESTION = 63, COMMA = 44, LBRACKET = 91, RBRACKET = 93, LBRACE = 123, RBRACE = 125, PIPE = 124, DOT = 46, PLUS = 43;
-
 
 /**
  * Field names of the Kubernetes API that manifests repeat in every object. A plain key that is one

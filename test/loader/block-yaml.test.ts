@@ -158,6 +158,21 @@ describe('block YAML parser', () => {
     expect(parseBlockYaml(text, resolveKubernetesScalar)).toBeUndefined();
   });
 
+  test('the line index of a document the parser declines leaves a plain key that reads as another key to the exact parser, at any depth', () => {
+    for (const key of ['1.0', '0x1F', '017', '1_000', 'yes', 'n', 'Off']) {
+      // A folded scalar: the parser declines it, the index reads it.
+      for (const text of [`a: >\n  x\n${key}: z\n`, `a: >\n  x\nl:\n- ${key}: z\n`, `a: >\n  x\nm:\n  b: 1\n  ${key}:\n    c: 2\n`]) {
+        expect(parseBlockYaml(text, resolveKubernetesScalar)).toBeUndefined();
+        expect([text, indexBlockYaml(text, resolveKubernetesScalar)]).toEqual([text, undefined]);
+        // Quoted, the key is its text, and the index applies.
+        const quoted = text.replace(`${key}:`, `"${key}":`);
+        expect([quoted, indexBlockYaml(quoted, resolveKubernetesScalar)]).toEqual([quoted, expect.objectContaining({ root: 0 })]);
+      }
+    }
+    // Keys that read as themselves keep the index: a number written as Go writes it, a word.
+    expect(indexBlockYaml('a: >\n  x\n8080: z\ntrue: y\nname: n\n', resolveKubernetesScalar)).toBeDefined();
+  });
+
   test('known field names are words the schema keeps as strings, and read as js-yaml reads them as keys and values, next to names sharing their start', () => {
     for (const name of KNOWN_KEYS) {
       expect([name, resolveKubernetesScalar(name)]).toEqual([name, name]);
