@@ -122,6 +122,15 @@ describe('hardpod check exit codes', () => {
     expect(pinned.status).toBe(0);
   });
 
+  test('a finding under a key that reads as another key (0x1F: is 31) names it as kubectl does, at the key\'s own line', () => {
+    const pod = ['apiVersion: v1', 'kind: Pod', 'metadata:', '  name: p', '  labels:', '    app: web', '    0x1F: 5', 'spec:', '  containers:', '  - name: c', '    image: nginx'];
+    writeFileSync(join(dir, 'number-key.yaml'), `${pod.join('\n')}\n`);
+    const result = check(['--level', 'baseline', '--format', 'json', 'number-key.yaml']);
+    expect(result.status).toBe(1);
+    const findings = (JSON.parse(result.stdout) as { findings: { rule: string; path: string; line: number }[] }).findings;
+    expect(findings.map(({ rule, path, line }) => ({ rule, path, line }))).toEqual([{ rule: 'well-formed-pod-spec', path: 'metadata.labels.31', line: 7 }]);
+  });
+
   test('2 with file and line for unparseable input', () => {
     writeFileSync(join(dir, 'broken.yaml'), `${POD}---\napiVersion: v1\nkind: Pod\nspec: {containers: [\n`);
     expectUsageError(check(['pod.yaml', 'broken.yaml']), /^hardpod check: error: broken\.yaml:13: invalid YAML: /);
