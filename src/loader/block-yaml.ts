@@ -1,4 +1,4 @@
-import { MAY_RESOLVE, type BlockIndex, type ResolvePlainScalar } from './block-lines';
+import { keyReadsAsOtherText, MAY_RESOLVE, type BlockIndex, type ResolvePlainScalar } from './block-lines';
 
 /**
  * A parser for the block-style YAML that Kubernetes manifests are almost always written in, several
@@ -173,10 +173,10 @@ class BlockParser {
         } else {
           const plain = text.slice(at, colon);
           if (text.charCodeAt(colon - 1) === SPACE || plain === '<<' || colon - at > MAX_KEY_LENGTH) throw UNSUPPORTED;
-          key = keyOf(this.resolve(plain));
-          // `0x1F:` is the key `31`, which the line index, matching keys by their text, would not find
-          // (see keyReadsAsOtherText, which holds the same rule for documents this parser declines).
-          if (key !== plain) throw UNSUPPORTED;
+          // `0x1F:` is the key `31`, which the line index, matching keys by their text, would not find;
+          // a key reading as null or as no finite number is refused on js-yaml's path too.
+          if (keyReadsAsOtherText(plain, this.resolveScalar)) throw UNSUPPORTED;
+          key = plain;
         }
         after = colon + 1;
       }
